@@ -1,0 +1,270 @@
+"""Consuming with JetStream: explicit acks, an idempotent inbox, dead letters.
+
+A service's handler is a plain function ``handle(delivery, uow)``: it reads and
+writes the service's tables through the unit of work and adds derived events to
+the outbox.  This module does everything around it, per batch of messages:
+
+1. skip messages already in the inbox (a redelivery changes nothing);
+2. run the handler for each message inside a savepoint;
+3. a message the handler rejects (:class:`Rejected`: invalid, or a mismatch)
+   goes to the dead-letter table with its reason and is terminated;
+   an unexpected error is retried with backoff, then dead-lettered;
+4. commit the effects, the inbox rows, dead letters and outbox rows together;
+5. publish the outbox, then ack.  A failed commit (database down) naks the
+   whole batch with a delay, so nothing is acked that was not stored.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from enum import Enum
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy.exc import DBAPIError, OperationalError
+
+from .streams import StreamSpec
+from .tables import dead_letter, inbox, outbox
+
+if TYPE_CHECKING:
+    from nats.aio.msg import Msg
+
+    from .outbox import OutboxRelay
+
+log = logging.getLogger(__name__)
+
+MAX_HANDLER_ATTEMPTS = 5
+"""An unexpected handler error is retried this many times before the message is dead-lettered."""
+
+
+class Rejected(Exception):
+    """The message can never be processed as it is: dead-letter it with this reason."""
+
+
+@dataclass(frozen=True, slots=True)
+class Delivery:
+    """One message as a handler sees it."""
+
+    subject: str
+    data: bytes
+    headers: dict[str, str]
+    stream_seq: int
+    timestamp: datetime
+    """When the broker stored the message: the deterministic 'now' of its effects."""
+    num_delivered: int = 1
+
+    @property
+    def msg_id(self) -> str:
+        return self.headers.get("Nats-Msg-Id") or f"seq:{self.stream_seq}"
+
+    @classmethod
+    def from_msg(cls, msg: Msg) -> Delivery:
+        meta = msg.metadata
+        return cls(
+            subject=msg.subject,
+            data=msg.data,
+            headers=dict(msg.headers or {}),
+            stream_seq=meta.sequence.stream,
+            timestamp=meta.timestamp.astimezone(UTC),
+            num_delivered=meta.num_delivered,
+        )
+
+
+class UnitOfWork:
+    """One transaction of one service: its tables, its inbox and its outbox."""
+
+    def __init__(self, connection: Connection, consumer: str) -> None:
+        self.connection = connection
+        self.consumer = consumer
+        self._outbox: list[dict[str, Any]] = []
+
+    def publish(self, subject: str, msg_id: str, payload: bytes, *, at: datetime) -> None:
+        """Add a derived event to the outbox (published after commit)."""
+        self._outbox.append(
+            {"producer": self.consumer, "msg_id": msg_id, "subject": subject, "payload": payload, "created_at": at}
+        )
+
+    def outbox_mark(self) -> int:
+        return len(self._outbox)
+
+    def discard_outbox_since(self, mark: int) -> None:
+        """Forget events added by a message whose effects were rolled back."""
+        del self._outbox[mark:]
+
+    def flush_outbox(self) -> int:
+        rows, self._outbox = self._outbox, []
+        if rows:
+            # Two versions of one event in one batch collapse to their msg_id: keep the last.
+            unique = {row["msg_id"]: row for row in rows}
+            existing = set(
+                self.connection.scalars(select(outbox.c.msg_id).where(outbox.c.msg_id.in_(list(unique))))
+            )
+            fresh = [row for key, row in unique.items() if key not in existing]
+            if fresh:
+                self.connection.execute(insert(outbox), fresh)
+        return len(rows)
+
+
+class Outcome(Enum):
+    ACK = "ack"
+    TERM = "term"
+    NAK = "nak"
+
+
+@dataclass
+class ConsumerSpec:
+    """What a service consumes and the plain function that handles it."""
+
+    name: str
+    """The durable consumer name; replicas of a service share it."""
+    stream: StreamSpec
+    filter_subject: str
+    handle: Callable[[Delivery, UnitOfWork], None]
+    description: str = ""
+    payload_schema: Any = None
+    batch_size: int = 256
+
+
+def _is_transient(exc: BaseException) -> bool:
+    return isinstance(exc, OperationalError) or (isinstance(exc, DBAPIError) and exc.connection_invalidated)
+
+
+class _IsolateMessages(Exception):
+    """A handler failed in the fast path: redo the batch with a savepoint per message."""
+
+
+def process_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery]) -> list[Outcome]:
+    """Apply one batch in one transaction; returns what to do with each message.
+
+    The common case — every message handled — runs without savepoints.  When a handler
+    raises, the whole transaction is rolled back and the batch is applied again with a
+    savepoint around each message, so that only the failing one is set aside.
+    """
+    try:
+        return _apply_batch(spec, engine, deliveries, isolate=False)
+    except _IsolateMessages:
+        return _apply_batch(spec, engine, deliveries, isolate=True)
+
+
+def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery], *, isolate: bool) -> list[Outcome]:
+    outcomes: list[Outcome] = []
+    now = datetime.now(UTC)
+    with engine.begin() as connection:
+        uow = UnitOfWork(connection, spec.name)
+        ids = [d.msg_id for d in deliveries]
+        seen = set(
+            connection.scalars(
+                select(inbox.c.msg_id).where(inbox.c.consumer == spec.name, inbox.c.msg_id.in_(ids))
+            )
+        )
+        processed: list[dict[str, Any]] = []
+        for delivery in deliveries:
+            if delivery.msg_id in seen:
+                outcomes.append(Outcome.ACK)
+                continue
+            savepoint = connection.begin_nested() if isolate else None
+            outbox_mark = uow.outbox_mark()
+            try:
+                spec.handle(delivery, uow)
+            except Exception as exc:
+                if _is_transient(exc):
+                    raise
+                if savepoint is None:
+                    raise _IsolateMessages from exc
+                savepoint.rollback()
+                uow.discard_outbox_since(outbox_mark)
+                if isinstance(exc, Rejected):
+                    _dead_letter(connection, spec.name, delivery, str(exc), now)
+                    outcome = Outcome.TERM
+                elif delivery.num_delivered < MAX_HANDLER_ATTEMPTS:
+                    log.warning("%s: message %s failed (attempt %d), will retry: %r",
+                                spec.name, delivery.msg_id, delivery.num_delivered, exc)
+                    outcomes.append(Outcome.NAK)
+                    continue
+                else:
+                    log.error("%s: message %s failed %d times, dead-lettering: %r", spec.name, delivery.msg_id,
+                              delivery.num_delivered, exc)
+                    _dead_letter(connection, spec.name, delivery,
+                                 f"处理失败 {delivery.num_delivered} 次 / failed {delivery.num_delivered} times: {exc!r}",
+                                 now)
+                    outcome = Outcome.TERM
+            else:
+                if savepoint is not None:
+                    savepoint.commit()
+                outcome = Outcome.ACK
+            seen.add(delivery.msg_id)
+            processed.append({"consumer": spec.name, "msg_id": delivery.msg_id,
+                              "stream_seq": delivery.stream_seq, "processed_at": now})
+            outcomes.append(outcome)
+        if processed:
+            connection.execute(insert(inbox), processed)
+        uow.flush_outbox()
+    return outcomes
+
+
+def _dead_letter(connection: Connection, consumer: str, delivery: Delivery, reason: str, now: datetime) -> None:
+    log.warning("%s: dead letter %s on %s: %s", consumer, delivery.msg_id, delivery.subject, reason[:500])
+    connection.execute(
+        insert(dead_letter).values(
+            consumer=consumer,
+            subject=delivery.subject,
+            stream_seq=delivery.stream_seq,
+            msg_id=delivery.headers.get("Nats-Msg-Id"),
+            reason=reason,
+            message_time=delivery.timestamp,
+            headers=delivery.headers,
+            payload=delivery.data,
+            received_at=now,
+        )
+    )
+
+
+def retry_delay(num_delivered: int) -> float:
+    """Backoff for naks: 0.5 s, 1 s, 2 s … capped at 30 s."""
+    return min(30.0, 0.5 * 2 ** max(0, num_delivered - 1))
+
+
+class ConsumerRunner:
+    """Thin async shell around :func:`process_batch` for one consumer."""
+
+    def __init__(self, spec: ConsumerSpec, engine: Engine, relay: OutboxRelay | None = None) -> None:
+        self.spec = spec
+        self.engine = engine
+        self.relay = relay
+        self.processed = 0
+        self.dead_lettered = 0
+
+    async def handle_batch(self, messages: Sequence[Msg], *, heartbeat: float = 3.0) -> None:
+        deliveries = [Delivery.from_msg(m) for m in messages]
+        work = asyncio.ensure_future(asyncio.to_thread(process_batch, self.spec, self.engine, deliveries))
+        try:
+            # A slow batch (a busy database) tells the broker it is still at it, so the
+            # messages are not redelivered to another replica in the meantime.
+            while not work.done():
+                await asyncio.wait([work], timeout=heartbeat)
+                if not work.done():
+                    await asyncio.gather(*(m.in_progress() for m in messages), return_exceptions=True)
+            outcomes = work.result()
+        except Exception as exc:
+            log.warning("%s: batch of %d not stored, naking for redelivery: %r", self.spec.name, len(messages), exc)
+            for message, delivery in zip(messages, deliveries, strict=True):
+                await message.nak(delay=retry_delay(delivery.num_delivered))
+            return
+        if self.relay is not None:
+            try:
+                await self.relay.flush()
+            except Exception as exc:  # the events are committed in the outbox: the sweep publishes them later
+                log.warning("%s: outbox not published yet, the sweep will retry: %r", self.spec.name, exc)
+        for message, delivery, outcome in zip(messages, deliveries, outcomes, strict=True):
+            if outcome is Outcome.ACK:
+                await message.ack()
+                self.processed += 1
+            elif outcome is Outcome.TERM:
+                await message.term()
+                self.dead_lettered += 1
+            else:
+                await message.nak(delay=retry_delay(delivery.num_delivered))

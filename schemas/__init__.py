@@ -1,0 +1,28 @@
+"""The public contract: pydantic models of every message, and their JSON Schemas."""
+
+from .canonical import CanonicalActivity, CanonicalEvent, CanonicalEventType, SourceRef
+from .submission import (
+    SCHEMA_VERSION,
+    ActivitySubmission,
+    AttendanceReport,
+    Category,
+    Organizer,
+    Role,
+    Status,
+    Venue,
+)
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "ActivitySubmission",
+    "AttendanceReport",
+    "CanonicalActivity",
+    "CanonicalEvent",
+    "CanonicalEventType",
+    "Category",
+    "Organizer",
+    "Role",
+    "SourceRef",
+    "Status",
+    "Venue",
+]

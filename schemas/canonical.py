@@ -1,0 +1,86 @@
+"""Canonical events: what the dedup service publishes on ``shuxiang.canonical.<event>``.
+
+Each event carries the whole canonical activity as it stands after the change
+(a snapshot, not a delta), so consumers can upsert by ``id`` and ignore any
+snapshot whose ``version`` is not newer than the one they hold.  That makes
+every consumer idempotent and tolerant of redelivery.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from enum import StrEnum
+
+from pydantic import BaseModel, ConfigDict, Field, HttpUrl
+
+from .submission import AwareDatetime, Category, LibraryId, Organizer, Status, Venue
+
+
+class CanonicalEventType(StrEnum):
+    created = "created"
+    updated = "updated"
+    merged = "merged"
+    cancelled = "cancelled"
+    review_needed = "review-needed"
+
+
+class SourceRef(BaseModel):
+    """One member announcement merged into a canonical activity."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    library_id: LibraryId
+    source_ref: str
+    revision: int = Field(ge=1)
+    status: Status = Status.scheduled
+
+
+class CanonicalActivity(BaseModel):
+    """One real activity, however many members announced it."""
+
+    model_config = ConfigDict(extra="forbid", title="CanonicalActivity")
+
+    id: str = Field(description="stable id; the calendar UID is derived from it and never changes")
+    version: int = Field(ge=1, description="raised on every visible change (the iCalendar SEQUENCE)")
+    status: Status
+    title: str
+    description: str | None = None
+    category: Category
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    all_day: bool = False
+    recurrence: str | None = None
+    exdates: list[AwareDatetime] = Field(default_factory=list)
+    venue: Venue
+    organizers: list[Organizer] = Field(description="every credited library once, in its role")
+    brand_id: str | None = None
+    campaign_id: str | None = None
+    featured: bool = False
+    audience: str | None = None
+    tags: list[str] = Field(default_factory=list)
+    capacity: int | None = None
+    registration_url: HttpUrl | None = None
+    contact: str | None = None
+    sources: list[SourceRef] = Field(description="the (library_id, source_ref) announcements merged into it")
+    created_at: AwareDatetime = Field(description="when it was first announced (broker time)")
+    updated_at: AwareDatetime = Field(description="when it last changed visibly (broker time)")
+
+    @property
+    def host_library_id(self) -> str:
+        for org in self.organizers:
+            if org.role == "host":
+                return org.library_id
+        return self.sources[0].library_id
+
+
+class CanonicalEvent(BaseModel):
+    """Published on ``shuxiang.canonical.<type>``; Nats-Msg-Id ``canon:<id>:<version>``."""
+
+    model_config = ConfigDict(extra="forbid", title="CanonicalEvent")
+
+    type: CanonicalEventType
+    activity: CanonicalActivity
+    occurred_at: datetime
+
+    def message_id(self) -> str:
+        return f"canon:{self.activity.id}:{self.activity.version}"

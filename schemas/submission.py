@@ -1,0 +1,200 @@
+"""Wire contract v1: what member libraries publish.
+
+These models are the public contract.  Publishers in any language validate
+against the JSON Schema files generated from them (``schemas/json/``).
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import datetime
+from enum import StrEnum
+from typing import Annotated
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    ConfigDict,
+    Field,
+    HttpUrl,
+    field_validator,
+    model_validator,
+)
+
+SCHEMA_VERSION = 1
+
+LIBRARY_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
+"""Library ids are used as NATS subject tokens: lower-case ascii, digits, ``_``, ``-``."""
+
+LibraryId = Annotated[str, Field(pattern=LIBRARY_ID_PATTERN, description="a member library's id")]
+
+
+class Category(StrEnum):
+    lecture = "lecture"
+    reading_club = "reading_club"
+    salon = "salon"
+    exhibition = "exhibition"
+    children = "children"
+    parent_child = "parent_child"
+    contest = "contest"
+    training = "training"
+    outreach = "outreach"
+    screening = "screening"
+    festival = "festival"
+    digital = "digital"
+    accessibility = "accessibility"
+    other = "other"
+
+
+class Status(StrEnum):
+    scheduled = "scheduled"
+    cancelled = "cancelled"
+
+
+class Role(StrEnum):
+    host = "host"
+    co_host = "co_host"
+    participant = "participant"
+
+
+def _require_offset(value: datetime) -> datetime:
+    if value.tzinfo is None or value.utcoffset() is None:
+        raise ValueError("needs a UTC offset, e.g. 2026-04-23T14:00:00+08:00")
+    return value
+
+
+AwareDatetime = Annotated[datetime, AfterValidator(_require_offset)]
+
+_RRULE_PART = re.compile(r"^[A-Z]+=[A-Za-z0-9,+\-:]+$")
+
+
+MAX_OCCURRENCES = 1000
+
+
+def _check_series(rrule: str, starts_at: datetime) -> None:
+    """The RRULE parses against this start and ends within MAX_OCCURRENCES occurrences."""
+    from dateutil.rrule import rrulestr
+
+    try:
+        rule = rrulestr(rrule, dtstart=starts_at)
+    except (ValueError, TypeError) as exc:
+        raise ValueError(f"recurrence: not a valid RRULE for this start ({exc}); UNTIL must be UTC, e.g. 20261231T160000Z") from None
+    if rule._count is None and rule._until is None:  # noqa: SLF001
+        return  # open-ended: allowed, the calendar shows it as a series
+    for index, _ in enumerate(rule):
+        if index >= MAX_OCCURRENCES:
+            raise ValueError(f"recurrence: more than {MAX_OCCURRENCES} occurrences")
+
+
+class Venue(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    name: str | None = Field(None, max_length=200, description="required unless online_url is given")
+    address: str | None = Field(None, max_length=500)
+    venue_id: str | None = Field(None, max_length=64, description="a venue id from the alliance directory")
+    online_url: HttpUrl | None = None
+
+    @model_validator(mode="after")
+    def _named_unless_online(self) -> Venue:
+        if not (self.name and self.name.strip()) and self.online_url is None:
+            raise ValueError("a venue needs a name unless it is online (online_url)")
+        return self
+
+
+class Organizer(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    library_id: LibraryId
+    role: Role
+
+
+class ActivitySubmission(BaseModel):
+    """One member's announcement of one activity, in one revision.
+
+    Published on ``shuxiang.activity.submitted.<library_id>``.
+    """
+
+    model_config = ConfigDict(extra="forbid", title="ActivitySubmission")
+
+    library_id: LibraryId = Field(description="the submitting member; must equal the subject's last token")
+    source_ref: str = Field(min_length=1, max_length=200, description="the member's own id for the activity")
+    revision: int = Field(1, ge=1, description="a higher revision replaces a lower one")
+    status: Status = Status.scheduled
+    title: str = Field(min_length=1, max_length=200)
+    description: str | None = Field(None, max_length=20_000)
+    category: Category
+    starts_at: AwareDatetime
+    ends_at: AwareDatetime
+    all_day: bool = False
+    recurrence: str | None = Field(None, max_length=500, description="an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;COUNT=8")
+    exdates: list[AwareDatetime] = Field(default_factory=list, max_length=500)
+    venue: Venue
+    organizers: list[Organizer] = Field(default_factory=list, max_length=50)
+    brand_id: str | None = Field(None, max_length=64)
+    campaign_id: str | None = Field(None, max_length=64)
+    featured: bool = False
+    audience: str | None = Field(None, max_length=200)
+    tags: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list, max_length=30)
+    capacity: int | None = Field(None, ge=0)
+    registration_url: HttpUrl | None = None
+    contact: str | None = Field(None, max_length=200)
+
+    @field_validator("title")
+    @classmethod
+    def _title_not_blank(cls, value: str) -> str:
+        if not value.strip():
+            raise ValueError("the title is empty")
+        return value
+
+    @field_validator("recurrence")
+    @classmethod
+    def _rrule_shape(cls, value: str | None) -> str | None:
+        if value is None:
+            return None
+        value = value.removeprefix("RRULE:")
+        parts = value.split(";")
+        if not any(p.startswith("FREQ=") for p in parts) or not all(_RRULE_PART.match(p) for p in parts):
+            raise ValueError("not an RFC 5545 RRULE (expected e.g. FREQ=WEEKLY;COUNT=8)")
+        return value
+
+    @model_validator(mode="after")
+    def _consistent(self) -> ActivitySubmission:
+        if self.ends_at < self.starts_at:
+            raise ValueError("ends_at is before starts_at")
+        if self.recurrence:
+            _check_series(self.recurrence, self.starts_at)
+        roles = {}
+        for org in self.organizers:
+            if org.library_id in roles:
+                raise ValueError(f"organizers lists {org.library_id} twice")
+            roles[org.library_id] = org.role
+        return self
+
+    def credited(self) -> list[Organizer]:
+        """The organizers with the submitter included (as host unless listed otherwise)."""
+        if any(o.library_id == self.library_id for o in self.organizers):
+            return list(self.organizers)
+        return [Organizer(library_id=self.library_id, role=Role.host), *self.organizers]
+
+    def message_id(self) -> str:
+        """The Nats-Msg-Id: the content identity of this revision."""
+        return f"sub:{self.library_id}:{self.source_ref}:{self.revision}"
+
+
+class AttendanceReport(BaseModel):
+    """After the event: was it held, how many came.
+
+    Published on ``shuxiang.activity.reported.<library_id>``.
+    """
+
+    model_config = ConfigDict(extra="forbid", title="AttendanceReport")
+
+    library_id: LibraryId
+    source_ref: str = Field(min_length=1, max_length=200)
+    held: bool
+    participants: int = Field(ge=0)
+    notes: str | None = Field(None, max_length=5_000)
+    report_url: HttpUrl | None = None
+
+    def message_id(self) -> str:
+        return f"rep:{self.library_id}:{self.source_ref}:{self.held}:{self.participants}"

@@ -1,0 +1,1 @@
+"""One package per service; each owns its tables and handlers (DESIGN.md)."""

@@ -1,0 +1,3 @@
+from shuxiang.cli import main
+
+main()

@@ -1,0 +1,454 @@
+"""The ``shuxiang`` command line (DESIGN.md "Command line": stable, scripts rely on it)."""
+
+from __future__ import annotations
+
+import asyncio
+import csv
+import json
+import logging
+import shutil
+import sys
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
+from shuxiang.alliance import Alliance, AllianceConfigError, load_alliance, load_demo_alliance
+from shuxiang.settings import Settings
+
+console = Console(stderr=True, highlight=False, soft_wrap=True)
+
+ALLIANCE_FILE = "alliance.toml"
+
+
+class UserError(click.ClickException):
+    """An error the user can fix: printed without a traceback, exit code 1."""
+
+    def show(self, file=None) -> None:
+        console.print(f"[bold red]错误 / error:[/] {self.message}")
+
+
+def make_settings(data_dir: Path | None, **overrides) -> Settings:
+    values = {k: v for k, v in overrides.items() if v is not None}
+    if data_dir is not None:
+        values["data_dir"] = data_dir
+    return Settings(**values)
+
+
+def resolve_alliance(settings: Settings, *, config: Path | None = None, demo: bool = False,
+                     remember: bool = False) -> Alliance:
+    """The alliance: --config FILE, --demo, or the one saved in the data dir."""
+    saved = settings.data_dir / ALLIANCE_FILE
+    source: Path | None = config or settings.config
+    try:
+        if source is not None:
+            alliance = load_alliance(source)
+        elif demo:
+            alliance = load_demo_alliance()
+        elif saved.exists():
+            return load_alliance(saved)
+        else:
+            raise UserError(
+                f"{settings.data_dir} 中没有联盟配置 / no alliance configuration in {settings.data_dir}: "
+                "pass --config FILE or --demo"
+            )
+    except AllianceConfigError as exc:
+        raise UserError(str(exc)) from None
+    if remember:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if source is not None:
+            shutil.copyfile(source, saved)
+        else:
+            from importlib.resources import files
+
+            saved.write_bytes(files("shuxiang.demo").joinpath("alliance.toml").read_bytes())
+    return alliance
+
+
+data_dir_option = click.option(
+    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="SHUXIANG_DATA_DIR",
+    help="Where state lives (SQLite, the broker's store, the email outbox). Default: ./shuxiang-data",
+)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+@click.option("-v", "--verbose", count=True, help="More log output (-vv: debug).")
+def main(verbose: int) -> None:
+    """书香 shuxiang — 阅读推广联盟的活动协调 / coordinator for reading-promotion alliances.
+
+    Member libraries publish activities to the broker; shuxiang deduplicates them and serves the
+    shared calendar as iCal feeds.  Start with `shuxiang up --demo`.
+    """
+    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
+    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    if verbose == 0:
+        logging.getLogger("shuxiang").setLevel(logging.INFO)
+
+
+# ---------------------------------------------------------------------------- up / serve
+
+
+@main.command()
+@data_dir_option
+@click.option("--port", type=int, default=None, help="Web front port on 127.0.0.1 (default 8000).")
+@click.option("--demo", is_flag=True, help="Load the demo alliance (drawn from real library plans) with a year of activities.")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The alliance configuration (TOML). Saved into the data dir for later runs.")
+def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None) -> None:
+    """Run everything in one process on embedded defaults.
+
+    A real nats-server (JetStream, stored in the data dir), SQLite in WAL mode, the web front,
+    every service.  Ctrl-C stops it all; starting again keeps all state.
+    """
+    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, run_until_signalled, runtime_info
+
+    settings = make_settings(data_dir, port=port)
+    if settings.nats_url or settings.database_url:
+        raise UserError("`up` runs on embedded defaults; unset SHUXIANG_NATS_URL / SHUXIANG_DATABASE_URL "
+                        "or use `shuxiang serve SERVICE`")
+    running = runtime_info(settings.data_dir)
+    if running:
+        raise UserError(f"shuxiang 已在运行 / already running on {settings.data_dir} (pid {running['pid']}, "
+                        f"{running['web_url']})")
+    alliance = resolve_alliance(settings, config=config, demo=demo, remember=bool(config or demo))
+    runtime = Runtime(settings=settings, alliance=alliance, services=list(SERVICE_BUILDERS))
+
+    def started(rt: Runtime) -> None:
+        url = settings.public_url
+        console.print(f"[bold green]书香 shuxiang 已启动 / running[/] — {alliance.name}")
+        console.print(f"  日历页面 / calendar  {url}/")
+        console.print(f"  联盟订阅 / feed      {url}/feeds/alliance.ics")
+        console.print(f"  各馆订阅 / library   {url}/feeds/libraries/<id>.ics")
+        console.print(f"  API                 {url}/api/v1/activities   (文档 / docs: {url}/docs)")
+        console.print(f"  NATS                {rt.nats_url}   (发布 / publish: shuxiang.activity.submitted.<library_id>)")
+        console.print(f"  数据 / data          {settings.data_dir.resolve()}")
+        console.print("按 Ctrl-C 停止 / Ctrl-C to stop", style="dim")
+        if demo:
+            asyncio.get_running_loop().create_task(_publish_demo(rt))
+
+    try:
+        asyncio.run(run_until_signalled(runtime, started))
+    except OSError as exc:
+        raise UserError(f"could not start: {exc}") from None
+    console.print("已停止 / stopped")
+
+
+async def _publish_demo(runtime) -> None:
+    """Publish the demo year once (message ids make a second start publish nothing new)."""
+    from datetime import date
+
+    from shuxiang.demo.activities import brand_history_messages, generate_demo_submissions
+    from shuxiang.events.publish import Publisher
+    from shuxiang.events.streams import submitted_subject
+
+    submissions = generate_demo_submissions(runtime.alliance, date.today().year)
+    publisher = runtime.publisher
+    await publisher.publish_many(
+        [(submitted_subject(s.library_id), s.message_id(), s.model_dump_json().encode()) for s in submissions]
+    )
+    await publisher.publish_many(brand_history_messages(runtime.alliance, submissions, date.today()))  # 一馆一品 history
+    console.print(f"  示例活动 / demo activities: {len(submissions)} published", style="dim")
+
+
+@main.command()
+@click.argument("service", type=click.Choice(["dedup", "calendar", "digests", "scheduler", "brands", "intake", "quotas", "web", "all"]))
+@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              envvar="SHUXIANG_CONFIG", help="The alliance configuration (TOML).")
+def serve(service: str, config: Path | None) -> None:
+    """Run one service against SHUXIANG_NATS_URL and SHUXIANG_DATABASE_URL (distributed runtime).
+
+    Replicas of a service share its durable consumer.  Run `shuxiang migrate` first on PostgreSQL.
+    """
+    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, run_until_signalled
+
+    settings = Settings()
+    if not settings.nats_url or not settings.database_url:
+        raise UserError("serve needs SHUXIANG_NATS_URL and SHUXIANG_DATABASE_URL (use `shuxiang up` for embedded)")
+    alliance = resolve_alliance(settings, config=config)
+    services = list(SERVICE_BUILDERS) if service == "all" else [] if service == "web" else [service]
+    runtime = Runtime(settings=settings, alliance=alliance, services=services, web=service in ("web", "all"))
+    asyncio.run(run_until_signalled(runtime, lambda rt: console.print(f"serving {service}")))
+
+
+@main.command()
+@click.option("--database-url", envvar="SHUXIANG_DATABASE_URL", required=True,
+              help="PostgreSQL URL (SHUXIANG_DATABASE_URL).")
+def migrate(database_url: str) -> None:
+    """Bring a PostgreSQL database to the current schema (Alembic)."""
+    from shuxiang.deploy.migrations import upgrade
+
+    upgrade(database_url)
+    console.print("数据库已是最新 / database is up to date")
+
+
+@main.command()
+@data_dir_option
+@click.option("--timeout", type=float, default=3600.0, show_default=True, help="Seconds to wait at most.")
+def replay(data_dir: Path | None, timeout: float) -> None:
+    """Rebuild every projection (activities, calendar, brands, quotas) from the SUBMISSIONS log.
+
+    Run it with shuxiang stopped.  The same log gives the same state: the same canonical
+    activities with the same ids, the same feeds, the same tallies.  Accounts and the record
+    of digests already sent are kept.
+    """
+    from shuxiang.replay import replay as run_replay
+    from shuxiang.runtime import runtime_info
+
+    settings = make_settings(data_dir)
+    if settings.embedded and runtime_info(settings.data_dir):
+        raise UserError(f"shuxiang 正在运行 / running on {settings.data_dir}: stop it (Ctrl-C) before replaying")
+    alliance = resolve_alliance(settings)
+    with _progress() as progress:
+        task = progress.add_task("重放 / replaying", total=None)
+
+        def report(stream: str, pending: int) -> None:
+            progress.update(task, description=f"重放 / replaying {stream}: {max(pending, 0)} pending")
+
+        messages = asyncio.run(run_replay(settings, alliance, timeout=timeout, on_progress=report))
+    console.print(f"已重建 / rebuilt from {messages} messages")
+
+
+# ---------------------------------------------------------------------------- publish
+
+
+def _nats_url(settings: Settings) -> str:
+    from shuxiang.runtime import runtime_info
+
+    if settings.nats_url:
+        return settings.nats_url
+    info = runtime_info(settings.data_dir)
+    if info is None:
+        raise UserError(f"shuxiang 未在运行 / not running on {settings.data_dir}: start it with `shuxiang up` "
+                        "or set SHUXIANG_NATS_URL")
+    return info["nats_url"]
+
+
+@main.command()
+@click.argument("file", type=click.Path(dir_okay=False, exists=True, allow_dash=True, path_type=Path))
+@click.option("--as", "as_library", default=None, help="Publish as this member library (checked against every line).")
+@click.option("--wait", is_flag=True, help="Return once every consumer has processed what was published.")
+@click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds --wait waits at most.")
+@data_dir_option
+def publish(file: Path, as_library: str | None, wait: bool, timeout: float, data_dir: Path | None) -> None:
+    """Publish activity submissions from FILE (JSON Lines, one ActivitySubmission a line; or a CSV
+    spreadsheet or ICS calendar with --as LIBRARY: see services/intake/imports.py).
+
+    Every line is validated first; invalid lines are reported with their line number and reason
+    and not published, valid ones are.  Exit status 1 if any line was refused.
+    """
+    from shuxiang.services.intake.cli import read_publish_file
+
+    settings = make_settings(data_dir)
+    data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
+    submissions, problems = read_publish_file(settings, file, data, as_library)
+    for problem in problems:
+        console.print(f"[red]{file}:{problem}[/]")
+    if submissions or wait:
+        asyncio.run(_publish(_nats_url(settings), submissions, wait=wait, timeout=timeout, as_library=as_library))
+    console.print(f"已发布 / published {len(submissions)}, 拒绝 / refused {len(problems)}")
+    if problems:
+        sys.exit(1)
+
+
+def _progress() -> Progress:
+    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
+                    console=console, transient=False, disable=not console.is_terminal)
+
+
+async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None) -> None:
+    import nats
+
+    from shuxiang.events.progress import wait_until_processed
+    from shuxiang.events.publish import Publisher
+    from shuxiang.events.streams import submitted_subject
+
+    # a library's own NATS user may only read replies on its own inbox (services/intake/nats_users.py)
+    inbox = {"inbox_prefix": f"_INBOX.{as_library}"} if as_library else {}
+    connection = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=10, **inbox)
+    try:
+        publisher = Publisher(connection.jetstream())
+        with _progress() as progress:
+            task = progress.add_task("发布 / publishing", total=len(submissions))
+            chunk = 500
+            for start in range(0, len(submissions), chunk):
+                part = submissions[start:start + chunk]
+                await publisher.publish_many(
+                    [(submitted_subject(s.library_id), s.message_id(), s.model_dump_json().encode()) for s in part]
+                )
+                progress.advance(task, len(part))
+            if wait:
+                waiting = progress.add_task("处理中 / processing", total=None)
+
+                def report(stream: str, pending: int) -> None:
+                    progress.update(waiting, description=f"处理中 / processing {stream}: {max(pending, 0)} pending")
+
+                try:
+                    await wait_until_processed(connection.jetstream(), timeout=timeout, on_progress=report)
+                except TimeoutError as exc:
+                    raise UserError(f"--wait: {exc}") from None
+    finally:
+        await connection.close()
+
+
+# ---------------------------------------------------------------------------- export
+
+
+@main.group()
+def export() -> None:
+    """Export state for people and other systems."""
+
+
+EXPORT_COLUMNS = ("id", "title", "starts_at", "ends_at", "status", "venue", "organizers", "brand_id",
+                  "campaign_id", "sources")
+
+
+@export.command("activities")
+@click.option("--format", "fmt", type=click.Choice(["jsonl", "csv"]), default="jsonl", show_default=True)
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: standard output.")
+@data_dir_option
+def export_activities(fmt: str, output, data_dir: Path | None) -> None:
+    """Canonical activities, each with the member announcements (sources) merged into it."""
+    from shuxiang.db import Databases
+    from shuxiang.services.dedup.service import NAME, canonical_activities
+    from shuxiang.services.dedup.tables import TABLES
+
+    settings = make_settings(data_dir)
+    databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
+    engine = databases.reader(NAME)
+    if settings.database_url is None:
+        if not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
+            raise UserError(f"{settings.data_dir} 中没有数据 / no data in {settings.data_dir}")
+        databases.create_tables(NAME, TABLES)
+    writer = csv.writer(output) if fmt == "csv" else None
+    if writer:
+        writer.writerow(EXPORT_COLUMNS)
+    for activity in canonical_activities(engine):
+        record = activity.model_dump(mode="json")
+        if writer:
+            row = []
+            for column in EXPORT_COLUMNS:
+                value = record[column]
+                row.append(json.dumps(value, ensure_ascii=False) if isinstance(value, (dict, list)) else value)
+            writer.writerow(row)
+        else:
+            output.write(json.dumps(record, ensure_ascii=False) + "\n")
+
+
+# ---------------------------------------------------------------------------- dead letters
+
+
+@main.group()
+def dlq() -> None:
+    """Dead letters: messages a service could not process, kept with the reason."""
+
+
+def _consumer_specs(settings: Settings, alliance: Alliance) -> dict:
+    from shuxiang.db import Databases
+    from shuxiang.runtime import SERVICE_BUILDERS
+    from shuxiang.services.plan import ServiceContext
+
+    databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
+    context = ServiceContext(settings=settings, alliance=alliance, databases=databases)
+    specs = {}
+    for build in SERVICE_BUILDERS.values():
+        plan = build(context)
+        for spec in plan.consumers:
+            specs[spec.name] = (plan, spec)
+    return databases, specs
+
+
+@dlq.command("list")
+@click.option("--all", "include_replayed", is_flag=True, help="Also those already replayed.")
+@data_dir_option
+def dlq_list(include_replayed: bool, data_dir: Path | None) -> None:
+    """List dead letters, newest first."""
+    from rich.table import Table
+
+    from shuxiang.events.dead_letters import list_dead_letters
+
+    settings = make_settings(data_dir)
+    databases, _ = _consumer_specs(settings, resolve_alliance(settings))
+    letters = list_dead_letters(databases, limit=1000, include_replayed=include_replayed)
+    table = Table("#", "consumer", "subject", "reason", "received (UTC)", "replayed")
+    for letter in letters:
+        table.add_row(str(letter.id), letter.consumer, letter.subject, letter.reason[:200],
+                      letter.received_at.strftime("%Y-%m-%d %H:%M:%S"), "✓" if letter.replayed_at else "")
+    Console(highlight=False).print(table if letters else "没有死信 / no dead letters")
+
+
+@dlq.command("replay")
+@click.option("--id", "ids", type=int, multiple=True, help="Only these dead letters (repeatable).")
+@data_dir_option
+def dlq_replay(ids: tuple[int, ...], data_dir: Path | None) -> None:
+    """Process dead letters again after a fix (a configuration change, a new version).
+
+    Each goes through its consumer's handler once more; one that still fails becomes a new
+    dead letter with its new reason.  Derived events reach the broker through the outbox.
+    """
+    from shuxiang.events.consumer import Outcome
+    from shuxiang.events.dead_letters import list_dead_letters, replay_dead_letter
+
+    settings = make_settings(data_dir)
+    databases, specs = _consumer_specs(settings, resolve_alliance(settings))
+    letters = [
+        letter for letter in list_dead_letters(databases, limit=100_000, include_replayed=False)
+        if not ids or letter.id in ids
+    ]
+    fixed = 0
+    for letter in letters:
+        if letter.consumer not in specs:
+            console.print(f"[yellow]#{letter.id}: unknown consumer {letter.consumer}, skipped[/]")
+            continue
+        plan, spec = specs[letter.consumer]
+        outcome = replay_dead_letter(databases.engine(plan.name), spec, letter)
+        fixed += outcome is Outcome.ACK
+        verdict = "处理成功 / processed" if outcome is Outcome.ACK else "仍然失败 / failed again"
+        console.print(f"#{letter.id} {letter.subject}: {verdict}")
+    console.print(f"重新处理 / replayed {len(letters)}, 成功 / processed {fixed}")
+    if fixed < len(letters):
+        sys.exit(1)
+
+
+# ---------------------------------------------------------------------------- schemas
+
+
+@main.command("schemas")
+@click.option("--check", is_flag=True, help="Fail if the checked-in files are stale instead of writing them.")
+def schemas_command(check: bool) -> None:
+    """Write the JSON Schema files and the AsyncAPI document of the wire contract."""
+    from shuxiang.schemas.generate import generated_files, write_files
+
+    if check:
+        stale = [path.name for path, content in generated_files().items()
+                 if not path.exists() or path.read_text(encoding="utf-8") != content]
+        if stale:
+            raise UserError(f"stale schema files (run `shuxiang schemas`): {', '.join(stale)}")
+        console.print("schemas up to date")
+        return
+    for path in write_files():
+        console.print(f"wrote {path}")
+
+
+# ---------------------------------------------------------------------------- service commands
+# Each service's own command group is added here, one line each.
+from shuxiang.services.quotas.cli import quotas as _quotas_group  # noqa: E402
+
+main.add_command(_quotas_group)
+from shuxiang.services.digests.cli import digest as _digest_group  # noqa: E402
+
+main.add_command(_digest_group)
+from shuxiang.services.brands.cli import brands as _brands_group  # noqa: E402
+
+main.add_command(_brands_group)
+
+from shuxiang.services.dedup.cli import dedup as _dedup_group  # noqa: E402
+
+main.add_command(_dedup_group)
+from shuxiang.services.intake.cli import accounts as _accounts_group  # noqa: E402
+
+main.add_command(_accounts_group)
+
+
+if __name__ == "__main__":
+    main()

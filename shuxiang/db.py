@@ -1,0 +1,117 @@
+"""Databases: SQLite files under the data dir (embedded) or one PostgreSQL.
+
+Each service owns its tables.  In the embedded runtime each service also gets
+its own SQLite file (``<data-dir>/db/<service>.sqlite3``, WAL mode), so services
+never wait on each other's write lock; with ``SHUXIANG_DATABASE_URL`` every
+service uses that database, its tables named with the service's prefix.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy.orm import Session
+
+metadata = MetaData()
+"""Every table of every service: what Alembic migrates on PostgreSQL."""
+
+
+def _sqlite_pragmas(dbapi_connection, _record) -> None:
+    # Let SQLAlchemy, not the sqlite3 module, decide when transactions begin.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    cursor.execute("PRAGMA journal_mode=WAL")
+    cursor.execute("PRAGMA synchronous=FULL")
+    cursor.execute("PRAGMA busy_timeout=30000")
+    cursor.execute("PRAGMA foreign_keys=ON")
+    cursor.close()
+
+
+def _sqlite_begin_immediate(connection) -> None:
+    # Take the write lock up front: no deadlocked read-to-write upgrades.
+    connection.exec_driver_sql("BEGIN IMMEDIATE")
+
+
+def make_engine(url: str, *, writer: bool = True) -> Engine:
+    """An engine; on SQLite a writer engine takes the write lock when a transaction
+    begins, a reader engine (``writer=False``) reads a WAL snapshot without blocking."""
+    if url.startswith("sqlite"):
+        engine = create_engine(url, connect_args={"check_same_thread": False, "timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        if writer:
+            event.listen(engine, "begin", _sqlite_begin_immediate)
+        return engine
+    if url.startswith("postgresql://"):
+        url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
+    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+
+
+def sqlite_url(data_dir: Path, service: str) -> str:
+    path = Path(data_dir) / "db" / f"{service}.sqlite3"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{path}"
+
+
+class Databases:
+    """One engine per service (embedded) or one shared engine (PostgreSQL)."""
+
+    def __init__(self, *, data_dir: Path, database_url: str | None = None) -> None:
+        self.data_dir = Path(data_dir)
+        self.database_url = database_url
+        self._engines: dict[str, Engine] = {}
+
+    def engine(self, service: str, *, writer: bool = True) -> Engine:
+        """The engine a service writes with (``writer=False``: reads with)."""
+        if self.database_url:
+            key = "shared"
+        else:
+            key = f"{service}:{'w' if writer else 'r'}"
+        if key not in self._engines:
+            url = self.database_url or sqlite_url(self.data_dir, service)
+            self._engines[key] = make_engine(url, writer=writer)
+        return self._engines[key]
+
+    def reader(self, service: str) -> Engine:
+        return self.engine(service, writer=False)
+
+    def create_tables(self, service: str, tables) -> None:
+        """Embedded runtime: create the service's tables (PostgreSQL uses Alembic)."""
+        metadata.create_all(self.engine(service), tables=list(tables))
+
+    def dispose(self) -> None:
+        for engine in self._engines.values():
+            engine.dispose()
+
+
+@contextmanager
+def session_scope(engine: Engine) -> Iterator[Session]:
+    """A read-mostly session for queries outside a unit of work."""
+    with Session(engine) as session:
+        yield session
+
+
+class UTCDateTime(TypeDecorator):
+    """An instant, stored in UTC on every database and read back as an aware UTC datetime.
+
+    (SQLite keeps no offsets: without this, +08:00 wall times would be stored as if UTC.)
+    """
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: instants must carry an offset")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)

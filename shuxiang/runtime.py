@@ -1,0 +1,188 @@
+"""Running shuxiang: every service in one process (``up``) or one service (``serve``)."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+import logging
+import os
+import signal
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from shuxiang.alliance import Alliance
+from shuxiang.db import Databases
+from shuxiang.events.broker import PullConsumer, connect
+from shuxiang.events.nats_server import EmbeddedNatsServer
+from shuxiang.events.outbox import OutboxRelay
+from shuxiang.events.publish import Publisher
+from shuxiang.events.streams import ensure_streams
+from shuxiang.services.brands import service as brands_service
+from shuxiang.services.calendar import service as calendar_service
+from shuxiang.services.dedup import service as dedup_service
+from shuxiang.services.digests import service as digests_service
+from shuxiang.services.intake import service as intake_service
+from shuxiang.services.plan import ServiceContext, ServicePlan
+from shuxiang.services.quotas import service as quotas_service
+from shuxiang.services.scheduler import service as scheduler_service
+from shuxiang.settings import Settings
+
+log = logging.getLogger("shuxiang")
+
+SERVICE_BUILDERS: dict[str, Callable[[ServiceContext], ServicePlan]] = {
+    "dedup": dedup_service.build,
+    "calendar": calendar_service.build,
+    "quotas": quotas_service.build,
+    "intake": intake_service.build,
+    "brands": brands_service.build,
+    "digests": digests_service.build,
+    "scheduler": scheduler_service.build,
+}
+"""Every consuming service, in the order the embedded runtime starts them."""
+
+SERVICE_NAMES = (*SERVICE_BUILDERS, "web")
+
+RUNTIME_FILE = "runtime.json"
+
+
+def runtime_info(data_dir: Path) -> dict | None:
+    """What a running ``shuxiang up`` on this data dir published about itself."""
+    path = Path(data_dir) / RUNTIME_FILE
+    try:
+        info = json.loads(path.read_text())
+    except (OSError, ValueError):
+        return None
+    try:
+        os.kill(info["pid"], 0)
+    except (OSError, KeyError):
+        return None  # left behind by a process that is gone
+    return info
+
+
+@dataclass
+class Runtime:
+    """The services of one process, their broker connection and, optionally, the web front
+    and an embedded nats-server."""
+
+    settings: Settings
+    alliance: Alliance
+    services: list[str]
+    web: bool = True
+    nats_server: EmbeddedNatsServer | None = None
+    connection: object | None = None
+    consumers: dict[str, PullConsumer] = field(default_factory=dict)
+    relays: list[OutboxRelay] = field(default_factory=list)
+    _tasks: list[asyncio.Task] = field(default_factory=list)
+    _web_server: object | None = None
+
+    @property
+    def nats_url(self) -> str:
+        if self.settings.nats_url:
+            return self.settings.nats_url
+        assert self.nats_server is not None
+        return self.nats_server.url
+
+    async def start(self) -> None:
+        settings = self.settings
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        if settings.embedded:
+            self.nats_server = EmbeddedNatsServer(settings.data_dir / "nats")
+            await asyncio.to_thread(self.nats_server.start)
+        self.databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
+        self.context = ServiceContext(settings=settings, alliance=self.alliance, databases=self.databases)
+        plans = [SERVICE_BUILDERS[name](self.context) for name in self.services]
+        if settings.database_url is None:
+            for plan in plans:
+                self.databases.create_tables(plan.name, plan.tables)
+
+        self.connection = await connect(self.nats_url)
+        self.js = js = self.connection.jetstream()
+        await ensure_streams(js, replicas=settings.stream_replicas)
+        self.publisher = publisher = Publisher(js)
+        for plan in plans:
+            relay = None
+            if plan.publishes:
+                relay = OutboxRelay(plan.name, self.databases.engine(plan.name), publisher,
+                                    reader=self.databases.reader(plan.name))
+                self.relays.append(relay)
+                self._tasks.append(asyncio.create_task(relay.sweep_forever(), name=f"outbox:{plan.name}"))
+            for spec in plan.consumers:
+                consumer = PullConsumer(js, spec, self.databases.engine(plan.name), relay)
+                await consumer.start()
+                self.consumers[spec.name] = consumer
+        for relay in self.relays:
+            await relay.flush()  # whatever a previous run left behind
+        for plan in plans:
+            if plan.background is not None:
+                self._tasks.append(asyncio.create_task(plan.background(), name=f"background:{plan.name}"))
+        if self.web:
+            await self._start_web()
+        self._write_runtime_file()
+
+    async def _start_web(self) -> None:
+        import uvicorn
+
+        from shuxiang.web import create_app
+
+        app = create_app(self.context, runtime=self)
+        class WebServer(uvicorn.Server):
+            def capture_signals(self):  # the runtime owns SIGINT/SIGTERM and stops the web front itself
+                return contextlib.nullcontext()
+
+        config = uvicorn.Config(
+            app, host=self.settings.host, port=self.settings.port, log_level="warning", lifespan="off",
+            access_log=False,
+        )
+        server = WebServer(config)
+        self._web_server = server
+        self._tasks.append(asyncio.create_task(server.serve(), name="web"))
+        for _ in range(200):
+            if server.started:
+                return
+            if self._tasks[-1].done():
+                self._tasks[-1].result()
+                raise RuntimeError(f"web front could not start on {self.settings.host}:{self.settings.port}")
+            await asyncio.sleep(0.025)
+
+    def _write_runtime_file(self) -> None:
+        info = {"pid": os.getpid(), "nats_url": self.nats_url, "web_url": self.settings.public_url}
+        path = self.settings.data_dir / RUNTIME_FILE
+        path.write_text(json.dumps(info))
+
+    async def stop(self) -> None:
+        if self._web_server is not None:
+            self._web_server.should_exit = True
+        for consumer in self.consumers.values():
+            await consumer.stop()
+        if self.connection is not None:
+            # Unacked messages are redelivered; nothing to drain that the inbox would not absorb.
+            with contextlib.suppress(Exception):
+                await asyncio.wait_for(self.connection.close(), 5)
+        for task in self._tasks:
+            task.cancel()
+        await asyncio.gather(*self._tasks, return_exceptions=True)
+        if self.nats_server is not None:
+            await asyncio.to_thread(self.nats_server.stop)
+        if hasattr(self, "databases"):
+            self.databases.dispose()
+        with contextlib.suppress(OSError):
+            info = json.loads((self.settings.data_dir / RUNTIME_FILE).read_text())
+            if info.get("pid") == os.getpid():
+                (self.settings.data_dir / RUNTIME_FILE).unlink()
+
+
+async def run_until_signalled(runtime: Runtime, on_started: Callable[[Runtime], None] | None = None) -> None:
+    """Start, wait for SIGINT/SIGTERM, stop cleanly (the nats-server child included)."""
+    stop = asyncio.Event()
+    loop = asyncio.get_running_loop()
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        loop.add_signal_handler(sig, stop.set)
+    try:
+        await runtime.start()
+        if on_started:
+            on_started(runtime)
+        await stop.wait()
+    finally:
+        await runtime.stop()

@@ -1,0 +1,42 @@
+"""Runtime settings, from the command line and the environment (``SHUXIANG_*``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic_settings import BaseSettings, SettingsConfigDict
+
+
+class Settings(BaseSettings):
+    """Embedded defaults: no URLs set means an embedded nats-server, SQLite files
+    under the data dir and an email outbox folder.  The distributed runtime sets
+    ``SHUXIANG_NATS_URL``, ``SHUXIANG_DATABASE_URL`` and ``SHUXIANG_SMTP_URL``."""
+
+    model_config = SettingsConfigDict(env_prefix="SHUXIANG_", extra="ignore")
+
+    data_dir: Path = Path("shuxiang-data")
+    config: Path | None = None
+    """The alliance configuration (TOML).  None: the one saved in the data dir, else the demo."""
+    nats_url: str | None = None
+    database_url: str | None = None
+    smtp_url: str | None = None
+    """``smtp://user:password@host:587?starttls=1`` or ``smtps://…:465``; None: .eml files in the outbox folder."""
+    mail_from: str | None = None
+    """The digests' From address (``SHUXIANG_MAIL_FROM``); None: the alliance's name at a placeholder address."""
+    host: str = "127.0.0.1"
+    port: int = 8000
+    base_url: str | None = None
+    stream_replicas: int = 1
+    log_level: str = "INFO"
+
+    @property
+    def embedded(self) -> bool:
+        return self.nats_url is None
+
+    @property
+    def public_url(self) -> str:
+        return (self.base_url or f"http://{self.host}:{self.port}").rstrip("/")
+
+    @property
+    def outbox_dir(self) -> Path:
+        return self.data_dir / "outbox"

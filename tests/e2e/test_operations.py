@@ -1,0 +1,44 @@
+"""Operators' view: health, metrics, dead letters on a page, and replaying them after a fix."""
+
+from __future__ import annotations
+
+import signal
+
+import httpx
+
+from tests.conftest import System, submission, write_jsonl
+
+
+def test_health_and_metrics_report_consumers_and_requests(system: System, tmp_path) -> None:
+    system.start()
+    system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", [submission("jn", "m-1")])), "--wait")
+    assert httpx.get(f"{system.url}/healthz").json() == {"status": "ok", "database": "ok", "broker": "ok"}
+    httpx.get(f"{system.url}/feeds/alliance.ics")
+    metrics = httpx.get(f"{system.url}/metrics").text
+    assert 'shuxiang_messages_processed_total{consumer="dedup"} 1.0' in metrics
+    assert 'shuxiang_consumer_pending{consumer="dedup",kind="pending",stream="SUBMISSIONS"} 0.0' in metrics
+    assert 'shuxiang_http_requests_total{route="/feeds/alliance.ics",status="200"} 1.0' in metrics
+
+
+def test_poison_message_is_shown_and_replayed_after_the_config_is_fixed(system: System, tmp_path) -> None:
+    system.start()
+    stranger = submission("new-lib", "n-1", title="<script>alert(1)</script> 新馆开放日")
+    system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", [stranger])), "--wait")
+    letters = httpx.get(f"{system.url}/api/v1/dead-letters").json()
+    assert len(letters) == 1 and "new-lib" in letters[0]["reason"]
+    page = httpx.get(f"{system.url}/dead-letters").text
+    assert "new-lib" in page and "死信" in page
+    assert system.stop(signal.SIGTERM) == 0
+
+    # the fix: the new member joins the alliance
+    config = system.data_dir / "alliance.toml"
+    config.write_text(config.read_text(encoding="utf-8") + '\n[[members]]\nid = "new-lib"\nname = "新区图书馆"\n'
+                      'tier = "district"\nparent = "central"\n', encoding="utf-8")
+    result = system.cli("dlq", "replay")
+    assert "processed 1" in result.stderr
+    system.start()
+    system.cli("publish", "/dev/null", "--wait")
+    assert [a["sources"][0]["library_id"] for a in system.export()] == ["new-lib"]
+    page = httpx.get(f"{system.url}/dead-letters?lang=en").text
+    assert "replayed" in page and "&lt;script&gt;" not in page  # the reason names the library, not the title
+    assert "<script>alert" not in httpx.get(f"{system.url}/dead-letters").text

@@ -1,0 +1,116 @@
+"""Faults during a load (issue 9): each run ends with every accepted submission present once.
+
+Loopback only, bounded in time.  Marked slow: `.ci/run` runs them (the whole suite).
+"""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+from sqlalchemy import func, select
+
+from shuxiang.deploy.migrations import upgrade
+from shuxiang.events.nats_server import EmbeddedNatsServer, free_loopback_port
+from shuxiang.services.dedup.tables import dedup_source
+from tests.integration.faults import (
+    PrivatePostgres,
+    assert_final_state,
+    drained,
+    load,
+    publish_load,
+    runtime,
+)
+
+pytestmark = pytest.mark.slow
+
+
+def processed(rt) -> int:
+    with rt.databases.reader("dedup").connect() as connection:
+        return connection.scalar(select(func.count()).select_from(dedup_source))
+
+
+async def until(predicate, timeout: float = 60) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        assert asyncio.get_running_loop().time() < deadline, "timed out"
+        await asyncio.sleep(0.02)
+
+
+async def test_nats_server_restart_during_a_load(tmp_path) -> None:
+    server = EmbeddedNatsServer(tmp_path / "nats")
+    server.start()
+    rt = runtime(tmp_path, server.url)
+    items = load(1500)
+    try:
+        await rt.start()
+        publishing = asyncio.create_task(publish_load(server.url, items, pace=0.01))
+        await until(lambda: processed(rt) >= 200)
+        await asyncio.to_thread(server.stop)  # the broker goes away mid-load …
+        await asyncio.sleep(1.0)
+        await asyncio.to_thread(server.start)  # … and comes back on the same port and store
+        await asyncio.wait_for(publishing, 120)
+        await drained(server.url)
+        assert_final_state(rt, items)
+    finally:
+        await rt.stop()
+        server.stop()
+
+
+async def test_cluster_node_killed_and_brought_back_during_a_load(tmp_path) -> None:
+    client_ports = [free_loopback_port() for _ in range(3)]
+    route_ports = [free_loopback_port() for _ in range(3)]
+    nodes = [
+        EmbeddedNatsServer(tmp_path / f"n{i}", port=client_ports[i],
+                           cluster={"name": f"n{i}", "port": route_ports[i],
+                                    "routes": [p for j, p in enumerate(route_ports) if j != i]})
+        for i in range(3)
+    ]
+    for node in nodes:
+        node.start()
+    urls = [node.url for node in nodes]
+    rt = runtime(tmp_path, ",".join(urls), replicas=3)
+    items = load(1200, prefix="c")
+    try:
+        for _ in range(100):  # the cluster elects its JetStream meta leader
+            try:
+                await rt.start()
+                break
+            except Exception:
+                await rt.stop()
+                rt = runtime(tmp_path, ",".join(urls), replicas=3)
+                await asyncio.sleep(0.3)
+        publishing = asyncio.create_task(publish_load(urls, items, pace=0.01))
+        await until(lambda: processed(rt) >= 200)
+        await asyncio.to_thread(nodes[0].kill)  # SIGKILL one node mid-load
+        await asyncio.sleep(2.0)
+        await asyncio.to_thread(nodes[0].start)
+        await asyncio.wait_for(publishing, 180)
+        await drained(urls)
+        assert_final_state(rt, items)
+    finally:
+        await rt.stop()
+        for node in nodes:
+            node.stop()
+
+
+async def test_postgres_restart_during_a_load(tmp_path) -> None:
+    postgres = PrivatePostgres()
+    await asyncio.to_thread(postgres.start)
+    server = EmbeddedNatsServer(tmp_path / "nats")
+    server.start()
+    await asyncio.to_thread(upgrade, postgres.url)
+    rt = runtime(tmp_path, server.url, database_url=postgres.url)
+    items = load(1500, prefix="p")
+    try:
+        await rt.start()
+        publishing = asyncio.create_task(publish_load(server.url, items, pace=0.01))
+        await until(lambda: processed(rt) >= 200)
+        await asyncio.to_thread(postgres.restart)  # consumers fail their commit, nak, and retry
+        await asyncio.wait_for(publishing, 120)
+        await drained(server.url)
+        assert_final_state(rt, items)
+    finally:
+        await rt.stop()
+        server.stop()
+        await asyncio.to_thread(postgres.stop)

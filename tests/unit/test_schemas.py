@@ -1,0 +1,73 @@
+"""The wire contract: checked-in JSON Schemas match the models; errors say what and where."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+
+from shuxiang.schemas import ActivitySubmission
+from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.schemas.generate import CONTRACT_MODELS, SCHEMA_DIR, generated_files
+from tests.conftest import submission
+
+
+def test_checked_in_schema_files_are_not_stale() -> None:
+    for path, content in generated_files().items():
+        assert path.exists(), f"{path.name} missing: run `shuxiang schemas`"
+        assert path.read_text(encoding="utf-8") == content, f"{path.name} is stale: run `shuxiang schemas`"
+
+
+def test_json_schema_lists_the_contract_fields() -> None:
+    schema = json.loads((SCHEMA_DIR / "activity-submission.v1.schema.json").read_text())
+    assert set(CONTRACT_MODELS) == {"activity-submission.v1", "attendance-report.v1", "canonical-event.v1"}
+    for field in ("library_id", "source_ref", "revision", "status", "title", "category", "starts_at", "ends_at",
+                  "all_day", "recurrence", "exdates", "venue", "organizers", "brand_id", "campaign_id",
+                  "featured", "audience", "tags", "capacity", "registration_url", "contact", "description"):
+        assert field in schema["properties"], field
+    assert set(schema["required"]) == {"library_id", "source_ref", "title", "category", "starts_at", "ends_at", "venue"}
+
+
+def reason(body: dict | str) -> str:
+    data = body if isinstance(body, str) else json.dumps(body, ensure_ascii=False)
+    with pytest.raises(InvalidPayload) as caught:
+        parse_json_model(ActivitySubmission, data)
+    return str(caught.value)
+
+
+def test_time_without_offset_is_refused_with_the_field_named() -> None:
+    assert reason(submission(starts_at="2026-04-23T14:00:00")).startswith("starts_at: needs a UTC offset")
+
+
+def test_end_before_start_is_refused() -> None:
+    body = submission()
+    body["ends_at"], body["starts_at"] = body["starts_at"], body["ends_at"]
+    assert "ends_at is before starts_at" in reason(body)
+
+
+def test_broken_json_is_refused() -> None:
+    assert reason('{"library_id": "jn", ').startswith("不是有效的 JSON / not valid JSON")
+
+
+def test_huge_title_is_refused_without_echoing_it() -> None:
+    message = reason(submission(title="书" * 2_000_000))
+    assert message.startswith("title: 太长（最多 200 个字符）")
+    assert len(message) < 300
+
+
+def test_unknown_category_lists_the_choices_and_unknown_field_is_named() -> None:
+    assert "category: 应为以下之一" in reason(submission(category="party"))
+    assert "colour: 不认识的字段" in reason(submission(colour="red"))
+
+
+def test_rrule_must_parse_and_end() -> None:
+    assert "recurrence" in reason(submission(recurrence="FREQ=WEEKLY;UNTIL=20261231T000000"))
+    assert "more than 1000 occurrences" in reason(submission(recurrence="FREQ=DAILY;COUNT=5000"))
+    assert parse_json_model(ActivitySubmission, json.dumps(submission(recurrence="FREQ=WEEKLY;COUNT=8"))).recurrence
+
+
+def test_submitter_is_host_unless_listed() -> None:
+    sub = ActivitySubmission.model_validate(submission(organizers=[{"library_id": "tz", "role": "co_host"}]))
+    assert [(o.library_id, o.role.value) for o in sub.credited()] == [("jn", "host"), ("tz", "co_host")]
+    listed = ActivitySubmission.model_validate(submission(organizers=[{"library_id": "jn", "role": "co_host"}]))
+    assert [(o.library_id, o.role.value) for o in listed.credited()] == [("jn", "co_host")]
