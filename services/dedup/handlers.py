@@ -1,0 +1,362 @@
+"""Dedup handlers: member announcements in, canonical activities and events out.
+
+The canonical state is a function of the announcements (each in its latest revision),
+the order in which each first arrived, and coordinators' decisions:
+
+* announcements are grouped greedily in arrival order: each joins the group it matches
+  best (:func:`~.matching.against_group`), or starts its own;
+* a group's id is ``canonical_id`` of its first announcement (its anchor): a new
+  announcement can never change an existing id, and an id, once published, is never
+  given to anything else — an activity whose anchor joins an earlier group is retired
+  (published as cancelled, without sources);
+* a group is derived from all its announcements (:func:`build_canonical`): the host's
+  live announcement gives the content, every live one adds its credit; the host
+  cancelling cancels it, a co-host cancelling removes only its credit.
+
+A message re-groups only its neighbourhood: the announcements it touches, their
+candidates (same venue key, start within the window) and the groups those belong to.
+So a revision that no longer matches splits off again, one that now matches joins,
+and a replay of the log gives the same activities and ids.
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
+from shuxiang.events.streams import canonical_subject, library_of
+from shuxiang.schemas import (
+    ActivitySubmission,
+    CanonicalActivity,
+    CanonicalEvent,
+    CanonicalEventType,
+    Organizer,
+    Role,
+    SourceRef,
+    Status,
+)
+from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+
+from .matching import MatchFields, Outcome, Verdict, against_group, match_fields
+from .normalize import VenueResolver
+from .repository import DedupRepository, SourceKey, SourceRow, review_id
+
+ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:activity")
+ROLE_STRENGTH = {Role.host: 3, Role.co_host: 2, Role.participant: 1}
+VISIBLE_FIELDS = frozenset(CanonicalActivity.model_fields) - {"version", "sources", "created_at", "updated_at"}
+MAX_NEIGHBOURHOOD = 400
+"""A guard against a pathological pile-up (thousands of announcements in one room and hour)."""
+
+
+def canonical_id(library_id: str, source_ref: str) -> str:
+    """The id of the activity first announced as (library_id, source_ref): deterministic, so a
+    replay of the log gives the same ids (and calendar UIDs)."""
+    return str(uuid.uuid5(ACTIVITY_NAMESPACE, f"{library_id}\x1f{source_ref}"))
+
+
+def parse_submission(delivery: Delivery) -> ActivitySubmission:
+    """Validate a submission message and its subject; :class:`Rejected` says what is wrong."""
+    try:
+        submission = parse_json_model(ActivitySubmission, delivery.data)
+    except InvalidPayload as exc:
+        raise Rejected(str(exc)) from None
+    subject_library = library_of(delivery.subject)
+    if submission.library_id != subject_library:
+        raise Rejected(
+            f"library_id \"{submission.library_id}\" 与主题不符 / does not match the subject "
+            f"{delivery.subject} (library \"{subject_library}\")"
+        )
+    return submission
+
+
+# -- deriving a canonical activity from its announcements ----------------------------------
+
+
+def merge_organizers(sources: Iterable[SourceRow]) -> list[Organizer]:
+    """Every library credited once, in the strongest role any live announcement gives it.
+
+    A library whose own announcements are all cancelled has withdrawn: no one else's
+    announcement keeps crediting it."""
+    sources = list(sources)
+    withdrawn = {s.fields.library_id for s in sources} - {s.fields.library_id for s in sources if s.live}
+    roles: dict[str, Role] = {}
+    for source in sources:
+        if not source.live:
+            continue
+        for library_id, role_text in source.fields.credits:
+            role = Role(role_text)
+            current = roles.get(library_id)
+            if library_id not in withdrawn and (current is None or ROLE_STRENGTH[role] > ROLE_STRENGTH[current]):
+                roles[library_id] = role
+    return [Organizer(library_id=lib, role=role) for lib, role in roles.items()]
+
+
+def group_status(sources: list[SourceRow]) -> Status:
+    """Cancelled when no announcement is live, or when the host announced it and withdrew."""
+    if not any(s.live for s in sources):
+        return Status.cancelled
+    hosts = frozenset().union(*(s.fields.hosts for s in sources))
+    hosts_announcing = [s for s in sources if s.fields.library_id in hosts]
+    if hosts_announcing and not any(s.live for s in hosts_announcing):
+        return Status.cancelled
+    return Status.scheduled
+
+
+def primary_source(sources: list[SourceRow]) -> SourceRow:
+    """Whose announcement gives the content: the host's live one, else the first live one."""
+    hosts = frozenset().union(*(s.fields.hosts for s in sources))
+    live = [s for s in sources if s.live] or sources
+    return min(live, key=lambda s: (s.fields.library_id not in hosts, s.first_seq))
+
+
+def build_canonical(
+    activity_id: str, sources: list[SourceRow], previous: CanonicalActivity | None, at: datetime
+) -> CanonicalActivity:
+    """The canonical activity its announcements describe (``sources`` in arrival order)."""
+    primary = primary_source(sources)
+    submission = primary.submission()
+    organizers = merge_organizers(sources) or submission.credited()
+    content = submission.model_dump(exclude={"library_id", "source_ref", "revision", "organizers", "status"},
+                                    mode="python")
+    candidate = CanonicalActivity(
+        id=activity_id,
+        version=1,
+        status=group_status(sources),
+        organizers=organizers,
+        sources=[
+            SourceRef(library_id=s.fields.library_id, source_ref=s.fields.source_ref, revision=s.revision,
+                      status=s.status)
+            for s in sources
+        ],
+        created_at=previous.created_at if previous else at,
+        updated_at=at,
+        **content,
+    )
+    return next_version(candidate, previous)
+
+
+def retired(previous: CanonicalActivity, at: datetime) -> CanonicalActivity:
+    """A published activity whose announcements all joined other activities: cancelled, no sources."""
+    candidate = previous.model_copy(update={"status": Status.cancelled, "sources": [], "updated_at": at})
+    return next_version(candidate, previous)
+
+
+def next_version(candidate: CanonicalActivity, previous: CanonicalActivity | None) -> CanonicalActivity:
+    if previous is None:
+        return candidate
+    if visible(candidate) == visible(previous):
+        return candidate.model_copy(update={"version": previous.version, "updated_at": previous.updated_at})
+    return candidate.model_copy(update={"version": previous.version + 1})
+
+
+def visible(activity: CanonicalActivity) -> dict:
+    return activity.model_dump(include=VISIBLE_FIELDS, mode="json")
+
+
+def event_type(activity: CanonicalActivity, previous: CanonicalActivity | None) -> CanonicalEventType | None:
+    """The canonical event a change is, or None when nothing visible changed."""
+    if previous is None:
+        return CanonicalEventType.cancelled if activity.status is Status.cancelled else CanonicalEventType.created
+    if activity.version == previous.version:
+        return None
+    if activity.status is Status.cancelled and previous.status is not Status.cancelled:
+        return CanonicalEventType.cancelled
+    before = {(s.library_id, s.source_ref) for s in previous.sources}
+    if before and any((s.library_id, s.source_ref) not in before for s in activity.sources):
+        return CanonicalEventType.merged
+    return CanonicalEventType.updated
+
+
+# -- grouping ------------------------------------------------------------------------------
+
+
+@dataclass
+class Group:
+    members: list[SourceRow] = field(default_factory=list)
+
+    @property
+    def anchor(self) -> SourceRow:
+        return self.members[0]
+
+    @property
+    def activity_id(self) -> str:
+        return canonical_id(*self.anchor.key)
+
+
+@dataclass(frozen=True)
+class ReviewNeed:
+    source: SourceRow
+    other: SourceRow
+    verdict: Verdict
+
+
+def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> tuple[list[Group], list[ReviewNeed]]:
+    """Greedy grouping in arrival order; the reviews it could not settle."""
+    groups: list[Group] = []
+    reviews: list[ReviewNeed] = []
+    for source in sorted(sources, key=lambda s: (s.first_seq, s.key)):
+        best: tuple[Verdict, Group, SourceRow] | None = None
+        for group in groups:
+            verdict, other = against_group(source.fields, [m.fields for m in group.members], decisions)
+            if verdict.outcome is Outcome.APART:
+                continue
+            if best is None or (verdict.outcome, verdict.score) > (best[0].outcome, best[0].score):
+                best = (verdict, group, next(m for m in group.members if m.fields is other))
+        if best is not None and best[0].outcome is Outcome.MERGE:
+            best[1].members.append(source)
+            continue
+        groups.append(Group([source]))
+        if best is not None:
+            reviews.append(ReviewNeed(source, best[2], best[0]))
+    return groups, reviews
+
+
+# -- the neighbourhood of a change ---------------------------------------------------------
+
+
+def neighbourhood(repo: DedupRepository, seeds: list[SourceRow], *, extra_activities: Iterable[str] = ()) -> dict[SourceKey, SourceRow]:
+    """The seeds, their candidates, and every member of the activities those belong to,
+    closed under the same step (bounded by :data:`MAX_NEIGHBOURHOOD`)."""
+    rows: dict[SourceKey, SourceRow] = {s.key: s for s in seeds}
+    queried: set[SourceKey] = set()
+    loaded: set[str] = set()
+    pending_activities = {s.activity_id for s in seeds if s.activity_id} | set(extra_activities)
+    while len(rows) <= MAX_NEIGHBOURHOOD:
+        for key in [k for k in rows if k not in queried]:
+            queried.add(key)
+            for candidate in repo.candidates(rows[key].fields):
+                rows.setdefault(candidate.key, candidate)
+                pending_activities.add(candidate.activity_id)
+        pending_activities -= loaded
+        if not pending_activities:
+            break
+        for member in repo.sources_of(pending_activities):
+            rows.setdefault(member.key, member)
+        loaded |= pending_activities
+        pending_activities = set()
+        if all(k in queried for k in rows):
+            break
+    return rows
+
+
+def pair_ids(rows: dict[SourceKey, SourceRow]) -> set[str]:
+    keys = sorted(rows)
+    return {review_id(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]}
+
+
+def decisions_of(reviews: dict[str, dict]) -> dict[frozenset, str]:
+    """Coordinators' decisions among the stored reviews, by pair of announcements."""
+    return {
+        frozenset(((r["source_library"], r["source_ref"]), (r["other_library"], r["other_ref"]))): r["status"]
+        for r in reviews.values()
+        if r["status"] in ("merge", "apart")
+    }
+
+
+def reconcile(
+    repo: DedupRepository, uow: UnitOfWork, seeds: list[SourceRow], *, new_keys: frozenset[SourceKey],
+    at: datetime, extra_activities: Iterable[str] = (),
+) -> None:
+    """Re-group the neighbourhood of ``seeds`` and store and publish what changed."""
+    rows = neighbourhood(repo, seeds, extra_activities=extra_activities)
+    reviews = repo.reviews_by_id(pair_ids(rows)) if len(rows) > 1 else {}
+    groups, needs = group_sources(list(rows.values()), decisions_of(reviews))
+    before = {r.activity_id for r in rows.values() if r.activity_id}
+    after = {g.activity_id for g in groups}
+
+    for group in groups:
+        activity_id = group.activity_id
+        members = [m.moved_to(activity_id) for m in group.members]
+        for old, new in zip(group.members, members, strict=True):
+            if old.key in new_keys:
+                repo.insert_source(new)
+            elif old.key in {s.key for s in seeds}:
+                repo.update_source(new)
+            elif old.activity_id != activity_id:
+                repo.move_source(old.key, activity_id)
+        # a new announcement's own id cannot exist yet: no need to look
+        previous = None if group.anchor.key in new_keys else repo.activity(activity_id)
+        activity = build_canonical(activity_id, members, previous, at)
+        store_and_publish(repo, uow, activity, previous, at)
+
+    for activity_id in sorted(before - after):
+        previous = repo.activity(activity_id)
+        if previous is not None and previous.sources:
+            store_and_publish(repo, uow, retired(previous, at), previous, at)
+
+    record_reviews(repo, uow, reviews, seeds, new_keys, needs, at)
+
+
+def store_and_publish(repo: DedupRepository, uow: UnitOfWork, activity: CanonicalActivity,
+                      previous: CanonicalActivity | None, at: datetime) -> None:
+    if previous is not None and activity == previous:
+        return
+    repo.save_activity(activity, new=previous is None)
+    kind = event_type(activity, previous)
+    if kind is None:
+        return  # only bookkeeping changed (sources, a revision number): no visible change, no event
+    publish(uow, CanonicalEvent(type=kind, activity=activity, occurred_at=at))
+
+
+def publish(uow: UnitOfWork, event: CanonicalEvent, msg_id: str | None = None) -> None:
+    uow.publish(canonical_subject(event.type.value), msg_id or event.message_id(),
+                event.model_dump_json().encode(), at=event.occurred_at)
+
+
+def record_reviews(repo: DedupRepository, uow: UnitOfWork, existing: dict[str, dict],
+                   seeds: list[SourceRow], new_keys: frozenset[SourceKey], needs: list[ReviewNeed],
+                   at: datetime) -> None:
+    """Open a review for each new undecided pair; drop pending ones the change made moot."""
+    wanted = {review_id(n.source.key, n.other.key): n for n in needs}
+    moot = {rid for rid, review in existing.items() if review["status"] == "pending" and rid not in wanted}
+    revised = (s.key for s in seeds if s.key not in new_keys)
+    stale = {rid for rid in repo.pending_reviews_of(revised) if rid not in wanted}
+    repo.delete_pending_reviews(moot | stale)
+    for rid, need in sorted(wanted.items()):
+        if rid in existing:
+            continue
+        repo.add_review({
+            "id": rid, "source_library": need.source.key[0], "source_ref": need.source.key[1],
+            "other_library": need.other.key[0], "other_ref": need.other.key[1], "score": round(need.verdict.score, 4),
+            "reason": need.verdict.reason[:200], "status": "pending", "created_at": at,
+        })
+        activity = repo.activity(canonical_id(*need.source.key)) or repo.activity(need.source.activity_id)
+        if activity is not None:
+            event = CanonicalEvent(type=CanonicalEventType.review_needed, activity=activity, occurred_at=at)
+            publish(uow, event, msg_id=f"review:{rid}")
+
+
+# -- handlers ------------------------------------------------------------------------------
+
+
+def source_row(submission: ActivitySubmission, fields: MatchFields, delivery: Delivery,
+               known: SourceRow | None) -> SourceRow:
+    return SourceRow(
+        fields=fields,
+        activity_id=known.activity_id if known else "",
+        revision=submission.revision,
+        status=submission.status,
+        first_seq=known.first_seq if known else delivery.stream_seq,
+        stream_seq=delivery.stream_seq,
+        received_at=delivery.timestamp,
+        title=submission.title,
+        submission_json=submission.model_dump_json(),
+        parsed=submission,
+    )
+
+
+def handle_submission(delivery: Delivery, uow: UnitOfWork, *, venues: VenueResolver) -> None:
+    """A member announced (or revised, or cancelled) an activity."""
+    submission = parse_submission(delivery)
+    if venues.alliance.member(submission.library_id) is None:
+        raise Rejected(f"library_id \"{submission.library_id}\" 不是联盟成员 / is not a member of the alliance "
+                       "(add it to the alliance configuration, then replay the dead letter)")
+    repo = DedupRepository(uow.connection)
+    known = repo.source((submission.library_id, submission.source_ref))
+    if known is not None and submission.revision <= known.revision:
+        return  # the same or an older revision: nothing changes
+    seed = source_row(submission, match_fields(submission, venues), delivery, known)
+    reconcile(repo, uow, [seed], new_keys=frozenset() if known else frozenset({seed.key}), at=delivery.timestamp)

@@ -1,0 +1,210 @@
+"""The dedup tables as the handlers need them: a few indexed queries per message."""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterable
+from dataclasses import dataclass, field, replace
+from datetime import datetime, timedelta
+
+from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, tuple_, update
+
+from .matching import WINDOW_MINUTES, MatchFields
+from .tables import dedup_activity, dedup_review, dedup_source
+
+SourceKey = tuple[str, str]
+REVIEW_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:dedup-review")
+WINDOW = timedelta(minutes=WINDOW_MINUTES)
+
+
+def review_id(a: SourceKey, b: SourceKey) -> str:
+    """The review of a pair of announcements, whichever way round it is named."""
+    first, second = sorted((a, b))
+    return str(uuid.uuid5(REVIEW_NAMESPACE, "\x1f".join((*first, *second))))
+
+
+@dataclass(frozen=True, slots=True)
+class SourceRow:
+    """One member announcement in its latest revision, with its matching keys."""
+
+    fields: MatchFields
+    activity_id: str
+    revision: int
+    status: Status
+    first_seq: int
+    stream_seq: int
+    received_at: datetime
+    title: str
+    submission_json: str
+    parsed: ActivitySubmission | None = field(default=None, compare=False, repr=False)
+    """The submission itself when the handler has it at hand (saves parsing the JSON again)."""
+
+    @property
+    def key(self) -> SourceKey:
+        return self.fields.key
+
+    @property
+    def live(self) -> bool:
+        return self.status is Status.scheduled
+
+    def submission(self) -> ActivitySubmission:
+        return self.parsed or ActivitySubmission.model_validate_json(self.submission_json)
+
+    def moved_to(self, activity_id: str) -> SourceRow:
+        return replace(self, activity_id=activity_id)
+
+
+_SOURCE_COLUMNS = (
+    dedup_source.c.library_id, dedup_source.c.source_ref, dedup_source.c.activity_id, dedup_source.c.revision,
+    dedup_source.c.status, dedup_source.c.submission, dedup_source.c.stream_seq, dedup_source.c.received_at,
+    dedup_source.c.first_seq, dedup_source.c.venue_key, dedup_source.c.starts_at, dedup_source.c.ends_at,
+    dedup_source.c.title, dedup_source.c.title_key, dedup_source.c.books, dedup_source.c.episode,
+    dedup_source.c.category, dedup_source.c.credits, dedup_source.c.recurrence,
+)
+
+
+def encode_credits(credits: Iterable[tuple[str, str]]) -> str:
+    return ",".join(f"{lib}:{role}" for lib, role in credits)
+
+
+def decode_credits(text: str) -> tuple[tuple[str, str], ...]:
+    return tuple(tuple(item.split(":", 1)) for item in text.split(",") if item)  # type: ignore[misc]
+
+
+def _row_to_source(row) -> SourceRow:
+    fields = MatchFields(
+        library_id=row.library_id, source_ref=row.source_ref, venue_key=row.venue_key, starts_at=row.starts_at,
+        ends_at=row.ends_at, title_key=row.title_key, books=frozenset(b for b in row.books.split("|") if b),
+        episode=row.episode, category=row.category, credits=decode_credits(row.credits), recurrence=row.recurrence,
+    )
+    return SourceRow(
+        fields=fields, activity_id=row.activity_id, revision=row.revision, status=Status(row.status),
+        first_seq=row.first_seq, stream_seq=row.stream_seq, received_at=row.received_at, title=row.title,
+        submission_json=row.submission,
+    )
+
+
+def _source_values(source: SourceRow) -> dict:
+    f = source.fields
+    return {
+        "activity_id": source.activity_id, "revision": source.revision, "status": source.status.value,
+        "submission": source.submission_json, "stream_seq": source.stream_seq, "received_at": source.received_at,
+        "first_seq": source.first_seq, "venue_key": f.venue_key, "starts_at": f.starts_at, "ends_at": f.ends_at,
+        "title": source.title[:200], "title_key": f.title_key[:400], "books": "|".join(sorted(f.books)),
+        "episode": f.episode[:16] if f.episode else None, "category": f.category,
+        "credits": encode_credits(f.credits), "recurrence": f.recurrence,
+    }
+
+
+_KEY = (dedup_source.c.library_id == bindparam("k_library"), dedup_source.c.source_ref == bindparam("k_ref"))
+_SOURCE = select(*_SOURCE_COLUMNS).where(*_KEY)
+_CANDIDATES = select(*_SOURCE_COLUMNS).where(
+    dedup_source.c.venue_key == bindparam("venue_key"),
+    dedup_source.c.starts_at >= bindparam("low"),
+    dedup_source.c.starts_at <= bindparam("high"),
+)
+_SOURCES_OF = select(*_SOURCE_COLUMNS).where(dedup_source.c.activity_id.in_(bindparam("ids", expanding=True)))
+_INSERT_SOURCE = insert(dedup_source)
+_UPDATE_SOURCE = update(dedup_source).where(*_KEY)
+_SNAPSHOT = select(dedup_activity.c.snapshot).where(dedup_activity.c.id == bindparam("k_id"))
+_INSERT_ACTIVITY = insert(dedup_activity)
+_UPDATE_ACTIVITY = update(dedup_activity).where(dedup_activity.c.id == bindparam("k_id"))
+_REVIEWS = select(dedup_review).where(dedup_review.c.id.in_(bindparam("ids", expanding=True)))
+"""Statements built once: per message only parameters change (SQLAlchemy caches their compilation)."""
+
+
+class DedupRepository:
+    def __init__(self, connection: Connection) -> None:
+        self.connection = connection
+
+    # -- sources ---------------------------------------------------------------------
+
+    def source(self, key: SourceKey) -> SourceRow | None:
+        row = self.connection.execute(_SOURCE, {"k_library": key[0], "k_ref": key[1]}).first()
+        return _row_to_source(row) if row else None
+
+    def candidates(self, fields: MatchFields) -> list[SourceRow]:
+        """Announcements at the same venue key starting within the window: one index range scan."""
+        rows = self.connection.execute(_CANDIDATES, {
+            "venue_key": fields.venue_key, "low": fields.starts_at - WINDOW, "high": fields.starts_at + WINDOW})
+        return [_row_to_source(row) for row in rows]
+
+    def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:
+        ids = sorted(set(activity_ids))
+        if not ids:
+            return []
+        return [_row_to_source(row) for row in self.connection.execute(_SOURCES_OF, {"ids": ids})]
+
+    def insert_source(self, source: SourceRow) -> None:
+        self.connection.execute(_INSERT_SOURCE, {"library_id": source.key[0], "source_ref": source.key[1],
+                                                 **_source_values(source)})
+
+    def update_source(self, source: SourceRow) -> None:
+        self.connection.execute(_UPDATE_SOURCE, {"k_library": source.key[0], "k_ref": source.key[1],
+                                                 **_source_values(source)})
+
+    def move_source(self, key: SourceKey, activity_id: str) -> None:
+        self.connection.execute(_UPDATE_SOURCE, {"k_library": key[0], "k_ref": key[1], "activity_id": activity_id})
+
+    # -- activities ------------------------------------------------------------------
+
+    def activity(self, activity_id: str) -> CanonicalActivity | None:
+        snapshot = self.connection.execute(_SNAPSHOT, {"k_id": activity_id}).scalar()
+        return CanonicalActivity.model_validate_json(snapshot) if snapshot else None
+
+    def save_activity(self, activity: CanonicalActivity, *, new: bool) -> None:
+        values = {
+            "version": activity.version,
+            "status": activity.status.value,
+            "starts_at": activity.starts_at,
+            "snapshot": activity.model_dump_json(),
+            "created_at": activity.created_at,
+            "updated_at": activity.updated_at,
+        }
+        if new:
+            self.connection.execute(_INSERT_ACTIVITY, {"id": activity.id, **values})
+        else:
+            self.connection.execute(_UPDATE_ACTIVITY, {"k_id": activity.id, **values})
+
+    # -- reviews ---------------------------------------------------------------------
+
+    def reviews_by_id(self, ids: Iterable[str]) -> dict[str, dict]:
+        ids = sorted(set(ids))
+        if not ids:
+            return {}
+        return {row["id"]: dict(row) for row in self.connection.execute(_REVIEWS, {"ids": ids}).mappings()}
+    def pending_reviews_of(self, keys: Iterable[SourceKey]) -> list[str]:
+        keys = sorted(set(keys))
+        if not keys:
+            return []
+        rows = self.connection.execute(
+            select(dedup_review.c.id).where(
+                dedup_review.c.status == "pending",
+                or_(
+                    tuple_(dedup_review.c.source_library, dedup_review.c.source_ref).in_(keys),
+                    tuple_(dedup_review.c.other_library, dedup_review.c.other_ref).in_(keys),
+                ),
+            )
+        )
+        return [row.id for row in rows]
+
+    def add_review(self, review: dict) -> None:
+        self.connection.execute(insert(dedup_review).values(**review))
+
+    def delete_pending_reviews(self, ids: Iterable[str]) -> None:
+        ids = sorted(set(ids))
+        if ids:
+            self.connection.execute(
+                dedup_review.delete().where(and_(dedup_review.c.id.in_(ids), dedup_review.c.status == "pending"))
+            )
+
+    def record_decision(self, review: dict) -> None:
+        """Store a coordinator's decision on a pair (inserting the pair if replay brings the
+        decision before the review)."""
+        existing = self.connection.scalar(select(dedup_review.c.id).where(dedup_review.c.id == review["id"]))
+        decided = {k: review[k] for k in ("status", "decided_at", "decided_by", "note")}
+        if existing is None:
+            self.connection.execute(insert(dedup_review).values(**review))
+        else:
+            self.connection.execute(update(dedup_review).where(dedup_review.c.id == review["id"]).values(**decided))

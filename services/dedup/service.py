@@ -1,0 +1,66 @@
+"""The dedup service: SUBMISSIONS in, CANONICAL out."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from functools import partial
+
+from shuxiang.events.consumer import ConsumerSpec, Delivery, UnitOfWork
+from shuxiang.events.streams import CANONICAL, REVIEW_DECIDED, SUBMISSIONS_STREAM, SUBMITTED
+from shuxiang.events.tables import EVENT_TABLES
+from shuxiang.schemas import ActivitySubmission, CanonicalActivity, CanonicalEvent
+from shuxiang.services.plan import ServiceContext, ServicePlan
+from sqlalchemy import Engine, select
+
+from shuxiang.alliance import Alliance
+
+from .handlers import handle_submission
+from .normalize import VenueResolver
+from .reviews import handle_decision
+from .tables import TABLES, dedup_activity
+
+NAME = "dedup"
+CONSUMED = "shuxiang.>"
+"""Everything in SUBMISSIONS: announcements and review decisions (attendance reports are skipped)."""
+
+
+def handle(delivery: Delivery, uow: UnitOfWork, *, venues: VenueResolver, alliance: Alliance) -> None:
+    """Announcements and review decisions, in log order."""
+    if delivery.subject.startswith(f"{SUBMITTED}."):
+        handle_submission(delivery, uow, venues=venues)
+    elif delivery.subject.startswith(f"{REVIEW_DECIDED}."):
+        handle_decision(delivery, uow, alliance=alliance)
+
+
+def build(context: ServiceContext) -> ServicePlan:
+    return ServicePlan(
+        name=NAME,
+        tables=TABLES + EVENT_TABLES,
+        consumers=[
+            ConsumerSpec(
+                name=NAME,
+                stream=SUBMISSIONS_STREAM,
+                filter_subject=CONSUMED,
+                handle=partial(handle, venues=VenueResolver(context.alliance), alliance=context.alliance),
+                description="Member announcements, deduplicated into canonical activities, and coordinators' "
+                            "review decisions (one consumer: a replay applies them in log order).",
+                payload_schema=ActivitySubmission,
+            ),
+        ],
+        publishes=((f"{CANONICAL}.{{event}}", CanonicalEvent),),
+    )
+
+
+def canonical_activities(engine: Engine, *, chunk: int = 2000) -> Iterator[CanonicalActivity]:
+    """Every canonical activity, in start order (streamed, not loaded at once).
+
+    Retired ids (an activity whose announcements all joined another one) are left out:
+    they were published as cancelled and describe nothing any more."""
+    with engine.connect() as connection:
+        result = connection.execution_options(yield_per=chunk).execute(
+            select(dedup_activity.c.snapshot).order_by(dedup_activity.c.starts_at, dedup_activity.c.id)
+        )
+        for snapshot in result.scalars():
+            activity = CanonicalActivity.model_validate_json(snapshot)
+            if activity.sources:
+                yield activity

@@ -1,0 +1,103 @@
+"""The review queue over HTTP: a JSON API and a page for coordinators (works without JavaScript).
+
+A decision is not written here: it is published as an event
+(``shuxiang.review.decided.<coordinator_id>``) and applied by the dedup consumer, so a
+replay of the log reproduces it.
+"""
+
+from __future__ import annotations
+
+from urllib.parse import quote
+
+from fastapi import APIRouter, Form, HTTPException, Query, Request
+from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
+from pydantic import ValidationError
+from shuxiang.events.streams import decided_subject
+
+from shuxiang.pages import render
+
+from .reviews import DecisionBody, Review, decision_for, get_review, list_reviews
+
+STATUSES = ("pending", "merge", "apart")
+
+
+def routes(context) -> APIRouter:
+    from .service import NAME
+
+    router = APIRouter(tags=["dedup"])
+    alliance = context.alliance
+
+    def reader():
+        return context.databases.reader(NAME)
+
+    def find(review_id: str) -> Review | None:
+        with reader().connect() as connection:
+            return get_review(connection, review_id)
+
+    async def publish(request: Request, review: Review, body: DecisionBody) -> str:
+        if alliance.coordinator(body.coordinator_id) is None:
+            raise HTTPException(422, f"未知的协调人 / unknown coordinator \"{body.coordinator_id}\"")
+        publisher = getattr(request.app.state, "publisher", None)
+        if publisher is None:
+            raise HTTPException(503, "消息服务不可用 / the broker is not connected")
+        decision = decision_for(review, body)
+        await publisher.publish(decided_subject(body.coordinator_id), decision.message_id(),
+                                decision.model_dump_json().encode())
+        return decision.message_id()
+
+    @router.get("/api/v1/dedup/reviews")
+    def api_reviews(status: str = Query("pending", pattern="^(pending|merge|apart|all)$"),
+                    limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[dict]:
+        """Pairs of announcements the matcher could not settle (``status=pending``), or decided ones."""
+        with reader().connect() as connection:
+            found = list_reviews(connection, status=None if status == "all" else status, limit=limit, offset=offset)
+            return [review.as_json() for review in found]
+
+    @router.post("/api/v1/dedup/reviews/{review_id}/decision", status_code=202)
+    async def api_decide(review_id: str, body: DecisionBody, request: Request) -> JSONResponse:
+        """Merge the pair into one activity, or keep it apart.  Published as an event; applied shortly after."""
+        review = find(review_id)
+        if review is None:
+            raise HTTPException(404, f"没有这条待审 / no review {review_id}")
+        msg_id = await publish(request, review, body)
+        return JSONResponse({"review_id": review_id, "decision": body.decision, "message_id": msg_id},
+                            status_code=202)
+
+    @router.get("/dedup/reviews", response_class=HTMLResponse, include_in_schema=False)
+    def page(request: Request, status: str = "pending", done: str | None = None, error: str | None = None):
+        status = status if status in STATUSES else "pending"
+        with reader().connect() as connection:
+            found = list_reviews(connection, status=status, limit=200)
+        return render(request, "dedup/reviews.html", reviews=found, status=status, statuses=STATUSES,
+                      coordinators=alliance.coordinators, member_name=_member_name(alliance), done=done,
+                      error=error, alliance_name=alliance.name, tz=alliance.tz)
+
+    @router.post("/dedup/reviews/{review_id}", include_in_schema=False)
+    async def page_decide(request: Request, review_id: str, decision: str = Form(""),
+                          coordinator_id: str = Form(""), note: str = Form("")):
+        review = find(review_id)
+        lang = "&lang=en" if request.cookies.get("lang", "").startswith("en") else ""
+        try:
+            if review is None:
+                raise HTTPException(404, f"没有这条待审 / no review {review_id}")
+            body = DecisionBody(decision=decision, coordinator_id=coordinator_id, note=note or None)
+            await publish(request, review, body)
+        except ValidationError:
+            return _back("error", "请选择协调人和决定 / choose a coordinator and a decision", lang)
+        except HTTPException as exc:
+            return _back("error", str(exc.detail), lang)
+        return _back("done", review_id, lang)
+
+    return router
+
+
+def _back(key: str, value: str, lang: str) -> RedirectResponse:
+    return RedirectResponse(f"/dedup/reviews?{key}={quote(value)}{lang}", status_code=303)
+
+
+def _member_name(alliance):
+    def name(library_id: str) -> str:
+        member = alliance.member(library_id)
+        return member.name if member else library_id
+
+    return name

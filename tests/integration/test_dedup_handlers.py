@@ -1,0 +1,172 @@
+"""The dedup consumer on real SQLite: merges, credits, cancellations, splits, reviews, replay."""
+
+from __future__ import annotations
+
+import pytest
+from shuxiang.events.consumer import Outcome
+from shuxiang.services.dedup.handlers import canonical_id
+
+from .dedup_support import DedupRig, announcement, submission_delivery
+
+COHOSTS = [("jn", "host"), ("tz", "co_host")]
+
+
+@pytest.fixture
+def rig(tmp_path):
+    running = DedupRig(tmp_path / "dedup.sqlite3")
+    yield running
+    running.close()
+
+
+def credits(activity: dict) -> dict[str, str]:
+    return {o["library_id"]: o["role"] for o in activity["organizers"]}
+
+
+def test_cohost_announcements_merge_into_the_hosts_activity_with_both_credited(rig: DedupRig) -> None:
+    rig.submit(announcement("jn", "j1", organizers=COHOSTS),
+               announcement("tz", "t9", title="【联办】沽上讲堂——津沽方言漫谈（报名中）",
+                            venue={"name": "一楼报告厅"}, organizers=COHOSTS))
+    [activity] = rig.activities()
+    assert activity["id"] == canonical_id("jn", "j1")
+    assert credits(activity) == {"jn": "host", "tz": "co_host"}
+    assert [(s["library_id"], s["source_ref"]) for s in activity["sources"]] == [("jn", "j1"), ("tz", "t9")]
+    assert [kind for kind, _ in rig.events()] == ["created", "merged"] or \
+        [kind for kind, _ in rig.events()] == ["created"]  # merged only if a credit changed visibly
+    assert activity["title"] == "沽上讲堂：津沽方言漫谈"  # the host's wording
+
+
+def test_a_cohost_cancelling_removes_only_its_credit_and_the_host_cancelling_cancels(rig: DedupRig) -> None:
+    host = announcement("jn", "j1", organizers=COHOSTS)
+    cohost = announcement("tz", "t9", organizers=COHOSTS)
+    rig.submit(host, cohost, {**cohost, "revision": 2, "status": "cancelled"})
+    [activity] = rig.activities()
+    assert activity["status"] == "scheduled"
+    assert credits(activity) == {"jn": "host"}
+    rig.submit({**host, "revision": 2, "status": "cancelled"})
+    [activity] = rig.activities()
+    assert activity["status"] == "cancelled"
+    assert activity["id"] == canonical_id("jn", "j1")
+    assert rig.events()[-1][0] == "cancelled"
+
+
+def test_a_revision_that_no_longer_matches_splits_off_with_its_own_id_and_can_come_back(rig: DedupRig) -> None:
+    host = announcement("jn", "j1", organizers=COHOSTS)
+    cohost = announcement("tz", "t9", organizers=COHOSTS)
+    rig.submit(host, cohost)
+    rig.submit({**cohost, "revision": 2, "title": "空中文化大讲堂：《论语》导读", "starts_at": "2026-04-12T09:30:00+08:00",
+                "ends_at": "2026-04-12T11:00:00+08:00"})
+    activities = {a["id"]: a for a in rig.activities()}
+    assert set(activities) == {canonical_id("jn", "j1"), canonical_id("tz", "t9")}
+    assert activities[canonical_id("jn", "j1")]["title"] == "沽上讲堂：津沽方言漫谈"
+    assert [s["source_ref"] for s in activities[canonical_id("tz", "t9")]["sources"]] == ["t9"]
+    # corrected back: it joins the host's activity again, its own id is retired (published as cancelled)
+    rig.submit({**cohost, "revision": 3})
+    [activity] = rig.activities()
+    assert activity["id"] == canonical_id("jn", "j1")
+    retired = [e for kind, e in rig.events() if kind == "cancelled"]
+    assert retired[-1]["activity"]["id"] == canonical_id("tz", "t9") and retired[-1]["activity"]["sources"] == []
+
+
+def test_the_published_id_stays_when_the_host_moves_the_activity(rig: DedupRig) -> None:
+    host = announcement("jn", "j1", organizers=COHOSTS)
+    cohost = announcement("tz", "t9", organizers=COHOSTS)
+    rig.submit(host, cohost)
+    moved = {"starts_at": "2026-04-17T14:00:00+08:00", "ends_at": "2026-04-17T16:00:00+08:00"}
+    rig.submit({**host, "revision": 2, **moved})
+    assert rig.activity_of("jn", "j1")["id"] == canonical_id("jn", "j1")
+    assert rig.activity_of("tz", "t9")["id"] == canonical_id("tz", "t9")  # stale until the co-host follows
+    rig.submit({**cohost, "revision": 2, **moved})
+    [activity] = rig.activities()
+    assert activity["id"] == canonical_id("jn", "j1") and activity["starts_at"].startswith("2026-04-17T14:00")
+
+
+def test_a_clerk_typing_it_twice_is_one_activity_but_a_near_copy_waits_for_review(rig: DedupRig) -> None:
+    rig.submit(announcement("jn", "a1"), announcement("jn", "a2", title="沽上讲堂：津沽方言漫谈 （报名中）"))
+    assert len(rig.activities()) == 1
+    rig.submit(announcement("jn", "b1", title="读书沙龙：城市与阅读", day=11),
+               announcement("jn", "b2", title="读书沙龙：城市与阅读·第二季", day=11))
+    assert len(rig.activities()) == 3
+    [review] = rig.reviews()
+    assert review["status"] == "pending" and {review["source_ref"], review["other_ref"]} == {"b1", "b2"}
+
+
+def test_the_same_title_at_five_branches_at_the_same_hour_is_five_activities(rig: DedupRig) -> None:
+    venues = [{"name": "报告厅", "venue_id": "jn-hall"}, {"name": "阅览室"}, {"name": "阅览室"}, {"name": "多功能厅"},
+              {"name": "滕州市图书馆报告厅"}]
+    libraries = ["jn", "jn-b1", "jn-b2", "jn-sp1", "tz"]
+    rig.submit(*[announcement(lib, f"r{n}", title="4·23 读书分享会", venue=venue)
+                 for n, (lib, venue) in enumerate(zip(libraries, venues, strict=True))])
+    assert len(rig.activities()) == 5
+
+
+def test_weekly_occurrences_and_other_events_in_the_same_hall_stay_apart(rig: DedupRig) -> None:
+    rig.submit(*[announcement("jn", f"w{week}", title="周六绘本时光", day=4 + 7 * week, hour=10) for week in range(3)])
+    rig.submit(announcement("jn", "x1", title="少儿手工课（第一场）", day=5, hour=9, minute=30),
+               announcement("jn", "x2", title="少儿手工课（第二场）", day=5, hour=10),
+               announcement("tz", "x3", title="馆藏老照片展", day=5, hour=9, minute=30))
+    assert len(rig.activities()) == 6
+
+
+def test_a_coordinators_decision_merges_or_keeps_apart_and_is_replayed(rig: DedupRig, tmp_path) -> None:
+    first = announcement("jn", "j1", title="公益讲座：宋词里的四季")
+    second = announcement("tz", "t1", title="讲座：宋词中的四季之美")
+    rig.submit(first, second)
+    assert len(rig.activities()) == 2
+    [review] = rig.reviews()
+    assert review["status"] == "pending"
+    assert [kind for kind, _ in rig.events()][-1] == "review-needed"
+    decision = {"source": {"library_id": "tz", "source_ref": "t1"}, "other": {"library_id": "jn", "source_ref": "j1"},
+                "decision": "merge", "coordinator_id": "office", "note": "同一场"}
+    assert rig.decide(decision) == [Outcome.ACK]
+    [activity] = rig.activities()
+    assert activity["id"] == canonical_id("jn", "j1") and len(activity["sources"]) == 2
+    assert rig.reviews()[0]["status"] == "merge"
+    # replaying the same log in a fresh database reproduces the decision
+    again = DedupRig(tmp_path / "replay.sqlite3")
+    again.submit(first, second)
+    again.decide(decision)
+    assert again.activities() == rig.activities()
+    again.close()
+    # and the other way
+    rig.decide({**decision, "decision": "apart"})
+    assert len(rig.activities()) == 2
+
+
+def test_a_decision_from_an_unknown_coordinator_is_dead_lettered(rig: DedupRig) -> None:
+    decision = {"source": {"library_id": "tz", "source_ref": "t1"}, "other": {"library_id": "jn", "source_ref": "j1"},
+                "decision": "merge", "coordinator_id": "nobody"}
+    assert rig.decide(decision) == [Outcome.TERM]
+
+
+def test_an_announcement_from_a_library_outside_the_alliance_is_dead_lettered(rig: DedupRig) -> None:
+    assert rig.submit(announcement("new-lib", "n1")) == [Outcome.TERM]
+    assert rig.activities() == []
+
+
+def test_redelivery_and_stale_revisions_change_nothing(rig: DedupRig) -> None:
+    body = announcement("jn", "j1", organizers=COHOSTS)
+    rig.submit(body, {**body, "revision": 2, "title": "沽上讲堂：津沽方言漫谈（主讲：王教授）"})
+    before, events = rig.activities(), rig.events()
+    rig.deliver(submission_delivery(body, 1))  # the same message again
+    rig.submit(body)  # an older revision, re-sent
+    assert rig.activities() == before and rig.events() == events
+
+
+@pytest.mark.postgres
+def test_merging_splitting_and_reviews_work_the_same_on_postgresql(postgres_url) -> None:
+    rig = DedupRig(None, database_url=postgres_url)
+    try:
+        host = announcement("jn", "j1", organizers=COHOSTS)
+        cohost = announcement("tz", "t9", title="沽上讲堂——津沽方言漫谈（联办）", venue={"name": "一楼报告厅"},
+                              organizers=COHOSTS)
+        rig.submit(host, cohost, announcement("tz", "t2", title="讲座：津沽方言", day=11),
+                   announcement("jn-b1", "b2", title="沽上讲堂：津沽方言漫谈之二", day=11))
+        assert len(rig.activities()) == 3
+        assert credits(rig.activity_of("tz", "t9")) == {"jn": "host", "tz": "co_host"}
+        assert [r["status"] for r in rig.reviews()] == ["pending"]
+        rig.submit({**cohost, "revision": 2, "starts_at": "2026-04-13T09:00:00+08:00",
+                    "ends_at": "2026-04-13T10:00:00+08:00"})
+        assert rig.activity_of("tz", "t9")["id"] == canonical_id("tz", "t9")
+        assert rig.activity_of("jn", "j1")["id"] == canonical_id("jn", "j1")
+    finally:
+        rig.close()
