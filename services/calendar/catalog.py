@@ -1,0 +1,208 @@
+"""Every feed the alliance offers: its path, name and contents, and clear refusals.
+
+Paths (stable, DESIGN.md): ``alliance.ics``, ``libraries/{id}.ics`` (``?include=branches``
+adds the library's subtree), ``brands/{id}.ics``, ``categories/{category}.ics``,
+``campaigns/{id}.ics``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
+from urllib.parse import urlsplit
+
+from shuxiang.alliance import Alliance, Brand
+from shuxiang.calendars import EventLabels
+from shuxiang.schemas import Category
+
+from .feeds import FeedSpec
+
+BRANCHES = "branches"
+
+
+@dataclass(frozen=True)
+class FeedRefusal:
+    """Why a feed path names no feed: an HTTP status and the words for it, zh-CN and English."""
+
+    status: int
+    zh: str
+    en: str
+
+    def text(self) -> str:
+        return f"{self.zh}\n{self.en}\n"
+
+
+@dataclass(frozen=True)
+class FeedLink:
+    """One feed as the calendar page lists it."""
+
+    path: str
+    name: str
+
+    def http_url(self, base: str) -> str:
+        return f"{base}/feeds/{self.path}"
+
+    def webcal_url(self, base: str) -> str:
+        parts = urlsplit(base)
+        return f"webcal://{parts.netloc}{parts.path}/feeds/{self.path}"
+
+
+def no_such_feed(path: str) -> FeedRefusal:
+    return FeedRefusal(
+        404,
+        f"没有这个订阅：/feeds/{path}。可用：alliance.ics、libraries/<馆>.ics、brands/<品牌>.ics、"
+        "categories/<类别>.ics、campaigns/<活动>.ics",
+        f"No such feed: /feeds/{path}. Available: alliance.ics, libraries/<id>.ics, brands/<id>.ics, "
+        "categories/<category>.ics, campaigns/<id>.ics",
+    )
+
+
+class FeedCatalog:
+    """Feed specs by path for one alliance (specs are built once and reused)."""
+
+    def __init__(self, alliance: Alliance, brands: Callable[[], Mapping[str, Brand]] | None = None) -> None:
+        self.alliance = alliance
+        self.brands = brands or (lambda: {b.id: b for b in alliance.brands})
+        """Every brand by id: the alliance file's and those registered since (brands service)."""
+        self.zh = EventLabels(language="zh-CN")
+        self.en = EventLabels(language="en")
+        self._specs: dict[tuple[str, bool], FeedSpec] = {}
+
+    def resolve(self, path: str, include: str | None = None) -> FeedSpec | FeedRefusal:
+        """The spec for ``path`` (relative to ``/feeds/``), or why there is none."""
+        if include not in (None, "", BRANCHES):
+            return FeedRefusal(
+                400,
+                f"参数 include 只能是 branches（收到：{include}）",
+                f"include can only be 'branches' (got: {include})",
+            )
+        with_branches = include == BRANCHES
+        key = (path, with_branches)
+        spec = self._specs.get(key)
+        if spec is None:
+            found = self._build(path, with_branches)
+            if isinstance(found, FeedRefusal):
+                return found
+            spec = self._specs[key] = found
+        return spec
+
+    def _build(self, path: str, with_branches: bool) -> FeedSpec | FeedRefusal:
+        alliance = self.alliance
+        english = alliance.name_en or alliance.name
+        if path == "alliance.ics":
+            return FeedSpec(
+                key=path,
+                name=alliance.name,
+                description=f"{alliance.name}全部阅读活动\nAll reading activities of {english}",
+            )
+        kind, _, file = path.partition("/")
+        ident = file.removesuffix(".ics")
+        if not file.endswith(".ics") or not ident or "/" in ident:
+            return no_such_feed(path)
+        builder = {
+            "libraries": self._library,
+            "brands": self._brand,
+            "categories": self._category,
+            "campaigns": self._campaign,
+        }.get(kind)
+        if builder is None:
+            return no_such_feed(path)
+        return builder(ident, with_branches)
+
+    def _library(self, library_id: str, with_branches: bool) -> FeedSpec | FeedRefusal:
+        member = self.alliance.member(library_id)
+        if member is None:
+            return FeedRefusal(404, f"联盟中没有这个图书馆：{library_id}", f"No such library in the alliance: {library_id}")
+        english = member.name_en or member.name
+        key = f"libraries/{library_id}.ics"
+        if with_branches:
+            return FeedSpec(
+                key=f"{key}?include={BRANCHES}",
+                name=f"{member.name}（含分馆）",
+                description=f"{member.name}及其分馆、服务点的阅读活动 · {self.alliance.name}\n"
+                f"Reading activities of {english} and its branches",
+                library_ids=tuple(self.alliance.subtree(library_id)),
+            )
+        return FeedSpec(
+            key=key,
+            name=member.name,
+            description=f"{member.name}主办、联办或参与的阅读活动 · {self.alliance.name}\n"
+            f"Reading activities {english} hosts, co-hosts or takes part in",
+            library_ids=(library_id,),
+        )
+
+    def _brand(self, brand_id: str, _with_branches: bool) -> FeedSpec | FeedRefusal:
+        brand = self.alliance.brand(brand_id) or self.brands().get(brand_id)
+        if brand is None:
+            return FeedRefusal(404, f"联盟中没有这个活动品牌：{brand_id}", f"No such brand in the alliance: {brand_id}")
+        owner = self.alliance.member(brand.library_id)
+        owner_name = owner.name if owner else brand.library_id
+        return FeedSpec(
+            key=f"brands/{brand_id}.ics",
+            name=f"{brand.name} · {owner_name}",
+            description=f"“{brand.name}”品牌活动（{owner_name}，一馆一品）\nSessions of the brand programme {brand.name}",
+            brand_id=brand_id,
+        )
+
+    def _category(self, category: str, _with_branches: bool) -> FeedSpec | FeedRefusal:
+        if category not in Category.__members__:
+            known = "、".join(Category.__members__)
+            return FeedRefusal(
+                404,
+                f"没有这个活动类别：{category}（可用：{known}）",
+                f"No such category: {category} (known: {', '.join(Category.__members__)})",
+            )
+        return FeedSpec(
+            key=f"categories/{category}.ics",
+            name=f"{self.alliance.name} · {self.zh.category(category)}",
+            description=f"{self.alliance.name}的{self.zh.category(category)}活动\n"
+            f"{self.en.category(category)} activities of {self.alliance.name_en or self.alliance.name}",
+            category=category,
+        )
+
+    def _campaign(self, campaign_id: str, _with_branches: bool) -> FeedSpec | FeedRefusal:
+        campaign = self.alliance.campaign(campaign_id)
+        if campaign is None:
+            return FeedRefusal(
+                404, f"联盟中没有这个联盟活动：{campaign_id}", f"No such alliance campaign: {campaign_id}"
+            )
+        return FeedSpec(
+            key=f"campaigns/{campaign_id}.ics",
+            name=f"{campaign.name} · {self.alliance.name}",
+            description=f"联盟节假日活动“{campaign.name}”的全部活动\n"
+            f"Activities of the alliance campaign {campaign.name_en or campaign.name}",
+            campaign_id=campaign_id,
+        )
+
+    # -- the list the calendar page shows ------------------------------------------------
+
+    def groups(self, lang: str) -> list[tuple[str, list[FeedLink]]]:
+        """Every feed, grouped for the page: (heading, links)."""
+        alliance = self.alliance
+        english = lang == "en"
+
+        def name(zh: str, en: str | None) -> str:
+            return (en or zh) if english else zh
+
+        libraries = []
+        for member in alliance.members:
+            libraries.append(FeedLink(f"libraries/{member.id}.ics", name(member.name, member.name_en)))
+            if alliance.children(member.id):
+                suffix = " (with branches)" if english else "（含分馆）"
+                libraries.append(
+                    FeedLink(f"libraries/{member.id}.ics?include={BRANCHES}", name(member.name, member.name_en) + suffix)
+                )
+        labels = self.en if english else self.zh
+        return [
+            ("Whole alliance" if english else "全联盟", [FeedLink("alliance.ics", name(alliance.name, alliance.name_en))]),
+            ("Libraries" if english else "各成员馆", libraries),
+            ("Brand programmes" if english else "一馆一品品牌", [FeedLink(f"brands/{b.id}.ics", b.name) for b in self.brands().values()]),
+            (
+                "Alliance campaigns" if english else "联盟节假日活动",
+                [FeedLink(f"campaigns/{c.id}.ics", name(c.name, c.name_en)) for c in alliance.campaigns],
+            ),
+            (
+                "Categories" if english else "活动类别",
+                [FeedLink(f"categories/{c.value}.ics", labels.category(c.value)) for c in Category],
+            ),
+        ]

@@ -1,0 +1,91 @@
+"""Calendar handlers: canonical events in, stored VEVENT fragments out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+from sqlalchemy import Connection, delete, func, insert, literal, select, update
+
+from shuxiang.calendars import EventLabels, render_vevent
+from shuxiang.db import UTCDateTime
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
+from shuxiang.schemas import CanonicalActivity, CanonicalEvent
+from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+
+from .tables import calendar_entry, calendar_entry_library, calendar_state
+
+
+@dataclass(frozen=True)
+class CalendarContext:
+    tz: ZoneInfo
+    labels: EventLabels
+    uid_domain: str
+
+
+def series_until(activity: CanonicalActivity, tz: ZoneInfo) -> datetime | None:
+    """When the activity (or its last occurrence) ends; None for an open-ended series."""
+    if not activity.recurrence:
+        return activity.ends_at
+    start = activity.starts_at.astimezone(tz)
+    rule = rrulestr(activity.recurrence, dtstart=start)
+    if rule._count is None and rule._until is None:  # noqa: SLF001 - dateutil keeps these private
+        return None
+    last = None
+    for last in rule:  # bounded: COUNT or UNTIL is set
+        pass
+    return (last or start) + (activity.ends_at - activity.starts_at)
+
+
+def apply_canonical(context: CalendarContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """Store the activity's VEVENT, rendered once for this version."""
+    try:
+        event = parse_json_model(CanonicalEvent, delivery.data)
+    except InvalidPayload as exc:
+        raise Rejected(str(exc)) from None
+    activity = event.activity
+    connection: Connection = uow.connection
+    stored = connection.scalar(select(calendar_entry.c.version).where(calendar_entry.c.activity_id == activity.id))
+    if stored is not None and stored >= activity.version:
+        return  # an older or the same version: redelivery or out of order
+    values = {
+        "version": activity.version,
+        "status": activity.status.value,
+        "starts_at": activity.starts_at,
+        "until": series_until(activity, context.tz),
+        "category": activity.category.value,
+        "brand_id": activity.brand_id,
+        "campaign_id": activity.campaign_id,
+        "vevent": render_vevent(activity, tz=context.tz, uid_domain=context.uid_domain, labels=context.labels),
+        "changed_at": activity.updated_at,
+        "canonical_seq": delivery.stream_seq,
+        "snapshot": activity.model_dump_json().encode(),
+    }
+    if stored is None:
+        connection.execute(insert(calendar_entry).values(activity_id=activity.id, **values))
+    else:
+        connection.execute(update(calendar_entry).where(calendar_entry.c.activity_id == activity.id).values(**values))
+        connection.execute(delete(calendar_entry_library).where(calendar_entry_library.c.activity_id == activity.id))
+    connection.execute(
+        insert(calendar_entry_library),
+        [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value} for o in activity.organizers],
+    )
+    bump_state(connection, delivery.timestamp)
+
+
+def bump_state(connection: Connection, at: datetime) -> None:
+    """Raise the calendar's revision: every cached feed assembled before is now stale."""
+    # broker times of replicas' batches may arrive out of order: keep the latest
+    latest = func.max if connection.dialect.name == "sqlite" else func.greatest
+    changed = connection.execute(
+        update(calendar_state)
+        .where(calendar_state.c.id == 1)
+        .values(
+            revision=calendar_state.c.revision + 1,
+            changed_at=latest(calendar_state.c.changed_at, literal(at, UTCDateTime), type_=UTCDateTime),
+        )
+    )
+    if changed.rowcount == 0:
+        connection.execute(insert(calendar_state).values(id=1, revision=1, changed_at=at))

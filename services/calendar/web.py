@@ -1,0 +1,188 @@
+"""The calendar on the web: ``/feeds/...`` (a thin ASGI app) and the calendar page at ``/``."""
+
+from __future__ import annotations
+
+import calendar as month_grid
+from dataclasses import dataclass
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
+
+from fastapi import APIRouter, Request
+from fastapi.responses import HTMLResponse
+from sqlalchemy import Engine, or_, select
+from starlette.types import ASGIApp, Receive, Scope, Send
+
+from shuxiang.alliance import Alliance, Brand
+from shuxiang.calendars import EventLabels
+from shuxiang.calendars.recurrence import occurrences
+from shuxiang.pages import language, render
+from shuxiang.schemas import CanonicalActivity, Status
+from shuxiang.services.brands.registry import load_registry
+from shuxiang.services.brands.service import NAME as BRANDS
+from shuxiang.services.brands.store import linked_activity_ids
+from shuxiang.services.plan import ServiceContext
+
+from .asgi import FeedsApp
+from .catalog import FeedCatalog
+from .service import NAME, feed_store
+from .tables import calendar_entry
+
+AGENDA_DAYS = 60
+MONTHS_FROM, MONTHS_TO = 1950, 2200
+
+
+class FeedsFirst:
+    """Pure ASGI middleware: ``/feeds/…`` is answered by :class:`FeedsApp` before FastAPI's
+    routing, dependency injection and response classes (a 304 costs microseconds)."""
+
+    def __init__(self, app: ASGIApp, context: ServiceContext) -> None:
+        self.app = app
+        brands = context.databases.reader(BRANDS)
+        store = feed_store(context, brand_links=lambda brand_id: linked_activity_ids(brands, brand_id))
+        self.feeds = FeedsApp(brand_catalog(context), store)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and scope["path"].startswith("/feeds/"):
+            await self.feeds(scope, receive, send)
+        else:
+            await self.app(scope, receive, send)
+
+
+def brand_catalog(context: ServiceContext) -> FeedCatalog:
+    """The feed catalog with every brand the brands service knows (file and registered)."""
+    engine = context.databases.reader(BRANDS)
+
+    def brands() -> dict[str, Brand]:
+        with engine.connect() as connection:
+            return load_registry(connection, context.alliance)
+
+    return FeedCatalog(context.alliance, brands)
+
+
+def routes(context: ServiceContext) -> APIRouter:
+    """The calendar page at ``/`` (the feeds themselves are served by :class:`FeedsFirst`)."""
+    return calendar_router(
+        context.alliance, context.databases.reader(NAME), brand_catalog(context), public_url=context.settings.public_url
+    )
+
+
+def calendar_router(alliance: Alliance, engine: Engine, catalog: FeedCatalog, *, public_url: str) -> APIRouter:
+    router = APIRouter()
+
+    @router.get("/", response_class=HTMLResponse, include_in_schema=False)
+    def calendar_page(request: Request, view: str = "month", month: str | None = None) -> HTMLResponse:
+        lang = language(request)
+        tz = alliance.tz
+        today = datetime.now(tz).date()
+        error = None
+        first = today.replace(day=1)
+        if month:
+            try:
+                asked = datetime.strptime(month, "%Y-%m").date()
+            except ValueError:
+                asked = None
+            if asked is None or not MONTHS_FROM <= asked.year <= MONTHS_TO:
+                error = (
+                    f"月份应为 {MONTHS_FROM}–{MONTHS_TO} 年间的 YYYY-MM（收到：{month}）",
+                    f"month must be YYYY-MM between {MONTHS_FROM} and {MONTHS_TO} (got: {month})",
+                )
+            else:
+                first = asked
+        view = "agenda" if view == "agenda" else "month"
+        if view == "month":
+            start = first - timedelta(days=first.weekday())
+            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+            end = last + timedelta(days=7 - last.weekday())
+        else:
+            start, end = today, today + timedelta(days=AGENDA_DAYS)
+        items = agenda_items(engine, alliance, lang, start, end)
+        by_day: dict[date, list[AgendaItem]] = {}
+        for item in items:
+            by_day.setdefault(item.day, []).append(item)
+        weeks = [
+            [start + timedelta(days=7 * w + d) for d in range(7)] for w in range((end - start).days // 7)
+        ]
+        prev_month = (first - timedelta(days=1)).replace(day=1)
+        next_month = (first + timedelta(days=32)).replace(day=1)
+        return render(
+            request,
+            "calendar/index.html",
+            status_code=400 if error else 200,
+            alliance_name=alliance.name if lang != "en" else (alliance.name_en or alliance.name),
+            view=view,
+            error=error,
+            today=today,
+            first=first,
+            weeks=weeks,
+            by_day=by_day,
+            agenda_days=sorted(by_day),
+            month_label=f"{first.year}年{first.month}月" if lang != "en" else first.strftime("%B %Y"),
+            prev_month=prev_month.strftime("%Y-%m"),
+            next_month=next_month.strftime("%Y-%m"),
+            this_month=first.strftime("%Y-%m"),
+            weekday_names=WEEKDAYS_EN if lang == "en" else WEEKDAYS_ZH,
+            groups=catalog.groups(lang),
+            base=public_url,
+            agenda_span=AGENDA_DAYS,
+        )
+
+    return router
+
+
+WEEKDAYS_ZH = ["一", "二", "三", "四", "五", "六", "日"]
+WEEKDAYS_EN = list(month_grid.day_abbr)
+
+
+@dataclass(frozen=True)
+class AgendaItem:
+    day: date
+    time: str
+    title: str
+    place: str
+    host: str
+    category: str
+    cancelled: bool
+    recurring: bool
+
+
+def agenda_items(engine: Engine, alliance: Alliance, lang: str, first: date, end: date) -> list[AgendaItem]:
+    """Every occurrence of a stored activity on the local days ``[first, end)``, in time order."""
+    tz = alliance.tz
+    start_at = datetime.combine(first, time(0), tz)
+    end_at = datetime.combine(end, time(0), tz)
+    c = calendar_entry.c
+    query = select(c.snapshot).where(
+        c.snapshot.is_not(None), c.starts_at < end_at, or_(c.until.is_(None), c.until > start_at)
+    )
+    with engine.connect() as connection:
+        activities = [CanonicalActivity.model_validate_json(row.snapshot) for row in connection.execute(query)]
+    labels = EventLabels(
+        language="en" if lang == "en" else "zh-CN",
+        library_names={m.id: (m.name_en or m.name) if lang == "en" else m.name for m in alliance.members},
+    )
+    found: list[tuple[datetime, str, AgendaItem]] = []
+    for activity in activities:
+        for moment in occurrences(activity, tz, start_at, end_at):
+            item = agenda_item(activity, moment, labels, tz)
+            found.append((moment, activity.id, item))
+    found.sort(key=lambda f: (f[0], f[1]))
+    return [f[2] for f in found]
+
+
+def agenda_item(activity: CanonicalActivity, moment: datetime, labels: EventLabels, tz: ZoneInfo) -> AgendaItem:
+    ends = moment + (activity.ends_at - activity.starts_at)
+    when = "全天" if labels.language != "en" else "All day"
+    if not activity.all_day:
+        when = f"{moment.astimezone(tz):%H:%M}–{ends.astimezone(tz):%H:%M}"
+    venue = activity.venue
+    place = venue.name or ("线上" if labels.language != "en" else "Online")
+    return AgendaItem(
+        day=moment.astimezone(tz).date(),
+        time=when,
+        title=activity.title,
+        place=place,
+        host=labels.library(activity.host_library_id),
+        category=labels.category(activity.category),
+        cancelled=activity.status == Status.cancelled,
+        recurring=bool(activity.recurrence),
+    )
