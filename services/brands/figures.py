@@ -1,0 +1,211 @@
+"""A brand's figures, derived from its stored activities by pure functions.
+
+Words, as the page and the report use them:
+
+* a **session** (场次) is one occurrence: a one-off activity is one session, a weekly
+  series of eight (less its EXDATEs) is eight, a ten-day exhibition is one;
+* an **edition** (期/届) is one canonical activity: a lecture of 沽上讲堂 is one 期,
+  a year's 津南区读书节 is one 届, a weekly 快乐小板凳 series is one 期 of many sessions;
+* a co-hosted activity is one canonical activity (dedup merges the co-hosts'
+  announcements), so it counts once, credited to every library;
+* a cancelled activity, or one reported as not held, does not count;
+* *held* means on or before ``today`` (a local date in the alliance's zone), *scheduled* after it;
+* participants come from attendance reports: co-hosts report the same audience, so an
+  activity's participants are the largest figure any of its announcements reported;
+* years and months running: the unbroken run of calendar years (months) with a held
+  session, ending this year (month) — or last year (month) if none is held yet;
+* status: *active*, *quiet* after ``quiet_after_days`` without a held session, *lapsed*
+  after ``lapsed_after_days``; a brand never held yet is active if a session is
+  scheduled, otherwise quiet.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from zoneinfo import ZoneInfo
+
+from shuxiang.alliance import Alliance, Brand, Tier
+
+ACTIVE = "active"
+QUIET = "quiet"
+LAPSED = "lapsed"
+
+
+@dataclass(frozen=True)
+class BrandActivity:
+    """One canonical activity linked to a brand, as stored."""
+
+    activity_id: str
+    title: str
+    status: str
+    occurrences: tuple[datetime, ...]
+    venue_key: str
+    venue_name: str | None
+    libraries: frozenset[str]
+    link: str | None = None
+    held: bool | None = None
+    """From attendance reports: True if any says held, False if all say not held, None if none."""
+    participants: int | None = None
+
+    def counts(self) -> bool:
+        return self.status == "scheduled" and self.held is not False and bool(self.occurrences)
+
+
+@dataclass(frozen=True)
+class BrandFigures:
+    brand_id: str
+    status: str
+    sessions_total: int
+    sessions_this_year: int
+    editions_total: int
+    editions_this_year: int
+    participants_total: int
+    participants_this_year: int
+    reported_editions: int
+    years_running: int
+    months_running: int
+    first_held: datetime | None
+    last_held: datetime | None
+    days_since_last: int | None
+    next_scheduled: datetime | None
+    next_title: str | None
+    sessions_scheduled: int
+    libraries: tuple[str, ...]
+    venues: tuple[str, ...]
+    inferred_links: int
+    held_per_month: dict[tuple[int, int], int] = field(default_factory=dict)
+    scheduled_per_month: dict[tuple[int, int], int] = field(default_factory=dict)
+
+    def summary(self) -> dict:
+        """The figures as plain JSON-ready values (report, API)."""
+        return {
+            "brand_id": self.brand_id,
+            "status": self.status,
+            "sessions_this_year": self.sessions_this_year,
+            "sessions_total": self.sessions_total,
+            "editions_this_year": self.editions_this_year,
+            "editions_total": self.editions_total,
+            "participants_this_year": self.participants_this_year,
+            "participants_total": self.participants_total,
+            "years_running": self.years_running,
+            "months_running": self.months_running,
+            "first_held": _iso(self.first_held),
+            "last_held": _iso(self.last_held),
+            "days_since_last": self.days_since_last,
+            "next_scheduled": _iso(self.next_scheduled),
+            "next_title": self.next_title,
+            "sessions_scheduled": self.sessions_scheduled,
+            "libraries": list(self.libraries),
+            "venues": list(self.venues),
+            "inferred_links": self.inferred_links,
+        }
+
+
+def _iso(value: datetime | None) -> str | None:
+    return value.isoformat() if value else None
+
+
+def running(periods: set[int], current: int) -> int:
+    """Length of the unbroken run of ``periods`` ending at ``current`` (or just before it)."""
+    end = current if current in periods else current - 1
+    length = 0
+    while end - length in periods:
+        length += 1
+    return length
+
+
+def status_of(last_held: date | None, has_scheduled: bool, today: date, *, quiet_after: int, lapsed_after: int) -> str:
+    if last_held is None:
+        return ACTIVE if has_scheduled else QUIET
+    days = (today - last_held).days
+    if days > lapsed_after:
+        return LAPSED
+    if days > quiet_after:
+        return QUIET
+    return ACTIVE
+
+
+def brand_figures(
+    brand_id: str,
+    activities: Sequence[BrandActivity],
+    *,
+    today: date,
+    tz: ZoneInfo,
+    quiet_after_days: int,
+    lapsed_after_days: int,
+) -> BrandFigures:
+    counted = [a for a in activities if a.counts()]
+    held: list[tuple[datetime, BrandActivity]] = []
+    scheduled: list[tuple[datetime, BrandActivity]] = []
+    for activity in counted:
+        for start in activity.occurrences:
+            (held if start.astimezone(tz).date() <= today else scheduled).append((start, activity))
+    held.sort(key=lambda pair: pair[0])
+    scheduled.sort(key=lambda pair: pair[0])
+    year = today.year
+
+    def local(start: datetime) -> date:
+        return start.astimezone(tz).date()
+
+    editions = [a for a in counted if local(min(a.occurrences)) <= today]
+    editions_this_year = [a for a in editions if local(min(a.occurrences)).year == year]
+    held_months = Counter((local(s).year, local(s).month) for s, _ in held)
+    scheduled_months = Counter((local(s).year, local(s).month) for s, _ in scheduled)
+    held_editions = {a.activity_id: a for _, a in held}.values()
+    last = held[-1][0] if held else None
+    return BrandFigures(
+        brand_id=brand_id,
+        status=status_of(local(last) if last else None, bool(scheduled), today,
+                         quiet_after=quiet_after_days, lapsed_after=lapsed_after_days),
+        sessions_total=len(held),
+        sessions_this_year=sum(1 for s, _ in held if local(s).year == year),
+        editions_total=len(editions),
+        editions_this_year=len(editions_this_year),
+        participants_total=sum(a.participants or 0 for a in editions),
+        participants_this_year=sum(a.participants or 0 for a in editions_this_year),
+        reported_editions=sum(1 for a in editions if a.participants is not None),
+        years_running=running({y for y, _ in held_months}, year),
+        months_running=running({y * 12 + m - 1 for y, m in held_months}, year * 12 + today.month - 1),
+        first_held=held[0][0] if held else None,
+        last_held=last,
+        days_since_last=(today - local(last)).days if last else None,
+        next_scheduled=scheduled[0][0] if scheduled else None,
+        next_title=scheduled[0][1].title if scheduled else None,
+        sessions_scheduled=len(scheduled),
+        libraries=tuple(sorted({lib for a in held_editions for lib in a.libraries})),
+        venues=tuple(sorted({a.venue_name or a.venue_key for a in held_editions})),
+        inferred_links=sum(1 for a in activities if a.link == "inferred"),
+        held_per_month=dict(held_months),
+        scheduled_per_month=dict(scheduled_months),
+    )
+
+
+@dataclass(frozen=True)
+class Coverage:
+    """一馆一品 across the alliance."""
+
+    members_without_brand: tuple[str, ...]
+    """Libraries (not service points) that own no brand."""
+    heads_without_brand: tuple[str, ...]
+    """Central, district and county libraries that own no brand: the gaps that matter most."""
+    quiet: tuple[str, ...]
+    lapsed: tuple[str, ...]
+    active: tuple[str, ...]
+
+
+def coverage(alliance: Alliance, brands: Sequence[Brand], figures: dict[str, BrandFigures]) -> Coverage:
+    owners = {b.library_id for b in brands}
+    libraries = [m for m in alliance.members if m.tier != Tier.service_point]
+    by_status = {status: tuple(b.id for b in brands if figures[b.id].status == status)
+                 for status in (ACTIVE, QUIET, LAPSED)}
+    return Coverage(
+        members_without_brand=tuple(m.id for m in libraries if m.id not in owners),
+        heads_without_brand=tuple(m.id for m in libraries
+                                  if m.id not in owners and m.tier in (Tier.central, Tier.district, Tier.county)),
+        quiet=by_status[QUIET],
+        lapsed=by_status[LAPSED],
+        active=by_status[ACTIVE],
+    )

@@ -1,0 +1,208 @@
+"""Brands handlers: canonical activities and attendance reports in, stored facts out."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+from sqlalchemy import Connection, delete, insert, select, update
+
+from shuxiang.alliance import Alliance
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
+from shuxiang.events.streams import library_of
+from shuxiang.schemas import AttendanceReport, CanonicalActivity, CanonicalEvent
+from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+
+from .linking import effective_link, infer_brand
+from .registry import (
+    BrandCreate,
+    LinkCorrected,
+    RegistryError,
+    correction_of,
+    load_registry,
+    register_brand,
+    store_correction,
+)
+from .tables import (
+    brands_activity,
+    brands_activity_library,
+    brands_attendance,
+    brands_occurrence,
+    brands_source,
+)
+
+SERIES_HORIZON = timedelta(days=3 * 366)
+"""An open-ended series is counted this far ahead of its first session."""
+MAX_SESSIONS = 1000
+
+
+@dataclass(frozen=True)
+class BrandsContext:
+    alliance: Alliance
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return self.alliance.tz
+
+
+def occurrences(activity: CanonicalActivity, tz: ZoneInfo) -> list[datetime]:
+    """The sessions' start instants (UTC): one, or the RRULE's occurrences less EXDATEs."""
+    start = activity.starts_at.astimezone(tz)
+    if not activity.recurrence:
+        return [start.astimezone(UTC)]
+    rule = rrulestr(activity.recurrence, dtstart=start)
+    excluded = {d.astimezone(UTC) for d in activity.exdates}
+    horizon = start + SERIES_HORIZON
+    starts = []
+    for occurrence in islice(rule, MAX_SESSIONS):
+        if occurrence > horizon:
+            break
+        instant = occurrence.astimezone(UTC)
+        if instant not in excluded:
+            starts.append(instant)
+    return starts
+
+
+def venue_key(activity: CanonicalActivity) -> str:
+    venue = activity.venue
+    if venue.venue_id:
+        return f"id:{venue.venue_id}"
+    if venue.name and venue.name.strip():
+        return "name:" + "".join(venue.name.split())
+    return "online"
+
+
+def apply_canonical(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """Keep the newest version of each canonical activity, its sessions and its brand link."""
+    try:
+        event = parse_json_model(CanonicalEvent, delivery.data)
+    except InvalidPayload as exc:
+        raise Rejected(str(exc)) from None
+    activity = event.activity
+    connection: Connection = uow.connection
+    stored = connection.scalar(select(brands_activity.c.version).where(brands_activity.c.activity_id == activity.id))
+    if stored is not None and stored >= activity.version:
+        return  # redelivered or out of order: an older or the same version
+    registry = load_registry(connection, context.alliance)
+    organizers = [o.library_id for o in activity.organizers]
+    declared = activity.brand_id
+    inferred = infer_brand(activity.title, organizers, registry.values(), context.alliance)
+    brand_id, link = effective_link(declared=declared, inferred=inferred,
+                                    correction=correction_of(connection, activity.id), known=registry)
+    values = {
+        "version": activity.version,
+        "status": activity.status.value,
+        "title": activity.title,
+        "category": activity.category.value,
+        "starts_at": activity.starts_at,
+        "ends_at": activity.ends_at,
+        "series": bool(activity.recurrence),
+        "venue_key": venue_key(activity),
+        "venue_name": activity.venue.name or (str(activity.venue.online_url) if activity.venue.online_url else None),
+        "declared_brand_id": declared,
+        "inferred_brand_id": inferred,
+        "brand_id": brand_id,
+        "link": link,
+        "updated_at": activity.updated_at,
+        "canonical_seq": delivery.stream_seq,
+    }
+    if stored is None:
+        connection.execute(insert(brands_activity).values(activity_id=activity.id, **values))
+    else:
+        connection.execute(update(brands_activity).where(brands_activity.c.activity_id == activity.id).values(**values))
+        for table in (brands_occurrence, brands_activity_library):
+            connection.execute(delete(table).where(table.c.activity_id == activity.id))
+    sessions = [{"activity_id": activity.id, "starts_at": s} for s in occurrences(activity, context.tz)]
+    if sessions:  # a series whose every occurrence is excluded has none
+        connection.execute(insert(brands_occurrence), sessions)
+    connection.execute(
+        insert(brands_activity_library),
+        [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value} for o in activity.organizers],
+    )
+    _store_sources(connection, activity)
+
+
+def _store_sources(connection: Connection, activity: CanonicalActivity) -> None:
+    """The announcements merged into the activity; one that moved to another activity (a split) follows it."""
+    current = {(s.library_id, s.source_ref) for s in activity.sources}
+    known = {
+        (row.library_id, row.source_ref): row.activity_id
+        for row in connection.execute(
+            select(brands_source).where(brands_source.c.activity_id == activity.id)
+        )
+    }
+    for library_id, source_ref in set(known) - current:
+        connection.execute(delete(brands_source).where(
+            brands_source.c.library_id == library_id, brands_source.c.source_ref == source_ref,
+            brands_source.c.activity_id == activity.id))
+    for library_id, source_ref in current - set(known):
+        connection.execute(delete(brands_source).where(  # claimed before by the activity it left
+            brands_source.c.library_id == library_id, brands_source.c.source_ref == source_ref))
+        connection.execute(insert(brands_source).values(library_id=library_id, source_ref=source_ref,
+                                                        activity_id=activity.id))
+
+
+def parse_report(context: BrandsContext, delivery: Delivery) -> AttendanceReport:
+    """Validate an attendance report against its subject and the alliance; :class:`Rejected` says why not."""
+    try:
+        report = parse_json_model(AttendanceReport, delivery.data)
+    except InvalidPayload as exc:
+        raise Rejected(str(exc)) from None
+    subject_library = library_of(delivery.subject)
+    if report.library_id != subject_library:
+        raise Rejected(f'library_id "{report.library_id}" 与主题不符 / does not match the subject '
+                       f'{delivery.subject} (library "{subject_library}")')
+    if context.alliance.member(report.library_id) is None:
+        raise Rejected(f'library_id "{report.library_id}" 不是联盟成员 / is not a member of the alliance')
+    if not report.held and report.participants > 0:
+        raise Rejected(f"held=false 但 participants={report.participants} / a session not held has no participants")
+    return report
+
+
+def apply_report(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """Store an attendance report for its announcement; the latest report of an announcement wins.
+
+    Reports are kept by (library_id, source_ref) and joined to canonical activities through
+    the snapshots' sources when figures are derived, so a report may arrive before the
+    canonical activity it belongs to.
+    """
+    report = parse_report(context, delivery)
+    connection: Connection = uow.connection
+    key = (brands_attendance.c.library_id == report.library_id) & (brands_attendance.c.source_ref == report.source_ref)
+    stored = connection.scalar(select(brands_attendance.c.stream_seq).where(key))
+    if stored is not None and stored >= delivery.stream_seq:
+        return
+    values = {"held": report.held, "participants": report.participants, "notes": report.notes,
+              "reported_at": delivery.timestamp, "stream_seq": delivery.stream_seq}
+    if stored is None:
+        connection.execute(insert(brands_attendance).values(library_id=report.library_id,
+                                                            source_ref=report.source_ref, **values))
+    else:
+        connection.execute(update(brands_attendance).where(key).values(**values))
+
+
+def apply_decision(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """A coordinator registered a brand, or someone corrected an activity's brand (checked when
+    made; re-checked here against the registry as it stands in log order)."""
+    kind = delivery.subject.split(".")[2] if delivery.subject.count(".") >= 3 else ""
+    model = {"registered": BrandCreate, "corrected": LinkCorrected}.get(kind)
+    if model is None:
+        raise Rejected(f"未知的品牌决定 / unknown brand decision subject {delivery.subject}")
+    try:
+        decision = parse_json_model(model, delivery.data)
+    except InvalidPayload as exc:
+        raise Rejected(str(exc)) from None
+    actor = library_of(delivery.subject)
+    who = decision.registered_by if isinstance(decision, BrandCreate) else decision.corrected_by
+    if who != actor:
+        raise Rejected(f'"{who}" 与主题不符 / does not match the subject {delivery.subject}')
+    try:
+        if isinstance(decision, BrandCreate):
+            register_brand(uow.connection, context.alliance, decision, delivery.timestamp)
+        else:
+            store_correction(uow.connection, context.alliance, decision, delivery.timestamp)
+    except RegistryError as exc:
+        raise Rejected(exc.message) from None

@@ -1,0 +1,215 @@
+"""The brand registry: the alliance file's brands plus the ones coordinators register,
+and people's corrections of activity-to-brand links.
+
+Requests are validated with pydantic (a 422 names the field); what only the
+registry can check raises a :class:`RegistryError` with an HTTP status and a
+message in Chinese and English.  A decision is checked when it is made, then
+logged as an event in SUBMISSIONS (``shuxiang.brand.registered.<coordinator>``,
+``shuxiang.brand.corrected.<actor>``) and applied by the brands service's
+handler, so ``shuxiang replay`` reproduces the registry and every correction.
+
+Accounts arrive with the intake issue: until then ``registered_by`` and
+``corrected_by`` name who acts (a coordinator id, or a member library id) and are
+checked against the alliance file, but not authenticated.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import BaseModel, ConfigDict, Field, field_validator
+from sqlalchemy import Connection, insert, select, update
+
+from shuxiang.alliance import Alliance, Brand
+from shuxiang.schemas.submission import LIBRARY_ID_PATTERN, Category
+
+from .linking import Correction, effective_link, infer_brand
+from .tables import brands_activity, brands_activity_library, brands_correction, brands_registered
+
+Slug = Annotated[str, Field(pattern=LIBRARY_ID_PATTERN, max_length=64)]
+RESERVED_IDS = frozenset({"new", "links"})
+"""Brand ids that would shadow a path under /brands/ or /api/v1/brands/."""
+
+
+class RegistryError(Exception):
+    def __init__(self, status: int, message: str) -> None:
+        super().__init__(message)
+        self.status = status
+        self.message = message
+
+
+class BrandCreate(BaseModel):
+    """A brand programme (一馆一品) a coordinator registers."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    id: Slug = Field(description="lower-case ascii id, used in URLs and feeds, e.g. jn-gushang")
+    name: str = Field(min_length=1, max_length=100, description="the brand's name, e.g. 沽上讲堂")
+    library_id: Slug = Field(description="the owning member library")
+    since: int | None = Field(None, ge=1949, le=2100, description="the year of the first edition")
+    category: Category
+    description: str | None = Field(None, max_length=2000)
+    keywords: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list, max_length=20)
+    partners: list[Slug] = Field(default_factory=list, max_length=50)
+    registered_by: Slug = Field(description="the coordinator's id (no accounts yet: checked, not authenticated)")
+
+    @field_validator("keywords")
+    @classmethod
+    def _distinct_keywords(cls, value: list[str]) -> list[str]:
+        return list(dict.fromkeys(k.strip() for k in value if k.strip()))
+
+    def brand(self) -> Brand:
+        return Brand(id=self.id, name=self.name, library_id=self.library_id, since=self.since,
+                     category=self.category, description=self.description or None, keywords=self.keywords,
+                     partners=list(dict.fromkeys(self.partners)))
+
+
+class LinkCorrection(BaseModel):
+    """Set which brand an activity belongs to (``brand_id: null``: none)."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    brand_id: str | None = Field(max_length=64, description="the brand, or null for 'not a brand session'")
+    corrected_by: Slug = Field(description="the brand's owning library or a coordinator (checked, not authenticated)")
+    note: str | None = Field(None, max_length=500)
+
+
+def registered_brands(connection: Connection) -> list[tuple[Brand, str]]:
+    """Brands added through the API, with who registered them."""
+    rows = connection.execute(select(brands_registered).order_by(brands_registered.c.registered_at,
+                                                                  brands_registered.c.id))
+    return [
+        (Brand(id=r.id, name=r.name, library_id=r.library_id, since=r.since, category=r.category,
+               description=r.description, keywords=list(r.keywords), partners=list(r.partners)), r.registered_by)
+        for r in rows
+    ]
+
+
+def load_registry(connection: Connection, alliance: Alliance) -> dict[str, Brand]:
+    """Every brand: the alliance file's first, then the registered ones."""
+    brands = {b.id: b for b in alliance.brands}
+    for brand, _ in registered_brands(connection):
+        brands.setdefault(brand.id, brand)
+    return brands
+
+
+def correction_of(connection: Connection, activity_id: str) -> Correction | None:
+    row = connection.execute(
+        select(brands_correction.c.brand_id, brands_correction.c.corrected_by)
+        .where(brands_correction.c.activity_id == activity_id)
+    ).first()
+    return Correction(brand_id=row.brand_id, corrected_by=row.corrected_by) if row else None
+
+
+class LinkCorrected(LinkCorrection):
+    """The event of a correction, as logged: which activity, and when it was decided."""
+
+    activity_id: str = Field(min_length=1, max_length=64)
+    decided_at: datetime
+
+    def message_id(self) -> str:
+        return f"brand:corrected:{self.activity_id}:{self.decided_at.isoformat()}"
+
+
+def registration_message_id(body: BrandCreate) -> str:
+    return f"brand:registered:{body.id}"
+
+
+def check_registration(connection: Connection, alliance: Alliance, body: BrandCreate) -> None:
+    """Whether ``body`` may be registered now; a :class:`RegistryError` says why not."""
+    if body.id in RESERVED_IDS:
+        raise RegistryError(422, f'id: "{body.id}" 是保留字 / is reserved (it names a page)')
+    if alliance.coordinator(body.registered_by) is None:
+        raise RegistryError(403, f'"{body.registered_by}" 不是联盟协调人，只有协调人可以登记品牌 / '
+                                 "is not a coordinator of the alliance; only coordinators register brands")
+    registry = load_registry(connection, alliance)
+    if body.id in registry:
+        raise RegistryError(409, f'品牌编号 "{body.id}" 已被使用 / brand id "{body.id}" is taken '
+                                 f"({registry[body.id].name})")
+    clash = next((b for b in registry.values() if b.name == body.name), None)
+    if clash is not None:
+        raise RegistryError(409, f'品牌名称 "{body.name}" 已被 {clash.id} 使用 / the name is taken by {clash.id}')
+    for field, library_id in [("library_id", body.library_id), *(("partners", p) for p in body.partners)]:
+        if alliance.member(library_id) is None:
+            raise RegistryError(422, f'{field}: "{library_id}" 不是联盟成员馆 / is not a member library')
+
+
+def register_brand(connection: Connection, alliance: Alliance, body: BrandCreate, at: datetime) -> Brand:
+    """Add a brand to the registry and link the stored activities whose titles name it."""
+    check_registration(connection, alliance, body)
+    brand = body.brand()
+    connection.execute(insert(brands_registered).values(
+        id=brand.id, name=brand.name, library_id=brand.library_id, since=brand.since,
+        category=brand.category.value, description=brand.description, keywords=brand.keywords,
+        partners=brand.partners, registered_by=body.registered_by, registered_at=at,
+    ))
+    relink(connection, alliance)
+    return brand
+
+
+def check_correction(connection: Connection, alliance: Alliance, activity_id: str, body: LinkCorrection) -> None:
+    """Whether this person may set this activity's brand now; a :class:`RegistryError` says why not."""
+    row = connection.execute(select(brands_activity.c.brand_id)
+                             .where(brands_activity.c.activity_id == activity_id)).first()
+    if row is None:
+        raise RegistryError(404, f"未找到活动 / no such activity: {activity_id}")
+    current = row.brand_id
+    registry = load_registry(connection, alliance)
+    if body.brand_id is not None and body.brand_id not in registry:
+        raise RegistryError(422, f'brand_id: 未知品牌 "{body.brand_id}" / unknown brand')
+    _check_may_correct(alliance, registry, body.corrected_by, {current, body.brand_id} - {None})
+
+
+def store_correction(connection: Connection, alliance: Alliance, event: LinkCorrected, at: datetime) -> None:
+    """Record a person's decision on an activity's brand (checked when it was made); it outlives
+    later versions of the activity, and may arrive before the activity itself (in a replay)."""
+    if event.brand_id is not None and event.brand_id not in load_registry(connection, alliance):
+        raise RegistryError(422, f'brand_id: 未知品牌 "{event.brand_id}" / unknown brand')
+    values = {"brand_id": event.brand_id, "corrected_by": event.corrected_by, "note": event.note, "corrected_at": at}
+    if correction_of(connection, event.activity_id) is None:
+        connection.execute(insert(brands_correction).values(activity_id=event.activity_id, **values))
+    else:
+        connection.execute(update(brands_correction)
+                           .where(brands_correction.c.activity_id == event.activity_id).values(**values))
+    relink(connection, alliance, [event.activity_id])
+
+
+def _check_may_correct(alliance: Alliance, registry: dict[str, Brand], who: str, brand_ids: set[str]) -> None:
+    if alliance.coordinator(who) is not None:
+        return
+    if alliance.member(who) is None:
+        raise RegistryError(403, f'corrected_by: "{who}" 既非协调人也非成员馆 / is neither a coordinator nor a member')
+    foreign = sorted(b for b in brand_ids if registry[b].library_id != who)
+    if foreign or not brand_ids:
+        what = "、".join(registry[b].name for b in foreign) or "（无品牌）"
+        raise RegistryError(403, f"{who} 不是 {what} 的所属馆；请品牌所属馆或协调人更正 / "
+                                 "only the brand's owning library or a coordinator may change this link")
+
+
+def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] | None = None) -> int:
+    """Recompute inferred and effective links (after a brand is registered or a link corrected)."""
+    registry = load_registry(connection, alliance)
+    query = select(brands_activity.c.activity_id, brands_activity.c.title, brands_activity.c.declared_brand_id,
+                   brands_activity.c.inferred_brand_id, brands_activity.c.brand_id, brands_activity.c.link)
+    credits = select(brands_activity_library.c.activity_id, brands_activity_library.c.library_id)
+    corrections = select(brands_correction.c.activity_id, brands_correction.c.brand_id,
+                         brands_correction.c.corrected_by)
+    if activity_ids is not None:
+        query = query.where(brands_activity.c.activity_id.in_(activity_ids))
+        credits = credits.where(brands_activity_library.c.activity_id.in_(activity_ids))
+        corrections = corrections.where(brands_correction.c.activity_id.in_(activity_ids))
+    organizers: dict[str, list[str]] = {}
+    for activity_id, library_id in connection.execute(credits):
+        organizers.setdefault(activity_id, []).append(library_id)
+    corrected = {r.activity_id: Correction(r.brand_id, r.corrected_by) for r in connection.execute(corrections)}
+    changed = 0
+    for row in connection.execute(query).all():
+        inferred = infer_brand(row.title, organizers.get(row.activity_id, []), registry.values(), alliance)
+        brand_id, link = effective_link(declared=row.declared_brand_id, inferred=inferred,
+                                        correction=corrected.get(row.activity_id), known=registry)
+        if (inferred, brand_id, link) != (row.inferred_brand_id, row.brand_id, row.link):
+            connection.execute(update(brands_activity).where(brands_activity.c.activity_id == row.activity_id)
+                               .values(inferred_brand_id=inferred, brand_id=brand_id, link=link))
+            changed += 1
+    return changed

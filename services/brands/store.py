@@ -1,0 +1,119 @@
+"""Queries: the stored facts a brand's figures are derived from."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import date, datetime
+
+from sqlalchemy import Connection, Engine, and_, select
+
+from shuxiang.alliance import Alliance, Brand
+
+from .figures import BrandActivity, BrandFigures, Coverage, brand_figures, coverage
+from .registry import load_registry, registered_brands
+from .tables import (
+    brands_activity,
+    brands_activity_library,
+    brands_attendance,
+    brands_occurrence,
+    brands_source,
+)
+
+
+def brand_activities(connection: Connection, brand_ids: Iterable[str] | None = None) -> dict[str, list[BrandActivity]]:
+    """Every activity linked to a brand (or to one of ``brand_ids``), with its sessions,
+    credited libraries and attendance, grouped by brand."""
+    linked = brands_activity.c.brand_id.is_not(None)
+    if brand_ids is not None:
+        linked = brands_activity.c.brand_id.in_(list(brand_ids))
+    rows = connection.execute(select(brands_activity).where(linked)).all()
+    starts: dict[str, list[datetime]] = defaultdict(list)
+    for activity_id, start in connection.execute(
+        select(brands_occurrence.c.activity_id, brands_occurrence.c.starts_at)
+        .join(brands_activity, brands_activity.c.activity_id == brands_occurrence.c.activity_id).where(linked)
+    ):
+        starts[activity_id].append(start)
+    libraries: dict[str, set[str]] = defaultdict(set)
+    for activity_id, library_id in connection.execute(
+        select(brands_activity_library.c.activity_id, brands_activity_library.c.library_id)
+        .join(brands_activity, brands_activity.c.activity_id == brands_activity_library.c.activity_id).where(linked)
+    ):
+        libraries[activity_id].add(library_id)
+    reports: dict[str, list[tuple[bool, int]]] = defaultdict(list)
+    for activity_id, held, participants in connection.execute(
+        select(brands_source.c.activity_id, brands_attendance.c.held, brands_attendance.c.participants)
+        .join(brands_attendance, and_(brands_attendance.c.library_id == brands_source.c.library_id,
+                                      brands_attendance.c.source_ref == brands_source.c.source_ref))
+        .join(brands_activity, brands_activity.c.activity_id == brands_source.c.activity_id).where(linked)
+    ):
+        reports[activity_id].append((held, participants))
+    grouped: dict[str, list[BrandActivity]] = defaultdict(list)
+    for row in rows:
+        held, participants = attendance(reports.get(row.activity_id, []))
+        grouped[row.brand_id].append(BrandActivity(
+            activity_id=row.activity_id, title=row.title, status=row.status,
+            occurrences=tuple(sorted(starts.get(row.activity_id, []))), venue_key=row.venue_key,
+            venue_name=row.venue_name, libraries=frozenset(libraries.get(row.activity_id, ())),
+            link=row.link, held=held, participants=participants,
+        ))
+    return grouped
+
+
+def attendance(reports: list[tuple[bool, int]]) -> tuple[bool | None, int | None]:
+    """(held, participants) of an activity from its announcements' reports: co-hosts report
+    the same audience, so the largest figure, not the sum."""
+    if not reports:
+        return None, None
+    held = [participants for was_held, participants in reports if was_held]
+    if not held:
+        return False, None
+    return True, max(held)
+
+
+@dataclass(frozen=True)
+class BrandEntry:
+    brand: Brand
+    origin: str
+    """"config" (the alliance file) or "registered" (through the API)."""
+    figures: BrandFigures
+    activities: tuple[BrandActivity, ...]
+
+
+@dataclass(frozen=True)
+class BrandsReport:
+    today: date
+    entries: tuple[BrandEntry, ...]
+    coverage: Coverage
+
+    def entry(self, brand_id: str) -> BrandEntry | None:
+        return next((e for e in self.entries if e.brand.id == brand_id), None)
+
+
+def brands_report(engine: Engine, alliance: Alliance, today: date) -> BrandsReport:
+    """Every brand with its figures, and the alliance's 一馆一品 coverage."""
+    with engine.connect() as connection:
+        registry = load_registry(connection, alliance)
+        registered = {brand.id for brand, _ in registered_brands(connection)}
+        activities = brand_activities(connection)
+    entries = []
+    for brand in registry.values():
+        own = activities.get(brand.id, [])
+        figures = brand_figures(brand.id, own, today=today, tz=alliance.tz,
+                                quiet_after_days=alliance.quiet_after_days,
+                                lapsed_after_days=alliance.lapsed_after_days)
+        origin = "registered" if brand.id in registered and alliance.brand(brand.id) is None else "config"
+        entries.append(BrandEntry(brand=brand, origin=origin, figures=figures, activities=tuple(own)))
+    figures_by_id = {e.brand.id: e.figures for e in entries}
+    return BrandsReport(today=today, entries=tuple(entries),
+                        coverage=coverage(alliance, list(registry.values()), figures_by_id))
+
+
+def linked_activity_ids(engine: Engine, brand_id: str) -> list[str]:
+    """The canonical activities linked to ``brand_id`` — declared, inferred from the title or
+    corrected — for a brand's feed (``/feeds/brands/{id}.ics``)."""
+    with engine.connect() as connection:
+        return list(connection.scalars(select(brands_activity.c.activity_id)
+                                       .where(brands_activity.c.brand_id == brand_id)
+                                       .order_by(brands_activity.c.starts_at, brands_activity.c.activity_id)))

@@ -1,0 +1,384 @@
+"""HTTP for brands: the 一馆一品 page, each brand's page, the registry API.
+
+Writes (registering a brand, correcting a link) are under ``/api/v1/brands`` and the
+``/brands/new`` form.  There are no accounts yet (they come with the intake issue):
+the body names who acts, and that name is checked against the alliance file only.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import time
+from collections.abc import Callable
+from datetime import UTC, date, datetime
+from typing import Any
+from urllib.parse import parse_qs
+
+from fastapi import APIRouter, Query, Request, Response
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse, RedirectResponse
+from fastapi.routing import APIRoute
+from pydantic import ValidationError
+from sqlalchemy import select
+
+from shuxiang.alliance import Alliance, Brand
+from shuxiang.events.streams import BRAND_DECIDED
+from shuxiang.events.tables import dead_letter, inbox
+from shuxiang.pages import language, render
+from shuxiang.schemas.errors import describe
+from shuxiang.schemas.submission import Category
+
+from .charts import EMPTY, SHADES, HeatRow, heatmap, monthly_bars, yearly_spark
+from .figures import BrandActivity
+from .registry import (
+    BrandCreate,
+    LinkCorrected,
+    LinkCorrection,
+    RegistryError,
+    check_correction,
+    check_registration,
+    registration_message_id,
+)
+from .service import DECISIONS_CONSUMER, NAME, local_today
+from .store import BrandEntry, BrandsReport, brands_report
+from .tables import brands_activity
+
+CATEGORY_NAMES = {
+    "lecture": ("讲座", "Lecture"), "reading_club": ("读书会", "Reading club"), "salon": ("沙龙", "Salon"),
+    "exhibition": ("展览", "Exhibition"), "children": ("少儿", "Children"), "parent_child": ("亲子", "Parent-child"),
+    "contest": ("竞赛", "Contest"), "training": ("培训", "Training"), "outreach": ("延伸服务", "Outreach"),
+    "screening": ("观影", "Screening"), "festival": ("读书节", "Festival"), "digital": ("数字阅读", "Digital"),
+    "accessibility": ("无障碍", "Accessibility"), "other": ("其他", "Other"),
+}
+STATUS_NAMES = {"active": ("活跃", "active"), "quiet": ("沉寂", "quiet"), "lapsed": ("停办", "lapsed")}
+
+
+def _field(loc: tuple) -> str:
+    parts = [str(p) for p in loc if p not in ("body", "query", "path")]
+    return ".".join(parts) or "(请求 / request)"
+
+
+class ClearErrorsRoute(APIRoute):
+    """A 422 that says what is wrong and where, in Chinese and English, without echoing input."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def clear_errors(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except RequestValidationError as exc:
+                problems = [{"field": _field(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
+                text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
+                return JSONResponse({"detail": f"请求无效 / invalid request: {text}", "errors": problems},
+                                    status_code=422)
+
+        return clear_errors
+
+
+def routes(context) -> APIRouter:
+    return brands_router(context.alliance, context.databases.reader(NAME))
+
+
+def brands_router(alliance: Alliance, reader) -> APIRouter:
+    router = APIRouter(route_class=ClearErrorsRoute)
+
+    def report(today: date | None) -> BrandsReport:
+        return brands_report(reader, alliance, today or local_today(alliance))
+
+    # -- JSON API ----------------------------------------------------------------------
+
+    @router.get("/api/v1/brands", tags=["brands"])
+    def list_brands(today: date | None = Query(None, description="the day figures are computed for (default: today)")):
+        """Every brand (the alliance file's and registered ones) with its figures, and the 一馆一品 coverage."""
+        result = report(today)
+        cov = result.coverage
+        return {
+            "today": result.today.isoformat(),
+            "brands": [_brand_json(e) for e in result.entries],
+            "coverage": {
+                "members_without_brand": list(cov.members_without_brand),
+                "heads_without_brand": list(cov.heads_without_brand),
+                "active": list(cov.active), "quiet": list(cov.quiet), "lapsed": list(cov.lapsed),
+            },
+        }
+
+    @router.post("/api/v1/brands", tags=["brands"], status_code=201)
+    async def create_brand(request: Request, body: BrandCreate) -> JSONResponse:
+        """Register a brand (coordinators; ``registered_by`` is checked, not authenticated, until accounts
+        arrive).  The decision is logged in SUBMISSIONS and applied by the brands service: 201 once applied."""
+        try:
+            await _decide(request, reader, alliance, lambda c: check_registration(c, alliance, body),
+                          brand_subject("registered", body.registered_by), registration_message_id(body),
+                          body.model_dump_json().encode())
+        except RegistryError as exc:
+            return _problem(exc.status, exc.message)
+        except TimeoutError:
+            return JSONResponse({"detail": ACCEPTED}, status_code=202)
+        return JSONResponse(body.brand().model_dump(mode="json"), status_code=201,
+                            headers={"Location": f"/api/v1/brands/{body.id}"})
+
+    @router.get("/api/v1/brands/links", tags=["brands"])
+    def list_links(
+        link: str | None = Query(None, pattern="^(explicit|inferred|corrected)$"),
+        brand_id: str | None = None,
+        limit: int = Query(200, ge=1, le=2000),
+    ) -> list[dict]:
+        """Activities and the brand they are linked to, e.g. ``?link=inferred`` to review inferred links."""
+        query = select(brands_activity.c.activity_id, brands_activity.c.title, brands_activity.c.starts_at,
+                       brands_activity.c.brand_id, brands_activity.c.link, brands_activity.c.declared_brand_id,
+                       brands_activity.c.inferred_brand_id).where(brands_activity.c.link.is_not(None))
+        if link:
+            query = query.where(brands_activity.c.link == link)
+        if brand_id:
+            query = query.where(brands_activity.c.brand_id == brand_id)
+        query = query.order_by(brands_activity.c.starts_at.desc()).limit(limit)
+        with reader.connect() as connection:
+            return [{**row._asdict(), "starts_at": row.starts_at.isoformat()} for row in connection.execute(query)]
+
+    @router.put("/api/v1/brands/links/{activity_id}", tags=["brands"])
+    async def put_link(request: Request, activity_id: str, body: LinkCorrection) -> JSONResponse:
+        """Correct an activity's brand (the brand's owning library or a coordinator); later versions keep it."""
+        event = LinkCorrected(**body.model_dump(), activity_id=activity_id, decided_at=datetime.now(UTC))
+        previous: list[str | None] = []
+
+        def check(connection) -> None:
+            check_correction(connection, alliance, activity_id, body)
+            previous.append(connection.scalar(select(brands_activity.c.brand_id)
+                                              .where(brands_activity.c.activity_id == activity_id)))
+
+        try:
+            await _decide(request, reader, alliance, check, brand_subject("corrected", body.corrected_by),
+                          event.message_id(), event.model_dump_json().encode())
+        except RegistryError as exc:
+            return _problem(exc.status, exc.message)
+        except TimeoutError:
+            return JSONResponse({"detail": ACCEPTED}, status_code=202)
+        return JSONResponse({"activity_id": activity_id, "brand_id": body.brand_id, "link": "corrected",
+                             "previous_brand_id": previous[0]})
+
+    @router.get("/api/v1/brands/{brand_id}", tags=["brands"])
+    def get_brand(brand_id: str, today: date | None = None):
+        """One brand with its figures and its activities (sessions held and scheduled)."""
+        result = report(today)
+        entry = result.entry(brand_id)
+        if entry is None:
+            return _problem(404, f"未找到品牌 / no such brand: {brand_id}")
+        activities = sorted(entry.activities, key=lambda a: a.occurrences[0] if a.occurrences else NEVER)
+        return {**_brand_json(entry), "activities": [_activity_json(a) for a in activities]}
+
+    # -- pages -------------------------------------------------------------------------
+
+    @router.get("/brands", include_in_schema=False)
+    def brands_page(request: Request, today: date | None = None):
+        result = report(today)
+        lang = language(request)
+        first, last = _year_span(result)
+        entries = sorted(result.entries, key=lambda e: _member_order(alliance, e.brand.library_id))
+        q = _query(lang, today)
+        rows = [HeatRow(label=e.brand.name, href=f"/brands/{e.brand.id}?{q}", held=e.figures.held_per_month,
+                        scheduled=e.figures.scheduled_per_month) for e in entries]
+        return render(
+            request, "brands/index.html", alliance_name=alliance.name, report=result, entries=entries,
+            coverage=result.coverage, heat=heatmap(rows, first, last, lang=lang),
+            sparks={e.brand.id: yearly_spark(e.figures.held_per_month, first, last) for e in entries},
+            first_year=first, last_year=last, q=q, shades=SHADES, empty_shade=EMPTY, **_helpers(alliance, lang),
+        )
+
+    @router.get("/brands/new", include_in_schema=False)
+    def new_brand_form(request: Request):
+        return _form(request, alliance, values={}, errors=[])
+
+    @router.post("/brands/new", include_in_schema=False)
+    async def new_brand_submit(request: Request):
+        form = parse_qs((await request.body()).decode("utf-8", "replace"))
+        values = {key: items[-1].strip() for key, items in form.items() if items}
+        data: dict[str, Any] = {k: values.get(k) or None for k in ("id", "name", "library_id", "since", "category",
+                                                                   "description", "registered_by")}
+        data["keywords"] = _split(values.get("keywords", ""))
+        data["partners"] = [p for p in form.get("partners", []) if p]
+        data = {k: v for k, v in data.items() if v not in (None, [])}
+        try:
+            body = BrandCreate.model_validate(data)
+        except ValidationError as exc:
+            return _form(request, alliance, values=values, errors=describe(exc).split("; "), status=422)
+        try:
+            await _decide(request, reader, alliance, lambda c: check_registration(c, alliance, body),
+                          brand_subject("registered", body.registered_by), registration_message_id(body),
+                          body.model_dump_json().encode())
+        except RegistryError as exc:
+            return _form(request, alliance, values=values, errors=[exc.message], status=exc.status)
+        except TimeoutError:
+            return _form(request, alliance, values=values, errors=[ACCEPTED], status=202)
+        return RedirectResponse(f"/brands/{body.id}?lang={language(request)}", status_code=303)
+
+    @router.get("/brands/{brand_id}", include_in_schema=False)
+    def brand_page(request: Request, brand_id: str, today: date | None = None):
+        result = report(today)
+        lang = language(request)
+        entry = result.entry(brand_id)
+        if entry is None:
+            return render(request, "brands/missing.html", status_code=404, alliance_name=alliance.name,
+                          brand_id=brand_id)
+        first, last = _year_span(result, entry)
+        held, upcoming = _sessions(entry, result.today, alliance)
+        per_year = _per_year(entry, first, last, result.today, alliance)
+        return render(
+            request, "brands/brand.html", alliance_name=alliance.name, entry=entry, brand=entry.brand,
+            figures=entry.figures, today=result.today, held=held, upcoming=upcoming[:12], per_year=per_year,
+            chart=monthly_bars(entry.figures.held_per_month, entry.figures.scheduled_per_month, first, last, lang=lang),
+            **_helpers(alliance, lang),
+        )
+
+    return router
+
+
+ACCEPTED = "已记录，正在处理，稍后刷新即可看到 / accepted: it is being applied, reload in a moment"
+DECIDED_WAIT_SECONDS = 10.0
+
+
+def brand_subject(kind: str, actor: str) -> str:
+    return f"{BRAND_DECIDED}.{kind}.{actor}"
+
+
+async def _decide(request: Request, reader, alliance: Alliance, check: Callable[[Any], None], subject: str,
+                  msg_id: str, payload: bytes) -> None:
+    """Check a decision against the registry, log it in SUBMISSIONS, and wait until the brands
+    service has applied it (read your writes).  A :class:`RegistryError` says why it was refused
+    (here, or by the handler: its dead letter's reason); ``TimeoutError`` if it is still pending."""
+    def checked() -> None:
+        with reader.connect() as connection:
+            check(connection)
+
+    await asyncio.to_thread(checked)
+    publisher = getattr(request.app.state, "publisher", None)
+    if publisher is None:
+        raise RegistryError(503, "消息服务不可用 / the broker is not available here; try again later")
+    await publisher.publish(subject, msg_id, payload)
+    deadline = time.monotonic() + DECIDED_WAIT_SECONDS
+    while time.monotonic() < deadline:
+        outcome = await asyncio.to_thread(_outcome, reader, msg_id)
+        if outcome is not None:
+            if outcome:
+                raise RegistryError(409, outcome)
+            return
+        await asyncio.sleep(0.05)
+    raise TimeoutError(msg_id)
+
+
+def _outcome(reader, msg_id: str) -> str | None:
+    """None while the decision is pending; "" once applied; the reason if it was refused."""
+    with reader.connect() as connection:
+        done = connection.scalar(select(inbox.c.msg_id).where(inbox.c.consumer == DECISIONS_CONSUMER,
+                                                               inbox.c.msg_id == msg_id))
+        if done is None:
+            return None
+        reason = connection.scalar(select(dead_letter.c.reason).where(dead_letter.c.consumer == DECISIONS_CONSUMER,
+                                                                      dead_letter.c.msg_id == msg_id))
+    return reason or ""
+
+
+NEVER = datetime.min.replace(tzinfo=UTC)
+"""Sorts activities without a session (every occurrence excluded) first."""
+
+
+def _query(lang: str, today: date | None) -> str:
+    """The query string links carry: the language, and the day figures are computed for if one was asked."""
+    return f"lang={lang}" + (f"&today={today.isoformat()}" if today else "")
+
+
+def _problem(status: int, message: str) -> JSONResponse:
+    return JSONResponse({"detail": message}, status_code=status)
+
+
+def _brand_json(entry: BrandEntry) -> dict:
+    return {**entry.brand.model_dump(mode="json"), "origin": entry.origin, "figures": entry.figures.summary()}
+
+
+def _activity_json(activity: BrandActivity) -> dict:
+    return {
+        "activity_id": activity.activity_id, "title": activity.title, "status": activity.status,
+        "sessions": [s.isoformat() for s in activity.occurrences], "venue": activity.venue_name,
+        "libraries": sorted(activity.libraries), "link": activity.link, "held": activity.held,
+        "participants": activity.participants, "counted": activity.counts(),
+    }
+
+
+def _split(text: str) -> list[str]:
+    for separator in "，、,;；\n":
+        text = text.replace(separator, " ")
+    return [word for word in text.split() if word]
+
+
+def _member_order(alliance: Alliance, library_id: str) -> int:
+    ids = [m.id for m in alliance.members]
+    return ids.index(library_id) if library_id in ids else len(ids)
+
+
+def _year_span(result: BrandsReport, entry: BrandEntry | None = None) -> tuple[int, int]:
+    """The years the charts show: from the first session on record to this year (or the last scheduled)."""
+    entries = [entry] if entry else result.entries
+    years = [y for e in entries for y, _ in (*e.figures.held_per_month, *e.figures.scheduled_per_month)]
+    first = min(years, default=result.today.year)
+    last = max([result.today.year, *years])
+    return min(first, result.today.year - 1), last
+
+
+def _per_year(entry: BrandEntry, first: int, last: int, today: date, alliance: Alliance) -> list[dict]:
+    """Year by year, newest first: sessions held and scheduled, editions held, participants."""
+    held = entry.figures.held_per_month
+    firsts = [(min(a.occurrences).astimezone(alliance.tz).date(), a) for a in entry.activities if a.counts()]
+    rows = []
+    for year in range(last, first - 1, -1):
+        editions = [a for day, a in firsts if day.year == year and day <= today]
+        rows.append({
+            "year": year,
+            "sessions": sum(held.get((year, m), 0) for m in range(1, 13)),
+            "scheduled": sum(entry.figures.scheduled_per_month.get((year, m), 0) for m in range(1, 13)),
+            "editions": len(editions),
+            "participants": sum(a.participants or 0 for a in editions),
+        })
+    return rows
+
+
+def _sessions(entry: BrandEntry, today: date, alliance: Alliance) -> tuple[list[dict], list[dict]]:
+    """Each session (one row per occurrence), held newest first and scheduled soonest first;
+    cancelled activities are listed among the held, marked and not counted."""
+    tz = alliance.tz
+    held, upcoming = [], []
+    for activity in entry.activities:
+        for index, start in enumerate(activity.occurrences):
+            local = start.astimezone(tz)
+            row = {"activity": activity, "start": local, "number": index + 1, "of": len(activity.occurrences)}
+            (held if local.date() <= today else upcoming).append(row)
+    held.sort(key=lambda r: r["start"], reverse=True)
+    upcoming.sort(key=lambda r: r["start"])
+    return held, upcoming
+
+
+def _form(request: Request, alliance: Alliance, *, values: dict, errors: list[str], status: int = 200):
+    return render(request, "brands/new.html", status_code=status, alliance_name=alliance.name, values=values,
+                  errors=errors, categories=list(Category), members=alliance.members,
+                  coordinators=alliance.coordinators, **_helpers(alliance, language(request)))
+
+
+def _helpers(alliance: Alliance, lang: str) -> dict:
+    def library_name(library_id: str) -> str:
+        member = alliance.member(library_id)
+        if member is None:
+            return library_id
+        return (member.name_en or member.name) if lang == "en" else member.name
+
+    def category_name(category: str) -> str:
+        zh, en = CATEGORY_NAMES.get(str(category), (str(category), str(category)))
+        return en if lang == "en" else zh
+
+    def status_name(status: str) -> str:
+        zh, en = STATUS_NAMES[status]
+        return en if lang == "en" else zh
+
+    def brand_of(brand: Brand) -> str:
+        return library_name(brand.library_id)
+
+    return {"library_name": library_name, "category_name": category_name, "status_name": status_name,
+            "brand_owner": brand_of, "tz": alliance.tz}
