@@ -1,0 +1,139 @@
+"""Quotas handlers: canonical snapshots in, activity facts stored, quota transitions out.
+
+Each canonical event upserts the activity's facts when its version is newer than the
+stored one (older or equal versions change nothing), then recounts, from the stored
+facts, the rules it can change (those under which the activity, or an activity sharing
+an announcement with it, counts or counted for a library) in the years it spans, as of
+the message's broker time, and publishes a quota event through the outbox when a
+library reaches ``at_risk`` or ``met`` on a rule.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime
+
+from sqlalchemy import Connection, bindparam, insert, select, update
+
+from shuxiang.alliance import Alliance, QuotaRule
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
+from shuxiang.schemas import CanonicalEvent
+from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+
+from .events import QuotaEvent
+from .store import load_facts, related_facts, save_facts, stored_version
+from .tables import quotas_state
+from .tally import ActivityFacts, Progress, QuotaState, progress, tally
+
+PUBLISHED_STATES = {QuotaState.at_risk: "at-risk", QuotaState.met: "met"}
+
+
+@dataclass(frozen=True)
+class QuotasContext:
+    alliance: Alliance
+
+    def rules_touched(self, facts: Iterable[ActivityFacts]) -> dict[str, list[QuotaRule]]:
+        """Per library, the rules under which one of these activities counts or counted for it
+        (whatever its status): only those can change when the activities change."""
+        touched: dict[str, list[QuotaRule]] = {}
+        for fact in facts:
+            for library_id, role in fact.organizers:
+                if self.alliance.member(library_id) is None:
+                    continue
+                found = touched.setdefault(library_id, [])
+                for rule in self.alliance.rules_for(library_id):
+                    if rule not in found and role in rule.roles and rule.counts.matches(fact):
+                        found.append(rule)
+        return {lib: rules for lib, rules in sorted(touched.items()) if rules}
+
+
+def apply_canonical(context: QuotasContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """Store the newest version's facts and publish the quota transitions it causes."""
+    try:
+        event = parse_json_model(CanonicalEvent, delivery.data)
+    except InvalidPayload as exc:
+        raise Rejected(str(exc)) from None
+    activity = event.activity
+    connection = uow.connection
+    tz = context.alliance.tz
+    stored = stored_version(connection, activity.id)
+    if stored is not None and stored >= activity.version:
+        return  # redelivered, or older than what we hold
+    before = related_facts(connection, activity.id)
+    try:
+        save_facts(connection, event, tz=tz, stream_seq=delivery.stream_seq, new=stored is None)
+    except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
+        raise Rejected(f"recurrence {activity.recurrence!r}: {exc}") from None
+    touched = before + related_facts(connection, activity.id)
+    open_until = delivery.timestamp.astimezone(tz).year + 1
+    reevaluate(context, uow, context.rules_touched([f for f, _ in touched]), years_of(touched, tz, open_until),
+               at=delivery.timestamp)
+
+
+def years_of(facts: list[tuple[ActivityFacts, datetime | None]], tz, open_until: int) -> set[int]:
+    """The years the activities' occurrences span (an open-ended series: up to ``open_until``)."""
+    years: set[int] = set()
+    for fact, last in facts:
+        first = fact.starts_at.astimezone(tz).year
+        years.update(range(first, (last.astimezone(tz).year if last is not None else max(open_until, first)) + 1))
+    return years
+
+
+STATES_OF = select(quotas_state.c.library_id, quotas_state.c.rule_id, quotas_state.c.state,
+                   quotas_state.c.attained, quotas_state.c.target).where(
+    quotas_state.c.year == bindparam("year"), quotas_state.c.library_id.in_(bindparam("libraries", expanding=True)))
+
+
+def reevaluate(context: QuotasContext, uow: UnitOfWork, rules: dict[str, list[QuotaRule]], years: set[int], *,
+               at: datetime) -> None:
+    """Recount these libraries' rules in ``years`` from the stored facts and record what changed."""
+    if not rules:
+        return
+    tz = context.alliance.tz
+    connection = uow.connection
+    for year in sorted(years):
+        credits = tally(load_facts(connection, year, tz, libraries=rules), rules, year, tz)
+        stored = {(r.library_id, r.rule_id): r for r in connection.execute(
+            STATES_OF, {"year": year, "libraries": list(rules)})}
+        for library_id, library_rules in rules.items():
+            for rule in library_rules:
+                result = progress(credits[(library_id, rule.id)], rule, library_id, year, tz, at)
+                record_state(context, uow, result, stored.get((library_id, rule.id)), at)
+
+
+def record_state(context: QuotasContext, uow: UnitOfWork, result: Progress, previous, at: datetime) -> None:
+    """Remember the state; publish when it changed into at-risk or met."""
+    connection: Connection = uow.connection
+    values = {"state": result.state.value, "attained": result.attained, "target": result.target}
+    if previous is not None and (previous.state, previous.attained, previous.target) == tuple(values.values()):
+        return
+    if previous is None:
+        connection.execute(insert(quotas_state).values(library_id=result.library_id, rule_id=result.rule.id,
+                                                       year=result.year, changed_at=at, **values))
+    else:
+        connection.execute(update(quotas_state).where(
+            quotas_state.c.library_id == result.library_id, quotas_state.c.rule_id == result.rule.id,
+            quotas_state.c.year == result.year).values(changed_at=at, **values))
+    if (previous is None or previous.state != result.state.value) and result.state in PUBLISHED_STATES:
+        event = quota_event(context, result, at)
+        uow.publish(event.subject(), event.message_id(), event.model_dump_json().encode(), at=at)
+
+
+def quota_event(context: QuotasContext, result: Progress, at: datetime) -> QuotaEvent:
+    member = context.alliance.member(result.library_id)
+    return QuotaEvent(
+        type=PUBLISHED_STATES[result.state],
+        library_id=result.library_id,
+        library_name=member.name if member else result.library_id,
+        rule_id=result.rule.id,
+        rule_name=result.rule.name,
+        rule_name_en=result.rule.name_en,
+        year=result.year,
+        attained=result.attained,
+        target=result.target,
+        expected=result.expected,
+        per=result.rule.per,
+        missing_periods=result.missing,
+        occurred_at=at,
+    )

@@ -1,0 +1,123 @@
+"""Reading quota progress: per library and rule, for the web page, the API and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, time
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine
+
+from shuxiang.alliance import Alliance, Member
+
+from .store import load_facts
+from .tally import Progress, QuotaState, progress, tally
+
+
+@dataclass(frozen=True)
+class LibraryProgress:
+    member: Member
+    rules: tuple[Progress, ...]
+
+    @property
+    def behind(self) -> int:
+        return sum(p.state is QuotaState.at_risk for p in self.rules)
+
+
+@dataclass(frozen=True)
+class QuotaReport:
+    year: int
+    as_of: datetime
+    timezone: str
+    libraries: tuple[LibraryProgress, ...]
+
+    @property
+    def as_of_local(self) -> datetime:
+        return self.as_of.astimezone(ZoneInfo(self.timezone))
+
+    def counts(self) -> dict[str, int]:
+        out = {state.value: 0 for state in QuotaState}
+        for library in self.libraries:
+            for p in library.rules:
+                out[p.state.value] += 1
+        return out
+
+
+def end_of_day(day: date, alliance: Alliance) -> datetime:
+    """The last second of ``day`` in the alliance time zone: "as of 30 June"."""
+    return datetime.combine(day, time(23, 59, 59), alliance.tz)
+
+
+def selected_members(alliance: Alliance, *, tier: str | None = None, region: str | None = None,
+                     library: str | None = None) -> list[Member]:
+    """Members with at least one rule, filtered by tier, region (a substring) and id."""
+    return [
+        m for m in alliance.members
+        if alliance.rules_for(m.id)
+        and (tier is None or m.tier == tier)
+        and (region is None or region in (m.region or ""))
+        and (library is None or m.id == library)
+    ]
+
+
+def quota_report(engine: Engine, alliance: Alliance, year: int, now: datetime, *, tier: str | None = None,
+                 region: str | None = None, library: str | None = None) -> QuotaReport:
+    """Progress of the selected members on each of their rules in ``year``, as of ``now``."""
+    tz = alliance.tz
+    members = selected_members(alliance, tier=tier, region=region, library=library)
+    rules = {m.id: alliance.rules_for(m.id) for m in members}
+    with engine.connect() as connection:
+        facts = load_facts(connection, year, tz, libraries=rules) if rules else []
+    credits = tally(facts, rules, year, tz)
+    libraries = tuple(
+        LibraryProgress(m, tuple(progress(credits[(m.id, r.id)], r, m.id, year, tz, now) for r in rules[m.id]))
+        for m in members
+    )
+    return QuotaReport(year=year, as_of=now, timezone=alliance.timezone, libraries=libraries)
+
+
+def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
+    out: dict[str, Any] = {
+        "rule_id": p.rule.id,
+        "name": p.rule.name,
+        "name_en": p.rule.name_en,
+        "unit": p.rule.unit,
+        "per": p.rule.per,
+        "minimum": p.minimum,
+        "attained": p.attained,
+        "target": p.target,
+        "expected": p.expected,
+        "count": p.count,
+        "state": p.state.value,
+        "percent": p.percent,
+    }
+    if p.periods:
+        out["periods"] = [{"index": q.index, "count": q.count, "minimum": q.minimum, "elapsed": q.elapsed}
+                          for q in p.periods]
+        out["missing_periods"] = p.missing
+        out["missed_periods"] = p.missed
+    if credits:
+        out["credited"] = [{"activity_id": c.activity_id, "title": c.title, "starts_at": c.at.isoformat(),
+                            "role": c.role} for c in p.credits]
+    return out
+
+
+def report_dict(report: QuotaReport, *, credits: bool = False) -> dict[str, Any]:
+    return {
+        "year": report.year,
+        "as_of": report.as_of.isoformat(),
+        "timezone": report.timezone,
+        "summary": report.counts(),
+        "libraries": [
+            {
+                "library_id": lib.member.id,
+                "name": lib.member.name,
+                "name_en": lib.member.name_en,
+                "tier": lib.member.tier.value,
+                "region": lib.member.region,
+                "rules": [progress_dict(p, credits=credits) for p in lib.rules],
+            }
+            for lib in report.libraries
+        ],
+    }

@@ -1,0 +1,67 @@
+"""The quotas service's tables: the facts of each canonical activity, newest version only.
+
+Tallies are never stored as counters: they are computed from these facts
+(:func:`shuxiang.services.quotas.tally.tally`).  ``quotas_state`` only remembers the
+last state published per library, rule and year, so each transition is published once.
+"""
+
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String, Table, Text
+
+from shuxiang.db import UTCDateTime, metadata
+
+quotas_activity = Table(
+    "quotas_activity",
+    metadata,
+    Column("activity_id", String(64), primary_key=True),
+    Column("version", Integer, nullable=False),
+    Column("event_type", String(16), nullable=False, comment="the canonical event that brought this version"),
+    Column("status", String(16), nullable=False),
+    Column("title", Text, nullable=False),
+    Column("category", String(32), nullable=False),
+    Column("featured", Boolean, nullable=False),
+    Column("campaign_id", String(64), nullable=True),
+    Column("tags", JSON, nullable=False),
+    Column("starts_at", UTCDateTime, nullable=False),
+    Column("recurrence", String(500), nullable=True),
+    Column("exdates", JSON, nullable=False, comment="ISO 8601 instants of cancelled occurrences"),
+    Column("last_start", UTCDateTime, nullable=True, comment="start of the last occurrence; NULL: open-ended"),
+    Column("updated_at", UTCDateTime, nullable=False, comment="the snapshot's updated_at (broker time)"),
+    Column("canonical_seq", BigInteger, nullable=False),
+    Index("ix_quotas_activity_starts_at", "starts_at"),
+)
+
+quotas_credit = Table(
+    "quotas_credit",
+    metadata,
+    Column("activity_id", String(64), primary_key=True),
+    Column("library_id", String(64), primary_key=True, index=True),
+    Column("role", String(16), nullable=False),
+    comment="Every library credited by the newest version of an activity, once, in its role.",
+)
+
+quotas_source = Table(
+    "quotas_source",
+    metadata,
+    Column("activity_id", String(64), primary_key=True),
+    Column("library_id", String(64), primary_key=True),
+    Column("source_ref", String(200), primary_key=True),
+    Column("updated_at", UTCDateTime, nullable=False, comment="the listing snapshot's updated_at"),
+    Index("ix_quotas_source_ref", "library_id", "source_ref"),
+    comment="The announcements an activity's newest version lists; one listed by a newer snapshot of "
+    "another activity has been merged into that one.",
+)
+
+quotas_state = Table(
+    "quotas_state",
+    metadata,
+    Column("library_id", String(64), primary_key=True),
+    Column("rule_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("state", String(16), nullable=False),
+    Column("attained", Integer, nullable=False),
+    Column("target", Integer, nullable=False),
+    Column("changed_at", UTCDateTime, nullable=False),
+    comment="The last evaluated state per library, rule and year: what was published.",
+)
+
+TABLES = (quotas_activity, quotas_credit, quotas_source, quotas_state)

@@ -1,0 +1,296 @@
+"""Tallying quotas: pure functions from stored activity facts to credits and progress.
+
+:func:`tally` is what the service, the report, the web page and the tests share: given
+the facts of canonical activities (newest version of each), the rules that apply to each
+library, a year and the alliance time zone, it returns the credits of every library
+under every rule.  Nothing here reads a database or the clock.
+
+Counting rules (DOMAIN.md "Annual targets"):
+
+* an activity counts only while it is scheduled and not merged into another one;
+* it counts once for each library credited in it, in that library's role, and only
+  for rules that accept the role;
+* a recurring series counts once (at its first occurrence) when the rule's unit is
+  ``activity``, and once per occurrence in the year, exdates left out, when it is
+  ``occurrence``;
+* years, months and quarters are those of the alliance time zone: 2026-12-31T16:30Z
+  is 2027-01-01 00:30 in Shanghai, so it counts in 2027.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+from itertools import islice
+from zoneinfo import ZoneInfo
+
+from dateutil.rrule import rrulestr
+
+from shuxiang.alliance import QuotaRule
+from shuxiang.schemas import CanonicalActivity
+from shuxiang.schemas.submission import MAX_OCCURRENCES
+
+PERIODS_PER_YEAR = {"month": 12, "quarter": 4}
+
+
+class QuotaState(StrEnum):
+    on_track = "on_track"
+    at_risk = "at_risk"
+    met = "met"
+
+
+@dataclass(frozen=True)
+class ActivityFacts:
+    """What the quotas need of one canonical activity (its newest version)."""
+
+    activity_id: str
+    version: int
+    status: str
+    title: str
+    category: str
+    featured: bool
+    campaign_id: str | None
+    tags: tuple[str, ...]
+    starts_at: datetime
+    recurrence: str | None = None
+    exdates: tuple[datetime, ...] = ()
+    organizers: tuple[tuple[str, str], ...] = ()
+    """(library_id, role) of every credited library."""
+    merged_away: bool = False
+    """Its announcements now belong to another activity: it no longer exists on its own."""
+
+    @classmethod
+    def of(cls, activity: CanonicalActivity, *, merged_away: bool = False) -> ActivityFacts:
+        return cls(
+            activity_id=activity.id,
+            version=activity.version,
+            status=activity.status.value,
+            title=activity.title,
+            category=activity.category.value,
+            featured=activity.featured,
+            campaign_id=activity.campaign_id,
+            tags=tuple(activity.tags),
+            starts_at=activity.starts_at,
+            recurrence=activity.recurrence,
+            exdates=tuple(activity.exdates),
+            organizers=tuple((o.library_id, o.role.value) for o in activity.organizers),
+            merged_away=merged_away,
+        )
+
+    @property
+    def counts(self) -> bool:
+        return self.status == "scheduled" and not self.merged_away
+
+
+@dataclass(frozen=True)
+class Credit:
+    """One activity (or one occurrence of a series) credited to a library under a rule."""
+
+    activity_id: str
+    title: str
+    at: datetime
+    """The (occurrence's) start, in the alliance time zone."""
+    role: str
+
+
+def year_bounds(year: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """The first instant of ``year`` and of the next one, in ``tz``."""
+    return datetime(year, 1, 1, tzinfo=tz), datetime(year + 1, 1, 1, tzinfo=tz)
+
+
+def _series(facts: ActivityFacts, tz: ZoneInfo):
+    return rrulestr(facts.recurrence, dtstart=facts.starts_at.astimezone(tz))
+
+
+def _excluded(facts: ActivityFacts) -> frozenset[datetime]:
+    return frozenset(d.astimezone(UTC) for d in facts.exdates)
+
+
+def first_occurrence(facts: ActivityFacts, tz: ZoneInfo) -> datetime | None:
+    """The start of the activity, or of its series' first occurrence not cancelled by an exdate."""
+    if not facts.recurrence:
+        return facts.starts_at.astimezone(tz)
+    excluded = _excluded(facts)
+    for start in islice(_series(facts, tz), len(excluded) + 1):
+        if start.astimezone(UTC) not in excluded:
+            return start
+    return None
+
+
+def occurrences_between(facts: ActivityFacts, tz: ZoneInfo, start: datetime, end: datetime) -> Iterator[datetime]:
+    """Occurrence starts in [start, end), exdates left out (at most MAX_OCCURRENCES)."""
+    if not facts.recurrence:
+        local = facts.starts_at.astimezone(tz)
+        if start <= local < end:
+            yield local
+        return
+    excluded = _excluded(facts)
+    produced = 0
+    for occurrence in _series(facts, tz).xafter(start, inc=True):
+        if occurrence >= end or produced >= MAX_OCCURRENCES:
+            return
+        if occurrence.astimezone(UTC) not in excluded:
+            produced += 1
+            yield occurrence
+
+
+def last_start(facts: ActivityFacts, tz: ZoneInfo) -> datetime | None:
+    """The start of the last occurrence; None for an open-ended series."""
+    if not facts.recurrence:
+        return facts.starts_at
+    series = _series(facts, tz)
+    if series._count is None and series._until is None:  # noqa: SLF001 - dateutil keeps these private
+        return None
+    last = facts.starts_at
+    for last in islice(series, MAX_OCCURRENCES):
+        pass
+    return last
+
+
+def counted_starts(facts: ActivityFacts, rule: QuotaRule, tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
+    """When ``facts`` counts under ``rule`` within [start, end): once, or per occurrence."""
+    if rule.unit == "occurrence":
+        return list(occurrences_between(facts, tz, start, end))
+    first = first_occurrence(facts, tz)
+    return [first] if first is not None and start <= first < end else []
+
+
+def tally(
+    facts: Sequence[ActivityFacts],
+    rules: Mapping[str, Sequence[QuotaRule]],
+    year: int,
+    tz: ZoneInfo,
+) -> dict[tuple[str, str], list[Credit]]:
+    """The credits of every (library_id, rule_id) in ``rules`` for ``year``, in start order.
+
+    ``rules`` maps each library to the rules that apply to it; credits of libraries not in
+    it are ignored.  Activities that are cancelled or merged away count for nobody.
+    """
+    start, end = year_bounds(year, tz)
+    credits: dict[tuple[str, str], list[Credit]] = {
+        (library_id, rule.id): [] for library_id, library_rules in rules.items() for rule in library_rules
+    }
+    for fact in facts:
+        if not fact.counts:
+            continue
+        for library_id, role in dict(fact.organizers).items():
+            for rule in rules.get(library_id, ()):
+                if role not in rule.roles or not rule.counts.matches(fact):
+                    continue
+                credits[(library_id, rule.id)].extend(
+                    Credit(fact.activity_id, fact.title, at, role) for at in counted_starts(fact, rule, tz, start, end)
+                )
+    for found in credits.values():
+        found.sort(key=lambda c: (c.at, c.activity_id))
+    return credits
+
+
+# -- progress -------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Period:
+    """One month or quarter of a rule with a per-period minimum."""
+
+    index: int
+    """1–12 for months, 1–4 for quarters."""
+    count: int
+    minimum: int
+    elapsed: bool
+    """The period is over (as of the progress' date)."""
+
+    @property
+    def satisfied(self) -> bool:
+        return self.count >= self.minimum
+
+
+@dataclass(frozen=True)
+class Progress:
+    """Where one library stands on one rule in one year, as of one instant."""
+
+    library_id: str
+    rule: QuotaRule
+    year: int
+    attained: int
+    """Activities (or occurrences) credited; for a per-month/quarter rule, the periods satisfied."""
+    target: int
+    """The minimum for the year; for a per-month/quarter rule, the number of periods."""
+    expected: int
+    """What the pace asks by now: the target times the share of the year gone (rounded),
+    or the number of periods already over."""
+    state: QuotaState
+    count: int
+    """Activities (or occurrences) credited in the year."""
+    minimum: int
+    """The library's minimum (per year, or per period)."""
+    periods: tuple[Period, ...] = ()
+    credits: tuple[Credit, ...] = field(default=(), repr=False)
+
+    @property
+    def missing(self) -> list[int]:
+        """Periods (months or quarters) without their minimum yet: past ones are missed."""
+        return [p.index for p in self.periods if not p.satisfied]
+
+    @property
+    def missed(self) -> list[int]:
+        return [p.index for p in self.periods if p.elapsed and not p.satisfied]
+
+    @property
+    def percent(self) -> int:
+        return min(100, round(100 * self.attained / self.target)) if self.target else 100
+
+    @property
+    def expected_percent(self) -> int:
+        return min(100, round(100 * self.expected / self.target)) if self.target else 100
+
+
+def period_of(at: datetime, per: str) -> int:
+    return at.month if per == "month" else (at.month - 1) // 3 + 1
+
+
+def period_end(year: int, index: int, per: str, tz: ZoneInfo) -> datetime:
+    month = index + 1 if per == "month" else 3 * index + 1
+    return datetime(year + month // 13, (month - 1) % 12 + 1, 1, tzinfo=tz)
+
+
+def year_elapsed(year: int, tz: ZoneInfo, now: datetime) -> float:
+    """The share of ``year`` gone at ``now`` (0 before it starts, 1 after it ends)."""
+    start, end = year_bounds(year, tz)
+    if now <= start:
+        return 0.0
+    if now >= end:
+        return 1.0
+    return (now - start) / (end - start)
+
+
+def progress(
+    credits: Sequence[Credit], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime
+) -> Progress:
+    """Attained against target, the pace expected by ``now``, and the state."""
+    minimum = rule.minimum_for(library_id)
+    count = len(credits)
+    if rule.per is None:
+        expected = math.floor(minimum * year_elapsed(year, tz, now) + 0.5)
+        if count >= minimum:
+            state = QuotaState.met
+        else:
+            state = QuotaState.at_risk if count < expected else QuotaState.on_track
+        return Progress(library_id, rule, year, count, minimum, expected, state, count, minimum,
+                        credits=tuple(credits))
+    counts = [0] * PERIODS_PER_YEAR[rule.per]
+    for credit in credits:
+        counts[period_of(credit.at, rule.per) - 1] += 1
+    periods = tuple(
+        Period(index, n, minimum, elapsed=period_end(year, index, rule.per, tz) <= now)
+        for index, n in enumerate(counts, start=1)
+    )
+    attained = sum(p.satisfied for p in periods)
+    if attained == len(periods):
+        state = QuotaState.met
+    else:
+        state = QuotaState.at_risk if any(p.elapsed and not p.satisfied for p in periods) else QuotaState.on_track
+    return Progress(library_id, rule, year, attained, len(periods), sum(p.elapsed for p in periods), state, count,
+                    minimum, periods, tuple(credits))

@@ -1,0 +1,166 @@
+"""The pure quota tally: who is credited, when, how often, and where each library stands."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+
+from shuxiang.alliance import QuotaRule
+from shuxiang.services.quotas.tally import ActivityFacts, QuotaState, progress, tally
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def rule(**fields) -> QuotaRule:
+    return QuotaRule.model_validate({"id": "r", "name": "规则", "minimum": 1, **fields})
+
+
+def fact(activity_id: str = "a", starts_at: str = "2026-04-23T14:00:00+08:00", organizers=(("jn", "host"),),
+         **fields) -> ActivityFacts:
+    values = {"version": 1, "status": "scheduled", "title": f"活动{activity_id}", "category": "lecture",
+              "featured": False, "campaign_id": None, "tags": (), **fields}
+    return ActivityFacts(activity_id=activity_id, starts_at=datetime.fromisoformat(starts_at),
+                         organizers=tuple(organizers), **values)
+
+
+def count(facts, r: QuotaRule, library: str = "jn", year: int = 2026) -> int:
+    return len(tally(facts, {library: [r]}, year, SHANGHAI)[(library, r.id)])
+
+
+@pytest.mark.parametrize(
+    ("starts_at", "year"),
+    [
+        ("2026-12-31T23:30:00+08:00", 2026),  # late on New Year's Eve in Shanghai
+        ("2026-12-31T16:30:00+00:00", 2027),  # 2027-01-01 00:30 in Shanghai
+        ("2026-12-31T15:59:59+00:00", 2026),
+        ("2026-01-01T00:00:00+08:00", 2026),
+        ("2025-12-31T16:00:00+00:00", 2026),  # exactly midnight in Shanghai
+        ("2026-01-01T07:59:00+00:00", 2026),
+    ],
+)
+def test_the_year_is_the_alliance_time_zone_year(starts_at: str, year: int) -> None:
+    facts = [fact(starts_at=starts_at)]
+    assert count(facts, rule(), year=year) == 1
+    assert count(facts, rule(), year=year - 1) == 0 and count(facts, rule(), year=year + 1) == 0
+
+
+def test_the_time_zone_is_configurable() -> None:
+    facts = [fact(starts_at="2026-12-31T16:30:00+00:00")]
+    assert len(tally(facts, {"jn": [rule()]}, 2026, ZoneInfo("UTC"))[("jn", "r")]) == 1
+
+
+def test_a_co_hosted_activity_counts_once_per_library_in_its_role() -> None:
+    hosts_only, any_role = rule(id="host"), rule(id="any", roles=["host", "co_host", "participant"])
+    facts = [fact(organizers=(("jn", "host"), ("tz", "co_host"), ("ak", "participant")))]
+    credits = tally(facts, {lib: [hosts_only, any_role] for lib in ("jn", "tz", "ak")}, 2026, SHANGHAI)
+    assert [len(credits[(lib, "host")]) for lib in ("jn", "tz", "ak")] == [1, 0, 0]
+    assert [len(credits[(lib, "any")]) for lib in ("jn", "tz", "ak")] == [1, 1, 1]
+    assert credits[("tz", "any")][0].role == "co_host"
+
+
+def test_cancelled_and_merged_away_activities_count_for_nobody() -> None:
+    facts = [fact("a"), fact("b", status="cancelled"), fact("c", merged_away=True)]
+    credits = tally(facts, {"jn": [rule()]}, 2026, SHANGHAI)[("jn", "r")]
+    assert [c.activity_id for c in credits] == ["a"]
+
+
+def test_filters_select_what_counts() -> None:
+    facts = [
+        fact("featured", featured=True),
+        fact("campaign", campaign_id="reading-month"),
+        fact("festival", category="festival"),
+        fact("series", tags=("大型系列",)),
+        fact("training", category="training"),
+    ]
+    ids = lambda r: [c.activity_id for c in tally(facts, {"jn": [r]}, 2026, SHANGHAI)[("jn", "r")]]  # noqa: E731
+    assert ids(rule(counts={"featured": True})) == ["featured"]
+    assert ids(rule(counts={"campaign": True})) == ["campaign"]
+    assert ids(rule(counts={"campaign": "reading-month"})) == ["campaign"]
+    assert sorted(ids(rule(counts={"large_series": True}))) == ["festival", "series"]
+    assert ids(rule(counts={"category": ["training"]})) == ["training"]
+    assert len(ids(rule(counts={"campaign": False}))) == 4
+
+
+def test_a_series_counts_per_occurrence_or_once_as_the_rule_says() -> None:
+    weekly = fact(
+        "s", starts_at="2026-12-10T19:00:00+08:00", recurrence="FREQ=WEEKLY;COUNT=5",
+        exdates=(datetime(2026, 12, 17, 11, 0, tzinfo=UTC),),  # 19:00 in Shanghai, written in UTC
+    )
+    per_session, per_activity = rule(unit="occurrence"), rule()
+    sessions = tally([weekly], {"jn": [per_session]}, 2026, SHANGHAI)[("jn", "r")]
+    assert [c.at.day for c in sessions] == [10, 24, 31]  # the 17th is cancelled, 7 Jan is 2027
+    assert count([weekly], per_session, year=2027) == 1
+    assert count([weekly], per_activity, year=2026) == 1 and count([weekly], per_activity, year=2027) == 0
+
+
+def test_a_series_whose_first_session_is_cancelled_counts_at_its_first_held_one() -> None:
+    series = fact("s", starts_at="2026-12-31T19:00:00+08:00", recurrence="FREQ=WEEKLY;COUNT=3",
+                  exdates=(datetime.fromisoformat("2026-12-31T19:00:00+08:00"),))
+    assert count([series], rule(), year=2026) == 0
+    assert count([series], rule(), year=2027) == 1
+
+
+def test_an_open_ended_series_counts_its_sessions_in_the_year_only() -> None:
+    series = fact("s", starts_at="2025-06-07T10:00:00+08:00", recurrence="FREQ=MONTHLY")
+    assert count([series], rule(unit="occurrence"), year=2026) == 12
+    assert count([series], rule(unit="occurrence"), year=2025) == 7
+
+
+def test_libraries_outside_the_rules_are_not_credited() -> None:
+    credits = tally([fact(organizers=(("elsewhere", "host"),))], {"jn": [rule()]}, 2026, SHANGHAI)
+    assert credits == {("jn", "r"): []}
+
+
+# -- progress ---------------------------------------------------------------------------------
+
+
+def at(text: str) -> datetime:
+    return datetime.fromisoformat(text)
+
+
+def credits_on(*days: str, r: QuotaRule | None = None):
+    facts = [fact(str(i), starts_at=f"{day}T10:00:00+08:00") for i, day in enumerate(days)]
+    return tally(facts, {"jn": [r or rule()]}, 2026, SHANGHAI)[("jn", "r")]
+
+
+def test_yearly_pace_on_track_at_risk_and_met() -> None:
+    ten = rule(minimum=10)
+    three = credits_on("2026-01-05", "2026-02-05", "2026-03-05")
+    early = progress(three, ten, "jn", 2026, SHANGHAI, at("2026-04-01T00:00:00+08:00"))
+    assert (early.attained, early.target, early.expected, early.state) == (3, 10, 2, QuotaState.on_track)
+    late = progress(three, ten, "jn", 2026, SHANGHAI, at("2026-07-01T00:00:00+08:00"))
+    assert (late.expected, late.state) == (5, QuotaState.at_risk)
+    done = progress(three, rule(minimum=3), "jn", 2026, SHANGHAI, at("2026-02-01T00:00:00+08:00"))
+    assert done.state is QuotaState.met and done.percent == 100
+    ended = progress([], ten, "jn", 2026, SHANGHAI, at("2027-03-01T00:00:00+08:00"))
+    assert (ended.expected, ended.state) == (10, QuotaState.at_risk)
+    ahead = progress([], ten, "jn", 2027, SHANGHAI, at("2026-11-01T00:00:00+08:00"))
+    assert (ahead.expected, ahead.state) == (0, QuotaState.on_track)
+
+
+def test_overrides_set_a_library_target() -> None:
+    r = rule(minimum=10, overrides={"gzl": 6})
+    assert progress([], r, "gzl", 2026, SHANGHAI, at("2026-01-01T00:00:00+08:00")).target == 6
+    assert progress([], r, "jn", 2026, SHANGHAI, at("2026-01-01T00:00:00+08:00")).target == 10
+
+
+def test_monthly_rule_lists_missing_months_and_is_at_risk_once_a_month_is_missed() -> None:
+    monthly = rule(per="month")
+    found = credits_on("2026-01-10", "2026-02-10", "2026-02-20", "2026-04-10", r=monthly)
+    march = progress(found, monthly, "jn", 2026, SHANGHAI, at("2026-03-15T00:00:00+08:00"))
+    assert (march.attained, march.target, march.expected, march.count) == (3, 12, 2, 4)
+    assert march.state is QuotaState.on_track  # March is not over yet
+    assert march.missing == [3, 5, 6, 7, 8, 9, 10, 11, 12] and march.missed == []
+    april = progress(found, monthly, "jn", 2026, SHANGHAI, at("2026-04-01T00:00:00+08:00"))
+    assert april.state is QuotaState.at_risk and april.missed == [3]
+
+
+def test_quarterly_minimum_applies_per_quarter() -> None:
+    quarterly = rule(per="quarter", minimum=2, unit="occurrence")
+    found = credits_on("2026-01-10", "2026-03-31", "2026-04-10", r=quarterly)
+    p = progress(found, quarterly, "jn", 2026, SHANGHAI, at("2026-05-01T00:00:00+08:00"))
+    assert [q.count for q in p.periods] == [2, 1, 0, 0]
+    assert (p.attained, p.target, p.expected, p.state) == (1, 4, 1, QuotaState.on_track)
+    assert p.missing == [2, 3, 4]
