@@ -1,0 +1,97 @@
+"""The digests' own projections: canonical activities (newest version of each) and the
+duplicate reviews still open."""
+
+from __future__ import annotations
+
+from sqlalchemy import Connection, delete, insert, select, update
+
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
+from shuxiang.schemas import CanonicalActivity, CanonicalEvent, CanonicalEventType
+from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.services.dedup.reviews import ReviewDecision
+
+from .tables import digests_activity, digests_activity_library, digests_review
+
+
+def apply_canonical(delivery: Delivery, uow: UnitOfWork) -> None:
+    """Keep the newest version of the activity; a review-needed event also opens a review."""
+    try:
+        event = parse_json_model(CanonicalEvent, delivery.data)
+    except InvalidPayload as exc:
+        raise Rejected(str(exc)) from None
+    if event.type == CanonicalEventType.review_needed:
+        open_review(uow.connection, delivery.msg_id, event.activity.id, delivery.timestamp)
+    upsert_activity(uow.connection, event, delivery.stream_seq)
+
+
+def upsert_activity(connection: Connection, event: CanonicalEvent, stream_seq: int) -> None:
+    """An older or equal version changes nothing."""
+    activity: CanonicalActivity = event.activity
+    stored = connection.scalar(
+        select(digests_activity.c.version).where(digests_activity.c.activity_id == activity.id)
+    )
+    if stored is not None and stored >= activity.version:
+        return
+    values = {
+        "version": activity.version,
+        "event_type": event.type.value,
+        "status": activity.status.value,
+        "starts_at": activity.starts_at,
+        "brand_id": activity.brand_id,
+        "campaign_id": activity.campaign_id,
+        "created_at": activity.created_at,
+        "updated_at": activity.updated_at,
+        "snapshot": activity.model_dump_json(),
+        "canonical_seq": stream_seq,
+    }
+    if stored is None:
+        connection.execute(insert(digests_activity).values(activity_id=activity.id, **values))
+    else:
+        connection.execute(
+            update(digests_activity).where(digests_activity.c.activity_id == activity.id).values(**values)
+        )
+        connection.execute(
+            delete(digests_activity_library).where(digests_activity_library.c.activity_id == activity.id)
+        )
+    connection.execute(
+        insert(digests_activity_library),
+        [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value} for o in activity.organizers],
+    )
+
+
+def _review_id(msg_id: str) -> str:
+    """``review:<id>`` (dedup's message id for a review-needed event) → ``<id>``."""
+    return msg_id.removeprefix("review:")
+
+
+def open_review(connection: Connection, msg_id: str, activity_id: str, at) -> None:
+    review_id = _review_id(msg_id)
+    known = connection.execute(
+        select(digests_review.c.activity_id).where(digests_review.c.review_id == review_id)
+    ).first()
+    if known is None:
+        connection.execute(insert(digests_review).values(review_id=review_id, activity_id=activity_id, opened_at=at))
+    elif known.activity_id is None:  # the decision came first (independent consumers): it stays decided
+        connection.execute(update(digests_review).where(digests_review.c.review_id == review_id)
+                           .values(activity_id=activity_id, opened_at=at))
+
+
+def apply_decision(delivery: Delivery, uow: UnitOfWork) -> None:
+    """A coordinator decided a review (``shuxiang.review.decided.*``): it no longer waits.
+
+    An invalid decision is the dedup service's to dead-letter; here it is ignored.
+    """
+    try:
+        decision = parse_json_model(ReviewDecision, delivery.data)
+    except InvalidPayload:
+        return
+    connection = uow.connection
+    review_id = decision.review_id
+    updated = connection.execute(
+        update(digests_review).where(digests_review.c.review_id == review_id, digests_review.c.decided_at.is_(None))
+        .values(decided_at=delivery.timestamp)
+    )
+    if updated.rowcount == 0 and connection.scalar(
+        select(digests_review.c.review_id).where(digests_review.c.review_id == review_id)
+    ) is None:
+        connection.execute(insert(digests_review).values(review_id=review_id, decided_at=delivery.timestamp))

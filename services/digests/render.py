@@ -1,0 +1,89 @@
+"""Rendering a digest: Jinja2 templates (HTML autoescaped, plain text) into one MIME message."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from email import policy
+from email.message import EmailMessage
+from email.utils import format_datetime, formataddr
+from functools import cache
+from pathlib import Path
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
+
+from .content import Digest, t
+
+TEMPLATES = Path(__file__).parent / "templates"
+PREVIEW_PERIOD = "preview"
+
+
+@cache
+def environment() -> Environment:
+    env = Environment(
+        loader=FileSystemLoader(str(TEMPLATES)),
+        autoescape=select_autoescape(enabled_extensions=("html",), default_for_string=False),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.globals["t"] = t
+    return env
+
+
+def _local(moment: datetime, tz) -> str:
+    return moment.astimezone(tz).strftime("%Y-%m-%d %H:%M")
+
+
+def title(digest: Digest, tz) -> str:
+    """"周报 2026-W48", "Daily digest 2026-11-23", "即时摘要 2026-11-22 14:09" …"""
+    lang = digest.language
+    if digest.period == PREVIEW_PERIOD:
+        return t(lang, "摘要预览", "Digest preview")
+    if digest.period.startswith("manual-"):
+        return f'{t(lang, "即时摘要", "Digest")} {_local(digest.until, tz)}'
+    if digest.coordinator.schedule.every == "week":
+        kind = t(lang, "周报", "Weekly digest")
+    else:
+        kind = t(lang, "日报", "Daily digest")
+    return f"{kind} {digest.period}"
+
+
+def subject(digest: Digest, tz) -> str:
+    attention = digest.attention
+    flag = t(digest.language, f"（{attention} 项待处理）", f" ({attention} to look at)") if attention else ""
+    return f"{digest.alliance_name} · {title(digest, tz)}{flag}"
+
+
+def _variables(digest: Digest, tz) -> dict:
+    return {"d": digest, "lang": digest.language, "subject": subject(digest, tz), "title": title(digest, tz),
+            "since": _local(digest.since, tz), "until": _local(digest.until, tz)}
+
+
+def render_html(digest: Digest, tz) -> str:
+    return environment().get_template("digests/digest.html").render(**_variables(digest, tz))
+
+
+def render_text(digest: Digest, tz) -> str:
+    return environment().get_template("digests/digest.txt").render(**_variables(digest, tz))
+
+
+def message_id(alliance_id: str, coordinator_id: str, period: str) -> str:
+    """Stable per coordinator and period: a resend (never automatic) is recognisable as the same mail."""
+    return f"<digest.{coordinator_id}.{period}@{alliance_id}.shuxiang.invalid>"
+
+
+def compose(digest: Digest, *, tz, sender: str, msg_id: str) -> EmailMessage:
+    """multipart/alternative: the plain-text part first, the HTML part preferred; UTF-8 throughout."""
+    message = EmailMessage(policy=policy.SMTP)
+    message["Subject"] = subject(digest, tz)
+    message["From"] = sender
+    message["To"] = formataddr((digest.coordinator.name, digest.coordinator.email))
+    message["Date"] = format_datetime(digest.until.astimezone(tz))
+    message["Message-ID"] = msg_id
+    message["Auto-Submitted"] = "auto-generated"
+    message["Content-Language"] = digest.language
+    message["X-Shuxiang-Digest"] = f"{digest.coordinator.id}; {digest.period}"
+    message.set_content(render_text(digest, tz), subtype="plain", charset="utf-8", cte="base64")
+    message.add_alternative(render_html(digest, tz), subtype="html", charset="utf-8", cte="base64")
+    return message

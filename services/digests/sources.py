@@ -1,0 +1,44 @@
+"""What the digests read from other services at render time, through their public read functions."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+
+from sqlalchemy import inspect
+
+from shuxiang.alliance import Alliance
+from shuxiang.db import Databases
+
+from .content import QuotaAtRisk, labels_for
+
+QUOTAS = "quotas"
+
+
+def quotas_at_risk(databases: Databases, alliance: Alliance, libraries: Sequence[str], now: datetime,
+                   language: str) -> list[QuotaAtRisk]:
+    """The annual targets of these libraries the quotas service finds at risk as of ``now``.
+
+    Figures are computed when the digest is rendered (the quotas service's QUOTAS events
+    announce only transitions, so their counts go stale).  Nothing when the quotas service
+    has no data: the digest then leaves the section out rather than show zeros.
+    """
+    from shuxiang.services.quotas.report import quota_report
+    from shuxiang.services.quotas.tables import quotas_state
+    from shuxiang.services.quotas.tally import QuotaState
+
+    engine = databases.reader(QUOTAS)
+    if not inspect(engine).has_table(quotas_state.name):
+        return []
+    wanted = set(libraries)
+    report = quota_report(engine, alliance, now.astimezone(alliance.tz).year, now)
+    labels = labels_for(alliance, language)
+    return [
+        QuotaAtRisk(
+            library=labels.library(library.member.id),
+            rule=(p.rule.name_en or p.rule.name) if language == "en" else p.rule.name,
+            done=p.attained, minimum=p.target, expected=p.expected,
+        )
+        for library in report.libraries if library.member.id in wanted
+        for p in library.rules if p.state is QuotaState.at_risk
+    ]

@@ -1,0 +1,1 @@
+"""The scheduler service: fires ``shuxiang.digest.due``, one message per coordinator and period."""
