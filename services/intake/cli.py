@@ -1,0 +1,152 @@
+"""``shuxiang accounts …``: logins and API tokens for members and coordinators, and NATS users."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+from rich.console import Console
+from rich.table import Table
+
+from shuxiang.cli import UserError, console, data_dir_option, make_settings, resolve_alliance
+
+
+def _store(data_dir: Path | None):
+    from shuxiang.db import Databases
+
+    from .accounts import AccountStore
+    from .service import NAME
+    from .tables import TABLES
+
+    settings = make_settings(data_dir)
+    databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
+    if settings.database_url is None:
+        databases.create_tables(NAME, TABLES)
+    return settings, AccountStore(databases.engine(NAME))
+
+
+def _show(credentials) -> None:
+    console.print(f"[bold]{credentials.name}[/] ({'成员馆 / library' if credentials.kind == 'library' else '协调人 / coordinator'})")
+    if credentials.password:
+        console.print(f"  登录密码 / password   [bold yellow]{credentials.password}[/]")
+    if credentials.token:
+        console.print(f"  API 令牌 / API token  [bold yellow]{credentials.token}[/]")
+    console.print("  只显示这一次，请妥善保存 / shown only this once: keep it safe", style="dim")
+    # the secrets also go to standard output, one account a line, for scripts
+    click.echo(" ".join(f"{key}={value}" for key, value in (("name", credentials.name), ("password", credentials.password),
+                                                           ("token", credentials.token)) if value))
+
+
+@click.group("accounts")
+def accounts() -> None:
+    """登录账号与 API 令牌 / logins and API tokens of member libraries and coordinators."""
+
+
+@accounts.command("add")
+@click.argument("names", nargs=-1, required=True)
+@click.option("--coordinator", is_flag=True, help="NAME is a coordinator (when a member has the same id).")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The alliance configuration (default: the one saved in the data dir).")
+@data_dir_option
+def add(names: tuple[str, ...], coordinator: bool, config: Path | None, data_dir: Path | None) -> None:
+    """Open an account for each member library or coordinator NAME; prints its password (and API token) once."""
+    from .accounts import AccountError, kind_of
+
+    settings, store = _store(data_dir)
+    alliance = resolve_alliance(settings, config=config)
+    try:
+        kinds = {name: kind_of(alliance, name, coordinator=coordinator) for name in names}
+        for name, kind in kinds.items():
+            _show(store.add(name, kind))
+    except AccountError as exc:
+        raise UserError(str(exc)) from None
+
+
+@accounts.command("reset")
+@click.argument("name")
+@click.option("--token", "token_only", is_flag=True, help="A new API token only (the old token stops working).")
+@click.option("--both", is_flag=True, help="A new password and a new API token.")
+@data_dir_option
+def reset(name: str, token_only: bool, both: bool, data_dir: Path | None) -> None:
+    """A new password for NAME (its sessions end), or with --token a new API token; printed once."""
+    from .accounts import AccountError
+
+    _, store = _store(data_dir)
+    try:
+        credentials = store.reset(name, password=not token_only, token=token_only or both)
+    except AccountError as exc:
+        raise UserError(str(exc)) from None
+    _show(credentials)
+
+
+@accounts.command("list")
+@data_dir_option
+def list_accounts(data_dir: Path | None) -> None:
+    """The accounts (never their secrets)."""
+    _, store = _store(data_dir)
+    table = Table("账号 / account", "类型 / kind")
+    for account in store.all():
+        table.add_row(account.name, account.kind)
+    Console(highlight=False).print(table)
+
+
+@accounts.command("nats-config")
+@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
+              help="The alliance configuration (default: the one saved in the data dir).")
+@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("deploy/nats/users.conf"),
+              show_default=True, help="The users file nats-server.conf includes.")
+@click.option("--reset", "reset_users", multiple=True, help="Make a new password for this user (repeatable).")
+@data_dir_option
+def nats_config(config: Path | None, output: Path, reset_users: tuple[str, ...], data_dir: Path | None) -> None:
+    """Write per-library NATS users: each library may publish only on its own subjects.
+
+    Existing users keep their passwords; new users (and --reset ones) get one, printed once."""
+    from .nats_users import write_users_config
+
+    settings = make_settings(data_dir)
+    alliance = resolve_alliance(settings, config=config)
+    try:
+        passwords = write_users_config(alliance, output, set(reset_users))
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    console.print(f"已写入 / wrote {output}: {len(alliance.members) + 1} users")
+    if passwords:
+        table = Table("NATS 用户 / user", "密码 / password (只显示一次 / shown once)")
+        for user, password in passwords.items():
+            table.add_row(user, password)
+        console.print(table)
+        click.echo("\n".join(f"{user}={password}" for user, password in passwords.items()))
+
+
+def read_publish_file(settings, file: Path, data: bytes, as_library: str | None):
+    """``shuxiang publish``: the submissions in a JSONL, CSV or ICS file (CSV/ICS need ``--as``).
+
+    CSV times without an offset are read in the alliance's time zone (the saved alliance's,
+    else Asia/Shanghai)."""
+    from zoneinfo import ZoneInfo
+
+    from shuxiang.alliance import AllianceConfigError, load_alliance
+
+    from .imports import read_submissions
+
+    tz, venue = ZoneInfo("Asia/Shanghai"), None
+    saved = settings.config or settings.data_dir / "alliance.toml"
+    if Path(saved).exists():
+        try:
+            alliance = load_alliance(saved)
+        except AllianceConfigError as exc:
+            raise UserError(str(exc)) from None
+        tz = alliance.tz
+        member = alliance.member(as_library) if as_library else None
+        if as_library and member is None:
+            raise UserError(f'--as {as_library}: 不是本联盟的成员馆 / not a member of {alliance.id}')
+        venue = member.name if member else None
+    try:
+        fmt, submissions, problems = read_submissions(data, str(file), as_library=as_library, tz=tz,
+                                                      default_venue=venue)
+    except ValueError as exc:
+        raise UserError(str(exc)) from None
+    if fmt in ("csv", "ics"):
+        console.print(f"{fmt.upper()}: {len(submissions)} 项活动 / activities; 无时区的时间按 / times without an "
+                      f"offset read in {tz.key}", style="dim")
+    return submissions, problems

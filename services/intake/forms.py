@@ -1,0 +1,234 @@
+"""The activity form: what a librarian types, as a submission, and every problem next to its field.
+
+The form shows plain fields (wall times in the alliance's zone, a weekly/monthly
+repeat with a count) and builds the same :class:`ActivitySubmission` the API and
+the broker take, so the form, the API and the imports validate alike.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from datetime import timedelta
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from shuxiang.schemas import ActivitySubmission, AttendanceReport, Status
+
+from .imports import TimeError, parse_local_datetime
+
+FIELDS = ("title", "category", "starts_at", "ends_at", "all_day", "venue_name", "venue_address", "online_url",
+          "description", "repeat", "repeat_count", "recurrence_raw", "brand_id", "campaign_id", "featured",
+          "audience", "capacity", "registration_url", "contact", "tags")
+MAX_REPEAT = 100
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "title": ("请填写活动标题（最多 200 字）", "Enter a title (at most 200 characters)"),
+    "category": ("请选择活动类别", "Choose a category"),
+    "starts_at": ("请填写开始时间，例如 2026-04-23 14:00", "Enter the start, e.g. 2026-04-23 14:00"),
+    "ends_at": ("请填写结束时间，例如 2026-04-23 16:00", "Enter the end, e.g. 2026-04-23 16:00"),
+    "ends_before": ("结束时间不能早于开始时间", "The end is before the start"),
+    "venue_name": ("请填写活动地点；线上活动请填写线上链接", "Enter the venue, or an online link for an online activity"),
+    "venue_address": ("地址太长（最多 500 字）", "The address is too long (at most 500 characters)"),
+    "online_url": ("线上链接应以 http:// 或 https:// 开头", "The online link should start with http:// or https://"),
+    "registration_url": ("报名链接应以 http:// 或 https:// 开头", "The sign-up link should start with http:// or https://"),
+    "description": ("简介太长（最多 20000 字）", "The description is too long (at most 20,000 characters)"),
+    "repeat_count": (f"重复次数应为 2 到 {MAX_REPEAT} 之间的整数", f"The number of sessions should be 2 to {MAX_REPEAT}"),
+    "recurrence_raw": ("重复规则无效", "The repeat rule is not valid"),
+    "capacity": ("人数上限应为 0 或正整数", "Capacity should be a whole number, 0 or more"),
+    "audience": ("太长（最多 200 字）", "Too long (at most 200 characters)"),
+    "contact": ("太长（最多 200 字）", "Too long (at most 200 characters)"),
+    "tags": ("标签最多 30 个，每个不超过 50 字", "At most 30 tags of at most 50 characters"),
+    "brand_id": ("请从列表中选择品牌", "Choose a brand from the list"),
+    "campaign_id": ("请从列表中选择联盟活动", "Choose a campaign from the list"),
+    "co_hosts": ("合办馆有误", "The co-hosts are not valid"),
+    "participants": ("参加人数应为 0 或正整数", "Participants should be a whole number, 0 or more"),
+    "held": ("请选择活动是否举行", "Say whether the activity was held"),
+    "notes": ("备注太长（最多 5000 字）", "The notes are too long (at most 5,000 characters)"),
+    "report_url": ("链接应以 http:// 或 https:// 开头", "The link should start with http:// or https://"),
+}
+
+_FIELD_OF_LOC = {
+    "title": "title", "category": "category", "starts_at": "starts_at", "ends_at": "ends_at",
+    "description": "description", "recurrence": "recurrence_raw", "exdates": "recurrence_raw",
+    "registration_url": "registration_url", "capacity": "capacity", "audience": "audience", "contact": "contact",
+    "tags": "tags", "brand_id": "brand_id", "campaign_id": "campaign_id", "organizers": "co_hosts",
+    "participants": "participants", "held": "held", "notes": "notes", "report_url": "report_url",
+}
+_SIMPLE_RULE = re.compile(r"^FREQ=(WEEKLY|MONTHLY);COUNT=(\d+)$")
+_TAG_SPLIT = re.compile(r"[,，、;；]+")
+
+
+def message(field: str, lang: str) -> str:
+    zh, en = MESSAGES.get(field, ("填写有误", "Not valid"))
+    return en if lang == "en" else zh
+
+
+def _value(form: Mapping[str, object], name: str) -> str:
+    value = form.get(name)
+    return value.strip() if isinstance(value, str) else ""
+
+
+def field_errors(exc: ValidationError, lang: str, *, repeat_field: str = "repeat_count") -> dict[str, str]:
+    """Each pydantic error as a plain message on the form field it is about."""
+    errors: dict[str, str] = {}
+    for error in exc.errors(include_input=False, include_url=False):
+        loc = [str(p) for p in error["loc"] if not str(p).startswith("function-")]
+        text = error["msg"]
+        if not loc:
+            if "ends_at is before" in text:
+                field = "ends_before"
+            elif "recurrence" in text:
+                field = repeat_field
+            elif "organizers" in text:
+                field = "co_hosts"
+            else:
+                field = "title"
+        elif loc[0] == "venue":
+            field = {"online_url": "online_url", "address": "venue_address"}.get(loc[1] if len(loc) > 1 else "",
+                                                                                 "venue_name")
+        else:
+            field = _FIELD_OF_LOC.get(loc[0], "title")
+        target = "ends_at" if field == "ends_before" else field
+        errors.setdefault(target, message(field, lang))
+    return errors
+
+
+def rule_from_form(form: Mapping[str, object]) -> tuple[str | None, str | None]:
+    """(RRULE, problem field): a weekly or monthly repeat with a count, or the rule kept from before."""
+    repeat = _value(form, "repeat")
+    if repeat in ("", "none"):
+        return None, None
+    if repeat == "custom":
+        return _value(form, "recurrence_raw") or None, None
+    if repeat not in ("weekly", "monthly"):
+        return None, "repeat_count"
+    try:
+        count = int(_value(form, "repeat_count"))
+    except ValueError:
+        return None, "repeat_count"
+    if not 2 <= count <= MAX_REPEAT:
+        return None, "repeat_count"
+    return f"FREQ={repeat.upper()};COUNT={count}", None
+
+
+def submission_from_form(
+    form: Mapping[str, object], *, library_id: str, source_ref: str, revision: int, tz: ZoneInfo, lang: str,
+    co_hosts: list[str] | None = None, previous: ActivitySubmission | None = None,
+) -> tuple[ActivitySubmission | None, dict[str, str]]:
+    """The submission the form describes, or the problems by field (nothing published then)."""
+    errors: dict[str, str] = {}
+    all_day = bool(_value(form, "all_day"))
+    start = end = None
+    try:
+        start, _ = parse_local_datetime(_value(form, "starts_at"), tz)
+    except TimeError:
+        errors["starts_at"] = message("starts_at", lang)
+    end_text = _value(form, "ends_at")
+    if start is not None and all_day:
+        start = start.astimezone(tz).replace(hour=0, minute=0, second=0)
+    if end_text:
+        try:
+            end, _ = parse_local_datetime(end_text, tz, day=start.astimezone(tz).date() if start else None)
+        except TimeError:
+            errors["ends_at"] = message("ends_at", lang)
+        else:
+            if all_day:
+                end = end.astimezone(tz).replace(hour=0, minute=0, second=0) + timedelta(days=1)
+    elif start is not None and all_day:
+        end = start + timedelta(days=1)
+    elif start is not None:
+        errors["ends_at"] = message("ends_at", lang)
+    if start is not None and end is not None and end < start:
+        errors["ends_at"] = message("ends_before", lang)
+    rule, problem = rule_from_form(form)
+    if problem:
+        errors[problem] = message(problem, lang)
+    venue = {"name": _value(form, "venue_name") or None, "address": _value(form, "venue_address") or None,
+             "online_url": _value(form, "online_url") or None}
+    if previous and previous.venue.venue_id and previous.venue.name == venue["name"]:
+        venue["venue_id"] = previous.venue.venue_id
+    capacity = _value(form, "capacity")
+    body: dict = {
+        "library_id": library_id, "source_ref": source_ref, "revision": revision,
+        "title": _value(form, "title"), "description": _value(form, "description") or None,
+        "category": _value(form, "category") or None, "starts_at": start, "ends_at": end, "all_day": all_day,
+        "recurrence": rule, "exdates": list(previous.exdates) if previous and rule else [],
+        "venue": {k: v for k, v in venue.items() if v is not None},
+        "brand_id": _value(form, "brand_id") or None, "campaign_id": _value(form, "campaign_id") or None,
+        "featured": bool(_value(form, "featured")), "audience": _value(form, "audience") or None,
+        "capacity": capacity or None, "registration_url": _value(form, "registration_url") or None,
+        "contact": _value(form, "contact") or None,
+        "tags": [t.strip() for t in _TAG_SPLIT.split(_value(form, "tags")) if t.strip()],
+        "organizers": ([{"library_id": library_id, "role": "host"}]
+                       + [{"library_id": other, "role": "co_host"} for other in co_hosts if other != library_id]
+                       if co_hosts else []),
+    }
+    try:
+        submission = ActivitySubmission.model_validate(body)
+    except ValidationError as exc:
+        for field, text in field_errors(exc, lang).items():
+            errors.setdefault(field, text)
+        return None, errors
+    if errors:
+        return None, errors
+    return submission, {}
+
+
+def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[str, object]:
+    """The form's fields for editing a submission."""
+    start = submission.starts_at.astimezone(tz)
+    end = submission.ends_at.astimezone(tz)
+    if submission.all_day:
+        end = end - timedelta(days=1) if end.time().isoformat() == "00:00:00" and end > start else end
+    form: dict[str, object] = {
+        "title": submission.title, "category": submission.category.value,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"), "ends_at": end.strftime("%Y-%m-%dT%H:%M"),
+        "all_day": "1" if submission.all_day else "", "venue_name": submission.venue.name or "",
+        "venue_address": submission.venue.address or "",
+        "online_url": str(submission.venue.online_url) if submission.venue.online_url else "",
+        "description": submission.description or "", "brand_id": submission.brand_id or "",
+        "campaign_id": submission.campaign_id or "", "featured": "1" if submission.featured else "",
+        "audience": submission.audience or "", "capacity": "" if submission.capacity is None else str(submission.capacity),
+        "registration_url": str(submission.registration_url) if submission.registration_url else "",
+        "contact": submission.contact or "", "tags": "，".join(submission.tags), "repeat": "none",
+        "co_hosts": [o.library_id for o in submission.organizers if o.library_id != submission.library_id],
+    }
+    if submission.recurrence:
+        simple = _SIMPLE_RULE.match(submission.recurrence)
+        if simple:
+            form["repeat"], form["repeat_count"] = simple[1].lower(), simple[2]
+        else:
+            form["repeat"], form["recurrence_raw"] = "custom", submission.recurrence
+    return form
+
+
+def describe_rule(rule: str, lang: str) -> str:
+    """``每周一次，共 4 次`` for the rules the form makes; other rules as written."""
+    simple = _SIMPLE_RULE.match(rule)
+    if not simple:
+        return rule
+    weekly, count = simple[1] == "WEEKLY", simple[2]
+    if lang == "en":
+        return f"{'weekly' if weekly else 'monthly'}, {count} sessions"
+    return f"{'每周' if weekly else '每月'}一次，共 {count} 次"
+
+
+def cancelled(submission: ActivitySubmission, revision: int) -> ActivitySubmission:
+    """The same activity, cancelled, as the next revision."""
+    return submission.model_copy(update={"status": Status.cancelled, "revision": revision})
+
+
+def report_from_form(form: Mapping[str, object], *, library_id: str, source_ref: str, lang: str
+                     ) -> tuple[AttendanceReport | None, dict[str, str]]:
+    held = _value(form, "held")
+    body = {
+        "library_id": library_id, "source_ref": source_ref,
+        "held": {"yes": True, "no": False}.get(held),
+        "participants": _value(form, "participants") or (0 if held == "no" else None),
+        "notes": _value(form, "notes") or None, "report_url": _value(form, "report_url") or None,
+    }
+    try:
+        return AttendanceReport.model_validate(body), {}
+    except ValidationError as exc:
+        return None, field_errors(exc, lang)

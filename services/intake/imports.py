@@ -1,0 +1,503 @@
+"""Imports: a member's spreadsheet (CSV) or calendar (ICS) as activity submissions.
+
+``shuxiang publish FILE --as LIBRARY`` reads JSON Lines, CSV or ICS (by the file's
+extension, else by its content).  Times in CSV and floating times in ICS carry
+no offset: they are read in the alliance's time zone (Asia/Shanghai unless the
+alliance says otherwise).  Every row or VEVENT that cannot become a valid
+submission is reported with its line or UID and the reason; the rest are kept.
+
+CSV: one activity a row; headers in Chinese or English (``标题``/``title``,
+``开始时间``/``starts_at``, ``结束时间``/``ends_at``, ``地点``/``venue``, ``类别``/
+``category``, …: :data:`CSV_COLUMNS`).  Without an ``编号``/``source_ref`` column the
+activity is named by its title and start; with one, a later file can revise it
+(give a higher ``修订``/``revision``).  Excel's GB18030 CSVs are read too.
+
+ICS: every VEVENT's UID becomes its ``source_ref``; LAST-MODIFIED (else SEQUENCE)
+becomes the revision, so importing the calendar again updates rather than
+duplicates.
+"""
+
+from __future__ import annotations
+
+import csv
+import hashlib
+import io
+import re
+from collections.abc import Iterable
+from datetime import UTC, date, datetime, time, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+from pydantic import ValidationError
+from shuxiang.events.submit import read_jsonl_submissions
+from shuxiang.schemas import ActivitySubmission, Category
+from shuxiang.schemas.errors import describe
+
+CATEGORY_LABELS: dict[Category, tuple[str, str]] = {
+    Category.lecture: ("讲座", "Lecture"),
+    Category.reading_club: ("读书会", "Reading club"),
+    Category.salon: ("读书沙龙", "Salon"),
+    Category.exhibition: ("展览", "Exhibition"),
+    Category.children: ("少儿阅读", "Children"),
+    Category.parent_child: ("亲子阅读", "Parent and child"),
+    Category.contest: ("竞赛征文", "Contest"),
+    Category.training: ("培训", "Training"),
+    Category.outreach: ("阅读推广进社区", "Outreach"),
+    Category.screening: ("观影", "Screening"),
+    Category.festival: ("读书节", "Festival"),
+    Category.digital: ("数字阅读", "Digital reading"),
+    Category.accessibility: ("无障碍服务", "Accessibility"),
+    Category.other: ("其他", "Other"),
+}
+
+CATEGORY_WORDS: tuple[tuple[str, Category], ...] = (
+    ("读书节", Category.festival), ("阅读节", Category.festival), ("书香节", Category.festival),
+    ("亲子", Category.parent_child), ("少儿", Category.children), ("儿童", Category.children),
+    ("绘本", Category.children), ("讲座", Category.lecture), ("讲堂", Category.lecture),
+    ("讲坛", Category.lecture), ("读书会", Category.reading_club), ("沙龙", Category.salon),
+    ("展览", Category.exhibition), ("展", Category.exhibition), ("竞赛", Category.contest),
+    ("征文", Category.contest), ("比赛", Category.contest), ("大赛", Category.contest),
+    ("培训", Category.training), ("进社区", Category.outreach), ("进学校", Category.outreach),
+    ("进企业", Category.outreach), ("进机关", Category.outreach), ("进军营", Category.outreach),
+    ("观影", Category.screening), ("放映", Category.screening), ("电影", Category.screening),
+    ("数字阅读", Category.digital), ("视障", Category.accessibility), ("残障", Category.accessibility),
+    ("无障碍", Category.accessibility),
+)
+
+
+def parse_category(text: str) -> Category | None:
+    """A category from its id, Chinese or English label, or a word for it (讲座, 亲子, …)."""
+    word = text.strip()
+    if not word:
+        return None
+    lowered = word.lower().replace(" ", "_")
+    for category, (zh, en) in CATEGORY_LABELS.items():
+        if lowered in (category.value, en.lower().replace(" ", "_")) or word == zh:
+            return category
+    for key, category in CATEGORY_WORDS:
+        if key in word:
+            return category
+    return None
+
+
+def guess_category(*texts: str | None) -> Category:
+    """The first category a word in these texts names (categories first, then the title), else other."""
+    for text in texts:
+        found = parse_category(text) if text else None
+        if found:
+            return found
+    return Category.other
+
+
+# ---------------------------------------------------------------------------- times
+
+_DATE = r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+_TIME = r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2})\s*秒?)?\s*分?"
+_DATETIME = re.compile(rf"^{_DATE}(?:\s*(?:T|\s)\s*{_TIME})?$")
+_TIME_ONLY = re.compile(rf"^{_TIME}$")
+_OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+
+
+class TimeError(ValueError):
+    pass
+
+
+def parse_local_datetime(text: str, tz: ZoneInfo, *, day: date | None = None) -> tuple[datetime, bool]:
+    """A wall time (``2026-04-23 14:00``, ``2026/4/23 14:00``, ``2026年4月23日 14:00``, a date
+    alone, or with ``day`` just ``16:00``) in ``tz``; an ISO time with an offset keeps it.
+    Returns the instant and whether only a date was given."""
+    value = text.strip()
+    if _OFFSET.search(value) and "T" in value:
+        try:
+            return datetime.fromisoformat(value), False
+        except ValueError:
+            pass
+    found = _DATETIME.match(value)
+    try:
+        if found:
+            moment_day = date(int(found["y"]), int(found["m"]), int(found["d"]))
+            if found["H"] is None:
+                return datetime.combine(moment_day, time(0), tz), True
+            clock = time(int(found["H"]), int(found["M"]), int(found["S"] or 0))
+            return datetime.combine(moment_day, clock, tz), False
+        found = _TIME_ONLY.match(value)
+        if found and day is not None:
+            clock = time(int(found["H"]), int(found["M"]), int(found["S"] or 0))
+            return datetime.combine(day, clock, tz), False
+    except ValueError:
+        pass
+    raise TimeError("不是有效的日期时间，例如 2026-04-23 14:00 / not a date and time, e.g. 2026-04-23 14:00")
+
+
+# ---------------------------------------------------------------------------- CSV
+
+CSV_COLUMNS: dict[str, tuple[str, ...]] = {
+    "source_ref": ("编号", "活动编号", "source_ref", "id", "ref"),
+    "revision": ("修订", "版本", "revision"),
+    "status": ("状态", "status"),
+    "title": ("标题", "活动名称", "名称", "title", "name"),
+    "description": ("简介", "描述", "内容", "活动简介", "description"),
+    "category": ("类别", "类型", "分类", "category"),
+    "starts_at": ("开始时间", "开始", "时间", "starts_at", "start"),
+    "ends_at": ("结束时间", "结束", "ends_at", "end"),
+    "all_day": ("全天", "all_day"),
+    "venue": ("地点", "场地", "venue", "location"),
+    "address": ("地址", "address"),
+    "venue_id": ("场馆编号", "venue_id"),
+    "online_url": ("线上链接", "直播链接", "online_url"),
+    "repeat": ("重复", "recurrence", "repeat"),
+    "count": ("次数", "重复次数", "count"),
+    "co_hosts": ("合办", "合办馆", "协办", "co_hosts"),
+    "brand_id": ("品牌", "品牌编号", "brand", "brand_id"),
+    "campaign_id": ("联盟活动", "活动季", "campaign", "campaign_id"),
+    "featured": ("特色", "特色活动", "featured"),
+    "audience": ("对象", "面向", "audience"),
+    "tags": ("标签", "tags"),
+    "capacity": ("人数上限", "名额", "capacity"),
+    "registration_url": ("报名链接", "报名", "registration_url"),
+    "contact": ("联系方式", "联系人", "contact"),
+    "library_id": ("馆", "图书馆", "library_id"),
+}
+_HEADER_TO_FIELD = {alias.lower(): field for field, aliases in CSV_COLUMNS.items() for alias in aliases}
+_YES = {"是", "y", "yes", "true", "1", "√", "✓", "x"}
+_NO = {"否", "n", "no", "false", "0", ""}
+_LIST_SPLIT = re.compile(r"[,，、;；\s]+")
+_REPEAT = {"每周": "WEEKLY", "weekly": "WEEKLY", "每月": "MONTHLY", "monthly": "MONTHLY",
+           "每天": "DAILY", "daily": "DAILY"}
+
+
+class RowError(ValueError):
+    pass
+
+
+def decode_text(data: bytes) -> str:
+    """UTF-8 (with or without BOM), else GB18030 (what Excel in China saves)."""
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        try:
+            return data.decode("gb18030")
+        except UnicodeDecodeError:
+            raise RowError("文件既不是 UTF-8 也不是 GB18030 编码 / the file is neither UTF-8 nor GB18030 text") from None
+
+
+def _yes(value: str, column: str) -> bool:
+    word = value.strip().lower()
+    if word in _YES:
+        return True
+    if word in _NO:
+        return False
+    raise RowError(f"{column}: 应为“是”或“否” / should be yes or no")
+
+
+def _recurrence(repeat: str, count: str) -> str | None:
+    repeat = repeat.strip()
+    if not repeat:
+        return None
+    frequency = _REPEAT.get(repeat.lower())
+    if frequency is None:
+        return repeat  # an RRULE as written: the schema checks it
+    if not count.strip():
+        raise RowError("次数: 重复的活动要写次数 / a repeating activity needs a count")
+    try:
+        times = int(count)
+    except ValueError:
+        raise RowError("次数: 应为整数 / should be a whole number") from None
+    return f"FREQ={frequency};COUNT={times}"
+
+
+def _row_times(row: dict[str, str], tz: ZoneInfo) -> tuple[datetime, datetime, bool]:
+    start_text = row.get("starts_at", "").strip()
+    if not start_text:
+        raise RowError("开始时间: 缺少此项 / starts_at is missing")
+    try:
+        start, date_only = parse_local_datetime(start_text, tz)
+    except TimeError as exc:
+        raise RowError(f"开始时间: {exc}") from None
+    all_day = _yes(row["all_day"], "全天") if row.get("all_day", "").strip() else date_only
+    end_text = row.get("ends_at", "").strip()
+    if not end_text:
+        if not all_day:
+            raise RowError("结束时间: 缺少此项 / ends_at is missing")
+        return start, start + timedelta(days=1), True
+    try:
+        end, end_date_only = parse_local_datetime(end_text, tz, day=start.astimezone(tz).date())
+    except TimeError as exc:
+        raise RowError(f"结束时间: {exc}") from None
+    if all_day and end_date_only:
+        end += timedelta(days=1)  # the last day, inclusive, as people write it
+    return start, end, all_day
+
+
+def derived_ref(prefix: str, *parts: str) -> str:
+    return f"{prefix}-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
+
+
+def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> ActivitySubmission:
+    """One spreadsheet row (keys already mapped to field names) as a submission."""
+    if row.get("library_id", "").strip() and row["library_id"].strip() != library_id:
+        raise RowError(f'馆: "{row["library_id"].strip()}" 不是 / is not --as {library_id}')
+    start, end, all_day = _row_times(row, tz)
+    title = row.get("title", "").strip()
+    body: dict = {
+        "library_id": library_id,
+        "source_ref": row.get("source_ref", "").strip() or derived_ref("csv", title, start.isoformat()),
+        "title": title,
+        "starts_at": start,
+        "ends_at": end,
+        "all_day": all_day,
+        "category": (parse_category(row.get("category", "")) or row.get("category", "").strip()
+                     or guess_category(title)),
+        "venue": {k: v for k, v in (("name", row.get("venue", "").strip()), ("address", row.get("address", "").strip()),
+                                    ("venue_id", row.get("venue_id", "").strip()),
+                                    ("online_url", row.get("online_url", "").strip())) if v},
+    }
+    status = row.get("status", "").strip().lower()
+    if status:
+        body["status"] = "cancelled" if status in ("已取消", "取消", "cancelled", "canceled") else "scheduled"
+    if row.get("revision", "").strip():
+        body["revision"] = row["revision"].strip()
+    recurrence = _recurrence(row.get("repeat", ""), row.get("count", ""))
+    if recurrence:
+        body["recurrence"] = recurrence
+    if row.get("featured", "").strip():
+        body["featured"] = _yes(row["featured"], "特色")
+    co_hosts = [p for p in _LIST_SPLIT.split(row.get("co_hosts", "")) if p]
+    if co_hosts:
+        body["organizers"] = [{"library_id": library_id, "role": "host"}] + [
+            {"library_id": other, "role": "co_host"} for other in co_hosts if other != library_id
+        ]
+    tags = [p for p in _LIST_SPLIT.split(row.get("tags", "")) if p]
+    if tags:
+        body["tags"] = tags
+    for field in ("description", "brand_id", "campaign_id", "audience", "capacity", "registration_url", "contact"):
+        if row.get(field, "").strip():
+            body[field] = row[field].strip()
+    try:
+        return ActivitySubmission.model_validate(body)
+    except ValidationError as exc:
+        raise RowError(describe(exc)) from None
+
+
+def read_csv_submissions(text: str, library_id: str, tz: ZoneInfo) -> tuple[list[ActivitySubmission], list[str]]:
+    """Every row as a submission; problems as ``line N: reason`` (the header is line 1)."""
+    reader = csv.reader(io.StringIO(text))
+    try:
+        header = next(reader)
+    except StopIteration:
+        return [], ["line 1: 文件是空的 / the file is empty"]
+    fields = [_HEADER_TO_FIELD.get(name.strip().lower()) for name in header]
+    unknown = [name for name, field in zip(header, fields, strict=True) if field is None and name.strip()]
+    problems = []
+    if unknown:
+        problems.append(f"line 1: 不认识的列（已忽略）/ unknown columns (ignored): {', '.join(unknown)}")
+    if "title" not in fields or "starts_at" not in fields:
+        known = "、".join(f"{aliases[0]}/{aliases[-1]}" for aliases in (CSV_COLUMNS["title"], CSV_COLUMNS["starts_at"]))
+        return [], [f"line 1: 表头缺少必需的列 / the header lacks a required column: {known}"]
+    submissions: list[ActivitySubmission] = []
+    seen: dict[str, int] = {}
+    for row_values in reader:
+        number = reader.line_num
+        if not any(v.strip() for v in row_values):
+            continue
+        row = {field: value for field, value in zip(fields, row_values, strict=False) if field}
+        try:
+            submission = csv_row_submission(row, library_id, tz)
+        except RowError as exc:
+            problems.append(f"line {number}: {exc}")
+            continue
+        if submission.source_ref in seen:
+            problems.append(f"line {number}: 与第 {seen[submission.source_ref]} 行是同一活动 / the same activity as "
+                            f"line {seen[submission.source_ref]} (source_ref {submission.source_ref})")
+            continue
+        seen[submission.source_ref] = number
+        submissions.append(submission)
+    return submissions, problems
+
+
+# ---------------------------------------------------------------------------- ICS
+
+REVISION_EPOCH = datetime(2020, 1, 1, tzinfo=UTC)
+
+
+def ics_revision(event) -> int:
+    """LAST-MODIFIED as seconds since 2020 (so any later edit is a higher revision), else SEQUENCE + 1."""
+    modified = event.get("LAST-MODIFIED")
+    if modified is not None:
+        moment = modified.dt
+        if isinstance(moment, datetime):
+            moment = moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+            return max(1, int((moment - REVISION_EPOCH).total_seconds()))
+    sequence = event.get("SEQUENCE")
+    try:
+        return max(1, int(sequence) + 1) if sequence is not None else 1
+    except (TypeError, ValueError):
+        return 1
+
+
+def _instant(value, tz: ZoneInfo, clock: time = time(0)) -> datetime:
+    if isinstance(value, datetime):
+        return value if value.tzinfo else value.replace(tzinfo=tz)
+    return datetime.combine(value, clock, tz)
+
+
+def _ics_rrule(event, tz: ZoneInfo, all_day: bool) -> str | None:
+    from icalendar import vRecur
+
+    rule = event.get("RRULE")
+    if rule is None:
+        return None
+    rule = vRecur(dict(rule))
+    if "UNTIL" in rule and not all_day:
+        until = rule["UNTIL"][0]
+        until = _instant(until, tz, time(23, 59, 59))
+        rule["UNTIL"] = [until.astimezone(UTC)]
+    return rule.to_ical().decode()
+
+
+def _ics_exdates(event, tz: ZoneInfo, start: datetime) -> list[datetime]:
+    values = event.get("EXDATE")
+    if values is None:
+        return []
+    out = []
+    for item in values if isinstance(values, list) else [values]:
+        for entry in item.dts:
+            out.append(_instant(entry.dt, tz, start.astimezone(tz).timetz().replace(tzinfo=None)))
+    return out
+
+
+def _text(event, name: str) -> str:
+    value = event.get(name)
+    return str(value).strip() if value is not None else ""
+
+
+def _categories(event) -> list[str]:
+    value = event.get("CATEGORIES")
+    if value is None:
+        return []
+    words = []
+    for item in value if isinstance(value, list) else [value]:
+        words += [str(c) for c in getattr(item, "cats", [item])]
+    return words
+
+
+def ics_event_submission(event, library_id: str, tz: ZoneInfo, default_venue: str | None = None
+                         ) -> ActivitySubmission:
+    """One VEVENT as a submission; without a LOCATION the venue is ``default_venue`` (the library)."""
+    uid = _text(event, "UID")
+    if not uid:
+        raise RowError("UID: 缺少此项 / the VEVENT has no UID")
+    if event.get("DTSTART") is None:
+        raise RowError("DTSTART: 缺少此项 / missing")
+    raw_start = event["DTSTART"].dt
+    all_day = not isinstance(raw_start, datetime)
+    start = _instant(raw_start, tz)
+    if event.get("DTEND") is not None:
+        end = _instant(event["DTEND"].dt, tz)
+    elif event.get("DURATION") is not None:
+        end = start + event["DURATION"].dt
+    else:
+        end = start + (timedelta(days=1) if all_day else timedelta(0))
+    categories = _categories(event)
+    title = _text(event, "SUMMARY")
+    url = _text(event, "URL")
+    body: dict = {
+        "library_id": library_id,
+        "source_ref": uid if len(uid) <= 200 else derived_ref("uid", uid),
+        "revision": ics_revision(event),
+        "status": "cancelled" if _text(event, "STATUS").upper() == "CANCELLED" else "scheduled",
+        "title": title,
+        "description": _text(event, "DESCRIPTION") or None,
+        "category": guess_category(*categories, title),
+        "starts_at": start,
+        "ends_at": end,
+        "all_day": all_day,
+        "venue": {"name": _text(event, "LOCATION") or default_venue},
+        "tags": [c for c in categories if parse_category(c) is None][:30],
+    }
+    if url.startswith(("http://", "https://")):
+        body["registration_url"] = url
+    try:
+        body["recurrence"] = _ics_rrule(event, tz, all_day)
+        body["exdates"] = _ics_exdates(event, tz, start)
+    except (ValueError, TypeError, AttributeError) as exc:
+        raise RowError(f"RRULE/EXDATE: {exc}") from None
+    try:
+        return ActivitySubmission.model_validate(body)
+    except ValidationError as exc:
+        raise RowError(describe(exc)) from None
+
+
+def read_ics_submissions(data: bytes | str, library_id: str, tz: ZoneInfo, default_venue: str | None = None
+                         ) -> tuple[list[ActivitySubmission], list[str]]:
+    """Every VEVENT as a submission; problems as ``VEVENT N (UID …): reason``."""
+    import icalendar
+
+    try:
+        calendar = icalendar.Calendar.from_ical(data)
+    except ValueError as exc:
+        return [], [f"不是有效的 iCalendar 文件 / not a valid iCalendar file: {exc}"]
+    submissions, problems = [], []
+    by_ref: dict[str, int] = {}
+    for number, event in enumerate(calendar.walk("VEVENT"), start=1):
+        where = f"VEVENT {number}" + (f" (UID {_text(event, 'UID')[:80]})" if _text(event, "UID") else "")
+        if event.get("RECURRENCE-ID") is not None:
+            problems.append(f"{where}: 单次改动的重复活动暂不支持，已跳过 / a changed occurrence of a series "
+                            "(RECURRENCE-ID) is not supported: skipped")
+            continue
+        try:
+            submission = ics_event_submission(event, library_id, tz, default_venue)
+        except RowError as exc:
+            problems.append(f"{where}: {exc}")
+            continue
+        if submission.source_ref in by_ref:
+            problems.append(f"{where}: UID 重复 / the UID appears twice: kept the first")
+            continue
+        by_ref[submission.source_ref] = number
+        submissions.append(submission)
+    return submissions, problems
+
+
+# ---------------------------------------------------------------------------- any file
+
+FORMATS = ("jsonl", "csv", "ics")
+
+
+def detect_format(name: str, text: str) -> str:
+    """``jsonl``, ``csv`` or ``ics``: by the file's extension, else by what it starts with."""
+    suffix = Path(name).suffix.lower()
+    if suffix in (".ics", ".ical", ".ifb"):
+        return "ics"
+    if suffix == ".csv":
+        return "csv"
+    if suffix in (".jsonl", ".json", ".ndjson"):
+        return "jsonl"
+    head = text.lstrip()
+    if not head or head.startswith("{"):
+        return "jsonl"  # nothing at all reads as no lines
+    if head.upper().startswith("BEGIN:VCALENDAR"):
+        return "ics"
+    return "csv"
+
+
+def read_submissions(data: bytes, name: str, *, as_library: str | None, tz: ZoneInfo,
+                     default_venue: str | None = None) -> tuple[str, list[ActivitySubmission], list[str]]:
+    """The submissions in a file of any supported format: (format, submissions, problems)."""
+    try:
+        text = decode_text(data)
+    except RowError as exc:
+        return "unknown", [], [str(exc)]
+    fmt = detect_format(name, text)
+    if fmt == "jsonl":
+        return fmt, *read_jsonl_submissions(text, as_library=as_library)
+    if as_library is None:
+        raise ValueError(f"{fmt.upper()} 文件需要 --as LIBRARY（文件里没有馆的编号）/ a {fmt.upper()} file needs "
+                         "--as LIBRARY: it does not say which library it is from")
+    if fmt == "ics":
+        return fmt, *read_ics_submissions(text, as_library, tz, default_venue)
+    return fmt, *read_csv_submissions(text, as_library, tz)
+
+
+def category_choices(lang: str) -> Iterable[tuple[str, str]]:
+    for category, (zh, en) in CATEGORY_LABELS.items():
+        yield category.value, en if lang == "en" else zh

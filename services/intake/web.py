@@ -1,0 +1,625 @@
+"""The intake's web routes: the member form at ``/submit`` and the JSON API under ``/api/v1/``.
+
+Both build the same :class:`ActivitySubmission` and publish it on the library's own
+subject (``shuxiang.activity.submitted.<library_id>``) with the app's publisher
+(``app.state.publisher``).  A library acts only as itself: anything else is 403.
+"""
+
+from __future__ import annotations
+
+import copy
+import inspect
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from urllib.parse import quote
+from uuid import uuid4
+
+from fastapi import APIRouter, Request
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, RedirectResponse, Response
+from shuxiang.events.publish import PublishError
+from shuxiang.events.streams import reported_subject, submitted_subject
+from shuxiang.schemas import ActivitySubmission, AttendanceReport, Status
+from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.services.plan import ServiceContext
+from sqlalchemy import Engine
+
+from shuxiang.alliance import Alliance
+from shuxiang.pages import language, render
+
+from . import forms
+from .accounts import Account, AccountStore
+from .imports import category_choices
+from .lookalikes import canonical_lookalikes
+from .security import (
+    CSRF_FIELD,
+    SESSION_COOKIE,
+    SESSION_MAX_AGE,
+    Limits,
+    Session,
+    SessionCodec,
+    csrf_ok,
+    new_session,
+    session_secret,
+)
+from .service import NAME
+from .store import StoredActivity, get_activity, list_activities, next_revision, record_submission
+
+
+@dataclass
+class Intake:
+    """What the intake routes need: the alliance, the intake tables, accounts, sessions, limits."""
+
+    context: ServiceContext
+    engine: Engine
+    reader: Engine
+    accounts: AccountStore
+    codec: SessionCodec
+    limits: Limits = field(default_factory=Limits.default)
+
+    @classmethod
+    def from_context(cls, context: ServiceContext, limits: Limits | None = None) -> Intake:
+        engine, reader = context.databases.engine(NAME), context.databases.reader(NAME)
+        return cls(context=context, engine=engine, reader=reader, accounts=AccountStore(engine, reader),
+                   codec=SessionCodec(session_secret(context.settings.data_dir)), limits=limits or Limits.default())
+
+    @property
+    def alliance(self) -> Alliance:
+        return self.context.alliance
+
+    @property
+    def secure_cookies(self) -> bool:
+        return self.context.settings.public_url.startswith("https://")
+
+    def feed_url(self, library_id: str) -> str:
+        return f"/feeds/libraries/{quote(library_id)}.ics"
+
+    def visible_libraries(self, account: Account) -> list[str] | None:
+        """The libraries an account may see: a library itself; a coordinator its scope (None: all)."""
+        if account.is_library:
+            return [account.name]
+        coordinator = next((c for c in self.alliance.coordinators if c.id == account.name), None)
+        if coordinator is None:
+            return []
+        return None if coordinator.scope is None else self.alliance.subtree(coordinator.scope)
+
+
+class Problem(Exception):
+    """An HTTP problem with a clear message (zh / en)."""
+
+    def __init__(self, status: int, zh: str, en: str | None = None, headers: dict[str, str] | None = None) -> None:
+        self.detail = zh if en is None else f"{zh} / {en}"
+        super().__init__(self.detail)
+        self.status, self.zh, self.en, self.headers = status, zh, en or zh, headers or {}
+
+
+NOT_YOURS = ("只能发布、修改和取消本馆自己的活动", "A library can publish, edit and cancel only its own activities")
+
+
+def _client(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _limited(limiter, key: str) -> None:
+    wait = limiter.hit(key)
+    if wait is not None:
+        seconds = int(wait) + 1
+        raise Problem(429, f"操作太频繁，请 {seconds} 秒后再试", f"Too many attempts: try again in {seconds} s",
+                      {"Retry-After": str(seconds)})
+
+
+async def _publish(request: Request, subject: str, msg_id: str, payload: bytes) -> None:
+    publisher = getattr(request.app.state, "publisher", None)
+    if publisher is None:
+        raise Problem(503, "消息服务暂不可用，请稍后再试", "The broker is not available; try again later")
+    try:
+        await publisher.publish(subject, msg_id, payload)
+    except PublishError:
+        raise Problem(503, "消息服务暂时没有响应，请稍后再试", "The broker did not acknowledge; try again later") from None
+
+
+async def publish_submission(request: Request, intake: Intake, submission: ActivitySubmission, channel: str) -> None:
+    """Publish on the library's own subject, then keep it as the library's latest revision."""
+    await _publish(request, submitted_subject(submission.library_id), submission.message_id(),
+                   submission.model_dump_json().encode())
+    with intake.engine.begin() as connection:
+        record_submission(connection, submission, channel=channel, at=datetime.now(UTC))
+
+
+def routes(context: ServiceContext) -> APIRouter:
+    intake = Intake.from_context(context)
+    return intake_router(intake)
+
+
+def intake_router(intake: Intake) -> APIRouter:
+    router = APIRouter()
+    add_form_routes(router, intake)
+    add_api_routes(router, intake)
+    return router
+
+
+# ============================================================================ the form
+
+
+class _Page(Exception):
+    def __init__(self, response: Response) -> None:
+        self.response = response
+
+
+def _session(request: Request, intake: Intake) -> tuple[Session, Account | None]:
+    session = intake.codec.load(request.cookies.get(SESSION_COOKIE))
+    if session is None:
+        return new_session(), None
+    account = intake.accounts.get(session.account) if session.account else None
+    if account is not None and account.session_epoch != session.epoch:
+        return new_session(), None  # the password was reset: every old session ends
+    return session, account
+
+
+def _with_session(response: Response, intake: Intake, session: Session) -> Response:
+    response.set_cookie(SESSION_COOKIE, intake.codec.dump(session), max_age=SESSION_MAX_AGE, httponly=True,
+                        samesite="lax", secure=intake.secure_cookies, path="/")
+    response.headers["Cache-Control"] = "no-store"
+    response.headers["X-Frame-Options"] = "DENY"
+    response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+    return response
+
+
+def _page(request: Request, intake: Intake, session: Session, template: str, status: int = 200, **values) -> Response:
+    lang = language(request)
+    response = render(request, template, status_code=status, alliance_name=intake.alliance.name, path_of=_activity_path,
+                      csrf_field=CSRF_FIELD, csrf=session.csrf, lang_q=f"?lang={lang}", **values)
+    return _with_session(response, intake, session)
+
+
+def _problem_page(request: Request, intake: Intake, session: Session, account: Account | None, problem: Problem):
+    response = _page(request, intake, session, "intake/problem.html", status=problem.status, account=account,
+                     problem=problem)
+    response.headers.update(problem.headers)
+    return response
+
+
+def _redirect(url: str, intake: Intake, session: Session) -> Response:
+    return _with_session(RedirectResponse(url, status_code=303), intake, session)
+
+
+def _login_redirect(request: Request, intake: Intake, session: Session) -> Response:
+    return _redirect(f"/submit/login?next={quote(request.url.path)}", intake, session)
+
+
+async def _checked_form(request: Request, session: Session):
+    form = await request.form()
+    if not csrf_ok(session, form.get(CSRF_FIELD) if isinstance(form.get(CSRF_FIELD), str) else None):
+        raise Problem(403, "表单已过期或来源不明，请返回刷新页面后重试",
+                      "The form expired or did not come from this site: go back, reload and try again")
+    return form
+
+
+def _member_name(intake: Intake, library_id: str, lang: str) -> str:
+    member = intake.alliance.member(library_id)
+    if member is None:
+        return library_id
+    return (member.name_en or member.name) if lang == "en" else member.name
+
+
+def _own_activity(intake: Intake, account: Account | None, library_id: str, source_ref: str) -> StoredActivity:
+    if account is None or not account.is_library or account.name != library_id:
+        raise Problem(403, *NOT_YOURS)
+    with intake.reader.connect() as connection:
+        stored = get_activity(connection, library_id, source_ref)
+    if stored is None:
+        raise Problem(404, f"本馆没有编号为 {source_ref} 的活动", f"Your library has no activity {source_ref}")
+    return stored
+
+
+def _form_choices(intake: Intake, account: Account, lang: str) -> dict:
+    alliance = intake.alliance
+    return {
+        "categories": list(category_choices(lang)),
+        "brands": [(b.id, b.name) for b in alliance.brands],
+        "campaigns": [(c.id, (c.name_en or c.name) if lang == "en" else c.name) for c in alliance.campaigns],
+        "members": [(m.id, _member_name(intake, m.id, lang)) for m in alliance.members if m.id != account.name],
+    }
+
+
+def add_form_routes(router: APIRouter, intake: Intake) -> None:
+    tz = intake.alliance.tz
+
+    def guarded(handler):
+        """Run a page handler with (request, session, account); problems become clear pages."""
+        async def run(request: Request, **params):
+            session, account = _session(request, intake)
+            try:
+                return await handler(request, session, account, **params)
+            except Problem as problem:
+                return _problem_page(request, intake, session, account, problem)
+            except _Page as page:
+                return page.response
+        return _route_signature(run, handler, skip=3)
+
+    def need_login(request: Request, session: Session, account: Account | None) -> Account:
+        if account is None:
+            raise _Page(_login_redirect(request, intake, session))
+        return account
+
+    def need_library(request: Request, session: Session, account: Account | None) -> Account:
+        account = need_login(request, session, account)
+        if not account.is_library:
+            raise Problem(403, "协调人账号只能查看，不能发布活动", "A coordinator's account can look, not publish")
+        return account
+
+    @guarded
+    async def dashboard(request, session, account):
+        account = need_login(request, session, account)
+        lang = language(request)
+        libraries = intake.visible_libraries(account)
+        activities = await run_in_threadpool(list_activities, intake.reader, libraries)
+        return _page(request, intake, session, "intake/dashboard.html", account=account, activities=activities,
+                     name_of=lambda lib: _member_name(intake, lib, lang), tz=tz,
+                     feed_url=intake.feed_url(account.name) if account.is_library else None)
+
+    @guarded
+    async def login_page(request, session, account):
+        return _page(request, intake, session, "intake/login.html", account=account, username="",
+                     next=request.query_params.get("next", "/submit"), error=None)
+
+    @guarded
+    async def login(request, session, account):
+        form = await _checked_form(request, session)
+        username = str(form.get("username", "")).strip()[:64]
+        password = str(form.get("password", ""))[:200]
+        target = str(form.get("next", "/submit"))
+        target = target if target.startswith("/submit") else "/submit"
+        _limited(intake.limits.login, f"{_client(request)}|{username}")
+        found = await run_in_threadpool(intake.accounts.authenticate, username, password)
+        if found is None:
+            lang = language(request)
+            error = "Wrong account name or password" if lang == "en" else "账号或密码不对"
+            return _page(request, intake, session, "intake/login.html", status=401, account=None, username=username,
+                         next=target, error=error)
+        return _redirect(target, intake, new_session(found.name, found.session_epoch))
+
+    @guarded
+    async def logout(request, session, account):
+        await _checked_form(request, session)
+        return _redirect("/submit/login", intake, new_session())
+
+    def form_page(request, session, account, *, values, errors, mode, stored=None, status=200):
+        return _page(request, intake, session, "intake/form.html", status=status, account=account, values=values,
+                     errors=errors, mode=mode, stored=stored, **_form_choices(intake, account, language(request)),
+                     path=_activity_path(stored.library_id, stored.source_ref) if stored else None)
+
+    @guarded
+    async def new_form(request, session, account):
+        account = need_library(request, session, account)
+        return form_page(request, session, account, values={"repeat": "none"}, errors={}, mode="new")
+
+    @guarded
+    async def create(request, session, account):
+        account = need_library(request, session, account)
+        form = await _checked_form(request, session)
+        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+        values = _form_values(form)
+        submission, errors = forms.submission_from_form(
+            values, library_id=account.name, source_ref=f"web-{uuid4().hex[:12]}", revision=1, tz=tz,
+            lang=language(request), co_hosts=_co_hosts(intake, form),
+        )
+        if errors:
+            return form_page(request, session, account, values=values, errors=errors, mode="new", status=422)
+        await publish_submission(request, intake, submission, "form")
+        return _redirect(_activity_path(submission.library_id, submission.source_ref) + "?done=new", intake, session)
+
+    @guarded
+    async def view(request, session, account, library_id: str, source_ref: str):
+        account = need_login(request, session, account)
+        visible = intake.visible_libraries(account)
+        if visible is not None and library_id not in visible:
+            raise Problem(403, "这不是您可以查看的馆", "This library is outside what your account may see")
+        with intake.reader.connect() as connection:
+            stored = get_activity(connection, library_id, source_ref)
+        if stored is None:
+            raise Problem(404, f"没有编号为 {source_ref} 的活动", f"No activity {source_ref}")
+        similar = await run_in_threadpool(canonical_lookalikes, intake.context.databases, stored.submission)
+        lang = language(request)
+        return _page(request, intake, session, "intake/activity.html", account=account, stored=stored,
+                     s=stored.submission, tz=tz, similar=similar, name_of=lambda lib: _member_name(intake, lib, lang),
+                     feed_url=intake.feed_url(library_id), done=request.query_params.get("done"),
+                     mine=account.is_library and account.name == library_id,
+                     path=_activity_path(library_id, source_ref), category_labels=dict(category_choices(lang)),
+                     describe_rule=forms.describe_rule)
+
+    @guarded
+    async def edit_form(request, session, account, library_id: str, source_ref: str):
+        account = need_library(request, session, account)
+        stored = _own_activity(intake, account, library_id, source_ref)
+        return form_page(request, session, account, values=forms.form_from_submission(stored.submission, tz),
+                         errors={}, mode="edit", stored=stored)
+
+    @guarded
+    async def edit(request, session, account, library_id: str, source_ref: str):
+        account = need_library(request, session, account)
+        stored = _own_activity(intake, account, library_id, source_ref)
+        form = await _checked_form(request, session)
+        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+        values = _form_values(form)
+        with intake.reader.connect() as connection:
+            revision = next_revision(connection, library_id, source_ref)
+        submission, errors = forms.submission_from_form(
+            values, library_id=library_id, source_ref=source_ref, revision=revision, tz=tz, lang=language(request),
+            co_hosts=_co_hosts(intake, form), previous=stored.submission,
+        )
+        if errors:
+            return form_page(request, session, account, values=values, errors=errors, mode="edit", stored=stored,
+                             status=422)
+        if stored.submission.status == Status.cancelled:
+            submission = submission.model_copy(update={"status": Status.scheduled})
+        await publish_submission(request, intake, submission, "form")
+        return _redirect(_activity_path(library_id, source_ref) + "?done=edit", intake, session)
+
+    @guarded
+    async def cancel(request, session, account, library_id: str, source_ref: str):
+        account = need_library(request, session, account)
+        stored = _own_activity(intake, account, library_id, source_ref)
+        await _checked_form(request, session)
+        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+        if stored.submission.status != Status.cancelled:
+            with intake.reader.connect() as connection:
+                revision = next_revision(connection, library_id, source_ref)
+            await publish_submission(request, intake, forms.cancelled(stored.submission, revision), "form")
+        return _redirect(_activity_path(library_id, source_ref) + "?done=cancel", intake, session)
+
+    def report_page(request, session, account, stored, values, errors, status=200):
+        return _page(request, intake, session, "intake/report.html", status=status, account=account, stored=stored,
+                     s=stored.submission, values=values, errors=errors, tz=tz,
+                     path=_activity_path(stored.library_id, stored.source_ref))
+
+    @guarded
+    async def report_form(request, session, account, library_id: str, source_ref: str):
+        account = need_library(request, session, account)
+        stored = _own_activity(intake, account, library_id, source_ref)
+        values = {"held": "" if stored.held is None else ("yes" if stored.held else "no"),
+                  "participants": "" if stored.participants is None else str(stored.participants)}
+        return report_page(request, session, account, stored, values, {})
+
+    @guarded
+    async def report(request, session, account, library_id: str, source_ref: str):
+        account = need_library(request, session, account)
+        stored = _own_activity(intake, account, library_id, source_ref)
+        form = await _checked_form(request, session)
+        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+        values = _form_values(form)
+        attendance, errors = forms.report_from_form(values, library_id=library_id, source_ref=source_ref,
+                                                    lang=language(request))
+        if errors:
+            return report_page(request, session, account, stored, values, errors, status=422)
+        await publish_report(request, intake, attendance)
+        return _redirect(_activity_path(library_id, source_ref) + "?done=report", intake, session)
+
+    html = {"include_in_schema": False}
+    router.add_api_route("/submit", dashboard, methods=["GET"], **html)
+    router.add_api_route("/submit/login", login_page, methods=["GET"], **html)
+    router.add_api_route("/submit/login", login, methods=["POST"], **html)
+    router.add_api_route("/submit/logout", logout, methods=["POST"], **html)
+    router.add_api_route("/submit/new", new_form, methods=["GET"], **html)
+    router.add_api_route("/submit/new", create, methods=["POST"], **html)
+    base = "/submit/activities/{library_id}/{source_ref}"
+    router.add_api_route(base, view, methods=["GET"], **html)
+    router.add_api_route(base + "/edit", edit_form, methods=["GET"], **html)
+    router.add_api_route(base + "/edit", edit, methods=["POST"], **html)
+    router.add_api_route(base + "/cancel", cancel, methods=["POST"], **html)
+    router.add_api_route(base + "/report", report_form, methods=["GET"], **html)
+    router.add_api_route(base + "/report", report, methods=["POST"], **html)
+
+
+def _route_signature(run, handler, *, skip: int):
+    """Give the wrapper the handler's path parameters (after request and what the wrapper supplies)."""
+    params = list(inspect.signature(handler).parameters.values())
+    request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
+    run.__signature__ = inspect.Signature([request, *(p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=str)
+                                                      for p in params[skip:])])
+    run.__name__, run.__doc__ = handler.__name__, handler.__doc__
+    return run
+
+
+def _activity_path(library_id: str, source_ref: str) -> str:
+    return f"/submit/activities/{quote(library_id, safe='')}/{quote(source_ref, safe='')}"
+
+
+def _form_values(form) -> dict[str, object]:
+    return {name: str(form.get(name, ""))[:20_000] for name in
+            (*forms.FIELDS, "held", "participants", "notes", "report_url")} | {"co_hosts": _raw_co_hosts(form)}
+
+
+def _raw_co_hosts(form) -> list[str]:
+    return [str(v) for v in form.getlist("co_hosts")][:50]
+
+
+def _co_hosts(intake: Intake, form) -> list[str]:
+    known = intake.alliance.member_ids()
+    return [library for library in _raw_co_hosts(form) if library in known]
+
+
+async def publish_report(request: Request, intake: Intake, report: AttendanceReport) -> None:
+    await _publish(request, reported_subject(report.library_id), report.message_id(), report.model_dump_json().encode())
+    from .store import record_report
+
+    with intake.engine.begin() as connection:
+        record_report(connection, report, at=datetime.now(UTC))
+
+
+# ============================================================================ the JSON API
+
+
+def _inline(schema: dict) -> dict:
+    """A model's JSON Schema with its ``$defs`` inlined (OpenAPI resolves ``#`` against the whole document)."""
+    defs = schema.pop("$defs", {})
+
+    def resolve(node):
+        if isinstance(node, dict):
+            ref = node.get("$ref")
+            if isinstance(ref, str) and ref.startswith("#/$defs/"):
+                return resolve(copy.deepcopy(defs[ref.removeprefix("#/$defs/")]))
+            return {key: resolve(value) for key, value in node.items()}
+        if isinstance(node, list):
+            return [resolve(item) for item in node]
+        return node
+
+    return resolve(schema)
+
+
+def _body(model) -> dict:
+    return {"requestBody": {"required": True, "content": {"application/json": {"schema": _inline(model.model_json_schema())}}}}
+
+
+def _responses(*codes: int) -> dict:
+    text = {401: "missing or invalid bearer token", 403: "not the token's own library", 404: "no such activity",
+            422: "invalid body: where and what (zh / en)", 429: "too many requests", 503: "broker unavailable"}
+    schema = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
+    return {code: {"description": text[code], "content": {"application/json": {"schema": schema}}} for code in codes}
+
+
+SUBMIT_RESULT = {"type": "object", "properties": {
+    "library_id": {"type": "string"}, "source_ref": {"type": "string"}, "revision": {"type": "integer"},
+    "status": {"type": "string"}, "changed": {"type": "boolean"}, "page": {"type": "string"},
+    "feed": {"type": "string"},
+    "lookalikes": {"type": "array", "items": {"type": "object"}}}}
+
+
+def add_api_routes(router: APIRouter, intake: Intake) -> None:
+    tags = ["intake"]
+
+    def authenticated(request: Request) -> Account:
+        header = request.headers.get("authorization", "")
+        scheme, _, token = header.partition(" ")
+        account = intake.accounts.by_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
+        if account is None:
+            raise Problem(401, "缺少或无效的 API 令牌（Authorization: Bearer …）",
+                          "missing or invalid API token (Authorization: Bearer …)", {"WWW-Authenticate": "Bearer"})
+        return account
+
+    def api(handler):
+        async def run(request: Request, **params):
+            try:
+                account = authenticated(request)
+                return await handler(request, account, **params)
+            except Problem as problem:
+                return JSONResponse({"detail": problem.detail}, status_code=problem.status, headers=problem.headers)
+        return _route_signature(run, handler, skip=2)
+
+    async def parsed(request: Request, model):
+        try:
+            return parse_json_model(model, await request.body())
+        except InvalidPayload as exc:
+            raise Problem(422, str(exc)) from None
+
+    def own(account: Account, library_id: str) -> None:
+        if library_id != account.name:
+            raise Problem(403, *NOT_YOURS)
+
+    async def upsert(request: Request, account: Account, library_id: str | None, source_ref: str | None):
+        submission: ActivitySubmission = await parsed(request, ActivitySubmission)
+        own(account, submission.library_id)
+        if library_id is not None:
+            own(account, library_id)
+        if source_ref is not None and source_ref != submission.source_ref:
+            raise Problem(422, f"source_ref: 与地址中的 {source_ref} 不一致",
+                          f"source_ref: does not match {source_ref} in the path")
+        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+        with intake.reader.connect() as connection:
+            stored = get_activity(connection, submission.library_id, submission.source_ref)
+        changed = True
+        if stored is not None:
+            same = stored.submission.model_copy(update={"revision": submission.revision})
+            if same == submission:
+                submission, changed = stored.submission, False
+            elif submission.revision <= stored.revision:
+                submission = submission.model_copy(update={"revision": stored.revision + 1})
+        if changed:
+            await publish_submission(request, intake, submission, "api")
+        return JSONResponse(_result(intake, submission, changed), status_code=201 if stored is None else 200)
+
+    async def create_activity(request: Request, account: Account):
+        """Publish an activity of the token's library (an ActivitySubmission).
+
+        A new ``source_ref`` is created (201); a known one is revised (200): the revision is raised
+        above the last one published when needed; the same content again changes nothing."""
+        return await upsert(request, account, None, None)
+
+    async def put_activity(request: Request, account: Account, source_ref: str):
+        """Publish a revision of one of the token's library's activities."""
+        return await upsert(request, account, None, source_ref)
+
+    async def put_library_activity(request: Request, account: Account, library_id: str, source_ref: str):
+        """Like PUT /api/v1/activities/{source_ref}; 403 unless ``library_id`` is the token's."""
+        return await upsert(request, account, library_id, source_ref)
+
+    async def cancel(request: Request, account: Account, library_id: str, source_ref: str):
+        own(account, library_id)
+        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+        with intake.reader.connect() as connection:
+            stored = get_activity(connection, library_id, source_ref)
+            revision = next_revision(connection, library_id, source_ref)
+        if stored is None:
+            raise Problem(404, f"本馆没有编号为 {source_ref} 的活动", f"your library has no activity {source_ref}")
+        changed = stored.submission.status != Status.cancelled
+        submission = forms.cancelled(stored.submission, revision) if changed else stored.submission
+        if changed:
+            await publish_submission(request, intake, submission, "api")
+        return JSONResponse(_result(intake, submission, changed))
+
+    async def delete_activity(request: Request, account: Account, source_ref: str):
+        """Cancel one of the token's library's activities (published as a cancelled revision)."""
+        return await cancel(request, account, account.name, source_ref)
+
+    async def delete_library_activity(request: Request, account: Account, library_id: str, source_ref: str):
+        """Like DELETE /api/v1/activities/{source_ref}; 403 unless ``library_id`` is the token's."""
+        return await cancel(request, account, library_id, source_ref)
+
+    async def get_library_activity(request: Request, account: Account, library_id: str, source_ref: str):
+        """The activity as last published (403 unless ``library_id`` is the token's)."""
+        own(account, library_id)
+        with intake.reader.connect() as connection:
+            stored = get_activity(connection, library_id, source_ref)
+        if stored is None:
+            raise Problem(404, f"本馆没有编号为 {source_ref} 的活动", f"your library has no activity {source_ref}")
+        return JSONResponse(stored.submission.model_dump(mode="json"))
+
+    async def attendance(request: Request, account: Account):
+        """Report attendance after an activity (an AttendanceReport of the token's library)."""
+        report: AttendanceReport = await parsed(request, AttendanceReport)
+        own(account, report.library_id)
+        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+        await publish_report(request, intake, report)
+        return JSONResponse({"library_id": report.library_id, "source_ref": report.source_ref, "accepted": True},
+                            status_code=202)
+
+    security = [{"bearer": []}]
+    ok = {"description": "published", "content": {"application/json": {"schema": SUBMIT_RESULT}}}
+    errors = _responses(401, 403, 422, 429, 503)
+    one = "/api/v1/libraries/{library_id}/activities/{source_ref}"
+
+    def add(path, handler, method, body=None, codes=errors, status=200):
+        extra = {"security": security, **(_body(body) if body else {})}
+        router.add_api_route(path, api(handler), methods=[method], tags=tags, openapi_extra=extra,
+                             responses={status: ok, **codes}, status_code=status, summary=None,
+                             description=handler.__doc__, response_class=JSONResponse)
+
+    add("/api/v1/activities", create_activity, "POST", ActivitySubmission, status=201)
+    add("/api/v1/activities/{source_ref}", put_activity, "PUT", ActivitySubmission)
+    add("/api/v1/activities/{source_ref}", delete_activity, "DELETE", codes=_responses(401, 403, 404, 429, 503))
+    add(one, put_library_activity, "PUT", ActivitySubmission)
+    add(one, delete_library_activity, "DELETE", codes=_responses(401, 403, 404, 429, 503))
+    add(one, get_library_activity, "GET", codes=_responses(401, 403, 404))
+    add("/api/v1/attendance", attendance, "POST", AttendanceReport, status=202)
+
+
+def _result(intake: Intake, submission: ActivitySubmission, changed: bool) -> dict:
+    similar = canonical_lookalikes(intake.context.databases, submission)
+    return {
+        "library_id": submission.library_id, "source_ref": submission.source_ref, "revision": submission.revision,
+        "status": submission.status.value, "changed": changed,
+        "page": _activity_path(submission.library_id, submission.source_ref),
+        "feed": intake.feed_url(submission.library_id),
+        "lookalikes": [{"id": a.id, "title": a.title, "starts_at": a.starts_at.isoformat(),
+                        "libraries": sorted({s.library_id for s in a.sources})} for a in similar],
+    }

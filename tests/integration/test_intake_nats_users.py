@@ -1,0 +1,114 @@
+"""The generated per-library NATS users, loaded by a real nats-server: a library publishes only as itself."""
+
+from __future__ import annotations
+
+import asyncio
+import subprocess
+import time
+from pathlib import Path
+
+import nats
+import pytest
+from nats.errors import TimeoutError as NatsTimeout
+from shuxiang.events.nats_server import free_loopback_port, nats_server_binary
+from shuxiang.events.publish import Publisher, PublishError
+from shuxiang.events.streams import SUBMISSIONS_STREAM, ensure_streams, reported_subject, submitted_subject
+from shuxiang.services.intake.nats_users import existing_hashes, inbox_prefix, write_users_config
+
+from shuxiang.alliance import load_alliance
+from tests.conftest import TEST_ALLIANCE
+
+
+@pytest.fixture
+def secured_nats(tmp_path: Path):
+    """nats-server with JetStream and the users `shuxiang accounts nats-config` writes."""
+    alliance = load_alliance(TEST_ALLIANCE)
+    passwords = write_users_config(alliance, tmp_path / "users.conf")
+    port = free_loopback_port()
+    (tmp_path / "nats-server.conf").write_text(
+        f'host: 127.0.0.1\nport: {port}\njetstream {{ store_dir: "{tmp_path / "js"}" }}\ninclude "users.conf"\n')
+    process = subprocess.Popen([str(nats_server_binary()), "-c", str(tmp_path / "nats-server.conf")],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+    deadline = time.monotonic() + 15
+    while time.monotonic() < deadline:
+        try:
+            import socket
+
+            with socket.create_connection(("127.0.0.1", port), timeout=0.5):
+                break
+        except OSError:
+            time.sleep(0.05)
+    yield port, passwords
+    process.terminate()
+    process.wait(10)
+
+
+async def connect_as(port: int, user: str, password: str, **options):
+    errors: list[Exception] = []
+
+    async def on_error(exc: Exception) -> None:
+        errors.append(exc)
+
+    connection = await nats.connect(f"nats://127.0.0.1:{port}", user=user, password=password, error_cb=on_error,
+                                    connect_timeout=5, allow_reconnect=False, **options)
+    return connection, errors
+
+
+async def test_a_library_publishes_on_its_own_subjects_and_not_on_another_librarys(secured_nats) -> None:
+    port, passwords = secured_nats
+    service, _ = await connect_as(port, "shuxiang", passwords["shuxiang"])
+    await ensure_streams(service.jetstream())
+    jn, jn_errors = await connect_as(port, "jn", passwords["jn"], inbox_prefix=inbox_prefix("jn"))
+    try:
+        publisher = Publisher(jn.jetstream(), attempts=1, timeout=2)
+        seq = await publisher.publish(submitted_subject("jn"), "sub:jn:a:1", b'{"own": true}')
+        assert seq == 1
+        assert await publisher.publish(reported_subject("jn"), "rep:jn:a", b'{"own": true}') == 2
+
+        with pytest.raises(PublishError):
+            await publisher.publish(submitted_subject("tz"), "sub:tz:forged:1", b'{"forged": true}')
+        with pytest.raises(PublishError):
+            await publisher.publish(reported_subject("tz"), "rep:tz:forged", b'{"forged": true}')
+        await jn.publish(submitted_subject("tz"), b"core publish, no ack")  # dropped by the server too
+        await jn.flush()
+        await asyncio.sleep(0.3)
+        violations = [str(e).lower() for e in jn_errors]
+        assert 'permissions violation for publish to "shuxiang.activity.submitted.tz"' in violations[0]
+        assert any("reported.tz" in v for v in violations)
+
+        # nor may it read the stream or another library's replies
+        with pytest.raises(NatsTimeout):
+            await jn.jetstream(timeout=1).stream_info(SUBMISSIONS_STREAM.name)
+        await asyncio.sleep(0.2)
+        assert any("$js.api.stream.info" in str(e).lower() for e in jn_errors), jn_errors
+        info = await service.jetstream().stream_info(SUBMISSIONS_STREAM.name)
+        assert info.state.messages == 2  # only jn's own two messages
+        last = await service.jetstream().get_last_msg(SUBMISSIONS_STREAM.name, submitted_subject("jn"))
+        assert last.data == b'{"own": true}'
+    finally:
+        await jn.close()
+        await service.close()
+
+
+async def test_a_wrong_password_is_refused(secured_nats) -> None:
+    port, passwords = secured_nats
+    with pytest.raises(nats.errors.Error, match="Authorization Violation"):
+        await connect_as(port, "jn", passwords["tz"])
+
+
+def test_regenerating_keeps_passwords_and_resets_only_what_is_asked(tmp_path: Path) -> None:
+    alliance = load_alliance(TEST_ALLIANCE)
+    path = tmp_path / "users.conf"
+    first = write_users_config(alliance, path)
+    assert set(first) == {"shuxiang", *alliance.member_ids()}
+    before = existing_hashes(path)
+    assert write_users_config(alliance, path) == {}
+    assert existing_hashes(path) == before
+    again = write_users_config(alliance, path, {"jn"})
+    assert set(again) == {"jn"}
+    after = existing_hashes(path)
+    assert after["jn"] != before["jn"] and {k: v for k, v in after.items() if k != "jn"} == {
+        k: v for k, v in before.items() if k != "jn"}
+    text = path.read_text()
+    assert 'publish: {allow: ["shuxiang.activity.submitted.jn", "shuxiang.activity.reported.jn"]}' in text
+    assert first["jn"] not in text  # only hashes are written

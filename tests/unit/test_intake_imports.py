@@ -1,0 +1,145 @@
+"""CSV and ICS imports: pure parsing, no I/O."""
+
+from __future__ import annotations
+
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+import pytest
+from shuxiang.schemas import Category, Role, Status
+from shuxiang.services.intake.imports import (
+    detect_format,
+    parse_local_datetime,
+    read_csv_submissions,
+    read_ics_submissions,
+    read_submissions,
+)
+
+from tests.conftest import DATA
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def test_csv_with_chinese_headers_reads_wall_times_in_the_alliance_zone() -> None:
+    submissions, problems = read_csv_submissions((DATA / "intake" / "plan.csv").read_text(encoding="utf-8"), "jn",
+                                                 SHANGHAI)
+    assert problems == ["line 4: 开始时间: 不是有效的日期时间，例如 2026-04-23 14:00 / not a date and time, e.g. 2026-04-23 14:00"]
+    lecture, reading = submissions
+    assert (lecture.source_ref, lecture.title, lecture.category) == ("csv-gs-1", "沽上讲堂：津沽方言漫谈", Category.lecture)
+    assert lecture.starts_at.isoformat() == "2026-04-23T14:00:00+08:00"
+    assert lecture.ends_at.isoformat() == "2026-04-23T16:00:00+08:00"  # a time alone: the same day
+    assert lecture.featured is True and lecture.library_id == "jn"
+    assert reading.recurrence == "FREQ=WEEKLY;COUNT=4"
+    assert reading.category == Category.parent_child
+    assert [(o.library_id, o.role) for o in reading.organizers] == [("jn", Role.host), ("jn-b1", Role.co_host)]
+
+
+def test_csv_from_excel_in_gb18030_with_english_headers_and_other_zones() -> None:
+    text = "title,starts_at,ends_at,venue,category,status\n读书会,2026-05-01 19:00,2026-05-01 21:00,书房,reading_club,已取消\n"
+    fmt, submissions, problems = read_submissions(text.encode("gb18030"), "plan.csv", as_library="tz",
+                                                  tz=ZoneInfo("Asia/Urumqi"))
+    assert (fmt, problems) == ("csv", [])
+    [club] = submissions
+    assert club.starts_at.isoformat() == "2026-05-01T19:00:00+06:00"
+    assert club.status == Status.cancelled and club.category == Category.reading_club
+    assert club.source_ref.startswith("csv-")
+    again = read_csv_submissions(text, "tz", ZoneInfo("Asia/Urumqi"))[0][0]
+    assert again.source_ref == club.source_ref  # the same row names the same activity
+
+
+def test_csv_problems_name_the_line_and_the_column() -> None:
+    text = ("标题,开始时间,结束时间,地点,颜色\n"
+            ",2026-05-01 10:00,11:00,书房,红\n"
+            "全天展览,2026-05-01,2026-05-03,展厅,\n"
+            "没有结束,2026-05-01 10:00,,书房,\n"
+            "报名,2026-05-01 10:00,11:00,书房,\n"
+            "报名,2026-05-01 10:00,11:00,书房,\n")
+    submissions, problems = read_csv_submissions(text, "jn", SHANGHAI)
+    assert problems[0].startswith("line 1: ") and "颜色" in problems[0]
+    assert problems[1].startswith("line 2: title:")
+    assert problems[2].startswith("line 4: 结束时间: 缺少此项")
+    assert problems[3].startswith("line 6: ") and "line 5" in problems[3]
+    exhibition = submissions[0]
+    assert exhibition.all_day and exhibition.category == Category.exhibition
+    assert exhibition.ends_at.isoformat() == "2026-05-04T00:00:00+08:00"  # the last day is inclusive
+    assert read_csv_submissions("地点\n书房\n", "jn", SHANGHAI)[1][0].startswith("line 1: 表头缺少必需的列")
+
+
+def test_ics_uids_become_source_refs_and_modifications_raise_the_revision() -> None:
+    text = (DATA / "intake" / "member.ics").read_text(encoding="utf-8")
+    submissions, problems = read_ics_submissions(text, "tz", SHANGHAI, default_venue="滕州市图书馆")
+    assert problems == []
+    lecture, day, series = submissions
+    assert lecture.source_ref == "tz-2026-001@tzlib.example" and lecture.category == Category.lecture
+    assert lecture.starts_at.isoformat() == "2026-04-23T09:00:00+08:00"
+    assert day.all_day and day.venue.name == "滕州市图书馆" and day.revision == 1
+    assert day.category == Category.accessibility
+    assert series.starts_at.isoformat() == "2026-05-10T19:00:00+08:00"  # floating: the alliance's zone
+    assert series.recurrence == "FREQ=WEEKLY;UNTIL=20260531T155959Z"
+
+    later = text.replace("LAST-MODIFIED:20260301T080000Z", "LAST-MODIFIED:20260302T080000Z")
+    assert read_ics_submissions(later, "tz", SHANGHAI)[0][0].revision > lecture.revision
+    sequenced = text.replace("SEQUENCE:0", "SEQUENCE:3")
+    assert read_ics_submissions(sequenced, "tz", SHANGHAI, "馆")[0][1].revision == 4
+
+
+def test_ics_problems_are_named_and_the_rest_kept() -> None:
+    calendar = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:x
+BEGIN:VEVENT
+DTSTART:20260501T100000Z
+SUMMARY:no uid
+END:VEVENT
+BEGIN:VEVENT
+UID:a@x
+RECURRENCE-ID:20260508T100000Z
+DTSTART:20260508T110000Z
+SUMMARY:moved
+END:VEVENT
+BEGIN:VEVENT
+UID:b@x
+DTSTART:20260501T100000Z
+DURATION:PT2H
+STATUS:CANCELLED
+SUMMARY:取消的讲座
+LOCATION:报告厅
+END:VEVENT
+END:VCALENDAR
+"""
+    submissions, problems = read_ics_submissions(calendar.replace("\n", "\r\n"), "jn", SHANGHAI)
+    assert problems[0].startswith("VEVENT 1: UID")
+    assert problems[1].startswith("VEVENT 2 (UID a@x)") and "RECURRENCE-ID" in problems[1]
+    [cancelled] = submissions
+    assert cancelled.status == Status.cancelled and cancelled.starts_at == datetime.fromisoformat("2026-05-01T10:00Z")
+    assert cancelled.ends_at == datetime.fromisoformat("2026-05-01T12:00Z")
+    assert read_ics_submissions("not a calendar", "jn", SHANGHAI)[1][0].startswith("不是有效的 iCalendar")
+
+
+def test_formats_are_detected_and_csv_needs_a_library() -> None:
+    assert detect_format("plan.CSV", "") == "csv"
+    assert detect_format("calendar.ics", "") == "ics"
+    assert detect_format("-", "BEGIN:VCALENDAR\r\n") == "ics"
+    assert detect_format("-", '{"library_id": "jn"}') == "jsonl"
+    assert detect_format("data.txt", "标题,开始时间") == "csv"
+    assert detect_format("/dev/null", "") == "jsonl"  # nothing to publish, whatever the name
+    with pytest.raises(ValueError, match="--as"):
+        read_submissions("标题,开始时间\n".encode(), "plan.csv", as_library=None, tz=SHANGHAI)
+
+
+@pytest.mark.parametrize("text, expected", [
+    ("2026-04-23 14:00", "2026-04-23T14:00:00+08:00"),
+    ("2026/4/23 9:05", "2026-04-23T09:05:00+08:00"),
+    ("2026年4月23日 14:30", "2026-04-23T14:30:00+08:00"),
+    ("2026-04-23T14:00", "2026-04-23T14:00:00+08:00"),
+    ("2026-04-23T14:00:00+00:00", "2026-04-23T14:00:00+00:00"),
+])
+def test_wall_times_people_write(text: str, expected: str) -> None:
+    assert parse_local_datetime(text, SHANGHAI)[0].isoformat() == expected
+
+
+def test_a_time_alone_needs_a_day() -> None:
+    with pytest.raises(ValueError):
+        parse_local_datetime("14:00", SHANGHAI)
+    with pytest.raises(ValueError):
+        parse_local_datetime("2026-02-30 10:00", SHANGHAI)
