@@ -1,0 +1,178 @@
+"""Throughput of the whole pipeline against raw nats-py, in one run (issue 9).
+
+    python -m bench.pipeline [--n 20000] [--postgres postgresql://postgres@127.0.0.1:5432/test]
+
+1. baseline: raw nats-py pull-and-ack of the same N messages from the same kind of
+   embedded nats-server (fsync on every write);
+2. embedded: N submissions already in SUBMISSIONS, then every rebuildable service
+   (dedup, calendar, brands, quotas, …) started on SQLite; timed until every consumer
+   of SUBMISSIONS and CANONICAL has acked everything (the same measure as `publish --wait`);
+3. the same on PostgreSQL (a fresh schema) when --postgres is given.
+Reports events/s, the ratio to the baseline and the process's peak memory.
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import resource
+import shutil
+import tempfile
+import time
+import uuid
+from datetime import datetime, timedelta
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import nats
+from nats.js import api
+
+from shuxiang.alliance import load_demo_alliance
+from shuxiang.events.nats_server import EmbeddedNatsServer
+from shuxiang.events.progress import wait_until_processed
+from shuxiang.events.publish import Publisher
+from shuxiang.events.streams import SUBMISSIONS_STREAM, ensure_streams, submitted_subject
+
+RESULTS = Path(__file__).parent / "results"
+
+
+def submissions(n: int) -> list[tuple[str, str, bytes]]:
+    """N distinct, valid submissions spread over the demo alliance's members and a year."""
+    alliance = load_demo_alliance()
+    tz = ZoneInfo(alliance.timezone)
+    members = [m.id for m in alliance.members]
+    venues = ["报告厅", "少儿阅览室", "多功能厅", "展厅", "亲子阅读区", "读者活动室"]
+    categories = ["lecture", "reading_club", "children", "parent_child", "exhibition", "training", "salon"]
+    start = datetime(2026, 1, 1, 9, 0, tzinfo=tz)
+    out = []
+    for i in range(n):
+        library = members[i % len(members)]
+        begins = start + timedelta(hours=3 * (i // len(members)) % (365 * 24), minutes=30 * (i % 2))
+        body = {
+            "library_id": library, "source_ref": f"bench-{i:07d}", "revision": 1,
+            "title": f"{['读书分享会', '绘本共读', '名家讲座', '经典导读'][i % 4]} 第{i}期",
+            "category": categories[i % len(categories)],
+            "starts_at": begins.isoformat(), "ends_at": (begins + timedelta(hours=2)).isoformat(),
+            "venue": {"name": venues[i % len(venues)]},
+        }
+        out.append((submitted_subject(library), f"sub:{library}:bench-{i:07d}:1",
+                    json.dumps(body, ensure_ascii=False).encode()))
+    return out
+
+
+async def fill(url: str, messages) -> None:
+    connection = await nats.connect(url)
+    js = connection.jetstream()
+    await ensure_streams(js)
+    publisher = Publisher(js)
+    for chunk in range(0, len(messages), 1000):
+        await publisher.publish_many(messages[chunk:chunk + 1000])
+    await connection.close()
+
+
+async def baseline(workdir: Path, messages) -> float:
+    """Raw nats-py: pull 256 at a time and ack each, the floor any consumer pays."""
+    server = EmbeddedNatsServer(workdir / "baseline")
+    server.start()
+    try:
+        await fill(server.url, messages)
+        connection = await nats.connect(server.url)
+        js = connection.jetstream()
+        subscription = await js.pull_subscribe(f"{SUBMISSIONS_STREAM.subjects[0]}", durable="raw",
+                                               stream=SUBMISSIONS_STREAM.name,
+                                               config=api.ConsumerConfig(ack_policy=api.AckPolicy.EXPLICIT))
+        began, seen = time.perf_counter(), 0
+        while seen < len(messages):
+            for message in await subscription.fetch(batch=256, timeout=5):
+                await message.ack()
+                seen += 1
+        await connection.flush()
+        elapsed = time.perf_counter() - began
+        await connection.close()
+        return len(messages) / elapsed
+    finally:
+        server.stop()
+
+
+async def pipeline(workdir: Path, messages, database_url: str | None) -> float:
+    from shuxiang.replay import rebuildable_plans
+    from shuxiang.runtime import Runtime
+    from shuxiang.services.plan import ServiceContext
+    from shuxiang.settings import Settings
+    from shuxiang.db import Databases
+
+    server = EmbeddedNatsServer(workdir / "nats")
+    server.start()
+    try:
+        await fill(server.url, messages)
+        settings = Settings(data_dir=workdir / "data", nats_url=server.url, database_url=database_url)
+        alliance = load_demo_alliance()
+        databases = Databases(data_dir=settings.data_dir, database_url=database_url)
+        names = [p.name for p in rebuildable_plans(ServiceContext(settings, alliance, databases))]
+        runtime = Runtime(settings=settings, alliance=alliance, services=names, web=False)
+        connection = await nats.connect(server.url)
+        began = time.perf_counter()
+        await runtime.start()
+        await wait_until_processed(connection.jetstream(), timeout=3600)
+        elapsed = time.perf_counter() - began
+        await runtime.stop()
+        await connection.close()
+        print(f"    services: {', '.join(names)}")
+        return len(messages) / elapsed
+    finally:
+        server.stop()
+
+
+def postgres_schema(url: str) -> tuple[str, callable]:
+    import sqlalchemy as sa
+
+    from shuxiang.deploy.migrations import upgrade
+
+    schema = f"bench_{uuid.uuid4().hex[:8]}"
+    admin = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
+    with admin.begin() as connection:
+        connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+    scoped = f"{url}{'&' if '?' in url else '?'}options=-csearch_path%3D{schema}"
+    upgrade(scoped)
+
+    def drop() -> None:
+        with admin.begin() as connection:
+            connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
+
+    return scoped, drop
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=20_000)
+    parser.add_argument("--postgres", default=None, help="PostgreSQL URL for the distributed-storage run")
+    args = parser.parse_args()
+    messages = submissions(args.n)
+    workdir = Path(tempfile.mkdtemp(prefix="shuxiang-bench-"))
+    results = {"n": args.n, "date": datetime.now().isoformat(timespec="seconds")}
+    try:
+        print(f"{args.n} submissions")
+        results["raw_nats_py_per_s"] = asyncio.run(baseline(workdir, messages))
+        print(f"  raw nats-py pull+ack:   {results['raw_nats_py_per_s']:8.0f} msg/s")
+        results["embedded_per_s"] = asyncio.run(pipeline(workdir / "embedded", messages, None))
+        print(f"  pipeline, embedded:     {results['embedded_per_s']:8.0f} submissions/s "
+              f"({results['embedded_per_s'] / results['raw_nats_py_per_s']:.2f} of raw)")
+        if args.postgres:
+            url, drop = postgres_schema(args.postgres)
+            try:
+                results["postgres_per_s"] = asyncio.run(pipeline(workdir / "pg", messages, url))
+            finally:
+                drop()
+            print(f"  pipeline, PostgreSQL:   {results['postgres_per_s']:8.0f} submissions/s "
+                  f"({results['postgres_per_s'] / results['raw_nats_py_per_s']:.2f} of raw)")
+        results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+        print(f"  peak memory (this process, all runs): {results['peak_rss_mb']:.0f} MB")
+        RESULTS.mkdir(exist_ok=True)
+        (RESULTS / "pipeline.json").write_text(json.dumps(results, indent=2))
+    finally:
+        shutil.rmtree(workdir, ignore_errors=True)
+
+
+if __name__ == "__main__":
+    main()
