@@ -14,13 +14,13 @@ from __future__ import annotations
 
 import argparse
 import random
-import re
 import statistics
 import tempfile
 import time
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 
+from bench.readme import README, update_readme
 from shuxiang.alliance import load_demo_alliance
 from shuxiang.db import make_engine, metadata
 from shuxiang.events.consumer import ConsumerSpec, Delivery, process_batch
@@ -33,7 +33,6 @@ from shuxiang.services.digests.projection import apply_canonical
 from shuxiang.services.digests.render import compose, message_id
 from shuxiang.services.digests.tables import TABLES
 
-README = Path(__file__).resolve().parent / "README.md"
 HEADING = "## Coordinator digests"
 UNTIL = datetime(2026, 11, 23, 0, tzinfo=UTC)
 SINCE = UNTIL - timedelta(days=7)
@@ -108,17 +107,6 @@ def measure(engine, alliance, coordinator_id: str) -> tuple[float, float, int]:
     return median_ms(baseline), median_ms(whole), size
 
 
-def update_readme(text: str) -> None:
-    start, end = "<!-- digests_render:start -->", "<!-- digests_render:end -->"
-    block = f"{start}\n{text}\n{end}"
-    content = README.read_text(encoding="utf-8") if README.exists() else "# Benchmarks\n"
-    if start in content and end in content:
-        content = re.sub(re.escape(start) + r".*?" + re.escape(end), lambda _: block, content, flags=re.S)
-    else:
-        content = content.rstrip("\n") + f"\n\n{HEADING}\n\n{block}\n"
-    README.write_text(content, encoding="utf-8")
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--activities", type=int, default=5000)
@@ -138,7 +126,7 @@ def main() -> None:
     text = (f"`bench/digests_render.py --activities {args.activities}` ({date.today()}, median of 5):\n\n"
             "| one digest | load and parse the scope's activities (baseline) | whole digest: sections, "
             "templates, MIME | ratio | message size |\n|---|---:|---:|---:|---:|\n" + "\n".join(rows))
-    update_readme(text)
+    update_readme("digests_render", text, HEADING)
     print(f"written to {README}")
 
 

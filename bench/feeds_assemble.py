@@ -27,7 +27,7 @@ import icalendar
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from bench.feeds_data import activities, store  # noqa: E402
-from bench.feeds_readme import update_readme  # noqa: E402
+from bench.readme import update_readme  # noqa: E402
 from shuxiang.alliance import load_demo_alliance  # noqa: E402
 from shuxiang.calendars import assemble_feed  # noqa: E402
 from shuxiang.calendars.render import _description, _location  # noqa: E402

@@ -38,7 +38,7 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from bench.feeds_data import activities, store  # noqa: E402
-from bench.feeds_readme import update_readme  # noqa: E402
+from bench.readme import update_readme  # noqa: E402
 from shuxiang.alliance import load_demo_alliance  # noqa: E402
 
 LIBRARY = "jlp"

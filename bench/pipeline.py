@@ -8,7 +8,8 @@
    (dedup, calendar, brands, quotas, …) started on SQLite; timed until every consumer
    of SUBMISSIONS and CANONICAL has acked everything (the same measure as `publish --wait`);
 3. the same on PostgreSQL (a fresh schema) when --postgres is given.
-Reports events/s, the ratio to the baseline and the process's peak memory.
+Reports events/s, the ratio to the baseline and the process's peak memory, and writes
+them into bench/README.md (section "Pipeline throughput").
 """
 
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import json
+import os
 import resource
 import shutil
 import tempfile
@@ -27,7 +29,9 @@ from zoneinfo import ZoneInfo
 
 import nats
 from nats.js import api
+from rich.progress import Progress, TimeElapsedColumn
 
+from bench.readme import update_readme
 from shuxiang.alliance import load_demo_alliance
 from shuxiang.events.nats_server import EmbeddedNatsServer
 from shuxiang.events.progress import wait_until_processed
@@ -95,7 +99,7 @@ async def baseline(workdir: Path, messages) -> float:
         server.stop()
 
 
-async def pipeline(workdir: Path, messages, database_url: str | None) -> float:
+async def pipeline(workdir: Path, messages, database_url: str | None, services: list[str]) -> float:
     from shuxiang.replay import rebuildable_plans
     from shuxiang.runtime import Runtime
     from shuxiang.services.plan import ServiceContext
@@ -114,11 +118,17 @@ async def pipeline(workdir: Path, messages, database_url: str | None) -> float:
         connection = await nats.connect(server.url)
         began = time.perf_counter()
         await runtime.start()
-        await wait_until_processed(connection.jetstream(), timeout=3600)
+        with Progress(*Progress.get_default_columns(), TimeElapsedColumn(), transient=True) as progress:
+            task = progress.add_task("draining", total=None)
+
+            def report(stream: str, pending: int) -> None:
+                progress.update(task, description=f"{stream}: {max(pending, 0):,} pending")
+
+            await wait_until_processed(connection.jetstream(), timeout=3600, on_progress=report)
         elapsed = time.perf_counter() - began
         await runtime.stop()
         await connection.close()
-        print(f"    services: {', '.join(names)}")
+        services[:] = names
         return len(messages) / elapsed
     finally:
         server.stop()
@@ -143,6 +153,27 @@ def postgres_schema(url: str) -> tuple[str, callable]:
     return scoped, drop
 
 
+def readme_text(results: dict, services: list[str]) -> str:
+    raw = results["raw_nats_py_per_s"]
+    rows = [f"| raw nats-py pull + ack (baseline) | {raw:,.0f} | 1 |",
+            f"| whole pipeline, embedded (SQLite) | {results['embedded_per_s']:,.0f} | "
+            f"{results['embedded_per_s'] / raw:.3f} |"]
+    if "postgres_per_s" in results:
+        rows.append(f"| whole pipeline, PostgreSQL | {results['postgres_per_s']:,.0f} | {results['postgres_per_s'] / raw:.3f} |")
+    load = os.getloadavg()[0]
+    return "\n".join([
+        f"`python -m bench.pipeline --n {results['n']}` ({results['date'][:10]}, load average {load:.1f}; "
+        f"services: {', '.join(services)}):",
+        "",
+        "| run | submissions/s | of raw |",
+        "|---|---:|---:|",
+        *rows,
+        "",
+        f"Peak memory of the benchmark process (all runs): {results['peak_rss_mb']:.0f} MB.  "
+        f"Target: ≥ 2,000 submissions/s embedded.",
+    ])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=20_000)
@@ -151,17 +182,18 @@ def main() -> None:
     messages = submissions(args.n)
     workdir = Path(tempfile.mkdtemp(prefix="shuxiang-bench-"))
     results = {"n": args.n, "date": datetime.now().isoformat(timespec="seconds")}
+    services: list[str] = []
     try:
         print(f"{args.n} submissions")
         results["raw_nats_py_per_s"] = asyncio.run(baseline(workdir, messages))
         print(f"  raw nats-py pull+ack:   {results['raw_nats_py_per_s']:8.0f} msg/s")
-        results["embedded_per_s"] = asyncio.run(pipeline(workdir / "embedded", messages, None))
+        results["embedded_per_s"] = asyncio.run(pipeline(workdir / "embedded", messages, None, services))
         print(f"  pipeline, embedded:     {results['embedded_per_s']:8.0f} submissions/s "
               f"({results['embedded_per_s'] / results['raw_nats_py_per_s']:.2f} of raw)")
         if args.postgres:
             url, drop = postgres_schema(args.postgres)
             try:
-                results["postgres_per_s"] = asyncio.run(pipeline(workdir / "pg", messages, url))
+                results["postgres_per_s"] = asyncio.run(pipeline(workdir / "pg", messages, url, services))
             finally:
                 drop()
             print(f"  pipeline, PostgreSQL:   {results['postgres_per_s']:8.0f} submissions/s "
@@ -170,6 +202,7 @@ def main() -> None:
         print(f"  peak memory (this process, all runs): {results['peak_rss_mb']:.0f} MB")
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "pipeline.json").write_text(json.dumps(results, indent=2))
+        update_readme("pipeline", readme_text(results, services), "## Pipeline throughput")
     finally:
         shutil.rmtree(workdir, ignore_errors=True)
 
