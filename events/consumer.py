@@ -24,7 +24,7 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any
 
-from sqlalchemy import Connection, Engine, insert, select
+from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from .streams import StreamSpec
@@ -127,6 +127,12 @@ class ConsumerSpec:
     description: str = ""
     payload_schema: Any = None
     batch_size: int = 256
+    serialized_as: str | None = None
+    """Batches of the consumers (and their replicas) that share this name are applied one after
+    another (on PostgreSQL, a transaction-scoped advisory lock on it; SQLite has one writer anyway):
+    for handlers whose decisions read what other messages wrote (dedup's grouping, re-evaluated
+    quota and brand states).  Replicas of them add availability, not parallelism; consumers whose
+    messages touch only their own rows leave it None."""
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -154,6 +160,8 @@ def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delive
     outcomes: list[Outcome] = []
     now = datetime.now(UTC)
     with engine.begin() as connection:
+        if spec.serialized_as and connection.dialect.name == "postgresql":
+            connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": spec.serialized_as})
         uow = UnitOfWork(connection, spec.name)
         ids = [d.msg_id for d in deliveries]
         seen = set(

@@ -33,8 +33,7 @@ def nats_server(tmp_path: Path) -> Iterator[EmbeddedNatsServer]:
     server.stop()
 
 
-@pytest.fixture
-def postgres_url() -> Iterator[str]:
+def fresh_postgres_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema, dropped afterwards (skips only if no server answers)."""
     import sqlalchemy as sa
 
@@ -52,6 +51,10 @@ def postgres_url() -> Iterator[str]:
     with admin.begin() as connection:
         connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()
+
+
+postgres_url = pytest.fixture(fresh_postgres_schema, name="postgres_url")
+another_postgres_url = pytest.fixture(fresh_postgres_schema, name="another_postgres_url")
 
 
 def submission(library_id: str = "jn", source_ref: str = "a1", **overrides) -> dict:

@@ -28,6 +28,7 @@ def build(context: ServiceContext) -> ServicePlan:
         tables=TABLES + EVENT_TABLES,
         consumers=[
             ConsumerSpec(
+                serialized_as=NAME,  # decisions read what other messages wrote
                 name=NAME,
                 stream=CANONICAL_STREAM,
                 filter_subject=f"{CANONICAL}.*",
@@ -36,6 +37,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 payload_schema=CanonicalEvent,
             ),
             ConsumerSpec(
+                serialized_as=NAME,  # decisions read what other messages wrote
                 name=REPORTS_CONSUMER,
                 stream=SUBMISSIONS_STREAM,
                 filter_subject=f"{REPORTED}.*",
@@ -44,6 +46,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 payload_schema=AttendanceReport,
             ),
             ConsumerSpec(
+                serialized_as=NAME,  # decisions read what other messages wrote
                 name=DECISIONS_CONSUMER,
                 stream=SUBMISSIONS_STREAM,
                 filter_subject=f"{BRAND_DECIDED}.*.*",

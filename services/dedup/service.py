@@ -38,6 +38,7 @@ def build(context: ServiceContext) -> ServicePlan:
         tables=TABLES + EVENT_TABLES,
         consumers=[
             ConsumerSpec(
+                serialized_as=NAME,  # decisions read what other messages wrote
                 name=NAME,
                 stream=SUBMISSIONS_STREAM,
                 filter_subject=CONSUMED,

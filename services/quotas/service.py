@@ -24,6 +24,7 @@ def build(context: ServiceContext) -> ServicePlan:
         tables=TABLES + EVENT_TABLES,
         consumers=[
             ConsumerSpec(
+                serialized_as=NAME,  # decisions read what other messages wrote
                 name=NAME,
                 stream=CANONICAL_STREAM,
                 filter_subject=f"{CANONICAL}.*",
