@@ -7,11 +7,14 @@ import logging
 from collections.abc import Sequence
 
 from nats.errors import NoRespondersError, TimeoutError as NatsTimeoutError
-from nats.js.errors import APIError
+from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 
 log = logging.getLogger(__name__)
 
-RETRYABLE = (NatsTimeoutError, NoRespondersError, asyncio.TimeoutError, ConnectionError)
+RETRYABLE = (NatsTimeoutError, NoRespondersError, NoStreamResponseError, ServiceUnavailableError,
+             asyncio.TimeoutError, ConnectionError)
+"""The broker away or JetStream not ready yet (a restart, a cluster electing a leader): try again
+with the same message id, which the stream's duplicate window makes harmless."""
 
 
 class PublishError(RuntimeError):
