@@ -23,7 +23,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from enum import Enum
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
@@ -75,6 +75,15 @@ class Delivery:
         )
 
 
+class BatchEnd(Protocol):
+    """Work a handler leaves for the end of its batch (:meth:`UnitOfWork.at_batch_end`)."""
+
+    def finish(self, uow: UnitOfWork) -> None: ...
+
+
+B = TypeVar("B", bound=BatchEnd)
+
+
 class UnitOfWork:
     """One transaction of one service: its tables, its inbox and its outbox."""
 
@@ -82,6 +91,24 @@ class UnitOfWork:
         self.connection = connection
         self.consumer = consumer
         self._outbox: list[dict[str, Any]] = []
+        self._batch_end: dict[str, BatchEnd] = {}
+
+    def at_batch_end(self, key: str, factory: Callable[[], B]) -> B:
+        """The batch's accumulator under ``key``, made by ``factory`` on first use; its
+        ``finish(uow)`` runs once, after the batch's last message and before the commit.
+
+        For work many messages of a batch share — re-counting a library's quotas — done once
+        per batch instead of once per message.  A message that is set aside (dead letter,
+        retry) may leave its part in the accumulator: finishing must be a recount from the
+        stored state, never an increment."""
+        if key not in self._batch_end:
+            self._batch_end[key] = factory()
+        return self._batch_end[key]  # type: ignore[return-value]
+
+    def finish_batch(self) -> None:
+        pending, self._batch_end = self._batch_end, {}
+        for accumulator in pending.values():
+            accumulator.finish(self)
 
     def publish(self, subject: str, msg_id: str, payload: bytes, *, at: datetime) -> None:
         """Add a derived event to the outbox (published after commit)."""
@@ -209,6 +236,7 @@ def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delive
             processed.append({"consumer": spec.name, "msg_id": delivery.msg_id,
                               "stream_seq": delivery.stream_seq, "processed_at": now})
             outcomes.append(outcome)
+        uow.finish_batch()
         if processed:
             connection.execute(insert(inbox), processed)
         uow.flush_outbox()

@@ -4,14 +4,15 @@ Each canonical event upserts the activity's facts when its version is newer than
 stored one (older or equal versions change nothing), then recounts, from the stored
 facts, the rules it can change (those under which the activity, or an activity sharing
 an announcement with it, counts or counted for a library) in the years it spans, as of
-the message's broker time, and publishes a quota event through the outbox when a
-library reaches ``at_risk`` or ``met`` on a rule.
+the latest broker time of the batch, and publishes a quota event through the outbox when a
+library reaches ``at_risk`` or ``met`` on a rule.  The recount runs once per batch (at its
+end), for everything the batch's events touched.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, insert, select, update
@@ -67,8 +68,30 @@ def apply_canonical(context: QuotasContext, delivery: Delivery, uow: UnitOfWork)
         raise Rejected(f"recurrence {activity.recurrence!r}: {exc}") from None
     touched = before + related_facts(connection, activity.id)
     open_until = delivery.timestamp.astimezone(tz).year + 1
-    reevaluate(context, uow, context.rules_touched([f for f, _ in touched]), years_of(touched, tz, open_until),
-               at=delivery.timestamp)
+    recount = uow.at_batch_end("quotas.recount", lambda: Recount(context))
+    recount.add(context.rules_touched([f for f, _ in touched]), years_of(touched, tz, open_until), delivery.timestamp)
+
+
+@dataclass
+class Recount:
+    """The libraries' rules and years a batch touched, re-counted once when the batch ends
+    (as of the latest broker time in it): one tally per batch instead of one per event."""
+
+    context: QuotasContext
+    rules: dict[str, list[QuotaRule]] = field(default_factory=dict)
+    years: set[int] = field(default_factory=set)
+    at: datetime | None = None
+
+    def add(self, rules: dict[str, list[QuotaRule]], years: set[int], at: datetime) -> None:
+        for library_id, library_rules in rules.items():
+            known = self.rules.setdefault(library_id, [])
+            known.extend(rule for rule in library_rules if rule not in known)
+        self.years |= years
+        self.at = at if self.at is None else max(self.at, at)
+
+    def finish(self, uow: UnitOfWork) -> None:
+        if self.at is not None:
+            reevaluate(self.context, uow, dict(sorted(self.rules.items())), self.years, at=self.at)
 
 
 def years_of(facts: list[tuple[ActivityFacts, datetime | None]], tz, open_until: int) -> set[int]:
