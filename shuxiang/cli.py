@@ -8,6 +8,7 @@ import json
 import logging
 import shutil
 import sys
+import time
 from pathlib import Path
 
 import click
@@ -120,6 +121,7 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None)
         console.print(f"  日历页面 / calendar  {url}/")
         console.print(f"  联盟订阅 / feed      {url}/feeds/alliance.ics")
         console.print(f"  各馆订阅 / library   {url}/feeds/libraries/<id>.ics")
+        console.print(f"  提交表单 / form      {url}/submit   (账号 / accounts: shuxiang accounts add)")
         console.print(f"  API                 {url}/api/v1/activities   (文档 / docs: {url}/docs)")
         console.print(f"  NATS                {rt.nats_url}   (发布 / publish: shuxiang.activity.submitted.<library_id>)")
         console.print(f"  数据 / data          {settings.data_dir.resolve()}")
@@ -139,7 +141,7 @@ async def _publish_demo(runtime) -> None:
     from datetime import date
 
     from shuxiang.demo.activities import brand_history_messages, generate_demo_submissions
-    from shuxiang.events.publish import Publisher
+    from shuxiang.events.progress import wait_until_processed
     from shuxiang.events.streams import submitted_subject
 
     submissions = generate_demo_submissions(runtime.alliance, date.today().year)
@@ -147,8 +149,24 @@ async def _publish_demo(runtime) -> None:
     await publisher.publish_many(
         [(submitted_subject(s.library_id), s.message_id(), s.model_dump_json().encode()) for s in submissions]
     )
-    await publisher.publish_many(brand_history_messages(runtime.alliance, submissions, date.today()))  # 一馆一品 history
-    console.print(f"  示例活动 / demo activities: {len(submissions)} published", style="dim")
+    history = brand_history_messages(runtime.alliance, submissions, date.today())  # 一馆一品 history
+    await publisher.publish_many(history)
+    console.print(f"  示例活动 / demo: {len(submissions)} activities and {len(history)} brand records published; "
+                  "processing…", style="dim")
+    began = time.monotonic()
+    with _progress() as progress:
+        task = progress.add_task("示例处理中 / processing the demo", total=None)
+
+        def report(stream: str, pending: int) -> None:
+            progress.update(task, description=f"示例处理中 / processing the demo — {stream}: {max(pending, 0)} pending")
+
+        try:
+            await wait_until_processed(runtime.js, timeout=900, on_progress=report)
+        except TimeoutError as exc:
+            console.print(f"  示例仍在处理 / the demo is still being processed: {exc}", style="yellow")
+            return
+    console.print(f"  示例已就绪 / demo ready in {time.monotonic() - began:.0f} s: {runtime.settings.public_url}/",
+                  style="dim")
 
 
 @main.command()

@@ -70,7 +70,7 @@ def demo(tmp_path_factory) -> Iterator[tuple[str, Path]]:
         nats_url = json.loads((data_dir / "runtime.json").read_text())["nats_url"]
         expected = len(generate_demo_submissions(load_demo_alliance(), date.today().year))
         asyncio.run(wait_for_demo(nats_url, expected))
-        yield url, data_dir
+        yield url, data_dir, log
     finally:
         process.send_signal(2)
         try:
@@ -80,12 +80,24 @@ def demo(tmp_path_factory) -> Iterator[tuple[str, Path]]:
             process.wait()
 
 
+def test_up_demo_says_where_everything_is_and_when_the_demo_is_ready(demo) -> None:
+    url, _, log = demo
+    deadline = time.monotonic() + 120
+    while "示例已就绪 / demo ready" not in log.read_text(encoding="utf-8"):
+        assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
+        time.sleep(0.2)
+    printed = log.read_text(encoding="utf-8")
+    for where in (f"{url}/", f"{url}/feeds/alliance.ics", f"{url}/submit", f"{url}/api/v1/activities", f"{url}/docs"):
+        assert where in printed, where
+    assert "published; processing" in printed  # the user hears that it is working, not only that it is done
+
+
 def library_standing(report: dict) -> dict[str, set[str]]:
     return {lib["library_id"]: {r["state"] for r in lib["rules"]} for lib in report["libraries"]}
 
 
 def test_demo_report_shows_libraries_on_track_and_behind(demo) -> None:
-    _, data_dir = demo
+    _, data_dir, _ = demo
     year = str(date.today().year)
     end = f"{year}-12-31"  # the year as it ends, whatever today's date: the demo plans the whole year
     result = shuxiang("quotas", "report", "--year", year, "--as-of", end, "--format", "json", "--data-dir", str(data_dir))
@@ -103,7 +115,7 @@ def test_demo_report_shows_libraries_on_track_and_behind(demo) -> None:
 
 
 def test_quotas_page_in_a_browser(demo) -> None:
-    url, _ = demo
+    url, _, _ = demo
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
