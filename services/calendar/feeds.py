@@ -3,7 +3,7 @@
 A feed is the stored VEVENT fragments of its activities, concatenated between a
 cached header and footer (``shuxiang.calendars.assemble_feed``): nothing is
 rendered per request.  The assembled feed is cached under the calendar's state
-token (``calendar_state.revision``, raised by every change the consumer stores)
+token (``calendar_state.revision``, raised by every batch of changes the consumer stores)
 and until the next instant at which time alone changes it (an activity leaving
 the 90-day window, a cancelled one becoming past).  The token is read at most
 every ``check_interval`` seconds, so a request for an unchanged feed costs a

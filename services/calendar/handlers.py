@@ -72,7 +72,21 @@ def apply_canonical(context: CalendarContext, delivery: Delivery, uow: UnitOfWor
         insert(calendar_entry_library),
         [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value} for o in activity.organizers],
     )
-    bump_state(connection, delivery.timestamp)
+    uow.at_batch_end("calendar.state", StateBump).add(delivery.timestamp)
+
+
+@dataclass
+class StateBump:
+    """Raise the calendar's revision once per batch that changed something (as of its latest broker time)."""
+
+    at: datetime | None = None
+
+    def add(self, at: datetime) -> None:
+        self.at = at if self.at is None else max(self.at, at)
+
+    def finish(self, uow: UnitOfWork) -> None:
+        if self.at is not None:
+            bump_state(uow.connection, self.at)
 
 
 def bump_state(connection: Connection, at: datetime) -> None:
