@@ -6,6 +6,7 @@ import asyncio
 import csv
 import json
 import logging
+import os
 import shutil
 import sys
 import time
@@ -16,6 +17,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shuxiang.alliance import Alliance, AllianceConfigError, load_alliance, load_demo_alliance
+from shuxiang.logs import configure_logging
 from shuxiang.settings import Settings
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -74,17 +76,15 @@ data_dir_option = click.option(
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("-v", "--verbose", count=True, help="More log output (-vv: debug).")
+@click.option("-v", "--verbose", count=True,
+              help="More log output (-vv: debug).  SHUXIANG_LOG_FORMAT=json logs one JSON object per line.")
 def main(verbose: int) -> None:
     """书香 shuxiang — 阅读推广联盟的活动协调 / coordinator for reading-promotion alliances.
 
     Member libraries publish activities to the broker; shuxiang deduplicates them and serves the
     shared calendar as iCal feeds.  Start with `shuxiang up --demo`.
     """
-    level = {0: logging.WARNING, 1: logging.INFO}.get(verbose, logging.DEBUG)
-    logging.basicConfig(level=level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
-    if verbose == 0:
-        logging.getLogger("shuxiang").setLevel(logging.INFO)
+    configure_logging(verbose, os.environ.get("SHUXIANG_LOG_FORMAT", "text"))
 
 
 # ---------------------------------------------------------------------------- up / serve
