@@ -13,7 +13,21 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from sqlalchemy import DateTime, Engine, MetaData, TypeDecorator, create_engine, event
+from sqlalchemy import (
+    Connection,
+    DateTime,
+    Engine,
+    MetaData,
+    Table,
+    TypeDecorator,
+    bindparam,
+    create_engine,
+    delete,
+    event,
+    insert,
+    select,
+    update,
+)
 from sqlalchemy.orm import Session
 
 metadata = MetaData()
@@ -115,3 +129,34 @@ class UTCDateTime(TypeDecorator):
         if value is None:
             return None
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class RowsByKey:
+    """A table's rows addressed by one key column, through statements built once.
+
+    Projection handlers read a row's version, then insert or update it, for every message:
+    building ``insert(t).values(...)`` / ``update(t).where(...)`` each time costs SQLAlchemy a
+    new statement and a walk for its cache key, more than SQLite takes to run it.  These are
+    built once; the values go in as parameters (an UPDATE sets the columns it is given)."""
+
+    def __init__(self, table: Table, key: str) -> None:
+        self.table = table
+        self.key = key
+        column = table.c[key]
+        self._insert = insert(table)
+        self._update = update(table).where(column == bindparam("_key"))
+        self._delete = delete(table).where(column == bindparam("_key"))
+        self._select = {name: select(table.c[name]).where(column == bindparam("_key")) for name in table.c.keys()}
+
+    def value(self, connection: Connection, key: object, column: str):
+        """One column of the row, or None when there is no such row."""
+        return connection.scalar(self._select[column], {"_key": key})
+
+    def insert(self, connection: Connection, key: object, values: dict) -> None:
+        connection.execute(self._insert, {self.key: key, **values})
+
+    def update(self, connection: Connection, key: object, values: dict) -> None:
+        connection.execute(self._update, {"_key": key, **values})
+
+    def delete(self, connection: Connection, key: object) -> None:
+        connection.execute(self._delete, {"_key": key})

@@ -8,9 +8,10 @@ from itertools import islice
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from shuxiang.alliance import Alliance
+from shuxiang.db import RowsByKey
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
 from shuxiang.events.streams import library_of
 from shuxiang.schemas import AttendanceReport, CanonicalActivity, CanonicalEvent
@@ -75,6 +76,11 @@ def venue_key(activity: CanonicalActivity) -> str:
     return "online"
 
 
+ACTIVITIES = RowsByKey(brands_activity, "activity_id")
+OCCURRENCES = RowsByKey(brands_occurrence, "activity_id")
+ACTIVITY_LIBRARIES = RowsByKey(brands_activity_library, "activity_id")
+
+
 def apply_canonical(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:
     """Keep the newest version of each canonical activity, its sessions and its brand link."""
     try:
@@ -83,7 +89,7 @@ def apply_canonical(context: BrandsContext, delivery: Delivery, uow: UnitOfWork)
         raise Rejected(str(exc)) from None
     activity = event.activity
     connection: Connection = uow.connection
-    stored = connection.scalar(select(brands_activity.c.version).where(brands_activity.c.activity_id == activity.id))
+    stored = ACTIVITIES.value(connection, activity.id, "version")
     if stored is not None and stored >= activity.version:
         return  # redelivered or out of order: an older or the same version
     registry = load_registry(connection, context.alliance)
@@ -110,11 +116,11 @@ def apply_canonical(context: BrandsContext, delivery: Delivery, uow: UnitOfWork)
         "canonical_seq": delivery.stream_seq,
     }
     if stored is None:
-        connection.execute(insert(brands_activity).values(activity_id=activity.id, **values))
+        ACTIVITIES.insert(connection, activity.id, values)
     else:
-        connection.execute(update(brands_activity).where(brands_activity.c.activity_id == activity.id).values(**values))
-        for table in (brands_occurrence, brands_activity_library):
-            connection.execute(delete(table).where(table.c.activity_id == activity.id))
+        ACTIVITIES.update(connection, activity.id, values)
+        OCCURRENCES.delete(connection, activity.id)
+        ACTIVITY_LIBRARIES.delete(connection, activity.id)
     sessions = [{"activity_id": activity.id, "starts_at": s} for s in occurrences(activity, context.tz)]
     if sessions:  # a series whose every occurrence is excluded has none
         connection.execute(insert(brands_occurrence), sessions)
@@ -125,24 +131,25 @@ def apply_canonical(context: BrandsContext, delivery: Delivery, uow: UnitOfWork)
     _store_sources(connection, activity)
 
 
+_SOURCES_OF = select(brands_source.c.library_id, brands_source.c.source_ref).where(
+    brands_source.c.activity_id == bindparam("a"))
+_DELETE_SOURCE = delete(brands_source).where(brands_source.c.library_id == bindparam("l"),
+                                             brands_source.c.source_ref == bindparam("r"))
+_INSERT_SOURCE = insert(brands_source)
+
+
 def _store_sources(connection: Connection, activity: CanonicalActivity) -> None:
     """The announcements merged into the activity; one that moved to another activity (a split) follows it."""
     current = {(s.library_id, s.source_ref) for s in activity.sources}
-    known = {
-        (row.library_id, row.source_ref): row.activity_id
-        for row in connection.execute(
-            select(brands_source).where(brands_source.c.activity_id == activity.id)
-        )
-    }
-    for library_id, source_ref in set(known) - current:
-        connection.execute(delete(brands_source).where(
-            brands_source.c.library_id == library_id, brands_source.c.source_ref == source_ref,
-            brands_source.c.activity_id == activity.id))
-    for library_id, source_ref in current - set(known):
-        connection.execute(delete(brands_source).where(  # claimed before by the activity it left
-            brands_source.c.library_id == library_id, brands_source.c.source_ref == source_ref))
-        connection.execute(insert(brands_source).values(library_id=library_id, source_ref=source_ref,
-                                                        activity_id=activity.id))
+    known = {(row.library_id, row.source_ref) for row in connection.execute(_SOURCES_OF, {"a": activity.id})}
+    # gone from this activity, or claimed before by the activity it left: either way the old row goes
+    stale = sorted((set(known) - current) | (current - set(known)))
+    if stale:
+        connection.execute(_DELETE_SOURCE, [{"l": library_id, "r": source_ref} for library_id, source_ref in stale])
+    fresh = sorted(current - set(known))
+    if fresh:
+        connection.execute(_INSERT_SOURCE, [{"library_id": library_id, "source_ref": source_ref,
+                                             "activity_id": activity.id} for library_id, source_ref in fresh])
 
 
 def parse_report(context: BrandsContext, delivery: Delivery) -> AttendanceReport:

@@ -19,7 +19,7 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
-from sqlalchemy import Connection, insert, select, update
+from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.schemas.submission import LIBRARY_ID_PATTERN, Category
@@ -75,10 +75,14 @@ class LinkCorrection(BaseModel):
     note: str | None = Field(None, max_length=500)
 
 
+_REGISTERED = select(brands_registered).order_by(brands_registered.c.registered_at, brands_registered.c.id)
+_CORRECTION = select(brands_correction.c.brand_id, brands_correction.c.corrected_by).where(
+    brands_correction.c.activity_id == bindparam("activity_id"))
+
+
 def registered_brands(connection: Connection) -> list[tuple[Brand, str]]:
     """Brands added through the API, with who registered them."""
-    rows = connection.execute(select(brands_registered).order_by(brands_registered.c.registered_at,
-                                                                  brands_registered.c.id))
+    rows = connection.execute(_REGISTERED)
     return [
         (Brand(id=r.id, name=r.name, library_id=r.library_id, since=r.since, category=r.category,
                description=r.description, keywords=list(r.keywords), partners=list(r.partners)), r.registered_by)
@@ -95,10 +99,7 @@ def load_registry(connection: Connection, alliance: Alliance) -> dict[str, Brand
 
 
 def correction_of(connection: Connection, activity_id: str) -> Correction | None:
-    row = connection.execute(
-        select(brands_correction.c.brand_id, brands_correction.c.corrected_by)
-        .where(brands_correction.c.activity_id == activity_id)
-    ).first()
+    row = connection.execute(_CORRECTION, {"activity_id": activity_id}).first()
     return Correction(brand_id=row.brand_id, corrected_by=row.corrected_by) if row else None
 
 

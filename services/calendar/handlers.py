@@ -7,10 +7,10 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
-from sqlalchemy import Connection, delete, func, insert, literal, select, update
+from sqlalchemy import Connection, func, insert, literal, update
 
 from shuxiang.calendars import EventLabels, render_vevent
-from shuxiang.db import UTCDateTime
+from shuxiang.db import RowsByKey, UTCDateTime
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
@@ -39,6 +39,10 @@ def series_until(activity: CanonicalActivity, tz: ZoneInfo) -> datetime | None:
     return (last or start) + (activity.ends_at - activity.starts_at)
 
 
+ENTRIES = RowsByKey(calendar_entry, "activity_id")
+ENTRY_LIBRARIES = RowsByKey(calendar_entry_library, "activity_id")
+
+
 def apply_canonical(context: CalendarContext, delivery: Delivery, uow: UnitOfWork) -> None:
     """Store the activity's VEVENT, rendered once for this version."""
     try:
@@ -47,7 +51,7 @@ def apply_canonical(context: CalendarContext, delivery: Delivery, uow: UnitOfWor
         raise Rejected(str(exc)) from None
     activity = event.activity
     connection: Connection = uow.connection
-    stored = connection.scalar(select(calendar_entry.c.version).where(calendar_entry.c.activity_id == activity.id))
+    stored = ENTRIES.value(connection, activity.id, "version")
     if stored is not None and stored >= activity.version:
         return  # an older or the same version: redelivery or out of order
     values = {
@@ -64,10 +68,10 @@ def apply_canonical(context: CalendarContext, delivery: Delivery, uow: UnitOfWor
         "snapshot": activity.model_dump_json().encode(),
     }
     if stored is None:
-        connection.execute(insert(calendar_entry).values(activity_id=activity.id, **values))
+        ENTRIES.insert(connection, activity.id, values)
     else:
-        connection.execute(update(calendar_entry).where(calendar_entry.c.activity_id == activity.id).values(**values))
-        connection.execute(delete(calendar_entry_library).where(calendar_entry_library.c.activity_id == activity.id))
+        ENTRIES.update(connection, activity.id, values)
+        ENTRY_LIBRARIES.delete(connection, activity.id)
     connection.execute(
         insert(calendar_entry_library),
         [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value} for o in activity.organizers],

@@ -61,7 +61,7 @@ def apply_canonical(context: QuotasContext, delivery: Delivery, uow: UnitOfWork)
     stored = stored_version(connection, activity.id)
     if stored is not None and stored >= activity.version:
         return  # redelivered, or older than what we hold
-    before = related_facts(connection, activity.id)
+    before = related_facts(connection, activity.id) if stored is not None else []  # a new one has no past
     try:
         save_facts(connection, event, tz=tz, stream_seq=delivery.stream_seq, new=stored is None)
     except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand

@@ -6,16 +6,22 @@ from collections.abc import Iterable
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, exists, insert, or_, select
 
+from shuxiang.db import RowsByKey
 from shuxiang.schemas import CanonicalEvent
 
 from .tables import quotas_activity, quotas_credit, quotas_source
 from .tally import ActivityFacts, last_start, year_bounds
 
 
+ACTIVITIES = RowsByKey(quotas_activity, "activity_id")
+CREDITS = RowsByKey(quotas_credit, "activity_id")
+SOURCES = RowsByKey(quotas_source, "activity_id")
+
+
 def stored_version(connection: Connection, activity_id: str) -> int | None:
-    return connection.scalar(select(quotas_activity.c.version).where(quotas_activity.c.activity_id == activity_id))
+    return ACTIVITIES.value(connection, activity_id, "version")
 
 
 def save_facts(connection: Connection, event: CanonicalEvent, *, tz: ZoneInfo, stream_seq: int, new: bool) -> None:
@@ -40,11 +46,11 @@ def save_facts(connection: Connection, event: CanonicalEvent, *, tz: ZoneInfo, s
     }
     key = activity.id
     if new:
-        connection.execute(insert(quotas_activity).values(activity_id=key, **values))
+        ACTIVITIES.insert(connection, key, values)
     else:
-        connection.execute(update(quotas_activity).where(quotas_activity.c.activity_id == key).values(**values))
-        connection.execute(delete(quotas_credit).where(quotas_credit.c.activity_id == key))
-        connection.execute(delete(quotas_source).where(quotas_source.c.activity_id == key))
+        ACTIVITIES.update(connection, key, values)
+        CREDITS.delete(connection, key)
+        SOURCES.delete(connection, key)
     credits = {o.library_id: o.role.value for o in activity.organizers}  # once per library
     if credits:
         connection.execute(
