@@ -63,10 +63,10 @@ def apply_canonical(context: QuotasContext, delivery: Delivery, uow: UnitOfWork)
         return  # redelivered, or older than what we hold
     before = related_facts(connection, activity.id) if stored is not None else []  # a new one has no past
     try:
-        save_facts(connection, event, tz=tz, stream_seq=delivery.stream_seq, new=stored is None)
+        saved = save_facts(connection, event, tz=tz, stream_seq=delivery.stream_seq, new=stored is None)
     except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
         raise Rejected(f"recurrence {activity.recurrence!r}: {exc}") from None
-    touched = before + related_facts(connection, activity.id)
+    touched = before + related_facts(connection, activity.id, saved=saved)
     open_until = delivery.timestamp.astimezone(tz).year + 1
     recount = uow.at_batch_end("quotas.recount", lambda: Recount(context))
     recount.add(context.rules_touched([f for f, _ in touched]), years_of(touched, tz, open_until), delivery.timestamp)

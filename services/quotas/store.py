@@ -24,10 +24,12 @@ def stored_version(connection: Connection, activity_id: str) -> int | None:
     return ACTIVITIES.value(connection, activity_id, "version")
 
 
-def save_facts(connection: Connection, event: CanonicalEvent, *, tz: ZoneInfo, stream_seq: int, new: bool) -> None:
-    """Upsert the activity's facts, credits and sources as this version states them."""
+def save_facts(connection: Connection, event: CanonicalEvent, *, tz: ZoneInfo, stream_seq: int,
+               new: bool) -> tuple[ActivityFacts, datetime | None]:
+    """Upsert the activity's facts, credits and sources as this version states them; returns the
+    facts and last start as stored (merged away when it lists no announcement)."""
     activity = event.activity
-    facts = ActivityFacts.of(activity)
+    facts = ActivityFacts.of(activity, merged_away=not activity.sources)
     values = {
         "version": activity.version,
         "event_type": event.type.value,
@@ -63,6 +65,7 @@ def save_facts(connection: Connection, event: CanonicalEvent, *, tz: ZoneInfo, s
             [{"activity_id": key, "library_id": lib, "source_ref": ref, "updated_at": activity.updated_at}
              for lib, ref in sorted(sources)],
         )
+    return facts, values["last_start"]
 
 
 def _owns_a_source():
@@ -147,8 +150,13 @@ def _partners_query():
 PARTNERS = _partners_query()
 
 
-def related_facts(connection: Connection, activity_id: str) -> list[tuple[ActivityFacts, datetime | None]]:
+def related_facts(connection: Connection, activity_id: str, *,
+                  saved: tuple[ActivityFacts, datetime | None] | None = None) -> list[tuple[ActivityFacts, datetime | None]]:
     """The facts (and last start) of the activity and of every activity listing one of its
-    announcements: the ones whose counting a change of this activity can change."""
+    announcements: the ones whose counting a change of this activity can change.  ``saved``:
+    the activity's facts just stored, used as they are when no other activity shares an
+    announcement with it (the common case: no second query)."""
     ids = sorted({activity_id, *connection.scalars(PARTNERS, {"activity_id": activity_id})})
+    if saved is not None and ids == [activity_id]:
+        return [saved]
     return _facts(connection.execute(FACTS_OF_ACTIVITIES, {"ids": ids}))
