@@ -14,8 +14,9 @@ from shuxiang.alliance import Alliance
 from shuxiang.db import RowsByKey
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
 from shuxiang.events.streams import library_of
-from shuxiang.schemas import AttendanceReport, CanonicalActivity, CanonicalEvent
+from shuxiang.schemas import AttendanceReport, CanonicalActivity
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.services.projection import newer_canonical
 
 from .linking import effective_link, infer_brand
 from .registry import (
@@ -83,15 +84,11 @@ ACTIVITY_LIBRARIES = RowsByKey(brands_activity_library, "activity_id")
 
 def apply_canonical(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:
     """Keep the newest version of each canonical activity, its sessions and its brand link."""
-    try:
-        event = parse_json_model(CanonicalEvent, delivery.data)
-    except InvalidPayload as exc:
-        raise Rejected(str(exc)) from None
-    activity = event.activity
     connection: Connection = uow.connection
-    stored = ACTIVITIES.value(connection, activity.id, "version")
-    if stored is not None and stored >= activity.version:
-        return  # redelivered or out of order: an older or the same version
+    newer = newer_canonical(delivery, connection, ACTIVITIES)
+    if newer is None:
+        return
+    activity, new = newer[0].activity, newer[1]
     registry = load_registry(connection, context.alliance)
     organizers = [o.library_id for o in activity.organizers]
     declared = activity.brand_id
@@ -115,7 +112,7 @@ def apply_canonical(context: BrandsContext, delivery: Delivery, uow: UnitOfWork)
         "updated_at": activity.updated_at,
         "canonical_seq": delivery.stream_seq,
     }
-    if stored is None:
+    if new:
         ACTIVITIES.insert(connection, activity.id, values)
     else:
         ACTIVITIES.update(connection, activity.id, values)

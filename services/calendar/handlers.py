@@ -11,9 +11,9 @@ from sqlalchemy import Connection, func, insert, literal, update
 
 from shuxiang.calendars import EventLabels, render_vevent
 from shuxiang.db import RowsByKey, UTCDateTime
-from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
-from shuxiang.schemas import CanonicalActivity, CanonicalEvent
-from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.events.consumer import Delivery, UnitOfWork
+from shuxiang.schemas import CanonicalActivity
+from shuxiang.services.projection import newer_canonical
 
 from .tables import calendar_entry, calendar_entry_library, calendar_state
 
@@ -45,15 +45,11 @@ ENTRY_LIBRARIES = RowsByKey(calendar_entry_library, "activity_id")
 
 def apply_canonical(context: CalendarContext, delivery: Delivery, uow: UnitOfWork) -> None:
     """Store the activity's VEVENT, rendered once for this version."""
-    try:
-        event = parse_json_model(CanonicalEvent, delivery.data)
-    except InvalidPayload as exc:
-        raise Rejected(str(exc)) from None
-    activity = event.activity
     connection: Connection = uow.connection
-    stored = ENTRIES.value(connection, activity.id, "version")
-    if stored is not None and stored >= activity.version:
-        return  # an older or the same version: redelivery or out of order
+    newer = newer_canonical(delivery, connection, ENTRIES)
+    if newer is None:
+        return
+    activity, new = newer[0].activity, newer[1]
     values = {
         "version": activity.version,
         "status": activity.status.value,
@@ -67,7 +63,7 @@ def apply_canonical(context: CalendarContext, delivery: Delivery, uow: UnitOfWor
         "canonical_seq": delivery.stream_seq,
         "snapshot": activity.model_dump_json().encode(),
     }
-    if stored is None:
+    if new:
         ENTRIES.insert(connection, activity.id, values)
     else:
         ENTRIES.update(connection, activity.id, values)

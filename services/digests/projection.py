@@ -3,22 +3,24 @@ duplicate reviews still open."""
 
 from __future__ import annotations
 
-from sqlalchemy import Connection, delete, insert, select, update
+from sqlalchemy import Connection, insert, select, update
 
-from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
+from shuxiang.db import RowsByKey
+from shuxiang.events.consumer import Delivery, UnitOfWork
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent, CanonicalEventType
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.services.dedup.reviews import ReviewDecision
+from shuxiang.services.projection import parse_canonical
 
 from .tables import digests_activity, digests_activity_library, digests_review
+
+ACTIVITIES = RowsByKey(digests_activity, "activity_id")
+ACTIVITY_LIBRARIES = RowsByKey(digests_activity_library, "activity_id")
 
 
 def apply_canonical(delivery: Delivery, uow: UnitOfWork) -> None:
     """Keep the newest version of the activity; a review-needed event also opens a review."""
-    try:
-        event = parse_json_model(CanonicalEvent, delivery.data)
-    except InvalidPayload as exc:
-        raise Rejected(str(exc)) from None
+    event = parse_canonical(delivery)
     if event.type == CanonicalEventType.review_needed:
         open_review(uow.connection, delivery.msg_id, event.activity.id, delivery.timestamp)
     upsert_activity(uow.connection, event, delivery.stream_seq)
@@ -27,9 +29,7 @@ def apply_canonical(delivery: Delivery, uow: UnitOfWork) -> None:
 def upsert_activity(connection: Connection, event: CanonicalEvent, stream_seq: int) -> None:
     """An older or equal version changes nothing."""
     activity: CanonicalActivity = event.activity
-    stored = connection.scalar(
-        select(digests_activity.c.version).where(digests_activity.c.activity_id == activity.id)
-    )
+    stored = ACTIVITIES.value(connection, activity.id, "version")
     if stored is not None and stored >= activity.version:
         return
     values = {
@@ -45,14 +45,10 @@ def upsert_activity(connection: Connection, event: CanonicalEvent, stream_seq: i
         "canonical_seq": stream_seq,
     }
     if stored is None:
-        connection.execute(insert(digests_activity).values(activity_id=activity.id, **values))
+        ACTIVITIES.insert(connection, activity.id, values)
     else:
-        connection.execute(
-            update(digests_activity).where(digests_activity.c.activity_id == activity.id).values(**values)
-        )
-        connection.execute(
-            delete(digests_activity_library).where(digests_activity_library.c.activity_id == activity.id)
-        )
+        ACTIVITIES.update(connection, activity.id, values)
+        ACTIVITY_LIBRARIES.delete(connection, activity.id)
     connection.execute(
         insert(digests_activity_library),
         [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value} for o in activity.organizers],

@@ -19,11 +19,10 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shuxiang.alliance import Alliance, QuotaRule
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
-from shuxiang.schemas import CanonicalEvent
-from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.services.projection import newer_canonical
 
 from .events import QuotaEvent
-from .store import load_facts, related_facts, save_facts, stored_version
+from .store import ACTIVITIES, load_facts, related_facts, save_facts
 from .tables import quotas_state
 from .tally import ActivityFacts, Progress, QuotaState, progress, tally
 
@@ -51,19 +50,16 @@ class QuotasContext:
 
 def apply_canonical(context: QuotasContext, delivery: Delivery, uow: UnitOfWork) -> None:
     """Store the newest version's facts and publish the quota transitions it causes."""
-    try:
-        event = parse_json_model(CanonicalEvent, delivery.data)
-    except InvalidPayload as exc:
-        raise Rejected(str(exc)) from None
-    activity = event.activity
     connection = uow.connection
+    newer = newer_canonical(delivery, connection, ACTIVITIES)
+    if newer is None:
+        return
+    event, new = newer
+    activity = event.activity
     tz = context.alliance.tz
-    stored = stored_version(connection, activity.id)
-    if stored is not None and stored >= activity.version:
-        return  # redelivered, or older than what we hold
-    before = related_facts(connection, activity.id) if stored is not None else []  # a new one has no past
+    before = [] if new else related_facts(connection, activity.id)  # a new one has no past
     try:
-        saved = save_facts(connection, event, tz=tz, stream_seq=delivery.stream_seq, new=stored is None)
+        saved = save_facts(connection, event, tz=tz, stream_seq=delivery.stream_seq, new=new)
     except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
         raise Rejected(f"recurrence {activity.recurrence!r}: {exc}") from None
     touched = before + related_facts(connection, activity.id, saved=saved)

@@ -14,7 +14,6 @@ from shuxiang.schemas import CanonicalEvent
 from .tables import quotas_activity, quotas_credit, quotas_source
 from .tally import ActivityFacts, last_start, year_bounds
 
-
 ACTIVITIES = RowsByKey(quotas_activity, "activity_id")
 CREDITS = RowsByKey(quotas_credit, "activity_id")
 SOURCES = RowsByKey(quotas_source, "activity_id")
