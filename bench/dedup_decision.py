@@ -25,6 +25,8 @@ import time
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
+from rich.progress import Progress, TimeElapsedColumn
+
 from shuxiang.events.consumer import Delivery
 from shuxiang.schemas import ActivitySubmission
 from shuxiang.services.dedup.handlers import group_sources, neighbourhood, source_row
@@ -68,7 +70,8 @@ def load(path: Path, rows: int, rng: random.Random) -> list[tuple]:
     activity_sql = ("INSERT INTO dedup_activity (id, version, status, starts_at, snapshot, created_at, updated_at) "
                     "VALUES (?,?,?,?,?,?,?)")
     started = time.perf_counter()
-    with connection:
+    with connection, Progress(*Progress.get_default_columns(), TimeElapsedColumn(), transient=True) as progress:
+        loading = progress.add_task(f"loading {rows:,} announcements", total=rows)
         batch_s, batch_a = [], []
         for n in range(rows):
             library = f"lib{n % 300:03d}"
@@ -87,6 +90,7 @@ def load(path: Path, rows: int, rng: random.Random) -> list[tuple]:
                 connection.executemany(source_sql, batch_s)
                 connection.executemany(activity_sql, batch_a)
                 batch_s, batch_a = [], []
+                progress.update(loading, completed=n + 1)
         connection.executemany(source_sql, batch_s)
         connection.executemany(activity_sql, batch_a)
     connection.close()
