@@ -80,8 +80,10 @@ data_dir_option = click.option(
 def main(verbose: int) -> None:
     """书香 shuxiang — 阅读推广联盟的活动协调 / coordinator for reading-promotion alliances.
 
-    Member libraries publish activities to the broker; shuxiang deduplicates them and serves the
-    shared calendar as iCal feeds.  Start with `shuxiang up --demo`.
+    Member libraries publish activities to the broker (form, API, CSV/ICS, their own systems);
+    shuxiang deduplicates them, serves the shared calendar as iCal feeds, follows each library's
+    brand programme (一馆一品) and annual quotas, and mails coordinators digests.
+    Start with `shuxiang up --demo`.
     """
     configure_logging(verbose, os.environ.get("SHUXIANG_LOG_FORMAT", "text"))
 
