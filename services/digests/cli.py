@@ -107,7 +107,7 @@ def send_now(coordinator_id: str | None, data_dir: Path | None) -> None:
             sender = make_sender(context)
         except ValueError as exc:
             raise UserError(str(exc)) from None
-        now = datetime.now(UTC).replace(microsecond=0)
+        now = datetime.now(UTC)  # not rounded: an activity created earlier in this second is in this digest
         period = f"manual-{now.astimezone(context.alliance.tz):%Y%m%dT%H%M%S}"
         config = digest_config(context)
         engine = context.databases.engine(NAME)

@@ -114,7 +114,7 @@ def test_digests_in_the_running_system(digest_system: System, tmp_path: Path) ->
             assert page.title().startswith("测试阅读推广联盟")  # the injected script did not run
             assert page.locator("script").count() == 0
             shown = page.get_by_text('<script>document.title="pwned"</script> BEGIN:VEVENT 咸水沽读书会')
-            assert shown.count() == 2  # as text, in "new" and in "the next 14 days"
+            assert shown.count() == 2, text  # as text, in "new" and in "the next 14 days"
             bar_cells = page.locator("td[bgcolor]").count()
             assert bar_cells > 0
             page.screenshot(path=str(ARTIFACTS / "digest-jn-office.png"), full_page=True)
