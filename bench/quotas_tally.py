@@ -27,10 +27,10 @@ from shuxiang.events.consumer import ConsumerSpec, Delivery, process_batch
 from shuxiang.events.streams import CANONICAL_STREAM, canonical_subject
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent, Status
-from shuxiang.schemas.errors import parse_json_model
+from shuxiang.services.projection import newer_canonical
 from shuxiang.services.quotas.handlers import QuotasContext, apply_canonical
 from shuxiang.services.quotas.report import quota_report
-from shuxiang.services.quotas.store import load_facts, save_facts, stored_version
+from shuxiang.services.quotas.store import ACTIVITIES, load_facts, save_facts
 from shuxiang.services.quotas.tables import TABLES
 
 YEAR = 2026
@@ -72,10 +72,10 @@ def synthetic_events(count: int, rng: random.Random) -> list[CanonicalEvent]:
 
 def facts_only(tz, delivery: Delivery, uow) -> None:
     """The baseline: the projection's upsert by version, without re-evaluating quota states."""
-    event = parse_json_model(CanonicalEvent, delivery.data)
-    stored = stored_version(uow.connection, event.activity.id)
-    if stored is None or stored < event.activity.version:
-        save_facts(uow.connection, event, tz=tz, stream_seq=delivery.stream_seq, new=stored is None)
+    newer = newer_canonical(delivery, uow.connection, ACTIVITIES)
+    if newer is not None:
+        event, new = newer
+        save_facts(uow.connection, event, tz=tz, stream_seq=delivery.stream_seq, new=new)
 
 
 def run(handler, events: list[CanonicalEvent], directory: Path, name: str) -> tuple[float, object]:

@@ -19,10 +19,6 @@ CREDITS = RowsByKey(quotas_credit, "activity_id")
 SOURCES = RowsByKey(quotas_source, "activity_id")
 
 
-def stored_version(connection: Connection, activity_id: str) -> int | None:
-    return ACTIVITIES.value(connection, activity_id, "version")
-
-
 def save_facts(connection: Connection, event: CanonicalEvent, *, tz: ZoneInfo, stream_seq: int,
                new: bool) -> tuple[ActivityFacts, datetime | None]:
     """Upsert the activity's facts, credits and sources as this version states them; returns the
