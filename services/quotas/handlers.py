@@ -65,29 +65,27 @@ def apply_canonical(context: QuotasContext, delivery: Delivery, uow: UnitOfWork)
     touched = before + related_facts(connection, activity.id, saved=saved)
     open_until = delivery.timestamp.astimezone(tz).year + 1
     recount = uow.at_batch_end("quotas.recount", lambda: Recount(context))
-    recount.add(context.rules_touched([f for f, _ in touched]), years_of(touched, tz, open_until), delivery.timestamp)
+    recount.add([f for f, _ in touched], years_of(touched, tz, open_until), delivery.timestamp)
 
 
 @dataclass
 class Recount:
-    """The libraries' rules and years a batch touched, re-counted once when the batch ends
-    (as of the latest broker time in it): one tally per batch instead of one per event."""
+    """The activities and years a batch touched, whose rules are re-counted once when the batch
+    ends (as of the latest broker time in it): one tally per batch instead of one per event."""
 
     context: QuotasContext
-    rules: dict[str, list[QuotaRule]] = field(default_factory=dict)
+    touched: list[ActivityFacts] = field(default_factory=list)
     years: set[int] = field(default_factory=set)
     at: datetime | None = None
 
-    def add(self, rules: dict[str, list[QuotaRule]], years: set[int], at: datetime) -> None:
-        for library_id, library_rules in rules.items():
-            known = self.rules.setdefault(library_id, [])
-            known.extend(rule for rule in library_rules if rule not in known)
+    def add(self, facts: list[ActivityFacts], years: set[int], at: datetime) -> None:
+        self.touched.extend(facts)
         self.years |= years
         self.at = at if self.at is None else max(self.at, at)
 
     def finish(self, uow: UnitOfWork) -> None:
         if self.at is not None:
-            reevaluate(self.context, uow, dict(sorted(self.rules.items())), self.years, at=self.at)
+            reevaluate(self.context, uow, self.context.rules_touched(self.touched), self.years, at=self.at)
 
 
 def years_of(facts: list[tuple[ActivityFacts, datetime | None]], tz, open_until: int) -> set[int]:
