@@ -4,13 +4,16 @@ A service's handler is a plain function ``handle(delivery, uow)``: it reads and
 writes the service's tables through the unit of work and adds derived events to
 the outbox.  This module does everything around it, per batch of messages:
 
-1. skip messages already in the inbox (a redelivery changes nothing);
-2. run the handler for each message inside a savepoint;
-3. a message the handler rejects (:class:`Rejected`: invalid, or a mismatch)
+1. take the consumer's serialization lock, if it has one (:attr:`ConsumerSpec.serialized_as`);
+2. skip messages already in the inbox (a redelivery changes nothing);
+3. run the handler for each message (without savepoints; when one raises, the batch
+   is applied again with a savepoint per message);
+4. a message the handler rejects (:class:`Rejected`: invalid, or a mismatch)
    goes to the dead-letter table with its reason and is terminated;
    an unexpected error is retried with backoff, then dead-lettered;
-4. commit the effects, the inbox rows, dead letters and outbox rows together;
-5. publish the outbox, then ack.  A failed commit (database down) naks the
+5. finish the work handlers left for the end of the batch (:meth:`UnitOfWork.at_batch_end`);
+6. commit the effects, the inbox rows, dead letters and outbox rows together;
+7. publish the outbox, then ack.  A failed commit (database down) naks the
    whole batch with a delay, so nothing is acked that was not stored.
 """
 

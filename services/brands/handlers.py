@@ -88,7 +88,8 @@ def apply_canonical(context: BrandsContext, delivery: Delivery, uow: UnitOfWork)
     newer = newer_canonical(delivery, connection, ACTIVITIES)
     if newer is None:
         return
-    activity, new = newer[0].activity, newer[1]
+    event, new = newer
+    activity = event.activity
     registry = load_registry(connection, context.alliance)
     organizers = [o.library_id for o in activity.organizers]
     declared = activity.brand_id

@@ -49,7 +49,8 @@ def apply_canonical(context: CalendarContext, delivery: Delivery, uow: UnitOfWor
     newer = newer_canonical(delivery, connection, ENTRIES)
     if newer is None:
         return
-    activity, new = newer[0].activity, newer[1]
+    event, new = newer
+    activity = event.activity
     values = {
         "version": activity.version,
         "status": activity.status.value,
