@@ -9,6 +9,7 @@ import os
 import shutil
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import click
@@ -156,11 +157,7 @@ async def _publish_demo(runtime) -> None:
                   "processing…", style="dim")
     began = time.monotonic()
     with _progress() as progress:
-        task = progress.add_task("示例处理中 / processing the demo", total=None)
-
-        def report(stream: str, pending: int) -> None:
-            progress.update(task, description=f"示例处理中 / processing the demo — {stream}: {max(pending, 0)} pending")
-
+        report = _pending_reporter(progress, "示例处理中 / processing the demo")
         try:
             await wait_until_processed(runtime.js, timeout=900, on_progress=report)
         except TimeoutError as exc:
@@ -219,11 +216,7 @@ def replay(data_dir: Path | None, timeout: float) -> None:
         raise UserError(f"shuxiang 正在运行 / running on {settings.data_dir}: stop it (Ctrl-C) before replaying")
     alliance = resolve_alliance(settings)
     with _progress() as progress:
-        task = progress.add_task("重放 / replaying", total=None)
-
-        def report(stream: str, pending: int) -> None:
-            progress.update(task, description=f"重放 / replaying {stream}: {max(pending, 0)} pending")
-
+        report = _pending_reporter(progress, "重放 / replaying")
         messages = asyncio.run(run_replay(settings, alliance, timeout=timeout, on_progress=report))
     console.print(f"已重建 / rebuilt from {messages} messages")
 
@@ -270,6 +263,16 @@ def publish(file: Path, as_library: str | None, wait: bool, timeout: float, data
         sys.exit(1)
 
 
+def _pending_reporter(progress: Progress, label: str) -> Callable[[str, int], None]:
+    """A task on ``progress`` that shows what a stream still has pending (``wait_until_processed``'s callback)."""
+    task = progress.add_task(label, total=None)
+
+    def report(stream: str, pending: int) -> None:
+        progress.update(task, description=f"{label} — {stream}: {max(pending, 0)} pending")
+
+    return report
+
+
 def _progress() -> Progress:
     return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                     console=console, transient=False, disable=not console.is_terminal)
@@ -297,11 +300,7 @@ async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_libr
                 )
                 progress.advance(task, len(part))
             if wait:
-                waiting = progress.add_task("处理中 / processing", total=None)
-
-                def report(stream: str, pending: int) -> None:
-                    progress.update(waiting, description=f"处理中 / processing {stream}: {max(pending, 0)} pending")
-
+                report = _pending_reporter(progress, "处理中 / processing")
                 try:
                     await wait_until_processed(connection.jetstream(), timeout=timeout, on_progress=report)
                 except TimeoutError as exc:

@@ -28,8 +28,6 @@ class Settings(BaseSettings):
     base_url: str | None = None
     stream_replicas: int = 1
     log_level: str = "INFO"
-    log_format: str = "text"
-    """``json``: one JSON object per log line (read by the CLI before anything else starts)."""
 
     @property
     def embedded(self) -> bool:
