@@ -74,6 +74,22 @@ def submission(library_id: str = "jn", source_ref: str = "a1", **overrides) -> d
     return body
 
 
+def wait_healthy(url: str, process: subprocess.Popen | None = None, log: Path | None = None,
+                 timeout: float = 60.0) -> None:
+    """Until ``url``/healthz answers 200; fails at once, with the log, if ``process`` exits."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process is not None and process.poll() is not None:
+            raise RuntimeError(f"exited {process.returncode}:\n{log.read_text() if log else ''}")
+        try:
+            if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
+                return
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.1)
+    raise RuntimeError(f"{url} did not become healthy in {timeout:.0f} s:\n{log.read_text() if log else ''}")
+
+
 def write_jsonl(path: Path, items: list[dict]) -> Path:
     path.write_text("".join(json.dumps(i, ensure_ascii=False) + "\n" for i in items), encoding="utf-8")
     return path
@@ -101,17 +117,7 @@ class System:
             [sys.executable, "-m", "shuxiang", *args],
             stdout=self.log.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
         )
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            if self.process.poll() is not None:
-                raise RuntimeError(f"shuxiang up exited {self.process.returncode}:\n{self.log.read_text()}")
-            try:
-                if httpx.get(f"{self.url}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            time.sleep(0.1)
-        raise RuntimeError(f"shuxiang up did not become healthy:\n{self.log.read_text()}")
+        wait_healthy(self.url, self.process, self.log, timeout=timeout)
 
     def cli(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
         result = subprocess.run(

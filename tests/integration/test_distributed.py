@@ -5,12 +5,11 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import time
 
 import httpx
 
 from shuxiang.events.nats_server import free_loopback_port
-from tests.conftest import TEST_ALLIANCE, submission, write_jsonl
+from tests.conftest import TEST_ALLIANCE, submission, wait_healthy, write_jsonl
 
 
 def test_services_as_separate_processes_on_postgres(nats_server, postgres_url, tmp_path) -> None:
@@ -25,13 +24,7 @@ def test_services_as_separate_processes_on_postgres(nats_server, postgres_url, t
         for name in ("dedup", "dedup", "calendar", "web")  # two dedup replicas share one durable consumer
     ]
     try:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            try:
-                if httpx.get(f"http://127.0.0.1:{port}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                time.sleep(0.2)
+        wait_healthy(f"http://127.0.0.1:{port}")
         items = [submission("jn", f"d-{n}", title=f"沽上讲堂 第{n}讲") for n in range(40)]
         items += [{**items[0], "revision": 2, "status": "cancelled"}]
         result = subprocess.run([*shuxiang, "publish", str(write_jsonl(tmp_path / "s.jsonl", items)), "--wait"],

@@ -12,7 +12,6 @@ from collections.abc import Iterator
 from datetime import date
 from pathlib import Path
 
-import httpx
 import nats
 import pytest
 from playwright.sync_api import sync_playwright
@@ -22,6 +21,7 @@ from shuxiang.demo.activities import generate_demo_submissions
 from shuxiang.events.nats_server import free_loopback_port
 from shuxiang.events.progress import wait_until_processed
 from shuxiang.events.streams import SUBMISSIONS_STREAM
+from tests.conftest import wait_healthy
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -57,16 +57,7 @@ def demo(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     )
     url = f"http://127.0.0.1:{port}"
     try:
-        deadline = time.monotonic() + 60
-        while True:
-            assert process.poll() is None, log.read_text()
-            try:
-                if httpx.get(f"{url}/healthz", timeout=1).status_code == 200:
-                    break
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, log.read_text()
-            time.sleep(0.2)
+        wait_healthy(url, process, log)
         nats_url = json.loads((data_dir / "runtime.json").read_text())["nats_url"]
         expected = len(generate_demo_submissions(load_demo_alliance(), date.today().year))
         asyncio.run(wait_for_demo(nats_url, expected))

@@ -24,7 +24,7 @@ import icalendar
 import pytest
 
 from shuxiang.events.nats_server import EmbeddedNatsServer, free_loopback_port
-from tests.conftest import SHANGHAI, TEST_ALLIANCE, submission, write_jsonl
+from tests.conftest import SHANGHAI, TEST_ALLIANCE, submission, wait_healthy, write_jsonl
 
 pytestmark = pytest.mark.slow
 
@@ -85,15 +85,7 @@ class Deployment:
         for service in (*SERVICES, "web"):
             for replica in range(replicas if service != "web" else 1):
                 self.spawn(f"{service}-{replica}")
-        deadline = time.monotonic() + 60
-        while True:
-            try:
-                if httpx.get(f"http://127.0.0.1:{self.port}/healthz", timeout=1).status_code == 200:
-                    return
-            except httpx.HTTPError:
-                pass
-            assert time.monotonic() < deadline, "the web front did not come up"
-            time.sleep(0.2)
+        wait_healthy(f"http://127.0.0.1:{self.port}", self.processes["web-0"], self.root / "web-0.log")
 
     def spawn(self, name: str) -> None:
         log = (self.root / f"{name}.log").open("ab")
