@@ -27,8 +27,8 @@ from shuxiang.events.consumer import ConsumerSpec, Delivery, process_batch
 from shuxiang.events.streams import CANONICAL_STREAM, canonical_subject
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent, Status
-from shuxiang.services.projection import newer_canonical
-from shuxiang.services.quotas.handlers import QuotasContext, apply_canonical
+from shuxiang.services.projection import newer_canonicals
+from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals
 from shuxiang.services.quotas.report import quota_report
 from shuxiang.services.quotas.store import ACTIVITIES, load_facts, save_facts
 from shuxiang.services.quotas.tables import TABLES
@@ -70,18 +70,15 @@ def synthetic_events(count: int, rng: random.Random) -> list[CanonicalEvent]:
     return events
 
 
-def facts_only(tz, delivery: Delivery, uow) -> None:
+def facts_only(tz, deliveries: list[Delivery], uow) -> None:
     """The baseline: the projection's upsert by version, without re-evaluating quota states."""
-    newer = newer_canonical(delivery, uow.connection, ACTIVITIES)
-    if newer is not None:
-        event, new = newer
-        save_facts(uow.connection, event, tz=tz, stream_seq=delivery.stream_seq, new=new)
+    save_facts(uow.connection, newer_canonicals(deliveries, uow.connection, ACTIVITIES), tz=tz)
 
 
 def run(handler, events: list[CanonicalEvent], directory: Path, name: str) -> tuple[float, object]:
     engine = make_engine(f"sqlite:///{directory}/{name}.sqlite3")
     metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
-    spec = ConsumerSpec("quotas", CANONICAL_STREAM, "shuxiang.canonical.*", handler)
+    spec = ConsumerSpec("quotas", CANONICAL_STREAM, "shuxiang.canonical.*", handle_batch=handler)
     deliveries = [Delivery(canonical_subject(e.type.value), e.model_dump_json().encode(), {"Nats-Msg-Id": e.message_id()},
                            seq, NOW) for seq, e in enumerate(events, start=1)]
     began = time.perf_counter()
@@ -107,7 +104,7 @@ def main() -> None:
     events = synthetic_events(args.activities, random.Random(423))
     with tempfile.TemporaryDirectory() as directory:
         base_seconds, base_engine = run(partial(facts_only, alliance.tz), events, Path(directory), "baseline")
-        full_seconds, engine = run(partial(apply_canonical, QuotasContext(alliance)), events, Path(directory), "full")
+        full_seconds, engine = run(partial(apply_canonicals, QuotasContext(alliance)), events, Path(directory), "full")
         rules = {m.id: alliance.rules_for(m.id) for m in alliance.members if alliance.rules_for(m.id)}
 
         def load() -> None:

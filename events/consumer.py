@@ -1,13 +1,14 @@
 """Consuming with JetStream: explicit acks, an idempotent inbox, dead letters.
 
-A service's handler is a plain function ``handle(delivery, uow)``: it reads and
-writes the service's tables through the unit of work and adds derived events to
-the outbox.  This module does everything around it, per batch of messages:
+A service's handler is a plain function ``handle(delivery, uow)`` — or, for the busy
+consumers, ``handle_batch(deliveries, uow)`` over a whole batch: it reads and writes the
+service's tables through the unit of work and adds derived events to the outbox.  This
+module does everything around it, per batch of messages:
 
 1. take the consumer's serialization lock, if it has one (:attr:`ConsumerSpec.serialized_as`);
 2. skip messages already in the inbox (a redelivery changes nothing);
-3. run the handler for each message (without savepoints; when one raises, the batch
-   is applied again with a savepoint per message);
+3. run the handler over the batch's new messages (at once and without savepoints; when it
+   raises, the batch is applied again one message at a time, a savepoint around each);
 4. a message the handler rejects (:class:`Rejected`: invalid, or a mismatch)
    goes to the dead-letter table with its reason and is terminated;
    an unexpected error is retried with backoff, then dead-lettered;
@@ -154,7 +155,12 @@ class ConsumerSpec:
     """The durable consumer name; replicas of a service share it."""
     stream: StreamSpec
     filter_subject: str
-    handle: Callable[[Delivery, UnitOfWork], None]
+    handle: Callable[[Delivery, UnitOfWork], None] | None = None
+    """Handles one message."""
+    handle_batch: Callable[[list[Delivery], UnitOfWork], None] | None = None
+    """Handles the new messages of a batch together, in log order, with the same effects as one
+    after another (batch-wide reads and writes: a statement per batch, not per message).  A
+    consumer sets this or :attr:`handle`; when a batch raises, each message is applied alone."""
     description: str = ""
     payload_schema: Any = None
     batch_size: int = 256
@@ -164,6 +170,18 @@ class ConsumerSpec:
     for handlers whose decisions read what other messages wrote (dedup's grouping, re-evaluated
     quota and brand states).  Replicas of them add availability, not parallelism; consumers whose
     messages touch only their own rows leave it None."""
+
+    def __post_init__(self) -> None:
+        if (self.handle is None) == (self.handle_batch is None):
+            raise ValueError(f"consumer {self.name}: give handle or handle_batch (one of them)")
+
+    def apply(self, deliveries: list[Delivery], uow: UnitOfWork) -> None:
+        """Run the handler over these messages (in log order)."""
+        if self.handle_batch is not None:
+            self.handle_batch(deliveries, uow)
+            return
+        for delivery in deliveries:
+            self.handle(delivery, uow)
 
 
 def _is_transient(exc: BaseException) -> bool:
@@ -177,9 +195,10 @@ class _IsolateMessages(Exception):
 def process_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery]) -> list[Outcome]:
     """Apply one batch in one transaction; returns what to do with each message.
 
-    The common case — every message handled — runs without savepoints.  When a handler
-    raises, the whole transaction is rolled back and the batch is applied again with a
-    savepoint around each message, so that only the failing one is set aside.
+    The common case — every message handled — hands the batch's new messages to the handler
+    at once, without savepoints.  When it raises, the whole transaction is rolled back and the
+    batch is applied again one message at a time, each in a savepoint, so that only the
+    failing one is set aside.
     """
     try:
         return _apply_batch(spec, engine, deliveries, isolate=False)
@@ -188,62 +207,68 @@ def process_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Deliv
 
 
 def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery], *, isolate: bool) -> list[Outcome]:
-    outcomes: list[Outcome] = []
     now = datetime.now(UTC)
     with engine.begin() as connection:
         if spec.serialized_as and connection.dialect.name == "postgresql":
             connection.execute(text("SELECT pg_advisory_xact_lock(hashtext(:name))"), {"name": spec.serialized_as})
         uow = UnitOfWork(connection, spec.name)
-        ids = [d.msg_id for d in deliveries]
         seen = set(
             connection.scalars(
-                select(inbox.c.msg_id).where(inbox.c.consumer == spec.name, inbox.c.msg_id.in_(ids))
+                select(inbox.c.msg_id).where(inbox.c.consumer == spec.name,
+                                             inbox.c.msg_id.in_([d.msg_id for d in deliveries]))
             )
         )
-        processed: list[dict[str, Any]] = []
+        fresh: dict[str, Delivery] = {}  # a message id twice in one batch is handled once
         for delivery in deliveries:
-            if delivery.msg_id in seen:
-                outcomes.append(Outcome.ACK)
-                continue
-            savepoint = connection.begin_nested() if isolate else None
-            outbox_mark = uow.outbox_mark()
+            if delivery.msg_id not in seen:
+                fresh.setdefault(delivery.msg_id, delivery)
+        outcomes = {msg_id: Outcome.ACK for msg_id in fresh}
+        if not isolate:
             try:
-                spec.handle(delivery, uow)
+                spec.apply(list(fresh.values()), uow)
             except Exception as exc:
                 if _is_transient(exc):
                     raise
-                if savepoint is None:
-                    raise _IsolateMessages from exc
-                savepoint.rollback()
-                uow.discard_outbox_since(outbox_mark)
-                if isinstance(exc, Rejected):
-                    _dead_letter(connection, spec.name, delivery, str(exc), now)
-                    outcome = Outcome.TERM
-                elif delivery.num_delivered < MAX_HANDLER_ATTEMPTS:
-                    log.warning("%s: message %s failed (attempt %d), will retry: %r",
-                                spec.name, delivery.msg_id, delivery.num_delivered, exc)
-                    outcomes.append(Outcome.NAK)
-                    continue
-                else:
-                    log.error("%s: message %s failed %d times, dead-lettering: %r", spec.name, delivery.msg_id,
-                              delivery.num_delivered, exc)
-                    _dead_letter(connection, spec.name, delivery,
-                                 f"处理失败 {delivery.num_delivered} 次 / failed {delivery.num_delivered} times: {exc!r}",
-                                 now)
-                    outcome = Outcome.TERM
-            else:
-                if savepoint is not None:
-                    savepoint.commit()
-                outcome = Outcome.ACK
-            seen.add(delivery.msg_id)
-            processed.append({"consumer": spec.name, "msg_id": delivery.msg_id,
-                              "stream_seq": delivery.stream_seq, "processed_at": now})
-            outcomes.append(outcome)
+                raise _IsolateMessages from exc
+        else:
+            for delivery in fresh.values():
+                outcomes[delivery.msg_id] = _apply_alone(spec, uow, delivery, now)
         uow.finish_batch()
+        processed = [{"consumer": spec.name, "msg_id": msg_id, "stream_seq": fresh[msg_id].stream_seq,
+                      "processed_at": now} for msg_id, outcome in outcomes.items() if outcome is not Outcome.NAK]
         if processed:
             connection.execute(insert(inbox), processed)
         uow.flush_outbox()
-    return outcomes
+    # a redelivery, or a second copy in this batch, is acked: its message id has been handled
+    return [outcomes[d.msg_id] if fresh.get(d.msg_id) is d else Outcome.ACK for d in deliveries]
+
+
+def _apply_alone(spec: ConsumerSpec, uow: UnitOfWork, delivery: Delivery, now: datetime) -> Outcome:
+    """One message in a savepoint: applied, dead-lettered, or left for a retry."""
+    connection = uow.connection
+    savepoint = connection.begin_nested()
+    outbox_mark = uow.outbox_mark()
+    try:
+        spec.apply([delivery], uow)
+    except Exception as exc:
+        if _is_transient(exc):
+            raise
+        savepoint.rollback()
+        uow.discard_outbox_since(outbox_mark)
+        if isinstance(exc, Rejected):
+            _dead_letter(connection, spec.name, delivery, str(exc), now)
+            return Outcome.TERM
+        if delivery.num_delivered < MAX_HANDLER_ATTEMPTS:
+            log.warning("%s: message %s failed (attempt %d), will retry: %r",
+                        spec.name, delivery.msg_id, delivery.num_delivered, exc)
+            return Outcome.NAK
+        log.error("%s: message %s failed %d times, dead-lettering: %r", spec.name, delivery.msg_id,
+                  delivery.num_delivered, exc)
+        _dead_letter(connection, spec.name, delivery,
+                     f"处理失败 {delivery.num_delivered} 次 / failed {delivery.num_delivered} times: {exc!r}", now)
+        return Outcome.TERM
+    savepoint.commit()
+    return Outcome.ACK
 
 
 def _dead_letter(connection: Connection, consumer: str, delivery: Delivery, reason: str, now: datetime) -> None:

@@ -62,6 +62,10 @@ M = TypeVar("M", bound=BaseModel)
 def parse_json_model(model: type[M], data: bytes | str) -> M:
     """Parse and validate a JSON body, with an :class:`InvalidPayload` that names the problem."""
     try:
+        return model.model_validate_json(data)  # the common case, parsed by pydantic-core in one pass
+    except ValidationError:
+        pass  # say precisely what is wrong, below
+    try:
         raw = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidPayload(f"不是有效的 JSON / not valid JSON: {exc}") from None

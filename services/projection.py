@@ -1,7 +1,10 @@
-"""What every projection of the CANONICAL stream does first: read the event, and go on only
-when it is newer than what the service holds for that activity."""
+"""What every projection of the CANONICAL stream does first: read the events, and go on only
+with those newer than what the service holds for their activity."""
 
 from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
 
 from sqlalchemy import Connection
 
@@ -19,13 +22,35 @@ def parse_canonical(delivery: Delivery) -> CanonicalEvent:
         raise Rejected(str(exc)) from None
 
 
-def newer_canonical(delivery: Delivery, connection: Connection,
-                    activities: RowsByKey) -> tuple[CanonicalEvent, bool] | None:
-    """The message's canonical event and whether the activity is new to ``activities`` (a table
-    keyed by activity id with a ``version`` column) — or None when the table already holds this
-    version or a later one: a redelivery, or an older version arriving late, changes nothing."""
-    event = parse_canonical(delivery)
-    stored = activities.value(connection, event.activity.id, "version")
-    if stored is not None and stored >= event.activity.version:
-        return None
-    return event, stored is None
+@dataclass(frozen=True, slots=True)
+class Newer:
+    """A canonical event newer than the stored version of its activity."""
+
+    delivery: Delivery
+    event: CanonicalEvent
+    new: bool
+    """The table holds no version of the activity yet (insert rather than update)."""
+
+    @property
+    def activity_id(self) -> str:
+        return self.event.activity.id
+
+
+def newer_canonicals(deliveries: Sequence[Delivery], connection: Connection, activities: RowsByKey) -> list[Newer]:
+    """The batch's canonical events that bring a newer version than ``activities`` (a table keyed
+    by activity id with a ``version`` column) holds — the newest of the batch per activity, in
+    log order.  A redelivery, or an older version arriving late,
+    changes nothing; one query reads the stored versions of the whole batch."""
+    newest: dict[str, tuple[Delivery, CanonicalEvent]] = {}
+    for delivery in deliveries:
+        event = parse_canonical(delivery)
+        held = newest.get(event.activity.id)
+        if held is None or event.activity.version > held[1].activity.version:
+            newest.pop(event.activity.id, None)  # keep the log order of the events applied
+            newest[event.activity.id] = (delivery, event)
+    stored = activities.values(connection, newest, "version")
+    return [
+        Newer(delivery, event, activity_id not in stored)
+        for activity_id, (delivery, event) in newest.items()
+        if activity_id not in stored or stored[activity_id] < event.activity.version
+    ]

@@ -8,7 +8,7 @@ service uses that database, its tables named with the service's prefix.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Collection, Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,7 +134,8 @@ class UTCDateTime(TypeDecorator):
 class RowsByKey:
     """A table's rows addressed by one key column, through statements built once.
 
-    Projection handlers read a row's version, then insert or update it, for every message:
+    Projection handlers read a row's version, then insert or update it, for every message (or,
+    with the ``*_many`` forms, for every message of a batch at once):
     building ``insert(t).values(...)`` / ``update(t).where(...)`` each time costs SQLAlchemy a
     new statement and a walk for its cache key, more than SQLite takes to run it.  These are
     built once; the values go in as parameters (an UPDATE sets the columns it is given)."""
@@ -147,10 +148,34 @@ class RowsByKey:
         self._update = update(table).where(column == bindparam("_key"))
         self._delete = delete(table).where(column == bindparam("_key"))
         self._select = {name: select(table.c[name]).where(column == bindparam("_key")) for name in table.c.keys()}
+        many = column.in_(bindparam("_keys", expanding=True))
+        self._select_many = {name: select(column, table.c[name]).where(many) for name in table.c.keys()}
+        self._delete_many = delete(table).where(many)
 
     def value(self, connection: Connection, key: object, column: str):
         """One column of the row, or None when there is no such row."""
         return connection.scalar(self._select[column], {"_key": key})
+
+    def values(self, connection: Connection, keys: Collection, column: str) -> dict:
+        """One column of the rows of ``keys`` that exist, by key: one query for a whole batch."""
+        if not keys:
+            return {}
+        rows = connection.execute(self._select_many[column], {"_keys": list(keys)})
+        return {key: value for key, value in rows}
+
+    def insert_many(self, connection: Connection, rows: dict[object, dict]) -> None:
+        """Insert a row per key (one executemany; every row gives the same columns)."""
+        if rows:
+            connection.execute(self._insert, [{self.key: key, **values} for key, values in rows.items()])
+
+    def update_many(self, connection: Connection, rows: dict[object, dict]) -> None:
+        """Update the row of each key with its values (one executemany; every row gives the same columns)."""
+        if rows:
+            connection.execute(self._update, [{"_key": key, **values} for key, values in rows.items()])
+
+    def delete_many(self, connection: Connection, keys: Collection) -> None:
+        if keys:
+            connection.execute(self._delete_many, {"_keys": list(keys)})
 
     def insert(self, connection: Connection, key: object, values: dict) -> None:
         connection.execute(self._insert, {self.key: key, **values})

@@ -16,14 +16,14 @@ from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
 from shuxiang.events.streams import library_of
 from shuxiang.schemas import AttendanceReport, CanonicalActivity
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
-from shuxiang.services.projection import newer_canonical
+from shuxiang.services.projection import newer_canonicals
 
 from .linking import effective_link, infer_brand
 from .registry import (
     BrandCreate,
     LinkCorrected,
     RegistryError,
-    correction_of,
+    corrections_of,
     load_registry,
     register_brand,
     store_correction,
@@ -82,72 +82,86 @@ OCCURRENCES = RowsByKey(brands_occurrence, "activity_id")
 ACTIVITY_LIBRARIES = RowsByKey(brands_activity_library, "activity_id")
 
 
-def apply_canonical(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: UnitOfWork) -> None:
     """Keep the newest version of each canonical activity, its sessions and its brand link."""
     connection: Connection = uow.connection
-    newer = newer_canonical(delivery, connection, ACTIVITIES)
-    if newer is None:
+    changed = newer_canonicals(deliveries, connection, ACTIVITIES)
+    if not changed:
         return
-    event, new = newer
-    activity = event.activity
     registry = load_registry(connection, context.alliance)
-    organizers = [o.library_id for o in activity.organizers]
-    declared = activity.brand_id
-    inferred = infer_brand(activity.title, organizers, registry.values(), context.alliance)
-    brand_id, link = effective_link(declared=declared, inferred=inferred,
-                                    correction=correction_of(connection, activity.id), known=registry)
-    values = {
-        "version": activity.version,
-        "status": activity.status.value,
-        "title": activity.title,
-        "category": activity.category.value,
-        "starts_at": activity.starts_at,
-        "ends_at": activity.ends_at,
-        "series": bool(activity.recurrence),
-        "venue_key": venue_key(activity),
-        "venue_name": activity.venue.name or (str(activity.venue.online_url) if activity.venue.online_url else None),
-        "declared_brand_id": declared,
-        "inferred_brand_id": inferred,
-        "brand_id": brand_id,
-        "link": link,
-        "updated_at": activity.updated_at,
-        "canonical_seq": delivery.stream_seq,
-    }
-    if new:
-        ACTIVITIES.insert(connection, activity.id, values)
-    else:
-        ACTIVITIES.update(connection, activity.id, values)
-        OCCURRENCES.delete(connection, activity.id)
-        ACTIVITY_LIBRARIES.delete(connection, activity.id)
-    sessions = [{"activity_id": activity.id, "starts_at": s} for s in occurrences(activity, context.tz)]
-    if sessions:  # a series whose every occurrence is excluded has none
+    corrections = corrections_of(connection, [n.activity_id for n in changed])
+    inserts: dict[str, dict] = {}
+    updates: dict[str, dict] = {}
+    sessions: list[dict] = []
+    organizers: list[dict] = []
+    for newer in changed:
+        activity = newer.event.activity
+        declared = activity.brand_id
+        inferred = infer_brand(activity.title, [o.library_id for o in activity.organizers], registry.values(),
+                               context.alliance)
+        brand_id, link = effective_link(declared=declared, inferred=inferred,
+                                        correction=corrections.get(activity.id), known=registry)
+        (inserts if newer.new else updates)[activity.id] = {
+            "version": activity.version,
+            "status": activity.status.value,
+            "title": activity.title,
+            "category": activity.category.value,
+            "starts_at": activity.starts_at,
+            "ends_at": activity.ends_at,
+            "series": bool(activity.recurrence),
+            "venue_key": venue_key(activity),
+            "venue_name": activity.venue.name or (str(activity.venue.online_url) if activity.venue.online_url else None),
+            "declared_brand_id": declared,
+            "inferred_brand_id": inferred,
+            "brand_id": brand_id,
+            "link": link,
+            "updated_at": activity.updated_at,
+            "canonical_seq": newer.delivery.stream_seq,
+        }
+        # a series whose every occurrence is excluded has no sessions
+        sessions += [{"activity_id": activity.id, "starts_at": s} for s in occurrences(activity, context.tz)]
+        organizers += [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value}
+                       for o in activity.organizers]
+    ACTIVITIES.insert_many(connection, inserts)
+    ACTIVITIES.update_many(connection, updates)
+    OCCURRENCES.delete_many(connection, updates)
+    ACTIVITY_LIBRARIES.delete_many(connection, updates)
+    if sessions:
         connection.execute(insert(brands_occurrence), sessions)
-    connection.execute(
-        insert(brands_activity_library),
-        [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value} for o in activity.organizers],
-    )
-    _store_sources(connection, activity)
+    if organizers:
+        connection.execute(insert(brands_activity_library), organizers)
+    _store_sources(connection, [n.event.activity for n in changed])
 
 
-_SOURCES_OF = select(brands_source.c.library_id, brands_source.c.source_ref).where(
-    brands_source.c.activity_id == bindparam("a"))
+_SOURCES_OF = select(brands_source.c.library_id, brands_source.c.source_ref, brands_source.c.activity_id).where(
+    brands_source.c.activity_id.in_(bindparam("ids", expanding=True)))
 _DELETE_SOURCE = delete(brands_source).where(brands_source.c.library_id == bindparam("l"),
                                              brands_source.c.source_ref == bindparam("r"))
 _INSERT_SOURCE = insert(brands_source)
 
 
-def _store_sources(connection: Connection, activity: CanonicalActivity) -> None:
-    """The announcements merged into the activity; one that moved to another activity (a split) follows it."""
-    current = {(s.library_id, s.source_ref) for s in activity.sources}
-    known = {(row.library_id, row.source_ref) for row in connection.execute(_SOURCES_OF, {"a": activity.id})}
-    # gone from this activity, or claimed before by the activity it left: either way the old row goes
-    stale = sorted((set(known) - current) | (current - set(known)))
+def _store_sources(connection: Connection, activities: list[CanonicalActivity]) -> None:
+    """The announcements merged into each activity; one that moved to another activity (a split)
+    follows it.  The same as storing them activity by activity, in this order."""
+    known: dict[str, set[tuple[str, str]]] = {a.id: set() for a in activities}
+    for row in connection.execute(_SOURCES_OF, {"ids": list(known)}):
+        known[row.activity_id].add((row.library_id, row.source_ref))
+    stale: set[tuple[str, str]] = set()  # rows deleted so far
+    claimed: dict[tuple[str, str], str] = {}  # rows inserted so far (each after deleting its key)
+    for activity in activities:
+        current = {(s.library_id, s.source_ref) for s in activity.sources}
+        mine = known[activity.id] - stale
+        # gone from this activity, or claimed before by the activity it left: either way the old row goes
+        for key in (mine - current) | (current - mine):
+            stale.add(key)
+            claimed.pop(key, None)
+        for key in current - mine:
+            claimed[key] = activity.id
     if stale:
-        connection.execute(_DELETE_SOURCE, [{"l": library_id, "r": source_ref} for library_id, source_ref in stale])
-    fresh = sorted(current - set(known))
-    if fresh:
-        connection.execute(_INSERT_SOURCE, [{"library_id": library_id, "source_ref": source_ref,
-                                             "activity_id": activity.id} for library_id, source_ref in fresh])
+        connection.execute(_DELETE_SOURCE, [{"l": library_id, "r": source_ref} for library_id, source_ref in sorted(stale)])
+    if claimed:
+        connection.execute(_INSERT_SOURCE, [{"library_id": library_id, "source_ref": source_ref, "activity_id": activity_id}
+                                            for (library_id, source_ref), activity_id in sorted(claimed.items())])
 
 
 def parse_report(context: BrandsContext, delivery: Delivery) -> AttendanceReport:

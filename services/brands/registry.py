@@ -78,6 +78,9 @@ class LinkCorrection(BaseModel):
 _REGISTERED = select(brands_registered).order_by(brands_registered.c.registered_at, brands_registered.c.id)
 _CORRECTION = select(brands_correction.c.brand_id, brands_correction.c.corrected_by).where(
     brands_correction.c.activity_id == bindparam("activity_id"))
+_CORRECTIONS = select(brands_correction.c.activity_id, brands_correction.c.brand_id,
+                      brands_correction.c.corrected_by).where(
+    brands_correction.c.activity_id.in_(bindparam("ids", expanding=True)))
 
 
 def registered_brands(connection: Connection) -> list[tuple[Brand, str]]:
@@ -101,6 +104,14 @@ def load_registry(connection: Connection, alliance: Alliance) -> dict[str, Brand
 def correction_of(connection: Connection, activity_id: str) -> Correction | None:
     row = connection.execute(_CORRECTION, {"activity_id": activity_id}).first()
     return Correction(brand_id=row.brand_id, corrected_by=row.corrected_by) if row else None
+
+
+def corrections_of(connection: Connection, activity_ids: list[str]) -> dict[str, Correction]:
+    """The corrections of these activities that exist, by activity id (one query for a batch)."""
+    if not activity_ids:
+        return {}
+    rows = connection.execute(_CORRECTIONS, {"ids": activity_ids})
+    return {row.activity_id: Correction(brand_id=row.brand_id, corrected_by=row.corrected_by) for row in rows}
 
 
 class LinkCorrected(LinkCorrection):

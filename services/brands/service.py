@@ -12,7 +12,7 @@ from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport, CanonicalEvent
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
-from .handlers import BrandsContext, apply_canonical, apply_decision, apply_report
+from .handlers import BrandsContext, apply_canonicals, apply_decision, apply_report
 from .registry import BrandCreate
 from .tables import TABLES
 
@@ -32,7 +32,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 name=NAME,
                 stream=CANONICAL_STREAM,
                 filter_subject=f"{CANONICAL}.*",
-                handle=partial(apply_canonical, brands),
+                handle_batch=partial(apply_canonicals, brands),
                 description="Canonical activities: the newest version of each, its sessions and its brand link.",
                 payload_schema=CanonicalEvent,
             ),

@@ -13,7 +13,7 @@ from shuxiang.calendars import EventLabels, render_vevent
 from shuxiang.db import RowsByKey, UTCDateTime
 from shuxiang.events.consumer import Delivery, UnitOfWork
 from shuxiang.schemas import CanonicalActivity
-from shuxiang.services.projection import newer_canonical
+from shuxiang.services.projection import newer_canonicals
 
 from .tables import calendar_entry, calendar_entry_library, calendar_state
 
@@ -43,37 +43,35 @@ ENTRIES = RowsByKey(calendar_entry, "activity_id")
 ENTRY_LIBRARIES = RowsByKey(calendar_entry_library, "activity_id")
 
 
-def apply_canonical(context: CalendarContext, delivery: Delivery, uow: UnitOfWork) -> None:
-    """Store the activity's VEVENT, rendered once for this version."""
+def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: UnitOfWork) -> None:
+    """Store each activity's VEVENT, rendered once for its newest version in the batch."""
     connection: Connection = uow.connection
-    newer = newer_canonical(delivery, connection, ENTRIES)
-    if newer is None:
-        return
-    event, new = newer
-    activity = event.activity
-    values = {
-        "version": activity.version,
-        "status": activity.status.value,
-        "starts_at": activity.starts_at,
-        "until": series_until(activity, context.tz),
-        "category": activity.category.value,
-        "brand_id": activity.brand_id,
-        "campaign_id": activity.campaign_id,
-        "vevent": render_vevent(activity, tz=context.tz, uid_domain=context.uid_domain, labels=context.labels),
-        "changed_at": activity.updated_at,
-        "canonical_seq": delivery.stream_seq,
-        "snapshot": activity.model_dump_json().encode(),
-    }
-    if new:
-        ENTRIES.insert(connection, activity.id, values)
-    else:
-        ENTRIES.update(connection, activity.id, values)
-        ENTRY_LIBRARIES.delete(connection, activity.id)
-    connection.execute(
-        insert(calendar_entry_library),
-        [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value} for o in activity.organizers],
-    )
-    uow.at_batch_end("calendar.state", StateBump).add(delivery.timestamp)
+    inserts: dict[str, dict] = {}
+    updates: dict[str, dict] = {}
+    organizers: list[dict] = []
+    for newer in newer_canonicals(deliveries, connection, ENTRIES):
+        activity = newer.event.activity
+        (inserts if newer.new else updates)[activity.id] = {
+            "version": activity.version,
+            "status": activity.status.value,
+            "starts_at": activity.starts_at,
+            "until": series_until(activity, context.tz),
+            "category": activity.category.value,
+            "brand_id": activity.brand_id,
+            "campaign_id": activity.campaign_id,
+            "vevent": render_vevent(activity, tz=context.tz, uid_domain=context.uid_domain, labels=context.labels),
+            "changed_at": activity.updated_at,
+            "canonical_seq": newer.delivery.stream_seq,
+            "snapshot": activity.model_dump_json().encode(),
+        }
+        organizers += [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value}
+                       for o in activity.organizers]
+        uow.at_batch_end("calendar.state", StateBump).add(newer.delivery.timestamp)
+    ENTRIES.insert_many(connection, inserts)
+    ENTRIES.update_many(connection, updates)
+    ENTRY_LIBRARIES.delete_many(connection, updates)
+    if organizers:
+        connection.execute(insert(calendar_entry_library), organizers)
 
 
 @dataclass

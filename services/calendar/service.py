@@ -13,7 +13,7 @@ from shuxiang.schemas import CanonicalEvent
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .feeds import FeedStore
-from .handlers import CalendarContext, apply_canonical
+from .handlers import CalendarContext, apply_canonicals
 from .tables import TABLES
 
 NAME = "calendar"
@@ -39,7 +39,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 name=NAME,
                 stream=CANONICAL_STREAM,
                 filter_subject=f"{CANONICAL}.*",
-                handle=partial(apply_canonical, calendar_context(context)),
+                handle_batch=partial(apply_canonicals, calendar_context(context)),
                 description="Canonical activities: rendered once per version into stored VEVENTs.",
                 payload_schema=CanonicalEvent,
             )

@@ -28,7 +28,7 @@ from sqlalchemy import Engine, func, select
 from shuxiang.alliance import Alliance
 from shuxiang.db import make_engine, metadata
 
-from .handlers import handle_submission
+from .handlers import handle_submissions
 from .normalize import VenueResolver
 from .tables import TABLES, dedup_review, dedup_source
 
@@ -114,7 +114,7 @@ def run_matching(alliance: Alliance, engine: Engine, submissions: list[ActivityS
                  on_batch: Callable[[int], None] | None = None) -> dict[tuple[str, str], str]:
     """Process the submissions in order through the dedup consumer; each announcement's activity."""
     spec = ConsumerSpec(name="dedup", stream=SUBMISSIONS_STREAM, filter_subject=f"{SUBMITTED}.*",
-                        handle=partial(handle_submission, venues=VenueResolver(alliance)))
+                        handle_batch=partial(handle_submissions, venues=VenueResolver(alliance)))
     queue = deliveries(submissions)
     for start in range(0, len(queue), BATCH):
         batch = queue[start:start + BATCH]

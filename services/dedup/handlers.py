@@ -42,7 +42,7 @@ from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 
 from .matching import MatchFields, Outcome, Verdict, against_group, match_fields
 from .normalize import VenueResolver
-from .repository import DedupRepository, SourceKey, SourceRow, review_id
+from .repository import BatchRepository, DedupRepository, SourceKey, SourceRow, review_id
 
 ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:activity")
 ROLE_STRENGTH = {Role.host: 3, Role.co_host: 2, Role.participant: 1}
@@ -348,13 +348,28 @@ def source_row(submission: ActivitySubmission, fields: MatchFields, delivery: De
     )
 
 
-def handle_submission(delivery: Delivery, uow: UnitOfWork, *, venues: VenueResolver) -> None:
-    """A member announced (or revised, or cancelled) an activity."""
+def member_submission(delivery: Delivery, venues: VenueResolver) -> ActivitySubmission:
+    """The submission, from a member of the alliance; :class:`Rejected` says what is wrong."""
     submission = parse_submission(delivery)
     if venues.alliance.member(submission.library_id) is None:
         raise Rejected(f"library_id \"{submission.library_id}\" 不是联盟成员 / is not a member of the alliance "
                        "(add it to the alliance configuration, then replay the dead letter)")
-    repo = DedupRepository(uow.connection)
+    return submission
+
+
+def handle_submissions(deliveries: list[Delivery], uow: UnitOfWork, *, venues: VenueResolver) -> None:
+    """Members announced (or revised, or cancelled) activities: each handled in log order as if
+    alone, its reads and writes going through one :class:`BatchRepository` for the batch."""
+    submissions = [member_submission(delivery, venues) for delivery in deliveries]
+    repo = BatchRepository(uow.connection)
+    repo.prefetch((s.library_id, s.source_ref) for s in submissions)
+    for delivery, submission in zip(deliveries, submissions, strict=True):
+        apply_submission(repo, uow, delivery, submission, venues)
+    repo.flush()
+
+
+def apply_submission(repo: DedupRepository, uow: UnitOfWork, delivery: Delivery, submission: ActivitySubmission,
+                     venues: VenueResolver) -> None:
     known = repo.source((submission.library_id, submission.source_ref))
     if known is not None and submission.revision <= known.revision:
         return  # the same or an older revision: nothing changes

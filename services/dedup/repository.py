@@ -97,6 +97,17 @@ def _source_values(source: SourceRow) -> dict:
     }
 
 
+def _activity_values(activity: CanonicalActivity) -> dict:
+    return {
+        "version": activity.version,
+        "status": activity.status.value,
+        "starts_at": activity.starts_at,
+        "snapshot": activity.model_dump_json(),
+        "created_at": activity.created_at,
+        "updated_at": activity.updated_at,
+    }
+
+
 _KEY = (dedup_source.c.library_id == bindparam("k_library"), dedup_source.c.source_ref == bindparam("k_ref"))
 _SOURCE = select(*_SOURCE_COLUMNS).where(*_KEY)
 _CANDIDATES = select(*_SOURCE_COLUMNS).where(
@@ -154,14 +165,7 @@ class DedupRepository:
         return CanonicalActivity.model_validate_json(snapshot) if snapshot else None
 
     def save_activity(self, activity: CanonicalActivity, *, new: bool) -> None:
-        values = {
-            "version": activity.version,
-            "status": activity.status.value,
-            "starts_at": activity.starts_at,
-            "snapshot": activity.model_dump_json(),
-            "created_at": activity.created_at,
-            "updated_at": activity.updated_at,
-        }
+        values = _activity_values(activity)
         if new:
             self.connection.execute(_INSERT_ACTIVITY, {"id": activity.id, **values})
         else:
@@ -208,3 +212,88 @@ class DedupRepository:
             self.connection.execute(insert(dedup_review).values(**review))
         else:
             self.connection.execute(update(dedup_review).where(dedup_review.c.id == review["id"]).values(**decided))
+
+
+class BatchRepository(DedupRepository):
+    """The dedup tables for a batch of announcements: what the batch writes is kept here and
+    stored at :meth:`flush` (a statement per table for the whole batch), and every read sees
+    it, so each message is handled exactly as if the ones before it had been stored."""
+
+    def __init__(self, connection: Connection) -> None:
+        super().__init__(connection)
+        self._sources: dict[SourceKey, SourceRow] = {}
+        self._new_sources: set[SourceKey] = set()
+        self._stored: dict[SourceKey, SourceRow | None] = {}
+        self._activities: dict[str, CanonicalActivity] = {}
+        self._new_activities: set[str] = set()
+
+    def prefetch(self, keys: Iterable[SourceKey]) -> None:
+        """Read the stored announcements of these keys in one query (None for those not stored)."""
+        wanted = sorted(set(keys) - self._stored.keys())
+        if not wanted:
+            return
+        self._stored.update(dict.fromkeys(wanted))
+        rows = self.connection.execute(
+            select(*_SOURCE_COLUMNS).where(tuple_(dedup_source.c.library_id, dedup_source.c.source_ref).in_(wanted)))
+        for row in rows:
+            source = _row_to_source(row)
+            self._stored[source.key] = source
+
+    def source(self, key: SourceKey) -> SourceRow | None:
+        if key in self._sources:
+            return self._sources[key]
+        if key not in self._stored:
+            self._stored[key] = super().source(key)
+        return self._stored[key]
+
+    def candidates(self, fields: MatchFields) -> list[SourceRow]:
+        stored = [row for row in super().candidates(fields) if row.key not in self._sources]
+        low, high = fields.starts_at - WINDOW, fields.starts_at + WINDOW
+        written = [row for row in self._sources.values()
+                   if row.fields.venue_key == fields.venue_key and low <= row.fields.starts_at <= high]
+        return stored + written
+
+    def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:
+        ids = set(activity_ids)
+        stored = [row for row in super().sources_of(ids) if row.key not in self._sources]
+        return stored + [row for row in self._sources.values() if row.activity_id in ids]
+
+    def insert_source(self, source: SourceRow) -> None:
+        self._sources[source.key] = source
+        self._new_sources.add(source.key)
+
+    def update_source(self, source: SourceRow) -> None:
+        self._sources[source.key] = source
+
+    def move_source(self, key: SourceKey, activity_id: str) -> None:
+        self._sources[key] = (self._sources.get(key) or self.source(key)).moved_to(activity_id)
+
+    def activity(self, activity_id: str) -> CanonicalActivity | None:
+        if activity_id in self._activities:
+            return self._activities[activity_id]
+        return super().activity(activity_id)
+
+    def save_activity(self, activity: CanonicalActivity, *, new: bool) -> None:
+        self._activities[activity.id] = activity
+        if new:
+            self._new_activities.add(activity.id)
+
+    def flush(self) -> None:
+        """Store what the batch wrote."""
+        inserts = [{"library_id": k[0], "source_ref": k[1], **_source_values(s)}
+                   for k, s in self._sources.items() if k in self._new_sources]
+        updates = [{"k_library": k[0], "k_ref": k[1], **_source_values(s)}
+                   for k, s in self._sources.items() if k not in self._new_sources]
+        if inserts:
+            self.connection.execute(_INSERT_SOURCE, inserts)
+        if updates:
+            self.connection.execute(_UPDATE_SOURCE, updates)
+        activities = [(a, a.id in self._new_activities) for a in self._activities.values()]
+        new = [{"id": a.id, **_activity_values(a)} for a, is_new in activities if is_new]
+        changed = [{"k_id": a.id, **_activity_values(a)} for a, is_new in activities if not is_new]
+        if new:
+            self.connection.execute(_INSERT_ACTIVITY, new)
+        if changed:
+            self.connection.execute(_UPDATE_ACTIVITY, changed)
+        self._stored.update(self._sources)
+        self._sources, self._new_sources, self._activities, self._new_activities = {}, set(), {}, set()

@@ -14,7 +14,7 @@ from sqlalchemy import Engine, select
 
 from shuxiang.alliance import Alliance
 
-from .handlers import handle_submission
+from .handlers import handle_submissions
 from .normalize import VenueResolver
 from .reviews import handle_decision
 from .tables import TABLES, dedup_activity
@@ -24,12 +24,18 @@ CONSUMED = "shuxiang.>"
 """Everything in SUBMISSIONS: announcements and review decisions (attendance reports are skipped)."""
 
 
-def handle(delivery: Delivery, uow: UnitOfWork, *, venues: VenueResolver, alliance: Alliance) -> None:
-    """Announcements and review decisions, in log order."""
-    if delivery.subject.startswith(f"{SUBMITTED}."):
-        handle_submission(delivery, uow, venues=venues)
-    elif delivery.subject.startswith(f"{REVIEW_DECIDED}."):
-        handle_decision(delivery, uow, alliance=alliance)
+def handle(deliveries: list[Delivery], uow: UnitOfWork, *, venues: VenueResolver, alliance: Alliance) -> None:
+    """Announcements and review decisions, in log order (the announcements between two
+    decisions handled together)."""
+    announcements: list[Delivery] = []
+    for delivery in deliveries:
+        if delivery.subject.startswith(f"{SUBMITTED}."):
+            announcements.append(delivery)
+        elif delivery.subject.startswith(f"{REVIEW_DECIDED}."):
+            handle_submissions(announcements, uow, venues=venues)
+            announcements = []
+            handle_decision(delivery, uow, alliance=alliance)
+    handle_submissions(announcements, uow, venues=venues)
 
 
 def build(context: ServiceContext) -> ServicePlan:
@@ -42,7 +48,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 name=NAME,
                 stream=SUBMISSIONS_STREAM,
                 filter_subject=CONSUMED,
-                handle=partial(handle, venues=VenueResolver(context.alliance), alliance=context.alliance),
+                handle_batch=partial(handle, venues=VenueResolver(context.alliance), alliance=context.alliance),
                 description="Member announcements, deduplicated into canonical activities, and coordinators' "
                             "review decisions (one consumer: a replay applies them in log order).",
                 payload_schema=ActivitySubmission,

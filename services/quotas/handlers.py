@@ -19,12 +19,12 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shuxiang.alliance import Alliance, QuotaRule
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
-from shuxiang.services.projection import newer_canonical
+from shuxiang.services.projection import newer_canonicals
 
 from .events import QuotaEvent
-from .store import ACTIVITIES, load_facts, related_facts, save_facts
+from .store import ACTIVITIES, facts_of, monthly_totals, related_facts, save_facts, store_monthly_counts
 from .tables import quotas_state
-from .tally import ActivityFacts, Progress, QuotaState, progress, tally
+from .tally import ActivityFacts, Progress, QuotaState, progress_of_months
 
 PUBLISHED_STATES = {QuotaState.at_risk: "at-risk", QuotaState.met: "met"}
 
@@ -32,6 +32,10 @@ PUBLISHED_STATES = {QuotaState.at_risk: "at-risk", QuotaState.met: "met"}
 @dataclass(frozen=True)
 class QuotasContext:
     alliance: Alliance
+
+    def rules_of(self, library_id: str) -> list[QuotaRule]:
+        """The rules that apply to a library (none to one outside the alliance)."""
+        return list(self.alliance.rules_for(library_id)) if self.alliance.member(library_id) else []
 
     def rules_touched(self, facts: Iterable[ActivityFacts]) -> dict[str, list[QuotaRule]]:
         """Per library, the rules under which one of these activities counts or counted for it
@@ -48,24 +52,26 @@ class QuotasContext:
         return {lib: rules for lib, rules in sorted(touched.items()) if rules}
 
 
-def apply_canonical(context: QuotasContext, delivery: Delivery, uow: UnitOfWork) -> None:
-    """Store the newest version's facts and publish the quota transitions it causes."""
+def apply_canonicals(context: QuotasContext, deliveries: list[Delivery], uow: UnitOfWork) -> None:
+    """Store the newest versions' facts; the batch's end recounts what they touch and publishes
+    the quota transitions."""
     connection = uow.connection
-    newer = newer_canonical(delivery, connection, ACTIVITIES)
-    if newer is None:
+    changed = newer_canonicals(deliveries, connection, ACTIVITIES)
+    if not changed:
         return
-    event, new = newer
-    activity = event.activity
     tz = context.alliance.tz
-    before = [] if new else related_facts(connection, activity.id)  # a new one has no past
-    try:
-        saved = save_facts(connection, event, tz=tz, stream_seq=delivery.stream_seq, new=new)
-    except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
-        raise Rejected(f"recurrence {activity.recurrence!r}: {exc}") from None
-    touched = before + related_facts(connection, activity.id, saved=saved)
-    open_until = delivery.timestamp.astimezone(tz).year + 1
+    before = related_facts(connection, [n.activity_id for n in changed if not n.new])  # a new one has no past
+    saved = save_facts(connection, changed, tz=tz)
+    after = related_facts(connection, saved, saved=saved)
+    # an activity related before and not after (it lost a shared announcement) may count again
+    regained = facts_of(connection, {f.activity_id for f, _ in before} - {f.activity_id for f, _ in after})
+    store_monthly_counts(connection, after + regained, context.rules_of, tz,
+                         cleared=[f.activity_id for f, _ in before])
+    touched = before + after
+    latest = max(n.delivery.timestamp for n in changed)
+    open_until = latest.astimezone(tz).year + 1
     recount = uow.at_batch_end("quotas.recount", lambda: Recount(context))
-    recount.add([f for f, _ in touched], years_of(touched, tz, open_until), delivery.timestamp)
+    recount.add([f for f, _ in touched], years_of(touched, tz, open_until), latest)
 
 
 @dataclass
@@ -110,12 +116,12 @@ def reevaluate(context: QuotasContext, uow: UnitOfWork, rules: dict[str, list[Qu
     tz = context.alliance.tz
     connection = uow.connection
     for year in sorted(years):
-        credits = tally(load_facts(connection, year, tz, libraries=rules), rules, year, tz)
+        months = monthly_totals(connection, year, tz, rules)
         stored = {(r.library_id, r.rule_id): r for r in connection.execute(
             STATES_OF, {"year": year, "libraries": list(rules)})}
         for library_id, library_rules in rules.items():
             for rule in library_rules:
-                result = progress(credits[(library_id, rule.id)], rule, library_id, year, tz, at)
+                result = progress_of_months(months[(library_id, rule.id)], rule, library_id, year, tz, at)
                 record_state(context, uow, result, stored.get((library_id, rule.id)), at)
 
 

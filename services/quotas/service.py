@@ -11,7 +11,7 @@ from shuxiang.schemas import CanonicalEvent
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .events import QuotaEvent
-from .handlers import QuotasContext, apply_canonical
+from .handlers import QuotasContext, apply_canonicals
 from .tables import TABLES
 
 NAME = "quotas"
@@ -28,7 +28,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 name=NAME,
                 stream=CANONICAL_STREAM,
                 filter_subject=f"{CANONICAL}.*",
-                handle=partial(apply_canonical, quotas),
+                handle_batch=partial(apply_canonicals, quotas),
                 description="Canonical activities: their newest facts, from which quotas are tallied.",
                 payload_schema=CanonicalEvent,
             ),

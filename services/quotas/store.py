@@ -2,65 +2,73 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, bindparam, exists, insert, or_, select
+from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select
 
+from shuxiang.alliance import QuotaRule
 from shuxiang.db import RowsByKey
-from shuxiang.schemas import CanonicalEvent
+from shuxiang.events.consumer import Rejected
+from shuxiang.services.projection import Newer
 
-from .tables import quotas_activity, quotas_credit, quotas_source
-from .tally import ActivityFacts, last_start, year_bounds
+from .tables import quotas_activity, quotas_count, quotas_credit, quotas_source
+from .tally import ActivityFacts, last_start, monthly_counts, tally, year_bounds
 
 ACTIVITIES = RowsByKey(quotas_activity, "activity_id")
 CREDITS = RowsByKey(quotas_credit, "activity_id")
 SOURCES = RowsByKey(quotas_source, "activity_id")
+COUNTS = RowsByKey(quotas_count, "activity_id")
 
 
-def save_facts(connection: Connection, event: CanonicalEvent, *, tz: ZoneInfo, stream_seq: int,
-               new: bool) -> tuple[ActivityFacts, datetime | None]:
-    """Upsert the activity's facts, credits and sources as this version states them; returns the
-    facts and last start as stored (merged away when it lists no announcement)."""
-    activity = event.activity
-    facts = ActivityFacts.of(activity, merged_away=not activity.sources)
-    values = {
-        "version": activity.version,
-        "event_type": event.type.value,
-        "status": activity.status.value,
-        "title": activity.title,
-        "category": activity.category.value,
-        "featured": activity.featured,
-        "campaign_id": activity.campaign_id,
-        "tags": list(activity.tags),
-        "starts_at": activity.starts_at,
-        "recurrence": activity.recurrence,
-        "exdates": [d.isoformat() for d in activity.exdates],
-        "last_start": last_start(facts, tz),
-        "updated_at": activity.updated_at,
-        "canonical_seq": stream_seq,
-    }
-    key = activity.id
-    if new:
-        ACTIVITIES.insert(connection, key, values)
-    else:
-        ACTIVITIES.update(connection, key, values)
-        CREDITS.delete(connection, key)
-        SOURCES.delete(connection, key)
-    credits = {o.library_id: o.role.value for o in activity.organizers}  # once per library
+def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) -> dict[str, tuple[ActivityFacts, datetime | None]]:
+    """Upsert each activity's facts, credits and sources as its newer version states them (a
+    statement per table for the whole batch); returns, by activity id, the facts and last start
+    as stored (merged away when it lists no announcement)."""
+    saved: dict[str, tuple[ActivityFacts, datetime | None]] = {}
+    inserts: dict[str, dict] = {}
+    updates: dict[str, dict] = {}
+    credits: list[dict] = []
+    sources: list[dict] = []
+    for newer in changed:
+        event, activity = newer.event, newer.event.activity
+        facts = ActivityFacts.of(activity, merged_away=not activity.sources)
+        try:
+            last = last_start(facts, tz)
+        except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
+            raise Rejected(f"recurrence {activity.recurrence!r}: {exc}") from None
+        values = {
+            "version": activity.version,
+            "event_type": event.type.value,
+            "status": activity.status.value,
+            "title": activity.title,
+            "category": activity.category.value,
+            "featured": activity.featured,
+            "campaign_id": activity.campaign_id,
+            "tags": list(activity.tags),
+            "starts_at": activity.starts_at,
+            "recurrence": activity.recurrence,
+            "exdates": [d.isoformat() for d in activity.exdates],
+            "last_start": last,
+            "updated_at": activity.updated_at,
+            "canonical_seq": newer.delivery.stream_seq,
+        }
+        (inserts if newer.new else updates)[activity.id] = values
+        saved[activity.id] = (facts, values["last_start"])
+        by_library = {o.library_id: o.role.value for o in activity.organizers}  # once per library
+        credits += [{"activity_id": activity.id, "library_id": lib, "role": role} for lib, role in by_library.items()]
+        sources += [{"activity_id": activity.id, "library_id": lib, "source_ref": ref, "updated_at": activity.updated_at}
+                    for lib, ref in sorted({(s.library_id, s.source_ref) for s in activity.sources})]
+    ACTIVITIES.insert_many(connection, inserts)
+    ACTIVITIES.update_many(connection, updates)
+    CREDITS.delete_many(connection, updates)
+    SOURCES.delete_many(connection, updates)
     if credits:
-        connection.execute(
-            insert(quotas_credit), [{"activity_id": key, "library_id": lib, "role": role} for lib, role in credits.items()]
-        )
-    sources = {(s.library_id, s.source_ref) for s in activity.sources}
+        connection.execute(insert(quotas_credit), credits)
     if sources:
-        connection.execute(
-            insert(quotas_source),
-            [{"activity_id": key, "library_id": lib, "source_ref": ref, "updated_at": activity.updated_at}
-             for lib, ref in sorted(sources)],
-        )
-    return facts, values["last_start"]
+        connection.execute(insert(quotas_source), sources)
+    return saved
 
 
 def _owns_a_source():
@@ -98,6 +106,13 @@ IN_YEAR = and_(quotas_activity.c.starts_at < bindparam("end"),
 FACTS_OF_ALL = FACTS.where(IN_YEAR)
 FACTS_OF_LIBRARIES = FACTS.where(IN_YEAR, quotas_credit.c.library_id.in_(bindparam("libraries", expanding=True)))
 FACTS_OF_ACTIVITIES = FACTS.where(quotas_activity.c.activity_id.in_(bindparam("ids", expanding=True)))
+OPEN_ENDED_OF_LIBRARIES = FACTS_OF_LIBRARIES.where(quotas_activity.c.recurrence.is_not(None),
+                                                   quotas_activity.c.last_start.is_(None))
+MONTHS_OF_LIBRARIES = (
+    select(quotas_count.c.library_id, quotas_count.c.rule_id, quotas_count.c.month, func.sum(quotas_count.c.n))
+    .where(quotas_count.c.year == bindparam("year"), quotas_count.c.library_id.in_(bindparam("libraries", expanding=True)))
+    .group_by(quotas_count.c.library_id, quotas_count.c.rule_id, quotas_count.c.month)
+)
 
 
 def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
@@ -136,22 +151,72 @@ def load_facts(
 def _partners_query():
     mine, other = quotas_source.alias("mine"), quotas_source.alias("other")
     return (
-        select(other.c.activity_id).distinct()
+        select(mine.c.activity_id, other.c.activity_id.label("partner")).distinct()
         .join(mine, and_(mine.c.library_id == other.c.library_id, mine.c.source_ref == other.c.source_ref))
-        .where(mine.c.activity_id == bindparam("activity_id"))
+        .where(mine.c.activity_id.in_(bindparam("ids", expanding=True)))
     )
 
 
 PARTNERS = _partners_query()
 
 
-def related_facts(connection: Connection, activity_id: str, *,
-                  saved: tuple[ActivityFacts, datetime | None] | None = None) -> list[tuple[ActivityFacts, datetime | None]]:
-    """The facts (and last start) of the activity and of every activity listing one of its
-    announcements: the ones whose counting a change of this activity can change.  ``saved``:
-    the activity's facts just stored, used as they are when no other activity shares an
-    announcement with it (the common case: no second query)."""
-    ids = sorted({activity_id, *connection.scalars(PARTNERS, {"activity_id": activity_id})})
-    if saved is not None and ids == [activity_id]:
-        return [saved]
-    return _facts(connection.execute(FACTS_OF_ACTIVITIES, {"ids": ids}))
+def related_facts(connection: Connection, activity_ids: Iterable[str], *,
+                  saved: dict[str, tuple[ActivityFacts, datetime | None]] | None = None,
+                  ) -> list[tuple[ActivityFacts, datetime | None]]:
+    """The facts (and last start) of the activities and of every activity listing one of their
+    announcements: the ones whose counting a change of these activities can change.  ``saved``:
+    facts just stored, used as they are for an activity no other activity shares an
+    announcement with (the common case: it is not read back)."""
+    ids = sorted(set(activity_ids))
+    if not ids:
+        return []
+    partners: dict[str, set[str]] = {activity_id: {activity_id} for activity_id in ids}
+    for row in connection.execute(PARTNERS, {"ids": ids}):
+        partners[row.activity_id].add(row.partner)
+    alone = {a for a, found in partners.items() if saved is not None and a in saved and found == {a}}
+    load = set().union(*(found for a, found in partners.items() if a not in alone))
+    stored = _facts(connection.execute(FACTS_OF_ACTIVITIES, {"ids": sorted(load)})) if load else []
+    return [saved[a] for a in sorted(alone)] + stored
+
+
+def facts_of(connection: Connection, activity_ids: Iterable[str]) -> list[tuple[ActivityFacts, datetime | None]]:
+    """The stored facts (and last start) of these activities."""
+    ids = sorted(set(activity_ids))
+    return _facts(connection.execute(FACTS_OF_ACTIVITIES, {"ids": ids})) if ids else []
+
+
+def store_monthly_counts(connection: Connection, facts: Iterable[tuple[ActivityFacts, datetime | None]],
+                         rules_for: Callable[[str], Sequence], tz: ZoneInfo, *, cleared: Iterable[str] = ()) -> None:
+    """Replace what these activities (and ``cleared``) add to each library's rules by month: their
+    :func:`~.tally.monthly_counts` for every year they span.  Open-ended series add nothing here
+    (they are tallied from their facts when a year is recounted)."""
+    latest = {fact.activity_id: (fact, last) for fact, last in facts}  # a fact read back after saving wins
+    COUNTS.delete_many(connection, sorted(set(cleared) | latest.keys()))
+    rows = []
+    for fact, last in latest.values():
+        if last is None:  # open-ended
+            continue
+        rules = {library_id: rules_for(library_id) for library_id, _ in fact.organizers}
+        years = range(fact.starts_at.astimezone(tz).year, last.astimezone(tz).year + 1)
+        rows += [{"activity_id": fact.activity_id, "library_id": library_id, "rule_id": rule_id, "year": year,
+                  "month": month, "n": n}
+                 for (library_id, rule_id, year, month), n in monthly_counts(fact, rules, tz, years).items()]
+    if rows:
+        connection.execute(insert(quotas_count), rows)
+
+
+def monthly_totals(connection: Connection, year: int, tz: ZoneInfo,
+                   rules: Mapping[str, Sequence[QuotaRule]]) -> dict[tuple[str, str], list[int]]:
+    """Per (library_id, rule_id) of ``rules``: how many credits fall in each month of ``year`` —
+    the stored monthly counts summed, plus what the open-ended series tally."""
+    months = {(library_id, rule.id): [0] * 12 for library_id, library_rules in rules.items() for rule in library_rules}
+    libraries = list(rules)
+    for library_id, rule_id, month, n in connection.execute(MONTHS_OF_LIBRARIES, {"year": year, "libraries": libraries}):
+        if (library_id, rule_id) in months:
+            months[(library_id, rule_id)][month - 1] += n
+    start, end = year_bounds(year, tz)
+    series = _facts(connection.execute(OPEN_ENDED_OF_LIBRARIES, {"start": start, "end": end, "libraries": libraries}))
+    for key, credits in tally([fact for fact, _ in series], rules, year, tz).items():
+        for credit in credits:
+            months[key][credit.at.month - 1] += 1
+    return months

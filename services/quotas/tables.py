@@ -64,4 +64,18 @@ quotas_state = Table(
     comment="The last evaluated state per library, rule and year: what was published.",
 )
 
-TABLES = (quotas_activity, quotas_credit, quotas_source, quotas_state)
+quotas_count = Table(
+    "quotas_count",
+    metadata,
+    Column("activity_id", String(64), primary_key=True),
+    Column("library_id", String(64), primary_key=True),
+    Column("rule_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("month", Integer, primary_key=True, comment="1-12, in the alliance time zone"),
+    Column("n", Integer, nullable=False),
+    Index("ix_quotas_count_library_year", "library_id", "year"),
+    comment="What each counting activity adds to a library's rule, by month (derived from the facts when they "
+    "change; open-ended series are tallied from their facts instead): a recount sums these.",
+)
+
+TABLES = (quotas_activity, quotas_credit, quotas_source, quotas_state, quotas_count)

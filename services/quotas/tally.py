@@ -20,7 +20,7 @@ Counting rules (DOMAIN.md "Annual targets"):
 from __future__ import annotations
 
 import math
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
@@ -169,23 +169,28 @@ def tally(
     ``rules`` maps each library to the rules that apply to it; credits of libraries not in
     it are ignored.  Activities that are cancelled or merged away count for nobody.
     """
-    start, end = year_bounds(year, tz)
     credits: dict[tuple[str, str], list[Credit]] = {
         (library_id, rule.id): [] for library_id, library_rules in rules.items() for rule in library_rules
     }
     for fact in facts:
         if not fact.counts:
             continue
-        for library_id, role in dict(fact.organizers).items():
-            for rule in rules.get(library_id, ()):
-                if role not in rule.roles or not rule.counts.matches(fact):
-                    continue
-                credits[(library_id, rule.id)].extend(
-                    Credit(fact.activity_id, fact.title, at, role) for at in counted_starts(fact, rule, tz, start, end)
-                )
+        for library_id, rule, found in _credits_of(fact, rules, year, tz):
+            credits[(library_id, rule.id)].extend(found)
     for found in credits.values():
         found.sort(key=lambda c: (c.at, c.activity_id))
     return credits
+
+
+def _credits_of(fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]], year: int,
+                tz: ZoneInfo) -> Iterator[tuple[str, QuotaRule, list[Credit]]]:
+    """The credits one (counting) activity gives each library under each of its rules in ``year``."""
+    start, end = year_bounds(year, tz)
+    for library_id, role in dict(fact.organizers).items():
+        for rule in rules.get(library_id, ()):
+            if role in rule.roles and rule.counts.matches(fact):
+                yield library_id, rule, [Credit(fact.activity_id, fact.title, at, role)
+                                         for at in counted_starts(fact, rule, tz, start, end)]
 
 
 # -- progress -------------------------------------------------------------------------
@@ -270,19 +275,29 @@ def progress(
     credits: Sequence[Credit], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime
 ) -> Progress:
     """Attained against target, the pace expected by ``now``, and the state."""
+    months = [0] * 12
+    for credit in credits:
+        months[credit.at.month - 1] += 1
+    return progress_of_months(months, rule, library_id, year, tz, now, credits=tuple(credits))
+
+
+def progress_of_months(
+    months: Sequence[int], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime,
+    *, credits: tuple[Credit, ...] = (),
+) -> Progress:
+    """:func:`progress` from how many credits fall in each month (January first) of the year."""
     minimum = rule.minimum_for(library_id)
-    count = len(credits)
+    count = sum(months)
     if rule.per is None:
         expected = math.floor(minimum * year_elapsed(year, tz, now) + 0.5)
         if count >= minimum:
             state = QuotaState.met
         else:
             state = QuotaState.at_risk if count < expected else QuotaState.on_track
-        return Progress(library_id, rule, year, count, minimum, expected, state, count, minimum,
-                        credits=tuple(credits))
+        return Progress(library_id, rule, year, count, minimum, expected, state, count, minimum, credits=credits)
     counts = [0] * PERIODS_PER_YEAR[rule.per]
-    for credit in credits:
-        counts[period_of(credit.at, rule.per) - 1] += 1
+    for month, n in enumerate(months, start=1):
+        counts[(month if rule.per == "month" else (month - 1) // 3 + 1) - 1] += n
     periods = tuple(
         Period(index, n, minimum, elapsed=period_end(year, index, rule.per, tz) <= now)
         for index, n in enumerate(counts, start=1)
@@ -293,4 +308,20 @@ def progress(
     else:
         state = QuotaState.at_risk if any(p.elapsed and not p.satisfied for p in periods) else QuotaState.on_track
     return Progress(library_id, rule, year, attained, len(periods), sum(p.elapsed for p in periods), state, count,
-                    minimum, periods, tuple(credits))
+                    minimum, periods, credits)
+
+
+def monthly_counts(fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]], tz: ZoneInfo,
+                   years: Iterable[int]) -> dict[tuple[str, str, int, int], int]:
+    """What one activity adds to each (library_id, rule_id, year, month) it counts for in
+    ``years`` — the terms :func:`tally` would sum, kept so that a recount need not re-read
+    every activity of a year."""
+    found: dict[tuple[str, str, int, int], int] = {}
+    if not fact.counts:
+        return found
+    for year in years:
+        for library_id, rule, credits in _credits_of(fact, rules, year, tz):
+            for credit in credits:
+                key = (library_id, rule.id, year, credit.at.month)
+                found[key] = found.get(key, 0) + 1
+    return found

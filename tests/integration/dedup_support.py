@@ -53,7 +53,7 @@ class DedupRig:
         else:
             self.engine = sqlite_engine(self.path)
         self.spec = ConsumerSpec(name="dedup", stream=SUBMISSIONS_STREAM, filter_subject=CONSUMED,
-                                 handle=partial(handle, venues=VenueResolver(self.alliance), alliance=self.alliance))
+                                 handle_batch=partial(handle, venues=VenueResolver(self.alliance), alliance=self.alliance))
 
     def deliver(self, *deliveries: Delivery) -> list:
         return process_batch(self.spec, self.engine, list(deliveries))

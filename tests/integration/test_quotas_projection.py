@@ -29,7 +29,7 @@ from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_ba
 from shuxiang.events.streams import CANONICAL_STREAM, canonical_subject
 from shuxiang.events.tables import EVENT_TABLES, outbox
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent
-from shuxiang.services.quotas.handlers import QuotasContext, apply_canonical
+from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals
 from shuxiang.services.quotas.report import quota_report
 from shuxiang.services.quotas.tables import TABLES, quotas_state
 
@@ -217,7 +217,7 @@ def deliveries(draw, events: list[CanonicalEvent]) -> list[list[Delivery]]:
 
 def consumer() -> ConsumerSpec:
     return ConsumerSpec(name="quotas", stream=CANONICAL_STREAM, filter_subject="shuxiang.canonical.*",
-                        handle=partial(apply_canonical, QuotasContext(ALLIANCE)))
+                        handle_batch=partial(apply_canonicals, QuotasContext(ALLIANCE)))
 
 
 def service_tallies(engine: Engine, alliance: Alliance = ALLIANCE) -> dict:

@@ -24,7 +24,7 @@ from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_ba
 from shuxiang.events.streams import CANONICAL_STREAM, canonical_subject
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent
-from shuxiang.services.quotas.handlers import QuotasContext, apply_canonical
+from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals
 from shuxiang.services.quotas.tables import TABLES
 from shuxiang.services.quotas.web import quotas_router
 
@@ -69,7 +69,7 @@ def data_dir(tmp_path_factory) -> Path:
     databases = Databases(data_dir=directory)
     databases.create_tables("quotas", TABLES + EVENT_TABLES)
     spec = ConsumerSpec("quotas", CANONICAL_STREAM, "shuxiang.canonical.*",
-                        partial(apply_canonical, QuotasContext(load_alliance(CONFIG))))
+                        handle_batch=partial(apply_canonicals, QuotasContext(load_alliance(CONFIG))))
     deliveries = [
         Delivery(canonical_subject(e.type.value), e.model_dump_json().encode(), {"Nats-Msg-Id": e.message_id()},
                  seq, datetime(2026, 5, 1, tzinfo=UTC))
