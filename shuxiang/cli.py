@@ -7,6 +7,7 @@ import csv
 import json
 import os
 import shutil
+import signal
 import sys
 import time
 from collections.abc import Callable
@@ -98,11 +99,15 @@ def main(verbose: int) -> None:
 @click.option("--demo", is_flag=True, help="Load the demo alliance (drawn from real library plans) with a year of activities.")
 @click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               help="The alliance configuration (TOML). Saved into the data dir for later runs.")
-def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None) -> None:
-    """Run everything in one process on embedded defaults.
+@click.option("--processes", type=click.IntRange(1, 3), default=1, show_default=True, envvar="SHUXIANG_PROCESSES",
+              help="Processes to run the services in: 2 gives the calendar, quotas, brands and digests a worker "
+                   "process, 3 gives dedup one too (more cores for a replay or a rush; one is plenty otherwise).")
+def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None, processes: int) -> None:
+    """Run everything on embedded defaults.
 
     A real nats-server (JetStream, stored in the data dir), SQLite in WAL mode, the web front,
-    every service.  Ctrl-C stops it all; starting again keeps all state.
+    every service — in one process, or with --processes spread over worker processes it starts
+    and stops.  Ctrl-C stops it all; starting again keeps all state.
     """
     from shuxiang.runtime import SERVICE_BUILDERS, Runtime, run_until_signalled, runtime_info
 
@@ -115,7 +120,7 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None)
         raise UserError(f"shuxiang 已在运行 / already running on {settings.data_dir} (pid {running['pid']}, "
                         f"{running['web_url']})")
     alliance = resolve_alliance(settings, config=config, demo=demo, remember=bool(config or demo))
-    runtime = Runtime(settings=settings, alliance=alliance, services=list(SERVICE_BUILDERS))
+    runtime = Runtime(settings=settings, alliance=alliance, services=list(SERVICE_BUILDERS), processes=processes)
 
     def started(rt: Runtime) -> None:
         url = settings.public_url
@@ -165,6 +170,36 @@ async def _publish_demo(runtime) -> None:
             return
     console.print(f"  示例已就绪 / demo ready in {time.monotonic() - began:.0f} s: {runtime.settings.public_url}/",
                   style="dim")
+
+
+@main.command(hidden=True)
+@click.option("--parent", type=int, required=True, help="The pid of the `up` that started it: it stops when that is gone.")
+@click.option("--alliance", "alliance_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True,
+              help="The parent's alliance, as JSON.")
+@click.argument("services", nargs=-1, required=True)
+def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
+    """Run some services for `shuxiang up --processes N`, which starts and stops it."""
+    from shuxiang.runtime import Runtime, run_until_signalled
+
+    settings = Settings()
+    alliance = Alliance.model_validate_json(alliance_file.read_bytes())
+    runtime = Runtime(settings=settings, alliance=alliance, services=list(services), web=False, announce=False)
+
+    async def stop_with_parent() -> None:
+        while os.getppid() == parent:
+            await asyncio.sleep(0.5)
+        os.kill(os.getpid(), signal.SIGTERM)  # `up` was killed: do not go on alone
+        await asyncio.sleep(10)
+        os._exit(1)  # still starting (its broker went with `up`): what it fetched is redelivered
+
+    async def run() -> None:
+        watch = asyncio.create_task(stop_with_parent())
+        try:
+            await run_until_signalled(runtime)
+        finally:
+            watch.cancel()
+
+    asyncio.run(run())
 
 
 @main.command()

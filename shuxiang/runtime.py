@@ -8,6 +8,8 @@ import json
 import logging
 import os
 import signal
+import subprocess
+import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -44,6 +46,15 @@ SERVICE_BUILDERS: dict[str, Callable[[ServiceContext], ServicePlan]] = {
 
 SERVICE_NAMES = (*SERVICE_BUILDERS, "web")
 
+WORKER_LAYOUTS: dict[int, tuple[tuple[str, ...], ...]] = {
+    1: (),
+    2: (("calendar", "quotas", "brands", "digests"),),
+    3: (("dedup",), ("calendar", "quotas", "brands", "digests")),
+}
+"""``up --processes N``: the services each worker process runs; the rest (and the web front, the
+embedded nats-server) stay in the main process.  The busy stages — dedup, then the projections of
+its canonical events — get processes of their own, so their Python runs on more than one core."""
+
 RUNTIME_FILE = "runtime.json"
 
 
@@ -70,12 +81,24 @@ class Runtime:
     alliance: Alliance
     services: list[str]
     web: bool = True
+    processes: int = 1
+    """How many processes run the services (:data:`WORKER_LAYOUTS`): 1 runs them all in this one."""
+    announce: bool = True
+    """Write ``runtime.json`` into the data dir (a worker process leaves it to its parent)."""
     nats_server: EmbeddedNatsServer | None = None
     connection: object | None = None
     consumers: dict[str, PullConsumer] = field(default_factory=dict)
     relays: list[OutboxRelay] = field(default_factory=list)
+    workers: list[subprocess.Popen] = field(default_factory=list)
     _tasks: list[asyncio.Task] = field(default_factory=list)
     _web_server: object | None = None
+
+    def worker_groups(self) -> list[list[str]]:
+        """The services of each worker process (empty groups left out)."""
+        if self.processes not in WORKER_LAYOUTS:
+            raise ValueError(f"processes: {self.processes} (1 to {max(WORKER_LAYOUTS)})")
+        groups = [[name for name in group if name in self.services] for group in WORKER_LAYOUTS[self.processes]]
+        return [group for group in groups if group]
 
     @property
     def nats_url(self) -> str:
@@ -92,7 +115,8 @@ class Runtime:
             await asyncio.to_thread(self.nats_server.start)
         self.databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
         self.context = ServiceContext(settings=settings, alliance=self.alliance, databases=self.databases)
-        plans = [SERVICE_BUILDERS[name](self.context) for name in self.services]
+        elsewhere = {name for group in self.worker_groups() for name in group}
+        plans = [SERVICE_BUILDERS[name](self.context) for name in self.services if name not in elsewhere]
         if settings.database_url is None:
             for plan in plans:
                 self.databases.create_tables(plan.name, plan.tables)
@@ -101,6 +125,8 @@ class Runtime:
         self.js = js = self.connection.jetstream()
         await ensure_streams(js, replicas=settings.stream_replicas)
         self.publisher = publisher = Publisher(js)
+        for group in self.worker_groups():
+            self.workers.append(self._start_worker(group))
         for plan in plans:
             relay = None
             if plan.publishes:
@@ -119,7 +145,33 @@ class Runtime:
                 self._tasks.append(asyncio.create_task(plan.background(), name=f"background:{plan.name}"))
         if self.web:
             await self._start_web()
-        self._write_runtime_file()
+        if self.announce:
+            self._write_runtime_file()
+
+    def _start_worker(self, services: list[str]) -> subprocess.Popen:
+        """A ``shuxiang worker`` process for these services, on this runtime's broker and data dir."""
+        env = {**os.environ, "SHUXIANG_NATS_URL": self.nats_url, "SHUXIANG_DATA_DIR": str(self.settings.data_dir)}
+        env.pop("SHUXIANG_DATABASE_URL", None)
+        if self.settings.database_url:
+            env["SHUXIANG_DATABASE_URL"] = self.settings.database_url
+        alliance_file = self.settings.data_dir / "worker-alliance.json"
+        alliance_file.write_text(self.alliance.model_dump_json())
+        command = [sys.executable, "-m", "shuxiang", "worker", "--parent", str(os.getpid()),
+                   "--alliance", str(alliance_file), *services]
+        log.info("worker process for %s", ", ".join(services))
+        return subprocess.Popen(command, env=env, start_new_session=True)  # Ctrl-C reaches it through stop()
+
+    def _stop_workers(self) -> None:
+        for worker in self.workers:
+            if worker.poll() is None:
+                worker.terminate()
+        for worker in self.workers:
+            try:
+                worker.wait(timeout=15)
+            except subprocess.TimeoutExpired:
+                worker.kill()
+                worker.wait()
+        self.workers.clear()
 
     async def _start_web(self) -> None:
         import uvicorn
@@ -163,6 +215,7 @@ class Runtime:
         for task in self._tasks:
             task.cancel()
         await asyncio.gather(*self._tasks, return_exceptions=True)
+        await asyncio.to_thread(self._stop_workers)
         if self.nats_server is not None:
             await asyncio.to_thread(self.nats_server.stop)
         if hasattr(self, "databases"):

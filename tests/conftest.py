@@ -109,8 +109,8 @@ class System:
     def url(self) -> str:
         return f"http://127.0.0.1:{self.port}"
 
-    def start(self, timeout: float = 60.0) -> None:
-        args = ["up", "--data-dir", str(self.data_dir), "--port", str(self.port)]
+    def start(self, *options: str, timeout: float = 60.0) -> None:
+        args = ["up", "--data-dir", str(self.data_dir), "--port", str(self.port), *options]
         if not (self.data_dir / "alliance.toml").exists():
             args += ["--config", str(self.config)]
         self.process = subprocess.Popen(
@@ -135,6 +135,12 @@ class System:
         out = subprocess.run(["pgrep", "-f", f"{self.data_dir}/nats/nats-server.conf"], capture_output=True, text=True)
         pids = [int(p) for p in out.stdout.split()]
         return pids[0] if pids else None
+
+    def worker_pids(self) -> list[int]:
+        """The `shuxiang worker` processes of ``up --processes N`` on this data dir."""
+        out = subprocess.run(["pgrep", "-f", f"worker .*{self.data_dir}/worker-alliance.json"], capture_output=True,
+                             text=True)
+        return [int(p) for p in out.stdout.split()]
 
     def export(self) -> list[dict]:
         out = self.cli("export", "activities", "--format", "jsonl").stdout

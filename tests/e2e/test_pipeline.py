@@ -72,6 +72,33 @@ def test_ctrl_c_stops_everything_and_a_restart_keeps_state(system: System, tmp_p
     assert len(feed_events(system)) == 1
 
 
+def wait_until(condition, timeout: float = 15.0) -> bool:
+    deadline = time.monotonic() + timeout
+    while not condition() and time.monotonic() < deadline:
+        time.sleep(0.1)
+    return condition()
+
+
+def test_worker_processes_run_the_same_system_and_never_outlive_up(system: System, tmp_path) -> None:
+    system.start("--processes", "3")
+    assert wait_until(lambda: len(system.worker_pids()) == 2), "up --processes 3 starts two worker processes"
+    cohosts = [{"library_id": "jn", "role": "host"}, {"library_id": "tz", "role": "co_host"}]
+    bodies = [submission("jn", "w-1", title="少儿绘本共读", organizers=cohosts),
+              submission("tz", "w-2", title="周末亲子阅读", venue={"name": "少儿阅览室"}),
+              submission("tz", "w-1-co", title="少儿绘本共读", organizers=cohosts)]
+    system.cli("publish", str(write_jsonl(tmp_path / "w.jsonl", bodies)), "--wait")
+    # dedup (one worker) merged the co-host's announcement; the calendar (the other) serves both activities
+    assert sorted(len(a["sources"]) for a in system.export()) == [1, 2]
+    assert set(feed_events(system)) == {"少儿绘本共读", "周末亲子阅读"}
+    assert system.stop(signal.SIGINT) == 0
+    assert wait_until(lambda: not system.worker_pids()), "Ctrl-C stops the workers too"
+
+    system.start("--processes", "2")
+    assert wait_until(lambda: len(system.worker_pids()) == 1)
+    system.kill()  # SIGKILL: no chance to stop them
+    assert wait_until(lambda: not system.worker_pids()), "a worker outlived a killed `up`"
+
+
 def test_replay_rebuilds_the_same_activities_ids_and_feeds(system: System, tmp_path) -> None:
     system.start()
     items = [submission("jn", f"r-{n}", title=f"沽上讲堂 第{n}讲") for n in range(30)]
