@@ -18,7 +18,7 @@ from shuxiang.schemas import AttendanceReport, CanonicalActivity
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.services.projection import newer_canonicals
 
-from .linking import effective_link, infer_brand
+from .linking import BrandMatcher, effective_link
 from .registry import (
     BrandCreate,
     LinkCorrected,
@@ -89,6 +89,7 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
     if not changed:
         return
     registry = load_registry(connection, context.alliance)
+    matcher = BrandMatcher.of(registry.values(), context.alliance)
     corrections = corrections_of(connection, [n.activity_id for n in changed])
     inserts: dict[str, dict] = {}
     updates: dict[str, dict] = {}
@@ -97,8 +98,7 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
     for newer in changed:
         activity = newer.event.activity
         declared = activity.brand_id
-        inferred = infer_brand(activity.title, [o.library_id for o in activity.organizers], registry.values(),
-                               context.alliance)
+        inferred = matcher.infer(activity.title, [o.library_id for o in activity.organizers])
         brand_id, link = effective_link(declared=declared, inferred=inferred,
                                         correction=corrections.get(activity.id), known=registry)
         (inserts if newer.new else updates)[activity.id] = {

@@ -49,19 +49,34 @@ def infer_brand(title: str, organizers: Iterable[str], brands: Iterable[Brand], 
 
     The longest matching word wins; a tie between brands gives no link.
     """
-    text = normalize_title(title)
-    credited = set(organizers)
-    best: list[tuple[int, str]] = []
-    for brand in brands:
-        length = next((len(term) for term in brand_terms(brand) if term in text), 0)
-        if length and credited & related_libraries(brand, alliance):
-            best.append((length, brand.id))
-    if not best:
-        return None
-    best.sort(reverse=True)
-    if len(best) > 1 and best[0][0] == best[1][0]:
-        return None  # ambiguous: leave it to a person
-    return best[0][1]
+    return BrandMatcher.of(brands, alliance).infer(title, organizers)
+
+
+@dataclass(frozen=True)
+class BrandMatcher:
+    """:func:`infer_brand` for many titles: each brand's words and related libraries worked out once."""
+
+    brands: tuple[tuple[str, tuple[str, ...], frozenset[str]], ...]
+    """(brand id, its normalised words longest first, who may hold a session of it)."""
+
+    @classmethod
+    def of(cls, brands: Iterable[Brand], alliance: Alliance) -> BrandMatcher:
+        return cls(tuple((b.id, tuple(brand_terms(b)), related_libraries(b, alliance)) for b in brands))
+
+    def infer(self, title: str, organizers: Iterable[str]) -> str | None:
+        text = normalize_title(title)
+        credited = set(organizers)
+        best: list[tuple[int, str]] = []
+        for brand_id, terms, related in self.brands:
+            length = next((len(term) for term in terms if term in text), 0)
+            if length and credited & related:
+                best.append((length, brand_id))
+        if not best:
+            return None
+        best.sort(reverse=True)
+        if len(best) > 1 and best[0][0] == best[1][0]:
+            return None  # ambiguous: leave it to a person
+        return best[0][1]
 
 
 @dataclass(frozen=True)

@@ -24,7 +24,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.schemas.submission import LIBRARY_ID_PATTERN, Category
 
-from .linking import Correction, effective_link, infer_brand
+from .linking import BrandMatcher, Correction, effective_link
 from .tables import brands_activity, brands_activity_library, brands_correction, brands_registered
 
 Slug = Annotated[str, Field(pattern=LIBRARY_ID_PATTERN, max_length=64)]
@@ -216,8 +216,9 @@ def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] |
         organizers.setdefault(activity_id, []).append(library_id)
     corrected = {r.activity_id: Correction(r.brand_id, r.corrected_by) for r in connection.execute(corrections)}
     changed = 0
+    matcher = BrandMatcher.of(registry.values(), alliance)
     for row in connection.execute(query).all():
-        inferred = infer_brand(row.title, organizers.get(row.activity_id, []), registry.values(), alliance)
+        inferred = matcher.infer(row.title, organizers.get(row.activity_id, []))
         brand_id, link = effective_link(declared=row.declared_brand_id, inferred=inferred,
                                         correction=corrected.get(row.activity_id), known=registry)
         if (inferred, brand_id, link) != (row.inferred_brand_id, row.brand_id, row.link):
