@@ -1,12 +1,13 @@
 """Quotas handlers: canonical snapshots in, activity facts stored, quota transitions out.
 
-Each canonical event upserts the activity's facts when its version is newer than the
-stored one (older or equal versions change nothing), then recounts, from the stored
-facts, the rules it can change (those under which the activity, or an activity sharing
-an announcement with it, counts or counted for a library) in the years it spans, as of
-the latest broker time of the batch, and publishes a quota event through the outbox when a
-library reaches ``at_risk`` or ``met`` on a rule.  The recount runs once per batch (at its
-end), for everything the batch's events touched.
+A batch of canonical events upserts the facts of each activity whose version is newer than
+the stored one (the newest of the batch per activity; older or equal versions change
+nothing) and rewrites what those activities, and the activities sharing an announcement with
+them, add to each library's rules by month (``quotas_count``).  At the batch's end the rules
+they can change (those under which one of them counts or counted for a library) are recounted
+by summing those counts for the years they span, as of the latest broker time of the batch,
+and a quota event goes out through the outbox when a library reaches ``at_risk`` or ``met``
+on a rule.
 """
 
 from __future__ import annotations
@@ -18,7 +19,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shuxiang.alliance import Alliance, QuotaRule
-from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
+from shuxiang.events.consumer import Delivery, UnitOfWork
 from shuxiang.services.projection import newer_canonicals
 
 from .events import QuotaEvent
