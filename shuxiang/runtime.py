@@ -56,6 +56,8 @@ embedded nats-server) stay in the main process.  The busy stages — dedup, then
 its canonical events — get processes of their own, so their Python runs on more than one core."""
 
 RUNTIME_FILE = "runtime.json"
+WORKER_ALLIANCE_FILE = "worker-alliance.json"
+"""The alliance as ``up --processes N`` hands it to its workers (removed when they stop)."""
 
 
 def runtime_info(data_dir: Path) -> dict | None:
@@ -154,7 +156,7 @@ class Runtime:
         env.pop("SHUXIANG_DATABASE_URL", None)
         if self.settings.database_url:
             env["SHUXIANG_DATABASE_URL"] = self.settings.database_url
-        alliance_file = self.settings.data_dir / "worker-alliance.json"
+        alliance_file = self.settings.data_dir / WORKER_ALLIANCE_FILE
         alliance_file.write_text(self.alliance.model_dump_json())
         command = [sys.executable, "-m", "shuxiang", "worker", "--parent", str(os.getpid()),
                    "--alliance", str(alliance_file), *services]
@@ -171,6 +173,8 @@ class Runtime:
             except subprocess.TimeoutExpired:
                 worker.kill()
                 worker.wait()
+        if self.workers:
+            (self.settings.data_dir / WORKER_ALLIANCE_FILE).unlink(missing_ok=True)
         self.workers.clear()
 
     async def _start_web(self) -> None:

@@ -92,6 +92,7 @@ def test_worker_processes_run_the_same_system_and_never_outlive_up(system: Syste
     assert set(feed_events(system)) == {"少儿绘本共读", "周末亲子阅读"}
     assert system.stop(signal.SIGINT) == 0
     assert wait_until(lambda: not system.worker_pids()), "Ctrl-C stops the workers too"
+    assert not (system.data_dir / "worker-alliance.json").exists()
 
     system.start("--processes", "2")
     assert wait_until(lambda: len(system.worker_pids()) == 1)
