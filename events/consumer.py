@@ -29,10 +29,13 @@ from datetime import UTC, datetime
 from enum import Enum
 from typing import TYPE_CHECKING, Any, Protocol, TypeVar
 
+from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
-from .streams import StreamSpec
+from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+
+from .streams import StreamSpec, library_of
 from .tables import dead_letter, inbox, outbox
 
 if TYPE_CHECKING:
@@ -48,6 +51,27 @@ MAX_HANDLER_ATTEMPTS = 5
 
 class Rejected(Exception):
     """The message can never be processed as it is: dead-letter it with this reason."""
+
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def parse_payload(model: type[M], delivery: Delivery) -> M:
+    """The message's JSON body as ``model``; :class:`Rejected` (a dead letter saying what is
+    wrong and where) when it is not one."""
+    try:
+        return parse_json_model(model, delivery.data)
+    except InvalidPayload as exc:
+        raise Rejected(str(exc)) from None
+
+
+def check_subject(field: str, value: str, delivery: Delivery) -> None:
+    """:class:`Rejected` unless ``value`` (the payload's ``field``) is the library or coordinator the
+    message's subject names (its last token): a member publishes only on its own subjects."""
+    named = library_of(delivery.subject)
+    if value != named:
+        raise Rejected(f'{field} "{value}" 与主题不符 / does not match the subject {delivery.subject} '
+                       f'(library "{named}")')
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,5 +1,6 @@
 """What every projection of the CANONICAL stream does first: read the events, and go on only
-with those newer than what the service holds for their activity."""
+with those newer than what the service holds for their activity; and the rows of an
+activity's organizers, which several of them keep."""
 
 from __future__ import annotations
 
@@ -9,17 +10,8 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from shuxiang.db import RowsByKey
-from shuxiang.events.consumer import Delivery, Rejected
-from shuxiang.schemas import CanonicalEvent
-from shuxiang.schemas.errors import InvalidPayload, parse_json_model
-
-
-def parse_canonical(delivery: Delivery) -> CanonicalEvent:
-    """The canonical event in the message; :class:`Rejected` (a dead letter with the reason) if it is none."""
-    try:
-        return parse_json_model(CanonicalEvent, delivery.data)
-    except InvalidPayload as exc:
-        raise Rejected(str(exc)) from None
+from shuxiang.events.consumer import Delivery, parse_payload
+from shuxiang.schemas import CanonicalActivity, CanonicalEvent
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,7 +35,7 @@ def newer_canonicals(deliveries: Sequence[Delivery], connection: Connection, act
     changes nothing; one query reads the stored versions of the whole batch."""
     newest: dict[str, tuple[Delivery, CanonicalEvent]] = {}
     for delivery in deliveries:
-        event = parse_canonical(delivery)
+        event = parse_payload(CanonicalEvent, delivery)
         held = newest.get(event.activity.id)
         if held is None or event.activity.version > held[1].activity.version:
             newest.pop(event.activity.id, None)  # keep the log order of the events applied
@@ -54,3 +46,8 @@ def newer_canonicals(deliveries: Sequence[Delivery], connection: Connection, act
         for activity_id, (delivery, event) in newest.items()
         if activity_id not in stored or stored[activity_id] < event.activity.version
     ]
+
+
+def organizer_rows(activity: CanonicalActivity) -> list[dict]:
+    """One row per organizer of the activity: ``activity_id``, ``library_id``, ``role``."""
+    return [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value} for o in activity.organizers]

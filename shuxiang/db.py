@@ -8,7 +8,7 @@ service uses that database, its tables named with the service's prefix.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator
+from collections.abc import Collection, Iterator, Sequence
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
@@ -134,11 +134,11 @@ class UTCDateTime(TypeDecorator):
 class RowsByKey:
     """A table's rows addressed by one key column, through statements built once.
 
-    Projection handlers read a row's version, then insert or update it, for every message (or,
-    with the ``*_many`` forms, for every message of a batch at once):
-    building ``insert(t).values(...)`` / ``update(t).where(...)`` each time costs SQLAlchemy a
-    new statement and a walk for its cache key, more than SQLite takes to run it.  These are
-    built once; the values go in as parameters (an UPDATE sets the columns it is given)."""
+    Projection handlers read the versions they hold, then store the newer ones with the rows
+    that go with them (:meth:`store`), a statement per table for a whole batch: building
+    ``insert(t).values(...)`` / ``update(t).where(...)`` each time costs SQLAlchemy a new
+    statement and a walk for its cache key, more than SQLite takes to run it.  These are built
+    once; the values go in as parameters (an UPDATE sets the columns it is given)."""
 
     def __init__(self, table: Table, key: str) -> None:
         self.table = table
@@ -146,7 +146,6 @@ class RowsByKey:
         column = table.c[key]
         self._insert = insert(table)
         self._update = update(table).where(column == bindparam("_key"))
-        self._delete = delete(table).where(column == bindparam("_key"))
         self._select = {name: select(table.c[name]).where(column == bindparam("_key")) for name in table.c.keys()}
         many = column.in_(bindparam("_keys", expanding=True))
         self._select_many = {name: select(column, table.c[name]).where(many) for name in table.c.keys()}
@@ -177,11 +176,16 @@ class RowsByKey:
         if keys:
             connection.execute(self._delete_many, {"_keys": list(keys)})
 
-    def insert(self, connection: Connection, key: object, values: dict) -> None:
-        connection.execute(self._insert, {self.key: key, **values})
+    def store(self, connection: Connection, rows: dict[object, dict], *, new: Collection,
+              children: Sequence[tuple[RowsByKey, list[dict]]] = ()) -> None:
+        """Store the newest version of each key: its row (inserted for the keys in ``new``, updated
+        for the others) and, in each child table keyed by the same column, the rows given, which
+        replace the rows the updated keys had there."""
+        self.insert_many(connection, {key: values for key, values in rows.items() if key in new})
+        updated = [key for key in rows if key not in new]
+        self.update_many(connection, {key: rows[key] for key in updated})
+        for child, child_rows in children:
+            child.delete_many(connection, updated)
+            if child_rows:
+                connection.execute(child._insert, child_rows)
 
-    def update(self, connection: Connection, key: object, values: dict) -> None:
-        connection.execute(self._update, {"_key": key, **values})
-
-    def delete(self, connection: Connection, key: object) -> None:
-        connection.execute(self._delete, {"_key": key})

@@ -12,11 +12,9 @@ from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from shuxiang.alliance import Alliance
 from shuxiang.db import RowsByKey
-from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
-from shuxiang.events.streams import library_of
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.schemas import AttendanceReport, CanonicalActivity
-from shuxiang.schemas.errors import InvalidPayload, parse_json_model
-from shuxiang.services.projection import newer_canonicals
+from shuxiang.services.projection import newer_canonicals, organizer_rows
 
 from .linking import BrandMatcher, effective_link
 from .registry import (
@@ -91,8 +89,7 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
     registry = load_registry(connection, context.alliance)
     matcher = BrandMatcher.of(registry.values(), context.alliance)
     corrections = corrections_of(connection, [n.activity_id for n in changed])
-    inserts: dict[str, dict] = {}
-    updates: dict[str, dict] = {}
+    rows: dict[str, dict] = {}
     sessions: list[dict] = []
     organizers: list[dict] = []
     for newer in changed:
@@ -101,7 +98,7 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
         inferred = matcher.infer(activity.title, [o.library_id for o in activity.organizers])
         brand_id, link = effective_link(declared=declared, inferred=inferred,
                                         correction=corrections.get(activity.id), known=registry)
-        (inserts if newer.new else updates)[activity.id] = {
+        rows[activity.id] = {
             "version": activity.version,
             "status": activity.status.value,
             "title": activity.title,
@@ -120,16 +117,9 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
         }
         # a series whose every occurrence is excluded has no sessions
         sessions += [{"activity_id": activity.id, "starts_at": s} for s in occurrences(activity, context.tz)]
-        organizers += [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value}
-                       for o in activity.organizers]
-    ACTIVITIES.insert_many(connection, inserts)
-    ACTIVITIES.update_many(connection, updates)
-    OCCURRENCES.delete_many(connection, updates)
-    ACTIVITY_LIBRARIES.delete_many(connection, updates)
-    if sessions:
-        connection.execute(insert(brands_occurrence), sessions)
-    if organizers:
-        connection.execute(insert(brands_activity_library), organizers)
+        organizers += organizer_rows(activity)
+    ACTIVITIES.store(connection, rows, new={n.activity_id for n in changed if n.new},
+                     children=[(OCCURRENCES, sessions), (ACTIVITY_LIBRARIES, organizers)])
     _store_sources(connection, [n.event.activity for n in changed])
 
 
@@ -166,14 +156,8 @@ def _store_sources(connection: Connection, activities: list[CanonicalActivity]) 
 
 def parse_report(context: BrandsContext, delivery: Delivery) -> AttendanceReport:
     """Validate an attendance report against its subject and the alliance; :class:`Rejected` says why not."""
-    try:
-        report = parse_json_model(AttendanceReport, delivery.data)
-    except InvalidPayload as exc:
-        raise Rejected(str(exc)) from None
-    subject_library = library_of(delivery.subject)
-    if report.library_id != subject_library:
-        raise Rejected(f'library_id "{report.library_id}" 与主题不符 / does not match the subject '
-                       f'{delivery.subject} (library "{subject_library}")')
+    report = parse_payload(AttendanceReport, delivery)
+    check_subject("library_id", report.library_id, delivery)
     if context.alliance.member(report.library_id) is None:
         raise Rejected(f'library_id "{report.library_id}" 不是联盟成员 / is not a member of the alliance')
     if not report.held and report.participants > 0:
@@ -210,14 +194,11 @@ def apply_decision(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) 
     model = {"registered": BrandCreate, "corrected": LinkCorrected}.get(kind)
     if model is None:
         raise Rejected(f"未知的品牌决定 / unknown brand decision subject {delivery.subject}")
-    try:
-        decision = parse_json_model(model, delivery.data)
-    except InvalidPayload as exc:
-        raise Rejected(str(exc)) from None
-    actor = library_of(delivery.subject)
-    who = decision.registered_by if isinstance(decision, BrandCreate) else decision.corrected_by
-    if who != actor:
-        raise Rejected(f'"{who}" 与主题不符 / does not match the subject {delivery.subject}')
+    decision = parse_payload(model, delivery)
+    if isinstance(decision, BrandCreate):
+        check_subject("registered_by", decision.registered_by, delivery)
+    else:
+        check_subject("corrected_by", decision.corrected_by, delivery)
     try:
         if isinstance(decision, BrandCreate):
             register_brand(uow.connection, context.alliance, decision, delivery.timestamp)

@@ -13,7 +13,7 @@ from shuxiang.calendars import EventLabels, render_vevent
 from shuxiang.db import RowsByKey, UTCDateTime
 from shuxiang.events.consumer import Delivery, UnitOfWork
 from shuxiang.schemas import CanonicalActivity
-from shuxiang.services.projection import newer_canonicals
+from shuxiang.services.projection import newer_canonicals, organizer_rows
 
 from .tables import calendar_entry, calendar_entry_library, calendar_state
 
@@ -46,12 +46,14 @@ ENTRY_LIBRARIES = RowsByKey(calendar_entry_library, "activity_id")
 def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: UnitOfWork) -> None:
     """Store each activity's VEVENT, rendered once for its newest version in the batch."""
     connection: Connection = uow.connection
-    inserts: dict[str, dict] = {}
-    updates: dict[str, dict] = {}
+    rows: dict[str, dict] = {}
+    new: set[str] = set()
     organizers: list[dict] = []
     for newer in newer_canonicals(deliveries, connection, ENTRIES):
         activity = newer.event.activity
-        (inserts if newer.new else updates)[activity.id] = {
+        if newer.new:
+            new.add(activity.id)
+        rows[activity.id] = {
             "version": activity.version,
             "status": activity.status.value,
             "starts_at": activity.starts_at,
@@ -64,14 +66,9 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
             "canonical_seq": newer.delivery.stream_seq,
             "snapshot": activity.model_dump_json().encode(),
         }
-        organizers += [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value}
-                       for o in activity.organizers]
+        organizers += organizer_rows(activity)
         uow.at_batch_end("calendar.state", StateBump).add(newer.delivery.timestamp)
-    ENTRIES.insert_many(connection, inserts)
-    ENTRIES.update_many(connection, updates)
-    ENTRY_LIBRARIES.delete_many(connection, updates)
-    if organizers:
-        connection.execute(insert(calendar_entry_library), organizers)
+    ENTRIES.store(connection, rows, new=new, children=[(ENTRY_LIBRARIES, organizers)])
 
 
 @dataclass

@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
-from shuxiang.events.streams import canonical_subject, library_of
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
+from shuxiang.events.streams import canonical_subject
 from shuxiang.schemas import (
     ActivitySubmission,
     CanonicalActivity,
@@ -38,7 +38,6 @@ from shuxiang.schemas import (
     SourceRef,
     Status,
 )
-from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 
 from .matching import MatchFields, Outcome, Verdict, against_group, match_fields
 from .normalize import VenueResolver
@@ -59,16 +58,8 @@ def canonical_id(library_id: str, source_ref: str) -> str:
 
 def parse_submission(delivery: Delivery) -> ActivitySubmission:
     """Validate a submission message and its subject; :class:`Rejected` says what is wrong."""
-    try:
-        submission = parse_json_model(ActivitySubmission, delivery.data)
-    except InvalidPayload as exc:
-        raise Rejected(str(exc)) from None
-    subject_library = library_of(delivery.subject)
-    if submission.library_id != subject_library:
-        raise Rejected(
-            f"library_id \"{submission.library_id}\" 与主题不符 / does not match the subject "
-            f"{delivery.subject} (library \"{subject_library}\")"
-        )
+    submission = parse_payload(ActivitySubmission, delivery)
+    check_subject("library_id", submission.library_id, delivery)
     return submission
 
 

@@ -12,9 +12,7 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
-from shuxiang.events.streams import library_of
-from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.schemas.submission import LibraryId
 from sqlalchemy import Connection, select
 
@@ -68,13 +66,8 @@ class DecisionBody(BaseModel):
 
 
 def parse_decision(delivery: Delivery, alliance: Alliance) -> ReviewDecision:
-    try:
-        decision = parse_json_model(ReviewDecision, delivery.data)
-    except InvalidPayload as exc:
-        raise Rejected(str(exc)) from None
-    if decision.coordinator_id != library_of(delivery.subject):
-        raise Rejected(f"coordinator_id \"{decision.coordinator_id}\" 与主题不符 / does not match the subject "
-                       f"{delivery.subject}")
+    decision = parse_payload(ReviewDecision, delivery)
+    check_subject("coordinator_id", decision.coordinator_id, delivery)
     if alliance.coordinator(decision.coordinator_id) is None:
         raise Rejected(f"未知的协调人 / unknown coordinator \"{decision.coordinator_id}\"")
     if decision.source.key == decision.other.key:

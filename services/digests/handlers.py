@@ -9,10 +9,9 @@ from datetime import datetime
 from sqlalchemy import Connection, insert, select
 
 from shuxiang.alliance import Alliance, Coordinator
-from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, parse_payload
 from shuxiang.events.dead_letters import DeadLetter
 from shuxiang.schemas import CanonicalActivity
-from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.services.scheduler.messages import DigestDue
 
 from .content import Digest, QuotaAtRisk, ScopedActivity, build_digest, scope_libraries
@@ -91,8 +90,5 @@ def record_digest(connection: Connection, config: DigestConfig, due: DigestDue, 
 
 def handle_due(config: DigestConfig, delivery: Delivery, uow: UnitOfWork) -> None:
     """``shuxiang.digest.due``: one digest per coordinator and period, however often the message comes."""
-    try:
-        due = parse_json_model(DigestDue, delivery.data)
-    except InvalidPayload as exc:
-        raise Rejected(str(exc)) from None
+    due = parse_payload(DigestDue, delivery)
     record_digest(uow.connection, config, due, delivery.timestamp)

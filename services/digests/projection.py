@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import Connection, insert, select, update
 
 from shuxiang.db import RowsByKey
-from shuxiang.events.consumer import Delivery, UnitOfWork
+from shuxiang.events.consumer import Delivery, UnitOfWork, parse_payload
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent, CanonicalEventType
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.services.dedup.reviews import ReviewDecision
-from shuxiang.services.projection import parse_canonical
+from shuxiang.services.projection import organizer_rows
 
 from .tables import digests_activity, digests_activity_library, digests_review
 
@@ -20,7 +20,7 @@ ACTIVITY_LIBRARIES = RowsByKey(digests_activity_library, "activity_id")
 
 def apply_canonical(delivery: Delivery, uow: UnitOfWork) -> None:
     """Keep the newest version of the activity; a review-needed event also opens a review."""
-    event = parse_canonical(delivery)
+    event = parse_payload(CanonicalEvent, delivery)
     if event.type == CanonicalEventType.review_needed:
         open_review(uow.connection, delivery.msg_id, event.activity.id, delivery.timestamp)
     upsert_activity(uow.connection, event, delivery.stream_seq)
@@ -44,15 +44,8 @@ def upsert_activity(connection: Connection, event: CanonicalEvent, stream_seq: i
         "snapshot": activity.model_dump_json(),
         "canonical_seq": stream_seq,
     }
-    if stored is None:
-        ACTIVITIES.insert(connection, activity.id, values)
-    else:
-        ACTIVITIES.update(connection, activity.id, values)
-        ACTIVITY_LIBRARIES.delete(connection, activity.id)
-    connection.execute(
-        insert(digests_activity_library),
-        [{"activity_id": activity.id, "library_id": o.library_id, "role": o.role.value} for o in activity.organizers],
-    )
+    ACTIVITIES.store(connection, {activity.id: values}, new={activity.id} if stored is None else (),
+                     children=[(ACTIVITY_LIBRARIES, organizer_rows(activity))])
 
 
 def _review_id(msg_id: str) -> str:

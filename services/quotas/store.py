@@ -27,8 +27,7 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
     statement per table for the whole batch); returns, by activity id, the facts and last start
     as stored (merged away when it lists no announcement)."""
     saved: dict[str, tuple[ActivityFacts, datetime | None]] = {}
-    inserts: dict[str, dict] = {}
-    updates: dict[str, dict] = {}
+    rows: dict[str, dict] = {}
     credits: list[dict] = []
     sources: list[dict] = []
     for newer in changed:
@@ -54,20 +53,14 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
             "updated_at": activity.updated_at,
             "canonical_seq": newer.delivery.stream_seq,
         }
-        (inserts if newer.new else updates)[activity.id] = values
+        rows[activity.id] = values
         saved[activity.id] = (facts, values["last_start"])
         by_library = {o.library_id: o.role.value for o in activity.organizers}  # once per library
         credits += [{"activity_id": activity.id, "library_id": lib, "role": role} for lib, role in by_library.items()]
         sources += [{"activity_id": activity.id, "library_id": lib, "source_ref": ref, "updated_at": activity.updated_at}
                     for lib, ref in sorted({(s.library_id, s.source_ref) for s in activity.sources})]
-    ACTIVITIES.insert_many(connection, inserts)
-    ACTIVITIES.update_many(connection, updates)
-    CREDITS.delete_many(connection, updates)
-    SOURCES.delete_many(connection, updates)
-    if credits:
-        connection.execute(insert(quotas_credit), credits)
-    if sources:
-        connection.execute(insert(quotas_source), sources)
+    ACTIVITIES.store(connection, rows, new={n.activity_id for n in changed if n.new},
+                     children=[(CREDITS, credits), (SOURCES, sources)])
     return saved
 
 
