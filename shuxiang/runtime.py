@@ -117,7 +117,8 @@ class Runtime:
             await asyncio.to_thread(self.nats_server.start)
         self.databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
         self.context = ServiceContext(settings=settings, alliance=self.alliance, databases=self.databases)
-        elsewhere = {name for group in self.worker_groups() for name in group}
+        worker_groups = self.worker_groups()
+        elsewhere = {name for group in worker_groups for name in group}
         plans = [SERVICE_BUILDERS[name](self.context) for name in self.services if name not in elsewhere]
         if settings.database_url is None:
             for plan in plans:
@@ -127,8 +128,8 @@ class Runtime:
         self.js = js = self.connection.jetstream()
         await ensure_streams(js, replicas=settings.stream_replicas)
         self.publisher = publisher = Publisher(js)
-        for group in self.worker_groups():
-            self.workers.append(self._start_worker(group))
+        if worker_groups:
+            self._start_workers(worker_groups)
         for plan in plans:
             relay = None
             if plan.publishes:
@@ -150,18 +151,21 @@ class Runtime:
         if self.announce:
             self._write_runtime_file()
 
-    def _start_worker(self, services: list[str]) -> subprocess.Popen:
-        """A ``shuxiang worker`` process for these services, on this runtime's broker and data dir."""
+    def _start_workers(self, groups: list[list[str]]) -> None:
+        """A ``shuxiang worker`` process for each group of services, on this runtime's broker, data
+        dir and alliance (handed over as JSON in the data dir)."""
         env = {**os.environ, "SHUXIANG_NATS_URL": self.nats_url, "SHUXIANG_DATA_DIR": str(self.settings.data_dir)}
         env.pop("SHUXIANG_DATABASE_URL", None)
         if self.settings.database_url:
             env["SHUXIANG_DATABASE_URL"] = self.settings.database_url
         alliance_file = self.settings.data_dir / WORKER_ALLIANCE_FILE
         alliance_file.write_text(self.alliance.model_dump_json())
-        command = [sys.executable, "-m", "shuxiang", "worker", "--parent", str(os.getpid()),
-                   "--alliance", str(alliance_file), *services]
-        log.info("worker process for %s", ", ".join(services))
-        return subprocess.Popen(command, env=env, start_new_session=True)  # Ctrl-C reaches it through stop()
+        for services in groups:
+            command = [sys.executable, "-m", "shuxiang", "worker", "--parent", str(os.getpid()),
+                       "--alliance", str(alliance_file), *services]
+            log.info("worker process for %s", ", ".join(services))
+            # its own session: a Ctrl-C on the terminal reaches it through stop(), in order
+            self.workers.append(subprocess.Popen(command, env=env, start_new_session=True))
 
     def _stop_workers(self) -> None:
         for worker in self.workers:

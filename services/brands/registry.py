@@ -76,8 +76,6 @@ class LinkCorrection(BaseModel):
 
 
 _REGISTERED = select(brands_registered).order_by(brands_registered.c.registered_at, brands_registered.c.id)
-_CORRECTION = select(brands_correction.c.brand_id, brands_correction.c.corrected_by).where(
-    brands_correction.c.activity_id == bindparam("activity_id"))
 _CORRECTIONS = select(brands_correction.c.activity_id, brands_correction.c.brand_id,
                       brands_correction.c.corrected_by).where(
     brands_correction.c.activity_id.in_(bindparam("ids", expanding=True)))
@@ -102,8 +100,7 @@ def load_registry(connection: Connection, alliance: Alliance) -> dict[str, Brand
 
 
 def correction_of(connection: Connection, activity_id: str) -> Correction | None:
-    row = connection.execute(_CORRECTION, {"activity_id": activity_id}).first()
-    return Correction(brand_id=row.brand_id, corrected_by=row.corrected_by) if row else None
+    return corrections_of(connection, [activity_id]).get(activity_id)
 
 
 def corrections_of(connection: Connection, activity_ids: list[str]) -> dict[str, Correction]:

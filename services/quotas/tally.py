@@ -252,8 +252,9 @@ class Progress:
         return min(100, round(100 * self.expected / self.target)) if self.target else 100
 
 
-def period_of(at: datetime, per: str) -> int:
-    return at.month if per == "month" else (at.month - 1) // 3 + 1
+def period_of(month: int, per: str) -> int:
+    """The month's period (1–12 or 1–4) under a per-month or per-quarter rule."""
+    return month if per == "month" else (month - 1) // 3 + 1
 
 
 def period_end(year: int, index: int, per: str, tz: ZoneInfo) -> datetime:
@@ -297,7 +298,7 @@ def progress_of_months(
         return Progress(library_id, rule, year, count, minimum, expected, state, count, minimum, credits=credits)
     counts = [0] * PERIODS_PER_YEAR[rule.per]
     for month, n in enumerate(months, start=1):
-        counts[(month if rule.per == "month" else (month - 1) // 3 + 1) - 1] += n
+        counts[period_of(month, rule.per) - 1] += n
     periods = tuple(
         Period(index, n, minimum, elapsed=period_end(year, index, rule.per, tz) <= now)
         for index, n in enumerate(counts, start=1)
