@@ -116,6 +116,14 @@ class _Entry(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class _Named:
+    """An entry with a Chinese ``name`` and, optionally, an English ``name_en``."""
+
+    def name_in(self, language: str) -> str:
+        """The English name when ``language`` is "en" and there is one; else the Chinese one."""
+        return (self.name_en or self.name) if language == "en" else self.name  # type: ignore[attr-defined]
+
+
 def _check_url(value: str) -> str:
     if not _URL.match(value):
         raise ValueError(f'"{value}" is not a web address (it should start with http:// or https://)')
@@ -125,7 +133,7 @@ def _check_url(value: str) -> str:
 WebUrl = Annotated[str, AfterValidator(_check_url)]
 
 
-class Member(_Entry):
+class Member(_Named, _Entry):
     """One member library (成员馆)."""
 
     id: Slug
@@ -163,7 +171,7 @@ class Brand(_Entry):
     partners: list[Slug] = Field(default_factory=list, description="member ids that take part")
 
 
-class Campaign(_Entry):
+class Campaign(_Named, _Entry):
     """An alliance campaign window (联盟节假日活动), e.g. 4·23 读书月."""
 
     id: Slug
@@ -282,7 +290,7 @@ class QuotaScope(_Entry):
         return member.tier in self.tiers or member.id in self.libraries
 
 
-class QuotaRule(_Entry):
+class QuotaRule(_Named, _Entry):
     """An annual target (年度指标), e.g. 保证每月有一个特色活动.
 
     ``minimum`` is per year, or per month / quarter when ``per`` is set.  ``unit``
@@ -354,7 +362,7 @@ class _ReferenceProblems(ValueError):
         super().__init__("\n".join(f"{_loc_text(loc)}: {msg}" for loc, msg in problems))
 
 
-class Alliance(_Entry):
+class Alliance(_Named, _Entry):
     """A reading-promotion alliance (阅读推广联盟) and everything it has agreed on."""
 
     id: Slug
@@ -407,6 +415,12 @@ class Alliance(_Entry):
 
     def member(self, library_id: str) -> Member | None:
         return self._members_by_id.get(library_id)
+
+    def library_name(self, library_id: str, language: str) -> str:
+        """A member's name in ``language`` (:meth:`_Named.name_in`); the id itself for a library
+        that is not a member."""
+        member = self.member(library_id)
+        return member.name_in(language) if member is not None else library_id
 
     def member_ids(self) -> set[str]:
         return set(self._members_by_id)

@@ -364,10 +364,7 @@ def _form(request: Request, alliance: Alliance, *, values: dict, errors: list[st
 
 def _helpers(alliance: Alliance, lang: str) -> dict:
     def library_name(library_id: str) -> str:
-        member = alliance.member(library_id)
-        if member is None:
-            return library_id
-        return (member.name_en or member.name) if lang == "en" else member.name
+        return alliance.library_name(library_id, lang)
 
     def category_name(category: str) -> str:
         zh, en = CATEGORY_NAMES.get(str(category), (str(category), str(category)))

@@ -88,7 +88,7 @@ class FeedCatalog:
 
     def _build(self, path: str, with_branches: bool) -> FeedSpec | FeedRefusal:
         alliance = self.alliance
-        english = alliance.name_en or alliance.name
+        english = alliance.name_in("en")
         if path == "alliance.ics":
             return FeedSpec(
                 key=path,
@@ -113,7 +113,7 @@ class FeedCatalog:
         member = self.alliance.member(library_id)
         if member is None:
             return FeedRefusal(404, f"联盟中没有这个图书馆：{library_id}", f"No such library in the alliance: {library_id}")
-        english = member.name_en or member.name
+        english = member.name_in("en")
         key = f"libraries/{library_id}.ics"
         if with_branches:
             return FeedSpec(
@@ -156,7 +156,7 @@ class FeedCatalog:
             key=f"categories/{category}.ics",
             name=f"{self.alliance.name} · {self.zh.category(category)}",
             description=f"{self.alliance.name}的{self.zh.category(category)}活动\n"
-            f"{self.en.category(category)} activities of {self.alliance.name_en or self.alliance.name}",
+            f"{self.en.category(category)} activities of {self.alliance.name_in('en')}",
             category=category,
         )
 
@@ -170,7 +170,7 @@ class FeedCatalog:
             key=f"campaigns/{campaign_id}.ics",
             name=f"{campaign.name} · {self.alliance.name}",
             description=f"联盟节假日活动“{campaign.name}”的全部活动\n"
-            f"Activities of the alliance campaign {campaign.name_en or campaign.name}",
+            f"Activities of the alliance campaign {campaign.name_in('en')}",
             campaign_id=campaign_id,
         )
 

@@ -21,7 +21,7 @@ NAME = "calendar"
 
 def calendar_context(context: ServiceContext, language: str = "zh-CN") -> CalendarContext:
     alliance = context.alliance
-    names = {m.id: (m.name_en or m.name) if language == "en" else m.name for m in alliance.members}
+    names = {m.id: m.name_in(language) for m in alliance.members}
     brands = {b.id: b.name for b in alliance.brands}
     return CalendarContext(
         tz=alliance.tz,

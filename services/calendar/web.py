@@ -108,7 +108,7 @@ def calendar_router(alliance: Alliance, engine: Engine, catalog: FeedCatalog, *,
             request,
             "calendar/index.html",
             status_code=400 if error else 200,
-            alliance_name=alliance.name if lang != "en" else (alliance.name_en or alliance.name),
+            alliance_name=alliance.name_in(lang),
             view=view,
             error=error,
             today=today,
@@ -158,7 +158,7 @@ def agenda_items(engine: Engine, alliance: Alliance, lang: str, first: date, end
         activities = [CanonicalActivity.model_validate_json(row.snapshot) for row in connection.execute(query)]
     labels = EventLabels(
         language="en" if lang == "en" else "zh-CN",
-        library_names={m.id: (m.name_en or m.name) if lang == "en" else m.name for m in alliance.members},
+        library_names={m.id: m.name_in(lang) for m in alliance.members},
     )
     found: list[tuple[datetime, str, AgendaItem]] = []
     for activity in activities:

@@ -156,7 +156,7 @@ def scope_libraries(alliance: Alliance, coordinator: Coordinator) -> list[str]:
 
 
 def labels_for(alliance: Alliance, language: str) -> EventLabels:
-    names = {m.id: (m.name_en or m.name) if language == "en" else m.name for m in alliance.members}
+    names = {m.id: m.name_in(language) for m in alliance.members}
     return EventLabels(language=language, library_names=names, brand_names={b.id: b.name for b in alliance.brands})
 
 
@@ -300,7 +300,7 @@ def campaign_gaps(alliance: Alliance, libraries: Sequence[str], items: Sequence[
             if start <= activity.starts_at.astimezone(tz).date() <= end:
                 registered.update(o.library_id for o in activity.organizers)
         missing = [labels.library(lib) for lib in libraries if lib not in registered]
-        name = (campaign.name_en or campaign.name) if labels.language == "en" else campaign.name
+        name = campaign.name_in(labels.language)
         gaps.append(CampaignGap(
             name=name,
             window=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
@@ -361,7 +361,7 @@ def build_digest(
         else t(language, "全联盟", "the whole alliance")
     )
     return Digest(
-        alliance_name=(alliance.name_en or alliance.name) if language == "en" else alliance.name,
+        alliance_name=alliance.name_in(language),
         coordinator=coordinator,
         scope_name=scope_name,
         period=period,

@@ -36,7 +36,7 @@ def quotas_at_risk(databases: Databases, alliance: Alliance, libraries: Sequence
     return [
         QuotaAtRisk(
             library=labels.library(library.member.id),
-            rule=(p.rule.name_en or p.rule.name) if language == "en" else p.rule.name,
+            rule=p.rule.name_in(language),
             done=p.attained, minimum=p.target, expected=p.expected,
         )
         for library in report.libraries if library.member.id in wanted

@@ -196,10 +196,7 @@ async def _checked_form(request: Request, session: Session):
 
 
 def _member_name(intake: Intake, library_id: str, lang: str) -> str:
-    member = intake.alliance.member(library_id)
-    if member is None:
-        return library_id
-    return (member.name_en or member.name) if lang == "en" else member.name
+    return intake.alliance.library_name(library_id, lang)
 
 
 def _own_activity(intake: Intake, account: Account | None, library_id: str, source_ref: str) -> StoredActivity:
@@ -217,7 +214,7 @@ def _form_choices(intake: Intake, account: Account, lang: str) -> dict:
     return {
         "categories": list(category_choices(lang)),
         "brands": [(b.id, b.name) for b in alliance.brands],
-        "campaigns": [(c.id, (c.name_en or c.name) if lang == "en" else c.name) for c in alliance.campaigns],
+        "campaigns": [(c.id, c.name_in(lang)) for c in alliance.campaigns],
         "members": [(m.id, _member_name(intake, m.id, lang)) for m in alliance.members if m.id != account.name],
     }
 

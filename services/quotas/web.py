@@ -141,8 +141,8 @@ def quotas_router(alliance: Alliance, engine) -> APIRouter:
             request, "quotas/index.html", report=report, year=chosen_year, tier=chosen_tier, region=region,
             as_of=as_of or "",
             regions=regions, tiers=TIER_NAMES, states=STATE_NAMES, alliance_name=alliance.name,
-            rule_names={r.id: (r.name, r.name_en or r.name) for r in alliance.quota_rules},
-            member_name=lambda m: (m.name_en or m.name) if lang == "en" else m.name,
+            rule_names={r.id: (r.name, r.name_in("en")) for r in alliance.quota_rules},
+            member_name=lambda m: m.name_in(lang),
         )
 
     @router.get("/quotas/{library_id}", response_class=HTMLResponse, include_in_schema=False)
@@ -160,7 +160,7 @@ def quotas_router(alliance: Alliance, engine) -> APIRouter:
         return render(
             request, "quotas/library.html", report=report, library=report.libraries[0], year=chosen_year,
             tiers=TIER_NAMES, states=STATE_NAMES, alliance_name=alliance.name,
-            member_name=lambda m: (m.name_en or m.name) if lang == "en" else m.name,
+            member_name=lambda m: m.name_in(lang),
         )
 
     return router
