@@ -21,6 +21,7 @@ and a replay of the log gives the same activities and ids.
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -50,6 +51,7 @@ MAX_NEIGHBOURHOOD = 400
 """A guard against a pathological pile-up (thousands of announcements in one room and hour)."""
 
 
+@functools.lru_cache(maxsize=65_536)
 def canonical_id(library_id: str, source_ref: str) -> str:
     """The id of the activity first announced as (library_id, source_ref): deterministic, so a
     replay of the log gives the same ids (and calendar UIDs)."""
@@ -258,13 +260,14 @@ def reconcile(
     before = {r.activity_id for r in rows.values() if r.activity_id}
     after = {g.activity_id for g in groups}
 
+    seed_keys = {s.key for s in seeds}
     for group in groups:
         activity_id = group.activity_id
         members = [m.moved_to(activity_id) for m in group.members]
         for old, new in zip(group.members, members, strict=True):
             if old.key in new_keys:
                 repo.insert_source(new)
-            elif old.key in {s.key for s in seeds}:
+            elif old.key in seed_keys:
                 repo.update_source(new)
             elif old.activity_id != activity_id:
                 repo.move_source(old.key, activity_id)
@@ -352,17 +355,19 @@ def handle_submissions(deliveries: list[Delivery], uow: UnitOfWork, *, venues: V
     """Members announced (or revised, or cancelled) activities: each handled in log order as if
     alone, its reads and writes going through one :class:`BatchRepository` for the batch."""
     submissions = [member_submission(delivery, venues) for delivery in deliveries]
+    fields = [match_fields(submission, venues) for submission in submissions]
     repo = BatchRepository(uow.connection)
     repo.prefetch((s.library_id, s.source_ref) for s in submissions)
-    for delivery, submission in zip(deliveries, submissions, strict=True):
-        apply_submission(repo, uow, delivery, submission, venues)
+    repo.prefetch_candidates(fields)
+    for delivery, submission, matching in zip(deliveries, submissions, fields, strict=True):
+        apply_submission(repo, uow, delivery, submission, matching)
     repo.flush()
 
 
 def apply_submission(repo: DedupRepository, uow: UnitOfWork, delivery: Delivery, submission: ActivitySubmission,
-                     venues: VenueResolver) -> None:
+                     fields: MatchFields) -> None:
     known = repo.source((submission.library_id, submission.source_ref))
     if known is not None and submission.revision <= known.revision:
         return  # the same or an older revision: nothing changes
-    seed = source_row(submission, match_fields(submission, venues), delivery, known)
+    seed = source_row(submission, fields, delivery, known)
     reconcile(repo, uow, [seed], new_keys=frozenset() if known else frozenset({seed.key}), at=delivery.timestamp)

@@ -214,10 +214,40 @@ class DedupRepository:
             self.connection.execute(update(dedup_review).where(dedup_review.c.id == review["id"]).values(**decided))
 
 
+WINDOWS_PER_QUERY = 64
+"""Candidate windows read per query by :meth:`BatchRepository.prefetch_candidates` (a query's
+shape depends only on this, so SQLAlchemy compiles it once)."""
+_WINDOW_QUERIES: dict[int, object] = {}
+
+
+def _windows_query(count: int):
+    """Announcements at any of ``count`` (venue key, start range) windows: an index range scan each."""
+    if count not in _WINDOW_QUERIES:
+        _WINDOW_QUERIES[count] = select(*_SOURCE_COLUMNS).where(or_(*(
+            and_(dedup_source.c.venue_key == bindparam(f"v{i}"), dedup_source.c.starts_at >= bindparam(f"l{i}"),
+                 dedup_source.c.starts_at <= bindparam(f"h{i}"))
+            for i in range(count))))
+    return _WINDOW_QUERIES[count]
+
+
+def _merged(windows: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
+    """Overlapping ranges joined."""
+    out: list[tuple[datetime, datetime]] = []
+    for low, high in sorted(windows):
+        if out and low <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], high))
+        else:
+            out.append((low, high))
+    return out
+
+
 class BatchRepository(DedupRepository):
     """The dedup tables for a batch of announcements: what the batch writes is kept here and
     stored at :meth:`flush` (a statement per table for the whole batch), and every read sees
-    it, so each message is handled exactly as if the ones before it had been stored."""
+    it, so each message is handled exactly as if the ones before it had been stored.
+
+    The stored candidates of the whole batch are read up front (:meth:`prefetch_candidates`);
+    a candidate look-up outside the windows read then goes to the database."""
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
@@ -226,6 +256,11 @@ class BatchRepository(DedupRepository):
         self._stored: dict[SourceKey, SourceRow | None] = {}
         self._activities: dict[str, CanonicalActivity] = {}
         self._new_activities: set[str] = set()
+        self._written_at: dict[str, dict[SourceKey, SourceRow]] = {}
+        """The batch's written announcements by venue key."""
+        self._read_windows: dict[str, list[tuple[datetime, datetime]]] = {}
+        self._stored_at: dict[str, dict[SourceKey, SourceRow]] = {}
+        """Stored announcements in the windows read up front, by venue key."""
 
     def prefetch(self, keys: Iterable[SourceKey]) -> None:
         """Read the stored announcements of these keys in one query (None for those not stored)."""
@@ -246,11 +281,36 @@ class BatchRepository(DedupRepository):
             self._stored[key] = super().source(key)
         return self._stored[key]
 
+    def prefetch_candidates(self, fields: Iterable[MatchFields]) -> None:
+        """Read the stored candidates of these announcements, and of their candidates, in a few
+        queries: each venue key's windows (twice the matching window either side: a candidate's
+        own candidates lie within it), overlapping ones joined, ``WINDOWS_PER_QUERY`` a query."""
+        wanted: dict[str, list[tuple[datetime, datetime]]] = {}
+        for f in fields:
+            wanted.setdefault(f.venue_key, []).append((f.starts_at - 2 * WINDOW, f.starts_at + 2 * WINDOW))
+        windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
+        for first in range(0, len(windows), WINDOWS_PER_QUERY):
+            chunk = windows[first:first + WINDOWS_PER_QUERY]
+            chunk += [chunk[-1]] * (WINDOWS_PER_QUERY - len(chunk))  # one query shape for every chunk
+            parameters = {}
+            for i, (venue, low, high) in enumerate(chunk):
+                parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
+            for row in self.connection.execute(_windows_query(WINDOWS_PER_QUERY), parameters):
+                source = _row_to_source(row)
+                self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
+        for venue, ranges in wanted.items():
+            self._read_windows[venue] = _merged(self._read_windows.get(venue, []) + ranges)
+
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
-        stored = [row for row in super().candidates(fields) if row.key not in self._sources]
+        venue = fields.venue_key
         low, high = fields.starts_at - WINDOW, fields.starts_at + WINDOW
-        written = [row for row in self._sources.values()
-                   if row.fields.venue_key == fields.venue_key and low <= row.fields.starts_at <= high]
+        if any(read_low <= low and high <= read_high for read_low, read_high in self._read_windows.get(venue, ())):
+            stored = sorted((row for row in self._stored_at.get(venue, {}).values()
+                             if low <= row.fields.starts_at <= high and row.key not in self._sources),
+                            key=lambda row: (row.fields.starts_at, row.key))
+        else:
+            stored = [row for row in super().candidates(fields) if row.key not in self._sources]
+        written = [row for row in self._written_at.get(venue, {}).values() if low <= row.fields.starts_at <= high]
         return stored + written
 
     def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:
@@ -258,15 +318,22 @@ class BatchRepository(DedupRepository):
         stored = [row for row in super().sources_of(ids) if row.key not in self._sources]
         return stored + [row for row in self._sources.values() if row.activity_id in ids]
 
-    def insert_source(self, source: SourceRow) -> None:
+    def _write(self, source: SourceRow) -> None:
+        earlier = self._sources.get(source.key)
+        if earlier is not None:
+            del self._written_at[earlier.fields.venue_key][source.key]
         self._sources[source.key] = source
+        self._written_at.setdefault(source.fields.venue_key, {})[source.key] = source
+
+    def insert_source(self, source: SourceRow) -> None:
+        self._write(source)
         self._new_sources.add(source.key)
 
     def update_source(self, source: SourceRow) -> None:
-        self._sources[source.key] = source
+        self._write(source)
 
     def move_source(self, key: SourceKey, activity_id: str) -> None:
-        self._sources[key] = (self._sources.get(key) or self.source(key)).moved_to(activity_id)
+        self._write((self._sources.get(key) or self.source(key)).moved_to(activity_id))
 
     def activity(self, activity_id: str) -> CanonicalActivity | None:
         if activity_id in self._activities:
@@ -297,3 +364,4 @@ class BatchRepository(DedupRepository):
             self.connection.execute(_UPDATE_ACTIVITY, changed)
         self._stored.update(self._sources)
         self._sources, self._new_sources, self._activities, self._new_activities = {}, set(), {}, set()
+        self._written_at, self._read_windows, self._stored_at = {}, {}, {}
