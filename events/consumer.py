@@ -33,6 +33,7 @@ from pydantic import BaseModel
 from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
+from shuxiang.db import execute_many
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 
 from .streams import StreamSpec, library_of
@@ -160,9 +161,12 @@ class UnitOfWork:
                 self.connection.scalars(select(outbox.c.msg_id).where(outbox.c.msg_id.in_(list(unique))))
             )
             fresh = [row for key, row in unique.items() if key not in existing]
-            if fresh:
-                self.connection.execute(insert(outbox), fresh)
+            execute_many(self.connection, _INSERT_OUTBOX, fresh)
         return len(rows)
+
+
+_INSERT_OUTBOX = insert(outbox)
+_INSERT_INBOX = insert(inbox)
 
 
 class Outcome(Enum):
@@ -260,8 +264,7 @@ def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delive
         uow.finish_batch()
         processed = [{"consumer": spec.name, "msg_id": msg_id, "stream_seq": fresh[msg_id].stream_seq,
                       "processed_at": now} for msg_id, outcome in outcomes.items() if outcome is not Outcome.NAK]
-        if processed:
-            connection.execute(insert(inbox), processed)
+        execute_many(connection, _INSERT_INBOX, processed)
         uow.flush_outbox()
     # a redelivery, or a second copy in this batch, is acked: its message id has been handled
     return [outcomes[d.msg_id] if fresh.get(d.msg_id) is d else Outcome.ACK for d in deliveries]

@@ -131,6 +131,50 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
+_MANY_PLANS: dict[tuple, tuple[str, tuple] | None] = {}
+_MANY_PLANS_LIMIT = 512
+
+
+def _many_plan(statement, keys: tuple[str, ...], dialect) -> tuple[str, tuple] | None:
+    """The SQL and (key, type processor) per positional parameter of ``statement`` given these
+    keys; None when the statement also needs values the rows do not give (column defaults)."""
+    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    names = compiled.positiontup or ()
+    if not set(names) <= set(keys) or not set(names) <= compiled.binds.keys():
+        return None
+    processors = (compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
+    return compiled.string, tuple(zip(names, processors))
+
+
+def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> None:
+    """Run an INSERT / UPDATE / DELETE built once (module level) for each of ``rows`` (every row
+    giving the same keys).  On SQLite the statement is compiled once per set of keys and the rows
+    go to the DBAPI's ``executemany`` as tuples, each value through the same type processor
+    SQLAlchemy would use; elsewhere (and for statements with column defaults) this is
+    ``connection.execute(statement, rows)``.
+
+    SQLAlchemy builds and processes a parameter dict per row, which for a batch of projection
+    rows costs more than SQLite takes to store them (bench/README.md, "Pipeline throughput")."""
+    if not rows:
+        return
+    dialect = connection.dialect
+    plan = None
+    if dialect.positional:
+        plan_key = (statement, tuple(rows[0]), dialect.name)
+        if plan_key not in _MANY_PLANS:
+            if len(_MANY_PLANS) >= _MANY_PLANS_LIMIT:
+                _MANY_PLANS.clear()
+            _MANY_PLANS[plan_key] = _many_plan(statement, plan_key[1], dialect)
+        plan = _MANY_PLANS[plan_key]
+    if plan is None:
+        connection.execute(statement, list(rows))
+        return
+    sql, columns = plan
+    connection.exec_driver_sql(sql, [
+        tuple(row[name] if process is None else process(row[name]) for name, process in columns) for row in rows
+    ])
+
+
 class RowsByKey:
     """A table's rows addressed by one key column, through statements built once.
 
@@ -164,13 +208,11 @@ class RowsByKey:
 
     def insert_many(self, connection: Connection, rows: dict[object, dict]) -> None:
         """Insert a row per key (one executemany; every row gives the same columns)."""
-        if rows:
-            connection.execute(self._insert, [{self.key: key, **values} for key, values in rows.items()])
+        execute_many(connection, self._insert, [{self.key: key, **values} for key, values in rows.items()])
 
     def update_many(self, connection: Connection, rows: dict[object, dict]) -> None:
         """Update the row of each key with its values (one executemany; every row gives the same columns)."""
-        if rows:
-            connection.execute(self._update, [{"_key": key, **values} for key, values in rows.items()])
+        execute_many(connection, self._update, [{"_key": key, **values} for key, values in rows.items()])
 
     def delete_many(self, connection: Connection, keys: Collection) -> None:
         if keys:
@@ -186,6 +228,5 @@ class RowsByKey:
         self.update_many(connection, {key: rows[key] for key in updated})
         for child, child_rows in children:
             child.delete_many(connection, updated)
-            if child_rows:
-                connection.execute(child._insert, child_rows)
+            execute_many(connection, child._insert, child_rows)
 

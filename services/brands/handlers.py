@@ -11,7 +11,7 @@ from dateutil.rrule import rrulestr
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from shuxiang.alliance import Alliance
-from shuxiang.db import RowsByKey
+from shuxiang.db import RowsByKey, execute_many
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.schemas import AttendanceReport, CanonicalActivity
 from shuxiang.services.projection import newer_canonicals, organizer_rows
@@ -147,11 +147,10 @@ def _store_sources(connection: Connection, activities: list[CanonicalActivity]) 
             claimed.pop(key, None)
         for key in current - mine:
             claimed[key] = activity.id
-    if stale:
-        connection.execute(_DELETE_SOURCE, [{"l": library_id, "r": source_ref} for library_id, source_ref in sorted(stale)])
-    if claimed:
-        connection.execute(_INSERT_SOURCE, [{"library_id": library_id, "source_ref": source_ref, "activity_id": activity_id}
-                                            for (library_id, source_ref), activity_id in sorted(claimed.items())])
+    execute_many(connection, _DELETE_SOURCE,
+                 [{"l": library_id, "r": source_ref} for library_id, source_ref in sorted(stale)])
+    execute_many(connection, _INSERT_SOURCE, [{"library_id": library_id, "source_ref": source_ref, "activity_id": activity_id}
+                                              for (library_id, source_ref), activity_id in sorted(claimed.items())])
 
 
 def parse_report(context: BrandsContext, delivery: Delivery) -> AttendanceReport:

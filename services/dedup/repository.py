@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
+from shuxiang.db import execute_many
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, tuple_, update
 
@@ -351,17 +352,13 @@ class BatchRepository(DedupRepository):
                    for k, s in self._sources.items() if k in self._new_sources]
         updates = [{"k_library": k[0], "k_ref": k[1], **_source_values(s)}
                    for k, s in self._sources.items() if k not in self._new_sources]
-        if inserts:
-            self.connection.execute(_INSERT_SOURCE, inserts)
-        if updates:
-            self.connection.execute(_UPDATE_SOURCE, updates)
+        execute_many(self.connection, _INSERT_SOURCE, inserts)
+        execute_many(self.connection, _UPDATE_SOURCE, updates)
         activities = [(a, a.id in self._new_activities) for a in self._activities.values()]
         new = [{"id": a.id, **_activity_values(a)} for a, is_new in activities if is_new]
         changed = [{"k_id": a.id, **_activity_values(a)} for a, is_new in activities if not is_new]
-        if new:
-            self.connection.execute(_INSERT_ACTIVITY, new)
-        if changed:
-            self.connection.execute(_UPDATE_ACTIVITY, changed)
+        execute_many(self.connection, _INSERT_ACTIVITY, new)
+        execute_many(self.connection, _UPDATE_ACTIVITY, changed)
         self._stored.update(self._sources)
         self._sources, self._new_sources, self._activities, self._new_activities = {}, set(), {}, set()
         self._written_at, self._read_windows, self._stored_at = {}, {}, {}

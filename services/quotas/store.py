@@ -9,7 +9,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select
 
 from shuxiang.alliance import QuotaRule
-from shuxiang.db import RowsByKey
+from shuxiang.db import RowsByKey, execute_many
 from shuxiang.events.consumer import Rejected
 from shuxiang.services.projection import Newer
 
@@ -20,6 +20,7 @@ ACTIVITIES = RowsByKey(quotas_activity, "activity_id")
 CREDITS = RowsByKey(quotas_credit, "activity_id")
 SOURCES = RowsByKey(quotas_source, "activity_id")
 COUNTS = RowsByKey(quotas_count, "activity_id")
+_INSERT_COUNT = insert(quotas_count)
 
 
 def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) -> dict[str, tuple[ActivityFacts, datetime | None]]:
@@ -194,8 +195,7 @@ def store_monthly_counts(connection: Connection, facts: Iterable[tuple[ActivityF
         rows += [{"activity_id": fact.activity_id, "library_id": library_id, "rule_id": rule_id, "year": year,
                   "month": month, "n": n}
                  for (library_id, rule_id, year, month), n in monthly_counts(fact, rules, tz, years).items()]
-    if rows:
-        connection.execute(insert(quotas_count), rows)
+    execute_many(connection, _INSERT_COUNT, rows)
 
 
 def monthly_totals(connection: Connection, year: int, tz: ZoneInfo,

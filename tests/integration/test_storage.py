@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import uuid
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -85,3 +86,45 @@ def test_postgres_schema_matches_the_models(postgres_url: str) -> None:
 
     upgrade(postgres_url)
     command.check(alembic_config(postgres_url))  # raises if the models need a new migration
+
+
+def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> None:
+    """shuxiang.db.execute_many (the DBAPI's executemany on SQLite) against SQLAlchemy's own
+    executemany: the same rows, read back the same, for every column type the services use."""
+    from datetime import timedelta, timezone
+
+    from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, Text, bindparam, insert, update
+
+    from shuxiang.db import UTCDateTime, execute_many
+
+    suffix = uuid.uuid4().hex[:8]
+    meta = MetaData()
+    tables = [Table(f"t_execute_many_{name}_{suffix}", meta, Column("id", String(20), primary_key=True),
+                    Column("at", UTCDateTime), Column("doc", JSON), Column("flag", Boolean), Column("n", Integer),
+                    Column("note", Text, default="默认"))
+              for name in ("sqlalchemy", "ours")]
+    engine = databases.engine("storage-test")
+    meta.create_all(engine)
+    east8 = timezone(timedelta(hours=8))
+    rows = [{"id": f"k{i}", "at": datetime(2026, 1, 1, 9, i, tzinfo=east8) if i % 3 else None,
+             "doc": None if i == 3 else {"书": [i, "香"]}, "flag": i % 2 == 0, "n": i, "note": f"第{i}条"}
+            for i in range(6)]
+    changes = [{"_key": "k1", "n": 99, "at": datetime(2026, 5, 5, 23, 59, tzinfo=UTC)}]
+    try:
+        for table in tables:
+            statements = (insert(table), update(table).where(table.c.id == bindparam("_key")))
+            run = execute_many if table is tables[1] else (lambda c, statement, many: c.execute(statement, many))
+            with engine.begin() as connection:
+                run(connection, statements[0], rows)
+                run(connection, statements[1], changes)
+                run(connection, statements[0], [{"id": "defaulted", "n": 1}])  # a column default to fill in
+        with engine.connect() as connection:
+            theirs, ours = ([tuple(r) for r in connection.execute(select(t).order_by(t.c.id))] for t in tables)
+            stored = [connection.exec_driver_sql(f"SELECT at, doc, flag FROM {t.name} ORDER BY id").all() for t in tables]
+        assert ours == theirs
+        assert stored[1] == stored[0]  # byte for byte as SQLAlchemy stores them (SQLite keeps instants as text)
+        assert ours[0] == ("defaulted", None, None, None, 1, "默认")
+        assert ours[2][1] == datetime(2026, 5, 5, 23, 59, tzinfo=UTC) and ours[2][4] == 99
+        assert ours[3][1] == datetime(2026, 1, 1, 1, 2, tzinfo=UTC)  # +08:00 wall time kept as the instant
+    finally:
+        meta.drop_all(engine)
