@@ -38,7 +38,7 @@ class SourceRef(BaseModel):
 class CanonicalActivity(BaseModel):
     """One real activity, however many members announced it."""
 
-    model_config = ConfigDict(extra="forbid", title="CanonicalActivity")
+    model_config = ConfigDict(extra="forbid", title="CanonicalActivity", frozen=True)
 
     id: str = Field(description="stable id; the calendar UID is derived from it and never changes")
     version: int = Field(ge=1, description="raised on every visible change (the iCalendar SEQUENCE)")
@@ -76,7 +76,8 @@ class CanonicalActivity(BaseModel):
 class CanonicalEvent(BaseModel):
     """Published on ``shuxiang.canonical.<type>``; Nats-Msg-Id ``canon:<id>:<version>``."""
 
-    model_config = ConfigDict(extra="forbid", title="CanonicalEvent")
+    model_config = ConfigDict(extra="forbid", title="CanonicalEvent", frozen=True)
+    """Frozen: the projections of one process share each parsed event (services.projection.parse_canonical)."""
 
     type: CanonicalEventType
     activity: CanonicalActivity

@@ -28,6 +28,25 @@ class Newer:
         return self.event.activity.id
 
 
+_PARSED: dict[bytes, CanonicalEvent] = {}
+_PARSED_LIMIT = 4096
+
+
+def parse_canonical(delivery: Delivery) -> CanonicalEvent:
+    """The canonical event a message carries (:class:`Rejected` when it is not one).
+
+    Every projection of a process reads the same events: the first to parse one leaves it here
+    for the others (the model is frozen), so pydantic validates each event once per process, not
+    once per projection."""
+    event = _PARSED.get(delivery.data)
+    if event is None:
+        event = parse_payload(CanonicalEvent, delivery)
+        if len(_PARSED) >= _PARSED_LIMIT:
+            _PARSED.clear()
+        _PARSED[delivery.data] = event
+    return event
+
+
 def newer_canonicals(deliveries: Sequence[Delivery], connection: Connection, activities: RowsByKey) -> list[Newer]:
     """The batch's canonical events that bring a newer version than ``activities`` (a table keyed
     by activity id with a ``version`` column) holds — the newest of the batch per activity, in
@@ -35,7 +54,7 @@ def newer_canonicals(deliveries: Sequence[Delivery], connection: Connection, act
     changes nothing; one query reads the stored versions of the whole batch."""
     newest: dict[str, tuple[Delivery, CanonicalEvent]] = {}
     for delivery in deliveries:
-        event = parse_payload(CanonicalEvent, delivery)
+        event = parse_canonical(delivery)
         held = newest.get(event.activity.id)
         if held is None or event.activity.version > held[1].activity.version:
             newest.pop(event.activity.id, None)  # keep the log order of the events applied

@@ -6,11 +6,11 @@ from __future__ import annotations
 from sqlalchemy import Connection, insert, select, update
 
 from shuxiang.db import RowsByKey
-from shuxiang.events.consumer import Delivery, UnitOfWork, parse_payload
+from shuxiang.events.consumer import Delivery, UnitOfWork
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent, CanonicalEventType
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.services.dedup.reviews import ReviewDecision
-from shuxiang.services.projection import organizer_rows
+from shuxiang.services.projection import organizer_rows, parse_canonical
 
 from .tables import digests_activity, digests_activity_library, digests_review
 
@@ -20,7 +20,7 @@ ACTIVITY_LIBRARIES = RowsByKey(digests_activity_library, "activity_id")
 
 def apply_canonical(delivery: Delivery, uow: UnitOfWork) -> None:
     """Keep the newest version of the activity; a review-needed event also opens a review."""
-    event = parse_payload(CanonicalEvent, delivery)
+    event = parse_canonical(delivery)
     if event.type == CanonicalEventType.review_needed:
         open_review(uow.connection, delivery.msg_id, event.activity.id, delivery.timestamp)
     upsert_activity(uow.connection, event, delivery.stream_seq)
