@@ -69,21 +69,47 @@ class PullConsumer:
         )
         self._task = asyncio.create_task(self._consume(subscription), name=f"consume:{self.spec.name}")
 
+    async def _fetch(self, subscription) -> list:
+        """The next batch; empty after an idle wait or while the broker is away."""
+        try:
+            return await subscription.fetch(batch=self.spec.batch_size, timeout=FETCH_WAIT_SECONDS)
+        except (TimeoutError, asyncio.TimeoutError, nats.errors.TimeoutError):
+            return []
+        except (ConnectionClosedError, NoServersError, ServiceUnavailableError, APIError) as exc:
+            log.info("%s: broker unavailable (%r), retrying", self.spec.name, exc)
+            await asyncio.sleep(0.5)
+            return []
+
     async def _consume(self, subscription) -> None:
-        while True:
-            try:
-                messages = await subscription.fetch(batch=self.spec.batch_size, timeout=FETCH_WAIT_SECONDS)
-            except (TimeoutError, asyncio.TimeoutError, nats.errors.TimeoutError):
-                continue
-            except (ConnectionClosedError, NoServersError, ServiceUnavailableError, APIError) as exc:
-                log.info("%s: broker unavailable (%r), retrying", self.spec.name, exc)
-                await asyncio.sleep(0.5)
-                continue
-            try:
-                await self.runner.handle_batch(messages)
-            except Exception:  # never let one batch end the loop: unacked messages come back after ack_wait
-                log.exception("%s: batch failed, its messages will be redelivered", self.spec.name)
-                await asyncio.sleep(0.5)
+        """Fetch, apply, settle — overlapped: while a batch is applied on the batch thread, the
+        next one is fetched and the one before is settled (its outbox published, then its
+        messages acked).  Batches are applied and settled in log order, each settled only
+        after it is stored."""
+        fetching = asyncio.ensure_future(self._fetch(subscription))
+        settling: asyncio.Future | None = None
+        try:
+            while True:
+                messages = await fetching
+                fetching = asyncio.ensure_future(self._fetch(subscription))
+                if not messages:
+                    continue
+                try:
+                    outcomes = await self.runner.apply(messages, waiting=fetching)
+                    if settling is not None:
+                        await settling
+                    settling = None
+                    if outcomes is not None:
+                        settling = asyncio.ensure_future(self.runner.settle(messages, outcomes))
+                except Exception:  # never let one batch end the loop: unacked messages come back after ack_wait
+                    log.exception("%s: batch failed, its messages will be redelivered", self.spec.name)
+                    await asyncio.sleep(0.5)
+        finally:
+            fetching.cancel()
+            fetched = await asyncio.gather(fetching, return_exceptions=True)
+            if isinstance(fetched[0], list):  # fetched but never applied: back to the broker now
+                await asyncio.gather(*(m.nak() for m in fetched[0]), return_exceptions=True)
+            if settling is not None:
+                await asyncio.gather(settling, return_exceptions=True)
 
     async def stop(self) -> None:
         if self._task is not None:

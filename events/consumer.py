@@ -336,7 +336,11 @@ class ConsumerRunner:
         self.processed = 0
         self.dead_lettered = 0
 
-    async def handle_batch(self, messages: Sequence[Msg], *, heartbeat: float = 3.0) -> None:
+    async def apply(self, messages: Sequence[Msg], *, heartbeat: float = 3.0,
+                    waiting: asyncio.Future | None = None) -> list[Outcome] | None:
+        """Apply a batch on the batch thread; what to do with each message, or None when the
+        batch was not stored (its messages are nak'ed for redelivery).  ``waiting``: the fetch of
+        the next batch, whose messages are kept from redelivery too while this one runs."""
         deliveries = [Delivery.from_msg(m) for m in messages]
         loop = asyncio.get_running_loop()
         work = asyncio.ensure_future(loop.run_in_executor(_BATCH_WORKER, process_batch, self.spec, self.engine, deliveries))
@@ -346,19 +350,24 @@ class ConsumerRunner:
             while not work.done():
                 await asyncio.wait([work], timeout=heartbeat)
                 if not work.done():
-                    await asyncio.gather(*(m.in_progress() for m in messages), return_exceptions=True)
-            outcomes = work.result()
+                    waiting_messages = _result_or_empty(waiting)
+                    await asyncio.gather(*(m.in_progress() for m in [*messages, *waiting_messages]),
+                                         return_exceptions=True)
+            return work.result()
         except Exception as exc:
             log.warning("%s: batch of %d not stored, naking for redelivery: %r", self.spec.name, len(messages), exc)
             for message, delivery in zip(messages, deliveries, strict=True):
                 await message.nak(delay=retry_delay(delivery.num_delivered))
-            return
+            return None
+
+    async def settle(self, messages: Sequence[Msg], outcomes: Sequence[Outcome]) -> None:
+        """After a batch is stored: publish the outbox, then ack (or term, or nak) each message."""
         if self.relay is not None:
             try:
                 await self.relay.flush()
             except Exception as exc:  # the events are committed in the outbox: the sweep publishes them later
                 log.warning("%s: outbox not published yet, the sweep will retry: %r", self.spec.name, exc)
-        for message, delivery, outcome in zip(messages, deliveries, outcomes, strict=True):
+        for message, outcome in zip(messages, outcomes, strict=True):
             if outcome is Outcome.ACK:
                 await message.ack()
                 self.processed += 1
@@ -366,4 +375,16 @@ class ConsumerRunner:
                 await message.term()
                 self.dead_lettered += 1
             else:
-                await message.nak(delay=retry_delay(delivery.num_delivered))
+                await message.nak(delay=retry_delay(message.metadata.num_delivered))
+
+    async def handle_batch(self, messages: Sequence[Msg], *, heartbeat: float = 3.0) -> None:
+        """Apply a batch and settle it."""
+        outcomes = await self.apply(messages, heartbeat=heartbeat)
+        if outcomes is not None:
+            await self.settle(messages, outcomes)
+
+
+def _result_or_empty(future: asyncio.Future | None) -> list:
+    if future is None or not future.done() or future.cancelled() or future.exception() is not None:
+        return []
+    return future.result()
