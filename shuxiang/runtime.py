@@ -10,6 +10,7 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -130,6 +131,7 @@ class Runtime:
         self.publisher = publisher = Publisher(js)
         if worker_groups:
             self._start_workers(worker_groups)
+            await self._wait_for_workers([SERVICE_BUILDERS[name](self.context) for name in elsewhere])
         for plan in plans:
             relay = None
             if plan.publishes:
@@ -166,6 +168,27 @@ class Runtime:
             log.info("worker process for %s", ", ".join(services))
             # its own session: a Ctrl-C on the terminal reaches it through stop(), in order
             self.workers.append(subprocess.Popen(command, env=env, start_new_session=True))
+
+    async def _wait_for_workers(self, plans: list[ServicePlan], timeout: float = 120.0) -> None:
+        """Return once the workers' durable consumers are on the broker: a caller that then waits
+        for the streams to drain (``up --demo``, the benchmark) must not find a stream without
+        the consumer a worker is still starting.  (A consumer left by an earlier run counts: what
+        it has pending is counted too.)"""
+        expected = {(spec.stream.name, spec.name) for plan in plans for spec in plan.consumers}
+        deadline = time.monotonic() + timeout
+        while True:
+            attached = set()
+            for stream in {stream for stream, _ in expected}:
+                attached |= {(stream, info.name) for info in await self.js.consumers_info(stream)}
+            if expected <= attached:
+                return
+            for worker in self.workers:
+                if worker.poll() is not None:
+                    raise RuntimeError(f"worker process {' '.join(worker.args[-3:])} exited with {worker.returncode}")
+            if time.monotonic() > deadline:
+                missing = ", ".join(sorted(name for _, name in expected - attached))
+                raise TimeoutError(f"worker processes not consuming after {timeout:.0f}s: {missing}")
+            await asyncio.sleep(0.1)
 
     def _stop_workers(self) -> None:
         for worker in self.workers:
