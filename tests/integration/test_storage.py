@@ -123,6 +123,8 @@ def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> Non
             stored = [connection.exec_driver_sql(f"SELECT at, doc, flag FROM {t.name} ORDER BY id").all() for t in tables]
         assert ours == theirs
         assert stored[1] == stored[0]  # byte for byte as SQLAlchemy stores them (SQLite keeps instants as text)
+        if engine.dialect.name == "sqlite":  # SQLAlchemy's DATETIME text, in UTC
+            assert stored[1][2][0] == "2026-05-05 23:59:00.000000" and stored[1][5][0] == "2026-01-01 01:04:00.000000"
         assert ours[0] == ("defaulted", None, None, None, 1, "默认")
         assert ours[2][1] == datetime(2026, 5, 5, 23, 59, tzinfo=UTC) and ours[2][4] == 99
         assert ours[3][1] == datetime(2026, 1, 1, 1, 2, tzinfo=UTC)  # +08:00 wall time kept as the instant
