@@ -29,7 +29,7 @@ class Newer:
 
 
 _PARSED: dict[bytes, CanonicalEvent] = {}
-_PARSED_LIMIT = 4096
+_PARSED_LIMIT = 1024
 
 
 def parse_canonical(delivery: Delivery) -> CanonicalEvent:
