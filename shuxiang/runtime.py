@@ -184,7 +184,8 @@ class Runtime:
                 return
             for worker in self.workers:
                 if worker.poll() is not None:
-                    raise RuntimeError(f"worker process {' '.join(worker.args[-3:])} exited with {worker.returncode}")
+                    services = worker.args[worker.args.index("--alliance") + 2:]
+                    raise RuntimeError(f"worker process for {', '.join(services)} exited with {worker.returncode}")
             if time.monotonic() > deadline:
                 missing = ", ".join(sorted(name for _, name in expected - attached))
                 raise TimeoutError(f"worker processes not consuming after {timeout:.0f}s: {missing}")

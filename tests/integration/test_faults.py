@@ -6,13 +6,18 @@ Loopback only, bounded in time.  Marked slow: `.ci/run` runs them (the whole sui
 from __future__ import annotations
 
 import asyncio
+import sys
 
 import pytest
 from sqlalchemy import func, select
 
+from shuxiang.alliance import load_alliance
 from shuxiang.deploy.migrations import upgrade
 from shuxiang.events.nats_server import EmbeddedNatsServer, free_loopback_port
+from shuxiang.runtime import Runtime
 from shuxiang.services.dedup.tables import dedup_source
+from shuxiang.settings import Settings
+from tests.conftest import TEST_ALLIANCE
 from tests.integration.faults import (
     PrivatePostgres,
     assert_final_state,
@@ -114,3 +119,19 @@ async def test_postgres_restart_during_a_load(tmp_path) -> None:
         await rt.stop()
         server.stop()
         await asyncio.to_thread(postgres.stop)
+
+
+async def test_a_worker_process_that_does_not_start_stops_the_start_and_says_which(tmp_path, nats_server,
+                                                                                     monkeypatch) -> None:
+    """``up --processes 2`` starts only once its worker's consumers are attached; a worker that exits
+    instead makes the start fail with its services named, not hang or report 'ready'."""
+    monkeypatch.setattr(sys, "executable", "/bin/false")  # the worker command exits with 1 at once
+    settings = Settings(data_dir=tmp_path / "data", nats_url=nats_server.url)
+    started = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=["dedup", "calendar"],
+                      web=False, processes=2)
+    try:
+        with pytest.raises(RuntimeError, match=r"worker process for calendar exited with 1"):
+            await started.start()
+    finally:
+        await started.stop()
+    assert not started.workers
