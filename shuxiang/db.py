@@ -130,13 +130,10 @@ class UTCDateTime(TypeDecorator):
             return super().bind_processor(dialect)
 
         def to_sqlite_text(value: datetime | None) -> str | None:
-            # process_bind_param and the SQLite DATETIME format in one step (the projections
-            # store several instants per row): the text SQLAlchemy's DATETIME writes.
-            if value is None:
-                return None
-            if value.tzinfo is None:
-                raise ValueError(f"naive datetime {value!r}: instants must carry an offset")
-            return value.astimezone(UTC).replace(tzinfo=None).isoformat(" ", "microseconds")
+            # process_bind_param, then the text SQLAlchemy's SQLite DATETIME writes, without its
+            # generic formatter (the projections store several instants per row)
+            utc = self.process_bind_param(value, dialect)
+            return None if utc is None else utc.isoformat(" ", "microseconds")
 
         return to_sqlite_text
 
