@@ -202,14 +202,9 @@ class RowsByKey:
         column = table.c[key]
         self._insert = insert(table)
         self._update = update(table).where(column == bindparam("_key"))
-        self._select = {name: select(table.c[name]).where(column == bindparam("_key")) for name in table.c.keys()}
         many = column.in_(bindparam("_keys", expanding=True))
         self._select_many = {name: select(column, table.c[name]).where(many) for name in table.c.keys()}
         self._delete_many = delete(table).where(many)
-
-    def value(self, connection: Connection, key: object, column: str):
-        """One column of the row, or None when there is no such row."""
-        return connection.scalar(self._select[column], {"_key": key})
 
     def values(self, connection: Connection, keys: Collection, column: str) -> dict:
         """One column of the rows of ``keys`` that exist, by key: one query for a whole batch."""

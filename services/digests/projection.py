@@ -7,10 +7,10 @@ from sqlalchemy import Connection, insert, select, update
 
 from shuxiang.db import RowsByKey
 from shuxiang.events.consumer import Delivery, UnitOfWork
-from shuxiang.schemas import CanonicalActivity, CanonicalEvent, CanonicalEventType
+from shuxiang.schemas import CanonicalActivity, CanonicalEventType
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.services.dedup.reviews import ReviewDecision
-from shuxiang.services.projection import organizer_rows, parse_canonical
+from shuxiang.services.projection import Newer, newer_canonicals, organizer_rows, parse_canonical
 
 from .tables import digests_activity, digests_activity_library, digests_review
 
@@ -23,18 +23,15 @@ def apply_canonical(delivery: Delivery, uow: UnitOfWork) -> None:
     event = parse_canonical(delivery)
     if event.type == CanonicalEventType.review_needed:
         open_review(uow.connection, delivery.msg_id, event.activity.id, delivery.timestamp)
-    upsert_activity(uow.connection, event, delivery.stream_seq)
+    for newer in newer_canonicals([delivery], uow.connection, ACTIVITIES):  # an older or equal version: none
+        store_activity(uow.connection, newer)
 
 
-def upsert_activity(connection: Connection, event: CanonicalEvent, stream_seq: int) -> None:
-    """An older or equal version changes nothing."""
-    activity: CanonicalActivity = event.activity
-    stored = ACTIVITIES.value(connection, activity.id, "version")
-    if stored is not None and stored >= activity.version:
-        return
+def store_activity(connection: Connection, newer: Newer) -> None:
+    activity: CanonicalActivity = newer.event.activity
     values = {
         "version": activity.version,
-        "event_type": event.type.value,
+        "event_type": newer.event.type.value,
         "status": activity.status.value,
         "starts_at": activity.starts_at,
         "brand_id": activity.brand_id,
@@ -42,9 +39,9 @@ def upsert_activity(connection: Connection, event: CanonicalEvent, stream_seq: i
         "created_at": activity.created_at,
         "updated_at": activity.updated_at,
         "snapshot": activity.model_dump_json(),
-        "canonical_seq": stream_seq,
+        "canonical_seq": newer.delivery.stream_seq,
     }
-    ACTIVITIES.store(connection, {activity.id: values}, new={activity.id} if stored is None else (),
+    ACTIVITIES.store(connection, {activity.id: values}, new={activity.id} if newer.new else (),
                      children=[(ACTIVITY_LIBRARIES, organizer_rows(activity))])
 
 
