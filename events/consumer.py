@@ -377,12 +377,6 @@ class ConsumerRunner:
             else:
                 await message.nak(delay=retry_delay(message.metadata.num_delivered))
 
-    async def handle_batch(self, messages: Sequence[Msg], *, heartbeat: float = 3.0) -> None:
-        """Apply a batch and settle it."""
-        outcomes = await self.apply(messages, heartbeat=heartbeat)
-        if outcomes is not None:
-            await self.settle(messages, outcomes)
-
 
 def _result_or_empty(future: asyncio.Future | None) -> list:
     if future is None or not future.done() or future.cancelled() or future.exception() is not None:
