@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from faststream.nats.schemas.js_stream import is_subject_match_wildcard
 from nats.js import api
 
 SUBMITTED = "shuxiang.activity.submitted"
@@ -62,7 +63,12 @@ class StreamSpec:
             duplicate_window=DUPLICATE_WINDOW_SECONDS,
             num_replicas=replicas,
             max_msg_size=4 * 1024 * 1024,
+            allow_atomic=True,
         )
+
+    def holds(self, subject: str) -> bool:
+        """Whether a message on ``subject`` is stored in this stream."""
+        return any(is_subject_match_wildcard(subject, pattern) for pattern in self.subjects)
 
 
 SUBMISSIONS_STREAM = StreamSpec(
@@ -86,6 +92,11 @@ QUOTAS_STREAM = StreamSpec(
     "Quota transitions (at-risk, met) per library, rule and year, for the digests.",
 )
 ALL_STREAMS = (SUBMISSIONS_STREAM, CANONICAL_STREAM, DIGESTS_STREAM, QUOTAS_STREAM)
+
+
+def stream_of(subject: str) -> str | None:
+    """The name of the stream that stores messages on ``subject`` (None: no stream does)."""
+    return next((spec.name for spec in ALL_STREAMS if spec.holds(subject)), None)
 
 
 async def ensure_streams(js, replicas: int = 1) -> None:
