@@ -1,14 +1,18 @@
-"""Publishing in atomic batches, on a real nats-server."""
+"""Publishing in atomic batches and pulling with our own pull requests, on a real nats-server."""
 
 from __future__ import annotations
 
+import asyncio
 import json
 
 import nats
 import pytest
+from nats.js.errors import APIError
 
+from shuxiang.events.broker import PullRequests, consumer_config
+from shuxiang.events.consumer import ConsumerSpec
 from shuxiang.events.publish import ATOMIC_BATCH, Publisher, PublishError
-from shuxiang.events.streams import SUBMITTED, ensure_streams, submitted_subject
+from shuxiang.events.streams import SUBMISSIONS_STREAM, SUBMITTED, ensure_streams, submitted_subject
 from tests.conftest import submission
 
 
@@ -70,3 +74,40 @@ async def test_a_refused_message_in_a_batch_names_its_subject_and_the_others_are
     with pytest.raises(PublishError, match=r"shuxiang\.activity\.submitted\.jn"):
         await Publisher(js, attempts=1).publish_many([*batch[:2], too_big, *batch[2:]])
     assert sorted(await stored(js)) == sorted(msg_id for _, msg_id, _ in batch)
+
+
+async def pulls_of(js, batch: int = 10) -> PullRequests:
+    spec = ConsumerSpec(name="pull-test", stream=SUBMISSIONS_STREAM, filter_subject=f"{SUBMITTED}.*",
+                        handle=lambda delivery, uow: None, batch_size=batch)
+    await js.add_consumer(SUBMISSIONS_STREAM.name, consumer_config(spec))
+    pulls = PullRequests(js._nc, SUBMISSIONS_STREAM.name, spec.name, batch)
+    await pulls.start()
+    return pulls
+
+
+async def test_pull_requests_take_what_is_there_wait_for_more_and_give_back_the_rest(js) -> None:
+    await Publisher(js).publish_many(messages(25))
+    pulls = await pulls_of(js, batch=10)
+    taken = []
+    for _ in range(3):
+        taken += [m.headers["Nats-Msg-Id"] for m in await pulls.fetch(5.0)]
+    assert taken == [f"sub:jn:m{i}:1" for i in range(25)]  # 10, 10, then the 5 left
+
+    assert await pulls.fetch(0.3) == []  # nothing there: empty after the wait
+
+    waiting = asyncio.ensure_future(pulls.fetch(5.0))  # a message published during the wait comes in it
+    await asyncio.sleep(0.3)
+    await Publisher(js).publish_many(messages(1, start=100))
+    arrived = await asyncio.wait_for(waiting, 10)
+    assert [m.headers["Nats-Msg-Id"] for m in arrived] == ["sub:jn:m100:1"]
+    await arrived[0].ack()
+    assert await pulls.stop() == []
+
+
+async def test_a_refused_pull_request_is_an_error(js) -> None:
+    pulls = await pulls_of(js)
+    await js.delete_consumer(SUBMISSIONS_STREAM.name, "pull-test")
+    with pytest.raises(APIError):
+        for _ in range(3):  # the first request may end before the deletion is everywhere
+            await pulls.fetch(0.5)
+    await pulls.stop()
