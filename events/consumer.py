@@ -93,14 +93,21 @@ class Delivery:
 
     @classmethod
     def from_msg(cls, msg: Msg) -> Delivery:
-        meta = msg.metadata
+        """The delivery a JetStream message is: sequence, broker time and delivery count read from
+        its ack subject (``$JS.ACK.<stream>.<consumer>.<delivered>.<stream seq>.<consumer seq>.<ns>
+        .<pending>``, or with domain and account hash after ``$JS.ACK``) as nats-py reads them,
+        without its metadata objects (this runs for every message of every consumer)."""
+        tokens = msg.reply.split(".")
+        first = 4 if len(tokens) == 9 else 6
+        if len(tokens) < 9 or tokens[0] != "$JS" or tokens[1] != "ACK":
+            raise ValueError(f"not a JetStream delivery: reply subject {msg.reply!r}")
         return cls(
             subject=msg.subject,
             data=msg.data,
-            headers=dict(msg.headers or {}),
-            stream_seq=meta.sequence.stream,
-            timestamp=meta.timestamp.astimezone(UTC),
-            num_delivered=meta.num_delivered,
+            headers=dict(msg.headers) if msg.headers else {},
+            stream_seq=int(tokens[first + 1]),
+            timestamp=datetime.fromtimestamp(int(tokens[first + 3]) / 1_000_000_000.0, UTC),
+            num_delivered=int(tokens[first]),
         )
 
 
