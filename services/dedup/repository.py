@@ -218,6 +218,8 @@ class DedupRepository:
 WINDOWS_PER_QUERY = 64
 """Candidate windows read per query by :meth:`BatchRepository.prefetch_candidates` (a query's
 shape depends only on this, so SQLAlchemy compiles it once)."""
+ACTIVITIES_PER_QUERY = 500
+"""Activities whose announcements :meth:`BatchRepository.prefetch_candidates` reads per query."""
 _WINDOW_QUERIES: dict[int, object] = {}
 
 
@@ -247,8 +249,9 @@ class BatchRepository(DedupRepository):
     stored at :meth:`flush` (a statement per table for the whole batch), and every read sees
     it, so each message is handled exactly as if the ones before it had been stored.
 
-    The stored candidates of the whole batch are read up front (:meth:`prefetch_candidates`);
-    a candidate look-up outside the windows read then goes to the database."""
+    The stored candidates of the whole batch, and the other announcements of their activities,
+    are read up front (:meth:`prefetch_candidates`); a look-up outside what was read then goes
+    to the database."""
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
@@ -262,6 +265,10 @@ class BatchRepository(DedupRepository):
         self._read_windows: dict[str, list[tuple[datetime, datetime]]] = {}
         self._stored_at: dict[str, dict[SourceKey, SourceRow]] = {}
         """Stored announcements in the windows read up front, by venue key."""
+        self._stored_of: dict[str, list[SourceRow]] = {}
+        """Stored announcements of the activities read up front (every one of them), by activity id."""
+        self._written_of: dict[str, dict[SourceKey, SourceRow]] = {}
+        """The batch's written announcements by activity id."""
 
     def prefetch(self, keys: Iterable[SourceKey]) -> None:
         """Read the stored announcements of these keys in one query (None for those not stored)."""
@@ -301,6 +308,14 @@ class BatchRepository(DedupRepository):
                 self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
         for venue, ranges in wanted.items():
             self._read_windows[venue] = _merged(self._read_windows.get(venue, []) + ranges)
+        read = {row.key: row for rows in self._stored_at.values() for row in rows.values()}
+        activities = sorted({row.activity_id for row in read.values()} - self._stored_of.keys())
+        for first in range(0, len(activities), ACTIVITIES_PER_QUERY):
+            chunk = activities[first:first + ACTIVITIES_PER_QUERY]
+            self._stored_of.update((activity_id, []) for activity_id in chunk)
+            for row in self.connection.execute(_SOURCES_OF, {"ids": chunk}):
+                source = read.get((row.library_id, row.source_ref)) or _row_to_source(row)
+                self._stored_of[source.activity_id].append(source)
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
         venue = fields.venue_key
@@ -316,15 +331,20 @@ class BatchRepository(DedupRepository):
 
     def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:
         ids = set(activity_ids)
-        stored = [row for row in super().sources_of(ids) if row.key not in self._sources]
-        return stored + [row for row in self._sources.values() if row.activity_id in ids]
+        unread = ids - self._stored_of.keys() - self._new_activities  # an activity new in this batch has none stored
+        stored = [row for activity_id in ids & self._stored_of.keys() for row in self._stored_of[activity_id]]
+        stored += super().sources_of(unread)
+        stored = [row for row in stored if row.key not in self._sources]
+        return stored + [row for activity_id in ids for row in self._written_of.get(activity_id, {}).values()]
 
     def _write(self, source: SourceRow) -> None:
         earlier = self._sources.get(source.key)
         if earlier is not None:
             del self._written_at[earlier.fields.venue_key][source.key]
+            del self._written_of[earlier.activity_id][source.key]
         self._sources[source.key] = source
         self._written_at.setdefault(source.fields.venue_key, {})[source.key] = source
+        self._written_of.setdefault(source.activity_id, {})[source.key] = source
 
     def insert_source(self, source: SourceRow) -> None:
         self._write(source)
@@ -362,3 +382,4 @@ class BatchRepository(DedupRepository):
         self._stored.update(self._sources)
         self._sources, self._new_sources, self._activities, self._new_activities = {}, set(), {}, set()
         self._written_at, self._read_windows, self._stored_at = {}, {}, {}
+        self._stored_of, self._written_of = {}, {}
