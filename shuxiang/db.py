@@ -129,11 +129,20 @@ class UTCDateTime(TypeDecorator):
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
 
+        last: tuple[datetime | None, str | None] = (None, None)
+
         def to_sqlite_text(value: datetime | None) -> str | None:
             # process_bind_param, then the text SQLAlchemy's SQLite DATETIME writes, without its
-            # generic formatter (the projections store several instants per row)
+            # generic formatter (the projections store several instants per row); the same instant
+            # again (a batch's rows share their processing time) gives the text made last
+            nonlocal last
+            remembered = last  # one tuple, replaced whole: threads see a pair that belongs together
+            if value is remembered[0] and value is not None:
+                return remembered[1]
             utc = self.process_bind_param(value, dialect)
-            return None if utc is None else utc.isoformat(" ", "microseconds")
+            text = None if utc is None else utc.isoformat(" ", "microseconds")
+            last = (value, text)
+            return text
 
         return to_sqlite_text
 

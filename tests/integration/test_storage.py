@@ -109,6 +109,9 @@ def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> Non
     rows = [{"id": f"k{i}", "at": datetime(2026, 1, 1, 9, i, tzinfo=east8) if i % 3 else None,
              "doc": None if i == 3 else {"书": [i, "香"]}, "flag": i % 2 == 0, "n": i, "note": f"第{i}条"}
             for i in range(6)]
+    shared = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=east8)  # one instant for several rows, as a batch's
+    rows += [{"id": f"s{i}", "at": at, "doc": None, "flag": True, "n": i, "note": ""}
+             for i, at in enumerate([shared, shared, shared.astimezone(UTC), shared + timedelta(microseconds=1)])]
     changes = [{"_key": "k1", "n": 99, "at": datetime(2026, 5, 5, 23, 59, tzinfo=UTC)}]
     try:
         for table in tables:
