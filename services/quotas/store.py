@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, bindparam, exists, func, insert, or_, select
+from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, or_, select, tuple_
 
 from shuxiang.alliance import QuotaRule
 from shuxiang.db import RowsByKey, execute_many
 from shuxiang.events.consumer import Rejected
 from shuxiang.services.projection import Newer
 
-from .tables import quotas_activity, quotas_count, quotas_credit, quotas_source
+from .tables import quotas_activity, quotas_count, quotas_credit, quotas_month, quotas_source
 from .tally import ActivityFacts, last_start, monthly_counts, tally, year_bounds
 
 ACTIVITIES = RowsByKey(quotas_activity, "activity_id")
@@ -102,11 +102,10 @@ FACTS_OF_LIBRARIES = FACTS.where(IN_YEAR, quotas_credit.c.library_id.in_(bindpar
 FACTS_OF_ACTIVITIES = FACTS.where(quotas_activity.c.activity_id.in_(bindparam("ids", expanding=True)))
 OPEN_ENDED_OF_LIBRARIES = FACTS_OF_LIBRARIES.where(quotas_activity.c.recurrence.is_not(None),
                                                    quotas_activity.c.last_start.is_(None))
-MONTHS_OF_LIBRARIES = (
-    select(quotas_count.c.library_id, quotas_count.c.rule_id, quotas_count.c.month, func.sum(quotas_count.c.n))
-    .where(quotas_count.c.year == bindparam("year"), quotas_count.c.library_id.in_(bindparam("libraries", expanding=True)))
-    .group_by(quotas_count.c.library_id, quotas_count.c.rule_id, quotas_count.c.month)
-)
+MONTHS_OF_LIBRARIES = select(quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.month, quotas_month.c.n).where(
+    quotas_month.c.year == bindparam("year"), quotas_month.c.library_id.in_(bindparam("libraries", expanding=True)))
+_MONTH = (quotas_count.c.library_id, quotas_count.c.rule_id, quotas_count.c.year, quotas_count.c.month)
+_MONTHS_OF_ACTIVITIES = select(*_MONTH).where(quotas_count.c.activity_id.in_(bindparam("ids", expanding=True))).distinct()
 
 
 def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
@@ -185,7 +184,9 @@ def store_monthly_counts(connection: Connection, facts: Iterable[tuple[ActivityF
     :func:`~.tally.monthly_counts` for every year they span.  Open-ended series add nothing here
     (they are tallied from their facts when a year is recounted)."""
     latest = {fact.activity_id: (fact, last) for fact, last in facts}  # a fact read back after saving wins
-    COUNTS.delete_many(connection, sorted(set(cleared) | latest.keys()))
+    activities = sorted(set(cleared) | latest.keys())
+    months = {tuple(row) for row in connection.execute(_MONTHS_OF_ACTIVITIES, {"ids": activities})} if activities else set()
+    COUNTS.delete_many(connection, activities)
     rows = []
     for fact, last in latest.values():
         if last is None:  # open-ended
@@ -196,12 +197,30 @@ def store_monthly_counts(connection: Connection, facts: Iterable[tuple[ActivityF
                   "month": month, "n": n}
                  for (library_id, rule_id, year, month), n in monthly_counts(fact, rules, tz, years).items()]
     execute_many(connection, _INSERT_COUNT, rows)
+    months |= {(row["library_id"], row["rule_id"], row["year"], row["month"]) for row in rows}
+    resum_months(connection, months)
+
+
+MONTHS_PER_STATEMENT = 400
+
+
+def resum_months(connection: Connection, months: Iterable[tuple[str, str, int, int]]) -> None:
+    """Sum quotas_count again into quotas_month for these (library, rule, year, month): the
+    months whose counts just changed."""
+    months = sorted(months)
+    for first in range(0, len(months), MONTHS_PER_STATEMENT):
+        chunk = months[first:first + MONTHS_PER_STATEMENT]
+        cell = tuple_(quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month)
+        connection.execute(delete(quotas_month).where(cell.in_(chunk)))
+        connection.execute(insert(quotas_month).from_select(
+            ["library_id", "rule_id", "year", "month", "n"],
+            select(*_MONTH, func.sum(quotas_count.c.n)).where(tuple_(*_MONTH).in_(chunk)).group_by(*_MONTH)))
 
 
 def monthly_totals(connection: Connection, year: int, tz: ZoneInfo,
                    rules: Mapping[str, Sequence[QuotaRule]]) -> dict[tuple[str, str], list[int]]:
     """Per (library_id, rule_id) of ``rules``: how many credits fall in each month of ``year`` —
-    the stored monthly counts summed, plus what the open-ended series tally."""
+    the stored monthly sums (:func:`resum_months`), plus what the open-ended series tally."""
     months = {(library_id, rule.id): [0] * 12 for library_id, library_rules in rules.items() for rule in library_rules}
     libraries = list(rules)
     for library_id, rule_id, month, n in connection.execute(MONTHS_OF_LIBRARIES, {"year": year, "libraries": libraries}):

@@ -28,6 +28,7 @@ quotas_activity = Table(
     Column("updated_at", UTCDateTime, nullable=False, comment="the snapshot's updated_at (broker time)"),
     Column("canonical_seq", BigInteger, nullable=False),
     Index("ix_quotas_activity_starts_at", "starts_at"),
+    Index("ix_quotas_activity_open_ended", "last_start", "starts_at"),  # last_start IS NULL: the open-ended series
 )
 
 quotas_credit = Table(
@@ -73,9 +74,21 @@ quotas_count = Table(
     Column("year", Integer, primary_key=True),
     Column("month", Integer, primary_key=True, comment="1-12, in the alliance time zone"),
     Column("n", Integer, nullable=False),
-    Index("ix_quotas_count_library_year", "library_id", "year"),
+    Index("ix_quotas_count_month", "library_id", "rule_id", "year", "month"),
     comment="What each counting activity adds to a library's rule, by month (derived from the facts when they "
     "change; open-ended series are tallied from their facts instead): a recount sums these.",
 )
 
-TABLES = (quotas_activity, quotas_credit, quotas_source, quotas_state, quotas_count)
+quotas_month = Table(
+    "quotas_month",
+    metadata,
+    Column("library_id", String(64), primary_key=True),
+    Column("rule_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("month", Integer, primary_key=True, comment="1-12, in the alliance time zone"),
+    Column("n", Integer, nullable=False),
+    comment="quotas_count summed per library, rule and month: each row re-summed from quotas_count whenever one "
+    "of its rows changes (never incremented), so a recount reads twelve rows per rule, not the year's activities.",
+)
+
+TABLES = (quotas_activity, quotas_credit, quotas_source, quotas_state, quotas_count, quotas_month)

@@ -133,3 +133,26 @@ def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> Non
         assert ours[3][1] == datetime(2026, 1, 1, 1, 2, tzinfo=UTC)  # +08:00 wall time kept as the instant
     finally:
         meta.drop_all(engine)
+
+
+def test_migration_0003_sums_the_stored_monthly_counts(postgres_url: str) -> None:
+    """A deployment upgraded from 0002 keeps its quota counts: 0003 fills quotas_month from them."""
+    import sqlalchemy as sa
+
+    from shuxiang.deploy.migrations import upgrade
+
+    upgrade(postgres_url, "0002")
+    engine = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"))
+    counts = [("a1", "jn", "r1", 2026, 4, 2), ("a2", "jn", "r1", 2026, 4, 1), ("a2", "jn", "r1", 2026, 5, 1),
+              ("a3", "tz", "r1", 2026, 4, 3), ("a3", "tz", "r2", 2027, 1, 1)]
+    with engine.begin() as connection:
+        connection.execute(sa.text("INSERT INTO quotas_count (activity_id, library_id, rule_id, year, month, n) "
+                                   "VALUES (:a, :l, :r, :y, :m, :n)"),
+                           [dict(zip("alrymn", row, strict=True)) for row in counts])
+    upgrade(postgres_url)
+    with engine.connect() as connection:
+        sums = connection.execute(sa.text("SELECT library_id, rule_id, year, month, n FROM quotas_month "
+                                          "ORDER BY library_id, rule_id, year, month")).all()
+    engine.dispose()
+    assert [tuple(row) for row in sums] == [("jn", "r1", 2026, 4, 3), ("jn", "r1", 2026, 5, 1),
+                                            ("tz", "r1", 2026, 4, 3), ("tz", "r2", 2027, 1, 1)]
