@@ -235,11 +235,6 @@ def neighbourhood(repo: DedupRepository, seeds: list[SourceRow], *, extra_activi
     return rows
 
 
-def pair_ids(rows: dict[SourceKey, SourceRow]) -> set[str]:
-    keys = sorted(rows)
-    return {review_id(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]}
-
-
 def decisions_of(reviews: dict[str, dict]) -> dict[frozenset, str]:
     """Coordinators' decisions among the stored reviews, by pair of announcements."""
     return {
@@ -255,7 +250,7 @@ def reconcile(
 ) -> None:
     """Re-group the neighbourhood of ``seeds`` and store and publish what changed."""
     rows = neighbourhood(repo, seeds, extra_activities=extra_activities)
-    reviews = repo.reviews_by_id(pair_ids(rows)) if len(rows) > 1 else {}
+    reviews = repo.reviews_among(rows) if len(rows) > 1 else {}
     groups, needs = group_sources(list(rows.values()), decisions_of(reviews))
     before = {r.activity_id for r in rows.values() if r.activity_id}
     after = {g.activity_id for g in groups}

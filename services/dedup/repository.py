@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
@@ -22,7 +23,18 @@ WINDOW = timedelta(minutes=WINDOW_MINUTES)
 def review_id(a: SourceKey, b: SourceKey) -> str:
     """The review of a pair of announcements, whichever way round it is named."""
     first, second = sorted((a, b))
+    return _review_id(first, second)
+
+
+@functools.lru_cache(maxsize=65_536)
+def _review_id(first: SourceKey, second: SourceKey) -> str:
     return str(uuid.uuid5(REVIEW_NAMESPACE, "\x1f".join((*first, *second))))
+
+
+def pair_ids(keys: Iterable[SourceKey]) -> set[str]:
+    """The review ids of every pair of these announcements."""
+    keys = sorted(keys)
+    return {review_id(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -174,6 +186,10 @@ class DedupRepository:
 
     # -- reviews ---------------------------------------------------------------------
 
+    def reviews_among(self, keys: Iterable[SourceKey]) -> dict[str, dict]:
+        """The stored reviews of any two of these announcements, by id."""
+        return self.reviews_by_id(pair_ids(keys))
+
     def reviews_by_id(self, ids: Iterable[str]) -> dict[str, dict]:
         ids = sorted(set(ids))
         if not ids:
@@ -220,6 +236,8 @@ WINDOWS_PER_QUERY = 64
 shape depends only on this, so SQLAlchemy compiles it once)."""
 ACTIVITIES_PER_QUERY = 500
 """Activities whose announcements :meth:`BatchRepository.prefetch_candidates` reads per query."""
+KEYS_PER_QUERY = 250
+"""Announcements whose reviews :meth:`BatchRepository.prefetch_candidates` reads per query."""
 _WINDOW_QUERIES: dict[int, object] = {}
 
 
@@ -269,6 +287,10 @@ class BatchRepository(DedupRepository):
         """Stored announcements of the activities read up front (every one of them), by activity id."""
         self._written_of: dict[str, dict[SourceKey, SourceRow]] = {}
         """The batch's written announcements by activity id."""
+        self._reviews: dict[str, dict] = {}
+        """Every stored review of the announcements in :attr:`_review_keys` (kept as the batch
+        writes reviews: those go to the database at once)."""
+        self._review_keys: set[SourceKey] = set()
 
     def prefetch(self, keys: Iterable[SourceKey]) -> None:
         """Read the stored announcements of these keys in one query (None for those not stored)."""
@@ -293,6 +315,7 @@ class BatchRepository(DedupRepository):
         """Read the stored candidates of these announcements, and of their candidates, in a few
         queries: each venue key's windows (twice the matching window either side: a candidate's
         own candidates lie within it), overlapping ones joined, ``WINDOWS_PER_QUERY`` a query."""
+        fields = list(fields)
         wanted: dict[str, list[tuple[datetime, datetime]]] = {}
         for f in fields:
             wanted.setdefault(f.venue_key, []).append((f.starts_at - 2 * WINDOW, f.starts_at + 2 * WINDOW))
@@ -316,6 +339,39 @@ class BatchRepository(DedupRepository):
             for row in self.connection.execute(_SOURCES_OF, {"ids": chunk}):
                 source = read.get((row.library_id, row.source_ref)) or _row_to_source(row)
                 self._stored_of[source.activity_id].append(source)
+        keys = read.keys() | {f.key for f in fields} | {row.key for rows in self._stored_of.values() for row in rows}
+        self._prefetch_reviews(keys)
+
+    def _prefetch_reviews(self, keys: Iterable[SourceKey]) -> None:
+        wanted = sorted(set(keys) - self._review_keys)
+        for first in range(0, len(wanted), KEYS_PER_QUERY):
+            chunk = wanted[first:first + KEYS_PER_QUERY]
+            rows = self.connection.execute(select(dedup_review).where(or_(
+                tuple_(dedup_review.c.source_library, dedup_review.c.source_ref).in_(chunk),
+                tuple_(dedup_review.c.other_library, dedup_review.c.other_ref).in_(chunk))))
+            self._reviews.update((row["id"], dict(row)) for row in rows.mappings())
+        self._review_keys.update(wanted)
+
+    def reviews_among(self, keys: Iterable[SourceKey]) -> dict[str, dict]:
+        keys = set(keys)
+        if not keys <= self._review_keys:
+            return super().reviews_among(keys)
+        return {rid: self._reviews[rid] for rid in pair_ids(keys) if rid in self._reviews}
+
+    def add_review(self, review: dict) -> None:
+        super().add_review(review)
+        self._reviews[review["id"]] = dict.fromkeys(dedup_review.c.keys()) | review
+
+    def delete_pending_reviews(self, ids: Iterable[str]) -> None:
+        ids = set(ids)
+        super().delete_pending_reviews(ids)
+        for rid in ids:
+            if self._reviews.get(rid, {}).get("status") == "pending":
+                del self._reviews[rid]
+
+    def record_decision(self, review: dict) -> None:
+        super().record_decision(review)
+        self._reviews, self._review_keys = {}, set()  # read again: decisions are rare
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
         venue = fields.venue_key
@@ -383,3 +439,4 @@ class BatchRepository(DedupRepository):
         self._sources, self._new_sources, self._activities, self._new_activities = {}, set(), {}, set()
         self._written_at, self._read_windows, self._stored_at = {}, {}, {}
         self._stored_of, self._written_of = {}, {}
+        self._reviews, self._review_keys = {}, set()
