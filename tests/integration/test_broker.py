@@ -76,11 +76,11 @@ async def test_a_refused_message_in_a_batch_names_its_subject_and_the_others_are
     assert sorted(await stored(js)) == sorted(msg_id for _, msg_id, _ in batch)
 
 
-async def pulls_of(js, batch: int = 10) -> PullRequests:
+async def pulls_of(js, batch: int = 10, linger: float = 0.0) -> PullRequests:
     spec = ConsumerSpec(name="pull-test", stream=SUBMISSIONS_STREAM, filter_subject=f"{SUBMITTED}.*",
                         handle=lambda delivery, uow: None, batch_size=batch)
     await js.add_consumer(SUBMISSIONS_STREAM.name, consumer_config(spec))
-    pulls = PullRequests(js._nc, SUBMISSIONS_STREAM.name, spec.name, batch)
+    pulls = PullRequests(js._nc, SUBMISSIONS_STREAM.name, spec.name, batch, linger=linger)
     await pulls.start()
     return pulls
 
@@ -95,13 +95,25 @@ async def test_pull_requests_take_what_is_there_wait_for_more_and_give_back_the_
 
     assert await pulls.fetch(0.3) == []  # nothing there: empty after the wait
 
-    waiting = asyncio.ensure_future(pulls.fetch(5.0))  # a message published during the wait comes in it
+    # a message published during a long wait comes at once, not when the wait (or batch) is over
+    waiting = asyncio.ensure_future(pulls.fetch(60.0))
     await asyncio.sleep(0.3)
     await Publisher(js).publish_many(messages(1, start=100))
-    arrived = await asyncio.wait_for(waiting, 10)
+    arrived = await asyncio.wait_for(waiting, 20)
     assert [m.headers["Nats-Msg-Id"] for m in arrived] == ["sub:jn:m100:1"]
     await arrived[0].ack()
     assert await pulls.stop() == []
+
+
+async def test_a_part_of_a_batch_waits_a_moment_for_the_rest(js) -> None:
+    await Publisher(js).publish_many(messages(4))
+    pulls = await pulls_of(js, batch=10, linger=3.0)
+    fetching = asyncio.ensure_future(pulls.fetch(5.0))
+    await asyncio.sleep(0.5)  # the four there are taken; the rest of the batch is waited for …
+    await Publisher(js).publish_many(messages(6, start=4))
+    taken = await asyncio.wait_for(fetching, 10)
+    assert [m.headers["Nats-Msg-Id"] for m in taken] == [f"sub:jn:m{i}:1" for i in range(10)]  # … and comes in it
+    await pulls.stop()
 
 
 async def test_a_refused_pull_request_is_an_error(js) -> None:
