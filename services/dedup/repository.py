@@ -31,6 +31,12 @@ def _review_id(first: SourceKey, second: SourceKey) -> str:
     return str(uuid.uuid5(REVIEW_NAMESPACE, "\x1f".join((*first, *second))))
 
 
+def _reviews_touching(keys: list[SourceKey]):
+    """Reviews one of whose two announcements is among ``keys``."""
+    return or_(tuple_(dedup_review.c.source_library, dedup_review.c.source_ref).in_(keys),
+               tuple_(dedup_review.c.other_library, dedup_review.c.other_ref).in_(keys))
+
+
 def pair_ids(keys: Iterable[SourceKey]) -> set[str]:
     """The review ids of every pair of these announcements."""
     keys = sorted(keys)
@@ -199,15 +205,8 @@ class DedupRepository:
         keys = sorted(set(keys))
         if not keys:
             return []
-        rows = self.connection.execute(
-            select(dedup_review.c.id).where(
-                dedup_review.c.status == "pending",
-                or_(
-                    tuple_(dedup_review.c.source_library, dedup_review.c.source_ref).in_(keys),
-                    tuple_(dedup_review.c.other_library, dedup_review.c.other_ref).in_(keys),
-                ),
-            )
-        )
+        rows = self.connection.execute(select(dedup_review.c.id).where(dedup_review.c.status == "pending",
+                                                                       _reviews_touching(keys)))
         return [row.id for row in rows]
 
     def add_review(self, review: dict) -> None:
@@ -346,9 +345,7 @@ class BatchRepository(DedupRepository):
         wanted = sorted(set(keys) - self._review_keys)
         for first in range(0, len(wanted), KEYS_PER_QUERY):
             chunk = wanted[first:first + KEYS_PER_QUERY]
-            rows = self.connection.execute(select(dedup_review).where(or_(
-                tuple_(dedup_review.c.source_library, dedup_review.c.source_ref).in_(chunk),
-                tuple_(dedup_review.c.other_library, dedup_review.c.other_ref).in_(chunk))))
+            rows = self.connection.execute(select(dedup_review).where(_reviews_touching(chunk)))
             self._reviews.update((row["id"], dict(row)) for row in rows.mappings())
         self._review_keys.update(wanted)
 
