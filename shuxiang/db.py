@@ -8,9 +8,11 @@ service uses that database, its tables named with the service's prefix.
 
 from __future__ import annotations
 
-from collections.abc import Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterator, Sequence
 from contextlib import contextmanager
+from dataclasses import dataclass
 from datetime import UTC, datetime
+from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import (
@@ -152,19 +154,47 @@ class UTCDateTime(TypeDecorator):
         return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
-_MANY_PLANS: dict[tuple, tuple[str, tuple] | None] = {}
+@dataclass(frozen=True, slots=True)
+class _ManyPlan:
+    """How :func:`execute_many` runs a statement for rows with given keys on a DBAPI."""
+
+    sql: str
+    names: tuple[str, ...]
+    """The rows' keys, in the order of the statement's positional parameters."""
+    processors: tuple[tuple[int, Callable], ...]
+    """(position, the type's bind processor) for the parameters that have one."""
+
+    def parameters(self, rows: Sequence[dict]) -> list[tuple]:
+        take = itemgetter(*self.names)
+        if len(self.names) == 1:
+            values = [(take(row),) for row in rows]
+        else:
+            values = [take(row) for row in rows]
+        if not self.processors:
+            return values
+        processed = []
+        for row in values:
+            row = list(row)
+            for position, process in self.processors:
+                row[position] = process(row[position])
+            processed.append(tuple(row))  # SQLAlchemy hands the DBAPI tuples only
+        return processed
+
+
+_MANY_PLANS: dict[tuple, _ManyPlan | None] = {}
 _MANY_PLANS_LIMIT = 512
 
 
-def _many_plan(statement, keys: tuple[str, ...], dialect) -> tuple[str, tuple] | None:
-    """The SQL and (key, type processor) per positional parameter of ``statement`` given these
-    keys; None when the statement also needs values the rows do not give (column defaults)."""
+def _many_plan(statement, keys: tuple[str, ...], dialect) -> _ManyPlan | None:
+    """The SQL, the keys in parameter order and their type processors for ``statement`` given
+    these keys; None when the statement also needs values the rows do not give (column defaults)."""
     compiled = statement.compile(dialect=dialect, column_keys=list(keys))
-    names = compiled.positiontup or ()
-    if not set(names) <= set(keys) or not set(names) <= compiled.binds.keys():
+    names = tuple(compiled.positiontup or ())
+    if not names or not set(names) <= set(keys) or not set(names) <= compiled.binds.keys():
         return None
-    processors = (compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names)
-    return compiled.string, tuple(zip(names, processors))
+    processors = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
+    return _ManyPlan(compiled.string, names,
+                     tuple((i, process) for i, process in enumerate(processors) if process is not None))
 
 
 def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> None:
@@ -190,10 +220,7 @@ def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> Non
     if plan is None:
         connection.execute(statement, list(rows))
         return
-    sql, columns = plan
-    connection.exec_driver_sql(sql, [
-        tuple(row[name] if process is None else process(row[name]) for name, process in columns) for row in rows
-    ])
+    connection.exec_driver_sql(plan.sql, plan.parameters(rows))
 
 
 class RowsByKey:
