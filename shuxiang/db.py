@@ -27,6 +27,7 @@ from sqlalchemy import (
     delete,
     event,
     insert,
+    inspect,
     select,
     update,
 )
@@ -95,8 +96,22 @@ class Databases:
         return self.engine(service, writer=False)
 
     def create_tables(self, service: str, tables) -> None:
-        """Embedded runtime: create the service's tables (PostgreSQL uses Alembic)."""
-        metadata.create_all(self.engine(service), tables=list(tables))
+        """Embedded runtime: create the service's tables and indexes that are missing (PostgreSQL
+        uses Alembic).  A table new to a database that held tables already — a data dir from an
+        earlier release — is filled by its ``info["fill"](connection)``, when it has one: what
+        its migration does on PostgreSQL."""
+        engine = self.engine(service)
+        tables = list(tables)
+        existing = set(inspect(engine).get_table_names())
+        metadata.create_all(engine, tables=tables)
+        for table in tables:
+            for index in table.indexes:
+                index.create(engine, checkfirst=True)
+        if existing:
+            with engine.begin() as connection:
+                for table in tables:
+                    if table.name not in existing and "fill" in table.info:
+                        table.info["fill"](connection)
 
     def dispose(self) -> None:
         for engine in self._engines.values():

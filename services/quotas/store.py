@@ -6,14 +6,14 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, or_, select, tuple_
+from sqlalchemy import Connection, and_, bindparam, delete, exists, insert, or_, select, tuple_
 
 from shuxiang.alliance import QuotaRule
 from shuxiang.db import RowsByKey, execute_many
 from shuxiang.events.consumer import Rejected
 from shuxiang.services.projection import Newer
 
-from .tables import quotas_activity, quotas_count, quotas_credit, quotas_month, quotas_source
+from .tables import MONTH, month_sums, quotas_activity, quotas_count, quotas_credit, quotas_month, quotas_source
 from .tally import ActivityFacts, last_start, monthly_counts, tally, year_bounds
 
 ACTIVITIES = RowsByKey(quotas_activity, "activity_id")
@@ -104,8 +104,7 @@ OPEN_ENDED_OF_LIBRARIES = FACTS_OF_LIBRARIES.where(quotas_activity.c.recurrence.
                                                    quotas_activity.c.last_start.is_(None))
 MONTHS_OF_LIBRARIES = select(quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.month, quotas_month.c.n).where(
     quotas_month.c.year == bindparam("year"), quotas_month.c.library_id.in_(bindparam("libraries", expanding=True)))
-_MONTH = (quotas_count.c.library_id, quotas_count.c.rule_id, quotas_count.c.year, quotas_count.c.month)
-_MONTHS_OF_ACTIVITIES = select(*_MONTH).where(quotas_count.c.activity_id.in_(bindparam("ids", expanding=True))).distinct()
+_MONTHS_OF_ACTIVITIES = select(*MONTH).where(quotas_count.c.activity_id.in_(bindparam("ids", expanding=True))).distinct()
 
 
 def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
@@ -212,9 +211,7 @@ def resum_months(connection: Connection, months: Iterable[tuple[str, str, int, i
         chunk = months[first:first + MONTHS_PER_STATEMENT]
         cell = tuple_(quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month)
         connection.execute(delete(quotas_month).where(cell.in_(chunk)))
-        connection.execute(insert(quotas_month).from_select(
-            ["library_id", "rule_id", "year", "month", "n"],
-            select(*_MONTH, func.sum(quotas_count.c.n)).where(tuple_(*_MONTH).in_(chunk)).group_by(*_MONTH)))
+        connection.execute(month_sums(tuple_(*MONTH).in_(chunk)))
 
 
 def monthly_totals(connection: Connection, year: int, tz: ZoneInfo,

@@ -5,7 +5,7 @@ Tallies are never stored as counters: they are computed from these facts
 last state published per library, rule and year, so each transition is published once.
 """
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Connection, Index, Insert, Integer, String, Table, Text, func, insert, select
 
 from shuxiang.db import UTCDateTime, metadata
 
@@ -89,6 +89,22 @@ quotas_month = Table(
     Column("n", Integer, nullable=False),
     comment="quotas_count summed per library, rule and month: each row re-summed from quotas_count whenever one "
     "of its rows changes (never incremented), so a recount reads twelve rows per rule, not the year's activities.",
+    info={"fill": lambda connection: fill_month_sums(connection)},
 )
+
+MONTH = (quotas_count.c.library_id, quotas_count.c.rule_id, quotas_count.c.year, quotas_count.c.month)
+
+
+def month_sums(*where) -> Insert:
+    """INSERT into quotas_month the sums of quotas_count per library, rule and month (of the rows
+    ``where`` selects)."""
+    return insert(quotas_month).from_select(
+        ["library_id", "rule_id", "year", "month", "n"],
+        select(*MONTH, func.sum(quotas_count.c.n)).where(*where).group_by(*MONTH))
+
+
+def fill_month_sums(connection: Connection) -> None:
+    """quotas_month for a data dir from before it (what migration 0003 does on PostgreSQL)."""
+    connection.execute(month_sums())
 
 TABLES = (quotas_activity, quotas_credit, quotas_source, quotas_state, quotas_count, quotas_month)

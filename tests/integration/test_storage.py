@@ -11,7 +11,7 @@ import pytest
 from sqlalchemy import func, select
 
 from shuxiang.alliance import load_alliance
-from shuxiang.db import Databases
+from shuxiang.db import Databases, metadata
 from shuxiang.events.consumer import Delivery, Outcome, process_batch
 from shuxiang.events.tables import dead_letter, inbox, outbox
 from shuxiang.services.dedup.service import build, canonical_activities
@@ -156,3 +156,31 @@ def test_migration_0003_sums_the_stored_monthly_counts(postgres_url: str) -> Non
     engine.dispose()
     assert [tuple(row) for row in sums] == [("jn", "r1", 2026, 4, 3), ("jn", "r1", 2026, 5, 1),
                                             ("tz", "r1", 2026, 4, 3), ("tz", "r2", 2027, 1, 1)]
+
+
+def test_an_embedded_data_dir_from_before_quotas_month_gets_it_filled_and_the_new_indexes(tmp_path: Path) -> None:
+    """Embedded data dirs have no migrations: creating the tables of a newer release adds the
+    missing table and indexes, and fills quotas_month from the counts already stored."""
+    import sqlalchemy as sa
+
+    from shuxiang.services.quotas.tables import TABLES, quotas_count, quotas_month
+
+    databases = Databases(data_dir=tmp_path)
+    engine = databases.engine("quotas")
+    older = [t for t in TABLES if t is not quotas_month]
+    metadata.create_all(engine, tables=older)
+    with engine.begin() as connection:  # as the release before left it: no quotas_month, the old index
+        connection.exec_driver_sql("DROP INDEX ix_quotas_count_month")
+        connection.exec_driver_sql("CREATE INDEX ix_quotas_count_library_year ON quotas_count (library_id, year)")
+        connection.execute(sa.insert(quotas_count), [
+            {"activity_id": a, "library_id": lib, "rule_id": "r1", "year": 2026, "month": m, "n": n}
+            for a, lib, m, n in [("a1", "jn", 4, 2), ("a2", "jn", 4, 1), ("a3", "tz", 5, 1)]])
+    databases.create_tables("quotas", TABLES)
+    with engine.connect() as connection:
+        sums = connection.execute(sa.select(quotas_month).order_by(quotas_month.c.library_id)).all()
+    assert [tuple(row) for row in sums] == [("jn", "r1", 2026, 4, 3), ("tz", "r1", 2026, 5, 1)]
+    assert "ix_quotas_count_month" in {i["name"] for i in sa.inspect(engine).get_indexes("quotas_count")}
+    databases.create_tables("quotas", TABLES)  # again: nothing new, nothing filled twice
+    with engine.connect() as connection:
+        assert connection.scalar(sa.select(sa.func.sum(quotas_month.c.n))) == 4
+    databases.dispose()

@@ -2,7 +2,8 @@
 
 A recount read every quotas_count row of the touched libraries' year, each batch: the cost
 grew with the year.  quotas_month holds those sums, each re-summed when one of its months'
-counts changes; this migration fills it from quotas_count, so no replay is needed.  The index
+counts changes; this migration fills it from quotas_count, so no replay is needed (embedded
+data dirs: shuxiang.db.Databases.create_tables does the same, through the table's info["fill"]).  The index
 on quotas_count now serves re-summing one month (library, rule, year, month); a new one on
 quotas_activity finds the open-ended series (last_start NULL) without reading the year.
 
