@@ -18,7 +18,6 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-import time
 
 import nats
 from nats.errors import ConnectionClosedError, NoServersError
@@ -85,7 +84,6 @@ class PullRequests:
         self._answer = asyncio.Event()
         self._remaining = 0
         """How many more messages the open request may bring (0: no request is open)."""
-        self._open_until = 0.0
         self._refusal: str | None = None
         self._subscription = None
 
@@ -118,14 +116,11 @@ class PullRequests:
         self._remaining = 0  # the request is over: batch complete, no messages (404), expired (408)
         self._answer.set()
 
-    def _open(self) -> bool:
-        return self._remaining > 0 and time.monotonic() < self._open_until
-
     async def _ask(self, request: dict, wait: float) -> None:
-        """Send a pull request and wait for its end (at most ``wait`` seconds)."""
+        """Send a pull request and wait for its end (at most ``wait`` seconds): no request is open
+        when this returns."""
         self._answer.clear()
         self._remaining = request["batch"]
-        self._open_until = time.monotonic() + wait
         await self.nc.publish(self.subject, json.dumps(request).encode(), reply=self.inbox)
         try:
             await asyncio.wait_for(self._answer.wait(), wait)
@@ -134,7 +129,7 @@ class PullRequests:
 
     async def fetch(self, wait: float) -> list:
         """The next batch (at most ``batch`` messages); empty after ``wait`` seconds without any."""
-        if not self.buffer and not self._open():
+        if not self.buffer:
             await self._ask({"batch": self.batch, "expires": int(wait * 1e9), "no_wait": True}, wait + 1.0)
             missing = self.batch - len(self.buffer)
             if self.buffer and missing and self.linger:  # a part of a batch: give the rest a moment
