@@ -7,7 +7,8 @@ import itertools
 import json
 import logging
 import uuid
-from collections.abc import Sequence
+from collections.abc import Awaitable, Callable, Sequence
+from typing import TypeVar
 
 from nats.errors import MaxPayloadError, NoRespondersError, TimeoutError as NatsTimeoutError
 from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
@@ -30,6 +31,9 @@ class PublishError(RuntimeError):
     pass
 
 
+T = TypeVar("T")
+
+
 class Publisher:
     """Publishes with ``Nats-Msg-Id`` so the stream drops duplicates; a duplicate
     PubAck is success.  Transient failures are retried with the same id."""
@@ -40,26 +44,34 @@ class Publisher:
         self.timeout = timeout
         self._slots = asyncio.Semaphore(concurrency)
 
+    async def _until_acknowledged(self, what: str, send: Callable[[], Awaitable[T]]) -> T:
+        """``send()`` again (backing off) while the broker is away; ``what`` names the message or
+        batch in the error when it never answers."""
+        delay = 0.2
+        for attempt in range(1, self.attempts + 1):
+            try:
+                return await send()
+            except RETRYABLE as exc:
+                if attempt == self.attempts:
+                    raise PublishError(f"{what}: broker did not acknowledge after {attempt} tries: {exc!r}") from exc
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 5.0)
+        raise AssertionError("unreachable")
+
     async def publish(self, subject: str, msg_id: str, payload: bytes) -> int:
         """Publish one message; returns its stream sequence."""
-        delay = 0.2
+        async def send() -> int:
+            ack = await self.js.publish(subject, payload, timeout=self.timeout, headers={"Nats-Msg-Id": msg_id})
+            return ack.seq
+
         async with self._slots:
-            for attempt in range(1, self.attempts + 1):
-                try:
-                    ack = await self.js.publish(subject, payload, timeout=self.timeout,
-                                                headers={"Nats-Msg-Id": msg_id})
-                    return ack.seq
-                except RETRYABLE as exc:
-                    if attempt == self.attempts:
-                        raise PublishError(f"{subject}: broker did not acknowledge after {attempt} tries: {exc!r}") from exc
-                    await asyncio.sleep(delay)
-                    delay = min(delay * 2, 5.0)
-                except APIError as exc:
-                    raise PublishError(f"{subject}: refused by the broker: {exc.description or exc}") from exc
-                except MaxPayloadError:
-                    raise PublishError(f"{subject}: {len(payload):,} bytes, more than the broker takes "
-                                       f"({self.js._nc.max_payload:,})") from None  # noqa: SLF001
-        raise AssertionError("unreachable")
+            try:
+                return await self._until_acknowledged(subject, send)
+            except APIError as exc:
+                raise PublishError(f"{subject}: refused by the broker: {exc.description or exc}") from exc
+            except MaxPayloadError:
+                raise PublishError(f"{subject}: {len(payload):,} bytes, more than the broker takes "
+                                   f"({self.js._nc.max_payload:,})") from None  # noqa: SLF001
 
     async def publish_many(self, messages: Sequence[tuple[str, str, bytes]]) -> list[int]:
         """Publish in order; returns each message's stream sequence.
@@ -84,34 +96,27 @@ class Publisher:
         """The batch's sequences once the broker stored it as one; None when it did not take it as
         a batch (publish it message by message)."""
         nc = self.js._nc  # noqa: SLF001 - core publishes; nats-py's JetStream API has no batch publish
-        delay = 0.2
-        for attempt in range(1, self.attempts + 1):
+
+        async def send():
             batch_id = uuid.uuid4().hex  # a batch cut short by a lost connection is abandoned by the broker
-            try:
-                last = len(batch)
-                for number, (subject, msg_id, payload) in enumerate(batch, 1):
-                    headers = {"Nats-Batch-Id": batch_id, "Nats-Batch-Sequence": str(number), "Nats-Msg-Id": msg_id}
-                    if number < last:
-                        await nc.publish(subject, payload, headers=headers)
-                    else:
-                        headers["Nats-Batch-Commit"] = "1"
-                        reply = await nc.request(subject, payload, timeout=self.timeout, headers=headers)
-            except MaxPayloadError:
-                return None  # never committed: the broker drops the unfinished batch
-            except RETRYABLE as exc:
-                if attempt == self.attempts:
-                    raise PublishError(f"{batch[-1][0]}: broker did not acknowledge a batch of {len(batch)} "
-                                       f"after {attempt} tries: {exc!r}") from exc
-                await asyncio.sleep(delay)
-                delay = min(delay * 2, 5.0)
-                continue
-            try:
-                answer = json.loads(reply.data)
-            except ValueError:
-                return None
-            if "error" in answer or answer.get("count") != len(batch) or "seq" not in answer:
-                log.debug("batch of %d not taken as one (%s): publishing one by one", len(batch),
-                          answer.get("error", answer))
-                return None
-            return list(range(answer["seq"] - len(batch) + 1, answer["seq"] + 1))
-        raise AssertionError("unreachable")
+            for number, (subject, msg_id, payload) in enumerate(batch, 1):
+                headers = {"Nats-Batch-Id": batch_id, "Nats-Batch-Sequence": str(number), "Nats-Msg-Id": msg_id}
+                if number < len(batch):
+                    await nc.publish(subject, payload, headers=headers)
+                else:
+                    headers["Nats-Batch-Commit"] = "1"
+                    return await nc.request(subject, payload, timeout=self.timeout, headers=headers)
+
+        try:
+            reply = await self._until_acknowledged(f"{batch[-1][0]} (a batch of {len(batch)})", send)
+        except MaxPayloadError:
+            return None  # never committed: the broker drops the unfinished batch
+        try:
+            answer = json.loads(reply.data)
+        except ValueError:
+            return None
+        if "error" in answer or answer.get("count") != len(batch) or "seq" not in answer:
+            log.debug("batch of %d not taken as one (%s): publishing one by one", len(batch),
+                      answer.get("error", answer))
+            return None
+        return list(range(answer["seq"] - len(batch) + 1, answer["seq"] + 1))
