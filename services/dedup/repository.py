@@ -272,9 +272,14 @@ class BatchRepository(DedupRepository):
 
     def __init__(self, connection: Connection) -> None:
         super().__init__(connection)
+        self._stored: dict[SourceKey, SourceRow | None] = {}
+        """Stored announcements by key (None: not stored), kept across :meth:`flush`."""
+        self._start_batch()
+
+    def _start_batch(self) -> None:
+        """Nothing written, nothing read up front (at the start and after each :meth:`flush`)."""
         self._sources: dict[SourceKey, SourceRow] = {}
         self._new_sources: set[SourceKey] = set()
-        self._stored: dict[SourceKey, SourceRow | None] = {}
         self._activities: dict[str, CanonicalActivity] = {}
         self._new_activities: set[str] = set()
         self._written_at: dict[str, dict[SourceKey, SourceRow]] = {}
@@ -433,7 +438,4 @@ class BatchRepository(DedupRepository):
         execute_many(self.connection, _INSERT_ACTIVITY, new)
         execute_many(self.connection, _UPDATE_ACTIVITY, changed)
         self._stored.update(self._sources)
-        self._sources, self._new_sources, self._activities, self._new_activities = {}, set(), {}, set()
-        self._written_at, self._read_windows, self._stored_at = {}, {}, {}
-        self._stored_of, self._written_of = {}, {}
-        self._reviews, self._review_keys = {}, set()
+        self._start_batch()
