@@ -103,10 +103,11 @@ class Databases:
         engine = self.engine(service)
         tables = list(tables)
         existing = set(inspect(engine).get_table_names())
-        metadata.create_all(engine, tables=tables)
+        metadata.create_all(engine, tables=tables)  # a new table comes with its indexes
         for table in tables:
-            for index in table.indexes:
-                index.create(engine, checkfirst=True)
+            if table.name in existing:
+                for index in table.indexes:
+                    index.create(engine, checkfirst=True)
         if existing:
             with engine.begin() as connection:
                 for table in tables:

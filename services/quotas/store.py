@@ -207,9 +207,9 @@ def resum_months(connection: Connection, months: Iterable[tuple[str, str, int, i
     """Sum quotas_count again into quotas_month for these (library, rule, year, month): the
     months whose counts just changed."""
     months = sorted(months)
+    cell = tuple_(quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month)
     for first in range(0, len(months), MONTHS_PER_STATEMENT):
         chunk = months[first:first + MONTHS_PER_STATEMENT]
-        cell = tuple_(quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month)
         connection.execute(delete(quotas_month).where(cell.in_(chunk)))
         connection.execute(month_sums(tuple_(*MONTH).in_(chunk)))
 

@@ -89,7 +89,6 @@ quotas_month = Table(
     Column("n", Integer, nullable=False),
     comment="quotas_count summed per library, rule and month: each row re-summed from quotas_count whenever one "
     "of its rows changes (never incremented), so a recount reads twelve rows per rule, not the year's activities.",
-    info={"fill": lambda connection: fill_month_sums(connection)},
 )
 
 MONTH = (quotas_count.c.library_id, quotas_count.c.rule_id, quotas_count.c.year, quotas_count.c.month)
@@ -106,5 +105,8 @@ def month_sums(*where) -> Insert:
 def fill_month_sums(connection: Connection) -> None:
     """quotas_month for a data dir from before it (what migration 0003 does on PostgreSQL)."""
     connection.execute(month_sums())
+
+
+quotas_month.info["fill"] = fill_month_sums  # shuxiang.db.Databases.create_tables
 
 TABLES = (quotas_activity, quotas_credit, quotas_source, quotas_state, quotas_count, quotas_month)
