@@ -130,8 +130,8 @@ class Runtime:
         await ensure_streams(js, replicas=settings.stream_replicas)
         self.publisher = publisher = Publisher(js)
         if worker_groups:
+            # the workers start (a second or so of imports) while this process's consumers work
             self._start_workers(worker_groups)
-            await self._wait_for_workers([SERVICE_BUILDERS[name](self.context) for name in elsewhere])
         for plan in plans:
             relay = None
             if plan.publishes:
@@ -145,6 +145,8 @@ class Runtime:
                 self.consumers[spec.name] = consumer
         for relay in self.relays:
             await relay.flush()  # whatever a previous run left behind
+        if worker_groups:
+            await self._wait_for_workers([SERVICE_BUILDERS[name](self.context) for name in elsewhere])
         for plan in plans:
             if plan.background is not None:
                 self._tasks.append(asyncio.create_task(plan.background(), name=f"background:{plan.name}"))
