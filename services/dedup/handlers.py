@@ -47,6 +47,9 @@ from .repository import BatchRepository, DedupRepository, SourceKey, SourceRow, 
 ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:activity")
 ROLE_STRENGTH = {Role.host: 3, Role.co_host: 2, Role.participant: 1}
 VISIBLE_FIELDS = frozenset(CanonicalActivity.model_fields) - {"version", "sources", "created_at", "updated_at"}
+CONTENT_FIELDS = tuple(name for name in CanonicalActivity.model_fields
+                       if name not in {"id", "version", "status", "organizers", "sources", "created_at", "updated_at"})
+"""What a canonical activity takes from its primary announcement as it is."""
 MAX_NEIGHBOURHOOD = 400
 """A guard against a pathological pile-up (thousands of announcements in one room and hour)."""
 
@@ -112,16 +115,18 @@ def build_canonical(
     primary = primary_source(sources)
     submission = primary.submission()
     organizers = merge_organizers(sources) or submission.credited()
-    content = submission.model_dump(exclude={"library_id", "source_ref", "revision", "organizers", "status"},
-                                    mode="python")
-    candidate = CanonicalActivity(
+    # Built from validated parts (the submission's fields, broker times), so not validated again:
+    # tests/unit/test_dedup_canonical.py checks the result equals the validated model.
+    content = {name: getattr(submission, name) for name in CONTENT_FIELDS}
+    content["exdates"], content["tags"] = list(submission.exdates), list(submission.tags)
+    candidate = CanonicalActivity.model_construct(
         id=activity_id,
         version=1,
         status=group_status(sources),
         organizers=organizers,
         sources=[
-            SourceRef(library_id=s.fields.library_id, source_ref=s.fields.source_ref, revision=s.revision,
-                      status=s.status)
+            SourceRef.model_construct(library_id=s.fields.library_id, source_ref=s.fields.source_ref,
+                                      revision=s.revision, status=s.status)
             for s in sources
         ],
         created_at=previous.created_at if previous else at,
@@ -332,7 +337,7 @@ def source_row(submission: ActivitySubmission, fields: MatchFields, delivery: De
         stream_seq=delivery.stream_seq,
         received_at=delivery.timestamp,
         title=submission.title,
-        submission_json=submission.model_dump_json(),
+        submission_json=delivery.data.decode(),  # the announcement as the member sent it
         parsed=submission,
     )
 

@@ -19,7 +19,7 @@ that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: n
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
 
@@ -64,6 +64,11 @@ class MatchFields:
     category: str
     credits: tuple[tuple[str, str], ...]
     recurrence: str | None
+    hosts: frozenset[str] = field(init=False, compare=False, repr=False)
+    """The credited hosts (grouping asks for them for every member of every group it builds)."""
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "hosts", frozenset(lib for lib, role in self.credits if role == Role.host.value))
 
     @property
     def key(self) -> tuple[str, str]:
@@ -72,10 +77,6 @@ class MatchFields:
     @property
     def libraries(self) -> frozenset[str]:
         return frozenset(lib for lib, _ in self.credits) | {self.library_id}
-
-    @property
-    def hosts(self) -> frozenset[str]:
-        return frozenset(lib for lib, role in self.credits if role == Role.host.value)
 
 
 def host_of(submission: ActivitySubmission) -> str:
