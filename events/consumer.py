@@ -198,7 +198,7 @@ class ConsumerSpec:
     consumer sets this or :attr:`handle`; when a batch raises, each message is applied alone."""
     description: str = ""
     payload_schema: Any = None
-    batch_size: int = 256
+    batch_size: int = 512
     serialized_as: str | None = None
     """Batches of the consumers (and their replicas) that share this name are applied one after
     another (on PostgreSQL, a transaction-scoped advisory lock on it; SQLite has one writer anyway):

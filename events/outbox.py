@@ -7,7 +7,7 @@ import logging
 
 from sqlalchemy import Engine, delete, select
 
-from .publish import Publisher
+from .publish import ATOMIC_BATCH, Publisher
 from .tables import outbox
 
 log = logging.getLogger(__name__)
@@ -22,7 +22,7 @@ class OutboxRelay:
     Nats-Msg-Id, so publishing a row twice is harmless.
     """
 
-    def __init__(self, producer: str, engine: Engine, publisher: Publisher, *, chunk: int = 500,
+    def __init__(self, producer: str, engine: Engine, publisher: Publisher, *, chunk: int = ATOMIC_BATCH,
                  reader: Engine | None = None) -> None:
         self.producer = producer
         self.engine = engine

@@ -17,7 +17,7 @@ from .streams import stream_of
 
 log = logging.getLogger(__name__)
 
-ATOMIC_BATCH = 256
+ATOMIC_BATCH = 512
 """Messages per atomic batch: the broker stores a batch with one write (with
 ``sync_interval: always``, one fsync instead of one per message)."""
 

@@ -29,7 +29,9 @@ class Newer:
 
 
 _PARSED: dict[bytes, CanonicalEvent] = {}
-_PARSED_LIMIT = 1024
+_PARSED_LIMIT = 2048
+"""Events kept for the other projections of the process: as many as one consumer may have
+unacknowledged (``max_ack_pending``), so a projection a batch or two behind still finds them."""
 
 
 def parse_canonical(delivery: Delivery) -> CanonicalEvent:
@@ -42,7 +44,7 @@ def parse_canonical(delivery: Delivery) -> CanonicalEvent:
     if event is None:
         event = parse_payload(CanonicalEvent, delivery)
         if len(_PARSED) >= _PARSED_LIMIT:
-            _PARSED.clear()
+            del _PARSED[next(iter(_PARSED))]  # the oldest: the others are past it
         _PARSED[delivery.data] = event
     return event
 

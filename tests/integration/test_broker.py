@@ -31,6 +31,8 @@ async def stored(js) -> list[str]:
         except (TimeoutError, nats.errors.TimeoutError):
             return ids
         ids += [m.headers["Nats-Msg-Id"] for m in batch]
+        for m in batch:
+            await m.ack()  # the ephemeral consumer holds at most 1,000 unacknowledged
 
 
 @pytest.fixture
