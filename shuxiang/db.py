@@ -157,8 +157,14 @@ class UTCDateTime(TypeDecorator):
             remembered = last  # one tuple, replaced whole: threads see a pair that belongs together
             if value is remembered[0] and value is not None:
                 return remembered[1]
-            utc = self.process_bind_param(value, dialect)
-            text = None if utc is None else utc.isoformat(" ", "microseconds")
+            if value is None:
+                return None
+            utc = value
+            if utc.tzinfo is not UTC:
+                if utc.tzinfo is None:
+                    self.process_bind_param(value, dialect)  # says what is wrong
+                utc = utc.astimezone(UTC)
+            text = utc.isoformat(" ", "microseconds")[:-6]  # without its "+00:00"
             last = (value, text)
             return text
 
