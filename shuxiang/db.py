@@ -8,7 +8,7 @@ service uses that database, its tables named with the service's prefix.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -22,12 +22,15 @@ from sqlalchemy import (
     MetaData,
     Table,
     TypeDecorator,
+    and_,
     bindparam,
     create_engine,
     delete,
     event,
+    false,
     insert,
     inspect,
+    or_,
     select,
     update,
 )
@@ -201,6 +204,25 @@ class _ManyPlan:
                 row[position] = process(row[position])
             processed.append(tuple(row))  # SQLAlchemy hands the DBAPI tuples only
         return processed
+
+
+def keys_in(columns: Sequence, keys: Iterable[tuple]):
+    """``(columns…) IN keys`` in a form both databases answer from an index on ``columns``.
+
+    SQLite scans the whole table for a row-value IN list (``(a, b) IN (VALUES (?, ?), …)``),
+    so a batch's look-up of composite keys grew with the table.  This is one term per prefix
+    (every column but the last) with the IN list of the last: ``a = ? AND b IN (…) OR a = ?
+    AND b IN (…)``, which SQLite (a MULTI-INDEX OR) and PostgreSQL answer by index look-ups."""
+    keys = sorted(set(keys))
+    if not keys:
+        return false()
+    *prefix_columns, last = columns
+    lasts: dict[tuple, list] = {}
+    for key in keys:
+        lasts.setdefault(tuple(key[:-1]), []).append(key[-1])
+    terms = [and_(*(column == value for column, value in zip(prefix_columns, prefix, strict=True)), last.in_(values))
+             for prefix, values in lasts.items()]
+    return terms[0] if len(terms) == 1 else or_(*terms)
 
 
 _MANY_PLANS: dict[tuple, _ManyPlan | None] = {}

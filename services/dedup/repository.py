@@ -8,9 +8,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
-from shuxiang.db import execute_many
+from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
-from sqlalchemy import Connection, and_, bindparam, insert, or_, select, tuple_, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from .matching import WINDOW_MINUTES, MatchFields
 from .tables import dedup_activity, dedup_review, dedup_source
@@ -33,8 +33,8 @@ def _review_id(first: SourceKey, second: SourceKey) -> str:
 
 def _reviews_touching(keys: list[SourceKey]):
     """Reviews one of whose two announcements is among ``keys``."""
-    return or_(tuple_(dedup_review.c.source_library, dedup_review.c.source_ref).in_(keys),
-               tuple_(dedup_review.c.other_library, dedup_review.c.other_ref).in_(keys))
+    return or_(keys_in((dedup_review.c.source_library, dedup_review.c.source_ref), keys),
+               keys_in((dedup_review.c.other_library, dedup_review.c.other_ref), keys))
 
 
 def pair_ids(keys: Iterable[SourceKey]) -> set[str]:
@@ -303,7 +303,7 @@ class BatchRepository(DedupRepository):
             return
         self._stored.update(dict.fromkeys(wanted))
         rows = self.connection.execute(
-            select(*_SOURCE_COLUMNS).where(tuple_(dedup_source.c.library_id, dedup_source.c.source_ref).in_(wanted)))
+            select(*_SOURCE_COLUMNS).where(keys_in((dedup_source.c.library_id, dedup_source.c.source_ref), wanted)))
         for row in rows:
             source = _row_to_source(row)
             self._stored[source.key] = source

@@ -6,10 +6,10 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, insert, or_, select, tuple_
+from sqlalchemy import Connection, and_, bindparam, delete, exists, insert, or_, select
 
 from shuxiang.alliance import QuotaRule
-from shuxiang.db import RowsByKey, execute_many
+from shuxiang.db import RowsByKey, execute_many, keys_in
 from shuxiang.events.consumer import Rejected
 from shuxiang.services.projection import Newer
 
@@ -207,11 +207,11 @@ def resum_months(connection: Connection, months: Iterable[tuple[str, str, int, i
     """Sum quotas_count again into quotas_month for these (library, rule, year, month): the
     months whose counts just changed."""
     months = sorted(months)
-    cell = tuple_(quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month)
+    cell = (quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month)
     for first in range(0, len(months), MONTHS_PER_STATEMENT):
         chunk = months[first:first + MONTHS_PER_STATEMENT]
-        connection.execute(delete(quotas_month).where(cell.in_(chunk)))
-        connection.execute(month_sums(tuple_(*MONTH).in_(chunk)))
+        connection.execute(delete(quotas_month).where(keys_in(cell, chunk)))
+        connection.execute(month_sums(keys_in(MONTH, chunk)))
 
 
 def monthly_totals(connection: Connection, year: int, tz: ZoneInfo,

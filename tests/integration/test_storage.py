@@ -135,6 +135,52 @@ def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> Non
         meta.drop_all(engine)
 
 
+def test_keys_in_selects_exactly_the_keys_and_sqlite_answers_it_from_the_index(databases: Databases) -> None:
+    """shuxiang.db.keys_in against a Python filter, for keys of one, two and four columns; on
+    SQLite its query plan searches the primary key instead of scanning the table (a row-value
+    IN list scans it, which made dedup's and the quota sums' look-ups grow with the tables)."""
+    import random
+
+    from sqlalchemy import Column, Integer, MetaData, String, Table, delete, insert
+
+    from shuxiang.db import keys_in
+
+    meta = MetaData()
+    table = Table(f"t_keys_in_{uuid.uuid4().hex[:8]}", meta, Column("library", String(20), primary_key=True),
+                  Column("rule", String(20), primary_key=True), Column("year", Integer, primary_key=True),
+                  Column("month", Integer, primary_key=True), Column("n", Integer))
+    engine = databases.engine("storage-test")
+    meta.create_all(engine)
+    rng = random.Random(7)
+    everything = [(lib, rule, year, month) for lib in ("jn", "tz", "书香") for rule in ("a", "b")
+                  for year in (2025, 2026) for month in range(1, 13)]
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(table), [dict(zip(("library", "rule", "year", "month"), key), n=i)
+                                               for i, key in enumerate(everything)])
+        columns = (table.c.library, table.c.rule, table.c.year, table.c.month)
+        with engine.connect() as connection:
+            for width in (1, 2, 4):
+                for size in (1, 5, 40):
+                    wanted = {key[:width] for key in rng.sample(everything, size)} | {("无", "x", 1, 1)[:width]}
+                    found = connection.execute(select(*columns).where(keys_in(columns[:width], wanted))).all()
+                    assert sorted(found) == sorted(key for key in everything if key[:width] in wanted)
+            assert connection.execute(select(table.c.n).where(keys_in(columns, []))).all() == []
+            if engine.dialect.name == "sqlite":
+                statement = select(table.c.n).where(keys_in(columns, rng.sample(everything, 30)))
+                compiled = statement.compile(engine, compile_kwargs={"render_postcompile": True})
+                plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}",
+                                                  tuple(compiled.params[name] for name in compiled.positiontup)).all()
+                details = [row[3] for row in plan]
+                assert not any(detail.startswith("SCAN") for detail in details), details
+                assert any("(library=? AND rule=? AND year=? AND month=?)" in detail for detail in details), details
+        with engine.begin() as connection:
+            connection.execute(delete(table).where(keys_in(columns, everything[:30])))
+            assert connection.execute(select(func.count()).select_from(table)).scalar() == len(everything) - 30
+    finally:
+        meta.drop_all(engine)
+
+
 def test_migration_0003_sums_the_stored_monthly_counts(postgres_url: str) -> None:
     """A deployment upgraded from 0002 keeps its quota counts: 0003 fills quotas_month from them."""
     import sqlalchemy as sa
