@@ -50,11 +50,15 @@ SERVICE_NAMES = (*SERVICE_BUILDERS, "web")
 WORKER_LAYOUTS: dict[int, tuple[tuple[str, ...], ...]] = {
     1: (),
     2: (("calendar", "quotas", "brands", "digests"),),
-    3: (("dedup",), ("calendar", "quotas", "brands", "digests")),
+    3: (("calendar", "brands", "digests"), ("quotas",)),
 }
 """``up --processes N``: the services each worker process runs; the rest (and the web front, the
 embedded nats-server) stay in the main process.  The busy stages — dedup, then the projections of
-its canonical events — get processes of their own, so their Python runs on more than one core."""
+its canonical events — get processes of their own, so their Python runs on more than one core.
+With 3, dedup stays in the main process and the projections are split over two workers: once the
+tables are large the projections, one after another on one thread, fall behind dedup (at 200,000
+submissions on 2 cores: 1,798–1,814/s against 1,670/s with dedup alone in a worker and 1,672/s
+with 2 processes; at 20,000, 2 processes are as fast — bench/README.md)."""
 
 RUNTIME_FILE = "runtime.json"
 WORKER_ALLIANCE_FILE = "worker-alliance.json"

@@ -87,7 +87,7 @@ def test_worker_processes_run_the_same_system_and_never_outlive_up(system: Syste
               submission("tz", "w-2", title="周末亲子阅读", venue={"name": "少儿阅览室"}),
               submission("tz", "w-1-co", title="少儿绘本共读", organizers=cohosts)]
     system.cli("publish", str(write_jsonl(tmp_path / "w.jsonl", bodies)), "--wait")
-    # dedup (one worker) merged the co-host's announcement; the calendar (the other) serves both activities
+    # dedup (in `up` itself) merged the co-host's announcement; the calendar (one worker) serves both activities
     assert sorted(len(a["sources"]) for a in system.export()) == [1, 2]
     assert set(feed_events(system)) == {"少儿绘本共读", "周末亲子阅读"}
     assert system.stop(signal.SIGINT) == 0
