@@ -57,7 +57,7 @@ def consumer_config(spec: ConsumerSpec) -> api.ConsumerConfig:
         filter_subject=spec.filter_subject,
         ack_policy=api.AckPolicy.EXPLICIT,
         ack_wait=ACK_WAIT_SECONDS,
-        max_ack_pending=4 * spec.batch_size,
+        max_ack_pending=spec.max_ack_pending,
         deliver_policy=api.DeliverPolicy.ALL,
         description=spec.description or None,
     )

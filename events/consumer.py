@@ -182,6 +182,10 @@ class Outcome(Enum):
     NAK = "nak"
 
 
+UNACKED_BATCHES = 4
+"""Batches a consumer may hold unacknowledged (:attr:`ConsumerSpec.max_ack_pending`)."""
+
+
 @dataclass
 class ConsumerSpec:
     """What a service consumes and the plain function that handles it."""
@@ -205,6 +209,12 @@ class ConsumerSpec:
     for handlers whose decisions read what other messages wrote (dedup's grouping, re-evaluated
     quota and brand states).  Replicas of them add availability, not parallelism; consumers whose
     messages touch only their own rows leave it None."""
+
+    @property
+    def max_ack_pending(self) -> int:
+        """Messages the broker lets this consumer hold unacknowledged: a batch being applied, the
+        one fetched behind it and the one being settled, with room to spare."""
+        return UNACKED_BATCHES * self.batch_size
 
     def __post_init__(self) -> None:
         if (self.handle is None) == (self.handle_batch is None):

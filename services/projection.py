@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from shuxiang.db import RowsByKey
-from shuxiang.events.consumer import Delivery, parse_payload
+from shuxiang.events.consumer import UNACKED_BATCHES, ConsumerSpec, Delivery, parse_payload
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent
 
 
@@ -29,9 +29,9 @@ class Newer:
 
 
 _PARSED: dict[bytes, CanonicalEvent] = {}
-_PARSED_LIMIT = 2048
+_PARSED_LIMIT = UNACKED_BATCHES * ConsumerSpec.batch_size
 """Events kept for the other projections of the process: as many as one consumer may have
-unacknowledged (``max_ack_pending``), so a projection a batch or two behind still finds them."""
+unacknowledged (``max_ack_pending``, 2,048), so a projection a batch or two behind still finds them."""
 
 
 def parse_canonical(delivery: Delivery) -> CanonicalEvent:
