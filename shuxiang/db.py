@@ -206,25 +206,6 @@ class _ManyPlan:
         return processed
 
 
-def keys_in(columns: Sequence, keys: Iterable[tuple]):
-    """``(columns…) IN keys`` in a form both databases answer from an index on ``columns``.
-
-    SQLite scans the whole table for a row-value IN list (``(a, b) IN (VALUES (?, ?), …)``),
-    so a batch's look-up of composite keys grew with the table.  This is one term per prefix
-    (every column but the last) with the IN list of the last: ``a = ? AND b IN (…) OR a = ?
-    AND b IN (…)``, which SQLite (a MULTI-INDEX OR) and PostgreSQL answer by index look-ups."""
-    keys = sorted(set(keys))
-    if not keys:
-        return false()
-    *prefix_columns, last = columns
-    lasts: dict[tuple, list] = {}
-    for key in keys:
-        lasts.setdefault(tuple(key[:-1]), []).append(key[-1])
-    terms = [and_(*(column == value for column, value in zip(prefix_columns, prefix, strict=True)), last.in_(values))
-             for prefix, values in lasts.items()]
-    return terms[0] if len(terms) == 1 else or_(*terms)
-
-
 _MANY_PLANS: dict[tuple, _ManyPlan | None] = {}
 _MANY_PLANS_LIMIT = 512
 
@@ -265,6 +246,25 @@ def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> Non
         connection.execute(statement, list(rows))
         return
     connection.exec_driver_sql(plan.sql, plan.parameters(rows))
+
+
+def keys_in(columns: Sequence, keys: Iterable[tuple]):
+    """``(columns…) IN keys`` in a form both databases answer from an index on ``columns``.
+
+    SQLite scans the whole table for a row-value IN list (``(a, b) IN (VALUES (?, ?), …)``),
+    so a batch's look-up of composite keys grew with the table.  This is one term per prefix
+    (every column but the last) with the IN list of the last: ``a = ? AND b IN (…) OR a = ?
+    AND b IN (…)``, which SQLite (a MULTI-INDEX OR) and PostgreSQL answer by index look-ups."""
+    keys = sorted(set(keys))
+    if not keys:
+        return false()
+    *prefix_columns, last = columns
+    lasts: dict[tuple, list] = {}
+    for key in keys:
+        lasts.setdefault(tuple(key[:-1]), []).append(key[-1])
+    terms = [and_(*(column == value for column, value in zip(prefix_columns, prefix, strict=True)), last.in_(values))
+             for prefix, values in lasts.items()]
+    return terms[0] if len(terms) == 1 else or_(*terms)
 
 
 class RowsByKey:
