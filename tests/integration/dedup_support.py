@@ -12,6 +12,7 @@ from shuxiang.events.consumer import ConsumerSpec, Delivery, process_batch
 from shuxiang.events.streams import SUBMISSIONS_STREAM, decided_subject, submitted_subject
 from shuxiang.events.tables import EVENT_TABLES, outbox
 from shuxiang.services.dedup.evaluation import sqlite_engine
+from shuxiang.services.dedup.handlers import canonical_id
 from shuxiang.services.dedup.normalize import VenueResolver
 from shuxiang.services.dedup.service import CONSUMED, canonical_activities, handle
 from shuxiang.services.dedup.tables import TABLES, dedup_review, dedup_source
@@ -71,6 +72,21 @@ class DedupRig:
 
     def activities(self) -> list[dict]:
         return [a.model_dump(mode="json") for a in canonical_activities(self.engine)]
+
+    def own_id(self, library_id: str, source_ref: str) -> str:
+        """The id of an activity this announcement is the first of: :func:`canonical_id` of its key and
+        the sequence of its first message."""
+        with self.engine.connect() as connection:
+            first_seq = connection.scalar(select(dedup_source.c.first_seq).where(
+                dedup_source.c.library_id == library_id, dedup_source.c.source_ref == source_ref))
+        return canonical_id(library_id, source_ref, first_seq)
+
+    def namers(self) -> dict[str, tuple[str, str]]:
+        """Every announcement by the id of an activity it is (or would be) the first of."""
+        with self.engine.connect() as connection:
+            rows = connection.execute(select(dedup_source.c.library_id, dedup_source.c.source_ref,
+                                             dedup_source.c.first_seq)).all()
+        return {canonical_id(*row): (row.library_id, row.source_ref) for row in rows}
 
     def activity_of(self, library_id: str, source_ref: str) -> dict:
         with self.engine.connect() as connection:

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
+from shuxiang.services.dedup import handlers
 from shuxiang.events.consumer import Outcome
-from shuxiang.services.dedup.handlers import canonical_id
 
 from .dedup_support import DedupRig, announcement, submission_delivery
 
@@ -27,7 +29,7 @@ def test_cohost_announcements_merge_into_the_hosts_activity_with_both_credited(r
                announcement("tz", "t9", title="【联办】沽上讲堂——津沽方言漫谈（报名中）",
                             venue={"name": "一楼报告厅"}, organizers=COHOSTS))
     [activity] = rig.activities()
-    assert activity["id"] == canonical_id("jn", "j1")
+    assert activity["id"] == rig.own_id("jn", "j1")
     assert credits(activity) == {"jn": "host", "tz": "co_host"}
     assert [(s["library_id"], s["source_ref"]) for s in activity["sources"]] == [("jn", "j1"), ("tz", "t9")]
     assert [kind for kind, _ in rig.events()] == ["created", "merged"] or \
@@ -45,7 +47,7 @@ def test_a_cohost_cancelling_removes_only_its_credit_and_the_host_cancelling_can
     rig.submit({**host, "revision": 2, "status": "cancelled"})
     [activity] = rig.activities()
     assert activity["status"] == "cancelled"
-    assert activity["id"] == canonical_id("jn", "j1")
+    assert activity["id"] == rig.own_id("jn", "j1")
     assert rig.events()[-1][0] == "cancelled"
 
 
@@ -56,15 +58,15 @@ def test_a_revision_that_no_longer_matches_splits_off_with_its_own_id_and_can_co
     rig.submit({**cohost, "revision": 2, "title": "空中文化大讲堂：《论语》导读", "starts_at": "2026-04-12T09:30:00+08:00",
                 "ends_at": "2026-04-12T11:00:00+08:00"})
     activities = {a["id"]: a for a in rig.activities()}
-    assert set(activities) == {canonical_id("jn", "j1"), canonical_id("tz", "t9")}
-    assert activities[canonical_id("jn", "j1")]["title"] == "沽上讲堂：津沽方言漫谈"
-    assert [s["source_ref"] for s in activities[canonical_id("tz", "t9")]["sources"]] == ["t9"]
+    assert set(activities) == {rig.own_id("jn", "j1"), rig.own_id("tz", "t9")}
+    assert activities[rig.own_id("jn", "j1")]["title"] == "沽上讲堂：津沽方言漫谈"
+    assert [s["source_ref"] for s in activities[rig.own_id("tz", "t9")]["sources"]] == ["t9"]
     # corrected back: it joins the host's activity again, its own id is retired (published as cancelled)
     rig.submit({**cohost, "revision": 3})
     [activity] = rig.activities()
-    assert activity["id"] == canonical_id("jn", "j1")
+    assert activity["id"] == rig.own_id("jn", "j1")
     retired = [e for kind, e in rig.events() if kind == "cancelled"]
-    assert retired[-1]["activity"]["id"] == canonical_id("tz", "t9") and retired[-1]["activity"]["sources"] == []
+    assert retired[-1]["activity"]["id"] == rig.own_id("tz", "t9") and retired[-1]["activity"]["sources"] == []
 
 
 def test_the_published_id_stays_when_the_host_moves_the_activity(rig: DedupRig) -> None:
@@ -73,11 +75,27 @@ def test_the_published_id_stays_when_the_host_moves_the_activity(rig: DedupRig) 
     rig.submit(host, cohost)
     moved = {"starts_at": "2026-04-17T14:00:00+08:00", "ends_at": "2026-04-17T16:00:00+08:00"}
     rig.submit({**host, "revision": 2, **moved})
-    assert rig.activity_of("jn", "j1")["id"] == canonical_id("jn", "j1")
-    assert rig.activity_of("tz", "t9")["id"] == canonical_id("tz", "t9")  # stale until the co-host follows
+    assert rig.activity_of("jn", "j1")["id"] == rig.own_id("jn", "j1")
+    assert rig.activity_of("tz", "t9")["id"] == rig.own_id("tz", "t9")  # stale until the co-host follows
     rig.submit({**cohost, "revision": 2, **moved})
     [activity] = rig.activities()
-    assert activity["id"] == canonical_id("jn", "j1") and activity["starts_at"].startswith("2026-04-17T14:00")
+    assert activity["id"] == rig.own_id("jn", "j1") and activity["starts_at"].startswith("2026-04-17T14:00")
+
+
+def test_an_activity_from_before_ordered_ids_keeps_its_id(rig: DedupRig, monkeypatch) -> None:
+    # as the release before ordered ids made it: uuid5 of the announcement alone
+    legacy = str(uuid.uuid5(handlers.ACTIVITY_NAMESPACE, "jn\x1fj1"))
+    with monkeypatch.context() as patched:
+        patched.setattr(handlers, "canonical_id", lambda library_id, source_ref, first_seq: legacy)
+        rig.submit(announcement("jn", "j1", organizers=COHOSTS))
+    assert [a["id"] for a in rig.activities()] == [legacy]
+    host = announcement("jn", "j1", organizers=COHOSTS)
+    rig.submit({**host, "revision": 2, "title": "沽上讲堂：津沽方言漫谈（主讲：王教授）"},
+               announcement("tz", "t9", organizers=COHOSTS), announcement("tz", "t10", title="馆藏老照片展", hour=9))
+    activities = {a["id"]: a for a in rig.activities()}
+    assert set(activities) == {legacy, rig.own_id("tz", "t10")} and rig.own_id("tz", "t10") != legacy
+    assert activities[legacy]["title"] == "沽上讲堂：津沽方言漫谈（主讲：王教授）" and len(activities[legacy]["sources"]) == 2
+    assert "cancelled" not in [kind for kind, _ in rig.events()]
 
 
 def test_a_clerk_typing_it_twice_is_one_activity_but_a_near_copy_waits_for_review(rig: DedupRig) -> None:
@@ -119,7 +137,7 @@ def test_a_coordinators_decision_merges_or_keeps_apart_and_is_replayed(rig: Dedu
                 "decision": "merge", "coordinator_id": "office", "note": "同一场"}
     assert rig.decide(decision) == [Outcome.ACK]
     [activity] = rig.activities()
-    assert activity["id"] == canonical_id("jn", "j1") and len(activity["sources"]) == 2
+    assert activity["id"] == rig.own_id("jn", "j1") and len(activity["sources"]) == 2
     assert rig.reviews()[0]["status"] == "merge"
     # replaying the same log in a fresh database reproduces the decision
     again = DedupRig(tmp_path / "replay.sqlite3")
@@ -166,7 +184,7 @@ def test_merging_splitting_and_reviews_work_the_same_on_postgresql(postgres_url)
         assert [r["status"] for r in rig.reviews()] == ["pending"]
         rig.submit({**cohost, "revision": 2, "starts_at": "2026-04-13T09:00:00+08:00",
                     "ends_at": "2026-04-13T10:00:00+08:00"})
-        assert rig.activity_of("tz", "t9")["id"] == canonical_id("tz", "t9")
-        assert rig.activity_of("jn", "j1")["id"] == canonical_id("jn", "j1")
+        assert rig.activity_of("tz", "t9")["id"] == rig.own_id("tz", "t9")
+        assert rig.activity_of("jn", "j1")["id"] == rig.own_id("jn", "j1")
     finally:
         rig.close()

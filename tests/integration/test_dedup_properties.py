@@ -2,7 +2,8 @@
 same canonical state as processing the messages in order once (real SQLite, real handler).
 
 The one thing an interleaving keeps is the order in which announcements *first* appear: the
-first announcer of an activity names it (its id), as the log's order decides.
+first announcer of an activity names it (its id), as the log's order decides.  (The id also holds
+the sequence of that first message, so activities are compared by the announcement naming them.)
 """
 
 from __future__ import annotations
@@ -58,10 +59,13 @@ def scripts(draw):
 
 
 def state(rig: DedupRig) -> list[dict]:
+    """The canonical activities, each named by the announcement whose id it has (an id also holds
+    the sequence of that announcement's first message, which an interleaving changes)."""
+    namer = rig.namers()
     out = []
     for activity in rig.activities():
         out.append({
-            "id": activity["id"], "status": activity["status"], "title": activity["title"],
+            "id": namer[activity["id"]], "status": activity["status"], "title": activity["title"],
             "starts_at": activity["starts_at"], "venue": activity["venue"],
             "organizers": sorted((o["library_id"], o["role"]) for o in activity["organizers"]),
             "sources": sorted((s["library_id"], s["source_ref"], s["revision"], s["status"])

@@ -9,7 +9,6 @@ import httpx
 import nats
 from shuxiang.events.publish import Publisher
 from shuxiang.events.streams import REVIEW_DECIDED, ensure_streams
-from shuxiang.services.dedup.handlers import canonical_id
 from shuxiang.services.plan import ServiceContext
 
 from shuxiang.db import Databases
@@ -65,5 +64,5 @@ async def test_a_coordinator_decides_a_review_through_the_api_and_the_page(tmp_p
     rig.seq += 1
     rig.deliver(decision_delivery(decision, rig.seq))
     [activity] = rig.activities()
-    assert activity["id"] == canonical_id("jn", "j1") and len(activity["sources"]) == 2
+    assert activity["id"] == rig.own_id("jn", "j1") and len(activity["sources"]) == 2
     rig.close()
