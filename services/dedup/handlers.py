@@ -59,6 +59,7 @@ _HASH_MASK = (1 << 76) - 1
 _VERSION_8 = 0x8 << 76
 
 
+@functools.lru_cache(maxsize=65_536)
 def canonical_id(library_id: str, source_ref: str, first_seq: int) -> str:
     """The id of the activity first announced as (library_id, source_ref) in the SUBMISSIONS
     stream's message ``first_seq``: deterministic, so a replay of the log gives the same ids (and
@@ -82,10 +83,11 @@ def own_activity_id(source: SourceRow) -> str:
     """The id of the activity ``source`` is the first announcement of (the anchor of its group).
 
     An activity created before ids were ordered (uuid5 of the announcement alone) keeps that id:
-    its calendar UID must not change.  Such a source is recognised by holding that id."""
-    legacy = str(_legacy_id(*source.key))
-    if source.activity_id == legacy:
-        return legacy
+    its calendar UID must not change.  Such a source is recognised by holding that id (a UUID of
+    version 5: the version digit is looked at first)."""
+    held = source.activity_id
+    if held[14:15] == "5" and held == str(_legacy_id(*source.key)):
+        return held
     return canonical_id(*source.key, source.first_seq)
 
 
