@@ -101,7 +101,7 @@ def main(verbose: int) -> None:
               help="The alliance configuration (TOML). Saved into the data dir for later runs.")
 @click.option("--processes", type=click.IntRange(1, 3), default=1, show_default=True, envvar="SHUXIANG_PROCESSES",
               help="Processes to run the services in: 2 gives the calendar, quotas, brands and digests a worker "
-                   "process; 3 gives them two (quotas one of its own), which keeps up better in a long replay. "
+                   "process; 3 gives them two (quotas one of its own), for machines with more than two cores. "
                    "More processes use more cores (a replay, the 4·23 rush); one is plenty otherwise.")
 def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None, processes: int) -> None:
     """Run everything on embedded defaults.

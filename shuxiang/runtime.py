@@ -55,10 +55,10 @@ WORKER_LAYOUTS: dict[int, tuple[tuple[str, ...], ...]] = {
 """``up --processes N``: the services each worker process runs; the rest (and the web front, the
 embedded nats-server) stay in the main process.  The busy stages — dedup, then the projections of
 its canonical events — get processes of their own, so their Python runs on more than one core.
-With 3, dedup stays in the main process and the projections are split over two workers: once the
-tables are large the projections, one after another on one thread, fall behind dedup (at 200,000
-submissions on 2 cores: 1,798–1,814/s against 1,670/s with dedup alone in a worker and 1,672/s
-with 2 processes; at 20,000, 2 processes are as fast — bench/README.md)."""
+With 3, dedup stays in the main process and the projections are split over two workers (calendar,
+brands, digests | quotas), for more than two cores: on two, 3 processes were faster only while
+random activity ids slowed the projections at scale; with ordered ids 2 are (200,000 submissions:
+732/s against 658/s with 3 — bench/README.md)."""
 
 RUNTIME_FILE = "runtime.json"
 WORKER_ALLIANCE_FILE = "worker-alliance.json"
