@@ -123,7 +123,7 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
     alliance = resolve_alliance(settings, config=config, demo=demo, remember=bool(config or demo))
     runtime = Runtime(settings=settings, alliance=alliance, services=list(SERVICE_BUILDERS), processes=processes)
 
-    def started(rt: Runtime) -> None:
+    def started(rt: Runtime):
         url = settings.public_url
         console.print(f"[bold green]书香 shuxiang 已启动 / running[/] — {alliance.name}")
         console.print(f"  日历页面 / calendar  {url}/")
@@ -134,8 +134,7 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
         console.print(f"  NATS                {rt.nats_url}   (发布 / publish: shuxiang.activity.submitted.<library_id>)")
         console.print(f"  数据 / data          {settings.data_dir.resolve()}")
         console.print("按 Ctrl-C 停止 / Ctrl-C to stop", style="dim")
-        if demo:
-            asyncio.get_running_loop().create_task(_publish_demo(rt))
+        return _publish_demo(rt) if demo else None
 
     try:
         asyncio.run(run_until_signalled(runtime, started))
@@ -169,6 +168,10 @@ async def _publish_demo(runtime) -> None:
         except TimeoutError as exc:
             console.print(f"  示例仍在处理 / the demo is still being processed: {exc}", style="yellow")
             return
+        except asyncio.CancelledError:
+            console.print("  示例未处理完，下次启动继续 / stopped before the demo was processed: the next start "
+                          "goes on with it", style="dim")
+            raise
     console.print(f"  示例已就绪 / demo ready in {time.monotonic() - began:.0f} s: {runtime.settings.public_url}/",
                   style="dim")
 

@@ -11,9 +11,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any
 
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases
@@ -264,16 +265,32 @@ class Runtime:
                 (self.settings.data_dir / RUNTIME_FILE).unlink()
 
 
-async def run_until_signalled(runtime: Runtime, on_started: Callable[[Runtime], None] | None = None) -> None:
-    """Start, wait for SIGINT/SIGTERM, stop cleanly (the nats-server child included)."""
+async def run_until_signalled(
+    runtime: Runtime, on_started: Callable[[Runtime], Coroutine[Any, Any, None] | None] | None = None,
+) -> None:
+    """Start, wait for SIGINT/SIGTERM, stop cleanly (the nats-server child included).
+
+    ``on_started`` may return a coroutine to run beside the runtime (publishing the demo): it is
+    cancelled before the runtime stops, so a stop while it runs ends it rather than pulling the
+    connection from under it."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    alongside: asyncio.Task | None = None
     try:
         await runtime.start()
-        if on_started:
-            on_started(runtime)
+        work = on_started(runtime) if on_started else None
+        if work is not None:
+            alongside = loop.create_task(work)
         await stop.wait()
     finally:
+        if alongside is not None:
+            alongside.cancel()
+            try:
+                await alongside
+            except asyncio.CancelledError:
+                pass
+            except Exception as exc:  # it failed earlier: say so, and stop anyway
+                log.error("%s failed: %s", alongside.get_coro().__qualname__, exc)
         await runtime.stop()

@@ -1,11 +1,16 @@
-"""Operators' view: health, metrics, dead letters on a page, and replaying them after a fix."""
+"""Operators' view: health, metrics, dead letters on a page, and replaying them after a fix;
+stopping while the demo is being processed."""
 
 from __future__ import annotations
 
 import signal
+import subprocess
+import sys
+import time
 
 import httpx
 
+from shuxiang.events.nats_server import free_loopback_port
 from tests.conftest import System, submission, write_jsonl
 
 
@@ -42,3 +47,25 @@ def test_poison_message_is_shown_and_replayed_after_the_config_is_fixed(system: 
     page = httpx.get(f"{system.url}/dead-letters?lang=en").text
     assert "replayed" in page and "&lt;script&gt;" not in page  # the reason names the library, not the title
     assert "<script>alert" not in httpx.get(f"{system.url}/dead-letters").text
+
+
+def test_ctrl_c_while_the_demo_is_processed_stops_cleanly(tmp_path) -> None:
+    data_dir, log = tmp_path / "data", tmp_path / "up.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shuxiang", "up", "--demo", "--data-dir", str(data_dir), "--port", str(free_loopback_port())],
+        stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+    )
+    try:
+        deadline = time.monotonic() + 120
+        while "published; processing" not in log.read_text(encoding="utf-8"):
+            assert process.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
+            time.sleep(0.02)
+        process.send_signal(signal.SIGINT)
+        assert process.wait(60) == 0
+    finally:
+        if process.poll() is None:
+            process.kill()
+            process.wait()
+    printed = log.read_text(encoding="utf-8")
+    assert "Traceback" not in printed and "exception" not in printed.lower(), printed
+    assert "stopped before the demo was processed" in printed and printed.rstrip().endswith("已停止 / stopped"), printed
