@@ -73,20 +73,17 @@ class DedupRig:
     def activities(self) -> list[dict]:
         return [a.model_dump(mode="json") for a in canonical_activities(self.engine)]
 
-    def own_id(self, library_id: str, source_ref: str) -> str:
-        """The id of an activity this announcement is the first of: :func:`canonical_id` of its key and
-        the sequence of its first message."""
-        with self.engine.connect() as connection:
-            first_seq = connection.scalar(select(dedup_source.c.first_seq).where(
-                dedup_source.c.library_id == library_id, dedup_source.c.source_ref == source_ref))
-        return canonical_id(library_id, source_ref, first_seq)
-
     def namers(self) -> dict[str, tuple[str, str]]:
-        """Every announcement by the id of an activity it is (or would be) the first of."""
+        """Every announcement by the id of an activity it is (or would be) the first of:
+        :func:`canonical_id` of its key and the sequence of its first message."""
         with self.engine.connect() as connection:
             rows = connection.execute(select(dedup_source.c.library_id, dedup_source.c.source_ref,
                                              dedup_source.c.first_seq)).all()
         return {canonical_id(*row): (row.library_id, row.source_ref) for row in rows}
+
+    def own_id(self, library_id: str, source_ref: str) -> str:
+        """The id of an activity this announcement is the first of."""
+        return next(i for i, key in self.namers().items() if key == (library_id, source_ref))
 
     def activity_of(self, library_id: str, source_ref: str) -> dict:
         with self.engine.connect() as connection:

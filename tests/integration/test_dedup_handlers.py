@@ -5,8 +5,8 @@ from __future__ import annotations
 import uuid
 
 import pytest
-from shuxiang.services.dedup import handlers
 from shuxiang.events.consumer import Outcome
+from shuxiang.services.dedup import handlers
 
 from .dedup_support import DedupRig, announcement, submission_delivery
 
