@@ -123,7 +123,7 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
     alliance = resolve_alliance(settings, config=config, demo=demo, remember=bool(config or demo))
     runtime = Runtime(settings=settings, alliance=alliance, services=list(SERVICE_BUILDERS), processes=processes)
 
-    def started(rt: Runtime):
+    def started(rt: Runtime) -> None:
         url = settings.public_url
         console.print(f"[bold green]书香 shuxiang 已启动 / running[/] — {alliance.name}")
         console.print(f"  日历页面 / calendar  {url}/")
@@ -134,7 +134,8 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
         console.print(f"  NATS                {rt.nats_url}   (发布 / publish: shuxiang.activity.submitted.<library_id>)")
         console.print(f"  数据 / data          {settings.data_dir.resolve()}")
         console.print("按 Ctrl-C 停止 / Ctrl-C to stop", style="dim")
-        return _publish_demo(rt) if demo else None
+        if demo:
+            rt.run_beside(_publish_demo(rt), "demo")
 
     try:
         asyncio.run(run_until_signalled(runtime, started))

@@ -242,18 +242,26 @@ class Runtime:
         path = self.settings.data_dir / RUNTIME_FILE
         path.write_text(json.dumps(info))
 
+    def run_beside(self, work: Coroutine[Any, Any, None], name: str) -> None:
+        """Run ``work`` (publishing the demo) as a task of the runtime, like its relays and
+        schedulers: cancelled when the runtime stops, before its connection closes."""
+        self._tasks.append(asyncio.create_task(work, name=name))
+
     async def stop(self) -> None:
         if self._web_server is not None:
             self._web_server.should_exit = True
         for consumer in self.consumers.values():
             await consumer.stop()
+        # Tasks beside the consumers end while the connection they use is still open.
+        for task in self._tasks:
+            task.cancel()
+        for task, result in zip(self._tasks, await asyncio.gather(*self._tasks, return_exceptions=True), strict=True):
+            if isinstance(result, Exception):  # it had failed before the stop: say so, and stop anyway
+                log.error("%s failed: %s", task.get_name(), result)
         if self.connection is not None:
             # Unacked messages are redelivered; nothing to drain that the inbox would not absorb.
             with contextlib.suppress(Exception):
                 await asyncio.wait_for(self.connection.close(), 5)
-        for task in self._tasks:
-            task.cancel()
-        await asyncio.gather(*self._tasks, return_exceptions=True)
         await asyncio.to_thread(self._stop_workers)
         if self.nats_server is not None:
             await asyncio.to_thread(self.nats_server.stop)
@@ -265,32 +273,16 @@ class Runtime:
                 (self.settings.data_dir / RUNTIME_FILE).unlink()
 
 
-async def run_until_signalled(
-    runtime: Runtime, on_started: Callable[[Runtime], Coroutine[Any, Any, None] | None] | None = None,
-) -> None:
-    """Start, wait for SIGINT/SIGTERM, stop cleanly (the nats-server child included).
-
-    ``on_started`` may return a coroutine to run beside the runtime (publishing the demo): it is
-    cancelled before the runtime stops, so a stop while it runs ends it rather than pulling the
-    connection from under it."""
+async def run_until_signalled(runtime: Runtime, on_started: Callable[[Runtime], None] | None = None) -> None:
+    """Start, wait for SIGINT/SIGTERM, stop cleanly (the nats-server child included)."""
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
-    alongside: asyncio.Task | None = None
     try:
         await runtime.start()
-        work = on_started(runtime) if on_started else None
-        if work is not None:
-            alongside = loop.create_task(work)
+        if on_started:
+            on_started(runtime)
         await stop.wait()
     finally:
-        if alongside is not None:
-            alongside.cancel()
-            try:
-                await alongside
-            except asyncio.CancelledError:
-                pass
-            except Exception as exc:  # it failed earlier: say so, and stop anyway
-                log.error("%s failed: %s", alongside.get_coro().__qualname__, exc)
         await runtime.stop()
