@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import functools
 import uuid
+from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -279,6 +280,15 @@ def decisions_of(reviews: dict[str, dict]) -> dict[frozenset, str]:
     }
 
 
+def unchanged(group: Group, activity_id: str, seed_keys: set[SourceKey], stored_members: Counter) -> bool:
+    """True when ``group`` is its stored activity as it was: none of its announcements changed
+    (no seed), each already belongs to it, and none of that activity's left it.  Its canonical
+    activity, a function of those announcements, is then the stored one: no need to build it
+    again (a new announcement's neighbours, ahead of it in the same room, are mostly such)."""
+    return (stored_members[activity_id] == len(group.members)
+            and all(m.activity_id == activity_id and m.key not in seed_keys for m in group.members))
+
+
 def reconcile(
     repo: DedupRepository, uow: UnitOfWork, seeds: list[SourceRow], *, new_keys: frozenset[SourceKey],
     at: datetime, extra_activities: Iterable[str] = (),
@@ -291,8 +301,11 @@ def reconcile(
     after = {g.activity_id for g in groups}
 
     seed_keys = {s.key for s in seeds}
+    stored_members = Counter(r.activity_id for r in rows.values())
     for group in groups:
         activity_id = group.activity_id
+        if unchanged(group, activity_id, seed_keys, stored_members):
+            continue
         members = [m.moved_to(activity_id) for m in group.members]
         for old, new in zip(group.members, members, strict=True):
             if old.key in new_keys:
