@@ -210,8 +210,9 @@ class Group:
     def anchor(self) -> SourceRow:
         return self.members[0]
 
-    @property
+    @functools.cached_property
     def activity_id(self) -> str:
+        """Its anchor's own id (the anchor, its first member, never changes)."""
         return own_activity_id(self.anchor)
 
 
