@@ -8,6 +8,7 @@ service uses that database, its tables named with the service's prefix.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
@@ -20,6 +21,7 @@ from sqlalchemy import (
     DateTime,
     Engine,
     MetaData,
+    ColumnElement,
     Table,
     TypeDecorator,
     and_,
@@ -248,22 +250,36 @@ def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> Non
     connection.exec_driver_sql(plan.sql, plan.parameters(rows))
 
 
-def keys_in(columns: Sequence, keys: Iterable[tuple]):
-    """``(columns…) IN keys`` in a form both databases answer from an index on ``columns``.
+def keys_in(columns: Sequence, keys: Iterable[tuple], *, name: str = "k") -> tuple[ColumnElement, dict]:
+    """``(columns…) IN keys`` in a form both databases answer from an index on ``columns``: the
+    clause, and the parameters to execute it with (named ``<name>…``: two of these in one
+    statement need two names).
 
     SQLite scans the whole table for a row-value IN list (``(a, b) IN (VALUES (?, ?), …)``),
     so a batch's look-up of composite keys grew with the table.  This is one term per prefix
     (every column but the last) with the IN list of the last: ``a = ? AND b IN (…) OR a = ?
-    AND b IN (…)``, which SQLite (a MULTI-INDEX OR) and PostgreSQL answer by index look-ups."""
+    AND b IN (…)``, which SQLite (a MULTI-INDEX OR) and PostgreSQL answer by index look-ups.
+    The clause for a number of prefixes is built once, its values given as parameters: building
+    it anew (a comparison and an IN list a prefix) cost a batch's look-ups more than running them."""
     keys = sorted(set(keys))
     if not keys:
-        return false()
-    *prefix_columns, last = columns
+        return false(), {}
     lasts: dict[tuple, list] = {}
     for key in keys:
         lasts.setdefault(tuple(key[:-1]), []).append(key[-1])
-    terms = [and_(*(column == value for column, value in zip(prefix_columns, prefix, strict=True)), last.in_(values))
-             for prefix, values in lasts.items()]
+    parameters = {}
+    for i, (prefix, values) in enumerate(lasts.items()):
+        parameters[f"{name}{i}"] = values
+        parameters.update((f"{name}{i}_{j}", value) for j, value in enumerate(prefix))
+    return _keys_in_clause(tuple(columns), len(lasts), name), parameters
+
+
+@functools.lru_cache(maxsize=256)
+def _keys_in_clause(columns: tuple, prefixes: int, name: str) -> ColumnElement:
+    *prefix_columns, last = columns
+    terms = [and_(*(column == bindparam(f"{name}{i}_{j}") for j, column in enumerate(prefix_columns)),
+                  last.in_(bindparam(f"{name}{i}", expanding=True)))
+             for i in range(prefixes)]
     return terms[0] if len(terms) == 1 else or_(*terms)
 
 

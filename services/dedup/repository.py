@@ -31,10 +31,11 @@ def _review_id(first: SourceKey, second: SourceKey) -> str:
     return str(uuid.uuid5(REVIEW_NAMESPACE, "\x1f".join((*first, *second))))
 
 
-def _reviews_touching(keys: list[SourceKey]):
-    """Reviews one of whose two announcements is among ``keys``."""
-    return or_(keys_in((dedup_review.c.source_library, dedup_review.c.source_ref), keys),
-               keys_in((dedup_review.c.other_library, dedup_review.c.other_ref), keys))
+def _reviews_touching(keys: list[SourceKey]) -> tuple:
+    """Reviews one of whose two announcements is among ``keys``: the clause and its parameters."""
+    source, source_parameters = keys_in((dedup_review.c.source_library, dedup_review.c.source_ref), keys, name="s")
+    other, other_parameters = keys_in((dedup_review.c.other_library, dedup_review.c.other_ref), keys, name="o")
+    return or_(source, other), source_parameters | other_parameters
 
 
 def pair_ids(keys: Iterable[SourceKey]) -> set[str]:
@@ -205,8 +206,9 @@ class DedupRepository:
         keys = sorted(set(keys))
         if not keys:
             return []
-        rows = self.connection.execute(select(dedup_review.c.id).where(dedup_review.c.status == "pending",
-                                                                       _reviews_touching(keys)))
+        touching, parameters = _reviews_touching(keys)
+        rows = self.connection.execute(select(dedup_review.c.id).where(dedup_review.c.status == "pending", touching),
+                                       parameters)
         return [row.id for row in rows]
 
     def add_review(self, review: dict) -> None:
@@ -302,8 +304,8 @@ class BatchRepository(DedupRepository):
         if not wanted:
             return
         self._stored.update(dict.fromkeys(wanted))
-        rows = self.connection.execute(
-            select(*_SOURCE_COLUMNS).where(keys_in((dedup_source.c.library_id, dedup_source.c.source_ref), wanted)))
+        stored, parameters = keys_in((dedup_source.c.library_id, dedup_source.c.source_ref), wanted)
+        rows = self.connection.execute(select(*_SOURCE_COLUMNS).where(stored), parameters)
         for row in rows:
             source = _row_to_source(row)
             self._stored[source.key] = source
@@ -350,7 +352,8 @@ class BatchRepository(DedupRepository):
         wanted = sorted(set(keys) - self._review_keys)
         for first in range(0, len(wanted), KEYS_PER_QUERY):
             chunk = wanted[first:first + KEYS_PER_QUERY]
-            rows = self.connection.execute(select(dedup_review).where(_reviews_touching(chunk)))
+            touching, parameters = _reviews_touching(chunk)
+            rows = self.connection.execute(select(dedup_review).where(touching), parameters)
             self._reviews.update((row["id"], dict(row)) for row in rows.mappings())
         self._review_keys.update(wanted)
 

@@ -210,8 +210,10 @@ def resum_months(connection: Connection, months: Iterable[tuple[str, str, int, i
     cell = (quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month)
     for first in range(0, len(months), MONTHS_PER_STATEMENT):
         chunk = months[first:first + MONTHS_PER_STATEMENT]
-        connection.execute(delete(quotas_month).where(keys_in(cell, chunk)))
-        connection.execute(month_sums(keys_in(MONTH, chunk)))
+        cells, parameters = keys_in(cell, chunk)
+        connection.execute(delete(quotas_month).where(cells), parameters)
+        counted, parameters = keys_in(MONTH, chunk)
+        connection.execute(month_sums(counted), parameters)
 
 
 def monthly_totals(connection: Connection, year: int, tz: ZoneInfo,

@@ -163,19 +163,22 @@ def test_keys_in_selects_exactly_the_keys_and_sqlite_answers_it_from_the_index(d
             for width in (1, 2, 4):
                 for size in (1, 5, 40):
                     wanted = {key[:width] for key in rng.sample(everything, size)} | {("无", "x", 1, 1)[:width]}
-                    found = connection.execute(select(*columns).where(keys_in(columns[:width], wanted))).all()
+                    clause, parameters = keys_in(columns[:width], wanted)
+                    found = connection.execute(select(*columns).where(clause), parameters).all()
                     assert sorted(found) == sorted(key for key in everything if key[:width] in wanted)
-            assert connection.execute(select(table.c.n).where(keys_in(columns, []))).all() == []
+            clause, parameters = keys_in(columns, [])
+            assert connection.execute(select(table.c.n).where(clause), parameters).all() == []
             if engine.dialect.name == "sqlite":
-                statement = select(table.c.n).where(keys_in(columns, rng.sample(everything, 30)))
-                compiled = statement.compile(engine, compile_kwargs={"render_postcompile": True})
-                plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {compiled}",
-                                                  tuple(compiled.params[name] for name in compiled.positiontup)).all()
+                clause, parameters = keys_in(columns, rng.sample(everything, 30))
+                expanded = select(table.c.n).where(clause).compile(engine).construct_expanded_state(parameters)
+                plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {expanded.statement}",
+                                                  expanded.positional_parameters).all()
                 details = [row[3] for row in plan]
                 assert not any(detail.startswith("SCAN") for detail in details), details
                 assert any("(library=? AND rule=? AND year=? AND month=?)" in detail for detail in details), details
         with engine.begin() as connection:
-            connection.execute(delete(table).where(keys_in(columns, everything[:30])))
+            clause, parameters = keys_in(columns, everything[:30])
+            connection.execute(delete(table).where(clause), parameters)
             assert connection.execute(select(func.count()).select_from(table)).scalar() == len(everything) - 30
     finally:
         meta.drop_all(engine)
