@@ -33,10 +33,15 @@ PUBLISHED_STATES = {QuotaState.at_risk: "at-risk", QuotaState.met: "met"}
 @dataclass(frozen=True)
 class QuotasContext:
     alliance: Alliance
+    _rules: dict[str, tuple[QuotaRule, ...]] = field(default_factory=dict, init=False, repr=False, compare=False)
+    """Each library's rules, found once (every activity asks for those of its organizers)."""
 
     def rules_of(self, library_id: str) -> list[QuotaRule]:
         """The rules that apply to a library (none to one outside the alliance)."""
-        return list(self.alliance.rules_for(library_id)) if self.alliance.member(library_id) else []
+        if library_id not in self._rules:
+            member = self.alliance.member(library_id)
+            self._rules[library_id] = tuple(self.alliance.rules_for(library_id)) if member else ()
+        return list(self._rules[library_id])
 
     def rules_touched(self, facts: Iterable[ActivityFacts]) -> dict[str, list[QuotaRule]]:
         """Per library, the rules under which one of these activities counts or counted for it
@@ -44,10 +49,8 @@ class QuotasContext:
         touched: dict[str, list[QuotaRule]] = {}
         for fact in facts:
             for library_id, role in fact.organizers:
-                if self.alliance.member(library_id) is None:
-                    continue
                 found = touched.setdefault(library_id, [])
-                for rule in self.alliance.rules_for(library_id):
+                for rule in self.rules_of(library_id):
                     if rule not in found and role in rule.roles and rule.counts.matches(fact):
                         found.append(rule)
         return {lib: rules for lib, rules in sorted(touched.items()) if rules}
