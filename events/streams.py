@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 from faststream.nats.schemas.js_stream import is_subject_match_wildcard
@@ -94,8 +95,10 @@ QUOTAS_STREAM = StreamSpec(
 ALL_STREAMS = (SUBMISSIONS_STREAM, CANONICAL_STREAM, DIGESTS_STREAM, QUOTAS_STREAM)
 
 
+@functools.lru_cache(maxsize=4096)
 def stream_of(subject: str) -> str | None:
-    """The name of the stream that stores messages on ``subject`` (None: no stream does)."""
+    """The name of the stream that stores messages on ``subject`` (None: no stream does).
+    Remembered: publishing asks it for every message, of a few hundred subjects at most."""
     return next((spec.name for spec in ALL_STREAMS if spec.holds(subject)), None)
 
 
