@@ -40,15 +40,48 @@ keeps up with its producer then applies fewer, fuller batches (each costs a tran
 commit); idle, a message waits this much longer."""
 
 
+class ConnectionReport:
+    """What nats-py reports about a connection, one line each: a lost broker is said once and
+    its return once, not with a traceback for every reconnect attempt (nats-py's default logs
+    each failed attempt with one, every ``reconnect_time_wait``)."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.away = False
+        self.client: nats.NATS | None = None
+
+    async def disconnected(self) -> None:
+        if self.client is not None and self.client.is_closed:
+            return  # closed by us (stopping): nothing was lost
+        if not self.away:
+            self.away = True
+            log.warning("%s: 与消息服务器断开，正在重连 / lost the broker, reconnecting", self.name)
+
+    async def reconnected(self) -> None:
+        self.away = False
+        log.warning("%s: 已重新连接消息服务器 / reconnected to the broker", self.name)
+
+    async def error(self, exc: Exception) -> None:
+        if self.away:  # a reconnect attempt that failed: the broker is still away, as already said
+            log.debug("%s: reconnect attempt failed: %r", self.name, exc)
+            return
+        log.warning("%s: broker error: %r", self.name, exc)
+
+
 async def connect(url: str | list[str], *, name: str = "shuxiang") -> nats.NATS:
     servers = url if isinstance(url, list) else [u.strip() for u in url.split(",")]
-    return await nats.connect(
+    report = ConnectionReport(name)
+    report.client = await nats.connect(
         servers=servers,
         name=name,
         max_reconnect_attempts=-1,
         reconnect_time_wait=0.5,
         connect_timeout=5,
+        error_cb=report.error,
+        disconnected_cb=report.disconnected,
+        reconnected_cb=report.reconnected,
     )
+    return report.client
 
 
 def consumer_config(spec: ConsumerSpec) -> api.ConsumerConfig:

@@ -19,7 +19,7 @@ from typing import Any
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases
 from shuxiang.events.broker import PullConsumer, connect
-from shuxiang.events.nats_server import EmbeddedNatsServer
+from shuxiang.events.nats_server import EmbeddedNatsServer, NatsServerError
 from shuxiang.events.outbox import OutboxRelay
 from shuxiang.events.publish import Publisher
 from shuxiang.events.streams import ensure_streams
@@ -60,6 +60,9 @@ With 3, dedup stays in the main process and the projections are split over two w
 brands, digests | quotas), for more than two cores: on two, 3 processes were faster only while
 random activity ids slowed the projections at scale; with ordered ids 2 are (200,000 submissions:
 732/s against 658/s with 3 — bench/README.md)."""
+
+BROKER_CHECK_SECONDS = 1.0
+"""How often ``up`` looks whether its embedded nats-server is still running."""
 
 RUNTIME_FILE = "runtime.json"
 WORKER_ALLIANCE_FILE = "worker-alliance.json"
@@ -121,6 +124,7 @@ class Runtime:
         if settings.embedded:
             self.nats_server = EmbeddedNatsServer(settings.data_dir / "nats")
             await asyncio.to_thread(self.nats_server.start)
+            self._tasks.append(asyncio.create_task(self._supervise_broker(), name="embedded nats-server"))
         self.databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
         self.context = ServiceContext(settings=settings, alliance=self.alliance, databases=self.databases)
         worker_groups = self.worker_groups()
@@ -159,6 +163,40 @@ class Runtime:
             await self._start_web()
         if self.announce:
             self._write_runtime_file()
+
+    async def _supervise_broker(self) -> None:
+        """Restart the embedded nats-server, on its port and store, when it exits under a running
+        runtime (killed, out of memory): its streams and consumers are on disk, and the
+        connections to it (this process's, the workers') reconnect by themselves.  A restart that fails is tried again, waiting longer each time (up to 30 s)."""
+        server = self.nats_server
+        assert server is not None
+        while True:
+            await asyncio.sleep(BROKER_CHECK_SECONDS)
+            process = server.process
+            if process is None or process.poll() is None:
+                continue
+            log.error("内置消息服务器已退出（退出码 %s），正在重启 / the embedded nats-server exited with %s: "
+                      "restarting it", process.returncode, process.returncode)
+            delay = 1.0
+            while not await self._restart_broker(server):
+                log.error("内置消息服务器未能重启，%.0f 秒后再试 / the embedded nats-server did not restart; trying "
+                          "again in %.0f s", delay, delay)
+                await asyncio.sleep(delay)
+                delay = min(delay * 2, 30.0)
+            log.warning("内置消息服务器已重启 / the embedded nats-server is back on %s", server.url)
+
+    @staticmethod
+    async def _restart_broker(server: EmbeddedNatsServer) -> bool:
+        starting = asyncio.ensure_future(asyncio.to_thread(server.start))
+        try:
+            await asyncio.shield(starting)
+        except asyncio.CancelledError:  # stopping: let the start finish, so that stop() stops it
+            await asyncio.gather(starting, return_exceptions=True)
+            raise
+        except NatsServerError as exc:
+            log.error("%s", str(exc).splitlines()[0])
+            return False
+        return True
 
     def _start_workers(self, groups: list[list[str]]) -> None:
         """A ``shuxiang worker`` process for each group of services, on this runtime's broker, data

@@ -1,8 +1,9 @@
 """Operators' view: health, metrics, dead letters on a page, and replaying them after a fix;
-stopping while the demo is being processed."""
+stopping while the demo is being processed; the embedded broker dying under a running ``up``."""
 
 from __future__ import annotations
 
+import os
 import signal
 import subprocess
 import sys
@@ -69,3 +70,27 @@ def test_ctrl_c_while_the_demo_is_processed_stops_cleanly(tmp_path) -> None:
     printed = log.read_text(encoding="utf-8")
     assert "Traceback" not in printed and "exception" not in printed.lower(), printed
     assert "stopped before the demo was processed" in printed and printed.rstrip().endswith("已停止 / stopped"), printed
+
+
+def test_up_restarts_its_embedded_broker_when_it_dies(system: System, tmp_path) -> None:
+    """The embedded nats-server killed under a running ``up``: up restarts it on its port and
+    store, says so in one line, and what is published next is processed — nothing accepted
+    before is lost, and no traceback is printed for the reconnect attempts."""
+    system.start()
+    system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", [submission("jn", "k-1")])), "--wait")
+    killed = system.nats_pid()
+    assert killed is not None
+    os.kill(killed, signal.SIGKILL)
+    deadline = time.monotonic() + 30
+    while system.nats_pid() in (None, killed):
+        assert time.monotonic() < deadline, system.log.read_text(encoding="utf-8")[-3000:]
+        time.sleep(0.2)
+    system.cli("publish", str(write_jsonl(tmp_path / "b.jsonl", [submission("jn", "k-2", title="绘本共读", category="children")])), "--wait")
+    assert sorted(a["sources"][0]["source_ref"] for a in system.export()) == ["k-1", "k-2"]
+    assert httpx.get(f"{system.url}/healthz").json()["broker"] == "ok"
+    assert system.stop() == 0
+    log = system.log.read_text(encoding="utf-8")
+    assert "the embedded nats-server exited with -9: restarting it" in log
+    assert "the embedded nats-server is back on" in log
+    assert "Traceback" not in log, log[-3000:]
+
