@@ -17,11 +17,11 @@ from operator import itemgetter
 from pathlib import Path
 
 from sqlalchemy import (
+    ColumnElement,
     Connection,
     DateTime,
     Engine,
     MetaData,
-    ColumnElement,
     Table,
     TypeDecorator,
     and_,
