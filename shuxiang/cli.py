@@ -188,7 +188,8 @@ def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
 
     settings = Settings()
     alliance = Alliance.model_validate_json(alliance_file.read_bytes())
-    runtime = Runtime(settings=settings, alliance=alliance, services=list(services), web=False, announce=False)
+    runtime = Runtime(settings=settings, alliance=alliance, services=list(services), web=False, announce=False,
+                      report_counts=True)
 
     async def stop_with_parent() -> None:
         while os.getppid() == parent:

@@ -17,7 +17,8 @@ from shuxiang.services.plan import ServiceContext
 
 
 class RuntimeCollector:
-    """Per-consumer processed / dead-lettered counts of this process's consumers."""
+    """Per-consumer processed / dead-lettered counts of the runtime's consumers (its worker
+    processes' included: :meth:`~shuxiang.runtime.Runtime.consumer_counts`)."""
 
     def __init__(self, runtime) -> None:
         self.runtime = runtime
@@ -27,9 +28,9 @@ class RuntimeCollector:
                                         labels=["consumer"])
         dead = CounterMetricFamily("shuxiang_messages_dead_lettered", "Messages dead-lettered, by consumer",
                                    labels=["consumer"])
-        for name, consumer in getattr(self.runtime, "consumers", {}).items():
-            processed.add_metric([name], consumer.runner.processed)
-            dead.add_metric([name], consumer.runner.dead_lettered)
+        for name, (processed_count, dead_count) in sorted(self.runtime.consumer_counts().items()):
+            processed.add_metric([name], processed_count)
+            dead.add_metric([name], dead_count)
         yield processed
         yield dead
 

@@ -64,6 +64,10 @@ random activity ids slowed the projections at scale; with ordered ids 2 are (200
 BROKER_CHECK_SECONDS = 1.0
 """How often ``up`` looks whether its embedded nats-server is still running."""
 
+COUNTS_DIR = "worker-counts"
+"""Where the worker processes write their consumers' counts (``<pid>.json``)."""
+COUNTS_SECONDS = 2.0
+
 RUNTIME_FILE = "runtime.json"
 WORKER_ALLIANCE_FILE = "worker-alliance.json"
 """The alliance as ``up --processes N`` hands it to its workers (removed when they stop)."""
@@ -96,6 +100,9 @@ class Runtime:
     """How many processes run the services (:data:`WORKER_LAYOUTS`): 1 runs them all in this one."""
     announce: bool = True
     """Write ``runtime.json`` into the data dir (a worker process leaves it to its parent)."""
+    report_counts: bool = False
+    """Write this process's consumer counts into the data dir every :data:`COUNTS_SECONDS`, for
+    the parent's ``/metrics`` (a worker process of ``up --processes N``)."""
     nats_server: EmbeddedNatsServer | None = None
     connection: object | None = None
     consumers: dict[str, PullConsumer] = field(default_factory=dict)
@@ -163,6 +170,36 @@ class Runtime:
             await self._start_web()
         if self.announce:
             self._write_runtime_file()
+        if self.report_counts:
+            self._tasks.append(asyncio.create_task(self._write_counts_forever(), name="consumer counts"))
+
+    def consumer_counts(self) -> dict[str, tuple[int, int]]:
+        """Messages processed and dead-lettered by each consumer: this process's, and its worker
+        processes' as they last wrote them (at most :data:`COUNTS_SECONDS` old)."""
+        counts = {name: (consumer.runner.processed, consumer.runner.dead_lettered)
+                  for name, consumer in self.consumers.items()}
+        for worker in self.workers:
+            if worker.poll() is not None:
+                continue
+            try:
+                written = json.loads((self.settings.data_dir / COUNTS_DIR / f"{worker.pid}.json").read_text())
+            except (OSError, ValueError):
+                continue  # not written yet
+            counts.update((name, (int(processed), int(dead))) for name, (processed, dead) in written.items())
+        return counts
+
+    async def _write_counts_forever(self) -> None:
+        path = self.settings.data_dir / COUNTS_DIR / f"{os.getpid()}.json"
+        path.parent.mkdir(exist_ok=True)
+        written = None
+        while True:
+            counts = self.consumer_counts()
+            if counts != written:
+                partial = path.with_suffix(".partial")
+                partial.write_text(json.dumps(counts))
+                partial.replace(path)  # the parent never reads half a file
+                written = counts
+            await asyncio.sleep(COUNTS_SECONDS)
 
     async def _supervise_broker(self) -> None:
         """Restart the embedded nats-server, on its port and store, when it exits under a running
@@ -248,6 +285,8 @@ class Runtime:
                 worker.wait()
         if self.workers:
             (self.settings.data_dir / WORKER_ALLIANCE_FILE).unlink(missing_ok=True)
+        for worker in self.workers:
+            (self.settings.data_dir / COUNTS_DIR / f"{worker.pid}.json").unlink(missing_ok=True)
         self.workers.clear()
 
     async def _start_web(self) -> None:

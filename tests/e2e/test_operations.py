@@ -26,6 +26,22 @@ def test_health_and_metrics_report_consumers_and_requests(system: System, tmp_pa
     assert 'shuxiang_http_requests_total{route="/feeds/alliance.ics",status="200"} 1.0' in metrics
 
 
+def test_metrics_count_the_worker_processes_consumers_too(system: System, tmp_path) -> None:
+    """With ``up --processes 2`` the projections run in a worker process: /metrics counts what
+    they processed as well as what ``up``'s own consumers did."""
+    system.start("--processes", "2")
+    system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", [submission("jn", "w-1"), submission("jn", "w-2", title="绘本共读", category="children")])),
+               "--wait")
+    expected = [f'shuxiang_messages_processed_total{{consumer="{name}"}} 2.0' for name in ("dedup", "calendar", "quotas")]
+    deadline = time.monotonic() + 15  # a worker writes its counts every COUNTS_SECONDS
+    while not all(line in (metrics := httpx.get(f"{system.url}/metrics").text) for line in expected):
+        assert time.monotonic() < deadline, metrics
+        time.sleep(0.3)
+    assert 'shuxiang_messages_dead_lettered_total{consumer="calendar"} 0.0' in metrics
+    assert system.stop() == 0
+    assert not list((system.data_dir / "worker-counts").glob("*.json"))  # removed with the workers
+
+
 def test_poison_message_is_shown_and_replayed_after_the_config_is_fixed(system: System, tmp_path) -> None:
     system.start()
     stranger = submission("new-lib", "n-1", title="<script>alert(1)</script> 新馆开放日")
