@@ -182,14 +182,18 @@ class Runtime:
             if worker.poll() is not None:
                 continue
             try:
-                written = json.loads((self.settings.data_dir / COUNTS_DIR / f"{worker.pid}.json").read_text())
+                written = json.loads(self._counts_file(worker.pid).read_text())
             except (OSError, ValueError):
                 continue  # not written yet
             counts.update((name, (int(processed), int(dead))) for name, (processed, dead) in written.items())
         return counts
 
+    def _counts_file(self, pid: int) -> Path:
+        """Where the worker process ``pid`` writes its consumers' counts."""
+        return self.settings.data_dir / COUNTS_DIR / f"{pid}.json"
+
     async def _write_counts_forever(self) -> None:
-        path = self.settings.data_dir / COUNTS_DIR / f"{os.getpid()}.json"
+        path = self._counts_file(os.getpid())
         path.parent.mkdir(exist_ok=True)
         written = None
         while True:
@@ -204,7 +208,8 @@ class Runtime:
     async def _supervise_broker(self) -> None:
         """Restart the embedded nats-server, on its port and store, when it exits under a running
         runtime (killed, out of memory): its streams and consumers are on disk, and the
-        connections to it (this process's, the workers') reconnect by themselves.  A restart that fails is tried again, waiting longer each time (up to 30 s)."""
+        connections to it (this process's, the workers') reconnect by themselves.  A restart
+        that fails is tried again, waiting longer each time (up to 30 s)."""
         server = self.nats_server
         assert server is not None
         while True:
@@ -286,7 +291,7 @@ class Runtime:
         if self.workers:
             (self.settings.data_dir / WORKER_ALLIANCE_FILE).unlink(missing_ok=True)
         for worker in self.workers:
-            (self.settings.data_dir / COUNTS_DIR / f"{worker.pid}.json").unlink(missing_ok=True)
+            self._counts_file(worker.pid).unlink(missing_ok=True)
         self.workers.clear()
 
     async def _start_web(self) -> None:

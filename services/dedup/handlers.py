@@ -281,11 +281,12 @@ def decisions_of(reviews: dict[str, dict]) -> dict[frozenset, str]:
     }
 
 
-def unchanged(group: Group, activity_id: str, seed_keys: set[SourceKey], stored_members: Counter) -> bool:
+def unchanged(group: Group, seed_keys: set[SourceKey], stored_members: Counter) -> bool:
     """True when ``group`` is its stored activity as it was: none of its announcements changed
     (no seed), each already belongs to it, and none of that activity's left it.  Its canonical
     activity, a function of those announcements, is then the stored one: no need to build it
     again (a new announcement's neighbours, ahead of it in the same room, are mostly such)."""
+    activity_id = group.activity_id
     return (stored_members[activity_id] == len(group.members)
             and all(m.activity_id == activity_id and m.key not in seed_keys for m in group.members))
 
@@ -305,7 +306,7 @@ def reconcile(
     stored_members = Counter(r.activity_id for r in rows.values())
     for group in groups:
         activity_id = group.activity_id
-        if unchanged(group, activity_id, seed_keys, stored_members):
+        if unchanged(group, seed_keys, stored_members):
             continue
         members = [m.moved_to(activity_id) for m in group.members]
         for old, new in zip(group.members, members, strict=True):

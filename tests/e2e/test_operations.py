@@ -30,9 +30,10 @@ def test_metrics_count_the_worker_processes_consumers_too(system: System, tmp_pa
     """With ``up --processes 2`` the projections run in a worker process: /metrics counts what
     they processed as well as what ``up``'s own consumers did."""
     system.start("--processes", "2")
-    system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", [submission("jn", "w-1"), submission("jn", "w-2", title="绘本共读", category="children")])),
-               "--wait")
-    expected = [f'shuxiang_messages_processed_total{{consumer="{name}"}} 2.0' for name in ("dedup", "calendar", "quotas")]
+    two = [submission("jn", "w-1"), submission("jn", "w-2", title="绘本共读", category="children")]
+    system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", two)), "--wait")
+    expected = [f'shuxiang_messages_processed_total{{consumer="{name}"}} 2.0'
+                for name in ("dedup", "calendar", "quotas")]
     deadline = time.monotonic() + 15  # a worker writes its counts every COUNTS_SECONDS
     while not all(line in (metrics := httpx.get(f"{system.url}/metrics").text) for line in expected):
         assert time.monotonic() < deadline, metrics
@@ -69,7 +70,8 @@ def test_poison_message_is_shown_and_replayed_after_the_config_is_fixed(system: 
 def test_ctrl_c_while_the_demo_is_processed_stops_cleanly(tmp_path) -> None:
     data_dir, log = tmp_path / "data", tmp_path / "up.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "shuxiang", "up", "--demo", "--data-dir", str(data_dir), "--port", str(free_loopback_port())],
+        [sys.executable, "-m", "shuxiang", "up", "--demo", "--data-dir", str(data_dir),
+         "--port", str(free_loopback_port())],
         stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
     )
     try:
@@ -101,7 +103,8 @@ def test_up_restarts_its_embedded_broker_when_it_dies(system: System, tmp_path) 
     while system.nats_pid() in (None, killed):
         assert time.monotonic() < deadline, system.log.read_text(encoding="utf-8")[-3000:]
         time.sleep(0.2)
-    system.cli("publish", str(write_jsonl(tmp_path / "b.jsonl", [submission("jn", "k-2", title="绘本共读", category="children")])), "--wait")
+    second = submission("jn", "k-2", title="绘本共读", category="children")
+    system.cli("publish", str(write_jsonl(tmp_path / "b.jsonl", [second])), "--wait")
     assert sorted(a["sources"][0]["source_ref"] for a in system.export()) == ["k-1", "k-2"]
     assert httpx.get(f"{system.url}/healthz").json()["broker"] == "ok"
     assert system.stop() == 0
@@ -109,4 +112,3 @@ def test_up_restarts_its_embedded_broker_when_it_dies(system: System, tmp_path) 
     assert "the embedded nats-server exited with -9: restarting it" in log
     assert "the embedded nats-server is back on" in log
     assert "Traceback" not in log, log[-3000:]
-
