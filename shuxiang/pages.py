@@ -9,6 +9,7 @@ unless the request asks for English (``?lang=en``, or the ``lang`` cookie).
 from __future__ import annotations
 
 from functools import cache
+from importlib import import_module
 from pathlib import Path
 
 from fastapi import Request
@@ -16,7 +17,8 @@ from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
 LANGUAGES = ("zh-CN", "en")
-ROOT = Path(__file__).resolve().parent.parent
+SERVICES = Path(import_module("shuxiang.services").__file__ or "").parent
+"""Where the service packages are, in a checkout (``services/``) and in an installed wheel alike."""
 
 
 def language(request: Request) -> str:
@@ -31,7 +33,7 @@ def t(lang: str, zh: str, en: str) -> str:
 
 @cache
 def environment() -> Environment:
-    service_templates = sorted(str(p) for p in (ROOT / "services").glob("*/templates") if p.is_dir())
+    service_templates = sorted(str(p) for p in SERVICES.glob("*/templates") if p.is_dir())
     env = Environment(
         loader=ChoiceLoader([FileSystemLoader([str(Path(__file__).parent / "templates"), *service_templates])]),
         autoescape=select_autoescape(default=True, default_for_string=True),
