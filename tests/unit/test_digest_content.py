@@ -159,3 +159,16 @@ def test_english_coordinator_gets_english() -> None:
     text = render_text(digest, SHANGHAI)
     assert text.startswith("Test Reading Alliance · Weekly digest 2026-W48")
     assert "The next 14 days" in text and "周报" not in text
+
+
+def test_text_part_puts_each_target_at_risk_on_its_own_line() -> None:
+    quotas = [QuotaAtRisk(library="津南区图书馆", rule="每月一个特色活动", done=3, minimum=12, expected=10),
+              QuotaAtRisk(library="滕州市图书馆", rule="培训1次以上", done=0, minimum=1, expected=1),
+              QuotaAtRisk(library="安康市图书馆", rule="承办5个以上", done=1, minimum=5)]
+    digest = build_digest(ALLIANCE, coordinator("office"), period="2026-W48", since=SINCE, until=UNTIL,
+                          items=[], quotas=quotas)
+    text = render_text(digest, SHANGHAI)
+    lines = [line for line in text.splitlines() if line.startswith("- ") and "/" in line and "%" in line]
+    assert len(lines) == 3, text
+    assert lines[0].startswith("- 滕州市图书馆 · 培训1次以上: 0 / 1") and lines[0].endswith("(按进度应达 1)")
+    assert lines[1].startswith("- 安康市图书馆 · 承办5个以上: 1 / 5")
