@@ -1,7 +1,10 @@
 """Digest periods: pure arithmetic on a coordinator's schedule in the alliance time zone.
 
-A period is named by the local date of its scheduled instant: ``2026-W48`` for a
-weekly schedule (one scheduled weekday per ISO week), ``2026-11-23`` for a daily one.
+A period is named by what it covers, not by when it is sent: a digest due on Monday
+2026-11-30 08:00 covers the week before, so it is ``2026-W48`` (the ISO week of the last
+day it covers, the day before the due date; a Friday schedule covers Friday to Thursday,
+four of its seven days in the Thursday's week).  A daily digest due on 2026-11-24 covers
+the day before: ``2026-11-23``.
 """
 
 from __future__ import annotations
@@ -29,10 +32,11 @@ def _step(schedule: Schedule) -> timedelta:
 
 def _period_on(schedule: Schedule, tz: ZoneInfo, day: date) -> Period:
     due_at = datetime.combine(day, time(schedule.hour), tzinfo=tz).astimezone(UTC)
+    covered = day - timedelta(days=1)
     if schedule.every == "week":
-        year, week, _ = day.isocalendar()
+        year, week, _ = covered.isocalendar()
         return Period(due_at, f"{year}-W{week:02d}")
-    return Period(due_at, day.isoformat())
+    return Period(due_at, covered.isoformat())
 
 
 def period_at(schedule: Schedule, tz: ZoneInfo, instant: datetime) -> Period:

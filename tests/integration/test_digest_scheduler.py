@@ -60,7 +60,7 @@ def test_each_period_fires_once_and_missed_periods_are_caught_up_once(engine: En
     assert fire_due_digests(engine, ALLIANCE, "a", MONDAY, TTL) is not None
     first = fired_messages(engine)
     assert [(m["msg_id"], m["missed_periods"]) for m in first] == [
-        ("digest:office:2026-W48", 0), ("digest:jn-office:2026-11-23", 0), ("digest:liaison:2026-W47", 0),
+        ("digest:office:2026-W47", 0), ("digest:jn-office:2026-11-22", 0), ("digest:liaison:2026-W47", 0),
     ]
     # the same check again, and a check by a second replica, fire nothing more
     assert fire_due_digests(engine, ALLIANCE, "a", MONDAY + timedelta(minutes=1), TTL) == []
@@ -70,13 +70,13 @@ def test_each_period_fires_once_and_missed_periods_are_caught_up_once(engine: En
     # down from Monday until Thursday 09:00 local: the daily digest of Thursday fires once, covering Tue and Wed
     thursday = MONDAY + timedelta(days=3, hours=-1)
     fired = fire_due_digests(engine, ALLIANCE, "a", thursday, TTL)
-    assert [(m.coordinator_id, m.period, m.missed_periods) for m in fired] == [("jn-office", "2026-11-26", 2)]
+    assert [(m.coordinator_id, m.period, m.missed_periods) for m in fired] == [("jn-office", "2026-11-25", 2)]
     (message,) = fired_messages(engine)
     assert message["since"] == "2026-11-23T00:00:00Z"  # Monday 08:00 local: nothing skipped
     assert fire_due_digests(engine, ALLIANCE, "a", thursday + timedelta(minutes=5), TTL) == []
     with engine.connect() as connection:
         periods = dict(connection.execute(select(scheduler_fired.c.coordinator_id, scheduler_fired.c.period)).all())
-    assert periods == {"office": "2026-W48", "jn-office": "2026-11-26", "liaison": "2026-W47"}
+    assert periods == {"office": "2026-W47", "jn-office": "2026-11-25", "liaison": "2026-W47"}
 
 
 def test_a_period_fires_a_minute_after_its_hour_so_late_changes_are_in_it(engine: Engine) -> None:
@@ -85,4 +85,4 @@ def test_a_period_fires_a_minute_after_its_hour_so_late_changes_are_in_it(engine
     tuesday_eight = datetime(2026, 11, 24, 0, 0, tzinfo=UTC)  # 08:00 in Shanghai
     assert fire_due_digests(engine, ALLIANCE, "a", tuesday_eight + timedelta(seconds=30), TTL) == []
     fired = fire_due_digests(engine, ALLIANCE, "a", tuesday_eight + timedelta(seconds=61), TTL)
-    assert [(m.coordinator_id, m.period, m.due_at) for m in fired] == [("jn-office", "2026-11-24", tuesday_eight)]
+    assert [(m.coordinator_id, m.period, m.due_at) for m in fired] == [("jn-office", "2026-11-23", tuesday_eight)]
