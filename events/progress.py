@@ -22,6 +22,18 @@ async def _drained(js, stream: StreamSpec) -> tuple[bool, int]:
     return pending == 0, pending
 
 
+async def backlog(js, streams: tuple[StreamSpec, ...] = (SUBMISSIONS_STREAM, CANONICAL_STREAM)) -> int | None:
+    """Messages of ``streams`` that some consumer has not processed yet; None while a stream has
+    no consumer attached (the services are still starting, so nothing can be said)."""
+    total = 0
+    for stream in streams:
+        _, pending = await _drained(js, stream)
+        if pending < 0:
+            return None
+        total += pending
+    return total
+
+
 async def wait_until_processed(
     js,
     *,

@@ -35,6 +35,7 @@ class ServicePlan:
     rebuildable: bool = True
     """Its tables are a projection of the event log: `shuxiang replay` drops and rebuilds them.
     False for tables that hold facts of their own (accounts, emails sent)."""
-    background: Callable[[], Coroutine[Any, Any, None]] | None = None
+    background: Callable[[Any], Coroutine[Any, Any, None]] | None = None
     """A coroutine the runtime runs as a task beside the consumers (a scheduler, a mail sender),
-    cancelled when the runtime stops."""
+    cancelled when the runtime stops.  Called with the runtime's JetStream context, for a task
+    that asks the broker something (the scheduler asks whether the consumers have caught up)."""

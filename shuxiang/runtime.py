@@ -165,7 +165,7 @@ class Runtime:
             await self._wait_for_workers([SERVICE_BUILDERS[name](self.context) for name in elsewhere])
         for plan in plans:
             if plan.background is not None:
-                self._tasks.append(asyncio.create_task(plan.background(), name=f"background:{plan.name}"))
+                self._tasks.append(asyncio.create_task(plan.background(js), name=f"background:{plan.name}"))
         if self.web:
             await self._start_web()
         if self.announce:

@@ -60,7 +60,7 @@ def make_sender(context: ServiceContext) -> DigestSender:
     )
 
 
-async def run_sender(context: ServiceContext) -> None:
+async def run_sender(context: ServiceContext, js=None) -> None:
     await make_sender(context).run_forever()
 
 

@@ -3,7 +3,6 @@ up to date with everything it published (form, API, imports, its own system)."""
 
 from __future__ import annotations
 
-from functools import partial
 
 from shuxiang.events.consumer import ConsumerSpec, Delivery, UnitOfWork
 from shuxiang.events.streams import REPORTED, SUBMISSIONS_STREAM, SUBMITTED, library_of
@@ -61,5 +60,5 @@ def build(context: ServiceContext) -> ServicePlan:
         ],
         publishes=((f"{SUBMITTED}.{{library_id}}", ActivitySubmission),),
         rebuildable=False,  # accounts are facts of their own, not a projection of the log
-        background=partial(pull_forever, context.databases.engine(NAME), context.alliance),
+        background=lambda js: pull_forever(context.databases.engine(NAME), context.alliance),
     )

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import json
 import sqlite3
 import time
 from datetime import datetime, timedelta
@@ -123,3 +124,31 @@ def test_digests_in_the_running_system(digest_system: System, tmp_path: Path) ->
             page.screenshot(path=str(ARTIFACTS / "digest-office-preview.png"), full_page=True)
         finally:
             browser.close()
+
+
+DEMO_ALLIANCE = Path(__file__).parents[2] / "shuxiang" / "demo" / "alliance.toml"
+
+
+def test_the_first_digest_after_up_demo_counts_the_demos_activities(tmp_path: Path) -> None:
+    """Reported: at start the scheduler fired before the consumers had processed the demo, so the
+    alliance office's first digest showed every annual target at 0 % and nothing coming."""
+    system = System(tmp_path / "data", config=DEMO_ALLIANCE)
+    try:
+        system.start("--demo")
+        office = system.data_dir / "outbox" / "lmb"
+        (eml,) = wait_for(lambda: sorted(office.glob("*.eml")), timeout=90, what="the alliance office's digest")
+        _, text, _ = html_part(eml)
+        targets = [line for line in text.splitlines() if line.startswith("- ") and "] " in line and " / " in line
+                   and "馆已报" not in line]
+        done = [int(line.split(": ", 1)[1].split(" / ")[0]) for line in targets]
+        report = json.loads(system.cli("quotas", "report", "--year", str(datetime.now(SHANGHAI).year),
+                                       "--format", "json").stdout)
+        assert sum(report["summary"].values()) > len(targets), "every target of the demo would be at risk"
+        assert any(done), text  # not every target at 0 %
+        upcoming = next(line for line in text.splitlines() if line.startswith("== 未来 14 天"))
+        assert upcoming != "== 未来 14 天 (0) ==", text
+        registered = [line for line in text.splitlines() if "馆已报" in line]
+        assert registered and not all(" 0 / " in line for line in registered), text
+    finally:
+        if system.process is not None:
+            system.kill()
