@@ -7,11 +7,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import date, datetime
 
-from sqlalchemy import Connection, Engine, and_, select
+from sqlalchemy import Connection, Engine, and_, inspect, select
 
 from shuxiang.alliance import Alliance, Brand
 
-from .figures import BrandActivity, BrandFigures, Coverage, brand_figures, coverage
+from .figures import ACTIVE, BrandActivity, BrandFigures, Coverage, brand_figures, coverage
 from .registry import load_registry, registered_brands
 from .tables import (
     brands_activity,
@@ -117,3 +117,15 @@ def linked_activity_ids(engine: Engine, brand_id: str) -> list[str]:
         return list(connection.scalars(select(brands_activity.c.activity_id)
                                        .where(brands_activity.c.brand_id == brand_id)
                                        .order_by(brands_activity.c.starts_at, brands_activity.c.activity_id)))
+
+
+def brands_gone_quiet(engine: Engine, alliance: Alliance, today: date,
+                      libraries: Iterable[str] | None = None) -> list[BrandEntry]:
+    """The brands of ``libraries`` (None: all) that are quiet or lapsed as of ``today``, by the same
+    figures as /brands, so a digest and the brands page never disagree on a brand's status.
+    Nothing when the brands service has no data yet."""
+    if not inspect(engine).has_table(brands_activity.name):
+        return []
+    wanted = None if libraries is None else set(libraries)
+    return [entry for entry in brands_report(engine, alliance, today).entries
+            if entry.figures.status != ACTIVE and (wanted is None or entry.brand.library_id in wanted)]

@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from shuxiang.alliance import Alliance, Brand, Campaign, Coordinator
+from shuxiang.alliance import Alliance, Campaign, Coordinator
 from shuxiang.calendars import EventLabels
 from shuxiang.events.dead_letters import DeadLetter
 from shuxiang.schemas import CanonicalActivity, Status
@@ -23,8 +23,6 @@ from shuxiang.schemas import CanonicalActivity, Status
 UPCOMING_DAYS = 14
 CAMPAIGN_LOOKAHEAD_DAYS = 60
 """A campaign window starting within this many days (or under way) is 'coming up'."""
-BRAND_HISTORY_DAYS = 3650
-"""How far back a brand's last session is looked for."""
 CAMPAIGN_NAMES_LISTED = 12
 """Members without a registration named per campaign; the rest are counted."""
 LIST_LIMIT = 40
@@ -248,30 +246,6 @@ def upcoming_lines(items: Iterable[ScopedActivity], start: datetime, tz: ZoneInf
     return [_line(activity, moment, tz, labels) for moment, _, activity in found]
 
 
-def quiet_brands(alliance: Alliance, brands: Iterable[Brand], items: Sequence[ScopedActivity], until: datetime,
-                 labels: EventLabels) -> list[QuietBrand]:
-    """Brands whose last session is older than ``alliance.quiet_after_days`` and with none scheduled."""
-    tz = alliance.tz
-    horizon = until - timedelta(days=BRAND_HISTORY_DAYS)
-    quiet = []
-    for brand in brands:
-        sessions = [i.activity for i in items
-                    if i.activity.brand_id == brand.id and i.activity.status == Status.scheduled]
-        if any(occurrences(a, tz, until, until + timedelta(days=366)) for a in sessions):
-            continue  # a session is coming: not quiet
-        past = [o for a in sessions for o in occurrences(a, tz, horizon, until)]
-        last = max(past) if past else None
-        if last is not None and until - last <= timedelta(days=alliance.quiet_after_days):
-            continue
-        quiet.append(QuietBrand(
-            name=brand.name,
-            library=labels.library(brand.library_id),
-            last_session=last.astimezone(tz).strftime("%Y-%m-%d") if last else None,
-            days_quiet=(until - last).days if last else None,
-        ))
-    return quiet
-
-
 def campaign_window_ahead(campaign: Campaign, today: date) -> tuple[date, date] | None:
     """The campaign's window under way or starting within CAMPAIGN_LOOKAHEAD_DAYS, if any."""
     for year in (today.year - 1, today.year, today.year + 1):
@@ -342,6 +316,7 @@ def build_digest(
     items: Sequence[ScopedActivity],
     dead_letters: Iterable[DeadLetter] = (),
     quotas: Sequence[QuotaAtRisk] = (),
+    quiet_brands: Sequence[QuietBrand] = (),
     missed_periods: int = 0,
 ) -> Digest:
     """Every section of one coordinator's digest for [since, until)."""
@@ -349,12 +324,10 @@ def build_digest(
     tz = alliance.tz
     labels = labels_for(alliance, language)
     libraries = scope_libraries(alliance, coordinator)
-    in_scope = set(libraries)
     new, changed, cancelled = classify_changes(items, since, until)
     line = lambda a: _line(a, a.starts_at, tz, labels)  # noqa: E731
     review = sorted((i.activity for i in items if i.review_needed and i.activity.status == Status.scheduled),
                     key=lambda a: (a.starts_at, a.id))
-    brands = [b for b in alliance.brands if b.library_id in in_scope]
     scope = alliance.member(coordinator.scope) if coordinator.scope else None
     scope_name = (
         labels.library(scope.id) + t(language, "及下属成员馆", " and its members") if scope
@@ -375,7 +348,7 @@ def build_digest(
         upcoming=Capped.of(upcoming_lines(items, until, tz, labels)),
         review=Capped.of([line(a) for a in review]),
         quotas=Capped.of(sorted(quotas, key=lambda q: (q.percent, q.library))),
-        quiet_brands=Capped.of(quiet_brands(alliance, brands, items, until, labels)),
+        quiet_brands=Capped.of(list(quiet_brands)),
         campaigns=campaign_gaps(alliance, libraries, items, until, labels),
         dead_letters=Capped.of(dead_letter_lines(dead_letters, None if coordinator.scope is None else libraries, tz)),
         base_url=alliance.base_url,

@@ -14,7 +14,7 @@ from shuxiang.events.dead_letters import DeadLetter
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.scheduler.messages import DigestDue
 
-from .content import Digest, QuotaAtRisk, ScopedActivity, build_digest, scope_libraries
+from .content import Digest, QuietBrand, QuotaAtRisk, ScopedActivity, build_digest, scope_libraries
 from .render import compose, message_id
 from .tables import digests_activity, digests_activity_library, digests_review, digests_sent
 
@@ -27,6 +27,9 @@ class DigestConfig:
     """Reads the services' dead letters (not a pure input: they live in other databases)."""
     quotas: Callable[[Sequence[str], datetime, str], Sequence[QuotaAtRisk]] = lambda libraries, now, language: ()
     """(libraries, as of, language) -> their annual targets at risk, from the quotas service."""
+    quiet_brands: Callable[[Sequence[str], datetime, str], Sequence[QuietBrand]] = \
+        lambda libraries, now, language: ()
+    """(libraries, as of, language) -> their brands gone quiet, from the brands service."""
 
 
 def scoped_activities(connection: Connection, libraries: Sequence[str] | None) -> list[ScopedActivity]:
@@ -57,6 +60,7 @@ def digest_for(connection: Connection, config: DigestConfig, coordinator: Coordi
         items=scoped_activities(connection, None if coordinator.scope is None else libraries),
         dead_letters=config.dead_letters(),
         quotas=config.quotas(libraries, until, coordinator.language),
+        quiet_brands=config.quiet_brands(libraries, until, coordinator.language),
         missed_periods=missed_periods,
     )
 

@@ -27,7 +27,7 @@ from shuxiang.services.scheduler.messages import DigestDue
 from .handlers import DigestConfig, handle_due
 from .projection import apply_canonical, apply_decision
 from .sender import DigestSender
-from .sources import quotas_at_risk
+from .sources import quiet_brands, quotas_at_risk
 from .tables import TABLES
 from .transport import transport_for
 
@@ -48,6 +48,7 @@ def digest_config(context: ServiceContext) -> DigestConfig:
         sender_address=sender_address(context),
         dead_letters=partial(list_dead_letters, context.databases, limit=DEAD_LETTERS_SHOWN, include_replayed=False),
         quotas=partial(quotas_at_risk, context.databases, context.alliance),
+        quiet_brands=partial(quiet_brands, context.databases, context.alliance),
     )
 
 

@@ -10,9 +10,10 @@ from sqlalchemy import inspect
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases
 
-from .content import QuotaAtRisk, labels_for
+from .content import QuietBrand, QuotaAtRisk, labels_for
 
 QUOTAS = "quotas"
+BRANDS = "brands"
 
 
 def quotas_at_risk(databases: Databases, alliance: Alliance, libraries: Sequence[str], now: datetime,
@@ -41,4 +42,24 @@ def quotas_at_risk(databases: Databases, alliance: Alliance, libraries: Sequence
         )
         for library in report.libraries if library.member.id in wanted
         for p in library.rules if p.state is QuotaState.at_risk
+    ]
+
+
+def quiet_brands(databases: Databases, alliance: Alliance, libraries: Sequence[str], now: datetime,
+                 language: str) -> list[QuietBrand]:
+    """The brands of these libraries that the brands service finds quiet or lapsed as of ``now``."""
+    from shuxiang.services.brands.store import brands_gone_quiet
+
+    tz = alliance.tz
+    labels = labels_for(alliance, language)
+    entries = brands_gone_quiet(databases.reader(BRANDS), alliance, now.astimezone(tz).date(), libraries)
+    return [
+        QuietBrand(
+            name=entry.brand.name,
+            library=labels.library(entry.brand.library_id),
+            last_session=entry.figures.last_held.astimezone(tz).strftime("%Y-%m-%d") if entry.figures.last_held
+            else None,
+            days_quiet=entry.figures.days_since_last,
+        )
+        for entry in sorted(entries, key=lambda e: (-(e.figures.days_since_last or 10**6), e.brand.id))
     ]

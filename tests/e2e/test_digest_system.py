@@ -149,6 +149,11 @@ def test_the_first_digest_after_up_demo_counts_the_demos_activities(tmp_path: Pa
         assert upcoming != "== 未来 14 天 (0) ==", text
         registered = [line for line in text.splitlines() if "馆已报" in line]
         assert registered and not all(" 0 / " in line for line in registered), text
+        # one notion of a quiet brand: the digest names exactly those /brands does not call active
+        brands = json.loads(system.cli("brands", "report", "--format", "json").stdout)["brands"]
+        not_active = {b["name"] for b in brands if b["status"] != "active"}
+        listed = {line.split("「", 1)[1].split("」", 1)[0] for line in text.splitlines() if line.startswith("- 「")}
+        assert listed == not_active, text
     finally:
         if system.process is not None:
             system.kill()

@@ -10,7 +10,13 @@ from zoneinfo import ZoneInfo
 from shuxiang.alliance import load_alliance
 from shuxiang.events.dead_letters import DeadLetter
 from shuxiang.schemas import CanonicalActivity
-from shuxiang.services.digests.content import QuotaAtRisk, ScopedActivity, build_digest, classify_changes
+from shuxiang.services.digests.content import (
+    QuietBrand,
+    QuotaAtRisk,
+    ScopedActivity,
+    build_digest,
+    classify_changes,
+)
 from shuxiang.services.digests.render import compose, message_id, render_html, render_text
 
 ALLIANCE = load_alliance(Path(__file__).parents[1] / "data" / "digests" / "alliance.toml")
@@ -78,19 +84,18 @@ def test_campaign_gaps_name_the_members_in_scope_with_nothing_registered() -> No
     assert gap.starts_in_days == 10
 
 
-def test_quiet_brands_are_those_without_a_recent_or_coming_session() -> None:
-    long_ago = UNTIL - timedelta(days=90)
-    items = [
-        activity("g1", starts=UNTIL - timedelta(days=5), created=long_ago, brand_id="gushang"),
-        activity("f1", starts=long_ago, created=long_ago, brand_id="fengye"),
-    ]
-    digest = build_digest(ALLIANCE, coordinator("jn-office"), period="2026-11-23", since=SINCE, until=UNTIL,
-                          items=items)
-    assert [(b.name, b.days_quiet) for b in digest.quiet_brands.items] == [("枫叶杯书画大赛", 90)]
-    items.append(activity("f2", starts=UNTIL + timedelta(days=30), created=SINCE, brand_id="fengye"))
-    digest = build_digest(ALLIANCE, coordinator("jn-office"), period="2026-11-23", since=SINCE, until=UNTIL,
-                          items=items)
-    assert not digest.quiet_brands  # a session is coming: not quiet
+def test_quiet_brands_are_shown_as_the_brands_service_reports_them() -> None:
+    quiet = [QuietBrand(name="枫叶杯书画大赛", library="津南区图书馆", last_session="2026-08-25", days_quiet=90)]
+    digest = build_digest(ALLIANCE, coordinator("jn-office"), period="2026-11-22", since=SINCE, until=UNTIL,
+                          items=[activity("f1", starts=UNTIL - timedelta(days=90), created=SINCE,
+                                          brand_id="fengye")],
+                          quiet_brands=quiet)
+    assert digest.quiet_brands.items == quiet
+    assert "「枫叶杯书画大赛」 津南区图书馆: 上次活动 2026-08-25，已 90 天" in render_text(digest, SHANGHAI)
+    # the digest has no notion of its own: without the brands service's word, no brand is called quiet
+    assert not build_digest(ALLIANCE, coordinator("jn-office"), period="2026-11-22", since=SINCE, until=UNTIL,
+                            items=[activity("f1", starts=UNTIL - timedelta(days=90), created=SINCE,
+                                            brand_id="fengye")]).quiet_brands
 
 
 def dead_letter(subject: str, reason: str = "title: 太长") -> DeadLetter:
@@ -115,7 +120,9 @@ def sample_digest(cid: str = "office"):
                  title="沽上讲堂：津沽方言漫谈", review=True),
     ]
     return build_digest(ALLIANCE, coordinator(cid), period="2026-W48", since=SINCE, until=UNTIL, items=items,
-                        quotas=[QuotaAtRisk(library="津南区图书馆", rule="每月一个特色活动", done=3, minimum=12)])
+                        quotas=[QuotaAtRisk(library="津南区图书馆", rule="每月一个特色活动", done=3, minimum=12)],
+                        quiet_brands=[QuietBrand("枫叶杯书画大赛", "津南区图书馆", None, None),
+                                      QuietBrand("空中文化大讲堂", "滕州市图书馆", "2026-06-01", 175)])
 
 
 def test_injected_markup_and_ical_in_titles_come_out_escaped() -> None:
