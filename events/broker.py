@@ -4,8 +4,8 @@ The consume loop is ours, on nats-py, not FastStream's batch subscriber: in
 FastStream 0.7.8 that loop catches ``nats.errors.TimeoutError`` while nats-py
 raises a plain ``asyncio.TimeoutError`` when a second fetch for a partly filled
 batch times out, and the messages already fetched are dropped until their ack
-wait expires (a minute of latency).  FastStream still describes the same
-consumers for the AsyncAPI document (:func:`describe_consumers`).
+wait expires (a minute of latency).  The AsyncAPI document (``schemas/asyncapi.json``)
+describes the same consumers from the services' ConsumerSpecs.
 
 Nor is it nats-py's ``fetch``: that waits for each message of a batch with a task and a
 timer of its own, which cost three times what the rest of pulling and acking a message

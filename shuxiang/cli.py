@@ -87,7 +87,7 @@ def main(verbose: int) -> None:
     brand programme (一馆一品) and annual quotas, and mails coordinators digests.
     Start with `shuxiang up --demo`.
     """
-    configure_logging(verbose, os.environ.get("SHUXIANG_LOG_FORMAT", "text"))
+    configure_logging(verbose, Settings().log_format)
 
 
 # ---------------------------------------------------------------------------- up / serve

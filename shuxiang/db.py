@@ -9,8 +9,7 @@ service uses that database, its tables named with the service's prefix.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable, Iterator, Sequence
-from contextlib import contextmanager
+from collections.abc import Callable, Collection, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
@@ -36,7 +35,6 @@ from sqlalchemy import (
     select,
     update,
 )
-from sqlalchemy.orm import Session
 
 metadata = MetaData()
 """Every table of every service: what Alembic migrates on PostgreSQL."""
@@ -122,13 +120,6 @@ class Databases:
     def dispose(self) -> None:
         for engine in self._engines.values():
             engine.dispose()
-
-
-@contextmanager
-def session_scope(engine: Engine) -> Iterator[Session]:
-    """A read-mostly session for queries outside a unit of work."""
-    with Session(engine) as session:
-        yield session
 
 
 class UTCDateTime(TypeDecorator):

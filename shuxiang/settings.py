@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from pathlib import Path
+from typing import Literal
 
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
@@ -27,7 +28,8 @@ class Settings(BaseSettings):
     port: int = 8000
     base_url: str | None = None
     stream_replicas: int = 1
-    log_level: str = "INFO"
+    log_format: Literal["text", "json"] = "text"
+    """``SHUXIANG_LOG_FORMAT=json``: one JSON object per log line, for a log collector."""
 
     @property
     def embedded(self) -> bool:

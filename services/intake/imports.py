@@ -460,8 +460,6 @@ def read_ics_submissions(data: bytes | str, library_id: str, tz: ZoneInfo, defau
 
 # ---------------------------------------------------------------------------- any file
 
-FORMATS = ("jsonl", "csv", "ics")
-
 
 def detect_format(name: str, text: str) -> str:
     """``jsonl``, ``csv`` or ``ics``: by the file's extension, else by what it starts with."""
