@@ -54,13 +54,11 @@ def _engines(databases: Databases, services: Iterable[str]) -> list[tuple[str, E
     return out
 
 
-def list_dead_letters(databases: Databases, *, limit: int = 100, services: Iterable[str] | None = None,
+def list_dead_letters(databases: Databases, services: Iterable[str], *, limit: int = 100,
                       include_replayed: bool = True) -> list[DeadLetter]:
-    """Newest first, from every consuming service's database."""
-    from shuxiang.runtime import SERVICE_BUILDERS
-
+    """Newest first, from the databases of ``services`` (``shuxiang.services.CONSUMING_SERVICES``)."""
     letters: list[DeadLetter] = []
-    for _, engine in _engines(databases, services or list(SERVICE_BUILDERS)):
+    for _, engine in _engines(databases, services):
         query = select(dead_letter).order_by(dead_letter.c.id.desc()).limit(limit)
         if not include_replayed:
             query = query.where(dead_letter.c.replayed_at.is_(None))

@@ -3,8 +3,11 @@
 # into a clean virtual environment, and start `shuxiang up --demo` from it until the demo is
 # ready and the alliance feed answers.  Fails on a setuptools warning while building, on a
 # missing runtime dependency, and on a package file (template, schema, config) left out.
+# The installed tree is also where the import contracts are checked (.importlinter): in the
+# checkout the service packages live outside shuxiang/, where no static import graph sees them.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+root=$(pwd)
 PYTHON="${PYTHON:-python3}"
 work=$(mktemp -d /tmp/shuxiang-wheel.XXXXXX)
 pid=""
@@ -32,6 +35,14 @@ echo "wheel: installing $(basename "$work"/dist/*.whl) with no extras into a cle
 "$PYTHON" -m venv "$work/venv"
 "$work/venv/bin/python" -m pip install --quiet "$work"/dist/*.whl >"$work/pip.log" 2>&1 \
   || { cat "$work/pip.log"; exit 1; }
+
+echo "wheel: import contracts (.importlinter) and import cycles on the installed package…"
+"$work/venv/bin/python" -m pip install --quiet import-linter >"$work/pip.log" 2>&1 \
+  || { cat "$work/pip.log"; exit 1; }
+(cd "$work" && "$work/venv/bin/lint-imports" --config "$root/.importlinter" --no-cache >"$work/lint.log" 2>&1) \
+  || { cat "$work/lint.log"; echo "wheel: an import contract is broken (above)" >&2; exit 1; }
+grep -E "^Contracts:" "$work/lint.log"
+(cd "$work" && "$work/venv/bin/python" "$root/scripts/import_cycles.py")
 
 port=$("$work/venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])')
 echo "wheel: shuxiang up --demo on port $port…"

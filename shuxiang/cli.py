@@ -6,7 +6,6 @@ import asyncio
 import csv
 import json
 import os
-import shutil
 import signal
 import sys
 import time
@@ -15,66 +14,25 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.progress import Progress
 
-from shuxiang.alliance import Alliance, AllianceConfigError, load_alliance, load_demo_alliance
-from shuxiang.logs import configure_logging
-from shuxiang.settings import Settings
-
-console = Console(stderr=True, highlight=False, soft_wrap=True)
-
-ALLIANCE_FILE = "alliance.toml"
-
-
-class UserError(click.ClickException):
-    """An error the user can fix: printed without a traceback, exit code 1."""
-
-    def show(self, file=None) -> None:
-        console.print(f"[bold red]错误 / error:[/] {self.message}")
-
-
-def make_settings(data_dir: Path | None, **overrides) -> Settings:
-    values = {k: v for k, v in overrides.items() if v is not None}
-    if data_dir is not None:
-        values["data_dir"] = data_dir
-    return Settings(**values)
-
-
-def resolve_alliance(settings: Settings, *, config: Path | None = None, demo: bool = False,
-                     remember: bool = False) -> Alliance:
-    """The alliance: --config FILE, --demo, or the one saved in the data dir."""
-    saved = settings.data_dir / ALLIANCE_FILE
-    source: Path | None = config or settings.config
-    try:
-        if source is not None:
-            alliance = load_alliance(source)
-        elif demo:
-            alliance = load_demo_alliance()
-        elif saved.exists():
-            return load_alliance(saved)
-        else:
-            raise UserError(
-                f"{settings.data_dir} 中没有联盟配置 / no alliance configuration in {settings.data_dir}: "
-                "pass --config FILE or --demo"
-            )
-    except AllianceConfigError as exc:
-        raise UserError(str(exc)) from None
-    if remember:
-        settings.data_dir.mkdir(parents=True, exist_ok=True)
-        if source is not None:
-            shutil.copyfile(source, saved)
-        else:
-            from importlib.resources import files
-
-            saved.write_bytes(files("shuxiang.demo").joinpath("alliance.toml").read_bytes())
-    return alliance
-
-
-data_dir_option = click.option(
-    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="SHUXIANG_DATA_DIR",
-    help="Where state lives (SQLite, the broker's store, the email outbox). Default: ./shuxiang-data",
+from shuxiang.alliance import Alliance
+from shuxiang.console import (
+    UserError,
+    console,
+    data_dir_option,
+    make_settings,
+    progress_bar,
+    resolve_alliance,
 )
-
+from shuxiang.logs import configure_logging
+from shuxiang.services import CONSUMING_SERVICES
+from shuxiang.services.brands.cli import brands as brands_commands
+from shuxiang.services.dedup.cli import dedup as dedup_commands
+from shuxiang.services.digests.cli import digest as digest_commands
+from shuxiang.services.intake.cli import accounts as accounts_commands
+from shuxiang.services.quotas.cli import quotas as quotas_commands
+from shuxiang.settings import Settings
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("-v", "--verbose", count=True,
@@ -162,7 +120,7 @@ async def _publish_demo(runtime) -> None:
     console.print(f"  示例活动 / demo: {len(submissions)} activities and {len(history)} brand records published; "
                   "processing…", style="dim")
     began = time.monotonic()
-    with _progress() as progress:
+    with progress_bar() as progress:
         report = _pending_reporter(progress, "示例处理中 / processing the demo")
         try:
             await wait_until_processed(runtime.js, timeout=900, on_progress=report)
@@ -256,7 +214,7 @@ def replay(data_dir: Path | None, timeout: float) -> None:
     if settings.embedded and runtime_info(settings.data_dir):
         raise UserError(f"shuxiang 正在运行 / running on {settings.data_dir}: stop it (Ctrl-C) before replaying")
     alliance = resolve_alliance(settings)
-    with _progress() as progress:
+    with progress_bar() as progress:
         report = _pending_reporter(progress, "重放 / replaying")
         messages = asyncio.run(run_replay(settings, alliance, timeout=timeout, on_progress=report))
     console.print(f"已重建 / rebuilt from {messages} messages")
@@ -314,11 +272,6 @@ def _pending_reporter(progress: Progress, label: str) -> Callable[[str, int], No
     return report
 
 
-def _progress() -> Progress:
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=False, disable=not console.is_terminal)
-
-
 async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None) -> None:
     import nats
 
@@ -331,7 +284,7 @@ async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_libr
     connection = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=10, **inbox)
     try:
         publisher = Publisher(connection.jetstream())
-        with _progress() as progress:
+        with progress_bar() as progress:
             task = progress.add_task("发布 / publishing", total=len(submissions))
             chunk = 500
             for start in range(0, len(submissions), chunk):
@@ -369,16 +322,14 @@ EXPORT_COLUMNS = ("id", "title", "starts_at", "ends_at", "status", "venue", "org
 def export_activities(fmt: str, output, data_dir: Path | None) -> None:
     """Canonical activities, each with the member announcements (sources) merged into it."""
     from shuxiang.db import Databases
-    from shuxiang.services.dedup.service import NAME, canonical_activities
-    from shuxiang.services.dedup.tables import TABLES
+    from shuxiang.services.dedup.service import NAME, canonical_activities, canonical_reader
 
     settings = make_settings(data_dir)
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
-    engine = databases.reader(NAME)
-    if settings.database_url is None:
-        if not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
-            raise UserError(f"{settings.data_dir} 中没有数据 / no data in {settings.data_dir}")
-        databases.create_tables(NAME, TABLES)
+    embedded = settings.database_url is None
+    if embedded and not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
+        raise UserError(f"{settings.data_dir} 中没有数据 / no data in {settings.data_dir}")
+    engine = canonical_reader(databases, embedded)
     writer = csv.writer(output) if fmt == "csv" else None
     if writer:
         writer.writerow(EXPORT_COLUMNS)
@@ -428,7 +379,7 @@ def dlq_list(include_replayed: bool, data_dir: Path | None) -> None:
 
     settings = make_settings(data_dir)
     databases, _ = _consumer_specs(settings, resolve_alliance(settings))
-    letters = list_dead_letters(databases, limit=1000, include_replayed=include_replayed)
+    letters = list_dead_letters(databases, CONSUMING_SERVICES, limit=1000, include_replayed=include_replayed)
     table = Table("#", "consumer", "subject", "reason", "received (UTC)", "replayed")
     for letter in letters:
         table.add_row(str(letter.id), letter.consumer, letter.subject, letter.reason[:200],
@@ -451,7 +402,7 @@ def dlq_replay(ids: tuple[int, ...], data_dir: Path | None) -> None:
     settings = make_settings(data_dir)
     databases, specs = _consumer_specs(settings, resolve_alliance(settings))
     letters = [
-        letter for letter in list_dead_letters(databases, limit=100_000, include_replayed=False)
+        letter for letter in list_dead_letters(databases, CONSUMING_SERVICES, limit=100_000, include_replayed=False)
         if not ids or letter.id in ids
     ]
     fixed = 0
@@ -476,7 +427,7 @@ def dlq_replay(ids: tuple[int, ...], data_dir: Path | None) -> None:
 @click.option("--check", is_flag=True, help="Fail if the checked-in files are stale instead of writing them.")
 def schemas_command(check: bool) -> None:
     """Write the JSON Schema files and the AsyncAPI document of the wire contract."""
-    from shuxiang.schemas.generate import generated_files, write_files
+    from shuxiang.contract import generated_files, write_files
 
     if check:
         stale = [path.name for path, content in generated_files().items()
@@ -490,23 +441,9 @@ def schemas_command(check: bool) -> None:
 
 
 # ---------------------------------------------------------------------------- service commands
-# Each service's own command group is added here, one line each.
-from shuxiang.services.quotas.cli import quotas as _quotas_group  # noqa: E402
-
-main.add_command(_quotas_group)
-from shuxiang.services.digests.cli import digest as _digest_group  # noqa: E402
-
-main.add_command(_digest_group)
-from shuxiang.services.brands.cli import brands as _brands_group  # noqa: E402
-
-main.add_command(_brands_group)
-
-from shuxiang.services.dedup.cli import dedup as _dedup_group  # noqa: E402
-
-main.add_command(_dedup_group)
-from shuxiang.services.intake.cli import accounts as _accounts_group  # noqa: E402
-
-main.add_command(_accounts_group)
+# Each service's own command group (services/<name>/cli.py), one line each.
+for _group in (quotas_commands, digest_commands, brands_commands, dedup_commands, accounts_commands):
+    main.add_command(_group)
 
 
 if __name__ == "__main__":

@@ -13,6 +13,7 @@ from sqlalchemy import text
 from shuxiang.events.dead_letters import list_dead_letters
 from shuxiang.events.streams import ALL_STREAMS
 from shuxiang.pages import render
+from shuxiang.services import CONSUMING_SERVICES
 from shuxiang.services.plan import ServiceContext
 
 
@@ -96,11 +97,9 @@ def operations_router(context: ServiceContext, metrics: Metrics, nats_connection
     @router.get("/healthz")
     def healthz() -> JSONResponse:
         """Broker and database reachable: 200, else 503 with what is not."""
-        from shuxiang.runtime import SERVICE_BUILDERS
-
         checks = {"database": "ok", "broker": "ok"}
         try:
-            with databases.reader(next(iter(SERVICE_BUILDERS))).connect() as connection:
+            with databases.reader(CONSUMING_SERVICES[0]).connect() as connection:
                 connection.execute(text("SELECT 1"))
         except Exception as exc:  # report, don't raise: this is the health page
             checks["database"] = f"unreachable: {exc.__class__.__name__}"
@@ -127,11 +126,11 @@ def operations_router(context: ServiceContext, metrics: Metrics, nats_connection
     def dead_letters_api(limit: int = 100) -> list[dict]:
         """Messages the consumers could not process, with the reason (newest first)."""
         limit = max(1, min(limit, 1000))
-        return [letter.summary() for letter in list_dead_letters(databases, limit=limit)]
+        return [letter.summary() for letter in list_dead_letters(databases, CONSUMING_SERVICES, limit=limit)]
 
     @router.get("/dead-letters", response_class=HTMLResponse, include_in_schema=False)
     def dead_letters_page(request: Request) -> HTMLResponse:
-        letters = list_dead_letters(databases, limit=500)
+        letters = list_dead_letters(databases, CONSUMING_SERVICES, limit=500)
         return render(request, "operations/dead_letters.html", letters=letters, alliance_name=context.alliance.name,
                       now=time.time())
 

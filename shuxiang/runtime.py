@@ -28,6 +28,7 @@ from shuxiang.services.calendar import service as calendar_service
 from shuxiang.services.dedup import service as dedup_service
 from shuxiang.services.digests import service as digests_service
 from shuxiang.services.intake import service as intake_service
+from shuxiang.services import CONSUMING_SERVICES
 from shuxiang.services.plan import ServiceContext, ServicePlan
 from shuxiang.services.quotas import service as quotas_service
 from shuxiang.services.scheduler import service as scheduler_service
@@ -45,6 +46,7 @@ SERVICE_BUILDERS: dict[str, Callable[[ServiceContext], ServicePlan]] = {
     "scheduler": scheduler_service.build,
 }
 """Every consuming service, in the order the embedded runtime starts them."""
+assert tuple(SERVICE_BUILDERS) == CONSUMING_SERVICES, "services/__init__.py names the same services"
 
 SERVICE_NAMES = (*SERVICE_BUILDERS, "web")
 

@@ -11,7 +11,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from shuxiang.cli import UserError, data_dir_option, make_settings, resolve_alliance
+from shuxiang.console import UserError, data_dir_option, make_settings, resolve_alliance
 from shuxiang.db import Databases
 
 from .service import NAME, local_today

@@ -31,7 +31,7 @@ def evaluate(file: Path, config: Path | None, fmt: str) -> None:
     real activity it announces.  Runs the dedup consumer against a temporary SQLite database
     (no broker needed).
     """
-    from shuxiang.cli import UserError, _progress
+    from shuxiang.console import UserError, progress_bar
 
     from .evaluation import (
         EvaluationError,
@@ -51,7 +51,7 @@ def evaluate(file: Path, config: Path | None, fmt: str) -> None:
     with tempfile.TemporaryDirectory(prefix="shuxiang-eval-") as tmp:
         engine = sqlite_engine(Path(tmp) / "dedup.sqlite3")
         try:
-            with _progress() as progress:
+            with progress_bar() as progress:
                 task = progress.add_task("匹配 / matching", total=len(items))
                 predicted = run_matching(alliance, engine, [i.submission for i in items],
                                          on_batch=lambda n: progress.advance(task, n))

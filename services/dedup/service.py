@@ -13,6 +13,7 @@ from shuxiang.services.plan import ServiceContext, ServicePlan
 from sqlalchemy import Engine, select
 
 from shuxiang.alliance import Alliance
+from shuxiang.db import Databases
 
 from .handlers import handle_submissions
 from .normalize import VenueResolver
@@ -56,6 +57,14 @@ def build(context: ServiceContext) -> ServicePlan:
         ],
         publishes=((f"{CANONICAL}.{{event}}", CanonicalEvent),),
     )
+
+
+def canonical_reader(databases: Databases, embedded: bool) -> Engine:
+    """A reader of dedup's database for a command run beside (or instead of) the runtime; on
+    SQLite a data dir from an earlier release first gets the tables this release added."""
+    if embedded:
+        databases.create_tables(NAME, TABLES)
+    return databases.reader(NAME)
 
 
 def canonical_activities(engine: Engine, *, chunk: int = 2000) -> Iterator[CanonicalActivity]:

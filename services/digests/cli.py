@@ -11,7 +11,7 @@ from rich.table import Table
 from sqlalchemy import func, select
 
 from shuxiang.alliance import Alliance, Coordinator
-from shuxiang.cli import UserError, console, data_dir_option, make_settings, resolve_alliance
+from shuxiang.console import UserError, console, data_dir_option, make_settings, resolve_alliance
 from shuxiang.db import Databases
 from shuxiang.services.plan import ServiceContext
 from shuxiang.services.scheduler.messages import DigestDue

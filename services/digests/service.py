@@ -20,6 +20,7 @@ from shuxiang.events.streams import (
 )
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import CanonicalEvent
+from shuxiang.services import CONSUMING_SERVICES
 from shuxiang.services.dedup.reviews import ReviewDecision
 from shuxiang.services.plan import ServiceContext, ServicePlan
 from shuxiang.services.scheduler.messages import DigestDue
@@ -46,7 +47,7 @@ def digest_config(context: ServiceContext) -> DigestConfig:
     return DigestConfig(
         alliance=context.alliance,
         sender_address=sender_address(context),
-        dead_letters=partial(list_dead_letters, context.databases, limit=DEAD_LETTERS_SHOWN, include_replayed=False),
+        dead_letters=partial(list_dead_letters, context.databases, CONSUMING_SERVICES, limit=DEAD_LETTERS_SHOWN, include_replayed=False),
         quotas=partial(quotas_at_risk, context.databases, context.alliance),
         quiet_brands=partial(quiet_brands, context.databases, context.alliance),
     )

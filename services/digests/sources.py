@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-from sqlalchemy import inspect
 
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases
@@ -24,12 +23,11 @@ def quotas_at_risk(databases: Databases, alliance: Alliance, libraries: Sequence
     announce only transitions, so their counts go stale).  Nothing when the quotas service
     has no data: the digest then leaves the section out rather than show zeros.
     """
-    from shuxiang.services.quotas.report import quota_report
-    from shuxiang.services.quotas.tables import quotas_state
+    from shuxiang.services.quotas.report import has_tallies, quota_report
     from shuxiang.services.quotas.tally import QuotaState
 
     engine = databases.reader(QUOTAS)
-    if not inspect(engine).has_table(quotas_state.name):
+    if not has_tallies(engine):
         return []
     wanted = set(libraries)
     report = quota_report(engine, alliance, now.astimezone(alliance.tz).year, now)

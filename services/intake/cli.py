@@ -8,7 +8,7 @@ import click
 from rich.console import Console
 from rich.table import Table
 
-from shuxiang.cli import UserError, console, data_dir_option, make_settings, resolve_alliance
+from shuxiang.console import UserError, console, data_dir_option, make_settings, resolve_alliance
 
 
 def _store(data_dir: Path | None):

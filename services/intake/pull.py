@@ -22,7 +22,7 @@ from sqlalchemy import Engine, select
 from shuxiang.alliance import Alliance, Member
 
 from .imports import read_ics_submissions
-from .tables import intake_activity
+from .tables import NAME, intake_activity
 
 log = logging.getLogger(__name__)
 
@@ -64,8 +64,6 @@ async def fetch_calendar(client: httpx.AsyncClient, url: str) -> bytes:
 
 def queue_new_revisions(engine: Engine, submissions: list[ActivitySubmission], now: datetime) -> tuple[int, int]:
     """Put the submissions intake has not seen at this revision into the outbox: (queued, unchanged)."""
-    from .service import NAME
-
     queued = unchanged = 0
     with engine.begin() as connection:
         uow = UnitOfWork(connection, NAME)

@@ -13,9 +13,8 @@ from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .pull import pull_forever
 from .store import record_report, record_submission
-from .tables import TABLES
+from .tables import NAME, TABLES
 
-NAME = "intake"
 
 
 def _parse(model, delivery: Delivery):

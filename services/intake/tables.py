@@ -4,6 +4,9 @@ from sqlalchemy import Boolean, Column, Integer, String, Table, Text
 
 from shuxiang.db import UTCDateTime, metadata
 
+NAME = "intake"
+"""The service's name: its database, its outbox's source (``service.py`` and ``pull.py`` both write)."""
+
 intake_account = Table(
     "intake_account",
     metadata,

@@ -13,7 +13,7 @@ from rich.table import Table
 from rich.text import Text
 
 from shuxiang.alliance import Tier
-from shuxiang.cli import UserError, data_dir_option, make_settings, resolve_alliance
+from shuxiang.console import UserError, data_dir_option, make_settings, resolve_alliance
 
 from .report import QuotaReport, end_of_day, quota_report, report_dict
 from .tally import Progress

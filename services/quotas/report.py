@@ -7,11 +7,12 @@ from datetime import date, datetime, time
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine
+from sqlalchemy import Engine, inspect
 
 from shuxiang.alliance import Alliance, Member
 
 from .store import load_facts
+from .tables import quotas_state
 from .tally import Progress, QuotaState, progress, tally
 
 
@@ -59,6 +60,12 @@ def selected_members(alliance: Alliance, *, tier: str | None = None, region: str
         and (region is None or region in (m.region or ""))
         and (library is None or m.id == library)
     ]
+
+
+def has_tallies(engine: Engine) -> bool:
+    """Whether the quotas service has written its tables yet (a digest before that leaves the
+    quotas out rather than show every target at 0 %)."""
+    return inspect(engine).has_table(quotas_state.name)
 
 
 def quota_report(engine: Engine, alliance: Alliance, year: int, now: datetime, *, tier: str | None = None,

@@ -8,7 +8,7 @@ import pytest
 
 from shuxiang.schemas import ActivitySubmission
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
-from shuxiang.schemas.generate import CONTRACT_MODELS, SCHEMA_DIR, generated_files
+from shuxiang.contract import CONTRACT_MODELS, SCHEMA_DIR, generated_files
 from tests.conftest import submission
 
 

@@ -1,7 +1,9 @@
-"""Generating the contract files: JSON Schemas and the AsyncAPI document.
+"""Generating the contract files in ``schemas/``: JSON Schemas and the AsyncAPI document.
 
 ``shuxiang schemas`` writes them; ``shuxiang schemas --check`` (and a test) fails
-when the checked-in files no longer match the models.
+when the checked-in files no longer match the models.  A tool of the entry-point layer,
+not of ``schemas/``: the AsyncAPI document describes every service's consumers, so it
+builds the services, which the models must never import.
 """
 
 from __future__ import annotations
@@ -11,11 +13,11 @@ from pathlib import Path
 
 from pydantic import BaseModel
 
-from .canonical import CanonicalEvent
-from .submission import ActivitySubmission, AttendanceReport
+from shuxiang import schemas
+from shuxiang.schemas import ActivitySubmission, AttendanceReport, CanonicalEvent
 
-SCHEMA_DIR = Path(__file__).parent / "json"
-ASYNCAPI_FILE = Path(__file__).parent / "asyncapi.json"
+SCHEMA_DIR = Path(schemas.__file__).parent / "json"
+ASYNCAPI_FILE = Path(schemas.__file__).parent / "asyncapi.json"
 
 CONTRACT_MODELS: dict[str, type[BaseModel]] = {
     "activity-submission.v1": ActivitySubmission,
