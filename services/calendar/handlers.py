@@ -23,6 +23,11 @@ class CalendarContext:
     tz: ZoneInfo
     labels: EventLabels
     uid_domain: str
+    page_base: str | None = None
+    """The public site's address: every VEVENT's URL is its page, ``{page_base}/activities/{id}``."""
+
+    def page_url(self, activity_id: str) -> str | None:
+        return f"{self.page_base.rstrip('/')}/activities/{activity_id}" if self.page_base else None
 
 
 def series_until(activity: CanonicalActivity, tz: ZoneInfo) -> datetime | None:
@@ -61,7 +66,13 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
             "category": activity.category.value,
             "brand_id": activity.brand_id,
             "campaign_id": activity.campaign_id,
-            "vevent": render_vevent(activity, tz=context.tz, uid_domain=context.uid_domain, labels=context.labels),
+            "vevent": render_vevent(
+                activity,
+                tz=context.tz,
+                uid_domain=context.uid_domain,
+                url=context.page_url(activity.id),
+                labels=context.labels,
+            ),
             "changed_at": activity.updated_at,
             "canonical_seq": newer.delivery.stream_seq,
             "snapshot": activity.model_dump_json().encode(),

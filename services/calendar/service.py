@@ -27,6 +27,8 @@ def calendar_context(context: ServiceContext, language: str = "zh-CN") -> Calend
         tz=alliance.tz,
         labels=EventLabels(language=language, library_names=names, brand_names=brands),
         uid_domain=f"{alliance.id}.shuxiang",
+        # stored in each fragment: a changed base_url shows in feeds after `shuxiang replay`
+        page_base=str(alliance.base_url) if alliance.base_url else context.settings.public_url,
     )
 
 

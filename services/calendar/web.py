@@ -22,6 +22,7 @@ from shuxiang.services.brands.service import NAME as BRANDS
 from shuxiang.services.brands.store import linked_activity_ids
 from shuxiang.services.plan import ServiceContext
 
+from .activity_page import activity_router
 from .asgi import FeedsApp
 from .catalog import FeedCatalog
 from .service import NAME, feed_store
@@ -60,10 +61,18 @@ def brand_catalog(context: ServiceContext) -> FeedCatalog:
 
 
 def routes(context: ServiceContext) -> APIRouter:
-    """The calendar page at ``/`` (the feeds themselves are served by :class:`FeedsFirst`)."""
-    return calendar_router(
-        context.alliance, context.databases.reader(NAME), brand_catalog(context), public_url=context.settings.public_url
-    )
+    """The calendar page at ``/`` and each activity's page (the feeds are served by :class:`FeedsFirst`)."""
+    catalog = brand_catalog(context)
+    engine = context.databases.reader(NAME)
+    router = calendar_router(context.alliance, engine, catalog, public_url=context.settings.public_url)
+    router.include_router(activity_router(context.alliance, engine, catalog.brands, site_url=site_url(context)))
+    return router
+
+
+def site_url(context: ServiceContext) -> str | None:
+    """The configured public address: the alliance's ``base_url``, else ``SHUXIANG_BASE_URL``."""
+    base = context.alliance.base_url or context.settings.base_url
+    return str(base).rstrip("/") if base else None
 
 
 def calendar_router(alliance: Alliance, engine: Engine, catalog: FeedCatalog, *, public_url: str) -> APIRouter:
