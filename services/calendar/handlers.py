@@ -15,6 +15,7 @@ from shuxiang.events.consumer import Delivery, UnitOfWork
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.projection import newer_canonicals, organizer_rows
 
+from .search import store_search
 from .tables import calendar_entry, calendar_entry_library, calendar_state
 
 
@@ -54,6 +55,7 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
     rows: dict[str, dict] = {}
     new: set[str] = set()
     organizers: list[dict] = []
+    searchable: dict[str, CanonicalActivity] = {}
     for newer in newer_canonicals(deliveries, connection, ENTRIES):
         activity = newer.event.activity
         if newer.new:
@@ -78,8 +80,10 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
             "snapshot": activity.model_dump_json().encode(),
         }
         organizers += organizer_rows(activity)
+        searchable[activity.id] = activity
         uow.at_batch_end("calendar.state", StateBump).add(newer.delivery.timestamp)
     ENTRIES.store(connection, rows, new=new, children=[(ENTRY_LIBRARIES, organizers)])
+    store_search(connection, list(searchable.values()))
 
 
 @dataclass

@@ -14,6 +14,7 @@ from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .feeds import FeedStore
 from .handlers import CalendarContext, apply_canonicals
+from .search import TABLES as SEARCH_TABLES
 from .tables import TABLES
 
 NAME = "calendar"
@@ -35,7 +36,7 @@ def calendar_context(context: ServiceContext, language: str = "zh-CN") -> Calend
 def build(context: ServiceContext) -> ServicePlan:
     return ServicePlan(
         name=NAME,
-        tables=TABLES + EVENT_TABLES,
+        tables=TABLES + SEARCH_TABLES + EVENT_TABLES,
         consumers=[
             ConsumerSpec(
                 name=NAME,
