@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from fastapi import FastAPI
+from fastapi_offline import FastAPIOffline
 
 from shuxiang.operations import Metrics, RequestCounter, operations_router
 from shuxiang.services.calendar.web import FeedsFirst
@@ -24,7 +25,8 @@ def router_factories():
 def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     """The web front of a runtime (``runtime`` gives it the broker connection and consumers)."""
     alliance = context.alliance
-    app = FastAPI(
+    # /docs and /redoc from assets in the fastapi-offline wheel (Swagger UI 5, ReDoc), not a CDN
+    app = FastAPIOffline(
         title=f"shuxiang 书香 · {alliance.name}",
         description="阅读推广联盟活动协调 / reading-promotion alliance coordinator",
         version="1",
