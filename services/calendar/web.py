@@ -25,6 +25,7 @@ from shuxiang.services.plan import ServiceContext
 
 from .activity_page import activity_router
 from .asgi import FeedsApp
+from .embed import embed_router
 from .catalog import FeedCatalog
 from .filters import parse_filters, where
 from .service import NAME, feed_store
@@ -75,6 +76,15 @@ def routes(context: ServiceContext) -> APIRouter:
         brand_links=lambda brand_id: linked_activity_ids(brands, brand_id),
     )
     router.include_router(activity_router(context.alliance, engine, catalog.brands, site_url=site_url(context)))
+    router.include_router(
+        embed_router(
+            context.alliance,
+            engine,
+            catalog.brands,
+            site_url=site_url(context),
+            brand_links=lambda brand_id: linked_activity_ids(brands, brand_id),
+        )
+    )
     return router
 
 
