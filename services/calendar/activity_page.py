@@ -27,6 +27,7 @@ from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels, assemble_feed
 from shuxiang.calendars.recurrence import occurrences
 from shuxiang.pages import language, render
+from shuxiang.posters import PosterStore
 from shuxiang.schemas import CanonicalActivity, Status
 
 from .tables import calendar_entry
@@ -146,7 +147,12 @@ def address(activity: CanonicalActivity, alliance: Alliance) -> str | None:
 
 
 def activity_router(
-    alliance: Alliance, engine: Engine, brands: Callable[[], Mapping[str, Brand]], *, site_url: str | None = None
+    alliance: Alliance,
+    engine: Engine,
+    brands: Callable[[], Mapping[str, Brand]],
+    *,
+    site_url: str | None = None,
+    posters: PosterStore | None = None,
 ) -> APIRouter:
     """The page and the .ics; ``brands`` gives every brand by id (the brands service's registry),
     ``site_url`` the configured public address (None: the request's)."""
@@ -202,6 +208,7 @@ def activity_router(
         ]
         brand = brands().get(activity.brand_id) if activity.brand_id else None
         campaign = alliance.campaign(activity.campaign_id) if activity.campaign_id else None
+        size = posters.size(activity.poster) if posters and activity.poster else None
         plain = nh3.clean(activity.description or "", tags=set()).strip()
         summary = plain[:150] + ("…" if len(plain) > 150 else "")
         return render(
@@ -230,6 +237,9 @@ def activity_router(
             library_feed=f"/feeds/libraries/{host}.ics",
             qr=qr_svg(url, activity.title),
             og_locale="en_US" if lang == "en" else "zh_CN",
+            poster_url=f"{base}/posters/{activity.poster}" if size else None,
+            poster_width=size[0] if size else None,
+            poster_height=size[1] if size else None,
         )
 
     return router

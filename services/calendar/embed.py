@@ -142,6 +142,7 @@ def embed_router(
                 "audience": a.audience,
                 "registration_url": str(a.registration_url) if a.registration_url else None,
                 "url": f"{base}/activities/{a.id}",
+                "poster": f"{base}/posters/{a.poster}" if a.poster else None,
             }
             for moment, a in sessions
         ]

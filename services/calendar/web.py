@@ -17,6 +17,7 @@ from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import occurrences
 from shuxiang.pages import language, render
+from shuxiang.posters import PosterStore
 from shuxiang.schemas import CanonicalActivity, Category, Status
 from shuxiang.services.brands.registry import load_registry
 from shuxiang.services.brands.service import NAME as BRANDS
@@ -75,7 +76,10 @@ def routes(context: ServiceContext) -> APIRouter:
         public_url=context.settings.public_url,
         brand_links=lambda brand_id: linked_activity_ids(brands, brand_id),
     )
-    router.include_router(activity_router(context.alliance, engine, catalog.brands, site_url=site_url(context)))
+    posters = PosterStore.in_data_dir(context.settings.data_dir)
+    router.include_router(
+        activity_router(context.alliance, engine, catalog.brands, site_url=site_url(context), posters=posters)
+    )
     router.include_router(
         embed_router(
             context.alliance,
