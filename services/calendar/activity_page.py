@@ -39,7 +39,7 @@ DESCRIPTION_TAGS = {"p", "br", "strong", "b", "em", "i", "u", "ul", "ol", "li", 
 """The formatting a description may keep: emphasis, lists, paragraphs and links (no images,
 scripts, styles, iframes or forms: nh3 drops them with their content where dangerous)."""
 
-_TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
+_BLOCK = re.compile(r"<\s*/?\s*(p|br|ul|ol|li|blockquote|h3|h4|div)\b", re.IGNORECASE)
 
 
 def stored_activity(engine: Engine, activity_id: str) -> tuple[CanonicalActivity, bytes] | None:
@@ -57,16 +57,14 @@ def stored_activity(engine: Engine, activity_id: str) -> tuple[CanonicalActivity
 def description_html(text: str | None) -> Markup:
     """The description as safe HTML: allowed tags kept, everything else removed by nh3.
 
-    Plain text (what the member form sends) becomes paragraphs and line breaks; text that
-    already has markup is cleaned as it is.
+    Text without block markup (what the member form sends, perhaps with <strong>) becomes
+    paragraphs and line breaks; text laid out with <p>, lists… is cleaned as it is.
     """
     if not text or not text.strip():
         return Markup("")
-    if not _TAG.search(text):
+    if not _BLOCK.search(text):  # plain text, maybe with inline emphasis: its line breaks are its layout
         paragraphs = [p.strip() for p in re.split(r"\n\s*\n", text.replace("\r\n", "\n")) if p.strip()]
-        text = "".join(
-            "<p>" + "<br>".join(nh3.clean_text(line) for line in p.split("\n")) + "</p>" for p in paragraphs
-        )
+        text = "".join("<p>" + "<br>".join(p.split("\n")) + "</p>" for p in paragraphs)
     cleaned = nh3.clean(
         text,
         tags=DESCRIPTION_TAGS,
