@@ -122,7 +122,9 @@ def prepare(data: bytes, *, content_type: str | None = None, filename: str | Non
             413,
         ) from None
     except (OSError, SyntaxError, ValueError):
-        raise PosterRefused(f"图片已损坏，无法读取（{claimed}）", f"The image is damaged and cannot be read ({claimed})") from None
+        raise PosterRefused(
+            f"图片已损坏，无法读取（{claimed}）", f"The image is damaged and cannot be read ({claimed})"
+        ) from None
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")
@@ -188,4 +190,3 @@ class PosterStore:
 
 CACHE_FOREVER = "public, max-age=31536000, immutable"
 """A poster's URL is its content's hash: it never changes, so caches keep it a year."""
-

@@ -92,9 +92,7 @@ def embed_router(
             {
                 "url": f"{base}/activities/{a.id}?lang={lang}",
                 "day": f"{moment.astimezone(tz):%m-%d}",
-                "time": ("全天" if lang != "en" else "All day")
-                if a.all_day
-                else f"{moment.astimezone(tz):%H:%M}",
+                "time": ("全天" if lang != "en" else "All day") if a.all_day else f"{moment.astimezone(tz):%H:%M}",
                 "title": a.title,
                 "host": words.library(a.host_library_id),
                 "place": a.venue.name or ("线上" if lang != "en" else "Online"),
@@ -102,13 +100,17 @@ def embed_router(
             }
             for moment, a in sessions
         ]
-        html = environment().get_template("calendar/embed.html").render(
-            lang=lang,
-            rows=rows,
-            problems=problems,
-            bare=request.query_params.get("bare") == "1",
-            more_url=f"{base}/?view=agenda&lang={lang}&{filters.query()}",
-            alliance_name=alliance.name_in(lang),
+        html = (
+            environment()
+            .get_template("calendar/embed.html")
+            .render(
+                lang=lang,
+                rows=rows,
+                problems=problems,
+                bare=request.query_params.get("bare") == "1",
+                more_url=f"{base}/?view=agenda&lang={lang}&{filters.query()}",
+                alliance_name=alliance.name_in(lang),
+            )
         )
         # made to be framed by members' sites: no X-Frame-Options, links open outside the frame
         return HTMLResponse(html, status_code=400 if problems else 200, headers={**CACHE, **CORS})

@@ -58,7 +58,7 @@ class Filters:
         if not set_:
             return "alliance.ics"
         if len(set_) == 1 and "q" not in set_:
-            (kind, value), = set_.items()
+            ((kind, value),) = set_.items()
             if kind == "library":
                 return f"libraries/{value}.ics" + (f"?include={BRANCHES}" if self.branches else "")
             return {"category": "categories", "brand": "brands", "campaign": "campaigns"}[kind] + f"/{value}.ics"

@@ -52,15 +52,23 @@ calendar_search = Table(
 )
 
 _SQLITE_FTS = [
-    "CREATE VIRTUAL TABLE IF NOT EXISTS calendar_search_fts USING fts5("
-    "body, content='calendar_search', content_rowid='rowid', tokenize='trigram')",
-    "CREATE TRIGGER IF NOT EXISTS calendar_search_ai AFTER INSERT ON calendar_search BEGIN "
-    "INSERT INTO calendar_search_fts(rowid, body) VALUES (new.rowid, new.body); END",
-    "CREATE TRIGGER IF NOT EXISTS calendar_search_ad AFTER DELETE ON calendar_search BEGIN "
-    "INSERT INTO calendar_search_fts(calendar_search_fts, rowid, body) VALUES ('delete', old.rowid, old.body); END",
-    "CREATE TRIGGER IF NOT EXISTS calendar_search_au AFTER UPDATE ON calendar_search BEGIN "
-    "INSERT INTO calendar_search_fts(calendar_search_fts, rowid, body) VALUES ('delete', old.rowid, old.body); "
-    "INSERT INTO calendar_search_fts(rowid, body) VALUES (new.rowid, new.body); END",
+    (
+        "CREATE VIRTUAL TABLE IF NOT EXISTS calendar_search_fts USING fts5("
+        "body, content='calendar_search', content_rowid='rowid', tokenize='trigram')"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS calendar_search_ai AFTER INSERT ON calendar_search BEGIN "
+        "INSERT INTO calendar_search_fts(rowid, body) VALUES (new.rowid, new.body); END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS calendar_search_ad AFTER DELETE ON calendar_search BEGIN "
+        "INSERT INTO calendar_search_fts(calendar_search_fts, rowid, body) VALUES ('delete', old.rowid, old.body); END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS calendar_search_au AFTER UPDATE ON calendar_search BEGIN "
+        "INSERT INTO calendar_search_fts(calendar_search_fts, rowid, body) VALUES ('delete', old.rowid, old.body); "
+        "INSERT INTO calendar_search_fts(rowid, body) VALUES (new.rowid, new.body); END"
+    ),
 ]
 for _statement in _SQLITE_FTS:
     event.listen(calendar_search, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
@@ -112,9 +120,7 @@ def store_search(connection: Connection, activities: list[CanonicalActivity]) ->
         return
     ids = [a.id for a in activities]
     connection.execute(delete(calendar_search).where(calendar_search.c.activity_id.in_(ids)))
-    connection.execute(
-        insert(calendar_search), [{"activity_id": a.id, "body": search_text(a)} for a in activities]
-    )
+    connection.execute(insert(calendar_search), [{"activity_id": a.id, "body": search_text(a)} for a in activities])
 
 
 def terms(query: str) -> list[str]:

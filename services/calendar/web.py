@@ -26,8 +26,8 @@ from shuxiang.services.plan import ServiceContext
 
 from .activity_page import activity_router
 from .asgi import FeedsApp
-from .embed import embed_router
 from .catalog import FeedCatalog
+from .embed import embed_router
 from .filters import parse_filters, where
 from .service import NAME, feed_store
 from .tables import calendar_entry

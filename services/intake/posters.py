@@ -28,12 +28,20 @@ def declared_too_large(request: Request, limit: int) -> bool:
 async def read_bounded(request: Request, limit: int = MAX_BYTES) -> bytes:
     """The request body, refused as soon as it passes ``limit`` octets."""
     if declared_too_large(request, limit):
-        raise PosterRefused(f"海报文件太大（最多 {limit // 1048576} MB）", f"The poster is too large (at most {limit // 1048576} MB)", 413)
+        raise PosterRefused(
+            f"海报文件太大（最多 {limit // 1048576} MB）",
+            f"The poster is too large (at most {limit // 1048576} MB)",
+            413,
+        )
     chunks, size = [], 0
     async for chunk in request.stream():
         size += len(chunk)
         if size > limit:
-            raise PosterRefused(f"海报文件太大（最多 {limit // 1048576} MB）", f"The poster is too large (at most {limit // 1048576} MB)", 413)
+            raise PosterRefused(
+                f"海报文件太大（最多 {limit // 1048576} MB）",
+                f"The poster is too large (at most {limit // 1048576} MB)",
+                413,
+            )
         chunks.append(chunk)
     return b"".join(chunks)
 
@@ -46,7 +54,11 @@ async def poster_from_form(form, store: PosterStore, values: dict, lang: str) ->
         kept = values.get("poster")
         if kept and not store.exists(str(kept)):  # the hidden field names no stored poster
             values["poster"] = ""
-            return "找不到之前上传的海报，请重新上传" if lang != "en" else "The poster uploaded before is gone: upload it again"
+            return (
+                "找不到之前上传的海报，请重新上传"
+                if lang != "en"
+                else "The poster uploaded before is gone: upload it again"
+            )
         return None
     data = await upload.read(MAX_BYTES + 1)
     try:
