@@ -74,6 +74,9 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
                 uid_domain=context.uid_domain,
                 url=context.page_url(activity.id),
                 labels=context.labels,
+                image=f"{context.page_base.rstrip('/')}/posters/{activity.poster}"
+                if context.page_base and activity.poster
+                else None,
             ),
             "changed_at": activity.updated_at,
             "canonical_seq": newer.delivery.stream_seq,

@@ -132,3 +132,12 @@ def test_an_unknown_activity_gets_a_clear_404(harness: CalendarHarness, path: st
     response = harness.get(path)
     assert response.status_code == 404
     assert "日历中没有编号为 nope 的活动" in response.text
+
+
+def test_a_poster_is_the_vevents_image(harness: CalendarHarness) -> None:
+    poster = "ab" * 32 + ".jpg"
+    harness.deliver(activity("talk", poster=poster), activity("plain"))
+    events = harness.events()
+    assert str(events["talk"]["IMAGE"]) == f"https://lib.example.org/posters/{poster}"
+    assert events["talk"]["IMAGE"].params["FMTTYPE"] == "image/jpeg"
+    assert "IMAGE" not in events["plain"]
