@@ -10,6 +10,7 @@ snapshot (``calendar_entry.snapshot``), never another service's tables.
 
 from __future__ import annotations
 
+import html
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
@@ -207,7 +208,7 @@ def activity_router(
         brand = brands().get(activity.brand_id) if activity.brand_id else None
         campaign = alliance.campaign(activity.campaign_id) if activity.campaign_id else None
         size = posters.size(activity.poster) if posters and activity.poster else None
-        plain = nh3.clean(activity.description or "", tags=set()).strip()
+        plain = html.unescape(nh3.clean(activity.description or "", tags=set())).strip()  # text: Jinja escapes it
         summary = plain[:150] + ("…" if len(plain) > 150 else "")
         return render(
             request,

@@ -12,6 +12,7 @@ matched with ``LIKE`` over ``calendar_search`` — one small text row per activi
 
 from __future__ import annotations
 
+import html
 import logging
 import re
 
@@ -105,7 +106,7 @@ def search_text(activity: CanonicalActivity) -> str:
     venue = activity.venue
     parts = [
         activity.title,
-        nh3.clean(activity.description or "", tags=set()),
+        html.unescape(nh3.clean(activity.description or "", tags=set())),  # the text a reader sees
         venue.name or "",
         venue.address or "",
         activity.audience or "",

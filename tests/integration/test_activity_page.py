@@ -141,3 +141,9 @@ def test_a_poster_is_the_vevents_image(harness: CalendarHarness) -> None:
     assert str(events["talk"]["IMAGE"]) == f"https://lib.example.org/posters/{poster}"
     assert events["talk"]["IMAGE"].params["FMTTYPE"] == "image/jpeg"
     assert "IMAGE" not in events["plain"]
+
+
+def test_the_preview_text_is_escaped_once(harness: CalendarHarness) -> None:
+    harness.deliver(activity("talk", description="父母 & 孩子 <b>一起</b> 读 <i>绘本</i>"))
+    og = meta(harness.get("/activities/talk").text).properties["og:description"]
+    assert og.endswith("父母 & 孩子 一起 读 绘本")  # the parser unescapes the attribute exactly once
