@@ -28,8 +28,10 @@ def calendar_context(context: ServiceContext, language: str = "zh-CN") -> Calend
         tz=alliance.tz,
         labels=EventLabels(language=language, library_names=names, brand_names=brands),
         uid_domain=f"{alliance.id}.shuxiang",
-        # stored in each fragment: a changed base_url shows in feeds after `shuxiang replay`
-        page_base=str(alliance.base_url) if alliance.base_url else context.settings.public_url,
+        # Only a configured address: each fragment is stored, and a process's own host and port
+        # (`replay` runs on the default one) would make the same log give different feeds.
+        # A changed address shows in feeds after `shuxiang replay`.
+        page_base=str(alliance.base_url) if alliance.base_url else context.settings.base_url,
     )
 
 

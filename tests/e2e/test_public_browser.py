@@ -19,7 +19,7 @@ import icalendar
 import pytest
 from playwright.sync_api import Browser, Page, Route, expect, sync_playwright
 
-from tests.conftest import SHANGHAI, System, submission, write_jsonl
+from tests.conftest import SHANGHAI, TEST_ALLIANCE, System, submission, write_jsonl
 from tests.e2e.test_intake_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 AXE = Path(__file__).resolve().parents[1] / "js" / "node_modules" / "axe-core" / "axe.min.js"
@@ -45,7 +45,11 @@ def activities() -> list[dict]:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     root = tmp_path_factory.mktemp("public")
-    running = System(root / "data")
+    config = root / "alliance.toml"
+    running = System(root / "data", config=config)
+    # the public address, as a deployment sets it: every VEVENT's URL is its page there
+    config.write_text(TEST_ALLIANCE.read_text(encoding="utf-8").replace(
+        "[alliance]\n", f'[alliance]\nbase_url = "http://127.0.0.1:{running.port}"\n', 1), encoding="utf-8")
     running.start()
     running.cli("publish", str(write_jsonl(root / "a.jsonl", activities())), "--wait")
     yield running
