@@ -28,7 +28,7 @@ from sqlalchemy import Engine, func, or_, select
 from shuxiang.calendars import assemble_feed
 
 from .handlers import CalendarContext
-from .search import matching_ids
+from .search import audience_ids, matching_ids
 from .tables import calendar_entry, calendar_entry_library, calendar_state
 
 PAST_WINDOW = timedelta(days=90)
@@ -66,6 +66,8 @@ class FeedSpec:
     campaign_id: str | None = None
     search: str | None = None
     """Words the activity's text must hold (``filter.ics?q=…``)."""
+    audience: str | None = None
+    """The audience as announced (``filter.ics?audience=…``)."""
 
 
 @dataclass(frozen=True)
@@ -312,6 +314,8 @@ class FeedStore:
         ):
             if value is not None:
                 filters.append(column == value)
+        if spec.audience:
+            filters.append(calendar_entry.c.activity_id.in_(audience_ids(spec.audience)))
         found = matching_ids(spec.search, self.engine.dialect.name) if spec.search else None
         if found is not None:
             filters.append(calendar_entry.c.activity_id.in_(found))

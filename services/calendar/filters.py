@@ -1,5 +1,5 @@
 """What a reader narrows the calendar to: a library (with its branches), a category, a brand,
-a campaign, words to search for.  One :class:`Filters` serves the calendar page, the embed
+a campaign, an audience (as the activities announce it), words to search for.  One :class:`Filters` serves the calendar page, the embed
 and the filtered feed (``/feeds/filter.ics?…``), so the feed a filtered page offers holds what
 the page shows.
 """
@@ -17,7 +17,7 @@ from shuxiang.schemas import Category
 
 from .catalog import BRANCHES, FeedCatalog, FeedRefusal
 from .feeds import FeedSpec
-from .search import MAX_QUERY, matching_ids
+from .search import MAX_QUERY, audience_ids, matching_ids
 from .tables import calendar_entry, calendar_entry_library
 
 FILTER_FEED = "filter.ics"
@@ -30,11 +30,12 @@ class Filters:
     category: str | None = None
     brand: str | None = None
     campaign: str | None = None
+    audience: str | None = None
     q: str | None = None
 
     @property
     def active(self) -> bool:
-        return any((self.library, self.category, self.brand, self.campaign, self.q))
+        return any((self.library, self.category, self.brand, self.campaign, self.audience, self.q))
 
     def params(self) -> dict[str, str]:
         """The query parameters that give these filters (empty ones left out)."""
@@ -57,7 +58,7 @@ class Filters:
         set_ = {k: v for k, v in self.params().items() if k != "include"}
         if not set_:
             return "alliance.ics"
-        if len(set_) == 1 and "q" not in set_:
+        if len(set_) == 1 and not set_.keys() & {"q", "audience"}:
             ((kind, value),) = set_.items()
             if kind == "library":
                 return f"libraries/{value}.ics" + (f"?include={BRANCHES}" if self.branches else "")
@@ -83,6 +84,7 @@ def parse_filters(
     library = pick("library", lambda v: alliance.member(v) is not None, "图书馆", "library")
     include = (params.get("include") or params.get("branches") or "").strip()
     q = (params.get("q") or "").strip()[:MAX_QUERY] or None
+    audience = (params.get("audience") or "").strip()[:200] or None  # free text as announced
     return (
         Filters(
             library=library,
@@ -90,6 +92,7 @@ def parse_filters(
             category=pick("category", lambda v: v in Category.__members__, "活动类别", "category"),
             brand=pick("brand", lambda v: v in brands, "活动品牌", "brand"),
             campaign=pick("campaign", lambda v: alliance.campaign(v) is not None, "联盟活动", "campaign"),
+            audience=audience,
             q=q,
         ),
         problems,
@@ -118,6 +121,8 @@ def where(
         out.append(c.activity_id.in_(brand_links(filters.brand)) if brand_links else c.brand_id == filters.brand)
     if filters.campaign:
         out.append(c.campaign_id == filters.campaign)
+    if filters.audience:
+        out.append(c.activity_id.in_(audience_ids(filters.audience)))
     if filters.q:
         found = matching_ids(filters.q, dialect)
         if found is not None:
@@ -134,14 +139,15 @@ def filtered_spec(catalog: FeedCatalog, query: Mapping[str, str]) -> FeedSpec | 
     if not filters.active:
         return FeedRefusal(
             400,
-            "filter.ics 需要至少一个筛选条件：library、category、brand、campaign 或 q",
-            "filter.ics needs at least one of library, category, brand, campaign or q",
+            "filter.ics 需要至少一个筛选条件：library、category、brand、campaign、audience 或 q",
+            "filter.ics needs at least one of library, category, brand, campaign, audience or q",
         )
     words = [
         alliance.member(filters.library).name + ("（含分馆）" if filters.branches else "") if filters.library else "",
         catalog.zh.category(filters.category) if filters.category else "",
         catalog.brands()[filters.brand].name if filters.brand else "",
         alliance.campaign(filters.campaign).name if filters.campaign else "",
+        filters.audience or "",
         f"“{filters.q}”" if filters.q else "",
     ]
     name = f"{alliance.name} · " + " · ".join(w for w in words if w)
@@ -155,5 +161,6 @@ def filtered_spec(catalog: FeedCatalog, query: Mapping[str, str]) -> FeedSpec | 
         brand_id=filters.brand,
         category=filters.category,
         campaign_id=filters.campaign,
+        audience=filters.audience,
         search=filters.q,
     )

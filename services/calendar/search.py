@@ -15,9 +15,25 @@ from __future__ import annotations
 import html
 import logging
 import re
+from datetime import datetime
 
 import nh3
-from sqlalchemy import DDL, Column, Connection, Index, String, Table, Text, delete, event, insert, select, text
+from sqlalchemy import (
+    DDL,
+    Column,
+    Connection,
+    Index,
+    String,
+    Table,
+    Text,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
 from sqlalchemy.sql import Select
 
 from shuxiang.db import metadata
@@ -36,7 +52,7 @@ def fill_search(connection: Connection) -> None:
     """A data dir from before search: index what the calendar already holds."""
     c = calendar_entry.c
     rows = [
-        {"activity_id": row.activity_id, "body": search_text(CanonicalActivity.model_validate_json(row.snapshot))}
+        search_row(CanonicalActivity.model_validate_json(row.snapshot))
         for row in connection.execute(select(c.activity_id, c.snapshot).where(c.snapshot.is_not(None)))
     ]
     if rows:
@@ -48,6 +64,9 @@ calendar_search = Table(
     metadata,
     Column("activity_id", String(64), primary_key=True),
     Column("body", Text, nullable=False, comment="what a search looks in: title, description, venue, audience, tags"),
+    Column(
+        "audience", String(200), nullable=True, index=True, comment="as announced: the calendar page's audience filter"
+    ),
     comment="one searchable text per calendar entry (SQLite: FTS5 trigram index; PostgreSQL: pg_trgm)",
     info={"fill": fill_search},
 )
@@ -115,13 +134,18 @@ def search_text(activity: CanonicalActivity) -> str:
     return "\n".join(p.strip() for p in parts if p and p.strip())
 
 
+def search_row(activity: CanonicalActivity) -> dict:
+    audience = (activity.audience or "").strip() or None
+    return {"activity_id": activity.id, "body": search_text(activity), "audience": audience}
+
+
 def store_search(connection: Connection, activities: list[CanonicalActivity]) -> None:
     """Replace the search texts of ``activities`` (in the consumer's transaction)."""
     if not activities:
         return
     ids = [a.id for a in activities]
     connection.execute(delete(calendar_search).where(calendar_search.c.activity_id.in_(ids)))
-    connection.execute(insert(calendar_search), [{"activity_id": a.id, "body": search_text(a)} for a in activities])
+    connection.execute(insert(calendar_search), [search_row(a) for a in activities])
 
 
 def terms(query: str) -> list[str]:
@@ -155,3 +179,22 @@ def matching_ids(query: str, dialect: str) -> Select | None:
 
 
 TABLES = (calendar_search,)
+
+
+def audience_ids(audience: str) -> Select:
+    """The ids of activities announced for exactly this audience."""
+    return select(calendar_search.c.activity_id).where(calendar_search.c.audience == audience)
+
+
+def audiences(connection: Connection, since: datetime, most: int = 30) -> list[str]:
+    """The audiences activities still ahead are announced for, the most frequent first."""
+    c, e = calendar_search.c, calendar_entry.c
+    query = (
+        select(c.audience)
+        .join(calendar_entry, e.activity_id == c.activity_id)
+        .where(c.audience.is_not(None), or_(e.until.is_(None), e.until >= since))
+        .group_by(c.audience)
+        .order_by(func.count().desc(), c.audience)
+        .limit(most)
+    )
+    return list(connection.scalars(query))

@@ -29,6 +29,7 @@ from .asgi import FeedsApp
 from .catalog import FeedCatalog
 from .embed import embed_router
 from .filters import parse_filters, where
+from .search import audiences
 from .service import NAME, feed_store
 from .tables import calendar_entry
 
@@ -154,7 +155,7 @@ def calendar_router(
             filters=filters,
             filter_query=filters.query(),
             filter_feed=filters.feed_path(),
-            choices=filter_choices(alliance, brands, lang),
+            choices={**filter_choices(alliance, brands, lang), "audience": audience_choices(engine, tz)},
             alliance_name=alliance.name_in(lang),
             view=view,
             error=error,
@@ -199,6 +200,12 @@ def filter_choices(alliance: Alliance, brands: Mapping[str, Brand], lang: str) -
         "brand": [(b.id, b.name) for b in brands.values()],
         "campaign": [(c.id, c.name_in(lang)) for c in alliance.campaigns],
     }
+
+
+def audience_choices(engine: Engine, tz: ZoneInfo) -> list[tuple[str, str]]:
+    """The audiences of the activities ahead, as the filter's options."""
+    with engine.connect() as connection:
+        return [(a, a) for a in audiences(connection, datetime.now(tz))]
 
 
 @dataclass(frozen=True)

@@ -140,3 +140,22 @@ def test_a_data_dir_from_before_search_is_indexed_when_it_starts(harness: Calend
     calendar_search.drop(engine)  # as an older release left it
     harness.databases.create_tables("calendar", harness.plan.tables)
     assert shown(harness, "q=读书") == {"tz-club"} and shown(harness, "q=绘本故事") == {"branch-story"}
+
+
+def test_filter_by_audience_as_announced(harness: CalendarHarness) -> None:
+    harness.deliver(
+        activity("story", audience="3–6 岁儿童和家长"),
+        activity("story-2", days=8, audience="3–6 岁儿童和家长"),
+        activity("elderly", audience="老年读者"),
+        activity("anyone"),
+        activity("old", days=-30, audience="过去的人群"),
+    )
+    html = harness.get("/?view=agenda").text
+    options = re.findall(r'<option value="([^"]*)"', html[html.index('id="audience"'):html.index("</select>", html.index('id="audience"'))])
+    assert options == ["", "3–6 岁儿童和家长", "老年读者"]  # most frequent first; only audiences ahead
+    assert shown(harness, "audience=3–6 岁儿童和家长") == {"story", "story-2"}
+    assert shown(harness, "audience=老年读者&library=jn") == {"elderly"}
+    page = harness.get("/?view=agenda&audience=老年读者").text
+    feed = unquote(re.search(r'class="filtered-ics" href="(/feeds/[^"]+)"', page).group(1).replace("&amp;", "&"))
+    assert feed.startswith("/feeds/filter.ics?audience=")
+    assert set(harness.events(feed)) == {"elderly"}

@@ -23,9 +23,11 @@ def upgrade() -> None:
     op.create_table('calendar_search',
     sa.Column('activity_id', sa.String(length=64), nullable=False),
     sa.Column('body', sa.Text(), nullable=False, comment='what a search looks in: title, description, venue, audience, tags'),
+    sa.Column('audience', sa.String(length=200), nullable=True, comment="as announced: the calendar page's audience filter"),
     sa.PrimaryKeyConstraint('activity_id'),
     comment='one searchable text per calendar entry (SQLite: FTS5 trigram index; PostgreSQL: pg_trgm)'
     )
+    op.create_index(op.f('ix_calendar_search_audience'), 'calendar_search', ['audience'], unique=False)
     op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
     op.create_index('ix_calendar_search_body_trgm', 'calendar_search', ['body'], unique=False,
                     postgresql_using='gin', postgresql_ops={'body': 'gin_trgm_ops'})
@@ -37,4 +39,5 @@ def upgrade() -> None:
 def downgrade() -> None:
     op.drop_index('ix_calendar_search_body_trgm', table_name='calendar_search', postgresql_using='gin',
                   postgresql_ops={'body': 'gin_trgm_ops'})
+    op.drop_index(op.f('ix_calendar_search_audience'), table_name='calendar_search')
     op.drop_table('calendar_search')
