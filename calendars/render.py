@@ -368,15 +368,20 @@ def render_vevent(
     uid_domain: str = "shuxiang",
     url: str | None = None,
     labels: EventLabels | None = None,
+    image: str | None = None,
 ) -> bytes:
     """One self-contained VEVENT for ``activity``, times in ``tz`` (``TZID=<tz.key>``).
 
     UID ``<id>@<uid_domain>``; SEQUENCE ``version - 1``; DTSTAMP and LAST-MODIFIED
-    from ``updated_at``; a series starts at its rule's first occurrence (:func:`synchronized`).
-    The same input always gives the same bytes.
+    from ``updated_at``; a series starts at its rule's first occurrence (:func:`synchronized`);
+    ``image``: the poster's URL, as an RFC 7986 IMAGE.  The same input always gives the same bytes.
     """
     series = synchronized(activity, tz)
-    return b"".join(_vevent_lines(series, tz, uid_domain, url, labels or _DEFAULT_LABELS, None))
+    block = b"".join(_vevent_lines(series, tz, uid_domain, url, labels or _DEFAULT_LABELS, None))
+    if image:
+        end = b"END:VEVENT\r\n"
+        block = block[: -len(end)] + content_line("IMAGE", uri_value(image), ";VALUE=URI;FMTTYPE=image/jpeg") + end
+    return block
 
 
 def render_override(

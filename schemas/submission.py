@@ -138,6 +138,11 @@ class ActivitySubmission(BaseModel):
     capacity: int | None = Field(None, ge=0)
     registration_url: HttpUrl | None = None
     contact: str | None = Field(None, max_length=200)
+    poster: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}\.jpg$",
+        description="a poster uploaded with POST /api/v1/posters: its name, <sha256>.jpg",
+    )
 
     @field_validator("title")
     @classmethod

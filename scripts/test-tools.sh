@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # The tools the test suite drives besides Python: Debian's chromium (browser tests,
-# through Playwright) with a CJK font, and Node.js (Mozilla's ical.js reads our feeds back).
+# through Playwright) with a CJK font, and Node.js (Mozilla's ical.js reads our feeds back; axe-core,
+# injected by Playwright, checks the public pages' accessibility: both from tests/js/package-lock.json).
 # Installs what is missing with apt-get when run as root; otherwise says what to install.
 set -euo pipefail
 

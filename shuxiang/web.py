@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import FastAPI
+from fastapi import APIRouter, FastAPI
+from fastapi.responses import FileResponse, PlainTextResponse, Response
+from fastapi_offline import FastAPIOffline
 
 from shuxiang.operations import Metrics, RequestCounter, operations_router
+from shuxiang.posters import CACHE_FOREVER, PosterStore
 from shuxiang.services.calendar.web import FeedsFirst
 from shuxiang.services.dedup.service import NAME as DEDUP, canonical_activities
 from shuxiang.services.plan import ServiceContext
@@ -24,7 +27,8 @@ def router_factories():
 def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     """The web front of a runtime (``runtime`` gives it the broker connection and consumers)."""
     alliance = context.alliance
-    app = FastAPI(
+    # /docs and /redoc from assets in the fastapi-offline wheel (Swagger UI 5, ReDoc), not a CDN
+    app = FastAPIOffline(
         title=f"shuxiang 书香 · {alliance.name}",
         description="阅读推广联盟活动协调 / reading-promotion alliance coordinator",
         version="1",
@@ -36,6 +40,7 @@ def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     app.include_router(operations_router(context, metrics, getattr(runtime, "connection", None)))
     for make_router in router_factories():
         app.include_router(make_router(context))
+    app.include_router(posters_router(PosterStore.in_data_dir(context.settings.data_dir)))
 
     @app.get("/api/v1/activities", tags=["activities"])
     def list_activities(limit: int = 100, offset: int = 0) -> list[dict]:
@@ -51,3 +56,19 @@ def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
         return out
 
     return app
+
+
+def posters_router(store: PosterStore) -> APIRouter:
+    """``GET /posters/<sha256>.jpg``: uploaded posters, cached for a year (the name is the content's hash)."""
+    router = APIRouter()
+
+    @router.get("/posters/{name}", include_in_schema=False)
+    def poster(name: str) -> Response:
+        path = store.path(name)
+        if path is None or not path.is_file():
+            return PlainTextResponse(f"没有这张海报：{name}\nNo such poster: {name}\n", status_code=404)
+        return FileResponse(
+            path, media_type="image/jpeg", headers={"Cache-Control": CACHE_FOREVER, "X-Content-Type-Options": "nosniff"}
+        )
+
+    return router

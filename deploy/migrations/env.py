@@ -5,6 +5,7 @@ from sqlalchemy import engine_from_config, pool
 
 import shuxiang.events.tables  # noqa: F401 - registers the tables
 import shuxiang.services.brands.tables  # noqa: F401
+import shuxiang.services.calendar.search  # noqa: F401
 import shuxiang.services.calendar.tables  # noqa: F401
 import shuxiang.services.dedup.tables  # noqa: F401
 import shuxiang.services.digests.tables  # noqa: F401

@@ -44,7 +44,7 @@ def heatmap(rows: Sequence[HeatRow], first_year: int, last_year: int, *, lang: s
     cell, gap, label_width, top = 10, 2, 130, 22
     width = label_width + len(months) * (cell + gap) + 8
     height = top + len(rows) * (cell + 6) + 4
-    parts = [f'<svg class="heatmap" role="img" viewBox="0 0 {width} {height}" width="100%" '
+    parts = [f'<svg class="heatmap" role="group" viewBox="0 0 {width} {height}" width="100%" '
              f'style="max-width:{width * 1.2:.0f}px" '
              f'xmlns="http://www.w3.org/2000/svg" aria-label="{_t(lang, "各品牌每月场次", "Sessions per month per brand")}">']
     for index, (year, month) in enumerate(months):

@@ -22,7 +22,8 @@ from urllib.parse import parse_qs
 import anyio.to_thread
 
 from .catalog import FeedCatalog, FeedRefusal
-from .feeds import Feed, FeedSpec, FeedStore
+from .feeds import MAX_CACHED_FEEDS, Feed, FeedSpec, FeedStore
+from .filters import filtered_spec
 
 Scope = MutableMapping[str, Any]
 Send = Callable[[MutableMapping[str, Any]], Awaitable[None]]
@@ -46,6 +47,7 @@ class _RouteLabel:
 
 ROUTE_LABELS = {
     "alliance.ics": _RouteLabel("/feeds/alliance.ics"),
+    "filter.ics": _RouteLabel("/feeds/filter.ics"),
     **{kind: _RouteLabel(f"/feeds/{kind}/{{id}}.ics") for kind in ("libraries", "brands", "categories", "campaigns")},
 }
 
@@ -104,7 +106,10 @@ class FeedsApp:
         resolved = self._resolved.get(key)
         if resolved is None:
             path = scope["path"].removeprefix(PREFIX)
-            spec = self.catalog.resolve(path, _include(scope["query_string"]))
+            if path == "filter.ics":  # the calendar page's filters as a feed
+                spec = filtered_spec(self.catalog, _query(scope["query_string"]))
+            else:
+                spec = self.catalog.resolve(path, _include(scope["query_string"]))
             if isinstance(spec, FeedRefusal):
                 await _send_text(send, spec.status, spec.text())
                 return
@@ -121,6 +126,8 @@ class FeedsApp:
             feed = await anyio.to_thread.run_sync(self.store.feed, spec)
         prepared = self._prepared.get(spec.key)
         if prepared is None or prepared.feed is not feed:
+            if len(self._prepared) >= MAX_CACHED_FEEDS:
+                self._prepared.clear()
             prepared = self._prepared[spec.key] = _Prepared(feed, spec.key.partition("?")[0].rpartition("/")[2])
         if_none_match = if_modified_since = None
         for name, value in scope["headers"]:
@@ -134,6 +141,10 @@ class FeedsApp:
             return
         await send({"type": "http.response.start", "status": 200, "headers": prepared.full_headers})
         await send({"type": "http.response.body", "body": b"" if method == "HEAD" else feed.body})
+
+
+def _query(query_string: bytes) -> dict[str, str]:
+    return {k: v[-1] for k, v in parse_qs(query_string.decode("utf-8", "replace")).items()}
 
 
 def _include(query_string: bytes) -> str | None:

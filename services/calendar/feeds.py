@@ -28,6 +28,7 @@ from sqlalchemy import Engine, func, or_, select
 from shuxiang.calendars import assemble_feed
 
 from .handlers import CalendarContext
+from .search import audience_ids, matching_ids
 from .tables import calendar_entry, calendar_entry_library, calendar_state
 
 PAST_WINDOW = timedelta(days=90)
@@ -45,6 +46,10 @@ CAPPED_RECHECK = timedelta(hours=1)
 STATE_CHECK_INTERVAL = 0.1
 """Seconds between two reads of the state token: the most a change waits to be seen."""
 
+MAX_CACHED_FEEDS = 2000
+"""Assembled feeds kept in memory; past that the cache starts again (every plain feed of a
+200-member alliance fits, and filtered feeds cannot grow it without bound)."""
+
 NEVER_MODIFIED = datetime(2000, 1, 1, tzinfo=UTC)
 
 
@@ -59,6 +64,10 @@ class FeedSpec:
     brand_id: str | None = None
     category: str | None = None
     campaign_id: str | None = None
+    search: str | None = None
+    """Words the activity's text must hold (``filter.ics?q=…``)."""
+    audience: str | None = None
+    """The audience as announced (``filter.ics?audience=…``)."""
 
 
 @dataclass(frozen=True)
@@ -274,6 +283,8 @@ class FeedStore:
                 feed, expires_at = self._assemble(spec, self._state, members)
                 if cached is not None:
                     feed = _later_than(feed, cached.feed, self.clock())
+            if len(self._cache) >= MAX_CACHED_FEEDS and spec.key not in self._cache:
+                self._cache.clear()  # filtered feeds are many (filter.ics?q=…): memory stays bounded
             # current as of the older of the two reads (state token, brand links)
             self._cache[spec.key] = _Cached(self._state.revision, members, expires_at, self._checked, feed)
             return feed
@@ -303,6 +314,11 @@ class FeedStore:
         ):
             if value is not None:
                 filters.append(column == value)
+        if spec.audience:
+            filters.append(calendar_entry.c.activity_id.in_(audience_ids(spec.audience)))
+        found = matching_ids(spec.search, self.engine.dialect.name) if spec.search else None
+        if found is not None:
+            filters.append(calendar_entry.c.activity_id.in_(found))
         return filters
 
     def _assemble(

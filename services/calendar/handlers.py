@@ -15,6 +15,7 @@ from shuxiang.events.consumer import Delivery, UnitOfWork
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.projection import newer_canonicals, organizer_rows
 
+from .search import store_search
 from .tables import calendar_entry, calendar_entry_library, calendar_state
 
 
@@ -23,6 +24,11 @@ class CalendarContext:
     tz: ZoneInfo
     labels: EventLabels
     uid_domain: str
+    page_base: str | None = None
+    """The public site's address: every VEVENT's URL is its page, ``{page_base}/activities/{id}``."""
+
+    def page_url(self, activity_id: str) -> str | None:
+        return f"{self.page_base.rstrip('/')}/activities/{activity_id}" if self.page_base else None
 
 
 def series_until(activity: CanonicalActivity, tz: ZoneInfo) -> datetime | None:
@@ -49,6 +55,7 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
     rows: dict[str, dict] = {}
     new: set[str] = set()
     organizers: list[dict] = []
+    searchable: dict[str, CanonicalActivity] = {}
     for newer in newer_canonicals(deliveries, connection, ENTRIES):
         activity = newer.event.activity
         if newer.new:
@@ -61,14 +68,25 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
             "category": activity.category.value,
             "brand_id": activity.brand_id,
             "campaign_id": activity.campaign_id,
-            "vevent": render_vevent(activity, tz=context.tz, uid_domain=context.uid_domain, labels=context.labels),
+            "vevent": render_vevent(
+                activity,
+                tz=context.tz,
+                uid_domain=context.uid_domain,
+                url=context.page_url(activity.id),
+                labels=context.labels,
+                image=f"{context.page_base.rstrip('/')}/posters/{activity.poster}"
+                if context.page_base and activity.poster
+                else None,
+            ),
             "changed_at": activity.updated_at,
             "canonical_seq": newer.delivery.stream_seq,
             "snapshot": activity.model_dump_json().encode(),
         }
         organizers += organizer_rows(activity)
+        searchable[activity.id] = activity
         uow.at_batch_end("calendar.state", StateBump).add(newer.delivery.timestamp)
     ENTRIES.store(connection, rows, new=new, children=[(ENTRY_LIBRARIES, organizers)])
+    store_search(connection, list(searchable.values()))
 
 
 @dataclass

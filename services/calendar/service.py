@@ -14,6 +14,7 @@ from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .feeds import FeedStore
 from .handlers import CalendarContext, apply_canonicals
+from .search import TABLES as SEARCH_TABLES
 from .tables import TABLES
 
 NAME = "calendar"
@@ -27,13 +28,17 @@ def calendar_context(context: ServiceContext, language: str = "zh-CN") -> Calend
         tz=alliance.tz,
         labels=EventLabels(language=language, library_names=names, brand_names=brands),
         uid_domain=f"{alliance.id}.shuxiang",
+        # Only a configured address: each fragment is stored, and a process's own host and port
+        # (`replay` runs on the default one) would make the same log give different feeds.
+        # A changed address shows in feeds after `shuxiang replay`.
+        page_base=str(alliance.base_url) if alliance.base_url else context.settings.base_url,
     )
 
 
 def build(context: ServiceContext) -> ServicePlan:
     return ServicePlan(
         name=NAME,
-        tables=TABLES + EVENT_TABLES,
+        tables=TABLES + SEARCH_TABLES + EVENT_TABLES,
         consumers=[
             ConsumerSpec(
                 name=NAME,

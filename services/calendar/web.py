@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import calendar as month_grid
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -16,14 +17,19 @@ from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import occurrences
 from shuxiang.pages import language, render
-from shuxiang.schemas import CanonicalActivity, Status
+from shuxiang.posters import PosterStore
+from shuxiang.schemas import CanonicalActivity, Category, Status
 from shuxiang.services.brands.registry import load_registry
 from shuxiang.services.brands.service import NAME as BRANDS
 from shuxiang.services.brands.store import linked_activity_ids
 from shuxiang.services.plan import ServiceContext
 
+from .activity_page import activity_router
 from .asgi import FeedsApp
 from .catalog import FeedCatalog
+from .embed import embed_router
+from .filters import parse_filters, where
+from .search import audiences
 from .service import NAME, feed_store
 from .tables import calendar_entry
 
@@ -60,13 +66,47 @@ def brand_catalog(context: ServiceContext) -> FeedCatalog:
 
 
 def routes(context: ServiceContext) -> APIRouter:
-    """The calendar page at ``/`` (the feeds themselves are served by :class:`FeedsFirst`)."""
-    return calendar_router(
-        context.alliance, context.databases.reader(NAME), brand_catalog(context), public_url=context.settings.public_url
+    """The calendar page at ``/`` and each activity's page (the feeds are served by :class:`FeedsFirst`)."""
+    catalog = brand_catalog(context)
+    engine = context.databases.reader(NAME)
+    brands = context.databases.reader(BRANDS)
+    router = calendar_router(
+        context.alliance,
+        engine,
+        catalog,
+        public_url=context.settings.public_url,
+        brand_links=lambda brand_id: linked_activity_ids(brands, brand_id),
     )
+    posters = PosterStore.in_data_dir(context.settings.data_dir)
+    router.include_router(
+        activity_router(context.alliance, engine, catalog.brands, site_url=site_url(context), posters=posters)
+    )
+    router.include_router(
+        embed_router(
+            context.alliance,
+            engine,
+            catalog.brands,
+            site_url=site_url(context),
+            brand_links=lambda brand_id: linked_activity_ids(brands, brand_id),
+        )
+    )
+    return router
 
 
-def calendar_router(alliance: Alliance, engine: Engine, catalog: FeedCatalog, *, public_url: str) -> APIRouter:
+def site_url(context: ServiceContext) -> str | None:
+    """The configured public address: the alliance's ``base_url``, else ``SHUXIANG_BASE_URL``."""
+    base = context.alliance.base_url or context.settings.base_url
+    return str(base).rstrip("/") if base else None
+
+
+def calendar_router(
+    alliance: Alliance,
+    engine: Engine,
+    catalog: FeedCatalog,
+    *,
+    public_url: str,
+    brand_links: Callable[[str], Sequence[str]] | None = None,
+) -> APIRouter:
     router = APIRouter()
 
     @router.get("/", response_class=HTMLResponse, include_in_schema=False)
@@ -75,6 +115,9 @@ def calendar_router(alliance: Alliance, engine: Engine, catalog: FeedCatalog, *,
         tz = alliance.tz
         today = datetime.now(tz).date()
         error = None
+        brands = catalog.brands()
+        filters, problems = parse_filters(request.query_params, alliance, brands)
+        conditions = where(filters, alliance, engine.dialect.name, brand_links)
         first = today.replace(day=1)
         if month:
             try:
@@ -95,7 +138,7 @@ def calendar_router(alliance: Alliance, engine: Engine, catalog: FeedCatalog, *,
             end = last + timedelta(days=7 - last.weekday())
         else:
             start, end = today, today + timedelta(days=AGENDA_DAYS)
-        items = agenda_items(engine, alliance, lang, start, end)
+        items = agenda_items(engine, alliance, lang, start, end, conditions)
         by_day: dict[date, list[AgendaItem]] = {}
         for item in items:
             by_day.setdefault(item.day, []).append(item)
@@ -107,7 +150,12 @@ def calendar_router(alliance: Alliance, engine: Engine, catalog: FeedCatalog, *,
         return render(
             request,
             "calendar/index.html",
-            status_code=400 if error else 200,
+            status_code=400 if error or problems else 200,
+            problems=problems,
+            filters=filters,
+            filter_query=filters.query(),
+            filter_feed=filters.feed_path(),
+            choices={**filter_choices(alliance, brands, lang), "audience": audience_choices(engine, tz)},
             alliance_name=alliance.name_in(lang),
             view=view,
             error=error,
@@ -133,8 +181,36 @@ WEEKDAYS_ZH = ["一", "二", "三", "四", "五", "六", "日"]
 WEEKDAYS_EN = list(month_grid.day_abbr)
 
 
+def filter_choices(alliance: Alliance, brands: Mapping[str, Brand], lang: str) -> dict[str, list[tuple[str, str]]]:
+    """The options of the calendar page's filter form: (value, label) per filter."""
+    labels = EventLabels(language="en" if lang == "en" else "zh-CN")
+    libraries: list[tuple[str, str]] = []
+
+    def visit(library_id: str, depth: int) -> None:  # tree order, branches indented under their library
+        libraries.append((library_id, "\u3000" * depth + alliance.member(library_id).name_in(lang)))
+        for child in alliance.children(library_id):
+            visit(child, depth + 1)
+
+    for member in alliance.members:
+        if member.parent is None:
+            visit(member.id, 0)
+    return {
+        "library": libraries,
+        "category": [(c.value, labels.category(c.value)) for c in Category],
+        "brand": [(b.id, b.name) for b in brands.values()],
+        "campaign": [(c.id, c.name_in(lang)) for c in alliance.campaigns],
+    }
+
+
+def audience_choices(engine: Engine, tz: ZoneInfo) -> list[tuple[str, str]]:
+    """The audiences of the activities ahead, as the filter's options."""
+    with engine.connect() as connection:
+        return [(a, a) for a in audiences(connection, datetime.now(tz))]
+
+
 @dataclass(frozen=True)
 class AgendaItem:
+    activity_id: str
     day: date
     time: str
     title: str
@@ -145,14 +221,17 @@ class AgendaItem:
     recurring: bool
 
 
-def agenda_items(engine: Engine, alliance: Alliance, lang: str, first: date, end: date) -> list[AgendaItem]:
-    """Every occurrence of a stored activity on the local days ``[first, end)``, in time order."""
+def agenda_items(
+    engine: Engine, alliance: Alliance, lang: str, first: date, end: date, conditions: Sequence = ()
+) -> list[AgendaItem]:
+    """Every occurrence of a stored activity on the local days ``[first, end)``, in time order
+    (of those meeting ``conditions``, see :func:`.filters.where`)."""
     tz = alliance.tz
     start_at = datetime.combine(first, time(0), tz)
     end_at = datetime.combine(end, time(0), tz)
     c = calendar_entry.c
     query = select(c.snapshot).where(
-        c.snapshot.is_not(None), c.starts_at < end_at, or_(c.until.is_(None), c.until > start_at)
+        c.snapshot.is_not(None), c.starts_at < end_at, or_(c.until.is_(None), c.until > start_at), *conditions
     )
     with engine.connect() as connection:
         activities = [CanonicalActivity.model_validate_json(row.snapshot) for row in connection.execute(query)]
@@ -177,6 +256,7 @@ def agenda_item(activity: CanonicalActivity, moment: datetime, labels: EventLabe
     venue = activity.venue
     place = venue.name or ("线上" if labels.language != "en" else "Online")
     return AgendaItem(
+        activity_id=activity.id,
         day=moment.astimezone(tz).date(),
         time=when,
         title=activity.title,

@@ -19,7 +19,7 @@ from .imports import TimeError, parse_local_datetime
 
 FIELDS = ("title", "category", "starts_at", "ends_at", "all_day", "venue_name", "venue_address", "online_url",
           "description", "repeat", "repeat_count", "recurrence_raw", "brand_id", "campaign_id", "featured",
-          "audience", "capacity", "registration_url", "contact", "tags")
+          "audience", "capacity", "registration_url", "contact", "tags", "poster")
 MAX_REPEAT = 100
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -42,6 +42,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "brand_id": ("请从列表中选择品牌", "Choose a brand from the list"),
     "campaign_id": ("请从列表中选择联盟活动", "Choose a campaign from the list"),
     "co_hosts": ("合办馆有误", "The co-hosts are not valid"),
+    "poster": ("海报有误，请重新上传", "The poster is not valid: upload it again"),
     "participants": ("参加人数应为 0 或正整数", "Participants should be a whole number, 0 or more"),
     "held": ("请选择活动是否举行", "Say whether the activity was held"),
     "notes": ("备注太长（最多 5000 字）", "The notes are too long (at most 5,000 characters)"),
@@ -52,7 +53,7 @@ _FIELD_OF_LOC = {
     "title": "title", "category": "category", "starts_at": "starts_at", "ends_at": "ends_at",
     "description": "description", "recurrence": "recurrence_raw", "exdates": "recurrence_raw",
     "registration_url": "registration_url", "capacity": "capacity", "audience": "audience", "contact": "contact",
-    "tags": "tags", "brand_id": "brand_id", "campaign_id": "campaign_id", "organizers": "co_hosts",
+    "tags": "tags", "poster": "poster", "brand_id": "brand_id", "campaign_id": "campaign_id", "organizers": "co_hosts",
     "participants": "participants", "held": "held", "notes": "notes", "report_url": "report_url",
 }
 _SIMPLE_RULE = re.compile(r"^FREQ=(WEEKLY|MONTHLY);COUNT=(\d+)$")
@@ -158,7 +159,7 @@ def submission_from_form(
         "brand_id": _value(form, "brand_id") or None, "campaign_id": _value(form, "campaign_id") or None,
         "featured": bool(_value(form, "featured")), "audience": _value(form, "audience") or None,
         "capacity": capacity or None, "registration_url": _value(form, "registration_url") or None,
-        "contact": _value(form, "contact") or None,
+        "contact": _value(form, "contact") or None, "poster": _value(form, "poster") or None,
         "tags": [t.strip() for t in _TAG_SPLIT.split(_value(form, "tags")) if t.strip()],
         "organizers": ([{"library_id": library_id, "role": "host"}]
                        + [{"library_id": other, "role": "co_host"} for other in co_hosts if other != library_id]
@@ -192,6 +193,7 @@ def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[s
         "audience": submission.audience or "", "capacity": "" if submission.capacity is None else str(submission.capacity),
         "registration_url": str(submission.registration_url) if submission.registration_url else "",
         "contact": submission.contact or "", "tags": "，".join(submission.tags), "repeat": "none",
+        "poster": submission.poster or "",
         "co_hosts": [o.library_id for o in submission.organizers if o.library_id != submission.library_id],
     }
     if submission.recurrence:

@@ -42,6 +42,9 @@ from .security import (
     new_session,
     session_secret,
 )
+from shuxiang.posters import MAX_BYTES, PosterRefused, PosterStore
+
+from .posters import FORM_OVERHEAD, declared_too_large, poster_from_form, read_bounded
 from .service import NAME
 from .store import StoredActivity, get_activity, list_activities, next_revision, record_submission
 
@@ -70,6 +73,10 @@ class Intake:
     @property
     def secure_cookies(self) -> bool:
         return self.context.settings.public_url.startswith("https://")
+
+    @property
+    def posters(self) -> PosterStore:
+        return PosterStore.in_data_dir(self.context.settings.data_dir)
 
     def feed_url(self, library_id: str) -> str:
         return f"/feeds/libraries/{quote(library_id)}.ics"
@@ -188,6 +195,9 @@ def _login_redirect(request: Request, intake: Intake, session: Session) -> Respo
 
 
 async def _checked_form(request: Request, session: Session):
+    if declared_too_large(request, MAX_BYTES + FORM_OVERHEAD):  # refused before a byte is parsed
+        raise Problem(413, f"提交的内容太大（海报最多 {MAX_BYTES // 1048576} MB）",
+                      f"Too large (a poster may have at most {MAX_BYTES // 1048576} MB)")
     form = await request.form()
     if not csrf_ok(session, form.get(CSRF_FIELD) if isinstance(form.get(CSRF_FIELD), str) else None):
         raise Problem(403, "表单已过期或来源不明，请返回刷新页面后重试",
@@ -297,10 +307,12 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         form = await _checked_form(request, session)
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         values = _form_values(form)
+        poster_error = await poster_from_form(form, intake.posters, values, language(request))
         submission, errors = forms.submission_from_form(
             values, library_id=account.name, source_ref=f"web-{uuid4().hex[:12]}", revision=1, tz=tz,
             lang=language(request), co_hosts=_co_hosts(intake, form),
         )
+        errors = {**errors, "poster": poster_error} if poster_error else errors
         if errors:
             return form_page(request, session, account, values=values, errors=errors, mode="new", status=422)
         await publish_submission(request, intake, submission, "form")
@@ -339,12 +351,14 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         form = await _checked_form(request, session)
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         values = _form_values(form)
+        poster_error = await poster_from_form(form, intake.posters, values, language(request))
         with intake.reader.connect() as connection:
             revision = next_revision(connection, library_id, source_ref)
         submission, errors = forms.submission_from_form(
             values, library_id=library_id, source_ref=source_ref, revision=revision, tz=tz, lang=language(request),
             co_hosts=_co_hosts(intake, form), previous=stored.submission,
         )
+        errors = {**errors, "poster": poster_error} if poster_error else errors
         if errors:
             return form_page(request, session, account, values=values, errors=errors, mode="edit", stored=stored,
                              status=422)
@@ -470,6 +484,7 @@ def _body(model) -> dict:
 
 def _responses(*codes: int) -> dict:
     text = {401: "missing or invalid bearer token", 403: "not the token's own library", 404: "no such activity",
+            413: "too large (bytes or pixels)", 415: "not a JPEG, PNG or WebP image",
             422: "invalid body: where and what (zh / en)", 429: "too many requests", 503: "broker unavailable"}
     schema = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
     return {code: {"description": text[code], "content": {"application/json": {"schema": schema}}} for code in codes}
@@ -516,6 +531,9 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
     async def upsert(request: Request, account: Account, library_id: str | None, source_ref: str | None):
         submission: ActivitySubmission = await parsed(request, ActivitySubmission)
         own(account, submission.library_id)
+        if submission.poster and not intake.posters.exists(submission.poster):
+            raise Problem(422, f"poster: 没有这张海报（{submission.poster}），请先用 POST /api/v1/posters 上传",
+                          f"poster: no such poster ({submission.poster}); upload it first with POST /api/v1/posters")
         if library_id is not None:
             own(account, library_id)
         if source_ref is not None and source_ref != submission.source_ref:
@@ -590,6 +608,22 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         return JSONResponse({"library_id": report.library_id, "source_ref": report.source_ref, "accepted": True},
                             status_code=202)
 
+    async def upload_poster(request: Request, account: Account):
+        """Upload a poster: the image itself as the body (Content-Type image/jpeg, image/png or
+        image/webp; at most 8 MB and 40 megapixels).  It is re-encoded as a JPEG without metadata,
+        at most 1600 px a side, and named by its content: put the returned ``poster`` in a
+        submission.  The same image again gives the same name (200 instead of 201)."""
+        if not account.is_library:
+            raise Problem(403, "协调人账号只能查看，不能上传海报", "A coordinator's account can look, not upload")
+        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+        try:
+            data = await read_bounded(request)
+            poster = await run_in_threadpool(intake.posters.add, data, content_type=request.headers.get("content-type"))
+        except PosterRefused as refused:
+            raise Problem(refused.status, refused.zh, refused.en) from None
+        return JSONResponse({"poster": poster.name, "url": f"/posters/{poster.name}", "width": poster.width,
+                             "height": poster.height}, status_code=201 if poster.created else 200)
+
     security = [{"bearer": []}]
     ok = {"description": "published", "content": {"application/json": {"schema": SUBMIT_RESULT}}}
     errors = _responses(401, 403, 422, 429, 503)
@@ -608,6 +642,7 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
     add(one, delete_library_activity, "DELETE", codes=_responses(401, 403, 404, 429, 503))
     add(one, get_library_activity, "GET", codes=_responses(401, 403, 404))
     add("/api/v1/attendance", attendance, "POST", AttendanceReport, status=202)
+    add("/api/v1/posters", upload_poster, "POST", codes=_responses(401, 403, 413, 415, 422, 429), status=201)
 
 
 def _result(intake: Intake, submission: ActivitySubmission, changed: bool) -> dict:

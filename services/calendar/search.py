@@ -1,0 +1,200 @@
+"""Search over the calendar's activities: Chinese text has no spaces between words, so the
+index is of character trigrams, not words.
+
+``calendar_search`` holds one text per activity (title, description without markup, venue,
+address, audience, tags), written with its calendar entry.  SQLite indexes it with an FTS5
+``trigram`` table kept in step by triggers; PostgreSQL with a ``pg_trgm`` GIN index (when the
+extension cannot be installed, ``ILIKE`` still finds the same rows, by reading the table).
+A word of three or more characters is looked up in the index; a shorter one (``读书``, two
+characters: trigrams cannot hold it, and SQLite's trigram table finds nothing for it) is
+matched with ``LIKE`` over ``calendar_search`` — one small text row per activity.
+"""
+
+from __future__ import annotations
+
+import html
+import logging
+import re
+from datetime import datetime
+
+import nh3
+from sqlalchemy import (
+    DDL,
+    Column,
+    Connection,
+    Index,
+    String,
+    Table,
+    Text,
+    delete,
+    event,
+    func,
+    insert,
+    or_,
+    select,
+    text,
+)
+from sqlalchemy.sql import Select
+
+from shuxiang.db import metadata
+from shuxiang.schemas import CanonicalActivity
+
+from .tables import calendar_entry
+
+log = logging.getLogger(__name__)
+
+MAX_TERMS = 5
+MAX_QUERY = 100
+"""Characters of a search kept (a longer one is cut): enough for any title."""
+
+
+def fill_search(connection: Connection) -> None:
+    """A data dir from before search: index what the calendar already holds."""
+    c = calendar_entry.c
+    rows = [
+        search_row(CanonicalActivity.model_validate_json(row.snapshot))
+        for row in connection.execute(select(c.activity_id, c.snapshot).where(c.snapshot.is_not(None)))
+    ]
+    if rows:
+        connection.execute(insert(calendar_search), rows)
+
+
+calendar_search = Table(
+    "calendar_search",
+    metadata,
+    Column("activity_id", String(64), primary_key=True),
+    Column("body", Text, nullable=False, comment="what a search looks in: title, description, venue, audience, tags"),
+    Column(
+        "audience", String(200), nullable=True, index=True, comment="as announced: the calendar page's audience filter"
+    ),
+    comment="one searchable text per calendar entry (SQLite: FTS5 trigram index; PostgreSQL: pg_trgm)",
+    info={"fill": fill_search},
+)
+
+_SQLITE_FTS = [
+    (
+        "CREATE VIRTUAL TABLE IF NOT EXISTS calendar_search_fts USING fts5("
+        "body, content='calendar_search', content_rowid='rowid', tokenize='trigram')"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS calendar_search_ai AFTER INSERT ON calendar_search BEGIN "
+        "INSERT INTO calendar_search_fts(rowid, body) VALUES (new.rowid, new.body); END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS calendar_search_ad AFTER DELETE ON calendar_search BEGIN "
+        "INSERT INTO calendar_search_fts(calendar_search_fts, rowid, body) VALUES ('delete', old.rowid, old.body); END"
+    ),
+    (
+        "CREATE TRIGGER IF NOT EXISTS calendar_search_au AFTER UPDATE ON calendar_search BEGIN "
+        "INSERT INTO calendar_search_fts(calendar_search_fts, rowid, body) VALUES ('delete', old.rowid, old.body); "
+        "INSERT INTO calendar_search_fts(rowid, body) VALUES (new.rowid, new.body); END"
+    ),
+]
+for _statement in _SQLITE_FTS:
+    event.listen(calendar_search, "after_create", DDL(_statement).execute_if(dialect="sqlite"))
+# `shuxiang replay` drops and recreates the table: the index of the old rows goes with it
+event.listen(
+    calendar_search, "before_drop", DDL("DROP TABLE IF EXISTS calendar_search_fts").execute_if(dialect="sqlite")
+)
+
+
+def _trigram_ready(ddl, target, bind, **_) -> bool:
+    """PostgreSQL: install pg_trgm if it is not (a trusted extension: the database's owner may);
+    True when its operator class is usable here.  Without it ILIKE still works, reading the table."""
+    if bind.dialect.name != "postgresql":
+        return False
+    try:
+        with bind.begin_nested():
+            bind.execute(text("CREATE EXTENSION IF NOT EXISTS pg_trgm"))
+    except Exception as exc:  # noqa: BLE001 - no right to install extensions: search still works
+        log.warning("pg_trgm unavailable (%s): calendar search reads the table", exc.__class__.__name__)
+    visible = "SELECT count(*) FROM pg_opclass WHERE opcname = 'gin_trgm_ops' AND pg_opclass_is_visible(oid)"
+    return bool(bind.scalar(text(visible)))
+
+
+Index(
+    "ix_calendar_search_body_trgm",
+    calendar_search.c.body,
+    postgresql_using="gin",
+    postgresql_ops={"body": "gin_trgm_ops"},
+).ddl_if(callable_=_trigram_ready)
+
+
+def search_text(activity: CanonicalActivity) -> str:
+    """What a search looks in, for one activity."""
+    venue = activity.venue
+    parts = [
+        activity.title,
+        html.unescape(nh3.clean(activity.description or "", tags=set())),  # the text a reader sees
+        venue.name or "",
+        venue.address or "",
+        activity.audience or "",
+        " ".join(activity.tags),
+    ]
+    return "\n".join(p.strip() for p in parts if p and p.strip())
+
+
+def search_row(activity: CanonicalActivity) -> dict:
+    audience = (activity.audience or "").strip() or None
+    return {"activity_id": activity.id, "body": search_text(activity), "audience": audience}
+
+
+def store_search(connection: Connection, activities: list[CanonicalActivity]) -> None:
+    """Replace the search texts of ``activities`` (in the consumer's transaction)."""
+    if not activities:
+        return
+    ids = [a.id for a in activities]
+    connection.execute(delete(calendar_search).where(calendar_search.c.activity_id.in_(ids)))
+    connection.execute(insert(calendar_search), [search_row(a) for a in activities])
+
+
+def terms(query: str) -> list[str]:
+    """The words of a search box's text (whitespace separates them), at most ``MAX_TERMS``."""
+    return [t for t in re.split(r"\s+", query.strip()[:MAX_QUERY]) if t][:MAX_TERMS]
+
+
+def _like(term: str) -> str:
+    return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
+
+
+def matching_ids(query: str, dialect: str) -> Select | None:
+    """The ids of activities whose text holds every word of ``query``; None for an empty query."""
+    words = terms(query)
+    if not words:
+        return None
+    c = calendar_search.c
+    found = select(c.activity_id)
+    for index, word in enumerate(words):
+        if dialect == "postgresql":
+            found = found.where(c.body.ilike(_like(word), escape="\\"))
+        elif len(word) >= 3:
+            phrase = '"' + word.replace('"', '""') + '"'
+            in_index = text(
+                f"calendar_search.rowid IN (SELECT rowid FROM calendar_search_fts WHERE calendar_search_fts MATCH :w{index})"
+            )
+            found = found.where(in_index.bindparams(**{f"w{index}": phrase}))
+        else:
+            found = found.where(c.body.like(_like(word), escape="\\"))
+    return found
+
+
+TABLES = (calendar_search,)
+
+
+def audience_ids(audience: str) -> Select:
+    """The ids of activities announced for exactly this audience."""
+    return select(calendar_search.c.activity_id).where(calendar_search.c.audience == audience)
+
+
+def audiences(connection: Connection, since: datetime, most: int = 30) -> list[str]:
+    """The audiences activities still ahead are announced for, the most frequent first."""
+    c, e = calendar_search.c, calendar_entry.c
+    query = (
+        select(c.audience)
+        .join(calendar_entry, e.activity_id == c.activity_id)
+        .where(c.audience.is_not(None), or_(e.until.is_(None), e.until >= since))
+        .group_by(c.audience)
+        .order_by(func.count().desc(), c.audience)
+        .limit(most)
+    )
+    return list(connection.scalars(query))

@@ -1,0 +1,69 @@
+"""Poster uploads through the intake: the form's file field and ``POST /api/v1/posters``.
+
+Both go through :class:`shuxiang.posters.PosterStore` (checked, re-encoded, stored by content)
+and give the name a submission's ``poster`` field then carries.  The body is bounded before
+it is read: a request announcing more than the limit is refused unread, and a body streamed
+without a length stops being read at the limit.
+"""
+
+from __future__ import annotations
+
+from fastapi import Request
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+
+from shuxiang.posters import MAX_BYTES, PosterRefused, PosterStore
+
+FORM_OVERHEAD = 1024 * 1024
+"""What a form's other fields may add to a poster's bytes (a 20,000-character description is 60 kB)."""
+
+
+def declared_too_large(request: Request, limit: int) -> bool:
+    try:
+        return int(request.headers.get("content-length", "0")) > limit
+    except ValueError:
+        return True
+
+
+async def read_bounded(request: Request, limit: int = MAX_BYTES) -> bytes:
+    """The request body, refused as soon as it passes ``limit`` octets."""
+    if declared_too_large(request, limit):
+        raise PosterRefused(
+            f"海报文件太大（最多 {limit // 1048576} MB）",
+            f"The poster is too large (at most {limit // 1048576} MB)",
+            413,
+        )
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > limit:
+            raise PosterRefused(
+                f"海报文件太大（最多 {limit // 1048576} MB）",
+                f"The poster is too large (at most {limit // 1048576} MB)",
+                413,
+            )
+        chunks.append(chunk)
+    return b"".join(chunks)
+
+
+async def poster_from_form(form, store: PosterStore, values: dict, lang: str) -> str | None:
+    """Store the form's uploaded poster (field ``poster_file``) into ``values["poster"]``; the
+    problem in the page's language if it is refused (the earlier poster, if any, is kept)."""
+    upload = form.get("poster_file")
+    if not isinstance(upload, UploadFile) or not upload.filename:
+        kept = values.get("poster")
+        if kept and not store.exists(str(kept)):  # the hidden field names no stored poster
+            values["poster"] = ""
+            return (
+                "找不到之前上传的海报，请重新上传"
+                if lang != "en"
+                else "The poster uploaded before is gone: upload it again"
+            )
+        return None
+    data = await upload.read(MAX_BYTES + 1)
+    try:
+        poster = await run_in_threadpool(store.add, data, content_type=upload.content_type, filename=upload.filename)
+    except PosterRefused as refused:
+        return refused.text(lang)
+    values["poster"] = poster.name
+    return None

@@ -1,0 +1,192 @@
+"""Activity posters: checked, re-encoded and stored by content.
+
+An upload is refused unless it is a JPEG, PNG or WebP of at most ``MAX_BYTES`` and
+``MAX_PIXELS``, whose content is the type it claims (the browser's Content-Type or the file
+name's extension).  The pixel count is read from the header before anything is decoded, so a
+decompression bomb (a small file of a huge image) is refused without being unpacked.  What is
+kept is never the upload itself: Pillow decodes it, applies the EXIF orientation, drops every
+metadata block (EXIF with its GPS position, XMP, ICC, comments), shrinks it to ``MAX_SIDE`` and
+encodes a fresh JPEG.  Its name is the SHA-256 of those bytes, so the same poster is stored
+once, a URL never changes meaning and can be cached for a year.  A file is written to a
+temporary name and renamed into place: a reader never sees half a poster.
+
+Embedded: files under ``<data dir>/posters/``.  The distributed deployment needs a store every
+web replica sees (JetStream's object store); not built yet.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import re
+import tempfile
+import warnings
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+MAX_BYTES = 8 * 1024 * 1024
+"""An upload larger than this is refused (phones' photos are 2–6 MB)."""
+MAX_PIXELS = 40_000_000
+"""Width × height above this is refused before decoding (a 40 MP image decodes to 120 MB)."""
+MAX_SIDE = 1600
+"""The stored poster's longer side: sharp on a phone, small on the wire."""
+QUALITY = 85
+
+FORMATS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
+EXTENSIONS = {".jpg": "JPEG", ".jpeg": "JPEG", ".png": "PNG", ".webp": "WEBP"}
+POSTER_NAME = re.compile(r"^[0-9a-f]{64}\.jpg$")
+
+
+class PosterRefused(ValueError):
+    """Why an upload cannot be a poster, in Chinese and English."""
+
+    def __init__(self, zh: str, en: str, status: int = 422) -> None:
+        super().__init__(f"{zh} / {en}")
+        self.zh, self.en, self.status = zh, en, status
+        """The HTTP status an API answers with: 413 too large, 415 not an allowed type, 422 otherwise."""
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+
+@dataclass(frozen=True)
+class Poster:
+    name: str
+    """``<sha256>.jpg``: what a submission's ``poster`` field holds."""
+    width: int
+    height: int
+    created: bool = field(default=False, compare=False)
+    """True when this upload stored it; False when the same poster was there already."""
+
+
+def claimed_format(content_type: str | None, filename: str | None) -> str | None:
+    """The format the upload says it is: its Content-Type, else its file name's extension."""
+    by_type = {v: k for k, v in FORMATS.items()} | {"image/jpg": "JPEG", "image/pjpeg": "JPEG"}
+    if content_type and content_type.split(";")[0].strip().lower() in by_type:
+        return by_type[content_type.split(";")[0].strip().lower()]
+    if filename:
+        return EXTENSIONS.get(Path(filename).suffix.lower())
+    return None
+
+
+def prepare(data: bytes, *, content_type: str | None = None, filename: str | None = None) -> tuple[Poster, bytes]:
+    """The poster an upload gives, and its JPEG bytes; :class:`PosterRefused` says why not."""
+    if len(data) > MAX_BYTES:
+        raise PosterRefused(
+            f"海报文件太大（{len(data) / 1048576:.1f} MB，最多 {MAX_BYTES // 1048576} MB）",
+            f"The poster is too large ({len(data) / 1048576:.1f} MB; at most {MAX_BYTES // 1048576} MB)",
+            413,
+        )
+    if not data:
+        raise PosterRefused("海报文件是空的", "The poster file is empty")
+    claimed = claimed_format(content_type, filename)
+    if claimed is None:
+        raise PosterRefused(
+            f"海报只能是 JPEG、PNG 或 WebP 图片（收到：{content_type or filename or '未知类型'}）",
+            f"A poster must be a JPEG, PNG or WebP image (got: {content_type or filename or 'unknown type'})",
+            415,
+        )
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error", Image.DecompressionBombWarning)
+            image = Image.open(io.BytesIO(data), formats=list(FORMATS))
+            actual = image.format
+            width, height = image.size
+            if width * height > MAX_PIXELS:
+                raise PosterRefused(
+                    f"海报像素太多（{width}×{height}，最多 {MAX_PIXELS // 1_000_000} 百万像素）",
+                    f"The poster has too many pixels ({width}×{height}; at most {MAX_PIXELS // 1_000_000} megapixels)",
+                    413,
+                )
+            if actual != claimed:
+                raise PosterRefused(
+                    f"文件内容是 {actual or '未知格式'}，与声明的 {claimed} 不符",
+                    f"The file's content is {actual or 'unknown'}, not the {claimed} it claims to be",
+                )
+            image.load()
+            image = ImageOps.exif_transpose(image)
+    except PosterRefused:
+        raise
+    except UnidentifiedImageError:
+        raise PosterRefused(
+            f"文件内容不是 JPEG、PNG 或 WebP 图片（声明为 {claimed}）",
+            f"The file's content is not a JPEG, PNG or WebP image (it claims to be {claimed})",
+        ) from None
+    except (Image.DecompressionBombError, Image.DecompressionBombWarning):
+        raise PosterRefused(
+            f"海报像素太多（最多 {MAX_PIXELS // 1_000_000} 百万像素）",
+            f"The poster has too many pixels (at most {MAX_PIXELS // 1_000_000} megapixels)",
+            413,
+        ) from None
+    except (OSError, SyntaxError, ValueError):
+        raise PosterRefused(
+            f"图片已损坏，无法读取（{claimed}）", f"The image is damaged and cannot be read ({claimed})"
+        ) from None
+    if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
+        rgba = image.convert("RGBA")
+        flat = Image.new("RGB", rgba.size, "white")
+        flat.paste(rgba, mask=rgba.getchannel("A"))
+        image = flat
+    else:
+        image = image.convert("RGB")
+    image.thumbnail((MAX_SIDE, MAX_SIDE), Image.Resampling.LANCZOS)
+    out = io.BytesIO()
+    image.save(out, "JPEG", quality=QUALITY, optimize=True, progressive=True)  # no exif=, icc_profile=: none kept
+    encoded = out.getvalue()
+    name = hashlib.sha256(encoded).hexdigest() + ".jpg"
+    return Poster(name=name, width=image.width, height=image.height), encoded
+
+
+class PosterStore:
+    """Posters as files named by content under one directory."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    @classmethod
+    def in_data_dir(cls, data_dir: Path) -> PosterStore:
+        return cls(Path(data_dir) / "posters")
+
+    def path(self, name: str) -> Path | None:
+        """Where a poster is, if ``name`` is a poster's name (None for anything else)."""
+        if not POSTER_NAME.match(name):
+            return None
+        return self.root / name[:2] / name
+
+    def exists(self, name: str) -> bool:
+        path = self.path(name)
+        return path is not None and path.is_file()
+
+    def add(self, data: bytes, *, content_type: str | None = None, filename: str | None = None) -> Poster:
+        """Check, re-encode and store an upload (nothing is written unless all of it is good)."""
+        poster, encoded = prepare(data, content_type=content_type, filename=filename)
+        target = self.path(poster.name)
+        assert target is not None
+        if target.exists():
+            return poster
+        target.parent.mkdir(parents=True, exist_ok=True)
+        fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
+        try:
+            with os.fdopen(fd, "wb") as file:
+                file.write(encoded)
+                file.flush()
+                os.fsync(file.fileno())
+            os.replace(temporary, target)
+        except BaseException:
+            Path(temporary).unlink(missing_ok=True)
+            raise
+        return replace(poster, created=True)
+
+    def size(self, name: str) -> tuple[int, int] | None:
+        path = self.path(name)
+        if path is None or not path.is_file():
+            return None
+        with Image.open(path) as image:
+            return image.size
+
+
+CACHE_FOREVER = "public, max-age=31536000, immutable"
+"""A poster's URL is its content's hash: it never changes, so caches keep it a year."""

@@ -1,0 +1,161 @@
+"""The calendar page as a reader uses it: navigation to every section, entries that link to
+their page and name the host, filters (library with branches, category, brand, campaign), a
+search box that finds Chinese words (SQLite FTS5 trigram, PostgreSQL pg_trgm), and the feed of
+the filtered view."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from urllib.parse import unquote
+
+import pytest
+from sqlalchemy import inspect, text
+
+from shuxiang.db import metadata
+from tests.integration.test_calendar_feeds import CalendarHarness, activity
+
+
+@pytest.fixture
+def harness(tmp_path: Path):
+    running = CalendarHarness(tmp_path / "data")
+    yield running
+    running.close()
+
+
+def shown(harness: CalendarHarness, query: str = "") -> set[str]:
+    """The activity ids the agenda view links to."""
+    response = harness.get(f"/?view=agenda&{query}")
+    assert response.status_code == 200, response.text
+    return set(re.findall(r'href="/activities/([^"?]+)\?lang=', response.text))
+
+
+def deliver_sample(harness: CalendarHarness) -> None:
+    harness.deliver(
+        activity("jn-talk", title="沽上讲堂：津沽方言漫谈", brand_id="gushang"),
+        activity("branch-story", host="jn-sp1", category="children", title="快乐小板凳：绘本故事会",
+                 description="适合 3–6 岁儿童和家长"),
+        activity("tz-club", host="tz", category="reading_club", title="经典导读：《论语》读书会",
+                 campaign_id="reading-month"),
+    )
+
+
+def test_home_links_every_section_and_every_entry_to_its_page_with_its_host(harness: CalendarHarness) -> None:
+    deliver_sample(harness)
+    html = harness.get("/?view=agenda").text
+    for path in ("/brands", "/quotas", "/submit", "/dedup/reviews", "/docs"):
+        assert f'href="{path}' in html, path
+    assert re.search(r'<a href="/activities/tz-club\?lang=zh-CN">经典导读：《论语》读书会</a>', html)
+    row = html[html.index("/activities/tz-club"):]
+    assert row[: row.index("</tr>")].count("滕州市图书馆") == 1  # the host
+    month = harness.get("/").text
+    assert 'href="/activities/jn-talk?lang=zh-CN"' in month and '<span class="host">津南区图书馆</span>' in month
+
+
+def test_filters_by_library_with_branches_category_brand_and_campaign(harness: CalendarHarness) -> None:
+    deliver_sample(harness)
+    assert shown(harness) == {"jn-talk", "branch-story", "tz-club"}
+    assert shown(harness, "library=jn") == {"jn-talk"}
+    assert shown(harness, "library=jn&include=branches") == {"jn-talk", "branch-story"}
+    assert shown(harness, "category=children") == {"branch-story"}
+    assert shown(harness, "brand=gushang") == {"jn-talk"}
+    assert shown(harness, "campaign=reading-month") == {"tz-club"}
+    assert shown(harness, "library=jn&include=branches&category=lecture") == {"jn-talk"}
+    bad = harness.get("/?view=agenda&library=nowhere&category=opera")
+    assert bad.status_code == 400
+    assert "没有这个图书馆：nowhere" in bad.text and "没有这个活动类别：opera" in bad.text
+
+
+@pytest.mark.parametrize(
+    ("words", "found"),
+    [
+        ("读书", {"tz-club"}),  # two characters: shorter than a trigram
+        ("绘本", {"branch-story"}),
+        ("津沽方言", {"jn-talk"}),  # four: through the trigram index
+        ("儿童", {"branch-story"}),  # in the description
+        ("论语 导读", {"tz-club"}),  # every word must be there
+        ("论语 绘本", set()),
+        ("天津市津南区", {"jn-talk", "branch-story", "tz-club"}),  # the address
+        ("100%", set()),
+    ],
+)
+def test_search_finds_chinese_words_on_sqlite(harness: CalendarHarness, words: str, found: set[str]) -> None:
+    deliver_sample(harness)
+    assert shown(harness, f"q={words}") == found
+
+
+@pytest.mark.postgres
+def test_search_finds_a_two_character_chinese_word_on_postgresql(tmp_path: Path, postgres_url: str) -> None:
+    running = CalendarHarness(tmp_path / "data", database_url=postgres_url)
+    try:
+        deliver_sample(running)
+        assert shown(running, "q=读书") == {"tz-club"}
+        assert shown(running, "q=绘本故事") == {"branch-story"}
+        assert shown(running, "q=读书&library=jn") == set()
+        engine = running.databases.engine("calendar")
+        assert "ix_calendar_search_body_trgm" in {i["name"] for i in inspect(engine).get_indexes("calendar_search")}
+    finally:
+        running.close()
+
+
+def test_a_changed_activity_is_found_by_its_new_words_only(harness: CalendarHarness) -> None:
+    first = activity("talk", title="沽上讲堂：津沽方言漫谈")
+    harness.deliver(first)
+    harness.deliver(first.model_copy(update={"version": 2, "title": "沽上讲堂：运河文化"}))
+    assert shown(harness, "q=运河") == {"talk"}
+    assert shown(harness, "q=方言漫谈") == set()
+
+
+def test_the_filtered_view_offers_its_own_feed(harness: CalendarHarness) -> None:
+    deliver_sample(harness)
+    html = harness.get("/?view=agenda&library=jn&include=branches&q=绘本").text
+    feed = unquote(re.search(r'class="filtered-ics" href="(/feeds/[^"]+)"', html).group(1).replace("&amp;", "&"))
+    assert feed.startswith("/feeds/filter.ics?")
+    assert set(harness.events(feed)) == {"branch-story"}
+    assert 'href="webcal://lib.example.org/feeds/filter.ics?' in html
+    # a single filter offers the plain feed
+    single = harness.get("/?view=agenda&category=children").text
+    assert 'class="filtered-ics" href="/feeds/categories/children.ics"' in single
+    assert set(harness.events("/feeds/filter.ics?library=jn&include=branches")) == {"jn-talk", "branch-story"}
+    assert harness.get("/feeds/filter.ics").status_code == 400
+    assert harness.get("/feeds/filter.ics?library=nowhere").status_code == 400
+
+
+def test_replay_rebuilds_the_search_index(harness: CalendarHarness) -> None:
+    deliver_sample(harness)
+    engine = harness.databases.engine("calendar")
+    metadata.drop_all(engine, tables=list(harness.plan.tables))  # what `shuxiang replay` does
+    harness.databases.create_tables("calendar", harness.plan.tables)
+    harness.deliver(activity("again", title="快乐小板凳：手工课"))
+    assert shown(harness, "q=小板凳") == {"again"}
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM calendar_search_fts")) == 1
+
+
+def test_a_data_dir_from_before_search_is_indexed_when_it_starts(harness: CalendarHarness) -> None:
+    from shuxiang.services.calendar.search import calendar_search
+
+    deliver_sample(harness)
+    engine = harness.databases.engine("calendar")
+    calendar_search.drop(engine)  # as an older release left it
+    harness.databases.create_tables("calendar", harness.plan.tables)
+    assert shown(harness, "q=读书") == {"tz-club"} and shown(harness, "q=绘本故事") == {"branch-story"}
+
+
+def test_filter_by_audience_as_announced(harness: CalendarHarness) -> None:
+    harness.deliver(
+        activity("story", audience="3–6 岁儿童和家长"),
+        activity("story-2", days=8, audience="3–6 岁儿童和家长"),
+        activity("elderly", audience="老年读者"),
+        activity("anyone"),
+        activity("old", days=-30, audience="过去的人群"),
+    )
+    html = harness.get("/?view=agenda").text
+    options = re.findall(r'<option value="([^"]*)"', html[html.index('id="audience"'):html.index("</select>", html.index('id="audience"'))])
+    assert options == ["", "3–6 岁儿童和家长", "老年读者"]  # most frequent first; only audiences ahead
+    assert shown(harness, "audience=3–6 岁儿童和家长") == {"story", "story-2"}
+    assert shown(harness, "audience=老年读者&library=jn") == {"elderly"}
+    page = harness.get("/?view=agenda&audience=老年读者").text
+    feed = unquote(re.search(r'class="filtered-ics" href="(/feeds/[^"]+)"', page).group(1).replace("&amp;", "&"))
+    assert feed.startswith("/feeds/filter.ics?audience=")
+    assert set(harness.events(feed)) == {"elderly"}
