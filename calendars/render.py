@@ -357,7 +357,7 @@ def _vevent_lines(
         categories.append(labels.brand_names[activity.brand_id])
     yield content_line("CATEGORIES", ",".join(escape_text(c) for c in categories))
     yield b"CLASS:PUBLIC\r\n"
-    yield b"TRANSP:OPAQUE\r\n"
+    yield b"TRANSP:TRANSPARENT\r\n" if cancelled else b"TRANSP:OPAQUE\r\n"  # a cancelled one keeps no one busy
     yield b"END:VEVENT\r\n"
 
 

@@ -1,0 +1,110 @@
+"""Series whose dates keep their meaning: a start on its own rule, excluded and changed
+sessions that name real sessions, and edits of the series' time that carry them along."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+from zoneinfo import ZoneInfo
+
+import pytest
+from pydantic import ValidationError
+
+from shuxiang.schemas import ActivitySubmission, SessionOverride
+from shuxiang.services.intake import forms
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NEW_YORK = ZoneInfo("America/New_York")
+FIRST = datetime(2026, 12, 5, 10, 0, tzinfo=SHANGHAI)  # a Saturday
+
+
+def series(**changes) -> ActivitySubmission:
+    body = {
+        "library_id": "jn", "source_ref": "weekly", "title": "快乐小板凳", "category": "children",
+        "starts_at": FIRST, "ends_at": FIRST + timedelta(hours=1), "recurrence": "FREQ=WEEKLY;COUNT=6",
+        "venue": {"name": "少儿阅览室"},
+    }
+    return ActivitySubmission.model_validate({**body, **changes})
+
+
+def refused(**changes) -> str:
+    with pytest.raises(ValidationError) as caught:
+        series(**changes)
+    return str(caught.value)
+
+
+def test_a_start_that_is_not_on_its_own_rule_is_refused_not_moved() -> None:
+    text = refused(recurrence="FREQ=WEEKLY;BYDAY=SU;COUNT=4")
+    assert "not a session of its own recurrence" in text and "2026-12-06T10:00" in text
+
+
+def test_excluded_and_changed_dates_must_name_sessions() -> None:
+    assert "exdates: 2026-12-12T16:00" in refused(exdates=[FIRST + timedelta(weeks=1, hours=6)])
+    assert "overrides: 2026-12-13T10:00" in refused(overrides=[{"recurrence_id": FIRST + timedelta(days=8)}])
+    assert "need a recurrence" in refused(recurrence=None, exdates=[FIRST])
+    assert "listed twice" in refused(overrides=[{"recurrence_id": FIRST}, {"recurrence_id": FIRST, "status": "cancelled"}])
+    assert "also in exdates" in refused(exdates=[FIRST], overrides=[{"recurrence_id": FIRST}])
+    ok = series(exdates=[FIRST + timedelta(weeks=2)], overrides=[
+        {"recurrence_id": FIRST + timedelta(weeks=1), "status": "cancelled"},
+        {"recurrence_id": FIRST + timedelta(weeks=3), "starts_at": FIRST + timedelta(weeks=3, days=1)},
+    ])
+    assert [o.status for o in ok.overrides] == ["cancelled", "scheduled"]
+
+
+def test_a_summer_session_in_a_daylight_saving_zone_matches_by_its_wall_time() -> None:
+    first = datetime(2027, 3, 6, 10, 0, tzinfo=NEW_YORK)
+    summer = datetime(2027, 3, 20, 10, 0, tzinfo=NEW_YORK)  # 10:00 EDT, -04:00; the rule says 10:00 -05:00
+    ok = series(starts_at=first.isoformat(), ends_at=(first + timedelta(hours=1)).isoformat(),
+                exdates=[summer.isoformat()])
+    assert ok.exdates[0].utcoffset() == timedelta(hours=-4)
+
+
+GOOD = {"title": "快乐小板凳", "category": "children", "starts_at": "2026-12-05T10:00", "ends_at": "2026-12-05T11:00",
+        "venue_name": "少儿阅览室", "repeat": "weekly", "repeat_count": "6"}
+
+
+def edit(previous: ActivitySubmission, **values):
+    return forms.submission_from_form({**GOOD, **values}, library_id="jn", source_ref="weekly", revision=2,
+                                      tz=SHANGHAI, lang="zh-CN", previous=previous)
+
+
+def test_changing_the_series_time_carries_its_excluded_and_moved_sessions_along() -> None:
+    previous = series(exdates=[FIRST + timedelta(weeks=3)], overrides=[
+        {"recurrence_id": FIRST + timedelta(weeks=1), "status": "cancelled"},
+        {"recurrence_id": FIRST + timedelta(weeks=2), "starts_at": FIRST + timedelta(weeks=2, days=1),
+         "venue": {"name": "报告厅"}},
+    ])
+    later, errors = edit(previous, starts_at="2026-12-05T16:00", ends_at="2026-12-05T17:00")
+    assert errors == {}
+    assert later.exdates == [FIRST + timedelta(weeks=3, hours=6)]
+    assert [o.recurrence_id for o in later.overrides] == [FIRST + timedelta(weeks=1, hours=6),
+                                                         FIRST + timedelta(weeks=2, hours=6)]
+    assert later.overrides[0].status == "cancelled"
+    assert later.overrides[1].starts_at == FIRST + timedelta(weeks=2, days=1)  # moved: keeps where it was moved to
+    # a day later as well: still the same sessions, a day later
+    sunday, errors = edit(previous, starts_at="2026-12-06T10:00", ends_at="2026-12-06T11:00")
+    assert errors == {} and sunday.exdates == [FIRST + timedelta(weeks=3, days=1)]
+
+
+def test_a_rule_change_that_drops_a_cancelled_session_asks_first() -> None:
+    previous = series(overrides=[{"recurrence_id": FIRST + timedelta(weeks=4), "status": "cancelled"}])
+    submission, errors = edit(previous, repeat_count="3")
+    assert submission is None
+    assert "2027-01-02 10:00" in errors["repeat_count"] and "请先恢复" in errors["repeat_count"]
+    english, errors = forms.submission_from_form({**GOOD, "repeat_count": "3"}, library_id="jn", source_ref="weekly",
+                                                 revision=2, tz=SHANGHAI, lang="en", previous=previous)
+    assert "Restore them first" in errors["repeat_count"]
+    # a longer series keeps it
+    longer, errors = edit(previous, repeat_count="8")
+    assert errors == {} and longer.overrides == previous.overrides
+
+
+def test_a_start_off_the_rule_is_shown_on_the_start_field() -> None:
+    submission, errors = forms.submission_from_form(
+        {**GOOD, "repeat": "custom", "recurrence_raw": "FREQ=WEEKLY;BYDAY=SU;COUNT=4"}, library_id="jn",
+        source_ref="weekly", revision=1, tz=SHANGHAI, lang="zh-CN")
+    assert submission is None and "第一次活动" in errors["starts_at"]
+
+
+def test_an_override_needs_its_end_after_its_start() -> None:
+    with pytest.raises(ValidationError):
+        SessionOverride(recurrence_id=FIRST, starts_at=FIRST, ends_at=FIRST - timedelta(hours=1))
