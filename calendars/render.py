@@ -376,7 +376,37 @@ def render_vevent(
     The same input always gives the same bytes.
     """
     series = synchronized(activity, tz)
-    return b"".join(_vevent_lines(series, tz, uid_domain, url, labels or _DEFAULT_LABELS, None))
+    lines = _vevent_lines(series, tz, uid_domain, url, labels or _DEFAULT_LABELS, None)
+    return b"".join(lines) + _override_blocks(series, tz=tz, uid_domain=uid_domain, url=url, labels=labels)
+
+
+def _override_blocks(series: CanonicalActivity, **options: Any) -> bytes:
+    """The series' sessions moved or cancelled on their own, as RECURRENCE-ID VEVENTs after it.
+
+    A session is named by the start its rule gives it (:func:`recurrence.session_of`); a date
+    naming no session (only possible in data older than that check) is left out rather than
+    published as a RECURRENCE-ID clients would each treat differently.
+    """
+    if not series.recurrence or not series.overrides:
+        return b""
+    from .recurrence import _resolved  # noqa: PLC0415 (recurrence imports nothing from here)
+
+    _, changed = _resolved(series, options["tz"])
+    blocks = []
+    for original, override in sorted(changed.items()):
+        changes: dict[str, Any] = {}
+        if override.starts_at is not None:
+            changes["starts_at"] = override.starts_at
+        if override.ends_at is not None:
+            changes["ends_at"] = override.ends_at
+        elif override.starts_at is not None:
+            changes["ends_at"] = override.starts_at + (series.ends_at - series.starts_at)
+        if override.venue is not None:
+            changes["venue"] = override.venue
+        if override.status is Status.cancelled:
+            changes["status"] = Status.cancelled
+        blocks.append(render_override(series, original, **options, **changes))
+    return b"".join(blocks)
 
 
 def render_override(
@@ -408,7 +438,7 @@ def render_override(
     starts_at = changes.get("starts_at", recurrence_id)
     timing = {"starts_at": starts_at, "ends_at": starts_at + (series.ends_at - series.starts_at)}
     occurrence = CanonicalActivity.model_validate(
-        {**series.model_dump(), **timing, **changes, "recurrence": None, "exdates": []}
+        {**series.model_dump(), **timing, **changes, "recurrence": None, "exdates": [], "overrides": []}
     )
     lines = _vevent_lines(occurrence, tz, uid_domain, url, labels or _DEFAULT_LABELS, recurrence_id)
     return b"".join(lines)

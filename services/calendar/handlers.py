@@ -36,7 +36,9 @@ def series_until(activity: CanonicalActivity, tz: ZoneInfo) -> datetime | None:
     last = None
     for last in rule:  # bounded: COUNT or UNTIL is set
         pass
-    return (last or start) + (activity.ends_at - activity.starts_at)
+    length = activity.ends_at - activity.starts_at
+    moved = [o.ends_at or o.starts_at + length for o in activity.overrides if o.starts_at is not None]
+    return max([(last or start) + length, *moved])  # a session moved past the last one keeps it in the feed
 
 
 ENTRIES = RowsByKey(calendar_entry, "activity_id")

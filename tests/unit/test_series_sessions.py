@@ -108,3 +108,54 @@ def test_a_start_off_the_rule_is_shown_on_the_start_field() -> None:
 def test_an_override_needs_its_end_after_its_start() -> None:
     with pytest.raises(ValidationError):
         SessionOverride(recurrence_id=FIRST, starts_at=FIRST, ends_at=FIRST - timedelta(hours=1))
+
+
+SERIES_ICS = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:x
+BEGIN:VEVENT
+UID:weekly@jnlib.example
+SEQUENCE:0
+DTSTART;TZID=Asia/Shanghai:20261205T100000
+DTEND;TZID=Asia/Shanghai:20261205T110000
+RRULE:FREQ=WEEKLY;COUNT=6
+EXDATE;TZID=Asia/Shanghai:20261226T100000
+SUMMARY:快乐小板凳
+LOCATION:少儿阅览室
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly@jnlib.example
+SEQUENCE:2
+RECURRENCE-ID;TZID=Asia/Shanghai:20261212T100000
+DTSTART;TZID=Asia/Shanghai:20261213T150000
+DTEND;TZID=Asia/Shanghai:20261213T170000
+SUMMARY:快乐小板凳（改到周日）
+LOCATION:报告厅
+END:VEVENT
+BEGIN:VEVENT
+UID:weekly@jnlib.example
+SEQUENCE:1
+RECURRENCE-ID;TZID=Asia/Shanghai:20261219T100000
+DTSTART;TZID=Asia/Shanghai:20261219T100000
+DTEND;TZID=Asia/Shanghai:20261219T110000
+STATUS:CANCELLED
+SUMMARY:快乐小板凳
+LOCATION:少儿阅览室
+END:VEVENT
+END:VCALENDAR
+"""
+
+
+def test_an_ics_import_keeps_moved_and_cancelled_sessions_of_a_series() -> None:
+    from shuxiang.services.intake.imports import read_ics_submissions
+
+    submissions, problems = read_ics_submissions(SERIES_ICS.replace("\n", "\r\n"), "jn", SHANGHAI)
+    assert problems == []
+    (series_,) = submissions
+    assert series_.exdates == [FIRST + timedelta(weeks=3)]
+    moved, cancelled = series_.overrides
+    assert moved.recurrence_id == FIRST + timedelta(weeks=1) and moved.status == "scheduled"
+    assert moved.starts_at == FIRST + timedelta(weeks=1, days=1, hours=5) and moved.venue.name == "报告厅"
+    assert cancelled.recurrence_id == FIRST + timedelta(weeks=2) and cancelled.status == "cancelled"
+    assert cancelled.starts_at is None and cancelled.venue is None
+    assert series_.revision == 3  # the newest of the series' blocks (SEQUENCE 2)
