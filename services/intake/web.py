@@ -43,6 +43,7 @@ from .security import (
     session_secret,
 )
 from .service import NAME
+from .sessions import add_session_routes
 from .store import StoredActivity, get_activity, list_activities, next_revision, record_submission
 
 
@@ -134,6 +135,7 @@ def routes(context: ServiceContext) -> APIRouter:
 def intake_router(intake: Intake) -> APIRouter:
     router = APIRouter()
     add_form_routes(router, intake)
+    add_session_routes(router, intake)
     add_api_routes(router, intake)
     return router
 

@@ -159,3 +159,30 @@ def test_an_ics_import_keeps_moved_and_cancelled_sessions_of_a_series() -> None:
     assert cancelled.recurrence_id == FIRST + timedelta(weeks=2) and cancelled.status == "cancelled"
     assert cancelled.starts_at is None and cancelled.venue is None
     assert series_.revision == 3  # the newest of the series' blocks (SEQUENCE 2)
+
+
+def test_one_session_is_moved_cancelled_and_restored_on_its_own() -> None:
+    from shuxiang.services.intake.sessions import change_session, find_session, series_sessions
+
+    submission = series()
+    keys = [key for key, _ in series_sessions(submission, SHANGHAI)]
+    assert keys[:2] == ["20261205T1000", "20261212T1000"] and len(keys) == 6
+    second = find_session(submission, "20261212T1000", SHANGHAI)
+    moved, errors = change_session(submission, second, {"action": "move", "starts_at": "2026-12-13T15:00",
+                                                        "ends_at": "2026-12-13T16:00", "venue_name": "报告厅"},
+                                   revision=2, tz=SHANGHAI, lang="zh-CN")
+    assert errors == {} and moved.revision == 2
+    (override,) = moved.overrides
+    assert override.recurrence_id == FIRST + timedelta(weeks=1) and override.venue.name == "报告厅"
+    # cancelling the moved session keeps where it went; restoring drops the override
+    session = find_session(moved, "20261212T1000", SHANGHAI)
+    assert session.starts_at == FIRST + timedelta(weeks=1, days=1, hours=5)
+    gone, _ = change_session(moved, session, {"action": "cancel"}, revision=3, tz=SHANGHAI, lang="zh-CN")
+    assert gone.overrides[0].status == "cancelled" and gone.overrides[0].starts_at == session.starts_at
+    back, _ = change_session(gone, find_session(gone, "20261212T1000", SHANGHAI), {"action": "restore"},
+                             revision=4, tz=SHANGHAI, lang="zh-CN")
+    assert back.overrides == []
+    _, errors = change_session(submission, second, {"action": "move", "starts_at": "2026-12-13T15:00",
+                                                    "ends_at": "2026-12-13T14:00"}, revision=2, tz=SHANGHAI, lang="en")
+    assert errors == {"ends_at": "The end is before the start"}
+    assert find_session(submission, "20261212T1100", SHANGHAI) is None  # not a session of the rule
