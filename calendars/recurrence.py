@@ -39,6 +39,11 @@ class Session:
         """Not cancelled: the session counts."""
         return self.status is not Status.cancelled
 
+    @property
+    def cancelled_on_its_own(self) -> bool:
+        """This session was cancelled by itself (not with its whole series)."""
+        return self.override is not None and self.override.status is Status.cancelled
+
 
 def _rule(activity: CanonicalActivity, tz: ZoneInfo):
     return rrulestr(activity.recurrence, dtstart=activity.starts_at.astimezone(tz))
@@ -84,6 +89,25 @@ def _resolved(activity: CanonicalActivity, tz: ZoneInfo) -> tuple[set[datetime],
         if session is not None and session not in excluded:
             changed.setdefault(session, override)
     return excluded, changed
+
+
+def held_session_changes(activity: CanonicalActivity, tz: ZoneInfo) -> tuple[list[datetime], list[datetime]]:
+    """(rule sessions that do not happen where the rule puts them, starts of sessions moved elsewhere).
+
+    The first list holds the excluded, the cancelled and the moved sessions' original starts;
+    the second the new starts of the moved sessions still held.  What counting needs, and
+    small enough to store beside a series' rule.
+    """
+    excluded, changed = _resolved(activity, tz)
+    gone = set(excluded)
+    moved = []
+    for original, override in changed.items():
+        if override.status is Status.cancelled:
+            gone.add(original)
+        elif override.starts_at is not None and override.starts_at != original:
+            gone.add(original)
+            moved.append(override.starts_at.astimezone(tz))
+    return sorted(gone), sorted(moved)
 
 
 def _session(activity: CanonicalActivity, original: datetime, override: SessionOverride | None) -> Session:
@@ -144,5 +168,4 @@ def occurrences(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end:
     A session cancelled on its own is left out (a cancelled activity keeps its sessions: the
     page marks the whole activity).
     """
-    whole = activity.status is Status.cancelled
-    return [s.starts_at.astimezone(tz) for s in sessions(activity, tz, start, end) if whole or s.held]
+    return [s.starts_at.astimezone(tz) for s in sessions(activity, tz, start, end) if not s.cancelled_on_its_own]

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import islice
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from shuxiang.alliance import Alliance
+from shuxiang.calendars.recurrence import sessions
 from shuxiang.db import RowsByKey, execute_many
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.schemas import AttendanceReport, CanonicalActivity
@@ -49,21 +48,13 @@ class BrandsContext:
 
 
 def occurrences(activity: CanonicalActivity, tz: ZoneInfo) -> list[datetime]:
-    """The sessions' start instants (UTC): one, or the RRULE's occurrences less EXDATEs."""
+    """The sessions' start instants (UTC) as the feed shows them: one, or the RRULE's occurrences
+    less EXDATEs and less the sessions cancelled on their own, a moved session at its new start."""
     start = activity.starts_at.astimezone(tz)
     if not activity.recurrence:
         return [start.astimezone(UTC)]
-    rule = rrulestr(activity.recurrence, dtstart=start)
-    excluded = {d.astimezone(UTC) for d in activity.exdates}
-    horizon = start + SERIES_HORIZON
-    starts = []
-    for occurrence in islice(rule, MAX_SESSIONS):
-        if occurrence > horizon:
-            break
-        instant = occurrence.astimezone(UTC)
-        if instant not in excluded:
-            starts.append(instant)
-    return starts
+    shown = sessions(activity, tz, None, start + SERIES_HORIZON + timedelta(seconds=1))
+    return sorted({s.starts_at.astimezone(UTC) for s in shown if not s.cancelled_on_its_own})[:MAX_SESSIONS]
 
 
 def venue_key(activity: CanonicalActivity) -> str:

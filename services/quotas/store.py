@@ -33,7 +33,7 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
     sources: list[dict] = []
     for newer in changed:
         event, activity = newer.event, newer.event.activity
-        facts = ActivityFacts.of(activity, merged_away=not activity.sources)
+        facts = ActivityFacts.of(activity, merged_away=not activity.sources, tz=tz)
         try:
             last = last_start(facts, tz)
         except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
@@ -49,7 +49,7 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
             "tags": list(activity.tags),
             "starts_at": activity.starts_at,
             "recurrence": activity.recurrence,
-            "exdates": [d.isoformat() for d in activity.exdates],
+            "exdates": sessions_column(facts),
             "last_start": last,
             "updated_at": activity.updated_at,
             "canonical_seq": newer.delivery.stream_seq,
@@ -63,6 +63,20 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
     ACTIVITIES.store(connection, rows, new={n.activity_id for n in changed if n.new},
                      children=[(CREDITS, credits), (SOURCES, sources)])
     return saved
+
+
+def sessions_column(facts: ActivityFacts) -> list:
+    """The ``exdates`` column: the rule's sessions not held where it puts them (ISO strings), then
+    the new starts of sessions moved on their own as ``{"moved_to": ISO}`` (one JSON list, so
+    rows written before sessions could move read the same)."""
+    return [d.isoformat() for d in facts.exdates] + [{"moved_to": d.isoformat()} for d in facts.moved]
+
+
+def sessions_from_column(values: list) -> dict[str, tuple[datetime, ...]]:
+    return {
+        "exdates": tuple(datetime.fromisoformat(v) for v in values if isinstance(v, str)),
+        "moved": tuple(datetime.fromisoformat(v["moved_to"]) for v in values if isinstance(v, dict)),
+    }
 
 
 def _owns_a_source():
@@ -120,7 +134,7 @@ def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
             activity_id=row.activity_id, version=row.version, status=row.status, title=row.title,
             category=row.category, featured=row.featured, campaign_id=row.campaign_id, tags=tuple(row.tags),
             starts_at=row.starts_at, recurrence=row.recurrence,
-            exdates=tuple(datetime.fromisoformat(d) for d in row.exdates), organizers=tuple(organizers),
+            **sessions_from_column(row.exdates), organizers=tuple(organizers),
             merged_away=not row.live,
         ), row.last_start)
         for row, organizers in grouped.values()

@@ -186,3 +186,35 @@ def test_one_session_is_moved_cancelled_and_restored_on_its_own() -> None:
                                                     "ends_at": "2026-12-13T14:00"}, revision=2, tz=SHANGHAI, lang="en")
     assert errors == {"ends_at": "The end is before the start"}
     assert find_session(submission, "20261212T1100", SHANGHAI) is None  # not a session of the rule
+
+
+def test_brands_digests_quotas_and_the_page_count_sessions_as_the_feed_shows_them() -> None:
+    from datetime import UTC
+
+    from shuxiang.calendars.recurrence import occurrences as page_sessions
+    from shuxiang.schemas import CanonicalActivity
+    from shuxiang.services.brands.handlers import occurrences as brand_sessions
+    from shuxiang.services.digests.content import occurrences as digest_sessions
+    from shuxiang.services.quotas.tally import ActivityFacts, occurrences_between
+
+    moved_to = FIRST + timedelta(weeks=3, days=8)  # the 26 December session, moved to 3 January: a new month and year
+    activity = CanonicalActivity.model_validate({
+        **series().model_dump(exclude={"library_id", "source_ref", "revision"}),
+        "id": "weekly", "version": 2, "status": "scheduled",
+        "exdates": [FIRST + timedelta(weeks=5)],
+        "overrides": [{"recurrence_id": FIRST + timedelta(weeks=1), "status": "cancelled"},
+                      {"recurrence_id": FIRST + timedelta(weeks=3), "starts_at": moved_to,
+                       "ends_at": moved_to + timedelta(hours=1)}],
+        "organizers": [{"library_id": "jn", "role": "host"}],
+        "sources": [{"library_id": "jn", "source_ref": "weekly", "revision": 2}],
+        "created_at": FIRST, "updated_at": FIRST,
+    })
+    held = [FIRST, FIRST + timedelta(weeks=2), FIRST + timedelta(weeks=4), moved_to]
+    assert brand_sessions(activity, SHANGHAI) == [h.astimezone(UTC) for h in held]
+    year_start, next_year = datetime(2026, 1, 1, tzinfo=SHANGHAI), datetime(2028, 1, 1, tzinfo=SHANGHAI)
+    assert digest_sessions(activity, SHANGHAI, year_start, next_year) == held
+    assert page_sessions(activity, SHANGHAI, year_start, next_year) == held
+    facts = ActivityFacts.of(activity, tz=SHANGHAI)
+    in_2026 = list(occurrences_between(facts, SHANGHAI, year_start, datetime(2027, 1, 1, tzinfo=SHANGHAI)))
+    in_2027 = list(occurrences_between(facts, SHANGHAI, datetime(2027, 1, 1, tzinfo=SHANGHAI), next_year))
+    assert in_2026 == held[:2] and in_2027 == held[2:]  # the moved session counts in its new year
