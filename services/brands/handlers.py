@@ -30,6 +30,7 @@ from .tables import (
     brands_activity_library,
     brands_attendance,
     brands_occurrence,
+    brands_session_attendance,
     brands_source,
 )
 
@@ -164,6 +165,9 @@ def apply_report(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) ->
     """
     report = parse_report(context, delivery)
     connection: Connection = uow.connection
+    if report.recurrence_id is not None:
+        _apply_session_report(connection, report, delivery)
+        return
     key = (brands_attendance.c.library_id == report.library_id) & (brands_attendance.c.source_ref == report.source_ref)
     stored = connection.scalar(select(brands_attendance.c.stream_seq).where(key))
     if stored is not None and stored >= delivery.stream_seq:
@@ -175,6 +179,24 @@ def apply_report(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) ->
                                                             source_ref=report.source_ref, **values))
     else:
         connection.execute(update(brands_attendance).where(key).values(**values))
+
+
+def _apply_session_report(connection: Connection, report: AttendanceReport, delivery: Delivery) -> None:
+    """A report on one session of a series, kept beside the series' own (the latest per session wins)."""
+    table = brands_session_attendance
+    when = report.recurrence_id.astimezone(UTC)
+    key = ((table.c.library_id == report.library_id) & (table.c.source_ref == report.source_ref)
+           & (table.c.recurrence_id == when))
+    stored = connection.scalar(select(table.c.stream_seq).where(key))
+    if stored is not None and stored >= delivery.stream_seq:
+        return
+    values = {"held": report.held, "participants": report.participants, "notes": report.notes,
+              "reported_at": delivery.timestamp, "stream_seq": delivery.stream_seq}
+    if stored is None:
+        connection.execute(insert(table).values(library_id=report.library_id, source_ref=report.source_ref,
+                                                recurrence_id=when, **values))
+    else:
+        connection.execute(update(table).where(key).values(**values))
 
 
 def apply_decision(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:

@@ -46,6 +46,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "held": ("请选择活动是否举行", "Say whether the activity was held"),
     "notes": ("备注太长（最多 5000 字）", "The notes are too long (at most 5,000 characters)"),
     "report_url": ("链接应以 http:// 或 https:// 开头", "The link should start with http:// or https://"),
+    "session": ("请从列表中选择一次活动", "Choose a session from the list"),
     "off_rule": ("开始时间不是该重复规则的一次活动：请把开始时间设为第一次活动的时间",
                  "The start is not a session of the repeat rule: start the series on its first session"),
     "sessions_lost": ("修改后，这些已取消或已调整的场次不再是系列中的一次活动：{when}。请先恢复这些场次，或改用与原来一致的重复方式",
@@ -262,14 +263,25 @@ def cancelled(submission: ActivitySubmission, revision: int) -> ActivitySubmissi
     return submission.model_copy(update={"status": Status.cancelled, "revision": revision})
 
 
-def report_from_form(form: Mapping[str, object], *, library_id: str, source_ref: str, lang: str
+def report_from_form(form: Mapping[str, object], *, library_id: str, source_ref: str, lang: str,
+                     series: ActivitySubmission | None = None, tz: ZoneInfo | None = None,
                      ) -> tuple[AttendanceReport | None, dict[str, str]]:
+    """The report the form describes; for a series, ``session`` (a session's key) reports that session only."""
     held = _value(form, "held")
+    recurrence_id = None
+    if series is not None and series.recurrence and tz is not None and _value(form, "session"):
+        from .sessions import find_session
+
+        found = find_session(series, _value(form, "session"), tz)
+        if found is None:
+            return None, {"session": message("session", lang)}
+        recurrence_id = found.recurrence_id
     body = {
         "library_id": library_id, "source_ref": source_ref,
         "held": {"yes": True, "no": False}.get(held),
         "participants": _value(form, "participants") or (0 if held == "no" else None),
         "notes": _value(form, "notes") or None, "report_url": _value(form, "report_url") or None,
+        "recurrence_id": recurrence_id,
     }
     try:
         return AttendanceReport.model_validate(body), {}

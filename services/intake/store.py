@@ -78,7 +78,13 @@ def record_submission(connection: Connection, submission: ActivitySubmission, *,
 
 
 def record_report(connection: Connection, report: AttendanceReport, *, at: datetime) -> bool:
-    """Keep the attendance report on the activity it is about; False if intake does not know it."""
+    """Keep the attendance report on the activity it is about; False if intake does not know it.
+
+    A report on one session of a series (``recurrence_id``) does not replace the series' own
+    figures here (the brands service keeps it per session).
+    """
+    if report.recurrence_id is not None:
+        return False
     result = connection.execute(
         update(intake_activity).where(
             intake_activity.c.library_id == report.library_id,

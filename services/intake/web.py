@@ -388,7 +388,7 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         values = _form_values(form)
         attendance, errors = forms.report_from_form(values, library_id=library_id, source_ref=source_ref,
-                                                    lang=language(request))
+                                                    lang=language(request), series=stored.submission, tz=tz)
         if errors:
             return report_page(request, session, account, stored, values, errors, status=422)
         await publish_report(request, intake, attendance)
@@ -426,7 +426,7 @@ def _activity_path(library_id: str, source_ref: str) -> str:
 
 def _form_values(form) -> dict[str, object]:
     return {name: str(form.get(name, ""))[:20_000] for name in
-            (*forms.FIELDS, "held", "participants", "notes", "report_url")} | {"co_hosts": _raw_co_hosts(form)}
+            (*forms.FIELDS, "held", "participants", "notes", "report_url", "session")} | {"co_hosts": _raw_co_hosts(form)}
 
 
 def _raw_co_hosts(form) -> list[str]:

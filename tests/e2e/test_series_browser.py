@@ -118,4 +118,14 @@ def test_move_one_session_cancel_another_then_move_the_series(system: System) ->
             (at("2027-02-06T16:00"), "CONFIRMED"),
             (at("2027-02-13T16:00"), "CONFIRMED"),
         ]
+
+        # attendance of one session
+        page.goto(activity_url)
+        page.click("a.button:has-text('报告参加情况')")
+        expect(page.locator("#session option[value='20270123T1600']")).to_have_count(0)  # cancelled: not held
+        page.select_option("#session", "20270109T1600")
+        page.check("input[name=held][value=yes]")
+        page.fill("#participants", "25")
+        page.click("button:has-text('提交')")
+        expect(page.locator(".ok")).to_contain_text("参加情况已报告")
         browser.close()

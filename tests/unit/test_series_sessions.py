@@ -218,3 +218,18 @@ def test_brands_digests_quotas_and_the_page_count_sessions_as_the_feed_shows_the
     in_2026 = list(occurrences_between(facts, SHANGHAI, year_start, datetime(2027, 1, 1, tzinfo=SHANGHAI)))
     in_2027 = list(occurrences_between(facts, SHANGHAI, datetime(2027, 1, 1, tzinfo=SHANGHAI), next_year))
     assert in_2026 == held[:2] and in_2027 == held[2:]  # the moved session counts in its new year
+
+
+def test_the_report_form_reports_one_session_of_a_series() -> None:
+    submission = series()
+    report, errors = forms.report_from_form({"held": "yes", "participants": "25", "session": "20261212T1000"},
+                                            library_id="jn", source_ref="weekly", lang="zh-CN", series=submission,
+                                            tz=SHANGHAI)
+    assert errors == {} and report.recurrence_id == FIRST + timedelta(weeks=1)
+    assert report.message_id() == "rep:jn:weekly:20261212T020000Z:True:25"
+    whole, _ = forms.report_from_form({"held": "yes", "participants": "25"}, library_id="jn", source_ref="weekly",
+                                      lang="zh-CN", series=submission, tz=SHANGHAI)
+    assert whole.recurrence_id is None and whole.message_id() == "rep:jn:weekly:True:25"  # v1 ids unchanged
+    _, errors = forms.report_from_form({"held": "yes", "participants": "1", "session": "20261213T1000"},
+                                       library_id="jn", source_ref="weekly", lang="en", series=submission, tz=SHANGHAI)
+    assert errors == {"session": "Choose a session from the list"}
