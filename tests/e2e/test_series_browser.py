@@ -6,14 +6,16 @@ cancelled (it moves with the series instead of coming back).  Screenshots go to 
 
 from __future__ import annotations
 
+import time
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+import httpx
 import icalendar
 import recurring_ical_events
 from playwright.sync_api import expect, sync_playwright
 
-from tests.conftest import System
+from tests.conftest import System, submission
 from tests.e2e.test_intake_browser import ARTIFACTS, CHROMIUM, CHROMIUM_ARGS
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -129,3 +131,43 @@ def test_move_one_session_cancel_another_then_move_the_series(system: System) ->
         page.click("button:has-text('提交')")
         expect(page.locator(".ok")).to_contain_text("参加情况已报告")
         browser.close()
+
+
+def test_the_json_api_takes_sessions_refuses_ones_that_match_none_and_reports_one(system: System) -> None:
+    system.start()
+    account = dict(part.split("=", 1) for part in system.cli("accounts", "add", "jn").stdout.split())
+    headers = {"Authorization": f"Bearer {account['token']}"}
+    url = system.url + "/api/v1/activities"
+    body = submission("jn", "api-series", title="经典导读（每周）", start=at("2027-03-06T19:00"),
+                      recurrence="FREQ=WEEKLY;COUNT=4")
+    wrong = httpx.post(url, headers=headers, json={**body, "overrides": [
+        {"recurrence_id": "2027-03-14T19:00:00+08:00", "status": "cancelled"}]})
+    assert wrong.status_code == 422
+    assert "overrides: 2027-03-14T19:00+08:00 is not a session of this series" in wrong.json()["detail"]
+    off_rule = httpx.post(url, headers=headers, json={**body, "recurrence": "FREQ=WEEKLY;BYDAY=SU;COUNT=4"})
+    assert off_rule.status_code == 422 and "not a session of its own recurrence" in off_rule.json()["detail"]
+
+    created = httpx.post(url, headers=headers, json={**body, "overrides": [
+        {"recurrence_id": "2027-03-13T11:00:00Z", "status": "cancelled"},  # the same instant, in UTC
+        {"recurrence_id": "2027-03-20T19:00:00+08:00", "starts_at": "2027-03-21T10:00:00+08:00",
+         "ends_at": "2027-03-21T12:00:00+08:00", "venue": {"name": "少儿阅览室"}},
+    ]})
+    assert created.status_code == 201, created.text
+
+    def blocks():
+        response = httpx.get(system.url + "/feeds/libraries/jn.ics", timeout=10)
+        events = icalendar.Calendar.from_ical(response.content).walk("VEVENT")
+        return {e["RECURRENCE-ID"].dt: e for e in events if "RECURRENCE-ID" in e}
+
+    for _ in range(100):
+        found = blocks()
+        if len(found) == 2:
+            break
+        time.sleep(0.2)
+    assert str(found[at("2027-03-13T19:00")]["STATUS"]) == "CANCELLED"
+    assert found[at("2027-03-20T19:00")]["DTSTART"].dt == at("2027-03-21T10:00")
+    assert str(found[at("2027-03-20T19:00")]["LOCATION"]) == "少儿阅览室"
+    report = httpx.post(system.url + "/api/v1/attendance", headers=headers, json={
+        "library_id": "jn", "source_ref": "api-series", "held": True, "participants": 18,
+        "recurrence_id": "2027-03-06T19:00:00+08:00"})
+    assert report.status_code == 202
