@@ -149,7 +149,7 @@ def test_four_parsers_agree_on_a_series_with_excluded_moved_and_cancelled_sessio
     assert str(blocks[cancelled]["TRANSP"]) == "TRANSPARENT" and str(blocks[cancelled]["SUMMARY"]).startswith("【已取消】")
 
 
-@pytest.mark.parametrize("zone", [*ZONES, "Asia/Jerusalem", "America/Sao_Paulo"])
+@pytest.mark.parametrize("zone", [*ZONES, "Asia/Jerusalem", "America/Sao_Paulo", "Australia/Lord_Howe", "Africa/Casablanca"])
 def test_the_vtimezone_gives_zoneinfo_offsets_through_its_years_without_multi_valued_rdates(zone: str) -> None:
     tz = ZoneInfo(zone)
     vtimezone = icalendar.Calendar.from_ical(vtimezone_block(tz)).walk("VTIMEZONE")[0]
