@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
-from shuxiang.calendars.recurrence import occurrences
+from shuxiang.calendars.recurrence import sessions
 from shuxiang.pages import language, render
 from shuxiang.schemas import CanonicalActivity, Status
 from shuxiang.services.brands.registry import load_registry
@@ -162,11 +162,21 @@ def agenda_items(engine: Engine, alliance: Alliance, lang: str, first: date, end
     )
     found: list[tuple[datetime, str, AgendaItem]] = []
     for activity in activities:
-        for moment in occurrences(activity, tz, start_at, end_at):
-            item = agenda_item(activity, moment, labels, tz)
-            found.append((moment, activity.id, item))
+        for moment, shown in session_views(activity, tz, start_at, end_at):
+            found.append((moment, activity.id, agenda_item(shown, moment, labels, tz)))
     found.sort(key=lambda f: (f[0], f[1]))
     return [f[2] for f in found]
+
+
+def session_views(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end: datetime):
+    """(local start, the activity as that session is) for each session in range, as the feed shows it:
+    a moved session with its own time and venue, one cancelled on its own marked cancelled."""
+    for session in sessions(activity, tz, start, end):
+        shown = activity
+        if session.override is not None:
+            shown = activity.model_copy(update={"venue": session.venue, "starts_at": session.starts_at,
+                                                "ends_at": session.ends_at, "status": session.status})
+        yield session.starts_at.astimezone(tz), shown
 
 
 def agenda_item(activity: CanonicalActivity, moment: datetime, labels: EventLabels, tz: ZoneInfo) -> AgendaItem:
