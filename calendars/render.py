@@ -389,7 +389,7 @@ def _override_blocks(series: CanonicalActivity, **options: Any) -> bytes:
     """
     if not series.recurrence or not series.overrides:
         return b""
-    from .recurrence import _resolved  # noqa: PLC0415 (recurrence imports nothing from here)
+    from .recurrence import _resolved  # here, not at the top: recurrence imports schemas only, render is imported first
 
     _, changed = _resolved(series, options["tz"])
     blocks = []

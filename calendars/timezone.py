@@ -17,9 +17,9 @@ DTSTART is the local time *before* the change, in TZOFFSETFROM (RFC 5545 §3.6.5
 from __future__ import annotations
 
 import calendar
-from itertools import islice
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from itertools import islice
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr

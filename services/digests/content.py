@@ -13,7 +13,6 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-
 from shuxiang.alliance import Alliance, Brand, Campaign, Coordinator
 from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import sessions

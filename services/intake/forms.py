@@ -50,8 +50,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "off_rule": ("开始时间不是该重复规则的一次活动：请把开始时间设为第一次活动的时间",
                  "The start is not a session of the repeat rule: start the series on its first session"),
     "sessions_lost": ("修改后，这些已取消或已调整的场次不再是系列中的一次活动：{when}。请先恢复这些场次，或改用与原来一致的重复方式",
-                      "After this change these cancelled or moved sessions are no longer sessions of the series: {when}. "
-                      "Restore them first, or keep a repeat that still includes them"),
+                      ("After this change these cancelled or moved sessions are no longer sessions of the series: "
+                       "{when}. Restore them first, or keep a repeat that still includes them")),
 }
 
 _FIELD_OF_LOC = {

@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
+
 from shuxiang.calendars.recurrence import Session, session_of, sessions
 from shuxiang.pages import environment
 from shuxiang.schemas import ActivitySubmission, SessionOverride, Status
@@ -134,20 +135,20 @@ def add_session_routes(router: APIRouter, intake) -> None:
     environment().globals["series_sessions"] = series_sessions
 
     def prepare(request: Request, library_id: str, source_ref: str, key: str):
-        session, account = web._session(request, intake)  # noqa: SLF001 - the form's own helpers
+        session, account = web._session(request, intake)
         if account is None:
-            raise web._Page(web._login_redirect(request, intake, session))  # noqa: SLF001
+            raise web._Page(web._login_redirect(request, intake, session))
         if not account.is_library:
             raise web.Problem(403, "协调人账号只能查看，不能发布活动", "A coordinator's account can look, not publish")
-        stored = web._own_activity(intake, account, library_id, source_ref)  # noqa: SLF001
+        stored = web._own_activity(intake, account, library_id, source_ref)
         found = find_session(stored.submission, key, tz)
         if found is None:
             raise web.Problem(404, _message("gone", "zh-CN"), _message("gone", "en"))
         return session, account, stored, found
 
     def page(request, session, account, stored, found, values, errors, status=200):
-        path = web._activity_path(stored.library_id, stored.source_ref)  # noqa: SLF001
-        return web._page(  # noqa: SLF001
+        path = web._activity_path(stored.library_id, stored.source_ref)
+        return web._page(
             request, intake, session, "intake/session.html", status=status, account=account, stored=stored,
             s=stored.submission, found=found, values=values, errors=errors, tz=tz, path=path,
             action_path=f"{path}/sessions/{session_key(found.recurrence_id, tz)}",
@@ -155,12 +156,12 @@ def add_session_routes(router: APIRouter, intake) -> None:
 
     def guarded(handler):
         async def run(request: Request, library_id: str, source_ref: str, key: str):
-            session, account = web._session(request, intake)  # noqa: SLF001
+            session, account = web._session(request, intake)
             try:
                 return await handler(request, library_id, source_ref, key)
             except web.Problem as problem:
-                return web._problem_page(request, intake, session, account, problem)  # noqa: SLF001
-            except web._Page as redirect:  # noqa: SLF001
+                return web._problem_page(request, intake, session, account, problem)
+            except web._Page as redirect:
                 return redirect.response
         return run
 
@@ -175,8 +176,8 @@ def add_session_routes(router: APIRouter, intake) -> None:
     @guarded
     async def change(request: Request, library_id: str, source_ref: str, key: str):
         session, account, stored, found = prepare(request, library_id, source_ref, key)
-        form = await web._checked_form(request, session)  # noqa: SLF001
-        web._limited(intake.limits.submit, f"{web._client(request)}|{account.name}")  # noqa: SLF001
+        form = await web._checked_form(request, session)
+        web._limited(intake.limits.submit, f"{web._client(request)}|{account.name}")
         values = {name: str(form.get(name, ""))[:500] for name in ("action", "starts_at", "ends_at", "venue_name")}
         with intake.reader.connect() as connection:
             revision = next_revision(connection, library_id, source_ref)
@@ -186,8 +187,8 @@ def add_session_routes(router: APIRouter, intake) -> None:
         if errors:
             return page(request, session, account, stored, found, values, errors, status=422)
         await web.publish_submission(request, intake, changed, "form")
-        return web._redirect(  # noqa: SLF001
-            web._activity_path(library_id, source_ref) + "?done=session", intake, session  # noqa: SLF001
+        return web._redirect(
+            web._activity_path(library_id, source_ref) + "?done=session", intake, session
         )
 
     html = {"include_in_schema": False}

@@ -17,7 +17,7 @@ from datetime import datetime, timezone
 import gi
 
 gi.require_version("ICalGLib", "3.0")
-from gi.repository import ICalGLib  # noqa: E402
+from gi.repository import ICalGLib
 
 UTC = ICalGLib.Timezone.get_utc_timezone()
 

@@ -90,7 +90,7 @@ def test_a_rule_change_that_drops_a_cancelled_session_asks_first() -> None:
     submission, errors = edit(previous, repeat_count="3")
     assert submission is None
     assert "2027-01-02 10:00" in errors["repeat_count"] and "请先恢复" in errors["repeat_count"]
-    english, errors = forms.submission_from_form({**GOOD, "repeat_count": "3"}, library_id="jn", source_ref="weekly",
+    _, errors = forms.submission_from_form({**GOOD, "repeat_count": "3"}, library_id="jn", source_ref="weekly",
                                                  revision=2, tz=SHANGHAI, lang="en", previous=previous)
     assert "Restore them first" in errors["repeat_count"]
     # a longer series keeps it
