@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -84,6 +85,12 @@ def _check_series(rrule: str, starts_at: datetime) -> None:
     for index, _ in enumerate(rule):
         if index >= MAX_OCCURRENCES:
             raise ValueError(f"recurrence: more than {MAX_OCCURRENCES} occurrences")
+
+
+LOGGED = {"logged": True}
+"""Validation context for a submission already in the log or stored from it (consumers, stores):
+its sessions are not checked against its rule again.  Dates that name no session are ignored
+downstream (``calendars.recurrence.session_of``), an off-rule start is rendered at the rule's first."""
 
 
 def _check_sessions(submission: ActivitySubmission) -> None:
@@ -198,12 +205,19 @@ class ActivitySubmission(BaseModel):
             raise ValueError("ends_at is before starts_at")
         if self.recurrence:
             _check_series(self.recurrence, self.starts_at)
-        _check_sessions(self)
         roles = {}
         for org in self.organizers:
             if org.library_id in roles:
                 raise ValueError(f"organizers lists {org.library_id} twice")
             roles[org.library_id] = org.role
+        return self
+
+    @model_validator(mode="after")
+    def _sessions_fit_the_rule(self, info: ValidationInfo) -> ActivitySubmission:
+        """Refused at every door (form, API, imports, CLI); not for a message already in the log
+        (``context=LOGGED``): it was accepted once, and a replay must give the same state."""
+        if not (info.context and info.context.get("logged")):
+            _check_sessions(self)
         return self
 
     def credited(self) -> list[Organizer]:

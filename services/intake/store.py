@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shuxiang.schemas import ActivitySubmission, AttendanceReport
+from shuxiang.schemas.submission import LOGGED
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from .tables import intake_activity
@@ -27,7 +28,7 @@ class StoredActivity:
 def _stored(row) -> StoredActivity:
     return StoredActivity(
         library_id=row.library_id, source_ref=row.source_ref, revision=row.revision, status=row.status,
-        submission=ActivitySubmission.model_validate_json(row.submission), channel=row.channel,
+        submission=ActivitySubmission.model_validate_json(row.submission, context=LOGGED), channel=row.channel,
         held=row.held, participants=row.participants, updated_at=row.updated_at,
     )
 

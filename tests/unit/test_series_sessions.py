@@ -3,6 +3,7 @@ sessions that name real sessions, and edits of the series' time that carry them 
 
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -233,3 +234,17 @@ def test_the_report_form_reports_one_session_of_a_series() -> None:
     _, errors = forms.report_from_form({"held": "yes", "participants": "1", "session": "20261213T1000"},
                                        library_id="jn", source_ref="weekly", lang="en", series=submission, tz=SHANGHAI)
     assert errors == {"session": "Choose a session from the list"}
+
+
+def test_a_message_already_in_the_log_is_not_refused_for_its_sessions() -> None:
+    """Replays give the same state: what the broker accepted before these checks still parses."""
+    from shuxiang.events.consumer import Delivery, parse_payload
+
+    stale = series(exdates=[FIRST + timedelta(weeks=1)]).model_dump(mode="json")
+    stale["starts_at"], stale["ends_at"] = "2026-12-05T16:00:00+08:00", "2026-12-05T17:00:00+08:00"  # series moved
+    delivery = Delivery(subject="shuxiang.activity.submitted.jn", data=json.dumps(stale).encode(), headers={},
+                        stream_seq=1, timestamp=FIRST)
+    logged = parse_payload(ActivitySubmission, delivery)
+    assert logged.exdates == [FIRST + timedelta(weeks=1)]
+    with pytest.raises(ValidationError):  # at the door, the same body is refused with the reason
+        ActivitySubmission.model_validate(stale)
