@@ -92,6 +92,11 @@ class ActivityFacts:
         )
 
     @property
+    def earliest(self) -> datetime:
+        """The first session's start: the series' start, or a session moved before it."""
+        return min([self.starts_at, *self.moved])
+
+    @property
     def counts(self) -> bool:
         return self.status == "scheduled" and not self.merged_away
 

@@ -57,9 +57,10 @@ INSTANTS = [
     "2027-01-01T10:00:00+08:00",
 ]
 SERIES = [None, None, None, "FREQ=WEEKLY;COUNT=3", "FREQ=DAILY;COUNT=4", "FREQ=WEEKLY;COUNT=6"]
-MOVES = [timedelta(hours=3), timedelta(days=1, hours=-2), timedelta(days=40)]
-"""How far a session moves on its own (forward: a session moved before the series' start is not
-covered, see the closing note of issue 21)."""
+MOVES = [timedelta(hours=3), timedelta(days=1, hours=-2), timedelta(days=40), timedelta(hours=-20),
+         timedelta(days=-3)]
+"""How far a session moves on its own: later the same day, the next day, weeks later, or earlier
+(a first session moved before the series' start, and across New Year)."""
 SOURCE_KEYS = [("jn", "s1"), ("jn", "s2"), ("tz", "s3"), ("c", "s4"), ("jn-b1", "s5"), ("tz", "s6"), ("jn", "s7")]
 
 
@@ -352,3 +353,31 @@ def test_a_merge_retires_the_activity_whose_announcements_were_taken_over(tmp_pa
     send(b2)
     assert service_tallies(engine) == tallies
     assert tallies == brute_force([a1, b1, a2, b2])
+
+
+def test_a_first_session_moved_back_across_new_year_counts_in_the_old_year(tmp_path: Path) -> None:
+    """Rare in random logs, so drawn once by hand: the series starts on 1 January, its first session
+    moves to 31 December (it counts in that year), its second is cancelled (it does not count)."""
+    start = datetime.fromisoformat("2026-01-01T10:00:00+08:00")
+    activity = CanonicalActivity(
+        id="act-moved", version=1, status="scheduled", title="新年读书会", category="training",
+        starts_at=start, ends_at=start + timedelta(hours=2), recurrence="FREQ=WEEKLY;COUNT=3",
+        overrides=[{"recurrence_id": start, "starts_at": start - timedelta(days=1)},
+                   {"recurrence_id": start + timedelta(weeks=1), "status": "cancelled"}],
+        venue={"name": "报告厅"}, organizers=[{"library_id": "jn", "role": "host"}],
+        tags=["大型系列", "业务培训"], sources=[{"library_id": "jn", "source_ref": "s1", "revision": 1}],
+        created_at=NOW, updated_at=NOW,
+    )
+    events = [CanonicalEvent(type="created", activity=activity, occurred_at=NOW)]
+    batch = [Delivery(subject=canonical_subject("created"), data=events[0].model_dump_json().encode(),
+                      headers={"Nats-Msg-Id": events[0].message_id()}, stream_seq=1, timestamp=NOW)]
+    engine = make_engine(f"sqlite:///{tmp_path}/quotas.sqlite3")
+    try:
+        metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
+        check_log(engine, events, [batch])
+        credited = service_tallies(engine)
+        years = {key[2] for key in credited}
+        assert 2025 in years  # the moved first session, in its new year
+        assert all(at.day != 8 for value in credited.values() for _, at in value)  # 8 January: cancelled
+    finally:
+        engine.dispose()
