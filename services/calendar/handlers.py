@@ -58,7 +58,7 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
         rows[activity.id] = {
             "version": activity.version,
             "status": activity.status.value,
-            "starts_at": activity.starts_at,
+            "starts_at": min([activity.starts_at, *(o.starts_at for o in activity.overrides if o.starts_at)]),
             "until": series_until(activity, context.tz),
             "category": activity.category.value,
             "brand_id": activity.brand_id,
