@@ -162,6 +162,15 @@ def _overlaps(session: Session, start: datetime | None, end: datetime | None) ->
     return (end is None or begins < end) and (start is None or ends > start)
 
 
+def as_shown(activity: CanonicalActivity, session: Session) -> CanonicalActivity:
+    """The activity as one of its sessions is: a moved one with its own times and venue, one
+    cancelled on its own cancelled; the activity itself for a session the series does not change."""
+    if session.override is None:
+        return activity
+    return activity.model_copy(update={"venue": session.venue, "starts_at": session.starts_at,
+                                       "ends_at": session.ends_at, "status": session.status})
+
+
 def occurrences(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
     """Local start times of the sessions overlapping ``[start, end)`` (aware bounds).
 

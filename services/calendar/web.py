@@ -14,7 +14,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
-from shuxiang.calendars.recurrence import sessions
+from shuxiang.calendars.recurrence import as_shown, sessions
 from shuxiang.pages import language, render
 from shuxiang.schemas import CanonicalActivity, Status
 from shuxiang.services.brands.registry import load_registry
@@ -172,11 +172,7 @@ def session_views(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, en
     """(local start, the activity as that session is) for each session in range, as the feed shows it:
     a moved session with its own time and venue, one cancelled on its own marked cancelled."""
     for session in sessions(activity, tz, start, end):
-        shown = activity
-        if session.override is not None:
-            shown = activity.model_copy(update={"venue": session.venue, "starts_at": session.starts_at,
-                                                "ends_at": session.ends_at, "status": session.status})
-        yield session.starts_at.astimezone(tz), shown
+        yield session.starts_at.astimezone(tz), as_shown(activity, session)
 
 
 def agenda_item(activity: CanonicalActivity, moment: datetime, labels: EventLabels, tz: ZoneInfo) -> AgendaItem:

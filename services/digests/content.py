@@ -15,7 +15,7 @@ from zoneinfo import ZoneInfo
 
 from shuxiang.alliance import Alliance, Brand, Campaign, Coordinator
 from shuxiang.calendars import EventLabels
-from shuxiang.calendars.recurrence import sessions
+from shuxiang.calendars.recurrence import as_shown, sessions
 from shuxiang.events.dead_letters import DeadLetter
 from shuxiang.schemas import CanonicalActivity, Status
 
@@ -242,7 +242,8 @@ def upcoming_lines(items: Iterable[ScopedActivity], start: datetime, tz: ZoneInf
     for item in items:
         if item.activity.status != Status.scheduled:
             continue
-        found += [(moment, item.activity.id, item.activity) for moment in occurrences(item.activity, tz, start, end)]
+        found += [(s.starts_at, item.activity.id, as_shown(item.activity, s)) for s in sessions(item.activity, tz, start, end)
+                  if not s.cancelled_on_its_own and start <= s.starts_at < end]  # a moved one: its own venue
     found.sort(key=lambda entry: (entry[0], entry[1]))
     return [_line(activity, moment, tz, labels) for moment, _, activity in found]
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 import pytest
 from pydantic import ValidationError
 
-from shuxiang.schemas import ActivitySubmission, SessionOverride
+from shuxiang.schemas import ActivitySubmission, SessionOverride, Venue
 from shuxiang.services.intake import forms
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -219,6 +219,14 @@ def test_brands_digests_quotas_and_the_page_count_sessions_as_the_feed_shows_the
     in_2026 = list(occurrences_between(facts, SHANGHAI, year_start, datetime(2027, 1, 1, tzinfo=SHANGHAI)))
     in_2027 = list(occurrences_between(facts, SHANGHAI, datetime(2027, 1, 1, tzinfo=SHANGHAI), next_year))
     assert in_2026 == held[:2] and in_2027 == held[2:]  # the moved session counts in its new year
+
+    from shuxiang.calendars import EventLabels
+    from shuxiang.services.digests.content import ScopedActivity, upcoming_lines
+
+    moved_venue = activity.model_copy(update={"overrides": [
+        activity.overrides[0], activity.overrides[1].model_copy(update={"venue": Venue(name="报告厅")})]})
+    lines = upcoming_lines([ScopedActivity(moved_venue)], FIRST - timedelta(days=1), SHANGHAI, EventLabels(), days=40)
+    assert [line.venue for line in lines] == ["少儿阅览室", "少儿阅览室", "少儿阅览室", "报告厅"]  # the moved one last
 
 
 def test_the_report_form_reports_one_session_of_a_series() -> None:
