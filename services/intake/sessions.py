@@ -126,6 +126,21 @@ def change_session(
     return changed, {}
 
 
+def session_problem(stored: ActivitySubmission | None, recurrence_id: datetime | None, tz: ZoneInfo
+                    ) -> tuple[str, str] | None:
+    """Why a report on one session cannot be (zh, en), or None: the activity known here has no such session."""
+    if recurrence_id is None or stored is None:
+        return None
+    if not stored.recurrence:
+        return ("recurrence_id: 这不是重复活动，请报告整个活动（不填 recurrence_id）",
+                "recurrence_id: this activity does not repeat; report it as a whole (no recurrence_id)")
+    if session_of(stored, recurrence_id, tz) is None:  # type: ignore[arg-type]
+        when = recurrence_id.isoformat(timespec="minutes")
+        return (f"recurrence_id: {when} 不是这个系列中的一次活动（应为该次原定的开始时间）",
+                f"recurrence_id: {when} is not a session of this series (it is the session's original start)")
+    return None
+
+
 def add_session_routes(router: APIRouter, intake) -> None:
     """``/submit/activities/{library_id}/{source_ref}/sessions/{key}``: one session's page and its change."""
     from . import web

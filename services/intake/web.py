@@ -43,7 +43,7 @@ from .security import (
     session_secret,
 )
 from .service import NAME
-from .sessions import add_session_routes
+from .sessions import add_session_routes, session_problem
 from .store import StoredActivity, get_activity, list_activities, next_revision, record_submission
 
 
@@ -438,6 +438,17 @@ def _co_hosts(intake: Intake, form) -> list[str]:
     return [library for library in _raw_co_hosts(form) if library in known]
 
 
+def _check_session(intake: Intake, report: AttendanceReport) -> None:
+    """422 for a report on a session its series (as intake knows it) does not have."""
+    if report.recurrence_id is None:
+        return
+    with intake.reader.connect() as connection:
+        stored = get_activity(connection, report.library_id, report.source_ref)
+    problem = session_problem(stored.submission if stored else None, report.recurrence_id, intake.alliance.tz)
+    if problem:
+        raise Problem(422, *problem)
+
+
 async def publish_report(request: Request, intake: Intake, report: AttendanceReport) -> None:
     await _publish(request, reported_subject(report.library_id), report.message_id(), report.model_dump_json().encode())
     from .store import record_report
@@ -587,6 +598,7 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         """Report attendance after an activity (an AttendanceReport of the token's library)."""
         report: AttendanceReport = await parsed(request, AttendanceReport)
         own(account, report.library_id)
+        await run_in_threadpool(_check_session, intake, report)
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         await publish_report(request, intake, report)
         return JSONResponse({"library_id": report.library_id, "source_ref": report.source_ref, "accepted": True},

@@ -171,3 +171,8 @@ def test_the_json_api_takes_sessions_refuses_ones_that_match_none_and_reports_on
         "library_id": "jn", "source_ref": "api-series", "held": True, "participants": 18,
         "recurrence_id": "2027-03-06T19:00:00+08:00"})
     assert report.status_code == 202
+    not_a_session = httpx.post(system.url + "/api/v1/attendance", headers=headers, json={
+        "library_id": "jn", "source_ref": "api-series", "held": True, "participants": 18,
+        "recurrence_id": "2027-03-07T19:00:00+08:00"})
+    assert not_a_session.status_code == 422
+    assert "2027-03-07T19:00+08:00 is not a session of this series" in not_a_session.json()["detail"]
