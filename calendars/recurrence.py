@@ -136,21 +136,21 @@ def sessions(activity: CanonicalActivity, tz: ZoneInfo, start: datetime | None =
         only = _session(activity, activity.starts_at.astimezone(tz), None)
         return [only] if _overlaps(only, start, end) else []
     excluded, changed = _resolved(activity, tz)
-    found = []
-    moved_away = [s for s, o in changed.items() if o.starts_at is not None]
     rule = _rule(activity, tz)
     length = activity.ends_at - activity.starts_at
-    for index, original in enumerate(rule):
-        if index >= MAX_SESSIONS or (end is not None and original >= end and not any(m >= original for m in moved_away)):
+    # scan the rule from the range's start (minus one session's length), not from the series' first
+    originals = iter(rule) if start is None else rule.xafter(start.astimezone(tz) - length, inc=True)
+    found, scanned = [], set()
+    for index, original in enumerate(originals):
+        if index >= MAX_SESSIONS or (end is not None and original >= end):
             break
-        if original in excluded:
-            continue
-        if start is not None and original + length <= start and original not in changed:
-            continue
-        session = _session(activity, original, changed.get(original))
-        if _overlaps(session, start, end):
-            found.append(session)
-    return sorted(found, key=lambda s: s.starts_at)
+        scanned.add(original)
+        if original not in excluded:
+            found.append(_session(activity, original, changed.get(original)))
+    # sessions moved into the range from outside the part of the rule scanned
+    found += [_session(activity, original, override) for original, override in changed.items()
+              if original not in scanned and original not in excluded]
+    return sorted((s for s in found if _overlaps(s, start, end)), key=lambda s: s.starts_at)
 
 
 def _overlaps(session: Session, start: datetime | None, end: datetime | None) -> bool:
