@@ -256,3 +256,18 @@ def test_a_message_already_in_the_log_is_not_refused_for_its_sessions() -> None:
     assert logged.exdates == [FIRST + timedelta(weeks=1)]
     with pytest.raises(ValidationError):  # at the door, the same body is refused with the reason
         ActivitySubmission.model_validate(stale)
+
+
+def test_a_long_open_ended_series_still_has_its_sessions_this_month() -> None:
+    from shuxiang.calendars.recurrence import occurrences
+    from shuxiang.schemas import CanonicalActivity
+
+    since = datetime(2010, 1, 1, 9, 0, tzinfo=SHANGHAI)  # daily for 17 years: more than 5,000 sessions before
+    activity = CanonicalActivity.model_validate({
+        **series(starts_at=since, ends_at=since + timedelta(hours=1), recurrence="FREQ=DAILY").model_dump(
+            exclude={"library_id", "source_ref", "revision"}),
+        "id": "daily", "version": 1, "status": "scheduled", "organizers": [{"library_id": "jn", "role": "host"}],
+        "sources": [{"library_id": "jn", "source_ref": "daily", "revision": 1}], "created_at": since, "updated_at": since,
+    })
+    december = occurrences(activity, SHANGHAI, datetime(2026, 12, 1, tzinfo=SHANGHAI), datetime(2027, 1, 1, tzinfo=SHANGHAI))
+    assert len(december) == 31 and december[0] == datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
