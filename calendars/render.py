@@ -258,7 +258,9 @@ def synchronized(activity: CanonicalActivity, tz: ZoneInfo) -> CanonicalActivity
 
     RFC 5545 leaves such a recurrence set undefined, and clients differ: some show the
     DTSTART as an extra session, others do not.  The rule's own occurrences (as dateutil
-    expands them, like the rest of shuxiang) are what every client then agrees on.
+    expands them, like the rest of shuxiang) are what every client then agrees on.  New
+    submissions with such a start are refused at the door (``schemas/sessions.py``); this
+    keeps what the log accepted before that check readable by every client.
     """
     if not activity.recurrence:
         return activity
