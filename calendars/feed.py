@@ -7,13 +7,14 @@ never parsed.  The header (including the VTIMEZONE) is cached per feed settings.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import timedelta
 from functools import lru_cache
 from zoneinfo import ZoneInfo
 
-from icalendar import Timezone, vDuration
+from icalendar import vDuration
 
-from .render import content_line, escape_text, uri_value
+from .render import content_line, escape_text, fold_line, uri_value
+from .timezone import vtimezone_lines
 
 DEFAULT_YEARS = range(2000, 2041)
 """The years a VTIMEZONE covers unless told otherwise."""
@@ -28,16 +29,13 @@ def vtimezone(tz: ZoneInfo, years: range = DEFAULT_YEARS) -> bytes:
     """One VTIMEZONE block for ``tz``, with its transitions in ``years``.
 
     Asia/Shanghai gives a single STANDARD (+0800); zones with daylight saving time
-    get a STANDARD and a DAYLIGHT per offset change, with RDATEs for each year.
+    get a STANDARD and a DAYLIGHT per yearly rule (RRULE), see ``timezone.py``.
     """
     if not tz.key:
         raise ValueError("the zone needs an IANA key (ZoneInfo('Asia/Shanghai'))")
     if not years:
         raise ValueError("years is empty")
-    component = Timezone.from_tzinfo(
-        tz, tz.key, first_date=date(years.start, 1, 1), last_date=date(years[-1] + 1, 1, 1)
-    )
-    return component.to_ical()
+    return b"".join(fold_line(line.encode()) for line in vtimezone_lines(tz, years))
 
 
 @lru_cache(maxsize=256)

@@ -258,7 +258,9 @@ def synchronized(activity: CanonicalActivity, tz: ZoneInfo) -> CanonicalActivity
 
     RFC 5545 leaves such a recurrence set undefined, and clients differ: some show the
     DTSTART as an extra session, others do not.  The rule's own occurrences (as dateutil
-    expands them, like the rest of shuxiang) are what every client then agrees on.
+    expands them, like the rest of shuxiang) are what every client then agrees on.  New
+    submissions with such a start are refused at the door (``schemas/sessions.py``); this
+    keeps what the log accepted before that check readable by every client.
     """
     if not activity.recurrence:
         return activity
@@ -357,7 +359,7 @@ def _vevent_lines(
         categories.append(labels.brand_names[activity.brand_id])
     yield content_line("CATEGORIES", ",".join(escape_text(c) for c in categories))
     yield b"CLASS:PUBLIC\r\n"
-    yield b"TRANSP:OPAQUE\r\n"
+    yield b"TRANSP:TRANSPARENT\r\n" if cancelled else b"TRANSP:OPAQUE\r\n"  # a cancelled one keeps no one busy
     yield b"END:VEVENT\r\n"
 
 
@@ -381,7 +383,36 @@ def render_vevent(
     if image:
         end = b"END:VEVENT\r\n"
         block = block[: -len(end)] + content_line("IMAGE", uri_value(image), ";VALUE=URI;FMTTYPE=image/jpeg") + end
-    return block
+    return block + _override_blocks(series, tz=tz, uid_domain=uid_domain, url=url, labels=labels)
+
+
+def _override_blocks(series: CanonicalActivity, **options: Any) -> bytes:
+    """The series' sessions moved or cancelled on their own, as RECURRENCE-ID VEVENTs after it.
+
+    A session is named by the start its rule gives it (:func:`recurrence.session_of`); a date
+    naming no session (only possible in data older than that check) is left out rather than
+    published as a RECURRENCE-ID clients would each treat differently.
+    """
+    if not series.recurrence or not series.overrides:
+        return b""
+    from .recurrence import _resolved  # here, not at the top: recurrence imports schemas only, render is imported first
+
+    _, changed = _resolved(series, options["tz"])
+    blocks = []
+    for original, override in sorted(changed.items()):
+        changes: dict[str, Any] = {}
+        if override.starts_at is not None:
+            changes["starts_at"] = override.starts_at
+        if override.ends_at is not None:
+            changes["ends_at"] = override.ends_at
+        elif override.starts_at is not None:
+            changes["ends_at"] = override.starts_at + (series.ends_at - series.starts_at)
+        if override.venue is not None:
+            changes["venue"] = override.venue
+        if override.status is Status.cancelled:
+            changes["status"] = Status.cancelled
+        blocks.append(render_override(series, original, **options, **changes))
+    return b"".join(blocks)
 
 
 def render_override(
@@ -413,7 +444,7 @@ def render_override(
     starts_at = changes.get("starts_at", recurrence_id)
     timing = {"starts_at": starts_at, "ends_at": starts_at + (series.ends_at - series.starts_at)}
     occurrence = CanonicalActivity.model_validate(
-        {**series.model_dump(), **timing, **changes, "recurrence": None, "exdates": []}
+        {**series.model_dump(), **timing, **changes, "recurrence": None, "exdates": [], "overrides": []}
     )
     lines = _vevent_lines(occurrence, tz, uid_domain, url, labels or _DEFAULT_LABELS, recurrence_id)
     return b"".join(lines)

@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from shuxiang.db import execute_many
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.schemas.submission import LOGGED
 
 from .streams import StreamSpec, library_of
 from .tables import dead_letter, inbox, outbox
@@ -61,7 +62,7 @@ def parse_payload(model: type[M], delivery: Delivery) -> M:
     """The message's JSON body as ``model``; :class:`Rejected` (a dead letter saying what is
     wrong and where) when it is not one."""
     try:
-        return parse_json_model(model, delivery.data)
+        return parse_json_model(model, delivery.data, LOGGED)  # in the log: accepted once, replays alike
     except InvalidPayload as exc:
         raise Rejected(str(exc)) from None
 

@@ -8,6 +8,7 @@ from .submission import (
     Category,
     Organizer,
     Role,
+    SessionOverride,
     Status,
     Venue,
 )
@@ -22,6 +23,7 @@ __all__ = [
     "Category",
     "Organizer",
     "Role",
+    "SessionOverride",
     "SourceRef",
     "Status",
     "Venue",

@@ -13,7 +13,7 @@ from enum import StrEnum
 
 from pydantic import BaseModel, ConfigDict, Field, HttpUrl
 
-from .submission import AwareDatetime, Category, LibraryId, Organizer, Status, Venue
+from .submission import AwareDatetime, Category, LibraryId, Organizer, SessionOverride, Status, Venue
 
 
 class CanonicalEventType(StrEnum):
@@ -51,6 +51,9 @@ class CanonicalActivity(BaseModel):
     all_day: bool = False
     recurrence: str | None = None
     exdates: list[AwareDatetime] = Field(default_factory=list)
+    overrides: list[SessionOverride] = Field(
+        default_factory=list, description="sessions of the series moved or cancelled on their own"
+    )
     venue: Venue
     organizers: list[Organizer] = Field(description="every credited library once, in its role")
     brand_id: str | None = None

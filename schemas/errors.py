@@ -59,10 +59,10 @@ class InvalidPayload(ValueError):
 M = TypeVar("M", bound=BaseModel)
 
 
-def parse_json_model(model: type[M], data: bytes | str) -> M:
+def parse_json_model(model: type[M], data: bytes | str, context: dict | None = None) -> M:
     """Parse and validate a JSON body, with an :class:`InvalidPayload` that names the problem."""
     try:
-        return model.model_validate_json(data)  # the common case, parsed by pydantic-core in one pass
+        return model.model_validate_json(data, context=context)  # the common case, parsed by pydantic-core in one pass
     except ValidationError:
         pass  # say precisely what is wrong, below
     try:
@@ -72,6 +72,6 @@ def parse_json_model(model: type[M], data: bytes | str) -> M:
     if not isinstance(raw, dict):
         raise InvalidPayload(f"应为 JSON 对象 / expected a JSON object, got {type(raw).__name__}")
     try:
-        return model.model_validate(raw)
+        return model.model_validate(raw, context=context)
     except ValidationError as exc:
         raise InvalidPayload(describe(exc)) from None

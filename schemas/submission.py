@@ -7,7 +7,7 @@ against the JSON Schema files generated from them (``schemas/json/``).
 from __future__ import annotations
 
 import re
-from datetime import datetime
+from datetime import UTC, datetime
 from enum import StrEnum
 from typing import Annotated
 
@@ -17,6 +17,7 @@ from pydantic import (
     ConfigDict,
     Field,
     HttpUrl,
+    ValidationInfo,
     field_validator,
     model_validator,
 )
@@ -86,6 +87,21 @@ def _check_series(rrule: str, starts_at: datetime) -> None:
             raise ValueError(f"recurrence: more than {MAX_OCCURRENCES} occurrences")
 
 
+LOGGED = {"logged": True}
+"""Validation context for a submission already in the log or stored from it (consumers, stores):
+its sessions are not checked against its rule again.  Dates that name no session are ignored
+downstream (``calendars.recurrence.session_of``), an off-rule start is rendered at the rule's first."""
+
+
+def _check_sessions(submission: ActivitySubmission) -> None:
+    """Start, excluded and changed sessions all on the series' rule (``sessions.py``)."""
+    from .sessions import check_sessions
+
+    check_sessions(
+        submission.recurrence, submission.starts_at, submission.all_day, submission.exdates, submission.overrides
+    )
+
+
 class Venue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
@@ -108,6 +124,29 @@ class Organizer(BaseModel):
     role: Role
 
 
+class SessionOverride(BaseModel):
+    """One session of a series changed on its own: moved (time, venue) or cancelled.
+
+    ``recurrence_id`` is the session's original start as the rule makes it (the iCalendar
+    RECURRENCE-ID); the session keeps it however often it moves.  A cancelled session
+    stays in the calendar as cancelled (``STATUS:CANCELLED``) rather than disappearing.
+    """
+
+    model_config = ConfigDict(extra="forbid", title="SessionOverride")
+
+    recurrence_id: AwareDatetime = Field(description="the session's original start, as the series' rule makes it")
+    status: Status = Status.scheduled
+    starts_at: AwareDatetime | None = Field(None, description="the new start; the original when omitted")
+    ends_at: AwareDatetime | None = Field(None, description="the new end; the start plus the series' length when omitted")
+    venue: Venue | None = Field(None, description="the session's venue when it differs from the series'")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> SessionOverride:
+        if self.ends_at is not None and self.ends_at < (self.starts_at or self.recurrence_id):
+            raise ValueError("overrides: ends_at is before the session's start")
+        return self
+
+
 class ActivitySubmission(BaseModel):
     """One member's announcement of one activity, in one revision.
 
@@ -128,6 +167,9 @@ class ActivitySubmission(BaseModel):
     all_day: bool = False
     recurrence: str | None = Field(None, max_length=500, description="an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;COUNT=8")
     exdates: list[AwareDatetime] = Field(default_factory=list, max_length=500)
+    overrides: list[SessionOverride] = Field(
+        default_factory=list, max_length=500, description="sessions of the series moved or cancelled on their own"
+    )
     venue: Venue
     organizers: list[Organizer] = Field(default_factory=list, max_length=50)
     brand_id: str | None = Field(None, max_length=64)
@@ -175,6 +217,14 @@ class ActivitySubmission(BaseModel):
             roles[org.library_id] = org.role
         return self
 
+    @model_validator(mode="after")
+    def _sessions_fit_the_rule(self, info: ValidationInfo) -> ActivitySubmission:
+        """Refused at every door (form, API, imports, CLI); not for a message already in the log
+        (``context=LOGGED``): it was accepted once, and a replay must give the same state."""
+        if not (info.context and info.context.get("logged")):
+            _check_sessions(self)
+        return self
+
     def credited(self) -> list[Organizer]:
         """The organizers with the submitter included (as host unless listed otherwise)."""
         if any(o.library_id == self.library_id for o in self.organizers):
@@ -200,6 +250,10 @@ class AttendanceReport(BaseModel):
     participants: int = Field(ge=0)
     notes: str | None = Field(None, max_length=5_000)
     report_url: HttpUrl | None = None
+    recurrence_id: AwareDatetime | None = Field(
+        None, description="for a series: the session reported on (its original start); omitted: the whole series"
+    )
 
     def message_id(self) -> str:
-        return f"rep:{self.library_id}:{self.source_ref}:{self.held}:{self.participants}"
+        session = f":{self.recurrence_id.astimezone(UTC).strftime('%Y%m%dT%H%M%SZ')}" if self.recurrence_id else ""
+        return f"rep:{self.library_id}:{self.source_ref}{session}:{self.held}:{self.participants}"

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from itertools import islice
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
 from sqlalchemy import Connection, bindparam, delete, insert, select, update
 
 from shuxiang.alliance import Alliance
+from shuxiang.calendars.recurrence import sessions
 from shuxiang.db import RowsByKey, execute_many
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.schemas import AttendanceReport, CanonicalActivity
@@ -31,6 +30,7 @@ from .tables import (
     brands_activity_library,
     brands_attendance,
     brands_occurrence,
+    brands_session_attendance,
     brands_source,
 )
 
@@ -49,21 +49,13 @@ class BrandsContext:
 
 
 def occurrences(activity: CanonicalActivity, tz: ZoneInfo) -> list[datetime]:
-    """The sessions' start instants (UTC): one, or the RRULE's occurrences less EXDATEs."""
+    """The sessions' start instants (UTC) as the feed shows them: one, or the RRULE's occurrences
+    less EXDATEs and less the sessions cancelled on their own, a moved session at its new start."""
     start = activity.starts_at.astimezone(tz)
     if not activity.recurrence:
         return [start.astimezone(UTC)]
-    rule = rrulestr(activity.recurrence, dtstart=start)
-    excluded = {d.astimezone(UTC) for d in activity.exdates}
-    horizon = start + SERIES_HORIZON
-    starts = []
-    for occurrence in islice(rule, MAX_SESSIONS):
-        if occurrence > horizon:
-            break
-        instant = occurrence.astimezone(UTC)
-        if instant not in excluded:
-            starts.append(instant)
-    return starts
+    shown = sessions(activity, tz, None, start + SERIES_HORIZON + timedelta(seconds=1))
+    return sorted({s.starts_at.astimezone(UTC) for s in shown if not s.cancelled_on_its_own})[:MAX_SESSIONS]
 
 
 def venue_key(activity: CanonicalActivity) -> str:
@@ -173,6 +165,9 @@ def apply_report(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) ->
     """
     report = parse_report(context, delivery)
     connection: Connection = uow.connection
+    if report.recurrence_id is not None:
+        _apply_session_report(connection, report, delivery)
+        return
     key = (brands_attendance.c.library_id == report.library_id) & (brands_attendance.c.source_ref == report.source_ref)
     stored = connection.scalar(select(brands_attendance.c.stream_seq).where(key))
     if stored is not None and stored >= delivery.stream_seq:
@@ -184,6 +179,24 @@ def apply_report(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) ->
                                                             source_ref=report.source_ref, **values))
     else:
         connection.execute(update(brands_attendance).where(key).values(**values))
+
+
+def _apply_session_report(connection: Connection, report: AttendanceReport, delivery: Delivery) -> None:
+    """A report on one session of a series, kept beside the series' own (the latest per session wins)."""
+    table = brands_session_attendance
+    when = report.recurrence_id.astimezone(UTC)
+    key = ((table.c.library_id == report.library_id) & (table.c.source_ref == report.source_ref)
+           & (table.c.recurrence_id == when))
+    stored = connection.scalar(select(table.c.stream_seq).where(key))
+    if stored is not None and stored >= delivery.stream_seq:
+        return
+    values = {"held": report.held, "participants": report.participants, "notes": report.notes,
+              "reported_at": delivery.timestamp, "stream_seq": delivery.stream_seq}
+    if stored is None:
+        connection.execute(insert(table).values(library_id=report.library_id, source_ref=report.source_ref,
+                                                recurrence_id=when, **values))
+    else:
+        connection.execute(update(table).where(key).values(**values))
 
 
 def apply_decision(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:

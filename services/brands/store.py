@@ -18,6 +18,7 @@ from .tables import (
     brands_activity_library,
     brands_attendance,
     brands_occurrence,
+    brands_session_attendance,
     brands_source,
 )
 
@@ -49,6 +50,7 @@ def brand_activities(connection: Connection, brand_ids: Iterable[str] | None = N
         .join(brands_activity, brands_activity.c.activity_id == brands_source.c.activity_id).where(linked)
     ):
         reports[activity_id].append((held, participants))
+    add_session_reports(connection, linked, reports)
     grouped: dict[str, list[BrandActivity]] = defaultdict(list)
     for row in rows:
         held, participants = attendance(reports.get(row.activity_id, []))
@@ -59,6 +61,29 @@ def brand_activities(connection: Connection, brand_ids: Iterable[str] | None = N
             link=row.link, held=held, participants=participants,
         ))
     return grouped
+
+
+def add_session_reports(connection: Connection, linked, reports: dict[str, list[tuple[bool, int]]]) -> None:
+    """A series reported session by session, and not as a whole: one report of the sessions' sum.
+
+    Per session, co-hosts report the same audience (the largest figure); the series held if any
+    session was.  A report on the whole series, when there is one, is what counts.
+    """
+    table = brands_session_attendance
+    by_session: dict[str, dict[datetime, list[tuple[bool, int]]]] = defaultdict(lambda: defaultdict(list))
+    for activity_id, when, held, participants in connection.execute(
+        select(brands_source.c.activity_id, table.c.recurrence_id, table.c.held, table.c.participants)
+        .join(table, and_(table.c.library_id == brands_source.c.library_id,
+                          table.c.source_ref == brands_source.c.source_ref))
+        .join(brands_activity, brands_activity.c.activity_id == brands_source.c.activity_id).where(linked)
+    ):
+        by_session[activity_id][when].append((held, participants))
+    for activity_id, sessions in by_session.items():
+        if reports.get(activity_id):
+            continue
+        figures = [attendance(found) for found in sessions.values()]
+        held = any(h for h, _ in figures)
+        reports[activity_id].append((held, sum(p or 0 for h, p in figures if h)))
 
 
 def attendance(reports: list[tuple[bool, int]]) -> tuple[bool | None, int | None]:

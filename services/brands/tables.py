@@ -88,6 +88,20 @@ brands_attendance = Table(
     comment="Attendance reports, per announcement (library_id, source_ref).",
 )
 
+brands_session_attendance = Table(
+    "brands_session_attendance",
+    metadata,
+    Column("library_id", String(64), primary_key=True),
+    Column("source_ref", String(200), primary_key=True),
+    Column("recurrence_id", UTCDateTime, primary_key=True, comment="the session's original start (RECURRENCE-ID)"),
+    Column("held", Boolean, nullable=False),
+    Column("participants", Integer, nullable=False),
+    Column("notes", Text, nullable=True),
+    Column("reported_at", UTCDateTime, nullable=False),
+    Column("stream_seq", BigInteger, nullable=False, comment="the latest report of the session wins"),
+    comment="Attendance reports of one session of a series, per announcement.",
+)
+
 brands_correction = Table(
     "brands_correction",
     metadata,
@@ -106,5 +120,6 @@ TABLES = (
     brands_activity_library,
     brands_source,
     brands_attendance,
+    brands_session_attendance,
     brands_correction,
 )

@@ -42,7 +42,9 @@ def series_until(activity: CanonicalActivity, tz: ZoneInfo) -> datetime | None:
     last = None
     for last in rule:  # bounded: COUNT or UNTIL is set
         pass
-    return (last or start) + (activity.ends_at - activity.starts_at)
+    length = activity.ends_at - activity.starts_at
+    moved = [o.ends_at or o.starts_at + length for o in activity.overrides if o.starts_at is not None]
+    return max([(last or start) + length, *moved])  # a session moved past the last one keeps it in the feed
 
 
 ENTRIES = RowsByKey(calendar_entry, "activity_id")
@@ -63,7 +65,7 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
         rows[activity.id] = {
             "version": activity.version,
             "status": activity.status.value,
-            "starts_at": activity.starts_at,
+            "starts_at": min([activity.starts_at, *(o.starts_at for o in activity.overrides if o.starts_at)]),
             "until": series_until(activity, context.tz),
             "category": activity.category.value,
             "brand_id": activity.brand_id,

@@ -15,7 +15,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
-from shuxiang.calendars.recurrence import occurrences
+from shuxiang.calendars.recurrence import as_shown, sessions
 from shuxiang.pages import language, render
 from shuxiang.posters import PosterStore
 from shuxiang.schemas import CanonicalActivity, Category, Status
@@ -241,11 +241,17 @@ def agenda_items(
     )
     found: list[tuple[datetime, str, AgendaItem]] = []
     for activity in activities:
-        for moment in occurrences(activity, tz, start_at, end_at):
-            item = agenda_item(activity, moment, labels, tz)
-            found.append((moment, activity.id, item))
+        for moment, shown in session_views(activity, tz, start_at, end_at):
+            found.append((moment, activity.id, agenda_item(shown, moment, labels, tz)))
     found.sort(key=lambda f: (f[0], f[1]))
     return [f[2] for f in found]
+
+
+def session_views(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end: datetime):
+    """(local start, the activity as that session is) for each session in range, as the feed shows it:
+    a moved session with its own time and venue, one cancelled on its own marked cancelled."""
+    for session in sessions(activity, tz, start, end):
+        yield session.starts_at.astimezone(tz), as_shown(activity, session)
 
 
 def agenda_item(activity: CanonicalActivity, moment: datetime, labels: EventLabels, tz: ZoneInfo) -> AgendaItem:

@@ -10,6 +10,7 @@ from datetime import datetime, timedelta
 
 from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
+from shuxiang.schemas.submission import LOGGED
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from .matching import WINDOW_MINUTES, MatchFields
@@ -69,7 +70,7 @@ class SourceRow:
         return self.status is Status.scheduled
 
     def submission(self) -> ActivitySubmission:
-        return self.parsed or ActivitySubmission.model_validate_json(self.submission_json)
+        return self.parsed or ActivitySubmission.model_validate_json(self.submission_json, context=LOGGED)
 
     def moved_to(self, activity_id: str) -> SourceRow:
         return replace(self, activity_id=activity_id)

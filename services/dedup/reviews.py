@@ -13,7 +13,7 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
-from shuxiang.schemas.submission import LibraryId
+from shuxiang.schemas.submission import LOGGED, LibraryId
 from sqlalchemy import Connection, select
 
 from shuxiang.alliance import Alliance
@@ -140,7 +140,7 @@ def _side(connection: Connection, library_id: str, source_ref: str) -> Side:
         return Side(library_id, source_ref, None, None, None, None)
     from shuxiang.schemas import ActivitySubmission
 
-    venue = ActivitySubmission.model_validate_json(row.submission).venue
+    venue = ActivitySubmission.model_validate_json(row.submission, context=LOGGED).venue
     return Side(library_id, source_ref, row.title, row.starts_at, venue.name or str(venue.online_url or ""),
                 row.activity_id)
 

@@ -13,10 +13,9 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from dateutil.rrule import rrulestr
-
 from shuxiang.alliance import Alliance, Campaign, Coordinator
 from shuxiang.calendars import EventLabels
+from shuxiang.calendars.recurrence import as_shown, sessions
 from shuxiang.events.dead_letters import DeadLetter
 from shuxiang.schemas import CanonicalActivity, Status
 
@@ -159,14 +158,14 @@ def labels_for(alliance: Alliance, language: str) -> EventLabels:
 
 
 def occurrences(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
-    """Start instants of the activity's occurrences in [start, end) (the series expanded)."""
+    """Start instants of the activity's sessions in [start, end) as the feed shows them.
+
+    A session cancelled on its own is left out; a moved one is at its new start.
+    """
     if not activity.recurrence:
         return [activity.starts_at] if start <= activity.starts_at < end else []
-    first = activity.starts_at.astimezone(tz)
-    rule = rrulestr(activity.recurrence, dtstart=first)
-    excluded = {x.astimezone(tz) for x in activity.exdates}
-    return [o for o in rule.between(start.astimezone(tz), end.astimezone(tz), inc=True)
-            if o not in excluded and o < end]
+    return [s.starts_at for s in sessions(activity, tz, start, end)
+            if not s.cancelled_on_its_own and start <= s.starts_at < end]
 
 
 def _when(moment: datetime, activity: CanonicalActivity, tz: ZoneInfo, language: str) -> str:
@@ -241,7 +240,8 @@ def upcoming_lines(items: Iterable[ScopedActivity], start: datetime, tz: ZoneInf
     for item in items:
         if item.activity.status != Status.scheduled:
             continue
-        found += [(moment, item.activity.id, item.activity) for moment in occurrences(item.activity, tz, start, end)]
+        found += [(s.starts_at, item.activity.id, as_shown(item.activity, s)) for s in sessions(item.activity, tz, start, end)
+                  if not s.cancelled_on_its_own and start <= s.starts_at < end]  # a moved one: its own venue
     found.sort(key=lambda entry: (entry[0], entry[1]))
     return [_line(activity, moment, tz, labels) for moment, _, activity in found]
 

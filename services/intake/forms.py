@@ -47,11 +47,17 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "held": ("请选择活动是否举行", "Say whether the activity was held"),
     "notes": ("备注太长（最多 5000 字）", "The notes are too long (at most 5,000 characters)"),
     "report_url": ("链接应以 http:// 或 https:// 开头", "The link should start with http:// or https://"),
+    "session": ("请从列表中选择一次活动", "Choose a session from the list"),
+    "off_rule": ("开始时间不是该重复规则的一次活动：请把开始时间设为第一次活动的时间",
+                 "The start is not a session of the repeat rule: start the series on its first session"),
+    "sessions_lost": ("修改后，这些已取消或已调整的场次不再是系列中的一次活动：{when}。请先恢复这些场次，或改用与原来一致的重复方式",
+                      ("After this change these cancelled or moved sessions are no longer sessions of the series: "
+                       "{when}. Restore them first, or keep a repeat that still includes them")),
 }
 
 _FIELD_OF_LOC = {
     "title": "title", "category": "category", "starts_at": "starts_at", "ends_at": "ends_at",
-    "description": "description", "recurrence": "recurrence_raw", "exdates": "recurrence_raw",
+    "description": "description", "recurrence": "recurrence_raw", "exdates": "recurrence_raw", "overrides": "recurrence_raw",
     "registration_url": "registration_url", "capacity": "capacity", "audience": "audience", "contact": "contact",
     "tags": "tags", "poster": "poster", "brand_id": "brand_id", "campaign_id": "campaign_id", "organizers": "co_hosts",
     "participants": "participants", "held": "held", "notes": "notes", "report_url": "report_url",
@@ -79,6 +85,8 @@ def field_errors(exc: ValidationError, lang: str, *, repeat_field: str = "repeat
         if not loc:
             if "ends_at is before" in text:
                 field = "ends_before"
+            elif "not a session of its own recurrence" in text:
+                field = "off_rule"
             elif "recurrence" in text:
                 field = repeat_field
             elif "organizers" in text:
@@ -90,7 +98,7 @@ def field_errors(exc: ValidationError, lang: str, *, repeat_field: str = "repeat
                                                                                  "venue_name")
         else:
             field = _FIELD_OF_LOC.get(loc[0], "title")
-        target = "ends_at" if field == "ends_before" else field
+        target = {"ends_before": "ends_at", "off_rule": "starts_at"}.get(field, field)
         errors.setdefault(target, message(field, lang))
     return errors
 
@@ -154,7 +162,7 @@ def submission_from_form(
         "library_id": library_id, "source_ref": source_ref, "revision": revision,
         "title": _value(form, "title"), "description": _value(form, "description") or None,
         "category": _value(form, "category") or None, "starts_at": start, "ends_at": end, "all_day": all_day,
-        "recurrence": rule, "exdates": list(previous.exdates) if previous and rule else [],
+        "recurrence": rule, "exdates": [], "overrides": [],
         "venue": {k: v for k, v in venue.items() if v is not None},
         "brand_id": _value(form, "brand_id") or None, "campaign_id": _value(form, "campaign_id") or None,
         "featured": bool(_value(form, "featured")), "audience": _value(form, "audience") or None,
@@ -165,6 +173,12 @@ def submission_from_form(
                        + [{"library_id": other, "role": "co_host"} for other in co_hosts if other != library_id]
                        if co_hosts else []),
     }
+    if previous and rule and start is not None and not errors:
+        lost = carry_sessions(body, previous, tz)
+        if lost:
+            when = "、".join(m.astimezone(tz).strftime("%Y-%m-%d %H:%M") for m in lost)
+            errors[problem_field(form)] = message("sessions_lost", lang).format(when=when)
+            return None, errors
     try:
         submission = ActivitySubmission.model_validate(body)
     except ValidationError as exc:
@@ -174,6 +188,36 @@ def submission_from_form(
     if errors:
         return None, errors
     return submission, {}
+
+
+def problem_field(form: Mapping[str, object]) -> str:
+    return "recurrence_raw" if _value(form, "repeat") == "custom" else "repeat_count"
+
+
+def carry_sessions(body: dict, previous: ActivitySubmission, tz: ZoneInfo) -> list:
+    """Move the series' excluded and changed sessions along with its start; return those that no longer fit.
+
+    Changing a series from Saturday 10:00 to Saturday 16:00 moves its cancelled 10:00
+    sessions to 16:00 too (the same wall-clock shift), so they stay cancelled instead of
+    naming nothing and coming back.  A moved session keeps the time it was moved to.  When
+    the new rule no longer makes a session that was excluded or changed, nothing is
+    published: the member is asked to restore it first (the dates are returned).
+    """
+    if not previous.recurrence or not (previous.exdates or previous.overrides):
+        return []
+    from shuxiang.schemas.sessions import SessionIndex, shift_sessions
+
+    old, new = previous.starts_at, body["starts_at"]
+    exdates = shift_sessions(previous.exdates, old, new, tz)
+    ids = shift_sessions([o.recurrence_id for o in previous.overrides], old, new, tz)
+    overrides = [o.model_copy(update={"recurrence_id": rid}) for o, rid in zip(previous.overrides, ids, strict=True)]
+    try:
+        index = SessionIndex(body["recurrence"], new, bool(body["all_day"]), [*exdates, *ids])
+    except (ValueError, TypeError):
+        return []  # the rule itself is wrong: the model's validation says so on its field
+    lost = [m for m in [*exdates, *ids] if index.find(m) is None]
+    body["exdates"], body["overrides"] = exdates, overrides
+    return lost
 
 
 def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[str, object]:
@@ -221,14 +265,25 @@ def cancelled(submission: ActivitySubmission, revision: int) -> ActivitySubmissi
     return submission.model_copy(update={"status": Status.cancelled, "revision": revision})
 
 
-def report_from_form(form: Mapping[str, object], *, library_id: str, source_ref: str, lang: str
+def report_from_form(form: Mapping[str, object], *, library_id: str, source_ref: str, lang: str,
+                     series: ActivitySubmission | None = None, tz: ZoneInfo | None = None,
                      ) -> tuple[AttendanceReport | None, dict[str, str]]:
+    """The report the form describes; for a series, ``session`` (a session's key) reports that session only."""
     held = _value(form, "held")
+    recurrence_id = None
+    if series is not None and series.recurrence and tz is not None and _value(form, "session"):
+        from .sessions import find_session
+
+        found = find_session(series, _value(form, "session"), tz)
+        if found is None:
+            return None, {"session": message("session", lang)}
+        recurrence_id = found.recurrence_id
     body = {
         "library_id": library_id, "source_ref": source_ref,
         "held": {"yes": True, "no": False}.get(held),
         "participants": _value(form, "participants") or (0 if held == "no" else None),
         "notes": _value(form, "notes") or None, "report_url": _value(form, "report_url") or None,
+        "recurrence_id": recurrence_id,
     }
     try:
         return AttendanceReport.model_validate(body), {}

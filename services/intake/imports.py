@@ -366,6 +366,27 @@ def _ics_exdates(event, tz: ZoneInfo, start: datetime) -> list[datetime]:
     return out
 
 
+def _ics_override(event, tz: ZoneInfo, series_start: datetime, series_end: datetime, series_venue: str | None
+                  ) -> dict:
+    """A RECURRENCE-ID VEVENT as one session of its series: moved (time, venue) or cancelled."""
+    try:
+        original = _instant(event["RECURRENCE-ID"].dt, tz, series_start.astimezone(tz).timetz().replace(tzinfo=None))
+    except (KeyError, AttributeError, TypeError) as exc:
+        raise RowError(f"RECURRENCE-ID: {exc}") from None
+    session: dict = {"recurrence_id": original}
+    if _text(event, "STATUS").upper() == "CANCELLED":
+        session["status"] = "cancelled"
+    if event.get("DTSTART") is not None:
+        start = _instant(event["DTSTART"].dt, tz)
+        end = _instant(event["DTEND"].dt, tz) if event.get("DTEND") is not None else start + (series_end - series_start)
+        if start != original or end - start != series_end - series_start:
+            session["starts_at"], session["ends_at"] = start, end
+    location = _text(event, "LOCATION")
+    if location and location != series_venue:
+        session["venue"] = {"name": location}
+    return session
+
+
 def _text(event, name: str) -> str:
     value = event.get(name)
     return str(value).strip() if value is not None else ""
@@ -381,8 +402,8 @@ def _categories(event) -> list[str]:
     return words
 
 
-def ics_event_submission(event, library_id: str, tz: ZoneInfo, default_venue: str | None = None
-                         ) -> ActivitySubmission:
+def ics_event_submission(event, library_id: str, tz: ZoneInfo, default_venue: str | None = None,
+                         overrides: Iterable = ()) -> ActivitySubmission:
     """One VEVENT as a submission; without a LOCATION the venue is ``default_venue`` (the library)."""
     uid = _text(event, "UID")
     if not uid:
@@ -422,6 +443,9 @@ def ics_event_submission(event, library_id: str, tz: ZoneInfo, default_venue: st
         body["exdates"] = _ics_exdates(event, tz, start)
     except (ValueError, TypeError, AttributeError) as exc:
         raise RowError(f"RRULE/EXDATE: {exc}") from None
+    if overrides:
+        body["overrides"] = [_ics_override(o, tz, start, end, body["venue"]["name"]) for o in overrides]
+        body["revision"] = max([body["revision"], *(ics_revision(o) for o in overrides)])
     try:
         return ActivitySubmission.model_validate(body)
     except ValidationError as exc:
@@ -439,14 +463,18 @@ def read_ics_submissions(data: bytes | str, library_id: str, tz: ZoneInfo, defau
         return [], [f"不是有效的 iCalendar 文件 / not a valid iCalendar file: {exc}"]
     submissions, problems = [], []
     by_ref: dict[str, int] = {}
-    for number, event in enumerate(calendar.walk("VEVENT"), start=1):
+    events = calendar.walk("VEVENT")
+    sessions = _sessions_by_uid(events)
+    series_uids = {_text(e, "UID") for e in events if e.get("RECURRENCE-ID") is None and e.get("RRULE") is not None}
+    for number, event in enumerate(events, start=1):
         where = f"VEVENT {number}" + (f" (UID {_text(event, 'UID')[:80]})" if _text(event, "UID") else "")
         if event.get("RECURRENCE-ID") is not None:
-            problems.append(f"{where}: 单次改动的重复活动暂不支持，已跳过 / a changed occurrence of a series "
-                            "(RECURRENCE-ID) is not supported: skipped")
-            continue
+            if _text(event, "UID") not in series_uids:
+                problems.append(f"{where}: 单次改动（RECURRENCE-ID）找不到所属的重复活动，已跳过 / a changed session "
+                                "(RECURRENCE-ID) whose series (same UID, with an RRULE) is not in the file: skipped")
+            continue  # imported with its series
         try:
-            submission = ics_event_submission(event, library_id, tz, default_venue)
+            submission = ics_event_submission(event, library_id, tz, default_venue, sessions.get(_text(event, "UID"), []))
         except RowError as exc:
             problems.append(f"{where}: {exc}")
             continue
@@ -456,6 +484,15 @@ def read_ics_submissions(data: bytes | str, library_id: str, tz: ZoneInfo, defau
         by_ref[submission.source_ref] = number
         submissions.append(submission)
     return submissions, problems
+
+
+def _sessions_by_uid(events) -> dict[str, list]:
+    """The RECURRENCE-ID VEVENTs (sessions changed on their own) of each series UID."""
+    found: dict[str, list] = {}
+    for event in events:
+        if event.get("RECURRENCE-ID") is not None:
+            found.setdefault(_text(event, "UID"), []).append(event)
+    return found
 
 
 # ---------------------------------------------------------------------------- any file

@@ -9,6 +9,7 @@ from shuxiang.events.streams import REPORTED, SUBMISSIONS_STREAM, SUBMITTED, lib
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import ActivitySubmission, AttendanceReport
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.schemas.submission import LOGGED
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .pull import pull_forever
@@ -22,7 +23,7 @@ def _parse(model, delivery: Delivery):
     message is not the library's activity, and the dedup service keeps it as a dead letter with the reason
     (one dead letter per bad message is enough)."""
     try:
-        message = parse_json_model(model, delivery.data)
+        message = parse_json_model(model, delivery.data, LOGGED)
     except InvalidPayload:
         return None
     return message if message.library_id == library_of(delivery.subject) else None

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from shuxiang.schemas import ActivitySubmission, AttendanceReport
+from shuxiang.schemas.submission import LOGGED
 from sqlalchemy import Connection, Engine, insert, select, update
 
 from .tables import intake_activity
@@ -27,7 +28,7 @@ class StoredActivity:
 def _stored(row) -> StoredActivity:
     return StoredActivity(
         library_id=row.library_id, source_ref=row.source_ref, revision=row.revision, status=row.status,
-        submission=ActivitySubmission.model_validate_json(row.submission), channel=row.channel,
+        submission=ActivitySubmission.model_validate_json(row.submission, context=LOGGED), channel=row.channel,
         held=row.held, participants=row.participants, updated_at=row.updated_at,
     )
 
@@ -78,7 +79,13 @@ def record_submission(connection: Connection, submission: ActivitySubmission, *,
 
 
 def record_report(connection: Connection, report: AttendanceReport, *, at: datetime) -> bool:
-    """Keep the attendance report on the activity it is about; False if intake does not know it."""
+    """Keep the attendance report on the activity it is about; False if intake does not know it.
+
+    A report on one session of a series (``recurrence_id``) does not replace the series' own
+    figures here (the brands service keeps it per session).
+    """
+    if report.recurrence_id is not None:
+        return False
     result = connection.execute(
         update(intake_activity).where(
             intake_activity.c.library_id == report.library_id,

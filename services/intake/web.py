@@ -46,6 +46,7 @@ from shuxiang.posters import MAX_BYTES, PosterRefused, PosterStore
 
 from .posters import FORM_OVERHEAD, declared_too_large, poster_from_form, read_bounded
 from .service import NAME
+from .sessions import add_session_routes, session_problem
 from .store import StoredActivity, get_activity, list_activities, next_revision, record_submission
 
 
@@ -141,6 +142,7 @@ def routes(context: ServiceContext) -> APIRouter:
 def intake_router(intake: Intake) -> APIRouter:
     router = APIRouter()
     add_form_routes(router, intake)
+    add_session_routes(router, intake)
     add_api_routes(router, intake)
     return router
 
@@ -400,7 +402,7 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         values = _form_values(form)
         attendance, errors = forms.report_from_form(values, library_id=library_id, source_ref=source_ref,
-                                                    lang=language(request))
+                                                    lang=language(request), series=stored.submission, tz=tz)
         if errors:
             return report_page(request, session, account, stored, values, errors, status=422)
         await publish_report(request, intake, attendance)
@@ -438,7 +440,7 @@ def _activity_path(library_id: str, source_ref: str) -> str:
 
 def _form_values(form) -> dict[str, object]:
     return {name: str(form.get(name, ""))[:20_000] for name in
-            (*forms.FIELDS, "held", "participants", "notes", "report_url")} | {"co_hosts": _raw_co_hosts(form)}
+            (*forms.FIELDS, "held", "participants", "notes", "report_url", "session")} | {"co_hosts": _raw_co_hosts(form)}
 
 
 def _raw_co_hosts(form) -> list[str]:
@@ -448,6 +450,17 @@ def _raw_co_hosts(form) -> list[str]:
 def _co_hosts(intake: Intake, form) -> list[str]:
     known = intake.alliance.member_ids()
     return [library for library in _raw_co_hosts(form) if library in known]
+
+
+def _check_session(intake: Intake, report: AttendanceReport) -> None:
+    """422 for a report on a session its series (as intake knows it) does not have."""
+    if report.recurrence_id is None:
+        return
+    with intake.reader.connect() as connection:
+        stored = get_activity(connection, report.library_id, report.source_ref)
+    problem = session_problem(stored.submission if stored else None, report.recurrence_id, intake.alliance.tz)
+    if problem:
+        raise Problem(422, *problem)
 
 
 async def publish_report(request: Request, intake: Intake, report: AttendanceReport) -> None:
@@ -603,6 +616,7 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         """Report attendance after an activity (an AttendanceReport of the token's library)."""
         report: AttendanceReport = await parsed(request, AttendanceReport)
         own(account, report.library_id)
+        await run_in_threadpool(_check_session, intake, report)
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         await publish_report(request, intake, report)
         return JSONResponse({"library_id": report.library_id, "source_ref": report.source_ref, "accepted": True},

@@ -102,7 +102,7 @@ def years_of(facts: list[tuple[ActivityFacts, datetime | None]], tz, open_until:
     """The years the activities' occurrences span (an open-ended series: up to ``open_until``)."""
     years: set[int] = set()
     for fact, last in facts:
-        first = fact.starts_at.astimezone(tz).year
+        first = fact.earliest.astimezone(tz).year
         years.update(range(first, (last.astimezone(tz).year if last is not None else max(open_until, first)) + 1))
     return years
 

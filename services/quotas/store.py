@@ -33,7 +33,7 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
     sources: list[dict] = []
     for newer in changed:
         event, activity = newer.event, newer.event.activity
-        facts = ActivityFacts.of(activity, merged_away=not activity.sources)
+        facts = ActivityFacts.of(activity, merged_away=not activity.sources, tz=tz)
         try:
             last = last_start(facts, tz)
         except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
@@ -47,9 +47,9 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
             "featured": activity.featured,
             "campaign_id": activity.campaign_id,
             "tags": list(activity.tags),
-            "starts_at": activity.starts_at,
+            "starts_at": facts.earliest,  # what a year's query selects on; the rule's own start, if other, below
             "recurrence": activity.recurrence,
-            "exdates": [d.isoformat() for d in activity.exdates],
+            "exdates": sessions_column(facts),
             "last_start": last,
             "updated_at": activity.updated_at,
             "canonical_seq": newer.delivery.stream_seq,
@@ -63,6 +63,26 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
     ACTIVITIES.store(connection, rows, new={n.activity_id for n in changed if n.new},
                      children=[(CREDITS, credits), (SOURCES, sources)])
     return saved
+
+
+def sessions_column(facts: ActivityFacts) -> list:
+    """The ``exdates`` column: the rule's sessions not held where it puts them (ISO strings), then
+    the new starts of sessions moved on their own as ``{"moved_to": ISO}`` (one JSON list, so
+    rows written before sessions could move read the same)."""
+    values: list = [d.isoformat() for d in facts.exdates] + [{"moved_to": d.isoformat()} for d in facts.moved]
+    if facts.earliest != facts.starts_at:  # a session moved before the series' start: keep the rule's start
+        values.append({"dtstart": facts.starts_at.isoformat()})
+    return values
+
+
+def sessions_from_column(values: list, starts_at: datetime) -> dict:
+    """ActivityFacts fields from the column (and the row's ``starts_at``, the first session's start)."""
+    rule_start = [datetime.fromisoformat(v["dtstart"]) for v in values if isinstance(v, dict) and "dtstart" in v]
+    return {
+        "starts_at": rule_start[0] if rule_start else starts_at,
+        "exdates": tuple(datetime.fromisoformat(v) for v in values if isinstance(v, str)),
+        "moved": tuple(datetime.fromisoformat(v["moved_to"]) for v in values if isinstance(v, dict) and "moved_to" in v),
+    }
 
 
 def _owns_a_source():
@@ -119,8 +139,8 @@ def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
         (ActivityFacts(
             activity_id=row.activity_id, version=row.version, status=row.status, title=row.title,
             category=row.category, featured=row.featured, campaign_id=row.campaign_id, tags=tuple(row.tags),
-            starts_at=row.starts_at, recurrence=row.recurrence,
-            exdates=tuple(datetime.fromisoformat(d) for d in row.exdates), organizers=tuple(organizers),
+            recurrence=row.recurrence,
+            **sessions_from_column(row.exdates, row.starts_at), organizers=tuple(organizers),
             merged_away=not row.live,
         ), row.last_start)
         for row, organizers in grouped.values()
@@ -191,7 +211,7 @@ def store_monthly_counts(connection: Connection, facts: Iterable[tuple[ActivityF
         if last is None:  # open-ended
             continue
         rules = {library_id: rules_for(library_id) for library_id, _ in fact.organizers}
-        years = range(fact.starts_at.astimezone(tz).year, last.astimezone(tz).year + 1)
+        years = range(fact.earliest.astimezone(tz).year, last.astimezone(tz).year + 1)
         rows += [{"activity_id": fact.activity_id, "library_id": library_id, "rule_id": rule_id, "year": year,
                   "month": month, "n": n}
                  for (library_id, rule_id, year, month), n in monthly_counts(fact, rules, tz, years).items()]

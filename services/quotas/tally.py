@@ -12,7 +12,8 @@ Counting rules (DOMAIN.md "Annual targets"):
   for rules that accept the role;
 * a recurring series counts once (at its first occurrence) when the rule's unit is
   ``activity``, and once per occurrence in the year, exdates left out, when it is
-  ``occurrence``;
+  ``occurrence``; sessions count as the feed shows them: one cancelled on its own does
+  not count, one moved counts at its new start (in its new month or year);
 * years, months and quarters are those of the alliance time zone: 2026-12-31T16:30Z
   is 2027-01-01 00:30 in Shanghai, so it counts in 2027.
 """
@@ -30,6 +31,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 
 from shuxiang.alliance import QuotaRule
+from shuxiang.calendars.recurrence import held_session_changes
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.schemas.submission import MAX_OCCURRENCES
 
@@ -57,13 +59,21 @@ class ActivityFacts:
     starts_at: datetime
     recurrence: str | None = None
     exdates: tuple[datetime, ...] = ()
+    """The rule's sessions that are not held where it puts them: excluded, cancelled or moved away."""
+    moved: tuple[datetime, ...] = ()
+    """The new starts of the sessions moved on their own (and still held)."""
     organizers: tuple[tuple[str, str], ...] = ()
     """(library_id, role) of every credited library."""
     merged_away: bool = False
     """Its announcements now belong to another activity: it no longer exists on its own."""
 
     @classmethod
-    def of(cls, activity: CanonicalActivity, *, merged_away: bool = False) -> ActivityFacts:
+    def of(cls, activity: CanonicalActivity, *, merged_away: bool = False, tz: ZoneInfo | None = None) -> ActivityFacts:
+        """``tz``: the alliance zone, to find the session each exdate and override names (by its wall time)."""
+        gone, moved = tuple(activity.exdates), ()
+        if activity.recurrence and (activity.overrides or activity.exdates):
+            found_gone, found_moved = held_session_changes(activity, tz or activity.starts_at.tzinfo)
+            gone, moved = tuple(found_gone), tuple(found_moved)
         return cls(
             activity_id=activity.id,
             version=activity.version,
@@ -75,10 +85,16 @@ class ActivityFacts:
             tags=tuple(activity.tags),
             starts_at=activity.starts_at,
             recurrence=activity.recurrence,
-            exdates=tuple(activity.exdates),
+            exdates=gone,
+            moved=moved,
             organizers=tuple((o.library_id, o.role.value) for o in activity.organizers),
             merged_away=merged_away,
         )
+
+    @property
+    def earliest(self) -> datetime:
+        """The first session's start: the series' start, or a session moved before it."""
+        return min([self.starts_at, *self.moved])
 
     @property
     def counts(self) -> bool:
@@ -114,10 +130,13 @@ def first_occurrence(facts: ActivityFacts, tz: ZoneInfo) -> datetime | None:
     if not facts.recurrence:
         return facts.starts_at.astimezone(tz)
     excluded = _excluded(facts)
+    first = None
     for start in islice(_series(facts, tz), len(excluded) + 1):
         if start.astimezone(UTC) not in excluded:
-            return start
-    return None
+            first = start
+            break
+    moved = [m.astimezone(tz) for m in facts.moved]
+    return min([first, *moved] if first is not None else moved, default=None)
 
 
 def occurrences_between(facts: ActivityFacts, tz: ZoneInfo, start: datetime, end: datetime) -> Iterator[datetime]:
@@ -127,6 +146,14 @@ def occurrences_between(facts: ActivityFacts, tz: ZoneInfo, start: datetime, end
         if start <= local < end:
             yield local
         return
+    if facts.moved:
+        yield from sorted([*_rule_sessions_between(facts, tz, start, end),
+                           *(m.astimezone(tz) for m in facts.moved if start <= m < end)])[:MAX_OCCURRENCES]
+        return
+    yield from _rule_sessions_between(facts, tz, start, end)
+
+
+def _rule_sessions_between(facts: ActivityFacts, tz: ZoneInfo, start: datetime, end: datetime) -> Iterator[datetime]:
     excluded = _excluded(facts)
     produced = 0
     for occurrence in _series(facts, tz).xafter(start, inc=True):
@@ -147,7 +174,7 @@ def last_start(facts: ActivityFacts, tz: ZoneInfo) -> datetime | None:
     last = facts.starts_at
     for last in islice(series, MAX_OCCURRENCES):
         pass
-    return last
+    return max([last, *facts.moved])  # a session moved past the last one still counts
 
 
 def counted_starts(facts: ActivityFacts, rule: QuotaRule, tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:

@@ -274,3 +274,25 @@ def test_a_split_moves_an_announcement_and_its_report(brands: Brands, alliance: 
     assert activities[merged.id].participants is None
     with brands.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(brands_activity)) == 2
+
+
+def test_sessions_of_a_series_reported_one_by_one_add_up_and_cancelled_ones_are_not_sessions(
+    brands: Brands, alliance: Alliance
+) -> None:
+    """Attendance per session (AttendanceReport.recurrence_id): kept per session, the series' figure
+    their sum (the largest co-host figure per session); a session cancelled on its own is not one."""
+    series = lecture("jn", "s-weekly", "沽上讲堂：方言周周讲", date(2026, 3, 3), recurrence="FREQ=WEEKLY;COUNT=4",
+                     overrides=[{"recurrence_id": datetime(2026, 3, 10, 6, tzinfo=UTC), "status": "cancelled"}])
+    activity = canonical_of(series)
+    brands.feed(brands.canonical, [canonical_delivery(activity)])
+    first, third = datetime(2026, 3, 3, 6, tzinfo=UTC), datetime(2026, 3, 17, 6, tzinfo=UTC)
+    reports = [
+        AttendanceReport(library_id="jn", source_ref="s-weekly", held=True, participants=30, recurrence_id=first),
+        AttendanceReport(library_id="jn", source_ref="s-weekly", held=True, participants=40, recurrence_id=third),
+        AttendanceReport(library_id="jn", source_ref="s-weekly", held=True, participants=45, recurrence_id=third),
+    ]
+    assert brands.feed(brands.reports, [report_delivery(r) for r in reports]) == ["ack"] * 3
+    (entry,) = [a for a in brands_report(brands.engine, alliance, date(2026, 6, 1)).entry("jn-gushang").activities
+                if a.activity_id == activity.id]
+    assert entry.participants == 30 + 45  # the later report of the third session replaced its first
+    assert len(entry.occurrences) == 3  # four weeks less the cancelled one

@@ -4,8 +4,10 @@ service's handler through the real unit of work, equal a brute-force recount.
 The logs have duplicates (the same snapshot under another message id), redeliveries (the
 same message id again), revisions arriving out of order, co-hosts, cancellations, merges
 (a newer snapshot of one activity taking over another's announcements, or a retiring
-snapshot with no announcements left), weekly and daily series with exdates, and start
-times around New Year in both +08:00 and UTC.
+snapshot with no announcements left), weekly and daily series with exdates and with
+sessions cancelled or moved on their own (overrides: a cancelled session does not count,
+a moved one counts at its new start, across a month or a year), and start times around
+New Year in both +08:00 and UTC.
 """
 
 from __future__ import annotations
@@ -55,6 +57,10 @@ INSTANTS = [
     "2027-01-01T10:00:00+08:00",
 ]
 SERIES = [None, None, None, "FREQ=WEEKLY;COUNT=3", "FREQ=DAILY;COUNT=4", "FREQ=WEEKLY;COUNT=6"]
+MOVES = [timedelta(hours=3), timedelta(days=1, hours=-2), timedelta(days=40), timedelta(hours=-20),
+         timedelta(days=-3)]
+"""How far a session moves on its own: later the same day, the next day, weeks later, or earlier
+(a first session moved before the series' start, and across New Year)."""
 SOURCE_KEYS = [("jn", "s1"), ("jn", "s2"), ("tz", "s3"), ("c", "s4"), ("jn-b1", "s5"), ("tz", "s6"), ("jn", "s7")]
 
 
@@ -68,8 +74,10 @@ def series_starts(activity: CanonicalActivity) -> list[datetime]:
     freq, count = re.fullmatch(r"FREQ=(WEEKLY|DAILY);COUNT=(\d+)", activity.recurrence).groups()
     step = timedelta(days=7 if freq == "WEEKLY" else 1)  # Shanghai has no daylight saving
     skipped = {d.timestamp() for d in activity.exdates}
+    skipped |= {o.recurrence_id.timestamp() for o in activity.overrides if o.status == "cancelled" or o.starts_at}
+    moved = [o.starts_at for o in activity.overrides if o.status != "cancelled" and o.starts_at]
     starts = [activity.starts_at + k * step for k in range(int(count))]
-    return [s for s in starts if s.timestamp() not in skipped]
+    return sorted([s for s in starts if s.timestamp() not in skipped] + moved)
 
 
 def rule_counts(rule, activity: CanonicalActivity) -> bool:
@@ -137,10 +145,20 @@ def snapshots(draw, activity_id: str, version: int, updated_at: datetime) -> Can
     start = datetime.fromisoformat(draw(st.sampled_from(INSTANTS)))
     recurrence = draw(st.sampled_from(SERIES))
     exdates: list[datetime] = []
+    overrides: list[dict] = []
     if recurrence:
         occurrences = series_starts(CanonicalActivity.model_construct(recurrence=recurrence, starts_at=start, exdates=[]))
         exdates = draw(st.lists(st.sampled_from(occurrences), unique=True, max_size=2))
         exdates = [d.astimezone(UTC) if draw(st.booleans()) else d for d in exdates]
+        changed = draw(st.lists(st.sampled_from([o for o in occurrences if o not in exdates] or occurrences),
+                                unique=True, max_size=2))
+        for original in (c for c in changed if c not in exdates):
+            if draw(st.booleans()):
+                overrides.append({"recurrence_id": original, "status": "cancelled"})
+            else:  # later the same day, the next day, or weeks later: into another month or year
+                moved_to = original + draw(st.sampled_from(MOVES))
+                overrides.append({"recurrence_id": original.astimezone(UTC) if draw(st.booleans()) else original,
+                                  "starts_at": moved_to, "ends_at": moved_to + timedelta(hours=1)})
     libraries = draw(st.lists(st.sampled_from(LIBRARIES), min_size=1, max_size=3, unique=True))
     status = draw(st.sampled_from(["scheduled", "scheduled", "scheduled", "cancelled"]))
     activity = CanonicalActivity(
@@ -153,6 +171,7 @@ def snapshots(draw, activity_id: str, version: int, updated_at: datetime) -> Can
         ends_at=start + timedelta(hours=2),
         recurrence=recurrence,
         exdates=exdates,
+        overrides=overrides,
         venue={"name": "报告厅"},
         organizers=[{"library_id": lib, "role": draw(st.sampled_from(ROLES))} for lib in libraries],
         campaign_id=draw(st.sampled_from([None, None, "reading-month", "reading-festival"])),
@@ -334,3 +353,31 @@ def test_a_merge_retires_the_activity_whose_announcements_were_taken_over(tmp_pa
     send(b2)
     assert service_tallies(engine) == tallies
     assert tallies == brute_force([a1, b1, a2, b2])
+
+
+def test_a_first_session_moved_back_across_new_year_counts_in_the_old_year(tmp_path: Path) -> None:
+    """Rare in random logs, so drawn once by hand: the series starts on 1 January, its first session
+    moves to 31 December (it counts in that year), its second is cancelled (it does not count)."""
+    start = datetime.fromisoformat("2026-01-01T10:00:00+08:00")
+    activity = CanonicalActivity(
+        id="act-moved", version=1, status="scheduled", title="新年读书会", category="training",
+        starts_at=start, ends_at=start + timedelta(hours=2), recurrence="FREQ=WEEKLY;COUNT=3",
+        overrides=[{"recurrence_id": start, "starts_at": start - timedelta(days=1)},
+                   {"recurrence_id": start + timedelta(weeks=1), "status": "cancelled"}],
+        venue={"name": "报告厅"}, organizers=[{"library_id": "jn", "role": "host"}],
+        tags=["大型系列", "业务培训"], sources=[{"library_id": "jn", "source_ref": "s1", "revision": 1}],
+        created_at=NOW, updated_at=NOW,
+    )
+    events = [CanonicalEvent(type="created", activity=activity, occurred_at=NOW)]
+    batch = [Delivery(subject=canonical_subject("created"), data=events[0].model_dump_json().encode(),
+                      headers={"Nats-Msg-Id": events[0].message_id()}, stream_seq=1, timestamp=NOW)]
+    engine = make_engine(f"sqlite:///{tmp_path}/quotas.sqlite3")
+    try:
+        metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
+        check_log(engine, events, [batch])
+        credited = service_tallies(engine)
+        years = {key[2] for key in credited}
+        assert 2025 in years  # the moved first session, in its new year
+        assert all(at.day != 8 for value in credited.values() for _, at in value)  # 8 January: cancelled
+    finally:
+        engine.dispose()

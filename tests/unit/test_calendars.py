@@ -131,6 +131,7 @@ def test_cancelled_is_marked_in_status_and_summary() -> None:
     assert event["STATUS"] == "CANCELLED"
     assert event["SUMMARY"] == "【已取消】读书会：《平凡的世界》"
     assert event["SEQUENCE"] == 1
+    assert event["TRANSP"] == "TRANSPARENT"  # a cancelled activity keeps no one's calendar busy
     english = render_vevent(activity, tz=SHANGHAI, labels=EventLabels(language="en"))
     (event,) = events(feed_of(english))
     assert event["SUMMARY"] == "[Cancelled] 读书会：《平凡的世界》"

@@ -60,7 +60,7 @@ def test_all_day_and_online_activities() -> None:
 
 
 def test_a_rule_the_form_does_not_make_is_kept_on_edit() -> None:
-    submission, _ = build(GOOD)
+    submission, _ = build({**GOOD, "starts_at": "2026-04-25T14:00", "ends_at": "2026-04-25T16:00"})  # a Saturday
     custom = submission.model_copy(update={"recurrence": "FREQ=WEEKLY;BYDAY=SA,SU;COUNT=6"})
     values = forms.form_from_submission(custom, SHANGHAI)
     assert values["repeat"] == "custom"
