@@ -13,6 +13,7 @@ from sqlalchemy import text
 from shuxiang.events.dead_letters import list_dead_letters
 from shuxiang.events.streams import ALL_STREAMS
 from shuxiang.pages import render
+from shuxiang.services.intake.auth import Coordinator
 from shuxiang.services.plan import ServiceContext
 
 
@@ -124,13 +125,13 @@ def operations_router(context: ServiceContext, metrics: Metrics, nats_connection
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
     @router.get("/api/v1/dead-letters")
-    def dead_letters_api(limit: int = 100) -> list[dict]:
-        """Messages the consumers could not process, with the reason (newest first)."""
+    def dead_letters_api(who: Coordinator, limit: int = 100) -> list[dict]:
+        """Messages the consumers could not process, with the reason (newest first); coordinators only."""
         limit = max(1, min(limit, 1000))
         return [letter.summary() for letter in list_dead_letters(databases, limit=limit)]
 
     @router.get("/dead-letters", response_class=HTMLResponse, include_in_schema=False)
-    def dead_letters_page(request: Request) -> HTMLResponse:
+    def dead_letters_page(request: Request, who: Coordinator) -> HTMLResponse:
         letters = list_dead_letters(databases, limit=500)
         return render(request, "operations/dead_letters.html", letters=letters, alliance_name=context.alliance.name,
                       now=time.time())

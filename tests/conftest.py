@@ -104,6 +104,7 @@ class System:
         self.port = free_loopback_port()
         self.process: subprocess.Popen | None = None
         self.log = data_dir.parent / f"{data_dir.name}-up.log"
+        self._tokens: dict[str, str] = {}
 
     @property
     def url(self) -> str:
@@ -127,6 +128,14 @@ class System:
         if check and result.returncode != 0:
             raise AssertionError(f"shuxiang {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
         return result
+
+    def bearer(self, name: str = "office") -> dict[str, str]:
+        """``Authorization`` of ``name``'s API token (its account opened with the CLI on first use)."""
+        if name not in self._tokens:
+            out = self.cli("accounts", "add", name).stdout
+            fields = dict(part.split("=", 1) for line in out.splitlines() for part in line.split() if "=" in part)
+            self._tokens[name] = fields["token"]
+        return {"Authorization": f"Bearer {self._tokens[name]}"}
 
     def nats_url(self) -> str:
         return json.loads((self.data_dir / "runtime.json").read_text())["nats_url"]

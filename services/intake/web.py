@@ -266,7 +266,7 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         username = str(form.get("username", "")).strip()[:64]
         password = str(form.get("password", ""))[:200]
         target = str(form.get("next", "/submit"))
-        target = target if target.startswith("/submit") else "/submit"
+        target = target if _local_path(target) else "/submit"
         _limited(intake.limits.login, f"{_client(request)}|{username}")
         found = await run_in_threadpool(intake.accounts.authenticate, username, password)
         if found is None:
@@ -418,6 +418,11 @@ def _route_signature(run, handler, *, skip: int):
     return run
 
 
+def _local_path(target: str) -> bool:
+    """Whether a login's ``next`` is a page of this site (the review queue, the brand form, …), not another's."""
+    return target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target
+
+
 def _activity_path(library_id: str, source_ref: str) -> str:
     return f"/submit/activities/{quote(library_id, safe='')}/{quote(source_ref, safe='')}"
 
@@ -492,6 +497,8 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         if account is None:
             raise Problem(401, "缺少或无效的 API 令牌（Authorization: Bearer …）",
                           "missing or invalid API token (Authorization: Bearer …)", {"WWW-Authenticate": "Bearer"})
+        if not account.is_library:
+            raise Problem(403, "协调人的令牌不能发布活动", "a coordinator's token cannot publish activities")
         return account
 
     def api(handler):
