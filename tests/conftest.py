@@ -137,6 +137,16 @@ class System:
             self._tokens[name] = fields["token"]
         return {"Authorization": f"Bearer {self._tokens[name]}"}
 
+    def library_nats_url(self, library_id: str) -> str:
+        """The broker's URL with ``library_id``'s own NATS user (its password: what ``up`` keeps in the data dir)."""
+        url = self.nats_url()
+        passwords = self.data_dir / "nats" / "passwords.json"
+        if not passwords.exists():
+            return url
+        password = json.loads(passwords.read_text())[library_id]
+        _, _, hostport = url.rpartition("@")
+        return f"nats://{library_id}:{password}@{hostport.removeprefix('nats://')}"
+
     def nats_url(self) -> str:
         return json.loads((self.data_dir / "runtime.json").read_text())["nats_url"]
 

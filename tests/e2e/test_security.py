@@ -1,0 +1,54 @@
+"""Attacks on the running system (``shuxiang up``, real nats-server): each must fail."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+
+import httpx
+import icalendar
+import nats
+
+from tests.conftest import System, submission
+
+
+def library_feed_titles(system: System, library_id: str) -> set[str]:
+    calendar = icalendar.Calendar.from_ical(httpx.get(f"{system.url}/feeds/libraries/{library_id}.ics",
+                                                      timeout=10).content)
+    return {str(event["SUMMARY"]) for event in calendar.walk("VEVENT")}
+
+
+async def publish_as(system: System, library_id: str, subject: str, payload: bytes, msg_id: str):
+    connection = await nats.connect(system.library_nats_url(library_id),
+                                    inbox_prefix=f"_INBOX.{library_id}", connect_timeout=5, allow_reconnect=False)
+    try:
+        return await connection.jetstream().publish(subject, payload, headers={"Nats-Msg-Id": msg_id}, timeout=5)
+    finally:
+        await connection.close()
+
+
+def test_a_library_cannot_silence_another_with_its_message_ids(system: System) -> None:
+    system.start()
+    real = submission("tz", "tz-plan-42", title="空中文化大讲堂：经典导读")
+    squat = submission("jn", "jn-squat", title="沽上讲堂：抢先")
+    # jn, on its own subject, takes tz's next ids (the revision and the one after)
+    for revision in (1, 2):
+        asyncio.run(publish_as(system, "jn", "shuxiang.activity.submitted.jn", json.dumps(squat).encode(),
+                               f"sub:tz:tz-plan-42:{revision}"))
+
+    token = system.bearer("tz")
+    created = httpx.post(f"{system.url}/api/v1/activities", json=real, headers=token, timeout=10)
+    assert created.status_code == 201, created.text
+    system.cli("publish", "/dev/null", "--wait")
+    assert "空中文化大讲堂：经典导读" in library_feed_titles(system, "tz")
+    edited = httpx.put(f"{system.url}/api/v1/activities/tz-plan-42", json={**real, "title": "空中文化大讲堂：改"},
+                       headers=token, timeout=10)
+    assert edited.status_code == 200 and edited.json()["revision"] == 2
+    system.cli("publish", "/dev/null", "--wait")
+    assert "空中文化大讲堂：改" in library_feed_titles(system, "tz")
+
+    # the squatting messages are refused with the reason, and nothing of them is applied
+    letters = httpx.get(f"{system.url}/api/v1/dead-letters?limit=1000", headers=system.bearer(), timeout=10).json()
+    squatted = [letter for letter in letters if "names library \"tz\"" in letter["reason"]]
+    assert squatted and all(letter["subject"] == "shuxiang.activity.submitted.jn" for letter in squatted)
+    assert "沽上讲堂：抢先" not in library_feed_titles(system, "jn")
