@@ -131,7 +131,8 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
         console.print(f"  各馆订阅 / library   {url}/feeds/libraries/<id>.ics")
         console.print(f"  提交表单 / form      {url}/submit   (账号 / accounts: shuxiang accounts add)")
         console.print(f"  API                 {url}/api/v1/activities   (文档 / docs: {url}/docs)")
-        console.print(f"  NATS                {rt.nats_url}   (发布 / publish: shuxiang.activity.submitted.<library_id>)")
+        console.print(f"  NATS                {rt.nats_server.address}   (发布 / publish: "
+                      "shuxiang.activity.submitted.<library_id>; 用户 / users: nats/passwords.json)")
         console.print(f"  数据 / data          {settings.data_dir.resolve()}")
         console.print("按 Ctrl-C 停止 / Ctrl-C to stop", style="dim")
         if demo:

@@ -8,6 +8,7 @@ import json
 import httpx
 import icalendar
 import nats
+import pytest
 
 from tests.conftest import System, submission
 
@@ -52,3 +53,50 @@ def test_a_library_cannot_silence_another_with_its_message_ids(system: System) -
     squatted = [letter for letter in letters if "names library \"tz\"" in letter["reason"]]
     assert squatted and all(letter["subject"] == "shuxiang.activity.submitted.jn" for letter in squatted)
     assert "沽上讲堂：抢先" not in library_feed_titles(system, "jn")
+
+
+def test_the_embedded_broker_takes_no_anonymous_client_and_keeps_libraries_to_their_subjects(system: System) -> None:
+    system.start()
+    address = system.nats_url().rpartition("@")[2]
+    assert "shuxiang:" in system.nats_url() and oct((system.data_dir / "runtime.json").stat().st_mode)[-3:] == "600"
+    assert oct((system.data_dir / "nats" / "passwords.json").stat().st_mode)[-3:] == "600"
+
+    async def attacks() -> None:
+        with pytest.raises(Exception, match="(?i)authorization"):
+            await nats.connect(f"nats://{address}", connect_timeout=3, allow_reconnect=False, max_reconnect_attempts=0)
+        errors: list[Exception] = []
+
+        async def on_error(exc: Exception) -> None:
+            errors.append(exc)
+
+        jn = await nats.connect(system.library_nats_url("jn"), inbox_prefix="_INBOX.jn", error_cb=on_error,
+                                connect_timeout=5, allow_reconnect=False)
+        js = jn.jetstream()
+        try:
+            ack = await js.publish("shuxiang.activity.submitted.jn", json.dumps(submission("jn", "own")).encode(),
+                                   headers={"Nats-Msg-Id": "sub:jn:own:1"}, timeout=5)
+            assert ack.stream == "SUBMISSIONS"  # its own subject: fine
+            for subject, payload in (
+                ("shuxiang.activity.submitted.tz", json.dumps(submission("tz", "forged")).encode()),
+                ("shuxiang.canonical.created", b'{"title": "phishing", "url": "https://evil.example"}'),
+                ("shuxiang.quota.changed", b"{}"),
+                ("$JS.API.STREAM.PURGE.QUOTAS", b""),
+                ("$JS.API.STREAM.DELETE.SUBMISSIONS", b""),
+            ):
+                with pytest.raises(Exception):  # noqa: B017 - a permissions violation or no answer
+                    await jn.request(subject, payload, timeout=1)
+            await jn.subscribe("shuxiang.>")  # may not read anyone's traffic
+            await jn.flush(timeout=2)
+            await asyncio.sleep(0.3)
+            said = " ".join(str(e).lower() for e in errors)
+            assert "permissions violation for publish to \"shuxiang.canonical.created\"" in said
+            assert "permissions violation for publish to \"$js.api.stream.purge.quotas\"" in said
+            assert "permissions violation for subscription to \"shuxiang.>\"" in said
+        finally:
+            await jn.close()
+
+    asyncio.run(attacks())
+    # the runtime's own clients still work: publish with the CLI, read the result back
+    system.cli("publish", "/dev/null", "--wait")
+    titles = {a["title"] for a in system.export()}
+    assert "phishing" not in titles and all(a["sources"][0]["library_id"] != "tz" for a in system.export())
