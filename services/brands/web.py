@@ -13,7 +13,7 @@ import asyncio
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
 from fastapi import APIRouter, HTTPException, Query, Request, Response
@@ -54,6 +54,9 @@ CATEGORY_NAMES = {
     "screening": ("观影", "Screening"), "festival": ("读书节", "Festival"), "digital": ("数字阅读", "Digital"),
     "accessibility": ("无障碍", "Accessibility"), "other": ("其他", "Other"),
 }
+Today = Annotated[date | None, Query(ge=date(1949, 1, 1), le=date(2100, 12, 31),
+                                     description="the day figures are computed for (default: today), 1949–2100")]
+"""Bounded: the pages chart every year from the first session to ``today`` (9999-12-31 made a 243 MB page)."""
 STATUS_NAMES = {"active": ("活跃", "active"), "quiet": ("沉寂", "quiet"), "lapsed": ("停办", "lapsed")}
 
 
@@ -93,7 +96,7 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
     # -- JSON API ----------------------------------------------------------------------
 
     @router.get("/api/v1/brands", tags=["brands"])
-    def list_brands(today: date | None = Query(None, description="the day figures are computed for (default: today)")):
+    def list_brands(today: Today = None):
         """Every brand (the alliance file's and registered ones) with its figures, and the 一馆一品 coverage."""
         result = report(today)
         cov = result.coverage
@@ -171,7 +174,7 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
                              "previous_brand_id": previous[0]})
 
     @router.get("/api/v1/brands/{brand_id}", tags=["brands"])
-    def get_brand(brand_id: str, today: date | None = None):
+    def get_brand(brand_id: str, today: Today = None):
         """One brand with its figures and its activities (sessions held and scheduled)."""
         result = report(today)
         entry = result.entry(brand_id)
@@ -183,7 +186,7 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
     # -- pages -------------------------------------------------------------------------
 
     @router.get("/brands", include_in_schema=False)
-    def brands_page(request: Request, today: date | None = None):
+    def brands_page(request: Request, today: Today = None):
         result = report(today)
         lang = language(request)
         first, last = _year_span(result)
@@ -228,7 +231,7 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
         return RedirectResponse(f"/brands/{body.id}?lang={language(request)}", status_code=303)
 
     @router.get("/brands/{brand_id}", include_in_schema=False)
-    def brand_page(request: Request, brand_id: str, today: date | None = None):
+    def brand_page(request: Request, brand_id: str, today: Today = None):
         result = report(today)
         lang = language(request)
         entry = result.entry(brand_id)
