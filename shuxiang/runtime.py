@@ -306,9 +306,13 @@ class Runtime:
             def capture_signals(self):  # the runtime owns SIGINT/SIGTERM and stops the web front itself
                 return contextlib.nullcontext()
 
+        trusted = self.settings.trusted_proxies
         config = uvicorn.Config(
             app, host=self.settings.host, port=self.settings.port, log_level="warning", lifespan="off",
             access_log=False,
+            # X-Forwarded-For is believed only from a configured proxy: otherwise anyone on the host
+            # (uvicorn trusts 127.0.0.1 by default) could pick the address the login limit counts
+            proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None,
         )
         server = WebServer(config)
         self._web_server = server

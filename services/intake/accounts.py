@@ -126,6 +126,13 @@ class AccountStore:
             connection.execute(update(intake_account).where(intake_account.c.name == name).values(**values))
         return Credentials(name, account.kind, new_pw, new_tok)
 
+    def end_sessions(self, name: str) -> None:
+        """Log the account out everywhere: every session cookie signed before now stops working."""
+        with self.engine.begin() as connection:
+            connection.execute(update(intake_account).where(intake_account.c.name == name)
+                               .values(session_epoch=intake_account.c.session_epoch + 1,
+                                       updated_at=datetime.now(UTC)))
+
     def authenticate(self, name: str, password: str) -> Account | None:
         """The account if the password is right (the same work is done for unknown names)."""
         with self.reader.connect() as connection:

@@ -33,6 +33,7 @@ from .imports import category_choices
 from .lookalikes import canonical_lookalikes
 from .security import (
     CSRF_FIELD,
+    Busy,
     SESSION_COOKIE,
     SESSION_MAX_AGE,
     Limits,
@@ -268,7 +269,11 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         target = str(form.get("next", "/submit"))
         target = target if _local_path(target) else "/submit"
         _limited(intake.limits.login, f"{_client(request)}|{username}")
-        found = await run_in_threadpool(intake.accounts.authenticate, username, password)
+        try:
+            found = await intake.limits.hashing.run(lambda: intake.accounts.authenticate(username, password))
+        except Busy:
+            raise Problem(503, "登录的人太多，请几秒后再试", "Too many logins at once: try again in a few seconds",
+                          {"Retry-After": "5"}) from None
         if found is None:
             lang = language(request)
             error = "Wrong account name or password" if lang == "en" else "账号或密码不对"
@@ -279,6 +284,8 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
     @guarded
     async def logout(request, session, account):
         await _checked_form(request, session)
+        if account is not None:  # server-side: the old cookie (a copy of it too) stops working now
+            await run_in_threadpool(intake.accounts.end_sessions, account.name)
         return _redirect("/submit/login", intake, new_session())
 
     def form_page(request, session, account, *, values, errors, mode, stored=None, status=200):

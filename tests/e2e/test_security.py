@@ -100,3 +100,57 @@ def test_the_embedded_broker_takes_no_anonymous_client_and_keeps_libraries_to_th
     system.cli("publish", "/dev/null", "--wait")
     titles = {a["title"] for a in system.export()}
     assert "phishing" not in titles and all(a["sources"][0]["library_id"] != "tz" for a in system.export())
+
+
+def _rss_peak_mb(pid: int) -> float:
+    """The process's resident-set high-water mark (VmHWM), in MB."""
+    for line in open(f"/proc/{pid}/status", encoding="ascii"):
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    raise AssertionError("no VmHWM")
+
+
+def test_logins_are_bounded_keyed_by_the_real_peer_and_logout_ends_the_session(system: System) -> None:
+    system.start()
+    base = system.url
+
+    def login(client: httpx.Client, name: str, password: str, **headers) -> httpx.Response:
+        page = client.get("/submit/login")
+        token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        return client.post("/submit/login", data={"csrf_token": token, "username": name, "password": password,
+                                                  "next": "/submit"}, headers=headers)
+
+    # 40 parallel logins with unknown names: argon2 runs a couple at a time, the web front stays up
+    async def storm() -> list[int]:
+        async with httpx.AsyncClient(base_url=base, timeout=120) as client:
+            page = await client.get("/submit/login")
+            token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+            posts = [client.post("/submit/login", data={"csrf_token": token, "username": f"nobody-{n}",
+                                                        "password": "x" * 100}) for n in range(40)]
+            tasks = [asyncio.ensure_future(p) for p in posts]
+            await asyncio.sleep(0.2)
+            health = await client.get("/healthz")  # answered while the storm is on
+            assert health.status_code == 200
+            return [r.status_code for r in await asyncio.gather(*tasks)]
+
+    codes = asyncio.run(storm())
+    assert set(codes) <= {401, 503} and codes.count(401) >= 2
+    assert _rss_peak_mb(system.process.pid) < 500
+
+    # X-Forwarded-For from a peer that is not a configured proxy changes nothing
+    with httpx.Client(base_url=base, timeout=30) as client:
+        codes = [login(client, "jn-b2", "wrong", **{"X-Forwarded-For": f"10.9.8.{n}"}).status_code for n in range(11)]
+    assert codes[:10] == [401] * 10 and codes[10] == 429
+
+    # logout ends the session on the server: a copy of the old cookie no longer works
+    password = system.cli("accounts", "add", "tz").stdout.split("password=", 1)[1].split()[0]
+    with httpx.Client(base_url=base, timeout=30) as client:
+        assert login(client, "tz", password).status_code == 303
+        copied = dict(client.cookies)
+        assert client.get("/submit").status_code == 200
+        page = client.get("/submit")
+        token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
+        assert client.post("/submit/logout", data={"csrf_token": token}).status_code == 303
+    with httpx.Client(base_url=base, timeout=30, cookies=copied) as stolen:
+        after = stolen.get("/submit")
+        assert after.status_code == 303 and after.headers["location"].startswith("/submit/login")
