@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import json
 import os
 import shutil
@@ -20,6 +19,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from shuxiang.alliance import Alliance, AllianceConfigError, load_alliance, load_demo_alliance
 from shuxiang.logs import configure_logging
 from shuxiang.settings import Settings
+from shuxiang.spreadsheet import SafeWriter
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
 
@@ -380,7 +380,7 @@ def export_activities(fmt: str, output, data_dir: Path | None) -> None:
         if not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
             raise UserError(f"{settings.data_dir} 中没有数据 / no data in {settings.data_dir}")
         databases.create_tables(NAME, TABLES)
-    writer = csv.writer(output) if fmt == "csv" else None
+    writer = SafeWriter(output) if fmt == "csv" else None
     if writer:
         writer.writerow(EXPORT_COLUMNS)
     for activity in canonical_activities(engine):

@@ -535,6 +535,10 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         if source_ref is not None and source_ref != submission.source_ref:
             raise Problem(422, f"source_ref: 与地址中的 {source_ref} 不一致",
                           f"source_ref: does not match {source_ref} in the path")
+        outsiders = [o.library_id for o in submission.organizers if intake.alliance.member(o.library_id) is None]
+        if outsiders:
+            raise Problem(422, f"organizers: {', '.join(outsiders)} 不是联盟成员馆",
+                          f"organizers: {', '.join(outsiders)} are not members of the alliance")
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         with intake.reader.connect() as connection:
             stored = get_activity(connection, submission.library_id, submission.source_ref)
@@ -599,6 +603,11 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         """Report attendance after an activity (an AttendanceReport of the token's library)."""
         report: AttendanceReport = await parsed(request, AttendanceReport)
         own(account, report.library_id)
+        with intake.reader.connect() as connection:  # only for an announcement of the library's own
+            announced = get_activity(connection, report.library_id, report.source_ref)
+        if announced is None:
+            raise Problem(404, f"本馆没有编号为 {report.source_ref} 的活动，不能为它报告参与情况",
+                          f"your library announced no activity {report.source_ref}: no attendance for it")
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         await publish_report(request, intake, report)
         return JSONResponse({"library_id": report.library_id, "source_ref": report.source_ref, "accepted": True},
@@ -621,7 +630,8 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
     add(one, put_library_activity, "PUT", ActivitySubmission)
     add(one, delete_library_activity, "DELETE", codes=_responses(401, 403, 404, 429, 503))
     add(one, get_library_activity, "GET", codes=_responses(401, 403, 404))
-    add("/api/v1/attendance", attendance, "POST", AttendanceReport, status=202)
+    add("/api/v1/attendance", attendance, "POST", AttendanceReport, status=202, codes=_responses(401, 403, 404, 422,
+                                                                                                 429, 503))
 
 
 def _result(intake: Intake, submission: ActivitySubmission, changed: bool) -> dict:

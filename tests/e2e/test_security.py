@@ -154,3 +154,36 @@ def test_logins_are_bounded_keyed_by_the_real_peer_and_logout_ends_the_session(s
     with httpx.Client(base_url=base, timeout=30, cookies=copied) as stolen:
         after = stolen.get("/submit")
         assert after.status_code == 303 and after.headers["location"].startswith("/submit/login")
+
+
+def test_csv_exports_organisers_and_attendance_are_kept_honest(system: System, tmp_path) -> None:
+    system.start()
+    token = system.bearer("jn")
+    formula = '=HYPERLINK("https://evil.example","点击领奖")'
+    created = httpx.post(f"{system.url}/api/v1/activities", headers=token, timeout=10,
+                         json=submission("jn", "csv-1", title=formula))
+    assert created.status_code == 201
+    # organisers must be members: an outsider (or a made-up library) is refused, with the reason
+    outsider = httpx.post(f"{system.url}/api/v1/activities", headers=token, timeout=10,
+                          json=submission("jn", "csv-2", organizers=[{"library_id": "nankai-univ", "role": "co_host"}]))
+    assert outsider.status_code == 422 and "nankai-univ" in outsider.json()["detail"]
+    # attendance only for the library's own announcements
+    foreign = httpx.post(f"{system.url}/api/v1/attendance", headers=token, timeout=10,
+                         json={"library_id": "jn", "source_ref": "tz-plan-42", "held": True, "participants": 900})
+    assert foreign.status_code == 404 and "tz-plan-42" in foreign.json()["detail"]
+    # straight to the broker, the organiser check is the consumer's: a dead letter with the reason
+    asyncio.run(publish_as(system, "jn", "shuxiang.activity.submitted.jn", json.dumps(
+        submission("jn", "csv-3", organizers=[{"library_id": "tz", "role": "co_host"},
+                                              {"library_id": "nankai-univ", "role": "co_host"}])).encode(),
+        "sub:jn:csv-3:1"))
+    system.cli("publish", "/dev/null", "--wait")
+    letters = httpx.get(f"{system.url}/api/v1/dead-letters", headers=system.bearer(), timeout=10).json()
+    assert any("nankai-univ" in letter["reason"] and "not members" in letter["reason"] for letter in letters)
+
+    exported = system.cli("export", "activities", "--format", "csv").stdout
+    assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported
+    registered = httpx.post(f"{system.url}/api/v1/brands", headers=system.bearer("office"), timeout=30,
+                            json={"id": "jn-formula", "name": "=1+1", "library_id": "jn", "category": "lecture"})
+    assert registered.status_code in (201, 202), registered.text
+    report = system.cli("brands", "report", "--format", "csv").stdout
+    assert "'=1+1" in report and ",=1+1" not in report

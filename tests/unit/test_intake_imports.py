@@ -160,3 +160,15 @@ def test_ics_values_beyond_what_storage_holds_are_named_not_crashed_on() -> None
     assert "revision" in problems[0] and "2147483647" in problems[0]
     assert "FREQ=SECONDLY" in problems[1]
     assert "2200" in problems[2]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text() -> None:
+    import csv
+    import io
+
+    from shuxiang.spreadsheet import SafeWriter
+
+    output = io.StringIO()
+    SafeWriter(output).writerow(["=1+1", "+86 22", "-2", "@SUM(A1)", "\tx", "\rx", "讲座", 5, -3, None])
+    assert next(csv.reader(io.StringIO(output.getvalue()))) == [
+        "'=1+1", "'+86 22", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "讲座", "5", "-3", ""]
