@@ -139,3 +139,28 @@ async def test_the_review_queue_needs_a_coordinator_login_and_public_pages_stay_
         assert (await client.get("/brands/new", headers={"Accept": "text/html"})).status_code == 303
         for public in ("/brands", "/api/v1/brands", "/feeds/alliance.ics", "/healthz"):
             assert (await client.get(public)).status_code == 200, public
+
+
+async def test_a_scoped_coordinator_sees_only_its_libraries_dead_letters(web) -> None:
+    from datetime import UTC, datetime
+
+    from shuxiang.events.tables import dead_letter
+
+    app, context = web
+    now = datetime(2026, 5, 1, tzinfo=UTC)
+    engine = context.databases.engine("dedup")
+    with engine.begin() as connection:
+        for seq, subject in enumerate(("shuxiang.activity.submitted.jn-b1", "shuxiang.activity.submitted.tz",
+                                       "shuxiang.canonical.created"), 1):
+            connection.execute(dead_letter.insert().values(
+                consumer="dedup", subject=subject, stream_seq=seq, msg_id=f"m{seq}", reason="r", message_time=now,
+                headers={}, payload=b"{}", received_at=now))
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        def bearer(name: str) -> dict[str, str]:
+            account = app.state.auth.accounts.reset(name, password=False, token=True)
+            return {"Authorization": f"Bearer {account.token}"}
+
+        scoped = (await client.get("/api/v1/dead-letters", headers=bearer("jn-office"))).json()
+        everyone = (await client.get("/api/v1/dead-letters", headers=bearer("office"))).json()
+    assert [letter["subject"] for letter in scoped] == ["shuxiang.activity.submitted.jn-b1"]
+    assert len(everyone) == 3
