@@ -21,9 +21,10 @@ from tests.conftest import System
 
 
 def peak_rss_mb(pid: int) -> float:
-    for line in open(f"/proc/{pid}/status", encoding="ascii"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     return float("nan")
 
 

@@ -104,9 +104,10 @@ def test_the_embedded_broker_takes_no_anonymous_client_and_keeps_libraries_to_th
 
 def _rss_peak_mb(pid: int) -> float:
     """The process's resident-set high-water mark (VmHWM), in MB."""
-    for line in open(f"/proc/{pid}/status", encoding="ascii"):
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1024
+    with open(f"/proc/{pid}/status", encoding="ascii") as status:
+        for line in status:
+            if line.startswith("VmHWM:"):
+                return int(line.split()[1]) / 1024
     raise AssertionError("no VmHWM")
 
 
@@ -208,7 +209,7 @@ def test_the_coordinator_routes_never_answer_with_a_server_error(system: System)
         def call(case) -> None:
             response = case.call(base_url=system.url, headers=headers, timeout=30)
             seen[response.status_code] = seen.get(response.status_code, 0) + 1
-            assert response.status_code < 500, f"{case.method} {case.path}: {response.status_code} {response.text[:300]}"
+            assert response.status_code < 500, (case.method, case.path, response.status_code, response.text[:300])
 
         call()
     assert sum(seen.values()) >= len(operations) * 5

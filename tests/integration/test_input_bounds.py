@@ -5,10 +5,10 @@ from __future__ import annotations
 
 import httpx
 import pytest
-from shuxiang.services.plan import ServiceContext
 
 from shuxiang.alliance import load_alliance
 from shuxiang.db import Databases
+from shuxiang.services.plan import ServiceContext
 from shuxiang.settings import Settings
 from shuxiang.web import create_app
 from tests.conftest import TEST_ALLIANCE, submission

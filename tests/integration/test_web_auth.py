@@ -10,16 +10,15 @@ import re
 import httpx
 import pytest
 from fastapi.routing import APIRoute
-from shuxiang.services.plan import ServiceContext
 
+from shuxiang.alliance import Coordinator, load_alliance
 from shuxiang.db import Databases
+from shuxiang.services.plan import ServiceContext
 from shuxiang.settings import Settings
 from shuxiang.web import create_app
 
 from .auth_support import add_account, create_all_tables, signed_in
 from .dedup_support import TEST_ALLIANCE
-
-from shuxiang.alliance import Coordinator, load_alliance
 
 EVIL = "https://evil.example"
 
