@@ -427,7 +427,9 @@ def _route_signature(run, handler, *, skip: int):
 
 def _local_path(target: str) -> bool:
     """Whether a login's ``next`` is a page of this site (the review queue, the brand form, …), not another's."""
-    return target.startswith("/") and not target.startswith(("//", "/\\")) and "\n" not in target
+    # browsers drop tabs and newlines and read "\\" as "/": "/\t/evil.example" would be "//evil.example"
+    return (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and all(c.isprintable() and not c.isspace() for c in target))
 
 
 def _activity_path(library_id: str, source_ref: str) -> str:

@@ -139,3 +139,11 @@ def test_lookalikes_are_other_libraries_activities_at_the_same_time_with_a_simil
     in_hall = mine.model_copy(update={"venue": mine.venue.model_copy(update={"venue_id": "jn-hall"})})
     assert [a.id for a in lookalikes(sorted(activities, key=lambda a: a.starts_at), in_hall)] == [
         "tz-4·23 读书月：《红楼梦》读书沙龙", "same-hall"]
+
+
+def test_a_login_goes_on_only_to_a_page_of_this_site() -> None:
+    from shuxiang.services.intake.web import _local_path
+
+    assert _local_path("/dedup/reviews") and _local_path("/brands/new?lang=en") and _local_path("/submit")
+    for elsewhere in ("//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", ""):
+        assert not _local_path(elsewhere), elsewhere
