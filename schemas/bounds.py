@@ -25,7 +25,8 @@ the plans: 40,000 pupils over ten years of a series)."""
 FREQUENCIES = ("DAILY", "WEEKLY", "MONTHLY", "YEARLY")
 MAX_OCCURRENCES = 1000
 MAX_SERIES_YEARS = 20
-"""A series holds at most MAX_OCCURRENCES sessions within MAX_SERIES_YEARS of its start."""
+"""A series that ends holds at most MAX_OCCURRENCES sessions within MAX_SERIES_YEARS of its start; an
+open-ended one (it goes on for ever: the calendar pages and feeds show it as a series) is allowed."""
 _RULE_PARTS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYYEARDAY",
                          "BYWEEKNO", "BYSETPOS", "WKST"})
 _CYCLE_YEARS = 400
@@ -45,8 +46,10 @@ def sane_instant(value: datetime) -> datetime:
 
 
 def check_series(rrule: str, starts_at: datetime) -> None:
-    """A series of at most MAX_OCCURRENCES sessions, daily to yearly, ending within
-    MAX_SERIES_YEARS of ``starts_at``; evaluated in bounded time whatever the rule.
+    """A series daily to yearly: with COUNT or UNTIL at most MAX_OCCURRENCES sessions ending within
+    MAX_SERIES_YEARS of ``starts_at``; open-ended, at least two sessions in its first
+    MAX_SERIES_YEARS (so a page or feed of any later month finds its sessions quickly); evaluated
+    in bounded time whatever the rule.
 
     The rule engine (dateutil) looks for a next session until it finds one or reaches the year
     9999, so a rule with no session left (30 February) costs seconds per evaluation.  It is
@@ -63,9 +66,7 @@ def check_series(rrule: str, starts_at: datetime) -> None:
     unknown = sorted(set(parts) - _RULE_PARTS)
     if unknown:
         raise ValueError(f"recurrence: {', '.join(unknown)} not allowed (sessions start at the activity's time)")
-    if "COUNT" not in parts and "UNTIL" not in parts:
-        raise ValueError(f"recurrence: a series needs COUNT or UNTIL (at most {MAX_OCCURRENCES} sessions within "
-                         f"{MAX_SERIES_YEARS} years)")
+    open_ended = "COUNT" not in parts and "UNTIL" not in parts
     count = _small_int(parts, "COUNT", 10**8)
     if count is not None and count > MAX_OCCURRENCES:
         raise ValueError(f"recurrence: COUNT={count}: more than {MAX_OCCURRENCES} occurrences")
@@ -86,12 +87,19 @@ def check_series(rrule: str, starts_at: datetime) -> None:
     found, last = 0, None
     for session in rule:
         if session > limit:
+            if open_ended:
+                break
             raise ValueError(f"recurrence: sessions more than {MAX_SERIES_YEARS} years after the start")
         found, last = found + 1, session
+        if open_ended and found == 2:
+            return  # goes on for ever, at least one session per MAX_SERIES_YEARS (the calendar repeats)
         if found > MAX_OCCURRENCES:
             raise ValueError(f"recurrence: more than {MAX_OCCURRENCES} occurrences")
     if last is None:
-        raise ValueError("recurrence: the rule gives no session (e.g. a day no month has)")
+        raise ValueError(f"recurrence: the rule gives no session within {MAX_SERIES_YEARS} years "
+                         "(e.g. a day no month has)")
+    if open_ended:
+        raise ValueError(f"recurrence: sessions more than {MAX_SERIES_YEARS} years apart")
     if count is not None and found < count:
         raise ValueError(f"recurrence: only {found} of COUNT={count} sessions within {MAX_SERIES_YEARS} years")
     if count is None:  # UNTIL: evaluating stops at the first candidate after it, which must come soon

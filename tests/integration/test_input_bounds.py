@@ -38,7 +38,8 @@ ABUSES = [
     ({"recurrence": "FREQ=MINUTELY;COUNT=100000"}, "recurrence", "not allowed"),
     ({"recurrence": "FREQ=HOURLY;BYMONTH=2;BYMONTHDAY=30;COUNT=2"}, "recurrence", "not allowed"),
     ({"recurrence": "FREQ=DAILY;BYMONTH=2;BYMONTHDAY=30;COUNT=2"}, "recurrence", "no session"),
-    ({"recurrence": "FREQ=WEEKLY"}, "recurrence", "COUNT or UNTIL"),
+    ({"recurrence": "FREQ=YEARLY;BYMONTH=4;BYMONTHDAY=31"}, "recurrence", "no session"),
+    ({"recurrence": "FREQ=YEARLY;BYMONTH=2;BYMONTHDAY=29;BYDAY=MO"}, "recurrence", "20 years apart"),
     ({"recurrence": "FREQ=YEARLY;COUNT=50"}, "recurrence", "20 years"),
     ({"starts_at": "9999-04-23T14:00:00+08:00", "ends_at": "9999-04-23T16:00:00+08:00"}, "starts_at", "2200"),
     ({"starts_at": "0001-01-01T00:00:00+14:00", "ends_at": "0001-01-01T01:00:00+14:00"}, "starts_at", "1900"),
@@ -55,6 +56,10 @@ async def test_the_api_refuses_abusive_submissions_with_422_and_publishes_nothin
         detail = response.json()["detail"]
         assert where in detail and what in detail and "Traceback" not in detail, (change, detail)
     assert client.sent == []
+    open_ended = await client.post("/api/v1/activities", json=submission("jn", "weekly", recurrence="FREQ=WEEKLY"),
+                                   headers=client.tokens["jn"])
+    assert open_ended.status_code == 201, open_ended.text  # a series that goes on for ever is fine
+    assert len(client.sent) == 1
 
 
 async def test_attendance_beyond_what_storage_holds_is_refused(client) -> None:
