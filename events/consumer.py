@@ -37,6 +37,7 @@ from shuxiang.db import execute_many
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.schemas.submission import LOGGED
 
+from .ids import foreign_id, inbox_key
 from .streams import StreamSpec, library_of
 from .tables import dead_letter, inbox, outbox
 
@@ -90,7 +91,14 @@ class Delivery:
 
     @property
     def msg_id(self) -> str:
-        return self.headers.get("Nats-Msg-Id") or f"seq:{self.stream_seq}"
+        """The id the inbox remembers it by (one naming another library gets a key of its own: events/ids.py)."""
+        raw = self.headers.get("Nats-Msg-Id")
+        return inbox_key(self.subject, raw, self.stream_seq) if raw else f"seq:{self.stream_seq}"
+
+    @property
+    def foreign_id(self) -> str | None:
+        """Why this message's id may not be used on its subject, if it names another library."""
+        return foreign_id(self.subject, self.headers.get("Nats-Msg-Id"))
 
     @classmethod
     def from_msg(cls, msg: Msg) -> Delivery:
@@ -269,15 +277,21 @@ def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delive
             if delivery.msg_id not in seen:
                 fresh.setdefault(delivery.msg_id, delivery)
         outcomes = {msg_id: Outcome.ACK for msg_id in fresh}
+        for msg_id, delivery in list(fresh.items()):
+            reason = delivery.foreign_id
+            if reason is not None:  # refused before any handler sees it: it may not shadow another's
+                _dead_letter(connection, spec.name, delivery, reason, now)
+                outcomes[msg_id] = Outcome.TERM
+        applicable = {msg_id: d for msg_id, d in fresh.items() if outcomes[msg_id] is Outcome.ACK}
         if not isolate:
             try:
-                spec.apply(list(fresh.values()), uow)
+                spec.apply(list(applicable.values()), uow)
             except Exception as exc:
                 if _is_transient(exc):
                     raise
                 raise _IsolateMessages from exc
         else:
-            for delivery in fresh.values():
+            for delivery in applicable.values():
                 outcomes[delivery.msg_id] = _apply_alone(spec, uow, delivery, now)
         uow.finish_batch()
         processed = [{"consumer": spec.name, "msg_id": msg_id, "stream_seq": fresh[msg_id].stream_seq,

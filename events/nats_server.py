@@ -60,8 +60,9 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
 
 
 def server_config(*, port: int, store_dir: Path, cluster: dict | None = None,
-                  max_payload: int = 4 * 1024 * 1024) -> str:
-    """A nats-server config: JetStream with fsync on every write, loopback only."""
+                  max_payload: int = 4 * 1024 * 1024, users: str | None = None) -> str:
+    """A nats-server config: JetStream with fsync on every write, loopback only; with ``users``
+    (a file next to the config holding an ``authorization`` block) no client gets in without one."""
     lines = [
         'server_name: "shuxiang-embedded"' if cluster is None else f'server_name: "{cluster["name"]}"',
         "host: 127.0.0.1",
@@ -72,6 +73,8 @@ def server_config(*, port: int, store_dir: Path, cluster: dict | None = None,
         "  sync_interval: always",
         "}",
     ]
+    if users is not None:
+        lines.append(f'include "{users}"')
     if cluster is not None:
         routes = ", ".join(f'"nats://127.0.0.1:{p}"' for p in cluster["routes"])
         lines += [
@@ -92,10 +95,15 @@ class EmbeddedNatsServer:
     'nats://127.0.0.1:41235'
     """
 
-    def __init__(self, store_dir: Path, *, port: int | None = None, cluster: dict | None = None) -> None:
+    def __init__(self, store_dir: Path, *, port: int | None = None, cluster: dict | None = None,
+                 users: str | None = None, credentials: tuple[str, str] | None = None) -> None:
         self.store_dir = Path(store_dir)
         self.port = port or self._remembered_port() or free_loopback_port()
         self.cluster = cluster
+        self.users = users
+        """A users file in ``store_dir`` the config includes (services/intake/nats_users.py); None: open."""
+        self.credentials = credentials
+        """The user and password :attr:`url` connects with (the runtime's own)."""
         self.process: subprocess.Popen[bytes] | None = None
 
     def _remembered_port(self) -> int | None:
@@ -112,13 +120,23 @@ class EmbeddedNatsServer:
         return port
 
     @property
-    def url(self) -> str:
+    def address(self) -> str:
+        """The URL without credentials (what to show people)."""
         return f"nats://127.0.0.1:{self.port}"
+
+    @property
+    def url(self) -> str:
+        """The URL a client of the runtime connects with (its credentials included, when there are users)."""
+        if self.credentials is None:
+            return self.address
+        user, password = self.credentials
+        return f"nats://{user}:{password}@127.0.0.1:{self.port}"
 
     def start(self, timeout: float = 15.0) -> None:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         conf = self.store_dir / "nats-server.conf"
-        conf.write_text(server_config(port=self.port, store_dir=self.store_dir / "jetstream", cluster=self.cluster))
+        conf.write_text(server_config(port=self.port, store_dir=self.store_dir / "jetstream", cluster=self.cluster,
+                                      users=self.users))
         logfile = open(self.store_dir / "nats-server.log", "ab")  # noqa: SIM115 - owned by the child
         self.process = subprocess.Popen(
             [str(nats_server_binary()), "-c", str(conf)],
@@ -130,7 +148,7 @@ class EmbeddedNatsServer:
         logfile.close()
         self._wait_ready(timeout)
         (self.store_dir / "port").write_text(str(self.port))
-        log.info("nats-server pid %s listening on %s", self.process.pid, self.url)
+        log.info("nats-server pid %s listening on %s", self.process.pid, self.address)
 
     def _wait_ready(self, timeout: float) -> None:
         deadline = time.monotonic() + timeout
@@ -144,7 +162,7 @@ class EmbeddedNatsServer:
                         return
             except OSError:
                 time.sleep(0.05)
-        raise NatsServerError(f"nats-server did not start listening on {self.url} within {timeout:.0f}s")
+        raise NatsServerError(f"nats-server did not start listening on {self.address} within {timeout:.0f}s")
 
     def stop(self, timeout: float = 10.0) -> None:
         process, self.process = self.process, None

@@ -13,6 +13,7 @@ from typing import TypeVar
 from nats.errors import MaxPayloadError, NoRespondersError, TimeoutError as NatsTimeoutError
 from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 
+from .ids import reclaimed, subject_owner
 from .streams import stream_of
 
 log = logging.getLogger(__name__)
@@ -60,8 +61,12 @@ class Publisher:
 
     async def publish(self, subject: str, msg_id: str, payload: bytes) -> int:
         """Publish one message; returns its stream sequence."""
-        async def send() -> int:
+        async def send(msg_id: str = msg_id, reclaim: bool = True) -> int:
             ack = await self.js.publish(subject, payload, timeout=self.timeout, headers={"Nats-Msg-Id": msg_id})
+            if ack.duplicate and reclaim and subject_owner(subject) is not None and await self._squatted(ack, subject):
+                fresh = reclaimed(msg_id, payload)
+                log.warning("%s: message id %s was taken on another subject; publishing as %s", subject, msg_id, fresh)
+                return await send(fresh, reclaim=False)
             return ack.seq
 
         async with self._slots:
@@ -72,6 +77,17 @@ class Publisher:
             except MaxPayloadError:
                 raise PublishError(f"{subject}: {len(payload):,} bytes, more than the broker takes "
                                    f"({self.js._nc.max_payload:,})") from None  # noqa: SLF001
+
+    async def _squatted(self, ack, subject: str) -> bool:
+        """Whether the message the broker kept under our id was published on another subject
+        (events/ids.py).  A publisher that may not read the stream (a library's own NATS user)
+        cannot tell, and takes the duplicate as success, as before."""
+        try:
+            original = await self.js._nc.jsm().get_msg(ack.stream, ack.seq)  # noqa: SLF001
+        except Exception as exc:  # noqa: BLE001 - no permission, or the message is gone: cannot tell
+            log.debug("cannot check the original of a duplicate (%s #%s): %r", ack.stream, ack.seq, exc)
+            return False
+        return original.subject != subject
 
     async def publish_many(self, messages: Sequence[tuple[str, str, bytes]]) -> list[int]:
         """Publish in order; returns each message's stream sequence.

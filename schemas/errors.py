@@ -14,6 +14,7 @@ _MESSAGES_ZH = {
     "extra_forbidden": "不认识的字段",
     "int_parsing": "应为整数",
     "greater_than_equal": "应不小于 {ge}",
+    "less_than_equal": "应不大于 {le}",
     "enum": "应为以下之一：{expected}",
     "datetime_from_date_parsing": "不是有效的日期时间",
     "datetime_parsing": "不是有效的日期时间",
@@ -69,6 +70,8 @@ def parse_json_model(model: type[M], data: bytes | str, context: dict | None = N
         raw = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
         raise InvalidPayload(f"不是有效的 JSON / not valid JSON: {exc}") from None
+    except RecursionError:
+        raise InvalidPayload("JSON 嵌套太深 / JSON nested too deeply") from None
     if not isinstance(raw, dict):
         raise InvalidPayload(f"应为 JSON 对象 / expected a JSON object, got {type(raw).__name__}")
     try:

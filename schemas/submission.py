@@ -22,6 +22,8 @@ from pydantic import (
     model_validator,
 )
 
+from .bounds import MAX_INT32, MAX_OCCURRENCES, MAX_PARTICIPANTS, check_series, sane_instant  # noqa: F401
+
 SCHEMA_VERSION = 1
 
 LIBRARY_ID_PATTERN = r"^[a-z0-9][a-z0-9_-]{0,63}$"
@@ -64,27 +66,14 @@ def _require_offset(value: datetime) -> datetime:
     return value
 
 
-AwareDatetime = Annotated[datetime, AfterValidator(_require_offset)]
+AwareDatetime = Annotated[datetime, AfterValidator(_require_offset), AfterValidator(sane_instant)]
 
 _RRULE_PART = re.compile(r"^[A-Z]+=[A-Za-z0-9,+\-:]+$")
 
 
-MAX_OCCURRENCES = 1000
-
-
 def _check_series(rrule: str, starts_at: datetime) -> None:
-    """The RRULE parses against this start and ends within MAX_OCCURRENCES occurrences."""
-    from dateutil.rrule import rrulestr
-
-    try:
-        rule = rrulestr(rrule, dtstart=starts_at)
-    except (ValueError, TypeError) as exc:
-        raise ValueError(f"recurrence: not a valid RRULE for this start ({exc}); UNTIL must be UTC, e.g. 20261231T160000Z") from None
-    if rule._count is None and rule._until is None:  # noqa: SLF001
-        return  # open-ended: allowed, the calendar shows it as a series
-    for index, _ in enumerate(rule):
-        if index >= MAX_OCCURRENCES:
-            raise ValueError(f"recurrence: more than {MAX_OCCURRENCES} occurrences")
+    """Daily to yearly, bounded in sessions and span, evaluated in bounded time (schemas/bounds.py)."""
+    check_series(rrule, starts_at)
 
 
 LOGGED = {"logged": True}
@@ -157,7 +146,7 @@ class ActivitySubmission(BaseModel):
 
     library_id: LibraryId = Field(description="the submitting member; must equal the subject's last token")
     source_ref: str = Field(min_length=1, max_length=200, description="the member's own id for the activity")
-    revision: int = Field(1, ge=1, description="a higher revision replaces a lower one")
+    revision: int = Field(1, ge=1, le=MAX_INT32, description="a higher revision replaces a lower one")
     status: Status = Status.scheduled
     title: str = Field(min_length=1, max_length=200)
     description: str | None = Field(None, max_length=20_000)
@@ -177,7 +166,7 @@ class ActivitySubmission(BaseModel):
     featured: bool = False
     audience: str | None = Field(None, max_length=200)
     tags: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list, max_length=30)
-    capacity: int | None = Field(None, ge=0)
+    capacity: int | None = Field(None, ge=0, le=MAX_PARTICIPANTS)
     registration_url: HttpUrl | None = None
     contact: str | None = Field(None, max_length=200)
     poster: str | None = Field(
@@ -247,7 +236,7 @@ class AttendanceReport(BaseModel):
     library_id: LibraryId
     source_ref: str = Field(min_length=1, max_length=200)
     held: bool
-    participants: int = Field(ge=0)
+    participants: int = Field(ge=0, le=MAX_PARTICIPANTS)
     notes: str | None = Field(None, max_length=5_000)
     report_url: HttpUrl | None = None
     recurrence_id: AwareDatetime | None = Field(

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import asyncio
-import csv
 import json
 import os
 import signal
@@ -33,6 +32,7 @@ from shuxiang.services.digests.cli import digest as digest_commands
 from shuxiang.services.intake.cli import accounts as accounts_commands
 from shuxiang.services.quotas.cli import quotas as quotas_commands
 from shuxiang.settings import Settings
+from shuxiang.spreadsheet import SafeWriter
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("-v", "--verbose", count=True,
@@ -89,7 +89,8 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
         console.print(f"  各馆订阅 / library   {url}/feeds/libraries/<id>.ics")
         console.print(f"  提交表单 / form      {url}/submit   (账号 / accounts: shuxiang accounts add)")
         console.print(f"  API                 {url}/api/v1/activities   (文档 / docs: {url}/docs)")
-        console.print(f"  NATS                {rt.nats_url}   (发布 / publish: shuxiang.activity.submitted.<library_id>)")
+        console.print(f"  NATS                {rt.nats_server.address}   (发布 / publish: "
+                      "shuxiang.activity.submitted.<library_id>; 用户 / users: nats/passwords.json)")
         console.print(f"  数据 / data          {settings.data_dir.resolve()}")
         console.print("按 Ctrl-C 停止 / Ctrl-C to stop", style="dim")
         if demo:
@@ -330,7 +331,7 @@ def export_activities(fmt: str, output, data_dir: Path | None) -> None:
     if embedded and not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
         raise UserError(f"{settings.data_dir} 中没有数据 / no data in {settings.data_dir}")
     engine = canonical_reader(databases, embedded)
-    writer = csv.writer(output) if fmt == "csv" else None
+    writer = SafeWriter(output) if fmt == "csv" else None
     if writer:
         writer.writerow(EXPORT_COLUMNS)
     for activity in canonical_activities(engine):

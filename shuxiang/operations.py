@@ -11,9 +11,11 @@ from prometheus_client.core import CounterMetricFamily, GaugeMetricFamily
 from sqlalchemy import text
 
 from shuxiang.events.dead_letters import list_dead_letters
+from shuxiang.events.ids import subject_owner
 from shuxiang.events.streams import ALL_STREAMS
 from shuxiang.pages import render
 from shuxiang.services import CONSUMING_SERVICES
+from shuxiang.services.intake.auth import Accounts, Auth, Coordinator
 from shuxiang.services.plan import ServiceContext
 
 
@@ -122,15 +124,23 @@ def operations_router(context: ServiceContext, metrics: Metrics, nats_connection
         body = generate_latest(metrics.registry) + generate_latest(registry)
         return Response(body, media_type=CONTENT_TYPE_LATEST)
 
+    def visible(auth: Auth, who, letters: list) -> list:
+        """A coordinator with a scope sees the dead letters of its libraries' subjects only."""
+        if auth.scope(who) is None:
+            return letters
+        return [letter for letter in letters
+                if (owner := subject_owner(letter.subject)) is not None and auth.in_scope(who, owner)]
+
     @router.get("/api/v1/dead-letters")
-    def dead_letters_api(limit: int = 100) -> list[dict]:
-        """Messages the consumers could not process, with the reason (newest first)."""
+    def dead_letters_api(who: Coordinator, auth: Accounts, limit: int = 100) -> list[dict]:
+        """Messages the consumers could not process, with the reason (newest first); coordinators only,
+        each the letters of its scope."""
         limit = max(1, min(limit, 1000))
-        return [letter.summary() for letter in list_dead_letters(databases, CONSUMING_SERVICES, limit=limit)]
+        return [letter.summary() for letter in visible(auth, who, list_dead_letters(databases, CONSUMING_SERVICES, limit=limit))]
 
     @router.get("/dead-letters", response_class=HTMLResponse, include_in_schema=False)
-    def dead_letters_page(request: Request) -> HTMLResponse:
-        letters = list_dead_letters(databases, CONSUMING_SERVICES, limit=500)
+    def dead_letters_page(request: Request, who: Coordinator, auth: Accounts) -> HTMLResponse:
+        letters = visible(auth, who, list_dead_letters(databases, CONSUMING_SERVICES, limit=500))
         return render(request, "operations/dead_letters.html", letters=letters, alliance_name=context.alliance.name,
                       now=time.time())
 

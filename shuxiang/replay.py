@@ -20,7 +20,6 @@ from sqlalchemy import delete
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases, metadata
 from shuxiang.events.broker import connect
-from shuxiang.events.nats_server import EmbeddedNatsServer
 from shuxiang.events.progress import wait_until_processed
 from shuxiang.events.streams import ALL_STREAMS, SUBMISSIONS_STREAM, ensure_streams
 from shuxiang.events.tables import EVENT_TABLES, dead_letter, inbox, outbox
@@ -81,7 +80,9 @@ async def replay(settings: Settings, alliance: Alliance, *, timeout: float = 360
 
     server = None
     if settings.embedded:
-        server = EmbeddedNatsServer(settings.data_dir / "nats")
+        from shuxiang.services.intake.nats_users import embedded_broker
+
+        server = embedded_broker(settings.data_dir, alliance)
         await asyncio.to_thread(server.start)
         settings = settings.model_copy(update={"nats_url": server.url})
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)

@@ -131,7 +131,9 @@ class Runtime:
         settings = self.settings
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         if settings.embedded:
-            self.nats_server = EmbeddedNatsServer(settings.data_dir / "nats")
+            from shuxiang.services.intake.nats_users import embedded_broker
+
+            self.nats_server = embedded_broker(settings.data_dir, self.alliance)  # nothing anonymous gets in
             await asyncio.to_thread(self.nats_server.start)
             self._tasks.append(asyncio.create_task(self._supervise_broker(), name="embedded nats-server"))
         self.databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
@@ -227,7 +229,7 @@ class Runtime:
                           "again in %.0f s", delay, delay)
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
-            log.warning("内置消息服务器已重启 / the embedded nats-server is back on %s", server.url)
+            log.warning("内置消息服务器已重启 / the embedded nats-server is back on %s", server.address)
 
     @staticmethod
     async def _restart_broker(server: EmbeddedNatsServer) -> bool:
@@ -306,9 +308,13 @@ class Runtime:
             def capture_signals(self):  # the runtime owns SIGINT/SIGTERM and stops the web front itself
                 return contextlib.nullcontext()
 
+        trusted = self.settings.trusted_proxies
         config = uvicorn.Config(
             app, host=self.settings.host, port=self.settings.port, log_level="warning", lifespan="off",
             access_log=False,
+            # X-Forwarded-For is believed only from a configured proxy: otherwise anyone on the host
+            # (uvicorn trusts 127.0.0.1 by default) could pick the address the login limit counts
+            proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None,
         )
         server = WebServer(config)
         self._web_server = server
@@ -324,7 +330,10 @@ class Runtime:
     def _write_runtime_file(self) -> None:
         info = {"pid": os.getpid(), "nats_url": self.nats_url, "web_url": self.settings.public_url}
         path = self.settings.data_dir / RUNTIME_FILE
-        path.write_text(json.dumps(info))
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the URL holds the runtime's password
+        os.fchmod(fd, 0o600)
+        with os.fdopen(fd, "w") as file:
+            file.write(json.dumps(info))
 
     def run_beside(self, work: Coroutine[Any, Any, None], name: str) -> None:
         """Run ``work`` (publishing the demo) as a task of the runtime, like its relays and

@@ -27,6 +27,9 @@ class Settings(BaseSettings):
     host: str = "127.0.0.1"
     port: int = 8000
     base_url: str | None = None
+    trusted_proxies: str | None = None
+    """``SHUXIANG_TRUSTED_PROXIES``: addresses of the reverse proxies whose X-Forwarded-For is believed
+    (comma-separated, as uvicorn's ``forwarded_allow_ips``); None: the peer's own address counts."""
     stream_replicas: int = 1
     log_format: Literal["text", "json"] = "text"
     """``SHUXIANG_LOG_FORMAT=json``: one JSON object per log line, for a log collector."""

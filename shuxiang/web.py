@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, FastAPI
+from fastapi import APIRouter, Depends, FastAPI
 from fastapi.responses import FileResponse, PlainTextResponse, Response
 from fastapi_offline import FastAPIOffline
 
@@ -10,6 +10,7 @@ from shuxiang.operations import Metrics, RequestCounter, operations_router
 from shuxiang.posters import CACHE_FOREVER, PosterStore
 from shuxiang.services.calendar.web import FeedsFirst
 from shuxiang.services.dedup.service import NAME as DEDUP, canonical_activities
+from shuxiang.services.intake.auth import Auth, same_origin
 from shuxiang.services.plan import ServiceContext
 
 
@@ -32,7 +33,9 @@ def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
         title=f"shuxiang 书香 · {alliance.name}",
         description="阅读推广联盟活动协调 / reading-promotion alliance coordinator",
         version="1",
+        dependencies=[Depends(same_origin)],  # no state-changing request from another site, on any route
     )
+    app.state.auth = Auth.from_context(context)  # accounts, sessions: services/intake/auth.py
     app.state.publisher = getattr(runtime, "publisher", None)  # the intake form and API publish with it
     metrics = Metrics(runtime)
     app.add_middleware(FeedsFirst, context=context)  # /feeds/… answered before routing (calendar clients poll)

@@ -104,6 +104,7 @@ class System:
         self.port = free_loopback_port()
         self.process: subprocess.Popen | None = None
         self.log = data_dir.parent / f"{data_dir.name}-up.log"
+        self._tokens: dict[str, str] = {}
 
     @property
     def url(self) -> str:
@@ -127,6 +128,24 @@ class System:
         if check and result.returncode != 0:
             raise AssertionError(f"shuxiang {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
         return result
+
+    def bearer(self, name: str = "office") -> dict[str, str]:
+        """``Authorization`` of ``name``'s API token (its account opened with the CLI on first use)."""
+        if name not in self._tokens:
+            out = self.cli("accounts", "add", name).stdout
+            fields = dict(part.split("=", 1) for line in out.splitlines() for part in line.split() if "=" in part)
+            self._tokens[name] = fields["token"]
+        return {"Authorization": f"Bearer {self._tokens[name]}"}
+
+    def library_nats_url(self, library_id: str) -> str:
+        """The broker's URL with ``library_id``'s own NATS user (its password: what ``up`` keeps in the data dir)."""
+        url = self.nats_url()
+        passwords = self.data_dir / "nats" / "passwords.json"
+        if not passwords.exists():
+            return url
+        password = json.loads(passwords.read_text())[library_id]
+        _, _, hostport = url.rpartition("@")
+        return f"nats://{library_id}:{password}@{hostport.removeprefix('nats://')}"
 
     def nats_url(self) -> str:
         return json.loads((self.data_dir / "runtime.json").read_text())["nats_url"]

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import date
 from pathlib import Path
@@ -13,6 +12,7 @@ from rich.table import Table
 
 from shuxiang.console import UserError, data_dir_option, make_settings, resolve_alliance
 from shuxiang.db import Databases
+from shuxiang.spreadsheet import SafeWriter
 
 from .service import NAME, local_today
 from .store import BrandsReport, brands_report
@@ -77,7 +77,7 @@ def report_json(result: BrandsReport) -> dict:
 
 
 def write_csv(result: BrandsReport, output) -> None:
-    writer = csv.writer(output)
+    writer = SafeWriter(output)
     writer.writerow(COLUMNS)
     for row in rows(result):
         writer.writerow(["|".join(v) if isinstance(v, list) else "" if v is None else v

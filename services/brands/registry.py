@@ -8,9 +8,9 @@ logged as an event in SUBMISSIONS (``shuxiang.brand.registered.<coordinator>``,
 ``shuxiang.brand.corrected.<actor>``) and applied by the brands service's
 handler, so ``shuxiang replay`` reproduces the registry and every correction.
 
-Accounts arrive with the intake issue: until then ``registered_by`` and
-``corrected_by`` name who acts (a coordinator id, or a member library id) and are
-checked against the alliance file, but not authenticated.
+``registered_by`` and ``corrected_by`` name who acts (a coordinator id, or a member
+library id): the web routes set them from the authenticated account
+(``services/intake/auth.py``), never from the request body.
 """
 
 from __future__ import annotations
@@ -52,7 +52,8 @@ class BrandCreate(BaseModel):
     description: str | None = Field(None, max_length=2000)
     keywords: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list, max_length=20)
     partners: list[Slug] = Field(default_factory=list, max_length=50)
-    registered_by: Slug = Field(description="the coordinator's id (no accounts yet: checked, not authenticated)")
+    registered_by: Slug | None = Field(None, description="the coordinator who registers it: set from the account "
+                                                         "(a body naming someone else is refused)")
 
     @field_validator("keywords")
     @classmethod
@@ -71,7 +72,8 @@ class LinkCorrection(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     brand_id: str | None = Field(max_length=64, description="the brand, or null for 'not a brand session'")
-    corrected_by: Slug = Field(description="the brand's owning library or a coordinator (checked, not authenticated)")
+    corrected_by: Slug | None = Field(None, description="the brand's owning library or a coordinator: set from the "
+                                                        "account (a body naming someone else is refused)")
     note: str | None = Field(None, max_length=500)
 
 

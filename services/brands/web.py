@@ -1,8 +1,10 @@
 """HTTP for brands: the 一馆一品 page, each brand's page, the registry API.
 
 Writes (registering a brand, correcting a link) are under ``/api/v1/brands`` and the
-``/brands/new`` form.  There are no accounts yet (they come with the intake issue):
-the body names who acts, and that name is checked against the alliance file only.
+``/brands/new`` form, behind an account (``services/intake/auth.py``): a coordinator
+registers brands of libraries inside its scope; a link is corrected by the brand's owning
+library or a coordinator whose scope holds the activity's libraries.  Who acts is the
+account, never a name in the body.  The figures and pages are public.
 """
 
 from __future__ import annotations
@@ -11,10 +13,10 @@ import asyncio
 import time
 from collections.abc import Callable
 from datetime import UTC, date, datetime
-from typing import Any
+from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, Query, Request, Response
+from fastapi import APIRouter, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
@@ -27,6 +29,8 @@ from shuxiang.events.tables import dead_letter, inbox
 from shuxiang.pages import language, render
 from shuxiang.schemas.errors import describe
 from shuxiang.schemas.submission import Category
+from shuxiang.services.intake.auth import Accounts, Auth, Coordinator, Signed, actor, problem
+from shuxiang.services.intake.security import SESSION_COOKIE
 
 from .charts import EMPTY, SHADES, HeatRow, heatmap, monthly_bars, yearly_spark
 from .figures import BrandActivity
@@ -41,7 +45,7 @@ from .registry import (
 )
 from .service import DECISIONS_CONSUMER, NAME, local_today
 from .store import BrandEntry, BrandsReport, brands_report
-from .tables import brands_activity
+from .tables import brands_activity, brands_activity_library
 
 CATEGORY_NAMES = {
     "lecture": ("讲座", "Lecture"), "reading_club": ("读书会", "Reading club"), "salon": ("沙龙", "Salon"),
@@ -50,6 +54,9 @@ CATEGORY_NAMES = {
     "screening": ("观影", "Screening"), "festival": ("读书节", "Festival"), "digital": ("数字阅读", "Digital"),
     "accessibility": ("无障碍", "Accessibility"), "other": ("其他", "Other"),
 }
+Today = Annotated[date | None, Query(ge=date(1949, 1, 1), le=date(2100, 12, 31),
+                                     description="the day figures are computed for (default: today), 1949–2100")]
+"""Bounded: the pages chart every year from the first session to ``today`` (9999-12-31 made a 243 MB page)."""
 STATUS_NAMES = {"active": ("活跃", "active"), "quiet": ("沉寂", "quiet"), "lapsed": ("停办", "lapsed")}
 
 
@@ -89,7 +96,7 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
     # -- JSON API ----------------------------------------------------------------------
 
     @router.get("/api/v1/brands", tags=["brands"])
-    def list_brands(today: date | None = Query(None, description="the day figures are computed for (default: today)")):
+    def list_brands(today: Today = None):
         """Every brand (the alliance file's and registered ones) with its figures, and the 一馆一品 coverage."""
         result = report(today)
         cov = result.coverage
@@ -104,9 +111,10 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
         }
 
     @router.post("/api/v1/brands", tags=["brands"], status_code=201)
-    async def create_brand(request: Request, body: BrandCreate) -> JSONResponse:
-        """Register a brand (coordinators; ``registered_by`` is checked, not authenticated, until accounts
-        arrive).  The decision is logged in SUBMISSIONS and applied by the brands service: 201 once applied."""
+    async def create_brand(request: Request, body: BrandCreate, who: Coordinator, auth: Accounts) -> JSONResponse:
+        """Register a brand of a library inside the coordinator's scope (``registered_by``: the account).
+        The decision is logged in SUBMISSIONS and applied by the brands service: 201 once applied."""
+        body = _registering(body, who, auth)
         try:
             await _decide(request, reader, alliance, lambda c: check_registration(c, alliance, body),
                           brand_subject("registered", body.registered_by), registration_message_id(body),
@@ -137,13 +145,21 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
             return [{**row._asdict(), "starts_at": row.starts_at.isoformat()} for row in connection.execute(query)]
 
     @router.put("/api/v1/brands/links/{activity_id}", tags=["brands"])
-    async def put_link(request: Request, activity_id: str, body: LinkCorrection) -> JSONResponse:
-        """Correct an activity's brand (the brand's owning library or a coordinator); later versions keep it."""
+    async def put_link(request: Request, activity_id: str, body: LinkCorrection, who: Signed,
+                       auth: Accounts) -> JSONResponse:
+        """Correct an activity's brand (the brand's owning library, or a coordinator whose scope holds the
+        activity's libraries); later versions keep it.  ``corrected_by``: the account."""
+        body = body.model_copy(update={"corrected_by": actor(who, body.corrected_by, "corrected_by")})
         event = LinkCorrected(**body.model_dump(), activity_id=activity_id, decided_at=datetime.now(UTC))
         previous: list[str | None] = []
 
         def check(connection) -> None:
             check_correction(connection, alliance, activity_id, body)
+            if not who.is_library:
+                libraries = connection.scalars(select(brands_activity_library.c.library_id)
+                                               .where(brands_activity_library.c.activity_id == activity_id)).all()
+                if not auth.in_scope(who, *libraries):
+                    raise RegistryError(403, f"活动 {activity_id} 不在您的管辖范围内 / the activity is outside your scope")
             previous.append(connection.scalar(select(brands_activity.c.brand_id)
                                               .where(brands_activity.c.activity_id == activity_id)))
 
@@ -158,7 +174,7 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
                              "previous_brand_id": previous[0]})
 
     @router.get("/api/v1/brands/{brand_id}", tags=["brands"])
-    def get_brand(brand_id: str, today: date | None = None):
+    def get_brand(brand_id: str, today: Today = None):
         """One brand with its figures and its activities (sessions held and scheduled)."""
         result = report(today)
         entry = result.entry(brand_id)
@@ -170,7 +186,7 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
     # -- pages -------------------------------------------------------------------------
 
     @router.get("/brands", include_in_schema=False)
-    def brands_page(request: Request, today: date | None = None):
+    def brands_page(request: Request, today: Today = None):
         result = report(today)
         lang = language(request)
         first, last = _year_span(result)
@@ -186,34 +202,36 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
         )
 
     @router.get("/brands/new", include_in_schema=False)
-    def new_brand_form(request: Request):
-        return _form(request, alliance, values={}, errors=[])
+    def new_brand_form(request: Request, who: Coordinator, auth: Accounts):
+        return _form(request, alliance, auth, who, values={}, errors=[])
 
     @router.post("/brands/new", include_in_schema=False)
-    async def new_brand_submit(request: Request):
+    async def new_brand_submit(request: Request, who: Coordinator, auth: Accounts):
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         values = {key: items[-1].strip() for key, items in form.items() if items}
         data: dict[str, Any] = {k: values.get(k) or None for k in ("id", "name", "library_id", "since", "category",
-                                                                   "description", "registered_by")}
+                                                                   "description")}
         data["keywords"] = _split(values.get("keywords", ""))
         data["partners"] = [p for p in form.get("partners", []) if p]
         data = {k: v for k, v in data.items() if v not in (None, [])}
         try:
-            body = BrandCreate.model_validate(data)
+            body = _registering(BrandCreate.model_validate(data), who, auth)
         except ValidationError as exc:
-            return _form(request, alliance, values=values, errors=describe(exc).split("; "), status=422)
+            return _form(request, alliance, auth, who, values=values, errors=describe(exc).split("; "), status=422)
+        except HTTPException as exc:
+            return _form(request, alliance, auth, who, values=values, errors=[str(exc.detail)], status=exc.status_code)
         try:
             await _decide(request, reader, alliance, lambda c: check_registration(c, alliance, body),
                           brand_subject("registered", body.registered_by), registration_message_id(body),
                           body.model_dump_json().encode())
         except RegistryError as exc:
-            return _form(request, alliance, values=values, errors=[exc.message], status=exc.status)
+            return _form(request, alliance, auth, who, values=values, errors=[exc.message], status=exc.status)
         except TimeoutError:
-            return _form(request, alliance, values=values, errors=[ACCEPTED], status=202)
+            return _form(request, alliance, auth, who, values=values, errors=[ACCEPTED], status=202)
         return RedirectResponse(f"/brands/{body.id}?lang={language(request)}", status_code=303)
 
     @router.get("/brands/{brand_id}", include_in_schema=False)
-    def brand_page(request: Request, brand_id: str, today: date | None = None):
+    def brand_page(request: Request, brand_id: str, today: Today = None):
         result = report(today)
         lang = language(request)
         entry = result.entry(brand_id)
@@ -356,10 +374,22 @@ def _sessions(entry: BrandEntry, today: date, alliance: Alliance) -> tuple[list[
     return held, upcoming
 
 
-def _form(request: Request, alliance: Alliance, *, values: dict, errors: list[str], status: int = 200):
+def _registering(body: BrandCreate, who, auth: Auth) -> BrandCreate:
+    """The registration as the coordinator's own, of a library inside its scope."""
+    body = body.model_copy(update={"registered_by": actor(who, body.registered_by, "registered_by")})
+    if not auth.in_scope(who, body.library_id):
+        raise problem(403, f"{body.library_id} 不在您的管辖范围内", f"{body.library_id} is outside your scope")
+    return body
+
+
+def _form(request: Request, alliance: Alliance, auth: Auth, who, *, values: dict, errors: list[str],
+          status: int = 200):
+    session = auth.codec.load(request.cookies.get(SESSION_COOKIE))
+    coordinator = alliance.coordinator(who.name)
+    members = [m for m in alliance.members if auth.in_scope(who, m.id)]
     return render(request, "brands/new.html", status_code=status, alliance_name=alliance.name, values=values,
-                  errors=errors, categories=list(Category), members=alliance.members,
-                  coordinators=alliance.coordinators, **_helpers(alliance, language(request)))
+                  errors=errors, categories=list(Category), members=members, csrf=session.csrf if session else "",
+                  who=coordinator.name if coordinator else who.name, **_helpers(alliance, language(request)))
 
 
 def _helpers(alliance: Alliance, lang: str) -> dict:

@@ -394,7 +394,16 @@ def member_submission(delivery: Delivery, venues: VenueResolver) -> ActivitySubm
     if venues.alliance.member(submission.library_id) is None:
         raise Rejected(f"library_id \"{submission.library_id}\" 不是联盟成员 / is not a member of the alliance "
                        "(add it to the alliance configuration, then replay the dead letter)")
+    outsiders = non_member_organizers(venues.alliance, submission)
+    if outsiders:
+        raise Rejected(f"organizers: {', '.join(outsiders)} 不是联盟成员馆 / are not members of the alliance "
+                       "(an outside partner is named in the description, not as an organizer)")
     return submission
+
+
+def non_member_organizers(alliance, submission: ActivitySubmission) -> list[str]:
+    """Organizers that are not member libraries: credit (and quota counts) goes to members only."""
+    return [o.library_id for o in submission.organizers if alliance.member(o.library_id) is None]
 
 
 def handle_submissions(deliveries: list[Delivery], uow: UnitOfWork, *, venues: VenueResolver) -> None:

@@ -61,7 +61,8 @@ class DecisionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Decision
-    coordinator_id: str = Field(min_length=1, max_length=64)
+    coordinator_id: str | None = Field(None, min_length=1, max_length=64,
+                                       description="who decides: the account's own id (a different one is refused)")
     note: str | None = Field(None, max_length=2000)
 
 

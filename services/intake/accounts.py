@@ -98,7 +98,7 @@ class AccountStore:
 
     def add(self, name: str, kind: str) -> Credentials:
         password = new_password()
-        token = new_token(name) if kind == LIBRARY else None
+        token = new_token(name)  # coordinators too: the review and brand APIs take bearer tokens
         now = datetime.now(UTC)
         with self.engine.begin() as connection:
             if connection.execute(select(intake_account.c.name).where(intake_account.c.name == name)).first():
@@ -114,8 +114,6 @@ class AccountStore:
         account = self.get(name)
         if account is None:
             raise AccountError(f'"{name}" 没有账号 / has no account: use `shuxiang accounts add {name}`')
-        if token and not account.is_library:
-            raise AccountError("只有成员馆有 API 令牌 / only member libraries have API tokens")
         values: dict = {"updated_at": datetime.now(UTC)}
         new_pw = new_password() if password else None
         new_tok = new_token(name) if token else None
@@ -128,6 +126,13 @@ class AccountStore:
             connection.execute(update(intake_account).where(intake_account.c.name == name).values(**values))
         return Credentials(name, account.kind, new_pw, new_tok)
 
+    def end_sessions(self, name: str) -> None:
+        """Log the account out everywhere: every session cookie signed before now stops working."""
+        with self.engine.begin() as connection:
+            connection.execute(update(intake_account).where(intake_account.c.name == name)
+                               .values(session_epoch=intake_account.c.session_epoch + 1,
+                                       updated_at=datetime.now(UTC)))
+
     def authenticate(self, name: str, password: str) -> Account | None:
         """The account if the password is right (the same work is done for unknown names)."""
         with self.reader.connect() as connection:
@@ -139,12 +144,12 @@ class AccountStore:
         return Account(row.name, row.kind, row.session_epoch) if row else None
 
     def by_token(self, token: str) -> Account | None:
-        """The library a bearer token belongs to."""
+        """The account (a library or a coordinator) a bearer token belongs to."""
         if not token.startswith(TOKEN_PREFIX):
             return None
         digest = token_digest(token)
         with self.reader.connect() as connection:
             row = connection.execute(select(intake_account).where(intake_account.c.token_hash == digest)).first()
-        if row is None or not hmac.compare_digest(row.token_hash, digest) or row.kind != LIBRARY:
+        if row is None or not hmac.compare_digest(row.token_hash, digest):
             return None
         return Account(row.name, row.kind, row.session_epoch)

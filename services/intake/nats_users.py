@@ -9,6 +9,10 @@
   subscribe only on its own reply inbox ``_INBOX.<id>.>`` (connect with
   ``inbox_prefix="_INBOX.<id>"``, as ``shuxiang publish --as <id>`` does) to get its PubAcks.
 
+``shuxiang up`` does the same for its embedded broker (:func:`embedded_broker`): the users
+file and the plain passwords it made (``<data-dir>/nats/passwords.json``, mode 0600, for the
+runtime's own clients and to hand to the libraries) — nothing anonymous gets in.
+
 Passwords are stored as bcrypt hashes (nats-server checks ``$2a$`` passwords); the
 plain passwords are printed once.  Running it again keeps every existing user's
 hash, adds users for new members, drops users of members no longer there, and
@@ -17,6 +21,8 @@ makes new passwords only for the users named in ``reset``.
 
 from __future__ import annotations
 
+import json
+import os
 import re
 import secrets
 from dataclasses import dataclass
@@ -107,3 +113,46 @@ def write_users_config(alliance: Alliance, path: Path, reset: set[str] = frozens
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(render_users(alliance, users), encoding="utf-8")
     return passwords
+
+
+USERS_FILE = "users.conf"
+PASSWORDS_FILE = "passwords.json"
+
+
+def _write_private(path: Path, text: str) -> None:
+    """Write a file only its owner may read (the old one replaced at once)."""
+    partial = path.with_suffix(path.suffix + ".partial")
+    fd = os.open(partial, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as file:
+        file.write(text)
+    os.replace(partial, path)
+
+
+def embedded_users(nats_dir: Path, alliance: Alliance) -> dict[str, str]:
+    """The users of the embedded broker, written into ``nats_dir``; returns every plain password
+    kept there (the runtime's ``shuxiang`` user and each library's, made on first use)."""
+    nats_dir.mkdir(parents=True, exist_ok=True)
+    kept_at = nats_dir / PASSWORDS_FILE
+    try:
+        kept = json.loads(kept_at.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        kept = {}
+    users_at = nats_dir / USERS_FILE
+    previous = existing_hashes(users_at)
+    # a user whose password is lost gets a new one (the runtime must always be able to connect)
+    reset = {name for name in (SERVICE_USER, *alliance.member_ids()) if name in previous and name not in kept}
+    users, made = plan_users(alliance, previous, reset)
+    _write_private(users_at, render_users(alliance, users))
+    names = {user.name for user in users}
+    kept = {name: password for name, password in {**kept, **made}.items() if name in names}
+    _write_private(kept_at, json.dumps(kept, indent=1, sort_keys=True))
+    return kept
+
+
+def embedded_broker(data_dir: Path, alliance: Alliance):
+    """The embedded nats-server of ``up`` and ``replay``: users by default, the runtime's credentials in its URL."""
+    from shuxiang.events.nats_server import EmbeddedNatsServer
+
+    nats_dir = Path(data_dir) / "nats"
+    passwords = embedded_users(nats_dir, alliance)
+    return EmbeddedNatsServer(nats_dir, users=USERS_FILE, credentials=(SERVICE_USER, passwords[SERVICE_USER]))

@@ -33,6 +33,7 @@ from .imports import category_choices
 from .lookalikes import canonical_lookalikes
 from .security import (
     CSRF_FIELD,
+    Busy,
     SESSION_COOKIE,
     SESSION_MAX_AGE,
     Limits,
@@ -278,9 +279,13 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         username = str(form.get("username", "")).strip()[:64]
         password = str(form.get("password", ""))[:200]
         target = str(form.get("next", "/submit"))
-        target = target if target.startswith("/submit") else "/submit"
+        target = target if _local_path(target) else "/submit"
         _limited(intake.limits.login, f"{_client(request)}|{username}")
-        found = await run_in_threadpool(intake.accounts.authenticate, username, password)
+        try:
+            found = await intake.limits.hashing.run(lambda: intake.accounts.authenticate(username, password))
+        except Busy:
+            raise Problem(503, "登录的人太多，请几秒后再试", "Too many logins at once: try again in a few seconds",
+                          {"Retry-After": "5"}) from None
         if found is None:
             lang = language(request)
             error = "Wrong account name or password" if lang == "en" else "账号或密码不对"
@@ -291,6 +296,8 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
     @guarded
     async def logout(request, session, account):
         await _checked_form(request, session)
+        if account is not None:  # server-side: the old cookie (a copy of it too) stops working now
+            await run_in_threadpool(intake.accounts.end_sessions, account.name)
         return _redirect("/submit/login", intake, new_session())
 
     def form_page(request, session, account, *, values, errors, mode, stored=None, status=200):
@@ -434,6 +441,13 @@ def _route_signature(run, handler, *, skip: int):
     return run
 
 
+def _local_path(target: str) -> bool:
+    """Whether a login's ``next`` is a page of this site (the review queue, the brand form, …), not another's."""
+    # browsers drop tabs and newlines and read "\\" as "/": "/\t/evil.example" would be "//evil.example"
+    return (target.startswith("/") and not target.startswith("//") and "\\" not in target
+            and all(c.isprintable() and not c.isspace() for c in target))
+
+
 def _activity_path(library_id: str, source_ref: str) -> str:
     return f"/submit/activities/{quote(library_id, safe='')}/{quote(source_ref, safe='')}"
 
@@ -520,6 +534,8 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         if account is None:
             raise Problem(401, "缺少或无效的 API 令牌（Authorization: Bearer …）",
                           "missing or invalid API token (Authorization: Bearer …)", {"WWW-Authenticate": "Bearer"})
+        if not account.is_library:
+            raise Problem(403, "协调人的令牌不能发布活动", "a coordinator's token cannot publish activities")
         return account
 
     def api(handler):
@@ -552,6 +568,10 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         if source_ref is not None and source_ref != submission.source_ref:
             raise Problem(422, f"source_ref: 与地址中的 {source_ref} 不一致",
                           f"source_ref: does not match {source_ref} in the path")
+        outsiders = [o.library_id for o in submission.organizers if intake.alliance.member(o.library_id) is None]
+        if outsiders:
+            raise Problem(422, f"organizers: {', '.join(outsiders)} 不是联盟成员馆",
+                          f"organizers: {', '.join(outsiders)} are not members of the alliance")
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         with intake.reader.connect() as connection:
             stored = get_activity(connection, submission.library_id, submission.source_ref)
@@ -616,6 +636,11 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         """Report attendance after an activity (an AttendanceReport of the token's library)."""
         report: AttendanceReport = await parsed(request, AttendanceReport)
         own(account, report.library_id)
+        with intake.reader.connect() as connection:  # only for an announcement of the library's own
+            announced = get_activity(connection, report.library_id, report.source_ref)
+        if announced is None:
+            raise Problem(404, f"本馆没有编号为 {report.source_ref} 的活动，不能为它报告参与情况",
+                          f"your library announced no activity {report.source_ref}: no attendance for it")
         await run_in_threadpool(_check_session, intake, report)
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         await publish_report(request, intake, report)
@@ -655,7 +680,8 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
     add(one, put_library_activity, "PUT", ActivitySubmission)
     add(one, delete_library_activity, "DELETE", codes=_responses(401, 403, 404, 429, 503))
     add(one, get_library_activity, "GET", codes=_responses(401, 403, 404))
-    add("/api/v1/attendance", attendance, "POST", AttendanceReport, status=202)
+    add("/api/v1/attendance", attendance, "POST", AttendanceReport, status=202, codes=_responses(401, 403, 404, 422,
+                                                                                                 429, 503))
     add("/api/v1/posters", upload_poster, "POST", codes=_responses(401, 403, 413, 415, 422, 429), status=201)
 
 

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -14,6 +13,7 @@ from rich.text import Text
 
 from shuxiang.alliance import Tier
 from shuxiang.console import UserError, data_dir_option, make_settings, resolve_alliance
+from shuxiang.spreadsheet import SafeWriter
 
 from .report import QuotaReport, end_of_day, quota_report, report_dict
 from .tally import Progress
@@ -72,7 +72,7 @@ def report_command(year: int | None, fmt: str, tier: str | None, region: str | N
 
 
 def write_csv(report: QuotaReport, output) -> None:
-    writer = csv.writer(output)
+    writer = SafeWriter(output)
     writer.writerow(CSV_COLUMNS)
     for lib in report.libraries:
         for p in lib.rules:

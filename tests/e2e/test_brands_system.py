@@ -22,6 +22,7 @@ from shuxiang.events.progress import wait_until_processed
 from shuxiang.events.publish import Publisher
 from shuxiang.events.streams import reported_subject, submitted_subject
 from tests.conftest import System
+from tests.e2e.test_intake_web import credentials, csrf_of, log_in
 from tests.unit.test_brands_figures import recount
 
 DEMO_CONFIG = Path(str(files("shuxiang.demo").joinpath("alliance.toml")))
@@ -84,33 +85,41 @@ def test_figures_from_the_api_and_the_cli_equal_a_recount(brands_system) -> None
 def test_registry_writes_refuse_bad_input_clearly(brands_system) -> None:
     system, *_ = brands_system
     url = f"{system.url}/api/v1/brands"
-    missing = httpx.post(url, json={"id": "ak-hanshui", "library_id": "ak", "category": "lecture",
-                                    "registered_by": "lmb"}, timeout=10)
+    accounts = credentials(system, "lmb", "jn", "tz", "ak")
+    tokens = {name: {"Authorization": f"Bearer {account['token']}"} for name, account in accounts.items()}
+    lmb = tokens["lmb"]
+    anonymous = httpx.post(url, json={"id": "ak-x", "name": "讲", "library_id": "ak", "category": "lecture",
+                                      "keywords": ["讲"]}, timeout=10)
+    assert anonymous.status_code == 401
+    missing = httpx.post(url, json={"id": "ak-hanshui", "library_id": "ak", "category": "lecture"}, headers=lmb,
+                         timeout=10)
     assert missing.status_code == 422
     assert "name" in missing.json()["detail"] and "Traceback" not in missing.text
-    wrong = httpx.post(url, json={"id": "Bad Id", "name": "汉水讲坛", "library_id": "ak", "category": "talks",
-                                  "registered_by": "lmb"}, timeout=10)
+    wrong = httpx.post(url, json={"id": "Bad Id", "name": "汉水讲坛", "library_id": "ak", "category": "talks"},
+                       headers=lmb, timeout=10)
     assert wrong.status_code == 422
     assert {e["field"] for e in wrong.json()["errors"]} == {"id", "category"}
-    assert httpx.post(url, content=b"{not json", headers={"content-type": "application/json"},
+    assert httpx.post(url, content=b"{not json", headers={"content-type": "application/json", **lmb},
                       timeout=10).status_code == 422
     body = {"id": "ak-hanshui", "name": "汉水讲坛", "library_id": "ak", "category": "lecture", "since": 2017,
-            "keywords": ["汉水讲坛"], "registered_by": "lmb"}
-    assert httpx.post(url, json={**body, "registered_by": "ak"}, timeout=10).status_code == 403
-    created = httpx.post(url, json=body, timeout=10)
+            "keywords": ["汉水讲坛"]}
+    assert httpx.post(url, json=body, headers=tokens["ak"], timeout=10).status_code == 403  # a library is no coordinator
+    assert httpx.post(url, json={**body, "registered_by": "ak"}, headers=lmb, timeout=10).status_code == 403
+    created = httpx.post(url, json=body, headers=lmb, timeout=10)
     assert created.status_code == 201, created.text
-    assert httpx.post(url, json=body, timeout=10).status_code == 409
+    assert httpx.post(url, json=body, headers=lmb, timeout=10).status_code == 409
     assert httpx.get(f"{url}/ak-hanshui", timeout=10).json()["origin"] == "registered"
     assert httpx.get(f"{url}/nope", timeout=10).status_code == 404
-    correction = httpx.put(f"{url}/links/no-such-activity", json={"brand_id": None, "corrected_by": "lmb"}, timeout=10)
+    correction = httpx.put(f"{url}/links/no-such-activity", json={"brand_id": None}, headers=lmb, timeout=10)
     assert correction.status_code == 404
 
     inferred = httpx.get(f"{url}/links?link=inferred&brand_id=jn-gushang&limit=1", timeout=10).json()
     assert inferred and inferred[0]["link"] == "inferred"
     activity_id = inferred[0]["activity_id"]
-    refused = httpx.put(f"{url}/links/{activity_id}", json={"brand_id": None, "corrected_by": "tz"}, timeout=10)
+    assert httpx.put(f"{url}/links/{activity_id}", json={"brand_id": None}, timeout=10).status_code == 401
+    refused = httpx.put(f"{url}/links/{activity_id}", json={"brand_id": None}, headers=tokens["tz"], timeout=10)
     assert refused.status_code == 403
-    fixed = httpx.put(f"{url}/links/{activity_id}", json={"brand_id": None, "corrected_by": "jn", "note": "普通讲座"},
+    fixed = httpx.put(f"{url}/links/{activity_id}", json={"brand_id": None, "note": "普通讲座"}, headers=tokens["jn"],
                       timeout=10)
     assert fixed.status_code == 200 and fixed.json()["previous_brand_id"] == "jn-gushang"
     still = httpx.get(f"{url}/links?brand_id=jn-gushang&limit=2000", timeout=10).json()
@@ -118,9 +127,17 @@ def test_registry_writes_refuse_bad_input_clearly(brands_system) -> None:
     corrected = httpx.get(f"{url}/links?link=corrected", timeout=10).json()
     assert [(r["activity_id"], r["brand_id"]) for r in corrected] == [(activity_id, None)]
 
-    form = httpx.post(f"{system.url}/brands/new", content="id=x1&library_id=jn&category=lecture&registered_by=lmb",
-                      headers={"content-type": "application/x-www-form-urlencoded"}, timeout=10)
-    assert form.status_code == 422 and "name" in form.text and "请修改以下内容" in form.text
+    client = log_in(system.url, "lmb", accounts["lmb"]["password"])
+    try:
+        page = client.get("/brands/new")
+        form = client.post("/brands/new", data={"id": "x1", "library_id": "jn", "category": "lecture",
+                                                "csrf_token": csrf_of(page.text)})
+        assert form.status_code == 422 and "name" in form.text and "请修改以下内容" in form.text
+    finally:
+        client.close()
+    anonymous_form = httpx.post(f"{system.url}/brands/new", content="id=x1&name=x&library_id=jn&category=lecture",
+                                headers={"content-type": "application/x-www-form-urlencoded"}, timeout=10)
+    assert anonymous_form.status_code == 401
     assert httpx.get(f"{system.url}/brands/nope", timeout=10).status_code == 404
 
 

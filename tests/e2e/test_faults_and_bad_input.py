@@ -90,7 +90,7 @@ def test_bad_messages_become_dead_letters_with_reasons_and_lose_nothing(system: 
     asyncio.run(publish_raw())
     system.cli("publish", "/dev/null", "--wait")
 
-    letters = httpx.get(f"{system.url}/api/v1/dead-letters", timeout=10).json()
+    letters = httpx.get(f"{system.url}/api/v1/dead-letters", timeout=10, headers=system.bearer()).json()
     reasons = sorted(letter["reason"] for letter in letters)
     assert len(letters) == 5
     assert any(r.startswith("starts_at: needs a UTC offset") for r in reasons)

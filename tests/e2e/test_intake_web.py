@@ -133,7 +133,7 @@ def test_a_library_cannot_edit_or_cancel_another_librarys_activity_through_the_a
     ):
         assert response.status_code == 403, response.text
         assert "只能" in response.json()["detail"] and "only its own" in response.json()["detail"]
-    # a coordinator has no API token; nobody without a token gets in
+    # nobody without a token gets in
     missing = httpx.post(running.url + "/api/v1/activities", json=tz_activity)
     assert missing.status_code == 401 and missing.headers["www-authenticate"] == "Bearer"
     wrong = httpx.delete(running.url + "/api/v1/activities/tz-own-1", headers={"Authorization": "Bearer shx_tz_guess"})

@@ -47,9 +47,9 @@ def test_poison_message_is_shown_and_replayed_after_the_config_is_fixed(system: 
     system.start()
     stranger = submission("new-lib", "n-1", title="<script>alert(1)</script> 新馆开放日")
     system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", [stranger])), "--wait")
-    letters = httpx.get(f"{system.url}/api/v1/dead-letters").json()
+    letters = httpx.get(f"{system.url}/api/v1/dead-letters", headers=system.bearer()).json()
     assert len(letters) == 1 and "new-lib" in letters[0]["reason"]
-    page = httpx.get(f"{system.url}/dead-letters").text
+    page = httpx.get(f"{system.url}/dead-letters", headers=system.bearer()).text
     assert "new-lib" in page and "死信" in page
     assert system.stop(signal.SIGTERM) == 0
 
@@ -62,9 +62,9 @@ def test_poison_message_is_shown_and_replayed_after_the_config_is_fixed(system: 
     system.start()
     system.cli("publish", "/dev/null", "--wait")
     assert [a["sources"][0]["library_id"] for a in system.export()] == ["new-lib"]
-    page = httpx.get(f"{system.url}/dead-letters?lang=en").text
+    page = httpx.get(f"{system.url}/dead-letters?lang=en", headers=system.bearer()).text
     assert "replayed" in page and "&lt;script&gt;" not in page  # the reason names the library, not the title
-    assert "<script>alert" not in httpx.get(f"{system.url}/dead-letters").text
+    assert "<script>alert" not in httpx.get(f"{system.url}/dead-letters", headers=system.bearer()).text
 
 
 def test_ctrl_c_while_the_demo_is_processed_stops_cleanly(tmp_path) -> None:

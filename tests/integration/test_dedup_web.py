@@ -15,6 +15,7 @@ from shuxiang.db import Databases
 from shuxiang.settings import Settings
 from shuxiang.web import create_app
 
+from .auth_support import add_account, signed_in
 from .dedup_support import DedupRig, announcement, decision_delivery
 
 
@@ -30,26 +31,33 @@ async def test_a_coordinator_decides_a_review_through_the_api_and_the_page(tmp_p
     js = connection.jetstream()
     await ensure_streams(js)
     app.state.publisher = Publisher(js)
+    office = add_account(app, context, "office", "coordinator")
+    cookies, csrf = signed_in(app, "office")
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test",
+                                     cookies=cookies) as client:
             [review] = (await client.get("/api/v1/dedup/reviews")).json()
             assert {review["source"]["source_ref"], review["other"]["source_ref"]} == {"j1", "t1"}
             page = await client.get("/dedup/reviews")
             assert page.status_code == 200 and "公益讲座：宋词里的四季" in page.text and "合并为同一活动" in page.text
+            assert f'value="{csrf}"' in page.text and 'name="coordinator_id"' not in page.text  # who: the login
             english = await client.get("/dedup/reviews?lang=en")
             assert "Merge: one activity" in english.text
 
-            bad = await client.post(f"/api/v1/dedup/reviews/{review['id']}/decision",
-                                    json={"decision": "merge", "coordinator_id": "nobody"})
-            assert bad.status_code == 422 and "nobody" in bad.json()["detail"]
-            missing = await client.post("/api/v1/dedup/reviews/nope/decision",
-                                        json={"decision": "merge", "coordinator_id": "office"})
+            token = {"Authorization": f"Bearer {office.token}"}
+            impostor = await client.post(f"/api/v1/dedup/reviews/{review['id']}/decision", headers=token,
+                                         json={"decision": "merge", "coordinator_id": "nobody"})
+            assert impostor.status_code == 403 and "nobody" in impostor.json()["detail"]
+            missing = await client.post("/api/v1/dedup/reviews/nope/decision", headers=token,
+                                        json={"decision": "merge"})
             assert missing.status_code == 404
-            form = await client.post(f"/dedup/reviews/{review['id']}", data={"decision": "merge"})
+            form = await client.post(f"/dedup/reviews/{review['id']}", data={"decision": "", "csrf_token": csrf})
             assert form.status_code == 303 and "error=" in form.headers["location"]
+            no_csrf = await client.post(f"/dedup/reviews/{review['id']}", data={"decision": "merge"})
+            assert no_csrf.status_code == 403
 
             sent = await client.post(f"/dedup/reviews/{review['id']}",
-                                     data={"decision": "merge", "coordinator_id": "office", "note": "同一场"})
+                                     data={"decision": "merge", "note": "同一场", "csrf_token": csrf})
             assert sent.status_code == 303 and "done=" in sent.headers["location"]
 
         subscription = await js.pull_subscribe(f"{REVIEW_DECIDED}.*", durable="check", stream="SUBMISSIONS")

@@ -112,3 +112,19 @@ def test_regenerating_keeps_passwords_and_resets_only_what_is_asked(tmp_path: Pa
     text = path.read_text()
     assert 'publish: {allow: ["shuxiang.activity.submitted.jn", "shuxiang.activity.reported.jn"]}' in text
     assert first["jn"] not in text  # only hashes are written
+
+
+def test_up_keeps_its_users_and_makes_a_new_runtime_password_when_it_is_lost(tmp_path: Path) -> None:
+    from shuxiang.services.intake.nats_users import PASSWORDS_FILE, USERS_FILE, embedded_users
+
+    alliance = load_alliance(TEST_ALLIANCE)
+    first = embedded_users(tmp_path, alliance)
+    assert set(first) == {"shuxiang", *alliance.member_ids()}
+    assert oct((tmp_path / PASSWORDS_FILE).stat().st_mode)[-3:] == "600"
+    assert oct((tmp_path / USERS_FILE).stat().st_mode)[-3:] == "600"
+    hashes = existing_hashes(tmp_path / USERS_FILE)
+    assert embedded_users(tmp_path, alliance) == first and existing_hashes(tmp_path / USERS_FILE) == hashes
+    (tmp_path / PASSWORDS_FILE).unlink()  # lost: the runtime must still get in, with a new password
+    again = embedded_users(tmp_path, alliance)
+    assert again["shuxiang"] != first["shuxiang"]
+    assert existing_hashes(tmp_path / USERS_FILE)["shuxiang"] != hashes["shuxiang"]

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -90,16 +92,25 @@ def test_sessions_are_signed_and_csrf_tokens_compared() -> None:
     assert new_session().csrf != new_session().csrf
 
 
-def test_rate_limits_count_per_key_within_the_window() -> None:
-    now = [0.0]
-    limiter = RateLimiter(3, 60, clock=lambda: now[0])
+def test_rate_limits_count_per_key_within_the_window_and_forget_expired_keys(monkeypatch) -> None:
+    now = [1_000_000.0]
+    monkeypatch.setattr(time, "time", lambda: now[0])  # the limits library's clock
+    limiter = RateLimiter(3, 60)
     assert [limiter.hit("1.2.3.4|jn") for _ in range(3)] == [None, None, None]
-    assert limiter.hit("1.2.3.4|jn") == 60
+    assert 1 <= limiter.hit("1.2.3.4|jn") <= 120
     assert limiter.hit("1.2.3.4|tz") is None
-    now[0] = 30
-    assert limiter.hit("1.2.3.4|jn") == 30
-    now[0] = 60.5
+    now[0] += 121  # two windows later
     assert limiter.hit("1.2.3.4|jn") is None
+    for n in range(1000):
+        limiter.hit(f"10.0.{n // 250}.{n % 250}|name{n}")
+    assert limiter.keys() >= 1000
+    now[0] += 10 * 60
+    limiter.hit("one more")  # schedules the sweep of expired keys
+    for _ in range(200):
+        if limiter.keys() <= 2:
+            break
+        threading.Event().wait(0.01)
+    assert limiter.keys() <= 2
 
 
 def canonical(title: str, start: datetime, library: str, **extra) -> CanonicalActivity:
@@ -128,3 +139,11 @@ def test_lookalikes_are_other_libraries_activities_at_the_same_time_with_a_simil
     in_hall = mine.model_copy(update={"venue": mine.venue.model_copy(update={"venue_id": "jn-hall"})})
     assert [a.id for a in lookalikes(sorted(activities, key=lambda a: a.starts_at), in_hall)] == [
         "tz-4·23 读书月：《红楼梦》读书沙龙", "same-hall"]
+
+
+def test_a_login_goes_on_only_to_a_page_of_this_site() -> None:
+    from shuxiang.services.intake.web import _local_path
+
+    assert _local_path("/dedup/reviews") and _local_path("/brands/new?lang=en") and _local_path("/submit")
+    for elsewhere in ("//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", ""):
+        assert not _local_path(elsewhere), elsewhere

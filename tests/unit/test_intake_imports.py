@@ -143,3 +143,32 @@ def test_a_time_alone_needs_a_day() -> None:
         parse_local_datetime("14:00", SHANGHAI)
     with pytest.raises(ValueError):
         parse_local_datetime("2026-02-30 10:00", SHANGHAI)
+
+
+def test_ics_values_beyond_what_storage_holds_are_named_not_crashed_on() -> None:
+    calendar = "\r\n".join([
+        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:x",
+        "BEGIN:VEVENT", "UID:big@x", "SEQUENCE:99999999999999999999", "DTSTART:20260501T100000Z",
+        "DURATION:PT1H", "SUMMARY:讲座", "LOCATION:报告厅", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:fast@x", "DTSTART:20260501T100000Z", "DURATION:PT1H", "SUMMARY:讲座",
+        "LOCATION:报告厅", "RRULE:FREQ=SECONDLY", "END:VEVENT",
+        "BEGIN:VEVENT", "UID:far@x", "DTSTART:99990501T100000Z", "DURATION:PT1H", "SUMMARY:讲座",
+        "LOCATION:报告厅", "END:VEVENT",
+        "END:VCALENDAR", ""])
+    submissions, problems = read_ics_submissions(calendar, "jn", SHANGHAI)
+    assert submissions == [] and len(problems) == 3
+    assert "revision" in problems[0] and "2147483647" in problems[0]
+    assert "FREQ=SECONDLY" in problems[1]
+    assert "2200" in problems[2]
+
+
+def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text() -> None:
+    import csv
+    import io
+
+    from shuxiang.spreadsheet import SafeWriter
+
+    output = io.StringIO()
+    SafeWriter(output).writerow(["=1+1", "+86 22", "-2", "@SUM(A1)", "\tx", "\rx", "讲座", 5, -3, None])
+    assert next(csv.reader(io.StringIO(output.getvalue()))) == [
+        "'=1+1", "'+86 22", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "讲座", "5", "-3", ""]

@@ -1,0 +1,25 @@
+"""Whose message ids (events/ids.py): an id naming another library may not be used on a library's subject."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+from shuxiang.events.consumer import Delivery
+from shuxiang.events.ids import foreign_id, inbox_key, reclaimed
+
+
+def test_an_id_naming_another_library_is_foreign_on_a_library_subject() -> None:
+    assert foreign_id("shuxiang.activity.submitted.jn", "sub:tz:tz-plan-42:1") is not None
+    assert foreign_id("shuxiang.activity.reported.jn", "rep:tz:a:True:3") is not None
+    assert foreign_id("shuxiang.activity.submitted.tz", "sub:tz:tz-plan-42:1") is None
+    assert foreign_id("shuxiang.activity.submitted.tz", "sub:tz:tz-plan-42:1~0123456789abcdef") is None
+    assert foreign_id("shuxiang.activity.submitted.jn", "my-own-uuid") is None  # names nobody: shadows nobody
+    assert foreign_id("shuxiang.canonical.created", "canonical:x:y") is None  # the runtime's subjects
+
+
+def test_a_foreign_id_is_remembered_under_a_key_of_its_own() -> None:
+    squat = Delivery(subject="shuxiang.activity.submitted.jn", data=b"{}", headers={"Nats-Msg-Id": "sub:tz:r:1"},
+                     stream_seq=7, timestamp=datetime(2026, 1, 1, tzinfo=UTC))
+    assert squat.foreign_id and squat.msg_id != "sub:tz:r:1"
+    assert inbox_key("shuxiang.activity.submitted.tz", "sub:tz:r:1", 8) == "sub:tz:r:1"
+    assert reclaimed("sub:tz:r:1", b"a") != reclaimed("sub:tz:r:1", b"b")
