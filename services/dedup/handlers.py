@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from shuxiang.admission import campaign_problem
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.events.streams import canonical_subject
 from shuxiang.schemas import (
@@ -393,6 +394,9 @@ def member_submission(delivery: Delivery, venues: VenueResolver) -> ActivitySubm
     if venues.alliance.member(submission.library_id) is None:
         raise Rejected(f"library_id \"{submission.library_id}\" 不是联盟成员 / is not a member of the alliance "
                        "(add it to the alliance configuration, then replay the dead letter)")
+    refusal = campaign_problem(venues.alliance, submission)
+    if refusal is not None:  # no campaign credit outside the alliance's campaigns and their windows
+        raise Rejected(str(refusal))
     return submission
 
 

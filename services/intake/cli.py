@@ -125,6 +125,7 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
     else Asia/Shanghai)."""
     from zoneinfo import ZoneInfo
 
+    from shuxiang.admission import admitted
     from shuxiang.alliance import AllianceConfigError, load_alliance
 
     from .imports import read_submissions
@@ -146,6 +147,9 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
                                                       default_venue=venue)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    if Path(saved).exists():  # campaign credit only inside the alliance's campaigns (shuxiang.admission)
+        submissions, refused = admitted(alliance, submissions)
+        problems = [*problems, *refused]
     if fmt in ("csv", "ics"):
         console.print(f"{fmt.upper()}: {len(submissions)} 项活动 / activities; 无时区的时间按 / times without an "
                       f"offset read in {tz.key}", style="dim")

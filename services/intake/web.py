@@ -24,6 +24,7 @@ from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.services.plan import ServiceContext
 from sqlalchemy import Engine
 
+from shuxiang.admission import campaign_problem
 from shuxiang.alliance import Alliance
 from shuxiang.pages import language, render
 
@@ -118,8 +119,21 @@ async def _publish(request: Request, subject: str, msg_id: str, payload: bytes) 
         raise Problem(503, "消息服务暂时没有响应，请稍后再试", "The broker did not acknowledge; try again later") from None
 
 
+def admission_errors(intake: Intake, submission: ActivitySubmission | None, lang: str) -> dict[str, str]:
+    """What the alliance refuses in a well-formed submission, by form field (campaign credit:
+    :mod:`shuxiang.admission`)."""
+    refusal = campaign_problem(intake.alliance, submission) if submission is not None else None
+    return {refusal.field: refusal.text(lang)} if refusal else {}
+
+
 async def publish_submission(request: Request, intake: Intake, submission: ActivitySubmission, channel: str) -> None:
-    """Publish on the library's own subject, then keep it as the library's latest revision."""
+    """Publish on the library's own subject, then keep it as the library's latest revision.
+
+    Refused (422, with the reason) when the alliance would not admit it: the same check the
+    broker path applies (the dedup consumer dead-letters such a message)."""
+    refusal = campaign_problem(intake.alliance, submission)
+    if refusal is not None:
+        raise Problem(422, f"{refusal.field}: {refusal.zh}", f"{refusal.field}: {refusal.en}")
     await _publish(request, submitted_subject(submission.library_id), submission.message_id(),
                    submission.model_dump_json().encode())
     with intake.engine.begin() as connection:
@@ -301,6 +315,7 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
             values, library_id=account.name, source_ref=f"web-{uuid4().hex[:12]}", revision=1, tz=tz,
             lang=language(request), co_hosts=_co_hosts(intake, form),
         )
+        errors = errors or admission_errors(intake, submission, language(request))
         if errors:
             return form_page(request, session, account, values=values, errors=errors, mode="new", status=422)
         await publish_submission(request, intake, submission, "form")
@@ -345,6 +360,7 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
             values, library_id=library_id, source_ref=source_ref, revision=revision, tz=tz, lang=language(request),
             co_hosts=_co_hosts(intake, form), previous=stored.submission,
         )
+        errors = errors or admission_errors(intake, submission, language(request))
         if errors:
             return form_page(request, session, account, values=values, errors=errors, mode="edit", stored=stored,
                              status=422)
