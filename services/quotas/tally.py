@@ -7,7 +7,8 @@ under every rule.  Nothing here reads a database or the clock.
 
 Counting rules (DOMAIN.md "Annual targets"):
 
-* an activity counts only while it is scheduled and not merged into another one;
+* an activity counts only while it is scheduled, not merged into another one, and not
+  reported as not held (未举办): held or not yet reported;
 * it counts once for each library credited in it, in that library's role, and only
   for rules that accept the role;
 * a recurring series counts once (at its first occurrence) when the rule's unit is
@@ -61,9 +62,16 @@ class ActivityFacts:
     """(library_id, role) of every credited library."""
     merged_away: bool = False
     """Its announcements now belong to another activity: it no longer exists on its own."""
+    held: bool | None = None
+    """From attendance reports: True if any of its announcements was reported held, False if
+    every report says not held (未举办), None while none is reported."""
+    participants: int | None = None
+    """The largest attendance any of its announcements reported (co-hosts report the same
+    audience); None while none is reported."""
 
     @classmethod
-    def of(cls, activity: CanonicalActivity, *, merged_away: bool = False) -> ActivityFacts:
+    def of(cls, activity: CanonicalActivity, *, merged_away: bool = False, held: bool | None = None,
+           participants: int | None = None) -> ActivityFacts:
         return cls(
             activity_id=activity.id,
             version=activity.version,
@@ -78,11 +86,22 @@ class ActivityFacts:
             exdates=tuple(activity.exdates),
             organizers=tuple((o.library_id, o.role.value) for o in activity.organizers),
             merged_away=merged_away,
+            held=held,
+            participants=participants,
         )
 
     @property
     def counts(self) -> bool:
-        return self.status == "scheduled" and not self.merged_away
+        """Held, or not reported yet: a cancelled activity, one merged away, or one reported as
+        not held (未举办, e.g. "因天气原因未能举办") counts for nobody."""
+        return self.status == "scheduled" and not self.merged_away and self.held is not False
+
+    @property
+    def outcome(self) -> str:
+        """``held``, ``not_held``, ``cancelled`` or ``unreported`` (scheduled, no report yet)."""
+        if self.status != "scheduled":
+            return "cancelled"
+        return {True: "held", False: "not_held", None: "unreported"}[self.held]
 
 
 @dataclass(frozen=True)

@@ -26,10 +26,10 @@ from sqlalchemy import Engine, func, select
 from shuxiang.alliance import Alliance, load_alliance
 from shuxiang.db import make_engine, metadata
 from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_batch
-from shuxiang.events.streams import CANONICAL_STREAM, canonical_subject
+from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM, canonical_subject
 from shuxiang.events.tables import EVENT_TABLES, outbox
-from shuxiang.schemas import CanonicalActivity, CanonicalEvent
-from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals
+from shuxiang.schemas import AttendanceReport, CanonicalActivity, CanonicalEvent
+from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
 from shuxiang.services.quotas.report import quota_report
 from shuxiang.services.quotas.tables import TABLES, quotas_state
 
@@ -97,7 +97,15 @@ def rule_covers(rule, library_id: str) -> bool:
     return in_scope and rule.overrides.get(library_id, rule.minimum) > 0
 
 
-def brute_force(events: list[CanonicalEvent]) -> dict[tuple[str, str, int], list[tuple[str, datetime]]]:
+def brute_force(events: list[CanonicalEvent], reports: list[AttendanceReport] = ()
+                ) -> dict[tuple[str, str, int], list[tuple[str, datetime]]]:
+    latest_report = {(r.library_id, r.source_ref): r.held for r in reports}  # the log's last report of each
+
+    def not_held(a: CanonicalActivity) -> bool:
+        """Reported, and every report of its announcements says 未举办."""
+        said = [latest_report[key] for key in keys(a) if key in latest_report]
+        return bool(said) and not any(said)
+
     newest: dict[str, CanonicalActivity] = {}
     for event in events:
         a = event.activity
@@ -115,7 +123,7 @@ def brute_force(events: list[CanonicalEvent]) -> dict[tuple[str, str, int], list
 
     found: dict[tuple[str, str, int], list[tuple[str, datetime]]] = defaultdict(list)
     for a in newest.values():
-        if a.status != "scheduled" or not still_its_own(a):
+        if a.status != "scheduled" or not still_its_own(a) or not_held(a):
             continue
         starts = series_starts(a)
         for organizer in a.organizers:
@@ -212,6 +220,24 @@ def deliveries(draw, events: list[CanonicalEvent]) -> list[list[Delivery]]:
     return batches
 
 
+@st.composite
+def report_logs(draw) -> list[AttendanceReport]:
+    """Attendance reports of some announcements: held or not (未举办), some reported twice."""
+    reports = []
+    for library_id, source_ref in draw(st.lists(st.sampled_from(SOURCE_KEYS), max_size=6)):
+        held = draw(st.booleans())
+        reports.append(AttendanceReport(library_id=library_id, source_ref=source_ref, held=held,
+                                        participants=draw(st.integers(1, 300)) if held else 0))
+    return reports
+
+
+def report_deliveries(reports: list[AttendanceReport]) -> list[Delivery]:
+    """One delivery a report, in log order (the latest of an announcement wins)."""
+    return [Delivery(subject=f"shuxiang.activity.reported.{r.library_id}", data=r.model_dump_json().encode(),
+                     headers={"Nats-Msg-Id": f"{r.message_id()}:{seq}"}, stream_seq=seq, timestamp=NOW)
+            for seq, r in enumerate(reports, start=1)]
+
+
 # -- running it through the service ----------------------------------------------------------------
 
 
@@ -235,11 +261,24 @@ def final_progress(engine: Engine) -> dict[tuple[str, str, int], str]:
             for year in YEARS for lib in quota_report(engine, ALLIANCE, year, NOW).libraries for p in lib.rules}
 
 
-def check_log(engine: Engine, events: list[CanonicalEvent], batches: list[list[Delivery]]) -> None:
-    spec = consumer()
-    for batch in batches:
-        assert set(process_batch(spec, engine, batch)) == {Outcome.ACK}
-    expected = brute_force(events)
+def reports_consumer() -> ConsumerSpec:
+    return ConsumerSpec(name="quotas_reports", stream=SUBMISSIONS_STREAM, filter_subject="shuxiang.activity.reported.*",
+                        handle=partial(apply_report, QuotasContext(ALLIANCE)))
+
+
+def check_log(engine: Engine, events: list[CanonicalEvent], batches: list[list[Delivery]],
+              reports: list[AttendanceReport] = (), report_at: list[int] = ()) -> None:
+    """``reports`` delivered one by one, the i-th before canonical batch ``report_at[i]`` (after all when past the end)."""
+    spec, reported = consumer(), reports_consumer()
+    pending = sorted(zip(report_at, report_deliveries(list(reports)), strict=True), key=lambda p: (p[0], p[1].stream_seq))
+    for index, batch in enumerate([*batches, []]):
+        while pending and pending[0][0] <= index:
+            assert process_batch(reported, engine, [pending.pop(0)[1]]) == [Outcome.ACK]
+        if batch:
+            assert set(process_batch(spec, engine, batch)) == {Outcome.ACK}
+    for _, delivery in pending:
+        assert process_batch(reported, engine, [delivery]) == [Outcome.ACK]
+    expected = brute_force(events, reports)
     assert service_tallies(engine) == expected
 
     # The states remembered (and published) are those of the final facts, and every
@@ -270,11 +309,13 @@ def check_log(engine: Engine, events: list[CanonicalEvent], batches: list[list[D
 def test_sqlite_tallies_equal_a_brute_force_recount(data) -> None:
     events = data.draw(event_logs())
     batches = data.draw(deliveries(events))
+    reports = data.draw(report_logs())
+    report_at = data.draw(st.lists(st.integers(0, len(batches)), min_size=len(reports), max_size=len(reports)))
     with tempfile.TemporaryDirectory() as directory:
         engine = make_engine(f"sqlite:///{directory}/quotas.sqlite3")
         try:
             metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
-            check_log(engine, events, batches)
+            check_log(engine, events, batches, reports, report_at)
         finally:
             engine.dispose()
 
@@ -286,12 +327,14 @@ def test_sqlite_tallies_equal_a_brute_force_recount(data) -> None:
 def test_postgresql_tallies_equal_a_brute_force_recount(postgres_url: str, data) -> None:
     events = data.draw(event_logs())
     batches = data.draw(deliveries(events))
+    reports = data.draw(report_logs())
+    report_at = data.draw(st.lists(st.integers(0, len(batches)), min_size=len(reports), max_size=len(reports)))
     engine = make_engine(postgres_url)
     try:
         tables = list(TABLES + EVENT_TABLES)
         metadata.drop_all(engine, tables=tables)
         metadata.create_all(engine, tables=tables)
-        check_log(engine, events, batches)
+        check_log(engine, events, batches, reports, report_at)
     finally:
         engine.dispose()
 
@@ -334,3 +377,48 @@ def test_a_merge_retires_the_activity_whose_announcements_were_taken_over(tmp_pa
     send(b2)
     assert service_tallies(engine) == tallies
     assert tallies == brute_force([a1, b1, a2, b2])
+
+
+def test_an_activity_reported_not_held_is_not_credited(tmp_path: Path) -> None:
+    """The 4·23 opening ceremony "因天气原因未能举办": reported as not held, it counts for nobody; a
+    later report that it was held after all counts it again; a report may come before the activity."""
+    def created(activity_id: str, source_ref: str) -> CanonicalEvent:
+        at = datetime(2026, 3, 1, tzinfo=UTC)
+        activity = CanonicalActivity(
+            id=activity_id, version=1, status="scheduled", title="启动仪式", category="festival",
+            starts_at=datetime(2026, 4, 23, 9, tzinfo=SHANGHAI), ends_at=datetime(2026, 4, 23, 11, tzinfo=SHANGHAI),
+            venue={"name": "广场"}, organizers=[{"library_id": "jn", "role": "host"}], campaign_id="reading-month",
+            sources=[{"library_id": "jn", "source_ref": source_ref, "revision": 1}], created_at=at, updated_at=at)
+        return CanonicalEvent(type="created", activity=activity, occurred_at=at)
+
+    engine = make_engine(f"sqlite:///{tmp_path}/q.sqlite3")
+    metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
+    spec, reported = consumer(), reports_consumer()
+    seq = 0
+
+    def canonical(event: CanonicalEvent) -> None:
+        nonlocal seq
+        seq += 1
+        delivery = Delivery(canonical_subject("created"), event.model_dump_json().encode(),
+                            {"Nats-Msg-Id": event.message_id()}, seq, NOW)
+        assert process_batch(spec, engine, [delivery]) == [Outcome.ACK]
+
+    def report(source_ref: str, held: bool, at: int) -> None:
+        body = AttendanceReport(library_id="jn", source_ref=source_ref, held=held, participants=80 if held else 0)
+        [delivery] = report_deliveries([body])
+        delivery = Delivery(delivery.subject, delivery.data, {"Nats-Msg-Id": f"r{at}"}, at, NOW)
+        assert process_batch(reported, engine, [delivery]) == [Outcome.ACK]
+
+    def credited() -> list[str]:
+        return [activity_id for activity_id, _ in service_tallies(engine).get(("jn", "campaign-hosted", 2026), [])]
+
+    canonical(created("opening", "o1"))
+    assert credited() == ["opening"]
+    report("o1", False, 1)
+    assert credited() == []
+    report("o1", True, 2)
+    assert credited() == ["opening"]
+    report("o2", False, 3)  # before its activity
+    canonical(created("second", "o2"))
+    assert credited() == ["opening"]
+    engine.dispose()

@@ -1,0 +1,34 @@
+"""quotas: the latest attendance report of each announcement (quotas_report)
+
+An activity reported as not held (未举办) was still credited.  The quotas service now consumes
+attendance reports too and keeps the latest per announcement; the reports already in the log
+reach this table by `shuxiang replay` (the quotas tables are a projection of the log).
+
+Revision ID: 0004
+Revises: 0003
+Create Date: 2026-12-05 05:40:00
+"""
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '0004'
+down_revision = '0003'
+branch_labels = None
+depends_on = None
+
+
+def upgrade() -> None:
+    op.create_table('quotas_report',
+    sa.Column('library_id', sa.String(length=64), nullable=False),
+    sa.Column('source_ref', sa.String(length=200), nullable=False),
+    sa.Column('held', sa.Boolean(), nullable=False),
+    sa.Column('participants', sa.Integer(), nullable=False),
+    sa.Column('stream_seq', sa.BigInteger(), nullable=False, comment="the report's place in the log: the latest wins"),
+    sa.PrimaryKeyConstraint('library_id', 'source_ref'),
+    comment='The latest attendance report of each announcement: held (举办) or not (未举办), and how many came. Joined to activities through quotas_source, so a report may come before its activity.'
+    )
+
+
+def downgrade() -> None:
+    op.drop_table('quotas_report')
