@@ -22,7 +22,7 @@ class LibraryProgress:
 
     @property
     def behind(self) -> int:
-        return sum(p.state is QuotaState.at_risk for p in self.rules)
+        return sum(p.state in (QuotaState.at_risk, QuotaState.not_met) for p in self.rules)
 
 
 @dataclass(frozen=True)

@@ -38,9 +38,14 @@ PERIODS_PER_YEAR = {"month": 12, "quarter": 4}
 
 
 class QuotaState(StrEnum):
+    """Where a library stands on a rule.  While the year is open: ``on_track``, ``at_risk`` (behind
+    the pace, or a month/quarter missed) or ``met``; once it is over only ``met`` (达标) or
+    ``not_met`` (未达标) — a finished year is not "at risk", it ended short."""
+
     on_track = "on_track"
     at_risk = "at_risk"
     met = "met"
+    not_met = "not_met"
 
 
 @dataclass(frozen=True)
@@ -308,10 +313,13 @@ def progress_of_months(
     """:func:`progress` from how many credits fall in each month (January first) of the year."""
     minimum = rule.minimum_for(library_id)
     count = sum(months)
+    closed = year_elapsed(year, tz, now) >= 1.0
     if rule.per is None:
         expected = math.floor(minimum * year_elapsed(year, tz, now) + 0.5)
         if count >= minimum:
             state = QuotaState.met
+        elif closed:
+            state = QuotaState.not_met
         else:
             state = QuotaState.at_risk if count < expected else QuotaState.on_track
         return Progress(library_id, rule, year, count, minimum, expected, state, count, minimum, credits=credits)
@@ -325,6 +333,8 @@ def progress_of_months(
     attained = sum(p.satisfied for p in periods)
     if attained == len(periods):
         state = QuotaState.met
+    elif closed:
+        state = QuotaState.not_met
     else:
         state = QuotaState.at_risk if any(p.elapsed and not p.satisfied for p in periods) else QuotaState.on_track
     return Progress(library_id, rule, year, attained, len(periods), sum(p.elapsed for p in periods), state, count,

@@ -135,7 +135,7 @@ def test_yearly_pace_on_track_at_risk_and_met() -> None:
     done = progress(three, rule(minimum=3), "jn", 2026, SHANGHAI, at("2026-02-01T00:00:00+08:00"))
     assert done.state is QuotaState.met and done.percent == 100
     ended = progress([], ten, "jn", 2026, SHANGHAI, at("2027-03-01T00:00:00+08:00"))
-    assert (ended.expected, ended.state) == (10, QuotaState.at_risk)
+    assert (ended.expected, ended.state) == (10, QuotaState.not_met)
     ahead = progress([], ten, "jn", 2027, SHANGHAI, at("2026-11-01T00:00:00+08:00"))
     assert (ahead.expected, ahead.state) == (0, QuotaState.on_track)
 
@@ -164,3 +164,20 @@ def test_quarterly_minimum_applies_per_quarter() -> None:
     assert [q.count for q in p.periods] == [2, 1, 0, 0]
     assert (p.attained, p.target, p.expected, p.state) == (1, 4, 1, QuotaState.on_track)
     assert p.missing == [2, 3, 4]
+
+
+def test_a_closed_year_reads_met_or_not_met_never_at_risk() -> None:
+    """2025 seen in 2026: 45 of 46 targets used to read "进度落后"; a finished year ended 达标 or 未达标."""
+    ten = rule(minimum=10)
+    three = credits_on("2026-01-05", "2026-02-05", "2026-03-05")
+    last_second = progress(three, ten, "jn", 2026, SHANGHAI, at("2026-12-31T23:59:59+08:00"))
+    assert last_second.state is QuotaState.at_risk  # still open: behind the pace
+    closed = progress(three, ten, "jn", 2026, SHANGHAI, at("2027-01-01T00:00:00+08:00"))  # midnight in Shanghai
+    assert closed.state is QuotaState.not_met
+    assert progress(three, rule(minimum=3), "jn", 2026, SHANGHAI, at("2027-06-01T00:00:00+08:00")).state is QuotaState.met
+    monthly = rule(per="month")
+    every_month = credits_on(*(f"2026-{m:02d}-10" for m in range(1, 13)), r=monthly)
+    assert progress(every_month, monthly, "jn", 2026, SHANGHAI, at("2027-01-02T00:00:00+08:00")).state is QuotaState.met
+    one_missed = [c for c in every_month if c.at.month != 7]
+    p = progress(one_missed, monthly, "jn", 2026, SHANGHAI, at("2027-01-02T00:00:00+08:00"))
+    assert p.state is QuotaState.not_met and p.missed == [7]
