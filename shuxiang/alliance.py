@@ -318,13 +318,25 @@ class QuotaRule(_Named, _Entry):
         for role in roles:
             if roles.count(role) > 1:
                 raise ValueError(f'roles lists "{role.value}" twice')
-        return roles
+        return _current_rule_roles(roles)
 
     def applies(self, member: Member) -> bool:
         return self.applies_to.covers(member)
 
     def minimum_for(self, library_id: str) -> int:
         return self.overrides.get(library_id, self.minimum)
+
+
+def _current_rule_roles(roles: list[Role]) -> list[Role]:
+    """A rule written with v1's ``co_host`` counted every co-host: it now counts both roles the
+    word covered, 承办 organiser and 协办 co-organiser (an activity's own ``co_host`` is read as
+    协办 only: :class:`~shuxiang.schemas.submission.Role`)."""
+    found: list[Role] = []
+    for role in roles:
+        for current in ((Role.organiser, Role.co_organiser) if role == Role.co_host else (role,)):
+            if current not in found:
+                found.append(current)
+    return found
 
 
 class Schedule(_Entry):

@@ -41,13 +41,15 @@ from shuxiang.schemas import (
     SourceRef,
     Status,
 )
+from shuxiang.schemas.submission import current_role
 
 from .matching import MatchFields, Outcome, Verdict, against_group, match_fields
 from .normalize import VenueResolver
 from .repository import BatchRepository, DedupRepository, SourceKey, SourceRow, review_id
 
 ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:activity")
-ROLE_STRENGTH = {Role.host: 3, Role.co_host: 2, Role.participant: 1}
+ROLE_STRENGTH = {Role.host: 4, Role.organiser: 3, Role.co_organiser: 2, Role.participant: 1}
+"""主办 > 承办 > 协办 > 参与: a library announced in two roles is credited in the stronger."""
 VISIBLE_FIELDS = frozenset(CanonicalActivity.model_fields) - {"version", "sources", "created_at", "updated_at"}
 CONTENT_FIELDS = tuple(name for name in CanonicalActivity.model_fields
                        if name not in {"id", "version", "status", "organizers", "sources", "created_at", "updated_at"})
@@ -115,7 +117,7 @@ def merge_organizers(sources: Iterable[SourceRow]) -> list[Organizer]:
         if not source.live:
             continue
         for library_id, role_text in source.fields.credits:
-            role = Role(role_text)
+            role = current_role(Role(role_text))  # rows stored before v1's co_host was renamed
             current = roles.get(library_id)
             if library_id not in withdrawn and (current is None or ROLE_STRENGTH[role] > ROLE_STRENGTH[current]):
                 roles[library_id] = role

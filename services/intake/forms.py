@@ -161,7 +161,7 @@ def submission_from_form(
         "contact": _value(form, "contact") or None,
         "tags": [t.strip() for t in _TAG_SPLIT.split(_value(form, "tags")) if t.strip()],
         "organizers": ([{"library_id": library_id, "role": "host"}]
-                       + [{"library_id": other, "role": "co_host"} for other in co_hosts if other != library_id]
+                       + [{"library_id": other, "role": "co_organiser"} for other in co_hosts if other != library_id]
                        if co_hosts else []),
     }
     try:

@@ -147,7 +147,9 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "online_url": ("线上链接", "直播链接", "online_url"),
     "repeat": ("重复", "recurrence", "repeat"),
     "count": ("次数", "重复次数", "count"),
-    "co_hosts": ("合办", "合办馆", "协办", "co_hosts"),
+    "co_hosts": ("合办", "合办馆", "协办", "协办馆", "co_hosts", "co_organisers"),
+    "organisers": ("承办", "承办馆", "organisers"),
+    "participants_libraries": ("参与馆", "participating_libraries"),
     "brand_id": ("品牌", "品牌编号", "brand", "brand_id"),
     "campaign_id": ("联盟活动", "活动季", "campaign", "campaign_id"),
     "featured": ("特色", "特色活动", "featured"),
@@ -262,10 +264,14 @@ def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> Ac
         body["recurrence"] = recurrence
     if row.get("featured", "").strip():
         body["featured"] = _yes(row["featured"], "特色")
-    co_hosts = [p for p in _LIST_SPLIT.split(row.get("co_hosts", "")) if p]
-    if co_hosts:
+    roles = {}  # 承办 organiser, 协办 co-organiser, 参与 participant; the submitter hosts (主办)
+    for column, role in (("organisers", "organiser"), ("co_hosts", "co_organiser"), ("participants_libraries", "participant")):
+        for other in _LIST_SPLIT.split(row.get(column, "")):
+            if other and other != library_id:
+                roles.setdefault(other, role)
+    if roles:
         body["organizers"] = [{"library_id": library_id, "role": "host"}] + [
-            {"library_id": other, "role": "co_host"} for other in co_hosts if other != library_id
+            {"library_id": other, "role": role} for other, role in roles.items()
         ]
     tags = [p for p in _LIST_SPLIT.split(row.get("tags", "")) if p]
     if tags:

@@ -25,6 +25,8 @@ from .tables import (
 )
 from .tally import ActivityFacts, last_start, monthly_counts, tally, year_bounds
 
+V1_ROLES = {"co_host": "co_organiser"}
+"""A credit stored before v1's co_host was renamed reads as 协办 (schemas.submission.Role)."""
 ACTIVITIES = RowsByKey(quotas_activity, "activity_id")
 CREDITS = RowsByKey(quotas_credit, "activity_id")
 SOURCES = RowsByKey(quotas_source, "activity_id")
@@ -181,7 +183,7 @@ def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
         entry = grouped.get(row.activity_id)
         if entry is None:
             grouped[row.activity_id] = entry = (row, [])
-        entry[1].append((row.library_id, row.role))
+        entry[1].append((row.library_id, V1_ROLES.get(row.role, row.role)))
     return [
         (ActivityFacts(
             activity_id=row.activity_id, version=row.version, status=row.status, title=row.title,

@@ -129,7 +129,7 @@ def test_quota_rules_scope_and_overrides() -> None:
     alliance = load_demo_alliance()
     joined = alliance.quota_rule("campaign-joined")
     assert joined is not None
-    assert set(joined.roles) == {Role.host, Role.co_host, Role.participant}
+    assert set(joined.roles) == {Role.host, Role.organiser, Role.co_organiser, Role.participant}
     assert joined.minimum_for("gzl") == 6 and joined.minimum_for("jn") == 10
     assert joined.applies(alliance.member("jn")) and not joined.applies(alliance.member("jn-b01"))
     featured = alliance.quota_rule("featured-monthly")

@@ -26,7 +26,7 @@ def test_a_good_form_is_a_submission_in_the_alliance_zone() -> None:
     assert submission.starts_at.isoformat() == "2026-04-23T14:00:00+08:00"
     assert submission.recurrence == "FREQ=WEEKLY;COUNT=4"
     assert submission.tags == ["大型系列", "讲座"] and submission.capacity == 80
-    assert [(o.library_id, o.role.value) for o in submission.organizers] == [("jn", "host"), ("tz", "co_host")]
+    assert [(o.library_id, o.role.value) for o in submission.organizers] == [("jn", "host"), ("tz", "co_organiser")]
     again = forms.form_from_submission(submission, SHANGHAI)
     assert build(again, co_hosts=again["co_hosts"])[0] == submission
 

@@ -31,7 +31,7 @@ def test_csv_with_chinese_headers_reads_wall_times_in_the_alliance_zone() -> Non
     assert lecture.featured is True and lecture.library_id == "jn"
     assert reading.recurrence == "FREQ=WEEKLY;COUNT=4"
     assert reading.category == Category.parent_child
-    assert [(o.library_id, o.role) for o in reading.organizers] == [("jn", Role.host), ("jn-b1", Role.co_host)]
+    assert [(o.library_id, o.role) for o in reading.organizers] == [("jn", Role.host), ("jn-b1", Role.co_organiser)]
 
 
 def test_csv_from_excel_in_gb18030_with_english_headers_and_other_zones() -> None:

@@ -52,12 +52,26 @@ def test_the_time_zone_is_configurable() -> None:
 
 
 def test_a_co_hosted_activity_counts_once_per_library_in_its_role() -> None:
-    hosts_only, any_role = rule(id="host"), rule(id="any", roles=["host", "co_host", "participant"])
-    facts = [fact(organizers=(("jn", "host"), ("tz", "co_host"), ("ak", "participant")))]
+    hosts_only, any_role = rule(id="host"), rule(id="any", roles=["host", "co_organiser", "participant"])
+    facts = [fact(organizers=(("jn", "host"), ("tz", "co_organiser"), ("ak", "participant")))]
     credits = tally(facts, {lib: [hosts_only, any_role] for lib in ("jn", "tz", "ak")}, 2026, SHANGHAI)
     assert [len(credits[(lib, "host")]) for lib in ("jn", "tz", "ak")] == [1, 0, 0]
     assert [len(credits[(lib, "any")]) for lib in ("jn", "tz", "ak")] == [1, 1, 1]
-    assert credits[("tz", "any")][0].role == "co_host"
+    assert credits[("tz", "any")][0].role == "co_organiser"
+
+
+def test_cheng_ban_is_counted_apart_from_xie_ban() -> None:
+    """"将5个以上活动延伸为承办形式" counts 承办 (organiser) only, not 协办 (co-organiser); a rule
+    written with v1's co_host counts both."""
+    organised = rule(id="organised", roles=["organiser"])
+    v1 = rule(id="v1", roles=["co_host"])
+    assert v1.roles == ["organiser", "co_organiser"]
+    facts = [fact("a", organizers=(("c", "host"), ("tz", "organiser"), ("ak", "co_organiser"))),
+             fact("b", organizers=(("c", "host"), ("ak", "organiser")))]
+    credits = tally(facts, {lib: [organised, v1] for lib in ("c", "tz", "ak")}, 2026, SHANGHAI)
+    assert [len(credits[(lib, "organised")]) for lib in ("c", "tz", "ak")] == [0, 1, 1]
+    assert [c.activity_id for c in credits[("ak", "organised")]] == ["b"]
+    assert [len(credits[(lib, "v1")]) for lib in ("c", "tz", "ak")] == [0, 1, 2]
 
 
 def test_cancelled_and_merged_away_activities_count_for_nobody() -> None:
