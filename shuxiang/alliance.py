@@ -26,6 +26,7 @@ becomes an :class:`AllianceConfigError` naming the file, the entry and what is w
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 import unicodedata
@@ -311,6 +312,27 @@ class QuotaRule(_Named, _Entry):
     overrides: dict[str, Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict, description="library id -> its own minimum (0 exempts it)"
     )
+    measure: Literal["activities", "participants"] = Field(
+        "activities", description="count the activities, or sum their reported participants (人次)")
+    growth: float | None = Field(
+        None, gt=0, le=10, description="a share of growth against the previous year, e.g. 0.3 for 增长30%: the "
+        "target is the previous year's figure raised by it, never below minimum")
+    source: str | None = Field(None, description="the plan (and its words) the target comes from")
+
+    @model_validator(mode="after")
+    def _participants_once(self) -> QuotaRule:
+        if self.measure == "participants" and self.unit == "occurrence":
+            raise ValueError('measure = "participants" sums each activity\'s reported attendance once: '
+                             'use unit = "activity"')
+        return self
+
+    def target_for(self, library_id: str, previous: int | None) -> int:
+        """The year's target: the minimum, or with ``growth`` the previous year's figure raised by
+        it (rounded up), whichever is higher."""
+        minimum = self.minimum_for(library_id)
+        if self.growth is None or previous is None:
+            return minimum
+        return max(minimum, math.ceil(previous * (1 + self.growth) - 1e-9))
 
     @field_validator("roles")
     @classmethod

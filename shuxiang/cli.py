@@ -359,7 +359,20 @@ def export() -> None:
 
 
 EXPORT_COLUMNS = ("id", "title", "starts_at", "ends_at", "status", "venue", "organizers", "brand_id",
-                  "campaign_id", "sources")
+                  "campaign_id", "sources", "held", "participants")
+
+
+def _attendance(databases) -> dict:
+    """(held, participants) by activity, from the quotas service's query (empty without its data)."""
+    from shuxiang.services.quotas.service import NAME as QUOTAS
+    from shuxiang.services.quotas.store import attendance_by_activity
+    from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
+
+    if databases.database_url is None and not (databases.data_dir / "db" / f"{QUOTAS}.sqlite3").exists():
+        return {}
+    if databases.database_url is None:
+        databases.create_tables(QUOTAS, QUOTA_TABLES)
+    return attendance_by_activity(databases.reader(QUOTAS))
 
 
 @export.command("activities")
@@ -382,8 +395,10 @@ def export_activities(fmt: str, output, data_dir: Path | None) -> None:
     writer = csv.writer(output) if fmt == "csv" else None
     if writer:
         writer.writerow(EXPORT_COLUMNS)
+    attendance = _attendance(databases)
     for activity in canonical_activities(engine):
         record = activity.model_dump(mode="json")
+        record["held"], record["participants"] = attendance.get(activity.id, (None, None))
         if writer:
             row = []
             for column in EXPORT_COLUMNS:

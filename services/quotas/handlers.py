@@ -155,13 +155,20 @@ def reevaluate(context: QuotasContext, uow: UnitOfWork, rules: dict[str, list[Qu
         return
     tz = context.alliance.tz
     connection = uow.connection
+    growing = {lib: [r for r in library_rules if r.growth is not None] for lib, library_rules in rules.items()}
+    growing = {lib: found for lib, found in growing.items() if found}
+    if growing:  # a growth rule's target is set by the year before: a change of year Y moves Y+1's
+        years = years | {year + 1 for year in years}
     for year in sorted(years):
         months = monthly_totals(connection, year, tz, rules)
+        before = monthly_totals(connection, year - 1, tz, growing) if growing else {}
         stored = {(r.library_id, r.rule_id): r for r in connection.execute(
             STATES_OF, {"year": year, "libraries": list(rules)})}
         for library_id, library_rules in rules.items():
             for rule in library_rules:
-                result = progress_of_months(months[(library_id, rule.id)], rule, library_id, year, tz, at)
+                previous = sum(before[(library_id, rule.id)]) if rule.growth is not None else None
+                result = progress_of_months(months[(library_id, rule.id)], rule, library_id, year, tz, at,
+                                            previous=previous)
                 record_state(context, uow, result, stored.get((library_id, rule.id)), at)
 
 

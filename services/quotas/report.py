@@ -67,11 +67,21 @@ def quota_report(engine: Engine, alliance: Alliance, year: int, now: datetime, *
     tz = alliance.tz
     members = selected_members(alliance, tier=tier, region=region, library=library)
     rules = {m.id: alliance.rules_for(m.id) for m in members}
+    growing = {lib: [r for r in found if r.growth is not None] for lib, found in rules.items()}
+    growing = {lib: found for lib, found in growing.items() if found}
     with engine.connect() as connection:
         facts = load_facts(connection, year, tz, libraries=rules) if rules else []
+        earlier = load_facts(connection, year - 1, tz, libraries=growing) if growing else []
     credits = tally(facts, rules, year, tz)
+    before = tally(earlier, growing, year - 1, tz)
+
+    def previous(library_id: str, rule) -> int | None:
+        """The rule's figure the year before, for a growth rule (增长30%)."""
+        return sum(c.weight for c in before[(library_id, rule.id)]) if rule.growth is not None else None
+
     libraries = tuple(
-        LibraryProgress(m, tuple(progress(credits[(m.id, r.id)], r, m.id, year, tz, now) for r in rules[m.id]))
+        LibraryProgress(m, tuple(progress(credits[(m.id, r.id)], r, m.id, year, tz, now, previous=previous(m.id, r))
+                                 for r in rules[m.id]))
         for m in members
     )
     return QuotaReport(year=year, as_of=now, timezone=alliance.timezone, libraries=libraries)
@@ -83,6 +93,8 @@ def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
         "name": p.rule.name,
         "name_en": p.rule.name_en,
         "unit": p.rule.unit,
+        "measure": p.rule.measure,
+        "growth": p.rule.growth,
         "per": p.rule.per,
         "minimum": p.minimum,
         "attained": p.attained,
@@ -99,7 +111,7 @@ def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
         out["missed_periods"] = p.missed
     if credits:
         out["credited"] = [{"activity_id": c.activity_id, "title": c.title, "starts_at": c.at.isoformat(),
-                            "role": c.role} for c in p.credits]
+                            "role": c.role, "weight": c.weight} for c in p.credits]
     return out
 
 

@@ -134,6 +134,15 @@ def _attendance_columns():
     )
 
 
+def attendance_by_activity(engine) -> dict[str, tuple[bool | None, int | None]]:
+    """Every activity's (held, participants) as its announcements' reports state them (None, None
+    without a report): the quotas service's query for exports and reports of other services."""
+    held_any, reported, participants = _attendance_columns()
+    with engine.connect() as connection:
+        rows = connection.execute(select(quotas_activity.c.activity_id, held_any, reported, participants))
+        return {r.activity_id: (bool(r.held_any) if r.reported else None, r.participants) for r in rows}
+
+
 def _owns_a_source():
     """True when the activity lists an announcement no newer snapshot of another activity lists.
 
@@ -299,5 +308,5 @@ def monthly_totals(connection: Connection, year: int, tz: ZoneInfo,
     series = _facts(connection.execute(OPEN_ENDED_OF_LIBRARIES, {"start": start, "end": end, "libraries": libraries}))
     for key, credits in tally([fact for fact, _ in series], rules, year, tz).items():
         for credit in credits:
-            months[key][credit.at.month - 1] += 1
+            months[key][credit.at.month - 1] += credit.weight
     return months

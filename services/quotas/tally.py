@@ -118,6 +118,8 @@ class Credit:
     at: datetime
     """The (occurrence's) start, in the alliance time zone."""
     role: str
+    weight: int = 1
+    """What it adds: 1, or its reported participants under a ``measure = "participants"`` rule."""
 
 
 def year_bounds(year: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -213,7 +215,8 @@ def _credits_of(fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]], y
     for library_id, role in dict(fact.organizers).items():
         for rule in rules.get(library_id, ()):
             if role in rule.roles and rule.counts.matches(fact):
-                yield library_id, rule, [Credit(fact.activity_id, fact.title, at, role)
+                weight = (fact.participants or 0) if rule.measure == "participants" else 1
+                yield library_id, rule, [Credit(fact.activity_id, fact.title, at, role, weight)
                                          for at in counted_starts(fact, rule, tz, start, end)]
 
 
@@ -297,21 +300,25 @@ def year_elapsed(year: int, tz: ZoneInfo, now: datetime) -> float:
 
 
 def progress(
-    credits: Sequence[Credit], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime
+    credits: Sequence[Credit], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime,
+    *, previous: int | None = None,
 ) -> Progress:
     """Attained against target, the pace expected by ``now``, and the state."""
     months = [0] * 12
     for credit in credits:
-        months[credit.at.month - 1] += 1
-    return progress_of_months(months, rule, library_id, year, tz, now, credits=tuple(credits))
+        months[credit.at.month - 1] += credit.weight
+    return progress_of_months(months, rule, library_id, year, tz, now, credits=tuple(credits), previous=previous)
 
 
 def progress_of_months(
     months: Sequence[int], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime,
-    *, credits: tuple[Credit, ...] = (),
+    *, credits: tuple[Credit, ...] = (), previous: int | None = None,
 ) -> Progress:
-    """:func:`progress` from how many credits fall in each month (January first) of the year."""
-    minimum = rule.minimum_for(library_id)
+    """:func:`progress` from how many credits fall in each month (January first) of the year.
+
+    ``previous``: the rule's figure for the year before (activities, or participants), from
+    which a ``growth`` rule sets this year's target (:meth:`QuotaRule.target_for`)."""
+    minimum = rule.target_for(library_id, previous)
     count = sum(months)
     closed = year_elapsed(year, tz, now) >= 1.0
     if rule.per is None:
@@ -353,5 +360,5 @@ def monthly_counts(fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]]
         for library_id, rule, credits in _credits_of(fact, rules, year, tz):
             for credit in credits:
                 key = (library_id, rule.id, year, credit.at.month)
-                found[key] = found.get(key, 0) + 1
+                found[key] = found.get(key, 0) + credit.weight
     return found

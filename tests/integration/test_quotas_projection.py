@@ -39,7 +39,7 @@ NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
 YEARS = (2025, 2026, 2027)
 
 LIBRARIES = ["c", "jn", "tz", "jn-b1", "not-a-member"]
-ROLES = ["host", "co_host", "participant"]
+ROLES = ["host", "organiser", "co_organiser", "co_host", "participant"]
 INSTANTS = [
     "2026-12-31T23:30:00+08:00",  # 2026 in Shanghai
     "2026-12-31T16:30:00+00:00",  # 2027-01-01 00:30 in Shanghai
@@ -100,6 +100,11 @@ def rule_covers(rule, library_id: str) -> bool:
 def brute_force(events: list[CanonicalEvent], reports: list[AttendanceReport] = ()
                 ) -> dict[tuple[str, str, int], list[tuple[str, datetime]]]:
     latest_report = {(r.library_id, r.source_ref): r.held for r in reports}  # the log's last report of each
+    latest_participants = {(r.library_id, r.source_ref): r.participants for r in reports}
+
+    def participants(a: CanonicalActivity) -> int:
+        """The largest attendance any of its announcements reported (0 without a report)."""
+        return max([latest_participants[key] for key in keys(a) if key in latest_participants], default=0)
 
     def not_held(a: CanonicalActivity) -> bool:
         """Reported, and every report of its announcements says 未举办."""
@@ -131,9 +136,10 @@ def brute_force(events: list[CanonicalEvent], reports: list[AttendanceReport] = 
                 continue
             for rule in ALLIANCE.quota_rules:
                 if rule_covers(rule, organizer.library_id) and organizer.role in rule.roles and rule_counts(rule, a):
+                    weight = participants(a) if rule.measure == "participants" else 1
                     for start in starts if rule.unit == "occurrence" else starts[:1]:
                         local = start.astimezone(SHANGHAI)
-                        found[(organizer.library_id, rule.id, local.year)].append((a.id, local))
+                        found[(organizer.library_id, rule.id, local.year)].append((a.id, local, weight))
     return {key: sorted(value) for key, value in found.items()}
 
 
@@ -252,7 +258,8 @@ def service_tallies(engine: Engine, alliance: Alliance = ALLIANCE) -> dict:
         for library in quota_report(engine, alliance, year, NOW).libraries:
             for p in library.rules:
                 if p.credits:
-                    found[(library.member.id, p.rule.id, year)] = sorted((c.activity_id, c.at) for c in p.credits)
+                    found[(library.member.id, p.rule.id, year)] = sorted((c.activity_id, c.at, c.weight)
+                                                                         for c in p.credits)
     return found
 
 
@@ -295,6 +302,13 @@ def check_log(engine: Engine, events: list[CanonicalEvent], batches: list[list[D
             assert f"quota:{key[0]}:{key[1]}:{key[2]}:{state.replace('_', '-')}" in published
     for key in expected:
         assert key in states, f"{key} was credited but never evaluated"
+    targets = {(lib.member.id, p.rule.id, year): p.target
+               for year in YEARS for lib in quota_report(engine, ALLIANCE, year, NOW).libraries for p in lib.rules}
+    for (library_id, rule_id, year), target in targets.items():
+        rule = ALLIANCE.quota_rule(rule_id)
+        if rule.growth is not None:  # 增长30%: the year before's attendance raised by 30 %, never below the minimum
+            before = sum(w for _, _, w in expected.get((library_id, rule_id, year - 1), []))
+            assert target == max(rule.minimum_for(library_id), -(-before * 13 // 10)), (library_id, year)
 
     # Delivering the whole log again changes nothing and publishes nothing.
     again = [d for batch in batches for d in batch]
@@ -368,12 +382,12 @@ def test_a_merge_retires_the_activity_whose_announcements_were_taken_over(tmp_pa
         process_batch(spec, engine, batch)
 
     send(a1, b1)
-    assert service_tallies(engine)[("tz", "campaign-hosted", 2026)] == [("B", datetime(2026, 4, 23, 14, tzinfo=SHANGHAI))]
+    assert service_tallies(engine)[("tz", "campaign-hosted", 2026)] == [("B", datetime(2026, 4, 23, 14, tzinfo=SHANGHAI), 1)]
     send(a2)
     tallies = service_tallies(engine)
     assert ("tz", "campaign-hosted", 2026) not in tallies  # B was merged away; tz co-hosts A
-    assert [a for a, _ in tallies[("tz", "campaign-joined", 2026)]] == ["A"]
-    assert [a for a, _ in tallies[("jn", "campaign-hosted", 2026)]] == ["A"]
+    assert [a for a, _, _ in tallies[("tz", "campaign-joined", 2026)]] == ["A"]
+    assert [a for a, _, _ in tallies[("jn", "campaign-hosted", 2026)]] == ["A"]
     send(b2)
     assert service_tallies(engine) == tallies
     assert tallies == brute_force([a1, b1, a2, b2])
@@ -410,7 +424,7 @@ def test_an_activity_reported_not_held_is_not_credited(tmp_path: Path) -> None:
         assert process_batch(reported, engine, [delivery]) == [Outcome.ACK]
 
     def credited() -> list[str]:
-        return [activity_id for activity_id, _ in service_tallies(engine).get(("jn", "campaign-hosted", 2026), [])]
+        return [activity_id for activity_id, _, _ in service_tallies(engine).get(("jn", "campaign-hosted", 2026), [])]
 
     canonical(created("opening", "o1"))
     assert credited() == ["opening"]

@@ -138,7 +138,7 @@ def test_report_csv(data_dir: Path) -> None:
     code, out = cli("--year", "2026", "--format", "csv", "--data-dir", str(data_dir))
     assert code == 0, out
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert len(rows) == 5 + 6 + 5 + 3  # c, jn, tz, jn-b1: each of their rules
+    assert len(rows) == 6 + 7 + 5 + 3  # c, jn, tz, jn-b1: each of their rules (c and jn: the visitors rule too)
     row = next(r for r in rows if r["library_id"] == "jn" and r["rule_id"] == "featured-monthly")
     assert (row["library_name"], row["attained"], row["target"], row["count"]) == ("津南区图书馆", "3", "12", "3")
     assert row["missing_periods"] == "4 5 6 7 8 9 10 11 12"
