@@ -8,6 +8,9 @@ missing=()
 command -v chromium >/dev/null 2>&1 || missing+=(chromium)
 command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
+# the statistics report's XLSX is converted to PDF by LibreOffice, and PDFs to PNG by pdftoppm
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # screenshots of Chinese pages need a CJK font, or every character is a box
 { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q . ; } || missing+=(fonts-noto-cjk)
 

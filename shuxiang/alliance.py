@@ -61,6 +61,7 @@ __all__ = [
     "Campaign",
     "Coordinator",
     "Member",
+    "PlanPeriod",
     "QuotaFilter",
     "QuotaRule",
     "QuotaScope",
@@ -86,7 +87,7 @@ LARGE_SERIES_TAG = "大型系列"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://\S+$")
 
-LIST_TABLES = ("members", "venues", "brands", "campaigns", "quota_rules", "coordinators")
+LIST_TABLES = ("members", "venues", "brands", "campaigns", "quota_rules", "coordinators", "plan_periods")
 
 
 class Tier(StrEnum):
@@ -361,6 +362,28 @@ def _current_rule_roles(roles: list[Role]) -> list[Role]:
     return found
 
 
+class PlanPeriod(_Named, _Entry):
+    """A planning period (规划期), e.g. the 14th five-year plan 2021–2025: the statistics report
+    sums its years and compares them with the same number of years before."""
+
+    id: Slug
+    name: Text
+    name_en: str | None = None
+    first_year: int = Field(ge=1949, le=2100)
+    last_year: int = Field(ge=1949, le=2100)
+    source: str | None = Field(None, description="the plan it comes from")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PlanPeriod:
+        if self.last_year < self.first_year:
+            raise ValueError(f"last_year {self.last_year} is before first_year {self.first_year}")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
+
+
 class Schedule(_Entry):
     every: Literal["week", "day"] = "week"
     weekday: int = Field(0, ge=0, le=6, description="0 = Monday; used when every = week")
@@ -412,6 +435,7 @@ class Alliance(_Named, _Entry):
     campaigns: list[Campaign] = Field(default_factory=list)
     quota_rules: list[QuotaRule] = Field(default_factory=list)
     coordinators: list[Coordinator] = Field(default_factory=list)
+    plan_periods: list[PlanPeriod] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -540,6 +564,9 @@ class Alliance(_Named, _Entry):
         """The quota rules that apply to ``library_id`` with a minimum above zero."""
         member = self._require(library_id)
         return [q for q in self.quota_rules if q.applies(member) and q.minimum_for(library_id) > 0]
+
+    def plan_period(self, period_id: str) -> PlanPeriod | None:
+        return next((p for p in self.plan_periods if p.id == period_id), None)
 
     def coordinator(self, coordinator_id: str) -> Coordinator | None:
         return next((c for c in self.coordinators if c.id == coordinator_id), None)

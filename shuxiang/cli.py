@@ -522,6 +522,9 @@ main.add_command(_dedup_group)
 from shuxiang.services.intake.cli import accounts as _accounts_group  # noqa: E402
 
 main.add_command(_accounts_group)
+from shuxiang.services.stats.cli import stats as _stats_group  # noqa: E402
+
+main.add_command(_stats_group)
 
 
 if __name__ == "__main__":
