@@ -23,9 +23,9 @@ def write_csv(report: StatsReport, output: IO[str]) -> None:
         key_column, *rest = view.columns
         for row in view.rows:
             values = dict(zip((c.key for c in view.columns), row, strict=True))
-            name = values.get("name", "")
+            name = values.get("name", values.get("label", ""))
             for column in rest:
-                if column.key == "name":
+                if column.key in ("name", "label"):
                     continue
                 writer.writerow([years, scope, view.id, values[key_column.key], name, column.key, values[column.key]])
 

@@ -325,3 +325,19 @@ def test_all_problems_are_reported_together(tmp_path: Path) -> None:
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(AllianceConfigError, match="cannot read the file"):
         load_alliance(tmp_path / "absent.toml")
+
+
+PLANS = ("九龙坡", "津南", "安康", "滕州", "长春")
+
+
+def test_every_demo_target_cites_its_plan_and_the_plans_roles() -> None:
+    """The demo alliance encodes the seeds' targets: each rule's source quotes one of the five plans;
+    "将5个以上活动延伸为承办形式" counts 承办 (and 主办), never 协办 or 参与."""
+    alliance = load_demo_alliance()
+    for rule in alliance.quota_rules:
+        assert rule.source and any(plan in rule.source for plan in PLANS), rule.id
+    assert alliance.quota_rule("campaign-hosted").roles == [Role.host, Role.organiser]
+    growth = alliance.quota_rule("visitors-growth")
+    assert (growth.measure, growth.growth) == ("participants", 0.15) and "提升15%" in growth.source
+    periods = {p.id: (p.first_year, p.last_year) for p in alliance.plan_periods}
+    assert periods == {"13th-five-year": (2016, 2020), "14th-five-year": (2021, 2025)}
