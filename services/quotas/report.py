@@ -95,6 +95,7 @@ def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
         "unit": p.rule.unit,
         "measure": p.rule.measure,
         "growth": p.rule.growth,
+        "source": p.rule.source,
         "per": p.rule.per,
         "minimum": p.minimum,
         "attained": p.attained,

@@ -16,7 +16,7 @@ from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport
 from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
-from shuxiang.services.quotas.report import quota_report
+from shuxiang.services.quotas.report import progress_dict, quota_report
 from shuxiang.services.quotas.tables import TABLES
 
 from shuxiang.alliance import parse_alliance
@@ -34,6 +34,7 @@ name = "活动到馆人次增长30%"
 measure = "participants"
 growth = 0.3
 minimum = 100
+source = "示例：活动到馆人次增长30%"
 '''
 
 
@@ -71,6 +72,7 @@ def test_participants_are_summed_raised_by_growth_and_exported(tmp_path: Path) -
     assert visitors.count == 120 + 90  # 丙 was not held: its people do not count
     assert visitors.target == 260  # 200 last year, +30 %
     assert visitors.state.value == "not_met"  # 2026 is over
+    assert progress_dict(visitors)["source"] == "示例：活动到馆人次增长30%"
     [jn_2025] = [lib for lib in quota_report(engine, alliance, 2025, NOW).libraries if lib.member.id == "jn"]
     assert next(p for p in jn_2025.rules if p.rule.id == "visitors").target == 100  # no year before: the minimum
 
