@@ -57,6 +57,7 @@ __all__ = [
     "ActivityLike",
     "Alliance",
     "AllianceConfigError",
+    "Audience",
     "Brand",
     "Campaign",
     "Coordinator",
@@ -87,7 +88,7 @@ LARGE_SERIES_TAG = "大型系列"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://\S+$")
 
-LIST_TABLES = ("members", "venues", "brands", "campaigns", "quota_rules", "coordinators", "plan_periods")
+LIST_TABLES = ("members", "venues", "brands", "campaigns", "quota_rules", "coordinators", "plan_periods", "audiences")
 
 
 class Tier(StrEnum):
@@ -219,6 +220,21 @@ def _same_day_in(day: date, year: int) -> date:
     return day.replace(year=year)
 
 
+class Audience(_Named, _Entry):
+    """A group of readers the plans commit to (服务对象), e.g. 残障人士, 农民工, 老年读者: a controlled
+    vocabulary.  An activity's free-text ``audience`` names it when it contains the name or an alias."""
+
+    id: Slug
+    name: Text
+    name_en: str | None = None
+    aliases: list[Text] = Field(default_factory=list, description="words in an audience text that name it")
+    source: str | None = Field(None, description="the plan that commits to it")
+
+    def named_in(self, text: str) -> bool:
+        key = normalize_venue_text(text)
+        return any(normalize_venue_text(word) in key for word in (self.name, *self.aliases))
+
+
 class ActivityLike(Protocol):
     """What :meth:`QuotaFilter.matches` reads of an activity (a submission or canonical activity)."""
 
@@ -240,6 +256,7 @@ class QuotaFilter(_Entry):
         None, description=f'a large reading series: tagged "{LARGE_SERIES_TAG}" or in the festival category'
     )
     tags: list[Text] = Field(default_factory=list, description="carries at least one of these tags")
+    audience: list[Slug] = Field(default_factory=list, description="for any of these [[audiences]]; empty = all")
 
     @field_validator("campaign", mode="before")
     @classmethod
@@ -271,6 +288,8 @@ class QuotaFilter(_Entry):
         if isinstance(self.campaign, str) and activity.campaign_id != self.campaign:
             return False
         if self.large_series is not None and is_large_series(activity) != self.large_series:
+            return False
+        if self.audience and not set(self.audience) & set(getattr(activity, "audiences", ())):
             return False
         return not self.tags or any(tag in activity.tags for tag in self.tags)
 
@@ -436,6 +455,7 @@ class Alliance(_Named, _Entry):
     quota_rules: list[QuotaRule] = Field(default_factory=list)
     coordinators: list[Coordinator] = Field(default_factory=list)
     plan_periods: list[PlanPeriod] = Field(default_factory=list)
+    audiences: list[Audience] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -565,6 +585,15 @@ class Alliance(_Named, _Entry):
         member = self._require(library_id)
         return [q for q in self.quota_rules if q.applies(member) and q.minimum_for(library_id) > 0]
 
+    def audiences_in(self, text: str | None) -> tuple[str, ...]:
+        """The ids of the [[audiences]] a free-text audience names ("残障人士及视障读者" → disabled)."""
+        if not text:
+            return ()
+        return tuple(a.id for a in self.audiences if a.named_in(text))
+
+    def audience(self, audience_id: str) -> Audience | None:
+        return next((a for a in self.audiences if a.id == audience_id), None)
+
     def plan_period(self, period_id: str) -> PlanPeriod | None:
         return next((p for p in self.plan_periods if p.id == period_id), None)
 
@@ -616,6 +645,10 @@ def _reference_problems(alliance: Alliance) -> list[tuple[Loc, str]]:
         if isinstance(campaign, str) and campaign not in campaigns:
             hint = _did_you_mean(campaign, campaigns)
             problems.add(("quota_rules", i, "counts", "campaign"), f'"{campaign}" is not a campaign{hint}')
+        for audience in rule.counts.audience:
+            if audience not in {a.id for a in alliance.audiences}:
+                hint = _did_you_mean(audience, [a.id for a in alliance.audiences])
+                problems.add(("quota_rules", i, "counts", "audience"), f'"{audience}" is not an audience{hint}')
         for library_id in rule.applies_to.libraries:
             require_member(("quota_rules", i, "applies_to", "libraries"), library_id)
         for library_id in rule.overrides:

@@ -75,7 +75,7 @@ def apply_canonicals(context: QuotasContext, deliveries: list[Delivery], uow: Un
         return
     tz = context.alliance.tz
     before = related_facts(connection, [n.activity_id for n in changed if not n.new])  # a new one has no past
-    saved = save_facts(connection, changed, tz=tz)
+    saved = save_facts(connection, changed, tz=tz, audiences_in=context.alliance.audiences_in)
     after = related_facts(connection, saved, saved=saved)
     # an activity related before and not after (it lost a shared announcement) may count again
     regained = facts_of(connection, {f.activity_id for f, _ in before} - {f.activity_id for f, _ in after})

@@ -34,7 +34,9 @@ COUNTS = RowsByKey(quotas_count, "activity_id")
 _INSERT_COUNT = insert(quotas_count)
 
 
-def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) -> dict[str, tuple[ActivityFacts, datetime | None]]:
+def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo,
+               audiences_in: Callable[[str | None], tuple[str, ...]] = lambda text: ()
+               ) -> dict[str, tuple[ActivityFacts, datetime | None]]:
     """Upsert each activity's facts, credits and sources as its newer version states them (a
     statement per table for the whole batch); returns, by activity id, the facts and last start
     as stored (merged away when it lists no announcement)."""
@@ -46,7 +48,8 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
     for newer in changed:
         event, activity = newer.event, newer.event.activity
         held, participants = attendance({(s.library_id, s.source_ref) for s in activity.sources}, reports)
-        facts = ActivityFacts.of(activity, merged_away=not activity.sources, held=held, participants=participants)
+        facts = ActivityFacts.of(activity, merged_away=not activity.sources, held=held, participants=participants,
+                                 audiences=audiences_in(activity.audience))
         try:
             last = last_start(facts, tz)
         except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
@@ -60,6 +63,7 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
             "featured": activity.featured,
             "campaign_id": activity.campaign_id,
             "tags": list(activity.tags),
+            "audiences": list(facts.audiences),
             "starts_at": activity.starts_at,
             "recurrence": activity.recurrence,
             "exdates": [d.isoformat() for d in activity.exdates],
@@ -166,7 +170,7 @@ def _owns_a_source():
 FACTS = (
     select(quotas_activity.c.activity_id, quotas_activity.c.version, quotas_activity.c.status,
            quotas_activity.c.title, quotas_activity.c.category, quotas_activity.c.featured,
-           quotas_activity.c.campaign_id, quotas_activity.c.tags, quotas_activity.c.starts_at,
+           quotas_activity.c.campaign_id, quotas_activity.c.tags, quotas_activity.c.audiences, quotas_activity.c.starts_at,
            quotas_activity.c.recurrence, quotas_activity.c.exdates, quotas_activity.c.last_start,
            _owns_a_source().label("live"), *_attendance_columns(), quotas_credit.c.library_id, quotas_credit.c.role)
     .join_from(quotas_activity, quotas_credit, quotas_credit.c.activity_id == quotas_activity.c.activity_id)
@@ -200,7 +204,7 @@ def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
             starts_at=row.starts_at, recurrence=row.recurrence,
             exdates=tuple(datetime.fromisoformat(d) for d in row.exdates), organizers=tuple(organizers),
             merged_away=not row.live, held=bool(row.held_any) if row.reported else None,
-            participants=row.participants,
+            participants=row.participants, audiences=tuple(row.audiences or ()),
         ), row.last_start)
         for row, organizers in grouped.values()
     ]

@@ -21,6 +21,7 @@ quotas_activity = Table(
     Column("featured", Boolean, nullable=False),
     Column("campaign_id", String(64), nullable=True),
     Column("tags", JSON, nullable=False),
+    Column("audiences", JSON, nullable=True, comment="the [[audiences]] ids its audience text names, when stored"),
     Column("starts_at", UTCDateTime, nullable=False),
     Column("recurrence", String(500), nullable=True),
     Column("exdates", JSON, nullable=False, comment="ISO 8601 instants of cancelled occurrences"),

@@ -73,10 +73,12 @@ class ActivityFacts:
     participants: int | None = None
     """The largest attendance any of its announcements reported (co-hosts report the same
     audience); None while none is reported."""
+    audiences: tuple[str, ...] = ()
+    """The alliance's [[audiences]] its free-text audience names (resolved when stored)."""
 
     @classmethod
     def of(cls, activity: CanonicalActivity, *, merged_away: bool = False, held: bool | None = None,
-           participants: int | None = None) -> ActivityFacts:
+           participants: int | None = None, audiences: tuple[str, ...] = ()) -> ActivityFacts:
         return cls(
             activity_id=activity.id,
             version=activity.version,
@@ -93,6 +95,7 @@ class ActivityFacts:
             merged_away=merged_away,
             held=held,
             participants=participants,
+            audiences=tuple(audiences),
         )
 
     @property

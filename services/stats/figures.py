@@ -17,13 +17,15 @@ What counts (DOMAIN.md, "What the figures are for"):
 * participants (人次) are the largest attendance any of its announcements reported
   (co-hosts report the same audience), summed over counted activities;
 * co-hosted: credited to more than one library;
-* brand sessions (期): the occurrences in the year of counted activities linked to a brand.
+* brand sessions (期): the occurrences in the year of counted activities linked to a brand;
+* audiences: with an [[audiences]] vocabulary in the alliance file, an activity counts under
+  every audience its free-text audience names (so the rows of that view may add up to more).
 """
 
 from __future__ import annotations
 
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -106,9 +108,11 @@ def _add(table: dict, key, *values: int) -> None:
         row[i] += value
 
 
-def figures(items: Iterable[Item], scope: set[str] | None, years: Sequence[int]) -> Figures:
+def figures(items: Iterable[Item], scope: set[str] | None, years: Sequence[int],
+            audiences_in: Callable[[str | None], tuple[str, ...]] | None = None) -> Figures:
     """The figures of the activities credited to a library of ``scope`` (None: everyone) whose
-    first occurrence falls in ``years``."""
+    first occurrence falls in ``years``.  ``audiences_in``: the alliance's audience vocabulary —
+    an activity counts under each audience its text names (else under the text itself)."""
     out = Figures(years=tuple(years))
     wanted = set(years)
     for item in items:
@@ -125,7 +129,9 @@ def figures(items: Iterable[Item], scope: set[str] | None, years: Sequence[int])
         out.participants += people
         out.co_hosted += len(credited) > 1
         _add(out.by_category, a.category.value, 1, people)
-        _add(out.by_audience, (a.audience or NO_VALUE).strip(), 1, people)
+        named = audiences_in(a.audience) if audiences_in is not None else ()
+        for audience in named or ((a.audience or NO_VALUE).strip(),):
+            _add(out.by_audience, audience, 1, people)
         _add(out.by_campaign, a.campaign_id or NO_VALUE, 1, people)
         _add(out.by_month, item.start.month, 1, people)
         _add(out.by_year, item.start.year, 1, people)

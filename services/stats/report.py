@@ -146,8 +146,12 @@ def build_views(alliance: Alliance, now: f.Figures, before: f.Figures, quota_row
     views.append(table("category", "按类别", "By category", Column("category", "类别", "Category", numeric=False),
                        now.by_category, lambda k: label(CATEGORY_NAMES, k),
                        order=[c.value for c in Category if c.value in now.by_category]))
+    def audience_name(key: str) -> str:
+        audience = alliance.audience(key)
+        return audience.name_in(lang) if audience else key or label({"": NONE_NAME}, "")
+
     views.append(table("audience", "按服务对象", "By audience", Column("audience", "服务对象", "Audience", numeric=False),
-                       now.by_audience, lambda k: k or label({"": NONE_NAME}, "")))
+                       now.by_audience, audience_name))
     views.append(table("campaign", "按联盟活动", "By campaign", Column("campaign", "联盟活动", "Campaign", numeric=False),
                        now.by_campaign, campaign_name,
                        order=[c.id for c in alliance.campaigns if c.id in now.by_campaign]
@@ -241,7 +245,9 @@ def stats_report(databases: Databases, alliance: Alliance, now: datetime, *, yea
     attendance = attendance_by_activity(databases.reader(QUOTAS))
     items = f.items_of((a for a in canonical_activities(databases.reader(DEDUP))), attendance, tz)
     scope = f.scope_of(alliance, library)
-    now_figures, before = f.figures(items, scope, years), f.figures(items, scope, previous_years)
+    vocabulary = alliance.audiences_in if alliance.audiences else None
+    now_figures = f.figures(items, scope, years, vocabulary)
+    before = f.figures(items, scope, previous_years, vocabulary)
     quota_rows, _ = quota_outcomes(databases, alliance, years, scope, now, lang)
     return StatsReport(
         alliance=alliance.name_in(lang), scope=library,

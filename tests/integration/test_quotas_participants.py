@@ -35,6 +35,17 @@ measure = "participants"
 growth = 0.3
 minimum = 100
 source = "示例：活动到馆人次增长30%"
+
+[[quota_rules]]
+id = "for-disabled"
+name = "残障人士读书活动"
+counts = { audience = ["disabled"] }
+minimum = 1
+
+[[audiences]]
+id = "disabled"
+name = "残障人士"
+aliases = ["视障", "盲人"]
 '''
 
 
@@ -47,7 +58,7 @@ def test_participants_are_summed_raised_by_growth_and_exported(tmp_path: Path) -
     last_year.update(starts_at="2025-04-10T14:00:00+08:00", ends_at="2025-04-10T16:00:00+08:00")
     rig.submit(last_year, announcement("jn", "a", title="讲座：甲", day=10),
                announcement("jn", "b", title="展览：乙", day=12, hour=9),
-               announcement("jn", "c", title="读书会：丙", day=14, hour=19))
+               announcement("jn", "c", title="读书会：丙", day=14, hour=19, audience="视障读者及家属"))
     databases = Databases(data_dir=tmp_path)
     databases.create_tables("quotas", TABLES + EVENT_TABLES)
     engine = databases.engine("quotas")
@@ -73,6 +84,12 @@ def test_participants_are_summed_raised_by_growth_and_exported(tmp_path: Path) -
     assert visitors.target == 260  # 200 last year, +30 %
     assert visitors.state.value == "not_met"  # 2026 is over
     assert progress_dict(visitors)["source"] == "示例：活动到馆人次增长30%"
+    disabled = next(p for p in jn.rules if p.rule.id == "for-disabled")
+    assert disabled.count == 0  # 丙 (视障读者) was not held
+    with engine.connect() as connection:  # the audiences resolved when stored, read back
+        from shuxiang.services.quotas.store import load_facts
+        facts = {fact.title: fact for fact in load_facts(connection, 2026, alliance.tz)}
+    assert facts["读书会：丙"].audiences == ("disabled",) and facts["讲座：甲"].audiences == ()
     [jn_2025] = [lib for lib in quota_report(engine, alliance, 2025, NOW).libraries if lib.member.id == "jn"]
     assert next(p for p in jn_2025.rules if p.rule.id == "visitors").target == 100  # no year before: the minimum
 

@@ -15,6 +15,7 @@ from shuxiang.alliance import (
     Tier,
     load_alliance,
     load_demo_alliance,
+    parse_alliance,
 )
 from shuxiang.schemas.submission import Category, Role
 
@@ -341,3 +342,15 @@ def test_every_demo_target_cites_its_plan_and_the_plans_roles() -> None:
     assert (growth.measure, growth.growth) == ("participants", 0.15) and "提升15%" in growth.source
     periods = {p.id: (p.first_year, p.last_year) for p in alliance.plan_periods}
     assert periods == {"13th-five-year": (2016, 2020), "14th-five-year": (2021, 2025)}
+
+
+def test_audiences_are_a_vocabulary_named_in_free_text(tmp_path) -> None:
+    alliance = load_demo_alliance()
+    assert alliance.audiences_in("残障人士及视障读者") == ("disabled",)
+    assert alliance.audiences_in("少年儿童及家长") == ("children", "parents")
+    assert alliance.audiences_in("社会公众") == () and alliance.audiences_in(None) == ()
+    text = (Path(__file__).parents[1] / "data" / "alliance.toml").read_text(encoding="utf-8")
+    bad = text + '\n[[quota_rules]]\nid = "r"\nname = "规则"\nminimum = 1\ncounts = { audience = ["blind"] }\n'
+    with pytest.raises(AllianceConfigError) as error:
+        parse_alliance(bad)
+    assert 'quota_rules[0] (id "r").counts.audience: "blind" is not an audience' in str(error.value)

@@ -195,3 +195,10 @@ def test_a_closed_year_reads_met_or_not_met_never_at_risk() -> None:
     one_missed = [c for c in every_month if c.at.month != 7]
     p = progress(one_missed, monthly, "jn", 2026, SHANGHAI, at("2027-01-02T00:00:00+08:00"))
     assert p.state is QuotaState.not_met and p.missed == [7]
+
+
+def test_a_rule_by_audience_counts_the_activities_for_those_readers() -> None:
+    """Audiences are a vocabulary of the alliance file: "残障人士及视障读者" names disabled."""
+    for_disabled = rule(id="disabled", counts={"audience": ["disabled"]})
+    facts = [fact("a", audiences=("disabled",)), fact("b", audiences=("children", "parents")), fact("c")]
+    assert [c.activity_id for c in tally(facts, {"jn": [for_disabled]}, 2026, SHANGHAI)[("jn", "disabled")]] == ["a"]

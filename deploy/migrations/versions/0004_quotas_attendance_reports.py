@@ -1,4 +1,7 @@
-"""quotas: the latest attendance report of each announcement (quotas_report)
+"""quotas: the latest attendance report of each announcement (quotas_report); audiences
+
+Also quotas_activity.audiences: the alliance's [[audiences]] an activity's free-text audience
+names, for quota rules by audience (NULL for rows from before: a replay fills them).
 
 An activity reported as not held (未举办) was still credited.  The quotas service now consumes
 attendance reports too and keeps the latest per announcement; the reports already in the log
@@ -30,5 +33,10 @@ def upgrade() -> None:
     )
 
 
+    op.add_column('quotas_activity', sa.Column('audiences', sa.JSON(), nullable=True,
+                                               comment='the [[audiences]] ids its audience text names, when stored'))
+
+
 def downgrade() -> None:
+    op.drop_column('quotas_activity', 'audiences')
     op.drop_table('quotas_report')
