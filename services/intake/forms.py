@@ -13,7 +13,7 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from shuxiang.schemas import ActivitySubmission, AttendanceReport, Status
+from shuxiang.schemas import ActivitySubmission, AttendanceReport, Role, Status
 
 from .imports import TimeError, parse_local_datetime
 
@@ -115,6 +115,7 @@ def rule_from_form(form: Mapping[str, object]) -> tuple[str | None, str | None]:
 def submission_from_form(
     form: Mapping[str, object], *, library_id: str, source_ref: str, revision: int, tz: ZoneInfo, lang: str,
     co_hosts: list[str] | None = None, previous: ActivitySubmission | None = None,
+    organisers: list[str] | None = None,
 ) -> tuple[ActivitySubmission | None, dict[str, str]]:
     """The submission the form describes, or the problems by field (nothing published then)."""
     errors: dict[str, str] = {}
@@ -160,9 +161,7 @@ def submission_from_form(
         "capacity": capacity or None, "registration_url": _value(form, "registration_url") or None,
         "contact": _value(form, "contact") or None,
         "tags": [t.strip() for t in _TAG_SPLIT.split(_value(form, "tags")) if t.strip()],
-        "organizers": ([{"library_id": library_id, "role": "host"}]
-                       + [{"library_id": other, "role": "co_organiser"} for other in co_hosts if other != library_id]
-                       if co_hosts else []),
+        "organizers": _organizers(library_id, organisers or [], co_hosts or []),
     }
     try:
         submission = ActivitySubmission.model_validate(body)
@@ -173,6 +172,16 @@ def submission_from_form(
     if errors:
         return None, errors
     return submission, {}
+
+
+def _organizers(library_id: str, organisers: list[str], co_hosts: list[str]) -> list[dict]:
+    """The submitter hosts (主办); the libraries chosen as 承办 organise, those chosen as 协办 assist
+    (one chosen in both lists organises)."""
+    roles = {other: "organiser" for other in organisers if other != library_id}
+    roles.update({other: "co_organiser" for other in co_hosts if other != library_id and other not in roles})
+    if not roles:
+        return []
+    return [{"library_id": library_id, "role": "host"}] + [{"library_id": lib, "role": role} for lib, role in roles.items()]
 
 
 def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[str, object]:
@@ -192,7 +201,9 @@ def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[s
         "audience": submission.audience or "", "capacity": "" if submission.capacity is None else str(submission.capacity),
         "registration_url": str(submission.registration_url) if submission.registration_url else "",
         "contact": submission.contact or "", "tags": "，".join(submission.tags), "repeat": "none",
-        "co_hosts": [o.library_id for o in submission.organizers if o.library_id != submission.library_id],
+        "co_hosts": [o.library_id for o in submission.organizers
+                     if o.library_id != submission.library_id and o.role != Role.organiser],
+        "organisers": [o.library_id for o in submission.organizers if o.role == Role.organiser],
     }
     if submission.recurrence:
         simple = _SIMPLE_RULE.match(submission.recurrence)

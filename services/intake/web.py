@@ -313,7 +313,7 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         values = _form_values(form)
         submission, errors = forms.submission_from_form(
             values, library_id=account.name, source_ref=f"web-{uuid4().hex[:12]}", revision=1, tz=tz,
-            lang=language(request), co_hosts=_co_hosts(intake, form),
+            lang=language(request), co_hosts=_co_hosts(intake, form), organisers=_co_hosts(intake, form, "organisers"),
         )
         errors = errors or admission_errors(intake, submission, language(request))
         if errors:
@@ -358,7 +358,7 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
             revision = next_revision(connection, library_id, source_ref)
         submission, errors = forms.submission_from_form(
             values, library_id=library_id, source_ref=source_ref, revision=revision, tz=tz, lang=language(request),
-            co_hosts=_co_hosts(intake, form), previous=stored.submission,
+            co_hosts=_co_hosts(intake, form), previous=stored.submission, organisers=_co_hosts(intake, form, "organisers"),
         )
         errors = errors or admission_errors(intake, submission, language(request))
         if errors:
@@ -440,16 +440,18 @@ def _activity_path(library_id: str, source_ref: str) -> str:
 
 def _form_values(form) -> dict[str, object]:
     return {name: str(form.get(name, ""))[:20_000] for name in
-            (*forms.FIELDS, "held", "participants", "notes", "report_url")} | {"co_hosts": _raw_co_hosts(form)}
+            (*forms.FIELDS, "held", "participants", "notes", "report_url")} | {
+        "co_hosts": _raw_co_hosts(form), "organisers": _raw_co_hosts(form, "organisers")}
 
 
-def _raw_co_hosts(form) -> list[str]:
-    return [str(v) for v in form.getlist("co_hosts")][:50]
+def _raw_co_hosts(form, name: str = "co_hosts") -> list[str]:
+    return [str(v) for v in form.getlist(name)][:50]
 
 
-def _co_hosts(intake: Intake, form) -> list[str]:
+def _co_hosts(intake: Intake, form, name: str = "co_hosts") -> list[str]:
+    """The member libraries chosen in a multi-select: 协办 (co_hosts) or 承办 (organisers)."""
     known = intake.alliance.member_ids()
-    return [library for library in _raw_co_hosts(form) if library in known]
+    return [library for library in _raw_co_hosts(form, name) if library in known]
 
 
 async def publish_report(request: Request, intake: Intake, report: AttendanceReport) -> None:

@@ -128,3 +128,13 @@ def test_lookalikes_are_other_libraries_activities_at_the_same_time_with_a_simil
     in_hall = mine.model_copy(update={"venue": mine.venue.model_copy(update={"venue_id": "jn-hall"})})
     assert [a.id for a in lookalikes(sorted(activities, key=lambda a: a.starts_at), in_hall)] == [
         "tz-4·23 读书月：《红楼梦》读书沙龙", "same-hall"]
+
+
+def test_the_form_tells_cheng_ban_from_xie_ban() -> None:
+    """承办馆 and 协办馆 are two choices; one chosen in both organises; editing shows them where they were."""
+    submission, errors = build(GOOD, organisers=["tz", "ak"], co_hosts=["ak", "jn-b1"])
+    assert not errors
+    assert [(o.library_id, o.role.value) for o in submission.organizers] == [
+        ("jn", "host"), ("tz", "organiser"), ("ak", "organiser"), ("jn-b1", "co_organiser")]
+    again = forms.form_from_submission(submission, SHANGHAI)
+    assert again["organisers"] == ["tz", "ak"] and again["co_hosts"] == ["jn-b1"]
