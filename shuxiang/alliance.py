@@ -172,6 +172,12 @@ class Brand(_Entry):
     description: str | None = None
     keywords: list[Text] = Field(default_factory=list, description="title words that identify its sessions")
     partners: list[Slug] = Field(default_factory=list, description="member ids that take part")
+    leads: dict[int, Slug] = Field(default_factory=dict, description="year -> the member leading it that year "
+                                   "(长春 项目轮值牵头制: led in rotation); other years: library_id")
+
+    def lead_in(self, year: int) -> str:
+        """The member leading the programme in ``year``: its rotation's, else the owner."""
+        return self.leads.get(year, self.library_id)
 
 
 class Campaign(_Named, _Entry):
@@ -639,6 +645,8 @@ def _reference_problems(alliance: Alliance) -> list[tuple[Loc, str]]:
         require_member(("brands", i, "library_id"), brand.library_id)
         for partner in brand.partners:
             require_member(("brands", i, "partners"), partner)
+        for lead in brand.leads.values():
+            require_member(("brands", i, "leads"), lead)
     campaigns = {c.id for c in alliance.campaigns}
     for i, rule in enumerate(alliance.quota_rules):
         campaign = rule.counts.campaign
