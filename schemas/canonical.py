@@ -61,6 +61,7 @@ class CanonicalActivity(BaseModel):
     capacity: int | None = None
     registration_url: HttpUrl | None = None
     contact: str | None = None
+    partners: list[str] = Field(default_factory=list, description="partners outside the alliance, by name")
     sources: list[SourceRef] = Field(description="the (library_id, source_ref) announcements merged into it")
     created_at: AwareDatetime = Field(description="when it was first announced (broker time)")
     updated_at: AwareDatetime = Field(description="when it last changed visibly (broker time)")

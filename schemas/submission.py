@@ -158,6 +158,9 @@ class ActivitySubmission(BaseModel):
     capacity: int | None = Field(None, ge=0)
     registration_url: HttpUrl | None = None
     contact: str | None = Field(None, max_length=200)
+    partners: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=20,
+        description="partners outside the alliance, by name: schools, universities, 社科联, 科协, communities")
 
     @field_validator("title")
     @classmethod

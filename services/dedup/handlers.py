@@ -153,6 +153,7 @@ def build_canonical(
     # tests/unit/test_dedup_canonical.py checks the result equals the validated model.
     content = {name: getattr(submission, name) for name in CONTENT_FIELDS}
     content["exdates"], content["tags"] = list(submission.exdates), list(submission.tags)
+    content["partners"] = list(submission.partners)
     candidate = CanonicalActivity.model_construct(
         id=activity_id,
         version=1,

@@ -19,7 +19,7 @@ from .imports import TimeError, parse_local_datetime
 
 FIELDS = ("title", "category", "starts_at", "ends_at", "all_day", "venue_name", "venue_address", "online_url",
           "description", "repeat", "repeat_count", "recurrence_raw", "brand_id", "campaign_id", "featured",
-          "audience", "capacity", "registration_url", "contact", "tags")
+          "audience", "capacity", "registration_url", "contact", "tags", "partners")
 MAX_REPEAT = 100
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -39,6 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audience": ("太长（最多 200 字）", "Too long (at most 200 characters)"),
     "contact": ("太长（最多 200 字）", "Too long (at most 200 characters)"),
     "tags": ("标签最多 30 个，每个不超过 50 字", "At most 30 tags of at most 50 characters"),
+    "partners": ("合作单位最多 20 个，每个不超过 100 字", "At most 20 partners of at most 100 characters"),
     "brand_id": ("请从列表中选择品牌", "Choose a brand from the list"),
     "campaign_id": ("请从列表中选择联盟活动", "Choose a campaign from the list"),
     "co_hosts": ("合办馆有误", "The co-hosts are not valid"),
@@ -52,7 +53,7 @@ _FIELD_OF_LOC = {
     "title": "title", "category": "category", "starts_at": "starts_at", "ends_at": "ends_at",
     "description": "description", "recurrence": "recurrence_raw", "exdates": "recurrence_raw",
     "registration_url": "registration_url", "capacity": "capacity", "audience": "audience", "contact": "contact",
-    "tags": "tags", "brand_id": "brand_id", "campaign_id": "campaign_id", "organizers": "co_hosts",
+    "tags": "tags", "partners": "partners", "brand_id": "brand_id", "campaign_id": "campaign_id", "organizers": "co_hosts",
     "participants": "participants", "held": "held", "notes": "notes", "report_url": "report_url",
 }
 _SIMPLE_RULE = re.compile(r"^FREQ=(WEEKLY|MONTHLY);COUNT=(\d+)$")
@@ -161,6 +162,7 @@ def submission_from_form(
         "capacity": capacity or None, "registration_url": _value(form, "registration_url") or None,
         "contact": _value(form, "contact") or None,
         "tags": [t.strip() for t in _TAG_SPLIT.split(_value(form, "tags")) if t.strip()],
+        "partners": [t.strip() for t in _TAG_SPLIT.split(_value(form, "partners")) if t.strip()],
         "organizers": _organizers(library_id, organisers or [], co_hosts or []),
     }
     try:
@@ -201,6 +203,7 @@ def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[s
         "audience": submission.audience or "", "capacity": "" if submission.capacity is None else str(submission.capacity),
         "registration_url": str(submission.registration_url) if submission.registration_url else "",
         "contact": submission.contact or "", "tags": "，".join(submission.tags), "repeat": "none",
+        "partners": "，".join(submission.partners),
         "co_hosts": [o.library_id for o in submission.organizers
                      if o.library_id != submission.library_id and o.role != Role.organiser],
         "organisers": [o.library_id for o in submission.organizers if o.role == Role.organiser],

@@ -155,6 +155,7 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "featured": ("特色", "特色活动", "featured"),
     "audience": ("对象", "面向", "audience"),
     "tags": ("标签", "tags"),
+    "partners": ("合作单位", "联盟外合作单位", "partners"),
     "capacity": ("人数上限", "名额", "capacity"),
     "registration_url": ("报名链接", "报名", "registration_url"),
     "contact": ("联系方式", "联系人", "contact"),
@@ -276,6 +277,9 @@ def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> Ac
     tags = [p for p in _LIST_SPLIT.split(row.get("tags", "")) if p]
     if tags:
         body["tags"] = tags
+    partners = [p.strip() for p in re.split(r"[,，、;；]+", row.get("partners", "")) if p.strip()]
+    if partners:
+        body["partners"] = partners
     for field in ("description", "brand_id", "campaign_id", "audience", "capacity", "registration_url", "contact"):
         if row.get(field, "").strip():
             body[field] = row[field].strip()

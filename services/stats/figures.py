@@ -79,6 +79,8 @@ class Figures:
     """library -> [activities credited in any role, hosted (主办), participants]."""
     by_brand: dict[str, list[int]] = field(default_factory=dict)
     """brand -> [sessions, participants]."""
+    by_partner: dict[str, list[int]] = field(default_factory=dict)
+    """a partner outside the alliance (school, 社科联, 科协…) -> [activities, participants]."""
 
     @property
     def activities(self) -> int:
@@ -138,6 +140,8 @@ def figures(items: Iterable[Item], scope: set[str] | None, years: Sequence[int],
         for library_id, role in mine.items():
             _add(out.by_role, role, 1, people)
             _add(out.by_library, library_id, 1, int(role == "host"), people)
+        for partner in dict.fromkeys(p.strip() for p in a.partners):
+            _add(out.by_partner, partner, 1, people)
         if a.brand_id:
             out.brand_sessions += item.sessions
             _add(out.by_brand, a.brand_id, item.sessions, people)

@@ -185,6 +185,8 @@ def build_views(alliance: Alliance, now: f.Figures, before: f.Figures, quota_row
         sessions, people = now.by_brand[key]
         brands.rows.append([key, brand_name(key), sessions, people])
     views.append(brands)
+    views.append(table("partner", "联盟外合作单位", "Partners outside the alliance",
+                       Column("partner", "合作单位", "Partner", numeric=False), now.by_partner, str))
     outcomes = View("outcome", "举办情况", "Held or not",
                     [Column("outcome", "情况", "Outcome", numeric=False), Column("name", "名称", "Name", numeric=False),
                      Column("activities", "活动", "Activities"), Column("previous", "上期", "Previous period")],

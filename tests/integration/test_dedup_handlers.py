@@ -47,6 +47,12 @@ def test_the_strongest_role_wins_and_organiser_is_kept_apart_from_co_organiser(r
     assert credits(activity) == {"jn": "host", "tz": "organiser", "jn-b1": "participant"}
 
 
+def test_partners_outside_the_alliance_reach_the_canonical_activity(rig: DedupRig) -> None:
+    rig.submit(announcement("jn", "j1", partners=["津南区实验小学", "津南区社科联"]))
+    [activity] = rig.activities()
+    assert activity["partners"] == ["津南区实验小学", "津南区社科联"]
+
+
 def test_a_cohost_cancelling_removes_only_its_credit_and_the_host_cancelling_cancels(rig: DedupRig) -> None:
     host = announcement("jn", "j1", organizers=COHOSTS)
     cohost = announcement("tz", "t9", organizers=COHOSTS)

@@ -375,3 +375,9 @@ def test_an_override_without_new_times_keeps_its_occurrences_start() -> None:
     assert event["DTSTART"].dt == event["RECURRENCE-ID"].dt == third
     assert event["DTEND"].dt == third + timedelta(hours=2)
     assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_partners_outside_the_alliance_are_named_in_the_description() -> None:
+    activity = make_activity(partners=["津南区实验小学", "区社科联"])
+    (event,) = events(feed_of(render_vevent(activity, tz=SHANGHAI, labels=LABELS)))
+    assert "合作单位：津南区实验小学、区社科联" in str(event["DESCRIPTION"])

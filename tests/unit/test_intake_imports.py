@@ -143,3 +143,13 @@ def test_a_time_alone_needs_a_day() -> None:
         parse_local_datetime("14:00", SHANGHAI)
     with pytest.raises(ValueError):
         parse_local_datetime("2026-02-30 10:00", SHANGHAI)
+
+
+def test_csv_partners_outside_the_alliance_and_the_plans_roles() -> None:
+    text = ("标题,开始时间,结束时间,地点,承办馆,协办,合作单位\n"
+            "读书会,2026-04-23 14:00,2026-04-23 16:00,报告厅,jn-b1,tz,津南区实验小学、Tianjin University\n")
+    [submission], problems = read_csv_submissions(text, "jn", ZoneInfo("Asia/Shanghai"))
+    assert problems == []
+    assert submission.partners == ["津南区实验小学", "Tianjin University"]
+    assert [(o.library_id, o.role.value) for o in submission.organizers] == [
+        ("jn", "host"), ("jn-b1", "organiser"), ("tz", "co_organiser")]
