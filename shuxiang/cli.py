@@ -288,20 +288,34 @@ def publish(file: Path, as_library: str | None, wait: bool, timeout: float, data
     spreadsheet or ICS calendar with --as LIBRARY: see services/intake/imports.py).
 
     Every line is validated first; invalid lines are reported with their line number and reason
-    and not published, valid ones are.  Exit status 1 if any line was refused.
+    and not published, valid ones are.  Exit status 1 if any line was refused.  A CSV row with
+    参与人次 / 是否举办 also publishes its attendance (importing earlier history with participants).
     """
     from shuxiang.services.intake.cli import read_publish_file
 
     settings = make_settings(data_dir)
     data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     submissions, problems = read_publish_file(settings, file, data, as_library)
+    reports, report_problems = _attendance_in(settings, file, data, as_library, submissions)
+    problems = [*problems, *report_problems]
     for problem in problems:
         console.print(f"[red]{file}:{problem}[/]")
     if submissions or wait:
-        asyncio.run(_publish(_nats_url(settings), submissions, wait=wait, timeout=timeout, as_library=as_library))
-    console.print(f"已发布 / published {len(submissions)}, 拒绝 / refused {len(problems)}")
+        asyncio.run(_publish(_nats_url(settings), submissions, wait=wait, timeout=timeout, as_library=as_library,
+                             reports=reports))
+    console.print(f"已发布 / published {len(submissions)}, 拒绝 / refused {len(problems)}"
+                  + (f", 参与情况 / attendance {len(reports)}" if reports else ""))
     if problems:
         sys.exit(1)
+
+
+def _attendance_in(settings, file: Path, data: bytes, as_library: str | None, submissions) -> tuple[list, list[str]]:
+    """The attendance a CSV states for the sessions being published (earlier history with participants)."""
+    from shuxiang.services.intake.cli import read_publish_reports
+
+    reports, problems = read_publish_reports(settings, file, data, as_library)
+    published = {s.source_ref for s in submissions}
+    return [r for r in reports if r.source_ref in published], problems
 
 
 def _pending_reporter(progress: Progress, label: str) -> Callable[[str, int], None]:
@@ -319,12 +333,13 @@ def _progress() -> Progress:
                     console=console, transient=False, disable=not console.is_terminal)
 
 
-async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None) -> None:
+async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None,
+                   reports=()) -> None:
     import nats
 
     from shuxiang.events.progress import wait_until_processed
     from shuxiang.events.publish import Publisher
-    from shuxiang.events.streams import submitted_subject
+    from shuxiang.events.streams import reported_subject, submitted_subject
 
     # a library's own NATS user may only read replies on its own inbox (services/intake/nats_users.py)
     inbox = {"inbox_prefix": f"_INBOX.{as_library}"} if as_library else {}
@@ -340,6 +355,9 @@ async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_libr
                     [(submitted_subject(s.library_id), s.message_id(), s.model_dump_json().encode()) for s in part]
                 )
                 progress.advance(task, len(part))
+            for start in range(0, len(reports), chunk):  # attendance stated in the file (after its sessions)
+                await publisher.publish_many([(reported_subject(r.library_id), r.message_id(),
+                                               r.model_dump_json().encode()) for r in reports[start:start + chunk]])
             if wait:
                 report = _pending_reporter(progress, "处理中 / processing")
                 try:

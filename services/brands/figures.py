@@ -8,8 +8,8 @@ Words, as the page and the report use them:
   one 期, a weekly 快乐小板凳 series is one 期 of many sessions;
 * a **yearly edition** (届, ``yearly_editions``) is a calendar year with a held session on record:
   "连续成功举办十届" counts years.  Years before the records (a brand's ``since``) are not
-  counted until their history is imported (``shuxiang publish`` a CSV of past sessions, then
-  their attendance reports);
+  counted until their history is imported (``shuxiang publish`` a CSV of past sessions with
+  their 参与人次 / 是否举办 columns);
 * a co-hosted activity is one canonical activity (dedup merges the co-hosts'
   announcements), so it counts once, credited to every library;
 * a cancelled activity, or one reported as not held, does not count;

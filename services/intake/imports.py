@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from shuxiang.events.submit import read_jsonl_submissions
-from shuxiang.schemas import ActivitySubmission, Category
+from shuxiang.schemas import ActivitySubmission, AttendanceReport, Category
 from shuxiang.schemas.errors import describe
 
 CATEGORY_LABELS: dict[Category, tuple[str, str]] = {
@@ -156,6 +156,8 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "audience": ("对象", "面向", "audience"),
     "tags": ("标签", "tags"),
     "partners": ("合作单位", "联盟外合作单位", "partners"),
+    "attended": ("参与人次", "人次", "participants", "attendance"),
+    "held": ("是否举办", "已举办", "held"),
     "capacity": ("人数上限", "名额", "capacity"),
     "registration_url": ("报名链接", "报名", "registration_url"),
     "contact": ("联系方式", "联系人", "contact"),
@@ -323,6 +325,34 @@ def read_csv_submissions(text: str, library_id: str, tz: ZoneInfo) -> tuple[list
         seen[submission.source_ref] = number
         submissions.append(submission)
     return submissions, problems
+
+
+def read_csv_reports(text: str, library_id: str, tz: ZoneInfo) -> tuple[list[AttendanceReport], list[str]]:
+    """The attendance of the rows that state it (参与人次 and/or 是否举办): how a library imports its
+    earlier history — past sessions with their participants — in the same file as the sessions.
+    A row with participants and no 是否举办 was held; 是否举办 = 否 means not held (0 participants)."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        return [], []
+    fields = [_HEADER_TO_FIELD.get(name.strip().lower()) for name in header]
+    if "attended" not in fields and "held" not in fields:
+        return [], []
+    reports, problems = [], []
+    for row_values in reader:
+        row = {field: value for field, value in zip(fields, row_values, strict=False) if field}
+        attended, held_text = row.get("attended", "").strip(), row.get("held", "").strip()
+        if not attended and not held_text:
+            continue
+        try:
+            submission = csv_row_submission(row, library_id, tz)
+            held = _yes(held_text, "是否举办") if held_text else True
+            participants = int(attended.replace(",", "")) if attended and held else 0
+            reports.append(AttendanceReport(library_id=library_id, source_ref=submission.source_ref, held=held,
+                                            participants=participants))
+        except (RowError, ValueError) as exc:
+            problems.append(f"line {reader.line_num}: 参与人次 / participants: {exc}")
+    return reports, problems
 
 
 # ---------------------------------------------------------------------------- ICS
