@@ -235,6 +235,9 @@ class Audience(_Named, _Entry):
     name_en: str | None = None
     aliases: list[Text] = Field(default_factory=list, description="words in an audience text that name it")
     source: str | None = Field(None, description="the plan that commits to it")
+    kind: Literal["readers", "outreach"] = Field(
+        "readers", description="readers (服务对象, named in the audience text) or an outreach target (进机关、进企业、"
+        "进社区、进学校、进军营: named in the audience, the title or the venue)")
 
     def named_in(self, text: str) -> bool:
         key = normalize_venue_text(text)
@@ -591,11 +594,13 @@ class Alliance(_Named, _Entry):
         member = self._require(library_id)
         return [q for q in self.quota_rules if q.applies(member) and q.minimum_for(library_id) > 0]
 
-    def audiences_in(self, text: str | None) -> tuple[str, ...]:
-        """The ids of the [[audiences]] a free-text audience names ("残障人士及视障读者" → disabled)."""
-        if not text:
-            return ()
-        return tuple(a.id for a in self.audiences if a.named_in(text))
+    def audiences_in(self, text: str | None, *where: str | None) -> tuple[str, ...]:
+        """The ids of the [[audiences]] a free-text audience names ("残障人士及视障读者" → disabled);
+        outreach targets also by ``where`` (the title, the venue: "阅读推广进社区：…" → community)."""
+        places = " ".join(w for w in (text, *where) if w)
+        return tuple(a.id for a in self.audiences
+                     if (a.named_in(text) if text and a.kind == "readers" else a.kind == "outreach" and places
+                         and a.named_in(places)))
 
     def audience(self, audience_id: str) -> Audience | None:
         return next((a for a in self.audiences if a.id == audience_id), None)

@@ -35,7 +35,7 @@ _INSERT_COUNT = insert(quotas_count)
 
 
 def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo,
-               audiences_in: Callable[[str | None], tuple[str, ...]] = lambda text: ()
+               audiences_in: Callable[..., tuple[str, ...]] = lambda *texts: ()
                ) -> dict[str, tuple[ActivityFacts, datetime | None]]:
     """Upsert each activity's facts, credits and sources as its newer version states them (a
     statement per table for the whole batch); returns, by activity id, the facts and last start
@@ -49,7 +49,7 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo,
         event, activity = newer.event, newer.event.activity
         held, participants = attendance({(s.library_id, s.source_ref) for s in activity.sources}, reports)
         facts = ActivityFacts.of(activity, merged_away=not activity.sources, held=held, participants=participants,
-                                 audiences=audiences_in(activity.audience))
+                                 audiences=audiences_in(activity.audience, activity.title, activity.venue.name))
         try:
             last = last_start(facts, tz)
         except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand

@@ -111,7 +111,7 @@ def _add(table: dict, key, *values: int) -> None:
 
 
 def figures(items: Iterable[Item], scope: set[str] | None, years: Sequence[int],
-            audiences_in: Callable[[str | None], tuple[str, ...]] | None = None) -> Figures:
+            audiences_in: Callable[..., tuple[str, ...]] | None = None) -> Figures:
     """The figures of the activities credited to a library of ``scope`` (None: everyone) whose
     first occurrence falls in ``years``.  ``audiences_in``: the alliance's audience vocabulary —
     an activity counts under each audience its text names (else under the text itself)."""
@@ -131,7 +131,7 @@ def figures(items: Iterable[Item], scope: set[str] | None, years: Sequence[int],
         out.participants += people
         out.co_hosted += len(credited) > 1
         _add(out.by_category, a.category.value, 1, people)
-        named = audiences_in(a.audience) if audiences_in is not None else ()
+        named = audiences_in(a.audience, a.title, a.venue.name) if audiences_in is not None else ()
         for audience in named or ((a.audience or NO_VALUE).strip(),):
             _add(out.by_audience, audience, 1, people)
         _add(out.by_campaign, a.campaign_id or NO_VALUE, 1, people)

@@ -349,6 +349,10 @@ def test_audiences_are_a_vocabulary_named_in_free_text(tmp_path) -> None:
     assert alliance.audiences_in("残障人士及视障读者") == ("disabled",)
     assert alliance.audiences_in("少年儿童及家长") == ("children", "parents")
     assert alliance.audiences_in("社会公众") == () and alliance.audiences_in(None) == ()
+    # outreach targets (进机关、进企业、进社区、进学校、进军营) are named in the title or venue too
+    assert alliance.audiences_in("社会公众", "阅读推广进社区：绘本共读", "新华社区活动室") == ("to-communities",)
+    assert alliance.audiences_in(None, "好书进军营", None) == ("to-barracks",)
+    assert alliance.audiences_in(None, "社区居民读书会：读《少年儿童》", None) == ("to-communities",)  # readers: audience only
     text = (Path(__file__).parents[1] / "data" / "alliance.toml").read_text(encoding="utf-8")
     bad = text + '\n[[quota_rules]]\nid = "r"\nname = "规则"\nminimum = 1\ncounts = { audience = ["blind"] }\n'
     with pytest.raises(AllianceConfigError) as error:
