@@ -230,6 +230,7 @@ def _form_choices(intake: Intake, account: Account, lang: str) -> dict:
         "brands": [(b.id, b.name) for b in alliance.brands],
         "campaigns": [(c.id, c.name_in(lang)) for c in alliance.campaigns],
         "members": [(m.id, _member_name(intake, m.id, lang)) for m in alliance.members if m.id != account.name],
+        "audiences": [a.name for a in alliance.audiences if a.kind == "readers"],  # the alliance's vocabulary
     }
 
 
