@@ -12,13 +12,27 @@ from sqlalchemy import Engine
 from shuxiang.alliance import Alliance, Member
 
 from .store import load_facts
-from .tally import Progress, QuotaState, progress, tally
+from .tally import Progress, QuotaState, first_occurrence, progress, tally
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """An activity credited to the library in the year that counts for no rule: reported not held
+    (未举办) or cancelled — shown as such, never added to the figures."""
+
+    activity_id: str
+    title: str
+    at: datetime
+    role: str
+    outcome: str
+    """``not_held`` or ``cancelled``."""
 
 
 @dataclass(frozen=True)
 class LibraryProgress:
     member: Member
     rules: tuple[Progress, ...]
+    not_counted: tuple[NotCounted, ...] = ()
 
     @property
     def behind(self) -> int:
@@ -81,10 +95,23 @@ def quota_report(engine: Engine, alliance: Alliance, year: int, now: datetime, *
 
     libraries = tuple(
         LibraryProgress(m, tuple(progress(credits[(m.id, r.id)], r, m.id, year, tz, now, previous=previous(m.id, r))
-                                 for r in rules[m.id]))
+                                 for r in rules[m.id]), not_counted_of(facts, m.id, year, tz))
         for m in members
     )
     return QuotaReport(year=year, as_of=now, timezone=alliance.timezone, libraries=libraries)
+
+
+def not_counted_of(facts, library_id: str, year: int, tz: ZoneInfo) -> tuple[NotCounted, ...]:
+    """The library's activities of ``year`` that are reported not held or cancelled (not merged away)."""
+    found = []
+    for fact in facts:
+        role = dict(fact.organizers).get(library_id)
+        if role is None or fact.merged_away or fact.outcome not in ("not_held", "cancelled"):
+            continue
+        first = first_occurrence(fact, tz)
+        if first is not None and first.year == year:
+            found.append(NotCounted(fact.activity_id, fact.title, first, role, fact.outcome))
+    return tuple(sorted(found, key=lambda n: (n.at, n.activity_id)))
 
 
 def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
@@ -130,6 +157,8 @@ def report_dict(report: QuotaReport, *, credits: bool = False) -> dict[str, Any]
                 "tier": lib.member.tier.value,
                 "region": lib.member.region,
                 "rules": [progress_dict(p, credits=credits) for p in lib.rules],
+                "not_counted": [{"activity_id": n.activity_id, "title": n.title, "starts_at": n.at.isoformat(),
+                                 "role": n.role, "outcome": n.outcome} for n in lib.not_counted],
             }
             for lib in report.libraries
         ],

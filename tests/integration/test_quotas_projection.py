@@ -430,6 +430,8 @@ def test_an_activity_reported_not_held_is_not_credited(tmp_path: Path) -> None:
     assert credited() == ["opening"]
     report("o1", False, 1)
     assert credited() == []
+    [jn] = [lib for lib in quota_report(engine, ALLIANCE, 2026, NOW).libraries if lib.member.id == "jn"]
+    assert [(n.activity_id, n.outcome) for n in jn.not_counted] == [("opening", "not_held")]  # shown as such
     report("o1", True, 2)
     assert credited() == ["opening"]
     report("o2", False, 3)  # before its activity
