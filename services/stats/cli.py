@@ -20,14 +20,15 @@ def stats() -> None:
 @click.option("--year", type=click.IntRange(1949, 2100), default=None, help="The calendar year (default: this year).")
 @click.option("--period", default=None, help="A plan period of the alliance file ([[plan_periods]] id), e.g. 14th-five-year.")
 @click.option("--library", default=None, help="A member: it and every library under it (default: the whole alliance).")
+@click.option("--no-subtree", "member_only", is_flag=True, help="With --library: that member alone, not its branches.")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table", show_default=True)
 @click.option("--lang", type=click.Choice(["zh-CN", "en"]), default="zh-CN", show_default=True,
               help="The language of names and sheet headers.")
 @click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
               help="A file (default: standard output; XLSX too).")
 @data_dir_option
-def report_command(year: int | None, period: str | None, library: str | None, fmt: str, lang: str,
-                   output: Path | None, data_dir: Path | None) -> None:
+def report_command(year: int | None, period: str | None, library: str | None, member_only: bool, fmt: str,
+                   lang: str, output: Path | None, data_dir: Path | None) -> None:
     """Activities held by category, audience, campaign, month, role and library; participants; co-hosted
     activities; brand sessions; not held and cancelled shown apart; quota outcomes; change against the
     period before — for the alliance, a member or a subtree, a year or a plan period."""
@@ -53,7 +54,7 @@ def report_command(year: int | None, period: str | None, library: str | None, fm
         databases.create_tables(QUOTAS, QUOTA_TABLES)
     try:
         report = stats_report(databases, alliance, datetime.now(UTC), year=year, period=period, library=library,
-                              lang=lang)
+                              lang=lang, subtree=not member_only)
     except LookupError as exc:
         raise UserError(str(exc)) from None
     finally:

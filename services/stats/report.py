@@ -226,8 +226,10 @@ def quota_outcomes(databases: Databases, alliance: Alliance, years, scope: set[s
 
 
 def stats_report(databases: Databases, alliance: Alliance, now: datetime, *, year: int | None = None,
-                 period: str | None = None, library: str | None = None, lang: str = "zh-CN") -> StatsReport:
-    """The report for a year or a plan period, for the alliance (``library`` None) or a member's subtree."""
+                 period: str | None = None, library: str | None = None, lang: str = "zh-CN",
+                 subtree: bool = True) -> StatsReport:
+    """The report for a year or a plan period, for the alliance (``library`` None), a member's subtree,
+    or (``subtree`` False) the member alone."""
     from shuxiang.services.dedup.service import NAME as DEDUP, canonical_activities
     from shuxiang.services.quotas.service import NAME as QUOTAS
     from shuxiang.services.quotas.store import attendance_by_activity
@@ -246,14 +248,16 @@ def stats_report(databases: Databases, alliance: Alliance, now: datetime, *, yea
     tz = alliance.tz
     attendance = attendance_by_activity(databases.reader(QUOTAS))
     items = f.items_of((a for a in canonical_activities(databases.reader(DEDUP))), attendance, tz)
-    scope = f.scope_of(alliance, library)
+    scope = f.scope_of(alliance, library) if subtree or library is None else {library}
     vocabulary = alliance.audiences_in if alliance.audiences else None
     now_figures = f.figures(items, scope, years, vocabulary)
     before = f.figures(items, scope, previous_years, vocabulary)
     quota_rows, _ = quota_outcomes(databases, alliance, years, scope, now, lang)
     return StatsReport(
         alliance=alliance.name_in(lang), scope=library,
-        scope_name=alliance.library_name(library, lang) if library else alliance.name_in(lang),
+        scope_name=(alliance.library_name(library, lang) + ("" if subtree or not alliance.children(library)
+                                                            else ("（本馆）" if lang != "en" else " (itself)"))
+                    if library else alliance.name_in(lang)),
         years=tuple(years), previous_years=tuple(previous_years), period=plan.id if plan else None,
         timezone=alliance.timezone, as_of=now,
         views=build_views(alliance, now_figures, before, quota_rows, lang), figures=now_figures, before=before)

@@ -23,23 +23,24 @@ def routes(context) -> APIRouter:
 def stats_router(alliance, databases) -> APIRouter:
     router = APIRouter(tags=["stats"])
 
-    def build(request: Request | None, year, period, library, lang="zh-CN"):
+    def build(request: Request | None, year, period, library, lang="zh-CN", subtree=True):
         return stats_report(databases, alliance, datetime.now(UTC), year=year, period=period or None,
-                            library=library or None, lang=lang)
+                            library=library or None, lang=lang, subtree=subtree)
 
     @router.get("/api/v1/stats")
     def stats_api(year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR), period: str | None = None,
-                  library: str | None = None, lang: str = "zh-CN") -> JSONResponse:
+                  library: str | None = None, subtree: bool = True, lang: str = "zh-CN") -> JSONResponse:
         """The annual statistics report: every view's rows (keys are ids; names in ``lang``)."""
         try:
-            report = build(None, year, period, library, "en" if lang.startswith("en") else "zh-CN")
+            report = build(None, year, period, library, "en" if lang.startswith("en") else "zh-CN", subtree)
         except LookupError as exc:
             return JSONResponse({"detail": str(exc)}, status_code=404)
         return JSONResponse(report.as_dict())
 
     @router.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     def stats_page(request: Request, year: str | None = None, period: str | None = None,
-                   library: str | None = None, print: str | None = None) -> HTMLResponse:  # noqa: A002
+                   library: str | None = None, subtree: str | None = None,
+                   print: str | None = None) -> HTMLResponse:  # noqa: A002
         lang = language(request)
         try:
             chosen = int(year) if year else None
@@ -49,12 +50,12 @@ def stats_router(alliance, databases) -> APIRouter:
             return render(request, "stats/error.html", 400, alliance_name=alliance.name,
                           message=f"年度应为 {MIN_YEAR}–{MAX_YEAR} 的整数 / year: a number from {MIN_YEAR} to {MAX_YEAR}")
         try:
-            report = build(request, chosen, period, library, lang)
+            report = build(request, chosen, period, library, lang, subtree != "0")
         except LookupError as exc:
             return render(request, "stats/error.html", 404, alliance_name=alliance.name, message=str(exc))
         return render(request, "stats/index.html", report=report, bars=bars, printing=bool(print),
                       alliance_name=alliance.name, members=[(m.id, m.name_in(lang)) for m in alliance.members],
                       periods=[(p.id, p.name_in(lang)) for p in alliance.plan_periods],
-                      year=chosen, period=period or "", library=library or "")
+                      year=chosen, period=period or "", library=library or "", alone=subtree == "0")
 
     return router

@@ -103,10 +103,12 @@ def test_the_print_layout_is_a4_and_chromium_prints_it(data_dir: Path, tmp_path:
         page = client.get("/stats", params={"year": 2026, "print": 1})
         english = client.get("/stats", params={"year": 2026, "lang": "en"})
         scoped = client.get("/stats", params={"year": 2026, "library": "jn-b1"})
+        alone = client.get("/stats", params={"year": 2026, "library": "jn", "subtree": "0"})
     databases.dispose()
     assert page.status_code == 200 and "@page { size: A4" in page.text and '<svg class="chart"' in page.text
     assert "Annual statistics" in english.text and "Co-organiser" in english.text
     assert "津南区图书馆咸水沽分馆" in scoped.text
+    assert alone.status_code == 200 and "津南区图书馆（本馆）" in alone.text
     html = tmp_path / "stats.html"
     html.write_text(page.text, encoding="utf-8")
     pdf = tmp_path / "stats-print.pdf"

@@ -246,6 +246,11 @@ def test_the_cli_in_every_format_and_the_xlsx_read_back(tmp_path: Path) -> None:
     assert "未举办（不计入）" in table and "承办" in table and "协办" in table
     csv_text = cli("--year", "2026", "--format", "csv", "--library", "jn-b1").output
     assert "2026,jn-b1,role,organiser,承办,credits,1" in csv_text
+    subtree = json.loads(cli("--year", "2026", "--format", "json", "--library", "jn").output)
+    alone = json.loads(cli("--year", "2026", "--format", "json", "--library", "jn", "--no-subtree").output)
+    assert {r["role"]: r["credits"] for r in subtree["views"]["role"]["rows"]}["organiser"] == 1  # jn-b1 is under jn
+    assert {r["role"]: r["credits"] for r in alone["views"]["role"]["rows"]}["organiser"] == 0
+    assert alone["scope_name"] == "津南区图书馆（本馆）"
     out = tmp_path / "report.xlsx"
     cli("--year", "2026", "--format", "xlsx", "-o", str(out))
     book = openpyxl.load_workbook(out)
