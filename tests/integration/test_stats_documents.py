@@ -103,7 +103,7 @@ def test_the_print_layout_is_a4_and_chromium_prints_it(data_dir: Path, tmp_path:
         page = client.get("/stats", params={"year": 2026, "print": 1})
         english = client.get("/stats", params={"year": 2026, "lang": "en"})
         scoped = client.get("/stats", params={"year": 2026, "library": "jn-b1"})
-        alone = client.get("/stats", params={"year": 2026, "library": "jn", "subtree": "0"})
+        alone = client.get("/stats", params={"year": 2026, "library": "jn", "subtree": "0", "lang": "zh-CN"})
     databases.dispose()
     assert page.status_code == 200 and "@page { size: A4" in page.text and '<svg class="chart"' in page.text
     assert "Annual statistics" in english.text and "Co-organiser" in english.text
