@@ -230,7 +230,8 @@ def stats_report(databases: Databases, alliance: Alliance, now: datetime, *, yea
                  subtree: bool = True) -> StatsReport:
     """The report for a year or a plan period, for the alliance (``library`` None), a member's subtree,
     or (``subtree`` False) the member alone."""
-    from shuxiang.services.dedup.service import NAME as DEDUP, canonical_activities
+    from shuxiang.services.dedup.service import NAME as DEDUP
+    from shuxiang.services.dedup.service import canonical_activities
     from shuxiang.services.quotas.service import NAME as QUOTAS
     from shuxiang.services.quotas.store import attendance_by_activity
 

@@ -40,7 +40,7 @@ def stats_router(alliance, databases) -> APIRouter:
     @router.get("/stats", response_class=HTMLResponse, include_in_schema=False)
     def stats_page(request: Request, year: str | None = None, period: str | None = None,
                    library: str | None = None, subtree: str | None = None,
-                   print: str | None = None) -> HTMLResponse:  # noqa: A002
+                   printing: str | None = Query(None, alias="print")) -> HTMLResponse:
         lang = language(request)
         try:
             chosen = int(year) if year else None
@@ -53,7 +53,7 @@ def stats_router(alliance, databases) -> APIRouter:
             report = build(request, chosen, period, library, lang, subtree != "0")
         except LookupError as exc:
             return render(request, "stats/error.html", 404, alliance_name=alliance.name, message=str(exc))
-        return render(request, "stats/index.html", report=report, bars=bars, printing=bool(print),
+        return render(request, "stats/index.html", report=report, bars=bars, printing=bool(printing),
                       alliance_name=alliance.name, members=[(m.id, m.name_in(lang)) for m in alliance.members],
                       periods=[(p.id, p.name_in(lang)) for p in alliance.plan_periods],
                       year=chosen, period=period or "", library=library or "", alone=subtree == "0")

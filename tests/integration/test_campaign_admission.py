@@ -11,6 +11,11 @@ from zoneinfo import ZoneInfo
 
 import httpx
 import nats
+from sqlalchemy import select
+
+from shuxiang.admission import campaign_problem
+from shuxiang.alliance import load_alliance
+from shuxiang.db import Databases
 from shuxiang.events.consumer import Outcome
 from shuxiang.events.publish import Publisher
 from shuxiang.events.streams import ensure_streams
@@ -20,11 +25,6 @@ from shuxiang.services.intake.accounts import LIBRARY, AccountStore
 from shuxiang.services.intake.service import NAME as INTAKE
 from shuxiang.services.intake.tables import TABLES as INTAKE_TABLES
 from shuxiang.services.plan import ServiceContext
-from sqlalchemy import select
-
-from shuxiang.admission import campaign_problem
-from shuxiang.alliance import load_alliance
-from shuxiang.db import Databases
 from shuxiang.settings import Settings
 from shuxiang.web import create_app
 from tests.conftest import TEST_ALLIANCE, submission

@@ -11,6 +11,10 @@ from functools import partial
 from pathlib import Path
 
 from click.testing import CliRunner
+
+from shuxiang.alliance import parse_alliance
+from shuxiang.cli import main
+from shuxiang.db import Databases
 from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_batch
 from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
@@ -18,10 +22,6 @@ from shuxiang.schemas import AttendanceReport
 from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
 from shuxiang.services.quotas.report import progress_dict, quota_report
 from shuxiang.services.quotas.tables import TABLES
-
-from shuxiang.alliance import parse_alliance
-from shuxiang.cli import main
-from shuxiang.db import Databases
 from tests.conftest import TEST_ALLIANCE
 
 from .dedup_support import DedupRig, announcement

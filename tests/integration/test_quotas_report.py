@@ -118,7 +118,7 @@ def test_report_json_for_other_years(data_dir: Path) -> None:
     assert rules_of(report, "jn")["training"]["state"] == "met"
     assert rules_of(report, "tz")["campaign-joined"]["state"] == "not_met"  # the year is over, nothing done: 未达标
     assert rules_of(report, "tz")["campaign-joined"]["target"] == 2  # its override
-    code, table = cli("--year", "2025", "--library", "tz", "--data-dir", str(data_dir))
+    _, table = cli("--year", "2025", "--library", "tz", "--data-dir", str(data_dir))
     assert "未达标 not met" in table and "进度落后 at risk 0" in table  # a closed year reads 达标 / 未达标
     report = json.loads(cli("--year", "2027", "--format", "json", "--data-dir", str(data_dir))[1])
     assert rules_of(report, "jn")["featured-monthly"]["periods"][0]["count"] == 1  # 2026-12-31T16:30Z

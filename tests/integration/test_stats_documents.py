@@ -13,13 +13,13 @@ import pytest
 from click.testing import CliRunner
 from fastapi import FastAPI
 from fastapi.testclient import TestClient
+
+from shuxiang.cli import main
+from shuxiang.db import Databases
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport
 from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
 from shuxiang.services.stats.web import stats_router
-
-from shuxiang.cli import main
-from shuxiang.db import Databases
 from tests.conftest import TEST_ALLIANCE
 
 from .dedup_support import DedupRig

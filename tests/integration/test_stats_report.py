@@ -5,10 +5,9 @@ brand sessions; and the CLI in every format, the XLSX read back with openpyxl.""
 
 from __future__ import annotations
 
-import io
 import json
 import tempfile
-from collections import Counter, defaultdict
+from collections import Counter
 from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
@@ -19,6 +18,10 @@ import pytest
 from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+from shuxiang.alliance import load_alliance
+from shuxiang.cli import main
+from shuxiang.db import Databases, make_engine, metadata
 from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_batch
 from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
@@ -27,11 +30,6 @@ from shuxiang.services.dedup.tables import TABLES as DEDUP_TABLES
 from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
 from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
 from shuxiang.services.stats.report import stats_report
-from sqlalchemy import MetaData
-
-from shuxiang.alliance import load_alliance
-from shuxiang.cli import main
-from shuxiang.db import Databases, make_engine, metadata
 from tests.conftest import TEST_ALLIANCE
 
 from .dedup_support import DedupRig

@@ -5,10 +5,9 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
+from shuxiang.alliance import load_demo_alliance
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.stats.figures import figures, items_of
-
-from shuxiang.alliance import load_demo_alliance
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 AT = datetime(2026, 1, 1, tzinfo=UTC)
