@@ -138,13 +138,15 @@ class _Words:
     colon: str
     list_sep: str
     location_sep: str
+    partners: str = "合作单位"
 
 
 _WORDS: Mapping[str, _Words] = MappingProxyType(
     {
         "zh-CN": _Words(
             cancelled="【已取消】",
-            roles=MappingProxyType({"host": "主办", "co_host": "联办", "participant": "参与"}),
+            roles=MappingProxyType({"host": "主办", "organiser": "承办", "co_organiser": "协办", "co_host": "联办",
+                                    "participant": "参与"}),
             registration="报名",
             online="线上",
             colon="：",
@@ -153,8 +155,10 @@ _WORDS: Mapping[str, _Words] = MappingProxyType(
         ),
         "en": _Words(
             cancelled="[Cancelled] ",
-            roles=MappingProxyType({"host": "Host", "co_host": "Co-host", "participant": "Participant"}),
+            roles=MappingProxyType({"host": "Host", "organiser": "Organiser", "co_organiser": "Co-organiser",
+                                    "co_host": "Co-host", "participant": "Participant"}),
             registration="Registration",
+            partners="Partners",
             online="Online",
             colon=": ",
             list_sep=", ",
@@ -295,6 +299,8 @@ def _description(activity: CanonicalActivity, labels: EventLabels) -> str:
         names = [labels.library(o.library_id) for o in organizers if o.role == role]
         if names:
             credits.append(f"{labels.role(role)}{words.colon}{words.list_sep.join(names)}")
+    if activity.partners:  # partners outside the alliance, by name
+        credits.append(f"{words.partners}{words.colon}{words.list_sep.join(activity.partners)}")
     if activity.venue.online_url:
         credits.append(f"{words.online}{words.colon}{activity.venue.online_url}")
     if activity.registration_url:

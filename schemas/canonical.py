@@ -65,6 +65,7 @@ class CanonicalActivity(BaseModel):
     registration_url: HttpUrl | None = None
     contact: str | None = None
     poster: str | None = Field(None, description="the poster's name, <sha256>.jpg, served at /posters/<name>")
+    partners: list[str] = Field(default_factory=list, description="partners outside the alliance, by name")
     sources: list[SourceRef] = Field(description="the (library_id, source_ref) announcements merged into it")
     created_at: AwareDatetime = Field(description="when it was first announced (broker time)")
     updated_at: AwareDatetime = Field(description="when it last changed visibly (broker time)")

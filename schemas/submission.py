@@ -55,9 +55,28 @@ class Status(StrEnum):
 
 
 class Role(StrEnum):
+    """A library's part in an activity, as the plans name them: 主办 host, 承办 organiser (it runs
+    the activity for the host), 协办 co-organiser (it assists), 参与 participant.
+
+    ``co_host`` is the v1 name, still accepted on the wire: it is read as ``co_organiser``
+    (协办), the weaker of the two roles it could mean, so an old message never claims the
+    承办 credit ("将5个以上活动延伸为承办形式") its sender did not state.  Canonical
+    activities carry the new names only (:data:`V1_ROLES`)."""
+
     host = "host"
-    co_host = "co_host"
+    organiser = "organiser"
+    co_organiser = "co_organiser"
     participant = "participant"
+    co_host = "co_host"
+
+
+V1_ROLES = {Role.co_host: Role.co_organiser}
+"""Role names of wire contract v1 and what they are read as."""
+
+
+def current_role(role: Role) -> Role:
+    """The role a v1 name stands for (``co_host`` → ``co_organiser``); other roles as they are."""
+    return V1_ROLES.get(role, role)
 
 
 def _require_offset(value: datetime) -> datetime:
@@ -110,7 +129,8 @@ class Organizer(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     library_id: LibraryId
-    role: Role
+    role: Annotated[Role, AfterValidator(current_role)] = Field(
+        description="host 主办, organiser 承办, co_organiser 协办, participant 参与; co_host (v1) is read as co_organiser")
 
 
 class SessionOverride(BaseModel):
@@ -174,6 +194,9 @@ class ActivitySubmission(BaseModel):
         pattern=r"^[0-9a-f]{64}\.jpg$",
         description="a poster uploaded with POST /api/v1/posters: its name, <sha256>.jpg",
     )
+    partners: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+        default_factory=list, max_length=20,
+        description="partners outside the alliance, by name: schools, universities, 社科联, 科协, communities")
 
     @field_validator("title")
     @classmethod

@@ -12,6 +12,9 @@ command -v node >/dev/null 2>&1 || missing+=(nodejs)
 command -v npm >/dev/null 2>&1 || missing+=(npm)
 /usr/bin/python3 -c "import gi" >/dev/null 2>&1 || missing+=(python3-gi)
 /usr/bin/python3 -c "import gi; gi.require_version('ICalGLib', '3.0')" >/dev/null 2>&1 || missing+=(gir1.2-ical-3.0)
+# the statistics report's XLSX is converted to PDF by LibreOffice, and PDFs to PNG by pdftoppm
+command -v soffice >/dev/null 2>&1 || missing+=(libreoffice-calc-nogui)
+command -v pdftoppm >/dev/null 2>&1 || missing+=(poppler-utils)
 # screenshots of Chinese pages need a CJK font, or every character is a box
 { command -v fc-list >/dev/null 2>&1 && fc-list :lang=zh | grep -q . ; } || missing+=(fonts-noto-cjk)
 

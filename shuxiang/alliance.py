@@ -26,6 +26,7 @@ becomes an :class:`AllianceConfigError` naming the file, the entry and what is w
 from __future__ import annotations
 
 import difflib
+import math
 import re
 import tomllib
 import unicodedata
@@ -56,10 +57,12 @@ __all__ = [
     "ActivityLike",
     "Alliance",
     "AllianceConfigError",
+    "Audience",
     "Brand",
     "Campaign",
     "Coordinator",
     "Member",
+    "PlanPeriod",
     "QuotaFilter",
     "QuotaRule",
     "QuotaScope",
@@ -85,7 +88,7 @@ LARGE_SERIES_TAG = "大型系列"
 _EMAIL = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
 _URL = re.compile(r"^https?://\S+$")
 
-LIST_TABLES = ("members", "venues", "brands", "campaigns", "quota_rules", "coordinators")
+LIST_TABLES = ("members", "venues", "brands", "campaigns", "quota_rules", "coordinators", "plan_periods", "audiences")
 
 
 class Tier(StrEnum):
@@ -169,6 +172,12 @@ class Brand(_Entry):
     description: str | None = None
     keywords: list[Text] = Field(default_factory=list, description="title words that identify its sessions")
     partners: list[Slug] = Field(default_factory=list, description="member ids that take part")
+    leads: dict[int, Slug] = Field(default_factory=dict, description="year -> the member leading it that year "
+                                   "(长春 项目轮值牵头制: led in rotation); other years: library_id")
+
+    def lead_in(self, year: int) -> str:
+        """The member leading the programme in ``year``: its rotation's, else the owner."""
+        return self.leads.get(year, self.library_id)
 
 
 class Campaign(_Named, _Entry):
@@ -217,6 +226,24 @@ def _same_day_in(day: date, year: int) -> date:
     return day.replace(year=year)
 
 
+class Audience(_Named, _Entry):
+    """A group of readers the plans commit to (服务对象), e.g. 残障人士, 农民工, 老年读者: a controlled
+    vocabulary.  An activity's free-text ``audience`` names it when it contains the name or an alias."""
+
+    id: Slug
+    name: Text
+    name_en: str | None = None
+    aliases: list[Text] = Field(default_factory=list, description="words in an audience text that name it")
+    source: str | None = Field(None, description="the plan that commits to it")
+    kind: Literal["readers", "outreach"] = Field(
+        "readers", description="readers (服务对象, named in the audience text) or an outreach target (进机关、进企业、"
+        "进社区、进学校、进军营: named in the audience, the title or the venue)")
+
+    def named_in(self, text: str) -> bool:
+        key = normalize_venue_text(text)
+        return any(normalize_venue_text(word) in key for word in (self.name, *self.aliases))
+
+
 class ActivityLike(Protocol):
     """What :meth:`QuotaFilter.matches` reads of an activity (a submission or canonical activity)."""
 
@@ -238,6 +265,7 @@ class QuotaFilter(_Entry):
         None, description=f'a large reading series: tagged "{LARGE_SERIES_TAG}" or in the festival category'
     )
     tags: list[Text] = Field(default_factory=list, description="carries at least one of these tags")
+    audience: list[Slug] = Field(default_factory=list, description="for any of these [[audiences]]; empty = all")
 
     @field_validator("campaign", mode="before")
     @classmethod
@@ -269,6 +297,8 @@ class QuotaFilter(_Entry):
         if isinstance(self.campaign, str) and activity.campaign_id != self.campaign:
             return False
         if self.large_series is not None and is_large_series(activity) != self.large_series:
+            return False
+        if self.audience and not set(self.audience) & set(getattr(activity, "audiences", ())):
             return False
         return not self.tags or any(tag in activity.tags for tag in self.tags)
 
@@ -311,6 +341,27 @@ class QuotaRule(_Named, _Entry):
     overrides: dict[str, Annotated[int, Field(ge=0)]] = Field(
         default_factory=dict, description="library id -> its own minimum (0 exempts it)"
     )
+    measure: Literal["activities", "participants"] = Field(
+        "activities", description="count the activities, or sum their reported participants (人次)")
+    growth: float | None = Field(
+        None, gt=0, le=10, description="a share of growth against the previous year, e.g. 0.3 for 增长30%: the "
+        "target is the previous year's figure raised by it, never below minimum")
+    source: str | None = Field(None, description="the plan (and its words) the target comes from")
+
+    @model_validator(mode="after")
+    def _participants_once(self) -> QuotaRule:
+        if self.measure == "participants" and self.unit == "occurrence":
+            raise ValueError('measure = "participants" sums each activity\'s reported attendance once: '
+                             'use unit = "activity"')
+        return self
+
+    def target_for(self, library_id: str, previous: int | None) -> int:
+        """The year's target: the minimum, or with ``growth`` the previous year's figure raised by
+        it (rounded up), whichever is higher."""
+        minimum = self.minimum_for(library_id)
+        if self.growth is None or previous is None:
+            return minimum
+        return max(minimum, math.ceil(previous * (1 + self.growth) - 1e-9))
 
     @field_validator("roles")
     @classmethod
@@ -318,13 +369,47 @@ class QuotaRule(_Named, _Entry):
         for role in roles:
             if roles.count(role) > 1:
                 raise ValueError(f'roles lists "{role.value}" twice')
-        return roles
+        return _current_rule_roles(roles)
 
     def applies(self, member: Member) -> bool:
         return self.applies_to.covers(member)
 
     def minimum_for(self, library_id: str) -> int:
         return self.overrides.get(library_id, self.minimum)
+
+
+def _current_rule_roles(roles: list[Role]) -> list[Role]:
+    """A rule written with v1's ``co_host`` counted every co-host: it now counts both roles the
+    word covered, 承办 organiser and 协办 co-organiser (an activity's own ``co_host`` is read as
+    协办 only: :class:`~shuxiang.schemas.submission.Role`)."""
+    found: list[Role] = []
+    for role in roles:
+        for current in ((Role.organiser, Role.co_organiser) if role == Role.co_host else (role,)):
+            if current not in found:
+                found.append(current)
+    return found
+
+
+class PlanPeriod(_Named, _Entry):
+    """A planning period (规划期), e.g. the 14th five-year plan 2021–2025: the statistics report
+    sums its years and compares them with the same number of years before."""
+
+    id: Slug
+    name: Text
+    name_en: str | None = None
+    first_year: int = Field(ge=1949, le=2100)
+    last_year: int = Field(ge=1949, le=2100)
+    source: str | None = Field(None, description="the plan it comes from")
+
+    @model_validator(mode="after")
+    def _ordered(self) -> PlanPeriod:
+        if self.last_year < self.first_year:
+            raise ValueError(f"last_year {self.last_year} is before first_year {self.first_year}")
+        return self
+
+    @property
+    def years(self) -> list[int]:
+        return list(range(self.first_year, self.last_year + 1))
 
 
 class Schedule(_Entry):
@@ -378,6 +463,8 @@ class Alliance(_Named, _Entry):
     campaigns: list[Campaign] = Field(default_factory=list)
     quota_rules: list[QuotaRule] = Field(default_factory=list)
     coordinators: list[Coordinator] = Field(default_factory=list)
+    plan_periods: list[PlanPeriod] = Field(default_factory=list)
+    audiences: list[Audience] = Field(default_factory=list)
 
     @field_validator("timezone")
     @classmethod
@@ -507,6 +594,20 @@ class Alliance(_Named, _Entry):
         member = self._require(library_id)
         return [q for q in self.quota_rules if q.applies(member) and q.minimum_for(library_id) > 0]
 
+    def audiences_in(self, text: str | None, *where: str | None) -> tuple[str, ...]:
+        """The ids of the [[audiences]] a free-text audience names ("残障人士及视障读者" → disabled);
+        outreach targets also by ``where`` (the title, the venue: "阅读推广进社区：…" → community)."""
+        places = " ".join(w for w in (text, *where) if w)
+        return tuple(a.id for a in self.audiences
+                     if (a.named_in(text) if text and a.kind == "readers" else a.kind == "outreach" and places
+                         and a.named_in(places)))
+
+    def audience(self, audience_id: str) -> Audience | None:
+        return next((a for a in self.audiences if a.id == audience_id), None)
+
+    def plan_period(self, period_id: str) -> PlanPeriod | None:
+        return next((p for p in self.plan_periods if p.id == period_id), None)
+
     def coordinator(self, coordinator_id: str) -> Coordinator | None:
         return next((c for c in self.coordinators if c.id == coordinator_id), None)
 
@@ -549,12 +650,18 @@ def _reference_problems(alliance: Alliance) -> list[tuple[Loc, str]]:
         require_member(("brands", i, "library_id"), brand.library_id)
         for partner in brand.partners:
             require_member(("brands", i, "partners"), partner)
+        for lead in brand.leads.values():
+            require_member(("brands", i, "leads"), lead)
     campaigns = {c.id for c in alliance.campaigns}
     for i, rule in enumerate(alliance.quota_rules):
         campaign = rule.counts.campaign
         if isinstance(campaign, str) and campaign not in campaigns:
             hint = _did_you_mean(campaign, campaigns)
             problems.add(("quota_rules", i, "counts", "campaign"), f'"{campaign}" is not a campaign{hint}')
+        for audience in rule.counts.audience:
+            if audience not in {a.id for a in alliance.audiences}:
+                hint = _did_you_mean(audience, [a.id for a in alliance.audiences])
+                problems.add(("quota_rules", i, "counts", "audience"), f'"{audience}" is not an audience{hint}')
         for library_id in rule.applies_to.libraries:
             require_member(("quota_rules", i, "applies_to", "libraries"), library_id)
         for library_id in rule.overrides:

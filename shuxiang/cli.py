@@ -31,6 +31,7 @@ from shuxiang.services.dedup.cli import dedup as dedup_commands
 from shuxiang.services.digests.cli import digest as digest_commands
 from shuxiang.services.intake.cli import accounts as accounts_commands
 from shuxiang.services.quotas.cli import quotas as quotas_commands
+from shuxiang.services.stats.cli import stats as stats_commands
 from shuxiang.settings import Settings
 from shuxiang.spreadsheet import SafeWriter
 
@@ -247,20 +248,34 @@ def publish(file: Path, as_library: str | None, wait: bool, timeout: float, data
     spreadsheet or ICS calendar with --as LIBRARY: see services/intake/imports.py).
 
     Every line is validated first; invalid lines are reported with their line number and reason
-    and not published, valid ones are.  Exit status 1 if any line was refused.
+    and not published, valid ones are.  Exit status 1 if any line was refused.  A CSV row with
+    参与人次 / 是否举办 also publishes its attendance (importing earlier history with participants).
     """
     from shuxiang.services.intake.cli import read_publish_file
 
     settings = make_settings(data_dir)
     data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     submissions, problems = read_publish_file(settings, file, data, as_library)
+    reports, report_problems = _attendance_in(settings, file, data, as_library, submissions)
+    problems = [*problems, *report_problems]
     for problem in problems:
         console.print(f"[red]{file}:{problem}[/]")
     if submissions or wait:
-        asyncio.run(_publish(_nats_url(settings), submissions, wait=wait, timeout=timeout, as_library=as_library))
-    console.print(f"已发布 / published {len(submissions)}, 拒绝 / refused {len(problems)}")
+        asyncio.run(_publish(_nats_url(settings), submissions, wait=wait, timeout=timeout, as_library=as_library,
+                             reports=reports))
+    console.print(f"已发布 / published {len(submissions)}, 拒绝 / refused {len(problems)}"
+                  + (f", 参与情况 / attendance {len(reports)}" if reports else ""))
     if problems:
         sys.exit(1)
+
+
+def _attendance_in(settings, file: Path, data: bytes, as_library: str | None, submissions) -> tuple[list, list[str]]:
+    """The attendance a CSV states for the sessions being published (earlier history with participants)."""
+    from shuxiang.services.intake.cli import read_publish_reports
+
+    reports, problems = read_publish_reports(settings, file, data, as_library)
+    published = {s.source_ref for s in submissions}
+    return [r for r in reports if r.source_ref in published], problems
 
 
 def _pending_reporter(progress: Progress, label: str) -> Callable[[str, int], None]:
@@ -273,12 +288,13 @@ def _pending_reporter(progress: Progress, label: str) -> Callable[[str, int], No
     return report
 
 
-async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None) -> None:
+async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None,
+                   reports=()) -> None:
     import nats
 
     from shuxiang.events.progress import wait_until_processed
     from shuxiang.events.publish import Publisher
-    from shuxiang.events.streams import submitted_subject
+    from shuxiang.events.streams import reported_subject, submitted_subject
 
     # a library's own NATS user may only read replies on its own inbox (services/intake/nats_users.py)
     inbox = {"inbox_prefix": f"_INBOX.{as_library}"} if as_library else {}
@@ -294,6 +310,9 @@ async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_libr
                     [(submitted_subject(s.library_id), s.message_id(), s.model_dump_json().encode()) for s in part]
                 )
                 progress.advance(task, len(part))
+            for start in range(0, len(reports), chunk):  # attendance stated in the file (after its sessions)
+                await publisher.publish_many([(reported_subject(r.library_id), r.message_id(),
+                                               r.model_dump_json().encode()) for r in reports[start:start + chunk]])
             if wait:
                 report = _pending_reporter(progress, "处理中 / processing")
                 try:
@@ -313,7 +332,20 @@ def export() -> None:
 
 
 EXPORT_COLUMNS = ("id", "title", "starts_at", "ends_at", "status", "venue", "organizers", "brand_id",
-                  "campaign_id", "sources")
+                  "campaign_id", "sources", "held", "participants")
+
+
+def _attendance(databases) -> dict:
+    """(held, participants) by activity, from the quotas service's query (empty without its data)."""
+    from shuxiang.services.quotas.service import NAME as QUOTAS
+    from shuxiang.services.quotas.store import attendance_by_activity
+    from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
+
+    if databases.database_url is None and not (databases.data_dir / "db" / f"{QUOTAS}.sqlite3").exists():
+        return {}
+    if databases.database_url is None:
+        databases.create_tables(QUOTAS, QUOTA_TABLES)
+    return attendance_by_activity(databases.reader(QUOTAS))
 
 
 @export.command("activities")
@@ -334,8 +366,10 @@ def export_activities(fmt: str, output, data_dir: Path | None) -> None:
     writer = SafeWriter(output) if fmt == "csv" else None
     if writer:
         writer.writerow(EXPORT_COLUMNS)
+    attendance = _attendance(databases)
     for activity in canonical_activities(engine):
         record = activity.model_dump(mode="json")
+        record["held"], record["participants"] = attendance.get(activity.id, (None, None))
         if writer:
             row = []
             for column in EXPORT_COLUMNS:
@@ -443,7 +477,8 @@ def schemas_command(check: bool) -> None:
 
 # ---------------------------------------------------------------------------- service commands
 # Each service's own command group (services/<name>/cli.py), one line each.
-for _group in (quotas_commands, digest_commands, brands_commands, dedup_commands, accounts_commands):
+for _group in (quotas_commands, digest_commands, brands_commands, dedup_commands, accounts_commands,
+               stats_commands):
     main.add_command(_group)
 
 

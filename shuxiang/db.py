@@ -33,6 +33,7 @@ from sqlalchemy import (
     inspect,
     or_,
     select,
+    text,
     update,
 )
 
@@ -109,6 +110,7 @@ class Databases:
         metadata.create_all(engine, tables=tables)  # a new table comes with its indexes
         for table in tables:
             if table.name in existing:
+                _add_missing_columns(engine, table)
                 for index in table.indexes:
                     index.create(engine, checkfirst=True)
         if existing:
@@ -120,6 +122,19 @@ class Databases:
     def dispose(self) -> None:
         for engine in self._engines.values():
             engine.dispose()
+
+
+def _add_missing_columns(engine: Engine, table) -> None:
+    """A nullable column a release adds to a table of an earlier data dir (what its migration does on
+    PostgreSQL, e.g. 0006's quotas_activity.audiences): ALTER TABLE … ADD COLUMN."""
+    from sqlalchemy.schema import CreateColumn
+
+    present = {column["name"] for column in inspect(engine).get_columns(table.name)}
+    missing = [column for column in table.columns if column.name not in present and column.nullable]
+    if missing:
+        with engine.begin() as connection:
+            for column in missing:
+                connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN {CreateColumn(column).compile(engine)}'))
 
 
 class UTCDateTime(TypeDecorator):

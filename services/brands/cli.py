@@ -19,7 +19,8 @@ from .store import BrandsReport, brands_report
 from .tables import TABLES
 
 COLUMNS = ("brand_id", "name", "library_id", "category", "status", "sessions_this_year", "sessions_total",
-           "editions_this_year", "editions_total", "participants_this_year", "participants_total", "years_running",
+           "editions_this_year", "editions_total", "yearly_editions", "participants_this_year", "participants_total",
+           "years_running",
            "months_running", "last_held", "next_scheduled", "libraries", "venues", "inferred_links")
 STATUS_STYLE = {"active": ("活跃", "green"), "quiet": ("沉寂", "yellow"), "lapsed": ("停办", "red")}
 
@@ -88,7 +89,7 @@ def print_table(result: BrandsReport, alliance, output) -> None:
     console = Console(file=output, highlight=False, soft_wrap=False, width=160)
     table = Table(title=f"一馆一品 · {alliance.name} · {result.today.isoformat()}", title_justify="left")
     for header, justify in [("品牌 brand", "left"), ("所属馆 library", "left"), ("状态 status", "left"),
-                            ("今年场次", "right"), ("累计场次", "right"), ("期/届", "right"), ("参与人次", "right"),
+                            ("今年场次", "right"), ("累计场次", "right"), ("期", "right"), ("届", "right"), ("参与人次", "right"),
                             ("连续年", "right"), ("最近举办", "left"), ("下次", "left")]:
         table.add_column(header, justify=justify)
     tz = alliance.tz
@@ -98,7 +99,8 @@ def print_table(result: BrandsReport, alliance, output) -> None:
         member = alliance.member(entry.brand.library_id)
         table.add_row(
             entry.brand.name, member.name if member else entry.brand.library_id, f"[{colour}]{label} {f.status}[/]",
-            str(f.sessions_this_year), str(f.sessions_total), str(f.editions_total), f"{f.participants_total:,}",
+            str(f.sessions_this_year), str(f.sessions_total), str(f.editions_total), str(f.yearly_editions),
+            f"{f.participants_total:,}",
             str(f.years_running), f.last_held.astimezone(tz).date().isoformat() if f.last_held else "—",
             f.next_scheduled.astimezone(tz).date().isoformat() if f.next_scheduled else "—",
         )

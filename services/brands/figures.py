@@ -4,8 +4,12 @@ Words, as the page and the report use them:
 
 * a **session** (场次) is one occurrence: a one-off activity is one session, a weekly
   series of eight (less its EXDATEs) is eight, a ten-day exhibition is one;
-* an **edition** (期/届) is one canonical activity: a lecture of 沽上讲堂 is one 期,
-  a year's 津南区读书节 is one 届, a weekly 快乐小板凳 series is one 期 of many sessions;
+* an **issue** (期, ``editions_total``) is one canonical activity: a lecture of 沽上讲堂 is
+  one 期, a weekly 快乐小板凳 series is one 期 of many sessions;
+* a **yearly edition** (届, ``yearly_editions``) is a calendar year with a held session on record:
+  "连续成功举办十届" counts years.  Years before the records (a brand's ``since``) are not
+  counted until their history is imported (``shuxiang publish`` a CSV of past sessions with
+  their 参与人次 / 是否举办 columns);
 * a co-hosted activity is one canonical activity (dedup merges the co-hosts'
   announcements), so it counts once, credited to every library;
 * a cancelled activity, or one reported as not held, does not count;
@@ -76,6 +80,10 @@ class BrandFigures:
     libraries: tuple[str, ...]
     venues: tuple[str, ...]
     inferred_links: int
+    yearly_editions: int = 0
+    """届: the calendar years with a held session on record ("连续成功举办十届" counts years, not
+    activities; editions_total counts 期, one per activity)."""
+    first_recorded_year: int | None = None
     held_per_month: dict[tuple[int, int], int] = field(default_factory=dict)
     scheduled_per_month: dict[tuple[int, int], int] = field(default_factory=dict)
 
@@ -88,6 +96,7 @@ class BrandFigures:
             "sessions_total": self.sessions_total,
             "editions_this_year": self.editions_this_year,
             "editions_total": self.editions_total,
+            "yearly_editions": self.yearly_editions,
             "participants_this_year": self.participants_this_year,
             "participants_total": self.participants_total,
             "years_running": self.years_running,
@@ -178,6 +187,8 @@ def brand_figures(
         libraries=tuple(sorted({lib for a in held_editions for lib in a.libraries})),
         venues=tuple(sorted({a.venue_name or a.venue_key for a in held_editions})),
         inferred_links=sum(1 for a in activities if a.link == "inferred"),
+        yearly_editions=len({y for y, _ in held_months}),
+        first_recorded_year=min((y for y, _ in held_months), default=None),
         held_per_month=dict(held_months),
         scheduled_per_month=dict(scheduled_months),
     )

@@ -28,6 +28,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
+from shuxiang.admission import campaign_problem
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.events.streams import canonical_subject
 from shuxiang.schemas import (
@@ -40,13 +41,15 @@ from shuxiang.schemas import (
     SourceRef,
     Status,
 )
+from shuxiang.schemas.submission import current_role
 
 from .matching import MatchFields, Outcome, Verdict, against_group, match_fields
 from .normalize import VenueResolver
 from .repository import BatchRepository, DedupRepository, SourceKey, SourceRow, review_id
 
 ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:activity")
-ROLE_STRENGTH = {Role.host: 3, Role.co_host: 2, Role.participant: 1}
+ROLE_STRENGTH = {Role.host: 4, Role.organiser: 3, Role.co_organiser: 2, Role.participant: 1}
+"""主办 > 承办 > 协办 > 参与: a library announced in two roles is credited in the stronger."""
 VISIBLE_FIELDS = frozenset(CanonicalActivity.model_fields) - {"version", "sources", "created_at", "updated_at"}
 CONTENT_FIELDS = tuple(name for name in CanonicalActivity.model_fields
                        if name not in {"id", "version", "status", "organizers", "sources", "created_at", "updated_at"})
@@ -114,7 +117,7 @@ def merge_organizers(sources: Iterable[SourceRow]) -> list[Organizer]:
         if not source.live:
             continue
         for library_id, role_text in source.fields.credits:
-            role = Role(role_text)
+            role = current_role(Role(role_text))  # rows stored before v1's co_host was renamed
             current = roles.get(library_id)
             if library_id not in withdrawn and (current is None or ROLE_STRENGTH[role] > ROLE_STRENGTH[current]):
                 roles[library_id] = role
@@ -151,6 +154,7 @@ def build_canonical(
     content = {name: getattr(submission, name) for name in CONTENT_FIELDS}
     content["exdates"], content["tags"] = list(submission.exdates), list(submission.tags)
     content["overrides"] = list(submission.overrides)
+    content["partners"] = list(submission.partners)
     candidate = CanonicalActivity.model_construct(
         id=activity_id,
         version=1,
@@ -397,7 +401,10 @@ def member_submission(delivery: Delivery, venues: VenueResolver) -> ActivitySubm
     outsiders = non_member_organizers(venues.alliance, submission)
     if outsiders:
         raise Rejected(f"organizers: {', '.join(outsiders)} 不是联盟成员馆 / are not members of the alliance "
-                       "(an outside partner is named in the description, not as an organizer)")
+                       "(an outside partner is named in partners, not as an organizer)")
+    refusal = campaign_problem(venues.alliance, submission)
+    if refusal is not None:  # no campaign credit outside the alliance's campaigns and their windows
+        raise Rejected(str(refusal))
     return submission
 
 

@@ -125,6 +125,7 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
     else Asia/Shanghai)."""
     from zoneinfo import ZoneInfo
 
+    from shuxiang.admission import admitted
     from shuxiang.alliance import AllianceConfigError, load_alliance
 
     from .imports import read_submissions
@@ -146,7 +147,32 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
                                                       default_venue=venue)
     except ValueError as exc:
         raise UserError(str(exc)) from None
+    if Path(saved).exists():  # campaign credit only inside the alliance's campaigns (shuxiang.admission)
+        submissions, refused = admitted(alliance, submissions)
+        problems = [*problems, *refused]
     if fmt in ("csv", "ics"):
         console.print(f"{fmt.upper()}: {len(submissions)} 项活动 / activities; 无时区的时间按 / times without an "
                       f"offset read in {tz.key}", style="dim")
     return submissions, problems
+
+
+def read_publish_reports(settings, file: Path, data: bytes, as_library: str | None) -> tuple[list, list[str]]:
+    """``shuxiang publish``: the attendance a CSV file states (参与人次, 是否举办) — earlier history
+    imported with its participants; nothing for other formats."""
+    from zoneinfo import ZoneInfo
+
+    from .imports import RowError, decode_text, detect_format, read_csv_reports
+
+    try:
+        text = decode_text(data)
+    except RowError:
+        return [], []  # read_publish_file said so already
+    if as_library is None or detect_format(str(file), text) != "csv":
+        return [], []
+    tz = ZoneInfo("Asia/Shanghai")
+    saved = settings.config or settings.data_dir / "alliance.toml"
+    if Path(saved).exists():
+        from shuxiang.alliance import load_alliance
+
+        tz = load_alliance(saved).tz
+    return read_csv_reports(text, as_library, tz)

@@ -13,13 +13,13 @@ from datetime import timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
-from shuxiang.schemas import ActivitySubmission, AttendanceReport, Status
+from shuxiang.schemas import ActivitySubmission, AttendanceReport, Role, Status
 
 from .imports import TimeError, parse_local_datetime
 
 FIELDS = ("title", "category", "starts_at", "ends_at", "all_day", "venue_name", "venue_address", "online_url",
           "description", "repeat", "repeat_count", "recurrence_raw", "brand_id", "campaign_id", "featured",
-          "audience", "capacity", "registration_url", "contact", "tags", "poster")
+          "audience", "capacity", "registration_url", "contact", "tags", "poster", "partners")
 MAX_REPEAT = 100
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -39,6 +39,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "audience": ("太长（最多 200 字）", "Too long (at most 200 characters)"),
     "contact": ("太长（最多 200 字）", "Too long (at most 200 characters)"),
     "tags": ("标签最多 30 个，每个不超过 50 字", "At most 30 tags of at most 50 characters"),
+    "partners": ("合作单位最多 20 个，每个不超过 100 字", "At most 20 partners of at most 100 characters"),
     "brand_id": ("请从列表中选择品牌", "Choose a brand from the list"),
     "campaign_id": ("请从列表中选择联盟活动", "Choose a campaign from the list"),
     "co_hosts": ("合办馆有误", "The co-hosts are not valid"),
@@ -59,7 +60,8 @@ _FIELD_OF_LOC = {
     "title": "title", "category": "category", "starts_at": "starts_at", "ends_at": "ends_at",
     "description": "description", "recurrence": "recurrence_raw", "exdates": "recurrence_raw", "overrides": "recurrence_raw",
     "registration_url": "registration_url", "capacity": "capacity", "audience": "audience", "contact": "contact",
-    "tags": "tags", "poster": "poster", "brand_id": "brand_id", "campaign_id": "campaign_id", "organizers": "co_hosts",
+    "tags": "tags", "poster": "poster", "partners": "partners", "brand_id": "brand_id", "campaign_id": "campaign_id",
+    "organizers": "co_hosts",
     "participants": "participants", "held": "held", "notes": "notes", "report_url": "report_url",
 }
 _SIMPLE_RULE = re.compile(r"^FREQ=(WEEKLY|MONTHLY);COUNT=(\d+)$")
@@ -124,6 +126,7 @@ def rule_from_form(form: Mapping[str, object]) -> tuple[str | None, str | None]:
 def submission_from_form(
     form: Mapping[str, object], *, library_id: str, source_ref: str, revision: int, tz: ZoneInfo, lang: str,
     co_hosts: list[str] | None = None, previous: ActivitySubmission | None = None,
+    organisers: list[str] | None = None,
 ) -> tuple[ActivitySubmission | None, dict[str, str]]:
     """The submission the form describes, or the problems by field (nothing published then)."""
     errors: dict[str, str] = {}
@@ -169,9 +172,8 @@ def submission_from_form(
         "capacity": capacity or None, "registration_url": _value(form, "registration_url") or None,
         "contact": _value(form, "contact") or None, "poster": _value(form, "poster") or None,
         "tags": [t.strip() for t in _TAG_SPLIT.split(_value(form, "tags")) if t.strip()],
-        "organizers": ([{"library_id": library_id, "role": "host"}]
-                       + [{"library_id": other, "role": "co_host"} for other in co_hosts if other != library_id]
-                       if co_hosts else []),
+        "partners": [t.strip() for t in _TAG_SPLIT.split(_value(form, "partners")) if t.strip()],
+        "organizers": _organizers(library_id, organisers or [], co_hosts or []),
     }
     if previous and rule and start is not None and not errors:
         lost = carry_sessions(body, previous, tz)
@@ -220,6 +222,16 @@ def carry_sessions(body: dict, previous: ActivitySubmission, tz: ZoneInfo) -> li
     return lost
 
 
+def _organizers(library_id: str, organisers: list[str], co_hosts: list[str]) -> list[dict]:
+    """The submitter hosts (主办); the libraries chosen as 承办 organise, those chosen as 协办 assist
+    (one chosen in both lists organises)."""
+    roles = {other: "organiser" for other in organisers if other != library_id}
+    roles.update({other: "co_organiser" for other in co_hosts if other != library_id and other not in roles})
+    if not roles:
+        return []
+    return [{"library_id": library_id, "role": "host"}] + [{"library_id": lib, "role": role} for lib, role in roles.items()]
+
+
 def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[str, object]:
     """The form's fields for editing a submission."""
     start = submission.starts_at.astimezone(tz)
@@ -238,7 +250,10 @@ def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[s
         "registration_url": str(submission.registration_url) if submission.registration_url else "",
         "contact": submission.contact or "", "tags": "，".join(submission.tags), "repeat": "none",
         "poster": submission.poster or "",
-        "co_hosts": [o.library_id for o in submission.organizers if o.library_id != submission.library_id],
+        "partners": "，".join(submission.partners),
+        "co_hosts": [o.library_id for o in submission.organizers
+                     if o.library_id != submission.library_id and o.role != Role.organiser],
+        "organisers": [o.library_id for o in submission.organizers if o.role == Role.organiser],
     }
     if submission.recurrence:
         simple = _SIMPLE_RULE.match(submission.recurrence)

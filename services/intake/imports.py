@@ -30,7 +30,7 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 from shuxiang.events.submit import read_jsonl_submissions
-from shuxiang.schemas import ActivitySubmission, Category
+from shuxiang.schemas import ActivitySubmission, AttendanceReport, Category
 from shuxiang.schemas.errors import describe
 
 CATEGORY_LABELS: dict[Category, tuple[str, str]] = {
@@ -147,12 +147,17 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "online_url": ("线上链接", "直播链接", "online_url"),
     "repeat": ("重复", "recurrence", "repeat"),
     "count": ("次数", "重复次数", "count"),
-    "co_hosts": ("合办", "合办馆", "协办", "co_hosts"),
+    "co_hosts": ("合办", "合办馆", "协办", "协办馆", "co_hosts", "co_organisers"),
+    "organisers": ("承办", "承办馆", "organisers"),
+    "participants_libraries": ("参与馆", "participating_libraries"),
     "brand_id": ("品牌", "品牌编号", "brand", "brand_id"),
     "campaign_id": ("联盟活动", "活动季", "campaign", "campaign_id"),
     "featured": ("特色", "特色活动", "featured"),
     "audience": ("对象", "面向", "audience"),
     "tags": ("标签", "tags"),
+    "partners": ("合作单位", "联盟外合作单位", "partners"),
+    "attended": ("参与人次", "人次", "participants", "attendance"),
+    "held": ("是否举办", "已举办", "held"),
     "capacity": ("人数上限", "名额", "capacity"),
     "registration_url": ("报名链接", "报名", "registration_url"),
     "contact": ("联系方式", "联系人", "contact"),
@@ -262,14 +267,21 @@ def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> Ac
         body["recurrence"] = recurrence
     if row.get("featured", "").strip():
         body["featured"] = _yes(row["featured"], "特色")
-    co_hosts = [p for p in _LIST_SPLIT.split(row.get("co_hosts", "")) if p]
-    if co_hosts:
+    roles = {}  # 承办 organiser, 协办 co-organiser, 参与 participant; the submitter hosts (主办)
+    for column, role in (("organisers", "organiser"), ("co_hosts", "co_organiser"), ("participants_libraries", "participant")):
+        for other in _LIST_SPLIT.split(row.get(column, "")):
+            if other and other != library_id:
+                roles.setdefault(other, role)
+    if roles:
         body["organizers"] = [{"library_id": library_id, "role": "host"}] + [
-            {"library_id": other, "role": "co_host"} for other in co_hosts if other != library_id
+            {"library_id": other, "role": role} for other, role in roles.items()
         ]
     tags = [p for p in _LIST_SPLIT.split(row.get("tags", "")) if p]
     if tags:
         body["tags"] = tags
+    partners = [p.strip() for p in re.split(r"[,，、;；]+", row.get("partners", "")) if p.strip()]
+    if partners:
+        body["partners"] = partners
     for field in ("description", "brand_id", "campaign_id", "audience", "capacity", "registration_url", "contact"):
         if row.get(field, "").strip():
             body[field] = row[field].strip()
@@ -313,6 +325,34 @@ def read_csv_submissions(text: str, library_id: str, tz: ZoneInfo) -> tuple[list
         seen[submission.source_ref] = number
         submissions.append(submission)
     return submissions, problems
+
+
+def read_csv_reports(text: str, library_id: str, tz: ZoneInfo) -> tuple[list[AttendanceReport], list[str]]:
+    """The attendance of the rows that state it (参与人次 and/or 是否举办): how a library imports its
+    earlier history — past sessions with their participants — in the same file as the sessions.
+    A row with participants and no 是否举办 was held; 是否举办 = 否 means not held (0 participants)."""
+    reader = csv.reader(io.StringIO(text))
+    header = next(reader, None)
+    if header is None:
+        return [], []
+    fields = [_HEADER_TO_FIELD.get(name.strip().lower()) for name in header]
+    if "attended" not in fields and "held" not in fields:
+        return [], []
+    reports, problems = [], []
+    for row_values in reader:
+        row = {field: value for field, value in zip(fields, row_values, strict=False) if field}
+        attended, held_text = row.get("attended", "").strip(), row.get("held", "").strip()
+        if not attended and not held_text:
+            continue
+        try:
+            submission = csv_row_submission(row, library_id, tz)
+            held = _yes(held_text, "是否举办") if held_text else True
+            participants = int(attended.replace(",", "")) if attended and held else 0
+            reports.append(AttendanceReport(library_id=library_id, source_ref=submission.source_ref, held=held,
+                                            participants=participants))
+        except (RowError, ValueError) as exc:
+            problems.append(f"line {reader.line_num}: 参与人次 / participants: {exc}")
+    return reports, problems
 
 
 # ---------------------------------------------------------------------------- ICS

@@ -19,6 +19,7 @@ from shuxiang.events.streams import submitted_subject
 from shuxiang.schemas import ActivitySubmission
 from sqlalchemy import Engine, select
 
+from shuxiang.admission import admitted
 from shuxiang.alliance import Alliance, Member
 
 from .imports import read_ics_submissions
@@ -84,6 +85,8 @@ def queue_new_revisions(engine: Engine, submissions: list[ActivitySubmission], n
 async def pull_member(client: httpx.AsyncClient, engine: Engine, alliance: Alliance, member: Member) -> PullResult:
     data = await fetch_calendar(client, member.ics_url)
     submissions, problems = read_ics_submissions(data, member.id, alliance.tz, default_venue=member.name)
+    submissions, refused = admitted(alliance, submissions)  # e.g. a campaign outside its window
+    problems = [*problems, *refused]
     queued, unchanged = await asyncio.to_thread(queue_new_revisions, engine, submissions, datetime.now(UTC))
     return PullResult(member.id, queued, unchanged, problems)
 

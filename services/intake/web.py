@@ -24,6 +24,7 @@ from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.services.plan import ServiceContext
 from sqlalchemy import Engine
 
+from shuxiang.admission import campaign_problem
 from shuxiang.alliance import Alliance
 from shuxiang.pages import language, render
 
@@ -127,8 +128,21 @@ async def _publish(request: Request, subject: str, msg_id: str, payload: bytes) 
         raise Problem(503, "消息服务暂时没有响应，请稍后再试", "The broker did not acknowledge; try again later") from None
 
 
+def admission_errors(intake: Intake, submission: ActivitySubmission | None, lang: str) -> dict[str, str]:
+    """What the alliance refuses in a well-formed submission, by form field (campaign credit:
+    :mod:`shuxiang.admission`)."""
+    refusal = campaign_problem(intake.alliance, submission) if submission is not None else None
+    return {refusal.field: refusal.text(lang)} if refusal else {}
+
+
 async def publish_submission(request: Request, intake: Intake, submission: ActivitySubmission, channel: str) -> None:
-    """Publish on the library's own subject, then keep it as the library's latest revision."""
+    """Publish on the library's own subject, then keep it as the library's latest revision.
+
+    Refused (422, with the reason) when the alliance would not admit it: the same check the
+    broker path applies (the dedup consumer dead-letters such a message)."""
+    refusal = campaign_problem(intake.alliance, submission)
+    if refusal is not None:
+        raise Problem(422, f"{refusal.field}: {refusal.zh}", f"{refusal.field}: {refusal.en}")
     await _publish(request, submitted_subject(submission.library_id), submission.message_id(),
                    submission.model_dump_json().encode())
     with intake.engine.begin() as connection:
@@ -229,6 +243,7 @@ def _form_choices(intake: Intake, account: Account, lang: str) -> dict:
         "brands": [(b.id, b.name) for b in alliance.brands],
         "campaigns": [(c.id, c.name_in(lang)) for c in alliance.campaigns],
         "members": [(m.id, _member_name(intake, m.id, lang)) for m in alliance.members if m.id != account.name],
+        "audiences": [a.name for a in alliance.audiences if a.kind == "readers"],  # the alliance's vocabulary
     }
 
 
@@ -319,9 +334,10 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         poster_error = await poster_from_form(form, intake.posters, values, language(request))
         submission, errors = forms.submission_from_form(
             values, library_id=account.name, source_ref=f"web-{uuid4().hex[:12]}", revision=1, tz=tz,
-            lang=language(request), co_hosts=_co_hosts(intake, form),
+            lang=language(request), co_hosts=_co_hosts(intake, form), organisers=_co_hosts(intake, form, "organisers"),
         )
         errors = {**errors, "poster": poster_error} if poster_error else errors
+        errors = errors or admission_errors(intake, submission, language(request))
         if errors:
             return form_page(request, session, account, values=values, errors=errors, mode="new", status=422)
         await publish_submission(request, intake, submission, "form")
@@ -365,9 +381,10 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
             revision = next_revision(connection, library_id, source_ref)
         submission, errors = forms.submission_from_form(
             values, library_id=library_id, source_ref=source_ref, revision=revision, tz=tz, lang=language(request),
-            co_hosts=_co_hosts(intake, form), previous=stored.submission,
+            co_hosts=_co_hosts(intake, form), previous=stored.submission, organisers=_co_hosts(intake, form, "organisers"),
         )
         errors = {**errors, "poster": poster_error} if poster_error else errors
+        errors = errors or admission_errors(intake, submission, language(request))
         if errors:
             return form_page(request, session, account, values=values, errors=errors, mode="edit", stored=stored,
                              status=422)
@@ -454,16 +471,18 @@ def _activity_path(library_id: str, source_ref: str) -> str:
 
 def _form_values(form) -> dict[str, object]:
     return {name: str(form.get(name, ""))[:20_000] for name in
-            (*forms.FIELDS, "held", "participants", "notes", "report_url", "session")} | {"co_hosts": _raw_co_hosts(form)}
+            (*forms.FIELDS, "held", "participants", "notes", "report_url", "session")} | {
+        "co_hosts": _raw_co_hosts(form), "organisers": _raw_co_hosts(form, "organisers")}
 
 
-def _raw_co_hosts(form) -> list[str]:
-    return [str(v) for v in form.getlist("co_hosts")][:50]
+def _raw_co_hosts(form, name: str = "co_hosts") -> list[str]:
+    return [str(v) for v in form.getlist(name)][:50]
 
 
-def _co_hosts(intake: Intake, form) -> list[str]:
+def _co_hosts(intake: Intake, form, name: str = "co_hosts") -> list[str]:
+    """The member libraries chosen in a multi-select: 协办 (co_hosts) or 承办 (organisers)."""
     known = intake.alliance.member_ids()
-    return [library for library in _raw_co_hosts(form) if library in known]
+    return [library for library in _raw_co_hosts(form, name) if library in known]
 
 
 def _check_session(intake: Intake, report: AttendanceReport) -> None:

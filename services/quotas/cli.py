@@ -19,7 +19,8 @@ from .report import QuotaReport, end_of_day, quota_report, report_dict
 from .tally import Progress
 
 BAR_WIDTH = 12
-STATE_TEXT = {"met": ("已达标 met", "green"), "on_track": ("正常 on track", "blue"), "at_risk": ("落后 at risk", "red")}
+STATE_TEXT = {"met": ("已达标 met", "green"), "on_track": ("正常 on track", "blue"), "at_risk": ("落后 at risk", "red"),
+              "not_met": ("未达标 not met", "red")}
 CSV_COLUMNS = ("year", "library_id", "library_name", "tier", "region", "rule_id", "rule_name", "unit", "per",
                "minimum", "attained", "target", "expected", "count", "state", "missing_periods")
 
@@ -121,4 +122,4 @@ def print_table(report: QuotaReport, output) -> None:
     console.print(table)
     counts = report.counts()
     console.print(f"已达标 met {counts['met']} · 进度正常 on track {counts['on_track']} · "
-                  f"进度落后 at risk {counts['at_risk']}")
+                  f"进度落后 at risk {counts['at_risk']}" + (f" · 未达标 not met {counts['not_met']}" if counts["not_met"] else ""))

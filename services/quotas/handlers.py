@@ -19,11 +19,21 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shuxiang.alliance import Alliance, QuotaRule
-from shuxiang.events.consumer import Delivery, UnitOfWork
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
+from shuxiang.schemas import AttendanceReport
 from shuxiang.services.projection import newer_canonicals
 
 from .events import QuotaEvent
-from .store import ACTIVITIES, facts_of, monthly_totals, related_facts, save_facts, store_monthly_counts
+from .store import (
+    ACTIVITIES,
+    activities_listing,
+    facts_of,
+    monthly_totals,
+    related_facts,
+    save_facts,
+    store_monthly_counts,
+    store_report,
+)
 from .tables import quotas_state
 from .tally import ActivityFacts, Progress, QuotaState, progress_of_months
 
@@ -65,7 +75,7 @@ def apply_canonicals(context: QuotasContext, deliveries: list[Delivery], uow: Un
         return
     tz = context.alliance.tz
     before = related_facts(connection, [n.activity_id for n in changed if not n.new])  # a new one has no past
-    saved = save_facts(connection, changed, tz=tz)
+    saved = save_facts(connection, changed, tz=tz, audiences_in=context.alliance.audiences_in)
     after = related_facts(connection, saved, saved=saved)
     # an activity related before and not after (it lost a shared announcement) may count again
     regained = facts_of(connection, {f.activity_id for f, _ in before} - {f.activity_id for f, _ in after})
@@ -76,6 +86,32 @@ def apply_canonicals(context: QuotasContext, deliveries: list[Delivery], uow: Un
     open_until = latest.astimezone(tz).year + 1
     recount = uow.at_batch_end("quotas.recount", lambda: Recount(context))
     recount.add([f for f, _ in touched], years_of(touched, tz, open_until), latest)
+
+
+def apply_report(context: QuotasContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """An attendance report: keep it (the latest per announcement wins) and recount what the
+    activities listing the announcement add, since one reported as not held (未举办) no longer
+    counts and one reported held counts again.  A report that comes before its activity is kept
+    and read when the activity's snapshot is stored."""
+    report = parse_payload(AttendanceReport, delivery)
+    check_subject("library_id", report.library_id, delivery)
+    if context.alliance.member(report.library_id) is None:
+        raise Rejected(f'library_id "{report.library_id}" 不是联盟成员 / is not a member of the alliance')
+    if not report.held and report.participants > 0:
+        raise Rejected(f"held=false 但 participants={report.participants} / an activity not held has no participants")
+    connection = uow.connection
+    if not store_report(connection, report.library_id, report.source_ref, report.held, report.participants,
+                        delivery.stream_seq):
+        return
+    listing = activities_listing(connection, report.library_id, report.source_ref)
+    if not listing:
+        return
+    tz = context.alliance.tz
+    touched = related_facts(connection, listing)
+    store_monthly_counts(connection, touched, context.rules_of, tz)
+    open_until = delivery.timestamp.astimezone(tz).year + 1
+    recount = uow.at_batch_end("quotas.recount", lambda: Recount(context))
+    recount.add([f for f, _ in touched], years_of(touched, tz, open_until), delivery.timestamp)
 
 
 @dataclass
@@ -119,13 +155,20 @@ def reevaluate(context: QuotasContext, uow: UnitOfWork, rules: dict[str, list[Qu
         return
     tz = context.alliance.tz
     connection = uow.connection
+    growing = {lib: [r for r in library_rules if r.growth is not None] for lib, library_rules in rules.items()}
+    growing = {lib: found for lib, found in growing.items() if found}
+    if growing:  # a growth rule's target is set by the year before: a change of year Y moves Y+1's
+        years = years | {year + 1 for year in years}
     for year in sorted(years):
         months = monthly_totals(connection, year, tz, rules)
+        before = monthly_totals(connection, year - 1, tz, growing) if growing else {}
         stored = {(r.library_id, r.rule_id): r for r in connection.execute(
             STATES_OF, {"year": year, "libraries": list(rules)})}
         for library_id, library_rules in rules.items():
             for rule in library_rules:
-                result = progress_of_months(months[(library_id, rule.id)], rule, library_id, year, tz, at)
+                previous = sum(before[(library_id, rule.id)]) if rule.growth is not None else None
+                result = progress_of_months(months[(library_id, rule.id)], rule, library_id, year, tz, at,
+                                            previous=previous)
                 record_state(context, uow, result, stored.get((library_id, rule.id)), at)
 
 

@@ -13,17 +13,31 @@ from shuxiang.alliance import Alliance, Member
 
 from .store import load_facts
 from .tables import quotas_state
-from .tally import Progress, QuotaState, progress, tally
+from .tally import Progress, QuotaState, first_occurrence, progress, tally
+
+
+@dataclass(frozen=True)
+class NotCounted:
+    """An activity credited to the library in the year that counts for no rule: reported not held
+    (未举办) or cancelled — shown as such, never added to the figures."""
+
+    activity_id: str
+    title: str
+    at: datetime
+    role: str
+    outcome: str
+    """``not_held`` or ``cancelled``."""
 
 
 @dataclass(frozen=True)
 class LibraryProgress:
     member: Member
     rules: tuple[Progress, ...]
+    not_counted: tuple[NotCounted, ...] = ()
 
     @property
     def behind(self) -> int:
-        return sum(p.state is QuotaState.at_risk for p in self.rules)
+        return sum(p.state in (QuotaState.at_risk, QuotaState.not_met) for p in self.rules)
 
 
 @dataclass(frozen=True)
@@ -74,14 +88,37 @@ def quota_report(engine: Engine, alliance: Alliance, year: int, now: datetime, *
     tz = alliance.tz
     members = selected_members(alliance, tier=tier, region=region, library=library)
     rules = {m.id: alliance.rules_for(m.id) for m in members}
+    growing = {lib: [r for r in found if r.growth is not None] for lib, found in rules.items()}
+    growing = {lib: found for lib, found in growing.items() if found}
     with engine.connect() as connection:
         facts = load_facts(connection, year, tz, libraries=rules) if rules else []
+        earlier = load_facts(connection, year - 1, tz, libraries=growing) if growing else []
     credits = tally(facts, rules, year, tz)
+    before = tally(earlier, growing, year - 1, tz)
+
+    def previous(library_id: str, rule) -> int | None:
+        """The rule's figure the year before, for a growth rule (增长30%)."""
+        return sum(c.weight for c in before[(library_id, rule.id)]) if rule.growth is not None else None
+
     libraries = tuple(
-        LibraryProgress(m, tuple(progress(credits[(m.id, r.id)], r, m.id, year, tz, now) for r in rules[m.id]))
+        LibraryProgress(m, tuple(progress(credits[(m.id, r.id)], r, m.id, year, tz, now, previous=previous(m.id, r))
+                                 for r in rules[m.id]), not_counted_of(facts, m.id, year, tz))
         for m in members
     )
     return QuotaReport(year=year, as_of=now, timezone=alliance.timezone, libraries=libraries)
+
+
+def not_counted_of(facts, library_id: str, year: int, tz: ZoneInfo) -> tuple[NotCounted, ...]:
+    """The library's activities of ``year`` that are reported not held or cancelled (not merged away)."""
+    found = []
+    for fact in facts:
+        role = dict(fact.organizers).get(library_id)
+        if role is None or fact.merged_away or fact.outcome not in ("not_held", "cancelled"):
+            continue
+        first = first_occurrence(fact, tz)
+        if first is not None and first.year == year:
+            found.append(NotCounted(fact.activity_id, fact.title, first, role, fact.outcome))
+    return tuple(sorted(found, key=lambda n: (n.at, n.activity_id)))
 
 
 def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
@@ -90,6 +127,9 @@ def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
         "name": p.rule.name,
         "name_en": p.rule.name_en,
         "unit": p.rule.unit,
+        "measure": p.rule.measure,
+        "growth": p.rule.growth,
+        "source": p.rule.source,
         "per": p.rule.per,
         "minimum": p.minimum,
         "attained": p.attained,
@@ -106,7 +146,7 @@ def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
         out["missed_periods"] = p.missed
     if credits:
         out["credited"] = [{"activity_id": c.activity_id, "title": c.title, "starts_at": c.at.isoformat(),
-                            "role": c.role} for c in p.credits]
+                            "role": c.role, "weight": c.weight} for c in p.credits]
     return out
 
 
@@ -124,6 +164,8 @@ def report_dict(report: QuotaReport, *, credits: bool = False) -> dict[str, Any]
                 "tier": lib.member.tier.value,
                 "region": lib.member.region,
                 "rules": [progress_dict(p, credits=credits) for p in lib.rules],
+                "not_counted": [{"activity_id": n.activity_id, "title": n.title, "starts_at": n.at.isoformat(),
+                                 "role": n.role, "outcome": n.outcome} for n in lib.not_counted],
             }
             for lib in report.libraries
         ],

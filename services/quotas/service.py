@@ -1,20 +1,21 @@
-"""The quotas service: CANONICAL in, activity facts kept, quota progress read and published."""
+"""The quotas service: CANONICAL and attendance reports in, activity facts kept, quota progress read and published."""
 
 from __future__ import annotations
 
 from functools import partial
 
 from shuxiang.events.consumer import ConsumerSpec
-from shuxiang.events.streams import CANONICAL, CANONICAL_STREAM, quota_subject
+from shuxiang.events.streams import CANONICAL, CANONICAL_STREAM, REPORTED, SUBMISSIONS_STREAM, quota_subject
 from shuxiang.events.tables import EVENT_TABLES
-from shuxiang.schemas import CanonicalEvent
+from shuxiang.schemas import AttendanceReport, CanonicalEvent
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .events import QuotaEvent
-from .handlers import QuotasContext, apply_canonicals
+from .handlers import QuotasContext, apply_canonicals, apply_report
 from .tables import TABLES
 
 NAME = "quotas"
+REPORTS_CONSUMER = "quotas_reports"
 
 
 def build(context: ServiceContext) -> ServicePlan:
@@ -31,6 +32,15 @@ def build(context: ServiceContext) -> ServicePlan:
                 handle_batch=partial(apply_canonicals, quotas),
                 description="Canonical activities: their newest facts, from which quotas are tallied.",
                 payload_schema=CanonicalEvent,
+            ),
+            ConsumerSpec(
+                serialized_as=NAME,  # a report recounts what the activities' facts add
+                name=REPORTS_CONSUMER,
+                stream=SUBMISSIONS_STREAM,
+                filter_subject=f"{REPORTED}.*",
+                handle=partial(apply_report, quotas),
+                description="Attendance reports: an activity reported as not held (未举办) no longer counts.",
+                payload_schema=AttendanceReport,
             ),
         ],
         publishes=((quota_subject("{state}"), QuotaEvent),),

@@ -6,16 +6,27 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, insert, or_, select
+from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, or_, select, true, update
 
 from shuxiang.alliance import QuotaRule
 from shuxiang.db import RowsByKey, execute_many, keys_in
 from shuxiang.events.consumer import Rejected
 from shuxiang.services.projection import Newer
 
-from .tables import MONTH, month_sums, quotas_activity, quotas_count, quotas_credit, quotas_month, quotas_source
+from .tables import (
+    MONTH,
+    month_sums,
+    quotas_activity,
+    quotas_count,
+    quotas_credit,
+    quotas_month,
+    quotas_report,
+    quotas_source,
+)
 from .tally import ActivityFacts, last_start, monthly_counts, tally, year_bounds
 
+V1_ROLES = {"co_host": "co_organiser"}
+"""A credit stored before v1's co_host was renamed reads as 协办 (schemas.submission.Role)."""
 ACTIVITIES = RowsByKey(quotas_activity, "activity_id")
 CREDITS = RowsByKey(quotas_credit, "activity_id")
 SOURCES = RowsByKey(quotas_source, "activity_id")
@@ -23,7 +34,9 @@ COUNTS = RowsByKey(quotas_count, "activity_id")
 _INSERT_COUNT = insert(quotas_count)
 
 
-def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) -> dict[str, tuple[ActivityFacts, datetime | None]]:
+def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo,
+               audiences_in: Callable[..., tuple[str, ...]] = lambda *texts: ()
+               ) -> dict[str, tuple[ActivityFacts, datetime | None]]:
     """Upsert each activity's facts, credits and sources as its newer version states them (a
     statement per table for the whole batch); returns, by activity id, the facts and last start
     as stored (merged away when it lists no announcement)."""
@@ -31,9 +44,12 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
     rows: dict[str, dict] = {}
     credits: list[dict] = []
     sources: list[dict] = []
+    reports = reports_of(connection, {(s.library_id, s.source_ref) for n in changed for s in n.event.activity.sources})
     for newer in changed:
         event, activity = newer.event, newer.event.activity
-        facts = ActivityFacts.of(activity, merged_away=not activity.sources, tz=tz)
+        held, participants = attendance({(s.library_id, s.source_ref) for s in activity.sources}, reports)
+        facts = ActivityFacts.of(activity, merged_away=not activity.sources, tz=tz, held=held, participants=participants,
+                                 audiences=audiences_in(activity.audience, activity.title, activity.venue.name))
         try:
             last = last_start(facts, tz)
         except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
@@ -47,6 +63,7 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo) ->
             "featured": activity.featured,
             "campaign_id": activity.campaign_id,
             "tags": list(activity.tags),
+            "audiences": list(facts.audiences),
             "starts_at": facts.earliest,  # what a year's query selects on; the rule's own start, if other, below
             "recurrence": activity.recurrence,
             "exdates": sessions_column(facts),
@@ -85,6 +102,71 @@ def sessions_from_column(values: list, starts_at: datetime) -> dict:
     }
 
 
+def reports_of(connection: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[bool, int]]:
+    """The latest attendance report (held, participants) of each of these announcements that has one."""
+    clause, parameters = keys_in((quotas_report.c.library_id, quotas_report.c.source_ref), keys)
+    if not parameters:
+        return {}
+    rows = connection.execute(select(quotas_report.c.library_id, quotas_report.c.source_ref, quotas_report.c.held,
+                                     quotas_report.c.participants).where(clause), parameters)
+    return {(r.library_id, r.source_ref): (r.held, r.participants) for r in rows}
+
+
+def attendance(keys: Iterable[tuple[str, str]], reports: dict[tuple[str, str], tuple[bool, int]]
+               ) -> tuple[bool | None, int | None]:
+    """An activity's (held, participants) from its announcements' reports: held if any says held,
+    not held if every report says so, None without a report; the largest participants figure."""
+    found = [reports[key] for key in keys if key in reports]
+    if not found:
+        return None, None
+    return any(held for held, _ in found), max(participants for _, participants in found)
+
+
+def store_report(connection: Connection, library_id: str, source_ref: str, held: bool, participants: int,
+                 stream_seq: int) -> bool:
+    """Keep the latest report of an announcement; False when a later one is already kept (redelivery)."""
+    key = and_(quotas_report.c.library_id == library_id, quotas_report.c.source_ref == source_ref)
+    stored = connection.scalar(select(quotas_report.c.stream_seq).where(key))
+    if stored is not None and stored >= stream_seq:
+        return False
+    values = {"held": held, "participants": participants, "stream_seq": stream_seq}
+    if stored is None:
+        connection.execute(insert(quotas_report).values(library_id=library_id, source_ref=source_ref, **values))
+    else:
+        connection.execute(update(quotas_report).where(key).values(**values))
+    return True
+
+
+def activities_listing(connection: Connection, library_id: str, source_ref: str) -> list[str]:
+    """The activities whose newest version lists this announcement."""
+    return list(connection.scalars(select(quotas_source.c.activity_id).where(
+        quotas_source.c.library_id == library_id, quotas_source.c.source_ref == source_ref)))
+
+
+def _attendance_columns():
+    """Whether any announcement of the activity was reported held, whether any was reported at
+    all, and the largest participants figure (correlated to quotas_activity)."""
+    source = quotas_source.alias("reported_source")
+    joined = quotas_report.join(source, and_(source.c.library_id == quotas_report.c.library_id,
+                                             source.c.source_ref == quotas_report.c.source_ref))
+    mine = source.c.activity_id == quotas_activity.c.activity_id
+    return (
+        exists(select(1).select_from(joined).where(mine, quotas_report.c.held == true())).label("held_any"),
+        exists(select(1).select_from(joined).where(mine)).label("reported"),
+        select(func.max(quotas_report.c.participants)).select_from(joined).where(mine)
+        .scalar_subquery().label("participants"),
+    )
+
+
+def attendance_by_activity(engine) -> dict[str, tuple[bool | None, int | None]]:
+    """Every activity's (held, participants) as its announcements' reports state them (None, None
+    without a report): the quotas service's query for exports and reports of other services."""
+    held_any, reported, participants = _attendance_columns()
+    with engine.connect() as connection:
+        rows = connection.execute(select(quotas_activity.c.activity_id, held_any, reported, participants))
+        return {r.activity_id: (bool(r.held_any) if r.reported else None, r.participants) for r in rows}
+
+
 def _owns_a_source():
     """True when the activity lists an announcement no newer snapshot of another activity lists.
 
@@ -108,9 +190,9 @@ def _owns_a_source():
 FACTS = (
     select(quotas_activity.c.activity_id, quotas_activity.c.version, quotas_activity.c.status,
            quotas_activity.c.title, quotas_activity.c.category, quotas_activity.c.featured,
-           quotas_activity.c.campaign_id, quotas_activity.c.tags, quotas_activity.c.starts_at,
+           quotas_activity.c.campaign_id, quotas_activity.c.tags, quotas_activity.c.audiences, quotas_activity.c.starts_at,
            quotas_activity.c.recurrence, quotas_activity.c.exdates, quotas_activity.c.last_start,
-           _owns_a_source().label("live"), quotas_credit.c.library_id, quotas_credit.c.role)
+           _owns_a_source().label("live"), *_attendance_columns(), quotas_credit.c.library_id, quotas_credit.c.role)
     .join_from(quotas_activity, quotas_credit, quotas_credit.c.activity_id == quotas_activity.c.activity_id)
     .order_by(quotas_activity.c.activity_id, quotas_credit.c.library_id)
 )
@@ -134,14 +216,15 @@ def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
         entry = grouped.get(row.activity_id)
         if entry is None:
             grouped[row.activity_id] = entry = (row, [])
-        entry[1].append((row.library_id, row.role))
+        entry[1].append((row.library_id, V1_ROLES.get(row.role, row.role)))
     return [
         (ActivityFacts(
             activity_id=row.activity_id, version=row.version, status=row.status, title=row.title,
             category=row.category, featured=row.featured, campaign_id=row.campaign_id, tags=tuple(row.tags),
             recurrence=row.recurrence,
             **sessions_from_column(row.exdates, row.starts_at), organizers=tuple(organizers),
-            merged_away=not row.live,
+            merged_away=not row.live, held=bool(row.held_any) if row.reported else None,
+            participants=row.participants, audiences=tuple(row.audiences or ()),
         ), row.last_start)
         for row, organizers in grouped.values()
     ]
@@ -249,5 +332,5 @@ def monthly_totals(connection: Connection, year: int, tz: ZoneInfo,
     series = _facts(connection.execute(OPEN_ENDED_OF_LIBRARIES, {"start": start, "end": end, "libraries": libraries}))
     for key, credits in tally([fact for fact, _ in series], rules, year, tz).items():
         for credit in credits:
-            months[key][credit.at.month - 1] += 1
+            months[key][credit.at.month - 1] += credit.weight
     return months

@@ -21,6 +21,7 @@ quotas_activity = Table(
     Column("featured", Boolean, nullable=False),
     Column("campaign_id", String(64), nullable=True),
     Column("tags", JSON, nullable=False),
+    Column("audiences", JSON, nullable=True, comment="the [[audiences]] ids its audience text names, when stored"),
     Column("starts_at", UTCDateTime, nullable=False),
     Column("recurrence", String(500), nullable=True),
     Column("exdates", JSON, nullable=False, comment="ISO 8601 instants of cancelled occurrences"),
@@ -50,6 +51,18 @@ quotas_source = Table(
     Index("ix_quotas_source_ref", "library_id", "source_ref"),
     comment="The announcements an activity's newest version lists; one listed by a newer snapshot of "
     "another activity has been merged into that one.",
+)
+
+quotas_report = Table(
+    "quotas_report",
+    metadata,
+    Column("library_id", String(64), primary_key=True),
+    Column("source_ref", String(200), primary_key=True),
+    Column("held", Boolean, nullable=False),
+    Column("participants", Integer, nullable=False),
+    Column("stream_seq", BigInteger, nullable=False, comment="the report's place in the log: the latest wins"),
+    comment="The latest attendance report of each announcement: held (举办) or not (未举办), and how many came. "
+    "Joined to activities through quotas_source, so a report may come before its activity.",
 )
 
 quotas_state = Table(
@@ -109,4 +122,4 @@ def fill_month_sums(connection: Connection) -> None:
 
 quotas_month.info["fill"] = fill_month_sums  # shuxiang.db.Databases.create_tables
 
-TABLES = (quotas_activity, quotas_credit, quotas_source, quotas_state, quotas_count, quotas_month)
+TABLES = (quotas_activity, quotas_credit, quotas_source, quotas_report, quotas_state, quotas_count, quotas_month)

@@ -7,7 +7,8 @@ under every rule.  Nothing here reads a database or the clock.
 
 Counting rules (DOMAIN.md "Annual targets"):
 
-* an activity counts only while it is scheduled and not merged into another one;
+* an activity counts only while it is scheduled, not merged into another one, and not
+  reported as not held (未举办): held or not yet reported;
 * it counts once for each library credited in it, in that library's role, and only
   for rules that accept the role;
 * a recurring series counts once (at its first occurrence) when the rule's unit is
@@ -39,9 +40,14 @@ PERIODS_PER_YEAR = {"month": 12, "quarter": 4}
 
 
 class QuotaState(StrEnum):
+    """Where a library stands on a rule.  While the year is open: ``on_track``, ``at_risk`` (behind
+    the pace, or a month/quarter missed) or ``met``; once it is over only ``met`` (达标) or
+    ``not_met`` (未达标) — a finished year is not "at risk", it ended short."""
+
     on_track = "on_track"
     at_risk = "at_risk"
     met = "met"
+    not_met = "not_met"
 
 
 @dataclass(frozen=True)
@@ -66,9 +72,19 @@ class ActivityFacts:
     """(library_id, role) of every credited library."""
     merged_away: bool = False
     """Its announcements now belong to another activity: it no longer exists on its own."""
+    held: bool | None = None
+    """From attendance reports: True if any of its announcements was reported held, False if
+    every report says not held (未举办), None while none is reported."""
+    participants: int | None = None
+    """The largest attendance any of its announcements reported (co-hosts report the same
+    audience); None while none is reported."""
+    audiences: tuple[str, ...] = ()
+    """The alliance's [[audiences]] its free-text audience names (resolved when stored)."""
 
     @classmethod
-    def of(cls, activity: CanonicalActivity, *, merged_away: bool = False, tz: ZoneInfo | None = None) -> ActivityFacts:
+    def of(cls, activity: CanonicalActivity, *, merged_away: bool = False, tz: ZoneInfo | None = None,
+           held: bool | None = None, participants: int | None = None,
+           audiences: tuple[str, ...] = ()) -> ActivityFacts:
         """``tz``: the alliance zone, to find the session each exdate and override names (by its wall time)."""
         gone, moved = tuple(activity.exdates), ()
         if activity.recurrence and (activity.overrides or activity.exdates):
@@ -89,6 +105,9 @@ class ActivityFacts:
             moved=moved,
             organizers=tuple((o.library_id, o.role.value) for o in activity.organizers),
             merged_away=merged_away,
+            held=held,
+            participants=participants,
+            audiences=tuple(audiences),
         )
 
     @property
@@ -98,7 +117,16 @@ class ActivityFacts:
 
     @property
     def counts(self) -> bool:
-        return self.status == "scheduled" and not self.merged_away
+        """Held, or not reported yet: a cancelled activity, one merged away, or one reported as
+        not held (未举办, e.g. "因天气原因未能举办") counts for nobody."""
+        return self.status == "scheduled" and not self.merged_away and self.held is not False
+
+    @property
+    def outcome(self) -> str:
+        """``held``, ``not_held``, ``cancelled`` or ``unreported`` (scheduled, no report yet)."""
+        if self.status != "scheduled":
+            return "cancelled"
+        return {True: "held", False: "not_held", None: "unreported"}[self.held]
 
 
 @dataclass(frozen=True)
@@ -110,6 +138,8 @@ class Credit:
     at: datetime
     """The (occurrence's) start, in the alliance time zone."""
     role: str
+    weight: int = 1
+    """What it adds: 1, or its reported participants under a ``measure = "participants"`` rule."""
 
 
 def year_bounds(year: int, tz: ZoneInfo) -> tuple[datetime, datetime]:
@@ -216,7 +246,8 @@ def _credits_of(fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]], y
     for library_id, role in dict(fact.organizers).items():
         for rule in rules.get(library_id, ()):
             if role in rule.roles and rule.counts.matches(fact):
-                yield library_id, rule, [Credit(fact.activity_id, fact.title, at, role)
+                weight = (fact.participants or 0) if rule.measure == "participants" else 1
+                yield library_id, rule, [Credit(fact.activity_id, fact.title, at, role, weight)
                                          for at in counted_starts(fact, rule, tz, start, end)]
 
 
@@ -300,26 +331,33 @@ def year_elapsed(year: int, tz: ZoneInfo, now: datetime) -> float:
 
 
 def progress(
-    credits: Sequence[Credit], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime
+    credits: Sequence[Credit], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime,
+    *, previous: int | None = None,
 ) -> Progress:
     """Attained against target, the pace expected by ``now``, and the state."""
     months = [0] * 12
     for credit in credits:
-        months[credit.at.month - 1] += 1
-    return progress_of_months(months, rule, library_id, year, tz, now, credits=tuple(credits))
+        months[credit.at.month - 1] += credit.weight
+    return progress_of_months(months, rule, library_id, year, tz, now, credits=tuple(credits), previous=previous)
 
 
 def progress_of_months(
     months: Sequence[int], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime,
-    *, credits: tuple[Credit, ...] = (),
+    *, credits: tuple[Credit, ...] = (), previous: int | None = None,
 ) -> Progress:
-    """:func:`progress` from how many credits fall in each month (January first) of the year."""
-    minimum = rule.minimum_for(library_id)
+    """:func:`progress` from how many credits fall in each month (January first) of the year.
+
+    ``previous``: the rule's figure for the year before (activities, or participants), from
+    which a ``growth`` rule sets this year's target (:meth:`QuotaRule.target_for`)."""
+    minimum = rule.target_for(library_id, previous)
     count = sum(months)
+    closed = year_elapsed(year, tz, now) >= 1.0
     if rule.per is None:
         expected = math.floor(minimum * year_elapsed(year, tz, now) + 0.5)
         if count >= minimum:
             state = QuotaState.met
+        elif closed:
+            state = QuotaState.not_met
         else:
             state = QuotaState.at_risk if count < expected else QuotaState.on_track
         return Progress(library_id, rule, year, count, minimum, expected, state, count, minimum, credits=credits)
@@ -333,6 +371,8 @@ def progress_of_months(
     attained = sum(p.satisfied for p in periods)
     if attained == len(periods):
         state = QuotaState.met
+    elif closed:
+        state = QuotaState.not_met
     else:
         state = QuotaState.at_risk if any(p.elapsed and not p.satisfied for p in periods) else QuotaState.on_track
     return Progress(library_id, rule, year, attained, len(periods), sum(p.elapsed for p in periods), state, count,
@@ -351,5 +391,5 @@ def monthly_counts(fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]]
         for library_id, rule, credits in _credits_of(fact, rules, year, tz):
             for credit in credits:
                 key = (library_id, rule.id, year, credit.at.month)
-                found[key] = found.get(key, 0) + 1
+                found[key] = found.get(key, 0) + credit.weight
     return found

@@ -27,6 +27,7 @@ STATE_NAMES = {
     "met": ("已达标", "Met"),
     "on_track": ("进度正常", "On track"),
     "at_risk": ("进度落后", "At risk"),
+    "not_met": ("未达标", "Not met"),
 }
 
 

@@ -399,8 +399,10 @@ class _Generator:
     def add_shared(
         self, host: Member, partner_ids: list[str], category: Category, title: str, day: date, **extra: Any
     ) -> None:
-        """One co-hosted activity, announced by the host and by each co-host with its own ref."""
-        organizers = [(host.id, Role.host)] + [(p, Role.co_host) for p in partner_ids]
+        """One co-hosted activity, announced by the host and by each co-host with its own ref: the
+        first partner organises it (承办), the others assist (协办)."""
+        organizers = [(host.id, Role.host)] + [(p, Role.organiser if i == 0 else Role.co_organiser)
+                                               for i, p in enumerate(partner_ids)]
         first = self.add(host, category, title, day, organizers=organizers, **extra)
         first.shared = True
         for partner_id in partner_ids:
@@ -633,7 +635,7 @@ def _brand_year(generator: _Generator, brand: Brand, *, first_year: bool) -> lis
         organizers = None
         if partners and rng.random() < 0.3:
             chosen = rng.sample(partners, k=min(len(partners), rng.randint(1, 2)))
-            organizers = [(owner.id, Role.host)] + [(p, Role.co_host) for p in chosen]
+            organizers = [(owner.id, Role.host)] + [(p, Role.co_organiser) for p in chosen]
         with_id = rng.random() < 0.8
         drafts.append(generator.add(owner, brand.category, generator.brand_title(brand, owner, number), day,
                                     brand_id=brand.id if with_id else None, organizers=organizers,

@@ -30,11 +30,27 @@ def test_cohost_announcements_merge_into_the_hosts_activity_with_both_credited(r
                             venue={"name": "一楼报告厅"}, organizers=COHOSTS))
     [activity] = rig.activities()
     assert activity["id"] == rig.own_id("jn", "j1")
-    assert credits(activity) == {"jn": "host", "tz": "co_host"}
+    assert credits(activity) == {"jn": "host", "tz": "co_organiser"}  # v1 co_host is read as 协办
     assert [(s["library_id"], s["source_ref"]) for s in activity["sources"]] == [("jn", "j1"), ("tz", "t9")]
     assert [kind for kind, _ in rig.events()] == ["created", "merged"] or \
         [kind for kind, _ in rig.events()] == ["created"]  # merged only if a credit changed visibly
     assert activity["title"] == "沽上讲堂：津沽方言漫谈"  # the host's wording
+
+
+def test_the_strongest_role_wins_and_organiser_is_kept_apart_from_co_organiser(rig: DedupRig) -> None:
+    """承办 and 协办 are different credits: a library announced as 协办 by the host and as 承办 by
+    itself is credited 承办 (主办 > 承办 > 协办 > 参与)."""
+    rig.submit(announcement("jn", "j1", organizers=[("jn", "host"), ("tz", "co_organiser"), ("jn-b1", "participant")]),
+               announcement("tz", "t1", title="【承办】沽上讲堂——津沽方言漫谈",
+                            organizers=[("jn", "host"), ("tz", "organiser")]))
+    [activity] = rig.activities()
+    assert credits(activity) == {"jn": "host", "tz": "organiser", "jn-b1": "participant"}
+
+
+def test_partners_outside_the_alliance_reach_the_canonical_activity(rig: DedupRig) -> None:
+    rig.submit(announcement("jn", "j1", partners=["津南区实验小学", "津南区社科联"]))
+    [activity] = rig.activities()
+    assert activity["partners"] == ["津南区实验小学", "津南区社科联"]
 
 
 def test_a_cohost_cancelling_removes_only_its_credit_and_the_host_cancelling_cancels(rig: DedupRig) -> None:
@@ -180,7 +196,7 @@ def test_merging_splitting_and_reviews_work_the_same_on_postgresql(postgres_url)
         rig.submit(host, cohost, announcement("tz", "t2", title="讲座：津沽方言", day=11),
                    announcement("jn-b1", "b2", title="沽上讲堂：津沽方言漫谈之二", day=11))
         assert len(rig.activities()) == 3
-        assert credits(rig.activity_of("tz", "t9")) == {"jn": "host", "tz": "co_host"}
+        assert credits(rig.activity_of("tz", "t9")) == {"jn": "host", "tz": "co_organiser"}  # v1 co_host is read as 协办
         assert [r["status"] for r in rig.reviews()] == ["pending"]
         rig.submit({**cohost, "revision": 2, "starts_at": "2026-04-13T09:00:00+08:00",
                     "ends_at": "2026-04-13T10:00:00+08:00"})

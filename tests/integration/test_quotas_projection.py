@@ -28,10 +28,10 @@ from sqlalchemy import Engine, func, select
 from shuxiang.alliance import Alliance, load_alliance
 from shuxiang.db import make_engine, metadata
 from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_batch
-from shuxiang.events.streams import CANONICAL_STREAM, canonical_subject
+from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM, canonical_subject
 from shuxiang.events.tables import EVENT_TABLES, outbox
-from shuxiang.schemas import CanonicalActivity, CanonicalEvent
-from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals
+from shuxiang.schemas import AttendanceReport, CanonicalActivity, CanonicalEvent
+from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
 from shuxiang.services.quotas.report import quota_report
 from shuxiang.services.quotas.tables import TABLES, quotas_state
 
@@ -41,7 +41,7 @@ NOW = datetime(2026, 11, 22, 4, 0, tzinfo=UTC)
 YEARS = (2025, 2026, 2027)
 
 LIBRARIES = ["c", "jn", "tz", "jn-b1", "not-a-member"]
-ROLES = ["host", "co_host", "participant"]
+ROLES = ["host", "organiser", "co_organiser", "co_host", "participant"]
 INSTANTS = [
     "2026-12-31T23:30:00+08:00",  # 2026 in Shanghai
     "2026-12-31T16:30:00+00:00",  # 2027-01-01 00:30 in Shanghai
@@ -105,7 +105,20 @@ def rule_covers(rule, library_id: str) -> bool:
     return in_scope and rule.overrides.get(library_id, rule.minimum) > 0
 
 
-def brute_force(events: list[CanonicalEvent]) -> dict[tuple[str, str, int], list[tuple[str, datetime]]]:
+def brute_force(events: list[CanonicalEvent], reports: list[AttendanceReport] = ()
+                ) -> dict[tuple[str, str, int], list[tuple[str, datetime]]]:
+    latest_report = {(r.library_id, r.source_ref): r.held for r in reports}  # the log's last report of each
+    latest_participants = {(r.library_id, r.source_ref): r.participants for r in reports}
+
+    def participants(a: CanonicalActivity) -> int:
+        """The largest attendance any of its announcements reported (0 without a report)."""
+        return max([latest_participants[key] for key in keys(a) if key in latest_participants], default=0)
+
+    def not_held(a: CanonicalActivity) -> bool:
+        """Reported, and every report of its announcements says 未举办."""
+        said = [latest_report[key] for key in keys(a) if key in latest_report]
+        return bool(said) and not any(said)
+
     newest: dict[str, CanonicalActivity] = {}
     for event in events:
         a = event.activity
@@ -123,7 +136,7 @@ def brute_force(events: list[CanonicalEvent]) -> dict[tuple[str, str, int], list
 
     found: dict[tuple[str, str, int], list[tuple[str, datetime]]] = defaultdict(list)
     for a in newest.values():
-        if a.status != "scheduled" or not still_its_own(a):
+        if a.status != "scheduled" or not still_its_own(a) or not_held(a):
             continue
         starts = series_starts(a)
         for organizer in a.organizers:
@@ -131,9 +144,10 @@ def brute_force(events: list[CanonicalEvent]) -> dict[tuple[str, str, int], list
                 continue
             for rule in ALLIANCE.quota_rules:
                 if rule_covers(rule, organizer.library_id) and organizer.role in rule.roles and rule_counts(rule, a):
+                    weight = participants(a) if rule.measure == "participants" else 1
                     for start in starts if rule.unit == "occurrence" else starts[:1]:
                         local = start.astimezone(SHANGHAI)
-                        found[(organizer.library_id, rule.id, local.year)].append((a.id, local))
+                        found[(organizer.library_id, rule.id, local.year)].append((a.id, local, weight))
     return {key: sorted(value) for key, value in found.items()}
 
 
@@ -231,6 +245,24 @@ def deliveries(draw, events: list[CanonicalEvent]) -> list[list[Delivery]]:
     return batches
 
 
+@st.composite
+def report_logs(draw) -> list[AttendanceReport]:
+    """Attendance reports of some announcements: held or not (未举办), some reported twice."""
+    reports = []
+    for library_id, source_ref in draw(st.lists(st.sampled_from(SOURCE_KEYS), max_size=6)):
+        held = draw(st.booleans())
+        reports.append(AttendanceReport(library_id=library_id, source_ref=source_ref, held=held,
+                                        participants=draw(st.integers(1, 300)) if held else 0))
+    return reports
+
+
+def report_deliveries(reports: list[AttendanceReport]) -> list[Delivery]:
+    """One delivery a report, in log order (the latest of an announcement wins)."""
+    return [Delivery(subject=f"shuxiang.activity.reported.{r.library_id}", data=r.model_dump_json().encode(),
+                     headers={"Nats-Msg-Id": f"{r.message_id()}:{seq}"}, stream_seq=seq, timestamp=NOW)
+            for seq, r in enumerate(reports, start=1)]
+
+
 # -- running it through the service ----------------------------------------------------------------
 
 
@@ -245,7 +277,8 @@ def service_tallies(engine: Engine, alliance: Alliance = ALLIANCE) -> dict:
         for library in quota_report(engine, alliance, year, NOW).libraries:
             for p in library.rules:
                 if p.credits:
-                    found[(library.member.id, p.rule.id, year)] = sorted((c.activity_id, c.at) for c in p.credits)
+                    found[(library.member.id, p.rule.id, year)] = sorted((c.activity_id, c.at, c.weight)
+                                                                         for c in p.credits)
     return found
 
 
@@ -254,11 +287,24 @@ def final_progress(engine: Engine) -> dict[tuple[str, str, int], str]:
             for year in YEARS for lib in quota_report(engine, ALLIANCE, year, NOW).libraries for p in lib.rules}
 
 
-def check_log(engine: Engine, events: list[CanonicalEvent], batches: list[list[Delivery]]) -> None:
-    spec = consumer()
-    for batch in batches:
-        assert set(process_batch(spec, engine, batch)) == {Outcome.ACK}
-    expected = brute_force(events)
+def reports_consumer() -> ConsumerSpec:
+    return ConsumerSpec(name="quotas_reports", stream=SUBMISSIONS_STREAM, filter_subject="shuxiang.activity.reported.*",
+                        handle=partial(apply_report, QuotasContext(ALLIANCE)))
+
+
+def check_log(engine: Engine, events: list[CanonicalEvent], batches: list[list[Delivery]],
+              reports: list[AttendanceReport] = (), report_at: list[int] = ()) -> None:
+    """``reports`` delivered one by one, the i-th before canonical batch ``report_at[i]`` (after all when past the end)."""
+    spec, reported = consumer(), reports_consumer()
+    pending = sorted(zip(report_at, report_deliveries(list(reports)), strict=True), key=lambda p: (p[0], p[1].stream_seq))
+    for index, batch in enumerate([*batches, []]):
+        while pending and pending[0][0] <= index:
+            assert process_batch(reported, engine, [pending.pop(0)[1]]) == [Outcome.ACK]
+        if batch:
+            assert set(process_batch(spec, engine, batch)) == {Outcome.ACK}
+    for _, delivery in pending:
+        assert process_batch(reported, engine, [delivery]) == [Outcome.ACK]
+    expected = brute_force(events, reports)
     assert service_tallies(engine) == expected
 
     # The states remembered (and published) are those of the final facts, and every
@@ -275,6 +321,13 @@ def check_log(engine: Engine, events: list[CanonicalEvent], batches: list[list[D
             assert f"quota:{key[0]}:{key[1]}:{key[2]}:{state.replace('_', '-')}" in published
     for key in expected:
         assert key in states, f"{key} was credited but never evaluated"
+    targets = {(lib.member.id, p.rule.id, year): p.target
+               for year in YEARS for lib in quota_report(engine, ALLIANCE, year, NOW).libraries for p in lib.rules}
+    for (library_id, rule_id, year), target in targets.items():
+        rule = ALLIANCE.quota_rule(rule_id)
+        if rule.growth is not None:  # 增长30%: the year before's attendance raised by 30 %, never below the minimum
+            before = sum(w for _, _, w in expected.get((library_id, rule_id, year - 1), []))
+            assert target == max(rule.minimum_for(library_id), -(-before * 13 // 10)), (library_id, year)
 
     # Delivering the whole log again changes nothing and publishes nothing.
     again = [d for batch in batches for d in batch]
@@ -289,11 +342,13 @@ def check_log(engine: Engine, events: list[CanonicalEvent], batches: list[list[D
 def test_sqlite_tallies_equal_a_brute_force_recount(data) -> None:
     events = data.draw(event_logs())
     batches = data.draw(deliveries(events))
+    reports = data.draw(report_logs())
+    report_at = data.draw(st.lists(st.integers(0, len(batches)), min_size=len(reports), max_size=len(reports)))
     with tempfile.TemporaryDirectory() as directory:
         engine = make_engine(f"sqlite:///{directory}/quotas.sqlite3")
         try:
             metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
-            check_log(engine, events, batches)
+            check_log(engine, events, batches, reports, report_at)
         finally:
             engine.dispose()
 
@@ -305,12 +360,14 @@ def test_sqlite_tallies_equal_a_brute_force_recount(data) -> None:
 def test_postgresql_tallies_equal_a_brute_force_recount(postgres_url: str, data) -> None:
     events = data.draw(event_logs())
     batches = data.draw(deliveries(events))
+    reports = data.draw(report_logs())
+    report_at = data.draw(st.lists(st.integers(0, len(batches)), min_size=len(reports), max_size=len(reports)))
     engine = make_engine(postgres_url)
     try:
         tables = list(TABLES + EVENT_TABLES)
         metadata.drop_all(engine, tables=tables)
         metadata.create_all(engine, tables=tables)
-        check_log(engine, events, batches)
+        check_log(engine, events, batches, reports, report_at)
     finally:
         engine.dispose()
 
@@ -344,12 +401,12 @@ def test_a_merge_retires_the_activity_whose_announcements_were_taken_over(tmp_pa
         process_batch(spec, engine, batch)
 
     send(a1, b1)
-    assert service_tallies(engine)[("tz", "campaign-hosted", 2026)] == [("B", datetime(2026, 4, 23, 14, tzinfo=SHANGHAI))]
+    assert service_tallies(engine)[("tz", "campaign-hosted", 2026)] == [("B", datetime(2026, 4, 23, 14, tzinfo=SHANGHAI), 1)]
     send(a2)
     tallies = service_tallies(engine)
     assert ("tz", "campaign-hosted", 2026) not in tallies  # B was merged away; tz co-hosts A
-    assert [a for a, _ in tallies[("tz", "campaign-joined", 2026)]] == ["A"]
-    assert [a for a, _ in tallies[("jn", "campaign-hosted", 2026)]] == ["A"]
+    assert [a for a, _, _ in tallies[("tz", "campaign-joined", 2026)]] == ["A"]
+    assert [a for a, _, _ in tallies[("jn", "campaign-hosted", 2026)]] == ["A"]
     send(b2)
     assert service_tallies(engine) == tallies
     assert tallies == brute_force([a1, b1, a2, b2])
@@ -381,3 +438,50 @@ def test_a_first_session_moved_back_across_new_year_counts_in_the_old_year(tmp_p
         assert all(at.day != 8 for value in credited.values() for _, at in value)  # 8 January: cancelled
     finally:
         engine.dispose()
+
+
+def test_an_activity_reported_not_held_is_not_credited(tmp_path: Path) -> None:
+    """The 4·23 opening ceremony "因天气原因未能举办": reported as not held, it counts for nobody; a
+    later report that it was held after all counts it again; a report may come before the activity."""
+    def created(activity_id: str, source_ref: str) -> CanonicalEvent:
+        at = datetime(2026, 3, 1, tzinfo=UTC)
+        activity = CanonicalActivity(
+            id=activity_id, version=1, status="scheduled", title="启动仪式", category="festival",
+            starts_at=datetime(2026, 4, 23, 9, tzinfo=SHANGHAI), ends_at=datetime(2026, 4, 23, 11, tzinfo=SHANGHAI),
+            venue={"name": "广场"}, organizers=[{"library_id": "jn", "role": "host"}], campaign_id="reading-month",
+            sources=[{"library_id": "jn", "source_ref": source_ref, "revision": 1}], created_at=at, updated_at=at)
+        return CanonicalEvent(type="created", activity=activity, occurred_at=at)
+
+    engine = make_engine(f"sqlite:///{tmp_path}/q.sqlite3")
+    metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
+    spec, reported = consumer(), reports_consumer()
+    seq = 0
+
+    def canonical(event: CanonicalEvent) -> None:
+        nonlocal seq
+        seq += 1
+        delivery = Delivery(canonical_subject("created"), event.model_dump_json().encode(),
+                            {"Nats-Msg-Id": event.message_id()}, seq, NOW)
+        assert process_batch(spec, engine, [delivery]) == [Outcome.ACK]
+
+    def report(source_ref: str, held: bool, at: int) -> None:
+        body = AttendanceReport(library_id="jn", source_ref=source_ref, held=held, participants=80 if held else 0)
+        [delivery] = report_deliveries([body])
+        delivery = Delivery(delivery.subject, delivery.data, {"Nats-Msg-Id": f"r{at}"}, at, NOW)
+        assert process_batch(reported, engine, [delivery]) == [Outcome.ACK]
+
+    def credited() -> list[str]:
+        return [activity_id for activity_id, _, _ in service_tallies(engine).get(("jn", "campaign-hosted", 2026), [])]
+
+    canonical(created("opening", "o1"))
+    assert credited() == ["opening"]
+    report("o1", False, 1)
+    assert credited() == []
+    [jn] = [lib for lib in quota_report(engine, ALLIANCE, 2026, NOW).libraries if lib.member.id == "jn"]
+    assert [(n.activity_id, n.outcome) for n in jn.not_counted] == [("opening", "not_held")]  # shown as such
+    report("o1", True, 2)
+    assert credited() == ["opening"]
+    report("o2", False, 3)  # before its activity
+    canonical(created("second", "o2"))
+    assert credited() == ["opening"]
+    engine.dispose()

@@ -116,8 +116,10 @@ def test_report_json(data_dir: Path) -> None:
 def test_report_json_for_other_years(data_dir: Path) -> None:
     report = json.loads(cli("--year", "2025", "--format", "json", "--data-dir", str(data_dir))[1])
     assert rules_of(report, "jn")["training"]["state"] == "met"
-    assert rules_of(report, "tz")["campaign-joined"]["state"] == "at_risk"  # the year is over, nothing done
+    assert rules_of(report, "tz")["campaign-joined"]["state"] == "not_met"  # the year is over, nothing done: 未达标
     assert rules_of(report, "tz")["campaign-joined"]["target"] == 2  # its override
+    _, table = cli("--year", "2025", "--library", "tz", "--data-dir", str(data_dir))
+    assert "未达标 not met" in table and "进度落后 at risk 0" in table  # a closed year reads 达标 / 未达标
     report = json.loads(cli("--year", "2027", "--format", "json", "--data-dir", str(data_dir))[1])
     assert rules_of(report, "jn")["featured-monthly"]["periods"][0]["count"] == 1  # 2026-12-31T16:30Z
 
@@ -136,7 +138,7 @@ def test_report_csv(data_dir: Path) -> None:
     code, out = cli("--year", "2026", "--format", "csv", "--data-dir", str(data_dir))
     assert code == 0, out
     rows = list(csv.DictReader(io.StringIO(out)))
-    assert len(rows) == 5 + 6 + 5 + 3  # c, jn, tz, jn-b1: each of their rules
+    assert len(rows) == 6 + 7 + 5 + 3  # c, jn, tz, jn-b1: each of their rules (c and jn: the visitors rule too)
     row = next(r for r in rows if r["library_id"] == "jn" and r["rule_id"] == "featured-monthly")
     assert (row["library_name"], row["attained"], row["target"], row["count"]) == ("津南区图书馆", "3", "12", "3")
     assert row["missing_periods"] == "4 5 6 7 8 9 10 11 12"
@@ -241,7 +243,9 @@ def test_drill_down_page_lists_the_credited_activities(client: TestClient) -> No
     html = client.get("/quotas/jn", params={"year": 2026, "lang": "zh-CN"}).text
     assert "沽上讲堂：小站练兵与近代天津" in html and "2026-03-31 23:30" in html
     assert "协办" in html  # jn co-hosts jn-b1's reading-month activity
-    assert "已取消的讲座" not in client.get("/quotas/c", params={"year": 2026}).text
+    credited, _, not_counted = client.get("/quotas/c", params={"year": 2026}).text.partition('id="not-counted"')
+    assert "已取消的讲座" not in credited  # never credited, shown apart as cancelled
+    assert "已取消的讲座</td>\n      <td>已取消</td>" in not_counted
 
 
 def test_page_errors_are_pages_not_500s(client: TestClient) -> None:

@@ -233,3 +233,24 @@ def test_an_embedded_data_dir_from_before_quotas_month_gets_it_filled_and_the_ne
     with engine.connect() as connection:
         assert connection.scalar(sa.select(sa.func.sum(quotas_month.c.n))) == 4
     databases.dispose()
+
+
+def test_an_embedded_data_dir_from_before_audiences_gets_the_column(tmp_path: Path) -> None:
+    """quotas_activity.audiences (migration 0004 on PostgreSQL) is added to an older SQLite data dir on
+    start, and the facts read back with no audiences until a replay resolves them."""
+    import sqlalchemy as sa
+
+    from shuxiang.services.quotas.tables import TABLES, quotas_activity
+
+    databases = Databases(data_dir=tmp_path)
+    engine = databases.engine("quotas")
+    metadata.create_all(engine, tables=list(TABLES))
+    with engine.begin() as connection:
+        connection.exec_driver_sql("ALTER TABLE quotas_activity DROP COLUMN audiences")
+    assert "audiences" not in {c["name"] for c in sa.inspect(engine).get_columns("quotas_activity")}
+    databases.create_tables("quotas", TABLES)
+    databases.create_tables("quotas", TABLES)  # again: nothing to add
+    assert "audiences" in {c["name"] for c in sa.inspect(engine).get_columns("quotas_activity")}
+    with engine.connect() as connection:
+        assert connection.execute(sa.select(quotas_activity.c.audiences)).all() == []
+    databases.dispose()

@@ -15,6 +15,7 @@ from shuxiang.alliance import (
     Tier,
     load_alliance,
     load_demo_alliance,
+    parse_alliance,
 )
 from shuxiang.schemas.submission import Category, Role
 
@@ -129,7 +130,7 @@ def test_quota_rules_scope_and_overrides() -> None:
     alliance = load_demo_alliance()
     joined = alliance.quota_rule("campaign-joined")
     assert joined is not None
-    assert set(joined.roles) == {Role.host, Role.co_host, Role.participant}
+    assert set(joined.roles) == {Role.host, Role.organiser, Role.co_organiser, Role.participant}
     assert joined.minimum_for("gzl") == 6 and joined.minimum_for("jn") == 10
     assert joined.applies(alliance.member("jn")) and not joined.applies(alliance.member("jn-b01"))
     featured = alliance.quota_rule("featured-monthly")
@@ -325,3 +326,35 @@ def test_all_problems_are_reported_together(tmp_path: Path) -> None:
 def test_missing_file_is_a_config_error(tmp_path: Path) -> None:
     with pytest.raises(AllianceConfigError, match="cannot read the file"):
         load_alliance(tmp_path / "absent.toml")
+
+
+PLANS = ("九龙坡", "津南", "安康", "滕州", "长春")
+
+
+def test_every_demo_target_cites_its_plan_and_the_plans_roles() -> None:
+    """The demo alliance encodes the seeds' targets: each rule's source quotes one of the five plans;
+    "将5个以上活动延伸为承办形式" counts 承办 (and 主办), never 协办 or 参与."""
+    alliance = load_demo_alliance()
+    for rule in alliance.quota_rules:
+        assert rule.source and any(plan in rule.source for plan in PLANS), rule.id
+    assert alliance.quota_rule("campaign-hosted").roles == [Role.host, Role.organiser]
+    growth = alliance.quota_rule("visitors-growth")
+    assert (growth.measure, growth.growth) == ("participants", 0.15) and "提升15%" in growth.source
+    periods = {p.id: (p.first_year, p.last_year) for p in alliance.plan_periods}
+    assert periods == {"13th-five-year": (2016, 2020), "14th-five-year": (2021, 2025)}
+
+
+def test_audiences_are_a_vocabulary_named_in_free_text(tmp_path) -> None:
+    alliance = load_demo_alliance()
+    assert alliance.audiences_in("残障人士及视障读者") == ("disabled",)
+    assert alliance.audiences_in("少年儿童及家长") == ("children", "parents")
+    assert alliance.audiences_in("社会公众") == () and alliance.audiences_in(None) == ()
+    # outreach targets (进机关、进企业、进社区、进学校、进军营) are named in the title or venue too
+    assert alliance.audiences_in("社会公众", "阅读推广进社区：绘本共读", "新华社区活动室") == ("to-communities",)
+    assert alliance.audiences_in(None, "好书进军营", None) == ("to-barracks",)
+    assert alliance.audiences_in(None, "社区居民读书会：读《少年儿童》", None) == ("to-communities",)  # readers: audience only
+    text = (Path(__file__).parents[1] / "data" / "alliance.toml").read_text(encoding="utf-8")
+    bad = text + '\n[[quota_rules]]\nid = "r"\nname = "规则"\nminimum = 1\ncounts = { audience = ["blind"] }\n'
+    with pytest.raises(AllianceConfigError) as error:
+        parse_alliance(bad)
+    assert 'quota_rules[0] (id "r").counts.audience: "blind" is not an audience' in str(error.value)

@@ -310,3 +310,14 @@ def test_effective_link_order(alliance: Alliance) -> None:
     assert effective_link(declared="jn-gushang", inferred=None, correction=Correction(None, "office"),
                           known=known) == (None, CORRECTED)
     assert effective_link(declared=None, inferred=None, correction=None, known=known) == (None, None)
+
+
+def test_yearly_editions_count_years_and_a_brand_led_in_rotation() -> None:
+    """届 are years with a held session, 期 are activities ("48 期/届" was one number); 长春's 项目轮值牵头制."""
+    from shuxiang.alliance import load_demo_alliance
+
+    f = figures_of([session("a", date(2024, 3, 1)), session("b", date(2024, 6, 1)), session("c", date(2026, 3, 1))],
+                   today=date(2026, 6, 1))
+    assert (f.editions_total, f.yearly_editions, f.first_recorded_year) == (3, 2, 2024)
+    huidu = load_demo_alliance().brand("ccl-huidu")
+    assert (huidu.lead_in(2025), huidu.lead_in(2026), huidu.lead_in(2027)) == ("gzl", "ccl-sf01", "ccl")

@@ -180,7 +180,7 @@ def test_location_url_organizer_categories_description() -> None:
     assert event["ORGANIZER"].params["CN"] == "上海图书馆"
     assert list(event["CATEGORIES"].cats) == ["读书会", "东方讲坛"]
     assert event["DESCRIPTION"] == (
-        "一起读路遥。\n\n主办：上海图书馆\n联办：浦东图书馆\n参与：静安区图书馆\n报名：https://reg.example.cn/e/1?a=1,2"
+        "一起读路遥。\n\n主办：上海图书馆\n协办：浦东图书馆\n参与：静安区图书馆\n报名：https://reg.example.cn/e/1?a=1,2"
     )
     explicit = render_vevent(activity, tz=SHANGHAI, url="https://shuxiang.example.cn/a/act-0001")
     (event,) = events(feed_of(explicit))
@@ -199,7 +199,7 @@ def test_english_labels_and_online_venue() -> None:
     assert event["CONFERENCE"] == "https://live.example.cn/room/9"
     assert list(event["CATEGORIES"].cats) == ["Parent-child reading"]
     assert event["DESCRIPTION"].endswith(
-        "Host: Shanghai Library\nCo-host: pdlib\nOnline: https://live.example.cn/room/9"
+        "Host: Shanghai Library\nCo-organiser: pdlib\nOnline: https://live.example.cn/room/9"
     )
 
 
@@ -376,3 +376,9 @@ def test_an_override_without_new_times_keeps_its_occurrences_start() -> None:
     assert event["DTSTART"].dt == event["RECURRENCE-ID"].dt == third
     assert event["DTEND"].dt == third + timedelta(hours=2)
     assert str(event["STATUS"]) == "CANCELLED"
+
+
+def test_partners_outside_the_alliance_are_named_in_the_description() -> None:
+    activity = make_activity(partners=["津南区实验小学", "区社科联"])
+    (event,) = events(feed_of(render_vevent(activity, tz=SHANGHAI, labels=LABELS)))
+    assert "合作单位：津南区实验小学、区社科联" in str(event["DESCRIPTION"])

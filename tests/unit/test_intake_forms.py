@@ -28,7 +28,7 @@ def test_a_good_form_is_a_submission_in_the_alliance_zone() -> None:
     assert submission.starts_at.isoformat() == "2026-04-23T14:00:00+08:00"
     assert submission.recurrence == "FREQ=WEEKLY;COUNT=4"
     assert submission.tags == ["大型系列", "讲座"] and submission.capacity == 80
-    assert [(o.library_id, o.role.value) for o in submission.organizers] == [("jn", "host"), ("tz", "co_host")]
+    assert [(o.library_id, o.role.value) for o in submission.organizers] == [("jn", "host"), ("tz", "co_organiser")]
     again = forms.form_from_submission(submission, SHANGHAI)
     assert build(again, co_hosts=again["co_hosts"])[0] == submission
 
@@ -147,3 +147,13 @@ def test_a_login_goes_on_only_to_a_page_of_this_site() -> None:
     assert _local_path("/dedup/reviews") and _local_path("/brands/new?lang=en") and _local_path("/submit")
     for elsewhere in ("//evil.example", "/\\evil.example", "/\t/evil.example", "https://evil.example", ""):
         assert not _local_path(elsewhere), elsewhere
+
+
+def test_the_form_tells_cheng_ban_from_xie_ban() -> None:
+    """承办馆 and 协办馆 are two choices; one chosen in both organises; editing shows them where they were."""
+    submission, errors = build(GOOD, organisers=["tz", "ak"], co_hosts=["ak", "jn-b1"])
+    assert not errors
+    assert [(o.library_id, o.role.value) for o in submission.organizers] == [
+        ("jn", "host"), ("tz", "organiser"), ("ak", "organiser"), ("jn-b1", "co_organiser")]
+    again = forms.form_from_submission(submission, SHANGHAI)
+    assert again["organisers"] == ["tz", "ak"] and again["co_hosts"] == ["jn-b1"]

@@ -10,6 +10,7 @@ from shuxiang.schemas import Category, Role, Status
 from shuxiang.services.intake.imports import (
     detect_format,
     parse_local_datetime,
+    read_csv_reports,
     read_csv_submissions,
     read_ics_submissions,
     read_submissions,
@@ -31,7 +32,7 @@ def test_csv_with_chinese_headers_reads_wall_times_in_the_alliance_zone() -> Non
     assert lecture.featured is True and lecture.library_id == "jn"
     assert reading.recurrence == "FREQ=WEEKLY;COUNT=4"
     assert reading.category == Category.parent_child
-    assert [(o.library_id, o.role) for o in reading.organizers] == [("jn", Role.host), ("jn-b1", Role.co_host)]
+    assert [(o.library_id, o.role) for o in reading.organizers] == [("jn", Role.host), ("jn-b1", Role.co_organiser)]
 
 
 def test_csv_from_excel_in_gb18030_with_english_headers_and_other_zones() -> None:
@@ -172,3 +173,29 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text() -> None:
     SafeWriter(output).writerow(["=1+1", "+86 22", "-2", "@SUM(A1)", "\tx", "\rx", "讲座", 5, -3, None])
     assert next(csv.reader(io.StringIO(output.getvalue()))) == [
         "'=1+1", "'+86 22", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "讲座", "5", "-3", ""]
+
+
+def test_csv_partners_outside_the_alliance_and_the_plans_roles() -> None:
+    text = ("标题,开始时间,结束时间,地点,承办馆,协办,合作单位\n"
+            "读书会,2026-04-23 14:00,2026-04-23 16:00,报告厅,jn-b1,tz,津南区实验小学、Tianjin University\n")
+    [submission], problems = read_csv_submissions(text, "jn", ZoneInfo("Asia/Shanghai"))
+    assert problems == []
+    assert submission.partners == ["津南区实验小学", "Tianjin University"]
+    assert [(o.library_id, o.role.value) for o in submission.organizers] == [
+        ("jn", "host"), ("jn-b1", "organiser"), ("tz", "co_organiser")]
+
+
+def test_csv_history_with_participants_becomes_attendance_reports() -> None:
+    """Earlier editions of a brand imported with their participants: 好书伴我成长 "连续成功举办十届"."""
+    text = ("标题,开始时间,结束时间,地点,品牌,参与人次,是否举办\n"
+            "好书伴我成长·第一届,2007-05-12 09:00,2007-05-12 11:00,报告厅,jn-haoshu,\"1,200\",\n"
+            "好书伴我成长·第二届,2008-05-10 09:00,2008-05-10 11:00,报告厅,jn-haoshu,,否\n"
+            "好书伴我成长·第三届,2009-05-09 09:00,2009-05-09 11:00,报告厅,jn-haoshu,,\n"
+            "好书伴我成长·第四届,2010-05-08 09:00,2010-05-08 11:00,报告厅,jn-haoshu,很多,\n")
+    tz = ZoneInfo("Asia/Shanghai")
+    submissions, _ = read_csv_submissions(text, "jn", tz)
+    reports, problems = read_csv_reports(text, "jn", tz)
+    refs = {s.title: s.source_ref for s in submissions}
+    assert [(r.source_ref, r.held, r.participants) for r in reports] == [
+        (refs["好书伴我成长·第一届"], True, 1200), (refs["好书伴我成长·第二届"], False, 0)]
+    assert len(problems) == 1 and problems[0].startswith("line 5: 参与人次")

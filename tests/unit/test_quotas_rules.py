@@ -57,8 +57,9 @@ def test_unknown_unit(tmp_path: Path) -> None:
 
 
 def test_unknown_role(tmp_path: Path) -> None:
-    text = problem(tmp_path, 'id = "r"\nname = "规则"\nminimum = 1\nroles = ["organiser"]\n')
-    assert 'quota_rules[0] (id "r").roles[0]: "organiser" is not one of host, co_host, participant' in text
+    text = problem(tmp_path, 'id = "r"\nname = "规则"\nminimum = 1\nroles = ["organizer"]\n')
+    assert ('quota_rules[0] (id "r").roles[0]: "organizer" is not one of host, organiser, co_organiser, participant, '
+            'co_host') in text
 
 
 def test_a_role_listed_twice(tmp_path: Path) -> None:

@@ -52,12 +52,26 @@ def test_the_time_zone_is_configurable() -> None:
 
 
 def test_a_co_hosted_activity_counts_once_per_library_in_its_role() -> None:
-    hosts_only, any_role = rule(id="host"), rule(id="any", roles=["host", "co_host", "participant"])
-    facts = [fact(organizers=(("jn", "host"), ("tz", "co_host"), ("ak", "participant")))]
+    hosts_only, any_role = rule(id="host"), rule(id="any", roles=["host", "co_organiser", "participant"])
+    facts = [fact(organizers=(("jn", "host"), ("tz", "co_organiser"), ("ak", "participant")))]
     credits = tally(facts, {lib: [hosts_only, any_role] for lib in ("jn", "tz", "ak")}, 2026, SHANGHAI)
     assert [len(credits[(lib, "host")]) for lib in ("jn", "tz", "ak")] == [1, 0, 0]
     assert [len(credits[(lib, "any")]) for lib in ("jn", "tz", "ak")] == [1, 1, 1]
-    assert credits[("tz", "any")][0].role == "co_host"
+    assert credits[("tz", "any")][0].role == "co_organiser"
+
+
+def test_cheng_ban_is_counted_apart_from_xie_ban() -> None:
+    """"将5个以上活动延伸为承办形式" counts 承办 (organiser) only, not 协办 (co-organiser); a rule
+    written with v1's co_host counts both."""
+    organised = rule(id="organised", roles=["organiser"])
+    v1 = rule(id="v1", roles=["co_host"])
+    assert v1.roles == ["organiser", "co_organiser"]
+    facts = [fact("a", organizers=(("c", "host"), ("tz", "organiser"), ("ak", "co_organiser"))),
+             fact("b", organizers=(("c", "host"), ("ak", "organiser")))]
+    credits = tally(facts, {lib: [organised, v1] for lib in ("c", "tz", "ak")}, 2026, SHANGHAI)
+    assert [len(credits[(lib, "organised")]) for lib in ("c", "tz", "ak")] == [0, 1, 1]
+    assert [c.activity_id for c in credits[("ak", "organised")]] == ["b"]
+    assert [len(credits[(lib, "v1")]) for lib in ("c", "tz", "ak")] == [0, 1, 2]
 
 
 def test_cancelled_and_merged_away_activities_count_for_nobody() -> None:
@@ -135,7 +149,7 @@ def test_yearly_pace_on_track_at_risk_and_met() -> None:
     done = progress(three, rule(minimum=3), "jn", 2026, SHANGHAI, at("2026-02-01T00:00:00+08:00"))
     assert done.state is QuotaState.met and done.percent == 100
     ended = progress([], ten, "jn", 2026, SHANGHAI, at("2027-03-01T00:00:00+08:00"))
-    assert (ended.expected, ended.state) == (10, QuotaState.at_risk)
+    assert (ended.expected, ended.state) == (10, QuotaState.not_met)
     ahead = progress([], ten, "jn", 2027, SHANGHAI, at("2026-11-01T00:00:00+08:00"))
     assert (ahead.expected, ahead.state) == (0, QuotaState.on_track)
 
@@ -164,3 +178,27 @@ def test_quarterly_minimum_applies_per_quarter() -> None:
     assert [q.count for q in p.periods] == [2, 1, 0, 0]
     assert (p.attained, p.target, p.expected, p.state) == (1, 4, 1, QuotaState.on_track)
     assert p.missing == [2, 3, 4]
+
+
+def test_a_closed_year_reads_met_or_not_met_never_at_risk() -> None:
+    """2025 seen in 2026: 45 of 46 targets used to read "进度落后"; a finished year ended 达标 or 未达标."""
+    ten = rule(minimum=10)
+    three = credits_on("2026-01-05", "2026-02-05", "2026-03-05")
+    last_second = progress(three, ten, "jn", 2026, SHANGHAI, at("2026-12-31T23:59:59+08:00"))
+    assert last_second.state is QuotaState.at_risk  # still open: behind the pace
+    closed = progress(three, ten, "jn", 2026, SHANGHAI, at("2027-01-01T00:00:00+08:00"))  # midnight in Shanghai
+    assert closed.state is QuotaState.not_met
+    assert progress(three, rule(minimum=3), "jn", 2026, SHANGHAI, at("2027-06-01T00:00:00+08:00")).state is QuotaState.met
+    monthly = rule(per="month")
+    every_month = credits_on(*(f"2026-{m:02d}-10" for m in range(1, 13)), r=monthly)
+    assert progress(every_month, monthly, "jn", 2026, SHANGHAI, at("2027-01-02T00:00:00+08:00")).state is QuotaState.met
+    one_missed = [c for c in every_month if c.at.month != 7]
+    p = progress(one_missed, monthly, "jn", 2026, SHANGHAI, at("2027-01-02T00:00:00+08:00"))
+    assert p.state is QuotaState.not_met and p.missed == [7]
+
+
+def test_a_rule_by_audience_counts_the_activities_for_those_readers() -> None:
+    """Audiences are a vocabulary of the alliance file: "残障人士及视障读者" names disabled."""
+    for_disabled = rule(id="disabled", counts={"audience": ["disabled"]})
+    facts = [fact("a", audiences=("disabled",)), fact("b", audiences=("children", "parents")), fact("c")]
+    assert [c.activity_id for c in tally(facts, {"jn": [for_disabled]}, 2026, SHANGHAI)[("jn", "disabled")]] == ["a"]

@@ -68,6 +68,15 @@ def test_rrule_must_parse_and_end() -> None:
 
 def test_submitter_is_host_unless_listed() -> None:
     sub = ActivitySubmission.model_validate(submission(organizers=[{"library_id": "tz", "role": "co_host"}]))
-    assert [(o.library_id, o.role.value) for o in sub.credited()] == [("jn", "host"), ("tz", "co_host")]
+    assert [(o.library_id, o.role.value) for o in sub.credited()] == [("jn", "host"), ("tz", "co_organiser")]
     listed = ActivitySubmission.model_validate(submission(organizers=[{"library_id": "jn", "role": "co_host"}]))
-    assert [(o.library_id, o.role.value) for o in listed.credited()] == [("jn", "co_host")]
+    assert [(o.library_id, o.role.value) for o in listed.credited()] == [("jn", "co_organiser")]
+
+
+def test_v1_co_host_is_read_as_co_organiser_and_the_plans_roles_are_accepted() -> None:
+    """Wire-compatible: v1's co_host still validates, read as 协办 (never as 承办, which its sender did not state)."""
+    roles = [{"library_id": "tz", "role": "organiser"}, {"library_id": "ak", "role": "co_organiser"},
+             {"library_id": "gz", "role": "co_host"}, {"library_id": "cc", "role": "participant"}]
+    sub = ActivitySubmission.model_validate(submission(organizers=roles))
+    assert [o.role.value for o in sub.credited()] == ["host", "organiser", "co_organiser", "co_organiser", "participant"]
+    assert "co_host" not in sub.model_dump_json()

@@ -1,0 +1,178 @@
+"""The annual statistics report's figures: pure functions from canonical activities to tables.
+
+Nothing here reads a database or the clock.  :mod:`.report` gathers the inputs through the
+other services' query functions (the dedup service's canonical activities, the quotas
+service's attendance and quota progress) and hands them here.
+
+What counts (DOMAIN.md, "What the figures are for"):
+
+* an activity belongs to a year by the start of its first occurrence not cancelled by an
+  exdate, in the alliance's time zone (2026-12-31T16:30Z is 2027 in Shanghai);
+* it is *counted* when it is scheduled and not reported as not held: held (reported) or
+  not reported yet.  Reported not held (未举办) and cancelled activities are shown as such,
+  never added to the counted figures;
+* it is in the scope (the alliance, a member, a subtree) when a library of the scope is
+  credited in it, in any role; it counts once however many of the scope's libraries are
+  credited, and once per credited library in the figures by role and by library;
+* participants (人次) are the largest attendance any of its announcements reported
+  (co-hosts report the same audience), summed over counted activities;
+* co-hosted: credited to more than one library;
+* brand sessions (期): the occurrences in the year of counted activities linked to a brand;
+* audiences: with an [[audiences]] vocabulary in the alliance file, an activity counts under
+  every audience its free-text audience names (so the rows of that view may add up to more).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime
+from zoneinfo import ZoneInfo
+
+from shuxiang.schemas import CanonicalActivity
+from shuxiang.services.quotas.tally import ActivityFacts, first_occurrence, occurrences_between, year_bounds
+
+OUTCOMES = ("held", "unreported", "not_held", "cancelled")
+"""held: reported held; unreported: scheduled, no report yet; not_held: reported 未举办; cancelled."""
+COUNTED = ("held", "unreported")
+ROLES = ("host", "organiser", "co_organiser", "participant")
+NO_VALUE = ""
+
+
+@dataclass(frozen=True)
+class Item:
+    """One activity as the report sees it."""
+
+    activity: CanonicalActivity
+    start: datetime
+    """Its first occurrence's start, in the alliance's time zone."""
+    outcome: str
+    participants: int
+    """Reported attendance (0 without a report)."""
+    sessions: int
+    """Occurrences in its year (1 for a single activity)."""
+
+    @property
+    def counted(self) -> bool:
+        return self.outcome in COUNTED
+
+
+@dataclass
+class Figures:
+    """The figures of one scope over a set of years."""
+
+    years: tuple[int, ...]
+    outcomes: Counter = field(default_factory=Counter)
+    participants: int = 0
+    co_hosted: int = 0
+    brand_sessions: int = 0
+    by_category: dict[str, list[int]] = field(default_factory=dict)
+    """category -> [activities, participants]; likewise the others below."""
+    by_audience: dict[str, list[int]] = field(default_factory=dict)
+    by_campaign: dict[str, list[int]] = field(default_factory=dict)
+    by_month: dict[int, list[int]] = field(default_factory=dict)
+    by_year: dict[int, list[int]] = field(default_factory=dict)
+    by_role: dict[str, list[int]] = field(default_factory=dict)
+    """role -> [credits, participants]: one per (activity, credited library of the scope)."""
+    by_library: dict[str, list[int]] = field(default_factory=dict)
+    """library -> [activities credited in any role, hosted (主办), participants]."""
+    by_brand: dict[str, list[int]] = field(default_factory=dict)
+    """brand -> [sessions, participants]."""
+    by_partner: dict[str, list[int]] = field(default_factory=dict)
+    """a partner outside the alliance (school, 社科联, 科协…) -> [activities, participants]."""
+
+    @property
+    def activities(self) -> int:
+        return sum(self.outcomes[o] for o in COUNTED)
+
+
+def item_of(activity: CanonicalActivity, attendance: tuple[bool | None, int | None] | None, tz: ZoneInfo
+            ) -> Item | None:
+    """The report's view of one activity (None for a series without an occurrence left)."""
+    facts = ActivityFacts.of(activity)
+    start = first_occurrence(facts, tz)
+    if start is None:
+        return None
+    held, participants = attendance or (None, None)
+    if activity.status.value != "scheduled":
+        outcome = "cancelled"
+    else:
+        outcome = {True: "held", False: "not_held", None: "unreported"}[held]
+    first, end = year_bounds(start.year, tz)
+    sessions = sum(1 for _ in occurrences_between(facts, tz, first, end)) if activity.recurrence else 1
+    return Item(activity, start, outcome, participants or 0, sessions)
+
+
+def _add(table: dict, key, *values: int) -> None:
+    row = table.setdefault(key, [0] * len(values))
+    for i, value in enumerate(values):
+        row[i] += value
+
+
+def figures(items: Iterable[Item], scope: set[str] | None, years: Sequence[int],
+            audiences_in: Callable[..., tuple[str, ...]] | None = None) -> Figures:
+    """The figures of the activities credited to a library of ``scope`` (None: everyone) whose
+    first occurrence falls in ``years``.  ``audiences_in``: the alliance's audience vocabulary —
+    an activity counts under each audience its text names (else under the text itself)."""
+    out = Figures(years=tuple(years))
+    wanted = set(years)
+    for item in items:
+        if item.start.year not in wanted:
+            continue
+        credited = {o.library_id: o.role.value for o in item.activity.organizers}
+        mine = {lib: role for lib, role in credited.items() if scope is None or lib in scope}
+        if not mine:
+            continue
+        out.outcomes[item.outcome] += 1
+        if not item.counted:
+            continue
+        a, people = item.activity, item.participants
+        out.participants += people
+        out.co_hosted += len(credited) > 1
+        _add(out.by_category, a.category.value, 1, people)
+        named = audiences_in(a.audience, a.title, a.venue.name) if audiences_in is not None else ()
+        for audience in named or ((a.audience or NO_VALUE).strip(),):
+            _add(out.by_audience, audience, 1, people)
+        _add(out.by_campaign, a.campaign_id or NO_VALUE, 1, people)
+        _add(out.by_month, item.start.month, 1, people)
+        _add(out.by_year, item.start.year, 1, people)
+        for library_id, role in mine.items():
+            _add(out.by_role, role, 1, people)
+            _add(out.by_library, library_id, 1, int(role == "host"), people)
+        for partner in dict.fromkeys(p.strip() for p in a.partners):
+            _add(out.by_partner, partner, 1, people)
+        if a.brand_id:
+            out.brand_sessions += item.sessions
+            _add(out.by_brand, a.brand_id, item.sessions, people)
+    return out
+
+
+def change(current: int, previous: int) -> float | None:
+    """The change against the previous period as a share (0.3 = +30 %); None from nothing."""
+    return None if previous == 0 else (current - previous) / previous
+
+
+def summary_rows(now: Figures, before: Figures) -> list[tuple[str, int, int, float | None]]:
+    """(metric, this period, the period before, change) for the headline figures."""
+    metrics = [
+        ("activities", now.activities, before.activities),
+        ("held", now.outcomes["held"], before.outcomes["held"]),
+        ("unreported", now.outcomes["unreported"], before.outcomes["unreported"]),
+        ("not_held", now.outcomes["not_held"], before.outcomes["not_held"]),
+        ("cancelled", now.outcomes["cancelled"], before.outcomes["cancelled"]),
+        ("participants", now.participants, before.participants),
+        ("co_hosted", now.co_hosted, before.co_hosted),
+        ("brand_sessions", now.brand_sessions, before.brand_sessions),
+    ]
+    return [(name, a, b, change(a, b)) for name, a, b in metrics]
+
+
+def scope_of(alliance, library: str | None) -> set[str] | None:
+    """None for the whole alliance; else the member and every library under it."""
+    return None if library is None else set(alliance.subtree(library))
+
+
+def items_of(activities: Iterable[CanonicalActivity], attendance: Mapping[str, tuple[bool | None, int | None]],
+             tz: ZoneInfo) -> list[Item]:
+    return [item for a in activities if (item := item_of(a, attendance.get(a.id), tz)) is not None]

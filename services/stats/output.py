@@ -1,0 +1,85 @@
+"""The report's outputs: a terminal table, JSON, CSV (one row per view and row) and an XLSX workbook
+(one sheet per view, with openpyxl).  All render the same views (:class:`.report.View`)."""
+
+from __future__ import annotations
+
+import csv
+import json
+from typing import IO
+
+from .report import StatsReport
+
+
+def write_json(report: StatsReport, output: IO[str]) -> None:
+    output.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
+
+
+def write_csv(report: StatsReport, output: IO[str]) -> None:
+    """Long form: ``view, key, name, column, value`` — one line per figure, for spreadsheets and scripts."""
+    writer = csv.writer(output)
+    writer.writerow(["years", "scope", "view", "key", "name", "column", "value"])
+    years, scope = report.label, report.scope or "alliance"
+    for view in report.views:
+        key_column, *rest = view.columns
+        for row in view.rows:
+            values = dict(zip((c.key for c in view.columns), row, strict=True))
+            name = values.get("name", values.get("label", ""))
+            for column in rest:
+                if column.key in ("name", "label"):
+                    continue
+                writer.writerow([years, scope, view.id, values[key_column.key], name, column.key, values[column.key]])
+
+
+def write_table(report: StatsReport, output: IO[str], lang: str = "zh-CN") -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    console = Console(file=output, width=120)
+    console.print(f"[bold]{report.scope_name} · {report.label} 年度统计 / statistics[/] "
+                  f"(上期 previous: {report.previous_years[0]}–{report.previous_years[-1]}; {report.timezone})")
+    for view in report.views:
+        if not view.rows:
+            continue
+        table = Table(title=f"{view.zh} / {view.en}", title_justify="left")
+        for column in view.columns:
+            table.add_column(f"{column.zh}\n{column.en}", justify="right" if column.numeric else "left")
+        for row in view.rows:
+            table.add_row(*("" if v is None else str(v) for v in row))
+        console.print(table)
+
+
+def workbook(report: StatsReport, lang: str = "zh-CN"):
+    """The report as an openpyxl Workbook: a sheet per view, headers in both languages, numbers as numbers."""
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
+    book = Workbook()
+    book.remove(book.active)
+    bold, fill = Font(bold=True), PatternFill("solid", fgColor="E5E7EB")
+    for view in report.views:
+        sheet = book.create_sheet(title=view.id[:31])
+        sheet.append([f"{report.scope_name} · {report.label} · {view.title(lang)}"])
+        sheet["A1"].font = Font(bold=True, size=13)
+        sheet.append([column.zh if lang != "en" else column.en for column in view.columns])
+        for cell in sheet[2]:
+            cell.font, cell.fill = bold, fill
+        for row in view.rows:
+            sheet.append(row)
+        for index, column in enumerate(view.columns, start=1):
+            width = max([len(str(column.zh)) * 2, *(len(str(r[index - 1])) * (2 if not column.numeric else 1) + 2
+                                                     for r in view.rows)], default=8)
+            sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 40)
+            if column.numeric:
+                for cells in sheet.iter_rows(min_row=3, min_col=index, max_col=index):
+                    cells[0].alignment = Alignment(horizontal="right")
+        sheet.freeze_panes = "A3"
+        sheet.page_setup.paperSize = sheet.PAPERSIZE_A4
+        sheet.page_setup.fitToWidth = 1
+        sheet.sheet_properties.pageSetUpPr.fitToPage = True
+        sheet.page_setup.fitToHeight = 0
+    return book
+
+
+def write_xlsx(report: StatsReport, output, lang: str = "zh-CN") -> None:
+    workbook(report, lang).save(output)

@@ -1,0 +1,84 @@
+"""What the alliance admits beyond the wire contract: checks that need the alliance file.
+
+The schema (``schemas/submission.py``) checks a submission on its own; the checks here
+hold it against the alliance.  A ``campaign_id`` is a claim to campaign credit
+("选择性承办、参与联盟节假日活动10种以上"), and the credit is only honest for a campaign
+of the alliance file with the activity's start, in the alliance's time zone, inside that
+campaign's window (DOMAIN.md, "What counts").  A July activity tagged ``reading-month``
+or ``no-such-campaign`` was once accepted and credited; now it is refused with the
+reason, by one function that every way in calls:
+
+* the member form and the JSON API (``services/intake/web.py``): 422 with the reason;
+* CSV / ICS / JSONL files (``shuxiang publish``) and the ICS pull: the row is refused
+  and reported, the others are published;
+* the broker (a member's own system publishing directly): the dedup consumer
+  terminates the message and keeps it as a dead letter with the reason.
+
+A cancelled revision is not checked: it credits nobody, and a member must always be
+able to withdraw what it announced.
+"""
+
+from __future__ import annotations
+
+import difflib
+from dataclasses import dataclass
+
+from shuxiang.alliance import Alliance
+from shuxiang.schemas import ActivitySubmission, Status
+
+
+@dataclass(frozen=True)
+class Refusal:
+    """Why the alliance refuses a submission: the field, and the reason in zh-CN and English."""
+
+    field: str
+    zh: str
+    en: str
+
+    def text(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.zh} / {self.en}"
+
+
+def campaign_problem(alliance: Alliance, submission: ActivitySubmission) -> Refusal | None:
+    """Why ``submission``'s campaign cannot be credited, or None when it can (or names none)."""
+    campaign_id = submission.campaign_id
+    if campaign_id is None or submission.status == Status.cancelled:
+        return None
+    campaign = alliance.campaign(campaign_id)
+    if campaign is None:
+        known = [c.id for c in alliance.campaigns]
+        close = difflib.get_close_matches(campaign_id, known, n=1)
+        hint_zh = f"，是否想填“{close[0]}”？" if close else ""
+        hint_en = f' (did you mean "{close[0]}"?)' if close else ""
+        listed = ", ".join(known) or "—"
+        return Refusal(
+            "campaign_id",
+            f"“{campaign_id}”不是本联盟的联盟活动{hint_zh}（可选：{listed}）",
+            f'"{campaign_id}" is not a campaign of the alliance{hint_en} (known: {listed})',
+        )
+    day = submission.starts_at.astimezone(alliance.tz).date()
+    if not campaign.covers(day):
+        first, last = campaign.window(day.year)
+        return Refusal(
+            "campaign_id",
+            f"活动开始于 {day}，不在联盟活动“{campaign.name}”的时间范围（{first} 至 {last}）内，不能计入该活动",
+            f'the activity starts on {day}, outside the window of campaign "{campaign_id}" ({first} to {last}): '
+            "it cannot count for it",
+        )
+    return None
+
+
+def admitted(alliance: Alliance, submissions: list[ActivitySubmission]
+             ) -> tuple[list[ActivitySubmission], list[str]]:
+    """The submissions the alliance admits, and a problem line (``source_ref …: reason``) per refused one."""
+    kept, problems = [], []
+    for submission in submissions:
+        refusal = campaign_problem(alliance, submission)
+        if refusal is None:
+            kept.append(submission)
+        else:
+            problems.append(f"source_ref {submission.source_ref}: {refusal}")
+    return kept, problems

@@ -1,0 +1,261 @@
+"""The annual statistics report on real databases: every figure equals a recount from the canonical
+activities (hypothesis, SQLite and PostgreSQL) — year boundaries in China Standard Time, roles (v1
+co_host read as 协办), activities reported not held and cancelled ones, weekly series across New Year,
+brand sessions; and the CLI in every format, the XLSX read back with openpyxl."""
+
+from __future__ import annotations
+
+import json
+import tempfile
+from collections import Counter
+from datetime import UTC, datetime, timedelta
+from functools import partial
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+import openpyxl
+import pytest
+from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from shuxiang.alliance import load_alliance
+from shuxiang.cli import main
+from shuxiang.db import Databases, make_engine, metadata
+from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_batch
+from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM
+from shuxiang.events.tables import EVENT_TABLES
+from shuxiang.schemas import AttendanceReport
+from shuxiang.services.dedup.tables import TABLES as DEDUP_TABLES
+from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
+from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
+from shuxiang.services.stats.report import stats_report
+from tests.conftest import TEST_ALLIANCE
+
+from .dedup_support import DedupRig
+
+ALLIANCE = load_alliance(TEST_ALLIANCE)
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+NOW = datetime(2027, 3, 1, tzinfo=UTC)
+LIBRARIES = ["central", "jn", "jn-b1", "jn-b2", "jn-sp1", "tz"]
+ROLES = ["organiser", "co_organiser", "co_host", "participant"]
+INSTANTS = [
+    "2025-12-31T23:30:00+08:00",  # 2025 in Shanghai
+    "2025-12-31T16:30:00+00:00",  # 2026-01-01 00:30 in Shanghai
+    "2026-04-23T14:00:00+08:00",
+    "2026-06-30T16:30:00+00:00",  # 1 July in Shanghai
+    "2026-12-24T19:00:00+08:00",  # a weekly series from here runs into 2027
+    "2026-12-31T16:30:00+00:00",  # 2027 in Shanghai
+]
+CATEGORIES = ["lecture", "children", "training", "outreach"]
+AUDIENCES = [None, "少年儿童", "老年读者", "农民工"]
+
+
+@st.composite
+def logs(draw) -> tuple[list[dict], list[AttendanceReport]]:
+    """Announcements (some cancelled by a second revision) and attendance reports."""
+    bodies, reports = [], []
+    for index in range(draw(st.integers(1, 10))):
+        library = draw(st.sampled_from(LIBRARIES))
+        start = datetime.fromisoformat(draw(st.sampled_from(INSTANTS)))
+        others = draw(st.lists(st.sampled_from([lib for lib in LIBRARIES if lib != library]), max_size=2, unique=True))
+        body = {
+            "library_id": library, "source_ref": f"r{index}", "revision": 1,
+            "title": f"第{index}号活动：{'甲乙丙丁戊己庚辛壬癸'[index]}", "category": draw(st.sampled_from(CATEGORIES)),
+            "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "venue": {"name": f"{index}号厅"},
+            "organizers": [{"library_id": lib, "role": draw(st.sampled_from(ROLES))} for lib in others],
+        }
+        if draw(st.booleans()):
+            body["recurrence"] = "FREQ=WEEKLY;COUNT=3"
+        if draw(st.booleans()):
+            body["brand_id"] = "gushang"
+        audience = draw(st.sampled_from(AUDIENCES))
+        if audience:
+            body["audience"] = audience
+        bodies.append(body)
+        if draw(st.integers(0, 4)) == 0:
+            bodies.append({**body, "revision": 2, "status": "cancelled"})
+        for _ in range(draw(st.integers(0, 2))):
+            held = draw(st.booleans())
+            reports.append(AttendanceReport(library_id=library, source_ref=f"r{index}", held=held,
+                                            participants=draw(st.integers(1, 500)) if held else 0))
+    return bodies, reports
+
+
+# -- the recount, from the canonical activities and the reports, written from the rules' meaning ----------
+
+
+def recount(activities: list[dict], reports: list[AttendanceReport], scope: set[str] | None, years: list[int]):
+    latest = {(r.library_id, r.source_ref): r for r in reports}
+    found = {"outcomes": Counter(), "participants": 0, "co_hosted": 0, "brand_sessions": 0,
+             "role": Counter(), "month": Counter(), "category": Counter(), "library": Counter(), "audience": Counter()}
+    for a in activities:
+        start = datetime.fromisoformat(a["starts_at"]).astimezone(SHANGHAI)
+        if start.year not in years:
+            continue
+        credited = {o["library_id"]: o["role"] for o in a["organizers"]}
+        mine = {lib: role for lib, role in credited.items() if scope is None or lib in scope}
+        if not mine:
+            continue
+        said = [latest[(s["library_id"], s["source_ref"])] for s in a["sources"]
+                if (s["library_id"], s["source_ref"]) in latest]
+        if a["status"] == "cancelled":
+            outcome = "cancelled"
+        elif not said:
+            outcome = "unreported"
+        else:
+            outcome = "held" if any(r.held for r in said) else "not_held"
+        found["outcomes"][outcome] += 1
+        if outcome not in ("held", "unreported"):
+            continue
+        people = max((r.participants for r in said), default=0)
+        found["participants"] += people
+        found["co_hosted"] += len(credited) > 1
+        found["month"][start.month] += 1
+        found["category"][a["category"]] += 1
+        found["audience"][a.get("audience") or ""] += 1
+        for library, role in mine.items():
+            found["role"][role] += 1
+            found["library"][library] += 1
+        if a.get("brand_id"):
+            sessions = [start + timedelta(weeks=k) for k in range(3 if a.get("recurrence") else 1)]
+            found["brand_sessions"] += sum(1 for s in sessions if s.year == start.year)
+    return found
+
+
+def reported(report) -> dict:
+    def column(view_id: str, key: str, value: str) -> Counter:
+        return Counter({row[key]: row[value] for row in report.view(view_id).as_dicts() if row[value]})
+
+    summary = {row["metric"]: row["value"] for row in report.view("summary").as_dicts()}
+    return {
+        "outcomes": Counter({k: summary[k] for k in ("held", "unreported", "not_held", "cancelled") if summary[k]}),
+        "participants": summary["participants"], "co_hosted": summary["co_hosted"],
+        "brand_sessions": summary["brand_sessions"], "role": column("role", "role", "credits"),
+        "month": column("month", "month", "activities"), "category": column("category", "category", "activities"),
+        "library": column("library", "library", "activities"), "audience": column("audience", "audience", "activities"),
+    }
+
+
+# -- running it through the services ---------------------------------------------------------------
+
+
+def run(databases: Databases, rig: DedupRig, bodies: list[dict], reports: list[AttendanceReport]) -> None:
+    rig.submit(*bodies)
+    context = QuotasContext(ALLIANCE)
+    canonical = ConsumerSpec(name="quotas", stream=CANONICAL_STREAM, filter_subject="shuxiang.canonical.*",
+                             handle_batch=partial(apply_canonicals, context))
+    reporting = ConsumerSpec(name="quotas_reports", stream=SUBMISSIONS_STREAM,
+                             filter_subject="shuxiang.activity.reported.*", handle=partial(apply_report, context))
+    engine = databases.engine("quotas")
+    events = [Delivery(f"shuxiang.canonical.{kind}", json.dumps(event).encode(),
+                       {"Nats-Msg-Id": f"canon:{event['activity']['id']}:{event['activity']['version']}"}, seq, NOW)
+              for seq, (kind, event) in enumerate(rig.events(), start=1)]
+    assert set(process_batch(canonical, engine, events)) <= {Outcome.ACK}
+    for seq, r in enumerate(reports, start=1):
+        delivery = Delivery(f"shuxiang.activity.reported.{r.library_id}", r.model_dump_json().encode(),
+                            {"Nats-Msg-Id": f"{r.message_id()}:{seq}"}, seq, NOW)
+        assert process_batch(reporting, engine, [delivery]) == [Outcome.ACK]
+
+
+def check(databases: Databases, rig: DedupRig, reports: list[AttendanceReport]) -> None:
+    activities = rig.activities()
+    for scope_id in (None, "jn", "jn-b1"):
+        scope = None if scope_id is None else set(ALLIANCE.subtree(scope_id))
+        for year in (2025, 2026, 2027):
+            report = stats_report(databases, ALLIANCE, NOW, year=year, library=scope_id)
+            assert reported(report) == recount(activities, reports, scope, [year]), (scope_id, year)
+            before = {row["metric"]: row["previous"] for row in report.view("summary").as_dicts()}
+            assert before["activities"] == sum(recount(activities, reports, scope, [year - 1])["outcomes"][o]
+                                               for o in ("held", "unreported"))
+
+
+@settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(log=logs())
+def test_sqlite_every_figure_equals_a_recount(log) -> None:
+    bodies, reports = log
+    with tempfile.TemporaryDirectory() as directory:
+        (Path(directory) / "db").mkdir()
+        rig = DedupRig(Path(directory) / "db" / "dedup.sqlite3", alliance=ALLIANCE)
+        databases = Databases(data_dir=Path(directory))
+        databases.create_tables("quotas", QUOTA_TABLES + EVENT_TABLES)
+        try:
+            run(databases, rig, bodies, reports)
+            check(databases, rig, reports)
+        finally:
+            rig.close()
+            databases.dispose()
+
+
+@pytest.mark.postgres
+@settings(max_examples=10, deadline=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@given(log=logs())
+def test_postgresql_every_figure_equals_a_recount(postgres_url: str, log) -> None:
+    bodies, reports = log
+    tables = list(DEDUP_TABLES + QUOTA_TABLES + EVENT_TABLES)
+    engine = make_engine(postgres_url)
+    metadata.drop_all(engine, tables=tables)
+    engine.dispose()
+    rig = DedupRig(None, alliance=ALLIANCE, database_url=postgres_url)
+    with tempfile.TemporaryDirectory() as directory:
+        databases = Databases(data_dir=Path(directory), database_url=postgres_url)
+        databases.create_tables("quotas", QUOTA_TABLES + EVENT_TABLES)
+        try:
+            run(databases, rig, bodies, reports)
+            check(databases, rig, reports)
+        finally:
+            rig.close()
+            databases.dispose()
+
+
+def test_the_cli_in_every_format_and_the_xlsx_read_back(tmp_path: Path) -> None:
+    (tmp_path / "db").mkdir()
+    (tmp_path / "alliance.toml").write_bytes(TEST_ALLIANCE.read_bytes())
+    rig = DedupRig(tmp_path / "db" / "dedup.sqlite3", alliance=ALLIANCE)
+    databases = Databases(data_dir=tmp_path)
+    databases.create_tables("quotas", QUOTA_TABLES + EVENT_TABLES)
+    bodies = [
+        {"library_id": "jn", "source_ref": "a", "title": "沽上讲堂：津沽方言", "category": "lecture", "brand_id": "gushang",
+         "starts_at": "2026-04-23T14:00:00+08:00", "ends_at": "2026-04-23T16:00:00+08:00", "venue": {"name": "报告厅"},
+         "organizers": [{"library_id": "jn-b1", "role": "organiser"}, {"library_id": "tz", "role": "co_organiser"}]},
+        {"library_id": "jn", "source_ref": "b", "title": "启动仪式", "category": "festival",
+         "starts_at": "2026-04-01T09:00:00+08:00", "ends_at": "2026-04-01T10:00:00+08:00", "venue": {"name": "广场"}},
+    ]
+    reports = [AttendanceReport(library_id="jn", source_ref="a", held=True, participants=120),
+               AttendanceReport(library_id="jn", source_ref="b", held=False, participants=0,
+                                notes="因天气原因未能举办")]
+    run(databases, rig, bodies, reports)
+    rig.close()
+    databases.dispose()
+
+    def cli(*args):
+        result = CliRunner().invoke(main, ["stats", "report", "--data-dir", str(tmp_path), *args])
+        assert result.exit_code == 0, result.output
+        return result
+
+    data = json.loads(cli("--year", "2026", "--format", "json").output)
+    summary = {row["metric"]: row for row in data["views"]["summary"]["rows"]}
+    assert (summary["activities"]["value"], summary["not_held"]["value"], summary["participants"]["value"]) == (1, 1, 120)
+    roles = {row["role"]: row["credits"] for row in data["views"]["role"]["rows"]}
+    assert roles == {"host": 1, "organiser": 1, "co_organiser": 1, "participant": 0}  # 承办 apart from 协办
+    table = cli("--year", "2026").output
+    assert "未举办（不计入）" in table and "承办" in table and "协办" in table
+    csv_text = cli("--year", "2026", "--format", "csv", "--library", "jn-b1").output
+    assert "2026,jn-b1,role,organiser,承办,credits,1" in csv_text
+    subtree = json.loads(cli("--year", "2026", "--format", "json", "--library", "jn").output)
+    alone = json.loads(cli("--year", "2026", "--format", "json", "--library", "jn", "--no-subtree").output)
+    assert {r["role"]: r["credits"] for r in subtree["views"]["role"]["rows"]}["organiser"] == 1  # jn-b1 is under jn
+    assert {r["role"]: r["credits"] for r in alone["views"]["role"]["rows"]}["organiser"] == 0
+    assert alone["scope_name"] == "津南区图书馆（本馆）"
+    out = tmp_path / "report.xlsx"
+    cli("--year", "2026", "--format", "xlsx", "-o", str(out))
+    book = openpyxl.load_workbook(out)
+    assert book.sheetnames[:3] == ["summary", "category", "audience"] and "quotas" in book.sheetnames
+    rows = list(book["role"].iter_rows(min_row=3, values_only=True))
+    assert ("organiser", "承办", 1, 120) in rows and ("co_organiser", "协办", 1, 120) in rows
+    assert book["summary"]["A1"].value.startswith("测试阅读推广联盟 · 2026")
+
+    bad = CliRunner().invoke(main, ["stats", "report", "--data-dir", str(tmp_path), "--period", "nope"])
+    assert bad.exit_code == 1 and 'no plan period "nope"' in bad.output and "Traceback" not in bad.output
