@@ -17,9 +17,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Sequence
 from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from .submission import SessionOverride
+if TYPE_CHECKING:  # annotations only: submission.py checks sessions with this module
+    from .submission import SessionOverride
 
 MAX_SESSIONS_CHECKED = 5000
 """How far an open-ended rule is expanded to find a named session (about 100 years weekly)."""

@@ -338,14 +338,12 @@ EXPORT_COLUMNS = ("id", "title", "starts_at", "ends_at", "status", "venue", "org
 def _attendance(databases) -> dict:
     """(held, participants) by activity, from the quotas service's query (empty without its data)."""
     from shuxiang.services.quotas.service import NAME as QUOTAS
+    from shuxiang.services.quotas.service import tallies_reader
     from shuxiang.services.quotas.store import attendance_by_activity
-    from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
 
     if databases.database_url is None and not (databases.data_dir / "db" / f"{QUOTAS}.sqlite3").exists():
         return {}
-    if databases.database_url is None:
-        databases.create_tables(QUOTAS, QUOTA_TABLES)
-    return attendance_by_activity(databases.reader(QUOTAS))
+    return attendance_by_activity(tallies_reader(databases))
 
 
 @export.command("activities")
@@ -359,10 +357,9 @@ def export_activities(fmt: str, output, data_dir: Path | None) -> None:
 
     settings = make_settings(data_dir)
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
-    embedded = settings.database_url is None
-    if embedded and not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
+    if settings.database_url is None and not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
         raise UserError(f"{settings.data_dir} 中没有数据 / no data in {settings.data_dir}")
-    engine = canonical_reader(databases, embedded)
+    engine = canonical_reader(databases)
     writer = SafeWriter(output) if fmt == "csv" else None
     if writer:
         writer.writerow(EXPORT_COLUMNS)

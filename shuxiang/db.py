@@ -99,6 +99,14 @@ class Databases:
     def reader(self, service: str) -> Engine:
         return self.engine(service, writer=False)
 
+    def current_reader(self, service: str, tables) -> Engine:
+        """A reader for a command run beside (or instead of) the runtime: an embedded data dir from
+        an earlier release first gets the tables and columns this release added (PostgreSQL has
+        Alembic for that).  The owning service passes its own tables."""
+        if self.database_url is None:
+            self.create_tables(service, tables)
+        return self.reader(service)
+
     def create_tables(self, service: str, tables) -> None:
         """Embedded runtime: create the service's tables and indexes that are missing (PostgreSQL
         uses Alembic).  A table new to a database that held tables already — a data dir from an

@@ -59,12 +59,9 @@ def build(context: ServiceContext) -> ServicePlan:
     )
 
 
-def canonical_reader(databases: Databases, embedded: bool) -> Engine:
-    """A reader of dedup's database for a command run beside (or instead of) the runtime; on
-    SQLite a data dir from an earlier release first gets the tables this release added."""
-    if embedded:
-        databases.create_tables(NAME, TABLES)
-    return databases.reader(NAME)
+def canonical_reader(databases: Databases) -> Engine:
+    """A reader of dedup's database for a command run beside the runtime (``Databases.current_reader``)."""
+    return databases.current_reader(NAME, TABLES)
 
 
 def canonical_activities(engine: Engine, *, chunk: int = 2000) -> Iterator[CanonicalActivity]:

@@ -9,10 +9,11 @@ from __future__ import annotations
 
 import re
 from collections.abc import Mapping
-from datetime import timedelta
+from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
+from shuxiang.calendars.recurrence import Session, session_of, sessions
 from shuxiang.schemas import ActivitySubmission, AttendanceReport, Role, Status
 
 from .imports import TimeError, parse_local_datetime
@@ -280,6 +281,22 @@ def cancelled(submission: ActivitySubmission, revision: int) -> ActivitySubmissi
     return submission.model_copy(update={"status": Status.cancelled, "revision": revision})
 
 
+KEY_FORMAT = "%Y%m%dT%H%M"
+"""A session of a series in a URL: its original start in the alliance's wall time, ``20261212T1000``."""
+
+
+def find_session(submission: ActivitySubmission, key: str, tz: ZoneInfo) -> Session | None:
+    try:
+        wanted = datetime.strptime(key, KEY_FORMAT).replace(tzinfo=tz)
+    except ValueError:
+        return None
+    original = session_of(submission, wanted, tz)  # type: ignore[arg-type]
+    if original is None or original.astimezone(tz).strftime(KEY_FORMAT) != key:
+        return None
+    return next((s for s in sessions(submission, tz) if s.recurrence_id == original), None)  # type: ignore[arg-type]
+
+
+
 def report_from_form(form: Mapping[str, object], *, library_id: str, source_ref: str, lang: str,
                      series: ActivitySubmission | None = None, tz: ZoneInfo | None = None,
                      ) -> tuple[AttendanceReport | None, dict[str, str]]:
@@ -287,8 +304,6 @@ def report_from_form(form: Mapping[str, object], *, library_id: str, source_ref:
     held = _value(form, "held")
     recurrence_id = None
     if series is not None and series.recurrence and tz is not None and _value(form, "session"):
-        from .sessions import find_session
-
         found = find_session(series, _value(form, "session"), tz)
         if found is None:
             return None, {"session": message("session", lang)}

@@ -26,7 +26,7 @@ from sqlalchemy import Engine
 
 from shuxiang.admission import campaign_problem
 from shuxiang.alliance import Alliance
-from shuxiang.pages import language, render
+from shuxiang.pages import environment, language, render
 
 from . import forms
 from .accounts import Account, AccountStore
@@ -48,7 +48,9 @@ from shuxiang.posters import MAX_BYTES, PosterRefused, PosterStore
 
 from .posters import FORM_OVERHEAD, declared_too_large, poster_from_form, read_bounded
 from .service import NAME
-from .sessions import add_session_routes, session_problem
+from .forms import find_session
+from .sessions import change_session, series_sessions, session_key, session_problem
+from .sessions import message as session_message
 from .store import StoredActivity, get_activity, list_activities, next_revision, record_submission
 
 
@@ -714,3 +716,71 @@ def _result(intake: Intake, submission: ActivitySubmission, changed: bool) -> di
         "lookalikes": [{"id": a.id, "title": a.title, "starts_at": a.starts_at.isoformat(),
                         "libraries": sorted({s.library_id for s in a.sources})} for a in similar],
     }
+
+
+def add_session_routes(router: APIRouter, intake) -> None:
+    """``/submit/activities/{library_id}/{source_ref}/sessions/{key}``: one session's page and its change."""
+    tz = intake.alliance.tz
+    environment().globals["series_sessions"] = series_sessions
+
+    def prepare(request: Request, library_id: str, source_ref: str, key: str):
+        session, account = _session(request, intake)
+        if account is None:
+            raise _Page(_login_redirect(request, intake, session))
+        if not account.is_library:
+            raise Problem(403, "协调人账号只能查看，不能发布活动", "A coordinator's account can look, not publish")
+        stored = _own_activity(intake, account, library_id, source_ref)
+        found = find_session(stored.submission, key, tz)
+        if found is None:
+            raise Problem(404, session_message("gone", "zh-CN"), session_message("gone", "en"))
+        return session, account, stored, found
+
+    def page(request, session, account, stored, found, values, errors, status=200):
+        path = _activity_path(stored.library_id, stored.source_ref)
+        return _page(
+            request, intake, session, "intake/session.html", status=status, account=account, stored=stored,
+            s=stored.submission, found=found, values=values, errors=errors, tz=tz, path=path,
+            action_path=f"{path}/sessions/{session_key(found.recurrence_id, tz)}",
+        )
+
+    def guarded(handler):
+        async def run(request: Request, library_id: str, source_ref: str, key: str):
+            session, account = _session(request, intake)
+            try:
+                return await handler(request, library_id, source_ref, key)
+            except Problem as problem:
+                return _problem_page(request, intake, session, account, problem)
+            except _Page as redirect:
+                return redirect.response
+        return run
+
+    @guarded
+    async def show(request: Request, library_id: str, source_ref: str, key: str):
+        session, account, stored, found = prepare(request, library_id, source_ref, key)
+        values = {"starts_at": found.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+                  "ends_at": found.ends_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+                  "venue_name": found.venue.name or ""}
+        return page(request, session, account, stored, found, values, {})
+
+    @guarded
+    async def change(request: Request, library_id: str, source_ref: str, key: str):
+        session, account, stored, found = prepare(request, library_id, source_ref, key)
+        form = await _checked_form(request, session)
+        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+        values = {name: str(form.get(name, ""))[:500] for name in ("action", "starts_at", "ends_at", "venue_name")}
+        with intake.reader.connect() as connection:
+            revision = next_revision(connection, library_id, source_ref)
+            stored = get_activity(connection, library_id, source_ref) or stored
+        changed, errors = change_session(stored.submission, found, values, revision=revision, tz=tz,
+                                         lang=language(request))
+        if errors:
+            return page(request, session, account, stored, found, values, errors, status=422)
+        await publish_submission(request, intake, changed, "form")
+        return _redirect(
+            _activity_path(library_id, source_ref) + "?done=session", intake, session
+        )
+
+    html = {"include_in_schema": False}
+    base = "/submit/activities/{library_id}/{source_ref}/sessions/{key}"
+    router.add_api_route(base, show, methods=["GET"], **html)
+    router.add_api_route(base, change, methods=["POST"], **html)

@@ -9,12 +9,20 @@ from shuxiang.events.streams import CANONICAL, CANONICAL_STREAM, REPORTED, SUBMI
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport, CanonicalEvent
 from shuxiang.services.plan import ServiceContext, ServicePlan
+from sqlalchemy import Engine
+
+from shuxiang.db import Databases
 
 from .events import QuotaEvent
 from .handlers import QuotasContext, apply_canonicals, apply_report
 from .tables import TABLES
 
 NAME = "quotas"
+
+
+def tallies_reader(databases: Databases) -> Engine:
+    """A reader of the quotas' database for a command run beside the runtime (``Databases.current_reader``)."""
+    return databases.current_reader(NAME, TABLES)
 REPORTS_CONSUMER = "quotas_reports"
 
 

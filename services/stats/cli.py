@@ -34,9 +34,8 @@ def report_command(year: int | None, period: str | None, library: str | None, me
     period before — for the alliance, a member or a subtree, a year or a plan period."""
     from shuxiang.db import Databases
     from shuxiang.services.dedup.service import NAME as DEDUP
-    from shuxiang.services.dedup.tables import TABLES as DEDUP_TABLES
-    from shuxiang.services.quotas.service import NAME as QUOTAS
-    from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
+    from shuxiang.services.dedup.service import canonical_reader
+    from shuxiang.services.quotas.service import tallies_reader
 
     from . import output as out
     from .report import stats_report
@@ -50,8 +49,8 @@ def report_command(year: int | None, period: str | None, library: str | None, me
         if not (settings.data_dir / "db" / f"{DEDUP}.sqlite3").exists():
             raise UserError(f"{settings.data_dir} 中没有活动数据 / no activity data in {settings.data_dir}: "
                             "start it with `shuxiang up` first")
-        databases.create_tables(DEDUP, DEDUP_TABLES)
-        databases.create_tables(QUOTAS, QUOTA_TABLES)
+    canonical_reader(databases)  # a data dir from an earlier release gets what this one reads
+    tallies_reader(databases)
     try:
         report = stats_report(databases, alliance, datetime.now(UTC), year=year, period=period, library=library,
                               lang=lang, subtree=not member_only)

@@ -163,7 +163,8 @@ def test_an_ics_import_keeps_moved_and_cancelled_sessions_of_a_series() -> None:
 
 
 def test_one_session_is_moved_cancelled_and_restored_on_its_own() -> None:
-    from shuxiang.services.intake.sessions import change_session, find_session, series_sessions
+    from shuxiang.services.intake.forms import find_session
+    from shuxiang.services.intake.sessions import change_session, series_sessions
 
     submission = series()
     keys = [key for key, _ in series_sessions(submission, SHANGHAI)]
