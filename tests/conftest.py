@@ -33,6 +33,21 @@ def nats_server(tmp_path: Path) -> Iterator[EmbeddedNatsServer]:
     server.stop()
 
 
+def _trigram_extension_in_public(connection) -> None:
+    """The calendar's search index needs pg_trgm, an extension of the whole database that lives in
+    one schema.  Created by a migration inside a test's schema it would vanish with that schema (and
+    the operator class with it, for every other test): keep it in public, once for all tests."""
+    import sqlalchemy as sa
+
+    connection.execute(sa.text("SELECT pg_advisory_xact_lock(2718281)"))  # test runs side by side
+    where = connection.scalar(sa.text("SELECT extnamespace::regnamespace::text FROM pg_extension "
+                                      "WHERE extname = 'pg_trgm'"))
+    if where is None:
+        connection.execute(sa.text("CREATE EXTENSION pg_trgm SCHEMA public"))
+    elif where != "public":
+        connection.execute(sa.text("ALTER EXTENSION pg_trgm SET SCHEMA public"))
+
+
 def fresh_postgres_schema() -> Iterator[str]:
     """A fresh PostgreSQL schema, dropped afterwards (skips only if no server answers)."""
     import sqlalchemy as sa
@@ -42,12 +57,14 @@ def fresh_postgres_schema() -> Iterator[str]:
         admin = sa.create_engine(POSTGRES_URL.replace("postgresql://", "postgresql+psycopg://"))
         with admin.begin() as connection:
             connection.execute(sa.text(f'CREATE SCHEMA "{schema}"'))
+            _trigram_extension_in_public(connection)
     except sa.exc.OperationalError as exc:  # pragma: no cover - CI always has it
         if os.environ.get("CI"):
             raise
         pytest.skip(f"PostgreSQL not reachable: {exc}")
     separator = "&" if "?" in POSTGRES_URL else "?"
-    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema}"
+    # public after the test's own schema: where the pg_trgm extension lives (see below)
+    yield f"{POSTGRES_URL}{separator}options=-csearch_path%3D{schema},public"
     with admin.begin() as connection:
         connection.execute(sa.text(f'DROP SCHEMA "{schema}" CASCADE'))
     admin.dispose()

@@ -435,7 +435,7 @@ def test_a_first_session_moved_back_across_new_year_counts_in_the_old_year(tmp_p
         credited = service_tallies(engine)
         years = {key[2] for key in credited}
         assert 2025 in years  # the moved first session, in its new year
-        assert all(at.day != 8 for value in credited.values() for _, at in value)  # 8 January: cancelled
+        assert all(at.day != 8 for value in credited.values() for _, at, *_ in value)  # 8 January: cancelled
     finally:
         engine.dispose()
 
