@@ -224,24 +224,45 @@ class ReviewNeed:
 
 
 def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> tuple[list[Group], list[ReviewNeed]]:
-    """Greedy grouping in arrival order; the reviews it could not settle."""
+    """Grouping in arrival order: each announcement joins the group it matches; when it matches
+    several, it connects them and they become one (the oldest, whose anchor came first, takes
+    the others in) — unless a coordinator kept two of their announcements apart.  So the groups
+    are those of the merge links, whichever announcement arrived last.  Also the reviews it could
+    not settle."""
     groups: list[Group] = []
     reviews: list[ReviewNeed] = []
     for source in sorted(sources, key=lambda s: (s.first_seq, s.key)):
         best: tuple[Verdict, Group, SourceRow] | None = None
+        merging: list[Group] = []
         for group in groups:
             verdict, other = against_group(source.fields, [m.fields for m in group.members], decisions)
             if verdict.outcome is Outcome.APART:
                 continue
+            if verdict.outcome is Outcome.MERGE:
+                merging.append(group)
             if best is None or (verdict.outcome, verdict.score) > (best[0].outcome, best[0].score):
                 best = (verdict, group, next(m for m in group.members if m.fields is other))
-        if best is not None and best[0].outcome is Outcome.MERGE:
-            best[1].members.append(source)
+        if merging:
+            target = merging[0]  # groups are kept in their anchors' arrival order
+            target.members.append(source)
+            for group in merging[1:]:
+                if _kept_apart(target, group, decisions):
+                    continue
+                target.members.extend(group.members)
+                target.members.sort(key=lambda s: (s.first_seq, s.key))
+                groups.remove(group)
             continue
         groups.append(Group([source]))
         if best is not None:
             reviews.append(ReviewNeed(source, best[2], best[0]))
     return groups, reviews
+
+
+def _kept_apart(a: Group, b: Group, decisions: dict[frozenset, str]) -> bool:
+    """A coordinator kept an announcement of ``a`` and one of ``b`` apart."""
+    if not decisions:
+        return False
+    return any(decisions.get(frozenset((x.key, y.key))) == "apart" for x in a.members for y in b.members)
 
 
 # -- the neighbourhood of a change ---------------------------------------------------------
@@ -401,7 +422,7 @@ def handle_submissions(deliveries: list[Delivery], uow: UnitOfWork, *, venues: V
     alone, its reads and writes going through one :class:`BatchRepository` for the batch."""
     submissions = [member_submission(delivery, venues) for delivery in deliveries]
     fields = [match_fields(submission, venues) for submission in submissions]
-    repo = BatchRepository(uow.connection)
+    repo = BatchRepository(uow.connection, venues)
     repo.prefetch((s.library_id, s.source_ref) for s in submissions)
     repo.prefetch_candidates(fields)
     for delivery, submission, matching in zip(deliveries, submissions, fields, strict=True):

@@ -19,6 +19,7 @@ that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: n
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
@@ -26,14 +27,19 @@ from enum import IntEnum
 from rapidfuzz import fuzz
 from shuxiang.schemas import ActivitySubmission, Role
 
-from .normalize import VenueResolver, books, episode, title_key
+from .normalize import Site, VenueResolver, books, episode, parse_site, room_type, title_key, title_variants
 
-WINDOW_MINUTES = 30
-"""Announcements starting further apart than this are different activities."""
-LINKED_MERGE, LINKED_REVIEW = 0.6, 0.3
-UNLINKED_MERGE, UNLINKED_REVIEW = 0.85, 0.6
-SAME_LIBRARY_REVIEW = 0.8
+WINDOW_MINUTES = 60
+"""Announcements starting further apart than this are different activities (writers' habits —
+the sign-in time, a rounded hour — move one activity's start by up to an hour)."""
+LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
+UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
+SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
 CLOSE_START_MINUTES = 15
+ROOM_PENALTY = 0.25
+"""Two rooms of different kinds (报告厅 / 阅览室) named for one site: rarely one activity."""
+
+_UNSET = object()
 
 
 class Outcome(IntEnum):
@@ -56,6 +62,7 @@ class MatchFields:
     library_id: str
     source_ref: str
     venue_key: str
+    """The site key (:class:`~.normalize.Site`): whose building, named or assumed."""
     starts_at: datetime
     ends_at: datetime
     title_key: str
@@ -64,8 +71,12 @@ class MatchFields:
     category: str
     credits: tuple[tuple[str, str], ...]
     recurrence: str | None
+    venue_name: str | None = field(default=None, compare=False, repr=False)
+    raw: str | None = field(default=None, compare=False, repr=False)
+    """The stored submission JSON, read for the venue's room only when a comparison needs it."""
     hosts: frozenset[str] = field(init=False, compare=False, repr=False)
     """The credited hosts (grouping asks for them for every member of every group it builds)."""
+    _room: object = field(init=False, compare=False, repr=False, default=_UNSET)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hosts", frozenset(lib for lib, role in self.credits if role == Role.host.value))
@@ -77,6 +88,24 @@ class MatchFields:
     @property
     def libraries(self) -> frozenset[str]:
         return frozenset(lib for lib, _ in self.credits) | {self.library_id}
+
+    @property
+    def site(self) -> Site | None:
+        return parse_site(self.venue_key)
+
+    def room(self) -> str | None:
+        """The kind of room the venue names (lazily: a stored row's JSON is parsed only here)."""
+        room = self._room
+        if room is _UNSET:
+            name = self.venue_name
+            if name is None and self.raw:
+                try:
+                    name = (json.loads(self.raw).get("venue") or {}).get("name")
+                except (ValueError, AttributeError):
+                    name = None
+            room = room_type(name)
+            object.__setattr__(self, "_room", room)
+        return room  # type: ignore[return-value]
 
 
 def host_of(submission: ActivitySubmission) -> str:
@@ -90,7 +119,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
     return MatchFields(
         library_id=submission.library_id,
         source_ref=submission.source_ref,
-        venue_key=venues.key(submission.venue, host=host, libraries=libraries),
+        venue_key=venues.site(submission.venue, host=host, libraries=libraries).key,
         starts_at=submission.starts_at,
         ends_at=submission.ends_at,
         title_key=title_key(submission.title),
@@ -99,19 +128,46 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         category=submission.category.value,
         credits=credits,
         recurrence=submission.recurrence,
+        venue_name=submission.venue.name or "",
     )
 
 
+def candidate_keys(fields: MatchFields, venues: VenueResolver) -> list[str]:
+    """The site keys an announcement's twins may be stored under: its own site's, and the named and
+    assumed sites of its libraries, of the site's library, and of their parents and children."""
+    site = fields.site
+    libraries = [site.library_id] if site else []
+    libraries += sorted(fields.libraries)
+    keys = [fields.venue_key]
+    for library_id in venues.related_sites(dict.fromkeys(libraries)):
+        keys += [f"s:{library_id}", f"w:{library_id}"]
+    return list(dict.fromkeys(keys))
+
+
+def _ratio(a: str, b: str) -> float:
+    if a == b:
+        return 100.0
+    score = fuzz.ratio(a, b)
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 4 and len(short) * 2 >= len(long) and short in long:
+        score = max(score, 95.0)
+    elif len(short) >= 6 and len(short) * 2 >= len(long):
+        score = max(score, 0.95 * fuzz.partial_ratio(a, b))
+    return score
+
+
 def title_similarity(a: str, b: str) -> float:
-    """0..1, character level; a title that contains the other scores by ``partial_ratio``."""
+    """0..1, character level; a title that contains the other scores by ``partial_ratio``; a title
+    whose prefix ("江城讲坛：") the other dropped compares without it."""
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
-    score = fuzz.ratio(a, b)
-    short, long = sorted((a, b), key=len)
-    if len(short) >= 6 and len(short) * 2 >= len(long):
-        score = max(score, 0.95 * fuzz.partial_ratio(a, b))
+    full_a, rest_a = title_variants(a)
+    full_b, rest_b = title_variants(b)
+    score = _ratio(full_a, full_b)
+    if score < 95 and (rest_a != full_a or rest_b != full_b) and min(len(rest_a), len(rest_b)) >= 4:
+        score = max(score, 0.97 * _ratio(rest_a, rest_b), 0.95 * _ratio(rest_a, full_b), 0.95 * _ratio(full_a, rest_b))
     return score / 100.0
 
 
@@ -119,10 +175,26 @@ def minutes_apart(x: MatchFields, y: MatchFields) -> float:
     return abs((x.starts_at - y.starts_at).total_seconds()) / 60.0
 
 
+def places(x: MatchFields, y: MatchFields) -> tuple[str, float]:
+    """What the venues say: "same" site, "apart" (different places, plainly), or "unsure";
+    and a penalty for rooms of different kinds."""
+    sx, sy = x.site, y.site
+    if sx is None or sy is None:  # keys of an older release: only equality tells
+        return ("same", 0.0) if x.venue_key == y.venue_key else ("apart", 0.0)
+    rx, ry = x.room(), y.room()
+    penalty = ROOM_PENALTY if rx and ry and rx != ry else 0.0
+    if sx.library_id == sy.library_id:
+        return "same", penalty
+    if sx.named and sy.named:
+        return "apart", penalty  # two buildings, each named
+    at_home = sx.library_id == x.library_id and sy.library_id == y.library_id
+    if at_home and (sx.named or sy.named or penalty):
+        return "apart", penalty  # each in its own library: one programme at several branches
+    return "unsure", penalty
+
+
 def compare(x: MatchFields, y: MatchFields) -> Verdict:
     """The verdict on two announcements (symmetric)."""
-    if x.venue_key != y.venue_key:
-        return Verdict(Outcome.APART, 0.0, "different venues")
     apart_minutes = minutes_apart(x, y)
     if apart_minutes > WINDOW_MINUTES:
         return Verdict(Outcome.APART, 0.0, "different start times")
@@ -130,14 +202,19 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return Verdict(Outcome.APART, 0.0, "different books")
     if x.episode and y.episode and x.episode != y.episode:
         return Verdict(Outcome.APART, 0.0, "different sessions")
+    place, room_penalty = places(x, y)
+    if place == "apart":
+        return Verdict(Outcome.APART, 0.0, "different venues")
     similarity = title_similarity(x.title_key, y.title_key)
-    score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
+    score = (similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
+             - room_penalty)
     if x.library_id == y.library_id:
         return _same_library(x, y, similarity, apart_minutes, score)
-    linked = x.library_id in y.libraries or y.library_id in x.libraries
+    linked = (x.library_id in y.libraries or y.library_id in x.libraries or bool(x.hosts & y.hosts)
+              or place == "same")
     merge_at, review_at = (LINKED_MERGE, LINKED_REVIEW) if linked else (UNLINKED_MERGE, UNLINKED_REVIEW)
     kind = "co-hosts" if linked else "unlinked libraries"
-    if score >= merge_at and (linked or apart_minutes <= CLOSE_START_MINUTES):
+    if score >= merge_at:
         outcome = Outcome.MERGE
     elif score >= review_at:
         outcome = Outcome.REVIEW
@@ -155,8 +232,11 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
     )
     if identical:
         return Verdict(Outcome.MERGE, 1.0, "same library: entered twice")
-    if similarity >= SAME_LIBRARY_REVIEW and apart_minutes <= CLOSE_START_MINUTES:
-        return Verdict(Outcome.REVIEW, score, "same library: near copy")
+    if apart_minutes <= CLOSE_START_MINUTES and (x.recurrence or None) == (y.recurrence or None):
+        if score >= SAME_LIBRARY_MERGE:
+            return Verdict(Outcome.MERGE, score, "same library: entered twice")
+        if score >= SAME_LIBRARY_REVIEW:
+            return Verdict(Outcome.REVIEW, score, "same library: near copy")
     return Verdict(Outcome.APART, score, "same library: another activity")
 
 

@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -26,9 +27,17 @@ from shuxiang.alliance import Alliance, VenueEntry, normalize_venue_text
 OPEN = "【[（(〔〖「『《〈<{"
 CLOSE = "】]）)〕〗」』》〉>}"
 NOISE_WORDS = (
-    "火热报名中|报名中|报名开启|开放报名|名额已满|已满员|已满|额满|联办|联合举办|转发|转载|转|置顶|推荐|热门|"
-    "最新|更新|新|改期|延期|重要|通知|预告|活动预告|直播预告|直播|线上|回顾|免费|公益|限额|预约"
+    "火热报名中|报名中|报名开启|开放报名|名额已满|名额有限|已满员|已满|额满|联办|联合举办|转发|转载|转|置顶|推荐|热门|"
+    "最新|更新|新|改期|延期|重要|通知|预告|活动预告|直播预告|直播|线上|回顾|免费|公益|限额|预约|联盟活动|欢迎参加|"
+    "欢迎报名|敬请期待|报名开始|截止报名"
 )
+_LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
+"""A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
+_LEADING_WELCOME = re.compile(r"^\s*(?:欢迎(?:参加|参与|报名)|诚邀(?:您|你)?参加|活动预告|预告)\s*[:：|｜!！/\-—]*\s*")
+_TRAILING_STATUS = re.compile(r"\s*[-—|｜/]?\s*(?:火热报名中|报名中|已满员|名额已满|名额有限|欢迎参加|欢迎报名)[!！]*\s*$")
+_TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|活动)$")
+"""A generic word appended by some writers ("…读书分享活动"): dropped from the key's end."""
+_PREFIX_SEPARATOR = re.compile(r"[:：|｜]|——")
 _BRACKETED_NOISE = re.compile(rf"[{re.escape(OPEN)}]\s*(?:{NOISE_WORDS})\s*[{re.escape(CLOSE)}]")
 _LEADING_REPOST = re.compile(r"^\s*(?:(?:转发|转载)\s*[:：|｜/\-—]*|转\s*[:：|｜/\-—]+|fwd?\s*:)\s*", re.IGNORECASE)
 _CAMPAIGN_PREFIX = re.compile(
@@ -55,7 +64,8 @@ def nfkc(text: str) -> str:
 
 
 def title_key(title: str) -> str:
-    """The title with noise, brackets, quotes, punctuation and spaces removed (see module doc)."""
+    """The title with noise, brackets, quotes, punctuation and spaces removed (see module doc);
+    a short prefix before "：" stays, followed by :data:`PREFIX_MARK`."""
     text = nfkc(title).casefold()
     previous = None
     while previous != text:  # noise can nest: "转发：【报名中】4·23 …"
@@ -63,7 +73,26 @@ def title_key(title: str) -> str:
         text = _BRACKETED_NOISE.sub("", text)
         text = _LEADING_REPOST.sub("", text)
         text = _CAMPAIGN_PREFIX.sub("", text)
-    return _DROP.sub("", text)
+        text = _LEADING_TAG.sub("", text)
+        text = _LEADING_WELCOME.sub("", text)
+        text = _TRAILING_STATUS.sub("", text)
+    found = _PREFIX_SEPARATOR.search(text)
+    if found is not None:
+        head, tail = _DROP.sub("", text[:found.start()]), _DROP.sub("", text[found.end():])
+        if head and tail and len(head) <= 12:
+            return f"{head}{PREFIX_MARK}{_TRAILING_GENERIC.sub('', tail) or tail}"
+    key = _DROP.sub("", text)
+    return _TRAILING_GENERIC.sub("", key) or key
+
+
+PREFIX_MARK = "|"
+"""Where a title key's prefix ("江城讲坛：", "公益讲座：") ends: a writer may drop it."""
+
+
+def title_variants(key: str) -> tuple[str, str]:
+    """A title key as written (without the prefix mark), and without its prefix."""
+    head, mark, tail = key.partition(PREFIX_MARK)
+    return (head + tail, tail) if mark else (key, key)
 
 
 def books(title: str) -> frozenset[str]:
@@ -94,7 +123,7 @@ class VenueResolver:
     """Venue keys from the alliance's venue directory (built once per service)."""
 
     alliance: Alliance
-    _cache: dict[tuple[str | None, str, tuple[str, ...]], str] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple, object] = field(default_factory=dict, repr=False)
 
     @cached_property
     def _choices_by_library(self) -> dict[str, list[tuple[str, VenueEntry]]]:
@@ -103,6 +132,70 @@ class VenueResolver:
             for text in (venue.name, *venue.aliases):
                 choices.setdefault(venue.library_id, []).append((clean_venue_name(text), venue))
         return choices
+
+    @cached_property
+    def _names(self) -> list[tuple[str, str]]:
+        """(name, library id), longest first (:func:`abbreviations`)."""
+        return sorted(abbreviations(self.alliance).items(), key=lambda item: -len(item[0]))
+
+    def site(self, venue: Venue, *, host: str, libraries: tuple[str, ...]) -> Site:
+        """Whose building the announcement takes place in: the library of a directory room; a
+        member the venue names (its name, an abbreviation, its address; "区馆" the district
+        library of the writer or its organisers); else the host's, assumed."""
+        cache_key = ("site", venue.venue_id, venue.name, host, libraries)
+        cached = self._cache.get(cache_key)
+        if cached is None:
+            cached = self._resolve_site(venue, host=host, libraries=libraries)
+            if len(self._cache) > 50_000:
+                self._cache.clear()
+            self._cache[cache_key] = cached
+        return cached
+
+    def _resolve_site(self, venue: Venue, *, host: str, libraries: tuple[str, ...]) -> Site:
+        key = self.key(venue, host=host, libraries=libraries)
+        if key.startswith("v:"):
+            entry = self.alliance.venue(key[2:])
+            if entry is not None:
+                return Site(entry.library_id, True)
+        text = normalize_venue_text(venue.name or "")
+        if text:
+            for name, library_id in self._names:
+                if name in text:
+                    return Site(library_id, True)
+            near: list[str] = []
+            for library_id in libraries:
+                if self.alliance.member(library_id) is not None:
+                    near += [library_id, *self.alliance.ancestors(library_id)]
+            near = list(dict.fromkeys(near))
+            for tier, words in TIER_WORDS.items():
+                if any(word in text for word in words):
+                    found = [lib for lib in near if self.alliance.member(lib).tier.value == tier]
+                    if len(found) == 1:
+                        return Site(found[0], True)
+        return Site(host, False)
+
+    def related_sites(self, libraries: Iterable[str]) -> list[str]:
+        """The libraries whose sites an announcement's twin may be at: its own libraries and their
+        parents and children (a branch reposts its head library's lecture, a co-host types the
+        host's hall as its own)."""
+        out: dict[str, None] = {}
+        for library_id in libraries:
+            out[library_id] = None
+            member = self.alliance.member(library_id)
+            if member is None:
+                continue
+            if member.parent:
+                out[member.parent] = None
+            out.update(dict.fromkeys(self._children.get(library_id, ())))
+        return list(out)
+
+    @cached_property
+    def _children(self) -> dict[str, list[str]]:
+        children: dict[str, list[str]] = {}
+        for member in self.alliance.members:
+            if member.parent:
+                children.setdefault(member.parent, []).append(member.id)
+        return children
 
     def key(self, venue: Venue, *, host: str, libraries: tuple[str, ...]) -> str:
         """The venue key of an announcement; ``libraries`` are its submitter and organisers."""
@@ -139,3 +232,81 @@ class VenueResolver:
         if not cleaned or is_bare_room(cleaned):
             return f"n:{host}:{cleaned or normalize_venue_text(name)}"
         return f"n:{cleaned}"
+
+
+# -- sites: which library's building an announcement takes place in -------------------------
+
+ROOM_WORDS = (
+    "学术报告厅", "报告厅", "多功能厅", "少儿阅览室", "电子阅览室", "阅览室", "展厅", "展览厅", "会议室", "活动室", "培训室",
+    "自习室", "大厅", "讲堂", "阅读区", "亲子阅读区", "绘本馆", "放映厅", "影厅", "多媒体教室", "教室", "书房", "剧场",
+)
+_ROOM = re.compile("|".join(sorted(ROOM_WORDS, key=len, reverse=True)))
+TIER_WORDS = {
+    "central": ("市图书馆", "市馆", "市图", "总馆", "中心馆"),
+    "district": ("区图书馆", "区馆", "区图"),
+    "county": ("县图书馆", "县馆", "县图", "市图书馆", "市馆", "市图"),
+}
+"""Generic words for a member by its tier ("区馆" is the district library of whoever writes it)."""
+_TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区)(?=分馆$)")
+
+
+def room_type(name: str | None) -> str | None:
+    """The kind of room a venue text names ("三楼多功能厅" → 多功能厅), or None (an address, a name)."""
+    if not name:
+        return None
+    found = _ROOM.findall(nfkc(name))
+    return found[-1] if found else None
+
+
+def abbreviations(alliance: Alliance) -> dict[str, str]:
+    """Names a member goes by, derived from the members' names: the full name, the part after its
+    parent's name ("东城区图书馆桃园分馆" → 桃园分馆, 桃园街道分馆 → 桃园分馆), and for a
+    "…区图书馆" the stem with 图 / 馆 ("东城区图", "东城区馆", "东城图书馆").  A name two members
+    could go by is dropped; the member's address counts as a name too."""
+    names: dict[str, set[str]] = {}
+
+    def add(text: str | None, library_id: str) -> None:
+        text = normalize_venue_text(text or "")
+        if len(text) >= 3:
+            names.setdefault(text, set()).add(library_id)
+
+    for member in alliance.members:
+        name = nfkc(member.name)
+        add(name, member.id)
+        add(member.address, member.id)
+        if member.address:  # "解放路201号" for "东城区解放路201号"
+            address = nfkc(member.address)
+            cut = max(address.rfind(c) for c in "市区县镇")
+            if cut >= 0 and len(address) - cut > 5:
+                add(address[cut + 1:], member.id)
+        parent = alliance.member(member.parent) if member.parent else None
+        if parent is not None and name.startswith(nfkc(parent.name)) and len(name) > len(parent.name) + 2:
+            rest = name[len(parent.name):]
+            add(rest, member.id)
+            add(_TOWN_SUFFIX.sub("", rest), member.id)
+        if name.endswith("图书馆") and len(name) > 4:
+            stem = name[:-3]
+            add(stem + "图", member.id)
+            add(stem + "馆", member.id)
+            if stem[-1] in "区县市" and len(stem) >= 3:
+                add(stem[:-1] + "图书馆", member.id)
+                add(stem[:-1] + "图", member.id)
+    return {text: next(iter(ids)) for text, ids in names.items() if len(ids) == 1}
+
+
+@dataclass(frozen=True, slots=True)
+class Site:
+    library_id: str
+    named: bool
+    """Named in the venue (a directory room, the library's name, an abbreviation, its address),
+    not assumed from who wrote the announcement."""
+
+    @property
+    def key(self) -> str:
+        return f"{'s' if self.named else 'w'}:{self.library_id}"
+
+
+def parse_site(key: str) -> Site | None:
+    if key[:2] in ("s:", "w:"):
+        return Site(key[2:], key[0] == "s")
+    return None

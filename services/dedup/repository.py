@@ -12,7 +12,8 @@ from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
-from .matching import WINDOW_MINUTES, MatchFields
+from .matching import WINDOW_MINUTES, MatchFields, candidate_keys
+from .normalize import VenueResolver
 from .tables import dedup_activity, dedup_review, dedup_source
 
 SourceKey = tuple[str, str]
@@ -97,6 +98,7 @@ def _row_to_source(row) -> SourceRow:
         library_id=row.library_id, source_ref=row.source_ref, venue_key=row.venue_key, starts_at=row.starts_at,
         ends_at=row.ends_at, title_key=row.title_key, books=frozenset(b for b in row.books.split("|") if b),
         episode=row.episode, category=row.category, credits=decode_credits(row.credits), recurrence=row.recurrence,
+        raw=row.submission,
     )
     return SourceRow(
         fields=fields, activity_id=row.activity_id, revision=row.revision, status=Status(row.status),
@@ -146,8 +148,24 @@ _REVIEWS = select(dedup_review).where(dedup_review.c.id.in_(bindparam("ids", exp
 
 
 class DedupRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, venues: VenueResolver | None = None) -> None:
         self.connection = connection
+        self.venues = venues
+        """Knows which sites' announcements may be an announcement's twins (without it: its own site's)."""
+
+    def candidate_keys(self, fields: MatchFields) -> list[str]:
+        return candidate_keys(fields, self.venues) if self.venues is not None else [fields.venue_key]
+
+    def _query_windows(self, windows: list[tuple[str, datetime, datetime]]):
+        """Announcements in any of these (site key, start range) windows: an index range scan each,
+        ``WINDOWS_PER_QUERY`` a query."""
+        for first in range(0, len(windows), WINDOWS_PER_QUERY):
+            chunk = windows[first:first + WINDOWS_PER_QUERY]
+            chunk += [chunk[-1]] * (WINDOWS_PER_QUERY - len(chunk))  # one query shape for every chunk
+            parameters = {}
+            for i, (venue, low, high) in enumerate(chunk):
+                parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
+            yield from self.connection.execute(_windows_query(WINDOWS_PER_QUERY), parameters)
 
     # -- sources ---------------------------------------------------------------------
 
@@ -157,9 +175,17 @@ class DedupRepository:
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
         """Announcements at the same venue key starting within the window: one index range scan."""
-        rows = self.connection.execute(_CANDIDATES, {
-            "venue_key": fields.venue_key, "low": fields.starts_at - WINDOW, "high": fields.starts_at + WINDOW})
-        return [_row_to_source(row) for row in rows]
+        low, high = fields.starts_at - WINDOW, fields.starts_at + WINDOW
+        keys = self.candidate_keys(fields)
+        if len(keys) == 1:
+            rows = self.connection.execute(_CANDIDATES, {"venue_key": keys[0], "low": low, "high": high})
+        else:
+            rows = self._query_windows([(key, low, high) for key in keys])
+        found = {}
+        for row in rows:
+            source = _row_to_source(row)
+            found.setdefault(source.key, source)
+        return sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
 
     def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:
         ids = sorted(set(activity_ids))
@@ -272,8 +298,8 @@ class BatchRepository(DedupRepository):
     are read up front (:meth:`prefetch_candidates`); a look-up outside what was read then goes
     to the database."""
 
-    def __init__(self, connection: Connection) -> None:
-        super().__init__(connection)
+    def __init__(self, connection: Connection, venues: VenueResolver | None = None) -> None:
+        super().__init__(connection, venues)
         self._stored: dict[SourceKey, SourceRow | None] = {}
         """Stored announcements by key (None: not stored), kept across :meth:`flush`."""
         self._start_batch()
@@ -324,17 +350,12 @@ class BatchRepository(DedupRepository):
         fields = list(fields)
         wanted: dict[str, list[tuple[datetime, datetime]]] = {}
         for f in fields:
-            wanted.setdefault(f.venue_key, []).append((f.starts_at - 2 * WINDOW, f.starts_at + 2 * WINDOW))
+            for key in self.candidate_keys(f):
+                wanted.setdefault(key, []).append((f.starts_at - 2 * WINDOW, f.starts_at + 2 * WINDOW))
         windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
-        for first in range(0, len(windows), WINDOWS_PER_QUERY):
-            chunk = windows[first:first + WINDOWS_PER_QUERY]
-            chunk += [chunk[-1]] * (WINDOWS_PER_QUERY - len(chunk))  # one query shape for every chunk
-            parameters = {}
-            for i, (venue, low, high) in enumerate(chunk):
-                parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-            for row in self.connection.execute(_windows_query(WINDOWS_PER_QUERY), parameters):
-                source = _row_to_source(row)
-                self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
+        for row in self._query_windows(windows):
+            source = _row_to_source(row)
+            self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
         for venue, ranges in wanted.items():
             self._read_windows[venue] = _merged(self._read_windows.get(venue, []) + ranges)
         read = {row.key: row for rows in self._stored_at.values() for row in rows.values()}
@@ -379,15 +400,17 @@ class BatchRepository(DedupRepository):
         self._reviews, self._review_keys = {}, set()  # read again: decisions are rare
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
-        venue = fields.venue_key
         low, high = fields.starts_at - WINDOW, fields.starts_at + WINDOW
-        if any(read_low <= low and high <= read_high for read_low, read_high in self._read_windows.get(venue, ())):
-            stored = sorted((row for row in self._stored_at.get(venue, {}).values()
+        keys = self.candidate_keys(fields)
+        if all(any(read_low <= low and high <= read_high for read_low, read_high in self._read_windows.get(key, ()))
+               for key in keys):
+            stored = sorted((row for key in keys for row in self._stored_at.get(key, {}).values()
                              if low <= row.fields.starts_at <= high and row.key not in self._sources),
                             key=lambda row: (row.fields.starts_at, row.key))
         else:
             stored = [row for row in super().candidates(fields) if row.key not in self._sources]
-        written = [row for row in self._written_at.get(venue, {}).values() if low <= row.fields.starts_at <= high]
+        written = [row for key in keys for row in self._written_at.get(key, {}).values()
+                   if low <= row.fields.starts_at <= high]
         return stored + written
 
     def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:

@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select
 from shuxiang.alliance import Alliance
 
 from .handlers import reconcile
+from .normalize import VenueResolver
 from .repository import DedupRepository, review_id
 from .tables import dedup_review, dedup_source
 
@@ -75,10 +76,10 @@ def parse_decision(delivery: Delivery, alliance: Alliance) -> ReviewDecision:
     return decision
 
 
-def handle_decision(delivery: Delivery, uow: UnitOfWork, *, alliance: Alliance) -> None:
+def handle_decision(delivery: Delivery, uow: UnitOfWork, *, alliance: Alliance, venues: VenueResolver | None = None) -> None:
     """A coordinator decided a review: store it on the pair, then re-group around the pair."""
     decision = parse_decision(delivery, alliance)
-    repo = DedupRepository(uow.connection)
+    repo = DedupRepository(uow.connection, venues)
     repo.record_decision({
         "id": decision.review_id, "source_library": decision.source.library_id,
         "source_ref": decision.source.source_ref, "other_library": decision.other.library_id,
