@@ -41,7 +41,7 @@ from shuxiang.schemas import (
     Status,
 )
 
-from .matching import MatchFields, Outcome, Verdict, against_group, match_fields
+from .matching import MatchFields, Outcome, Verdict, against_group, conflict, match_fields
 from .normalize import VenueResolver
 from .repository import BatchRepository, DedupRepository, SourceKey, SourceRow, review_id
 
@@ -246,7 +246,7 @@ def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> 
             target = merging[0]  # groups are kept in their anchors' arrival order
             target.members.append(source)
             for group in merging[1:]:
-                if _kept_apart(target, group, decisions):
+                if conflict([m.fields for m in target.members], [m.fields for m in group.members], decisions):
                     continue
                 target.members.extend(group.members)
                 target.members.sort(key=lambda s: (s.first_seq, s.key))
@@ -256,13 +256,6 @@ def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> 
         if best is not None:
             reviews.append(ReviewNeed(source, best[2], best[0]))
     return groups, reviews
-
-
-def _kept_apart(a: Group, b: Group, decisions: dict[frozenset, str]) -> bool:
-    """A coordinator kept an announcement of ``a`` and one of ``b`` apart."""
-    if not decisions:
-        return False
-    return any(decisions.get(frozenset((x.key, y.key))) == "apart" for x in a.members for y in b.members)
 
 
 # -- the neighbourhood of a change ---------------------------------------------------------

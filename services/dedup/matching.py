@@ -36,8 +36,6 @@ LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
 UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
 SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
 CLOSE_START_MINUTES = 15
-ROOM_PENALTY = 0.25
-"""Two rooms of different kinds (报告厅 / 阅览室) named for one site: rarely one activity."""
 
 _UNSET = object()
 
@@ -175,22 +173,26 @@ def minutes_apart(x: MatchFields, y: MatchFields) -> float:
     return abs((x.starts_at - y.starts_at).total_seconds()) / 60.0
 
 
-def places(x: MatchFields, y: MatchFields) -> tuple[str, float]:
-    """What the venues say: "same" site, "apart" (different places, plainly), or "unsure";
-    and a penalty for rooms of different kinds."""
+def places(x: MatchFields, y: MatchFields) -> str:
+    """What the venues say: "same" site, "apart" (different places, plainly), or "unsure"."""
     sx, sy = x.site, y.site
     if sx is None or sy is None:  # keys of an older release: only equality tells
-        return ("same", 0.0) if x.venue_key == y.venue_key else ("apart", 0.0)
+        return "same" if x.venue_key == y.venue_key else "apart"
     rx, ry = x.room(), y.room()
-    penalty = ROOM_PENALTY if rx and ry and rx != ry else 0.0
+    if rx and ry and rx != ry:
+        return "apart"  # a 报告厅 and a 阅览室: parallel sessions, or one programme at two places
     if sx.library_id == sy.library_id:
-        return "same", penalty
+        return "same"
     if sx.named and sy.named:
-        return "apart", penalty  # two buildings, each named
-    at_home = sx.library_id == x.library_id and sy.library_id == y.library_id
-    if at_home and (sx.named or sy.named or penalty):
-        return "apart", penalty  # each in its own library: one programme at several branches
-    return "unsure", penalty
+        return "apart"  # two buildings, each named
+    if sx.library_id == x.library_id and sy.library_id == y.library_id and not (rx and rx == ry and linked(x, y)):
+        return "apart"  # each in its own library: one programme at several branches
+    return "unsure"
+
+
+def linked(x: MatchFields, y: MatchFields) -> bool:
+    """One names the other as an organiser, or both name the same host."""
+    return x.library_id in y.libraries or y.library_id in x.libraries or bool(x.hosts & y.hosts)
 
 
 def compare(x: MatchFields, y: MatchFields) -> Verdict:
@@ -202,18 +204,16 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return Verdict(Outcome.APART, 0.0, "different books")
     if x.episode and y.episode and x.episode != y.episode:
         return Verdict(Outcome.APART, 0.0, "different sessions")
-    place, room_penalty = places(x, y)
+    place = places(x, y)
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
     similarity = title_similarity(x.title_key, y.title_key)
-    score = (similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
-             - room_penalty)
+    score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
     if x.library_id == y.library_id:
         return _same_library(x, y, similarity, apart_minutes, score)
-    linked = (x.library_id in y.libraries or y.library_id in x.libraries or bool(x.hosts & y.hosts)
-              or place == "same")
-    merge_at, review_at = (LINKED_MERGE, LINKED_REVIEW) if linked else (UNLINKED_MERGE, UNLINKED_REVIEW)
-    kind = "co-hosts" if linked else "unlinked libraries"
+    related = place == "same" or linked(x, y)
+    merge_at, review_at = (LINKED_MERGE, LINKED_REVIEW) if related else (UNLINKED_MERGE, UNLINKED_REVIEW)
+    kind = "co-hosts" if related else "unlinked libraries"
     if score >= merge_at:
         outcome = Outcome.MERGE
     elif score >= review_at:
@@ -245,13 +245,15 @@ def against_group(x: MatchFields, members: list[MatchFields], decisions: dict[fr
 
     The best member verdict counts, except that any non-merge verdict against an announcement
     of ``x``'s own library caps it at review (two entries of one library are one activity only
-    when they are plainly the same), and a coordinator's decision on a pair overrides a review.
+    when they are plainly the same), a plain conflict with any member (two named places, two
+    session numbers, two books) keeps it out, and a coordinator's decision on a pair overrides
+    a review.
     """
     best: tuple[Verdict, MatchFields] | None = None
     cap = Outcome.MERGE
     for y in members:
         verdict = decided(compare(x, y), decisions.get(frozenset((x.key, y.key))))
-        if verdict.reason == DECIDED_APART:
+        if verdict.reason == DECIDED_APART or verdict.reason in CONFLICTS:
             return verdict, y
         if y.library_id == x.library_id and verdict.outcome is not Outcome.MERGE:
             cap = Outcome.REVIEW
@@ -262,6 +264,19 @@ def against_group(x: MatchFields, members: list[MatchFields], decisions: dict[fr
     if verdict.outcome > cap:
         verdict = Verdict(cap, verdict.score, "same library twice: " + verdict.reason)
     return verdict, y
+
+
+CONFLICTS = frozenset({"different venues", "different sessions", "different books"})
+"""Verdicts that no third announcement can bridge: the two are plainly different activities."""
+
+
+def conflict(a: list[MatchFields], b: list[MatchFields], decisions: dict[frozenset, str]) -> bool:
+    """Whether two groups cannot be one: a plain conflict or a coordinator's "apart" between them."""
+    for x in a:
+        for y in b:
+            if decisions.get(frozenset((x.key, y.key))) == "apart" or compare(x, y).reason in CONFLICTS:
+                return True
+    return False
 
 
 DECIDED_MERGE = "a coordinator merged them"

@@ -37,7 +37,7 @@ YEAR = 2026
 
 # id, name, tier, parent, abbreviations, address
 MEMBERS = [
-    ("lj", "临江市图书馆", "central", None, ["市馆", "市图", "市图书馆", "临江市图"], "临江市滨江大道88号"),
+    ("lj", "临江市图书馆", "central", None, ["市馆", "市图", "临江市图"], "临江市滨江大道88号"),
     ("lj-kids", "临江市少年儿童图书馆", "branch", "lj", ["市少儿馆", "少儿图书馆"], "临江市文化路12号"),
     ("lj-sf1", "临江市图书馆江滨城市书房", "branch", "lj", ["江滨书房", "江滨城市书房"], "临江市江滨公园东门"),
     ("dc", "东城区图书馆", "district", "lj", ["区馆", "区图", "东城区图", "东城图书馆"], "东城区解放路201号"),
@@ -53,6 +53,8 @@ MEMBERS = [
     ("qs-b2", "青山县图书馆白沙镇分馆", "branch", "qs", ["白沙分馆"], "青山县白沙镇中心街"),
     ("qs-sp1", "青山县石门村农家书屋", "service_point", "qs-b1", ["石门农家书屋"], "青山县石门村村委会"),
 ]
+GENERIC = {"市馆", "市图", "区馆", "区图", "县馆", "县图"}
+"""What a member calls its own head library (and the city library), never another's."""
 ROOMS = ["报告厅", "多功能厅", "少儿阅览室", "展厅", "培训室", "活动室", "大厅", "阅览室", "亲子阅读区", "会议室"]
 FLOORS = ["一楼", "二楼", "三楼", "四楼", "负一楼"]
 TOPICS = ["江城老街的记忆", "宋词里的四季", "家庭教育与亲子沟通", "中医养生与四季调养", "非遗里的中国", "数字时代如何读书",
@@ -110,6 +112,8 @@ class Gen:
         lib = self.by_id[at]
         name, abbrevs, address = lib[1], lib[4], lib[5]
         own = writer == at
+        if not (own or at in self.ancestors(writer)):  # "区馆" is the writer's own district library
+            abbrevs = [a for a in abbrevs if a not in GENERIC] or [name]
         forms = [
             lambda: f"{name}{floor}{room}", lambda: f"{name}{room}", lambda: f"{r.choice(abbrevs)}{room}",
             lambda: f"{r.choice(abbrevs)}{floor}{room}", lambda: f"{name}（{floor}{room}）", lambda: address,
@@ -121,6 +125,13 @@ class Gen:
         if r.random() < 0.1:
             text = text.replace("图书馆", " 图书馆 ", 1)
         return {"name": text}
+
+    def ancestors(self, lib: str) -> list[str]:
+        out, parent = [], self.by_id[lib][3]
+        while parent:
+            out.append(parent)
+            parent = self.by_id[parent][3]
+        return out
 
     def related(self, a: str, b: str) -> bool:
         return self.by_id[a][3] == b or self.by_id[b][3] == a
