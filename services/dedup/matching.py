@@ -27,7 +27,9 @@ from enum import IntEnum
 from rapidfuzz import fuzz
 from shuxiang.schemas import ActivitySubmission, Role
 
-from .normalize import Site, VenueResolver, books, episode, parse_site, room_type, title_key, title_variants
+from shuxiang.alliance import normalize_venue_text
+
+from .normalize import PREFIX_MARK, SITE_PREFIXES, Site, VenueResolver, books, episode, parse_site, room_type, title_key, title_variants
 
 WINDOW_MINUTES = 60
 """Announcements starting further apart than this are different activities (writers' habits —
@@ -75,6 +77,7 @@ class MatchFields:
     hosts: frozenset[str] = field(init=False, compare=False, repr=False)
     """The credited hosts (grouping asks for them for every member of every group it builds)."""
     _room: object = field(init=False, compare=False, repr=False, default=_UNSET)
+    _venue: object = field(init=False, compare=False, repr=False, default=_UNSET)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hosts", frozenset(lib for lib, role in self.credits if role == Role.host.value))
@@ -91,17 +94,25 @@ class MatchFields:
     def site(self) -> Site | None:
         return parse_site(self.venue_key)
 
-    def room(self) -> str | None:
-        """The kind of room the venue names (lazily: a stored row's JSON is parsed only here)."""
-        room = self._room
-        if room is _UNSET:
+    def venue_text(self) -> str:
+        """The venue name as typed, cleaned (lazily: a stored row's JSON is parsed only here)."""
+        text = self._venue
+        if text is _UNSET:
             name = self.venue_name
             if name is None and self.raw:
                 try:
                     name = (json.loads(self.raw).get("venue") or {}).get("name")
                 except (ValueError, AttributeError):
                     name = None
-            room = room_type(name)
+            text = normalize_venue_text(name or "")
+            object.__setattr__(self, "_venue", text)
+        return text  # type: ignore[return-value]
+
+    def room(self) -> str | None:
+        """The kind of room the venue names (报告厅, 阅览室 …), if any."""
+        room = self._room
+        if room is _UNSET:
+            room = room_type(self.venue_text())
             object.__setattr__(self, "_room", room)
         return room  # type: ignore[return-value]
 
@@ -138,7 +149,7 @@ def candidate_keys(fields: MatchFields, venues: VenueResolver) -> list[str]:
     libraries += sorted(fields.libraries)
     keys = [fields.venue_key]
     for library_id in venues.related_sites(dict.fromkeys(libraries)):
-        keys += [f"s:{library_id}", f"w:{library_id}"]
+        keys += [f"{prefix}:{library_id}" for prefix in SITE_PREFIXES]
     return list(dict.fromkeys(keys))
 
 
@@ -163,6 +174,12 @@ def title_similarity(a: str, b: str) -> float:
         return 1.0
     full_a, rest_a = title_variants(a)
     full_b, rest_b = title_variants(b)
+    if rest_a != full_a and rest_b != full_b:
+        head_a, head_b = a.partition(PREFIX_MARK)[0], b.partition(PREFIX_MARK)[0]
+        if head_a == head_b:
+            return _ratio(rest_a, rest_b) / 100.0  # one brand's two sessions differ only after "江城讲坛："
+        if fuzz.ratio(head_a, head_b) < 50:
+            return _ratio(full_a, full_b) / 100.0  # two brands' programmes on one topic
     score = _ratio(full_a, full_b)
     if score < 95 and (rest_a != full_a or rest_b != full_b) and min(len(rest_a), len(rest_b)) >= 4:
         score = max(score, 0.97 * _ratio(rest_a, rest_b), 0.95 * _ratio(rest_a, full_b), 0.95 * _ratio(full_a, rest_b))
@@ -181,6 +198,15 @@ def places(x: MatchFields, y: MatchFields) -> str:
     rx, ry = x.room(), y.room()
     if rx and ry and rx != ry:
         return "apart"  # a 报告厅 and a 阅览室: parallel sessions, or one programme at two places
+    if not (sx.known and sy.known):  # an address or place the alliance file does not know
+        if linked(x, y):
+            return "unsure"
+        for a, sa in ((x, sx), (y, sy)):
+            if sa.known and sa.library_id == a.library_id:
+                return "apart"  # one is in its own building; the other, unlinked, somewhere else
+        if not (sx.known or sy.known) and fuzz.ratio(x.venue_text(), y.venue_text()) < 60:
+            return "apart"  # two different addresses
+        return "unsure"
     if sx.library_id == sy.library_id:
         return "same"
     if sx.named and sy.named:

@@ -46,7 +46,8 @@ _CAMPAIGN_PREFIX = re.compile(
 )
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 _BOOK = re.compile(r"《([^《》]+)》")
-_EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课]")
+_EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]")
+_HALF = re.compile(r"(上午|下午|晚上|晚间|早)场|([上下])半场|[（(]([上中下])[）)]|([ABCabc甲乙丙])[场组班]|([0-9一二三四五六七八九十]+)[场组班]")
 _ROOM_ONLY = re.compile(
     r"^(?:[0-9一二三四五六七八九十负地下]+(?:楼|层|f))?"
     r"(?:报告厅|多功能厅|阅览室|少儿阅览室|电子阅览室|展厅|会议室|活动室|培训室|自习室|大厅|"
@@ -54,6 +55,12 @@ _ROOM_ONLY = re.compile(
     r"(?:[0-9一二三四五六七八九十]+(?:楼|层|f))?$"
 )
 _FLOOR_NOTE = re.compile(rf"[{re.escape(OPEN)}][^{re.escape(OPEN + CLOSE)}]*[{re.escape(CLOSE)}]")
+
+WHOLE_ALLIANCE = 20
+"""Up to this many members (a city's alliance), an announcement's twins are looked for at every
+member's site: a few announcements an hour, cheap to compare.  A larger alliance (the demo's 30,
+a province's hundreds) looks at the related libraries' sites only, so that a decision stays a few
+index range scans however many announcements an hour the alliance publishes."""
 
 VENUE_FUZZY_CUTOFF = 90.0
 """How close a typed venue name must be to a directory name or alias of an organiser's rooms."""
@@ -102,8 +109,12 @@ def books(title: str) -> frozenset[str]:
 
 def episode(title: str) -> str | None:
     """"第3期" / "第十二届" / "第二场": the session number a title names, as written."""
-    found = _EPISODE.search(nfkc(title))
-    return found.group(1) if found else None
+    text = nfkc(title)
+    found = _EPISODE.search(text)
+    if found:
+        return found.group(1)
+    half = _HALF.search(text)  # 上午场 / 下午场, （上）/（下）, A组 / B组, 1场 / 2场
+    return next((g for g in half.groups() if g), None) if half else None
 
 
 def clean_venue_name(name: str) -> str:
@@ -172,12 +183,17 @@ class VenueResolver:
                     found = [lib for lib in near if self.alliance.member(lib).tier.value == tier]
                     if len(found) == 1:
                         return Site(found[0], True)
-        return Site(host, False)
+        if not text or _is_room_words(text) or text in {"线上", "线上直播", "网络直播", "在线", "online", "云端"}:
+            return Site(host, False)  # a room of the host's (or online): assumed at home
+        return Site(host, False, known=False)  # an address or place the alliance file does not name
 
     def related_sites(self, libraries: Iterable[str]) -> list[str]:
         """The libraries whose sites an announcement's twin may be at: its own libraries and their
         parents and children (a branch reposts its head library's lecture, a co-host types the
-        host's hall as its own)."""
+        host's hall as its own).  In an alliance of at most :data:`WHOLE_ALLIANCE` members, every
+        member's: there, a co-host that lists nobody and names no place is still found."""
+        if len(self.alliance.members) <= WHOLE_ALLIANCE:
+            return self._all_members
         out: dict[str, None] = {}
         for library_id in libraries:
             out[library_id] = None
@@ -188,6 +204,10 @@ class VenueResolver:
                 out[member.parent] = None
             out.update(dict.fromkeys(self._children.get(library_id, ())))
         return list(out)
+
+    @cached_property
+    def _all_members(self) -> list[str]:
+        return [m.id for m in self.alliance.members]
 
     @cached_property
     def _children(self) -> dict[str, list[str]]:
@@ -250,12 +270,20 @@ TIER_WORDS = {
 _TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区)(?=分馆$)")
 
 
+ROOM_FAMILIES = {
+    "学术报告厅": "报告厅", "讲堂": "报告厅", "少儿阅览室": "阅览室", "电子阅览室": "阅览室", "自习室": "阅览室",
+    "展览厅": "展厅", "影厅": "放映厅", "多媒体教室": "培训室", "教室": "培训室", "亲子阅读区": "阅读区",
+    "绘本馆": "阅读区", "书房": "阅读区",
+}
+"""Room words one writer uses for another's (学术报告厅 / 报告厅, 少儿阅览室 / 阅览室)."""
+
+
 def room_type(name: str | None) -> str | None:
     """The kind of room a venue text names ("三楼多功能厅" → 多功能厅), or None (an address, a name)."""
     if not name:
         return None
     found = _ROOM.findall(nfkc(name))
-    return found[-1] if found else None
+    return ROOM_FAMILIES.get(found[-1], found[-1]) if found else None
 
 
 def abbreviations(alliance: Alliance) -> dict[str, str]:
@@ -300,13 +328,27 @@ class Site:
     named: bool
     """Named in the venue (a directory room, the library's name, an abbreviation, its address),
     not assumed from who wrote the announcement."""
+    known: bool = True
+    """False: the venue is an address or place no member has in the alliance file — the site is
+    the host's only for finding candidates, and says nothing about the place."""
 
     @property
     def key(self) -> str:
-        return f"{'s' if self.named else 'w'}:{self.library_id}"
+        return f"{'s' if self.named else 'w' if self.known else 'u'}:{self.library_id}"
+
+
+SITE_PREFIXES = ("s", "w", "u")
 
 
 def parse_site(key: str) -> Site | None:
-    if key[:2] in ("s:", "w:"):
-        return Site(key[2:], key[0] == "s")
+    if key[:2] in ("s:", "w:", "u:"):
+        return Site(key[2:], key[0] == "s", key[0] != "u")
     return None
+
+
+_FLOOR = re.compile(r"[0-9一二三四五六七八九十负地下]+(?:楼|层|f)|[东西南北]侧|[东西南北]区")
+
+
+def _is_room_words(text: str) -> bool:
+    """Only room words, floors and punctuation ("三楼多功能厅", "报告厅（一楼）")."""
+    return not _DROP.sub("", _ROOM.sub("", _FLOOR.sub("", text)))
