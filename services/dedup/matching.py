@@ -191,7 +191,8 @@ def minutes_apart(x: MatchFields, y: MatchFields) -> float:
 
 
 def places(x: MatchFields, y: MatchFields) -> str:
-    """What the venues say: "same" site, "apart" (different places, plainly), or "unsure"."""
+    """What the venues say: "same" site, "apart" (different places, plainly), "elsewhere" (as far as
+    one can tell: each library at home, nothing linking them), or "unsure"."""
     sx, sy = x.site, y.site
     if sx is None or sy is None:  # keys of an older release: only equality tells
         return "same" if x.venue_key == y.venue_key else "apart"
@@ -203,16 +204,16 @@ def places(x: MatchFields, y: MatchFields) -> str:
             return "unsure"
         for a, sa in ((x, sx), (y, sy)):
             if sa.known and sa.library_id == a.library_id:
-                return "apart"  # one is in its own building; the other, unlinked, somewhere else
+                return "elsewhere"  # one is in its own building; the other, unlinked, somewhere else
         if not (sx.known or sy.known) and fuzz.ratio(x.venue_text(), y.venue_text()) < 60:
-            return "apart"  # two different addresses
+            return "elsewhere"  # two different addresses
         return "unsure"
     if sx.library_id == sy.library_id:
         return "same"
     if sx.named and sy.named:
         return "apart"  # two buildings, each named
     if sx.library_id == x.library_id and sy.library_id == y.library_id and not (rx and rx == ry and linked(x, y)):
-        return "apart"  # each in its own library: one programme at several branches
+        return "elsewhere"  # each in its own library, as far as one can tell: one programme at several branches
     return "unsure"
 
 
@@ -233,6 +234,8 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     place = places(x, y)
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
+    if place == "elsewhere":
+        return Verdict(Outcome.APART, 0.0, "each in its own library")
     similarity = title_similarity(x.title_key, y.title_key)
     score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
     if x.library_id == y.library_id:
@@ -296,11 +299,17 @@ CONFLICTS = frozenset({"different venues", "different sessions", "different book
 """Verdicts that no third announcement can bridge: the two are plainly different activities."""
 
 
+JOIN_CONFLICTS = CONFLICTS | {"each in its own library"}
+"""Two groups a later announcement connects become one only if none of these lies between them:
+an announcement joins a group it matches on the whole, but two groups join only when nothing
+in them says they are two."""
+
+
 def conflict(a: list[MatchFields], b: list[MatchFields], decisions: dict[frozenset, str]) -> bool:
-    """Whether two groups cannot be one: a plain conflict or a coordinator's "apart" between them."""
+    """Whether two groups cannot be one: a conflict or a coordinator's "apart" between them."""
     for x in a:
         for y in b:
-            if decisions.get(frozenset((x.key, y.key))) == "apart" or compare(x, y).reason in CONFLICTS:
+            if decisions.get(frozenset((x.key, y.key))) == "apart" or compare(x, y).reason in JOIN_CONFLICTS:
                 return True
     return False
 

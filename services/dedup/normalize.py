@@ -301,6 +301,7 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
     for member in alliance.members:
         name = nfkc(member.name)
         add(name, member.id)
+        add(name.replace("少年儿童", "少儿"), member.id)
         add(member.address, member.id)
         if member.address:  # "解放路201号" for "东城区解放路201号"
             address = nfkc(member.address)
@@ -312,6 +313,7 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
             rest = name[len(parent.name):]
             add(rest, member.id)
             add(_TOWN_SUFFIX.sub("", rest), member.id)
+            add(rest.replace("城市书房", "书房"), member.id)
         if name.endswith("图书馆") and len(name) > 4:
             stem = name[:-3]
             add(stem + "图", member.id)
@@ -319,6 +321,11 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
             if stem[-1] in "区县市" and len(stem) >= 3:
                 add(stem[:-1] + "图书馆", member.id)
                 add(stem[:-1] + "图", member.id)
+                add(stem[:-1] + "馆", member.id)
+            if "少年儿童" in stem:
+                short = stem.replace("少年儿童", "少儿")
+                add(short + "馆", member.id)
+                add(short + "图", member.id)
     return {text: next(iter(ids)) for text, ids in names.items() if len(ids) == 1}
 
 
