@@ -267,6 +267,8 @@ TIER_WORDS = {
     "county": ("县图书馆", "县馆", "县图", "市图书馆", "市馆", "市图"),
 }
 """Generic words for a member by its tier ("区馆" is the district library of whoever writes it)."""
+_REGION = re.compile(r"^[^区县市]{1,4}[区县市]")
+_PLACE_WORD = re.compile(r"(?:社区|街道|镇|乡|村)(?=[^社街镇乡村]{2,}$)")
 _TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区)(?=分馆$)")
 
 
@@ -302,6 +304,11 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
         name = nfkc(member.name)
         add(name, member.id)
         add(name.replace("少年儿童", "少儿"), member.id)
+        region = _REGION.match(name)
+        if region and not name.endswith("图书馆"):  # "西城区河口社区书吧" → 河口社区书吧, 河口书吧
+            rest = name[region.end():]
+            add(rest, member.id)
+            add(_PLACE_WORD.sub("", rest), member.id)
         add(member.address, member.id)
         if member.address:  # "解放路201号" for "东城区解放路201号"
             address = nfkc(member.address)
