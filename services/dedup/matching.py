@@ -262,7 +262,7 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
     if identical:
         return Verdict(Outcome.MERGE, 1.0, "same library: entered twice")
     if apart_minutes <= CLOSE_START_MINUTES and (x.recurrence or None) == (y.recurrence or None):
-        if score >= SAME_LIBRARY_MERGE:
+        if score >= SAME_LIBRARY_MERGE and x.episode == y.episode:  # "·第二季" added is another season
             return Verdict(Outcome.MERGE, score, "same library: entered twice")
         if score >= SAME_LIBRARY_REVIEW:
             return Verdict(Outcome.REVIEW, score, "same library: near copy")

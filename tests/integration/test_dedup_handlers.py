@@ -127,7 +127,7 @@ def test_weekly_occurrences_and_other_events_in_the_same_hall_stay_apart(rig: De
 
 def test_a_coordinators_decision_merges_or_keeps_apart_and_is_replayed(rig: DedupRig, tmp_path) -> None:
     first = announcement("jn", "j1", title="公益讲座：宋词里的四季")
-    second = announcement("tz", "t1", title="讲座：宋词中的四季之美")
+    second = announcement("tz", "t1", title="讲座：宋词与节气")
     rig.submit(first, second)
     assert len(rig.activities()) == 2
     [review] = rig.reviews()
@@ -178,7 +178,7 @@ def test_merging_splitting_and_reviews_work_the_same_on_postgresql(postgres_url)
         cohost = announcement("tz", "t9", title="沽上讲堂——津沽方言漫谈（联办）", venue={"name": "一楼报告厅"},
                               organizers=COHOSTS)
         rig.submit(host, cohost, announcement("tz", "t2", title="讲座：津沽方言", day=11),
-                   announcement("jn-b1", "b2", title="沽上讲堂：津沽方言漫谈之二", day=11))
+                   announcement("jn-b1", "b2", title="沽上讲堂：津沽方言与民俗漫谈", day=11))
         assert len(rig.activities()) == 3
         assert credits(rig.activity_of("tz", "t9")) == {"jn": "host", "tz": "co_host"}
         assert [r["status"] for r in rig.reviews()] == ["pending"]

@@ -22,7 +22,7 @@ async def test_a_coordinator_decides_a_review_through_the_api_and_the_page(tmp_p
     (tmp_path / "db").mkdir()
     rig = DedupRig(tmp_path / "db" / "dedup.sqlite3")
     rig.submit(announcement("jn", "j1", title="公益讲座：宋词里的四季"),
-               announcement("tz", "t1", title="讲座：宋词中的四季之美"))
+               announcement("tz", "t1", title="讲座：宋词与节气"))
     settings = Settings(data_dir=tmp_path)
     context = ServiceContext(settings=settings, alliance=rig.alliance, databases=Databases(data_dir=tmp_path))
     app = create_app(context)
@@ -36,8 +36,9 @@ async def test_a_coordinator_decides_a_review_through_the_api_and_the_page(tmp_p
             assert {review["source"]["source_ref"], review["other"]["source_ref"]} == {"j1", "t1"}
             page = await client.get("/dedup/reviews")
             assert page.status_code == 200 and "公益讲座：宋词里的四季" in page.text and "合并为同一活动" in page.text
+            assert "标题只部分相似" in page.text  # why a person would hesitate, in the page's language
             english = await client.get("/dedup/reviews?lang=en")
-            assert "Merge: one activity" in english.text
+            assert "Merge: one activity" in english.text and "titles are only partly alike" in english.text
 
             bad = await client.post(f"/api/v1/dedup/reviews/{review['id']}/decision",
                                     json={"decision": "merge", "coordinator_id": "nobody"})
