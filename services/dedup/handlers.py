@@ -49,7 +49,7 @@ ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:activity")
 ROLE_STRENGTH = {Role.host: 3, Role.co_host: 2, Role.participant: 1}
 VISIBLE_FIELDS = frozenset(CanonicalActivity.model_fields) - {"version", "sources", "created_at", "updated_at"}
 CONTENT_FIELDS = tuple(name for name in CanonicalActivity.model_fields
-                       if name not in {"id", "version", "status", "organizers", "sources", "created_at", "updated_at"})
+                       if name not in {"id", "version", "status", "organizers", "sources", "merged_into", "created_at", "updated_at"})
 """What a canonical activity takes from its primary announcement as it is."""
 MAX_NEIGHBOURHOOD = 400
 """A guard against a pathological pile-up (thousands of announcements in one room and hour)."""
@@ -167,9 +167,15 @@ def build_canonical(
     return next_version(candidate, previous)
 
 
-def retired(previous: CanonicalActivity, at: datetime) -> CanonicalActivity:
-    """A published activity whose announcements all joined other activities: cancelled, no sources."""
-    candidate = previous.model_copy(update={"status": Status.cancelled, "sources": [], "updated_at": at})
+def retired(previous: CanonicalActivity, at: datetime, merged_into: str | None = None) -> CanonicalActivity:
+    """A published activity whose announcements all joined other activities: cancelled, no sources,
+    and, when they joined one activity, a pointer to it (its id and calendar UID stay; feeds keep
+    it as cancelled, with a note saying where it went)."""
+    update: dict = {"status": Status.cancelled, "sources": [], "updated_at": at, "merged_into": merged_into}
+    if merged_into and merged_into != previous.merged_into:
+        note = f"已与另一活动合并 / merged into another activity: {merged_into}"
+        update["description"] = f"{note}\n\n{previous.description}" if previous.description else note
+    candidate = previous.model_copy(update=update)
     return next_version(candidate, previous)
 
 
@@ -335,10 +341,13 @@ def reconcile(
         activity = build_canonical(activity_id, members, previous, at)
         store_and_publish(repo, uow, activity, previous, at)
 
+    holder = {m.key: g.activity_id for g in groups for m in g.members}
     for activity_id in sorted(before - after):
         previous = repo.activity(activity_id)
         if previous is not None and previous.sources:
-            store_and_publish(repo, uow, retired(previous, at), previous, at)
+            into = {holder.get((s.library_id, s.source_ref)) for s in previous.sources} - {None}
+            merged_into = holder.get((previous.sources[0].library_id, previous.sources[0].source_ref))
+            store_and_publish(repo, uow, retired(previous, at, merged_into if len(into) == 1 else None), previous, at)
 
     record_reviews(repo, uow, reviews, seeds, new_keys, needs, at)
 

@@ -188,3 +188,29 @@ def test_merging_splitting_and_reviews_work_the_same_on_postgresql(postgres_url)
         assert rig.activity_of("jn", "j1")["id"] == rig.own_id("jn", "j1")
     finally:
         rig.close()
+
+
+def test_a_later_announcement_that_connects_two_activities_joins_them_and_the_younger_points_to_the_older(
+        rig: DedupRig, tmp_path) -> None:
+    # the host's start and a co-host's (the rounded hour) are 70 minutes apart: two activities …
+    host = announcement("jn", "j1", hour=14, minute=0)
+    late = announcement("tz", "t1", title="【联盟活动】沽上讲堂：津沽方言漫谈", hour=15, minute=10, venue={"name": "津南区图书馆报告厅"})
+    rig.submit(host, late)
+    assert len(rig.activities()) == 2
+    older, younger = rig.own_id("jn", "j1"), rig.own_id("tz", "t1")
+    # … until a third library's announcement, between them, connects them
+    rig.submit(announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=35, venue={"name": "区馆报告厅"}))
+    [activity] = rig.activities()
+    assert activity["id"] == older and {s["source_ref"] for s in activity["sources"]} == {"j1", "t1", "b1"}
+    assert set(credits(activity)) == {"jn", "tz", "jn-b1"}  # the credit moved with the announcements
+    [event] = [e for kind, e in rig.events() if kind == "cancelled"]
+    assert event["activity"]["id"] == younger  # its id (and calendar UID) never change
+    assert event["activity"]["merged_into"] == older and event["activity"]["status"] == "cancelled"
+    assert "merged into another activity" in event["activity"]["description"]
+    # a replay of the same log gives the same activities, the merged-away one included
+    again = DedupRig(tmp_path / "replay.sqlite3")
+    again.submit(host, late, announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=35,
+                                          venue={"name": "区馆报告厅"}))
+    assert again.activities() == rig.activities()
+    assert [e for _, e in again.events()][-1]["activity"]["merged_into"] == older
+    again.close()
