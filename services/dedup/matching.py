@@ -38,6 +38,8 @@ LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
 UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
 SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
 CLOSE_START_MINUTES = 15
+SESSION_MINUTES = 45
+"""A numbered session (第二场) and an unnumbered announcement further apart than this are two sessions."""
 
 _UNSET = object()
 
@@ -231,6 +233,8 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return Verdict(Outcome.APART, 0.0, "different books")
     if x.episode and y.episode and x.episode != y.episode:
         return Verdict(Outcome.APART, 0.0, "different sessions")
+    if (x.episode is None) != (y.episode is None) and apart_minutes > SESSION_MINUTES:
+        return Verdict(Outcome.APART, 0.0, "another session")  # "第二场" an hour after an unnumbered one
     place = places(x, y)
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
