@@ -41,7 +41,7 @@ from shuxiang.schemas import (
     Status,
 )
 
-from .matching import MatchFields, Outcome, Verdict, against_group, conflict, match_fields
+from .matching import MatchFields, Outcome, Verdict, against_group, compare, conflict, match_fields
 from .normalize import VenueResolver
 from .repository import BatchRepository, DedupRepository, SourceKey, SourceRow, review_id
 
@@ -268,15 +268,31 @@ def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> 
 
 
 def neighbourhood(repo: DedupRepository, seeds: list[SourceRow], *, extra_activities: Iterable[str] = ()) -> dict[SourceKey, SourceRow]:
-    """The seeds, their candidates, and every member of the activities those belong to,
-    closed under the same step (bounded by :data:`MAX_NEIGHBOURHOOD`)."""
+    """The seeds, their candidates, and every member of the activities those belong to, closed
+    under the same step for the announcements a seed could be grouped with (bounded by
+    :data:`MAX_NEIGHBOURHOOD`).  A candidate plainly apart from every seed is kept (its group may
+    need rebuilding) but its own candidates are not looked up: nothing the seeds do reaches them."""
     rows: dict[SourceKey, SourceRow] = {s.key: s for s in seeds}
     queried: set[SourceKey] = set()
     loaded: set[str] = set()
     pending_activities = {s.activity_id for s in seeds if s.activity_id} | set(extra_activities)
+    seed_fields = [s.fields for s in seeds]
+    reached: set[SourceKey] = {s.key for s in seeds}
+
+    def reaches(row: SourceRow) -> bool:
+        if row.key in reached:
+            return True
+        if any(compare(f, row.fields).outcome is not Outcome.APART for f in seed_fields) or \
+                any(m.activity_id == row.activity_id for m in rows.values() if m.key in reached and m.activity_id):
+            reached.add(row.key)
+            return True
+        return False
+
     while len(rows) <= MAX_NEIGHBOURHOOD:
         for key in [k for k in rows if k not in queried]:
             queried.add(key)
+            if not reaches(rows[key]):
+                continue
             for candidate in repo.candidates(rows[key].fields):
                 rows.setdefault(candidate.key, candidate)
                 pending_activities.add(candidate.activity_id)

@@ -161,11 +161,12 @@ class DedupRepository:
         ``WINDOWS_PER_QUERY`` a query."""
         for first in range(0, len(windows), WINDOWS_PER_QUERY):
             chunk = windows[first:first + WINDOWS_PER_QUERY]
-            chunk += [chunk[-1]] * (WINDOWS_PER_QUERY - len(chunk))  # one query shape for every chunk
+            size = next(n for n in QUERY_SHAPES if n >= len(chunk))
+            chunk += [chunk[-1]] * (size - len(chunk))  # a few query shapes, each compiled once
             parameters = {}
             for i, (venue, low, high) in enumerate(chunk):
                 parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-            yield from self.connection.execute(_windows_query(WINDOWS_PER_QUERY), parameters)
+            yield from self.connection.execute(_windows_query(size), parameters)
 
     # -- sources ---------------------------------------------------------------------
 
@@ -259,6 +260,7 @@ class DedupRepository:
 
 
 WINDOWS_PER_QUERY = 64
+QUERY_SHAPES = (4, 8, 16, 32, 64)
 """Candidate windows read per query by :meth:`BatchRepository.prefetch_candidates` (a query's
 shape depends only on this, so SQLAlchemy compiles it once)."""
 ACTIVITIES_PER_QUERY = 500
