@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
@@ -280,6 +281,17 @@ def _windows_query(count: int):
     return _WINDOW_QUERIES[count]
 
 
+def _covered(ranges: list[tuple[datetime, datetime]] | None, low: datetime, high: datetime) -> bool:
+    """Whether one of these sorted, disjoint ranges holds [low, high] (a binary search)."""
+    if not ranges:
+        return False
+    at = bisect.bisect_right(ranges, (low, _LATEST)) - 1
+    return at >= 0 and ranges[at][0] <= low and high <= ranges[at][1]
+
+
+_LATEST = datetime.max.replace(tzinfo=UTC)
+
+
 def _merged(windows: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
     """Overlapping ranges joined."""
     out: list[tuple[datetime, datetime]] = []
@@ -317,6 +329,7 @@ class BatchRepository(DedupRepository):
         self._read_windows: dict[str, list[tuple[datetime, datetime]]] = {}
         self._stored_at: dict[str, dict[SourceKey, SourceRow]] = {}
         """Stored announcements in the windows read up front, by venue key."""
+        self._stored_sorted: dict[str, tuple[list[datetime], list[SourceRow]]] = {}
         self._stored_of: dict[str, list[SourceRow]] = {}
         """Stored announcements of the activities read up front (every one of them), by activity id."""
         self._written_of: dict[str, dict[SourceKey, SourceRow]] = {}
@@ -355,6 +368,7 @@ class BatchRepository(DedupRepository):
             for key in self.candidate_keys(f):
                 wanted.setdefault(key, []).append((f.starts_at - 2 * WINDOW, f.starts_at + 2 * WINDOW))
         windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
+        self._stored_sorted = {}
         for row in self._query_windows(windows):
             source = _row_to_source(row)
             self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
@@ -404,16 +418,25 @@ class BatchRepository(DedupRepository):
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
         low, high = fields.starts_at - WINDOW, fields.starts_at + WINDOW
         keys = self.candidate_keys(fields)
-        if all(any(read_low <= low and high <= read_high for read_low, read_high in self._read_windows.get(key, ()))
-               for key in keys):
-            stored = sorted((row for key in keys for row in self._stored_at.get(key, {}).values()
-                             if low <= row.fields.starts_at <= high and row.key not in self._sources),
+        if all(_covered(self._read_windows.get(key), low, high) for key in keys):
+            stored = sorted((row for key in keys for row in self._stored_between(key, low, high)
+                             if row.key not in self._sources),
                             key=lambda row: (row.fields.starts_at, row.key))
         else:
             stored = [row for row in super().candidates(fields) if row.key not in self._sources]
         written = [row for key in keys for row in self._written_at.get(key, {}).values()
                    if low <= row.fields.starts_at <= high]
         return stored + written
+
+    def _stored_between(self, key: str, low: datetime, high: datetime) -> list[SourceRow]:
+        """The stored announcements read up front at ``key`` starting in [low, high] (a binary
+        search in the key's rows by start, sorted once per batch)."""
+        by_start = self._stored_sorted.get(key)
+        if by_start is None:
+            rows = sorted(self._stored_at.get(key, {}).values(), key=lambda row: row.fields.starts_at)
+            by_start = self._stored_sorted[key] = ([row.fields.starts_at for row in rows], rows)
+        starts, rows = by_start
+        return rows[bisect.bisect_left(starts, low):bisect.bisect_right(starts, high)]
 
     def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:
         ids = set(activity_ids)
