@@ -62,6 +62,11 @@ member's site: a few announcements an hour, cheap to compare.  A larger alliance
 a province's hundreds) looks at the related libraries' sites only, so that a decision stays a few
 index range scans however many announcements an hour the alliance publishes."""
 
+MAX_CHILDREN = 4
+"""A library with more direct members under it than this (a central library over a city's
+districts and outlets) does not look at its children's sites for every announcement: each of them
+looks at its parent's, so a pair is still found when the child's announcement comes second."""
+
 VENUE_FUZZY_CUTOFF = 90.0
 """How close a typed venue name must be to a directory name or alias of an organiser's rooms."""
 
@@ -202,7 +207,9 @@ class VenueResolver:
                 continue
             if member.parent:
                 out[member.parent] = None
-            out.update(dict.fromkeys(self._children.get(library_id, ())))
+            children = self._children.get(library_id, ())
+            if len(children) <= MAX_CHILDREN:
+                out.update(dict.fromkeys(children))
         return list(out)
 
     @cached_property
