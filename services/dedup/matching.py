@@ -235,13 +235,15 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return Verdict(Outcome.APART, 0.0, "different sessions")
     if (x.episode is None) != (y.episode is None) and apart_minutes > SESSION_MINUTES:
         return Verdict(Outcome.APART, 0.0, "another session")  # "第二场" an hour after an unnumbered one
+    similarity = title_similarity(x.title_key, y.title_key)
+    score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
+    if score < LINKED_REVIEW and x.library_id != y.library_id:
+        return Verdict(Outcome.APART, score, "titles differ")  # whatever the place: no need to read it
     place = places(x, y)
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
     if place == "elsewhere":
         return Verdict(Outcome.APART, 0.0, "each in its own library")
-    similarity = title_similarity(x.title_key, y.title_key)
-    score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
     if x.library_id == y.library_id:
         return _same_library(x, y, similarity, apart_minutes, score)
     related = place == "same" or linked(x, y)
