@@ -305,7 +305,10 @@ def neighbourhood(repo: DedupRepository, seeds: list[SourceRow], *, extra_activi
         pending_activities = set()
         if all(k in queried for k in rows):
             break
-    return rows
+    # a candidate that reaches no seed, in an activity none of them reaches, stays as it is stored:
+    # grouping it again could only give what it has
+    activities = {rows[k].activity_id for k in reached if rows[k].activity_id}
+    return {k: r for k, r in rows.items() if k in reached or r.activity_id in activities}
 
 
 def decisions_of(reviews: dict[str, dict]) -> dict[frozenset, str]:
