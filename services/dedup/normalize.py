@@ -272,6 +272,7 @@ TIER_WORDS = {
     "central": ("市图书馆", "市馆", "市图", "总馆", "中心馆"),
     "district": ("区图书馆", "区馆", "区图"),
     "county": ("县图书馆", "县馆", "县图", "市图书馆", "市馆", "市图"),
+    "branch": ("分馆",),
 }
 """Generic words for a member by its tier ("区馆" is the district library of whoever writes it)."""
 _REGION = re.compile(r"^[^区县市]{1,4}[区县市]")

@@ -100,5 +100,6 @@ def test_sites_from_names_abbreviations_and_tier_words() -> None:
     assert site(names["jn"] + "三楼多功能厅", "tz").library_id == "jn" and site(names["jn"] + "大厅", "tz").named
     assert site("区馆一楼大厅", "jn-b1").library_id == "jn"  # the writer's own district library
     assert site("区馆一楼大厅", "tz", ("jn",)).library_id == "jn"  # its organisers'
+    assert site("分馆阅览室", "jn", ("jn-b1",)) == Site("jn-b1", True)
     assert site("三楼活动室", "jn-b1") == site("活动室", "jn-b1") == Site("jn-b1", False)
     assert not site("解放路 12 号", "tz").known
