@@ -5,7 +5,8 @@
 Bulk-loads the announcement table (executemany, one transaction), then times, for sample
 submissions (half re-announce a stored activity in another library's wording, half are new):
 normalising + site key + the candidate index queries (the sites of the library, its organisers,
-parents and children) + the neighbourhood + the grouping verdict — everything the handler decides before it writes.  Baseline in the same run: the
+parents and children) + the neighbourhood + the grouping verdict — everything the handler
+decides before it writes.  Baseline in the same run: the
 primary-key lookup of one stored announcement (the floor of any per-message work).
 Each sample is timed ``--repeat`` times and its minimum kept, for both measures alike (as
 ``timeit`` advises: on a shared machine the higher timings are other processes preempting

@@ -3,18 +3,19 @@
 The canonical state is a function of the announcements (each in its latest revision),
 the order in which each first arrived, and coordinators' decisions:
 
-* announcements are grouped greedily in arrival order: each joins the group it matches
-  best (:func:`~.matching.against_group`), or starts its own;
+* announcements are grouped in arrival order: each joins the group it matches
+  (:func:`~.matching.against_group`), connects the groups it matches into one, or starts its
+  own (:func:`group_sources`);
 * a group's id is that of its first announcement (its anchor, :func:`own_activity_id`): a new
   announcement can never change an existing id, and an id, once published, is never
   given to anything else — an activity whose anchor joins an earlier group is retired
-  (published as cancelled, without sources);
+  (published as cancelled, without sources, ``merged_into`` the group it joined);
 * a group is derived from all its announcements (:func:`build_canonical`): the host's
   live announcement gives the content, every live one adds its credit; the host
   cancelling cancels it, a co-host cancelling removes only its credit.
 
 A message re-groups only its neighbourhood: the announcements it touches, their
-candidates (same venue key, start within the window) and the groups those belong to.
+candidates (a related site, start within the window) and the groups those belong to.
 So a revision that no longer matches splits off again, one that now matches joins,
 and a replay of the log gives the same activities and ids.
 """
@@ -49,7 +50,8 @@ ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:activity")
 ROLE_STRENGTH = {Role.host: 3, Role.co_host: 2, Role.participant: 1}
 VISIBLE_FIELDS = frozenset(CanonicalActivity.model_fields) - {"version", "sources", "created_at", "updated_at"}
 CONTENT_FIELDS = tuple(name for name in CanonicalActivity.model_fields
-                       if name not in {"id", "version", "status", "organizers", "sources", "merged_into", "created_at", "updated_at"})
+                       if name not in {"id", "version", "status", "organizers", "sources", "merged_into", "created_at",
+                                       "updated_at"})
 """What a canonical activity takes from its primary announcement as it is."""
 MAX_NEIGHBOURHOOD = 400
 """A guard against a pathological pile-up (thousands of announcements in one room and hour)."""

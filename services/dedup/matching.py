@@ -1,17 +1,19 @@
 """Is this announcement the same activity as that one?  Merge, ask a coordinator, or keep apart.
 
-Two announcements are compared only when they share a venue key and start within
-:data:`WINDOW_MINUTES` of each other (the candidate index).  Then:
+Two announcements are compared when one starts within :data:`WINDOW_MINUTES` of the other at
+a related site (:func:`candidate_keys`: the sites of its libraries, organisers, their parents
+and children).  Then:
 
-* different books in 《》 or different session numbers (第3期 / 第4期): apart;
-* the same library twice (a clerk typing it again): merged only when the title key,
-  start, end and recurrence are identical; a near copy goes to review;
-* libraries that name each other as organisers (联办): merged from a moderate title
-  similarity, since co-hosts word titles their own way;
-* libraries that do not (a branch reposting the central library's lecture): merged only
-  on a high similarity, reviewed in between;
-* a series and a single announcement, or two different series, are never merged
-  without a coordinator.
+* different books in 《》 or session numbers (第3期 / 第4期, 上午场 / 下午场), or a numbered
+  session and an unnumbered announcement 45+ minutes apart: apart;
+* titles too unlike for any place to matter: apart;
+* the venues (:func:`places`): two named buildings, two rooms of different kinds, or each library
+  plainly at home with nothing linking them (one programme at several branches): apart;
+* the same library twice: merged when plainly the same (a decorated title, 10 minutes off), a
+  near copy goes to review;
+* libraries at the same site or linked as organisers (联办, the same host): merged from a
+  moderate title similarity, since co-hosts word titles their own way; others only on a high one;
+* a series and a single announcement are never merged without a coordinator.
 
 Title similarity is rapidfuzz's character-level ratio (with ``partial_ratio`` for a title
 that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: no whitespace tokens.
@@ -29,7 +31,18 @@ from shuxiang.schemas import ActivitySubmission, Role
 
 from shuxiang.alliance import normalize_venue_text
 
-from .normalize import PREFIX_MARK, SITE_PREFIXES, Site, VenueResolver, books, episode, parse_site, room_type, title_key, title_variants
+from .normalize import (
+    PREFIX_MARK,
+    SITE_PREFIXES,
+    Site,
+    VenueResolver,
+    books,
+    episode,
+    parse_site,
+    room_type,
+    title_key,
+    title_variants,
+)
 
 WINDOW_MINUTES = 60
 """Announcements starting further apart than this are different activities (writers' habits —

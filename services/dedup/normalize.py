@@ -7,8 +7,11 @@ campaign prefixes (4·23 / 4.23 / 世界读书日), repost and status noise (转
 
 Venues: a directory venue (``venue_id``, an alias, a unique name, or a near-exact name
 among the organisers' own rooms) gives ``v:<venue_id>``; otherwise the cleaned name,
-scoped to the host library when it is a bare room word ("报告厅", "阅览室"), so five
-branches each typing "阅览室" never share a venue key.
+scoped to the host library when it is a bare room word ("报告厅", "阅览室").  Matching keys
+on the *site* (:meth:`VenueResolver.site`): whose building — named by a directory room, a
+member's name or an abbreviation derived from the members' names, a generic 区馆 / 市馆 / 县馆 /
+分馆 of the writer's tree, an address — or assumed (a bare room: the host's), or unknown (an
+address the alliance file does not hold).  The venue is evidence, never the only key.
 """
 
 from __future__ import annotations

@@ -76,7 +76,8 @@ def parse_decision(delivery: Delivery, alliance: Alliance) -> ReviewDecision:
     return decision
 
 
-def handle_decision(delivery: Delivery, uow: UnitOfWork, *, alliance: Alliance, venues: VenueResolver | None = None) -> None:
+def handle_decision(delivery: Delivery, uow: UnitOfWork, *, alliance: Alliance,
+                    venues: VenueResolver | None = None) -> None:
     """A coordinator decided a review: store it on the pair, then re-group around the pair."""
     decision = parse_decision(delivery, alliance)
     repo = DedupRepository(uow.connection, venues)
