@@ -93,6 +93,7 @@ class MatchFields:
     """The credited hosts (grouping asks for them for every member of every group it builds)."""
     _room: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _venue: object = field(init=False, compare=False, repr=False, default=_UNSET)
+    _site: object = field(init=False, compare=False, repr=False, default=_UNSET)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hosts", frozenset(lib for lib, role in self.credits if role == Role.host.value))
@@ -107,7 +108,11 @@ class MatchFields:
 
     @property
     def site(self) -> Site | None:
-        return parse_site(self.venue_key)
+        site = self._site
+        if site is _UNSET:
+            site = parse_site(self.venue_key, self.venue_text() if self.venue_key.startswith("w:") else "")
+            object.__setattr__(self, "_site", site)
+        return site  # type: ignore[return-value]
 
     def venue_text(self) -> str:
         """The venue name as typed, cleaned (lazily: a stored row's JSON is parsed only here)."""
@@ -159,8 +164,8 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
 def candidate_keys(fields: MatchFields, venues: VenueResolver) -> list[str]:
     """The site keys an announcement's twins may be stored under: its own site's, and the named and
     assumed sites of its libraries, of the site's library, and of their parents and children."""
-    site = fields.site
-    libraries = [site.library_id] if site else []
+    prefix, _, site_library = fields.venue_key.partition(":")
+    libraries = [site_library] if prefix in SITE_PREFIXES else []
     libraries += sorted(fields.libraries)
     keys = [fields.venue_key]
     for library_id in venues.related_sites(dict.fromkeys(libraries)):

@@ -191,9 +191,8 @@ class VenueResolver:
                     found = [lib for lib in near if self.alliance.member(lib).tier.value == tier]
                     if len(found) == 1:
                         return Site(found[0], True)
-        if not text or _is_room_words(text) or text in {"线上", "线上直播", "网络直播", "在线", "online", "云端"}:
-            return Site(host, False)  # a room of the host's (or online): assumed at home
-        return Site(host, False, known=False)  # an address or place the alliance file does not name
+        # a room of the host's (or online): assumed at home; else an address or place the file does not name
+        return Site(host, False, known=assumed_at_home(text))
 
     def related_sites(self, libraries: Iterable[str]) -> list[str]:
         """The libraries whose sites an announcement's twin may be at: its own libraries and their
@@ -359,16 +358,29 @@ class Site:
 
     @property
     def key(self) -> str:
-        return f"{'s' if self.named else 'w' if self.known else 'u'}:{self.library_id}"
+        """``s:<library>`` named, ``w:<library>`` assumed or unknown (which of the two, the venue
+        text tells again: :func:`assumed_at_home`; one key fewer to look up per library)."""
+        return f"{'s' if self.named else 'w'}:{self.library_id}"
 
 
-SITE_PREFIXES = ("s", "w", "u")
+SITE_PREFIXES = ("s", "w")
 
 
-def parse_site(key: str) -> Site | None:
-    if key[:2] in ("s:", "w:", "u:"):
-        return Site(key[2:], key[0] == "s", key[0] != "u")
+def parse_site(key: str, venue_text: str = "") -> Site | None:
+    """The site a key names; ``venue_text`` (cleaned) tells an assumed site from an unknown one."""
+    if key[:2] == "s:":
+        return Site(key[2:], True)
+    if key[:2] == "w:":
+        return Site(key[2:], False, assumed_at_home(venue_text))
     return None
+
+
+ONLINE = frozenset({"线上", "线上直播", "网络直播", "在线", "online", "云端"})
+
+
+def assumed_at_home(text: str) -> bool:
+    """A venue text that names no place (nothing, a room, online): the host's own building."""
+    return not text or text in ONLINE or _is_room_words(text)
 
 
 _FLOOR = re.compile(r"[0-9一二三四五六七八九十负地下]+(?:楼|层|f)|[东西南北]侧|[东西南北]区")
