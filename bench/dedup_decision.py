@@ -4,8 +4,9 @@
 
 Bulk-loads the announcement table (executemany, one transaction), then times, for sample
 submissions (half re-announce a stored activity in another library's wording, half are new):
-normalising + venue key + the candidate index query + the neighbourhood + the grouping
-verdict — everything the handler decides before it writes.  Baseline in the same run: the
+normalising + site key + the candidate index queries (the sites of the library, its organisers,
+parents and children) + the neighbourhood + the grouping verdict — everything the handler
+decides before it writes.  Baseline in the same run: the
 primary-key lookup of one stored announcement (the floor of any per-message work).
 Each sample is timed ``--repeat`` times and its minimum kept, for both measures alike (as
 ``timeit`` advises: on a shared machine the higher timings are other processes preempting
@@ -43,6 +44,8 @@ TOPICS = ["宋词里的四季", "乡土中国导读", "津沽方言漫谈", "非
 KINDS = ["公益讲座", "读书会", "读书沙龙", "亲子阅读", "少儿故事会", "展览", "培训"]
 SLOTS = [(9, 30), (10, 0), (14, 0), (14, 30), (15, 0), (19, 0)]
 EPOCH = datetime(2016, 1, 1, tzinfo=UTC)
+MEMBERS = [m.id for m in load_demo_alliance().members]
+NAMES = {m.id: m.name for m in load_demo_alliance().members}
 DAYS = 3650
 VENUES = 800
 
@@ -74,8 +77,8 @@ def load(path: Path, rows: int, rng: random.Random) -> list[tuple]:
         loading = progress.add_task(f"loading {rows:,} announcements", total=rows)
         batch_s, batch_a = [], []
         for n in range(rows):
-            library = f"lib{n % 300:03d}"
-            venue = f"n:room{rng.randrange(VENUES):03d}"
+            library = MEMBERS[n % len(MEMBERS)]
+            venue = f"{rng.choice('sw')}:{library}"  # the site key: its own building, named or assumed
             start = start_of(rng)
             title = f"{rng.choice(KINDS)}：{rng.choice(TOPICS)}（{n}）"
             activity_id = f"act-{n:07d}"
@@ -111,15 +114,16 @@ def stored_sample(path: Path) -> list[tuple]:
 def samples(stored: list[tuple], count: int, rng: random.Random) -> list[ActivitySubmission]:
     out = []
     for n in range(count):
-        if n % 2 == 0:  # another library re-announces a stored activity, in its own wording
-            _, _, venue, start, title = rng.choice(stored)
-            name = {"name": venue.removeprefix("n:")}
+        library = MEMBERS[(n * 7) % len(MEMBERS)]
+        if n % 2 == 0:  # another library re-announces a stored activity, in its own wording, naming its host's hall
+            host, _, _, start, title = rng.choice(stored)
+            name = {"name": f"{NAMES[host]}报告厅"}
             body_title = f"【转发】{title}（报名中）"
         else:
-            start, name, body_title = start_of(rng), {"name": f"room{rng.randrange(VENUES):03d}"}, \
+            start, name, body_title = start_of(rng), {"name": rng.choice(["报告厅", "三楼多功能厅", "少儿阅览室"])}, \
                 f"{rng.choice(KINDS)}：{rng.choice(TOPICS)}"
         out.append(ActivitySubmission.model_validate({
-            "library_id": "bench", "source_ref": f"s{n}", "title": body_title, "category": "lecture",
+            "library_id": library, "source_ref": f"s{n}", "title": body_title, "category": "lecture",
             "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat(), "venue": name}))
     return out
 
@@ -148,7 +152,7 @@ def main() -> None:
         subs = samples(stored, args.samples, rng)
         decide, baseline, merged = [], [], 0
         with engine.connect() as connection:
-            repo = DedupRepository(connection)
+            repo = DedupRepository(connection, venues)
             for n, submission in enumerate(subs):
                 library, ref, *_ = stored[n % len(stored)]
                 delivery = Delivery(subject="shuxiang.activity.submitted.bench", data=b"", headers={},

@@ -3,18 +3,19 @@
 The canonical state is a function of the announcements (each in its latest revision),
 the order in which each first arrived, and coordinators' decisions:
 
-* announcements are grouped greedily in arrival order: each joins the group it matches
-  best (:func:`~.matching.against_group`), or starts its own;
+* announcements are grouped in arrival order: each joins the group it matches
+  (:func:`~.matching.against_group`), connects the groups it matches into one, or starts its
+  own (:func:`group_sources`);
 * a group's id is that of its first announcement (its anchor, :func:`own_activity_id`): a new
   announcement can never change an existing id, and an id, once published, is never
   given to anything else — an activity whose anchor joins an earlier group is retired
-  (published as cancelled, without sources);
+  (published as cancelled, without sources, ``merged_into`` the group it joined);
 * a group is derived from all its announcements (:func:`build_canonical`): the host's
   live announcement gives the content, every live one adds its credit; the host
   cancelling cancels it, a co-host cancelling removes only its credit.
 
 A message re-groups only its neighbourhood: the announcements it touches, their
-candidates (same venue key, start within the window) and the groups those belong to.
+candidates (a related site, start within the window) and the groups those belong to.
 So a revision that no longer matches splits off again, one that now matches joins,
 and a replay of the log gives the same activities and ids.
 """
@@ -43,7 +44,7 @@ from shuxiang.schemas import (
 )
 from shuxiang.schemas.submission import current_role
 
-from .matching import MatchFields, Outcome, Verdict, against_group, match_fields
+from .matching import MatchFields, Outcome, Verdict, against_group, compare, conflict, match_fields
 from .normalize import VenueResolver
 from .repository import BatchRepository, DedupRepository, SourceKey, SourceRow, review_id
 
@@ -52,7 +53,8 @@ ROLE_STRENGTH = {Role.host: 4, Role.organiser: 3, Role.co_organiser: 2, Role.par
 """主办 > 承办 > 协办 > 参与: a library announced in two roles is credited in the stronger."""
 VISIBLE_FIELDS = frozenset(CanonicalActivity.model_fields) - {"version", "sources", "created_at", "updated_at"}
 CONTENT_FIELDS = tuple(name for name in CanonicalActivity.model_fields
-                       if name not in {"id", "version", "status", "organizers", "sources", "created_at", "updated_at"})
+                       if name not in {"id", "version", "status", "organizers", "sources", "merged_into", "created_at",
+                                       "updated_at"})
 """What a canonical activity takes from its primary announcement as it is."""
 MAX_NEIGHBOURHOOD = 400
 """A guard against a pathological pile-up (thousands of announcements in one room and hour)."""
@@ -172,9 +174,15 @@ def build_canonical(
     return next_version(candidate, previous)
 
 
-def retired(previous: CanonicalActivity, at: datetime) -> CanonicalActivity:
-    """A published activity whose announcements all joined other activities: cancelled, no sources."""
-    candidate = previous.model_copy(update={"status": Status.cancelled, "sources": [], "updated_at": at})
+def retired(previous: CanonicalActivity, at: datetime, merged_into: str | None = None) -> CanonicalActivity:
+    """A published activity whose announcements all joined other activities: cancelled, no sources,
+    and, when they joined one activity, a pointer to it (its id and calendar UID stay; feeds keep
+    it as cancelled, with a note saying where it went)."""
+    update: dict = {"status": Status.cancelled, "sources": [], "updated_at": at, "merged_into": merged_into}
+    if merged_into and merged_into != previous.merged_into:
+        note = f"已与另一活动合并 / merged into another activity: {merged_into}"
+        update["description"] = f"{note}\n\n{previous.description}" if previous.description else note
+    candidate = previous.model_copy(update=update)
     return next_version(candidate, previous)
 
 
@@ -229,19 +237,33 @@ class ReviewNeed:
 
 
 def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> tuple[list[Group], list[ReviewNeed]]:
-    """Greedy grouping in arrival order; the reviews it could not settle."""
+    """Grouping in arrival order: each announcement joins the group it matches; when it matches
+    several, it connects them and they become one (the oldest, whose anchor came first, takes
+    the others in) — unless a coordinator kept two of their announcements apart.  So the groups
+    are those of the merge links, whichever announcement arrived last.  Also the reviews it could
+    not settle."""
     groups: list[Group] = []
     reviews: list[ReviewNeed] = []
     for source in sorted(sources, key=lambda s: (s.first_seq, s.key)):
         best: tuple[Verdict, Group, SourceRow] | None = None
+        merging: list[Group] = []
         for group in groups:
             verdict, other = against_group(source.fields, [m.fields for m in group.members], decisions)
             if verdict.outcome is Outcome.APART:
                 continue
+            if verdict.outcome is Outcome.MERGE:
+                merging.append(group)
             if best is None or (verdict.outcome, verdict.score) > (best[0].outcome, best[0].score):
                 best = (verdict, group, next(m for m in group.members if m.fields is other))
-        if best is not None and best[0].outcome is Outcome.MERGE:
-            best[1].members.append(source)
+        if merging:
+            target = merging[0]  # groups are kept in their anchors' arrival order
+            target.members.append(source)
+            for group in merging[1:]:
+                if conflict([m.fields for m in target.members], [m.fields for m in group.members], decisions):
+                    continue
+                target.members.extend(group.members)
+                target.members.sort(key=lambda s: (s.first_seq, s.key))
+                groups.remove(group)
             continue
         groups.append(Group([source]))
         if best is not None:
@@ -253,15 +275,31 @@ def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> 
 
 
 def neighbourhood(repo: DedupRepository, seeds: list[SourceRow], *, extra_activities: Iterable[str] = ()) -> dict[SourceKey, SourceRow]:
-    """The seeds, their candidates, and every member of the activities those belong to,
-    closed under the same step (bounded by :data:`MAX_NEIGHBOURHOOD`)."""
+    """The seeds, their candidates, and every member of the activities those belong to, closed
+    under the same step for the announcements a seed could be grouped with (bounded by
+    :data:`MAX_NEIGHBOURHOOD`).  A candidate plainly apart from every seed is kept (its group may
+    need rebuilding) but its own candidates are not looked up: nothing the seeds do reaches them."""
     rows: dict[SourceKey, SourceRow] = {s.key: s for s in seeds}
     queried: set[SourceKey] = set()
     loaded: set[str] = set()
     pending_activities = {s.activity_id for s in seeds if s.activity_id} | set(extra_activities)
+    seed_fields = [s.fields for s in seeds]
+    reached: set[SourceKey] = {s.key for s in seeds}
+
+    def reaches(row: SourceRow) -> bool:
+        if row.key in reached:
+            return True
+        if any(compare(f, row.fields).outcome is not Outcome.APART for f in seed_fields) or \
+                any(m.activity_id == row.activity_id for m in rows.values() if m.key in reached and m.activity_id):
+            reached.add(row.key)
+            return True
+        return False
+
     while len(rows) <= MAX_NEIGHBOURHOOD:
         for key in [k for k in rows if k not in queried]:
             queried.add(key)
+            if not reaches(rows[key]):
+                continue
             for candidate in repo.candidates(rows[key].fields):
                 rows.setdefault(candidate.key, candidate)
                 pending_activities.add(candidate.activity_id)
@@ -274,7 +312,10 @@ def neighbourhood(repo: DedupRepository, seeds: list[SourceRow], *, extra_activi
         pending_activities = set()
         if all(k in queried for k in rows):
             break
-    return rows
+    # a candidate that reaches no seed, in an activity none of them reaches, stays as it is stored:
+    # grouping it again could only give what it has
+    activities = {rows[k].activity_id for k in reached if rows[k].activity_id}
+    return {k: r for k, r in rows.items() if k in reached or r.activity_id in activities}
 
 
 def decisions_of(reviews: dict[str, dict]) -> dict[frozenset, str]:
@@ -326,10 +367,13 @@ def reconcile(
         activity = build_canonical(activity_id, members, previous, at)
         store_and_publish(repo, uow, activity, previous, at)
 
+    holder = {m.key: g.activity_id for g in groups for m in g.members}
     for activity_id in sorted(before - after):
         previous = repo.activity(activity_id)
         if previous is not None and previous.sources:
-            store_and_publish(repo, uow, retired(previous, at), previous, at)
+            into = {holder.get((s.library_id, s.source_ref)) for s in previous.sources} - {None}
+            merged_into = holder.get((previous.sources[0].library_id, previous.sources[0].source_ref))
+            store_and_publish(repo, uow, retired(previous, at, merged_into if len(into) == 1 else None), previous, at)
 
     record_reviews(repo, uow, reviews, seeds, new_keys, needs, at)
 
@@ -418,7 +462,7 @@ def handle_submissions(deliveries: list[Delivery], uow: UnitOfWork, *, venues: V
     alone, its reads and writes going through one :class:`BatchRepository` for the batch."""
     submissions = [member_submission(delivery, venues) for delivery in deliveries]
     fields = [match_fields(submission, venues) for submission in submissions]
-    repo = BatchRepository(uow.connection)
+    repo = BatchRepository(uow.connection, venues)
     repo.prefetch((s.library_id, s.source_ref) for s in submissions)
     repo.prefetch_candidates(fields)
     for delivery, submission, matching in zip(deliveries, submissions, fields, strict=True):

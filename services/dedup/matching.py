@@ -1,17 +1,19 @@
 """Is this announcement the same activity as that one?  Merge, ask a coordinator, or keep apart.
 
-Two announcements are compared only when they share a venue key and start within
-:data:`WINDOW_MINUTES` of each other (the candidate index).  Then:
+Two announcements are compared when one starts within :data:`WINDOW_MINUTES` of the other at
+a related site (:func:`candidate_keys`: the sites of its libraries, organisers, their parents
+and children).  Then:
 
-* different books in 《》 or different session numbers (第3期 / 第4期): apart;
-* the same library twice (a clerk typing it again): merged only when the title key,
-  start, end and recurrence are identical; a near copy goes to review;
-* libraries that name each other as organisers (联办): merged from a moderate title
-  similarity, since co-hosts word titles their own way;
-* libraries that do not (a branch reposting the central library's lecture): merged only
-  on a high similarity, reviewed in between;
-* a series and a single announcement, or two different series, are never merged
-  without a coordinator.
+* different books in 《》 or session numbers (第3期 / 第4期, 上午场 / 下午场), or a numbered
+  session and an unnumbered announcement 45+ minutes apart: apart;
+* titles too unlike for any place to matter: apart;
+* the venues (:func:`places`): two named buildings, two rooms of different kinds, or each library
+  plainly at home with nothing linking them (one programme at several branches): apart;
+* the same library twice: merged when plainly the same (a decorated title, 10 minutes off), a
+  near copy goes to review;
+* libraries at the same site or linked as organisers (联办, the same host): merged from a
+  moderate title similarity, since co-hosts word titles their own way; others only on a high one;
+* a series and a single announcement are never merged without a coordinator.
 
 Title similarity is rapidfuzz's character-level ratio (with ``partial_ratio`` for a title
 that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: no whitespace tokens.
@@ -19,6 +21,7 @@ that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: n
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
@@ -26,14 +29,32 @@ from enum import IntEnum
 from rapidfuzz import fuzz
 from shuxiang.schemas import ActivitySubmission, Role
 
-from .normalize import VenueResolver, books, episode, title_key
+from shuxiang.alliance import normalize_venue_text
 
-WINDOW_MINUTES = 30
-"""Announcements starting further apart than this are different activities."""
-LINKED_MERGE, LINKED_REVIEW = 0.6, 0.3
-UNLINKED_MERGE, UNLINKED_REVIEW = 0.85, 0.6
-SAME_LIBRARY_REVIEW = 0.8
+from .normalize import (
+    PREFIX_MARK,
+    SITE_PREFIXES,
+    Site,
+    VenueResolver,
+    books,
+    episode,
+    parse_site,
+    room_type,
+    title_key,
+    title_variants,
+)
+
+WINDOW_MINUTES = 60
+"""Announcements starting further apart than this are different activities (writers' habits —
+the sign-in time, a rounded hour — move one activity's start by up to an hour)."""
+LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
+UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
+SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
 CLOSE_START_MINUTES = 15
+SESSION_MINUTES = 45
+"""A numbered session (第二场) and an unnumbered announcement further apart than this are two sessions."""
+
+_UNSET = object()
 
 
 class Outcome(IntEnum):
@@ -56,6 +77,7 @@ class MatchFields:
     library_id: str
     source_ref: str
     venue_key: str
+    """The site key (:class:`~.normalize.Site`): whose building, named or assumed."""
     starts_at: datetime
     ends_at: datetime
     title_key: str
@@ -64,8 +86,14 @@ class MatchFields:
     category: str
     credits: tuple[tuple[str, str], ...]
     recurrence: str | None
+    venue_name: str | None = field(default=None, compare=False, repr=False)
+    raw: str | None = field(default=None, compare=False, repr=False)
+    """The stored submission JSON, read for the venue's room only when a comparison needs it."""
     hosts: frozenset[str] = field(init=False, compare=False, repr=False)
     """The credited hosts (grouping asks for them for every member of every group it builds)."""
+    _room: object = field(init=False, compare=False, repr=False, default=_UNSET)
+    _venue: object = field(init=False, compare=False, repr=False, default=_UNSET)
+    _site: object = field(init=False, compare=False, repr=False, default=_UNSET)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hosts", frozenset(lib for lib, role in self.credits if role == Role.host.value))
@@ -77,6 +105,36 @@ class MatchFields:
     @property
     def libraries(self) -> frozenset[str]:
         return frozenset(lib for lib, _ in self.credits) | {self.library_id}
+
+    @property
+    def site(self) -> Site | None:
+        site = self._site
+        if site is _UNSET:
+            site = parse_site(self.venue_key, self.venue_text() if self.venue_key.startswith("w:") else "")
+            object.__setattr__(self, "_site", site)
+        return site  # type: ignore[return-value]
+
+    def venue_text(self) -> str:
+        """The venue name as typed, cleaned (lazily: a stored row's JSON is parsed only here)."""
+        text = self._venue
+        if text is _UNSET:
+            name = self.venue_name
+            if name is None and self.raw:
+                try:
+                    name = (json.loads(self.raw).get("venue") or {}).get("name")
+                except (ValueError, AttributeError):
+                    name = None
+            text = normalize_venue_text(name or "")
+            object.__setattr__(self, "_venue", text)
+        return text  # type: ignore[return-value]
+
+    def room(self) -> str | None:
+        """The kind of room the venue names (报告厅, 阅览室 …), if any."""
+        room = self._room
+        if room is _UNSET:
+            room = room_type(self.venue_text())
+            object.__setattr__(self, "_room", room)
+        return room  # type: ignore[return-value]
 
 
 def host_of(submission: ActivitySubmission) -> str:
@@ -90,7 +148,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
     return MatchFields(
         library_id=submission.library_id,
         source_ref=submission.source_ref,
-        venue_key=venues.key(submission.venue, host=host, libraries=libraries),
+        venue_key=venues.site(submission.venue, host=host, libraries=libraries).key,
         starts_at=submission.starts_at,
         ends_at=submission.ends_at,
         title_key=title_key(submission.title),
@@ -99,19 +157,52 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         category=submission.category.value,
         credits=credits,
         recurrence=submission.recurrence,
+        venue_name=submission.venue.name or "",
     )
 
 
+def candidate_keys(fields: MatchFields, venues: VenueResolver) -> list[str]:
+    """The site keys an announcement's twins may be stored under: its own site's, and the named and
+    assumed sites of its libraries, of the site's library, and of their parents and children."""
+    prefix, _, site_library = fields.venue_key.partition(":")
+    libraries = [site_library] if prefix in SITE_PREFIXES else []
+    libraries += sorted(fields.libraries)
+    keys = [fields.venue_key]
+    for library_id in venues.related_sites(dict.fromkeys(libraries)):
+        keys += [f"{prefix}:{library_id}" for prefix in SITE_PREFIXES]
+    return list(dict.fromkeys(keys))
+
+
+def _ratio(a: str, b: str) -> float:
+    if a == b:
+        return 100.0
+    score = fuzz.ratio(a, b)
+    short, long = sorted((a, b), key=len)
+    if len(short) >= 4 and len(short) * 2 >= len(long) and short in long:
+        score = max(score, 95.0)
+    elif len(short) >= 6 and len(short) * 2 >= len(long):
+        score = max(score, 0.95 * fuzz.partial_ratio(a, b))
+    return score
+
+
 def title_similarity(a: str, b: str) -> float:
-    """0..1, character level; a title that contains the other scores by ``partial_ratio``."""
+    """0..1, character level; a title that contains the other scores by ``partial_ratio``; a title
+    whose prefix ("江城讲坛：") the other dropped compares without it."""
     if not a or not b:
         return 0.0
     if a == b:
         return 1.0
-    score = fuzz.ratio(a, b)
-    short, long = sorted((a, b), key=len)
-    if len(short) >= 6 and len(short) * 2 >= len(long):
-        score = max(score, 0.95 * fuzz.partial_ratio(a, b))
+    full_a, rest_a = title_variants(a)
+    full_b, rest_b = title_variants(b)
+    if rest_a != full_a and rest_b != full_b:
+        head_a, head_b = a.partition(PREFIX_MARK)[0], b.partition(PREFIX_MARK)[0]
+        if head_a == head_b:
+            return _ratio(rest_a, rest_b) / 100.0  # one brand's two sessions differ only after "江城讲坛："
+        if fuzz.ratio(head_a, head_b) < 50:
+            return _ratio(full_a, full_b) / 100.0  # two brands' programmes on one topic
+    score = _ratio(full_a, full_b)
+    if score < 95 and (rest_a != full_a or rest_b != full_b) and min(len(rest_a), len(rest_b)) >= 4:
+        score = max(score, 0.97 * _ratio(rest_a, rest_b), 0.95 * _ratio(rest_a, full_b), 0.95 * _ratio(full_a, rest_b))
     return score / 100.0
 
 
@@ -119,10 +210,40 @@ def minutes_apart(x: MatchFields, y: MatchFields) -> float:
     return abs((x.starts_at - y.starts_at).total_seconds()) / 60.0
 
 
+def places(x: MatchFields, y: MatchFields) -> str:
+    """What the venues say: "same" site, "apart" (different places, plainly), "elsewhere" (as far as
+    one can tell: each library at home, nothing linking them), or "unsure"."""
+    sx, sy = x.site, y.site
+    if sx is None or sy is None:  # keys of an older release: only equality tells
+        return "same" if x.venue_key == y.venue_key else "apart"
+    rx, ry = x.room(), y.room()
+    if rx and ry and rx != ry:
+        return "apart"  # a 报告厅 and a 阅览室: parallel sessions, or one programme at two places
+    if not (sx.known and sy.known):  # an address or place the alliance file does not know
+        if linked(x, y):
+            return "unsure"
+        for a, sa in ((x, sx), (y, sy)):
+            if sa.known and sa.library_id == a.library_id:
+                return "elsewhere"  # one is in its own building; the other, unlinked, somewhere else
+        if not (sx.known or sy.known) and fuzz.ratio(x.venue_text(), y.venue_text()) < 60:
+            return "elsewhere"  # two different addresses
+        return "unsure"
+    if sx.library_id == sy.library_id:
+        return "same"
+    if sx.named and sy.named:
+        return "apart"  # two buildings, each named
+    if sx.library_id == x.library_id and sy.library_id == y.library_id and not (rx and rx == ry and linked(x, y)):
+        return "elsewhere"  # each in its own library, as far as one can tell: one programme at several branches
+    return "unsure"
+
+
+def linked(x: MatchFields, y: MatchFields) -> bool:
+    """One names the other as an organiser, or both name the same host."""
+    return x.library_id in y.libraries or y.library_id in x.libraries or bool(x.hosts & y.hosts)
+
+
 def compare(x: MatchFields, y: MatchFields) -> Verdict:
     """The verdict on two announcements (symmetric)."""
-    if x.venue_key != y.venue_key:
-        return Verdict(Outcome.APART, 0.0, "different venues")
     apart_minutes = minutes_apart(x, y)
     if apart_minutes > WINDOW_MINUTES:
         return Verdict(Outcome.APART, 0.0, "different start times")
@@ -130,14 +251,23 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return Verdict(Outcome.APART, 0.0, "different books")
     if x.episode and y.episode and x.episode != y.episode:
         return Verdict(Outcome.APART, 0.0, "different sessions")
+    if (x.episode is None) != (y.episode is None) and apart_minutes > SESSION_MINUTES:
+        return Verdict(Outcome.APART, 0.0, "another session")  # "第二场" an hour after an unnumbered one
     similarity = title_similarity(x.title_key, y.title_key)
     score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
+    if score < LINKED_REVIEW and x.library_id != y.library_id:
+        return Verdict(Outcome.APART, score, "titles differ")  # whatever the place: no need to read it
+    place = places(x, y)
+    if place == "apart":
+        return Verdict(Outcome.APART, 0.0, "different venues")
+    if place == "elsewhere":
+        return Verdict(Outcome.APART, 0.0, "each in its own library")
     if x.library_id == y.library_id:
         return _same_library(x, y, similarity, apart_minutes, score)
-    linked = x.library_id in y.libraries or y.library_id in x.libraries
-    merge_at, review_at = (LINKED_MERGE, LINKED_REVIEW) if linked else (UNLINKED_MERGE, UNLINKED_REVIEW)
-    kind = "co-hosts" if linked else "unlinked libraries"
-    if score >= merge_at and (linked or apart_minutes <= CLOSE_START_MINUTES):
+    related = place == "same" or linked(x, y)
+    merge_at, review_at = (LINKED_MERGE, LINKED_REVIEW) if related else (UNLINKED_MERGE, UNLINKED_REVIEW)
+    kind = "co-hosts" if related else "unlinked libraries"
+    if score >= merge_at:
         outcome = Outcome.MERGE
     elif score >= review_at:
         outcome = Outcome.REVIEW
@@ -155,8 +285,11 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
     )
     if identical:
         return Verdict(Outcome.MERGE, 1.0, "same library: entered twice")
-    if similarity >= SAME_LIBRARY_REVIEW and apart_minutes <= CLOSE_START_MINUTES:
-        return Verdict(Outcome.REVIEW, score, "same library: near copy")
+    if apart_minutes <= CLOSE_START_MINUTES and (x.recurrence or None) == (y.recurrence or None):
+        if score >= SAME_LIBRARY_MERGE and x.episode == y.episode:  # "·第二季" added is another season
+            return Verdict(Outcome.MERGE, score, "same library: entered twice")
+        if score >= SAME_LIBRARY_REVIEW:
+            return Verdict(Outcome.REVIEW, score, "same library: near copy")
     return Verdict(Outcome.APART, score, "same library: another activity")
 
 
@@ -165,13 +298,15 @@ def against_group(x: MatchFields, members: list[MatchFields], decisions: dict[fr
 
     The best member verdict counts, except that any non-merge verdict against an announcement
     of ``x``'s own library caps it at review (two entries of one library are one activity only
-    when they are plainly the same), and a coordinator's decision on a pair overrides a review.
+    when they are plainly the same), a plain conflict with any member (two named places, two
+    session numbers, two books) keeps it out, and a coordinator's decision on a pair overrides
+    a review.
     """
     best: tuple[Verdict, MatchFields] | None = None
     cap = Outcome.MERGE
     for y in members:
         verdict = decided(compare(x, y), decisions.get(frozenset((x.key, y.key))))
-        if verdict.reason == DECIDED_APART:
+        if verdict.reason == DECIDED_APART or verdict.reason in CONFLICTS:
             return verdict, y
         if y.library_id == x.library_id and verdict.outcome is not Outcome.MERGE:
             cap = Outcome.REVIEW
@@ -182,6 +317,25 @@ def against_group(x: MatchFields, members: list[MatchFields], decisions: dict[fr
     if verdict.outcome > cap:
         verdict = Verdict(cap, verdict.score, "same library twice: " + verdict.reason)
     return verdict, y
+
+
+CONFLICTS = frozenset({"different venues", "different sessions", "different books"})
+"""Verdicts that no third announcement can bridge: the two are plainly different activities."""
+
+
+JOIN_CONFLICTS = CONFLICTS | {"each in its own library"}
+"""Two groups a later announcement connects become one only if none of these lies between them:
+an announcement joins a group it matches on the whole, but two groups join only when nothing
+in them says they are two."""
+
+
+def conflict(a: list[MatchFields], b: list[MatchFields], decisions: dict[frozenset, str]) -> bool:
+    """Whether two groups cannot be one: a conflict or a coordinator's "apart" between them."""
+    for x in a:
+        for y in b:
+            if decisions.get(frozenset((x.key, y.key))) == "apart" or compare(x, y).reason in JOIN_CONFLICTS:
+                return True
+    return False
 
 
 DECIDED_MERGE = "a coordinator merged them"

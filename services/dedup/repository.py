@@ -2,18 +2,20 @@
 
 from __future__ import annotations
 
+import bisect
 import functools
 import uuid
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
 
 from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from shuxiang.schemas.submission import LOGGED
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
-from .matching import WINDOW_MINUTES, MatchFields
+from .matching import WINDOW_MINUTES, MatchFields, candidate_keys
+from .normalize import VenueResolver
 from .tables import dedup_activity, dedup_review, dedup_source
 
 SourceKey = tuple[str, str]
@@ -98,6 +100,7 @@ def _row_to_source(row) -> SourceRow:
         library_id=row.library_id, source_ref=row.source_ref, venue_key=row.venue_key, starts_at=row.starts_at,
         ends_at=row.ends_at, title_key=row.title_key, books=frozenset(b for b in row.books.split("|") if b),
         episode=row.episode, category=row.category, credits=decode_credits(row.credits), recurrence=row.recurrence,
+        raw=row.submission,
     )
     return SourceRow(
         fields=fields, activity_id=row.activity_id, revision=row.revision, status=Status(row.status),
@@ -147,8 +150,25 @@ _REVIEWS = select(dedup_review).where(dedup_review.c.id.in_(bindparam("ids", exp
 
 
 class DedupRepository:
-    def __init__(self, connection: Connection) -> None:
+    def __init__(self, connection: Connection, venues: VenueResolver | None = None) -> None:
         self.connection = connection
+        self.venues = venues
+        """Knows which sites' announcements may be an announcement's twins (without it: its own site's)."""
+
+    def candidate_keys(self, fields: MatchFields) -> list[str]:
+        return candidate_keys(fields, self.venues) if self.venues is not None else [fields.venue_key]
+
+    def _query_windows(self, windows: list[tuple[str, datetime, datetime]]):
+        """Announcements in any of these (site key, start range) windows: an index range scan each,
+        ``WINDOWS_PER_QUERY`` a query."""
+        for first in range(0, len(windows), WINDOWS_PER_QUERY):
+            chunk = windows[first:first + WINDOWS_PER_QUERY]
+            size = next(n for n in QUERY_SHAPES if n >= len(chunk))
+            chunk += [chunk[-1]] * (size - len(chunk))  # a few query shapes, each compiled once
+            parameters = {}
+            for i, (venue, low, high) in enumerate(chunk):
+                parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
+            yield from self.connection.execute(_windows_query(size), parameters)
 
     # -- sources ---------------------------------------------------------------------
 
@@ -158,9 +178,17 @@ class DedupRepository:
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
         """Announcements at the same venue key starting within the window: one index range scan."""
-        rows = self.connection.execute(_CANDIDATES, {
-            "venue_key": fields.venue_key, "low": fields.starts_at - WINDOW, "high": fields.starts_at + WINDOW})
-        return [_row_to_source(row) for row in rows]
+        low, high = fields.starts_at - WINDOW, fields.starts_at + WINDOW
+        keys = self.candidate_keys(fields)
+        if len(keys) == 1:
+            rows = self.connection.execute(_CANDIDATES, {"venue_key": keys[0], "low": low, "high": high})
+        else:
+            rows = self._query_windows([(key, low, high) for key in keys])
+        found = {}
+        for row in rows:
+            source = _row_to_source(row)
+            found.setdefault(source.key, source)
+        return sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
 
     def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:
         ids = sorted(set(activity_ids))
@@ -234,6 +262,7 @@ class DedupRepository:
 
 
 WINDOWS_PER_QUERY = 64
+QUERY_SHAPES = (4, 8, 16, 32, 64)
 """Candidate windows read per query by :meth:`BatchRepository.prefetch_candidates` (a query's
 shape depends only on this, so SQLAlchemy compiles it once)."""
 ACTIVITIES_PER_QUERY = 500
@@ -251,6 +280,17 @@ def _windows_query(count: int):
                  dedup_source.c.starts_at <= bindparam(f"h{i}"))
             for i in range(count))))
     return _WINDOW_QUERIES[count]
+
+
+def _covered(ranges: list[tuple[datetime, datetime]] | None, low: datetime, high: datetime) -> bool:
+    """Whether one of these sorted, disjoint ranges holds [low, high] (a binary search)."""
+    if not ranges:
+        return False
+    at = bisect.bisect_right(ranges, (low, _LATEST)) - 1
+    return at >= 0 and ranges[at][0] <= low and high <= ranges[at][1]
+
+
+_LATEST = datetime.max.replace(tzinfo=UTC)
 
 
 def _merged(windows: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -273,8 +313,8 @@ class BatchRepository(DedupRepository):
     are read up front (:meth:`prefetch_candidates`); a look-up outside what was read then goes
     to the database."""
 
-    def __init__(self, connection: Connection) -> None:
-        super().__init__(connection)
+    def __init__(self, connection: Connection, venues: VenueResolver | None = None) -> None:
+        super().__init__(connection, venues)
         self._stored: dict[SourceKey, SourceRow | None] = {}
         """Stored announcements by key (None: not stored), kept across :meth:`flush`."""
         self._start_batch()
@@ -290,6 +330,7 @@ class BatchRepository(DedupRepository):
         self._read_windows: dict[str, list[tuple[datetime, datetime]]] = {}
         self._stored_at: dict[str, dict[SourceKey, SourceRow]] = {}
         """Stored announcements in the windows read up front, by venue key."""
+        self._stored_sorted: dict[str, tuple[list[datetime], list[SourceRow]]] = {}
         self._stored_of: dict[str, list[SourceRow]] = {}
         """Stored announcements of the activities read up front (every one of them), by activity id."""
         self._written_of: dict[str, dict[SourceKey, SourceRow]] = {}
@@ -325,17 +366,13 @@ class BatchRepository(DedupRepository):
         fields = list(fields)
         wanted: dict[str, list[tuple[datetime, datetime]]] = {}
         for f in fields:
-            wanted.setdefault(f.venue_key, []).append((f.starts_at - 2 * WINDOW, f.starts_at + 2 * WINDOW))
+            for key in self.candidate_keys(f):
+                wanted.setdefault(key, []).append((f.starts_at - 2 * WINDOW, f.starts_at + 2 * WINDOW))
         windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
-        for first in range(0, len(windows), WINDOWS_PER_QUERY):
-            chunk = windows[first:first + WINDOWS_PER_QUERY]
-            chunk += [chunk[-1]] * (WINDOWS_PER_QUERY - len(chunk))  # one query shape for every chunk
-            parameters = {}
-            for i, (venue, low, high) in enumerate(chunk):
-                parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-            for row in self.connection.execute(_windows_query(WINDOWS_PER_QUERY), parameters):
-                source = _row_to_source(row)
-                self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
+        self._stored_sorted = {}
+        for row in self._query_windows(windows):
+            source = _row_to_source(row)
+            self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
         for venue, ranges in wanted.items():
             self._read_windows[venue] = _merged(self._read_windows.get(venue, []) + ranges)
         read = {row.key: row for rows in self._stored_at.values() for row in rows.values()}
@@ -380,16 +417,27 @@ class BatchRepository(DedupRepository):
         self._reviews, self._review_keys = {}, set()  # read again: decisions are rare
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
-        venue = fields.venue_key
         low, high = fields.starts_at - WINDOW, fields.starts_at + WINDOW
-        if any(read_low <= low and high <= read_high for read_low, read_high in self._read_windows.get(venue, ())):
-            stored = sorted((row for row in self._stored_at.get(venue, {}).values()
-                             if low <= row.fields.starts_at <= high and row.key not in self._sources),
+        keys = self.candidate_keys(fields)
+        if all(_covered(self._read_windows.get(key), low, high) for key in keys):
+            stored = sorted((row for key in keys for row in self._stored_between(key, low, high)
+                             if row.key not in self._sources),
                             key=lambda row: (row.fields.starts_at, row.key))
         else:
             stored = [row for row in super().candidates(fields) if row.key not in self._sources]
-        written = [row for row in self._written_at.get(venue, {}).values() if low <= row.fields.starts_at <= high]
+        written = [row for key in keys for row in self._written_at.get(key, {}).values()
+                   if low <= row.fields.starts_at <= high]
         return stored + written
+
+    def _stored_between(self, key: str, low: datetime, high: datetime) -> list[SourceRow]:
+        """The stored announcements read up front at ``key`` starting in [low, high] (a binary
+        search in the key's rows by start, sorted once per batch)."""
+        by_start = self._stored_sorted.get(key)
+        if by_start is None:
+            rows = sorted(self._stored_at.get(key, {}).values(), key=lambda row: row.fields.starts_at)
+            by_start = self._stored_sorted[key] = ([row.fields.starts_at for row in rows], rows)
+        starts, rows = by_start
+        return rows[bisect.bisect_left(starts, low):bisect.bisect_right(starts, high)]
 
     def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:
         ids = set(activity_ids)

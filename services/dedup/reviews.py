@@ -19,6 +19,7 @@ from sqlalchemy import Connection, select
 from shuxiang.alliance import Alliance
 
 from .handlers import reconcile
+from .normalize import VenueResolver
 from .repository import DedupRepository, review_id
 from .tables import dedup_review, dedup_source
 
@@ -76,10 +77,11 @@ def parse_decision(delivery: Delivery, alliance: Alliance) -> ReviewDecision:
     return decision
 
 
-def handle_decision(delivery: Delivery, uow: UnitOfWork, *, alliance: Alliance) -> None:
+def handle_decision(delivery: Delivery, uow: UnitOfWork, *, alliance: Alliance,
+                    venues: VenueResolver | None = None) -> None:
     """A coordinator decided a review: store it on the pair, then re-group around the pair."""
     decision = parse_decision(delivery, alliance)
-    repo = DedupRepository(uow.connection)
+    repo = DedupRepository(uow.connection, venues)
     repo.record_decision({
         "id": decision.review_id, "source_library": decision.source.library_id,
         "source_ref": decision.source.source_ref, "other_library": decision.other.library_id,
@@ -105,6 +107,33 @@ class Side:
     activity_id: str | None
 
 
+REASONS = {
+    "co-hosts: similar titles": (
+        "同一地点或互列为主办方，但标题只部分相似", "Same place or organisers naming each other, but the titles are only partly alike"),
+    "unlinked libraries: similar titles": (
+        "标题相似，但两馆互不关联、地点也不明确", "Similar titles, but the libraries are unrelated and the place unclear"),
+    "co-hosts: similar, but series and single dates differ": (
+        "相似，但一个是系列活动、另一个是单次活动", "Alike, but one is a series and the other a single date"),
+    "unlinked libraries: similar, but series and single dates differ": (
+        "相似，但一个是系列活动、另一个是单次活动", "Alike, but one is a series and the other a single date"),
+    "same library: near copy": (
+        "同一馆两次录入，标题或时间略有不同", "Entered twice by one library, with a slightly different title or time"),
+    "decided": ("协调人已决定", "Decided by a coordinator"),
+}
+"""Why a pair waits for a coordinator, in the page's language (the stored reason is the key)."""
+_TWICE = "same library twice: "
+
+
+def describe_reason(reason: str, language: str) -> str:
+    """The stored reason in zh-CN, or English for ``language`` "en"; an unknown one as stored."""
+    index = 1 if language == "en" else 0
+    if reason.startswith(_TWICE):
+        inner = describe_reason(reason[len(_TWICE):], language)
+        return (f"Another announcement of the same library differs: {inner}" if index
+                else f"与同一馆的另一条公告不一致：{inner}")
+    return REASONS[reason][index] if reason in REASONS else reason
+
+
 @dataclass(frozen=True)
 class Review:
     id: str
@@ -117,6 +146,9 @@ class Review:
     note: str | None
     source: Side
     other: Side
+
+    def reason_in(self, language: str) -> str:
+        return describe_reason(self.reason, language)
 
     def as_json(self) -> dict:
         def side(s: Side) -> dict:

@@ -35,7 +35,7 @@ def handle(deliveries: list[Delivery], uow: UnitOfWork, *, venues: VenueResolver
         elif delivery.subject.startswith(f"{REVIEW_DECIDED}."):
             handle_submissions(announcements, uow, venues=venues)
             announcements = []
-            handle_decision(delivery, uow, alliance=alliance)
+            handle_decision(delivery, uow, alliance=alliance, venues=venues)
     handle_submissions(announcements, uow, venues=venues)
 
 

@@ -1,8 +1,11 @@
 """The dedup service's tables: member announcements (sources), canonical activities, reviews.
 
 A source row keeps, besides the latest submission, the normalised keys matching needs
-(venue key, start, title key …) in plain columns, so candidates are one indexed range
-query on (venue_key, starts_at) and comparing them parses no JSON.
+(venue key, start, title key …) in plain columns, so candidates are indexed range queries
+on (venue_key, starts_at) and comparing them parses no JSON (only the venue's room, when the
+titles are alike enough for it to matter).  ``venue_key`` holds the *site* key since issue 18
+(``s:`` / ``w:`` / ``u:`` and a library id, :class:`~.normalize.Site`); ``shuxiang replay``
+rebuilds older rows' keys.
 """
 
 from sqlalchemy import BigInteger, Column, Float, Index, Integer, String, Table, Text

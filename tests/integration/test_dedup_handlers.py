@@ -143,7 +143,7 @@ def test_weekly_occurrences_and_other_events_in_the_same_hall_stay_apart(rig: De
 
 def test_a_coordinators_decision_merges_or_keeps_apart_and_is_replayed(rig: DedupRig, tmp_path) -> None:
     first = announcement("jn", "j1", title="公益讲座：宋词里的四季")
-    second = announcement("tz", "t1", title="讲座：宋词中的四季之美")
+    second = announcement("tz", "t1", title="讲座：宋词与节气")
     rig.submit(first, second)
     assert len(rig.activities()) == 2
     [review] = rig.reviews()
@@ -194,7 +194,7 @@ def test_merging_splitting_and_reviews_work_the_same_on_postgresql(postgres_url)
         cohost = announcement("tz", "t9", title="沽上讲堂——津沽方言漫谈（联办）", venue={"name": "一楼报告厅"},
                               organizers=COHOSTS)
         rig.submit(host, cohost, announcement("tz", "t2", title="讲座：津沽方言", day=11),
-                   announcement("jn-b1", "b2", title="沽上讲堂：津沽方言漫谈之二", day=11))
+                   announcement("jn-b1", "b2", title="沽上讲堂：津沽方言与民俗漫谈", day=11))
         assert len(rig.activities()) == 3
         assert credits(rig.activity_of("tz", "t9")) == {"jn": "host", "tz": "co_organiser"}  # v1 co_host is read as 协办
         assert [r["status"] for r in rig.reviews()] == ["pending"]
@@ -204,3 +204,29 @@ def test_merging_splitting_and_reviews_work_the_same_on_postgresql(postgres_url)
         assert rig.activity_of("jn", "j1")["id"] == rig.own_id("jn", "j1")
     finally:
         rig.close()
+
+
+def test_a_later_announcement_that_connects_two_activities_joins_them_and_the_younger_points_to_the_older(
+        rig: DedupRig, tmp_path) -> None:
+    # the host's start and a co-host's (the rounded hour) are 70 minutes apart: two activities …
+    host = announcement("jn", "j1", hour=14, minute=0)
+    late = announcement("tz", "t1", title="【联盟活动】沽上讲堂：津沽方言漫谈", hour=15, minute=10, venue={"name": "津南区图书馆报告厅"})
+    rig.submit(host, late)
+    assert len(rig.activities()) == 2
+    older, younger = rig.own_id("jn", "j1"), rig.own_id("tz", "t1")
+    # … until a third library's announcement, between them, connects them
+    rig.submit(announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=35, venue={"name": "区馆报告厅"}))
+    [activity] = rig.activities()
+    assert activity["id"] == older and {s["source_ref"] for s in activity["sources"]} == {"j1", "t1", "b1"}
+    assert set(credits(activity)) == {"jn", "tz", "jn-b1"}  # the credit moved with the announcements
+    [event] = [e for kind, e in rig.events() if kind == "cancelled"]
+    assert event["activity"]["id"] == younger  # its id (and calendar UID) never change
+    assert event["activity"]["merged_into"] == older and event["activity"]["status"] == "cancelled"
+    assert "merged into another activity" in event["activity"]["description"]
+    # a replay of the same log gives the same activities, the merged-away one included
+    again = DedupRig(tmp_path / "replay.sqlite3")
+    again.submit(host, late, announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=35,
+                                          venue={"name": "区馆报告厅"}))
+    assert again.activities() == rig.activities()
+    assert [e for _, e in again.events()][-1]["activity"]["merged_into"] == older
+    again.close()

@@ -102,3 +102,55 @@ def test_any_interleaving_gives_the_state_of_processing_in_order_once(tmp_path, 
     finally:
         reference.close()
         interleaved.close()
+
+
+# -- groups that a later announcement connects -----------------------------------------------------
+
+CONNECTED = [  # one lecture: the host at 14:00, a co-host's rounded hour (15:10), and two between them
+    announcement("jn", "host", hour=14),
+    announcement("tz", "late", title="【联盟活动】沽上讲堂：津沽方言漫谈", hour=15, minute=10,
+                 venue={"name": "津南区图书馆报告厅"}),
+    announcement("jn-b1", "bridge", title="津沽方言漫谈（报名中）", hour=14, minute=35, venue={"name": "区馆报告厅"}),
+    announcement("jn-b2", "signin", title="📚沽上讲堂：津沽方言漫谈", hour=14, minute=45,
+                 venue={"name": "津南区图书馆一楼报告厅"}),
+]
+APART = [  # look-alikes that must stay apart whatever arrives when
+    announcement("jn-b2", "branch", title="沽上讲堂：津沽方言漫谈", hour=14, venue={"name": "八里台分馆阅览室"}),
+    announcement("jn", "later", title="沽上讲堂：小站练兵的故事", hour=15, minute=30),
+    announcement("jn", "second", title="沽上讲堂：津沽方言漫谈（第二场）", hour=16, minute=0),
+]
+
+
+def grouping(rig: DedupRig) -> set[frozenset]:
+    return {frozenset((s["library_id"], s["source_ref"]) for s in a["sources"]) for a in rig.activities()}
+
+
+@settings(max_examples=30, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@given(order=st.permutations(CONNECTED + APART), batch=st.booleans())
+def test_any_arrival_order_gives_the_same_grouping_when_a_connecting_announcement_comes_last(
+        tmp_path, order, batch) -> None:
+    """The connecting announcements (bridge, signin) arriving last, first or between, in one batch
+    or one by one: one lecture of four announcements, three activities apart; no id ever changes."""
+    run = next(counter)
+    rig = DedupRig(tmp_path / f"connect-{run}.sqlite3")
+    try:
+        published: dict[str, str] = {}
+        if batch:
+            rig.seq += len(order)
+            rig.deliver(*[submission_delivery(body, rig.seq - len(order) + n + 1) for n, body in enumerate(order)])
+        else:
+            for body in order:
+                rig.submit(body)
+                for activity in rig.activities():  # an id, once published, names the same announcement
+                    published.setdefault(activity["id"], rig.namers()[activity["id"]])
+        assert grouping(rig) == {frozenset((b["library_id"], b["source_ref"]) for b in CONNECTED),
+                                 *(frozenset({(b["library_id"], b["source_ref"])}) for b in APART)}, describe(order)
+        first = next(b for b in order if b in CONNECTED)
+        assert rig.activity_of("jn", "host")["id"] == rig.own_id(first["library_id"], first["source_ref"])
+        namers = rig.namers()
+        assert all(namers[i] == key for i, key in published.items())
+        merged_away = [e["activity"] for kind, e in rig.events() if e["activity"].get("merged_into")]
+        assert all(a["merged_into"] == rig.activity_of("jn", "host")["id"] for a in merged_away)
+    finally:
+        rig.close()

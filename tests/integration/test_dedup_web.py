@@ -23,7 +23,7 @@ async def test_a_coordinator_decides_a_review_through_the_api_and_the_page(tmp_p
     (tmp_path / "db").mkdir()
     rig = DedupRig(tmp_path / "db" / "dedup.sqlite3")
     rig.submit(announcement("jn", "j1", title="公益讲座：宋词里的四季"),
-               announcement("tz", "t1", title="讲座：宋词中的四季之美"))
+               announcement("tz", "t1", title="讲座：宋词与节气"))
     settings = Settings(data_dir=tmp_path)
     context = ServiceContext(settings=settings, alliance=rig.alliance, databases=Databases(data_dir=tmp_path))
     app = create_app(context)
@@ -41,8 +41,9 @@ async def test_a_coordinator_decides_a_review_through_the_api_and_the_page(tmp_p
             page = await client.get("/dedup/reviews")
             assert page.status_code == 200 and "公益讲座：宋词里的四季" in page.text and "合并为同一活动" in page.text
             assert f'value="{csrf}"' in page.text and 'name="coordinator_id"' not in page.text  # who: the login
+            assert "标题只部分相似" in page.text  # why a person would hesitate, in the page's language
             english = await client.get("/dedup/reviews?lang=en")
-            assert "Merge: one activity" in english.text
+            assert "Merge: one activity" in english.text and "titles are only partly alike" in english.text
 
             token = {"Authorization": f"Bearer {office.token}"}
             impostor = await client.post(f"/api/v1/dedup/reviews/{review['id']}/decision", headers=token,
