@@ -1,0 +1,180 @@
+"""Posters in the distributed deployment: the JetStream object store, shared by every web replica.
+
+Two web fronts (FastAPI apps with data dirs of their own) on one real nats-server with the users
+`shuxiang accounts nats-config` writes: what one stores the other serves, with the same cache
+headers; a refused or failed upload leaves nothing in the bucket; a library's NATS user cannot
+touch the bucket."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import random
+
+import httpx
+import pytest
+from nats.errors import TimeoutError as NatsTimeout
+from nats.js import api
+from PIL import Image
+
+from shuxiang.alliance import load_alliance
+from shuxiang.posters import BUCKET, CACHE_FOREVER, ObjectPosterStore, PosterStore, posters_of
+from shuxiang.runtime import Runtime
+from shuxiang.services.intake.nats_users import inbox_prefix
+from shuxiang.settings import Settings
+from shuxiang.web import create_app
+from tests.conftest import TEST_ALLIANCE, submission
+
+from .auth_support import add_account, create_all_tables
+from .test_intake_nats_users import connect_as, secured_nats  # noqa: F401 (a fixture)
+
+
+def poster_bytes(size=(1200, 800)) -> bytes:
+    """A noisy PNG: its JPEG is a few hundred kB, several object-store chunks (128 kB each)."""
+    out = io.BytesIO()
+    noise = random.Random(size[0]).randbytes(size[0] * size[1] * 3)  # the same size, the same image
+    Image.frombytes("RGB", size, noise).save(out, "PNG")
+    return out.getvalue()
+
+
+async def web_replica(tmp_path, name: str, port: int, password: str) -> Runtime:
+    """A `shuxiang serve web` as the runtime starts it (no consumers), on its own data dir."""
+    settings = Settings(data_dir=tmp_path / name, nats_url=f"nats://shuxiang:{password}@127.0.0.1:{port}",
+                        port=0, stream_replicas=1)
+    runtime = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=[], web=False,
+                      announce=False)
+    await runtime.start()
+    create_all_tables(runtime.context)
+    return runtime
+
+
+def client(app) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+def cached(runtime: Runtime) -> list:
+    root = runtime.settings.data_dir / "posters"
+    return [p for p in root.rglob("*") if p.is_file()] if root.exists() else []
+
+
+async def test_a_poster_uploaded_through_one_web_replica_is_served_by_another(
+    tmp_path, secured_nats  # noqa: F811
+) -> None:
+    port, passwords = secured_nats
+    one = await web_replica(tmp_path, "one", port, passwords["shuxiang"])
+    two = await web_replica(tmp_path, "two", port, passwords["shuxiang"])
+    try:
+        assert isinstance(posters_of(one.context), ObjectPosterStore)  # distributed: not the data dir
+        first, second = create_app(one.context, runtime=one), create_app(two.context, runtime=two)
+        token = {"Authorization": f"Bearer {add_account(first, one.context, 'jn', 'library').token}"}
+        second_token = {"Authorization": f"Bearer {add_account(second, two.context, 'jn', 'library').token}"}
+        async with client(first) as a, client(second) as b:
+            uploaded = await a.post("/api/v1/posters", content=poster_bytes(),
+                                    headers={**token, "Content-Type": "image/png"})
+            assert uploaded.status_code == 201, uploaded.text
+            name = uploaded.json()["poster"]
+            assert cached(two) == []  # the second replica has never seen it
+
+            served = await b.get(f"/posters/{name}")
+            assert served.status_code == 200 and served.headers["content-type"] == "image/jpeg"
+            assert served.headers["cache-control"] == CACHE_FOREVER == "public, max-age=31536000, immutable"
+            assert served.headers["x-content-type-options"] == "nosniff"
+            assert served.content == (await a.get(f"/posters/{name}")).content
+            assert Image.open(io.BytesIO(served.content)).size == (1200, 800)
+            assert [p.name for p in cached(two)] == [name]  # kept for the next request
+            again = await b.get(f"/posters/{name}", headers={"If-None-Match": served.headers["etag"]})
+            assert again.status_code == 304 and again.headers["cache-control"] == CACHE_FOREVER
+
+            # the second replica knows it: a submission naming it is accepted there, the same image is not new
+            accepted = await b.post("/api/v1/activities", headers=second_token, json=submission(poster=name))
+            assert accepted.status_code == 201, accepted.text
+            same = await b.post("/api/v1/posters", content=poster_bytes(), headers={**second_token,
+                                                                                    "Content-Type": "image/png"})
+            assert same.status_code == 200 and same.json()["poster"] == name
+
+            missing = "0" * 64 + ".jpg"
+            for path in (f"/posters/{missing}", "/posters/not-a-poster.jpg"):
+                gone = await b.get(path)
+                assert gone.status_code == 404 and "No such poster" in gone.text and "没有这张海报" in gone.text
+            assert (await b.get("/posters/..%2Fnats%2Fpasswords.json")).status_code == 404
+            unknown = await b.post("/api/v1/activities", headers=second_token,
+                                   json=submission(source_ref="a2", poster=missing))
+            assert unknown.status_code == 422 and "no such poster" in unknown.text
+
+        bucket = await one.js.object_store(BUCKET)
+        assert (await bucket.get(name)).data == served.content
+        assert [info.name for info in await bucket.list()] == [name]  # stored once
+    finally:
+        await two.stop()
+        await one.stop()
+
+
+async def test_a_refused_or_failed_upload_leaves_nothing_stored(tmp_path, secured_nats) -> None:  # noqa: F811
+    port, passwords = secured_nats
+    service, _ = await connect_as(port, "shuxiang", passwords["shuxiang"])
+    # a bucket that takes one chunk of a poster and refuses the next: the upload fails half-way
+    await service.jetstream().create_object_store(BUCKET, config=api.ObjectStoreConfig(max_bytes=200_000))
+    one = await web_replica(tmp_path, "one", port, passwords["shuxiang"])
+    two = await web_replica(tmp_path, "two", port, passwords["shuxiang"])
+    try:
+        app = create_app(one.context, runtime=one)
+        token = {"Authorization": f"Bearer {add_account(app, one.context, 'jn', 'library').token}"}
+        async with client(app) as a, client(create_app(two.context, runtime=two)) as b:
+            refusals = [
+                (b"GIF89a not a poster", "image/gif", 415),
+                (poster_bytes((300, 200)), "image/jpeg", 422),  # PNG content claiming to be a JPEG
+                (b"\x89PNG\r\n\x1a\n" + b"\x00" * 64, "image/png", 422),  # damaged
+            ]
+            for body, content_type, status in refusals:
+                refused = await a.post("/api/v1/posters", content=body, headers={**token, "Content-Type": content_type})
+                assert refused.status_code == status, refused.text
+            failed = await a.post("/api/v1/posters", content=poster_bytes(),
+                                  headers={**token, "Content-Type": "image/png"})
+            assert failed.status_code == 503 and "try again later" in failed.text
+            # what nats-py published of it was purged: nothing to read, nothing cached, no 500 anywhere
+            state = (await service.jetstream().stream_info(f"OBJ_{BUCKET}")).state
+            assert state.messages == 0 and state.bytes == 0
+            assert cached(one) == [] and cached(two) == []
+            for replica in (one, two):
+                store = posters_of(replica.context)
+                assert await asyncio.to_thread(store.exists, "0" * 64 + ".jpg") is False
+    finally:
+        await two.stop()
+        await one.stop()
+        await service.close()
+
+
+async def test_only_the_runtime_user_may_use_the_poster_bucket(tmp_path, secured_nats) -> None:  # noqa: F811
+    port, passwords = secured_nats
+    one = await web_replica(tmp_path, "one", port, passwords["shuxiang"])
+    jn, errors = await connect_as(port, "jn", passwords["jn"], inbox_prefix=inbox_prefix("jn"))
+    try:
+        store = posters_of(one.context)
+        poster = await asyncio.to_thread(store.add, poster_bytes((400, 300)), content_type="image/png")
+        assert poster.created
+        with pytest.raises(NatsTimeout):  # the bucket's stream info: a $JS.API call it may not make
+            await jn.request(f"$JS.API.STREAM.INFO.OBJ_{BUCKET}", b"", timeout=1)
+        with pytest.raises(NatsTimeout):  # reading the object's metadata directly
+            await jn.request(f"$JS.API.DIRECT.GET.OBJ_{BUCKET}", b'{"last_by_subj": "$O.x"}', timeout=1)
+        await jn.publish(f"$O.{BUCKET}.C.forged", b"not a poster chunk")
+        await jn.flush()
+        await asyncio.sleep(0.3)
+        violations = " ".join(str(e).lower() for e in errors)
+        assert f'permissions violation for publish to "$o.{BUCKET}.c.forged"' in violations
+        assert f"$js.api.stream.info.obj_{BUCKET}" in violations
+        stored = await (await one.js.object_store(BUCKET)).get_info(poster.name)
+        state = (await one.js.stream_info(f"OBJ_{BUCKET}")).state
+        assert state.messages == stored.chunks + 1  # the poster's chunks and its metadata, nothing forged
+    finally:
+        await jn.close()
+        await one.stop()
+
+
+def test_the_embedded_runtime_keeps_posters_in_the_data_dir(tmp_path) -> None:
+    from shuxiang.db import Databases
+    from shuxiang.services.plan import ServiceContext
+
+    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
+                             databases=Databases(data_dir=tmp_path))
+    store = posters_of(context)
+    assert isinstance(store, PosterStore) and store.root == tmp_path / "posters"
