@@ -138,8 +138,9 @@ class Runtime:
             await asyncio.to_thread(self.nats_server.start)
             self._tasks.append(asyncio.create_task(self._supervise_broker(), name="embedded nats-server"))
         self.databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
+        # only a web front reads or writes posters (a worker of `up --processes N` is not "distributed")
         self.context = ServiceContext(settings=settings, alliance=self.alliance, databases=self.databases,
-                                      posters=poster_store(settings))
+                                      posters=poster_store(settings) if self.web else None)
         worker_groups = self.worker_groups()
         elsewhere = {name for group in worker_groups for name in group}
         plans = [SERVICE_BUILDERS[name](self.context) for name in self.services if name not in elsewhere]
@@ -150,7 +151,7 @@ class Runtime:
         self.connection = await connect(self.nats_url)
         self.js = js = self.connection.jetstream()
         await ensure_streams(js, replicas=settings.stream_replicas)
-        if isinstance(self.context.posters, ObjectPosterStore):  # distributed: shared by every web replica
+        if isinstance(self.context.posters, ObjectPosterStore):  # `serve web`: shared by every web replica
             await self.context.posters.attach(js, replicas=settings.stream_replicas)
         self.publisher = publisher = Publisher(js)
         if worker_groups:

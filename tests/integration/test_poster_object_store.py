@@ -1,6 +1,6 @@
 """Posters in the distributed deployment: the JetStream object store, shared by every web replica.
 
-Two web fronts (FastAPI apps with data dirs of their own) on one real nats-server with the users
+Two web fronts (runtimes as `shuxiang serve web` starts them, over HTTP, data dirs of their own) on one real nats-server with the users
 `shuxiang accounts nats-config` writes: what one stores the other serves, with the same cache
 headers; a refused or failed upload leaves nothing in the bucket; a library's NATS user cannot
 touch the bucket."""
@@ -18,14 +18,15 @@ from nats.js import api
 from PIL import Image
 
 from shuxiang.alliance import load_alliance
+from shuxiang.events.nats_server import free_loopback_port
 from shuxiang.posters import BUCKET, CACHE_FOREVER, ObjectPosterStore, PosterStore, posters_of
 from shuxiang.runtime import Runtime
+from shuxiang.services.intake.auth import Auth
 from shuxiang.services.intake.nats_users import inbox_prefix
 from shuxiang.settings import Settings
-from shuxiang.web import create_app
 from tests.conftest import TEST_ALLIANCE, submission
 
-from .auth_support import add_account, create_all_tables
+from .auth_support import create_all_tables
 from .test_intake_nats_users import connect_as, secured_nats  # noqa: F401 (a fixture)
 
 
@@ -38,18 +39,23 @@ def poster_bytes(size=(1200, 800)) -> bytes:
 
 
 async def web_replica(tmp_path, name: str, port: int, password: str) -> Runtime:
-    """A `shuxiang serve web` as the runtime starts it (no consumers), on its own data dir."""
+    """A `shuxiang serve web` as the CLI starts it: the web front on a port of its own, no consumers,
+    its own data dir, the broker's runtime user."""
     settings = Settings(data_dir=tmp_path / name, nats_url=f"nats://shuxiang:{password}@127.0.0.1:{port}",
-                        port=0, stream_replicas=1)
-    runtime = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=[], web=False,
+                        port=free_loopback_port(), stream_replicas=1)
+    runtime = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=[], web=True,
                       announce=False)
     await runtime.start()
     create_all_tables(runtime.context)
     return runtime
 
 
-def client(app) -> httpx.AsyncClient:
-    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+def client(runtime: Runtime) -> httpx.AsyncClient:
+    return httpx.AsyncClient(base_url=runtime.settings.public_url, timeout=30)
+
+
+def bearer(runtime: Runtime, library: str) -> dict[str, str]:
+    return {"Authorization": f"Bearer {Auth.from_context(runtime.context).accounts.add(library, 'library').token}"}
 
 
 def cached(runtime: Runtime) -> list:
@@ -65,10 +71,8 @@ async def test_a_poster_uploaded_through_one_web_replica_is_served_by_another(
     two = await web_replica(tmp_path, "two", port, passwords["shuxiang"])
     try:
         assert isinstance(posters_of(one.context), ObjectPosterStore)  # distributed: not the data dir
-        first, second = create_app(one.context, runtime=one), create_app(two.context, runtime=two)
-        token = {"Authorization": f"Bearer {add_account(first, one.context, 'jn', 'library').token}"}
-        second_token = {"Authorization": f"Bearer {add_account(second, two.context, 'jn', 'library').token}"}
-        async with client(first) as a, client(second) as b:
+        token, second_token = bearer(one, "jn"), bearer(two, "jn")
+        async with client(one) as a, client(two) as b:
             uploaded = await a.post("/api/v1/posters", content=poster_bytes(),
                                     headers={**token, "Content-Type": "image/png"})
             assert uploaded.status_code == 201, uploaded.text
@@ -117,9 +121,8 @@ async def test_a_refused_or_failed_upload_leaves_nothing_stored(tmp_path, secure
     one = await web_replica(tmp_path, "one", port, passwords["shuxiang"])
     two = await web_replica(tmp_path, "two", port, passwords["shuxiang"])
     try:
-        app = create_app(one.context, runtime=one)
-        token = {"Authorization": f"Bearer {add_account(app, one.context, 'jn', 'library').token}"}
-        async with client(app) as a, client(create_app(two.context, runtime=two)) as b:
+        token = bearer(one, "jn")
+        async with client(one) as a, client(two) as b:
             refusals = [
                 (b"GIF89a not a poster", "image/gif", 415),
                 (poster_bytes((300, 200)), "image/jpeg", 422),  # PNG content claiming to be a JPEG
