@@ -230,8 +230,10 @@ class Posters(Protocol):
 
 BUCKET = "shuxiang-posters"
 """The JetStream object store of the distributed deployment (its stream: ``OBJ_shuxiang-posters``)."""
-BROKER_TIMEOUT = 10.0
-"""How long a request waits for the object store before it is answered 503."""
+BROKER_TIMEOUT = 15.0
+"""How long a request waits for the object store before it is answered 503: a call that times out
+is tried again until then, so a cluster electing a new leader for the bucket's stream after its
+node died (a timeout of 5 s, then a few seconds) is waited for, not passed on as an error."""
 
 
 async def ensure_poster_bucket(js, replicas: int = 1):
@@ -285,9 +287,9 @@ class ObjectPosterStore:
             running = None
         if running is self._loop:
             raise RuntimeError("ObjectPosterStore blocks: call it from a thread (run_in_threadpool), not the loop")
-        future = asyncio.run_coroutine_threadsafe(work(), self._loop)
+        future = asyncio.run_coroutine_threadsafe(_retried(work, BROKER_TIMEOUT), self._loop)
         try:
-            return future.result(BROKER_TIMEOUT)
+            return future.result(BROKER_TIMEOUT + 5)
         except (TimeoutError, nats.errors.Error):
             future.cancel()
             raise PosterStoreUnavailable() from None
@@ -349,6 +351,23 @@ class ObjectPosterStore:
             return self.cache.size(name) if self.read(name) is not None else None
         except PosterStoreUnavailable:
             return None
+
+
+async def _retried(work, budget: float):
+    """``await work()``, again after a timeout or a broker without a leader, for ``budget`` seconds.
+    Safe for an upload too: a put that did land is found by name the next time."""
+    import nats.errors
+    from nats.js.errors import ServiceUnavailableError
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + budget
+    while True:
+        try:
+            return await work()
+        except (nats.errors.TimeoutError, nats.errors.NoRespondersError, ServiceUnavailableError):
+            if loop.time() + 0.5 > deadline:
+                raise
+            await asyncio.sleep(0.5)
 
 
 def posters_of(context) -> Posters:

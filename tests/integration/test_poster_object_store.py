@@ -18,7 +18,7 @@ from nats.js import api
 from PIL import Image
 
 from shuxiang.alliance import load_alliance
-from shuxiang.events.nats_server import free_loopback_port
+from shuxiang.events.nats_server import EmbeddedNatsServer, free_loopback_port
 from shuxiang.posters import BUCKET, CACHE_FOREVER, ObjectPosterStore, PosterStore, posters_of
 from shuxiang.runtime import Runtime
 from shuxiang.services.intake.auth import Auth
@@ -181,3 +181,52 @@ def test_the_embedded_runtime_keeps_posters_in_the_data_dir(tmp_path) -> None:
                              databases=Databases(data_dir=tmp_path))
     store = posters_of(context)
     assert isinstance(store, PosterStore) and store.root == tmp_path / "posters"
+
+
+async def test_posters_are_replicated_with_the_cluster_and_survive_a_node(tmp_path) -> None:
+    """SHUXIANG_STREAM_REPLICAS=3 on a three-node cluster: the bucket has three replicas, and a
+    poster uploaded through one web replica is served through another after the node leading the
+    bucket's stream was killed (the store waits for the new leader instead of answering 503)."""
+    client_ports = [free_loopback_port() for _ in range(3)]
+    route_ports = [free_loopback_port() for _ in range(3)]
+    nodes = [
+        EmbeddedNatsServer(tmp_path / f"n{i}", port=client_ports[i],
+                           cluster={"name": f"n{i}", "port": route_ports[i],
+                                    "routes": [p for j, p in enumerate(route_ports) if j != i]})
+        for i in range(3)
+    ]
+    for node in nodes:
+        node.start()
+    replicas: list[Runtime] = []
+    try:
+        for i in range(2):
+            settings = Settings(data_dir=tmp_path / f"web{i}", nats_url=",".join(node.url for node in nodes), port=free_loopback_port(),
+                                stream_replicas=3)
+            for _ in range(100):  # until the cluster has elected its JetStream meta leader
+                runtime = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=[], web=True,
+                                  announce=False)
+                try:
+                    await runtime.start()
+                    break
+                except Exception:
+                    await runtime.stop()
+                    await asyncio.sleep(0.3)
+            create_all_tables(runtime.context)
+            replicas.append(runtime)
+        one, two = replicas
+        info = await one.js.stream_info(f"OBJ_{BUCKET}")
+        assert info.config.num_replicas == 3
+        async with client(one) as a, client(two) as b:
+            uploaded = await a.post("/api/v1/posters", content=poster_bytes(), headers={
+                **bearer(one, "jn"), "Content-Type": "image/png"})
+            assert uploaded.status_code == 201, uploaded.text
+            leader = (await one.js.stream_info(f"OBJ_{BUCKET}")).cluster.leader
+            await asyncio.to_thread(nodes[int(leader.removeprefix("n"))].kill)
+            served = await b.get(f"/posters/{uploaded.json()['poster']}")
+            assert served.status_code == 200 and served.headers["cache-control"] == CACHE_FOREVER
+            assert Image.open(io.BytesIO(served.content)).size == (1200, 800)
+    finally:
+        for runtime in replicas:
+            await runtime.stop()
+        for node in nodes:
+            node.stop()
