@@ -1,9 +1,10 @@
 """Posters in the distributed deployment: the JetStream object store, shared by every web replica.
 
-Two web fronts (runtimes as `shuxiang serve web` starts them, over HTTP, data dirs of their own) on one real nats-server with the users
-`shuxiang accounts nats-config` writes: what one stores the other serves, with the same cache
-headers; a refused or failed upload leaves nothing in the bucket; a library's NATS user cannot
-touch the bucket."""
+Two web fronts (runtimes as `shuxiang serve web` starts them, over HTTP, data dirs of their own)
+on one real nats-server with the users `shuxiang accounts nats-config` writes: what one stores
+the other serves, with the same cache headers; a refused or failed upload leaves nothing in the
+bucket; a library's NATS user cannot touch the bucket.  And on a three-node cluster: replicated,
+served with the bucket's leader killed."""
 
 from __future__ import annotations
 
@@ -200,8 +201,8 @@ async def test_posters_are_replicated_with_the_cluster_and_survive_a_node(tmp_pa
     replicas: list[Runtime] = []
     try:
         for i in range(2):
-            settings = Settings(data_dir=tmp_path / f"web{i}", nats_url=",".join(node.url for node in nodes), port=free_loopback_port(),
-                                stream_replicas=3)
+            settings = Settings(data_dir=tmp_path / f"web{i}", nats_url=",".join(node.url for node in nodes),
+                                port=free_loopback_port(), stream_replicas=3)
             for _ in range(100):  # until the cluster has elected its JetStream meta leader
                 runtime = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=[], web=True,
                                   announce=False)
