@@ -9,8 +9,10 @@ served with the bucket's leader killed."""
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import random
+import re
 
 import httpx
 import pytest
@@ -57,6 +59,21 @@ def client(runtime: Runtime) -> httpx.AsyncClient:
 
 def bearer(runtime: Runtime, library: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {Auth.from_context(runtime.context).accounts.add(library, 'library').token}"}
+
+
+async def logged_in(runtime: Runtime, library: str) -> httpx.AsyncClient:
+    """A member's browser signed in at ``/submit/login`` of this web replica (its account made before)."""
+    password = Auth.from_context(runtime.context).accounts.reset(library).password
+    browser = client(runtime)
+    page = await browser.get("/submit/login")
+    signed = await browser.post("/submit/login", data={"csrf_token": csrf_of(page.text), "username": library,
+                                                      "password": password, "next": "/submit"})
+    assert signed.status_code == 303, signed.text
+    return browser
+
+
+def csrf_of(html: str) -> str:
+    return re.search(r'name="csrf_token" value="([^"]+)"', html)[1]
 
 
 def cached(runtime: Runtime) -> list:
@@ -106,9 +123,21 @@ async def test_a_poster_uploaded_through_one_web_replica_is_served_by_another(
                                    json=submission(source_ref="a2", poster=missing))
             assert unknown.status_code == 422 and "no such poster" in unknown.text
 
+        # the member form on the second replica: its poster is served by the first
+        async with contextlib.aclosing(await logged_in(two, "jn")) as browser, client(one) as a:
+            token = csrf_of((await browser.get("/submit/new")).text)
+            fields = {"csrf_token": token, "title": "快乐小板凳：绘本故事会", "category": "children",
+                      "starts_at": "2026-12-20T10:00", "ends_at": "2026-12-20T11:00", "venue_name": "少儿阅览室"}
+            done = await browser.post("/submit/new", data=fields,
+                                      files={"poster_file": ("p.png", poster_bytes((640, 480)), "image/png")})
+            assert done.status_code == 303, done.text
+            [form_poster] = [p.name for p in cached(two) if p.name != name]
+            from_form = await a.get(f"/posters/{form_poster}")
+            assert from_form.status_code == 200 and Image.open(io.BytesIO(from_form.content)).size == (640, 480)
+
         bucket = await one.js.object_store(BUCKET)
         assert (await bucket.get(name)).data == served.content
-        assert [info.name for info in await bucket.list()] == [name]  # stored once
+        assert sorted(info.name for info in await bucket.list()) == sorted([name, form_poster])  # each once
     finally:
         await two.stop()
         await one.stop()
