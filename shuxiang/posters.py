@@ -275,7 +275,7 @@ class ObjectPosterStore:
         self._loop = asyncio.get_running_loop()
         return self
 
-    def _call(self, work):
+    def _call(self, work, *, cut_short: bool = True):
         """Run ``work()`` (a coroutine) on the connection's loop and wait for it."""
         import nats.errors
 
@@ -287,16 +287,16 @@ class ObjectPosterStore:
             running = None
         if running is self._loop:
             raise RuntimeError("ObjectPosterStore blocks: call it from a thread (run_in_threadpool), not the loop")
-        future = asyncio.run_coroutine_threadsafe(_retried(work, BROKER_TIMEOUT), self._loop)
+        future = asyncio.run_coroutine_threadsafe(_retried(work, BROKER_TIMEOUT, cut_short=cut_short), self._loop)
         try:
-            return future.result(BROKER_TIMEOUT + 5)
+            return future.result(BROKER_TIMEOUT + 6)  # an upload's last attempt may run 5 s past it
         except (TimeoutError, nats.errors.Error):
             future.cancel()
             raise PosterStoreUnavailable() from None
 
     def add(self, data: bytes, *, content_type: str | None = None, filename: str | None = None) -> Poster:
         poster, encoded = prepare(data, content_type=content_type, filename=filename)
-        created = self._call(lambda: self._put(poster.name, encoded))
+        created = self._call(lambda: self._put(poster.name, encoded), cut_short=False)
         with contextlib.suppress(OSError):  # the copy only saves a trip to the broker
             self.cache.keep(poster.name, encoded)
         return replace(poster, created=created)
@@ -353,9 +353,11 @@ class ObjectPosterStore:
             return None
 
 
-async def _retried(work, budget: float):
+async def _retried(work, budget: float, *, cut_short: bool):
     """``await work()``, again after a timeout or a broker without a leader, for ``budget`` seconds.
-    Safe for an upload too: a put that did land is found by name the next time."""
+    Safe for an upload too: a put that did land is found by name the next time.  ``cut_short``:
+    an attempt is cancelled at the deadline (a read); an upload is not, so that a put which fails
+    still purges its chunks (it gives up after nats-py's own 5 s timeout)."""
     import nats.errors
     from nats.js.errors import ServiceUnavailableError
 
@@ -363,8 +365,10 @@ async def _retried(work, budget: float):
     deadline = loop.time() + budget
     while True:
         try:
+            if cut_short:
+                return await asyncio.wait_for(work(), max(deadline - loop.time(), 0.1))
             return await work()
-        except (nats.errors.TimeoutError, nats.errors.NoRespondersError, ServiceUnavailableError):
+        except (TimeoutError, nats.errors.TimeoutError, nats.errors.NoRespondersError, ServiceUnavailableError):
             if loop.time() + 0.5 > deadline:
                 raise
             await asyncio.sleep(0.5)

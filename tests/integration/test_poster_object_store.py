@@ -260,3 +260,44 @@ async def test_posters_are_replicated_with_the_cluster_and_survive_a_node(tmp_pa
             await runtime.stop()
         for node in nodes:
             node.stop()
+
+
+async def test_with_the_broker_down_posters_seen_before_are_served_and_the_rest_is_503(
+    tmp_path, nats_server, monkeypatch
+) -> None:
+    """No 500 while the broker is away: what this replica served or stored before comes from its copy,
+    anything else is 503 with Retry-After; once the broker is back, the store answers again."""
+    monkeypatch.setattr("shuxiang.posters.BROKER_TIMEOUT", 1.0)
+    settings = Settings(data_dir=tmp_path / "web", nats_url=nats_server.url, port=free_loopback_port())
+    web = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=[], web=True, announce=False)
+    await web.start()
+    create_all_tables(web.context)
+    token = bearer(web, "jn")
+    try:
+        async with client(web) as a:
+            uploaded = await a.post("/api/v1/posters", content=poster_bytes((500, 400)),
+                                    headers={**token, "Content-Type": "image/png"})
+            assert uploaded.status_code == 201
+            name = uploaded.json()["poster"]
+            await asyncio.to_thread(nats_server.stop)
+
+            assert (await a.get(f"/posters/{name}")).status_code == 200
+            unknown = await a.get("/posters/" + "1" * 64 + ".jpg")
+            assert unknown.status_code == 503 and unknown.headers["retry-after"] == "5"
+            assert "try again later" in unknown.text
+            refused = await a.post("/api/v1/posters", content=poster_bytes((300, 300)),
+                                   headers={**token, "Content-Type": "image/png"})
+            assert refused.status_code == 503 and "try again later" in refused.json()["detail"]
+            later = await a.post("/api/v1/activities", headers=token,
+                                 json=submission(poster="2" * 64 + ".jpg"))
+            assert later.status_code == 503
+
+            await asyncio.to_thread(nats_server.start)
+            for _ in range(100):  # the connection comes back by itself
+                if (await a.get("/posters/" + "1" * 64 + ".jpg")).status_code == 404:
+                    break
+                await asyncio.sleep(0.2)
+            else:
+                raise AssertionError("the poster store did not answer after the broker came back")
+    finally:
+        await web.stop()
