@@ -353,6 +353,10 @@ class ObjectPosterStore:
             return None
 
 
+CLUSTER_UNAVAILABLE = 10008
+"""JetStream's "temporarily unavailable" (503, no leader yet): worth another attempt."""
+
+
 async def _retried(work, budget: float, *, cut_short: bool):
     """``await work()``, again after a timeout or a broker without a leader, for ``budget`` seconds.
     Safe for an upload too: a put that did land is found by name the next time.  ``cut_short``:
@@ -368,9 +372,10 @@ async def _retried(work, budget: float, *, cut_short: bool):
             if cut_short:
                 return await asyncio.wait_for(work(), max(deadline - loop.time(), 0.1))
             return await work()
-        except (TimeoutError, nats.errors.TimeoutError, nats.errors.NoRespondersError, ServiceUnavailableError):
-            if loop.time() + 0.5 > deadline:
-                raise
+        except (TimeoutError, nats.errors.TimeoutError, nats.errors.NoRespondersError, ServiceUnavailableError) as exc:
+            passing = not isinstance(exc, ServiceUnavailableError) or exc.err_code in (None, CLUSTER_UNAVAILABLE)
+            if not passing or loop.time() + 0.5 > deadline:
+                raise  # a limit reached (10077 maximum bytes exceeded …) stays so: no use waiting
             await asyncio.sleep(0.5)
 
 
