@@ -13,6 +13,7 @@ from shuxiang.events.consumer import ConsumerSpec
 if TYPE_CHECKING:
     from shuxiang.alliance import Alliance
     from shuxiang.db import Databases
+    from shuxiang.posters import Posters
     from shuxiang.settings import Settings
 
 
@@ -21,6 +22,9 @@ class ServiceContext:
     settings: Settings
     alliance: Alliance
     databases: Databases
+    posters: Posters | None = None
+    """Where posters are kept (``shuxiang.posters.posters_of``): the runtime sets the broker's
+    object store in the distributed deployment; None means the data dir's."""
 
 
 @dataclass

@@ -10,12 +10,17 @@ encodes a fresh JPEG.  Its name is the SHA-256 of those bytes, so the same poste
 once, a URL never changes meaning and can be cached for a year.  A file is written to a
 temporary name and renamed into place: a reader never sees half a poster.
 
-Embedded: files under ``<data dir>/posters/``.  The distributed deployment needs a store every
-web replica sees (JetStream's object store); not built yet.
+Two stores behind one protocol (:class:`Posters`: ``add`` / ``exists`` / ``read``), chosen by the
+settings (:func:`posters_of`): embedded, files under ``<data dir>/posters/`` (:class:`PosterStore`);
+distributed, the JetStream object store ``shuxiang-posters`` (:class:`ObjectPosterStore`), replicated
+like the streams, so every web replica serves every replica's uploads.  Both check and re-encode
+with :func:`prepare` and nothing else; they differ only in where the bytes go.
 """
 
 from __future__ import annotations
 
+import asyncio
+import contextlib
 import hashlib
 import io
 import os
@@ -24,6 +29,7 @@ import tempfile
 import warnings
 from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
@@ -50,6 +56,13 @@ class PosterRefused(ValueError):
 
     def text(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
+
+
+class PosterStoreUnavailable(PosterRefused):
+    """The shared poster store (the broker) did not answer: try again later (503)."""
+
+    def __init__(self) -> None:
+        super().__init__("海报存储暂时不可用，请稍后再试", "The poster store is not available; try again later", 503)
 
 
 @dataclass(frozen=True)
@@ -163,10 +176,21 @@ class PosterStore:
     def add(self, data: bytes, *, content_type: str | None = None, filename: str | None = None) -> Poster:
         """Check, re-encode and store an upload (nothing is written unless all of it is good)."""
         poster, encoded = prepare(data, content_type=content_type, filename=filename)
-        target = self.path(poster.name)
+        return replace(poster, created=self.keep(poster.name, encoded))
+
+    def read(self, name: str) -> bytes | None:
+        path = self.path(name)
+        try:
+            return path.read_bytes() if path is not None else None
+        except FileNotFoundError:
+            return None
+
+    def keep(self, name: str, encoded: bytes) -> bool:
+        """Write a prepared poster's bytes under its name (False: it was there already)."""
+        target = self.path(name)
         assert target is not None
         if target.exists():
-            return poster
+            return False
         target.parent.mkdir(parents=True, exist_ok=True)
         fd, temporary = tempfile.mkstemp(dir=target.parent, prefix=".upload-")
         try:
@@ -178,7 +202,7 @@ class PosterStore:
         except BaseException:
             Path(temporary).unlink(missing_ok=True)
             raise
-        return replace(poster, created=True)
+        return True
 
     def size(self, name: str) -> tuple[int, int] | None:
         path = self.path(name)
@@ -186,6 +210,190 @@ class PosterStore:
             return None
         with Image.open(path) as image:
             return image.size
+
+
+class Posters(Protocol):
+    """Where posters are kept: the data dir (:class:`PosterStore`) or the broker's object store
+    (:class:`ObjectPosterStore`).  Blocking calls (Pillow's work is too): call them from a thread,
+    never on the event loop (``run_in_threadpool``; FastAPI runs ``def`` routes in one)."""
+
+    def add(self, data: bytes, *, content_type: str | None = None, filename: str | None = None) -> Poster:
+        """Check and re-encode an upload (:func:`prepare`) and keep it; :class:`PosterRefused` says why not."""
+
+    def exists(self, name: str) -> bool: ...
+
+    def read(self, name: str) -> bytes | None:
+        """The poster's JPEG bytes; None if ``name`` is no stored poster's."""
+
+    def size(self, name: str) -> tuple[int, int] | None: ...
+
+
+BUCKET = "shuxiang-posters"
+"""The JetStream object store of the distributed deployment (its stream: ``OBJ_shuxiang-posters``)."""
+BROKER_TIMEOUT = 15.0
+"""How long a request waits for the object store before it is answered 503: a call that times out
+is tried again until then, so a cluster electing a new leader for the bucket's stream after its
+node died (a timeout of 5 s, then a few seconds) is waited for, not passed on as an error."""
+
+
+async def ensure_poster_bucket(js, replicas: int = 1):
+    """Create the posters' object store, or bring its replicas to the streams' (like :func:`ensure_streams`)."""
+    from nats.js import api
+    from nats.js.errors import BucketNotFoundError
+
+    try:
+        store = await js.object_store(BUCKET)
+    except BucketNotFoundError:
+        return await js.create_object_store(BUCKET, config=api.ObjectStoreConfig(
+            description="Activity posters, named by the SHA-256 of their JPEG bytes (shuxiang/posters.py).",
+            storage=api.StorageType.FILE, replicas=replicas))
+    info = await js.stream_info(f"OBJ_{BUCKET}")
+    if info.config.num_replicas != replicas:
+        info.config.num_replicas = replicas
+        await js.update_stream(info.config)
+    return store
+
+
+class ObjectPosterStore:
+    """Posters in the JetStream object store, shared by every web replica, with a read-through
+    copy in this replica's data dir: a poster is immutable (its name is its hash), so a copy never
+    goes stale, and after the first request a replica serves it as a file.
+
+    An object is visible once its metadata message is stored, which nats-py publishes after the
+    last chunk (chunks of a failed put are purged): a reader never gets half a poster.  The
+    methods block, like :class:`PosterStore`'s; they run the broker's part on the loop of the
+    connection (:meth:`attach`) and must be called from another thread."""
+
+    def __init__(self, cache: PosterStore) -> None:
+        self.cache = cache
+        self._store = None
+        self._loop = None
+
+    async def attach(self, js, replicas: int = 1) -> ObjectPosterStore:
+        """Use ``js`` (on the running loop), creating the bucket if there is none."""
+        self._store = await ensure_poster_bucket(js, replicas)
+        self._loop = asyncio.get_running_loop()
+        return self
+
+    def _call(self, work, *, cut_short: bool = True):
+        """Run ``work()`` (a coroutine) on the connection's loop and wait for it."""
+        import nats.errors
+
+        if self._store is None or self._loop is None or self._loop.is_closed():
+            raise PosterStoreUnavailable()
+        try:
+            running = asyncio.get_running_loop()
+        except RuntimeError:
+            running = None
+        if running is self._loop:
+            raise RuntimeError("ObjectPosterStore blocks: call it from a thread (run_in_threadpool), not the loop")
+        future = asyncio.run_coroutine_threadsafe(_retried(work, BROKER_TIMEOUT, cut_short=cut_short), self._loop)
+        try:
+            return future.result(BROKER_TIMEOUT + 6)  # an upload's last attempt may run 5 s past it
+        except (TimeoutError, nats.errors.Error):
+            future.cancel()
+            raise PosterStoreUnavailable() from None
+
+    def add(self, data: bytes, *, content_type: str | None = None, filename: str | None = None) -> Poster:
+        poster, encoded = prepare(data, content_type=content_type, filename=filename)
+        created = self._call(lambda: self._put(poster.name, encoded), cut_short=False)
+        with contextlib.suppress(OSError):  # the copy only saves a trip to the broker
+            self.cache.keep(poster.name, encoded)
+        return replace(poster, created=created)
+
+    async def _put(self, name: str, encoded: bytes) -> bool:
+        from nats.js.errors import ObjectNotFoundError
+
+        try:
+            await self._store.get_info(name)
+            return False  # stored before (by this replica or another)
+        except ObjectNotFoundError:
+            pass
+        await self._store.put(name, encoded)
+        return True
+
+    def exists(self, name: str) -> bool:
+        if self.cache.exists(name):
+            return True
+        return POSTER_NAME.match(name) is not None and self._call(lambda: self._exists(name))
+
+    async def _exists(self, name: str) -> bool:
+        from nats.js.errors import ObjectNotFoundError
+
+        try:
+            await self._store.get_info(name)
+        except ObjectNotFoundError:
+            return False
+        return True
+
+    def read(self, name: str) -> bytes | None:
+        kept = self.cache.read(name)
+        if kept is not None or not POSTER_NAME.match(name):
+            return kept
+        data = self._call(lambda: self._get(name))
+        if data is None or hashlib.sha256(data).hexdigest() + ".jpg" != name:
+            return None  # not there, or not what its name says (never kept, never served)
+        with contextlib.suppress(OSError):
+            self.cache.keep(name, data)
+        return data
+
+    async def _get(self, name: str) -> bytes | None:
+        from nats.js.errors import ObjectNotFoundError
+
+        try:
+            return bytes((await self._store.get(name)).data)
+        except ObjectNotFoundError:
+            return None
+
+    def size(self, name: str) -> tuple[int, int] | None:
+        """None too when the broker does not answer: a page then shows no poster rather than failing."""
+        try:
+            return self.cache.size(name) if self.read(name) is not None else None
+        except PosterStoreUnavailable:
+            return None
+
+
+CLUSTER_UNAVAILABLE = 10008
+"""JetStream's "temporarily unavailable" (503, no leader yet): worth another attempt."""
+
+
+async def _retried(work, budget: float, *, cut_short: bool):
+    """``await work()``, again after a timeout or a broker without a leader, for ``budget`` seconds.
+    Safe for an upload too: a put that did land is found by name the next time.  ``cut_short``:
+    an attempt is cancelled at the deadline (a read); an upload is not, so that a put which fails
+    still purges its chunks (it gives up after nats-py's own 5 s timeout)."""
+    import nats.errors
+    from nats.js.errors import ServiceUnavailableError
+
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + budget
+    while True:
+        try:
+            if cut_short:
+                return await asyncio.wait_for(work(), max(deadline - loop.time(), 0.1))
+            return await work()
+        except (TimeoutError, nats.errors.TimeoutError, nats.errors.NoRespondersError, ServiceUnavailableError) as exc:
+            passing = not isinstance(exc, ServiceUnavailableError) or exc.err_code in (None, CLUSTER_UNAVAILABLE)
+            if not passing or loop.time() + 0.5 > deadline:
+                raise  # a limit reached (10077 maximum bytes exceeded …) stays so: no use waiting
+            await asyncio.sleep(0.5)
+
+
+def posters_of(context) -> Posters:
+    """The poster store of a runtime's context: its own (the object store, distributed), else the
+    data dir's (embedded)."""
+    posters = getattr(context, "posters", None)
+    if posters is not None:
+        return posters
+    if not context.settings.embedded:
+        raise RuntimeError("distributed runtime without a poster store: the context's posters is not set")
+    return PosterStore.in_data_dir(context.settings.data_dir)
+
+
+def poster_store(settings) -> Posters:
+    """The store the settings choose (an :class:`ObjectPosterStore` still to :meth:`~ObjectPosterStore.attach`)."""
+    files = PosterStore.in_data_dir(settings.data_dir)
+    return files if settings.embedded else ObjectPosterStore(cache=files)
 
 
 CACHE_FOREVER = "public, max-age=31536000, immutable"

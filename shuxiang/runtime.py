@@ -23,6 +23,7 @@ from shuxiang.events.nats_server import EmbeddedNatsServer, NatsServerError
 from shuxiang.events.outbox import OutboxRelay
 from shuxiang.events.publish import Publisher
 from shuxiang.events.streams import ensure_streams
+from shuxiang.posters import ObjectPosterStore, poster_store
 from shuxiang.services.brands import service as brands_service
 from shuxiang.services.calendar import service as calendar_service
 from shuxiang.services.dedup import service as dedup_service
@@ -137,7 +138,9 @@ class Runtime:
             await asyncio.to_thread(self.nats_server.start)
             self._tasks.append(asyncio.create_task(self._supervise_broker(), name="embedded nats-server"))
         self.databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
-        self.context = ServiceContext(settings=settings, alliance=self.alliance, databases=self.databases)
+        # only a web front reads or writes posters (a worker of `up --processes N` is not "distributed")
+        self.context = ServiceContext(settings=settings, alliance=self.alliance, databases=self.databases,
+                                      posters=poster_store(settings) if self.web else None)
         worker_groups = self.worker_groups()
         elsewhere = {name for group in worker_groups for name in group}
         plans = [SERVICE_BUILDERS[name](self.context) for name in self.services if name not in elsewhere]
@@ -148,6 +151,8 @@ class Runtime:
         self.connection = await connect(self.nats_url)
         self.js = js = self.connection.jetstream()
         await ensure_streams(js, replicas=settings.stream_replicas)
+        if isinstance(self.context.posters, ObjectPosterStore):  # `serve web`: shared by every web replica
+            await self.context.posters.attach(js, replicas=settings.stream_replicas)
         self.publisher = publisher = Publisher(js)
         if worker_groups:
             # the workers start (a second or so of imports) while this process's consumers work

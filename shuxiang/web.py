@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from fastapi import APIRouter, Depends, FastAPI
-from fastapi.responses import FileResponse, PlainTextResponse, Response
+from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi.responses import PlainTextResponse, Response
 from fastapi_offline import FastAPIOffline
 
 from shuxiang.operations import Metrics, RequestCounter, operations_router
-from shuxiang.posters import CACHE_FOREVER, PosterStore
+from shuxiang.posters import CACHE_FOREVER, POSTER_NAME, PosterRefused, Posters, posters_of
 from shuxiang.services.calendar.web import FeedsFirst
 from shuxiang.services.dedup.service import NAME as DEDUP, canonical_activities
 from shuxiang.services.intake.auth import Auth, same_origin
@@ -44,7 +44,7 @@ def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     app.include_router(operations_router(context, metrics, getattr(runtime, "connection", None)))
     for make_router in router_factories():
         app.include_router(make_router(context))
-    app.include_router(posters_router(PosterStore.in_data_dir(context.settings.data_dir)))
+    app.include_router(posters_router(posters_of(context)))
 
     @app.get("/api/v1/activities", tags=["activities"])
     def list_activities(limit: int = 100, offset: int = 0) -> list[dict]:
@@ -62,17 +62,24 @@ def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     return app
 
 
-def posters_router(store: PosterStore) -> APIRouter:
-    """``GET /posters/<sha256>.jpg``: uploaded posters, cached for a year (the name is the content's hash)."""
+def posters_router(store: Posters) -> APIRouter:
+    """``GET /posters/<sha256>.jpg``: uploaded posters, cached for a year (the name is the content's hash).
+    A ``def`` route: the store blocks (a file, or the broker's object store through its loop)."""
     router = APIRouter()
 
     @router.get("/posters/{name}", include_in_schema=False)
-    def poster(name: str) -> Response:
-        path = store.path(name)
-        if path is None or not path.is_file():
+    def poster(name: str, request: Request) -> Response:
+        etag = f'"{name.removesuffix(".jpg")}"'
+        headers = {"Cache-Control": CACHE_FOREVER, "ETag": etag, "X-Content-Type-Options": "nosniff"}
+        if request.headers.get("if-none-match") == etag and POSTER_NAME.match(name):
+            return Response(status_code=304, headers=headers)  # the same name is the same bytes, always
+        try:
+            data = store.read(name)
+        except PosterRefused as refused:  # the shared store did not answer
+            return PlainTextResponse(f"{refused.zh}\n{refused.en}\n", status_code=refused.status,
+                                     headers={"Retry-After": "5"})
+        if data is None:
             return PlainTextResponse(f"没有这张海报：{name}\nNo such poster: {name}\n", status_code=404)
-        return FileResponse(
-            path, media_type="image/jpeg", headers={"Cache-Control": CACHE_FOREVER, "X-Content-Type-Options": "nosniff"}
-        )
+        return Response(data, media_type="image/jpeg", headers=headers)
 
     return router

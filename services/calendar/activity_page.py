@@ -28,7 +28,7 @@ from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels, assemble_feed
 from shuxiang.calendars.recurrence import occurrences
 from shuxiang.pages import language, render
-from shuxiang.posters import PosterStore
+from shuxiang.posters import Posters
 from shuxiang.schemas import CanonicalActivity, Status
 
 from .tables import calendar_entry
@@ -151,7 +151,7 @@ def activity_router(
     brands: Callable[[], Mapping[str, Brand]],
     *,
     site_url: str | None = None,
-    posters: PosterStore | None = None,
+    posters: Posters | None = None,
 ) -> APIRouter:
     """The page and the .ics; ``brands`` gives every brand by id (the brands service's registry),
     ``site_url`` the configured public address (None: the request's)."""

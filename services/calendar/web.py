@@ -17,7 +17,7 @@ from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import as_shown, sessions
 from shuxiang.pages import language, render
-from shuxiang.posters import PosterStore
+from shuxiang.posters import posters_of
 from shuxiang.schemas import CanonicalActivity, Category, Status
 from shuxiang.services.brands.registry import load_registry
 from shuxiang.services.brands.service import NAME as BRANDS
@@ -77,7 +77,7 @@ def routes(context: ServiceContext) -> APIRouter:
         public_url=context.settings.public_url,
         brand_links=lambda brand_id: linked_activity_ids(brands, brand_id),
     )
-    posters = PosterStore.in_data_dir(context.settings.data_dir)
+    posters = posters_of(context)
     router.include_router(
         activity_router(context.alliance, engine, catalog.brands, site_url=site_url(context), posters=posters)
     )

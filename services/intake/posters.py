@@ -1,6 +1,7 @@
 """Poster uploads through the intake: the form's file field and ``POST /api/v1/posters``.
 
-Both go through :class:`shuxiang.posters.PosterStore` (checked, re-encoded, stored by content)
+Both go through the runtime's :class:`shuxiang.posters.Posters` (checked, re-encoded, stored by
+content: in the data dir, or the broker's object store when distributed)
 and give the name a submission's ``poster`` field then carries.  The body is bounded before
 it is read: a request announcing more than the limit is refused unread, and a body streamed
 without a length stops being read at the limit.
@@ -12,7 +13,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from shuxiang.posters import MAX_BYTES, PosterRefused, PosterStore
+from shuxiang.posters import MAX_BYTES, PosterRefused, Posters
 
 FORM_OVERHEAD = 1024 * 1024
 """What a form's other fields may add to a poster's bytes (a 20,000-character description is 60 kB)."""
@@ -46,13 +47,17 @@ async def read_bounded(request: Request, limit: int = MAX_BYTES) -> bytes:
     return b"".join(chunks)
 
 
-async def poster_from_form(form, store: PosterStore, values: dict, lang: str) -> str | None:
+async def poster_from_form(form, store: Posters, values: dict, lang: str) -> str | None:
     """Store the form's uploaded poster (field ``poster_file``) into ``values["poster"]``; the
     problem in the page's language if it is refused (the earlier poster, if any, is kept)."""
     upload = form.get("poster_file")
     if not isinstance(upload, UploadFile) or not upload.filename:
         kept = values.get("poster")
-        if kept and not store.exists(str(kept)):  # the hidden field names no stored poster
+        try:
+            gone = bool(kept) and not await run_in_threadpool(store.exists, str(kept))
+        except PosterRefused as refused:  # the shared store did not answer
+            return refused.text(lang)
+        if gone:  # the hidden field names no stored poster
             values["poster"] = ""
             return (
                 "找不到之前上传的海报，请重新上传"

@@ -44,7 +44,7 @@ from .security import (
     new_session,
     session_secret,
 )
-from shuxiang.posters import MAX_BYTES, PosterRefused, PosterStore
+from shuxiang.posters import MAX_BYTES, PosterRefused, Posters, posters_of
 
 from .posters import FORM_OVERHEAD, declared_too_large, poster_from_form, read_bounded
 from .service import NAME
@@ -80,8 +80,8 @@ class Intake:
         return self.context.settings.public_url.startswith("https://")
 
     @property
-    def posters(self) -> PosterStore:
-        return PosterStore.in_data_dir(self.context.settings.data_dir)
+    def posters(self) -> Posters:
+        return posters_of(self.context)
 
     def feed_url(self, library_id: str) -> str:
         return f"/feeds/libraries/{quote(library_id)}.ics"
@@ -581,7 +581,11 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
     async def upsert(request: Request, account: Account, library_id: str | None, source_ref: str | None):
         submission: ActivitySubmission = await parsed(request, ActivitySubmission)
         own(account, submission.library_id)
-        if submission.poster and not intake.posters.exists(submission.poster):
+        try:
+            stored = not submission.poster or await run_in_threadpool(intake.posters.exists, submission.poster)
+        except PosterRefused as refused:  # the shared store did not answer
+            raise Problem(refused.status, refused.zh, refused.en) from None
+        if not stored:
             raise Problem(422, f"poster: 没有这张海报（{submission.poster}），请先用 POST /api/v1/posters 上传",
                           f"poster: no such poster ({submission.poster}); upload it first with POST /api/v1/posters")
         if library_id is not None:
