@@ -83,7 +83,7 @@ def session_of(activity: CanonicalActivity, moment: datetime, tz: ZoneInfo) -> d
 def _resolved(activity: CanonicalActivity, tz: ZoneInfo) -> tuple[set[datetime], dict[datetime, SessionOverride]]:
     """Exdates and overrides keyed by the session they name (dates naming none are left out)."""
     excluded = {s for s in (session_of(activity, d, tz) for d in activity.exdates) if s is not None}
-    changed = {}
+    changed: dict[datetime, SessionOverride] = {}
     for override in activity.overrides:
         session = session_of(activity, override.recurrence_id, tz)
         if session is not None and session not in excluded:

@@ -234,8 +234,10 @@ class ConsumerSpec:
         if self.handle_batch is not None:
             self.handle_batch(deliveries, uow)
             return
+        handle = self.handle
+        assert handle is not None  # __post_init__: one of handle and handle_batch is given
         for delivery in deliveries:
-            self.handle(delivery, uow)
+            handle(delivery, uow)
 
 
 def _is_transient(exc: BaseException) -> bool:
