@@ -10,7 +10,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from nats.errors import MaxPayloadError, NoRespondersError, TimeoutError as NatsTimeoutError
+from nats.errors import MaxPayloadError, NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 
 from .ids import reclaimed, subject_owner

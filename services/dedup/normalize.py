@@ -24,9 +24,9 @@ from functools import cached_property
 from typing import cast
 
 from rapidfuzz import fuzz, process
-from shuxiang.schemas import Venue
 
 from shuxiang.alliance import Alliance, Member, VenueEntry, normalize_venue_text
+from shuxiang.schemas import Venue
 
 OPEN = "【[（(〔〖「『《〈<{"
 CLOSE = "】]）)〕〗」』》〉>}"

@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
+
 from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from shuxiang.schemas.submission import LOGGED
-from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from .matching import WINDOW_MINUTES, MatchFields, candidate_keys
 from .normalize import VenueResolver

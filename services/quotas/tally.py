@@ -22,6 +22,7 @@ Counting rules (DOMAIN.md "Annual targets"):
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -201,9 +202,8 @@ def last_start(facts: ActivityFacts, tz: ZoneInfo) -> datetime | None:
     series = _series(facts, tz)
     if series._count is None and series._until is None:  # noqa: SLF001 - dateutil keeps these private
         return None
-    last = facts.starts_at
-    for last in islice(series, MAX_OCCURRENCES):
-        pass
+    tail = deque(islice(series, MAX_OCCURRENCES), maxlen=1)
+    last = tail[0] if tail else facts.starts_at
     return max([last, *facts.moved])  # a session moved past the last one still counts
 
 
