@@ -73,7 +73,7 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo,
             "canonical_seq": newer.delivery.stream_seq,
         }
         rows[activity.id] = values
-        saved[activity.id] = (facts, values["last_start"])
+        saved[activity.id] = (facts, last)
         by_library = {o.library_id: o.role.value for o in activity.organizers}  # once per library
         credits += [{"activity_id": activity.id, "library_id": lib, "role": role} for lib, role in by_library.items()]
         sources += [{"activity_id": activity.id, "library_id": lib, "source_ref": ref, "updated_at": activity.updated_at}

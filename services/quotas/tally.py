@@ -87,9 +87,12 @@ class ActivityFacts:
            held: bool | None = None, participants: int | None = None,
            audiences: tuple[str, ...] = ()) -> ActivityFacts:
         """``tz``: the alliance zone, to find the session each exdate and override names (by its wall time)."""
-        gone, moved = tuple(activity.exdates), ()
+        gone: tuple[datetime, ...] = tuple(activity.exdates)
+        moved: tuple[datetime, ...] = ()
         if activity.recurrence and (activity.overrides or activity.exdates):
-            found_gone, found_moved = held_session_changes(activity, tz or activity.starts_at.tzinfo)
+            zone = tz or activity.starts_at.tzinfo
+            assert zone is not None  # starts_at is an AwareDatetime
+            found_gone, found_moved = held_session_changes(activity, zone)
             gone, moved = tuple(found_gone), tuple(found_moved)
         return cls(
             activity_id=activity.id,
