@@ -1,11 +1,12 @@
 # The two commands (README): `make run` starts shuxiang on its embedded defaults,
 # `make test` runs the whole test suite.  Both set themselves up on first use.
+# `make lint`: the quality gates CI runs first (ruff, ruff format --check, mypy).
 PYTHON ?= python3
 VENV   ?= .venv
 BIN    := $(VENV)/bin
 ARGS   ?= --demo
 
-.PHONY: run test bench install clean
+.PHONY: run test lint bench install clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -23,6 +24,9 @@ run: install
 test: install
 	scripts/test-tools.sh
 	$(BIN)/python -m pytest $(PYTEST_ARGS)
+
+lint: install
+	BIN=$(BIN) scripts/lint.sh
 
 bench: install
 	$(BIN)/python -m bench

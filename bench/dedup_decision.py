@@ -28,6 +28,8 @@ from pathlib import Path
 
 from rich.progress import Progress, TimeElapsedColumn
 
+from shuxiang.alliance import load_demo_alliance
+from shuxiang.db import make_engine, metadata
 from shuxiang.events.consumer import Delivery
 from shuxiang.schemas import ActivitySubmission
 from shuxiang.services.dedup.handlers import group_sources, neighbourhood, source_row
@@ -35,9 +37,6 @@ from shuxiang.services.dedup.matching import match_fields
 from shuxiang.services.dedup.normalize import VenueResolver, title_key
 from shuxiang.services.dedup.repository import DedupRepository
 from shuxiang.services.dedup.tables import TABLES
-
-from shuxiang.alliance import load_demo_alliance
-from shuxiang.db import make_engine, metadata
 
 TOPICS = ["宋词里的四季", "乡土中国导读", "津沽方言漫谈", "非遗里的中国", "苏东坡的人生智慧", "绘本共读", "红楼梦里的饮食",
           "数字阅读推广", "少儿科普阅读", "经典诵读", "家庭教育", "城市记忆", "老照片里的街巷", "唐诗里的山河"]

@@ -129,7 +129,7 @@ def main() -> None:
         f"`bench/feeds_assemble.py --activities {args.activities}` ({now:%Y-%m-%d}, median of {args.rounds}, "
         f"load average {os.getloadavg()[0]:.1f} on 2 cores):",
         "",
-        "| building a feed of {:,} activities | time | feed size |".format(len(items)),
+        f"| building a feed of {len(items):,} activities | time | feed size |",
         "|---|---:|---:|",
         f"| icalendar, rendered in one go (baseline) | {baseline_s * 1000:,.0f} ms | {len(baseline) / 1e6:.1f} MB |",
         f"| stored fragments: SQLite query + concatenation + ETag | {stored_s * 1000:,.1f} ms | {len(body) / 1e6:.1f} MB |",

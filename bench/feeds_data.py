@@ -49,7 +49,7 @@ def activities(alliance: Alliance, count: int, *, host: str | None = None, now: 
     pool = _submissions(alliance)
     span = timedelta(days=80 + 730)
     out = []
-    for index, submission in zip(range(count), pool):
+    for index, submission in zip(range(count), pool, strict=False):
         if host is not None:
             submission = submission.model_copy(update={"library_id": host, "organizers": []})
         offset = span * index / max(count, 1)

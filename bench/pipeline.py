@@ -107,11 +107,11 @@ async def baseline(workdir: Path, messages) -> float:
 async def pipeline(workdir: Path, messages, database_url: str | None, processes: int = 1) -> tuple[float, list[str]]:
     """Submissions per second through every rebuildable service (run in ``processes`` processes, as
     ``shuxiang up --processes`` does), and the services' names."""
+    from shuxiang.db import Databases
     from shuxiang.replay import rebuildable_plans
     from shuxiang.runtime import Runtime
     from shuxiang.services.plan import ServiceContext
     from shuxiang.settings import Settings
-    from shuxiang.db import Databases
 
     server = EmbeddedNatsServer(workdir / "nats")
     server.start()

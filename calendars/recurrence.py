@@ -12,7 +12,7 @@ as cancelled; nothing counts it), a moved one is at its new time (and counts the
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime, timedelta, tzinfo
 from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
@@ -45,11 +45,11 @@ class Session:
         return self.override is not None and self.override.status is Status.cancelled
 
 
-def _rule(activity: CanonicalActivity, tz: ZoneInfo):
+def _rule(activity: CanonicalActivity, tz: tzinfo):
     return rrulestr(activity.recurrence, dtstart=activity.starts_at.astimezone(tz))
 
 
-def session_of(activity: CanonicalActivity, moment: datetime, tz: ZoneInfo) -> datetime | None:
+def session_of(activity: CanonicalActivity, moment: datetime, tz: tzinfo) -> datetime | None:
     """The session (its start as the rule makes it, in ``tz``) that ``moment`` names, or None.
 
     The same instant, or the same wall-clock time in ``moment``'s own offset (a publisher that
@@ -80,10 +80,10 @@ def session_of(activity: CanonicalActivity, moment: datetime, tz: ZoneInfo) -> d
     return fallback
 
 
-def _resolved(activity: CanonicalActivity, tz: ZoneInfo) -> tuple[set[datetime], dict[datetime, SessionOverride]]:
+def _resolved(activity: CanonicalActivity, tz: tzinfo) -> tuple[set[datetime], dict[datetime, SessionOverride]]:
     """Exdates and overrides keyed by the session they name (dates naming none are left out)."""
     excluded = {s for s in (session_of(activity, d, tz) for d in activity.exdates) if s is not None}
-    changed = {}
+    changed: dict[datetime, SessionOverride] = {}
     for override in activity.overrides:
         session = session_of(activity, override.recurrence_id, tz)
         if session is not None and session not in excluded:
@@ -91,7 +91,7 @@ def _resolved(activity: CanonicalActivity, tz: ZoneInfo) -> tuple[set[datetime],
     return excluded, changed
 
 
-def held_session_changes(activity: CanonicalActivity, tz: ZoneInfo) -> tuple[list[datetime], list[datetime]]:
+def held_session_changes(activity: CanonicalActivity, tz: tzinfo) -> tuple[list[datetime], list[datetime]]:
     """(rule sessions that do not happen where the rule puts them, starts of sessions moved elsewhere).
 
     The first list holds the excluded, the cancelled and the moved sessions' original starts;

@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta, timezone
+from datetime import UTC, date, datetime, time, timedelta
 from types import MappingProxyType
 from typing import Any, Literal
 from zoneinfo import ZoneInfo
@@ -206,7 +206,7 @@ _DEFAULT_LABELS = EventLabels()
 
 
 def _utc(moment: datetime) -> str:
-    return moment.astimezone(timezone.utc).strftime("%Y%m%dT%H%M%SZ")
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
 
 
 def _local(moment: datetime, tz: ZoneInfo) -> str:
@@ -253,7 +253,7 @@ def _until(value: str, tz: ZoneInfo, all_day: bool) -> str:
         day = datetime.strptime(value, "%Y%m%d")
         return value if all_day else _utc(datetime.combine(day.date(), time(23, 59, 59), tz))
     moment = datetime.strptime(value.removesuffix("Z"), "%Y%m%dT%H%M%S")
-    moment = moment.replace(tzinfo=timezone.utc if value.endswith("Z") else tz)
+    moment = moment.replace(tzinfo=UTC if value.endswith("Z") else tz)
     return moment.astimezone(tz).strftime("%Y%m%d") if all_day else _utc(moment)
 
 

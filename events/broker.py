@@ -157,7 +157,7 @@ class PullRequests:
         await self.nc.publish(self.subject, json.dumps(request).encode(), reply=self.inbox)
         try:
             await asyncio.wait_for(self._answer.wait(), wait)
-        except (TimeoutError, asyncio.TimeoutError):
+        except TimeoutError:
             self._remaining = 0  # lost with a connection, or a slow broker: ask again next time
 
     async def fetch(self, wait: float) -> list:

@@ -68,7 +68,7 @@ def parse_payload(model: type[M], delivery: Delivery) -> M:
         raise Rejected(str(exc)) from None
 
 
-def check_subject(field: str, value: str, delivery: Delivery) -> None:
+def check_subject(field: str, value: str | None, delivery: Delivery) -> None:
     """:class:`Rejected` unless ``value`` (the payload's ``field``) is the library or coordinator the
     message's subject names (its last token): a member publishes only on its own subjects."""
     named = library_of(delivery.subject)
@@ -234,8 +234,10 @@ class ConsumerSpec:
         if self.handle_batch is not None:
             self.handle_batch(deliveries, uow)
             return
+        handle = self.handle
+        assert handle is not None  # __post_init__: one of handle and handle_batch is given
         for delivery in deliveries:
-            self.handle(delivery, uow)
+            handle(delivery, uow)
 
 
 def _is_transient(exc: BaseException) -> bool:

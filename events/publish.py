@@ -10,7 +10,8 @@ import uuid
 from collections.abc import Awaitable, Callable, Sequence
 from typing import TypeVar
 
-from nats.errors import MaxPayloadError, NoRespondersError, TimeoutError as NatsTimeoutError
+from nats.errors import MaxPayloadError, NoRespondersError
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js.errors import APIError, NoStreamResponseError, ServiceUnavailableError
 
 from .ids import reclaimed, subject_owner
@@ -98,8 +99,8 @@ class Publisher:
         after a lost acknowledgement), or it refuses a message — is published again message
         by message, where a duplicate is success and a refusal names its subject."""
         sequences: list[int] = []
-        for stream, group in itertools.groupby(messages, key=lambda message: stream_of(message[0])):
-            group = list(group)
+        for stream, grouped in itertools.groupby(messages, key=lambda message: stream_of(message[0])):
+            group = list(grouped)
             for start in range(0, len(group), ATOMIC_BATCH):
                 batch = group[start:start + ATOMIC_BATCH]
                 stored = await self._publish_atomic(batch) if stream is not None and len(batch) > 1 else None

@@ -30,7 +30,7 @@ import math
 import re
 import tomllib
 import unicodedata
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import date
 from enum import StrEnum
 from functools import cached_property
@@ -245,12 +245,20 @@ class Audience(_Named, _Entry):
 
 
 class ActivityLike(Protocol):
-    """What :meth:`QuotaFilter.matches` reads of an activity (a submission or canonical activity)."""
+    """What :meth:`QuotaFilter.matches` reads of an activity (a submission or canonical activity).
 
-    category: Category
-    featured: bool
-    campaign_id: str | None
-    tags: list[str]
+    Read-only members, so frozen models and the quotas' stored facts (category as its string
+    value, tags as a tuple) fit too.
+    """
+
+    @property
+    def category(self) -> str: ...
+    @property
+    def featured(self) -> bool: ...
+    @property
+    def campaign_id(self) -> str | None: ...
+    @property
+    def tags(self) -> Sequence[str]: ...
 
 
 class QuotaFilter(_Entry):

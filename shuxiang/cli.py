@@ -35,6 +35,7 @@ from shuxiang.services.stats.cli import stats as stats_commands
 from shuxiang.settings import Settings
 from shuxiang.spreadsheet import SafeWriter
 
+
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option("-v", "--verbose", count=True,
               help="More log output (-vv: debug).  SHUXIANG_LOG_FORMAT=json logs one JSON object per line.")

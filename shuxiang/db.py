@@ -9,11 +9,12 @@ service uses that database, its tables named with the service's prefix.
 from __future__ import annotations
 
 import functools
-from collections.abc import Callable, Collection, Iterable, Sequence
+from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from operator import itemgetter
 from pathlib import Path
+from typing import Any, TypeVar
 
 from sqlalchemy import (
     ColumnElement,
@@ -36,9 +37,13 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.engine import Dialect
 
 metadata = MetaData()
 """Every table of every service: what Alembic migrates on PostgreSQL."""
+
+K = TypeVar("K")
+"""The type of a :class:`RowsByKey` table's key column's values."""
 
 
 def _sqlite_pragmas(dbapi_connection, _record) -> None:
@@ -162,7 +167,7 @@ class UTCDateTime(TypeDecorator):
         value = value.astimezone(UTC)
         return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
 
-    def bind_processor(self, dialect):
+    def bind_processor(self, dialect: Dialect) -> Callable[[datetime | None], Any] | None:
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
 
@@ -214,8 +219,8 @@ class _ManyPlan:
         if not self.processors:
             return values
         processed = []
-        for row in values:
-            row = list(row)
+        for given in values:
+            row = list(given)
             for position, process in self.processors:
                 row[position] = process(row[position])
             processed.append(tuple(row))  # SQLAlchemy hands the DBAPI tuples only
@@ -323,11 +328,11 @@ class RowsByKey:
         rows = connection.execute(self._select_many[column], {"_keys": list(keys)})
         return {key: value for key, value in rows}
 
-    def insert_many(self, connection: Connection, rows: dict[object, dict]) -> None:
+    def insert_many(self, connection: Connection, rows: Mapping[K, dict]) -> None:
         """Insert a row per key (one executemany; every row gives the same columns)."""
         execute_many(connection, self._insert, [{self.key: key, **values} for key, values in rows.items()])
 
-    def update_many(self, connection: Connection, rows: dict[object, dict]) -> None:
+    def update_many(self, connection: Connection, rows: Mapping[K, dict]) -> None:
         """Update the row of each key with its values (one executemany; every row gives the same columns)."""
         execute_many(connection, self._update, [{"_key": key, **values} for key, values in rows.items()])
 
@@ -335,7 +340,7 @@ class RowsByKey:
         if keys:
             connection.execute(self._delete_many, {"_keys": list(keys)})
 
-    def store(self, connection: Connection, rows: dict[object, dict], *, new: Collection,
+    def store(self, connection: Connection, rows: Mapping[K, dict], *, new: Collection[K],
               children: Sequence[tuple[RowsByKey, list[dict]]] = ()) -> None:
         """Store the newest version of each key: its row (inserted for the keys in ``new``, updated
         for the others) and, in each child table keyed by the same column, the rows given, which

@@ -24,12 +24,12 @@ from shuxiang.events.outbox import OutboxRelay
 from shuxiang.events.publish import Publisher
 from shuxiang.events.streams import ensure_streams
 from shuxiang.posters import ObjectPosterStore, poster_store
+from shuxiang.services import CONSUMING_SERVICES
 from shuxiang.services.brands import service as brands_service
 from shuxiang.services.calendar import service as calendar_service
 from shuxiang.services.dedup import service as dedup_service
 from shuxiang.services.digests import service as digests_service
 from shuxiang.services.intake import service as intake_service
-from shuxiang.services import CONSUMING_SERVICES
 from shuxiang.services.plan import ServiceContext, ServicePlan
 from shuxiang.services.quotas import service as quotas_service
 from shuxiang.services.scheduler import service as scheduler_service

@@ -9,7 +9,8 @@ from fastapi_offline import FastAPIOffline
 from shuxiang.operations import Metrics, RequestCounter, operations_router
 from shuxiang.posters import CACHE_FOREVER, POSTER_NAME, PosterRefused, Posters, posters_of
 from shuxiang.services.calendar.web import FeedsFirst
-from shuxiang.services.dedup.service import NAME as DEDUP, canonical_activities
+from shuxiang.services.dedup.service import NAME as DEDUP
+from shuxiang.services.dedup.service import canonical_activities
 from shuxiang.services.intake.auth import Auth, same_origin
 from shuxiang.services.plan import ServiceContext
 

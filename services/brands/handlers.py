@@ -184,6 +184,7 @@ def apply_report(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) ->
 def _apply_session_report(connection: Connection, report: AttendanceReport, delivery: Delivery) -> None:
     """A report on one session of a series, kept beside the series' own (the latest per session wins)."""
     table = brands_session_attendance
+    assert report.recurrence_id is not None  # a session's report
     when = report.recurrence_id.astimezone(UTC)
     key = ((table.c.library_id == report.library_id) & (table.c.source_ref == report.source_ref)
            & (table.c.recurrence_id == when))
@@ -203,7 +204,8 @@ def apply_decision(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) 
     """A coordinator registered a brand, or someone corrected an activity's brand (checked when
     made; re-checked here against the registry as it stands in log order)."""
     kind = delivery.subject.split(".")[2] if delivery.subject.count(".") >= 3 else ""
-    model = {"registered": BrandCreate, "corrected": LinkCorrected}.get(kind)
+    models: dict[str, type[BrandCreate] | type[LinkCorrected]] = {"registered": BrandCreate, "corrected": LinkCorrected}
+    model = models.get(kind)
     if model is None:
         raise Rejected(f"未知的品牌决定 / unknown brand decision subject {delivery.subject}")
     decision = parse_payload(model, delivery)

@@ -131,7 +131,7 @@ def check_registration(connection: Connection, alliance: Alliance, body: BrandCr
     """Whether ``body`` may be registered now; a :class:`RegistryError` says why not."""
     if body.id in RESERVED_IDS:
         raise RegistryError(422, f'id: "{body.id}" 是保留字 / is reserved (it names a page)')
-    if alliance.coordinator(body.registered_by) is None:
+    if body.registered_by is None or alliance.coordinator(body.registered_by) is None:
         raise RegistryError(403, f'"{body.registered_by}" 不是联盟协调人，只有协调人可以登记品牌 / '
                                  "is not a coordinator of the alliance; only coordinators register brands")
     registry = load_registry(connection, alliance)
@@ -186,10 +186,10 @@ def store_correction(connection: Connection, alliance: Alliance, event: LinkCorr
     relink(connection, alliance, [event.activity_id])
 
 
-def _check_may_correct(alliance: Alliance, registry: dict[str, Brand], who: str, brand_ids: set[str]) -> None:
-    if alliance.coordinator(who) is not None:
+def _check_may_correct(alliance: Alliance, registry: dict[str, Brand], who: str | None, brand_ids: set[str]) -> None:
+    if who is not None and alliance.coordinator(who) is not None:
         return
-    if alliance.member(who) is None:
+    if who is None or alliance.member(who) is None:
         raise RegistryError(403, f'corrected_by: "{who}" 既非协调人也非成员馆 / is neither a coordinator nor a member')
     foreign = sorted(b for b in brand_ids if registry[b].library_id != who)
     if foreign or not brand_ids:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import deque
 from dataclasses import dataclass
 from datetime import datetime
 from zoneinfo import ZoneInfo
@@ -39,9 +40,8 @@ def series_until(activity: CanonicalActivity, tz: ZoneInfo) -> datetime | None:
     rule = rrulestr(activity.recurrence, dtstart=start)
     if rule._count is None and rule._until is None:  # noqa: SLF001 - dateutil keeps these private
         return None
-    last = None
-    for last in rule:  # bounded: COUNT or UNTIL is set
-        pass
+    tail = deque(rule, maxlen=1)  # its last session (bounded: COUNT or UNTIL is set)
+    last = tail[0] if tail else None
     length = activity.ends_at - activity.starts_at
     moved = [o.ends_at or o.starts_at + length for o in activity.overrides if o.starts_at is not None]
     return max([(last or start) + length, *moved])  # a session moved past the last one keeps it in the feed

@@ -16,6 +16,7 @@ import html
 import logging
 import re
 from datetime import datetime
+from typing import Any
 
 import nh3
 from sqlalchemy import (
@@ -34,7 +35,9 @@ from sqlalchemy import (
     select,
     text,
 )
+from sqlalchemy.schema import SchemaItem
 from sqlalchemy.sql import Select
+from sqlalchemy.sql.ddl import BaseDDLElement
 
 from shuxiang.db import metadata
 from shuxiang.schemas import CanonicalActivity
@@ -98,10 +101,12 @@ event.listen(
 )
 
 
-def _trigram_ready(ddl, target, bind, **_) -> bool:
+def _trigram_ready(ddl: BaseDDLElement, target: SchemaItem | str, bind: Connection | None,
+                   tables: list[Table] | None = None, state: Any = None, **_: Any) -> bool:
     """PostgreSQL: install pg_trgm if it is not (a trusted extension: the database's owner may);
-    True when its operator class is usable here.  Without it ILIKE still works, reading the table."""
-    if bind.dialect.name != "postgresql":
+    True when its operator class is usable here.  Without it ILIKE still works, reading the table.
+    (No connection — DDL compiled to text — cannot install it either.)"""
+    if bind is None or bind.dialect.name != "postgresql":
         return False
     try:
         with bind.begin_nested():

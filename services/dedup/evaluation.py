@@ -18,15 +18,15 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
+from sqlalchemy import Engine, func, select
+
+from shuxiang.alliance import Alliance
+from shuxiang.db import make_engine, metadata
 from shuxiang.events.consumer import ConsumerSpec, Delivery, process_batch
 from shuxiang.events.streams import SUBMISSIONS_STREAM, SUBMITTED, submitted_subject
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import ActivitySubmission
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
-from sqlalchemy import Engine, func, select
-
-from shuxiang.alliance import Alliance
-from shuxiang.db import make_engine, metadata
 
 from .handlers import handle_submissions
 from .normalize import VenueResolver

@@ -51,7 +51,7 @@ from .repository import BatchRepository, DedupRepository, SourceKey, SourceRow, 
 ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:activity")
 ROLE_STRENGTH = {Role.host: 4, Role.organiser: 3, Role.co_organiser: 2, Role.participant: 1}
 """主办 > 承办 > 协办 > 参与: a library announced in two roles is credited in the stronger."""
-VISIBLE_FIELDS = frozenset(CanonicalActivity.model_fields) - {"version", "sources", "created_at", "updated_at"}
+VISIBLE_FIELDS = set(CanonicalActivity.model_fields) - {"version", "sources", "created_at", "updated_at"}  # a set: model_dump's include
 CONTENT_FIELDS = tuple(name for name in CanonicalActivity.model_fields
                        if name not in {"id", "version", "status", "organizers", "sources", "merged_into", "created_at",
                                        "updated_at"})

@@ -27,9 +27,9 @@ from datetime import datetime
 from enum import IntEnum
 
 from rapidfuzz import fuzz
-from shuxiang.schemas import ActivitySubmission, Role
 
 from shuxiang.alliance import normalize_venue_text
+from shuxiang.schemas import ActivitySubmission, Role
 
 from .normalize import (
     PREFIX_MARK,

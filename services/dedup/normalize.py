@@ -21,11 +21,12 @@ import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cached_property
+from typing import cast
 
 from rapidfuzz import fuzz, process
-from shuxiang.schemas import Venue
 
-from shuxiang.alliance import Alliance, VenueEntry, normalize_venue_text
+from shuxiang.alliance import Alliance, Member, VenueEntry, normalize_venue_text
+from shuxiang.schemas import Venue
 
 OPEN = "【[（(〔〖「『《〈<{"
 CLOSE = "】]）)〕〗」』》〉>}"
@@ -142,7 +143,8 @@ class VenueResolver:
     """Venue keys from the alliance's venue directory (built once per service)."""
 
     alliance: Alliance
-    _cache: dict[tuple, object] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple, Site | str] = field(default_factory=dict, repr=False)
+    """Sites under ("site", …) keys, venue keys under (name, host, libraries) keys."""
 
     @cached_property
     def _choices_by_library(self) -> dict[str, list[tuple[str, VenueEntry]]]:
@@ -162,7 +164,7 @@ class VenueResolver:
         member the venue names (its name, an abbreviation, its address; "区馆" the district
         library of the writer or its organisers); else the host's, assumed."""
         cache_key = ("site", venue.venue_id, venue.name, host, libraries)
-        cached = self._cache.get(cache_key)
+        cached = cast("Site | None", self._cache.get(cache_key))
         if cached is None:
             cached = self._resolve_site(venue, host=host, libraries=libraries)
             if len(self._cache) > 50_000:
@@ -188,7 +190,8 @@ class VenueResolver:
             near = list(dict.fromkeys(near))
             for tier, words in TIER_WORDS.items():
                 if any(word in text for word in words):
-                    found = [lib for lib in near if self.alliance.member(lib).tier.value == tier]
+                    found = [lib for lib in near  # members and their ancestors only: never None
+                             if cast(Member, self.alliance.member(lib)).tier.value == tier]
                     if len(found) == 1:
                         return Site(found[0], True)
         # a room of the host's (or online): assumed at home; else an address or place the file does not name
@@ -233,7 +236,7 @@ class VenueResolver:
         if not (venue.name and venue.name.strip()):
             return "online"
         cache_key = (venue.name, host, libraries)
-        cached = self._cache.get(cache_key)
+        cached = cast("str | None", self._cache.get(cache_key))
         if cached is None:
             cached = self._resolve_name(venue.name, host=host, libraries=libraries)
             if len(self._cache) > 50_000:

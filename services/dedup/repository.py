@@ -9,10 +9,11 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
+
 from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from shuxiang.schemas.submission import LOGGED
-from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
 
 from .matching import WINDOW_MINUTES, MatchFields, candidate_keys
 from .normalize import VenueResolver
@@ -184,7 +185,7 @@ class DedupRepository:
             rows = self.connection.execute(_CANDIDATES, {"venue_key": keys[0], "low": low, "high": high})
         else:
             rows = self._query_windows([(key, low, high) for key in keys])
-        found = {}
+        found: dict[SourceKey, SourceRow] = {}
         for row in rows:
             source = _row_to_source(row)
             found.setdefault(source.key, source)
@@ -464,7 +465,9 @@ class BatchRepository(DedupRepository):
         self._write(source)
 
     def move_source(self, key: SourceKey, activity_id: str) -> None:
-        self._write((self._sources.get(key) or self.source(key)).moved_to(activity_id))
+        source = self._sources.get(key) or self.source(key)
+        if source is not None:  # as the UPDATE of the unbatched repository: no such row, nothing to move
+            self._write(source.moved_to(activity_id))
 
     def activity(self, activity_id: str) -> CanonicalActivity | None:
         if activity_id in self._activities:

@@ -12,11 +12,11 @@ from datetime import datetime
 from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field
-from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
-from shuxiang.schemas.submission import LOGGED, LibraryId
 from sqlalchemy import Connection, select
 
 from shuxiang.alliance import Alliance
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
+from shuxiang.schemas.submission import LOGGED, LibraryId
 
 from .handlers import reconcile
 from .normalize import VenueResolver

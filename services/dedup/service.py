@@ -5,15 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterator
 from functools import partial
 
+from sqlalchemy import Engine, select
+
+from shuxiang.alliance import Alliance
+from shuxiang.db import Databases
 from shuxiang.events.consumer import ConsumerSpec, Delivery, UnitOfWork
 from shuxiang.events.streams import CANONICAL, REVIEW_DECIDED, SUBMISSIONS_STREAM, SUBMITTED
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, CanonicalEvent
 from shuxiang.services.plan import ServiceContext, ServicePlan
-from sqlalchemy import Engine, select
-
-from shuxiang.alliance import Alliance
-from shuxiang.db import Databases
 
 from .handlers import handle_submissions
 from .normalize import VenueResolver

@@ -14,11 +14,11 @@ from urllib.parse import quote
 from fastapi import APIRouter, Form, HTTPException, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse
 from pydantic import ValidationError
+
 from shuxiang.events.streams import decided_subject
+from shuxiang.pages import render
 from shuxiang.services.intake.auth import Accounts, Auth, Coordinator, actor
 from shuxiang.services.intake.security import SESSION_COOKIE
-
-from shuxiang.pages import render
 
 from .reviews import DecisionBody, Review, decision_for, get_review, list_reviews
 

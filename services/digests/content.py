@@ -11,11 +11,13 @@ import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
+from typing import cast
 from zoneinfo import ZoneInfo
 
 from shuxiang.alliance import Alliance, Campaign, Coordinator
 from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import as_shown, sessions
+from shuxiang.calendars.render import Language
 from shuxiang.events.dead_letters import DeadLetter
 from shuxiang.schemas import CanonicalActivity, Status
 
@@ -154,7 +156,8 @@ def scope_libraries(alliance: Alliance, coordinator: Coordinator) -> list[str]:
 
 def labels_for(alliance: Alliance, language: str) -> EventLabels:
     names = {m.id: m.name_in(language) for m in alliance.members}
-    return EventLabels(language=language, library_names=names, brand_names={b.id: b.name for b in alliance.brands})
+    return EventLabels(language=cast(Language, language), library_names=names,  # EventLabels checks it
+                        brand_names={b.id: b.name for b in alliance.brands})
 
 
 def occurrences(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from datetime import datetime
 
-
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases
 

@@ -13,6 +13,7 @@ from datetime import datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
+
 from shuxiang.calendars.recurrence import Session, session_of, sessions
 from shuxiang.schemas import ActivitySubmission, AttendanceReport, Role, Status
 

@@ -29,6 +29,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
+
 from shuxiang.events.submit import read_jsonl_submissions
 from shuxiang.schemas import ActivitySubmission, AttendanceReport, Category
 from shuxiang.schemas.errors import describe

@@ -8,8 +8,9 @@ from collections.abc import Iterable
 from datetime import timedelta
 
 from rapidfuzz import fuzz
-from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from sqlalchemy.exc import SQLAlchemyError
+
+from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 
 log = logging.getLogger(__name__)
 

@@ -29,9 +29,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import bcrypt
-from shuxiang.events.streams import reported_subject, submitted_subject
 
 from shuxiang.alliance import Alliance
+from shuxiang.events.streams import reported_subject, submitted_subject
 
 SERVICE_USER = "shuxiang"
 _LINE = re.compile(r'^\s*\{\s*user:\s*"(?P<user>[^"]+)",\s*password:\s*"(?P<hash>\$2[aby]\$[^"]+)"')

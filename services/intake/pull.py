@@ -14,13 +14,13 @@ from dataclasses import dataclass
 from datetime import UTC, datetime
 
 import httpx
-from shuxiang.events.consumer import UnitOfWork
-from shuxiang.events.streams import submitted_subject
-from shuxiang.schemas import ActivitySubmission
 from sqlalchemy import Engine, select
 
 from shuxiang.admission import admitted
 from shuxiang.alliance import Alliance, Member
+from shuxiang.events.consumer import UnitOfWork
+from shuxiang.events.streams import submitted_subject
+from shuxiang.schemas import ActivitySubmission
 
 from .imports import read_ics_submissions
 from .tables import NAME, intake_activity

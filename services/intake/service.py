@@ -3,7 +3,6 @@ up to date with everything it published (form, API, imports, its own system)."""
 
 from __future__ import annotations
 
-
 from shuxiang.events.consumer import ConsumerSpec, Delivery, UnitOfWork
 from shuxiang.events.streams import REPORTED, SUBMISSIONS_STREAM, SUBMITTED, library_of
 from shuxiang.events.tables import EVENT_TABLES
@@ -15,7 +14,6 @@ from shuxiang.services.plan import ServiceContext, ServicePlan
 from .pull import pull_forever
 from .store import record_report, record_submission
 from .tables import NAME, TABLES
-
 
 
 def _parse(model, delivery: Delivery):

@@ -5,9 +5,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from sqlalchemy import Connection, Engine, insert, select, update
+
 from shuxiang.schemas import ActivitySubmission, AttendanceReport
 from shuxiang.schemas.submission import LOGGED
-from sqlalchemy import Connection, Engine, insert, select, update
 
 from .tables import intake_activity
 

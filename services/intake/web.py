@@ -17,26 +17,29 @@ from uuid import uuid4
 from fastapi import APIRouter, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
-from shuxiang.events.publish import PublishError
-from shuxiang.events.streams import reported_subject, submitted_subject
-from shuxiang.schemas import ActivitySubmission, AttendanceReport, Status
-from shuxiang.schemas.errors import InvalidPayload, parse_json_model
-from shuxiang.services.plan import ServiceContext
 from sqlalchemy import Engine
 
 from shuxiang.admission import campaign_problem
 from shuxiang.alliance import Alliance
+from shuxiang.events.publish import PublishError
+from shuxiang.events.streams import reported_subject, submitted_subject
 from shuxiang.pages import environment, language, render
+from shuxiang.posters import MAX_BYTES, PosterRefused, Posters, posters_of
+from shuxiang.schemas import ActivitySubmission, AttendanceReport, Status
+from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.services.plan import ServiceContext
 
 from . import forms
 from .accounts import Account, AccountStore
+from .forms import find_session
 from .imports import category_choices
 from .lookalikes import canonical_lookalikes
+from .posters import FORM_OVERHEAD, declared_too_large, poster_from_form, read_bounded
 from .security import (
     CSRF_FIELD,
-    Busy,
     SESSION_COOKIE,
     SESSION_MAX_AGE,
+    Busy,
     Limits,
     Session,
     SessionCodec,
@@ -44,11 +47,7 @@ from .security import (
     new_session,
     session_secret,
 )
-from shuxiang.posters import MAX_BYTES, PosterRefused, Posters, posters_of
-
-from .posters import FORM_OVERHEAD, declared_too_large, poster_from_form, read_bounded
 from .service import NAME
-from .forms import find_session
 from .sessions import change_session, series_sessions, session_key, session_problem
 from .sessions import message as session_message
 from .store import StoredActivity, get_activity, list_activities, next_revision, record_submission

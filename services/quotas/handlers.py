@@ -23,7 +23,7 @@ from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subje
 from shuxiang.schemas import AttendanceReport
 from shuxiang.services.projection import newer_canonicals
 
-from .events import QuotaEvent
+from .events import QuotaEvent, QuotaEventType
 from .store import (
     ACTIVITIES,
     activities_listing,
@@ -37,7 +37,7 @@ from .store import (
 from .tables import quotas_state
 from .tally import ActivityFacts, Progress, QuotaState, progress_of_months
 
-PUBLISHED_STATES = {QuotaState.at_risk: "at-risk", QuotaState.met: "met"}
+PUBLISHED_STATES: dict[QuotaState, QuotaEventType] = {QuotaState.at_risk: "at-risk", QuotaState.met: "met"}
 
 
 @dataclass(frozen=True)

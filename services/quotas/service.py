@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from functools import partial
 
+from sqlalchemy import Engine
+
+from shuxiang.db import Databases
 from shuxiang.events.consumer import ConsumerSpec
 from shuxiang.events.streams import CANONICAL, CANONICAL_STREAM, REPORTED, SUBMISSIONS_STREAM, quota_subject
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport, CanonicalEvent
 from shuxiang.services.plan import ServiceContext, ServicePlan
-from sqlalchemy import Engine
-
-from shuxiang.db import Databases
 
 from .events import QuotaEvent
 from .handlers import QuotasContext, apply_canonicals, apply_report

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
+from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, bindparam, delete, exists, func, insert, or_, select, true, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, exists, func, insert, or_, select, true, update
 
 from shuxiang.alliance import QuotaRule
 from shuxiang.db import RowsByKey, execute_many, keys_in
@@ -72,7 +73,7 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo,
             "canonical_seq": newer.delivery.stream_seq,
         }
         rows[activity.id] = values
-        saved[activity.id] = (facts, values["last_start"])
+        saved[activity.id] = (facts, last)
         by_library = {o.library_id: o.role.value for o in activity.organizers}  # once per library
         credits += [{"activity_id": activity.id, "library_id": lib, "role": role} for lib, role in by_library.items()]
         sources += [{"activity_id": activity.id, "library_id": lib, "source_ref": ref, "updated_at": activity.updated_at}
@@ -211,7 +212,7 @@ _MONTHS_OF_ACTIVITIES = select(*MONTH).where(quotas_count.c.activity_id.in_(bind
 
 def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
     """One ActivityFacts per activity (rows come one per credit), with its last start."""
-    grouped: dict[str, tuple[object, list[tuple[str, str]]]] = {}
+    grouped: dict[str, tuple[Row[Any], list[tuple[str, str]]]] = {}
     for row in rows:
         entry = grouped.get(row.activity_id)
         if entry is None:
@@ -271,7 +272,8 @@ def related_facts(connection: Connection, activity_ids: Iterable[str], *,
     alone = {a for a, found in partners.items() if saved is not None and a in saved and found == {a}}
     load = set().union(*(found for a, found in partners.items() if a not in alone))
     stored = _facts(connection.execute(FACTS_OF_ACTIVITIES, {"ids": sorted(load)})) if load else []
-    return [saved[a] for a in sorted(alone)] + stored
+    kept = [saved[a] for a in sorted(alone)] if saved is not None else []  # nothing is alone without saved
+    return kept + stored
 
 
 def facts_of(connection: Connection, activity_ids: Iterable[str]) -> list[tuple[ActivityFacts, datetime | None]]:

@@ -5,7 +5,22 @@ Tallies are never stored as counters: they are computed from these facts
 last state published per library, rule and year, so each transition is published once.
 """
 
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Connection, Index, Insert, Integer, String, Table, Text, func, insert, select
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    Column,
+    Connection,
+    Index,
+    Insert,
+    Integer,
+    String,
+    Table,
+    Text,
+    func,
+    insert,
+    select,
+)
 
 from shuxiang.db import UTCDateTime, metadata
 

@@ -22,6 +22,7 @@ Counting rules (DOMAIN.md "Annual targets"):
 from __future__ import annotations
 
 import math
+from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
@@ -86,9 +87,12 @@ class ActivityFacts:
            held: bool | None = None, participants: int | None = None,
            audiences: tuple[str, ...] = ()) -> ActivityFacts:
         """``tz``: the alliance zone, to find the session each exdate and override names (by its wall time)."""
-        gone, moved = tuple(activity.exdates), ()
+        gone: tuple[datetime, ...] = tuple(activity.exdates)
+        moved: tuple[datetime, ...] = ()
         if activity.recurrence and (activity.overrides or activity.exdates):
-            found_gone, found_moved = held_session_changes(activity, tz or activity.starts_at.tzinfo)
+            zone = tz or activity.starts_at.tzinfo
+            assert zone is not None  # starts_at is an AwareDatetime
+            found_gone, found_moved = held_session_changes(activity, zone)
             gone, moved = tuple(found_gone), tuple(found_moved)
         return cls(
             activity_id=activity.id,
@@ -201,9 +205,8 @@ def last_start(facts: ActivityFacts, tz: ZoneInfo) -> datetime | None:
     series = _series(facts, tz)
     if series._count is None and series._until is None:  # noqa: SLF001 - dateutil keeps these private
         return None
-    last = facts.starts_at
-    for last in islice(series, MAX_OCCURRENCES):
-        pass
+    tail = deque(islice(series, MAX_OCCURRENCES), maxlen=1)
+    last = tail[0] if tail else facts.starts_at
     return max([last, *facts.moved])  # a session moved past the last one still counts
 
 

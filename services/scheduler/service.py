@@ -25,8 +25,8 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 
 from apscheduler.schedulers.asyncio import AsyncIOScheduler
-from nats.errors import Error as NatsError
 from apscheduler.triggers.interval import IntervalTrigger
+from nats.errors import Error as NatsError
 from sqlalchemy import Engine, insert, select, update
 from sqlalchemy.exc import IntegrityError
 

@@ -199,7 +199,7 @@ def build_views(alliance: Alliance, now: f.Figures, before: f.Figures, quota_row
                    Column("name", "名称", "Name", numeric=False), Column("rule", "指标", "Target", numeric=False),
                    Column("attained", "完成", "Attained"), Column("target", "目标", "Target"),
                    Column("state", "状态", "State", numeric=False)])
-    for year, library_id, rule_id, rule_name, attained, target, state in quota_rows:
+    for year, library_id, _rule_id, rule_name, attained, target, state in quota_rows:
         quotas.rows.append([year, library_id, alliance.library_name(library_id, lang), rule_name, attained, target,
                             label(STATE_NAMES, state)])
     views.append(quotas)

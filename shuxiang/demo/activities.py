@@ -19,10 +19,10 @@ from __future__ import annotations
 
 import random
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from pathlib import Path
-from collections.abc import Iterable
 from typing import Any
 
 from shuxiang.alliance import LARGE_SERIES_TAG, Alliance, Brand, Campaign, Member, Tier, VenueEntry
@@ -315,7 +315,7 @@ class _Generator:
             (Category.lecture, "周末国学课", 5, time(14, 0)),
         ]
         libraries = [m for m in self.alliance.members if m.tier in (Tier.district, Tier.county, Tier.branch)]
-        for (category, name, weekday, at), member in zip(picks, self.rng.sample(libraries, k=len(libraries))):
+        for (category, name, weekday, at), member in zip(picks, self.rng.sample(libraries, k=len(libraries)), strict=False):
             brand = next((b for b in self.alliance.brands_of(member.id) if b.category == category), None)
             title = f"{brand.name}·{name}" if brand else name
             first = self.random_day(date(self.year, 2, 20), date(self.year, 9, 30), category)

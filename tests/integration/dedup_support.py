@@ -8,6 +8,10 @@ from datetime import UTC, datetime, timedelta
 from functools import partial
 from pathlib import Path
 
+from sqlalchemy import Engine, select
+
+from shuxiang.alliance import Alliance, load_alliance
+from shuxiang.db import make_engine, metadata
 from shuxiang.events.consumer import ConsumerSpec, Delivery, process_batch
 from shuxiang.events.streams import SUBMISSIONS_STREAM, decided_subject, submitted_subject
 from shuxiang.events.tables import EVENT_TABLES, outbox
@@ -16,10 +20,6 @@ from shuxiang.services.dedup.handlers import canonical_id
 from shuxiang.services.dedup.normalize import VenueResolver
 from shuxiang.services.dedup.service import CONSUMED, canonical_activities, handle
 from shuxiang.services.dedup.tables import TABLES, dedup_review, dedup_source
-from sqlalchemy import Engine, select
-
-from shuxiang.alliance import Alliance, load_alliance
-from shuxiang.db import make_engine, metadata
 
 TEST_ALLIANCE = Path(__file__).resolve().parents[1] / "data" / "alliance.toml"
 EPOCH = datetime(2026, 3, 1, tzinfo=UTC)

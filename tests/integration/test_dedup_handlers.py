@@ -5,6 +5,7 @@ from __future__ import annotations
 import uuid
 
 import pytest
+
 from shuxiang.events.consumer import Outcome
 from shuxiang.services.dedup import handlers
 

@@ -7,11 +7,11 @@ import json
 
 import httpx
 import nats
+
+from shuxiang.db import Databases
 from shuxiang.events.publish import Publisher
 from shuxiang.events.streams import REVIEW_DECIDED, ensure_streams
 from shuxiang.services.plan import ServiceContext
-
-from shuxiang.db import Databases
 from shuxiang.settings import Settings
 from shuxiang.web import create_app
 

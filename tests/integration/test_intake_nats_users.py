@@ -10,12 +10,12 @@ from pathlib import Path
 import nats
 import pytest
 from nats.errors import TimeoutError as NatsTimeout
+
+from shuxiang.alliance import load_alliance
 from shuxiang.events.nats_server import free_loopback_port, nats_server_binary
 from shuxiang.events.publish import Publisher, PublishError
 from shuxiang.events.streams import SUBMISSIONS_STREAM, ensure_streams, reported_subject, submitted_subject
 from shuxiang.services.intake.nats_users import existing_hashes, inbox_prefix, write_users_config
-
-from shuxiang.alliance import load_alliance
 from tests.conftest import TEST_ALLIANCE
 
 

@@ -10,6 +10,10 @@ from functools import partial
 from pathlib import Path
 
 import pytest
+from sqlalchemy import select
+
+from shuxiang.alliance import parse_alliance
+from shuxiang.db import Databases
 from shuxiang.events.consumer import Delivery, UnitOfWork
 from shuxiang.events.outbox import OutboxRelay
 from shuxiang.events.publish import Publisher
@@ -21,10 +25,6 @@ from shuxiang.services.intake.pull import pull_all
 from shuxiang.services.intake.service import NAME, handle_submitted
 from shuxiang.services.intake.store import get_activity
 from shuxiang.services.intake.tables import TABLES
-from sqlalchemy import select
-
-from shuxiang.alliance import parse_alliance
-from shuxiang.db import Databases
 from tests.conftest import DATA, TEST_ALLIANCE, submission
 
 

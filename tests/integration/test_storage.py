@@ -156,7 +156,7 @@ def test_keys_in_selects_exactly_the_keys_and_sqlite_answers_it_from_the_index(d
                   for year in (2025, 2026) for month in range(1, 13)]
     try:
         with engine.begin() as connection:
-            connection.execute(insert(table), [dict(zip(("library", "rule", "year", "month"), key), n=i)
+            connection.execute(insert(table), [dict(zip(("library", "rule", "year", "month"), key, strict=True), n=i)
                                                for i, key in enumerate(everything)])
         columns = (table.c.library, table.c.rule, table.c.year, table.c.month)
         with engine.connect() as connection:

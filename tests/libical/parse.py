@@ -10,20 +10,21 @@ as UTC instants, expanded by ``icalcomponent_foreach_recurrence`` (RRULE, RDATE,
 and the sessions that sibling RECURRENCE-ID components replace are skipped).
 """
 
+import datetime as dt
 import json
 import sys
-from datetime import datetime, timezone
+from datetime import datetime
 
 import gi
 
 gi.require_version("ICalGLib", "3.0")
-from gi.repository import ICalGLib
+from gi.repository import ICalGLib  # noqa: E402 - after gi.require_version, as PyGObject requires
 
 UTC = ICalGLib.Timezone.get_utc_timezone()
 
 
 def iso(seconds: int) -> str:
-    return datetime.fromtimestamp(seconds, timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.000Z")
+    return datetime.fromtimestamp(seconds, dt.UTC).strftime("%Y-%m-%dT%H:%M:%S.000Z")
 
 
 def at(text: str) -> ICalGLib.Time:

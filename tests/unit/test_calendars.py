@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta, timezone
+from datetime import UTC, date, datetime, timedelta, timezone
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -18,7 +18,7 @@ from shuxiang.schemas import CanonicalActivity
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 BERLIN = ZoneInfo("Europe/Berlin")
 CST = timezone(timedelta(hours=8))
-UTC = timezone.utc
+UTC = UTC
 
 LABELS = EventLabels(
     library_names={"shlib": "上海图书馆", "pdlib": "浦东图书馆", "jalib": "静安区图书馆"},

@@ -8,13 +8,13 @@ from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
 import pytest
+
+from shuxiang.alliance import load_alliance
 from shuxiang.events.consumer import Delivery
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity
 from shuxiang.services.dedup.handlers import build_canonical, primary_source, source_row
 from shuxiang.services.dedup.matching import match_fields
 from shuxiang.services.dedup.normalize import VenueResolver
-
-from shuxiang.alliance import load_alliance
 
 ALLIANCE = load_alliance(Path(__file__).resolve().parents[1] / "data" / "alliance.toml")
 AT = datetime(2026, 4, 20, 8, 0, tzinfo=UTC)

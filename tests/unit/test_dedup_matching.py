@@ -6,11 +6,11 @@ from datetime import datetime, timedelta
 from pathlib import Path
 
 import pytest
+
+from shuxiang.alliance import load_alliance
 from shuxiang.schemas import Venue
 from shuxiang.services.dedup.matching import MatchFields, Outcome, compare, title_similarity
 from shuxiang.services.dedup.normalize import Site, VenueResolver, books, episode, room_type, title_key, title_variants
-
-from shuxiang.alliance import load_alliance
 
 ALLIANCE = load_alliance(Path(__file__).resolve().parents[1] / "data" / "alliance.toml")
 

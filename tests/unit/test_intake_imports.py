@@ -6,6 +6,7 @@ from datetime import datetime
 from zoneinfo import ZoneInfo
 
 import pytest
+
 from shuxiang.schemas import Category, Role, Status
 from shuxiang.services.intake.imports import (
     detect_format,
@@ -15,7 +16,6 @@ from shuxiang.services.intake.imports import (
     read_ics_submissions,
     read_submissions,
 )
-
 from tests.conftest import DATA
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")

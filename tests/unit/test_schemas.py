@@ -6,9 +6,9 @@ import json
 
 import pytest
 
+from shuxiang.contract import CONTRACT_MODELS, SCHEMA_DIR, generated_files
 from shuxiang.schemas import ActivitySubmission
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
-from shuxiang.contract import CONTRACT_MODELS, SCHEMA_DIR, generated_files
 from tests.conftest import submission
 
 

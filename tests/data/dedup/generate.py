@@ -33,9 +33,8 @@ HERE = Path(__file__).resolve().parent
 ROOT = HERE.parents[2]
 sys.path.insert(0, str(ROOT))
 
-from shuxiang.schemas import ActivitySubmission
-
-from shuxiang.alliance import Alliance, Member, Tier, load_alliance
+from shuxiang.alliance import Alliance, Member, Tier, load_alliance  # noqa: E402 - after the sys.path entry
+from shuxiang.schemas import ActivitySubmission  # noqa: E402
 
 SEED = 20260423
 TZ = ZoneInfo("Asia/Shanghai")

@@ -532,7 +532,7 @@ class Gen:
                     ("training", 7), ("outreach", 9), ("screening", 6), ("digital", 3), ("access", 3), ("festival", 2)]
 
     def pick_kind(self):
-        kinds, weights = zip(*self.KIND_WEIGHTS)
+        kinds, weights = zip(*self.KIND_WEIGHTS, strict=True)
         return self.rng.choices(kinds, weights)[0]
 
     def pick_host(self, kind):
@@ -675,7 +675,7 @@ class Gen:
             groups = r.choice([["（3-6岁）", "（7-10岁）"], ["（低龄组）", "（高龄组）"], ["（3-5岁）", "（6-8岁）", "（9-12岁）"],
                                ["·幼儿场", "·小学场"]])
             cat = "children" if core in STORY_CHILDREN_ONLY else "parent_child"
-            for g, room in zip(groups, rooms):
+            for g, room in zip(groups, rooms, strict=False):
                 a = self.make_activity(kind="story", host=host, d=d, start=st, place=Place("room", host, room=room),
                                        title={"brand": None, "issue": None, "core": core, "mark": g, "brand_id": None},
                                        cat=cat, family="parallel", dur=60)
@@ -683,7 +683,7 @@ class Gen:
         else:
             k = r.randint(2, 3)
             kinds = r.sample(["lecture", "club", "story", "digital", "training", "screening"], k)
-            for kind, room in zip(kinds, rooms):
+            for kind, room in zip(kinds, rooms, strict=False):
                 a = self.make_activity(kind=kind, host=host, d=d, start=st, place=Place("room", host, room=room),
                                        family="parallel")
                 made += a is not None
@@ -1233,7 +1233,7 @@ class Gen:
                 self.stats["bridge-ordered groups"] += 1
             else:
                 r.shuffle(order) if n >= 2 and r.random() < 0.5 else None
-            for t, idx in zip(times, order):
+            for t, idx in zip(times, order, strict=False):
                 ann, meta = anns[idx]
                 out.append((t, a, ann, meta))
         out.sort(key=lambda x: x[0])
@@ -1352,7 +1352,7 @@ def alliance_toml(city):
 
 def build(city, seed):
     g = Gen(city, seed)
-    names, weights = zip(*Gen.FAMILIES)
+    names, weights = zip(*Gen.FAMILIES, strict=True)
     # plan activities until the expected number of announcements reaches the target
     while len(g.activities) * 1.47 < city["target"]:
         g.instance += 1
@@ -1373,7 +1373,7 @@ def summarize(g, rows):
     pairs = sum(len(v) * (len(v) - 1) // 2 for v in multi.values())
     cls_groups = Counter()
     cls_anns = Counter()
-    for lab, v in multi.items():
+    for _lab, v in multi.items():
         seen = set()
         vn = {"".join((ann["venue"].get("name") or "").split()) for ann, _ in v}
         if len(vn) > 1:
@@ -1397,7 +1397,7 @@ def summarize(g, rows):
             seen.add("repost marked 【转发】")
         for s in seen:
             cls_groups[s] += 1
-        for ann, meta in v:
+        for _ann, meta in v:
             for k in meta:
                 if k == "title":
                     for tk in meta[k]:
