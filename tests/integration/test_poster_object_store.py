@@ -152,7 +152,7 @@ async def test_a_refused_or_failed_upload_leaves_nothing_stored(tmp_path, secure
     two = await web_replica(tmp_path, "two", port, passwords["shuxiang"])
     try:
         token = bearer(one, "jn")
-        async with client(one) as a, client(two) as b:
+        async with client(one) as a:
             refusals = [
                 (b"GIF89a not a poster", "image/gif", 415),
                 (poster_bytes((300, 200)), "image/jpeg", 422),  # PNG content claiming to be a JPEG
