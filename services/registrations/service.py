@@ -1,0 +1,57 @@
+"""The registrations service: sign-ups in, places and waitlists kept, check-ins out as attendance.
+
+It consumes its own subjects (``shuxiang.registration.<kind>.<activity>``, in SUBMISSIONS) and
+CANONICAL (each activity's capacity, status and sessions), all serialized under one name: a
+request is decided against the places its predecessors left, in log order, on any number of
+replicas.  It publishes the host's AttendanceReport when people check in, and mails readers
+(confirmation, waitlist, promotion, the day-before reminder) through the digests' transport.
+"""
+
+from __future__ import annotations
+
+from functools import partial
+
+from shuxiang.events.consumer import ConsumerSpec
+from shuxiang.events.streams import CANONICAL, CANONICAL_STREAM, REGISTRATION, REPORTED, SUBMISSIONS_STREAM
+from shuxiang.events.tables import EVENT_TABLES
+from shuxiang.schemas import AttendanceReport, CanonicalEvent
+from shuxiang.schemas.registration import CheckIn, RegistrationCancel, RegistrationRequest
+from shuxiang.services.plan import ServiceContext, ServicePlan
+
+from .handlers import (
+    RegistrationsContext,
+    handle_canonicals,
+    handle_cancelled,
+    handle_checked_in,
+    handle_requested,
+)
+from .tables import NAME, TABLES
+
+
+def build(context: ServiceContext) -> ServicePlan:
+    here = RegistrationsContext(tz=context.alliance.tz)
+
+    def spec(kind: str, handle, payload, description: str) -> ConsumerSpec:
+        return ConsumerSpec(name=f"{NAME}-{kind}", stream=SUBMISSIONS_STREAM, filter_subject=f"{REGISTRATION}.{kind}.*",
+                            handle=partial(handle, here), payload_schema=payload, description=description,
+                            serialized_as=NAME)  # decisions read the places earlier messages took
+
+    return ServicePlan(
+        name=NAME,
+        tables=TABLES + EVENT_TABLES,
+        consumers=[
+            spec("requested", handle_requested, RegistrationRequest,
+                 "Readers' sign-ups: confirmed while places last, then waitlisted, in log order."),
+            spec("cancelled", handle_cancelled, RegistrationCancel,
+                 "Readers' cancellations: the place goes to the first on the waitlist."),
+            spec("checked-in", handle_checked_in, CheckIn,
+                 "Check-ins and walk-ins at the door: the session's attendance, published as the host's report."),
+            ConsumerSpec(
+                name=f"{NAME}-canonical", stream=CANONICAL_STREAM, filter_subject=f"{CANONICAL}.*",
+                handle_batch=partial(handle_canonicals, here), payload_schema=CanonicalEvent,
+                description="Canonical activities: capacity, status and sessions of those that take sign-ups.",
+                serialized_as=NAME,
+            ),
+        ],
+        publishes=((f"{REPORTED}.{{library_id}}", AttendanceReport),),
+    )

@@ -1,0 +1,153 @@
+"""Sign-up on the web (real SQLite, the registrations handlers applying what the web published):
+the activity page's form with its privacy note, the API, the reader's status page and cancel link,
+and clear refusals in zh-CN and English — a phone that is no phone, a full session (waitlist, and
+the reader is told), a past activity, a cancelled one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+
+from shuxiang.alliance import load_alliance
+from shuxiang.db import Databases
+from shuxiang.events.consumer import Delivery, UnitOfWork
+from shuxiang.schemas import CanonicalActivity, CanonicalEvent
+from shuxiang.services.plan import ServiceContext
+from shuxiang.services.registrations.handlers import (
+    RegistrationsContext,
+    handle_cancelled,
+    handle_canonicals,
+    handle_requested,
+)
+from shuxiang.services.registrations.tables import NAME
+from shuxiang.settings import Settings
+from shuxiang.web import create_app
+
+from .auth_support import create_all_tables
+from .dedup_support import TEST_ALLIANCE
+
+ACTIVITY = "0193a1b2-c3d4-8e5f-8a6b-7c8d9e0f1a2b"
+
+
+class Applying:
+    """A publisher that hands each message to the registrations handlers at once (log order)."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self.engine = context.databases.engine(NAME)
+        self.here = RegistrationsContext(tz=context.alliance.tz)
+        self.sent: list[tuple[str, str]] = []
+        self.seq = 0
+
+    async def publish(self, subject: str, msg_id: str, payload: bytes) -> int:
+        self.seq += 1
+        self.sent.append((subject, msg_id))
+        delivery = Delivery(subject=subject, data=payload, headers={"Nats-Msg-Id": msg_id}, stream_seq=self.seq,
+                            timestamp=datetime.now(UTC))
+        handler = {"requested": handle_requested, "cancelled": handle_cancelled}.get(subject.split(".")[2])
+        if handler is not None:
+            with self.engine.begin() as connection:
+                handler(self.here, delivery, UnitOfWork(connection, "registrations-test"))
+        return self.seq
+
+    def canonical(self, **changes) -> None:
+        start = (datetime.now(UTC) + timedelta(days=5)).replace(microsecond=0, second=0)
+        body = {"id": ACTIVITY, "version": 1, "status": "scheduled", "title": "沽上讲堂", "category": "lecture",
+                "starts_at": start, "ends_at": start + timedelta(hours=2), "venue": {"name": "报告厅"},
+                "organizers": [{"library_id": "jn", "role": "host"}], "capacity": 2,
+                "sources": [{"library_id": "jn", "source_ref": "talk-1", "revision": 1}],
+                "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)} | changes
+        event = CanonicalEvent(type="updated", activity=CanonicalActivity(**body), occurred_at=datetime.now(UTC))
+        self.seq += 1
+        delivery = Delivery(subject="shuxiang.canonical.updated", data=event.model_dump_json().encode(),
+                            headers={}, stream_seq=self.seq, timestamp=datetime.now(UTC))
+        self.last = delivery
+        with self.engine.begin() as connection:
+            handle_canonicals(self.here, [delivery], UnitOfWork(connection, "registrations-canonical"))
+
+
+@pytest.fixture
+def web(tmp_path):
+    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
+                             databases=Databases(data_dir=tmp_path))
+    create_all_tables(context)
+    app = create_app(context)
+    app.state.publisher = Applying(context)
+    yield app, app.state.publisher
+    context.databases.dispose()
+
+
+def client(app) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+async def test_sign_up_waitlist_and_cancel_through_the_api(web) -> None:
+    app, bus = web
+    bus.canonical(capacity=2)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        answers = [await http.post(url, json={"name": f"读者{n}", "phone": f"1380000000{n}"}) for n in range(3)]
+        assert [a.status_code for a in answers] == [202, 202, 202]
+        assert [a.json()["expected"] for a in answers] == ["confirmed", "confirmed", "waitlisted"]
+        assert "waitlist" in answers[2].json()["notice"] and "候补" in answers[2].json()["notice"]
+        states = [(await http.get(f"/api/v1/registrations/{a.json()['token']}")).json() for a in answers]
+        assert [s["state"] for s in states] == ["confirmed", "confirmed", "waitlisted"]
+        assert states[2]["position"] == 1
+        again = await http.post(url, json={"name": "读者0", "phone": "138 0000 0000"})
+        assert again.status_code == 409 and "已经报名" in again.text and "already registered" in again.text
+        # the first cancels through the link of its status page: the waitlisted reader gets the place
+        page = await http.get(f"/registrations/{answers[0].json()['token']}")
+        assert "报名成功" in page.text and states[0]["code"] in page.text and "<svg" in page.text
+        cancelled = await http.post(f"/registrations/{answers[0].json()['token']}/cancel")
+        assert cancelled.status_code == 303
+        after = [(await http.get(f"/api/v1/registrations/{a.json()['token']}")).json()["state"] for a in answers]
+        assert after == ["cancelled", "confirmed", "confirmed"]
+
+
+async def test_the_activity_page_offers_the_form_with_the_purpose_of_the_data(web, tmp_path) -> None:
+    app, bus = web
+    bus.canonical(capacity=30)
+    from shuxiang.services.calendar import service as calendar
+
+    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
+                             databases=Databases(data_dir=tmp_path))
+    consumer = calendar.build(context).consumers[0]
+    with context.databases.engine(calendar.NAME).begin() as connection:
+        consumer.apply([bus.last], UnitOfWork(connection, consumer.name))
+    context.databases.dispose()
+    async with client(app) as http:
+        page = await http.get(f"/activities/{ACTIVITY}")
+        english = await http.get(f"/activities/{ACTIVITY}?lang=en")
+    assert "个人信息保护法" in page.text and "余 30 个名额" in page.text and 'name="consent"' in page.text
+    assert f'action="/activities/{ACTIVITY}/register"' in page.text
+    assert "Personal Information Protection Law" in english.text and "30 places left" in english.text
+
+
+@pytest.mark.parametrize(("setup", "body", "status", "zh", "en"), [
+    ({}, {"name": "读者", "phone": "12345"}, 422, "不是有效的手机号", "is not a mobile number"),
+    ({}, {"name": "读者", "email": "reader@example"}, 422, "格式不对", "is not an e-mail address"),
+    ({}, {"name": "读者"}, 422, "请留下手机号或电子邮箱", "give a phone number or an e-mail"),
+    ({"status": "cancelled"}, {"name": "读者", "phone": "13800000000"}, 409, "活动已取消", "is cancelled"),
+    ({"days": -1}, {"name": "读者", "phone": "13800000000"}, 409, "已经开始或结束", "already started or ended"),
+    ({"capacity": None}, {"name": "读者", "phone": "13800000000"}, 404, "不接受在线报名", "takes no sign-ups"),
+])
+async def test_bad_sign_ups_are_refused_clearly_in_both_languages(web, setup, body, status, zh, en) -> None:
+    app, bus = web
+    changes = dict(setup)
+    if "days" in changes:
+        start = (datetime.now(UTC) + timedelta(days=changes.pop("days"))).replace(microsecond=0, second=0)
+        changes |= {"starts_at": start, "ends_at": start + timedelta(hours=2)}
+    if changes.get("capacity", 1) is None:
+        bus.canonical(capacity=5)
+        changes["version"] = 2
+    bus.canonical(**changes)
+    async with client(app) as http:
+        answer = await http.post(f"/api/v1/activities/{ACTIVITY}/registrations", json=body)
+        assert answer.status_code == status, answer.text
+        assert zh in answer.text and en in answer.text
+        form = await http.post(f"/activities/{ACTIVITY}/register",
+                               data={"name": body["name"], "contact": body.get("phone") or body.get("email") or "",
+                                     "consent": "1"})
+        assert form.status_code == status and zh in form.text and en in form.text
+    assert not [s for s, _ in bus.sent if ".requested." in s]  # nothing refused reached the broker
