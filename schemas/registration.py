@@ -145,7 +145,8 @@ class CheckIn(BaseModel):
 
 
 def token_hash(token: str) -> str:
-    """What the tables keep of a token: a leaked table gives no cancel links."""
+    """What a registration is looked up by (the token itself is kept only for the reader's mail,
+    and erased with the name and contact)."""
     return hashlib.sha256(token.encode()).hexdigest()
 
 

@@ -25,11 +25,24 @@ from .handlers import (
     handle_checked_in,
     handle_requested,
 )
+from .mail import ReaderMail
 from .tables import NAME, TABLES
+
+
+def reader_mail(context: ServiceContext) -> ReaderMail:
+    """The digests' transport and sender address, for readers' mail."""
+    from shuxiang.services.digests.service import sender_address
+    from shuxiang.services.digests.transport import transport_for
+
+    return ReaderMail(engine=context.databases.engine(NAME),
+                      transport=transport_for(context.settings.smtp_url, context.settings.outbox_dir),
+                      sender_address=sender_address(context), public_url=context.settings.public_url,
+                      tz=context.alliance.tz)
 
 
 def build(context: ServiceContext) -> ServicePlan:
     here = RegistrationsContext(tz=context.alliance.tz)
+    mail = reader_mail(context)  # a bad SMTP URL fails at start
 
     def spec(kind: str, handle, payload, description: str) -> ConsumerSpec:
         return ConsumerSpec(name=f"{NAME}-{kind}", stream=SUBMISSIONS_STREAM, filter_subject=f"{REGISTRATION}.{kind}.*",
@@ -54,4 +67,5 @@ def build(context: ServiceContext) -> ServicePlan:
             ),
         ],
         publishes=((f"{REPORTED}.{{library_id}}", AttendanceReport),),
+        background=lambda js: mail.run_forever(),
     )

@@ -27,6 +27,7 @@ from shuxiang.web import create_app
 
 from .auth_support import create_all_tables
 from .dedup_support import TEST_ALLIANCE
+from .test_digest_delivery import mailbox  # noqa: F401  (the aiosmtpd fixture)
 
 ACTIVITY = "0193a1b2-c3d4-8e5f-8a6b-7c8d9e0f1a2b"
 
@@ -151,3 +152,41 @@ async def test_bad_sign_ups_are_refused_clearly_in_both_languages(web, setup, bo
                                      "consent": "1"})
         assert form.status_code == status and zh in form.text and en in form.text
     assert not [s for s, _ in bus.sent if ".requested." in s]  # nothing refused reached the broker
+
+
+async def test_confirmation_promotion_and_reminder_mail_through_the_digests_smtp_transport(web, mailbox) -> None:
+    from shuxiang.services.digests.transport import SmtpConfig, SmtpTransport
+    from shuxiang.services.registrations.mail import ReaderMail
+
+    box, port = mailbox
+    app, bus = web
+    bus.canonical(capacity=1)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        first = (await http.post(url, json={"name": "张三", "email": "zhang@example.org"})).json()
+        second = (await http.post(url, json={"name": "Li Si", "email": "li@example.org", "lang": "en"})).json()
+        await http.post(f"/registrations/{first['token']}/cancel")
+    mail = ReaderMail(engine=bus.engine, transport=SmtpTransport(SmtpConfig(host="127.0.0.1", port=port)),
+                      sender_address="联盟 <office@example.org>", public_url="https://books.example.org", tz=bus.here.tz)
+    now = datetime.now(UTC)
+    assert mail.send_due(now) == 3  # confirmed (张三), waitlisted and then promoted (Li Si)
+    assert mail.send_due(now) == 0  # each once
+    subjects = sorted(str(m["Subject"]) for m in box.messages)
+    assert subjects == ["A place freed up for you: 沽上讲堂", "On the waitlist: 沽上讲堂", "报名成功：沽上讲堂"]
+    promoted = next(m for m in box.messages if str(m["Subject"]).startswith("A place"))
+    body = promoted.get_content()
+    assert f"https://books.example.org/registrations/{second['token']}" in body and "Check-in code" in body
+    # the day before: a reminder for the confirmed reader only (张三 cancelled), once however often checked
+    session = session_of(app, second["token"])
+    assert mail.remind(session - timedelta(days=2)) == 0
+    assert mail.remind(session - timedelta(hours=20)) == 1
+    assert mail.remind(session - timedelta(hours=19)) == 0
+    assert mail.send_due(session - timedelta(hours=20)) == 1
+    reminder = box.messages[-1]
+    assert str(reminder["Subject"]) == "See you tomorrow: 沽上讲堂" and str(reminder["To"]) == "li@example.org"
+
+
+def session_of(app, token: str) -> datetime:
+    from shuxiang.services.registrations import store
+
+    return store.entry(app.state.publisher.engine, token).session
