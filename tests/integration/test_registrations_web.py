@@ -19,13 +19,14 @@ from shuxiang.services.registrations.handlers import (
     RegistrationsContext,
     handle_cancelled,
     handle_canonicals,
+    handle_checked_in,
     handle_requested,
 )
 from shuxiang.services.registrations.tables import NAME
 from shuxiang.settings import Settings
 from shuxiang.web import create_app
 
-from .auth_support import create_all_tables
+from .auth_support import add_account, create_all_tables, signed_in
 from .dedup_support import TEST_ALLIANCE
 from .test_digest_delivery import mailbox  # noqa: F401  (the aiosmtpd fixture)
 
@@ -39,6 +40,7 @@ class Applying:
         self.engine = context.databases.engine(NAME)
         self.here = RegistrationsContext(tz=context.alliance.tz)
         self.sent: list[tuple[str, str]] = []
+        self.derived: list[dict] = []  # what the handlers put in the outbox
         self.seq = 0
 
     async def publish(self, subject: str, msg_id: str, payload: bytes) -> int:
@@ -46,10 +48,13 @@ class Applying:
         self.sent.append((subject, msg_id))
         delivery = Delivery(subject=subject, data=payload, headers={"Nats-Msg-Id": msg_id}, stream_seq=self.seq,
                             timestamp=datetime.now(UTC))
-        handler = {"requested": handle_requested, "cancelled": handle_cancelled}.get(subject.split(".")[2])
+        handler = {"requested": handle_requested, "cancelled": handle_cancelled,
+                   "checked-in": handle_checked_in}.get(subject.split(".")[2])
         if handler is not None:
             with self.engine.begin() as connection:
-                handler(self.here, delivery, UnitOfWork(connection, "registrations-test"))
+                uow = UnitOfWork(connection, "registrations-test")
+                handler(self.here, delivery, uow)
+                self.derived += uow._outbox
         return self.seq
 
     def canonical(self, **changes) -> None:
@@ -75,6 +80,8 @@ def web(tmp_path):
     create_all_tables(context)
     app = create_app(context)
     app.state.publisher = Applying(context)
+    for name in ("jn", "tz"):
+        add_account(app, context, name, "library")
     yield app, app.state.publisher
     context.databases.dispose()
 
@@ -190,3 +197,37 @@ def session_of(app, token: str) -> datetime:
     from shuxiang.services.registrations import store
 
     return store.entry(app.state.publisher.engine, token).session
+
+
+async def test_staff_check_in_by_code_and_walk_ins_become_the_hosts_attendance_report(web) -> None:
+    import json
+
+    app, bus = web
+    bus.canonical(capacity=5)
+    async with client(app) as http:
+        tokens = [(await http.post(f"/api/v1/activities/{ACTIVITY}/registrations",
+                                   json={"name": name, "phone": phone})).json()["token"]
+                  for name, phone in (("张三", "13800000001"), ("李四", "13800000002"))]
+        codes = [(await http.get(f"/api/v1/registrations/{t}")).json()["code"] for t in tokens]
+        page_url = f"/activities/{ACTIVITY}/check-in"
+        assert (await http.get(page_url, headers={"accept": "text/html"})).status_code == 303  # a login first
+        cookies, csrf = signed_in(app, "tz")  # not an organiser of this activity
+        http.cookies.update(cookies)
+        assert (await http.get(page_url)).status_code == 403
+        http.cookies.clear()
+        cookies, csrf = signed_in(app, "jn")
+        http.cookies.update(cookies)
+        assert (await http.post(page_url, data={"code": codes[0]})).status_code == 403  # no CSRF token
+        done = await http.post(page_url, data={"code": codes[0].lower(), "csrf_token": csrf})
+        assert done.status_code == 200 and "张三 签到成功" in done.text
+        unknown = await http.post(page_url, data={"code": "AAAAAAAA", "csrf_token": csrf})
+        assert unknown.status_code == 404 and "AAAAAAAA" in unknown.text
+        bad = await http.post(page_url, data={"code": "no!", "csrf_token": csrf})
+        assert bad.status_code == 422
+        walk_ins = await http.post(page_url, data={"walk_ins": "7", "csrf_token": csrf})
+        assert walk_ins.status_code == 200 and "7" in walk_ins.text
+        state = (await http.get(f"/api/v1/registrations/{tokens[0]}")).json()
+        assert state["checked_in"] is True
+    reports = [json.loads(row["payload"]) for row in bus.derived if row["subject"] == "shuxiang.activity.reported.jn"]
+    assert [r["participants"] for r in reports] == [1, 8]  # 张三, then 张三 and seven walk-ins
+    assert reports[-1]["source_ref"] == "talk-1" and reports[-1]["held"] is True
