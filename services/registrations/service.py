@@ -44,8 +44,9 @@ def build(context: ServiceContext) -> ServicePlan:
     here = RegistrationsContext(tz=context.alliance.tz)
     mail = reader_mail(context)  # a bad SMTP URL fails at start
 
-    def spec(kind: str, handle, payload, description: str) -> ConsumerSpec:
-        return ConsumerSpec(name=f"{NAME}-{kind}", stream=SUBMISSIONS_STREAM, filter_subject=f"{REGISTRATION}.{kind}.*",
+    def spec(kind: str, handle, payload, description: str, name: str | None = None) -> ConsumerSpec:
+        return ConsumerSpec(name=name or f"{NAME}-{kind}", stream=SUBMISSIONS_STREAM,
+                            filter_subject=f"{REGISTRATION}.{kind}.*",
                             handle=partial(handle, here), payload_schema=payload, description=description,
                             serialized_as=NAME)  # decisions read the places earlier messages took
 
@@ -58,7 +59,8 @@ def build(context: ServiceContext) -> ServicePlan:
             spec("cancelled", handle_cancelled, RegistrationCancel,
                  "Readers' cancellations: the place goes to the first on the waitlist."),
             spec("checked-in", handle_checked_in, CheckIn,
-                 "Check-ins and walk-ins at the door: the session's attendance, published as the host's report."),
+                 "Check-ins and walk-ins at the door: the session's attendance, published as the host's report.",
+                 name=NAME),  # the service's outbox relay publishes what the consumer named like it writes
             ConsumerSpec(
                 name=f"{NAME}-canonical", stream=CANONICAL_STREAM, filter_subject=f"{CANONICAL}.*",
                 handle_batch=partial(handle_canonicals, here), payload_schema=CanonicalEvent,
