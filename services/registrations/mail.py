@@ -36,6 +36,9 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 """A claim older than this (its sender died mid-way) may be taken again."""
 MAX_ATTEMPTS = 5
 REMIND_AHEAD = timedelta(days=1)
+MAX_AGE = timedelta(days=1)
+"""A mail row older than this is not sent: it was made by a replay of old sign-ups (readers were
+mailed when they signed up), or it waited through a day-long outage and is no news any more."""
 
 SUBJECTS = {
     "confirmed": ("报名成功：{title}", "You have a place: {title}"),
@@ -106,14 +109,16 @@ class ReaderMail:
         m, e, a = registrations_mail.c, registrations_entry.c, registrations_activity.c
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(m.kind, e.id.label("entry_id"), e.name, e.email, e.lang, e.session, e.code, e.state, e.token,
-                       a.snapshot)
+                select(m.kind, m.created_at, e.id.label("entry_id"), e.name, e.email, e.lang, e.session, e.code,
+                       e.state, e.token, a.snapshot)
                 .select_from(registrations_mail.join(registrations_entry, e.id == m.entry_id)
                              .join(registrations_activity, a.activity_id == e.activity_id))
                 .where(m.id == mail_id)
             ).first()
         outcome: dict = {"sent_at": now}
-        if row is not None and row.email and not (row.kind == "reminder" and row.state != CONFIRMED):
+        if row is not None and row.created_at < now - MAX_AGE:
+            outcome["error"] = "too old to send (made by a replay, or after a day's outage)"
+        elif row is not None and row.email and not (row.kind == "reminder" and row.state != CONFIRMED):
             try:
                 where = self.transport.send(self.sender_address, row.email, self.render(row, now),
                                             coordinator_id="registrations", period=mail_id.replace(":", "_"))

@@ -9,6 +9,7 @@ from datetime import UTC, datetime, timedelta
 
 import httpx
 import pytest
+import sqlalchemy as sa
 
 from shuxiang.alliance import load_alliance
 from shuxiang.db import Databases
@@ -178,6 +179,7 @@ async def test_confirmation_promotion_and_reminder_mail_through_the_digests_smtp
     now = datetime.now(UTC)
     assert mail.send_due(now) == 3  # confirmed (张三), waitlisted and then promoted (Li Si)
     assert mail.send_due(now) == 0  # each once
+    assert mail.remind(now) == 0  # the session is days ahead
     subjects = sorted(str(m["Subject"]) for m in box.messages)
     assert subjects == ["A place freed up for you: 沽上讲堂", "On the waitlist: 沽上讲堂", "报名成功：沽上讲堂"]
     promoted = next(m for m in box.messages if str(m["Subject"]).startswith("A place"))
@@ -191,6 +193,11 @@ async def test_confirmation_promotion_and_reminder_mail_through_the_digests_smtp
     assert mail.send_due(session - timedelta(hours=20)) == 1
     reminder = box.messages[-1]
     assert str(reminder["Subject"]) == "See you tomorrow: 沽上讲堂" and str(reminder["To"]) == "li@example.org"
+    # mail a replay makes again for old sign-ups is not sent: readers had theirs when they signed up
+    with bus.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE registrations_mail SET sent_at = NULL, claimed_at = NULL"))
+    assert mail.send_due(session + timedelta(days=1)) == 0
+    assert len(box.messages) == 4
 
 
 def session_of(app, token: str) -> datetime:
