@@ -144,6 +144,29 @@ class CheckIn(BaseModel):
         return f"checkin:{self.activity_id}:{session}:{what}"
 
 
+class RegistrationErasure(BaseModel):
+    """The retention job, or a reader's erase request: personal data of an activity's registrations
+    (those of sessions that started before ``before``, or the one of ``token``) is erased
+    (``shuxiang.registration.erased.<activity_id>``).  In the log, so a replay erases again what
+    it restores."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    activity_id: ActivityId
+    token: str | None = Field(None, pattern=TOKEN_PATTERN)
+    before: AwareDatetime | None = None
+
+    @model_validator(mode="after")
+    def _one(self) -> RegistrationErasure:
+        if (self.token is None) == (self.before is None):
+            raise ValueError("删除需要报名令牌或截止时间（二选一）/ give a registration's token or a cut-off time")
+        return self
+
+    def message_id(self) -> str:
+        who = token_hash(self.token)[:32] if self.token else f"before:{int(self.before.timestamp())}"
+        return f"regerase:{self.activity_id}:{who}"
+
+
 def token_hash(token: str) -> str:
     """What a registration is looked up by (the token itself is kept only for the reader's mail,
     and erased with the name and contact)."""

@@ -8,7 +8,7 @@ broker's time of each message is the handler's "now": a replay decides the same.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
@@ -21,6 +21,7 @@ from shuxiang.schemas import AttendanceReport, CanonicalActivity, Status
 from shuxiang.schemas.registration import (
     CheckIn,
     RegistrationCancel,
+    RegistrationErasure,
     RegistrationRequest,
     checkin_code,
     token_hash,
@@ -272,3 +273,42 @@ def publish_attendance(uow: UnitOfWork, activity: CanonicalActivity, session: da
     )
     uow.publish(reported_subject(report.library_id), report.message_id(), report.model_dump_json().encode(), at=now)
 
+
+
+PERSONAL = {"name": None, "phone": None, "email": None, "token": None}
+"""The columns that are personal data; states, sessions, check-ins and counts stay (the figures)."""
+
+
+def handle_erased(context: RegistrationsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """Erase names, contacts and self-service tokens: of one registration (the reader asked; it is
+    cancelled too, since nobody could be told of a place any more) or of an activity's sessions
+    that began before the cut-off (their retention window ended).  What was counted stays counted."""
+    erasure = parse_payload(RegistrationErasure, delivery)
+    connection, now = uow.connection, delivery.timestamp
+    e, m = registrations_entry.c, registrations_mail.c
+    where = [e.activity_id == erasure.activity_id, e.erased_at.is_(None)]
+    if erasure.token is not None:
+        where.append(e.token_hash == token_hash(erasure.token))
+        entry = connection.execute(select(e.id, e.state).where(*where)).first()
+        if entry is not None and entry.state in ACTIVE:
+            cancel = RegistrationCancel(activity_id=erasure.activity_id, token=erasure.token)
+            handle_cancelled(context, replace(delivery, data=cancel.model_dump_json().encode()), uow)
+    else:
+        where.append(e.session < erasure.before)
+    erased = list(connection.execute(select(e.id).where(*where)).scalars())
+    if not erased:
+        return
+    connection.execute(update(registrations_entry).where(e.id.in_(erased)).values(**PERSONAL, erased_at=now))
+    connection.execute(update(registrations_mail).where(m.entry_id.in_(erased), m.sent_at.is_(None))
+                       .values(sent_at=now, error="erased before it was sent"))
+
+
+def expired(connection: Connection, now: datetime, days: int) -> list[tuple[str, datetime]]:
+    """(activity, cut-off) for activities holding personal data of sessions that began more than
+    ``days`` days (and one more, for the session itself) before ``now``."""
+    e = registrations_entry.c
+    cutoff = now - timedelta(days=days + 1)
+    found = connection.execute(
+        select(e.activity_id).where(e.erased_at.is_(None), e.session < cutoff).group_by(e.activity_id)
+    ).scalars()
+    return [(activity_id, cutoff) for activity_id in found]

@@ -9,13 +9,14 @@ replicas.  It publishes the host's AttendanceReport when people check in, and ma
 
 from __future__ import annotations
 
+import asyncio
 from functools import partial
 
 from shuxiang.events.consumer import ConsumerSpec
 from shuxiang.events.streams import CANONICAL, CANONICAL_STREAM, REGISTRATION, REPORTED, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport, CanonicalEvent
-from shuxiang.schemas.registration import CheckIn, RegistrationCancel, RegistrationRequest
+from shuxiang.schemas.registration import CheckIn, RegistrationCancel, RegistrationErasure, RegistrationRequest
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .handlers import (
@@ -23,6 +24,7 @@ from .handlers import (
     handle_canonicals,
     handle_cancelled,
     handle_checked_in,
+    handle_erased,
     handle_requested,
 )
 from .mail import ReaderMail
@@ -38,6 +40,18 @@ def reader_mail(context: ServiceContext) -> ReaderMail:
                       transport=transport_for(context.settings.smtp_url, context.settings.outbox_dir),
                       sender_address=sender_address(context), public_url=context.settings.public_url,
                       tz=context.alliance.tz)
+
+
+async def background(context: ServiceContext, mail: ReaderMail, js) -> None:
+    """Readers' mail, and the hourly retention job (which publishes its erasures)."""
+    from shuxiang.events.publish import Publisher
+
+    from .retention import retention_forever
+
+    await asyncio.gather(
+        mail.run_forever(),
+        retention_forever(context.databases.engine(NAME), Publisher(js), context.alliance.registration_retention_days),
+    )
 
 
 def build(context: ServiceContext) -> ServicePlan:
@@ -61,6 +75,8 @@ def build(context: ServiceContext) -> ServicePlan:
             spec("checked-in", handle_checked_in, CheckIn,
                  "Check-ins and walk-ins at the door: the session's attendance, published as the host's report.",
                  name=NAME),  # the service's outbox relay publishes what the consumer named like it writes
+            spec("erased", handle_erased, RegistrationErasure,
+                 "Erasures (retention window ended, or the reader asked): names and contacts go, figures stay."),
             ConsumerSpec(
                 name=f"{NAME}-canonical", stream=CANONICAL_STREAM, filter_subject=f"{CANONICAL}.*",
                 handle_batch=partial(handle_canonicals, here), payload_schema=CanonicalEvent,
@@ -69,5 +85,5 @@ def build(context: ServiceContext) -> ServicePlan:
             ),
         ],
         publishes=((f"{REPORTED}.{{library_id}}", AttendanceReport),),
-        background=lambda js: mail.run_forever(),
+        background=lambda js: background(context, mail, js),
     )

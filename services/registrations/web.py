@@ -30,6 +30,7 @@ from shuxiang.schemas.registration import (
     TOKEN_PATTERN,
     CheckIn,
     RegistrationCancel,
+    RegistrationErasure,
     RegistrationRequest,
 )
 from shuxiang.services.intake.auth import Accounts, Signed, problem
@@ -49,8 +50,6 @@ PURPOSE = (
     "before, let you cancel and check you in; for nothing else, and given to no one else. They are "
     "erased {days} days after the activity (Personal Information Protection Law).",
 )
-RETENTION_DAYS = 30
-"""Days after the activity that personal data is kept (the privacy note says so)."""
 
 WAIT_FOR_DECISION = 3.0
 """Seconds the form waits for the consumer's decision before showing the status page as pending."""
@@ -92,6 +91,7 @@ class Registrations:
     def __init__(self, context: ServiceContext) -> None:
         self.reader = context.databases.reader(NAME)
         self.tz = context.alliance.tz
+        self.retention_days = context.alliance.registration_retention_days
         self.by_address = RateLimiter(30, 600)
         self.by_contact = RateLimiter(5, 600)
 
@@ -161,7 +161,7 @@ def signup_fragment(context: ServiceContext):
         lang = language(request)
         html = environment().get_template("registrations/form.html").render(
             request=request, lang=lang, offer=offer, errors=errors or [], values=values or {},
-            purpose=t(lang, *PURPOSE).format(days=RETENTION_DAYS))
+            purpose=t(lang, *PURPOSE).format(days=here.retention_days))
         return Markup(html)  # rendered by our autoescaping environment
 
     return fragment
@@ -248,6 +248,19 @@ def routes(context: ServiceContext) -> APIRouter:
             await asyncio.sleep(0.05)
         suffix = "?lang=en" if language(request) == "en" else ""
         return RedirectResponse(f"/registrations/{token}{suffix}", status_code=303)
+
+    @router.post("/registrations/{token}/erase", include_in_schema=False)
+    async def erase(request: Request, token: str) -> Response:
+        """The reader's erase request (个人信息保护法 第四十七条): the registration is cancelled and its
+        name, contact and link erased; only the counts it made stay."""
+        found = store.entry(here.reader, token) if _token_ok(token) else None
+        if found is None:
+            return render(request, "registrations/status.html", status_code=404, entry=None, token=token,
+                          pending=False)
+        message = RegistrationErasure(activity_id=found.activity_id, token=token)
+        await _publish(request, f"{REGISTRATION}.erased.{found.activity_id}", message.message_id(),
+                       message.model_dump_json().encode())
+        return render(request, "registrations/erased.html", activity_id=found.activity_id)
 
     @router.get("/activities/{activity_id}/check-in", response_class=HTMLResponse, include_in_schema=False)
     def check_in_page(request: Request, activity_id: str, who: Signed, auth: Accounts) -> HTMLResponse:

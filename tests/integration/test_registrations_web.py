@@ -21,6 +21,7 @@ from shuxiang.services.registrations.handlers import (
     handle_cancelled,
     handle_canonicals,
     handle_checked_in,
+    handle_erased,
     handle_requested,
 )
 from shuxiang.services.registrations.tables import NAME
@@ -50,7 +51,7 @@ class Applying:
         delivery = Delivery(subject=subject, data=payload, headers={"Nats-Msg-Id": msg_id}, stream_seq=self.seq,
                             timestamp=datetime.now(UTC))
         handler = {"requested": handle_requested, "cancelled": handle_cancelled,
-                   "checked-in": handle_checked_in}.get(subject.split(".")[2])
+                   "checked-in": handle_checked_in, "erased": handle_erased}.get(subject.split(".")[2])
         if handler is not None:
             with self.engine.begin() as connection:
                 uow = UnitOfWork(connection, "registrations-test")
@@ -238,3 +239,41 @@ async def test_staff_check_in_by_code_and_walk_ins_become_the_hosts_attendance_r
     reports = [json.loads(row["payload"]) for row in bus.derived if row["subject"] == "shuxiang.activity.reported.jn"]
     assert [r["participants"] for r in reports] == [1, 8]  # 张三, then 张三 and seven walk-ins
     assert reports[-1]["source_ref"] == "talk-1" and reports[-1]["held"] is True
+
+
+async def test_retention_erases_personal_data_after_the_window_and_the_figures_stay(web) -> None:
+    from shuxiang.services.registrations import store
+    from shuxiang.services.registrations.retention import erase_expired
+
+    app, bus = web
+    bus.canonical(capacity=1)
+    async with client(app) as http:
+        tokens = [(await http.post(f"/api/v1/activities/{ACTIVITY}/registrations",
+                                   json={"name": name, "email": f"{n}@example.org"})).json()["token"]
+                  for n, name in enumerate(("张三", "李四", "王五"))]
+        code = (await http.get(f"/api/v1/registrations/{tokens[0]}")).json()["code"]
+        cookies, csrf = signed_in(app, "jn")
+        http.cookies.update(cookies)
+        await http.post(f"/activities/{ACTIVITY}/check-in", data={"code": code, "csrf_token": csrf})
+        http.cookies.clear()
+        # a reader asks for erasure: cancelled (the waitlist moves up) and erased at once
+        page = await http.get(f"/registrations/{tokens[1]}")
+        assert "删除我的个人信息" in page.text
+        erased = await http.post(f"/registrations/{tokens[1]}/erase")
+        assert erased.status_code == 200 and "个人信息已删除" in erased.text
+    assert store.entry(bus.engine, tokens[1]).state == "cancelled" and store.entry(bus.engine, tokens[1]).name is None
+    before = store.counts(bus.engine, ACTIVITY)
+    session = store.entry(bus.engine, tokens[0]).session
+    days = load_alliance(TEST_ALLIANCE).registration_retention_days
+    assert days == 30
+    assert await erase_expired(bus.engine, bus, session + timedelta(days=days), days) == 0  # not yet
+    assert store.entry(bus.engine, tokens[0]).name == "张三"
+    assert await erase_expired(bus.engine, bus, session + timedelta(days=days + 2), days) == 1
+    with bus.engine.connect() as connection:
+        left = connection.execute(sa.text("SELECT count(*) FROM registrations_entry WHERE name IS NOT NULL "
+                                          "OR phone IS NOT NULL OR email IS NOT NULL OR token IS NOT NULL")).scalar()
+    assert left == 0
+    assert store.counts(bus.engine, ACTIVITY) == before  # the figures stay: confirmed, checked in
+    assert list(before.values())[0]["checked_in"] == 1
+    assert store.entry(bus.engine, tokens[0]).state == "confirmed"
+    assert await erase_expired(bus.engine, bus, session + timedelta(days=days + 3), days) == 0  # done once
