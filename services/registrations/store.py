@@ -131,6 +131,19 @@ def counts(reader: Engine, activity_id: str) -> dict[datetime, dict[str, int]]:
     return out
 
 
+def host_list(reader: Engine, activity_id: str) -> list[dict]:
+    """The registrations of an activity for its organisers' staff: who, which session, in what
+    state, checked in or not (erased entries show no name or contact)."""
+    e = registrations_entry.c
+    with reader.connect() as connection:
+        rows = connection.execute(
+            select(e.session, e.seq, e.state, e.name, e.phone, e.email, e.code, e.checked_in_at)
+            .where(e.activity_id == activity_id, e.state.in_((*ACTIVE, "cancelled")))
+            .order_by(e.session, e.seq)
+        ).all()
+    return [dict(row._mapping) for row in rows]
+
+
 def _zero() -> dict[str, int]:
     return {"confirmed": 0, "waitlisted": 0, "checked_in": 0, "walk_ins": 0}
 

@@ -262,6 +262,26 @@ def routes(context: ServiceContext) -> APIRouter:
                        message.model_dump_json().encode())
         return render(request, "registrations/erased.html", activity_id=found.activity_id)
 
+    @router.get("/activities/{activity_id}/registrations.csv", include_in_schema=False)
+    def host_list(activity_id: str, who: Signed, auth: Accounts) -> Response:
+        """The list at the door, as CSV: only for the staff of the organising libraries (or a
+        coordinator in scope); cells a spreadsheet would run are quoted (shuxiang.spreadsheet)."""
+        import io
+
+        from shuxiang.spreadsheet import SafeWriter
+
+        _staff_activity(here, auth, who, activity_id)
+        out = io.StringIO()
+        writer = SafeWriter(out)
+        writer.writerow(["session", "seq", "state", "name", "phone", "email", "code", "checked_in_at"])
+        for row in store.host_list(here.reader, activity_id):
+            writer.writerow([row["session"].astimezone(here.tz).isoformat(), row["seq"], row["state"], row["name"] or "",
+                             row["phone"] or "", row["email"] or "", row["code"],
+                             row["checked_in_at"].astimezone(here.tz).isoformat() if row["checked_in_at"] else ""])
+        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers={
+            "Content-Disposition": f'attachment; filename="registrations-{activity_id}.csv"',
+            "Cache-Control": "no-store"})
+
     @router.get("/activities/{activity_id}/check-in", response_class=HTMLResponse, include_in_schema=False)
     def check_in_page(request: Request, activity_id: str, who: Signed, auth: Accounts) -> HTMLResponse:
         activity = _staff_activity(here, auth, who, activity_id)

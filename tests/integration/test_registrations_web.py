@@ -222,6 +222,7 @@ async def test_staff_check_in_by_code_and_walk_ins_become_the_hosts_attendance_r
         cookies, csrf = signed_in(app, "tz")  # not an organiser of this activity
         http.cookies.update(cookies)
         assert (await http.get(page_url)).status_code == 403
+        assert (await http.get(f"/activities/{ACTIVITY}/registrations.csv")).status_code == 403
         http.cookies.clear()
         cookies, csrf = signed_in(app, "jn")
         http.cookies.update(cookies)
@@ -236,6 +237,14 @@ async def test_staff_check_in_by_code_and_walk_ins_become_the_hosts_attendance_r
         assert walk_ins.status_code == 200 and "7" in walk_ins.text
         state = (await http.get(f"/api/v1/registrations/{tokens[0]}")).json()
         assert state["checked_in"] is True
+        listing = await http.get(f"/activities/{ACTIVITY}/registrations.csv")
+        assert listing.status_code == 200 and listing.headers["content-type"].startswith("text/csv")
+        lines = listing.text.lstrip("\ufeff").splitlines()
+        assert lines[0].startswith("session,seq,state,name,phone")
+        assert "张三,13800000001" in lines[1] and lines[1].count(",") == 7 and lines[1].split(",")[-1]  # checked in
+        assert "李四,13800000002" in lines[2] and lines[2].endswith(",")  # not (yet)
+        http.cookies.clear()
+        assert (await http.get(f"/activities/{ACTIVITY}/registrations.csv")).status_code == 401
     reports = [json.loads(row["payload"]) for row in bus.derived if row["subject"] == "shuxiang.activity.reported.jn"]
     assert [r["participants"] for r in reports] == [1, 8]  # 张三, then 张三 and seven walk-ins
     assert reports[-1]["source_ref"] == "talk-1" and reports[-1]["held"] is True
