@@ -144,6 +144,26 @@ class CheckIn(BaseModel):
         return f"checkin:{self.activity_id}:{session}:{what}"
 
 
+SATISFIED = 4
+"""满意度: a rating of 4 (满意) or 5 (非常满意) counts as satisfied; the rate is their share."""
+
+
+class Rating(BaseModel):
+    """A registered reader's one-question rating after the session (满意度), with an optional
+    comment (``shuxiang.registration.rated.<activity_id>``); a later one replaces it."""
+
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
+
+    activity_id: ActivityId
+    token: str = Field(pattern=TOKEN_PATTERN)
+    score: int = Field(ge=1, le=5, description="1 very dissatisfied … 5 very satisfied")
+    comment: str | None = Field(None, max_length=500)
+
+    def message_id(self) -> str:
+        digest = hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:24]
+        return f"regrate:{self.activity_id}:{digest}"
+
+
 class RegistrationErasure(BaseModel):
     """The retention job, or a reader's erase request: personal data of an activity's registrations
     (those of sessions that started before ``before``, or the one of ``token``) is erased

@@ -22,6 +22,7 @@ from shuxiang.schemas.registration import (
     CheckIn,
     RegistrationCancel,
     RegistrationErasure,
+    Rating,
     RegistrationRequest,
     checkin_code,
     token_hash,
@@ -275,7 +276,7 @@ def publish_attendance(uow: UnitOfWork, activity: CanonicalActivity, session: da
 
 
 
-PERSONAL = {"name": None, "phone": None, "email": None, "token": None}
+PERSONAL = {"name": None, "phone": None, "email": None, "token": None, "comment": None}
 """The columns that are personal data; states, sessions, check-ins and counts stay (the figures)."""
 
 
@@ -312,3 +313,16 @@ def expired(connection: Connection, now: datetime, days: int) -> list[tuple[str,
         select(e.activity_id).where(e.erased_at.is_(None), e.session < cutoff).group_by(e.activity_id)
     ).scalars()
     return [(activity_id, cutoff) for activity_id in found]
+
+
+def handle_rated(context: RegistrationsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """A rating of a registration whose session has begun (a later one replaces it); others are
+    ignored (the page offers the question only then)."""
+    rating = parse_payload(Rating, delivery)
+    e = registrations_entry.c
+    uow.connection.execute(
+        update(registrations_entry)
+        .where(e.activity_id == rating.activity_id, e.token_hash == token_hash(rating.token),
+               e.state.in_(ACTIVE), e.session <= delivery.timestamp)
+        .values(rating=rating.score, comment=rating.comment or None, rated_at=delivery.timestamp)
+    )

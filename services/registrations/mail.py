@@ -36,6 +36,8 @@ CLAIM_TIMEOUT = timedelta(minutes=10)
 """A claim older than this (its sender died mid-way) may be taken again."""
 MAX_ATTEMPTS = 5
 REMIND_AHEAD = timedelta(days=1)
+RATE_AFTER = timedelta(hours=3)
+RATE_WITHIN = timedelta(days=2)
 MAX_AGE = timedelta(days=1)
 """A mail row older than this is not sent: it was made by a replay of old sign-ups (readers were
 mailed when they signed up), or it waited through a day-long outage and is no news any more."""
@@ -45,6 +47,7 @@ SUBJECTS = {
     "waitlisted": ("已进入候补名单：{title}", "On the waitlist: {title}"),
     "promoted": ("候补成功，您有名额了：{title}", "A place freed up for you: {title}"),
     "reminder": ("明天见：{title}", "See you tomorrow: {title}"),
+    "rate": ("请评价：{title}", "How was it? {title}"),
 }
 LEADS = {
     "confirmed": ("{name}，您好！您已成功报名。", "Hello {name}, your place is confirmed."),
@@ -53,6 +56,8 @@ LEADS = {
                    "place frees up, in order of sign-up."),
     "promoted": ("{name}，您好！有人取消了报名，名额已递补给您。", "Hello {name}, someone cancelled: the place is yours."),
     "reminder": ("{name}，您好！提醒您明天的活动。", "Hello {name}, a reminder of tomorrow's activity."),
+    "rate": ("{name}，您好！感谢参加。您对这次活动满意吗？请打开下面的链接回答一个问题。",
+             "Hello {name}, thank you for coming. How satisfied were you? One question, at the link below."),
 }
 
 
@@ -65,20 +70,25 @@ class ReaderMail:
     tz: ZoneInfo
 
     def remind(self, now: datetime) -> int:
-        """Reminder rows for confirmed registrations with an e-mail whose session starts within a day."""
+        """Reminder rows for confirmed registrations with an e-mail whose session starts within a
+        day; and, from three hours after the start until two days after, the 满意度 question."""
+        made = self._queue("reminder", now, now, now + REMIND_AHEAD)
+        return made + self._queue("rate", now, now - RATE_WITHIN, now - RATE_AFTER)
+
+    def _queue(self, kind: str, now: datetime, after: datetime, until: datetime) -> int:
         e, m = registrations_entry.c, registrations_mail.c
         with self.engine.begin() as connection:
             due = connection.execute(
-                select(e.id).where(e.state == CONFIRMED, e.email.is_not(None), e.session > now,
-                                   e.session <= now + REMIND_AHEAD)
-                .where(~select(m.id).where(m.id == e.id + ":reminder").exists())
+                select(e.id).where(e.state == CONFIRMED, e.email.is_not(None), e.session > after,
+                                   e.session <= until, e.rating.is_(None))
+                .where(~select(m.id).where(m.id == e.id + f":{kind}").exists())
             ).scalars().all()
         made = 0
         for entry_id in due:
             try:
                 with self.engine.begin() as connection:
                     connection.execute(insert(registrations_mail).values(
-                        id=f"{entry_id}:reminder", entry_id=entry_id, kind="reminder", created_at=now, attempts=0))
+                        id=f"{entry_id}:{kind}", entry_id=entry_id, kind=kind, created_at=now, attempts=0))
                 made += 1
             except IntegrityError:
                 pass  # another replica made it
@@ -148,7 +158,7 @@ class ReaderMail:
             f"{pick(('时间', 'When'))}: {when}",
             f"{pick(('地点', 'Where'))}: {activity.venue.name or activity.venue.online_url or ''}",
         ]
-        if row.kind != "waitlisted":
+        if row.kind not in ("waitlisted", "rate"):
             lines.append(f"{pick(('签到码（入场时出示）', 'Check-in code (show it at the door)'))}: {row.code}")
         lines += [
             "",

@@ -12,11 +12,19 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
+from sqlalchemy.exc import DBAPIError
+
 from shuxiang.events.consumer import ConsumerSpec
 from shuxiang.events.streams import CANONICAL, CANONICAL_STREAM, REGISTRATION, REPORTED, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport, CanonicalEvent
-from shuxiang.schemas.registration import CheckIn, RegistrationCancel, RegistrationErasure, RegistrationRequest
+from shuxiang.schemas.registration import (
+    CheckIn,
+    Rating,
+    RegistrationCancel,
+    RegistrationErasure,
+    RegistrationRequest,
+)
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .handlers import (
@@ -25,6 +33,7 @@ from .handlers import (
     handle_cancelled,
     handle_checked_in,
     handle_erased,
+    handle_rated,
     handle_requested,
 )
 from .mail import ReaderMail
@@ -40,6 +49,21 @@ def reader_mail(context: ServiceContext) -> ReaderMail:
                       transport=transport_for(context.settings.smtp_url, context.settings.outbox_dir),
                       sender_address=sender_address(context), public_url=context.settings.public_url,
                       tz=context.alliance.tz)
+
+
+def satisfaction_of(context: ServiceContext):
+    """For other services' pages: ``(activity_ids) -> Satisfaction`` summed over those activities."""
+    from . import store
+
+    reader = context.databases.reader(NAME)
+
+    def of(activity_ids: list[str]) -> store.Satisfaction:
+        try:
+            return store.total(store.satisfaction(reader, activity_ids))
+        except DBAPIError:  # no registrations tables here (a page of a service run alone): nothing rated
+            return store.Satisfaction(rated=0, satisfied=0)
+
+    return of
 
 
 async def background(context: ServiceContext, mail: ReaderMail, js) -> None:
@@ -75,6 +99,7 @@ def build(context: ServiceContext) -> ServicePlan:
             spec("checked-in", handle_checked_in, CheckIn,
                  "Check-ins and walk-ins at the door: the session's attendance, published as the host's report.",
                  name=NAME),  # the service's outbox relay publishes what the consumer named like it writes
+            spec("rated", handle_rated, Rating, "Readers' satisfaction ratings (满意度) after their session."),
             spec("erased", handle_erased, RegistrationErasure,
                  "Erasures (retention window ended, or the reader asked): names and contacts go, figures stay."),
             ConsumerSpec(

@@ -7,11 +7,11 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, func, select
+from sqlalchemy import Engine, case, func, select
 
 from shuxiang.calendars.recurrence import sessions
 from shuxiang.schemas import CanonicalActivity, Status
-from shuxiang.schemas.registration import RegistrationRequest, token_hash
+from shuxiang.schemas.registration import SATISFIED, RegistrationRequest, token_hash
 
 from .handlers import ACTIVE, CONFIRMED, WAITLISTED, refusal, session_key
 from .tables import registrations_activity, registrations_entry, registrations_place
@@ -80,6 +80,7 @@ class Entry:
     checked_in: bool
     title: str
     lang: str
+    rating: int | None = None
 
 
 def entry(reader: Engine, token: str) -> Entry | None:
@@ -98,7 +99,7 @@ def entry(reader: Engine, token: str) -> Entry | None:
     title = CanonicalActivity.model_validate_json(snapshot).title if snapshot else row.activity_id
     return Entry(activity_id=row.activity_id, session=row.session, state=row.state, reason=row.reason, name=row.name,
                  code=row.code, position=position, checked_in=row.checked_in_at is not None, title=title,
-                 lang=row.lang)
+                 lang=row.lang, rating=row.rating)
 
 
 def by_code(reader: Engine, activity_id: str, code: str) -> tuple[str | None, bool] | None:
@@ -142,6 +143,38 @@ def host_list(reader: Engine, activity_id: str) -> list[dict]:
             .order_by(e.session, e.seq)
         ).all()
     return [dict(row._mapping) for row in rows]
+
+
+@dataclass(frozen=True)
+class Satisfaction:
+    """满意度 of some activities: ratings given, and how many were satisfied (4 or 5)."""
+
+    rated: int
+    satisfied: int
+
+    @property
+    def rate(self) -> float | None:
+        return self.satisfied / self.rated if self.rated else None
+
+    def as_json(self) -> dict:
+        return {"rated": self.rated, "satisfied": self.satisfied, "rate": self.rate}
+
+
+def total(figures: dict[str, Satisfaction]) -> Satisfaction:
+    return Satisfaction(rated=sum(f.rated for f in figures.values()),
+                        satisfied=sum(f.satisfied for f in figures.values()))
+
+
+def satisfaction(reader: Engine, activity_ids: list[str] | None = None) -> dict[str, Satisfaction]:
+    """Per activity (all, or those named), the readers' ratings: the figure the brands page and the
+    plans' ≥ 90 % targets read."""
+    e = registrations_entry.c
+    query = (select(e.activity_id, func.count(), func.sum(case((e.rating >= SATISFIED, 1), else_=0)))
+             .where(e.rating.is_not(None)).group_by(e.activity_id))
+    if activity_ids is not None:
+        query = query.where(e.activity_id.in_(activity_ids))
+    with reader.connect() as connection:
+        return {a: Satisfaction(rated=n, satisfied=int(s or 0)) for a, n, s in connection.execute(query)}
 
 
 def _zero() -> dict[str, int]:

@@ -30,6 +30,7 @@ from shuxiang.schemas.registration import (
     TOKEN_PATTERN,
     CheckIn,
     RegistrationCancel,
+    Rating,
     RegistrationErasure,
     RegistrationRequest,
 )
@@ -229,6 +230,8 @@ def routes(context: ServiceContext) -> APIRouter:
         lang = language(request)
         return render(request, "registrations/status.html", entry=found, token=token, pending=False,
                       session=found.session.astimezone(here.tz),
+                      can_rate=found.state == "confirmed" and found.session <= datetime.now(UTC),
+                      rated=request.query_params.get("rated") == "1",
                       reason=t(lang, *REASONS[found.reason]) if found.reason else None,
                       qr=qr_svg(found.code, found.title) if found.state in ("confirmed", "waitlisted") else None)
 
@@ -248,6 +251,31 @@ def routes(context: ServiceContext) -> APIRouter:
             await asyncio.sleep(0.05)
         suffix = "?lang=en" if language(request) == "en" else ""
         return RedirectResponse(f"/registrations/{token}{suffix}", status_code=303)
+
+    @router.post("/registrations/{token}/rate", include_in_schema=False)
+    async def rate(request: Request, token: str, score: Annotated[str, Form(max_length=2)] = "",
+                   comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
+        """满意度: one question after the session, and an optional comment."""
+        found = store.entry(here.reader, token) if _token_ok(token) else None
+        if found is None:
+            return render(request, "registrations/status.html", status_code=404, entry=None, token=token,
+                          pending=False)
+        lang = language(request)
+        if found.state != "confirmed" or found.session > datetime.now(UTC):
+            return render(request, "registrations/refused.html", status_code=409, activity_id=found.activity_id, form=None,
+                          errors=["活动开始后，已确认报名的读者才能评价 / "
+                                  "only confirmed readers can rate, once the session has begun"])
+        try:
+            message = Rating(activity_id=found.activity_id, token=token, score=int(score or 0), comment=comment or None)
+        except (ValidationError, ValueError):
+            return render(request, "registrations/refused.html", status_code=422, activity_id=found.activity_id, form=None,
+                          errors=["请选择 1 到 5 分，留言不超过 500 字 / choose 1 to 5, and a comment of at most "
+                                  "500 characters"])
+        await _publish(request, f"{REGISTRATION}.rated.{found.activity_id}", message.message_id(),
+                       message.model_dump_json().encode())
+        suffix = "?lang=en" if lang == "en" else ""
+        return RedirectResponse(f"/registrations/{token}{suffix}&rated=1" if suffix else f"/registrations/{token}?rated=1",
+                                status_code=303)
 
     @router.post("/registrations/{token}/erase", include_in_schema=False)
     async def erase(request: Request, token: str) -> Response:

@@ -22,6 +22,7 @@ from shuxiang.services.registrations.handlers import (
     handle_canonicals,
     handle_checked_in,
     handle_erased,
+    handle_rated,
     handle_requested,
 )
 from shuxiang.services.registrations.tables import NAME
@@ -51,7 +52,7 @@ class Applying:
         delivery = Delivery(subject=subject, data=payload, headers={"Nats-Msg-Id": msg_id}, stream_seq=self.seq,
                             timestamp=datetime.now(UTC))
         handler = {"requested": handle_requested, "cancelled": handle_cancelled,
-                   "checked-in": handle_checked_in, "erased": handle_erased}.get(subject.split(".")[2])
+                   "checked-in": handle_checked_in, "erased": handle_erased, "rated": handle_rated}.get(subject.split(".")[2])
         if handler is not None:
             with self.engine.begin() as connection:
                 uow = UnitOfWork(connection, "registrations-test")
@@ -286,3 +287,38 @@ async def test_retention_erases_personal_data_after_the_window_and_the_figures_s
     assert list(before.values())[0]["checked_in"] == 1
     assert store.entry(bus.engine, tokens[0]).state == "confirmed"
     assert await erase_expired(bus.engine, bus, session + timedelta(days=days + 3), days) == 0  # done once
+
+
+async def test_ratings_after_the_session_reach_the_brand_page_as_a_satisfaction_rate(web, tmp_path) -> None:
+    from shuxiang.services.brands import service as brands
+
+    app, bus = web
+    bus.canonical(capacity=10, brand_id="gushang")
+    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
+                             databases=Databases(data_dir=tmp_path))
+    consumer = next(c for c in brands.build(context).consumers if c.filter_subject.startswith("shuxiang.canonical"))
+    with context.databases.engine(brands.NAME).begin() as connection:
+        consumer.apply([bus.last], UnitOfWork(connection, consumer.name))
+    context.databases.dispose()
+    async with client(app) as http:
+        tokens = [(await http.post(f"/api/v1/activities/{ACTIVITY}/registrations",
+                                   json={"name": f"读者{n}", "phone": f"1390000000{n}"})).json()["token"]
+                  for n in range(4)]
+        early = await http.post(f"/registrations/{tokens[0]}/rate", data={"score": "5"})
+        assert early.status_code == 409 and "活动开始后" in early.text and "once the session has begun" in early.text
+        with bus.engine.begin() as connection:  # the session has taken place
+            connection.execute(sa.text("UPDATE registrations_entry SET session = :past"),
+                               {"past": datetime.now(UTC) - timedelta(hours=5)})
+        page = await http.get(f"/registrations/{tokens[0]}")
+        assert "您对本次活动满意吗" in page.text
+        bad = await http.post(f"/registrations/{tokens[0]}/rate", data={"score": "9"})
+        assert bad.status_code == 422 and "1 到 5" in bad.text and "1 to 5" in bad.text
+        for token, score in zip(tokens, (5, 4, 2, 5), strict=True):
+            answer = await http.post(f"/registrations/{token}/rate", data={"score": str(score), "comment": "很好"})
+            assert answer.status_code == 303
+        await http.post(f"/registrations/{tokens[2]}/rate", data={"score": "4"})  # a later rating replaces it
+        today = datetime.now(UTC).date().isoformat()
+        brand = (await http.get(f"/api/v1/brands/gushang?today={today}")).json()
+        assert brand["satisfaction"] == {"rated": 4, "satisfied": 4, "rate": 1.0}
+        html = (await http.get(f"/brands/gushang?today={today}")).text
+        assert "100%" in html and "读者满意度" in html

@@ -65,7 +65,8 @@ def state_changing(app) -> list[tuple[str, str]]:
 
 
 PUBLIC_WRITES = {("POST", "/activities/x/register"), ("POST", "/api/v1/activities/x/registrations"),
-                 ("POST", "/registrations/x/cancel"), ("POST", "/registrations/x/erase")}
+                 ("POST", "/registrations/x/cancel"), ("POST", "/registrations/x/erase"),
+                 ("POST", "/registrations/x/rate")}
 """A reader signs up and cancels without an account (the cancel link's token is the credential):
 these refuse cross-site posts like every route, and junk without publishing anything."""
 
