@@ -137,7 +137,8 @@ def handle_requested(context: RegistrationsContext, delivery: Delivery, uow: Uni
     row = {
         "id": delivery.msg_id[:80], "activity_id": request.activity_id, "session": key or now,
         "person_key": None, "name": request.name, "phone": request.phone, "email": request.email,
-        "lang": request.lang, "token_hash": hashed, "token": request.token, "code": checkin_code(request.token), "reason": reason,
+        "lang": request.lang, "token_hash": hashed, "token": request.token, "code": checkin_code(request.token),
+        "reason": reason,
         "seq": delivery.stream_seq, "requested_at": now, "decided_at": now,
     }
     if reason is not None:

@@ -262,19 +262,20 @@ def routes(context: ServiceContext) -> APIRouter:
                           pending=False)
         lang = language(request)
         if found.state != "confirmed" or found.session > datetime.now(UTC):
-            return render(request, "registrations/refused.html", status_code=409, activity_id=found.activity_id, form=None,
+            return render(request, "registrations/refused.html", status_code=409, activity_id=found.activity_id,
+                          form=None,
                           errors=["活动开始后，已确认报名的读者才能评价 / "
                                   "only confirmed readers can rate, once the session has begun"])
         try:
             message = Rating(activity_id=found.activity_id, token=token, score=int(score or 0), comment=comment or None)
         except (ValidationError, ValueError):
-            return render(request, "registrations/refused.html", status_code=422, activity_id=found.activity_id, form=None,
+            return render(request, "registrations/refused.html", status_code=422, activity_id=found.activity_id,
+                          form=None,
                           errors=["请选择 1 到 5 分，留言不超过 500 字 / choose 1 to 5, and a comment of at most "
                                   "500 characters"])
         await _publish(request, f"{REGISTRATION}.rated.{found.activity_id}", message.message_id(),
                        message.model_dump_json().encode())
-        suffix = "?lang=en" if lang == "en" else ""
-        return RedirectResponse(f"/registrations/{token}{suffix}&rated=1" if suffix else f"/registrations/{token}?rated=1",
+        return RedirectResponse(f"/registrations/{token}?rated=1" + ("&lang=en" if lang == "en" else ""),
                                 status_code=303)
 
     @router.post("/registrations/{token}/erase", include_in_schema=False)
@@ -303,8 +304,8 @@ def routes(context: ServiceContext) -> APIRouter:
         writer = SafeWriter(out)
         writer.writerow(["session", "seq", "state", "name", "phone", "email", "code", "checked_in_at"])
         for row in store.host_list(here.reader, activity_id):
-            writer.writerow([row["session"].astimezone(here.tz).isoformat(), row["seq"], row["state"], row["name"] or "",
-                             row["phone"] or "", row["email"] or "", row["code"],
+            writer.writerow([row["session"].astimezone(here.tz).isoformat(), row["seq"], row["state"],
+                             row["name"] or "", row["phone"] or "", row["email"] or "", row["code"],
                              row["checked_in_at"].astimezone(here.tz).isoformat() if row["checked_in_at"] else ""])
         return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers={
             "Content-Disposition": f'attachment; filename="registrations-{activity_id}.csv"',

@@ -56,7 +56,8 @@ def run(system: System, box: Mailbox, tmp_path) -> None:
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 900})
+        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
+                                      viewport={"width": 390, "height": 900})
         page = context.new_page()
         page.set_default_timeout(20_000)
 

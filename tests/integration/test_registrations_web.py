@@ -51,8 +51,8 @@ class Applying:
         self.sent.append((subject, msg_id))
         delivery = Delivery(subject=subject, data=payload, headers={"Nats-Msg-Id": msg_id}, stream_seq=self.seq,
                             timestamp=datetime.now(UTC))
-        handler = {"requested": handle_requested, "cancelled": handle_cancelled,
-                   "checked-in": handle_checked_in, "erased": handle_erased, "rated": handle_rated}.get(subject.split(".")[2])
+        handler = {"requested": handle_requested, "cancelled": handle_cancelled, "checked-in": handle_checked_in,
+                   "erased": handle_erased, "rated": handle_rated}.get(subject.split(".")[2])
         if handler is not None:
             with self.engine.begin() as connection:
                 uow = UnitOfWork(connection, "registrations-test")
