@@ -225,8 +225,6 @@ def routes(context: ServiceContext) -> APIRouter:
         if found is None:
             return render(request, "registrations/status.html", status_code=404 if not _token_ok(token) else 200,
                           entry=None, token=token, pending=_token_ok(token))
-        from shuxiang.services.calendar.activity_page import qr_svg
-
         lang = language(request)
         return render(request, "registrations/status.html", entry=found, token=token, pending=False,
                       session=found.session.astimezone(here.tz),
@@ -346,6 +344,14 @@ def routes(context: ServiceContext) -> APIRouter:
         return _check_in(request, here, activity, auth, message=text, status=200)
 
     return router
+
+
+def qr_svg(text: str, title: str) -> Markup:
+    """The check-in code as a QR code, inline SVG (segno, as the activity page's share link)."""
+    import segno
+
+    code = segno.make(text, error="m", micro=False)
+    return Markup(code.svg_inline(scale=5, border=2, title=title, dark="#1f2a37", light="#ffffff"))  # segno escapes
 
 
 def _token_ok(token: str) -> bool:
