@@ -18,6 +18,9 @@ QUOTA = "shuxiang.quota"
 BRAND_DECIDED = "shuxiang.brand"
 """A coordinator's or library's brand decision: ``shuxiang.brand.<registered|corrected>.<actor>``
 (in SUBMISSIONS, so a replay reproduces the registry and the link corrections)."""
+REGISTRATION = "shuxiang.registration"
+"""Readers' sign-ups, cancellations and check-ins: ``shuxiang.registration.<kind>.<activity id>``
+(in SUBMISSIONS, so a replay reproduces who got a place, in the same order)."""
 
 DUPLICATE_WINDOW_SECONDS = 24 * 3600
 """Hours, not the 2-minute default: a member re-sending yesterday's batch is still deduplicated."""
@@ -74,7 +77,7 @@ class StreamSpec:
 
 SUBMISSIONS_STREAM = StreamSpec(
     "SUBMISSIONS",
-    (f"{SUBMITTED}.*", f"{REPORTED}.*", f"{REVIEW_DECIDED}.*", f"{BRAND_DECIDED}.*.*"),
+    (f"{SUBMITTED}.*", f"{REPORTED}.*", f"{REVIEW_DECIDED}.*", f"{BRAND_DECIDED}.*.*", f"{REGISTRATION}.*.*"),
     "The log: every member announcement and attendance report, as published. Source of truth.",
 )
 CANONICAL_STREAM = StreamSpec(

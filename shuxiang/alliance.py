@@ -465,6 +465,8 @@ class Alliance(_Named, _Entry):
     base_url: WebUrl | None = Field(None, description="the public address used in feeds and mails")
     quiet_after_days: int = Field(60, ge=1, description="a brand with no session for this long is quiet")
     lapsed_after_days: int = Field(365, ge=1, description="a brand with no session for this long has lapsed")
+    registration_retention_days: int = Field(
+        30, ge=1, le=3650, description="readers' names and contacts are erased this many days after the activity")
     members: list[Member] = Field(min_length=1)
     venues: list[VenueEntry] = Field(default_factory=list)
     brands: list[Brand] = Field(default_factory=list)

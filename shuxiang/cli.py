@@ -170,7 +170,7 @@ def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.argument("service", type=click.Choice(["dedup", "calendar", "digests", "scheduler", "brands", "intake", "quotas", "web", "all"]))
+@click.argument("service", type=click.Choice(["dedup", "calendar", "digests", "scheduler", "brands", "intake", "quotas", "registrations", "web", "all"]))
 @click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
               envvar="SHUXIANG_CONFIG", help="The alliance configuration (TOML).")
 def serve(service: str, config: Path | None) -> None:

@@ -32,6 +32,7 @@ from shuxiang.services.digests import service as digests_service
 from shuxiang.services.intake import service as intake_service
 from shuxiang.services.plan import ServiceContext, ServicePlan
 from shuxiang.services.quotas import service as quotas_service
+from shuxiang.services.registrations import service as registrations_service
 from shuxiang.services.scheduler import service as scheduler_service
 from shuxiang.settings import Settings
 
@@ -45,6 +46,7 @@ SERVICE_BUILDERS: dict[str, Callable[[ServiceContext], ServicePlan]] = {
     "brands": brands_service.build,
     "digests": digests_service.build,
     "scheduler": scheduler_service.build,
+    "registrations": registrations_service.build,
 }
 """Every consuming service, in the order the embedded runtime starts them."""
 assert tuple(SERVICE_BUILDERS) == CONSUMING_SERVICES, "services/__init__.py names the same services"

@@ -22,9 +22,11 @@ def router_factories():
     from shuxiang.services.dedup.web import routes as dedup_routes
     from shuxiang.services.intake.web import routes as intake_routes
     from shuxiang.services.quotas.web import routes as quotas_routes
+    from shuxiang.services.registrations.web import routes as registrations_routes
     from shuxiang.services.stats.web import routes as stats_routes
 
-    return [calendar_routes, quotas_routes, brands_routes, intake_routes, dedup_routes, stats_routes]
+    return [calendar_routes, quotas_routes, brands_routes, intake_routes, dedup_routes, stats_routes,
+            registrations_routes]
 
 
 def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:

@@ -84,11 +84,18 @@ class ClearErrorsRoute(APIRoute):
 
 
 def routes(context) -> APIRouter:
-    return brands_router(context.alliance, context.databases.reader(NAME))
+    from shuxiang.services.registrations.service import satisfaction_of
+
+    return brands_router(context.alliance, context.databases.reader(NAME), satisfaction=satisfaction_of(context))
 
 
-def brands_router(alliance: Alliance, reader) -> APIRouter:
+def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
+    """``satisfaction(activity_ids)``: readers' 满意度 of those activities (the registrations service's)."""
     router = APIRouter(route_class=ClearErrorsRoute)
+
+    def rated(entry) -> dict | None:
+        found = satisfaction([a.activity_id for a in entry.activities]) if satisfaction else None
+        return found.as_json() if found and found.rated else None
 
     def report(today: date | None) -> BrandsReport:
         return brands_report(reader, alliance, today or local_today(alliance))
@@ -181,7 +188,8 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
         if entry is None:
             return _problem(404, f"未找到品牌 / no such brand: {brand_id}")
         activities = sorted(entry.activities, key=lambda a: a.occurrences[0] if a.occurrences else NEVER)
-        return {**_brand_json(entry), "activities": [_activity_json(a) for a in activities]}
+        return {**_brand_json(entry), "satisfaction": rated(entry),
+                "activities": [_activity_json(a) for a in activities]}
 
     # -- pages -------------------------------------------------------------------------
 
@@ -245,6 +253,7 @@ def brands_router(alliance: Alliance, reader) -> APIRouter:
             request, "brands/brand.html", alliance_name=alliance.name, entry=entry, brand=entry.brand,
             figures=entry.figures, today=result.today, held=held, upcoming=upcoming[:12], per_year=per_year,
             chart=monthly_bars(entry.figures.held_per_month, entry.figures.scheduled_per_month, first, last, lang=lang),
+            satisfaction=rated(entry),
             **_helpers(alliance, lang),
         )
 

@@ -152,9 +152,11 @@ def activity_router(
     *,
     site_url: str | None = None,
     posters: Posters | None = None,
+    signup: Callable[[Request, str], Markup | None] | None = None,
 ) -> APIRouter:
     """The page and the .ics; ``brands`` gives every brand by id (the brands service's registry),
-    ``site_url`` the configured public address (None: the request's)."""
+    ``site_url`` the configured public address (None: the request's), ``signup`` the sign-up form
+    of an activity that takes registrations (the registrations service's fragment)."""
     router = APIRouter()
     members = {m.id: m for m in alliance.members}
 
@@ -239,6 +241,7 @@ def activity_router(
             poster_url=f"{base}/posters/{activity.poster}" if size else None,
             poster_width=size[0] if size else None,
             poster_height=size[1] if size else None,
+            signup=signup(request, activity.id) if signup and activity.status != Status.cancelled else None,
         )
 
     return router

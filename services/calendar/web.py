@@ -23,6 +23,7 @@ from shuxiang.services.brands.registry import load_registry
 from shuxiang.services.brands.service import NAME as BRANDS
 from shuxiang.services.brands.store import linked_activity_ids
 from shuxiang.services.plan import ServiceContext
+from shuxiang.services.registrations.web import signup_fragment
 
 from .activity_page import activity_router
 from .asgi import FeedsApp
@@ -79,7 +80,8 @@ def routes(context: ServiceContext) -> APIRouter:
     )
     posters = posters_of(context)
     router.include_router(
-        activity_router(context.alliance, engine, catalog.brands, site_url=site_url(context), posters=posters)
+        activity_router(context.alliance, engine, catalog.brands, site_url=site_url(context), posters=posters,
+                        signup=signup_fragment(context))
     )
     router.include_router(
         embed_router(

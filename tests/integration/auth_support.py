@@ -17,8 +17,9 @@ def create_all_tables(context) -> None:
     from shuxiang.services.calendar import service as calendar
     from shuxiang.services.dedup import service as dedup
     from shuxiang.services.quotas import service as quotas
+    from shuxiang.services.registrations import service as registrations
 
-    for module in (dedup, calendar, brands, quotas):
+    for module in (dedup, calendar, brands, quotas, registrations):
         plan = module.build(context)
         context.databases.create_tables(plan.name, plan.tables)
     context.databases.create_tables(INTAKE, INTAKE_TABLES)

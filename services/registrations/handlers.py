@@ -1,0 +1,329 @@
+"""Plain handlers over a unit of work: who gets a place, who waits, who came.
+
+Requests are decided in log order (the consumer is serialized), against the places of their
+session; the database guards the count as well (:mod:`.tables`), so no order of arrival, no
+second replica and no retried transaction confirms more people than there are places.  The
+broker's time of each message is the handler's "now": a replay decides the same.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import UTC, datetime, timedelta
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Connection, func, insert, select, update
+
+from shuxiang.calendars.recurrence import Session, sessions
+from shuxiang.events.consumer import Delivery, UnitOfWork, parse_payload
+from shuxiang.events.streams import reported_subject
+from shuxiang.schemas import AttendanceReport, CanonicalActivity, Status
+from shuxiang.schemas.registration import (
+    CheckIn,
+    RegistrationCancel,
+    RegistrationErasure,
+    Rating,
+    RegistrationRequest,
+    checkin_code,
+    token_hash,
+)
+from shuxiang.services.projection import parse_canonical
+
+from .tables import registrations_activity, registrations_entry, registrations_mail, registrations_place
+
+CONFIRMED, WAITLISTED, CANCELLED, REFUSED = "confirmed", "waitlisted", "cancelled", "refused"
+ACTIVE = (CONFIRMED, WAITLISTED)
+
+REASONS = {
+    "unknown": ("没有这个活动，或它不接受报名", "there is no such activity, or it takes no sign-ups here"),
+    "cancelled": ("活动已取消，不再接受报名", "the activity is cancelled: no more sign-ups"),
+    "past": ("这一场已经开始或结束，不能再报名", "this session has already started or ended: sign-up is closed"),
+    "no_session": ("活动没有这一场", "the activity has no such session"),
+    "duplicate": ("您已经报名了这一场（同一手机号或邮箱只能报名一次）",
+                  "you are already registered for this session (one registration per phone or e-mail)"),
+    "no_places": ("此活动不接受在线报名", "this activity takes no sign-ups here"),
+}
+"""Why a request is refused, in zh-CN and English (the web front checks the same beforehand)."""
+
+
+@dataclass(frozen=True)
+class RegistrationsContext:
+    tz: ZoneInfo
+
+
+def _activity(connection: Connection, activity_id: str):
+    a = registrations_activity.c
+    return connection.execute(select(a.status, a.capacity, a.snapshot).where(a.activity_id == activity_id)).first()
+
+
+def find_session(activity: CanonicalActivity, wanted: datetime | None, tz: ZoneInfo) -> Session | None:
+    """The session a request names: its original start (a series' RECURRENCE-ID) or its start;
+    None for a single activity means the activity itself."""
+    if not activity.recurrence:
+        only = sessions(activity, tz)[0]
+        return only if wanted is None or wanted == only.starts_at else None
+    if wanted is None:
+        return None
+    around = sessions(activity, tz, wanted - timedelta(days=2), wanted + timedelta(days=2))
+    return next((s for s in around if wanted in (s.recurrence_id, s.starts_at)), None)
+
+
+def session_key(session: Session) -> datetime:
+    """The stable key of a session: the start the rule gives it (a moved session keeps it)."""
+    return (session.recurrence_id or session.starts_at).astimezone(UTC)
+
+
+def refusal(connection: Connection, request: RegistrationRequest, now: datetime,
+            tz: ZoneInfo) -> tuple[str | None, datetime | None]:
+    """Why ``request`` cannot have a place (None: it can), and its session key."""
+    row = _activity(connection, request.activity_id)
+    if row is None:
+        return "unknown", None
+    if row.capacity is None:
+        return "no_places", None
+    if row.status == Status.cancelled.value:
+        return "cancelled", None
+    activity = CanonicalActivity.model_validate_json(row.snapshot)
+    session = find_session(activity, request.session, tz)
+    if session is None:
+        return "no_session", None
+    if session.status is Status.cancelled:
+        return "cancelled", session_key(session)
+    if session.starts_at <= now:
+        return "past", session_key(session)
+    key = session_key(session)
+    e = registrations_entry.c
+    taken = connection.execute(select(e.id).where(
+        e.activity_id == request.activity_id, e.session == key, e.person_key == request.person_key())).first()
+    if taken is not None:
+        return "duplicate", key
+    return None, key
+
+
+def _take_place(connection: Connection, activity_id: str, session: datetime, capacity: int | None) -> bool:
+    """Raise the session's counter if a place is free, in this transaction; whether it was."""
+    p = registrations_place.c
+    exists = connection.execute(select(p.confirmed).where(p.activity_id == activity_id, p.session == session)).first()
+    if exists is None:
+        connection.execute(insert(registrations_place).values(
+            activity_id=activity_id, session=session, capacity=capacity, confirmed=0, walk_ins=0))
+    taken = connection.execute(
+        update(registrations_place)
+        .where(p.activity_id == activity_id, p.session == session,
+               (p.capacity.is_(None)) | (p.confirmed < p.capacity))
+        .values(confirmed=p.confirmed + 1)
+    )
+    return taken.rowcount == 1
+
+
+def _mail(connection: Connection, entry_id: str, kind: str, at: datetime) -> None:
+    m = registrations_mail.c
+    key = f"{entry_id}:{kind}"
+    if connection.execute(select(m.id).where(m.id == key)).first() is None:
+        connection.execute(insert(registrations_mail).values(id=key, entry_id=entry_id, kind=kind, created_at=at,
+                                                             attempts=0))
+
+
+def handle_requested(context: RegistrationsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """Confirmed while the session has places, else waitlisted; refused (with the reason kept
+    for the reader's status page) when it cannot be had at all."""
+    request = parse_payload(RegistrationRequest, delivery)
+    connection, now = uow.connection, delivery.timestamp
+    e = registrations_entry.c
+    hashed = token_hash(request.token)
+    if connection.execute(select(e.id).where(e.token_hash == hashed)).first() is not None:
+        return  # the same sign-up again (a retried publish the broker no longer remembered)
+    reason, key = refusal(connection, request, now, context.tz)
+    row = {
+        "id": delivery.msg_id[:80], "activity_id": request.activity_id, "session": key or now,
+        "person_key": None, "name": request.name, "phone": request.phone, "email": request.email,
+        "lang": request.lang, "token_hash": hashed, "token": request.token, "code": checkin_code(request.token),
+        "reason": reason,
+        "seq": delivery.stream_seq, "requested_at": now, "decided_at": now,
+    }
+    if reason is not None:
+        connection.execute(insert(registrations_entry).values(**row, state=REFUSED))
+        return
+    capacity = _activity(connection, request.activity_id).capacity
+    state = CONFIRMED if _take_place(connection, request.activity_id, key, capacity) else WAITLISTED
+    connection.execute(insert(registrations_entry).values(**{**row, "person_key": request.person_key()}, state=state))
+    _mail(connection, row["id"], state, now)
+
+
+def promote(connection: Connection, activity_id: str, session: datetime, now: datetime) -> int:
+    """Give freed places to the waitlist, first come first served (lowest sequence first)."""
+    e, p = registrations_entry.c, registrations_place.c
+    promoted = 0
+    while True:
+        first = connection.execute(
+            select(e.id).where(e.activity_id == activity_id, e.session == session, e.state == WAITLISTED)
+            .order_by(e.seq).limit(1)
+        ).first()
+        if first is None:
+            return promoted
+        capacity = connection.execute(
+            select(p.capacity).where(p.activity_id == activity_id, p.session == session)).scalar()
+        if not _take_place(connection, activity_id, session, capacity):
+            return promoted
+        connection.execute(update(registrations_entry).where(e.id == first.id).values(state=CONFIRMED, decided_at=now))
+        _mail(connection, first.id, "promoted", now)
+        promoted += 1
+
+
+def handle_cancelled(context: RegistrationsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """The reader gives the place back: the first on the waitlist gets it."""
+    cancel = parse_payload(RegistrationCancel, delivery)
+    connection, now = uow.connection, delivery.timestamp
+    e, p = registrations_entry.c, registrations_place.c
+    entry = connection.execute(select(e.id, e.session, e.state).where(
+        e.token_hash == token_hash(cancel.token), e.activity_id == cancel.activity_id)).first()
+    if entry is None or entry.state not in ACTIVE:
+        return  # unknown, or cancelled already: nothing to give back
+    connection.execute(update(registrations_entry).where(e.id == entry.id)
+                       .values(state=CANCELLED, person_key=None, decided_at=now))
+    if entry.state == CONFIRMED:
+        connection.execute(update(registrations_place)
+                           .where(p.activity_id == cancel.activity_id, p.session == entry.session, p.confirmed > 0)
+                           .values(confirmed=p.confirmed - 1))
+        promote(connection, cancel.activity_id, entry.session, now)
+
+
+def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery], uow: UnitOfWork) -> None:
+    """Keep capacity, status and sessions of activities that take sign-ups (or did); a larger
+    capacity promotes the waitlist at once."""
+    connection = uow.connection
+    a, p = registrations_activity.c, registrations_place.c
+    for delivery in deliveries:
+        activity = parse_canonical(delivery).activity
+        held = connection.execute(select(a.version).where(a.activity_id == activity.id)).first()
+        if held is None and activity.capacity is None:
+            continue  # takes no sign-ups here, never did: nothing to keep
+        if held is not None and held.version >= activity.version:
+            continue
+        last = sessions(activity, context.tz)[-1].ends_at if not _open_ended(activity) else None
+        values = {"version": activity.version, "status": activity.status.value, "capacity": activity.capacity,
+                  "ends_at": last, "snapshot": activity.model_dump_json()}
+        if held is None:
+            connection.execute(insert(registrations_activity).values(activity_id=activity.id, **values))
+        else:
+            connection.execute(update(registrations_activity).where(a.activity_id == activity.id).values(**values))
+        connection.execute(update(registrations_place).where(p.activity_id == activity.id)
+                           .values(capacity=activity.capacity))
+        for (session,) in connection.execute(select(p.session).where(p.activity_id == activity.id)).all():
+            promote(connection, activity.id, session, delivery.timestamp)
+
+
+def _open_ended(activity: CanonicalActivity) -> bool:
+    rule = (activity.recurrence or "").upper()
+    return bool(rule) and "COUNT=" not in rule and "UNTIL=" not in rule
+
+
+def attendance(connection: Connection, activity_id: str, session: datetime) -> int:
+    """People who came to a session: registrations checked in, and walk-ins."""
+    e, p = registrations_entry.c, registrations_place.c
+    checked = connection.execute(select(func.count()).select_from(registrations_entry).where(
+        e.activity_id == activity_id, e.session == session, e.checked_in_at.is_not(None))).scalar_one()
+    walk_ins = connection.execute(select(p.walk_ins).where(
+        p.activity_id == activity_id, p.session == session)).scalar() or 0
+    return checked + walk_ins
+
+
+def handle_checked_in(context: RegistrationsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """A code checked in, or the walk-ins counted: the session's attendance is published again as
+    the host's AttendanceReport (so quotas and brands count the people who came)."""
+    check = parse_payload(CheckIn, delivery)
+    connection, now = uow.connection, delivery.timestamp
+    e, p = registrations_entry.c, registrations_place.c
+    row = _activity(connection, check.activity_id)
+    if row is None:
+        return
+    activity = CanonicalActivity.model_validate_json(row.snapshot)
+    if check.code is not None:
+        entry = connection.execute(select(e.id, e.session, e.checked_in_at).where(
+            e.activity_id == check.activity_id, e.code == check.code, e.state.in_(ACTIVE))).first()
+        if entry is None:
+            return  # the staff page said so before publishing
+        if entry.checked_in_at is not None:
+            return
+        connection.execute(update(registrations_entry).where(e.id == entry.id).values(checked_in_at=now))
+        key = entry.session
+    else:
+        session = find_session(activity, check.session, context.tz)
+        if session is None:
+            return
+        key = session_key(session)
+        place = select(p.session).where(p.activity_id == check.activity_id, p.session == key)
+        if connection.execute(place).first() is None:
+            connection.execute(insert(registrations_place).values(
+                activity_id=check.activity_id, session=key, capacity=row.capacity, confirmed=0, walk_ins=0))
+        connection.execute(update(registrations_place).where(p.activity_id == check.activity_id, p.session == key)
+                           .values(walk_ins=check.walk_ins))
+    publish_attendance(uow, activity, key, attendance(connection, check.activity_id, key), now)
+
+
+def publish_attendance(uow: UnitOfWork, activity: CanonicalActivity, session: datetime, people: int,
+                       now: datetime) -> None:
+    host = activity.host_library_id
+    first = activity.sources[0] if activity.sources else None
+    source = next((s for s in activity.sources if s.library_id == host), first)
+    if source is None:
+        return
+    report = AttendanceReport(
+        library_id=source.library_id, source_ref=source.source_ref, held=True, participants=people,
+        notes="签到统计 / counted at check-in",
+        recurrence_id=session if activity.recurrence else None,
+    )
+    uow.publish(reported_subject(report.library_id), report.message_id(), report.model_dump_json().encode(), at=now)
+
+
+
+PERSONAL = {"name": None, "phone": None, "email": None, "token": None, "comment": None}
+"""The columns that are personal data; states, sessions, check-ins and counts stay (the figures)."""
+
+
+def handle_erased(context: RegistrationsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """Erase names, contacts and self-service tokens: of one registration (the reader asked; it is
+    cancelled too, since nobody could be told of a place any more) or of an activity's sessions
+    that began before the cut-off (their retention window ended).  What was counted stays counted."""
+    erasure = parse_payload(RegistrationErasure, delivery)
+    connection, now = uow.connection, delivery.timestamp
+    e, m = registrations_entry.c, registrations_mail.c
+    where = [e.activity_id == erasure.activity_id, e.erased_at.is_(None)]
+    if erasure.token is not None:
+        where.append(e.token_hash == token_hash(erasure.token))
+        entry = connection.execute(select(e.id, e.state).where(*where)).first()
+        if entry is not None and entry.state in ACTIVE:
+            cancel = RegistrationCancel(activity_id=erasure.activity_id, token=erasure.token)
+            handle_cancelled(context, replace(delivery, data=cancel.model_dump_json().encode()), uow)
+    else:
+        where.append(e.session < erasure.before)
+    erased = list(connection.execute(select(e.id).where(*where)).scalars())
+    if not erased:
+        return
+    connection.execute(update(registrations_entry).where(e.id.in_(erased)).values(**PERSONAL, erased_at=now))
+    connection.execute(update(registrations_mail).where(m.entry_id.in_(erased), m.sent_at.is_(None))
+                       .values(sent_at=now, error="erased before it was sent"))
+
+
+def expired(connection: Connection, now: datetime, days: int) -> list[tuple[str, datetime]]:
+    """(activity, cut-off) for activities holding personal data of sessions that began more than
+    ``days`` days (and one more, for the session itself) before ``now``."""
+    e = registrations_entry.c
+    cutoff = now - timedelta(days=days + 1)
+    found = connection.execute(
+        select(e.activity_id).where(e.erased_at.is_(None), e.session < cutoff).group_by(e.activity_id)
+    ).scalars()
+    return [(activity_id, cutoff) for activity_id in found]
+
+
+def handle_rated(context: RegistrationsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+    """A rating of a registration whose session has begun (a later one replaces it); others are
+    ignored (the page offers the question only then)."""
+    rating = parse_payload(Rating, delivery)
+    e = registrations_entry.c
+    uow.connection.execute(
+        update(registrations_entry)
+        .where(e.activity_id == rating.activity_id, e.token_hash == token_hash(rating.token),
+               e.state.in_(ACTIVE), e.session <= delivery.timestamp)
+        .values(rating=rating.score, comment=rating.comment or None, rated_at=delivery.timestamp)
+    )

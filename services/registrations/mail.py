@@ -1,0 +1,194 @@
+"""Mail to readers: the confirmation (or waitlist place), the promotion from the waitlist, and a
+reminder the day before — through the digests' transport (SMTP when ``SHUXIANG_SMTP_URL`` is set,
+else ``.eml`` files in the outbox folder), never a second one.
+
+The consumer writes a ``registrations_mail`` row in the transaction that decides; this sender
+(the service's background task, on every replica) claims rows with a conditional UPDATE, so two
+replicas never send one mail twice, and sends them.  Reminders come from a scheduled check: every
+minute, confirmed registrations whose session starts within the next day get a reminder row
+(its id is the entry's, so the check may run on every replica, any number of times).  A reader who
+left only a phone number gets no mail (no SMS gateway here); the status page holds everything.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
+from email.message import EmailMessage
+from email.policy import SMTP
+from email.utils import formatdate, make_msgid
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import Engine, insert, or_, select, update
+from sqlalchemy.exc import IntegrityError
+
+from shuxiang.schemas import CanonicalActivity
+from shuxiang.services.digests.transport import MaybeSent, NotSent, Transport
+
+from .handlers import CONFIRMED
+from .tables import registrations_activity, registrations_entry, registrations_mail
+
+log = logging.getLogger(__name__)
+
+CLAIM_TIMEOUT = timedelta(minutes=10)
+"""A claim older than this (its sender died mid-way) may be taken again."""
+MAX_ATTEMPTS = 5
+REMIND_AHEAD = timedelta(days=1)
+RATE_AFTER = timedelta(hours=3)
+RATE_WITHIN = timedelta(days=2)
+MAX_AGE = timedelta(days=1)
+"""A mail row older than this is not sent: it was made by a replay of old sign-ups (readers were
+mailed when they signed up), or it waited through a day-long outage and is no news any more."""
+
+SUBJECTS = {
+    "confirmed": ("报名成功：{title}", "You have a place: {title}"),
+    "waitlisted": ("已进入候补名单：{title}", "On the waitlist: {title}"),
+    "promoted": ("候补成功，您有名额了：{title}", "A place freed up for you: {title}"),
+    "reminder": ("明天见：{title}", "See you tomorrow: {title}"),
+    "rate": ("请评价：{title}", "How was it? {title}"),
+}
+LEADS = {
+    "confirmed": ("{name}，您好！您已成功报名。", "Hello {name}, your place is confirmed."),
+    "waitlisted": ("{name}，您好！这一场名额已满，您在候补名单上；有人取消时按报名先后递补，届时另行通知。",
+                   "Hello {name}, the session is full and you are on the waitlist; you will be told when a "
+                   "place frees up, in order of sign-up."),
+    "promoted": ("{name}，您好！有人取消了报名，名额已递补给您。", "Hello {name}, someone cancelled: the place is yours."),
+    "reminder": ("{name}，您好！提醒您明天的活动。", "Hello {name}, a reminder of tomorrow's activity."),
+    "rate": ("{name}，您好！感谢参加。您对这次活动满意吗？请打开下面的链接回答一个问题。",
+             "Hello {name}, thank you for coming. How satisfied were you? One question, at the link below."),
+}
+
+
+@dataclass
+class ReaderMail:
+    engine: Engine
+    transport: Transport
+    sender_address: str
+    public_url: str
+    tz: ZoneInfo
+
+    def remind(self, now: datetime) -> int:
+        """Reminder rows for confirmed registrations with an e-mail whose session starts within a
+        day; and, from three hours after the start until two days after, the 满意度 question."""
+        made = self._queue("reminder", now, now, now + REMIND_AHEAD)
+        return made + self._queue("rate", now, now - RATE_WITHIN, now - RATE_AFTER)
+
+    def _queue(self, kind: str, now: datetime, after: datetime, until: datetime) -> int:
+        e, m = registrations_entry.c, registrations_mail.c
+        with self.engine.begin() as connection:
+            due = connection.execute(
+                select(e.id).where(e.state == CONFIRMED, e.email.is_not(None), e.session > after,
+                                   e.session <= until, e.rating.is_(None))
+                .where(~select(m.id).where(m.id == e.id + f":{kind}").exists())
+            ).scalars().all()
+        made = 0
+        for entry_id in due:
+            try:
+                with self.engine.begin() as connection:
+                    connection.execute(insert(registrations_mail).values(
+                        id=f"{entry_id}:{kind}", entry_id=entry_id, kind=kind, created_at=now, attempts=0))
+                made += 1
+            except IntegrityError:
+                pass  # another replica made it
+        return made
+
+    def send_due(self, now: datetime, limit: int = 50) -> int:
+        m = registrations_mail.c
+        with self.engine.connect() as connection:
+            pending = connection.execute(
+                select(m.id).where(m.sent_at.is_(None), m.attempts < MAX_ATTEMPTS,
+                                   or_(m.claimed_at.is_(None), m.claimed_at < now - CLAIM_TIMEOUT))
+                .order_by(m.created_at).limit(limit)
+            ).scalars().all()
+        sent = 0
+        for mail_id in pending:
+            with self.engine.begin() as connection:
+                claimed = connection.execute(
+                    update(registrations_mail)
+                    .where(m.id == mail_id, m.sent_at.is_(None),
+                           or_(m.claimed_at.is_(None), m.claimed_at < now - CLAIM_TIMEOUT))
+                    .values(claimed_at=now, attempts=m.attempts + 1)
+                ).rowcount
+            if claimed:
+                sent += self._send(mail_id, now)
+        return sent
+
+    def _send(self, mail_id: str, now: datetime) -> int:
+        m, e, a = registrations_mail.c, registrations_entry.c, registrations_activity.c
+        with self.engine.connect() as connection:
+            row = connection.execute(
+                select(m.kind, m.created_at, e.id.label("entry_id"), e.name, e.email, e.lang, e.session, e.code,
+                       e.state, e.token, a.snapshot)
+                .select_from(registrations_mail.join(registrations_entry, e.id == m.entry_id)
+                             .join(registrations_activity, a.activity_id == e.activity_id))
+                .where(m.id == mail_id)
+            ).first()
+        outcome: dict = {"sent_at": now}
+        if row is not None and row.created_at < now - MAX_AGE:
+            outcome["error"] = "too old to send (made by a replay, or after a day's outage)"
+        elif row is not None and row.email and not (row.kind == "reminder" and row.state != CONFIRMED):
+            try:
+                where = self.transport.send(self.sender_address, row.email, self.render(row, now),
+                                            coordinator_id="registrations", period=mail_id.replace(":", "_"))
+                outcome["error"] = None
+                log.info("reader mail %s sent to %s", mail_id, where)
+            except NotSent as exc:
+                outcome = {"claimed_at": None, "error": str(exc)[:500]}  # retried on the next round
+            except MaybeSent as exc:
+                outcome["error"] = f"maybe sent, not retried: {exc}"[:500]
+        else:
+            outcome["error"] = "nothing to send (no e-mail, erased, or no longer confirmed)"
+        with self.engine.begin() as connection:
+            connection.execute(update(registrations_mail).where(m.id == mail_id).values(**outcome))
+        return 1 if outcome.get("sent_at") and outcome.get("error") is None else 0
+
+    def render(self, row, now: datetime) -> bytes:
+        activity = CanonicalActivity.model_validate_json(row.snapshot)
+        english = row.lang == "en"
+        pick = (lambda pair: pair[1]) if english else (lambda pair: pair[0])
+        when = row.session.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+        base = self.public_url.rstrip("/")
+        own_page = f"{base}/registrations/{row.token}" if row.token else None
+        lines = [
+            pick(LEADS[row.kind]).format(name=row.name or ""),
+            "",
+            f"{pick(('活动', 'Activity'))}: {activity.title}",
+            f"{pick(('时间', 'When'))}: {when}",
+            f"{pick(('地点', 'Where'))}: {activity.venue.name or activity.venue.online_url or ''}",
+        ]
+        if row.kind not in ("waitlisted", "rate"):
+            lines.append(f"{pick(('签到码（入场时出示）', 'Check-in code (show it at the door)'))}: {row.code}")
+        lines += [
+            "",
+            f"{pick(('查看或取消报名（您的专属链接，请勿转发）', 'See or cancel your registration (your own link: do not forward it)'))}:",
+            own_page or "",
+            f"{pick(('活动页面', 'The activity'))}: {base}/activities/{activity.id}",
+            "",
+            pick(("您的姓名和联系方式只用于本次活动的报名，活动结束后按联盟规定删除。",
+                  "Your name and contact are used only for this sign-up and erased after the activity.")),
+        ]
+        message = EmailMessage()
+        message["From"] = self.sender_address
+        message["To"] = row.email
+        message["Subject"] = pick(SUBJECTS[row.kind]).format(title=activity.title)
+        message["Date"] = formatdate(now.timestamp(), localtime=False)
+        message["Message-ID"] = make_msgid(domain="shuxiang.invalid")
+        message["Auto-Submitted"] = "auto-generated"
+        message.set_content("\n".join(lines), charset="utf-8", cte="quoted-printable")
+        return message.as_bytes(policy=SMTP)  # CRLF line ends, as the transport writes them
+
+    async def run_forever(self, interval: float = 1.0, remind_every: float = 60.0) -> None:
+        last_reminder = 0.0
+        loop = asyncio.get_running_loop()
+        while True:
+            try:
+                now = datetime.now(UTC)
+                if loop.time() - last_reminder >= remind_every:
+                    await asyncio.to_thread(self.remind, now)
+                    last_reminder = loop.time()
+                await asyncio.to_thread(self.send_due, now)
+            except Exception:  # noqa: BLE001 - the sender keeps going; the database may be back soon
+                log.exception("reader mail: a round failed")
+            await asyncio.sleep(interval)

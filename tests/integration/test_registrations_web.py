@@ -1,0 +1,324 @@
+"""Sign-up on the web (real SQLite, the registrations handlers applying what the web published):
+the activity page's form with its privacy note, the API, the reader's status page and cancel link,
+and clear refusals in zh-CN and English — a phone that is no phone, a full session (waitlist, and
+the reader is told), a past activity, a cancelled one."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import httpx
+import pytest
+import sqlalchemy as sa
+
+from shuxiang.alliance import load_alliance
+from shuxiang.db import Databases
+from shuxiang.events.consumer import Delivery, UnitOfWork
+from shuxiang.schemas import CanonicalActivity, CanonicalEvent
+from shuxiang.services.plan import ServiceContext
+from shuxiang.services.registrations.handlers import (
+    RegistrationsContext,
+    handle_cancelled,
+    handle_canonicals,
+    handle_checked_in,
+    handle_erased,
+    handle_rated,
+    handle_requested,
+)
+from shuxiang.services.registrations.tables import NAME
+from shuxiang.settings import Settings
+from shuxiang.web import create_app
+
+from .auth_support import add_account, create_all_tables, signed_in
+from .dedup_support import TEST_ALLIANCE
+from .test_digest_delivery import mailbox  # noqa: F401  (the aiosmtpd fixture)
+
+ACTIVITY = "0193a1b2-c3d4-8e5f-8a6b-7c8d9e0f1a2b"
+
+
+class Applying:
+    """A publisher that hands each message to the registrations handlers at once (log order)."""
+
+    def __init__(self, context: ServiceContext) -> None:
+        self.engine = context.databases.engine(NAME)
+        self.here = RegistrationsContext(tz=context.alliance.tz)
+        self.sent: list[tuple[str, str]] = []
+        self.derived: list[dict] = []  # what the handlers put in the outbox
+        self.seq = 0
+
+    async def publish(self, subject: str, msg_id: str, payload: bytes) -> int:
+        self.seq += 1
+        self.sent.append((subject, msg_id))
+        delivery = Delivery(subject=subject, data=payload, headers={"Nats-Msg-Id": msg_id}, stream_seq=self.seq,
+                            timestamp=datetime.now(UTC))
+        handler = {"requested": handle_requested, "cancelled": handle_cancelled, "checked-in": handle_checked_in,
+                   "erased": handle_erased, "rated": handle_rated}.get(subject.split(".")[2])
+        if handler is not None:
+            with self.engine.begin() as connection:
+                uow = UnitOfWork(connection, "registrations-test")
+                handler(self.here, delivery, uow)
+                self.derived += uow._outbox
+        return self.seq
+
+    def canonical(self, **changes) -> None:
+        start = (datetime.now(UTC) + timedelta(days=5)).replace(microsecond=0, second=0)
+        body = {"id": ACTIVITY, "version": 1, "status": "scheduled", "title": "沽上讲堂", "category": "lecture",
+                "starts_at": start, "ends_at": start + timedelta(hours=2), "venue": {"name": "报告厅"},
+                "organizers": [{"library_id": "jn", "role": "host"}], "capacity": 2,
+                "sources": [{"library_id": "jn", "source_ref": "talk-1", "revision": 1}],
+                "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)} | changes
+        event = CanonicalEvent(type="updated", activity=CanonicalActivity(**body), occurred_at=datetime.now(UTC))
+        self.seq += 1
+        delivery = Delivery(subject="shuxiang.canonical.updated", data=event.model_dump_json().encode(),
+                            headers={}, stream_seq=self.seq, timestamp=datetime.now(UTC))
+        self.last = delivery
+        with self.engine.begin() as connection:
+            handle_canonicals(self.here, [delivery], UnitOfWork(connection, "registrations-canonical"))
+
+
+@pytest.fixture
+def web(tmp_path):
+    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
+                             databases=Databases(data_dir=tmp_path))
+    create_all_tables(context)
+    app = create_app(context)
+    app.state.publisher = Applying(context)
+    for name in ("jn", "tz"):
+        add_account(app, context, name, "library")
+    yield app, app.state.publisher
+    context.databases.dispose()
+
+
+def client(app) -> httpx.AsyncClient:
+    return httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test")
+
+
+async def test_sign_up_waitlist_and_cancel_through_the_api(web) -> None:
+    app, bus = web
+    bus.canonical(capacity=2)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        answers = [await http.post(url, json={"name": f"读者{n}", "phone": f"1380000000{n}"}) for n in range(3)]
+        assert [a.status_code for a in answers] == [202, 202, 202]
+        assert [a.json()["expected"] for a in answers] == ["confirmed", "confirmed", "waitlisted"]
+        assert "waitlist" in answers[2].json()["notice"] and "候补" in answers[2].json()["notice"]
+        states = [(await http.get(f"/api/v1/registrations/{a.json()['token']}")).json() for a in answers]
+        assert [s["state"] for s in states] == ["confirmed", "confirmed", "waitlisted"]
+        assert states[2]["position"] == 1
+        again = await http.post(url, json={"name": "读者0", "phone": "138 0000 0000"})
+        assert again.status_code == 409 and "已经报名" in again.text and "already registered" in again.text
+        # the first cancels through the link of its status page: the waitlisted reader gets the place
+        page = await http.get(f"/registrations/{answers[0].json()['token']}")
+        assert "报名成功" in page.text and states[0]["code"] in page.text and "<svg" in page.text
+        cancelled = await http.post(f"/registrations/{answers[0].json()['token']}/cancel")
+        assert cancelled.status_code == 303
+        after = [(await http.get(f"/api/v1/registrations/{a.json()['token']}")).json()["state"] for a in answers]
+        assert after == ["cancelled", "confirmed", "confirmed"]
+
+
+async def test_the_activity_page_offers_the_form_with_the_purpose_of_the_data(web, tmp_path) -> None:
+    app, bus = web
+    bus.canonical(capacity=30)
+    from shuxiang.services.calendar import service as calendar
+
+    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
+                             databases=Databases(data_dir=tmp_path))
+    consumer = calendar.build(context).consumers[0]
+    with context.databases.engine(calendar.NAME).begin() as connection:
+        consumer.apply([bus.last], UnitOfWork(connection, consumer.name))
+    context.databases.dispose()
+    async with client(app) as http:
+        page = await http.get(f"/activities/{ACTIVITY}")
+        english = await http.get(f"/activities/{ACTIVITY}?lang=en")
+    assert "个人信息保护法" in page.text and "余 30 个名额" in page.text and 'name="consent"' in page.text
+    assert f'action="/activities/{ACTIVITY}/register"' in page.text
+    assert "Personal Information Protection Law" in english.text and "30 places left" in english.text
+
+
+@pytest.mark.parametrize(("setup", "body", "status", "zh", "en"), [
+    ({}, {"name": "读者", "phone": "12345"}, 422, "不是有效的手机号", "is not a mobile number"),
+    ({}, {"name": "读者", "email": "reader@example"}, 422, "格式不对", "is not an e-mail address"),
+    ({}, {"name": "读者"}, 422, "请留下手机号或电子邮箱", "give a phone number or an e-mail"),
+    ({"status": "cancelled"}, {"name": "读者", "phone": "13800000000"}, 409, "活动已取消", "is cancelled"),
+    ({"days": -1}, {"name": "读者", "phone": "13800000000"}, 409, "已经开始或结束", "already started or ended"),
+    ({"capacity": None}, {"name": "读者", "phone": "13800000000"}, 404, "不接受在线报名", "takes no sign-ups"),
+])
+async def test_bad_sign_ups_are_refused_clearly_in_both_languages(web, setup, body, status, zh, en) -> None:
+    app, bus = web
+    changes = dict(setup)
+    if "days" in changes:
+        start = (datetime.now(UTC) + timedelta(days=changes.pop("days"))).replace(microsecond=0, second=0)
+        changes |= {"starts_at": start, "ends_at": start + timedelta(hours=2)}
+    if changes.get("capacity", 1) is None:
+        bus.canonical(capacity=5)
+        changes["version"] = 2
+    bus.canonical(**changes)
+    async with client(app) as http:
+        answer = await http.post(f"/api/v1/activities/{ACTIVITY}/registrations", json=body)
+        assert answer.status_code == status, answer.text
+        assert zh in answer.text and en in answer.text
+        form = await http.post(f"/activities/{ACTIVITY}/register",
+                               data={"name": body["name"], "contact": body.get("phone") or body.get("email") or "",
+                                     "consent": "1"})
+        assert form.status_code == status and zh in form.text and en in form.text
+    assert not [s for s, _ in bus.sent if ".requested." in s]  # nothing refused reached the broker
+
+
+async def test_confirmation_promotion_and_reminder_mail_through_the_digests_smtp_transport(web, mailbox) -> None:
+    from shuxiang.services.digests.transport import SmtpConfig, SmtpTransport
+    from shuxiang.services.registrations.mail import ReaderMail
+
+    box, port = mailbox
+    app, bus = web
+    bus.canonical(capacity=1)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        first = (await http.post(url, json={"name": "张三", "email": "zhang@example.org"})).json()
+        second = (await http.post(url, json={"name": "Li Si", "email": "li@example.org", "lang": "en"})).json()
+        await http.post(f"/registrations/{first['token']}/cancel")
+    mail = ReaderMail(engine=bus.engine, transport=SmtpTransport(SmtpConfig(host="127.0.0.1", port=port)),
+                      sender_address="联盟 <office@example.org>", public_url="https://books.example.org", tz=bus.here.tz)
+    now = datetime.now(UTC)
+    assert mail.send_due(now) == 3  # confirmed (张三), waitlisted and then promoted (Li Si)
+    assert mail.send_due(now) == 0  # each once
+    assert mail.remind(now) == 0  # the session is days ahead
+    subjects = sorted(str(m["Subject"]) for m in box.messages)
+    assert subjects == ["A place freed up for you: 沽上讲堂", "On the waitlist: 沽上讲堂", "报名成功：沽上讲堂"]
+    promoted = next(m for m in box.messages if str(m["Subject"]).startswith("A place"))
+    body = promoted.get_content()
+    assert f"https://books.example.org/registrations/{second['token']}" in body and "Check-in code" in body
+    # the day before: a reminder for the confirmed reader only (张三 cancelled), once however often checked
+    session = session_of(app, second["token"])
+    assert mail.remind(session - timedelta(days=2)) == 0
+    assert mail.remind(session - timedelta(hours=20)) == 1
+    assert mail.remind(session - timedelta(hours=19)) == 0
+    assert mail.send_due(session - timedelta(hours=20)) == 1
+    reminder = box.messages[-1]
+    assert str(reminder["Subject"]) == "See you tomorrow: 沽上讲堂" and str(reminder["To"]) == "li@example.org"
+    # mail a replay makes again for old sign-ups is not sent: readers had theirs when they signed up
+    with bus.engine.begin() as connection:
+        connection.execute(sa.text("UPDATE registrations_mail SET sent_at = NULL, claimed_at = NULL"))
+    assert mail.send_due(session + timedelta(days=1)) == 0
+    assert len(box.messages) == 4
+
+
+def session_of(app, token: str) -> datetime:
+    from shuxiang.services.registrations import store
+
+    return store.entry(app.state.publisher.engine, token).session
+
+
+async def test_staff_check_in_by_code_and_walk_ins_become_the_hosts_attendance_report(web) -> None:
+    import json
+
+    app, bus = web
+    bus.canonical(capacity=5)
+    async with client(app) as http:
+        tokens = [(await http.post(f"/api/v1/activities/{ACTIVITY}/registrations",
+                                   json={"name": name, "phone": phone})).json()["token"]
+                  for name, phone in (("张三", "13800000001"), ("李四", "13800000002"))]
+        codes = [(await http.get(f"/api/v1/registrations/{t}")).json()["code"] for t in tokens]
+        page_url = f"/activities/{ACTIVITY}/check-in"
+        assert (await http.get(page_url, headers={"accept": "text/html"})).status_code == 303  # a login first
+        cookies, csrf = signed_in(app, "tz")  # not an organiser of this activity
+        http.cookies.update(cookies)
+        assert (await http.get(page_url)).status_code == 403
+        assert (await http.get(f"/activities/{ACTIVITY}/registrations.csv")).status_code == 403
+        http.cookies.clear()
+        cookies, csrf = signed_in(app, "jn")
+        http.cookies.update(cookies)
+        assert (await http.post(page_url, data={"code": codes[0]})).status_code == 403  # no CSRF token
+        done = await http.post(page_url, data={"code": codes[0].lower(), "csrf_token": csrf})
+        assert done.status_code == 200 and "张三 签到成功" in done.text
+        unknown = await http.post(page_url, data={"code": "AAAAAAAA", "csrf_token": csrf})
+        assert unknown.status_code == 404 and "AAAAAAAA" in unknown.text
+        bad = await http.post(page_url, data={"code": "no!", "csrf_token": csrf})
+        assert bad.status_code == 422
+        walk_ins = await http.post(page_url, data={"walk_ins": "7", "csrf_token": csrf})
+        assert walk_ins.status_code == 200 and "7" in walk_ins.text
+        state = (await http.get(f"/api/v1/registrations/{tokens[0]}")).json()
+        assert state["checked_in"] is True
+        listing = await http.get(f"/activities/{ACTIVITY}/registrations.csv")
+        assert listing.status_code == 200 and listing.headers["content-type"].startswith("text/csv")
+        lines = listing.text.lstrip("\ufeff").splitlines()
+        assert lines[0].startswith("session,seq,state,name,phone")
+        assert "张三,13800000001" in lines[1] and lines[1].count(",") == 7 and lines[1].split(",")[-1]  # checked in
+        assert "李四,13800000002" in lines[2] and lines[2].endswith(",")  # not (yet)
+        http.cookies.clear()
+        assert (await http.get(f"/activities/{ACTIVITY}/registrations.csv")).status_code == 401
+    reports = [json.loads(row["payload"]) for row in bus.derived if row["subject"] == "shuxiang.activity.reported.jn"]
+    assert [r["participants"] for r in reports] == [1, 8]  # 张三, then 张三 and seven walk-ins
+    assert reports[-1]["source_ref"] == "talk-1" and reports[-1]["held"] is True
+
+
+async def test_retention_erases_personal_data_after_the_window_and_the_figures_stay(web) -> None:
+    from shuxiang.services.registrations import store
+    from shuxiang.services.registrations.retention import erase_expired
+
+    app, bus = web
+    bus.canonical(capacity=1)
+    async with client(app) as http:
+        tokens = [(await http.post(f"/api/v1/activities/{ACTIVITY}/registrations",
+                                   json={"name": name, "email": f"{n}@example.org"})).json()["token"]
+                  for n, name in enumerate(("张三", "李四", "王五"))]
+        code = (await http.get(f"/api/v1/registrations/{tokens[0]}")).json()["code"]
+        cookies, csrf = signed_in(app, "jn")
+        http.cookies.update(cookies)
+        await http.post(f"/activities/{ACTIVITY}/check-in", data={"code": code, "csrf_token": csrf})
+        http.cookies.clear()
+        # a reader asks for erasure: cancelled (the waitlist moves up) and erased at once
+        page = await http.get(f"/registrations/{tokens[1]}")
+        assert "删除我的个人信息" in page.text
+        erased = await http.post(f"/registrations/{tokens[1]}/erase")
+        assert erased.status_code == 200 and "个人信息已删除" in erased.text
+    assert store.entry(bus.engine, tokens[1]).state == "cancelled" and store.entry(bus.engine, tokens[1]).name is None
+    before = store.counts(bus.engine, ACTIVITY)
+    session = store.entry(bus.engine, tokens[0]).session
+    days = load_alliance(TEST_ALLIANCE).registration_retention_days
+    assert days == 30
+    assert await erase_expired(bus.engine, bus, session + timedelta(days=days), days) == 0  # not yet
+    assert store.entry(bus.engine, tokens[0]).name == "张三"
+    assert await erase_expired(bus.engine, bus, session + timedelta(days=days + 2), days) == 1
+    with bus.engine.connect() as connection:
+        left = connection.execute(sa.text("SELECT count(*) FROM registrations_entry WHERE name IS NOT NULL "
+                                          "OR phone IS NOT NULL OR email IS NOT NULL OR token IS NOT NULL")).scalar()
+    assert left == 0
+    assert store.counts(bus.engine, ACTIVITY) == before  # the figures stay: confirmed, checked in
+    assert list(before.values())[0]["checked_in"] == 1
+    assert store.entry(bus.engine, tokens[0]).state == "confirmed"
+    assert await erase_expired(bus.engine, bus, session + timedelta(days=days + 3), days) == 0  # done once
+
+
+async def test_ratings_after_the_session_reach_the_brand_page_as_a_satisfaction_rate(web, tmp_path) -> None:
+    from shuxiang.services.brands import service as brands
+
+    app, bus = web
+    bus.canonical(capacity=10, brand_id="gushang")
+    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
+                             databases=Databases(data_dir=tmp_path))
+    consumer = next(c for c in brands.build(context).consumers if c.filter_subject.startswith("shuxiang.canonical"))
+    with context.databases.engine(brands.NAME).begin() as connection:
+        consumer.apply([bus.last], UnitOfWork(connection, consumer.name))
+    context.databases.dispose()
+    async with client(app) as http:
+        tokens = [(await http.post(f"/api/v1/activities/{ACTIVITY}/registrations",
+                                   json={"name": f"读者{n}", "phone": f"1390000000{n}"})).json()["token"]
+                  for n in range(4)]
+        early = await http.post(f"/registrations/{tokens[0]}/rate", data={"score": "5"})
+        assert early.status_code == 409 and "活动开始后" in early.text and "once the session has begun" in early.text
+        with bus.engine.begin() as connection:  # the session has taken place
+            connection.execute(sa.text("UPDATE registrations_entry SET session = :past"),
+                               {"past": datetime.now(UTC) - timedelta(hours=5)})
+        page = await http.get(f"/registrations/{tokens[0]}")
+        assert "您对本次活动满意吗" in page.text
+        bad = await http.post(f"/registrations/{tokens[0]}/rate", data={"score": "9"})
+        assert bad.status_code == 422 and "1 到 5" in bad.text and "1 to 5" in bad.text
+        for token, score in zip(tokens, (5, 4, 2, 5), strict=True):
+            answer = await http.post(f"/registrations/{token}/rate", data={"score": str(score), "comment": "很好"})
+            assert answer.status_code == 303
+        await http.post(f"/registrations/{tokens[2]}/rate", data={"score": "4"})  # a later rating replaces it
+        today = datetime.now(UTC).date().isoformat()
+        brand = (await http.get(f"/api/v1/brands/gushang?today={today}")).json()
+        assert brand["satisfaction"] == {"rated": 4, "satisfied": 4, "rate": 1.0}
+        html = (await http.get(f"/brands/gushang?today={today}")).text
+        assert "100%" in html and "读者满意度" in html
