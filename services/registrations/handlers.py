@@ -20,9 +20,9 @@ from shuxiang.events.streams import reported_subject
 from shuxiang.schemas import AttendanceReport, CanonicalActivity, Status
 from shuxiang.schemas.registration import (
     CheckIn,
+    Rating,
     RegistrationCancel,
     RegistrationErasure,
-    Rating,
     RegistrationRequest,
     checkin_code,
     token_hash,

@@ -29,8 +29,8 @@ from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .handlers import (
     RegistrationsContext,
-    handle_canonicals,
     handle_cancelled,
+    handle_canonicals,
     handle_checked_in,
     handle_erased,
     handle_rated,

@@ -29,8 +29,8 @@ from shuxiang.schemas.registration import (
     CODE_PATTERN,
     TOKEN_PATTERN,
     CheckIn,
-    RegistrationCancel,
     Rating,
+    RegistrationCancel,
     RegistrationErasure,
     RegistrationRequest,
 )

@@ -164,7 +164,7 @@ async def test_bad_sign_ups_are_refused_clearly_in_both_languages(web, setup, bo
     assert not [s for s, _ in bus.sent if ".requested." in s]  # nothing refused reached the broker
 
 
-async def test_confirmation_promotion_and_reminder_mail_through_the_digests_smtp_transport(web, mailbox) -> None:
+async def test_confirmation_promotion_and_reminder_mail_through_the_digests_smtp_transport(web, mailbox) -> None:  # noqa: F811 (the fixture)
     from shuxiang.services.digests.transport import SmtpConfig, SmtpTransport
     from shuxiang.services.registrations.mail import ReaderMail
 
