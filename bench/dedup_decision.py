@@ -38,8 +38,22 @@ from shuxiang.services.dedup.normalize import VenueResolver, title_key
 from shuxiang.services.dedup.repository import DedupRepository
 from shuxiang.services.dedup.tables import TABLES
 
-TOPICS = ["宋词里的四季", "乡土中国导读", "津沽方言漫谈", "非遗里的中国", "苏东坡的人生智慧", "绘本共读", "红楼梦里的饮食",
-          "数字阅读推广", "少儿科普阅读", "经典诵读", "家庭教育", "城市记忆", "老照片里的街巷", "唐诗里的山河"]
+TOPICS = [
+    "宋词里的四季",
+    "乡土中国导读",
+    "津沽方言漫谈",
+    "非遗里的中国",
+    "苏东坡的人生智慧",
+    "绘本共读",
+    "红楼梦里的饮食",
+    "数字阅读推广",
+    "少儿科普阅读",
+    "经典诵读",
+    "家庭教育",
+    "城市记忆",
+    "老照片里的街巷",
+    "唐诗里的山河",
+]
 KINDS = ["公益讲座", "读书会", "读书沙龙", "亲子阅读", "少儿故事会", "展览", "培训"]
 SLOTS = [(9, 30), (10, 0), (14, 0), (14, 30), (15, 0), (19, 0)]
 EPOCH = datetime(2016, 1, 1, tzinfo=UTC)
@@ -66,11 +80,15 @@ def load(path: Path, rows: int, rng: random.Random) -> list[tuple]:
     connection.execute("PRAGMA journal_mode=WAL")
     connection.execute("PRAGMA synchronous=OFF")
     stored: list[tuple] = []
-    source_sql = ("INSERT INTO dedup_source (library_id, source_ref, activity_id, revision, status, submission, "
-                  "stream_seq, received_at, first_seq, venue_key, starts_at, ends_at, title, title_key, books, "
-                  "episode, category, credits, recurrence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)")
-    activity_sql = ("INSERT INTO dedup_activity (id, version, status, starts_at, snapshot, created_at, updated_at) "
-                    "VALUES (?,?,?,?,?,?,?)")
+    source_sql = (
+        "INSERT INTO dedup_source (library_id, source_ref, activity_id, revision, status, submission, "
+        "stream_seq, received_at, first_seq, venue_key, starts_at, ends_at, title, title_key, books, "
+        "episode, category, credits, recurrence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
+    )
+    activity_sql = (
+        "INSERT INTO dedup_activity (id, version, status, starts_at, snapshot, created_at, updated_at) "
+        "VALUES (?,?,?,?,?,?,?)"
+    )
     started = time.perf_counter()
     with connection, Progress(*Progress.get_default_columns(), TimeElapsedColumn(), transient=True) as progress:
         loading = progress.add_task(f"loading {rows:,} announcements", total=rows)
@@ -82,9 +100,29 @@ def load(path: Path, rows: int, rng: random.Random) -> list[tuple]:
             title = f"{rng.choice(KINDS)}：{rng.choice(TOPICS)}（{n}）"
             activity_id = f"act-{n:07d}"
             received = stamp(EPOCH)
-            batch_s.append((library, f"ref{n}", activity_id, 1, "scheduled", "{}", n + 1, received, n + 1, venue,
-                            stamp(start), stamp(start + timedelta(hours=2)), title, title_key(title), "", None,
-                            "lecture", f"{library}:host", None))
+            batch_s.append(
+                (
+                    library,
+                    f"ref{n}",
+                    activity_id,
+                    1,
+                    "scheduled",
+                    "{}",
+                    n + 1,
+                    received,
+                    n + 1,
+                    venue,
+                    stamp(start),
+                    stamp(start + timedelta(hours=2)),
+                    title,
+                    title_key(title),
+                    "",
+                    None,
+                    "lecture",
+                    f"{library}:host",
+                    None,
+                )
+            )
             batch_a.append((activity_id, 1, "scheduled", stamp(start), "{}", received, received))
             if n % 1000 == 0:
                 stored.append((library, f"ref{n}", venue, start, title))
@@ -103,11 +141,14 @@ def load(path: Path, rows: int, rng: random.Random) -> list[tuple]:
 def stored_sample(path: Path) -> list[tuple]:
     """Every 1000th stored announcement of an already loaded database."""
     connection = sqlite3.connect(path)
-    rows = connection.execute("SELECT library_id, source_ref, venue_key, starts_at, title FROM dedup_source "
-                              "WHERE rowid % 1000 = 1").fetchall()
+    rows = connection.execute(
+        "SELECT library_id, source_ref, venue_key, starts_at, title FROM dedup_source WHERE rowid % 1000 = 1"
+    ).fetchall()
     connection.close()
-    return [(lib, ref, venue, datetime.fromisoformat(start).replace(tzinfo=UTC), title)
-            for lib, ref, venue, start, title in rows]
+    return [
+        (lib, ref, venue, datetime.fromisoformat(start).replace(tzinfo=UTC), title)
+        for lib, ref, venue, start, title in rows
+    ]
 
 
 def samples(stored: list[tuple], count: int, rng: random.Random) -> list[ActivitySubmission]:
@@ -119,11 +160,24 @@ def samples(stored: list[tuple], count: int, rng: random.Random) -> list[Activit
             name = {"name": f"{NAMES[host]}报告厅"}
             body_title = f"【转发】{title}（报名中）"
         else:
-            start, name, body_title = start_of(rng), {"name": rng.choice(["报告厅", "三楼多功能厅", "少儿阅览室"])}, \
-                f"{rng.choice(KINDS)}：{rng.choice(TOPICS)}"
-        out.append(ActivitySubmission.model_validate({
-            "library_id": library, "source_ref": f"s{n}", "title": body_title, "category": "lecture",
-            "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=2)).isoformat(), "venue": name}))
+            start, name, body_title = (
+                start_of(rng),
+                {"name": rng.choice(["报告厅", "三楼多功能厅", "少儿阅览室"])},
+                f"{rng.choice(KINDS)}：{rng.choice(TOPICS)}",
+            )
+        out.append(
+            ActivitySubmission.model_validate(
+                {
+                    "library_id": library,
+                    "source_ref": f"s{n}",
+                    "title": body_title,
+                    "category": "lecture",
+                    "starts_at": start.isoformat(),
+                    "ends_at": (start + timedelta(hours=2)).isoformat(),
+                    "venue": name,
+                }
+            )
+        )
     return out
 
 
@@ -154,8 +208,13 @@ def main() -> None:
             repo = DedupRepository(connection, venues)
             for n, submission in enumerate(subs):
                 library, ref, *_ = stored[n % len(stored)]
-                delivery = Delivery(subject="shuxiang.activity.submitted.bench", data=b"", headers={},
-                                    stream_seq=args.rows + n + 1, timestamp=datetime.now(UTC))
+                delivery = Delivery(
+                    subject="shuxiang.activity.submitted.bench",
+                    data=b"",
+                    headers={},
+                    stream_seq=args.rows + n + 1,
+                    timestamp=datetime.now(UTC),
+                )
                 lookups, decisions = [], []
                 for _ in range(args.repeat):
                     t0 = time.perf_counter()
@@ -171,8 +230,10 @@ def main() -> None:
                 baseline.append(min(lookups))
                 decide.append(min(decisions))
         engine.dispose()
-    print(f"samples: {len(subs)}, {len(subs) // 2 + len(subs) % 2} re-announcing a stored activity; "
-          f"decided to merge: {merged}; the least of {args.repeat} timings each")
+    print(
+        f"samples: {len(subs)}, {len(subs) // 2 + len(subs) % 2} re-announcing a stored activity; "
+        f"decided to merge: {merged}; the least of {args.repeat} timings each"
+    )
     print(f"{'':32}{'p50 ms':>10}{'p99 ms':>10}")
     print(f"{'baseline: primary-key lookup':32}{percentile(baseline, 0.5):>10.3f}{percentile(baseline, 0.99):>10.3f}")
     print(f"{'dedup decision':32}{percentile(decide, 0.5):>10.3f}{percentile(decide, 0.99):>10.3f}")

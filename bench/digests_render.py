@@ -53,15 +53,21 @@ def synthetic_events(count: int, rng: random.Random) -> list[CanonicalEvent]:
                 organizers.append({"library_id": other, "role": rng.choice(["co_host", "participant"])})
         created = SINCE - timedelta(days=rng.randrange(300)) if rng.random() < 0.9 else SINCE + timedelta(hours=i % 160)
         activity = CanonicalActivity(
-            id=f"act-{i}", version=1, status="cancelled" if rng.random() < 0.03 else "scheduled",
-            title=f"读书活动 {i}", category=rng.choice(["lecture", "reading_club", "children", "training", "outreach"]),
-            starts_at=start, ends_at=start + timedelta(hours=2),
+            id=f"act-{i}",
+            version=1,
+            status="cancelled" if rng.random() < 0.03 else "scheduled",
+            title=f"读书活动 {i}",
+            category=rng.choice(["lecture", "reading_club", "children", "training", "outreach"]),
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
             recurrence="FREQ=WEEKLY;COUNT=8" if rng.random() < 0.03 else None,
-            venue={"name": "报告厅"}, organizers=organizers,
+            venue={"name": "报告厅"},
+            organizers=organizers,
             brand_id=rng.choice(brands) if rng.random() < 0.1 else None,
             campaign_id=rng.choice(campaigns) if rng.random() < 0.25 else None,
             sources=[{"library_id": host, "source_ref": f"s-{i}", "revision": 1}],
-            created_at=created, updated_at=created,
+            created_at=created,
+            updated_at=created,
         )
         events.append(CanonicalEvent(type="created", activity=activity, occurred_at=created))
     return events
@@ -71,9 +77,14 @@ def load_projection(engine, events: list[CanonicalEvent]) -> None:
     spec = ConsumerSpec(name="digests-canonical", stream=CANONICAL_STREAM, filter_subject="x", handle=apply_canonical)
     for start in range(0, len(events), 256):
         deliveries = [
-            Delivery(subject=canonical_subject("created"), data=e.model_dump_json().encode(),
-                     headers={"Nats-Msg-Id": e.message_id()}, stream_seq=start + n + 1, timestamp=e.occurred_at)
-            for n, e in enumerate(events[start:start + 256])
+            Delivery(
+                subject=canonical_subject("created"),
+                data=e.model_dump_json().encode(),
+                headers={"Nats-Msg-Id": e.message_id()},
+                stream_seq=start + n + 1,
+                timestamp=e.occurred_at,
+            )
+            for n, e in enumerate(events[start : start + 256])
         ]
         process_batch(spec, engine, deliveries)
 
@@ -101,8 +112,14 @@ def measure(engine, alliance, coordinator_id: str) -> tuple[float, float, int]:
         nonlocal size
         with engine.connect() as connection:
             digest = digest_for(connection, config, coordinator, period="2026-W48", since=SINCE, until=UNTIL)
-        size = len(compose(digest, tz=alliance.tz, sender=config.sender_address,
-                           msg_id=message_id(alliance.id, coordinator.id, "2026-W48")).as_bytes())
+        size = len(
+            compose(
+                digest,
+                tz=alliance.tz,
+                sender=config.sender_address,
+                msg_id=message_id(alliance.id, coordinator.id, "2026-W48"),
+            ).as_bytes()
+        )
 
     return median_ms(baseline), median_ms(whole), size
 
@@ -119,13 +136,16 @@ def main() -> None:
         rows = []
         for coordinator_id, label in (("lmb", "alliance office (every member)"), ("jn-tuiguang", "津南 (a subtree)")):
             baseline, whole, size = measure(engine, alliance, coordinator_id)
-            rows.append(f"| {label} | {baseline:,.1f} ms | {whole:,.1f} ms | {whole / baseline:.1f}× "
-                        f"| {size / 1024:,.0f} KB |")
+            rows.append(
+                f"| {label} | {baseline:,.1f} ms | {whole:,.1f} ms | {whole / baseline:.1f}× | {size / 1024:,.0f} KB |"
+            )
             print(rows[-1])
         engine.dispose()
-    text = (f"`bench/digests_render.py --activities {args.activities}` ({date.today()}, median of 5):\n\n"
-            "| one digest | load and parse the scope's activities (baseline) | whole digest: sections, "
-            "templates, MIME | ratio | message size |\n|---|---:|---:|---:|---:|\n" + "\n".join(rows))
+    text = (
+        f"`bench/digests_render.py --activities {args.activities}` ({date.today()}, median of 5):\n\n"
+        "| one digest | load and parse the scope's activities (baseline) | whole digest: sections, "
+        "templates, MIME | ratio | message size |\n|---|---:|---:|---:|---:|\n" + "\n".join(rows)
+    )
     update_readme("digests_render", text, HEADING)
     print(f"written to {README}")
 

@@ -47,7 +47,9 @@ def icalendar_feed(items: list[CanonicalActivity], context) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "书香联盟")
     calendar.add("x-wr-timezone", tz.key)
-    calendar.add_component(icalendar.Timezone.from_tzinfo(tz, tz.key, first_date=date(2000, 1, 1), last_date=date(2041, 1, 1)))
+    calendar.add_component(
+        icalendar.Timezone.from_tzinfo(tz, tz.key, first_date=date(2000, 1, 1), last_date=date(2041, 1, 1))
+    )
     for activity in items:
         event = icalendar.Event()
         cancelled = activity.status == Status.cancelled
@@ -102,12 +104,14 @@ def main() -> None:
         print(f"storing {len(items):,} activities (each VEVENT rendered once) …", flush=True)
         context = store(Path(tmp), alliance, items)
         calendar = calendar_context(context)
-        feed_store = FeedStore(context.databases.reader(NAME), calendar, url_base="http://127.0.0.1:8000",
-                               max_bytes=1 << 30)
+        feed_store = FeedStore(
+            context.databases.reader(NAME), calendar, url_base="http://127.0.0.1:8000", max_bytes=1 << 30
+        )
         spec = FeedCatalog(alliance).resolve("alliance.ics")
         with context.databases.reader(NAME).connect() as connection:
-            fragments = [row.vevent for row in connection.execute(
-                calendar_entry.select().order_by(calendar_entry.c.starts_at))]
+            fragments = [
+                row.vevent for row in connection.execute(calendar_entry.select().order_by(calendar_entry.c.starts_at))
+            ]
 
         def from_store() -> bytes:
             feed, _ = feed_store._assemble(spec, feed_store.read_state())  # noqa: SLF001 - the uncached path

@@ -75,7 +75,9 @@ def store(data_dir: Path, alliance: Alliance, items: list[CanonicalActivity]) ->
         batch = [
             Delivery(
                 subject="shuxiang.canonical.created",
-                data=CanonicalEvent(type=CanonicalEventType.created, activity=a, occurred_at=now).model_dump_json().encode(),
+                data=CanonicalEvent(type=CanonicalEventType.created, activity=a, occurred_at=now)
+                .model_dump_json()
+                .encode(),
                 headers={"Nats-Msg-Id": f"canon:{a.id}:{a.version}"},
                 stream_seq=first + i + 1,
                 timestamp=now,

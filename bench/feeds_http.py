@@ -108,7 +108,9 @@ async def _client(host: str, port: int, request: bytes, stop: float, counts: dic
         writer.close()
 
 
-def python_load(url: str, duration: int, connections: int, headers: dict[str, str]) -> tuple[float, str, dict[int, int]]:
+def python_load(
+    url: str, duration: int, connections: int, headers: dict[str, str]
+) -> tuple[float, str, dict[int, int]]:
     """Keep-alive HTTP/1.1 clients on asyncio (used when wrk is not installed)."""
     parsed = httpx.URL(url)
     lines = [f"GET {parsed.raw_path.decode()} HTTP/1.1", f"Host: {parsed.host}:{parsed.port}"]
@@ -119,7 +121,9 @@ def python_load(url: str, duration: int, connections: int, headers: dict[str, st
 
     async def run() -> None:
         stop = time.perf_counter() + duration
-        await asyncio.gather(*(_client(parsed.host, parsed.port, request, stop, counts, latencies) for _ in range(connections)))
+        await asyncio.gather(
+            *(_client(parsed.host, parsed.port, request, stop, counts, latencies) for _ in range(connections))
+        )
 
     started = time.perf_counter()
     asyncio.run(run())
@@ -144,7 +148,9 @@ def main() -> None:
     parser.add_argument("--others", type=int, default=2400, help="activities of other libraries in the database")
     parser.add_argument("--duration", type=int, default=10)
     parser.add_argument("--connections", type=int, default=16)
-    parser.add_argument("--python-load", action="store_true", help="use the asyncio load generator even if wrk is there")
+    parser.add_argument(
+        "--python-load", action="store_true", help="use the asyncio load generator even if wrk is there"
+    )
     parser.add_argument("--no-readme", action="store_true")
     parser.add_argument("--serve", nargs=2, metavar=("DATA_DIR", "PORT"), help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -155,8 +161,11 @@ def main() -> None:
     alliance = load_demo_alliance()
     now = datetime.now(UTC)
     items = activities(alliance, args.activities, host=LIBRARY, now=now)
-    others = [a.model_copy(update={"id": f"other-{a.id}"}) for a in activities(alliance, args.others + args.activities, now=now)
-              if LIBRARY not in {o.library_id for o in a.organizers}][: args.others]
+    others = [
+        a.model_copy(update={"id": f"other-{a.id}"})
+        for a in activities(alliance, args.others + args.activities, now=now)
+        if LIBRARY not in {o.library_id for o in a.organizers}
+    ][: args.others]
     use_wrk = shutil.which("wrk") is not None and not args.python_load
     load = wrk if use_wrk else python_load
     with tempfile.TemporaryDirectory(prefix="shuxiang-bench-") as tmp:

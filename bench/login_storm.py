@@ -33,8 +33,14 @@ async def storm(base: str, logins: int) -> tuple[list[int], list[float], float]:
         page = await client.get("/submit/login")
         token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
         started = time.perf_counter()
-        tasks = [asyncio.ensure_future(client.post("/submit/login", data={
-            "csrf_token": token, "username": f"nobody-{n}", "password": "x" * 100})) for n in range(logins)]
+        tasks = [
+            asyncio.ensure_future(
+                client.post(
+                    "/submit/login", data={"csrf_token": token, "username": f"nobody-{n}", "password": "x" * 100}
+                )
+            )
+            for n in range(logins)
+        ]
         health: list[float] = []
         while not all(t.done() for t in tasks):
             t0 = time.perf_counter()
@@ -60,8 +66,10 @@ def main(argv: list[str]) -> int:
             system.stop()
     print(f"{args.logins} parallel bad logins in {took:.1f} s: {codes.count(401)} × 401, {codes.count(503)} × 503")
     print(f"peak RSS of the runtime: {before:.0f} MB before, {after:.0f} MB after")
-    print(f"/healthz during the storm: {len(health)} calls, median {statistics.median(health) * 1000:.0f} ms, "
-          f"max {max(health) * 1000:.0f} ms")
+    print(
+        f"/healthz during the storm: {len(health)} calls, median {statistics.median(health) * 1000:.0f} ms, "
+        f"max {max(health) * 1000:.0f} ms"
+    )
     return 0
 
 

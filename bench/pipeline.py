@@ -59,14 +59,22 @@ def submissions(n: int) -> list[tuple[str, str, bytes]]:
         library = members[i % len(members)]
         begins = start + timedelta(hours=3 * (i // len(members)), minutes=30 * (i % 2))
         body = {
-            "library_id": library, "source_ref": f"bench-{i:07d}", "revision": 1,
+            "library_id": library,
+            "source_ref": f"bench-{i:07d}",
+            "revision": 1,
             "title": f"{['读书分享会', '绘本共读', '名家讲座', '经典导读'][i % 4]} 第{i}期",
             "category": categories[i % len(categories)],
-            "starts_at": begins.isoformat(), "ends_at": (begins + timedelta(hours=2)).isoformat(),
+            "starts_at": begins.isoformat(),
+            "ends_at": (begins + timedelta(hours=2)).isoformat(),
             "venue": {"name": venues[i % len(venues)]},
         }
-        out.append((submitted_subject(library), f"sub:{library}:bench-{i:07d}:1",
-                    json.dumps(body, ensure_ascii=False).encode()))
+        out.append(
+            (
+                submitted_subject(library),
+                f"sub:{library}:bench-{i:07d}:1",
+                json.dumps(body, ensure_ascii=False).encode(),
+            )
+        )
     return out
 
 
@@ -76,7 +84,7 @@ async def fill(url: str, messages) -> None:
     await ensure_streams(js)
     publisher = Publisher(js)
     for chunk in range(0, len(messages), 1000):
-        await publisher.publish_many(messages[chunk:chunk + 1000])
+        await publisher.publish_many(messages[chunk : chunk + 1000])
     await connection.close()
 
 
@@ -88,9 +96,12 @@ async def baseline(workdir: Path, messages) -> float:
         await fill(server.url, messages)
         connection = await nats.connect(server.url)
         js = connection.jetstream()
-        subscription = await js.pull_subscribe(f"{SUBMISSIONS_STREAM.subjects[0]}", durable="raw",
-                                               stream=SUBMISSIONS_STREAM.name,
-                                               config=api.ConsumerConfig(ack_policy=api.AckPolicy.EXPLICIT))
+        subscription = await js.pull_subscribe(
+            f"{SUBMISSIONS_STREAM.subjects[0]}",
+            durable="raw",
+            stream=SUBMISSIONS_STREAM.name,
+            config=api.ConsumerConfig(ack_policy=api.AckPolicy.EXPLICIT),
+        )
         began, seen = time.perf_counter(), 0
         while seen < len(messages):
             for message in await subscription.fetch(batch=256, timeout=5):
@@ -163,30 +174,39 @@ def readme_text(results: dict, services: list[str]) -> str:
     raw = results["raw_nats_py_per_s"]
     rows = [f"| raw nats-py pull + ack (baseline) | {raw:,.0f} | 1 |"]
     for processes, rate in results["embedded_per_s"].items():
-        rows.append(f"| whole pipeline, embedded (SQLite), `up --processes {processes}` | {rate:,.0f} | {rate / raw:.3f} |")
+        rows.append(
+            f"| whole pipeline, embedded (SQLite), `up --processes {processes}` | {rate:,.0f} | {rate / raw:.3f} |"
+        )
     if "postgres_per_s" in results:
-        rows.append(f"| whole pipeline, PostgreSQL | {results['postgres_per_s']:,.0f} | {results['postgres_per_s'] / raw:.3f} |")
+        rows.append(
+            f"| whole pipeline, PostgreSQL | {results['postgres_per_s']:,.0f} | {results['postgres_per_s'] / raw:.3f} |"
+        )
     load = os.getloadavg()[0]
-    return "\n".join([
-        f"`python -m bench.pipeline --n {results['n']}` ({results['date'][:10]}, load average {load:.1f}; "
-        f"services: {', '.join(services)}):",
-        "",
-        "| run | submissions/s | of raw |",
-        "|---|---:|---:|",
-        *rows,
-        "",
-        f"Peak memory of the benchmark process (all runs): {results['peak_rss_mb']:.0f} MB; of its largest child "
-        f"(a worker process or a nats-server): {results['peak_child_rss_mb']:.0f} MB.  "
-        f"Target: ≥ 2,000 submissions/s embedded; best here {max(results['embedded_per_s'].values()):,.0f}/s.",
-    ])
+    return "\n".join(
+        [
+            f"`python -m bench.pipeline --n {results['n']}` ({results['date'][:10]}, load average {load:.1f}; "
+            f"services: {', '.join(services)}):",
+            "",
+            "| run | submissions/s | of raw |",
+            "|---|---:|---:|",
+            *rows,
+            "",
+            f"Peak memory of the benchmark process (all runs): {results['peak_rss_mb']:.0f} MB; of its largest child "
+            f"(a worker process or a nats-server): {results['peak_child_rss_mb']:.0f} MB.  "
+            f"Target: ≥ 2,000 submissions/s embedded; best here {max(results['embedded_per_s'].values()):,.0f}/s.",
+        ]
+    )
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--n", type=int, default=20_000)
     parser.add_argument("--postgres", default=None, help="PostgreSQL URL for the distributed-storage run")
-    parser.add_argument("--processes", default="1,2,3",
-                        help="the embedded runs: processes to spread the services over (as `up --processes`)")
+    parser.add_argument(
+        "--processes",
+        default="1,2,3",
+        help="the embedded runs: processes to spread the services over (as `up --processes`)",
+    )
     args = parser.parse_args()
     messages = submissions(args.n)
     workdir = Path(tempfile.mkdtemp(prefix="shuxiang-bench-"))
@@ -199,20 +219,26 @@ def main() -> None:
         for processes in [int(p) for p in args.processes.split(",")]:
             rate, services = asyncio.run(pipeline(workdir / f"embedded-{processes}", messages, None, processes))
             results["embedded_per_s"][processes] = rate
-            print(f"  pipeline, embedded, {processes} process(es): {rate:8.0f} submissions/s "
-                  f"({rate / results['raw_nats_py_per_s']:.2f} of raw)")
+            print(
+                f"  pipeline, embedded, {processes} process(es): {rate:8.0f} submissions/s "
+                f"({rate / results['raw_nats_py_per_s']:.2f} of raw)"
+            )
         if args.postgres:
             url, drop = postgres_schema(args.postgres)
             try:
                 results["postgres_per_s"], _ = asyncio.run(pipeline(workdir / "pg", messages, url))
             finally:
                 drop()
-            print(f"  pipeline, PostgreSQL:   {results['postgres_per_s']:8.0f} submissions/s "
-                  f"({results['postgres_per_s'] / results['raw_nats_py_per_s']:.2f} of raw)")
+            print(
+                f"  pipeline, PostgreSQL:   {results['postgres_per_s']:8.0f} submissions/s "
+                f"({results['postgres_per_s'] / results['raw_nats_py_per_s']:.2f} of raw)"
+            )
         results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         results["peak_child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        print(f"  peak memory (this process, all runs): {results['peak_rss_mb']:.0f} MB; "
-              f"largest child (worker, nats-server): {results['peak_child_rss_mb']:.0f} MB")
+        print(
+            f"  peak memory (this process, all runs): {results['peak_rss_mb']:.0f} MB; "
+            f"largest child (worker, nats-server): {results['peak_child_rss_mb']:.0f} MB"
+        )
         RESULTS.mkdir(exist_ok=True)
         (RESULTS / "pipeline.json").write_text(json.dumps(results, indent=2))
         update_readme("pipeline", readme_text(results, services), "## Pipeline throughput")

@@ -51,21 +51,33 @@ def synthetic_events(count: int, rng: random.Random) -> list[CanonicalEvent]:
                 organizers.append({"library_id": other, "role": rng.choice(["co_host", "participant"])})
         at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(seconds=i)
         activity = CanonicalActivity(
-            id=f"act-{i}", version=1, status=Status.scheduled, title=f"活动 {i}",
+            id=f"act-{i}",
+            version=1,
+            status=Status.scheduled,
+            title=f"活动 {i}",
             category=rng.choice(["lecture", "reading_club", "children", "training", "festival", "outreach"]),
-            starts_at=start, ends_at=start + timedelta(hours=2),
+            starts_at=start,
+            ends_at=start + timedelta(hours=2),
             recurrence="FREQ=WEEKLY;COUNT=8" if rng.random() < 0.03 else None,
-            venue={"name": "报告厅"}, organizers=organizers,
+            venue={"name": "报告厅"},
+            organizers=organizers,
             campaign_id=rng.choice(campaigns) if rng.random() < 0.25 else None,
-            featured=rng.random() < 0.1, tags=["大型系列"] if rng.random() < 0.02 else [],
-            sources=[{"library_id": host, "source_ref": f"r{i}", "revision": 1}], created_at=at, updated_at=at,
+            featured=rng.random() < 0.1,
+            tags=["大型系列"] if rng.random() < 0.02 else [],
+            sources=[{"library_id": host, "source_ref": f"r{i}", "revision": 1}],
+            created_at=at,
+            updated_at=at,
         )
         events.append(CanonicalEvent(type="created", activity=activity, occurred_at=at))
     for event in rng.sample(events, k=count // 20):  # revisions: a new time or a cancellation
-        activity = event.activity.model_copy(update={
-            "version": 2, "status": rng.choice([Status.scheduled, Status.cancelled]),
-            "starts_at": event.activity.starts_at + timedelta(days=1), "ends_at": event.activity.ends_at + timedelta(days=1),
-        })
+        activity = event.activity.model_copy(
+            update={
+                "version": 2,
+                "status": rng.choice([Status.scheduled, Status.cancelled]),
+                "starts_at": event.activity.starts_at + timedelta(days=1),
+                "ends_at": event.activity.ends_at + timedelta(days=1),
+            }
+        )
         events.append(CanonicalEvent(type="updated", activity=activity, occurred_at=event.occurred_at))
     return events
 
@@ -79,11 +91,15 @@ def run(handler, events: list[CanonicalEvent], directory: Path, name: str) -> tu
     engine = make_engine(f"sqlite:///{directory}/{name}.sqlite3")
     metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
     spec = ConsumerSpec("quotas", CANONICAL_STREAM, "shuxiang.canonical.*", handle_batch=handler)
-    deliveries = [Delivery(canonical_subject(e.type.value), e.model_dump_json().encode(), {"Nats-Msg-Id": e.message_id()},
-                           seq, NOW) for seq, e in enumerate(events, start=1)]
+    deliveries = [
+        Delivery(
+            canonical_subject(e.type.value), e.model_dump_json().encode(), {"Nats-Msg-Id": e.message_id()}, seq, NOW
+        )
+        for seq, e in enumerate(events, start=1)
+    ]
     began = time.perf_counter()
     for start in range(0, len(deliveries), 256):
-        process_batch(spec, engine, deliveries[start:start + 256])
+        process_batch(spec, engine, deliveries[start : start + 256])
     return time.perf_counter() - began, engine
 
 
@@ -117,16 +133,22 @@ def main() -> None:
         base_engine.dispose()
         engine.dispose()
     n = len(events)
-    print(f"`bench/quotas_tally.py --activities {args.activities}` ({datetime.now(UTC):%Y-%m-%d}, "
-          f"{n:,} canonical events, SQLite file, batches of 256):\n")
+    print(
+        f"`bench/quotas_tally.py --activities {args.activities}` ({datetime.now(UTC):%Y-%m-%d}, "
+        f"{n:,} canonical events, SQLite file, batches of 256):\n"
+    )
     print("| step | time | per event |\n|---|---:|---:|")
     print(f"| upsert facts only (baseline) | {base_seconds:,.1f} s | {1000 * base_seconds / n:.2f} ms |")
-    print(f"| the handler: upsert + re-evaluate the libraries touched + outbox | {full_seconds:,.1f} s | "
-          f"{1000 * full_seconds / n:.2f} ms |")
+    print(
+        f"| the handler: upsert + re-evaluate the libraries touched + outbox | {full_seconds:,.1f} s | "
+        f"{1000 * full_seconds / n:.2f} ms |"
+    )
     print(f"| load the year's facts (baseline) | {load_ms:,.0f} ms | |")
     print(f"| the full report: every member, every rule, {YEAR} | {report_ms:,.0f} ms | |")
-    print(f"\nThe handler costs {full_seconds / base_seconds:.1f}× the bare upsert; "
-          f"the report (load + tally + progress) {report_ms / load_ms:.1f}× loading the facts alone.")
+    print(
+        f"\nThe handler costs {full_seconds / base_seconds:.1f}× the bare upsert; "
+        f"the report (load + tally + progress) {report_ms / load_ms:.1f}× loading the facts alone."
+    )
 
 
 if __name__ == "__main__":

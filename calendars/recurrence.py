@@ -125,8 +125,9 @@ def _session(activity: CanonicalActivity, original: datetime, override: SessionO
     return Session(original if activity.recurrence else None, starts_at, ends_at, status, venue, override)
 
 
-def sessions(activity: CanonicalActivity, tz: ZoneInfo, start: datetime | None = None,
-             end: datetime | None = None) -> list[Session]:
+def sessions(
+    activity: CanonicalActivity, tz: ZoneInfo, start: datetime | None = None, end: datetime | None = None
+) -> list[Session]:
     """The activity's sessions overlapping ``[start, end)`` (all when unbounded), in start order.
 
     Excluded sessions are gone; moved ones are at their new time (and may move into or out of
@@ -148,8 +149,11 @@ def sessions(activity: CanonicalActivity, tz: ZoneInfo, start: datetime | None =
         if original not in excluded:
             found.append(_session(activity, original, changed.get(original)))
     # sessions moved into the range from outside the part of the rule scanned
-    found += [_session(activity, original, override) for original, override in changed.items()
-              if original not in scanned and original not in excluded]
+    found += [
+        _session(activity, original, override)
+        for original, override in changed.items()
+        if original not in scanned and original not in excluded
+    ]
     return sorted((s for s in found if _overlaps(s, start, end)), key=lambda s: s.starts_at)
 
 
@@ -167,8 +171,14 @@ def as_shown(activity: CanonicalActivity, session: Session) -> CanonicalActivity
     cancelled on its own cancelled; the activity itself for a session the series does not change."""
     if session.override is None:
         return activity
-    return activity.model_copy(update={"venue": session.venue, "starts_at": session.starts_at,
-                                       "ends_at": session.ends_at, "status": session.status})
+    return activity.model_copy(
+        update={
+            "venue": session.venue,
+            "starts_at": session.starts_at,
+            "ends_at": session.ends_at,
+            "status": session.status,
+        }
+    )
 
 
 def occurrences(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:

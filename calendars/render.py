@@ -145,8 +145,9 @@ _WORDS: Mapping[str, _Words] = MappingProxyType(
     {
         "zh-CN": _Words(
             cancelled="【已取消】",
-            roles=MappingProxyType({"host": "主办", "organiser": "承办", "co_organiser": "协办", "co_host": "联办",
-                                    "participant": "参与"}),
+            roles=MappingProxyType(
+                {"host": "主办", "organiser": "承办", "co_organiser": "协办", "co_host": "联办", "participant": "参与"}
+            ),
             registration="报名",
             online="线上",
             colon="：",
@@ -155,8 +156,15 @@ _WORDS: Mapping[str, _Words] = MappingProxyType(
         ),
         "en": _Words(
             cancelled="[Cancelled] ",
-            roles=MappingProxyType({"host": "Host", "organiser": "Organiser", "co_organiser": "Co-organiser",
-                                    "co_host": "Co-host", "participant": "Participant"}),
+            roles=MappingProxyType(
+                {
+                    "host": "Host",
+                    "organiser": "Organiser",
+                    "co_organiser": "Co-organiser",
+                    "co_host": "Co-host",
+                    "participant": "Participant",
+                }
+            ),
             registration="Registration",
             partners="Partners",
             online="Online",

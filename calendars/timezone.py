@@ -116,11 +116,7 @@ def _runs(changes: list[_Change]) -> list[tuple[list[_Change], str | None]]:
     for change in changes:
         for run, names in groups:
             tail = run[-1]
-            if (
-                tail.shape == change.shape
-                and change.local.year == tail.local.year + 1
-                and names & change.by_day()
-            ):
+            if tail.shape == change.shape and change.local.year == tail.local.year + 1 and names & change.by_day():
                 run.append(change)
                 names &= change.by_day()
                 break

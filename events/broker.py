@@ -170,7 +170,7 @@ class PullRequests:
         if self._refusal is not None:
             refusal, self._refusal = self._refusal, None
             raise APIError(description=f"pull request refused: {refusal}")
-        taken, self.buffer = self.buffer[:self.batch], self.buffer[self.batch:]
+        taken, self.buffer = self.buffer[: self.batch], self.buffer[self.batch :]
         return taken
 
 

@@ -73,8 +73,9 @@ def check_subject(field: str, value: str | None, delivery: Delivery) -> None:
     message's subject names (its last token): a member publishes only on its own subjects."""
     named = library_of(delivery.subject)
     if value != named:
-        raise Rejected(f'{field} "{value}" 与主题不符 / does not match the subject {delivery.subject} '
-                       f'(library "{named}")')
+        raise Rejected(
+            f'{field} "{value}" 与主题不符 / does not match the subject {delivery.subject} (library "{named}")'
+        )
 
 
 @dataclass(frozen=True, slots=True)
@@ -173,9 +174,7 @@ class UnitOfWork:
         if rows:
             # Two versions of one event in one batch collapse to their msg_id: keep the last.
             unique = {row["msg_id"]: row for row in rows}
-            existing = set(
-                self.connection.scalars(select(outbox.c.msg_id).where(outbox.c.msg_id.in_(list(unique))))
-            )
+            existing = set(self.connection.scalars(select(outbox.c.msg_id).where(outbox.c.msg_id.in_(list(unique)))))
             fresh = [row for key, row in unique.items() if key not in existing]
             execute_many(self.connection, _INSERT_OUTBOX, fresh)
         return len(rows)
@@ -270,8 +269,9 @@ def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delive
         uow = UnitOfWork(connection, spec.name)
         seen = set(
             connection.scalars(
-                select(inbox.c.msg_id).where(inbox.c.consumer == spec.name,
-                                             inbox.c.msg_id.in_([d.msg_id for d in deliveries]))
+                select(inbox.c.msg_id).where(
+                    inbox.c.consumer == spec.name, inbox.c.msg_id.in_([d.msg_id for d in deliveries])
+                )
             )
         )
         fresh: dict[str, Delivery] = {}  # a message id twice in one batch is handled once
@@ -296,8 +296,11 @@ def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delive
             for delivery in applicable.values():
                 outcomes[delivery.msg_id] = _apply_alone(spec, uow, delivery, now)
         uow.finish_batch()
-        processed = [{"consumer": spec.name, "msg_id": msg_id, "stream_seq": fresh[msg_id].stream_seq,
-                      "processed_at": now} for msg_id, outcome in outcomes.items() if outcome is not Outcome.NAK]
+        processed = [
+            {"consumer": spec.name, "msg_id": msg_id, "stream_seq": fresh[msg_id].stream_seq, "processed_at": now}
+            for msg_id, outcome in outcomes.items()
+            if outcome is not Outcome.NAK
+        ]
         execute_many(connection, _INSERT_INBOX, processed)
         uow.flush_outbox()
     # a redelivery, or a second copy in this batch, is acked: its message id has been handled
@@ -320,13 +323,28 @@ def _apply_alone(spec: ConsumerSpec, uow: UnitOfWork, delivery: Delivery, now: d
             _dead_letter(connection, spec.name, delivery, str(exc), now)
             return Outcome.TERM
         if delivery.num_delivered < MAX_HANDLER_ATTEMPTS:
-            log.warning("%s: message %s failed (attempt %d), will retry: %r",
-                        spec.name, delivery.msg_id, delivery.num_delivered, exc)
+            log.warning(
+                "%s: message %s failed (attempt %d), will retry: %r",
+                spec.name,
+                delivery.msg_id,
+                delivery.num_delivered,
+                exc,
+            )
             return Outcome.NAK
-        log.error("%s: message %s failed %d times, dead-lettering: %r", spec.name, delivery.msg_id,
-                  delivery.num_delivered, exc)
-        _dead_letter(connection, spec.name, delivery,
-                     f"处理失败 {delivery.num_delivered} 次 / failed {delivery.num_delivered} times: {exc!r}", now)
+        log.error(
+            "%s: message %s failed %d times, dead-lettering: %r",
+            spec.name,
+            delivery.msg_id,
+            delivery.num_delivered,
+            exc,
+        )
+        _dead_letter(
+            connection,
+            spec.name,
+            delivery,
+            f"处理失败 {delivery.num_delivered} 次 / failed {delivery.num_delivered} times: {exc!r}",
+            now,
+        )
         return Outcome.TERM
     savepoint.commit()
     return Outcome.ACK
@@ -370,14 +388,17 @@ class ConsumerRunner:
         self.processed = 0
         self.dead_lettered = 0
 
-    async def apply(self, messages: Sequence[Msg], *, heartbeat: float = 3.0,
-                    waiting: asyncio.Future | None = None) -> list[Outcome] | None:
+    async def apply(
+        self, messages: Sequence[Msg], *, heartbeat: float = 3.0, waiting: asyncio.Future | None = None
+    ) -> list[Outcome] | None:
         """Apply a batch on the batch thread; what to do with each message, or None when the
         batch was not stored (its messages are nak'ed for redelivery).  ``waiting``: the fetch of
         the next batch, whose messages are kept from redelivery too while this one runs."""
         deliveries = [Delivery.from_msg(m) for m in messages]
         loop = asyncio.get_running_loop()
-        work = asyncio.ensure_future(loop.run_in_executor(_BATCH_WORKER, process_batch, self.spec, self.engine, deliveries))
+        work = asyncio.ensure_future(
+            loop.run_in_executor(_BATCH_WORKER, process_batch, self.spec, self.engine, deliveries)
+        )
         try:
             # A slow batch (a busy database) tells the broker it is still at it, so the
             # messages are not redelivered to another replica in the meantime.
@@ -385,8 +406,9 @@ class ConsumerRunner:
                 await asyncio.wait([work], timeout=heartbeat)
                 if not work.done():
                     waiting_messages = _result_or_empty(waiting)
-                    await asyncio.gather(*(m.in_progress() for m in [*messages, *waiting_messages]),
-                                         return_exceptions=True)
+                    await asyncio.gather(
+                        *(m.in_progress() for m in [*messages, *waiting_messages]), return_exceptions=True
+                    )
             return work.result()
         except Exception as exc:
             log.warning("%s: batch of %d not stored, naking for redelivery: %r", self.spec.name, len(messages), exc)

@@ -30,15 +30,25 @@ class DeadLetter:
 
     def summary(self) -> dict:
         return {
-            "id": self.id, "consumer": self.consumer, "subject": self.subject, "stream_seq": self.stream_seq,
-            "msg_id": self.msg_id, "reason": self.reason, "received_at": self.received_at.isoformat(),
+            "id": self.id,
+            "consumer": self.consumer,
+            "subject": self.subject,
+            "stream_seq": self.stream_seq,
+            "msg_id": self.msg_id,
+            "reason": self.reason,
+            "received_at": self.received_at.isoformat(),
             "replayed_at": self.replayed_at.isoformat() if self.replayed_at else None,
             "payload_bytes": len(self.payload),
         }
 
     def delivery(self) -> Delivery:
-        return Delivery(subject=self.subject, data=self.payload, headers=dict(self.headers),
-                        stream_seq=self.stream_seq or 0, timestamp=self.message_time or self.received_at)
+        return Delivery(
+            subject=self.subject,
+            data=self.payload,
+            headers=dict(self.headers),
+            stream_seq=self.stream_seq or 0,
+            timestamp=self.message_time or self.received_at,
+        )
 
 
 def _engines(databases: Databases, services: Iterable[str]) -> list[tuple[str, Engine]]:
@@ -54,8 +64,9 @@ def _engines(databases: Databases, services: Iterable[str]) -> list[tuple[str, E
     return out
 
 
-def list_dead_letters(databases: Databases, services: Iterable[str], *, limit: int = 100,
-                      include_replayed: bool = True) -> list[DeadLetter]:
+def list_dead_letters(
+    databases: Databases, services: Iterable[str], *, limit: int = 100, include_replayed: bool = True
+) -> list[DeadLetter]:
     """Newest first, from the databases of ``services`` (``shuxiang.services.CONSUMING_SERVICES``)."""
     letters: list[DeadLetter] = []
     for _, engine in _engines(databases, services):

@@ -45,8 +45,10 @@ def foreign_id(subject: str, msg_id: str | None) -> str | None:
     named = named_library(msg_id)
     if named is None or named == owner:
         return None
-    return (f'消息编号 "{msg_id[:200]}" 属于 {named[:64]}，不能在 {owner} 的主题上使用 / '
-            f'message id names library "{named[:64]}", not "{owner}" whose subject {subject} it was published on')
+    return (
+        f'消息编号 "{msg_id[:200]}" 属于 {named[:64]}，不能在 {owner} 的主题上使用 / '
+        f'message id names library "{named[:64]}", not "{owner}" whose subject {subject} it was published on'
+    )
 
 
 def inbox_key(subject: str, msg_id: str, stream_seq: int) -> str:

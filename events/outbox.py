@@ -22,8 +22,15 @@ class OutboxRelay:
     Nats-Msg-Id, so publishing a row twice is harmless.
     """
 
-    def __init__(self, producer: str, engine: Engine, publisher: Publisher, *, chunk: int = ATOMIC_BATCH,
-                 reader: Engine | None = None) -> None:
+    def __init__(
+        self,
+        producer: str,
+        engine: Engine,
+        publisher: Publisher,
+        *,
+        chunk: int = ATOMIC_BATCH,
+        reader: Engine | None = None,
+    ) -> None:
         self.producer = producer
         self.engine = engine
         self.reader = reader or engine
@@ -54,9 +61,7 @@ class OutboxRelay:
                 rows = await asyncio.to_thread(self._pending)
                 if not rows:
                     return total
-                await self.publisher.publish_many(
-                    [(subject, msg_id, payload) for _, msg_id, subject, payload in rows]
-                )
+                await self.publisher.publish_many([(subject, msg_id, payload) for _, msg_id, subject, payload in rows])
                 await asyncio.to_thread(self._delete, [row[0] for row in rows])
                 total += len(rows)
 

@@ -23,8 +23,14 @@ ATOMIC_BATCH = 512
 """Messages per atomic batch: the broker stores a batch with one write (with
 ``sync_interval: always``, one fsync instead of one per message)."""
 
-RETRYABLE = (NatsTimeoutError, NoRespondersError, NoStreamResponseError, ServiceUnavailableError,
-             asyncio.TimeoutError, ConnectionError)
+RETRYABLE = (
+    NatsTimeoutError,
+    NoRespondersError,
+    NoStreamResponseError,
+    ServiceUnavailableError,
+    asyncio.TimeoutError,
+    ConnectionError,
+)
 """The broker away or JetStream not ready yet (a restart, a cluster electing a leader): try again
 with the same message id, which the stream's duplicate window makes harmless."""
 
@@ -62,6 +68,7 @@ class Publisher:
 
     async def publish(self, subject: str, msg_id: str, payload: bytes) -> int:
         """Publish one message; returns its stream sequence."""
+
         async def send(msg_id: str = msg_id, reclaim: bool = True) -> int:
             ack = await self.js.publish(subject, payload, timeout=self.timeout, headers={"Nats-Msg-Id": msg_id})
             if ack.duplicate and reclaim and subject_owner(subject) is not None and await self._squatted(ack, subject):
@@ -76,8 +83,9 @@ class Publisher:
             except APIError as exc:
                 raise PublishError(f"{subject}: refused by the broker: {exc.description or exc}") from exc
             except MaxPayloadError:
-                raise PublishError(f"{subject}: {len(payload):,} bytes, more than the broker takes "
-                                   f"({self.js._nc.max_payload:,})") from None  # noqa: SLF001
+                raise PublishError(
+                    f"{subject}: {len(payload):,} bytes, more than the broker takes ({self.js._nc.max_payload:,})"
+                ) from None  # noqa: SLF001
 
     async def _squatted(self, ack, subject: str) -> bool:
         """Whether the message the broker kept under our id was published on another subject
@@ -102,7 +110,7 @@ class Publisher:
         for stream, grouped in itertools.groupby(messages, key=lambda message: stream_of(message[0])):
             group = list(grouped)
             for start in range(0, len(group), ATOMIC_BATCH):
-                batch = group[start:start + ATOMIC_BATCH]
+                batch = group[start : start + ATOMIC_BATCH]
                 stored = await self._publish_atomic(batch) if stream is not None and len(batch) > 1 else None
                 if stored is None:
                     stored = await asyncio.gather(*(self.publish(s, i, p) for s, i, p in batch))
@@ -133,7 +141,8 @@ class Publisher:
         except ValueError:
             return None
         if "error" in answer or answer.get("count") != len(batch) or "seq" not in answer:
-            log.debug("batch of %d not taken as one (%s): publishing one by one", len(batch),
-                      answer.get("error", answer))
+            log.debug(
+                "batch of %d not taken as one (%s): publishing one by one", len(batch), answer.get("error", answer)
+            )
             return None
         return list(range(answer["seq"] - len(batch) + 1, answer["seq"] + 1))

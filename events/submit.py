@@ -22,9 +22,7 @@ def read_jsonl_submissions(text: str, *, as_library: str | None = None) -> tuple
             problems.append(f"line {number}: {exc}")
             continue
         if as_library is not None and submission.library_id != as_library:
-            problems.append(
-                f"line {number}: library_id \"{submission.library_id}\" 不是 / is not --as {as_library}"
-            )
+            problems.append(f'line {number}: library_id "{submission.library_id}" 不是 / is not --as {as_library}')
             continue
         submissions.append(submission)
     return submissions, problems

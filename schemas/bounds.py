@@ -27,8 +27,21 @@ MAX_OCCURRENCES = 1000
 MAX_SERIES_YEARS = 20
 """A series that ends holds at most MAX_OCCURRENCES sessions within MAX_SERIES_YEARS of its start; an
 open-ended one (it goes on for ever: the calendar pages and feeds show it as a series) is allowed."""
-_RULE_PARTS = frozenset({"FREQ", "INTERVAL", "COUNT", "UNTIL", "BYDAY", "BYMONTHDAY", "BYMONTH", "BYYEARDAY",
-                         "BYWEEKNO", "BYSETPOS", "WKST"})
+_RULE_PARTS = frozenset(
+    {
+        "FREQ",
+        "INTERVAL",
+        "COUNT",
+        "UNTIL",
+        "BYDAY",
+        "BYMONTHDAY",
+        "BYMONTH",
+        "BYYEARDAY",
+        "BYWEEKNO",
+        "BYSETPOS",
+        "WKST",
+    }
+)
 _CYCLE_YEARS = 400
 """The Gregorian calendar repeats every 400 years (146,097 days: whole weeks, the same leap years)."""
 _UNTIL = re.compile(r"^(\d{4})(\d{4}(T\d{6}Z?)?)$")
@@ -61,8 +74,10 @@ def check_series(rrule: str, starts_at: datetime) -> None:
     parts = dict(part.partition("=")[::2] for part in rrule.split(";"))
     freq = parts.get("FREQ")
     if freq not in FREQUENCIES:
-        raise ValueError(f"recurrence: FREQ={freq} is not allowed: a series repeats DAILY, WEEKLY, MONTHLY or YEARLY "
-                         "(每天、每周、每月或每年)")
+        raise ValueError(
+            f"recurrence: FREQ={freq} is not allowed: a series repeats DAILY, WEEKLY, MONTHLY or YEARLY "
+            "(每天、每周、每月或每年)"
+        )
     unknown = sorted(set(parts) - _RULE_PARTS)
     if unknown:
         raise ValueError(f"recurrence: {', '.join(unknown)} not allowed (sessions start at the activity's time)")
@@ -81,8 +96,9 @@ def check_series(rrule: str, starts_at: datetime) -> None:
     try:
         rule = rrulestr(";".join(f"{k}={v}" for k, v in parts.items()), dtstart=start)
     except (ValueError, TypeError) as exc:
-        raise ValueError(f"recurrence: not a valid RRULE for this start ({exc}); UNTIL must be UTC, "
-                         "e.g. 20261231T160000Z") from None
+        raise ValueError(
+            f"recurrence: not a valid RRULE for this start ({exc}); UNTIL must be UTC, e.g. 20261231T160000Z"
+        ) from None
     limit = start + timedelta(days=366 * MAX_SERIES_YEARS)
     found, last = 0, None
     for session in rule:
@@ -96,8 +112,9 @@ def check_series(rrule: str, starts_at: datetime) -> None:
         if found > MAX_OCCURRENCES:
             raise ValueError(f"recurrence: more than {MAX_OCCURRENCES} occurrences")
     if last is None:
-        raise ValueError(f"recurrence: the rule gives no session within {MAX_SERIES_YEARS} years "
-                         "(e.g. a day no month has)")
+        raise ValueError(
+            f"recurrence: the rule gives no session within {MAX_SERIES_YEARS} years (e.g. a day no month has)"
+        )
     if open_ended:
         raise ValueError(f"recurrence: sessions more than {MAX_SERIES_YEARS} years apart")
     if count is not None and found < count:

@@ -68,8 +68,10 @@ class CanonicalActivity(BaseModel):
     partners: list[str] = Field(default_factory=list, description="partners outside the alliance, by name")
     sources: list[SourceRef] = Field(description="the (library_id, source_ref) announcements merged into it")
     merged_into: str | None = Field(
-        None, description="set on an activity found to be another one (a later announcement connected them): "
-                          "the id of the activity that holds its announcements now; this one stays cancelled")
+        None,
+        description="set on an activity found to be another one (a later announcement connected them): "
+        "the id of the activity that holds its announcements now; this one stays cancelled",
+    )
     created_at: AwareDatetime = Field(description="when it was first announced (broker time)")
     updated_at: AwareDatetime = Field(description="when it last changed visibly (broker time)")
 

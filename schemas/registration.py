@@ -40,12 +40,14 @@ def normalise_phone(raw: str) -> str:
     digits = re.sub(r"[\s\-()（）.]", "", text)
     for prefix in ("+86", "0086"):
         if digits.startswith(prefix):
-            digits = digits[len(prefix):]
+            digits = digits[len(prefix) :]
             break
     if not digits.isdigit() or not (_MOBILE.match(digits) or _LANDLINE.match(digits)):
-        raise ContactError(f"电话号码“{raw[:40]}”不是有效的手机号（11 位，1 开头）或带区号的固定电话 / "
-                           f"phone: “{raw[:40]}” is not a mobile number (11 digits starting with 1) "
-                           "or a landline with its area code")
+        raise ContactError(
+            f"电话号码“{raw[:40]}”不是有效的手机号（11 位，1 开头）或带区号的固定电话 / "
+            f"phone: “{raw[:40]}” is not a mobile number (11 digits starting with 1) "
+            "or a landline with its area code"
+        )
     return digits
 
 
@@ -64,7 +66,8 @@ class RegistrationRequest(BaseModel):
 
     activity_id: ActivityId
     session: AwareDatetime | None = Field(
-        None, description="the session's start, for a series; omitted: the activity's (first) start")
+        None, description="the session's start, for a series; omitted: the activity's (first) start"
+    )
     name: str = Field(min_length=1, max_length=40, description="how the reader is called at the door")
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
@@ -91,8 +94,10 @@ class RegistrationRequest(BaseModel):
     @model_validator(mode="after")
     def _one_contact(self) -> RegistrationRequest:
         if not self.phone and not self.email:
-            raise ValueError("请留下手机号或电子邮箱（用于确认、提醒和取消）/ "
-                             "give a phone number or an e-mail address (to confirm, remind and cancel)")
+            raise ValueError(
+                "请留下手机号或电子邮箱（用于确认、提醒和取消）/ "
+                "give a phone number or an e-mail address (to confirm, remind and cancel)"
+            )
         return self
 
     def person_key(self) -> str:
@@ -183,7 +188,11 @@ class RegistrationErasure(BaseModel):
         return self
 
     def message_id(self) -> str:
-        who = token_hash(self.token)[:32] if self.token else f"before:{int(self.before.timestamp())}"
+        if self.token:
+            who = token_hash(self.token)[:32]
+        else:
+            assert self.before is not None  # _one: a token or a cut-off, never neither
+            who = f"before:{int(self.before.timestamp())}"
         return f"regerase:{self.activity_id}:{who}"
 
 

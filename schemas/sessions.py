@@ -70,7 +70,10 @@ def _when(moment: datetime) -> str:
 
 
 def check_sessions(
-    rrule: str | None, starts_at: datetime, all_day: bool, exdates: Sequence[datetime],
+    rrule: str | None,
+    starts_at: datetime,
+    all_day: bool,
+    exdates: Sequence[datetime],
     overrides: Sequence[SessionOverride] = (),
 ) -> None:
     """Raise ``ValueError`` saying what is wrong when a series' dates do not fit its rule."""

@@ -130,7 +130,8 @@ class Organizer(BaseModel):
 
     library_id: LibraryId
     role: Annotated[Role, AfterValidator(current_role)] = Field(
-        description="host 主办, organiser 承办, co_organiser 协办, participant 参与; co_host (v1) is read as co_organiser")
+        description="host 主办, organiser 承办, co_organiser 协办, participant 参与; co_host (v1) is read as co_organiser"
+    )
 
 
 class SessionOverride(BaseModel):
@@ -146,7 +147,9 @@ class SessionOverride(BaseModel):
     recurrence_id: AwareDatetime = Field(description="the session's original start, as the series' rule makes it")
     status: Status = Status.scheduled
     starts_at: AwareDatetime | None = Field(None, description="the new start; the original when omitted")
-    ends_at: AwareDatetime | None = Field(None, description="the new end; the start plus the series' length when omitted")
+    ends_at: AwareDatetime | None = Field(
+        None, description="the new end; the start plus the series' length when omitted"
+    )
     venue: Venue | None = Field(None, description="the session's venue when it differs from the series'")
 
     @model_validator(mode="after")
@@ -174,7 +177,9 @@ class ActivitySubmission(BaseModel):
     starts_at: AwareDatetime
     ends_at: AwareDatetime
     all_day: bool = False
-    recurrence: str | None = Field(None, max_length=500, description="an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;COUNT=8")
+    recurrence: str | None = Field(
+        None, max_length=500, description="an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;COUNT=8"
+    )
     exdates: list[AwareDatetime] = Field(default_factory=list, max_length=500)
     overrides: list[SessionOverride] = Field(
         default_factory=list, max_length=500, description="sessions of the series moved or cancelled on their own"
@@ -195,8 +200,10 @@ class ActivitySubmission(BaseModel):
         description="a poster uploaded with POST /api/v1/posters: its name, <sha256>.jpg",
     )
     partners: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
-        default_factory=list, max_length=20,
-        description="partners outside the alliance, by name: schools, universities, 社科联, 科协, communities")
+        default_factory=list,
+        max_length=20,
+        description="partners outside the alliance, by name: schools, universities, 社科联, 科协, communities",
+    )
 
     @field_validator("title")
     @classmethod

@@ -71,8 +71,7 @@ def campaign_problem(alliance: Alliance, submission: ActivitySubmission) -> Refu
     return None
 
 
-def admitted(alliance: Alliance, submissions: list[ActivitySubmission]
-             ) -> tuple[list[ActivitySubmission], list[str]]:
+def admitted(alliance: Alliance, submissions: list[ActivitySubmission]) -> tuple[list[ActivitySubmission], list[str]]:
     """The submissions the alliance admits, and a problem line (``source_ref …: reason``) per refused one."""
     kept, problems = [], []
     for submission in submissions:

@@ -172,8 +172,11 @@ class Brand(_Entry):
     description: str | None = None
     keywords: list[Text] = Field(default_factory=list, description="title words that identify its sessions")
     partners: list[Slug] = Field(default_factory=list, description="member ids that take part")
-    leads: dict[int, Slug] = Field(default_factory=dict, description="year -> the member leading it that year "
-                                   "(长春 项目轮值牵头制: led in rotation); other years: library_id")
+    leads: dict[int, Slug] = Field(
+        default_factory=dict,
+        description="year -> the member leading it that year "
+        "(长春 项目轮值牵头制: led in rotation); other years: library_id",
+    )
 
     def lead_in(self, year: int) -> str:
         """The member leading the programme in ``year``: its rotation's, else the owner."""
@@ -236,8 +239,10 @@ class Audience(_Named, _Entry):
     aliases: list[Text] = Field(default_factory=list, description="words in an audience text that name it")
     source: str | None = Field(None, description="the plan that commits to it")
     kind: Literal["readers", "outreach"] = Field(
-        "readers", description="readers (服务对象, named in the audience text) or an outreach target (进机关、进企业、"
-        "进社区、进学校、进军营: named in the audience, the title or the venue)")
+        "readers",
+        description="readers (服务对象, named in the audience text) or an outreach target (进机关、进企业、"
+        "进社区、进学校、进军营: named in the audience, the title or the venue)",
+    )
 
     def named_in(self, text: str) -> bool:
         key = normalize_venue_text(text)
@@ -285,11 +290,15 @@ class QuotaFilter(_Entry):
     @model_validator(mode="after")
     def _can_match(self) -> QuotaFilter:
         if self.large_series is False and self.category and set(self.category) == {Category.festival}:
-            raise ValueError("a festival is always a large series: with large_series = false "
-                             "and category = [\"festival\"] the rule never counts anything")
+            raise ValueError(
+                "a festival is always a large series: with large_series = false "
+                'and category = ["festival"] the rule never counts anything'
+            )
         if self.large_series is False and LARGE_SERIES_TAG in self.tags:
-            raise ValueError(f'the tag "{LARGE_SERIES_TAG}" marks a large series: with large_series = false '
-                             "the rule never counts an activity carrying it")
+            raise ValueError(
+                f'the tag "{LARGE_SERIES_TAG}" marks a large series: with large_series = false '
+                "the rule never counts an activity carrying it"
+            )
         return self
 
     def matches(self, activity: ActivityLike) -> bool:
@@ -350,17 +359,23 @@ class QuotaRule(_Named, _Entry):
         default_factory=dict, description="library id -> its own minimum (0 exempts it)"
     )
     measure: Literal["activities", "participants"] = Field(
-        "activities", description="count the activities, or sum their reported participants (人次)")
+        "activities", description="count the activities, or sum their reported participants (人次)"
+    )
     growth: float | None = Field(
-        None, gt=0, le=10, description="a share of growth against the previous year, e.g. 0.3 for 增长30%: the "
-        "target is the previous year's figure raised by it, never below minimum")
+        None,
+        gt=0,
+        le=10,
+        description="a share of growth against the previous year, e.g. 0.3 for 增长30%: the "
+        "target is the previous year's figure raised by it, never below minimum",
+    )
     source: str | None = Field(None, description="the plan (and its words) the target comes from")
 
     @model_validator(mode="after")
     def _participants_once(self) -> QuotaRule:
         if self.measure == "participants" and self.unit == "occurrence":
-            raise ValueError('measure = "participants" sums each activity\'s reported attendance once: '
-                             'use unit = "activity"')
+            raise ValueError(
+                'measure = "participants" sums each activity\'s reported attendance once: use unit = "activity"'
+            )
         return self
 
     def target_for(self, library_id: str, previous: int | None) -> int:
@@ -392,7 +407,7 @@ def _current_rule_roles(roles: list[Role]) -> list[Role]:
     协办 only: :class:`~shuxiang.schemas.submission.Role`)."""
     found: list[Role] = []
     for role in roles:
-        for current in ((Role.organiser, Role.co_organiser) if role == Role.co_host else (role,)):
+        for current in (Role.organiser, Role.co_organiser) if role == Role.co_host else (role,):
             if current not in found:
                 found.append(current)
     return found
@@ -466,7 +481,8 @@ class Alliance(_Named, _Entry):
     quiet_after_days: int = Field(60, ge=1, description="a brand with no session for this long is quiet")
     lapsed_after_days: int = Field(365, ge=1, description="a brand with no session for this long has lapsed")
     registration_retention_days: int = Field(
-        30, ge=1, le=3650, description="readers' names and contacts are erased this many days after the activity")
+        30, ge=1, le=3650, description="readers' names and contacts are erased this many days after the activity"
+    )
     members: list[Member] = Field(min_length=1)
     venues: list[VenueEntry] = Field(default_factory=list)
     brands: list[Brand] = Field(default_factory=list)
@@ -608,9 +624,15 @@ class Alliance(_Named, _Entry):
         """The ids of the [[audiences]] a free-text audience names ("残障人士及视障读者" → disabled);
         outreach targets also by ``where`` (the title, the venue: "阅读推广进社区：…" → community)."""
         places = " ".join(w for w in (text, *where) if w)
-        return tuple(a.id for a in self.audiences
-                     if (a.named_in(text) if text and a.kind == "readers" else a.kind == "outreach" and places
-                         and a.named_in(places)))
+        return tuple(
+            a.id
+            for a in self.audiences
+            if (
+                a.named_in(text)
+                if text and a.kind == "readers"
+                else a.kind == "outreach" and places and a.named_in(places)
+            )
+        )
 
     def audience(self, audience_id: str) -> Audience | None:
         return next((a for a in self.audiences if a.id == audience_id), None)

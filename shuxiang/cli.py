@@ -37,8 +37,12 @@ from shuxiang.spreadsheet import SafeWriter
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
-@click.option("-v", "--verbose", count=True,
-              help="More log output (-vv: debug).  SHUXIANG_LOG_FORMAT=json logs one JSON object per line.")
+@click.option(
+    "-v",
+    "--verbose",
+    count=True,
+    help="More log output (-vv: debug).  SHUXIANG_LOG_FORMAT=json logs one JSON object per line.",
+)
 def main(verbose: int) -> None:
     """书香 shuxiang — 阅读推广联盟的活动协调 / coordinator for reading-promotion alliances.
 
@@ -56,13 +60,25 @@ def main(verbose: int) -> None:
 @main.command()
 @data_dir_option
 @click.option("--port", type=int, default=None, help="Web front port on 127.0.0.1 (default 8000).")
-@click.option("--demo", is_flag=True, help="Load the demo alliance (drawn from real library plans) with a year of activities.")
-@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="The alliance configuration (TOML). Saved into the data dir for later runs.")
-@click.option("--processes", type=click.IntRange(1, 3), default=1, show_default=True, envvar="SHUXIANG_PROCESSES",
-              help="Processes to run the services in: 2 gives the calendar, quotas, brands and digests a worker "
-                   "process; 3 gives them two (quotas one of its own), for machines with more than two cores. "
-                   "More processes use more cores (a replay, the 4·23 rush); one is plenty otherwise.")
+@click.option(
+    "--demo", is_flag=True, help="Load the demo alliance (drawn from real library plans) with a year of activities."
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The alliance configuration (TOML). Saved into the data dir for later runs.",
+)
+@click.option(
+    "--processes",
+    type=click.IntRange(1, 3),
+    default=1,
+    show_default=True,
+    envvar="SHUXIANG_PROCESSES",
+    help="Processes to run the services in: 2 gives the calendar, quotas, brands and digests a worker "
+    "process; 3 gives them two (quotas one of its own), for machines with more than two cores. "
+    "More processes use more cores (a replay, the 4·23 rush); one is plenty otherwise.",
+)
 def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None, processes: int) -> None:
     """Run everything on embedded defaults.
 
@@ -74,12 +90,15 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
 
     settings = make_settings(data_dir, port=port)
     if settings.nats_url or settings.database_url:
-        raise UserError("`up` runs on embedded defaults; unset SHUXIANG_NATS_URL / SHUXIANG_DATABASE_URL "
-                        "or use `shuxiang serve SERVICE`")
+        raise UserError(
+            "`up` runs on embedded defaults; unset SHUXIANG_NATS_URL / SHUXIANG_DATABASE_URL "
+            "or use `shuxiang serve SERVICE`"
+        )
     running = runtime_info(settings.data_dir)
     if running:
-        raise UserError(f"shuxiang 已在运行 / already running on {settings.data_dir} (pid {running['pid']}, "
-                        f"{running['web_url']})")
+        raise UserError(
+            f"shuxiang 已在运行 / already running on {settings.data_dir} (pid {running['pid']}, {running['web_url']})"
+        )
     alliance = resolve_alliance(settings, config=config, demo=demo, remember=bool(config or demo))
     runtime = Runtime(settings=settings, alliance=alliance, services=list(SERVICE_BUILDERS), processes=processes)
 
@@ -91,8 +110,10 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
         console.print(f"  各馆订阅 / library   {url}/feeds/libraries/<id>.ics")
         console.print(f"  提交表单 / form      {url}/submit   (账号 / accounts: shuxiang accounts add)")
         console.print(f"  API                 {url}/api/v1/activities   (文档 / docs: {url}/docs)")
-        console.print(f"  NATS                {rt.nats_server.address}   (发布 / publish: "
-                      "shuxiang.activity.submitted.<library_id>; 用户 / users: nats/passwords.json)")
+        console.print(
+            f"  NATS                {rt.nats_server.address}   (发布 / publish: "
+            "shuxiang.activity.submitted.<library_id>; 用户 / users: nats/passwords.json)"
+        )
         console.print(f"  数据 / data          {settings.data_dir.resolve()}")
         console.print("按 Ctrl-C 停止 / Ctrl-C to stop", style="dim")
         if demo:
@@ -120,8 +141,10 @@ async def _publish_demo(runtime) -> None:
     )
     history = brand_history_messages(runtime.alliance, submissions, date.today())  # 一馆一品 history
     await publisher.publish_many(history)
-    console.print(f"  示例活动 / demo: {len(submissions)} activities and {len(history)} brand records published; "
-                  "processing…", style="dim")
+    console.print(
+        f"  示例活动 / demo: {len(submissions)} activities and {len(history)} brand records published; processing…",
+        style="dim",
+    )
     began = time.monotonic()
     with progress_bar() as progress:
         report = _pending_reporter(progress, "示例处理中 / processing the demo")
@@ -131,17 +154,27 @@ async def _publish_demo(runtime) -> None:
             console.print(f"  示例仍在处理 / the demo is still being processed: {exc}", style="yellow")
             return
         except asyncio.CancelledError:
-            console.print("  示例未处理完，下次启动继续 / stopped before the demo was processed: the next start "
-                          "goes on with it", style="dim")
+            console.print(
+                "  示例未处理完，下次启动继续 / stopped before the demo was processed: the next start goes on with it",
+                style="dim",
+            )
             raise
-    console.print(f"  示例已就绪 / demo ready in {time.monotonic() - began:.0f} s: {runtime.settings.public_url}/",
-                  style="dim")
+    console.print(
+        f"  示例已就绪 / demo ready in {time.monotonic() - began:.0f} s: {runtime.settings.public_url}/", style="dim"
+    )
 
 
 @main.command(hidden=True)
-@click.option("--parent", type=int, required=True, help="The pid of the `up` that started it: it stops when that is gone.")
-@click.option("--alliance", "alliance_file", type=click.Path(dir_okay=False, exists=True, path_type=Path), required=True,
-              help="The parent's alliance, as JSON.")
+@click.option(
+    "--parent", type=int, required=True, help="The pid of the `up` that started it: it stops when that is gone."
+)
+@click.option(
+    "--alliance",
+    "alliance_file",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    required=True,
+    help="The parent's alliance, as JSON.",
+)
 @click.argument("services", nargs=-1, required=True)
 def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
     """Run some services for `shuxiang up --processes N`, which starts and stops it."""
@@ -149,8 +182,9 @@ def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
 
     settings = Settings()
     alliance = Alliance.model_validate_json(alliance_file.read_bytes())
-    runtime = Runtime(settings=settings, alliance=alliance, services=list(services), web=False, announce=False,
-                      report_counts=True)
+    runtime = Runtime(
+        settings=settings, alliance=alliance, services=list(services), web=False, announce=False, report_counts=True
+    )
 
     async def stop_with_parent() -> None:
         while os.getppid() == parent:
@@ -170,9 +204,19 @@ def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
 
 
 @main.command()
-@click.argument("service", type=click.Choice(["dedup", "calendar", "digests", "scheduler", "brands", "intake", "quotas", "registrations", "web", "all"]))
-@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              envvar="SHUXIANG_CONFIG", help="The alliance configuration (TOML).")
+@click.argument(
+    "service",
+    type=click.Choice(
+        ["dedup", "calendar", "digests", "scheduler", "brands", "intake", "quotas", "registrations", "web", "all"]
+    ),
+)
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    envvar="SHUXIANG_CONFIG",
+    help="The alliance configuration (TOML).",
+)
 def serve(service: str, config: Path | None) -> None:
     """Run one service against SHUXIANG_NATS_URL and SHUXIANG_DATABASE_URL (distributed runtime).
 
@@ -190,8 +234,9 @@ def serve(service: str, config: Path | None) -> None:
 
 
 @main.command()
-@click.option("--database-url", envvar="SHUXIANG_DATABASE_URL", required=True,
-              help="PostgreSQL URL (SHUXIANG_DATABASE_URL).")
+@click.option(
+    "--database-url", envvar="SHUXIANG_DATABASE_URL", required=True, help="PostgreSQL URL (SHUXIANG_DATABASE_URL)."
+)
 def migrate(database_url: str) -> None:
     """Bring a PostgreSQL database to the current schema (Alembic)."""
     from shuxiang.deploy.migrations import upgrade
@@ -233,8 +278,10 @@ def _nats_url(settings: Settings) -> str:
         return settings.nats_url
     info = runtime_info(settings.data_dir)
     if info is None:
-        raise UserError(f"shuxiang 未在运行 / not running on {settings.data_dir}: start it with `shuxiang up` "
-                        "or set SHUXIANG_NATS_URL")
+        raise UserError(
+            f"shuxiang 未在运行 / not running on {settings.data_dir}: start it with `shuxiang up` "
+            "or set SHUXIANG_NATS_URL"
+        )
     return info["nats_url"]
 
 
@@ -262,10 +309,15 @@ def publish(file: Path, as_library: str | None, wait: bool, timeout: float, data
     for problem in problems:
         console.print(f"[red]{file}:{problem}[/]")
     if submissions or wait:
-        asyncio.run(_publish(_nats_url(settings), submissions, wait=wait, timeout=timeout, as_library=as_library,
-                             reports=reports))
-    console.print(f"已发布 / published {len(submissions)}, 拒绝 / refused {len(problems)}"
-                  + (f", 参与情况 / attendance {len(reports)}" if reports else ""))
+        asyncio.run(
+            _publish(
+                _nats_url(settings), submissions, wait=wait, timeout=timeout, as_library=as_library, reports=reports
+            )
+        )
+    console.print(
+        f"已发布 / published {len(submissions)}, 拒绝 / refused {len(problems)}"
+        + (f", 参与情况 / attendance {len(reports)}" if reports else "")
+    )
     if problems:
         sys.exit(1)
 
@@ -289,8 +341,9 @@ def _pending_reporter(progress: Progress, label: str) -> Callable[[str, int], No
     return report
 
 
-async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None,
-                   reports=()) -> None:
+async def _publish(
+    url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None, reports=()
+) -> None:
     import nats
 
     from shuxiang.events.progress import wait_until_processed
@@ -306,14 +359,18 @@ async def _publish(url: str, submissions, *, wait: bool, timeout: float, as_libr
             task = progress.add_task("发布 / publishing", total=len(submissions))
             chunk = 500
             for start in range(0, len(submissions), chunk):
-                part = submissions[start:start + chunk]
+                part = submissions[start : start + chunk]
                 await publisher.publish_many(
                     [(submitted_subject(s.library_id), s.message_id(), s.model_dump_json().encode()) for s in part]
                 )
                 progress.advance(task, len(part))
             for start in range(0, len(reports), chunk):  # attendance stated in the file (after its sessions)
-                await publisher.publish_many([(reported_subject(r.library_id), r.message_id(),
-                                               r.model_dump_json().encode()) for r in reports[start:start + chunk]])
+                await publisher.publish_many(
+                    [
+                        (reported_subject(r.library_id), r.message_id(), r.model_dump_json().encode())
+                        for r in reports[start : start + chunk]
+                    ]
+                )
             if wait:
                 report = _pending_reporter(progress, "处理中 / processing")
                 try:
@@ -332,8 +389,20 @@ def export() -> None:
     """Export state for people and other systems."""
 
 
-EXPORT_COLUMNS = ("id", "title", "starts_at", "ends_at", "status", "venue", "organizers", "brand_id",
-                  "campaign_id", "sources", "held", "participants")
+EXPORT_COLUMNS = (
+    "id",
+    "title",
+    "starts_at",
+    "ends_at",
+    "status",
+    "venue",
+    "organizers",
+    "brand_id",
+    "campaign_id",
+    "sources",
+    "held",
+    "participants",
+)
 
 
 def _attendance(databases) -> dict:
@@ -415,8 +484,14 @@ def dlq_list(include_replayed: bool, data_dir: Path | None) -> None:
     letters = list_dead_letters(databases, CONSUMING_SERVICES, limit=1000, include_replayed=include_replayed)
     table = Table("#", "consumer", "subject", "reason", "received (UTC)", "replayed")
     for letter in letters:
-        table.add_row(str(letter.id), letter.consumer, letter.subject, letter.reason[:200],
-                      letter.received_at.strftime("%Y-%m-%d %H:%M:%S"), "✓" if letter.replayed_at else "")
+        table.add_row(
+            str(letter.id),
+            letter.consumer,
+            letter.subject,
+            letter.reason[:200],
+            letter.received_at.strftime("%Y-%m-%d %H:%M:%S"),
+            "✓" if letter.replayed_at else "",
+        )
     Console(highlight=False).print(table if letters else "没有死信 / no dead letters")
 
 
@@ -435,7 +510,8 @@ def dlq_replay(ids: tuple[int, ...], data_dir: Path | None) -> None:
     settings = make_settings(data_dir)
     databases, specs = _consumer_specs(settings, resolve_alliance(settings))
     letters = [
-        letter for letter in list_dead_letters(databases, CONSUMING_SERVICES, limit=100_000, include_replayed=False)
+        letter
+        for letter in list_dead_letters(databases, CONSUMING_SERVICES, limit=100_000, include_replayed=False)
         if not ids or letter.id in ids
     ]
     fixed = 0
@@ -463,8 +539,11 @@ def schemas_command(check: bool) -> None:
     from shuxiang.contract import generated_files, write_files
 
     if check:
-        stale = [path.name for path, content in generated_files().items()
-                 if not path.exists() or path.read_text(encoding="utf-8") != content]
+        stale = [
+            path.name
+            for path, content in generated_files().items()
+            if not path.exists() or path.read_text(encoding="utf-8") != content
+        ]
         if stale:
             raise UserError(f"stale schema files (run `shuxiang schemas`): {', '.join(stale)}")
         console.print("schemas up to date")
@@ -475,8 +554,7 @@ def schemas_command(check: bool) -> None:
 
 # ---------------------------------------------------------------------------- service commands
 # Each service's own command group (services/<name>/cli.py), one line each.
-for _group in (quotas_commands, digest_commands, brands_commands, dedup_commands, accounts_commands,
-               stats_commands):
+for _group in (quotas_commands, digest_commands, brands_commands, dedup_commands, accounts_commands, stats_commands):
     main.add_command(_group)
 
 

@@ -33,8 +33,9 @@ def make_settings(data_dir: Path | None, **overrides) -> Settings:
     return Settings(**values)
 
 
-def resolve_alliance(settings: Settings, *, config: Path | None = None, demo: bool = False,
-                     remember: bool = False) -> Alliance:
+def resolve_alliance(
+    settings: Settings, *, config: Path | None = None, demo: bool = False, remember: bool = False
+) -> Alliance:
     """The alliance: --config FILE, --demo, or the one saved in the data dir."""
     saved = settings.data_dir / ALLIANCE_FILE
     source: Path | None = config or settings.config
@@ -64,12 +65,22 @@ def resolve_alliance(settings: Settings, *, config: Path | None = None, demo: bo
 
 
 data_dir_option = click.option(
-    "--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None, envvar="SHUXIANG_DATA_DIR",
+    "--data-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    envvar="SHUXIANG_DATA_DIR",
     help="Where state lives (SQLite, the broker's store, the email outbox). Default: ./shuxiang-data",
 )
 
 
 def progress_bar() -> Progress:
     """A progress bar on standard error, shown only on a terminal."""
-    return Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
-                    console=console, transient=False, disable=not console.is_terminal)
+    return Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=False,
+        disable=not console.is_terminal,
+    )

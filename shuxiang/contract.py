@@ -49,19 +49,31 @@ def asyncapi_document() -> str:
     from shuxiang.settings import Settings
 
     broker = NatsBroker("nats://127.0.0.1:4222")
-    context = ServiceContext(settings=Settings(), alliance=load_demo_alliance(),
-                             databases=Databases(data_dir=Path("unused")))
-    broker.publisher(f"{SUBMITTED}.{{library_id}}", schema=ActivitySubmission, title="member:submitted",
-                     description="A member library announces, revises or cancels an activity.")
-    broker.publisher(f"{REPORTED}.{{library_id}}", schema=AttendanceReport, title="member:reported",
-                     description="A member library reports attendance after an activity.")
+    context = ServiceContext(
+        settings=Settings(), alliance=load_demo_alliance(), databases=Databases(data_dir=Path("unused"))
+    )
+    broker.publisher(
+        f"{SUBMITTED}.{{library_id}}",
+        schema=ActivitySubmission,
+        title="member:submitted",
+        description="A member library announces, revises or cancels an activity.",
+    )
+    broker.publisher(
+        f"{REPORTED}.{{library_id}}",
+        schema=AttendanceReport,
+        title="member:reported",
+        description="A member library reports attendance after an activity.",
+    )
     for build in SERVICE_BUILDERS.values():
         plan = build(context)
         for spec in plan.consumers:
             subscriber = broker.subscriber(
-                spec.filter_subject, stream=JStream(spec.stream.name, declare=False), durable=spec.name,
+                spec.filter_subject,
+                stream=JStream(spec.stream.name, declare=False),
+                durable=spec.name,
                 pull_sub=PullSub(batch_size=spec.batch_size, batch=True),
-                title=f"{spec.name}:{spec.filter_subject}", description=spec.description,
+                title=f"{spec.name}:{spec.filter_subject}",
+                description=spec.description,
             )
             payload = spec.payload_schema
 

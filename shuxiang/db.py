@@ -147,7 +147,9 @@ def _add_missing_columns(engine: Engine, table) -> None:
     if missing:
         with engine.begin() as connection:
             for column in missing:
-                connection.execute(text(f'ALTER TABLE "{table.name}" ADD COLUMN {CreateColumn(column).compile(engine)}'))
+                connection.execute(
+                    text(f'ALTER TABLE "{table.name}" ADD COLUMN {CreateColumn(column).compile(engine)}')
+                )
 
 
 class UTCDateTime(TypeDecorator):
@@ -239,8 +241,9 @@ def _many_plan(statement, keys: tuple[str, ...], dialect) -> _ManyPlan | None:
     if not names or not set(names) <= set(keys) or not set(names) <= compiled.binds.keys():
         return None
     processors = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
-    return _ManyPlan(compiled.string, names,
-                     tuple((i, process) for i, process in enumerate(processors) if process is not None))
+    return _ManyPlan(
+        compiled.string, names, tuple((i, process) for i, process in enumerate(processors) if process is not None)
+    )
 
 
 def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> None:
@@ -296,9 +299,13 @@ def keys_in(columns: Sequence, keys: Iterable[tuple], *, name: str = "k") -> tup
 @functools.lru_cache(maxsize=256)
 def _keys_in_clause(columns: tuple, prefixes: int, name: str) -> ColumnElement:
     *prefix_columns, last = columns
-    terms = [and_(*(column == bindparam(f"{name}{i}_{j}") for j, column in enumerate(prefix_columns)),
-                  last.in_(bindparam(f"{name}{i}", expanding=True)))
-             for i in range(prefixes)]
+    terms = [
+        and_(
+            *(column == bindparam(f"{name}{i}_{j}") for j, column in enumerate(prefix_columns)),
+            last.in_(bindparam(f"{name}{i}", expanding=True)),
+        )
+        for i in range(prefixes)
+    ]
     return terms[0] if len(terms) == 1 else or_(*terms)
 
 
@@ -340,8 +347,14 @@ class RowsByKey:
         if keys:
             connection.execute(self._delete_many, {"_keys": list(keys)})
 
-    def store(self, connection: Connection, rows: Mapping[K, dict], *, new: Collection[K],
-              children: Sequence[tuple[RowsByKey, list[dict]]] = ()) -> None:
+    def store(
+        self,
+        connection: Connection,
+        rows: Mapping[K, dict],
+        *,
+        new: Collection[K],
+        children: Sequence[tuple[RowsByKey, list[dict]]] = (),
+    ) -> None:
         """Store the newest version of each key: its row (inserted for the keys in ``new``, updated
         for the others) and, in each child table keyed by the same column, the rows given, which
         replace the rows the updated keys had there."""
@@ -351,4 +364,3 @@ class RowsByKey:
         for child, child_rows in children:
             child.delete_many(connection, updated)
             execute_many(connection, child._insert, child_rows)
-

@@ -27,10 +27,12 @@ class RuntimeCollector:
         self.runtime = runtime
 
     def collect(self):
-        processed = CounterMetricFamily("shuxiang_messages_processed", "Messages processed and acked, by consumer",
-                                        labels=["consumer"])
-        dead = CounterMetricFamily("shuxiang_messages_dead_lettered", "Messages dead-lettered, by consumer",
-                                   labels=["consumer"])
+        processed = CounterMetricFamily(
+            "shuxiang_messages_processed", "Messages processed and acked, by consumer", labels=["consumer"]
+        )
+        dead = CounterMetricFamily(
+            "shuxiang_messages_dead_lettered", "Messages dead-lettered, by consumer", labels=["consumer"]
+        )
         for name, (processed_count, dead_count) in sorted(self.runtime.consumer_counts().items()):
             processed.add_metric([name], processed_count)
             dead.add_metric([name], dead_count)
@@ -43,15 +45,19 @@ class Metrics:
 
     def __init__(self, runtime=None) -> None:
         self.registry = CollectorRegistry()
-        self.requests = Counter("shuxiang_http_requests", "HTTP requests by route and status",
-                                ["route", "status"], registry=self.registry)
+        self.requests = Counter(
+            "shuxiang_http_requests", "HTTP requests by route and status", ["route", "status"], registry=self.registry
+        )
         if runtime is not None:
             self.registry.register(RuntimeCollector(runtime))
         self.runtime = runtime
 
     async def consumer_lag(self) -> GaugeMetricFamily:
-        lag = GaugeMetricFamily("shuxiang_consumer_pending", "Messages not yet delivered or not yet acked",
-                                labels=["stream", "consumer", "kind"])
+        lag = GaugeMetricFamily(
+            "shuxiang_consumer_pending",
+            "Messages not yet delivered or not yet acked",
+            labels=["stream", "consumer", "kind"],
+        )
         js = getattr(self.runtime, "js", None)
         if js is None:
             return lag
@@ -108,8 +114,7 @@ def operations_router(context: ServiceContext, metrics: Metrics, nats_connection
         if nats_connection is not None and not nats_connection.is_connected:
             checks["broker"] = "unreachable"
         healthy = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ok" if healthy else "degraded", **checks},
-                            status_code=200 if healthy else 503)
+        return JSONResponse({"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503)
 
     @router.get("/metrics", include_in_schema=False)
     async def prometheus() -> Response:
@@ -128,20 +133,31 @@ def operations_router(context: ServiceContext, metrics: Metrics, nats_connection
         """A coordinator with a scope sees the dead letters of its libraries' subjects only."""
         if auth.scope(who) is None:
             return letters
-        return [letter for letter in letters
-                if (owner := subject_owner(letter.subject)) is not None and auth.in_scope(who, owner)]
+        return [
+            letter
+            for letter in letters
+            if (owner := subject_owner(letter.subject)) is not None and auth.in_scope(who, owner)
+        ]
 
     @router.get("/api/v1/dead-letters")
     def dead_letters_api(who: Coordinator, auth: Accounts, limit: int = 100) -> list[dict]:
         """Messages the consumers could not process, with the reason (newest first); coordinators only,
         each the letters of its scope."""
         limit = max(1, min(limit, 1000))
-        return [letter.summary() for letter in visible(auth, who, list_dead_letters(databases, CONSUMING_SERVICES, limit=limit))]
+        return [
+            letter.summary()
+            for letter in visible(auth, who, list_dead_letters(databases, CONSUMING_SERVICES, limit=limit))
+        ]
 
     @router.get("/dead-letters", response_class=HTMLResponse, include_in_schema=False)
     def dead_letters_page(request: Request, who: Coordinator, auth: Accounts) -> HTMLResponse:
         letters = visible(auth, who, list_dead_letters(databases, CONSUMING_SERVICES, limit=500))
-        return render(request, "operations/dead_letters.html", letters=letters, alliance_name=context.alliance.name,
-                      now=time.time())
+        return render(
+            request,
+            "operations/dead_letters.html",
+            letters=letters,
+            alliance_name=context.alliance.name,
+            now=time.time(),
+        )
 
     return router

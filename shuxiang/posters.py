@@ -244,9 +244,14 @@ async def ensure_poster_bucket(js, replicas: int = 1):
     try:
         store = await js.object_store(BUCKET)
     except BucketNotFoundError:
-        return await js.create_object_store(BUCKET, config=api.ObjectStoreConfig(
-            description="Activity posters, named by the SHA-256 of their JPEG bytes (shuxiang/posters.py).",
-            storage=api.StorageType.FILE, replicas=replicas))
+        return await js.create_object_store(
+            BUCKET,
+            config=api.ObjectStoreConfig(
+                description="Activity posters, named by the SHA-256 of their JPEG bytes (shuxiang/posters.py).",
+                storage=api.StorageType.FILE,
+                replicas=replicas,
+            ),
+        )
     info = await js.stream_info(f"OBJ_{BUCKET}")
     if info.config.num_replicas != replicas:
         info.config.num_replicas = replicas

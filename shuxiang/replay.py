@@ -73,8 +73,13 @@ async def reset_broker(js, plans: list[ServicePlan], replicas: int) -> None:
     await ensure_streams(js, replicas=replicas)
 
 
-async def replay(settings: Settings, alliance: Alliance, *, timeout: float = 3600,
-                 on_progress: Callable[[str, int], None] | None = None) -> int:
+async def replay(
+    settings: Settings,
+    alliance: Alliance,
+    *,
+    timeout: float = 3600,
+    on_progress: Callable[[str, int], None] | None = None,
+) -> int:
     """Rebuild; returns the number of messages in the log."""
     from shuxiang.runtime import Runtime
 

@@ -141,8 +141,12 @@ class Runtime:
             self._tasks.append(asyncio.create_task(self._supervise_broker(), name="embedded nats-server"))
         self.databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
         # only a web front reads or writes posters (a worker of `up --processes N` is not "distributed")
-        self.context = ServiceContext(settings=settings, alliance=self.alliance, databases=self.databases,
-                                      posters=poster_store(settings) if self.web else None)
+        self.context = ServiceContext(
+            settings=settings,
+            alliance=self.alliance,
+            databases=self.databases,
+            posters=poster_store(settings) if self.web else None,
+        )
         worker_groups = self.worker_groups()
         elsewhere = {name for group in worker_groups for name in group}
         plans = [SERVICE_BUILDERS[name](self.context) for name in self.services if name not in elsewhere]
@@ -162,8 +166,9 @@ class Runtime:
         for plan in plans:
             relay = None
             if plan.publishes:
-                relay = OutboxRelay(plan.name, self.databases.engine(plan.name), publisher,
-                                    reader=self.databases.reader(plan.name))
+                relay = OutboxRelay(
+                    plan.name, self.databases.engine(plan.name), publisher, reader=self.databases.reader(plan.name)
+                )
                 self.relays.append(relay)
                 self._tasks.append(asyncio.create_task(relay.sweep_forever(), name=f"outbox:{plan.name}"))
             for spec in plan.consumers:
@@ -187,8 +192,10 @@ class Runtime:
     def consumer_counts(self) -> dict[str, tuple[int, int]]:
         """Messages processed and dead-lettered by each consumer: this process's, and its worker
         processes' as they last wrote them (at most :data:`COUNTS_SECONDS` old)."""
-        counts = {name: (consumer.runner.processed, consumer.runner.dead_lettered)
-                  for name, consumer in self.consumers.items()}
+        counts = {
+            name: (consumer.runner.processed, consumer.runner.dead_lettered)
+            for name, consumer in self.consumers.items()
+        }
         for worker in self.workers:
             if worker.poll() is not None:
                 continue
@@ -228,12 +235,19 @@ class Runtime:
             process = server.process
             if process is None or process.poll() is None:
                 continue
-            log.error("内置消息服务器已退出（退出码 %s），正在重启 / the embedded nats-server exited with %s: "
-                      "restarting it", process.returncode, process.returncode)
+            log.error(
+                "内置消息服务器已退出（退出码 %s），正在重启 / the embedded nats-server exited with %s: restarting it",
+                process.returncode,
+                process.returncode,
+            )
             delay = 1.0
             while not await self._restart_broker(server):
-                log.error("内置消息服务器未能重启，%.0f 秒后再试 / the embedded nats-server did not restart; trying "
-                          "again in %.0f s", delay, delay)
+                log.error(
+                    "内置消息服务器未能重启，%.0f 秒后再试 / the embedded nats-server did not restart; trying "
+                    "again in %.0f s",
+                    delay,
+                    delay,
+                )
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
             log.warning("内置消息服务器已重启 / the embedded nats-server is back on %s", server.address)
@@ -261,8 +275,17 @@ class Runtime:
         alliance_file = self.settings.data_dir / WORKER_ALLIANCE_FILE
         alliance_file.write_text(self.alliance.model_dump_json())
         for services in groups:
-            command = [sys.executable, "-m", "shuxiang", "worker", "--parent", str(os.getpid()),
-                       "--alliance", str(alliance_file), *services]
+            command = [
+                sys.executable,
+                "-m",
+                "shuxiang",
+                "worker",
+                "--parent",
+                str(os.getpid()),
+                "--alliance",
+                str(alliance_file),
+                *services,
+            ]
             log.info("worker process for %s", ", ".join(services))
             # its own session: a Ctrl-C on the terminal reaches it through stop(), in order
             self.workers.append(subprocess.Popen(command, env=env, start_new_session=True))
@@ -282,7 +305,7 @@ class Runtime:
                 return
             for worker in self.workers:
                 if worker.poll() is not None:
-                    services = worker.args[worker.args.index("--alliance") + 2:]
+                    services = worker.args[worker.args.index("--alliance") + 2 :]
                     raise RuntimeError(f"worker process for {', '.join(services)} exited with {worker.returncode}")
             if time.monotonic() > deadline:
                 missing = ", ".join(sorted(name for _, name in expected - attached))
@@ -311,17 +334,23 @@ class Runtime:
         from shuxiang.web import create_app
 
         app = create_app(self.context, runtime=self)
+
         class WebServer(uvicorn.Server):
             def capture_signals(self):  # the runtime owns SIGINT/SIGTERM and stops the web front itself
                 return contextlib.nullcontext()
 
         trusted = self.settings.trusted_proxies
         config = uvicorn.Config(
-            app, host=self.settings.host, port=self.settings.port, log_level="warning", lifespan="off",
+            app,
+            host=self.settings.host,
+            port=self.settings.port,
+            log_level="warning",
+            lifespan="off",
             access_log=False,
             # X-Forwarded-For is believed only from a configured proxy: otherwise anyone on the host
             # (uvicorn trusts 127.0.0.1 by default) could pick the address the login limit counts
-            proxy_headers=bool(trusted), forwarded_allow_ips=trusted or None,
+            proxy_headers=bool(trusted),
+            forwarded_allow_ips=trusted or None,
         )
         server = WebServer(config)
         self._web_server = server

@@ -25,8 +25,15 @@ def router_factories():
     from shuxiang.services.registrations.web import routes as registrations_routes
     from shuxiang.services.stats.web import routes as stats_routes
 
-    return [calendar_routes, quotas_routes, brands_routes, intake_routes, dedup_routes, stats_routes,
-            registrations_routes]
+    return [
+        calendar_routes,
+        quotas_routes,
+        brands_routes,
+        intake_routes,
+        dedup_routes,
+        stats_routes,
+        registrations_routes,
+    ]
 
 
 def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
@@ -79,8 +86,9 @@ def posters_router(store: Posters) -> APIRouter:
         try:
             data = store.read(name)
         except PosterRefused as refused:  # the shared store did not answer
-            return PlainTextResponse(f"{refused.zh}\n{refused.en}\n", status_code=refused.status,
-                                     headers={"Retry-After": "5"})
+            return PlainTextResponse(
+                f"{refused.zh}\n{refused.en}\n", status_code=refused.status, headers={"Retry-After": "5"}
+            )
         if data is None:
             return PlainTextResponse(f"没有这张海报：{name}\nNo such poster: {name}\n", status_code=404)
         return Response(data, media_type="image/jpeg", headers=headers)

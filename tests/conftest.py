@@ -40,8 +40,9 @@ def _trigram_extension_in_public(connection) -> None:
     import sqlalchemy as sa
 
     connection.execute(sa.text("SELECT pg_advisory_xact_lock(2718281)"))  # test runs side by side
-    where = connection.scalar(sa.text("SELECT extnamespace::regnamespace::text FROM pg_extension "
-                                      "WHERE extname = 'pg_trgm'"))
+    where = connection.scalar(
+        sa.text("SELECT extnamespace::regnamespace::text FROM pg_extension WHERE extname = 'pg_trgm'")
+    )
     if where is None:
         connection.execute(sa.text("CREATE EXTENSION pg_trgm SCHEMA public"))
     elif where != "public":
@@ -76,7 +77,9 @@ another_postgres_url = pytest.fixture(fresh_postgres_schema, name="another_postg
 
 def submission(library_id: str = "jn", source_ref: str = "a1", **overrides) -> dict:
     """A valid ActivitySubmission as JSON-ready dict."""
-    start = overrides.pop("start", datetime.now(SHANGHAI).replace(microsecond=0, second=0, minute=0) + timedelta(days=7))
+    start = overrides.pop(
+        "start", datetime.now(SHANGHAI).replace(microsecond=0, second=0, minute=0) + timedelta(days=7)
+    )
     body = {
         "library_id": library_id,
         "source_ref": source_ref,
@@ -91,8 +94,9 @@ def submission(library_id: str = "jn", source_ref: str = "a1", **overrides) -> d
     return body
 
 
-def wait_healthy(url: str, process: subprocess.Popen | None = None, log: Path | None = None,
-                 timeout: float = 60.0) -> None:
+def wait_healthy(
+    url: str, process: subprocess.Popen | None = None, log: Path | None = None, timeout: float = 60.0
+) -> None:
     """Until ``url``/healthz answers 200; fails at once, with the log, if ``process`` exits."""
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -133,14 +137,19 @@ class System:
             args += ["--config", str(self.config)]
         self.process = subprocess.Popen(
             [sys.executable, "-m", "shuxiang", *args],
-            stdout=self.log.open("ab"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+            stdout=self.log.open("ab"),
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
         )
         wait_healthy(self.url, self.process, self.log, timeout=timeout)
 
     def cli(self, *args: str, check: bool = True, input: str | None = None) -> subprocess.CompletedProcess:
         result = subprocess.run(
             [sys.executable, "-m", "shuxiang", *args, "--data-dir", str(self.data_dir)],
-            capture_output=True, text=True, timeout=300, input=input,
+            capture_output=True,
+            text=True,
+            timeout=300,
+            input=input,
         )
         if check and result.returncode != 0:
             raise AssertionError(f"shuxiang {' '.join(args)} failed ({result.returncode}):\n{result.stderr}")
@@ -174,8 +183,9 @@ class System:
 
     def worker_pids(self) -> list[int]:
         """The `shuxiang worker` processes of ``up --processes N`` on this data dir."""
-        out = subprocess.run(["pgrep", "-f", f"worker .*{self.data_dir}/worker-alliance.json"], capture_output=True,
-                             text=True)
+        out = subprocess.run(
+            ["pgrep", "-f", f"worker .*{self.data_dir}/worker-alliance.json"], capture_output=True, text=True
+        )
         return [int(p) for p in out.stdout.split()]
 
     def export(self) -> list[dict]:

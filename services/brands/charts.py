@@ -44,9 +44,11 @@ def heatmap(rows: Sequence[HeatRow], first_year: int, last_year: int, *, lang: s
     cell, gap, label_width, top = 10, 2, 130, 22
     width = label_width + len(months) * (cell + gap) + 8
     height = top + len(rows) * (cell + 6) + 4
-    parts = [f'<svg class="heatmap" role="group" viewBox="0 0 {width} {height}" width="100%" '
-             f'style="max-width:{width * 1.2:.0f}px" '
-             f'xmlns="http://www.w3.org/2000/svg" aria-label="{_t(lang, "各品牌每月场次", "Sessions per month per brand")}">']
+    parts = [
+        f'<svg class="heatmap" role="group" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width:{width * 1.2:.0f}px" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{_t(lang, "各品牌每月场次", "Sessions per month per brand")}">'
+    ]
     for index, (year, month) in enumerate(months):
         x = label_width + index * (cell + gap)
         if month == 1:
@@ -55,26 +57,33 @@ def heatmap(rows: Sequence[HeatRow], first_year: int, last_year: int, *, lang: s
                 parts.append(f'<line x1="{x - 1.5}" y1="16" x2="{x - 1.5}" y2="{height}" stroke="{GRID}"/>')
     for row_index, row in enumerate(rows):
         y = top + row_index * (cell + 6)
-        parts.append(f'<a href="{escape(row.href)}"><text x="0" y="{y + cell - 0.5}" font-size="11.5" fill="{INK}">'
-                     f'{escape(row.label)}</text></a>')
+        parts.append(
+            f'<a href="{escape(row.href)}"><text x="0" y="{y + cell - 0.5}" font-size="11.5" fill="{INK}">'
+            f"{escape(row.label)}</text></a>"
+        )
         for index, key in enumerate(months):
             x = label_width + index * (cell + gap)
             held, planned = row.held.get(key, 0), row.scheduled.get(key, 0)
             tip = f"{row.label} {key[0]}-{key[1]:02d}: " + _t(
-                lang, f"已办 {held} 场" + (f"，计划 {planned} 场" if planned else ""),
-                f"{held} held" + (f", {planned} scheduled" if planned else ""))
+                lang,
+                f"已办 {held} 场" + (f"，计划 {planned} 场" if planned else ""),
+                f"{held} held" + (f", {planned} scheduled" if planned else ""),
+            )
             if planned and not held:
                 style = f'fill="#fff7ed" stroke="{SCHEDULED}" stroke-width="1.5"'
             else:
                 style = f'fill="{shade(held)}"'
-            parts.append(f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" rx="2" {style}>'
-                         f'<title>{escape(tip)}</title></rect>')
+            parts.append(
+                f'<rect x="{x}" y="{y}" width="{cell}" height="{cell}" rx="2" {style}>'
+                f"<title>{escape(tip)}</title></rect>"
+            )
     parts.append("</svg>")
     return Markup("".join(parts))
 
 
-def monthly_bars(held: Mapping[Month, int], scheduled: Mapping[Month, int], first_year: int, last_year: int,
-                 *, lang: str = "zh-CN") -> Markup:
+def monthly_bars(
+    held: Mapping[Month, int], scheduled: Mapping[Month, int], first_year: int, last_year: int, *, lang: str = "zh-CN"
+) -> Markup:
     """One brand's sessions per month over the years, as bars: held, and scheduled stacked above.
 
     The drawing is about 1,100 units wide whatever the span (bars narrow as years add up), and
@@ -92,31 +101,45 @@ def monthly_bars(held: Mapping[Month, int], scheduled: Mapping[Month, int], firs
     def y_of(value: float) -> float:
         return top + plot_height - plot_height * value / top_value
 
-    parts = [f'<svg class="bars" role="img" viewBox="0 0 {width} {height}" width="100%" '
-             f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" '
-             f'aria-label="{_t(lang, "每月场次", "Sessions per month")}">']
+    parts = [
+        f'<svg class="bars" role="img" viewBox="0 0 {width} {height}" width="100%" '
+        f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" '
+        f'aria-label="{_t(lang, "每月场次", "Sessions per month")}">'
+    ]
     for tick in ticks:
         y = y_of(tick)
-        parts.append(f'<line x1="{left - 4}" y1="{y:.1f}" x2="{width - 6}" y2="{y:.1f}" stroke="{GRID}"/>'
-                     f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{MUTED}">{tick}</text>')
+        parts.append(
+            f'<line x1="{left - 4}" y1="{y:.1f}" x2="{width - 6}" y2="{y:.1f}" stroke="{GRID}"/>'
+            f'<text x="{left - 8}" y="{y + 4:.1f}" font-size="11" text-anchor="end" fill="{MUTED}">{tick}</text>'
+        )
     for index, key in enumerate(months):
         x = left + index * step
         if key[1] == 1:
             parts.append(f'<text x="{x:.1f}" y="{height - 6}" font-size="12" fill="{MUTED}">{key[0]}</text>')
             if index:
-                parts.append(f'<line x1="{x - (step - bar) / 2:.1f}" y1="{top}" x2="{x - (step - bar) / 2:.1f}" '
-                             f'y2="{top + plot_height}" stroke="{GRID}" stroke-dasharray="2,2"/>')
+                parts.append(
+                    f'<line x1="{x - (step - bar) / 2:.1f}" y1="{top}" x2="{x - (step - bar) / 2:.1f}" '
+                    f'y2="{top + plot_height}" stroke="{GRID}" stroke-dasharray="2,2"/>'
+                )
         done, planned = held.get(key, 0), scheduled.get(key, 0)
-        tip = escape(f"{key[0]}-{key[1]:02d}: " + _t(lang, f"已办 {done} 场，计划 {planned} 场",
-                                                     f"{done} held, {planned} scheduled"))
+        tip = escape(
+            f"{key[0]}-{key[1]:02d}: "
+            + _t(lang, f"已办 {done} 场，计划 {planned} 场", f"{done} held, {planned} scheduled")
+        )
         if done:
-            parts.append(f'<rect x="{x:.1f}" y="{y_of(done):.1f}" width="{bar:.1f}" '
-                         f'height="{y_of(0) - y_of(done):.1f}" fill="{HELD}"><title>{tip}</title></rect>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y_of(done):.1f}" width="{bar:.1f}" '
+                f'height="{y_of(0) - y_of(done):.1f}" fill="{HELD}"><title>{tip}</title></rect>'
+            )
         if planned:
-            parts.append(f'<rect x="{x:.1f}" y="{y_of(done + planned):.1f}" width="{bar:.1f}" '
-                         f'height="{y_of(done) - y_of(done + planned):.1f}" fill="{SCHEDULED}"><title>{tip}</title></rect>')
-    parts.append(f'<line x1="{left - 4}" y1="{top + plot_height}" x2="{width - 6}" y2="{top + plot_height}" '
-                 f'stroke="{MUTED}"/></svg>')
+            parts.append(
+                f'<rect x="{x:.1f}" y="{y_of(done + planned):.1f}" width="{bar:.1f}" '
+                f'height="{y_of(done) - y_of(done + planned):.1f}" fill="{SCHEDULED}"><title>{tip}</title></rect>'
+            )
+    parts.append(
+        f'<line x1="{left - 4}" y1="{top + plot_height}" x2="{width - 6}" y2="{top + plot_height}" '
+        f'stroke="{MUTED}"/></svg>'
+    )
     return Markup("".join(parts))
 
 
@@ -126,13 +149,17 @@ def yearly_spark(held: Mapping[Month, int], first_year: int, last_year: int) -> 
     peak = max(per_year + [1])
     bar, gap, height = 8, 2, 22
     width = len(per_year) * (bar + gap)
-    parts = [f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
-             f'xmlns="http://www.w3.org/2000/svg" aria-hidden="true">']
+    parts = [
+        f'<svg class="spark" viewBox="0 0 {width} {height}" width="{width}" height="{height}" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-hidden="true">'
+    ]
     for index, (year, count) in enumerate(zip(range(first_year, last_year + 1), per_year, strict=True)):
         h = max(1.0, (height - 2) * count / peak) if count else 1.0
         colour = HELD if count else GRID
-        parts.append(f'<rect x="{index * (bar + gap)}" y="{height - h:.1f}" width="{bar}" height="{h:.1f}" '
-                     f'fill="{colour}"><title>{year}: {count}</title></rect>')
+        parts.append(
+            f'<rect x="{index * (bar + gap)}" y="{height - h:.1f}" width="{bar}" height="{h:.1f}" '
+            f'fill="{colour}"><title>{year}: {count}</title></rect>'
+        )
     parts.append("</svg>")
     return Markup("".join(parts))
 

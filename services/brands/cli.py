@@ -18,10 +18,27 @@ from .service import NAME, local_today
 from .store import BrandsReport, brands_report
 from .tables import TABLES
 
-COLUMNS = ("brand_id", "name", "library_id", "category", "status", "sessions_this_year", "sessions_total",
-           "editions_this_year", "editions_total", "yearly_editions", "participants_this_year", "participants_total",
-           "years_running",
-           "months_running", "last_held", "next_scheduled", "libraries", "venues", "inferred_links")
+COLUMNS = (
+    "brand_id",
+    "name",
+    "library_id",
+    "category",
+    "status",
+    "sessions_this_year",
+    "sessions_total",
+    "editions_this_year",
+    "editions_total",
+    "yearly_editions",
+    "participants_this_year",
+    "participants_total",
+    "years_running",
+    "months_running",
+    "last_held",
+    "next_scheduled",
+    "libraries",
+    "venues",
+    "inferred_links",
+)
 STATUS_STYLE = {"active": ("活跃", "green"), "quiet": ("沉寂", "yellow"), "lapsed": ("停办", "red")}
 
 
@@ -32,8 +49,12 @@ def brands() -> None:
 
 @brands.command("report")
 @click.option("--format", "fmt", type=click.Choice(["table", "json", "csv"]), default="table", show_default=True)
-@click.option("--today", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Compute the figures as of this day (YYYY-MM-DD; default: today in the alliance's zone).")
+@click.option(
+    "--today",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Compute the figures as of this day (YYYY-MM-DD; default: today in the alliance's zone).",
+)
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: standard output.")
 @data_dir_option
 def report_command(fmt: str, today, output, data_dir: Path | None) -> None:
@@ -44,8 +65,10 @@ def report_command(fmt: str, today, output, data_dir: Path | None) -> None:
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
     if settings.database_url is None:
         if not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
-            raise UserError(f"{settings.data_dir} 中没有品牌数据 / no brand data in {settings.data_dir}: "
-                            "start it once with `shuxiang up`")
+            raise UserError(
+                f"{settings.data_dir} 中没有品牌数据 / no brand data in {settings.data_dir}: "
+                "start it once with `shuxiang up`"
+            )
         databases.create_tables(NAME, TABLES)
     day: date = today.date() if today else local_today(alliance)
     try:
@@ -64,33 +87,58 @@ def rows(result: BrandsReport) -> list[dict]:
     out = []
     for entry in result.entries:
         summary = entry.figures.summary()
-        out.append({"brand_id": entry.brand.id, "name": entry.brand.name, "library_id": entry.brand.library_id,
-                    "category": entry.brand.category.value, **{k: summary[k] for k in COLUMNS if k in summary}})
+        out.append(
+            {
+                "brand_id": entry.brand.id,
+                "name": entry.brand.name,
+                "library_id": entry.brand.library_id,
+                "category": entry.brand.category.value,
+                **{k: summary[k] for k in COLUMNS if k in summary},
+            }
+        )
     return out
 
 
 def report_json(result: BrandsReport) -> dict:
     cov = result.coverage
-    return {"today": result.today.isoformat(), "brands": rows(result),
-            "coverage": {"members_without_brand": list(cov.members_without_brand),
-                         "heads_without_brand": list(cov.heads_without_brand),
-                         "active": list(cov.active), "quiet": list(cov.quiet), "lapsed": list(cov.lapsed)}}
+    return {
+        "today": result.today.isoformat(),
+        "brands": rows(result),
+        "coverage": {
+            "members_without_brand": list(cov.members_without_brand),
+            "heads_without_brand": list(cov.heads_without_brand),
+            "active": list(cov.active),
+            "quiet": list(cov.quiet),
+            "lapsed": list(cov.lapsed),
+        },
+    }
 
 
 def write_csv(result: BrandsReport, output) -> None:
     writer = SafeWriter(output)
     writer.writerow(COLUMNS)
     for row in rows(result):
-        writer.writerow(["|".join(v) if isinstance(v, list) else "" if v is None else v
-                         for v in (row[c] for c in COLUMNS)])
+        writer.writerow(
+            ["|".join(v) if isinstance(v, list) else "" if v is None else v for v in (row[c] for c in COLUMNS)]
+        )
 
 
 def print_table(result: BrandsReport, alliance, output) -> None:
     console = Console(file=output, highlight=False, soft_wrap=False, width=160)
     table = Table(title=f"一馆一品 · {alliance.name} · {result.today.isoformat()}", title_justify="left")
-    for header, justify in [("品牌 brand", "left"), ("所属馆 library", "left"), ("状态 status", "left"),
-                            ("今年场次", "right"), ("累计场次", "right"), ("期", "right"), ("届", "right"), ("参与人次", "right"),
-                            ("连续年", "right"), ("最近举办", "left"), ("下次", "left")]:
+    for header, justify in [
+        ("品牌 brand", "left"),
+        ("所属馆 library", "left"),
+        ("状态 status", "left"),
+        ("今年场次", "right"),
+        ("累计场次", "right"),
+        ("期", "right"),
+        ("届", "right"),
+        ("参与人次", "right"),
+        ("连续年", "right"),
+        ("最近举办", "left"),
+        ("下次", "left"),
+    ]:
         table.add_column(header, justify=justify)
     tz = alliance.tz
     for entry in result.entries:
@@ -98,17 +146,24 @@ def print_table(result: BrandsReport, alliance, output) -> None:
         label, colour = STATUS_STYLE[f.status]
         member = alliance.member(entry.brand.library_id)
         table.add_row(
-            entry.brand.name, member.name if member else entry.brand.library_id, f"[{colour}]{label} {f.status}[/]",
-            str(f.sessions_this_year), str(f.sessions_total), str(f.editions_total), str(f.yearly_editions),
+            entry.brand.name,
+            member.name if member else entry.brand.library_id,
+            f"[{colour}]{label} {f.status}[/]",
+            str(f.sessions_this_year),
+            str(f.sessions_total),
+            str(f.editions_total),
+            str(f.yearly_editions),
             f"{f.participants_total:,}",
-            str(f.years_running), f.last_held.astimezone(tz).date().isoformat() if f.last_held else "—",
+            str(f.years_running),
+            f.last_held.astimezone(tz).date().isoformat() if f.last_held else "—",
             f.next_scheduled.astimezone(tz).date().isoformat() if f.next_scheduled else "—",
         )
     console.print(table)
     cov = result.coverage
     names = [(alliance.member(i).name if alliance.member(i) else i) for i in cov.members_without_brand]
-    console.print(f"尚无品牌的成员馆 / members without a brand: {len(names)}"
-                  + (f" — {'、'.join(names)}" if names else ""))
+    console.print(
+        f"尚无品牌的成员馆 / members without a brand: {len(names)}" + (f" — {'、'.join(names)}" if names else "")
+    )
     heads = [(alliance.member(i).name if alliance.member(i) else i) for i in cov.heads_without_brand]
     if heads:
         console.print(f"[bold red]其中区县级以上 / head libraries: {'、'.join(heads)}[/]")

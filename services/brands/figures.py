@@ -167,8 +167,13 @@ def brand_figures(
     last = held[-1][0] if held else None
     return BrandFigures(
         brand_id=brand_id,
-        status=status_of(local(last) if last else None, bool(scheduled), today,
-                         quiet_after=quiet_after_days, lapsed_after=lapsed_after_days),
+        status=status_of(
+            local(last) if last else None,
+            bool(scheduled),
+            today,
+            quiet_after=quiet_after_days,
+            lapsed_after=lapsed_after_days,
+        ),
         sessions_total=len(held),
         sessions_this_year=sum(1 for s, _ in held if local(s).year == year),
         editions_total=len(editions),
@@ -210,12 +215,14 @@ class Coverage:
 def coverage(alliance: Alliance, brands: Sequence[Brand], figures: dict[str, BrandFigures]) -> Coverage:
     owners = {b.library_id for b in brands}
     libraries = [m for m in alliance.members if m.tier != Tier.service_point]
-    by_status = {status: tuple(b.id for b in brands if figures[b.id].status == status)
-                 for status in (ACTIVE, QUIET, LAPSED)}
+    by_status = {
+        status: tuple(b.id for b in brands if figures[b.id].status == status) for status in (ACTIVE, QUIET, LAPSED)
+    }
     return Coverage(
         members_without_brand=tuple(m.id for m in libraries if m.id not in owners),
-        heads_without_brand=tuple(m.id for m in libraries
-                                  if m.id not in owners and m.tier in (Tier.central, Tier.district, Tier.county)),
+        heads_without_brand=tuple(
+            m.id for m in libraries if m.id not in owners and m.tier in (Tier.central, Tier.district, Tier.county)
+        ),
         quiet=by_status[QUIET],
         lapsed=by_status[LAPSED],
         active=by_status[ACTIVE],

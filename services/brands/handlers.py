@@ -88,8 +88,9 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
         activity = newer.event.activity
         declared = activity.brand_id
         inferred = matcher.infer(activity.title, [o.library_id for o in activity.organizers])
-        brand_id, link = effective_link(declared=declared, inferred=inferred,
-                                        correction=corrections.get(activity.id), known=registry)
+        brand_id, link = effective_link(
+            declared=declared, inferred=inferred, correction=corrections.get(activity.id), known=registry
+        )
         rows[activity.id] = {
             "version": activity.version,
             "status": activity.status.value,
@@ -99,7 +100,8 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
             "ends_at": activity.ends_at,
             "series": bool(activity.recurrence),
             "venue_key": venue_key(activity),
-            "venue_name": activity.venue.name or (str(activity.venue.online_url) if activity.venue.online_url else None),
+            "venue_name": activity.venue.name
+            or (str(activity.venue.online_url) if activity.venue.online_url else None),
             "declared_brand_id": declared,
             "inferred_brand_id": inferred,
             "brand_id": brand_id,
@@ -110,15 +112,21 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
         # a series whose every occurrence is excluded has no sessions
         sessions += [{"activity_id": activity.id, "starts_at": s} for s in occurrences(activity, context.tz)]
         organizers += organizer_rows(activity)
-    ACTIVITIES.store(connection, rows, new={n.activity_id for n in changed if n.new},
-                     children=[(OCCURRENCES, sessions), (ACTIVITY_LIBRARIES, organizers)])
+    ACTIVITIES.store(
+        connection,
+        rows,
+        new={n.activity_id for n in changed if n.new},
+        children=[(OCCURRENCES, sessions), (ACTIVITY_LIBRARIES, organizers)],
+    )
     _store_sources(connection, [n.event.activity for n in changed])
 
 
 _SOURCES_OF = select(brands_source.c.library_id, brands_source.c.source_ref, brands_source.c.activity_id).where(
-    brands_source.c.activity_id.in_(bindparam("ids", expanding=True)))
-_DELETE_SOURCE = delete(brands_source).where(brands_source.c.library_id == bindparam("l"),
-                                             brands_source.c.source_ref == bindparam("r"))
+    brands_source.c.activity_id.in_(bindparam("ids", expanding=True))
+)
+_DELETE_SOURCE = delete(brands_source).where(
+    brands_source.c.library_id == bindparam("l"), brands_source.c.source_ref == bindparam("r")
+)
 _INSERT_SOURCE = insert(brands_source)
 
 
@@ -139,10 +147,17 @@ def _store_sources(connection: Connection, activities: list[CanonicalActivity]) 
             claimed.pop(key, None)
         for key in current - mine:
             claimed[key] = activity.id
-    execute_many(connection, _DELETE_SOURCE,
-                 [{"l": library_id, "r": source_ref} for library_id, source_ref in sorted(stale)])
-    execute_many(connection, _INSERT_SOURCE, [{"library_id": library_id, "source_ref": source_ref, "activity_id": activity_id}
-                                              for (library_id, source_ref), activity_id in sorted(claimed.items())])
+    execute_many(
+        connection, _DELETE_SOURCE, [{"l": library_id, "r": source_ref} for library_id, source_ref in sorted(stale)]
+    )
+    execute_many(
+        connection,
+        _INSERT_SOURCE,
+        [
+            {"library_id": library_id, "source_ref": source_ref, "activity_id": activity_id}
+            for (library_id, source_ref), activity_id in sorted(claimed.items())
+        ],
+    )
 
 
 def parse_report(context: BrandsContext, delivery: Delivery) -> AttendanceReport:
@@ -172,11 +187,17 @@ def apply_report(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) ->
     stored = connection.scalar(select(brands_attendance.c.stream_seq).where(key))
     if stored is not None and stored >= delivery.stream_seq:
         return
-    values = {"held": report.held, "participants": report.participants, "notes": report.notes,
-              "reported_at": delivery.timestamp, "stream_seq": delivery.stream_seq}
+    values = {
+        "held": report.held,
+        "participants": report.participants,
+        "notes": report.notes,
+        "reported_at": delivery.timestamp,
+        "stream_seq": delivery.stream_seq,
+    }
     if stored is None:
-        connection.execute(insert(brands_attendance).values(library_id=report.library_id,
-                                                            source_ref=report.source_ref, **values))
+        connection.execute(
+            insert(brands_attendance).values(library_id=report.library_id, source_ref=report.source_ref, **values)
+        )
     else:
         connection.execute(update(brands_attendance).where(key).values(**values))
 
@@ -186,16 +207,27 @@ def _apply_session_report(connection: Connection, report: AttendanceReport, deli
     table = brands_session_attendance
     assert report.recurrence_id is not None  # a session's report
     when = report.recurrence_id.astimezone(UTC)
-    key = ((table.c.library_id == report.library_id) & (table.c.source_ref == report.source_ref)
-           & (table.c.recurrence_id == when))
+    key = (
+        (table.c.library_id == report.library_id)
+        & (table.c.source_ref == report.source_ref)
+        & (table.c.recurrence_id == when)
+    )
     stored = connection.scalar(select(table.c.stream_seq).where(key))
     if stored is not None and stored >= delivery.stream_seq:
         return
-    values = {"held": report.held, "participants": report.participants, "notes": report.notes,
-              "reported_at": delivery.timestamp, "stream_seq": delivery.stream_seq}
+    values = {
+        "held": report.held,
+        "participants": report.participants,
+        "notes": report.notes,
+        "reported_at": delivery.timestamp,
+        "stream_seq": delivery.stream_seq,
+    }
     if stored is None:
-        connection.execute(insert(table).values(library_id=report.library_id, source_ref=report.source_ref,
-                                                recurrence_id=when, **values))
+        connection.execute(
+            insert(table).values(
+                library_id=report.library_id, source_ref=report.source_ref, recurrence_id=when, **values
+            )
+        )
     else:
         connection.execute(update(table).where(key).values(**values))
 

@@ -52,8 +52,10 @@ class BrandCreate(BaseModel):
     description: str | None = Field(None, max_length=2000)
     keywords: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list, max_length=20)
     partners: list[Slug] = Field(default_factory=list, max_length=50)
-    registered_by: Slug | None = Field(None, description="the coordinator who registers it: set from the account "
-                                                         "(a body naming someone else is refused)")
+    registered_by: Slug | None = Field(
+        None,
+        description="the coordinator who registers it: set from the account (a body naming someone else is refused)",
+    )
 
     @field_validator("keywords")
     @classmethod
@@ -61,9 +63,16 @@ class BrandCreate(BaseModel):
         return list(dict.fromkeys(k.strip() for k in value if k.strip()))
 
     def brand(self) -> Brand:
-        return Brand(id=self.id, name=self.name, library_id=self.library_id, since=self.since,
-                     category=self.category, description=self.description or None, keywords=self.keywords,
-                     partners=list(dict.fromkeys(self.partners)))
+        return Brand(
+            id=self.id,
+            name=self.name,
+            library_id=self.library_id,
+            since=self.since,
+            category=self.category,
+            description=self.description or None,
+            keywords=self.keywords,
+            partners=list(dict.fromkeys(self.partners)),
+        )
 
 
 class LinkCorrection(BaseModel):
@@ -72,23 +81,37 @@ class LinkCorrection(BaseModel):
     model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
 
     brand_id: str | None = Field(max_length=64, description="the brand, or null for 'not a brand session'")
-    corrected_by: Slug | None = Field(None, description="the brand's owning library or a coordinator: set from the "
-                                                        "account (a body naming someone else is refused)")
+    corrected_by: Slug | None = Field(
+        None,
+        description="the brand's owning library or a coordinator: set from the "
+        "account (a body naming someone else is refused)",
+    )
     note: str | None = Field(None, max_length=500)
 
 
 _REGISTERED = select(brands_registered).order_by(brands_registered.c.registered_at, brands_registered.c.id)
-_CORRECTIONS = select(brands_correction.c.activity_id, brands_correction.c.brand_id,
-                      brands_correction.c.corrected_by).where(
-    brands_correction.c.activity_id.in_(bindparam("ids", expanding=True)))
+_CORRECTIONS = select(
+    brands_correction.c.activity_id, brands_correction.c.brand_id, brands_correction.c.corrected_by
+).where(brands_correction.c.activity_id.in_(bindparam("ids", expanding=True)))
 
 
 def registered_brands(connection: Connection) -> list[tuple[Brand, str]]:
     """Brands added through the API, with who registered them."""
     rows = connection.execute(_REGISTERED)
     return [
-        (Brand(id=r.id, name=r.name, library_id=r.library_id, since=r.since, category=r.category,
-               description=r.description, keywords=list(r.keywords), partners=list(r.partners)), r.registered_by)
+        (
+            Brand(
+                id=r.id,
+                name=r.name,
+                library_id=r.library_id,
+                since=r.since,
+                category=r.category,
+                description=r.description,
+                keywords=list(r.keywords),
+                partners=list(r.partners),
+            ),
+            r.registered_by,
+        )
         for r in rows
     ]
 
@@ -132,12 +155,16 @@ def check_registration(connection: Connection, alliance: Alliance, body: BrandCr
     if body.id in RESERVED_IDS:
         raise RegistryError(422, f'id: "{body.id}" 是保留字 / is reserved (it names a page)')
     if body.registered_by is None or alliance.coordinator(body.registered_by) is None:
-        raise RegistryError(403, f'"{body.registered_by}" 不是联盟协调人，只有协调人可以登记品牌 / '
-                                 "is not a coordinator of the alliance; only coordinators register brands")
+        raise RegistryError(
+            403,
+            f'"{body.registered_by}" 不是联盟协调人，只有协调人可以登记品牌 / '
+            "is not a coordinator of the alliance; only coordinators register brands",
+        )
     registry = load_registry(connection, alliance)
     if body.id in registry:
-        raise RegistryError(409, f'品牌编号 "{body.id}" 已被使用 / brand id "{body.id}" is taken '
-                                 f"({registry[body.id].name})")
+        raise RegistryError(
+            409, f'品牌编号 "{body.id}" 已被使用 / brand id "{body.id}" is taken ({registry[body.id].name})'
+        )
     clash = next((b for b in registry.values() if b.name == body.name), None)
     if clash is not None:
         raise RegistryError(409, f'品牌名称 "{body.name}" 已被 {clash.id} 使用 / the name is taken by {clash.id}')
@@ -150,19 +177,29 @@ def register_brand(connection: Connection, alliance: Alliance, body: BrandCreate
     """Add a brand to the registry and link the stored activities whose titles name it."""
     check_registration(connection, alliance, body)
     brand = body.brand()
-    connection.execute(insert(brands_registered).values(
-        id=brand.id, name=brand.name, library_id=brand.library_id, since=brand.since,
-        category=brand.category.value, description=brand.description, keywords=brand.keywords,
-        partners=brand.partners, registered_by=body.registered_by, registered_at=at,
-    ))
+    connection.execute(
+        insert(brands_registered).values(
+            id=brand.id,
+            name=brand.name,
+            library_id=brand.library_id,
+            since=brand.since,
+            category=brand.category.value,
+            description=brand.description,
+            keywords=brand.keywords,
+            partners=brand.partners,
+            registered_by=body.registered_by,
+            registered_at=at,
+        )
+    )
     relink(connection, alliance)
     return brand
 
 
 def check_correction(connection: Connection, alliance: Alliance, activity_id: str, body: LinkCorrection) -> None:
     """Whether this person may set this activity's brand now; a :class:`RegistryError` says why not."""
-    row = connection.execute(select(brands_activity.c.brand_id)
-                             .where(brands_activity.c.activity_id == activity_id)).first()
+    row = connection.execute(
+        select(brands_activity.c.brand_id).where(brands_activity.c.activity_id == activity_id)
+    ).first()
     if row is None:
         raise RegistryError(404, f"未找到活动 / no such activity: {activity_id}")
     current = row.brand_id
@@ -181,8 +218,9 @@ def store_correction(connection: Connection, alliance: Alliance, event: LinkCorr
     if correction_of(connection, event.activity_id) is None:
         connection.execute(insert(brands_correction).values(activity_id=event.activity_id, **values))
     else:
-        connection.execute(update(brands_correction)
-                           .where(brands_correction.c.activity_id == event.activity_id).values(**values))
+        connection.execute(
+            update(brands_correction).where(brands_correction.c.activity_id == event.activity_id).values(**values)
+        )
     relink(connection, alliance, [event.activity_id])
 
 
@@ -194,18 +232,28 @@ def _check_may_correct(alliance: Alliance, registry: dict[str, Brand], who: str 
     foreign = sorted(b for b in brand_ids if registry[b].library_id != who)
     if foreign or not brand_ids:
         what = "、".join(registry[b].name for b in foreign) or "（无品牌）"
-        raise RegistryError(403, f"{who} 不是 {what} 的所属馆；请品牌所属馆或协调人更正 / "
-                                 "only the brand's owning library or a coordinator may change this link")
+        raise RegistryError(
+            403,
+            f"{who} 不是 {what} 的所属馆；请品牌所属馆或协调人更正 / "
+            "only the brand's owning library or a coordinator may change this link",
+        )
 
 
 def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] | None = None) -> int:
     """Recompute inferred and effective links (after a brand is registered or a link corrected)."""
     registry = load_registry(connection, alliance)
-    query = select(brands_activity.c.activity_id, brands_activity.c.title, brands_activity.c.declared_brand_id,
-                   brands_activity.c.inferred_brand_id, brands_activity.c.brand_id, brands_activity.c.link)
+    query = select(
+        brands_activity.c.activity_id,
+        brands_activity.c.title,
+        brands_activity.c.declared_brand_id,
+        brands_activity.c.inferred_brand_id,
+        brands_activity.c.brand_id,
+        brands_activity.c.link,
+    )
     credits = select(brands_activity_library.c.activity_id, brands_activity_library.c.library_id)
-    corrections = select(brands_correction.c.activity_id, brands_correction.c.brand_id,
-                         brands_correction.c.corrected_by)
+    corrections = select(
+        brands_correction.c.activity_id, brands_correction.c.brand_id, brands_correction.c.corrected_by
+    )
     if activity_ids is not None:
         query = query.where(brands_activity.c.activity_id.in_(activity_ids))
         credits = credits.where(brands_activity_library.c.activity_id.in_(activity_ids))
@@ -218,10 +266,14 @@ def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] |
     matcher = BrandMatcher.of(registry.values(), alliance)
     for row in connection.execute(query).all():
         inferred = matcher.infer(row.title, organizers.get(row.activity_id, []))
-        brand_id, link = effective_link(declared=row.declared_brand_id, inferred=inferred,
-                                        correction=corrected.get(row.activity_id), known=registry)
+        brand_id, link = effective_link(
+            declared=row.declared_brand_id, inferred=inferred, correction=corrected.get(row.activity_id), known=registry
+        )
         if (inferred, brand_id, link) != (row.inferred_brand_id, row.brand_id, row.link):
-            connection.execute(update(brands_activity).where(brands_activity.c.activity_id == row.activity_id)
-                               .values(inferred_brand_id=inferred, brand_id=brand_id, link=link))
+            connection.execute(
+                update(brands_activity)
+                .where(brands_activity.c.activity_id == row.activity_id)
+                .values(inferred_brand_id=inferred, brand_id=brand_id, link=link)
+            )
             changed += 1
     return changed

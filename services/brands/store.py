@@ -33,33 +33,49 @@ def brand_activities(connection: Connection, brand_ids: Iterable[str] | None = N
     starts: dict[str, list[datetime]] = defaultdict(list)
     for activity_id, start in connection.execute(
         select(brands_occurrence.c.activity_id, brands_occurrence.c.starts_at)
-        .join(brands_activity, brands_activity.c.activity_id == brands_occurrence.c.activity_id).where(linked)
+        .join(brands_activity, brands_activity.c.activity_id == brands_occurrence.c.activity_id)
+        .where(linked)
     ):
         starts[activity_id].append(start)
     libraries: dict[str, set[str]] = defaultdict(set)
     for activity_id, library_id in connection.execute(
         select(brands_activity_library.c.activity_id, brands_activity_library.c.library_id)
-        .join(brands_activity, brands_activity.c.activity_id == brands_activity_library.c.activity_id).where(linked)
+        .join(brands_activity, brands_activity.c.activity_id == brands_activity_library.c.activity_id)
+        .where(linked)
     ):
         libraries[activity_id].add(library_id)
     reports: dict[str, list[tuple[bool, int]]] = defaultdict(list)
     for activity_id, held, participants in connection.execute(
         select(brands_source.c.activity_id, brands_attendance.c.held, brands_attendance.c.participants)
-        .join(brands_attendance, and_(brands_attendance.c.library_id == brands_source.c.library_id,
-                                      brands_attendance.c.source_ref == brands_source.c.source_ref))
-        .join(brands_activity, brands_activity.c.activity_id == brands_source.c.activity_id).where(linked)
+        .join(
+            brands_attendance,
+            and_(
+                brands_attendance.c.library_id == brands_source.c.library_id,
+                brands_attendance.c.source_ref == brands_source.c.source_ref,
+            ),
+        )
+        .join(brands_activity, brands_activity.c.activity_id == brands_source.c.activity_id)
+        .where(linked)
     ):
         reports[activity_id].append((held, participants))
     add_session_reports(connection, linked, reports)
     grouped: dict[str, list[BrandActivity]] = defaultdict(list)
     for row in rows:
         held, participants = attendance(reports.get(row.activity_id, []))
-        grouped[row.brand_id].append(BrandActivity(
-            activity_id=row.activity_id, title=row.title, status=row.status,
-            occurrences=tuple(sorted(starts.get(row.activity_id, []))), venue_key=row.venue_key,
-            venue_name=row.venue_name, libraries=frozenset(libraries.get(row.activity_id, ())),
-            link=row.link, held=held, participants=participants,
-        ))
+        grouped[row.brand_id].append(
+            BrandActivity(
+                activity_id=row.activity_id,
+                title=row.title,
+                status=row.status,
+                occurrences=tuple(sorted(starts.get(row.activity_id, []))),
+                venue_key=row.venue_key,
+                venue_name=row.venue_name,
+                libraries=frozenset(libraries.get(row.activity_id, ())),
+                link=row.link,
+                held=held,
+                participants=participants,
+            )
+        )
     return grouped
 
 
@@ -73,9 +89,12 @@ def add_session_reports(connection: Connection, linked, reports: dict[str, list[
     by_session: dict[str, dict[datetime, list[tuple[bool, int]]]] = defaultdict(lambda: defaultdict(list))
     for activity_id, when, held, participants in connection.execute(
         select(brands_source.c.activity_id, table.c.recurrence_id, table.c.held, table.c.participants)
-        .join(table, and_(table.c.library_id == brands_source.c.library_id,
-                          table.c.source_ref == brands_source.c.source_ref))
-        .join(brands_activity, brands_activity.c.activity_id == brands_source.c.activity_id).where(linked)
+        .join(
+            table,
+            and_(table.c.library_id == brands_source.c.library_id, table.c.source_ref == brands_source.c.source_ref),
+        )
+        .join(brands_activity, brands_activity.c.activity_id == brands_source.c.activity_id)
+        .where(linked)
     ):
         by_session[activity_id][when].append((held, participants))
     for activity_id, sessions in by_session.items():
@@ -125,32 +144,46 @@ def brands_report(engine: Engine, alliance: Alliance, today: date) -> BrandsRepo
     entries = []
     for brand in registry.values():
         own = activities.get(brand.id, [])
-        figures = brand_figures(brand.id, own, today=today, tz=alliance.tz,
-                                quiet_after_days=alliance.quiet_after_days,
-                                lapsed_after_days=alliance.lapsed_after_days)
+        figures = brand_figures(
+            brand.id,
+            own,
+            today=today,
+            tz=alliance.tz,
+            quiet_after_days=alliance.quiet_after_days,
+            lapsed_after_days=alliance.lapsed_after_days,
+        )
         origin = "registered" if brand.id in registered and alliance.brand(brand.id) is None else "config"
         entries.append(BrandEntry(brand=brand, origin=origin, figures=figures, activities=tuple(own)))
     figures_by_id = {e.brand.id: e.figures for e in entries}
-    return BrandsReport(today=today, entries=tuple(entries),
-                        coverage=coverage(alliance, list(registry.values()), figures_by_id))
+    return BrandsReport(
+        today=today, entries=tuple(entries), coverage=coverage(alliance, list(registry.values()), figures_by_id)
+    )
 
 
 def linked_activity_ids(engine: Engine, brand_id: str) -> list[str]:
     """The canonical activities linked to ``brand_id`` — declared, inferred from the title or
     corrected — for a brand's feed (``/feeds/brands/{id}.ics``)."""
     with engine.connect() as connection:
-        return list(connection.scalars(select(brands_activity.c.activity_id)
-                                       .where(brands_activity.c.brand_id == brand_id)
-                                       .order_by(brands_activity.c.starts_at, brands_activity.c.activity_id)))
+        return list(
+            connection.scalars(
+                select(brands_activity.c.activity_id)
+                .where(brands_activity.c.brand_id == brand_id)
+                .order_by(brands_activity.c.starts_at, brands_activity.c.activity_id)
+            )
+        )
 
 
-def brands_gone_quiet(engine: Engine, alliance: Alliance, today: date,
-                      libraries: Iterable[str] | None = None) -> list[BrandEntry]:
+def brands_gone_quiet(
+    engine: Engine, alliance: Alliance, today: date, libraries: Iterable[str] | None = None
+) -> list[BrandEntry]:
     """The brands of ``libraries`` (None: all) that are quiet or lapsed as of ``today``, by the same
     figures as /brands, so a digest and the brands page never disagree on a brand's status.
     Nothing when the brands service has no data yet."""
     if not inspect(engine).has_table(brands_activity.name):
         return []
     wanted = None if libraries is None else set(libraries)
-    return [entry for entry in brands_report(engine, alliance, today).entries
-            if entry.figures.status != ACTIVE and (wanted is None or entry.brand.library_id in wanted)]
+    return [
+        entry
+        for entry in brands_report(engine, alliance, today).entries
+        if entry.figures.status != ACTIVE and (wanted is None or entry.brand.library_id in wanted)
+    ]

@@ -48,14 +48,29 @@ from .store import BrandEntry, BrandsReport, brands_report
 from .tables import brands_activity, brands_activity_library
 
 CATEGORY_NAMES = {
-    "lecture": ("讲座", "Lecture"), "reading_club": ("读书会", "Reading club"), "salon": ("沙龙", "Salon"),
-    "exhibition": ("展览", "Exhibition"), "children": ("少儿", "Children"), "parent_child": ("亲子", "Parent-child"),
-    "contest": ("竞赛", "Contest"), "training": ("培训", "Training"), "outreach": ("延伸服务", "Outreach"),
-    "screening": ("观影", "Screening"), "festival": ("读书节", "Festival"), "digital": ("数字阅读", "Digital"),
-    "accessibility": ("无障碍", "Accessibility"), "other": ("其他", "Other"),
+    "lecture": ("讲座", "Lecture"),
+    "reading_club": ("读书会", "Reading club"),
+    "salon": ("沙龙", "Salon"),
+    "exhibition": ("展览", "Exhibition"),
+    "children": ("少儿", "Children"),
+    "parent_child": ("亲子", "Parent-child"),
+    "contest": ("竞赛", "Contest"),
+    "training": ("培训", "Training"),
+    "outreach": ("延伸服务", "Outreach"),
+    "screening": ("观影", "Screening"),
+    "festival": ("读书节", "Festival"),
+    "digital": ("数字阅读", "Digital"),
+    "accessibility": ("无障碍", "Accessibility"),
+    "other": ("其他", "Other"),
 }
-Today = Annotated[date | None, Query(ge=date(1949, 1, 1), le=date(2100, 12, 31),
-                                     description="the day figures are computed for (default: today), 1949–2100")]
+Today = Annotated[
+    date | None,
+    Query(
+        ge=date(1949, 1, 1),
+        le=date(2100, 12, 31),
+        description="the day figures are computed for (default: today), 1949–2100",
+    ),
+]
 """Bounded: the pages chart every year from the first session to ``today`` (9999-12-31 made a 243 MB page)."""
 STATUS_NAMES = {"active": ("活跃", "active"), "quiet": ("沉寂", "quiet"), "lapsed": ("停办", "lapsed")}
 
@@ -77,8 +92,9 @@ class ClearErrorsRoute(APIRoute):
             except RequestValidationError as exc:
                 problems = [{"field": _field(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
                 text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
-                return JSONResponse({"detail": f"请求无效 / invalid request: {text}", "errors": problems},
-                                    status_code=422)
+                return JSONResponse(
+                    {"detail": f"请求无效 / invalid request: {text}", "errors": problems}, status_code=422
+                )
 
         return clear_errors
 
@@ -113,7 +129,9 @@ def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
             "coverage": {
                 "members_without_brand": list(cov.members_without_brand),
                 "heads_without_brand": list(cov.heads_without_brand),
-                "active": list(cov.active), "quiet": list(cov.quiet), "lapsed": list(cov.lapsed),
+                "active": list(cov.active),
+                "quiet": list(cov.quiet),
+                "lapsed": list(cov.lapsed),
             },
         }
 
@@ -123,15 +141,22 @@ def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
         The decision is logged in SUBMISSIONS and applied by the brands service: 201 once applied."""
         body = _registering(body, who, auth)
         try:
-            await _decide(request, reader, alliance, lambda c: check_registration(c, alliance, body),
-                          brand_subject("registered", body.registered_by), registration_message_id(body),
-                          body.model_dump_json().encode())
+            await _decide(
+                request,
+                reader,
+                alliance,
+                lambda c: check_registration(c, alliance, body),
+                brand_subject("registered", body.registered_by),
+                registration_message_id(body),
+                body.model_dump_json().encode(),
+            )
         except RegistryError as exc:
             return _problem(exc.status, exc.message)
         except TimeoutError:
             return JSONResponse({"detail": ACCEPTED}, status_code=202)
-        return JSONResponse(body.brand().model_dump(mode="json"), status_code=201,
-                            headers={"Location": f"/api/v1/brands/{body.id}"})
+        return JSONResponse(
+            body.brand().model_dump(mode="json"), status_code=201, headers={"Location": f"/api/v1/brands/{body.id}"}
+        )
 
     @router.get("/api/v1/brands/links", tags=["brands"])
     def list_links(
@@ -140,9 +165,15 @@ def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
         limit: int = Query(200, ge=1, le=2000),
     ) -> list[dict]:
         """Activities and the brand they are linked to, e.g. ``?link=inferred`` to review inferred links."""
-        query = select(brands_activity.c.activity_id, brands_activity.c.title, brands_activity.c.starts_at,
-                       brands_activity.c.brand_id, brands_activity.c.link, brands_activity.c.declared_brand_id,
-                       brands_activity.c.inferred_brand_id).where(brands_activity.c.link.is_not(None))
+        query = select(
+            brands_activity.c.activity_id,
+            brands_activity.c.title,
+            brands_activity.c.starts_at,
+            brands_activity.c.brand_id,
+            brands_activity.c.link,
+            brands_activity.c.declared_brand_id,
+            brands_activity.c.inferred_brand_id,
+        ).where(brands_activity.c.link.is_not(None))
         if link:
             query = query.where(brands_activity.c.link == link)
         if brand_id:
@@ -152,8 +183,9 @@ def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
             return [{**row._asdict(), "starts_at": row.starts_at.isoformat()} for row in connection.execute(query)]
 
     @router.put("/api/v1/brands/links/{activity_id}", tags=["brands"])
-    async def put_link(request: Request, activity_id: str, body: LinkCorrection, who: Signed,
-                       auth: Accounts) -> JSONResponse:
+    async def put_link(
+        request: Request, activity_id: str, body: LinkCorrection, who: Signed, auth: Accounts
+    ) -> JSONResponse:
         """Correct an activity's brand (the brand's owning library, or a coordinator whose scope holds the
         activity's libraries); later versions keep it.  ``corrected_by``: the account."""
         body = body.model_copy(update={"corrected_by": actor(who, body.corrected_by, "corrected_by")})
@@ -163,22 +195,43 @@ def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
         def check(connection) -> None:
             check_correction(connection, alliance, activity_id, body)
             if not who.is_library:
-                libraries = connection.scalars(select(brands_activity_library.c.library_id)
-                                               .where(brands_activity_library.c.activity_id == activity_id)).all()
+                libraries = connection.scalars(
+                    select(brands_activity_library.c.library_id).where(
+                        brands_activity_library.c.activity_id == activity_id
+                    )
+                ).all()
                 if not auth.in_scope(who, *libraries):
-                    raise RegistryError(403, f"活动 {activity_id} 不在您的管辖范围内 / the activity is outside your scope")
-            previous.append(connection.scalar(select(brands_activity.c.brand_id)
-                                              .where(brands_activity.c.activity_id == activity_id)))
+                    raise RegistryError(
+                        403, f"活动 {activity_id} 不在您的管辖范围内 / the activity is outside your scope"
+                    )
+            previous.append(
+                connection.scalar(
+                    select(brands_activity.c.brand_id).where(brands_activity.c.activity_id == activity_id)
+                )
+            )
 
         try:
-            await _decide(request, reader, alliance, check, brand_subject("corrected", body.corrected_by),
-                          event.message_id(), event.model_dump_json().encode())
+            await _decide(
+                request,
+                reader,
+                alliance,
+                check,
+                brand_subject("corrected", body.corrected_by),
+                event.message_id(),
+                event.model_dump_json().encode(),
+            )
         except RegistryError as exc:
             return _problem(exc.status, exc.message)
         except TimeoutError:
             return JSONResponse({"detail": ACCEPTED}, status_code=202)
-        return JSONResponse({"activity_id": activity_id, "brand_id": body.brand_id, "link": "corrected",
-                             "previous_brand_id": previous[0]})
+        return JSONResponse(
+            {
+                "activity_id": activity_id,
+                "brand_id": body.brand_id,
+                "link": "corrected",
+                "previous_brand_id": previous[0],
+            }
+        )
 
     @router.get("/api/v1/brands/{brand_id}", tags=["brands"])
     def get_brand(brand_id: str, today: Today = None):
@@ -188,8 +241,11 @@ def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
         if entry is None:
             return _problem(404, f"未找到品牌 / no such brand: {brand_id}")
         activities = sorted(entry.activities, key=lambda a: a.occurrences[0] if a.occurrences else NEVER)
-        return {**_brand_json(entry), "satisfaction": rated(entry),
-                "activities": [_activity_json(a) for a in activities]}
+        return {
+            **_brand_json(entry),
+            "satisfaction": rated(entry),
+            "activities": [_activity_json(a) for a in activities],
+        }
 
     # -- pages -------------------------------------------------------------------------
 
@@ -200,13 +256,30 @@ def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
         first, last = _year_span(result)
         entries = sorted(result.entries, key=lambda e: _member_order(alliance, e.brand.library_id))
         q = _query(lang, today)
-        rows = [HeatRow(label=e.brand.name, href=f"/brands/{e.brand.id}?{q}", held=e.figures.held_per_month,
-                        scheduled=e.figures.scheduled_per_month) for e in entries]
+        rows = [
+            HeatRow(
+                label=e.brand.name,
+                href=f"/brands/{e.brand.id}?{q}",
+                held=e.figures.held_per_month,
+                scheduled=e.figures.scheduled_per_month,
+            )
+            for e in entries
+        ]
         return render(
-            request, "brands/index.html", alliance_name=alliance.name, report=result, entries=entries,
-            coverage=result.coverage, heat=heatmap(rows, first, last, lang=lang),
+            request,
+            "brands/index.html",
+            alliance_name=alliance.name,
+            report=result,
+            entries=entries,
+            coverage=result.coverage,
+            heat=heatmap(rows, first, last, lang=lang),
             sparks={e.brand.id: yearly_spark(e.figures.held_per_month, first, last) for e in entries},
-            first_year=first, last_year=last, q=q, shades=SHADES, empty_shade=EMPTY, **_helpers(alliance, lang),
+            first_year=first,
+            last_year=last,
+            q=q,
+            shades=SHADES,
+            empty_shade=EMPTY,
+            **_helpers(alliance, lang),
         )
 
     @router.get("/brands/new", include_in_schema=False)
@@ -217,8 +290,9 @@ def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
     async def new_brand_submit(request: Request, who: Coordinator, auth: Accounts):
         form = parse_qs((await request.body()).decode("utf-8", "replace"))
         values = {key: items[-1].strip() for key, items in form.items() if items}
-        data: dict[str, Any] = {k: values.get(k) or None for k in ("id", "name", "library_id", "since", "category",
-                                                                   "description")}
+        data: dict[str, Any] = {
+            k: values.get(k) or None for k in ("id", "name", "library_id", "since", "category", "description")
+        }
         data["keywords"] = _split(values.get("keywords", ""))
         data["partners"] = [p for p in form.get("partners", []) if p]
         data = {k: v for k, v in data.items() if v not in (None, [])}
@@ -229,9 +303,15 @@ def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
         except HTTPException as exc:
             return _form(request, alliance, auth, who, values=values, errors=[str(exc.detail)], status=exc.status_code)
         try:
-            await _decide(request, reader, alliance, lambda c: check_registration(c, alliance, body),
-                          brand_subject("registered", body.registered_by), registration_message_id(body),
-                          body.model_dump_json().encode())
+            await _decide(
+                request,
+                reader,
+                alliance,
+                lambda c: check_registration(c, alliance, body),
+                brand_subject("registered", body.registered_by),
+                registration_message_id(body),
+                body.model_dump_json().encode(),
+            )
         except RegistryError as exc:
             return _form(request, alliance, auth, who, values=values, errors=[exc.message], status=exc.status)
         except TimeoutError:
@@ -244,14 +324,23 @@ def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
         lang = language(request)
         entry = result.entry(brand_id)
         if entry is None:
-            return render(request, "brands/missing.html", status_code=404, alliance_name=alliance.name,
-                          brand_id=brand_id)
+            return render(
+                request, "brands/missing.html", status_code=404, alliance_name=alliance.name, brand_id=brand_id
+            )
         first, last = _year_span(result, entry)
         held, upcoming = _sessions(entry, result.today, alliance)
         per_year = _per_year(entry, first, last, result.today, alliance)
         return render(
-            request, "brands/brand.html", alliance_name=alliance.name, entry=entry, brand=entry.brand,
-            figures=entry.figures, today=result.today, held=held, upcoming=upcoming[:12], per_year=per_year,
+            request,
+            "brands/brand.html",
+            alliance_name=alliance.name,
+            entry=entry,
+            brand=entry.brand,
+            figures=entry.figures,
+            today=result.today,
+            held=held,
+            upcoming=upcoming[:12],
+            per_year=per_year,
             chart=monthly_bars(entry.figures.held_per_month, entry.figures.scheduled_per_month, first, last, lang=lang),
             satisfaction=rated(entry),
             **_helpers(alliance, lang),
@@ -268,11 +357,19 @@ def brand_subject(kind: str, actor: str) -> str:
     return f"{BRAND_DECIDED}.{kind}.{actor}"
 
 
-async def _decide(request: Request, reader, alliance: Alliance, check: Callable[[Any], None], subject: str,
-                  msg_id: str, payload: bytes) -> None:
+async def _decide(
+    request: Request,
+    reader,
+    alliance: Alliance,
+    check: Callable[[Any], None],
+    subject: str,
+    msg_id: str,
+    payload: bytes,
+) -> None:
     """Check a decision against the registry, log it in SUBMISSIONS, and wait until the brands
     service has applied it (read your writes).  A :class:`RegistryError` says why it was refused
     (here, or by the handler: its dead letter's reason); ``TimeoutError`` if it is still pending."""
+
     def checked() -> None:
         with reader.connect() as connection:
             check(connection)
@@ -296,12 +393,16 @@ async def _decide(request: Request, reader, alliance: Alliance, check: Callable[
 def _outcome(reader, msg_id: str) -> str | None:
     """None while the decision is pending; "" once applied; the reason if it was refused."""
     with reader.connect() as connection:
-        done = connection.scalar(select(inbox.c.msg_id).where(inbox.c.consumer == DECISIONS_CONSUMER,
-                                                               inbox.c.msg_id == msg_id))
+        done = connection.scalar(
+            select(inbox.c.msg_id).where(inbox.c.consumer == DECISIONS_CONSUMER, inbox.c.msg_id == msg_id)
+        )
         if done is None:
             return None
-        reason = connection.scalar(select(dead_letter.c.reason).where(dead_letter.c.consumer == DECISIONS_CONSUMER,
-                                                                      dead_letter.c.msg_id == msg_id))
+        reason = connection.scalar(
+            select(dead_letter.c.reason).where(
+                dead_letter.c.consumer == DECISIONS_CONSUMER, dead_letter.c.msg_id == msg_id
+            )
+        )
     return reason or ""
 
 
@@ -324,10 +425,16 @@ def _brand_json(entry: BrandEntry) -> dict:
 
 def _activity_json(activity: BrandActivity) -> dict:
     return {
-        "activity_id": activity.activity_id, "title": activity.title, "status": activity.status,
-        "sessions": [s.isoformat() for s in activity.occurrences], "venue": activity.venue_name,
-        "libraries": sorted(activity.libraries), "link": activity.link, "held": activity.held,
-        "participants": activity.participants, "counted": activity.counts(),
+        "activity_id": activity.activity_id,
+        "title": activity.title,
+        "status": activity.status,
+        "sessions": [s.isoformat() for s in activity.occurrences],
+        "venue": activity.venue_name,
+        "libraries": sorted(activity.libraries),
+        "link": activity.link,
+        "held": activity.held,
+        "participants": activity.participants,
+        "counted": activity.counts(),
     }
 
 
@@ -358,13 +465,15 @@ def _per_year(entry: BrandEntry, first: int, last: int, today: date, alliance: A
     rows = []
     for year in range(last, first - 1, -1):
         editions = [a for day, a in firsts if day.year == year and day <= today]
-        rows.append({
-            "year": year,
-            "sessions": sum(held.get((year, m), 0) for m in range(1, 13)),
-            "scheduled": sum(entry.figures.scheduled_per_month.get((year, m), 0) for m in range(1, 13)),
-            "editions": len(editions),
-            "participants": sum(a.participants or 0 for a in editions),
-        })
+        rows.append(
+            {
+                "year": year,
+                "sessions": sum(held.get((year, m), 0) for m in range(1, 13)),
+                "scheduled": sum(entry.figures.scheduled_per_month.get((year, m), 0) for m in range(1, 13)),
+                "editions": len(editions),
+                "participants": sum(a.participants or 0 for a in editions),
+            }
+        )
     return rows
 
 
@@ -391,14 +500,23 @@ def _registering(body: BrandCreate, who, auth: Auth) -> BrandCreate:
     return body
 
 
-def _form(request: Request, alliance: Alliance, auth: Auth, who, *, values: dict, errors: list[str],
-          status: int = 200):
+def _form(request: Request, alliance: Alliance, auth: Auth, who, *, values: dict, errors: list[str], status: int = 200):
     session = auth.codec.load(request.cookies.get(SESSION_COOKIE))
     coordinator = alliance.coordinator(who.name)
     members = [m for m in alliance.members if auth.in_scope(who, m.id)]
-    return render(request, "brands/new.html", status_code=status, alliance_name=alliance.name, values=values,
-                  errors=errors, categories=list(Category), members=members, csrf=session.csrf if session else "",
-                  who=coordinator.name if coordinator else who.name, **_helpers(alliance, language(request)))
+    return render(
+        request,
+        "brands/new.html",
+        status_code=status,
+        alliance_name=alliance.name,
+        values=values,
+        errors=errors,
+        categories=list(Category),
+        members=members,
+        csrf=session.csrf if session else "",
+        who=coordinator.name if coordinator else who.name,
+        **_helpers(alliance, language(request)),
+    )
 
 
 def _helpers(alliance: Alliance, lang: str) -> dict:
@@ -416,5 +534,10 @@ def _helpers(alliance: Alliance, lang: str) -> dict:
     def brand_of(brand: Brand) -> str:
         return library_name(brand.library_id)
 
-    return {"library_name": library_name, "category_name": category_name, "status_name": status_name,
-            "brand_owner": brand_of, "tz": alliance.tz}
+    return {
+        "library_name": library_name,
+        "category_name": category_name,
+        "status_name": status_name,
+        "brand_owner": brand_of,
+        "tz": alliance.tz,
+    }

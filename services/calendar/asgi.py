@@ -119,7 +119,9 @@ class FeedsApp:
         spec, scope["route"] = resolved
         method = scope["method"]
         if method not in READ_METHODS:
-            await _send_text(send, 405, "只支持 GET 和 HEAD\nOnly GET and HEAD are allowed\n", [(b"allow", b"GET, HEAD")])
+            await _send_text(
+                send, 405, "只支持 GET 和 HEAD\nOnly GET and HEAD are allowed\n", [(b"allow", b"GET, HEAD")]
+            )
             return
         feed = self.store.cached(spec.key)
         if feed is None:

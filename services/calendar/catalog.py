@@ -112,7 +112,9 @@ class FeedCatalog:
     def _library(self, library_id: str, with_branches: bool) -> FeedSpec | FeedRefusal:
         member = self.alliance.member(library_id)
         if member is None:
-            return FeedRefusal(404, f"联盟中没有这个图书馆：{library_id}", f"No such library in the alliance: {library_id}")
+            return FeedRefusal(
+                404, f"联盟中没有这个图书馆：{library_id}", f"No such library in the alliance: {library_id}"
+            )
         english = member.name_in("en")
         key = f"libraries/{library_id}.ics"
         if with_branches:
@@ -190,13 +192,21 @@ class FeedCatalog:
             if alliance.children(member.id):
                 suffix = " (with branches)" if english else "（含分馆）"
                 libraries.append(
-                    FeedLink(f"libraries/{member.id}.ics?include={BRANCHES}", name(member.name, member.name_en) + suffix)
+                    FeedLink(
+                        f"libraries/{member.id}.ics?include={BRANCHES}", name(member.name, member.name_en) + suffix
+                    )
                 )
         labels = self.en if english else self.zh
         return [
-            ("Whole alliance" if english else "全联盟", [FeedLink("alliance.ics", name(alliance.name, alliance.name_en))]),
+            (
+                "Whole alliance" if english else "全联盟",
+                [FeedLink("alliance.ics", name(alliance.name, alliance.name_en))],
+            ),
             ("Libraries" if english else "各成员馆", libraries),
-            ("Brand programmes" if english else "一馆一品品牌", [FeedLink(f"brands/{b.id}.ics", b.name) for b in self.brands().values()]),
+            (
+                "Brand programmes" if english else "一馆一品品牌",
+                [FeedLink(f"brands/{b.id}.ics", b.name) for b in self.brands().values()],
+            ),
             (
                 "Alliance campaigns" if english else "联盟节假日活动",
                 [FeedLink(f"campaigns/{c.id}.ics", name(c.name, c.name_en)) for c in alliance.campaigns],

@@ -356,12 +356,9 @@ class FeedStore:
     def _latest_departure(connection, filters: list, now: datetime) -> datetime | None:
         """The last time before ``now`` that time alone took an activity out of this feed."""
         c = calendar_entry.c
-        cancelled = connection.scalar(
-            select(func.max(c.until)).where(c.status == "cancelled", c.until < now, *filters)
-        )
+        cancelled = connection.scalar(select(func.max(c.until)).where(c.status == "cancelled", c.until < now, *filters))
         aged = connection.scalar(
             select(func.max(c.until)).where(c.status != "cancelled", c.until < now - PAST_WINDOW, *filters)
         )
         candidates = [t for t in (cancelled, aged + PAST_WINDOW if aged else None) if t is not None]
         return max(candidates, default=None)
-

@@ -101,8 +101,14 @@ event.listen(
 )
 
 
-def _trigram_ready(ddl: BaseDDLElement, target: SchemaItem | str, bind: Connection | None,
-                   tables: list[Table] | None = None, state: Any = None, **_: Any) -> bool:
+def _trigram_ready(
+    ddl: BaseDDLElement,
+    target: SchemaItem | str,
+    bind: Connection | None,
+    tables: list[Table] | None = None,
+    state: Any = None,
+    **_: Any,
+) -> bool:
     """PostgreSQL: install pg_trgm if it is not (a trusted extension: the database's owner may);
     True when its operator class is usable here.  Without it ILIKE still works, reading the table.
     (No connection — DDL compiled to text — cannot install it either.)"""

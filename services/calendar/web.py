@@ -80,8 +80,14 @@ def routes(context: ServiceContext) -> APIRouter:
     )
     posters = posters_of(context)
     router.include_router(
-        activity_router(context.alliance, engine, catalog.brands, site_url=site_url(context), posters=posters,
-                        signup=signup_fragment(context))
+        activity_router(
+            context.alliance,
+            engine,
+            catalog.brands,
+            site_url=site_url(context),
+            posters=posters,
+            signup=signup_fragment(context),
+        )
     )
     router.include_router(
         embed_router(
@@ -144,9 +150,7 @@ def calendar_router(
         by_day: dict[date, list[AgendaItem]] = {}
         for item in items:
             by_day.setdefault(item.day, []).append(item)
-        weeks = [
-            [start + timedelta(days=7 * w + d) for d in range(7)] for w in range((end - start).days // 7)
-        ]
+        weeks = [[start + timedelta(days=7 * w + d) for d in range(7)] for w in range((end - start).days // 7)]
         prev_month = (first - timedelta(days=1)).replace(day=1)
         next_month = (first + timedelta(days=32)).replace(day=1)
         return render(

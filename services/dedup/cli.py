@@ -20,9 +20,13 @@ def dedup() -> None:
 
 @dedup.command("evaluate")
 @click.argument("file", type=click.Path(dir_okay=False, exists=True, path_type=Path))
-@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="The alliance (venue directory) the set was written for. Default: alliance.toml next to "
-                   "FILE, else the demo alliance.")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The alliance (venue directory) the set was written for. Default: alliance.toml next to "
+    "FILE, else the demo alliance.",
+)
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
 def evaluate(file: Path, config: Path | None, fmt: str) -> None:
     """Run the real matching over a labelled set and print pairwise precision, recall and F1.
@@ -53,8 +57,9 @@ def evaluate(file: Path, config: Path | None, fmt: str) -> None:
         try:
             with progress_bar() as progress:
                 task = progress.add_task("匹配 / matching", total=len(items))
-                predicted = run_matching(alliance, engine, [i.submission for i in items],
-                                         on_batch=lambda n: progress.advance(task, n))
+                predicted = run_matching(
+                    alliance, engine, [i.submission for i in items], on_batch=lambda n: progress.advance(task, n)
+                )
             reviews = pending_reviews(engine)
         finally:
             engine.dispose()
@@ -64,13 +69,23 @@ def evaluate(file: Path, config: Path | None, fmt: str) -> None:
         raise UserError(str(exc)) from None
     out = Console(highlight=False)
     if fmt == "json":
-        out.print_json(json.dumps({
-            "submissions": metrics.submissions, "announcements": metrics.announcements,
-            "activities_true": metrics.activities_true, "activities_predicted": metrics.activities_predicted,
-            "true_pairs": metrics.true_pairs, "predicted_pairs": metrics.predicted_pairs,
-            "correct_pairs": metrics.correct_pairs, "pending_reviews": metrics.pending_reviews, "precision": round(metrics.precision, 4),
-            "recall": round(metrics.recall, 4), "f1": round(metrics.f1, 4),
-        }))
+        out.print_json(
+            json.dumps(
+                {
+                    "submissions": metrics.submissions,
+                    "announcements": metrics.announcements,
+                    "activities_true": metrics.activities_true,
+                    "activities_predicted": metrics.activities_predicted,
+                    "true_pairs": metrics.true_pairs,
+                    "predicted_pairs": metrics.predicted_pairs,
+                    "correct_pairs": metrics.correct_pairs,
+                    "pending_reviews": metrics.pending_reviews,
+                    "precision": round(metrics.precision, 4),
+                    "recall": round(metrics.recall, 4),
+                    "f1": round(metrics.f1, 4),
+                }
+            )
+        )
         return
     table = Table(title=f"去重评估 / dedup evaluation · {file.name}")
     table.add_column("指标 / measure")

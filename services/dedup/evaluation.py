@@ -84,7 +84,7 @@ def read_labelled(path: Path) -> list[Labelled]:
             except ValueError as exc:
                 raise EvaluationError(f"{path}:{number}: not JSON ({exc})") from None
             if not isinstance(record, dict) or not isinstance(record.get("label"), str):
-                raise EvaluationError(f"{path}:{number}: needs a string field \"label\" (the true activity key)")
+                raise EvaluationError(f'{path}:{number}: needs a string field "label" (the true activity key)')
             label = record.pop("label")
             try:
                 submission = parse_json_model(ActivitySubmission, json.dumps(record))
@@ -98,8 +98,13 @@ def read_labelled(path: Path) -> list[Labelled]:
 
 def deliveries(submissions: Iterable[ActivitySubmission]) -> list[Delivery]:
     return [
-        Delivery(subject=submitted_subject(s.library_id), data=s.model_dump_json().encode(),
-                 headers={"Nats-Msg-Id": s.message_id()}, stream_seq=seq, timestamp=EPOCH + timedelta(seconds=seq))
+        Delivery(
+            subject=submitted_subject(s.library_id),
+            data=s.model_dump_json().encode(),
+            headers={"Nats-Msg-Id": s.message_id()},
+            stream_seq=seq,
+            timestamp=EPOCH + timedelta(seconds=seq),
+        )
         for seq, s in enumerate(submissions, start=1)
     ]
 
@@ -110,20 +115,29 @@ def sqlite_engine(path: Path) -> Engine:
     return engine
 
 
-def run_matching(alliance: Alliance, engine: Engine, submissions: list[ActivitySubmission],
-                 on_batch: Callable[[int], None] | None = None) -> dict[tuple[str, str], str]:
+def run_matching(
+    alliance: Alliance,
+    engine: Engine,
+    submissions: list[ActivitySubmission],
+    on_batch: Callable[[int], None] | None = None,
+) -> dict[tuple[str, str], str]:
     """Process the submissions in order through the dedup consumer; each announcement's activity."""
-    spec = ConsumerSpec(name="dedup", stream=SUBMISSIONS_STREAM, filter_subject=f"{SUBMITTED}.*",
-                        handle_batch=partial(handle_submissions, venues=VenueResolver(alliance)))
+    spec = ConsumerSpec(
+        name="dedup",
+        stream=SUBMISSIONS_STREAM,
+        filter_subject=f"{SUBMITTED}.*",
+        handle_batch=partial(handle_submissions, venues=VenueResolver(alliance)),
+    )
     queue = deliveries(submissions)
     for start in range(0, len(queue), BATCH):
-        batch = queue[start:start + BATCH]
+        batch = queue[start : start + BATCH]
         process_batch(spec, engine, batch)
         if on_batch:
             on_batch(len(batch))
     with engine.connect() as connection:
-        rows = connection.execute(select(dedup_source.c.library_id, dedup_source.c.source_ref,
-                                         dedup_source.c.activity_id))
+        rows = connection.execute(
+            select(dedup_source.c.library_id, dedup_source.c.source_ref, dedup_source.c.activity_id)
+        )
         return {(row.library_id, row.source_ref): row.activity_id for row in rows}
 
 
@@ -133,7 +147,9 @@ def pairs(sizes: Iterable[int]) -> int:
 
 def pending_reviews(engine: Engine) -> int:
     with engine.connect() as connection:
-        return connection.scalar(select(func.count()).select_from(dedup_review).where(dedup_review.c.status == "pending"))
+        return connection.scalar(
+            select(func.count()).select_from(dedup_review).where(dedup_review.c.status == "pending")
+        )
 
 
 def pairwise_metrics(items: list[Labelled], predicted: dict[tuple[str, str], str], *, reviews: int = 0) -> Metrics:

@@ -51,10 +51,17 @@ from .repository import BatchRepository, DedupRepository, SourceKey, SourceRow, 
 ACTIVITY_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:activity")
 ROLE_STRENGTH = {Role.host: 4, Role.organiser: 3, Role.co_organiser: 2, Role.participant: 1}
 """主办 > 承办 > 协办 > 参与: a library announced in two roles is credited in the stronger."""
-VISIBLE_FIELDS = set(CanonicalActivity.model_fields) - {"version", "sources", "created_at", "updated_at"}  # a set: model_dump's include
-CONTENT_FIELDS = tuple(name for name in CanonicalActivity.model_fields
-                       if name not in {"id", "version", "status", "organizers", "sources", "merged_into", "created_at",
-                                       "updated_at"})
+VISIBLE_FIELDS = set(CanonicalActivity.model_fields) - {
+    "version",
+    "sources",
+    "created_at",
+    "updated_at",
+}  # a set: model_dump's include
+CONTENT_FIELDS = tuple(
+    name
+    for name in CanonicalActivity.model_fields
+    if name not in {"id", "version", "status", "organizers", "sources", "merged_into", "created_at", "updated_at"}
+)
 """What a canonical activity takes from its primary announcement as it is."""
 MAX_NEIGHBOURHOOD = 400
 """A guard against a pathological pile-up (thousands of announcements in one room and hour)."""
@@ -163,8 +170,9 @@ def build_canonical(
         status=group_status(sources),
         organizers=organizers,
         sources=[
-            SourceRef.model_construct(library_id=s.fields.library_id, source_ref=s.fields.source_ref,
-                                      revision=s.revision, status=s.status)
+            SourceRef.model_construct(
+                library_id=s.fields.library_id, source_ref=s.fields.source_ref, revision=s.revision, status=s.status
+            )
             for s in sources
         ],
         created_at=previous.created_at if previous else at,
@@ -274,7 +282,9 @@ def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> 
 # -- the neighbourhood of a change ---------------------------------------------------------
 
 
-def neighbourhood(repo: DedupRepository, seeds: list[SourceRow], *, extra_activities: Iterable[str] = ()) -> dict[SourceKey, SourceRow]:
+def neighbourhood(
+    repo: DedupRepository, seeds: list[SourceRow], *, extra_activities: Iterable[str] = ()
+) -> dict[SourceKey, SourceRow]:
     """The seeds, their candidates, and every member of the activities those belong to, closed
     under the same step for the announcements a seed could be grouped with (bounded by
     :data:`MAX_NEIGHBOURHOOD`).  A candidate plainly apart from every seed is kept (its group may
@@ -289,8 +299,9 @@ def neighbourhood(repo: DedupRepository, seeds: list[SourceRow], *, extra_activi
     def reaches(row: SourceRow) -> bool:
         if row.key in reached:
             return True
-        if any(compare(f, row.fields).outcome is not Outcome.APART for f in seed_fields) or \
-                any(m.activity_id == row.activity_id for m in rows.values() if m.key in reached and m.activity_id):
+        if any(compare(f, row.fields).outcome is not Outcome.APART for f in seed_fields) or any(
+            m.activity_id == row.activity_id for m in rows.values() if m.key in reached and m.activity_id
+        ):
             reached.add(row.key)
             return True
         return False
@@ -333,13 +344,19 @@ def unchanged(group: Group, seed_keys: set[SourceKey], stored_members: Counter) 
     activity, a function of those announcements, is then the stored one: no need to build it
     again (a new announcement's neighbours, ahead of it in the same room, are mostly such)."""
     activity_id = group.activity_id
-    return (stored_members[activity_id] == len(group.members)
-            and all(m.activity_id == activity_id and m.key not in seed_keys for m in group.members))
+    return stored_members[activity_id] == len(group.members) and all(
+        m.activity_id == activity_id and m.key not in seed_keys for m in group.members
+    )
 
 
 def reconcile(
-    repo: DedupRepository, uow: UnitOfWork, seeds: list[SourceRow], *, new_keys: frozenset[SourceKey],
-    at: datetime, extra_activities: Iterable[str] = (),
+    repo: DedupRepository,
+    uow: UnitOfWork,
+    seeds: list[SourceRow],
+    *,
+    new_keys: frozenset[SourceKey],
+    at: datetime,
+    extra_activities: Iterable[str] = (),
 ) -> None:
     """Re-group the neighbourhood of ``seeds`` and store and publish what changed."""
     rows = neighbourhood(repo, seeds, extra_activities=extra_activities)
@@ -378,8 +395,13 @@ def reconcile(
     record_reviews(repo, uow, reviews, seeds, new_keys, needs, at)
 
 
-def store_and_publish(repo: DedupRepository, uow: UnitOfWork, activity: CanonicalActivity,
-                      previous: CanonicalActivity | None, at: datetime) -> None:
+def store_and_publish(
+    repo: DedupRepository,
+    uow: UnitOfWork,
+    activity: CanonicalActivity,
+    previous: CanonicalActivity | None,
+    at: datetime,
+) -> None:
     if previous is not None and activity == previous:
         return
     repo.save_activity(activity, new=previous is None)
@@ -390,13 +412,23 @@ def store_and_publish(repo: DedupRepository, uow: UnitOfWork, activity: Canonica
 
 
 def publish(uow: UnitOfWork, event: CanonicalEvent, msg_id: str | None = None) -> None:
-    uow.publish(canonical_subject(event.type.value), msg_id or event.message_id(),
-                event.model_dump_json().encode(), at=event.occurred_at)
+    uow.publish(
+        canonical_subject(event.type.value),
+        msg_id or event.message_id(),
+        event.model_dump_json().encode(),
+        at=event.occurred_at,
+    )
 
 
-def record_reviews(repo: DedupRepository, uow: UnitOfWork, existing: dict[str, dict],
-                   seeds: list[SourceRow], new_keys: frozenset[SourceKey], needs: list[ReviewNeed],
-                   at: datetime) -> None:
+def record_reviews(
+    repo: DedupRepository,
+    uow: UnitOfWork,
+    existing: dict[str, dict],
+    seeds: list[SourceRow],
+    new_keys: frozenset[SourceKey],
+    needs: list[ReviewNeed],
+    at: datetime,
+) -> None:
     """Open a review for each new undecided pair; drop pending ones the change made moot."""
     wanted = {review_id(n.source.key, n.other.key): n for n in needs}
     moot = {rid for rid, review in existing.items() if review["status"] == "pending" and rid not in wanted}
@@ -406,11 +438,19 @@ def record_reviews(repo: DedupRepository, uow: UnitOfWork, existing: dict[str, d
     for rid, need in sorted(wanted.items()):
         if rid in existing:
             continue
-        repo.add_review({
-            "id": rid, "source_library": need.source.key[0], "source_ref": need.source.key[1],
-            "other_library": need.other.key[0], "other_ref": need.other.key[1], "score": round(need.verdict.score, 4),
-            "reason": need.verdict.reason[:200], "status": "pending", "created_at": at,
-        })
+        repo.add_review(
+            {
+                "id": rid,
+                "source_library": need.source.key[0],
+                "source_ref": need.source.key[1],
+                "other_library": need.other.key[0],
+                "other_ref": need.other.key[1],
+                "score": round(need.verdict.score, 4),
+                "reason": need.verdict.reason[:200],
+                "status": "pending",
+                "created_at": at,
+            }
+        )
         activity = repo.activity(own_activity_id(need.source)) or repo.activity(need.source.activity_id)
         if activity is not None:
             event = CanonicalEvent(type=CanonicalEventType.review_needed, activity=activity, occurred_at=at)
@@ -420,8 +460,9 @@ def record_reviews(repo: DedupRepository, uow: UnitOfWork, existing: dict[str, d
 # -- handlers ------------------------------------------------------------------------------
 
 
-def source_row(submission: ActivitySubmission, fields: MatchFields, delivery: Delivery,
-               known: SourceRow | None) -> SourceRow:
+def source_row(
+    submission: ActivitySubmission, fields: MatchFields, delivery: Delivery, known: SourceRow | None
+) -> SourceRow:
     return SourceRow(
         fields=fields,
         activity_id=known.activity_id if known else "",
@@ -440,12 +481,16 @@ def member_submission(delivery: Delivery, venues: VenueResolver) -> ActivitySubm
     """The submission, from a member of the alliance; :class:`Rejected` says what is wrong."""
     submission = parse_submission(delivery)
     if venues.alliance.member(submission.library_id) is None:
-        raise Rejected(f"library_id \"{submission.library_id}\" 不是联盟成员 / is not a member of the alliance "
-                       "(add it to the alliance configuration, then replay the dead letter)")
+        raise Rejected(
+            f'library_id "{submission.library_id}" 不是联盟成员 / is not a member of the alliance '
+            "(add it to the alliance configuration, then replay the dead letter)"
+        )
     outsiders = non_member_organizers(venues.alliance, submission)
     if outsiders:
-        raise Rejected(f"organizers: {', '.join(outsiders)} 不是联盟成员馆 / are not members of the alliance "
-                       "(an outside partner is named in partners, not as an organizer)")
+        raise Rejected(
+            f"organizers: {', '.join(outsiders)} 不是联盟成员馆 / are not members of the alliance "
+            "(an outside partner is named in partners, not as an organizer)"
+        )
     refusal = campaign_problem(venues.alliance, submission)
     if refusal is not None:  # no campaign credit outside the alliance's campaigns and their windows
         raise Rejected(str(refusal))
@@ -470,8 +515,9 @@ def handle_submissions(deliveries: list[Delivery], uow: UnitOfWork, *, venues: V
     repo.flush()
 
 
-def apply_submission(repo: DedupRepository, uow: UnitOfWork, delivery: Delivery, submission: ActivitySubmission,
-                     fields: MatchFields) -> None:
+def apply_submission(
+    repo: DedupRepository, uow: UnitOfWork, delivery: Delivery, submission: ActivitySubmission, fields: MatchFields
+) -> None:
     known = repo.source((submission.library_id, submission.source_ref))
     if known is not None and submission.revision <= known.revision:
         return  # the same or an older revision: nothing changes

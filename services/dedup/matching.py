@@ -280,7 +280,9 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
 
 def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minutes: float, score: float) -> Verdict:
     identical = (
-        x.title_key == y.title_key and apart_minutes == 0 and x.ends_at == y.ends_at
+        x.title_key == y.title_key
+        and apart_minutes == 0
+        and x.ends_at == y.ends_at
         and (x.recurrence or None) == (y.recurrence or None)
     )
     if identical:
@@ -293,7 +295,9 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
     return Verdict(Outcome.APART, score, "same library: another activity")
 
 
-def against_group(x: MatchFields, members: list[MatchFields], decisions: dict[frozenset, str]) -> tuple[Verdict, MatchFields]:
+def against_group(
+    x: MatchFields, members: list[MatchFields], decisions: dict[frozenset, str]
+) -> tuple[Verdict, MatchFields]:
     """The verdict on ``x`` joining a group of announcements, and the member it was judged against.
 
     The best member verdict counts, except that any non-merge verdict against an announcement

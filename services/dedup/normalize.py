@@ -38,7 +38,9 @@ NOISE_WORDS = (
 _LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
 """A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
 _LEADING_WELCOME = re.compile(r"^\s*(?:欢迎(?:参加|参与|报名)|诚邀(?:您|你)?参加|活动预告|预告)\s*[:：|｜!！/\-—]*\s*")
-_TRAILING_STATUS = re.compile(r"\s*[-—|｜/]?\s*(?:火热报名中|报名中|已满员|名额已满|名额有限|欢迎参加|欢迎报名)[!！]*\s*$")
+_TRAILING_STATUS = re.compile(
+    r"\s*[-—|｜/]?\s*(?:火热报名中|报名中|已满员|名额已满|名额有限|欢迎参加|欢迎报名)[!！]*\s*$"
+)
 _TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|活动)$")
 """A generic word appended by some writers ("…读书分享活动"): dropped from the key's end."""
 _PREFIX_SEPARATOR = re.compile(r"[:：|｜]|——")
@@ -51,7 +53,9 @@ _CAMPAIGN_PREFIX = re.compile(
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 _BOOK = re.compile(r"《([^《》]+)》")
 _EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]")
-_HALF = re.compile(r"(上午|下午|晚上|晚间|早)场|([上下])半场|[（(]([上中下])[）)]|([ABCabc甲乙丙])[场组班]|([0-9一二三四五六七八九十]+)[场组班]")
+_HALF = re.compile(
+    r"(上午|下午|晚上|晚间|早)场|([上下])半场|[（(]([上中下])[）)]|([ABCabc甲乙丙])[场组班]|([0-9一二三四五六七八九十]+)[场组班]"
+)
 _ROOM_ONLY = re.compile(
     r"^(?:[0-9一二三四五六七八九十负地下]+(?:楼|层|f))?"
     r"(?:报告厅|多功能厅|阅览室|少儿阅览室|电子阅览室|展厅|会议室|活动室|培训室|自习室|大厅|"
@@ -94,7 +98,7 @@ def title_key(title: str) -> str:
         text = _TRAILING_STATUS.sub("", text)
     found = _PREFIX_SEPARATOR.search(text)
     if found is not None:
-        head, tail = _DROP.sub("", text[:found.start()]), _DROP.sub("", text[found.end():])
+        head, tail = _DROP.sub("", text[: found.start()]), _DROP.sub("", text[found.end() :])
         if head and tail and len(head) <= 12:
             return f"{head}{PREFIX_MARK}{_TRAILING_GENERIC.sub('', tail) or tail}"
     key = _DROP.sub("", text)
@@ -117,7 +121,7 @@ def books(title: str) -> frozenset[str]:
 
 
 def episode(title: str) -> str | None:
-    """"第3期" / "第十二届" / "第二场": the session number a title names, as written."""
+    """ "第3期" / "第十二届" / "第二场": the session number a title names, as written."""
     text = nfkc(title)
     found = _EPISODE.search(text)
     if found:
@@ -190,8 +194,11 @@ class VenueResolver:
             near = list(dict.fromkeys(near))
             for tier, words in TIER_WORDS.items():
                 if any(word in text for word in words):
-                    found = [lib for lib in near  # members and their ancestors only: never None
-                             if cast(Member, self.alliance.member(lib)).tier.value == tier]
+                    found = [
+                        lib
+                        for lib in near  # members and their ancestors only: never None
+                        if cast(Member, self.alliance.member(lib)).tier.value == tier
+                    ]
                     if len(found) == 1:
                         return Site(found[0], True)
         # a room of the host's (or online): assumed at home; else an address or place the file does not name
@@ -255,8 +262,9 @@ class VenueResolver:
         cleaned = clean_venue_name(name)
         choices = [c for lib in libraries for c in self._choices_by_library.get(lib, ())]
         if cleaned and choices:
-            best = process.extractOne(cleaned, [text for text, _ in choices], scorer=fuzz.ratio,
-                                      score_cutoff=VENUE_FUZZY_CUTOFF)
+            best = process.extractOne(
+                cleaned, [text for text, _ in choices], scorer=fuzz.ratio, score_cutoff=VENUE_FUZZY_CUTOFF
+            )
             if best is not None:
                 return f"v:{choices[best[2]][1].id}"
         if cleaned in {"线上", "线上直播", "网络直播", "在线", "online", "云端"}:
@@ -269,8 +277,29 @@ class VenueResolver:
 # -- sites: which library's building an announcement takes place in -------------------------
 
 ROOM_WORDS = (
-    "学术报告厅", "报告厅", "多功能厅", "少儿阅览室", "电子阅览室", "阅览室", "展厅", "展览厅", "会议室", "活动室", "培训室",
-    "自习室", "大厅", "讲堂", "阅读区", "亲子阅读区", "绘本馆", "放映厅", "影厅", "多媒体教室", "教室", "书房", "剧场",
+    "学术报告厅",
+    "报告厅",
+    "多功能厅",
+    "少儿阅览室",
+    "电子阅览室",
+    "阅览室",
+    "展厅",
+    "展览厅",
+    "会议室",
+    "活动室",
+    "培训室",
+    "自习室",
+    "大厅",
+    "讲堂",
+    "阅读区",
+    "亲子阅读区",
+    "绘本馆",
+    "放映厅",
+    "影厅",
+    "多媒体教室",
+    "教室",
+    "书房",
+    "剧场",
 )
 _ROOM = re.compile("|".join(sorted(ROOM_WORDS, key=len, reverse=True)))
 TIER_WORDS = {
@@ -286,9 +315,18 @@ _TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区)(?=分馆$)")
 
 
 ROOM_FAMILIES = {
-    "学术报告厅": "报告厅", "讲堂": "报告厅", "少儿阅览室": "阅览室", "电子阅览室": "阅览室", "自习室": "阅览室",
-    "展览厅": "展厅", "影厅": "放映厅", "多媒体教室": "培训室", "教室": "培训室", "亲子阅读区": "阅读区",
-    "绘本馆": "阅读区", "书房": "阅读区",
+    "学术报告厅": "报告厅",
+    "讲堂": "报告厅",
+    "少儿阅览室": "阅览室",
+    "电子阅览室": "阅览室",
+    "自习室": "阅览室",
+    "展览厅": "展厅",
+    "影厅": "放映厅",
+    "多媒体教室": "培训室",
+    "教室": "培训室",
+    "亲子阅读区": "阅读区",
+    "绘本馆": "阅读区",
+    "书房": "阅读区",
 }
 """Room words one writer uses for another's (学术报告厅 / 报告厅, 少儿阅览室 / 阅览室)."""
 
@@ -319,7 +357,7 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
         add(name.replace("少年儿童", "少儿"), member.id)
         region = _REGION.match(name)
         if region and not name.endswith("图书馆"):  # "西城区河口社区书吧" → 河口社区书吧, 河口书吧
-            rest = name[region.end():]
+            rest = name[region.end() :]
             add(rest, member.id)
             add(_PLACE_WORD.sub("", rest), member.id)
         add(member.address, member.id)
@@ -327,10 +365,10 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
             address = nfkc(member.address)
             cut = max(address.rfind(c) for c in "市区县镇")
             if cut >= 0 and len(address) - cut > 5:
-                add(address[cut + 1:], member.id)
+                add(address[cut + 1 :], member.id)
         parent = alliance.member(member.parent) if member.parent else None
         if parent is not None and name.startswith(nfkc(parent.name)) and len(name) > len(parent.name) + 2:
-            rest = name[len(parent.name):]
+            rest = name[len(parent.name) :]
             add(rest, member.id)
             add(_TOWN_SUFFIX.sub("", rest), member.id)
             add(rest.replace("城市书房", "书房"), member.id)

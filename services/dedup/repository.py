@@ -45,7 +45,7 @@ def _reviews_touching(keys: list[SourceKey]) -> tuple:
 def pair_ids(keys: Iterable[SourceKey]) -> set[str]:
     """The review ids of every pair of these announcements."""
     keys = sorted(keys)
-    return {review_id(a, b) for i, a in enumerate(keys) for b in keys[i + 1:]}
+    return {review_id(a, b) for i, a in enumerate(keys) for b in keys[i + 1 :]}
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,11 +80,25 @@ class SourceRow:
 
 
 _SOURCE_COLUMNS = (
-    dedup_source.c.library_id, dedup_source.c.source_ref, dedup_source.c.activity_id, dedup_source.c.revision,
-    dedup_source.c.status, dedup_source.c.submission, dedup_source.c.stream_seq, dedup_source.c.received_at,
-    dedup_source.c.first_seq, dedup_source.c.venue_key, dedup_source.c.starts_at, dedup_source.c.ends_at,
-    dedup_source.c.title, dedup_source.c.title_key, dedup_source.c.books, dedup_source.c.episode,
-    dedup_source.c.category, dedup_source.c.credits, dedup_source.c.recurrence,
+    dedup_source.c.library_id,
+    dedup_source.c.source_ref,
+    dedup_source.c.activity_id,
+    dedup_source.c.revision,
+    dedup_source.c.status,
+    dedup_source.c.submission,
+    dedup_source.c.stream_seq,
+    dedup_source.c.received_at,
+    dedup_source.c.first_seq,
+    dedup_source.c.venue_key,
+    dedup_source.c.starts_at,
+    dedup_source.c.ends_at,
+    dedup_source.c.title,
+    dedup_source.c.title_key,
+    dedup_source.c.books,
+    dedup_source.c.episode,
+    dedup_source.c.category,
+    dedup_source.c.credits,
+    dedup_source.c.recurrence,
 )
 
 
@@ -98,14 +112,28 @@ def decode_credits(text: str) -> tuple[tuple[str, str], ...]:
 
 def _row_to_source(row) -> SourceRow:
     fields = MatchFields(
-        library_id=row.library_id, source_ref=row.source_ref, venue_key=row.venue_key, starts_at=row.starts_at,
-        ends_at=row.ends_at, title_key=row.title_key, books=frozenset(b for b in row.books.split("|") if b),
-        episode=row.episode, category=row.category, credits=decode_credits(row.credits), recurrence=row.recurrence,
+        library_id=row.library_id,
+        source_ref=row.source_ref,
+        venue_key=row.venue_key,
+        starts_at=row.starts_at,
+        ends_at=row.ends_at,
+        title_key=row.title_key,
+        books=frozenset(b for b in row.books.split("|") if b),
+        episode=row.episode,
+        category=row.category,
+        credits=decode_credits(row.credits),
+        recurrence=row.recurrence,
         raw=row.submission,
     )
     return SourceRow(
-        fields=fields, activity_id=row.activity_id, revision=row.revision, status=Status(row.status),
-        first_seq=row.first_seq, stream_seq=row.stream_seq, received_at=row.received_at, title=row.title,
+        fields=fields,
+        activity_id=row.activity_id,
+        revision=row.revision,
+        status=Status(row.status),
+        first_seq=row.first_seq,
+        stream_seq=row.stream_seq,
+        received_at=row.received_at,
+        title=row.title,
         submission_json=row.submission,
     )
 
@@ -113,12 +141,23 @@ def _row_to_source(row) -> SourceRow:
 def _source_values(source: SourceRow) -> dict:
     f = source.fields
     return {
-        "activity_id": source.activity_id, "revision": source.revision, "status": source.status.value,
-        "submission": source.submission_json, "stream_seq": source.stream_seq, "received_at": source.received_at,
-        "first_seq": source.first_seq, "venue_key": f.venue_key, "starts_at": f.starts_at, "ends_at": f.ends_at,
-        "title": source.title[:200], "title_key": f.title_key[:400], "books": "|".join(sorted(f.books)),
-        "episode": f.episode[:16] if f.episode else None, "category": f.category,
-        "credits": encode_credits(f.credits), "recurrence": f.recurrence,
+        "activity_id": source.activity_id,
+        "revision": source.revision,
+        "status": source.status.value,
+        "submission": source.submission_json,
+        "stream_seq": source.stream_seq,
+        "received_at": source.received_at,
+        "first_seq": source.first_seq,
+        "venue_key": f.venue_key,
+        "starts_at": f.starts_at,
+        "ends_at": f.ends_at,
+        "title": source.title[:200],
+        "title_key": f.title_key[:400],
+        "books": "|".join(sorted(f.books)),
+        "episode": f.episode[:16] if f.episode else None,
+        "category": f.category,
+        "credits": encode_credits(f.credits),
+        "recurrence": f.recurrence,
     }
 
 
@@ -163,7 +202,7 @@ class DedupRepository:
         """Announcements in any of these (site key, start range) windows: an index range scan each,
         ``WINDOWS_PER_QUERY`` a query."""
         for first in range(0, len(windows), WINDOWS_PER_QUERY):
-            chunk = windows[first:first + WINDOWS_PER_QUERY]
+            chunk = windows[first : first + WINDOWS_PER_QUERY]
             size = next(n for n in QUERY_SHAPES if n >= len(chunk))
             chunk += [chunk[-1]] * (size - len(chunk))  # a few query shapes, each compiled once
             parameters = {}
@@ -198,12 +237,14 @@ class DedupRepository:
         return [_row_to_source(row) for row in self.connection.execute(_SOURCES_OF, {"ids": ids})]
 
     def insert_source(self, source: SourceRow) -> None:
-        self.connection.execute(_INSERT_SOURCE, {"library_id": source.key[0], "source_ref": source.key[1],
-                                                 **_source_values(source)})
+        self.connection.execute(
+            _INSERT_SOURCE, {"library_id": source.key[0], "source_ref": source.key[1], **_source_values(source)}
+        )
 
     def update_source(self, source: SourceRow) -> None:
-        self.connection.execute(_UPDATE_SOURCE, {"k_library": source.key[0], "k_ref": source.key[1],
-                                                 **_source_values(source)})
+        self.connection.execute(
+            _UPDATE_SOURCE, {"k_library": source.key[0], "k_ref": source.key[1], **_source_values(source)}
+        )
 
     def move_source(self, key: SourceKey, activity_id: str) -> None:
         self.connection.execute(_UPDATE_SOURCE, {"k_library": key[0], "k_ref": key[1], "activity_id": activity_id})
@@ -232,13 +273,15 @@ class DedupRepository:
         if not ids:
             return {}
         return {row["id"]: dict(row) for row in self.connection.execute(_REVIEWS, {"ids": ids}).mappings()}
+
     def pending_reviews_of(self, keys: Iterable[SourceKey]) -> list[str]:
         keys = sorted(set(keys))
         if not keys:
             return []
         touching, parameters = _reviews_touching(keys)
-        rows = self.connection.execute(select(dedup_review.c.id).where(dedup_review.c.status == "pending", touching),
-                                       parameters)
+        rows = self.connection.execute(
+            select(dedup_review.c.id).where(dedup_review.c.status == "pending", touching), parameters
+        )
         return [row.id for row in rows]
 
     def add_review(self, review: dict) -> None:
@@ -276,10 +319,18 @@ _WINDOW_QUERIES: dict[int, object] = {}
 def _windows_query(count: int):
     """Announcements at any of ``count`` (venue key, start range) windows: an index range scan each."""
     if count not in _WINDOW_QUERIES:
-        _WINDOW_QUERIES[count] = select(*_SOURCE_COLUMNS).where(or_(*(
-            and_(dedup_source.c.venue_key == bindparam(f"v{i}"), dedup_source.c.starts_at >= bindparam(f"l{i}"),
-                 dedup_source.c.starts_at <= bindparam(f"h{i}"))
-            for i in range(count))))
+        _WINDOW_QUERIES[count] = select(*_SOURCE_COLUMNS).where(
+            or_(
+                *(
+                    and_(
+                        dedup_source.c.venue_key == bindparam(f"v{i}"),
+                        dedup_source.c.starts_at >= bindparam(f"l{i}"),
+                        dedup_source.c.starts_at <= bindparam(f"h{i}"),
+                    )
+                    for i in range(count)
+                )
+            )
+        )
     return _WINDOW_QUERIES[count]
 
 
@@ -379,7 +430,7 @@ class BatchRepository(DedupRepository):
         read = {row.key: row for rows in self._stored_at.values() for row in rows.values()}
         activities = sorted({row.activity_id for row in read.values()} - self._stored_of.keys())
         for first in range(0, len(activities), ACTIVITIES_PER_QUERY):
-            chunk = activities[first:first + ACTIVITIES_PER_QUERY]
+            chunk = activities[first : first + ACTIVITIES_PER_QUERY]
             self._stored_of.update((activity_id, []) for activity_id in chunk)
             for row in self.connection.execute(_SOURCES_OF, {"ids": chunk}):
                 source = read.get((row.library_id, row.source_ref)) or _row_to_source(row)
@@ -390,7 +441,7 @@ class BatchRepository(DedupRepository):
     def _prefetch_reviews(self, keys: Iterable[SourceKey]) -> None:
         wanted = sorted(set(keys) - self._review_keys)
         for first in range(0, len(wanted), KEYS_PER_QUERY):
-            chunk = wanted[first:first + KEYS_PER_QUERY]
+            chunk = wanted[first : first + KEYS_PER_QUERY]
             touching, parameters = _reviews_touching(chunk)
             rows = self.connection.execute(select(dedup_review).where(touching), parameters)
             self._reviews.update((row["id"], dict(row)) for row in rows.mappings())
@@ -421,13 +472,15 @@ class BatchRepository(DedupRepository):
         low, high = fields.starts_at - WINDOW, fields.starts_at + WINDOW
         keys = self.candidate_keys(fields)
         if all(_covered(self._read_windows.get(key), low, high) for key in keys):
-            stored = sorted((row for key in keys for row in self._stored_between(key, low, high)
-                             if row.key not in self._sources),
-                            key=lambda row: (row.fields.starts_at, row.key))
+            stored = sorted(
+                (row for key in keys for row in self._stored_between(key, low, high) if row.key not in self._sources),
+                key=lambda row: (row.fields.starts_at, row.key),
+            )
         else:
             stored = [row for row in super().candidates(fields) if row.key not in self._sources]
-        written = [row for key in keys for row in self._written_at.get(key, {}).values()
-                   if low <= row.fields.starts_at <= high]
+        written = [
+            row for key in keys for row in self._written_at.get(key, {}).values() if low <= row.fields.starts_at <= high
+        ]
         return stored + written
 
     def _stored_between(self, key: str, low: datetime, high: datetime) -> list[SourceRow]:
@@ -438,7 +491,7 @@ class BatchRepository(DedupRepository):
             rows = sorted(self._stored_at.get(key, {}).values(), key=lambda row: row.fields.starts_at)
             by_start = self._stored_sorted[key] = ([row.fields.starts_at for row in rows], rows)
         starts, rows = by_start
-        return rows[bisect.bisect_left(starts, low):bisect.bisect_right(starts, high)]
+        return rows[bisect.bisect_left(starts, low) : bisect.bisect_right(starts, high)]
 
     def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:
         ids = set(activity_ids)
@@ -481,10 +534,16 @@ class BatchRepository(DedupRepository):
 
     def flush(self) -> None:
         """Store what the batch wrote."""
-        inserts = [{"library_id": k[0], "source_ref": k[1], **_source_values(s)}
-                   for k, s in self._sources.items() if k in self._new_sources]
-        updates = [{"k_library": k[0], "k_ref": k[1], **_source_values(s)}
-                   for k, s in self._sources.items() if k not in self._new_sources]
+        inserts = [
+            {"library_id": k[0], "source_ref": k[1], **_source_values(s)}
+            for k, s in self._sources.items()
+            if k in self._new_sources
+        ]
+        updates = [
+            {"k_library": k[0], "k_ref": k[1], **_source_values(s)}
+            for k, s in self._sources.items()
+            if k not in self._new_sources
+        ]
         execute_many(self.connection, _INSERT_SOURCE, inserts)
         execute_many(self.connection, _UPDATE_SOURCE, updates)
         activities = [(a, a.id in self._new_activities) for a in self._activities.values()]

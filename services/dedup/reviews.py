@@ -62,8 +62,9 @@ class DecisionBody(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     decision: Decision
-    coordinator_id: str | None = Field(None, min_length=1, max_length=64,
-                                       description="who decides: the account's own id (a different one is refused)")
+    coordinator_id: str | None = Field(
+        None, min_length=1, max_length=64, description="who decides: the account's own id (a different one is refused)"
+    )
     note: str | None = Field(None, max_length=2000)
 
 
@@ -71,24 +72,34 @@ def parse_decision(delivery: Delivery, alliance: Alliance) -> ReviewDecision:
     decision = parse_payload(ReviewDecision, delivery)
     check_subject("coordinator_id", decision.coordinator_id, delivery)
     if alliance.coordinator(decision.coordinator_id) is None:
-        raise Rejected(f"未知的协调人 / unknown coordinator \"{decision.coordinator_id}\"")
+        raise Rejected(f'未知的协调人 / unknown coordinator "{decision.coordinator_id}"')
     if decision.source.key == decision.other.key:
         raise Rejected("一条公告不能与自身比较 / a review needs two different announcements")
     return decision
 
 
-def handle_decision(delivery: Delivery, uow: UnitOfWork, *, alliance: Alliance,
-                    venues: VenueResolver | None = None) -> None:
+def handle_decision(
+    delivery: Delivery, uow: UnitOfWork, *, alliance: Alliance, venues: VenueResolver | None = None
+) -> None:
     """A coordinator decided a review: store it on the pair, then re-group around the pair."""
     decision = parse_decision(delivery, alliance)
     repo = DedupRepository(uow.connection, venues)
-    repo.record_decision({
-        "id": decision.review_id, "source_library": decision.source.library_id,
-        "source_ref": decision.source.source_ref, "other_library": decision.other.library_id,
-        "other_ref": decision.other.source_ref, "score": None, "reason": "decided", "status": decision.decision,
-        "created_at": delivery.timestamp, "decided_at": delivery.timestamp, "decided_by": decision.coordinator_id,
-        "note": decision.note,
-    })
+    repo.record_decision(
+        {
+            "id": decision.review_id,
+            "source_library": decision.source.library_id,
+            "source_ref": decision.source.source_ref,
+            "other_library": decision.other.library_id,
+            "other_ref": decision.other.source_ref,
+            "score": None,
+            "reason": "decided",
+            "status": decision.decision,
+            "created_at": delivery.timestamp,
+            "decided_at": delivery.timestamp,
+            "decided_by": decision.coordinator_id,
+            "note": decision.note,
+        }
+    )
     seeds = [row for row in (repo.source(decision.source.key), repo.source(decision.other.key)) if row is not None]
     if seeds:
         reconcile(repo, uow, seeds, new_keys=frozenset(), at=delivery.timestamp)
@@ -109,15 +120,25 @@ class Side:
 
 REASONS = {
     "co-hosts: similar titles": (
-        "同一地点或互列为主办方，但标题只部分相似", "Same place or organisers naming each other, but the titles are only partly alike"),
+        "同一地点或互列为主办方，但标题只部分相似",
+        "Same place or organisers naming each other, but the titles are only partly alike",
+    ),
     "unlinked libraries: similar titles": (
-        "标题相似，但两馆互不关联、地点也不明确", "Similar titles, but the libraries are unrelated and the place unclear"),
+        "标题相似，但两馆互不关联、地点也不明确",
+        "Similar titles, but the libraries are unrelated and the place unclear",
+    ),
     "co-hosts: similar, but series and single dates differ": (
-        "相似，但一个是系列活动、另一个是单次活动", "Alike, but one is a series and the other a single date"),
+        "相似，但一个是系列活动、另一个是单次活动",
+        "Alike, but one is a series and the other a single date",
+    ),
     "unlinked libraries: similar, but series and single dates differ": (
-        "相似，但一个是系列活动、另一个是单次活动", "Alike, but one is a series and the other a single date"),
+        "相似，但一个是系列活动、另一个是单次活动",
+        "Alike, but one is a series and the other a single date",
+    ),
     "same library: near copy": (
-        "同一馆两次录入，标题或时间略有不同", "Entered twice by one library, with a slightly different title or time"),
+        "同一馆两次录入，标题或时间略有不同",
+        "Entered twice by one library, with a slightly different title or time",
+    ),
     "decided": ("协调人已决定", "Decided by a coordinator"),
 }
 """Why a pair waits for a coordinator, in the page's language (the stored reason is the key)."""
@@ -128,9 +149,12 @@ def describe_reason(reason: str, language: str) -> str:
     """The stored reason in zh-CN, or English for ``language`` "en"; an unknown one as stored."""
     index = 1 if language == "en" else 0
     if reason.startswith(_TWICE):
-        inner = describe_reason(reason[len(_TWICE):], language)
-        return (f"Another announcement of the same library differs: {inner}" if index
-                else f"与同一馆的另一条公告不一致：{inner}")
+        inner = describe_reason(reason[len(_TWICE) :], language)
+        return (
+            f"Another announcement of the same library differs: {inner}"
+            if index
+            else f"与同一馆的另一条公告不一致：{inner}"
+        )
     return REASONS[reason][index] if reason in REASONS else reason
 
 
@@ -152,34 +176,52 @@ class Review:
 
     def as_json(self) -> dict:
         def side(s: Side) -> dict:
-            return {"library_id": s.library_id, "source_ref": s.source_ref, "title": s.title,
-                    "starts_at": s.starts_at.isoformat() if s.starts_at else None, "venue": s.venue,
-                    "activity_id": s.activity_id}
+            return {
+                "library_id": s.library_id,
+                "source_ref": s.source_ref,
+                "title": s.title,
+                "starts_at": s.starts_at.isoformat() if s.starts_at else None,
+                "venue": s.venue,
+                "activity_id": s.activity_id,
+            }
 
-        return {"id": self.id, "status": self.status, "score": self.score, "reason": self.reason,
-                "created_at": self.created_at.isoformat(),
-                "decided_at": self.decided_at.isoformat() if self.decided_at else None,
-                "decided_by": self.decided_by, "note": self.note,
-                "source": side(self.source), "other": side(self.other)}
+        return {
+            "id": self.id,
+            "status": self.status,
+            "score": self.score,
+            "reason": self.reason,
+            "created_at": self.created_at.isoformat(),
+            "decided_at": self.decided_at.isoformat() if self.decided_at else None,
+            "decided_by": self.decided_by,
+            "note": self.note,
+            "source": side(self.source),
+            "other": side(self.other),
+        }
 
 
 def _side(connection: Connection, library_id: str, source_ref: str) -> Side:
     row = connection.execute(
-        select(dedup_source.c.title, dedup_source.c.starts_at, dedup_source.c.venue_key,
-               dedup_source.c.activity_id, dedup_source.c.submission)
-        .where(dedup_source.c.library_id == library_id, dedup_source.c.source_ref == source_ref)
+        select(
+            dedup_source.c.title,
+            dedup_source.c.starts_at,
+            dedup_source.c.venue_key,
+            dedup_source.c.activity_id,
+            dedup_source.c.submission,
+        ).where(dedup_source.c.library_id == library_id, dedup_source.c.source_ref == source_ref)
     ).first()
     if row is None:
         return Side(library_id, source_ref, None, None, None, None)
     from shuxiang.schemas import ActivitySubmission
 
     venue = ActivitySubmission.model_validate_json(row.submission, context=LOGGED).venue
-    return Side(library_id, source_ref, row.title, row.starts_at, venue.name or str(venue.online_url or ""),
-                row.activity_id)
+    return Side(
+        library_id, source_ref, row.title, row.starts_at, venue.name or str(venue.online_url or ""), row.activity_id
+    )
 
 
-def list_reviews(connection: Connection, *, status: str | None = "pending", limit: int = 100,
-                 offset: int = 0) -> list[Review]:
+def list_reviews(
+    connection: Connection, *, status: str | None = "pending", limit: int = 100, offset: int = 0
+) -> list[Review]:
     query = select(dedup_review).order_by(dedup_review.c.created_at, dedup_review.c.id).limit(limit).offset(offset)
     if status:
         query = query.where(dedup_review.c.status == status)
@@ -193,8 +235,14 @@ def get_review(connection: Connection, rid: str) -> Review | None:
 
 def _review(connection: Connection, row) -> Review:
     return Review(
-        id=row["id"], status=row["status"], score=row["score"], reason=row["reason"], created_at=row["created_at"],
-        decided_at=row["decided_at"], decided_by=row["decided_by"], note=row["note"],
+        id=row["id"],
+        status=row["status"],
+        score=row["score"],
+        reason=row["reason"],
+        created_at=row["created_at"],
+        decided_at=row["decided_at"],
+        decided_by=row["decided_by"],
+        note=row["note"],
         source=_side(connection, row["source_library"], row["source_ref"]),
         other=_side(connection, row["other_library"], row["other_ref"]),
     )
@@ -204,5 +252,7 @@ def decision_for(review: Review, body: DecisionBody) -> ReviewDecision:
     return ReviewDecision(
         source=AnnouncementRef(library_id=review.source.library_id, source_ref=review.source.source_ref),
         other=AnnouncementRef(library_id=review.other.library_id, source_ref=review.other.source_ref),
-        decision=body.decision, coordinator_id=body.coordinator_id, note=body.note,
+        decision=body.decision,
+        coordinator_id=body.coordinator_id,
+        note=body.note,
     )

@@ -51,7 +51,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 filter_subject=CONSUMED,
                 handle_batch=partial(handle, venues=VenueResolver(context.alliance), alliance=context.alliance),
                 description="Member announcements, deduplicated into canonical activities, and coordinators' "
-                            "review decisions (one consumer: a replay applies them in log order).",
+                "review decisions (one consumer: a replay applies them in log order).",
                 payload_schema=ActivitySubmission,
             ),
         ],

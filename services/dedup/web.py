@@ -50,14 +50,19 @@ def routes(context) -> APIRouter:
         if publisher is None:
             raise HTTPException(503, "消息服务不可用 / the broker is not connected")
         decision = decision_for(review, body)
-        await publisher.publish(decided_subject(decision.coordinator_id), decision.message_id(),
-                                decision.model_dump_json().encode())
+        await publisher.publish(
+            decided_subject(decision.coordinator_id), decision.message_id(), decision.model_dump_json().encode()
+        )
         return decision.message_id()
 
     @router.get("/api/v1/dedup/reviews")
-    def api_reviews(who: Coordinator, auth: Accounts,
-                    status: str = Query("pending", pattern="^(pending|merge|apart|all)$"),
-                    limit: int = Query(100, ge=1, le=1000), offset: int = Query(0, ge=0)) -> list[dict]:
+    def api_reviews(
+        who: Coordinator,
+        auth: Accounts,
+        status: str = Query("pending", pattern="^(pending|merge|apart|all)$"),
+        limit: int = Query(100, ge=1, le=1000),
+        offset: int = Query(0, ge=0),
+    ) -> list[dict]:
         """Pairs of announcements the matcher could not settle (``status=pending``), or decided ones,
         inside the coordinator's scope."""
         with reader().connect() as connection:
@@ -65,33 +70,58 @@ def routes(context) -> APIRouter:
             return [review.as_json() for review in visible(auth, who, found)]
 
     @router.post("/api/v1/dedup/reviews/{review_id}/decision", status_code=202)
-    async def api_decide(review_id: str, body: DecisionBody, request: Request, who: Coordinator,
-                         auth: Accounts) -> JSONResponse:
+    async def api_decide(
+        review_id: str, body: DecisionBody, request: Request, who: Coordinator, auth: Accounts
+    ) -> JSONResponse:
         """Merge the pair into one activity, or keep it apart, as the authenticated coordinator.
         Published as an event; applied shortly after."""
         review = find(review_id)
         if review is None:
             raise HTTPException(404, f"没有这条待审 / no review {review_id}")
         msg_id = await publish(request, auth, who, review, body)
-        return JSONResponse({"review_id": review_id, "decision": body.decision, "decided_by": who.name,
-                             "message_id": msg_id}, status_code=202)
+        return JSONResponse(
+            {"review_id": review_id, "decision": body.decision, "decided_by": who.name, "message_id": msg_id},
+            status_code=202,
+        )
 
     @router.get("/dedup/reviews", response_class=HTMLResponse, include_in_schema=False)
-    def page(request: Request, who: Coordinator, auth: Accounts, status: str = "pending", done: str | None = None,
-             error: str | None = None):
+    def page(
+        request: Request,
+        who: Coordinator,
+        auth: Accounts,
+        status: str = "pending",
+        done: str | None = None,
+        error: str | None = None,
+    ):
         status = status if status in STATUSES else "pending"
         with reader().connect() as connection:
             found = visible(auth, who, list_reviews(connection, status=status, limit=200))
         session = auth.codec.load(request.cookies.get(SESSION_COOKIE))
         coordinator = alliance.coordinator(who.name)
-        return render(request, "dedup/reviews.html", reviews=found, status=status, statuses=STATUSES,
-                      who=coordinator.name if coordinator else who.name, csrf=session.csrf if session else "",
-                      member_name=_member_name(alliance), done=done, error=error and error[:300],
-                      alliance_name=alliance.name, tz=alliance.tz)
+        return render(
+            request,
+            "dedup/reviews.html",
+            reviews=found,
+            status=status,
+            statuses=STATUSES,
+            who=coordinator.name if coordinator else who.name,
+            csrf=session.csrf if session else "",
+            member_name=_member_name(alliance),
+            done=done,
+            error=error and error[:300],
+            alliance_name=alliance.name,
+            tz=alliance.tz,
+        )
 
     @router.post("/dedup/reviews/{review_id}", include_in_schema=False)
-    async def page_decide(request: Request, review_id: str, who: Coordinator, auth: Accounts,
-                          decision: str = Form(""), note: str = Form("")):
+    async def page_decide(
+        request: Request,
+        review_id: str,
+        who: Coordinator,
+        auth: Accounts,
+        decision: str = Form(""),
+        note: str = Form(""),
+    ):
         review = find(review_id)
         lang = "&lang=en" if request.cookies.get("lang", "").startswith("en") else ""
         try:

@@ -65,8 +65,13 @@ def _since(context: ServiceContext, coordinator: Coordinator, now: datetime) -> 
 
 @digest.command("preview")
 @click.option("--coordinator", "coordinator_id", required=True, help="The coordinator's id (alliance.toml).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="The HTML file to write (a .txt beside it). Default: <data-dir>/digest-preview/<id>.html")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="The HTML file to write (a .txt beside it). Default: <data-dir>/digest-preview/<id>.html",
+)
 @data_dir_option
 def preview(coordinator_id: str, output: Path | None, data_dir: Path | None) -> None:
     """Render the digest the coordinator would get now; write HTML and text, print the HTML path."""
@@ -113,8 +118,13 @@ def send_now(coordinator_id: str | None, data_dir: Path | None) -> None:
         engine = context.databases.engine(NAME)
         with console.status("生成摘要 / rendering digests"):
             for coordinator in coordinators:
-                due = DigestDue(coordinator_id=coordinator.id, period=period, due_at=now,
-                                since=_since(context, coordinator, now), reason="manual")
+                due = DigestDue(
+                    coordinator_id=coordinator.id,
+                    period=period,
+                    due_at=now,
+                    since=_since(context, coordinator, now),
+                    reason="manual",
+                )
                 with engine.begin() as connection:
                     record_digest(connection, config, due, now)
         with console.status("发送中 / sending"):
@@ -133,8 +143,12 @@ def _wait_for(context: ServiceContext, period: str, count: int):
     while True:
         with context.databases.reader(NAME).connect() as connection:
             rows = connection.execute(
-                select(digests_sent.c.coordinator_id, digests_sent.c.recipient, digests_sent.c.status,
-                       digests_sent.c.last_error).where(digests_sent.c.period == period)
+                select(
+                    digests_sent.c.coordinator_id,
+                    digests_sent.c.recipient,
+                    digests_sent.c.status,
+                    digests_sent.c.last_error,
+                ).where(digests_sent.c.period == period)
             ).all()
         settled = [r for r in rows if r.status in ("sent", "failed", "uncertain")]
         if len(settled) >= count or time.monotonic() > deadline:
@@ -148,8 +162,13 @@ def _report(rows, context: ServiceContext) -> None:
     table = Table(title="摘要 / digests", show_lines=False)
     for column in ("协调人 / coordinator", "收件人 / to", "状态 / status", "说明 / note"):
         table.add_column(column)
-    words = {"sent": "[green]已发送 sent[/]", "pending": "[yellow]待重试 retrying[/]",
-             "failed": "[red]失败 failed[/]", "uncertain": "[red]未确认 uncertain[/]", "sending": "发送中 sending"}
+    words = {
+        "sent": "[green]已发送 sent[/]",
+        "pending": "[yellow]待重试 retrying[/]",
+        "failed": "[red]失败 failed[/]",
+        "uncertain": "[red]未确认 uncertain[/]",
+        "sending": "发送中 sending",
+    }
     for row in rows:
         table.add_row(row.coordinator_id, row.recipient, words.get(row.status, row.status), row.last_error or "")
     console.print(table)

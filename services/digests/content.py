@@ -156,8 +156,11 @@ def scope_libraries(alliance: Alliance, coordinator: Coordinator) -> list[str]:
 
 def labels_for(alliance: Alliance, language: str) -> EventLabels:
     names = {m.id: m.name_in(language) for m in alliance.members}
-    return EventLabels(language=cast(Language, language), library_names=names,  # EventLabels checks it
-                        brand_names={b.id: b.name for b in alliance.brands})
+    return EventLabels(
+        language=cast(Language, language),
+        library_names=names,  # EventLabels checks it
+        brand_names={b.id: b.name for b in alliance.brands},
+    )
 
 
 def occurrences(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
@@ -167,8 +170,11 @@ def occurrences(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end:
     """
     if not activity.recurrence:
         return [activity.starts_at] if start <= activity.starts_at < end else []
-    return [s.starts_at for s in sessions(activity, tz, start, end)
-            if not s.cancelled_on_its_own and start <= s.starts_at < end]
+    return [
+        s.starts_at
+        for s in sessions(activity, tz, start, end)
+        if not s.cancelled_on_its_own and start <= s.starts_at < end
+    ]
 
 
 def _when(moment: datetime, activity: CanonicalActivity, tz: ZoneInfo, language: str) -> str:
@@ -235,16 +241,20 @@ def _coming_first(activities: list[CanonicalActivity], until: datetime) -> list[
     return coming + past
 
 
-def upcoming_lines(items: Iterable[ScopedActivity], start: datetime, tz: ZoneInfo, labels: EventLabels,
-                   days: int = UPCOMING_DAYS) -> list[ActivityLine]:
+def upcoming_lines(
+    items: Iterable[ScopedActivity], start: datetime, tz: ZoneInfo, labels: EventLabels, days: int = UPCOMING_DAYS
+) -> list[ActivityLine]:
     """Every occurrence of a scheduled activity in the next ``days`` days, in time order."""
     end = start + timedelta(days=days)
     found: list[tuple[datetime, str, CanonicalActivity]] = []
     for item in items:
         if item.activity.status != Status.scheduled:
             continue
-        found += [(s.starts_at, item.activity.id, as_shown(item.activity, s)) for s in sessions(item.activity, tz, start, end)
-                  if not s.cancelled_on_its_own and start <= s.starts_at < end]  # a moved one: its own venue
+        found += [
+            (s.starts_at, item.activity.id, as_shown(item.activity, s))
+            for s in sessions(item.activity, tz, start, end)
+            if not s.cancelled_on_its_own and start <= s.starts_at < end
+        ]  # a moved one: its own venue
     found.sort(key=lambda entry: (entry[0], entry[1]))
     return [_line(activity, moment, tz, labels) for moment, _, activity in found]
 
@@ -258,8 +268,9 @@ def campaign_window_ahead(campaign: Campaign, today: date) -> tuple[date, date] 
     return None
 
 
-def campaign_gaps(alliance: Alliance, libraries: Sequence[str], items: Sequence[ScopedActivity], until: datetime,
-                  labels: EventLabels) -> list[CampaignGap]:
+def campaign_gaps(
+    alliance: Alliance, libraries: Sequence[str], items: Sequence[ScopedActivity], until: datetime, labels: EventLabels
+) -> list[CampaignGap]:
     """Campaign windows coming up and the members in scope with nothing registered for them."""
     tz = alliance.tz
     today = until.astimezone(tz).date()
@@ -278,20 +289,23 @@ def campaign_gaps(alliance: Alliance, libraries: Sequence[str], items: Sequence[
                 registered.update(o.library_id for o in activity.organizers)
         missing = [labels.library(lib) for lib in libraries if lib not in registered]
         name = campaign.name_in(labels.language)
-        gaps.append(CampaignGap(
-            name=name,
-            window=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
-            starts_in_days=max(0, (start - today).days),
-            registered=len(libraries) - len(missing),
-            members=len(libraries),
-            missing=Capped.of(missing, CAMPAIGN_NAMES_LISTED),
-        ))
+        gaps.append(
+            CampaignGap(
+                name=name,
+                window=f"{start:%Y-%m-%d} – {end:%Y-%m-%d}",
+                starts_in_days=max(0, (start - today).days),
+                registered=len(libraries) - len(missing),
+                members=len(libraries),
+                missing=Capped.of(missing, CAMPAIGN_NAMES_LISTED),
+            )
+        )
     gaps.sort(key=lambda gap: gap.window)
     return gaps
 
 
-def dead_letter_lines(letters: Iterable[DeadLetter], libraries: Sequence[str] | None,
-                      tz: ZoneInfo) -> list[DeadLetterLine]:
+def dead_letter_lines(
+    letters: Iterable[DeadLetter], libraries: Sequence[str] | None, tz: ZoneInfo
+) -> list[DeadLetterLine]:
     """Dead letters not yet replayed; for a scoped coordinator only those from its members' subjects."""
     wanted = set(libraries) if libraries is not None else None
     lines = []
@@ -300,12 +314,14 @@ def dead_letter_lines(letters: Iterable[DeadLetter], libraries: Sequence[str] | 
             continue
         if wanted is not None and letter.subject.rsplit(".", 1)[-1] not in wanted:
             continue
-        lines.append(DeadLetterLine(
-            received=letter.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
-            consumer=letter.consumer,
-            subject=letter.subject,
-            reason=one_line(letter.reason if len(letter.reason) <= 300 else letter.reason[:299] + "…"),
-        ))
+        lines.append(
+            DeadLetterLine(
+                received=letter.received_at.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
+                consumer=letter.consumer,
+                subject=letter.subject,
+                reason=one_line(letter.reason if len(letter.reason) <= 300 else letter.reason[:299] + "…"),
+            )
+        )
     return lines
 
 
@@ -329,11 +345,14 @@ def build_digest(
     libraries = scope_libraries(alliance, coordinator)
     new, changed, cancelled = classify_changes(items, since, until)
     line = lambda a: _line(a, a.starts_at, tz, labels)  # noqa: E731
-    review = sorted((i.activity for i in items if i.review_needed and i.activity.status == Status.scheduled),
-                    key=lambda a: (a.starts_at, a.id))
+    review = sorted(
+        (i.activity for i in items if i.review_needed and i.activity.status == Status.scheduled),
+        key=lambda a: (a.starts_at, a.id),
+    )
     scope = alliance.member(coordinator.scope) if coordinator.scope else None
     scope_name = (
-        labels.library(scope.id) + t(language, "及下属成员馆", " and its members") if scope
+        labels.library(scope.id) + t(language, "及下属成员馆", " and its members")
+        if scope
         else t(language, "全联盟", "the whole alliance")
     )
     return Digest(

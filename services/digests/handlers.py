@@ -27,8 +27,7 @@ class DigestConfig:
     """Reads the services' dead letters (not a pure input: they live in other databases)."""
     quotas: Callable[[Sequence[str], datetime, str], Sequence[QuotaAtRisk]] = lambda libraries, now, language: ()
     """(libraries, as of, language) -> their annual targets at risk, from the quotas service."""
-    quiet_brands: Callable[[Sequence[str], datetime, str], Sequence[QuietBrand]] = \
-        lambda libraries, now, language: ()
+    quiet_brands: Callable[[Sequence[str], datetime, str], Sequence[QuietBrand]] = lambda libraries, now, language: ()
     """(libraries, as of, language) -> their brands gone quiet, from the brands service."""
 
 
@@ -41,22 +40,37 @@ def scoped_activities(connection: Connection, libraries: Sequence[str] | None) -
             digests_activity_library.c.library_id.in_(list(libraries))
         )
         query = query.where(digests_activity.c.activity_id.in_(credited))
-    in_review = set(connection.scalars(
-        select(digests_review.c.activity_id).where(digests_review.c.decided_at.is_(None),
-                                                   digests_review.c.activity_id.is_not(None))
-    ))
+    in_review = set(
+        connection.scalars(
+            select(digests_review.c.activity_id).where(
+                digests_review.c.decided_at.is_(None), digests_review.c.activity_id.is_not(None)
+            )
+        )
+    )
     return [
         ScopedActivity(CanonicalActivity.model_validate_json(row.snapshot), row.activity_id in in_review)
         for row in connection.execute(query)
     ]
 
 
-def digest_for(connection: Connection, config: DigestConfig, coordinator: Coordinator, *, period: str,
-               since: datetime, until: datetime, missed_periods: int = 0) -> Digest:
+def digest_for(
+    connection: Connection,
+    config: DigestConfig,
+    coordinator: Coordinator,
+    *,
+    period: str,
+    since: datetime,
+    until: datetime,
+    missed_periods: int = 0,
+) -> Digest:
     alliance = config.alliance
     libraries = scope_libraries(alliance, coordinator)
     return build_digest(
-        alliance, coordinator, period=period, since=since, until=until,
+        alliance,
+        coordinator,
+        period=period,
+        since=since,
+        until=until,
         items=scoped_activities(connection, None if coordinator.scope is None else libraries),
         dead_letters=config.dead_letters(),
         quotas=config.quotas(libraries, until, coordinator.language),
@@ -75,20 +89,39 @@ def record_digest(connection: Connection, config: DigestConfig, due: DigestDue, 
     if coordinator is None:
         raise Rejected(f"coordinator_id: {due.coordinator_id!r} 不在联盟配置中 / is not in the alliance configuration")
     exists = connection.scalar(
-        select(digests_sent.c.status).where(digests_sent.c.coordinator_id == coordinator.id,
-                                            digests_sent.c.period == due.period)
+        select(digests_sent.c.status).where(
+            digests_sent.c.coordinator_id == coordinator.id, digests_sent.c.period == due.period
+        )
     )
     if exists is not None:
         return False
-    digest = digest_for(connection, config, coordinator, period=due.period, since=due.since, until=due.due_at,
-                        missed_periods=due.missed_periods)
+    digest = digest_for(
+        connection,
+        config,
+        coordinator,
+        period=due.period,
+        since=due.since,
+        until=due.due_at,
+        missed_periods=due.missed_periods,
+    )
     msg_id = message_id(config.alliance.id, coordinator.id, due.period)
     message = compose(digest, tz=config.alliance.tz, sender=config.sender_address, msg_id=msg_id)
-    connection.execute(insert(digests_sent).values(
-        coordinator_id=coordinator.id, period=due.period, status="pending", recipient=coordinator.email,
-        subject=str(message["Subject"]), message_id=msg_id, eml=message.as_bytes(),
-        since=due.since, due_at=due.due_at, attempts=0, next_attempt_at=at, created_at=at,
-    ))
+    connection.execute(
+        insert(digests_sent).values(
+            coordinator_id=coordinator.id,
+            period=due.period,
+            status="pending",
+            recipient=coordinator.email,
+            subject=str(message["Subject"]),
+            message_id=msg_id,
+            eml=message.as_bytes(),
+            since=due.since,
+            due_at=due.due_at,
+            attempts=0,
+            next_attempt_at=at,
+            created_at=at,
+        )
+    )
     return True
 
 

@@ -41,8 +41,12 @@ def store_activity(connection: Connection, newer: Newer) -> None:
         "snapshot": activity.model_dump_json(),
         "canonical_seq": newer.delivery.stream_seq,
     }
-    ACTIVITIES.store(connection, {activity.id: values}, new={activity.id} if newer.new else (),
-                     children=[(ACTIVITY_LIBRARIES, organizer_rows(activity))])
+    ACTIVITIES.store(
+        connection,
+        {activity.id: values},
+        new={activity.id} if newer.new else (),
+        children=[(ACTIVITY_LIBRARIES, organizer_rows(activity))],
+    )
 
 
 def _review_id(msg_id: str) -> str:
@@ -58,8 +62,11 @@ def open_review(connection: Connection, msg_id: str, activity_id: str, at) -> No
     if known is None:
         connection.execute(insert(digests_review).values(review_id=review_id, activity_id=activity_id, opened_at=at))
     elif known.activity_id is None:  # the decision came first (independent consumers): it stays decided
-        connection.execute(update(digests_review).where(digests_review.c.review_id == review_id)
-                           .values(activity_id=activity_id, opened_at=at))
+        connection.execute(
+            update(digests_review)
+            .where(digests_review.c.review_id == review_id)
+            .values(activity_id=activity_id, opened_at=at)
+        )
 
 
 def apply_decision(delivery: Delivery, uow: UnitOfWork) -> None:
@@ -74,10 +81,12 @@ def apply_decision(delivery: Delivery, uow: UnitOfWork) -> None:
     connection = uow.connection
     review_id = decision.review_id
     updated = connection.execute(
-        update(digests_review).where(digests_review.c.review_id == review_id, digests_review.c.decided_at.is_(None))
+        update(digests_review)
+        .where(digests_review.c.review_id == review_id, digests_review.c.decided_at.is_(None))
         .values(decided_at=delivery.timestamp)
     )
-    if updated.rowcount == 0 and connection.scalar(
-        select(digests_review.c.review_id).where(digests_review.c.review_id == review_id)
-    ) is None:
+    if (
+        updated.rowcount == 0
+        and connection.scalar(select(digests_review.c.review_id).where(digests_review.c.review_id == review_id)) is None
+    ):
         connection.execute(insert(digests_review).values(review_id=review_id, decided_at=delivery.timestamp))

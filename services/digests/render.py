@@ -36,12 +36,12 @@ def _local(moment: datetime, tz) -> str:
 
 
 def title(digest: Digest, tz) -> str:
-    """"周报 2026-W48", "Daily digest 2026-11-23", "即时摘要 2026-11-22 14:09" …"""
+    """ "周报 2026-W48", "Daily digest 2026-11-23", "即时摘要 2026-11-22 14:09" …"""
     lang = digest.language
     if digest.period == PREVIEW_PERIOD:
         return t(lang, "摘要预览", "Digest preview")
     if digest.period.startswith("manual-"):
-        return f'{t(lang, "即时摘要", "Digest")} {_local(digest.until, tz)}'
+        return f"{t(lang, '即时摘要', 'Digest')} {_local(digest.until, tz)}"
     if digest.coordinator.schedule.every == "week":
         kind = t(lang, "周报", "Weekly digest")
     else:
@@ -56,8 +56,14 @@ def subject(digest: Digest, tz) -> str:
 
 
 def _variables(digest: Digest, tz) -> dict:
-    return {"d": digest, "lang": digest.language, "subject": subject(digest, tz), "title": title(digest, tz),
-            "since": _local(digest.since, tz), "until": _local(digest.until, tz)}
+    return {
+        "d": digest,
+        "lang": digest.language,
+        "subject": subject(digest, tz),
+        "title": title(digest, tz),
+        "since": _local(digest.since, tz),
+        "until": _local(digest.until, tz),
+    }
 
 
 def render_html(digest: Digest, tz) -> str:

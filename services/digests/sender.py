@@ -57,8 +57,10 @@ class DigestSender:
             result = connection.execute(
                 update(digests_sent)
                 .where(digests_sent.c.status == "sending", digests_sent.c.claimed_at < now - SEND_TIMEOUT)
-                .values(status="uncertain",
-                        last_error="发送中断，无法确认是否已送达，不再自动重发 / interrupted mid-send; not resent")
+                .values(
+                    status="uncertain",
+                    last_error="发送中断，无法确认是否已送达，不再自动重发 / interrupted mid-send; not resent",
+                )
             )
         if result.rowcount:
             log.error("digests: %d digest(s) interrupted mid-send marked uncertain (not resent)", result.rowcount)
@@ -68,10 +70,12 @@ class DigestSender:
         with self.engine.begin() as connection:
             result = connection.execute(
                 update(digests_sent)
-                .where(digests_sent.c.coordinator_id == coordinator_id, digests_sent.c.period == period,
-                       digests_sent.c.status == "pending")
-                .values(status="sending", claimed_at=now, claimed_by=self.worker,
-                        attempts=digests_sent.c.attempts + 1)
+                .where(
+                    digests_sent.c.coordinator_id == coordinator_id,
+                    digests_sent.c.period == period,
+                    digests_sent.c.status == "pending",
+                )
+                .values(status="sending", claimed_at=now, claimed_by=self.worker, attempts=digests_sent.c.attempts + 1)
             )
         return result.rowcount == 1
 
@@ -79,8 +83,12 @@ class DigestSender:
         with self.engine.begin() as connection:
             connection.execute(
                 update(digests_sent)
-                .where(digests_sent.c.coordinator_id == coordinator_id, digests_sent.c.period == period,
-                       digests_sent.c.status == "sending", digests_sent.c.claimed_by == self.worker)
+                .where(
+                    digests_sent.c.coordinator_id == coordinator_id,
+                    digests_sent.c.period == period,
+                    digests_sent.c.status == "sending",
+                    digests_sent.c.claimed_by == self.worker,
+                )
                 .values(**values)
             )
 
@@ -88,8 +96,13 @@ class DigestSender:
         """Send what is pending and due at ``now``; returns how many were accepted."""
         with self.engine.connect() as connection:
             rows = connection.execute(
-                select(digests_sent.c.coordinator_id, digests_sent.c.period, digests_sent.c.recipient,
-                       digests_sent.c.eml, digests_sent.c.attempts)
+                select(
+                    digests_sent.c.coordinator_id,
+                    digests_sent.c.period,
+                    digests_sent.c.recipient,
+                    digests_sent.c.eml,
+                    digests_sent.c.attempts,
+                )
                 .where(digests_sent.c.status == "pending", digests_sent.c.next_attempt_at <= now)
                 .order_by(digests_sent.c.next_attempt_at)
                 .limit(limit)
@@ -103,8 +116,9 @@ class DigestSender:
     def _send_claimed(self, row, attempt: int, now: datetime) -> int:
         key = (row.coordinator_id, row.period)
         try:
-            where = self.transport.send(self.sender_address, row.recipient, row.eml,
-                                        coordinator_id=row.coordinator_id, period=row.period)
+            where = self.transport.send(
+                self.sender_address, row.recipient, row.eml, coordinator_id=row.coordinator_id, period=row.period
+            )
         except NotSent as exc:
             if attempt >= MAX_ATTEMPTS:
                 log.error("digests: %s %s not sent after %d attempts, giving up: %s", *key, attempt, exc)

@@ -47,7 +47,9 @@ def digest_config(context: ServiceContext) -> DigestConfig:
     return DigestConfig(
         alliance=context.alliance,
         sender_address=sender_address(context),
-        dead_letters=partial(list_dead_letters, context.databases, CONSUMING_SERVICES, limit=DEAD_LETTERS_SHOWN, include_replayed=False),
+        dead_letters=partial(
+            list_dead_letters, context.databases, CONSUMING_SERVICES, limit=DEAD_LETTERS_SHOWN, include_replayed=False
+        ),
         quotas=partial(quotas_at_risk, context.databases, context.alliance),
         quiet_brands=partial(quiet_brands, context.databases, context.alliance),
     )

@@ -14,8 +14,9 @@ QUOTAS = "quotas"
 BRANDS = "brands"
 
 
-def quotas_at_risk(databases: Databases, alliance: Alliance, libraries: Sequence[str], now: datetime,
-                   language: str) -> list[QuotaAtRisk]:
+def quotas_at_risk(
+    databases: Databases, alliance: Alliance, libraries: Sequence[str], now: datetime, language: str
+) -> list[QuotaAtRisk]:
     """The annual targets of these libraries the quotas service finds at risk as of ``now``.
 
     Figures are computed when the digest is rendered (the quotas service's QUOTAS events
@@ -35,15 +36,20 @@ def quotas_at_risk(databases: Databases, alliance: Alliance, libraries: Sequence
         QuotaAtRisk(
             library=labels.library(library.member.id),
             rule=p.rule.name_in(language),
-            done=p.attained, minimum=p.target, expected=p.expected,
+            done=p.attained,
+            minimum=p.target,
+            expected=p.expected,
         )
-        for library in report.libraries if library.member.id in wanted
-        for p in library.rules if p.state is QuotaState.at_risk
+        for library in report.libraries
+        if library.member.id in wanted
+        for p in library.rules
+        if p.state is QuotaState.at_risk
     ]
 
 
-def quiet_brands(databases: Databases, alliance: Alliance, libraries: Sequence[str], now: datetime,
-                 language: str) -> list[QuietBrand]:
+def quiet_brands(
+    databases: Databases, alliance: Alliance, libraries: Sequence[str], now: datetime, language: str
+) -> list[QuietBrand]:
     """The brands of these libraries that the brands service finds quiet or lapsed as of ``now``."""
     from shuxiang.services.brands.store import brands_gone_quiet
 
@@ -54,7 +60,8 @@ def quiet_brands(databases: Databases, alliance: Alliance, libraries: Sequence[s
         QuietBrand(
             name=entry.brand.name,
             library=labels.library(entry.brand.library_id),
-            last_session=entry.figures.last_held.astimezone(tz).strftime("%Y-%m-%d") if entry.figures.last_held
+            last_session=entry.figures.last_held.astimezone(tz).strftime("%Y-%m-%d")
+            if entry.figures.last_held
             else None,
             days_quiet=entry.figures.days_since_last,
         )

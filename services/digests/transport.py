@@ -62,8 +62,9 @@ class SmtpConfig:
         query = {key: values[-1] for key, values in parse_qs(parts.query).items()}
         unknown = set(query) - {"starttls", "timeout", "verify"}
         if unknown:
-            raise ValueError(f"SHUXIANG_SMTP_URL: unknown option(s) {', '.join(sorted(unknown))} "
-                             "(known: starttls, timeout, verify)")
+            raise ValueError(
+                f"SHUXIANG_SMTP_URL: unknown option(s) {', '.join(sorted(unknown))} (known: starttls, timeout, verify)"
+            )
         implicit = parts.scheme == "smtps"
         try:
             port = parts.port or (465 if implicit else 25)
@@ -102,8 +103,7 @@ class SmtpTransport:
         config = self.config
         try:
             if config.implicit_tls:
-                smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout,
-                                        context=config.tls_context())
+                smtp = smtplib.SMTP_SSL(config.host, config.port, timeout=config.timeout, context=config.tls_context())
             else:
                 smtp = smtplib.SMTP(config.host, config.port, timeout=config.timeout)
         except (OSError, smtplib.SMTPException) as exc:

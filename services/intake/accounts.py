@@ -103,10 +103,17 @@ class AccountStore:
         with self.engine.begin() as connection:
             if connection.execute(select(intake_account.c.name).where(intake_account.c.name == name)).first():
                 raise AccountError(f'"{name}" 已有账号 / already has an account: use `shuxiang accounts reset {name}`')
-            connection.execute(insert(intake_account).values(
-                name=name, kind=kind, password_hash=_hasher.hash(password),
-                token_hash=token_digest(token) if token else None, session_epoch=0, created_at=now, updated_at=now,
-            ))
+            connection.execute(
+                insert(intake_account).values(
+                    name=name,
+                    kind=kind,
+                    password_hash=_hasher.hash(password),
+                    token_hash=token_digest(token) if token else None,
+                    session_epoch=0,
+                    created_at=now,
+                    updated_at=now,
+                )
+            )
         return Credentials(name, kind, password, token)
 
     def reset(self, name: str, *, password: bool = True, token: bool = False) -> Credentials:
@@ -129,9 +136,11 @@ class AccountStore:
     def end_sessions(self, name: str) -> None:
         """Log the account out everywhere: every session cookie signed before now stops working."""
         with self.engine.begin() as connection:
-            connection.execute(update(intake_account).where(intake_account.c.name == name)
-                               .values(session_epoch=intake_account.c.session_epoch + 1,
-                                       updated_at=datetime.now(UTC)))
+            connection.execute(
+                update(intake_account)
+                .where(intake_account.c.name == name)
+                .values(session_epoch=intake_account.c.session_epoch + 1, updated_at=datetime.now(UTC))
+            )
 
     def authenticate(self, name: str, password: str) -> Account | None:
         """The account if the password is right (the same work is done for unknown names)."""

@@ -50,10 +50,12 @@ class Auth:
         from .service import NAME
 
         databases = context.databases
-        return cls(alliance=context.alliance,
-                   accounts=AccountStore(databases.engine(NAME), databases.reader(NAME)),
-                   codec=SessionCodec(session_secret(context.settings.data_dir)),
-                   public_url=context.settings.public_url)
+        return cls(
+            alliance=context.alliance,
+            accounts=AccountStore(databases.engine(NAME), databases.reader(NAME)),
+            codec=SessionCodec(session_secret(context.settings.data_dir)),
+            public_url=context.settings.public_url,
+        )
 
     def scope(self, account: Account) -> set[str] | None:
         """The libraries an account acts for: a library itself; a coordinator its subtree (None: all)."""
@@ -142,8 +144,11 @@ async def current_account(request: Request, auth: Annotated[Auth, Depends(get_au
     if account is None or account.session_epoch != session.epoch:
         return None  # logged out, or the password was reset: the cookie is dead
     if request.method not in SAFE_METHODS and not csrf_ok(session, await _submitted_csrf(request)):
-        raise problem(403, "表单已过期或来源不明（缺少 CSRF 令牌），请刷新页面后重试",
-                      "the form expired or did not come from this site (no CSRF token): reload and try again")
+        raise problem(
+            403,
+            "表单已过期或来源不明（缺少 CSRF 令牌），请刷新页面后重试",
+            "the form expired or did not come from this site (no CSRF token): reload and try again",
+        )
     return account
 
 
@@ -156,8 +161,12 @@ async def require_account(request: Request, account: Annotated[Account | None, D
     if account is None:
         if request.method in SAFE_METHODS and "text/html" in request.headers.get("accept", ""):
             raise HTTPException(303, "请先登录 / log in first", headers={"Location": _login_location(request)})
-        raise problem(401, "请先登录或提供 API 令牌", "log in or send an API token (Authorization: Bearer …)",
-                      {"WWW-Authenticate": "Bearer"})
+        raise problem(
+            401,
+            "请先登录或提供 API 令牌",
+            "log in or send an API token (Authorization: Bearer …)",
+            {"WWW-Authenticate": "Bearer"},
+        )
     return account
 
 
@@ -177,6 +186,9 @@ Accounts = Annotated[Auth, Depends(get_auth)]
 def actor(account: Account, named: str | None, field: str) -> str:
     """Who acts: the account; a body that names someone else is refused, never believed."""
     if named not in (None, "", account.name):
-        raise problem(403, f"{field}: 只能以本账号（{account.name}）的名义操作",
-                      f"{field}: you act as your own account ({account.name}), not as {named}")
+        raise problem(
+            403,
+            f"{field}: 只能以本账号（{account.name}）的名义操作",
+            f"{field}: you act as your own account ({account.name}), not as {named}",
+        )
     return account.name

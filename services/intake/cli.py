@@ -26,15 +26,26 @@ def _store(data_dir: Path | None):
 
 
 def _show(credentials) -> None:
-    console.print(f"[bold]{credentials.name}[/] ({'成员馆 / library' if credentials.kind == 'library' else '协调人 / coordinator'})")
+    console.print(
+        f"[bold]{credentials.name}[/] ({'成员馆 / library' if credentials.kind == 'library' else '协调人 / coordinator'})"
+    )
     if credentials.password:
         console.print(f"  登录密码 / password   [bold yellow]{credentials.password}[/]")
     if credentials.token:
         console.print(f"  API 令牌 / API token  [bold yellow]{credentials.token}[/]")
     console.print("  只显示这一次，请妥善保存 / shown only this once: keep it safe", style="dim")
     # the secrets also go to standard output, one account a line, for scripts
-    click.echo(" ".join(f"{key}={value}" for key, value in (("name", credentials.name), ("password", credentials.password),
-                                                           ("token", credentials.token)) if value))
+    click.echo(
+        " ".join(
+            f"{key}={value}"
+            for key, value in (
+                ("name", credentials.name),
+                ("password", credentials.password),
+                ("token", credentials.token),
+            )
+            if value
+        )
+    )
 
 
 @click.group("accounts")
@@ -45,8 +56,12 @@ def accounts() -> None:
 @accounts.command("add")
 @click.argument("names", nargs=-1, required=True)
 @click.option("--coordinator", is_flag=True, help="NAME is a coordinator (when a member has the same id).")
-@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="The alliance configuration (default: the one saved in the data dir).")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The alliance configuration (default: the one saved in the data dir).",
+)
 @data_dir_option
 def add(names: tuple[str, ...], coordinator: bool, config: Path | None, data_dir: Path | None) -> None:
     """Open an account for each member library or coordinator NAME; prints its password (and API token) once."""
@@ -91,10 +106,20 @@ def list_accounts(data_dir: Path | None) -> None:
 
 
 @accounts.command("nats-config")
-@click.option("--config", type=click.Path(dir_okay=False, exists=True, path_type=Path), default=None,
-              help="The alliance configuration (default: the one saved in the data dir).")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=Path("deploy/nats/users.conf"),
-              show_default=True, help="The users file nats-server.conf includes.")
+@click.option(
+    "--config",
+    type=click.Path(dir_okay=False, exists=True, path_type=Path),
+    default=None,
+    help="The alliance configuration (default: the one saved in the data dir).",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=Path("deploy/nats/users.conf"),
+    show_default=True,
+    help="The users file nats-server.conf includes.",
+)
 @click.option("--reset", "reset_users", multiple=True, help="Make a new password for this user (repeatable).")
 @data_dir_option
 def nats_config(config: Path | None, output: Path, reset_users: tuple[str, ...], data_dir: Path | None) -> None:
@@ -140,19 +165,23 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
         tz = alliance.tz
         member = alliance.member(as_library) if as_library else None
         if as_library and member is None:
-            raise UserError(f'--as {as_library}: 不是本联盟的成员馆 / not a member of {alliance.id}')
+            raise UserError(f"--as {as_library}: 不是本联盟的成员馆 / not a member of {alliance.id}")
         venue = member.name if member else None
     try:
-        fmt, submissions, problems = read_submissions(data, str(file), as_library=as_library, tz=tz,
-                                                      default_venue=venue)
+        fmt, submissions, problems = read_submissions(
+            data, str(file), as_library=as_library, tz=tz, default_venue=venue
+        )
     except ValueError as exc:
         raise UserError(str(exc)) from None
     if Path(saved).exists():  # campaign credit only inside the alliance's campaigns (shuxiang.admission)
         submissions, refused = admitted(alliance, submissions)
         problems = [*problems, *refused]
     if fmt in ("csv", "ics"):
-        console.print(f"{fmt.upper()}: {len(submissions)} 项活动 / activities; 无时区的时间按 / times without an "
-                      f"offset read in {tz.key}", style="dim")
+        console.print(
+            f"{fmt.upper()}: {len(submissions)} 项活动 / activities; 无时区的时间按 / times without an "
+            f"offset read in {tz.key}",
+            style="dim",
+        )
     return submissions, problems
 
 

@@ -19,9 +19,30 @@ from shuxiang.schemas import ActivitySubmission, AttendanceReport, Role, Status
 
 from .imports import TimeError, parse_local_datetime
 
-FIELDS = ("title", "category", "starts_at", "ends_at", "all_day", "venue_name", "venue_address", "online_url",
-          "description", "repeat", "repeat_count", "recurrence_raw", "brand_id", "campaign_id", "featured",
-          "audience", "capacity", "registration_url", "contact", "tags", "poster", "partners")
+FIELDS = (
+    "title",
+    "category",
+    "starts_at",
+    "ends_at",
+    "all_day",
+    "venue_name",
+    "venue_address",
+    "online_url",
+    "description",
+    "repeat",
+    "repeat_count",
+    "recurrence_raw",
+    "brand_id",
+    "campaign_id",
+    "featured",
+    "audience",
+    "capacity",
+    "registration_url",
+    "contact",
+    "tags",
+    "poster",
+    "partners",
+)
 MAX_REPEAT = 100
 
 MESSAGES: dict[str, tuple[str, str]] = {
@@ -30,12 +51,21 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "starts_at": ("请填写开始时间，例如 2026-04-23 14:00", "Enter the start, e.g. 2026-04-23 14:00"),
     "ends_at": ("请填写结束时间，例如 2026-04-23 16:00", "Enter the end, e.g. 2026-04-23 16:00"),
     "ends_before": ("结束时间不能早于开始时间", "The end is before the start"),
-    "venue_name": ("请填写活动地点；线上活动请填写线上链接", "Enter the venue, or an online link for an online activity"),
+    "venue_name": (
+        "请填写活动地点；线上活动请填写线上链接",
+        "Enter the venue, or an online link for an online activity",
+    ),
     "venue_address": ("地址太长（最多 500 字）", "The address is too long (at most 500 characters)"),
     "online_url": ("线上链接应以 http:// 或 https:// 开头", "The online link should start with http:// or https://"),
-    "registration_url": ("报名链接应以 http:// 或 https:// 开头", "The sign-up link should start with http:// or https://"),
+    "registration_url": (
+        "报名链接应以 http:// 或 https:// 开头",
+        "The sign-up link should start with http:// or https://",
+    ),
     "description": ("简介太长（最多 20000 字）", "The description is too long (at most 20,000 characters)"),
-    "repeat_count": (f"重复次数应为 2 到 {MAX_REPEAT} 之间的整数", f"The number of sessions should be 2 to {MAX_REPEAT}"),
+    "repeat_count": (
+        f"重复次数应为 2 到 {MAX_REPEAT} 之间的整数",
+        f"The number of sessions should be 2 to {MAX_REPEAT}",
+    ),
     "recurrence_raw": ("重复规则无效", "The repeat rule is not valid"),
     "capacity": ("人数上限应为 0 或正整数", "Capacity should be a whole number, 0 or more"),
     "audience": ("太长（最多 200 字）", "Too long (at most 200 characters)"),
@@ -51,20 +81,42 @@ MESSAGES: dict[str, tuple[str, str]] = {
     "notes": ("备注太长（最多 5000 字）", "The notes are too long (at most 5,000 characters)"),
     "report_url": ("链接应以 http:// 或 https:// 开头", "The link should start with http:// or https://"),
     "session": ("请从列表中选择一次活动", "Choose a session from the list"),
-    "off_rule": ("开始时间不是该重复规则的一次活动：请把开始时间设为第一次活动的时间",
-                 "The start is not a session of the repeat rule: start the series on its first session"),
-    "sessions_lost": ("修改后，这些已取消或已调整的场次不再是系列中的一次活动：{when}。请先恢复这些场次，或改用与原来一致的重复方式",
-                      ("After this change these cancelled or moved sessions are no longer sessions of the series: "
-                       "{when}. Restore them first, or keep a repeat that still includes them")),
+    "off_rule": (
+        "开始时间不是该重复规则的一次活动：请把开始时间设为第一次活动的时间",
+        "The start is not a session of the repeat rule: start the series on its first session",
+    ),
+    "sessions_lost": (
+        "修改后，这些已取消或已调整的场次不再是系列中的一次活动：{when}。请先恢复这些场次，或改用与原来一致的重复方式",
+        (
+            "After this change these cancelled or moved sessions are no longer sessions of the series: "
+            "{when}. Restore them first, or keep a repeat that still includes them"
+        ),
+    ),
 }
 
 _FIELD_OF_LOC = {
-    "title": "title", "category": "category", "starts_at": "starts_at", "ends_at": "ends_at",
-    "description": "description", "recurrence": "recurrence_raw", "exdates": "recurrence_raw", "overrides": "recurrence_raw",
-    "registration_url": "registration_url", "capacity": "capacity", "audience": "audience", "contact": "contact",
-    "tags": "tags", "poster": "poster", "partners": "partners", "brand_id": "brand_id", "campaign_id": "campaign_id",
+    "title": "title",
+    "category": "category",
+    "starts_at": "starts_at",
+    "ends_at": "ends_at",
+    "description": "description",
+    "recurrence": "recurrence_raw",
+    "exdates": "recurrence_raw",
+    "overrides": "recurrence_raw",
+    "registration_url": "registration_url",
+    "capacity": "capacity",
+    "audience": "audience",
+    "contact": "contact",
+    "tags": "tags",
+    "poster": "poster",
+    "partners": "partners",
+    "brand_id": "brand_id",
+    "campaign_id": "campaign_id",
     "organizers": "co_hosts",
-    "participants": "participants", "held": "held", "notes": "notes", "report_url": "report_url",
+    "participants": "participants",
+    "held": "held",
+    "notes": "notes",
+    "report_url": "report_url",
 }
 _SIMPLE_RULE = re.compile(r"^FREQ=(WEEKLY|MONTHLY);COUNT=(\d+)$")
 _TAG_SPLIT = re.compile(r"[,，、;；]+")
@@ -98,8 +150,9 @@ def field_errors(exc: ValidationError, lang: str, *, repeat_field: str = "repeat
             else:
                 field = "title"
         elif loc[0] == "venue":
-            field = {"online_url": "online_url", "address": "venue_address"}.get(loc[1] if len(loc) > 1 else "",
-                                                                                 "venue_name")
+            field = {"online_url": "online_url", "address": "venue_address"}.get(
+                loc[1] if len(loc) > 1 else "", "venue_name"
+            )
         else:
             field = _FIELD_OF_LOC.get(loc[0], "title")
         target = {"ends_before": "ends_at", "off_rule": "starts_at"}.get(field, field)
@@ -126,8 +179,15 @@ def rule_from_form(form: Mapping[str, object]) -> tuple[str | None, str | None]:
 
 
 def submission_from_form(
-    form: Mapping[str, object], *, library_id: str, source_ref: str, revision: int, tz: ZoneInfo, lang: str,
-    co_hosts: list[str] | None = None, previous: ActivitySubmission | None = None,
+    form: Mapping[str, object],
+    *,
+    library_id: str,
+    source_ref: str,
+    revision: int,
+    tz: ZoneInfo,
+    lang: str,
+    co_hosts: list[str] | None = None,
+    previous: ActivitySubmission | None = None,
     organisers: list[str] | None = None,
 ) -> tuple[ActivitySubmission | None, dict[str, str]]:
     """The submission the form describes, or the problems by field (nothing published then)."""
@@ -158,21 +218,36 @@ def submission_from_form(
     rule, problem = rule_from_form(form)
     if problem:
         errors[problem] = message(problem, lang)
-    venue = {"name": _value(form, "venue_name") or None, "address": _value(form, "venue_address") or None,
-             "online_url": _value(form, "online_url") or None}
+    venue = {
+        "name": _value(form, "venue_name") or None,
+        "address": _value(form, "venue_address") or None,
+        "online_url": _value(form, "online_url") or None,
+    }
     if previous and previous.venue.venue_id and previous.venue.name == venue["name"]:
         venue["venue_id"] = previous.venue.venue_id
     capacity = _value(form, "capacity")
     body: dict = {
-        "library_id": library_id, "source_ref": source_ref, "revision": revision,
-        "title": _value(form, "title"), "description": _value(form, "description") or None,
-        "category": _value(form, "category") or None, "starts_at": start, "ends_at": end, "all_day": all_day,
-        "recurrence": rule, "exdates": [], "overrides": [],
+        "library_id": library_id,
+        "source_ref": source_ref,
+        "revision": revision,
+        "title": _value(form, "title"),
+        "description": _value(form, "description") or None,
+        "category": _value(form, "category") or None,
+        "starts_at": start,
+        "ends_at": end,
+        "all_day": all_day,
+        "recurrence": rule,
+        "exdates": [],
+        "overrides": [],
         "venue": {k: v for k, v in venue.items() if v is not None},
-        "brand_id": _value(form, "brand_id") or None, "campaign_id": _value(form, "campaign_id") or None,
-        "featured": bool(_value(form, "featured")), "audience": _value(form, "audience") or None,
-        "capacity": capacity or None, "registration_url": _value(form, "registration_url") or None,
-        "contact": _value(form, "contact") or None, "poster": _value(form, "poster") or None,
+        "brand_id": _value(form, "brand_id") or None,
+        "campaign_id": _value(form, "campaign_id") or None,
+        "featured": bool(_value(form, "featured")),
+        "audience": _value(form, "audience") or None,
+        "capacity": capacity or None,
+        "registration_url": _value(form, "registration_url") or None,
+        "contact": _value(form, "contact") or None,
+        "poster": _value(form, "poster") or None,
         "tags": [t.strip() for t in _TAG_SPLIT.split(_value(form, "tags")) if t.strip()],
         "partners": [t.strip() for t in _TAG_SPLIT.split(_value(form, "partners")) if t.strip()],
         "organizers": _organizers(library_id, organisers or [], co_hosts or []),
@@ -231,7 +306,9 @@ def _organizers(library_id: str, organisers: list[str], co_hosts: list[str]) -> 
     roles.update({other: "co_organiser" for other in co_hosts if other != library_id and other not in roles})
     if not roles:
         return []
-    return [{"library_id": library_id, "role": "host"}] + [{"library_id": lib, "role": role} for lib, role in roles.items()]
+    return [{"library_id": library_id, "role": "host"}] + [
+        {"library_id": lib, "role": role} for lib, role in roles.items()
+    ]
 
 
 def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[str, object]:
@@ -241,20 +318,31 @@ def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[s
     if submission.all_day:
         end = end - timedelta(days=1) if end.time().isoformat() == "00:00:00" and end > start else end
     form: dict[str, object] = {
-        "title": submission.title, "category": submission.category.value,
-        "starts_at": start.strftime("%Y-%m-%dT%H:%M"), "ends_at": end.strftime("%Y-%m-%dT%H:%M"),
-        "all_day": "1" if submission.all_day else "", "venue_name": submission.venue.name or "",
+        "title": submission.title,
+        "category": submission.category.value,
+        "starts_at": start.strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": end.strftime("%Y-%m-%dT%H:%M"),
+        "all_day": "1" if submission.all_day else "",
+        "venue_name": submission.venue.name or "",
         "venue_address": submission.venue.address or "",
         "online_url": str(submission.venue.online_url) if submission.venue.online_url else "",
-        "description": submission.description or "", "brand_id": submission.brand_id or "",
-        "campaign_id": submission.campaign_id or "", "featured": "1" if submission.featured else "",
-        "audience": submission.audience or "", "capacity": "" if submission.capacity is None else str(submission.capacity),
+        "description": submission.description or "",
+        "brand_id": submission.brand_id or "",
+        "campaign_id": submission.campaign_id or "",
+        "featured": "1" if submission.featured else "",
+        "audience": submission.audience or "",
+        "capacity": "" if submission.capacity is None else str(submission.capacity),
         "registration_url": str(submission.registration_url) if submission.registration_url else "",
-        "contact": submission.contact or "", "tags": "，".join(submission.tags), "repeat": "none",
+        "contact": submission.contact or "",
+        "tags": "，".join(submission.tags),
+        "repeat": "none",
         "poster": submission.poster or "",
         "partners": "，".join(submission.partners),
-        "co_hosts": [o.library_id for o in submission.organizers
-                     if o.library_id != submission.library_id and o.role != Role.organiser],
+        "co_hosts": [
+            o.library_id
+            for o in submission.organizers
+            if o.library_id != submission.library_id and o.role != Role.organiser
+        ],
         "organisers": [o.library_id for o in submission.organizers if o.role == Role.organiser],
     }
     if submission.recurrence:
@@ -297,10 +385,15 @@ def find_session(submission: ActivitySubmission, key: str, tz: ZoneInfo) -> Sess
     return next((s for s in sessions(submission, tz) if s.recurrence_id == original), None)  # type: ignore[arg-type]
 
 
-
-def report_from_form(form: Mapping[str, object], *, library_id: str, source_ref: str, lang: str,
-                     series: ActivitySubmission | None = None, tz: ZoneInfo | None = None,
-                     ) -> tuple[AttendanceReport | None, dict[str, str]]:
+def report_from_form(
+    form: Mapping[str, object],
+    *,
+    library_id: str,
+    source_ref: str,
+    lang: str,
+    series: ActivitySubmission | None = None,
+    tz: ZoneInfo | None = None,
+) -> tuple[AttendanceReport | None, dict[str, str]]:
     """The report the form describes; for a series, ``session`` (a session's key) reports that session only."""
     held = _value(form, "held")
     recurrence_id = None
@@ -310,10 +403,12 @@ def report_from_form(form: Mapping[str, object], *, library_id: str, source_ref:
             return None, {"session": message("session", lang)}
         recurrence_id = found.recurrence_id
     body = {
-        "library_id": library_id, "source_ref": source_ref,
+        "library_id": library_id,
+        "source_ref": source_ref,
         "held": {"yes": True, "no": False}.get(held),
         "participants": _value(form, "participants") or (0 if held == "no" else None),
-        "notes": _value(form, "notes") or None, "report_url": _value(form, "report_url") or None,
+        "notes": _value(form, "notes") or None,
+        "report_url": _value(form, "report_url") or None,
         "recurrence_id": recurrence_id,
     }
     try:

@@ -52,16 +52,36 @@ CATEGORY_LABELS: dict[Category, tuple[str, str]] = {
 }
 
 CATEGORY_WORDS: tuple[tuple[str, Category], ...] = (
-    ("读书节", Category.festival), ("阅读节", Category.festival), ("书香节", Category.festival),
-    ("亲子", Category.parent_child), ("少儿", Category.children), ("儿童", Category.children),
-    ("绘本", Category.children), ("讲座", Category.lecture), ("讲堂", Category.lecture),
-    ("讲坛", Category.lecture), ("读书会", Category.reading_club), ("沙龙", Category.salon),
-    ("展览", Category.exhibition), ("展", Category.exhibition), ("竞赛", Category.contest),
-    ("征文", Category.contest), ("比赛", Category.contest), ("大赛", Category.contest),
-    ("培训", Category.training), ("进社区", Category.outreach), ("进学校", Category.outreach),
-    ("进企业", Category.outreach), ("进机关", Category.outreach), ("进军营", Category.outreach),
-    ("观影", Category.screening), ("放映", Category.screening), ("电影", Category.screening),
-    ("数字阅读", Category.digital), ("视障", Category.accessibility), ("残障", Category.accessibility),
+    ("读书节", Category.festival),
+    ("阅读节", Category.festival),
+    ("书香节", Category.festival),
+    ("亲子", Category.parent_child),
+    ("少儿", Category.children),
+    ("儿童", Category.children),
+    ("绘本", Category.children),
+    ("讲座", Category.lecture),
+    ("讲堂", Category.lecture),
+    ("讲坛", Category.lecture),
+    ("读书会", Category.reading_club),
+    ("沙龙", Category.salon),
+    ("展览", Category.exhibition),
+    ("展", Category.exhibition),
+    ("竞赛", Category.contest),
+    ("征文", Category.contest),
+    ("比赛", Category.contest),
+    ("大赛", Category.contest),
+    ("培训", Category.training),
+    ("进社区", Category.outreach),
+    ("进学校", Category.outreach),
+    ("进企业", Category.outreach),
+    ("进机关", Category.outreach),
+    ("进军营", Category.outreach),
+    ("观影", Category.screening),
+    ("放映", Category.screening),
+    ("电影", Category.screening),
+    ("数字阅读", Category.digital),
+    ("视障", Category.accessibility),
+    ("残障", Category.accessibility),
     ("无障碍", Category.accessibility),
 )
 
@@ -168,8 +188,14 @@ _HEADER_TO_FIELD = {alias.lower(): field for field, aliases in CSV_COLUMNS.items
 _YES = {"是", "y", "yes", "true", "1", "√", "✓", "x"}
 _NO = {"否", "n", "no", "false", "0", ""}
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
-_REPEAT = {"每周": "WEEKLY", "weekly": "WEEKLY", "每月": "MONTHLY", "monthly": "MONTHLY",
-           "每天": "DAILY", "daily": "DAILY"}
+_REPEAT = {
+    "每周": "WEEKLY",
+    "weekly": "WEEKLY",
+    "每月": "MONTHLY",
+    "monthly": "MONTHLY",
+    "每天": "DAILY",
+    "daily": "DAILY",
+}
 
 
 class RowError(ValueError):
@@ -184,7 +210,9 @@ def decode_text(data: bytes) -> str:
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError:
-            raise RowError("文件既不是 UTF-8 也不是 GB18030 编码 / the file is neither UTF-8 nor GB18030 text") from None
+            raise RowError(
+                "文件既不是 UTF-8 也不是 GB18030 编码 / the file is neither UTF-8 nor GB18030 text"
+            ) from None
 
 
 def _yes(value: str, column: str) -> bool:
@@ -252,11 +280,19 @@ def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> Ac
         "starts_at": start,
         "ends_at": end,
         "all_day": all_day,
-        "category": (parse_category(row.get("category", "")) or row.get("category", "").strip()
-                     or guess_category(title)),
-        "venue": {k: v for k, v in (("name", row.get("venue", "").strip()), ("address", row.get("address", "").strip()),
-                                    ("venue_id", row.get("venue_id", "").strip()),
-                                    ("online_url", row.get("online_url", "").strip())) if v},
+        "category": (
+            parse_category(row.get("category", "")) or row.get("category", "").strip() or guess_category(title)
+        ),
+        "venue": {
+            k: v
+            for k, v in (
+                ("name", row.get("venue", "").strip()),
+                ("address", row.get("address", "").strip()),
+                ("venue_id", row.get("venue_id", "").strip()),
+                ("online_url", row.get("online_url", "").strip()),
+            )
+            if v
+        },
     }
     status = row.get("status", "").strip().lower()
     if status:
@@ -269,7 +305,11 @@ def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> Ac
     if row.get("featured", "").strip():
         body["featured"] = _yes(row["featured"], "特色")
     roles = {}  # 承办 organiser, 协办 co-organiser, 参与 participant; the submitter hosts (主办)
-    for column, role in (("organisers", "organiser"), ("co_hosts", "co_organiser"), ("participants_libraries", "participant")):
+    for column, role in (
+        ("organisers", "organiser"),
+        ("co_hosts", "co_organiser"),
+        ("participants_libraries", "participant"),
+    ):
         for other in _LIST_SPLIT.split(row.get(column, "")):
             if other and other != library_id:
                 roles.setdefault(other, role)
@@ -320,8 +360,10 @@ def read_csv_submissions(text: str, library_id: str, tz: ZoneInfo) -> tuple[list
             problems.append(f"line {number}: {exc}")
             continue
         if submission.source_ref in seen:
-            problems.append(f"line {number}: 与第 {seen[submission.source_ref]} 行是同一活动 / the same activity as "
-                            f"line {seen[submission.source_ref]} (source_ref {submission.source_ref})")
+            problems.append(
+                f"line {number}: 与第 {seen[submission.source_ref]} 行是同一活动 / the same activity as "
+                f"line {seen[submission.source_ref]} (source_ref {submission.source_ref})"
+            )
             continue
         seen[submission.source_ref] = number
         submissions.append(submission)
@@ -349,8 +391,11 @@ def read_csv_reports(text: str, library_id: str, tz: ZoneInfo) -> tuple[list[Att
             submission = csv_row_submission(row, library_id, tz)
             held = _yes(held_text, "是否举办") if held_text else True
             participants = int(attended.replace(",", "")) if attended and held else 0
-            reports.append(AttendanceReport(library_id=library_id, source_ref=submission.source_ref, held=held,
-                                            participants=participants))
+            reports.append(
+                AttendanceReport(
+                    library_id=library_id, source_ref=submission.source_ref, held=held, participants=participants
+                )
+            )
         except (RowError, ValueError) as exc:
             problems.append(f"line {reader.line_num}: 参与人次 / participants: {exc}")
     return reports, problems
@@ -407,8 +452,7 @@ def _ics_exdates(event, tz: ZoneInfo, start: datetime) -> list[datetime]:
     return out
 
 
-def _ics_override(event, tz: ZoneInfo, series_start: datetime, series_end: datetime, series_venue: str | None
-                  ) -> dict:
+def _ics_override(event, tz: ZoneInfo, series_start: datetime, series_end: datetime, series_venue: str | None) -> dict:
     """A RECURRENCE-ID VEVENT as one session of its series: moved (time, venue) or cancelled."""
     try:
         original = _instant(event["RECURRENCE-ID"].dt, tz, series_start.astimezone(tz).timetz().replace(tzinfo=None))
@@ -443,8 +487,9 @@ def _categories(event) -> list[str]:
     return words
 
 
-def ics_event_submission(event, library_id: str, tz: ZoneInfo, default_venue: str | None = None,
-                         overrides: Iterable = ()) -> ActivitySubmission:
+def ics_event_submission(
+    event, library_id: str, tz: ZoneInfo, default_venue: str | None = None, overrides: Iterable = ()
+) -> ActivitySubmission:
     """One VEVENT as a submission; without a LOCATION the venue is ``default_venue`` (the library)."""
     uid = _text(event, "UID")
     if not uid:
@@ -493,8 +538,9 @@ def ics_event_submission(event, library_id: str, tz: ZoneInfo, default_venue: st
         raise RowError(describe(exc)) from None
 
 
-def read_ics_submissions(data: bytes | str, library_id: str, tz: ZoneInfo, default_venue: str | None = None
-                         ) -> tuple[list[ActivitySubmission], list[str]]:
+def read_ics_submissions(
+    data: bytes | str, library_id: str, tz: ZoneInfo, default_venue: str | None = None
+) -> tuple[list[ActivitySubmission], list[str]]:
     """Every VEVENT as a submission; problems as ``VEVENT N (UID …): reason``."""
     import icalendar
 
@@ -511,11 +557,15 @@ def read_ics_submissions(data: bytes | str, library_id: str, tz: ZoneInfo, defau
         where = f"VEVENT {number}" + (f" (UID {_text(event, 'UID')[:80]})" if _text(event, "UID") else "")
         if event.get("RECURRENCE-ID") is not None:
             if _text(event, "UID") not in series_uids:
-                problems.append(f"{where}: 单次改动（RECURRENCE-ID）找不到所属的重复活动，已跳过 / a changed session "
-                                "(RECURRENCE-ID) whose series (same UID, with an RRULE) is not in the file: skipped")
+                problems.append(
+                    f"{where}: 单次改动（RECURRENCE-ID）找不到所属的重复活动，已跳过 / a changed session "
+                    "(RECURRENCE-ID) whose series (same UID, with an RRULE) is not in the file: skipped"
+                )
             continue  # imported with its series
         try:
-            submission = ics_event_submission(event, library_id, tz, default_venue, sessions.get(_text(event, "UID"), []))
+            submission = ics_event_submission(
+                event, library_id, tz, default_venue, sessions.get(_text(event, "UID"), [])
+            )
         except RowError as exc:
             problems.append(f"{where}: {exc}")
             continue
@@ -556,8 +606,9 @@ def detect_format(name: str, text: str) -> str:
     return "csv"
 
 
-def read_submissions(data: bytes, name: str, *, as_library: str | None, tz: ZoneInfo,
-                     default_venue: str | None = None) -> tuple[str, list[ActivitySubmission], list[str]]:
+def read_submissions(
+    data: bytes, name: str, *, as_library: str | None, tz: ZoneInfo, default_venue: str | None = None
+) -> tuple[str, list[ActivitySubmission], list[str]]:
     """The submissions in a file of any supported format: (format, submissions, problems)."""
     try:
         text = decode_text(data)
@@ -567,8 +618,10 @@ def read_submissions(data: bytes, name: str, *, as_library: str | None, tz: Zone
     if fmt == "jsonl":
         return fmt, *read_jsonl_submissions(text, as_library=as_library)
     if as_library is None:
-        raise ValueError(f"{fmt.upper()} 文件需要 --as LIBRARY（文件里没有馆的编号）/ a {fmt.upper()} file needs "
-                         "--as LIBRARY: it does not say which library it is from")
+        raise ValueError(
+            f"{fmt.upper()} 文件需要 --as LIBRARY（文件里没有馆的编号）/ a {fmt.upper()} file needs "
+            "--as LIBRARY: it does not say which library it is from"
+        )
     if fmt == "ics":
         return fmt, *read_ics_submissions(text, as_library, tz, default_venue)
     return fmt, *read_csv_submissions(text, as_library, tz)

@@ -29,8 +29,9 @@ def title_similarity(a: str, b: str) -> float:
     return max(fuzz.ratio(left, right), 0.9 * fuzz.partial_ratio(left, right))
 
 
-def lookalikes(activities: Iterable[CanonicalActivity], submission: ActivitySubmission, *, limit: int = 5
-               ) -> list[CanonicalActivity]:
+def lookalikes(
+    activities: Iterable[CanonicalActivity], submission: ActivitySubmission, *, limit: int = 5
+) -> list[CanonicalActivity]:
     """Scheduled canonical activities of other libraries that start within an hour of this one and have
     a similar title or the same venue (by the venue directory's id) (``activities`` in start order, as ``canonical_activities`` gives them)."""
     found: list[CanonicalActivity] = []

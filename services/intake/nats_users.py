@@ -65,8 +65,7 @@ def existing_hashes(path: Path) -> dict[str, str]:
     return {m["user"]: m["hash"] for m in map(_LINE.match, path.read_text(encoding="utf-8").splitlines()) if m}
 
 
-def plan_users(alliance: Alliance, previous: dict[str, str], reset: set[str]
-               ) -> tuple[list[NatsUser], dict[str, str]]:
+def plan_users(alliance: Alliance, previous: dict[str, str], reset: set[str]) -> tuple[list[NatsUser], dict[str, str]]:
     """The users of the config and the plain passwords made this time (new users and resets)."""
     if alliance.member(SERVICE_USER) is not None:
         raise ValueError(f'a member may not be called "{SERVICE_USER}": that is the services\' NATS user')

@@ -69,14 +69,21 @@ def queue_new_revisions(engine: Engine, submissions: list[ActivitySubmission], n
     with engine.begin() as connection:
         uow = UnitOfWork(connection, NAME)
         for submission in submissions:
-            held = connection.execute(select(intake_activity.c.revision).where(
-                intake_activity.c.library_id == submission.library_id,
-                intake_activity.c.source_ref == submission.source_ref)).scalar()
+            held = connection.execute(
+                select(intake_activity.c.revision).where(
+                    intake_activity.c.library_id == submission.library_id,
+                    intake_activity.c.source_ref == submission.source_ref,
+                )
+            ).scalar()
             if held is not None and held >= submission.revision:
                 unchanged += 1
                 continue
-            uow.publish(submitted_subject(submission.library_id), submission.message_id(),
-                        submission.model_dump_json().encode(), at=now)
+            uow.publish(
+                submitted_subject(submission.library_id),
+                submission.message_id(),
+                submission.model_dump_json().encode(),
+                at=now,
+            )
             queued += 1
         uow.flush_outbox()
     return queued, unchanged
@@ -94,8 +101,9 @@ async def pull_member(client: httpx.AsyncClient, engine: Engine, alliance: Allia
 async def pull_all(engine: Engine, alliance: Alliance, *, timeout: float = 30.0) -> list[PullResult]:
     """Pull every member's calendar once; one failing calendar does not stop the others."""
     results = []
-    async with httpx.AsyncClient(timeout=timeout, follow_redirects=True,
-                                 headers={"User-Agent": "shuxiang-intake"}) as client:
+    async with httpx.AsyncClient(
+        timeout=timeout, follow_redirects=True, headers={"User-Agent": "shuxiang-intake"}
+    ) as client:
         for member in alliance.members:
             if not member.ics_url:
                 continue

@@ -73,8 +73,11 @@ class SessionCodec:
             return None
         account = data.get("a")
         epoch = data.get("e")
-        return Session(csrf=data["c"], account=account if isinstance(account, str) else None,
-                       epoch=epoch if isinstance(epoch, int) else 0)
+        return Session(
+            csrf=data["c"],
+            account=account if isinstance(account, str) else None,
+            epoch=epoch if isinstance(epoch, int) else 0,
+        )
 
 
 def new_session(account: str | None = None, epoch: int = 0) -> Session:

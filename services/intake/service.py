@@ -46,13 +46,19 @@ def build(context: ServiceContext) -> ServicePlan:
         tables=TABLES + EVENT_TABLES,
         consumers=[
             ConsumerSpec(
-                name=f"{NAME}-submitted", stream=SUBMISSIONS_STREAM, filter_subject=f"{SUBMITTED}.*",
-                handle=handle_submitted, payload_schema=ActivitySubmission,
+                name=f"{NAME}-submitted",
+                stream=SUBMISSIONS_STREAM,
+                filter_subject=f"{SUBMITTED}.*",
+                handle=handle_submitted,
+                payload_schema=ActivitySubmission,
                 description="Every library's announcements: the list the form shows and edits.",
             ),
             ConsumerSpec(
-                name=f"{NAME}-reported", stream=SUBMISSIONS_STREAM, filter_subject=f"{REPORTED}.*",
-                handle=handle_reported, payload_schema=AttendanceReport,
+                name=f"{NAME}-reported",
+                stream=SUBMISSIONS_STREAM,
+                filter_subject=f"{REPORTED}.*",
+                handle=handle_reported,
+                payload_schema=AttendanceReport,
                 description="Attendance reports, shown on the library's activity pages.",
             ),
         ],

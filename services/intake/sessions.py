@@ -30,7 +30,6 @@ MAX_LISTED = 200
 """Sessions listed on an activity's page (an open-ended series goes on for ever)."""
 
 
-
 def session_key(moment: datetime, tz: ZoneInfo) -> str:
     """The session's original start as a URL token in the alliance's wall time: ``20261212T1000``."""
     return moment.astimezone(tz).strftime(KEY_FORMAT)
@@ -49,7 +48,10 @@ def series_sessions(submission: ActivitySubmission, tz: ZoneInfo) -> list[tuple[
 
 
 MESSAGES = {
-    "gone": ("这一次活动不在系列中（可能已被排除）", "This session is not part of the series (it may have been excluded)"),
+    "gone": (
+        "这一次活动不在系列中（可能已被排除）",
+        "This session is not part of the series (it may have been excluded)",
+    ),
     "action": ("请选择要做的修改", "Choose what to change"),
 }
 
@@ -60,7 +62,12 @@ def message(key: str, lang: str) -> str:
 
 
 def change_session(
-    submission: ActivitySubmission, session: Session, form: Mapping[str, object], *, revision: int, tz: ZoneInfo,
+    submission: ActivitySubmission,
+    session: Session,
+    form: Mapping[str, object],
+    *,
+    revision: int,
+    tz: ZoneInfo,
     lang: str,
 ) -> tuple[ActivitySubmission | None, dict[str, str]]:
     """The series as the next revision with this session moved, cancelled or restored, or the problems by field."""
@@ -73,11 +80,16 @@ def change_session(
         overrides = kept
     elif action == "cancel":
         current = session.override
-        overrides = [*kept, SessionOverride(
-            recurrence_id=original, status=Status.cancelled,
-            starts_at=current.starts_at if current else None, ends_at=current.ends_at if current else None,
-            venue=current.venue if current else None,
-        )]
+        overrides = [
+            *kept,
+            SessionOverride(
+                recurrence_id=original,
+                status=Status.cancelled,
+                starts_at=current.starts_at if current else None,
+                ends_at=current.ends_at if current else None,
+                venue=current.venue if current else None,
+            ),
+        ]
     elif action == "move":
         starts_at = ends_at = None
         try:
@@ -114,16 +126,21 @@ def change_session(
     return changed, {}
 
 
-def session_problem(stored: ActivitySubmission | None, recurrence_id: datetime | None, tz: ZoneInfo
-                    ) -> tuple[str, str] | None:
+def session_problem(
+    stored: ActivitySubmission | None, recurrence_id: datetime | None, tz: ZoneInfo
+) -> tuple[str, str] | None:
     """Why a report on one session cannot be (zh, en), or None: the activity known here has no such session."""
     if recurrence_id is None or stored is None:
         return None
     if not stored.recurrence:
-        return ("recurrence_id: 这不是重复活动，请报告整个活动（不填 recurrence_id）",
-                "recurrence_id: this activity does not repeat; report it as a whole (no recurrence_id)")
+        return (
+            "recurrence_id: 这不是重复活动，请报告整个活动（不填 recurrence_id）",
+            "recurrence_id: this activity does not repeat; report it as a whole (no recurrence_id)",
+        )
     if session_of(stored, recurrence_id, tz) is None:  # type: ignore[arg-type]
         when = recurrence_id.isoformat(timespec="minutes")
-        return (f"recurrence_id: {when} 不是这个系列中的一次活动（应为该次原定的开始时间）",
-                f"recurrence_id: {when} is not a session of this series (it is the session's original start)")
+        return (
+            f"recurrence_id: {when} 不是这个系列中的一次活动（应为该次原定的开始时间）",
+            f"recurrence_id: {when} is not a session of this series (it is the session's original start)",
+        )
     return None

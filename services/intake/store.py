@@ -28,9 +28,15 @@ class StoredActivity:
 
 def _stored(row) -> StoredActivity:
     return StoredActivity(
-        library_id=row.library_id, source_ref=row.source_ref, revision=row.revision, status=row.status,
-        submission=ActivitySubmission.model_validate_json(row.submission, context=LOGGED), channel=row.channel,
-        held=row.held, participants=row.participants, updated_at=row.updated_at,
+        library_id=row.library_id,
+        source_ref=row.source_ref,
+        revision=row.revision,
+        status=row.status,
+        submission=ActivitySubmission.model_validate_json(row.submission, context=LOGGED),
+        channel=row.channel,
+        held=row.held,
+        participants=row.participants,
+        updated_at=row.updated_at,
     )
 
 
@@ -61,20 +67,29 @@ def record_submission(connection: Connection, submission: ActivitySubmission, *,
         )
     ).scalar()
     values = {
-        "revision": submission.revision, "status": submission.status.value, "title": submission.title,
-        "starts_at": submission.starts_at, "submission": submission.model_dump_json(), "updated_at": at,
+        "revision": submission.revision,
+        "status": submission.status.value,
+        "title": submission.title,
+        "starts_at": submission.starts_at,
+        "submission": submission.model_dump_json(),
+        "updated_at": at,
     }
     if held is None:
-        connection.execute(insert(intake_activity).values(
-            library_id=submission.library_id, source_ref=submission.source_ref, channel=channel, **values))
+        connection.execute(
+            insert(intake_activity).values(
+                library_id=submission.library_id, source_ref=submission.source_ref, channel=channel, **values
+            )
+        )
         return True
     if submission.revision <= held:
         return False
     connection.execute(
-        update(intake_activity).where(
+        update(intake_activity)
+        .where(
             intake_activity.c.library_id == submission.library_id,
             intake_activity.c.source_ref == submission.source_ref,
-        ).values(**values)
+        )
+        .values(**values)
     )
     return True
 
@@ -88,10 +103,12 @@ def record_report(connection: Connection, report: AttendanceReport, *, at: datet
     if report.recurrence_id is not None:
         return False
     result = connection.execute(
-        update(intake_activity).where(
+        update(intake_activity)
+        .where(
             intake_activity.c.library_id == report.library_id,
             intake_activity.c.source_ref == report.source_ref,
-        ).values(held=report.held, participants=report.participants, updated_at=at)
+        )
+        .values(held=report.held, participants=report.participants, updated_at=at)
     )
     return result.rowcount > 0
 

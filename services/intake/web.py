@@ -67,8 +67,14 @@ class Intake:
     @classmethod
     def from_context(cls, context: ServiceContext, limits: Limits | None = None) -> Intake:
         engine, reader = context.databases.engine(NAME), context.databases.reader(NAME)
-        return cls(context=context, engine=engine, reader=reader, accounts=AccountStore(engine, reader),
-                   codec=SessionCodec(session_secret(context.settings.data_dir)), limits=limits or Limits.default())
+        return cls(
+            context=context,
+            engine=engine,
+            reader=reader,
+            accounts=AccountStore(engine, reader),
+            codec=SessionCodec(session_secret(context.settings.data_dir)),
+            limits=limits or Limits.default(),
+        )
 
     @property
     def alliance(self) -> Alliance:
@@ -115,8 +121,12 @@ def _limited(limiter, key: str) -> None:
     wait = limiter.hit(key)
     if wait is not None:
         seconds = int(wait) + 1
-        raise Problem(429, f"操作太频繁，请 {seconds} 秒后再试", f"Too many attempts: try again in {seconds} s",
-                      {"Retry-After": str(seconds)})
+        raise Problem(
+            429,
+            f"操作太频繁，请 {seconds} 秒后再试",
+            f"Too many attempts: try again in {seconds} s",
+            {"Retry-After": str(seconds)},
+        )
 
 
 async def _publish(request: Request, subject: str, msg_id: str, payload: bytes) -> None:
@@ -126,7 +136,9 @@ async def _publish(request: Request, subject: str, msg_id: str, payload: bytes) 
     try:
         await publisher.publish(subject, msg_id, payload)
     except PublishError:
-        raise Problem(503, "消息服务暂时没有响应，请稍后再试", "The broker did not acknowledge; try again later") from None
+        raise Problem(
+            503, "消息服务暂时没有响应，请稍后再试", "The broker did not acknowledge; try again later"
+        ) from None
 
 
 def admission_errors(intake: Intake, submission: ActivitySubmission | None, lang: str) -> dict[str, str]:
@@ -144,8 +156,12 @@ async def publish_submission(request: Request, intake: Intake, submission: Activ
     refusal = campaign_problem(intake.alliance, submission)
     if refusal is not None:
         raise Problem(422, f"{refusal.field}: {refusal.zh}", f"{refusal.field}: {refusal.en}")
-    await _publish(request, submitted_subject(submission.library_id), submission.message_id(),
-                   submission.model_dump_json().encode())
+    await _publish(
+        request,
+        submitted_subject(submission.library_id),
+        submission.message_id(),
+        submission.model_dump_json().encode(),
+    )
     with intake.engine.begin() as connection:
         record_submission(connection, submission, channel=channel, at=datetime.now(UTC))
 
@@ -182,24 +198,43 @@ def _session(request: Request, intake: Intake) -> tuple[Session, Account | None]
 
 
 def _with_session(response: Response, intake: Intake, session: Session) -> Response:
-    response.set_cookie(SESSION_COOKIE, intake.codec.dump(session), max_age=SESSION_MAX_AGE, httponly=True,
-                        samesite="lax", secure=intake.secure_cookies, path="/")
+    response.set_cookie(
+        SESSION_COOKIE,
+        intake.codec.dump(session),
+        max_age=SESSION_MAX_AGE,
+        httponly=True,
+        samesite="lax",
+        secure=intake.secure_cookies,
+        path="/",
+    )
     response.headers["Cache-Control"] = "no-store"
     response.headers["X-Frame-Options"] = "DENY"
-    response.headers["Content-Security-Policy"] = "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+    response.headers["Content-Security-Policy"] = (
+        "default-src 'self'; style-src 'self' 'unsafe-inline'; img-src 'self' data:"
+    )
     return response
 
 
 def _page(request: Request, intake: Intake, session: Session, template: str, status: int = 200, **values) -> Response:
     lang = language(request)
-    response = render(request, template, status_code=status, alliance_name=intake.alliance.name, path_of=_activity_path,
-                      csrf_field=CSRF_FIELD, csrf=session.csrf, lang_q=f"?lang={lang}", **values)
+    response = render(
+        request,
+        template,
+        status_code=status,
+        alliance_name=intake.alliance.name,
+        path_of=_activity_path,
+        csrf_field=CSRF_FIELD,
+        csrf=session.csrf,
+        lang_q=f"?lang={lang}",
+        **values,
+    )
     return _with_session(response, intake, session)
 
 
 def _problem_page(request: Request, intake: Intake, session: Session, account: Account | None, problem: Problem):
-    response = _page(request, intake, session, "intake/problem.html", status=problem.status, account=account,
-                     problem=problem)
+    response = _page(
+        request, intake, session, "intake/problem.html", status=problem.status, account=account, problem=problem
+    )
     response.headers.update(problem.headers)
     return response
 
@@ -214,12 +249,18 @@ def _login_redirect(request: Request, intake: Intake, session: Session) -> Respo
 
 async def _checked_form(request: Request, session: Session):
     if declared_too_large(request, MAX_BYTES + FORM_OVERHEAD):  # refused before a byte is parsed
-        raise Problem(413, f"提交的内容太大（海报最多 {MAX_BYTES // 1048576} MB）",
-                      f"Too large (a poster may have at most {MAX_BYTES // 1048576} MB)")
+        raise Problem(
+            413,
+            f"提交的内容太大（海报最多 {MAX_BYTES // 1048576} MB）",
+            f"Too large (a poster may have at most {MAX_BYTES // 1048576} MB)",
+        )
     form = await request.form()
     if not csrf_ok(session, form.get(CSRF_FIELD) if isinstance(form.get(CSRF_FIELD), str) else None):
-        raise Problem(403, "表单已过期或来源不明，请返回刷新页面后重试",
-                      "The form expired or did not come from this site: go back, reload and try again")
+        raise Problem(
+            403,
+            "表单已过期或来源不明，请返回刷新页面后重试",
+            "The form expired or did not come from this site: go back, reload and try again",
+        )
     return form
 
 
@@ -253,6 +294,7 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
 
     def guarded(handler):
         """Run a page handler with (request, session, account); problems become clear pages."""
+
         async def run(request: Request, **params):
             session, account = _session(request, intake)
             try:
@@ -261,6 +303,7 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
                 return _problem_page(request, intake, session, account, problem)
             except _Page as page:
                 return page.response
+
         return _route_signature(run, handler, skip=3)
 
     def need_login(request: Request, session: Session, account: Account | None) -> Account:
@@ -280,14 +323,30 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         lang = language(request)
         libraries = intake.visible_libraries(account)
         activities = await run_in_threadpool(list_activities, intake.reader, libraries)
-        return _page(request, intake, session, "intake/dashboard.html", account=account, activities=activities,
-                     name_of=lambda lib: _member_name(intake, lib, lang), tz=tz,
-                     feed_url=intake.feed_url(account.name) if account.is_library else None)
+        return _page(
+            request,
+            intake,
+            session,
+            "intake/dashboard.html",
+            account=account,
+            activities=activities,
+            name_of=lambda lib: _member_name(intake, lib, lang),
+            tz=tz,
+            feed_url=intake.feed_url(account.name) if account.is_library else None,
+        )
 
     @guarded
     async def login_page(request, session, account):
-        return _page(request, intake, session, "intake/login.html", account=account, username="",
-                     next=request.query_params.get("next", "/submit"), error=None)
+        return _page(
+            request,
+            intake,
+            session,
+            "intake/login.html",
+            account=account,
+            username="",
+            next=request.query_params.get("next", "/submit"),
+            error=None,
+        )
 
     @guarded
     async def login(request, session, account):
@@ -300,13 +359,26 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         try:
             found = await intake.limits.hashing.run(lambda: intake.accounts.authenticate(username, password))
         except Busy:
-            raise Problem(503, "登录的人太多，请几秒后再试", "Too many logins at once: try again in a few seconds",
-                          {"Retry-After": "5"}) from None
+            raise Problem(
+                503,
+                "登录的人太多，请几秒后再试",
+                "Too many logins at once: try again in a few seconds",
+                {"Retry-After": "5"},
+            ) from None
         if found is None:
             lang = language(request)
             error = "Wrong account name or password" if lang == "en" else "账号或密码不对"
-            return _page(request, intake, session, "intake/login.html", status=401, account=None, username=username,
-                         next=target, error=error)
+            return _page(
+                request,
+                intake,
+                session,
+                "intake/login.html",
+                status=401,
+                account=None,
+                username=username,
+                next=target,
+                error=error,
+            )
         return _redirect(target, intake, new_session(found.name, found.session_epoch))
 
     @guarded
@@ -317,9 +389,20 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         return _redirect("/submit/login", intake, new_session())
 
     def form_page(request, session, account, *, values, errors, mode, stored=None, status=200):
-        return _page(request, intake, session, "intake/form.html", status=status, account=account, values=values,
-                     errors=errors, mode=mode, stored=stored, **_form_choices(intake, account, language(request)),
-                     path=_activity_path(stored.library_id, stored.source_ref) if stored else None)
+        return _page(
+            request,
+            intake,
+            session,
+            "intake/form.html",
+            status=status,
+            account=account,
+            values=values,
+            errors=errors,
+            mode=mode,
+            stored=stored,
+            **_form_choices(intake, account, language(request)),
+            path=_activity_path(stored.library_id, stored.source_ref) if stored else None,
+        )
 
     @guarded
     async def new_form(request, session, account):
@@ -334,8 +417,14 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         values = _form_values(form)
         poster_error = await poster_from_form(form, intake.posters, values, language(request))
         submission, errors = forms.submission_from_form(
-            values, library_id=account.name, source_ref=f"web-{uuid4().hex[:12]}", revision=1, tz=tz,
-            lang=language(request), co_hosts=_co_hosts(intake, form), organisers=_co_hosts(intake, form, "organisers"),
+            values,
+            library_id=account.name,
+            source_ref=f"web-{uuid4().hex[:12]}",
+            revision=1,
+            tz=tz,
+            lang=language(request),
+            co_hosts=_co_hosts(intake, form),
+            organisers=_co_hosts(intake, form, "organisers"),
         )
         errors = {**errors, "poster": poster_error} if poster_error else errors
         errors = errors or admission_errors(intake, submission, language(request))
@@ -356,19 +445,38 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
             raise Problem(404, f"没有编号为 {source_ref} 的活动", f"No activity {source_ref}")
         similar = await run_in_threadpool(canonical_lookalikes, intake.context.databases, stored.submission)
         lang = language(request)
-        return _page(request, intake, session, "intake/activity.html", account=account, stored=stored,
-                     s=stored.submission, tz=tz, similar=similar, name_of=lambda lib: _member_name(intake, lib, lang),
-                     feed_url=intake.feed_url(library_id), done=request.query_params.get("done"),
-                     mine=account.is_library and account.name == library_id,
-                     path=_activity_path(library_id, source_ref), category_labels=dict(category_choices(lang)),
-                     describe_rule=forms.describe_rule)
+        return _page(
+            request,
+            intake,
+            session,
+            "intake/activity.html",
+            account=account,
+            stored=stored,
+            s=stored.submission,
+            tz=tz,
+            similar=similar,
+            name_of=lambda lib: _member_name(intake, lib, lang),
+            feed_url=intake.feed_url(library_id),
+            done=request.query_params.get("done"),
+            mine=account.is_library and account.name == library_id,
+            path=_activity_path(library_id, source_ref),
+            category_labels=dict(category_choices(lang)),
+            describe_rule=forms.describe_rule,
+        )
 
     @guarded
     async def edit_form(request, session, account, library_id: str, source_ref: str):
         account = need_library(request, session, account)
         stored = _own_activity(intake, account, library_id, source_ref)
-        return form_page(request, session, account, values=forms.form_from_submission(stored.submission, tz),
-                         errors={}, mode="edit", stored=stored)
+        return form_page(
+            request,
+            session,
+            account,
+            values=forms.form_from_submission(stored.submission, tz),
+            errors={},
+            mode="edit",
+            stored=stored,
+        )
 
     @guarded
     async def edit(request, session, account, library_id: str, source_ref: str):
@@ -381,14 +489,22 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         with intake.reader.connect() as connection:
             revision = next_revision(connection, library_id, source_ref)
         submission, errors = forms.submission_from_form(
-            values, library_id=library_id, source_ref=source_ref, revision=revision, tz=tz, lang=language(request),
-            co_hosts=_co_hosts(intake, form), previous=stored.submission, organisers=_co_hosts(intake, form, "organisers"),
+            values,
+            library_id=library_id,
+            source_ref=source_ref,
+            revision=revision,
+            tz=tz,
+            lang=language(request),
+            co_hosts=_co_hosts(intake, form),
+            previous=stored.submission,
+            organisers=_co_hosts(intake, form, "organisers"),
         )
         errors = {**errors, "poster": poster_error} if poster_error else errors
         errors = errors or admission_errors(intake, submission, language(request))
         if errors:
-            return form_page(request, session, account, values=values, errors=errors, mode="edit", stored=stored,
-                             status=422)
+            return form_page(
+                request, session, account, values=values, errors=errors, mode="edit", stored=stored, status=422
+            )
         if stored.submission.status == Status.cancelled:
             submission = submission.model_copy(update={"status": Status.scheduled})
         await publish_submission(request, intake, submission, "form")
@@ -407,16 +523,29 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         return _redirect(_activity_path(library_id, source_ref) + "?done=cancel", intake, session)
 
     def report_page(request, session, account, stored, values, errors, status=200):
-        return _page(request, intake, session, "intake/report.html", status=status, account=account, stored=stored,
-                     s=stored.submission, values=values, errors=errors, tz=tz,
-                     path=_activity_path(stored.library_id, stored.source_ref))
+        return _page(
+            request,
+            intake,
+            session,
+            "intake/report.html",
+            status=status,
+            account=account,
+            stored=stored,
+            s=stored.submission,
+            values=values,
+            errors=errors,
+            tz=tz,
+            path=_activity_path(stored.library_id, stored.source_ref),
+        )
 
     @guarded
     async def report_form(request, session, account, library_id: str, source_ref: str):
         account = need_library(request, session, account)
         stored = _own_activity(intake, account, library_id, source_ref)
-        values = {"held": "" if stored.held is None else ("yes" if stored.held else "no"),
-                  "participants": "" if stored.participants is None else str(stored.participants)}
+        values = {
+            "held": "" if stored.held is None else ("yes" if stored.held else "no"),
+            "participants": "" if stored.participants is None else str(stored.participants),
+        }
         return report_page(request, session, account, stored, values, {})
 
     @guarded
@@ -426,8 +555,14 @@ def add_form_routes(router: APIRouter, intake: Intake) -> None:
         form = await _checked_form(request, session)
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         values = _form_values(form)
-        attendance, errors = forms.report_from_form(values, library_id=library_id, source_ref=source_ref,
-                                                    lang=language(request), series=stored.submission, tz=tz)
+        attendance, errors = forms.report_from_form(
+            values,
+            library_id=library_id,
+            source_ref=source_ref,
+            lang=language(request),
+            series=stored.submission,
+            tz=tz,
+        )
         if errors:
             return report_page(request, session, account, stored, values, errors, status=422)
         await publish_report(request, intake, attendance)
@@ -453,8 +588,9 @@ def _route_signature(run, handler, *, skip: int):
     """Give the wrapper the handler's path parameters (after request and what the wrapper supplies)."""
     params = list(inspect.signature(handler).parameters.values())
     request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
-    run.__signature__ = inspect.Signature([request, *(p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=str)
-                                                      for p in params[skip:])])
+    run.__signature__ = inspect.Signature(
+        [request, *(p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=str) for p in params[skip:])]
+    )
     run.__name__, run.__doc__ = handler.__name__, handler.__doc__
     return run
 
@@ -462,8 +598,12 @@ def _route_signature(run, handler, *, skip: int):
 def _local_path(target: str) -> bool:
     """Whether a login's ``next`` is a page of this site (the review queue, the brand form, …), not another's."""
     # browsers drop tabs and newlines and read "\\" as "/": "/\t/evil.example" would be "//evil.example"
-    return (target.startswith("/") and not target.startswith("//") and "\\" not in target
-            and all(c.isprintable() and not c.isspace() for c in target))
+    return (
+        target.startswith("/")
+        and not target.startswith("//")
+        and "\\" not in target
+        and all(c.isprintable() and not c.isspace() for c in target)
+    )
 
 
 def _activity_path(library_id: str, source_ref: str) -> str:
@@ -471,9 +611,10 @@ def _activity_path(library_id: str, source_ref: str) -> str:
 
 
 def _form_values(form) -> dict[str, object]:
-    return {name: str(form.get(name, ""))[:20_000] for name in
-            (*forms.FIELDS, "held", "participants", "notes", "report_url", "session")} | {
-        "co_hosts": _raw_co_hosts(form), "organisers": _raw_co_hosts(form, "organisers")}
+    return {
+        name: str(form.get(name, ""))[:20_000]
+        for name in (*forms.FIELDS, "held", "participants", "notes", "report_url", "session")
+    } | {"co_hosts": _raw_co_hosts(form), "organisers": _raw_co_hosts(form, "organisers")}
 
 
 def _raw_co_hosts(form, name: str = "co_hosts") -> list[str]:
@@ -526,22 +667,42 @@ def _inline(schema: dict) -> dict:
 
 
 def _body(model) -> dict:
-    return {"requestBody": {"required": True, "content": {"application/json": {"schema": _inline(model.model_json_schema())}}}}
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {"application/json": {"schema": _inline(model.model_json_schema())}},
+        }
+    }
 
 
 def _responses(*codes: int) -> dict:
-    text = {401: "missing or invalid bearer token", 403: "not the token's own library", 404: "no such activity",
-            413: "too large (bytes or pixels)", 415: "not a JPEG, PNG or WebP image",
-            422: "invalid body: where and what (zh / en)", 429: "too many requests", 503: "broker unavailable"}
+    text = {
+        401: "missing or invalid bearer token",
+        403: "not the token's own library",
+        404: "no such activity",
+        413: "too large (bytes or pixels)",
+        415: "not a JPEG, PNG or WebP image",
+        422: "invalid body: where and what (zh / en)",
+        429: "too many requests",
+        503: "broker unavailable",
+    }
     schema = {"type": "object", "properties": {"detail": {"type": "string"}}, "required": ["detail"]}
     return {code: {"description": text[code], "content": {"application/json": {"schema": schema}}} for code in codes}
 
 
-SUBMIT_RESULT = {"type": "object", "properties": {
-    "library_id": {"type": "string"}, "source_ref": {"type": "string"}, "revision": {"type": "integer"},
-    "status": {"type": "string"}, "changed": {"type": "boolean"}, "page": {"type": "string"},
-    "feed": {"type": "string"},
-    "lookalikes": {"type": "array", "items": {"type": "object"}}}}
+SUBMIT_RESULT = {
+    "type": "object",
+    "properties": {
+        "library_id": {"type": "string"},
+        "source_ref": {"type": "string"},
+        "revision": {"type": "integer"},
+        "status": {"type": "string"},
+        "changed": {"type": "boolean"},
+        "page": {"type": "string"},
+        "feed": {"type": "string"},
+        "lookalikes": {"type": "array", "items": {"type": "object"}},
+    },
+}
 
 
 def add_api_routes(router: APIRouter, intake: Intake) -> None:
@@ -552,8 +713,12 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         scheme, _, token = header.partition(" ")
         account = intake.accounts.by_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
         if account is None:
-            raise Problem(401, "缺少或无效的 API 令牌（Authorization: Bearer …）",
-                          "missing or invalid API token (Authorization: Bearer …)", {"WWW-Authenticate": "Bearer"})
+            raise Problem(
+                401,
+                "缺少或无效的 API 令牌（Authorization: Bearer …）",
+                "missing or invalid API token (Authorization: Bearer …)",
+                {"WWW-Authenticate": "Bearer"},
+            )
         if not account.is_library:
             raise Problem(403, "协调人的令牌不能发布活动", "a coordinator's token cannot publish activities")
         return account
@@ -565,6 +730,7 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
                 return await handler(request, account, **params)
             except Problem as problem:
                 return JSONResponse({"detail": problem.detail}, status_code=problem.status, headers=problem.headers)
+
         return _route_signature(run, handler, skip=2)
 
     async def parsed(request: Request, model):
@@ -585,17 +751,26 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         except PosterRefused as refused:  # the shared store did not answer
             raise Problem(refused.status, refused.zh, refused.en) from None
         if not stored:
-            raise Problem(422, f"poster: 没有这张海报（{submission.poster}），请先用 POST /api/v1/posters 上传",
-                          f"poster: no such poster ({submission.poster}); upload it first with POST /api/v1/posters")
+            raise Problem(
+                422,
+                f"poster: 没有这张海报（{submission.poster}），请先用 POST /api/v1/posters 上传",
+                f"poster: no such poster ({submission.poster}); upload it first with POST /api/v1/posters",
+            )
         if library_id is not None:
             own(account, library_id)
         if source_ref is not None and source_ref != submission.source_ref:
-            raise Problem(422, f"source_ref: 与地址中的 {source_ref} 不一致",
-                          f"source_ref: does not match {source_ref} in the path")
+            raise Problem(
+                422,
+                f"source_ref: 与地址中的 {source_ref} 不一致",
+                f"source_ref: does not match {source_ref} in the path",
+            )
         outsiders = [o.library_id for o in submission.organizers if intake.alliance.member(o.library_id) is None]
         if outsiders:
-            raise Problem(422, f"organizers: {', '.join(outsiders)} 不是联盟成员馆",
-                          f"organizers: {', '.join(outsiders)} are not members of the alliance")
+            raise Problem(
+                422,
+                f"organizers: {', '.join(outsiders)} 不是联盟成员馆",
+                f"organizers: {', '.join(outsiders)} are not members of the alliance",
+            )
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         with intake.reader.connect() as connection:
             stored = get_activity(connection, submission.library_id, submission.source_ref)
@@ -663,13 +838,17 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
         with intake.reader.connect() as connection:  # only for an announcement of the library's own
             announced = get_activity(connection, report.library_id, report.source_ref)
         if announced is None:
-            raise Problem(404, f"本馆没有编号为 {report.source_ref} 的活动，不能为它报告参与情况",
-                          f"your library announced no activity {report.source_ref}: no attendance for it")
+            raise Problem(
+                404,
+                f"本馆没有编号为 {report.source_ref} 的活动，不能为它报告参与情况",
+                f"your library announced no activity {report.source_ref}: no attendance for it",
+            )
         await run_in_threadpool(_check_session, intake, report)
         _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
         await publish_report(request, intake, report)
-        return JSONResponse({"library_id": report.library_id, "source_ref": report.source_ref, "accepted": True},
-                            status_code=202)
+        return JSONResponse(
+            {"library_id": report.library_id, "source_ref": report.source_ref, "accepted": True}, status_code=202
+        )
 
     async def upload_poster(request: Request, account: Account):
         """Upload a poster: the image itself as the body (Content-Type image/jpeg, image/png or
@@ -684,8 +863,10 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
             poster = await run_in_threadpool(intake.posters.add, data, content_type=request.headers.get("content-type"))
         except PosterRefused as refused:
             raise Problem(refused.status, refused.zh, refused.en) from None
-        return JSONResponse({"poster": poster.name, "url": f"/posters/{poster.name}", "width": poster.width,
-                             "height": poster.height}, status_code=201 if poster.created else 200)
+        return JSONResponse(
+            {"poster": poster.name, "url": f"/posters/{poster.name}", "width": poster.width, "height": poster.height},
+            status_code=201 if poster.created else 200,
+        )
 
     security = [{"bearer": []}]
     ok = {"description": "published", "content": {"application/json": {"schema": SUBMIT_RESULT}}}
@@ -694,9 +875,18 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
 
     def add(path, handler, method, body=None, codes=errors, status=200):
         extra = {"security": security, **(_body(body) if body else {})}
-        router.add_api_route(path, api(handler), methods=[method], tags=tags, openapi_extra=extra,
-                             responses={status: ok, **codes}, status_code=status, summary=None,
-                             description=handler.__doc__, response_class=JSONResponse)
+        router.add_api_route(
+            path,
+            api(handler),
+            methods=[method],
+            tags=tags,
+            openapi_extra=extra,
+            responses={status: ok, **codes},
+            status_code=status,
+            summary=None,
+            description=handler.__doc__,
+            response_class=JSONResponse,
+        )
 
     add("/api/v1/activities", create_activity, "POST", ActivitySubmission, status=201)
     add("/api/v1/activities/{source_ref}", put_activity, "PUT", ActivitySubmission)
@@ -704,20 +894,36 @@ def add_api_routes(router: APIRouter, intake: Intake) -> None:
     add(one, put_library_activity, "PUT", ActivitySubmission)
     add(one, delete_library_activity, "DELETE", codes=_responses(401, 403, 404, 429, 503))
     add(one, get_library_activity, "GET", codes=_responses(401, 403, 404))
-    add("/api/v1/attendance", attendance, "POST", AttendanceReport, status=202, codes=_responses(401, 403, 404, 422,
-                                                                                                 429, 503))
+    add(
+        "/api/v1/attendance",
+        attendance,
+        "POST",
+        AttendanceReport,
+        status=202,
+        codes=_responses(401, 403, 404, 422, 429, 503),
+    )
     add("/api/v1/posters", upload_poster, "POST", codes=_responses(401, 403, 413, 415, 422, 429), status=201)
 
 
 def _result(intake: Intake, submission: ActivitySubmission, changed: bool) -> dict:
     similar = canonical_lookalikes(intake.context.databases, submission)
     return {
-        "library_id": submission.library_id, "source_ref": submission.source_ref, "revision": submission.revision,
-        "status": submission.status.value, "changed": changed,
+        "library_id": submission.library_id,
+        "source_ref": submission.source_ref,
+        "revision": submission.revision,
+        "status": submission.status.value,
+        "changed": changed,
         "page": _activity_path(submission.library_id, submission.source_ref),
         "feed": intake.feed_url(submission.library_id),
-        "lookalikes": [{"id": a.id, "title": a.title, "starts_at": a.starts_at.isoformat(),
-                        "libraries": sorted({s.library_id for s in a.sources})} for a in similar],
+        "lookalikes": [
+            {
+                "id": a.id,
+                "title": a.title,
+                "starts_at": a.starts_at.isoformat(),
+                "libraries": sorted({s.library_id for s in a.sources}),
+            }
+            for a in similar
+        ],
     }
 
 
@@ -741,8 +947,19 @@ def add_session_routes(router: APIRouter, intake) -> None:
     def page(request, session, account, stored, found, values, errors, status=200):
         path = _activity_path(stored.library_id, stored.source_ref)
         return _page(
-            request, intake, session, "intake/session.html", status=status, account=account, stored=stored,
-            s=stored.submission, found=found, values=values, errors=errors, tz=tz, path=path,
+            request,
+            intake,
+            session,
+            "intake/session.html",
+            status=status,
+            account=account,
+            stored=stored,
+            s=stored.submission,
+            found=found,
+            values=values,
+            errors=errors,
+            tz=tz,
+            path=path,
             action_path=f"{path}/sessions/{session_key(found.recurrence_id, tz)}",
         )
 
@@ -755,14 +972,17 @@ def add_session_routes(router: APIRouter, intake) -> None:
                 return _problem_page(request, intake, session, account, problem)
             except _Page as redirect:
                 return redirect.response
+
         return run
 
     @guarded
     async def show(request: Request, library_id: str, source_ref: str, key: str):
         session, account, stored, found = prepare(request, library_id, source_ref, key)
-        values = {"starts_at": found.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
-                  "ends_at": found.ends_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
-                  "venue_name": found.venue.name or ""}
+        values = {
+            "starts_at": found.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+            "ends_at": found.ends_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+            "venue_name": found.venue.name or "",
+        }
         return page(request, session, account, stored, found, values, {})
 
     @guarded
@@ -774,14 +994,13 @@ def add_session_routes(router: APIRouter, intake) -> None:
         with intake.reader.connect() as connection:
             revision = next_revision(connection, library_id, source_ref)
             stored = get_activity(connection, library_id, source_ref) or stored
-        changed, errors = change_session(stored.submission, found, values, revision=revision, tz=tz,
-                                         lang=language(request))
+        changed, errors = change_session(
+            stored.submission, found, values, revision=revision, tz=tz, lang=language(request)
+        )
         if errors:
             return page(request, session, account, stored, found, values, errors, status=422)
         await publish_submission(request, intake, changed, "form")
-        return _redirect(
-            _activity_path(library_id, source_ref) + "?done=session", intake, session
-        )
+        return _redirect(_activity_path(library_id, source_ref) + "?done=session", intake, session)
 
     html = {"include_in_schema": False}
     base = "/submit/activities/{library_id}/{source_ref}/sessions/{key}"

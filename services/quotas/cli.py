@@ -19,10 +19,30 @@ from .report import QuotaReport, end_of_day, quota_report, report_dict
 from .tally import Progress
 
 BAR_WIDTH = 12
-STATE_TEXT = {"met": ("已达标 met", "green"), "on_track": ("正常 on track", "blue"), "at_risk": ("落后 at risk", "red"),
-              "not_met": ("未达标 not met", "red")}
-CSV_COLUMNS = ("year", "library_id", "library_name", "tier", "region", "rule_id", "rule_name", "unit", "per",
-               "minimum", "attained", "target", "expected", "count", "state", "missing_periods")
+STATE_TEXT = {
+    "met": ("已达标 met", "green"),
+    "on_track": ("正常 on track", "blue"),
+    "at_risk": ("落后 at risk", "red"),
+    "not_met": ("未达标 not met", "red"),
+}
+CSV_COLUMNS = (
+    "year",
+    "library_id",
+    "library_name",
+    "tier",
+    "region",
+    "rule_id",
+    "rule_name",
+    "unit",
+    "per",
+    "minimum",
+    "attained",
+    "target",
+    "expected",
+    "count",
+    "state",
+    "missing_periods",
+)
 
 
 @click.group()
@@ -36,12 +56,25 @@ def quotas() -> None:
 @click.option("--tier", type=click.Choice([t.value for t in Tier]), default=None, help="Only members of this tier.")
 @click.option("--region", default=None, help="Only members whose region contains this text, e.g. 天津市.")
 @click.option("--library", default=None, help="Only this member library (json: with the credited activities).")
-@click.option("--as-of", "as_of", type=click.DateTime(formats=["%Y-%m-%d"]), default=None,
-              help="Judge the pace as of the end of this day (YYYY-MM-DD, alliance time zone). Default: now.")
+@click.option(
+    "--as-of",
+    "as_of",
+    type=click.DateTime(formats=["%Y-%m-%d"]),
+    default=None,
+    help="Judge the pace as of the end of this day (YYYY-MM-DD, alliance time zone). Default: now.",
+)
 @click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-", help="Default: standard output.")
 @data_dir_option
-def report_command(year: int | None, fmt: str, tier: str | None, region: str | None, library: str | None,
-                   as_of: datetime | None, output, data_dir: Path | None) -> None:
+def report_command(
+    year: int | None,
+    fmt: str,
+    tier: str | None,
+    region: str | None,
+    library: str | None,
+    as_of: datetime | None,
+    output,
+    data_dir: Path | None,
+) -> None:
     """Progress of each library on each quota rule: attained/target, the pace, on track / at risk / met."""
     from shuxiang.db import Databases
 
@@ -51,12 +84,14 @@ def report_command(year: int | None, fmt: str, tier: str | None, region: str | N
     settings = make_settings(data_dir)
     alliance = resolve_alliance(settings)
     if library is not None and alliance.member(library) is None:
-        raise UserError(f"--library：没有成员馆“{library}” / no member library \"{library}\"")
+        raise UserError(f'--library：没有成员馆“{library}” / no member library "{library}"')
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
     if settings.database_url is None:
         if not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
-            raise UserError(f"{settings.data_dir} 中没有指标数据 / no quota data in {settings.data_dir}: "
-                            "start it with `shuxiang up` first")
+            raise UserError(
+                f"{settings.data_dir} 中没有指标数据 / no quota data in {settings.data_dir}: "
+                "start it with `shuxiang up` first"
+            )
         databases.create_tables(NAME, TABLES)
     now = end_of_day(as_of.date(), alliance) if as_of else datetime.now(UTC)
     year = year or now.astimezone(alliance.tz).year
@@ -77,11 +112,26 @@ def write_csv(report: QuotaReport, output) -> None:
     writer.writerow(CSV_COLUMNS)
     for lib in report.libraries:
         for p in lib.rules:
-            writer.writerow([
-                report.year, lib.member.id, lib.member.name, lib.member.tier.value, lib.member.region or "",
-                p.rule.id, p.rule.name, p.rule.unit, p.rule.per or "", p.minimum, p.attained, p.target, p.expected,
-                p.count, p.state.value, " ".join(str(i) for i in p.missing),
-            ])
+            writer.writerow(
+                [
+                    report.year,
+                    lib.member.id,
+                    lib.member.name,
+                    lib.member.tier.value,
+                    lib.member.region or "",
+                    p.rule.id,
+                    p.rule.name,
+                    p.rule.unit,
+                    p.rule.per or "",
+                    p.minimum,
+                    p.attained,
+                    p.target,
+                    p.expected,
+                    p.count,
+                    p.state.value,
+                    " ".join(str(i) for i in p.missing),
+                ]
+            )
 
 
 def text_bar(p: Progress) -> Text:
@@ -99,11 +149,20 @@ def text_bar(p: Progress) -> Text:
 
 def print_table(report: QuotaReport, output) -> None:
     console = Console(file=output, highlight=False, width=None if output.isatty() else 150)
-    table = Table(title=f"年度指标 / annual quotas {report.year} · 截至 as of "
-                        f"{report.as_of_local:%Y-%m-%d %H:%M} ({report.timezone})", show_lines=False)
-    for column, justify in (("成员馆 library", "left"), ("指标 rule", "left"), ("进度 progress", "left"),
-                            ("完成/目标", "right"), ("应达 pace", "right"), ("状态 state", "left"),
-                            ("尚缺 missing", "left")):
+    table = Table(
+        title=f"年度指标 / annual quotas {report.year} · 截至 as of "
+        f"{report.as_of_local:%Y-%m-%d %H:%M} ({report.timezone})",
+        show_lines=False,
+    )
+    for column, justify in (
+        ("成员馆 library", "left"),
+        ("指标 rule", "left"),
+        ("进度 progress", "left"),
+        ("完成/目标", "right"),
+        ("应达 pace", "right"),
+        ("状态 state", "left"),
+        ("尚缺 missing", "left"),
+    ):
         table.add_column(column, justify=justify)
     for lib in report.libraries:
         for index, p in enumerate(lib.rules):
@@ -115,11 +174,15 @@ def print_table(report: QuotaReport, output) -> None:
                 f"{p.attained}/{p.target}",
                 str(p.expected),
                 Text(name, style=colour),
-                ",".join(str(i) for i in p.missing) + (" 月" if p.rule.per == "month" and p.missing else "")
+                ",".join(str(i) for i in p.missing)
+                + (" 月" if p.rule.per == "month" and p.missing else "")
                 + (" 季" if p.rule.per == "quarter" and p.missing else ""),
                 end_section=index == len(lib.rules) - 1,
             )
     console.print(table)
     counts = report.counts()
-    console.print(f"已达标 met {counts['met']} · 进度正常 on track {counts['on_track']} · "
-                  f"进度落后 at risk {counts['at_risk']}" + (f" · 未达标 not met {counts['not_met']}" if counts["not_met"] else ""))
+    console.print(
+        f"已达标 met {counts['met']} · 进度正常 on track {counts['on_track']} · "
+        f"进度落后 at risk {counts['at_risk']}"
+        + (f" · 未达标 not met {counts['not_met']}" if counts["not_met"] else "")
+    )

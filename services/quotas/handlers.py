@@ -79,8 +79,7 @@ def apply_canonicals(context: QuotasContext, deliveries: list[Delivery], uow: Un
     after = related_facts(connection, saved, saved=saved)
     # an activity related before and not after (it lost a shared announcement) may count again
     regained = facts_of(connection, {f.activity_id for f, _ in before} - {f.activity_id for f, _ in after})
-    store_monthly_counts(connection, after + regained, context.rules_of, tz,
-                         cleared=[f.activity_id for f, _ in before])
+    store_monthly_counts(connection, after + regained, context.rules_of, tz, cleared=[f.activity_id for f, _ in before])
     touched = before + after
     latest = max(n.delivery.timestamp for n in changed)
     open_until = latest.astimezone(tz).year + 1
@@ -100,8 +99,9 @@ def apply_report(context: QuotasContext, delivery: Delivery, uow: UnitOfWork) ->
     if not report.held and report.participants > 0:
         raise Rejected(f"held=false 但 participants={report.participants} / an activity not held has no participants")
     connection = uow.connection
-    if not store_report(connection, report.library_id, report.source_ref, report.held, report.participants,
-                        delivery.stream_seq):
+    if not store_report(
+        connection, report.library_id, report.source_ref, report.held, report.participants, delivery.stream_seq
+    ):
         return
     listing = activities_listing(connection, report.library_id, report.source_ref)
     if not listing:
@@ -143,13 +143,18 @@ def years_of(facts: list[tuple[ActivityFacts, datetime | None]], tz, open_until:
     return years
 
 
-STATES_OF = select(quotas_state.c.library_id, quotas_state.c.rule_id, quotas_state.c.state,
-                   quotas_state.c.attained, quotas_state.c.target).where(
-    quotas_state.c.year == bindparam("year"), quotas_state.c.library_id.in_(bindparam("libraries", expanding=True)))
+STATES_OF = select(
+    quotas_state.c.library_id,
+    quotas_state.c.rule_id,
+    quotas_state.c.state,
+    quotas_state.c.attained,
+    quotas_state.c.target,
+).where(quotas_state.c.year == bindparam("year"), quotas_state.c.library_id.in_(bindparam("libraries", expanding=True)))
 
 
-def reevaluate(context: QuotasContext, uow: UnitOfWork, rules: dict[str, list[QuotaRule]], years: set[int], *,
-               at: datetime) -> None:
+def reevaluate(
+    context: QuotasContext, uow: UnitOfWork, rules: dict[str, list[QuotaRule]], years: set[int], *, at: datetime
+) -> None:
     """Recount these libraries' rules in ``years`` from the stored facts and record what changed."""
     if not rules:
         return
@@ -162,13 +167,16 @@ def reevaluate(context: QuotasContext, uow: UnitOfWork, rules: dict[str, list[Qu
     for year in sorted(years):
         months = monthly_totals(connection, year, tz, rules)
         before = monthly_totals(connection, year - 1, tz, growing) if growing else {}
-        stored = {(r.library_id, r.rule_id): r for r in connection.execute(
-            STATES_OF, {"year": year, "libraries": list(rules)})}
+        stored = {
+            (r.library_id, r.rule_id): r
+            for r in connection.execute(STATES_OF, {"year": year, "libraries": list(rules)})
+        }
         for library_id, library_rules in rules.items():
             for rule in library_rules:
                 previous = sum(before[(library_id, rule.id)]) if rule.growth is not None else None
-                result = progress_of_months(months[(library_id, rule.id)], rule, library_id, year, tz, at,
-                                            previous=previous)
+                result = progress_of_months(
+                    months[(library_id, rule.id)], rule, library_id, year, tz, at, previous=previous
+                )
                 record_state(context, uow, result, stored.get((library_id, rule.id)), at)
 
 
@@ -179,12 +187,21 @@ def record_state(context: QuotasContext, uow: UnitOfWork, result: Progress, prev
     if previous is not None and (previous.state, previous.attained, previous.target) == tuple(values.values()):
         return
     if previous is None:
-        connection.execute(insert(quotas_state).values(library_id=result.library_id, rule_id=result.rule.id,
-                                                       year=result.year, changed_at=at, **values))
+        connection.execute(
+            insert(quotas_state).values(
+                library_id=result.library_id, rule_id=result.rule.id, year=result.year, changed_at=at, **values
+            )
+        )
     else:
-        connection.execute(update(quotas_state).where(
-            quotas_state.c.library_id == result.library_id, quotas_state.c.rule_id == result.rule.id,
-            quotas_state.c.year == result.year).values(changed_at=at, **values))
+        connection.execute(
+            update(quotas_state)
+            .where(
+                quotas_state.c.library_id == result.library_id,
+                quotas_state.c.rule_id == result.rule.id,
+                quotas_state.c.year == result.year,
+            )
+            .values(changed_at=at, **values)
+        )
     if (previous is None or previous.state != result.state.value) and result.state in PUBLISHED_STATES:
         event = quota_event(context, result, at)
         uow.publish(event.subject(), event.message_id(), event.model_dump_json().encode(), at=at)

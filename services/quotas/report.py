@@ -64,11 +64,13 @@ def end_of_day(day: date, alliance: Alliance) -> datetime:
     return datetime.combine(day, time(23, 59, 59), alliance.tz)
 
 
-def selected_members(alliance: Alliance, *, tier: str | None = None, region: str | None = None,
-                     library: str | None = None) -> list[Member]:
+def selected_members(
+    alliance: Alliance, *, tier: str | None = None, region: str | None = None, library: str | None = None
+) -> list[Member]:
     """Members with at least one rule, filtered by tier, region (a substring) and id."""
     return [
-        m for m in alliance.members
+        m
+        for m in alliance.members
         if alliance.rules_for(m.id)
         and (tier is None or m.tier == tier)
         and (region is None or region in (m.region or ""))
@@ -82,8 +84,16 @@ def has_tallies(engine: Engine) -> bool:
     return inspect(engine).has_table(quotas_state.name)
 
 
-def quota_report(engine: Engine, alliance: Alliance, year: int, now: datetime, *, tier: str | None = None,
-                 region: str | None = None, library: str | None = None) -> QuotaReport:
+def quota_report(
+    engine: Engine,
+    alliance: Alliance,
+    year: int,
+    now: datetime,
+    *,
+    tier: str | None = None,
+    region: str | None = None,
+    library: str | None = None,
+) -> QuotaReport:
     """Progress of the selected members on each of their rules in ``year``, as of ``now``."""
     tz = alliance.tz
     members = selected_members(alliance, tier=tier, region=region, library=library)
@@ -101,8 +111,13 @@ def quota_report(engine: Engine, alliance: Alliance, year: int, now: datetime, *
         return sum(c.weight for c in before[(library_id, rule.id)]) if rule.growth is not None else None
 
     libraries = tuple(
-        LibraryProgress(m, tuple(progress(credits[(m.id, r.id)], r, m.id, year, tz, now, previous=previous(m.id, r))
-                                 for r in rules[m.id]), not_counted_of(facts, m.id, year, tz))
+        LibraryProgress(
+            m,
+            tuple(
+                progress(credits[(m.id, r.id)], r, m.id, year, tz, now, previous=previous(m.id, r)) for r in rules[m.id]
+            ),
+            not_counted_of(facts, m.id, year, tz),
+        )
         for m in members
     )
     return QuotaReport(year=year, as_of=now, timezone=alliance.timezone, libraries=libraries)
@@ -140,13 +155,22 @@ def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
         "percent": p.percent,
     }
     if p.periods:
-        out["periods"] = [{"index": q.index, "count": q.count, "minimum": q.minimum, "elapsed": q.elapsed}
-                          for q in p.periods]
+        out["periods"] = [
+            {"index": q.index, "count": q.count, "minimum": q.minimum, "elapsed": q.elapsed} for q in p.periods
+        ]
         out["missing_periods"] = p.missing
         out["missed_periods"] = p.missed
     if credits:
-        out["credited"] = [{"activity_id": c.activity_id, "title": c.title, "starts_at": c.at.isoformat(),
-                            "role": c.role, "weight": c.weight} for c in p.credits]
+        out["credited"] = [
+            {
+                "activity_id": c.activity_id,
+                "title": c.title,
+                "starts_at": c.at.isoformat(),
+                "role": c.role,
+                "weight": c.weight,
+            }
+            for c in p.credits
+        ]
     return out
 
 
@@ -164,8 +188,16 @@ def report_dict(report: QuotaReport, *, credits: bool = False) -> dict[str, Any]
                 "tier": lib.member.tier.value,
                 "region": lib.member.region,
                 "rules": [progress_dict(p, credits=credits) for p in lib.rules],
-                "not_counted": [{"activity_id": n.activity_id, "title": n.title, "starts_at": n.at.isoformat(),
-                                 "role": n.role, "outcome": n.outcome} for n in lib.not_counted],
+                "not_counted": [
+                    {
+                        "activity_id": n.activity_id,
+                        "title": n.title,
+                        "starts_at": n.at.isoformat(),
+                        "role": n.role,
+                        "outcome": n.outcome,
+                    }
+                    for n in lib.not_counted
+                ],
             }
             for lib in report.libraries
         ],

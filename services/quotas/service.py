@@ -23,6 +23,8 @@ NAME = "quotas"
 def tallies_reader(databases: Databases) -> Engine:
     """A reader of the quotas' database for a command run beside the runtime (``Databases.current_reader``)."""
     return databases.current_reader(NAME, TABLES)
+
+
 REPORTS_CONSUMER = "quotas_reports"
 
 

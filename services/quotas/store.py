@@ -35,9 +35,13 @@ COUNTS = RowsByKey(quotas_count, "activity_id")
 _INSERT_COUNT = insert(quotas_count)
 
 
-def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo,
-               audiences_in: Callable[..., tuple[str, ...]] = lambda *texts: ()
-               ) -> dict[str, tuple[ActivityFacts, datetime | None]]:
+def save_facts(
+    connection: Connection,
+    changed: list[Newer],
+    *,
+    tz: ZoneInfo,
+    audiences_in: Callable[..., tuple[str, ...]] = lambda *texts: (),
+) -> dict[str, tuple[ActivityFacts, datetime | None]]:
     """Upsert each activity's facts, credits and sources as its newer version states them (a
     statement per table for the whole batch); returns, by activity id, the facts and last start
     as stored (merged away when it lists no announcement)."""
@@ -49,8 +53,14 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo,
     for newer in changed:
         event, activity = newer.event, newer.event.activity
         held, participants = attendance({(s.library_id, s.source_ref) for s in activity.sources}, reports)
-        facts = ActivityFacts.of(activity, merged_away=not activity.sources, tz=tz, held=held, participants=participants,
-                                 audiences=audiences_in(activity.audience, activity.title, activity.venue.name))
+        facts = ActivityFacts.of(
+            activity,
+            merged_away=not activity.sources,
+            tz=tz,
+            held=held,
+            participants=participants,
+            audiences=audiences_in(activity.audience, activity.title, activity.venue.name),
+        )
         try:
             last = last_start(facts, tz)
         except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
@@ -76,10 +86,16 @@ def save_facts(connection: Connection, changed: list[Newer], *, tz: ZoneInfo,
         saved[activity.id] = (facts, last)
         by_library = {o.library_id: o.role.value for o in activity.organizers}  # once per library
         credits += [{"activity_id": activity.id, "library_id": lib, "role": role} for lib, role in by_library.items()]
-        sources += [{"activity_id": activity.id, "library_id": lib, "source_ref": ref, "updated_at": activity.updated_at}
-                    for lib, ref in sorted({(s.library_id, s.source_ref) for s in activity.sources})]
-    ACTIVITIES.store(connection, rows, new={n.activity_id for n in changed if n.new},
-                     children=[(CREDITS, credits), (SOURCES, sources)])
+        sources += [
+            {"activity_id": activity.id, "library_id": lib, "source_ref": ref, "updated_at": activity.updated_at}
+            for lib, ref in sorted({(s.library_id, s.source_ref) for s in activity.sources})
+        ]
+    ACTIVITIES.store(
+        connection,
+        rows,
+        new={n.activity_id for n in changed if n.new},
+        children=[(CREDITS, credits), (SOURCES, sources)],
+    )
     return saved
 
 
@@ -99,7 +115,9 @@ def sessions_from_column(values: list, starts_at: datetime) -> dict:
     return {
         "starts_at": rule_start[0] if rule_start else starts_at,
         "exdates": tuple(datetime.fromisoformat(v) for v in values if isinstance(v, str)),
-        "moved": tuple(datetime.fromisoformat(v["moved_to"]) for v in values if isinstance(v, dict) and "moved_to" in v),
+        "moved": tuple(
+            datetime.fromisoformat(v["moved_to"]) for v in values if isinstance(v, dict) and "moved_to" in v
+        ),
     }
 
 
@@ -108,13 +126,18 @@ def reports_of(connection: Connection, keys: Iterable[tuple[str, str]]) -> dict[
     clause, parameters = keys_in((quotas_report.c.library_id, quotas_report.c.source_ref), keys)
     if not parameters:
         return {}
-    rows = connection.execute(select(quotas_report.c.library_id, quotas_report.c.source_ref, quotas_report.c.held,
-                                     quotas_report.c.participants).where(clause), parameters)
+    rows = connection.execute(
+        select(
+            quotas_report.c.library_id, quotas_report.c.source_ref, quotas_report.c.held, quotas_report.c.participants
+        ).where(clause),
+        parameters,
+    )
     return {(r.library_id, r.source_ref): (r.held, r.participants) for r in rows}
 
 
-def attendance(keys: Iterable[tuple[str, str]], reports: dict[tuple[str, str], tuple[bool, int]]
-               ) -> tuple[bool | None, int | None]:
+def attendance(
+    keys: Iterable[tuple[str, str]], reports: dict[tuple[str, str], tuple[bool, int]]
+) -> tuple[bool | None, int | None]:
     """An activity's (held, participants) from its announcements' reports: held if any says held,
     not held if every report says so, None without a report; the largest participants figure."""
     found = [reports[key] for key in keys if key in reports]
@@ -123,8 +146,9 @@ def attendance(keys: Iterable[tuple[str, str]], reports: dict[tuple[str, str], t
     return any(held for held, _ in found), max(participants for _, participants in found)
 
 
-def store_report(connection: Connection, library_id: str, source_ref: str, held: bool, participants: int,
-                 stream_seq: int) -> bool:
+def store_report(
+    connection: Connection, library_id: str, source_ref: str, held: bool, participants: int, stream_seq: int
+) -> bool:
     """Keep the latest report of an announcement; False when a later one is already kept (redelivery)."""
     key = and_(quotas_report.c.library_id == library_id, quotas_report.c.source_ref == source_ref)
     stored = connection.scalar(select(quotas_report.c.stream_seq).where(key))
@@ -140,22 +164,32 @@ def store_report(connection: Connection, library_id: str, source_ref: str, held:
 
 def activities_listing(connection: Connection, library_id: str, source_ref: str) -> list[str]:
     """The activities whose newest version lists this announcement."""
-    return list(connection.scalars(select(quotas_source.c.activity_id).where(
-        quotas_source.c.library_id == library_id, quotas_source.c.source_ref == source_ref)))
+    return list(
+        connection.scalars(
+            select(quotas_source.c.activity_id).where(
+                quotas_source.c.library_id == library_id, quotas_source.c.source_ref == source_ref
+            )
+        )
+    )
 
 
 def _attendance_columns():
     """Whether any announcement of the activity was reported held, whether any was reported at
     all, and the largest participants figure (correlated to quotas_activity)."""
     source = quotas_source.alias("reported_source")
-    joined = quotas_report.join(source, and_(source.c.library_id == quotas_report.c.library_id,
-                                             source.c.source_ref == quotas_report.c.source_ref))
+    joined = quotas_report.join(
+        source,
+        and_(source.c.library_id == quotas_report.c.library_id, source.c.source_ref == quotas_report.c.source_ref),
+    )
     mine = source.c.activity_id == quotas_activity.c.activity_id
     return (
         exists(select(1).select_from(joined).where(mine, quotas_report.c.held == true())).label("held_any"),
         exists(select(1).select_from(joined).where(mine)).label("reported"),
-        select(func.max(quotas_report.c.participants)).select_from(joined).where(mine)
-        .scalar_subquery().label("participants"),
+        select(func.max(quotas_report.c.participants))
+        .select_from(joined)
+        .where(mine)
+        .scalar_subquery()
+        .label("participants"),
     )
 
 
@@ -189,25 +223,45 @@ def _owns_a_source():
 
 
 FACTS = (
-    select(quotas_activity.c.activity_id, quotas_activity.c.version, quotas_activity.c.status,
-           quotas_activity.c.title, quotas_activity.c.category, quotas_activity.c.featured,
-           quotas_activity.c.campaign_id, quotas_activity.c.tags, quotas_activity.c.audiences, quotas_activity.c.starts_at,
-           quotas_activity.c.recurrence, quotas_activity.c.exdates, quotas_activity.c.last_start,
-           _owns_a_source().label("live"), *_attendance_columns(), quotas_credit.c.library_id, quotas_credit.c.role)
+    select(
+        quotas_activity.c.activity_id,
+        quotas_activity.c.version,
+        quotas_activity.c.status,
+        quotas_activity.c.title,
+        quotas_activity.c.category,
+        quotas_activity.c.featured,
+        quotas_activity.c.campaign_id,
+        quotas_activity.c.tags,
+        quotas_activity.c.audiences,
+        quotas_activity.c.starts_at,
+        quotas_activity.c.recurrence,
+        quotas_activity.c.exdates,
+        quotas_activity.c.last_start,
+        _owns_a_source().label("live"),
+        *_attendance_columns(),
+        quotas_credit.c.library_id,
+        quotas_credit.c.role,
+    )
     .join_from(quotas_activity, quotas_credit, quotas_credit.c.activity_id == quotas_activity.c.activity_id)
     .order_by(quotas_activity.c.activity_id, quotas_credit.c.library_id)
 )
 """Activities with their credits and whether they are still their own (built once: handlers run it per event)."""
-IN_YEAR = and_(quotas_activity.c.starts_at < bindparam("end"),
-               or_(quotas_activity.c.last_start.is_(None), quotas_activity.c.last_start >= bindparam("start")))
+IN_YEAR = and_(
+    quotas_activity.c.starts_at < bindparam("end"),
+    or_(quotas_activity.c.last_start.is_(None), quotas_activity.c.last_start >= bindparam("start")),
+)
 FACTS_OF_ALL = FACTS.where(IN_YEAR)
 FACTS_OF_LIBRARIES = FACTS.where(IN_YEAR, quotas_credit.c.library_id.in_(bindparam("libraries", expanding=True)))
 FACTS_OF_ACTIVITIES = FACTS.where(quotas_activity.c.activity_id.in_(bindparam("ids", expanding=True)))
-OPEN_ENDED_OF_LIBRARIES = FACTS_OF_LIBRARIES.where(quotas_activity.c.recurrence.is_not(None),
-                                                   quotas_activity.c.last_start.is_(None))
-MONTHS_OF_LIBRARIES = select(quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.month, quotas_month.c.n).where(
-    quotas_month.c.year == bindparam("year"), quotas_month.c.library_id.in_(bindparam("libraries", expanding=True)))
-_MONTHS_OF_ACTIVITIES = select(*MONTH).where(quotas_count.c.activity_id.in_(bindparam("ids", expanding=True))).distinct()
+OPEN_ENDED_OF_LIBRARIES = FACTS_OF_LIBRARIES.where(
+    quotas_activity.c.recurrence.is_not(None), quotas_activity.c.last_start.is_(None)
+)
+MONTHS_OF_LIBRARIES = select(
+    quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.month, quotas_month.c.n
+).where(quotas_month.c.year == bindparam("year"), quotas_month.c.library_id.in_(bindparam("libraries", expanding=True)))
+_MONTHS_OF_ACTIVITIES = (
+    select(*MONTH).where(quotas_count.c.activity_id.in_(bindparam("ids", expanding=True))).distinct()
+)
 
 
 def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
@@ -219,14 +273,26 @@ def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
             grouped[row.activity_id] = entry = (row, [])
         entry[1].append((row.library_id, V1_ROLES.get(row.role, row.role)))
     return [
-        (ActivityFacts(
-            activity_id=row.activity_id, version=row.version, status=row.status, title=row.title,
-            category=row.category, featured=row.featured, campaign_id=row.campaign_id, tags=tuple(row.tags),
-            recurrence=row.recurrence,
-            **sessions_from_column(row.exdates, row.starts_at), organizers=tuple(organizers),
-            merged_away=not row.live, held=bool(row.held_any) if row.reported else None,
-            participants=row.participants, audiences=tuple(row.audiences or ()),
-        ), row.last_start)
+        (
+            ActivityFacts(
+                activity_id=row.activity_id,
+                version=row.version,
+                status=row.status,
+                title=row.title,
+                category=row.category,
+                featured=row.featured,
+                campaign_id=row.campaign_id,
+                tags=tuple(row.tags),
+                recurrence=row.recurrence,
+                **sessions_from_column(row.exdates, row.starts_at),
+                organizers=tuple(organizers),
+                merged_away=not row.live,
+                held=bool(row.held_any) if row.reported else None,
+                participants=row.participants,
+                audiences=tuple(row.audiences or ()),
+            ),
+            row.last_start,
+        )
         for row, organizers in grouped.values()
     ]
 
@@ -247,7 +313,8 @@ def load_facts(
 def _partners_query():
     mine, other = quotas_source.alias("mine"), quotas_source.alias("other")
     return (
-        select(mine.c.activity_id, other.c.activity_id.label("partner")).distinct()
+        select(mine.c.activity_id, other.c.activity_id.label("partner"))
+        .distinct()
         .join(mine, and_(mine.c.library_id == other.c.library_id, mine.c.source_ref == other.c.source_ref))
         .where(mine.c.activity_id.in_(bindparam("ids", expanding=True)))
     )
@@ -256,9 +323,12 @@ def _partners_query():
 PARTNERS = _partners_query()
 
 
-def related_facts(connection: Connection, activity_ids: Iterable[str], *,
-                  saved: dict[str, tuple[ActivityFacts, datetime | None]] | None = None,
-                  ) -> list[tuple[ActivityFacts, datetime | None]]:
+def related_facts(
+    connection: Connection,
+    activity_ids: Iterable[str],
+    *,
+    saved: dict[str, tuple[ActivityFacts, datetime | None]] | None = None,
+) -> list[tuple[ActivityFacts, datetime | None]]:
     """The facts (and last start) of the activities and of every activity listing one of their
     announcements: the ones whose counting a change of these activities can change.  ``saved``:
     facts just stored, used as they are for an activity no other activity shares an
@@ -282,14 +352,22 @@ def facts_of(connection: Connection, activity_ids: Iterable[str]) -> list[tuple[
     return _facts(connection.execute(FACTS_OF_ACTIVITIES, {"ids": ids})) if ids else []
 
 
-def store_monthly_counts(connection: Connection, facts: Iterable[tuple[ActivityFacts, datetime | None]],
-                         rules_for: Callable[[str], Sequence], tz: ZoneInfo, *, cleared: Iterable[str] = ()) -> None:
+def store_monthly_counts(
+    connection: Connection,
+    facts: Iterable[tuple[ActivityFacts, datetime | None]],
+    rules_for: Callable[[str], Sequence],
+    tz: ZoneInfo,
+    *,
+    cleared: Iterable[str] = (),
+) -> None:
     """Replace what these activities (and ``cleared``) add to each library's rules by month: their
     :func:`~.tally.monthly_counts` for every year they span.  Open-ended series add nothing here
     (they are tallied from their facts when a year is recounted)."""
     latest = {fact.activity_id: (fact, last) for fact, last in facts}  # a fact read back after saving wins
     activities = sorted(set(cleared) | latest.keys())
-    months = {tuple(row) for row in connection.execute(_MONTHS_OF_ACTIVITIES, {"ids": activities})} if activities else set()
+    months = (
+        {tuple(row) for row in connection.execute(_MONTHS_OF_ACTIVITIES, {"ids": activities})} if activities else set()
+    )
     COUNTS.delete_many(connection, activities)
     rows = []
     for fact, last in latest.values():
@@ -297,9 +375,17 @@ def store_monthly_counts(connection: Connection, facts: Iterable[tuple[ActivityF
             continue
         rules = {library_id: rules_for(library_id) for library_id, _ in fact.organizers}
         years = range(fact.earliest.astimezone(tz).year, last.astimezone(tz).year + 1)
-        rows += [{"activity_id": fact.activity_id, "library_id": library_id, "rule_id": rule_id, "year": year,
-                  "month": month, "n": n}
-                 for (library_id, rule_id, year, month), n in monthly_counts(fact, rules, tz, years).items()]
+        rows += [
+            {
+                "activity_id": fact.activity_id,
+                "library_id": library_id,
+                "rule_id": rule_id,
+                "year": year,
+                "month": month,
+                "n": n,
+            }
+            for (library_id, rule_id, year, month), n in monthly_counts(fact, rules, tz, years).items()
+        ]
     execute_many(connection, _INSERT_COUNT, rows)
     months |= {(row["library_id"], row["rule_id"], row["year"], row["month"]) for row in rows}
     resum_months(connection, months)
@@ -314,20 +400,23 @@ def resum_months(connection: Connection, months: Iterable[tuple[str, str, int, i
     months = sorted(months)
     cell = (quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month)
     for first in range(0, len(months), MONTHS_PER_STATEMENT):
-        chunk = months[first:first + MONTHS_PER_STATEMENT]
+        chunk = months[first : first + MONTHS_PER_STATEMENT]
         cells, parameters = keys_in(cell, chunk)
         connection.execute(delete(quotas_month).where(cells), parameters)
         counted, parameters = keys_in(MONTH, chunk)
         connection.execute(month_sums(counted), parameters)
 
 
-def monthly_totals(connection: Connection, year: int, tz: ZoneInfo,
-                   rules: Mapping[str, Sequence[QuotaRule]]) -> dict[tuple[str, str], list[int]]:
+def monthly_totals(
+    connection: Connection, year: int, tz: ZoneInfo, rules: Mapping[str, Sequence[QuotaRule]]
+) -> dict[tuple[str, str], list[int]]:
     """Per (library_id, rule_id) of ``rules``: how many credits fall in each month of ``year`` —
     the stored monthly sums (:func:`resum_months`), plus what the open-ended series tally."""
     months = {(library_id, rule.id): [0] * 12 for library_id, library_rules in rules.items() for rule in library_rules}
     libraries = list(rules)
-    for library_id, rule_id, month, n in connection.execute(MONTHS_OF_LIBRARIES, {"year": year, "libraries": libraries}):
+    for library_id, rule_id, month, n in connection.execute(
+        MONTHS_OF_LIBRARIES, {"year": year, "libraries": libraries}
+    ):
         if (library_id, rule_id) in months:
             months[(library_id, rule_id)][month - 1] += n
     start, end = year_bounds(year, tz)

@@ -127,7 +127,8 @@ def month_sums(*where) -> Insert:
     ``where`` selects)."""
     return insert(quotas_month).from_select(
         ["library_id", "rule_id", "year", "month", "n"],
-        select(*MONTH, func.sum(quotas_count.c.n)).where(*where).group_by(*MONTH))
+        select(*MONTH, func.sum(quotas_count.c.n)).where(*where).group_by(*MONTH),
+    )
 
 
 def fill_month_sums(connection: Connection) -> None:

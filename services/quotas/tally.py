@@ -83,9 +83,16 @@ class ActivityFacts:
     """The alliance's [[audiences]] its free-text audience names (resolved when stored)."""
 
     @classmethod
-    def of(cls, activity: CanonicalActivity, *, merged_away: bool = False, tz: ZoneInfo | None = None,
-           held: bool | None = None, participants: int | None = None,
-           audiences: tuple[str, ...] = ()) -> ActivityFacts:
+    def of(
+        cls,
+        activity: CanonicalActivity,
+        *,
+        merged_away: bool = False,
+        tz: ZoneInfo | None = None,
+        held: bool | None = None,
+        participants: int | None = None,
+        audiences: tuple[str, ...] = (),
+    ) -> ActivityFacts:
         """``tz``: the alliance zone, to find the session each exdate and override names (by its wall time)."""
         gone: tuple[datetime, ...] = tuple(activity.exdates)
         moved: tuple[datetime, ...] = ()
@@ -181,8 +188,12 @@ def occurrences_between(facts: ActivityFacts, tz: ZoneInfo, start: datetime, end
             yield local
         return
     if facts.moved:
-        yield from sorted([*_rule_sessions_between(facts, tz, start, end),
-                           *(m.astimezone(tz) for m in facts.moved if start <= m < end)])[:MAX_OCCURRENCES]
+        yield from sorted(
+            [
+                *_rule_sessions_between(facts, tz, start, end),
+                *(m.astimezone(tz) for m in facts.moved if start <= m < end),
+            ]
+        )[:MAX_OCCURRENCES]
         return
     yield from _rule_sessions_between(facts, tz, start, end)
 
@@ -210,7 +221,9 @@ def last_start(facts: ActivityFacts, tz: ZoneInfo) -> datetime | None:
     return max([last, *facts.moved])  # a session moved past the last one still counts
 
 
-def counted_starts(facts: ActivityFacts, rule: QuotaRule, tz: ZoneInfo, start: datetime, end: datetime) -> list[datetime]:
+def counted_starts(
+    facts: ActivityFacts, rule: QuotaRule, tz: ZoneInfo, start: datetime, end: datetime
+) -> list[datetime]:
     """When ``facts`` counts under ``rule`` within [start, end): once, or per occurrence."""
     if rule.unit == "occurrence":
         return list(occurrences_between(facts, tz, start, end))
@@ -242,16 +255,23 @@ def tally(
     return credits
 
 
-def _credits_of(fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]], year: int,
-                tz: ZoneInfo) -> Iterator[tuple[str, QuotaRule, list[Credit]]]:
+def _credits_of(
+    fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]], year: int, tz: ZoneInfo
+) -> Iterator[tuple[str, QuotaRule, list[Credit]]]:
     """The credits one (counting) activity gives each library under each of its rules in ``year``."""
     start, end = year_bounds(year, tz)
     for library_id, role in dict(fact.organizers).items():
         for rule in rules.get(library_id, ()):
             if role in rule.roles and rule.counts.matches(fact):
                 weight = (fact.participants or 0) if rule.measure == "participants" else 1
-                yield library_id, rule, [Credit(fact.activity_id, fact.title, at, role, weight)
-                                         for at in counted_starts(fact, rule, tz, start, end)]
+                yield (
+                    library_id,
+                    rule,
+                    [
+                        Credit(fact.activity_id, fact.title, at, role, weight)
+                        for at in counted_starts(fact, rule, tz, start, end)
+                    ],
+                )
 
 
 # -- progress -------------------------------------------------------------------------
@@ -334,8 +354,14 @@ def year_elapsed(year: int, tz: ZoneInfo, now: datetime) -> float:
 
 
 def progress(
-    credits: Sequence[Credit], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime,
-    *, previous: int | None = None,
+    credits: Sequence[Credit],
+    rule: QuotaRule,
+    library_id: str,
+    year: int,
+    tz: ZoneInfo,
+    now: datetime,
+    *,
+    previous: int | None = None,
 ) -> Progress:
     """Attained against target, the pace expected by ``now``, and the state."""
     months = [0] * 12
@@ -345,8 +371,15 @@ def progress(
 
 
 def progress_of_months(
-    months: Sequence[int], rule: QuotaRule, library_id: str, year: int, tz: ZoneInfo, now: datetime,
-    *, credits: tuple[Credit, ...] = (), previous: int | None = None,
+    months: Sequence[int],
+    rule: QuotaRule,
+    library_id: str,
+    year: int,
+    tz: ZoneInfo,
+    now: datetime,
+    *,
+    credits: tuple[Credit, ...] = (),
+    previous: int | None = None,
 ) -> Progress:
     """:func:`progress` from how many credits fall in each month (January first) of the year.
 
@@ -378,12 +411,24 @@ def progress_of_months(
         state = QuotaState.not_met
     else:
         state = QuotaState.at_risk if any(p.elapsed and not p.satisfied for p in periods) else QuotaState.on_track
-    return Progress(library_id, rule, year, attained, len(periods), sum(p.elapsed for p in periods), state, count,
-                    minimum, periods, credits)
+    return Progress(
+        library_id,
+        rule,
+        year,
+        attained,
+        len(periods),
+        sum(p.elapsed for p in periods),
+        state,
+        count,
+        minimum,
+        periods,
+        credits,
+    )
 
 
-def monthly_counts(fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]], tz: ZoneInfo,
-                   years: Iterable[int]) -> dict[tuple[str, str, int, int], int]:
+def monthly_counts(
+    fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]], tz: ZoneInfo, years: Iterable[int]
+) -> dict[tuple[str, str, int, int], int]:
     """What one activity adds to each (library_id, rule_id, year, month) it counts for in
     ``years`` — the terms :func:`tally` would sum, kept so that a recount need not re-read
     every activity of a year."""

@@ -51,8 +51,10 @@ def parse_year(raw: str | None, alliance: Alliance) -> int:
     if raw is None or raw == "":
         return current_year(alliance)
     if not raw.strip().isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
-        raise BadRequest(f"year：“{raw}”不是{MIN_YEAR}–{MAX_YEAR}之间的年份 / year: "
-                         f"\"{raw}\" is not a year between {MIN_YEAR} and {MAX_YEAR}")
+        raise BadRequest(
+            f"year：“{raw}”不是{MIN_YEAR}–{MAX_YEAR}之间的年份 / year: "
+            f'"{raw}" is not a year between {MIN_YEAR} and {MAX_YEAR}'
+        )
     return int(raw)
 
 
@@ -61,7 +63,7 @@ def parse_tier(raw: str | None) -> str | None:
         return None
     if raw not in Tier.__members__:
         known = ", ".join(Tier.__members__)
-        raise BadRequest(f"tier：没有“{raw}”这一级 / tier: \"{raw}\" is not one of {known}")
+        raise BadRequest(f'tier：没有“{raw}”这一级 / tier: "{raw}" is not one of {known}')
     return raw
 
 
@@ -72,8 +74,9 @@ def parse_as_of(raw: str | None, alliance: Alliance) -> datetime:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        raise BadRequest(f"as_of：“{raw}”不是日期（如 2026-06-30） / as_of: \"{raw}\" is not a date "
-                         "(e.g. 2026-06-30)") from None
+        raise BadRequest(
+            f'as_of：“{raw}”不是日期（如 2026-06-30） / as_of: "{raw}" is not a date (e.g. 2026-06-30)'
+        ) from None
     return end_of_day(day, alliance)
 
 
@@ -102,20 +105,21 @@ def quotas_router(alliance: Alliance, engine) -> APIRouter:
         except BadRequest as exc:
             return error_json(exc)
         if library is not None and alliance.member(library) is None:
-            return error_json(BadRequest(f"library：没有成员馆“{library}” / library: no member \"{library}\""), 404)
+            return error_json(BadRequest(f'library：没有成员馆“{library}” / library: no member "{library}"'), 404)
         year = year or current_year(alliance)
         report = quota_report(engine, alliance, year, now, tier=tier, region=region, library=library)
         return JSONResponse(report_dict(report))
 
     @router.get("/api/v1/quotas/{library_id}")
     def library_quotas_api(
-        library_id: str, year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
+        library_id: str,
+        year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
         as_of: str | None = Query(None, description="YYYY-MM-DD: the pace and states as of the end of that day"),
     ) -> JSONResponse:
         """One library's progress with the activities credited to it under each rule (drill-down)."""
         member = alliance.member(library_id)
         if member is None:
-            return error_json(BadRequest(f"没有成员馆“{library_id}” / no member \"{library_id}\""), 404)
+            return error_json(BadRequest(f'没有成员馆“{library_id}” / no member "{library_id}"'), 404)
         try:
             now = parse_as_of(as_of, alliance)
         except BadRequest as exc:
@@ -124,13 +128,19 @@ def quotas_router(alliance: Alliance, engine) -> APIRouter:
         report = quota_report(engine, alliance, year, now, library=library_id)
         body = report_dict(report, credits=True)
         if not body["libraries"]:
-            return error_json(BadRequest(f"“{library_id}”没有适用的年度指标 / no quota rule applies to "
-                                         f"\"{library_id}\""), 404)
+            return error_json(
+                BadRequest(f'“{library_id}”没有适用的年度指标 / no quota rule applies to "{library_id}"'), 404
+            )
         return JSONResponse({**body, "library": body.pop("libraries")[0]})
 
     @router.get("/quotas", response_class=HTMLResponse, include_in_schema=False)
-    def quotas_page(request: Request, year: str | None = None, tier: str | None = None,
-                    region: str | None = None, as_of: str | None = None) -> HTMLResponse:
+    def quotas_page(
+        request: Request,
+        year: str | None = None,
+        tier: str | None = None,
+        region: str | None = None,
+        as_of: str | None = None,
+    ) -> HTMLResponse:
         lang = language(request)
         try:
             chosen_year, chosen_tier, now = parse_year(year, alliance), parse_tier(tier), parse_as_of(as_of, alliance)
@@ -139,19 +149,28 @@ def quotas_router(alliance: Alliance, engine) -> APIRouter:
         region = region or None
         report = quota_report(engine, alliance, chosen_year, now, tier=chosen_tier, region=region)
         return render(
-            request, "quotas/index.html", report=report, year=chosen_year, tier=chosen_tier, region=region,
+            request,
+            "quotas/index.html",
+            report=report,
+            year=chosen_year,
+            tier=chosen_tier,
+            region=region,
             as_of=as_of or "",
-            regions=regions, tiers=TIER_NAMES, states=STATE_NAMES, alliance_name=alliance.name,
+            regions=regions,
+            tiers=TIER_NAMES,
+            states=STATE_NAMES,
+            alliance_name=alliance.name,
             rule_names={r.id: (r.name, r.name_in("en")) for r in alliance.quota_rules},
             member_name=lambda m: m.name_in(lang),
         )
 
     @router.get("/quotas/{library_id}", response_class=HTMLResponse, include_in_schema=False)
-    def library_page(request: Request, library_id: str, year: str | None = None,
-                     as_of: str | None = None) -> HTMLResponse:
+    def library_page(
+        request: Request, library_id: str, year: str | None = None, as_of: str | None = None
+    ) -> HTMLResponse:
         lang = language(request)
         if not selected_members(alliance, library=library_id):
-            message = f"没有“{library_id}”的年度指标 / no quotas for \"{library_id}\""
+            message = f'没有“{library_id}”的年度指标 / no quotas for "{library_id}"'
             return render(request, "quotas/error.html", 404, message=message, alliance_name=alliance.name)
         try:
             chosen_year, now = parse_year(year, alliance), parse_as_of(as_of, alliance)
@@ -159,8 +178,14 @@ def quotas_router(alliance: Alliance, engine) -> APIRouter:
             return render(request, "quotas/error.html", 400, message=str(exc), alliance_name=alliance.name)
         report = quota_report(engine, alliance, chosen_year, now, library=library_id)
         return render(
-            request, "quotas/library.html", report=report, library=report.libraries[0], year=chosen_year,
-            tiers=TIER_NAMES, states=STATE_NAMES, alliance_name=alliance.name,
+            request,
+            "quotas/library.html",
+            report=report,
+            library=report.libraries[0],
+            year=chosen_year,
+            tiers=TIER_NAMES,
+            states=STATE_NAMES,
+            alliance_name=alliance.name,
             member_name=lambda m: m.name_in(lang),
         )
 

@@ -39,8 +39,10 @@ REASONS = {
     "cancelled": ("活动已取消，不再接受报名", "the activity is cancelled: no more sign-ups"),
     "past": ("这一场已经开始或结束，不能再报名", "this session has already started or ended: sign-up is closed"),
     "no_session": ("活动没有这一场", "the activity has no such session"),
-    "duplicate": ("您已经报名了这一场（同一手机号或邮箱只能报名一次）",
-                  "you are already registered for this session (one registration per phone or e-mail)"),
+    "duplicate": (
+        "您已经报名了这一场（同一手机号或邮箱只能报名一次）",
+        "you are already registered for this session (one registration per phone or e-mail)",
+    ),
     "no_places": ("此活动不接受在线报名", "this activity takes no sign-ups here"),
 }
 """Why a request is refused, in zh-CN and English (the web front checks the same beforehand)."""
@@ -73,8 +75,9 @@ def session_key(session: Session) -> datetime:
     return (session.recurrence_id or session.starts_at).astimezone(UTC)
 
 
-def refusal(connection: Connection, request: RegistrationRequest, now: datetime,
-            tz: ZoneInfo) -> tuple[str | None, datetime | None]:
+def refusal(
+    connection: Connection, request: RegistrationRequest, now: datetime, tz: ZoneInfo
+) -> tuple[str | None, datetime | None]:
     """Why ``request`` cannot have a place (None: it can), and its session key."""
     row = _activity(connection, request.activity_id)
     if row is None:
@@ -93,8 +96,9 @@ def refusal(connection: Connection, request: RegistrationRequest, now: datetime,
         return "past", session_key(session)
     key = session_key(session)
     e = registrations_entry.c
-    taken = connection.execute(select(e.id).where(
-        e.activity_id == request.activity_id, e.session == key, e.person_key == request.person_key())).first()
+    taken = connection.execute(
+        select(e.id).where(e.activity_id == request.activity_id, e.session == key, e.person_key == request.person_key())
+    ).first()
     if taken is not None:
         return "duplicate", key
     return None, key
@@ -105,12 +109,14 @@ def _take_place(connection: Connection, activity_id: str, session: datetime, cap
     p = registrations_place.c
     exists = connection.execute(select(p.confirmed).where(p.activity_id == activity_id, p.session == session)).first()
     if exists is None:
-        connection.execute(insert(registrations_place).values(
-            activity_id=activity_id, session=session, capacity=capacity, confirmed=0, walk_ins=0))
+        connection.execute(
+            insert(registrations_place).values(
+                activity_id=activity_id, session=session, capacity=capacity, confirmed=0, walk_ins=0
+            )
+        )
     taken = connection.execute(
         update(registrations_place)
-        .where(p.activity_id == activity_id, p.session == session,
-               (p.capacity.is_(None)) | (p.confirmed < p.capacity))
+        .where(p.activity_id == activity_id, p.session == session, (p.capacity.is_(None)) | (p.confirmed < p.capacity))
         .values(confirmed=p.confirmed + 1)
     )
     return taken.rowcount == 1
@@ -120,8 +126,9 @@ def _mail(connection: Connection, entry_id: str, kind: str, at: datetime) -> Non
     m = registrations_mail.c
     key = f"{entry_id}:{kind}"
     if connection.execute(select(m.id).where(m.id == key)).first() is None:
-        connection.execute(insert(registrations_mail).values(id=key, entry_id=entry_id, kind=kind, created_at=at,
-                                                             attempts=0))
+        connection.execute(
+            insert(registrations_mail).values(id=key, entry_id=entry_id, kind=kind, created_at=at, attempts=0)
+        )
 
 
 def handle_requested(context: RegistrationsContext, delivery: Delivery, uow: UnitOfWork) -> None:
@@ -134,20 +141,32 @@ def handle_requested(context: RegistrationsContext, delivery: Delivery, uow: Uni
     if connection.execute(select(e.id).where(e.token_hash == hashed)).first() is not None:
         return  # the same sign-up again (a retried publish the broker no longer remembered)
     reason, key = refusal(connection, request, now, context.tz)
+    entry_id = delivery.msg_id[:80]
     row = {
-        "id": delivery.msg_id[:80], "activity_id": request.activity_id, "session": key or now,
-        "person_key": None, "name": request.name, "phone": request.phone, "email": request.email,
-        "lang": request.lang, "token_hash": hashed, "token": request.token, "code": checkin_code(request.token),
+        "id": entry_id,
+        "activity_id": request.activity_id,
+        "session": key or now,
+        "person_key": None,
+        "name": request.name,
+        "phone": request.phone,
+        "email": request.email,
+        "lang": request.lang,
+        "token_hash": hashed,
+        "token": request.token,
+        "code": checkin_code(request.token),
         "reason": reason,
-        "seq": delivery.stream_seq, "requested_at": now, "decided_at": now,
+        "seq": delivery.stream_seq,
+        "requested_at": now,
+        "decided_at": now,
     }
     if reason is not None:
         connection.execute(insert(registrations_entry).values(**row, state=REFUSED))
         return
+    assert key is not None  # refusal() names the session whenever it does not refuse
     capacity = _activity(connection, request.activity_id).capacity
     state = CONFIRMED if _take_place(connection, request.activity_id, key, capacity) else WAITLISTED
     connection.execute(insert(registrations_entry).values(**{**row, "person_key": request.person_key()}, state=state))
-    _mail(connection, row["id"], state, now)
+    _mail(connection, entry_id, state, now)
 
 
 def promote(connection: Connection, activity_id: str, session: datetime, now: datetime) -> int:
@@ -156,13 +175,16 @@ def promote(connection: Connection, activity_id: str, session: datetime, now: da
     promoted = 0
     while True:
         first = connection.execute(
-            select(e.id).where(e.activity_id == activity_id, e.session == session, e.state == WAITLISTED)
-            .order_by(e.seq).limit(1)
+            select(e.id)
+            .where(e.activity_id == activity_id, e.session == session, e.state == WAITLISTED)
+            .order_by(e.seq)
+            .limit(1)
         ).first()
         if first is None:
             return promoted
         capacity = connection.execute(
-            select(p.capacity).where(p.activity_id == activity_id, p.session == session)).scalar()
+            select(p.capacity).where(p.activity_id == activity_id, p.session == session)
+        ).scalar()
         if not _take_place(connection, activity_id, session, capacity):
             return promoted
         connection.execute(update(registrations_entry).where(e.id == first.id).values(state=CONFIRMED, decided_at=now))
@@ -175,16 +197,22 @@ def handle_cancelled(context: RegistrationsContext, delivery: Delivery, uow: Uni
     cancel = parse_payload(RegistrationCancel, delivery)
     connection, now = uow.connection, delivery.timestamp
     e, p = registrations_entry.c, registrations_place.c
-    entry = connection.execute(select(e.id, e.session, e.state).where(
-        e.token_hash == token_hash(cancel.token), e.activity_id == cancel.activity_id)).first()
+    entry = connection.execute(
+        select(e.id, e.session, e.state).where(
+            e.token_hash == token_hash(cancel.token), e.activity_id == cancel.activity_id
+        )
+    ).first()
     if entry is None or entry.state not in ACTIVE:
         return  # unknown, or cancelled already: nothing to give back
-    connection.execute(update(registrations_entry).where(e.id == entry.id)
-                       .values(state=CANCELLED, person_key=None, decided_at=now))
+    connection.execute(
+        update(registrations_entry).where(e.id == entry.id).values(state=CANCELLED, person_key=None, decided_at=now)
+    )
     if entry.state == CONFIRMED:
-        connection.execute(update(registrations_place)
-                           .where(p.activity_id == cancel.activity_id, p.session == entry.session, p.confirmed > 0)
-                           .values(confirmed=p.confirmed - 1))
+        connection.execute(
+            update(registrations_place)
+            .where(p.activity_id == cancel.activity_id, p.session == entry.session, p.confirmed > 0)
+            .values(confirmed=p.confirmed - 1)
+        )
         promote(connection, cancel.activity_id, entry.session, now)
 
 
@@ -201,14 +229,20 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
         if held is not None and held.version >= activity.version:
             continue
         last = sessions(activity, context.tz)[-1].ends_at if not _open_ended(activity) else None
-        values = {"version": activity.version, "status": activity.status.value, "capacity": activity.capacity,
-                  "ends_at": last, "snapshot": activity.model_dump_json()}
+        values = {
+            "version": activity.version,
+            "status": activity.status.value,
+            "capacity": activity.capacity,
+            "ends_at": last,
+            "snapshot": activity.model_dump_json(),
+        }
         if held is None:
             connection.execute(insert(registrations_activity).values(activity_id=activity.id, **values))
         else:
             connection.execute(update(registrations_activity).where(a.activity_id == activity.id).values(**values))
-        connection.execute(update(registrations_place).where(p.activity_id == activity.id)
-                           .values(capacity=activity.capacity))
+        connection.execute(
+            update(registrations_place).where(p.activity_id == activity.id).values(capacity=activity.capacity)
+        )
         for (session,) in connection.execute(select(p.session).where(p.activity_id == activity.id)).all():
             promote(connection, activity.id, session, delivery.timestamp)
 
@@ -221,10 +255,14 @@ def _open_ended(activity: CanonicalActivity) -> bool:
 def attendance(connection: Connection, activity_id: str, session: datetime) -> int:
     """People who came to a session: registrations checked in, and walk-ins."""
     e, p = registrations_entry.c, registrations_place.c
-    checked = connection.execute(select(func.count()).select_from(registrations_entry).where(
-        e.activity_id == activity_id, e.session == session, e.checked_in_at.is_not(None))).scalar_one()
-    walk_ins = connection.execute(select(p.walk_ins).where(
-        p.activity_id == activity_id, p.session == session)).scalar() or 0
+    checked = connection.execute(
+        select(func.count())
+        .select_from(registrations_entry)
+        .where(e.activity_id == activity_id, e.session == session, e.checked_in_at.is_not(None))
+    ).scalar_one()
+    walk_ins = (
+        connection.execute(select(p.walk_ins).where(p.activity_id == activity_id, p.session == session)).scalar() or 0
+    )
     return checked + walk_ins
 
 
@@ -239,8 +277,11 @@ def handle_checked_in(context: RegistrationsContext, delivery: Delivery, uow: Un
         return
     activity = CanonicalActivity.model_validate_json(row.snapshot)
     if check.code is not None:
-        entry = connection.execute(select(e.id, e.session, e.checked_in_at).where(
-            e.activity_id == check.activity_id, e.code == check.code, e.state.in_(ACTIVE))).first()
+        entry = connection.execute(
+            select(e.id, e.session, e.checked_in_at).where(
+                e.activity_id == check.activity_id, e.code == check.code, e.state.in_(ACTIVE)
+            )
+        ).first()
         if entry is None:
             return  # the staff page said so before publishing
         if entry.checked_in_at is not None:
@@ -254,27 +295,36 @@ def handle_checked_in(context: RegistrationsContext, delivery: Delivery, uow: Un
         key = session_key(session)
         place = select(p.session).where(p.activity_id == check.activity_id, p.session == key)
         if connection.execute(place).first() is None:
-            connection.execute(insert(registrations_place).values(
-                activity_id=check.activity_id, session=key, capacity=row.capacity, confirmed=0, walk_ins=0))
-        connection.execute(update(registrations_place).where(p.activity_id == check.activity_id, p.session == key)
-                           .values(walk_ins=check.walk_ins))
+            connection.execute(
+                insert(registrations_place).values(
+                    activity_id=check.activity_id, session=key, capacity=row.capacity, confirmed=0, walk_ins=0
+                )
+            )
+        connection.execute(
+            update(registrations_place)
+            .where(p.activity_id == check.activity_id, p.session == key)
+            .values(walk_ins=check.walk_ins)
+        )
     publish_attendance(uow, activity, key, attendance(connection, check.activity_id, key), now)
 
 
-def publish_attendance(uow: UnitOfWork, activity: CanonicalActivity, session: datetime, people: int,
-                       now: datetime) -> None:
+def publish_attendance(
+    uow: UnitOfWork, activity: CanonicalActivity, session: datetime, people: int, now: datetime
+) -> None:
     host = activity.host_library_id
     first = activity.sources[0] if activity.sources else None
     source = next((s for s in activity.sources if s.library_id == host), first)
     if source is None:
         return
     report = AttendanceReport(
-        library_id=source.library_id, source_ref=source.source_ref, held=True, participants=people,
+        library_id=source.library_id,
+        source_ref=source.source_ref,
+        held=True,
+        participants=people,
         notes="签到统计 / counted at check-in",
         recurrence_id=session if activity.recurrence else None,
     )
     uow.publish(reported_subject(report.library_id), report.message_id(), report.model_dump_json().encode(), at=now)
-
 
 
 PERSONAL = {"name": None, "phone": None, "email": None, "token": None, "comment": None}
@@ -301,8 +351,11 @@ def handle_erased(context: RegistrationsContext, delivery: Delivery, uow: UnitOf
     if not erased:
         return
     connection.execute(update(registrations_entry).where(e.id.in_(erased)).values(**PERSONAL, erased_at=now))
-    connection.execute(update(registrations_mail).where(m.entry_id.in_(erased), m.sent_at.is_(None))
-                       .values(sent_at=now, error="erased before it was sent"))
+    connection.execute(
+        update(registrations_mail)
+        .where(m.entry_id.in_(erased), m.sent_at.is_(None))
+        .values(sent_at=now, error="erased before it was sent")
+    )
 
 
 def expired(connection: Connection, now: datetime, days: int) -> list[tuple[str, datetime]]:
@@ -323,7 +376,11 @@ def handle_rated(context: RegistrationsContext, delivery: Delivery, uow: UnitOfW
     e = registrations_entry.c
     uow.connection.execute(
         update(registrations_entry)
-        .where(e.activity_id == rating.activity_id, e.token_hash == token_hash(rating.token),
-               e.state.in_(ACTIVE), e.session <= delivery.timestamp)
+        .where(
+            e.activity_id == rating.activity_id,
+            e.token_hash == token_hash(rating.token),
+            e.state.in_(ACTIVE),
+            e.session <= delivery.timestamp,
+        )
         .values(rating=rating.score, comment=rating.comment or None, rated_at=delivery.timestamp)
     )

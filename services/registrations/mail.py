@@ -51,13 +51,20 @@ SUBJECTS = {
 }
 LEADS = {
     "confirmed": ("{name}，您好！您已成功报名。", "Hello {name}, your place is confirmed."),
-    "waitlisted": ("{name}，您好！这一场名额已满，您在候补名单上；有人取消时按报名先后递补，届时另行通知。",
-                   "Hello {name}, the session is full and you are on the waitlist; you will be told when a "
-                   "place frees up, in order of sign-up."),
-    "promoted": ("{name}，您好！有人取消了报名，名额已递补给您。", "Hello {name}, someone cancelled: the place is yours."),
+    "waitlisted": (
+        "{name}，您好！这一场名额已满，您在候补名单上；有人取消时按报名先后递补，届时另行通知。",
+        "Hello {name}, the session is full and you are on the waitlist; you will be told when a "
+        "place frees up, in order of sign-up.",
+    ),
+    "promoted": (
+        "{name}，您好！有人取消了报名，名额已递补给您。",
+        "Hello {name}, someone cancelled: the place is yours.",
+    ),
     "reminder": ("{name}，您好！提醒您明天的活动。", "Hello {name}, a reminder of tomorrow's activity."),
-    "rate": ("{name}，您好！感谢参加。您对这次活动满意吗？请打开下面的链接回答一个问题。",
-             "Hello {name}, thank you for coming. How satisfied were you? One question, at the link below."),
+    "rate": (
+        "{name}，您好！感谢参加。您对这次活动满意吗？请打开下面的链接回答一个问题。",
+        "Hello {name}, thank you for coming. How satisfied were you? One question, at the link below.",
+    ),
 }
 
 
@@ -78,17 +85,30 @@ class ReaderMail:
     def _queue(self, kind: str, now: datetime, after: datetime, until: datetime) -> int:
         e, m = registrations_entry.c, registrations_mail.c
         with self.engine.begin() as connection:
-            due = connection.execute(
-                select(e.id).where(e.state == CONFIRMED, e.email.is_not(None), e.session > after,
-                                   e.session <= until, e.rating.is_(None))
-                .where(~select(m.id).where(m.id == e.id + f":{kind}").exists())
-            ).scalars().all()
+            due = (
+                connection.execute(
+                    select(e.id)
+                    .where(
+                        e.state == CONFIRMED,
+                        e.email.is_not(None),
+                        e.session > after,
+                        e.session <= until,
+                        e.rating.is_(None),
+                    )
+                    .where(~select(m.id).where(m.id == e.id + f":{kind}").exists())
+                )
+                .scalars()
+                .all()
+            )
         made = 0
         for entry_id in due:
             try:
                 with self.engine.begin() as connection:
-                    connection.execute(insert(registrations_mail).values(
-                        id=f"{entry_id}:{kind}", entry_id=entry_id, kind=kind, created_at=now, attempts=0))
+                    connection.execute(
+                        insert(registrations_mail).values(
+                            id=f"{entry_id}:{kind}", entry_id=entry_id, kind=kind, created_at=now, attempts=0
+                        )
+                    )
                 made += 1
             except IntegrityError:
                 pass  # another replica made it
@@ -97,18 +117,30 @@ class ReaderMail:
     def send_due(self, now: datetime, limit: int = 50) -> int:
         m = registrations_mail.c
         with self.engine.connect() as connection:
-            pending = connection.execute(
-                select(m.id).where(m.sent_at.is_(None), m.attempts < MAX_ATTEMPTS,
-                                   or_(m.claimed_at.is_(None), m.claimed_at < now - CLAIM_TIMEOUT))
-                .order_by(m.created_at).limit(limit)
-            ).scalars().all()
+            pending = (
+                connection.execute(
+                    select(m.id)
+                    .where(
+                        m.sent_at.is_(None),
+                        m.attempts < MAX_ATTEMPTS,
+                        or_(m.claimed_at.is_(None), m.claimed_at < now - CLAIM_TIMEOUT),
+                    )
+                    .order_by(m.created_at)
+                    .limit(limit)
+                )
+                .scalars()
+                .all()
+            )
         sent = 0
         for mail_id in pending:
             with self.engine.begin() as connection:
                 claimed = connection.execute(
                     update(registrations_mail)
-                    .where(m.id == mail_id, m.sent_at.is_(None),
-                           or_(m.claimed_at.is_(None), m.claimed_at < now - CLAIM_TIMEOUT))
+                    .where(
+                        m.id == mail_id,
+                        m.sent_at.is_(None),
+                        or_(m.claimed_at.is_(None), m.claimed_at < now - CLAIM_TIMEOUT),
+                    )
                     .values(claimed_at=now, attempts=m.attempts + 1)
                 ).rowcount
             if claimed:
@@ -119,10 +151,24 @@ class ReaderMail:
         m, e, a = registrations_mail.c, registrations_entry.c, registrations_activity.c
         with self.engine.connect() as connection:
             row = connection.execute(
-                select(m.kind, m.created_at, e.id.label("entry_id"), e.name, e.email, e.lang, e.session, e.code,
-                       e.state, e.token, a.snapshot)
-                .select_from(registrations_mail.join(registrations_entry, e.id == m.entry_id)
-                             .join(registrations_activity, a.activity_id == e.activity_id))
+                select(
+                    m.kind,
+                    m.created_at,
+                    e.id.label("entry_id"),
+                    e.name,
+                    e.email,
+                    e.lang,
+                    e.session,
+                    e.code,
+                    e.state,
+                    e.token,
+                    a.snapshot,
+                )
+                .select_from(
+                    registrations_mail.join(registrations_entry, e.id == m.entry_id).join(
+                        registrations_activity, a.activity_id == e.activity_id
+                    )
+                )
                 .where(m.id == mail_id)
             ).first()
         outcome: dict = {"sent_at": now}
@@ -130,8 +176,13 @@ class ReaderMail:
             outcome["error"] = "too old to send (made by a replay, or after a day's outage)"
         elif row is not None and row.email and not (row.kind == "reminder" and row.state != CONFIRMED):
             try:
-                where = self.transport.send(self.sender_address, row.email, self.render(row, now),
-                                            coordinator_id="registrations", period=mail_id.replace(":", "_"))
+                where = self.transport.send(
+                    self.sender_address,
+                    row.email,
+                    self.render(row, now),
+                    coordinator_id="registrations",
+                    period=mail_id.replace(":", "_"),
+                )
                 outcome["error"] = None
                 log.info("reader mail %s sent to %s", mail_id, where)
             except NotSent as exc:
@@ -166,8 +217,12 @@ class ReaderMail:
             own_page or "",
             f"{pick(('活动页面', 'The activity'))}: {base}/activities/{activity.id}",
             "",
-            pick(("您的姓名和联系方式只用于本次活动的报名，活动结束后按联盟规定删除。",
-                  "Your name and contact are used only for this sign-up and erased after the activity.")),
+            pick(
+                (
+                    "您的姓名和联系方式只用于本次活动的报名，活动结束后按联盟规定删除。",
+                    "Your name and contact are used only for this sign-up and erased after the activity.",
+                )
+            ),
         ]
         message = EmailMessage()
         message["From"] = self.sender_address

@@ -32,8 +32,9 @@ async def erase_expired(engine: Engine, publisher, now: datetime, days: int) -> 
         due = expired(connection, now, days)
     for activity_id, cutoff in due:
         erasure = RegistrationErasure(activity_id=activity_id, before=cutoff)
-        await publisher.publish(f"{REGISTRATION}.erased.{activity_id}", erasure.message_id(),
-                                erasure.model_dump_json().encode())
+        await publisher.publish(
+            f"{REGISTRATION}.erased.{activity_id}", erasure.message_id(), erasure.model_dump_json().encode()
+        )
     return len(due)
 
 

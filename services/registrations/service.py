@@ -45,10 +45,13 @@ def reader_mail(context: ServiceContext) -> ReaderMail:
     from shuxiang.services.digests.service import sender_address
     from shuxiang.services.digests.transport import transport_for
 
-    return ReaderMail(engine=context.databases.engine(NAME),
-                      transport=transport_for(context.settings.smtp_url, context.settings.outbox_dir),
-                      sender_address=sender_address(context), public_url=context.settings.public_url,
-                      tz=context.alliance.tz)
+    return ReaderMail(
+        engine=context.databases.engine(NAME),
+        transport=transport_for(context.settings.smtp_url, context.settings.outbox_dir),
+        sender_address=sender_address(context),
+        public_url=context.settings.public_url,
+        tz=context.alliance.tz,
+    )
 
 
 def satisfaction_of(context: ServiceContext):
@@ -83,28 +86,52 @@ def build(context: ServiceContext) -> ServicePlan:
     mail = reader_mail(context)  # a bad SMTP URL fails at start
 
     def spec(kind: str, handle, payload, description: str, name: str | None = None) -> ConsumerSpec:
-        return ConsumerSpec(name=name or f"{NAME}-{kind}", stream=SUBMISSIONS_STREAM,
-                            filter_subject=f"{REGISTRATION}.{kind}.*",
-                            handle=partial(handle, here), payload_schema=payload, description=description,
-                            serialized_as=NAME)  # decisions read the places earlier messages took
+        return ConsumerSpec(
+            name=name or f"{NAME}-{kind}",
+            stream=SUBMISSIONS_STREAM,
+            filter_subject=f"{REGISTRATION}.{kind}.*",
+            handle=partial(handle, here),
+            payload_schema=payload,
+            description=description,
+            serialized_as=NAME,
+        )  # decisions read the places earlier messages took
 
     return ServicePlan(
         name=NAME,
         tables=TABLES + EVENT_TABLES,
         consumers=[
-            spec("requested", handle_requested, RegistrationRequest,
-                 "Readers' sign-ups: confirmed while places last, then waitlisted, in log order."),
-            spec("cancelled", handle_cancelled, RegistrationCancel,
-                 "Readers' cancellations: the place goes to the first on the waitlist."),
-            spec("checked-in", handle_checked_in, CheckIn,
-                 "Check-ins and walk-ins at the door: the session's attendance, published as the host's report.",
-                 name=NAME),  # the service's outbox relay publishes what the consumer named like it writes
+            spec(
+                "requested",
+                handle_requested,
+                RegistrationRequest,
+                "Readers' sign-ups: confirmed while places last, then waitlisted, in log order.",
+            ),
+            spec(
+                "cancelled",
+                handle_cancelled,
+                RegistrationCancel,
+                "Readers' cancellations: the place goes to the first on the waitlist.",
+            ),
+            spec(
+                "checked-in",
+                handle_checked_in,
+                CheckIn,
+                "Check-ins and walk-ins at the door: the session's attendance, published as the host's report.",
+                name=NAME,
+            ),  # the service's outbox relay publishes what the consumer named like it writes
             spec("rated", handle_rated, Rating, "Readers' satisfaction ratings (满意度) after their session."),
-            spec("erased", handle_erased, RegistrationErasure,
-                 "Erasures (retention window ended, or the reader asked): names and contacts go, figures stay."),
+            spec(
+                "erased",
+                handle_erased,
+                RegistrationErasure,
+                "Erasures (retention window ended, or the reader asked): names and contacts go, figures stay.",
+            ),
             ConsumerSpec(
-                name=f"{NAME}-canonical", stream=CANONICAL_STREAM, filter_subject=f"{CANONICAL}.*",
-                handle_batch=partial(handle_canonicals, here), payload_schema=CanonicalEvent,
+                name=f"{NAME}-canonical",
+                stream=CANONICAL_STREAM,
+                filter_subject=f"{CANONICAL}.*",
+                handle_batch=partial(handle_canonicals, here),
+                payload_schema=CanonicalEvent,
                 description="Canonical activities: capacity, status and sessions of those that take sign-ups.",
                 serialized_as=NAME,
             ),

@@ -50,8 +50,9 @@ def signup_offer(reader: Engine, activity_id: str, now: datetime, tz: ZoneInfo) 
     offers = []
     for s in ahead:
         key = session_key(s)
-        offers.append(Offer(session=key, starts_at=s.starts_at.astimezone(tz),
-                            left=max(0, row.capacity - taken.get(key, 0))))
+        offers.append(
+            Offer(session=key, starts_at=s.starts_at.astimezone(tz), left=max(0, row.capacity - taken.get(key, 0)))
+        )
     return Signup(activity=activity, capacity=row.capacity, offers=offers)
 
 
@@ -63,8 +64,9 @@ def precheck(reader: Engine, request: RegistrationRequest, now: datetime, tz: Zo
         reason, key = refusal(connection, request, now, tz)
         if reason is not None:
             return reason, False
-        row = connection.execute(select(p.capacity, p.confirmed).where(
-            p.activity_id == request.activity_id, p.session == key)).first()
+        row = connection.execute(
+            select(p.capacity, p.confirmed).where(p.activity_id == request.activity_id, p.session == key)
+        ).first()
     return None, bool(row and row.capacity is not None and row.confirmed >= row.capacity)
 
 
@@ -92,22 +94,37 @@ def entry(reader: Engine, token: str) -> Entry | None:
             return None
         position = None
         if row.state == WAITLISTED:
-            position = connection.execute(select(func.count()).select_from(registrations_entry).where(
-                e.activity_id == row.activity_id, e.session == row.session, e.state == WAITLISTED,
-                e.seq <= row.seq)).scalar_one()
+            position = connection.execute(
+                select(func.count())
+                .select_from(registrations_entry)
+                .where(
+                    e.activity_id == row.activity_id, e.session == row.session, e.state == WAITLISTED, e.seq <= row.seq
+                )
+            ).scalar_one()
         snapshot = connection.execute(select(a.snapshot).where(a.activity_id == row.activity_id)).scalar()
     title = CanonicalActivity.model_validate_json(snapshot).title if snapshot else row.activity_id
-    return Entry(activity_id=row.activity_id, session=row.session, state=row.state, reason=row.reason, name=row.name,
-                 code=row.code, position=position, checked_in=row.checked_in_at is not None, title=title,
-                 lang=row.lang, rating=row.rating)
+    return Entry(
+        activity_id=row.activity_id,
+        session=row.session,
+        state=row.state,
+        reason=row.reason,
+        name=row.name,
+        code=row.code,
+        position=position,
+        checked_in=row.checked_in_at is not None,
+        title=title,
+        lang=row.lang,
+        rating=row.rating,
+    )
 
 
 def by_code(reader: Engine, activity_id: str, code: str) -> tuple[str | None, bool] | None:
     """The name on a check-in code of this activity and whether it checked in (None: no such code)."""
     e = registrations_entry.c
     with reader.connect() as connection:
-        row = connection.execute(select(e.name, e.checked_in_at).where(
-            e.activity_id == activity_id, e.code == code, e.state.in_(ACTIVE))).first()
+        row = connection.execute(
+            select(e.name, e.checked_in_at).where(e.activity_id == activity_id, e.code == code, e.state.in_(ACTIVE))
+        ).first()
     return None if row is None else (row.name, row.checked_in_at is not None)
 
 
@@ -117,12 +134,14 @@ def counts(reader: Engine, activity_id: str) -> dict[datetime, dict[str, int]]:
     out: dict[datetime, dict[str, int]] = {}
     with reader.connect() as connection:
         for session, state, n in connection.execute(
-            select(e.session, e.state, func.count()).where(e.activity_id == activity_id, e.state.in_(ACTIVE))
+            select(e.session, e.state, func.count())
+            .where(e.activity_id == activity_id, e.state.in_(ACTIVE))
             .group_by(e.session, e.state)
         ):
             out.setdefault(session, _zero())[state] = n
         for session, n in connection.execute(
-            select(e.session, func.count()).where(e.activity_id == activity_id, e.checked_in_at.is_not(None))
+            select(e.session, func.count())
+            .where(e.activity_id == activity_id, e.checked_in_at.is_not(None))
             .group_by(e.session)
         ):
             out.setdefault(session, _zero())["checked_in"] = n
@@ -161,16 +180,20 @@ class Satisfaction:
 
 
 def total(figures: dict[str, Satisfaction]) -> Satisfaction:
-    return Satisfaction(rated=sum(f.rated for f in figures.values()),
-                        satisfied=sum(f.satisfied for f in figures.values()))
+    return Satisfaction(
+        rated=sum(f.rated for f in figures.values()), satisfied=sum(f.satisfied for f in figures.values())
+    )
 
 
 def satisfaction(reader: Engine, activity_ids: list[str] | None = None) -> dict[str, Satisfaction]:
     """Per activity (all, or those named), the readers' ratings: the figure the brands page and the
     plans' ≥ 90 % targets read."""
     e = registrations_entry.c
-    query = (select(e.activity_id, func.count(), func.sum(case((e.rating >= SATISFIED, 1), else_=0)))
-             .where(e.rating.is_not(None)).group_by(e.activity_id))
+    query = (
+        select(e.activity_id, func.count(), func.sum(case((e.rating >= SATISFIED, 1), else_=0)))
+        .where(e.rating.is_not(None))
+        .group_by(e.activity_id)
+    )
     if activity_ids is not None:
         query = query.where(e.activity_id.in_(activity_ids))
     with reader.connect() as connection:
@@ -192,5 +215,16 @@ def now_utc() -> datetime:
     return datetime.now(UTC)
 
 
-__all__ = ["CONFIRMED", "WAITLISTED", "Entry", "Offer", "Signup", "by_code", "counts", "entry", "host_of",
-           "precheck", "signup_offer"]
+__all__ = [
+    "CONFIRMED",
+    "WAITLISTED",
+    "Entry",
+    "Offer",
+    "Signup",
+    "by_code",
+    "counts",
+    "entry",
+    "host_of",
+    "precheck",
+    "signup_offer",
+]

@@ -68,8 +68,12 @@ class RegistrationBody(BaseModel):
 
 def _errors(exc: ValidationError) -> list[str]:
     """Each problem with its field, in both languages (our validators already say both)."""
-    names = {"name": ("姓名", "name"), "phone": ("电话", "phone"), "email": ("邮箱", "e-mail"),
-             "session": ("场次", "session")}
+    names = {
+        "name": ("姓名", "name"),
+        "phone": ("电话", "phone"),
+        "email": ("邮箱", "e-mail"),
+        "session": ("场次", "session"),
+    }
     out = []
     for error in exc.errors():
         field = str(error["loc"][0]) if error["loc"] else ""
@@ -113,7 +117,9 @@ async def _publish(request: Request, subject: str, msg_id: str, payload: bytes) 
     try:
         await publisher.publish(subject, msg_id, payload)
     except PublishError:
-        raise problem(503, "消息服务暂时没有响应，请稍后再试", "the broker did not acknowledge; try again later") from None
+        raise problem(
+            503, "消息服务暂时没有响应，请稍后再试", "the broker did not acknowledge; try again later"
+        ) from None
 
 
 async def sign_up(request: Request, here: Registrations, activity_id: str, fields: dict) -> tuple[int, dict]:
@@ -128,12 +134,23 @@ async def sign_up(request: Request, here: Registrations, activity_id: str, field
     limited = here.limited(request, body)
     if limited:
         return 429, {"errors": [limited]}
-    await _publish(request, f"{REGISTRATION}.requested.{activity_id}", body.message_id(),
-                   body.model_dump_json().encode())
-    notice = ("名额已满：您将进入候补名单，有人取消时按报名先后递补 / the session is full: you are on the "
-              "waitlist and get a place, in order of sign-up, when someone cancels") if full else None
-    return 202, {"token": body.token, "status_url": f"/registrations/{body.token}",
-                 "expected": "waitlisted" if full else "confirmed", "notice": notice}
+    await _publish(
+        request, f"{REGISTRATION}.requested.{activity_id}", body.message_id(), body.model_dump_json().encode()
+    )
+    notice = (
+        (
+            "名额已满：您将进入候补名单，有人取消时按报名先后递补 / the session is full: you are on the "
+            "waitlist and get a place, in order of sign-up, when someone cancels"
+        )
+        if full
+        else None
+    )
+    return 202, {
+        "token": body.token,
+        "status_url": f"/registrations/{body.token}",
+        "expected": "waitlisted" if full else "confirmed",
+        "notice": notice,
+    }
 
 
 async def _decided(here: Registrations, token: str) -> store.Entry | None:
@@ -150,8 +167,9 @@ def signup_fragment(context: ServiceContext):
     """For the activity page: the sign-up form (None when the activity takes no sign-ups here)."""
     here = Registrations(context)
 
-    def fragment(request: Request, activity_id: str, errors: list[str] | None = None,
-                 values: dict | None = None) -> Markup | None:
+    def fragment(
+        request: Request, activity_id: str, errors: list[str] | None = None, values: dict | None = None
+    ) -> Markup | None:
         try:
             offer = store.signup_offer(here.reader, activity_id, datetime.now(UTC), here.tz)
         except DBAPIError as exc:  # the activity page stays up without its sign-up form
@@ -160,9 +178,18 @@ def signup_fragment(context: ServiceContext):
         if offer is None:
             return None
         lang = language(request)
-        html = environment().get_template("registrations/form.html").render(
-            request=request, lang=lang, offer=offer, errors=errors or [], values=values or {},
-            purpose=t(lang, *PURPOSE).format(days=here.retention_days))
+        html = (
+            environment()
+            .get_template("registrations/form.html")
+            .render(
+                request=request,
+                lang=lang,
+                offer=offer,
+                errors=errors or [],
+                values=values or {},
+                purpose=t(lang, *PURPOSE).format(days=here.retention_days),
+            )
+        )
         return Markup(html)  # rendered by our autoescaping environment
 
     return fragment
@@ -175,8 +202,11 @@ def routes(context: ServiceContext) -> APIRouter:
 
     @router.post("/activities/{activity_id}/register", response_class=HTMLResponse, include_in_schema=False)
     async def register_form(
-        request: Request, activity_id: str, name: Annotated[str, Form(max_length=200)] = "",
-        contact: Annotated[str, Form(max_length=300)] = "", session: Annotated[str, Form(max_length=64)] = "",
+        request: Request,
+        activity_id: str,
+        name: Annotated[str, Form(max_length=200)] = "",
+        contact: Annotated[str, Form(max_length=300)] = "",
+        session: Annotated[str, Form(max_length=64)] = "",
         consent: Annotated[str, Form(max_length=10)] = "",
     ) -> Response:
         lang = language(request)
@@ -186,20 +216,30 @@ def routes(context: ServiceContext) -> APIRouter:
         if session:
             fields["session"] = session
         if not consent:
-            status, result = 422, {"errors": ["请阅读并同意个人信息的使用说明 / please read and accept how your data is used"]}
+            status, result = (
+                422,
+                {"errors": ["请阅读并同意个人信息的使用说明 / please read and accept how your data is used"]},
+            )
         else:
             status, result = await sign_up(request, here, activity_id, fields)
         if status != 202:
             form = fragment(request, activity_id, errors=result["errors"], values={"name": name, "contact": contact})
-            return render(request, "registrations/refused.html", status_code=status, errors=result["errors"],
-                          form=form, activity_id=activity_id)
+            return render(
+                request,
+                "registrations/refused.html",
+                status_code=status,
+                errors=result["errors"],
+                form=form,
+                activity_id=activity_id,
+            )
         await _decided(here, result["token"])
         suffix = "?lang=en" if lang == "en" else ""
         return RedirectResponse(f"/registrations/{result['token']}{suffix}", status_code=303)
 
     @router.post("/api/v1/activities/{activity_id}/registrations", status_code=202, tags=["registrations"])
-    async def register_api(request: Request, activity_id: str,
-                           body: Annotated[RegistrationBody, Body()]) -> JSONResponse:
+    async def register_api(
+        request: Request, activity_id: str, body: Annotated[RegistrationBody, Body()]
+    ) -> JSONResponse:
         """Sign up for an activity (a session of a series: ``session``, its start).  202 with the
         self-service ``token`` (keep it: it is the way to see and cancel the registration) and what
         to expect (``confirmed`` or ``waitlisted``: the decision is the consumer's, in log order);
@@ -212,36 +252,59 @@ def routes(context: ServiceContext) -> APIRouter:
         """The registration's state: confirmed, waitlisted (with ``position``), cancelled, refused (``reason``)."""
         found = store.entry(here.reader, token) if _token_ok(token) else None
         if found is None:
-            return JSONResponse({"errors": ["没有这个报名（或尚在处理）/ no such registration (or not decided yet)"]},
-                                status_code=404)
-        return JSONResponse({"activity_id": found.activity_id, "session": found.session.isoformat(),
-                             "state": found.state, "position": found.position, "code": found.code,
-                             "checked_in": found.checked_in,
-                             "reason": _reason(found.reason) if found.reason else None})
+            return JSONResponse(
+                {"errors": ["没有这个报名（或尚在处理）/ no such registration (or not decided yet)"]}, status_code=404
+            )
+        return JSONResponse(
+            {
+                "activity_id": found.activity_id,
+                "session": found.session.isoformat(),
+                "state": found.state,
+                "position": found.position,
+                "code": found.code,
+                "checked_in": found.checked_in,
+                "reason": _reason(found.reason) if found.reason else None,
+            }
+        )
 
     @router.get("/registrations/{token}", response_class=HTMLResponse, include_in_schema=False)
     def registration_page(request: Request, token: str) -> HTMLResponse:
         found = store.entry(here.reader, token) if _token_ok(token) else None
         if found is None:
-            return render(request, "registrations/status.html", status_code=404 if not _token_ok(token) else 200,
-                          entry=None, token=token, pending=_token_ok(token))
+            return render(
+                request,
+                "registrations/status.html",
+                status_code=404 if not _token_ok(token) else 200,
+                entry=None,
+                token=token,
+                pending=_token_ok(token),
+            )
         lang = language(request)
-        return render(request, "registrations/status.html", entry=found, token=token, pending=False,
-                      session=found.session.astimezone(here.tz),
-                      can_rate=found.state == "confirmed" and found.session <= datetime.now(UTC),
-                      rated=request.query_params.get("rated") == "1",
-                      reason=t(lang, *REASONS[found.reason]) if found.reason else None,
-                      qr=qr_svg(found.code, found.title) if found.state in ("confirmed", "waitlisted") else None)
+        return render(
+            request,
+            "registrations/status.html",
+            entry=found,
+            token=token,
+            pending=False,
+            session=found.session.astimezone(here.tz),
+            can_rate=found.state == "confirmed" and found.session <= datetime.now(UTC),
+            rated=request.query_params.get("rated") == "1",
+            reason=t(lang, *REASONS[found.reason]) if found.reason else None,
+            qr=qr_svg(found.code, found.title) if found.state in ("confirmed", "waitlisted") else None,
+        )
 
     @router.post("/registrations/{token}/cancel", include_in_schema=False)
     async def cancel(request: Request, token: str) -> Response:
         found = store.entry(here.reader, token) if _token_ok(token) else None
         if found is None:
-            return render(request, "registrations/status.html", status_code=404, entry=None, token=token,
-                          pending=False)
+            return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
         message = RegistrationCancel(activity_id=found.activity_id, token=token)
-        await _publish(request, f"{REGISTRATION}.cancelled.{found.activity_id}", message.message_id(),
-                       message.model_dump_json().encode())
+        await _publish(
+            request,
+            f"{REGISTRATION}.cancelled.{found.activity_id}",
+            message.message_id(),
+            message.model_dump_json().encode(),
+        )
         for _ in range(60):  # show the cancellation done, if the consumer is quick (it usually is)
             now = store.entry(here.reader, token)
             if now is None or now.state == "cancelled":
@@ -251,30 +314,48 @@ def routes(context: ServiceContext) -> APIRouter:
         return RedirectResponse(f"/registrations/{token}{suffix}", status_code=303)
 
     @router.post("/registrations/{token}/rate", include_in_schema=False)
-    async def rate(request: Request, token: str, score: Annotated[str, Form(max_length=2)] = "",
-                   comment: Annotated[str, Form(max_length=2000)] = "") -> Response:
+    async def rate(
+        request: Request,
+        token: str,
+        score: Annotated[str, Form(max_length=2)] = "",
+        comment: Annotated[str, Form(max_length=2000)] = "",
+    ) -> Response:
         """满意度: one question after the session, and an optional comment."""
         found = store.entry(here.reader, token) if _token_ok(token) else None
         if found is None:
-            return render(request, "registrations/status.html", status_code=404, entry=None, token=token,
-                          pending=False)
+            return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
         lang = language(request)
         if found.state != "confirmed" or found.session > datetime.now(UTC):
-            return render(request, "registrations/refused.html", status_code=409, activity_id=found.activity_id,
-                          form=None,
-                          errors=["活动开始后，已确认报名的读者才能评价 / "
-                                  "only confirmed readers can rate, once the session has begun"])
+            return render(
+                request,
+                "registrations/refused.html",
+                status_code=409,
+                activity_id=found.activity_id,
+                form=None,
+                errors=[
+                    "活动开始后，已确认报名的读者才能评价 / only confirmed readers can rate, once the session has begun"
+                ],
+            )
         try:
             message = Rating(activity_id=found.activity_id, token=token, score=int(score or 0), comment=comment or None)
         except (ValidationError, ValueError):
-            return render(request, "registrations/refused.html", status_code=422, activity_id=found.activity_id,
-                          form=None,
-                          errors=["请选择 1 到 5 分，留言不超过 500 字 / choose 1 to 5, and a comment of at most "
-                                  "500 characters"])
-        await _publish(request, f"{REGISTRATION}.rated.{found.activity_id}", message.message_id(),
-                       message.model_dump_json().encode())
-        return RedirectResponse(f"/registrations/{token}?rated=1" + ("&lang=en" if lang == "en" else ""),
-                                status_code=303)
+            return render(
+                request,
+                "registrations/refused.html",
+                status_code=422,
+                activity_id=found.activity_id,
+                form=None,
+                errors=["请选择 1 到 5 分，留言不超过 500 字 / choose 1 to 5, and a comment of at most 500 characters"],
+            )
+        await _publish(
+            request,
+            f"{REGISTRATION}.rated.{found.activity_id}",
+            message.message_id(),
+            message.model_dump_json().encode(),
+        )
+        return RedirectResponse(
+            f"/registrations/{token}?rated=1" + ("&lang=en" if lang == "en" else ""), status_code=303
+        )
 
     @router.post("/registrations/{token}/erase", include_in_schema=False)
     async def erase(request: Request, token: str) -> Response:
@@ -282,11 +363,14 @@ def routes(context: ServiceContext) -> APIRouter:
         name, contact and link erased; only the counts it made stay."""
         found = store.entry(here.reader, token) if _token_ok(token) else None
         if found is None:
-            return render(request, "registrations/status.html", status_code=404, entry=None, token=token,
-                          pending=False)
+            return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
         message = RegistrationErasure(activity_id=found.activity_id, token=token)
-        await _publish(request, f"{REGISTRATION}.erased.{found.activity_id}", message.message_id(),
-                       message.model_dump_json().encode())
+        await _publish(
+            request,
+            f"{REGISTRATION}.erased.{found.activity_id}",
+            message.message_id(),
+            message.model_dump_json().encode(),
+        )
         return render(request, "registrations/erased.html", activity_id=found.activity_id)
 
     @router.get("/activities/{activity_id}/registrations.csv", include_in_schema=False)
@@ -302,12 +386,26 @@ def routes(context: ServiceContext) -> APIRouter:
         writer = SafeWriter(out)
         writer.writerow(["session", "seq", "state", "name", "phone", "email", "code", "checked_in_at"])
         for row in store.host_list(here.reader, activity_id):
-            writer.writerow([row["session"].astimezone(here.tz).isoformat(), row["seq"], row["state"],
-                             row["name"] or "", row["phone"] or "", row["email"] or "", row["code"],
-                             row["checked_in_at"].astimezone(here.tz).isoformat() if row["checked_in_at"] else ""])
-        return Response("\ufeff" + out.getvalue(), media_type="text/csv; charset=utf-8", headers={
-            "Content-Disposition": f'attachment; filename="registrations-{activity_id}.csv"',
-            "Cache-Control": "no-store"})
+            writer.writerow(
+                [
+                    row["session"].astimezone(here.tz).isoformat(),
+                    row["seq"],
+                    row["state"],
+                    row["name"] or "",
+                    row["phone"] or "",
+                    row["email"] or "",
+                    row["code"],
+                    row["checked_in_at"].astimezone(here.tz).isoformat() if row["checked_in_at"] else "",
+                ]
+            )
+        return Response(
+            "\ufeff" + out.getvalue(),
+            media_type="text/csv; charset=utf-8",
+            headers={
+                "Content-Disposition": f'attachment; filename="registrations-{activity_id}.csv"',
+                "Cache-Control": "no-store",
+            },
+        )
 
     @router.get("/activities/{activity_id}/check-in", response_class=HTMLResponse, include_in_schema=False)
     def check_in_page(request: Request, activity_id: str, who: Signed, auth: Accounts) -> HTMLResponse:
@@ -315,32 +413,62 @@ def routes(context: ServiceContext) -> APIRouter:
         return _check_in(request, here, activity, auth, message=None, status=200)
 
     @router.post("/activities/{activity_id}/check-in", response_class=HTMLResponse, include_in_schema=False)
-    async def check_in(request: Request, activity_id: str, who: Signed, auth: Accounts,
-                       code: Annotated[str, Form(max_length=40)] = "",
-                       walk_ins: Annotated[str, Form(max_length=12)] = "",
-                       session: Annotated[str, Form(max_length=64)] = "") -> HTMLResponse:
+    async def check_in(
+        request: Request,
+        activity_id: str,
+        who: Signed,
+        auth: Accounts,
+        code: Annotated[str, Form(max_length=40)] = "",
+        walk_ins: Annotated[str, Form(max_length=12)] = "",
+        session: Annotated[str, Form(max_length=64)] = "",
+    ) -> HTMLResponse:
         activity = _staff_activity(here, auth, who, activity_id)
         lang = language(request)
         typed = code.strip().upper().replace(" ", "").replace("-", "")
         try:
             if walk_ins.strip():
-                message = CheckIn(activity_id=activity_id, walk_ins=int(walk_ins), by=who.name,
-                                  session=session or None)
+                message = CheckIn(activity_id=activity_id, walk_ins=int(walk_ins), by=who.name, session=session or None)
                 text = t(lang, f"现场人数已记为 {message.walk_ins}", f"walk-ins recorded: {message.walk_ins}")
             else:
                 message = CheckIn(activity_id=activity_id, code=typed, by=who.name)
                 found = store.by_code(here.reader, activity_id, typed)
                 if found is None:
-                    return _check_in(request, here, activity, auth, status=404, message=t(
-                        lang, f"签到码 {typed} 不属于本活动的有效报名", f"code {typed} is no registration of this activity"))
-                text = (t(lang, f"{found[0]} 已签到过", f"{found[0]} had checked in already") if found[1]
-                        else t(lang, f"{found[0]} 签到成功", f"{found[0]} checked in"))
+                    return _check_in(
+                        request,
+                        here,
+                        activity,
+                        auth,
+                        status=404,
+                        message=t(
+                            lang,
+                            f"签到码 {typed} 不属于本活动的有效报名",
+                            f"code {typed} is no registration of this activity",
+                        ),
+                    )
+                text = (
+                    t(lang, f"{found[0]} 已签到过", f"{found[0]} had checked in already")
+                    if found[1]
+                    else t(lang, f"{found[0]} 签到成功", f"{found[0]} checked in")
+                )
         except (ValidationError, ValueError):
-            return _check_in(request, here, activity, auth, status=422, message=t(
-                lang, "签到码是 8 位字母数字（A–Z、2–7），现场人数是 0 或正整数",
-                "a code is 8 letters or digits (A–Z, 2–7); walk-ins a whole number ≥ 0"))
-        await _publish(request, f"{REGISTRATION}.checked-in.{activity_id}", message.message_id(),
-                       message.model_dump_json().encode())
+            return _check_in(
+                request,
+                here,
+                activity,
+                auth,
+                status=422,
+                message=t(
+                    lang,
+                    "签到码是 8 位字母数字（A–Z、2–7），现场人数是 0 或正整数",
+                    "a code is 8 letters or digits (A–Z, 2–7); walk-ins a whole number ≥ 0",
+                ),
+            )
+        await _publish(
+            request,
+            f"{REGISTRATION}.checked-in.{activity_id}",
+            message.message_id(),
+            message.model_dump_json().encode(),
+        )
         return _check_in(request, here, activity, auth, message=text, status=200)
 
     return router
@@ -373,11 +501,19 @@ def _staff_activity(here: Registrations, auth, who, activity_id: str):
     return activity
 
 
-def _check_in(request: Request, here: Registrations, activity, auth, *, message: str | None,
-              status: int) -> HTMLResponse:
+def _check_in(
+    request: Request, here: Registrations, activity, auth, *, message: str | None, status: int
+) -> HTMLResponse:
     session = auth.codec.load(request.cookies.get(SESSION_COOKIE))
     counts = store.counts(here.reader, activity.id)
     rows = [(session.astimezone(here.tz), figures) for session, figures in sorted(counts.items())]
-    return render(request, "registrations/check_in.html", status_code=status, activity=activity, message=message,
-                  rows=rows, code_pattern=CODE_PATTERN.strip("^$"),
-                  csrf=session.csrf if session else "")
+    return render(
+        request,
+        "registrations/check_in.html",
+        status_code=status,
+        activity=activity,
+        message=message,
+        rows=rows,
+        code_pattern=CODE_PATTERN.strip("^$"),
+        csrf=session.csrf if session else "",
+    )

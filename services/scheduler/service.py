@@ -59,8 +59,9 @@ SETTLE = timedelta(seconds=60)
 it have reached the digests' projection when the digest is rendered."""
 
 
-def fire_due_digests(engine: Engine, alliance: Alliance, holder: str, now: datetime,
-                     ttl: timedelta = LEASE_TTL) -> list[DigestDue] | None:
+def fire_due_digests(
+    engine: Engine, alliance: Alliance, holder: str, now: datetime, ttl: timedelta = LEASE_TTL
+) -> list[DigestDue] | None:
     """Fire every coordinator's due period; None when another replica holds the lease."""
     try:
         with engine.begin() as connection:
@@ -73,13 +74,25 @@ def fire_due_digests(engine: Engine, alliance: Alliance, holder: str, now: datet
                 due = due_now(coordinator.schedule, alliance.tz, now - SETTLE, last.get(coordinator.id))
                 if due is None:
                     continue
-                message = DigestDue(coordinator_id=coordinator.id, period=due.period.key, due_at=due.period.due_at,
-                                    since=due.since, missed_periods=due.missed)
-                values = {"period": message.period, "due_at": message.due_at,
-                          "missed_periods": message.missed_periods, "fired_at": now}
+                message = DigestDue(
+                    coordinator_id=coordinator.id,
+                    period=due.period.key,
+                    due_at=due.period.due_at,
+                    since=due.since,
+                    missed_periods=due.missed,
+                )
+                values = {
+                    "period": message.period,
+                    "due_at": message.due_at,
+                    "missed_periods": message.missed_periods,
+                    "fired_at": now,
+                }
                 if coordinator.id in last:
-                    connection.execute(update(scheduler_fired)
-                                       .where(scheduler_fired.c.coordinator_id == coordinator.id).values(**values))
+                    connection.execute(
+                        update(scheduler_fired)
+                        .where(scheduler_fired.c.coordinator_id == coordinator.id)
+                        .values(**values)
+                    )
                 else:
                     connection.execute(insert(scheduler_fired).values(coordinator_id=coordinator.id, **values))
                 uow.publish(DIGEST_DUE, message.message_id(), message.model_dump_json().encode(), at=now)
@@ -115,8 +128,10 @@ class CatchUp:
             return True
         if self.waiting_since is None:
             self.waiting_since = now
-            log.info("scheduler: waiting for the consumers to catch up (%s messages to process) before "
-                     "building digests", "?" if pending is None else pending)
+            log.info(
+                "scheduler: waiting for the consumers to catch up (%s messages to process) before building digests",
+                "?" if pending is None else pending,
+            )
         if now - self.waiting_since >= self.limit:
             log.warning("scheduler: the consumers have not caught up in %s; digests go out anyway", self.limit)
             self.waiting_since = None
@@ -124,8 +139,13 @@ class CatchUp:
         return False
 
 
-async def run_scheduler(context: ServiceContext, js=None, interval: float = CHECK_SECONDS,
-                        grace: float = STARTUP_GRACE, poll: float = CATCH_UP_POLL) -> None:
+async def run_scheduler(
+    context: ServiceContext,
+    js=None,
+    interval: float = CHECK_SECONDS,
+    grace: float = STARTUP_GRACE,
+    poll: float = CATCH_UP_POLL,
+) -> None:
     """The background task: an AsyncIOScheduler job checking ``grace`` seconds after start and
     every ``interval`` seconds, and every ``poll`` seconds while the consumers catch up."""
     engine = context.databases.engine(NAME)
@@ -138,8 +158,14 @@ async def run_scheduler(context: ServiceContext, js=None, interval: float = CHEC
         nonlocal leading
         now = datetime.now(UTC)
         if not await catch_up.ready(now):
-            scheduler.add_job(check, "date", run_date=now + timedelta(seconds=poll), id="digest-catch-up",
-                              replace_existing=True, misfire_grace_time=int(interval))
+            scheduler.add_job(
+                check,
+                "date",
+                run_date=now + timedelta(seconds=poll),
+                id="digest-catch-up",
+                replace_existing=True,
+                misfire_grace_time=int(interval),
+            )
             return
         try:
             fired = await asyncio.to_thread(fire_due_digests, engine, context.alliance, holder, datetime.now(UTC))
@@ -152,9 +178,15 @@ async def run_scheduler(context: ServiceContext, js=None, interval: float = CHEC
         for message in fired or ():
             log.info("scheduler: digest due for %s, period %s", message.coordinator_id, message.period)
 
-    scheduler.add_job(check, IntervalTrigger(seconds=interval), id="digest-check",
-                      next_run_time=datetime.now(UTC) + timedelta(seconds=grace),
-                      max_instances=1, coalesce=True, misfire_grace_time=int(interval))
+    scheduler.add_job(
+        check,
+        IntervalTrigger(seconds=interval),
+        id="digest-check",
+        next_run_time=datetime.now(UTC) + timedelta(seconds=grace),
+        max_instances=1,
+        coalesce=True,
+        misfire_grace_time=int(interval),
+    )
     scheduler.start()
     try:
         await asyncio.Event().wait()

@@ -25,18 +25,22 @@ def bars(view: View, lang: str = "zh-CN") -> Markup:
     peak = max([v for _, v in rows] + [1])
     label_width, plot, line = 150, 440, 20
     width, height = label_width + plot + 60, len(rows) * line + 6
-    head = (f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
-            f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(view.title(lang))}">')
+    head = (
+        f'<svg class="chart" role="img" viewBox="0 0 {width} {height}" width="100%" style="max-width:{width}px" '
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{escape(view.title(lang))}">'
+    )
     parts = [head]
     for index, (name, value) in enumerate(rows):
         y = 3 + index * line
         length = plot * value / peak
-        parts.append(f'<text x="{label_width - 6}" y="{y + 13}" font-size="12" text-anchor="end" fill="{INK}">'
-                     f'{escape(name[:18])}</text>'
-                     f'<rect x="{label_width}" y="{y + 2}" width="{plot}" height="14" fill="{GRID}" opacity=".45"/>'
-                     f'<rect x="{label_width}" y="{y + 2}" width="{length:.1f}" height="14" fill="{BAR}">'
-                     f'<title>{escape(name)}: {value}</title></rect>'
-                     f'<text x="{label_width + length + 4:.1f}" y="{y + 13}" font-size="11.5" fill="{MUTED}">'
-                     f'{value}</text>')
+        parts.append(
+            f'<text x="{label_width - 6}" y="{y + 13}" font-size="12" text-anchor="end" fill="{INK}">'
+            f"{escape(name[:18])}</text>"
+            f'<rect x="{label_width}" y="{y + 2}" width="{plot}" height="14" fill="{GRID}" opacity=".45"/>'
+            f'<rect x="{label_width}" y="{y + 2}" width="{length:.1f}" height="14" fill="{BAR}">'
+            f"<title>{escape(name)}: {value}</title></rect>"
+            f'<text x="{label_width + length + 4:.1f}" y="{y + 13}" font-size="11.5" fill="{MUTED}">'
+            f"{value}</text>"
+        )
     parts.append("</svg>")
     return Markup("".join(parts))

@@ -18,17 +18,39 @@ def stats() -> None:
 
 @stats.command("report")
 @click.option("--year", type=click.IntRange(1949, 2100), default=None, help="The calendar year (default: this year).")
-@click.option("--period", default=None, help="A plan period of the alliance file ([[plan_periods]] id), e.g. 14th-five-year.")
+@click.option(
+    "--period", default=None, help="A plan period of the alliance file ([[plan_periods]] id), e.g. 14th-five-year."
+)
 @click.option("--library", default=None, help="A member: it and every library under it (default: the whole alliance).")
 @click.option("--no-subtree", "member_only", is_flag=True, help="With --library: that member alone, not its branches.")
-@click.option("--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table", show_default=True)
-@click.option("--lang", type=click.Choice(["zh-CN", "en"]), default="zh-CN", show_default=True,
-              help="The language of names and sheet headers.")
-@click.option("-o", "--output", type=click.Path(dir_okay=False, path_type=Path), default=None,
-              help="A file (default: standard output; XLSX too).")
+@click.option(
+    "--format", "fmt", type=click.Choice(["table", "json", "csv", "xlsx"]), default="table", show_default=True
+)
+@click.option(
+    "--lang",
+    type=click.Choice(["zh-CN", "en"]),
+    default="zh-CN",
+    show_default=True,
+    help="The language of names and sheet headers.",
+)
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="A file (default: standard output; XLSX too).",
+)
 @data_dir_option
-def report_command(year: int | None, period: str | None, library: str | None, member_only: bool, fmt: str,
-                   lang: str, output: Path | None, data_dir: Path | None) -> None:
+def report_command(
+    year: int | None,
+    period: str | None,
+    library: str | None,
+    member_only: bool,
+    fmt: str,
+    lang: str,
+    output: Path | None,
+    data_dir: Path | None,
+) -> None:
     """Activities held by category, audience, campaign, month, role and library; participants; co-hosted
     activities; brand sessions; not held and cancelled shown apart; quota outcomes; change against the
     period before — for the alliance, a member or a subtree, a year or a plan period."""
@@ -47,13 +69,23 @@ def report_command(year: int | None, period: str | None, library: str | None, me
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
     if settings.database_url is None:
         if not (settings.data_dir / "db" / f"{DEDUP}.sqlite3").exists():
-            raise UserError(f"{settings.data_dir} 中没有活动数据 / no activity data in {settings.data_dir}: "
-                            "start it with `shuxiang up` first")
+            raise UserError(
+                f"{settings.data_dir} 中没有活动数据 / no activity data in {settings.data_dir}: "
+                "start it with `shuxiang up` first"
+            )
     canonical_reader(databases)  # a data dir from an earlier release gets what this one reads
     tallies_reader(databases)
     try:
-        report = stats_report(databases, alliance, datetime.now(UTC), year=year, period=period, library=library,
-                              lang=lang, subtree=not member_only)
+        report = stats_report(
+            databases,
+            alliance,
+            datetime.now(UTC),
+            year=year,
+            period=period,
+            library=library,
+            lang=lang,
+            subtree=not member_only,
+        )
     except LookupError as exc:
         raise UserError(str(exc)) from None
     finally:
@@ -65,7 +97,9 @@ def report_command(year: int | None, period: str | None, library: str | None, me
         return
     stream = output.open("w", encoding="utf-8") if output else sys.stdout
     try:
-        {"json": out.write_json, "csv": out.write_csv}.get(fmt, lambda r, o: out.write_table(r, o, lang))(report, stream)
+        {"json": out.write_json, "csv": out.write_csv}.get(fmt, lambda r, o: out.write_table(r, o, lang))(
+            report, stream
+        )
     finally:
         if output:
             stream.close()

@@ -87,8 +87,9 @@ class Figures:
         return sum(self.outcomes[o] for o in COUNTED)
 
 
-def item_of(activity: CanonicalActivity, attendance: tuple[bool | None, int | None] | None, tz: ZoneInfo
-            ) -> Item | None:
+def item_of(
+    activity: CanonicalActivity, attendance: tuple[bool | None, int | None] | None, tz: ZoneInfo
+) -> Item | None:
     """The report's view of one activity (None for a series without an occurrence left)."""
     facts = ActivityFacts.of(activity)
     start = first_occurrence(facts, tz)
@@ -110,8 +111,12 @@ def _add(table: dict, key, *values: int) -> None:
         row[i] += value
 
 
-def figures(items: Iterable[Item], scope: set[str] | None, years: Sequence[int],
-            audiences_in: Callable[..., tuple[str, ...]] | None = None) -> Figures:
+def figures(
+    items: Iterable[Item],
+    scope: set[str] | None,
+    years: Sequence[int],
+    audiences_in: Callable[..., tuple[str, ...]] | None = None,
+) -> Figures:
     """The figures of the activities credited to a library of ``scope`` (None: everyone) whose
     first occurrence falls in ``years``.  ``audiences_in``: the alliance's audience vocabulary —
     an activity counts under each audience its text names (else under the text itself)."""
@@ -173,6 +178,7 @@ def scope_of(alliance, library: str | None) -> set[str] | None:
     return None if library is None else set(alliance.subtree(library))
 
 
-def items_of(activities: Iterable[CanonicalActivity], attendance: Mapping[str, tuple[bool | None, int | None]],
-             tz: ZoneInfo) -> list[Item]:
+def items_of(
+    activities: Iterable[CanonicalActivity], attendance: Mapping[str, tuple[bool | None, int | None]], tz: ZoneInfo
+) -> list[Item]:
     return [item for a in activities if (item := item_of(a, attendance.get(a.id), tz)) is not None]

@@ -35,8 +35,10 @@ def write_table(report: StatsReport, output: IO[str], lang: str = "zh-CN") -> No
     from rich.table import Table
 
     console = Console(file=output, width=120)
-    console.print(f"[bold]{report.scope_name} · {report.label} 年度统计 / statistics[/] "
-                  f"(上期 previous: {report.previous_years[0]}–{report.previous_years[-1]}; {report.timezone})")
+    console.print(
+        f"[bold]{report.scope_name} · {report.label} 年度统计 / statistics[/] "
+        f"(上期 previous: {report.previous_years[0]}–{report.previous_years[-1]}; {report.timezone})"
+    )
     for view in report.views:
         if not view.rows:
             continue
@@ -67,8 +69,13 @@ def workbook(report: StatsReport, lang: str = "zh-CN"):
         for row in view.rows:
             sheet.append(row)
         for index, column in enumerate(view.columns, start=1):
-            width = max([len(str(column.zh)) * 2, *(len(str(r[index - 1])) * (2 if not column.numeric else 1) + 2
-                                                     for r in view.rows)], default=8)
+            width = max(
+                [
+                    len(str(column.zh)) * 2,
+                    *(len(str(r[index - 1])) * (2 if not column.numeric else 1) + 2 for r in view.rows),
+                ],
+                default=8,
+            )
             sheet.column_dimensions[get_column_letter(index)].width = min(max(width, 8), 40)
             if column.numeric:
                 for cells in sheet.iter_rows(min_row=3, min_col=index, max_col=index):

@@ -22,25 +22,49 @@ from shuxiang.schemas import Category
 from . import figures as f
 
 CATEGORY_NAMES = {
-    "lecture": ("讲座", "Lecture"), "reading_club": ("读书会", "Reading club"), "salon": ("读书沙龙", "Salon"),
-    "exhibition": ("展览", "Exhibition"), "children": ("少儿阅读", "Children"), "parent_child": ("亲子阅读", "Parent-child"),
-    "contest": ("竞赛/征文", "Contest"), "training": ("培训", "Training"), "outreach": ("阅读推广进基层", "Outreach"),
-    "screening": ("观影", "Screening"), "festival": ("读书节", "Festival"), "digital": ("数字阅读", "Digital reading"),
-    "accessibility": ("无障碍服务", "Accessibility"), "other": ("其他", "Other"),
+    "lecture": ("讲座", "Lecture"),
+    "reading_club": ("读书会", "Reading club"),
+    "salon": ("读书沙龙", "Salon"),
+    "exhibition": ("展览", "Exhibition"),
+    "children": ("少儿阅读", "Children"),
+    "parent_child": ("亲子阅读", "Parent-child"),
+    "contest": ("竞赛/征文", "Contest"),
+    "training": ("培训", "Training"),
+    "outreach": ("阅读推广进基层", "Outreach"),
+    "screening": ("观影", "Screening"),
+    "festival": ("读书节", "Festival"),
+    "digital": ("数字阅读", "Digital reading"),
+    "accessibility": ("无障碍服务", "Accessibility"),
+    "other": ("其他", "Other"),
 }
-ROLE_NAMES = {"host": ("主办", "Host"), "organiser": ("承办", "Organiser"), "co_organiser": ("协办", "Co-organiser"),
-              "participant": ("参与", "Participant")}
-OUTCOME_NAMES = {"held": ("已举办（已报告）", "Held (reported)"), "unreported": ("未报告", "Not reported yet"),
-                 "not_held": ("未举办", "Not held"), "cancelled": ("已取消", "Cancelled")}
+ROLE_NAMES = {
+    "host": ("主办", "Host"),
+    "organiser": ("承办", "Organiser"),
+    "co_organiser": ("协办", "Co-organiser"),
+    "participant": ("参与", "Participant"),
+}
+OUTCOME_NAMES = {
+    "held": ("已举办（已报告）", "Held (reported)"),
+    "unreported": ("未报告", "Not reported yet"),
+    "not_held": ("未举办", "Not held"),
+    "cancelled": ("已取消", "Cancelled"),
+}
 METRIC_NAMES = {
     "activities": ("活动场次（举办及未报告）", "Activities (held or not yet reported)"),
-    "held": ("其中已报告举办", "of which reported held"), "unreported": ("其中未报告", "of which not reported yet"),
-    "not_held": ("未举办（不计入）", "Not held (not counted)"), "cancelled": ("已取消（不计入）", "Cancelled (not counted)"),
-    "participants": ("参与人次", "Participants"), "co_hosted": ("联合举办活动", "Co-hosted activities"),
+    "held": ("其中已报告举办", "of which reported held"),
+    "unreported": ("其中未报告", "of which not reported yet"),
+    "not_held": ("未举办（不计入）", "Not held (not counted)"),
+    "cancelled": ("已取消（不计入）", "Cancelled (not counted)"),
+    "participants": ("参与人次", "Participants"),
+    "co_hosted": ("联合举办活动", "Co-hosted activities"),
     "brand_sessions": ("品牌活动期数", "Brand sessions"),
 }
-STATE_NAMES = {"met": ("已达标", "Met"), "not_met": ("未达标", "Not met"), "on_track": ("进度正常", "On track"),
-               "at_risk": ("进度落后", "At risk")}
+STATE_NAMES = {
+    "met": ("已达标", "Met"),
+    "not_met": ("未达标", "Not met"),
+    "on_track": ("进度正常", "On track"),
+    "at_risk": ("进度落后", "At risk"),
+}
 NONE_NAME = ("（未填写）", "(none)")
 
 
@@ -96,11 +120,18 @@ class StatsReport:
 
     def as_dict(self) -> dict[str, Any]:
         return {
-            "alliance": self.alliance, "scope": self.scope, "scope_name": self.scope_name, "years": list(self.years),
-            "previous_years": list(self.previous_years), "period": self.period, "timezone": self.timezone,
+            "alliance": self.alliance,
+            "scope": self.scope,
+            "scope_name": self.scope_name,
+            "years": list(self.years),
+            "previous_years": list(self.previous_years),
+            "period": self.period,
+            "timezone": self.timezone,
             "as_of": self.as_of.isoformat(),
-            "views": {v.id: {"title": v.zh, "title_en": v.en, "columns": [c.key for c in v.columns],
-                             "rows": v.as_dicts()} for v in self.views},
+            "views": {
+                v.id: {"title": v.zh, "title_en": v.en, "columns": [c.key for c in v.columns], "rows": v.as_dicts()}
+                for v in self.views
+            },
         }
 
 
@@ -109,9 +140,11 @@ def _name(names: dict, key: str, lang: str) -> str:
     return en if lang == "en" else zh
 
 
-def build_views(alliance: Alliance, now: f.Figures, before: f.Figures, quota_rows: list[list[Any]],
-                lang: str = "zh-CN") -> list[View]:
+def build_views(
+    alliance: Alliance, now: f.Figures, before: f.Figures, quota_rows: list[list[Any]], lang: str = "zh-CN"
+) -> list[View]:
     """The report's views from the figures (labels in ``lang``; keys stay ids)."""
+
     def label(names, key):
         return _name(names, key, lang)
 
@@ -126,13 +159,22 @@ def build_views(alliance: Alliance, now: f.Figures, before: f.Figures, quota_row
         return brand.name if brand else bid
 
     pair = [Column("activities", "活动场次", "Activities"), Column("participants", "参与人次", "Participants")]
-    summary = View("summary", "总览", "Summary", [
-        Column("metric", "指标", "Figure", numeric=False), Column("label", "名称", "Name", numeric=False),
-        Column("value", "本期", "This period"), Column("previous", "上期", "Previous period"),
-        Column("change", "变化", "Change", numeric=False)])
+    summary = View(
+        "summary",
+        "总览",
+        "Summary",
+        [
+            Column("metric", "指标", "Figure", numeric=False),
+            Column("label", "名称", "Name", numeric=False),
+            Column("value", "本期", "This period"),
+            Column("previous", "上期", "Previous period"),
+            Column("change", "变化", "Change", numeric=False),
+        ],
+    )
     for metric, value, previous, share in f.summary_rows(now, before):
-        summary.rows.append([metric, label(METRIC_NAMES, metric), value, previous,
-                             "—" if share is None else f"{share:+.1%}"])
+        summary.rows.append(
+            [metric, label(METRIC_NAMES, metric), value, previous, "—" if share is None else f"{share:+.1%}"]
+        )
     views = [summary]
 
     def table(view_id, zh, en, key_column, source: dict, name, order=None, chart="activities"):
@@ -143,71 +185,166 @@ def build_views(alliance: Alliance, now: f.Figures, before: f.Figures, quota_row
             view.rows.append([key, name(key), row[0], row[-1]])
         return view
 
-    views.append(table("category", "按类别", "By category", Column("category", "类别", "Category", numeric=False),
-                       now.by_category, lambda k: label(CATEGORY_NAMES, k),
-                       order=[c.value for c in Category if c.value in now.by_category]))
+    views.append(
+        table(
+            "category",
+            "按类别",
+            "By category",
+            Column("category", "类别", "Category", numeric=False),
+            now.by_category,
+            lambda k: label(CATEGORY_NAMES, k),
+            order=[c.value for c in Category if c.value in now.by_category],
+        )
+    )
+
     def audience_name(key: str) -> str:
         audience = alliance.audience(key)
         return audience.name_in(lang) if audience else key or label({"": NONE_NAME}, "")
 
-    views.append(table("audience", "按服务对象", "By audience", Column("audience", "服务对象", "Audience", numeric=False),
-                       now.by_audience, audience_name))
-    views.append(table("campaign", "按联盟活动", "By campaign", Column("campaign", "联盟活动", "Campaign", numeric=False),
-                       now.by_campaign, campaign_name,
-                       order=[c.id for c in alliance.campaigns if c.id in now.by_campaign]
-                       + ([""] if "" in now.by_campaign else [])))
-    views.append(table("month", "按月份", "By month", Column("month", "月份", "Month"), now.by_month,
-                       lambda m: f"{m}月" if lang != "en" else f"{m:02d}", order=list(range(1, 13))))
+    views.append(
+        table(
+            "audience",
+            "按服务对象",
+            "By audience",
+            Column("audience", "服务对象", "Audience", numeric=False),
+            now.by_audience,
+            audience_name,
+        )
+    )
+    views.append(
+        table(
+            "campaign",
+            "按联盟活动",
+            "By campaign",
+            Column("campaign", "联盟活动", "Campaign", numeric=False),
+            now.by_campaign,
+            campaign_name,
+            order=[c.id for c in alliance.campaigns if c.id in now.by_campaign]
+            + ([""] if "" in now.by_campaign else []),
+        )
+    )
+    views.append(
+        table(
+            "month",
+            "按月份",
+            "By month",
+            Column("month", "月份", "Month"),
+            now.by_month,
+            lambda m: f"{m}月" if lang != "en" else f"{m:02d}",
+            order=list(range(1, 13)),
+        )
+    )
     if len(now.years) > 1:
-        views.append(table("year", "按年度", "By year", Column("year", "年度", "Year"), now.by_year, str,
-                           order=list(now.years)))
-    role = View("role", "按角色（每馆每活动一次）", "By role (once per library and activity)",
-                [Column("role", "角色", "Role", numeric=False), Column("name", "名称", "Name", numeric=False),
-                 Column("credits", "活动场次", "Activities"), Column("participants", "参与人次", "Participants")],
-                chart="credits")
+        views.append(
+            table("year", "按年度", "By year", Column("year", "年度", "Year"), now.by_year, str, order=list(now.years))
+        )
+    role = View(
+        "role",
+        "按角色（每馆每活动一次）",
+        "By role (once per library and activity)",
+        [
+            Column("role", "角色", "Role", numeric=False),
+            Column("name", "名称", "Name", numeric=False),
+            Column("credits", "活动场次", "Activities"),
+            Column("participants", "参与人次", "Participants"),
+        ],
+        chart="credits",
+    )
     for key in f.ROLES:
         credits, people = now.by_role.get(key, [0, 0])
         role.rows.append([key, label(ROLE_NAMES, key), credits, people])
     views.append(role)
-    library = View("library", "按成员馆", "By member library",
-                   [Column("library", "馆", "Library", numeric=False), Column("name", "名称", "Name", numeric=False),
-                    Column("activities", "参与活动", "Activities credited"), Column("hosted", "主办", "Hosted"),
-                    Column("participants", "参与人次", "Participants")], chart="activities")
+    library = View(
+        "library",
+        "按成员馆",
+        "By member library",
+        [
+            Column("library", "馆", "Library", numeric=False),
+            Column("name", "名称", "Name", numeric=False),
+            Column("activities", "参与活动", "Activities credited"),
+            Column("hosted", "主办", "Hosted"),
+            Column("participants", "参与人次", "Participants"),
+        ],
+        chart="activities",
+    )
     for key in sorted(now.by_library, key=lambda k: (-now.by_library[k][0], k)):
         activities, hosted, people = now.by_library[key]
         library.rows.append([key, alliance.library_name(key, lang), activities, hosted, people])
     views.append(library)
-    brands = View("brand", "品牌活动（一馆一品）", "Brand sessions",
-                  [Column("brand", "品牌", "Brand", numeric=False), Column("name", "名称", "Name", numeric=False),
-                   Column("sessions", "期数", "Sessions"), Column("participants", "参与人次", "Participants")],
-                  chart="sessions")
+    brands = View(
+        "brand",
+        "品牌活动（一馆一品）",
+        "Brand sessions",
+        [
+            Column("brand", "品牌", "Brand", numeric=False),
+            Column("name", "名称", "Name", numeric=False),
+            Column("sessions", "期数", "Sessions"),
+            Column("participants", "参与人次", "Participants"),
+        ],
+        chart="sessions",
+    )
     for key in sorted(now.by_brand, key=lambda k: (-now.by_brand[k][0], k)):
         sessions, people = now.by_brand[key]
         brands.rows.append([key, brand_name(key), sessions, people])
     views.append(brands)
-    views.append(table("partner", "联盟外合作单位", "Partners outside the alliance",
-                       Column("partner", "合作单位", "Partner", numeric=False), now.by_partner, str))
-    outcomes = View("outcome", "举办情况", "Held or not",
-                    [Column("outcome", "情况", "Outcome", numeric=False), Column("name", "名称", "Name", numeric=False),
-                     Column("activities", "活动", "Activities"), Column("previous", "上期", "Previous period")],
-                    chart="activities")
+    views.append(
+        table(
+            "partner",
+            "联盟外合作单位",
+            "Partners outside the alliance",
+            Column("partner", "合作单位", "Partner", numeric=False),
+            now.by_partner,
+            str,
+        )
+    )
+    outcomes = View(
+        "outcome",
+        "举办情况",
+        "Held or not",
+        [
+            Column("outcome", "情况", "Outcome", numeric=False),
+            Column("name", "名称", "Name", numeric=False),
+            Column("activities", "活动", "Activities"),
+            Column("previous", "上期", "Previous period"),
+        ],
+        chart="activities",
+    )
     for key in f.OUTCOMES:
         outcomes.rows.append([key, label(OUTCOME_NAMES, key), now.outcomes[key], before.outcomes[key]])
     views.append(outcomes)
-    quotas = View("quotas", "年度指标完成情况", "Quota outcomes",
-                  [Column("year", "年度", "Year"), Column("library", "馆", "Library", numeric=False),
-                   Column("name", "名称", "Name", numeric=False), Column("rule", "指标", "Target", numeric=False),
-                   Column("attained", "完成", "Attained"), Column("target", "目标", "Target"),
-                   Column("state", "状态", "State", numeric=False)])
+    quotas = View(
+        "quotas",
+        "年度指标完成情况",
+        "Quota outcomes",
+        [
+            Column("year", "年度", "Year"),
+            Column("library", "馆", "Library", numeric=False),
+            Column("name", "名称", "Name", numeric=False),
+            Column("rule", "指标", "Target", numeric=False),
+            Column("attained", "完成", "Attained"),
+            Column("target", "目标", "Target"),
+            Column("state", "状态", "State", numeric=False),
+        ],
+    )
     for year, library_id, _rule_id, rule_name, attained, target, state in quota_rows:
-        quotas.rows.append([year, library_id, alliance.library_name(library_id, lang), rule_name, attained, target,
-                            label(STATE_NAMES, state)])
+        quotas.rows.append(
+            [
+                year,
+                library_id,
+                alliance.library_name(library_id, lang),
+                rule_name,
+                attained,
+                target,
+                label(STATE_NAMES, state),
+            ]
+        )
     views.append(quotas)
     return views
 
 
-def quota_outcomes(databases: Databases, alliance: Alliance, years, scope: set[str] | None, now: datetime,
-                   lang: str) -> tuple[list[list[Any]], Counter]:
+def quota_outcomes(
+    databases: Databases, alliance: Alliance, years, scope: set[str] | None, now: datetime, lang: str
+) -> tuple[list[list[Any]], Counter]:
     """Each library's quota outcome per year (the quotas service's query), and the states counted."""
     from shuxiang.services.quotas.report import quota_report
     from shuxiang.services.quotas.service import NAME as QUOTAS
@@ -219,15 +356,24 @@ def quota_outcomes(databases: Databases, alliance: Alliance, years, scope: set[s
             if scope is not None and library.member.id not in scope:
                 continue
             for p in library.rules:
-                rows.append([year, library.member.id, p.rule.id, p.rule.name_in(lang), p.attained, p.target,
-                             p.state.value])
+                rows.append(
+                    [year, library.member.id, p.rule.id, p.rule.name_in(lang), p.attained, p.target, p.state.value]
+                )
                 states[p.state.value] += 1
     return rows, states
 
 
-def stats_report(databases: Databases, alliance: Alliance, now: datetime, *, year: int | None = None,
-                 period: str | None = None, library: str | None = None, lang: str = "zh-CN",
-                 subtree: bool = True) -> StatsReport:
+def stats_report(
+    databases: Databases,
+    alliance: Alliance,
+    now: datetime,
+    *,
+    year: int | None = None,
+    period: str | None = None,
+    library: str | None = None,
+    lang: str = "zh-CN",
+    subtree: bool = True,
+) -> StatsReport:
     """The report for a year or a plan period, for the alliance (``library`` None), a member's subtree,
     or (``subtree`` False) the member alone."""
     from shuxiang.services.dedup.service import NAME as DEDUP
@@ -238,13 +384,13 @@ def stats_report(databases: Databases, alliance: Alliance, now: datetime, *, yea
     if period is not None:
         plan = alliance.plan_period(period)
         if plan is None:
-            raise LookupError(f"--period：没有规划期“{period}” / no plan period \"{period}\"")
+            raise LookupError(f'--period：没有规划期“{period}” / no plan period "{period}"')
         years = plan.years
     else:
         years = [year if year is not None else now.astimezone(alliance.tz).year]
         plan = None
     if library is not None and alliance.member(library) is None:
-        raise LookupError(f"--library：没有成员馆“{library}” / no member library \"{library}\"")
+        raise LookupError(f'--library：没有成员馆“{library}” / no member library "{library}"')
     previous_years = [y - len(years) for y in years]
     tz = alliance.tz
     attendance = attendance_by_activity(databases.reader(QUOTAS))
@@ -255,10 +401,20 @@ def stats_report(databases: Databases, alliance: Alliance, now: datetime, *, yea
     before = f.figures(items, scope, previous_years, vocabulary)
     quota_rows, _ = quota_outcomes(databases, alliance, years, scope, now, lang)
     return StatsReport(
-        alliance=alliance.name_in(lang), scope=library,
-        scope_name=(alliance.library_name(library, lang) + ("" if subtree or not alliance.children(library)
-                                                            else ("（本馆）" if lang != "en" else " (itself)"))
-                    if library else alliance.name_in(lang)),
-        years=tuple(years), previous_years=tuple(previous_years), period=plan.id if plan else None,
-        timezone=alliance.timezone, as_of=now,
-        views=build_views(alliance, now_figures, before, quota_rows, lang), figures=now_figures, before=before)
+        alliance=alliance.name_in(lang),
+        scope=library,
+        scope_name=(
+            alliance.library_name(library, lang)
+            + ("" if subtree or not alliance.children(library) else ("（本馆）" if lang != "en" else " (itself)"))
+            if library
+            else alliance.name_in(lang)
+        ),
+        years=tuple(years),
+        previous_years=tuple(previous_years),
+        period=plan.id if plan else None,
+        timezone=alliance.timezone,
+        as_of=now,
+        views=build_views(alliance, now_figures, before, quota_rows, lang),
+        figures=now_figures,
+        before=before,
+    )

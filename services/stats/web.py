@@ -24,12 +24,25 @@ def stats_router(alliance, databases) -> APIRouter:
     router = APIRouter(tags=["stats"])
 
     def build(request: Request | None, year, period, library, lang="zh-CN", subtree=True):
-        return stats_report(databases, alliance, datetime.now(UTC), year=year, period=period or None,
-                            library=library or None, lang=lang, subtree=subtree)
+        return stats_report(
+            databases,
+            alliance,
+            datetime.now(UTC),
+            year=year,
+            period=period or None,
+            library=library or None,
+            lang=lang,
+            subtree=subtree,
+        )
 
     @router.get("/api/v1/stats")
-    def stats_api(year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR), period: str | None = None,
-                  library: str | None = None, subtree: bool = True, lang: str = "zh-CN") -> JSONResponse:
+    def stats_api(
+        year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
+        period: str | None = None,
+        library: str | None = None,
+        subtree: bool = True,
+        lang: str = "zh-CN",
+    ) -> JSONResponse:
         """The annual statistics report: every view's rows (keys are ids; names in ``lang``)."""
         try:
             report = build(None, year, period, library, "en" if lang.startswith("en") else "zh-CN", subtree)
@@ -38,24 +51,44 @@ def stats_router(alliance, databases) -> APIRouter:
         return JSONResponse(report.as_dict())
 
     @router.get("/stats", response_class=HTMLResponse, include_in_schema=False)
-    def stats_page(request: Request, year: str | None = None, period: str | None = None,
-                   library: str | None = None, subtree: str | None = None,
-                   printing: str | None = Query(None, alias="print")) -> HTMLResponse:
+    def stats_page(
+        request: Request,
+        year: str | None = None,
+        period: str | None = None,
+        library: str | None = None,
+        subtree: str | None = None,
+        printing: str | None = Query(None, alias="print"),
+    ) -> HTMLResponse:
         lang = language(request)
         try:
             chosen = int(year) if year else None
             if chosen is not None and not MIN_YEAR <= chosen <= MAX_YEAR:
                 raise ValueError
         except ValueError:
-            return render(request, "stats/error.html", 400, alliance_name=alliance.name,
-                          message=f"年度应为 {MIN_YEAR}–{MAX_YEAR} 的整数 / year: a number from {MIN_YEAR} to {MAX_YEAR}")
+            return render(
+                request,
+                "stats/error.html",
+                400,
+                alliance_name=alliance.name,
+                message=f"年度应为 {MIN_YEAR}–{MAX_YEAR} 的整数 / year: a number from {MIN_YEAR} to {MAX_YEAR}",
+            )
         try:
             report = build(request, chosen, period, library, lang, subtree != "0")
         except LookupError as exc:
             return render(request, "stats/error.html", 404, alliance_name=alliance.name, message=str(exc))
-        return render(request, "stats/index.html", report=report, bars=bars, printing=bool(printing),
-                      alliance_name=alliance.name, members=[(m.id, m.name_in(lang)) for m in alliance.members],
-                      periods=[(p.id, p.name_in(lang)) for p in alliance.plan_periods],
-                      year=chosen, period=period or "", library=library or "", alone=subtree == "0")
+        return render(
+            request,
+            "stats/index.html",
+            report=report,
+            bars=bars,
+            printing=bool(printing),
+            alliance_name=alliance.name,
+            members=[(m.id, m.name_in(lang)) for m in alliance.members],
+            periods=[(p.id, p.name_in(lang)) for p in alliance.plan_periods],
+            year=chosen,
+            period=period or "",
+            library=library or "",
+            alone=subtree == "0",
+        )
 
     return router

@@ -28,21 +28,70 @@ from typing import Any
 from shuxiang.alliance import LARGE_SERIES_TAG, Alliance, Brand, Campaign, Member, Tier, VenueEntry
 from shuxiang.schemas.submission import ActivitySubmission, AttendanceReport, Category, Role, Status
 
-__all__ = ["brand_history_messages", "generate_attendance_reports", "generate_brand_history",
-           "generate_demo_submissions", "write_jsonl"]
+__all__ = [
+    "brand_history_messages",
+    "generate_attendance_reports",
+    "generate_brand_history",
+    "generate_demo_submissions",
+    "write_jsonl",
+]
 
 # -- word pools (quoted or adapted from the seed plans where they name things) ----------
 
-BOOKS = ["《平凡的世界》", "《人世间》", "《活着》", "《乡土中国》", "《边城》", "《呼兰河传》", "《红岩》",
-         "《额尔古纳河右岸》", "《围城》", "《苏东坡传》", "《白鹿原》", "《长安的荔枝》", "《繁花》"]
+BOOKS = [
+    "《平凡的世界》",
+    "《人世间》",
+    "《活着》",
+    "《乡土中国》",
+    "《边城》",
+    "《呼兰河传》",
+    "《红岩》",
+    "《额尔古纳河右岸》",
+    "《围城》",
+    "《苏东坡传》",
+    "《白鹿原》",
+    "《长安的荔枝》",
+    "《繁花》",
+]
 CLASSICS = ["《论语》", "《孟子》", "《墨子》", "《诗经》", "《史记》", "《唐诗三百首》", "《古文观止》", "《道德经》"]
-PICTURE_BOOKS = ["《猜猜我有多爱你》", "《好饿的毛毛虫》", "《大卫，不可以》", "《我爸爸》", "《小蝌蚪找妈妈》",
-                 "《团圆》", "《逃家小兔》", "《爷爷一定有办法》", "《母鸡萝丝去散步》", "《小黑鱼》"]
-FILMS = ["《城南旧事》", "《我和我的祖国》", "《流浪地球》", "《长津湖》", "《你好，李焕英》", "《寻梦环游记》",
-         "《宝莲灯》", "《千与千寻》"]
-TOPICS = ["《红楼梦》里的饮食文化", "宋词里的四季", "《论语》与今天的我们", "中国传统节日的由来", "家庭教育与亲子沟通",
-          "中医养生与四季调养", "唐诗里的山河", "非遗里的中国", "读懂《乡土中国》", "抗战家书里的家国情怀",
-          "数字时代如何读书", "苏东坡的人生智慧", "从《史记》看历史人物", "食品安全知多少"]
+PICTURE_BOOKS = [
+    "《猜猜我有多爱你》",
+    "《好饿的毛毛虫》",
+    "《大卫，不可以》",
+    "《我爸爸》",
+    "《小蝌蚪找妈妈》",
+    "《团圆》",
+    "《逃家小兔》",
+    "《爷爷一定有办法》",
+    "《母鸡萝丝去散步》",
+    "《小黑鱼》",
+]
+FILMS = [
+    "《城南旧事》",
+    "《我和我的祖国》",
+    "《流浪地球》",
+    "《长津湖》",
+    "《你好，李焕英》",
+    "《寻梦环游记》",
+    "《宝莲灯》",
+    "《千与千寻》",
+]
+TOPICS = [
+    "《红楼梦》里的饮食文化",
+    "宋词里的四季",
+    "《论语》与今天的我们",
+    "中国传统节日的由来",
+    "家庭教育与亲子沟通",
+    "中医养生与四季调养",
+    "唐诗里的山河",
+    "非遗里的中国",
+    "读懂《乡土中国》",
+    "抗战家书里的家国情怀",
+    "数字时代如何读书",
+    "苏东坡的人生智慧",
+    "从《史记》看历史人物",
+    "食品安全知多少",
+]
 LOCAL_TOPICS = {  # region keyword -> local-culture topics
     "津南": ["《红楼梦》中的津门风物", "小站练兵与近代天津", "葛沽宝辇花会的前世今生", "海河下游的村落记忆"],
     "九龙坡": ["巴渝文化与重庆老街", "黄桷坪的艺术街区", "走马古镇的民间故事", "重庆方言里的生活智慧"],
@@ -51,51 +100,108 @@ LOCAL_TOPICS = {  # region keyword -> local-culture topics
     "长春": ["长影与新中国电影", "长春城市记忆", "东北二人转的艺术"],
     "公主岭": ["公主岭的农耕文化", "黑土地上的读书人"],
 }
-EXHIBITIONS = ["新书推荐展", "地方文献展读", "书香家庭风采展", "馆藏老照片展", "全民阅读摄影展", "中华传统节日主题展",
-               "少儿绘画作品展", "公益展览：抗战文献"]
+EXHIBITIONS = [
+    "新书推荐展",
+    "地方文献展读",
+    "书香家庭风采展",
+    "馆藏老照片展",
+    "全民阅读摄影展",
+    "中华传统节日主题展",
+    "少儿绘画作品展",
+    "公益展览：抗战文献",
+]
 SALONS = ["我最爱的一本书", "城市与阅读", "诗歌朗读会", "女性与写作", "青年读书会"]
-TRAININGS = ["农家书屋管理员业务培训", "基层服务点技术人员集中培训", "数字图书馆推广工程网络培训", "阅读推广人培训班",
-             "文化志愿者服务培训", "分馆业务辅导与图书分编培训", "业务交流会：阅读推广案例分享"]
-CONTESTS = ["“我的书屋，我的梦”读书征文", "读者利用图书馆技能大赛", "中小学生经典诵读比赛", "“书香之家”读书征文",
-            "图书评论征文大赛"]
+TRAININGS = [
+    "农家书屋管理员业务培训",
+    "基层服务点技术人员集中培训",
+    "数字图书馆推广工程网络培训",
+    "阅读推广人培训班",
+    "文化志愿者服务培训",
+    "分馆业务辅导与图书分编培训",
+    "业务交流会：阅读推广案例分享",
+]
+CONTESTS = [
+    "“我的书屋，我的梦”读书征文",
+    "读者利用图书馆技能大赛",
+    "中小学生经典诵读比赛",
+    "“书香之家”读书征文",
+    "图书评论征文大赛",
+]
 OUTREACH_TARGETS = ["机关", "企业", "社区", "学校", "军营"]
 OUTREACH_WHAT = ["流动借阅", "好书推荐", "读书讲座", "办证咨询", "图书配送"]
-OUTREACH_PLACES = {"机关": "机关党员活动室", "企业": "企业职工书屋", "社区": "社区文化活动中心",
-                   "学校": "中心小学", "军营": "驻地军营"}
+OUTREACH_PLACES = {
+    "机关": "机关党员活动室",
+    "企业": "企业职工书屋",
+    "社区": "社区文化活动中心",
+    "学校": "中心小学",
+    "军营": "驻地军营",
+}
 DIGITAL = ["手机图书馆使用指南", "网络书香讲坛", "电子书资源推介", "数字资源线上体验", "公共电子阅览室开放日"]
-CHILDREN = ["少儿故事会：{pb}", "少儿手工课：我的第一本手工书", "小小图书管理员体验", "少儿科普阅读：星空与宇宙",
-            "少儿国学课：{classic}选读"]
+CHILDREN = [
+    "少儿故事会：{pb}",
+    "少儿手工课：我的第一本手工书",
+    "小小图书管理员体验",
+    "少儿科普阅读：星空与宇宙",
+    "少儿国学课：{classic}选读",
+]
 PARENT_CHILD = ["亲子阅读：绘本共读{pb}", "亲子共读会：{pb}", "书香家庭亲子阅读分享"]
 ACCESSIBILITY = ["视障读者听书会", "无障碍电影：{film}", "盲文阅读体验", "助残日读书活动"]
 OTHER = ["读者座谈会", "“我为读者办一件好事”读者意见征集", "图书馆开放日", "新书荐购活动"]
 
 CAMPAIGN_THEMES: dict[str, tuple[list[Category], list[str]]] = {
-    "reading-month": ([Category.lecture, Category.reading_club, Category.exhibition, Category.contest, Category.salon],
-                      ["世界读书日主题活动：{x}", "读书月·{x}"]),
-    "service-week": ([Category.outreach, Category.training, Category.digital, Category.other],
-                     ["图书馆服务宣传周：{x}", "服务宣传周·{x}"]),
-    "spring-festival": ([Category.digital, Category.screening, Category.other],
-                        ["网络书香过大年：{x}"]),
-    "summer-reading": ([Category.children, Category.parent_child, Category.reading_club],
-                       ["暑期少儿阅读：{x}", "暑期阅读实践·{x}"]),
-    "reading-festival": ([Category.contest, Category.lecture, Category.exhibition, Category.reading_club],
-                         ["读书节·{x}"]),
+    "reading-month": (
+        [Category.lecture, Category.reading_club, Category.exhibition, Category.contest, Category.salon],
+        ["世界读书日主题活动：{x}", "读书月·{x}"],
+    ),
+    "service-week": (
+        [Category.outreach, Category.training, Category.digital, Category.other],
+        ["图书馆服务宣传周：{x}", "服务宣传周·{x}"],
+    ),
+    "spring-festival": ([Category.digital, Category.screening, Category.other], ["网络书香过大年：{x}"]),
+    "summer-reading": (
+        [Category.children, Category.parent_child, Category.reading_club],
+        ["暑期少儿阅读：{x}", "暑期阅读实践·{x}"],
+    ),
+    "reading-festival": (
+        [Category.contest, Category.lecture, Category.exhibition, Category.reading_club],
+        ["读书节·{x}"],
+    ),
 }
 """Campaign id -> (fitting categories, title templates).  Unknown campaigns get a generic theme."""
 
 AUDIENCES = {
-    Category.children: "少年儿童", Category.parent_child: "少年儿童及家长", Category.training: "基层图书管理员",
-    Category.accessibility: "残障人士及视障读者", Category.contest: "中小学生及社会公众",
+    Category.children: "少年儿童",
+    Category.parent_child: "少年儿童及家长",
+    Category.training: "基层图书管理员",
+    Category.accessibility: "残障人士及视障读者",
+    Category.contest: "中小学生及社会公众",
 }
 
 HEAD_WEIGHTS = {
-    Category.lecture: 16, Category.reading_club: 10, Category.salon: 7, Category.exhibition: 7, Category.children: 12,
-    Category.parent_child: 9, Category.contest: 2, Category.training: 2, Category.outreach: 9, Category.screening: 6,
-    Category.digital: 6, Category.accessibility: 2, Category.other: 2,
+    Category.lecture: 16,
+    Category.reading_club: 10,
+    Category.salon: 7,
+    Category.exhibition: 7,
+    Category.children: 12,
+    Category.parent_child: 9,
+    Category.contest: 2,
+    Category.training: 2,
+    Category.outreach: 9,
+    Category.screening: 6,
+    Category.digital: 6,
+    Category.accessibility: 2,
+    Category.other: 2,
 }
 BRANCH_WEIGHTS = {
-    Category.reading_club: 10, Category.children: 14, Category.parent_child: 12, Category.outreach: 8,
-    Category.screening: 6, Category.salon: 4, Category.lecture: 4, Category.digital: 3, Category.other: 2,
+    Category.reading_club: 10,
+    Category.children: 14,
+    Category.parent_child: 12,
+    Category.outreach: 8,
+    Category.screening: 6,
+    Category.salon: 4,
+    Category.lecture: 4,
+    Category.digital: 3,
+    Category.other: 2,
 }
 POINT_WEIGHTS = {Category.reading_club: 6, Category.children: 5, Category.outreach: 6, Category.screening: 3}
 
@@ -111,11 +217,17 @@ WEEKEND_CATEGORIES = {Category.children, Category.parent_child, Category.screeni
 MULTI_DAY = {Category.exhibition, Category.festival}
 
 VENUE_HINTS = {
-    Category.lecture: ("报告厅", "多功能厅"), Category.training: ("报告厅", "多功能厅", "电子"),
-    Category.salon: ("多功能厅", "报告厅"), Category.contest: ("报告厅", "多功能厅"),
-    Category.festival: ("报告厅", "多功能厅"), Category.screening: ("报告厅", "多功能厅"),
-    Category.children: ("少儿", "亲子"), Category.parent_child: ("亲子", "少儿"),
-    Category.exhibition: ("展厅",), Category.accessibility: ("残障",), Category.digital: ("电子", "数字"),
+    Category.lecture: ("报告厅", "多功能厅"),
+    Category.training: ("报告厅", "多功能厅", "电子"),
+    Category.salon: ("多功能厅", "报告厅"),
+    Category.contest: ("报告厅", "多功能厅"),
+    Category.festival: ("报告厅", "多功能厅"),
+    Category.screening: ("报告厅", "多功能厅"),
+    Category.children: ("少儿", "亲子"),
+    Category.parent_child: ("亲子", "少儿"),
+    Category.exhibition: ("展厅",),
+    Category.accessibility: ("残障",),
+    Category.digital: ("电子", "数字"),
 }
 
 
@@ -132,12 +244,33 @@ class _Profile:
     contests: tuple[int, int]
 
 
-EXEMPLARY = _Profile("exemplary", {Tier.central: 48, Tier.district: 44, Tier.county: 44, Tier.branch: 30,
-                                   Tier.service_point: 7}, 0.0, (2, 3), 0.6, (1, 2), (2, 3))
-STEADY = _Profile("steady", {Tier.central: 40, Tier.district: 34, Tier.county: 34, Tier.branch: 20,
-                             Tier.service_point: 5}, 0.12, (1, 2), 0.4, (1, 1), (1, 2))
-LAGGING = _Profile("lagging", {Tier.central: 24, Tier.district: 18, Tier.county: 16, Tier.branch: 10,
-                               Tier.service_point: 3}, 0.4, (0, 1), 0.2, (0, 1), (0, 1))
+EXEMPLARY = _Profile(
+    "exemplary",
+    {Tier.central: 48, Tier.district: 44, Tier.county: 44, Tier.branch: 30, Tier.service_point: 7},
+    0.0,
+    (2, 3),
+    0.6,
+    (1, 2),
+    (2, 3),
+)
+STEADY = _Profile(
+    "steady",
+    {Tier.central: 40, Tier.district: 34, Tier.county: 34, Tier.branch: 20, Tier.service_point: 5},
+    0.12,
+    (1, 2),
+    0.4,
+    (1, 1),
+    (1, 2),
+)
+LAGGING = _Profile(
+    "lagging",
+    {Tier.central: 24, Tier.district: 18, Tier.county: 16, Tier.branch: 10, Tier.service_point: 3},
+    0.4,
+    (0, 1),
+    0.2,
+    (0, 1),
+    (0, 1),
+)
 
 HEAD_TIERS = {Tier.central, Tier.district, Tier.county}
 
@@ -174,15 +307,30 @@ class _Draft:
         )
 
     def submission(self) -> ActivitySubmission:
-        return ActivitySubmission.model_validate({
-            "library_id": self.library_id, "source_ref": self.source_ref, "revision": self.revision,
-            "status": self.status, "title": self.title, "description": self.description,
-            "category": self.category, "starts_at": self.starts_at, "ends_at": self.ends_at,
-            "recurrence": self.recurrence, "exdates": self.exdates, "venue": self.venue,
-            "organizers": self.organizers, "brand_id": self.brand_id, "campaign_id": self.campaign_id,
-            "featured": self.featured, "audience": self.audience, "tags": self.tags,
-            "capacity": self.capacity, "contact": self.contact,
-        })
+        return ActivitySubmission.model_validate(
+            {
+                "library_id": self.library_id,
+                "source_ref": self.source_ref,
+                "revision": self.revision,
+                "status": self.status,
+                "title": self.title,
+                "description": self.description,
+                "category": self.category,
+                "starts_at": self.starts_at,
+                "ends_at": self.ends_at,
+                "recurrence": self.recurrence,
+                "exdates": self.exdates,
+                "venue": self.venue,
+                "organizers": self.organizers,
+                "brand_id": self.brand_id,
+                "campaign_id": self.campaign_id,
+                "featured": self.featured,
+                "audience": self.audience,
+                "tags": self.tags,
+                "capacity": self.capacity,
+                "contact": self.contact,
+            }
+        )
 
 
 class _Generator:
@@ -240,8 +388,14 @@ class _Generator:
         owner = self.alliance.member(brand.library_id)
         assert owner is not None
         sessions = {
-            Category.lecture: 11, Category.reading_club: 7, Category.children: 8, Category.parent_child: 8,
-            Category.outreach: 6, Category.accessibility: 4, Category.exhibition: 3, Category.contest: 1,
+            Category.lecture: 11,
+            Category.reading_club: 7,
+            Category.children: 8,
+            Category.parent_child: 8,
+            Category.outreach: 6,
+            Category.accessibility: 4,
+            Category.exhibition: 3,
+            Category.contest: 1,
             Category.festival: 1,
         }.get(brand.category, 4)
         if self.profiles[owner.id] is LAGGING:
@@ -261,13 +415,29 @@ class _Generator:
             campaign = self.campaign_on(day) if self.rng.random() < 0.7 else None
             partners = [p for p in brand.partners if self.alliance.member(p)]
             if partners and self.rng.random() < 0.3:
-                self.add_shared(owner, self.rng.sample(partners, k=min(len(partners), self.rng.randint(1, 2))),
-                                category, title, day, brand_id=brand.id, campaign=campaign, tags=tags,
-                                days=multi_day)
+                self.add_shared(
+                    owner,
+                    self.rng.sample(partners, k=min(len(partners), self.rng.randint(1, 2))),
+                    category,
+                    title,
+                    day,
+                    brand_id=brand.id,
+                    campaign=campaign,
+                    tags=tags,
+                    days=multi_day,
+                )
             else:
-                self.add(owner, category, title, day, brand_id=brand.id if with_id else None,
-                         campaign=campaign, tags=tags, days=multi_day,
-                         description=brand.description if with_id else None)
+                self.add(
+                    owner,
+                    category,
+                    title,
+                    day,
+                    brand_id=brand.id if with_id else None,
+                    campaign=campaign,
+                    tags=tags,
+                    days=multi_day,
+                    description=brand.description if with_id else None,
+                )
 
     def campaign_activities(self, campaign: Campaign) -> None:
         start, end = campaign.window(self.year)
@@ -289,8 +459,14 @@ class _Generator:
                 if member.tier in HEAD_TIERS and others and self.rng.random() < 0.25:
                     # 全市联办: other heads take part, announced once by the host
                     participants = self.rng.sample(others, k=min(len(others), self.rng.randint(2, 4)))
-                    self.add(member, category, title, day, campaign=campaign,
-                             organizers=[(member.id, Role.host)] + [(p, Role.participant) for p in participants])
+                    self.add(
+                        member,
+                        category,
+                        title,
+                        day,
+                        campaign=campaign,
+                        organizers=[(member.id, Role.host)] + [(p, Role.participant) for p in participants],
+                    )
                 elif partners:
                     self.add_shared(member, partners, category, title, day, campaign=campaign)
                 else:
@@ -298,11 +474,16 @@ class _Generator:
         # the central library opens the campaign for everyone
         central = self.alliance.central
         festival = "读书节" in campaign.name
-        self.add(central, Category.festival if festival else Category.other,
-                 f"{campaign.name}启动仪式", start, campaign=campaign,
-                 organizers=[(central.id, Role.host)]
-                 + [(h.id, Role.participant) for h in heads if h is not central and self.takes_part(h)],
-                 tags=[LARGE_SERIES_TAG] if festival else [])
+        self.add(
+            central,
+            Category.festival if festival else Category.other,
+            f"{campaign.name}启动仪式",
+            start,
+            campaign=campaign,
+            organizers=[(central.id, Role.host)]
+            + [(h.id, Role.participant) for h in heads if h is not central and self.takes_part(h)],
+            tags=[LARGE_SERIES_TAG] if festival else [],
+        )
 
     def weekly_series(self) -> None:
         """A few weekly series: 快乐小板凳-style story hours, weekend films, evening readings."""
@@ -315,7 +496,9 @@ class _Generator:
             (Category.lecture, "周末国学课", 5, time(14, 0)),
         ]
         libraries = [m for m in self.alliance.members if m.tier in (Tier.district, Tier.county, Tier.branch)]
-        for (category, name, weekday, at), member in zip(picks, self.rng.sample(libraries, k=len(libraries)), strict=False):
+        for (category, name, weekday, at), member in zip(
+            picks, self.rng.sample(libraries, k=len(libraries)), strict=False
+        ):
             brand = next((b for b in self.alliance.brands_of(member.id) if b.category == category), None)
             title = f"{brand.name}·{name}" if brand else name
             first = self.random_day(date(self.year, 2, 20), date(self.year, 9, 30), category)
@@ -325,7 +508,9 @@ class _Generator:
             draft.recurrence = f"FREQ=WEEKLY;COUNT={count}"
             skipped = self.rng.sample(range(1, count), k=self.rng.randint(1, 2))
             draft.exdates = sorted(draft.starts_at + timedelta(weeks=k) for k in skipped)
-            draft.description = f"每周一次，共{count}期；{'、'.join(str(k + 1) for k in sorted(skipped))}期因场馆安排暂停。"
+            draft.description = (
+                f"每周一次，共{count}期；{'、'.join(str(k + 1) for k in sorted(skipped))}期因场馆安排暂停。"
+            )
 
     def mark_featured(self) -> None:
         """Most heads flag one hosted activity a month as featured (特色活动); laggards skip months."""
@@ -336,8 +521,14 @@ class _Generator:
             for month in range(1, 13):
                 if self.rng.random() < skip:
                     continue
-                candidates = [d for d in self.drafts if d.library_id == member.id and d.starts_at.month == month
-                              and d.hosted_by_submitter() and not d.recurrence]
+                candidates = [
+                    d
+                    for d in self.drafts
+                    if d.library_id == member.id
+                    and d.starts_at.month == month
+                    and d.hosted_by_submitter()
+                    and not d.recurrence
+                ]
                 candidates.sort(key=lambda d: (d.brand_id is None, d.campaign_id is None, d.source_ref))
                 if candidates:
                     chosen = candidates[0] if self.rng.random() < 0.7 else self.rng.choice(candidates)
@@ -347,12 +538,22 @@ class _Generator:
 
     def revise_and_cancel(self) -> None:
         """Revision 2 of some announcements: a new time or title, or a cancellation."""
-        plain = [d for d in self.drafts if not d.shared and not d.recurrence and not d.featured
-                 and d.category not in MULTI_DAY]
+        plain = [
+            d
+            for d in self.drafts
+            if not d.shared and not d.recurrence and not d.featured and d.category not in MULTI_DAY
+        ]
         chosen = self.rng.sample(plain, k=min(len(plain), 24))
         for i, draft in enumerate(chosen):
-            revised = _Draft(**{**draft.__dict__, "revision": 2, "tags": list(draft.tags),
-                                "organizers": list(draft.organizers), "exdates": list(draft.exdates)})
+            revised = _Draft(
+                **{
+                    **draft.__dict__,
+                    "revision": 2,
+                    "tags": list(draft.tags),
+                    "organizers": list(draft.organizers),
+                    "exdates": list(draft.exdates),
+                }
+            )
             if i < 8:
                 revised.status = Status.cancelled
                 revised.description = "因故取消，敬请谅解。"
@@ -386,12 +587,21 @@ class _Generator:
         venue, capacity = self.venue(member, category, title)
         all_tags = list(dict.fromkeys([*(tags or []), *([campaign.name] if campaign else [])]))
         draft = _Draft(
-            library_id=member.id, source_ref=self.next_ref(member.id), title=title, category=category,
-            starts_at=starts_at, ends_at=ends_at, venue=venue, brand_id=brand_id,
-            campaign_id=campaign.id if campaign else None, tags=all_tags,
+            library_id=member.id,
+            source_ref=self.next_ref(member.id),
+            title=title,
+            category=category,
+            starts_at=starts_at,
+            ends_at=ends_at,
+            venue=venue,
+            brand_id=brand_id,
+            campaign_id=campaign.id if campaign else None,
+            tags=all_tags,
             organizers=[{"library_id": lib, "role": role} for lib, role in organizers or []],
-            description=description or f"{member.name}主办。", audience=AUDIENCES.get(category, "社会公众"),
-            capacity=capacity, contact=f"{member.name}读者服务部" if self.rng.random() < 0.3 else None,
+            description=description or f"{member.name}主办。",
+            audience=AUDIENCES.get(category, "社会公众"),
+            capacity=capacity,
+            contact=f"{member.name}读者服务部" if self.rng.random() < 0.3 else None,
         )
         self.drafts.append(draft)
         return draft
@@ -401,8 +611,9 @@ class _Generator:
     ) -> None:
         """One co-hosted activity, announced by the host and by each co-host with its own ref: the
         first partner organises it (承办), the others assist (协办)."""
-        organizers = [(host.id, Role.host)] + [(p, Role.organiser if i == 0 else Role.co_organiser)
-                                               for i, p in enumerate(partner_ids)]
+        organizers = [(host.id, Role.host)] + [
+            (p, Role.organiser if i == 0 else Role.co_organiser) for i, p in enumerate(partner_ids)
+        ]
         first = self.add(host, category, title, day, organizers=organizers, **extra)
         first.shared = True
         for partner_id in partner_ids:
@@ -447,7 +658,10 @@ class _Generator:
             return {"name": f"{_locality(member)}{OUTREACH_PLACES[target]}"}, None
         if category == Category.digital and self.rng.random() < 0.5:
             ref = self._serial.get(member.id, 0) + 1
-            return {"name": "线上直播", "online_url": f"https://live.example.org/{member.id}/{self.year}-{ref:04d}"}, None
+            return {
+                "name": "线上直播",
+                "online_url": f"https://live.example.org/{member.id}/{self.year}-{ref:04d}",
+            }, None
         rooms = self.alliance.venues_of(member.id)
         hints = VENUE_HINTS.get(category, ())
         fitting = [v for v in rooms if any(h in v.name for h in hints)] or rooms
@@ -526,12 +740,19 @@ class _Generator:
                 edition = f"（第{earlier + number}期）" if r.random() < 0.4 else ""
                 return f"{brand.name}{edition}：{self.topic(owner)}"
             case Category.reading_club:
-                return r.choice([f"{brand.name}·共读{r.choice(BOOKS)}", f"“{brand.name}”读书分享会",
-                                 f"{brand.name}：{r.choice(CLASSICS)}导读"])
+                return r.choice(
+                    [
+                        f"{brand.name}·共读{r.choice(BOOKS)}",
+                        f"“{brand.name}”读书分享会",
+                        f"{brand.name}：{r.choice(CLASSICS)}导读",
+                    ]
+                )
             case Category.parent_child:
                 return f"{brand.name}·绘本共读{r.choice(PICTURE_BOOKS)}"
             case Category.children:
-                return f"{brand.name}：{r.choice(['少儿编程入门', '科普小实验', '中学生计算机培训', '我的第一本手工书'])}"
+                return (
+                    f"{brand.name}：{r.choice(['少儿编程入门', '科普小实验', '中学生计算机培训', '我的第一本手工书'])}"
+                )
             case Category.exhibition:
                 place = r.choice(["老街", "江岸", "古镇", "新城"])
                 where = _locality(owner).removesuffix("街道") + place
@@ -585,9 +806,15 @@ def write_jsonl(submissions: Iterable[ActivitySubmission], path: str | Path) -> 
 # -- past years of brand programmes (一馆一品 history) -------------------------------------
 
 BRAND_SESSIONS_A_YEAR = {
-    Category.lecture: (9, 12), Category.reading_club: (6, 8), Category.children: (7, 9),
-    Category.parent_child: (7, 9), Category.outreach: (5, 7), Category.accessibility: (3, 5),
-    Category.exhibition: (2, 3), Category.contest: (1, 1), Category.festival: (1, 1),
+    Category.lecture: (9, 12),
+    Category.reading_club: (6, 8),
+    Category.children: (7, 9),
+    Category.parent_child: (7, 9),
+    Category.outreach: (5, 7),
+    Category.accessibility: (3, 5),
+    Category.exhibition: (2, 3),
+    Category.contest: (1, 1),
+    Category.festival: (1, 1),
 }
 PAUSE_YEARS = (2020, 2022)
 """Years in which venues closed for months: sessions thin out, and some brands paused."""
@@ -637,15 +864,31 @@ def _brand_year(generator: _Generator, brand: Brand, *, first_year: bool) -> lis
             chosen = rng.sample(partners, k=min(len(partners), rng.randint(1, 2)))
             organizers = [(owner.id, Role.host)] + [(p, Role.co_organiser) for p in chosen]
         with_id = rng.random() < 0.8
-        drafts.append(generator.add(owner, brand.category, generator.brand_title(brand, owner, number), day,
-                                    brand_id=brand.id if with_id else None, organizers=organizers,
-                                    tags=[brand.name], days=multi_day,
-                                    description=brand.description if with_id else None))
+        drafts.append(
+            generator.add(
+                owner,
+                brand.category,
+                generator.brand_title(brand, owner, number),
+                day,
+                brand_id=brand.id if with_id else None,
+                organizers=organizers,
+                tags=[brand.name],
+                days=multi_day,
+                description=brand.description if with_id else None,
+            )
+        )
     if brand.category in (Category.parent_child, Category.children) and year not in PAUSE_YEARS:
         first = date(year, 7, 4) + timedelta(days=rng.randint(0, 6))
         first += timedelta(days=(5 - first.weekday()) % 7)
-        series = generator.add(owner, brand.category, f"{brand.name}·暑期绘本时光", first, brand_id=brand.id,
-                               tags=[brand.name], at=time(10, 0))
+        series = generator.add(
+            owner,
+            brand.category,
+            f"{brand.name}·暑期绘本时光",
+            first,
+            brand_id=brand.id,
+            tags=[brand.name],
+            at=time(10, 0),
+        )
         series.recurrence = "FREQ=WEEKLY;COUNT=6"
         series.exdates = [series.starts_at + timedelta(weeks=rng.randint(1, 5))]
         series.description = "暑期每周六上午，共6期；其中一期因场馆安排暂停。"
@@ -653,9 +896,19 @@ def _brand_year(generator: _Generator, brand: Brand, *, first_year: bool) -> lis
     for serial, draft in enumerate(drafts, start=1):
         draft.source_ref = f"h{year}-{brand.id}-{serial:03d}"
     cancelled = [
-        _Draft(**{**d.__dict__, "revision": 2, "status": Status.cancelled, "description": "因故取消，敬请谅解。",
-                  "tags": list(d.tags), "organizers": list(d.organizers), "exdates": list(d.exdates)})
-        for d in drafts if not d.recurrence and rng.random() < 0.05
+        _Draft(
+            **{
+                **d.__dict__,
+                "revision": 2,
+                "status": Status.cancelled,
+                "description": "因故取消，敬请谅解。",
+                "tags": list(d.tags),
+                "organizers": list(d.organizers),
+                "exdates": list(d.exdates),
+            }
+        )
+        for d in drafts
+        if not d.recurrence and rng.random() < 0.05
     ]
     return [d.submission() for d in drafts + cancelled]
 
@@ -678,8 +931,15 @@ def generate_attendance_reports(
         if submission.status is Status.cancelled or not hosted or submission.starts_at.date() >= today:
             continue
         if rng.random() < 0.03:
-            reports.append(AttendanceReport(library_id=submission.library_id, source_ref=submission.source_ref,
-                                            held=False, participants=0, notes="因天气原因未能举办。"))
+            reports.append(
+                AttendanceReport(
+                    library_id=submission.library_id,
+                    source_ref=submission.source_ref,
+                    held=False,
+                    participants=0,
+                    notes="因天气原因未能举办。",
+                )
+            )
             continue
         low, high = AUDIENCE_SIZES.get(submission.category, (20, 60))
         if submission.capacity:
@@ -687,15 +947,24 @@ def generate_attendance_reports(
         count = re.search(r"COUNT=(\d+)", submission.recurrence or "")
         sessions = int(count[1]) - len(submission.exdates) if count else 1
         participants = rng.randint(low, high) * max(1, sessions)
-        reports.append(AttendanceReport(library_id=submission.library_id, source_ref=submission.source_ref,
-                                        held=True, participants=participants))
+        reports.append(
+            AttendanceReport(
+                library_id=submission.library_id, source_ref=submission.source_ref, held=True, participants=participants
+            )
+        )
     return reports
 
 
 AUDIENCE_SIZES = {
-    Category.lecture: (60, 200), Category.festival: (800, 3000), Category.contest: (80, 400),
-    Category.exhibition: (300, 1500), Category.children: (15, 45), Category.parent_child: (20, 50),
-    Category.reading_club: (15, 40), Category.outreach: (40, 150), Category.accessibility: (10, 30),
+    Category.lecture: (60, 200),
+    Category.festival: (800, 3000),
+    Category.contest: (80, 400),
+    Category.exhibition: (300, 1500),
+    Category.children: (15, 45),
+    Category.parent_child: (20, 50),
+    Category.reading_club: (15, 40),
+    Category.outreach: (40, 150),
+    Category.accessibility: (10, 30),
 }
 
 

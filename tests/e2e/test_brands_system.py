@@ -27,8 +27,16 @@ from tests.unit.test_brands_figures import recount
 
 DEMO_CONFIG = Path(str(files("shuxiang.demo").joinpath("alliance.toml")))
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 TODAY = date(2026, 6, 15)
 AS_OF = f"today={TODAY.isoformat()}"
 
@@ -48,7 +56,8 @@ def brands_system(tmp_path_factory):
             js = connection.jetstream()
             await Publisher(js).publish_many(
                 [(submitted_subject(s.library_id), s.message_id(), s.model_dump_json().encode()) for s in history]
-                + [(reported_subject(r.library_id), r.message_id(), r.model_dump_json().encode()) for r in reports])
+                + [(reported_subject(r.library_id), r.message_id(), r.model_dump_json().encode()) for r in reports]
+            )
             await wait_until_processed(js, timeout=240)
         finally:
             await connection.close()
@@ -68,15 +77,22 @@ def test_figures_from_the_api_and_the_cli_equal_a_recount(brands_system) -> None
         expected = recount(brand, history, reports, TODAY)
         figures = by_id[brand.id]
         assert (figures["sessions_total"], figures["editions_total"], figures["participants_total"]) == (
-            expected.sessions, expected.editions, expected.participants), brand.id
+            expected.sessions,
+            expected.editions,
+            expected.participants,
+        ), brand.id
         assert figures["sessions_this_year"] == expected.sessions_year, brand.id
     assert api["coverage"]["heads_without_brand"] == ["gzl", "ak"]
 
     cli = json.loads(system.cli("brands", "report", "--format", "json", "--today", TODAY.isoformat()).stdout)
-    assert {row["brand_id"]: (row["sessions_total"], row["participants_total"], row["status"]) for row in cli["brands"]} \
-        == {b: (f["sessions_total"], f["participants_total"], f["status"]) for b, f in by_id.items()}
-    rows = list(csv.DictReader(io.StringIO(system.cli("brands", "report", "--format", "csv", "--today",
-                                                      TODAY.isoformat()).stdout)))
+    assert {
+        row["brand_id"]: (row["sessions_total"], row["participants_total"], row["status"]) for row in cli["brands"]
+    } == {b: (f["sessions_total"], f["participants_total"], f["status"]) for b, f in by_id.items()}
+    rows = list(
+        csv.DictReader(
+            io.StringIO(system.cli("brands", "report", "--format", "csv", "--today", TODAY.isoformat()).stdout)
+        )
+    )
     assert {r["brand_id"]: int(r["sessions_total"]) for r in rows} == {b: f["sessions_total"] for b, f in by_id.items()}
     table = system.cli("brands", "report", "--today", TODAY.isoformat()).stdout
     assert "沽上讲堂" in table and "公主岭市图书馆" in table
@@ -88,22 +104,39 @@ def test_registry_writes_refuse_bad_input_clearly(brands_system) -> None:
     accounts = credentials(system, "lmb", "jn", "tz", "ak")
     tokens = {name: {"Authorization": f"Bearer {account['token']}"} for name, account in accounts.items()}
     lmb = tokens["lmb"]
-    anonymous = httpx.post(url, json={"id": "ak-x", "name": "讲", "library_id": "ak", "category": "lecture",
-                                      "keywords": ["讲"]}, timeout=10)
+    anonymous = httpx.post(
+        url,
+        json={"id": "ak-x", "name": "讲", "library_id": "ak", "category": "lecture", "keywords": ["讲"]},
+        timeout=10,
+    )
     assert anonymous.status_code == 401
-    missing = httpx.post(url, json={"id": "ak-hanshui", "library_id": "ak", "category": "lecture"}, headers=lmb,
-                         timeout=10)
+    missing = httpx.post(
+        url, json={"id": "ak-hanshui", "library_id": "ak", "category": "lecture"}, headers=lmb, timeout=10
+    )
     assert missing.status_code == 422
     assert "name" in missing.json()["detail"] and "Traceback" not in missing.text
-    wrong = httpx.post(url, json={"id": "Bad Id", "name": "汉水讲坛", "library_id": "ak", "category": "talks"},
-                       headers=lmb, timeout=10)
+    wrong = httpx.post(
+        url, json={"id": "Bad Id", "name": "汉水讲坛", "library_id": "ak", "category": "talks"}, headers=lmb, timeout=10
+    )
     assert wrong.status_code == 422
     assert {e["field"] for e in wrong.json()["errors"]} == {"id", "category"}
-    assert httpx.post(url, content=b"{not json", headers={"content-type": "application/json", **lmb},
-                      timeout=10).status_code == 422
-    body = {"id": "ak-hanshui", "name": "汉水讲坛", "library_id": "ak", "category": "lecture", "since": 2017,
-            "keywords": ["汉水讲坛"]}
-    assert httpx.post(url, json=body, headers=tokens["ak"], timeout=10).status_code == 403  # a library is no coordinator
+    assert (
+        httpx.post(
+            url, content=b"{not json", headers={"content-type": "application/json", **lmb}, timeout=10
+        ).status_code
+        == 422
+    )
+    body = {
+        "id": "ak-hanshui",
+        "name": "汉水讲坛",
+        "library_id": "ak",
+        "category": "lecture",
+        "since": 2017,
+        "keywords": ["汉水讲坛"],
+    }
+    assert (
+        httpx.post(url, json=body, headers=tokens["ak"], timeout=10).status_code == 403
+    )  # a library is no coordinator
     assert httpx.post(url, json={**body, "registered_by": "ak"}, headers=lmb, timeout=10).status_code == 403
     created = httpx.post(url, json=body, headers=lmb, timeout=10)
     assert created.status_code == 201, created.text
@@ -119,8 +152,9 @@ def test_registry_writes_refuse_bad_input_clearly(brands_system) -> None:
     assert httpx.put(f"{url}/links/{activity_id}", json={"brand_id": None}, timeout=10).status_code == 401
     refused = httpx.put(f"{url}/links/{activity_id}", json={"brand_id": None}, headers=tokens["tz"], timeout=10)
     assert refused.status_code == 403
-    fixed = httpx.put(f"{url}/links/{activity_id}", json={"brand_id": None, "note": "普通讲座"}, headers=tokens["jn"],
-                      timeout=10)
+    fixed = httpx.put(
+        f"{url}/links/{activity_id}", json={"brand_id": None, "note": "普通讲座"}, headers=tokens["jn"], timeout=10
+    )
     assert fixed.status_code == 200 and fixed.json()["previous_brand_id"] == "jn-gushang"
     still = httpx.get(f"{url}/links?brand_id=jn-gushang&limit=2000", timeout=10).json()
     assert activity_id not in {r["activity_id"] for r in still}
@@ -130,13 +164,19 @@ def test_registry_writes_refuse_bad_input_clearly(brands_system) -> None:
     client = log_in(system.url, "lmb", accounts["lmb"]["password"])
     try:
         page = client.get("/brands/new")
-        form = client.post("/brands/new", data={"id": "x1", "library_id": "jn", "category": "lecture",
-                                                "csrf_token": csrf_of(page.text)})
+        form = client.post(
+            "/brands/new",
+            data={"id": "x1", "library_id": "jn", "category": "lecture", "csrf_token": csrf_of(page.text)},
+        )
         assert form.status_code == 422 and "name" in form.text and "请修改以下内容" in form.text
     finally:
         client.close()
-    anonymous_form = httpx.post(f"{system.url}/brands/new", content="id=x1&name=x&library_id=jn&category=lecture",
-                                headers={"content-type": "application/x-www-form-urlencoded"}, timeout=10)
+    anonymous_form = httpx.post(
+        f"{system.url}/brands/new",
+        content="id=x1&name=x&library_id=jn&category=lecture",
+        headers={"content-type": "application/x-www-form-urlencoded"},
+        timeout=10,
+    )
     assert anonymous_form.status_code == 401
     assert httpx.get(f"{system.url}/brands/nope", timeout=10).status_code == 404
 

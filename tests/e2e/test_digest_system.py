@@ -17,8 +17,16 @@ from tests.conftest import SHANGHAI, System, submission, write_jsonl
 
 CONFIG = Path(__file__).parents[1] / "data" / "digests" / "alliance.toml"
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 INJECTED = '<script>document.title="pwned"</script>\nBEGIN:VEVENT 咸水沽读书会'
 
 
@@ -56,20 +64,31 @@ def lease_renewed_at(system: System) -> str | None:
 def the_activities() -> list[dict]:
     soon = datetime.now(SHANGHAI).replace(minute=0, second=0, microsecond=0) + timedelta(days=3)
     return [
-        submission("jn-b1", "xsg-1", title=INJECTED, category="reading_club", start=soon,
-                   venue={"name": "咸水沽分馆阅览室"}),
+        submission(
+            "jn-b1", "xsg-1", title=INJECTED, category="reading_club", start=soon, venue={"name": "咸水沽分馆阅览室"}
+        ),
         submission("jn", "gs-9", title="沽上讲堂：津沽方言漫谈", brand_id="gushang", start=soon + timedelta(days=1)),
-        submission("jn-b2", "blt-2", title="八里台亲子绘本共读", category="parent_child",
-                   start=soon + timedelta(days=2), venue={"name": "八里台分馆少儿区"}),
-        submission("tz", "tz-3", title="空中文化大讲堂：《论语》导读", start=soon + timedelta(days=4),
-                   venue={"name": "滕州市图书馆报告厅"}),
+        submission(
+            "jn-b2",
+            "blt-2",
+            title="八里台亲子绘本共读",
+            category="parent_child",
+            start=soon + timedelta(days=2),
+            venue={"name": "八里台分馆少儿区"},
+        ),
+        submission(
+            "tz",
+            "tz-3",
+            title="空中文化大讲堂：《论语》导读",
+            start=soon + timedelta(days=4),
+            venue={"name": "滕州市图书馆报告厅"},
+        ),
     ]
 
 
 def html_part(path: Path) -> tuple[str, str, str]:
     message = message_from_bytes(path.read_bytes(), policy=policy.default)
-    return (message["Subject"], message.get_body(("plain",)).get_content(),
-            message.get_body(("html",)).get_content())
+    return (message["Subject"], message.get_body(("plain",)).get_content(), message.get_body(("html",)).get_content())
 
 
 def test_digests_in_the_running_system(digest_system: System, tmp_path: Path) -> None:
@@ -138,11 +157,15 @@ def test_the_first_digest_after_up_demo_counts_the_demos_activities(tmp_path: Pa
         office = system.data_dir / "outbox" / "lmb"
         (eml,) = wait_for(lambda: sorted(office.glob("*.eml")), timeout=90, what="the alliance office's digest")
         _, text, _ = html_part(eml)
-        targets = [line for line in text.splitlines() if line.startswith("- ") and "] " in line and " / " in line
-                   and "馆已报" not in line]
+        targets = [
+            line
+            for line in text.splitlines()
+            if line.startswith("- ") and "] " in line and " / " in line and "馆已报" not in line
+        ]
         done = [int(line.split(": ", 1)[1].split(" / ")[0]) for line in targets]
-        report = json.loads(system.cli("quotas", "report", "--year", str(datetime.now(SHANGHAI).year),
-                                       "--format", "json").stdout)
+        report = json.loads(
+            system.cli("quotas", "report", "--year", str(datetime.now(SHANGHAI).year), "--format", "json").stdout
+        )
         assert sum(report["summary"].values()) > len(targets), "every target of the demo would be at risk"
         assert any(done), text  # not every target at 0 %
         upcoming = next(line for line in text.splitlines() if line.startswith("== 未来 14 天"))

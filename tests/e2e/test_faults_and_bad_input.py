@@ -29,8 +29,13 @@ def processed_count(system: System) -> int:
 def thousand() -> list[dict]:
     start = datetime(2026, 12, 1, 9, 30, tzinfo=SHANGHAI)
     return [
-        submission("jn-b1", f"k-{n:04d}", title=f"快乐小板凳·绘本共读 第{n}期",
-                   start=start + timedelta(hours=n), category="children")
+        submission(
+            "jn-b1",
+            f"k-{n:04d}",
+            title=f"快乐小板凳·绘本共读 第{n}期",
+            start=start + timedelta(hours=n),
+            category="children",
+        )
         for n in range(1000)
     ]
 
@@ -39,8 +44,14 @@ async def publish_all(url: str, items: list[dict]) -> None:
     connection = await nats.connect(url)
     publisher = Publisher(connection.jetstream())
     await publisher.publish_many(
-        [(f"shuxiang.activity.submitted.{i['library_id']}", f"sub:{i['library_id']}:{i['source_ref']}:1",
-          json.dumps(i, ensure_ascii=False).encode()) for i in items]
+        [
+            (
+                f"shuxiang.activity.submitted.{i['library_id']}",
+                f"sub:{i['library_id']}:{i['source_ref']}:1",
+                json.dumps(i, ensure_ascii=False).encode(),
+            )
+            for i in items
+        ]
     )
     await connection.close()
 
@@ -95,8 +106,9 @@ def test_bad_messages_become_dead_letters_with_reasons_and_lose_nothing(system: 
     assert len(letters) == 5
     assert any(r.startswith("starts_at: needs a UTC offset") for r in reasons)
     assert any("ends_at is before starts_at" in r for r in reasons)
-    assert any('library_id "tz" 与主题不符 / does not match the subject shuxiang.activity.submitted.jn' in r
-               for r in reasons)
+    assert any(
+        'library_id "tz" 与主题不符 / does not match the subject shuxiang.activity.submitted.jn' in r for r in reasons
+    )
     assert any(r.startswith("不是有效的 JSON / not valid JSON") for r in reasons)
     assert any(r.startswith("title: 太长（最多 200 个字符）") for r in reasons)
     assert max(letter["payload_bytes"] for letter in letters) > 2 * 1024 * 1024 - 10  # kept whole, replayable
@@ -124,6 +136,7 @@ def test_cli_publish_names_each_bad_line_and_publishes_the_good_ones(system: Sys
     assert "Traceback" not in result.stderr
     assert sorted(a["sources"][0]["source_ref"] for a in system.export()) == ["ok-1", "ok-2"]
 
-    wrong = system.cli("publish", str(write_jsonl(tmp_path / "as.jsonl", [submission("tz", "t-1")])),
-                       "--as", "jn", check=False)
+    wrong = system.cli(
+        "publish", str(write_jsonl(tmp_path / "as.jsonl", [submission("tz", "t-1")])), "--as", "jn", check=False
+    )
     assert wrong.returncode == 1 and 'library_id "tz" 不是 / is not --as jn' in wrong.stderr

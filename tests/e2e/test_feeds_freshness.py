@@ -60,17 +60,34 @@ def test_the_calendar_page_in_a_browser(system: System, tmp_path: Path) -> None:
     from playwright.sync_api import sync_playwright
 
     system.start()
-    system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", [
-        submission("jn-b1", "story-1", title="快乐小板凳：绘本《团圆》", category="children"),
-        submission("tz", "tz-9", title="经典导读：《论语》", status="cancelled"),
-    ])), "--wait")
+    system.cli(
+        "publish",
+        str(
+            write_jsonl(
+                tmp_path / "a.jsonl",
+                [
+                    submission("jn-b1", "story-1", title="快乐小板凳：绘本《团圆》", category="children"),
+                    submission("tz", "tz-9", title="经典导读：《论语》", status="cancelled"),
+                ],
+            )
+        ),
+        "--wait",
+    )
     artifacts = Path(__file__).resolve().parents[2] / "test-artifacts"
     artifacts.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(
             executable_path="/usr/bin/chromium",
-            args=["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+            args=[
+                "--headless",
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-quic",
+                "--no-first-run",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--disable-sync",
+            ],
         )
         try:
             page = browser.new_page(viewport={"width": 1280, "height": 1400})

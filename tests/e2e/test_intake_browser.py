@@ -13,8 +13,16 @@ from tests.conftest import System
 
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts"
 CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def test_log_in_submit_with_an_error_correct_it_and_find_it_in_the_feed(system: System) -> None:
@@ -23,8 +31,12 @@ def test_log_in_submit_with_an_error_correct_it_and_find_it_in_the_feed(system: 
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1100, "height": 900},
-                                      java_script_enabled=False)  # the form works without JavaScript
+        context = browser.new_context(
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            viewport={"width": 1100, "height": 900},
+            java_script_enabled=False,
+        )  # the form works without JavaScript
         page = context.new_page()
         page.set_default_timeout(20_000)
 

@@ -37,8 +37,10 @@ def csrf_of(html: str) -> str:
 def log_in(base: str, name: str, password: str) -> httpx.Client:
     client = httpx.Client(base_url=base, timeout=10)
     page = client.get("/submit/login")
-    response = client.post("/submit/login", data={"csrf_token": csrf_of(page.text), "username": name,
-                                                  "password": password, "next": "/submit"})
+    response = client.post(
+        "/submit/login",
+        data={"csrf_token": csrf_of(page.text), "username": name, "password": password, "next": "/submit"},
+    )
     assert response.status_code == 303, response.text
     return client
 
@@ -77,11 +79,15 @@ def calendar_server() -> str:
 def alliance_with_intake(path: Path, calendar_url: str) -> Path:
     """The test alliance, with a district coordinator (scope jn) and a member whose ICS calendar is pulled."""
     text = (DATA / "alliance.toml").read_text(encoding="utf-8")
-    text = text.replace('tier = "branch"\nparent = "jn"\n\n[[members]]\nid = "jn-sp1"',
-                        'tier = "branch"\nparent = "jn"\nics_url = "' + calendar_url + '/pulled.ics"\n\n'
-                        '[[members]]\nid = "jn-sp1"', 1)
+    text = text.replace(
+        'tier = "branch"\nparent = "jn"\n\n[[members]]\nid = "jn-sp1"',
+        'tier = "branch"\nparent = "jn"\nics_url = "' + calendar_url + '/pulled.ics"\n\n[[members]]\nid = "jn-sp1"',
+        1,
+    )
     assert "ics_url" in text
-    text += '\n[[coordinators]]\nid = "jn-office"\nname = "津南区图书馆办公室"\nemail = "jn@example.org"\nscope = "jn"\n'
+    text += (
+        '\n[[coordinators]]\nid = "jn-office"\nname = "津南区图书馆办公室"\nemail = "jn@example.org"\nscope = "jn"\n'
+    )
     path.write_text(text, encoding="utf-8")
     return path
 
@@ -125,11 +131,15 @@ def test_a_library_cannot_edit_or_cancel_another_librarys_activity_through_the_a
     for response in (
         httpx.post(running.url + "/api/v1/activities", json={**tz_activity, "title": "改"}, headers=as_jn),
         httpx.put(running.url + "/api/v1/activities/tz-own-1", json={**tz_activity, "title": "改"}, headers=as_jn),
-        httpx.put(running.url + "/api/v1/libraries/tz/activities/tz-own-1", json={**tz_activity, "title": "改"},
-                  headers=as_jn),
+        httpx.put(
+            running.url + "/api/v1/libraries/tz/activities/tz-own-1", json={**tz_activity, "title": "改"}, headers=as_jn
+        ),
         httpx.delete(running.url + "/api/v1/libraries/tz/activities/tz-own-1", headers=as_jn),
-        httpx.post(running.url + "/api/v1/attendance", headers=as_jn,
-                   json={"library_id": "tz", "source_ref": "tz-own-1", "held": True, "participants": 3}),
+        httpx.post(
+            running.url + "/api/v1/attendance",
+            headers=as_jn,
+            json={"library_id": "tz", "source_ref": "tz-own-1", "held": True, "participants": 3},
+        ),
     ):
         assert response.status_code == 403, response.text
         assert "只能" in response.json()["detail"] and "only its own" in response.json()["detail"]
@@ -144,15 +154,25 @@ def test_a_library_cannot_edit_or_cancel_another_librarys_activity_through_the_a
 
 def test_a_library_cannot_edit_or_cancel_another_librarys_activity_through_the_form(running: System, jn) -> None:
     tz_activity = submission("tz", "tz-own-2", title="残障人士读书文化日")
-    assert httpx.post(running.url + "/api/v1/activities", json=tz_activity,
-                      headers=bearer(running, "tz")).status_code == 201
+    assert (
+        httpx.post(running.url + "/api/v1/activities", json=tz_activity, headers=bearer(running, "tz")).status_code
+        == 201
+    )
     page = jn.get("/submit/new")
     token = csrf_of(page.text)
     path = "/submit/activities/tz/tz-own-2"
     assert jn.get(path + "/edit").status_code == 403
-    edit = jn.post(path + "/edit", data={"csrf_token": token, "title": "改", "category": "lecture",
-                                         "starts_at": "2026-12-01T10:00", "ends_at": "2026-12-01T11:00",
-                                         "venue_name": "x"})
+    edit = jn.post(
+        path + "/edit",
+        data={
+            "csrf_token": token,
+            "title": "改",
+            "category": "lecture",
+            "starts_at": "2026-12-01T10:00",
+            "ends_at": "2026-12-01T11:00",
+            "venue_name": "x",
+        },
+    )
     assert edit.status_code == 403 and "只能发布、修改和取消本馆自己的活动" in edit.text
     cancel = jn.post(path + "/cancel", data={"csrf_token": token})
     assert cancel.status_code == 403
@@ -163,10 +183,22 @@ def test_a_library_cannot_edit_or_cancel_another_librarys_activity_through_the_f
 
 def test_a_coordinator_sees_only_its_scope_and_cannot_publish(running: System) -> None:
     headers = bearer(running, "jn")
-    assert httpx.post(running.url + "/api/v1/activities", json=submission("jn", "jn-scope-1", title="津南区读书会"),
-                      headers=headers).status_code == 201
-    assert httpx.post(running.url + "/api/v1/activities", json=submission("tz", "tz-scope-1", title="滕州经典导读"),
-                      headers=bearer(running, "tz")).status_code == 201
+    assert (
+        httpx.post(
+            running.url + "/api/v1/activities",
+            json=submission("jn", "jn-scope-1", title="津南区读书会"),
+            headers=headers,
+        ).status_code
+        == 201
+    )
+    assert (
+        httpx.post(
+            running.url + "/api/v1/activities",
+            json=submission("tz", "tz-scope-1", title="滕州经典导读"),
+            headers=bearer(running, "tz"),
+        ).status_code
+        == 201
+    )
     district = log_in(running.url, "jn-office", running.accounts["jn-office"]["password"])
     assert district.get("/submit/new").status_code == 403
     listing = district.get("/submit").text
@@ -182,8 +214,13 @@ def test_a_coordinator_sees_only_its_scope_and_cannot_publish(running: System) -
 
 
 def test_a_form_post_without_the_csrf_token_is_refused(running: System, jn) -> None:
-    fields = {"title": "无令牌", "category": "lecture", "starts_at": "2026-12-01T10:00",
-              "ends_at": "2026-12-01T11:00", "venue_name": "报告厅"}
+    fields = {
+        "title": "无令牌",
+        "category": "lecture",
+        "starts_at": "2026-12-01T10:00",
+        "ends_at": "2026-12-01T11:00",
+        "venue_name": "报告厅",
+    }
     missing = jn.post("/submit/new", data=fields)
     assert missing.status_code == 403 and "表单已过期或来源不明" in missing.text
     forged = jn.post("/submit/new", data={**fields, "csrf_token": "forged"})
@@ -197,8 +234,10 @@ def test_a_form_post_without_the_csrf_token_is_refused(running: System, jn) -> N
 def test_login_is_rate_limited_per_ip_and_account(running: System) -> None:
     client = httpx.Client(base_url=running.url, timeout=10, headers={"Connection": "close"})
     token = csrf_of(client.get("/submit/login").text)
-    codes = [client.post("/submit/login", data={"csrf_token": token, "username": "jn-b2", "password": "wrong"}
-                         ).status_code for _ in range(11)]
+    codes = [
+        client.post("/submit/login", data={"csrf_token": token, "username": "jn-b2", "password": "wrong"}).status_code
+        for _ in range(11)
+    ]
     assert codes[:10] == [401] * 10
     assert codes[10] == 429
     last = client.post("/submit/login", data={"csrf_token": token, "username": "jn-b2", "password": "wrong"})
@@ -224,7 +263,9 @@ def test_script_and_ical_injection_in_titles_come_out_escaped(running: System, j
     assert raw.count(b"\r\nBEGIN:VEVENT\r\n") == len(events)  # no event smuggled in through the title
     assert b"\r\nSUMMARY:injected" not in raw and b"\r\nBEGIN:VEVENT\r\nSUMMARY:injected" not in raw
     summaries = [str(e["SUMMARY"]) for e in events]
-    assert "<script>alert('书香')</script>\nBEGIN:VEVENT\nSUMMARY:injected" in [s.replace("\r\n", "\n") for s in summaries]
+    assert "<script>alert('书香')</script>\nBEGIN:VEVENT\nSUMMARY:injected" in [
+        s.replace("\r\n", "\n") for s in summaries
+    ]
 
 
 # ---------------------------------------------------------------------------- API behaviour
@@ -241,8 +282,9 @@ def test_api_validates_like_the_schema_and_revises_instead_of_duplicating(runnin
 
     first = httpx.post(url, json=submission("jn", "api-1", title="沽上讲堂：第一讲"), headers=headers).json()
     again = httpx.post(url, json=submission("jn", "api-1", title="沽上讲堂：第一讲"), headers=headers).json()
-    changed = httpx.put(url + "/api-1", json=submission("jn", "api-1", title="沽上讲堂：第一讲（改期）"),
-                        headers=headers).json()
+    changed = httpx.put(
+        url + "/api-1", json=submission("jn", "api-1", title="沽上讲堂：第一讲（改期）"), headers=headers
+    ).json()
     assert (first["revision"], again["revision"], changed["revision"]) == (1, 1, 2)
     assert again["changed"] is False and changed["changed"] is True
     gone = httpx.delete(url + "/api-1", headers=headers).json()
@@ -253,14 +295,18 @@ def test_api_validates_like_the_schema_and_revises_instead_of_duplicating(runnin
     def exported():
         for activity in canonical(running):
             if {"library_id": "jn", "source_ref": "api-1"} in [
-                    {k: s[k] for k in ("library_id", "source_ref")} for s in activity["sources"]]:
+                {k: s[k] for k in ("library_id", "source_ref")} for s in activity["sources"]
+            ]:
                 return activity if activity["status"] == "cancelled" else None
         return None
 
     activity = wait_for(exported)
     assert activity and activity["title"] == "沽上讲堂：第一讲（改期）"
-    report = httpx.post(running.url + "/api/v1/attendance", headers=headers,
-                        json={"library_id": "jn", "source_ref": "api-1", "held": False, "participants": 0})
+    report = httpx.post(
+        running.url + "/api/v1/attendance",
+        headers=headers,
+        json={"library_id": "jn", "source_ref": "api-1", "held": False, "participants": 0},
+    )
     assert report.status_code == 202
 
 
@@ -285,17 +331,23 @@ def test_csv_and_ics_imports_publish_as_the_library_and_a_second_import_updates(
     assert "published 3" in result.stderr
 
     def sources():
-        return {(s["library_id"], s["source_ref"]): (a["title"], a["starts_at"], s["revision"])
-                for a in canonical(running) for s in a["sources"]}
+        return {
+            (s["library_id"], s["source_ref"]): (a["title"], a["starts_at"], s["revision"])
+            for a in canonical(running)
+            for s in a["sources"]
+        }
 
     found = sources()
     assert found[("jn", "csv-gs-1")][:2] == ("沽上讲堂：津沽方言漫谈", "2026-04-23T14:00:00+08:00")
     assert found[("tz", "tz-2026-001@tzlib.example")][0] == "空中文化大讲堂：《论语》导读"
     count = len(found)
 
-    changed = (INTAKE_DATA / "member.ics").read_text(encoding="utf-8").replace(
-        "LAST-MODIFIED:20260301T080000Z", "LAST-MODIFIED:20260302T080000Z").replace(
-        "空中文化大讲堂：《论语》导读", "空中文化大讲堂：《论语》导读（第二讲）")
+    changed = (
+        (INTAKE_DATA / "member.ics")
+        .read_text(encoding="utf-8")
+        .replace("LAST-MODIFIED:20260301T080000Z", "LAST-MODIFIED:20260302T080000Z")
+        .replace("空中文化大讲堂：《论语》导读", "空中文化大讲堂：《论语》导读（第二讲）")
+    )
     (tmp_path / "again.ics").write_text(changed, encoding="utf-8")
     running.cli("publish", str(tmp_path / "again.ics"), "--as", "tz", "--wait")
     found = sources()
@@ -312,20 +364,30 @@ def test_csv_and_ics_imports_publish_as_the_library_and_a_second_import_updates(
 def test_the_api_never_answers_with_a_server_error(running: System) -> None:
     """schemathesis generates requests from the OpenAPI document, bounded: a few dozen per operation."""
     schema = schemathesis.openapi.from_url(running.url + "/openapi.json").include(
-        path_regex=r"^/api/v1/(activities|libraries|attendance)")
+        path_regex=r"^/api/v1/(activities|libraries|attendance)"
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 7  # the intake API and the public list
     seen: dict[int, int] = {}
     headers = bearer(running, "tz")
 
     for operation in operations:
-        @settings(max_examples=15, deadline=None, database=None, derandomize=True, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+
+        @settings(
+            max_examples=15,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy())
         def call(case) -> None:
             response = case.call(base_url=running.url, headers=headers, timeout=20)
             seen[response.status_code] = seen.get(response.status_code, 0) + 1
-            assert response.status_code < 500, f"{case.method} {case.path}: {response.status_code} {response.text[:300]}"
+            assert response.status_code < 500, (
+                f"{case.method} {case.path}: {response.status_code} {response.text[:300]}"
+            )
 
         call()
     assert sum(seen.values()) >= len(operations) * 10
@@ -334,8 +396,11 @@ def test_the_api_never_answers_with_a_server_error(running: System) -> None:
 
 def test_a_members_ics_url_is_pulled_on_schedule(running: System) -> None:
     """jn-b2's calendar (pulled.ics on a local web server) is pulled when the system starts."""
+
     def pulled():
-        return {s["source_ref"]: a["title"] for a in canonical(running) for s in a["sources"] if s["library_id"] == "jn-b2"}
+        return {
+            s["source_ref"]: a["title"] for a in canonical(running) for s in a["sources"] if s["library_id"] == "jn-b2"
+        }
 
     found = wait_for(pulled)
     assert found == {"jn-b2-2026-01@example.org": "八里台分馆 4·23 读书月：绘本故事会"}
@@ -343,35 +408,66 @@ def test_a_members_ics_url_is_pulled_on_schedule(running: System) -> None:
 
 def test_the_activity_page_warns_when_another_library_already_posted_it(running: System, jn) -> None:
     start = "2026-11-28T15:00:00+08:00"
-    theirs = submission("tz", "tz-salon-1", title="4·23 读书月：《红楼梦》读书沙龙", category="salon",
-                        starts_at=start, ends_at="2026-11-28T17:00:00+08:00", venue={"name": "滕州市图书馆报告厅"})
+    theirs = submission(
+        "tz",
+        "tz-salon-1",
+        title="4·23 读书月：《红楼梦》读书沙龙",
+        category="salon",
+        starts_at=start,
+        ends_at="2026-11-28T17:00:00+08:00",
+        venue={"name": "滕州市图书馆报告厅"},
+    )
     assert httpx.post(running.url + "/api/v1/activities", json=theirs, headers=bearer(running, "tz")).status_code == 201
     wait_for(lambda: any(a["title"] == theirs["title"] for a in canonical(running)))
-    ours = submission("jn", "jn-salon-1", title="读书月：红楼梦读书沙龙", category="salon", starts_at=start,
-                      ends_at="2026-11-28T17:00:00+08:00", venue={"name": "报告厅"})
+    ours = submission(
+        "jn",
+        "jn-salon-1",
+        title="读书月：红楼梦读书沙龙",
+        category="salon",
+        starts_at=start,
+        ends_at="2026-11-28T17:00:00+08:00",
+        venue={"name": "报告厅"},
+    )
     answer = httpx.post(running.url + "/api/v1/activities", json=ours, headers=bearer(running, "jn")).json()
     assert [(a["title"], a["libraries"]) for a in answer["lookalikes"]] == [(theirs["title"], ["tz"])]
     page = jn.get("/submit/activities/jn/jn-salon-1").text
     assert "看起来其他馆已发布了相同的活动" in page and "4·23 读书月：《红楼梦》读书沙龙" in page
-    later = {**ours, "source_ref": "jn-salon-2", "starts_at": "2026-11-28T19:00:00+08:00",
-             "ends_at": "2026-11-28T21:00:00+08:00"}
-    assert httpx.post(running.url + "/api/v1/activities", json=later, headers=bearer(running, "jn")).json()["lookalikes"] == []
+    later = {
+        **ours,
+        "source_ref": "jn-salon-2",
+        "starts_at": "2026-11-28T19:00:00+08:00",
+        "ends_at": "2026-11-28T21:00:00+08:00",
+    }
+    assert (
+        httpx.post(running.url + "/api/v1/activities", json=later, headers=bearer(running, "jn")).json()["lookalikes"]
+        == []
+    )
     unrelated = jn.get("/submit/activities/jn/jn-salon-2").text
     assert "看起来其他馆已发布了相同的活动" not in unrelated
 
 
 def test_attendance_is_reported_through_the_form_and_published(running: System, jn) -> None:
     page = jn.get("/submit/new")
-    created = jn.post("/submit/new", data={"csrf_token": csrf_of(page.text), "title": "快乐小板凳绘本故事会",
-                                           "category": "children", "starts_at": "2026-11-21T10:00",
-                                           "ends_at": "2026-11-21T11:00", "venue_name": "少儿阅览室"})
+    created = jn.post(
+        "/submit/new",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "title": "快乐小板凳绘本故事会",
+            "category": "children",
+            "starts_at": "2026-11-21T10:00",
+            "ends_at": "2026-11-21T11:00",
+            "venue_name": "少儿阅览室",
+        },
+    )
     assert created.status_code == 303
     path = created.headers["location"].split("?")[0]
     form = jn.get(path + "/report")
     wrong = jn.post(path + "/report", data={"csrf_token": csrf_of(form.text), "held": "yes", "participants": "many"})
     assert wrong.status_code == 422 and "参加人数应为 0 或正整数" in wrong.text
-    done = jn.post(path + "/report", data={"csrf_token": csrf_of(form.text), "held": "yes", "participants": "35",
-                                           "notes": "家长和孩子一起来"})
+    done = jn.post(
+        path + "/report",
+        data={"csrf_token": csrf_of(form.text), "held": "yes", "participants": "35", "notes": "家长和孩子一起来"},
+    )
     assert done.status_code == 303
     assert "已举行 · 35 人" in jn.get(path + "?done=report").text
     source_ref = path.rsplit("/", 1)[-1]

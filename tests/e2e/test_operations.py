@@ -32,8 +32,9 @@ def test_metrics_count_the_worker_processes_consumers_too(system: System, tmp_pa
     system.start("--processes", "2")
     two = [submission("jn", "w-1"), submission("jn", "w-2", title="绘本共读", category="children")]
     system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", two)), "--wait")
-    expected = [f'shuxiang_messages_processed_total{{consumer="{name}"}} 2.0'
-                for name in ("dedup", "calendar", "quotas")]
+    expected = [
+        f'shuxiang_messages_processed_total{{consumer="{name}"}} 2.0' for name in ("dedup", "calendar", "quotas")
+    ]
     deadline = time.monotonic() + 15  # a worker writes its counts every COUNTS_SECONDS
     while not all(line in (metrics := httpx.get(f"{system.url}/metrics").text) for line in expected):
         assert time.monotonic() < deadline, metrics
@@ -55,8 +56,11 @@ def test_poison_message_is_shown_and_replayed_after_the_config_is_fixed(system: 
 
     # the fix: the new member joins the alliance
     config = system.data_dir / "alliance.toml"
-    config.write_text(config.read_text(encoding="utf-8") + '\n[[members]]\nid = "new-lib"\nname = "新区图书馆"\n'
-                      'tier = "district"\nparent = "central"\n', encoding="utf-8")
+    config.write_text(
+        config.read_text(encoding="utf-8") + '\n[[members]]\nid = "new-lib"\nname = "新区图书馆"\n'
+        'tier = "district"\nparent = "central"\n',
+        encoding="utf-8",
+    )
     result = system.cli("dlq", "replay")
     assert "processed 1" in result.stderr
     system.start()
@@ -70,9 +74,20 @@ def test_poison_message_is_shown_and_replayed_after_the_config_is_fixed(system: 
 def test_ctrl_c_while_the_demo_is_processed_stops_cleanly(tmp_path) -> None:
     data_dir, log = tmp_path / "data", tmp_path / "up.log"
     process = subprocess.Popen(
-        [sys.executable, "-m", "shuxiang", "up", "--demo", "--data-dir", str(data_dir),
-         "--port", str(free_loopback_port())],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        [
+            sys.executable,
+            "-m",
+            "shuxiang",
+            "up",
+            "--demo",
+            "--data-dir",
+            str(data_dir),
+            "--port",
+            str(free_loopback_port()),
+        ],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
     )
     try:
         deadline = time.monotonic() + 120

@@ -83,9 +83,11 @@ def test_worker_processes_run_the_same_system_and_never_outlive_up(system: Syste
     system.start("--processes", "3")
     assert wait_until(lambda: len(system.worker_pids()) == 2), "up --processes 3 starts two worker processes"
     cohosts = [{"library_id": "jn", "role": "host"}, {"library_id": "tz", "role": "co_host"}]
-    bodies = [submission("jn", "w-1", title="少儿绘本共读", organizers=cohosts),
-              submission("tz", "w-2", title="周末亲子阅读", venue={"name": "少儿阅览室"}),
-              submission("tz", "w-1-co", title="少儿绘本共读", organizers=cohosts)]
+    bodies = [
+        submission("jn", "w-1", title="少儿绘本共读", organizers=cohosts),
+        submission("tz", "w-2", title="周末亲子阅读", venue={"name": "少儿阅览室"}),
+        submission("tz", "w-1-co", title="少儿绘本共读", organizers=cohosts),
+    ]
     system.cli("publish", str(write_jsonl(tmp_path / "w.jsonl", bodies)), "--wait")
     # dedup (in `up` itself) merged the co-host's announcement; the calendar (one worker) serves both activities
     assert sorted(len(a["sources"]) for a in system.export()) == [1, 2]
@@ -103,8 +105,10 @@ def test_worker_processes_run_the_same_system_and_never_outlive_up(system: Syste
 def test_replay_rebuilds_the_same_activities_ids_and_feeds(system: System, tmp_path) -> None:
     system.start()
     items = [submission("jn", f"r-{n}", title=f"沽上讲堂 第{n}讲") for n in range(30)]
-    items += [{**items[3], "revision": 2, "title": "沽上讲堂 第3讲（改期）"},
-              {**items[5], "revision": 2, "status": "cancelled"}]
+    items += [
+        {**items[3], "revision": 2, "title": "沽上讲堂 第3讲（改期）"},
+        {**items[5], "revision": 2, "status": "cancelled"},
+    ]
     system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", items)), "--wait")
     before = system.export()
     feed_before = httpx.get(system.url + "/feeds/alliance.ics", timeout=10).content

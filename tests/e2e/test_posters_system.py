@@ -62,22 +62,43 @@ def test_posters_from_the_api_and_the_form_reach_the_activity_page(system: Syste
     # the member form: a refused file keeps everything typed, a good one is stored
     client = log_in(system.url, "jn", account["password"])
     token = csrf_of(client.get("/submit/new").text)
-    fields = {"csrf_token": token, "title": "快乐小板凳：绘本故事会", "category": "children",
-              "starts_at": "2026-12-20T10:00", "ends_at": "2026-12-20T11:00", "venue_name": "少儿阅览室"}
-    refused = client.post("/submit/new", data=fields, files={"poster_file": ("p.png", image_bytes("JPEG"), "image/png")})
+    fields = {
+        "csrf_token": token,
+        "title": "快乐小板凳：绘本故事会",
+        "category": "children",
+        "starts_at": "2026-12-20T10:00",
+        "ends_at": "2026-12-20T11:00",
+        "venue_name": "少儿阅览室",
+    }
+    refused = client.post(
+        "/submit/new", data=fields, files={"poster_file": ("p.png", image_bytes("JPEG"), "image/png")}
+    )
     assert refused.status_code == 422 and "与声明的 PNG 不符" in refused.text
     assert 'value="快乐小板凳：绘本故事会"' in refused.text
-    done = client.post("/submit/new", data=fields,
-                       files={"poster_file": ("poster.webp", image_bytes("WEBP", size=(3000, 2000)), "image/webp")})
+    done = client.post(
+        "/submit/new",
+        data=fields,
+        files={"poster_file": ("poster.webp", image_bytes("WEBP", size=(3000, 2000)), "image/webp")},
+    )
     assert done.status_code == 303, done.text
     assert len(stored(system)) == 2
     client.close()
 
-    found = wait_for(lambda: {a["title"]: a for a in canonical(system) if a.get("poster")}
-                     if len([a for a in canonical(system) if a.get("poster")]) == 2 else None)
+    found = wait_for(
+        lambda: (
+            {a["title"]: a for a in canonical(system) if a.get("poster")}
+            if len([a for a in canonical(system) if a.get("poster")]) == 2
+            else None
+        )
+    )
     form_poster = found["快乐小板凳：绘本故事会"]["poster"]
     assert Image.open(io.BytesIO(httpx.get(system.url + f"/posters/{form_poster}").content)).size == (1600, 1067)
-    page = wait_for(lambda: (r := httpx.get(system.url + f"/activities/{found['沽上讲堂：海报测试']['id']}")).status_code
-                    == 200 and r.text or None)
+    page = wait_for(
+        lambda: (
+            (r := httpx.get(system.url + f"/activities/{found['沽上讲堂：海报测试']['id']}")).status_code == 200
+            and r.text
+            or None
+        )
+    )
     assert f'<img class="poster" src="/posters/{name}"' in page
     assert re.search(rf'<meta property="og:image" content="http://127\.0\.0\.1:\d+/posters/{name}">', page)

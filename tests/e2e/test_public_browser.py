@@ -30,15 +30,35 @@ def activities() -> list[dict]:
     start = datetime.now(SHANGHAI).replace(microsecond=0, second=0, minute=0) + timedelta(days=3)
     start = start.replace(hour=14)
     return [
-        submission("jn", "talk", title="沽上讲堂：津沽方言漫谈", start=start, brand_id="gushang",
-                   description="主讲：南开大学中文系教师。\n\n欢迎携带<strong>借书证</strong>入场；座位有限。",
-                   audience="成人读者", registration_url="https://reg.example.cn/e/1",
-                   venue={"name": "报告厅", "venue_id": "jn-hall", "address": "天津市津南区咸水沽镇津沽路 1 号"},
-                   organizers=[{"library_id": "jn", "role": "host"}, {"library_id": "tz", "role": "co_host"}]),
-        submission("jn-sp1", "story", title="快乐小板凳：绘本故事会", category="children",
-                   start=start + timedelta(days=1), venue={"name": "农家书屋"}, audience="3–6 岁儿童和家长"),
-        submission("tz", "club", title="经典导读：《论语》读书会", category="reading_club",
-                   start=start + timedelta(days=2), venue={"name": "滕州市图书馆三楼"}),
+        submission(
+            "jn",
+            "talk",
+            title="沽上讲堂：津沽方言漫谈",
+            start=start,
+            brand_id="gushang",
+            description="主讲：南开大学中文系教师。\n\n欢迎携带<strong>借书证</strong>入场；座位有限。",
+            audience="成人读者",
+            registration_url="https://reg.example.cn/e/1",
+            venue={"name": "报告厅", "venue_id": "jn-hall", "address": "天津市津南区咸水沽镇津沽路 1 号"},
+            organizers=[{"library_id": "jn", "role": "host"}, {"library_id": "tz", "role": "co_host"}],
+        ),
+        submission(
+            "jn-sp1",
+            "story",
+            title="快乐小板凳：绘本故事会",
+            category="children",
+            start=start + timedelta(days=1),
+            venue={"name": "农家书屋"},
+            audience="3–6 岁儿童和家长",
+        ),
+        submission(
+            "tz",
+            "club",
+            title="经典导读：《论语》读书会",
+            category="reading_club",
+            start=start + timedelta(days=2),
+            venue={"name": "滕州市图书馆三楼"},
+        ),
     ]
 
 
@@ -48,8 +68,12 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Iterator[System]:
     config = root / "alliance.toml"
     running = System(root / "data", config=config)
     # the public address, as a deployment sets it: every VEVENT's URL is its page there
-    config.write_text(TEST_ALLIANCE.read_text(encoding="utf-8").replace(
-        "[alliance]\n", f'[alliance]\nbase_url = "http://127.0.0.1:{running.port}"\n', 1), encoding="utf-8")
+    config.write_text(
+        TEST_ALLIANCE.read_text(encoding="utf-8").replace(
+            "[alliance]\n", f'[alliance]\nbase_url = "http://127.0.0.1:{running.port}"\n', 1
+        ),
+        encoding="utf-8",
+    )
     running.start()
     running.cli("publish", str(write_jsonl(root / "a.jsonl", activities())), "--wait")
     yield running
@@ -70,8 +94,9 @@ def browser() -> Iterator[Browser]:
 
 def offline_page(browser: Browser, width: int, **options) -> tuple[Page, list[str]]:
     """A page whose requests to any host but this machine are aborted (and listed)."""
-    context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
-                                  viewport={"width": width, "height": 900}, **options)
+    context = browser.new_context(
+        locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": width, "height": 900}, **options
+    )
     blocked: list[str] = []
 
     def only_local(route: Route) -> None:
@@ -129,7 +154,8 @@ def test_home_filter_activity_page_and_add_to_calendar(site: System, browser: Br
     page.screenshot(path=str(ARTIFACTS / f"{shot}-2-filtered.png"), full_page=True)
     filtered = page.request.get(site.url + page.locator("a.filtered-ics").get_attribute("href"))
     assert [str(e["SUMMARY"]) for e in icalendar.Calendar.from_ical(filtered.body()).walk("VEVENT")] == [
-        "沽上讲堂：津沽方言漫谈"]
+        "沽上讲堂：津沽方言漫谈"
+    ]
 
     links.first.click()
     expect(page.locator("h1")).to_have_text("沽上讲堂：津沽方言漫谈")
@@ -182,15 +208,26 @@ def test_the_feeds_url_opens_the_page(site: System, browser: Browser) -> None:
 def public_pages(site: System) -> list[str]:
     talk = activity_id(site, "沽上讲堂：津沽方言漫谈")
     return [
-        "/", "/?view=agenda", "/?view=agenda&library=jn&include=branches&q=方言", "/?lang=en",
-        f"/activities/{talk}", f"/activities/{talk}?lang=en", "/activities/nope",
+        "/",
+        "/?view=agenda",
+        "/?view=agenda&library=jn&include=branches&q=方言",
+        "/?lang=en",
+        f"/activities/{talk}",
+        f"/activities/{talk}?lang=en",
+        "/activities/nope",
         "/embed/activities.html?library=jn&include=branches",
-        "/brands", "/brands/gushang", "/quotas", "/quotas/jn", "/submit/login",
+        "/brands",
+        "/brands/gushang",
+        "/quotas",
+        "/quotas/jn",
+        "/submit/login",
     ]
 
 
 @pytest.mark.parametrize("width", [1280, 375])
-def test_axe_finds_no_serious_or_critical_violations_on_public_pages(site: System, browser: Browser, width: int) -> None:
+def test_axe_finds_no_serious_or_critical_violations_on_public_pages(
+    site: System, browser: Browser, width: int
+) -> None:
     page, _ = offline_page(browser, width, bypass_csp=True)  # axe is injected as an inline script
     script = AXE.read_text(encoding="utf-8")
     found = {}
@@ -198,8 +235,11 @@ def test_axe_finds_no_serious_or_critical_violations_on_public_pages(site: Syste
         page.goto(site.url + path)
         page.add_script_tag(content=script)
         result = page.evaluate("axe.run(document, {resultTypes: ['violations']})")
-        bad = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
-               for v in result["violations"] if v["impact"] in ("serious", "critical")]
+        bad = [
+            (v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+            for v in result["violations"]
+            if v["impact"] in ("serious", "critical")
+        ]
         if bad:
             found[path] = bad
     assert found == {}

@@ -48,16 +48,25 @@ def run(system: System, box: Mailbox, tmp_path) -> None:
     system.start()
     account = dict(part.split("=", 1) for part in system.cli("accounts", "add", "jn").stdout.split())
     start = (datetime.now(SHANGHAI) + timedelta(days=1)).replace(hour=14, minute=0, second=0, microsecond=0)
-    system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", [
-        submission("jn", "signup-talk", title=TITLE, start=start, brand_id="gushang", capacity=20)])), "--wait")
+    system.cli(
+        "publish",
+        str(
+            write_jsonl(
+                tmp_path / "a.jsonl",
+                [submission("jn", "signup-talk", title=TITLE, start=start, brand_id="gushang", capacity=20)],
+            )
+        ),
+        "--wait",
+    )
     activity = next(a for a in httpx.get(system.url + "/api/v1/activities", timeout=10).json() if a["title"] == TITLE)
     page_url = f"{system.url}/activities/{activity['id']}"
     wait_for(lambda: "signup-heading" in httpx.get(page_url, timeout=10).text, what="the sign-up form")
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai",
-                                      viewport={"width": 390, "height": 900})
+        context = browser.new_context(
+            locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 390, "height": 900}
+        )
         page = context.new_page()
         page.set_default_timeout(20_000)
 
@@ -85,8 +94,10 @@ def run(system: System, box: Mailbox, tmp_path) -> None:
         own_page = page.url
         page.screenshot(path=str(ARTIFACTS / "signup-3-confirmed.png"), full_page=True)
 
-        mail = wait_for(lambda: next((m for m in box.messages if str(m["To"]) == "zhang@example.org"), None),
-                        what="the confirmation mail")
+        mail = wait_for(
+            lambda: next((m for m in box.messages if str(m["To"]) == "zhang@example.org"), None),
+            what="the confirmation mail",
+        )
         assert str(mail["Subject"]) == f"报名成功：{TITLE}"
         body = mail.get_content()
         assert code in body and own_page.split("?")[0].removeprefix(system.url) in body
@@ -108,8 +119,10 @@ def run(system: System, box: Mailbox, tmp_path) -> None:
         # the check-in is the host's attendance report: the brand counts the people who came
         day = start.date().isoformat()
         brand_url = f"{system.url}/api/v1/brands/gushang?today={day}"
-        figures = wait_for(lambda: (f := httpx.get(brand_url, timeout=10).json()["figures"])
-                           and f["participants_total"] >= 1 and f, what="the attendance on the brand")
+        figures = wait_for(
+            lambda: (f := httpx.get(brand_url, timeout=10).json()["figures"]) and f["participants_total"] >= 1 and f,
+            what="the attendance on the brand",
+        )
         assert figures["participants_total"] == 1
         page.goto(f"{system.url}/brands/gushang?today={day}")
         expect(page.locator(".fact b").first).to_be_visible()

@@ -14,14 +14,19 @@ from tests.conftest import System, submission
 
 
 def library_feed_titles(system: System, library_id: str) -> set[str]:
-    calendar = icalendar.Calendar.from_ical(httpx.get(f"{system.url}/feeds/libraries/{library_id}.ics",
-                                                      timeout=10).content)
+    calendar = icalendar.Calendar.from_ical(
+        httpx.get(f"{system.url}/feeds/libraries/{library_id}.ics", timeout=10).content
+    )
     return {str(event["SUMMARY"]) for event in calendar.walk("VEVENT")}
 
 
 async def publish_as(system: System, library_id: str, subject: str, payload: bytes, msg_id: str):
-    connection = await nats.connect(system.library_nats_url(library_id),
-                                    inbox_prefix=f"_INBOX.{library_id}", connect_timeout=5, allow_reconnect=False)
+    connection = await nats.connect(
+        system.library_nats_url(library_id),
+        inbox_prefix=f"_INBOX.{library_id}",
+        connect_timeout=5,
+        allow_reconnect=False,
+    )
     try:
         return await connection.jetstream().publish(subject, payload, headers={"Nats-Msg-Id": msg_id}, timeout=5)
     finally:
@@ -34,23 +39,34 @@ def test_a_library_cannot_silence_another_with_its_message_ids(system: System) -
     squat = submission("jn", "jn-squat", title="沽上讲堂：抢先")
     # jn, on its own subject, takes tz's next ids (the revision and the one after)
     for revision in (1, 2):
-        asyncio.run(publish_as(system, "jn", "shuxiang.activity.submitted.jn", json.dumps(squat).encode(),
-                               f"sub:tz:tz-plan-42:{revision}"))
+        asyncio.run(
+            publish_as(
+                system,
+                "jn",
+                "shuxiang.activity.submitted.jn",
+                json.dumps(squat).encode(),
+                f"sub:tz:tz-plan-42:{revision}",
+            )
+        )
 
     token = system.bearer("tz")
     created = httpx.post(f"{system.url}/api/v1/activities", json=real, headers=token, timeout=10)
     assert created.status_code == 201, created.text
     system.cli("publish", "/dev/null", "--wait")
     assert "空中文化大讲堂：经典导读" in library_feed_titles(system, "tz")
-    edited = httpx.put(f"{system.url}/api/v1/activities/tz-plan-42", json={**real, "title": "空中文化大讲堂：改"},
-                       headers=token, timeout=10)
+    edited = httpx.put(
+        f"{system.url}/api/v1/activities/tz-plan-42",
+        json={**real, "title": "空中文化大讲堂：改"},
+        headers=token,
+        timeout=10,
+    )
     assert edited.status_code == 200 and edited.json()["revision"] == 2
     system.cli("publish", "/dev/null", "--wait")
     assert "空中文化大讲堂：改" in library_feed_titles(system, "tz")
 
     # the squatting messages are refused with the reason, and nothing of them is applied
     letters = httpx.get(f"{system.url}/api/v1/dead-letters?limit=1000", headers=system.bearer(), timeout=10).json()
-    squatted = [letter for letter in letters if "names library \"tz\"" in letter["reason"]]
+    squatted = [letter for letter in letters if 'names library "tz"' in letter["reason"]]
     assert squatted and all(letter["subject"] == "shuxiang.activity.submitted.jn" for letter in squatted)
     assert "沽上讲堂：抢先" not in library_feed_titles(system, "jn")
 
@@ -69,12 +85,21 @@ def test_the_embedded_broker_takes_no_anonymous_client_and_keeps_libraries_to_th
         async def on_error(exc: Exception) -> None:
             errors.append(exc)
 
-        jn = await nats.connect(system.library_nats_url("jn"), inbox_prefix="_INBOX.jn", error_cb=on_error,
-                                connect_timeout=5, allow_reconnect=False)
+        jn = await nats.connect(
+            system.library_nats_url("jn"),
+            inbox_prefix="_INBOX.jn",
+            error_cb=on_error,
+            connect_timeout=5,
+            allow_reconnect=False,
+        )
         js = jn.jetstream()
         try:
-            ack = await js.publish("shuxiang.activity.submitted.jn", json.dumps(submission("jn", "own")).encode(),
-                                   headers={"Nats-Msg-Id": "sub:jn:own:1"}, timeout=5)
+            ack = await js.publish(
+                "shuxiang.activity.submitted.jn",
+                json.dumps(submission("jn", "own")).encode(),
+                headers={"Nats-Msg-Id": "sub:jn:own:1"},
+                timeout=5,
+            )
             assert ack.stream == "SUBMISSIONS"  # its own subject: fine
             for subject, payload in (
                 ("shuxiang.activity.submitted.tz", json.dumps(submission("tz", "forged")).encode()),
@@ -89,9 +114,9 @@ def test_the_embedded_broker_takes_no_anonymous_client_and_keeps_libraries_to_th
             await jn.flush(timeout=2)
             await asyncio.sleep(0.3)
             said = " ".join(str(e).lower() for e in errors)
-            assert "permissions violation for publish to \"shuxiang.canonical.created\"" in said
-            assert "permissions violation for publish to \"$js.api.stream.purge.quotas\"" in said
-            assert "permissions violation for subscription to \"shuxiang.>\"" in said
+            assert 'permissions violation for publish to "shuxiang.canonical.created"' in said
+            assert 'permissions violation for publish to "$js.api.stream.purge.quotas"' in said
+            assert 'permissions violation for subscription to "shuxiang.>"' in said
         finally:
             await jn.close()
 
@@ -118,16 +143,23 @@ def test_logins_are_bounded_keyed_by_the_real_peer_and_logout_ends_the_session(s
     def login(client: httpx.Client, name: str, password: str, **headers) -> httpx.Response:
         page = client.get("/submit/login")
         token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-        return client.post("/submit/login", data={"csrf_token": token, "username": name, "password": password,
-                                                  "next": "/submit"}, headers=headers)
+        return client.post(
+            "/submit/login",
+            data={"csrf_token": token, "username": name, "password": password, "next": "/submit"},
+            headers=headers,
+        )
 
     # 40 parallel logins with unknown names: argon2 runs a couple at a time, the web front stays up
     async def storm() -> list[int]:
         async with httpx.AsyncClient(base_url=base, timeout=120) as client:
             page = await client.get("/submit/login")
             token = page.text.split('name="csrf_token" value="', 1)[1].split('"', 1)[0]
-            posts = [client.post("/submit/login", data={"csrf_token": token, "username": f"nobody-{n}",
-                                                        "password": "x" * 100}) for n in range(40)]
+            posts = [
+                client.post(
+                    "/submit/login", data={"csrf_token": token, "username": f"nobody-{n}", "password": "x" * 100}
+                )
+                for n in range(40)
+            ]
             tasks = [asyncio.ensure_future(p) for p in posts]
             await asyncio.sleep(0.2)
             health = await client.get("/healthz")  # answered while the storm is on
@@ -161,30 +193,57 @@ def test_csv_exports_organisers_and_attendance_are_kept_honest(system: System, t
     system.start()
     token = system.bearer("jn")
     formula = '=HYPERLINK("https://evil.example","点击领奖")'
-    created = httpx.post(f"{system.url}/api/v1/activities", headers=token, timeout=10,
-                         json=submission("jn", "csv-1", title=formula))
+    created = httpx.post(
+        f"{system.url}/api/v1/activities", headers=token, timeout=10, json=submission("jn", "csv-1", title=formula)
+    )
     assert created.status_code == 201
     # organisers must be members: an outsider (or a made-up library) is refused, with the reason
-    outsider = httpx.post(f"{system.url}/api/v1/activities", headers=token, timeout=10,
-                          json=submission("jn", "csv-2", organizers=[{"library_id": "nankai-univ", "role": "co_host"}]))
+    outsider = httpx.post(
+        f"{system.url}/api/v1/activities",
+        headers=token,
+        timeout=10,
+        json=submission("jn", "csv-2", organizers=[{"library_id": "nankai-univ", "role": "co_host"}]),
+    )
     assert outsider.status_code == 422 and "nankai-univ" in outsider.json()["detail"]
     # attendance only for the library's own announcements
-    foreign = httpx.post(f"{system.url}/api/v1/attendance", headers=token, timeout=10,
-                         json={"library_id": "jn", "source_ref": "tz-plan-42", "held": True, "participants": 900})
+    foreign = httpx.post(
+        f"{system.url}/api/v1/attendance",
+        headers=token,
+        timeout=10,
+        json={"library_id": "jn", "source_ref": "tz-plan-42", "held": True, "participants": 900},
+    )
     assert foreign.status_code == 404 and "tz-plan-42" in foreign.json()["detail"]
     # straight to the broker, the organiser check is the consumer's: a dead letter with the reason
-    asyncio.run(publish_as(system, "jn", "shuxiang.activity.submitted.jn", json.dumps(
-        submission("jn", "csv-3", organizers=[{"library_id": "tz", "role": "co_host"},
-                                              {"library_id": "nankai-univ", "role": "co_host"}])).encode(),
-        "sub:jn:csv-3:1"))
+    asyncio.run(
+        publish_as(
+            system,
+            "jn",
+            "shuxiang.activity.submitted.jn",
+            json.dumps(
+                submission(
+                    "jn",
+                    "csv-3",
+                    organizers=[
+                        {"library_id": "tz", "role": "co_host"},
+                        {"library_id": "nankai-univ", "role": "co_host"},
+                    ],
+                )
+            ).encode(),
+            "sub:jn:csv-3:1",
+        )
+    )
     system.cli("publish", "/dev/null", "--wait")
     letters = httpx.get(f"{system.url}/api/v1/dead-letters", headers=system.bearer(), timeout=10).json()
     assert any("nankai-univ" in letter["reason"] and "not members" in letter["reason"] for letter in letters)
 
     exported = system.cli("export", "activities", "--format", "csv").stdout
     assert "'=HYPERLINK" in exported and "\n=HYPERLINK" not in exported and ",=HYPERLINK" not in exported
-    registered = httpx.post(f"{system.url}/api/v1/brands", headers=system.bearer("office"), timeout=30,
-                            json={"id": "jn-formula", "name": "=1+1", "library_id": "jn", "category": "lecture"})
+    registered = httpx.post(
+        f"{system.url}/api/v1/brands",
+        headers=system.bearer("office"),
+        timeout=30,
+        json={"id": "jn-formula", "name": "=1+1", "library_id": "jn", "category": "lecture"},
+    )
     assert registered.status_code in (201, 202), registered.text
     report = system.cli("brands", "report", "--format", "csv").stdout
     assert "'=1+1" in report and ",=1+1" not in report
@@ -198,13 +257,21 @@ def test_the_coordinator_routes_never_answer_with_a_server_error(system: System)
     system.start()
     headers = system.bearer("office")
     schema = schemathesis.openapi.from_url(system.url + "/openapi.json").include(
-        path_regex=r"^/api/v1/(dedup|brands|dead-letters)")
+        path_regex=r"^/api/v1/(dedup|brands|dead-letters)"
+    )
     operations = [result.ok() for result in schema.get_all_operations()]
     assert len(operations) >= 7
     seen: dict[int, int] = {}
     for operation in operations:
-        @settings(max_examples=12, deadline=None, database=None, derandomize=True, phases=[Phase.generate],
-                  suppress_health_check=list(HealthCheck))
+
+        @settings(
+            max_examples=12,
+            deadline=None,
+            database=None,
+            derandomize=True,
+            phases=[Phase.generate],
+            suppress_health_check=list(HealthCheck),
+        )
         @given(case=operation.as_strategy())
         def call(case) -> None:
             response = case.call(base_url=system.url, headers=headers, timeout=30)

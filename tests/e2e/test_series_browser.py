@@ -31,8 +31,12 @@ def test_move_one_session_cancel_another_then_move_the_series(system: System) ->
     ARTIFACTS.mkdir(exist_ok=True)
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
-        context = browser.new_context(locale="zh-CN", timezone_id="Asia/Shanghai", viewport={"width": 1100, "height": 900},
-                                      java_script_enabled=False)
+        context = browser.new_context(
+            locale="zh-CN",
+            timezone_id="Asia/Shanghai",
+            viewport={"width": 1100, "height": 900},
+            java_script_enabled=False,
+        )
         page = context.new_page()
         page.set_default_timeout(20_000)
 
@@ -138,20 +142,35 @@ def test_the_json_api_takes_sessions_refuses_ones_that_match_none_and_reports_on
     account = dict(part.split("=", 1) for part in system.cli("accounts", "add", "jn").stdout.split())
     headers = {"Authorization": f"Bearer {account['token']}"}
     url = system.url + "/api/v1/activities"
-    body = submission("jn", "api-series", title="经典导读（每周）", start=at("2027-03-06T19:00"),
-                      recurrence="FREQ=WEEKLY;COUNT=4")
-    wrong = httpx.post(url, headers=headers, json={**body, "overrides": [
-        {"recurrence_id": "2027-03-14T19:00:00+08:00", "status": "cancelled"}]})
+    body = submission(
+        "jn", "api-series", title="经典导读（每周）", start=at("2027-03-06T19:00"), recurrence="FREQ=WEEKLY;COUNT=4"
+    )
+    wrong = httpx.post(
+        url,
+        headers=headers,
+        json={**body, "overrides": [{"recurrence_id": "2027-03-14T19:00:00+08:00", "status": "cancelled"}]},
+    )
     assert wrong.status_code == 422
     assert "overrides: 2027-03-14T19:00+08:00 is not a session of this series" in wrong.json()["detail"]
     off_rule = httpx.post(url, headers=headers, json={**body, "recurrence": "FREQ=WEEKLY;BYDAY=SU;COUNT=4"})
     assert off_rule.status_code == 422 and "not a session of its own recurrence" in off_rule.json()["detail"]
 
-    created = httpx.post(url, headers=headers, json={**body, "overrides": [
-        {"recurrence_id": "2027-03-13T11:00:00Z", "status": "cancelled"},  # the same instant, in UTC
-        {"recurrence_id": "2027-03-20T19:00:00+08:00", "starts_at": "2027-03-21T10:00:00+08:00",
-         "ends_at": "2027-03-21T12:00:00+08:00", "venue": {"name": "少儿阅览室"}},
-    ]})
+    created = httpx.post(
+        url,
+        headers=headers,
+        json={
+            **body,
+            "overrides": [
+                {"recurrence_id": "2027-03-13T11:00:00Z", "status": "cancelled"},  # the same instant, in UTC
+                {
+                    "recurrence_id": "2027-03-20T19:00:00+08:00",
+                    "starts_at": "2027-03-21T10:00:00+08:00",
+                    "ends_at": "2027-03-21T12:00:00+08:00",
+                    "venue": {"name": "少儿阅览室"},
+                },
+            ],
+        },
+    )
     assert created.status_code == 201, created.text
 
     def blocks():
@@ -167,12 +186,28 @@ def test_the_json_api_takes_sessions_refuses_ones_that_match_none_and_reports_on
     assert str(found[at("2027-03-13T19:00")]["STATUS"]) == "CANCELLED"
     assert found[at("2027-03-20T19:00")]["DTSTART"].dt == at("2027-03-21T10:00")
     assert str(found[at("2027-03-20T19:00")]["LOCATION"]) == "少儿阅览室"
-    report = httpx.post(system.url + "/api/v1/attendance", headers=headers, json={
-        "library_id": "jn", "source_ref": "api-series", "held": True, "participants": 18,
-        "recurrence_id": "2027-03-06T19:00:00+08:00"})
+    report = httpx.post(
+        system.url + "/api/v1/attendance",
+        headers=headers,
+        json={
+            "library_id": "jn",
+            "source_ref": "api-series",
+            "held": True,
+            "participants": 18,
+            "recurrence_id": "2027-03-06T19:00:00+08:00",
+        },
+    )
     assert report.status_code == 202
-    not_a_session = httpx.post(system.url + "/api/v1/attendance", headers=headers, json={
-        "library_id": "jn", "source_ref": "api-series", "held": True, "participants": 18,
-        "recurrence_id": "2027-03-07T19:00:00+08:00"})
+    not_a_session = httpx.post(
+        system.url + "/api/v1/attendance",
+        headers=headers,
+        json={
+            "library_id": "jn",
+            "source_ref": "api-series",
+            "held": True,
+            "participants": 18,
+            "recurrence_id": "2027-03-07T19:00:00+08:00",
+        },
+    )
     assert not_a_session.status_code == 422
     assert "2027-03-07T19:00+08:00 is not a session of this series" in not_a_session.json()["detail"]

@@ -27,14 +27,23 @@ EPOCH = datetime(2026, 3, 1, tzinfo=UTC)
 
 def submission_delivery(body: dict, seq: int, *, msg_id: str | None = None) -> Delivery:
     msg_id = msg_id or f"sub:{body['library_id']}:{body['source_ref']}:{body.get('revision', 1)}"
-    return Delivery(subject=submitted_subject(body["library_id"]), data=json.dumps(body).encode(),
-                    headers={"Nats-Msg-Id": msg_id}, stream_seq=seq, timestamp=EPOCH + timedelta(seconds=seq))
+    return Delivery(
+        subject=submitted_subject(body["library_id"]),
+        data=json.dumps(body).encode(),
+        headers={"Nats-Msg-Id": msg_id},
+        stream_seq=seq,
+        timestamp=EPOCH + timedelta(seconds=seq),
+    )
 
 
 def decision_delivery(body: dict, seq: int) -> Delivery:
-    return Delivery(subject=decided_subject(body["coordinator_id"]), data=json.dumps(body).encode(),
-                    headers={"Nats-Msg-Id": f"decision:{seq}"}, stream_seq=seq,
-                    timestamp=EPOCH + timedelta(seconds=seq))
+    return Delivery(
+        subject=decided_subject(body["coordinator_id"]),
+        data=json.dumps(body).encode(),
+        headers={"Nats-Msg-Id": f"decision:{seq}"},
+        stream_seq=seq,
+        timestamp=EPOCH + timedelta(seconds=seq),
+    )
 
 
 @dataclass
@@ -53,8 +62,12 @@ class DedupRig:
             metadata.create_all(self.engine, tables=[*TABLES, *EVENT_TABLES])
         else:
             self.engine = sqlite_engine(self.path)
-        self.spec = ConsumerSpec(name="dedup", stream=SUBMISSIONS_STREAM, filter_subject=CONSUMED,
-                                 handle_batch=partial(handle, venues=VenueResolver(self.alliance), alliance=self.alliance))
+        self.spec = ConsumerSpec(
+            name="dedup",
+            stream=SUBMISSIONS_STREAM,
+            filter_subject=CONSUMED,
+            handle_batch=partial(handle, venues=VenueResolver(self.alliance), alliance=self.alliance),
+        )
 
     def deliver(self, *deliveries: Delivery) -> list:
         return process_batch(self.spec, self.engine, list(deliveries))
@@ -77,8 +90,9 @@ class DedupRig:
         """Every announcement by the id of an activity it is (or would be) the first of:
         :func:`canonical_id` of its key and the sequence of its first message."""
         with self.engine.connect() as connection:
-            rows = connection.execute(select(dedup_source.c.library_id, dedup_source.c.source_ref,
-                                             dedup_source.c.first_seq)).all()
+            rows = connection.execute(
+                select(dedup_source.c.library_id, dedup_source.c.source_ref, dedup_source.c.first_seq)
+            ).all()
         return {canonical_id(*row): (row.library_id, row.source_ref) for row in rows}
 
     def own_id(self, library_id: str, source_ref: str) -> str:
@@ -87,8 +101,11 @@ class DedupRig:
 
     def activity_of(self, library_id: str, source_ref: str) -> dict:
         with self.engine.connect() as connection:
-            activity_id = connection.scalar(select(dedup_source.c.activity_id).where(
-                dedup_source.c.library_id == library_id, dedup_source.c.source_ref == source_ref))
+            activity_id = connection.scalar(
+                select(dedup_source.c.activity_id).where(
+                    dedup_source.c.library_id == library_id, dedup_source.c.source_ref == source_ref
+                )
+            )
         return next(a for a in self.activities() if a["id"] == activity_id)
 
     def events(self) -> list[tuple[str, dict]]:
@@ -104,11 +121,24 @@ class DedupRig:
         self.engine.dispose()
 
 
-def announcement(library_id: str, source_ref: str, *, title: str = "沽上讲堂：津沽方言漫谈", day: int = 10,
-                 hour: int = 14, minute: int = 0, venue: dict | None = None, organizers: list | None = None,
-                 **extra) -> dict:
+def announcement(
+    library_id: str,
+    source_ref: str,
+    *,
+    title: str = "沽上讲堂：津沽方言漫谈",
+    day: int = 10,
+    hour: int = 14,
+    minute: int = 0,
+    venue: dict | None = None,
+    organizers: list | None = None,
+    **extra,
+) -> dict:
     body = {
-        "library_id": library_id, "source_ref": source_ref, "revision": 1, "title": title, "category": "lecture",
+        "library_id": library_id,
+        "source_ref": source_ref,
+        "revision": 1,
+        "title": title,
+        "category": "lecture",
         "starts_at": f"2026-04-{day:02d}T{hour:02d}:{minute:02d}:00+08:00",
         "ends_at": f"2026-04-{day:02d}T{hour + 2:02d}:{minute:02d}:00+08:00",
         "venue": venue or {"name": "报告厅", "venue_id": "jn-hall"},

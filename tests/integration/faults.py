@@ -30,8 +30,13 @@ def load(n: int, prefix: str = "f") -> list[dict]:
     start = datetime(2026, 12, 1, 9, 0, tzinfo=SHANGHAI)
     libraries = ["jn", "jn-b1", "jn-b2", "tz", "central"]
     return [
-        submission(libraries[i % 5], f"{prefix}-{i:05d}", title=f"阅读分享会 第{i}场",
-                   start=start + timedelta(minutes=30 * i), venue={"name": f"第{i % 7}活动室"})
+        submission(
+            libraries[i % 5],
+            f"{prefix}-{i:05d}",
+            title=f"阅读分享会 第{i}场",
+            start=start + timedelta(minutes=30 * i),
+            venue={"name": f"第{i % 7}活动室"},
+        )
         for i in range(n)
     ]
 
@@ -43,11 +48,17 @@ async def publish_load(url: str | list[str], items: list[dict], *, pace: float =
     publisher = Publisher(connection.jetstream(), attempts=60, timeout=2.0)
     try:
         for chunk in range(0, len(items), 50):
-            part = items[chunk:chunk + 50]
-            await publisher.publish_many([
-                (f"shuxiang.activity.submitted.{i['library_id']}", f"sub:{i['library_id']}:{i['source_ref']}:1",
-                 json.dumps(i, ensure_ascii=False).encode()) for i in part
-            ])
+            part = items[chunk : chunk + 50]
+            await publisher.publish_many(
+                [
+                    (
+                        f"shuxiang.activity.submitted.{i['library_id']}",
+                        f"sub:{i['library_id']}:{i['source_ref']}:1",
+                        json.dumps(i, ensure_ascii=False).encode(),
+                    )
+                    for i in part
+                ]
+            )
             if pace:
                 await asyncio.sleep(pace)
     finally:
@@ -55,8 +66,9 @@ async def publish_load(url: str | list[str], items: list[dict], *, pace: float =
 
 
 def runtime(tmp_path: Path, nats_url: str, database_url: str | None = None, replicas: int = 1) -> Runtime:
-    settings = Settings(data_dir=tmp_path / "data", nats_url=nats_url, database_url=database_url,
-                        stream_replicas=replicas)
+    settings = Settings(
+        data_dir=tmp_path / "data", nats_url=nats_url, database_url=database_url, stream_replicas=replicas
+    )
     return Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=["dedup", "calendar"], web=False)
 
 
@@ -106,13 +118,23 @@ class PrivatePostgres:
             shutil.chown(self.root, user.pw_uid, user.pw_gid)
         data = str(self.root / "data")
         self._as_postgres(self.initdb, "-D", data, "-U", "postgres", "--auth=trust", "-E", "UTF8")
-        self._as_postgres(self.pg_ctl, "-D", data, "-l", str(self.root / "log"), "-w",
-                          "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=on", "start")
+        self._as_postgres(
+            self.pg_ctl,
+            "-D",
+            data,
+            "-l",
+            str(self.root / "log"),
+            "-w",
+            "-o",
+            f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1 -c fsync=on",
+            "start",
+        )
 
     def restart(self) -> None:
         # with its log file again: without -l the new server would keep pg_ctl's stdout open
-        self._as_postgres(self.pg_ctl, "-D", str(self.root / "data"), "-l", str(self.root / "log"),
-                          "-m", "fast", "-w", "restart")
+        self._as_postgres(
+            self.pg_ctl, "-D", str(self.root / "data"), "-l", str(self.root / "log"), "-m", "fast", "-w", "restart"
+        )
 
     def stop(self) -> None:
         self._as_postgres(self.pg_ctl, "-D", str(self.root / "data"), "-m", "immediate", "-w", "stop")

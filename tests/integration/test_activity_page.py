@@ -64,7 +64,7 @@ def test_the_page_shows_what_a_reader_needs_in_chinese(harness: CalendarHarness)
     html = response.text
     assert "沽上讲堂：津沽方言漫谈（talk）" in html
     assert "报告厅" in html
-    assert "天津市津南区" in html  
+    assert "天津市津南区" in html
     assert re.search(r"津南区图书馆\s*<span[^>]*>（主办）", html)
     assert re.search(r"滕州市图书馆\s*<span[^>]*>（协办）", html)  # v1 co_host is read as 协办 (co_organiser)
     assert "亲子家庭（6–12 岁）" in html

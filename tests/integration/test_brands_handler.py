@@ -35,8 +35,13 @@ SEQ = count(1)
 
 
 def delivery(subject: str, payload: bytes, msg_id: str) -> Delivery:
-    return Delivery(subject=subject, data=payload, headers={"Nats-Msg-Id": msg_id}, stream_seq=next(SEQ),
-                    timestamp=datetime(2026, 6, 15, 8, tzinfo=UTC))
+    return Delivery(
+        subject=subject,
+        data=payload,
+        headers={"Nats-Msg-Id": msg_id},
+        stream_seq=next(SEQ),
+        timestamp=datetime(2026, 6, 15, 8, tzinfo=UTC),
+    )
 
 
 def canonical_delivery(activity: CanonicalActivity, event_type: str = "created") -> Delivery:
@@ -45,8 +50,11 @@ def canonical_delivery(activity: CanonicalActivity, event_type: str = "created")
 
 
 def report_delivery(report: AttendanceReport, subject_library: str | None = None) -> Delivery:
-    return delivery(f"shuxiang.activity.reported.{subject_library or report.library_id}",
-                    report.model_dump_json().encode(), report.message_id())
+    return delivery(
+        f"shuxiang.activity.reported.{subject_library or report.library_id}",
+        report.model_dump_json().encode(),
+        report.message_id(),
+    )
 
 
 class Brands:
@@ -55,8 +63,7 @@ class Brands:
     def __init__(self, tmp_path, alliance: Alliance, database_url: str | None = None) -> None:
         self.alliance = alliance
         self.databases = Databases(data_dir=tmp_path, database_url=database_url)
-        plan = build(ServiceContext(settings=Settings(data_dir=tmp_path), alliance=alliance,
-                                    databases=self.databases))
+        plan = build(ServiceContext(settings=Settings(data_dir=tmp_path), alliance=alliance, databases=self.databases))
         self.databases.create_tables(NAME, plan.tables)
         self.engine = self.databases.engine(NAME)
         self.canonical, self.reports, self.decisions = plan.consumers
@@ -64,7 +71,7 @@ class Brands:
     def feed(self, spec: ConsumerSpec, deliveries: list[Delivery], batch: int = 64) -> list[str]:
         outcomes = []
         for start in range(0, len(deliveries), batch):
-            outcomes += [o.value for o in process_batch(spec, self.engine, deliveries[start:start + batch])]
+            outcomes += [o.value for o in process_batch(spec, self.engine, deliveries[start : start + batch])]
         return outcomes
 
 
@@ -81,8 +88,9 @@ def brands(request, tmp_path, alliance: Alliance):
     service.databases.dispose()
 
 
-def canonical_stream(history: list[ActivitySubmission], reports: list[AttendanceReport],
-                     rng: random.Random) -> tuple[list[Delivery], list[AttendanceReport]]:
+def canonical_stream(
+    history: list[ActivitySubmission], reports: list[AttendanceReport], rng: random.Random
+) -> tuple[list[Delivery], list[AttendanceReport]]:
     """What dedup would publish for the history: v1 per announcement, v2 when it was cancelled, and
     for co-hosted sessions a v2 that merges the co-host's own announcement (and the co-host reports
     the same session, counting fewer: participants are the largest report, never the sum)."""
@@ -100,8 +108,11 @@ def canonical_stream(history: list[ActivitySubmission], reports: list[Attendance
             merged = canonical_of(submission, version=2, extra_sources=((partner, f"{submission.source_ref}-p"),))
             events.append(canonical_delivery(merged, "merged"))
             if key in held:
-                extra_reports.append(AttendanceReport(library_id=partner, source_ref=f"{submission.source_ref}-p",
-                                                      held=True, participants=1))
+                extra_reports.append(
+                    AttendanceReport(
+                        library_id=partner, source_ref=f"{submission.source_ref}-p", held=True, participants=1
+                    )
+                )
     rng.shuffle(events)  # versions arrive in any order: an older one after a newer one changes nothing
     return events, extra_reports
 
@@ -133,7 +144,9 @@ def test_stored_figures_equal_a_recount_of_a_multi_year_history(brands: Brands, 
         assert (f.sessions_total, f.sessions_this_year) == (expected.sessions, expected.sessions_year), entry.brand.id
         assert (f.editions_total, f.editions_this_year) == (expected.editions, expected.editions_year), entry.brand.id
         assert (f.participants_total, f.participants_this_year) == (
-            expected.participants, expected.participants_year), entry.brand.id
+            expected.participants,
+            expected.participants_year,
+        ), entry.brand.id
         assert (f.last_held, f.next_scheduled) == (expected.last, expected.next), entry.brand.id
         assert f.years_running == run_of_years(expected.years, TODAY.year)
         assert set(f.libraries) == expected.libraries
@@ -165,14 +178,25 @@ def test_invalid_reports_are_dead_lettered_with_the_reason(brands: Brands) -> No
 
 def lecture(library_id: str, ref: str, title: str, day: date, **extra) -> ActivitySubmission:
     start = datetime(day.year, day.month, day.day, 14, tzinfo=UTC) - timedelta(hours=8)
-    return ActivitySubmission(library_id=library_id, source_ref=ref, title=title, category="lecture",
-                              starts_at=start, ends_at=start + timedelta(hours=2), venue={"name": "报告厅"}, **extra)
+    return ActivitySubmission(
+        library_id=library_id,
+        source_ref=ref,
+        title=title,
+        category="lecture",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        venue={"name": "报告厅"},
+        **extra,
+    )
 
 
 def linked(brands: Brands, activity_id: str) -> tuple[str | None, str | None]:
     with brands.engine.connect() as connection:
-        row = connection.execute(select(brands_activity.c.brand_id, brands_activity.c.link)
-                                 .where(brands_activity.c.activity_id == activity_id)).one()
+        row = connection.execute(
+            select(brands_activity.c.brand_id, brands_activity.c.link).where(
+                brands_activity.c.activity_id == activity_id
+            )
+        ).one()
     return row.brand_id, row.link
 
 
@@ -196,8 +220,9 @@ def test_a_correction_survives_later_versions(brands: Brands, alliance: Alliance
         assert refused.value.status == 404
         check_correction(connection, alliance, activity_id, LinkCorrection(brand_id="jn-haoshu", corrected_by="jn"))
 
-    corrected = LinkCorrected(brand_id="jn-haoshu", corrected_by="lmb", activity_id=activity_id,
-                              decided_at=datetime(2026, 6, 1, tzinfo=UTC))
+    corrected = LinkCorrected(
+        brand_id="jn-haoshu", corrected_by="lmb", activity_id=activity_id, decided_at=datetime(2026, 6, 1, tzinfo=UTC)
+    )
     assert brands.feed(brands.decisions, [decision("corrected", "lmb", corrected, corrected.message_id())]) == ["ack"]
     assert linked(brands, activity_id) == ("jn-haoshu", "corrected")
 
@@ -215,27 +240,45 @@ def test_a_correction_logged_before_its_activity_is_applied_when_it_comes(brands
     """In a replay, a correction (SUBMISSIONS) may be applied before dedup re-derives the activity (CANONICAL)."""
     talk = lecture("jn", "c-2", "沽上讲堂：津沽方言", date(2026, 3, 3))
     activity_id = canonical_of(talk).id
-    corrected = LinkCorrected(brand_id=None, corrected_by="jn", note="普通讲座", activity_id=activity_id,
-                              decided_at=datetime(2026, 6, 1, tzinfo=UTC))
+    corrected = LinkCorrected(
+        brand_id=None,
+        corrected_by="jn",
+        note="普通讲座",
+        activity_id=activity_id,
+        decided_at=datetime(2026, 6, 1, tzinfo=UTC),
+    )
     wrong_actor = decision("corrected", "tz", corrected, "brand:corrected:x")
     unknown_brand = corrected.model_copy(update={"brand_id": "nope", "decided_at": datetime(2026, 6, 2, tzinfo=UTC)})
-    assert brands.feed(brands.decisions, [decision("corrected", "jn", corrected, corrected.message_id()), wrong_actor,
-                                          decision("corrected", "jn", unknown_brand, unknown_brand.message_id()),
-                                          delivery("shuxiang.brand.renamed.jn", b"{}", "brand:renamed")]) \
-        == ["ack", "term", "term", "term"]
+    assert brands.feed(
+        brands.decisions,
+        [
+            decision("corrected", "jn", corrected, corrected.message_id()),
+            wrong_actor,
+            decision("corrected", "jn", unknown_brand, unknown_brand.message_id()),
+            delivery("shuxiang.brand.renamed.jn", b"{}", "brand:renamed"),
+        ],
+    ) == ["ack", "term", "term", "term"]
     brands.feed(brands.canonical, [canonical_delivery(canonical_of(talk))])
     assert linked(brands, activity_id) == (None, "corrected")
 
 
 def test_registering_a_brand_links_the_sessions_already_stored(brands: Brands, alliance: Alliance) -> None:
-    talks = [lecture("ak", f"hs-{i}", f"汉水讲坛：汉调二黄的前世今生（{i}）", date(2025 + i // 3, 1 + i % 12, 10))
-             for i in range(5)]
+    talks = [
+        lecture("ak", f"hs-{i}", f"汉水讲坛：汉调二黄的前世今生（{i}）", date(2025 + i // 3, 1 + i % 12, 10))
+        for i in range(5)
+    ]
     brands.feed(brands.canonical, [canonical_delivery(canonical_of(t)) for t in talks])
     before = brands_report(brands.engine, alliance, date(2026, 6, 15))
     assert "ak" in before.coverage.heads_without_brand
 
-    body = BrandCreate(id="ak-hanshui", name="汉水讲坛", library_id="ak", category="lecture", keywords=["汉水讲坛"],
-                       registered_by="lmb")
+    body = BrandCreate(
+        id="ak-hanshui",
+        name="汉水讲坛",
+        library_id="ak",
+        category="lecture",
+        keywords=["汉水讲坛"],
+        registered_by="lmb",
+    )
     registered = decision("registered", "lmb", body, "brand:registered:ak-hanshui")
     again = decision("registered", "lmb", body, "brand:registered:ak-hanshui:again")
     assert brands.feed(brands.decisions, [registered, again]) == ["ack", "term"]  # the second: id taken
@@ -245,10 +288,13 @@ def test_registering_a_brand_links_the_sessions_already_stored(brands: Brands, a
     assert (entry.figures.sessions_total, entry.figures.inferred_links) == (5, 5)
     assert "ak" not in after.coverage.heads_without_brand
     with brands.engine.connect() as connection:
-        for refused_body, status in [(body, 409), (body.model_copy(update={"id": "ak-2"}), 409),
-                                     (body.model_copy(update={"id": "ak-3", "name": "新", "registered_by": "ak"}), 403),
-                                     (body.model_copy(update={"id": "ak-4", "name": "新", "partners": ["zz"]}), 422),
-                                     (body.model_copy(update={"id": "new", "name": "新"}), 422)]:
+        for refused_body, status in [
+            (body, 409),
+            (body.model_copy(update={"id": "ak-2"}), 409),
+            (body.model_copy(update={"id": "ak-3", "name": "新", "registered_by": "ak"}), 403),
+            (body.model_copy(update={"id": "ak-4", "name": "新", "partners": ["zz"]}), 422),
+            (body.model_copy(update={"id": "new", "name": "新"}), 422),
+        ]:
             with pytest.raises(RegistryError) as refused:
                 check_registration(connection, alliance, refused_body)
             assert refused.value.status == status
@@ -262,14 +308,24 @@ def test_a_split_moves_an_announcement_and_its_report(brands: Brands, alliance: 
     merged = canonical_of(host, extra_sources=(("jn-sp03", "sp-9"),))
     split_host = canonical_of(host, version=2)
     own = canonical_of(lecture("jn-sp03", "sp-9", "沽上讲堂走进军营", date(2026, 3, 4)))
-    own = own.model_copy(update={"id": "act-split", "sources": [SourceRef(library_id="jn-sp03", source_ref="sp-9",
-                                                                           revision=1, status=Status.scheduled)]})
-    brands.feed(brands.canonical, [canonical_delivery(merged), canonical_delivery(own),
-                                   canonical_delivery(split_host, "updated")])
-    brands.feed(brands.reports, [report_delivery(AttendanceReport(library_id="jn-sp03", source_ref="sp-9",
-                                                                  held=True, participants=77))])
-    activities = {a.activity_id: a for a in brands_report(brands.engine, alliance, date(2026, 6, 1))
-                  .entry("jn-gushang").activities}
+    own = own.model_copy(
+        update={
+            "id": "act-split",
+            "sources": [SourceRef(library_id="jn-sp03", source_ref="sp-9", revision=1, status=Status.scheduled)],
+        }
+    )
+    brands.feed(
+        brands.canonical,
+        [canonical_delivery(merged), canonical_delivery(own), canonical_delivery(split_host, "updated")],
+    )
+    brands.feed(
+        brands.reports,
+        [report_delivery(AttendanceReport(library_id="jn-sp03", source_ref="sp-9", held=True, participants=77))],
+    )
+    activities = {
+        a.activity_id: a
+        for a in brands_report(brands.engine, alliance, date(2026, 6, 1)).entry("jn-gushang").activities
+    }
     assert activities["act-split"].participants == 77
     assert activities[merged.id].participants is None
     with brands.engine.connect() as connection:
@@ -281,8 +337,14 @@ def test_sessions_of_a_series_reported_one_by_one_add_up_and_cancelled_ones_are_
 ) -> None:
     """Attendance per session (AttendanceReport.recurrence_id): kept per session, the series' figure
     their sum (the largest co-host figure per session); a session cancelled on its own is not one."""
-    series = lecture("jn", "s-weekly", "沽上讲堂：方言周周讲", date(2026, 3, 3), recurrence="FREQ=WEEKLY;COUNT=4",
-                     overrides=[{"recurrence_id": datetime(2026, 3, 10, 6, tzinfo=UTC), "status": "cancelled"}])
+    series = lecture(
+        "jn",
+        "s-weekly",
+        "沽上讲堂：方言周周讲",
+        date(2026, 3, 3),
+        recurrence="FREQ=WEEKLY;COUNT=4",
+        overrides=[{"recurrence_id": datetime(2026, 3, 10, 6, tzinfo=UTC), "status": "cancelled"}],
+    )
     activity = canonical_of(series)
     brands.feed(brands.canonical, [canonical_delivery(activity)])
     first, third = datetime(2026, 3, 3, 6, tzinfo=UTC), datetime(2026, 3, 17, 6, tzinfo=UTC)
@@ -292,7 +354,10 @@ def test_sessions_of_a_series_reported_one_by_one_add_up_and_cancelled_ones_are_
         AttendanceReport(library_id="jn", source_ref="s-weekly", held=True, participants=45, recurrence_id=third),
     ]
     assert brands.feed(brands.reports, [report_delivery(r) for r in reports]) == ["ack"] * 3
-    (entry,) = [a for a in brands_report(brands.engine, alliance, date(2026, 6, 1)).entry("jn-gushang").activities
-                if a.activity_id == activity.id]
+    (entry,) = [
+        a
+        for a in brands_report(brands.engine, alliance, date(2026, 6, 1)).entry("jn-gushang").activities
+        if a.activity_id == activity.id
+    ]
     assert entry.participants == 30 + 45  # the later report of the third session replaced its first
     assert len(entry.occurrences) == 3  # four weeks less the cancelled one

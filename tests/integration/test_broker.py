@@ -17,8 +17,10 @@ from tests.conftest import submission
 
 
 def messages(n: int, start: int = 0) -> list[tuple[str, str, bytes]]:
-    return [(submitted_subject("jn"), f"sub:jn:m{i}:1", json.dumps(submission("jn", f"m{i}")).encode())
-            for i in range(start, start + n)]
+    return [
+        (submitted_subject("jn"), f"sub:jn:m{i}:1", json.dumps(submission("jn", f"m{i}")).encode())
+        for i in range(start, start + n)
+    ]
 
 
 async def stored(js) -> list[str]:
@@ -79,8 +81,13 @@ async def test_a_refused_message_in_a_batch_names_its_subject_and_the_others_are
 
 
 async def pulls_of(js, batch: int = 10, linger: float = 0.0) -> PullRequests:
-    spec = ConsumerSpec(name="pull-test", stream=SUBMISSIONS_STREAM, filter_subject=f"{SUBMITTED}.*",
-                        handle=lambda delivery, uow: None, batch_size=batch)
+    spec = ConsumerSpec(
+        name="pull-test",
+        stream=SUBMISSIONS_STREAM,
+        filter_subject=f"{SUBMITTED}.*",
+        handle=lambda delivery, uow: None,
+        batch_size=batch,
+    )
     await js.add_consumer(SUBMISSIONS_STREAM.name, consumer_config(spec))
     pulls = PullRequests(js._nc, SUBMISSIONS_STREAM.name, spec.name, batch, linger=linger)
     await pulls.start()

@@ -45,7 +45,9 @@ def test_the_html_embed_lists_a_librarys_upcoming_sessions_without_javascript(ha
 
 def test_the_json_embed_is_read_only_with_cors_and_filters(harness: CalendarHarness) -> None:
     sample(harness)
-    response = harness.client.get("/embed/activities.json?category=children", headers={"Origin": "https://jn.example.cn"})
+    response = harness.client.get(
+        "/embed/activities.json?category=children", headers={"Origin": "https://jn.example.cn"}
+    )
     assert response.status_code == 200
     assert response.headers["access-control-allow-origin"] == "*"
     body = response.json()
@@ -56,7 +58,9 @@ def test_the_json_embed_is_read_only_with_cors_and_filters(harness: CalendarHarn
     assert first["starts_at"].endswith("+08:00")
     assert body["feed"] == "https://lib.example.org/feeds/categories/children.ics"
     everything = harness.get("/embed/activities.json?limit=2&lang=en").json()["activities"]
-    assert [a["id"] for a in everything] == ["soon", "later"] and everything[0]["host"]["name"] == "Jinnan District Library"
+    assert [a["id"] for a in everything] == ["soon", "later"] and everything[0]["host"][
+        "name"
+    ] == "Jinnan District Library"
     assert harness.client.post("/embed/activities.json").status_code == 405
     bad = harness.get("/embed/activities.json?library=nowhere")
     assert bad.status_code == 400 and bad.json() == {"error": ["没有这个图书馆：nowhere"]}

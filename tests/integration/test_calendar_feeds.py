@@ -30,7 +30,9 @@ from shuxiang.web import create_app
 from tests.conftest import SHANGHAI, TEST_ALLIANCE
 
 
-def activity(activity_id: str, *, days: float = 7, hours: float = 2, host: str = "jn", **changes: Any) -> CanonicalActivity:
+def activity(
+    activity_id: str, *, days: float = 7, hours: float = 2, host: str = "jn", **changes: Any
+) -> CanonicalActivity:
     """A canonical activity starting ``days`` from now (on the hour, Shanghai time)."""
     start = (datetime.now(SHANGHAI) + timedelta(days=days)).replace(minute=0, second=0, microsecond=0)
     fields: dict[str, Any] = {
@@ -119,13 +121,21 @@ def test_every_feed_holds_what_it_names(harness: CalendarHarness) -> None:
     harness.deliver(
         activity("jn-lecture", brand_id="gushang"),
         activity("branch-story", host="jn-sp1", category="children", title="快乐小板凳：绘本故事会"),
-        activity("tz-cohost", host="tz", title="空中文化大讲堂：《论语》导读", organizers=[{"library_id": "tz", "role": "host"},
-                                                      {"library_id": "jn-b2", "role": "co_host"}]),
+        activity(
+            "tz-cohost",
+            host="tz",
+            title="空中文化大讲堂：《论语》导读",
+            organizers=[{"library_id": "tz", "role": "host"}, {"library_id": "jn-b2", "role": "co_host"}],
+        ),
         activity("month", host="central", campaign_id="reading-month", category="festival"),
     )
     assert set(harness.events()) == {"jn-lecture", "branch-story", "tz-cohost", "month"}
     assert set(harness.events("/feeds/libraries/jn.ics")) == {"jn-lecture"}
-    assert set(harness.events("/feeds/libraries/jn.ics?include=branches")) == {"jn-lecture", "branch-story", "tz-cohost"}
+    assert set(harness.events("/feeds/libraries/jn.ics?include=branches")) == {
+        "jn-lecture",
+        "branch-story",
+        "tz-cohost",
+    }
     assert set(harness.events("/feeds/libraries/jn-b2.ics")) == {"tz-cohost"}  # credited co-host
     assert set(harness.events("/feeds/brands/gushang.ics")) == {"jn-lecture"}  # declared
     assert set(harness.events("/feeds/categories/children.ics")) == {"branch-story"}
@@ -153,7 +163,9 @@ def test_a_brand_feed_holds_the_sessions_the_brands_service_links(harness: Calen
 def test_updates_replace_cancellations_show_and_old_versions_change_nothing(harness: CalendarHarness) -> None:
     first = activity("talk")
     harness.deliver(first)
-    revised = first.model_copy(update={"version": 2, "title": "沽上讲堂：改期至周日", "updated_at": datetime(2026, 2, 1, tzinfo=UTC)})
+    revised = first.model_copy(
+        update={"version": 2, "title": "沽上讲堂：改期至周日", "updated_at": datetime(2026, 2, 1, tzinfo=UTC)}
+    )
     harness.deliver(revised)
     event = harness.events()["talk"]
     assert str(event["SUMMARY"]) == "沽上讲堂：改期至周日"
@@ -186,7 +198,10 @@ def test_the_window_drops_old_and_past_cancelled_activities(harness: CalendarHar
 
 def test_a_huge_alliance_feed_is_capped_under_1_mb_and_says_so(harness: CalendarHarness) -> None:
     essay = "《乡土中国》导读：差序格局、礼治秩序与长老统治；" * 90  # ~4.5 kB of Chinese per event
-    items = [activity(f"big-{i:04d}", days=1 + i / 4, description=essay, title=f"《乡土中国》共读 第{i}期") for i in range(400)]
+    items = [
+        activity(f"big-{i:04d}", days=1 + i / 4, description=essay, title=f"《乡土中国》共读 第{i}期")
+        for i in range(400)
+    ]
     items.append(activity("lecture", brand_id="gushang"))
     harness.deliver(*items)
     library_feed = harness.get("/feeds/libraries/jn.ics")
@@ -228,8 +243,16 @@ def test_validators_304_head_and_any_accept(harness: CalendarHarness) -> None:
         assert conditional.status_code == 304, headers
         assert conditional.content == b""
         assert conditional.headers["etag"] == etag
-    assert harness.get("/feeds/libraries/jn.ics", **{"If-None-Match": '"other"', "If-Modified-Since": modified}).status_code == 200
-    assert harness.get("/feeds/libraries/jn.ics", **{"If-Modified-Since": "Thu, 01 Jan 2004 00:00:00 GMT"}).status_code == 200
+    assert (
+        harness.get(
+            "/feeds/libraries/jn.ics", **{"If-None-Match": '"other"', "If-Modified-Since": modified}
+        ).status_code
+        == 200
+    )
+    assert (
+        harness.get("/feeds/libraries/jn.ics", **{"If-Modified-Since": "Thu, 01 Jan 2004 00:00:00 GMT"}).status_code
+        == 200
+    )
     assert harness.get("/feeds/libraries/jn.ics", **{"If-Modified-Since": "yesterday"}).status_code == 200
 
     head = harness.client.head("/feeds/libraries/jn.ics")
@@ -246,7 +269,9 @@ def test_a_change_gives_a_new_etag_and_a_later_last_modified(harness: CalendarHa
     assert after.status_code == 200
     assert after.headers["etag"] != before.headers["etag"]
     assert after.headers["last-modified"] == "Mon, 02 Mar 2026 08:00:00 GMT"
-    assert harness.get("/feeds/alliance.ics", **{"If-Modified-Since": before.headers["last-modified"]}).status_code == 200
+    assert (
+        harness.get("/feeds/alliance.ics", **{"If-Modified-Since": before.headers["last-modified"]}).status_code == 200
+    )
 
 
 @pytest.mark.parametrize(

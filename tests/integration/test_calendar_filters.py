@@ -33,10 +33,16 @@ def shown(harness: CalendarHarness, query: str = "") -> set[str]:
 def deliver_sample(harness: CalendarHarness) -> None:
     harness.deliver(
         activity("jn-talk", title="沽上讲堂：津沽方言漫谈", brand_id="gushang"),
-        activity("branch-story", host="jn-sp1", category="children", title="快乐小板凳：绘本故事会",
-                 description="适合 3–6 岁儿童和家长"),
-        activity("tz-club", host="tz", category="reading_club", title="经典导读：《论语》读书会",
-                 campaign_id="reading-month"),
+        activity(
+            "branch-story",
+            host="jn-sp1",
+            category="children",
+            title="快乐小板凳：绘本故事会",
+            description="适合 3–6 岁儿童和家长",
+        ),
+        activity(
+            "tz-club", host="tz", category="reading_club", title="经典导读：《论语》读书会", campaign_id="reading-month"
+        ),
     )
 
 
@@ -46,7 +52,7 @@ def test_home_links_every_section_and_every_entry_to_its_page_with_its_host(harn
     for path in ("/brands", "/quotas", "/submit", "/dedup/reviews", "/docs"):
         assert f'href="{path}' in html, path
     assert re.search(r'<a href="/activities/tz-club\?lang=zh-CN">经典导读：《论语》读书会</a>', html)
-    row = html[html.index("/activities/tz-club"):]
+    row = html[html.index("/activities/tz-club") :]
     assert row[: row.index("</tr>")].count("滕州市图书馆") == 1  # the host
     month = harness.get("/").text
     assert 'href="/activities/jn-talk?lang=zh-CN"' in month and '<span class="host">津南区图书馆</span>' in month
@@ -151,7 +157,10 @@ def test_filter_by_audience_as_announced(harness: CalendarHarness) -> None:
         activity("old", days=-30, audience="过去的人群"),
     )
     html = harness.get("/?view=agenda").text
-    options = re.findall(r'<option value="([^"]*)"', html[html.index('id="audience"'):html.index("</select>", html.index('id="audience"'))])
+    options = re.findall(
+        r'<option value="([^"]*)"',
+        html[html.index('id="audience"') : html.index("</select>", html.index('id="audience"'))],
+    )
     assert options == ["", "3–6 岁儿童和家长", "老年读者"]  # most frequent first; only audiences ahead
     assert shown(harness, "audience=3–6 岁儿童和家长") == {"story", "story-2"}
     assert shown(harness, "audience=老年读者&library=jn") == {"elderly"}

@@ -38,7 +38,10 @@ def ical_js(feed: bytes, tmp_path: Path, until: datetime) -> dict:
     path.write_bytes(feed)
     result = subprocess.run(
         [node, str(JS / "parse.mjs"), str(path), until.isoformat()],
-        capture_output=True, text=True, timeout=60, env={**os.environ, "TZ": "UTC"},
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "TZ": "UTC"},
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -79,7 +82,9 @@ def seen_by_vobject(feed: bytes) -> dict:
 
 def seen_by_ical_js(parsed: dict) -> dict:
     return {
-        e["uid"]: (e["summary"], e["status"], e["sequence"], e["start"]) for e in parsed["events"] if not e["recurrenceId"]
+        e["uid"]: (e["summary"], e["status"], e["sequence"], e["start"])
+        for e in parsed["events"]
+        if not e["recurrenceId"]
     }
 
 
@@ -211,8 +216,13 @@ def test_overrides_are_read_the_same_way(published: dict, tmp_path: Path) -> Non
     series: CanonicalActivity = published["items"]["weekly"]
     first = published["series_start"]
     moved = render_override(
-        series, first + timedelta(weeks=5), tz=SHANGHAI, uid_domain="test.shuxiang", version=2,
-        starts_at=first + timedelta(weeks=5, days=1, hours=-4), ends_at=first + timedelta(weeks=5, days=1, hours=-2),
+        series,
+        first + timedelta(weeks=5),
+        tz=SHANGHAI,
+        uid_domain="test.shuxiang",
+        version=2,
+        starts_at=first + timedelta(weeks=5, days=1, hours=-4),
+        ends_at=first + timedelta(weeks=5, days=1, hours=-2),
         title="快乐小板凳·周末绘本（改到周日下午）",
     )
     dropped = render_override(
@@ -235,5 +245,6 @@ def test_overrides_are_read_the_same_way(published: dict, tmp_path: Path) -> Non
     # vobject reads the override blocks with their RECURRENCE-ID
     overrides = [e for e in vobject.readOne(feed.decode()).vevent_list if hasattr(e, "recurrence_id")]
     assert sorted(iso(e.recurrence_id.value) for e in overrides) == [
-        iso(first + timedelta(weeks=5)), iso(first + timedelta(weeks=6))
+        iso(first + timedelta(weeks=5)),
+        iso(first + timedelta(weeks=6)),
     ]

@@ -18,16 +18,30 @@ def test_the_feed_and_the_calendar_page_show_moved_and_cancelled_sessions(tmp_pa
     try:
         first = (datetime.now(SHANGHAI) + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
         moved_to = first + timedelta(weeks=1, days=1, hours=5)
-        harness.deliver(activity(
-            "weekly", title="快乐小板凳·周末绘本", starts_at=first, ends_at=first + timedelta(hours=1),
-            recurrence="FREQ=WEEKLY;COUNT=3",
-            overrides=[{"recurrence_id": first + timedelta(weeks=1), "starts_at": moved_to,
-                        "ends_at": moved_to + timedelta(hours=2), "venue": {"name": "星空剧场"}},
-                       {"recurrence_id": first + timedelta(weeks=2), "status": "cancelled"}],
-        ))
+        harness.deliver(
+            activity(
+                "weekly",
+                title="快乐小板凳·周末绘本",
+                starts_at=first,
+                ends_at=first + timedelta(hours=1),
+                recurrence="FREQ=WEEKLY;COUNT=3",
+                overrides=[
+                    {
+                        "recurrence_id": first + timedelta(weeks=1),
+                        "starts_at": moved_to,
+                        "ends_at": moved_to + timedelta(hours=2),
+                        "venue": {"name": "星空剧场"},
+                    },
+                    {"recurrence_id": first + timedelta(weeks=2), "status": "cancelled"},
+                ],
+            )
+        )
         events = icalendar.Calendar.from_ical(harness.get("/feeds/alliance.ics").content).walk("VEVENT")
         assert sorted(str(e.get("RECURRENCE-ID").dt) if "RECURRENCE-ID" in e else "" for e in events) == [
-            "", str(first + timedelta(weeks=1)), str(first + timedelta(weeks=2))]
+            "",
+            str(first + timedelta(weeks=1)),
+            str(first + timedelta(weeks=2)),
+        ]
 
         agenda = harness.get("/?view=agenda").text
         assert agenda.count("快乐小板凳·周末绘本") == 3

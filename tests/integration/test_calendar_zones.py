@@ -52,11 +52,19 @@ def feed_for(zone: str) -> tuple[bytes, dict]:
     # the cancelled session named as a publisher with a fixed offset writes it (winter offset in summer)
     fixed = first.astimezone(timezone(first.utcoffset())) + timedelta(weeks=CANCELLED)
     series = activity(
-        "weekly", title="快乐小板凳·周末绘本", starts_at=first, ends_at=first + timedelta(hours=1, minutes=30),
-        recurrence=f"FREQ=WEEKLY;COUNT={WEEKS}", exdates=[sessions[EXCLUDED]],
+        "weekly",
+        title="快乐小板凳·周末绘本",
+        starts_at=first,
+        ends_at=first + timedelta(hours=1, minutes=30),
+        recurrence=f"FREQ=WEEKLY;COUNT={WEEKS}",
+        exdates=[sessions[EXCLUDED]],
         overrides=[
-            {"recurrence_id": sessions[MOVED], "starts_at": moved_to, "ends_at": moved_to + timedelta(hours=2),
-             "venue": {"name": "少儿阅览室", "address": "二楼"}},
+            {
+                "recurrence_id": sessions[MOVED],
+                "starts_at": moved_to,
+                "ends_at": moved_to + timedelta(hours=2),
+                "venue": {"name": "少儿阅览室", "address": "二楼"},
+            },
             {"recurrence_id": fixed, "status": "cancelled"},
         ],
     )
@@ -88,7 +96,11 @@ def by_libical(feed: bytes, tmp_path: Path) -> dict:
     path.write_bytes(feed)
     result = subprocess.run(
         [python, str(LIBICAL), str(path), WINDOW[0].isoformat(), WINDOW[1].isoformat()],
-        capture_output=True, text=True, timeout=60, env={**os.environ, "TZ": "UTC"}, check=False,
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "TZ": "UTC"},
+        check=False,
     )
     assert result.returncode == 0, f"libical (apt-get install python3-gi gir1.2-ical-3.0): {result.stderr}"
     # libical expands the master (RRULE, EXDATE); the detached sessions replace theirs by
@@ -138,18 +150,25 @@ def test_four_parsers_agree_on_a_series_with_excluded_moved_and_cancelled_sessio
     for parser, occurrences in seen.items():
         wrong = {k: (v, expected.get(k)) for k, v in occurrences.items() if expected.get(k) != v}
         missing = expected.keys() - occurrences.keys()
-        assert not wrong and not missing, f"{zone}: {parser} differs: {sorted(wrong.items())[:3]} missing {sorted(missing)[:3]}"
+        assert not wrong and not missing, (
+            f"{zone}: {parser} differs: {sorted(wrong.items())[:3]} missing {sorted(missing)[:3]}"
+        )
     assert len(expected) == WEEKS - 1
-    blocks = {iso(e["RECURRENCE-ID"].dt): e for e in icalendar.Calendar.from_ical(feed).walk("VEVENT")
-              if "RECURRENCE-ID" in e}
+    blocks = {
+        iso(e["RECURRENCE-ID"].dt): e for e in icalendar.Calendar.from_ical(feed).walk("VEVENT") if "RECURRENCE-ID" in e
+    }
     tz = ZoneInfo(zone)
     moved, cancelled = (iso(first_session(tz) + timedelta(weeks=w)) for w in (MOVED, CANCELLED))
     assert set(blocks) == {moved, cancelled}
     assert str(blocks[moved]["LOCATION"]) == "少儿阅览室，二楼"
-    assert str(blocks[cancelled]["TRANSP"]) == "TRANSPARENT" and str(blocks[cancelled]["SUMMARY"]).startswith("【已取消】")
+    assert str(blocks[cancelled]["TRANSP"]) == "TRANSPARENT" and str(blocks[cancelled]["SUMMARY"]).startswith(
+        "【已取消】"
+    )
 
 
-@pytest.mark.parametrize("zone", [*ZONES, "Asia/Jerusalem", "America/Sao_Paulo", "Australia/Lord_Howe", "Africa/Casablanca"])
+@pytest.mark.parametrize(
+    "zone", [*ZONES, "Asia/Jerusalem", "America/Sao_Paulo", "Australia/Lord_Howe", "Africa/Casablanca"]
+)
 def test_the_vtimezone_gives_zoneinfo_offsets_through_its_years_without_multi_valued_rdates(zone: str) -> None:
     tz = ZoneInfo(zone)
     vtimezone = icalendar.Calendar.from_ical(vtimezone_block(tz)).walk("VTIMEZONE")[0]

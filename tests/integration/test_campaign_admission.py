@@ -79,10 +79,12 @@ def test_a_csv_row_with_a_campaign_outside_its_window_is_refused_and_the_others_
     from shuxiang.services.intake.cli import read_publish_file
 
     (tmp_path / "alliance.toml").write_bytes(TEST_ALLIANCE.read_bytes())
-    csv = ("标题,开始时间,结束时间,地点,联盟活动\n"
-           "读书月讲座,2026-04-23 14:00,2026-04-23 16:00,报告厅,reading-month\n"
-           "暑期讲座,2026-07-10 14:00,2026-07-10 16:00,报告厅,reading-month\n"
-           "无名活动,2026-04-24 14:00,2026-04-24 16:00,报告厅,no-such-campaign\n")
+    csv = (
+        "标题,开始时间,结束时间,地点,联盟活动\n"
+        "读书月讲座,2026-04-23 14:00,2026-04-23 16:00,报告厅,reading-month\n"
+        "暑期讲座,2026-07-10 14:00,2026-07-10 16:00,报告厅,reading-month\n"
+        "无名活动,2026-04-24 14:00,2026-04-24 16:00,报告厅,no-such-campaign\n"
+    )
     submissions, problems = read_publish_file(Settings(data_dir=tmp_path), Path("x.csv"), csv.encode(), "jn")
     assert [s.title for s in submissions] == ["读书月讲座"]
     assert len(problems) == 2
@@ -103,26 +105,46 @@ async def test_the_api_and_the_form_refuse_with_the_reason(tmp_path: Path, nats_
     headers = {"Authorization": f"Bearer {credentials.token}"}
     try:
         async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
-            ok = await client.post("/api/v1/activities", headers=headers, json=submission(
-                source_ref="a1", start=APRIL, campaign_id="reading-month"))
+            ok = await client.post(
+                "/api/v1/activities",
+                headers=headers,
+                json=submission(source_ref="a1", start=APRIL, campaign_id="reading-month"),
+            )
             assert ok.status_code == 201, ok.text
-            late = await client.post("/api/v1/activities", headers=headers, json=submission(
-                source_ref="a2", start=JULY, campaign_id="reading-month"))
+            late = await client.post(
+                "/api/v1/activities",
+                headers=headers,
+                json=submission(source_ref="a2", start=JULY, campaign_id="reading-month"),
+            )
             assert late.status_code == 422 and "outside the window" in late.json()["detail"]
-            unknown = await client.post("/api/v1/activities", headers=headers, json=submission(
-                source_ref="a3", start=APRIL, campaign_id="no-such-campaign"))
+            unknown = await client.post(
+                "/api/v1/activities",
+                headers=headers,
+                json=submission(source_ref="a3", start=APRIL, campaign_id="no-such-campaign"),
+            )
             assert unknown.status_code == 422 and "不是本联盟的联盟活动" in unknown.json()["detail"]
 
             page = await client.get("/submit/login")
             token = re.search(r'name="csrf_token" value="([^"]+)"', page.text)[1]
-            login = await client.post("/submit/login", data={"csrf_token": token, "username": "jn",
-                                                             "password": credentials.password, "next": "/submit"})
+            login = await client.post(
+                "/submit/login",
+                data={"csrf_token": token, "username": "jn", "password": credentials.password, "next": "/submit"},
+            )
             assert login.status_code == 303, login.text
             form = await client.get("/submit/new")
             token = re.search(r'name="csrf_token" value="([^"]+)"', form.text)[1]
-            refused = await client.post("/submit/new", data={
-                "csrf_token": token, "title": "暑期讲座", "category": "lecture", "starts_at": "2026-07-10T14:00",
-                "ends_at": "2026-07-10T16:00", "venue_name": "报告厅", "campaign_id": "reading-month"})
+            refused = await client.post(
+                "/submit/new",
+                data={
+                    "csrf_token": token,
+                    "title": "暑期讲座",
+                    "category": "lecture",
+                    "starts_at": "2026-07-10T14:00",
+                    "ends_at": "2026-07-10T16:00",
+                    "venue_name": "报告厅",
+                    "campaign_id": "reading-month",
+                },
+            )
             assert refused.status_code == 422
             assert "不在联盟活动“4·23 世界读书日暨读书月”的时间范围（2026-04-01 至 2026-04-30）内" in refused.text
     finally:

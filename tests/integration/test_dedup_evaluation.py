@@ -15,7 +15,10 @@ INDEPENDENT = Path(__file__).resolve().parents[1] / "data" / "dedup_independent"
 def evaluate(path: Path) -> dict:
     result = subprocess.run(
         [sys.executable, "-m", "shuxiang", "dedup", "evaluate", str(path), "--format", "json"],
-        capture_output=True, text=True, timeout=600, check=False,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
     )
     assert result.returncode == 0, result.stderr
     return json.loads(result.stdout)
@@ -39,8 +42,13 @@ def test_evaluate_prints_pairwise_precision_and_recall_above_the_targets() -> No
 def test_evaluate_names_the_line_of_a_bad_record(tmp_path) -> None:
     bad = tmp_path / "bad.jsonl"
     bad.write_text('{"label": "a", "library_id": "jn"}\n', encoding="utf-8")
-    result = subprocess.run([sys.executable, "-m", "shuxiang", "dedup", "evaluate", str(bad)],
-                            capture_output=True, text=True, timeout=120, check=False)
+    result = subprocess.run(
+        [sys.executable, "-m", "shuxiang", "dedup", "evaluate", str(bad)],
+        capture_output=True,
+        text=True,
+        timeout=120,
+        check=False,
+    )
     assert result.returncode == 1
     assert "bad.jsonl:1" in result.stderr and "Traceback" not in result.stderr
 

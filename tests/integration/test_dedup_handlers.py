@@ -26,24 +26,35 @@ def credits(activity: dict) -> dict[str, str]:
 
 
 def test_cohost_announcements_merge_into_the_hosts_activity_with_both_credited(rig: DedupRig) -> None:
-    rig.submit(announcement("jn", "j1", organizers=COHOSTS),
-               announcement("tz", "t9", title="【联办】沽上讲堂——津沽方言漫谈（报名中）",
-                            venue={"name": "一楼报告厅"}, organizers=COHOSTS))
+    rig.submit(
+        announcement("jn", "j1", organizers=COHOSTS),
+        announcement(
+            "tz",
+            "t9",
+            title="【联办】沽上讲堂——津沽方言漫谈（报名中）",
+            venue={"name": "一楼报告厅"},
+            organizers=COHOSTS,
+        ),
+    )
     [activity] = rig.activities()
     assert activity["id"] == rig.own_id("jn", "j1")
     assert credits(activity) == {"jn": "host", "tz": "co_organiser"}  # v1 co_host is read as 协办
     assert [(s["library_id"], s["source_ref"]) for s in activity["sources"]] == [("jn", "j1"), ("tz", "t9")]
-    assert [kind for kind, _ in rig.events()] == ["created", "merged"] or \
-        [kind for kind, _ in rig.events()] == ["created"]  # merged only if a credit changed visibly
+    assert [kind for kind, _ in rig.events()] == ["created", "merged"] or [kind for kind, _ in rig.events()] == [
+        "created"
+    ]  # merged only if a credit changed visibly
     assert activity["title"] == "沽上讲堂：津沽方言漫谈"  # the host's wording
 
 
 def test_the_strongest_role_wins_and_organiser_is_kept_apart_from_co_organiser(rig: DedupRig) -> None:
     """承办 and 协办 are different credits: a library announced as 协办 by the host and as 承办 by
     itself is credited 承办 (主办 > 承办 > 协办 > 参与)."""
-    rig.submit(announcement("jn", "j1", organizers=[("jn", "host"), ("tz", "co_organiser"), ("jn-b1", "participant")]),
-               announcement("tz", "t1", title="【承办】沽上讲堂——津沽方言漫谈",
-                            organizers=[("jn", "host"), ("tz", "organiser")]))
+    rig.submit(
+        announcement("jn", "j1", organizers=[("jn", "host"), ("tz", "co_organiser"), ("jn-b1", "participant")]),
+        announcement(
+            "tz", "t1", title="【承办】沽上讲堂——津沽方言漫谈", organizers=[("jn", "host"), ("tz", "organiser")]
+        ),
+    )
     [activity] = rig.activities()
     assert credits(activity) == {"jn": "host", "tz": "organiser", "jn-b1": "participant"}
 
@@ -72,8 +83,15 @@ def test_a_revision_that_no_longer_matches_splits_off_with_its_own_id_and_can_co
     host = announcement("jn", "j1", organizers=COHOSTS)
     cohost = announcement("tz", "t9", organizers=COHOSTS)
     rig.submit(host, cohost)
-    rig.submit({**cohost, "revision": 2, "title": "空中文化大讲堂：《论语》导读", "starts_at": "2026-04-12T09:30:00+08:00",
-                "ends_at": "2026-04-12T11:00:00+08:00"})
+    rig.submit(
+        {
+            **cohost,
+            "revision": 2,
+            "title": "空中文化大讲堂：《论语》导读",
+            "starts_at": "2026-04-12T09:30:00+08:00",
+            "ends_at": "2026-04-12T11:00:00+08:00",
+        }
+    )
     activities = {a["id"]: a for a in rig.activities()}
     assert set(activities) == {rig.own_id("jn", "j1"), rig.own_id("tz", "t9")}
     assert activities[rig.own_id("jn", "j1")]["title"] == "沽上讲堂：津沽方言漫谈"
@@ -107,38 +125,57 @@ def test_an_activity_from_before_ordered_ids_keeps_its_id(rig: DedupRig, monkeyp
         rig.submit(announcement("jn", "j1", organizers=COHOSTS))
     assert [a["id"] for a in rig.activities()] == [legacy]
     host = announcement("jn", "j1", organizers=COHOSTS)
-    rig.submit({**host, "revision": 2, "title": "沽上讲堂：津沽方言漫谈（主讲：王教授）"},
-               announcement("tz", "t9", organizers=COHOSTS), announcement("tz", "t10", title="馆藏老照片展", hour=9))
+    rig.submit(
+        {**host, "revision": 2, "title": "沽上讲堂：津沽方言漫谈（主讲：王教授）"},
+        announcement("tz", "t9", organizers=COHOSTS),
+        announcement("tz", "t10", title="馆藏老照片展", hour=9),
+    )
     activities = {a["id"]: a for a in rig.activities()}
     assert set(activities) == {legacy, rig.own_id("tz", "t10")} and rig.own_id("tz", "t10") != legacy
-    assert activities[legacy]["title"] == "沽上讲堂：津沽方言漫谈（主讲：王教授）" and len(activities[legacy]["sources"]) == 2
+    assert (
+        activities[legacy]["title"] == "沽上讲堂：津沽方言漫谈（主讲：王教授）"
+        and len(activities[legacy]["sources"]) == 2
+    )
     assert "cancelled" not in [kind for kind, _ in rig.events()]
 
 
 def test_a_clerk_typing_it_twice_is_one_activity_but_a_near_copy_waits_for_review(rig: DedupRig) -> None:
     rig.submit(announcement("jn", "a1"), announcement("jn", "a2", title="沽上讲堂：津沽方言漫谈 （报名中）"))
     assert len(rig.activities()) == 1
-    rig.submit(announcement("jn", "b1", title="读书沙龙：城市与阅读", day=11),
-               announcement("jn", "b2", title="读书沙龙：城市与阅读·第二季", day=11))
+    rig.submit(
+        announcement("jn", "b1", title="读书沙龙：城市与阅读", day=11),
+        announcement("jn", "b2", title="读书沙龙：城市与阅读·第二季", day=11),
+    )
     assert len(rig.activities()) == 3
     [review] = rig.reviews()
     assert review["status"] == "pending" and {review["source_ref"], review["other_ref"]} == {"b1", "b2"}
 
 
 def test_the_same_title_at_five_branches_at_the_same_hour_is_five_activities(rig: DedupRig) -> None:
-    venues = [{"name": "报告厅", "venue_id": "jn-hall"}, {"name": "阅览室"}, {"name": "阅览室"}, {"name": "多功能厅"},
-              {"name": "滕州市图书馆报告厅"}]
+    venues = [
+        {"name": "报告厅", "venue_id": "jn-hall"},
+        {"name": "阅览室"},
+        {"name": "阅览室"},
+        {"name": "多功能厅"},
+        {"name": "滕州市图书馆报告厅"},
+    ]
     libraries = ["jn", "jn-b1", "jn-b2", "jn-sp1", "tz"]
-    rig.submit(*[announcement(lib, f"r{n}", title="4·23 读书分享会", venue=venue)
-                 for n, (lib, venue) in enumerate(zip(libraries, venues, strict=True))])
+    rig.submit(
+        *[
+            announcement(lib, f"r{n}", title="4·23 读书分享会", venue=venue)
+            for n, (lib, venue) in enumerate(zip(libraries, venues, strict=True))
+        ]
+    )
     assert len(rig.activities()) == 5
 
 
 def test_weekly_occurrences_and_other_events_in_the_same_hall_stay_apart(rig: DedupRig) -> None:
     rig.submit(*[announcement("jn", f"w{week}", title="周六绘本时光", day=4 + 7 * week, hour=10) for week in range(3)])
-    rig.submit(announcement("jn", "x1", title="少儿手工课（第一场）", day=5, hour=9, minute=30),
-               announcement("jn", "x2", title="少儿手工课（第二场）", day=5, hour=10),
-               announcement("tz", "x3", title="馆藏老照片展", day=5, hour=9, minute=30))
+    rig.submit(
+        announcement("jn", "x1", title="少儿手工课（第一场）", day=5, hour=9, minute=30),
+        announcement("jn", "x2", title="少儿手工课（第二场）", day=5, hour=10),
+        announcement("tz", "x3", title="馆藏老照片展", day=5, hour=9, minute=30),
+    )
     assert len(rig.activities()) == 6
 
 
@@ -150,8 +187,13 @@ def test_a_coordinators_decision_merges_or_keeps_apart_and_is_replayed(rig: Dedu
     [review] = rig.reviews()
     assert review["status"] == "pending"
     assert [kind for kind, _ in rig.events()][-1] == "review-needed"
-    decision = {"source": {"library_id": "tz", "source_ref": "t1"}, "other": {"library_id": "jn", "source_ref": "j1"},
-                "decision": "merge", "coordinator_id": "office", "note": "同一场"}
+    decision = {
+        "source": {"library_id": "tz", "source_ref": "t1"},
+        "other": {"library_id": "jn", "source_ref": "j1"},
+        "decision": "merge",
+        "coordinator_id": "office",
+        "note": "同一场",
+    }
     assert rig.decide(decision) == [Outcome.ACK]
     [activity] = rig.activities()
     assert activity["id"] == rig.own_id("jn", "j1") and len(activity["sources"]) == 2
@@ -168,8 +210,12 @@ def test_a_coordinators_decision_merges_or_keeps_apart_and_is_replayed(rig: Dedu
 
 
 def test_a_decision_from_an_unknown_coordinator_is_dead_lettered(rig: DedupRig) -> None:
-    decision = {"source": {"library_id": "tz", "source_ref": "t1"}, "other": {"library_id": "jn", "source_ref": "j1"},
-                "decision": "merge", "coordinator_id": "nobody"}
+    decision = {
+        "source": {"library_id": "tz", "source_ref": "t1"},
+        "other": {"library_id": "jn", "source_ref": "j1"},
+        "decision": "merge",
+        "coordinator_id": "nobody",
+    }
     assert rig.decide(decision) == [Outcome.TERM]
 
 
@@ -192,15 +238,24 @@ def test_merging_splitting_and_reviews_work_the_same_on_postgresql(postgres_url)
     rig = DedupRig(None, database_url=postgres_url)
     try:
         host = announcement("jn", "j1", organizers=COHOSTS)
-        cohost = announcement("tz", "t9", title="沽上讲堂——津沽方言漫谈（联办）", venue={"name": "一楼报告厅"},
-                              organizers=COHOSTS)
-        rig.submit(host, cohost, announcement("tz", "t2", title="讲座：津沽方言", day=11),
-                   announcement("jn-b1", "b2", title="沽上讲堂：津沽方言与民俗漫谈", day=11))
+        cohost = announcement(
+            "tz", "t9", title="沽上讲堂——津沽方言漫谈（联办）", venue={"name": "一楼报告厅"}, organizers=COHOSTS
+        )
+        rig.submit(
+            host,
+            cohost,
+            announcement("tz", "t2", title="讲座：津沽方言", day=11),
+            announcement("jn-b1", "b2", title="沽上讲堂：津沽方言与民俗漫谈", day=11),
+        )
         assert len(rig.activities()) == 3
-        assert credits(rig.activity_of("tz", "t9")) == {"jn": "host", "tz": "co_organiser"}  # v1 co_host is read as 协办
+        assert credits(rig.activity_of("tz", "t9")) == {
+            "jn": "host",
+            "tz": "co_organiser",
+        }  # v1 co_host is read as 协办
         assert [r["status"] for r in rig.reviews()] == ["pending"]
-        rig.submit({**cohost, "revision": 2, "starts_at": "2026-04-13T09:00:00+08:00",
-                    "ends_at": "2026-04-13T10:00:00+08:00"})
+        rig.submit(
+            {**cohost, "revision": 2, "starts_at": "2026-04-13T09:00:00+08:00", "ends_at": "2026-04-13T10:00:00+08:00"}
+        )
         assert rig.activity_of("tz", "t9")["id"] == rig.own_id("tz", "t9")
         assert rig.activity_of("jn", "j1")["id"] == rig.own_id("jn", "j1")
     finally:
@@ -208,15 +263,20 @@ def test_merging_splitting_and_reviews_work_the_same_on_postgresql(postgres_url)
 
 
 def test_a_later_announcement_that_connects_two_activities_joins_them_and_the_younger_points_to_the_older(
-        rig: DedupRig, tmp_path) -> None:
+    rig: DedupRig, tmp_path
+) -> None:
     # the host's start and a co-host's (the rounded hour) are 70 minutes apart: two activities …
     host = announcement("jn", "j1", hour=14, minute=0)
-    late = announcement("tz", "t1", title="【联盟活动】沽上讲堂：津沽方言漫谈", hour=15, minute=10, venue={"name": "津南区图书馆报告厅"})
+    late = announcement(
+        "tz", "t1", title="【联盟活动】沽上讲堂：津沽方言漫谈", hour=15, minute=10, venue={"name": "津南区图书馆报告厅"}
+    )
     rig.submit(host, late)
     assert len(rig.activities()) == 2
     older, younger = rig.own_id("jn", "j1"), rig.own_id("tz", "t1")
     # … until a third library's announcement, between them, connects them
-    rig.submit(announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=35, venue={"name": "区馆报告厅"}))
+    rig.submit(
+        announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=35, venue={"name": "区馆报告厅"})
+    )
     [activity] = rig.activities()
     assert activity["id"] == older and {s["source_ref"] for s in activity["sources"]} == {"j1", "t1", "b1"}
     assert set(credits(activity)) == {"jn", "tz", "jn-b1"}  # the credit moved with the announcements
@@ -226,8 +286,11 @@ def test_a_later_announcement_that_connects_two_activities_joins_them_and_the_yo
     assert "merged into another activity" in event["activity"]["description"]
     # a replay of the same log gives the same activities, the merged-away one included
     again = DedupRig(tmp_path / "replay.sqlite3")
-    again.submit(host, late, announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=35,
-                                          venue={"name": "区馆报告厅"}))
+    again.submit(
+        host,
+        late,
+        announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=35, venue={"name": "区馆报告厅"}),
+    )
     assert again.activities() == rig.activities()
     assert [e for _, e in again.events()][-1]["activity"]["merged_into"] == older
     again.close()

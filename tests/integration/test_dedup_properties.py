@@ -20,13 +20,15 @@ STARTS = [(10, 14, 0), (10, 14, 30), (12, 9, 0)]
 LIBRARIES = ["jn", "tz", "jn-b1", "jn"]
 VENUES = [{"name": "报告厅", "venue_id": "jn-hall"}, {"name": "一楼报告厅"}]
 
-revision_content = st.fixed_dictionaries({
-    "title": st.sampled_from(TITLES),
-    "start": st.sampled_from(STARTS),
-    "venue": st.sampled_from(VENUES),
-    "cancelled": st.booleans(),
-    "cohosts": st.booleans(),
-})
+revision_content = st.fixed_dictionaries(
+    {
+        "title": st.sampled_from(TITLES),
+        "start": st.sampled_from(STARTS),
+        "venue": st.sampled_from(VENUES),
+        "cancelled": st.booleans(),
+        "cohosts": st.booleans(),
+    }
+)
 
 
 @st.composite
@@ -41,8 +43,17 @@ def scripts(draw):
         for number, content in enumerate(revisions, start=1):
             day, hour, minute = content["start"]
             organizers = [("jn", "host"), ("tz", "co_host")] if content["cohosts"] and library in ("jn", "tz") else None
-            body = announcement(library, f"ref{n}", title=content["title"], day=day, hour=hour, minute=minute,
-                                venue=content["venue"], organizers=organizers, revision=number)
+            body = announcement(
+                library,
+                f"ref{n}",
+                title=content["title"],
+                day=day,
+                hour=hour,
+                minute=minute,
+                venue=content["venue"],
+                organizers=organizers,
+                revision=number,
+            )
             if content["cancelled"] and number == len(revisions) and number > 1:
                 body["status"] = "cancelled"
             bodies.append(body)
@@ -64,13 +75,19 @@ def state(rig: DedupRig) -> list[dict]:
     namer = rig.namers()
     out = []
     for activity in rig.activities():
-        out.append({
-            "id": namer[activity["id"]], "status": activity["status"], "title": activity["title"],
-            "starts_at": activity["starts_at"], "venue": activity["venue"],
-            "organizers": sorted((o["library_id"], o["role"]) for o in activity["organizers"]),
-            "sources": sorted((s["library_id"], s["source_ref"], s["revision"], s["status"])
-                              for s in activity["sources"]),
-        })
+        out.append(
+            {
+                "id": namer[activity["id"]],
+                "status": activity["status"],
+                "title": activity["title"],
+                "starts_at": activity["starts_at"],
+                "venue": activity["venue"],
+                "organizers": sorted((o["library_id"], o["role"]) for o in activity["organizers"]),
+                "sources": sorted(
+                    (s["library_id"], s["source_ref"], s["revision"], s["status"]) for s in activity["sources"]
+                ),
+            }
+        )
     return sorted(out, key=lambda a: a["id"])
 
 
@@ -81,10 +98,16 @@ def describe(order: list[dict]) -> str:
     return "delivered: " + " | ".join(
         f"{b['library_id']}/{b['source_ref']} r{b['revision']} {b['title']} {b['starts_at'][5:16]}"
         f" {b['venue'].get('venue_id', b['venue']['name'])} {b.get('status', '')} {'co' if 'organizers' in b else ''}"
-        for b in order)
+        for b in order
+    )
 
 
-@settings(max_examples=40, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate), suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(script=scripts())
 def test_any_interleaving_gives_the_state_of_processing_in_order_once(tmp_path, script) -> None:
     in_order, order, extra, redeliver = script
@@ -108,11 +131,23 @@ def test_any_interleaving_gives_the_state_of_processing_in_order_once(tmp_path, 
 
 CONNECTED = [  # one lecture: the host at 14:00, a co-host's rounded hour (15:10), and two between them
     announcement("jn", "host", hour=14),
-    announcement("tz", "late", title="【联盟活动】沽上讲堂：津沽方言漫谈", hour=15, minute=10,
-                 venue={"name": "津南区图书馆报告厅"}),
+    announcement(
+        "tz",
+        "late",
+        title="【联盟活动】沽上讲堂：津沽方言漫谈",
+        hour=15,
+        minute=10,
+        venue={"name": "津南区图书馆报告厅"},
+    ),
     announcement("jn-b1", "bridge", title="津沽方言漫谈（报名中）", hour=14, minute=35, venue={"name": "区馆报告厅"}),
-    announcement("jn-b2", "signin", title="📚沽上讲堂：津沽方言漫谈", hour=14, minute=45,
-                 venue={"name": "津南区图书馆一楼报告厅"}),
+    announcement(
+        "jn-b2",
+        "signin",
+        title="📚沽上讲堂：津沽方言漫谈",
+        hour=14,
+        minute=45,
+        venue={"name": "津南区图书馆一楼报告厅"},
+    ),
 ]
 APART = [  # look-alikes that must stay apart whatever arrives when
     announcement("jn-b2", "branch", title="沽上讲堂：津沽方言漫谈", hour=14, venue={"name": "八里台分馆阅览室"}),
@@ -125,11 +160,16 @@ def grouping(rig: DedupRig) -> set[frozenset]:
     return {frozenset((s["library_id"], s["source_ref"]) for s in a["sources"]) for a in rig.activities()}
 
 
-@settings(max_examples=30, deadline=None, phases=(Phase.explicit, Phase.reuse, Phase.generate),
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=30,
+    deadline=None,
+    phases=(Phase.explicit, Phase.reuse, Phase.generate),
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
 @given(order=st.permutations(CONNECTED + APART), batch=st.booleans())
 def test_any_arrival_order_gives_the_same_grouping_when_a_connecting_announcement_comes_last(
-        tmp_path, order, batch) -> None:
+    tmp_path, order, batch
+) -> None:
     """The connecting announcements (bridge, signin) arriving last, first or between, in one batch
     or one by one: one lecture of four announcements, three activities apart; no id ever changes."""
     run = next(counter)
@@ -144,8 +184,10 @@ def test_any_arrival_order_gives_the_same_grouping_when_a_connecting_announcemen
                 rig.submit(body)
                 for activity in rig.activities():  # an id, once published, names the same announcement
                     published.setdefault(activity["id"], rig.namers()[activity["id"]])
-        assert grouping(rig) == {frozenset((b["library_id"], b["source_ref"]) for b in CONNECTED),
-                                 *(frozenset({(b["library_id"], b["source_ref"])}) for b in APART)}, describe(order)
+        assert grouping(rig) == {
+            frozenset((b["library_id"], b["source_ref"]) for b in CONNECTED),
+            *(frozenset({(b["library_id"], b["source_ref"])}) for b in APART),
+        }, describe(order)
         first = next(b for b in order if b in CONNECTED)
         assert rig.activity_of("jn", "host")["id"] == rig.own_id(first["library_id"], first["source_ref"])
         namers = rig.namers()

@@ -22,8 +22,9 @@ from .dedup_support import DedupRig, announcement, decision_delivery
 async def test_a_coordinator_decides_a_review_through_the_api_and_the_page(tmp_path, nats_server) -> None:
     (tmp_path / "db").mkdir()
     rig = DedupRig(tmp_path / "db" / "dedup.sqlite3")
-    rig.submit(announcement("jn", "j1", title="公益讲座：宋词里的四季"),
-               announcement("tz", "t1", title="讲座：宋词与节气"))
+    rig.submit(
+        announcement("jn", "j1", title="公益讲座：宋词里的四季"), announcement("tz", "t1", title="讲座：宋词与节气")
+    )
     settings = Settings(data_dir=tmp_path)
     context = ServiceContext(settings=settings, alliance=rig.alliance, databases=Databases(data_dir=tmp_path))
     app = create_app(context)
@@ -34,8 +35,9 @@ async def test_a_coordinator_decides_a_review_through_the_api_and_the_page(tmp_p
     office = add_account(app, context, "office", "coordinator")
     cookies, csrf = signed_in(app, "office")
     try:
-        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test",
-                                     cookies=cookies) as client:
+        async with httpx.AsyncClient(
+            transport=httpx.ASGITransport(app=app), base_url="http://test", cookies=cookies
+        ) as client:
             [review] = (await client.get("/api/v1/dedup/reviews")).json()
             assert {review["source"]["source_ref"], review["other"]["source_ref"]} == {"j1", "t1"}
             page = await client.get("/dedup/reviews")
@@ -46,19 +48,24 @@ async def test_a_coordinator_decides_a_review_through_the_api_and_the_page(tmp_p
             assert "Merge: one activity" in english.text and "titles are only partly alike" in english.text
 
             token = {"Authorization": f"Bearer {office.token}"}
-            impostor = await client.post(f"/api/v1/dedup/reviews/{review['id']}/decision", headers=token,
-                                         json={"decision": "merge", "coordinator_id": "nobody"})
+            impostor = await client.post(
+                f"/api/v1/dedup/reviews/{review['id']}/decision",
+                headers=token,
+                json={"decision": "merge", "coordinator_id": "nobody"},
+            )
             assert impostor.status_code == 403 and "nobody" in impostor.json()["detail"]
-            missing = await client.post("/api/v1/dedup/reviews/nope/decision", headers=token,
-                                        json={"decision": "merge"})
+            missing = await client.post(
+                "/api/v1/dedup/reviews/nope/decision", headers=token, json={"decision": "merge"}
+            )
             assert missing.status_code == 404
             form = await client.post(f"/dedup/reviews/{review['id']}", data={"decision": "", "csrf_token": csrf})
             assert form.status_code == 303 and "error=" in form.headers["location"]
             no_csrf = await client.post(f"/dedup/reviews/{review['id']}", data={"decision": "merge"})
             assert no_csrf.status_code == 403
 
-            sent = await client.post(f"/dedup/reviews/{review['id']}",
-                                     data={"decision": "merge", "note": "同一场", "csrf_token": csrf})
+            sent = await client.post(
+                f"/dedup/reviews/{review['id']}", data={"decision": "merge", "note": "同一场", "csrf_token": csrf}
+            )
             assert sent.status_code == 303 and "done=" in sent.headers["location"]
 
         subscription = await js.pull_subscribe(f"{REVIEW_DECIDED}.*", durable="check", stream="SUBMISSIONS")

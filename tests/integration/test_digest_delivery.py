@@ -87,16 +87,26 @@ async def eventually(check: Callable[[], bool], timeout: float = 30.0, what: str
 
 
 def canonical(aid: str, library: str, title: str, created: datetime, starts: datetime) -> CanonicalEvent:
-    return CanonicalEvent.model_validate({
-        "type": "created", "occurred_at": created.isoformat(),
-        "activity": {
-            "id": aid, "version": 1, "status": "scheduled", "title": title, "category": "reading_club",
-            "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
-            "venue": {"name": "阅览室"}, "organizers": [{"library_id": library, "role": "host"}],
-            "sources": [{"library_id": library, "source_ref": aid, "revision": 1}],
-            "created_at": created.isoformat(), "updated_at": created.isoformat(),
-        },
-    })
+    return CanonicalEvent.model_validate(
+        {
+            "type": "created",
+            "occurred_at": created.isoformat(),
+            "activity": {
+                "id": aid,
+                "version": 1,
+                "status": "scheduled",
+                "title": title,
+                "category": "reading_club",
+                "starts_at": starts.isoformat(),
+                "ends_at": (starts + timedelta(hours=2)).isoformat(),
+                "venue": {"name": "阅览室"},
+                "organizers": [{"library_id": library, "role": "host"}],
+                "sources": [{"library_id": library, "source_ref": aid, "revision": 1}],
+                "created_at": created.isoformat(),
+                "updated_at": created.isoformat(),
+            },
+        }
+    )
 
 
 def sent_rows(source) -> list:
@@ -123,16 +133,18 @@ async def wait_settled(runtime: Runtime, timeout: float = 30.0) -> None:
 
 
 def settings(tmp_path: Path, nats_url: str, smtp_port: int) -> Settings:
-    return Settings(data_dir=tmp_path / "data", nats_url=nats_url, smtp_url=f"smtp://127.0.0.1:{smtp_port}",
-                    mail_from=SENDER)
+    return Settings(
+        data_dir=tmp_path / "data", nats_url=nats_url, smtp_url=f"smtp://127.0.0.1:{smtp_port}", mail_from=SENDER
+    )
 
 
 async def test_due_message_delivered_twice_sends_one_mail_per_coordinator_and_period_in_scope(
     nats_server, mailbox, tmp_path
 ) -> None:
     box, port = mailbox
-    runtime = Runtime(settings=settings(tmp_path, nats_server.url, port), alliance=ALLIANCE,
-                      services=["quotas", "digests"], web=False)
+    runtime = Runtime(
+        settings=settings(tmp_path, nats_server.url, port), alliance=ALLIANCE, services=["quotas", "digests"], web=False
+    )
     await runtime.start()
     try:
         until = datetime(2026, 11, 23, 0, 0, tzinfo=UTC)
@@ -143,30 +155,41 @@ async def test_due_message_delivered_twice_sends_one_mail_per_coordinator_and_pe
             canonical("a-tz", "tz", "滕州经典导读：《论语》", created, until + timedelta(days=3)),
         ]
         for event in events:
-            await runtime.publisher.publish(canonical_subject(event.type.value), event.message_id(),
-                                            event.model_dump_json().encode())
+            await runtime.publisher.publish(
+                canonical_subject(event.type.value), event.message_id(), event.model_dump_json().encode()
+            )
         # dedup asks for two reviews; a coordinator decides the second one
         pairs = [(("jn-sp1", "a-jn"), ("jn", "x-1")), (("tz", "a-tz"), ("central", "x-2"))]
         for event, (source, other) in zip(events, pairs, strict=True):
             review = event.model_copy(update={"type": CanonicalEventType.review_needed})
-            await runtime.publisher.publish(canonical_subject("review-needed"), f"review:{review_id(source, other)}",
-                                            review.model_dump_json().encode())
-        decision = ReviewDecision.model_validate({
-            "source": {"library_id": "tz", "source_ref": "a-tz"},
-            "other": {"library_id": "central", "source_ref": "x-2"},
-            "decision": "apart", "coordinator_id": "office"})
-        await runtime.publisher.publish(decided_subject("office"), decision.message_id(),
-                                        decision.model_dump_json().encode())
+            await runtime.publisher.publish(
+                canonical_subject("review-needed"),
+                f"review:{review_id(source, other)}",
+                review.model_dump_json().encode(),
+            )
+        decision = ReviewDecision.model_validate(
+            {
+                "source": {"library_id": "tz", "source_ref": "a-tz"},
+                "other": {"library_id": "central", "source_ref": "x-2"},
+                "decision": "apart",
+                "coordinator_id": "office",
+            }
+        )
+        await runtime.publisher.publish(
+            decided_subject("office"), decision.message_id(), decision.model_dump_json().encode()
+        )
         await eventually(lambda: projection_counts(runtime) == (2, 2, 1), what="the projections")
         await wait_until_processed(runtime.js, timeout=30, streams=(CANONICAL_STREAM,))  # the quotas service too
 
-
         office = DigestDue(coordinator_id="office", period="2026-W48", due_at=until, since=since)
         jn = DigestDue(coordinator_id="jn-office", period="2026-11-23", due_at=until, since=since)
-        for due, msg_id in [(office, office.message_id()), (jn, jn.message_id()),
-                            (jn, jn.message_id()),  # the same message again: dropped by the broker
-                            (jn, "digest:jn-office:2026-11-23:redelivered"),  # again under another id
-                            (office, "digest:office:2026-W48:redelivered")]:
+        for due, msg_id in [
+            (office, office.message_id()),
+            (jn, jn.message_id()),
+            (jn, jn.message_id()),  # the same message again: dropped by the broker
+            (jn, "digest:jn-office:2026-11-23:redelivered"),  # again under another id
+            (office, "digest:office:2026-W48:redelivered"),
+        ]:
             await runtime.publisher.publish(DIGEST_DUE, msg_id, due.model_dump_json().encode())
         await wait_settled(runtime)
     finally:
@@ -194,8 +217,9 @@ def projection_counts(runtime: Runtime) -> tuple[int, ...]:
         return (
             connection.scalar(select(func.count()).select_from(digests_activity)),
             connection.scalar(select(func.count()).select_from(digests_review)),
-            connection.scalar(select(func.count()).select_from(digests_review).where(
-                digests_review.c.decided_at.is_not(None))),
+            connection.scalar(
+                select(func.count()).select_from(digests_review).where(digests_review.c.decided_at.is_not(None))
+            ),
         )
 
 
@@ -210,7 +234,10 @@ async def test_scheduler_restarted_mid_period_fires_nothing_again(nats_server, m
     finally:
         await runtime.stop()
     assert sorted(r for rcpt in box.recipients for r in rcpt) == [
-        "liaison@example.org", "office@example.org", "tuiguang@jn.example.org"]
+        "liaison@example.org",
+        "office@example.org",
+        "tuiguang@jn.example.org",
+    ]
 
     restarted_at = datetime.now(UTC)
     runtime = Runtime(settings=config, alliance=ALLIANCE, services=["scheduler", "digests"], web=False)
@@ -249,8 +276,9 @@ NOW = datetime(2026, 11, 23, 0, 0, 5, tzinfo=UTC)
 
 
 def record(engine, coordinator_id: str = "office", period: str = "2026-W48") -> None:
-    due = DigestDue(coordinator_id=coordinator_id, period=period, due_at=NOW - timedelta(seconds=5),
-                    since=NOW - timedelta(days=7))
+    due = DigestDue(
+        coordinator_id=coordinator_id, period=period, due_at=NOW - timedelta(seconds=5), since=NOW - timedelta(days=7)
+    )
     with engine.begin() as connection:
         assert record_digest(connection, DigestConfig(alliance=ALLIANCE, sender_address=SENDER), due, NOW)
         assert not record_digest(connection, DigestConfig(alliance=ALLIANCE, sender_address=SENDER), due, NOW)
@@ -356,8 +384,26 @@ def test_connection_lost_after_the_message_is_uncertain_and_not_resent(digests_e
 @pytest.fixture
 def tls_files(tmp_path: Path) -> tuple[Path, Path]:
     cert, key = tmp_path / "cert.pem", tmp_path / "key.pem"
-    subprocess.run(["openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "1", "-subj", "/CN=127.0.0.1",
-                    "-keyout", str(key), "-out", str(cert)], check=True, capture_output=True)
+    subprocess.run(
+        [
+            "openssl",
+            "req",
+            "-x509",
+            "-newkey",
+            "rsa:2048",
+            "-nodes",
+            "-days",
+            "1",
+            "-subj",
+            "/CN=127.0.0.1",
+            "-keyout",
+            str(key),
+            "-out",
+            str(cert),
+        ],
+        check=True,
+        capture_output=True,
+    )
     return cert, key
 
 
@@ -374,8 +420,15 @@ def test_starttls_and_login(tls_files, digests_engine) -> None:
         return AuthResult(success=ok, handled=False)
 
     port = free_loopback_port()
-    controller = Controller(box, hostname="127.0.0.1", port=port, tls_context=context, require_starttls=True,
-                            authenticator=authenticate, auth_required=True)
+    controller = Controller(
+        box,
+        hostname="127.0.0.1",
+        port=port,
+        tls_context=context,
+        require_starttls=True,
+        authenticator=authenticate,
+        auth_required=True,
+    )
     controller.start()
     try:
         record(digests_engine)

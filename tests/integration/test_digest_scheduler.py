@@ -60,7 +60,9 @@ def test_each_period_fires_once_and_missed_periods_are_caught_up_once(engine: En
     assert fire_due_digests(engine, ALLIANCE, "a", MONDAY, TTL) is not None
     first = fired_messages(engine)
     assert [(m["msg_id"], m["missed_periods"]) for m in first] == [
-        ("digest:office:2026-W47", 0), ("digest:jn-office:2026-11-22", 0), ("digest:liaison:2026-W47", 0),
+        ("digest:office:2026-W47", 0),
+        ("digest:jn-office:2026-11-22", 0),
+        ("digest:liaison:2026-W47", 0),
     ]
     # the same check again, and a check by a second replica, fire nothing more
     assert fire_due_digests(engine, ALLIANCE, "a", MONDAY + timedelta(minutes=1), TTL) == []

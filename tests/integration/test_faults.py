@@ -66,9 +66,15 @@ async def test_cluster_node_killed_and_brought_back_during_a_load(tmp_path) -> N
     client_ports = [free_loopback_port() for _ in range(3)]
     route_ports = [free_loopback_port() for _ in range(3)]
     nodes = [
-        EmbeddedNatsServer(tmp_path / f"n{i}", port=client_ports[i],
-                           cluster={"name": f"n{i}", "port": route_ports[i],
-                                    "routes": [p for j, p in enumerate(route_ports) if j != i]})
+        EmbeddedNatsServer(
+            tmp_path / f"n{i}",
+            port=client_ports[i],
+            cluster={
+                "name": f"n{i}",
+                "port": route_ports[i],
+                "routes": [p for j, p in enumerate(route_ports) if j != i],
+            },
+        )
         for i in range(3)
     ]
     for node in nodes:
@@ -121,14 +127,16 @@ async def test_postgres_restart_during_a_load(tmp_path) -> None:
         await asyncio.to_thread(postgres.stop)
 
 
-async def test_a_worker_process_that_does_not_start_stops_the_start_and_says_which(tmp_path, nats_server,
-                                                                                     monkeypatch) -> None:
+async def test_a_worker_process_that_does_not_start_stops_the_start_and_says_which(
+    tmp_path, nats_server, monkeypatch
+) -> None:
     """``up --processes 2`` starts only once its worker's consumers are attached; a worker that exits
     instead makes the start fail with its services named, not hang or report 'ready'."""
     monkeypatch.setattr(sys, "executable", "/bin/false")  # the worker command exits with 1 at once
     settings = Settings(data_dir=tmp_path / "data", nats_url=nats_server.url)
-    started = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=["dedup", "calendar"],
-                      web=False, processes=2)
+    started = Runtime(
+        settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=["dedup", "calendar"], web=False, processes=2
+    )
     try:
         with pytest.raises(RuntimeError, match=r"worker process for calendar exited with 1"):
             await started.start()

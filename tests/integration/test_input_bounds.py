@@ -19,13 +19,18 @@ from .test_web_auth import Recorder
 
 @pytest.fixture
 async def client(tmp_path):
-    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
-                             databases=Databases(data_dir=tmp_path))
+    context = ServiceContext(
+        settings=Settings(data_dir=tmp_path),
+        alliance=load_alliance(TEST_ALLIANCE),
+        databases=Databases(data_dir=tmp_path),
+    )
     create_all_tables(context)
     app = create_app(context)
     app.state.publisher = Recorder()
-    tokens = {name: add_account(app, context, name, kind).token for name, kind in (("jn", "library"),
-                                                                                   ("office", "coordinator"))}
+    tokens = {
+        name: add_account(app, context, name, kind).token
+        for name, kind in (("jn", "library"), ("office", "coordinator"))
+    }
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as http:
         http.tokens = {name: {"Authorization": f"Bearer {token}"} for name, token in tokens.items()}
         http.sent = app.state.publisher.sent
@@ -50,34 +55,45 @@ ABUSES = [
 
 async def test_the_api_refuses_abusive_submissions_with_422_and_publishes_nothing(client) -> None:
     for change, where, what in ABUSES:
-        response = await client.post("/api/v1/activities", json=submission("jn", "abuse", **change),
-                                     headers=client.tokens["jn"])
+        response = await client.post(
+            "/api/v1/activities", json=submission("jn", "abuse", **change), headers=client.tokens["jn"]
+        )
         assert response.status_code == 422, (change, response.text)
         detail = response.json()["detail"]
         assert where in detail and what in detail and "Traceback" not in detail, (change, detail)
     assert client.sent == []
-    open_ended = await client.post("/api/v1/activities", json=submission("jn", "weekly", recurrence="FREQ=WEEKLY"),
-                                   headers=client.tokens["jn"])
+    open_ended = await client.post(
+        "/api/v1/activities", json=submission("jn", "weekly", recurrence="FREQ=WEEKLY"), headers=client.tokens["jn"]
+    )
     assert open_ended.status_code == 201, open_ended.text  # a series that goes on for ever is fine
     assert len(client.sent) == 1
 
 
 async def test_attendance_beyond_what_storage_holds_is_refused(client) -> None:
-    response = await client.post("/api/v1/attendance", headers=client.tokens["jn"],
-                                 json={"library_id": "jn", "source_ref": "a1", "held": True, "participants": 2**64})
+    response = await client.post(
+        "/api/v1/attendance",
+        headers=client.tokens["jn"],
+        json={"library_id": "jn", "source_ref": "a1", "held": True, "participants": 2**64},
+    )
     assert response.status_code == 422 and "participants" in response.json()["detail"]
     assert client.sent == []
 
 
 async def test_deeply_nested_json_is_a_4xx_on_every_json_route(client) -> None:
     deep = b"[" * 100_000
-    for path, token in (("/api/v1/activities", "jn"), ("/api/v1/attendance", "jn"), ("/api/v1/brands", "office"),
-                        ("/api/v1/dedup/reviews/x/decision", "office")):
-        response = await client.post(path, content=deep, headers={"content-type": "application/json",
-                                                                   **client.tokens[token]})
+    for path, token in (
+        ("/api/v1/activities", "jn"),
+        ("/api/v1/attendance", "jn"),
+        ("/api/v1/brands", "office"),
+        ("/api/v1/dedup/reviews/x/decision", "office"),
+    ):
+        response = await client.post(
+            path, content=deep, headers={"content-type": "application/json", **client.tokens[token]}
+        )
         assert 400 <= response.status_code < 500, (path, response.status_code)
-    response = await client.put("/api/v1/brands/links/x", content=deep,
-                                headers={"content-type": "application/json", **client.tokens["jn"]})
+    response = await client.put(
+        "/api/v1/brands/links/x", content=deep, headers={"content-type": "application/json", **client.tokens["jn"]}
+    )
     assert 400 <= response.status_code < 500
     assert client.sent == []
 

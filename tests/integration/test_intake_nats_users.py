@@ -26,9 +26,13 @@ def secured_nats(tmp_path: Path):
     passwords = write_users_config(alliance, tmp_path / "users.conf")
     port = free_loopback_port()
     (tmp_path / "nats-server.conf").write_text(
-        f'host: 127.0.0.1\nport: {port}\njetstream {{ store_dir: "{tmp_path / "js"}" }}\ninclude "users.conf"\n')
-    process = subprocess.Popen([str(nats_server_binary()), "-c", str(tmp_path / "nats-server.conf")],
-                               stdout=subprocess.DEVNULL, stderr=subprocess.STDOUT)
+        f'host: 127.0.0.1\nport: {port}\njetstream {{ store_dir: "{tmp_path / "js"}" }}\ninclude "users.conf"\n'
+    )
+    process = subprocess.Popen(
+        [str(nats_server_binary()), "-c", str(tmp_path / "nats-server.conf")],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.STDOUT,
+    )
     deadline = time.monotonic() + 15
     while time.monotonic() < deadline:
         try:
@@ -49,8 +53,15 @@ async def connect_as(port: int, user: str, password: str, **options):
     async def on_error(exc: Exception) -> None:
         errors.append(exc)
 
-    connection = await nats.connect(f"nats://127.0.0.1:{port}", user=user, password=password, error_cb=on_error,
-                                    connect_timeout=5, allow_reconnect=False, **options)
+    connection = await nats.connect(
+        f"nats://127.0.0.1:{port}",
+        user=user,
+        password=password,
+        error_cb=on_error,
+        connect_timeout=5,
+        allow_reconnect=False,
+        **options,
+    )
     return connection, errors
 
 
@@ -108,7 +119,8 @@ def test_regenerating_keeps_passwords_and_resets_only_what_is_asked(tmp_path: Pa
     assert set(again) == {"jn"}
     after = existing_hashes(path)
     assert after["jn"] != before["jn"] and {k: v for k, v in after.items() if k != "jn"} == {
-        k: v for k, v in before.items() if k != "jn"}
+        k: v for k, v in before.items() if k != "jn"
+    }
     text = path.read_text()
     assert 'publish: {allow: ["shuxiang.activity.submitted.jn", "shuxiang.activity.reported.jn"]}' in text
     assert first["jn"] not in text  # only hashes are written

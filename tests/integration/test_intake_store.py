@@ -45,7 +45,9 @@ def test_accounts_hash_passwords_and_tokens_and_reset_ends_them(databases: Datab
     with pytest.raises(AccountError, match="already has an account"):
         store.add("jn", LIBRARY)
     with databases.engine(NAME).connect() as connection:
-        stored = connection.exec_driver_sql("SELECT password_hash, token_hash FROM intake_account WHERE name='jn'").one()
+        stored = connection.exec_driver_sql(
+            "SELECT password_hash, token_hash FROM intake_account WHERE name='jn'"
+        ).one()
     assert stored.password_hash.startswith("$argon2id$") and jn.password not in stored.password_hash
     assert jn.token not in stored.token_hash
 
@@ -68,8 +70,13 @@ def test_accounts_hash_passwords_and_tokens_and_reset_ends_them(databases: Datab
 
 def delivery(body: dict, seq: int, subject: str | None = None) -> Delivery:
     payload = ActivitySubmission.model_validate(body).model_dump_json().encode()
-    return Delivery(subject=subject or submitted_subject(body["library_id"]), data=payload, headers={},
-                    stream_seq=seq, timestamp=datetime(2026, 4, 1, tzinfo=UTC))
+    return Delivery(
+        subject=subject or submitted_subject(body["library_id"]),
+        data=payload,
+        headers={},
+        stream_seq=seq,
+        timestamp=datetime(2026, 4, 1, tzinfo=UTC),
+    )
 
 
 def test_the_consumer_keeps_the_newest_revision_of_every_announcement(databases: Databases) -> None:
@@ -96,13 +103,15 @@ def calendar_site(tmp_path: Path):
     server.shutdown()
 
 
-async def test_a_members_calendar_is_pulled_through_the_outbox_once_per_revision(tmp_path, nats_server,
-                                                                                  calendar_site) -> None:
+async def test_a_members_calendar_is_pulled_through_the_outbox_once_per_revision(
+    tmp_path, nats_server, calendar_site
+) -> None:
     import nats
 
     base, site = calendar_site
     text = TEST_ALLIANCE.read_text(encoding="utf-8").replace(
-        'name_en = "Tengzhou Library"', f'name_en = "Tengzhou Library"\nics_url = "{base}/tz.ics"')
+        'name_en = "Tengzhou Library"', f'name_en = "Tengzhou Library"\nics_url = "{base}/tz.ics"'
+    )
     text = text.replace('id = "jn-b1"', f'id = "jn-b1"\nics_url = "{base}/missing.ics"')
     alliance = parse_alliance(text)
     databases = Databases(data_dir=tmp_path / "data")
@@ -130,9 +139,13 @@ async def test_a_members_calendar_is_pulled_through_the_outbox_once_per_revision
         [again] = await pull_all(engine, alliance)
         assert (again.queued, again.unchanged) == (0, 3)  # nothing new: nothing published
 
-        (site / "tz.ics").write_text((DATA / "intake" / "member.ics").read_text(encoding="utf-8").replace(
-            "LAST-MODIFIED:20260301T080000Z", "LAST-MODIFIED:20260305T080000Z").replace("《论语》导读", "《孟子》导读"),
-            encoding="utf-8")
+        (site / "tz.ics").write_text(
+            (DATA / "intake" / "member.ics")
+            .read_text(encoding="utf-8")
+            .replace("LAST-MODIFIED:20260301T080000Z", "LAST-MODIFIED:20260305T080000Z")
+            .replace("《论语》导读", "《孟子》导读"),
+            encoding="utf-8",
+        )
         [changed] = await pull_all(engine, alliance)
         assert (changed.queued, changed.unchanged) == (1, 2)
         with engine.connect() as db:

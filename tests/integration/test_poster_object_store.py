@@ -44,10 +44,13 @@ def poster_bytes(size=(1200, 800)) -> bytes:
 async def web_replica(tmp_path, name: str, port: int, password: str) -> Runtime:
     """A `shuxiang serve web` as the CLI starts it: the web front on a port of its own, no consumers,
     its own data dir, the broker's runtime user."""
-    settings = Settings(data_dir=tmp_path / name, nats_url=f"nats://shuxiang:{password}@127.0.0.1:{port}",
-                        port=free_loopback_port(), stream_replicas=1)
-    runtime = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=[], web=True,
-                      announce=False)
+    settings = Settings(
+        data_dir=tmp_path / name,
+        nats_url=f"nats://shuxiang:{password}@127.0.0.1:{port}",
+        port=free_loopback_port(),
+        stream_replicas=1,
+    )
+    runtime = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=[], web=True, announce=False)
     await runtime.start()
     create_all_tables(runtime.context)
     return runtime
@@ -66,8 +69,10 @@ async def logged_in(runtime: Runtime, library: str) -> httpx.AsyncClient:
     password = Auth.from_context(runtime.context).accounts.reset(library).password
     browser = client(runtime)
     page = await browser.get("/submit/login")
-    signed = await browser.post("/submit/login", data={"csrf_token": csrf_of(page.text), "username": library,
-                                                      "password": password, "next": "/submit"})
+    signed = await browser.post(
+        "/submit/login",
+        data={"csrf_token": csrf_of(page.text), "username": library, "password": password, "next": "/submit"},
+    )
     assert signed.status_code == 303, signed.text
     return browser
 
@@ -82,7 +87,8 @@ def cached(runtime: Runtime) -> list:
 
 
 async def test_a_poster_uploaded_through_one_web_replica_is_served_by_another(
-    tmp_path, secured_nats  # noqa: F811
+    tmp_path,
+    secured_nats,  # noqa: F811
 ) -> None:
     port, passwords = secured_nats
     one = await web_replica(tmp_path, "one", port, passwords["shuxiang"])
@@ -91,8 +97,9 @@ async def test_a_poster_uploaded_through_one_web_replica_is_served_by_another(
         assert isinstance(posters_of(one.context), ObjectPosterStore)  # distributed: not the data dir
         token, second_token = bearer(one, "jn"), bearer(two, "jn")
         async with client(one) as a, client(two) as b:
-            uploaded = await a.post("/api/v1/posters", content=poster_bytes(),
-                                    headers={**token, "Content-Type": "image/png"})
+            uploaded = await a.post(
+                "/api/v1/posters", content=poster_bytes(), headers={**token, "Content-Type": "image/png"}
+            )
             assert uploaded.status_code == 201, uploaded.text
             name = uploaded.json()["poster"]
             assert cached(two) == []  # the second replica has never seen it
@@ -110,8 +117,9 @@ async def test_a_poster_uploaded_through_one_web_replica_is_served_by_another(
             # the second replica knows it: a submission naming it is accepted there, the same image is not new
             accepted = await b.post("/api/v1/activities", headers=second_token, json=submission(poster=name))
             assert accepted.status_code == 201, accepted.text
-            same = await b.post("/api/v1/posters", content=poster_bytes(), headers={**second_token,
-                                                                                    "Content-Type": "image/png"})
+            same = await b.post(
+                "/api/v1/posters", content=poster_bytes(), headers={**second_token, "Content-Type": "image/png"}
+            )
             assert same.status_code == 200 and same.json()["poster"] == name
 
             missing = "0" * 64 + ".jpg"
@@ -119,17 +127,25 @@ async def test_a_poster_uploaded_through_one_web_replica_is_served_by_another(
                 gone = await b.get(path)
                 assert gone.status_code == 404 and "No such poster" in gone.text and "没有这张海报" in gone.text
             assert (await b.get("/posters/..%2Fnats%2Fpasswords.json")).status_code == 404
-            unknown = await b.post("/api/v1/activities", headers=second_token,
-                                   json=submission(source_ref="a2", poster=missing))
+            unknown = await b.post(
+                "/api/v1/activities", headers=second_token, json=submission(source_ref="a2", poster=missing)
+            )
             assert unknown.status_code == 422 and "no such poster" in unknown.text
 
         # the member form on the second replica: its poster is served by the first
         async with contextlib.aclosing(await logged_in(two, "jn")) as browser, client(one) as a:
             token = csrf_of((await browser.get("/submit/new")).text)
-            fields = {"csrf_token": token, "title": "快乐小板凳：绘本故事会", "category": "children",
-                      "starts_at": "2026-12-20T10:00", "ends_at": "2026-12-20T11:00", "venue_name": "少儿阅览室"}
-            done = await browser.post("/submit/new", data=fields,
-                                      files={"poster_file": ("p.png", poster_bytes((640, 480)), "image/png")})
+            fields = {
+                "csrf_token": token,
+                "title": "快乐小板凳：绘本故事会",
+                "category": "children",
+                "starts_at": "2026-12-20T10:00",
+                "ends_at": "2026-12-20T11:00",
+                "venue_name": "少儿阅览室",
+            }
+            done = await browser.post(
+                "/submit/new", data=fields, files={"poster_file": ("p.png", poster_bytes((640, 480)), "image/png")}
+            )
             assert done.status_code == 303, done.text
             [form_poster] = [p.name for p in cached(two) if p.name != name]
             from_form = await a.get(f"/posters/{form_poster}")
@@ -161,8 +177,9 @@ async def test_a_refused_or_failed_upload_leaves_nothing_stored(tmp_path, secure
             for body, content_type, status in refusals:
                 refused = await a.post("/api/v1/posters", content=body, headers={**token, "Content-Type": content_type})
                 assert refused.status_code == status, refused.text
-            failed = await a.post("/api/v1/posters", content=poster_bytes(),
-                                  headers={**token, "Content-Type": "image/png"})
+            failed = await a.post(
+                "/api/v1/posters", content=poster_bytes(), headers={**token, "Content-Type": "image/png"}
+            )
             assert failed.status_code == 503 and "try again later" in failed.text
             # what nats-py published of it was purged: nothing to read, nothing cached, no 500 anywhere
             state = (await service.jetstream().stream_info(f"OBJ_{BUCKET}")).state
@@ -207,8 +224,11 @@ def test_the_embedded_runtime_keeps_posters_in_the_data_dir(tmp_path) -> None:
     from shuxiang.db import Databases
     from shuxiang.services.plan import ServiceContext
 
-    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
-                             databases=Databases(data_dir=tmp_path))
+    context = ServiceContext(
+        settings=Settings(data_dir=tmp_path),
+        alliance=load_alliance(TEST_ALLIANCE),
+        databases=Databases(data_dir=tmp_path),
+    )
     store = posters_of(context)
     assert isinstance(store, PosterStore) and store.root == tmp_path / "posters"
 
@@ -220,9 +240,15 @@ async def test_posters_are_replicated_with_the_cluster_and_survive_a_node(tmp_pa
     client_ports = [free_loopback_port() for _ in range(3)]
     route_ports = [free_loopback_port() for _ in range(3)]
     nodes = [
-        EmbeddedNatsServer(tmp_path / f"n{i}", port=client_ports[i],
-                           cluster={"name": f"n{i}", "port": route_ports[i],
-                                    "routes": [p for j, p in enumerate(route_ports) if j != i]})
+        EmbeddedNatsServer(
+            tmp_path / f"n{i}",
+            port=client_ports[i],
+            cluster={
+                "name": f"n{i}",
+                "port": route_ports[i],
+                "routes": [p for j, p in enumerate(route_ports) if j != i],
+            },
+        )
         for i in range(3)
     ]
     for node in nodes:
@@ -230,11 +256,16 @@ async def test_posters_are_replicated_with_the_cluster_and_survive_a_node(tmp_pa
     replicas: list[Runtime] = []
     try:
         for i in range(2):
-            settings = Settings(data_dir=tmp_path / f"web{i}", nats_url=",".join(node.url for node in nodes),
-                                port=free_loopback_port(), stream_replicas=3)
+            settings = Settings(
+                data_dir=tmp_path / f"web{i}",
+                nats_url=",".join(node.url for node in nodes),
+                port=free_loopback_port(),
+                stream_replicas=3,
+            )
             for _ in range(100):  # until the cluster has elected its JetStream meta leader
-                runtime = Runtime(settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=[], web=True,
-                                  announce=False)
+                runtime = Runtime(
+                    settings=settings, alliance=load_alliance(TEST_ALLIANCE), services=[], web=True, announce=False
+                )
                 try:
                     await runtime.start()
                     break
@@ -247,8 +278,9 @@ async def test_posters_are_replicated_with_the_cluster_and_survive_a_node(tmp_pa
         info = await one.js.stream_info(f"OBJ_{BUCKET}")
         assert info.config.num_replicas == 3
         async with client(one) as a, client(two) as b:
-            uploaded = await a.post("/api/v1/posters", content=poster_bytes(), headers={
-                **bearer(one, "jn"), "Content-Type": "image/png"})
+            uploaded = await a.post(
+                "/api/v1/posters", content=poster_bytes(), headers={**bearer(one, "jn"), "Content-Type": "image/png"}
+            )
             assert uploaded.status_code == 201, uploaded.text
             leader = (await one.js.stream_info(f"OBJ_{BUCKET}")).cluster.leader
             await asyncio.to_thread(nodes[int(leader.removeprefix("n"))].kill)
@@ -275,8 +307,9 @@ async def test_with_the_broker_down_posters_seen_before_are_served_and_the_rest_
     token = bearer(web, "jn")
     try:
         async with client(web) as a:
-            uploaded = await a.post("/api/v1/posters", content=poster_bytes((500, 400)),
-                                    headers={**token, "Content-Type": "image/png"})
+            uploaded = await a.post(
+                "/api/v1/posters", content=poster_bytes((500, 400)), headers={**token, "Content-Type": "image/png"}
+            )
             assert uploaded.status_code == 201
             name = uploaded.json()["poster"]
             await asyncio.to_thread(nats_server.stop)
@@ -285,11 +318,11 @@ async def test_with_the_broker_down_posters_seen_before_are_served_and_the_rest_
             unknown = await a.get("/posters/" + "1" * 64 + ".jpg")
             assert unknown.status_code == 503 and unknown.headers["retry-after"] == "5"
             assert "try again later" in unknown.text
-            refused = await a.post("/api/v1/posters", content=poster_bytes((300, 300)),
-                                   headers={**token, "Content-Type": "image/png"})
+            refused = await a.post(
+                "/api/v1/posters", content=poster_bytes((300, 300)), headers={**token, "Content-Type": "image/png"}
+            )
             assert refused.status_code == 503 and "try again later" in refused.json()["detail"]
-            later = await a.post("/api/v1/activities", headers=token,
-                                 json=submission(poster="2" * 64 + ".jpg"))
+            later = await a.post("/api/v1/activities", headers=token, json=submission(poster="2" * 64 + ".jpg"))
             assert later.status_code == 503
 
             await asyncio.to_thread(nats_server.start)

@@ -24,8 +24,16 @@ from shuxiang.events.streams import SUBMISSIONS_STREAM
 from tests.conftest import wait_healthy
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
-CHROMIUM_ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
-                 "--disable-background-networking", "--disable-component-update", "--disable-sync"]
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
 
 
 def shuxiang(*args: str, timeout: float = 120) -> subprocess.CompletedProcess:
@@ -53,7 +61,9 @@ def demo(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     log = data_dir.parent / "up.log"
     process = subprocess.Popen(
         [sys.executable, "-m", "shuxiang", "up", "--demo", "--data-dir", str(data_dir), "--port", str(port)],
-        stdout=log.open("wb"), stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL,
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
     )
     url = f"http://127.0.0.1:{port}"
     try:
@@ -91,7 +101,9 @@ def test_demo_report_shows_libraries_on_track_and_behind(demo) -> None:
     _, data_dir, _ = demo
     year = str(date.today().year)
     end = f"{year}-12-31"  # the year as it ends, whatever today's date: the demo plans the whole year
-    result = shuxiang("quotas", "report", "--year", year, "--as-of", end, "--format", "json", "--data-dir", str(data_dir))
+    result = shuxiang(
+        "quotas", "report", "--year", year, "--as-of", end, "--format", "json", "--data-dir", str(data_dir)
+    )
     assert result.returncode == 0, result.stderr
     standing = library_standing(json.loads(result.stdout))
     behind = {lib for lib, states in standing.items() if "at_risk" in states}

@@ -22,11 +22,19 @@ def event(activity_id: str, version: int, start: str, *, status: str = "schedule
     starts_at = datetime.fromisoformat(start)
     at = datetime(2026, 1, 1, tzinfo=UTC) + timedelta(minutes=version)
     activity = CanonicalActivity(
-        id=activity_id, version=version, status=status, title=activity_id, category=fields.pop("category", "lecture"),
-        starts_at=starts_at, ends_at=starts_at + timedelta(hours=2), venue={"name": "报告厅"},
+        id=activity_id,
+        version=version,
+        status=status,
+        title=activity_id,
+        category=fields.pop("category", "lecture"),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        venue={"name": "报告厅"},
         organizers=fields.pop("organizers", [{"library_id": "jn", "role": "host"}]),
         sources=[{"library_id": "jn", "source_ref": activity_id, "revision": version}],
-        created_at=at, updated_at=at, **fields,
+        created_at=at,
+        updated_at=at,
+        **fields,
     )
     kind = "created" if version == 1 else "cancelled" if status == "cancelled" else "updated"
     return CanonicalEvent(type=kind, activity=activity, occurred_at=at)
@@ -74,10 +82,16 @@ async def test_quota_events_once_per_transition_through_nats(nats_server, tmp_pa
     alliance = load_alliance(CONFIG)
     settings = Settings(data_dir=tmp_path / "data", nats_url=nats_server.url)
     training = event("training", 1, "2026-03-10T09:00:00+08:00", category="training", tags=["业务培训"])
-    featured = event("featured", 1, "2026-01-10T14:00:00+08:00", featured=True,
-                     organizers=[{"library_id": "jn", "role": "host"}, {"library_id": "tz", "role": "co_host"}])
-    cancelled = event("training", 2, "2026-03-10T09:00:00+08:00", category="training", tags=["业务培训"],
-                      status="cancelled")
+    featured = event(
+        "featured",
+        1,
+        "2026-01-10T14:00:00+08:00",
+        featured=True,
+        organizers=[{"library_id": "jn", "role": "host"}, {"library_id": "tz", "role": "co_host"}],
+    )
+    cancelled = event(
+        "training", 2, "2026-03-10T09:00:00+08:00", category="training", tags=["业务培训"], status="cancelled"
+    )
 
     first = await run(settings, alliance, send=[messages([training, featured])])
     ids = [msg_id for msg_id, _ in first]
@@ -95,7 +109,7 @@ async def test_quota_events_once_per_transition_through_nats(nats_server, tmp_pa
 
     # Cancelling the training: a transition to at-risk, published once; then a restart.
     after = await run(settings, alliance, send=[messages([cancelled]), messages([training], ":late")])
-    new = [msg_id for msg_id, _ in after[len(first):]]
+    new = [msg_id for msg_id, _ in after[len(first) :]]
     assert new == ["quota:jn:training:2026:at-risk"]
     assert states(settings, alliance)[("jn", "training")] == (0, "at_risk")
     assert await run(settings, alliance) == after

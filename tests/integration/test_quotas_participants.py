@@ -27,7 +27,7 @@ from tests.conftest import TEST_ALLIANCE
 from .dedup_support import DedupRig, announcement
 
 NOW = datetime(2027, 2, 1, tzinfo=UTC)
-RULE = '''
+RULE = """
 [[quota_rules]]
 id = "visitors"
 name = "活动到馆人次增长30%"
@@ -46,7 +46,7 @@ minimum = 1
 id = "disabled"
 name = "残障人士"
 aliases = ["视障", "盲人"]
-'''
+"""
 
 
 def test_participants_are_summed_raised_by_growth_and_exported(tmp_path: Path) -> None:
@@ -56,27 +56,56 @@ def test_participants_are_summed_raised_by_growth_and_exported(tmp_path: Path) -
     rig = DedupRig(tmp_path / "db" / "dedup.sqlite3", alliance=alliance)
     last_year = announcement("jn", "old", title="讲座：去年", day=10)
     last_year.update(starts_at="2025-04-10T14:00:00+08:00", ends_at="2025-04-10T16:00:00+08:00")
-    rig.submit(last_year, announcement("jn", "a", title="讲座：甲", day=10),
-               announcement("jn", "b", title="展览：乙", day=12, hour=9),
-               announcement("jn", "c", title="读书会：丙", day=14, hour=19, audience="视障读者及家属"))
+    rig.submit(
+        last_year,
+        announcement("jn", "a", title="讲座：甲", day=10),
+        announcement("jn", "b", title="展览：乙", day=12, hour=9),
+        announcement("jn", "c", title="读书会：丙", day=14, hour=19, audience="视障读者及家属"),
+    )
     databases = Databases(data_dir=tmp_path)
     databases.create_tables("quotas", TABLES + EVENT_TABLES)
     engine = databases.engine("quotas")
     context = QuotasContext(alliance)
-    canonical = ConsumerSpec(name="quotas", stream=CANONICAL_STREAM, filter_subject="shuxiang.canonical.*",
-                             handle_batch=partial(apply_canonicals, context))
-    reports = ConsumerSpec(name="quotas_reports", stream=SUBMISSIONS_STREAM,
-                           filter_subject="shuxiang.activity.reported.*", handle=partial(apply_report, context))
-    events = [Delivery(f"shuxiang.canonical.{kind}", json.dumps(event).encode(),
-                       {"Nats-Msg-Id": f"canon:{event['activity']['id']}:{event['activity']['version']}"}, seq, NOW)
-              for seq, (kind, event) in enumerate(rig.events(), start=1)]
+    canonical = ConsumerSpec(
+        name="quotas",
+        stream=CANONICAL_STREAM,
+        filter_subject="shuxiang.canonical.*",
+        handle_batch=partial(apply_canonicals, context),
+    )
+    reports = ConsumerSpec(
+        name="quotas_reports",
+        stream=SUBMISSIONS_STREAM,
+        filter_subject="shuxiang.activity.reported.*",
+        handle=partial(apply_report, context),
+    )
+    events = [
+        Delivery(
+            f"shuxiang.canonical.{kind}",
+            json.dumps(event).encode(),
+            {"Nats-Msg-Id": f"canon:{event['activity']['id']}:{event['activity']['version']}"},
+            seq,
+            NOW,
+        )
+        for seq, (kind, event) in enumerate(rig.events(), start=1)
+    ]
     assert set(process_batch(canonical, engine, events)) == {Outcome.ACK}
-    for seq, (ref, held, people) in enumerate([("old", True, 200), ("a", True, 120), ("b", True, 90),
-                                               ("c", False, 0)], start=1):
+    for seq, (ref, held, people) in enumerate(
+        [("old", True, 200), ("a", True, 120), ("b", True, 90), ("c", False, 0)], start=1
+    ):
         report = AttendanceReport(library_id="jn", source_ref=ref, held=held, participants=people)
-        assert process_batch(reports, engine, [Delivery("shuxiang.activity.reported.jn",
-                                                        report.model_dump_json().encode(),
-                                                        {"Nats-Msg-Id": report.message_id()}, seq, NOW)]) == [Outcome.ACK]
+        assert process_batch(
+            reports,
+            engine,
+            [
+                Delivery(
+                    "shuxiang.activity.reported.jn",
+                    report.model_dump_json().encode(),
+                    {"Nats-Msg-Id": report.message_id()},
+                    seq,
+                    NOW,
+                )
+            ],
+        ) == [Outcome.ACK]
 
     [jn] = [lib for lib in quota_report(engine, alliance, 2026, NOW).libraries if lib.member.id == "jn"]
     visitors = next(p for p in jn.rules if p.rule.id == "visitors")
@@ -88,6 +117,7 @@ def test_participants_are_summed_raised_by_growth_and_exported(tmp_path: Path) -
     assert disabled.count == 0  # 丙 (视障读者) was not held
     with engine.connect() as connection:  # the audiences resolved when stored, read back
         from shuxiang.services.quotas.store import load_facts
+
         facts = {fact.title: fact for fact in load_facts(connection, 2026, alliance.tz)}
     assert facts["读书会：丙"].audiences == ("disabled",) and facts["讲座：甲"].audiences == ()
     [jn_2025] = [lib for lib in quota_report(engine, alliance, 2025, NOW).libraries if lib.member.id == "jn"]

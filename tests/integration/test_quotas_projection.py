@@ -57,8 +57,7 @@ INSTANTS = [
     "2027-01-01T10:00:00+08:00",
 ]
 SERIES = [None, None, None, "FREQ=WEEKLY;COUNT=3", "FREQ=DAILY;COUNT=4", "FREQ=WEEKLY;COUNT=6"]
-MOVES = [timedelta(hours=3), timedelta(days=1, hours=-2), timedelta(days=40), timedelta(hours=-20),
-         timedelta(days=-3)]
+MOVES = [timedelta(hours=3), timedelta(days=1, hours=-2), timedelta(days=40), timedelta(hours=-20), timedelta(days=-3)]
 """How far a session moves on its own: later the same day, the next day, weeks later, or earlier
 (a first session moved before the series' start, and across New Year)."""
 SOURCE_KEYS = [("jn", "s1"), ("jn", "s2"), ("tz", "s3"), ("c", "s4"), ("jn-b1", "s5"), ("tz", "s6"), ("jn", "s7")]
@@ -105,8 +104,9 @@ def rule_covers(rule, library_id: str) -> bool:
     return in_scope and rule.overrides.get(library_id, rule.minimum) > 0
 
 
-def brute_force(events: list[CanonicalEvent], reports: list[AttendanceReport] = ()
-                ) -> dict[tuple[str, str, int], list[tuple[str, datetime]]]:
+def brute_force(
+    events: list[CanonicalEvent], reports: list[AttendanceReport] = ()
+) -> dict[tuple[str, str, int], list[tuple[str, datetime]]]:
     latest_report = {(r.library_id, r.source_ref): r.held for r in reports}  # the log's last report of each
     latest_participants = {(r.library_id, r.source_ref): r.participants for r in reports}
 
@@ -130,7 +130,9 @@ def brute_force(events: list[CanonicalEvent], reports: list[AttendanceReport] = 
 
     def still_its_own(a: CanonicalActivity) -> bool:
         return any(
-            not any(key in keys(b) and (b.updated_at, b.id) > (a.updated_at, a.id) for b in newest.values() if b is not a)
+            not any(
+                key in keys(b) and (b.updated_at, b.id) > (a.updated_at, a.id) for b in newest.values() if b is not a
+            )
             for key in keys(a)
         )
 
@@ -161,18 +163,28 @@ def snapshots(draw, activity_id: str, version: int, updated_at: datetime) -> Can
     exdates: list[datetime] = []
     overrides: list[dict] = []
     if recurrence:
-        occurrences = series_starts(CanonicalActivity.model_construct(recurrence=recurrence, starts_at=start, exdates=[]))
+        occurrences = series_starts(
+            CanonicalActivity.model_construct(recurrence=recurrence, starts_at=start, exdates=[])
+        )
         exdates = draw(st.lists(st.sampled_from(occurrences), unique=True, max_size=2))
         exdates = [d.astimezone(UTC) if draw(st.booleans()) else d for d in exdates]
-        changed = draw(st.lists(st.sampled_from([o for o in occurrences if o not in exdates] or occurrences),
-                                unique=True, max_size=2))
+        changed = draw(
+            st.lists(
+                st.sampled_from([o for o in occurrences if o not in exdates] or occurrences), unique=True, max_size=2
+            )
+        )
         for original in (c for c in changed if c not in exdates):
             if draw(st.booleans()):
                 overrides.append({"recurrence_id": original, "status": "cancelled"})
             else:  # later the same day, the next day, or weeks later: into another month or year
                 moved_to = original + draw(st.sampled_from(MOVES))
-                overrides.append({"recurrence_id": original.astimezone(UTC) if draw(st.booleans()) else original,
-                                  "starts_at": moved_to, "ends_at": moved_to + timedelta(hours=1)})
+                overrides.append(
+                    {
+                        "recurrence_id": original.astimezone(UTC) if draw(st.booleans()) else original,
+                        "starts_at": moved_to,
+                        "ends_at": moved_to + timedelta(hours=1),
+                    }
+                )
     libraries = draw(st.lists(st.sampled_from(LIBRARIES), min_size=1, max_size=3, unique=True))
     status = draw(st.sampled_from(["scheduled", "scheduled", "scheduled", "cancelled"]))
     activity = CanonicalActivity(
@@ -233,14 +245,19 @@ def deliveries(draw, events: list[CanonicalEvent]) -> list[list[Delivery]]:
     messages = draw(st.permutations(messages))
     messages += draw(st.lists(st.sampled_from(messages), max_size=4))  # redeliveries: same id
     out = [
-        Delivery(subject=canonical_subject(event.type.value), data=event.model_dump_json().encode(),
-                 headers={"Nats-Msg-Id": msg_id}, stream_seq=seq, timestamp=NOW)
+        Delivery(
+            subject=canonical_subject(event.type.value),
+            data=event.model_dump_json().encode(),
+            headers={"Nats-Msg-Id": msg_id},
+            stream_seq=seq,
+            timestamp=NOW,
+        )
         for seq, (event, msg_id) in enumerate(messages, start=1)
     ]
     batches, start = [], 0
     while start < len(out):
         size = draw(st.integers(1, 8))
-        batches.append(out[start:start + size])
+        batches.append(out[start : start + size])
         start += size
     return batches
 
@@ -251,24 +268,41 @@ def report_logs(draw) -> list[AttendanceReport]:
     reports = []
     for library_id, source_ref in draw(st.lists(st.sampled_from(SOURCE_KEYS), max_size=6)):
         held = draw(st.booleans())
-        reports.append(AttendanceReport(library_id=library_id, source_ref=source_ref, held=held,
-                                        participants=draw(st.integers(1, 300)) if held else 0))
+        reports.append(
+            AttendanceReport(
+                library_id=library_id,
+                source_ref=source_ref,
+                held=held,
+                participants=draw(st.integers(1, 300)) if held else 0,
+            )
+        )
     return reports
 
 
 def report_deliveries(reports: list[AttendanceReport]) -> list[Delivery]:
     """One delivery a report, in log order (the latest of an announcement wins)."""
-    return [Delivery(subject=f"shuxiang.activity.reported.{r.library_id}", data=r.model_dump_json().encode(),
-                     headers={"Nats-Msg-Id": f"{r.message_id()}:{seq}"}, stream_seq=seq, timestamp=NOW)
-            for seq, r in enumerate(reports, start=1)]
+    return [
+        Delivery(
+            subject=f"shuxiang.activity.reported.{r.library_id}",
+            data=r.model_dump_json().encode(),
+            headers={"Nats-Msg-Id": f"{r.message_id()}:{seq}"},
+            stream_seq=seq,
+            timestamp=NOW,
+        )
+        for seq, r in enumerate(reports, start=1)
+    ]
 
 
 # -- running it through the service ----------------------------------------------------------------
 
 
 def consumer() -> ConsumerSpec:
-    return ConsumerSpec(name="quotas", stream=CANONICAL_STREAM, filter_subject="shuxiang.canonical.*",
-                        handle_batch=partial(apply_canonicals, QuotasContext(ALLIANCE)))
+    return ConsumerSpec(
+        name="quotas",
+        stream=CANONICAL_STREAM,
+        filter_subject="shuxiang.canonical.*",
+        handle_batch=partial(apply_canonicals, QuotasContext(ALLIANCE)),
+    )
 
 
 def service_tallies(engine: Engine, alliance: Alliance = ALLIANCE) -> dict:
@@ -277,26 +311,42 @@ def service_tallies(engine: Engine, alliance: Alliance = ALLIANCE) -> dict:
         for library in quota_report(engine, alliance, year, NOW).libraries:
             for p in library.rules:
                 if p.credits:
-                    found[(library.member.id, p.rule.id, year)] = sorted((c.activity_id, c.at, c.weight)
-                                                                         for c in p.credits)
+                    found[(library.member.id, p.rule.id, year)] = sorted(
+                        (c.activity_id, c.at, c.weight) for c in p.credits
+                    )
     return found
 
 
 def final_progress(engine: Engine) -> dict[tuple[str, str, int], str]:
-    return {(lib.member.id, p.rule.id, year): p.state.value
-            for year in YEARS for lib in quota_report(engine, ALLIANCE, year, NOW).libraries for p in lib.rules}
+    return {
+        (lib.member.id, p.rule.id, year): p.state.value
+        for year in YEARS
+        for lib in quota_report(engine, ALLIANCE, year, NOW).libraries
+        for p in lib.rules
+    }
 
 
 def reports_consumer() -> ConsumerSpec:
-    return ConsumerSpec(name="quotas_reports", stream=SUBMISSIONS_STREAM, filter_subject="shuxiang.activity.reported.*",
-                        handle=partial(apply_report, QuotasContext(ALLIANCE)))
+    return ConsumerSpec(
+        name="quotas_reports",
+        stream=SUBMISSIONS_STREAM,
+        filter_subject="shuxiang.activity.reported.*",
+        handle=partial(apply_report, QuotasContext(ALLIANCE)),
+    )
 
 
-def check_log(engine: Engine, events: list[CanonicalEvent], batches: list[list[Delivery]],
-              reports: list[AttendanceReport] = (), report_at: list[int] = ()) -> None:
+def check_log(
+    engine: Engine,
+    events: list[CanonicalEvent],
+    batches: list[list[Delivery]],
+    reports: list[AttendanceReport] = (),
+    report_at: list[int] = (),
+) -> None:
     """``reports`` delivered one by one, the i-th before canonical batch ``report_at[i]`` (after all when past the end)."""
     spec, reported = consumer(), reports_consumer()
-    pending = sorted(zip(report_at, report_deliveries(list(reports)), strict=True), key=lambda p: (p[0], p[1].stream_seq))
+    pending = sorted(
+        zip(report_at, report_deliveries(list(reports)), strict=True), key=lambda p: (p[0], p[1].stream_seq)
+    )
     for index, batch in enumerate([*batches, []]):
         while pending and pending[0][0] <= index:
             assert process_batch(reported, engine, [pending.pop(0)[1]]) == [Outcome.ACK]
@@ -321,8 +371,12 @@ def check_log(engine: Engine, events: list[CanonicalEvent], batches: list[list[D
             assert f"quota:{key[0]}:{key[1]}:{key[2]}:{state.replace('_', '-')}" in published
     for key in expected:
         assert key in states, f"{key} was credited but never evaluated"
-    targets = {(lib.member.id, p.rule.id, year): p.target
-               for year in YEARS for lib in quota_report(engine, ALLIANCE, year, NOW).libraries for p in lib.rules}
+    targets = {
+        (lib.member.id, p.rule.id, year): p.target
+        for year in YEARS
+        for lib in quota_report(engine, ALLIANCE, year, NOW).libraries
+        for p in lib.rules
+    }
     for (library_id, rule_id, year), target in targets.items():
         rule = ALLIANCE.quota_rule(rule_id)
         if rule.growth is not None:  # 增长30%: the year before's attendance raised by 30 %, never below the minimum
@@ -354,8 +408,11 @@ def test_sqlite_tallies_equal_a_brute_force_recount(data) -> None:
 
 
 @pytest.mark.postgres
-@settings(max_examples=12, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@settings(
+    max_examples=12,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(data=st.data())
 def test_postgresql_tallies_equal_a_brute_force_recount(postgres_url: str, data) -> None:
     events = data.draw(event_logs())
@@ -375,15 +432,23 @@ def test_postgresql_tallies_equal_a_brute_force_recount(postgres_url: str, data)
 def test_a_merge_retires_the_activity_whose_announcements_were_taken_over(tmp_path: Path) -> None:
     """Dedup merges B into A: A's new snapshot lists B's announcement; B then counts for nobody,
     whether or not a retiring snapshot of B arrives, and in whatever order."""
+
     def snapshot(activity_id, version, minute, sources, organizers, status="scheduled", kind="created"):
         at = datetime(2026, 3, 1, tzinfo=UTC) + timedelta(minutes=minute)
         activity = CanonicalActivity(
-            id=activity_id, version=version, status=status, title=activity_id, category="training",
-            starts_at=datetime(2026, 4, 23, 14, tzinfo=SHANGHAI), ends_at=datetime(2026, 4, 23, 16, tzinfo=SHANGHAI),
-            venue={"name": "报告厅"}, organizers=[{"library_id": lib, "role": role} for lib, role in organizers],
+            id=activity_id,
+            version=version,
+            status=status,
+            title=activity_id,
+            category="training",
+            starts_at=datetime(2026, 4, 23, 14, tzinfo=SHANGHAI),
+            ends_at=datetime(2026, 4, 23, 16, tzinfo=SHANGHAI),
+            venue={"name": "报告厅"},
+            organizers=[{"library_id": lib, "role": role} for lib, role in organizers],
             campaign_id="reading-month",
             sources=[{"library_id": lib, "source_ref": ref, "revision": 1} for lib, ref in sources],
-            created_at=at, updated_at=at,
+            created_at=at,
+            updated_at=at,
         )
         return CanonicalEvent(type=kind, activity=activity, occurred_at=at)
 
@@ -396,12 +461,18 @@ def test_a_merge_retires_the_activity_whose_announcements_were_taken_over(tmp_pa
     spec = consumer()
 
     def send(*events):
-        batch = [Delivery(canonical_subject(e.type.value), e.model_dump_json().encode(), {"Nats-Msg-Id": e.message_id()},
-                          i, NOW) for i, e in enumerate(events, start=1)]
+        batch = [
+            Delivery(
+                canonical_subject(e.type.value), e.model_dump_json().encode(), {"Nats-Msg-Id": e.message_id()}, i, NOW
+            )
+            for i, e in enumerate(events, start=1)
+        ]
         process_batch(spec, engine, batch)
 
     send(a1, b1)
-    assert service_tallies(engine)[("tz", "campaign-hosted", 2026)] == [("B", datetime(2026, 4, 23, 14, tzinfo=SHANGHAI), 1)]
+    assert service_tallies(engine)[("tz", "campaign-hosted", 2026)] == [
+        ("B", datetime(2026, 4, 23, 14, tzinfo=SHANGHAI), 1)
+    ]
     send(a2)
     tallies = service_tallies(engine)
     assert ("tz", "campaign-hosted", 2026) not in tallies  # B was merged away; tz co-hosts A
@@ -417,17 +488,35 @@ def test_a_first_session_moved_back_across_new_year_counts_in_the_old_year(tmp_p
     moves to 31 December (it counts in that year), its second is cancelled (it does not count)."""
     start = datetime.fromisoformat("2026-01-01T10:00:00+08:00")
     activity = CanonicalActivity(
-        id="act-moved", version=1, status="scheduled", title="新年读书会", category="training",
-        starts_at=start, ends_at=start + timedelta(hours=2), recurrence="FREQ=WEEKLY;COUNT=3",
-        overrides=[{"recurrence_id": start, "starts_at": start - timedelta(days=1)},
-                   {"recurrence_id": start + timedelta(weeks=1), "status": "cancelled"}],
-        venue={"name": "报告厅"}, organizers=[{"library_id": "jn", "role": "host"}],
-        tags=["大型系列", "业务培训"], sources=[{"library_id": "jn", "source_ref": "s1", "revision": 1}],
-        created_at=NOW, updated_at=NOW,
+        id="act-moved",
+        version=1,
+        status="scheduled",
+        title="新年读书会",
+        category="training",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        recurrence="FREQ=WEEKLY;COUNT=3",
+        overrides=[
+            {"recurrence_id": start, "starts_at": start - timedelta(days=1)},
+            {"recurrence_id": start + timedelta(weeks=1), "status": "cancelled"},
+        ],
+        venue={"name": "报告厅"},
+        organizers=[{"library_id": "jn", "role": "host"}],
+        tags=["大型系列", "业务培训"],
+        sources=[{"library_id": "jn", "source_ref": "s1", "revision": 1}],
+        created_at=NOW,
+        updated_at=NOW,
     )
     events = [CanonicalEvent(type="created", activity=activity, occurred_at=NOW)]
-    batch = [Delivery(subject=canonical_subject("created"), data=events[0].model_dump_json().encode(),
-                      headers={"Nats-Msg-Id": events[0].message_id()}, stream_seq=1, timestamp=NOW)]
+    batch = [
+        Delivery(
+            subject=canonical_subject("created"),
+            data=events[0].model_dump_json().encode(),
+            headers={"Nats-Msg-Id": events[0].message_id()},
+            stream_seq=1,
+            timestamp=NOW,
+        )
+    ]
     engine = make_engine(f"sqlite:///{tmp_path}/quotas.sqlite3")
     try:
         metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
@@ -443,13 +532,24 @@ def test_a_first_session_moved_back_across_new_year_counts_in_the_old_year(tmp_p
 def test_an_activity_reported_not_held_is_not_credited(tmp_path: Path) -> None:
     """The 4·23 opening ceremony "因天气原因未能举办": reported as not held, it counts for nobody; a
     later report that it was held after all counts it again; a report may come before the activity."""
+
     def created(activity_id: str, source_ref: str) -> CanonicalEvent:
         at = datetime(2026, 3, 1, tzinfo=UTC)
         activity = CanonicalActivity(
-            id=activity_id, version=1, status="scheduled", title="启动仪式", category="festival",
-            starts_at=datetime(2026, 4, 23, 9, tzinfo=SHANGHAI), ends_at=datetime(2026, 4, 23, 11, tzinfo=SHANGHAI),
-            venue={"name": "广场"}, organizers=[{"library_id": "jn", "role": "host"}], campaign_id="reading-month",
-            sources=[{"library_id": "jn", "source_ref": source_ref, "revision": 1}], created_at=at, updated_at=at)
+            id=activity_id,
+            version=1,
+            status="scheduled",
+            title="启动仪式",
+            category="festival",
+            starts_at=datetime(2026, 4, 23, 9, tzinfo=SHANGHAI),
+            ends_at=datetime(2026, 4, 23, 11, tzinfo=SHANGHAI),
+            venue={"name": "广场"},
+            organizers=[{"library_id": "jn", "role": "host"}],
+            campaign_id="reading-month",
+            sources=[{"library_id": "jn", "source_ref": source_ref, "revision": 1}],
+            created_at=at,
+            updated_at=at,
+        )
         return CanonicalEvent(type="created", activity=activity, occurred_at=at)
 
     engine = make_engine(f"sqlite:///{tmp_path}/q.sqlite3")
@@ -460,8 +560,13 @@ def test_an_activity_reported_not_held_is_not_credited(tmp_path: Path) -> None:
     def canonical(event: CanonicalEvent) -> None:
         nonlocal seq
         seq += 1
-        delivery = Delivery(canonical_subject("created"), event.model_dump_json().encode(),
-                            {"Nats-Msg-Id": event.message_id()}, seq, NOW)
+        delivery = Delivery(
+            canonical_subject("created"),
+            event.model_dump_json().encode(),
+            {"Nats-Msg-Id": event.message_id()},
+            seq,
+            NOW,
+        )
         assert process_batch(spec, engine, [delivery]) == [Outcome.ACK]
 
     def report(source_ref: str, held: bool, at: int) -> None:

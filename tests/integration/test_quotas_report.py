@@ -32,31 +32,68 @@ CONFIG = Path(__file__).parents[1] / "data" / "quotas" / "alliance.toml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
-def event(activity_id: str, start: str, organizers: list[tuple[str, str]], *, version: int = 1, **fields) -> CanonicalEvent:
+def event(
+    activity_id: str, start: str, organizers: list[tuple[str, str]], *, version: int = 1, **fields
+) -> CanonicalEvent:
     starts_at = datetime.fromisoformat(start)
     at = datetime(2025, 1, 1, tzinfo=UTC) + timedelta(hours=version)
     activity = CanonicalActivity(
-        id=activity_id, version=version, title=fields.pop("title", activity_id), category=fields.pop("category", "lecture"),
-        status=fields.pop("status", "scheduled"), starts_at=starts_at, ends_at=starts_at + timedelta(hours=2),
-        venue={"name": "报告厅"}, organizers=[{"library_id": lib, "role": role} for lib, role in organizers],
+        id=activity_id,
+        version=version,
+        title=fields.pop("title", activity_id),
+        category=fields.pop("category", "lecture"),
+        status=fields.pop("status", "scheduled"),
+        starts_at=starts_at,
+        ends_at=starts_at + timedelta(hours=2),
+        venue={"name": "报告厅"},
+        organizers=[{"library_id": lib, "role": role} for lib, role in organizers],
         sources=[{"library_id": organizers[0][0], "source_ref": activity_id, "revision": version}],
-        created_at=at, updated_at=at, **fields,
+        created_at=at,
+        updated_at=at,
+        **fields,
     )
     return CanonicalEvent(type="created" if version == 1 else "updated", activity=activity, occurred_at=at)
 
 
 EVENTS = [
-    event("jn-jan", "2026-01-10T14:00:00+08:00", [("jn", "host"), ("tz", "co_host")], featured=True,
-          title="沽上讲堂：津沽方言漫谈"),
+    event(
+        "jn-jan",
+        "2026-01-10T14:00:00+08:00",
+        [("jn", "host"), ("tz", "co_host")],
+        featured=True,
+        title="沽上讲堂：津沽方言漫谈",
+    ),
     event("jn-feb", "2026-02-10T14:00:00+08:00", [("jn", "host")], featured=True, title="沽上讲堂：小站练兵与近代天津"),
-    event("jn-mar", "2026-03-31T23:30:00+08:00", [("jn", "host")], featured=True, title="好书伴我成长·共读《城南旧事》"),
-    event("jn-train", "2025-06-01T09:00:00+08:00", [("jn", "host")], category="training", tags=["业务培训"],
-          title="农家书屋管理员业务培训"),
-    event("b1-month", "2026-04-23T14:00:00+08:00", [("jn-b1", "host"), ("jn", "co_host")], campaign_id="reading-month",
-          title="世界读书日主题活动：亲子共读"),
-    event("b1-weekly", "2026-04-04T10:00:00+08:00", [("jn-b1", "host")], recurrence="FREQ=WEEKLY;COUNT=6",
-          exdates=["2026-04-11T02:00:00Z"], category="parent_child", title="周六绘本时光"),
-    event("c-gone", "2026-05-01T10:00:00+08:00", [("c", "host")], featured=True, title="已取消的讲座", status="cancelled"),
+    event(
+        "jn-mar", "2026-03-31T23:30:00+08:00", [("jn", "host")], featured=True, title="好书伴我成长·共读《城南旧事》"
+    ),
+    event(
+        "jn-train",
+        "2025-06-01T09:00:00+08:00",
+        [("jn", "host")],
+        category="training",
+        tags=["业务培训"],
+        title="农家书屋管理员业务培训",
+    ),
+    event(
+        "b1-month",
+        "2026-04-23T14:00:00+08:00",
+        [("jn-b1", "host"), ("jn", "co_host")],
+        campaign_id="reading-month",
+        title="世界读书日主题活动：亲子共读",
+    ),
+    event(
+        "b1-weekly",
+        "2026-04-04T10:00:00+08:00",
+        [("jn-b1", "host")],
+        recurrence="FREQ=WEEKLY;COUNT=6",
+        exdates=["2026-04-11T02:00:00Z"],
+        category="parent_child",
+        title="周六绘本时光",
+    ),
+    event(
+        "c-gone", "2026-05-01T10:00:00+08:00", [("c", "host")], featured=True, title="已取消的讲座", status="cancelled"
+    ),
     event("jn-new-year", "2026-12-31T16:30:00+00:00", [("jn", "host")], featured=True, title="新年第一讲"),  # 2027
 ]
 
@@ -68,11 +105,20 @@ def data_dir(tmp_path_factory) -> Path:
     shutil.copyfile(CONFIG, directory / "alliance.toml")
     databases = Databases(data_dir=directory)
     databases.create_tables("quotas", TABLES + EVENT_TABLES)
-    spec = ConsumerSpec("quotas", CANONICAL_STREAM, "shuxiang.canonical.*",
-                        handle_batch=partial(apply_canonicals, QuotasContext(load_alliance(CONFIG))))
+    spec = ConsumerSpec(
+        "quotas",
+        CANONICAL_STREAM,
+        "shuxiang.canonical.*",
+        handle_batch=partial(apply_canonicals, QuotasContext(load_alliance(CONFIG))),
+    )
     deliveries = [
-        Delivery(canonical_subject(e.type.value), e.model_dump_json().encode(), {"Nats-Msg-Id": e.message_id()},
-                 seq, datetime(2026, 5, 1, tzinfo=UTC))
+        Delivery(
+            canonical_subject(e.type.value),
+            e.model_dump_json().encode(),
+            {"Nats-Msg-Id": e.message_id()},
+            seq,
+            datetime(2026, 5, 1, tzinfo=UTC),
+        )
         for seq, e in enumerate(EVENTS, start=1)
     ]
     assert set(process_batch(spec, databases.engine("quotas"), deliveries)) == {Outcome.ACK}
@@ -130,7 +176,11 @@ def test_report_json_for_one_library_has_the_credited_activities(data_dir: Path)
     report = json.loads(out)
     assert [lib["library_id"] for lib in report["libraries"]] == ["jn"]
     credited = rules_of(report, "jn")["featured-monthly"]["credited"]
-    assert [c["title"] for c in credited] == ["沽上讲堂：津沽方言漫谈", "沽上讲堂：小站练兵与近代天津", "好书伴我成长·共读《城南旧事》"]
+    assert [c["title"] for c in credited] == [
+        "沽上讲堂：津沽方言漫谈",
+        "沽上讲堂：小站练兵与近代天津",
+        "好书伴我成长·共读《城南旧事》",
+    ]
     assert credited[2]["starts_at"] == "2026-03-31T23:30:00+08:00"
 
 
@@ -155,19 +205,24 @@ def test_report_table_with_bars(data_dir: Path) -> None:
 
 
 def test_report_as_of_a_day(data_dir: Path) -> None:
-    early = json.loads(cli("--year", "2026", "--as-of", "2026-02-15", "--format", "json", "--data-dir", str(data_dir))[1])
+    early = json.loads(
+        cli("--year", "2026", "--as-of", "2026-02-15", "--format", "json", "--data-dir", str(data_dir))[1]
+    )
     assert early["as_of"] == "2026-02-15T23:59:59+08:00"
     assert rules_of(early, "jn")["featured-monthly"]["state"] == "on_track"  # January and February done
     assert rules_of(early, "jn")["featured-monthly"]["expected"] == 1
-    late = json.loads(cli("--year", "2026", "--as-of", "2026-05-01", "--format", "json", "--data-dir", str(data_dir))[1])
+    late = json.loads(
+        cli("--year", "2026", "--as-of", "2026-05-01", "--format", "json", "--data-dir", str(data_dir))[1]
+    )
     assert rules_of(late, "jn")["featured-monthly"]["state"] == "at_risk"  # no featured activity in April
     code, out = cli("--as-of", "30/04/2026", "--data-dir", str(data_dir))
     assert code == 2 and "'30/04/2026' does not match the format '%Y-%m-%d'" in out
 
 
 def test_report_filters_by_region(data_dir: Path) -> None:
-    report = json.loads(cli("--year", "2026", "--format", "json", "--region", "天津市津南区", "--data-dir",
-                            str(data_dir))[1])
+    report = json.loads(
+        cli("--year", "2026", "--format", "json", "--region", "天津市津南区", "--data-dir", str(data_dir))[1]
+    )
     assert [lib["library_id"] for lib in report["libraries"]] == ["jn", "jn-b1"]
 
 
@@ -205,7 +260,13 @@ def test_api(client: TestClient) -> None:
     drill = client.get("/api/v1/quotas/jn-b1", params={"year": 2026}).json()
     sessions = next(r for r in drill["library"]["rules"] if r["rule_id"] == "sessions")
     assert [c["starts_at"][:10] for c in sessions["credited"]] == [
-        "2026-04-04", "2026-04-18", "2026-04-23", "2026-04-25", "2026-05-02", "2026-05-09"]
+        "2026-04-04",
+        "2026-04-18",
+        "2026-04-23",
+        "2026-04-25",
+        "2026-05-02",
+        "2026-05-09",
+    ]
 
 
 def test_api_as_of(client: TestClient) -> None:

@@ -30,19 +30,32 @@ PLACES, READERS = 50, 200
 def canonical(activity_id: str, capacity: int, version: int = 1) -> CanonicalEvent:
     start = (datetime.now(UTC) + timedelta(days=10)).replace(microsecond=0, second=0)
     activity = CanonicalActivity(
-        id=activity_id, version=version, status="scheduled", title="沽上讲堂", category="lecture",
-        starts_at=start, ends_at=start + timedelta(hours=2), venue={"name": "报告厅"},
-        organizers=[{"library_id": "jn", "role": "host"}], capacity=capacity,
+        id=activity_id,
+        version=version,
+        status="scheduled",
+        title="沽上讲堂",
+        category="lecture",
+        starts_at=start,
+        ends_at=start + timedelta(hours=2),
+        venue={"name": "报告厅"},
+        organizers=[{"library_id": "jn", "role": "host"}],
+        capacity=capacity,
         sources=[{"library_id": "jn", "source_ref": "talk-1", "revision": 1}],
-        created_at=datetime.now(UTC), updated_at=datetime.now(UTC))
+        created_at=datetime.now(UTC),
+        updated_at=datetime.now(UTC),
+    )
     return CanonicalEvent(type="created", activity=activity, occurred_at=datetime.now(UTC))
 
 
 def states(engine: sa.Engine, activity_id: str) -> list[tuple[str, int, str]]:
     with engine.connect() as connection:
-        return [tuple(row) for row in connection.execute(sa.text(
-            "SELECT state, seq, token_hash FROM registrations_entry WHERE activity_id = :a ORDER BY seq"),
-            {"a": activity_id})]
+        return [
+            tuple(row)
+            for row in connection.execute(
+                sa.text("SELECT state, seq, token_hash FROM registrations_entry WHERE activity_id = :a ORDER BY seq"),
+                {"a": activity_id},
+            )
+        ]
 
 
 def scalar(engine: sa.Engine, sql: str):
@@ -81,8 +94,13 @@ def test_200_concurrent_sign_ups_for_50_places(database, replicas, nats_server, 
         url = request.getfixturevalue("postgres_url")
     else:
         url = f"sqlite:///{tmp_path / 'registrations.sqlite3'}"
-    env = {**os.environ, "SHUXIANG_NATS_URL": nats_server.url, "SHUXIANG_DATABASE_URL": url,
-           "SHUXIANG_CONFIG": str(TEST_ALLIANCE), "SHUXIANG_DATA_DIR": str(tmp_path)}
+    env = {
+        **os.environ,
+        "SHUXIANG_NATS_URL": nats_server.url,
+        "SHUXIANG_DATABASE_URL": url,
+        "SHUXIANG_CONFIG": str(TEST_ALLIANCE),
+        "SHUXIANG_DATA_DIR": str(tmp_path),
+    }
     # the service's tables (migration 0006 is checked by test_storage; the shared test database's
     # pg_trgm, which the calendar's migration needs, may live outside this schema's search path)
     from shuxiang.db import make_engine, metadata
@@ -94,20 +112,38 @@ def test_200_concurrent_sign_ups_for_50_places(database, replicas, nats_server, 
     made.dispose()
     activity_id = "01234567-89ab-8def-8123-456789abcdef"
     event = canonical(activity_id, PLACES)
-    asyncio.run(publish_all(nats_server.url, [("shuxiang.canonical.created", f"canon:{activity_id}:1",
-                                                event.model_dump_json().encode())]))
-    processes = [subprocess.Popen([*SHUXIANG, "serve", "registrations"], env=env,
-                                  stdout=(tmp_path / f"replica-{n}.log").open("wb"), stderr=subprocess.STDOUT)
-                 for n in range(replicas)]
+    asyncio.run(
+        publish_all(
+            nats_server.url,
+            [("shuxiang.canonical.created", f"canon:{activity_id}:1", event.model_dump_json().encode())],
+        )
+    )
+    processes = [
+        subprocess.Popen(
+            [*SHUXIANG, "serve", "registrations"],
+            env=env,
+            stdout=(tmp_path / f"replica-{n}.log").open("wb"),
+            stderr=subprocess.STDOUT,
+        )
+        for n in range(replicas)
+    ]
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     try:
         wait_for(lambda: scalar(engine, "SELECT capacity FROM registrations_activity"))
         tokens = [secrets.token_urlsafe(32) for _ in range(READERS)]
-        requests = [RegistrationRequest(activity_id=activity_id, name=f"读者{n}", phone=f"138{n:08d}", token=token)
-                    for n, token in enumerate(tokens)]
-        asyncio.run(publish_all(nats_server.url, [
-            (f"shuxiang.registration.requested.{activity_id}", r.message_id(), r.model_dump_json().encode())
-            for r in requests]))
+        requests = [
+            RegistrationRequest(activity_id=activity_id, name=f"读者{n}", phone=f"138{n:08d}", token=token)
+            for n, token in enumerate(tokens)
+        ]
+        asyncio.run(
+            publish_all(
+                nats_server.url,
+                [
+                    (f"shuxiang.registration.requested.{activity_id}", r.message_id(), r.model_dump_json().encode())
+                    for r in requests
+                ],
+            )
+        )
         decided = wait_for(lambda: (rows := states(engine, activity_id)) and len(rows) == READERS and rows)
         assert [state for state, _, _ in decided].count("confirmed") == PLACES
         assert [state for state, _, _ in decided].count("waitlisted") == READERS - PLACES
@@ -120,11 +156,18 @@ def test_200_concurrent_sign_ups_for_50_places(database, replicas, nats_server, 
         confirmed = [by_hash[h] for state, _, h in decided if state == "confirmed"]
         waitlist = [h for state, _, h in decided if state == "waitlisted"]  # in seq order
         cancels = [RegistrationCancel(activity_id=activity_id, token=token) for token in confirmed[:3]]
-        asyncio.run(publish_all(nats_server.url, [
-            (f"shuxiang.registration.cancelled.{activity_id}", c.message_id(), c.model_dump_json().encode())
-            for c in cancels]))
-        after = wait_for(lambda: (rows := states(engine, activity_id))
-                         and [s for s, _, _ in rows].count("cancelled") == 3 and rows)
+        asyncio.run(
+            publish_all(
+                nats_server.url,
+                [
+                    (f"shuxiang.registration.cancelled.{activity_id}", c.message_id(), c.model_dump_json().encode())
+                    for c in cancels
+                ],
+            )
+        )
+        after = wait_for(
+            lambda: (rows := states(engine, activity_id)) and [s for s, _, _ in rows].count("cancelled") == 3 and rows
+        )
         now_confirmed = {h for state, _, h in after if state == "confirmed"}
         assert len(now_confirmed) == PLACES
         assert set(waitlist[:3]) <= now_confirmed

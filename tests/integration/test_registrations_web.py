@@ -49,10 +49,20 @@ class Applying:
     async def publish(self, subject: str, msg_id: str, payload: bytes) -> int:
         self.seq += 1
         self.sent.append((subject, msg_id))
-        delivery = Delivery(subject=subject, data=payload, headers={"Nats-Msg-Id": msg_id}, stream_seq=self.seq,
-                            timestamp=datetime.now(UTC))
-        handler = {"requested": handle_requested, "cancelled": handle_cancelled, "checked-in": handle_checked_in,
-                   "erased": handle_erased, "rated": handle_rated}.get(subject.split(".")[2])
+        delivery = Delivery(
+            subject=subject,
+            data=payload,
+            headers={"Nats-Msg-Id": msg_id},
+            stream_seq=self.seq,
+            timestamp=datetime.now(UTC),
+        )
+        handler = {
+            "requested": handle_requested,
+            "cancelled": handle_cancelled,
+            "checked-in": handle_checked_in,
+            "erased": handle_erased,
+            "rated": handle_rated,
+        }.get(subject.split(".")[2])
         if handler is not None:
             with self.engine.begin() as connection:
                 uow = UnitOfWork(connection, "registrations-test")
@@ -62,15 +72,30 @@ class Applying:
 
     def canonical(self, **changes) -> None:
         start = (datetime.now(UTC) + timedelta(days=5)).replace(microsecond=0, second=0)
-        body = {"id": ACTIVITY, "version": 1, "status": "scheduled", "title": "沽上讲堂", "category": "lecture",
-                "starts_at": start, "ends_at": start + timedelta(hours=2), "venue": {"name": "报告厅"},
-                "organizers": [{"library_id": "jn", "role": "host"}], "capacity": 2,
-                "sources": [{"library_id": "jn", "source_ref": "talk-1", "revision": 1}],
-                "created_at": datetime.now(UTC), "updated_at": datetime.now(UTC)} | changes
+        body = {
+            "id": ACTIVITY,
+            "version": 1,
+            "status": "scheduled",
+            "title": "沽上讲堂",
+            "category": "lecture",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "venue": {"name": "报告厅"},
+            "organizers": [{"library_id": "jn", "role": "host"}],
+            "capacity": 2,
+            "sources": [{"library_id": "jn", "source_ref": "talk-1", "revision": 1}],
+            "created_at": datetime.now(UTC),
+            "updated_at": datetime.now(UTC),
+        } | changes
         event = CanonicalEvent(type="updated", activity=CanonicalActivity(**body), occurred_at=datetime.now(UTC))
         self.seq += 1
-        delivery = Delivery(subject="shuxiang.canonical.updated", data=event.model_dump_json().encode(),
-                            headers={}, stream_seq=self.seq, timestamp=datetime.now(UTC))
+        delivery = Delivery(
+            subject="shuxiang.canonical.updated",
+            data=event.model_dump_json().encode(),
+            headers={},
+            stream_seq=self.seq,
+            timestamp=datetime.now(UTC),
+        )
         self.last = delivery
         with self.engine.begin() as connection:
             handle_canonicals(self.here, [delivery], UnitOfWork(connection, "registrations-canonical"))
@@ -78,8 +103,11 @@ class Applying:
 
 @pytest.fixture
 def web(tmp_path):
-    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
-                             databases=Databases(data_dir=tmp_path))
+    context = ServiceContext(
+        settings=Settings(data_dir=tmp_path),
+        alliance=load_alliance(TEST_ALLIANCE),
+        databases=Databases(data_dir=tmp_path),
+    )
     create_all_tables(context)
     app = create_app(context)
     app.state.publisher = Applying(context)
@@ -121,8 +149,11 @@ async def test_the_activity_page_offers_the_form_with_the_purpose_of_the_data(we
     bus.canonical(capacity=30)
     from shuxiang.services.calendar import service as calendar
 
-    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
-                             databases=Databases(data_dir=tmp_path))
+    context = ServiceContext(
+        settings=Settings(data_dir=tmp_path),
+        alliance=load_alliance(TEST_ALLIANCE),
+        databases=Databases(data_dir=tmp_path),
+    )
     consumer = calendar.build(context).consumers[0]
     with context.databases.engine(calendar.NAME).begin() as connection:
         consumer.apply([bus.last], UnitOfWork(connection, consumer.name))
@@ -135,14 +166,17 @@ async def test_the_activity_page_offers_the_form_with_the_purpose_of_the_data(we
     assert "Personal Information Protection Law" in english.text and "30 places left" in english.text
 
 
-@pytest.mark.parametrize(("setup", "body", "status", "zh", "en"), [
-    ({}, {"name": "读者", "phone": "12345"}, 422, "不是有效的手机号", "is not a mobile number"),
-    ({}, {"name": "读者", "email": "reader@example"}, 422, "格式不对", "is not an e-mail address"),
-    ({}, {"name": "读者"}, 422, "请留下手机号或电子邮箱", "give a phone number or an e-mail"),
-    ({"status": "cancelled"}, {"name": "读者", "phone": "13800000000"}, 409, "活动已取消", "is cancelled"),
-    ({"days": -1}, {"name": "读者", "phone": "13800000000"}, 409, "已经开始或结束", "already started or ended"),
-    ({"capacity": None}, {"name": "读者", "phone": "13800000000"}, 404, "不接受在线报名", "takes no sign-ups"),
-])
+@pytest.mark.parametrize(
+    ("setup", "body", "status", "zh", "en"),
+    [
+        ({}, {"name": "读者", "phone": "12345"}, 422, "不是有效的手机号", "is not a mobile number"),
+        ({}, {"name": "读者", "email": "reader@example"}, 422, "格式不对", "is not an e-mail address"),
+        ({}, {"name": "读者"}, 422, "请留下手机号或电子邮箱", "give a phone number or an e-mail"),
+        ({"status": "cancelled"}, {"name": "读者", "phone": "13800000000"}, 409, "活动已取消", "is cancelled"),
+        ({"days": -1}, {"name": "读者", "phone": "13800000000"}, 409, "已经开始或结束", "already started or ended"),
+        ({"capacity": None}, {"name": "读者", "phone": "13800000000"}, 404, "不接受在线报名", "takes no sign-ups"),
+    ],
+)
 async def test_bad_sign_ups_are_refused_clearly_in_both_languages(web, setup, body, status, zh, en) -> None:
     app, bus = web
     changes = dict(setup)
@@ -157,9 +191,10 @@ async def test_bad_sign_ups_are_refused_clearly_in_both_languages(web, setup, bo
         answer = await http.post(f"/api/v1/activities/{ACTIVITY}/registrations", json=body)
         assert answer.status_code == status, answer.text
         assert zh in answer.text and en in answer.text
-        form = await http.post(f"/activities/{ACTIVITY}/register",
-                               data={"name": body["name"], "contact": body.get("phone") or body.get("email") or "",
-                                     "consent": "1"})
+        form = await http.post(
+            f"/activities/{ACTIVITY}/register",
+            data={"name": body["name"], "contact": body.get("phone") or body.get("email") or "", "consent": "1"},
+        )
         assert form.status_code == status and zh in form.text and en in form.text
     assert not [s for s, _ in bus.sent if ".requested." in s]  # nothing refused reached the broker
 
@@ -176,8 +211,13 @@ async def test_confirmation_promotion_and_reminder_mail_through_the_digests_smtp
         first = (await http.post(url, json={"name": "张三", "email": "zhang@example.org"})).json()
         second = (await http.post(url, json={"name": "Li Si", "email": "li@example.org", "lang": "en"})).json()
         await http.post(f"/registrations/{first['token']}/cancel")
-    mail = ReaderMail(engine=bus.engine, transport=SmtpTransport(SmtpConfig(host="127.0.0.1", port=port)),
-                      sender_address="联盟 <office@example.org>", public_url="https://books.example.org", tz=bus.here.tz)
+    mail = ReaderMail(
+        engine=bus.engine,
+        transport=SmtpTransport(SmtpConfig(host="127.0.0.1", port=port)),
+        sender_address="联盟 <office@example.org>",
+        public_url="https://books.example.org",
+        tz=bus.here.tz,
+    )
     now = datetime.now(UTC)
     assert mail.send_due(now) == 3  # confirmed (张三), waitlisted and then promoted (Li Si)
     assert mail.send_due(now) == 0  # each once
@@ -214,9 +254,12 @@ async def test_staff_check_in_by_code_and_walk_ins_become_the_hosts_attendance_r
     app, bus = web
     bus.canonical(capacity=5)
     async with client(app) as http:
-        tokens = [(await http.post(f"/api/v1/activities/{ACTIVITY}/registrations",
-                                   json={"name": name, "phone": phone})).json()["token"]
-                  for name, phone in (("张三", "13800000001"), ("李四", "13800000002"))]
+        tokens = [
+            (
+                await http.post(f"/api/v1/activities/{ACTIVITY}/registrations", json={"name": name, "phone": phone})
+            ).json()["token"]
+            for name, phone in (("张三", "13800000001"), ("李四", "13800000002"))
+        ]
         codes = [(await http.get(f"/api/v1/registrations/{t}")).json()["code"] for t in tokens]
         page_url = f"/activities/{ACTIVITY}/check-in"
         assert (await http.get(page_url, headers={"accept": "text/html"})).status_code == 303  # a login first
@@ -258,9 +301,14 @@ async def test_retention_erases_personal_data_after_the_window_and_the_figures_s
     app, bus = web
     bus.canonical(capacity=1)
     async with client(app) as http:
-        tokens = [(await http.post(f"/api/v1/activities/{ACTIVITY}/registrations",
-                                   json={"name": name, "email": f"{n}@example.org"})).json()["token"]
-                  for n, name in enumerate(("张三", "李四", "王五"))]
+        tokens = [
+            (
+                await http.post(
+                    f"/api/v1/activities/{ACTIVITY}/registrations", json={"name": name, "email": f"{n}@example.org"}
+                )
+            ).json()["token"]
+            for n, name in enumerate(("张三", "李四", "王五"))
+        ]
         code = (await http.get(f"/api/v1/registrations/{tokens[0]}")).json()["code"]
         cookies, csrf = signed_in(app, "jn")
         http.cookies.update(cookies)
@@ -280,8 +328,12 @@ async def test_retention_erases_personal_data_after_the_window_and_the_figures_s
     assert store.entry(bus.engine, tokens[0]).name == "张三"
     assert await erase_expired(bus.engine, bus, session + timedelta(days=days + 2), days) == 1
     with bus.engine.connect() as connection:
-        left = connection.execute(sa.text("SELECT count(*) FROM registrations_entry WHERE name IS NOT NULL "
-                                          "OR phone IS NOT NULL OR email IS NOT NULL OR token IS NOT NULL")).scalar()
+        left = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM registrations_entry WHERE name IS NOT NULL "
+                "OR phone IS NOT NULL OR email IS NOT NULL OR token IS NOT NULL"
+            )
+        ).scalar()
     assert left == 0
     assert store.counts(bus.engine, ACTIVITY) == before  # the figures stay: confirmed, checked in
     assert list(before.values())[0]["checked_in"] == 1
@@ -294,21 +346,31 @@ async def test_ratings_after_the_session_reach_the_brand_page_as_a_satisfaction_
 
     app, bus = web
     bus.canonical(capacity=10, brand_id="gushang")
-    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
-                             databases=Databases(data_dir=tmp_path))
+    context = ServiceContext(
+        settings=Settings(data_dir=tmp_path),
+        alliance=load_alliance(TEST_ALLIANCE),
+        databases=Databases(data_dir=tmp_path),
+    )
     consumer = next(c for c in brands.build(context).consumers if c.filter_subject.startswith("shuxiang.canonical"))
     with context.databases.engine(brands.NAME).begin() as connection:
         consumer.apply([bus.last], UnitOfWork(connection, consumer.name))
     context.databases.dispose()
     async with client(app) as http:
-        tokens = [(await http.post(f"/api/v1/activities/{ACTIVITY}/registrations",
-                                   json={"name": f"读者{n}", "phone": f"1390000000{n}"})).json()["token"]
-                  for n in range(4)]
+        tokens = [
+            (
+                await http.post(
+                    f"/api/v1/activities/{ACTIVITY}/registrations", json={"name": f"读者{n}", "phone": f"1390000000{n}"}
+                )
+            ).json()["token"]
+            for n in range(4)
+        ]
         early = await http.post(f"/registrations/{tokens[0]}/rate", data={"score": "5"})
         assert early.status_code == 409 and "活动开始后" in early.text and "once the session has begun" in early.text
         with bus.engine.begin() as connection:  # the session has taken place
-            connection.execute(sa.text("UPDATE registrations_entry SET session = :past"),
-                               {"past": datetime.now(UTC) - timedelta(hours=5)})
+            connection.execute(
+                sa.text("UPDATE registrations_entry SET session = :past"),
+                {"past": datetime.now(UTC) - timedelta(hours=5)},
+            )
         page = await http.get(f"/registrations/{tokens[0]}")
         assert "您对本次活动满意吗" in page.text
         bad = await http.post(f"/registrations/{tokens[0]}/rate", data={"score": "9"})

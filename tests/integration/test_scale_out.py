@@ -51,18 +51,37 @@ def workload() -> list[dict]:
         if library == "jn":
             body = submission("jn", f"s-{n}", title=f"沽上讲堂 第{n}讲", start=start, brand_id="gushang")
         else:
-            body = submission(library, f"s-{n}", title=f"读书分享会 第{n}期", start=start,
-                              category="reading_club", venue={"name": f"{library} 读者活动室"})
+            body = submission(
+                library,
+                f"s-{n}",
+                title=f"读书分享会 第{n}期",
+                start=start,
+                category="reading_club",
+                venue={"name": f"{library} 读者活动室"},
+            )
         originals.append(body)
     cohosts = [
-        {**body, "library_id": "jn-b1", "source_ref": f"co-{n}", "title": f"【联办】{body['title']}",
-         "organizers": [{"library_id": "jn", "role": "host"}, {"library_id": "jn-b1", "role": "co_host"}]}
-        for n, body in enumerate(originals) if body["library_id"] == "jn" and n % 10 == 0
+        {
+            **body,
+            "library_id": "jn-b1",
+            "source_ref": f"co-{n}",
+            "title": f"【联办】{body['title']}",
+            "organizers": [{"library_id": "jn", "role": "host"}, {"library_id": "jn-b1", "role": "co_host"}],
+        }
+        for n, body in enumerate(originals)
+        if body["library_id"] == "jn" and n % 10 == 0
     ]
-    revisions = [{**body, "revision": 2, "title": body["title"] + "（改期）",
-                  "starts_at": (datetime.fromisoformat(body["starts_at"]) + timedelta(hours=1)).isoformat(),
-                  "ends_at": (datetime.fromisoformat(body["ends_at"]) + timedelta(hours=1)).isoformat()}
-                 for n, body in enumerate(originals) if n % 7 == 3]
+    revisions = [
+        {
+            **body,
+            "revision": 2,
+            "title": body["title"] + "（改期）",
+            "starts_at": (datetime.fromisoformat(body["starts_at"]) + timedelta(hours=1)).isoformat(),
+            "ends_at": (datetime.fromisoformat(body["ends_at"]) + timedelta(hours=1)).isoformat(),
+        }
+        for n, body in enumerate(originals)
+        if n % 7 == 3
+    ]
     cancellations = [{**body, "revision": 3, "status": "cancelled"} for n, body in enumerate(originals) if n % 13 == 5]
     return originals + cohosts + revisions + cancellations
 
@@ -71,7 +90,9 @@ def without_ids(value, names: dict):
     """``value`` with every activity id replaced by the activity's (title, start), and lists of such
     entries sorted, so two runs that numbered the same activities differently compare equal."""
     if isinstance(value, dict):
-        return {k: (list(names.get(v, (v,))) if k == "activity_id" else without_ids(v, names)) for k, v in value.items()}
+        return {
+            k: (list(names.get(v, (v,))) if k == "activity_id" else without_ids(v, names)) for k, v in value.items()
+        }
     if isinstance(value, list):
         items = [without_ids(v, names) for v in value]
         if items and all(isinstance(v, dict) and "activity_id" in v for v in items):
@@ -87,8 +108,13 @@ class Deployment:
         self.root = root
         self.nats = EmbeddedNatsServer(root / "nats")
         self.port = free_loopback_port()
-        self.env = {**os.environ, "SHUXIANG_DATABASE_URL": database_url, "SHUXIANG_CONFIG": str(config),
-                    "SHUXIANG_PORT": str(self.port), "SHUXIANG_DATA_DIR": str(root)}
+        self.env = {
+            **os.environ,
+            "SHUXIANG_DATABASE_URL": database_url,
+            "SHUXIANG_CONFIG": str(config),
+            "SHUXIANG_PORT": str(self.port),
+            "SHUXIANG_DATA_DIR": str(root),
+        }
         self.processes: dict[str, subprocess.Popen] = {}
 
     def start(self, replicas: int) -> None:
@@ -102,8 +128,9 @@ class Deployment:
 
     def spawn(self, name: str) -> None:
         log = (self.root / f"{name}.log").open("ab")
-        self.processes[name] = subprocess.Popen([*SHUXIANG, "serve", name.rsplit("-", 1)[0]], env=self.env,
-                                                stdout=log, stderr=subprocess.STDOUT)
+        self.processes[name] = subprocess.Popen(
+            [*SHUXIANG, "serve", name.rsplit("-", 1)[0]], env=self.env, stdout=log, stderr=subprocess.STDOUT
+        )
 
     def kill(self, name: str) -> None:
         self.processes[name].send_signal(signal.SIGKILL)
@@ -118,18 +145,26 @@ class Deployment:
         """What each service ends with, without the ids and times a concurrent run may choose differently."""
         activities = [json.loads(line) for line in self.cli("export", "activities").splitlines()]
         live = Counter(
-            (a["title"], a["status"], a["starts_at"],
-             tuple(sorted((o["library_id"], o["role"]) for o in a["organizers"])),
-             tuple(sorted((s["library_id"], s["source_ref"]) for s in a["sources"])))
-            for a in activities if a["sources"]
+            (
+                a["title"],
+                a["status"],
+                a["starts_at"],
+                tuple(sorted((o["library_id"], o["role"]) for o in a["organizers"])),
+                tuple(sorted((s["library_id"], s["source_ref"]) for s in a["sources"])),
+            )
+            for a in activities
+            if a["sources"]
         )
         feed = icalendar.Calendar.from_ical(
-            httpx.get(f"http://127.0.0.1:{self.port}/feeds/alliance.ics", timeout=30).content)
-        events = Counter((str(e["SUMMARY"]), e["DTSTART"].dt.isoformat(), str(e.get("STATUS")))
-                         for e in feed.walk("VEVENT"))
+            httpx.get(f"http://127.0.0.1:{self.port}/feeds/alliance.ics", timeout=30).content
+        )
+        events = Counter(
+            (str(e["SUMMARY"]), e["DTSTART"].dt.isoformat(), str(e.get("STATUS"))) for e in feed.walk("VEVENT")
+        )
         year = str(datetime.now(SHANGHAI).year)
-        quotas = json.loads(self.cli("quotas", "report", "--format", "json", "--year", year,
-                                     "--as-of", f"{year}-12-31"))
+        quotas = json.loads(
+            self.cli("quotas", "report", "--format", "json", "--year", year, "--as-of", f"{year}-12-31")
+        )
         # the report names activities by id (those not counted); ids follow stream sequences
         names = {a["id"]: (a["title"], a["starts_at"]) for a in activities}
         quotas = without_ids(quotas, names)
@@ -148,8 +183,9 @@ class Deployment:
         self.nats.stop()
 
 
-def test_two_replicas_of_every_consumer_with_kills_reach_the_state_of_one(tmp_path, postgres_url,
-                                                                       another_postgres_url) -> None:
+def test_two_replicas_of_every_consumer_with_kills_reach_the_state_of_one(
+    tmp_path, postgres_url, another_postgres_url
+) -> None:
     config = tmp_path / "alliance.toml"
     config.write_text(TEST_ALLIANCE.read_text(encoding="utf-8") + QUOTA_RULE, encoding="utf-8")
     items = workload()
@@ -166,8 +202,9 @@ def test_two_replicas_of_every_consumer_with_kills_reach_the_state_of_one(tmp_pa
     two = Deployment(tmp_path / "two", another_postgres_url, config)
     try:
         two.start(replicas=2)
-        publishing = subprocess.Popen([*SHUXIANG, "publish", str(data)], env=two.env,
-                                      stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+        publishing = subprocess.Popen(
+            [*SHUXIANG, "publish", str(data)], env=two.env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+        )
         time.sleep(1.0)  # mid-stream
         two.kill("dedup-0")
         two.kill("quotas-1")

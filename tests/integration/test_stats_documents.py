@@ -29,8 +29,16 @@ ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 
 
 def activity(ref: str, title: str, category: str, day: str, **extra) -> dict:
-    return {"library_id": "jn", "source_ref": ref, "title": title, "category": category,
-            "starts_at": f"{day}T14:00:00+08:00", "ends_at": f"{day}T16:00:00+08:00", "venue": {"name": "报告厅"}, **extra}
+    return {
+        "library_id": "jn",
+        "source_ref": ref,
+        "title": title,
+        "category": category,
+        "starts_at": f"{day}T14:00:00+08:00",
+        "ends_at": f"{day}T16:00:00+08:00",
+        "venue": {"name": "报告厅"},
+        **extra,
+    }
 
 
 @pytest.fixture(scope="module")
@@ -42,8 +50,15 @@ def data_dir(tmp_path_factory) -> Path:
     databases = Databases(data_dir=directory)
     databases.create_tables("quotas", QUOTA_TABLES + EVENT_TABLES)
     bodies = [
-        activity("a", "沽上讲堂：津沽方言漫谈", "lecture", "2026-03-14", brand_id="gushang", audience="社会公众",
-                 organizers=[{"library_id": "jn-b1", "role": "organiser"}, {"library_id": "tz", "role": "co_organiser"}]),
+        activity(
+            "a",
+            "沽上讲堂：津沽方言漫谈",
+            "lecture",
+            "2026-03-14",
+            brand_id="gushang",
+            audience="社会公众",
+            organizers=[{"library_id": "jn-b1", "role": "organiser"}, {"library_id": "tz", "role": "co_organiser"}],
+        ),
         activity("b", "4·23 读书月启动仪式", "festival", "2026-04-23", campaign_id="reading-month"),
         activity("c", "亲子共读：绘本里的春天", "parent_child", "2026-04-26", audience="少年儿童及家长"),
         activity("d", "视障读者听书会", "accessibility", "2026-05-16", audience="视障读者"),
@@ -52,8 +67,15 @@ def data_dir(tmp_path_factory) -> Path:
         activity("g", "2025 冬季讲座", "lecture", "2025-12-20"),
     ]
     reports = [("a", True, 160), ("b", False, 0), ("c", True, 45), ("d", True, 22), ("e", True, 38), ("g", True, 90)]
-    run(databases, rig, bodies, [AttendanceReport(library_id="jn", source_ref=ref, held=held, participants=people)
-                                 for ref, held, people in reports])
+    run(
+        databases,
+        rig,
+        bodies,
+        [
+            AttendanceReport(library_id="jn", source_ref=ref, held=held, participants=people)
+            for ref, held, people in reports
+        ],
+    )
     rig.close()
     databases.dispose()
     return directory
@@ -68,14 +90,16 @@ def pdf_to_png(pdf: Path, prefix: str) -> list[Path]:
 
 
 def pdf_text(pdf: Path) -> str:
-    return subprocess.run(["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True,
-                          timeout=60).stdout
+    return subprocess.run(
+        ["pdftotext", "-layout", str(pdf), "-"], check=True, capture_output=True, text=True, timeout=60
+    ).stdout
 
 
 def test_the_xlsx_reads_back_and_libreoffice_turns_it_into_pdf(data_dir: Path, tmp_path: Path) -> None:
     xlsx = tmp_path / "stats-2026.xlsx"
-    result = CliRunner().invoke(main, ["stats", "report", "--year", "2026", "--format", "xlsx", "-o", str(xlsx),
-                                       "--data-dir", str(data_dir)])
+    result = CliRunner().invoke(
+        main, ["stats", "report", "--year", "2026", "--format", "xlsx", "-o", str(xlsx), "--data-dir", str(data_dir)]
+    )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(xlsx)
     summary = {row[0]: row[2:4] for row in book["summary"].iter_rows(min_row=3, values_only=True)}
@@ -85,8 +109,21 @@ def test_the_xlsx_reads_back_and_libreoffice_turns_it_into_pdf(data_dir: Path, t
     shutil.copyfile(xlsx, ARTIFACTS / "stats-2026.xlsx")
 
     profile = tmp_path / "lo-profile"  # its own profile: another soffice running does not block this one
-    subprocess.run(["soffice", f"-env:UserInstallation=file://{profile}", "--headless", "--convert-to", "pdf",
-                    "--outdir", str(tmp_path), str(xlsx)], check=True, capture_output=True, timeout=180)
+    subprocess.run(
+        [
+            "soffice",
+            f"-env:UserInstallation=file://{profile}",
+            "--headless",
+            "--convert-to",
+            "pdf",
+            "--outdir",
+            str(tmp_path),
+            str(xlsx),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=180,
+    )
     pdf = tmp_path / "stats-2026.pdf"
     text = pdf_text(pdf)
     assert "测试阅读推广联盟 · 2026 · 总览" in text and "承办" in text and "协办" in text and "未举办" in text
@@ -112,8 +149,20 @@ def test_the_print_layout_is_a4_and_chromium_prints_it(data_dir: Path, tmp_path:
     html = tmp_path / "stats.html"
     html.write_text(page.text, encoding="utf-8")
     pdf = tmp_path / "stats-print.pdf"
-    subprocess.run(["chromium", "--headless", "--no-sandbox", "--disable-gpu", "--no-pdf-header-footer",
-                    f"--print-to-pdf={pdf}", html.as_uri()], check=True, capture_output=True, timeout=120)
+    subprocess.run(
+        [
+            "chromium",
+            "--headless",
+            "--no-sandbox",
+            "--disable-gpu",
+            "--no-pdf-header-footer",
+            f"--print-to-pdf={pdf}",
+            html.as_uri(),
+        ],
+        check=True,
+        capture_output=True,
+        timeout=120,
+    )
     info = subprocess.run(["pdfinfo", str(pdf)], check=True, capture_output=True, text=True).stdout
     assert "(A4)" in info
     text = pdf_text(pdf)

@@ -60,9 +60,13 @@ def logs(draw) -> tuple[list[dict], list[AttendanceReport]]:
         start = datetime.fromisoformat(draw(st.sampled_from(INSTANTS)))
         others = draw(st.lists(st.sampled_from([lib for lib in LIBRARIES if lib != library]), max_size=2, unique=True))
         body = {
-            "library_id": library, "source_ref": f"r{index}", "revision": 1,
-            "title": f"第{index}号活动：{'甲乙丙丁戊己庚辛壬癸'[index]}", "category": draw(st.sampled_from(CATEGORIES)),
-            "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=1)).isoformat(),
+            "library_id": library,
+            "source_ref": f"r{index}",
+            "revision": 1,
+            "title": f"第{index}号活动：{'甲乙丙丁戊己庚辛壬癸'[index]}",
+            "category": draw(st.sampled_from(CATEGORIES)),
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=1)).isoformat(),
             "venue": {"name": f"{index}号厅"},
             "organizers": [{"library_id": lib, "role": draw(st.sampled_from(ROLES))} for lib in others],
         }
@@ -78,8 +82,14 @@ def logs(draw) -> tuple[list[dict], list[AttendanceReport]]:
             bodies.append({**body, "revision": 2, "status": "cancelled"})
         for _ in range(draw(st.integers(0, 2))):
             held = draw(st.booleans())
-            reports.append(AttendanceReport(library_id=library, source_ref=f"r{index}", held=held,
-                                            participants=draw(st.integers(1, 500)) if held else 0))
+            reports.append(
+                AttendanceReport(
+                    library_id=library,
+                    source_ref=f"r{index}",
+                    held=held,
+                    participants=draw(st.integers(1, 500)) if held else 0,
+                )
+            )
     return bodies, reports
 
 
@@ -88,8 +98,17 @@ def logs(draw) -> tuple[list[dict], list[AttendanceReport]]:
 
 def recount(activities: list[dict], reports: list[AttendanceReport], scope: set[str] | None, years: list[int]):
     latest = {(r.library_id, r.source_ref): r for r in reports}
-    found = {"outcomes": Counter(), "participants": 0, "co_hosted": 0, "brand_sessions": 0,
-             "role": Counter(), "month": Counter(), "category": Counter(), "library": Counter(), "audience": Counter()}
+    found = {
+        "outcomes": Counter(),
+        "participants": 0,
+        "co_hosted": 0,
+        "brand_sessions": 0,
+        "role": Counter(),
+        "month": Counter(),
+        "category": Counter(),
+        "library": Counter(),
+        "audience": Counter(),
+    }
     for a in activities:
         start = datetime.fromisoformat(a["starts_at"]).astimezone(SHANGHAI)
         if start.year not in years:
@@ -98,8 +117,11 @@ def recount(activities: list[dict], reports: list[AttendanceReport], scope: set[
         mine = {lib: role for lib, role in credited.items() if scope is None or lib in scope}
         if not mine:
             continue
-        said = [latest[(s["library_id"], s["source_ref"])] for s in a["sources"]
-                if (s["library_id"], s["source_ref"]) in latest]
+        said = [
+            latest[(s["library_id"], s["source_ref"])]
+            for s in a["sources"]
+            if (s["library_id"], s["source_ref"]) in latest
+        ]
         if a["status"] == "cancelled":
             outcome = "cancelled"
         elif not said:
@@ -131,10 +153,14 @@ def reported(report) -> dict:
     summary = {row["metric"]: row["value"] for row in report.view("summary").as_dicts()}
     return {
         "outcomes": Counter({k: summary[k] for k in ("held", "unreported", "not_held", "cancelled") if summary[k]}),
-        "participants": summary["participants"], "co_hosted": summary["co_hosted"],
-        "brand_sessions": summary["brand_sessions"], "role": column("role", "role", "credits"),
-        "month": column("month", "month", "activities"), "category": column("category", "category", "activities"),
-        "library": column("library", "library", "activities"), "audience": column("audience", "audience", "activities"),
+        "participants": summary["participants"],
+        "co_hosted": summary["co_hosted"],
+        "brand_sessions": summary["brand_sessions"],
+        "role": column("role", "role", "credits"),
+        "month": column("month", "month", "activities"),
+        "category": column("category", "category", "activities"),
+        "library": column("library", "library", "activities"),
+        "audience": column("audience", "audience", "activities"),
     }
 
 
@@ -144,18 +170,38 @@ def reported(report) -> dict:
 def run(databases: Databases, rig: DedupRig, bodies: list[dict], reports: list[AttendanceReport]) -> None:
     rig.submit(*bodies)
     context = QuotasContext(ALLIANCE)
-    canonical = ConsumerSpec(name="quotas", stream=CANONICAL_STREAM, filter_subject="shuxiang.canonical.*",
-                             handle_batch=partial(apply_canonicals, context))
-    reporting = ConsumerSpec(name="quotas_reports", stream=SUBMISSIONS_STREAM,
-                             filter_subject="shuxiang.activity.reported.*", handle=partial(apply_report, context))
+    canonical = ConsumerSpec(
+        name="quotas",
+        stream=CANONICAL_STREAM,
+        filter_subject="shuxiang.canonical.*",
+        handle_batch=partial(apply_canonicals, context),
+    )
+    reporting = ConsumerSpec(
+        name="quotas_reports",
+        stream=SUBMISSIONS_STREAM,
+        filter_subject="shuxiang.activity.reported.*",
+        handle=partial(apply_report, context),
+    )
     engine = databases.engine("quotas")
-    events = [Delivery(f"shuxiang.canonical.{kind}", json.dumps(event).encode(),
-                       {"Nats-Msg-Id": f"canon:{event['activity']['id']}:{event['activity']['version']}"}, seq, NOW)
-              for seq, (kind, event) in enumerate(rig.events(), start=1)]
+    events = [
+        Delivery(
+            f"shuxiang.canonical.{kind}",
+            json.dumps(event).encode(),
+            {"Nats-Msg-Id": f"canon:{event['activity']['id']}:{event['activity']['version']}"},
+            seq,
+            NOW,
+        )
+        for seq, (kind, event) in enumerate(rig.events(), start=1)
+    ]
     assert set(process_batch(canonical, engine, events)) <= {Outcome.ACK}
     for seq, r in enumerate(reports, start=1):
-        delivery = Delivery(f"shuxiang.activity.reported.{r.library_id}", r.model_dump_json().encode(),
-                            {"Nats-Msg-Id": f"{r.message_id()}:{seq}"}, seq, NOW)
+        delivery = Delivery(
+            f"shuxiang.activity.reported.{r.library_id}",
+            r.model_dump_json().encode(),
+            {"Nats-Msg-Id": f"{r.message_id()}:{seq}"},
+            seq,
+            NOW,
+        )
         assert process_batch(reporting, engine, [delivery]) == [Outcome.ACK]
 
 
@@ -167,8 +213,9 @@ def check(databases: Databases, rig: DedupRig, reports: list[AttendanceReport]) 
             report = stats_report(databases, ALLIANCE, NOW, year=year, library=scope_id)
             assert reported(report) == recount(activities, reports, scope, [year]), (scope_id, year)
             before = {row["metric"]: row["previous"] for row in report.view("summary").as_dicts()}
-            assert before["activities"] == sum(recount(activities, reports, scope, [year - 1])["outcomes"][o]
-                                               for o in ("held", "unreported"))
+            assert before["activities"] == sum(
+                recount(activities, reports, scope, [year - 1])["outcomes"][o] for o in ("held", "unreported")
+            )
 
 
 @settings(max_examples=25, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -189,8 +236,11 @@ def test_sqlite_every_figure_equals_a_recount(log) -> None:
 
 
 @pytest.mark.postgres
-@settings(max_examples=10, deadline=None,
-          suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large])
+@settings(
+    max_examples=10,
+    deadline=None,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture, HealthCheck.data_too_large],
+)
 @given(log=logs())
 def test_postgresql_every_figure_equals_a_recount(postgres_url: str, log) -> None:
     bodies, reports = log
@@ -217,15 +267,31 @@ def test_the_cli_in_every_format_and_the_xlsx_read_back(tmp_path: Path) -> None:
     databases = Databases(data_dir=tmp_path)
     databases.create_tables("quotas", QUOTA_TABLES + EVENT_TABLES)
     bodies = [
-        {"library_id": "jn", "source_ref": "a", "title": "沽上讲堂：津沽方言", "category": "lecture", "brand_id": "gushang",
-         "starts_at": "2026-04-23T14:00:00+08:00", "ends_at": "2026-04-23T16:00:00+08:00", "venue": {"name": "报告厅"},
-         "organizers": [{"library_id": "jn-b1", "role": "organiser"}, {"library_id": "tz", "role": "co_organiser"}]},
-        {"library_id": "jn", "source_ref": "b", "title": "启动仪式", "category": "festival",
-         "starts_at": "2026-04-01T09:00:00+08:00", "ends_at": "2026-04-01T10:00:00+08:00", "venue": {"name": "广场"}},
+        {
+            "library_id": "jn",
+            "source_ref": "a",
+            "title": "沽上讲堂：津沽方言",
+            "category": "lecture",
+            "brand_id": "gushang",
+            "starts_at": "2026-04-23T14:00:00+08:00",
+            "ends_at": "2026-04-23T16:00:00+08:00",
+            "venue": {"name": "报告厅"},
+            "organizers": [{"library_id": "jn-b1", "role": "organiser"}, {"library_id": "tz", "role": "co_organiser"}],
+        },
+        {
+            "library_id": "jn",
+            "source_ref": "b",
+            "title": "启动仪式",
+            "category": "festival",
+            "starts_at": "2026-04-01T09:00:00+08:00",
+            "ends_at": "2026-04-01T10:00:00+08:00",
+            "venue": {"name": "广场"},
+        },
     ]
-    reports = [AttendanceReport(library_id="jn", source_ref="a", held=True, participants=120),
-               AttendanceReport(library_id="jn", source_ref="b", held=False, participants=0,
-                                notes="因天气原因未能举办")]
+    reports = [
+        AttendanceReport(library_id="jn", source_ref="a", held=True, participants=120),
+        AttendanceReport(library_id="jn", source_ref="b", held=False, participants=0, notes="因天气原因未能举办"),
+    ]
     run(databases, rig, bodies, reports)
     rig.close()
     databases.dispose()
@@ -237,7 +303,11 @@ def test_the_cli_in_every_format_and_the_xlsx_read_back(tmp_path: Path) -> None:
 
     data = json.loads(cli("--year", "2026", "--format", "json").output)
     summary = {row["metric"]: row for row in data["views"]["summary"]["rows"]}
-    assert (summary["activities"]["value"], summary["not_held"]["value"], summary["participants"]["value"]) == (1, 1, 120)
+    assert (summary["activities"]["value"], summary["not_held"]["value"], summary["participants"]["value"]) == (
+        1,
+        1,
+        120,
+    )
     roles = {row["role"]: row["credits"] for row in data["views"]["role"]["rows"]}
     assert roles == {"host": 1, "organiser": 1, "co_organiser": 1, "participant": 0}  # 承办 apart from 协办
     table = cli("--year", "2026").output

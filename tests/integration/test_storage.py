@@ -37,17 +37,22 @@ def databases(request, tmp_path: Path) -> Databases:
 def deliver(body: dict | bytes, seq: int, *, subject_library: str | None = None) -> Delivery:
     data = body if isinstance(body, bytes) else json.dumps(body, ensure_ascii=False).encode()
     library = subject_library or (body["library_id"] if isinstance(body, dict) else "jn")
-    msg_id = f"sub:{body['library_id']}:{body['source_ref']}:{body.get('revision', 1)}" if isinstance(body, dict) else None
+    msg_id = (
+        f"sub:{body['library_id']}:{body['source_ref']}:{body.get('revision', 1)}" if isinstance(body, dict) else None
+    )
     return Delivery(
-        subject=f"shuxiang.activity.submitted.{library}", data=data,
-        headers={"Nats-Msg-Id": msg_id} if msg_id else {}, stream_seq=seq,
+        subject=f"shuxiang.activity.submitted.{library}",
+        data=data,
+        headers={"Nats-Msg-Id": msg_id} if msg_id else {},
+        stream_seq=seq,
         timestamp=datetime(2026, 11, 1, 8, 0, seq % 60, tzinfo=UTC),
     )
 
 
 def test_batch_effects_inbox_outbox_and_dead_letters_commit_together(databases: Databases, tmp_path: Path) -> None:
-    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE),
-                             databases=databases)
+    context = ServiceContext(
+        settings=Settings(data_dir=tmp_path), alliance=load_alliance(TEST_ALLIANCE), databases=databases
+    )
     plan = build(context)
     if databases.database_url is None:
         databases.create_tables(plan.name, plan.tables)
@@ -99,19 +104,38 @@ def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> Non
 
     suffix = uuid.uuid4().hex[:8]
     meta = MetaData()
-    tables = [Table(f"t_execute_many_{name}_{suffix}", meta, Column("id", String(20), primary_key=True),
-                    Column("at", UTCDateTime), Column("doc", JSON), Column("flag", Boolean), Column("n", Integer),
-                    Column("note", Text, default="默认"))
-              for name in ("sqlalchemy", "ours")]
+    tables = [
+        Table(
+            f"t_execute_many_{name}_{suffix}",
+            meta,
+            Column("id", String(20), primary_key=True),
+            Column("at", UTCDateTime),
+            Column("doc", JSON),
+            Column("flag", Boolean),
+            Column("n", Integer),
+            Column("note", Text, default="默认"),
+        )
+        for name in ("sqlalchemy", "ours")
+    ]
     engine = databases.engine("storage-test")
     meta.create_all(engine)
     east8 = timezone(timedelta(hours=8))
-    rows = [{"id": f"k{i}", "at": datetime(2026, 1, 1, 9, i, tzinfo=east8) if i % 3 else None,
-             "doc": None if i == 3 else {"书": [i, "香"]}, "flag": i % 2 == 0, "n": i, "note": f"第{i}条"}
-            for i in range(6)]
+    rows = [
+        {
+            "id": f"k{i}",
+            "at": datetime(2026, 1, 1, 9, i, tzinfo=east8) if i % 3 else None,
+            "doc": None if i == 3 else {"书": [i, "香"]},
+            "flag": i % 2 == 0,
+            "n": i,
+            "note": f"第{i}条",
+        }
+        for i in range(6)
+    ]
     shared = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=east8)  # one instant for several rows, as a batch's
-    rows += [{"id": f"s{i}", "at": at, "doc": None, "flag": True, "n": i, "note": ""}
-             for i, at in enumerate([shared, shared, shared.astimezone(UTC), shared + timedelta(microseconds=1)])]
+    rows += [
+        {"id": f"s{i}", "at": at, "doc": None, "flag": True, "n": i, "note": ""}
+        for i, at in enumerate([shared, shared, shared.astimezone(UTC), shared + timedelta(microseconds=1)])
+    ]
     changes = [{"_key": "k1", "n": 99, "at": datetime(2026, 5, 5, 23, 59, tzinfo=UTC)}]
     try:
         for table in tables:
@@ -123,7 +147,9 @@ def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> Non
                 run(connection, statements[0], [{"id": "defaulted", "n": 1}])  # a column default to fill in
         with engine.connect() as connection:
             theirs, ours = ([tuple(r) for r in connection.execute(select(t).order_by(t.c.id))] for t in tables)
-            stored = [connection.exec_driver_sql(f"SELECT at, doc, flag FROM {t.name} ORDER BY id").all() for t in tables]
+            stored = [
+                connection.exec_driver_sql(f"SELECT at, doc, flag FROM {t.name} ORDER BY id").all() for t in tables
+            ]
         assert ours == theirs
         assert stored[1] == stored[0]  # byte for byte as SQLAlchemy stores them (SQLite keeps instants as text)
         if engine.dialect.name == "sqlite":  # SQLAlchemy's DATETIME text, in UTC
@@ -146,18 +172,34 @@ def test_keys_in_selects_exactly_the_keys_and_sqlite_answers_it_from_the_index(d
     from shuxiang.db import keys_in
 
     meta = MetaData()
-    table = Table(f"t_keys_in_{uuid.uuid4().hex[:8]}", meta, Column("library", String(20), primary_key=True),
-                  Column("rule", String(20), primary_key=True), Column("year", Integer, primary_key=True),
-                  Column("month", Integer, primary_key=True), Column("n", Integer))
+    table = Table(
+        f"t_keys_in_{uuid.uuid4().hex[:8]}",
+        meta,
+        Column("library", String(20), primary_key=True),
+        Column("rule", String(20), primary_key=True),
+        Column("year", Integer, primary_key=True),
+        Column("month", Integer, primary_key=True),
+        Column("n", Integer),
+    )
     engine = databases.engine("storage-test")
     meta.create_all(engine)
     rng = random.Random(7)
-    everything = [(lib, rule, year, month) for lib in ("jn", "tz", "书香") for rule in ("a", "b")
-                  for year in (2025, 2026) for month in range(1, 13)]
+    everything = [
+        (lib, rule, year, month)
+        for lib in ("jn", "tz", "书香")
+        for rule in ("a", "b")
+        for year in (2025, 2026)
+        for month in range(1, 13)
+    ]
     try:
         with engine.begin() as connection:
-            connection.execute(insert(table), [dict(zip(("library", "rule", "year", "month"), key, strict=True), n=i)
-                                               for i, key in enumerate(everything)])
+            connection.execute(
+                insert(table),
+                [
+                    dict(zip(("library", "rule", "year", "month"), key, strict=True), n=i)
+                    for i, key in enumerate(everything)
+                ],
+            )
         columns = (table.c.library, table.c.rule, table.c.year, table.c.month)
         with engine.connect() as connection:
             for width in (1, 2, 4):
@@ -171,8 +213,9 @@ def test_keys_in_selects_exactly_the_keys_and_sqlite_answers_it_from_the_index(d
             if engine.dialect.name == "sqlite":
                 clause, parameters = keys_in(columns, rng.sample(everything, 30))
                 expanded = select(table.c.n).where(clause).compile(engine).construct_expanded_state(parameters)
-                plan = connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {expanded.statement}",
-                                                  expanded.positional_parameters).all()
+                plan = connection.exec_driver_sql(
+                    f"EXPLAIN QUERY PLAN {expanded.statement}", expanded.positional_parameters
+                ).all()
                 details = [row[3] for row in plan]
                 assert not any(detail.startswith("SCAN") for detail in details), details
                 assert any("(library=? AND rule=? AND year=? AND month=?)" in detail for detail in details), details
@@ -192,19 +235,35 @@ def test_migration_0003_sums_the_stored_monthly_counts(postgres_url: str) -> Non
 
     upgrade(postgres_url, "0002")
     engine = sa.create_engine(postgres_url.replace("postgresql://", "postgresql+psycopg://"))
-    counts = [("a1", "jn", "r1", 2026, 4, 2), ("a2", "jn", "r1", 2026, 4, 1), ("a2", "jn", "r1", 2026, 5, 1),
-              ("a3", "tz", "r1", 2026, 4, 3), ("a3", "tz", "r2", 2027, 1, 1)]
+    counts = [
+        ("a1", "jn", "r1", 2026, 4, 2),
+        ("a2", "jn", "r1", 2026, 4, 1),
+        ("a2", "jn", "r1", 2026, 5, 1),
+        ("a3", "tz", "r1", 2026, 4, 3),
+        ("a3", "tz", "r2", 2027, 1, 1),
+    ]
     with engine.begin() as connection:
-        connection.execute(sa.text("INSERT INTO quotas_count (activity_id, library_id, rule_id, year, month, n) "
-                                   "VALUES (:a, :l, :r, :y, :m, :n)"),
-                           [dict(zip("alrymn", row, strict=True)) for row in counts])
+        connection.execute(
+            sa.text(
+                "INSERT INTO quotas_count (activity_id, library_id, rule_id, year, month, n) "
+                "VALUES (:a, :l, :r, :y, :m, :n)"
+            ),
+            [dict(zip("alrymn", row, strict=True)) for row in counts],
+        )
     upgrade(postgres_url)
     with engine.connect() as connection:
-        sums = connection.execute(sa.text("SELECT library_id, rule_id, year, month, n FROM quotas_month "
-                                          "ORDER BY library_id, rule_id, year, month")).all()
+        sums = connection.execute(
+            sa.text(
+                "SELECT library_id, rule_id, year, month, n FROM quotas_month ORDER BY library_id, rule_id, year, month"
+            )
+        ).all()
     engine.dispose()
-    assert [tuple(row) for row in sums] == [("jn", "r1", 2026, 4, 3), ("jn", "r1", 2026, 5, 1),
-                                            ("tz", "r1", 2026, 4, 3), ("tz", "r2", 2027, 1, 1)]
+    assert [tuple(row) for row in sums] == [
+        ("jn", "r1", 2026, 4, 3),
+        ("jn", "r1", 2026, 5, 1),
+        ("tz", "r1", 2026, 4, 3),
+        ("tz", "r2", 2027, 1, 1),
+    ]
 
 
 def test_an_embedded_data_dir_from_before_quotas_month_gets_it_filled_and_the_new_indexes(tmp_path: Path) -> None:
@@ -221,9 +280,13 @@ def test_an_embedded_data_dir_from_before_quotas_month_gets_it_filled_and_the_ne
     with engine.begin() as connection:  # as the release before left it: no quotas_month, the old index
         connection.exec_driver_sql("DROP INDEX ix_quotas_count_month")
         connection.exec_driver_sql("CREATE INDEX ix_quotas_count_library_year ON quotas_count (library_id, year)")
-        connection.execute(sa.insert(quotas_count), [
-            {"activity_id": a, "library_id": lib, "rule_id": "r1", "year": 2026, "month": m, "n": n}
-            for a, lib, m, n in [("a1", "jn", 4, 2), ("a2", "jn", 4, 1), ("a3", "tz", 5, 1)]])
+        connection.execute(
+            sa.insert(quotas_count),
+            [
+                {"activity_id": a, "library_id": lib, "rule_id": "r1", "year": 2026, "month": m, "n": n}
+                for a, lib, m, n in [("a1", "jn", 4, 2), ("a2", "jn", 4, 1), ("a3", "tz", 5, 1)]
+            ],
+        )
     databases.create_tables("quotas", TABLES)
     with engine.connect() as connection:
         sums = connection.execute(sa.select(quotas_month).order_by(quotas_month.c.library_id)).all()

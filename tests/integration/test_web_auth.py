@@ -34,10 +34,17 @@ class Recorder:
 @pytest.fixture
 def web(tmp_path):
     alliance = load_alliance(TEST_ALLIANCE)
-    alliance = alliance.model_copy(update={"coordinators": [
-        *alliance.coordinators, Coordinator(id="jn-office", name="津南区馆", email="jn@example.org", scope="jn")]})
-    context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=alliance,
-                             databases=Databases(data_dir=tmp_path))
+    alliance = alliance.model_copy(
+        update={
+            "coordinators": [
+                *alliance.coordinators,
+                Coordinator(id="jn-office", name="津南区馆", email="jn@example.org", scope="jn"),
+            ]
+        }
+    )
+    context = ServiceContext(
+        settings=Settings(data_dir=tmp_path), alliance=alliance, databases=Databases(data_dir=tmp_path)
+    )
     create_all_tables(context)
     app = create_app(context)
     app.state.publisher = Recorder()
@@ -64,9 +71,13 @@ def state_changing(app) -> list[tuple[str, str]]:
     return found
 
 
-PUBLIC_WRITES = {("POST", "/activities/x/register"), ("POST", "/api/v1/activities/x/registrations"),
-                 ("POST", "/registrations/x/cancel"), ("POST", "/registrations/x/erase"),
-                 ("POST", "/registrations/x/rate")}
+PUBLIC_WRITES = {
+    ("POST", "/activities/x/register"),
+    ("POST", "/api/v1/activities/x/registrations"),
+    ("POST", "/registrations/x/cancel"),
+    ("POST", "/registrations/x/erase"),
+    ("POST", "/registrations/x/rate"),
+}
 """A reader signs up and cancels without an account (the cancel link's token is the credential):
 these refuse cross-site posts like every route, and junk without publishing anything."""
 
@@ -81,14 +92,30 @@ async def test_every_state_changing_route_refuses_anonymous_cross_site_and_csrf_
     app, _ = web
     routes = state_changing(app)
     assert PUBLIC_WRITES <= set(routes)
-    for expected in [("POST", "/dedup/reviews/x"), ("POST", "/api/v1/dedup/reviews/x/decision"),
-                     ("POST", "/api/v1/brands"), ("POST", "/brands/new"), ("PUT", "/api/v1/brands/links/x"),
-                     ("POST", "/api/v1/activities"), ("POST", "/submit/new"), ("POST", "/submit/logout")]:
+    for expected in [
+        ("POST", "/dedup/reviews/x"),
+        ("POST", "/api/v1/dedup/reviews/x/decision"),
+        ("POST", "/api/v1/brands"),
+        ("POST", "/brands/new"),
+        ("PUT", "/api/v1/brands/links/x"),
+        ("POST", "/api/v1/activities"),
+        ("POST", "/submit/new"),
+        ("POST", "/submit/logout"),
+    ]:
         assert expected in routes
     library_cookies, _ = signed_in(app, "jn")
     coordinator_cookies, _ = signed_in(app, "office")
-    form = {"decision": "merge", "id": "x1", "name": "讲", "library_id": "jn", "category": "lecture",
-            "keywords": "讲", "title": "t", "username": "jn", "password": "p"}
+    form = {
+        "decision": "merge",
+        "id": "x1",
+        "name": "讲",
+        "library_id": "jn",
+        "category": "lecture",
+        "keywords": "讲",
+        "title": "t",
+        "username": "jn",
+        "password": "p",
+    }
     transport = httpx.ASGITransport(app=app)
     async with httpx.AsyncClient(transport=transport, base_url="http://test") as client:
         for method, path in routes:
@@ -114,28 +141,44 @@ async def test_every_state_changing_route_refuses_anonymous_cross_site_and_csrf_
 async def test_coordinator_routes_take_the_actor_from_the_account_and_keep_to_its_scope(web) -> None:
     app, _ = web
     cookies, csrf = signed_in(app, "jn-office")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test",
-                                 cookies=cookies) as client:
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", cookies=cookies
+    ) as client:
         assert (await client.get("/dedup/reviews")).status_code == 200
         # a body naming another coordinator is refused, not believed
-        as_other = await client.post("/api/v1/brands", headers={"X-CSRF-Token": csrf},
-                                     json={"id": "jn-x", "name": "讲", "library_id": "jn-b1", "category": "lecture",
-                                           "keywords": ["讲"], "registered_by": "office"})
+        as_other = await client.post(
+            "/api/v1/brands",
+            headers={"X-CSRF-Token": csrf},
+            json={
+                "id": "jn-x",
+                "name": "讲",
+                "library_id": "jn-b1",
+                "category": "lecture",
+                "keywords": ["讲"],
+                "registered_by": "office",
+            },
+        )
         assert as_other.status_code == 403 and "office" in as_other.json()["detail"]
         # outside its scope (tz is not under jn)
-        outside = await client.post("/api/v1/brands", headers={"X-CSRF-Token": csrf},
-                                    json={"id": "tz-x", "name": "讲", "library_id": "tz", "category": "lecture",
-                                          "keywords": ["讲"]})
+        outside = await client.post(
+            "/api/v1/brands",
+            headers={"X-CSRF-Token": csrf},
+            json={"id": "tz-x", "name": "讲", "library_id": "tz", "category": "lecture", "keywords": ["讲"]},
+        )
         assert outside.status_code == 403 and "scope" in outside.json()["detail"]
-        form = await client.post("/brands/new", data={"csrf_token": csrf, "id": "tz-y", "name": "讲2",
-                                                      "library_id": "tz", "category": "lecture"})
+        form = await client.post(
+            "/brands/new",
+            data={"csrf_token": csrf, "id": "tz-y", "name": "讲2", "library_id": "tz", "category": "lecture"},
+        )
         assert form.status_code == 403 and "outside your scope" in form.text
         # a library account is not a coordinator
     library_cookies, library_csrf = signed_in(app, "jn")
-    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test",
-                                 cookies=library_cookies) as client:
-        denied = await client.post("/api/v1/dedup/reviews/x/decision", headers={"X-CSRF-Token": library_csrf},
-                                   json={"decision": "merge"})
+    async with httpx.AsyncClient(
+        transport=httpx.ASGITransport(app=app), base_url="http://test", cookies=library_cookies
+    ) as client:
+        denied = await client.post(
+            "/api/v1/dedup/reviews/x/decision", headers={"X-CSRF-Token": library_csrf}, json={"decision": "merge"}
+        )
         assert denied.status_code == 403 and "coordinators" in denied.json()["detail"]
         assert (await client.get("/api/v1/dedup/reviews")).status_code == 403
     assert app.state.publisher.sent == []
@@ -161,12 +204,24 @@ async def test_a_scoped_coordinator_sees_only_its_libraries_dead_letters(web) ->
     now = datetime(2026, 5, 1, tzinfo=UTC)
     engine = context.databases.engine("dedup")
     with engine.begin() as connection:
-        for seq, subject in enumerate(("shuxiang.activity.submitted.jn-b1", "shuxiang.activity.submitted.tz",
-                                       "shuxiang.canonical.created"), 1):
-            connection.execute(dead_letter.insert().values(
-                consumer="dedup", subject=subject, stream_seq=seq, msg_id=f"m{seq}", reason="r", message_time=now,
-                headers={}, payload=b"{}", received_at=now))
+        for seq, subject in enumerate(
+            ("shuxiang.activity.submitted.jn-b1", "shuxiang.activity.submitted.tz", "shuxiang.canonical.created"), 1
+        ):
+            connection.execute(
+                dead_letter.insert().values(
+                    consumer="dedup",
+                    subject=subject,
+                    stream_seq=seq,
+                    msg_id=f"m{seq}",
+                    reason="r",
+                    message_time=now,
+                    headers={},
+                    payload=b"{}",
+                    received_at=now,
+                )
+            )
     async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+
         def bearer(name: str) -> dict[str, str]:
             account = app.state.auth.accounts.reset(name, password=False, token=True)
             return {"Authorization": f"Bearer {account.token}"}

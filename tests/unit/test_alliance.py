@@ -83,7 +83,11 @@ def test_demo_alliance_loads() -> None:
     assert {"ccl", "jlp", "jn", "tz", "ak"} <= alliance.member_ids()
     assert {b.name for b in alliance.brands} >= {"好书伴我成长", "沽上讲堂", "快乐小板凳", "空中文化大讲堂", "U书到家"}
     assert {c.id for c in alliance.campaigns} == {
-        "reading-month", "service-week", "spring-festival", "summer-reading", "reading-festival",
+        "reading-month",
+        "service-week",
+        "spring-festival",
+        "summer-reading",
+        "reading-festival",
     }
     assert str(alliance.tz) == "Asia/Shanghai"
 
@@ -186,9 +190,13 @@ def test_no_central_library(tmp_path: Path) -> None:
 
 
 def test_cycle(tmp_path: Path) -> None:
-    text = HEADER + MEMBERS + (
-        '\n[[members]]\nid = "p"\nname = "P"\ntier = "branch"\nparent = "q"\n'
-        '\n[[members]]\nid = "q"\nname = "Q"\ntier = "branch"\nparent = "p"\n'
+    text = (
+        HEADER
+        + MEMBERS
+        + (
+            '\n[[members]]\nid = "p"\nname = "P"\ntier = "branch"\nparent = "q"\n'
+            '\n[[members]]\nid = "q"\nname = "Q"\ntier = "branch"\nparent = "p"\n'
+        )
     )
     problems = problems_of(tmp_path, text)
     assert any('members[4] (id "p").parent: the parents form a cycle: p → q → p' in p for p in problems)
@@ -243,24 +251,35 @@ def test_bad_time_zone(tmp_path: Path) -> None:
 
 
 def test_quota_override_for_a_non_member(tmp_path: Path) -> None:
-    text = HEADER + MEMBERS + (
-        '\n[[quota_rules]]\nid = "training"\nname = "培训"\nminimum = 1\n'
-        'counts = { category = ["training"] }\noverrides = { "jn-b7" = 2 }\n'
+    text = (
+        HEADER
+        + MEMBERS
+        + (
+            '\n[[quota_rules]]\nid = "training"\nname = "培训"\nminimum = 1\n'
+            'counts = { category = ["training"] }\noverrides = { "jn-b7" = 2 }\n'
+        )
     )
     problem = one_problem(tmp_path, text)
     assert 'quota_rules[0] (id "training").overrides: "jn-b7" is not a member' in problem
 
 
 def test_quota_override_outside_its_scope(tmp_path: Path) -> None:
-    text = HEADER + MEMBERS + (
-        '\n[[quota_rules]]\nid = "r"\nname = "规则"\nminimum = 1\n'
-        'applies_to = { tiers = ["district"] }\noverrides = { "jn-b1" = 2 }\n'
+    text = (
+        HEADER
+        + MEMBERS
+        + (
+            '\n[[quota_rules]]\nid = "r"\nname = "规则"\nminimum = 1\n'
+            'applies_to = { tiers = ["district"] }\noverrides = { "jn-b1" = 2 }\n'
+        )
     )
     assert '"jn-b1" is not covered by applies_to' in one_problem(tmp_path, text)
 
 
 def test_unresolved_references(tmp_path: Path) -> None:
-    text = HEADER + MEMBERS + """
+    text = (
+        HEADER
+        + MEMBERS
+        + """
 [[venues]]
 id = "hall"
 library_id = "tz"
@@ -279,6 +298,7 @@ name = "联盟办"
 email = "office@example.org"
 scope = "nobody"
 """
+    )
     problems = problems_of(tmp_path, text)
     assert len(problems) == 3
     assert 'venues[0] (id "hall").library_id: "tz" is not a member' in problems[0]
@@ -287,7 +307,10 @@ scope = "nobody"
 
 
 def test_campaign_dates_and_email_and_bounds(tmp_path: Path) -> None:
-    text = HEADER + MEMBERS + """
+    text = (
+        HEADER
+        + MEMBERS
+        + """
 [[campaigns]]
 id = "month"
 name = "读书月"
@@ -300,10 +323,12 @@ name = "联盟办"
 email = "office-at-example.org"
 schedule = { every = "week", weekday = 7 }
 """
+    )
     problems = problems_of(tmp_path, text)
     assert any('campaigns[0] (id "month"): ends_on 2026-04-01 is before starts_on 2026-04-30' in p for p in problems)
-    assert any('coordinators[0] (id "office").email: "office-at-example.org" is not an email address' in p
-               for p in problems)
+    assert any(
+        'coordinators[0] (id "office").email: "office-at-example.org" is not an email address' in p for p in problems
+    )
     assert any('coordinators[0] (id "office").schedule.weekday: must be at most 6' in p for p in problems)
 
 
@@ -313,8 +338,10 @@ def test_bad_member_id(tmp_path: Path) -> None:
 
 
 def test_all_problems_are_reported_together(tmp_path: Path) -> None:
-    text = HEADER.replace('name = "测试联盟"\n', "") + 'timezone = "Mars/Base"\n' + MEMBERS.replace(
-        'tier = "branch"', 'tier = "twig"'
+    text = (
+        HEADER.replace('name = "测试联盟"\n', "")
+        + 'timezone = "Mars/Base"\n'
+        + MEMBERS.replace('tier = "branch"', 'tier = "twig"')
     )
     problems = problems_of(tmp_path, text)
     assert len(problems) == 3
@@ -352,7 +379,9 @@ def test_audiences_are_a_vocabulary_named_in_free_text(tmp_path) -> None:
     # outreach targets (进机关、进企业、进社区、进学校、进军营) are named in the title or venue too
     assert alliance.audiences_in("社会公众", "阅读推广进社区：绘本共读", "新华社区活动室") == ("to-communities",)
     assert alliance.audiences_in(None, "好书进军营", None) == ("to-barracks",)
-    assert alliance.audiences_in(None, "社区居民读书会：读《少年儿童》", None) == ("to-communities",)  # readers: audience only
+    assert alliance.audiences_in(None, "社区居民读书会：读《少年儿童》", None) == (
+        "to-communities",
+    )  # readers: audience only
     text = (Path(__file__).parents[1] / "data" / "alliance.toml").read_text(encoding="utf-8")
     bad = text + '\n[[quota_rules]]\nid = "r"\nname = "规则"\nminimum = 1\ncounts = { audience = ["blind"] }\n'
     with pytest.raises(AllianceConfigError) as error:

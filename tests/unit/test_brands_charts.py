@@ -15,7 +15,9 @@ def parse(markup) -> ET.Element:
 
 def test_heatmap_has_a_cell_per_month_per_brand_with_a_tooltip() -> None:
     rows = [
-        HeatRow(label="沽上讲堂", href="/brands/jn-gushang", held={(2025, 3): 1, (2026, 1): 5}, scheduled={(2026, 12): 1}),
+        HeatRow(
+            label="沽上讲堂", href="/brands/jn-gushang", held={(2025, 3): 1, (2026, 1): 5}, scheduled={(2026, 12): 1}
+        ),
         HeatRow(label="<b>快乐小板凳</b>", href="/brands/x?a=1&b=2", held={}, scheduled={}),
     ]
     svg = parse(heatmap(rows, 2025, 2026))

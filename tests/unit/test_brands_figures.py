@@ -49,18 +49,29 @@ def latest_revisions(submissions: list[ActivitySubmission]) -> list[ActivitySubm
     return list(latest.values())
 
 
-def canonical_of(submission: ActivitySubmission, *, version: int = 1,
-                 extra_sources: tuple[tuple[str, str], ...] = ()) -> CanonicalActivity:
+def canonical_of(
+    submission: ActivitySubmission, *, version: int = 1, extra_sources: tuple[tuple[str, str], ...] = ()
+) -> CanonicalActivity:
     """What dedup publishes for an announcement (plus co-hosts' announcements merged into it)."""
     content = submission.model_dump(exclude={"library_id", "source_ref", "revision", "organizers", "status"})
     at = datetime(2026, 1, 1, tzinfo=UTC)
     return CanonicalActivity(
-        id=f"act-{submission.library_id}-{submission.source_ref}", version=version, status=submission.status,
+        id=f"act-{submission.library_id}-{submission.source_ref}",
+        version=version,
+        status=submission.status,
         organizers=submission.credited(),
-        sources=[SourceRef(library_id=submission.library_id, source_ref=submission.source_ref,
-                           revision=submission.revision, status=submission.status),
-                 *(SourceRef(library_id=lib, source_ref=ref, revision=1) for lib, ref in extra_sources)],
-        created_at=at, updated_at=at, **content,
+        sources=[
+            SourceRef(
+                library_id=submission.library_id,
+                source_ref=submission.source_ref,
+                revision=submission.revision,
+                status=submission.status,
+            ),
+            *(SourceRef(library_id=lib, source_ref=ref, revision=1) for lib, ref in extra_sources),
+        ],
+        created_at=at,
+        updated_at=at,
+        **content,
     )
 
 
@@ -78,8 +89,9 @@ class Recount:
     libraries: set[str] = None  # type: ignore[assignment]
 
 
-def recount(brand: Brand, submissions: list[ActivitySubmission], reports: list[AttendanceReport],
-            today: date) -> Recount:
+def recount(
+    brand: Brand, submissions: list[ActivitySubmission], reports: list[AttendanceReport], today: date
+) -> Recount:
     """Count a brand's sessions straight from the announcements: every generated session of a
     brand carries the brand's name as a tag (the ground truth, whatever its brand_id says)."""
     report_of = {(r.library_id, r.source_ref): r for r in reports}
@@ -138,8 +150,9 @@ def reports(history: list[ActivitySubmission]) -> list[AttendanceReport]:
     return generate_attendance_reports(history, TODAY, seed=7)
 
 
-def facts_from(alliance: Alliance, submissions: list[ActivitySubmission],
-               reports: list[AttendanceReport]) -> dict[str, list[BrandActivity]]:
+def facts_from(
+    alliance: Alliance, submissions: list[ActivitySubmission], reports: list[AttendanceReport]
+) -> dict[str, list[BrandActivity]]:
     """The pure pipeline: canonical activities, linked (declared or inferred), with sessions and reports."""
     report_of = {(r.library_id, r.source_ref): r for r in reports}
     known = {b.id: b for b in alliance.brands}
@@ -152,17 +165,26 @@ def facts_from(alliance: Alliance, submissions: list[ActivitySubmission],
         if brand_id is None:
             continue
         report = report_of.get((s.library_id, s.source_ref))
-        grouped[brand_id].append(BrandActivity(
-            activity_id=activity.id, title=activity.title, status=activity.status.value,
-            occurrences=tuple(occurrences(activity, SHANGHAI)), venue_key=activity.venue.name or "",
-            venue_name=activity.venue.name, libraries=frozenset(organizers), link=link,
-            held=report.held if report else None, participants=report.participants if report and report.held else None,
-        ))
+        grouped[brand_id].append(
+            BrandActivity(
+                activity_id=activity.id,
+                title=activity.title,
+                status=activity.status.value,
+                occurrences=tuple(occurrences(activity, SHANGHAI)),
+                venue_key=activity.venue.name or "",
+                venue_name=activity.venue.name,
+                libraries=frozenset(organizers),
+                link=link,
+                held=report.held if report else None,
+                participants=report.participants if report and report.held else None,
+            )
+        )
     return grouped
 
 
-def test_the_history_exercises_what_must_be_counted(history: list[ActivitySubmission],
-                                                    reports: list[AttendanceReport]) -> None:
+def test_the_history_exercises_what_must_be_counted(
+    history: list[ActivitySubmission], reports: list[AttendanceReport]
+) -> None:
     latest = latest_revisions(history)
     assert {s.starts_at.year for s in latest} == set(YEARS)
     assert sum(1 for s in latest if s.status is Status.cancelled) >= 5
@@ -177,13 +199,20 @@ def test_figures_equal_a_recount_from_the_stored_activities(
 ) -> None:
     facts = facts_from(alliance, history, reports)
     for brand in alliance.brands:
-        figures = brand_figures(brand.id, facts.get(brand.id, []), today=TODAY, tz=SHANGHAI,
-                                quiet_after_days=60, lapsed_after_days=365)
+        figures = brand_figures(
+            brand.id, facts.get(brand.id, []), today=TODAY, tz=SHANGHAI, quiet_after_days=60, lapsed_after_days=365
+        )
         expected = recount(brand, history, reports, TODAY)
-        assert (figures.sessions_total, figures.sessions_this_year) == (expected.sessions, expected.sessions_year), brand.id
-        assert (figures.editions_total, figures.editions_this_year) == (expected.editions, expected.editions_year), brand.id
+        assert (figures.sessions_total, figures.sessions_this_year) == (expected.sessions, expected.sessions_year), (
+            brand.id
+        )
+        assert (figures.editions_total, figures.editions_this_year) == (expected.editions, expected.editions_year), (
+            brand.id
+        )
         assert (figures.participants_total, figures.participants_this_year) == (
-            expected.participants, expected.participants_year), brand.id
+            expected.participants,
+            expected.participants_year,
+        ), brand.id
         assert figures.last_held == expected.last, brand.id
         assert figures.next_scheduled == expected.next, brand.id
         assert figures.years_running == run_of_years(expected.years, TODAY.year), brand.id
@@ -192,8 +221,9 @@ def test_figures_equal_a_recount_from_the_stored_activities(
     assert sum(e.sessions for e in (recount(b, history, reports, TODAY) for b in alliance.brands)) > 300
 
 
-def test_inferred_links_are_found_and_marked(alliance: Alliance, history: list[ActivitySubmission],
-                                             reports: list[AttendanceReport]) -> None:
+def test_inferred_links_are_found_and_marked(
+    alliance: Alliance, history: list[ActivitySubmission], reports: list[AttendanceReport]
+) -> None:
     facts = facts_from(alliance, history, reports)
     inferred = [a for activities in facts.values() for a in activities if a.link == INFERRED]
     unnamed = [s for s in latest_revisions(history) if s.brand_id is None]
@@ -203,17 +233,32 @@ def test_inferred_links_are_found_and_marked(alliance: Alliance, history: list[A
 # -- co-hosted once, cancelled and not-held never ------------------------------------------
 
 
-def session(activity_id: str, day: date, *, status: str = "scheduled", libraries=("jn",), held=None,
-            participants=None, hour: int = 14) -> BrandActivity:
+def session(
+    activity_id: str,
+    day: date,
+    *,
+    status: str = "scheduled",
+    libraries=("jn",),
+    held=None,
+    participants=None,
+    hour: int = 14,
+) -> BrandActivity:
     start = datetime(day.year, day.month, day.day, hour, tzinfo=SHANGHAI).astimezone(UTC)
-    return BrandActivity(activity_id=activity_id, title=f"沽上讲堂 {activity_id}", status=status,
-                         occurrences=(start,), venue_key="id:jn-hall", venue_name="津南区图书馆报告厅",
-                         libraries=frozenset(libraries), held=held, participants=participants)
+    return BrandActivity(
+        activity_id=activity_id,
+        title=f"沽上讲堂 {activity_id}",
+        status=status,
+        occurrences=(start,),
+        venue_key="id:jn-hall",
+        venue_name="津南区图书馆报告厅",
+        libraries=frozenset(libraries),
+        held=held,
+        participants=participants,
+    )
 
 
 def figures_of(activities, today=TODAY):
-    return brand_figures("jn-gushang", activities, today=today, tz=SHANGHAI, quiet_after_days=60,
-                         lapsed_after_days=365)
+    return brand_figures("jn-gushang", activities, today=today, tz=SHANGHAI, quiet_after_days=60, lapsed_after_days=365)
 
 
 def test_co_hosted_counts_once_cancelled_and_not_held_do_not_count() -> None:
@@ -232,8 +277,15 @@ def test_co_hosted_counts_once_cancelled_and_not_held_do_not_count() -> None:
 
 def test_a_weekly_series_is_one_edition_of_many_sessions() -> None:
     starts = tuple(datetime(2026, 7, 4, 10, tzinfo=SHANGHAI).astimezone(UTC) + timedelta(weeks=k) for k in range(6))
-    series = BrandActivity(activity_id="s", title="快乐小板凳·暑期", status="scheduled", occurrences=starts,
-                           venue_key="k", venue_name="k", libraries=frozenset({"jlp"}))
+    series = BrandActivity(
+        activity_id="s",
+        title="快乐小板凳·暑期",
+        status="scheduled",
+        occurrences=starts,
+        venue_key="k",
+        venue_name="k",
+        libraries=frozenset({"jlp"}),
+    )
     f = figures_of([series], today=date(2026, 7, 20))
     assert (f.sessions_total, f.editions_total, f.sessions_scheduled) == (3, 1, 3)
     assert f.next_scheduled == starts[3]
@@ -304,11 +356,17 @@ def test_longest_word_wins(alliance: Alliance) -> None:
 def test_effective_link_order(alliance: Alliance) -> None:
     known = {b.id: b for b in alliance.brands}
     assert effective_link(declared="jn-gushang", inferred="jn-haoshu", correction=None, known=known) == (
-        "jn-gushang", EXPLICIT)
+        "jn-gushang",
+        EXPLICIT,
+    )
     assert effective_link(declared="nope", inferred="jn-haoshu", correction=None, known=known) == (
-        "jn-haoshu", INFERRED)
-    assert effective_link(declared="jn-gushang", inferred=None, correction=Correction(None, "office"),
-                          known=known) == (None, CORRECTED)
+        "jn-haoshu",
+        INFERRED,
+    )
+    assert effective_link(declared="jn-gushang", inferred=None, correction=Correction(None, "office"), known=known) == (
+        None,
+        CORRECTED,
+    )
     assert effective_link(declared=None, inferred=None, correction=None, known=known) == (None, None)
 
 
@@ -316,8 +374,10 @@ def test_yearly_editions_count_years_and_a_brand_led_in_rotation() -> None:
     """届 are years with a held session, 期 are activities ("48 期/届" was one number); 长春's 项目轮值牵头制."""
     from shuxiang.alliance import load_demo_alliance
 
-    f = figures_of([session("a", date(2024, 3, 1)), session("b", date(2024, 6, 1)), session("c", date(2026, 3, 1))],
-                   today=date(2026, 6, 1))
+    f = figures_of(
+        [session("a", date(2024, 3, 1)), session("b", date(2024, 6, 1)), session("c", date(2026, 3, 1))],
+        today=date(2026, 6, 1),
+    )
     assert (f.editions_total, f.yearly_editions, f.first_recorded_year) == (3, 2, 2024)
     huidu = load_demo_alliance().brand("ccl-huidu")
     assert (huidu.lead_in(2025), huidu.lead_in(2026), huidu.lead_in(2027)) == ("gzl", "ccl-sf01", "ccl")

@@ -112,7 +112,9 @@ def test_identity_sequence_and_stamps() -> None:
 
 def test_start_instant_has_no_offset_shift_in_any_parser() -> None:
     # given in UTC on the wire; rendered in the alliance zone
-    activity = make_activity(starts_at=datetime(2026, 4, 23, 6, tzinfo=UTC), ends_at=datetime(2026, 4, 23, 8, tzinfo=UTC))
+    activity = make_activity(
+        starts_at=datetime(2026, 4, 23, 6, tzinfo=UTC), ends_at=datetime(2026, 4, 23, 8, tzinfo=UTC)
+    )
     fragment = render_vevent(activity, tz=SHANGHAI)
     assert b"DTSTART;TZID=Asia/Shanghai:20260423T140000\r\n" in fragment
     feed = feed_of(fragment)
@@ -236,7 +238,9 @@ def test_weekly_series_with_exdate_expands_to_the_right_instants() -> None:
     assert b"RRULE:FREQ=WEEKLY;COUNT=4\r\n" in fragment
     assert b"EXDATE;TZID=Asia/Shanghai:20260430T140000\r\n" in fragment
     calendar = icalendar.Calendar.from_ical(feed_of(fragment))
-    starts = [e.decoded("DTSTART") for e in recurring_ical_events.of(calendar).between(date(2026, 4, 1), date(2026, 6, 1))]
+    starts = [
+        e.decoded("DTSTART") for e in recurring_ical_events.of(calendar).between(date(2026, 4, 1), date(2026, 6, 1))
+    ]
     assert starts == [
         datetime(2026, 4, 23, 14, tzinfo=CST),
         datetime(2026, 5, 7, 14, tzinfo=CST),
@@ -361,11 +365,16 @@ def test_a_series_starts_at_its_rules_first_occurrence_so_every_client_agrees() 
     assert event["DTSTART"].dt == datetime(2026, 5, 1, 14, 0, tzinfo=SHANGHAI)
     assert event["DTEND"].dt == datetime(2026, 5, 1, 16, 0, tzinfo=SHANGHAI)
     expanded = recurring_ical_events.of(icalendar.Calendar.from_ical(feed_of(render_vevent(series, tz=SHANGHAI))))
-    starts = [e["DTSTART"].dt.date() for e in expanded.between(datetime(2026, 4, 1, tzinfo=CST), datetime(2027, 1, 1, tzinfo=CST))]
+    starts = [
+        e["DTSTART"].dt.date()
+        for e in expanded.between(datetime(2026, 4, 1, tzinfo=CST), datetime(2027, 1, 1, tzinfo=CST))
+    ]
     assert starts == [date(2026, 5, 1), date(2026, 5, 15), date(2026, 6, 1)]
     # a synchronized start is left as it is
     weekly = make_activity(recurrence="FREQ=WEEKLY;COUNT=3")
-    assert events(feed_of(render_vevent(weekly, tz=SHANGHAI)))[0]["DTSTART"].dt == datetime(2026, 4, 23, 14, 0, tzinfo=SHANGHAI)
+    assert events(feed_of(render_vevent(weekly, tz=SHANGHAI)))[0]["DTSTART"].dt == datetime(
+        2026, 4, 23, 14, 0, tzinfo=SHANGHAI
+    )
 
 
 def test_an_override_without_new_times_keeps_its_occurrences_start() -> None:

@@ -22,8 +22,15 @@ CST = timezone(timedelta(hours=8))
 NOW = datetime(2026, 6, 15, 4, 0, tzinfo=UTC)  # 12:00 in Shanghai
 
 
-def entry(name: str, starts: datetime, hours: float = 2, *, status: str = "scheduled", size: int = 100,
-          open_ended: bool = False) -> Entry:
+def entry(
+    name: str,
+    starts: datetime,
+    hours: float = 2,
+    *,
+    status: str = "scheduled",
+    size: int = 100,
+    open_ended: bool = False,
+) -> Entry:
     return Entry(
         activity_id=name,
         vevent=name.encode().ljust(size, b"x"),

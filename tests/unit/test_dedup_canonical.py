@@ -19,46 +19,89 @@ from shuxiang.services.dedup.normalize import VenueResolver
 ALLIANCE = load_alliance(Path(__file__).resolve().parents[1] / "data" / "alliance.toml")
 AT = datetime(2026, 4, 20, 8, 0, tzinfo=UTC)
 
-PLAIN = {"library_id": "jn", "source_ref": "a-1", "title": "沽上讲堂：津沽方言漫谈", "category": "lecture",
-         "starts_at": "2026-04-23T14:00:00+08:00", "ends_at": "2026-04-23T16:00:00+08:00",
-         "venue": {"name": "报告厅"}}
-FULL = {**PLAIN, "source_ref": "a-2", "revision": 3, "description": "方言与城市记忆", "all_day": False,
-        "recurrence": "RRULE:FREQ=WEEKLY;COUNT=4", "exdates": ["2026-04-30T14:00:00+08:00"],
-        "venue": {"name": "报告厅", "address": "南开区复康路15号", "online_url": "https://live.example.org/jn"},
-        "organizers": [{"library_id": "tz", "role": "co_host"}], "brand_id": "jn-gushang", "campaign_id": "423",
-        "featured": True, "audience": "成人", "tags": ["方言", "地方文献"], "capacity": 120,
-        "registration_url": "https://jn.example.org/r/1", "contact": "022-1234"}
+PLAIN = {
+    "library_id": "jn",
+    "source_ref": "a-1",
+    "title": "沽上讲堂：津沽方言漫谈",
+    "category": "lecture",
+    "starts_at": "2026-04-23T14:00:00+08:00",
+    "ends_at": "2026-04-23T16:00:00+08:00",
+    "venue": {"name": "报告厅"},
+}
+FULL = {
+    **PLAIN,
+    "source_ref": "a-2",
+    "revision": 3,
+    "description": "方言与城市记忆",
+    "all_day": False,
+    "recurrence": "RRULE:FREQ=WEEKLY;COUNT=4",
+    "exdates": ["2026-04-30T14:00:00+08:00"],
+    "venue": {"name": "报告厅", "address": "南开区复康路15号", "online_url": "https://live.example.org/jn"},
+    "organizers": [{"library_id": "tz", "role": "co_host"}],
+    "brand_id": "jn-gushang",
+    "campaign_id": "423",
+    "featured": True,
+    "audience": "成人",
+    "tags": ["方言", "地方文献"],
+    "capacity": 120,
+    "registration_url": "https://jn.example.org/r/1",
+    "contact": "022-1234",
+}
 ONLINE = {**PLAIN, "source_ref": "a-3", "status": "cancelled", "venue": {"online_url": "https://live.example.org/x"}}
-CO_HOST = {**PLAIN, "library_id": "tz", "source_ref": "b-1", "title": "沽上讲堂——津沽方言漫谈（联办）",
-           "organizers": [{"library_id": "jn", "role": "host"}, {"library_id": "tz", "role": "co_host"}]}
+CO_HOST = {
+    **PLAIN,
+    "library_id": "tz",
+    "source_ref": "b-1",
+    "title": "沽上讲堂——津沽方言漫谈（联办）",
+    "organizers": [{"library_id": "jn", "role": "host"}, {"library_id": "tz", "role": "co_host"}],
+}
 
 
 def row(body: dict, seq: int):
     data = json.dumps(body, ensure_ascii=False).encode()
-    delivery = Delivery(subject=f"shuxiang.activity.submitted.{body['library_id']}", data=data, headers={},
-                        stream_seq=seq, timestamp=AT + timedelta(seconds=seq))
+    delivery = Delivery(
+        subject=f"shuxiang.activity.submitted.{body['library_id']}",
+        data=data,
+        headers={},
+        stream_seq=seq,
+        timestamp=AT + timedelta(seconds=seq),
+    )
     submission = ActivitySubmission.model_validate_json(data)
     return source_row(submission, match_fields(submission, VenueResolver(ALLIANCE)), delivery, None)
 
 
-@pytest.mark.parametrize("bodies", [[PLAIN], [FULL], [ONLINE], [FULL, CO_HOST], [CO_HOST, PLAIN, ONLINE]],
-                         ids=["plain", "every-field", "online-cancelled", "merged", "three-sources"])
+@pytest.mark.parametrize(
+    "bodies",
+    [[PLAIN], [FULL], [ONLINE], [FULL, CO_HOST], [CO_HOST, PLAIN, ONLINE]],
+    ids=["plain", "every-field", "online-cancelled", "merged", "three-sources"],
+)
 def test_a_built_canonical_activity_is_what_validation_gives(bodies) -> None:
     sources = [row(body, seq) for seq, body in enumerate(bodies, start=1)]
     activity = build_canonical("act-1", sources, None, AT)
     validated = CanonicalActivity.model_validate(activity.model_dump())
     assert activity == validated
     # every field of the primary announcement is carried over as validation would carry it
-    content = primary_source(sources).submission().model_dump(
-        exclude={"library_id", "source_ref", "revision", "organizers", "status"})
-    assert activity == CanonicalActivity(id="act-1", version=1, status=activity.status, organizers=activity.organizers,
-                                         sources=[s.model_dump() for s in activity.sources], created_at=AT,
-                                         updated_at=AT, **content)
+    content = (
+        primary_source(sources)
+        .submission()
+        .model_dump(exclude={"library_id", "source_ref", "revision", "organizers", "status"})
+    )
+    assert activity == CanonicalActivity(
+        id="act-1",
+        version=1,
+        status=activity.status,
+        organizers=activity.organizers,
+        sources=[s.model_dump() for s in activity.sources],
+        created_at=AT,
+        updated_at=AT,
+        **content,
+    )
     assert activity.model_dump_json() == validated.model_dump_json()
     assert CanonicalActivity.model_validate_json(activity.model_dump_json()) == activity
     # and a revision of it compares equal to the stored one when nothing visible changed
-    again = build_canonical("act-1", sources, CanonicalActivity.model_validate_json(activity.model_dump_json()),
-                            AT + timedelta(days=1))
+    again = build_canonical(
+        "act-1", sources, CanonicalActivity.model_validate_json(activity.model_dump_json()), AT + timedelta(days=1)
+    )
     assert again.version == activity.version and again.updated_at == activity.updated_at
 
 

@@ -15,18 +15,31 @@ from shuxiang.services.dedup.normalize import Site, VenueResolver, books, episod
 ALLIANCE = load_alliance(Path(__file__).resolve().parents[1] / "data" / "alliance.toml")
 
 
-@pytest.mark.parametrize("noisy", [
-    "【转发】4·23《乡土中国》读书会（报名中）", "4.23 乡土中国 读书会", "转发：世界读书日：“乡土中国”读书会",
-    "４·２３《乡土中国》读书会（联办）", "  4・23 乡土中国——读书会 ",
-])
+@pytest.mark.parametrize(
+    "noisy",
+    [
+        "【转发】4·23《乡土中国》读书会（报名中）",
+        "4.23 乡土中国 读书会",
+        "转发：世界读书日：“乡土中国”读书会",
+        "４·２３《乡土中国》读书会（联办）",
+        "  4・23 乡土中国——读书会 ",
+    ],
+)
 def test_noise_campaign_prefixes_brackets_and_width_normalise_away(noisy: str) -> None:
     assert title_variants(title_key(noisy))[0] == "乡土中国读书会"
 
 
-@pytest.mark.parametrize("decorated", [
-    "【联盟活动】江城讲坛：江城老街的记忆", "欢迎参加｜江城讲坛：江城老街的记忆", "江城讲坛：江城老街的记忆（已满员）",
-    "📚江城讲坛：江城老街的记忆✨", "江城讲坛：江城老街的记忆活动", "【活动预告】江城讲坛 | 江城老街的记忆 报名中",
-])
+@pytest.mark.parametrize(
+    "decorated",
+    [
+        "【联盟活动】江城讲坛：江城老街的记忆",
+        "欢迎参加｜江城讲坛：江城老街的记忆",
+        "江城讲坛：江城老街的记忆（已满员）",
+        "📚江城讲坛：江城老街的记忆✨",
+        "江城讲坛：江城老街的记忆活动",
+        "【活动预告】江城讲坛 | 江城老街的记忆 报名中",
+    ],
+)
 def test_decorations_of_titles_normalise_away(decorated: str) -> None:
     assert title_key(decorated) == "江城讲坛|江城老街的记忆"
 
@@ -34,7 +47,6 @@ def test_decorations_of_titles_normalise_away(decorated: str) -> None:
 def test_a_dropped_brand_prefix_still_matches_but_one_brands_two_topics_do_not() -> None:
     assert title_similarity(title_key("江城讲坛：江城老街的记忆"), title_key("江城老街的记忆读书分享活动")) >= 0.85
     assert title_similarity(title_key("江城讲坛：宋词里的四季"), title_key("江城讲坛：唐诗里的山河")) < 0.5
-
 
 
 def test_books_and_session_numbers_are_read_from_titles() -> None:
@@ -47,23 +59,42 @@ def test_venues_resolve_through_the_directory_and_bare_rooms_stay_with_their_lib
     venues = VenueResolver(ALLIANCE)
     assert venues.key(Venue(name="一楼报告厅"), host="tz", libraries=("tz",)) == "v:jn-hall"
     assert venues.key(Venue(name="报告厅 （一楼）"), host="jn", libraries=("jn",)) == "v:jn-hall"
-    assert venues.key(Venue(name="阅览室"), host="jn-b1", libraries=("jn-b1",)) != \
-        venues.key(Venue(name="阅览室"), host="jn-b2", libraries=("jn-b2",))
-    assert venues.key(Venue(name="双桥河镇 文化活动中心"), host="jn-sp1", libraries=("jn-sp1",)) == \
-        venues.key(Venue(name="双桥河镇文化活动中心（三楼）"), host="jn", libraries=("jn",))
+    assert venues.key(Venue(name="阅览室"), host="jn-b1", libraries=("jn-b1",)) != venues.key(
+        Venue(name="阅览室"), host="jn-b2", libraries=("jn-b2",)
+    )
+    assert venues.key(Venue(name="双桥河镇 文化活动中心"), host="jn-sp1", libraries=("jn-sp1",)) == venues.key(
+        Venue(name="双桥河镇文化活动中心（三楼）"), host="jn", libraries=("jn",)
+    )
 
 
-def fields(library: str, ref: str, title: str, minutes: int = 0, credits=(), venue: str = "s:jn",
-           room: str = "一楼报告厅") -> MatchFields:
+def fields(
+    library: str, ref: str, title: str, minutes: int = 0, credits=(), venue: str = "s:jn", room: str = "一楼报告厅"
+) -> MatchFields:
     start = datetime.fromisoformat("2026-04-23T14:00:00+08:00") + timedelta(minutes=minutes)
-    return MatchFields(library, ref, venue, start, start + timedelta(hours=2), title_key(title), books(title),
-                       episode(title), "lecture", tuple(credits) or ((library, "host"),), None, venue_name=room)
+    return MatchFields(
+        library,
+        ref,
+        venue,
+        start,
+        start + timedelta(hours=2),
+        title_key(title),
+        books(title),
+        episode(title),
+        "lecture",
+        tuple(credits) or ((library, "host"),),
+        None,
+        venue_name=room,
+    )
 
 
 def test_verdicts() -> None:
     host = fields("jn", "a", "沽上讲堂：津沽方言漫谈", credits=[("jn", "host"), ("tz", "co_host")])
-    assert compare(host, fields("tz", "b", "沽上讲堂——津沽方言漫谈（联办）", 30,
-                                credits=[("jn", "host"), ("tz", "co_host")])).outcome is Outcome.MERGE
+    assert (
+        compare(
+            host, fields("tz", "b", "沽上讲堂——津沽方言漫谈（联办）", 30, credits=[("jn", "host"), ("tz", "co_host")])
+        ).outcome
+        is Outcome.MERGE
+    )
     # the sign-in time, a rounded hour: up to an hour off at the same place; not beyond
     assert compare(host, fields("tz", "b", "沽上讲堂：津沽方言漫谈", 45)).outcome is Outcome.MERGE
     assert compare(host, fields("tz", "b", "沽上讲堂：津沽方言漫谈", 75)).outcome is Outcome.APART
@@ -71,7 +102,10 @@ def test_verdicts() -> None:
     assert compare(host, fields("jn", "d", "【预告】沽上讲堂：津沽方言漫谈")).outcome is Outcome.MERGE  # typed twice
     assert compare(host, fields("jn", "e", "沽上讲堂：津沽方言漫谈（更新）", 10)).outcome is Outcome.MERGE  # 10 min off
     assert compare(host, fields("jn", "e", "沽上讲堂：津沽方言漫谈", 40)).outcome is Outcome.APART
-    assert compare(fields("jn", "f", "读书会·共读《活着》"), fields("tz", "g", "读书会·共读《边城》")).outcome is Outcome.APART
+    assert (
+        compare(fields("jn", "f", "读书会·共读《活着》"), fields("tz", "g", "读书会·共读《边城》")).outcome
+        is Outcome.APART
+    )
     assert compare(fields("jn", "h", "讲座（第3期）"), fields("tz", "i", "讲座（第4期）")).outcome is Outcome.APART
     assert compare(host, fields("tz", "j", "转发：沽上讲堂：津沽方言漫谈")).outcome is Outcome.MERGE
     assert compare(host, fields("tz", "k", "讲座：津沽方言")).outcome is Outcome.MERGE  # co-hosts word it their way
@@ -80,16 +114,33 @@ def test_verdicts() -> None:
 def test_venues_as_evidence() -> None:
     lecture = "4·23 经典诵读会"
     # one programme at several branches, each in its own library: apart, named or assumed
-    assert compare(fields("jn", "a", lecture, venue="w:jn", room="报告厅"),
-                   fields("jn-b1", "b", lecture, venue="w:jn-b1", room="报告厅")).outcome is Outcome.APART
-    assert compare(fields("jn", "a", lecture, venue="s:jn", room="区馆报告厅"),
-                   fields("jn-b1", "b", lecture, venue="s:jn-b1", room="分馆报告厅")).outcome is Outcome.APART
+    assert (
+        compare(
+            fields("jn", "a", lecture, venue="w:jn", room="报告厅"),
+            fields("jn-b1", "b", lecture, venue="w:jn-b1", room="报告厅"),
+        ).outcome
+        is Outcome.APART
+    )
+    assert (
+        compare(
+            fields("jn", "a", lecture, venue="s:jn", room="区馆报告厅"),
+            fields("jn-b1", "b", lecture, venue="s:jn-b1", room="分馆报告厅"),
+        ).outcome
+        is Outcome.APART
+    )
     # a co-host that lists nobody but names the host's library: one activity
-    assert compare(fields("jn", "a", lecture, venue="w:jn", room="报告厅"),
-                   fields("tz", "b", "【联盟活动】" + lecture, 30, venue="s:jn", room="区图报告厅")).outcome is Outcome.MERGE
+    assert (
+        compare(
+            fields("jn", "a", lecture, venue="w:jn", room="报告厅"),
+            fields("tz", "b", "【联盟活动】" + lecture, 30, venue="s:jn", room="区图报告厅"),
+        ).outcome
+        is Outcome.MERGE
+    )
     # parallel sessions in one building: two rooms
-    assert compare(fields("jn", "a", lecture, room="三楼多功能厅"),
-                   fields("tz", "b", lecture, room="少儿阅览室")).outcome is Outcome.APART
+    assert (
+        compare(fields("jn", "a", lecture, room="三楼多功能厅"), fields("tz", "b", lecture, room="少儿阅览室")).outcome
+        is Outcome.APART
+    )
     assert room_type("学术报告厅（二楼）") == room_type("一楼报告厅") and room_type("南湖区湖滨路66号") is None
 
 

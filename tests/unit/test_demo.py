@@ -106,8 +106,12 @@ def test_revisions_and_cancellations(submissions: list[ActivitySubmission]) -> N
     for s in cancelled + revised:
         assert s.revision == 2
         assert (s.library_id, s.source_ref) in first
-    changed = [s for s in revised if (s.starts_at, s.title) != (first[s.library_id, s.source_ref].starts_at,
-                                                                first[s.library_id, s.source_ref].title)]
+    changed = [
+        s
+        for s in revised
+        if (s.starts_at, s.title)
+        != (first[s.library_id, s.source_ref].starts_at, first[s.library_id, s.source_ref].title)
+    ]
     assert len(changed) == len(revised)
     position = {id(s): i for i, s in enumerate(submissions)}
     for s in cancelled + revised:
@@ -129,8 +133,11 @@ def test_exhibitions_last_several_days(submissions: list[ActivitySubmission]) ->
     exhibitions = [s for s in submissions if s.category == "exhibition"]
     assert exhibitions and all(s.ends_at - s.starts_at >= timedelta(days=1) for s in exhibitions)
     timed = [s for s in submissions if s.category not in ("exhibition", "festival") and not s.recurrence]
-    assert all(timedelta(hours=1) <= s.ends_at - s.starts_at <= timedelta(hours=3) for s in timed
-               if s.ends_at.date() == s.starts_at.date())
+    assert all(
+        timedelta(hours=1) <= s.ends_at - s.starts_at <= timedelta(hours=3)
+        for s in timed
+        if s.ends_at.date() == s.starts_at.date()
+    )
 
 
 def test_some_are_online(submissions: list[ActivitySubmission]) -> None:

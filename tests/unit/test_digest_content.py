@@ -30,15 +30,32 @@ def coordinator(cid: str):
     return next(c for c in ALLIANCE.coordinators if c.id == cid)
 
 
-def activity(aid: str, library: str = "jn", *, starts: datetime, created: datetime, updated: datetime | None = None,
-             status: str = "scheduled", title: str | None = None, **extra) -> ScopedActivity:
+def activity(
+    aid: str,
+    library: str = "jn",
+    *,
+    starts: datetime,
+    created: datetime,
+    updated: datetime | None = None,
+    status: str = "scheduled",
+    title: str | None = None,
+    **extra,
+) -> ScopedActivity:
     review = extra.pop("review", False)
     body = {
-        "id": aid, "version": 1, "status": status, "title": title or f"活动 {aid}", "category": "lecture",
-        "starts_at": starts.isoformat(), "ends_at": (starts + timedelta(hours=2)).isoformat(),
-        "venue": {"name": "报告厅"}, "organizers": [{"library_id": library, "role": "host"}],
+        "id": aid,
+        "version": 1,
+        "status": status,
+        "title": title or f"活动 {aid}",
+        "category": "lecture",
+        "starts_at": starts.isoformat(),
+        "ends_at": (starts + timedelta(hours=2)).isoformat(),
+        "venue": {"name": "报告厅"},
+        "organizers": [{"library_id": library, "role": "host"}],
         "sources": [{"library_id": library, "source_ref": aid, "revision": 1}],
-        "created_at": created.isoformat(), "updated_at": (updated or created).isoformat(), **extra,
+        "created_at": created.isoformat(),
+        "updated_at": (updated or created).isoformat(),
+        **extra,
     }
     return ScopedActivity(CanonicalActivity.model_validate(body), review)
 
@@ -49,10 +66,20 @@ def test_changes_are_classified_by_broker_time_within_the_period() -> None:
         activity("new", starts=later, created=SINCE + timedelta(hours=1)),
         activity("old", starts=later, created=SINCE - timedelta(days=30)),
         activity("changed", starts=later, created=SINCE - timedelta(days=30), updated=SINCE + timedelta(days=2)),
-        activity("gone", starts=later, created=SINCE - timedelta(days=30), updated=SINCE + timedelta(days=2),
-                 status="cancelled"),
-        activity("born-and-gone", starts=later, created=SINCE + timedelta(days=1), updated=SINCE + timedelta(days=2),
-                 status="cancelled"),
+        activity(
+            "gone",
+            starts=later,
+            created=SINCE - timedelta(days=30),
+            updated=SINCE + timedelta(days=2),
+            status="cancelled",
+        ),
+        activity(
+            "born-and-gone",
+            starts=later,
+            created=SINCE + timedelta(days=1),
+            updated=SINCE + timedelta(days=2),
+            status="cancelled",
+        ),
         activity("next-period", starts=later, created=UNTIL),
     ]
     new, changed, cancelled = classify_changes(items, SINCE, UNTIL)
@@ -62,22 +89,36 @@ def test_changes_are_classified_by_broker_time_within_the_period() -> None:
 
 
 def test_upcoming_expands_series_and_stops_after_fourteen_days() -> None:
-    weekly = activity("series", starts=UNTIL - timedelta(days=7) + timedelta(hours=3),
-                      created=SINCE - timedelta(days=60), recurrence="FREQ=WEEKLY;COUNT=10")
+    weekly = activity(
+        "series",
+        starts=UNTIL - timedelta(days=7) + timedelta(hours=3),
+        created=SINCE - timedelta(days=60),
+        recurrence="FREQ=WEEKLY;COUNT=10",
+    )
     far = activity("far", starts=UNTIL + timedelta(days=20), created=SINCE - timedelta(days=60))
-    digest = build_digest(ALLIANCE, coordinator("office"), period="2026-W48", since=SINCE, until=UNTIL,
-                          items=[weekly, far])
+    digest = build_digest(
+        ALLIANCE, coordinator("office"), period="2026-W48", since=SINCE, until=UNTIL, items=[weekly, far]
+    )
     assert [line.when for line in digest.upcoming.items] == ["2026-11-23 周一 11:00", "2026-11-30 周一 11:00"]
 
 
 def test_campaign_gaps_name_the_members_in_scope_with_nothing_registered() -> None:
-    alliance = ALLIANCE.model_copy(update={"campaigns": [
-        ALLIANCE.campaigns[0].model_copy(update={"starts_on": UNTIL.date() + timedelta(days=10),
-                                                 "ends_on": UNTIL.date() + timedelta(days=40)}),
-    ]})
+    alliance = ALLIANCE.model_copy(
+        update={
+            "campaigns": [
+                ALLIANCE.campaigns[0].model_copy(
+                    update={
+                        "starts_on": UNTIL.date() + timedelta(days=10),
+                        "ends_on": UNTIL.date() + timedelta(days=40),
+                    }
+                ),
+            ]
+        }
+    )
     registered = activity("c1", "jn-b1", starts=UNTIL + timedelta(days=12), created=SINCE, campaign_id="reading-month")
-    digest = build_digest(alliance, coordinator("jn-office"), period="2026-11-23", since=SINCE, until=UNTIL,
-                          items=[registered])
+    digest = build_digest(
+        alliance, coordinator("jn-office"), period="2026-11-23", since=SINCE, until=UNTIL, items=[registered]
+    )
     (gap,) = digest.campaigns
     assert (gap.registered, gap.members) == (1, 4)  # jn and its three members
     assert gap.missing.items == ["津南区图书馆", "津南区农家书屋（双桥河镇）", "津南区图书馆八里台分馆"]
@@ -86,29 +127,52 @@ def test_campaign_gaps_name_the_members_in_scope_with_nothing_registered() -> No
 
 def test_quiet_brands_are_shown_as_the_brands_service_reports_them() -> None:
     quiet = [QuietBrand(name="枫叶杯书画大赛", library="津南区图书馆", last_session="2026-08-25", days_quiet=90)]
-    digest = build_digest(ALLIANCE, coordinator("jn-office"), period="2026-11-22", since=SINCE, until=UNTIL,
-                          items=[activity("f1", starts=UNTIL - timedelta(days=90), created=SINCE,
-                                          brand_id="fengye")],
-                          quiet_brands=quiet)
+    digest = build_digest(
+        ALLIANCE,
+        coordinator("jn-office"),
+        period="2026-11-22",
+        since=SINCE,
+        until=UNTIL,
+        items=[activity("f1", starts=UNTIL - timedelta(days=90), created=SINCE, brand_id="fengye")],
+        quiet_brands=quiet,
+    )
     assert digest.quiet_brands.items == quiet
     assert "「枫叶杯书画大赛」 津南区图书馆: 上次活动 2026-08-25，已 90 天" in render_text(digest, SHANGHAI)
     # the digest has no notion of its own: without the brands service's word, no brand is called quiet
-    assert not build_digest(ALLIANCE, coordinator("jn-office"), period="2026-11-22", since=SINCE, until=UNTIL,
-                            items=[activity("f1", starts=UNTIL - timedelta(days=90), created=SINCE,
-                                            brand_id="fengye")]).quiet_brands
+    assert not build_digest(
+        ALLIANCE,
+        coordinator("jn-office"),
+        period="2026-11-22",
+        since=SINCE,
+        until=UNTIL,
+        items=[activity("f1", starts=UNTIL - timedelta(days=90), created=SINCE, brand_id="fengye")],
+    ).quiet_brands
 
 
 def dead_letter(subject: str, reason: str = "title: 太长") -> DeadLetter:
-    return DeadLetter(id=1, consumer="dedup", subject=subject, stream_seq=7, msg_id="m", reason=reason,
-                      message_time=SINCE, headers={}, payload=b"{}", received_at=SINCE, replayed_at=None)
+    return DeadLetter(
+        id=1,
+        consumer="dedup",
+        subject=subject,
+        stream_seq=7,
+        msg_id="m",
+        reason=reason,
+        message_time=SINCE,
+        headers={},
+        payload=b"{}",
+        received_at=SINCE,
+        replayed_at=None,
+    )
 
 
 def test_dead_letters_are_scoped_to_the_coordinators_members() -> None:
     letters = [dead_letter("shuxiang.activity.submitted.tz"), dead_letter("shuxiang.activity.submitted.jn-b2")]
-    office = build_digest(ALLIANCE, coordinator("office"), period="p", since=SINCE, until=UNTIL, items=[],
-                          dead_letters=letters)
-    jn = build_digest(ALLIANCE, coordinator("jn-office"), period="p", since=SINCE, until=UNTIL, items=[],
-                      dead_letters=letters)
+    office = build_digest(
+        ALLIANCE, coordinator("office"), period="p", since=SINCE, until=UNTIL, items=[], dead_letters=letters
+    )
+    jn = build_digest(
+        ALLIANCE, coordinator("jn-office"), period="p", since=SINCE, until=UNTIL, items=[], dead_letters=letters
+    )
     assert len(office.dead_letters) == 2
     assert [x.subject for x in jn.dead_letters.items] == ["shuxiang.activity.submitted.jn-b2"]
 
@@ -116,13 +180,27 @@ def test_dead_letters_are_scoped_to_the_coordinators_members() -> None:
 def sample_digest(cid: str = "office"):
     items = [
         activity("x", starts=UNTIL + timedelta(days=2), created=SINCE + timedelta(hours=5), title=INJECTION),
-        activity("d", starts=UNTIL + timedelta(days=3), created=SINCE + timedelta(hours=6),
-                 title="沽上讲堂：津沽方言漫谈", review=True),
+        activity(
+            "d",
+            starts=UNTIL + timedelta(days=3),
+            created=SINCE + timedelta(hours=6),
+            title="沽上讲堂：津沽方言漫谈",
+            review=True,
+        ),
     ]
-    return build_digest(ALLIANCE, coordinator(cid), period="2026-W48", since=SINCE, until=UNTIL, items=items,
-                        quotas=[QuotaAtRisk(library="津南区图书馆", rule="每月一个特色活动", done=3, minimum=12)],
-                        quiet_brands=[QuietBrand("枫叶杯书画大赛", "津南区图书馆", None, None),
-                                      QuietBrand("空中文化大讲堂", "滕州市图书馆", "2026-06-01", 175)])
+    return build_digest(
+        ALLIANCE,
+        coordinator(cid),
+        period="2026-W48",
+        since=SINCE,
+        until=UNTIL,
+        items=items,
+        quotas=[QuotaAtRisk(library="津南区图书馆", rule="每月一个特色活动", done=3, minimum=12)],
+        quiet_brands=[
+            QuietBrand("枫叶杯书画大赛", "津南区图书馆", None, None),
+            QuietBrand("空中文化大讲堂", "滕州市图书馆", "2026-06-01", 175),
+        ],
+    )
 
 
 def test_injected_markup_and_ical_in_titles_come_out_escaped() -> None:
@@ -169,11 +247,14 @@ def test_english_coordinator_gets_english() -> None:
 
 
 def test_text_part_puts_each_target_at_risk_on_its_own_line() -> None:
-    quotas = [QuotaAtRisk(library="津南区图书馆", rule="每月一个特色活动", done=3, minimum=12, expected=10),
-              QuotaAtRisk(library="滕州市图书馆", rule="培训1次以上", done=0, minimum=1, expected=1),
-              QuotaAtRisk(library="安康市图书馆", rule="承办5个以上", done=1, minimum=5)]
-    digest = build_digest(ALLIANCE, coordinator("office"), period="2026-W48", since=SINCE, until=UNTIL,
-                          items=[], quotas=quotas)
+    quotas = [
+        QuotaAtRisk(library="津南区图书馆", rule="每月一个特色活动", done=3, minimum=12, expected=10),
+        QuotaAtRisk(library="滕州市图书馆", rule="培训1次以上", done=0, minimum=1, expected=1),
+        QuotaAtRisk(library="安康市图书馆", rule="承办5个以上", done=1, minimum=5),
+    ]
+    digest = build_digest(
+        ALLIANCE, coordinator("office"), period="2026-W48", since=SINCE, until=UNTIL, items=[], quotas=quotas
+    )
     text = render_text(digest, SHANGHAI)
     lines = [line for line in text.splitlines() if line.startswith("- ") and "/" in line and "%" in line]
     assert len(lines) == 3, text

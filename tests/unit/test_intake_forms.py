@@ -13,13 +13,23 @@ from shuxiang.services.intake.lookalikes import lookalikes
 from shuxiang.services.intake.security import RateLimiter, SessionCodec, csrf_ok, new_session
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
-GOOD = {"title": "沽上讲堂", "category": "lecture", "starts_at": "2026-04-23T14:00", "ends_at": "2026-04-23T16:00",
-        "venue_name": "报告厅", "repeat": "weekly", "repeat_count": "4", "tags": "大型系列，讲座", "capacity": "80"}
+GOOD = {
+    "title": "沽上讲堂",
+    "category": "lecture",
+    "starts_at": "2026-04-23T14:00",
+    "ends_at": "2026-04-23T16:00",
+    "venue_name": "报告厅",
+    "repeat": "weekly",
+    "repeat_count": "4",
+    "tags": "大型系列，讲座",
+    "capacity": "80",
+}
 
 
 def build(values: dict, lang: str = "zh-CN", **options):
-    return forms.submission_from_form(values, library_id="jn", source_ref="web-1", revision=1, tz=SHANGHAI,
-                                      lang=lang, **options)
+    return forms.submission_from_form(
+        values, library_id="jn", source_ref="web-1", revision=1, tz=SHANGHAI, lang=lang, **options
+    )
 
 
 def test_a_good_form_is_a_submission_in_the_alliance_zone() -> None:
@@ -34,8 +44,15 @@ def test_a_good_form_is_a_submission_in_the_alliance_zone() -> None:
 
 
 def test_problems_sit_on_their_fields_in_plain_chinese() -> None:
-    bad = {**GOOD, "title": " ", "ends_at": "2026-04-23T13:00", "venue_name": "", "repeat_count": "1",
-           "registration_url": "www.example.org", "capacity": "-3"}
+    bad = {
+        **GOOD,
+        "title": " ",
+        "ends_at": "2026-04-23T13:00",
+        "venue_name": "",
+        "repeat_count": "1",
+        "registration_url": "www.example.org",
+        "capacity": "-3",
+    }
     submission, errors = build(bad)
     assert submission is None
     assert errors == {
@@ -53,8 +70,16 @@ def test_problems_sit_on_their_fields_in_plain_chinese() -> None:
 
 
 def test_all_day_and_online_activities() -> None:
-    submission, errors = build({**GOOD, "all_day": "1", "ends_at": "2026-04-24T00:00", "repeat": "none",
-                                "venue_name": "", "online_url": "https://live.example.org/1"})
+    submission, errors = build(
+        {
+            **GOOD,
+            "all_day": "1",
+            "ends_at": "2026-04-24T00:00",
+            "repeat": "none",
+            "venue_name": "",
+            "online_url": "https://live.example.org/1",
+        }
+    )
     assert errors == {}
     assert submission.all_day and submission.ends_at.isoformat() == "2026-04-25T00:00:00+08:00"
     assert str(submission.venue.online_url) == "https://live.example.org/1"
@@ -72,11 +97,13 @@ def test_a_rule_the_form_does_not_make_is_kept_on_edit() -> None:
 
 
 def test_attendance_report_form() -> None:
-    report, errors = forms.report_from_form({"held": "yes", "participants": "42"}, library_id="jn",
-                                            source_ref="web-1", lang="zh-CN")
+    report, errors = forms.report_from_form(
+        {"held": "yes", "participants": "42"}, library_id="jn", source_ref="web-1", lang="zh-CN"
+    )
     assert errors == {} and report.participants == 42 and report.held
-    _, errors = forms.report_from_form({"held": "", "participants": "-1"}, library_id="jn", source_ref="web-1",
-                                       lang="zh-CN")
+    _, errors = forms.report_from_form(
+        {"held": "", "participants": "-1"}, library_id="jn", source_ref="web-1", lang="zh-CN"
+    )
     assert errors == {"held": "请选择活动是否举行", "participants": "参加人数应为 0 或正整数"}
 
 
@@ -114,19 +141,38 @@ def test_rate_limits_count_per_key_within_the_window_and_forget_expired_keys(mon
 
 
 def canonical(title: str, start: datetime, library: str, **extra) -> CanonicalActivity:
-    return CanonicalActivity.model_validate({
-        "id": f"{library}-{title}", "version": 1, "status": "scheduled", "title": title, "category": "salon",
-        "starts_at": start, "ends_at": start + timedelta(hours=2), "venue": extra.pop("venue", {"name": "报告厅"}),
-        "organizers": [{"library_id": library, "role": "host"}],
-        "sources": [{"library_id": library, "source_ref": "x", "revision": 1}], "created_at": start,
-        "updated_at": start, **extra})
+    return CanonicalActivity.model_validate(
+        {
+            "id": f"{library}-{title}",
+            "version": 1,
+            "status": "scheduled",
+            "title": title,
+            "category": "salon",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "venue": extra.pop("venue", {"name": "报告厅"}),
+            "organizers": [{"library_id": library, "role": "host"}],
+            "sources": [{"library_id": library, "source_ref": "x", "revision": 1}],
+            "created_at": start,
+            "updated_at": start,
+            **extra,
+        }
+    )
 
 
 def test_lookalikes_are_other_libraries_activities_at_the_same_time_with_a_similar_title() -> None:
     start = datetime(2026, 4, 23, 14, tzinfo=SHANGHAI)
-    mine = ActivitySubmission.model_validate({
-        "library_id": "jn", "source_ref": "s", "title": "读书月：红楼梦读书沙龙", "category": "salon",
-        "starts_at": start, "ends_at": start + timedelta(hours=2), "venue": {"name": "报告厅"}})
+    mine = ActivitySubmission.model_validate(
+        {
+            "library_id": "jn",
+            "source_ref": "s",
+            "title": "读书月：红楼梦读书沙龙",
+            "category": "salon",
+            "starts_at": start,
+            "ends_at": start + timedelta(hours=2),
+            "venue": {"name": "报告厅"},
+        }
+    )
     activities = [
         canonical("4·23 读书月：《红楼梦》读书沙龙", start - timedelta(minutes=30), "tz"),
         canonical("读书月：红楼梦读书沙龙", start, "jn"),  # our own
@@ -138,7 +184,9 @@ def test_lookalikes_are_other_libraries_activities_at_the_same_time_with_a_simil
     assert [a.title for a in found] == ["4·23 读书月：《红楼梦》读书沙龙"]
     in_hall = mine.model_copy(update={"venue": mine.venue.model_copy(update={"venue_id": "jn-hall"})})
     assert [a.id for a in lookalikes(sorted(activities, key=lambda a: a.starts_at), in_hall)] == [
-        "tz-4·23 读书月：《红楼梦》读书沙龙", "same-hall"]
+        "tz-4·23 读书月：《红楼梦》读书沙龙",
+        "same-hall",
+    ]
 
 
 def test_a_login_goes_on_only_to_a_page_of_this_site() -> None:
@@ -154,6 +202,10 @@ def test_the_form_tells_cheng_ban_from_xie_ban() -> None:
     submission, errors = build(GOOD, organisers=["tz", "ak"], co_hosts=["ak", "jn-b1"])
     assert not errors
     assert [(o.library_id, o.role.value) for o in submission.organizers] == [
-        ("jn", "host"), ("tz", "organiser"), ("ak", "organiser"), ("jn-b1", "co_organiser")]
+        ("jn", "host"),
+        ("tz", "organiser"),
+        ("ak", "organiser"),
+        ("jn-b1", "co_organiser"),
+    ]
     again = forms.form_from_submission(submission, SHANGHAI)
     assert again["organisers"] == ["tz", "ak"] and again["co_hosts"] == ["jn-b1"]

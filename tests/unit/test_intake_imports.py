@@ -22,11 +22,18 @@ SHANGHAI = ZoneInfo("Asia/Shanghai")
 
 
 def test_csv_with_chinese_headers_reads_wall_times_in_the_alliance_zone() -> None:
-    submissions, problems = read_csv_submissions((DATA / "intake" / "plan.csv").read_text(encoding="utf-8"), "jn",
-                                                 SHANGHAI)
-    assert problems == ["line 4: 开始时间: 不是有效的日期时间，例如 2026-04-23 14:00 / not a date and time, e.g. 2026-04-23 14:00"]
+    submissions, problems = read_csv_submissions(
+        (DATA / "intake" / "plan.csv").read_text(encoding="utf-8"), "jn", SHANGHAI
+    )
+    assert problems == [
+        "line 4: 开始时间: 不是有效的日期时间，例如 2026-04-23 14:00 / not a date and time, e.g. 2026-04-23 14:00"
+    ]
     lecture, reading = submissions
-    assert (lecture.source_ref, lecture.title, lecture.category) == ("csv-gs-1", "沽上讲堂：津沽方言漫谈", Category.lecture)
+    assert (lecture.source_ref, lecture.title, lecture.category) == (
+        "csv-gs-1",
+        "沽上讲堂：津沽方言漫谈",
+        Category.lecture,
+    )
     assert lecture.starts_at.isoformat() == "2026-04-23T14:00:00+08:00"
     assert lecture.ends_at.isoformat() == "2026-04-23T16:00:00+08:00"  # a time alone: the same day
     assert lecture.featured is True and lecture.library_id == "jn"
@@ -37,8 +44,9 @@ def test_csv_with_chinese_headers_reads_wall_times_in_the_alliance_zone() -> Non
 
 def test_csv_from_excel_in_gb18030_with_english_headers_and_other_zones() -> None:
     text = "title,starts_at,ends_at,venue,category,status\n读书会,2026-05-01 19:00,2026-05-01 21:00,书房,reading_club,已取消\n"
-    fmt, submissions, problems = read_submissions(text.encode("gb18030"), "plan.csv", as_library="tz",
-                                                  tz=ZoneInfo("Asia/Urumqi"))
+    fmt, submissions, problems = read_submissions(
+        text.encode("gb18030"), "plan.csv", as_library="tz", tz=ZoneInfo("Asia/Urumqi")
+    )
     assert (fmt, problems) == ("csv", [])
     [club] = submissions
     assert club.starts_at.isoformat() == "2026-05-01T19:00:00+06:00"
@@ -49,12 +57,14 @@ def test_csv_from_excel_in_gb18030_with_english_headers_and_other_zones() -> Non
 
 
 def test_csv_problems_name_the_line_and_the_column() -> None:
-    text = ("标题,开始时间,结束时间,地点,颜色\n"
-            ",2026-05-01 10:00,11:00,书房,红\n"
-            "全天展览,2026-05-01,2026-05-03,展厅,\n"
-            "没有结束,2026-05-01 10:00,,书房,\n"
-            "报名,2026-05-01 10:00,11:00,书房,\n"
-            "报名,2026-05-01 10:00,11:00,书房,\n")
+    text = (
+        "标题,开始时间,结束时间,地点,颜色\n"
+        ",2026-05-01 10:00,11:00,书房,红\n"
+        "全天展览,2026-05-01,2026-05-03,展厅,\n"
+        "没有结束,2026-05-01 10:00,,书房,\n"
+        "报名,2026-05-01 10:00,11:00,书房,\n"
+        "报名,2026-05-01 10:00,11:00,书房,\n"
+    )
     submissions, problems = read_csv_submissions(text, "jn", SHANGHAI)
     assert problems[0].startswith("line 1: ") and "颜色" in problems[0]
     assert problems[1].startswith("line 2: title:")
@@ -128,13 +138,16 @@ def test_formats_are_detected_and_csv_needs_a_library() -> None:
         read_submissions("标题,开始时间\n".encode(), "plan.csv", as_library=None, tz=SHANGHAI)
 
 
-@pytest.mark.parametrize("text, expected", [
-    ("2026-04-23 14:00", "2026-04-23T14:00:00+08:00"),
-    ("2026/4/23 9:05", "2026-04-23T09:05:00+08:00"),
-    ("2026年4月23日 14:30", "2026-04-23T14:30:00+08:00"),
-    ("2026-04-23T14:00", "2026-04-23T14:00:00+08:00"),
-    ("2026-04-23T14:00:00+00:00", "2026-04-23T14:00:00+00:00"),
-])
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("2026-04-23 14:00", "2026-04-23T14:00:00+08:00"),
+        ("2026/4/23 9:05", "2026-04-23T09:05:00+08:00"),
+        ("2026年4月23日 14:30", "2026-04-23T14:30:00+08:00"),
+        ("2026-04-23T14:00", "2026-04-23T14:00:00+08:00"),
+        ("2026-04-23T14:00:00+00:00", "2026-04-23T14:00:00+00:00"),
+    ],
+)
 def test_wall_times_people_write(text: str, expected: str) -> None:
     assert parse_local_datetime(text, SHANGHAI)[0].isoformat() == expected
 
@@ -147,15 +160,38 @@ def test_a_time_alone_needs_a_day() -> None:
 
 
 def test_ics_values_beyond_what_storage_holds_are_named_not_crashed_on() -> None:
-    calendar = "\r\n".join([
-        "BEGIN:VCALENDAR", "VERSION:2.0", "PRODID:x",
-        "BEGIN:VEVENT", "UID:big@x", "SEQUENCE:99999999999999999999", "DTSTART:20260501T100000Z",
-        "DURATION:PT1H", "SUMMARY:讲座", "LOCATION:报告厅", "END:VEVENT",
-        "BEGIN:VEVENT", "UID:fast@x", "DTSTART:20260501T100000Z", "DURATION:PT1H", "SUMMARY:讲座",
-        "LOCATION:报告厅", "RRULE:FREQ=SECONDLY", "END:VEVENT",
-        "BEGIN:VEVENT", "UID:far@x", "DTSTART:99990501T100000Z", "DURATION:PT1H", "SUMMARY:讲座",
-        "LOCATION:报告厅", "END:VEVENT",
-        "END:VCALENDAR", ""])
+    calendar = "\r\n".join(
+        [
+            "BEGIN:VCALENDAR",
+            "VERSION:2.0",
+            "PRODID:x",
+            "BEGIN:VEVENT",
+            "UID:big@x",
+            "SEQUENCE:99999999999999999999",
+            "DTSTART:20260501T100000Z",
+            "DURATION:PT1H",
+            "SUMMARY:讲座",
+            "LOCATION:报告厅",
+            "END:VEVENT",
+            "BEGIN:VEVENT",
+            "UID:fast@x",
+            "DTSTART:20260501T100000Z",
+            "DURATION:PT1H",
+            "SUMMARY:讲座",
+            "LOCATION:报告厅",
+            "RRULE:FREQ=SECONDLY",
+            "END:VEVENT",
+            "BEGIN:VEVENT",
+            "UID:far@x",
+            "DTSTART:99990501T100000Z",
+            "DURATION:PT1H",
+            "SUMMARY:讲座",
+            "LOCATION:报告厅",
+            "END:VEVENT",
+            "END:VCALENDAR",
+            "",
+        ]
+    )
     submissions, problems = read_ics_submissions(calendar, "jn", SHANGHAI)
     assert submissions == [] and len(problems) == 3
     assert "revision" in problems[0] and "2147483647" in problems[0]
@@ -172,30 +208,49 @@ def test_csv_cells_that_a_spreadsheet_would_run_are_written_as_text() -> None:
     output = io.StringIO()
     SafeWriter(output).writerow(["=1+1", "+86 22", "-2", "@SUM(A1)", "\tx", "\rx", "讲座", 5, -3, None])
     assert next(csv.reader(io.StringIO(output.getvalue()))) == [
-        "'=1+1", "'+86 22", "'-2", "'@SUM(A1)", "'\tx", "'\rx", "讲座", "5", "-3", ""]
+        "'=1+1",
+        "'+86 22",
+        "'-2",
+        "'@SUM(A1)",
+        "'\tx",
+        "'\rx",
+        "讲座",
+        "5",
+        "-3",
+        "",
+    ]
 
 
 def test_csv_partners_outside_the_alliance_and_the_plans_roles() -> None:
-    text = ("标题,开始时间,结束时间,地点,承办馆,协办,合作单位\n"
-            "读书会,2026-04-23 14:00,2026-04-23 16:00,报告厅,jn-b1,tz,津南区实验小学、Tianjin University\n")
+    text = (
+        "标题,开始时间,结束时间,地点,承办馆,协办,合作单位\n"
+        "读书会,2026-04-23 14:00,2026-04-23 16:00,报告厅,jn-b1,tz,津南区实验小学、Tianjin University\n"
+    )
     [submission], problems = read_csv_submissions(text, "jn", ZoneInfo("Asia/Shanghai"))
     assert problems == []
     assert submission.partners == ["津南区实验小学", "Tianjin University"]
     assert [(o.library_id, o.role.value) for o in submission.organizers] == [
-        ("jn", "host"), ("jn-b1", "organiser"), ("tz", "co_organiser")]
+        ("jn", "host"),
+        ("jn-b1", "organiser"),
+        ("tz", "co_organiser"),
+    ]
 
 
 def test_csv_history_with_participants_becomes_attendance_reports() -> None:
     """Earlier editions of a brand imported with their participants: 好书伴我成长 "连续成功举办十届"."""
-    text = ("标题,开始时间,结束时间,地点,品牌,参与人次,是否举办\n"
-            "好书伴我成长·第一届,2007-05-12 09:00,2007-05-12 11:00,报告厅,jn-haoshu,\"1,200\",\n"
-            "好书伴我成长·第二届,2008-05-10 09:00,2008-05-10 11:00,报告厅,jn-haoshu,,否\n"
-            "好书伴我成长·第三届,2009-05-09 09:00,2009-05-09 11:00,报告厅,jn-haoshu,,\n"
-            "好书伴我成长·第四届,2010-05-08 09:00,2010-05-08 11:00,报告厅,jn-haoshu,很多,\n")
+    text = (
+        "标题,开始时间,结束时间,地点,品牌,参与人次,是否举办\n"
+        '好书伴我成长·第一届,2007-05-12 09:00,2007-05-12 11:00,报告厅,jn-haoshu,"1,200",\n'
+        "好书伴我成长·第二届,2008-05-10 09:00,2008-05-10 11:00,报告厅,jn-haoshu,,否\n"
+        "好书伴我成长·第三届,2009-05-09 09:00,2009-05-09 11:00,报告厅,jn-haoshu,,\n"
+        "好书伴我成长·第四届,2010-05-08 09:00,2010-05-08 11:00,报告厅,jn-haoshu,很多,\n"
+    )
     tz = ZoneInfo("Asia/Shanghai")
     submissions, _ = read_csv_submissions(text, "jn", tz)
     reports, problems = read_csv_reports(text, "jn", tz)
     refs = {s.title: s.source_ref for s in submissions}
     assert [(r.source_ref, r.held, r.participants) for r in reports] == [
-        (refs["好书伴我成长·第一届"], True, 1200), (refs["好书伴我成长·第二届"], False, 0)]
+        (refs["好书伴我成长·第一届"], True, 1200),
+        (refs["好书伴我成长·第二届"], False, 0),
+    ]
     assert len(problems) == 1 and problems[0].startswith("line 5: 参与人次")

@@ -18,8 +18,13 @@ def test_an_id_naming_another_library_is_foreign_on_a_library_subject() -> None:
 
 
 def test_a_foreign_id_is_remembered_under_a_key_of_its_own() -> None:
-    squat = Delivery(subject="shuxiang.activity.submitted.jn", data=b"{}", headers={"Nats-Msg-Id": "sub:tz:r:1"},
-                     stream_seq=7, timestamp=datetime(2026, 1, 1, tzinfo=UTC))
+    squat = Delivery(
+        subject="shuxiang.activity.submitted.jn",
+        data=b"{}",
+        headers={"Nats-Msg-Id": "sub:tz:r:1"},
+        stream_seq=7,
+        timestamp=datetime(2026, 1, 1, tzinfo=UTC),
+    )
     assert squat.foreign_id and squat.msg_id != "sub:tz:r:1"
     assert inbox_key("shuxiang.activity.submitted.tz", "sub:tz:r:1", 8) == "sub:tz:r:1"
     assert reclaimed("sub:tz:r:1", b"a") != reclaimed("sub:tz:r:1", b"b")

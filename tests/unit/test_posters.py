@@ -32,12 +32,18 @@ def with_gps_exif() -> bytes:
 
 def png_bomb(width: int = 30_000, height: int = 30_000) -> bytes:
     """A tiny PNG that claims 30000×30000 pixels (0.9 gigapixel): the header alone says so."""
+
     def chunk(kind: bytes, data: bytes) -> bytes:
         return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data) & 0xFFFFFFFF)
+
     row = b"\x00" + b"\x00" * width  # grayscale, filter byte + zeros
     compressed = zlib.compress(row * 16, 9)  # only a few rows: enough for the header to be read
-    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
-            + chunk(b"IDAT", compressed) + chunk(b"IEND", b""))
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", struct.pack(">IIBBBBB", width, height, 8, 0, 0, 0, 0))
+        + chunk(b"IDAT", compressed)
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -84,15 +90,29 @@ def test_transparency_is_flattened_on_white(store) -> None:
         (b"%PDF-1.7\n", "application/pdf", "a.pdf", "海报只能是 JPEG、PNG 或 WebP 图片"),
         (image_bytes("PNG"), "image/jpeg", "a.jpg", "文件内容是 PNG，与声明的 JPEG 不符"),
         (image_bytes("GIF"), "image/png", "a.png", "文件内容不是 JPEG、PNG 或 WebP 图片"),
-        (b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>", "image/png", None,
-         "文件内容不是 JPEG、PNG 或 WebP 图片"),
+        (
+            b"<svg xmlns='http://www.w3.org/2000/svg'><script>alert(1)</script></svg>",
+            "image/png",
+            None,
+            "文件内容不是 JPEG、PNG 或 WebP 图片",
+        ),
         (png_bomb(), "image/png", None, "海报像素太多"),
         (png_bomb(8000, 6000), "image/png", None, "海报像素太多（8000×6000"),
         (image_bytes("JPEG")[:300], "image/jpeg", None, "图片已损坏"),
         (b"", "image/png", None, "海报文件是空的"),
     ],
-    ids=["too-large", "gif", "pdf", "png-claimed-jpeg", "gif-claimed-png", "svg-claimed-png", "bomb",
-         "too-many-pixels", "truncated", "empty"],
+    ids=[
+        "too-large",
+        "gif",
+        "pdf",
+        "png-claimed-jpeg",
+        "gif-claimed-png",
+        "svg-claimed-png",
+        "bomb",
+        "too-many-pixels",
+        "truncated",
+        "empty",
+    ],
 )
 def test_refusals_say_why_and_store_nothing(store, data, content_type, filename, words) -> None:
     with pytest.raises(PosterRefused) as refused:

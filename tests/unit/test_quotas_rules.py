@@ -58,8 +58,10 @@ def test_unknown_unit(tmp_path: Path) -> None:
 
 def test_unknown_role(tmp_path: Path) -> None:
     text = problem(tmp_path, 'id = "r"\nname = "规则"\nminimum = 1\nroles = ["organizer"]\n')
-    assert ('quota_rules[0] (id "r").roles[0]: "organizer" is not one of host, organiser, co_organiser, participant, '
-            'co_host') in text
+    assert (
+        'quota_rules[0] (id "r").roles[0]: "organizer" is not one of host, organiser, co_organiser, participant, '
+        "co_host"
+    ) in text
 
 
 def test_a_role_listed_twice(tmp_path: Path) -> None:
@@ -83,11 +85,13 @@ def test_an_unknown_campaign(tmp_path: Path) -> None:
 
 
 def test_a_filter_that_can_never_match(tmp_path: Path) -> None:
-    text = problem(tmp_path, 'id = "r"\nname = "规则"\nminimum = 1\n'
-                             'counts = { category = ["festival"], large_series = false }\n')
+    text = problem(
+        tmp_path, 'id = "r"\nname = "规则"\nminimum = 1\ncounts = { category = ["festival"], large_series = false }\n'
+    )
     assert 'quota_rules[0] (id "r").counts: a festival is always a large series' in text
-    text = problem(tmp_path, 'id = "r"\nname = "规则"\nminimum = 1\n'
-                             'counts = { tags = ["大型系列"], large_series = false }\n')
+    text = problem(
+        tmp_path, 'id = "r"\nname = "规则"\nminimum = 1\ncounts = { tags = ["大型系列"], large_series = false }\n'
+    )
     assert 'the tag "大型系列" marks a large series' in text
 
 
@@ -97,6 +101,7 @@ def test_a_typo_in_the_filter(tmp_path: Path) -> None:
 
 
 def test_an_override_for_a_library_outside_the_scope(tmp_path: Path) -> None:
-    text = problem(tmp_path, 'id = "r"\nname = "规则"\nminimum = 1\napplies_to = { tiers = ["central"] }\n'
-                             'overrides = { jn = 2 }\n')
+    text = problem(
+        tmp_path, 'id = "r"\nname = "规则"\nminimum = 1\napplies_to = { tiers = ["central"] }\noverrides = { jn = 2 }\n'
+    )
     assert '"jn" is not covered by applies_to, so its override has no effect' in text

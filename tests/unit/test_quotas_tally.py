@@ -17,12 +17,22 @@ def rule(**fields) -> QuotaRule:
     return QuotaRule.model_validate({"id": "r", "name": "规则", "minimum": 1, **fields})
 
 
-def fact(activity_id: str = "a", starts_at: str = "2026-04-23T14:00:00+08:00", organizers=(("jn", "host"),),
-         **fields) -> ActivityFacts:
-    values = {"version": 1, "status": "scheduled", "title": f"活动{activity_id}", "category": "lecture",
-              "featured": False, "campaign_id": None, "tags": (), **fields}
-    return ActivityFacts(activity_id=activity_id, starts_at=datetime.fromisoformat(starts_at),
-                         organizers=tuple(organizers), **values)
+def fact(
+    activity_id: str = "a", starts_at: str = "2026-04-23T14:00:00+08:00", organizers=(("jn", "host"),), **fields
+) -> ActivityFacts:
+    values = {
+        "version": 1,
+        "status": "scheduled",
+        "title": f"活动{activity_id}",
+        "category": "lecture",
+        "featured": False,
+        "campaign_id": None,
+        "tags": (),
+        **fields,
+    }
+    return ActivityFacts(
+        activity_id=activity_id, starts_at=datetime.fromisoformat(starts_at), organizers=tuple(organizers), **values
+    )
 
 
 def count(facts, r: QuotaRule, library: str = "jn", year: int = 2026) -> int:
@@ -61,13 +71,15 @@ def test_a_co_hosted_activity_counts_once_per_library_in_its_role() -> None:
 
 
 def test_cheng_ban_is_counted_apart_from_xie_ban() -> None:
-    """"将5个以上活动延伸为承办形式" counts 承办 (organiser) only, not 协办 (co-organiser); a rule
+    """ "将5个以上活动延伸为承办形式" counts 承办 (organiser) only, not 协办 (co-organiser); a rule
     written with v1's co_host counts both."""
     organised = rule(id="organised", roles=["organiser"])
     v1 = rule(id="v1", roles=["co_host"])
     assert v1.roles == ["organiser", "co_organiser"]
-    facts = [fact("a", organizers=(("c", "host"), ("tz", "organiser"), ("ak", "co_organiser"))),
-             fact("b", organizers=(("c", "host"), ("ak", "organiser")))]
+    facts = [
+        fact("a", organizers=(("c", "host"), ("tz", "organiser"), ("ak", "co_organiser"))),
+        fact("b", organizers=(("c", "host"), ("ak", "organiser"))),
+    ]
     credits = tally(facts, {lib: [organised, v1] for lib in ("c", "tz", "ak")}, 2026, SHANGHAI)
     assert [len(credits[(lib, "organised")]) for lib in ("c", "tz", "ak")] == [0, 1, 1]
     assert [c.activity_id for c in credits[("ak", "organised")]] == ["b"]
@@ -99,7 +111,9 @@ def test_filters_select_what_counts() -> None:
 
 def test_a_series_counts_per_occurrence_or_once_as_the_rule_says() -> None:
     weekly = fact(
-        "s", starts_at="2026-12-10T19:00:00+08:00", recurrence="FREQ=WEEKLY;COUNT=5",
+        "s",
+        starts_at="2026-12-10T19:00:00+08:00",
+        recurrence="FREQ=WEEKLY;COUNT=5",
         exdates=(datetime(2026, 12, 17, 11, 0, tzinfo=UTC),),  # 19:00 in Shanghai, written in UTC
     )
     per_session, per_activity = rule(unit="occurrence"), rule()
@@ -110,8 +124,12 @@ def test_a_series_counts_per_occurrence_or_once_as_the_rule_says() -> None:
 
 
 def test_a_series_whose_first_session_is_cancelled_counts_at_its_first_held_one() -> None:
-    series = fact("s", starts_at="2026-12-31T19:00:00+08:00", recurrence="FREQ=WEEKLY;COUNT=3",
-                  exdates=(datetime.fromisoformat("2026-12-31T19:00:00+08:00"),))
+    series = fact(
+        "s",
+        starts_at="2026-12-31T19:00:00+08:00",
+        recurrence="FREQ=WEEKLY;COUNT=3",
+        exdates=(datetime.fromisoformat("2026-12-31T19:00:00+08:00"),),
+    )
     assert count([series], rule(), year=2026) == 0
     assert count([series], rule(), year=2027) == 1
 
@@ -188,7 +206,9 @@ def test_a_closed_year_reads_met_or_not_met_never_at_risk() -> None:
     assert last_second.state is QuotaState.at_risk  # still open: behind the pace
     closed = progress(three, ten, "jn", 2026, SHANGHAI, at("2027-01-01T00:00:00+08:00"))  # midnight in Shanghai
     assert closed.state is QuotaState.not_met
-    assert progress(three, rule(minimum=3), "jn", 2026, SHANGHAI, at("2027-06-01T00:00:00+08:00")).state is QuotaState.met
+    assert (
+        progress(three, rule(minimum=3), "jn", 2026, SHANGHAI, at("2027-06-01T00:00:00+08:00")).state is QuotaState.met
+    )
     monthly = rule(per="month")
     every_month = credits_on(*(f"2026-{m:02d}-10" for m in range(1, 13)), r=monthly)
     assert progress(every_month, monthly, "jn", 2026, SHANGHAI, at("2027-01-02T00:00:00+08:00")).state is QuotaState.met

@@ -21,9 +21,30 @@ def test_checked_in_schema_files_are_not_stale() -> None:
 def test_json_schema_lists_the_contract_fields() -> None:
     schema = json.loads((SCHEMA_DIR / "activity-submission.v1.schema.json").read_text())
     assert set(CONTRACT_MODELS) == {"activity-submission.v1", "attendance-report.v1", "canonical-event.v1"}
-    for field in ("library_id", "source_ref", "revision", "status", "title", "category", "starts_at", "ends_at",
-                  "all_day", "recurrence", "exdates", "venue", "organizers", "brand_id", "campaign_id",
-                  "featured", "audience", "tags", "capacity", "registration_url", "contact", "description"):
+    for field in (
+        "library_id",
+        "source_ref",
+        "revision",
+        "status",
+        "title",
+        "category",
+        "starts_at",
+        "ends_at",
+        "all_day",
+        "recurrence",
+        "exdates",
+        "venue",
+        "organizers",
+        "brand_id",
+        "campaign_id",
+        "featured",
+        "audience",
+        "tags",
+        "capacity",
+        "registration_url",
+        "contact",
+        "description",
+    ):
         assert field in schema["properties"], field
     assert set(schema["required"]) == {"library_id", "source_ref", "title", "category", "starts_at", "ends_at", "venue"}
 
@@ -75,8 +96,18 @@ def test_submitter_is_host_unless_listed() -> None:
 
 def test_v1_co_host_is_read_as_co_organiser_and_the_plans_roles_are_accepted() -> None:
     """Wire-compatible: v1's co_host still validates, read as 协办 (never as 承办, which its sender did not state)."""
-    roles = [{"library_id": "tz", "role": "organiser"}, {"library_id": "ak", "role": "co_organiser"},
-             {"library_id": "gz", "role": "co_host"}, {"library_id": "cc", "role": "participant"}]
+    roles = [
+        {"library_id": "tz", "role": "organiser"},
+        {"library_id": "ak", "role": "co_organiser"},
+        {"library_id": "gz", "role": "co_host"},
+        {"library_id": "cc", "role": "participant"},
+    ]
     sub = ActivitySubmission.model_validate(submission(organizers=roles))
-    assert [o.role.value for o in sub.credited()] == ["host", "organiser", "co_organiser", "co_organiser", "participant"]
+    assert [o.role.value for o in sub.credited()] == [
+        "host",
+        "organiser",
+        "co_organiser",
+        "co_organiser",
+        "participant",
+    ]
     assert "co_host" not in sub.model_dump_json()

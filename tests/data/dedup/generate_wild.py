@@ -57,12 +57,50 @@ GENERIC = {"市馆", "市图", "区馆", "区图", "县馆", "县图"}
 """What a member calls its own head library (and the city library), never another's."""
 ROOMS = ["报告厅", "多功能厅", "少儿阅览室", "展厅", "培训室", "活动室", "大厅", "阅览室", "亲子阅读区", "会议室"]
 FLOORS = ["一楼", "二楼", "三楼", "四楼", "负一楼"]
-TOPICS = ["江城老街的记忆", "宋词里的四季", "家庭教育与亲子沟通", "中医养生与四季调养", "非遗里的中国", "数字时代如何读书",
-          "苏东坡的人生智慧", "老照片里的临江", "网络安全与老年人", "垃圾分类从我做起", "唐诗里的山河", "王阳明心学入门",
-          "青山县的民间故事", "敦煌壁画里的色彩", "近代报刊与城市", "科学家的故事", "长江航运史话", "食品安全知多少",
-          "如何给孩子挑绘本", "书法入门：楷书的笔画"]
-BOOKS = ["平凡的世界", "人世间", "活着", "乡土中国", "边城", "呼兰河传", "围城", "苏东坡传", "白鹿原", "长安的荔枝",
-         "繁花", "论语", "城南旧事", "朝花夕拾", "骆驼祥子", "文化苦旅", "小王子", "草房子", "额尔古纳河右岸", "红岩"]
+TOPICS = [
+    "江城老街的记忆",
+    "宋词里的四季",
+    "家庭教育与亲子沟通",
+    "中医养生与四季调养",
+    "非遗里的中国",
+    "数字时代如何读书",
+    "苏东坡的人生智慧",
+    "老照片里的临江",
+    "网络安全与老年人",
+    "垃圾分类从我做起",
+    "唐诗里的山河",
+    "王阳明心学入门",
+    "青山县的民间故事",
+    "敦煌壁画里的色彩",
+    "近代报刊与城市",
+    "科学家的故事",
+    "长江航运史话",
+    "食品安全知多少",
+    "如何给孩子挑绘本",
+    "书法入门：楷书的笔画",
+]
+BOOKS = [
+    "平凡的世界",
+    "人世间",
+    "活着",
+    "乡土中国",
+    "边城",
+    "呼兰河传",
+    "围城",
+    "苏东坡传",
+    "白鹿原",
+    "长安的荔枝",
+    "繁花",
+    "论语",
+    "城南旧事",
+    "朝花夕拾",
+    "骆驼祥子",
+    "文化苦旅",
+    "小王子",
+    "草房子",
+    "额尔古纳河右岸",
+    "红岩",
+]
 BRANDS = ["江城讲坛", "青山书会", "东城悦读", "湖滨故事会", "河口夜读", "临江少儿阅读季"]
 SLOTS = [time(9, 0), time(9, 30), time(10, 0), time(14, 0), time(14, 30), time(15, 0), time(19, 0)]
 EMOJI = ["📚", "✨", "🌸", "🔥", "📖", "🎉"]
@@ -93,16 +131,18 @@ class Gen:
 
     def title(self) -> str:
         r = self.r
-        return r.choice([
-            lambda: f"{r.choice(BRANDS)}：{r.choice(TOPICS)}",
-            lambda: f"公益讲座：{r.choice(TOPICS)}",
-            lambda: f"读书会·共读《{r.choice(BOOKS)}》",
-            lambda: f"{r.choice(BRANDS)}：《{r.choice(BOOKS)}》读书分享",
-            lambda: f"{r.choice(TOPICS)}主题讲座",
-            lambda: f"亲子阅读：{r.choice(['绘本里的春天', '一起读童话', '小小故事家', '汉字的故事'])}",
-            lambda: f"{r.choice(['阅读推广人培训', '基层服务点业务培训', '文化志愿者培训'])}",
-            lambda: f"{r.choice(['新书推荐展', '地方文献展', '老照片展', '少儿绘画作品展'])}开幕式",
-        ])()
+        return r.choice(
+            [
+                lambda: f"{r.choice(BRANDS)}：{r.choice(TOPICS)}",
+                lambda: f"公益讲座：{r.choice(TOPICS)}",
+                lambda: f"读书会·共读《{r.choice(BOOKS)}》",
+                lambda: f"{r.choice(BRANDS)}：《{r.choice(BOOKS)}》读书分享",
+                lambda: f"{r.choice(TOPICS)}主题讲座",
+                lambda: f"亲子阅读：{r.choice(['绘本里的春天', '一起读童话', '小小故事家', '汉字的故事'])}",
+                lambda: f"{r.choice(['阅读推广人培训', '基层服务点业务培训', '文化志愿者培训'])}",
+                lambda: f"{r.choice(['新书推荐展', '地方文献展', '老照片展', '少儿绘画作品展'])}开幕式",
+            ]
+        )()
 
     # how somebody writes the place and the title --------------------------------------------
 
@@ -115,8 +155,12 @@ class Gen:
         if not (own or at in self.ancestors(writer)):  # "区馆" is the writer's own district library
             abbrevs = [a for a in abbrevs if a not in GENERIC] or [name]
         forms = [
-            lambda: f"{name}{floor}{room}", lambda: f"{name}{room}", lambda: f"{r.choice(abbrevs)}{room}",
-            lambda: f"{r.choice(abbrevs)}{floor}{room}", lambda: f"{name}（{floor}{room}）", lambda: address,
+            lambda: f"{name}{floor}{room}",
+            lambda: f"{name}{room}",
+            lambda: f"{r.choice(abbrevs)}{room}",
+            lambda: f"{r.choice(abbrevs)}{floor}{room}",
+            lambda: f"{name}（{floor}{room}）",
+            lambda: address,
             lambda: f"{address}{floor}{room}",
         ]
         if own or self.related(writer, at):  # a bare room only where the reader knows whose
@@ -159,11 +203,28 @@ class Gen:
     def shift(self) -> int:
         return self.r.choice([0] * 10 + [-15, -30, -30, 15, 30, 30, -60, 60])
 
-    def body(self, lib: str, title: str, start: datetime, venue: dict, hours: float, *, category: str,
-             organizers: list | None = None) -> dict:
-        return {"library_id": lib, "source_ref": self.ref(lib), "revision": 1, "title": title, "category": category,
-                "starts_at": start.isoformat(), "ends_at": (start + timedelta(hours=hours)).isoformat(),
-                "venue": venue, **({"organizers": organizers} if organizers else {})}
+    def body(
+        self,
+        lib: str,
+        title: str,
+        start: datetime,
+        venue: dict,
+        hours: float,
+        *,
+        category: str,
+        organizers: list | None = None,
+    ) -> dict:
+        return {
+            "library_id": lib,
+            "source_ref": self.ref(lib),
+            "revision": 1,
+            "title": title,
+            "category": category,
+            "starts_at": start.isoformat(),
+            "ends_at": (start + timedelta(hours=hours)).isoformat(),
+            "venue": venue,
+            **({"organizers": organizers} if organizers else {}),
+        }
 
     def slot(self, room_key: tuple) -> tuple[datetime, str, str, float] | None:
         day, at = self.day(), self.r.choice(SLOTS)
@@ -187,12 +248,18 @@ class Gen:
             return
         start, room, floor, hours = got
         title = self.title()
-        self.emit(self.label("one"), self.body(lib, self.decorate(title), start,
-                                               self.venue(lib, room, floor, writer=lib), hours, category="lecture"))
+        self.emit(
+            self.label("one"),
+            self.body(
+                lib, self.decorate(title), start, self.venue(lib, room, floor, writer=lib), hours, category="lecture"
+            ),
+        )
 
     def cohosted(self) -> None:
         r = self.r
-        host = r.choice([m[0] for m in MEMBERS if m[2] in ("central", "district", "county")] * 2 + [m[0] for m in MEMBERS])
+        host = r.choice(
+            [m[0] for m in MEMBERS if m[2] in ("central", "district", "county")] * 2 + [m[0] for m in MEMBERS]
+        )
         near = self.children(host) + ([self.by_id[host][3]] if self.by_id[host][3] else [])
         near += [m[0] for m in MEMBERS if m[2] in ("central", "district", "county") and m[0] != host]
         partners = list(dict.fromkeys(r.sample(near, k=min(len(near), r.choice([1, 1, 1, 2, 2, 3])))))
@@ -204,21 +271,52 @@ class Gen:
         everyone = [{"library_id": host, "role": "host"}] + [{"library_id": p, "role": "co_host"} for p in partners]
         label = self.label("cohost")
         t0 = r.uniform(0, 1000)
-        self.emit(label, self.body(host, self.decorate(title), start, self.venue(host, room, floor, writer=host), hours,
-                                   category=category, organizers=everyone if r.random() < 0.7 else None), at=t0)
+        self.emit(
+            label,
+            self.body(
+                host,
+                self.decorate(title),
+                start,
+                self.venue(host, room, floor, writer=host),
+                hours,
+                category=category,
+                organizers=everyone if r.random() < 0.7 else None,
+            ),
+            at=t0,
+        )
         for p in partners:
             listing = r.random()
-            orgs = everyone if listing < 0.4 else (
-                [{"library_id": host, "role": "host"}, {"library_id": p, "role": "co_host"}] if listing < 0.7 else None)
+            orgs = (
+                everyone
+                if listing < 0.4
+                else (
+                    [{"library_id": host, "role": "host"}, {"library_id": p, "role": "co_host"}]
+                    if listing < 0.7
+                    else None
+                )
+            )
             moved = start + timedelta(minutes=self.shift())
-            self.emit(label, self.body(p, self.decorate(title), moved, self.venue(host, room, floor, writer=p),
-                                       hours, category=category if r.random() < 0.8 else "other", organizers=orgs),
-                      at=t0 + r.uniform(-200, 400))
+            self.emit(
+                label,
+                self.body(
+                    p,
+                    self.decorate(title),
+                    moved,
+                    self.venue(host, room, floor, writer=p),
+                    hours,
+                    category=category if r.random() < 0.8 else "other",
+                    organizers=orgs,
+                ),
+                at=t0 + r.uniform(-200, 400),
+            )
         if r.random() < 0.1:  # the host enters it twice
             moved = start + timedelta(minutes=r.choice([0, 10, -10]))
             again = title + r.choice(["", "（更新）", "活动", "（主讲：王老师）"])
-            self.emit(label, self.body(host, again, moved, self.venue(host, room, floor, writer=host), hours,
-                                       category=category), at=t0 + r.uniform(1, 300))
+            self.emit(
+                label,
+                self.body(host, again, moved, self.venue(host, room, floor, writer=host), hours, category=category),
+                at=t0 + r.uniform(1, 300),
+            )
 
     def twice(self) -> None:
         lib = self.r.choice(MEMBERS)[0]
@@ -229,11 +327,19 @@ class Gen:
         title = self.title()
         label = self.label("twice")
         t0 = self.r.uniform(0, 1000)
-        self.emit(label, self.body(lib, title, start, self.venue(lib, room, floor, writer=lib), hours, category="lecture"),
-                  at=t0)
+        self.emit(
+            label,
+            self.body(lib, title, start, self.venue(lib, room, floor, writer=lib), hours, category="lecture"),
+            at=t0,
+        )
         moved = start + timedelta(minutes=self.r.choice([0, 10, -10, 0]))
-        self.emit(label, self.body(lib, self.decorate(title), moved, self.venue(lib, room, floor, writer=lib), hours,
-                                   category="lecture"), at=t0 + self.r.uniform(1, 100))
+        self.emit(
+            label,
+            self.body(
+                lib, self.decorate(title), moved, self.venue(lib, room, floor, writer=lib), hours, category="lecture"
+            ),
+            at=t0 + self.r.uniform(1, 100),
+        )
 
     def weekly(self) -> None:
         lib = self.r.choice(MEMBERS)[0]
@@ -244,8 +350,10 @@ class Gen:
         title = self.r.choice(["周六绘本时光", "周末公益电影", "周三晚间读书会", "老年人智能手机课堂", "周末国学课"])
         venue = self.venue(lib, room, floor, writer=lib)
         for week in range(self.r.randint(4, 10)):
-            self.emit(self.label("weekly"), self.body(lib, title, start + timedelta(weeks=week), venue, hours,
-                                                      category="reading_club"))
+            self.emit(
+                self.label("weekly"),
+                self.body(lib, title, start + timedelta(weeks=week), venue, hours, category="reading_club"),
+            )
 
     def programme(self) -> None:
         """One programme at several branches at the same hour: each branch's session is its own."""
@@ -255,11 +363,15 @@ class Gen:
         if got is None:
             return
         start, room, floor, hours = got
-        title = self.r.choice(["4·23 世界读书日：经典诵读会", "读书月·好书交换", "暑期少儿阅读：绘本共读", "全民阅读：我最爱的一本书"])
+        title = self.r.choice(
+            ["4·23 世界读书日：经典诵读会", "读书月·好书交换", "暑期少儿阅读：绘本共读", "全民阅读：我最爱的一本书"]
+        )
         for lib in self.r.sample(branches, k=min(len(branches), self.r.randint(2, 4))):
             room = self.r.choice(ROOMS)
-            self.emit(self.label("programme"), self.body(lib, title, start, self.venue(lib, room, floor, writer=lib),
-                                                         hours, category="festival"))
+            self.emit(
+                self.label("programme"),
+                self.body(lib, title, start, self.venue(lib, room, floor, writer=lib), hours, category="festival"),
+            )
 
     def parallel(self) -> None:
         """Parallel sessions in one building; 第一场 / 第二场; another event in the hall later."""
@@ -272,24 +384,55 @@ class Gen:
         if kind < 0.4:
             rooms = self.r.sample(ROOMS, k=2)
             for other_room, title in zip(rooms, self.r.sample(TOPICS, k=2), strict=True):
-                self.emit(self.label("parallel"), self.body(lib, f"公益讲座：{title}", start,
-                                                            self.venue(lib, other_room, floor, writer=lib), 1.5,
-                                                            category="lecture"))
+                self.emit(
+                    self.label("parallel"),
+                    self.body(
+                        lib,
+                        f"公益讲座：{title}",
+                        start,
+                        self.venue(lib, other_room, floor, writer=lib),
+                        1.5,
+                        category="lecture",
+                    ),
+                )
         elif kind < 0.7:
             title = self.r.choice(["亲子绘本剧表演", "少儿编程体验课", "非遗剪纸体验", "小小讲解员培训"])
             for n, label in enumerate(["第一场", "第二场"]):
-                self.emit(self.label("session"), self.body(lib, f"{title}（{label}）", start + timedelta(hours=n),
-                                                           self.venue(lib, room, floor, writer=lib), 1,
-                                                           category="children"))
+                self.emit(
+                    self.label("session"),
+                    self.body(
+                        lib,
+                        f"{title}（{label}）",
+                        start + timedelta(hours=n),
+                        self.venue(lib, room, floor, writer=lib),
+                        1,
+                        category="children",
+                    ),
+                )
         else:
             for n, title in enumerate(self.r.sample(TOPICS, k=2)):
                 later = start + timedelta(hours=n * self.r.choice([1, 2, 3]))
-                self.emit(self.label("hall"), self.body(lib, f"公益讲座：{title}", later,
-                                                        self.venue(lib, room, floor, writer=lib), 1, category="lecture"))
+                self.emit(
+                    self.label("hall"),
+                    self.body(
+                        lib,
+                        f"公益讲座：{title}",
+                        later,
+                        self.venue(lib, room, floor, writer=lib),
+                        1,
+                        category="lecture",
+                    ),
+                )
 
     def run(self) -> list[dict]:
-        plan = ["single"] * 700 + ["cohosted"] * 420 + ["twice"] * 60 + ["weekly"] * 25 + ["programme"] * 45 + \
-            ["parallel"] * 90
+        plan = (
+            ["single"] * 700
+            + ["cohosted"] * 420
+            + ["twice"] * 60
+            + ["weekly"] * 25
+            + ["programme"] * 45
+            + ["parallel"] * 90
+        )
         self.r.shuffle(plan)
         for step in plan:
             getattr(self, step)()
@@ -298,8 +441,15 @@ class Gen:
 
 
 def alliance_toml() -> str:
-    out = ['# A fictional city alliance for tuning dedup (generate_wild.py); no venue directory.', "",
-           "[alliance]", 'id = "linjiang"', 'name = "临江市阅读推广联盟"', 'timezone = "Asia/Shanghai"', ""]
+    out = [
+        "# A fictional city alliance for tuning dedup (generate_wild.py); no venue directory.",
+        "",
+        "[alliance]",
+        'id = "linjiang"',
+        'name = "临江市阅读推广联盟"',
+        'timezone = "Asia/Shanghai"',
+        "",
+    ]
     for n, (lib, name, tier, parent, _, address) in enumerate(MEMBERS):
         out += ["[[members]]", f'id = "{lib}"', f'name = "{name}"', f'tier = "{tier}"']
         if parent:
