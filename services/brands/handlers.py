@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, select, update
 
 from shuxiang.alliance import Alliance
 from shuxiang.calendars.recurrence import sessions
@@ -180,38 +180,19 @@ def apply_report(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) ->
     """
     report = parse_report(context, delivery)
     connection: Connection = uow.connection
-    if report.recurrence_id is not None:
-        _apply_session_report(connection, report, delivery)
-        return
-    key = (brands_attendance.c.library_id == report.library_id) & (brands_attendance.c.source_ref == report.source_ref)
-    stored = connection.scalar(select(brands_attendance.c.stream_seq).where(key))
-    if stored is not None and stored >= delivery.stream_seq:
-        return
-    values = {
-        "held": report.held,
-        "participants": report.participants,
-        "notes": report.notes,
-        "reported_at": delivery.timestamp,
-        "stream_seq": delivery.stream_seq,
-    }
-    if stored is None:
-        connection.execute(
-            insert(brands_attendance).values(library_id=report.library_id, source_ref=report.source_ref, **values)
-        )
-    else:
-        connection.execute(update(brands_attendance).where(key).values(**values))
+    identity: dict[str, object] = {"library_id": report.library_id, "source_ref": report.source_ref}
+    if report.recurrence_id is None:
+        _keep_latest(connection, brands_attendance, identity, report, delivery)
+    else:  # one session of a series: kept beside the series' own report
+        identity["recurrence_id"] = report.recurrence_id.astimezone(UTC)
+        _keep_latest(connection, brands_session_attendance, identity, report, delivery)
 
 
-def _apply_session_report(connection: Connection, report: AttendanceReport, delivery: Delivery) -> None:
-    """A report on one session of a series, kept beside the series' own (the latest per session wins)."""
-    table = brands_session_attendance
-    assert report.recurrence_id is not None  # a session's report
-    when = report.recurrence_id.astimezone(UTC)
-    key = (
-        (table.c.library_id == report.library_id)
-        & (table.c.source_ref == report.source_ref)
-        & (table.c.recurrence_id == when)
-    )
+def _keep_latest(
+    connection: Connection, table: Table, identity: dict[str, object], report: AttendanceReport, delivery: Delivery
+) -> None:
+    """Keep ``report`` in ``table`` under ``identity``, unless a later one (by stream sequence) is kept already."""
+    key = and_(*(table.c[name] == value for name, value in identity.items()))
     stored = connection.scalar(select(table.c.stream_seq).where(key))
     if stored is not None and stored >= delivery.stream_seq:
         return
@@ -223,11 +204,7 @@ def _apply_session_report(connection: Connection, report: AttendanceReport, deli
         "stream_seq": delivery.stream_seq,
     }
     if stored is None:
-        connection.execute(
-            insert(table).values(
-                library_id=report.library_id, source_ref=report.source_ref, recurrence_id=when, **values
-            )
-        )
+        connection.execute(insert(table).values(**identity, **values))
     else:
         connection.execute(update(table).where(key).values(**values))
 
