@@ -6,6 +6,7 @@ Screenshots go to test-artifacts/ (kept by CI)."""
 
 from __future__ import annotations
 
+import json
 import re
 import time
 from datetime import datetime, timedelta
@@ -124,6 +125,15 @@ def run(system: System, box: Mailbox, tmp_path) -> None:
             what="the attendance on the brand",
         )
         assert figures["participants_total"] == 1
+
+        # and in the year's figures: the quotas service keeps the report, the statistics count it
+        def participants() -> int:
+            report = system.cli("stats", "report", "--year", str(start.year), "--library", "jn", "--format", "json")
+            rows = json.loads(report.stdout)["views"]["summary"]["rows"]
+            return next(row["value"] for row in rows if row["metric"] == "participants")
+
+        wait_for(lambda: participants() >= 1, what="the attendance in the statistics report")
+        assert participants() == 1
         page.goto(f"{system.url}/brands/gushang?today={day}")
         expect(page.locator(".fact b").first).to_be_visible()
         page.screenshot(path=str(ARTIFACTS / "signup-5-brand.png"), full_page=True)
