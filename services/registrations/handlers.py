@@ -221,13 +221,21 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
     capacity promotes the waitlist at once."""
     connection = uow.connection
     a, p = registrations_activity.c, registrations_place.c
-    for delivery in deliveries:
-        activity = parse_canonical(delivery).activity
-        held = connection.execute(select(a.version).where(a.activity_id == activity.id)).first()
+    events = [(delivery, parse_canonical(delivery).activity) for delivery in deliveries]
+    # one query for the batch: most activities take no sign-ups, and a query each cost this
+    # projection more than the calendar's whole rendering
+    kept = dict(
+        connection.execute(
+            select(a.activity_id, a.version).where(a.activity_id.in_({activity.id for _, activity in events}))
+        ).all()
+    )
+    for delivery, activity in events:
+        held = kept.get(activity.id)
         if held is None and activity.capacity is None:
             continue  # takes no sign-ups here, never did: nothing to keep
-        if held is not None and held.version >= activity.version:
+        if held is not None and held >= activity.version:
             continue
+        kept[activity.id] = activity.version
         last = sessions(activity, context.tz)[-1].ends_at if not _open_ended(activity) else None
         values = {
             "version": activity.version,
