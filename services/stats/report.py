@@ -16,33 +16,12 @@ from datetime import datetime
 from typing import Any
 
 from shuxiang.alliance import Alliance
+from shuxiang.calendars import EventLabels
 from shuxiang.db import Databases
 from shuxiang.schemas import Category
 
 from . import figures as f
 
-CATEGORY_NAMES = {
-    "lecture": ("讲座", "Lecture"),
-    "reading_club": ("读书会", "Reading club"),
-    "salon": ("读书沙龙", "Salon"),
-    "exhibition": ("展览", "Exhibition"),
-    "children": ("少儿阅读", "Children"),
-    "parent_child": ("亲子阅读", "Parent-child"),
-    "contest": ("竞赛/征文", "Contest"),
-    "training": ("培训", "Training"),
-    "outreach": ("阅读推广进基层", "Outreach"),
-    "screening": ("观影", "Screening"),
-    "festival": ("读书节", "Festival"),
-    "digital": ("数字阅读", "Digital reading"),
-    "accessibility": ("无障碍服务", "Accessibility"),
-    "other": ("其他", "Other"),
-}
-ROLE_NAMES = {
-    "host": ("主办", "Host"),
-    "organiser": ("承办", "Organiser"),
-    "co_organiser": ("协办", "Co-organiser"),
-    "participant": ("参与", "Participant"),
-}
 OUTCOME_NAMES = {
     "held": ("已举办（已报告）", "Held (reported)"),
     "unreported": ("未报告", "Not reported yet"),
@@ -148,6 +127,8 @@ def build_views(
     def label(names, key):
         return _name(names, key, lang)
 
+    words = EventLabels("en" if lang == "en" else "zh-CN")  # the feeds' and pages' names of categories and roles
+
     def campaign_name(cid: str) -> str:
         if not cid:
             return label({"": NONE_NAME}, "")
@@ -192,7 +173,7 @@ def build_views(
             "By category",
             Column("category", "类别", "Category", numeric=False),
             now.by_category,
-            lambda k: label(CATEGORY_NAMES, k),
+            words.category,
             order=[c.value for c in Category if c.value in now.by_category],
         )
     )
@@ -252,7 +233,7 @@ def build_views(
     )
     for key in f.ROLES:
         credits, people = now.by_role.get(key, [0, 0])
-        role.rows.append([key, label(ROLE_NAMES, key), credits, people])
+        role.rows.append([key, words.role(key), credits, people])
     views.append(role)
     library = View(
         "library",
