@@ -16,7 +16,7 @@ from pathlib import Path
 import nats
 
 from shuxiang.alliance import load_alliance
-from shuxiang.events.nats_server import free_loopback_port
+from shuxiang.events.nats_server import EmbeddedNatsServer, free_loopback_port
 from shuxiang.events.progress import wait_until_processed
 from shuxiang.events.publish import Publisher
 from shuxiang.runtime import Runtime
@@ -147,3 +147,21 @@ def wait_for(predicate, timeout: float = 30.0) -> None:
         if time.monotonic() > deadline:
             raise TimeoutError("condition not met")
         time.sleep(0.02)
+
+
+def cluster_nodes(root: Path, count: int = 3) -> list[EmbeddedNatsServer]:
+    """A JetStream cluster of ``count`` nodes on loopback, each routed to the others (not started)."""
+    client_ports = [free_loopback_port() for _ in range(count)]
+    route_ports = [free_loopback_port() for _ in range(count)]
+    return [
+        EmbeddedNatsServer(
+            root / f"n{i}",
+            port=client_ports[i],
+            cluster={
+                "name": f"n{i}",
+                "port": route_ports[i],
+                "routes": [p for j, p in enumerate(route_ports) if j != i],
+            },
+        )
+        for i in range(count)
+    ]

@@ -13,7 +13,7 @@ from sqlalchemy import func, select
 
 from shuxiang.alliance import load_alliance
 from shuxiang.deploy.migrations import upgrade
-from shuxiang.events.nats_server import EmbeddedNatsServer, free_loopback_port
+from shuxiang.events.nats_server import EmbeddedNatsServer
 from shuxiang.runtime import Runtime
 from shuxiang.services.dedup.tables import dedup_source
 from shuxiang.settings import Settings
@@ -21,6 +21,7 @@ from tests.conftest import TEST_ALLIANCE
 from tests.integration.faults import (
     PrivatePostgres,
     assert_final_state,
+    cluster_nodes,
     drained,
     load,
     publish_load,
@@ -63,20 +64,7 @@ async def test_nats_server_restart_during_a_load(tmp_path) -> None:
 
 
 async def test_cluster_node_killed_and_brought_back_during_a_load(tmp_path) -> None:
-    client_ports = [free_loopback_port() for _ in range(3)]
-    route_ports = [free_loopback_port() for _ in range(3)]
-    nodes = [
-        EmbeddedNatsServer(
-            tmp_path / f"n{i}",
-            port=client_ports[i],
-            cluster={
-                "name": f"n{i}",
-                "port": route_ports[i],
-                "routes": [p for j, p in enumerate(route_ports) if j != i],
-            },
-        )
-        for i in range(3)
-    ]
+    nodes = cluster_nodes(tmp_path)
     for node in nodes:
         node.start()
     urls = [node.url for node in nodes]

@@ -21,7 +21,7 @@ from nats.js import api
 from PIL import Image
 
 from shuxiang.alliance import load_alliance
-from shuxiang.events.nats_server import EmbeddedNatsServer, free_loopback_port
+from shuxiang.events.nats_server import free_loopback_port
 from shuxiang.posters import BUCKET, CACHE_FOREVER, ObjectPosterStore, PosterStore, posters_of
 from shuxiang.runtime import Runtime
 from shuxiang.services.intake.auth import Auth
@@ -30,6 +30,7 @@ from shuxiang.settings import Settings
 from tests.conftest import TEST_ALLIANCE, submission
 
 from .auth_support import create_all_tables
+from .faults import cluster_nodes
 from .test_intake_nats_users import connect_as, secured_nats  # noqa: F401 (a fixture)
 
 
@@ -237,20 +238,7 @@ async def test_posters_are_replicated_with_the_cluster_and_survive_a_node(tmp_pa
     """SHUXIANG_STREAM_REPLICAS=3 on a three-node cluster: the bucket has three replicas, and a
     poster uploaded through one web replica is served through another after the node leading the
     bucket's stream was killed (the store waits for the new leader instead of answering 503)."""
-    client_ports = [free_loopback_port() for _ in range(3)]
-    route_ports = [free_loopback_port() for _ in range(3)]
-    nodes = [
-        EmbeddedNatsServer(
-            tmp_path / f"n{i}",
-            port=client_ports[i],
-            cluster={
-                "name": f"n{i}",
-                "port": route_ports[i],
-                "routes": [p for j, p in enumerate(route_ports) if j != i],
-            },
-        )
-        for i in range(3)
-    ]
+    nodes = cluster_nodes(tmp_path)
     for node in nodes:
         node.start()
     replicas: list[Runtime] = []
