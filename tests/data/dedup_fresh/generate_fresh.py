@@ -774,7 +774,7 @@ LECTURE_A = [
 LECTURE_B = ["四季", "节气", "饮食", "家风", "山水", "草木", "人情", "智慧", "乡愁", "服饰", "城市", "游戏"]
 LOCAL_A = ["老城", "码头", "古镇", "运河", "老街", "祠堂", "书院"]
 LOCAL_B = ["变迁", "记忆", "传说", "建筑", "方言", "手艺", "名人"]
-HEALTH = ["春季养生", "高血压防治", "儿童近视防控", "科学减重", "睡眠与健康", "中医药膳", "老年防跌倒", "心理减压"]
+HEALTH = ["四季养生", "高血压防治", "儿童近视防控", "科学减重", "睡眠与健康", "中医药膳", "老年防跌倒", "心理减压"]
 CRAFTS = ["剪纸", "扎染", "风筝", "灯笼", "书签", "泥塑", "团扇", "香囊", "版画", "活字印刷", "折纸", "皮影"]
 EXHIBITS = [
     "古籍修复成果展",
@@ -837,7 +837,7 @@ class Act:
     description: str = ""
 
 
-def make_core(rng: random.Random, city: City, category: str) -> tuple[str, str | None]:
+def make_core(rng: random.Random, city: City, category: str, month: int = 0) -> tuple[str, str | None]:
     """(title core, speaker)."""
     speaker = rng.choice(city.speakers) if category == "lecture" and rng.random() < 0.6 else None
     if category == "lecture":
@@ -871,9 +871,15 @@ def make_core(rng: random.Random, city: City, category: str) -> tuple[str, str |
     if category == "accessibility":
         return rng.choice(["无障碍电影：《{}》", "视障读者听书会：《{}》"]).format(rng.choice(FILMS + BOOKS[:10])), None
     if category == "festival":
-        return rng.choice(
-            ["{}读书节开幕式", "{}全民阅读月启动仪式", "中秋诗会", "端午诗词会", "书香{}颁奖典礼"]
-        ).format(city.prefix), None
+        options = ["{}读书节开幕式", "{}全民阅读月启动仪式", "书香{}颁奖典礼"]
+        options += {
+            6: ["端午诗词会"],
+            9: ["中秋诗会"],
+            1: ["新春文化庙会"],
+            2: ["新春文化庙会"],
+            4: ["4·23读书日主题活动"],
+        }.get(month, [])
+        return rng.choice(options).format(city.prefix), None
     return "读者见面会", None
 
 
@@ -998,7 +1004,7 @@ class Planner:
                     continue
             if r is not None and not self.free(r, d, s, e if e.date() == d else s + timedelta(hours=2)):
                 continue
-            c, speaker = (core, None) if core else make_core(rng, self.city, cat)
+            c, speaker = (core, None) if core else make_core(rng, self.city, cat, d.month)
             if check and (d, c) in self.cores:
                 continue
             brand = self.brand_for(x, cat) if family != "branches" else None
@@ -1069,20 +1075,22 @@ class Planner:
                 self.book(a)
 
     def branches(self, n: int) -> None:
-        programmes = [
-            "寒假少儿剪纸课",
-            "共读一本书",
-            "猜灯谜闹元宵",
-            "世界读书日图书漂流",
-            "暑期少儿编程体验",
-            "中秋手作月饼",
-            "重阳节敬老读书会",
-            "科普小实验",
-            "端午香囊制作",
-            "国家安全教育日知识讲座",
-            "防溺水安全课堂",
-            "书法体验课",
-        ]
+        programmes = {  # programme: the months it is held in (None: any month)
+            "寒假少儿剪纸课": (1, 2),
+            "共读一本书": None,
+            "猜灯谜闹元宵": (2,),
+            "世界读书日图书漂流": (4,),
+            "暑期少儿编程体验": (7, 8),
+            "中秋手作月饼": (9,),
+            "重阳节敬老读书会": (10,),
+            "科普小实验": None,
+            "端午香囊制作": (6,),
+            "国家安全教育日知识讲座": (4,),
+            "防溺水安全课堂": (5, 6, 7),
+            "书法体验课": None,
+            "新春送福写春联": (1, 2),
+            "国庆红色经典诵读": (9, 10),
+        }
         for _ in range(n):
             parent = self.rng.choice(
                 [x for x in self.city.libs.values() if len(x.children) >= 2 or x.tier == "central"]
@@ -1092,12 +1100,12 @@ class Planner:
                 pool += [x for x in self.city.libs.values() if x.tier in ("branch", "service_point") and x not in pool]
             k = min(len(pool), self.rng.randint(3, 5))
             chosen = self.rng.sample(pool, k)
-            title = self.rng.choice(programmes)
+            day = self.pick_day()
+            title = self.rng.choice([t for t, months in programmes.items() if months is None or day.month in months])
             cat = self.rng.choice(["children", "parent_child", "lecture", "training", "other"])
             if title == "共读一本书":
                 title = f"共读一本书：《{self.rng.choice(BOOKS)}》"
                 cat = "reading_club"
-            day = self.pick_day()
             slot = self.rng.choice([(9, 30), (10, 0), (14, 30), (15, 0)])
             for x in chosen:
                 fits = [r for r in x.rooms if cat in r.kinds] or x.rooms
