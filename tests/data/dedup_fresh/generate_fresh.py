@@ -4,7 +4,8 @@ Written from the brief of issue 18 only, without reading the matcher (``services
 data (``tests/data/dedup``) or the earlier independent generator.  Python stdlib only, fixed
 seed, deterministic::
 
-    python tests/data/dedup_fresh/generate_fresh.py          # rewrites city_c/, city_d/, summary.json
+    python tests/data/dedup_fresh/generate_fresh.py            # rewrites city_c/, city_d/, summary.json
+    .venv/bin/python tests/data/dedup_fresh/generate_fresh.py --check   # validates them with shuxiang
 
 Each line of ``eval.jsonl`` is an ActivitySubmission plus ``"label"`` (the real activity).
 """
@@ -2064,6 +2065,34 @@ def summarise(city: City, result: dict) -> dict:
     }
 
 
+def check() -> None:
+    """Validate the written files with shuxiang itself (``--check``; needs the project's venv)."""
+    from shuxiang.alliance import load_alliance
+    from shuxiang.schemas.submission import ActivitySubmission
+
+    for key in ("city_c", "city_d"):
+        alliance = load_alliance(HERE / key / "alliance.toml")
+        members = {m.id for m in alliance.members}
+        venues = {v.id for v in alliance.venues}
+        brands = {b.id for b in alliance.brands}
+        refs: set[tuple[str, str]] = set()
+        starts: dict[str, list[datetime]] = defaultdict(list)
+        for line in (HERE / key / "eval.jsonl").read_text(encoding="utf-8").splitlines():
+            data = json.loads(line)
+            label = data.pop("label")
+            sub = ActivitySubmission.model_validate(data)
+            assert sub.library_id in members and all(o.library_id in members for o in sub.organizers), line
+            assert sub.venue.venue_id is None or sub.venue.venue_id in venues, line
+            assert sub.brand_id is None or sub.brand_id in brands, line
+            assert (sub.library_id, sub.source_ref) not in refs, line
+            refs.add((sub.library_id, sub.source_ref))
+            starts[label].append(sub.starts_at)
+        for label, times in starts.items():
+            assert len({t.date() for t in times}) == 1, label
+            assert (max(times) - min(times)).total_seconds() <= 3600, label
+        print(f"{key}: {len(refs)} announcements, {len(starts)} labels: ok")
+
+
 def main() -> None:
     summary = {"seed": SEED, "cities": {}}
     for i, make in enumerate((city_c, city_d)):
@@ -2080,4 +2109,6 @@ def main() -> None:
 
 
 if __name__ == "__main__":
-    main()
+    import sys
+
+    check() if "--check" in sys.argv[1:] else main()
