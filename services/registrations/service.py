@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from shuxiang.db import Databases
 from shuxiang.events.consumer import ConsumerSpec
 from shuxiang.events.streams import CANONICAL, CANONICAL_STREAM, REGISTRATION, REPORTED, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
@@ -52,6 +54,12 @@ def reader_mail(context: ServiceContext) -> ReaderMail:
         public_url=context.settings.public_url,
         tz=context.alliance.tz,
     )
+
+
+def registrations_reader(databases: Databases) -> Engine:
+    """A reader of the registrations' database for a command run beside the runtime
+    (``Databases.current_reader``: a data dir from before sign-ups gets the tables, empty)."""
+    return databases.current_reader(NAME, TABLES)
 
 
 def satisfaction_of(context: ServiceContext):
