@@ -39,20 +39,24 @@ from .handlers import (
     handle_requested,
 )
 from .mail import ReaderMail
+from .sms import sms_transport_for
 from .tables import NAME, TABLES
 
 
 def reader_mail(context: ServiceContext) -> ReaderMail:
-    """The digests' transport and sender address, for readers' mail."""
+    """The digests' transport and sender address, for readers' mail; the SMS gateway (or the SMS
+    outbox folder) for readers who left only a phone number."""
     from shuxiang.services.digests.service import sender_address
     from shuxiang.services.digests.transport import transport_for
 
+    settings = context.settings
     return ReaderMail(
         engine=context.databases.engine(NAME),
-        transport=transport_for(context.settings.smtp_url, context.settings.outbox_dir),
+        transport=transport_for(settings.smtp_url, settings.outbox_dir),
         sender_address=sender_address(context),
-        public_url=context.settings.public_url,
+        public_url=settings.public_url,
         tz=context.alliance.tz,
+        sms=sms_transport_for(settings.sms_url, settings.sms_token, settings.sms_outbox_dir),
     )
 
 
@@ -91,7 +95,7 @@ async def background(context: ServiceContext, mail: ReaderMail, js) -> None:
 
 def build(context: ServiceContext) -> ServicePlan:
     here = RegistrationsContext(tz=context.alliance.tz)
-    mail = reader_mail(context)  # a bad SMTP URL fails at start
+    mail = reader_mail(context)  # a bad SMTP or SMS gateway URL fails at start
 
     def spec(kind: str, handle, payload, description: str, name: str | None = None) -> ConsumerSpec:
         return ConsumerSpec(

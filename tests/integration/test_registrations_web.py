@@ -384,3 +384,176 @@ async def test_ratings_after_the_session_reach_the_brand_page_as_a_satisfaction_
         assert brand["satisfaction"] == {"rated": 4, "satisfied": 4, "rate": 1.0}
         html = (await http.get(f"/brands/gushang?today={today}")).text
         assert "100%" in html and "读者满意度" in html
+
+
+async def _phone_only_sign_ups(app, bus) -> list[dict]:
+    """Capacity 1: 张三 (zh-CN) gets the place, Li Si (English) waits, 张三 cancels: Li Si is promoted."""
+    bus.canonical(capacity=1)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        first = (await http.post(url, json={"name": "张三", "phone": "138 0000 0001"})).json()
+        second = (await http.post(url, json={"name": "Li Si", "phone": "13800000002", "lang": "en"})).json()
+        await http.post(f"/registrations/{first['token']}/cancel")
+    return [first, second]
+
+
+async def test_phone_only_readers_get_texts_in_the_sms_outbox_in_their_language(web, tmp_path) -> None:
+    import json
+
+    from shuxiang.services.digests.transport import OutboxFolder
+    from shuxiang.services.registrations.mail import ReaderMail
+    from shuxiang.services.registrations.sms import SmsOutbox
+
+    app, bus = web
+    first, second = await _phone_only_sign_ups(app, bus)
+    texts = SmsOutbox(tmp_path / "sms-outbox")
+    mail = ReaderMail(
+        engine=bus.engine,
+        transport=OutboxFolder(tmp_path / "outbox"),
+        sender_address="office@example.org",
+        public_url="https://books.example.org",
+        tz=bus.here.tz,
+        sms=texts,
+    )
+    now = datetime.now(UTC)
+    assert mail.send_due(now) == 3 and mail.send_due(now) == 0  # confirmed, waitlisted, promoted; each once
+    assert not (tmp_path / "outbox").exists()  # no e-mail for phone-only readers
+    sent = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(texts.directory.glob("*.json"))}
+    assert len(sent) == 3
+    by_to = sorted((m["to"], m["text"]) for m in sent.values())
+    assert (
+        by_to[0][0] == "13800000001" and by_to[0][1].startswith("张三，您已报名“沽上讲堂”") and "签到码" in by_to[0][1]
+    )
+    english = [text for to, text in by_to if to == "13800000002"]
+    assert any(t.startswith('Li Si: "沽上讲堂"') and "waitlist" in t for t in english)
+    promoted = next(t for t in english if "a place freed up" in t)
+    assert f"https://books.example.org/registrations/{second['token']}" in promoted and "Code " in promoted
+    assert all(len(m["text"]) <= 180 for m in sent.values())  # short: a link (~85 characters) and a line
+    # the day before: a reminder text for the confirmed reader only (张三 cancelled)
+    session = session_of(app, second["token"])
+    assert mail.remind(session - timedelta(hours=20)) == 1
+    assert mail.send_due(session - timedelta(hours=20)) == 1
+    reminder = json.loads(texts.path(f"{_entry_id(bus, second)}:reminder").read_text(encoding="utf-8"))
+    assert reminder["to"] == "13800000002" and reminder["text"].startswith('Li Si: "沽上讲堂" is tomorrow')
+    assert mail.remind(session - timedelta(hours=2)) == 0  # once
+
+
+def _entry_id(bus, answer: dict) -> str:
+    from shuxiang.schemas.registration import token_hash
+
+    with bus.engine.connect() as connection:
+        return connection.execute(
+            sa.text("SELECT id FROM registrations_entry WHERE token_hash = :h"), {"h": token_hash(answer["token"])}
+        ).scalar_one()
+
+
+class Relay:
+    """A real HTTP server on loopback standing in for the alliance's SMS relay: it answers as told
+    (``fail``: the next answers' status codes; ``slow``: seconds to wait before answering)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+
+        relay = self
+        self.received: list[tuple[dict, dict]] = []
+        self.fail: list[int] = []
+        self.slow = 0.0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                import time
+
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if relay.slow:
+                    time.sleep(relay.slow)
+                status = relay.fail.pop(0) if relay.fail else 200
+                if status == 200:
+                    relay.received.append((dict(self.headers), body))
+                payload = b'{"ok": true}' if status == 200 else b'{"error": "provider down"}'
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms/send"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+async def test_texts_through_an_http_gateway_that_fails_are_kept_and_retried_never_lost(web, tmp_path) -> None:
+    """The gateway first unreachable (connection refused), then answering 503, then too slow (a
+    timeout), then well: every text is kept and tried again after a growing pause, none is lost or
+    sent twice by us, nothing raises; the relay gets the token, an idempotency key and the JSON."""
+    import time
+
+    from shuxiang.services.digests.transport import OutboxFolder
+    from shuxiang.services.registrations.mail import ReaderMail
+    from shuxiang.services.registrations.sms import SmsGateway
+
+    app, bus = web
+    first, second = await _phone_only_sign_ups(app, bus)
+    relay = Relay()
+    relay.server.server_close()  # its port closed: connection refused
+    mail = ReaderMail(
+        engine=bus.engine,
+        transport=OutboxFolder(tmp_path / "outbox"),
+        sender_address="office@example.org",
+        public_url="https://books.example.org",
+        tz=bus.here.tz,
+        sms=SmsGateway(relay.url, token="s3cret", timeout=0.5),
+    )
+    now = datetime.now(UTC)
+    assert mail.send_due(now) == 0
+    pending = mail.pending()
+    assert len(pending) == 3 and all(p["sent_at"] is None and p["attempts"] == 1 for p in pending)
+    assert all("SMS gateway" in p["error"] for p in pending)
+    assert mail.send_due(now + timedelta(seconds=10)) == 0  # pausing: not hammered
+    assert [p["attempts"] for p in mail.pending()] == [1, 1, 1]
+
+    relay = Relay()
+    relay.start()
+    try:
+        mail.sms = SmsGateway(relay.url, token="s3cret", timeout=0.5)
+        relay.fail = [503, 503, 503]
+        assert mail.send_due(now + timedelta(seconds=31)) == 0  # the provider is down behind the relay
+        assert [p["attempts"] for p in mail.pending()] == [2, 2, 2]
+        assert all("503" in p["error"] for p in mail.pending())
+        assert mail.send_due(now + timedelta(seconds=80)) == 0  # the second pause is 60 s
+        relay.slow = 1.0
+        assert mail.send_due(now + timedelta(seconds=92)) == 0  # a timeout: kept (the relay may dedupe)
+        assert [p["attempts"] for p in mail.pending()] == [3, 3, 3]
+        time.sleep(1.2)  # the relay finishes the answers the client gave up on
+        relay.slow = 0.0
+        timed_out = len(relay.received)  # the slow answers were accepted after all: the key says so
+        assert mail.send_due(now + timedelta(minutes=4)) == 3
+        assert mail.pending() == [] and mail.send_due(now + timedelta(hours=1)) == 0
+        bodies = [body for _, body in relay.received[timed_out:]]
+        assert sorted(b["to"] for b in bodies) == ["13800000001", "13800000002", "13800000002"]
+        headers = relay.received[-1][0]
+        assert headers["Authorization"] == "Bearer s3cret" and headers["Idempotency-Key"] == relay.received[-1][1]["id"]
+        keys = [body["id"] for _, body in relay.received]
+        assert len(set(keys)) == 3  # a retried text carries the same key as its first try
+        # the day before, the reminder: the relay fails once more, the reminder still arrives, once
+        session = session_of(app, second["token"])
+        relay.fail = [502]
+        day_before = session - timedelta(hours=20)
+        assert mail.remind(day_before) == 1 and mail.send_due(day_before) == 0
+        assert mail.send_due(day_before + timedelta(seconds=31)) == 1
+        reminder = relay.received[-1][1]
+        assert reminder["to"] == "13800000002" and reminder["text"].startswith('Li Si: "沽上讲堂" is tomorrow')
+        assert mail.send_due(day_before + timedelta(hours=1)) == 0 and mail.pending() == []
+    finally:
+        relay.stop()
