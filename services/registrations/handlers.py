@@ -29,6 +29,7 @@ from shuxiang.schemas.registration import (
 )
 from shuxiang.services.projection import parse_canonical
 
+from .keys import KeyStore
 from .tables import registrations_activity, registrations_entry, registrations_mail, registrations_place
 
 CONFIRMED, WAITLISTED, CANCELLED, REFUSED = "confirmed", "waitlisted", "cancelled", "refused"
@@ -51,6 +52,14 @@ REASONS = {
 @dataclass(frozen=True)
 class RegistrationsContext:
     tz: ZoneInfo
+    keys: KeyStore | None = None
+    """The registrations' data keys (:mod:`.keys`): sealed sign-ups are opened with them, erasure
+    deletes them.  None: sealed fields read as erased (a test of the figures alone)."""
+
+    def personal(self, request: RegistrationRequest) -> dict[str, str | None]:
+        if request.sealed is None or self.keys is None:
+            return {"name": request.name, "phone": request.phone, "email": request.email}
+        return self.keys.open_request(request)
 
 
 def _activity(connection: Connection, activity_id: str):
@@ -142,14 +151,15 @@ def handle_requested(context: RegistrationsContext, delivery: Delivery, uow: Uni
         return  # the same sign-up again (a retried publish the broker no longer remembered)
     reason, key = refusal(connection, request, now, context.tz)
     entry_id = delivery.msg_id[:80]
+    personal = context.personal(request)  # sealed: opened with its key; the key deleted: all None
     row = {
         "id": entry_id,
         "activity_id": request.activity_id,
         "session": key or now,
         "person_key": None,
-        "name": request.name,
-        "phone": request.phone,
-        "email": request.email,
+        "name": personal["name"],
+        "phone": personal["phone"],
+        "email": personal["email"],
         "lang": request.lang,
         "token_hash": hashed,
         "token": request.token,
@@ -355,9 +365,12 @@ def handle_erased(context: RegistrationsContext, delivery: Delivery, uow: UnitOf
             handle_cancelled(context, replace(delivery, data=cancel.model_dump_json().encode()), uow)
     else:
         where.append(e.session < erasure.before)
-    erased = list(connection.execute(select(e.id).where(*where)).scalars())
-    if not erased:
+    found = connection.execute(select(e.id, e.token_hash).where(*where)).all()
+    if not found:
         return
+    erased = [row.id for row in found]
+    if context.keys is not None:  # before the commit: should it fail, the redelivery erases the rows
+        context.keys.shred([row.token_hash for row in found])
     connection.execute(update(registrations_entry).where(e.id.in_(erased)).values(**PERSONAL, erased_at=now))
     connection.execute(
         update(registrations_mail)
@@ -381,6 +394,10 @@ def handle_rated(context: RegistrationsContext, delivery: Delivery, uow: UnitOfW
     """A rating of a registration whose session has begun (a later one replaces it); others are
     ignored (the page offers the question only then)."""
     rating = parse_payload(Rating, delivery)
+    comment = rating.comment
+    if rating.sealed_comment is not None:
+        keys = context.keys
+        comment = keys.open_comment(rating.activity_id, rating.token, rating.sealed_comment) if keys else None
     e = registrations_entry.c
     uow.connection.execute(
         update(registrations_entry)
@@ -390,5 +407,5 @@ def handle_rated(context: RegistrationsContext, delivery: Delivery, uow: UnitOfW
             e.state.in_(ACTIVE),
             e.session <= delivery.timestamp,
         )
-        .values(rating=rating.score, comment=rating.comment or None, rated_at=delivery.timestamp)
+        .values(rating=rating.score, comment=comment or None, rated_at=delivery.timestamp)
     )

@@ -38,6 +38,7 @@ from .handlers import (
     handle_rated,
     handle_requested,
 )
+from .keys import KeyStore
 from .mail import ReaderMail
 from .sms import sms_transport_for
 from .tables import NAME, TABLES
@@ -94,7 +95,7 @@ async def background(context: ServiceContext, mail: ReaderMail, js) -> None:
 
 
 def build(context: ServiceContext) -> ServicePlan:
-    here = RegistrationsContext(tz=context.alliance.tz)
+    here = RegistrationsContext(tz=context.alliance.tz, keys=KeyStore.of(context.databases))
     mail = reader_mail(context)  # a bad SMTP or SMS gateway URL fails at start
 
     def spec(kind: str, handle, payload, description: str, name: str | None = None) -> ConsumerSpec:

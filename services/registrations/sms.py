@@ -121,7 +121,7 @@ TEXTS = {
     ),
     "reminder": (
         "{name}，提醒：明天 {when} “{title}”，{where}。签到码 {code}。不能来请取消：{link}",
-        "{name}: \"{title}\" is tomorrow, {when}, {where}. Code {code}. Can't come? Cancel: {link}",
+        '{name}: "{title}" is tomorrow, {when}, {where}. Code {code}. Can\'t come? Cancel: {link}',
     ),
 }
 """Short texts (a long SMS is billed per 67 characters): zh-CN, English for readers who signed up

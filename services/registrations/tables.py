@@ -10,7 +10,7 @@ has one writer).  ``registrations_entry`` holds each sign-up; the unique (activi
 person) key refuses a second registration of one person, whatever the order of arrival.
 """
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, String, Table, Text, UniqueConstraint
 
 from shuxiang.db import UTCDateTime, metadata
 
@@ -90,3 +90,21 @@ registrations_mail = Table(
 )
 
 TABLES = (registrations_activity, registrations_place, registrations_entry, registrations_mail)
+
+KEYS = "registrations-keys"
+"""The key store's database name: its own SQLite file (``db/registrations-keys.sqlite3``), which
+``shuxiang replay`` keeps (it deletes and rebuilds ``registrations.sqlite3``); on PostgreSQL a
+table of the shared database that is in no plan's tables, so replay does not drop it."""
+
+registrations_key = Table(
+    "registrations_key",
+    metadata,
+    Column("key_id", String(64), primary_key=True, comment="the registration's token hash"),
+    Column("activity_id", String(64), nullable=False),
+    Column("data_key", LargeBinary, nullable=False, comment="AES-256-GCM key of the sign-up's personal fields"),
+    Column("created_at", UTCDateTime, nullable=False),
+    comment="Crypto-shredding: one data key per registration; erasure deletes it, and the log's copy "
+    "of the name and contact can no longer be read (docs/privacy.md).  Not rebuilt by replay.",
+)
+
+KEY_TABLES = (registrations_key,)

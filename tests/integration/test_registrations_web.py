@@ -25,6 +25,7 @@ from shuxiang.services.registrations.handlers import (
     handle_rated,
     handle_requested,
 )
+from shuxiang.services.registrations.keys import KeyStore
 from shuxiang.services.registrations.tables import NAME
 from shuxiang.settings import Settings
 from shuxiang.web import create_app
@@ -40,9 +41,11 @@ class Applying:
     """A publisher that hands each message to the registrations handlers at once (log order)."""
 
     def __init__(self, context: ServiceContext) -> None:
+        self.context = context
         self.engine = context.databases.engine(NAME)
-        self.here = RegistrationsContext(tz=context.alliance.tz)
+        self.here = RegistrationsContext(tz=context.alliance.tz, keys=KeyStore.of(context.databases))
         self.sent: list[tuple[str, str]] = []
+        self.log: list[Delivery] = []  # every message as the broker would keep it, canonical ones too
         self.derived: list[dict] = []  # what the handlers put in the outbox
         self.seq = 0
 
@@ -56,6 +59,16 @@ class Applying:
             stream_seq=self.seq,
             timestamp=datetime.now(UTC),
         )
+        self.log.append(delivery)
+        self.apply(delivery)
+        return self.seq
+
+    def apply(self, delivery: Delivery) -> None:
+        subject = delivery.subject
+        if subject.startswith("shuxiang.canonical."):
+            with self.engine.begin() as connection:
+                handle_canonicals(self.here, [delivery], UnitOfWork(connection, "registrations-canonical"))
+            return
         handler = {
             "requested": handle_requested,
             "cancelled": handle_cancelled,
@@ -68,7 +81,17 @@ class Applying:
                 uow = UnitOfWork(connection, "registrations-test")
                 handler(self.here, delivery, uow)
                 self.derived += uow._outbox
-        return self.seq
+
+    def replay(self) -> None:
+        """What ``shuxiang replay`` does to this service: its tables dropped and rebuilt, then the log
+        consumed again in order, at the messages' own times."""
+        from shuxiang.replay import reset_tables
+        from shuxiang.services.registrations.service import build
+
+        reset_tables(self.context.databases, [build(self.context)])
+        self.engine = self.context.databases.engine(NAME)
+        for delivery in self.log:
+            self.apply(delivery)
 
     def canonical(self, **changes) -> None:
         start = (datetime.now(UTC) + timedelta(days=5)).replace(microsecond=0, second=0)
@@ -97,8 +120,8 @@ class Applying:
             timestamp=datetime.now(UTC),
         )
         self.last = delivery
-        with self.engine.begin() as connection:
-            handle_canonicals(self.here, [delivery], UnitOfWork(connection, "registrations-canonical"))
+        self.log.append(delivery)
+        self.apply(delivery)
 
 
 @pytest.fixture
@@ -557,3 +580,88 @@ async def test_texts_through_an_http_gateway_that_fails_are_kept_and_retried_nev
         assert mail.send_due(day_before + timedelta(hours=1)) == 0 and mail.pending() == []
     finally:
         relay.stop()
+
+
+PERSONAL_DATA = ("张三", "李四", "王五", "13800000001", "13800000003", "li@example.org", "真不错")
+
+
+def everything_stored(tmp_path) -> str:
+    """Every value of every table of every registrations database file, as one text."""
+    import sqlite3
+
+    out = []
+    for path in sorted((tmp_path / "db").glob("registrations*.sqlite3")):
+        with sqlite3.connect(path) as db:
+            for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+                for row in db.execute(f'SELECT * FROM "{table}"'):
+                    out.append(" ".join(str(v) for v in row))
+    return "\n".join(out)
+
+
+async def test_erasure_shreds_the_key_so_a_replay_brings_no_personal_data_back(web, tmp_path) -> None:
+    """Crypto-shredding: the sign-ups' names and contacts reach the log sealed; a replay before any
+    erasure restores them (the keys survive replay); the reader's erase request and the retention job
+    delete the keys; a replay after that brings no personal data back into any table, the log's
+    messages no longer open, and the figures (states, places, check-ins) are the same."""
+    import json
+
+    from shuxiang.schemas.registration import RegistrationRequest
+    from shuxiang.services.registrations import store
+    from shuxiang.services.registrations.retention import erase_expired
+
+    app, bus = web
+    bus.canonical(capacity=2)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        tokens = [
+            (await http.post(url, json=body)).json()["token"]
+            for body in (
+                {"name": "张三", "phone": "13800000001"},
+                {"name": "李四", "email": "li@example.org"},
+                {"name": "王五", "phone": "13800000003"},  # waitlisted
+            )
+        ]
+        code = (await http.get(f"/api/v1/registrations/{tokens[0]}")).json()["code"]
+        cookies, csrf = signed_in(app, "jn")
+        http.cookies.update(cookies)
+        await http.post(f"/activities/{ACTIVITY}/check-in", data={"code": code, "csrf_token": csrf})
+        http.cookies.clear()
+    log_text = "\n".join(d.data.decode() for d in bus.log)
+    assert not [p for p in PERSONAL_DATA if p in log_text]  # the log holds them sealed only
+    sealed = [RegistrationRequest.model_validate_json(d.data) for d in bus.log if ".requested." in d.subject]
+    assert len(sealed) == 3 and all(r.sealed and r.name is None and r.phone is None for r in sealed)
+    assert bus.here.keys.open_request(sealed[0])["name"] == "张三"
+
+    def state() -> tuple:
+        entries = tuple((store.entry(bus.engine, t).state, store.entry(bus.engine, t).checked_in) for t in tokens)
+        return entries, store.counts(bus.engine, ACTIVITY)
+
+    bus.replay()  # before any erasure: everything back, names included (the keys are kept by replay)
+    assert store.entry(bus.engine, tokens[0]).name == "张三" and store.entry(bus.engine, tokens[2]).name == "王五"
+    assert [row["phone"] for row in store.host_list(bus.engine, ACTIVITY)][:1] == ["13800000001"]
+
+    async with client(app) as http:  # 李四 asks for erasure (cancelled too: 王五 moves up)
+        assert (await http.post(f"/registrations/{tokens[1]}/erase")).status_code == 200
+    assert bus.here.keys.open_request(sealed[1]) == {"name": None, "phone": None, "email": None}
+    assert bus.here.keys.open_request(sealed[0])["name"] == "张三"  # the others' keys stay
+    session = store.entry(bus.engine, tokens[0]).session
+    days = load_alliance(TEST_ALLIANCE).registration_retention_days
+    assert await erase_expired(bus.engine, bus, session + timedelta(days=days + 2), days) == 1
+    figures = state()
+    assert figures[0] == (("confirmed", True), ("cancelled", False), ("confirmed", False))
+    assert not [p for p in PERSONAL_DATA if p in everything_stored(tmp_path)]
+
+    bus.replay()  # after erasure: the log's sign-ups come back without anyone in them
+    assert state() == figures
+    stored = everything_stored(tmp_path)
+    assert not [p for p in PERSONAL_DATA if p in stored]
+    assert all(store.entry(bus.engine, t).name is None for t in tokens)
+    assert all(bus.here.keys.open_request(r) == {"name": None, "phone": None, "email": None} for r in sealed)
+    with bus.engine.connect() as connection:
+        left = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM registrations_entry WHERE name IS NOT NULL OR phone IS NOT NULL OR email IS NOT NULL"
+            )
+        ).scalar()
+        assert left == 0
+    assert json.loads(bus.log[1].data)["sealed"]  # the log itself is unchanged: the message is there, unreadable
