@@ -8,6 +8,9 @@ broker's time of each message is the handler's "now": a replay decides the same.
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, insert, select, update
 
 from shuxiang.calendars.recurrence import Session, sessions
-from shuxiang.events.consumer import Delivery, UnitOfWork, parse_payload
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, parse_payload
 from shuxiang.events.streams import reported_subject
 from shuxiang.schemas import AttendanceReport, CanonicalActivity, Status
 from shuxiang.schemas.registration import (
@@ -30,7 +33,15 @@ from shuxiang.schemas.registration import (
 from shuxiang.services.projection import parse_canonical
 
 from .keys import KeyStore
-from .tables import registrations_activity, registrations_entry, registrations_mail, registrations_place
+from .tables import (
+    registrations_activity,
+    registrations_entry,
+    registrations_mail,
+    registrations_parked,
+    registrations_place,
+)
+
+log = logging.getLogger(__name__)
 
 CONFIRMED, WAITLISTED, CANCELLED, REFUSED = "confirmed", "waitlisted", "cancelled", "refused"
 ACTIVE = (CONFIRMED, WAITLISTED)
@@ -263,6 +274,8 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
         )
         for (session,) in connection.execute(select(p.session).where(p.activity_id == activity.id)).all():
             promote(connection, activity.id, session, delivery.timestamp)
+        if held is None:
+            apply_parked(context, activity.id, uow)
 
 
 def _open_ended(activity: CanonicalActivity) -> bool:
@@ -409,3 +422,75 @@ def handle_rated(context: RegistrationsContext, delivery: Delivery, uow: UnitOfW
         )
         .values(rating=rating.score, comment=comment or None, rated_at=delivery.timestamp)
     )
+
+
+def _unknown(connection: Connection, activity_id: str) -> bool:
+    a = registrations_activity.c
+    return connection.execute(select(a.activity_id).where(a.activity_id == activity_id)).first() is None
+
+
+def held_back(handler: Callable[[RegistrationsContext, Delivery, UnitOfWork], None]):
+    """``handler`` for messages whose activity is known here; the others are parked in log order
+    and applied when the activity arrives (:func:`apply_parked`).
+
+    The web front refuses sign-ups for activities it does not know, so in normal running nothing
+    waits.  A replay is different: it rebuilds CANONICAL from the log while the sign-ups, cancels
+    and check-ins are already in SUBMISSIONS, so they would all reach this service before their
+    activity and be refused as unknown.  Parked, they are decided in their own order at their own
+    broker times once the activity is here: the same states as the first time."""
+
+    def handle(context: RegistrationsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+        activity_id = delivery.subject.rsplit(".", 1)[-1]
+        connection = uow.connection
+        if not _unknown(connection, activity_id):
+            handler(context, delivery, uow)
+            return
+        q = registrations_parked.c
+        if connection.execute(select(q.seq).where(q.seq == delivery.stream_seq)).first() is None:
+            connection.execute(
+                insert(registrations_parked).values(
+                    seq=delivery.stream_seq,
+                    activity_id=activity_id,
+                    subject=delivery.subject,
+                    headers=json.dumps(delivery.headers),
+                    payload=delivery.data,
+                    stored_at=delivery.timestamp,
+                )
+            )
+
+    return handle
+
+
+def apply_parked(context: RegistrationsContext, activity_id: str, uow: UnitOfWork) -> int:
+    """Apply, in log order, the messages that came before the activity; how many."""
+    q = registrations_parked.c
+    connection = uow.connection
+    rows = connection.execute(select(registrations_parked).where(q.activity_id == activity_id).order_by(q.seq)).all()
+    for row in rows:
+        delivery = Delivery(
+            subject=row.subject,
+            data=bytes(row.payload),
+            headers=json.loads(row.headers),
+            stream_seq=row.seq,
+            timestamp=row.stored_at,
+        )
+        handler = SUBMISSION_HANDLERS.get(row.subject.split(".")[2])
+        if handler is None:
+            continue
+        try:
+            handler(context, delivery, uow)
+        except Rejected as exc:  # a message no handler would take: dropped, as its consumer would have
+            log.warning("registrations: parked message %s refused: %s", row.seq, exc)
+    if rows:
+        connection.execute(registrations_parked.delete().where(q.activity_id == activity_id))
+    return len(rows)
+
+
+SUBMISSION_HANDLERS: dict[str, Callable[[RegistrationsContext, Delivery, UnitOfWork], None]] = {
+    "requested": handle_requested,
+    "cancelled": handle_cancelled,
+    "checked-in": handle_checked_in,
+    "rated": handle_rated,
+    "erased": handle_erased,
+}
+"""The handlers of ``shuxiang.registration.<kind>.<activity>``, by kind."""

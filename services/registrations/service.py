@@ -37,6 +37,7 @@ from .handlers import (
     handle_erased,
     handle_rated,
     handle_requested,
+    held_back,
 )
 from .keys import KeyStore
 from .mail import ReaderMail
@@ -103,7 +104,7 @@ def build(context: ServiceContext) -> ServicePlan:
             name=name or f"{NAME}-{kind}",
             stream=SUBMISSIONS_STREAM,
             filter_subject=f"{REGISTRATION}.{kind}.*",
-            handle=partial(handle, here),
+            handle=partial(held_back(handle), here),
             payload_schema=payload,
             description=description,
             serialized_as=NAME,

@@ -89,7 +89,21 @@ registrations_mail = Table(
     comment="Mail to readers, written in the consumer's transaction and sent by the background sender.",
 )
 
-TABLES = (registrations_activity, registrations_place, registrations_entry, registrations_mail)
+registrations_parked = Table(
+    "registrations_parked",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, comment="the message's SUBMISSIONS sequence"),
+    Column("activity_id", String(64), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("headers", Text, nullable=False, comment="JSON: the message's headers (its Nats-Msg-Id)"),
+    Column("payload", LargeBinary, nullable=False),
+    Column("stored_at", UTCDateTime, nullable=False, comment="the broker's time of the message: its 'now'"),
+    Index("registrations_parked_activity", "activity_id", "seq"),
+    comment="Sign-up messages that came before their activity (a replay rebuilds CANONICAL while the "
+    "sign-ups are already in the log): applied in log order when the activity arrives.",
+)
+
+TABLES = (registrations_activity, registrations_place, registrations_entry, registrations_mail, registrations_parked)
 
 KEYS = "registrations-keys"
 """The key store's database name: its own SQLite file (``db/registrations-keys.sqlite3``), which
