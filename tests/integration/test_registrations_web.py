@@ -125,18 +125,36 @@ class Applying:
         self.apply(delivery)
 
 
-@pytest.fixture
-def web(tmp_path):
+def _web(tmp_path, database_url: str | None = None):
     context = ServiceContext(
-        settings=Settings(data_dir=tmp_path),
+        settings=Settings(data_dir=tmp_path, database_url=database_url),
         alliance=load_alliance(TEST_ALLIANCE),
-        databases=Databases(data_dir=tmp_path),
+        databases=Databases(data_dir=tmp_path, database_url=database_url),
     )
     create_all_tables(context)
+    if database_url:  # what migration 0008 makes (the key store is in no plan's tables)
+        from shuxiang.services.registrations.tables import KEY_TABLES
+
+        context.databases.create_tables("registrations-keys", KEY_TABLES)
     app = create_app(context)
     app.state.publisher = Applying(context)
     for name in ("jn", "tz"):
         add_account(app, context, name, "library")
+    return app, context
+
+
+@pytest.fixture
+def web(tmp_path):
+    app, context = _web(tmp_path)
+    yield app, app.state.publisher
+    context.databases.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_web(request, tmp_path):
+    """``web`` on SQLite files, and on a fresh PostgreSQL schema."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    app, context = _web(tmp_path, url)
     yield app, app.state.publisher
     context.databases.dispose()
 
@@ -586,11 +604,19 @@ async def test_texts_through_an_http_gateway_that_fails_are_kept_and_retried_nev
 PERSONAL_DATA = ("张三", "李四", "王五", "13800000001", "13800000003", "li@example.org", "真不错")
 
 
-def everything_stored(tmp_path) -> str:
-    """Every value of every table of every registrations database file, as one text."""
+def everything_stored(tmp_path, databases: Databases | None = None) -> str:
+    """Every value of every registrations table (every SQLite file, or the PostgreSQL schema), as one text."""
     import sqlite3
 
     out = []
+    if databases is not None and databases.database_url:
+        engine = databases.engine(NAME)
+        with engine.connect() as connection:
+            for table in sa.inspect(engine).get_table_names():
+                if table.startswith("registrations"):
+                    for row in connection.execute(sa.text(f'SELECT * FROM "{table}"')):
+                        out.append(" ".join(str(v) for v in row))
+        return "\n".join(out)
     for path in sorted((tmp_path / "db").glob("registrations*.sqlite3")):
         with sqlite3.connect(path) as db:
             for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
@@ -599,7 +625,7 @@ def everything_stored(tmp_path) -> str:
     return "\n".join(out)
 
 
-async def test_erasure_shreds_the_key_so_a_replay_brings_no_personal_data_back(web, tmp_path) -> None:
+async def test_erasure_shreds_the_key_so_a_replay_brings_no_personal_data_back(any_web, tmp_path) -> None:
     """Crypto-shredding: the sign-ups' names and contacts reach the log sealed; a replay before any
     erasure restores them (the keys survive replay); the reader's erase request and the retention job
     delete the keys; a replay after that brings no personal data back into any table, the log's
@@ -610,7 +636,8 @@ async def test_erasure_shreds_the_key_so_a_replay_brings_no_personal_data_back(w
     from shuxiang.services.registrations import store
     from shuxiang.services.registrations.retention import erase_expired
 
-    app, bus = web
+    app, bus = any_web
+    databases = bus.context.databases
     bus.canonical(capacity=2)
     url = f"/api/v1/activities/{ACTIVITY}/registrations"
     async with client(app) as http:
@@ -650,11 +677,11 @@ async def test_erasure_shreds_the_key_so_a_replay_brings_no_personal_data_back(w
     assert await erase_expired(bus.engine, bus, session + timedelta(days=days + 2), days) == 1
     figures = state()
     assert figures[0] == (("confirmed", True), ("cancelled", False), ("confirmed", False))
-    assert not [p for p in PERSONAL_DATA if p in everything_stored(tmp_path)]
+    assert not [p for p in PERSONAL_DATA if p in everything_stored(tmp_path, databases)]
 
     bus.replay()  # after erasure: the log's sign-ups come back without anyone in them
     assert state() == figures
-    stored = everything_stored(tmp_path)
+    stored = everything_stored(tmp_path, databases)
     assert not [p for p in PERSONAL_DATA if p in stored]
     assert all(store.entry(bus.engine, t).name is None for t in tokens)
     assert all(bus.here.keys.open_request(r) == {"name": None, "phone": None, "email": None} for r in sealed)
