@@ -421,6 +421,10 @@ async def test_ratings_after_the_session_reach_the_brand_page_as_a_satisfaction_
             answer = await http.post(f"/registrations/{token}/rate", data={"score": str(score), "comment": "很好"})
             assert answer.status_code == 303
         await http.post(f"/registrations/{tokens[2]}/rate", data={"score": "4"})  # a later rating replaces it
+        with bus.engine.connect() as connection:  # the comment reached the table, opened with the key
+            comments = connection.execute(sa.text("SELECT comment FROM registrations_entry")).scalars().all()
+        assert comments.count("很好") == 3  # the fourth was replaced by a rating without one
+        assert not [d for d in bus.log if "很好".encode() in d.data]  # sealed in the log
         today = datetime.now(UTC).date().isoformat()
         brand = (await http.get(f"/api/v1/brands/gushang?today={today}")).json()
         assert brand["satisfaction"] == {"rated": 4, "satisfied": 4, "rate": 1.0}
