@@ -68,16 +68,31 @@ class RegistrationRequest(BaseModel):
     session: AwareDatetime | None = Field(
         None, description="the session's start, for a series; omitted: the activity's (first) start"
     )
-    name: str = Field(min_length=1, max_length=40, description="how the reader is called at the door")
+    name: str | None = Field(
+        None, min_length=1, max_length=40, description="how the reader is called at the door (None when sealed)"
+    )
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
     token: str = Field(pattern=TOKEN_PATTERN, description="the self-service token (cancel link), made by the web front")
     lang: str = Field("zh-CN", pattern=r"^(zh-CN|en)$", description="the language of the reader's mail")
+    sealed: str | None = Field(
+        None,
+        max_length=2000,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="name, phone and e-mail as JSON, AES-256-GCM under the registration's data key "
+        "(base64url of nonce and ciphertext); the key is deleted on erasure (crypto-shredding, docs/privacy.md)",
+    )
+    person: str | None = Field(
+        None,
+        pattern=r"^[0-9a-f]{64}$",
+        description="with ``sealed``: the person key (sha256 of activity and contact), for one registration "
+        "per person and session after the contact is gone",
+    )
 
     @field_validator("name")
     @classmethod
-    def _printable(cls, value: str) -> str:
-        if any(unicodedata.category(ch).startswith("C") for ch in value):
+    def _printable(cls, value: str | None) -> str | None:
+        if value is not None and any(unicodedata.category(ch).startswith("C") for ch in value):
             raise ValueError("姓名不能包含控制字符 / name: no control characters")
         return value
 
@@ -93,6 +108,14 @@ class RegistrationRequest(BaseModel):
 
     @model_validator(mode="after")
     def _one_contact(self) -> RegistrationRequest:
+        if self.sealed is not None:
+            if self.person is None or self.name or self.phone or self.email:
+                raise ValueError(
+                    "密封的报名只带密文和人员键 / a sealed sign-up carries the sealed fields and the person key only"
+                )
+            return self
+        if not self.name:
+            raise ValueError("请填写姓名 / name: give the name you will be called by at the door")
         if not self.phone and not self.email:
             raise ValueError(
                 "请留下手机号或电子邮箱（用于确认、提醒和取消）/ "
@@ -102,7 +125,9 @@ class RegistrationRequest(BaseModel):
 
     def person_key(self) -> str:
         """Who this is, for "one registration per person per session": the phone, else the e-mail,
-        hashed (the key outlives the erasure of the contact itself)."""
+        hashed (the key outlives the erasure of the contact itself); a sealed sign-up carries it."""
+        if self.person is not None:
+            return self.person
         contact = self.phone or (self.email or "").lower()
         return hashlib.sha256(f"{self.activity_id}|{contact}".encode()).hexdigest()
 
@@ -163,6 +188,12 @@ class Rating(BaseModel):
     token: str = Field(pattern=TOKEN_PATTERN)
     score: int = Field(ge=1, le=5, description="1 very dissatisfied … 5 very satisfied")
     comment: str | None = Field(None, max_length=500)
+    sealed_comment: str | None = Field(
+        None,
+        max_length=1200,
+        pattern=r"^[A-Za-z0-9_-]+$",
+        description="the comment sealed under the registration's data key (as RegistrationRequest.sealed)",
+    )
 
     def message_id(self) -> str:
         digest = hashlib.sha256(self.model_dump_json().encode()).hexdigest()[:24]

@@ -22,6 +22,11 @@ class Settings(BaseSettings):
     database_url: str | None = None
     smtp_url: str | None = None
     """``smtp://user:password@host:587?starttls=1`` or ``smtps://…:465``; None: .eml files in the outbox folder."""
+    sms_url: str | None = None
+    """``SHUXIANG_SMS_URL``: the SMS relay readers' texts are POSTed to (services/registrations/sms.py);
+    None: ``.json`` files in the SMS outbox folder."""
+    sms_token: str | None = None
+    """``SHUXIANG_SMS_TOKEN``: sent as ``Authorization: Bearer …`` to the SMS relay."""
     mail_from: str | None = None
     """The digests' From address (``SHUXIANG_MAIL_FROM``); None: the alliance's name at a placeholder address."""
     host: str = "127.0.0.1"
@@ -45,3 +50,7 @@ class Settings(BaseSettings):
     @property
     def outbox_dir(self) -> Path:
         return self.data_dir / "outbox"
+
+    @property
+    def sms_outbox_dir(self) -> Path:
+        return self.data_dir / "sms-outbox"

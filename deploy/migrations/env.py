@@ -11,6 +11,7 @@ import shuxiang.services.dedup.tables  # noqa: F401
 import shuxiang.services.digests.tables  # noqa: F401
 import shuxiang.services.intake.tables  # noqa: F401
 import shuxiang.services.quotas.tables  # noqa: F401
+import shuxiang.services.registrations.tables  # noqa: F401
 import shuxiang.services.scheduler.tables  # noqa: F401
 from shuxiang.db import metadata
 

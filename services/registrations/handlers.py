@@ -8,6 +8,9 @@ broker's time of each message is the handler's "now": a replay decides the same.
 
 from __future__ import annotations
 
+import json
+import logging
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
@@ -15,7 +18,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, func, insert, select, update
 
 from shuxiang.calendars.recurrence import Session, sessions
-from shuxiang.events.consumer import Delivery, UnitOfWork, parse_payload
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, parse_payload
 from shuxiang.events.streams import reported_subject
 from shuxiang.schemas import AttendanceReport, CanonicalActivity, Status
 from shuxiang.schemas.registration import (
@@ -29,7 +32,16 @@ from shuxiang.schemas.registration import (
 )
 from shuxiang.services.projection import parse_canonical
 
-from .tables import registrations_activity, registrations_entry, registrations_mail, registrations_place
+from .keys import KeyStore
+from .tables import (
+    registrations_activity,
+    registrations_entry,
+    registrations_mail,
+    registrations_parked,
+    registrations_place,
+)
+
+log = logging.getLogger(__name__)
 
 CONFIRMED, WAITLISTED, CANCELLED, REFUSED = "confirmed", "waitlisted", "cancelled", "refused"
 ACTIVE = (CONFIRMED, WAITLISTED)
@@ -51,6 +63,14 @@ REASONS = {
 @dataclass(frozen=True)
 class RegistrationsContext:
     tz: ZoneInfo
+    keys: KeyStore | None = None
+    """The registrations' data keys (:mod:`.keys`): sealed sign-ups are opened with them, erasure
+    deletes them.  None: sealed fields read as erased (a test of the figures alone)."""
+
+    def personal(self, request: RegistrationRequest) -> dict[str, str | None]:
+        if request.sealed is None or self.keys is None:
+            return {"name": request.name, "phone": request.phone, "email": request.email}
+        return self.keys.open_request(request)
 
 
 def _activity(connection: Connection, activity_id: str):
@@ -142,14 +162,15 @@ def handle_requested(context: RegistrationsContext, delivery: Delivery, uow: Uni
         return  # the same sign-up again (a retried publish the broker no longer remembered)
     reason, key = refusal(connection, request, now, context.tz)
     entry_id = delivery.msg_id[:80]
+    personal = context.personal(request)  # sealed: opened with its key; the key deleted: all None
     row = {
         "id": entry_id,
         "activity_id": request.activity_id,
         "session": key or now,
         "person_key": None,
-        "name": request.name,
-        "phone": request.phone,
-        "email": request.email,
+        "name": personal["name"],
+        "phone": personal["phone"],
+        "email": personal["email"],
         "lang": request.lang,
         "token_hash": hashed,
         "token": request.token,
@@ -253,6 +274,8 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
         )
         for (session,) in connection.execute(select(p.session).where(p.activity_id == activity.id)).all():
             promote(connection, activity.id, session, delivery.timestamp)
+        if held is None:
+            apply_parked(context, activity.id, uow)
 
 
 def _open_ended(activity: CanonicalActivity) -> bool:
@@ -355,9 +378,12 @@ def handle_erased(context: RegistrationsContext, delivery: Delivery, uow: UnitOf
             handle_cancelled(context, replace(delivery, data=cancel.model_dump_json().encode()), uow)
     else:
         where.append(e.session < erasure.before)
-    erased = list(connection.execute(select(e.id).where(*where)).scalars())
-    if not erased:
+    found = connection.execute(select(e.id, e.token_hash).where(*where)).all()
+    if not found:
         return
+    erased = [row.id for row in found]
+    if context.keys is not None:  # before the commit: should it fail, the redelivery erases the rows
+        context.keys.shred([row.token_hash for row in found])
     connection.execute(update(registrations_entry).where(e.id.in_(erased)).values(**PERSONAL, erased_at=now))
     connection.execute(
         update(registrations_mail)
@@ -381,6 +407,10 @@ def handle_rated(context: RegistrationsContext, delivery: Delivery, uow: UnitOfW
     """A rating of a registration whose session has begun (a later one replaces it); others are
     ignored (the page offers the question only then)."""
     rating = parse_payload(Rating, delivery)
+    comment = rating.comment
+    if rating.sealed_comment is not None:
+        keys = context.keys
+        comment = keys.open_comment(rating.activity_id, rating.token, rating.sealed_comment) if keys else None
     e = registrations_entry.c
     uow.connection.execute(
         update(registrations_entry)
@@ -390,5 +420,77 @@ def handle_rated(context: RegistrationsContext, delivery: Delivery, uow: UnitOfW
             e.state.in_(ACTIVE),
             e.session <= delivery.timestamp,
         )
-        .values(rating=rating.score, comment=rating.comment or None, rated_at=delivery.timestamp)
+        .values(rating=rating.score, comment=comment or None, rated_at=delivery.timestamp)
     )
+
+
+def _unknown(connection: Connection, activity_id: str) -> bool:
+    a = registrations_activity.c
+    return connection.execute(select(a.activity_id).where(a.activity_id == activity_id)).first() is None
+
+
+def held_back(handler: Callable[[RegistrationsContext, Delivery, UnitOfWork], None]):
+    """``handler`` for messages whose activity is known here; the others are parked in log order
+    and applied when the activity arrives (:func:`apply_parked`).
+
+    The web front refuses sign-ups for activities it does not know, so in normal running nothing
+    waits.  A replay is different: it rebuilds CANONICAL from the log while the sign-ups, cancels
+    and check-ins are already in SUBMISSIONS, so they would all reach this service before their
+    activity and be refused as unknown.  Parked, they are decided in their own order at their own
+    broker times once the activity is here: the same states as the first time."""
+
+    def handle(context: RegistrationsContext, delivery: Delivery, uow: UnitOfWork) -> None:
+        activity_id = delivery.subject.rsplit(".", 1)[-1]
+        connection = uow.connection
+        if not _unknown(connection, activity_id):
+            handler(context, delivery, uow)
+            return
+        q = registrations_parked.c
+        if connection.execute(select(q.seq).where(q.seq == delivery.stream_seq)).first() is None:
+            connection.execute(
+                insert(registrations_parked).values(
+                    seq=delivery.stream_seq,
+                    activity_id=activity_id,
+                    subject=delivery.subject,
+                    headers=json.dumps(delivery.headers),
+                    payload=delivery.data,
+                    stored_at=delivery.timestamp,
+                )
+            )
+
+    return handle
+
+
+def apply_parked(context: RegistrationsContext, activity_id: str, uow: UnitOfWork) -> int:
+    """Apply, in log order, the messages that came before the activity; how many."""
+    q = registrations_parked.c
+    connection = uow.connection
+    rows = connection.execute(select(registrations_parked).where(q.activity_id == activity_id).order_by(q.seq)).all()
+    for row in rows:
+        delivery = Delivery(
+            subject=row.subject,
+            data=bytes(row.payload),
+            headers=json.loads(row.headers),
+            stream_seq=row.seq,
+            timestamp=row.stored_at,
+        )
+        handler = SUBMISSION_HANDLERS.get(row.subject.split(".")[2])
+        if handler is None:
+            continue
+        try:
+            handler(context, delivery, uow)
+        except Rejected as exc:  # a message no handler would take: dropped, as its consumer would have
+            log.warning("registrations: parked message %s refused: %s", row.seq, exc)
+    if rows:
+        connection.execute(registrations_parked.delete().where(q.activity_id == activity_id))
+    return len(rows)
+
+
+SUBMISSION_HANDLERS: dict[str, Callable[[RegistrationsContext, Delivery, UnitOfWork], None]] = {
+    "requested": handle_requested,
+    "cancelled": handle_cancelled,
+    "checked-in": handle_checked_in,
+    "rated": handle_rated,
+    "erased": handle_erased,
+}
+"""The handlers of ``shuxiang.registration.<kind>.<activity>``, by kind."""

@@ -1,13 +1,21 @@
 """Mail to readers: the confirmation (or waitlist place), the promotion from the waitlist, and a
 reminder the day before — through the digests' transport (SMTP when ``SHUXIANG_SMTP_URL`` is set,
-else ``.eml`` files in the outbox folder), never a second one.
+else ``.eml`` files in the outbox folder), never a second one; and the same as a short text
+message to readers who left only a phone number (:mod:`.sms`: the HTTP gateway when
+``SHUXIANG_SMS_URL`` is set, else ``.json`` files in the SMS outbox folder).
 
 The consumer writes a ``registrations_mail`` row in the transaction that decides; this sender
 (the service's background task, on every replica) claims rows with a conditional UPDATE, so two
 replicas never send one mail twice, and sends them.  Reminders come from a scheduled check: every
 minute, confirmed registrations whose session starts within the next day get a reminder row
 (its id is the entry's, so the check may run on every replica, any number of times).  A reader who
-left only a phone number gets no mail (no SMS gateway here); the status page holds everything.
+left an e-mail address gets e-mail; one who left only a phone number gets a text (not the 满意度
+question: that stays on the status page).
+
+A message that could not be sent (the SMTP server or the SMS gateway down, refusing, timing out)
+stays pending and is tried again after 30 s, 1, 2, 4 … minutes, at most 30 minutes apart, up to
+``MAX_ATTEMPTS`` times (about four hours); after that, or when its news is stale (a reminder once
+the session has begun, anything older than a day), it is kept with its last error, unsent.
 """
 
 from __future__ import annotations
@@ -28,13 +36,17 @@ from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.digests.transport import MaybeSent, NotSent, Transport
 
 from .handlers import CONFIRMED
+from .sms import TEXTS as SMS_TEXTS
+from .sms import SmsTransport, sms_text
 from .tables import registrations_activity, registrations_entry, registrations_mail
 
 log = logging.getLogger(__name__)
 
 CLAIM_TIMEOUT = timedelta(minutes=10)
 """A claim older than this (its sender died mid-way) may be taken again."""
-MAX_ATTEMPTS = 5
+MAX_ATTEMPTS = 12
+FIRST_RETRY = timedelta(seconds=30)
+LAST_RETRY = timedelta(minutes=30)
 REMIND_AHEAD = timedelta(days=1)
 RATE_AFTER = timedelta(hours=3)
 RATE_WITHIN = timedelta(days=2)
@@ -75,22 +87,30 @@ class ReaderMail:
     sender_address: str
     public_url: str
     tz: ZoneInfo
+    sms: SmsTransport | None = None
+    """Texts to phone-only readers (None: they get nothing but their status page)."""
 
     def remind(self, now: datetime) -> int:
-        """Reminder rows for confirmed registrations with an e-mail whose session starts within a
-        day; and, from three hours after the start until two days after, the 满意度 question."""
+        """Reminder rows for confirmed registrations with an e-mail (or a phone, when texts go out)
+        whose session starts within a day; and, from three hours after the start until two days
+        after, the 满意度 question (by e-mail)."""
         made = self._queue("reminder", now, now, now + REMIND_AHEAD)
         return made + self._queue("rate", now, now - RATE_WITHIN, now - RATE_AFTER)
 
     def _queue(self, kind: str, now: datetime, after: datetime, until: datetime) -> int:
         e, m = registrations_entry.c, registrations_mail.c
+        reachable = (
+            or_(e.email.is_not(None), e.phone.is_not(None))
+            if self.sms is not None and kind in SMS_TEXTS
+            else e.email.is_not(None)
+        )
         with self.engine.begin() as connection:
             due = (
                 connection.execute(
                     select(e.id)
                     .where(
                         e.state == CONFIRMED,
-                        e.email.is_not(None),
+                        reachable,
                         e.session > after,
                         e.session <= until,
                         e.rating.is_(None),
@@ -154,9 +174,11 @@ class ReaderMail:
                 select(
                     m.kind,
                     m.created_at,
+                    m.attempts,
                     e.id.label("entry_id"),
                     e.name,
                     e.email,
+                    e.phone,
                     e.lang,
                     e.session,
                     e.code,
@@ -172,28 +194,50 @@ class ReaderMail:
                 .where(m.id == mail_id)
             ).first()
         outcome: dict = {"sent_at": now}
+        texting = row is not None and not row.email and row.phone and self.sms is not None and row.kind in SMS_TEXTS
         if row is not None and row.created_at < now - MAX_AGE:
             outcome["error"] = "too old to send (made by a replay, or after a day's outage)"
-        elif row is not None and row.email and not (row.kind == "reminder" and row.state != CONFIRMED):
+        elif row is not None and row.kind == "reminder" and row.session <= now:
+            outcome["error"] = "too late: the session has begun"
+        elif row is not None and (row.email or texting) and not (row.kind == "reminder" and row.state != CONFIRMED):
             try:
-                where = self.transport.send(
-                    self.sender_address,
-                    row.email,
-                    self.render(row, now),
-                    coordinator_id="registrations",
-                    period=mail_id.replace(":", "_"),
-                )
+                if row.email:
+                    where = self.transport.send(
+                        self.sender_address,
+                        row.email,
+                        self.render(row, now),
+                        coordinator_id="registrations",
+                        period=mail_id.replace(":", "_"),
+                    )
+                else:
+                    assert self.sms is not None  # texting
+                    where = self.sms.send(row.phone, self.text(row), message_id=mail_id)
                 outcome["error"] = None
-                log.info("reader mail %s sent to %s", mail_id, where)
-            except NotSent as exc:
-                outcome = {"claimed_at": None, "error": str(exc)[:500]}  # retried on the next round
+                log.info("reader %s %s sent to %s", "mail" if row.email else "text", mail_id, where)
+            except NotSent as exc:  # kept, and tried again after a pause
+                outcome = {"claimed_at": now - CLAIM_TIMEOUT + retry_after(row.attempts), "error": str(exc)[:500]}
+                log.warning("reader message %s not sent (attempt %d): %s", mail_id, row.attempts, exc)
             except MaybeSent as exc:
                 outcome["error"] = f"maybe sent, not retried: {exc}"[:500]
         else:
-            outcome["error"] = "nothing to send (no e-mail, erased, or no longer confirmed)"
+            outcome["error"] = "nothing to send (no e-mail or phone, erased, or no longer confirmed)"
         with self.engine.begin() as connection:
             connection.execute(update(registrations_mail).where(m.id == mail_id).values(**outcome))
         return 1 if outcome.get("sent_at") and outcome.get("error") is None else 0
+
+    def text(self, row) -> str:
+        """The text message of ``row`` (:mod:`.sms`: short, zh-CN or English)."""
+        activity = CanonicalActivity.model_validate_json(row.snapshot)
+        return sms_text(
+            row.kind,
+            row.lang,
+            name=row.name or "",
+            title=activity.title,
+            when=row.session.astimezone(self.tz).strftime("%m-%d %H:%M"),
+            where=activity.venue.name or activity.venue.online_url or "",
+            code=row.code,
+            link=f"{self.public_url.rstrip('/')}/registrations/{row.token}" if row.token else "",
+        )
 
     def render(self, row, now: datetime) -> bytes:
         activity = CanonicalActivity.model_validate_json(row.snapshot)
@@ -234,6 +278,17 @@ class ReaderMail:
         message.set_content("\n".join(lines), charset="utf-8", cte="quoted-printable")
         return message.as_bytes(policy=SMTP)  # CRLF line ends, as the transport writes them
 
+    def pending(self) -> list[dict]:
+        """Messages not sent yet or given up on (error set), oldest first: for operators and tests."""
+        m = registrations_mail.c
+        with self.engine.connect() as connection:
+            rows = connection.execute(
+                select(m.id, m.kind, m.attempts, m.error, m.sent_at)
+                .where(or_(m.sent_at.is_(None), m.error.is_not(None)))
+                .order_by(m.created_at)
+            )
+            return [dict(row._mapping) for row in rows]
+
     async def run_forever(self, interval: float = 1.0, remind_every: float = 60.0) -> None:
         last_reminder = 0.0
         loop = asyncio.get_running_loop()
@@ -247,3 +302,8 @@ class ReaderMail:
             except Exception:  # noqa: BLE001 - the sender keeps going; the database may be back soon
                 log.exception("reader mail: a round failed")
             await asyncio.sleep(interval)
+
+
+def retry_after(attempts: int) -> timedelta:
+    """The pause before the next try of a message tried ``attempts`` times: 30 s, doubling, ≤ 30 min."""
+    return min(FIRST_RETRY * 2 ** max(attempts - 1, 0), LAST_RETRY)

@@ -12,8 +12,10 @@ from __future__ import annotations
 import asyncio
 from functools import partial
 
+from sqlalchemy import Engine
 from sqlalchemy.exc import DBAPIError
 
+from shuxiang.db import Databases
 from shuxiang.events.consumer import ConsumerSpec
 from shuxiang.events.streams import CANONICAL, CANONICAL_STREAM, REGISTRATION, REPORTED, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
@@ -35,23 +37,35 @@ from .handlers import (
     handle_erased,
     handle_rated,
     handle_requested,
+    held_back,
 )
+from .keys import KeyStore
 from .mail import ReaderMail
+from .sms import sms_transport_for
 from .tables import NAME, TABLES
 
 
 def reader_mail(context: ServiceContext) -> ReaderMail:
-    """The digests' transport and sender address, for readers' mail."""
+    """The digests' transport and sender address, for readers' mail; the SMS gateway (or the SMS
+    outbox folder) for readers who left only a phone number."""
     from shuxiang.services.digests.service import sender_address
     from shuxiang.services.digests.transport import transport_for
 
+    settings = context.settings
     return ReaderMail(
         engine=context.databases.engine(NAME),
-        transport=transport_for(context.settings.smtp_url, context.settings.outbox_dir),
+        transport=transport_for(settings.smtp_url, settings.outbox_dir),
         sender_address=sender_address(context),
-        public_url=context.settings.public_url,
+        public_url=settings.public_url,
         tz=context.alliance.tz,
+        sms=sms_transport_for(settings.sms_url, settings.sms_token, settings.sms_outbox_dir),
     )
+
+
+def registrations_reader(databases: Databases) -> Engine:
+    """A reader of the registrations' database for a command run beside the runtime
+    (``Databases.current_reader``: a data dir from before sign-ups gets the tables, empty)."""
+    return databases.current_reader(NAME, TABLES)
 
 
 def satisfaction_of(context: ServiceContext):
@@ -82,15 +96,15 @@ async def background(context: ServiceContext, mail: ReaderMail, js) -> None:
 
 
 def build(context: ServiceContext) -> ServicePlan:
-    here = RegistrationsContext(tz=context.alliance.tz)
-    mail = reader_mail(context)  # a bad SMTP URL fails at start
+    here = RegistrationsContext(tz=context.alliance.tz, keys=KeyStore.of(context.databases))
+    mail = reader_mail(context)  # a bad SMTP or SMS gateway URL fails at start
 
     def spec(kind: str, handle, payload, description: str, name: str | None = None) -> ConsumerSpec:
         return ConsumerSpec(
             name=name or f"{NAME}-{kind}",
             stream=SUBMISSIONS_STREAM,
             filter_subject=f"{REGISTRATION}.{kind}.*",
-            handle=partial(handle, here),
+            handle=partial(held_back(handle), here),
             payload_schema=payload,
             description=description,
             serialized_as=NAME,

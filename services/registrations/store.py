@@ -8,6 +8,7 @@ from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Engine, case, func, select
+from sqlalchemy.exc import DBAPIError
 
 from shuxiang.calendars.recurrence import sessions
 from shuxiang.schemas import CanonicalActivity, Status
@@ -198,6 +199,16 @@ def satisfaction(reader: Engine, activity_ids: list[str] | None = None) -> dict[
         query = query.where(e.activity_id.in_(activity_ids))
     with reader.connect() as connection:
         return {a: Satisfaction(rated=n, satisfied=int(s or 0)) for a, n, s in connection.execute(query)}
+
+
+def ratings_by_activity(reader: Engine) -> dict[str, tuple[int, int]]:
+    """Activity id -> (ratings, satisfied ones) for every rated activity: what the statistics
+    report reads (it owns no table).  A database without the registrations tables (a data dir from
+    before sign-ups, or a service run alone) has nothing rated."""
+    try:
+        return {a: (s.rated, s.satisfied) for a, s in satisfaction(reader).items()}
+    except DBAPIError:
+        return {}
 
 
 def _zero() -> dict[str, int]:

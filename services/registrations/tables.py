@@ -10,7 +10,7 @@ has one writer).  ``registrations_entry`` holds each sign-up; the unique (activi
 person) key refuses a second registration of one person, whatever the order of arrival.
 """
 
-from sqlalchemy import BigInteger, Column, Index, Integer, String, Table, Text, UniqueConstraint
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, String, Table, Text, UniqueConstraint
 
 from shuxiang.db import UTCDateTime, metadata
 
@@ -89,4 +89,36 @@ registrations_mail = Table(
     comment="Mail to readers, written in the consumer's transaction and sent by the background sender.",
 )
 
-TABLES = (registrations_activity, registrations_place, registrations_entry, registrations_mail)
+registrations_parked = Table(
+    "registrations_parked",
+    metadata,
+    Column("seq", BigInteger, primary_key=True, comment="the message's SUBMISSIONS sequence"),
+    Column("activity_id", String(64), nullable=False),
+    Column("subject", String(255), nullable=False),
+    Column("headers", Text, nullable=False, comment="JSON: the message's headers (its Nats-Msg-Id)"),
+    Column("payload", LargeBinary, nullable=False),
+    Column("stored_at", UTCDateTime, nullable=False, comment="the broker's time of the message: its 'now'"),
+    Index("registrations_parked_activity", "activity_id", "seq"),
+    comment="Sign-up messages that came before their activity (a replay rebuilds CANONICAL while the "
+    "sign-ups are already in the log): applied in log order when the activity arrives.",
+)
+
+TABLES = (registrations_activity, registrations_place, registrations_entry, registrations_mail, registrations_parked)
+
+KEYS = "registrations-keys"
+"""The key store's database name: its own SQLite file (``db/registrations-keys.sqlite3``), which
+``shuxiang replay`` keeps (it deletes and rebuilds ``registrations.sqlite3``); on PostgreSQL a
+table of the shared database that is in no plan's tables, so replay does not drop it."""
+
+registrations_key = Table(
+    "registrations_key",
+    metadata,
+    Column("key_id", String(64), primary_key=True, comment="the registration's token hash"),
+    Column("activity_id", String(64), nullable=False),
+    Column("data_key", LargeBinary, nullable=False, comment="AES-256-GCM key of the sign-up's personal fields"),
+    Column("created_at", UTCDateTime, nullable=False),
+    comment="Crypto-shredding: one data key per registration; erasure deletes it, and the log's copy "
+    "of the name and contact can no longer be read (docs/privacy.md).  Not rebuilt by replay.",
+)
+
+KEY_TABLES = (registrations_key,)

@@ -40,6 +40,7 @@ from shuxiang.services.plan import ServiceContext
 
 from . import store
 from .handlers import REASONS
+from .keys import KeyStore
 from .tables import NAME
 
 log = logging.getLogger(__name__)
@@ -97,6 +98,7 @@ class Registrations:
         self.reader = context.databases.reader(NAME)
         self.tz = context.alliance.tz
         self.retention_days = context.alliance.registration_retention_days
+        self.keys = KeyStore.of(context.databases)
         self.by_address = RateLimiter(30, 600)
         self.by_contact = RateLimiter(5, 600)
 
@@ -134,8 +136,11 @@ async def sign_up(request: Request, here: Registrations, activity_id: str, field
     limited = here.limited(request, body)
     if limited:
         return 429, {"errors": [limited]}
+    # the name and contact go to the log sealed under a key of this registration alone, stored first
+    # (erasure deletes it: crypto-shredding, services/registrations/keys.py)
+    wire = await asyncio.to_thread(here.keys.seal_request, body, datetime.now(UTC))
     await _publish(
-        request, f"{REGISTRATION}.requested.{activity_id}", body.message_id(), body.model_dump_json().encode()
+        request, f"{REGISTRATION}.requested.{activity_id}", wire.message_id(), wire.model_dump_json().encode()
     )
     notice = (
         (
@@ -338,6 +343,9 @@ def routes(context: ServiceContext) -> APIRouter:
             )
         try:
             message = Rating(activity_id=found.activity_id, token=token, score=int(score or 0), comment=comment or None)
+            if message.comment:  # sealed under the registration's key, as its name and contact
+                sealed = here.keys.seal_comment(message.activity_id, token, message.comment)
+                message = message.model_copy(update={"comment": None, "sealed_comment": sealed})
         except (ValidationError, ValueError):
             return render(
                 request,

@@ -58,6 +58,7 @@ def report_command(
     from shuxiang.services.dedup.service import NAME as DEDUP
     from shuxiang.services.dedup.service import canonical_reader
     from shuxiang.services.quotas.service import tallies_reader
+    from shuxiang.services.registrations.service import registrations_reader
 
     from . import output as out
     from .report import stats_report
@@ -75,6 +76,7 @@ def report_command(
             )
     canonical_reader(databases)  # a data dir from an earlier release gets what this one reads
     tallies_reader(databases)
+    registrations_reader(databases)
     try:
         report = stats_report(
             databases,

@@ -20,6 +20,11 @@ What counts (DOMAIN.md, "What the figures are for"):
 * brand sessions (期): the occurrences in the year of counted activities linked to a brand;
 * audiences: with an [[audiences]] vocabulary in the alliance file, an activity counts under
   every audience its free-text audience names (so the rows of that view may add up to more).
+* satisfaction (满意度, the plans' ≥ 90 % target): registered readers' ratings of counted
+  activities (the registrations service's query), 4 or 5 of 5 being satisfied; the rate is
+  satisfied / rated, shown with the number of ratings it rests on (no ratings: no rate, never 0 %).
+  Like participants, an activity's ratings count once for the scope and once for each credited
+  library and its brand.
 """
 
 from __future__ import annotations
@@ -81,10 +86,26 @@ class Figures:
     """brand -> [sessions, participants]."""
     by_partner: dict[str, list[int]] = field(default_factory=dict)
     """a partner outside the alliance (school, 社科联, 科协…) -> [activities, participants]."""
+    rated: int = 0
+    """Readers' ratings (满意度) of the counted activities; ``satisfied`` of them gave 4 or 5."""
+    satisfied: int = 0
+    rated_by_library: dict[str, list[int]] = field(default_factory=dict)
+    """library -> [rated, satisfied], an activity's ratings for each library credited in it."""
+    rated_by_brand: dict[str, list[int]] = field(default_factory=dict)
+    """brand -> [rated, satisfied]."""
 
     @property
     def activities(self) -> int:
         return sum(self.outcomes[o] for o in COUNTED)
+
+    @property
+    def satisfaction(self) -> float | None:
+        return rate(self.rated, self.satisfied)
+
+
+def rate(rated: int, satisfied: int) -> float | None:
+    """The satisfaction rate, rounded to 0.1 % (None without a rating: no figure, not 0 %)."""
+    return round(satisfied / rated, 3) if rated else None
 
 
 def item_of(
@@ -116,11 +137,14 @@ def figures(
     scope: set[str] | None,
     years: Sequence[int],
     audiences_in: Callable[..., tuple[str, ...]] | None = None,
+    ratings: Mapping[str, tuple[int, int]] | None = None,
 ) -> Figures:
     """The figures of the activities credited to a library of ``scope`` (None: everyone) whose
     first occurrence falls in ``years``.  ``audiences_in``: the alliance's audience vocabulary —
-    an activity counts under each audience its text names (else under the text itself)."""
+    an activity counts under each audience its text names (else under the text itself).
+    ``ratings``: activity id -> (ratings, satisfied ones), the readers' 满意度."""
     out = Figures(years=tuple(years))
+    ratings = ratings or {}
     wanted = set(years)
     for item in items:
         if item.start.year not in wanted:
@@ -150,6 +174,14 @@ def figures(
         if a.brand_id:
             out.brand_sessions += item.sessions
             _add(out.by_brand, a.brand_id, item.sessions, people)
+        rated, satisfied = ratings.get(a.id, (0, 0))
+        if rated:
+            out.rated += rated
+            out.satisfied += satisfied
+            for library_id in mine:
+                _add(out.rated_by_library, library_id, rated, satisfied)
+            if a.brand_id:
+                _add(out.rated_by_brand, a.brand_id, rated, satisfied)
     return out
 
 
@@ -169,6 +201,7 @@ def summary_rows(now: Figures, before: Figures) -> list[tuple[str, int, int, flo
         ("participants", now.participants, before.participants),
         ("co_hosted", now.co_hosted, before.co_hosted),
         ("brand_sessions", now.brand_sessions, before.brand_sessions),
+        ("rated", now.rated, before.rated),
     ]
     return [(name, a, b, change(a, b)) for name, a, b in metrics]
 

@@ -46,7 +46,7 @@ def write_table(report: StatsReport, output: IO[str], lang: str = "zh-CN") -> No
         for column in view.columns:
             table.add_column(f"{column.zh}\n{column.en}", justify="right" if column.numeric else "left")
         for row in view.rows:
-            table.add_row(*("" if v is None else str(v) for v in row))
+            table.add_row(*(view.cell(row, index) for index in range(len(row))))
         console.print(table)
 
 
@@ -66,8 +66,11 @@ def workbook(report: StatsReport, lang: str = "zh-CN"):
         sheet.append([column.zh if lang != "en" else column.en for column in view.columns])
         for cell in sheet[2]:
             cell.font, cell.fill = bold, fill
-        for row in view.rows:
+        for number, row in enumerate(view.rows, start=3):
             sheet.append(row)
+            for index in range(len(row)):
+                if view.is_percent(row, index):
+                    sheet.cell(row=number, column=index + 1).number_format = "0.0%"
         for index, column in enumerate(view.columns, start=1):
             width = max(
                 [

@@ -3,8 +3,9 @@
 The statistics service owns no table.  It reads the canonical activities through the dedup
 service's query (:func:`~shuxiang.services.dedup.service.canonical_activities`), attendance
 and quota progress through the quotas service's (:func:`~shuxiang.services.quotas.store.
-attendance_by_activity`, :func:`~shuxiang.services.quotas.report.quota_report`), and
-computes the figures with :mod:`.figures`.  Every output (table, JSON, CSV, XLSX, the page
+attendance_by_activity`, :func:`~shuxiang.services.quotas.report.quota_report`), readers'
+satisfaction ratings through the registrations service's (:func:`~shuxiang.services.
+registrations.store.ratings_by_activity`), and computes the figures with :mod:`.figures`.  Every output (table, JSON, CSV, XLSX, the page
 and its print layout) renders the same :class:`View` list, so they cannot disagree.
 """
 
@@ -37,6 +38,8 @@ METRIC_NAMES = {
     "participants": ("参与人次", "Participants"),
     "co_hosted": ("联合举办活动", "Co-hosted activities"),
     "brand_sessions": ("品牌活动期数", "Brand sessions"),
+    "rated": ("读者评价（人次）", "Readers' ratings"),
+    "satisfaction": ("读者满意度（4–5 分占比）", "Reader satisfaction (share rating 4–5 of 5)"),
 }
 STATE_NAMES = {
     "met": ("已达标", "Met"),
@@ -53,6 +56,12 @@ class Column:
     zh: str
     en: str
     numeric: bool = True
+    percent: bool = False
+    """A share (0.925): shown as 92.5 %, kept a number in JSON, CSV and XLSX."""
+
+
+def percent(value: Any) -> str:
+    return "—" if value is None else f"{value:.1%}"
 
 
 @dataclass
@@ -66,9 +75,22 @@ class View:
     rows: list[list[Any]] = field(default_factory=list)
     chart: str | None = None
     """The column the page draws as bars (None: no chart)."""
+    percent_rows: frozenset[str] = frozenset()
+    """Keys of rows whose numbers are shares (the summary's satisfaction)."""
 
     def title(self, lang: str) -> str:
         return self.en if lang == "en" else self.zh
+
+    def is_percent(self, row: list[Any], index: int) -> bool:
+        column = self.columns[index]
+        return column.percent or (column.numeric and row[0] in self.percent_rows)
+
+    def cell(self, row: list[Any], index: int) -> str:
+        """A value as the page and the terminal show it (shares as percentages)."""
+        value = row[index]
+        if self.is_percent(row, index):
+            return percent(value)
+        return "" if value is None else str(value)
 
     def as_dicts(self) -> list[dict[str, Any]]:
         return [dict(zip((c.key for c in self.columns), row, strict=True)) for row in self.rows]
@@ -156,7 +178,19 @@ def build_views(
         summary.rows.append(
             [metric, label(METRIC_NAMES, metric), value, previous, "—" if share is None else f"{share:+.1%}"]
         )
+    rate, rate_before = now.satisfaction, before.satisfaction
+    points = (
+        "—"
+        if rate is None or rate_before is None
+        else f"{(rate - rate_before) * 100:+.1f} " + ("pp" if lang == "en" else "个百分点")
+    )
+    summary.rows.append(["satisfaction", label(METRIC_NAMES, "satisfaction"), rate, rate_before, points])
+    summary.percent_rows = frozenset({"satisfaction"})
     views = [summary]
+    rated_columns = [
+        Column("rated", "评价人次", "Ratings"),
+        Column("satisfaction", "满意度", "Satisfaction", percent=True),
+    ]
 
     def table(view_id, zh, en, key_column, source: dict, name, order=None, chart="activities"):
         view = View(view_id, zh, en, [key_column, Column("name", "名称", "Name", numeric=False), *pair], chart=chart)
@@ -245,12 +279,16 @@ def build_views(
             Column("activities", "参与活动", "Activities credited"),
             Column("hosted", "主办", "Hosted"),
             Column("participants", "参与人次", "Participants"),
+            *rated_columns,
         ],
         chart="activities",
     )
     for key in sorted(now.by_library, key=lambda k: (-now.by_library[k][0], k)):
         activities, hosted, people = now.by_library[key]
-        library.rows.append([key, alliance.library_name(key, lang), activities, hosted, people])
+        rated, satisfied = now.rated_by_library.get(key, (0, 0))
+        library.rows.append(
+            [key, alliance.library_name(key, lang), activities, hosted, people, rated, f.rate(rated, satisfied)]
+        )
     views.append(library)
     brands = View(
         "brand",
@@ -261,12 +299,14 @@ def build_views(
             Column("name", "名称", "Name", numeric=False),
             Column("sessions", "期数", "Sessions"),
             Column("participants", "参与人次", "Participants"),
+            *rated_columns,
         ],
         chart="sessions",
     )
     for key in sorted(now.by_brand, key=lambda k: (-now.by_brand[k][0], k)):
         sessions, people = now.by_brand[key]
-        brands.rows.append([key, brand_name(key), sessions, people])
+        rated, satisfied = now.rated_by_brand.get(key, (0, 0))
+        brands.rows.append([key, brand_name(key), sessions, people, rated, f.rate(rated, satisfied)])
     views.append(brands)
     views.append(
         table(
@@ -361,6 +401,8 @@ def stats_report(
     from shuxiang.services.dedup.service import canonical_activities
     from shuxiang.services.quotas.service import NAME as QUOTAS
     from shuxiang.services.quotas.store import attendance_by_activity
+    from shuxiang.services.registrations.service import NAME as REGISTRATIONS
+    from shuxiang.services.registrations.store import ratings_by_activity
 
     if period is not None:
         plan = alliance.plan_period(period)
@@ -375,11 +417,12 @@ def stats_report(
     previous_years = [y - len(years) for y in years]
     tz = alliance.tz
     attendance = attendance_by_activity(databases.reader(QUOTAS))
+    ratings = ratings_by_activity(databases.reader(REGISTRATIONS))
     items = f.items_of((a for a in canonical_activities(databases.reader(DEDUP))), attendance, tz)
     scope = f.scope_of(alliance, library) if subtree or library is None else {library}
     vocabulary = alliance.audiences_in if alliance.audiences else None
-    now_figures = f.figures(items, scope, years, vocabulary)
-    before = f.figures(items, scope, previous_years, vocabulary)
+    now_figures = f.figures(items, scope, years, vocabulary, ratings)
+    before = f.figures(items, scope, previous_years, vocabulary, ratings)
     quota_rows, _ = quota_outcomes(databases, alliance, years, scope, now, lang)
     return StatsReport(
         alliance=alliance.name_in(lang),

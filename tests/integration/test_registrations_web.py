@@ -24,7 +24,9 @@ from shuxiang.services.registrations.handlers import (
     handle_erased,
     handle_rated,
     handle_requested,
+    held_back,
 )
+from shuxiang.services.registrations.keys import KeyStore
 from shuxiang.services.registrations.tables import NAME
 from shuxiang.settings import Settings
 from shuxiang.web import create_app
@@ -40,9 +42,11 @@ class Applying:
     """A publisher that hands each message to the registrations handlers at once (log order)."""
 
     def __init__(self, context: ServiceContext) -> None:
+        self.context = context
         self.engine = context.databases.engine(NAME)
-        self.here = RegistrationsContext(tz=context.alliance.tz)
+        self.here = RegistrationsContext(tz=context.alliance.tz, keys=KeyStore.of(context.databases))
         self.sent: list[tuple[str, str]] = []
+        self.log: list[Delivery] = []  # every message as the broker would keep it, canonical ones too
         self.derived: list[dict] = []  # what the handlers put in the outbox
         self.seq = 0
 
@@ -56,6 +60,16 @@ class Applying:
             stream_seq=self.seq,
             timestamp=datetime.now(UTC),
         )
+        self.log.append(delivery)
+        self.apply(delivery)
+        return self.seq
+
+    def apply(self, delivery: Delivery) -> None:
+        subject = delivery.subject
+        if subject.startswith("shuxiang.canonical."):
+            with self.engine.begin() as connection:
+                handle_canonicals(self.here, [delivery], UnitOfWork(connection, "registrations-canonical"))
+            return
         handler = {
             "requested": handle_requested,
             "cancelled": handle_cancelled,
@@ -66,9 +80,19 @@ class Applying:
         if handler is not None:
             with self.engine.begin() as connection:
                 uow = UnitOfWork(connection, "registrations-test")
-                handler(self.here, delivery, uow)
+                held_back(handler)(self.here, delivery, uow)  # as the service wires them
                 self.derived += uow._outbox
-        return self.seq
+
+    def replay(self) -> None:
+        """What ``shuxiang replay`` does to this service: its tables dropped and rebuilt, then the log
+        consumed again in order, at the messages' own times."""
+        from shuxiang.replay import reset_tables
+        from shuxiang.services.registrations.service import build
+
+        reset_tables(self.context.databases, [build(self.context)])
+        self.engine = self.context.databases.engine(NAME)
+        for delivery in self.log:
+            self.apply(delivery)
 
     def canonical(self, **changes) -> None:
         start = (datetime.now(UTC) + timedelta(days=5)).replace(microsecond=0, second=0)
@@ -97,22 +121,40 @@ class Applying:
             timestamp=datetime.now(UTC),
         )
         self.last = delivery
-        with self.engine.begin() as connection:
-            handle_canonicals(self.here, [delivery], UnitOfWork(connection, "registrations-canonical"))
+        self.log.append(delivery)
+        self.apply(delivery)
 
 
-@pytest.fixture
-def web(tmp_path):
+def _web(tmp_path, database_url: str | None = None):
     context = ServiceContext(
-        settings=Settings(data_dir=tmp_path),
+        settings=Settings(data_dir=tmp_path, database_url=database_url),
         alliance=load_alliance(TEST_ALLIANCE),
-        databases=Databases(data_dir=tmp_path),
+        databases=Databases(data_dir=tmp_path, database_url=database_url),
     )
     create_all_tables(context)
+    if database_url:  # what migration 0008 makes (the key store is in no plan's tables)
+        from shuxiang.services.registrations.tables import KEY_TABLES
+
+        context.databases.create_tables("registrations-keys", KEY_TABLES)
     app = create_app(context)
     app.state.publisher = Applying(context)
     for name in ("jn", "tz"):
         add_account(app, context, name, "library")
+    return app, context
+
+
+@pytest.fixture
+def web(tmp_path):
+    app, context = _web(tmp_path)
+    yield app, app.state.publisher
+    context.databases.dispose()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def any_web(request, tmp_path):
+    """``web`` on SQLite files, and on a fresh PostgreSQL schema."""
+    url = request.getfixturevalue("postgres_url") if request.param == "postgresql" else None
+    app, context = _web(tmp_path, url)
     yield app, app.state.publisher
     context.databases.dispose()
 
@@ -379,8 +421,323 @@ async def test_ratings_after_the_session_reach_the_brand_page_as_a_satisfaction_
             answer = await http.post(f"/registrations/{token}/rate", data={"score": str(score), "comment": "很好"})
             assert answer.status_code == 303
         await http.post(f"/registrations/{tokens[2]}/rate", data={"score": "4"})  # a later rating replaces it
+        with bus.engine.connect() as connection:  # the comment reached the table, opened with the key
+            comments = connection.execute(sa.text("SELECT comment FROM registrations_entry")).scalars().all()
+        assert comments.count("很好") == 3  # the fourth was replaced by a rating without one
+        assert not [d for d in bus.log if "很好".encode() in d.data]  # sealed in the log
         today = datetime.now(UTC).date().isoformat()
         brand = (await http.get(f"/api/v1/brands/gushang?today={today}")).json()
         assert brand["satisfaction"] == {"rated": 4, "satisfied": 4, "rate": 1.0}
         html = (await http.get(f"/brands/gushang?today={today}")).text
         assert "100%" in html and "读者满意度" in html
+
+
+async def _phone_only_sign_ups(app, bus) -> list[dict]:
+    """Capacity 1: 张三 (zh-CN) gets the place, Li Si (English) waits, 张三 cancels: Li Si is promoted."""
+    bus.canonical(capacity=1)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        first = (await http.post(url, json={"name": "张三", "phone": "138 0000 0001"})).json()
+        second = (await http.post(url, json={"name": "Li Si", "phone": "13800000002", "lang": "en"})).json()
+        await http.post(f"/registrations/{first['token']}/cancel")
+    return [first, second]
+
+
+async def test_phone_only_readers_get_texts_in_the_sms_outbox_in_their_language(web, tmp_path) -> None:
+    import json
+
+    from shuxiang.services.digests.transport import OutboxFolder
+    from shuxiang.services.registrations.mail import ReaderMail
+    from shuxiang.services.registrations.sms import SmsOutbox
+
+    app, bus = web
+    first, second = await _phone_only_sign_ups(app, bus)
+    texts = SmsOutbox(tmp_path / "sms-outbox")
+    mail = ReaderMail(
+        engine=bus.engine,
+        transport=OutboxFolder(tmp_path / "outbox"),
+        sender_address="office@example.org",
+        public_url="https://books.example.org",
+        tz=bus.here.tz,
+        sms=texts,
+    )
+    now = datetime.now(UTC)
+    assert mail.send_due(now) == 3 and mail.send_due(now) == 0  # confirmed, waitlisted, promoted; each once
+    assert not (tmp_path / "outbox").exists()  # no e-mail for phone-only readers
+    sent = {p.name: json.loads(p.read_text(encoding="utf-8")) for p in sorted(texts.directory.glob("*.json"))}
+    assert len(sent) == 3
+    by_to = sorted((m["to"], m["text"]) for m in sent.values())
+    assert (
+        by_to[0][0] == "13800000001" and by_to[0][1].startswith("张三，您已报名“沽上讲堂”") and "签到码" in by_to[0][1]
+    )
+    english = [text for to, text in by_to if to == "13800000002"]
+    assert any(t.startswith('Li Si: "沽上讲堂"') and "waitlist" in t for t in english)
+    promoted = next(t for t in english if "a place freed up" in t)
+    assert f"https://books.example.org/registrations/{second['token']}" in promoted and "Code " in promoted
+    assert all(len(m["text"]) <= 180 for m in sent.values())  # short: a link (~85 characters) and a line
+    # the day before: a reminder text for the confirmed reader only (张三 cancelled)
+    session = session_of(app, second["token"])
+    assert mail.remind(session - timedelta(hours=20)) == 1
+    assert mail.send_due(session - timedelta(hours=20)) == 1
+    reminder = json.loads(texts.path(f"{_entry_id(bus, second)}:reminder").read_text(encoding="utf-8"))
+    assert reminder["to"] == "13800000002" and reminder["text"].startswith('Li Si: "沽上讲堂" is tomorrow')
+    assert mail.remind(session - timedelta(hours=2)) == 0  # once
+
+
+def _entry_id(bus, answer: dict) -> str:
+    from shuxiang.schemas.registration import token_hash
+
+    with bus.engine.connect() as connection:
+        return connection.execute(
+            sa.text("SELECT id FROM registrations_entry WHERE token_hash = :h"), {"h": token_hash(answer["token"])}
+        ).scalar_one()
+
+
+class Relay:
+    """A real HTTP server on loopback standing in for the alliance's SMS relay: it answers as told
+    (``fail``: the next answers' status codes; ``slow``: seconds to wait before answering)."""
+
+    def __init__(self) -> None:
+        import http.server
+        import json
+        import threading
+
+        relay = self
+        self.received: list[tuple[dict, dict]] = []
+        self.fail: list[int] = []
+        self.slow = 0.0
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            def do_POST(self) -> None:  # noqa: N802 (http.server's name)
+                import time
+
+                body = json.loads(self.rfile.read(int(self.headers["Content-Length"])))
+                if relay.slow:
+                    time.sleep(relay.slow)
+                status = relay.fail.pop(0) if relay.fail else 200
+                if status == 200:
+                    relay.received.append((dict(self.headers), body))
+                payload = b'{"ok": true}' if status == 200 else b'{"error": "provider down"}'
+                self.send_response(status)
+                self.send_header("Content-Type", "application/json")
+                self.send_header("Content-Length", str(len(payload)))
+                self.end_headers()
+                self.wfile.write(payload)
+
+            def log_message(self, *args) -> None:
+                pass
+
+        self.server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self.server.server_address[1]}/sms/send"
+        self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
+
+    def start(self) -> None:
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.server.shutdown()
+        self.server.server_close()
+
+
+async def test_texts_through_an_http_gateway_that_fails_are_kept_and_retried_never_lost(web, tmp_path) -> None:
+    """The gateway first unreachable (connection refused), then answering 503, then too slow (a
+    timeout), then well: every text is kept and tried again after a growing pause, none is lost or
+    sent twice by us, nothing raises; the relay gets the token, an idempotency key and the JSON."""
+    import time
+
+    from shuxiang.services.digests.transport import OutboxFolder
+    from shuxiang.services.registrations.mail import ReaderMail
+    from shuxiang.services.registrations.sms import SmsGateway
+
+    app, bus = web
+    first, second = await _phone_only_sign_ups(app, bus)
+    relay = Relay()
+    relay.server.server_close()  # its port closed: connection refused
+    mail = ReaderMail(
+        engine=bus.engine,
+        transport=OutboxFolder(tmp_path / "outbox"),
+        sender_address="office@example.org",
+        public_url="https://books.example.org",
+        tz=bus.here.tz,
+        sms=SmsGateway(relay.url, token="s3cret", timeout=0.5),
+    )
+    now = datetime.now(UTC)
+    assert mail.send_due(now) == 0
+    pending = mail.pending()
+    assert len(pending) == 3 and all(p["sent_at"] is None and p["attempts"] == 1 for p in pending)
+    assert all("SMS gateway" in p["error"] for p in pending)
+    assert mail.send_due(now + timedelta(seconds=10)) == 0  # pausing: not hammered
+    assert [p["attempts"] for p in mail.pending()] == [1, 1, 1]
+
+    relay = Relay()
+    relay.start()
+    try:
+        mail.sms = SmsGateway(relay.url, token="s3cret", timeout=0.5)
+        relay.fail = [503, 503, 503]
+        assert mail.send_due(now + timedelta(seconds=31)) == 0  # the provider is down behind the relay
+        assert [p["attempts"] for p in mail.pending()] == [2, 2, 2]
+        assert all("503" in p["error"] for p in mail.pending())
+        assert mail.send_due(now + timedelta(seconds=80)) == 0  # the second pause is 60 s
+        relay.slow = 1.0
+        assert mail.send_due(now + timedelta(seconds=92)) == 0  # a timeout: kept (the relay may dedupe)
+        assert [p["attempts"] for p in mail.pending()] == [3, 3, 3]
+        time.sleep(1.2)  # the relay finishes the answers the client gave up on
+        relay.slow = 0.0
+        timed_out = len(relay.received)  # the slow answers were accepted after all: the key says so
+        assert mail.send_due(now + timedelta(minutes=4)) == 3
+        assert mail.pending() == [] and mail.send_due(now + timedelta(hours=1)) == 0
+        bodies = [body for _, body in relay.received[timed_out:]]
+        assert sorted(b["to"] for b in bodies) == ["13800000001", "13800000002", "13800000002"]
+        headers = relay.received[-1][0]
+        assert headers["Authorization"] == "Bearer s3cret" and headers["Idempotency-Key"] == relay.received[-1][1]["id"]
+        keys = [body["id"] for _, body in relay.received]
+        assert len(set(keys)) == 3  # a retried text carries the same key as its first try
+        # the day before, the reminder: the relay fails once more, the reminder still arrives, once
+        session = session_of(app, second["token"])
+        relay.fail = [502]
+        day_before = session - timedelta(hours=20)
+        assert mail.remind(day_before) == 1 and mail.send_due(day_before) == 0
+        assert mail.send_due(day_before + timedelta(seconds=31)) == 1
+        reminder = relay.received[-1][1]
+        assert reminder["to"] == "13800000002" and reminder["text"].startswith('Li Si: "沽上讲堂" is tomorrow')
+        assert mail.send_due(day_before + timedelta(hours=1)) == 0 and mail.pending() == []
+    finally:
+        relay.stop()
+
+
+PERSONAL_DATA = ("张三", "李四", "王五", "13800000001", "13800000003", "li@example.org", "真不错")
+
+
+def everything_stored(tmp_path, databases: Databases | None = None) -> str:
+    """Every value of every registrations table (every SQLite file, or the PostgreSQL schema), as one text."""
+    import sqlite3
+
+    out = []
+    if databases is not None and databases.database_url:
+        engine = databases.engine(NAME)
+        with engine.connect() as connection:
+            for table in sa.inspect(engine).get_table_names():
+                if table.startswith("registrations"):
+                    for row in connection.execute(sa.text(f'SELECT * FROM "{table}"')):
+                        out.append(" ".join(str(v) for v in row))
+        return "\n".join(out)
+    for path in sorted((tmp_path / "db").glob("registrations*.sqlite3")):
+        with sqlite3.connect(path) as db:
+            for (table,) in db.execute("SELECT name FROM sqlite_master WHERE type = 'table'"):
+                for row in db.execute(f'SELECT * FROM "{table}"'):
+                    out.append(" ".join(str(v) for v in row))
+    return "\n".join(out)
+
+
+async def test_erasure_shreds_the_key_so_a_replay_brings_no_personal_data_back(any_web, tmp_path) -> None:
+    """Crypto-shredding: the sign-ups' names and contacts reach the log sealed; a replay before any
+    erasure restores them (the keys survive replay); the reader's erase request and the retention job
+    delete the keys; a replay after that brings no personal data back into any table, the log's
+    messages no longer open, and the figures (states, places, check-ins) are the same."""
+    import json
+
+    from shuxiang.schemas.registration import RegistrationRequest
+    from shuxiang.services.registrations import store
+    from shuxiang.services.registrations.retention import erase_expired
+
+    app, bus = any_web
+    databases = bus.context.databases
+    bus.canonical(capacity=2)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        tokens = [
+            (await http.post(url, json=body)).json()["token"]
+            for body in (
+                {"name": "张三", "phone": "13800000001"},
+                {"name": "李四", "email": "li@example.org"},
+                {"name": "王五", "phone": "13800000003"},  # waitlisted
+            )
+        ]
+        code = (await http.get(f"/api/v1/registrations/{tokens[0]}")).json()["code"]
+        cookies, csrf = signed_in(app, "jn")
+        http.cookies.update(cookies)
+        await http.post(f"/activities/{ACTIVITY}/check-in", data={"code": code, "csrf_token": csrf})
+        http.cookies.clear()
+    log_text = "\n".join(d.data.decode() for d in bus.log)
+    assert not [p for p in PERSONAL_DATA if p in log_text]  # the log holds them sealed only
+    sealed = [RegistrationRequest.model_validate_json(d.data) for d in bus.log if ".requested." in d.subject]
+    assert len(sealed) == 3 and all(r.sealed and r.name is None and r.phone is None for r in sealed)
+    assert bus.here.keys.open_request(sealed[0])["name"] == "张三"
+
+    def state() -> tuple:
+        entries = tuple((store.entry(bus.engine, t).state, store.entry(bus.engine, t).checked_in) for t in tokens)
+        return entries, store.counts(bus.engine, ACTIVITY)
+
+    bus.replay()  # before any erasure: everything back, names included (the keys are kept by replay)
+    assert store.entry(bus.engine, tokens[0]).name == "张三" and store.entry(bus.engine, tokens[2]).name == "王五"
+    assert [row["phone"] for row in store.host_list(bus.engine, ACTIVITY)][:1] == ["13800000001"]
+
+    async with client(app) as http:  # 李四 asks for erasure (cancelled too: 王五 moves up)
+        assert (await http.post(f"/registrations/{tokens[1]}/erase")).status_code == 200
+    assert bus.here.keys.open_request(sealed[1]) == {"name": None, "phone": None, "email": None}
+    assert bus.here.keys.open_request(sealed[0])["name"] == "张三"  # the others' keys stay
+    session = store.entry(bus.engine, tokens[0]).session
+    days = load_alliance(TEST_ALLIANCE).registration_retention_days
+    assert await erase_expired(bus.engine, bus, session + timedelta(days=days + 2), days) == 1
+    figures = state()
+    assert figures[0] == (("confirmed", True), ("cancelled", False), ("confirmed", False))
+    assert not [p for p in PERSONAL_DATA if p in everything_stored(tmp_path, databases)]
+
+    bus.replay()  # after erasure: the log's sign-ups come back without anyone in them
+    assert state() == figures
+    stored = everything_stored(tmp_path, databases)
+    assert not [p for p in PERSONAL_DATA if p in stored]
+    assert all(store.entry(bus.engine, t).name is None for t in tokens)
+    assert all(bus.here.keys.open_request(r) == {"name": None, "phone": None, "email": None} for r in sealed)
+    with bus.engine.connect() as connection:
+        left = connection.execute(
+            sa.text(
+                "SELECT count(*) FROM registrations_entry WHERE name IS NOT NULL OR phone IS NOT NULL OR email IS NOT NULL"
+            )
+        ).scalar()
+        assert left == 0
+    assert json.loads(bus.log[1].data)["sealed"]  # the log itself is unchanged: the message is there, unreadable
+
+
+async def test_sign_ups_that_come_before_their_activity_wait_for_it_and_decide_the_same(web) -> None:
+    """A replay rebuilds CANONICAL while the sign-ups, cancels and check-ins are already in the log,
+    so they reach the service before their activity: parked, then applied in log order at their own
+    times when it arrives — the same states as the first time (not "unknown activity" refusals)."""
+    from shuxiang.replay import reset_tables
+    from shuxiang.services.registrations import store
+    from shuxiang.services.registrations.service import build
+
+    app, bus = web
+    bus.canonical(capacity=2)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        tokens = [
+            (await http.post(url, json={"name": f"读者{n}", "phone": f"1380000000{n}"})).json()["token"]
+            for n in range(3)
+        ]
+        await http.post(f"/registrations/{tokens[0]}/cancel")  # the waitlisted third moves up
+        code = (await http.get(f"/api/v1/registrations/{tokens[1]}")).json()["code"]
+        cookies, csrf = signed_in(app, "jn")
+        http.cookies.update(cookies)
+        await http.post(f"/activities/{ACTIVITY}/check-in", data={"code": code, "csrf_token": csrf})
+
+    def state() -> tuple:
+        entries = [store.entry(bus.engine, t) for t in tokens]
+        return [(e.state, e.checked_in, e.name) for e in entries], store.counts(bus.engine, ACTIVITY)
+
+    first = state()
+    assert [s for s, _, _ in first[0]] == ["cancelled", "confirmed", "confirmed"] and first[0][1][1] is True
+    reports = len(bus.derived)
+    reset_tables(bus.context.databases, [build(bus.context)])
+    bus.engine = bus.context.databases.engine(NAME)
+    registrations = [d for d in bus.log if d.subject.startswith("shuxiang.registration.")]
+    for delivery in registrations:  # SUBMISSIONS first: the activity is not known yet
+        bus.apply(delivery)
+    assert store.entry(bus.engine, tokens[0]) is None  # waiting, not refused
+    for delivery in bus.log:
+        if delivery.subject.startswith("shuxiang.canonical."):
+            bus.apply(delivery)
+    assert state() == first
+    assert bus.derived[-1]["payload"] == bus.derived[reports - 1]["payload"]  # the same attendance report
+    with bus.engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT count(*) FROM registrations_parked")).scalar() == 0

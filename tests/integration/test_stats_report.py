@@ -22,7 +22,7 @@ from hypothesis import strategies as st
 from shuxiang.alliance import load_alliance
 from shuxiang.cli import main
 from shuxiang.db import Databases, make_engine, metadata
-from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_batch
+from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, UnitOfWork, process_batch
 from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport
@@ -329,3 +329,117 @@ def test_the_cli_in_every_format_and_the_xlsx_read_back(tmp_path: Path) -> None:
 
     bad = CliRunner().invoke(main, ["stats", "report", "--data-dir", str(tmp_path), "--period", "nope"])
     assert bad.exit_code == 1 and 'no plan period "nope"' in bad.output and "Traceback" not in bad.output
+
+
+def test_readers_ratings_reach_the_report_as_a_satisfaction_rate_per_library_and_brand(tmp_path: Path) -> None:
+    """满意度 in the report: four registered readers rate a brand lecture (5, 4, 2, 4 → 3 of 4
+    satisfied, 75.0 %), through the registrations service's own handlers (sign-up before the
+    session, rating after it); the report shows the rate and the 4 ratings it rests on for the
+    alliance, each credited library (host jn, co-organiser tz) and the brand — in JSON, the
+    terminal table, the XLSX (a percentage cell) and the page; a library without ratings has no
+    rate (not 0 %)."""
+    from httpx import ASGITransport, AsyncClient
+
+    from shuxiang.schemas import CanonicalEvent
+    from shuxiang.schemas.registration import Rating, RegistrationRequest
+    from shuxiang.services.registrations.handlers import (
+        RegistrationsContext,
+        handle_canonicals,
+        handle_rated,
+        handle_requested,
+    )
+    from shuxiang.services.registrations.tables import TABLES as REGISTRATION_TABLES
+    from shuxiang.services.stats.web import stats_router
+
+    (tmp_path / "db").mkdir()
+    (tmp_path / "alliance.toml").write_bytes(TEST_ALLIANCE.read_bytes())
+    rig = DedupRig(tmp_path / "db" / "dedup.sqlite3", alliance=ALLIANCE)
+    databases = Databases(data_dir=tmp_path)
+    databases.create_tables("quotas", QUOTA_TABLES + EVENT_TABLES)
+    databases.create_tables("registrations", REGISTRATION_TABLES + EVENT_TABLES)
+    body = {
+        "library_id": "jn",
+        "source_ref": "talk",
+        "title": "沽上讲堂：津沽方言",
+        "category": "lecture",
+        "brand_id": "gushang",
+        "capacity": 30,
+        "starts_at": "2026-04-23T14:00:00+08:00",
+        "ends_at": "2026-04-23T16:00:00+08:00",
+        "venue": {"name": "报告厅"},
+        "organizers": [{"library_id": "tz", "role": "co_organiser"}],
+    }
+    run(databases, rig, [body], [AttendanceReport(library_id="jn", source_ref="talk", held=True, participants=40)])
+    here = RegistrationsContext(tz=ALLIANCE.tz)
+    engine = databases.engine("registrations")
+    seq = 0
+
+    def deliver(handler, subject: str, payload: bytes, at: datetime, batch: bool = False) -> None:
+        nonlocal seq
+        seq += 1
+        delivery = Delivery(subject, payload, {"Nats-Msg-Id": f"m{seq}"}, seq, at)
+        with engine.begin() as connection:
+            uow = UnitOfWork(connection, "registrations")
+            handler(here, [delivery] if batch else delivery, uow)
+
+    for kind, event in rig.events():
+        event_at = datetime(2026, 3, 1, tzinfo=UTC)
+        payload = CanonicalEvent.model_validate(event).model_dump_json().encode()
+        deliver(handle_canonicals, f"shuxiang.canonical.{kind}", payload, event_at, batch=True)
+    activity_id = rig.activities()[0]["id"]
+    before, after = datetime(2026, 4, 1, tzinfo=UTC), datetime(2026, 4, 24, tzinfo=UTC)
+    for n, score in enumerate((5, 4, 2, 4)):
+        request = RegistrationRequest(
+            activity_id=activity_id, name=f"读者{n}", phone=f"1390000000{n}", token=f"{'t' * 40}{n}"
+        )
+        deliver(handle_requested, "shuxiang.registration.requested.x", request.model_dump_json().encode(), before)
+        rating = Rating(activity_id=activity_id, token=request.token, score=score)
+        deliver(handle_rated, "shuxiang.registration.rated.x", rating.model_dump_json().encode(), after)
+    rig.close()
+
+    report = stats_report(databases, ALLIANCE, NOW, year=2026)
+    summary = {row["metric"]: row for row in report.view("summary").as_dicts()}
+    assert (summary["rated"]["value"], summary["satisfaction"]["value"]) == (4, 0.75)
+    assert summary["satisfaction"]["previous"] is None and summary["satisfaction"]["change"] == "—"
+    libraries = {row["library"]: (row["rated"], row["satisfaction"]) for row in report.view("library").as_dicts()}
+    assert libraries == {"jn": (4, 0.75), "tz": (4, 0.75)}
+    brands = {row["brand"]: (row["rated"], row["satisfaction"]) for row in report.view("brand").as_dicts()}
+    assert brands == {"gushang": (4, 0.75)}
+    alone = stats_report(databases, ALLIANCE, NOW, year=2026, library="jn-b1")
+    assert {row["metric"]: row["value"] for row in alone.view("summary").as_dicts()}["satisfaction"] is None
+    assert stats_report(databases, ALLIANCE, NOW, year=2025).figures.rated == 0  # another year: not counted
+
+    def cli(*args):
+        result = CliRunner().invoke(main, ["stats", "report", "--data-dir", str(tmp_path), "--year", "2026", *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    data = json.loads(cli("--format", "json", "--library", "tz"))
+    tz_row = next(r for r in data["views"]["library"]["rows"] if r["library"] == "tz")
+    assert (tz_row["rated"], tz_row["satisfaction"]) == (4, 0.75)
+    table = cli()
+    assert "读者满意度" in table and "75.0%" in table
+    out = tmp_path / "report.xlsx"
+    cli("--format", "xlsx", "-o", str(out))
+    sheet = openpyxl.load_workbook(out)["brand"]
+    header = [cell.value for cell in sheet[2]]
+    cell = sheet.cell(row=3, column=header.index("满意度") + 1)
+    assert cell.value == 0.75 and cell.number_format == "0.0%"
+
+    from fastapi import FastAPI
+
+    app = FastAPI()
+    app.include_router(stats_router(ALLIANCE, databases))
+
+    async def fetch() -> tuple[dict, str]:
+        async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as http:
+            api = (await http.get("/api/v1/stats?year=2026")).json()
+            page = (await http.get("/stats?year=2026")).text
+        return api, page
+
+    import asyncio
+
+    api, page = asyncio.run(fetch())
+    assert {r["metric"]: r["value"] for r in api["views"]["summary"]["rows"]}["satisfaction"] == 0.75
+    assert "读者满意度" in page and "75.0%" in page
+    databases.dispose()
