@@ -17,8 +17,8 @@ limits, caches) comes from :func:`per_app`.
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from typing import Annotated, Any, Protocol, TypeVar
+from collections.abc import Awaitable, Callable
+from typing import Annotated, Protocol, TypeVar
 
 from fastapi import Depends, Request
 from sqlalchemy import Engine
@@ -70,7 +70,7 @@ async def get_publisher(request: Request) -> EventPublisher | None:
 Publisher = Annotated[EventPublisher | None, Depends(get_publisher)]
 
 
-def reader_of(service: str) -> Callable[..., Any]:
+def reader_of(service: str) -> Callable[[Request], Awaitable[Engine]]:
     """A dependency giving ``service``'s read-only engine (its snapshot reader on SQLite)."""
 
     async def reader(request: Request) -> Engine:
@@ -83,7 +83,7 @@ def reader_of(service: str) -> Callable[..., Any]:
 _lock = threading.Lock()
 
 
-def per_app(factory: Callable[[ServiceContext], T]) -> Callable[..., T]:
+def per_app(factory: Callable[[ServiceContext], T]) -> Callable[[Request], Awaitable[T]]:
     """A dependency giving what ``factory(context)`` builds, once per app (then kept on
     ``app.state``): rate limiters, caches, anything a route must find again next request."""
 

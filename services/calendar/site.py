@@ -4,7 +4,7 @@ and the registrations service's sign-up form — asked for by a route as ``site:
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Annotated
 
@@ -69,7 +69,7 @@ class CalendarSite:
             signup=signup_fragment(context),
         )
 
-    def brands(self) -> dict[str, Brand]:
+    def brands(self) -> Mapping[str, Brand]:
         return self.catalog.brands()
 
     def brand_links(self, brand_id: str) -> Sequence[str]:

@@ -188,6 +188,12 @@ class Visit:
     session: Session
     account: Account | None
 
+    @property
+    def member(self) -> Account:
+        """The account of a signed-in visitor (what :data:`SignedIn` and :data:`LibraryVisit` give)."""
+        assert self.account is not None
+        return self.account
+
 
 def visitor(request: Request, intake: IntakeDep) -> Visit:
     """The visitor of this request (kept on ``request.state`` for the problem page)."""
@@ -212,8 +218,7 @@ SignedIn = Annotated[Visit, Depends(signed_in)]
 
 def library_visit(visit: SignedIn) -> Visit:
     """A member library's staff: a coordinator's account looks, it does not publish."""
-    assert visit.account is not None
-    if not visit.account.is_library:
+    if not visit.member.is_library:
         raise Problem(403, "协调人账号只能查看，不能发布活动", "A coordinator's account can look, not publish")
     return visit
 
@@ -305,7 +310,7 @@ def _problem_page(request: Request, intake: Intake, session: Session, account: A
     response = _page(
         request, intake, session, "intake/problem.html", status=problem.status, account=account, problem=problem
     )
-    response.headers.update(problem.headers)
+    response.headers.update(problem.headers or {})
     return response
 
 
@@ -361,7 +366,7 @@ def _form_choices(intake: Intake, account: Account, lang: str) -> dict:
 
 @pages.get("/submit")
 async def dashboard(request: Request, visit: SignedIn, intake: IntakeDep):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     lang = language(request)
     libraries = intake.visible_libraries(account)
     activities = await run_in_threadpool(list_activities, intake.reader, libraries)
@@ -456,13 +461,13 @@ def form_page(request, intake, session, account, *, values, errors, mode, stored
 
 @pages.get("/submit/new")
 async def new_form(request: Request, visit: LibraryVisit, intake: IntakeDep):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     return form_page(request, intake, session, account, values={"repeat": "none"}, errors={}, mode="new")
 
 
 @pages.post("/submit/new")
 async def create(request: Request, visit: LibraryVisit, intake: IntakeDep, bus: Publisher):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     form = await _checked_form(request, session)
     _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
     values = _form_values(form)
@@ -487,7 +492,7 @@ async def create(request: Request, visit: LibraryVisit, intake: IntakeDep, bus: 
 
 @pages.get("/submit/activities/{library_id}/{source_ref}")
 async def view(request: Request, library_id: str, source_ref: str, visit: SignedIn, intake: IntakeDep):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     visible = intake.visible_libraries(account)
     if visible is not None and library_id not in visible:
         raise Problem(403, "这不是您可以查看的馆", "This library is outside what your account may see")
@@ -519,7 +524,7 @@ async def view(request: Request, library_id: str, source_ref: str, visit: Signed
 
 @pages.get("/submit/activities/{library_id}/{source_ref}/edit")
 async def edit_form(request: Request, library_id: str, source_ref: str, visit: LibraryVisit, intake: IntakeDep):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     stored = _own_activity(intake, account, library_id, source_ref)
     return form_page(
         request,
@@ -537,7 +542,7 @@ async def edit_form(request: Request, library_id: str, source_ref: str, visit: L
 async def edit(
     request: Request, library_id: str, source_ref: str, visit: LibraryVisit, intake: IntakeDep, bus: Publisher
 ):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     stored = _own_activity(intake, account, library_id, source_ref)
     form = await _checked_form(request, session)
     _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
@@ -572,7 +577,7 @@ async def edit(
 async def cancel(
     request: Request, library_id: str, source_ref: str, visit: LibraryVisit, intake: IntakeDep, bus: Publisher
 ):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     stored = _own_activity(intake, account, library_id, source_ref)
     await _checked_form(request, session)
     _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
@@ -602,7 +607,7 @@ def report_page(request, intake, session, account, stored, values, errors, statu
 
 @pages.get("/submit/activities/{library_id}/{source_ref}/report")
 async def report_form(request: Request, library_id: str, source_ref: str, visit: LibraryVisit, intake: IntakeDep):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     stored = _own_activity(intake, account, library_id, source_ref)
     values = {
         "held": "" if stored.held is None else ("yes" if stored.held else "no"),
@@ -615,7 +620,7 @@ async def report_form(request: Request, library_id: str, source_ref: str, visit:
 async def report(
     request: Request, library_id: str, source_ref: str, visit: LibraryVisit, intake: IntakeDep, bus: Publisher
 ):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     stored = _own_activity(intake, account, library_id, source_ref)
     form = await _checked_form(request, session)
     _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
@@ -778,10 +783,10 @@ async def _upsert(
     submission: ActivitySubmission = await _parsed(request, ActivitySubmission)
     _own(account, submission.library_id)
     try:
-        stored = not submission.poster or await run_in_threadpool(intake.posters.exists, submission.poster)
+        poster_stored = not submission.poster or await run_in_threadpool(intake.posters.exists, submission.poster)
     except PosterRefused as refused:  # the shared store did not answer
         raise Problem(refused.status, refused.zh, refused.en) from None
-    if not stored:
+    if not poster_stored:
         raise Problem(
             422,
             f"poster: 没有这张海报（{submission.poster}），请先用 POST /api/v1/posters 上传",
@@ -1008,7 +1013,7 @@ def session_page(request, intake, session, account, stored, found, values, error
 
 @pages.get("/submit/activities/{library_id}/{source_ref}/sessions/{key}")
 async def show(request: Request, library_id: str, source_ref: str, key: str, visit: LibraryVisit, intake: IntakeDep):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     stored, found = _session_of(intake, account, library_id, source_ref, key)
     tz = intake.alliance.tz
     values = {
@@ -1029,7 +1034,7 @@ async def change(
     intake: IntakeDep,
     bus: Publisher,
 ):
-    session, account = visit.session, visit.account
+    session, account = visit.session, visit.member
     stored, found = _session_of(intake, account, library_id, source_ref, key)
     form = await _checked_form(request, session)
     _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
