@@ -38,6 +38,7 @@ from .normalize import (
     VenueResolver,
     books,
     episode,
+    floor,
     parse_site,
     room_type,
     title_key,
@@ -51,6 +52,9 @@ LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
 UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
 SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
 CLOSE_START_MINUTES = 15
+SAME_LIBRARY_MINUTES = 30
+"""One library's two entries of one activity: each start written by its own habit (the sign-in
+time, a rounded half hour), so up to half an hour apart."""
 SESSION_MINUTES = 45
 """A numbered session (第二场) and an unnumbered announcement further apart than this are two sessions."""
 
@@ -94,9 +98,18 @@ class MatchFields:
     _room: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _venue: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _site: object = field(init=False, compare=False, repr=False, default=_UNSET)
+    _floor: object = field(init=False, compare=False, repr=False, default=_UNSET)
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "hosts", frozenset(lib for lib, role in self.credits if role == Role.host.value))
+
+    @property
+    def named_hosts(self) -> frozenset[str]:
+        """The hosts the announcement names, when it names them: a list of organizers, or another
+        library as host.  A lone submitter credited as host may simply have listed nobody."""
+        if len(self.credits) > 1 or self.hosts - {self.library_id}:
+            return self.hosts
+        return frozenset()
 
     @property
     def key(self) -> tuple[str, str]:
@@ -127,6 +140,14 @@ class MatchFields:
             text = normalize_venue_text(name or "")
             object.__setattr__(self, "_venue", text)
         return text  # type: ignore[return-value]
+
+    def floor(self) -> str | None:
+        """The floor the venue names ("三楼" → "3"), if any."""
+        level = self._floor
+        if level is _UNSET:
+            level = floor(self.venue_text())
+            object.__setattr__(self, "_floor", level)
+        return level  # type: ignore[return-value]
 
     def room(self) -> str | None:
         """The kind of room the venue names (报告厅, 阅览室 …), if any."""
@@ -219,6 +240,9 @@ def places(x: MatchFields, y: MatchFields) -> str:
     rx, ry = x.room(), y.room()
     if rx and ry and rx != ry:
         return "apart"  # a 报告厅 and a 阅览室: parallel sessions, or one programme at two places
+    fx, fy = x.floor(), y.floor()
+    if fx and fy and fx != fy:
+        return "apart"  # 一楼 and 三楼 of one building: two rooms
     if not (sx.known and sy.known):  # an address or place the alliance file does not know
         if linked(x, y):
             return "unsure"
@@ -260,6 +284,8 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     place = places(x, y)
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
+    if x.named_hosts and y.named_hosts and not (x.named_hosts & y.named_hosts) and place != "same":
+        return Verdict(Outcome.APART, 0.0, "different hosts")  # each names its own 主办: one programme, two places
     if place == "elsewhere":
         return Verdict(Outcome.APART, 0.0, "each in its own library")
     if x.library_id == y.library_id:
@@ -287,8 +313,8 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
     )
     if identical:
         return Verdict(Outcome.MERGE, 1.0, "same library: entered twice")
-    if apart_minutes <= CLOSE_START_MINUTES and (x.recurrence or None) == (y.recurrence or None):
-        if score >= SAME_LIBRARY_MERGE and x.episode == y.episode:  # "·第二季" added is another season
+    if apart_minutes <= SAME_LIBRARY_MINUTES and (x.recurrence or None) == (y.recurrence or None):
+        if score >= SAME_LIBRARY_MERGE and (x.episode == y.episode or apart_minutes <= CLOSE_START_MINUTES):
             return Verdict(Outcome.MERGE, score, "same library: entered twice")
         if score >= SAME_LIBRARY_REVIEW:
             return Verdict(Outcome.REVIEW, score, "same library: near copy")
@@ -323,7 +349,7 @@ def against_group(
     return verdict, y
 
 
-CONFLICTS = frozenset({"different venues", "different sessions", "different books"})
+CONFLICTS = frozenset({"different venues", "different sessions", "different books", "different hosts"})
 """Verdicts that no third announcement can bridge: the two are plainly different activities."""
 
 
