@@ -93,6 +93,9 @@ class MatchFields:
     venue_name: str | None = field(default=None, compare=False, repr=False)
     raw: str | None = field(default=None, compare=False, repr=False)
     """The stored submission JSON, read for the venue's room only when a comparison needs it."""
+    family: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    """The submitter's parent and children in the alliance (a branch reposts its head library's
+    activity, a head library its branch's, often typing the other's room bare)."""
     hosts: frozenset[str] = field(init=False, compare=False, repr=False)
     """The credited hosts (grouping asks for them for every member of every group it builds)."""
     _room: object = field(init=False, compare=False, repr=False, default=_UNSET)
@@ -179,6 +182,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         credits=credits,
         recurrence=submission.recurrence,
         venue_name=submission.venue.name or "",
+        family=venues.family(submission.library_id),
     )
 
 
@@ -258,7 +262,16 @@ def places(x: MatchFields, y: MatchFields) -> str:
         return "apart"  # two buildings, each named
     if sx.library_id == x.library_id and sy.library_id == y.library_id and not (rx and rx == ry and linked(x, y)):
         return "elsewhere"  # each in its own library, as far as one can tell: one programme at several branches
+    for (a, sa), (b, sb) in (((x, sx), (y, sy)), ((y, sy), (x, sx))):
+        if sa.named and not sb.named and not _may_be_at(b, sa.library_id):
+            return "elsewhere"  # one names a library the other, typing a bare room, has nothing to do with
     return "unsure"
+
+
+def _may_be_at(a: MatchFields, library_id: str) -> bool:
+    """Whether ``a``'s bare room may be one of ``library_id``'s: it credits that library, or is its
+    parent or child (who types the other's room as if at home)."""
+    return library_id in a.libraries or library_id in a.family or a.library_id == library_id
 
 
 def linked(x: MatchFields, y: MatchFields) -> bool:

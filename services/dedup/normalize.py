@@ -234,6 +234,17 @@ class VenueResolver:
                 out.update(dict.fromkeys(children))
         return list(out)
 
+    def family(self, library_id: str) -> frozenset[str]:
+        """A member's parent and its children (empty for a library the file does not hold)."""
+        return self._families.get(library_id, frozenset())
+
+    @cached_property
+    def _families(self) -> dict[str, frozenset[str]]:
+        return {
+            m.id: frozenset(([m.parent] if m.parent else []) + self._children.get(m.id, []))
+            for m in self.alliance.members
+        }
+
     @cached_property
     def _all_members(self) -> list[str]:
         return [m.id for m in self.alliance.members]
@@ -356,12 +367,14 @@ ROOM_FAMILIES = {
 
 
 _ROOM_TYPO = re.compile(
-    "|".join(
+    "(?:"
+    + "|".join(
         word[:i] + "[^\\W\\d]" + word[i + 1 :]
         for word in sorted(ROOM_WORDS, key=len, reverse=True)
         if len(word) >= 3
         for i in range(len(word))
     )
+    + r")(?=\W|$)"
 )
 """A room word with one character mistyped (多功能听, 阅揽室): input methods give homophones."""
 
@@ -374,7 +387,12 @@ def _room_words(text: str) -> list[str]:
     if typo is None:
         return []
     word = typo.group(0)
-    return [max(ROOM_WORDS, key=lambda w: (len(w) == len(word) and sum(a == b for a, b in zip(w, word)), len(w)))]
+    kinds = {
+        ROOM_FAMILIES.get(w, w)
+        for w in ROOM_WORDS
+        if len(w) == len(word) and sum(a != b for a, b in zip(w, word, strict=True)) == 1
+    }
+    return list(kinds) if len(kinds) == 1 else []  # 阅揽区: 阅览区 or 阅读区? no kind, rather than a guess
 
 
 def room_type(name: str | None) -> str | None:
@@ -397,7 +415,7 @@ def floor(name: str | None) -> str | None:
     found = _FLOOR_NUMBER.findall(nfkc(name))
     if not found:
         return None
-    text = found[-1]
+    text = re.sub(r"([一二三四五六七八九])\1+", r"\1", found[-1])  # "二二楼": a doubled keystroke
     return "".join(_DIGITS.get(c, c) for c in text) if text != "十" else "10"
 
 
