@@ -22,6 +22,7 @@ that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: n
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
@@ -52,9 +53,10 @@ LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
 UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
 SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
 CLOSE_START_MINUTES = 15
-SAME_LIBRARY_MINUTES = 30
-"""One library's two entries of one activity: each start written by its own habit (the sign-in
-time, a rounded half hour), so up to half an hour apart."""
+SAME_LIBRARY_MINUTES = WINDOW_MINUTES
+"""One library's two entries of one activity (a repost copied twice, a correction): each start
+written by its own habit, so as far apart as any two announcements of it; the title must be
+plainly the same (the time apart lowers the score)."""
 SESSION_MINUTES = 45
 """A numbered session (第二场) and an unnumbered announcement further apart than this are two sessions."""
 
@@ -205,6 +207,8 @@ def _ratio(a: str, b: str) -> float:
     short, long = sorted((a, b), key=len)
     if len(short) >= 4 and len(short) * 2 >= len(long) and short in long:
         score = max(score, 95.0)
+    elif len(short) >= 6 and len(short) * 3 >= len(long) and short in long:
+        score = max(score, 90.0)  # a series' name before it and a kind of activity after, no separator
     elif len(short) >= 6 and len(short) * 2 >= len(long):
         score = max(score, 0.95 * fuzz.partial_ratio(a, b))
     return score
@@ -253,7 +257,7 @@ def places(x: MatchFields, y: MatchFields) -> str:
         for a, sa in ((x, sx), (y, sy)):
             if sa.known and sa.library_id == a.library_id:
                 return "elsewhere"  # one is in its own building; the other, unlinked, somewhere else
-        if not (sx.known or sy.known) and fuzz.ratio(x.venue_text(), y.venue_text()) < 60:
+        if not (sx.known or sy.known) and not same_place_text(x.venue_text(), y.venue_text()):
             return "elsewhere"  # two different addresses
         return "unsure"
     if sx.library_id == sy.library_id:
@@ -272,6 +276,21 @@ def _may_be_at(a: MatchFields, library_id: str) -> bool:
     """Whether ``a``'s bare room may be one of ``library_id``'s: it credits that library, or is its
     parent or child (who types the other's room as if at home)."""
     return library_id in a.libraries or library_id in a.family or a.library_id == library_id
+
+
+def same_place_text(a: str, b: str) -> bool:
+    """Two venue texts that may name one outside place: alike, or one the other's abbreviation (its
+    characters in order: 枫林一中 / 枫林县第一中学, 武警支队 / 武警沅州支队营区)."""
+    if fuzz.ratio(a, b) >= 60:
+        return True
+    short, long = sorted((_DROP_PLACE.sub("", a), _DROP_PLACE.sub("", b)), key=len)
+    if len(short) < 4:
+        return False
+    rest = iter(long)
+    return all(c in rest for c in short)
+
+
+_DROP_PLACE = re.compile(r"[\W_]+")
 
 
 def linked(x: MatchFields, y: MatchFields) -> bool:

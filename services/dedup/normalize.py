@@ -42,9 +42,12 @@ _TRAILING_STATUS = re.compile(
     r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
     r"诚邀(?:您|你)?(?:参加|参与)|敬请期待|等你来)[!！。.~～]*\s*$"
 )
-_TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|活动)$")
+_TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|专题讲座|主题讲座|公益讲座|活动)$")
 """A generic word appended by some writers ("…读书分享活动"): dropped from the key's end."""
 _PREFIX_SEPARATOR = re.compile(r"[:：|｜]|——")
+_SERIES_DOT = re.compile(r"(?<=[^\W\d])\s*[·・•]\s*(?=[^\W\d])")
+""""枫林农家课堂·王阳明心学入门": a series' name before a middle dot, when no colon says so."""
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _BRACKETED_NOISE = re.compile(rf"[{re.escape(OPEN)}]\s*(?:{NOISE_WORDS})\s*[{re.escape(CLOSE)}]")
 _LEADING_REPOST = re.compile(r"^\s*(?:(?:转发|转载)\s*[:：|｜/\-—]*|转\s*[:：|｜/\-—]+|fwd?\s*:)\s*", re.IGNORECASE)
 _CAMPAIGN_PREFIX = re.compile(
@@ -56,7 +59,9 @@ _BOOK = re.compile(r"《([^《》]+)》")
 _EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]")
 _HALF = re.compile(
     r"(上午|下午|晚上|晚间|早)场|([上下])半场|[（(]([上中下])[）)]|([ABCabc甲乙丙])[场组班]|([0-9一二三四五六七八九十]+)[场组班]"
+    r"|(?:[·・•\s（(【-]|^)([^\W\d]{2,3}?)(?:场|专场)(?=[）)】\s(（]|$)"
 )
+"""Half-day and numbered sessions, and sessions by audience ("·幼儿场" / "·小学场", "（亲子专场）")."""
 _ROOM_ONLY = re.compile(
     r"^(?:[0-9一二三四五六七八九十负地下]+(?:楼|层|f))?"
     r"(?:报告厅|多功能厅|阅览室|少儿阅览室|电子阅览室|展厅|会议室|活动室|培训室|自习室|大厅|"
@@ -87,23 +92,26 @@ def nfkc(text: str) -> str:
 def title_key(title: str) -> str:
     """The title with noise, brackets, quotes, punctuation and spaces removed (see module doc);
     a short prefix before "：" stays, followed by :data:`PREFIX_MARK`."""
-    text = nfkc(title).casefold()
+    text = _CJK_SPACE.sub("", nfkc(title).casefold())  # "世界 读书日": a stray space typed
     previous = None
     while previous != text:  # noise can nest: "转发：【报名中】4·23 …"
         previous = text
-        text = _BRACKETED_NOISE.sub("", text)
-        text = _LEADING_REPOST.sub("", text)
-        text = _CAMPAIGN_PREFIX.sub("", text)
-        text = _LEADING_TAG.sub("", text)
-        text = _LEADING_WELCOME.sub("", text)
-        text = _TRAILING_STATUS.sub("", text)
-    found = _PREFIX_SEPARATOR.search(text)
+        for noise in (_BRACKETED_NOISE, _LEADING_REPOST, _CAMPAIGN_PREFIX, _LEADING_TAG, _LEADING_WELCOME):
+            text = _without(noise, text)
+        text = _without(_TRAILING_STATUS, text)
+    found = _PREFIX_SEPARATOR.search(text) or _SERIES_DOT.search(text)
     if found is not None:
         head, tail = _DROP.sub("", text[: found.start()]), _DROP.sub("", text[found.end() :])
         if head and tail and len(head) <= 12:
             return f"{head}{PREFIX_MARK}{_TRAILING_GENERIC.sub('', tail) or tail}"
     key = _DROP.sub("", text)
     return _TRAILING_GENERIC.sub("", key) or key
+
+
+def _without(noise: re.Pattern[str], text: str) -> str:
+    """``text`` with ``noise`` removed, unless nothing would be left ("世界读书日主题活动" is a title)."""
+    rest = noise.sub("", text)
+    return rest if _DROP.sub("", rest) else text
 
 
 PREFIX_MARK = "|"
@@ -167,9 +175,25 @@ class VenueResolver:
         return choices
 
     @cached_property
-    def _names(self) -> list[tuple[str, str]]:
-        """(name, library id), longest first (:func:`abbreviations`)."""
-        return sorted(abbreviations(self.alliance).items(), key=lambda item: -len(item[0]))
+    def _names(self) -> dict[str, str]:
+        """Library id by name (:func:`abbreviations`)."""
+        return abbreviations(self.alliance)
+
+    @cached_property
+    def _name_pattern(self) -> re.Pattern[str] | None:
+        """Every name, longest first: at each position the longest name that fits."""
+        names = sorted(self._names, key=lambda name: (-len(name), name))
+        return re.compile("|".join(map(re.escape, names))) if names else None
+
+    def named_library(self, text: str) -> str | None:
+        """The member a venue text names: of the names it holds, the last (a venue reads from the
+        general to the particular: "柳溪县图书馆馆石门镇分馆" is the branch, typo and all)."""
+        if self._name_pattern is None:
+            return None
+        last = None
+        for last in self._name_pattern.finditer(text):  # noqa: B007 - the last one counts
+            pass
+        return self._names[last.group(0)] if last is not None else None
 
     def site(self, venue: Venue, *, host: str, libraries: tuple[str, ...]) -> Site:
         """Whose building the announcement takes place in: the library of a directory room; a
@@ -192,9 +216,9 @@ class VenueResolver:
                 return Site(entry.library_id, True)
         text = normalize_venue_text(venue.name or "")
         if text:
-            for name, library_id in self._names:
-                if name in text:
-                    return Site(library_id, True)
+            named = self.named_library(text)
+            if named is not None:
+                return Site(named, True)
             if text.startswith(OWN_LIBRARY) and libraries:
                 return Site(libraries[0], True)  # "本馆二楼多功能厅": the writer's own building
             near: list[str] = []
