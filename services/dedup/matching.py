@@ -53,10 +53,10 @@ LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
 UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
 SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
 CLOSE_START_MINUTES = 15
-SAME_LIBRARY_MINUTES = WINDOW_MINUTES
+SAME_LIBRARY_MINUTES = 30
 """One library's two entries of one activity (a repost copied twice, a correction): each start
-written by its own habit, so as far apart as any two announcements of it; the title must be
-plainly the same (the time apart lowers the score)."""
+written by its own habit (the sign-in time, a rounded half hour), so up to half an hour apart; the
+title must be plainly the same, and a number (第2期) only one of them gives is allowed 15 minutes."""
 SESSION_MINUTES = 45
 """A numbered session (第二场) and an unnumbered announcement further apart than this are two sessions."""
 
