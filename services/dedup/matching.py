@@ -209,6 +209,8 @@ def _ratio(a: str, b: str) -> float:
         score = max(score, 95.0)
     elif len(short) >= 6 and len(short) * 3 >= len(long) and short in long:
         score = max(score, 90.0)  # a series' name before it and a kind of activity after, no separator
+    elif len(a) == len(b) >= 5 and sum(p != q for p, q in zip(a, b, strict=True)) == 1:
+        score = max(score, 90.0)  # one character mistyped (楷输 / 楷书): numbers and books are told apart elsewhere
     elif len(short) >= 6 and len(short) * 2 >= len(long):
         score = max(score, 0.95 * fuzz.partial_ratio(a, b))
     return score
@@ -274,8 +276,10 @@ def places(x: MatchFields, y: MatchFields) -> str:
 
 def _may_be_at(a: MatchFields, library_id: str) -> bool:
     """Whether ``a``'s bare room may be one of ``library_id``'s: it credits that library, or is its
-    parent or child (who types the other's room as if at home)."""
-    return library_id in a.libraries or library_id in a.family or a.library_id == library_id
+    parent or child (who types the other's room as if at home) and names no host of its own."""
+    if library_id in a.libraries:
+        return True
+    return library_id in a.family and not a.named_hosts  # naming its own host, it is at home
 
 
 def same_place_text(a: str, b: str) -> bool:
@@ -346,11 +350,21 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
     if identical:
         return Verdict(Outcome.MERGE, 1.0, "same library: entered twice")
     if apart_minutes <= SAME_LIBRARY_MINUTES and (x.recurrence or None) == (y.recurrence or None):
-        if score >= SAME_LIBRARY_MERGE and (x.episode == y.episode or apart_minutes <= CLOSE_START_MINUTES):
+        if score >= SAME_LIBRARY_MERGE and (x.episode == y.episode or _numbered_prefix_dropped(x, y)):
             return Verdict(Outcome.MERGE, score, "same library: entered twice")
         if score >= SAME_LIBRARY_REVIEW:
             return Verdict(Outcome.REVIEW, score, "same library: near copy")
     return Verdict(Outcome.APART, score, "same library: another activity")
+
+
+def _numbered_prefix_dropped(x: MatchFields, y: MatchFields) -> bool:
+    """One gives a series number in its prefix ("桐川大讲堂第96期："), the other dropped it: the same
+    session (a number added after the title, "·第二季", is another season)."""
+    for a, b in ((x, y), (y, x)):
+        head, mark, _ = a.title_key.partition(PREFIX_MARK)
+        if a.episode and b.episode is None and mark and a.episode in head:
+            return True
+    return False
 
 
 def against_group(

@@ -365,7 +365,7 @@ TIER_WORDS = {
 }
 """Generic words for a member by its tier ("区馆" is the district library of whoever writes it)."""
 _PLACE_WORD = re.compile(r"(?:社区|街道|镇|乡|村)(?=[^社街镇乡村]{2,}$)")
-_TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区)(?=分馆$)")
+_TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区|路)(?=分馆$)")
 
 
 ROOM_FAMILIES = {
