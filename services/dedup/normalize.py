@@ -59,9 +59,10 @@ _BOOK = re.compile(r"《([^《》]+)》")
 _EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]")
 _HALF = re.compile(
     r"(上午|下午|晚上|晚间|早)场|([上下])半场|[（(]([上中下])[）)]|([ABCabc甲乙丙])[场组班]|([0-9一二三四五六七八九十]+)[场组班]"
-    r"|(?:[·・•\s（(【-]|^)([^\W\d]{2,3}?)(?:场|专场)(?=[）)】\s(（]|$)"
+    r"|(?:[·・•\s（(【-]|^)([^\W\d]{2,3}?)(?:场|专场|组|班)(?=[）)】\s(（]|$)"
 )
-"""Half-day and numbered sessions, and sessions by audience ("·幼儿场" / "·小学场", "（亲子专场）")."""
+"""Half-day and numbered sessions, and sessions by audience ("·幼儿场" / "·小学场", "（亲子专场）",
+"（低龄组）")."""
 _ROOM_ONLY = re.compile(
     r"^(?:[0-9一二三四五六七八九十负地下]+(?:楼|层|f))?"
     r"(?:报告厅|多功能厅|阅览室|少儿阅览室|电子阅览室|展厅|会议室|活动室|培训室|自习室|大厅|"
@@ -103,9 +104,15 @@ def title_key(title: str) -> str:
     if found is not None:
         head, tail = _DROP.sub("", text[: found.start()]), _DROP.sub("", text[found.end() :])
         if head and tail and len(head) <= 12:
-            return f"{head}{PREFIX_MARK}{_TRAILING_GENERIC.sub('', tail) or tail}"
-    key = _DROP.sub("", text)
-    return _TRAILING_GENERIC.sub("", key) or key
+            return f"{head}{PREFIX_MARK}{_without_generic(tail)}"
+    return _without_generic(_DROP.sub("", text))
+
+
+def _without_generic(key: str) -> str:
+    """A key without the generic words appended ("…主题讲座读书分享活动"), never empty."""
+    while (rest := _TRAILING_GENERIC.sub("", key)) != key and rest:
+        key = rest
+    return key
 
 
 def _without(noise: re.Pattern[str], text: str) -> str:
@@ -429,17 +436,30 @@ def room_type(name: str | None) -> str | None:
 
 
 _FLOOR_NUMBER = re.compile(r"([0-9一二三四五六七八九十]+|负[0-9一二三]|地下[0-9一二三]?)\s*(?:楼|层|f(?![a-z]))", re.IGNORECASE)
+_FLOOR_BEFORE = re.compile(_FLOOR_NUMBER.pattern + r"\s*[^\W\d楼层]{0,4}\s*$", re.IGNORECASE)
+_FLOOR_AFTER = re.compile(r"^\s*[(（]?\s*" + _FLOOR_NUMBER.pattern, re.IGNORECASE)
+_FLOOR_ROOM = re.compile(_FLOOR_NUMBER.pattern + r"\s*[^\W\d楼层]{1,5}\s*(?:$|[(（])", re.IGNORECASE)
 _DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")}
 
 
 def floor(name: str | None) -> str | None:
-    """The floor a venue text names ("三楼多功能厅", "多功能厅(3楼)" → "3"), or None."""
+    """The floor of the room a venue text names ("三楼多功能厅", "多功能厅(3楼)" → "3"), or None: a
+    floor in an address ("街道办事处三楼") is not a room's."""
     if not name:
         return None
-    found = _FLOOR_NUMBER.findall(nfkc(name))
-    if not found:
+    text = nfkc(name)
+    room = None
+    for room in _ROOM.finditer(text):  # noqa: B007 - the last room word counts
+        pass
+    if room is None:
+        room = _ROOM_TYPO.search(text)
+    if room is not None:
+        found = _FLOOR_BEFORE.search(text[: room.start()]) or _FLOOR_AFTER.match(text[room.end() :])
+    else:  # a room the words above do not know ("一楼故事屋", "一楼大听"): a floor, then a short name, at the end
+        found = _FLOOR_ROOM.search(text)
+    if found is None:
         return None
-    text = re.sub(r"([一二三四五六七八九])\1+", r"\1", found[-1])  # "二二楼": a doubled keystroke
+    text = re.sub(r"([一二三四五六七八九])\1+", r"\1", found.group(1))  # "二二楼": a doubled keystroke
     return "".join(_DIGITS.get(c, c) for c in text) if text != "十" else "10"
 
 
