@@ -320,7 +320,12 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     place = places(x, y)
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
-    if x.named_hosts and y.named_hosts and not (x.named_hosts & y.named_hosts) and place != "same":
+    if (
+        x.named_hosts
+        and y.named_hosts
+        and not (x.named_hosts & y.libraries or y.named_hosts & x.libraries)
+        and place != "same"
+    ):
         return Verdict(Outcome.APART, 0.0, "different hosts")  # each names its own 主办: one programme, two places
     if place == "elsewhere":
         return Verdict(Outcome.APART, 0.0, "each in its own library")
