@@ -185,9 +185,7 @@ class PairError:
     score: float
 
 
-def pair_errors(
-    items: list[Labelled], predicted: dict[tuple[str, str], str], venues: VenueResolver
-) -> list[PairError]:
+def pair_errors(items: list[Labelled], predicted: dict[tuple[str, str], str], venues: VenueResolver) -> list[PairError]:
     """Every wrongly merged and every missed pair, each with the direct verdict on the two
     announcements (a missed pair whose verdict is "merge" was lost to grouping, not to matching)."""
     from .matching import compare, match_fields
@@ -203,7 +201,7 @@ def pair_errors(
         by_label.setdefault(latest[key].label, []).append(key)
         by_activity.setdefault(predicted[key], []).append(key)
     wrong: set[tuple[tuple[str, str], tuple[str, str]]] = set()
-    for group, same in ((by_activity, "label"), (by_label, "activity")):
+    for group in (by_activity, by_label):
         for members in group.values():
             for i, a in enumerate(members):
                 for b in members[i + 1 :]:
@@ -215,5 +213,7 @@ def pair_errors(
     for a, b in sorted(wrong):
         verdict = compare(fields[a], fields[b])
         kind = "missed" if latest[a].label == latest[b].label else "merged"
-        errors.append(PairError(kind, latest[a], latest[b], verdict.outcome.name.lower(), verdict.reason, verdict.score))
+        errors.append(
+            PairError(kind, latest[a], latest[b], verdict.outcome.name.lower(), verdict.reason, verdict.score)
+        )
     return errors

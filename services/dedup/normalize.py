@@ -435,7 +435,9 @@ def room_type(name: str | None) -> str | None:
     return ROOM_FAMILIES.get(found[-1], found[-1]) if found else None
 
 
-_FLOOR_NUMBER = re.compile(r"([0-9一二三四五六七八九十]+|负[0-9一二三]|地下[0-9一二三]?)\s*(?:楼|层|f(?![a-z]))", re.IGNORECASE)
+_FLOOR_NUMBER = re.compile(
+    r"([0-9一二三四五六七八九十]+|负[0-9一二三]|地下[0-9一二三]?)\s*(?:楼|层|f(?![a-z]))", re.IGNORECASE
+)
 _FLOOR_BEFORE = re.compile(_FLOOR_NUMBER.pattern + r"\s*[^\W\d楼层]{0,4}\s*$", re.IGNORECASE)
 _FLOOR_AFTER = re.compile(r"^\s*[(（]?\s*" + _FLOOR_NUMBER.pattern, re.IGNORECASE)
 _FLOOR_ROOM = re.compile(_FLOOR_NUMBER.pattern + r"\s*[^\W\d楼层]{1,5}\s*(?:$|[(（])", re.IGNORECASE)
