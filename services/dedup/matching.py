@@ -100,21 +100,19 @@ class MatchFields:
     activity, a head library its branch's, often typing the other's room bare)."""
     hosts: frozenset[str] = field(init=False, compare=False, repr=False)
     """The credited hosts (grouping asks for them for every member of every group it builds)."""
+    named_hosts: frozenset[str] = field(init=False, compare=False, repr=False)
+    """The hosts the announcement names, when it names them: a list of organizers, or another
+    library as host.  A lone submitter credited as host may simply have listed nobody."""
     _room: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _venue: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _site: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _floor: object = field(init=False, compare=False, repr=False, default=_UNSET)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "hosts", frozenset(lib for lib, role in self.credits if role == Role.host.value))
-
-    @property
-    def named_hosts(self) -> frozenset[str]:
-        """The hosts the announcement names, when it names them: a list of organizers, or another
-        library as host.  A lone submitter credited as host may simply have listed nobody."""
-        if len(self.credits) > 1 or self.hosts - {self.library_id}:
-            return self.hosts
-        return frozenset()
+        hosts = frozenset(lib for lib, role in self.credits if role == Role.host.value)
+        object.__setattr__(self, "hosts", hosts)
+        named = len(self.credits) > 1 or bool(hosts - {self.library_id})
+        object.__setattr__(self, "named_hosts", hosts if named else frozenset())
 
     @property
     def key(self) -> tuple[str, str]:

@@ -47,6 +47,7 @@ _TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|专题讲座|主�
 _PREFIX_SEPARATOR = re.compile(r"[:：|｜]|——")
 _SERIES_DOT = re.compile(r"(?<=[^\W\d])\s*[·・•]\s*(?=[^\W\d])")
 """"枫林农家课堂·王阳明心学入门": a series' name before a middle dot, when no colon says so."""
+_DOTS = re.compile("[·・•]")
 _CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _BRACKETED_NOISE = re.compile(rf"[{re.escape(OPEN)}]\s*(?:{NOISE_WORDS})\s*[{re.escape(CLOSE)}]")
 _LEADING_REPOST = re.compile(r"^\s*(?:(?:转发|转载)\s*[:：|｜/\-—]*|转\s*[:：|｜/\-—]+|fwd?\s*:)\s*", re.IGNORECASE)
@@ -93,14 +94,21 @@ def nfkc(text: str) -> str:
 def title_key(title: str) -> str:
     """The title with noise, brackets, quotes, punctuation and spaces removed (see module doc);
     a short prefix before "：" stays, followed by :data:`PREFIX_MARK`."""
-    text = _CJK_SPACE.sub("", nfkc(title).casefold())  # "世界 读书日": a stray space typed
+    text = nfkc(title).casefold()
+    if " " in text:
+        text = _CJK_SPACE.sub("", text)  # "世界 读书日": a stray space typed
     previous = None
     while previous != text:  # noise can nest: "转发：【报名中】4·23 …"
         previous = text
-        for noise in (_BRACKETED_NOISE, _LEADING_REPOST, _CAMPAIGN_PREFIX, _LEADING_TAG, _LEADING_WELCOME):
-            text = _without(noise, text)
-        text = _without(_TRAILING_STATUS, text)
-    found = _PREFIX_SEPARATOR.search(text) or _SERIES_DOT.search(text)
+        text = _BRACKETED_NOISE.sub("", text)
+        text = _LEADING_REPOST.sub("", text)
+        rest = _CAMPAIGN_PREFIX.sub("", text)
+        if len(rest) == len(text) or _DROP.sub("", rest):  # all of it ("世界读书日主题活动"): the title
+            text = rest
+        text = _LEADING_TAG.sub("", text)
+        text = _LEADING_WELCOME.sub("", text)
+        text = _TRAILING_STATUS.sub("", text)
+    found = _PREFIX_SEPARATOR.search(text) or (_SERIES_DOT.search(text) if _DOTS.search(text) else None)
     if found is not None:
         head, tail = _DROP.sub("", text[: found.start()]), _DROP.sub("", text[found.end() :])
         if head and tail and len(head) <= 12:
@@ -113,12 +121,6 @@ def _without_generic(key: str) -> str:
     while (rest := _TRAILING_GENERIC.sub("", key)) != key and rest:
         key = rest
     return key
-
-
-def _without(noise: re.Pattern[str], text: str) -> str:
-    """``text`` with ``noise`` removed, unless nothing would be left ("世界读书日主题活动" is a title)."""
-    rest = noise.sub("", text)
-    return rest if _DROP.sub("", rest) else text
 
 
 PREFIX_MARK = "|"
@@ -136,6 +138,8 @@ def books(title: str) -> frozenset[str]:
     return frozenset(_DROP.sub("", nfkc(b).casefold()) for b in _BOOK.findall(nfkc(title)))
 
 
+_HALF_WORDS = re.compile("[场组班上中下]")
+"""Characters without which :data:`_HALF` cannot match (most titles: no need to run it)."""
 _AGES = re.compile(r"([0-9]+)\s*[-~～—–至到]\s*([0-9]+)\s*(?:岁|周岁)")
 
 
@@ -146,10 +150,10 @@ def episode(title: str) -> str | None:
     found = _EPISODE.search(text)
     if found:
         return found.group(1)
-    half = _HALF.search(text)  # 上午场 / 下午场, （上）/（下）, A组 / B组, 1场 / 2场
+    half = _HALF.search(text) if _HALF_WORDS.search(text) else None  # 上午场 / 下午场, （上）/（下）, A组 …
     if half:
         return next((g for g in half.groups() if g), None)
-    ages = _AGES.search(text)
+    ages = _AGES.search(text) if "岁" in text else None
     return f"{ages.group(1)}-{ages.group(2)}岁" if ages else None
 
 
