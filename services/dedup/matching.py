@@ -309,7 +309,11 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return Verdict(Outcome.APART, 0.0, "different books")
     if x.episode and y.episode and x.episode != y.episode:
         return Verdict(Outcome.APART, 0.0, "different sessions")
-    if (x.episode is None) != (y.episode is None) and apart_minutes > SESSION_MINUTES:
+    if (
+        (x.episode is None) != (y.episode is None)
+        and apart_minutes > SESSION_MINUTES
+        and not _numbered_prefix_dropped(x, y)
+    ):
         return Verdict(Outcome.APART, 0.0, "another session")  # "第二场" an hour after an unnumbered one
     similarity = title_similarity(x.title_key, y.title_key)
     score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES

@@ -237,8 +237,8 @@ class VenueResolver:
                 if self.alliance.member(library_id) is not None:
                     near += [library_id, *self.alliance.ancestors(library_id)]
             near = list(dict.fromkeys(near))
-            for tier, words in TIER_WORDS.items():
-                if any(word in text for word in words):
+            for tier, pattern in _TIER_PATTERNS.items():
+                if pattern.search(text):
                     found = [
                         lib
                         for lib in near  # members and their ancestors only: never None
@@ -375,6 +375,8 @@ TIER_WORDS = {
     "branch": ("分馆",),
 }
 """Generic words for a member by its tier ("区馆" is the district library of whoever writes it)."""
+_TIER_PATTERNS = {tier: re.compile(r"(?<![^\W\d])(?:" + "|".join(words) + ")") for tier, words in TIER_WORDS.items()}
+"""A tier word as a word of its own: "营区图书室", "社区图书室" hold 区图 but name no district library."""
 _PLACE_WORD = re.compile(r"(?:社区|街道|镇|乡|村)(?=[^社街镇乡村]{2,}$)")
 _TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区|路)(?=分馆$)")
 

@@ -194,6 +194,8 @@ def test_sites_read_from_free_text_venues() -> None:
     assert site("石桥县图书馆馆龙门镇分馆活动室", "tc") == Site("tc-sq-lm", True)  # the last name, typo and all
     assert site("三楼少儿借阅区", "tc") == Site("tc", False) and site("书屋", "tc-mh-hb-sw").known
     assert not site("北关社区居委会", "tc-hy").known
+    assert site("区馆二楼多功能活动室", "tc-xg-gc") == Site("tc-xg", True)  # the writer's district library
+    assert not site("武警桐川支队营区图书室", "tc-xg-gc").named  # "营区图书室" holds 区图 but names no library
 
 
 def test_rooms_and_floors() -> None:
@@ -238,6 +240,12 @@ def test_look_alikes_and_habits_in_verdicts() -> None:
     assert compare(fields("jn", "f", lecture), fields("jn", "g", lecture, 40)).outcome is Outcome.APART
     numbered = fields("jn", "h", "桐川大讲堂第96期：红色家书里的初心")
     assert compare(numbered, fields("jn", "i", "【周末好去处】桐川大讲堂：红色家书里的初心")).outcome is Outcome.MERGE
+    # a series number dropped with the series' name, an hour off: the same session; "第二场" an hour later is not
+    brand = fields("jn", "h", "柳溪经典导读第73期·近代史上的沅江航运")
+    assert compare(brand, fields("tz", "i", "近代史上的沅江航运专题讲座", 55)).outcome is Outcome.MERGE
+    assert compare(
+        fields("jn", "h", "近代史上的沅江航运"), fields("tz", "i", "近代史上的沅江航运（第二场）", 55)
+    ).outcome is (Outcome.APART)
     # two floors of one building: two rooms
     assert (
         compare(fields("jn", "j", lecture, room="一楼大厅"), fields("tz", "k", lecture, room="三楼大厅")).outcome
