@@ -4,11 +4,14 @@ Two announcements are compared when one starts within :data:`WINDOW_MINUTES` of 
 a related site (:func:`candidate_keys`: the sites of its libraries, organisers, their parents
 and children).  Then:
 
-* different books in 《》 or session numbers (第3期 / 第4期, 上午场 / 下午场), or a numbered
-  session and an unnumbered announcement 45+ minutes apart: apart;
+* different books in 《》 or session numbers (第3期 / 第4期, 上午场 / 下午场, （3-6岁）/（7-10岁）,
+  ·幼儿场 / ·小学场), or a numbered session and an unnumbered announcement 45+ minutes apart
+  (unless the number went with the series' name the other dropped): apart;
 * titles too unlike for any place to matter: apart;
-* the venues (:func:`places`): two named buildings, two rooms of different kinds, or each library
-  plainly at home with nothing linking them (one programme at several branches): apart;
+* the venues (:func:`places`): two named buildings, two rooms of different kinds or on different
+  floors, each library plainly at home with nothing linking them (one programme at several
+  branches), or a library named against a bare room of a library with nothing to do with it: apart;
+* each names its own host (主办) and neither credits the other's: apart (one programme, two places);
 * the same library twice: merged when plainly the same (a decorated title, 10 minutes off), a
   near copy goes to review;
 * libraries at the same site or linked as organisers (联办, the same host): merged from a
@@ -56,7 +59,8 @@ CLOSE_START_MINUTES = 15
 SAME_LIBRARY_MINUTES = 30
 """One library's two entries of one activity (a repost copied twice, a correction): each start
 written by its own habit (the sign-in time, a rounded half hour), so up to half an hour apart; the
-title must be plainly the same, and a number (第2期) only one of them gives is allowed 15 minutes."""
+title must be plainly the same (a 第96期 only one gives, with the series' name the other dropped, is
+no other session)."""
 SESSION_MINUTES = 45
 """A numbered session (第二场) and an unnumbered announcement further apart than this are two sessions."""
 
