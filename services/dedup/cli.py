@@ -28,7 +28,14 @@ def dedup() -> None:
     "FILE, else the demo alliance.",
 )
 @click.option("--format", "fmt", type=click.Choice(["table", "json"]), default="table", show_default=True)
-def evaluate(file: Path, config: Path | None, fmt: str) -> None:
+@click.option(
+    "--show-errors",
+    "show_errors",
+    is_flag=True,
+    help="Also list every wrongly merged and every missed pair, with the matcher's verdict on the two "
+    "announcements (a missed pair judged 'merge' was lost to grouping).",
+)
+def evaluate(file: Path, config: Path | None, fmt: str, show_errors: bool) -> None:
     """Run the real matching over a labelled set and print pairwise precision, recall and F1.
 
     FILE is JSON Lines: ActivitySubmissions in log order, each with a "label" field naming the
@@ -39,12 +46,14 @@ def evaluate(file: Path, config: Path | None, fmt: str) -> None:
 
     from .evaluation import (
         EvaluationError,
+        pair_errors,
         pairwise_metrics,
         pending_reviews,
         read_labelled,
         run_matching,
         sqlite_engine,
     )
+    from .normalize import VenueResolver
 
     sibling = file.parent / "alliance.toml"
     try:
@@ -68,6 +77,7 @@ def evaluate(file: Path, config: Path | None, fmt: str) -> None:
     except EvaluationError as exc:
         raise UserError(str(exc)) from None
     out = Console(highlight=False)
+    errors = pair_errors(items, predicted, VenueResolver(alliance)) if show_errors else []
     if fmt == "json":
         out.print_json(
             json.dumps(
@@ -83,6 +93,7 @@ def evaluate(file: Path, config: Path | None, fmt: str) -> None:
                     "precision": round(metrics.precision, 4),
                     "recall": round(metrics.recall, 4),
                     "f1": round(metrics.f1, 4),
+                    **({"errors": [_error_json(e) for e in errors]} if show_errors else {}),
                 }
             )
         )
@@ -105,3 +116,47 @@ def evaluate(file: Path, config: Path | None, fmt: str) -> None:
     ):
         table.add_row(name, value)
     out.print(table)
+    if show_errors:
+        _print_errors(out, errors)
+
+
+def _announcement(item) -> dict:
+    s = item.submission
+    return {
+        "library_id": s.library_id,
+        "source_ref": s.source_ref,
+        "label": item.label,
+        "title": s.title,
+        "venue": s.venue.name or s.venue.venue_id or "",
+        "starts_at": s.starts_at.isoformat(),
+        "category": s.category.value,
+        "organizers": [f"{o.library_id}:{o.role.value}" for o in s.organizers],
+    }
+
+
+def _error_json(error) -> dict:
+    return {
+        "kind": error.kind,
+        "verdict": error.outcome,
+        "reason": error.reason,
+        "score": round(error.score, 4),
+        "pair": [_announcement(error.first), _announcement(error.second)],
+    }
+
+
+def _print_errors(out: Console, errors: list) -> None:
+    """One block per wrong pair: 误合并 (merged, should be apart) or 漏合并 (missed, should be one)."""
+    names = {"merged": "误合并 / wrongly merged", "missed": "漏合并 / missed"}
+    for kind in ("merged", "missed"):
+        chosen = [e for e in errors if e.kind == kind]
+        out.print(f"\n[bold]{names[kind]}: {len(chosen)}[/bold]")
+        for error in chosen:
+            out.print(f"- verdict {error.outcome} ({error.reason}, {error.score:.2f})", markup=False, soft_wrap=True)
+            for item in (error.first, error.second):
+                a = _announcement(item)
+                out.print(
+                    f"    {a['starts_at'][5:16]} {a['library_id']:<10} {a['title']} @ {a['venue']} "
+                    f"[{a['category']}; {' '.join(a['organizers']) or '-'}] <{a['label']}>",
+                    markup=False,
+                    soft_wrap=True,
+                )

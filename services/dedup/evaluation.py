@@ -170,3 +170,50 @@ def pairwise_metrics(items: list[Labelled], predicted: dict[tuple[str, str], str
         correct_pairs=pairs(cells.values()),
         pending_reviews=reviews,
     )
+
+
+@dataclass(frozen=True)
+class PairError:
+    """A pair the matcher got wrong: ``kind`` "merged" (a false merge: two activities made one) or
+    "missed" (one activity left as two), with the matcher's verdict on the two announcements alone."""
+
+    kind: str
+    first: Labelled
+    second: Labelled
+    outcome: str
+    reason: str
+    score: float
+
+
+def pair_errors(items: list[Labelled], predicted: dict[tuple[str, str], str], venues: VenueResolver) -> list[PairError]:
+    """Every wrongly merged and every missed pair, each with the direct verdict on the two
+    announcements (a missed pair whose verdict is "merge" was lost to grouping, not to matching)."""
+    from .matching import compare, match_fields
+
+    latest: dict[tuple[str, str], Labelled] = {}
+    for item in items:
+        latest[(item.submission.library_id, item.submission.source_ref)] = item
+    keys = list(latest)
+    fields = {key: match_fields(latest[key].submission, venues) for key in keys}
+    by_label: dict[str, list[tuple[str, str]]] = {}
+    by_activity: dict[str, list[tuple[str, str]]] = {}
+    for key in keys:
+        by_label.setdefault(latest[key].label, []).append(key)
+        by_activity.setdefault(predicted[key], []).append(key)
+    wrong: set[tuple[tuple[str, str], tuple[str, str]]] = set()
+    for group in (by_activity, by_label):
+        for members in group.values():
+            for i, a in enumerate(members):
+                for b in members[i + 1 :]:
+                    same_label = latest[a].label == latest[b].label
+                    same_activity = predicted[a] == predicted[b]
+                    if same_label != same_activity:
+                        wrong.add((a, b))
+    errors = []
+    for a, b in sorted(wrong):
+        verdict = compare(fields[a], fields[b])
+        kind = "missed" if latest[a].label == latest[b].label else "merged"
+        errors.append(
+            PairError(kind, latest[a], latest[b], verdict.outcome.name.lower(), verdict.reason, verdict.score)
+        )
+    return errors

@@ -4,11 +4,14 @@ Two announcements are compared when one starts within :data:`WINDOW_MINUTES` of 
 a related site (:func:`candidate_keys`: the sites of its libraries, organisers, their parents
 and children).  Then:
 
-* different books in 《》 or session numbers (第3期 / 第4期, 上午场 / 下午场), or a numbered
-  session and an unnumbered announcement 45+ minutes apart: apart;
+* different books in 《》 or session numbers (第3期 / 第4期, 上午场 / 下午场, （3-6岁）/（7-10岁）,
+  ·幼儿场 / ·小学场), or a numbered session and an unnumbered announcement 45+ minutes apart
+  (unless the number went with the series' name the other dropped): apart;
 * titles too unlike for any place to matter: apart;
-* the venues (:func:`places`): two named buildings, two rooms of different kinds, or each library
-  plainly at home with nothing linking them (one programme at several branches): apart;
+* the venues (:func:`places`): two named buildings, two rooms of different kinds or on different
+  floors, each library plainly at home with nothing linking them (one programme at several
+  branches), or a library named against a bare room of a library with nothing to do with it: apart;
+* each names its own host (主办) and neither credits the other's: apart (one programme, two places);
 * the same library twice: merged when plainly the same (a decorated title, 10 minutes off), a
   near copy goes to review;
 * libraries at the same site or linked as organisers (联办, the same host): merged from a
@@ -22,6 +25,7 @@ that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: n
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from datetime import datetime
 from enum import IntEnum
@@ -38,6 +42,7 @@ from .normalize import (
     VenueResolver,
     books,
     episode,
+    floor,
     parse_site,
     room_type,
     title_key,
@@ -51,6 +56,11 @@ LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
 UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
 SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
 CLOSE_START_MINUTES = 15
+SAME_LIBRARY_MINUTES = 30
+"""One library's two entries of one activity (a repost copied twice, a correction): each start
+written by its own habit (the sign-in time, a rounded half hour), so up to half an hour apart; the
+title must be plainly the same (a 第96期 only one gives, with the series' name the other dropped, is
+no other session)."""
 SESSION_MINUTES = 45
 """A numbered session (第二场) and an unnumbered announcement further apart than this are two sessions."""
 
@@ -89,14 +99,24 @@ class MatchFields:
     venue_name: str | None = field(default=None, compare=False, repr=False)
     raw: str | None = field(default=None, compare=False, repr=False)
     """The stored submission JSON, read for the venue's room only when a comparison needs it."""
+    family: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    """The submitter's parent and children in the alliance (a branch reposts its head library's
+    activity, a head library its branch's, often typing the other's room bare)."""
     hosts: frozenset[str] = field(init=False, compare=False, repr=False)
     """The credited hosts (grouping asks for them for every member of every group it builds)."""
+    named_hosts: frozenset[str] = field(init=False, compare=False, repr=False)
+    """The hosts the announcement names, when it names them: a list of organizers, or another
+    library as host.  A lone submitter credited as host may simply have listed nobody."""
     _room: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _venue: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _site: object = field(init=False, compare=False, repr=False, default=_UNSET)
+    _floor: object = field(init=False, compare=False, repr=False, default=_UNSET)
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "hosts", frozenset(lib for lib, role in self.credits if role == Role.host.value))
+        hosts = frozenset(lib for lib, role in self.credits if role == Role.host.value)
+        object.__setattr__(self, "hosts", hosts)
+        named = len(self.credits) > 1 or bool(hosts - {self.library_id})
+        object.__setattr__(self, "named_hosts", hosts if named else frozenset())
 
     @property
     def key(self) -> tuple[str, str]:
@@ -128,6 +148,14 @@ class MatchFields:
             object.__setattr__(self, "_venue", text)
         return text  # type: ignore[return-value]
 
+    def floor(self) -> str | None:
+        """The floor the venue names ("三楼" → "3"), if any."""
+        level = self._floor
+        if level is _UNSET:
+            level = floor(self.venue_text())
+            object.__setattr__(self, "_floor", level)
+        return level  # type: ignore[return-value]
+
     def room(self) -> str | None:
         """The kind of room the venue names (报告厅, 阅览室 …), if any."""
         room = self._room
@@ -158,6 +186,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         credits=credits,
         recurrence=submission.recurrence,
         venue_name=submission.venue.name or "",
+        family=venues.family(submission.library_id),
     )
 
 
@@ -180,6 +209,10 @@ def _ratio(a: str, b: str) -> float:
     short, long = sorted((a, b), key=len)
     if len(short) >= 4 and len(short) * 2 >= len(long) and short in long:
         score = max(score, 95.0)
+    elif len(short) >= 6 and len(short) * 3 >= len(long) and short in long:
+        score = max(score, 90.0)  # a series' name before it and a kind of activity after, no separator
+    elif len(a) == len(b) >= 5 and sum(p != q for p, q in zip(a, b, strict=True)) == 1:
+        score = max(score, 90.0)  # one character mistyped (楷输 / 楷书): numbers and books are told apart elsewhere
     elif len(short) >= 6 and len(short) * 2 >= len(long):
         score = max(score, 0.95 * fuzz.partial_ratio(a, b))
     return score
@@ -219,13 +252,16 @@ def places(x: MatchFields, y: MatchFields) -> str:
     rx, ry = x.room(), y.room()
     if rx and ry and rx != ry:
         return "apart"  # a 报告厅 and a 阅览室: parallel sessions, or one programme at two places
+    fx, fy = x.floor(), y.floor()
+    if fx and fy and fx != fy:
+        return "apart"  # 一楼 and 三楼 of one building: two rooms
     if not (sx.known and sy.known):  # an address or place the alliance file does not know
         if linked(x, y):
             return "unsure"
         for a, sa in ((x, sx), (y, sy)):
             if sa.known and sa.library_id == a.library_id:
                 return "elsewhere"  # one is in its own building; the other, unlinked, somewhere else
-        if not (sx.known or sy.known) and fuzz.ratio(x.venue_text(), y.venue_text()) < 60:
+        if not (sx.known or sy.known) and not same_place_text(x.venue_text(), y.venue_text()):
             return "elsewhere"  # two different addresses
         return "unsure"
     if sx.library_id == sy.library_id:
@@ -234,7 +270,33 @@ def places(x: MatchFields, y: MatchFields) -> str:
         return "apart"  # two buildings, each named
     if sx.library_id == x.library_id and sy.library_id == y.library_id and not (rx and rx == ry and linked(x, y)):
         return "elsewhere"  # each in its own library, as far as one can tell: one programme at several branches
+    for sa, (b, sb) in ((sx, (y, sy)), (sy, (x, sx))):
+        if sa.named and not sb.named and not _may_be_at(b, sa.library_id):
+            return "elsewhere"  # one names a library the other, typing a bare room, has nothing to do with
     return "unsure"
+
+
+def _may_be_at(a: MatchFields, library_id: str) -> bool:
+    """Whether ``a``'s bare room may be one of ``library_id``'s: it credits that library, or is its
+    parent or child (who types the other's room as if at home) and names no host of its own."""
+    if library_id in a.libraries:
+        return True
+    return library_id in a.family and not a.named_hosts  # naming its own host, it is at home
+
+
+def same_place_text(a: str, b: str) -> bool:
+    """Two venue texts that may name one outside place: alike, or one the other's abbreviation (its
+    characters in order: 枫林一中 / 枫林县第一中学, 武警支队 / 武警沅州支队营区)."""
+    if fuzz.ratio(a, b) >= 60:
+        return True
+    short, long = sorted((_DROP_PLACE.sub("", a), _DROP_PLACE.sub("", b)), key=len)
+    if len(short) < 4:
+        return False
+    rest = iter(long)
+    return all(c in rest for c in short)
+
+
+_DROP_PLACE = re.compile(r"[\W_]+")
 
 
 def linked(x: MatchFields, y: MatchFields) -> bool:
@@ -251,7 +313,11 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return Verdict(Outcome.APART, 0.0, "different books")
     if x.episode and y.episode and x.episode != y.episode:
         return Verdict(Outcome.APART, 0.0, "different sessions")
-    if (x.episode is None) != (y.episode is None) and apart_minutes > SESSION_MINUTES:
+    if (
+        (x.episode is None) != (y.episode is None)
+        and apart_minutes > SESSION_MINUTES
+        and not _numbered_prefix_dropped(x, y)
+    ):
         return Verdict(Outcome.APART, 0.0, "another session")  # "第二场" an hour after an unnumbered one
     similarity = title_similarity(x.title_key, y.title_key)
     score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
@@ -260,6 +326,13 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     place = places(x, y)
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
+    if (
+        x.named_hosts
+        and y.named_hosts
+        and not (x.named_hosts & y.libraries or y.named_hosts & x.libraries)
+        and place != "same"
+    ):
+        return Verdict(Outcome.APART, 0.0, "different hosts")  # each names its own 主办: one programme, two places
     if place == "elsewhere":
         return Verdict(Outcome.APART, 0.0, "each in its own library")
     if x.library_id == y.library_id:
@@ -287,12 +360,22 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
     )
     if identical:
         return Verdict(Outcome.MERGE, 1.0, "same library: entered twice")
-    if apart_minutes <= CLOSE_START_MINUTES and (x.recurrence or None) == (y.recurrence or None):
-        if score >= SAME_LIBRARY_MERGE and x.episode == y.episode:  # "·第二季" added is another season
+    if apart_minutes <= SAME_LIBRARY_MINUTES and (x.recurrence or None) == (y.recurrence or None):
+        if score >= SAME_LIBRARY_MERGE and (x.episode == y.episode or _numbered_prefix_dropped(x, y)):
             return Verdict(Outcome.MERGE, score, "same library: entered twice")
         if score >= SAME_LIBRARY_REVIEW:
             return Verdict(Outcome.REVIEW, score, "same library: near copy")
     return Verdict(Outcome.APART, score, "same library: another activity")
+
+
+def _numbered_prefix_dropped(x: MatchFields, y: MatchFields) -> bool:
+    """One gives a series number in its prefix ("桐川大讲堂第96期："), the other dropped it: the same
+    session (a number added after the title, "·第二季", is another season)."""
+    for a, b in ((x, y), (y, x)):
+        head, mark, _ = a.title_key.partition(PREFIX_MARK)
+        if a.episode and b.episode is None and mark and a.episode in head:
+            return True
+    return False
 
 
 def against_group(
@@ -323,7 +406,7 @@ def against_group(
     return verdict, y
 
 
-CONFLICTS = frozenset({"different venues", "different sessions", "different books"})
+CONFLICTS = frozenset({"different venues", "different sessions", "different books", "different hosts"})
 """Verdicts that no third announcement can bridge: the two are plainly different activities."""
 
 

@@ -33,17 +33,22 @@ CLOSE = "】]）)〕〗」』》〉>}"
 NOISE_WORDS = (
     "火热报名中|报名中|报名开启|开放报名|名额已满|名额有限|已满员|已满|额满|联办|联合举办|转发|转载|转|置顶|推荐|热门|"
     "最新|更新|新|改期|延期|重要|通知|预告|活动预告|直播预告|直播|线上|回顾|免费|公益|限额|预约|联盟活动|欢迎参加|"
-    "欢迎报名|敬请期待|报名开始|截止报名"
+    "欢迎报名|敬请期待|报名开始|截止报名|修改|更正|已更正|修订|调整|补充|好消息"
 )
 _LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
 """A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
 _LEADING_WELCOME = re.compile(r"^\s*(?:欢迎(?:参加|参与|报名)|诚邀(?:您|你)?参加|活动预告|预告)\s*[:：|｜!！/\-—]*\s*")
 _TRAILING_STATUS = re.compile(
-    r"\s*[-—|｜/]?\s*(?:火热报名中|报名中|已满员|名额已满|名额有限|欢迎参加|欢迎报名)[!！]*\s*$"
+    r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
+    r"诚邀(?:您|你)?(?:参加|参与)|敬请期待|等你来)[!！。.~～]*\s*$"
 )
-_TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|活动)$")
+_TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|专题讲座|主题讲座|公益讲座|活动)$")
 """A generic word appended by some writers ("…读书分享活动"): dropped from the key's end."""
 _PREFIX_SEPARATOR = re.compile(r"[:：|｜]|——")
+_SERIES_DOT = re.compile(r"(?<=[^\W\d])\s*[·・•]\s*(?=[^\W\d])")
+""""枫林农家课堂·王阳明心学入门": a series' name before a middle dot, when no colon says so."""
+_DOTS = re.compile("[·・•]")
+_CJK_SPACE = re.compile(r"(?<=[^\x00-\x7f])\s+(?=[^\x00-\x7f])")
 _BRACKETED_NOISE = re.compile(rf"[{re.escape(OPEN)}]\s*(?:{NOISE_WORDS})\s*[{re.escape(CLOSE)}]")
 _LEADING_REPOST = re.compile(r"^\s*(?:(?:转发|转载)\s*[:：|｜/\-—]*|转\s*[:：|｜/\-—]+|fwd?\s*:)\s*", re.IGNORECASE)
 _CAMPAIGN_PREFIX = re.compile(
@@ -55,7 +60,10 @@ _BOOK = re.compile(r"《([^《》]+)》")
 _EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]")
 _HALF = re.compile(
     r"(上午|下午|晚上|晚间|早)场|([上下])半场|[（(]([上中下])[）)]|([ABCabc甲乙丙])[场组班]|([0-9一二三四五六七八九十]+)[场组班]"
+    r"|(?:[·・•\s（(【-]|^)([^\W\d]{2,3}?)(?:场|专场|组|班)(?=[）)】\s(（]|$)"
 )
+"""Half-day and numbered sessions, and sessions by audience ("·幼儿场" / "·小学场", "（亲子专场）",
+"（低龄组）")."""
 _ROOM_ONLY = re.compile(
     r"^(?:[0-9一二三四五六七八九十负地下]+(?:楼|层|f))?"
     r"(?:报告厅|多功能厅|阅览室|少儿阅览室|电子阅览室|展厅|会议室|活动室|培训室|自习室|大厅|"
@@ -87,22 +95,32 @@ def title_key(title: str) -> str:
     """The title with noise, brackets, quotes, punctuation and spaces removed (see module doc);
     a short prefix before "：" stays, followed by :data:`PREFIX_MARK`."""
     text = nfkc(title).casefold()
+    if " " in text:
+        text = _CJK_SPACE.sub("", text)  # "世界 读书日": a stray space typed
     previous = None
     while previous != text:  # noise can nest: "转发：【报名中】4·23 …"
         previous = text
         text = _BRACKETED_NOISE.sub("", text)
         text = _LEADING_REPOST.sub("", text)
-        text = _CAMPAIGN_PREFIX.sub("", text)
+        rest = _CAMPAIGN_PREFIX.sub("", text)
+        if len(rest) == len(text) or _DROP.sub("", rest):  # all of it ("世界读书日主题活动"): the title
+            text = rest
         text = _LEADING_TAG.sub("", text)
         text = _LEADING_WELCOME.sub("", text)
         text = _TRAILING_STATUS.sub("", text)
-    found = _PREFIX_SEPARATOR.search(text)
+    found = _PREFIX_SEPARATOR.search(text) or (_SERIES_DOT.search(text) if _DOTS.search(text) else None)
     if found is not None:
         head, tail = _DROP.sub("", text[: found.start()]), _DROP.sub("", text[found.end() :])
         if head and tail and len(head) <= 12:
-            return f"{head}{PREFIX_MARK}{_TRAILING_GENERIC.sub('', tail) or tail}"
-    key = _DROP.sub("", text)
-    return _TRAILING_GENERIC.sub("", key) or key
+            return f"{head}{PREFIX_MARK}{_without_generic(tail)}"
+    return _without_generic(_DROP.sub("", text))
+
+
+def _without_generic(key: str) -> str:
+    """A key without the generic words appended ("…主题讲座读书分享活动"), never empty."""
+    while (rest := _TRAILING_GENERIC.sub("", key)) != key and rest:
+        key = rest
+    return key
 
 
 PREFIX_MARK = "|"
@@ -120,14 +138,23 @@ def books(title: str) -> frozenset[str]:
     return frozenset(_DROP.sub("", nfkc(b).casefold()) for b in _BOOK.findall(nfkc(title)))
 
 
+_HALF_WORDS = re.compile("[场组班上中下]")
+"""Characters without which :data:`_HALF` cannot match (most titles: no need to run it)."""
+_AGES = re.compile(r"([0-9]+)\s*[-~～—–至到]\s*([0-9]+)\s*(?:岁|周岁)")
+
+
 def episode(title: str) -> str | None:
-    """ "第3期" / "第十二届" / "第二场": the session number a title names, as written."""
+    """ "第3期" / "第十二届" / "第二场": the session number a title names, as written; else the age
+    group of one of parallel sessions for several ("（3-6岁）" → "3-6岁")."""
     text = nfkc(title)
     found = _EPISODE.search(text)
     if found:
         return found.group(1)
-    half = _HALF.search(text)  # 上午场 / 下午场, （上）/（下）, A组 / B组, 1场 / 2场
-    return next((g for g in half.groups() if g), None) if half else None
+    half = _HALF.search(text) if _HALF_WORDS.search(text) else None  # 上午场 / 下午场, （上）/（下）, A组 …
+    if half:
+        return next((g for g in half.groups() if g), None)
+    ages = _AGES.search(text) if "岁" in text else None
+    return f"{ages.group(1)}-{ages.group(2)}岁" if ages else None
 
 
 def clean_venue_name(name: str) -> str:
@@ -159,9 +186,25 @@ class VenueResolver:
         return choices
 
     @cached_property
-    def _names(self) -> list[tuple[str, str]]:
-        """(name, library id), longest first (:func:`abbreviations`)."""
-        return sorted(abbreviations(self.alliance).items(), key=lambda item: -len(item[0]))
+    def _names(self) -> dict[str, str]:
+        """Library id by name (:func:`abbreviations`)."""
+        return abbreviations(self.alliance)
+
+    @cached_property
+    def _name_pattern(self) -> re.Pattern[str] | None:
+        """Every name, longest first: at each position the longest name that fits."""
+        names = sorted(self._names, key=lambda name: (-len(name), name))
+        return re.compile("|".join(map(re.escape, names))) if names else None
+
+    def named_library(self, text: str) -> str | None:
+        """The member a venue text names: of the names it holds, the last (a venue reads from the
+        general to the particular: "柳溪县图书馆馆石门镇分馆" is the branch, typo and all)."""
+        if self._name_pattern is None:
+            return None
+        last = None
+        for last in self._name_pattern.finditer(text):  # noqa: B007 - the last one counts
+            pass
+        return self._names[last.group(0)] if last is not None else None
 
     def site(self, venue: Venue, *, host: str, libraries: tuple[str, ...]) -> Site:
         """Whose building the announcement takes place in: the library of a directory room; a
@@ -184,16 +227,18 @@ class VenueResolver:
                 return Site(entry.library_id, True)
         text = normalize_venue_text(venue.name or "")
         if text:
-            for name, library_id in self._names:
-                if name in text:
-                    return Site(library_id, True)
+            named = self.named_library(text)
+            if named is not None:
+                return Site(named, True)
+            if text.startswith(OWN_LIBRARY) and libraries:
+                return Site(libraries[0], True)  # "本馆二楼多功能厅": the writer's own building
             near: list[str] = []
             for library_id in libraries:
                 if self.alliance.member(library_id) is not None:
                     near += [library_id, *self.alliance.ancestors(library_id)]
             near = list(dict.fromkeys(near))
-            for tier, words in TIER_WORDS.items():
-                if any(word in text for word in words):
+            for tier, pattern in _TIER_PATTERNS.items():
+                if pattern.search(text):
                     found = [
                         lib
                         for lib in near  # members and their ancestors only: never None
@@ -223,6 +268,17 @@ class VenueResolver:
             if len(children) <= MAX_CHILDREN:
                 out.update(dict.fromkeys(children))
         return list(out)
+
+    def family(self, library_id: str) -> frozenset[str]:
+        """A member's parent and its children (empty for a library the file does not hold)."""
+        return self._families.get(library_id, frozenset())
+
+    @cached_property
+    def _families(self) -> dict[str, frozenset[str]]:
+        return {
+            m.id: frozenset(([m.parent] if m.parent else []) + self._children.get(m.id, []))
+            for m in self.alliance.members
+        }
 
     @cached_property
     def _all_members(self) -> list[str]:
@@ -276,6 +332,9 @@ class VenueResolver:
 
 # -- sites: which library's building an announcement takes place in -------------------------
 
+OWN_LIBRARY = "本馆"
+"""How a library names its own building in its own announcement."""
+
 ROOM_WORDS = (
     "学术报告厅",
     "报告厅",
@@ -299,7 +358,14 @@ ROOM_WORDS = (
     "多媒体教室",
     "教室",
     "书房",
+    "书屋",
     "剧场",
+    "多功能室",
+    "多功能活动室",
+    "阅览区",
+    "借阅区",
+    "体验区",
+    "阅读空间",
 )
 _ROOM = re.compile("|".join(sorted(ROOM_WORDS, key=len, reverse=True)))
 TIER_WORDS = {
@@ -309,9 +375,10 @@ TIER_WORDS = {
     "branch": ("分馆",),
 }
 """Generic words for a member by its tier ("区馆" is the district library of whoever writes it)."""
-_REGION = re.compile(r"^[^区县市]{1,4}[区县市]")
+_TIER_PATTERNS = {tier: re.compile(r"(?<![^\W\d])(?:" + "|".join(words) + ")") for tier, words in TIER_WORDS.items()}
+"""A tier word as a word of its own: "营区图书室", "社区图书室" hold 区图 but name no district library."""
 _PLACE_WORD = re.compile(r"(?:社区|街道|镇|乡|村)(?=[^社街镇乡村]{2,}$)")
-_TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区)(?=分馆$)")
+_TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区|路)(?=分馆$)")
 
 
 ROOM_FAMILIES = {
@@ -327,39 +394,174 @@ ROOM_FAMILIES = {
     "亲子阅读区": "阅读区",
     "绘本馆": "阅读区",
     "书房": "阅读区",
+    "书屋": "阅读区",
+    "阅读空间": "阅读区",
+    "多功能室": "多功能厅",
+    "多功能活动室": "多功能厅",
+    "阅览区": "阅览室",
 }
 """Room words one writer uses for another's (学术报告厅 / 报告厅, 少儿阅览室 / 阅览室)."""
 
 
+_ROOM_TYPO = re.compile(
+    "(?:"
+    + "|".join(
+        word[:i] + "[^\\W\\d]" + word[i + 1 :]
+        for word in sorted(ROOM_WORDS, key=len, reverse=True)
+        if len(word) >= 3
+        for i in range(len(word))
+    )
+    + r")(?=\W|$)"
+)
+"""A room word with one character mistyped (多功能听, 阅揽室): input methods give homophones."""
+
+
+def _room_words(text: str) -> list[str]:
+    found = _ROOM.findall(text)
+    if found:
+        return found
+    typo = _ROOM_TYPO.search(text)
+    if typo is None:
+        return []
+    word = typo.group(0)
+    kinds = {
+        ROOM_FAMILIES.get(w, w)
+        for w in ROOM_WORDS
+        if len(w) == len(word) and sum(a != b for a, b in zip(w, word, strict=True)) == 1
+    }
+    return list(kinds) if len(kinds) == 1 else []  # 阅揽区: 阅览区 or 阅读区? no kind, rather than a guess
+
+
 def room_type(name: str | None) -> str | None:
-    """The kind of room a venue text names ("三楼多功能厅" → 多功能厅), or None (an address, a name)."""
+    """The kind of room a venue text names ("三楼多功能厅" → 多功能厅, a typo "多功能听" too), or None
+    (an address, a name)."""
     if not name:
         return None
-    found = _ROOM.findall(nfkc(name))
+    found = _room_words(nfkc(name))
     return ROOM_FAMILIES.get(found[-1], found[-1]) if found else None
 
 
+_FLOOR_NUMBER = re.compile(
+    r"([0-9一二三四五六七八九十]+|负[0-9一二三]|地下[0-9一二三]?)\s*(?:楼|层|f(?![a-z]))", re.IGNORECASE
+)
+_FLOOR_BEFORE = re.compile(_FLOOR_NUMBER.pattern + r"\s*[^\W\d楼层]{0,4}\s*$", re.IGNORECASE)
+_FLOOR_AFTER = re.compile(r"^\s*[(（]?\s*" + _FLOOR_NUMBER.pattern, re.IGNORECASE)
+_FLOOR_ROOM = re.compile(_FLOOR_NUMBER.pattern + r"\s*[^\W\d楼层]{1,5}\s*(?:$|[(（])", re.IGNORECASE)
+_DIGITS = {c: str(i) for i, c in enumerate("零一二三四五六七八九")}
+
+
+def floor(name: str | None) -> str | None:
+    """The floor of the room a venue text names ("三楼多功能厅", "多功能厅(3楼)" → "3"), or None: a
+    floor in an address ("街道办事处三楼") is not a room's."""
+    if not name:
+        return None
+    text = nfkc(name)
+    room = None
+    for room in _ROOM.finditer(text):  # noqa: B007 - the last room word counts
+        pass
+    if room is None:
+        room = _ROOM_TYPO.search(text)
+    if room is not None:
+        found = _FLOOR_BEFORE.search(text[: room.start()]) or _FLOOR_AFTER.match(text[room.end() :])
+    else:  # a room the words above do not know ("一楼故事屋", "一楼大听"): a floor, then a short name, at the end
+        found = _FLOOR_ROOM.search(text)
+    if found is None:
+        return None
+    text = re.sub(r"([一二三四五六七八九])\1+", r"\1", found.group(1))  # "二二楼": a doubled keystroke
+    return "".join(_DIGITS.get(c, c) for c in text) if text != "十" else "10"
+
+
+_ADMIN_HEAD = re.compile(r"^[^市区县镇乡\W]{1,5}?(?:市|区|县|镇|乡|街道)(?=.{3,})")
+"""A leading administrative unit ("桐川市", "河阳区", "龙门镇", "北关街道"): writers drop the ones
+everybody in the city knows ("明湖区图书馆" for 桐川市明湖区图书馆, "上河村农家书屋")."""
+_STREET = re.compile(r"([^\W\d市区县镇乡街道]{1,6}?(?:路|街|大道|巷))\d")
+"""The street of an address ("文昌路150号" → 文昌路): a branch is often called by it (文昌路分馆)."""
+_KIND_SHORT = (("城市书房", "书房"), ("农家书屋", "书屋"), ("社区书屋", "书屋"), ("少年儿童", "少儿"))
+_GENERIC_NAMES = frozenset(
+    {"图书馆", "分馆", "书房", "城市书房", "书屋", "农家书屋", "社区书屋", "书吧", "自助图书馆", "少儿馆", "总馆"}
+)
+
+
+def _admin_tails(text: str) -> list[str]:
+    """``text`` and what remains as its leading administrative units are dropped one by one."""
+    out = [text]
+    while (found := _ADMIN_HEAD.match(out[-1])) is not None:
+        out.append(out[-1][found.end() :])
+    return out
+
+
+def _library_forms(stem: str, *, central: bool = False) -> list[str]:
+    """How "<stem>图书馆" is written: 桐川市河阳区图书馆 → 河阳区图书馆, 河阳区图, 河阳区馆,
+    河阳图书馆, 河阳图, 河阳馆 (and the city's central library "桐图")."""
+    forms: list[str] = []
+    for s in _admin_tails(stem):
+        if not s:
+            continue
+        forms += [s + "图书馆", s + "图", s + "馆"]
+        if s[-1] in "区县市" and len(s) >= 3:
+            forms += [s[:-1] + "图书馆", s[:-1] + "图", s[:-1] + "馆"]
+    if central and stem:
+        forms.append(stem[0] + "图")  # 国图, 首图, 桐图: the central library by its first character
+    return forms
+
+
+def _place_forms(text: str) -> list[str]:
+    """A branch or service point's own part ("北关街道分馆", "湖滨社区书屋") as written: without its
+    administrative heads, without the place word (北关分馆, 湖滨书屋), with a short kind (北关书房)."""
+    forms: list[str] = []
+    for tail in _admin_tails(text):
+        forms.append(tail)
+        forms.append(_TOWN_SUFFIX.sub("", tail))
+        forms.append(_PLACE_WORD.sub("", tail))
+    for form in list(forms):
+        for long, short in _KIND_SHORT:
+            if long in form:
+                forms.append(form.replace(long, short))
+    return forms
+
+
 def abbreviations(alliance: Alliance) -> dict[str, str]:
-    """Names a member goes by, derived from the members' names: the full name, the part after its
-    parent's name ("东城区图书馆桃园分馆" → 桃园分馆, 桃园街道分馆 → 桃园分馆), and for a
-    "…区图书馆" the stem with 图 / 馆 ("东城区图", "东城区馆", "东城图书馆").  A name two members
-    could go by is dropped; the member's address counts as a name too."""
+    """Names a member goes by, derived from the members' names (never listed by hand): the full
+    name; without the administrative units every local knows (桐川市明湖区图书馆 → 明湖区图书馆);
+    a "…图书馆" with 图 / 馆 for 图书馆 and without 区 / 县 (明湖区图, 明湖区馆, 明湖图书馆);
+    a branch "<parent>图书馆<place>分馆" by its own part (北关街道分馆, 北关分馆), its parent's
+    short forms with it (河阳区图北关分馆) and its street (文昌路分馆); a service point without its
+    place word or with a short kind (湖滨书屋, 北关书房).  A name two members could go by is
+    dropped; the member's address counts as a name too."""
     names: dict[str, set[str]] = {}
 
-    def add(text: str | None, library_id: str) -> None:
+    def add(text: str | None, library_id: str, *, shortest: int = 3) -> None:
         text = normalize_venue_text(text or "")
-        if len(text) >= 3:
+        if len(text) >= shortest and text not in _GENERIC_NAMES:
             names.setdefault(text, set()).add(library_id)
 
     for member in alliance.members:
         name = nfkc(member.name)
+        central = member.tier.value == "central"
         add(name, member.id)
         add(name.replace("少年儿童", "少儿"), member.id)
-        region = _REGION.match(name)
-        if region and not name.endswith("图书馆"):  # "西城区河口社区书吧" → 河口社区书吧, 河口书吧
-            rest = name[region.end() :]
-            add(rest, member.id)
-            add(_PLACE_WORD.sub("", rest), member.id)
+        bare = re.sub(r"\([^()]*\)", "", name)  # "…自助图书馆（火车站）": the note is no name
+        head, library_word, rest = bare.partition("图书馆")
+        forms: list[str] = []
+        if library_word and not rest:  # "<stem>图书馆"
+            forms += _library_forms(head, central=central)
+            if "少年儿童" in head:
+                forms += _library_forms(head.replace("少年儿童", "少儿"))
+        elif library_word:  # "<parent>图书馆<place>分馆"
+            own = _place_forms(rest)
+            forms += own
+            for parent_form in _library_forms(head):
+                forms += [parent_form + o for o in own]
+        else:  # "河阳区北关街道城市书房", "西城区河口社区书吧"
+            forms += _place_forms(bare)
+        if name.endswith("分馆") and member.address:
+            street = _STREET.search(nfkc(member.address))
+            if street:
+                forms.append(street.group(1) + "分馆")
+        for form in forms:
+            if form.startswith("图书馆") or form.startswith("图") and not form.startswith("图书"):
+                continue
+            add(form, member.id, shortest=2 if central and len(form) == 2 else 3)
         add(member.address, member.id)
         if member.address:  # "解放路201号" for "东城区解放路201号"
             address = nfkc(member.address)
@@ -372,18 +574,6 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
             add(rest, member.id)
             add(_TOWN_SUFFIX.sub("", rest), member.id)
             add(rest.replace("城市书房", "书房"), member.id)
-        if name.endswith("图书馆") and len(name) > 4:
-            stem = name[:-3]
-            add(stem + "图", member.id)
-            add(stem + "馆", member.id)
-            if stem[-1] in "区县市" and len(stem) >= 3:
-                add(stem[:-1] + "图书馆", member.id)
-                add(stem[:-1] + "图", member.id)
-                add(stem[:-1] + "馆", member.id)
-            if "少年儿童" in stem:
-                short = stem.replace("少年儿童", "少儿")
-                add(short + "馆", member.id)
-                add(short + "图", member.id)
     return {text: next(iter(ids)) for text, ids in names.items() if len(ids) == 1}
 
 
@@ -427,6 +617,11 @@ def assumed_at_home(text: str) -> bool:
 _FLOOR = re.compile(r"[0-9一二三四五六七八九十负地下]+(?:楼|层|f)|[东西南北]侧|[东西南北]区")
 
 
+_ROOM_QUALIFIER = re.compile(r"少儿|儿童|亲子|视障|盲人|数字|电子|老年|青少年|绘本|小|大")
+"""Words that say whom or what a room is for (少儿借阅区, 视障阅览室, 小剧场)."""
+
+
 def _is_room_words(text: str) -> bool:
-    """Only room words, floors and punctuation ("三楼多功能厅", "报告厅（一楼）")."""
-    return not _DROP.sub("", _ROOM.sub("", _FLOOR.sub("", text)))
+    """Only room words (one may be mistyped), floors and punctuation ("三楼多功能厅", "报告厅（一楼）")."""
+    rest = _DROP.sub("", _ROOM_QUALIFIER.sub("", _ROOM.sub("", _FLOOR.sub("", text))))
+    return not rest or not _DROP.sub("", _ROOM_TYPO.sub("", rest))

@@ -110,7 +110,7 @@ def decode_credits(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(tuple(item.split(":", 1)) for item in text.split(",") if item)  # type: ignore[misc]
 
 
-def _row_to_source(row) -> SourceRow:
+def _row_to_source(row, venues: VenueResolver | None = None) -> SourceRow:
     fields = MatchFields(
         library_id=row.library_id,
         source_ref=row.source_ref,
@@ -124,6 +124,7 @@ def _row_to_source(row) -> SourceRow:
         credits=decode_credits(row.credits),
         recurrence=row.recurrence,
         raw=row.submission,
+        family=venues.family(row.library_id) if venues is not None else frozenset(),
     )
     return SourceRow(
         fields=fields,
@@ -214,7 +215,7 @@ class DedupRepository:
 
     def source(self, key: SourceKey) -> SourceRow | None:
         row = self.connection.execute(_SOURCE, {"k_library": key[0], "k_ref": key[1]}).first()
-        return _row_to_source(row) if row else None
+        return _row_to_source(row, self.venues) if row else None
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
         """Announcements at the same venue key starting within the window: one index range scan."""
@@ -226,7 +227,7 @@ class DedupRepository:
             rows = self._query_windows([(key, low, high) for key in keys])
         found: dict[SourceKey, SourceRow] = {}
         for row in rows:
-            source = _row_to_source(row)
+            source = _row_to_source(row, self.venues)
             found.setdefault(source.key, source)
         return sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
 
@@ -234,7 +235,7 @@ class DedupRepository:
         ids = sorted(set(activity_ids))
         if not ids:
             return []
-        return [_row_to_source(row) for row in self.connection.execute(_SOURCES_OF, {"ids": ids})]
+        return [_row_to_source(row, self.venues) for row in self.connection.execute(_SOURCES_OF, {"ids": ids})]
 
     def insert_source(self, source: SourceRow) -> None:
         self.connection.execute(
@@ -401,7 +402,7 @@ class BatchRepository(DedupRepository):
         stored, parameters = keys_in((dedup_source.c.library_id, dedup_source.c.source_ref), wanted)
         rows = self.connection.execute(select(*_SOURCE_COLUMNS).where(stored), parameters)
         for row in rows:
-            source = _row_to_source(row)
+            source = _row_to_source(row, self.venues)
             self._stored[source.key] = source
 
     def source(self, key: SourceKey) -> SourceRow | None:
@@ -423,7 +424,7 @@ class BatchRepository(DedupRepository):
         windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
         self._stored_sorted = {}
         for row in self._query_windows(windows):
-            source = _row_to_source(row)
+            source = _row_to_source(row, self.venues)
             self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
         for venue, ranges in wanted.items():
             self._read_windows[venue] = _merged(self._read_windows.get(venue, []) + ranges)
@@ -433,7 +434,7 @@ class BatchRepository(DedupRepository):
             chunk = activities[first : first + ACTIVITIES_PER_QUERY]
             self._stored_of.update((activity_id, []) for activity_id in chunk)
             for row in self.connection.execute(_SOURCES_OF, {"ids": chunk}):
-                source = read.get((row.library_id, row.source_ref)) or _row_to_source(row)
+                source = read.get((row.library_id, row.source_ref)) or _row_to_source(row, self.venues)
                 self._stored_of[source.activity_id].append(source)
         keys = read.keys() | {f.key for f in fields} | {row.key for rows in self._stored_of.values() for row in rows}
         self._prefetch_reviews(keys)

@@ -54,11 +54,12 @@ def test_evaluate_names_the_line_of_a_bad_record(tmp_path) -> None:
 
 
 def test_the_second_tuning_set_free_text_venues_and_no_directory() -> None:
-    metrics = evaluate(DATA / "wild" / "eval.jsonl")
+    metrics = evaluate(DATA / "wild" / "eval.jsonl")  # measured 0.998 / 0.985
     assert metrics["precision"] >= 0.98 and metrics["recall"] >= 0.95, metrics
 
 
 def test_city_a_an_independent_set_with_a_venue_directory_meets_the_targets() -> None:
+    """Measured 0.999 / 0.988, 5 reviews for 1,168 true pairs (was 0.984 / 0.955)."""
     metrics = evaluate(INDEPENDENT / "city_a" / "eval.jsonl")
     assert metrics["submissions"] >= 2000
     assert metrics["precision"] >= 0.98 and metrics["recall"] >= 0.95, metrics
@@ -66,10 +67,46 @@ def test_city_a_an_independent_set_with_a_venue_directory_meets_the_targets() ->
 
 
 def test_city_b_an_independent_set_of_free_text_venues_without_a_directory() -> None:
-    """Target (issue 18): precision ≥ 0.98 and recall ≥ 0.95 — not met yet: measured 0.965 / 0.941
-    (from 1.000 / 0.105 on a set like it before).  Asserted here: what it reaches, so that it does
-    not fall back; raise the bounds to the target when the matcher gets there."""
+    """Issue 18's targets, met: measured 0.998 / 0.991 with no review left (from 0.965 / 0.941):
+    names derived from the members' names, 本馆, floors, named hosts, sessions by audience."""
     metrics = evaluate(INDEPENDENT / "city_b" / "eval.jsonl")
     assert metrics["submissions"] >= 2000
-    assert metrics["precision"] >= 0.95 and metrics["recall"] >= 0.94, metrics
+    assert metrics["precision"] >= 0.98 and metrics["recall"] >= 0.95, metrics
     assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics
+
+
+def test_show_errors_lists_each_wrong_pair_with_the_verdict_on_it(tmp_path) -> None:
+    """For an operator tuning an alliance: every false merge and every miss, with the two
+    announcements and what the matcher said of them."""
+    lines = (INDEPENDENT / "city_b" / "eval.jsonl").read_text(encoding="utf-8").splitlines()[:400]
+    records = [json.loads(line) for line in lines]
+    records[1]["label"] = records[0]["label"]  # two activities labelled one: a miss to report
+    subset = tmp_path / "eval.jsonl"
+    subset.write_text("\n".join(json.dumps(r, ensure_ascii=False) for r in records) + "\n", encoding="utf-8")
+    (tmp_path / "alliance.toml").write_text(
+        (INDEPENDENT / "city_b" / "alliance.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "shuxiang", "dedup", "evaluate", str(subset), "--format", "json", "--show-errors"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert result.returncode == 0, result.stderr
+    metrics = json.loads(result.stdout)
+    missed = [e for e in metrics["errors"] if e["kind"] == "missed"]
+    assert len(metrics["errors"]) == (metrics["true_pairs"] - metrics["correct_pairs"]) + (
+        metrics["predicted_pairs"] - metrics["correct_pairs"]
+    )
+    pair = {(a["library_id"], a["source_ref"]) for e in missed for a in e["pair"]}
+    assert {(r["library_id"], r["source_ref"]) for r in records[:2]} <= pair
+    assert all(e["verdict"] in {"apart", "review", "merge"} and e["reason"] for e in metrics["errors"])
+    table = subprocess.run(
+        [sys.executable, "-m", "shuxiang", "dedup", "evaluate", str(subset), "--show-errors"],
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=False,
+    )
+    assert "漏合并 / missed" in table.stdout and records[1]["title"] in table.stdout

@@ -10,7 +10,17 @@ import pytest
 from shuxiang.alliance import load_alliance
 from shuxiang.schemas import Venue
 from shuxiang.services.dedup.matching import MatchFields, Outcome, compare, title_similarity
-from shuxiang.services.dedup.normalize import Site, VenueResolver, books, episode, room_type, title_key, title_variants
+from shuxiang.services.dedup.normalize import (
+    Site,
+    VenueResolver,
+    abbreviations,
+    books,
+    episode,
+    floor,
+    room_type,
+    title_key,
+    title_variants,
+)
 
 ALLIANCE = load_alliance(Path(__file__).resolve().parents[1] / "data" / "alliance.toml")
 
@@ -154,3 +164,90 @@ def test_sites_from_names_abbreviations_and_tier_words() -> None:
     assert site("分馆阅览室", "jn", ("jn-b1",)) == Site("jn-b1", True)
     assert site("三楼活动室", "jn-b1") == site("活动室", "jn-b1") == Site("jn-b1", False)
     assert not site("解放路 12 号", "tz").known
+
+
+CITY_B = load_alliance(Path(__file__).resolve().parents[1] / "data" / "dedup_independent" / "city_b" / "alliance.toml")
+
+
+def test_names_members_go_by_are_derived_from_the_alliance_file() -> None:
+    """Without the city everyone knows, by a branch's own part or its street, a service point
+    without its place word: names derived from the members' names and addresses, none listed."""
+    names = abbreviations(CITY_B)
+    assert {names[n] for n in ("明湖区图书馆", "明湖区图", "明湖图书馆")} == {"tc-mh"}
+    assert names["明湖区图"] == "tc-mh" and names["新港区馆"] == "tc-xg" and names["桐图"] == "tc"
+    assert names["港城分馆"] == "tc-xg-gc" and names["文昌路分馆"] == names["文昌分馆"] == "tc-hy-wc"
+    assert names["锦绣路分馆"] == "tc-cn"  # its address: 桐川市南湖街道锦绣路33号
+    assert (
+        names["湖滨书屋"] == "tc-mh-hb-sw"
+        and names["上河村书屋"] == "tc-sq-lm-sh"
+        and names["北关书房"] == "tc-hy-bg-sf"
+    )
+    assert "图书馆" not in names and "书屋" not in names and "(火车站)" not in names
+
+
+def test_sites_read_from_free_text_venues() -> None:
+    venues = VenueResolver(CITY_B)
+    site = lambda name, lib, orgs=(): venues.site(Venue(name=name), host=lib, libraries=(lib, *orgs))  # noqa: E731
+    assert site("明湖区图一楼亲子阅读区", "tc") == Site("tc-mh", True)
+    assert site("本馆二楼多功能厅", "tc-sl") == Site("tc-sl", True)  # the writer's own building
+    assert site("柳溪县图书馆馆石门镇分馆", "tc").library_id == "tc"  # no such member here: the host's
+    assert site("石桥县图书馆馆龙门镇分馆活动室", "tc") == Site("tc-sq-lm", True)  # the last name, typo and all
+    assert site("三楼少儿借阅区", "tc") == Site("tc", False) and site("书屋", "tc-mh-hb-sw").known
+    assert not site("北关社区居委会", "tc-hy").known
+    assert site("区馆二楼多功能活动室", "tc-xg-gc") == Site("tc-xg", True)  # the writer's district library
+    assert not site("武警桐川支队营区图书室", "tc-xg-gc").named  # "营区图书室" holds 区图 but names no library
+
+
+def test_rooms_and_floors() -> None:
+    assert room_type("二楼多功能听") == room_type("多功能室") == room_type("多功能厅")  # a typo, another word
+    assert room_type("一楼阅揽区") is None  # 阅览区 or 阅读区: no guess
+    assert room_type("明湖区老年活动中心") is None  # "活动中" is no mistyped 活动室
+    assert floor("三楼多功能厅") == floor("多功能厅（3楼）") == floor("三三楼多功能厅") == "3"  # a doubled key
+    assert floor("湖滨街道办事处三楼") is None and floor("湖滨街道办事处三楼二楼展厅") == "2"  # an address's floor
+    assert floor("一楼故事屋") == "1"
+
+
+def test_sessions_by_audience_and_decorations() -> None:
+    assert episode("国学小课堂：三字经（3-6岁）") != episode("国学小课堂：三字经（7-10岁）")
+    assert episode("故事妈妈讲故事·幼儿场") != episode("故事妈妈讲故事·小学场")
+    assert episode("少儿折纸课（低龄组）") != episode("少儿折纸课（高龄组）")
+    assert title_key("走进《夏洛的网》读书分享活动——诚邀您参加") == title_key("走进夏洛的网读书分享")
+    assert title_key("“论语”中的处世智慧公益讲座，欢迎参加！") == title_key("论语中的处世智慧")
+    assert title_key("世界 读书日主题活动") == title_key("世界读书日主题活动") != ""
+    assert title_similarity(title_key("枫林农家课堂·王阳明心学入门公益讲座"), title_key("王阳明心学入门")) >= 0.85
+    assert title_similarity(title_key("书法入门：从楷输开始"), title_key("书法入门：从楷书开始")) >= 0.85
+
+
+def test_look_alikes_and_habits_in_verdicts() -> None:
+    lecture = "老年人智能手机课堂"
+    # one programme at several libraries, each naming its own host: apart; co-hosts each calling itself 主办: one
+    a = fields(
+        "tc-hy-bg-sf", "a", lecture, venue="w:tc-hy-bg-sf", credits=[("tc-hy-bg-sf", "host"), ("tc-hy", "co_organiser")]
+    )
+    b = fields("tc-hy-wc", "b", lecture, venue="w:tc-hy-wc", credits=[("tc-hy-wc", "host"), ("tc-hy", "co_organiser")])
+    assert compare(a, b).outcome is Outcome.APART
+    c = fields(
+        "tc-hy", "c", lecture, venue="w:tc-hy-bg-sf", credits=[("tc-hy", "host"), ("tc-hy-bg-sf", "co_organiser")]
+    )
+    assert compare(a, c).outcome is Outcome.MERGE
+    # a library named in the venue, and a bare room of a library with nothing to do with it
+    named = fields("tc", "d", lecture, venue="s:tc-xg", room="新港图书馆二楼多功能活动室")
+    assert (
+        compare(named, fields("tc-sl", "e", lecture, 30, venue="w:tc-sl", room="二楼多功能厅")).outcome is Outcome.APART
+    )
+    # the same library's two copies: half an hour apart is a habit, not beyond; a dropped 第96期 prefix is the same
+    assert compare(fields("jn", "f", lecture), fields("jn", "g", "【转发】" + lecture, 30)).outcome is Outcome.MERGE
+    assert compare(fields("jn", "f", lecture), fields("jn", "g", lecture, 40)).outcome is Outcome.APART
+    numbered = fields("jn", "h", "桐川大讲堂第96期：红色家书里的初心")
+    assert compare(numbered, fields("jn", "i", "【周末好去处】桐川大讲堂：红色家书里的初心")).outcome is Outcome.MERGE
+    # a series number dropped with the series' name, an hour off: the same session; "第二场" an hour later is not
+    brand = fields("jn", "h", "柳溪经典导读第73期·近代史上的沅江航运")
+    assert compare(brand, fields("tz", "i", "近代史上的沅江航运专题讲座", 55)).outcome is Outcome.MERGE
+    assert compare(
+        fields("jn", "h", "近代史上的沅江航运"), fields("tz", "i", "近代史上的沅江航运（第二场）", 55)
+    ).outcome is (Outcome.APART)
+    # two floors of one building: two rooms
+    assert (
+        compare(fields("jn", "j", lecture, room="一楼大厅"), fields("tz", "k", lecture, room="三楼大厅")).outcome
+        is Outcome.APART
+    )
