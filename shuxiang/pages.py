@@ -16,6 +16,8 @@ from fastapi import Request
 from fastapi.responses import HTMLResponse
 from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
 
+from shuxiang import i18n
+
 LANGUAGES = ("zh-CN", "en")
 SERVICES = Path(import_module("shuxiang.services").__file__ or "").parent
 """Where the service packages are, in a checkout (``services/``) and in an installed wheel alike."""
@@ -41,7 +43,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["t"] = t
-    return env
+    return i18n.install(env)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
