@@ -1,0 +1,448 @@
+"""Message catalogs: the codemod from inline zh/en pairs, extraction check and compilation.
+
+    .venv/bin/python scripts/i18n.py convert   # t(lang, "中文", "English") → gettext; fills both catalogs
+    .venv/bin/python scripts/i18n.py compile   # messages.po → messages.mo (committed: the wheel ships them)
+    .venv/bin/python scripts/i18n.py check     # every extracted msgid translated in zh_CN and en
+
+``convert`` is re-runnable: it rewrites the calls still written the old way, in templates
+(``{{ t(lang, "订阅", "Subscribe") }}`` → ``{{ _("Subscribe") }}``) and in Python
+(``t(lang, "订阅", "Subscribe")`` / ``_t(...)`` → ``gettext(lang, "Subscribe")``), adds the pairs
+to ``shuxiang/locale/{zh_CN,en}/LC_MESSAGES/messages.po`` (entries already there are kept, so
+hand-made translations survive) and compiles.  The msgid is the English text; where one English
+text stands for two Chinese ones the pair gets a msgctxt from ``CONTEXTS`` below (``_p(ctx, …)``
+/ ``pgettext(lang, ctx, …)``), and a collision not named there stops the run, listing it.
+Calls it cannot rewrite safely (texts built from variables, ``~`` concatenation, f-strings whose
+parts differ) are listed for a hand conversion.
+
+Extraction (``check``, ``extract``) runs Babel's extractors with ``babel.cfg`` and the keywords
+of ``KEYWORDS``, the same as ``pybabel extract -F babel.cfg --no-default-keywords -k … .``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import ast
+import io
+import json
+import re
+import subprocess
+import sys
+from collections import defaultdict
+from dataclasses import dataclass
+from pathlib import Path
+
+from babel.messages.catalog import Catalog
+from babel.messages.extract import extract_from_dir
+from babel.messages.frontend import parse_mapping_cfg
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po, write_po
+
+ROOT = Path(__file__).resolve().parent.parent
+LOCALES = ROOT / "shuxiang" / "locale"
+CATALOG_LOCALES = ("zh_CN", "en")
+PYTHON_ROOTS = ("shuxiang", "services", "events", "calendars", "schemas")
+TEMPLATE_GLOBS = ("shuxiang/templates/**/*.html", "services/*/templates/**/*.html", "services/*/templates/**/*.txt")
+PYTHON_HELPERS = {"t", "_t"}
+"""Names of the old inline helpers ``t(lang, zh, en)`` in Python modules."""
+
+KEYWORDS = {
+    # Python: the language comes first (shuxiang/i18n.py)
+    "gettext": (2,),
+    "pgettext": ((2, "c"), 3),
+    "ngettext": (2, 3),
+    "N_": None,
+    # Jinja templates: bound to the render's lang (shuxiang.i18n.install)
+    "_": None,
+    "_p": ((1, "c"), 2),
+    "_n": (1, 2),
+}
+"""Extraction keywords (Babel's spec form; None: the first argument)."""
+
+CONTEXTS: dict[tuple[str, str], str] = {
+    # (English, Chinese) → msgctxt, where one English text stands for two Chinese ones
+    ("About", "活动介绍"): "public activity page",
+    ("Brand", "品牌活动"): "the brand an activity belongs to",
+    ("Came", "参加"): "attendance column",
+    ("Campaign", "联盟主题活动"): "public activity page",
+    ("Digest", "即时摘要"): "a digest sent on demand",
+    ("Library", "所属馆"): "the library a brand belongs to",
+    ("Library", "馆"): "short column heading",
+    ("Name", "品牌名称"): "a brand's name",
+    ("One library, one brand", "一馆一品 · 品牌项目"): "page heading",
+    ("Organisers", "主办/合办"): "member's activity page",
+    ("Participants", "参加人数"): "attendance report",
+    ("Partners", "合作单位"): "organisations an activity is held with",
+    ("Register", "登记"): "registering a brand",
+    ("Sessions", "累计场次"): "sessions in total",
+    ("Sessions", "各次活动"): "the sessions of a series",
+    ("Starts", "开始时间"): "form field",
+    ("Submit", "活动提交"): "navigation",
+    ("Subscribe", "订阅日历"): "subscribe to a calendar feed",
+    ("Title", "活动标题"): "form field",
+    ("Year", "年份"): "table column of a brand's years",
+    ("as of", "统计截至"): "figures as of a day",
+    ("cancelled", "取消"): "digest tile",
+    ("changed", "已调整"): "state of a session",
+    ("series", "系列活动"): "public activity page",
+}
+
+UNIFY: dict[tuple[str, str], str] = {
+    # (English, Chinese) → the one Chinese text of that English one (synonyms used on different pages)
+    ("held", "已举行"): "已举办",
+    ("not held", "未举行"): "未举办",
+    ("last held", "最近举办"): "上次举办",
+    ("No activities yet.", "还没有活动。"): "暂无活动。",
+}
+
+HAND: dict[tuple[str | None, str], str] = {
+    # (msgctxt, English) → Chinese of calls converted by hand (texts built from parts, tables)
+    (None, "in total %(n)s sessions"): "累计 %(n)s 场",
+    ("a count of yearly editions", "%(n)s"): "%(n)s 届",
+}
+
+
+def _is_cjk(text: str) -> bool:
+    return bool(re.search(r"[\u3400-\u9fff\uf900-\ufaff]", text))
+
+
+@dataclass
+class Pair:
+    en: str
+    zh: str
+    where: str
+    context: str | None = None
+
+
+def literal(text: str) -> str:
+    """A string literal valid in Python and in Jinja."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+# ---------------------------------------------------------------- finding the old calls
+
+
+@dataclass
+class Found:
+    start: int  # offsets in the file's text
+    end: int
+    lang: str  # source of the language argument
+    en: str
+    zh: str
+    rest: str | None  # source of the shared "% (...)" operand, or None
+    fields: tuple[str, ...] = ()  # f-string names → ``.format(name=name)``
+
+
+def _pair_of(call: ast.Call, source: str) -> tuple[str, str, str | None, tuple[str, ...]] | None:
+    if len(call.args) != 3 or call.keywords:
+        return None
+    zh_node, en_node = call.args[1], call.args[2]
+    if isinstance(zh_node, ast.Constant) and isinstance(en_node, ast.Constant):
+        if isinstance(zh_node.value, str) and isinstance(en_node.value, str):
+            return zh_node.value, en_node.value, None, ()
+        return None
+    if (
+        isinstance(zh_node, ast.BinOp)
+        and isinstance(en_node, ast.BinOp)
+        and isinstance(zh_node.op, ast.Mod)
+        and isinstance(en_node.op, ast.Mod)
+        and isinstance(zh_node.left, ast.Constant)
+        and isinstance(en_node.left, ast.Constant)
+        and ast.dump(zh_node.right) == ast.dump(en_node.right)
+    ):
+        rest = ast.get_source_segment(source, en_node.right)
+        return str(zh_node.left.value), str(en_node.left.value), rest, ()
+    if isinstance(zh_node, ast.JoinedStr) and isinstance(en_node, ast.JoinedStr):
+        parts = []
+        for node in (zh_node, en_node):
+            text, names = "", []
+            for value in node.values:
+                if isinstance(value, ast.Constant):
+                    text += str(value.value).replace("{", "{{").replace("}", "}}")
+                elif (
+                    isinstance(value, ast.FormattedValue)
+                    and isinstance(value.value, ast.Name)
+                    and value.format_spec is None
+                    and value.conversion == -1
+                ):
+                    text += "{" + value.value.id + "}"
+                    names.append(value.value.id)
+                else:
+                    return None
+            parts.append((text, names))
+        (zh, zh_names), (en, en_names) = parts
+        if sorted(zh_names) != sorted(en_names):
+            return None
+        return zh, en, None, tuple(dict.fromkeys(en_names))
+    return None
+
+
+def _closing(text: str, start: int) -> int | None:
+    """The offset after the parenthesis closing the one at ``start``, skipping string literals."""
+    depth, i = 0, start
+    while i < len(text):
+        c = text[i]
+        if c in "\"'":
+            j = i + 1
+            while j < len(text) and text[j] != c:
+                j += 2 if text[j] == "\\" else 1
+            i = j + 1
+            continue
+        if c == "(":
+            depth += 1
+        elif c == ")":
+            depth -= 1
+            if depth == 0:
+                return i + 1
+        i += 1
+    return None
+
+
+TEMPLATE_CALL = re.compile(r"(?<![\w.])t\(")
+
+
+def find_in_template(text: str) -> tuple[list[Found], list[int]]:
+    found, left = [], []
+    for match in TEMPLATE_CALL.finditer(text):
+        end = _closing(text, match.end() - 1)
+        if end is None:
+            left.append(match.start())
+            continue
+        snippet = text[match.start() : end]
+        try:
+            call = ast.parse(snippet.replace("\n", " "), mode="eval").body
+        except SyntaxError:
+            left.append(match.start())
+            continue
+        flat = snippet.replace("\n", " ")
+        pair = _pair_of(call, flat) if isinstance(call, ast.Call) else None
+        if pair is None or pair[3]:
+            left.append(match.start())
+            continue
+        zh, en, rest, _ = pair
+        lang = ast.get_source_segment(flat, call.args[0]) or "lang"
+        found.append(Found(match.start(), end, lang, en, zh, rest))
+    return found, left
+
+
+def find_in_python(text: str) -> tuple[list[Found], list[int]]:
+    tree = ast.parse(text)
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def offset(lineno: int, col: int) -> int:  # ast columns count UTF-8 bytes
+        line = lines[lineno - 1]
+        return offsets[lineno - 1] + len(line.encode()[:col].decode())
+
+    found, left = [], []
+    for node in ast.walk(tree):
+        if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in PYTHON_HELPERS):
+            continue
+        start = offset(node.lineno, node.col_offset)
+        pair = _pair_of(node, text)
+        if pair is None:
+            left.append(start)
+            continue
+        zh, en, rest, fields = pair
+        end = offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
+        lang = ast.get_source_segment(text, node.args[0]) or "lang"
+        found.append(Found(start, end, lang, en, zh, rest, fields))
+    return found, left
+
+
+# ---------------------------------------------------------------- catalogs
+
+
+def po_path(locale: str) -> Path:
+    return LOCALES / locale / "LC_MESSAGES" / "messages.po"
+
+
+def load(locale: str) -> Catalog:
+    path = po_path(locale)
+    if path.exists():
+        with path.open("rb") as f:
+            return read_po(f, locale=locale)
+    return Catalog(locale=locale, project="shuxiang", domain="messages", fuzzy=False)
+
+
+def save(catalog: Catalog, locale: str) -> None:
+    path = po_path(locale)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    catalog.fuzzy = False
+    buffer = io.BytesIO()
+    write_po(buffer, catalog, width=0, omit_header=False, sort_output=True, include_lineno=False)
+    path.write_bytes(buffer.getvalue())
+
+
+def compiled(locale: str) -> bytes:
+    buffer = io.BytesIO()
+    write_mo(buffer, load(locale), use_fuzzy=False)
+    return buffer.getvalue()
+
+
+def compile_all() -> None:
+    for locale in CATALOG_LOCALES:
+        po_path(locale).with_suffix(".mo").write_bytes(compiled(locale))
+
+
+def extract() -> dict[tuple[str | None, str], list[str]]:
+    """(msgctxt, msgid) → where, over the sources babel.cfg names."""
+    with (ROOT / "babel.cfg").open() as f:
+        method_map, options_map = parse_mapping_cfg(f)
+    messages: dict[tuple[str | None, str], list[str]] = defaultdict(list)
+    for filename, lineno, message, _comments, context in extract_from_dir(
+        str(ROOT), method_map, options_map, keywords=KEYWORDS, comment_tags=(), strip_comment_tags=True
+    ):
+        msgid = message[0] if isinstance(message, tuple) else message
+        if msgid:
+            messages[(context, msgid)].append(f"{filename}:{lineno}")
+    return messages
+
+
+# ---------------------------------------------------------------- convert
+
+
+def _files() -> tuple[list[Path], list[Path]]:
+    templates = sorted({p for pattern in TEMPLATE_GLOBS for p in ROOT.glob(pattern)})
+    python = sorted(p for r in PYTHON_ROOTS for p in (ROOT / r).rglob("*.py") if "locale" not in p.parts)
+    return templates, python
+
+
+def convert(dry_run: bool = False) -> int:
+    templates, python = _files()
+    catalogs = {locale: load(locale) for locale in CATALOG_LOCALES}
+    known: dict[tuple[str | None, str], str] = {
+        (m.context, m.id): m.string for m in catalogs["zh_CN"] if m.id and isinstance(m.id, str)
+    }
+    per_file: dict[Path, list[Found]] = {}
+    leftovers: list[str] = []
+    for path in templates + python:
+        text = path.read_text(encoding="utf-8")
+        found, left = (find_in_template if path in templates else find_in_python)(text)
+        for f in found:
+            f.zh = UNIFY.get((f.en, f.zh), f.zh)
+        if found:
+            per_file[path] = found
+        for start in left:
+            line = text.count("\n", 0, start) + 1
+            leftovers.append(f"{path.relative_to(ROOT)}:{line}")
+
+    # one Chinese text per (context, English): name the contexts, refuse unnamed collisions
+    chinese: dict[str, set[str]] = defaultdict(set)
+    for (context, msgid), zh in known.items():
+        if context is None:
+            chinese[msgid].add(zh)
+    for found in per_file.values():
+        for f in found:
+            if (f.en, f.zh) not in CONTEXTS:
+                chinese[f.en].add(f.zh)
+    clashes = {en: zhs for en, zhs in chinese.items() if len(zhs) > 1}
+    if clashes:
+        for en, zhs in sorted(clashes.items()):
+            print(f"one English text, several Chinese ones (name a context in CONTEXTS): {en!r}: {sorted(zhs)}")
+        return 1
+
+    pairs: dict[tuple[str | None, str], str] = dict(HAND)
+    for path, found in per_file.items():
+        text = path.read_text(encoding="utf-8")
+        is_template = path in templates
+        names: set[str] = set()
+        for f in sorted(found, key=lambda f: f.start, reverse=True):
+            context = CONTEXTS.get((f.en, f.zh))
+            pairs[(context, f.en)] = f.zh
+            if is_template:
+                call = f"_p({literal(context)}, {literal(f.en)})" if context else f"_({literal(f.en)})"
+            else:
+                name = "pgettext" if context else "gettext"
+                names.add(name)
+                ctx = f"{literal(context)}, " if context else ""
+                call = f"{name}({f.lang}, {ctx}{literal(f.en)})"
+                if f.fields:
+                    call += ".format(" + ", ".join(f"{n}={n}" for n in f.fields) + ")"
+            if f.rest is not None:
+                call = f"({call} % {f.rest})"
+            text = text[: f.start] + call + text[f.end :]
+        if not is_template and names:
+            text = _with_import(text, names)
+        print(f"{path.relative_to(ROOT)}: {len(found)} call(s)")
+        if not dry_run:
+            path.write_text(text, encoding="utf-8")
+
+    for (context, msgid), zh in sorted(pairs.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        for locale, string in (("zh_CN", zh), ("en", msgid)):
+            catalog = catalogs[locale]
+            if catalog.get(msgid, context) is None:
+                catalog.add(msgid, string, context=context)
+    if leftovers:
+        print("left for a hand conversion (not a pair of literals):")
+        for where in leftovers:
+            print("  " + where)
+    if not dry_run:
+        for locale, catalog in catalogs.items():
+            save(catalog, locale)
+        compile_all()
+        changed = [str(p) for p in per_file if p.suffix == ".py"]
+        if changed:
+            ruff = ROOT / ".venv" / "bin" / "ruff"
+            subprocess.run([str(ruff), "check", "--select", "I", "--fix", "-q", *changed], check=False)
+            subprocess.run([str(ruff), "format", "-q", *changed], check=False)
+    print(f"{sum(len(f) for f in per_file.values())} call(s) in {len(per_file)} file(s); {len(pairs)} message(s)")
+    return 0
+
+
+def _with_import(text: str, names: set[str]) -> str:
+    existing = re.search(r"^from shuxiang\.i18n import (.+)$", text, re.M)
+    if existing:
+        have = {n.strip() for n in existing.group(1).split(",")}
+        line = "from shuxiang.i18n import " + ", ".join(sorted(have | names))
+        return text[: existing.start()] + line + text[existing.end() :]
+    line = "from shuxiang.i18n import " + ", ".join(sorted(names)) + "\n"
+    anchor = re.search(r"^(from|import) [^\n]+\n(?![ \t)])", text, re.M)  # after the first import
+    if anchor is None:
+        return line + text
+    last = anchor
+    for last in re.finditer(r"^(?:from [\w.]+ import (?:\([^)]*\)|[^\n]+)|import [^\n]+)\n", text, re.M):
+        pass
+    return text[: last.end()] + line + text[last.end() :]
+
+
+# ---------------------------------------------------------------- check
+
+
+def check() -> int:
+    problems = []
+    messages = extract()
+    for locale in CATALOG_LOCALES:
+        catalog = load(locale)
+        for (context, msgid), where in sorted(messages.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+            entry = catalog.get(msgid, context)
+            if entry is None or not entry.string or entry.fuzzy:
+                problems.append(f"{locale}: no translation of {msgid!r} (context {context!r}) used at {where[0]}")
+        if po_path(locale).with_suffix(".mo").read_bytes() != compiled(locale):
+            problems.append(f"{locale}: messages.mo is older than messages.po (scripts/i18n.py compile)")
+    for p in problems:
+        print(p)
+    print(f"{len(messages)} message(s) extracted; {len(problems)} problem(s)")
+    return 1 if problems else 0
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("command", choices=["convert", "compile", "check", "extract"])
+    parser.add_argument("--dry-run", action="store_true")
+    args = parser.parse_args()
+    if args.command == "convert":
+        return convert(args.dry_run)
+    if args.command == "compile":
+        compile_all()
+        return 0
+    if args.command == "extract":
+        for (context, msgid), where in sorted(extract().items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+            print(f"{context or '-'}\t{msgid!r}\t{where[0]}")
+        return 0
+    return check()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
