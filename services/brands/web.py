@@ -24,8 +24,10 @@ from pydantic import ValidationError
 from sqlalchemy import select
 
 from shuxiang.alliance import Alliance, Brand
+from shuxiang.calendars import EventLabels
 from shuxiang.events.streams import BRAND_DECIDED
 from shuxiang.events.tables import dead_letter, inbox
+from shuxiang.i18n import N_, gettext
 from shuxiang.pages import language, render
 from shuxiang.schemas.errors import describe
 from shuxiang.schemas.submission import Category
@@ -48,21 +50,9 @@ from .store import BrandEntry, BrandsReport, brands_report
 from .tables import brands_activity, brands_activity_library
 
 CATEGORY_NAMES = {
-    "lecture": ("讲座", "Lecture"),
-    "reading_club": ("读书会", "Reading club"),
-    "salon": ("沙龙", "Salon"),
-    "exhibition": ("展览", "Exhibition"),
-    "children": ("少儿", "Children"),
-    "parent_child": ("亲子", "Parent-child"),
-    "contest": ("竞赛", "Contest"),
-    "training": ("培训", "Training"),
-    "outreach": ("延伸服务", "Outreach"),
-    "screening": ("观影", "Screening"),
-    "festival": ("读书节", "Festival"),
-    "digital": ("数字阅读", "Digital"),
-    "accessibility": ("无障碍", "Accessibility"),
-    "other": ("其他", "Other"),
+    c.value: (EventLabels("zh-CN").category(c.value), EventLabels("en").category(c.value)) for c in Category
 }
+"""The calendar's names of categories (calendars.EventLabels), the ones the feeds and the other pages use."""
 Today = Annotated[
     date | None,
     Query(
@@ -72,7 +62,7 @@ Today = Annotated[
     ),
 ]
 """Bounded: the pages chart every year from the first session to ``today`` (9999-12-31 made a 243 MB page)."""
-STATUS_NAMES = {"active": ("活跃", "active"), "quiet": ("沉寂", "quiet"), "lapsed": ("停办", "lapsed")}
+STATUS_NAMES = {"active": N_("active"), "quiet": N_("quiet"), "lapsed": N_("lapsed")}
 
 
 def _field(loc: tuple) -> str:
@@ -528,8 +518,7 @@ def _helpers(alliance: Alliance, lang: str) -> dict:
         return en if lang == "en" else zh
 
     def status_name(status: str) -> str:
-        zh, en = STATUS_NAMES[status]
-        return en if lang == "en" else zh
+        return gettext(lang, STATUS_NAMES[status])
 
     def brand_of(brand: Brand) -> str:
         return library_name(brand.library_id)
