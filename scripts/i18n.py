@@ -44,6 +44,14 @@ PYTHON_ROOTS = ("shuxiang", "services", "events", "calendars", "schemas")
 TEMPLATE_GLOBS = ("shuxiang/templates/**/*.html", "services/*/templates/**/*.html", "services/*/templates/**/*.txt")
 PYTHON_HELPERS = {"t", "_t"}
 """Names of the old inline helpers ``t(lang, zh, en)`` in Python modules."""
+TABLE_FILES = (
+    "services/quotas/web.py",
+    "services/brands/web.py",
+    "services/intake/sessions.py",
+    "services/intake/forms.py",
+    "services/registrations/handlers.py",
+)
+"""Modules whose ``("中文", "English")`` tables become ``N_("English")`` (their readers: ``gettext(lang, …)``)."""
 
 KEYWORDS = {
     # Python: the language comes first (shuxiang/i18n.py)
@@ -94,10 +102,63 @@ UNIFY: dict[tuple[str, str], str] = {
     ("No activities yet.", "还没有活动。"): "暂无活动。",
 }
 
+PURPOSE_EN = (
+    "Your name and phone number (or e-mail) are used only to confirm this sign-up, remind you the day "
+    "before, let you cancel and check you in; for nothing else, and given to no one else. They are "
+    "erased {days} days after the activity (Personal Information Protection Law)."
+)
+PURPOSE_ZH = (
+    "您填写的姓名和手机号（或邮箱）只用于本次活动的报名确认、活动前提醒、取消报名和现场签到，"
+    "不用于其他目的，不向第三方提供；活动结束 {days} 天后删除（《个人信息保护法》）。"
+)
+
 HAND: dict[tuple[str | None, str], str] = {
     # (msgctxt, English) → Chinese of calls converted by hand (texts built from parts, tables)
     (None, "in total %(n)s sessions"): "累计 %(n)s 场",
     ("a count of yearly editions", "%(n)s"): "%(n)s 届",
+    (None, "Not valid"): "填写有误",
+    (None, "The number of sessions should be 2 to {max_repeat}"): "重复次数应为 2 到 {max_repeat} 之间的整数",
+    (None, "Monday"): "星期一",
+    (None, "Tuesday"): "星期二",
+    (None, "Wednesday"): "星期三",
+    (None, "Thursday"): "星期四",
+    (None, "Friday"): "星期五",
+    (None, "Saturday"): "星期六",
+    (None, "Sunday"): "星期日",
+    (None, "Subscribe to all of %(host)s"): "订阅%(host)s的全部活动",
+    (None, "The calendar has no activity %(id)s; it may have been merged, or the link is wrong."): (
+        "日历中没有编号为 %(id)s 的活动；它可能已被合并或链接有误。"
+    ),
+    (None, "Activities in the next %(n)s days"): "今天起 %(n)s 天内的活动",
+    (None, "and %(n)s more"): "等另外 %(n)s 馆",
+    (None, "The session is full: you are number %(n)s on the waitlist, and will be told when a place frees up."): (
+        "名额已满，您在候补名单第 %(n)s 位；有人取消时按先后递补，我们会通知您。"
+    ),
+    (None, "very satisfied"): "非常满意",
+    (None, "satisfied"): "满意",
+    (None, "neither"): "一般",
+    (None, "dissatisfied"): "不满意",
+    (None, "very dissatisfied"): "很不满意",
+    (None, "month %(n)s"): "%(n)s月",
+    (None, "quarter %(n)s"): "%(n)s季度",
+    ("unit after a number", " months"): "个月",
+    ("unit after a number", " quarters"): "个季度",
+    ("unit after a number", " sessions"): "次",
+    ("unit after a number", " activities"): "项",
+    (None, "at least %(n)s per month"): "每月至少 %(n)s",
+    (None, "at least %(n)s per quarter"): "每季度至少 %(n)s",
+    (None, "{held} held"): "已办 {held} 场",
+    (None, "{held} held, {planned} scheduled"): "已办 {held} 场，计划 {planned} 场",
+    (None, PURPOSE_EN): PURPOSE_ZH,
+}
+
+PLURALS: dict[tuple[str, str], str] = {
+    # (English singular, English plural) → Chinese (one form)
+    ("%(num)d field needs fixing: see the one in red.", "%(num)d fields need fixing: see the ones in red."): (
+        "有 %(num)d 处需要修改，请看标红的项目。"
+    ),
+    ("%(num)d place left", "%(num)d places left"): "余 %(num)d 个名额",
+    ("with %(num)d member", "with %(num)d members"): "合作 %(num)d 馆",
 }
 
 
@@ -158,14 +219,12 @@ def _pair_of(call: ast.Call, source: str) -> tuple[str, str, str | None, tuple[s
             for value in node.values:
                 if isinstance(value, ast.Constant):
                     text += str(value.value).replace("{", "{{").replace("}", "}}")
-                elif (
-                    isinstance(value, ast.FormattedValue)
-                    and isinstance(value.value, ast.Name)
-                    and value.format_spec is None
-                    and value.conversion == -1
-                ):
-                    text += "{" + value.value.id + "}"
-                    names.append(value.value.id)
+                elif isinstance(value, ast.FormattedValue) and value.format_spec is None and value.conversion == -1:
+                    field = _format_field(value.value)  # str.format reads a.b and a[0] in a field too
+                    if field is None:
+                        return None
+                    text += "{" + field[0] + "}"
+                    names.append(field[1])
                 else:
                     return None
             parts.append((text, names))
@@ -174,6 +233,48 @@ def _pair_of(call: ast.Call, source: str) -> tuple[str, str, str | None, tuple[s
             return None
         return zh, en, None, tuple(dict.fromkeys(en_names))
     return None
+
+
+def _format_field(node: ast.expr) -> tuple[str, str] | None:
+    """``a``, ``a.b``, ``a[0]`` as a str.format field, and its root name; None for anything else."""
+    if isinstance(node, ast.Name):
+        return node.id, node.id
+    if isinstance(node, ast.Attribute):
+        inner = _format_field(node.value)
+        return (f"{inner[0]}.{node.attr}", inner[1]) if inner else None
+    if isinstance(node, ast.Subscript) and isinstance(node.slice, ast.Constant) and isinstance(node.slice.value, int):
+        inner = _format_field(node.value)
+        return (f"{inner[0]}[{node.slice.value}]", inner[1]) if inner else None
+    return None
+
+
+def find_tables(text: str) -> list[Found]:
+    """``{key: ("中文", "English")}`` tables of names and messages → ``{key: N_("English")}``."""
+    tree = ast.parse(text)
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def offset(lineno: int, col: int) -> int:
+        return offsets[lineno - 1] + len(lines[lineno - 1].encode()[:col].decode())
+
+    found = []
+    values = [v for d in ast.walk(tree) if isinstance(d, ast.Dict) for v in d.values]  # tables: dict values only
+    for node in values:
+        if not (isinstance(node, ast.Tuple) and len(node.elts) == 2):
+            continue
+        zh, en = node.elts
+        if not (isinstance(zh, ast.Constant) and isinstance(en, ast.Constant)):
+            continue
+        if not (isinstance(zh.value, str) and isinstance(en.value, str)):
+            continue
+        if not _is_cjk(zh.value) or _is_cjk(en.value) or not en.value.strip():
+            continue
+        start = offset(node.lineno, node.col_offset)
+        end = offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
+        found.append(Found(start, end, "", en.value, zh.value, None))
+    return found
 
 
 def _closing(text: str, start: int) -> int | None:
@@ -320,6 +421,8 @@ def convert(dry_run: bool = False) -> int:
     for path in templates + python:
         text = path.read_text(encoding="utf-8")
         found, left = (find_in_template if path in templates else find_in_python)(text)
+        if str(path.relative_to(ROOT)) in TABLE_FILES:
+            found += find_tables(text)
         for f in found:
             f.zh = UNIFY.get((f.en, f.zh), f.zh)
         if found:
@@ -351,7 +454,10 @@ def convert(dry_run: bool = False) -> int:
         for f in sorted(found, key=lambda f: f.start, reverse=True):
             context = CONTEXTS.get((f.en, f.zh))
             pairs[(context, f.en)] = f.zh
-            if is_template:
+            if not f.lang:  # a table entry
+                names.add("N_")
+                call = f"N_({literal(f.en)})"
+            elif is_template:
                 call = f"_p({literal(context)}, {literal(f.en)})" if context else f"_({literal(f.en)})"
             else:
                 name = "pgettext" if context else "gettext"
@@ -374,6 +480,10 @@ def convert(dry_run: bool = False) -> int:
             catalog = catalogs[locale]
             if catalog.get(msgid, context) is None:
                 catalog.add(msgid, string, context=context)
+    for (singular, plural), zh in PLURALS.items():
+        for locale, strings in (("zh_CN", (zh,)), ("en", (singular, plural))):
+            if catalogs[locale].get(singular) is None:
+                catalogs[locale].add((singular, plural), strings)
     if leftovers:
         print("left for a hand conversion (not a pair of literals):")
         for where in leftovers:
@@ -401,9 +511,8 @@ def _with_import(text: str, names: set[str]) -> str:
     anchor = re.search(r"^(from|import) [^\n]+\n(?![ \t)])", text, re.M)  # after the first import
     if anchor is None:
         return line + text
-    last = anchor
-    for last in re.finditer(r"^(?:from [\w.]+ import (?:\([^)]*\)|[^\n]+)|import [^\n]+)\n", text, re.M):
-        pass
+    imports = list(re.finditer(r"^(?:from [\w.]+ import (?:\([^)]*\)|[^\n]+)|import [^\n]+)\n", text, re.M))
+    last = imports[-1] if imports else anchor
     return text[: last.end()] + line + text[last.end() :]
 
 

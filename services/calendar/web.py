@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import as_shown, sessions
+from shuxiang.i18n import N_
 from shuxiang.pages import language, render
 from shuxiang.posters import posters_of
 from shuxiang.schemas import CanonicalActivity, Category, Status
@@ -175,6 +176,7 @@ def calendar_router(
             next_month=next_month.strftime("%Y-%m"),
             this_month=first.strftime("%Y-%m"),
             weekday_names=WEEKDAYS_EN if lang == "en" else WEEKDAYS_ZH,
+            weekdays_long=WEEKDAYS_LONG,
             groups=catalog.groups(lang),
             base=public_url,
             agenda_span=AGENDA_DAYS,
@@ -185,6 +187,16 @@ def calendar_router(
 
 WEEKDAYS_ZH = ["一", "二", "三", "四", "五", "六", "日"]
 WEEKDAYS_EN = list(month_grid.day_abbr)
+WEEKDAYS_LONG = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+"""The agenda's day headings (msgids: 星期一 … in zh_CN)."""
 
 
 def filter_choices(alliance: Alliance, brands: Mapping[str, Brand], lang: str) -> dict[str, list[tuple[str, str]]]:

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
 from shuxiang.alliance import Alliance, Tier
+from shuxiang.i18n import N_
 from shuxiang.pages import language, render
 
 from .report import end_of_day, quota_report, report_dict, selected_members
@@ -17,17 +18,17 @@ from .service import NAME
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
 TIER_NAMES = {
-    Tier.central: ("中心馆", "Central library"),
-    Tier.district: ("区馆", "District library"),
-    Tier.county: ("县（市）馆", "County library"),
-    Tier.branch: ("分馆", "Branch"),
-    Tier.service_point: ("服务点", "Service point"),
+    Tier.central: N_("Central library"),
+    Tier.district: N_("District library"),
+    Tier.county: N_("County library"),
+    Tier.branch: N_("Branch"),
+    Tier.service_point: N_("Service point"),
 }
 STATE_NAMES = {
-    "met": ("已达标", "Met"),
-    "on_track": ("进度正常", "On track"),
-    "at_risk": ("进度落后", "At risk"),
-    "not_met": ("未达标", "Not met"),
+    "met": N_("Met"),
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "not_met": N_("Not met"),
 }
 
 

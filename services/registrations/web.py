@@ -24,7 +24,8 @@ from sqlalchemy.exc import DBAPIError
 
 from shuxiang.events.publish import PublishError
 from shuxiang.events.streams import REGISTRATION
-from shuxiang.pages import environment, language, render, t
+from shuxiang.i18n import N_, gettext
+from shuxiang.pages import environment, language, render
 from shuxiang.schemas.registration import (
     CODE_PATTERN,
     TOKEN_PATTERN,
@@ -44,12 +45,10 @@ from .tables import NAME
 
 log = logging.getLogger(__name__)
 
-PURPOSE = (
-    "您填写的姓名和手机号（或邮箱）只用于本次活动的报名确认、活动前提醒、取消报名和现场签到，"
-    "不用于其他目的，不向第三方提供；活动结束 {days} 天后删除（《个人信息保护法》）。",
+PURPOSE = N_(
     "Your name and phone number (or e-mail) are used only to confirm this sign-up, remind you the day "
     "before, let you cancel and check you in; for nothing else, and given to no one else. They are "
-    "erased {days} days after the activity (Personal Information Protection Law).",
+    "erased {days} days after the activity (Personal Information Protection Law)."
 )
 
 WAIT_FOR_DECISION = 3.0
@@ -86,8 +85,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _reason(reason: str) -> str:
-    zh, en = REASONS[reason]
-    return f"{zh} / {en}"
+    return f"{gettext('zh-CN', REASONS[reason])} / {REASONS[reason]}"
 
 
 class Registrations:
@@ -187,7 +185,7 @@ def signup_fragment(context: ServiceContext):
                 offer=offer,
                 errors=errors or [],
                 values=values or {},
-                purpose=t(lang, *PURPOSE).format(days=here.retention_days),
+                purpose=gettext(lang, PURPOSE).format(days=here.retention_days),
             )
         )
         return Markup(html)  # rendered by our autoescaping environment
@@ -289,7 +287,7 @@ def routes(context: ServiceContext) -> APIRouter:
             session=found.session.astimezone(here.tz),
             can_rate=found.state == "confirmed" and found.session <= datetime.now(UTC),
             rated=request.query_params.get("rated") == "1",
-            reason=t(lang, *REASONS[found.reason]) if found.reason else None,
+            reason=gettext(lang, REASONS[found.reason]) if found.reason else None,
             qr=qr_svg(found.code, found.title) if found.state in ("confirmed", "waitlisted") else None,
         )
 
@@ -428,7 +426,7 @@ def routes(context: ServiceContext) -> APIRouter:
         try:
             if walk_ins.strip():
                 message = CheckIn(activity_id=activity_id, walk_ins=int(walk_ins), by=who.name, session=session or None)
-                text = t(lang, f"现场人数已记为 {message.walk_ins}", f"walk-ins recorded: {message.walk_ins}")
+                text = gettext(lang, "walk-ins recorded: {message.walk_ins}").format(message=message)
             else:
                 message = CheckIn(activity_id=activity_id, code=typed, by=who.name)
                 found = store.by_code(here.reader, activity_id, typed)
@@ -439,16 +437,12 @@ def routes(context: ServiceContext) -> APIRouter:
                         activity,
                         auth,
                         status=404,
-                        message=t(
-                            lang,
-                            f"签到码 {typed} 不属于本活动的有效报名",
-                            f"code {typed} is no registration of this activity",
-                        ),
+                        message=gettext(lang, "code {typed} is no registration of this activity").format(typed=typed),
                     )
                 text = (
-                    t(lang, f"{found[0]} 已签到过", f"{found[0]} had checked in already")
+                    gettext(lang, "{found[0]} had checked in already").format(found=found)
                     if found[1]
-                    else t(lang, f"{found[0]} 签到成功", f"{found[0]} checked in")
+                    else gettext(lang, "{found[0]} checked in").format(found=found)
                 )
         except (ValidationError, ValueError):
             return _check_in(
@@ -457,11 +451,7 @@ def routes(context: ServiceContext) -> APIRouter:
                 activity,
                 auth,
                 status=422,
-                message=t(
-                    lang,
-                    "签到码是 8 位字母数字（A–Z、2–7），现场人数是 0 或正整数",
-                    "a code is 8 letters or digits (A–Z, 2–7); walk-ins a whole number ≥ 0",
-                ),
+                message=gettext(lang, "a code is 8 letters or digits (A–Z, 2–7); walk-ins a whole number ≥ 0"),
             )
         await _publish(
             request,

@@ -54,6 +54,9 @@ class Column:
     en: str
     numeric: bool = True
 
+    def name(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
+
 
 @dataclass
 class View:
