@@ -50,6 +50,7 @@ TABLE_FILES = (
     "services/intake/sessions.py",
     "services/intake/forms.py",
     "services/registrations/handlers.py",
+    "services/dedup/reviews.py",
 )
 """Modules whose ``("中文", "English")`` tables become ``N_("English")`` (their readers: ``gettext(lang, …)``)."""
 
@@ -117,6 +118,7 @@ HAND: dict[tuple[str | None, str], str] = {
     (None, "in total %(n)s sessions"): "累计 %(n)s 场",
     ("a count of yearly editions", "%(n)s"): "%(n)s 届",
     (None, "Not valid"): "填写有误",
+    (None, "Another announcement of the same library differs: {inner}"): "与同一馆的另一条公告不一致：{inner}",
     (None, "The number of sessions should be 2 to {max_repeat}"): "重复次数应为 2 到 {max_repeat} 之间的整数",
     (None, "Monday"): "星期一",
     (None, "Tuesday"): "星期二",
