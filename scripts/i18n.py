@@ -2,6 +2,7 @@
 
     .venv/bin/python scripts/i18n.py convert   # t(lang, "中文", "English") → gettext; fills both catalogs
     .venv/bin/python scripts/i18n.py compile   # messages.po → messages.mo (committed: the wheel ships them)
+    .venv/bin/python scripts/i18n.py update    # new msgids of the sources into both catalogs (en filled)
     .venv/bin/python scripts/i18n.py check     # every extracted msgid translated in zh_CN and en
 
 ``convert`` is re-runnable: it rewrites the calls still written the old way, in templates
@@ -11,7 +12,8 @@ to ``shuxiang/locale/{zh_CN,en}/LC_MESSAGES/messages.po`` (entries already there
 hand-made translations survive) and compiles.  The msgid is the English text; where one English
 text stands for two Chinese ones the pair gets a msgctxt from ``CONTEXTS`` below (``_p(ctx, …)``
 / ``pgettext(lang, ctx, …)``), and a collision not named there stops the run, listing it.
-Calls it cannot rewrite safely (texts built from variables, ``~`` concatenation, f-strings whose
+A call that sits inside an f-string is rewritten too but Babel's extractor does not look
+into f-strings (Python 3.11): take such a call out of the f-string.  Calls it cannot rewrite safely (texts built from variables, ``~`` concatenation, f-strings whose
 parts differ) are listed for a hand conversion.
 
 Extraction (``check``, ``extract``) runs Babel's extractors with ``babel.cfg`` and the keywords
@@ -60,6 +62,7 @@ KEYWORDS = {
     "pgettext": ((2, "c"), 3),
     "ngettext": (2, 3),
     "N_": None,
+    "both": None,  # CLI messages: "中文 / English"
     # Jinja templates: bound to the render's lang (shuxiang.i18n.install)
     "_": None,
     "_p": ((1, "c"), 2),
@@ -521,6 +524,26 @@ def _with_import(text: str, names: set[str]) -> str:
 # ---------------------------------------------------------------- check
 
 
+def update() -> int:
+    """Add the msgids the sources use and the catalogs lack: en = the msgid, zh_CN left empty to
+    translate in messages.po (``check`` fails until it is); entries no source uses are listed."""
+    messages = extract()
+    catalogs = {locale: load(locale) for locale in CATALOG_LOCALES}
+    for (context, msgid), where in sorted(messages.items(), key=lambda kv: (kv[0][0] or "", kv[0][1])):
+        for locale, catalog in catalogs.items():
+            if catalog.get(msgid, context) is None:
+                catalog.add(msgid, msgid if locale == "en" else "", context=context, auto_comments=[where[0]])
+                print(f"{locale}: added {msgid!r}" + ("" if locale == "en" else " (to translate)"))
+    used = set(messages)
+    for message in catalogs["zh_CN"]:
+        if message.id and (message.context, message.id if isinstance(message.id, str) else message.id[0]) not in used:
+            print(f"not used by any source: {message.id!r} (context {message.context!r})")
+    for locale, catalog in catalogs.items():
+        save(catalog, locale)
+    compile_all()
+    return 0
+
+
 def check() -> int:
     problems = []
     messages = extract()
@@ -540,11 +563,13 @@ def check() -> int:
 
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("command", choices=["convert", "compile", "check", "extract"])
+    parser.add_argument("command", choices=["convert", "update", "compile", "check", "extract"])
     parser.add_argument("--dry-run", action="store_true")
     args = parser.parse_args()
     if args.command == "convert":
         return convert(args.dry_run)
+    if args.command == "update":
+        return update()
     if args.command == "compile":
         compile_all()
         return 0

@@ -54,6 +54,16 @@ def ngettext(lang: str | None, singular: str, plural: str, n: int) -> str:
     return translations(locale_of(lang)).ngettext(singular, plural, n)
 
 
+def both(msgid: str, sep: str = " / ", **fields: object) -> str:
+    """A CLI message in both languages, ``中文 / English``: a terminal has no page language, and
+    the alliance's operators read either (``both("no data in {path}", path=p)``; table cells
+    say ``both("met", sep=" ")`` → ``已达标 met``)."""
+    zh, en = gettext("zh-CN", msgid), gettext("en", msgid)
+    if fields:
+        zh, en = zh.format(**fields), en.format(**fields)
+    return f"{zh}{sep}{en}"
+
+
 def N_(msgid: str) -> str:  # noqa: N802 — the gettext convention
     """Marks a msgid for extraction where it is defined (tables); translated where it is shown."""
     return msgid

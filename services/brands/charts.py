@@ -46,10 +46,11 @@ def heatmap(rows: Sequence[HeatRow], first_year: int, last_year: int, *, lang: s
     cell, gap, label_width, top = 10, 2, 130, 22
     width = label_width + len(months) * (cell + gap) + 8
     height = top + len(rows) * (cell + 6) + 4
+    label = gettext(lang, "Sessions per month per brand")  # (a call inside an f-string is not extracted)
     parts = [
         f'<svg class="heatmap" role="group" viewBox="0 0 {width} {height}" width="100%" '
         f'style="max-width:{width * 1.2:.0f}px" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-label="{gettext(lang, "Sessions per month per brand")}">'
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{label}">'
     ]
     for index, (year, month) in enumerate(months):
         x = label_width + index * (cell + gap)
@@ -103,10 +104,11 @@ def monthly_bars(
     def y_of(value: float) -> float:
         return top + plot_height - plot_height * value / top_value
 
+    label = gettext(lang, "Sessions per month")
     parts = [
         f'<svg class="bars" role="img" viewBox="0 0 {width} {height}" width="100%" '
         f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" '
-        f'aria-label="{gettext(lang, "Sessions per month")}">'
+        f'aria-label="{label}">'
     ]
     for tick in ticks:
         y = y_of(tick)

@@ -43,7 +43,7 @@ def title(digest: Digest, tz) -> str:
     if digest.period == PREVIEW_PERIOD:
         return gettext(lang, "Digest preview")
     if digest.period.startswith("manual-"):
-        return f"{pgettext(lang, 'a digest sent on demand', 'Digest')} {_local(digest.until, tz)}"
+        return pgettext(lang, "a digest sent on demand", "Digest") + " " + _local(digest.until, tz)
     if digest.coordinator.schedule.every == "week":
         kind = gettext(lang, "Weekly digest")
     else:

@@ -107,8 +107,11 @@ _SIMPLE_RULE = re.compile(r"^FREQ=(WEEKLY|MONTHLY);COUNT=(\d+)$")
 _TAG_SPLIT = re.compile(r"[,，、;；]+")
 
 
+NOT_VALID = N_("Not valid")
+
+
 def message(field: str, lang: str) -> str:
-    text = gettext(lang, MESSAGES.get(field, N_("Not valid")))
+    text = gettext(lang, MESSAGES.get(field, NOT_VALID))
     return text.replace("{max_repeat}", str(MAX_REPEAT))
 
 

@@ -199,3 +199,41 @@ def test_the_bare_string_check_sees_bare_strings() -> None:
     assert bare_strings('<a title="Close">{{ _("x") }}</a>', html=True) == ["Close"]
     assert bare_strings("<style>body { font-family: Arial }</style><p>{{ x }} · 3</p>", html=True) == []
     assert bare_strings("{{ _('Digest') }}: {{ d.period }}\nTotal\n", html=False) == ["Total"]
+
+
+# --- the CLI -----------------------------------------------------------------------------------
+
+CLI_MODULES = sorted([ROOT / "shuxiang" / "cli.py", ROOT / "shuxiang" / "console.py", *ROOT.glob("services/*/cli.py")])
+
+
+def chinese_literals(source: str) -> list[str]:
+    """Chinese in a module's string literals, but for docstrings and --help texts."""
+    import ast
+
+    tree = ast.parse(source)
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list):  # docstrings, attribute docstrings included
+            skipped |= {id(s.value) for s in body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)}
+        if isinstance(node, ast.keyword) and node.arg == "help":
+            skipped.add(id(node.value))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped:
+            text = node.value.replace("书香", "")  # the product's name
+            if CJK.search(text):
+                found.append(node.value)
+    return found
+
+
+@pytest.mark.parametrize("module", CLI_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_cli_messages_come_from_the_catalogs(module: Path) -> None:
+    assert chinese_literals(module.read_text(encoding="utf-8")) == []
+
+
+def test_cli_messages_say_both_languages() -> None:
+    assert chinese_literals('x = "已停止 / stopped"\ndef f():\n    """说明"""\n') == ["已停止 / stopped"]
+    assert i18n.both("stopped") == "已停止 / stopped"
+    assert i18n.both("no data in {path}", path="/d") == "/d 中没有数据 / no data in /d"
+    assert i18n.both("met", sep=" ") == "已达标 met"
