@@ -38,9 +38,30 @@ from sqlalchemy import (
     update,
 )
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import registry
+from sqlmodel import SQLModel
 
 metadata = MetaData()
 """Every table of every service: what Alembic migrates on PostgreSQL."""
+
+
+class TableModel(SQLModel, registry=registry(metadata=metadata)):
+    """The base of the tables declared as SQLModel classes (``class X(Fields, TableModel, table=True)``):
+    they land in :data:`metadata` beside the Core ones, each in its service's ``tables.py``.
+
+    SQLModel where a row is also an API body — the class of the table shares its fields, their
+    validation and their columns with the body's class (accounts, the brand registry, review
+    decisions, digests sent); SQLAlchemy Core tables where batches are written by the thousand
+    (docs/architecture.md, "Storage").  Columns are given as ``sa_column`` so that their types,
+    comments and defaults are exactly those of the migrations."""
+
+
+def table_of(model: type[TableModel]) -> Table:
+    """The Core :class:`Table` of a SQLModel table class (``select(table_of(X)).where(…)``)."""
+    table = model.__table__  # type: ignore[attr-defined]  # set by SQLAlchemy's declarative mapping
+    assert isinstance(table, Table)
+    return table
+
 
 K = TypeVar("K")
 """The type of a :class:`RowsByKey` table's key column's values."""

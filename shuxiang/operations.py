@@ -15,8 +15,8 @@ from shuxiang.events.ids import subject_owner
 from shuxiang.events.streams import ALL_STREAMS
 from shuxiang.pages import render
 from shuxiang.services import CONSUMING_SERVICES
+from shuxiang.services.deps import Context, DatabasesDep
 from shuxiang.services.intake.auth import Accounts, Auth, Coordinator
-from shuxiang.services.plan import ServiceContext
 
 
 class RuntimeCollector:
@@ -98,66 +98,71 @@ class RequestCounter:
             self.metrics.requests.labels(getattr(route, "path", "unmatched"), str(status)).inc()
 
 
-def operations_router(context: ServiceContext, metrics: Metrics, nats_connection=None) -> APIRouter:
-    router = APIRouter(tags=["operations"])
-    databases = context.databases
+router = APIRouter(tags=["operations"])
+"""Health, metrics (``app.state.metrics``; the broker connection: ``app.state.connection``), dead letters."""
 
-    @router.get("/healthz")
-    def healthz() -> JSONResponse:
-        """Broker and database reachable: 200, else 503 with what is not."""
-        checks = {"database": "ok", "broker": "ok"}
-        try:
-            with databases.reader(CONSUMING_SERVICES[0]).connect() as connection:
-                connection.execute(text("SELECT 1"))
-        except Exception as exc:  # report, don't raise: this is the health page
-            checks["database"] = f"unreachable: {exc.__class__.__name__}"
-        if nats_connection is not None and not nats_connection.is_connected:
-            checks["broker"] = "unreachable"
-        healthy = all(v == "ok" for v in checks.values())
-        return JSONResponse({"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503)
 
-    @router.get("/metrics", include_in_schema=False)
-    async def prometheus() -> Response:
-        lag = await metrics.consumer_lag()
+@router.get("/healthz")
+def healthz(request: Request, databases: DatabasesDep) -> JSONResponse:
+    """Broker and database reachable: 200, else 503 with what is not."""
+    checks = {"database": "ok", "broker": "ok"}
+    try:
+        with databases.reader(CONSUMING_SERVICES[0]).connect() as connection:
+            connection.execute(text("SELECT 1"))
+    except Exception as exc:  # report, don't raise: this is the health page
+        checks["database"] = f"unreachable: {exc.__class__.__name__}"
+    nats_connection = getattr(request.app.state, "connection", None)
+    if nats_connection is not None and not nats_connection.is_connected:
+        checks["broker"] = "unreachable"
+    healthy = all(v == "ok" for v in checks.values())
+    return JSONResponse({"status": "ok" if healthy else "degraded", **checks}, status_code=200 if healthy else 503)
 
-        class Once:
-            def collect(self):
-                yield lag
 
-        registry = CollectorRegistry()
-        registry.register(Once())
-        body = generate_latest(metrics.registry) + generate_latest(registry)
-        return Response(body, media_type=CONTENT_TYPE_LATEST)
+@router.get("/metrics", include_in_schema=False)
+async def prometheus(request: Request) -> Response:
+    metrics: Metrics = request.app.state.metrics
+    lag = await metrics.consumer_lag()
 
-    def visible(auth: Auth, who, letters: list) -> list:
-        """A coordinator with a scope sees the dead letters of its libraries' subjects only."""
-        if auth.scope(who) is None:
-            return letters
-        return [
-            letter
-            for letter in letters
-            if (owner := subject_owner(letter.subject)) is not None and auth.in_scope(who, owner)
-        ]
+    class Once:
+        def collect(self):
+            yield lag
 
-    @router.get("/api/v1/dead-letters")
-    def dead_letters_api(who: Coordinator, auth: Accounts, limit: int = 100) -> list[dict]:
-        """Messages the consumers could not process, with the reason (newest first); coordinators only,
-        each the letters of its scope."""
-        limit = max(1, min(limit, 1000))
-        return [
-            letter.summary()
-            for letter in visible(auth, who, list_dead_letters(databases, CONSUMING_SERVICES, limit=limit))
-        ]
+    registry = CollectorRegistry()
+    registry.register(Once())
+    body = generate_latest(metrics.registry) + generate_latest(registry)
+    return Response(body, media_type=CONTENT_TYPE_LATEST)
 
-    @router.get("/dead-letters", response_class=HTMLResponse, include_in_schema=False)
-    def dead_letters_page(request: Request, who: Coordinator, auth: Accounts) -> HTMLResponse:
-        letters = visible(auth, who, list_dead_letters(databases, CONSUMING_SERVICES, limit=500))
-        return render(
-            request,
-            "operations/dead_letters.html",
-            letters=letters,
-            alliance_name=context.alliance.name,
-            now=time.time(),
-        )
 
-    return router
+def visible(auth: Auth, who, letters: list) -> list:
+    """A coordinator with a scope sees the dead letters of its libraries' subjects only."""
+    if auth.scope(who) is None:
+        return letters
+    return [
+        letter
+        for letter in letters
+        if (owner := subject_owner(letter.subject)) is not None and auth.in_scope(who, owner)
+    ]
+
+
+@router.get("/api/v1/dead-letters")
+def dead_letters_api(who: Coordinator, auth: Accounts, databases: DatabasesDep, limit: int = 100) -> list[dict]:
+    """Messages the consumers could not process, with the reason (newest first); coordinators only,
+    each the letters of its scope."""
+    limit = max(1, min(limit, 1000))
+    return [
+        letter.summary() for letter in visible(auth, who, list_dead_letters(databases, CONSUMING_SERVICES, limit=limit))
+    ]
+
+
+@router.get("/dead-letters", response_class=HTMLResponse, include_in_schema=False)
+def dead_letters_page(
+    request: Request, who: Coordinator, auth: Accounts, context: Context, databases: DatabasesDep
+) -> HTMLResponse:
+    letters = visible(auth, who, list_dead_letters(databases, CONSUMING_SERVICES, limit=500))
+    return render(
+        request,
+        "operations/dead_letters.html",
+        letters=letters,
+        alliance_name=context.alliance.name,
+        now=time.time(),
+    )

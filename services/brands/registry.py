@@ -16,18 +16,15 @@ library id): the web routes set them from the authenticated account
 from __future__ import annotations
 
 from datetime import datetime
-from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shuxiang.alliance import Alliance, Brand
-from shuxiang.schemas.submission import LIBRARY_ID_PATTERN, Category
 
 from .linking import BrandMatcher, Correction, effective_link
-from .tables import brands_activity, brands_activity_library, brands_correction, brands_registered
+from .tables import BrandFields, Slug, brands_activity, brands_activity_library, brands_correction, brands_registered
 
-Slug = Annotated[str, Field(pattern=LIBRARY_ID_PATTERN, max_length=64)]
 RESERVED_IDS = frozenset({"new", "links"})
 """Brand ids that would shadow a path under /brands/ or /api/v1/brands/."""
 
@@ -39,23 +36,10 @@ class RegistryError(Exception):
         self.message = message
 
 
-class BrandCreate(BaseModel):
+class BrandCreate(BrandFields):
     """A brand programme (一馆一品) a coordinator registers."""
 
-    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)
-
-    id: Slug = Field(description="lower-case ascii id, used in URLs and feeds, e.g. jn-gushang")
-    name: str = Field(min_length=1, max_length=100, description="the brand's name, e.g. 沽上讲堂")
-    library_id: Slug = Field(description="the owning member library")
-    since: int | None = Field(None, ge=1949, le=2100, description="the year of the first edition")
-    category: Category
-    description: str | None = Field(None, max_length=2000)
-    keywords: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list, max_length=20)
-    partners: list[Slug] = Field(default_factory=list, max_length=50)
-    registered_by: Slug | None = Field(
-        None,
-        description="the coordinator who registers it: set from the account (a body naming someone else is refused)",
-    )
+    model_config = ConfigDict(extra="forbid", str_strip_whitespace=True)  # type: ignore[assignment]  # SQLModel types it as its own TypedDict of the same keys
 
     @field_validator("keywords")
     @classmethod

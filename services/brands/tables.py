@@ -8,25 +8,63 @@ reports, and the link corrections people made.  Every figure is derived from
 these by queries and pure functions (:mod:`.figures`).
 """
 
+from datetime import datetime
+from typing import Annotated
+
+from pydantic import Field as PydanticField
 from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String, Table, Text
+from sqlmodel import Field, SQLModel
 
-from shuxiang.db import UTCDateTime, metadata
+from shuxiang.db import TableModel, UTCDateTime, metadata, table_of
+from shuxiang.schemas.submission import LIBRARY_ID_PATTERN, Category
 
-brands_registered = Table(
-    "brands_registered",
-    metadata,
-    Column("id", String(64), primary_key=True),
-    Column("name", String(100), nullable=False, unique=True),
-    Column("library_id", String(64), nullable=False),
-    Column("since", Integer, nullable=True),
-    Column("category", String(32), nullable=False),
-    Column("description", Text, nullable=True),
-    Column("keywords", JSON, nullable=False),
-    Column("partners", JSON, nullable=False),
-    Column("registered_by", String(64), nullable=False),
-    Column("registered_at", UTCDateTime, nullable=False),
-    comment="Brands added through the API or the web form (the alliance file's brands are not copied here).",
-)
+Slug = Annotated[str, PydanticField(pattern=LIBRARY_ID_PATTERN, max_length=64)]
+
+
+class BrandFields(SQLModel):
+    """A registered brand programme (一馆一品): the fields the API's body
+    (:class:`~.registry.BrandCreate`) shares with the registry's row (:class:`BrandRegistered`)."""
+
+    id: Slug = Field(
+        description="lower-case ascii id, used in URLs and feeds, e.g. jn-gushang",
+        sa_column=Column(String(64), primary_key=True),
+    )
+    name: str = Field(
+        min_length=1,
+        max_length=100,
+        description="the brand's name, e.g. 沽上讲堂",
+        sa_column=Column(String(100), nullable=False, unique=True),
+    )
+    library_id: Slug = Field(description="the owning member library", sa_column=Column(String(64), nullable=False))
+    since: int | None = Field(
+        None, ge=1949, le=2100, description="the year of the first edition", sa_column=Column(Integer, nullable=True)
+    )
+    category: Category = Field(sa_column=Column(String(32), nullable=False))
+    description: str | None = Field(None, max_length=2000, sa_column=Column(Text, nullable=True))
+    keywords: list[Annotated[str, PydanticField(min_length=1, max_length=50)]] = Field(
+        default_factory=list, max_length=20, sa_column=Column(JSON, nullable=False)
+    )
+    partners: list[Slug] = Field(default_factory=list, max_length=50, sa_column=Column(JSON, nullable=False))
+    registered_by: Slug | None = Field(
+        None,
+        description="the coordinator who registers it: set from the account (a body naming someone else is refused)",
+        sa_column=Column(String(64), nullable=False),
+    )
+
+
+class BrandRegistered(BrandFields, TableModel, table=True):
+    """A brand added through the API or the web form, as the brands service applied it."""
+
+    __tablename__ = "brands_registered"
+    __table_args__ = {
+        "comment": "Brands added through the API or the web form (the alliance file's brands are not copied here)."
+    }
+
+    registered_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+brands_registered = table_of(BrandRegistered)
+"""The table itself, for Core statements."""
 
 brands_activity = Table(
     "brands_activity",

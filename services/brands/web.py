@@ -16,12 +16,12 @@ from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
-from fastapi import APIRouter, HTTPException, Query, Request, Response
+from fastapi import APIRouter, Depends, HTTPException, Query, Request, Response
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse, RedirectResponse
 from fastapi.routing import APIRoute
 from pydantic import ValidationError
-from sqlalchemy import select
+from sqlalchemy import Engine, select
 
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
@@ -31,6 +31,7 @@ from shuxiang.i18n import N_, gettext
 from shuxiang.pages import language, render
 from shuxiang.schemas.errors import describe
 from shuxiang.schemas.submission import Category
+from shuxiang.services.deps import AllianceDep, EventPublisher, Publisher, per_app, reader_of
 from shuxiang.services.intake.auth import Accounts, Auth, Coordinator, Signed, actor, problem
 from shuxiang.services.intake.security import SESSION_COOKIE
 
@@ -89,254 +90,281 @@ class ClearErrorsRoute(APIRoute):
         return clear_errors
 
 
-def routes(context) -> APIRouter:
+BrandsReader = Annotated[Engine, Depends(reader_of(NAME))]
+
+
+def _satisfaction_of(context):
     from shuxiang.services.registrations.service import satisfaction_of
 
-    return brands_router(context.alliance, context.databases.reader(NAME), satisfaction=satisfaction_of(context))
+    return satisfaction_of(context)
 
 
-def brands_router(alliance: Alliance, reader, satisfaction=None) -> APIRouter:
-    """``satisfaction(activity_ids)``: readers' 满意度 of those activities (the registrations service's)."""
-    router = APIRouter(route_class=ClearErrorsRoute)
+Satisfaction = Annotated[Callable[[list[str]], Any], Depends(per_app(_satisfaction_of))]
+"""``satisfaction(activity_ids)``: readers' 满意度 of those activities (the registrations service's)."""
 
-    def rated(entry) -> dict | None:
-        found = satisfaction([a.activity_id for a in entry.activities]) if satisfaction else None
-        return found.as_json() if found and found.rated else None
+router = APIRouter(route_class=ClearErrorsRoute)
 
-    def report(today: date | None) -> BrandsReport:
-        return brands_report(reader, alliance, today or local_today(alliance))
 
-    # -- JSON API ----------------------------------------------------------------------
+def rated(satisfaction, entry) -> dict | None:
+    found = satisfaction([a.activity_id for a in entry.activities]) if satisfaction else None
+    return found.as_json() if found and found.rated else None
 
-    @router.get("/api/v1/brands", tags=["brands"])
-    def list_brands(today: Today = None):
-        """Every brand (the alliance file's and registered ones) with its figures, and the 一馆一品 coverage."""
-        result = report(today)
-        cov = result.coverage
-        return {
-            "today": result.today.isoformat(),
-            "brands": [_brand_json(e) for e in result.entries],
-            "coverage": {
-                "members_without_brand": list(cov.members_without_brand),
-                "heads_without_brand": list(cov.heads_without_brand),
-                "active": list(cov.active),
-                "quiet": list(cov.quiet),
-                "lapsed": list(cov.lapsed),
-            },
+
+def report(reader: Engine, alliance: Alliance, today: date | None) -> BrandsReport:
+    return brands_report(reader, alliance, today or local_today(alliance))
+
+
+# -- JSON API ----------------------------------------------------------------------
+
+
+@router.get("/api/v1/brands", tags=["brands"])
+def list_brands(reader: BrandsReader, alliance: AllianceDep, today: Today = None):
+    """Every brand (the alliance file's and registered ones) with its figures, and the 一馆一品 coverage."""
+    result = report(reader, alliance, today)
+    cov = result.coverage
+    return {
+        "today": result.today.isoformat(),
+        "brands": [_brand_json(e) for e in result.entries],
+        "coverage": {
+            "members_without_brand": list(cov.members_without_brand),
+            "heads_without_brand": list(cov.heads_without_brand),
+            "active": list(cov.active),
+            "quiet": list(cov.quiet),
+            "lapsed": list(cov.lapsed),
+        },
+    }
+
+
+@router.post("/api/v1/brands", tags=["brands"], status_code=201)
+async def create_brand(
+    body: BrandCreate, who: Coordinator, auth: Accounts, reader: BrandsReader, alliance: AllianceDep, bus: Publisher
+) -> JSONResponse:
+    """Register a brand of a library inside the coordinator's scope (``registered_by``: the account).
+    The decision is logged in SUBMISSIONS and applied by the brands service: 201 once applied."""
+    body = _registering(body, who, auth)
+    try:
+        await _decide(
+            bus,
+            reader,
+            alliance,
+            lambda c: check_registration(c, alliance, body),
+            brand_subject("registered", body.registered_by),
+            registration_message_id(body),
+            body.model_dump_json().encode(),
+        )
+    except RegistryError as exc:
+        return _problem(exc.status, exc.message)
+    except TimeoutError:
+        return JSONResponse({"detail": ACCEPTED}, status_code=202)
+    return JSONResponse(
+        body.brand().model_dump(mode="json"), status_code=201, headers={"Location": f"/api/v1/brands/{body.id}"}
+    )
+
+
+@router.get("/api/v1/brands/links", tags=["brands"])
+def list_links(
+    reader: BrandsReader,
+    link: str | None = Query(None, pattern="^(explicit|inferred|corrected)$"),
+    brand_id: str | None = None,
+    limit: int = Query(200, ge=1, le=2000),
+) -> list[dict]:
+    """Activities and the brand they are linked to, e.g. ``?link=inferred`` to review inferred links."""
+    query = select(
+        brands_activity.c.activity_id,
+        brands_activity.c.title,
+        brands_activity.c.starts_at,
+        brands_activity.c.brand_id,
+        brands_activity.c.link,
+        brands_activity.c.declared_brand_id,
+        brands_activity.c.inferred_brand_id,
+    ).where(brands_activity.c.link.is_not(None))
+    if link:
+        query = query.where(brands_activity.c.link == link)
+    if brand_id:
+        query = query.where(brands_activity.c.brand_id == brand_id)
+    query = query.order_by(brands_activity.c.starts_at.desc()).limit(limit)
+    with reader.connect() as connection:
+        return [{**row._asdict(), "starts_at": row.starts_at.isoformat()} for row in connection.execute(query)]
+
+
+@router.put("/api/v1/brands/links/{activity_id}", tags=["brands"])
+async def put_link(
+    activity_id: str,
+    body: LinkCorrection,
+    who: Signed,
+    auth: Accounts,
+    reader: BrandsReader,
+    alliance: AllianceDep,
+    bus: Publisher,
+) -> JSONResponse:
+    """Correct an activity's brand (the brand's owning library, or a coordinator whose scope holds the
+    activity's libraries); later versions keep it.  ``corrected_by``: the account."""
+    body = body.model_copy(update={"corrected_by": actor(who, body.corrected_by, "corrected_by")})
+    event = LinkCorrected(**body.model_dump(), activity_id=activity_id, decided_at=datetime.now(UTC))
+    previous: list[str | None] = []
+
+    def check(connection) -> None:
+        check_correction(connection, alliance, activity_id, body)
+        if not who.is_library:
+            libraries = connection.scalars(
+                select(brands_activity_library.c.library_id).where(brands_activity_library.c.activity_id == activity_id)
+            ).all()
+            if not auth.in_scope(who, *libraries):
+                raise RegistryError(403, f"活动 {activity_id} 不在您的管辖范围内 / the activity is outside your scope")
+        previous.append(
+            connection.scalar(select(brands_activity.c.brand_id).where(brands_activity.c.activity_id == activity_id))
+        )
+
+    try:
+        await _decide(
+            bus,
+            reader,
+            alliance,
+            check,
+            brand_subject("corrected", body.corrected_by),
+            event.message_id(),
+            event.model_dump_json().encode(),
+        )
+    except RegistryError as exc:
+        return _problem(exc.status, exc.message)
+    except TimeoutError:
+        return JSONResponse({"detail": ACCEPTED}, status_code=202)
+    return JSONResponse(
+        {
+            "activity_id": activity_id,
+            "brand_id": body.brand_id,
+            "link": "corrected",
+            "previous_brand_id": previous[0],
         }
+    )
 
-    @router.post("/api/v1/brands", tags=["brands"], status_code=201)
-    async def create_brand(request: Request, body: BrandCreate, who: Coordinator, auth: Accounts) -> JSONResponse:
-        """Register a brand of a library inside the coordinator's scope (``registered_by``: the account).
-        The decision is logged in SUBMISSIONS and applied by the brands service: 201 once applied."""
-        body = _registering(body, who, auth)
-        try:
-            await _decide(
-                request,
-                reader,
-                alliance,
-                lambda c: check_registration(c, alliance, body),
-                brand_subject("registered", body.registered_by),
-                registration_message_id(body),
-                body.model_dump_json().encode(),
-            )
-        except RegistryError as exc:
-            return _problem(exc.status, exc.message)
-        except TimeoutError:
-            return JSONResponse({"detail": ACCEPTED}, status_code=202)
-        return JSONResponse(
-            body.brand().model_dump(mode="json"), status_code=201, headers={"Location": f"/api/v1/brands/{body.id}"}
+
+@router.get("/api/v1/brands/{brand_id}", tags=["brands"])
+def get_brand(
+    brand_id: str, reader: BrandsReader, alliance: AllianceDep, satisfaction: Satisfaction, today: Today = None
+):
+    """One brand with its figures and its activities (sessions held and scheduled)."""
+    result = report(reader, alliance, today)
+    entry = result.entry(brand_id)
+    if entry is None:
+        return _problem(404, f"未找到品牌 / no such brand: {brand_id}")
+    activities = sorted(entry.activities, key=lambda a: a.occurrences[0] if a.occurrences else NEVER)
+    return {
+        **_brand_json(entry),
+        "satisfaction": rated(satisfaction, entry),
+        "activities": [_activity_json(a) for a in activities],
+    }
+
+
+# -- pages -------------------------------------------------------------------------
+
+
+@router.get("/brands", include_in_schema=False)
+def brands_page(request: Request, reader: BrandsReader, alliance: AllianceDep, today: Today = None):
+    result = report(reader, alliance, today)
+    lang = language(request)
+    first, last = _year_span(result)
+    entries = sorted(result.entries, key=lambda e: _member_order(alliance, e.brand.library_id))
+    q = _query(lang, today)
+    rows = [
+        HeatRow(
+            label=e.brand.name,
+            href=f"/brands/{e.brand.id}?{q}",
+            held=e.figures.held_per_month,
+            scheduled=e.figures.scheduled_per_month,
         )
+        for e in entries
+    ]
+    return render(
+        request,
+        "brands/index.html",
+        alliance_name=alliance.name,
+        report=result,
+        entries=entries,
+        coverage=result.coverage,
+        heat=heatmap(rows, first, last, lang=lang),
+        sparks={e.brand.id: yearly_spark(e.figures.held_per_month, first, last) for e in entries},
+        first_year=first,
+        last_year=last,
+        q=q,
+        shades=SHADES,
+        empty_shade=EMPTY,
+        **_helpers(alliance, lang),
+    )
 
-    @router.get("/api/v1/brands/links", tags=["brands"])
-    def list_links(
-        link: str | None = Query(None, pattern="^(explicit|inferred|corrected)$"),
-        brand_id: str | None = None,
-        limit: int = Query(200, ge=1, le=2000),
-    ) -> list[dict]:
-        """Activities and the brand they are linked to, e.g. ``?link=inferred`` to review inferred links."""
-        query = select(
-            brands_activity.c.activity_id,
-            brands_activity.c.title,
-            brands_activity.c.starts_at,
-            brands_activity.c.brand_id,
-            brands_activity.c.link,
-            brands_activity.c.declared_brand_id,
-            brands_activity.c.inferred_brand_id,
-        ).where(brands_activity.c.link.is_not(None))
-        if link:
-            query = query.where(brands_activity.c.link == link)
-        if brand_id:
-            query = query.where(brands_activity.c.brand_id == brand_id)
-        query = query.order_by(brands_activity.c.starts_at.desc()).limit(limit)
-        with reader.connect() as connection:
-            return [{**row._asdict(), "starts_at": row.starts_at.isoformat()} for row in connection.execute(query)]
 
-    @router.put("/api/v1/brands/links/{activity_id}", tags=["brands"])
-    async def put_link(
-        request: Request, activity_id: str, body: LinkCorrection, who: Signed, auth: Accounts
-    ) -> JSONResponse:
-        """Correct an activity's brand (the brand's owning library, or a coordinator whose scope holds the
-        activity's libraries); later versions keep it.  ``corrected_by``: the account."""
-        body = body.model_copy(update={"corrected_by": actor(who, body.corrected_by, "corrected_by")})
-        event = LinkCorrected(**body.model_dump(), activity_id=activity_id, decided_at=datetime.now(UTC))
-        previous: list[str | None] = []
+@router.get("/brands/new", include_in_schema=False)
+def new_brand_form(request: Request, who: Coordinator, auth: Accounts, alliance: AllianceDep):
+    return _form(request, alliance, auth, who, values={}, errors=[])
 
-        def check(connection) -> None:
-            check_correction(connection, alliance, activity_id, body)
-            if not who.is_library:
-                libraries = connection.scalars(
-                    select(brands_activity_library.c.library_id).where(
-                        brands_activity_library.c.activity_id == activity_id
-                    )
-                ).all()
-                if not auth.in_scope(who, *libraries):
-                    raise RegistryError(
-                        403, f"活动 {activity_id} 不在您的管辖范围内 / the activity is outside your scope"
-                    )
-            previous.append(
-                connection.scalar(
-                    select(brands_activity.c.brand_id).where(brands_activity.c.activity_id == activity_id)
-                )
-            )
 
-        try:
-            await _decide(
-                request,
-                reader,
-                alliance,
-                check,
-                brand_subject("corrected", body.corrected_by),
-                event.message_id(),
-                event.model_dump_json().encode(),
-            )
-        except RegistryError as exc:
-            return _problem(exc.status, exc.message)
-        except TimeoutError:
-            return JSONResponse({"detail": ACCEPTED}, status_code=202)
-        return JSONResponse(
-            {
-                "activity_id": activity_id,
-                "brand_id": body.brand_id,
-                "link": "corrected",
-                "previous_brand_id": previous[0],
-            }
+@router.post("/brands/new", include_in_schema=False)
+async def new_brand_submit(
+    request: Request, who: Coordinator, auth: Accounts, reader: BrandsReader, alliance: AllianceDep, bus: Publisher
+):
+    form = parse_qs((await request.body()).decode("utf-8", "replace"))
+    values = {key: items[-1].strip() for key, items in form.items() if items}
+    data: dict[str, Any] = {
+        k: values.get(k) or None for k in ("id", "name", "library_id", "since", "category", "description")
+    }
+    data["keywords"] = _split(values.get("keywords", ""))
+    data["partners"] = [p for p in form.get("partners", []) if p]
+    data = {k: v for k, v in data.items() if v not in (None, [])}
+    try:
+        body = _registering(BrandCreate.model_validate(data), who, auth)
+    except ValidationError as exc:
+        return _form(request, alliance, auth, who, values=values, errors=describe(exc).split("; "), status=422)
+    except HTTPException as exc:
+        return _form(request, alliance, auth, who, values=values, errors=[str(exc.detail)], status=exc.status_code)
+    try:
+        await _decide(
+            bus,
+            reader,
+            alliance,
+            lambda c: check_registration(c, alliance, body),
+            brand_subject("registered", body.registered_by),
+            registration_message_id(body),
+            body.model_dump_json().encode(),
         )
+    except RegistryError as exc:
+        return _form(request, alliance, auth, who, values=values, errors=[exc.message], status=exc.status)
+    except TimeoutError:
+        return _form(request, alliance, auth, who, values=values, errors=[ACCEPTED], status=202)
+    return RedirectResponse(f"/brands/{body.id}?lang={language(request)}", status_code=303)
 
-    @router.get("/api/v1/brands/{brand_id}", tags=["brands"])
-    def get_brand(brand_id: str, today: Today = None):
-        """One brand with its figures and its activities (sessions held and scheduled)."""
-        result = report(today)
-        entry = result.entry(brand_id)
-        if entry is None:
-            return _problem(404, f"未找到品牌 / no such brand: {brand_id}")
-        activities = sorted(entry.activities, key=lambda a: a.occurrences[0] if a.occurrences else NEVER)
-        return {
-            **_brand_json(entry),
-            "satisfaction": rated(entry),
-            "activities": [_activity_json(a) for a in activities],
-        }
 
-    # -- pages -------------------------------------------------------------------------
-
-    @router.get("/brands", include_in_schema=False)
-    def brands_page(request: Request, today: Today = None):
-        result = report(today)
-        lang = language(request)
-        first, last = _year_span(result)
-        entries = sorted(result.entries, key=lambda e: _member_order(alliance, e.brand.library_id))
-        q = _query(lang, today)
-        rows = [
-            HeatRow(
-                label=e.brand.name,
-                href=f"/brands/{e.brand.id}?{q}",
-                held=e.figures.held_per_month,
-                scheduled=e.figures.scheduled_per_month,
-            )
-            for e in entries
-        ]
-        return render(
-            request,
-            "brands/index.html",
-            alliance_name=alliance.name,
-            report=result,
-            entries=entries,
-            coverage=result.coverage,
-            heat=heatmap(rows, first, last, lang=lang),
-            sparks={e.brand.id: yearly_spark(e.figures.held_per_month, first, last) for e in entries},
-            first_year=first,
-            last_year=last,
-            q=q,
-            shades=SHADES,
-            empty_shade=EMPTY,
-            **_helpers(alliance, lang),
-        )
-
-    @router.get("/brands/new", include_in_schema=False)
-    def new_brand_form(request: Request, who: Coordinator, auth: Accounts):
-        return _form(request, alliance, auth, who, values={}, errors=[])
-
-    @router.post("/brands/new", include_in_schema=False)
-    async def new_brand_submit(request: Request, who: Coordinator, auth: Accounts):
-        form = parse_qs((await request.body()).decode("utf-8", "replace"))
-        values = {key: items[-1].strip() for key, items in form.items() if items}
-        data: dict[str, Any] = {
-            k: values.get(k) or None for k in ("id", "name", "library_id", "since", "category", "description")
-        }
-        data["keywords"] = _split(values.get("keywords", ""))
-        data["partners"] = [p for p in form.get("partners", []) if p]
-        data = {k: v for k, v in data.items() if v not in (None, [])}
-        try:
-            body = _registering(BrandCreate.model_validate(data), who, auth)
-        except ValidationError as exc:
-            return _form(request, alliance, auth, who, values=values, errors=describe(exc).split("; "), status=422)
-        except HTTPException as exc:
-            return _form(request, alliance, auth, who, values=values, errors=[str(exc.detail)], status=exc.status_code)
-        try:
-            await _decide(
-                request,
-                reader,
-                alliance,
-                lambda c: check_registration(c, alliance, body),
-                brand_subject("registered", body.registered_by),
-                registration_message_id(body),
-                body.model_dump_json().encode(),
-            )
-        except RegistryError as exc:
-            return _form(request, alliance, auth, who, values=values, errors=[exc.message], status=exc.status)
-        except TimeoutError:
-            return _form(request, alliance, auth, who, values=values, errors=[ACCEPTED], status=202)
-        return RedirectResponse(f"/brands/{body.id}?lang={language(request)}", status_code=303)
-
-    @router.get("/brands/{brand_id}", include_in_schema=False)
-    def brand_page(request: Request, brand_id: str, today: Today = None):
-        result = report(today)
-        lang = language(request)
-        entry = result.entry(brand_id)
-        if entry is None:
-            return render(
-                request, "brands/missing.html", status_code=404, alliance_name=alliance.name, brand_id=brand_id
-            )
-        first, last = _year_span(result, entry)
-        held, upcoming = _sessions(entry, result.today, alliance)
-        per_year = _per_year(entry, first, last, result.today, alliance)
-        return render(
-            request,
-            "brands/brand.html",
-            alliance_name=alliance.name,
-            entry=entry,
-            brand=entry.brand,
-            figures=entry.figures,
-            today=result.today,
-            held=held,
-            upcoming=upcoming[:12],
-            per_year=per_year,
-            chart=monthly_bars(entry.figures.held_per_month, entry.figures.scheduled_per_month, first, last, lang=lang),
-            satisfaction=rated(entry),
-            **_helpers(alliance, lang),
-        )
-
-    return router
+@router.get("/brands/{brand_id}", include_in_schema=False)
+def brand_page(
+    request: Request,
+    brand_id: str,
+    reader: BrandsReader,
+    alliance: AllianceDep,
+    satisfaction: Satisfaction,
+    today: Today = None,
+):
+    result = report(reader, alliance, today)
+    lang = language(request)
+    entry = result.entry(brand_id)
+    if entry is None:
+        return render(request, "brands/missing.html", status_code=404, alliance_name=alliance.name, brand_id=brand_id)
+    first, last = _year_span(result, entry)
+    held, upcoming = _sessions(entry, result.today, alliance)
+    per_year = _per_year(entry, first, last, result.today, alliance)
+    return render(
+        request,
+        "brands/brand.html",
+        alliance_name=alliance.name,
+        entry=entry,
+        brand=entry.brand,
+        figures=entry.figures,
+        today=result.today,
+        held=held,
+        upcoming=upcoming[:12],
+        per_year=per_year,
+        chart=monthly_bars(entry.figures.held_per_month, entry.figures.scheduled_per_month, first, last, lang=lang),
+        satisfaction=rated(satisfaction, entry),
+        **_helpers(alliance, lang),
+    )
 
 
 ACCEPTED = "已记录，正在处理，稍后刷新即可看到 / accepted: it is being applied, reload in a moment"
@@ -348,7 +376,7 @@ def brand_subject(kind: str, actor: str) -> str:
 
 
 async def _decide(
-    request: Request,
+    publisher: EventPublisher | None,
     reader,
     alliance: Alliance,
     check: Callable[[Any], None],
@@ -365,7 +393,6 @@ async def _decide(
             check(connection)
 
     await asyncio.to_thread(checked)
-    publisher = getattr(request.app.state, "publisher", None)
     if publisher is None:
         raise RegistryError(503, "消息服务不可用 / the broker is not available here; try again later")
     await publisher.publish(subject, msg_id, payload)

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import html
 import re
-from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from urllib.parse import urlsplit
@@ -24,13 +23,13 @@ from fastapi.responses import HTMLResponse, Response
 from markupsafe import Markup
 from sqlalchemy import Engine, select
 
-from shuxiang.alliance import Alliance, Brand
+from shuxiang.alliance import Alliance
 from shuxiang.calendars import EventLabels, assemble_feed
 from shuxiang.calendars.recurrence import occurrences
 from shuxiang.pages import language, render
-from shuxiang.posters import Posters
 from shuxiang.schemas import CanonicalActivity, Status
 
+from .site import Site
 from .tables import calendar_entry
 
 SESSIONS_SHOWN = 12
@@ -145,103 +144,95 @@ def address(activity: CanonicalActivity, alliance: Alliance) -> str | None:
     return host.address if host and activity.venue.name and not activity.venue.online_url else None
 
 
-def activity_router(
-    alliance: Alliance,
-    engine: Engine,
-    brands: Callable[[], Mapping[str, Brand]],
-    *,
-    site_url: str | None = None,
-    posters: Posters | None = None,
-    signup: Callable[[Request, str], Markup | None] | None = None,
-) -> APIRouter:
-    """The page and the .ics; ``brands`` gives every brand by id (the brands service's registry),
-    ``site_url`` the configured public address (None: the request's), ``signup`` the sign-up form
-    of an activity that takes registrations (the registrations service's fragment)."""
-    router = APIRouter()
+router = APIRouter()
+"""The page and the .ics of each activity (:class:`~.site.CalendarSite`: the brands by id, the
+configured public address, the sign-up form of an activity that takes registrations)."""
+
+
+def missing(request: Request, alliance: Alliance, activity_id: str) -> HTMLResponse:
+    lang = language(request)
+    return render(
+        request,
+        "calendar/activity_missing.html",
+        status_code=404,
+        alliance_name=alliance.name_in(lang),
+        activity_id=activity_id,
+    )
+
+
+@router.get("/activities/{activity_id}.ics", include_in_schema=False)
+def activity_ics(request: Request, activity_id: str, site: Site) -> Response:
+    found = stored_activity(site.engine, activity_id)
+    if found is None:
+        return missing(request, site.alliance, activity_id)
+    activity, vevent = found
+    body = assemble_feed(
+        [vevent],
+        name=activity.title,
+        tz=site.alliance.tz,
+        url=f"{public_base(site.site_url, request)}/activities/{activity.id}.ics",
+    )
+    return Response(
+        body,
+        media_type="text/calendar; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{activity.id}.ics"'},
+    )
+
+
+@router.get("/activities/{activity_id}", response_class=HTMLResponse, include_in_schema=False)
+def activity_page(request: Request, activity_id: str, site: Site) -> HTMLResponse:
+    found = stored_activity(site.engine, activity_id)
+    if found is None:
+        return missing(request, site.alliance, activity_id)
+    activity, _ = found
+    alliance, posters, signup = site.alliance, site.posters, site.signup
     members = {m.id: m for m in alliance.members}
-
-    def missing(request: Request, activity_id: str) -> HTMLResponse:
-        lang = language(request)
-        return render(
-            request,
-            "calendar/activity_missing.html",
-            status_code=404,
-            alliance_name=alliance.name_in(lang),
-            activity_id=activity_id,
-        )
-
-    @router.get("/activities/{activity_id}.ics", include_in_schema=False)
-    def activity_ics(request: Request, activity_id: str) -> Response:
-        found = stored_activity(engine, activity_id)
-        if found is None:
-            return missing(request, activity_id)
-        activity, vevent = found
-        body = assemble_feed(
-            [vevent],
-            name=activity.title,
-            tz=alliance.tz,
-            url=f"{public_base(site_url, request)}/activities/{activity.id}.ics",
-        )
-        return Response(
-            body,
-            media_type="text/calendar; charset=utf-8",
-            headers={"Content-Disposition": f'attachment; filename="{activity.id}.ics"'},
-        )
-
-    @router.get("/activities/{activity_id}", response_class=HTMLResponse, include_in_schema=False)
-    def activity_page(request: Request, activity_id: str) -> HTMLResponse:
-        found = stored_activity(engine, activity_id)
-        if found is None:
-            return missing(request, activity_id)
-        activity, _ = found
-        lang = language(request)
-        labels = EventLabels(
-            language="en" if lang == "en" else "zh-CN",
-            library_names={m.id: m.name_in(lang) for m in alliance.members},
-        )
-        base = public_base(site_url, request)
-        url = f"{base}/activities/{activity.id}"
-        shown, more = sessions(activity, alliance, lang, datetime.now(alliance.tz))
-        host = activity.host_library_id
-        organisers = [
-            (labels.library(o.library_id), labels.words.roles.get(o.role, o.role), o.library_id in members)
-            for o in activity.organizers
-        ]
-        brand = brands().get(activity.brand_id) if activity.brand_id else None
-        campaign = alliance.campaign(activity.campaign_id) if activity.campaign_id else None
-        size = posters.size(activity.poster) if posters and activity.poster else None
-        plain = html.unescape(nh3.clean(activity.description or "", tags=set())).strip()  # text: Jinja escapes it
-        summary = plain[:150] + ("…" if len(plain) > 150 else "")
-        return render(
-            request,
-            "calendar/activity.html",
-            alliance_name=alliance.name_in(lang),
-            activity=activity,
-            cancelled=activity.status == Status.cancelled,
-            category=labels.category(activity.category),
-            sessions=shown,
-            more_sessions=more,
-            series=bool(activity.recurrence),
-            place=activity.venue.name,
-            address=address(activity, alliance),
-            online_url=str(activity.venue.online_url) if activity.venue.online_url else None,
-            organisers=organisers,
-            host_name=labels.library(host),
-            brand_name=brand.name if brand else None,
-            brand_id=brand.id if brand else None,
-            campaign_name=campaign.name_in(lang) if campaign else None,
-            description=description_html(activity.description),
-            summary=summary,
-            url=url,
-            ics_url=f"/activities/{activity.id}.ics",
-            webcal_url=webcal(f"{base}/feeds/libraries/{host}.ics"),
-            library_feed=f"/feeds/libraries/{host}.ics",
-            qr=qr_svg(url, activity.title),
-            og_locale="en_US" if lang == "en" else "zh_CN",
-            poster_url=f"{base}/posters/{activity.poster}" if size else None,
-            poster_width=size[0] if size else None,
-            poster_height=size[1] if size else None,
-            signup=signup(request, activity.id) if signup and activity.status != Status.cancelled else None,
-        )
-
-    return router
+    lang = language(request)
+    labels = EventLabels(
+        language="en" if lang == "en" else "zh-CN",
+        library_names={m.id: m.name_in(lang) for m in alliance.members},
+    )
+    base = public_base(site.site_url, request)
+    url = f"{base}/activities/{activity.id}"
+    shown, more = sessions(activity, alliance, lang, datetime.now(alliance.tz))
+    host = activity.host_library_id
+    organisers = [
+        (labels.library(o.library_id), labels.words.roles.get(o.role, o.role), o.library_id in members)
+        for o in activity.organizers
+    ]
+    brand = site.brands().get(activity.brand_id) if activity.brand_id else None
+    campaign = alliance.campaign(activity.campaign_id) if activity.campaign_id else None
+    size = posters.size(activity.poster) if posters and activity.poster else None
+    plain = html.unescape(nh3.clean(activity.description or "", tags=set())).strip()  # text: Jinja escapes it
+    summary = plain[:150] + ("…" if len(plain) > 150 else "")
+    return render(
+        request,
+        "calendar/activity.html",
+        alliance_name=alliance.name_in(lang),
+        activity=activity,
+        cancelled=activity.status == Status.cancelled,
+        category=labels.category(activity.category),
+        sessions=shown,
+        more_sessions=more,
+        series=bool(activity.recurrence),
+        place=activity.venue.name,
+        address=address(activity, alliance),
+        online_url=str(activity.venue.online_url) if activity.venue.online_url else None,
+        organisers=organisers,
+        host_name=labels.library(host),
+        brand_name=brand.name if brand else None,
+        brand_id=brand.id if brand else None,
+        campaign_name=campaign.name_in(lang) if campaign else None,
+        description=description_html(activity.description),
+        summary=summary,
+        url=url,
+        ics_url=f"/activities/{activity.id}.ics",
+        webcal_url=webcal(f"{base}/feeds/libraries/{host}.ics"),
+        library_feed=f"/feeds/libraries/{host}.ics",
+        qr=qr_svg(url, activity.title),
+        og_locale="en_US" if lang == "en" else "zh_CN",
+        poster_url=f"{base}/posters/{activity.poster}" if size else None,
+        poster_width=size[0] if size else None,
+        poster_height=size[1] if size else None,
+        signup=signup(request, activity.id) if signup and activity.status != Status.cancelled else None,
+    )

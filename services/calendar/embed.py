@@ -9,14 +9,14 @@ page's filters (``library``, ``include=branches``, ``category``, ``brand``, ``ca
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Sequence
 from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Engine, or_, select
 
-from shuxiang.alliance import Alliance, Brand
+from shuxiang.alliance import Alliance
 from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import occurrences
 from shuxiang.pages import environment, language
@@ -24,6 +24,7 @@ from shuxiang.schemas import CanonicalActivity, Status
 
 from .activity_page import public_base
 from .filters import parse_filters, where
+from .site import CalendarSite, Site
 from .tables import calendar_entry
 
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
@@ -56,100 +57,93 @@ def _bounded(raw: str | None, default: int, most: int) -> int:
         return default
 
 
-def embed_router(
-    alliance: Alliance,
-    engine: Engine,
-    brands: Callable[[], Mapping[str, Brand]],
-    *,
-    site_url: str | None = None,
-    brand_links: Callable[[str], Sequence[str]] | None = None,
-) -> APIRouter:
-    router = APIRouter()
+router = APIRouter()
 
-    def select_sessions(request: Request):
-        params = request.query_params
-        filters, problems = parse_filters(params, alliance, brands())
-        conditions = where(filters, alliance, engine.dialect.name, brand_links)
-        now = datetime.now(alliance.tz)
-        days = _bounded(params.get("days"), DEFAULT_DAYS, MAX_DAYS)
-        limit = _bounded(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
-        return filters, problems, upcoming(engine, alliance, conditions, now, days, limit)
 
-    def labels(lang: str) -> EventLabels:
-        return EventLabels(
-            language="en" if lang == "en" else "zh-CN",
-            library_names={m.id: m.name_in(lang) for m in alliance.members},
+def select_sessions(request: Request, site: CalendarSite):
+    alliance, engine = site.alliance, site.engine
+    params = request.query_params
+    filters, problems = parse_filters(params, alliance, site.brands())
+    conditions = where(filters, alliance, engine.dialect.name, site.brand_links)
+    now = datetime.now(alliance.tz)
+    days = _bounded(params.get("days"), DEFAULT_DAYS, MAX_DAYS)
+    limit = _bounded(params.get("limit"), DEFAULT_LIMIT, MAX_LIMIT)
+    return filters, problems, upcoming(engine, alliance, conditions, now, days, limit)
+
+
+def labels(alliance: Alliance, lang: str) -> EventLabels:
+    return EventLabels(
+        language="en" if lang == "en" else "zh-CN",
+        library_names={m.id: m.name_in(lang) for m in alliance.members},
+    )
+
+
+@router.get("/embed/activities.html", response_class=HTMLResponse, include_in_schema=False)
+def embed_html(request: Request, site: Site) -> HTMLResponse:
+    lang = language(request)
+    words = labels(site.alliance, lang)
+    filters, problems, sessions = select_sessions(request, site)
+    base = public_base(site.site_url, request)
+    tz = site.alliance.tz
+    rows = [
+        {
+            "url": f"{base}/activities/{a.id}?lang={lang}",
+            "day": f"{moment.astimezone(tz):%m-%d}",
+            "time": ("全天" if lang != "en" else "All day") if a.all_day else f"{moment.astimezone(tz):%H:%M}",
+            "title": a.title,
+            "host": words.library(a.host_library_id),
+            "place": a.venue.name or ("线上" if lang != "en" else "Online"),
+            "cancelled": a.status == Status.cancelled,
+        }
+        for moment, a in sessions
+    ]
+    html = (
+        environment()
+        .get_template("calendar/embed.html")
+        .render(
+            lang=lang,
+            rows=rows,
+            problems=problems,
+            bare=request.query_params.get("bare") == "1",
+            more_url=f"{base}/?view=agenda&lang={lang}&{filters.query()}",
+            alliance_name=site.alliance.name_in(lang),
         )
+    )
+    # made to be framed by members' sites: no X-Frame-Options, links open outside the frame
+    return HTMLResponse(html, status_code=400 if problems else 200, headers={**CACHE, **CORS})
 
-    @router.get("/embed/activities.html", response_class=HTMLResponse, include_in_schema=False)
-    def embed_html(request: Request) -> HTMLResponse:
-        lang = language(request)
-        words = labels(lang)
-        filters, problems, sessions = select_sessions(request)
-        base = public_base(site_url, request)
-        tz = alliance.tz
-        rows = [
-            {
-                "url": f"{base}/activities/{a.id}?lang={lang}",
-                "day": f"{moment.astimezone(tz):%m-%d}",
-                "time": ("全天" if lang != "en" else "All day") if a.all_day else f"{moment.astimezone(tz):%H:%M}",
-                "title": a.title,
-                "host": words.library(a.host_library_id),
-                "place": a.venue.name or ("线上" if lang != "en" else "Online"),
-                "cancelled": a.status == Status.cancelled,
-            }
-            for moment, a in sessions
-        ]
-        html = (
-            environment()
-            .get_template("calendar/embed.html")
-            .render(
-                lang=lang,
-                rows=rows,
-                problems=problems,
-                bare=request.query_params.get("bare") == "1",
-                more_url=f"{base}/?view=agenda&lang={lang}&{filters.query()}",
-                alliance_name=alliance.name_in(lang),
-            )
-        )
-        # made to be framed by members' sites: no X-Frame-Options, links open outside the frame
-        return HTMLResponse(html, status_code=400 if problems else 200, headers={**CACHE, **CORS})
 
-    @router.get("/embed/activities.json", tags=["activities"])
-    def embed_json(request: Request) -> JSONResponse:
-        """Upcoming sessions for members' websites: read-only, any origin (CORS), the calendar
-        page's filters (``library``, ``include=branches``, ``category``, ``brand``, ``campaign``,
-        ``q``), ``limit`` (≤ 50) and ``days`` ahead (≤ 366)."""
-        lang = language(request)
-        words = labels(lang)
-        filters, problems, sessions = select_sessions(request)
-        if problems:
-            return JSONResponse(
-                {"error": [p[1] if lang == "en" else p[0] for p in problems]}, status_code=400, headers=CORS
-            )
-        base = public_base(site_url, request)
-        tz = alliance.tz
-        items = [
-            {
-                "id": a.id,
-                "title": a.title,
-                "starts_at": moment.astimezone(tz).isoformat(),
-                "ends_at": (moment + (a.ends_at - a.starts_at)).astimezone(tz).isoformat(),
-                "all_day": a.all_day,
-                "status": a.status.value,
-                "category": a.category.value,
-                "category_name": words.category(a.category),
-                "host": {"library_id": a.host_library_id, "name": words.library(a.host_library_id)},
-                "venue": {"name": a.venue.name, "address": a.venue.address},
-                "audience": a.audience,
-                "registration_url": str(a.registration_url) if a.registration_url else None,
-                "url": f"{base}/activities/{a.id}",
-                "poster": f"{base}/posters/{a.poster}" if a.poster else None,
-            }
-            for moment, a in sessions
-        ]
+@router.get("/embed/activities.json", tags=["activities"])
+def embed_json(request: Request, site: Site) -> JSONResponse:
+    """Upcoming sessions for members' websites: read-only, any origin (CORS), the calendar
+    page's filters (``library``, ``include=branches``, ``category``, ``brand``, ``campaign``,
+    ``q``), ``limit`` (≤ 50) and ``days`` ahead (≤ 366)."""
+    lang = language(request)
+    words = labels(site.alliance, lang)
+    filters, problems, sessions = select_sessions(request, site)
+    if problems:
         return JSONResponse(
-            {"activities": items, "feed": f"{base}/feeds/{filters.feed_path()}"}, headers={**CACHE, **CORS}
+            {"error": [p[1] if lang == "en" else p[0] for p in problems]}, status_code=400, headers=CORS
         )
-
-    return router
+    base = public_base(site.site_url, request)
+    tz = site.alliance.tz
+    items = [
+        {
+            "id": a.id,
+            "title": a.title,
+            "starts_at": moment.astimezone(tz).isoformat(),
+            "ends_at": (moment + (a.ends_at - a.starts_at)).astimezone(tz).isoformat(),
+            "all_day": a.all_day,
+            "status": a.status.value,
+            "category": a.category.value,
+            "category_name": words.category(a.category),
+            "host": {"library_id": a.host_library_id, "name": words.library(a.host_library_id)},
+            "venue": {"name": a.venue.name, "address": a.venue.address},
+            "audience": a.audience,
+            "registration_url": str(a.registration_url) if a.registration_url else None,
+            "url": f"{base}/activities/{a.id}",
+            "poster": f"{base}/posters/{a.poster}" if a.poster else None,
+        }
+        for moment, a in sessions
+    ]
+    return JSONResponse({"activities": items, "feed": f"{base}/feeds/{filters.feed_path()}"}, headers={**CACHE, **CORS})

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import calendar as month_grid
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -18,21 +18,18 @@ from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import as_shown, sessions
 from shuxiang.i18n import N_
 from shuxiang.pages import language, render
-from shuxiang.posters import posters_of
 from shuxiang.schemas import CanonicalActivity, Category, Status
-from shuxiang.services.brands.registry import load_registry
 from shuxiang.services.brands.service import NAME as BRANDS
 from shuxiang.services.brands.store import linked_activity_ids
 from shuxiang.services.plan import ServiceContext
-from shuxiang.services.registrations.web import signup_fragment
 
-from .activity_page import activity_router
+from .activity_page import router as activity_router
 from .asgi import FeedsApp
-from .catalog import FeedCatalog
-from .embed import embed_router
+from .embed import router as embed_router
 from .filters import parse_filters, where
 from .search import audiences
-from .service import NAME, feed_store
+from .service import feed_store
+from .site import Site, brand_catalog
 from .tables import calendar_entry
 
 AGENDA_DAYS = 60
@@ -56,133 +53,78 @@ class FeedsFirst:
             await self.app(scope, receive, send)
 
 
-def brand_catalog(context: ServiceContext) -> FeedCatalog:
-    """The feed catalog with every brand the brands service knows (file and registered)."""
-    engine = context.databases.reader(BRANDS)
-
-    def brands() -> dict[str, Brand]:
-        with engine.connect() as connection:
-            return load_registry(connection, context.alliance)
-
-    return FeedCatalog(context.alliance, brands)
+router = APIRouter()
+"""The calendar page at ``/`` and each activity's page (the feeds are served by :class:`FeedsFirst`)."""
 
 
-def routes(context: ServiceContext) -> APIRouter:
-    """The calendar page at ``/`` and each activity's page (the feeds are served by :class:`FeedsFirst`)."""
-    catalog = brand_catalog(context)
-    engine = context.databases.reader(NAME)
-    brands = context.databases.reader(BRANDS)
-    router = calendar_router(
-        context.alliance,
-        engine,
-        catalog,
-        public_url=context.settings.public_url,
-        brand_links=lambda brand_id: linked_activity_ids(brands, brand_id),
-    )
-    posters = posters_of(context)
-    router.include_router(
-        activity_router(
-            context.alliance,
-            engine,
-            catalog.brands,
-            site_url=site_url(context),
-            posters=posters,
-            signup=signup_fragment(context),
-        )
-    )
-    router.include_router(
-        embed_router(
-            context.alliance,
-            engine,
-            catalog.brands,
-            site_url=site_url(context),
-            brand_links=lambda brand_id: linked_activity_ids(brands, brand_id),
-        )
-    )
-    return router
-
-
-def site_url(context: ServiceContext) -> str | None:
-    """The configured public address: the alliance's ``base_url``, else ``SHUXIANG_BASE_URL``."""
-    base = context.alliance.base_url or context.settings.base_url
-    return str(base).rstrip("/") if base else None
-
-
-def calendar_router(
-    alliance: Alliance,
-    engine: Engine,
-    catalog: FeedCatalog,
-    *,
-    public_url: str,
-    brand_links: Callable[[str], Sequence[str]] | None = None,
-) -> APIRouter:
-    router = APIRouter()
-
-    @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-    def calendar_page(request: Request, view: str = "month", month: str | None = None) -> HTMLResponse:
-        lang = language(request)
-        tz = alliance.tz
-        today = datetime.now(tz).date()
-        error = None
-        brands = catalog.brands()
-        filters, problems = parse_filters(request.query_params, alliance, brands)
-        conditions = where(filters, alliance, engine.dialect.name, brand_links)
-        first = today.replace(day=1)
-        if month:
-            try:
-                asked = datetime.strptime(month, "%Y-%m").date()
-            except ValueError:
-                asked = None
-            if asked is None or not MONTHS_FROM <= asked.year <= MONTHS_TO:
-                error = (
-                    f"月份应为 {MONTHS_FROM}–{MONTHS_TO} 年间的 YYYY-MM（收到：{month}）",
-                    f"month must be YYYY-MM between {MONTHS_FROM} and {MONTHS_TO} (got: {month})",
-                )
-            else:
-                first = asked
-        view = "agenda" if view == "agenda" else "month"
-        if view == "month":
-            start = first - timedelta(days=first.weekday())
-            last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-            end = last + timedelta(days=7 - last.weekday())
+@router.get("/", response_class=HTMLResponse, include_in_schema=False)
+def calendar_page(request: Request, site: Site, view: str = "month", month: str | None = None) -> HTMLResponse:
+    alliance, engine, catalog = site.alliance, site.engine, site.catalog
+    lang = language(request)
+    tz = alliance.tz
+    today = datetime.now(tz).date()
+    error = None
+    brands = catalog.brands()
+    filters, problems = parse_filters(request.query_params, alliance, brands)
+    conditions = where(filters, alliance, engine.dialect.name, site.brand_links)
+    first = today.replace(day=1)
+    if month:
+        try:
+            asked = datetime.strptime(month, "%Y-%m").date()
+        except ValueError:
+            asked = None
+        if asked is None or not MONTHS_FROM <= asked.year <= MONTHS_TO:
+            error = (
+                f"月份应为 {MONTHS_FROM}–{MONTHS_TO} 年间的 YYYY-MM（收到：{month}）",
+                f"month must be YYYY-MM between {MONTHS_FROM} and {MONTHS_TO} (got: {month})",
+            )
         else:
-            start, end = today, today + timedelta(days=AGENDA_DAYS)
-        items = agenda_items(engine, alliance, lang, start, end, conditions)
-        by_day: dict[date, list[AgendaItem]] = {}
-        for item in items:
-            by_day.setdefault(item.day, []).append(item)
-        weeks = [[start + timedelta(days=7 * w + d) for d in range(7)] for w in range((end - start).days // 7)]
-        prev_month = (first - timedelta(days=1)).replace(day=1)
-        next_month = (first + timedelta(days=32)).replace(day=1)
-        return render(
-            request,
-            "calendar/index.html",
-            status_code=400 if error or problems else 200,
-            problems=problems,
-            filters=filters,
-            filter_query=filters.query(),
-            filter_feed=filters.feed_path(),
-            choices={**filter_choices(alliance, brands, lang), "audience": audience_choices(engine, tz)},
-            alliance_name=alliance.name_in(lang),
-            view=view,
-            error=error,
-            today=today,
-            first=first,
-            weeks=weeks,
-            by_day=by_day,
-            agenda_days=sorted(by_day),
-            month_label=f"{first.year}年{first.month}月" if lang != "en" else first.strftime("%B %Y"),
-            prev_month=prev_month.strftime("%Y-%m"),
-            next_month=next_month.strftime("%Y-%m"),
-            this_month=first.strftime("%Y-%m"),
-            weekday_names=WEEKDAYS_EN if lang == "en" else WEEKDAYS_ZH,
-            weekdays_long=WEEKDAYS_LONG,
-            groups=catalog.groups(lang),
-            base=public_url,
-            agenda_span=AGENDA_DAYS,
-        )
+            first = asked
+    view = "agenda" if view == "agenda" else "month"
+    if view == "month":
+        start = first - timedelta(days=first.weekday())
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        end = last + timedelta(days=7 - last.weekday())
+    else:
+        start, end = today, today + timedelta(days=AGENDA_DAYS)
+    items = agenda_items(engine, alliance, lang, start, end, conditions)
+    by_day: dict[date, list[AgendaItem]] = {}
+    for item in items:
+        by_day.setdefault(item.day, []).append(item)
+    weeks = [[start + timedelta(days=7 * w + d) for d in range(7)] for w in range((end - start).days // 7)]
+    prev_month = (first - timedelta(days=1)).replace(day=1)
+    next_month = (first + timedelta(days=32)).replace(day=1)
+    return render(
+        request,
+        "calendar/index.html",
+        status_code=400 if error or problems else 200,
+        problems=problems,
+        filters=filters,
+        filter_query=filters.query(),
+        filter_feed=filters.feed_path(),
+        choices={**filter_choices(alliance, brands, lang), "audience": audience_choices(engine, tz)},
+        alliance_name=alliance.name_in(lang),
+        view=view,
+        error=error,
+        today=today,
+        first=first,
+        weeks=weeks,
+        by_day=by_day,
+        agenda_days=sorted(by_day),
+        month_label=f"{first.year}年{first.month}月" if lang != "en" else first.strftime("%B %Y"),
+        prev_month=prev_month.strftime("%Y-%m"),
+        next_month=next_month.strftime("%Y-%m"),
+        this_month=first.strftime("%Y-%m"),
+        weekday_names=WEEKDAYS_EN if lang == "en" else WEEKDAYS_ZH,
+        weekdays_long=WEEKDAYS_LONG,
+        groups=catalog.groups(lang),
+        base=site.public_url,
+        agenda_span=AGENDA_DAYS,
+    )
 
-    return router
+
+router.include_router(activity_router)
+router.include_router(embed_router)
 
 
 WEEKDAYS_ZH = ["一", "二", "三", "四", "五", "六", "日"]

@@ -22,7 +22,7 @@ from shuxiang.schemas.submission import LOGGED, LibraryId
 from .handlers import reconcile
 from .normalize import VenueResolver
 from .repository import DedupRepository, review_id
-from .tables import dedup_review, dedup_source
+from .tables import ReviewFields, dedup_review, dedup_source
 
 Decision = Literal["merge", "apart"]
 
@@ -143,16 +143,11 @@ def describe_reason(reason: str, language: str) -> str:
     return gettext(language, REASONS[reason]) if reason in REASONS else reason
 
 
-@dataclass(frozen=True)
-class Review:
-    id: str
-    status: str
-    score: float | None
-    reason: str
-    created_at: datetime
-    decided_at: datetime | None
-    decided_by: str | None
-    note: str | None
+class Review(ReviewFields):
+    """A review as the API (``as_json``) and the page show it: the row, each side as announced."""
+
+    model_config = ConfigDict(frozen=True)  # type: ignore[assignment]  # SQLModel types it as its own TypedDict of the same keys
+
     source: Side
     other: Side
 
@@ -221,6 +216,10 @@ def get_review(connection: Connection, rid: str) -> Review | None:
 def _review(connection: Connection, row) -> Review:
     return Review(
         id=row["id"],
+        source_library=row["source_library"],
+        source_ref=row["source_ref"],
+        other_library=row["other_library"],
+        other_ref=row["other_ref"],
         status=row["status"],
         score=row["score"],
         reason=row["reason"],

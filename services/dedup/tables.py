@@ -8,9 +8,12 @@ titles are alike enough for it to matter).  ``venue_key`` holds the *site* key s
 rebuilds older rows' keys.
 """
 
-from sqlalchemy import BigInteger, Column, Float, Index, Integer, String, Table, Text
+from datetime import datetime
 
-from shuxiang.db import UTCDateTime, metadata
+from sqlalchemy import BigInteger, Column, Float, Index, Integer, String, Table, Text
+from sqlmodel import Field, SQLModel
+
+from shuxiang.db import TableModel, UTCDateTime, metadata, table_of
 
 dedup_activity = Table(
     "dedup_activity",
@@ -50,24 +53,37 @@ dedup_source = Table(
     Index("ix_dedup_source_venue_start", "venue_key", "starts_at"),
 )
 
-dedup_review = Table(
-    "dedup_review",
-    metadata,
-    Column("id", String(64), primary_key=True, comment="derived from the pair of announcements"),
-    Column("source_library", String(64), nullable=False),
-    Column("source_ref", String(200), nullable=False),
-    Column("other_library", String(64), nullable=False),
-    Column("other_ref", String(200), nullable=False),
-    Column("score", Float, nullable=True),
-    Column("reason", String(200), nullable=False),
-    Column("status", String(16), nullable=False, comment="pending | merge | apart"),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("decided_at", UTCDateTime, nullable=True),
-    Column("decided_by", String(64), nullable=True),
-    Column("note", Text, nullable=True),
-    Index("ix_dedup_review_status", "status", "created_at"),
-    Index("ix_dedup_review_source", "source_library", "source_ref"),
-    Index("ix_dedup_review_other", "other_library", "other_ref"),
-)
+
+class ReviewFields(SQLModel):
+    """A pair of announcements waiting for a coordinator, or decided: the fields the review's
+    row (:class:`DedupReview`) shares with the API's and the page's :class:`~.reviews.Review`."""
+
+    id: str = Field(sa_column=Column(String(64), primary_key=True, comment="derived from the pair of announcements"))
+    source_library: str = Field(sa_column=Column(String(64), nullable=False))
+    source_ref: str = Field(sa_column=Column(String(200), nullable=False))
+    other_library: str = Field(sa_column=Column(String(64), nullable=False))
+    other_ref: str = Field(sa_column=Column(String(200), nullable=False))
+    score: float | None = Field(None, sa_column=Column(Float, nullable=True))
+    reason: str = Field(sa_column=Column(String(200), nullable=False))
+    status: str = Field(sa_column=Column(String(16), nullable=False, comment="pending | merge | apart"))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    decided_at: datetime | None = Field(None, sa_column=Column(UTCDateTime, nullable=True))
+    decided_by: str | None = Field(None, sa_column=Column(String(64), nullable=True))
+    note: str | None = Field(None, sa_column=Column(Text, nullable=True))
+
+
+class DedupReview(ReviewFields, TableModel, table=True):
+    """A review's row: the pair, the matcher's reason (or "decided"), the coordinator's decision."""
+
+    __tablename__ = "dedup_review"
+    __table_args__ = (
+        Index("ix_dedup_review_status", "status", "created_at"),
+        Index("ix_dedup_review_source", "source_library", "source_ref"),
+        Index("ix_dedup_review_other", "other_library", "other_ref"),
+    )
+
+
+dedup_review = table_of(DedupReview)
+"""The table itself, for Core statements (the batch repository writes reviews with the sources)."""
 
 TABLES = (dedup_activity, dedup_source, dedup_review)

@@ -1,8 +1,11 @@
 """The digests service's tables: its own projection of canonical activities, and the digests sent."""
 
-from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, String, Table, Text
+from datetime import datetime
 
-from shuxiang.db import UTCDateTime, metadata
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, String, Table, Text
+from sqlmodel import Field
+
+from shuxiang.db import TableModel, UTCDateTime, metadata, table_of
 
 digests_activity = Table(
     "digests_activity",
@@ -40,32 +43,48 @@ digests_review = Table(
     comment="Possible duplicates the dedup service asked a coordinator to review, open until decided.",
 )
 
-digests_sent = Table(
-    "digests_sent",
-    metadata,
-    Column("coordinator_id", String(64), primary_key=True),
-    Column("period", String(64), primary_key=True),
-    Column(
-        "status",
-        String(16),
-        nullable=False,
-        comment="pending → sending → sent; failed (gave up); uncertain (crashed mid-send: never resent)",
-    ),
-    Column("recipient", String(320), nullable=False),
-    Column("subject", String(500), nullable=False),
-    Column("message_id", String(300), nullable=False, unique=True, comment="stable per coordinator and period"),
-    Column("eml", LargeBinary, nullable=False, comment="the rendered message, sent byte for byte on every attempt"),
-    Column("since", UTCDateTime, nullable=False),
-    Column("due_at", UTCDateTime, nullable=False),
-    Column("attempts", Integer, nullable=False, default=0),
-    Column("next_attempt_at", UTCDateTime, nullable=False),
-    Column("claimed_at", UTCDateTime, nullable=True),
-    Column("claimed_by", String(200), nullable=True),
-    Column("sent_at", UTCDateTime, nullable=True),
-    Column("last_error", Text, nullable=True),
-    Column("created_at", UTCDateTime, nullable=False),
-    Index("ix_digests_sent_status", "status", "next_attempt_at"),
-    comment="One row per coordinator and period: the at-most-once record of every digest.",
-)
+
+class DigestSent(TableModel, table=True):
+    """One row per coordinator and period: the at-most-once record of every digest (the due handler
+    writes it, the sender claims and sends it, ``shuxiang digest`` reports it)."""
+
+    __tablename__ = "digests_sent"
+    __table_args__ = (
+        Index("ix_digests_sent_status", "status", "next_attempt_at"),
+        {"comment": "One row per coordinator and period: the at-most-once record of every digest."},
+    )
+
+    coordinator_id: str = Field(sa_column=Column(String(64), primary_key=True))
+    period: str = Field(sa_column=Column(String(64), primary_key=True))
+    status: str = Field(
+        sa_column=Column(
+            String(16),
+            nullable=False,
+            comment="pending → sending → sent; failed (gave up); uncertain (crashed mid-send: never resent)",
+        )
+    )
+    recipient: str = Field(sa_column=Column(String(320), nullable=False))
+    subject: str = Field(sa_column=Column(String(500), nullable=False))
+    message_id: str = Field(
+        sa_column=Column(String(300), nullable=False, unique=True, comment="stable per coordinator and period")
+    )
+    eml: bytes = Field(
+        sa_column=Column(
+            LargeBinary, nullable=False, comment="the rendered message, sent byte for byte on every attempt"
+        )
+    )
+    since: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    due_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    attempts: int = Field(0, sa_column=Column(Integer, nullable=False, default=0))
+    next_attempt_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    claimed_at: datetime | None = Field(None, sa_column=Column(UTCDateTime, nullable=True))
+    claimed_by: str | None = Field(None, sa_column=Column(String(200), nullable=True))
+    sent_at: datetime | None = Field(None, sa_column=Column(UTCDateTime, nullable=True))
+    last_error: str | None = Field(None, sa_column=Column(Text, nullable=True))
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+digests_sent = table_of(DigestSent)
+"""The table itself, for Core statements (the sender's claims are conditional UPDATEs)."""
 
 TABLES = (digests_activity, digests_activity_library, digests_review, digests_sent)

@@ -15,11 +15,12 @@ from datetime import UTC, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
+from pydantic import ConfigDict
 from sqlalchemy import Engine, insert, select, update
 
 from shuxiang.alliance import Alliance
 
-from .tables import intake_account
+from .tables import AccountFields, intake_account
 
 LIBRARY = "library"
 COORDINATOR = "coordinator"
@@ -33,10 +34,11 @@ class AccountError(ValueError):
     """A request about accounts that cannot be done (unknown name, already there, …)."""
 
 
-@dataclass(frozen=True)
-class Account:
-    name: str
-    kind: str
+class Account(AccountFields):
+    """An account as the web routes see it: its row without the secrets."""
+
+    model_config = ConfigDict(frozen=True)  # type: ignore[assignment]  # SQLModel types it as its own TypedDict of the same keys
+
     session_epoch: int
 
     @property
@@ -89,12 +91,12 @@ class AccountStore:
     def get(self, name: str) -> Account | None:
         with self.reader.connect() as connection:
             row = connection.execute(select(intake_account).where(intake_account.c.name == name)).first()
-        return Account(row.name, row.kind, row.session_epoch) if row else None
+        return Account(name=row.name, kind=row.kind, session_epoch=row.session_epoch) if row else None
 
     def all(self) -> list[Account]:
         with self.reader.connect() as connection:
             rows = connection.execute(select(intake_account).order_by(intake_account.c.name)).all()
-        return [Account(r.name, r.kind, r.session_epoch) for r in rows]
+        return [Account(name=r.name, kind=r.kind, session_epoch=r.session_epoch) for r in rows]
 
     def add(self, name: str, kind: str) -> Credentials:
         password = new_password()
@@ -150,7 +152,7 @@ class AccountStore:
             _hasher.verify(row.password_hash if row else _DUMMY_HASH, password)
         except (VerificationError, InvalidHashError):
             return None
-        return Account(row.name, row.kind, row.session_epoch) if row else None
+        return Account(name=row.name, kind=row.kind, session_epoch=row.session_epoch) if row else None
 
     def by_token(self, token: str) -> Account | None:
         """The account (a library or a coordinator) a bearer token belongs to."""
@@ -161,4 +163,4 @@ class AccountStore:
             row = connection.execute(select(intake_account).where(intake_account.c.token_hash == digest)).first()
         if row is None or not hmac.compare_digest(row.token_hash, digest):
             return None
-        return Account(row.name, row.kind, row.session_epoch)
+        return Account(name=row.name, kind=row.kind, session_epoch=row.session_epoch)

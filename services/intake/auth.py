@@ -176,11 +176,29 @@ async def require_coordinator(account: Annotated[Account, Depends(require_accoun
     return account
 
 
+async def require_library_token(request: Request, auth: Annotated[Auth, Depends(get_auth)]) -> Account:
+    """A member library's API token (no session cookie: the intake's JSON API is for members' systems)."""
+    token = _bearer(request)
+    account = await run_in_threadpool(auth.accounts.by_token, token) if token else None
+    if account is None:
+        raise problem(
+            401,
+            "缺少或无效的 API 令牌（Authorization: Bearer …）",
+            "missing or invalid API token (Authorization: Bearer …)",
+            {"WWW-Authenticate": "Bearer"},
+        )
+    if not account.is_library:
+        raise problem(403, "协调人的令牌不能发布活动", "a coordinator's token cannot publish activities")
+    return account
+
+
 Signed = Annotated[Account, Depends(require_account)]
 """Any account: a member library or a coordinator."""
 Coordinator = Annotated[Account, Depends(require_coordinator)]
 """A coordinator's account (its scope: :meth:`Auth.in_scope`)."""
 Accounts = Annotated[Auth, Depends(get_auth)]
+LibraryToken = Annotated[Account, Depends(require_library_token)]
+"""A member library's bearer token (the intake API publishes as that library)."""
 
 
 def actor(account: Account, named: str | None, field: str) -> str:

@@ -1,23 +1,45 @@
 """The intake service's tables: accounts, and each library's activities as last published."""
 
-from sqlalchemy import Boolean, Column, Integer, String, Table, Text
+from datetime import datetime
 
-from shuxiang.db import UTCDateTime, metadata
+from sqlalchemy import Boolean, Column, Integer, String, Table, Text
+from sqlmodel import Field, SQLModel
+
+from shuxiang.db import TableModel, UTCDateTime, metadata, table_of
 
 NAME = "intake"
 """The service's name: its database, its outbox's source (``service.py`` and ``pull.py`` both write)."""
 
-intake_account = Table(
-    "intake_account",
-    metadata,
-    Column("name", String(64), primary_key=True, comment="a member id or a coordinator id"),
-    Column("kind", String(16), nullable=False, comment="library | coordinator"),
-    Column("password_hash", Text, nullable=False, comment="argon2id"),
-    Column("token_hash", String(64), nullable=True, unique=True, comment="sha256 of the API token (libraries)"),
-    Column("session_epoch", Integer, nullable=False, default=0, comment="raised on reset: old sessions end"),
-    Column("created_at", UTCDateTime, nullable=False),
-    Column("updated_at", UTCDateTime, nullable=False),
-)
+
+class AccountFields(SQLModel):
+    """Who an account is: the fields a row shares with :class:`~.accounts.Account` (what the web
+    routes' ``Signed`` / ``Coordinator`` dependencies give)."""
+
+    name: str = Field(
+        max_length=64, sa_column=Column(String(64), primary_key=True, comment="a member id or a coordinator id")
+    )
+    kind: str = Field(max_length=16, sa_column=Column(String(16), nullable=False, comment="library | coordinator"))
+
+
+class IntakeAccount(AccountFields, TableModel, table=True):
+    """An account's row: one per member library and per coordinator (``shuxiang accounts add``)."""
+
+    __tablename__ = "intake_account"
+
+    password_hash: str = Field(sa_column=Column(Text, nullable=False, comment="argon2id"))
+    token_hash: str | None = Field(
+        None,
+        sa_column=Column(String(64), nullable=True, unique=True, comment="sha256 of the API token (libraries)"),
+    )
+    session_epoch: int = Field(
+        0, sa_column=Column(Integer, nullable=False, default=0, comment="raised on reset: old sessions end")
+    )
+    created_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+    updated_at: datetime = Field(sa_column=Column(UTCDateTime, nullable=False))
+
+
+intake_account = table_of(IntakeAccount)
+"""The table itself, for Core statements."""
 
 intake_activity = Table(
     "intake_activity",

@@ -3,20 +3,28 @@
 Both build the same :class:`ActivitySubmission` and publish it on the library's own
 subject (``shuxiang.activity.submitted.<library_id>``) with the app's publisher
 (``app.state.publisher``).  A library acts only as itself: anything else is 403.
+
+Two routers, plain functions asking for what they need (:mod:`shuxiang.services.deps`):
+``pages`` (the form; a :class:`Problem` becomes a clear page in the visitor's language, and
+the visitor's session cookie, with its CSRF token, is set on every page) and ``api`` (bearer
+tokens of member libraries, :data:`~shuxiang.services.intake.auth.LibraryToken`; a problem is
+``{"detail": …}``).  ``router`` holds both.
 """
 
 from __future__ import annotations
 
 import copy
-import inspect
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
+from typing import Annotated
 from urllib.parse import quote
 from uuid import uuid4
 
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, RedirectResponse, Response
+from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
 from shuxiang.admission import campaign_problem
@@ -27,10 +35,12 @@ from shuxiang.pages import environment, language, render
 from shuxiang.posters import MAX_BYTES, PosterRefused, Posters, posters_of
 from shuxiang.schemas import ActivitySubmission, AttendanceReport, Status
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
+from shuxiang.services.deps import EventPublisher, Publisher, built, per_app
 from shuxiang.services.plan import ServiceContext
 
 from . import forms
 from .accounts import Account, AccountStore
+from .auth import LibraryToken
 from .forms import find_session
 from .imports import category_choices
 from .lookalikes import canonical_lookalikes
@@ -101,13 +111,12 @@ class Intake:
         return None if coordinator.scope is None else self.alliance.subtree(coordinator.scope)
 
 
-class Problem(Exception):
-    """An HTTP problem with a clear message (zh / en)."""
+class Problem(HTTPException):
+    """An HTTP problem with a clear message (zh / en): ``{"detail": "zh / en"}`` from the API, a page from the form."""
 
     def __init__(self, status: int, zh: str, en: str | None = None, headers: dict[str, str] | None = None) -> None:
-        self.detail = zh if en is None else f"{zh} / {en}"
-        super().__init__(self.detail)
-        self.status, self.zh, self.en, self.headers = status, zh, en or zh, headers or {}
+        super().__init__(status, zh if en is None else f"{zh} / {en}", headers=headers or {})
+        self.status, self.zh, self.en = status, zh, en or zh
 
 
 NOT_YOURS = ("只能发布、修改和取消本馆自己的活动", "A library can publish, edit and cancel only its own activities")
@@ -129,8 +138,7 @@ def _limited(limiter, key: str) -> None:
         )
 
 
-async def _publish(request: Request, subject: str, msg_id: str, payload: bytes) -> None:
-    publisher = getattr(request.app.state, "publisher", None)
+async def _publish(publisher: EventPublisher | None, subject: str, msg_id: str, payload: bytes) -> None:
     if publisher is None:
         raise Problem(503, "消息服务暂不可用，请稍后再试", "The broker is not available; try again later")
     try:
@@ -148,7 +156,9 @@ def admission_errors(intake: Intake, submission: ActivitySubmission | None, lang
     return {refusal.field: refusal.text(lang)} if refusal else {}
 
 
-async def publish_submission(request: Request, intake: Intake, submission: ActivitySubmission, channel: str) -> None:
+async def publish_submission(
+    publisher: EventPublisher | None, intake: Intake, submission: ActivitySubmission, channel: str
+) -> None:
     """Publish on the library's own subject, then keep it as the library's latest revision.
 
     Refused (422, with the reason) when the alliance would not admit it: the same check the
@@ -157,7 +167,7 @@ async def publish_submission(request: Request, intake: Intake, submission: Activ
     if refusal is not None:
         raise Problem(422, f"{refusal.field}: {refusal.zh}", f"{refusal.field}: {refusal.en}")
     await _publish(
-        request,
+        publisher,
         submitted_subject(submission.library_id),
         submission.message_id(),
         submission.model_dump_json().encode(),
@@ -166,17 +176,82 @@ async def publish_submission(request: Request, intake: Intake, submission: Activ
         record_submission(connection, submission, channel=channel, at=datetime.now(UTC))
 
 
-def routes(context: ServiceContext) -> APIRouter:
-    intake = Intake.from_context(context)
-    return intake_router(intake)
+# ============================================================================ routers and dependencies
+
+IntakeDep = Annotated[Intake, Depends(per_app(Intake.from_context))]
 
 
-def intake_router(intake: Intake) -> APIRouter:
-    router = APIRouter()
-    add_form_routes(router, intake)
-    add_session_routes(router, intake)
-    add_api_routes(router, intake)
-    return router
+@dataclass
+class Visit:
+    """Who is on the form pages: the session (a new one for a first visit) and its account, if signed in."""
+
+    session: Session
+    account: Account | None
+
+    @property
+    def member(self) -> Account:
+        """The account of a signed-in visitor (what :data:`SignedIn` and :data:`LibraryVisit` give)."""
+        assert self.account is not None
+        return self.account
+
+
+def visitor(request: Request, intake: IntakeDep) -> Visit:
+    """The visitor of this request (kept on ``request.state`` for the problem page)."""
+    found = getattr(request.state, "visit", None)
+    if found is None:
+        found = request.state.visit = Visit(*_session(request, intake))
+    return found
+
+
+Visitor = Annotated[Visit, Depends(visitor)]
+
+
+def signed_in(request: Request, visit: Visitor, intake: IntakeDep) -> Visit:
+    """A signed-in visitor; anyone else is sent to the login page (and back here after it)."""
+    if visit.account is None:
+        raise _Page(_login_redirect(request, intake, visit.session))
+    return visit
+
+
+SignedIn = Annotated[Visit, Depends(signed_in)]
+
+
+def library_visit(visit: SignedIn) -> Visit:
+    """A member library's staff: a coordinator's account looks, it does not publish."""
+    if not visit.member.is_library:
+        raise Problem(403, "协调人账号只能查看，不能发布活动", "A coordinator's account can look, not publish")
+    return visit
+
+
+LibraryVisit = Annotated[Visit, Depends(library_visit)]
+
+
+class PageRoute(APIRoute):
+    """A form page: a :class:`Problem` becomes a clear page (with the visitor's session), a
+    :class:`_Page` (the login redirect) its response."""
+
+    def get_route_handler(self) -> Callable:
+        handler = super().get_route_handler()
+
+        async def page_or_problem(request: Request) -> Response:
+            try:
+                return await handler(request)
+            except _Page as page:
+                return page.response
+            except Problem as problem:
+                intake = built(request.app, Intake.from_context)
+                visit = getattr(request.state, "visit", None)
+                if visit is None:
+                    visit = Visit(*await run_in_threadpool(_session, request, intake))
+                return _problem_page(request, intake, visit.session, visit.account, problem)
+
+        return page_or_problem
+
+
+pages = APIRouter(route_class=PageRoute, include_in_schema=False)
+"""``/submit``: the member form (sessions and CSRF tokens of its own: :class:`Visit`)."""
+api = APIRouter(tags=["intake"], default_response_class=JSONResponse)
+"""``/api/v1/activities``, ``/api/v1/attendance``, ``/api/v1/posters``: member libraries' tokens."""
 
 
 # ============================================================================ the form
@@ -235,7 +310,7 @@ def _problem_page(request: Request, intake: Intake, session: Session, account: A
     response = _page(
         request, intake, session, "intake/problem.html", status=problem.status, account=account, problem=problem
     )
-    response.headers.update(problem.headers)
+    response.headers.update(problem.headers or {})
     return response
 
 
@@ -289,310 +364,279 @@ def _form_choices(intake: Intake, account: Account, lang: str) -> dict:
     }
 
 
-def add_form_routes(router: APIRouter, intake: Intake) -> None:
-    tz = intake.alliance.tz
+@pages.get("/submit")
+async def dashboard(request: Request, visit: SignedIn, intake: IntakeDep):
+    session, account = visit.session, visit.member
+    lang = language(request)
+    libraries = intake.visible_libraries(account)
+    activities = await run_in_threadpool(list_activities, intake.reader, libraries)
+    return _page(
+        request,
+        intake,
+        session,
+        "intake/dashboard.html",
+        account=account,
+        activities=activities,
+        name_of=lambda lib: _member_name(intake, lib, lang),
+        tz=intake.alliance.tz,
+        feed_url=intake.feed_url(account.name) if account.is_library else None,
+    )
 
-    def guarded(handler):
-        """Run a page handler with (request, session, account); problems become clear pages."""
 
-        async def run(request: Request, **params):
-            session, account = _session(request, intake)
-            try:
-                return await handler(request, session, account, **params)
-            except Problem as problem:
-                return _problem_page(request, intake, session, account, problem)
-            except _Page as page:
-                return page.response
+@pages.get("/submit/login")
+async def login_page(request: Request, visit: Visitor, intake: IntakeDep):
+    session, account = visit.session, visit.account
+    return _page(
+        request,
+        intake,
+        session,
+        "intake/login.html",
+        account=account,
+        username="",
+        next=request.query_params.get("next", "/submit"),
+        error=None,
+    )
 
-        return _route_signature(run, handler, skip=3)
 
-    def need_login(request: Request, session: Session, account: Account | None) -> Account:
-        if account is None:
-            raise _Page(_login_redirect(request, intake, session))
-        return account
-
-    def need_library(request: Request, session: Session, account: Account | None) -> Account:
-        account = need_login(request, session, account)
-        if not account.is_library:
-            raise Problem(403, "协调人账号只能查看，不能发布活动", "A coordinator's account can look, not publish")
-        return account
-
-    @guarded
-    async def dashboard(request, session, account):
-        account = need_login(request, session, account)
+@pages.post("/submit/login")
+async def login(request: Request, visit: Visitor, intake: IntakeDep):
+    session = visit.session
+    form = await _checked_form(request, session)
+    username = str(form.get("username", "")).strip()[:64]
+    password = str(form.get("password", ""))[:200]
+    target = str(form.get("next", "/submit"))
+    target = target if _local_path(target) else "/submit"
+    _limited(intake.limits.login, f"{_client(request)}|{username}")
+    try:
+        found = await intake.limits.hashing.run(lambda: intake.accounts.authenticate(username, password))
+    except Busy:
+        raise Problem(
+            503,
+            "登录的人太多，请几秒后再试",
+            "Too many logins at once: try again in a few seconds",
+            {"Retry-After": "5"},
+        ) from None
+    if found is None:
         lang = language(request)
-        libraries = intake.visible_libraries(account)
-        activities = await run_in_threadpool(list_activities, intake.reader, libraries)
-        return _page(
-            request,
-            intake,
-            session,
-            "intake/dashboard.html",
-            account=account,
-            activities=activities,
-            name_of=lambda lib: _member_name(intake, lib, lang),
-            tz=tz,
-            feed_url=intake.feed_url(account.name) if account.is_library else None,
-        )
-
-    @guarded
-    async def login_page(request, session, account):
+        error = "Wrong account name or password" if lang == "en" else "账号或密码不对"
         return _page(
             request,
             intake,
             session,
             "intake/login.html",
-            account=account,
-            username="",
-            next=request.query_params.get("next", "/submit"),
-            error=None,
+            status=401,
+            account=None,
+            username=username,
+            next=target,
+            error=error,
         )
+    return _redirect(target, intake, new_session(found.name, found.session_epoch))
 
-    @guarded
-    async def login(request, session, account):
-        form = await _checked_form(request, session)
-        username = str(form.get("username", "")).strip()[:64]
-        password = str(form.get("password", ""))[:200]
-        target = str(form.get("next", "/submit"))
-        target = target if _local_path(target) else "/submit"
-        _limited(intake.limits.login, f"{_client(request)}|{username}")
-        try:
-            found = await intake.limits.hashing.run(lambda: intake.accounts.authenticate(username, password))
-        except Busy:
-            raise Problem(
-                503,
-                "登录的人太多，请几秒后再试",
-                "Too many logins at once: try again in a few seconds",
-                {"Retry-After": "5"},
-            ) from None
-        if found is None:
-            lang = language(request)
-            error = "Wrong account name or password" if lang == "en" else "账号或密码不对"
-            return _page(
-                request,
-                intake,
-                session,
-                "intake/login.html",
-                status=401,
-                account=None,
-                username=username,
-                next=target,
-                error=error,
-            )
-        return _redirect(target, intake, new_session(found.name, found.session_epoch))
 
-    @guarded
-    async def logout(request, session, account):
-        await _checked_form(request, session)
-        if account is not None:  # server-side: the old cookie (a copy of it too) stops working now
-            await run_in_threadpool(intake.accounts.end_sessions, account.name)
-        return _redirect("/submit/login", intake, new_session())
+@pages.post("/submit/logout")
+async def logout(request: Request, visit: Visitor, intake: IntakeDep):
+    session, account = visit.session, visit.account
+    await _checked_form(request, session)
+    if account is not None:  # server-side: the old cookie (a copy of it too) stops working now
+        await run_in_threadpool(intake.accounts.end_sessions, account.name)
+    return _redirect("/submit/login", intake, new_session())
 
-    def form_page(request, session, account, *, values, errors, mode, stored=None, status=200):
-        return _page(
-            request,
-            intake,
-            session,
-            "intake/form.html",
-            status=status,
-            account=account,
-            values=values,
-            errors=errors,
-            mode=mode,
-            stored=stored,
-            **_form_choices(intake, account, language(request)),
-            path=_activity_path(stored.library_id, stored.source_ref) if stored else None,
-        )
 
-    @guarded
-    async def new_form(request, session, account):
-        account = need_library(request, session, account)
-        return form_page(request, session, account, values={"repeat": "none"}, errors={}, mode="new")
+def form_page(request, intake, session, account, *, values, errors, mode, stored=None, status=200):
+    return _page(
+        request,
+        intake,
+        session,
+        "intake/form.html",
+        status=status,
+        account=account,
+        values=values,
+        errors=errors,
+        mode=mode,
+        stored=stored,
+        **_form_choices(intake, account, language(request)),
+        path=_activity_path(stored.library_id, stored.source_ref) if stored else None,
+    )
 
-    @guarded
-    async def create(request, session, account):
-        account = need_library(request, session, account)
-        form = await _checked_form(request, session)
-        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
-        values = _form_values(form)
-        poster_error = await poster_from_form(form, intake.posters, values, language(request))
-        submission, errors = forms.submission_from_form(
-            values,
-            library_id=account.name,
-            source_ref=f"web-{uuid4().hex[:12]}",
-            revision=1,
-            tz=tz,
-            lang=language(request),
-            co_hosts=_co_hosts(intake, form),
-            organisers=_co_hosts(intake, form, "organisers"),
-        )
-        errors = {**errors, "poster": poster_error} if poster_error else errors
-        errors = errors or admission_errors(intake, submission, language(request))
-        if errors:
-            return form_page(request, session, account, values=values, errors=errors, mode="new", status=422)
-        await publish_submission(request, intake, submission, "form")
-        return _redirect(_activity_path(submission.library_id, submission.source_ref) + "?done=new", intake, session)
 
-    @guarded
-    async def view(request, session, account, library_id: str, source_ref: str):
-        account = need_login(request, session, account)
-        visible = intake.visible_libraries(account)
-        if visible is not None and library_id not in visible:
-            raise Problem(403, "这不是您可以查看的馆", "This library is outside what your account may see")
-        with intake.reader.connect() as connection:
-            stored = get_activity(connection, library_id, source_ref)
-        if stored is None:
-            raise Problem(404, f"没有编号为 {source_ref} 的活动", f"No activity {source_ref}")
-        similar = await run_in_threadpool(canonical_lookalikes, intake.context.databases, stored.submission)
-        lang = language(request)
-        return _page(
-            request,
-            intake,
-            session,
-            "intake/activity.html",
-            account=account,
-            stored=stored,
-            s=stored.submission,
-            tz=tz,
-            similar=similar,
-            name_of=lambda lib: _member_name(intake, lib, lang),
-            feed_url=intake.feed_url(library_id),
-            done=request.query_params.get("done"),
-            mine=account.is_library and account.name == library_id,
-            path=_activity_path(library_id, source_ref),
-            category_labels=dict(category_choices(lang)),
-            describe_rule=forms.describe_rule,
-        )
+@pages.get("/submit/new")
+async def new_form(request: Request, visit: LibraryVisit, intake: IntakeDep):
+    session, account = visit.session, visit.member
+    return form_page(request, intake, session, account, values={"repeat": "none"}, errors={}, mode="new")
 
-    @guarded
-    async def edit_form(request, session, account, library_id: str, source_ref: str):
-        account = need_library(request, session, account)
-        stored = _own_activity(intake, account, library_id, source_ref)
+
+@pages.post("/submit/new")
+async def create(request: Request, visit: LibraryVisit, intake: IntakeDep, bus: Publisher):
+    session, account = visit.session, visit.member
+    form = await _checked_form(request, session)
+    _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+    values = _form_values(form)
+    poster_error = await poster_from_form(form, intake.posters, values, language(request))
+    submission, errors = forms.submission_from_form(
+        values,
+        library_id=account.name,
+        source_ref=f"web-{uuid4().hex[:12]}",
+        revision=1,
+        tz=intake.alliance.tz,
+        lang=language(request),
+        co_hosts=_co_hosts(intake, form),
+        organisers=_co_hosts(intake, form, "organisers"),
+    )
+    errors = {**errors, "poster": poster_error} if poster_error else errors
+    errors = errors or admission_errors(intake, submission, language(request))
+    if errors:
+        return form_page(request, intake, session, account, values=values, errors=errors, mode="new", status=422)
+    await publish_submission(bus, intake, submission, "form")
+    return _redirect(_activity_path(submission.library_id, submission.source_ref) + "?done=new", intake, session)
+
+
+@pages.get("/submit/activities/{library_id}/{source_ref}")
+async def view(request: Request, library_id: str, source_ref: str, visit: SignedIn, intake: IntakeDep):
+    session, account = visit.session, visit.member
+    visible = intake.visible_libraries(account)
+    if visible is not None and library_id not in visible:
+        raise Problem(403, "这不是您可以查看的馆", "This library is outside what your account may see")
+    with intake.reader.connect() as connection:
+        stored = get_activity(connection, library_id, source_ref)
+    if stored is None:
+        raise Problem(404, f"没有编号为 {source_ref} 的活动", f"No activity {source_ref}")
+    similar = await run_in_threadpool(canonical_lookalikes, intake.context.databases, stored.submission)
+    lang = language(request)
+    return _page(
+        request,
+        intake,
+        session,
+        "intake/activity.html",
+        account=account,
+        stored=stored,
+        s=stored.submission,
+        tz=intake.alliance.tz,
+        similar=similar,
+        name_of=lambda lib: _member_name(intake, lib, lang),
+        feed_url=intake.feed_url(library_id),
+        done=request.query_params.get("done"),
+        mine=account.is_library and account.name == library_id,
+        path=_activity_path(library_id, source_ref),
+        category_labels=dict(category_choices(lang)),
+        describe_rule=forms.describe_rule,
+    )
+
+
+@pages.get("/submit/activities/{library_id}/{source_ref}/edit")
+async def edit_form(request: Request, library_id: str, source_ref: str, visit: LibraryVisit, intake: IntakeDep):
+    session, account = visit.session, visit.member
+    stored = _own_activity(intake, account, library_id, source_ref)
+    return form_page(
+        request,
+        intake,
+        session,
+        account,
+        values=forms.form_from_submission(stored.submission, intake.alliance.tz),
+        errors={},
+        mode="edit",
+        stored=stored,
+    )
+
+
+@pages.post("/submit/activities/{library_id}/{source_ref}/edit")
+async def edit(
+    request: Request, library_id: str, source_ref: str, visit: LibraryVisit, intake: IntakeDep, bus: Publisher
+):
+    session, account = visit.session, visit.member
+    stored = _own_activity(intake, account, library_id, source_ref)
+    form = await _checked_form(request, session)
+    _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+    values = _form_values(form)
+    poster_error = await poster_from_form(form, intake.posters, values, language(request))
+    with intake.reader.connect() as connection:
+        revision = next_revision(connection, library_id, source_ref)
+    submission, errors = forms.submission_from_form(
+        values,
+        library_id=library_id,
+        source_ref=source_ref,
+        revision=revision,
+        tz=intake.alliance.tz,
+        lang=language(request),
+        co_hosts=_co_hosts(intake, form),
+        previous=stored.submission,
+        organisers=_co_hosts(intake, form, "organisers"),
+    )
+    errors = {**errors, "poster": poster_error} if poster_error else errors
+    errors = errors or admission_errors(intake, submission, language(request))
+    if errors:
         return form_page(
-            request,
-            session,
-            account,
-            values=forms.form_from_submission(stored.submission, tz),
-            errors={},
-            mode="edit",
-            stored=stored,
+            request, intake, session, account, values=values, errors=errors, mode="edit", stored=stored, status=422
         )
+    if stored.submission.status == Status.cancelled:
+        submission = submission.model_copy(update={"status": Status.scheduled})
+    await publish_submission(bus, intake, submission, "form")
+    return _redirect(_activity_path(library_id, source_ref) + "?done=edit", intake, session)
 
-    @guarded
-    async def edit(request, session, account, library_id: str, source_ref: str):
-        account = need_library(request, session, account)
-        stored = _own_activity(intake, account, library_id, source_ref)
-        form = await _checked_form(request, session)
-        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
-        values = _form_values(form)
-        poster_error = await poster_from_form(form, intake.posters, values, language(request))
+
+@pages.post("/submit/activities/{library_id}/{source_ref}/cancel")
+async def cancel(
+    request: Request, library_id: str, source_ref: str, visit: LibraryVisit, intake: IntakeDep, bus: Publisher
+):
+    session, account = visit.session, visit.member
+    stored = _own_activity(intake, account, library_id, source_ref)
+    await _checked_form(request, session)
+    _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+    if stored.submission.status != Status.cancelled:
         with intake.reader.connect() as connection:
             revision = next_revision(connection, library_id, source_ref)
-        submission, errors = forms.submission_from_form(
-            values,
-            library_id=library_id,
-            source_ref=source_ref,
-            revision=revision,
-            tz=tz,
-            lang=language(request),
-            co_hosts=_co_hosts(intake, form),
-            previous=stored.submission,
-            organisers=_co_hosts(intake, form, "organisers"),
-        )
-        errors = {**errors, "poster": poster_error} if poster_error else errors
-        errors = errors or admission_errors(intake, submission, language(request))
-        if errors:
-            return form_page(
-                request, session, account, values=values, errors=errors, mode="edit", stored=stored, status=422
-            )
-        if stored.submission.status == Status.cancelled:
-            submission = submission.model_copy(update={"status": Status.scheduled})
-        await publish_submission(request, intake, submission, "form")
-        return _redirect(_activity_path(library_id, source_ref) + "?done=edit", intake, session)
-
-    @guarded
-    async def cancel(request, session, account, library_id: str, source_ref: str):
-        account = need_library(request, session, account)
-        stored = _own_activity(intake, account, library_id, source_ref)
-        await _checked_form(request, session)
-        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
-        if stored.submission.status != Status.cancelled:
-            with intake.reader.connect() as connection:
-                revision = next_revision(connection, library_id, source_ref)
-            await publish_submission(request, intake, forms.cancelled(stored.submission, revision), "form")
-        return _redirect(_activity_path(library_id, source_ref) + "?done=cancel", intake, session)
-
-    def report_page(request, session, account, stored, values, errors, status=200):
-        return _page(
-            request,
-            intake,
-            session,
-            "intake/report.html",
-            status=status,
-            account=account,
-            stored=stored,
-            s=stored.submission,
-            values=values,
-            errors=errors,
-            tz=tz,
-            path=_activity_path(stored.library_id, stored.source_ref),
-        )
-
-    @guarded
-    async def report_form(request, session, account, library_id: str, source_ref: str):
-        account = need_library(request, session, account)
-        stored = _own_activity(intake, account, library_id, source_ref)
-        values = {
-            "held": "" if stored.held is None else ("yes" if stored.held else "no"),
-            "participants": "" if stored.participants is None else str(stored.participants),
-        }
-        return report_page(request, session, account, stored, values, {})
-
-    @guarded
-    async def report(request, session, account, library_id: str, source_ref: str):
-        account = need_library(request, session, account)
-        stored = _own_activity(intake, account, library_id, source_ref)
-        form = await _checked_form(request, session)
-        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
-        values = _form_values(form)
-        attendance, errors = forms.report_from_form(
-            values,
-            library_id=library_id,
-            source_ref=source_ref,
-            lang=language(request),
-            series=stored.submission,
-            tz=tz,
-        )
-        if errors:
-            return report_page(request, session, account, stored, values, errors, status=422)
-        await publish_report(request, intake, attendance)
-        return _redirect(_activity_path(library_id, source_ref) + "?done=report", intake, session)
-
-    html = {"include_in_schema": False}
-    router.add_api_route("/submit", dashboard, methods=["GET"], **html)
-    router.add_api_route("/submit/login", login_page, methods=["GET"], **html)
-    router.add_api_route("/submit/login", login, methods=["POST"], **html)
-    router.add_api_route("/submit/logout", logout, methods=["POST"], **html)
-    router.add_api_route("/submit/new", new_form, methods=["GET"], **html)
-    router.add_api_route("/submit/new", create, methods=["POST"], **html)
-    base = "/submit/activities/{library_id}/{source_ref}"
-    router.add_api_route(base, view, methods=["GET"], **html)
-    router.add_api_route(base + "/edit", edit_form, methods=["GET"], **html)
-    router.add_api_route(base + "/edit", edit, methods=["POST"], **html)
-    router.add_api_route(base + "/cancel", cancel, methods=["POST"], **html)
-    router.add_api_route(base + "/report", report_form, methods=["GET"], **html)
-    router.add_api_route(base + "/report", report, methods=["POST"], **html)
+        await publish_submission(bus, intake, forms.cancelled(stored.submission, revision), "form")
+    return _redirect(_activity_path(library_id, source_ref) + "?done=cancel", intake, session)
 
 
-def _route_signature(run, handler, *, skip: int):
-    """Give the wrapper the handler's path parameters (after request and what the wrapper supplies)."""
-    params = list(inspect.signature(handler).parameters.values())
-    request = inspect.Parameter("request", inspect.Parameter.POSITIONAL_OR_KEYWORD, annotation=Request)
-    run.__signature__ = inspect.Signature(
-        [request, *(p.replace(kind=inspect.Parameter.KEYWORD_ONLY, annotation=str) for p in params[skip:])]
+def report_page(request, intake, session, account, stored, values, errors, status=200):
+    return _page(
+        request,
+        intake,
+        session,
+        "intake/report.html",
+        status=status,
+        account=account,
+        stored=stored,
+        s=stored.submission,
+        values=values,
+        errors=errors,
+        tz=intake.alliance.tz,
+        path=_activity_path(stored.library_id, stored.source_ref),
     )
-    run.__name__, run.__doc__ = handler.__name__, handler.__doc__
-    return run
+
+
+@pages.get("/submit/activities/{library_id}/{source_ref}/report")
+async def report_form(request: Request, library_id: str, source_ref: str, visit: LibraryVisit, intake: IntakeDep):
+    session, account = visit.session, visit.member
+    stored = _own_activity(intake, account, library_id, source_ref)
+    values = {
+        "held": "" if stored.held is None else ("yes" if stored.held else "no"),
+        "participants": "" if stored.participants is None else str(stored.participants),
+    }
+    return report_page(request, intake, session, account, stored, values, {})
+
+
+@pages.post("/submit/activities/{library_id}/{source_ref}/report")
+async def report(
+    request: Request, library_id: str, source_ref: str, visit: LibraryVisit, intake: IntakeDep, bus: Publisher
+):
+    session, account = visit.session, visit.member
+    stored = _own_activity(intake, account, library_id, source_ref)
+    form = await _checked_form(request, session)
+    _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+    values = _form_values(form)
+    attendance, errors = forms.report_from_form(
+        values,
+        library_id=library_id,
+        source_ref=source_ref,
+        lang=language(request),
+        series=stored.submission,
+        tz=intake.alliance.tz,
+    )
+    if errors:
+        return report_page(request, intake, session, account, stored, values, errors, status=422)
+    await publish_report(bus, intake, attendance)
+    return _redirect(_activity_path(library_id, source_ref) + "?done=report", intake, session)
 
 
 def _local_path(target: str) -> bool:
@@ -638,8 +682,10 @@ def _check_session(intake: Intake, report: AttendanceReport) -> None:
         raise Problem(422, *problem)
 
 
-async def publish_report(request: Request, intake: Intake, report: AttendanceReport) -> None:
-    await _publish(request, reported_subject(report.library_id), report.message_id(), report.model_dump_json().encode())
+async def publish_report(publisher: EventPublisher | None, intake: Intake, report: AttendanceReport) -> None:
+    await _publish(
+        publisher, reported_subject(report.library_id), report.message_id(), report.model_dump_json().encode()
+    )
     from .store import record_report
 
     with intake.engine.begin() as connection:
@@ -705,204 +751,207 @@ SUBMIT_RESULT = {
 }
 
 
-def add_api_routes(router: APIRouter, intake: Intake) -> None:
-    tags = ["intake"]
+def _api_extra(model=None) -> dict:
+    return {"security": [{"bearer": []}], **(_body(model) if model else {})}
 
-    def authenticated(request: Request) -> Account:
-        header = request.headers.get("authorization", "")
-        scheme, _, token = header.partition(" ")
-        account = intake.accounts.by_token(token.strip()) if scheme.lower() == "bearer" and token.strip() else None
-        if account is None:
-            raise Problem(
-                401,
-                "缺少或无效的 API 令牌（Authorization: Bearer …）",
-                "missing or invalid API token (Authorization: Bearer …)",
-                {"WWW-Authenticate": "Bearer"},
-            )
-        if not account.is_library:
-            raise Problem(403, "协调人的令牌不能发布活动", "a coordinator's token cannot publish activities")
-        return account
 
-    def api(handler):
-        async def run(request: Request, **params):
-            try:
-                account = authenticated(request)
-                return await handler(request, account, **params)
-            except Problem as problem:
-                return JSONResponse({"detail": problem.detail}, status_code=problem.status, headers=problem.headers)
+OK = {"description": "published", "content": {"application/json": {"schema": SUBMIT_RESULT}}}
+ERRORS = _responses(401, 403, 422, 429, 503)
+ONE = "/api/v1/libraries/{library_id}/activities/{source_ref}"
 
-        return _route_signature(run, handler, skip=2)
 
-    async def parsed(request: Request, model):
-        try:
-            return parse_json_model(model, await request.body())
-        except InvalidPayload as exc:
-            raise Problem(422, str(exc)) from None
+async def _parsed(request: Request, model):
+    try:
+        return parse_json_model(model, await request.body())
+    except InvalidPayload as exc:
+        raise Problem(422, str(exc)) from None
 
-    def own(account: Account, library_id: str) -> None:
-        if library_id != account.name:
-            raise Problem(403, *NOT_YOURS)
 
-    async def upsert(request: Request, account: Account, library_id: str | None, source_ref: str | None):
-        submission: ActivitySubmission = await parsed(request, ActivitySubmission)
-        own(account, submission.library_id)
-        try:
-            stored = not submission.poster or await run_in_threadpool(intake.posters.exists, submission.poster)
-        except PosterRefused as refused:  # the shared store did not answer
-            raise Problem(refused.status, refused.zh, refused.en) from None
-        if not stored:
-            raise Problem(
-                422,
-                f"poster: 没有这张海报（{submission.poster}），请先用 POST /api/v1/posters 上传",
-                f"poster: no such poster ({submission.poster}); upload it first with POST /api/v1/posters",
-            )
-        if library_id is not None:
-            own(account, library_id)
-        if source_ref is not None and source_ref != submission.source_ref:
-            raise Problem(
-                422,
-                f"source_ref: 与地址中的 {source_ref} 不一致",
-                f"source_ref: does not match {source_ref} in the path",
-            )
-        outsiders = [o.library_id for o in submission.organizers if intake.alliance.member(o.library_id) is None]
-        if outsiders:
-            raise Problem(
-                422,
-                f"organizers: {', '.join(outsiders)} 不是联盟成员馆",
-                f"organizers: {', '.join(outsiders)} are not members of the alliance",
-            )
-        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
-        with intake.reader.connect() as connection:
-            stored = get_activity(connection, submission.library_id, submission.source_ref)
-        changed = True
-        if stored is not None:
-            same = stored.submission.model_copy(update={"revision": submission.revision})
-            if same == submission:
-                submission, changed = stored.submission, False
-            elif submission.revision <= stored.revision:
-                submission = submission.model_copy(update={"revision": stored.revision + 1})
-        if changed:
-            await publish_submission(request, intake, submission, "api")
-        return JSONResponse(_result(intake, submission, changed), status_code=201 if stored is None else 200)
+def _own(account: Account, library_id: str) -> None:
+    if library_id != account.name:
+        raise Problem(403, *NOT_YOURS)
 
-    async def create_activity(request: Request, account: Account):
-        """Publish an activity of the token's library (an ActivitySubmission).
 
-        A new ``source_ref`` is created (201); a known one is revised (200): the revision is raised
-        above the last one published when needed; the same content again changes nothing."""
-        return await upsert(request, account, None, None)
-
-    async def put_activity(request: Request, account: Account, source_ref: str):
-        """Publish a revision of one of the token's library's activities."""
-        return await upsert(request, account, None, source_ref)
-
-    async def put_library_activity(request: Request, account: Account, library_id: str, source_ref: str):
-        """Like PUT /api/v1/activities/{source_ref}; 403 unless ``library_id`` is the token's."""
-        return await upsert(request, account, library_id, source_ref)
-
-    async def cancel(request: Request, account: Account, library_id: str, source_ref: str):
-        own(account, library_id)
-        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
-        with intake.reader.connect() as connection:
-            stored = get_activity(connection, library_id, source_ref)
-            revision = next_revision(connection, library_id, source_ref)
-        if stored is None:
-            raise Problem(404, f"本馆没有编号为 {source_ref} 的活动", f"your library has no activity {source_ref}")
-        changed = stored.submission.status != Status.cancelled
-        submission = forms.cancelled(stored.submission, revision) if changed else stored.submission
-        if changed:
-            await publish_submission(request, intake, submission, "api")
-        return JSONResponse(_result(intake, submission, changed))
-
-    async def delete_activity(request: Request, account: Account, source_ref: str):
-        """Cancel one of the token's library's activities (published as a cancelled revision)."""
-        return await cancel(request, account, account.name, source_ref)
-
-    async def delete_library_activity(request: Request, account: Account, library_id: str, source_ref: str):
-        """Like DELETE /api/v1/activities/{source_ref}; 403 unless ``library_id`` is the token's."""
-        return await cancel(request, account, library_id, source_ref)
-
-    async def get_library_activity(request: Request, account: Account, library_id: str, source_ref: str):
-        """The activity as last published (403 unless ``library_id`` is the token's)."""
-        own(account, library_id)
-        with intake.reader.connect() as connection:
-            stored = get_activity(connection, library_id, source_ref)
-        if stored is None:
-            raise Problem(404, f"本馆没有编号为 {source_ref} 的活动", f"your library has no activity {source_ref}")
-        return JSONResponse(stored.submission.model_dump(mode="json"))
-
-    async def attendance(request: Request, account: Account):
-        """Report attendance after an activity (an AttendanceReport of the token's library)."""
-        report: AttendanceReport = await parsed(request, AttendanceReport)
-        own(account, report.library_id)
-        with intake.reader.connect() as connection:  # only for an announcement of the library's own
-            announced = get_activity(connection, report.library_id, report.source_ref)
-        if announced is None:
-            raise Problem(
-                404,
-                f"本馆没有编号为 {report.source_ref} 的活动，不能为它报告参与情况",
-                f"your library announced no activity {report.source_ref}: no attendance for it",
-            )
-        await run_in_threadpool(_check_session, intake, report)
-        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
-        await publish_report(request, intake, report)
-        return JSONResponse(
-            {"library_id": report.library_id, "source_ref": report.source_ref, "accepted": True}, status_code=202
+async def _upsert(
+    request: Request,
+    intake: Intake,
+    bus: EventPublisher | None,
+    account: Account,
+    library_id: str | None,
+    source_ref: str | None,
+):
+    submission: ActivitySubmission = await _parsed(request, ActivitySubmission)
+    _own(account, submission.library_id)
+    try:
+        poster_stored = not submission.poster or await run_in_threadpool(intake.posters.exists, submission.poster)
+    except PosterRefused as refused:  # the shared store did not answer
+        raise Problem(refused.status, refused.zh, refused.en) from None
+    if not poster_stored:
+        raise Problem(
+            422,
+            f"poster: 没有这张海报（{submission.poster}），请先用 POST /api/v1/posters 上传",
+            f"poster: no such poster ({submission.poster}); upload it first with POST /api/v1/posters",
         )
-
-    async def upload_poster(request: Request, account: Account):
-        """Upload a poster: the image itself as the body (Content-Type image/jpeg, image/png or
-        image/webp; at most 8 MB and 40 megapixels).  It is re-encoded as a JPEG without metadata,
-        at most 1600 px a side, and named by its content: put the returned ``poster`` in a
-        submission.  The same image again gives the same name (200 instead of 201)."""
-        if not account.is_library:
-            raise Problem(403, "协调人账号只能查看，不能上传海报", "A coordinator's account can look, not upload")
-        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
-        try:
-            data = await read_bounded(request)
-            poster = await run_in_threadpool(intake.posters.add, data, content_type=request.headers.get("content-type"))
-        except PosterRefused as refused:
-            raise Problem(refused.status, refused.zh, refused.en) from None
-        return JSONResponse(
-            {"poster": poster.name, "url": f"/posters/{poster.name}", "width": poster.width, "height": poster.height},
-            status_code=201 if poster.created else 200,
+    if library_id is not None:
+        _own(account, library_id)
+    if source_ref is not None and source_ref != submission.source_ref:
+        raise Problem(
+            422,
+            f"source_ref: 与地址中的 {source_ref} 不一致",
+            f"source_ref: does not match {source_ref} in the path",
         )
-
-    security = [{"bearer": []}]
-    ok = {"description": "published", "content": {"application/json": {"schema": SUBMIT_RESULT}}}
-    errors = _responses(401, 403, 422, 429, 503)
-    one = "/api/v1/libraries/{library_id}/activities/{source_ref}"
-
-    def add(path, handler, method, body=None, codes=errors, status=200):
-        extra = {"security": security, **(_body(body) if body else {})}
-        router.add_api_route(
-            path,
-            api(handler),
-            methods=[method],
-            tags=tags,
-            openapi_extra=extra,
-            responses={status: ok, **codes},
-            status_code=status,
-            summary=None,
-            description=handler.__doc__,
-            response_class=JSONResponse,
+    outsiders = [o.library_id for o in submission.organizers if intake.alliance.member(o.library_id) is None]
+    if outsiders:
+        raise Problem(
+            422,
+            f"organizers: {', '.join(outsiders)} 不是联盟成员馆",
+            f"organizers: {', '.join(outsiders)} are not members of the alliance",
         )
+    _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+    with intake.reader.connect() as connection:
+        stored = get_activity(connection, submission.library_id, submission.source_ref)
+    changed = True
+    if stored is not None:
+        same = stored.submission.model_copy(update={"revision": submission.revision})
+        if same == submission:
+            submission, changed = stored.submission, False
+        elif submission.revision <= stored.revision:
+            submission = submission.model_copy(update={"revision": stored.revision + 1})
+    if changed:
+        await publish_submission(bus, intake, submission, "api")
+    return JSONResponse(_result(intake, submission, changed), status_code=201 if stored is None else 200)
 
-    add("/api/v1/activities", create_activity, "POST", ActivitySubmission, status=201)
-    add("/api/v1/activities/{source_ref}", put_activity, "PUT", ActivitySubmission)
-    add("/api/v1/activities/{source_ref}", delete_activity, "DELETE", codes=_responses(401, 403, 404, 429, 503))
-    add(one, put_library_activity, "PUT", ActivitySubmission)
-    add(one, delete_library_activity, "DELETE", codes=_responses(401, 403, 404, 429, 503))
-    add(one, get_library_activity, "GET", codes=_responses(401, 403, 404))
-    add(
-        "/api/v1/attendance",
-        attendance,
-        "POST",
-        AttendanceReport,
-        status=202,
-        codes=_responses(401, 403, 404, 422, 429, 503),
+
+@api.post(
+    "/api/v1/activities", status_code=201, responses={201: OK, **ERRORS}, openapi_extra=_api_extra(ActivitySubmission)
+)
+async def create_activity(request: Request, account: LibraryToken, intake: IntakeDep, bus: Publisher):
+    """Publish an activity of the token's library (an ActivitySubmission).
+
+    A new ``source_ref`` is created (201); a known one is revised (200): the revision is raised
+    above the last one published when needed; the same content again changes nothing."""
+    return await _upsert(request, intake, bus, account, None, None)
+
+
+@api.put(
+    "/api/v1/activities/{source_ref}",
+    status_code=200,
+    responses={200: OK, **ERRORS},
+    openapi_extra=_api_extra(ActivitySubmission),
+)
+async def put_activity(request: Request, account: LibraryToken, source_ref: str, intake: IntakeDep, bus: Publisher):
+    """Publish a revision of one of the token's library's activities."""
+    return await _upsert(request, intake, bus, account, None, source_ref)
+
+
+@api.put(ONE, status_code=200, responses={200: OK, **ERRORS}, openapi_extra=_api_extra(ActivitySubmission))
+async def put_library_activity(
+    request: Request, account: LibraryToken, library_id: str, source_ref: str, intake: IntakeDep, bus: Publisher
+):
+    """Like PUT /api/v1/activities/{source_ref}; 403 unless ``library_id`` is the token's."""
+    return await _upsert(request, intake, bus, account, library_id, source_ref)
+
+
+async def _cancel(
+    request: Request, intake: Intake, bus: EventPublisher | None, account: Account, library_id: str, source_ref: str
+):
+    _own(account, library_id)
+    _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+    with intake.reader.connect() as connection:
+        stored = get_activity(connection, library_id, source_ref)
+        revision = next_revision(connection, library_id, source_ref)
+    if stored is None:
+        raise Problem(404, f"本馆没有编号为 {source_ref} 的活动", f"your library has no activity {source_ref}")
+    changed = stored.submission.status != Status.cancelled
+    submission = forms.cancelled(stored.submission, revision) if changed else stored.submission
+    if changed:
+        await publish_submission(bus, intake, submission, "api")
+    return JSONResponse(_result(intake, submission, changed))
+
+
+@api.delete(
+    "/api/v1/activities/{source_ref}",
+    status_code=200,
+    responses={200: OK, **_responses(401, 403, 404, 429, 503)},
+    openapi_extra=_api_extra(),
+)
+async def delete_activity(request: Request, account: LibraryToken, source_ref: str, intake: IntakeDep, bus: Publisher):
+    """Cancel one of the token's library's activities (published as a cancelled revision)."""
+    return await _cancel(request, intake, bus, account, account.name, source_ref)
+
+
+@api.delete(
+    ONE, status_code=200, responses={200: OK, **_responses(401, 403, 404, 429, 503)}, openapi_extra=_api_extra()
+)
+async def delete_library_activity(
+    request: Request, account: LibraryToken, library_id: str, source_ref: str, intake: IntakeDep, bus: Publisher
+):
+    """Like DELETE /api/v1/activities/{source_ref}; 403 unless ``library_id`` is the token's."""
+    return await _cancel(request, intake, bus, account, library_id, source_ref)
+
+
+@api.get(ONE, status_code=200, responses={200: OK, **_responses(401, 403, 404)}, openapi_extra=_api_extra())
+async def get_library_activity(
+    request: Request, account: LibraryToken, library_id: str, source_ref: str, intake: IntakeDep
+):
+    """The activity as last published (403 unless ``library_id`` is the token's)."""
+    _own(account, library_id)
+    with intake.reader.connect() as connection:
+        stored = get_activity(connection, library_id, source_ref)
+    if stored is None:
+        raise Problem(404, f"本馆没有编号为 {source_ref} 的活动", f"your library has no activity {source_ref}")
+    return JSONResponse(stored.submission.model_dump(mode="json"))
+
+
+@api.post(
+    "/api/v1/attendance",
+    status_code=202,
+    responses={202: OK, **_responses(401, 403, 404, 422, 429, 503)},
+    openapi_extra=_api_extra(AttendanceReport),
+)
+async def attendance(request: Request, account: LibraryToken, intake: IntakeDep, bus: Publisher):
+    """Report attendance after an activity (an AttendanceReport of the token's library)."""
+    report: AttendanceReport = await _parsed(request, AttendanceReport)
+    _own(account, report.library_id)
+    with intake.reader.connect() as connection:  # only for an announcement of the library's own
+        announced = get_activity(connection, report.library_id, report.source_ref)
+    if announced is None:
+        raise Problem(
+            404,
+            f"本馆没有编号为 {report.source_ref} 的活动，不能为它报告参与情况",
+            f"your library announced no activity {report.source_ref}: no attendance for it",
+        )
+    await run_in_threadpool(_check_session, intake, report)
+    _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+    await publish_report(bus, intake, report)
+    return JSONResponse(
+        {"library_id": report.library_id, "source_ref": report.source_ref, "accepted": True}, status_code=202
     )
-    add("/api/v1/posters", upload_poster, "POST", codes=_responses(401, 403, 413, 415, 422, 429), status=201)
+
+
+@api.post(
+    "/api/v1/posters",
+    status_code=201,
+    responses={201: OK, **_responses(401, 403, 413, 415, 422, 429)},
+    openapi_extra=_api_extra(),
+)
+async def upload_poster(request: Request, account: LibraryToken, intake: IntakeDep):
+    """Upload a poster: the image itself as the body (Content-Type image/jpeg, image/png or
+    image/webp; at most 8 MB and 40 megapixels).  It is re-encoded as a JPEG without metadata,
+    at most 1600 px a side, and named by its content: put the returned ``poster`` in a
+    submission.  The same image again gives the same name (200 instead of 201)."""
+    if not account.is_library:
+        raise Problem(403, "协调人账号只能查看，不能上传海报", "A coordinator's account can look, not upload")
+    _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+    try:
+        data = await read_bounded(request)
+        poster = await run_in_threadpool(intake.posters.add, data, content_type=request.headers.get("content-type"))
+    except PosterRefused as refused:
+        raise Problem(refused.status, refused.zh, refused.en) from None
+    return JSONResponse(
+        {"poster": poster.name, "url": f"/posters/{poster.name}", "width": poster.width, "height": poster.height},
+        status_code=201 if poster.created else 200,
+    )
 
 
 def _result(intake: Intake, submission: ActivitySubmission, changed: bool) -> dict:
@@ -927,82 +976,82 @@ def _result(intake: Intake, submission: ActivitySubmission, changed: bool) -> di
     }
 
 
-def add_session_routes(router: APIRouter, intake) -> None:
-    """``/submit/activities/{library_id}/{source_ref}/sessions/{key}``: one session's page and its change."""
+# ============================================================================ one session of a series
+
+environment().globals["series_sessions"] = series_sessions
+
+
+def _session_of(intake: Intake, account: Account | None, library_id: str, source_ref: str, key: str):
+    """``/submit/activities/{library_id}/{source_ref}/sessions/{key}``: the library's own activity and its session."""
+    stored = _own_activity(intake, account, library_id, source_ref)
+    found = find_session(stored.submission, key, intake.alliance.tz)
+    if found is None:
+        raise Problem(404, session_message("gone", "zh-CN"), session_message("gone", "en"))
+    return stored, found
+
+
+def session_page(request, intake, session, account, stored, found, values, errors, status=200):
     tz = intake.alliance.tz
-    environment().globals["series_sessions"] = series_sessions
+    path = _activity_path(stored.library_id, stored.source_ref)
+    return _page(
+        request,
+        intake,
+        session,
+        "intake/session.html",
+        status=status,
+        account=account,
+        stored=stored,
+        s=stored.submission,
+        found=found,
+        values=values,
+        errors=errors,
+        tz=tz,
+        path=path,
+        action_path=f"{path}/sessions/{session_key(found.recurrence_id, tz)}",
+    )
 
-    def prepare(request: Request, library_id: str, source_ref: str, key: str):
-        session, account = _session(request, intake)
-        if account is None:
-            raise _Page(_login_redirect(request, intake, session))
-        if not account.is_library:
-            raise Problem(403, "协调人账号只能查看，不能发布活动", "A coordinator's account can look, not publish")
-        stored = _own_activity(intake, account, library_id, source_ref)
-        found = find_session(stored.submission, key, tz)
-        if found is None:
-            raise Problem(404, session_message("gone", "zh-CN"), session_message("gone", "en"))
-        return session, account, stored, found
 
-    def page(request, session, account, stored, found, values, errors, status=200):
-        path = _activity_path(stored.library_id, stored.source_ref)
-        return _page(
-            request,
-            intake,
-            session,
-            "intake/session.html",
-            status=status,
-            account=account,
-            stored=stored,
-            s=stored.submission,
-            found=found,
-            values=values,
-            errors=errors,
-            tz=tz,
-            path=path,
-            action_path=f"{path}/sessions/{session_key(found.recurrence_id, tz)}",
-        )
+@pages.get("/submit/activities/{library_id}/{source_ref}/sessions/{key}")
+async def show(request: Request, library_id: str, source_ref: str, key: str, visit: LibraryVisit, intake: IntakeDep):
+    session, account = visit.session, visit.member
+    stored, found = _session_of(intake, account, library_id, source_ref, key)
+    tz = intake.alliance.tz
+    values = {
+        "starts_at": found.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "ends_at": found.ends_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
+        "venue_name": found.venue.name or "",
+    }
+    return session_page(request, intake, session, account, stored, found, values, {})
 
-    def guarded(handler):
-        async def run(request: Request, library_id: str, source_ref: str, key: str):
-            session, account = _session(request, intake)
-            try:
-                return await handler(request, library_id, source_ref, key)
-            except Problem as problem:
-                return _problem_page(request, intake, session, account, problem)
-            except _Page as redirect:
-                return redirect.response
 
-        return run
+@pages.post("/submit/activities/{library_id}/{source_ref}/sessions/{key}")
+async def change(
+    request: Request,
+    library_id: str,
+    source_ref: str,
+    key: str,
+    visit: LibraryVisit,
+    intake: IntakeDep,
+    bus: Publisher,
+):
+    session, account = visit.session, visit.member
+    stored, found = _session_of(intake, account, library_id, source_ref, key)
+    form = await _checked_form(request, session)
+    _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
+    values = {name: str(form.get(name, ""))[:500] for name in ("action", "starts_at", "ends_at", "venue_name")}
+    with intake.reader.connect() as connection:
+        revision = next_revision(connection, library_id, source_ref)
+        stored = get_activity(connection, library_id, source_ref) or stored
+    changed, errors = change_session(
+        stored.submission, found, values, revision=revision, tz=intake.alliance.tz, lang=language(request)
+    )
+    if errors:
+        return session_page(request, intake, session, account, stored, found, values, errors, status=422)
+    await publish_submission(bus, intake, changed, "form")
+    return _redirect(_activity_path(library_id, source_ref) + "?done=session", intake, session)
 
-    @guarded
-    async def show(request: Request, library_id: str, source_ref: str, key: str):
-        session, account, stored, found = prepare(request, library_id, source_ref, key)
-        values = {
-            "starts_at": found.starts_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
-            "ends_at": found.ends_at.astimezone(tz).strftime("%Y-%m-%dT%H:%M"),
-            "venue_name": found.venue.name or "",
-        }
-        return page(request, session, account, stored, found, values, {})
 
-    @guarded
-    async def change(request: Request, library_id: str, source_ref: str, key: str):
-        session, account, stored, found = prepare(request, library_id, source_ref, key)
-        form = await _checked_form(request, session)
-        _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
-        values = {name: str(form.get(name, ""))[:500] for name in ("action", "starts_at", "ends_at", "venue_name")}
-        with intake.reader.connect() as connection:
-            revision = next_revision(connection, library_id, source_ref)
-            stored = get_activity(connection, library_id, source_ref) or stored
-        changed, errors = change_session(
-            stored.submission, found, values, revision=revision, tz=tz, lang=language(request)
-        )
-        if errors:
-            return page(request, session, account, stored, found, values, errors, status=422)
-        await publish_submission(request, intake, changed, "form")
-        return _redirect(_activity_path(library_id, source_ref) + "?done=session", intake, session)
-
-    html = {"include_in_schema": False}
-    base = "/submit/activities/{library_id}/{source_ref}/sessions/{key}"
-    router.add_api_route(base, show, methods=["GET"], **html)
-    router.add_api_route(base, change, methods=["POST"], **html)
+router = APIRouter()
+"""The intake's routes: the form's pages, then the API."""
+router.include_router(pages)
+router.include_router(api)

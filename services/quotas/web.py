@@ -4,13 +4,16 @@ from __future__ import annotations
 
 import re
 from datetime import UTC, date, datetime
+from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
+from sqlalchemy import Engine
 
 from shuxiang.alliance import Alliance, Tier
 from shuxiang.i18n import N_
 from shuxiang.pages import language, render
+from shuxiang.services.deps import AllianceDep, reader_of
 
 from .report import end_of_day, quota_report, report_dict, selected_members
 from .service import NAME
@@ -81,113 +84,128 @@ def parse_as_of(raw: str | None, alliance: Alliance) -> datetime:
     return end_of_day(day, alliance)
 
 
-def routes(context) -> APIRouter:
-    return quotas_router(context.alliance, context.databases.reader(NAME))
+QuotasReader = Annotated[Engine, Depends(reader_of(NAME))]
+
+router = APIRouter(tags=["quotas"])
 
 
-def quotas_router(alliance: Alliance, engine) -> APIRouter:
-    router = APIRouter(tags=["quotas"])
-    regions = sorted({g for m in alliance.members if (g := region_group(m.region)) and alliance.rules_for(m.id)})
+def quota_regions(alliance: Alliance) -> list[str]:
+    """The cities of the members that have quota rules (the page's region filter)."""
+    return sorted({g for m in alliance.members if (g := region_group(m.region)) and alliance.rules_for(m.id)})
 
-    def error_json(exc: Exception, status: int = 400) -> JSONResponse:
-        return JSONResponse({"detail": str(exc)}, status_code=status)
 
-    @router.get("/api/v1/quotas")
-    def quotas_api(
-        year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR, description="default: this year"),
-        tier: str | None = Query(None, description="central, district, county, branch or service_point"),
-        region: str | None = Query(None, description="part of the members' region, e.g. 天津市"),
-        library: str | None = Query(None, description="one member library's id"),
-        as_of: str | None = Query(None, description="YYYY-MM-DD: the pace and states as of the end of that day"),
-    ) -> JSONResponse:
-        """Progress of each library on each of its quota rules (年度指标) in ``year``."""
-        try:
-            tier, now = parse_tier(tier), parse_as_of(as_of, alliance)
-        except BadRequest as exc:
-            return error_json(exc)
-        if library is not None and alliance.member(library) is None:
-            return error_json(BadRequest(f'library：没有成员馆“{library}” / library: no member "{library}"'), 404)
-        year = year or current_year(alliance)
-        report = quota_report(engine, alliance, year, now, tier=tier, region=region, library=library)
-        return JSONResponse(report_dict(report))
+def _error_json(exc: Exception, status: int = 400) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=status)
 
-    @router.get("/api/v1/quotas/{library_id}")
-    def library_quotas_api(
-        library_id: str,
-        year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
-        as_of: str | None = Query(None, description="YYYY-MM-DD: the pace and states as of the end of that day"),
-    ) -> JSONResponse:
-        """One library's progress with the activities credited to it under each rule (drill-down)."""
-        member = alliance.member(library_id)
-        if member is None:
-            return error_json(BadRequest(f'没有成员馆“{library_id}” / no member "{library_id}"'), 404)
-        try:
-            now = parse_as_of(as_of, alliance)
-        except BadRequest as exc:
-            return error_json(exc)
-        year = year or current_year(alliance)
-        report = quota_report(engine, alliance, year, now, library=library_id)
-        body = report_dict(report, credits=True)
-        if not body["libraries"]:
-            return error_json(
-                BadRequest(f'“{library_id}”没有适用的年度指标 / no quota rule applies to "{library_id}"'), 404
-            )
-        return JSONResponse({**body, "library": body.pop("libraries")[0]})
 
-    @router.get("/quotas", response_class=HTMLResponse, include_in_schema=False)
-    def quotas_page(
-        request: Request,
-        year: str | None = None,
-        tier: str | None = None,
-        region: str | None = None,
-        as_of: str | None = None,
-    ) -> HTMLResponse:
-        lang = language(request)
-        try:
-            chosen_year, chosen_tier, now = parse_year(year, alliance), parse_tier(tier), parse_as_of(as_of, alliance)
-        except BadRequest as exc:
-            return render(request, "quotas/error.html", 400, message=str(exc), alliance_name=alliance.name)
-        region = region or None
-        report = quota_report(engine, alliance, chosen_year, now, tier=chosen_tier, region=region)
-        return render(
-            request,
-            "quotas/index.html",
-            report=report,
-            year=chosen_year,
-            tier=chosen_tier,
-            region=region,
-            as_of=as_of or "",
-            regions=regions,
-            tiers=TIER_NAMES,
-            states=STATE_NAMES,
-            alliance_name=alliance.name,
-            rule_names={r.id: (r.name, r.name_in("en")) for r in alliance.quota_rules},
-            member_name=lambda m: m.name_in(lang),
+@router.get("/api/v1/quotas")
+def quotas_api(
+    alliance: AllianceDep,
+    engine: QuotasReader,
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR, description="default: this year"),
+    tier: str | None = Query(None, description="central, district, county, branch or service_point"),
+    region: str | None = Query(None, description="part of the members' region, e.g. 天津市"),
+    library: str | None = Query(None, description="one member library's id"),
+    as_of: str | None = Query(None, description="YYYY-MM-DD: the pace and states as of the end of that day"),
+) -> JSONResponse:
+    """Progress of each library on each of its quota rules (年度指标) in ``year``."""
+    try:
+        tier, now = parse_tier(tier), parse_as_of(as_of, alliance)
+    except BadRequest as exc:
+        return _error_json(exc)
+    if library is not None and alliance.member(library) is None:
+        return _error_json(BadRequest(f'library：没有成员馆“{library}” / library: no member "{library}"'), 404)
+    year = year or current_year(alliance)
+    report = quota_report(engine, alliance, year, now, tier=tier, region=region, library=library)
+    return JSONResponse(report_dict(report))
+
+
+@router.get("/api/v1/quotas/{library_id}")
+def library_quotas_api(
+    library_id: str,
+    alliance: AllianceDep,
+    engine: QuotasReader,
+    year: int | None = Query(None, ge=MIN_YEAR, le=MAX_YEAR),
+    as_of: str | None = Query(None, description="YYYY-MM-DD: the pace and states as of the end of that day"),
+) -> JSONResponse:
+    """One library's progress with the activities credited to it under each rule (drill-down)."""
+    member = alliance.member(library_id)
+    if member is None:
+        return _error_json(BadRequest(f'没有成员馆“{library_id}” / no member "{library_id}"'), 404)
+    try:
+        now = parse_as_of(as_of, alliance)
+    except BadRequest as exc:
+        return _error_json(exc)
+    year = year or current_year(alliance)
+    report = quota_report(engine, alliance, year, now, library=library_id)
+    body = report_dict(report, credits=True)
+    if not body["libraries"]:
+        return _error_json(
+            BadRequest(f'“{library_id}”没有适用的年度指标 / no quota rule applies to "{library_id}"'), 404
         )
+    return JSONResponse({**body, "library": body.pop("libraries")[0]})
 
-    @router.get("/quotas/{library_id}", response_class=HTMLResponse, include_in_schema=False)
-    def library_page(
-        request: Request, library_id: str, year: str | None = None, as_of: str | None = None
-    ) -> HTMLResponse:
-        lang = language(request)
-        if not selected_members(alliance, library=library_id):
-            message = f'没有“{library_id}”的年度指标 / no quotas for "{library_id}"'
-            return render(request, "quotas/error.html", 404, message=message, alliance_name=alliance.name)
-        try:
-            chosen_year, now = parse_year(year, alliance), parse_as_of(as_of, alliance)
-        except BadRequest as exc:
-            return render(request, "quotas/error.html", 400, message=str(exc), alliance_name=alliance.name)
-        report = quota_report(engine, alliance, chosen_year, now, library=library_id)
-        return render(
-            request,
-            "quotas/library.html",
-            report=report,
-            library=report.libraries[0],
-            year=chosen_year,
-            tiers=TIER_NAMES,
-            states=STATE_NAMES,
-            alliance_name=alliance.name,
-            member_name=lambda m: m.name_in(lang),
-        )
 
-    return router
+@router.get("/quotas", response_class=HTMLResponse, include_in_schema=False)
+def quotas_page(
+    request: Request,
+    alliance: AllianceDep,
+    engine: QuotasReader,
+    year: str | None = None,
+    tier: str | None = None,
+    region: str | None = None,
+    as_of: str | None = None,
+) -> HTMLResponse:
+    lang = language(request)
+    try:
+        chosen_year, chosen_tier, now = parse_year(year, alliance), parse_tier(tier), parse_as_of(as_of, alliance)
+    except BadRequest as exc:
+        return render(request, "quotas/error.html", 400, message=str(exc), alliance_name=alliance.name)
+    region = region or None
+    report = quota_report(engine, alliance, chosen_year, now, tier=chosen_tier, region=region)
+    return render(
+        request,
+        "quotas/index.html",
+        report=report,
+        year=chosen_year,
+        tier=chosen_tier,
+        region=region,
+        as_of=as_of or "",
+        regions=quota_regions(alliance),
+        tiers=TIER_NAMES,
+        states=STATE_NAMES,
+        alliance_name=alliance.name,
+        rule_names={r.id: (r.name, r.name_in("en")) for r in alliance.quota_rules},
+        member_name=lambda m: m.name_in(lang),
+    )
+
+
+@router.get("/quotas/{library_id}", response_class=HTMLResponse, include_in_schema=False)
+def library_page(
+    request: Request,
+    library_id: str,
+    alliance: AllianceDep,
+    engine: QuotasReader,
+    year: str | None = None,
+    as_of: str | None = None,
+) -> HTMLResponse:
+    lang = language(request)
+    if not selected_members(alliance, library=library_id):
+        message = f'没有“{library_id}”的年度指标 / no quotas for "{library_id}"'
+        return render(request, "quotas/error.html", 404, message=message, alliance_name=alliance.name)
+    try:
+        chosen_year, now = parse_year(year, alliance), parse_as_of(as_of, alliance)
+    except BadRequest as exc:
+        return render(request, "quotas/error.html", 400, message=str(exc), alliance_name=alliance.name)
+    report = quota_report(engine, alliance, chosen_year, now, library=library_id)
+    return render(
+        request,
+        "quotas/library.html",
+        report=report,
+        library=report.libraries[0],
+        year=chosen_year,
+        tiers=TIER_NAMES,
+        states=STATE_NAMES,
+        alliance_name=alliance.name,
+        member_name=lambda m: m.name_in(lang),
+    )

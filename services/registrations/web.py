@@ -13,10 +13,11 @@ from __future__ import annotations
 import asyncio
 import logging
 import secrets
+from collections.abc import Callable
 from datetime import UTC, datetime
 from typing import Annotated
 
-from fastapi import APIRouter, Body, Form, Request
+from fastapi import APIRouter, Body, Depends, Form, Request
 from fastapi.responses import HTMLResponse, JSONResponse, RedirectResponse, Response
 from markupsafe import Markup
 from pydantic import AwareDatetime, BaseModel, Field, ValidationError
@@ -35,6 +36,7 @@ from shuxiang.schemas.registration import (
     RegistrationErasure,
     RegistrationRequest,
 )
+from shuxiang.services.deps import EventPublisher, Publisher, per_app
 from shuxiang.services.intake.auth import Accounts, Signed, problem
 from shuxiang.services.intake.security import SESSION_COOKIE, RateLimiter
 from shuxiang.services.plan import ServiceContext
@@ -108,8 +110,7 @@ class Registrations:
         return None
 
 
-async def _publish(request: Request, subject: str, msg_id: str, payload: bytes) -> None:
-    publisher = getattr(request.app.state, "publisher", None)
+async def _publish(publisher: EventPublisher | None, subject: str, msg_id: str, payload: bytes) -> None:
     if publisher is None:
         raise problem(503, "消息服务暂不可用，请稍后再试", "the broker is not available; try again later")
     try:
@@ -120,7 +121,9 @@ async def _publish(request: Request, subject: str, msg_id: str, payload: bytes) 
         ) from None
 
 
-async def sign_up(request: Request, here: Registrations, activity_id: str, fields: dict) -> tuple[int, dict]:
+async def sign_up(
+    request: Request, here: Registrations, publisher: EventPublisher | None, activity_id: str, fields: dict
+) -> tuple[int, dict]:
     """Validate, check, limit, publish: (HTTP status, body) — the form and the API share it."""
     try:
         body = RegistrationRequest(activity_id=activity_id, token=secrets.token_urlsafe(32), **fields)
@@ -133,7 +136,7 @@ async def sign_up(request: Request, here: Registrations, activity_id: str, field
     if limited:
         return 429, {"errors": [limited]}
     await _publish(
-        request, f"{REGISTRATION}.requested.{activity_id}", body.message_id(), body.model_dump_json().encode()
+        publisher, f"{REGISTRATION}.requested.{activity_id}", body.message_id(), body.model_dump_json().encode()
     )
     notice = (
         (
@@ -193,275 +196,289 @@ def signup_fragment(context: ServiceContext):
     return fragment
 
 
-def routes(context: ServiceContext) -> APIRouter:
-    here = Registrations(context)
-    router = APIRouter()
-    fragment = signup_fragment(context)
+Here = Annotated[Registrations, Depends(per_app(Registrations))]
+"""The routes' shared state, one per app (its rate limits count across requests)."""
+Fragment = Annotated[Callable[..., Markup | None], Depends(per_app(signup_fragment))]
 
-    @router.post("/activities/{activity_id}/register", response_class=HTMLResponse, include_in_schema=False)
-    async def register_form(
-        request: Request,
-        activity_id: str,
-        name: Annotated[str, Form(max_length=200)] = "",
-        contact: Annotated[str, Form(max_length=300)] = "",
-        session: Annotated[str, Form(max_length=64)] = "",
-        consent: Annotated[str, Form(max_length=10)] = "",
-    ) -> Response:
-        lang = language(request)
-        fields: dict = {"name": name, "lang": "en" if lang == "en" else "zh-CN"}
-        contact = contact.strip()
-        fields["email" if "@" in contact else "phone"] = contact or None
-        if session:
-            fields["session"] = session
-        if not consent:
-            status, result = (
-                422,
-                {"errors": ["请阅读并同意个人信息的使用说明 / please read and accept how your data is used"]},
-            )
-        else:
-            status, result = await sign_up(request, here, activity_id, fields)
-        if status != 202:
-            form = fragment(request, activity_id, errors=result["errors"], values={"name": name, "contact": contact})
-            return render(
-                request,
-                "registrations/refused.html",
-                status_code=status,
-                errors=result["errors"],
-                form=form,
-                activity_id=activity_id,
-            )
-        await _decided(here, result["token"])
-        suffix = "?lang=en" if lang == "en" else ""
-        return RedirectResponse(f"/registrations/{result['token']}{suffix}", status_code=303)
+router = APIRouter()
 
-    @router.post("/api/v1/activities/{activity_id}/registrations", status_code=202, tags=["registrations"])
-    async def register_api(
-        request: Request, activity_id: str, body: Annotated[RegistrationBody, Body()]
-    ) -> JSONResponse:
-        """Sign up for an activity (a session of a series: ``session``, its start).  202 with the
-        self-service ``token`` (keep it: it is the way to see and cancel the registration) and what
-        to expect (``confirmed`` or ``waitlisted``: the decision is the consumer's, in log order);
-        404/409/422/429 with ``errors`` in zh-CN and English."""
-        status, result = await sign_up(request, here, activity_id, body.model_dump(exclude_none=True))
-        return JSONResponse(result, status_code=status)
 
-    @router.get("/api/v1/registrations/{token}", tags=["registrations"])
-    def registration_api(token: str) -> JSONResponse:
-        """The registration's state: confirmed, waitlisted (with ``position``), cancelled, refused (``reason``)."""
-        found = store.entry(here.reader, token) if _token_ok(token) else None
-        if found is None:
-            return JSONResponse(
-                {"errors": ["没有这个报名（或尚在处理）/ no such registration (or not decided yet)"]}, status_code=404
-            )
-        return JSONResponse(
-            {
-                "activity_id": found.activity_id,
-                "session": found.session.isoformat(),
-                "state": found.state,
-                "position": found.position,
-                "code": found.code,
-                "checked_in": found.checked_in,
-                "reason": _reason(found.reason) if found.reason else None,
-            }
+@router.post("/activities/{activity_id}/register", response_class=HTMLResponse, include_in_schema=False)
+async def register_form(
+    request: Request,
+    activity_id: str,
+    here: Here,
+    fragment: Fragment,
+    bus: Publisher,
+    name: Annotated[str, Form(max_length=200)] = "",
+    contact: Annotated[str, Form(max_length=300)] = "",
+    session: Annotated[str, Form(max_length=64)] = "",
+    consent: Annotated[str, Form(max_length=10)] = "",
+) -> Response:
+    lang = language(request)
+    fields: dict = {"name": name, "lang": "en" if lang == "en" else "zh-CN"}
+    contact = contact.strip()
+    fields["email" if "@" in contact else "phone"] = contact or None
+    if session:
+        fields["session"] = session
+    if not consent:
+        status, result = (
+            422,
+            {"errors": ["请阅读并同意个人信息的使用说明 / please read and accept how your data is used"]},
         )
+    else:
+        status, result = await sign_up(request, here, bus, activity_id, fields)
+    if status != 202:
+        form = fragment(request, activity_id, errors=result["errors"], values={"name": name, "contact": contact})
+        return render(
+            request,
+            "registrations/refused.html",
+            status_code=status,
+            errors=result["errors"],
+            form=form,
+            activity_id=activity_id,
+        )
+    await _decided(here, result["token"])
+    suffix = "?lang=en" if lang == "en" else ""
+    return RedirectResponse(f"/registrations/{result['token']}{suffix}", status_code=303)
 
-    @router.get("/registrations/{token}", response_class=HTMLResponse, include_in_schema=False)
-    def registration_page(request: Request, token: str) -> HTMLResponse:
-        found = store.entry(here.reader, token) if _token_ok(token) else None
-        if found is None:
-            return render(
-                request,
-                "registrations/status.html",
-                status_code=404 if not _token_ok(token) else 200,
-                entry=None,
-                token=token,
-                pending=_token_ok(token),
-            )
-        lang = language(request)
+
+@router.post("/api/v1/activities/{activity_id}/registrations", status_code=202, tags=["registrations"])
+async def register_api(
+    request: Request, activity_id: str, body: Annotated[RegistrationBody, Body()], here: Here, bus: Publisher
+) -> JSONResponse:
+    """Sign up for an activity (a session of a series: ``session``, its start).  202 with the
+    self-service ``token`` (keep it: it is the way to see and cancel the registration) and what
+    to expect (``confirmed`` or ``waitlisted``: the decision is the consumer's, in log order);
+    404/409/422/429 with ``errors`` in zh-CN and English."""
+    status, result = await sign_up(request, here, bus, activity_id, body.model_dump(exclude_none=True))
+    return JSONResponse(result, status_code=status)
+
+
+@router.get("/api/v1/registrations/{token}", tags=["registrations"])
+def registration_api(token: str, here: Here) -> JSONResponse:
+    """The registration's state: confirmed, waitlisted (with ``position``), cancelled, refused (``reason``)."""
+    found = store.entry(here.reader, token) if _token_ok(token) else None
+    if found is None:
+        return JSONResponse(
+            {"errors": ["没有这个报名（或尚在处理）/ no such registration (or not decided yet)"]}, status_code=404
+        )
+    return JSONResponse(
+        {
+            "activity_id": found.activity_id,
+            "session": found.session.isoformat(),
+            "state": found.state,
+            "position": found.position,
+            "code": found.code,
+            "checked_in": found.checked_in,
+            "reason": _reason(found.reason) if found.reason else None,
+        }
+    )
+
+
+@router.get("/registrations/{token}", response_class=HTMLResponse, include_in_schema=False)
+def registration_page(request: Request, token: str, here: Here) -> HTMLResponse:
+    found = store.entry(here.reader, token) if _token_ok(token) else None
+    if found is None:
         return render(
             request,
             "registrations/status.html",
-            entry=found,
+            status_code=404 if not _token_ok(token) else 200,
+            entry=None,
             token=token,
-            pending=False,
-            session=found.session.astimezone(here.tz),
-            can_rate=found.state == "confirmed" and found.session <= datetime.now(UTC),
-            rated=request.query_params.get("rated") == "1",
-            reason=gettext(lang, REASONS[found.reason]) if found.reason else None,
-            qr=qr_svg(found.code, found.title) if found.state in ("confirmed", "waitlisted") else None,
+            pending=_token_ok(token),
         )
+    lang = language(request)
+    return render(
+        request,
+        "registrations/status.html",
+        entry=found,
+        token=token,
+        pending=False,
+        session=found.session.astimezone(here.tz),
+        can_rate=found.state == "confirmed" and found.session <= datetime.now(UTC),
+        rated=request.query_params.get("rated") == "1",
+        reason=gettext(lang, REASONS[found.reason]) if found.reason else None,
+        qr=qr_svg(found.code, found.title) if found.state in ("confirmed", "waitlisted") else None,
+    )
 
-    @router.post("/registrations/{token}/cancel", include_in_schema=False)
-    async def cancel(request: Request, token: str) -> Response:
-        found = store.entry(here.reader, token) if _token_ok(token) else None
-        if found is None:
-            return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
-        message = RegistrationCancel(activity_id=found.activity_id, token=token)
-        await _publish(
+
+@router.post("/registrations/{token}/cancel", include_in_schema=False)
+async def cancel(request: Request, token: str, here: Here, bus: Publisher) -> Response:
+    found = store.entry(here.reader, token) if _token_ok(token) else None
+    if found is None:
+        return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
+    message = RegistrationCancel(activity_id=found.activity_id, token=token)
+    await _publish(
+        bus,
+        f"{REGISTRATION}.cancelled.{found.activity_id}",
+        message.message_id(),
+        message.model_dump_json().encode(),
+    )
+    for _ in range(60):  # show the cancellation done, if the consumer is quick (it usually is)
+        now = store.entry(here.reader, token)
+        if now is None or now.state == "cancelled":
+            break
+        await asyncio.sleep(0.05)
+    suffix = "?lang=en" if language(request) == "en" else ""
+    return RedirectResponse(f"/registrations/{token}{suffix}", status_code=303)
+
+
+@router.post("/registrations/{token}/rate", include_in_schema=False)
+async def rate(
+    request: Request,
+    token: str,
+    here: Here,
+    bus: Publisher,
+    score: Annotated[str, Form(max_length=2)] = "",
+    comment: Annotated[str, Form(max_length=2000)] = "",
+) -> Response:
+    """满意度: one question after the session, and an optional comment."""
+    found = store.entry(here.reader, token) if _token_ok(token) else None
+    if found is None:
+        return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
+    lang = language(request)
+    if found.state != "confirmed" or found.session > datetime.now(UTC):
+        return render(
             request,
-            f"{REGISTRATION}.cancelled.{found.activity_id}",
-            message.message_id(),
-            message.model_dump_json().encode(),
+            "registrations/refused.html",
+            status_code=409,
+            activity_id=found.activity_id,
+            form=None,
+            errors=[
+                "活动开始后，已确认报名的读者才能评价 / only confirmed readers can rate, once the session has begun"
+            ],
         )
-        for _ in range(60):  # show the cancellation done, if the consumer is quick (it usually is)
-            now = store.entry(here.reader, token)
-            if now is None or now.state == "cancelled":
-                break
-            await asyncio.sleep(0.05)
-        suffix = "?lang=en" if language(request) == "en" else ""
-        return RedirectResponse(f"/registrations/{token}{suffix}", status_code=303)
-
-    @router.post("/registrations/{token}/rate", include_in_schema=False)
-    async def rate(
-        request: Request,
-        token: str,
-        score: Annotated[str, Form(max_length=2)] = "",
-        comment: Annotated[str, Form(max_length=2000)] = "",
-    ) -> Response:
-        """满意度: one question after the session, and an optional comment."""
-        found = store.entry(here.reader, token) if _token_ok(token) else None
-        if found is None:
-            return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
-        lang = language(request)
-        if found.state != "confirmed" or found.session > datetime.now(UTC):
-            return render(
-                request,
-                "registrations/refused.html",
-                status_code=409,
-                activity_id=found.activity_id,
-                form=None,
-                errors=[
-                    "活动开始后，已确认报名的读者才能评价 / only confirmed readers can rate, once the session has begun"
-                ],
-            )
-        try:
-            message = Rating(activity_id=found.activity_id, token=token, score=int(score or 0), comment=comment or None)
-        except (ValidationError, ValueError):
-            return render(
-                request,
-                "registrations/refused.html",
-                status_code=422,
-                activity_id=found.activity_id,
-                form=None,
-                errors=["请选择 1 到 5 分，留言不超过 500 字 / choose 1 to 5, and a comment of at most 500 characters"],
-            )
-        await _publish(
+    try:
+        message = Rating(activity_id=found.activity_id, token=token, score=int(score or 0), comment=comment or None)
+    except (ValidationError, ValueError):
+        return render(
             request,
-            f"{REGISTRATION}.rated.{found.activity_id}",
-            message.message_id(),
-            message.model_dump_json().encode(),
+            "registrations/refused.html",
+            status_code=422,
+            activity_id=found.activity_id,
+            form=None,
+            errors=["请选择 1 到 5 分，留言不超过 500 字 / choose 1 to 5, and a comment of at most 500 characters"],
         )
-        return RedirectResponse(
-            f"/registrations/{token}?rated=1" + ("&lang=en" if lang == "en" else ""), status_code=303
+    await _publish(
+        bus,
+        f"{REGISTRATION}.rated.{found.activity_id}",
+        message.message_id(),
+        message.model_dump_json().encode(),
+    )
+    return RedirectResponse(f"/registrations/{token}?rated=1" + ("&lang=en" if lang == "en" else ""), status_code=303)
+
+
+@router.post("/registrations/{token}/erase", include_in_schema=False)
+async def erase(request: Request, token: str, here: Here, bus: Publisher) -> Response:
+    """The reader's erase request (个人信息保护法 第四十七条): the registration is cancelled and its
+    name, contact and link erased; only the counts it made stay."""
+    found = store.entry(here.reader, token) if _token_ok(token) else None
+    if found is None:
+        return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
+    message = RegistrationErasure(activity_id=found.activity_id, token=token)
+    await _publish(
+        bus,
+        f"{REGISTRATION}.erased.{found.activity_id}",
+        message.message_id(),
+        message.model_dump_json().encode(),
+    )
+    return render(request, "registrations/erased.html", activity_id=found.activity_id)
+
+
+@router.get("/activities/{activity_id}/registrations.csv", include_in_schema=False)
+def host_list(activity_id: str, who: Signed, auth: Accounts, here: Here) -> Response:
+    """The list at the door, as CSV: only for the staff of the organising libraries (or a
+    coordinator in scope); cells a spreadsheet would run are quoted (shuxiang.spreadsheet)."""
+    import io
+
+    from shuxiang.spreadsheet import SafeWriter
+
+    _staff_activity(here, auth, who, activity_id)
+    out = io.StringIO()
+    writer = SafeWriter(out)
+    writer.writerow(["session", "seq", "state", "name", "phone", "email", "code", "checked_in_at"])
+    for row in store.host_list(here.reader, activity_id):
+        writer.writerow(
+            [
+                row["session"].astimezone(here.tz).isoformat(),
+                row["seq"],
+                row["state"],
+                row["name"] or "",
+                row["phone"] or "",
+                row["email"] or "",
+                row["code"],
+                row["checked_in_at"].astimezone(here.tz).isoformat() if row["checked_in_at"] else "",
+            ]
         )
+    return Response(
+        "\ufeff" + out.getvalue(),
+        media_type="text/csv; charset=utf-8",
+        headers={
+            "Content-Disposition": f'attachment; filename="registrations-{activity_id}.csv"',
+            "Cache-Control": "no-store",
+        },
+    )
 
-    @router.post("/registrations/{token}/erase", include_in_schema=False)
-    async def erase(request: Request, token: str) -> Response:
-        """The reader's erase request (个人信息保护法 第四十七条): the registration is cancelled and its
-        name, contact and link erased; only the counts it made stay."""
-        found = store.entry(here.reader, token) if _token_ok(token) else None
-        if found is None:
-            return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
-        message = RegistrationErasure(activity_id=found.activity_id, token=token)
-        await _publish(
-            request,
-            f"{REGISTRATION}.erased.{found.activity_id}",
-            message.message_id(),
-            message.model_dump_json().encode(),
-        )
-        return render(request, "registrations/erased.html", activity_id=found.activity_id)
 
-    @router.get("/activities/{activity_id}/registrations.csv", include_in_schema=False)
-    def host_list(activity_id: str, who: Signed, auth: Accounts) -> Response:
-        """The list at the door, as CSV: only for the staff of the organising libraries (or a
-        coordinator in scope); cells a spreadsheet would run are quoted (shuxiang.spreadsheet)."""
-        import io
+@router.get("/activities/{activity_id}/check-in", response_class=HTMLResponse, include_in_schema=False)
+def check_in_page(request: Request, activity_id: str, who: Signed, auth: Accounts, here: Here) -> HTMLResponse:
+    activity = _staff_activity(here, auth, who, activity_id)
+    return _check_in(request, here, activity, auth, message=None, status=200)
 
-        from shuxiang.spreadsheet import SafeWriter
 
-        _staff_activity(here, auth, who, activity_id)
-        out = io.StringIO()
-        writer = SafeWriter(out)
-        writer.writerow(["session", "seq", "state", "name", "phone", "email", "code", "checked_in_at"])
-        for row in store.host_list(here.reader, activity_id):
-            writer.writerow(
-                [
-                    row["session"].astimezone(here.tz).isoformat(),
-                    row["seq"],
-                    row["state"],
-                    row["name"] or "",
-                    row["phone"] or "",
-                    row["email"] or "",
-                    row["code"],
-                    row["checked_in_at"].astimezone(here.tz).isoformat() if row["checked_in_at"] else "",
-                ]
-            )
-        return Response(
-            "\ufeff" + out.getvalue(),
-            media_type="text/csv; charset=utf-8",
-            headers={
-                "Content-Disposition": f'attachment; filename="registrations-{activity_id}.csv"',
-                "Cache-Control": "no-store",
-            },
-        )
-
-    @router.get("/activities/{activity_id}/check-in", response_class=HTMLResponse, include_in_schema=False)
-    def check_in_page(request: Request, activity_id: str, who: Signed, auth: Accounts) -> HTMLResponse:
-        activity = _staff_activity(here, auth, who, activity_id)
-        return _check_in(request, here, activity, auth, message=None, status=200)
-
-    @router.post("/activities/{activity_id}/check-in", response_class=HTMLResponse, include_in_schema=False)
-    async def check_in(
-        request: Request,
-        activity_id: str,
-        who: Signed,
-        auth: Accounts,
-        code: Annotated[str, Form(max_length=40)] = "",
-        walk_ins: Annotated[str, Form(max_length=12)] = "",
-        session: Annotated[str, Form(max_length=64)] = "",
-    ) -> HTMLResponse:
-        activity = _staff_activity(here, auth, who, activity_id)
-        lang = language(request)
-        typed = code.strip().upper().replace(" ", "").replace("-", "")
-        try:
-            if walk_ins.strip():
-                message = CheckIn(activity_id=activity_id, walk_ins=int(walk_ins), by=who.name, session=session or None)
-                text = gettext(lang, "walk-ins recorded: {message.walk_ins}").format(message=message)
-            else:
-                message = CheckIn(activity_id=activity_id, code=typed, by=who.name)
-                found = store.by_code(here.reader, activity_id, typed)
-                if found is None:
-                    return _check_in(
-                        request,
-                        here,
-                        activity,
-                        auth,
-                        status=404,
-                        message=gettext(lang, "code {typed} is no registration of this activity").format(typed=typed),
-                    )
-                text = (
-                    gettext(lang, "{found[0]} had checked in already").format(found=found)
-                    if found[1]
-                    else gettext(lang, "{found[0]} checked in").format(found=found)
+@router.post("/activities/{activity_id}/check-in", response_class=HTMLResponse, include_in_schema=False)
+async def check_in(
+    request: Request,
+    activity_id: str,
+    who: Signed,
+    auth: Accounts,
+    here: Here,
+    bus: Publisher,
+    code: Annotated[str, Form(max_length=40)] = "",
+    walk_ins: Annotated[str, Form(max_length=12)] = "",
+    session: Annotated[str, Form(max_length=64)] = "",
+) -> HTMLResponse:
+    activity = _staff_activity(here, auth, who, activity_id)
+    lang = language(request)
+    typed = code.strip().upper().replace(" ", "").replace("-", "")
+    try:
+        if walk_ins.strip():
+            message = CheckIn(activity_id=activity_id, walk_ins=int(walk_ins), by=who.name, session=session or None)
+            text = gettext(lang, "walk-ins recorded: {message.walk_ins}").format(message=message)
+        else:
+            message = CheckIn(activity_id=activity_id, code=typed, by=who.name)
+            found = store.by_code(here.reader, activity_id, typed)
+            if found is None:
+                return _check_in(
+                    request,
+                    here,
+                    activity,
+                    auth,
+                    status=404,
+                    message=gettext(lang, "code {typed} is no registration of this activity").format(typed=typed),
                 )
-        except (ValidationError, ValueError):
-            return _check_in(
-                request,
-                here,
-                activity,
-                auth,
-                status=422,
-                message=gettext(lang, "a code is 8 letters or digits (A–Z, 2–7); walk-ins a whole number ≥ 0"),
+            text = (
+                gettext(lang, "{found[0]} had checked in already").format(found=found)
+                if found[1]
+                else gettext(lang, "{found[0]} checked in").format(found=found)
             )
-        await _publish(
+    except (ValidationError, ValueError):
+        return _check_in(
             request,
-            f"{REGISTRATION}.checked-in.{activity_id}",
-            message.message_id(),
-            message.model_dump_json().encode(),
+            here,
+            activity,
+            auth,
+            status=422,
+            message=gettext(lang, "a code is 8 letters or digits (A–Z, 2–7); walk-ins a whole number ≥ 0"),
         )
-        return _check_in(request, here, activity, auth, message=text, status=200)
-
-    return router
+    await _publish(
+        bus,
+        f"{REGISTRATION}.checked-in.{activity_id}",
+        message.message_id(),
+        message.model_dump_json().encode(),
+    )
+    return _check_in(request, here, activity, auth, message=text, status=200)
 
 
 def qr_svg(text: str, title: str) -> Markup:

@@ -24,9 +24,11 @@ from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_ba
 from shuxiang.events.streams import CANONICAL_STREAM, canonical_subject
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent
+from shuxiang.services.plan import ServiceContext
 from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals
 from shuxiang.services.quotas.tables import TABLES
-from shuxiang.services.quotas.web import quotas_router
+from shuxiang.services.quotas.web import router as quotas_router
+from shuxiang.settings import Settings
 
 CONFIG = Path(__file__).parents[1] / "data" / "quotas" / "alliance.toml"
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -246,7 +248,10 @@ def test_report_errors_are_clear(tmp_path: Path, data_dir: Path) -> None:
 def client(data_dir: Path) -> TestClient:
     databases = Databases(data_dir=data_dir)
     app = FastAPI()
-    app.include_router(quotas_router(load_alliance(CONFIG), databases.reader("quotas")))
+    app.state.context = ServiceContext(
+        settings=Settings(data_dir=data_dir), alliance=load_alliance(CONFIG), databases=databases
+    )
+    app.include_router(quotas_router)
     yield TestClient(app, raise_server_exceptions=False)
     databases.dispose()
 

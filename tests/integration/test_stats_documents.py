@@ -18,8 +18,10 @@ from shuxiang.cli import main
 from shuxiang.db import Databases
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport
+from shuxiang.services.plan import ServiceContext
 from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
-from shuxiang.services.stats.web import stats_router
+from shuxiang.services.stats.web import router as stats_router
+from shuxiang.settings import Settings
 from tests.conftest import TEST_ALLIANCE
 
 from .dedup_support import DedupRig
@@ -135,7 +137,8 @@ def test_the_xlsx_reads_back_and_libreoffice_turns_it_into_pdf(data_dir: Path, t
 def test_the_print_layout_is_a4_and_chromium_prints_it(data_dir: Path, tmp_path: Path) -> None:
     databases = Databases(data_dir=data_dir)
     app = FastAPI()
-    app.include_router(stats_router(ALLIANCE, databases))
+    app.state.context = ServiceContext(settings=Settings(data_dir=data_dir), alliance=ALLIANCE, databases=databases)
+    app.include_router(stats_router)
     with TestClient(app) as client:
         page = client.get("/stats", params={"year": 2026, "print": 1})
         english = client.get("/stats", params={"year": 2026, "lang": "en"})
