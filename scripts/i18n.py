@@ -46,6 +46,9 @@ PYTHON_ROOTS = ("shuxiang", "services", "events", "calendars", "schemas")
 TEMPLATE_GLOBS = ("shuxiang/templates/**/*.html", "services/*/templates/**/*.html", "services/*/templates/**/*.txt")
 PYTHON_HELPERS = {"t", "_t"}
 """Names of the old inline helpers ``t(lang, zh, en)`` in Python modules."""
+STATUS_PAIR_CALLS = {"Problem", "problem"}
+"""``Problem(status, "中文", "English", …)``: errors said in both languages (the API's ``"zh / en"``
+detail, the page's own language) → ``Problem(status, *in_both("English"), …)``."""
 TABLE_FILES = (
     "services/quotas/web.py",
     "services/brands/web.py",
@@ -63,6 +66,7 @@ KEYWORDS = {
     "ngettext": (2, 3),
     "N_": None,
     "both": None,  # CLI messages: "中文 / English"
+    "in_both": None,  # (中文, English) of API errors
     # Jinja templates: bound to the render's lang (shuxiang.i18n.install)
     "_": None,
     "_p": ((1, "c"), 2),
@@ -198,8 +202,8 @@ class Found:
     fields: tuple[str, ...] = ()  # f-string names → ``.format(name=name)``
 
 
-def _pair_of(call: ast.Call, source: str) -> tuple[str, str, str | None, tuple[str, ...]] | None:
-    if len(call.args) != 3 or call.keywords:
+def _pair_of(call: ast.Call, source: str, exact: bool = True) -> tuple[str, str, str | None, tuple[str, ...]] | None:
+    if len(call.args) < 3 or (exact and (len(call.args) != 3 or call.keywords)):
         return None
     zh_node, en_node = call.args[1], call.args[2]
     if isinstance(zh_node, ast.Constant) and isinstance(en_node, ast.Constant):
@@ -229,14 +233,14 @@ def _pair_of(call: ast.Call, source: str) -> tuple[str, str, str | None, tuple[s
                     if field is None:
                         return None
                     text += "{" + field[0] + "}"
-                    names.append(field[1])
+                    names.append(field[0])
                 else:
                     return None
             parts.append((text, names))
         (zh, zh_names), (en, en_names) = parts
-        if sorted(zh_names) != sorted(en_names):
+        if sorted(zh_names) != sorted(en_names):  # not one text in two languages ({a.zh} / {a.en})
             return None
-        return zh, en, None, tuple(dict.fromkeys(en_names))
+        return zh, en, None, tuple(dict.fromkeys(re.split(r"[.\[]", n)[0] for n in en_names))
     return None
 
 
@@ -343,6 +347,17 @@ def find_in_python(text: str) -> tuple[list[Found], list[int]]:
 
     found, left = [], []
     for node in ast.walk(tree):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in STATUS_PAIR_CALLS:
+            both_args = _pair_of(node, text, exact=False)
+            if both_args is None or both_args[2] is not None:
+                if len(node.args) >= 3 and any(_is_cjk(ast.get_source_segment(text, a) or "") for a in node.args[1:3]):
+                    left.append(offset(node.lineno, node.col_offset))
+                continue
+            zh, en, _, fields = both_args
+            start = offset(node.args[1].lineno, node.args[1].col_offset)
+            end = offset(node.args[2].end_lineno or node.lineno, node.args[2].end_col_offset or 0)
+            found.append(Found(start, end, "*", en, zh, None, fields))
+            continue
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in PYTHON_HELPERS):
             continue
         start = offset(node.lineno, node.col_offset)
@@ -462,6 +477,10 @@ def convert(dry_run: bool = False) -> int:
             if not f.lang:  # a table entry
                 names.add("N_")
                 call = f"N_({literal(f.en)})"
+            elif f.lang == "*":  # the two arguments of a status-first call
+                names.add("in_both")
+                call = f"*in_both({literal(f.en)}"
+                call += "".join(f", {n}={n}" for n in f.fields) + ")"
             elif is_template:
                 call = f"_p({literal(context)}, {literal(f.en)})" if context else f"_({literal(f.en)})"
             else:
@@ -469,7 +488,7 @@ def convert(dry_run: bool = False) -> int:
                 names.add(name)
                 ctx = f"{literal(context)}, " if context else ""
                 call = f"{name}({f.lang}, {ctx}{literal(f.en)})"
-                if f.fields:
+                if f.fields and f.lang != "*":
                     call += ".format(" + ", ".join(f"{n}={n}" for n in f.fields) + ")"
             if f.rest is not None:
                 call = f"({call} % {f.rest})"

@@ -54,14 +54,20 @@ def ngettext(lang: str | None, singular: str, plural: str, n: int) -> str:
     return translations(locale_of(lang)).ngettext(singular, plural, n)
 
 
+def in_both(msgid: str, **fields: object) -> tuple[str, str]:
+    """``(中文, English)`` of a message that is said in both languages: an API error's
+    ``"zh / en"`` detail that a page also shows in its own language (``Problem(404, *in_both(…))``)."""
+    zh, en = gettext("zh-CN", msgid), gettext("en", msgid)
+    if fields:
+        zh, en = zh.format(**fields), en.format(**fields)
+    return zh, en
+
+
 def both(msgid: str, sep: str = " / ", **fields: object) -> str:
     """A CLI message in both languages, ``中文 / English``: a terminal has no page language, and
     the alliance's operators read either (``both("no data in {path}", path=p)``; table cells
     say ``both("met", sep=" ")`` → ``已达标 met``)."""
-    zh, en = gettext("zh-CN", msgid), gettext("en", msgid)
-    if fields:
-        zh, en = zh.format(**fields), en.format(**fields)
-    return f"{zh}{sep}{en}"
+    return sep.join(in_both(msgid, **fields))
 
 
 def N_(msgid: str) -> str:  # noqa: N802 — the gettext convention

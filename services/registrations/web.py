@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 
 from shuxiang.events.publish import PublishError
 from shuxiang.events.streams import REGISTRATION
-from shuxiang.i18n import N_, gettext
+from shuxiang.i18n import N_, gettext, in_both
 from shuxiang.pages import environment, language, render
 from shuxiang.schemas.registration import (
     CODE_PATTERN,
@@ -112,13 +112,11 @@ class Registrations:
 
 async def _publish(publisher: EventPublisher | None, subject: str, msg_id: str, payload: bytes) -> None:
     if publisher is None:
-        raise problem(503, "消息服务暂不可用，请稍后再试", "the broker is not available; try again later")
+        raise problem(503, *in_both("the broker is not available; try again later"))
     try:
         await publisher.publish(subject, msg_id, payload)
     except PublishError:
-        raise problem(
-            503, "消息服务暂时没有响应，请稍后再试", "the broker did not acknowledge; try again later"
-        ) from None
+        raise problem(503, *in_both("the broker did not acknowledge; try again later")) from None
 
 
 async def sign_up(
@@ -499,12 +497,12 @@ def _staff_activity(here: Registrations, auth, who, activity_id: str):
     """The activity, for the staff of a library that organises it (or a coordinator in scope)."""
     activity = store.host_of(here.reader, activity_id)
     if activity is None:
-        raise problem(404, "没有这个活动，或它不接受报名", "no such activity, or it takes no sign-ups here")
+        raise problem(404, *in_both("no such activity, or it takes no sign-ups here"))
     organisers = {o.library_id for o in activity.organizers}
     if who.is_library and who.name not in organisers:
-        raise problem(403, "只有主办、协办馆的馆员可以签到", "only the organising libraries' staff may check people in")
+        raise problem(403, *in_both("only the organising libraries' staff may check people in"))
     if not who.is_library and not auth.in_scope(who, activity.host_library_id):
-        raise problem(403, "这个活动不在您的管辖范围内", "this activity is outside your scope")
+        raise problem(403, *in_both("this activity is outside your scope"))
     return activity
 
 
