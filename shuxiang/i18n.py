@@ -47,7 +47,7 @@ def gettext(lang: str | None, msgid: str) -> str:
 
 def pgettext(lang: str | None, context: str, msgid: str) -> str:
     """As :func:`gettext`, for an English text that reads differently in Chinese by context."""
-    return translations(locale_of(lang)).pgettext(context, msgid)
+    return str(translations(locale_of(lang)).pgettext(context, msgid))
 
 
 def ngettext(lang: str | None, singular: str, plural: str, n: int) -> str:
