@@ -56,6 +56,7 @@ TABLE_FILES = (
     "services/intake/forms.py",
     "services/registrations/handlers.py",
     "services/dedup/reviews.py",
+    "services/registrations/mail.py",
 )
 """Modules whose ``("中文", "English")`` tables become ``N_("English")`` (their readers: ``gettext(lang, …)``)."""
 
