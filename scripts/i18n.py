@@ -46,9 +46,10 @@ PYTHON_ROOTS = ("shuxiang", "services", "events", "calendars", "schemas")
 TEMPLATE_GLOBS = ("shuxiang/templates/**/*.html", "services/*/templates/**/*.html", "services/*/templates/**/*.txt")
 PYTHON_HELPERS = {"t", "_t"}
 """Names of the old inline helpers ``t(lang, zh, en)`` in Python modules."""
-STATUS_PAIR_CALLS = {"Problem", "problem"}
+STATUS_PAIR_CALLS = {"Problem": 1, "problem": 1, "FeedRefusal": 1, "Refusal": 1, "PosterRefused": 0}
 """``Problem(status, "中文", "English", …)``: errors said in both languages (the API's ``"zh / en"``
-detail, the page's own language) → ``Problem(status, *in_both("English"), …)``."""
+detail, the page's own language) → ``Problem(status, *in_both("English"), …)``; the number is
+the position of the Chinese argument."""
 TABLE_FILES = (
     "services/quotas/web.py",
     "services/brands/web.py",
@@ -203,10 +204,12 @@ class Found:
     fields: tuple[str, ...] = ()  # f-string names → ``.format(name=name)``
 
 
-def _pair_of(call: ast.Call, source: str, exact: bool = True) -> tuple[str, str, str | None, tuple[str, ...]] | None:
-    if len(call.args) < 3 or (exact and (len(call.args) != 3 or call.keywords)):
+def _pair_of(
+    call: ast.Call, source: str, exact: bool = True, at: int = 1
+) -> tuple[str, str, str | None, tuple[str, ...]] | None:
+    if len(call.args) < at + 2 or (exact and (len(call.args) != 3 or call.keywords)):
         return None
-    zh_node, en_node = call.args[1], call.args[2]
+    zh_node, en_node = call.args[at], call.args[at + 1]
     if isinstance(zh_node, ast.Constant) and isinstance(en_node, ast.Constant):
         if isinstance(zh_node.value, str) and isinstance(en_node.value, str):
             return zh_node.value, en_node.value, None, ()
@@ -349,14 +352,16 @@ def find_in_python(text: str) -> tuple[list[Found], list[int]]:
     found, left = [], []
     for node in ast.walk(tree):
         if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in STATUS_PAIR_CALLS:
-            both_args = _pair_of(node, text, exact=False)
+            at = STATUS_PAIR_CALLS[node.func.id]
+            both_args = _pair_of(node, text, exact=False, at=at)
             if both_args is None or both_args[2] is not None:
-                if len(node.args) >= 3 and any(_is_cjk(ast.get_source_segment(text, a) or "") for a in node.args[1:3]):
+                pair_args = node.args[at : at + 2]
+                if len(pair_args) == 2 and any(_is_cjk(ast.get_source_segment(text, a) or "") for a in pair_args):
                     left.append(offset(node.lineno, node.col_offset))
                 continue
             zh, en, _, fields = both_args
-            start = offset(node.args[1].lineno, node.args[1].col_offset)
-            end = offset(node.args[2].end_lineno or node.lineno, node.args[2].end_col_offset or 0)
+            start = offset(node.args[at].lineno, node.args[at].col_offset)
+            end = offset(node.args[at + 1].end_lineno or node.lineno, node.args[at + 1].end_col_offset or 0)
             found.append(Found(start, end, "*", en, zh, None, fields))
             continue
         if not (isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id in PYTHON_HELPERS):
