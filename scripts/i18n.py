@@ -290,6 +290,62 @@ def find_tables(text: str) -> list[Found]:
     return found
 
 
+SLASH_FILES = (
+    "services/quotas/web.py",
+    "services/registrations/web.py",
+    "services/dedup/web.py",
+    "services/stats/web.py",
+    "shuxiang/web.py",
+)
+"""Modules whose API texts are written ``"中文 / English"`` in one literal → ``both("English", …)``."""
+SLASH = re.compile(r"(?s)(?P<zh>[^/]*[\u3400-\u9fff][^/]*?) ?/ (?P<en>[^\u3400-\u9fff]+)")
+
+
+def find_slashed(text: str) -> list[Found]:
+    """``"没有这条待审 / no review {id}"`` literals (f-strings of simple fields too) → ``both(…)``."""
+    tree = ast.parse(text)
+    lines = text.splitlines(keepends=True)
+    offsets = [0]
+    for line in lines:
+        offsets.append(offsets[-1] + len(line))
+
+    def offset(lineno: int, col: int) -> int:
+        return offsets[lineno - 1] + len(lines[lineno - 1].encode()[:col].decode())
+
+    inner = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
+    found = []
+    for node in ast.walk(tree):
+        if id(node) in inner:
+            continue
+        if isinstance(node, ast.Constant) and isinstance(node.value, str):
+            source, fields = node.value.replace("{", "{{").replace("}", "}}"), []
+        elif isinstance(node, ast.JoinedStr):
+            source, fields = "", []
+            for value in node.values:
+                if isinstance(value, ast.Constant):
+                    source += str(value.value).replace("{", "{{").replace("}", "}}")
+                    continue
+                field = _format_field(value.value) if isinstance(value, ast.FormattedValue) else None
+                if field is None or value.format_spec is not None or value.conversion != -1:
+                    source = ""
+                    break
+                source += "{" + field[0] + "}"
+                fields.append(field[0])
+        else:
+            continue
+        match = SLASH.fullmatch(source)
+        if not match:
+            continue
+        zh, en = match["zh"], match["en"]
+        if sorted(re.findall(r"(?<!\{)\{([^{}]+)\}", zh)) != sorted(re.findall(r"(?<!\{)\{([^{}]+)\}", en)):
+            continue
+        start = offset(node.lineno, node.col_offset)
+        end = offset(node.end_lineno or node.lineno, node.end_col_offset or 0)
+        roots = tuple(dict.fromkeys(re.split(r"[.\[]", f)[0] for f in fields))
+        found.append(Found(start, end, "/", en, zh, None, roots))
+    return found
+
+
 def _closing(text: str, start: int) -> int | None:
     """The offset after the parenthesis closing the one at ``start``, skipping string literals."""
     depth, i = 0, start
@@ -449,6 +505,8 @@ def convert(dry_run: bool = False) -> int:
         found, left = (find_in_template if path in templates else find_in_python)(text)
         if str(path.relative_to(ROOT)) in TABLE_FILES:
             found += find_tables(text)
+        if str(path.relative_to(ROOT)) in SLASH_FILES:
+            found += find_slashed(text)
         for f in found:
             f.zh = UNIFY.get((f.en, f.zh), f.zh)
         if found:
@@ -483,6 +541,9 @@ def convert(dry_run: bool = False) -> int:
             if not f.lang:  # a table entry
                 names.add("N_")
                 call = f"N_({literal(f.en)})"
+            elif f.lang == "/":  # a "中文 / English" literal
+                names.add("both")
+                call = f"both({literal(f.en)}" + "".join(f", {n}={n}" for n in f.fields) + ")"
             elif f.lang == "*":  # the two arguments of a status-first call
                 names.add("in_both")
                 call = f"*in_both({literal(f.en)}"

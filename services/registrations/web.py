@@ -25,7 +25,7 @@ from sqlalchemy.exc import DBAPIError
 
 from shuxiang.events.publish import PublishError
 from shuxiang.events.streams import REGISTRATION
-from shuxiang.i18n import N_, gettext, in_both
+from shuxiang.i18n import N_, both, gettext, in_both
 from shuxiang.pages import environment, language, render
 from shuxiang.schemas.registration import (
     CODE_PATTERN,
@@ -106,7 +106,7 @@ class Registrations:
             wait = limiter.hit(f"{body.activity_id}|{key}" if limiter is self.by_contact else key)
             if wait is not None:
                 seconds = int(wait) + 1
-                return f"报名太频繁，请 {seconds} 秒后再试 / too many sign-ups: try again in {seconds} s"
+                return both("too many sign-ups: try again in {seconds} s", seconds=seconds)
         return None
 
 
@@ -138,8 +138,9 @@ async def sign_up(
     )
     notice = (
         (
-            "名额已满：您将进入候补名单，有人取消时按报名先后递补 / the session is full: you are on the "
-            "waitlist and get a place, in order of sign-up, when someone cancels"
+            both(
+                "the session is full: you are on the waitlist and get a place, in order of sign-up, when someone cancels"
+            )
         )
         if full
         else None
@@ -222,7 +223,7 @@ async def register_form(
     if not consent:
         status, result = (
             422,
-            {"errors": ["请阅读并同意个人信息的使用说明 / please read and accept how your data is used"]},
+            {"errors": [both("please read and accept how your data is used")]},
         )
     else:
         status, result = await sign_up(request, here, bus, activity_id, fields)
@@ -258,9 +259,7 @@ def registration_api(token: str, here: Here) -> JSONResponse:
     """The registration's state: confirmed, waitlisted (with ``position``), cancelled, refused (``reason``)."""
     found = store.entry(here.reader, token) if _token_ok(token) else None
     if found is None:
-        return JSONResponse(
-            {"errors": ["没有这个报名（或尚在处理）/ no such registration (or not decided yet)"]}, status_code=404
-        )
+        return JSONResponse({"errors": [both("no such registration (or not decided yet)")]}, status_code=404)
     return JSONResponse(
         {
             "activity_id": found.activity_id,
@@ -343,9 +342,7 @@ async def rate(
             status_code=409,
             activity_id=found.activity_id,
             form=None,
-            errors=[
-                "活动开始后，已确认报名的读者才能评价 / only confirmed readers can rate, once the session has begun"
-            ],
+            errors=[both("only confirmed readers can rate, once the session has begun")],
         )
     try:
         message = Rating(activity_id=found.activity_id, token=token, score=int(score or 0), comment=comment or None)
@@ -356,7 +353,7 @@ async def rate(
             status_code=422,
             activity_id=found.activity_id,
             form=None,
-            errors=["请选择 1 到 5 分，留言不超过 500 字 / choose 1 to 5, and a comment of at most 500 characters"],
+            errors=[both("choose 1 to 5, and a comment of at most 500 characters")],
         )
     await _publish(
         bus,
