@@ -46,7 +46,16 @@ PYTHON_ROOTS = ("shuxiang", "services", "events", "calendars", "schemas")
 TEMPLATE_GLOBS = ("shuxiang/templates/**/*.html", "services/*/templates/**/*.html", "services/*/templates/**/*.txt")
 PYTHON_HELPERS = {"t", "_t"}
 """Names of the old inline helpers ``t(lang, zh, en)`` in Python modules."""
-STATUS_PAIR_CALLS = {"Problem": 1, "problem": 1, "FeedRefusal": 1, "Refusal": 1, "PosterRefused": 0}
+STATUS_PAIR_CALLS = {
+    "Problem": 1,
+    "problem": 1,
+    "FeedRefusal": 1,
+    "Refusal": 1,
+    "PosterRefused": 0,
+    "Column": 1,  # the statistics report's columns and views: Column(key, 中文, English, …)
+    "View": 1,
+    "table": 1,
+}
 """``Problem(status, "中文", "English", …)``: errors said in both languages (the API's ``"zh / en"``
 detail, the page's own language) → ``Problem(status, *in_both("English"), …)``; the number is
 the position of the Chinese argument."""
@@ -58,6 +67,7 @@ TABLE_FILES = (
     "services/registrations/handlers.py",
     "services/dedup/reviews.py",
     "services/registrations/mail.py",
+    "services/stats/report.py",
 )
 """Modules whose ``("中文", "English")`` tables become ``N_("English")`` (their readers: ``gettext(lang, …)``)."""
 
@@ -69,6 +79,7 @@ KEYWORDS = {
     "N_": None,
     "both": None,  # CLI messages: "中文 / English"
     "in_both": None,  # (中文, English) of API errors
+    "in_both_p": ((1, "c"), 2),
     # Jinja templates: bound to the render's lang (shuxiang.i18n.install)
     "_": None,
     "_p": ((1, "c"), 2),
@@ -102,6 +113,12 @@ CONTEXTS: dict[tuple[str, str], str] = {
     ("cancelled", "取消"): "digest tile",
     ("changed", "已调整"): "state of a session",
     ("series", "系列活动"): "public activity page",
+    ("Audience", "服务对象"): "statistics report",
+    ("By year", "按年度"): "statistics report",
+    ("Month", "月份"): "statistics report",
+    ("Name", "名称"): "statistics report",
+    ("Activities", "活动场次"): "statistics report",
+    ("Issues", "期数"): "statistics report",
 }
 
 UNIFY: dict[tuple[str, str], str] = {
@@ -110,6 +127,7 @@ UNIFY: dict[tuple[str, str], str] = {
     ("not held", "未举行"): "未举办",
     ("last held", "最近举办"): "上次举办",
     ("No activities yet.", "还没有活动。"): "暂无活动。",
+    ("Not held", "未举行"): "未举办",
 }
 
 PURPOSE_EN = (
@@ -296,6 +314,7 @@ SLASH_FILES = (
     "services/dedup/web.py",
     "services/stats/web.py",
     "shuxiang/web.py",
+    "services/stats/report.py",
 )
 """Modules whose API texts are written ``"中文 / English"`` in one literal → ``both("English", …)``."""
 SLASH = re.compile(r"(?s)(?P<zh>[^/]*[\u3400-\u9fff][^/]*?) ?/ (?P<en>[^\u3400-\u9fff]+)")
@@ -544,6 +563,10 @@ def convert(dry_run: bool = False) -> int:
             elif f.lang == "/":  # a "中文 / English" literal
                 names.add("both")
                 call = f"both({literal(f.en)}" + "".join(f", {n}={n}" for n in f.fields) + ")"
+            elif f.lang == "*" and context:
+                names.add("in_both_p")
+                call = f"*in_both_p({literal(context)}, {literal(f.en)}"
+                call += "".join(f", {n}={n}" for n in f.fields) + ")"
             elif f.lang == "*":  # the two arguments of a status-first call
                 names.add("in_both")
                 call = f"*in_both({literal(f.en)}"

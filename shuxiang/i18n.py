@@ -63,6 +63,14 @@ def in_both(msgid: str, **fields: object) -> tuple[str, str]:
     return zh, en
 
 
+def in_both_p(context: str, msgid: str, **fields: object) -> tuple[str, str]:
+    """As :func:`in_both`, for an English text that reads differently in Chinese by context."""
+    zh, en = pgettext("zh-CN", context, msgid), pgettext("en", context, msgid)
+    if fields:
+        zh, en = zh.format(**fields), en.format(**fields)
+    return zh, en
+
+
 def both(msgid: str, sep: str = " / ", **fields: object) -> str:
     """A CLI message in both languages, ``中文 / English``: a terminal has no page language, and
     the alliance's operators read either (``both("no data in {path}", path=p)``; table cells
