@@ -24,6 +24,7 @@ import difflib
 from dataclasses import dataclass
 
 from shuxiang.alliance import Alliance
+from shuxiang.i18n import in_both
 from shuxiang.schemas import ActivitySubmission, Status
 
 
@@ -51,22 +52,36 @@ def campaign_problem(alliance: Alliance, submission: ActivitySubmission) -> Refu
     if campaign is None:
         known = [c.id for c in alliance.campaigns]
         close = difflib.get_close_matches(campaign_id, known, n=1)
-        hint_zh = f"，是否想填“{close[0]}”？" if close else ""
-        hint_en = f' (did you mean "{close[0]}"?)' if close else ""
         listed = ", ".join(known) or "—"
+        if close:
+            return Refusal(
+                "campaign_id",
+                *in_both(
+                    '"{campaign}" is not a campaign of the alliance (did you mean "{close}"?) (known: {known})',
+                    campaign=campaign_id,
+                    close=close[0],
+                    known=listed,
+                ),
+            )
         return Refusal(
             "campaign_id",
-            f"“{campaign_id}”不是本联盟的联盟活动{hint_zh}（可选：{listed}）",
-            f'"{campaign_id}" is not a campaign of the alliance{hint_en} (known: {listed})',
+            *in_both(
+                '"{campaign}" is not a campaign of the alliance (known: {known})', campaign=campaign_id, known=listed
+            ),
         )
     day = submission.starts_at.astimezone(alliance.tz).date()
     if not campaign.covers(day):
         first, last = campaign.window(day.year)
         return Refusal(
             "campaign_id",
-            f"活动开始于 {day}，不在联盟活动“{campaign.name}”的时间范围（{first} 至 {last}）内，不能计入该活动",
-            f'the activity starts on {day}, outside the window of campaign "{campaign_id}" ({first} to {last}): '
-            "it cannot count for it",
+            *in_both(
+                'the activity starts on {day}, outside the window of campaign "{campaign}" ({first} to {last}): '
+                "it cannot count for it",
+                day=day,
+                campaign=campaign.name,
+                first=first,
+                last=last,
+            ),
         )
     return None
 

@@ -12,6 +12,7 @@ from collections.abc import Callable
 from pathlib import Path
 
 import click
+from rich.cells import cell_len
 from rich.console import Console
 from rich.progress import Progress
 
@@ -24,6 +25,7 @@ from shuxiang.console import (
     progress_bar,
     resolve_alliance,
 )
+from shuxiang.i18n import both
 from shuxiang.logs import configure_logging
 from shuxiang.services import CONSUMING_SERVICES
 from shuxiang.services.brands.cli import brands as brands_commands
@@ -97,25 +99,36 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
     running = runtime_info(settings.data_dir)
     if running:
         raise UserError(
-            f"shuxiang 已在运行 / already running on {settings.data_dir} (pid {running['pid']}, {running['web_url']})"
+            both(
+                "already running on {path} (pid {pid}, {url})",
+                path=settings.data_dir,
+                pid=running["pid"],
+                url=running["web_url"],
+            )
         )
     alliance = resolve_alliance(settings, config=config, demo=demo, remember=bool(config or demo))
     runtime = Runtime(settings=settings, alliance=alliance, services=list(SERVICE_BUILDERS), processes=processes)
 
     def started(rt: Runtime) -> None:
         url = settings.public_url
-        console.print(f"[bold green]书香 shuxiang 已启动 / running[/] — {alliance.name}")
-        console.print(f"  日历页面 / calendar  {url}/")
-        console.print(f"  联盟订阅 / feed      {url}/feeds/alliance.ics")
-        console.print(f"  各馆订阅 / library   {url}/feeds/libraries/<id>.ics")
-        console.print(f"  提交表单 / form      {url}/submit   (账号 / accounts: shuxiang accounts add)")
-        console.print(f"  API                 {url}/api/v1/activities   (文档 / docs: {url}/docs)")
-        console.print(
-            f"  NATS                {rt.nats_server.address}   (发布 / publish: "
-            "shuxiang.activity.submitted.<library_id>; 用户 / users: nats/passwords.json)"
-        )
-        console.print(f"  数据 / data          {settings.data_dir.resolve()}")
-        console.print("按 Ctrl-C 停止 / Ctrl-C to stop", style="dim")
+        # the words first: the catalog extraction does not read calls inside f-strings
+        running, accounts, docs = both("running"), both("accounts"), both("docs")
+        publish, users = both("publish"), both("users")
+        subject = "shuxiang.activity.submitted.<library_id>"
+        rows = [
+            (both("calendar"), f"{url}/"),
+            (both("feed"), f"{url}/feeds/alliance.ics"),
+            (both("library feeds"), f"{url}/feeds/libraries/<id>.ics"),
+            (both("form"), f"{url}/submit   ({accounts}: shuxiang accounts add)"),
+            ("API", f"{url}/api/v1/activities   ({docs}: {url}/docs)"),
+            ("NATS", f"{rt.nats_server.address}   ({publish}: {subject}; {users}: nats/passwords.json)"),
+            (both("data"), str(settings.data_dir.resolve())),
+        ]
+        console.print(f"[bold green]书香 shuxiang {running}[/] — {alliance.name}")
+        width = max(cell_len(label) for label, _ in rows)  # Chinese characters are two columns wide
+        for label, value in rows:
+            console.print(f"  {label}{' ' * (width - cell_len(label))}  {value}")
+        console.print(both("Ctrl-C to stop"), style="dim")
         if demo:
             rt.run_beside(_publish_demo(rt), "demo")
 
@@ -123,7 +136,7 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
         asyncio.run(run_until_signalled(runtime, started))
     except OSError as exc:
         raise UserError(f"could not start: {exc}") from None
-    console.print("已停止 / stopped")
+    console.print(both("stopped"))
 
 
 async def _publish_demo(runtime) -> None:
@@ -142,25 +155,34 @@ async def _publish_demo(runtime) -> None:
     history = brand_history_messages(runtime.alliance, submissions, date.today())  # 一馆一品 history
     await publisher.publish_many(history)
     console.print(
-        f"  示例活动 / demo: {len(submissions)} activities and {len(history)} brand records published; processing…",
+        "  "
+        + both(
+            "demo: {activities} activities and {records} brand records published; processing…",
+            activities=len(submissions),
+            records=len(history),
+        ),
         style="dim",
     )
     began = time.monotonic()
     with progress_bar() as progress:
-        report = _pending_reporter(progress, "示例处理中 / processing the demo")
+        report = _pending_reporter(progress, both("processing the demo"))
         try:
             await wait_until_processed(runtime.js, timeout=900, on_progress=report)
         except TimeoutError as exc:
-            console.print(f"  示例仍在处理 / the demo is still being processed: {exc}", style="yellow")
+            console.print("  " + both("the demo is still being processed: {error}", error=exc), style="yellow")
             return
         except asyncio.CancelledError:
             console.print(
-                "  示例未处理完，下次启动继续 / stopped before the demo was processed: the next start goes on with it",
+                "  " + both("stopped before the demo was processed: the next start goes on with it"),
                 style="dim",
             )
             raise
     console.print(
-        f"  示例已就绪 / demo ready in {time.monotonic() - began:.0f} s: {runtime.settings.public_url}/", style="dim"
+        "  "
+        + both(
+            "demo ready in {seconds:.0f} s: {url}/", seconds=time.monotonic() - began, url=runtime.settings.public_url
+        ),
+        style="dim",
     )
 
 
@@ -242,7 +264,7 @@ def migrate(database_url: str) -> None:
     from shuxiang.deploy.migrations import upgrade
 
     upgrade(database_url)
-    console.print("数据库已是最新 / database is up to date")
+    console.print(both("database is up to date"))
 
 
 @main.command()
@@ -260,12 +282,12 @@ def replay(data_dir: Path | None, timeout: float) -> None:
 
     settings = make_settings(data_dir)
     if settings.embedded and runtime_info(settings.data_dir):
-        raise UserError(f"shuxiang 正在运行 / running on {settings.data_dir}: stop it (Ctrl-C) before replaying")
+        raise UserError(both("running on {path}: stop it (Ctrl-C) before replaying", path=settings.data_dir))
     alliance = resolve_alliance(settings)
     with progress_bar() as progress:
-        report = _pending_reporter(progress, "重放 / replaying")
+        report = _pending_reporter(progress, both("replaying"))
         messages = asyncio.run(run_replay(settings, alliance, timeout=timeout, on_progress=report))
-    console.print(f"已重建 / rebuilt from {messages} messages")
+    console.print(both("rebuilt from {count} messages", count=messages))
 
 
 # ---------------------------------------------------------------------------- publish
@@ -279,8 +301,7 @@ def _nats_url(settings: Settings) -> str:
     info = runtime_info(settings.data_dir)
     if info is None:
         raise UserError(
-            f"shuxiang 未在运行 / not running on {settings.data_dir}: start it with `shuxiang up` "
-            "or set SHUXIANG_NATS_URL"
+            both("not running on {path}: start it with `shuxiang up` or set SHUXIANG_NATS_URL", path=settings.data_dir)
         )
     return info["nats_url"]
 
@@ -315,8 +336,8 @@ def publish(file: Path, as_library: str | None, wait: bool, timeout: float, data
             )
         )
     console.print(
-        f"已发布 / published {len(submissions)}, 拒绝 / refused {len(problems)}"
-        + (f", 参与情况 / attendance {len(reports)}" if reports else "")
+        both("published {published}, refused {refused}", published=len(submissions), refused=len(problems))
+        + (", " + both("attendance {count}", count=len(reports)) if reports else "")
     )
     if problems:
         sys.exit(1)
@@ -356,7 +377,7 @@ async def _publish(
     try:
         publisher = Publisher(connection.jetstream())
         with progress_bar() as progress:
-            task = progress.add_task("发布 / publishing", total=len(submissions))
+            task = progress.add_task(both("publishing"), total=len(submissions))
             chunk = 500
             for start in range(0, len(submissions), chunk):
                 part = submissions[start : start + chunk]
@@ -372,7 +393,7 @@ async def _publish(
                     ]
                 )
             if wait:
-                report = _pending_reporter(progress, "处理中 / processing")
+                report = _pending_reporter(progress, both("processing"))
                 try:
                     await wait_until_processed(connection.jetstream(), timeout=timeout, on_progress=report)
                 except TimeoutError as exc:
@@ -428,7 +449,7 @@ def export_activities(fmt: str, output, data_dir: Path | None) -> None:
     settings = make_settings(data_dir)
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
     if settings.database_url is None and not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
-        raise UserError(f"{settings.data_dir} 中没有数据 / no data in {settings.data_dir}")
+        raise UserError(both("no data in {path}", path=settings.data_dir))
     engine = canonical_reader(databases)
     writer = SafeWriter(output) if fmt == "csv" else None
     if writer:
@@ -492,7 +513,7 @@ def dlq_list(include_replayed: bool, data_dir: Path | None) -> None:
             letter.received_at.strftime("%Y-%m-%d %H:%M:%S"),
             "✓" if letter.replayed_at else "",
         )
-    Console(highlight=False).print(table if letters else "没有死信 / no dead letters")
+    Console(highlight=False).print(table if letters else both("no dead letters"))
 
 
 @dlq.command("replay")
@@ -522,9 +543,9 @@ def dlq_replay(ids: tuple[int, ...], data_dir: Path | None) -> None:
         plan, spec = specs[letter.consumer]
         outcome = replay_dead_letter(databases.engine(plan.name), spec, letter)
         fixed += outcome is Outcome.ACK
-        verdict = "处理成功 / processed" if outcome is Outcome.ACK else "仍然失败 / failed again"
+        verdict = both("processed") if outcome is Outcome.ACK else both("failed again")
         console.print(f"#{letter.id} {letter.subject}: {verdict}")
-    console.print(f"重新处理 / replayed {len(letters)}, 成功 / processed {fixed}")
+    console.print(both("replayed {count}, processed {fixed}", count=len(letters), fixed=fixed))
     if fixed < len(letters):
         sys.exit(1)
 

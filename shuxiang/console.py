@@ -12,6 +12,7 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from shuxiang.alliance import Alliance, AllianceConfigError, load_alliance, load_demo_alliance
+from shuxiang.i18n import both
 from shuxiang.settings import Settings
 
 console = Console(stderr=True, highlight=False, soft_wrap=True)
@@ -23,7 +24,8 @@ class UserError(click.ClickException):
     """An error the user can fix: printed without a traceback, exit code 1."""
 
     def show(self, file=None) -> None:
-        console.print(f"[bold red]错误 / error:[/] {self.message}")
+        label = both("error")
+        console.print(f"[bold red]{label}:[/] {self.message}")
 
 
 def make_settings(data_dir: Path | None, **overrides) -> Settings:
@@ -48,8 +50,7 @@ def resolve_alliance(
             return load_alliance(saved)
         else:
             raise UserError(
-                f"{settings.data_dir} 中没有联盟配置 / no alliance configuration in {settings.data_dir}: "
-                "pass --config FILE or --demo"
+                both("no alliance configuration in {path}: pass --config FILE or --demo", path=settings.data_dir)
             )
     except AllianceConfigError as exc:
         raise UserError(str(exc)) from None

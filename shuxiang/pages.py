@@ -3,7 +3,8 @@
 A service renders its pages with ``render(request, "brands/index.html", ...)``;
 templates live in the service package (``services/<name>/templates/<name>/``)
 and extend ``base.html`` (``shuxiang/templates/``).  The language is zh-CN
-unless the request asks for English (``?lang=en``, or the ``lang`` cookie).
+unless the request asks for English (``?lang=en``, or the ``lang`` cookie); templates say
+``{{ _("Subscribe") }}`` and the catalogs (``shuxiang/locale``, :mod:`shuxiang.i18n`) hold the words.
 """
 
 from __future__ import annotations
@@ -14,7 +15,11 @@ from pathlib import Path
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
-from jinja2 import ChoiceLoader, Environment, FileSystemLoader, select_autoescape
+from jinja2 import ChoiceLoader, Environment, FileSystemLoader, pass_context, select_autoescape
+from jinja2.runtime import Context
+
+from shuxiang import i18n
+from shuxiang.calendars import EventLabels
 
 LANGUAGES = ("zh-CN", "en")
 SERVICES = Path(import_module("shuxiang.services").__file__ or "").parent
@@ -26,9 +31,11 @@ def language(request: Request) -> str:
     return "en" if asked.lower().startswith("en") else "zh-CN"
 
 
-def t(lang: str, zh: str, en: str) -> str:
-    """The text in the page's language: ``{{ t(lang, "订阅", "Subscribe") }}``."""
-    return en if lang == "en" else zh
+@pass_context
+def role_name(context: Context, role: str) -> str:
+    """A library's role in an activity (主办 / Host …), as the calendar feeds name it."""
+    labels = EventLabels(language="en" if context.get("lang") == "en" else "zh-CN")
+    return labels.words.roles.get(role, role)
 
 
 @cache
@@ -40,8 +47,8 @@ def environment() -> Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.globals["t"] = t
-    return env
+    env.globals["role_name"] = role_name
+    return i18n.install(env)
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:

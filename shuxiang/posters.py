@@ -33,6 +33,8 @@ from typing import Protocol
 
 from PIL import Image, ImageOps, UnidentifiedImageError
 
+from shuxiang.i18n import in_both
+
 MAX_BYTES = 8 * 1024 * 1024
 """An upload larger than this is refused (phones' photos are 2–6 MB)."""
 MAX_PIXELS = 40_000_000
@@ -89,17 +91,19 @@ def prepare(data: bytes, *, content_type: str | None = None, filename: str | Non
     """The poster an upload gives, and its JPEG bytes; :class:`PosterRefused` says why not."""
     if len(data) > MAX_BYTES:
         raise PosterRefused(
-            f"海报文件太大（{len(data) / 1048576:.1f} MB，最多 {MAX_BYTES // 1048576} MB）",
-            f"The poster is too large ({len(data) / 1048576:.1f} MB; at most {MAX_BYTES // 1048576} MB)",
+            *in_both(
+                "The poster is too large ({size:.1f} MB; at most {mb} MB)",
+                size=len(data) / 1048576,
+                mb=MAX_BYTES // 1048576,
+            ),
             413,
         )
     if not data:
-        raise PosterRefused("海报文件是空的", "The poster file is empty")
+        raise PosterRefused(*in_both("The poster file is empty"))
     claimed = claimed_format(content_type, filename)
     if claimed is None:
         raise PosterRefused(
-            f"海报只能是 JPEG、PNG 或 WebP 图片（收到：{content_type or filename or '未知类型'}）",
-            f"A poster must be a JPEG, PNG or WebP image (got: {content_type or filename or 'unknown type'})",
+            *in_both("A poster must be a JPEG, PNG or WebP image (got: {got})", got=content_type or filename or "?"),
             415,
         )
     try:
@@ -110,14 +114,21 @@ def prepare(data: bytes, *, content_type: str | None = None, filename: str | Non
             width, height = image.size
             if width * height > MAX_PIXELS:
                 raise PosterRefused(
-                    f"海报像素太多（{width}×{height}，最多 {MAX_PIXELS // 1_000_000} 百万像素）",
-                    f"The poster has too many pixels ({width}×{height}; at most {MAX_PIXELS // 1_000_000} megapixels)",
+                    *in_both(
+                        "The poster has too many pixels ({width}×{height}; at most {mp} megapixels)",
+                        width=width,
+                        height=height,
+                        mp=MAX_PIXELS // 1_000_000,
+                    ),
                     413,
                 )
             if actual != claimed:
                 raise PosterRefused(
-                    f"文件内容是 {actual or '未知格式'}，与声明的 {claimed} 不符",
-                    f"The file's content is {actual or 'unknown'}, not the {claimed} it claims to be",
+                    *in_both(
+                        "The file's content is {actual}, not the {claimed} it claims to be",
+                        actual=actual or "?",
+                        claimed=claimed,
+                    ),
                 )
             image.load()
             image = ImageOps.exif_transpose(image)
@@ -125,19 +136,17 @@ def prepare(data: bytes, *, content_type: str | None = None, filename: str | Non
         raise
     except UnidentifiedImageError:
         raise PosterRefused(
-            f"文件内容不是 JPEG、PNG 或 WebP 图片（声明为 {claimed}）",
-            f"The file's content is not a JPEG, PNG or WebP image (it claims to be {claimed})",
+            *in_both(
+                "The file's content is not a JPEG, PNG or WebP image (it claims to be {claimed})", claimed=claimed
+            ),
         ) from None
     except (Image.DecompressionBombError, Image.DecompressionBombWarning):
         raise PosterRefused(
-            f"海报像素太多（最多 {MAX_PIXELS // 1_000_000} 百万像素）",
-            f"The poster has too many pixels (at most {MAX_PIXELS // 1_000_000} megapixels)",
+            *in_both("The poster has too many pixels (at most {mp} megapixels)", mp=MAX_PIXELS // 1_000_000),
             413,
         ) from None
     except (OSError, SyntaxError, ValueError):
-        raise PosterRefused(
-            f"图片已损坏，无法读取（{claimed}）", f"The image is damaged and cannot be read ({claimed})"
-        ) from None
+        raise PosterRefused(*in_both("The image is damaged and cannot be read ({claimed})", claimed=claimed)) from None
     if image.mode in ("RGBA", "LA", "PA") or (image.mode == "P" and "transparency" in image.info):
         rgba = image.convert("RGBA")
         flat = Image.new("RGB", rgba.size, "white")

@@ -14,6 +14,7 @@ from fastapi import APIRouter, Depends, FastAPI, Request
 from fastapi.responses import PlainTextResponse, Response
 from fastapi_offline import FastAPIOffline
 
+from shuxiang.i18n import both
 from shuxiang.operations import Metrics, RequestCounter
 from shuxiang.operations import router as operations_router
 from shuxiang.posters import CACHE_FOREVER, POSTER_NAME, PosterRefused, Posters, posters_of
@@ -44,7 +45,7 @@ def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     # /docs and /redoc from assets in the fastapi-offline wheel (Swagger UI 5, ReDoc), not a CDN
     app = FastAPIOffline(
         title=f"shuxiang 书香 · {alliance.name}",
-        description="阅读推广联盟活动协调 / reading-promotion alliance coordinator",
+        description=both("reading-promotion alliance coordinator"),
         version="1",
         dependencies=[Depends(same_origin)],  # no state-changing request from another site, on any route
     )

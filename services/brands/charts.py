@@ -8,6 +8,8 @@ from html import escape
 
 from markupsafe import Markup
 
+from shuxiang.i18n import gettext
+
 Month = tuple[int, int]
 
 HELD = "#c2410c"
@@ -44,10 +46,11 @@ def heatmap(rows: Sequence[HeatRow], first_year: int, last_year: int, *, lang: s
     cell, gap, label_width, top = 10, 2, 130, 22
     width = label_width + len(months) * (cell + gap) + 8
     height = top + len(rows) * (cell + 6) + 4
+    label = gettext(lang, "Sessions per month per brand")  # (a call inside an f-string is not extracted)
     parts = [
         f'<svg class="heatmap" role="group" viewBox="0 0 {width} {height}" width="100%" '
         f'style="max-width:{width * 1.2:.0f}px" '
-        f'xmlns="http://www.w3.org/2000/svg" aria-label="{_t(lang, "各品牌每月场次", "Sessions per month per brand")}">'
+        f'xmlns="http://www.w3.org/2000/svg" aria-label="{label}">'
     ]
     for index, (year, month) in enumerate(months):
         x = label_width + index * (cell + gap)
@@ -64,10 +67,10 @@ def heatmap(rows: Sequence[HeatRow], first_year: int, last_year: int, *, lang: s
         for index, key in enumerate(months):
             x = label_width + index * (cell + gap)
             held, planned = row.held.get(key, 0), row.scheduled.get(key, 0)
-            tip = f"{row.label} {key[0]}-{key[1]:02d}: " + _t(
-                lang,
-                f"已办 {held} 场" + (f"，计划 {planned} 场" if planned else ""),
-                f"{held} held" + (f", {planned} scheduled" if planned else ""),
+            tip = f"{row.label} {key[0]}-{key[1]:02d}: " + (
+                gettext(lang, "{held} held, {planned} scheduled").format(held=held, planned=planned)
+                if planned
+                else gettext(lang, "{held} held").format(held=held)
             )
             if planned and not held:
                 style = f'fill="#fff7ed" stroke="{SCHEDULED}" stroke-width="1.5"'
@@ -101,10 +104,11 @@ def monthly_bars(
     def y_of(value: float) -> float:
         return top + plot_height - plot_height * value / top_value
 
+    label = gettext(lang, "Sessions per month")
     parts = [
         f'<svg class="bars" role="img" viewBox="0 0 {width} {height}" width="100%" '
         f'style="max-width:{width}px" xmlns="http://www.w3.org/2000/svg" '
-        f'aria-label="{_t(lang, "每月场次", "Sessions per month")}">'
+        f'aria-label="{label}">'
     ]
     for tick in ticks:
         y = y_of(tick)
@@ -124,7 +128,7 @@ def monthly_bars(
         done, planned = held.get(key, 0), scheduled.get(key, 0)
         tip = escape(
             f"{key[0]}-{key[1]:02d}: "
-            + _t(lang, f"已办 {done} 场，计划 {planned} 场", f"{done} held, {planned} scheduled")
+            + gettext(lang, "{done} held, {planned} scheduled").format(done=done, planned=planned)
         )
         if done:
             parts.append(
@@ -168,7 +172,3 @@ def _ticks(peak: int) -> list[int]:
     step = 1 if peak <= 5 else 2 if peak <= 10 else 5
     top = -(-peak // step) * step
     return list(range(0, top + 1, step))
-
-
-def _t(lang: str, zh: str, en: str) -> str:
-    return en if lang == "en" else zh

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from shuxiang.console import UserError, data_dir_option, make_settings, resolve_alliance
 from shuxiang.db import Databases
+from shuxiang.i18n import N_, both
 from shuxiang.spreadsheet import SafeWriter
 
 from .service import NAME, local_today
@@ -39,7 +40,8 @@ COLUMNS = (
     "venues",
     "inferred_links",
 )
-STATUS_STYLE = {"active": ("活跃", "green"), "quiet": ("沉寂", "yellow"), "lapsed": ("停办", "red")}
+STATUS_STYLE = {"active": "green", "quiet": "yellow", "lapsed": "red"}
+STATUS_NAMES = {"active": N_("active"), "quiet": N_("quiet"), "lapsed": N_("lapsed")}
 
 
 @click.group("brands")
@@ -65,10 +67,7 @@ def report_command(fmt: str, today, output, data_dir: Path | None) -> None:
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
     if settings.database_url is None:
         if not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
-            raise UserError(
-                f"{settings.data_dir} 中没有品牌数据 / no brand data in {settings.data_dir}: "
-                "start it once with `shuxiang up`"
-            )
+            raise UserError(both("no brand data in {path}: start it once with `shuxiang up`", path=settings.data_dir))
         databases.create_tables(NAME, TABLES)
     day: date = today.date() if today else local_today(alliance)
     try:
@@ -125,30 +124,32 @@ def write_csv(result: BrandsReport, output) -> None:
 
 def print_table(result: BrandsReport, alliance, output) -> None:
     console = Console(file=output, highlight=False, soft_wrap=False, width=160)
-    table = Table(title=f"一馆一品 · {alliance.name} · {result.today.isoformat()}", title_justify="left")
+    title = both("One library, one brand")
+    table = Table(title=f"{title} · {alliance.name} · {result.today.isoformat()}", title_justify="left")
     for header, justify in [
-        ("品牌 brand", "left"),
-        ("所属馆 library", "left"),
-        ("状态 status", "left"),
-        ("今年场次", "right"),
-        ("累计场次", "right"),
-        ("期", "right"),
-        ("届", "right"),
-        ("参与人次", "right"),
-        ("连续年", "right"),
-        ("最近举办", "left"),
-        ("下次", "left"),
+        (both("brand", sep=" "), "left"),
+        (both("home library", sep=" "), "left"),
+        (both("status", sep=" "), "left"),
+        (both("sessions this year", sep=" "), "right"),
+        (both("sessions in total", sep=" "), "right"),
+        (both("issues", sep=" "), "right"),
+        (both("yearly editions", sep=" "), "right"),
+        (both("participants", sep=" "), "right"),
+        (both("years running", sep=" "), "right"),
+        (both("last held", sep=" "), "left"),
+        (both("next", sep=" "), "left"),
     ]:
         table.add_column(header, justify=justify)
     tz = alliance.tz
     for entry in result.entries:
         f = entry.figures
-        label, colour = STATUS_STYLE[f.status]
+        colour = STATUS_STYLE[f.status]
+        status = both(STATUS_NAMES[f.status], sep=" ")
         member = alliance.member(entry.brand.library_id)
         table.add_row(
             entry.brand.name,
             member.name if member else entry.brand.library_id,
-            f"[{colour}]{label} {f.status}[/]",
+            f"[{colour}]{status}[/]",
             str(f.sessions_this_year),
             str(f.sessions_total),
             str(f.editions_total),
@@ -161,9 +162,8 @@ def print_table(result: BrandsReport, alliance, output) -> None:
     console.print(table)
     cov = result.coverage
     names = [(alliance.member(i).name if alliance.member(i) else i) for i in cov.members_without_brand]
-    console.print(
-        f"尚无品牌的成员馆 / members without a brand: {len(names)}" + (f" — {'、'.join(names)}" if names else "")
-    )
+    console.print(both("members without a brand") + f": {len(names)}" + (f" — {'、'.join(names)}" if names else ""))
     heads = [(alliance.member(i).name if alliance.member(i) else i) for i in cov.heads_without_brand]
     if heads:
-        console.print(f"[bold red]其中区县级以上 / head libraries: {'、'.join(heads)}[/]")
+        heading = both("head libraries")
+        console.print(f"[bold red]{heading}: {'、'.join(heads)}[/]")

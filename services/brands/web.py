@@ -24,8 +24,10 @@ from pydantic import ValidationError
 from sqlalchemy import Engine, select
 
 from shuxiang.alliance import Alliance, Brand
+from shuxiang.calendars import EventLabels
 from shuxiang.events.streams import BRAND_DECIDED
 from shuxiang.events.tables import dead_letter, inbox
+from shuxiang.i18n import N_, both, gettext, in_both
 from shuxiang.pages import language, render
 from shuxiang.schemas.errors import describe
 from shuxiang.schemas.submission import Category
@@ -49,21 +51,9 @@ from .store import BrandEntry, BrandsReport, brands_report
 from .tables import brands_activity, brands_activity_library
 
 CATEGORY_NAMES = {
-    "lecture": ("讲座", "Lecture"),
-    "reading_club": ("读书会", "Reading club"),
-    "salon": ("沙龙", "Salon"),
-    "exhibition": ("展览", "Exhibition"),
-    "children": ("少儿", "Children"),
-    "parent_child": ("亲子", "Parent-child"),
-    "contest": ("竞赛", "Contest"),
-    "training": ("培训", "Training"),
-    "outreach": ("延伸服务", "Outreach"),
-    "screening": ("观影", "Screening"),
-    "festival": ("读书节", "Festival"),
-    "digital": ("数字阅读", "Digital"),
-    "accessibility": ("无障碍", "Accessibility"),
-    "other": ("其他", "Other"),
+    c.value: (EventLabels("zh-CN").category(c.value), EventLabels("en").category(c.value)) for c in Category
 }
+"""The calendar's names of categories (calendars.EventLabels), the ones the feeds and the other pages use."""
 Today = Annotated[
     date | None,
     Query(
@@ -73,12 +63,12 @@ Today = Annotated[
     ),
 ]
 """Bounded: the pages chart every year from the first session to ``today`` (9999-12-31 made a 243 MB page)."""
-STATUS_NAMES = {"active": ("活跃", "active"), "quiet": ("沉寂", "quiet"), "lapsed": ("停办", "lapsed")}
+STATUS_NAMES = {"active": N_("active"), "quiet": N_("quiet"), "lapsed": N_("lapsed")}
 
 
 def _field(loc: tuple) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
-    return ".".join(parts) or "(请求 / request)"
+    return ".".join(parts) or f"({both('request')})"
 
 
 class ClearErrorsRoute(APIRoute):
@@ -94,7 +84,7 @@ class ClearErrorsRoute(APIRoute):
                 problems = [{"field": _field(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
                 text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
                 return JSONResponse(
-                    {"detail": f"请求无效 / invalid request: {text}", "errors": problems}, status_code=422
+                    {"detail": both("invalid request: {problems}", problems=text), "errors": problems}, status_code=422
                 )
 
         return clear_errors
@@ -165,7 +155,7 @@ async def create_brand(
     except RegistryError as exc:
         return _problem(exc.status, exc.message)
     except TimeoutError:
-        return JSONResponse({"detail": ACCEPTED}, status_code=202)
+        return JSONResponse({"detail": both(ACCEPTED)}, status_code=202)
     return JSONResponse(
         body.brand().model_dump(mode="json"), status_code=201, headers={"Location": f"/api/v1/brands/{body.id}"}
     )
@@ -220,7 +210,7 @@ async def put_link(
                 select(brands_activity_library.c.library_id).where(brands_activity_library.c.activity_id == activity_id)
             ).all()
             if not auth.in_scope(who, *libraries):
-                raise RegistryError(403, f"活动 {activity_id} 不在您的管辖范围内 / the activity is outside your scope")
+                raise RegistryError(403, both("activity {id} is outside your scope", id=activity_id))
         previous.append(
             connection.scalar(select(brands_activity.c.brand_id).where(brands_activity.c.activity_id == activity_id))
         )
@@ -238,7 +228,7 @@ async def put_link(
     except RegistryError as exc:
         return _problem(exc.status, exc.message)
     except TimeoutError:
-        return JSONResponse({"detail": ACCEPTED}, status_code=202)
+        return JSONResponse({"detail": both(ACCEPTED)}, status_code=202)
     return JSONResponse(
         {
             "activity_id": activity_id,
@@ -257,7 +247,7 @@ def get_brand(
     result = report(reader, alliance, today)
     entry = result.entry(brand_id)
     if entry is None:
-        return _problem(404, f"未找到品牌 / no such brand: {brand_id}")
+        return _problem(404, both("no such brand: {id}", id=brand_id))
     activities = sorted(entry.activities, key=lambda a: a.occurrences[0] if a.occurrences else NEVER)
     return {
         **_brand_json(entry),
@@ -339,7 +329,9 @@ async def new_brand_submit(
     except RegistryError as exc:
         return _form(request, alliance, auth, who, values=values, errors=[exc.message], status=exc.status)
     except TimeoutError:
-        return _form(request, alliance, auth, who, values=values, errors=[ACCEPTED], status=202)
+        return _form(
+            request, alliance, auth, who, values=values, errors=[gettext(language(request), ACCEPTED)], status=202
+        )
     return RedirectResponse(f"/brands/{body.id}?lang={language(request)}", status_code=303)
 
 
@@ -377,7 +369,7 @@ def brand_page(
     )
 
 
-ACCEPTED = "已记录，正在处理，稍后刷新即可看到 / accepted: it is being applied, reload in a moment"
+ACCEPTED = N_("accepted: it is being applied, reload in a moment")
 DECIDED_WAIT_SECONDS = 10.0
 
 
@@ -404,7 +396,7 @@ async def _decide(
 
     await asyncio.to_thread(checked)
     if publisher is None:
-        raise RegistryError(503, "消息服务不可用 / the broker is not available here; try again later")
+        raise RegistryError(503, both("the broker is not available here; try again later"))
     await publisher.publish(subject, msg_id, payload)
     deadline = time.monotonic() + DECIDED_WAIT_SECONDS
     while time.monotonic() < deadline:
@@ -523,7 +515,7 @@ def _registering(body: BrandCreate, who, auth: Auth) -> BrandCreate:
     """The registration as the coordinator's own, of a library inside its scope."""
     body = body.model_copy(update={"registered_by": actor(who, body.registered_by, "registered_by")})
     if not auth.in_scope(who, body.library_id):
-        raise problem(403, f"{body.library_id} 不在您的管辖范围内", f"{body.library_id} is outside your scope")
+        raise problem(403, *in_both("{body.library_id} is outside your scope", body=body))
     return body
 
 
@@ -555,8 +547,7 @@ def _helpers(alliance: Alliance, lang: str) -> dict:
         return en if lang == "en" else zh
 
     def status_name(status: str) -> str:
-        zh, en = STATUS_NAMES[status]
-        return en if lang == "en" else zh
+        return gettext(lang, STATUS_NAMES[status])
 
     def brand_of(brand: Brand) -> str:
         return library_name(brand.library_id)

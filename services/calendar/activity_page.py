@@ -26,6 +26,7 @@ from sqlalchemy import Engine, select
 from shuxiang.alliance import Alliance
 from shuxiang.calendars import EventLabels, assemble_feed
 from shuxiang.calendars.recurrence import occurrences
+from shuxiang.i18n import N_, gettext
 from shuxiang.pages import language, render
 from shuxiang.schemas import CanonicalActivity, Status
 
@@ -112,14 +113,14 @@ def sessions(activity: CanonicalActivity, alliance: Alliance, lang: str, now: da
         moments = ahead[:SESSIONS_SHOWN]
     else:
         moments, more = [activity.starts_at.astimezone(tz)], False
-    weekdays = WEEKDAYS_EN if lang == "en" else WEEKDAYS_ZH
+    weekdays = [gettext(lang, day) for day in WEEKDAYS]
     out = []
     for moment in moments:
         local, end = moment.astimezone(tz), (moment + length).astimezone(tz)
         day = f"{local:%Y-%m-%d} {weekdays[local.weekday()]}"
         if activity.all_day:
             last = (end - timedelta(seconds=1)).date() if end.time().isoformat() == "00:00:00" else end.date()
-            span = "All day" if lang == "en" else "全天"
+            span = gettext(lang, "All day")
             when = span if last == local.date() else f"{span} – {last:%Y-%m-%d}"
         elif end.date() == local.date():
             when = f"{local:%H:%M}–{end:%H:%M}"
@@ -129,8 +130,8 @@ def sessions(activity: CanonicalActivity, alliance: Alliance, lang: str, now: da
     return out, more
 
 
-WEEKDAYS_ZH = ["星期一", "星期二", "星期三", "星期四", "星期五", "星期六", "星期日"]
-WEEKDAYS_EN = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"]
+WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
+"""A session's day (星期一 … in zh_CN), as the calendar's agenda says it."""
 
 
 def address(activity: CanonicalActivity, alliance: Alliance) -> str | None:

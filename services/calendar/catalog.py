@@ -13,6 +13,7 @@ from urllib.parse import urlsplit
 
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
+from shuxiang.i18n import in_both
 from shuxiang.schemas import Category
 
 from .feeds import FeedSpec
@@ -50,10 +51,10 @@ class FeedLink:
 def no_such_feed(path: str) -> FeedRefusal:
     return FeedRefusal(
         404,
-        f"没有这个订阅：/feeds/{path}。可用：alliance.ics、libraries/<馆>.ics、brands/<品牌>.ics、"
-        "categories/<类别>.ics、campaigns/<活动>.ics",
-        f"No such feed: /feeds/{path}. Available: alliance.ics, libraries/<id>.ics, brands/<id>.ics, "
-        "categories/<category>.ics, campaigns/<id>.ics",
+        *in_both(
+            "No such feed: /feeds/{path}. Available: alliance.ics, libraries/<id>.ics, brands/<id>.ics, categories/<category>.ics, campaigns/<id>.ics",
+            path=path,
+        ),
     )
 
 
@@ -73,8 +74,7 @@ class FeedCatalog:
         if include not in (None, "", BRANCHES):
             return FeedRefusal(
                 400,
-                f"参数 include 只能是 branches（收到：{include}）",
-                f"include can only be 'branches' (got: {include})",
+                *in_both("include can only be 'branches' (got: {include})", include=include),
             )
         with_branches = include == BRANCHES
         key = (path, with_branches)
@@ -112,9 +112,7 @@ class FeedCatalog:
     def _library(self, library_id: str, with_branches: bool) -> FeedSpec | FeedRefusal:
         member = self.alliance.member(library_id)
         if member is None:
-            return FeedRefusal(
-                404, f"联盟中没有这个图书馆：{library_id}", f"No such library in the alliance: {library_id}"
-            )
+            return FeedRefusal(404, *in_both("No such library in the alliance: {library_id}", library_id=library_id))
         english = member.name_in("en")
         key = f"libraries/{library_id}.ics"
         if with_branches:
@@ -136,7 +134,7 @@ class FeedCatalog:
     def _brand(self, brand_id: str, _with_branches: bool) -> FeedSpec | FeedRefusal:
         brand = self.alliance.brand(brand_id) or self.brands().get(brand_id)
         if brand is None:
-            return FeedRefusal(404, f"联盟中没有这个活动品牌：{brand_id}", f"No such brand in the alliance: {brand_id}")
+            return FeedRefusal(404, *in_both("No such brand in the alliance: {brand_id}", brand_id=brand_id))
         owner = self.alliance.member(brand.library_id)
         owner_name = owner.name if owner else brand.library_id
         return FeedSpec(
@@ -148,11 +146,13 @@ class FeedCatalog:
 
     def _category(self, category: str, _with_branches: bool) -> FeedSpec | FeedRefusal:
         if category not in Category.__members__:
-            known = "、".join(Category.__members__)
             return FeedRefusal(
                 404,
-                f"没有这个活动类别：{category}（可用：{known}）",
-                f"No such category: {category} (known: {', '.join(Category.__members__)})",
+                *in_both(
+                    "No such category: {category} (known: {known})",
+                    category=category,
+                    known=", ".join(Category.__members__),
+                ),
             )
         return FeedSpec(
             key=f"categories/{category}.ics",
@@ -165,9 +165,7 @@ class FeedCatalog:
     def _campaign(self, campaign_id: str, _with_branches: bool) -> FeedSpec | FeedRefusal:
         campaign = self.alliance.campaign(campaign_id)
         if campaign is None:
-            return FeedRefusal(
-                404, f"联盟中没有这个联盟活动：{campaign_id}", f"No such alliance campaign: {campaign_id}"
-            )
+            return FeedRefusal(404, *in_both("No such alliance campaign: {campaign_id}", campaign_id=campaign_id))
         return FeedSpec(
             key=f"campaigns/{campaign_id}.ics",
             name=f"{campaign.name} · {self.alliance.name}",

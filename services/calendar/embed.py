@@ -19,6 +19,7 @@ from sqlalchemy import Engine, or_, select
 from shuxiang.alliance import Alliance
 from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import occurrences
+from shuxiang.i18n import gettext
 from shuxiang.pages import environment, language
 from shuxiang.schemas import CanonicalActivity, Status
 
@@ -89,10 +90,10 @@ def embed_html(request: Request, site: Site) -> HTMLResponse:
         {
             "url": f"{base}/activities/{a.id}?lang={lang}",
             "day": f"{moment.astimezone(tz):%m-%d}",
-            "time": ("全天" if lang != "en" else "All day") if a.all_day else f"{moment.astimezone(tz):%H:%M}",
+            "time": gettext(lang, "All day") if a.all_day else f"{moment.astimezone(tz):%H:%M}",
             "title": a.title,
             "host": words.library(a.host_library_id),
-            "place": a.venue.name or ("线上" if lang != "en" else "Online"),
+            "place": a.venue.name or gettext(lang, "Online"),
             "cancelled": a.status == Status.cancelled,
         }
         for moment, a in sessions

@@ -13,6 +13,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 
 from shuxiang.alliance import Alliance, Brand
+from shuxiang.i18n import in_both
 from shuxiang.schemas import Category
 
 from .catalog import BRANCHES, FeedCatalog, FeedRefusal
@@ -139,8 +140,7 @@ def filtered_spec(catalog: FeedCatalog, query: Mapping[str, str]) -> FeedSpec | 
     if not filters.active:
         return FeedRefusal(
             400,
-            "filter.ics 需要至少一个筛选条件：library、category、brand、campaign、audience 或 q",
-            "filter.ics needs at least one of library, category, brand, campaign, audience or q",
+            *in_both("filter.ics needs at least one of library, category, brand, campaign, audience or q"),
         )
     words = [
         alliance.member(filters.library).name + ("（含分馆）" if filters.branches else "") if filters.library else "",

@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import calendar as month_grid
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
+from babel.dates import format_skeleton
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine, or_, select
@@ -16,6 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import as_shown, sessions
+from shuxiang.i18n import N_, locale_of, pgettext
 from shuxiang.pages import language, render
 from shuxiang.schemas import CanonicalActivity, Category, Status
 from shuxiang.services.brands.service import NAME as BRANDS
@@ -110,11 +111,12 @@ def calendar_page(request: Request, site: Site, view: str = "month", month: str 
         weeks=weeks,
         by_day=by_day,
         agenda_days=sorted(by_day),
-        month_label=f"{first.year}年{first.month}月" if lang != "en" else first.strftime("%B %Y"),
+        month_label=format_skeleton("yMMMM", first, locale=locale_of(lang)),  # 2026年12月 / December 2026
         prev_month=prev_month.strftime("%Y-%m"),
         next_month=next_month.strftime("%Y-%m"),
         this_month=first.strftime("%Y-%m"),
-        weekday_names=WEEKDAYS_EN if lang == "en" else WEEKDAYS_ZH,
+        weekday_names=pgettext(lang, "a month's columns", "Mon Tue Wed Thu Fri Sat Sun").split(),
+        weekdays_long=WEEKDAYS_LONG,
         groups=catalog.groups(lang),
         base=site.public_url,
         agenda_span=AGENDA_DAYS,
@@ -125,8 +127,16 @@ router.include_router(activity_router)
 router.include_router(embed_router)
 
 
-WEEKDAYS_ZH = ["一", "二", "三", "四", "五", "六", "日"]
-WEEKDAYS_EN = list(month_grid.day_abbr)
+WEEKDAYS_LONG = (
+    N_("Monday"),
+    N_("Tuesday"),
+    N_("Wednesday"),
+    N_("Thursday"),
+    N_("Friday"),
+    N_("Saturday"),
+    N_("Sunday"),
+)
+"""The agenda's day headings (msgids: 星期一 … in zh_CN)."""
 
 
 def filter_choices(alliance: Alliance, brands: Mapping[str, Brand], lang: str) -> dict[str, list[tuple[str, str]]]:

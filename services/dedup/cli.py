@@ -11,6 +11,7 @@ from rich.console import Console
 from rich.table import Table
 
 from shuxiang.alliance import AllianceConfigError, load_alliance, load_demo_alliance
+from shuxiang.i18n import both, in_both_p
 
 
 @click.group()
@@ -65,7 +66,7 @@ def evaluate(file: Path, config: Path | None, fmt: str, show_errors: bool) -> No
         engine = sqlite_engine(Path(tmp) / "dedup.sqlite3")
         try:
             with progress_bar() as progress:
-                task = progress.add_task("匹配 / matching", total=len(items))
+                task = progress.add_task(both("matching"), total=len(items))
                 predicted = run_matching(
                     alliance, engine, [i.submission for i in items], on_batch=lambda n: progress.advance(task, n)
                 )
@@ -98,20 +99,20 @@ def evaluate(file: Path, config: Path | None, fmt: str, show_errors: bool) -> No
             )
         )
         return
-    table = Table(title=f"去重评估 / dedup evaluation · {file.name}")
-    table.add_column("指标 / measure")
-    table.add_column("值 / value", justify="right")
+    table = Table(title=both("dedup evaluation") + f" · {file.name}")
+    table.add_column(both("measure"))
+    table.add_column(both("value"), justify="right")
     for name, value in (
-        ("提交 / submissions", str(metrics.submissions)),
-        ("公告 / announcements", str(metrics.announcements)),
-        ("真实活动 / true activities", str(metrics.activities_true)),
-        ("合并结果 / predicted activities", str(metrics.activities_predicted)),
-        ("真实配对 / true pairs", str(metrics.true_pairs)),
-        ("预测配对 / predicted pairs", str(metrics.predicted_pairs)),
-        ("正确配对 / correct pairs", str(metrics.correct_pairs)),
-        ("待审 / pending reviews", str(metrics.pending_reviews)),
-        ("精确率 / precision", f"{metrics.precision:.4f}"),
-        ("召回率 / recall", f"{metrics.recall:.4f}"),
+        (both("submissions"), str(metrics.submissions)),
+        (both("announcements"), str(metrics.announcements)),
+        (both("true activities"), str(metrics.activities_true)),
+        (both("predicted activities"), str(metrics.activities_predicted)),
+        (both("true pairs"), str(metrics.true_pairs)),
+        (both("predicted pairs"), str(metrics.predicted_pairs)),
+        (both("correct pairs"), str(metrics.correct_pairs)),
+        (both("pending reviews"), str(metrics.pending_reviews)),
+        (both("precision"), f"{metrics.precision:.4f}"),
+        (both("recall"), f"{metrics.recall:.4f}"),
         ("F1", f"{metrics.f1:.4f}"),
     ):
         table.add_row(name, value)
@@ -146,7 +147,7 @@ def _error_json(error) -> dict:
 
 def _print_errors(out: Console, errors: list) -> None:
     """One block per wrong pair: 误合并 (merged, should be apart) or 漏合并 (missed, should be one)."""
-    names = {"merged": "误合并 / wrongly merged", "missed": "漏合并 / missed"}
+    names = {"merged": both("wrongly merged"), "missed": " / ".join(in_both_p("dedup evaluation", "missed"))}
     for kind in ("merged", "missed"):
         chosen = [e for e in errors if e.kind == kind]
         out.print(f"\n[bold]{names[kind]}: {len(chosen)}[/bold]")

@@ -16,6 +16,7 @@ from sqlalchemy import Connection, select
 
 from shuxiang.alliance import Alliance
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
+from shuxiang.i18n import N_, gettext
 from shuxiang.schemas.submission import LOGGED, LibraryId
 
 from .handlers import reconcile
@@ -119,27 +120,16 @@ class Side:
 
 
 REASONS = {
-    "co-hosts: similar titles": (
-        "同一地点或互列为主办方，但标题只部分相似",
-        "Same place or organisers naming each other, but the titles are only partly alike",
+    "co-hosts: similar titles": N_("Same place or organisers naming each other, but the titles are only partly alike"),
+    "unlinked libraries: similar titles": N_("Similar titles, but the libraries are unrelated and the place unclear"),
+    "co-hosts: similar, but series and single dates differ": N_(
+        "Alike, but one is a series and the other a single date"
     ),
-    "unlinked libraries: similar titles": (
-        "标题相似，但两馆互不关联、地点也不明确",
-        "Similar titles, but the libraries are unrelated and the place unclear",
+    "unlinked libraries: similar, but series and single dates differ": N_(
+        "Alike, but one is a series and the other a single date"
     ),
-    "co-hosts: similar, but series and single dates differ": (
-        "相似，但一个是系列活动、另一个是单次活动",
-        "Alike, but one is a series and the other a single date",
-    ),
-    "unlinked libraries: similar, but series and single dates differ": (
-        "相似，但一个是系列活动、另一个是单次活动",
-        "Alike, but one is a series and the other a single date",
-    ),
-    "same library: near copy": (
-        "同一馆两次录入，标题或时间略有不同",
-        "Entered twice by one library, with a slightly different title or time",
-    ),
-    "decided": ("协调人已决定", "Decided by a coordinator"),
+    "same library: near copy": N_("Entered twice by one library, with a slightly different title or time"),
+    "decided": N_("Decided by a coordinator"),
 }
 """Why a pair waits for a coordinator, in the page's language (the stored reason is the key)."""
 _TWICE = "same library twice: "
@@ -147,15 +137,10 @@ _TWICE = "same library twice: "
 
 def describe_reason(reason: str, language: str) -> str:
     """The stored reason in zh-CN, or English for ``language`` "en"; an unknown one as stored."""
-    index = 1 if language == "en" else 0
     if reason.startswith(_TWICE):
         inner = describe_reason(reason[len(_TWICE) :], language)
-        return (
-            f"Another announcement of the same library differs: {inner}"
-            if index
-            else f"与同一馆的另一条公告不一致：{inner}"
-        )
-    return REASONS[reason][index] if reason in REASONS else reason
+        return gettext(language, "Another announcement of the same library differs: {inner}").format(inner=inner)
+    return gettext(language, REASONS[reason]) if reason in REASONS else reason
 
 
 class Review(ReviewFields):

@@ -18,6 +18,7 @@ from pydantic import ValidationError
 from sqlalchemy import Engine
 
 from shuxiang.events.streams import decided_subject
+from shuxiang.i18n import both
 from shuxiang.pages import render
 from shuxiang.services.deps import AllianceDep, EventPublisher, Publisher, reader_of
 from shuxiang.services.intake.auth import Accounts, Auth, Coordinator, actor
@@ -27,7 +28,7 @@ from .reviews import DecisionBody, Review, decision_for, get_review, list_review
 from .service import NAME
 
 STATUSES = ("pending", "merge", "apart")
-OUT_OF_SCOPE = "这对公告不全在您的管辖范围内 / this pair is not all inside your scope"
+OUT_OF_SCOPE = both("this pair is not all inside your scope")
 
 
 DedupReader = Annotated[Engine, Depends(reader_of(NAME))]
@@ -49,7 +50,7 @@ async def publish(publisher: EventPublisher | None, auth: Auth, who, review: Rev
         raise HTTPException(403, OUT_OF_SCOPE)
     body = body.model_copy(update={"coordinator_id": actor(who, body.coordinator_id, "coordinator_id")})
     if publisher is None:
-        raise HTTPException(503, "消息服务不可用 / the broker is not connected")
+        raise HTTPException(503, both("the broker is not connected"))
     decision = decision_for(review, body)
     await publisher.publish(
         decided_subject(decision.coordinator_id), decision.message_id(), decision.model_dump_json().encode()
@@ -140,7 +141,7 @@ async def page_decide(
         body = DecisionBody(decision=decision, note=note or None)
         await publish(bus, auth, who, review, body)
     except ValidationError:
-        return _back("error", "请选择决定 / choose a decision", lang)
+        return _back("error", both("choose a decision"), lang)
     except HTTPException as exc:
         return _back("error", str(exc.detail), lang)
     return _back("done", review_id, lang)

@@ -13,6 +13,7 @@ from sqlalchemy import func, select
 from shuxiang.alliance import Alliance, Coordinator
 from shuxiang.console import UserError, console, data_dir_option, make_settings, resolve_alliance
 from shuxiang.db import Databases
+from shuxiang.i18n import both
 from shuxiang.services.plan import ServiceContext
 from shuxiang.services.scheduler.messages import DigestDue
 from shuxiang.services.scheduler.periods import period_at, previous_period
@@ -41,13 +42,13 @@ def _context(data_dir: Path | None) -> ServiceContext:
 
 def _coordinators(alliance: Alliance, coordinator_id: str | None) -> list[Coordinator]:
     if not alliance.coordinators:
-        raise UserError("联盟配置中没有协调人 / the alliance configuration has no [[coordinators]]")
+        raise UserError(both("the alliance configuration has no [[coordinators]]"))
     if coordinator_id is None:
         return list(alliance.coordinators)
     found = find_coordinator(alliance, coordinator_id)
     if found is None:
         known = ", ".join(c.id for c in alliance.coordinators)
-        raise UserError(f"没有协调人 / no coordinator {coordinator_id!r} (known: {known})")
+        raise UserError(both("no coordinator {id} (known: {known})", id=repr(coordinator_id), known=known))
     return [found]
 
 
@@ -92,8 +93,9 @@ def preview(coordinator_id: str, output: Path | None, data_dir: Path | None) -> 
         output.write_text(render_html(digest_, tz), encoding="utf-8")
         output.with_suffix(".txt").write_text(render_text(digest_, tz), encoding="utf-8")
     except OSError as exc:
-        raise UserError(f"无法写入 / cannot write {output}: {exc.strerror or exc}") from None
-    console.print(f"预览已写入 / preview written: {output} (+ {output.with_suffix('.txt').name})", style="dim")
+        raise UserError(both("cannot write {path}: {error}", path=output, error=exc.strerror or exc)) from None
+    text_part = output.with_suffix(".txt").name
+    console.print(both("preview written: {path} (+ {text})", path=output, text=text_part), style="dim")
     click.echo(str(output))
 
 
@@ -116,7 +118,7 @@ def send_now(coordinator_id: str | None, data_dir: Path | None) -> None:
         period = f"manual-{now.astimezone(context.alliance.tz):%Y%m%dT%H%M%S}"
         config = digest_config(context)
         engine = context.databases.engine(NAME)
-        with console.status("生成摘要 / rendering digests"):
+        with console.status(both("rendering digests")):
             for coordinator in coordinators:
                 due = DigestDue(
                     coordinator_id=coordinator.id,
@@ -127,14 +129,14 @@ def send_now(coordinator_id: str | None, data_dir: Path | None) -> None:
                 )
                 with engine.begin() as connection:
                     record_digest(connection, config, due, now)
-        with console.status("发送中 / sending"):
+        with console.status(both("sending")):
             sender.send_due(datetime.now(UTC), limit=len(coordinators))
             rows = _wait_for(context, period, len(coordinators))
         _report(rows, context)
     finally:
         context.databases.dispose()
     if any(row.status != "sent" for row in rows):
-        raise UserError("部分摘要未发送 / some digests were not sent (see the table above)")
+        raise UserError(both("some digests were not sent (see the table above)"))
 
 
 def _wait_for(context: ServiceContext, period: str, count: int):
@@ -159,18 +161,18 @@ def _wait_for(context: ServiceContext, period: str, count: int):
 
 
 def _report(rows, context: ServiceContext) -> None:
-    table = Table(title="摘要 / digests", show_lines=False)
-    for column in ("协调人 / coordinator", "收件人 / to", "状态 / status", "说明 / note"):
+    table = Table(title=both("digests"), show_lines=False)
+    for column in (both("coordinator"), both("to"), both("status"), both("note")):
         table.add_column(column)
     words = {
-        "sent": "[green]已发送 sent[/]",
-        "pending": "[yellow]待重试 retrying[/]",
-        "failed": "[red]失败 failed[/]",
-        "uncertain": "[red]未确认 uncertain[/]",
-        "sending": "发送中 sending",
+        "sent": f"[green]{both('sent', sep=' ')}[/]",
+        "pending": f"[yellow]{both('retrying', sep=' ')}[/]",
+        "failed": f"[red]{both('failed', sep=' ')}[/]",
+        "uncertain": f"[red]{both('uncertain', sep=' ')}[/]",
+        "sending": both("sending", sep=" "),
     }
     for row in rows:
         table.add_row(row.coordinator_id, row.recipient, words.get(row.status, row.status), row.last_error or "")
     console.print(table)
     if context.settings.smtp_url is None:
-        console.print(f"邮件写入发件箱目录 / written to the outbox folder: {context.settings.outbox_dir}", style="dim")
+        console.print(both("written to the outbox folder: {path}", path=context.settings.outbox_dir), style="dim")

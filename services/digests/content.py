@@ -19,6 +19,7 @@ from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import as_shown, sessions
 from shuxiang.calendars.render import Language
 from shuxiang.events.dead_letters import DeadLetter
+from shuxiang.i18n import gettext
 from shuxiang.schemas import CanonicalActivity, Status
 
 UPCOMING_DAYS = 14
@@ -143,10 +144,6 @@ class Digest:
         return len(self.review) + len(self.quotas) + len(self.quiet_brands) + gaps + len(self.dead_letters)
 
 
-def t(language: str, zh: str, en: str) -> str:
-    return en if language == "en" else zh
-
-
 def scope_libraries(alliance: Alliance, coordinator: Coordinator) -> list[str]:
     """The member ids a coordinator follows: the scope's subtree, or every member."""
     if coordinator.scope is None:
@@ -179,18 +176,18 @@ def occurrences(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end:
 
 def _when(moment: datetime, activity: CanonicalActivity, tz: ZoneInfo, language: str) -> str:
     local = moment.astimezone(tz)
-    weekdays = t(language, "周一 周二 周三 周四 周五 周六 周日", "Mon Tue Wed Thu Fri Sat Sun").split()
+    weekdays = gettext(language, "Mon Tue Wed Thu Fri Sat Sun").split()
     weekday = weekdays[local.weekday()]
     day = local.strftime("%Y-%m-%d")
     if activity.all_day:
-        return f"{day} {weekday} {t(language, '全天', 'all day')}"
+        return f"{day} {weekday} {gettext(language, 'all day')}"
     return f"{day} {weekday} {local:%H:%M}"
 
 
 def _venue(activity: CanonicalActivity, language: str) -> str:
     if activity.venue.name:
         return activity.venue.name
-    return t(language, "线上", "online")
+    return gettext(language, "online")
 
 
 _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029\s]+")
@@ -351,9 +348,9 @@ def build_digest(
     )
     scope = alliance.member(coordinator.scope) if coordinator.scope else None
     scope_name = (
-        labels.library(scope.id) + t(language, "及下属成员馆", " and its members")
+        labels.library(scope.id) + gettext(language, " and its members")
         if scope
-        else t(language, "全联盟", "the whole alliance")
+        else gettext(language, "the whole alliance")
     )
     return Digest(
         alliance_name=alliance.name_in(language),

@@ -11,7 +11,10 @@ from pathlib import Path
 
 from jinja2 import Environment, FileSystemLoader, StrictUndefined, select_autoescape
 
-from .content import Digest, t
+from shuxiang import i18n
+from shuxiang.i18n import gettext, pgettext
+
+from .content import Digest
 
 TEMPLATES = Path(__file__).parent / "templates"
 PREVIEW_PERIOD = "preview"
@@ -27,8 +30,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.globals["t"] = t
-    return env
+    return i18n.install(env)
 
 
 def _local(moment: datetime, tz) -> str:
@@ -39,19 +41,19 @@ def title(digest: Digest, tz) -> str:
     """ "周报 2026-W48", "Daily digest 2026-11-23", "即时摘要 2026-11-22 14:09" …"""
     lang = digest.language
     if digest.period == PREVIEW_PERIOD:
-        return t(lang, "摘要预览", "Digest preview")
+        return gettext(lang, "Digest preview")
     if digest.period.startswith("manual-"):
-        return f"{t(lang, '即时摘要', 'Digest')} {_local(digest.until, tz)}"
+        return pgettext(lang, "a digest sent on demand", "Digest") + " " + _local(digest.until, tz)
     if digest.coordinator.schedule.every == "week":
-        kind = t(lang, "周报", "Weekly digest")
+        kind = gettext(lang, "Weekly digest")
     else:
-        kind = t(lang, "日报", "Daily digest")
+        kind = gettext(lang, "Daily digest")
     return f"{kind} {digest.period}"
 
 
 def subject(digest: Digest, tz) -> str:
     attention = digest.attention
-    flag = t(digest.language, f"（{attention} 项待处理）", f" ({attention} to look at)") if attention else ""
+    flag = gettext(digest.language, " ({attention} to look at)").format(attention=attention) if attention else ""
     return f"{digest.alliance_name} · {title(digest, tz)}{flag}"
 
 

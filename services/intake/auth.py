@@ -28,6 +28,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 
 from shuxiang.alliance import Alliance
+from shuxiang.i18n import in_both
 
 from .accounts import Account, AccountStore
 from .security import CSRF_FIELD, SESSION_COOKIE, SessionCodec, csrf_ok, session_secret
@@ -78,7 +79,7 @@ def problem(status: int, zh: str, en: str, headers: dict[str, str] | None = None
 def get_auth(request: Request) -> Auth:
     auth = getattr(request.app.state, "auth", None)
     if auth is None:  # an app built without accounts accepts no writes at all
-        raise problem(503, "账号服务不可用", "accounts are not available here")
+        raise problem(503, *in_both("accounts are not available here"))
     return auth
 
 
@@ -112,7 +113,7 @@ async def same_origin(request: Request) -> None:
         return
     auth = getattr(request.app.state, "auth", None)
     if _cross_site(request, auth.public_url if auth else ""):
-        raise problem(403, "跨站请求被拒绝", "cross-site request refused")
+        raise problem(403, *in_both("cross-site request refused"))
 
 
 async def _submitted_csrf(request: Request) -> str | None:
@@ -135,7 +136,7 @@ async def current_account(request: Request, auth: Annotated[Auth, Depends(get_au
     if token is not None:
         account = await run_in_threadpool(auth.accounts.by_token, token)
         if account is None:
-            raise problem(401, "无效的 API 令牌", "invalid API token", {"WWW-Authenticate": "Bearer"})
+            raise problem(401, *in_both("invalid API token"), {"WWW-Authenticate": "Bearer"})
         return account
     session = auth.codec.load(request.cookies.get(SESSION_COOKIE))
     if session is None or session.account is None:
@@ -146,8 +147,7 @@ async def current_account(request: Request, auth: Annotated[Auth, Depends(get_au
     if request.method not in SAFE_METHODS and not csrf_ok(session, await _submitted_csrf(request)):
         raise problem(
             403,
-            "表单已过期或来源不明（缺少 CSRF 令牌），请刷新页面后重试",
-            "the form expired or did not come from this site (no CSRF token): reload and try again",
+            *in_both("the form expired or did not come from this site (no CSRF token): reload and try again"),
         )
     return account
 
@@ -163,8 +163,7 @@ async def require_account(request: Request, account: Annotated[Account | None, D
             raise HTTPException(303, "请先登录 / log in first", headers={"Location": _login_location(request)})
         raise problem(
             401,
-            "请先登录或提供 API 令牌",
-            "log in or send an API token (Authorization: Bearer …)",
+            *in_both("log in or send an API token (Authorization: Bearer …)"),
             {"WWW-Authenticate": "Bearer"},
         )
     return account
@@ -172,7 +171,7 @@ async def require_account(request: Request, account: Annotated[Account | None, D
 
 async def require_coordinator(account: Annotated[Account, Depends(require_account)]) -> Account:
     if account.is_library:
-        raise problem(403, "只有联盟协调人可以这样做", "only the alliance's coordinators may do this")
+        raise problem(403, *in_both("only the alliance's coordinators may do this"))
     return account
 
 
@@ -183,12 +182,11 @@ async def require_library_token(request: Request, auth: Annotated[Auth, Depends(
     if account is None:
         raise problem(
             401,
-            "缺少或无效的 API 令牌（Authorization: Bearer …）",
-            "missing or invalid API token (Authorization: Bearer …)",
+            *in_both("missing or invalid API token (Authorization: Bearer …)"),
             {"WWW-Authenticate": "Bearer"},
         )
     if not account.is_library:
-        raise problem(403, "协调人的令牌不能发布活动", "a coordinator's token cannot publish activities")
+        raise problem(403, *in_both("a coordinator's token cannot publish activities"))
     return account
 
 
@@ -206,7 +204,11 @@ def actor(account: Account, named: str | None, field: str) -> str:
     if named not in (None, "", account.name):
         raise problem(
             403,
-            f"{field}: 只能以本账号（{account.name}）的名义操作",
-            f"{field}: you act as your own account ({account.name}), not as {named}",
+            *in_both(
+                "{field}: you act as your own account ({account}), not as {named}",
+                field=field,
+                account=account.name,
+                named=named,
+            ),
         )
     return account.name

@@ -9,6 +9,7 @@ from rich.console import Console
 from rich.table import Table
 
 from shuxiang.console import UserError, console, data_dir_option, make_settings, resolve_alliance
+from shuxiang.i18n import both
 
 
 def _store(data_dir: Path | None):
@@ -26,14 +27,15 @@ def _store(data_dir: Path | None):
 
 
 def _show(credentials) -> None:
-    console.print(
-        f"[bold]{credentials.name}[/] ({'成员馆 / library' if credentials.kind == 'library' else '协调人 / coordinator'})"
-    )
+    kind = both("member library") if credentials.kind == "library" else both("coordinator")
+    console.print(f"[bold]{credentials.name}[/] ({kind})")
     if credentials.password:
-        console.print(f"  登录密码 / password   [bold yellow]{credentials.password}[/]")
+        password = both("password")
+        console.print(f"  {password}   [bold yellow]{credentials.password}[/]")
     if credentials.token:
-        console.print(f"  API 令牌 / API token  [bold yellow]{credentials.token}[/]")
-    console.print("  只显示这一次，请妥善保存 / shown only this once: keep it safe", style="dim")
+        token = both("API token")
+        console.print(f"  {token}  [bold yellow]{credentials.token}[/]")
+    console.print("  " + both("shown only this once: keep it safe"), style="dim")
     # the secrets also go to standard output, one account a line, for scripts
     click.echo(
         " ".join(
@@ -99,7 +101,7 @@ def reset(name: str, token_only: bool, both: bool, data_dir: Path | None) -> Non
 def list_accounts(data_dir: Path | None) -> None:
     """The accounts (never their secrets)."""
     _, store = _store(data_dir)
-    table = Table("账号 / account", "类型 / kind")
+    table = Table(both("account"), both("kind"))
     for account in store.all():
         table.add_row(account.name, account.kind)
     Console(highlight=False).print(table)
@@ -134,9 +136,9 @@ def nats_config(config: Path | None, output: Path, reset_users: tuple[str, ...],
         passwords = write_users_config(alliance, output, set(reset_users))
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    console.print(f"已写入 / wrote {output}: {len(alliance.members) + 1} users")
+    console.print(both("wrote {path}: {count} users", path=output, count=len(alliance.members) + 1))
     if passwords:
-        table = Table("NATS 用户 / user", "密码 / password (只显示一次 / shown once)")
+        table = Table("NATS " + both("user"), both("NATS password (shown once)"))
         for user, password in passwords.items():
             table.add_row(user, password)
         console.print(table)
@@ -165,7 +167,7 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
         tz = alliance.tz
         member = alliance.member(as_library) if as_library else None
         if as_library and member is None:
-            raise UserError(f"--as {as_library}: 不是本联盟的成员馆 / not a member of {alliance.id}")
+            raise UserError(f"--as {as_library}: " + both("not a member of {alliance}", alliance=alliance.id))
         venue = member.name if member else None
     try:
         fmt, submissions, problems = read_submissions(
@@ -178,8 +180,8 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
         problems = [*problems, *refused]
     if fmt in ("csv", "ics"):
         console.print(
-            f"{fmt.upper()}: {len(submissions)} 项活动 / activities; 无时区的时间按 / times without an "
-            f"offset read in {tz.key}",
+            f"{fmt.upper()}: "
+            + both("{count} activities; times without an offset read in {tz}", count=len(submissions), tz=tz.key),
             style="dim",
         )
     return submissions, problems

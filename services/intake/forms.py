@@ -15,6 +15,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from shuxiang.calendars.recurrence import Session, session_of, sessions
+from shuxiang.i18n import N_, gettext
 from shuxiang.schemas import ActivitySubmission, AttendanceReport, Role, Status
 
 from .imports import TimeError, parse_local_datetime
@@ -46,51 +47,35 @@ FIELDS = (
 MAX_REPEAT = 100
 
 MESSAGES: dict[str, tuple[str, str]] = {
-    "title": ("请填写活动标题（最多 200 字）", "Enter a title (at most 200 characters)"),
-    "category": ("请选择活动类别", "Choose a category"),
-    "starts_at": ("请填写开始时间，例如 2026-04-23 14:00", "Enter the start, e.g. 2026-04-23 14:00"),
-    "ends_at": ("请填写结束时间，例如 2026-04-23 16:00", "Enter the end, e.g. 2026-04-23 16:00"),
-    "ends_before": ("结束时间不能早于开始时间", "The end is before the start"),
-    "venue_name": (
-        "请填写活动地点；线上活动请填写线上链接",
-        "Enter the venue, or an online link for an online activity",
-    ),
-    "venue_address": ("地址太长（最多 500 字）", "The address is too long (at most 500 characters)"),
-    "online_url": ("线上链接应以 http:// 或 https:// 开头", "The online link should start with http:// or https://"),
-    "registration_url": (
-        "报名链接应以 http:// 或 https:// 开头",
-        "The sign-up link should start with http:// or https://",
-    ),
-    "description": ("简介太长（最多 20000 字）", "The description is too long (at most 20,000 characters)"),
-    "repeat_count": (
-        f"重复次数应为 2 到 {MAX_REPEAT} 之间的整数",
-        f"The number of sessions should be 2 to {MAX_REPEAT}",
-    ),
-    "recurrence_raw": ("重复规则无效", "The repeat rule is not valid"),
-    "capacity": ("人数上限应为 0 或正整数", "Capacity should be a whole number, 0 or more"),
-    "audience": ("太长（最多 200 字）", "Too long (at most 200 characters)"),
-    "contact": ("太长（最多 200 字）", "Too long (at most 200 characters)"),
-    "tags": ("标签最多 30 个，每个不超过 50 字", "At most 30 tags of at most 50 characters"),
-    "partners": ("合作单位最多 20 个，每个不超过 100 字", "At most 20 partners of at most 100 characters"),
-    "brand_id": ("请从列表中选择品牌", "Choose a brand from the list"),
-    "campaign_id": ("请从列表中选择联盟活动", "Choose a campaign from the list"),
-    "co_hosts": ("合办馆有误", "The co-hosts are not valid"),
-    "poster": ("海报有误，请重新上传", "The poster is not valid: upload it again"),
-    "participants": ("参加人数应为 0 或正整数", "Participants should be a whole number, 0 or more"),
-    "held": ("请选择活动是否举行", "Say whether the activity was held"),
-    "notes": ("备注太长（最多 5000 字）", "The notes are too long (at most 5,000 characters)"),
-    "report_url": ("链接应以 http:// 或 https:// 开头", "The link should start with http:// or https://"),
-    "session": ("请从列表中选择一次活动", "Choose a session from the list"),
-    "off_rule": (
-        "开始时间不是该重复规则的一次活动：请把开始时间设为第一次活动的时间",
-        "The start is not a session of the repeat rule: start the series on its first session",
-    ),
-    "sessions_lost": (
-        "修改后，这些已取消或已调整的场次不再是系列中的一次活动：{when}。请先恢复这些场次，或改用与原来一致的重复方式",
-        (
-            "After this change these cancelled or moved sessions are no longer sessions of the series: "
-            "{when}. Restore them first, or keep a repeat that still includes them"
-        ),
+    "title": N_("Enter a title (at most 200 characters)"),
+    "category": N_("Choose a category"),
+    "starts_at": N_("Enter the start, e.g. 2026-04-23 14:00"),
+    "ends_at": N_("Enter the end, e.g. 2026-04-23 16:00"),
+    "ends_before": N_("The end is before the start"),
+    "venue_name": N_("Enter the venue, or an online link for an online activity"),
+    "venue_address": N_("The address is too long (at most 500 characters)"),
+    "online_url": N_("The online link should start with http:// or https://"),
+    "registration_url": N_("The sign-up link should start with http:// or https://"),
+    "description": N_("The description is too long (at most 20,000 characters)"),
+    "repeat_count": N_("The number of sessions should be 2 to {max_repeat}"),
+    "recurrence_raw": N_("The repeat rule is not valid"),
+    "capacity": N_("Capacity should be a whole number, 0 or more"),
+    "audience": N_("Too long (at most 200 characters)"),
+    "contact": N_("Too long (at most 200 characters)"),
+    "tags": N_("At most 30 tags of at most 50 characters"),
+    "partners": N_("At most 20 partners of at most 100 characters"),
+    "brand_id": N_("Choose a brand from the list"),
+    "campaign_id": N_("Choose a campaign from the list"),
+    "co_hosts": N_("The co-hosts are not valid"),
+    "poster": N_("The poster is not valid: upload it again"),
+    "participants": N_("Participants should be a whole number, 0 or more"),
+    "held": N_("Say whether the activity was held"),
+    "notes": N_("The notes are too long (at most 5,000 characters)"),
+    "report_url": N_("The link should start with http:// or https://"),
+    "session": N_("Choose a session from the list"),
+    "off_rule": N_("The start is not a session of the repeat rule: start the series on its first session"),
+    "sessions_lost": N_(
+        "After this change these cancelled or moved sessions are no longer sessions of the series: {when}. Restore them first, or keep a repeat that still includes them"
     ),
 }
 
@@ -122,9 +107,12 @@ _SIMPLE_RULE = re.compile(r"^FREQ=(WEEKLY|MONTHLY);COUNT=(\d+)$")
 _TAG_SPLIT = re.compile(r"[,，、;；]+")
 
 
+NOT_VALID = N_("Not valid")
+
+
 def message(field: str, lang: str) -> str:
-    zh, en = MESSAGES.get(field, ("填写有误", "Not valid"))
-    return en if lang == "en" else zh
+    text = gettext(lang, MESSAGES.get(field, NOT_VALID))
+    return text.replace("{max_repeat}", str(MAX_REPEAT))
 
 
 def _value(form: Mapping[str, object], name: str) -> str:

@@ -30,26 +30,15 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from shuxiang.calendars import EventLabels
 from shuxiang.events.submit import read_jsonl_submissions
 from shuxiang.schemas import ActivitySubmission, AttendanceReport, Category
 from shuxiang.schemas.errors import describe
 
 CATEGORY_LABELS: dict[Category, tuple[str, str]] = {
-    Category.lecture: ("讲座", "Lecture"),
-    Category.reading_club: ("读书会", "Reading club"),
-    Category.salon: ("读书沙龙", "Salon"),
-    Category.exhibition: ("展览", "Exhibition"),
-    Category.children: ("少儿阅读", "Children"),
-    Category.parent_child: ("亲子阅读", "Parent and child"),
-    Category.contest: ("竞赛征文", "Contest"),
-    Category.training: ("培训", "Training"),
-    Category.outreach: ("阅读推广进社区", "Outreach"),
-    Category.screening: ("观影", "Screening"),
-    Category.festival: ("读书节", "Festival"),
-    Category.digital: ("数字阅读", "Digital reading"),
-    Category.accessibility: ("无障碍服务", "Accessibility"),
-    Category.other: ("其他", "Other"),
+    c: (EventLabels("zh-CN").category(c.value), EventLabels("en").category(c.value)) for c in Category
 }
+"""The calendar's names of categories (calendars.EventLabels): the form, the imports and the feeds say the same."""
 
 CATEGORY_WORDS: tuple[tuple[str, Category], ...] = (
     ("读书节", Category.festival),

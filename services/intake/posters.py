@@ -13,6 +13,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
+from shuxiang.i18n import in_both
 from shuxiang.posters import MAX_BYTES, PosterRefused, Posters
 
 FORM_OVERHEAD = 1024 * 1024
@@ -30,8 +31,7 @@ async def read_bounded(request: Request, limit: int = MAX_BYTES) -> bytes:
     """The request body, refused as soon as it passes ``limit`` octets."""
     if declared_too_large(request, limit):
         raise PosterRefused(
-            f"海报文件太大（最多 {limit // 1048576} MB）",
-            f"The poster is too large (at most {limit // 1048576} MB)",
+            *in_both("The poster is too large (at most {mb} MB)", mb=limit // 1048576),
             413,
         )
     chunks, size = [], 0
@@ -39,8 +39,7 @@ async def read_bounded(request: Request, limit: int = MAX_BYTES) -> bytes:
         size += len(chunk)
         if size > limit:
             raise PosterRefused(
-                f"海报文件太大（最多 {limit // 1048576} MB）",
-                f"The poster is too large (at most {limit // 1048576} MB)",
+                *in_both("The poster is too large (at most {mb} MB)", mb=limit // 1048576),
                 413,
             )
         chunks.append(chunk)

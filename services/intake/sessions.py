@@ -20,6 +20,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from shuxiang.calendars.recurrence import Session, session_of, sessions
+from shuxiang.i18n import N_, gettext
 from shuxiang.schemas import ActivitySubmission, SessionOverride, Status
 
 from . import forms
@@ -48,17 +49,13 @@ def series_sessions(submission: ActivitySubmission, tz: ZoneInfo) -> list[tuple[
 
 
 MESSAGES = {
-    "gone": (
-        "这一次活动不在系列中（可能已被排除）",
-        "This session is not part of the series (it may have been excluded)",
-    ),
-    "action": ("请选择要做的修改", "Choose what to change"),
+    "gone": N_("This session is not part of the series (it may have been excluded)"),
+    "action": N_("Choose what to change"),
 }
 
 
 def message(key: str, lang: str) -> str:
-    zh, en = MESSAGES[key]
-    return en if lang == "en" else zh
+    return gettext(lang, MESSAGES[key])
 
 
 def change_session(

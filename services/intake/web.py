@@ -31,6 +31,7 @@ from shuxiang.admission import campaign_problem
 from shuxiang.alliance import Alliance
 from shuxiang.events.publish import PublishError
 from shuxiang.events.streams import reported_subject, submitted_subject
+from shuxiang.i18n import N_, gettext, in_both
 from shuxiang.pages import environment, language, render
 from shuxiang.posters import MAX_BYTES, PosterRefused, Posters, posters_of
 from shuxiang.schemas import ActivitySubmission, AttendanceReport, Status
@@ -119,7 +120,7 @@ class Problem(HTTPException):
         self.status, self.zh, self.en = status, zh, en or zh
 
 
-NOT_YOURS = ("只能发布、修改和取消本馆自己的活动", "A library can publish, edit and cancel only its own activities")
+NOT_YOURS = N_("A library can publish, edit and cancel only its own activities")
 
 
 def _client(request: Request) -> str:
@@ -132,21 +133,18 @@ def _limited(limiter, key: str) -> None:
         seconds = int(wait) + 1
         raise Problem(
             429,
-            f"操作太频繁，请 {seconds} 秒后再试",
-            f"Too many attempts: try again in {seconds} s",
+            *in_both("Too many attempts: try again in {seconds} s", seconds=seconds),
             {"Retry-After": str(seconds)},
         )
 
 
 async def _publish(publisher: EventPublisher | None, subject: str, msg_id: str, payload: bytes) -> None:
     if publisher is None:
-        raise Problem(503, "消息服务暂不可用，请稍后再试", "The broker is not available; try again later")
+        raise Problem(503, *in_both("The broker is not available; try again later"))
     try:
         await publisher.publish(subject, msg_id, payload)
     except PublishError:
-        raise Problem(
-            503, "消息服务暂时没有响应，请稍后再试", "The broker did not acknowledge; try again later"
-        ) from None
+        raise Problem(503, *in_both("The broker did not acknowledge; try again later")) from None
 
 
 def admission_errors(intake: Intake, submission: ActivitySubmission | None, lang: str) -> dict[str, str]:
@@ -219,7 +217,7 @@ SignedIn = Annotated[Visit, Depends(signed_in)]
 def library_visit(visit: SignedIn) -> Visit:
     """A member library's staff: a coordinator's account looks, it does not publish."""
     if not visit.member.is_library:
-        raise Problem(403, "协调人账号只能查看，不能发布活动", "A coordinator's account can look, not publish")
+        raise Problem(403, *in_both("A coordinator's account can look, not publish"))
     return visit
 
 
@@ -326,15 +324,13 @@ async def _checked_form(request: Request, session: Session):
     if declared_too_large(request, MAX_BYTES + FORM_OVERHEAD):  # refused before a byte is parsed
         raise Problem(
             413,
-            f"提交的内容太大（海报最多 {MAX_BYTES // 1048576} MB）",
-            f"Too large (a poster may have at most {MAX_BYTES // 1048576} MB)",
+            *in_both("Too large (a poster may have at most {mb} MB)", mb=MAX_BYTES // 1048576),
         )
     form = await request.form()
     if not csrf_ok(session, form.get(CSRF_FIELD) if isinstance(form.get(CSRF_FIELD), str) else None):
         raise Problem(
             403,
-            "表单已过期或来源不明，请返回刷新页面后重试",
-            "The form expired or did not come from this site: go back, reload and try again",
+            *in_both("The form expired or did not come from this site: go back, reload and try again"),
         )
     return form
 
@@ -345,11 +341,11 @@ def _member_name(intake: Intake, library_id: str, lang: str) -> str:
 
 def _own_activity(intake: Intake, account: Account | None, library_id: str, source_ref: str) -> StoredActivity:
     if account is None or not account.is_library or account.name != library_id:
-        raise Problem(403, *NOT_YOURS)
+        raise Problem(403, *in_both(NOT_YOURS))
     with intake.reader.connect() as connection:
         stored = get_activity(connection, library_id, source_ref)
     if stored is None:
-        raise Problem(404, f"本馆没有编号为 {source_ref} 的活动", f"Your library has no activity {source_ref}")
+        raise Problem(404, *in_both("Your library has no activity {source_ref}", source_ref=source_ref))
     return stored
 
 
@@ -412,13 +408,12 @@ async def login(request: Request, visit: Visitor, intake: IntakeDep):
     except Busy:
         raise Problem(
             503,
-            "登录的人太多，请几秒后再试",
-            "Too many logins at once: try again in a few seconds",
+            *in_both("Too many logins at once: try again in a few seconds"),
             {"Retry-After": "5"},
         ) from None
     if found is None:
         lang = language(request)
-        error = "Wrong account name or password" if lang == "en" else "账号或密码不对"
+        error = gettext(lang, "Wrong account name or password")
         return _page(
             request,
             intake,
@@ -495,11 +490,11 @@ async def view(request: Request, library_id: str, source_ref: str, visit: Signed
     session, account = visit.session, visit.member
     visible = intake.visible_libraries(account)
     if visible is not None and library_id not in visible:
-        raise Problem(403, "这不是您可以查看的馆", "This library is outside what your account may see")
+        raise Problem(403, *in_both("This library is outside what your account may see"))
     with intake.reader.connect() as connection:
         stored = get_activity(connection, library_id, source_ref)
     if stored is None:
-        raise Problem(404, f"没有编号为 {source_ref} 的活动", f"No activity {source_ref}")
+        raise Problem(404, *in_both("No activity {source_ref}", source_ref=source_ref))
     similar = await run_in_threadpool(canonical_lookalikes, intake.context.databases, stored.submission)
     lang = language(request)
     return _page(
@@ -769,7 +764,7 @@ async def _parsed(request: Request, model):
 
 def _own(account: Account, library_id: str) -> None:
     if library_id != account.name:
-        raise Problem(403, *NOT_YOURS)
+        raise Problem(403, *in_both(NOT_YOURS))
 
 
 async def _upsert(
@@ -789,23 +784,23 @@ async def _upsert(
     if not poster_stored:
         raise Problem(
             422,
-            f"poster: 没有这张海报（{submission.poster}），请先用 POST /api/v1/posters 上传",
-            f"poster: no such poster ({submission.poster}); upload it first with POST /api/v1/posters",
+            *in_both(
+                "poster: no such poster ({submission.poster}); upload it first with POST /api/v1/posters",
+                submission=submission,
+            ),
         )
     if library_id is not None:
         _own(account, library_id)
     if source_ref is not None and source_ref != submission.source_ref:
         raise Problem(
             422,
-            f"source_ref: 与地址中的 {source_ref} 不一致",
-            f"source_ref: does not match {source_ref} in the path",
+            *in_both("source_ref: does not match {source_ref} in the path", source_ref=source_ref),
         )
     outsiders = [o.library_id for o in submission.organizers if intake.alliance.member(o.library_id) is None]
     if outsiders:
         raise Problem(
             422,
-            f"organizers: {', '.join(outsiders)} 不是联盟成员馆",
-            f"organizers: {', '.join(outsiders)} are not members of the alliance",
+            *in_both("organizers: {libraries} are not members of the alliance", libraries=", ".join(outsiders)),
         )
     _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
     with intake.reader.connect() as connection:
@@ -861,7 +856,7 @@ async def _cancel(
         stored = get_activity(connection, library_id, source_ref)
         revision = next_revision(connection, library_id, source_ref)
     if stored is None:
-        raise Problem(404, f"本馆没有编号为 {source_ref} 的活动", f"your library has no activity {source_ref}")
+        raise Problem(404, *in_both("your library has no activity {source_ref}", source_ref=source_ref))
     changed = stored.submission.status != Status.cancelled
     submission = forms.cancelled(stored.submission, revision) if changed else stored.submission
     if changed:
@@ -899,7 +894,7 @@ async def get_library_activity(
     with intake.reader.connect() as connection:
         stored = get_activity(connection, library_id, source_ref)
     if stored is None:
-        raise Problem(404, f"本馆没有编号为 {source_ref} 的活动", f"your library has no activity {source_ref}")
+        raise Problem(404, *in_both("your library has no activity {source_ref}", source_ref=source_ref))
     return JSONResponse(stored.submission.model_dump(mode="json"))
 
 
@@ -918,8 +913,7 @@ async def attendance(request: Request, account: LibraryToken, intake: IntakeDep,
     if announced is None:
         raise Problem(
             404,
-            f"本馆没有编号为 {report.source_ref} 的活动，不能为它报告参与情况",
-            f"your library announced no activity {report.source_ref}: no attendance for it",
+            *in_both("your library announced no activity {report.source_ref}: no attendance for it", report=report),
         )
     await run_in_threadpool(_check_session, intake, report)
     _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
@@ -941,7 +935,7 @@ async def upload_poster(request: Request, account: LibraryToken, intake: IntakeD
     at most 1600 px a side, and named by its content: put the returned ``poster`` in a
     submission.  The same image again gives the same name (200 instead of 201)."""
     if not account.is_library:
-        raise Problem(403, "协调人账号只能查看，不能上传海报", "A coordinator's account can look, not upload")
+        raise Problem(403, *in_both("A coordinator's account can look, not upload"))
     _limited(intake.limits.submit, f"{_client(request)}|{account.name}")
     try:
         data = await read_bounded(request)

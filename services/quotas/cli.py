@@ -13,18 +13,22 @@ from rich.text import Text
 
 from shuxiang.alliance import Tier
 from shuxiang.console import UserError, data_dir_option, make_settings, resolve_alliance
+from shuxiang.i18n import N_, both, gettext
 from shuxiang.spreadsheet import SafeWriter
 
 from .report import QuotaReport, end_of_day, quota_report, report_dict
 from .tally import Progress
 
 BAR_WIDTH = 12
+PER_UNIT = {"month": N_("months"), "quarter": N_("quarters")}
+"""After the list of missed periods (zh: 月 / 季)."""
 STATE_TEXT = {
-    "met": ("已达标 met", "green"),
-    "on_track": ("正常 on track", "blue"),
-    "at_risk": ("落后 at risk", "red"),
-    "not_met": ("未达标 not met", "red"),
+    "met": (N_("met"), "green"),
+    "on_track": (N_("on track"), "blue"),
+    "at_risk": (N_("at risk"), "red"),
+    "not_met": (N_("not met"), "red"),
 }
+"""A state's words (``both(…, sep=" ")``: 已达标 met) and colour."""
 CSV_COLUMNS = (
     "year",
     "library_id",
@@ -84,14 +88,11 @@ def report_command(
     settings = make_settings(data_dir)
     alliance = resolve_alliance(settings)
     if library is not None and alliance.member(library) is None:
-        raise UserError(f'--library：没有成员馆“{library}” / no member library "{library}"')
+        raise UserError("--library: " + both('no member library "{library}"', library=library))
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
     if settings.database_url is None:
         if not (settings.data_dir / "db" / f"{NAME}.sqlite3").exists():
-            raise UserError(
-                f"{settings.data_dir} 中没有指标数据 / no quota data in {settings.data_dir}: "
-                "start it with `shuxiang up` first"
-            )
+            raise UserError(both("no quota data in {path}: start it with `shuxiang up` first", path=settings.data_dir))
         databases.create_tables(NAME, TABLES)
     now = end_of_day(as_of.date(), alliance) if as_of else datetime.now(UTC)
     year = year or now.astimezone(alliance.tz).year
@@ -149,40 +150,33 @@ def text_bar(p: Progress) -> Text:
 
 def print_table(report: QuotaReport, output) -> None:
     console = Console(file=output, highlight=False, width=None if output.isatty() else 150)
-    table = Table(
-        title=f"年度指标 / annual quotas {report.year} · 截至 as of "
-        f"{report.as_of_local:%Y-%m-%d %H:%M} ({report.timezone})",
-        show_lines=False,
-    )
+    title = both("annual quotas {year}", year=report.year) + " · " + both("as of", sep=" ")
+    table = Table(title=f"{title} {report.as_of_local:%Y-%m-%d %H:%M} ({report.timezone})", show_lines=False)
     for column, justify in (
-        ("成员馆 library", "left"),
-        ("指标 rule", "left"),
-        ("进度 progress", "left"),
-        ("完成/目标", "right"),
-        ("应达 pace", "right"),
-        ("状态 state", "left"),
-        ("尚缺 missing", "left"),
+        (both("member library", sep=" "), "left"),
+        (both("rule", sep=" "), "left"),
+        (both("progress", sep=" "), "left"),
+        (both("done/target", sep=" "), "right"),
+        (both("pace", sep=" "), "right"),
+        (both("state", sep=" "), "left"),
+        (both("missing", sep=" "), "left"),
     ):
         table.add_column(column, justify=justify)
     for lib in report.libraries:
         for index, p in enumerate(lib.rules):
-            name, colour = STATE_TEXT[p.state.value]
+            state, colour = STATE_TEXT[p.state.value]
             table.add_row(
                 f"{lib.member.name} ({lib.member.id})" if index == 0 else "",
                 p.rule.name,
                 text_bar(p),
                 f"{p.attained}/{p.target}",
                 str(p.expected),
-                Text(name, style=colour),
+                Text(both(state, sep=" "), style=colour),
                 ",".join(str(i) for i in p.missing)
-                + (" 月" if p.rule.per == "month" and p.missing else "")
-                + (" 季" if p.rule.per == "quarter" and p.missing else ""),
+                + (" " + gettext("zh-CN", PER_UNIT[p.rule.per]) if p.missing and p.rule.per in PER_UNIT else ""),
                 end_section=index == len(lib.rules) - 1,
             )
     console.print(table)
     counts = report.counts()
-    console.print(
-        f"已达标 met {counts['met']} · 进度正常 on track {counts['on_track']} · "
-        f"进度落后 at risk {counts['at_risk']}"
-        + (f" · 未达标 not met {counts['not_met']}" if counts["not_met"] else "")
-    )
+    shown = [state for state in ("met", "on_track", "at_risk", "not_met") if state != "not_met" or counts[state]]
+    console.print(" · ".join(f"{both(STATE_TEXT[state][0], sep=' ')} {counts[state]}" for state in shown))

@@ -11,6 +11,7 @@ from fastapi.responses import HTMLResponse, JSONResponse
 from sqlalchemy import Engine
 
 from shuxiang.alliance import Alliance, Tier
+from shuxiang.i18n import N_, both
 from shuxiang.pages import language, render
 from shuxiang.services.deps import AllianceDep, reader_of
 
@@ -20,17 +21,17 @@ from .service import NAME
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
 TIER_NAMES = {
-    Tier.central: ("中心馆", "Central library"),
-    Tier.district: ("区馆", "District library"),
-    Tier.county: ("县（市）馆", "County library"),
-    Tier.branch: ("分馆", "Branch"),
-    Tier.service_point: ("服务点", "Service point"),
+    Tier.central: N_("Central library"),
+    Tier.district: N_("District library"),
+    Tier.county: N_("County library"),
+    Tier.branch: N_("Branch"),
+    Tier.service_point: N_("Service point"),
 }
 STATE_NAMES = {
-    "met": ("已达标", "Met"),
-    "on_track": ("进度正常", "On track"),
-    "at_risk": ("进度落后", "At risk"),
-    "not_met": ("未达标", "Not met"),
+    "met": N_("Met"),
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
+    "not_met": N_("Not met"),
 }
 
 
@@ -55,8 +56,12 @@ def parse_year(raw: str | None, alliance: Alliance) -> int:
         return current_year(alliance)
     if not raw.strip().isdigit() or not MIN_YEAR <= int(raw) <= MAX_YEAR:
         raise BadRequest(
-            f"year：“{raw}”不是{MIN_YEAR}–{MAX_YEAR}之间的年份 / year: "
-            f'"{raw}" is not a year between {MIN_YEAR} and {MAX_YEAR}'
+            both(
+                'year: "{raw}" is not a year between {MIN_YEAR} and {MAX_YEAR}',
+                raw=raw,
+                MIN_YEAR=MIN_YEAR,
+                MAX_YEAR=MAX_YEAR,
+            )
         )
     return int(raw)
 
@@ -77,9 +82,7 @@ def parse_as_of(raw: str | None, alliance: Alliance) -> datetime:
     try:
         day = date.fromisoformat(raw)
     except ValueError:
-        raise BadRequest(
-            f'as_of：“{raw}”不是日期（如 2026-06-30） / as_of: "{raw}" is not a date (e.g. 2026-06-30)'
-        ) from None
+        raise BadRequest(both('as_of: "{raw}" is not a date (e.g. 2026-06-30)', raw=raw)) from None
     return end_of_day(day, alliance)
 
 
@@ -113,7 +116,7 @@ def quotas_api(
     except BadRequest as exc:
         return _error_json(exc)
     if library is not None and alliance.member(library) is None:
-        return _error_json(BadRequest(f'library：没有成员馆“{library}” / library: no member "{library}"'), 404)
+        return _error_json(BadRequest(both('library: no member "{library}"', library=library)), 404)
     year = year or current_year(alliance)
     report = quota_report(engine, alliance, year, now, tier=tier, region=region, library=library)
     return JSONResponse(report_dict(report))
@@ -130,7 +133,7 @@ def library_quotas_api(
     """One library's progress with the activities credited to it under each rule (drill-down)."""
     member = alliance.member(library_id)
     if member is None:
-        return _error_json(BadRequest(f'没有成员馆“{library_id}” / no member "{library_id}"'), 404)
+        return _error_json(BadRequest(both('no member "{library_id}"', library_id=library_id)), 404)
     try:
         now = parse_as_of(as_of, alliance)
     except BadRequest as exc:
@@ -139,9 +142,7 @@ def library_quotas_api(
     report = quota_report(engine, alliance, year, now, library=library_id)
     body = report_dict(report, credits=True)
     if not body["libraries"]:
-        return _error_json(
-            BadRequest(f'“{library_id}”没有适用的年度指标 / no quota rule applies to "{library_id}"'), 404
-        )
+        return _error_json(BadRequest(both('no quota rule applies to "{library_id}"', library_id=library_id)), 404)
     return JSONResponse({**body, "library": body.pop("libraries")[0]})
 
 
@@ -190,7 +191,7 @@ def library_page(
 ) -> HTMLResponse:
     lang = language(request)
     if not selected_members(alliance, library=library_id):
-        message = f'没有“{library_id}”的年度指标 / no quotas for "{library_id}"'
+        message = both('no quotas for "{library_id}"', library_id=library_id)
         return render(request, "quotas/error.html", 404, message=message, alliance_name=alliance.name)
     try:
         chosen_year, now = parse_year(year, alliance), parse_as_of(as_of, alliance)

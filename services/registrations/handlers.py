@@ -20,6 +20,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from shuxiang.calendars.recurrence import Session, sessions
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, parse_payload
 from shuxiang.events.streams import reported_subject
+from shuxiang.i18n import N_
 from shuxiang.schemas import AttendanceReport, CanonicalActivity, Status
 from shuxiang.schemas.registration import (
     CheckIn,
@@ -47,15 +48,12 @@ CONFIRMED, WAITLISTED, CANCELLED, REFUSED = "confirmed", "waitlisted", "cancelle
 ACTIVE = (CONFIRMED, WAITLISTED)
 
 REASONS = {
-    "unknown": ("没有这个活动，或它不接受报名", "there is no such activity, or it takes no sign-ups here"),
-    "cancelled": ("活动已取消，不再接受报名", "the activity is cancelled: no more sign-ups"),
-    "past": ("这一场已经开始或结束，不能再报名", "this session has already started or ended: sign-up is closed"),
-    "no_session": ("活动没有这一场", "the activity has no such session"),
-    "duplicate": (
-        "您已经报名了这一场（同一手机号或邮箱只能报名一次）",
-        "you are already registered for this session (one registration per phone or e-mail)",
-    ),
-    "no_places": ("此活动不接受在线报名", "this activity takes no sign-ups here"),
+    "unknown": N_("there is no such activity, or it takes no sign-ups here"),
+    "cancelled": N_("the activity is cancelled: no more sign-ups"),
+    "past": N_("this session has already started or ended: sign-up is closed"),
+    "no_session": N_("the activity has no such session"),
+    "duplicate": N_("you are already registered for this session (one registration per phone or e-mail)"),
+    "no_places": N_("this activity takes no sign-ups here"),
 }
 """Why a request is refused, in zh-CN and English (the web front checks the same beforehand)."""
 

@@ -32,6 +32,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from shuxiang.i18n import N_, gettext
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.digests.transport import MaybeSent, NotSent, Transport
 
@@ -55,28 +56,20 @@ MAX_AGE = timedelta(days=1)
 mailed when they signed up), or it waited through a day-long outage and is no news any more."""
 
 SUBJECTS = {
-    "confirmed": ("报名成功：{title}", "You have a place: {title}"),
-    "waitlisted": ("已进入候补名单：{title}", "On the waitlist: {title}"),
-    "promoted": ("候补成功，您有名额了：{title}", "A place freed up for you: {title}"),
-    "reminder": ("明天见：{title}", "See you tomorrow: {title}"),
-    "rate": ("请评价：{title}", "How was it? {title}"),
+    "confirmed": N_("You have a place: {title}"),
+    "waitlisted": N_("On the waitlist: {title}"),
+    "promoted": N_("A place freed up for you: {title}"),
+    "reminder": N_("See you tomorrow: {title}"),
+    "rate": N_("How was it? {title}"),
 }
 LEADS = {
-    "confirmed": ("{name}，您好！您已成功报名。", "Hello {name}, your place is confirmed."),
-    "waitlisted": (
-        "{name}，您好！这一场名额已满，您在候补名单上；有人取消时按报名先后递补，届时另行通知。",
-        "Hello {name}, the session is full and you are on the waitlist; you will be told when a "
-        "place frees up, in order of sign-up.",
+    "confirmed": N_("Hello {name}, your place is confirmed."),
+    "waitlisted": N_(
+        "Hello {name}, the session is full and you are on the waitlist; you will be told when a place frees up, in order of sign-up."
     ),
-    "promoted": (
-        "{name}，您好！有人取消了报名，名额已递补给您。",
-        "Hello {name}, someone cancelled: the place is yours.",
-    ),
-    "reminder": ("{name}，您好！提醒您明天的活动。", "Hello {name}, a reminder of tomorrow's activity."),
-    "rate": (
-        "{name}，您好！感谢参加。您对这次活动满意吗？请打开下面的链接回答一个问题。",
-        "Hello {name}, thank you for coming. How satisfied were you? One question, at the link below.",
-    ),
+    "promoted": N_("Hello {name}, someone cancelled: the place is yours."),
+    "reminder": N_("Hello {name}, a reminder of tomorrow's activity."),
+    "rate": N_("Hello {name}, thank you for coming. How satisfied were you? One question, at the link below."),
 }
 
 
@@ -241,37 +234,41 @@ class ReaderMail:
 
     def render(self, row, now: datetime) -> bytes:
         activity = CanonicalActivity.model_validate_json(row.snapshot)
-        english = row.lang == "en"
-        pick = (lambda pair: pair[1]) if english else (lambda pair: pair[0])
+        lang = row.lang
         when = row.session.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
         base = self.public_url.rstrip("/")
         own_page = f"{base}/registrations/{row.token}" if row.token else None
+        words = {  # (the catalog extraction reads calls outside f-strings)
+            "Activity": gettext(lang, "Activity"),
+            "When": gettext(lang, "When"),
+            "Where": gettext(lang, "Where"),
+            "Check-in code (show it at the door)": gettext(lang, "Check-in code (show it at the door)"),
+            "See or cancel your registration (your own link: do not forward it)": gettext(
+                lang, "See or cancel your registration (your own link: do not forward it)"
+            ),
+            "The activity": gettext(lang, "The activity"),
+        }
         lines = [
-            pick(LEADS[row.kind]).format(name=row.name or ""),
+            gettext(lang, LEADS[row.kind]).format(name=row.name or ""),
             "",
-            f"{pick(('活动', 'Activity'))}: {activity.title}",
-            f"{pick(('时间', 'When'))}: {when}",
-            f"{pick(('地点', 'Where'))}: {activity.venue.name or activity.venue.online_url or ''}",
+            f"{words['Activity']}: {activity.title}",
+            f"{words['When']}: {when}",
+            f"{words['Where']}: {activity.venue.name or activity.venue.online_url or ''}",
         ]
         if row.kind not in ("waitlisted", "rate"):
-            lines.append(f"{pick(('签到码（入场时出示）', 'Check-in code (show it at the door)'))}: {row.code}")
+            lines.append(f"{words['Check-in code (show it at the door)']}: {row.code}")
         lines += [
             "",
-            f"{pick(('查看或取消报名（您的专属链接，请勿转发）', 'See or cancel your registration (your own link: do not forward it)'))}:",
+            f"{words['See or cancel your registration (your own link: do not forward it)']}:",
             own_page or "",
-            f"{pick(('活动页面', 'The activity'))}: {base}/activities/{activity.id}",
+            f"{words['The activity']}: {base}/activities/{activity.id}",
             "",
-            pick(
-                (
-                    "您的姓名和联系方式只用于本次活动的报名，活动结束后按联盟规定删除。",
-                    "Your name and contact are used only for this sign-up and erased after the activity.",
-                )
-            ),
+            gettext(lang, "Your name and contact are used only for this sign-up and erased after the activity."),
         ]
         message = EmailMessage()
         message["From"] = self.sender_address
         message["To"] = row.email
-        message["Subject"] = pick(SUBJECTS[row.kind]).format(title=activity.title)
+        message["Subject"] = gettext(lang, SUBJECTS[row.kind]).format(title=activity.title)
         message["Date"] = formatdate(now.timestamp(), localtime=False)
         message["Message-ID"] = make_msgid(domain="shuxiang.invalid")
         message["Auto-Submitted"] = "auto-generated"

@@ -25,7 +25,8 @@ from sqlalchemy.exc import DBAPIError
 
 from shuxiang.events.publish import PublishError
 from shuxiang.events.streams import REGISTRATION
-from shuxiang.pages import environment, language, render, t
+from shuxiang.i18n import N_, both, gettext, in_both
+from shuxiang.pages import environment, language, render
 from shuxiang.schemas.registration import (
     CODE_PATTERN,
     TOKEN_PATTERN,
@@ -47,12 +48,10 @@ from .tables import NAME
 
 log = logging.getLogger(__name__)
 
-PURPOSE = (
-    "您填写的姓名和手机号（或邮箱）只用于本次活动的报名确认、活动前提醒、取消报名和现场签到，"
-    "不用于其他目的，不向第三方提供；活动结束 {days} 天后删除（《个人信息保护法》）。",
+PURPOSE = N_(
     "Your name and phone number (or e-mail) are used only to confirm this sign-up, remind you the day "
     "before, let you cancel and check you in; for nothing else, and given to no one else. They are "
-    "erased {days} days after the activity (Personal Information Protection Law).",
+    "erased {days} days after the activity (Personal Information Protection Law)."
 )
 
 WAIT_FOR_DECISION = 3.0
@@ -89,8 +88,7 @@ def _errors(exc: ValidationError) -> list[str]:
 
 
 def _reason(reason: str) -> str:
-    zh, en = REASONS[reason]
-    return f"{zh} / {en}"
+    return f"{gettext('zh-CN', REASONS[reason])} / {REASONS[reason]}"
 
 
 class Registrations:
@@ -110,19 +108,17 @@ class Registrations:
             wait = limiter.hit(f"{body.activity_id}|{key}" if limiter is self.by_contact else key)
             if wait is not None:
                 seconds = int(wait) + 1
-                return f"报名太频繁，请 {seconds} 秒后再试 / too many sign-ups: try again in {seconds} s"
+                return both("too many sign-ups: try again in {seconds} s", seconds=seconds)
         return None
 
 
 async def _publish(publisher: EventPublisher | None, subject: str, msg_id: str, payload: bytes) -> None:
     if publisher is None:
-        raise problem(503, "消息服务暂不可用，请稍后再试", "the broker is not available; try again later")
+        raise problem(503, *in_both("the broker is not available; try again later"))
     try:
         await publisher.publish(subject, msg_id, payload)
     except PublishError:
-        raise problem(
-            503, "消息服务暂时没有响应，请稍后再试", "the broker did not acknowledge; try again later"
-        ) from None
+        raise problem(503, *in_both("the broker did not acknowledge; try again later")) from None
 
 
 async def sign_up(
@@ -147,8 +143,9 @@ async def sign_up(
     )
     notice = (
         (
-            "名额已满：您将进入候补名单，有人取消时按报名先后递补 / the session is full: you are on the "
-            "waitlist and get a place, in order of sign-up, when someone cancels"
+            both(
+                "the session is full: you are on the waitlist and get a place, in order of sign-up, when someone cancels"
+            )
         )
         if full
         else None
@@ -195,7 +192,7 @@ def signup_fragment(context: ServiceContext):
                 offer=offer,
                 errors=errors or [],
                 values=values or {},
-                purpose=t(lang, *PURPOSE).format(days=here.retention_days),
+                purpose=gettext(lang, PURPOSE).format(days=here.retention_days),
             )
         )
         return Markup(html)  # rendered by our autoescaping environment
@@ -231,7 +228,7 @@ async def register_form(
     if not consent:
         status, result = (
             422,
-            {"errors": ["请阅读并同意个人信息的使用说明 / please read and accept how your data is used"]},
+            {"errors": [both("please read and accept how your data is used")]},
         )
     else:
         status, result = await sign_up(request, here, bus, activity_id, fields)
@@ -267,9 +264,7 @@ def registration_api(token: str, here: Here) -> JSONResponse:
     """The registration's state: confirmed, waitlisted (with ``position``), cancelled, refused (``reason``)."""
     found = store.entry(here.reader, token) if _token_ok(token) else None
     if found is None:
-        return JSONResponse(
-            {"errors": ["没有这个报名（或尚在处理）/ no such registration (or not decided yet)"]}, status_code=404
-        )
+        return JSONResponse({"errors": [both("no such registration (or not decided yet)")]}, status_code=404)
     return JSONResponse(
         {
             "activity_id": found.activity_id,
@@ -305,7 +300,7 @@ def registration_page(request: Request, token: str, here: Here) -> HTMLResponse:
         session=found.session.astimezone(here.tz),
         can_rate=found.state == "confirmed" and found.session <= datetime.now(UTC),
         rated=request.query_params.get("rated") == "1",
-        reason=t(lang, *REASONS[found.reason]) if found.reason else None,
+        reason=gettext(lang, REASONS[found.reason]) if found.reason else None,
         qr=qr_svg(found.code, found.title) if found.state in ("confirmed", "waitlisted") else None,
     )
 
@@ -352,9 +347,7 @@ async def rate(
             status_code=409,
             activity_id=found.activity_id,
             form=None,
-            errors=[
-                "活动开始后，已确认报名的读者才能评价 / only confirmed readers can rate, once the session has begun"
-            ],
+            errors=[both("only confirmed readers can rate, once the session has begun")],
         )
     try:
         message = Rating(activity_id=found.activity_id, token=token, score=int(score or 0), comment=comment or None)
@@ -368,7 +361,7 @@ async def rate(
             status_code=422,
             activity_id=found.activity_id,
             form=None,
-            errors=["请选择 1 到 5 分，留言不超过 500 字 / choose 1 to 5, and a comment of at most 500 characters"],
+            errors=[both("choose 1 to 5, and a comment of at most 500 characters")],
         )
     await _publish(
         bus,
@@ -455,7 +448,7 @@ async def check_in(
     try:
         if walk_ins.strip():
             message = CheckIn(activity_id=activity_id, walk_ins=int(walk_ins), by=who.name, session=session or None)
-            text = t(lang, f"现场人数已记为 {message.walk_ins}", f"walk-ins recorded: {message.walk_ins}")
+            text = gettext(lang, "walk-ins recorded: {message.walk_ins}").format(message=message)
         else:
             message = CheckIn(activity_id=activity_id, code=typed, by=who.name)
             found = store.by_code(here.reader, activity_id, typed)
@@ -466,16 +459,12 @@ async def check_in(
                     activity,
                     auth,
                     status=404,
-                    message=t(
-                        lang,
-                        f"签到码 {typed} 不属于本活动的有效报名",
-                        f"code {typed} is no registration of this activity",
-                    ),
+                    message=gettext(lang, "code {typed} is no registration of this activity").format(typed=typed),
                 )
             text = (
-                t(lang, f"{found[0]} 已签到过", f"{found[0]} had checked in already")
+                gettext(lang, "{found[0]} had checked in already").format(found=found)
                 if found[1]
-                else t(lang, f"{found[0]} 签到成功", f"{found[0]} checked in")
+                else gettext(lang, "{found[0]} checked in").format(found=found)
             )
     except (ValidationError, ValueError):
         return _check_in(
@@ -484,11 +473,7 @@ async def check_in(
             activity,
             auth,
             status=422,
-            message=t(
-                lang,
-                "签到码是 8 位字母数字（A–Z、2–7），现场人数是 0 或正整数",
-                "a code is 8 letters or digits (A–Z, 2–7); walk-ins a whole number ≥ 0",
-            ),
+            message=gettext(lang, "a code is 8 letters or digits (A–Z, 2–7); walk-ins a whole number ≥ 0"),
         )
     await _publish(
         bus,
@@ -517,12 +502,12 @@ def _staff_activity(here: Registrations, auth, who, activity_id: str):
     """The activity, for the staff of a library that organises it (or a coordinator in scope)."""
     activity = store.host_of(here.reader, activity_id)
     if activity is None:
-        raise problem(404, "没有这个活动，或它不接受报名", "no such activity, or it takes no sign-ups here")
+        raise problem(404, *in_both("no such activity, or it takes no sign-ups here"))
     organisers = {o.library_id for o in activity.organizers}
     if who.is_library and who.name not in organisers:
-        raise problem(403, "只有主办、协办馆的馆员可以签到", "only the organising libraries' staff may check people in")
+        raise problem(403, *in_both("only the organising libraries' staff may check people in"))
     if not who.is_library and not auth.in_scope(who, activity.host_library_id):
-        raise problem(403, "这个活动不在您的管辖范围内", "this activity is outside your scope")
+        raise problem(403, *in_both("this activity is outside your scope"))
     return activity
 
 

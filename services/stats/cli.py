@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from shuxiang.console import UserError, data_dir_option, make_settings, resolve_alliance
+from shuxiang.i18n import both
 
 
 @click.group()
@@ -64,15 +65,14 @@ def report_command(
     from .report import stats_report
 
     if year is not None and period is not None:
-        raise UserError("--year 与 --period 只能选一个 / give --year or --period, not both")
+        raise UserError(both("give --year or --period, not both"))
     settings = make_settings(data_dir)
     alliance = resolve_alliance(settings)
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
     if settings.database_url is None:
         if not (settings.data_dir / "db" / f"{DEDUP}.sqlite3").exists():
             raise UserError(
-                f"{settings.data_dir} 中没有活动数据 / no activity data in {settings.data_dir}: "
-                "start it with `shuxiang up` first"
+                both("no activity data in {path}: start it with `shuxiang up` first", path=settings.data_dir)
             )
     canonical_reader(databases)  # a data dir from an earlier release gets what this one reads
     tallies_reader(databases)
@@ -94,7 +94,7 @@ def report_command(
         databases.dispose()
     if fmt == "xlsx":
         if output is None and sys.stdout.isatty():
-            raise UserError("XLSX 是二进制文件：请用 -o FILE 或重定向输出 / XLSX is binary: give -o FILE or redirect")
+            raise UserError(both("XLSX is binary: give -o FILE or redirect"))
         out.write_xlsx(report, output or sys.stdout.buffer, lang)
         return
     stream = output.open("w", encoding="utf-8") if output else sys.stdout

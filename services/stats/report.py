@@ -19,35 +19,36 @@ from typing import Any
 from shuxiang.alliance import Alliance
 from shuxiang.calendars import EventLabels
 from shuxiang.db import Databases
+from shuxiang.i18n import N_, both, gettext, in_both, in_both_p
 from shuxiang.schemas import Category
 
 from . import figures as f
 
 OUTCOME_NAMES = {
-    "held": ("已举办（已报告）", "Held (reported)"),
-    "unreported": ("未报告", "Not reported yet"),
-    "not_held": ("未举办", "Not held"),
-    "cancelled": ("已取消", "Cancelled"),
+    "held": N_("Held (reported)"),
+    "unreported": N_("Not reported yet"),
+    "not_held": N_("Not held"),
+    "cancelled": N_("Cancelled"),
 }
 METRIC_NAMES = {
-    "activities": ("活动场次（举办及未报告）", "Activities (held or not yet reported)"),
-    "held": ("其中已报告举办", "of which reported held"),
-    "unreported": ("其中未报告", "of which not reported yet"),
-    "not_held": ("未举办（不计入）", "Not held (not counted)"),
-    "cancelled": ("已取消（不计入）", "Cancelled (not counted)"),
-    "participants": ("参与人次", "Participants"),
-    "co_hosted": ("联合举办活动", "Co-hosted activities"),
-    "brand_sessions": ("品牌活动期数", "Brand sessions"),
-    "rated": ("读者评价（人次）", "Readers' ratings"),
-    "satisfaction": ("读者满意度（4–5 分占比）", "Reader satisfaction (share rating 4–5 of 5)"),
+    "activities": N_("Activities (held or not yet reported)"),
+    "held": N_("of which reported held"),
+    "unreported": N_("of which not reported yet"),
+    "not_held": N_("Not held (not counted)"),
+    "cancelled": N_("Cancelled (not counted)"),
+    "participants": N_("Participants"),
+    "co_hosted": N_("Co-hosted activities"),
+    "brand_sessions": N_("Brand sessions"),
+    "rated": N_("Readers' ratings"),
+    "satisfaction": N_("Reader satisfaction (share rating 4–5 of 5)"),
 }
 STATE_NAMES = {
-    "met": ("已达标", "Met"),
-    "not_met": ("未达标", "Not met"),
-    "on_track": ("进度正常", "On track"),
-    "at_risk": ("进度落后", "At risk"),
+    "met": N_("Met"),
+    "not_met": N_("Not met"),
+    "on_track": N_("On track"),
+    "at_risk": N_("At risk"),
 }
-NONE_NAME = ("（未填写）", "(none)")
+NONE_NAME = N_("(none)")
 
 
 @dataclass(frozen=True)
@@ -58,6 +59,9 @@ class Column:
     numeric: bool = True
     percent: bool = False
     """A share (0.925): shown as 92.5 %, kept a number in JSON, CSV and XLSX."""
+
+    def name(self, lang: str) -> str:
+        return self.en if lang == "en" else self.zh
 
 
 def percent(value: Any) -> str:
@@ -137,8 +141,7 @@ class StatsReport:
 
 
 def _name(names: dict, key: str, lang: str) -> str:
-    zh, en = names.get(key, (key, key))
-    return en if lang == "en" else zh
+    return gettext(lang, names[key]) if key in names else key
 
 
 def build_views(
@@ -161,17 +164,19 @@ def build_views(
         brand = alliance.brand(bid)
         return brand.name if brand else bid
 
-    pair = [Column("activities", "活动场次", "Activities"), Column("participants", "参与人次", "Participants")]
+    pair = [
+        Column("activities", *in_both_p("statistics report", "Activities")),
+        Column("participants", *in_both("Participants")),
+    ]
     summary = View(
         "summary",
-        "总览",
-        "Summary",
+        *in_both("Summary"),
         [
-            Column("metric", "指标", "Figure", numeric=False),
-            Column("label", "名称", "Name", numeric=False),
-            Column("value", "本期", "This period"),
-            Column("previous", "上期", "Previous period"),
-            Column("change", "变化", "Change", numeric=False),
+            Column("metric", *in_both("Figure"), numeric=False),
+            Column("label", *in_both_p("statistics report", "Name"), numeric=False),
+            Column("value", *in_both("This period")),
+            Column("previous", *in_both("Previous period")),
+            Column("change", *in_both("Change"), numeric=False),
         ],
     )
     for metric, value, previous, share in f.summary_rows(now, before):
@@ -182,18 +187,24 @@ def build_views(
     points = (
         "—"
         if rate is None or rate_before is None
-        else f"{(rate - rate_before) * 100:+.1f} " + ("pp" if lang == "en" else "个百分点")
+        else gettext(lang, "{points} percentage points").format(points=f"{(rate - rate_before) * 100:+.1f}")
     )
     summary.rows.append(["satisfaction", label(METRIC_NAMES, "satisfaction"), rate, rate_before, points])
     summary.percent_rows = frozenset({"satisfaction"})
     views = [summary]
     rated_columns = [
-        Column("rated", "评价人次", "Ratings"),
-        Column("satisfaction", "满意度", "Satisfaction", percent=True),
+        Column("rated", *in_both_p("statistics report", "Ratings")),
+        Column("satisfaction", *in_both("Satisfaction"), percent=True),
     ]
 
     def table(view_id, zh, en, key_column, source: dict, name, order=None, chart="activities"):
-        view = View(view_id, zh, en, [key_column, Column("name", "名称", "Name", numeric=False), *pair], chart=chart)
+        view = View(
+            view_id,
+            zh,
+            en,
+            [key_column, Column("name", *in_both_p("statistics report", "Name"), numeric=False), *pair],
+            chart=chart,
+        )
         keys = order if order is not None else sorted(source, key=lambda k: (-source[k][0], str(k)))
         for key in keys:
             row = source.get(key, [0, 0])
@@ -203,9 +214,8 @@ def build_views(
     views.append(
         table(
             "category",
-            "按类别",
-            "By category",
-            Column("category", "类别", "Category", numeric=False),
+            *in_both("By category"),
+            Column("category", *in_both("Category"), numeric=False),
             now.by_category,
             words.category,
             order=[c.value for c in Category if c.value in now.by_category],
@@ -219,9 +229,8 @@ def build_views(
     views.append(
         table(
             "audience",
-            "按服务对象",
-            "By audience",
-            Column("audience", "服务对象", "Audience", numeric=False),
+            *in_both("By audience"),
+            Column("audience", *in_both_p("statistics report", "Audience"), numeric=False),
             now.by_audience,
             audience_name,
         )
@@ -229,9 +238,8 @@ def build_views(
     views.append(
         table(
             "campaign",
-            "按联盟活动",
-            "By campaign",
-            Column("campaign", "联盟活动", "Campaign", numeric=False),
+            *in_both("By campaign"),
+            Column("campaign", *in_both("Campaign"), numeric=False),
             now.by_campaign,
             campaign_name,
             order=[c.id for c in alliance.campaigns if c.id in now.by_campaign]
@@ -241,9 +249,8 @@ def build_views(
     views.append(
         table(
             "month",
-            "按月份",
-            "By month",
-            Column("month", "月份", "Month"),
+            *in_both("By month"),
+            Column("month", *in_both_p("statistics report", "Month")),
             now.by_month,
             lambda m: f"{m}月" if lang != "en" else f"{m:02d}",
             order=list(range(1, 13)),
@@ -251,17 +258,23 @@ def build_views(
     )
     if len(now.years) > 1:
         views.append(
-            table("year", "按年度", "By year", Column("year", "年度", "Year"), now.by_year, str, order=list(now.years))
+            table(
+                "year",
+                *in_both_p("statistics report", "By year"),
+                Column("year", *in_both("Year")),
+                now.by_year,
+                str,
+                order=list(now.years),
+            )
         )
     role = View(
         "role",
-        "按角色（每馆每活动一次）",
-        "By role (once per library and activity)",
+        *in_both("By role (once per library and activity)"),
         [
-            Column("role", "角色", "Role", numeric=False),
-            Column("name", "名称", "Name", numeric=False),
-            Column("credits", "活动场次", "Activities"),
-            Column("participants", "参与人次", "Participants"),
+            Column("role", *in_both("Role"), numeric=False),
+            Column("name", *in_both_p("statistics report", "Name"), numeric=False),
+            Column("credits", *in_both_p("statistics report", "Activities")),
+            Column("participants", *in_both("Participants")),
         ],
         chart="credits",
     )
@@ -271,14 +284,13 @@ def build_views(
     views.append(role)
     library = View(
         "library",
-        "按成员馆",
-        "By member library",
+        *in_both("By member library"),
         [
-            Column("library", "馆", "Library", numeric=False),
-            Column("name", "名称", "Name", numeric=False),
-            Column("activities", "参与活动", "Activities credited"),
-            Column("hosted", "主办", "Hosted"),
-            Column("participants", "参与人次", "Participants"),
+            Column("library", *in_both_p("short column heading", "Library"), numeric=False),
+            Column("name", *in_both_p("statistics report", "Name"), numeric=False),
+            Column("activities", *in_both("Activities credited")),
+            Column("hosted", *in_both("Hosted")),
+            Column("participants", *in_both("Participants")),
             *rated_columns,
         ],
         chart="activities",
@@ -292,13 +304,12 @@ def build_views(
     views.append(library)
     brands = View(
         "brand",
-        "品牌活动（一馆一品）",
-        "Brand sessions",
+        *in_both("Brand activities (one library, one brand)"),
         [
-            Column("brand", "品牌", "Brand", numeric=False),
-            Column("name", "名称", "Name", numeric=False),
-            Column("sessions", "期数", "Sessions"),
-            Column("participants", "参与人次", "Participants"),
+            Column("brand", *in_both("Brand"), numeric=False),
+            Column("name", *in_both_p("statistics report", "Name"), numeric=False),
+            Column("sessions", *in_both_p("statistics report", "Issues")),
+            Column("participants", *in_both("Participants")),
             *rated_columns,
         ],
         chart="sessions",
@@ -311,22 +322,20 @@ def build_views(
     views.append(
         table(
             "partner",
-            "联盟外合作单位",
-            "Partners outside the alliance",
-            Column("partner", "合作单位", "Partner", numeric=False),
+            *in_both("Partners outside the alliance"),
+            Column("partner", *in_both("Partner"), numeric=False),
             now.by_partner,
             str,
         )
     )
     outcomes = View(
         "outcome",
-        "举办情况",
-        "Held or not",
+        *in_both("Held or not"),
         [
-            Column("outcome", "情况", "Outcome", numeric=False),
-            Column("name", "名称", "Name", numeric=False),
-            Column("activities", "活动", "Activities"),
-            Column("previous", "上期", "Previous period"),
+            Column("outcome", *in_both("Outcome"), numeric=False),
+            Column("name", *in_both_p("statistics report", "Name"), numeric=False),
+            Column("activities", *in_both("Activities")),
+            Column("previous", *in_both("Previous period")),
         ],
         chart="activities",
     )
@@ -335,16 +344,15 @@ def build_views(
     views.append(outcomes)
     quotas = View(
         "quotas",
-        "年度指标完成情况",
-        "Quota outcomes",
+        *in_both("Quota outcomes"),
         [
-            Column("year", "年度", "Year"),
-            Column("library", "馆", "Library", numeric=False),
-            Column("name", "名称", "Name", numeric=False),
-            Column("rule", "指标", "Target", numeric=False),
-            Column("attained", "完成", "Attained"),
-            Column("target", "目标", "Target"),
-            Column("state", "状态", "State", numeric=False),
+            Column("year", *in_both("Year")),
+            Column("library", *in_both_p("short column heading", "Library"), numeric=False),
+            Column("name", *in_both_p("statistics report", "Name"), numeric=False),
+            Column("rule", *in_both("Quota"), numeric=False),
+            Column("attained", *in_both("Attained")),
+            Column("target", *in_both("Target")),
+            Column("state", *in_both("State"), numeric=False),
         ],
     )
     for year, library_id, _rule_id, rule_name, attained, target, state in quota_rows:
@@ -407,13 +415,13 @@ def stats_report(
     if period is not None:
         plan = alliance.plan_period(period)
         if plan is None:
-            raise LookupError(f'--period：没有规划期“{period}” / no plan period "{period}"')
+            raise LookupError("--period: " + both('no plan period "{period}"', period=period))
         years = plan.years
     else:
         years = [year if year is not None else now.astimezone(alliance.tz).year]
         plan = None
     if library is not None and alliance.member(library) is None:
-        raise LookupError(f'--library：没有成员馆“{library}” / no member library "{library}"')
+        raise LookupError("--library: " + both('no member library "{library}"', library=library))
     previous_years = [y - len(years) for y in years]
     tz = alliance.tz
     attendance = attendance_by_activity(databases.reader(QUOTAS))
@@ -429,7 +437,7 @@ def stats_report(
         scope=library,
         scope_name=(
             alliance.library_name(library, lang)
-            + ("" if subtree or not alliance.children(library) else ("（本馆）" if lang != "en" else " (itself)"))
+            + ("" if subtree or not alliance.children(library) else gettext(lang, " (itself)"))
             if library
             else alliance.name_in(lang)
         ),

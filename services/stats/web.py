@@ -8,6 +8,7 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
+from shuxiang.i18n import both
 from shuxiang.pages import language, render
 from shuxiang.services.deps import Context
 from shuxiang.services.plan import ServiceContext
@@ -73,7 +74,7 @@ def stats_page(
             "stats/error.html",
             400,
             alliance_name=alliance.name,
-            message=f"年度应为 {MIN_YEAR}–{MAX_YEAR} 的整数 / year: a number from {MIN_YEAR} to {MAX_YEAR}",
+            message=both("year: a number from {MIN_YEAR} to {MAX_YEAR}", MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR),
         )
     try:
         report = build(context, chosen, period, library, lang, subtree != "0")

@@ -469,7 +469,7 @@ def test_attendance_is_reported_through_the_form_and_published(running: System, 
         data={"csrf_token": csrf_of(form.text), "held": "yes", "participants": "35", "notes": "家长和孩子一起来"},
     )
     assert done.status_code == 303
-    assert "已举行 · 35 人" in jn.get(path + "?done=report").text
+    assert "已举办 · 35 人" in jn.get(path + "?done=report").text
     source_ref = path.rsplit("/", 1)[-1]
     with httpx.Client(base_url=running.url) as client:  # the report reached the log: the API sees it too
         held = client.get(f"/api/v1/libraries/jn/activities/{source_ref}", headers=bearer(running, "jn"))

@@ -84,7 +84,8 @@ def demo(tmp_path_factory) -> Iterator[tuple[str, Path]]:
 def test_up_demo_says_where_everything_is_and_when_the_demo_is_ready(demo) -> None:
     url, _, log = demo
     deadline = time.monotonic() + 120
-    while "示例已就绪 / demo ready" not in log.read_text(encoding="utf-8"):
+    ready = ("示例已就绪", "/ demo ready")  # 示例已就绪，用时 9 秒：URL / demo ready in 9 s: URL
+    while not all(word in log.read_text(encoding="utf-8") for word in ready):
         assert time.monotonic() < deadline, log.read_text(encoding="utf-8")
         time.sleep(0.2)
     printed = log.read_text(encoding="utf-8")

@@ -199,7 +199,7 @@ def test_report_csv(data_dir: Path) -> None:
 def test_report_table_with_bars(data_dir: Path) -> None:
     code, out = cli("--year", "2025", "--data-dir", str(data_dir), "--tier", "county")
     assert code == 0, out
-    assert "年度指标 / annual quotas 2025" in out
+    assert "年度指标 2025 / annual quotas 2025" in out
     assert "滕州市图书馆 (tz)" in out and "津南区图书馆" not in out
     assert "落后 at risk" in out and "░" in out
     code, out = cli("--year", "2025", "--data-dir", str(data_dir), "--library", "jn")

@@ -349,7 +349,9 @@ def test_readers_ratings_reach_the_report_as_a_satisfaction_rate_per_library_and
         handle_requested,
     )
     from shuxiang.services.registrations.tables import TABLES as REGISTRATION_TABLES
-    from shuxiang.services.stats.web import stats_router
+    from shuxiang.services.plan import ServiceContext
+    from shuxiang.services.stats.web import router as stats_router
+    from shuxiang.settings import Settings
 
     (tmp_path / "db").mkdir()
     (tmp_path / "alliance.toml").write_bytes(TEST_ALLIANCE.read_bytes())
@@ -429,7 +431,8 @@ def test_readers_ratings_reach_the_report_as_a_satisfaction_rate_per_library_and
     from fastapi import FastAPI
 
     app = FastAPI()
-    app.include_router(stats_router(ALLIANCE, databases))
+    app.state.context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=ALLIANCE, databases=databases)
+    app.include_router(stats_router)
 
     async def fetch() -> tuple[dict, str]:
         async with AsyncClient(transport=ASGITransport(app=app), base_url="http://test") as http:

@@ -1,0 +1,239 @@
+"""Words in catalogs: every message of pages, mail and CLI has its zh_CN and en translation,
+the compiled catalogs are the ones the .po files say, and no template holds a bare string."""
+
+from __future__ import annotations
+
+import importlib.util
+import re
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+from jinja2 import Environment
+
+from shuxiang import i18n
+
+ROOT = Path(__file__).parents[2]
+_spec = importlib.util.spec_from_file_location("i18n_script", ROOT / "scripts" / "i18n.py")
+assert _spec and _spec.loader
+script = importlib.util.module_from_spec(_spec)
+sys.modules["i18n_script"] = script
+_spec.loader.exec_module(script)
+
+CJK = re.compile(r"[\u3400-\u9fff\uf900-\ufaff]")
+PLACEHOLDER = re.compile(r"%\(\w+\)[sd]|%[sd]|\{[\w.\[\]]*\}")
+
+
+@pytest.fixture(scope="module")
+def extracted() -> dict[tuple[str | None, str], list[str]]:
+    return script.extract()
+
+
+@pytest.fixture(scope="module")
+def catalogs():
+    return {locale: script.load(locale) for locale in i18n.CATALOG_LOCALES}
+
+
+def test_the_sources_use_the_catalogs(extracted) -> None:
+    # the extraction sees the pages, the mail and the Python side (a broken babel.cfg finds nothing)
+    where = {w.split(":")[0] for places in extracted.values() for w in places}
+    assert any(w.endswith("brands/index.html") for w in where)
+    assert any(w.endswith("digests/digest.txt") for w in where)
+    assert any(w.endswith("digests/render.py") for w in where)
+    assert len(extracted) > 400
+
+
+def test_every_message_has_both_translations(extracted, catalogs) -> None:
+    missing = []
+    for locale, catalog in catalogs.items():
+        for (context, msgid), places in extracted.items():
+            entry = catalog.get(msgid, context)
+            strings = (
+                entry.string if entry is not None and isinstance(entry.string, tuple) else (entry and entry.string,)
+            )
+            if entry is None or entry.fuzzy or not all(s and s.strip() for s in strings):
+                missing.append(f"{locale}: {msgid!r} (context {context!r}) at {places[0]}")
+    assert not missing, "\n".join(missing)
+
+
+def test_no_catalog_entry_is_fuzzy_or_empty(catalogs) -> None:
+    for locale, catalog in catalogs.items():
+        assert not catalog.fuzzy, locale
+        for message in catalog:
+            if not message.id:
+                continue  # the header
+            strings = message.string if isinstance(message.string, tuple) else (message.string,)
+            assert not message.fuzzy and all(s and s.strip() for s in strings), (locale, message.id)
+
+
+def test_chinese_translations_are_chinese_and_keep_the_placeholders(catalogs) -> None:
+    for message in catalogs["zh_CN"]:
+        if not message.id:
+            continue
+        msgid = message.id[0] if isinstance(message.id, tuple) else message.id
+        string = message.string[0] if isinstance(message.string, tuple) else message.string
+        words = re.sub(r"[^A-Za-z]", "", PLACEHOLDER.sub("", msgid))
+        if words and words not in ("API", "ICS", "CSV", "JSON", "URL"):
+            assert CJK.search(string), f"{msgid!r} is not translated into Chinese: {string!r}"
+        assert sorted(PLACEHOLDER.findall(string)) == sorted(PLACEHOLDER.findall(msgid)), (msgid, string)
+
+
+def test_compiled_catalogs_are_those_of_the_po_files() -> None:
+    for locale in i18n.CATALOG_LOCALES:
+        mo = script.po_path(locale).with_suffix(".mo")
+        assert mo.read_bytes() == script.compiled(locale), f"{mo} is stale: scripts/i18n.py compile"
+
+
+def test_the_runtime_translates_by_language() -> None:
+    assert i18n.gettext("zh-CN", "Subscribe") == "订阅"
+    assert i18n.gettext("en", "Subscribe") == "Subscribe"
+    assert i18n.gettext(None, "Calendar") == "日历"  # zh-CN unless English is asked for
+    assert i18n.pgettext("zh-CN", "navigation", "Submit") == "活动提交"
+    assert i18n.gettext("zh-CN", "Submit") == "提交"
+    assert i18n.ngettext("en", "with %(num)d member", "with %(num)d members", 1) == "with %(num)d member"
+    assert i18n.ngettext("en", "with %(num)d member", "with %(num)d members", 3) == "with %(num)d members"
+
+
+def test_one_chinese_name_per_category_everywhere() -> None:
+    # the form said 阅读推广进社区 and the pages 阅读推广进基层: the calendar's names are the only ones now
+    from shuxiang.calendars import EventLabels
+    from shuxiang.services.brands.web import CATEGORY_NAMES
+    from shuxiang.services.intake.imports import CATEGORY_LABELS
+
+    zh = EventLabels("zh-CN")
+    for category, (name, _) in CATEGORY_LABELS.items():
+        assert name == zh.category(category.value)
+    assert (
+        CATEGORY_NAMES["outreach"][0]
+        == zh.category("outreach")
+        == CATEGORY_LABELS[next(iter(c for c in CATEGORY_LABELS if c.value == "outreach"))][0]
+    )
+
+
+# --- no bare strings in templates -------------------------------------------------------------
+
+TEMPLATES = sorted(
+    p
+    for pattern in script.TEMPLATE_GLOBS
+    for p in ROOT.glob(pattern)
+    if not p.stem.startswith("_style")  # CSS included into a page's <style>
+)
+ALLOWED = {
+    # names and codes, the same in every language
+    "API",  # the nav link to /docs
+    "JSON",  # a format's name
+    "UTC",
+    "ics",  # the suffix of a feed's address shown as itself (/feeds/brands/{{ id }}.ics)
+    "shuxiang",  # the product's name next to 书香
+    "中文",  # the language switch names each language in itself
+    "English",
+    "书香",
+}
+PATH = re.compile(r"/?[a-z0-9_.-]+(/[a-z0-9_.?=&-]*)+")  # a link shown as itself: /api/v1/brands
+VISIBLE_ATTRIBUTES = {"title", "alt", "placeholder", "aria-label", "label"}
+STYLE_BLOCK = re.compile(r"\{%-?\s*block style\s*-?%\}.*?\{%-?\s*endblock", re.S)  # CSS of a child page
+JINJA = re.compile(r"\{\{.*?\}\}|\{%.*?%\}|\{#.*?#\}", re.S)
+WORD = re.compile(r"[A-Za-z\u3400-\u9fff\uf900-\ufaff]")
+
+
+class _Text(HTMLParser):
+    """Visible text of an HTML page: data outside <style>/<script>, and words in visible attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.parts: list[str] = []
+        self._hidden = 0
+
+    def handle_starttag(self, tag, attrs) -> None:
+        if tag in ("style", "script"):
+            self._hidden += 1
+        for name, value in attrs:
+            if name in VISIBLE_ATTRIBUTES and value:
+                self.parts.append(value)
+        if tag == "input":
+            kinds = dict(attrs)
+            if kinds.get("type") in ("submit", "button") and kinds.get("value"):
+                self.parts.append(kinds["value"] or "")
+
+    def handle_endtag(self, tag) -> None:
+        if tag in ("style", "script"):
+            self._hidden -= 1
+
+    def handle_data(self, data) -> None:
+        if not self._hidden:
+            self.parts.append(data)
+
+
+def bare_strings(source: str, html: bool) -> list[str]:
+    """Words a template would show that are not in a Jinja expression (hence not in a catalog)."""
+    Environment(extensions=["jinja2.ext.i18n"]).parse(source)  # a template that does not parse fails here
+    text = JINJA.sub(" ", STYLE_BLOCK.sub(" ", source))
+    if html:
+        parser = _Text()
+        parser.feed(text)
+        pieces = parser.parts
+    else:
+        pieces = [text]
+    found = []
+    for piece in pieces:
+        for token in re.split(r"\s+", piece):
+            core = token.strip(" .,:;!?()（）·—–-/|*#=+%&\"'“”‘’、，。：；！？【】《》[]…→←↑↓×✓✗")
+            if core in ALLOWED or PATH.fullmatch(core):
+                continue
+            if WORD.search(core):
+                found.append(core)
+    return found
+
+
+@pytest.mark.parametrize("template", TEMPLATES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_no_template_holds_a_bare_string(template: Path) -> None:
+    source = template.read_text(encoding="utf-8")
+    assert "t(lang," not in source, "the old inline helper: scripts/i18n.py convert"
+    assert bare_strings(source, html=template.suffix == ".html") == []
+
+
+def test_the_bare_string_check_sees_bare_strings() -> None:
+    assert bare_strings("<p>订阅 {{ _('Subscribe') }}</p>", html=True) == ["订阅"]
+    assert bare_strings("<p>{{ _('Subscribe') }} now</p>", html=True) == ["now"]
+    assert bare_strings('<a title="Close">{{ _("x") }}</a>', html=True) == ["Close"]
+    assert bare_strings("<style>body { font-family: Arial }</style><p>{{ x }} · 3</p>", html=True) == []
+    assert bare_strings("{{ _('Digest') }}: {{ d.period }}\nTotal\n", html=False) == ["Total"]
+
+
+# --- the CLI -----------------------------------------------------------------------------------
+
+CLI_MODULES = sorted([ROOT / "shuxiang" / "cli.py", ROOT / "shuxiang" / "console.py", *ROOT.glob("services/*/cli.py")])
+
+
+def chinese_literals(source: str) -> list[str]:
+    """Chinese in a module's string literals, but for docstrings and --help texts."""
+    import ast
+
+    tree = ast.parse(source)
+    skipped: set[int] = set()
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list):  # docstrings, attribute docstrings included
+            skipped |= {id(s.value) for s in body if isinstance(s, ast.Expr) and isinstance(s.value, ast.Constant)}
+        if isinstance(node, ast.keyword) and node.arg == "help":
+            skipped.add(id(node.value))
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Constant) and isinstance(node.value, str) and id(node) not in skipped:
+            text = node.value.replace("书香", "")  # the product's name
+            if CJK.search(text):
+                found.append(node.value)
+    return found
+
+
+@pytest.mark.parametrize("module", CLI_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_cli_messages_come_from_the_catalogs(module: Path) -> None:
+    assert chinese_literals(module.read_text(encoding="utf-8")) == []
+
+
+def test_cli_messages_say_both_languages() -> None:
+    assert chinese_literals('x = "已停止 / stopped"\ndef f():\n    """说明"""\n') == ["已停止 / stopped"]
+    assert i18n.both("stopped") == "已停止 / stopped"
+    assert i18n.both("no data in {path}", path="/d") == "/d 中没有数据 / no data in /d"
+    assert i18n.both("met", sep=" ") == "已达标 met"
