@@ -342,6 +342,7 @@ def test_readers_ratings_reach_the_report_as_a_satisfaction_rate_per_library_and
 
     from shuxiang.schemas import CanonicalEvent
     from shuxiang.schemas.registration import Rating, RegistrationRequest
+    from shuxiang.services.plan import ServiceContext
     from shuxiang.services.registrations.handlers import (
         RegistrationsContext,
         handle_canonicals,
@@ -349,7 +350,6 @@ def test_readers_ratings_reach_the_report_as_a_satisfaction_rate_per_library_and
         handle_requested,
     )
     from shuxiang.services.registrations.tables import TABLES as REGISTRATION_TABLES
-    from shuxiang.services.plan import ServiceContext
     from shuxiang.services.stats.web import router as stats_router
     from shuxiang.settings import Settings
 
