@@ -25,6 +25,8 @@ from nats.js import api
 from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
 from sqlalchemy import Engine
 
+from shuxiang.i18n import both
+
 from .consumer import ConsumerRunner, ConsumerSpec
 
 log = logging.getLogger(__name__)
@@ -55,11 +57,11 @@ class ConnectionReport:
             return  # closed by us (stopping): nothing was lost
         if not self.away:
             self.away = True
-            log.warning("%s: 与消息服务器断开，正在重连 / lost the broker, reconnecting", self.name)
+            log.warning("%s: %s", self.name, both("lost the broker, reconnecting"))
 
     async def reconnected(self) -> None:
         self.away = False
-        log.warning("%s: 已重新连接消息服务器 / reconnected to the broker", self.name)
+        log.warning("%s: %s", self.name, both("reconnected to the broker"))
 
     async def error(self, exc: Exception) -> None:
         if self.away:  # a reconnect attempt that failed: the broker is still away, as already said

@@ -34,6 +34,7 @@ from sqlalchemy import Connection, Engine, insert, select, text
 from sqlalchemy.exc import DBAPIError, OperationalError
 
 from shuxiang.db import execute_many
+from shuxiang.i18n import both
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.schemas.submission import LOGGED
 
@@ -74,7 +75,13 @@ def check_subject(field: str, value: str | None, delivery: Delivery) -> None:
     named = library_of(delivery.subject)
     if value != named:
         raise Rejected(
-            f'{field} "{value}" 与主题不符 / does not match the subject {delivery.subject} (library "{named}")'
+            both(
+                '{field} "{value}" does not match the subject {subject} (library "{named}")',
+                field=field,
+                value=value,
+                subject=delivery.subject,
+                named=named,
+            )
         )
 
 
@@ -342,7 +349,7 @@ def _apply_alone(spec: ConsumerSpec, uow: UnitOfWork, delivery: Delivery, now: d
             connection,
             spec.name,
             delivery,
-            f"处理失败 {delivery.num_delivered} 次 / failed {delivery.num_delivered} times: {exc!r}",
+            both("failed {n} times", n=delivery.num_delivered) + f": {exc!r}",
             now,
         )
         return Outcome.TERM

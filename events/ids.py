@@ -18,6 +18,8 @@ from __future__ import annotations
 
 import hashlib
 
+from shuxiang.i18n import both
+
 from .streams import REPORTED, SUBMITTED
 
 LIBRARY_SUBJECTS = (f"{SUBMITTED}.", f"{REPORTED}.")
@@ -45,9 +47,12 @@ def foreign_id(subject: str, msg_id: str | None) -> str | None:
     named = named_library(msg_id)
     if named is None or named == owner:
         return None
-    return (
-        f'消息编号 "{msg_id[:200]}" 属于 {named[:64]}，不能在 {owner} 的主题上使用 / '
-        f'message id names library "{named[:64]}", not "{owner}" whose subject {subject} it was published on'
+    return both(
+        'message id "{msg_id}" names library "{named}", not "{owner}" whose subject {subject} it was published on',
+        msg_id=msg_id[:200],
+        named=named[:64],
+        owner=owner,
+        subject=subject,
     )
 
 

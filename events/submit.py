@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from shuxiang.i18n import both
 from shuxiang.schemas import ActivitySubmission
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 
@@ -22,7 +23,14 @@ def read_jsonl_submissions(text: str, *, as_library: str | None = None) -> tuple
             problems.append(f"line {number}: {exc}")
             continue
         if as_library is not None and submission.library_id != as_library:
-            problems.append(f'line {number}: library_id "{submission.library_id}" 不是 / is not --as {as_library}')
+            problems.append(
+                f"line {number}: "
+                + both(
+                    'library_id "{library_id}" is not --as {as_library}',
+                    library_id=submission.library_id,
+                    as_library=as_library,
+                )
+            )
             continue
         submissions.append(submission)
     return submissions, problems

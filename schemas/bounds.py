@@ -13,6 +13,8 @@ from __future__ import annotations
 import re
 from datetime import UTC, datetime, timedelta
 
+from shuxiang.i18n import both
+
 MIN_YEAR, MAX_YEAR = 1900, 2200
 """Instants outside these years, in their own offset or in UTC, are refused."""
 MAX_INT32 = 2**31 - 1
@@ -75,8 +77,7 @@ def check_series(rrule: str, starts_at: datetime) -> None:
     freq = parts.get("FREQ")
     if freq not in FREQUENCIES:
         raise ValueError(
-            f"recurrence: FREQ={freq} is not allowed: a series repeats DAILY, WEEKLY, MONTHLY or YEARLY "
-            "(每天、每周、每月或每年)"
+            both("recurrence: FREQ={freq} is not allowed: a series repeats DAILY, WEEKLY, MONTHLY or YEARLY", freq=freq)
         )
     unknown = sorted(set(parts) - _RULE_PARTS)
     if unknown:

@@ -7,21 +7,24 @@ from typing import TypeVar
 
 from pydantic import BaseModel, ValidationError
 
-_MESSAGES_ZH = {
-    "missing": "缺少此项",
-    "string_too_long": "太长（最多 {max_length} 个字符）",
-    "string_too_short": "不能为空",
-    "extra_forbidden": "不认识的字段",
-    "int_parsing": "应为整数",
-    "greater_than_equal": "应不小于 {ge}",
-    "less_than_equal": "应不大于 {le}",
-    "enum": "应为以下之一：{expected}",
-    "datetime_from_date_parsing": "不是有效的日期时间",
-    "datetime_parsing": "不是有效的日期时间",
-    "datetime_type": "不是有效的日期时间",
-    "url_parsing": "不是有效的网址",
-    "string_pattern_mismatch": "格式不对（只能用小写字母、数字、- 和 _）",
-    "bool_parsing": "应为 true 或 false",
+from shuxiang.i18n import N_, both, gettext
+
+_MESSAGES = {
+    # pydantic error type → what to say (msgid; its Chinese is in the catalog)
+    "missing": N_("this field is missing"),
+    "string_too_long": N_("too long (at most {max_length} characters)"),
+    "string_too_short": N_("must not be empty"),
+    "extra_forbidden": N_("unknown field"),
+    "int_parsing": N_("should be a whole number"),
+    "greater_than_equal": N_("should be at least {ge}"),
+    "less_than_equal": N_("should be at most {le}"),
+    "enum": N_("should be one of: {expected}"),
+    "datetime_from_date_parsing": N_("not a valid date and time"),
+    "datetime_parsing": N_("not a valid date and time"),
+    "datetime_type": N_("not a valid date and time"),
+    "url_parsing": N_("not a valid web address"),
+    "string_pattern_mismatch": N_("wrong format (only lower-case letters, digits, - and _)"),
+    "bool_parsing": N_("should be true or false"),
 }
 
 
@@ -32,7 +35,7 @@ def _where(loc: tuple) -> str:
             out += f"[{part}]"
         else:
             out += ("." if out else "") + str(part)
-    return out or "(消息本身 / the message)"
+    return out or "(" + both("the message") + ")"
 
 
 def describe(exc: ValidationError) -> str:
@@ -41,8 +44,9 @@ def describe(exc: ValidationError) -> str:
     for error in exc.errors(include_input=False, include_url=False):
         where = _where(tuple(p for p in error["loc"] if not str(p).startswith("function-")))
         english = error["msg"].removeprefix("Value error, ")
-        template = _MESSAGES_ZH.get(error["type"])
-        if template:
+        msgid = _MESSAGES.get(error["type"])
+        if msgid:
+            template = gettext("zh-CN", msgid)
             try:
                 chinese = template.format(**(error.get("ctx") or {}))
             except (KeyError, IndexError):
@@ -69,11 +73,11 @@ def parse_json_model(model: type[M], data: bytes | str, context: dict | None = N
     try:
         raw = json.loads(data)
     except (json.JSONDecodeError, UnicodeDecodeError) as exc:
-        raise InvalidPayload(f"不是有效的 JSON / not valid JSON: {exc}") from None
+        raise InvalidPayload(both("not valid JSON") + f": {exc}") from None
     except RecursionError:
-        raise InvalidPayload("JSON 嵌套太深 / JSON nested too deeply") from None
+        raise InvalidPayload(both("JSON nested too deeply")) from None
     if not isinstance(raw, dict):
-        raise InvalidPayload(f"应为 JSON 对象 / expected a JSON object, got {type(raw).__name__}")
+        raise InvalidPayload(both("expected a JSON object, got {kind}", kind=type(raw).__name__))
     try:
         return model.model_validate(raw, context=context)
     except ValidationError as exc:

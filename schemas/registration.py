@@ -15,6 +15,8 @@ from typing import Annotated
 
 from pydantic import AwareDatetime, BaseModel, ConfigDict, Field, field_validator, model_validator
 
+from shuxiang.i18n import both
+
 ACTIVITY_ID_PATTERN = r"^[A-Za-z0-9][A-Za-z0-9_-]{0,63}$"
 """A canonical activity id (a UUID): one NATS subject token, no dots or wildcards."""
 ActivityId = Annotated[str, Field(pattern=ACTIVITY_ID_PATTERN, description="a canonical activity's id")]
@@ -44,9 +46,10 @@ def normalise_phone(raw: str) -> str:
             break
     if not digits.isdigit() or not (_MOBILE.match(digits) or _LANDLINE.match(digits)):
         raise ContactError(
-            f"电话号码“{raw[:40]}”不是有效的手机号（11 位，1 开头）或带区号的固定电话 / "
-            f"phone: “{raw[:40]}” is not a mobile number (11 digits starting with 1) "
-            "or a landline with its area code"
+            both(
+                "phone: “{raw}” is not a mobile number (11 digits starting with 1) or a landline with its area code",
+                raw=raw[:40],
+            )
         )
     return digits
 
@@ -54,7 +57,7 @@ def normalise_phone(raw: str) -> str:
 def normalise_email(raw: str) -> str:
     text = unicodedata.normalize("NFKC", raw).strip()
     if len(text) > 254 or not _EMAIL.match(text):
-        raise ContactError(f"电子邮箱“{raw[:60]}”格式不对 / e-mail: “{raw[:60]}” is not an e-mail address")
+        raise ContactError(both("e-mail: “{raw}” is not an e-mail address", raw=raw[:60]))
     local, _, domain = text.rpartition("@")
     return f"{local}@{domain.lower()}"
 
@@ -93,7 +96,7 @@ class RegistrationRequest(BaseModel):
     @classmethod
     def _printable(cls, value: str | None) -> str | None:
         if value is not None and any(unicodedata.category(ch).startswith("C") for ch in value):
-            raise ValueError("姓名不能包含控制字符 / name: no control characters")
+            raise ValueError(both("name: no control characters"))
         return value
 
     @field_validator("phone")
@@ -110,17 +113,12 @@ class RegistrationRequest(BaseModel):
     def _one_contact(self) -> RegistrationRequest:
         if self.sealed is not None:
             if self.person is None or self.name or self.phone or self.email:
-                raise ValueError(
-                    "密封的报名只带密文和人员键 / a sealed sign-up carries the sealed fields and the person key only"
-                )
+                raise ValueError(both("a sealed sign-up carries the sealed fields and the person key only"))
             return self
         if not self.name:
-            raise ValueError("请填写姓名 / name: give the name you will be called by at the door")
+            raise ValueError(both("name: give the name you will be called by at the door"))
         if not self.phone and not self.email:
-            raise ValueError(
-                "请留下手机号或电子邮箱（用于确认、提醒和取消）/ "
-                "give a phone number or an e-mail address (to confirm, remind and cancel)"
-            )
+            raise ValueError(both("give a phone number or an e-mail address (to confirm, remind and cancel)"))
         return self
 
     def person_key(self) -> str:
@@ -165,7 +163,7 @@ class CheckIn(BaseModel):
     @model_validator(mode="after")
     def _one(self) -> CheckIn:
         if (self.code is None) == (self.walk_ins is None):
-            raise ValueError("签到需要一个签到码或现场人数（二选一）/ give a check-in code or a walk-in count")
+            raise ValueError(both("give a check-in code or a walk-in count"))
         return self
 
     def message_id(self) -> str:
@@ -215,7 +213,7 @@ class RegistrationErasure(BaseModel):
     @model_validator(mode="after")
     def _one(self) -> RegistrationErasure:
         if (self.token is None) == (self.before is None):
-            raise ValueError("删除需要报名令牌或截止时间（二选一）/ give a registration's token or a cut-off time")
+            raise ValueError(both("give a registration's token or a cut-off time"))
         return self
 
     def message_id(self) -> str:

@@ -64,7 +64,7 @@ class PosterStoreUnavailable(PosterRefused):
     """The shared poster store (the broker) did not answer: try again later (503)."""
 
     def __init__(self) -> None:
-        super().__init__("海报存储暂时不可用，请稍后再试", "The poster store is not available; try again later", 503)
+        super().__init__(*in_both("The poster store is not available; try again later"), 503)
 
 
 @dataclass(frozen=True)

@@ -23,6 +23,7 @@ from shuxiang.events.nats_server import EmbeddedNatsServer, NatsServerError
 from shuxiang.events.outbox import OutboxRelay
 from shuxiang.events.publish import Publisher
 from shuxiang.events.streams import ensure_streams
+from shuxiang.i18n import both
 from shuxiang.posters import ObjectPosterStore, poster_store
 from shuxiang.services import CONSUMING_SERVICES
 from shuxiang.services.brands import service as brands_service
@@ -235,22 +236,13 @@ class Runtime:
             process = server.process
             if process is None or process.poll() is None:
                 continue
-            log.error(
-                "内置消息服务器已退出（退出码 %s），正在重启 / the embedded nats-server exited with %s: restarting it",
-                process.returncode,
-                process.returncode,
-            )
+            log.error("%s", both("the embedded nats-server exited with {code}: restarting it", code=process.returncode))
             delay = 1.0
             while not await self._restart_broker(server):
-                log.error(
-                    "内置消息服务器未能重启，%.0f 秒后再试 / the embedded nats-server did not restart; trying "
-                    "again in %.0f s",
-                    delay,
-                    delay,
-                )
+                log.error("%s", both("the embedded nats-server did not restart; trying again in {s} s", s=round(delay)))
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 30.0)
-            log.warning("内置消息服务器已重启 / the embedded nats-server is back on %s", server.address)
+            log.warning("%s", both("the embedded nats-server is back on {address}", address=server.address))
 
     @staticmethod
     async def _restart_broker(server: EmbeddedNatsServer) -> bool:

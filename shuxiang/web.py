@@ -96,5 +96,5 @@ def poster(name: str, request: Request, store: Annotated[Posters, Depends(per_ap
             f"{refused.zh}\n{refused.en}\n", status_code=refused.status, headers={"Retry-After": "5"}
         )
     if data is None:
-        return PlainTextResponse(f"没有这张海报：{name}\nNo such poster: {name}\n", status_code=404)
+        return PlainTextResponse(both("No such poster: {name}", sep="\n", name=name) + "\n", status_code=404)
     return Response(data, media_type="image/jpeg", headers=headers)

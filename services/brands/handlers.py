@@ -12,6 +12,7 @@ from shuxiang.alliance import Alliance
 from shuxiang.calendars.recurrence import sessions
 from shuxiang.db import RowsByKey, execute_many
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
+from shuxiang.i18n import both
 from shuxiang.schemas import AttendanceReport, CanonicalActivity
 from shuxiang.services.projection import newer_canonicals, organizer_rows
 
@@ -165,9 +166,11 @@ def parse_report(context: BrandsContext, delivery: Delivery) -> AttendanceReport
     report = parse_payload(AttendanceReport, delivery)
     check_subject("library_id", report.library_id, delivery)
     if context.alliance.member(report.library_id) is None:
-        raise Rejected(f'library_id "{report.library_id}" 不是联盟成员 / is not a member of the alliance')
+        raise Rejected(both('library_id "{library_id}" is not a member of the alliance', library_id=report.library_id))
     if not report.held and report.participants > 0:
-        raise Rejected(f"held=false 但 participants={report.participants} / a session not held has no participants")
+        raise Rejected(
+            both("held=false but participants={n}: a session not held has no participants", n=report.participants)
+        )
     return report
 
 
@@ -216,7 +219,7 @@ def apply_decision(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) 
     models: dict[str, type[BrandCreate] | type[LinkCorrected]] = {"registered": BrandCreate, "corrected": LinkCorrected}
     model = models.get(kind)
     if model is None:
-        raise Rejected(f"未知的品牌决定 / unknown brand decision subject {delivery.subject}")
+        raise Rejected(both("unknown brand decision subject {subject}", subject=delivery.subject))
     decision = parse_payload(model, delivery)
     if isinstance(decision, BrandCreate):
         check_subject("registered_by", decision.registered_by, delivery)

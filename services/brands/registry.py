@@ -21,6 +21,7 @@ from pydantic import BaseModel, ConfigDict, Field, field_validator
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shuxiang.alliance import Alliance, Brand
+from shuxiang.i18n import both, gettext
 
 from .linking import BrandMatcher, Correction, effective_link
 from .tables import BrandFields, Slug, brands_activity, brands_activity_library, brands_correction, brands_registered
@@ -137,24 +138,26 @@ def registration_message_id(body: BrandCreate) -> str:
 def check_registration(connection: Connection, alliance: Alliance, body: BrandCreate) -> None:
     """Whether ``body`` may be registered now; a :class:`RegistryError` says why not."""
     if body.id in RESERVED_IDS:
-        raise RegistryError(422, f'id: "{body.id}" 是保留字 / is reserved (it names a page)')
+        raise RegistryError(422, both('id: "{id}" is reserved (it names a page)', id=body.id))
     if body.registered_by is None or alliance.coordinator(body.registered_by) is None:
         raise RegistryError(
             403,
-            f'"{body.registered_by}" 不是联盟协调人，只有协调人可以登记品牌 / '
-            "is not a coordinator of the alliance; only coordinators register brands",
+            both(
+                '"{who}" is not a coordinator of the alliance; only coordinators register brands',
+                who=body.registered_by,
+            ),
         )
     registry = load_registry(connection, alliance)
     if body.id in registry:
-        raise RegistryError(
-            409, f'品牌编号 "{body.id}" 已被使用 / brand id "{body.id}" is taken ({registry[body.id].name})'
-        )
+        raise RegistryError(409, both('brand id "{id}" is taken ({name})', id=body.id, name=registry[body.id].name))
     clash = next((b for b in registry.values() if b.name == body.name), None)
     if clash is not None:
-        raise RegistryError(409, f'品牌名称 "{body.name}" 已被 {clash.id} 使用 / the name is taken by {clash.id}')
+        raise RegistryError(409, both('the name "{name}" is taken by {id}', name=body.name, id=clash.id))
     for field, library_id in [("library_id", body.library_id), *(("partners", p) for p in body.partners)]:
         if alliance.member(library_id) is None:
-            raise RegistryError(422, f'{field}: "{library_id}" 不是联盟成员馆 / is not a member library')
+            raise RegistryError(
+                422, both('{field}: "{library_id}" is not a member library', field=field, library_id=library_id)
+            )
 
 
 def register_brand(connection: Connection, alliance: Alliance, body: BrandCreate, at: datetime) -> Brand:
@@ -185,11 +188,11 @@ def check_correction(connection: Connection, alliance: Alliance, activity_id: st
         select(brands_activity.c.brand_id).where(brands_activity.c.activity_id == activity_id)
     ).first()
     if row is None:
-        raise RegistryError(404, f"未找到活动 / no such activity: {activity_id}")
+        raise RegistryError(404, both("no such activity: {activity_id}", activity_id=activity_id))
     current = row.brand_id
     registry = load_registry(connection, alliance)
     if body.brand_id is not None and body.brand_id not in registry:
-        raise RegistryError(422, f'brand_id: 未知品牌 "{body.brand_id}" / unknown brand')
+        raise RegistryError(422, both('brand_id: unknown brand "{brand_id}"', brand_id=body.brand_id))
     _check_may_correct(alliance, registry, body.corrected_by, {current, body.brand_id} - {None})
 
 
@@ -197,7 +200,7 @@ def store_correction(connection: Connection, alliance: Alliance, event: LinkCorr
     """Record a person's decision on an activity's brand (checked when it was made); it outlives
     later versions of the activity, and may arrive before the activity itself (in a replay)."""
     if event.brand_id is not None and event.brand_id not in load_registry(connection, alliance):
-        raise RegistryError(422, f'brand_id: 未知品牌 "{event.brand_id}" / unknown brand')
+        raise RegistryError(422, both('brand_id: unknown brand "{brand_id}"', brand_id=event.brand_id))
     values = {"brand_id": event.brand_id, "corrected_by": event.corrected_by, "note": event.note, "corrected_at": at}
     if correction_of(connection, event.activity_id) is None:
         connection.execute(insert(brands_correction).values(activity_id=event.activity_id, **values))
@@ -212,15 +215,17 @@ def _check_may_correct(alliance: Alliance, registry: dict[str, Brand], who: str 
     if who is not None and alliance.coordinator(who) is not None:
         return
     if who is None or alliance.member(who) is None:
-        raise RegistryError(403, f'corrected_by: "{who}" 既非协调人也非成员馆 / is neither a coordinator nor a member')
+        raise RegistryError(403, both('corrected_by: "{who}" is neither a coordinator nor a member', who=who))
     foreign = sorted(b for b in brand_ids if registry[b].library_id != who)
     if foreign or not brand_ids:
-        what = "、".join(registry[b].name for b in foreign) or "（无品牌）"
-        raise RegistryError(
-            403,
-            f"{who} 不是 {what} 的所属馆；请品牌所属馆或协调人更正 / "
-            "only the brand's owning library or a coordinator may change this link",
+        names = [registry[b].name for b in foreign]
+        zh, en = (
+            gettext(
+                lang, "{who} is not the owning library of {brands}; only it or a coordinator may change this link"
+            ).format(who=who, brands=gettext(lang, ", ").join(names) or gettext(lang, "(no brand)"))
+            for lang in ("zh-CN", "en")
         )
+        raise RegistryError(403, f"{zh} / {en}")
 
 
 def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] | None = None) -> int:

@@ -21,6 +21,8 @@ from urllib.parse import parse_qs
 
 import anyio.to_thread
 
+from shuxiang.i18n import both
+
 from .catalog import FeedCatalog, FeedRefusal
 from .feeds import MAX_CACHED_FEEDS, Feed, FeedSpec, FeedStore
 from .filters import filtered_spec
@@ -120,7 +122,7 @@ class FeedsApp:
         method = scope["method"]
         if method not in READ_METHODS:
             await _send_text(
-                send, 405, "只支持 GET 和 HEAD\nOnly GET and HEAD are allowed\n", [(b"allow", b"GET, HEAD")]
+                send, 405, both("Only GET and HEAD are allowed", sep="\n") + "\n", [(b"allow", b"GET, HEAD")]
             )
             return
         feed = self.store.cached(spec.key)

@@ -13,12 +13,20 @@ from urllib.parse import urlsplit
 
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
-from shuxiang.i18n import in_both
+from shuxiang.i18n import N_, gettext, in_both, pgettext
 from shuxiang.schemas import Category
 
 from .feeds import FeedSpec
 
 BRANCHES = "branches"
+
+
+def _in_two(msgid: str, **fields: tuple[str, str]) -> str:
+    """A feed's description: ``msgid`` in Chinese, a line break, then in English; each field is
+    given as (its Chinese, its English) (a library's or the alliance's name in that language)."""
+    zh = gettext("zh-CN", msgid).format(**{k: v[0] for k, v in fields.items()})
+    en = gettext("en", msgid).format(**{k: v[1] for k, v in fields.items()})
+    return f"{zh}\n{en}"
 
 
 @dataclass(frozen=True)
@@ -93,7 +101,7 @@ class FeedCatalog:
             return FeedSpec(
                 key=path,
                 name=alliance.name,
-                description=f"{alliance.name}全部阅读活动\nAll reading activities of {english}",
+                description=_in_two(N_("All reading activities of {alliance}"), alliance=(alliance.name, english)),
             )
         kind, _, file = path.partition("/")
         ident = file.removesuffix(".ics")
@@ -118,16 +126,22 @@ class FeedCatalog:
         if with_branches:
             return FeedSpec(
                 key=f"{key}?include={BRANCHES}",
-                name=f"{member.name}（含分馆）",
-                description=f"{member.name}及其分馆、服务点的阅读活动 · {self.alliance.name}\n"
-                f"Reading activities of {english} and its branches",
+                name=gettext("zh-CN", "{name} (with branches)").format(name=member.name),
+                description=_in_two(
+                    N_("Reading activities of {library} and its branches · {alliance}"),
+                    library=(member.name, english),
+                    alliance=(self.alliance.name, self.alliance.name_in("en")),
+                ),
                 library_ids=tuple(self.alliance.subtree(library_id)),
             )
         return FeedSpec(
             key=key,
             name=member.name,
-            description=f"{member.name}主办、联办或参与的阅读活动 · {self.alliance.name}\n"
-            f"Reading activities {english} hosts, co-hosts or takes part in",
+            description=_in_two(
+                N_("Reading activities {library} hosts, co-hosts or takes part in · {alliance}"),
+                library=(member.name, english),
+                alliance=(self.alliance.name, self.alliance.name_in("en")),
+            ),
             library_ids=(library_id,),
         )
 
@@ -140,7 +154,11 @@ class FeedCatalog:
         return FeedSpec(
             key=f"brands/{brand_id}.ics",
             name=f"{brand.name} · {owner_name}",
-            description=f"“{brand.name}”品牌活动（{owner_name}，一馆一品）\nSessions of the brand programme {brand.name}",
+            description=_in_two(
+                N_("Sessions of the brand programme “{brand}” ({owner}, one library, one brand)"),
+                brand=(brand.name, brand.name),
+                owner=(owner_name, owner.name_in("en") if owner else brand.library_id),
+            ),
             brand_id=brand_id,
         )
 
@@ -157,8 +175,11 @@ class FeedCatalog:
         return FeedSpec(
             key=f"categories/{category}.ics",
             name=f"{self.alliance.name} · {self.zh.category(category)}",
-            description=f"{self.alliance.name}的{self.zh.category(category)}活动\n"
-            f"{self.en.category(category)} activities of {self.alliance.name_in('en')}",
+            description=_in_two(
+                N_("{category} activities of {alliance}"),
+                category=(self.zh.category(category), self.en.category(category)),
+                alliance=(self.alliance.name, self.alliance.name_in("en")),
+            ),
             category=category,
         )
 
@@ -169,8 +190,10 @@ class FeedCatalog:
         return FeedSpec(
             key=f"campaigns/{campaign_id}.ics",
             name=f"{campaign.name} · {self.alliance.name}",
-            description=f"联盟节假日活动“{campaign.name}”的全部活动\n"
-            f"Activities of the alliance campaign {campaign.name_in('en')}",
+            description=_in_two(
+                N_("Activities of the alliance campaign “{campaign}”"),
+                campaign=(campaign.name, campaign.name_in("en")),
+            ),
             campaign_id=campaign_id,
         )
 
@@ -188,29 +211,26 @@ class FeedCatalog:
         for member in alliance.members:
             libraries.append(FeedLink(f"libraries/{member.id}.ics", name(member.name, member.name_en)))
             if alliance.children(member.id):
-                suffix = " (with branches)" if english else "（含分馆）"
-                libraries.append(
-                    FeedLink(
-                        f"libraries/{member.id}.ics?include={BRANCHES}", name(member.name, member.name_en) + suffix
-                    )
-                )
+                with_branches = gettext(lang, "{name} (with branches)").format(name=name(member.name, member.name_en))
+                libraries.append(FeedLink(f"libraries/{member.id}.ics?include={BRANCHES}", with_branches))
         labels = self.en if english else self.zh
+
         return [
             (
-                "Whole alliance" if english else "全联盟",
+                pgettext(lang, "groups of calendar feeds", "Whole alliance"),
                 [FeedLink("alliance.ics", name(alliance.name, alliance.name_en))],
             ),
-            ("Libraries" if english else "各成员馆", libraries),
+            (pgettext(lang, "groups of calendar feeds", "Libraries"), libraries),
             (
-                "Brand programmes" if english else "一馆一品品牌",
+                pgettext(lang, "groups of calendar feeds", "Brand programmes"),
                 [FeedLink(f"brands/{b.id}.ics", b.name) for b in self.brands().values()],
             ),
             (
-                "Alliance campaigns" if english else "联盟节假日活动",
+                pgettext(lang, "groups of calendar feeds", "Alliance campaigns"),
                 [FeedLink(f"campaigns/{c.id}.ics", name(c.name, c.name_en)) for c in alliance.campaigns],
             ),
             (
-                "Categories" if english else "活动类别",
+                pgettext(lang, "groups of calendar feeds", "Categories"),
                 [FeedLink(f"categories/{c.value}.ics", labels.category(c.value)) for c in Category],
             ),
         ]

@@ -26,6 +26,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, func, or_, select
 
 from shuxiang.calendars import assemble_feed
+from shuxiang.i18n import in_both
 
 from .handlers import CalendarContext
 from .search import audience_ids, matching_ids
@@ -178,13 +179,13 @@ def _whole_days(ordered: list[Entry], budget: int, day_of: Callable[[Entry], dat
 def cap_note(covers: tuple[date, date | None]) -> str:
     first, last = covers
     if last is None:
-        zh = f"为使订阅小于 1 MB，本日历只含 {first:%Y-%m-%d} 以来的活动。"
-        en = f"To stay under 1 MB this feed holds activities from {first:%Y-%m-%d} on."
+        zh, en = in_both("To stay under 1 MB this feed holds activities from {first} on.", first=first.isoformat())
     else:
-        zh = f"为使订阅小于 1 MB，本日历只含 {first:%Y-%m-%d} 至 {last:%Y-%m-%d} 的活动；更多请订阅各馆或各类活动日历。"
-        en = (
-            f"To stay under 1 MB this feed holds activities from {first:%Y-%m-%d} to {last:%Y-%m-%d}; "
-            "subscribe to a library's or a category's feed for the rest."
+        zh, en = in_both(
+            "To stay under 1 MB this feed holds activities from {first} to {last}; "
+            "subscribe to a library's or a category's feed for the rest.",
+            first=first.isoformat(),
+            last=last.isoformat(),
         )
     return f"{zh}\n{en}"
 

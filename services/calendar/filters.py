@@ -13,7 +13,7 @@ from urllib.parse import urlencode
 from sqlalchemy import select
 
 from shuxiang.alliance import Alliance, Brand
-from shuxiang.i18n import in_both
+from shuxiang.i18n import N_, gettext, in_both
 from shuxiang.schemas import Category
 
 from .catalog import BRANCHES, FeedCatalog, FeedRefusal
@@ -67,22 +67,27 @@ class Filters:
         return f"{FILTER_FEED}?{self.query()}"
 
 
+def _library_words(alliance: Alliance, filters: Filters) -> str:
+    name = alliance.member(filters.library or "").name
+    return gettext("zh-CN", "{name} (with branches)").format(name=name) if filters.branches else name
+
+
 def parse_filters(
     params: Mapping[str, str], alliance: Alliance, brands: Mapping[str, Brand]
 ) -> tuple[Filters, list[tuple[str, str]]]:
     """Filters from query parameters, and what was wrong with them ((zh, en) each; the wrong ones are dropped)."""
     problems: list[tuple[str, str]] = []
 
-    def pick(name: str, known: Callable[[str], bool], zh: str, en: str) -> str | None:
+    def pick(name: str, known: Callable[[str], bool], msgid: str) -> str | None:
         value = (params.get(name) or "").strip()
         if not value:
             return None
         if not known(value):
-            problems.append((f"没有这个{zh}：{value}", f"No such {en}: {value}"))
+            problems.append(in_both(msgid, value=value))
             return None
         return value
 
-    library = pick("library", lambda v: alliance.member(v) is not None, "图书馆", "library")
+    library = pick("library", lambda v: alliance.member(v) is not None, N_("No such library: {value}"))
     include = (params.get("include") or params.get("branches") or "").strip()
     q = (params.get("q") or "").strip()[:MAX_QUERY] or None
     audience = (params.get("audience") or "").strip()[:200] or None  # free text as announced
@@ -90,9 +95,9 @@ def parse_filters(
         Filters(
             library=library,
             branches=bool(library) and include in (BRANCHES, "1", "on", "true"),
-            category=pick("category", lambda v: v in Category.__members__, "活动类别", "category"),
-            brand=pick("brand", lambda v: v in brands, "活动品牌", "brand"),
-            campaign=pick("campaign", lambda v: alliance.campaign(v) is not None, "联盟活动", "campaign"),
+            category=pick("category", lambda v: v in Category.__members__, N_("No such category: {value}")),
+            brand=pick("brand", lambda v: v in brands, N_("No such brand: {value}")),
+            campaign=pick("campaign", lambda v: alliance.campaign(v) is not None, N_("No such campaign: {value}")),
             audience=audience,
             q=q,
         ),
@@ -143,7 +148,7 @@ def filtered_spec(catalog: FeedCatalog, query: Mapping[str, str]) -> FeedSpec | 
             *in_both("filter.ics needs at least one of library, category, brand, campaign, audience or q"),
         )
     words = [
-        alliance.member(filters.library).name + ("（含分馆）" if filters.branches else "") if filters.library else "",
+        _library_words(alliance, filters) if filters.library else "",
         catalog.zh.category(filters.category) if filters.category else "",
         catalog.brands()[filters.brand].name if filters.brand else "",
         alliance.campaign(filters.campaign).name if filters.campaign else "",

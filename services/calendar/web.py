@@ -16,7 +16,7 @@ from starlette.types import ASGIApp, Receive, Scope, Send
 from shuxiang.alliance import Alliance, Brand
 from shuxiang.calendars import EventLabels
 from shuxiang.calendars.recurrence import as_shown, sessions
-from shuxiang.i18n import N_, locale_of, pgettext
+from shuxiang.i18n import N_, gettext, in_both, locale_of, pgettext
 from shuxiang.pages import language, render
 from shuxiang.schemas import CanonicalActivity, Category, Status
 from shuxiang.services.brands.service import NAME as BRANDS
@@ -74,9 +74,11 @@ def calendar_page(request: Request, site: Site, view: str = "month", month: str 
         except ValueError:
             asked = None
         if asked is None or not MONTHS_FROM <= asked.year <= MONTHS_TO:
-            error = (
-                f"月份应为 {MONTHS_FROM}–{MONTHS_TO} 年间的 YYYY-MM（收到：{month}）",
-                f"month must be YYYY-MM between {MONTHS_FROM} and {MONTHS_TO} (got: {month})",
+            error = in_both(
+                "month must be YYYY-MM between {start} and {end} (got: {month})",
+                start=MONTHS_FROM,
+                end=MONTHS_TO,
+                month=month,
             )
         else:
             first = asked
@@ -214,11 +216,11 @@ def session_views(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, en
 
 def agenda_item(activity: CanonicalActivity, moment: datetime, labels: EventLabels, tz: ZoneInfo) -> AgendaItem:
     ends = moment + (activity.ends_at - activity.starts_at)
-    when = "全天" if labels.language != "en" else "All day"
+    when = gettext(labels.language, "All day")
     if not activity.all_day:
         when = f"{moment.astimezone(tz):%H:%M}–{ends.astimezone(tz):%H:%M}"
     venue = activity.venue
-    place = venue.name or ("线上" if labels.language != "en" else "Online")
+    place = venue.name or gettext(labels.language, "Online")
     return AgendaItem(
         activity_id=activity.id,
         day=moment.astimezone(tz).date(),

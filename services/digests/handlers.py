@@ -11,6 +11,7 @@ from sqlalchemy import Connection, insert, select
 from shuxiang.alliance import Alliance, Coordinator
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, parse_payload
 from shuxiang.events.dead_letters import DeadLetter
+from shuxiang.i18n import both
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.scheduler.messages import DigestDue
 
@@ -87,7 +88,7 @@ def record_digest(connection: Connection, config: DigestConfig, due: DigestDue, 
     """Render and record the digest as ``pending``; False if this coordinator and period has one already."""
     coordinator = find_coordinator(config.alliance, due.coordinator_id)
     if coordinator is None:
-        raise Rejected(f"coordinator_id: {due.coordinator_id!r} 不在联盟配置中 / is not in the alliance configuration")
+        raise Rejected(both("coordinator_id: {id} is not in the alliance configuration", id=repr(due.coordinator_id)))
     exists = connection.scalar(
         select(digests_sent.c.status).where(
             digests_sent.c.coordinator_id == coordinator.id, digests_sent.c.period == due.period

@@ -26,6 +26,8 @@ from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Engine, select, update
 
+from shuxiang.i18n import both
+
 from .tables import digests_sent
 from .transport import MaybeSent, NotSent, Transport
 
@@ -59,7 +61,7 @@ class DigestSender:
                 .where(digests_sent.c.status == "sending", digests_sent.c.claimed_at < now - SEND_TIMEOUT)
                 .values(
                     status="uncertain",
-                    last_error="发送中断，无法确认是否已送达，不再自动重发 / interrupted mid-send; not resent",
+                    last_error=both("interrupted mid-send; not resent"),
                 )
             )
         if result.rowcount:

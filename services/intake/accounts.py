@@ -19,6 +19,7 @@ from pydantic import ConfigDict
 from sqlalchemy import Engine, insert, select, update
 
 from shuxiang.alliance import Alliance
+from shuxiang.i18n import both
 
 from .tables import AccountFields, intake_account
 
@@ -74,13 +75,13 @@ def kind_of(alliance: Alliance, name: str, *, coordinator: bool = False) -> str:
     is_coordinator = any(c.id == name for c in alliance.coordinators)
     if coordinator:
         if not is_coordinator:
-            raise AccountError(f'"{name}" 不是协调人 / is not a coordinator of {alliance.id}')
+            raise AccountError(both('"{name}" is not a coordinator of {alliance}', name=name, alliance=alliance.id))
         return COORDINATOR
     if is_member:
         return LIBRARY
     if is_coordinator:
         return COORDINATOR
-    raise AccountError(f'"{name}" 既不是成员馆也不是协调人 / is neither a member library nor a coordinator')
+    raise AccountError(both('"{name}" is neither a member library nor a coordinator', name=name))
 
 
 class AccountStore:
@@ -104,7 +105,9 @@ class AccountStore:
         now = datetime.now(UTC)
         with self.engine.begin() as connection:
             if connection.execute(select(intake_account.c.name).where(intake_account.c.name == name)).first():
-                raise AccountError(f'"{name}" 已有账号 / already has an account: use `shuxiang accounts reset {name}`')
+                raise AccountError(
+                    both('"{name}" already has an account: use `shuxiang accounts reset {name}`', name=name)
+                )
             connection.execute(
                 insert(intake_account).values(
                     name=name,
@@ -122,7 +125,7 @@ class AccountStore:
         """New password (ends every session) and/or a new API token (the old one stops working)."""
         account = self.get(name)
         if account is None:
-            raise AccountError(f'"{name}" 没有账号 / has no account: use `shuxiang accounts add {name}`')
+            raise AccountError(both('"{name}" has no account: use `shuxiang accounts add {name}`', name=name))
         values: dict = {"updated_at": datetime.now(UTC)}
         new_pw = new_password() if password else None
         new_tok = new_token(name) if token else None

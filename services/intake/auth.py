@@ -28,7 +28,7 @@ from fastapi import Depends, HTTPException, Request
 from fastapi.concurrency import run_in_threadpool
 
 from shuxiang.alliance import Alliance
-from shuxiang.i18n import in_both
+from shuxiang.i18n import both, in_both
 
 from .accounts import Account, AccountStore
 from .security import CSRF_FIELD, SESSION_COOKIE, SessionCodec, csrf_ok, session_secret
@@ -160,7 +160,7 @@ def _login_location(request: Request) -> str:
 async def require_account(request: Request, account: Annotated[Account | None, Depends(current_account)]) -> Account:
     if account is None:
         if request.method in SAFE_METHODS and "text/html" in request.headers.get("accept", ""):
-            raise HTTPException(303, "请先登录 / log in first", headers={"Location": _login_location(request)})
+            raise HTTPException(303, both("log in first"), headers={"Location": _login_location(request)})
         raise problem(
             401,
             *in_both("log in or send an API token (Authorization: Bearer …)"),

@@ -343,14 +343,13 @@ def form_from_submission(submission: ActivitySubmission, tz: ZoneInfo) -> dict[s
 
 
 def describe_rule(rule: str, lang: str) -> str:
-    """``每周一次，共 4 次`` for the rules the form makes; other rules as written."""
+    """``weekly, 4 sessions`` (in ``lang``) for the rules the form makes; other rules as written."""
     simple = _SIMPLE_RULE.match(rule)
     if not simple:
         return rule
-    weekly, count = simple[1] == "WEEKLY", simple[2]
-    if lang == "en":
-        return f"{'weekly' if weekly else 'monthly'}, {count} sessions"
-    return f"{'每周' if weekly else '每月'}一次，共 {count} 次"
+    if simple[1] == "WEEKLY":
+        return gettext(lang, "weekly, {count} sessions").format(count=simple[2])
+    return gettext(lang, "monthly, {count} sessions").format(count=simple[2])
 
 
 def cancelled(submission: ActivitySubmission, revision: int) -> ActivitySubmission:

@@ -13,7 +13,7 @@ from fastapi import Request
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 
-from shuxiang.i18n import in_both
+from shuxiang.i18n import gettext, in_both
 from shuxiang.posters import MAX_BYTES, PosterRefused, Posters
 
 FORM_OVERHEAD = 1024 * 1024
@@ -58,11 +58,7 @@ async def poster_from_form(form, store: Posters, values: dict, lang: str) -> str
             return refused.text(lang)
         if gone:  # the hidden field names no stored poster
             values["poster"] = ""
-            return (
-                "找不到之前上传的海报，请重新上传"
-                if lang != "en"
-                else "The poster uploaded before is gone: upload it again"
-            )
+            return gettext(lang, "The poster uploaded before is gone: upload it again")
         return None
     data = await upload.read(MAX_BYTES + 1)
     try:

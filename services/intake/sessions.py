@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from pydantic import ValidationError
 
 from shuxiang.calendars.recurrence import Session, session_of, sessions
-from shuxiang.i18n import N_, gettext
+from shuxiang.i18n import N_, gettext, in_both
 from shuxiang.schemas import ActivitySubmission, SessionOverride, Status
 
 from . import forms
@@ -130,14 +130,10 @@ def session_problem(
     if recurrence_id is None or stored is None:
         return None
     if not stored.recurrence:
-        return (
-            "recurrence_id: 这不是重复活动，请报告整个活动（不填 recurrence_id）",
-            "recurrence_id: this activity does not repeat; report it as a whole (no recurrence_id)",
-        )
+        return in_both("recurrence_id: this activity does not repeat; report it as a whole (no recurrence_id)")
     if session_of(stored, recurrence_id, tz) is None:  # type: ignore[arg-type]
         when = recurrence_id.isoformat(timespec="minutes")
-        return (
-            f"recurrence_id: {when} 不是这个系列中的一次活动（应为该次原定的开始时间）",
-            f"recurrence_id: {when} is not a session of this series (it is the session's original start)",
+        return in_both(
+            "recurrence_id: {when} is not a session of this series (it is the session's original start)", when=when
         )
     return None

@@ -20,6 +20,7 @@ from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shuxiang.alliance import Alliance, QuotaRule
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
+from shuxiang.i18n import both
 from shuxiang.schemas import AttendanceReport
 from shuxiang.services.projection import newer_canonicals
 
@@ -95,9 +96,11 @@ def apply_report(context: QuotasContext, delivery: Delivery, uow: UnitOfWork) ->
     report = parse_payload(AttendanceReport, delivery)
     check_subject("library_id", report.library_id, delivery)
     if context.alliance.member(report.library_id) is None:
-        raise Rejected(f'library_id "{report.library_id}" 不是联盟成员 / is not a member of the alliance')
+        raise Rejected(both('library_id "{library_id}" is not a member of the alliance', library_id=report.library_id))
     if not report.held and report.participants > 0:
-        raise Rejected(f"held=false 但 participants={report.participants} / an activity not held has no participants")
+        raise Rejected(
+            both("held=false but participants={n}: an activity not held has no participants", n=report.participants)
+        )
     connection = uow.connection
     if not store_report(
         connection, report.library_id, report.source_ref, report.held, report.participants, delivery.stream_seq

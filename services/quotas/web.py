@@ -71,7 +71,7 @@ def parse_tier(raw: str | None) -> str | None:
         return None
     if raw not in Tier.__members__:
         known = ", ".join(Tier.__members__)
-        raise BadRequest(f'tier：没有“{raw}”这一级 / tier: "{raw}" is not one of {known}')
+        raise BadRequest(both('tier: "{raw}" is not one of {known}', raw=raw, known=known))
     return raw
 
 

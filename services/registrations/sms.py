@@ -29,6 +29,7 @@ from urllib.parse import urlsplit
 
 import httpx
 
+from shuxiang.i18n import N_, gettext
 from shuxiang.services.digests.transport import NotSent
 
 
@@ -107,32 +108,21 @@ def sms_transport_for(sms_url: str | None, sms_token: str | None, outbox_dir: Pa
 
 
 TEXTS = {
-    "confirmed": (
-        "{name}，您已报名“{title}”：{when}，{where}。签到码 {code}。查看或取消：{link}",
-        '{name}: your place at "{title}", {when}, {where}. Code {code}. See or cancel: {link}',
+    "confirmed": N_('{name}: your place at "{title}", {when}, {where}. Code {code}. See or cancel: {link}'),
+    "waitlisted": N_(
+        '{name}: "{title}" ({when}) is full; you are on the waitlist and get a text if a place frees up. {link}'
     ),
-    "waitlisted": (
-        "{name}，“{title}”（{when}）名额已满，您在候补名单上，有名额时另行通知。查看或取消：{link}",
-        '{name}: "{title}" ({when}) is full; you are on the waitlist and get a text if a place frees up. {link}',
-    ),
-    "promoted": (
-        "{name}，有人取消，“{title}”（{when}）的名额已递补给您。签到码 {code}。查看或取消：{link}",
-        '{name}: a place freed up for you at "{title}" ({when}). Code {code}. See or cancel: {link}',
-    ),
-    "reminder": (
-        "{name}，提醒：明天 {when} “{title}”，{where}。签到码 {code}。不能来请取消：{link}",
-        '{name}: "{title}" is tomorrow, {when}, {where}. Code {code}. Can\'t come? Cancel: {link}',
-    ),
+    "promoted": N_('{name}: a place freed up for you at "{title}" ({when}). Code {code}. See or cancel: {link}'),
+    "reminder": N_('{name}: "{title}" is tomorrow, {when}, {where}. Code {code}. Can\'t come? Cancel: {link}'),
 }
-"""Short texts (a long SMS is billed per 67 characters): zh-CN, English for readers who signed up
-in English.  Only these kinds go by SMS; the 满意度 question stays on the reader's page (and in
+"""Short texts (a long SMS is billed per 67 characters; msgids, zh-CN in the catalog): zh-CN, English
+for readers who signed up in English.  Only these kinds go by SMS; the 满意度 question stays on the reader's page (and in
 e-mail), to keep texts to what the reader needs to come."""
 
 TITLE_CHARS = 24
 
 
 def sms_text(kind: str, lang: str, *, name: str, title: str, when: str, where: str, code: str, link: str) -> str:
-    zh, en = TEXTS[kind]
     short = title if len(title) <= TITLE_CHARS else title[: TITLE_CHARS - 1] + "…"
-    template = en if lang == "en" else zh
+    template = gettext(lang, TEXTS[kind])
     return template.format(name=name, title=short, when=when, where=where, code=code, link=link)

@@ -70,19 +70,15 @@ class RegistrationBody(BaseModel):
 
 def _errors(exc: ValidationError) -> list[str]:
     """Each problem with its field, in both languages (our validators already say both)."""
-    names = {
-        "name": ("姓名", "name"),
-        "phone": ("电话", "phone"),
-        "email": ("邮箱", "e-mail"),
-        "session": ("场次", "session"),
-    }
+    names = {"name": N_("name"), "phone": N_("phone"), "email": N_("e-mail"), "session": N_("session")}
     out = []
     for error in exc.errors():
         field = str(error["loc"][0]) if error["loc"] else ""
         message = str(error["msg"]).removeprefix("Value error, ")
-        if "/" not in message:
-            zh, en = names.get(field, (field, field))
-            message = f"{zh}：{message} / {en}: {message}" if field else message
+        if "/" not in message and field:
+            label = names.get(field, field)
+            zh, en = gettext("zh-CN", label), gettext("en", label)
+            message = f"{zh}：{message} / {en}: {message}"
         out.append(message)
     return out
 

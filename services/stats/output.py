@@ -7,6 +7,8 @@ import csv
 import json
 from typing import IO
 
+from shuxiang.i18n import both
+
 from .report import StatsReport
 
 
@@ -35,9 +37,10 @@ def write_table(report: StatsReport, output: IO[str], lang: str = "zh-CN") -> No
     from rich.table import Table
 
     console = Console(file=output, width=120)
+    statistics, previous = both("Statistics"), both("previous period", sep=" ")
     console.print(
-        f"[bold]{report.scope_name} · {report.label} 年度统计 / statistics[/] "
-        f"(上期 previous: {report.previous_years[0]}–{report.previous_years[-1]}; {report.timezone})"
+        f"[bold]{report.scope_name} · {report.label} {statistics}[/] "
+        f"({previous}: {report.previous_years[0]}–{report.previous_years[-1]}; {report.timezone})"
     )
     for view in report.views:
         if not view.rows:

@@ -16,10 +16,12 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from babel.dates import get_month_names
+
 from shuxiang.alliance import Alliance
 from shuxiang.calendars import EventLabels
 from shuxiang.db import Databases
-from shuxiang.i18n import N_, both, gettext, in_both, in_both_p
+from shuxiang.i18n import N_, both, gettext, in_both, in_both_p, locale_of
 from shuxiang.schemas import Category
 
 from . import figures as f
@@ -246,13 +248,14 @@ def build_views(
             + ([""] if "" in now.by_campaign else []),
         )
     )
+    month_names = get_month_names("abbreviated", "stand-alone", locale_of(lang))  # CLDR: 1月 … / Jan …
     views.append(
         table(
             "month",
             *in_both("By month"),
             Column("month", *in_both_p("statistics report", "Month")),
             now.by_month,
-            lambda m: f"{m}月" if lang != "en" else f"{m:02d}",
+            lambda m: month_names[m],
             order=list(range(1, 13)),
         )
     )
