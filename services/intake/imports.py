@@ -32,6 +32,7 @@ from pydantic import ValidationError
 
 from shuxiang.calendars import EventLabels
 from shuxiang.events.submit import read_jsonl_submissions
+from shuxiang.i18n import both
 from shuxiang.schemas import ActivitySubmission, AttendanceReport, Category
 from shuxiang.schemas.errors import describe
 
@@ -136,7 +137,7 @@ def parse_local_datetime(text: str, tz: ZoneInfo, *, day: date | None = None) ->
             return datetime.combine(day, clock, tz), False
     except ValueError:
         pass
-    raise TimeError("不是有效的日期时间，例如 2026-04-23 14:00 / not a date and time, e.g. 2026-04-23 14:00")
+    raise TimeError(both("not a date and time, e.g. {example}", example="2026-04-23 14:00"))
 
 
 # ---------------------------------------------------------------------------- CSV
@@ -173,6 +174,13 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "contact": ("联系方式", "联系人", "contact"),
     "library_id": ("馆", "图书馆", "library_id"),
 }
+
+
+def _column(field: str) -> str:
+    """The column's name in the template file (its first alias): problems name the column as written."""
+    return CSV_COLUMNS[field][0]
+
+
 _HEADER_TO_FIELD = {alias.lower(): field for field, aliases in CSV_COLUMNS.items() for alias in aliases}
 _YES = {"是", "y", "yes", "true", "1", "√", "✓", "x"}
 _NO = {"否", "n", "no", "false", "0", ""}
@@ -199,9 +207,7 @@ def decode_text(data: bytes) -> str:
         try:
             return data.decode("gb18030")
         except UnicodeDecodeError:
-            raise RowError(
-                "文件既不是 UTF-8 也不是 GB18030 编码 / the file is neither UTF-8 nor GB18030 text"
-            ) from None
+            raise RowError(both("the file is neither UTF-8 nor GB18030 text")) from None
 
 
 def _yes(value: str, column: str) -> bool:
@@ -210,7 +216,7 @@ def _yes(value: str, column: str) -> bool:
         return True
     if word in _NO:
         return False
-    raise RowError(f"{column}: 应为“是”或“否” / should be yes or no")
+    raise RowError(f"{column}: " + both("should be yes or no"))
 
 
 def _recurrence(repeat: str, count: str) -> str | None:
@@ -221,32 +227,32 @@ def _recurrence(repeat: str, count: str) -> str | None:
     if frequency is None:
         return repeat  # an RRULE as written: the schema checks it
     if not count.strip():
-        raise RowError("次数: 重复的活动要写次数 / a repeating activity needs a count")
+        raise RowError(f"{_column('count')}: " + both("a repeating activity needs a count"))
     try:
         times = int(count)
     except ValueError:
-        raise RowError("次数: 应为整数 / should be a whole number") from None
+        raise RowError(f"{_column('count')}: " + both("should be a whole number")) from None
     return f"FREQ={frequency};COUNT={times}"
 
 
 def _row_times(row: dict[str, str], tz: ZoneInfo) -> tuple[datetime, datetime, bool]:
     start_text = row.get("starts_at", "").strip()
     if not start_text:
-        raise RowError("开始时间: 缺少此项 / starts_at is missing")
+        raise RowError(f"{_column('starts_at')}: " + both("starts_at is missing"))
     try:
         start, date_only = parse_local_datetime(start_text, tz)
     except TimeError as exc:
-        raise RowError(f"开始时间: {exc}") from None
-    all_day = _yes(row["all_day"], "全天") if row.get("all_day", "").strip() else date_only
+        raise RowError(f"{_column('starts_at')}: {exc}") from None
+    all_day = _yes(row["all_day"], _column("all_day")) if row.get("all_day", "").strip() else date_only
     end_text = row.get("ends_at", "").strip()
     if not end_text:
         if not all_day:
-            raise RowError("结束时间: 缺少此项 / ends_at is missing")
+            raise RowError(f"{_column('ends_at')}: " + both("ends_at is missing"))
         return start, start + timedelta(days=1), True
     try:
         end, end_date_only = parse_local_datetime(end_text, tz, day=start.astimezone(tz).date())
     except TimeError as exc:
-        raise RowError(f"结束时间: {exc}") from None
+        raise RowError(f"{_column('ends_at')}: {exc}") from None
     if all_day and end_date_only:
         end += timedelta(days=1)  # the last day, inclusive, as people write it
     return start, end, all_day
@@ -259,7 +265,10 @@ def derived_ref(prefix: str, *parts: str) -> str:
 def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> ActivitySubmission:
     """One spreadsheet row (keys already mapped to field names) as a submission."""
     if row.get("library_id", "").strip() and row["library_id"].strip() != library_id:
-        raise RowError(f'馆: "{row["library_id"].strip()}" 不是 / is not --as {library_id}')
+        raise RowError(
+            f"{_column('library_id')}: "
+            + both('"{given}" is not --as {library_id}', given=row["library_id"].strip(), library_id=library_id)
+        )
     start, end, all_day = _row_times(row, tz)
     title = row.get("title", "").strip()
     body: dict = {
@@ -292,7 +301,7 @@ def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> Ac
     if recurrence:
         body["recurrence"] = recurrence
     if row.get("featured", "").strip():
-        body["featured"] = _yes(row["featured"], "特色")
+        body["featured"] = _yes(row["featured"], _column("featured"))
     roles = {}  # 承办 organiser, 协办 co-organiser, 参与 participant; the submitter hosts (主办)
     for column, role in (
         ("organisers", "organiser"),
@@ -327,15 +336,15 @@ def read_csv_submissions(text: str, library_id: str, tz: ZoneInfo) -> tuple[list
     try:
         header = next(reader)
     except StopIteration:
-        return [], ["line 1: 文件是空的 / the file is empty"]
+        return [], ["line 1: " + both("the file is empty")]
     fields = [_HEADER_TO_FIELD.get(name.strip().lower()) for name in header]
     unknown = [name for name, field in zip(header, fields, strict=True) if field is None and name.strip()]
     problems = []
     if unknown:
-        problems.append(f"line 1: 不认识的列（已忽略）/ unknown columns (ignored): {', '.join(unknown)}")
+        problems.append("line 1: " + both("unknown columns (ignored): {names}", names=", ".join(unknown)))
     if "title" not in fields or "starts_at" not in fields:
         known = "、".join(f"{aliases[0]}/{aliases[-1]}" for aliases in (CSV_COLUMNS["title"], CSV_COLUMNS["starts_at"]))
-        return [], [f"line 1: 表头缺少必需的列 / the header lacks a required column: {known}"]
+        return [], ["line 1: " + both("the header lacks a required column: {known}", known=known)]
     submissions: list[ActivitySubmission] = []
     seen: dict[str, int] = {}
     for row_values in reader:
@@ -350,8 +359,12 @@ def read_csv_submissions(text: str, library_id: str, tz: ZoneInfo) -> tuple[list
             continue
         if submission.source_ref in seen:
             problems.append(
-                f"line {number}: 与第 {seen[submission.source_ref]} 行是同一活动 / the same activity as "
-                f"line {seen[submission.source_ref]} (source_ref {submission.source_ref})"
+                f"line {number}: "
+                + both(
+                    "the same activity as line {line} (source_ref {ref})",
+                    line=seen[submission.source_ref],
+                    ref=submission.source_ref,
+                )
             )
             continue
         seen[submission.source_ref] = number
@@ -378,7 +391,7 @@ def read_csv_reports(text: str, library_id: str, tz: ZoneInfo) -> tuple[list[Att
             continue
         try:
             submission = csv_row_submission(row, library_id, tz)
-            held = _yes(held_text, "是否举办") if held_text else True
+            held = _yes(held_text, _column("held")) if held_text else True
             participants = int(attended.replace(",", "")) if attended and held else 0
             reports.append(
                 AttendanceReport(
@@ -386,7 +399,7 @@ def read_csv_reports(text: str, library_id: str, tz: ZoneInfo) -> tuple[list[Att
                 )
             )
         except (RowError, ValueError) as exc:
-            problems.append(f"line {reader.line_num}: 参与人次 / participants: {exc}")
+            problems.append(f"line {reader.line_num}: " + both("participants") + f": {exc}")
     return reports, problems
 
 
@@ -482,9 +495,9 @@ def ics_event_submission(
     """One VEVENT as a submission; without a LOCATION the venue is ``default_venue`` (the library)."""
     uid = _text(event, "UID")
     if not uid:
-        raise RowError("UID: 缺少此项 / the VEVENT has no UID")
+        raise RowError("UID: " + both("the VEVENT has no UID"))
     if event.get("DTSTART") is None:
-        raise RowError("DTSTART: 缺少此项 / missing")
+        raise RowError("DTSTART: " + both("the VEVENT has no DTSTART"))
     raw_start = event["DTSTART"].dt
     all_day = not isinstance(raw_start, datetime)
     start = _instant(raw_start, tz)
@@ -536,7 +549,7 @@ def read_ics_submissions(
     try:
         calendar = icalendar.Calendar.from_ical(data)
     except ValueError as exc:
-        return [], [f"不是有效的 iCalendar 文件 / not a valid iCalendar file: {exc}"]
+        return [], [both("not a valid iCalendar file") + f": {exc}"]
     submissions, problems = [], []
     by_ref: dict[str, int] = {}
     events = calendar.walk("VEVENT")
@@ -547,8 +560,11 @@ def read_ics_submissions(
         if event.get("RECURRENCE-ID") is not None:
             if _text(event, "UID") not in series_uids:
                 problems.append(
-                    f"{where}: 单次改动（RECURRENCE-ID）找不到所属的重复活动，已跳过 / a changed session "
-                    "(RECURRENCE-ID) whose series (same UID, with an RRULE) is not in the file: skipped"
+                    f"{where}: "
+                    + both(
+                        "a changed session (RECURRENCE-ID) whose series (same UID, with an RRULE) "
+                        "is not in the file: skipped"
+                    )
                 )
             continue  # imported with its series
         try:
@@ -559,7 +575,7 @@ def read_ics_submissions(
             problems.append(f"{where}: {exc}")
             continue
         if submission.source_ref in by_ref:
-            problems.append(f"{where}: UID 重复 / the UID appears twice: kept the first")
+            problems.append(f"{where}: " + both("the UID appears twice: kept the first"))
             continue
         by_ref[submission.source_ref] = number
         submissions.append(submission)
@@ -608,8 +624,7 @@ def read_submissions(
         return fmt, *read_jsonl_submissions(text, as_library=as_library)
     if as_library is None:
         raise ValueError(
-            f"{fmt.upper()} 文件需要 --as LIBRARY（文件里没有馆的编号）/ a {fmt.upper()} file needs "
-            "--as LIBRARY: it does not say which library it is from"
+            both("a {kind} file needs --as LIBRARY: it does not say which library it is from", kind=fmt.upper())
         )
     if fmt == "ics":
         return fmt, *read_ics_submissions(text, as_library, tz, default_venue)
