@@ -120,7 +120,7 @@ async def pipeline(workdir: Path, messages, database_url: str | None, processes:
     ``shuxiang up --processes`` does), and the services' names."""
     from shuxiang.db import Databases
     from shuxiang.replay import rebuildable_plans
-    from shuxiang.runtime import Runtime
+    from shuxiang.runtime import Runtime, tune_gc
     from shuxiang.services.plan import ServiceContext
     from shuxiang.settings import Settings
 
@@ -134,6 +134,7 @@ async def pipeline(workdir: Path, messages, database_url: str | None, processes:
         names = [p.name for p in rebuildable_plans(ServiceContext(settings, alliance, databases))]
         runtime = Runtime(settings=settings, alliance=alliance, services=names, web=False, processes=processes)
         connection = await nats.connect(server.url)
+        tune_gc()  # as `up` does (this process is up's main one here)
         began = time.perf_counter()
         await runtime.start()
         with Progress(*Progress.get_default_columns(), TimeElapsedColumn(), transient=True) as progress:

@@ -5,7 +5,6 @@ from __future__ import annotations
 import functools
 from dataclasses import dataclass
 
-from faststream.nats.schemas.js_stream import is_subject_match_wildcard
 from nats.js import api
 
 SUBMITTED = "shuxiang.activity.submitted"
@@ -51,6 +50,22 @@ def library_of(subject: str) -> str:
     return subject.rsplit(".", 1)[-1]
 
 
+def subject_matches(subject: str, pattern: str) -> bool:
+    """Whether NATS delivers ``subject`` to a subscription on ``pattern`` (``*``: one token, ``>``:
+    the rest).  As faststream's ``is_subject_match_wildcard``, which every process imported
+    faststream for (≈ 0.15 s of CPU at each start: a worker's, a CLI command's)."""
+    subject_parts, pattern_parts = subject.split("."), pattern.split(".")
+    for subject_part, pattern_part in zip(subject_parts, pattern_parts, strict=False):
+        if pattern_part == ">":
+            return True
+        if pattern_part == "*":
+            if subject_part == ">":
+                return False
+        elif subject_part != pattern_part:
+            return False
+    return len(subject_parts) == len(pattern_parts)
+
+
 @dataclass(frozen=True)
 class StreamSpec:
     name: str
@@ -72,7 +87,7 @@ class StreamSpec:
 
     def holds(self, subject: str) -> bool:
         """Whether a message on ``subject`` is stored in this stream."""
-        return any(is_subject_match_wildcard(subject, pattern) for pattern in self.subjects)
+        return any(subject_matches(subject, pattern) for pattern in self.subjects)
 
 
 SUBMISSIONS_STREAM = StreamSpec(

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import json
 import logging
 import os
@@ -394,8 +395,24 @@ class Runtime:
                 (self.settings.data_dir / RUNTIME_FILE).unlink()
 
 
+GC_THRESHOLD = 10_000
+"""Allocations between two collections of the youngest generation (Python's default: 700)."""
+
+
+def tune_gc() -> None:
+    """For a process that runs services (``up``, its workers, ``serve``), before they start: what
+    the imports made is frozen out of the cyclic garbage collector's passes, and its youngest
+    generation is collected every :data:`GC_THRESHOLD` allocations instead of 700.  Handling a
+    message allocates thousands of short-lived objects (pydantic models, SQLAlchemy rows): with
+    the defaults, collections took ≈ 15 % of the handlers' CPU (bench/README.md, "Pipeline
+    throughput").  Cycles are still collected, less often."""
+    gc.freeze()
+    gc.set_threshold(GC_THRESHOLD, *gc.get_threshold()[1:])
+
+
 async def run_until_signalled(runtime: Runtime, on_started: Callable[[Runtime], None] | None = None) -> None:
     """Start, wait for SIGINT/SIGTERM, stop cleanly (the nats-server child included)."""
+    tune_gc()
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):

@@ -12,8 +12,8 @@ import asyncio
 import logging
 from dataclasses import dataclass
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
-import httpx
 from sqlalchemy import Engine, select
 
 from shuxiang.admission import admitted
@@ -24,6 +24,9 @@ from shuxiang.schemas import ActivitySubmission
 
 from .imports import read_ics_submissions
 from .tables import NAME, intake_activity
+
+if TYPE_CHECKING:
+    import httpx
 
 log = logging.getLogger(__name__)
 
@@ -49,6 +52,8 @@ def calendar_url(url: str) -> str:
 
 
 async def fetch_calendar(client: httpx.AsyncClient, url: str) -> bytes:
+    import httpx  # here: every process that runs services imports this module, few pull (≈ 50 ms)
+
     try:
         async with client.stream("GET", calendar_url(url)) as response:
             if response.status_code != 200:
@@ -100,6 +105,8 @@ async def pull_member(client: httpx.AsyncClient, engine: Engine, alliance: Allia
 
 async def pull_all(engine: Engine, alliance: Alliance, *, timeout: float = 30.0) -> list[PullResult]:
     """Pull every member's calendar once; one failing calendar does not stop the others."""
+    import httpx
+
     results = []
     async with httpx.AsyncClient(
         timeout=timeout, follow_redirects=True, headers={"User-Agent": "shuxiang-intake"}

@@ -15,6 +15,7 @@ from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, func, insert, select, update
 
 from shuxiang.calendars.recurrence import Session, sessions
@@ -240,20 +241,21 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
     capacity promotes the waitlist at once."""
     connection = uow.connection
     a, p = registrations_activity.c, registrations_place.c
-    events = [(delivery, parse_canonical(delivery).activity) for delivery in deliveries]
+    heads = [(delivery, _head(delivery)) for delivery in deliveries]
     # one query for the batch: most activities take no sign-ups, and a query each cost this
     # projection more than the calendar's whole rendering
     kept = dict(
         connection.execute(
-            select(a.activity_id, a.version).where(a.activity_id.in_({activity.id for _, activity in events}))
+            select(a.activity_id, a.version).where(a.activity_id.in_({head.id for _, head in heads}))
         ).all()
     )
-    for delivery, activity in events:
-        held = kept.get(activity.id)
-        if held is None and activity.capacity is None:
+    for delivery, head in heads:
+        held = kept.get(head.id)
+        if held is None and head.capacity is None:
             continue  # takes no sign-ups here, never did: nothing to keep
-        if held is not None and held >= activity.version:
+        if held is not None and held >= head.version:
             continue
+        activity = parse_canonical(delivery).activity  # one this service keeps: the whole event, validated
         kept[activity.id] = activity.version
         last = sessions(activity, context.tz)[-1].ends_at if not _open_ended(activity) else None
         values = {
@@ -274,6 +276,30 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
             promote(connection, activity.id, session, delivery.timestamp)
         if held is None:
             apply_parked(context, activity.id, uow)
+
+
+class _Kept(BaseModel):
+    id: str
+    version: int
+    capacity: int | None = None
+
+
+class _Head(BaseModel):
+    """What decides whether a canonical event matters here (other fields are not read)."""
+
+    activity: _Kept
+
+
+def _head(delivery: Delivery) -> _Kept | CanonicalActivity:
+    """The id, version and capacity of a canonical event's activity, without validating the rest:
+    most activities take no sign-ups, and validating each whole event cost this projection
+    more than the rest of its work (the main process, where it runs beside dedup, parses
+    canonical events for it alone).  An event whose head is not readable is parsed in full,
+    which says what is wrong (a dead letter)."""
+    try:
+        return _Head.model_validate_json(delivery.data).activity
+    except ValidationError:
+        return parse_canonical(delivery).activity
 
 
 def _open_ended(activity: CanonicalActivity) -> bool:

@@ -168,3 +168,18 @@ def test_filter_by_audience_as_announced(harness: CalendarHarness) -> None:
     feed = unquote(re.search(r'class="filtered-ics" href="(/feeds/[^"]+)"', page).group(1).replace("&amp;", "&"))
     assert feed.startswith("/feeds/filter.ics?audience=")
     assert set(harness.events(feed)) == {"elderly"}
+
+
+def test_a_batch_of_more_rows_than_one_insert_takes_is_searchable_row_by_row(harness: CalendarHarness) -> None:
+    """The search rows go to SQLite in statements of SEARCH_ROWS_PER_STATEMENT (the FTS5 trigger
+    is costly row by row): every row of a larger batch is indexed, each under its own text."""
+    from shuxiang.services.calendar.search import SEARCH_ROWS_PER_STATEMENT, matching_ids
+
+    count = 2 * SEARCH_ROWS_PER_STATEMENT + 1
+    harness.deliver(*(activity(f"a{i}", title=f"绘本共读 编号{i:04d}号", days=1 + i / 100) for i in range(count)))
+    engine = harness.databases.engine("calendar")
+    with engine.connect() as connection:
+        assert connection.scalar(text("SELECT count(*) FROM calendar_search_fts")) == count
+        for i in (0, SEARCH_ROWS_PER_STATEMENT - 1, SEARCH_ROWS_PER_STATEMENT, count - 1):
+            assert set(connection.scalars(matching_ids(f"编号{i:04d}号", "sqlite"))) == {f"a{i}"}
+        assert len(set(connection.scalars(matching_ids("绘本共读", "sqlite")))) == count
