@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import faulthandler
 import gc
 import json
 import logging
@@ -411,8 +412,12 @@ def tune_gc() -> None:
 
 
 async def run_until_signalled(runtime: Runtime, on_started: Callable[[Runtime], None] | None = None) -> None:
-    """Start, wait for SIGINT/SIGTERM, stop cleanly (the nats-server child included)."""
+    """Start, wait for SIGINT/SIGTERM, stop cleanly (the nats-server child included).
+    SIGUSR1 prints every thread's stack to stderr, for an operator asking what a process that
+    does not stop is doing (``kill -USR1 <pid>``, docs/operations.md)."""
     tune_gc()
+    with contextlib.suppress(AttributeError, ValueError, OSError):  # no SIGUSR1 on Windows
+        faulthandler.register(signal.SIGUSR1, all_threads=True)
     stop = asyncio.Event()
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
