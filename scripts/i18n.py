@@ -30,6 +30,7 @@ import re
 import subprocess
 import sys
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -279,9 +280,8 @@ def _format_field(node: ast.expr) -> tuple[str, str] | None:
     return None
 
 
-def find_tables(text: str) -> list[Found]:
-    """``{key: ("中文", "English")}`` tables of names and messages → ``{key: N_("English")}``."""
-    tree = ast.parse(text)
+def source_offsets(text: str) -> Callable[[int, int], int]:
+    """The character offset in ``text`` of an ast position (line from 1, column in UTF-8 bytes)."""
     lines = text.splitlines(keepends=True)
     offsets = [0]
     for line in lines:
@@ -289,6 +289,14 @@ def find_tables(text: str) -> list[Found]:
 
     def offset(lineno: int, col: int) -> int:
         return offsets[lineno - 1] + len(lines[lineno - 1].encode()[:col].decode())
+
+    return offset
+
+
+def find_tables(text: str) -> list[Found]:
+    """``{key: ("中文", "English")}`` tables of names and messages → ``{key: N_("English")}``."""
+    tree = ast.parse(text)
+    offset = source_offsets(text)
 
     found = []
     values = [v for d in ast.walk(tree) if isinstance(d, ast.Dict) for v in d.values]  # tables: dict values only
@@ -323,13 +331,7 @@ SLASH = re.compile(r"(?s)(?P<zh>[^/]*[\u3400-\u9fff][^/]*?) ?/ (?P<en>[^\u3400-\
 def find_slashed(text: str) -> list[Found]:
     """``"没有这条待审 / no review {id}"`` literals (f-strings of simple fields too) → ``both(…)``."""
     tree = ast.parse(text)
-    lines = text.splitlines(keepends=True)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-
-    def offset(lineno: int, col: int) -> int:
-        return offsets[lineno - 1] + len(lines[lineno - 1].encode()[:col].decode())
+    offset = source_offsets(text)
 
     inner = {id(v) for n in ast.walk(tree) if isinstance(n, ast.JoinedStr) for v in n.values}
     found = []
@@ -415,14 +417,7 @@ def find_in_template(text: str) -> tuple[list[Found], list[int]]:
 
 def find_in_python(text: str) -> tuple[list[Found], list[int]]:
     tree = ast.parse(text)
-    lines = text.splitlines(keepends=True)
-    offsets = [0]
-    for line in lines:
-        offsets.append(offsets[-1] + len(line))
-
-    def offset(lineno: int, col: int) -> int:  # ast columns count UTF-8 bytes
-        line = lines[lineno - 1]
-        return offsets[lineno - 1] + len(line.encode()[:col].decode())
+    offset = source_offsets(text)
 
     found, left = [], []
     for node in ast.walk(tree):
