@@ -55,6 +55,11 @@ the sign-in time, a rounded hour — move one activity's start by up to an hour)
 LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
 UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
 SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
+SHARED_BOOK = 0.75
+"""The title similarity two announcements naming one work in 《》 have at least: a reading club's
+title is worded around its book by each writer (共读《活着》, 《活着》读书会, 走进《活着》)."""
+OTHER_ROOM = 0.1
+"""What two kinds of room named in one building cost the score: evidence against, not a gate."""
 CLOSE_START_MINUTES = 15
 SAME_LIBRARY_MINUTES = 30
 """One library's two entries of one activity (a repost copied twice, a correction): each start
@@ -250,8 +255,8 @@ def places(x: MatchFields, y: MatchFields) -> str:
     if sx is None or sy is None:  # keys of an older release: only equality tells
         return "same" if x.venue_key == y.venue_key else "apart"
     rx, ry = x.room(), y.room()
-    if rx and ry and rx != ry:
-        return "apart"  # a 报告厅 and a 阅览室: parallel sessions, or one programme at two places
+    if rx and ry and rx != ry and not (sx.known and sy.known and sx.library_id == sy.library_id):
+        return "apart"  # a 报告厅 and a 阅览室 of two places: one programme at two branches
     fx, fy = x.floor(), y.floor()
     if fx and fy and fx != fy:
         return "apart"  # 一楼 and 三楼 of one building: two rooms
@@ -320,12 +325,21 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     ):
         return Verdict(Outcome.APART, 0.0, "another session")  # "第二场" an hour after an unnumbered one
     similarity = title_similarity(x.title_key, y.title_key)
+    if x.books & y.books:
+        similarity = max(similarity, SHARED_BOOK)  # 共读《三体》 / 《三体》读书会: one work, worded twice
     score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
     if score < LINKED_REVIEW and x.library_id != y.library_id:
         return Verdict(Outcome.APART, score, "titles differ")  # whatever the place: no need to read it
     place = places(x, y)
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
+    rx, ry = x.room(), y.room()
+    if rx and ry and rx != ry:
+        # two kinds of room in one building: writers name one room differently (多功能厅 /
+        # 多功能会议室, 电子阅览室 / 数字阅读体验区), but parallel sessions are in two rooms
+        score -= OTHER_ROOM
+        if score < LINKED_MERGE:
+            return Verdict(Outcome.APART, score, "another room of the building")
     if (
         x.named_hosts
         and y.named_hosts

@@ -33,7 +33,8 @@ CLOSE = "】]）)〕〗」』》〉>}"
 NOISE_WORDS = (
     "火热报名中|报名中|报名开启|开放报名|名额已满|名额有限|已满员|已满|额满|联办|联合举办|转发|转载|转|置顶|推荐|热门|"
     "最新|更新|新|改期|延期|重要|通知|预告|活动预告|直播预告|直播|线上|回顾|免费|公益|限额|预约|联盟活动|欢迎参加|"
-    "欢迎报名|敬请期待|报名开始|截止报名|修改|更正|已更正|修订|调整|补充|好消息"
+    "欢迎报名|敬请期待|报名开始|截止报名|修改|更正|已更正|修订|调整|补充|好消息|额满即止|满额即止|名额有限先到先得|"
+    "重发|重磅|热门推荐|人气推荐|等你来"
 )
 _LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
 """A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
@@ -42,7 +43,7 @@ _TRAILING_STATUS = re.compile(
     r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
     r"诚邀(?:您|你)?(?:参加|参与)|敬请期待|等你来)[!！。.~～]*\s*$"
 )
-_TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|专题讲座|主题讲座|公益讲座|活动)$")
+_TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|专题讲座|主题讲座|公益讲座|读书分享|活动)$")
 """A generic word appended by some writers ("…读书分享活动"): dropped from the key's end."""
 _PREFIX_SEPARATOR = re.compile(r"[:：|｜]|——")
 _SERIES_DOT = re.compile(r"(?<=[^\W\d])\s*[·・•]\s*(?=[^\W\d])")
@@ -56,6 +57,18 @@ _CAMPAIGN_PREFIX = re.compile(
     r"(?:\s*(?:世界读书日|读书日|主题活动|系列活动))?\s*[:：·・•\-—|｜]*\s*"
 )
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
+_LEADING_SYMBOLS = re.compile(r"^[^\w【\[（(〔〖「『《〈<{“\"'‘]+")
+"""Emoji, stars and separators before the title ("🔥【周末去哪儿】…"): they hide a leading tag."""
+_LATIN_TAG = re.compile(r"^[a-z][a-z0-9 .'&]{2,}?(?:\s*第\s*[0-9]+\s*期)?\s*(?:[|｜:：·・•/]|——)\s*(?![a-z\s])")
+"""A channel's or brand's English tag before a Chinese title ("Story Time:", "English Corner |",
+"Reading Time ·", "Qinchuan Lecture Hall 第87期 |"): a label, not the title."""
+_DATE = re.compile(
+    r"(?:20[0-9]{2}\s*年\s*)?[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*[日号]"
+    r"(?:\s*[（(]?\s*(?:周|星期)[一二三四五六日天]\s*[）)]?)?|[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)]"
+)
+"""A date (or weekday) written into the title ("5月3日｜…", "（周六）"): the start time says it already."""
+_AUDIENCE = re.compile(r"[（(]\s*(?:适合|适宜|面向)[^（()）]{1,12}[）)]")
+"""Whom an announcement recommends the activity to ("（适合4-8岁）"): not part of its name."""
 _BOOK = re.compile(r"《([^《》]+)》")
 _EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]")
 _HALF = re.compile(
@@ -105,9 +118,15 @@ def title_key(title: str) -> str:
         rest = _CAMPAIGN_PREFIX.sub("", text)
         if len(rest) == len(text) or _DROP.sub("", rest):  # all of it ("世界读书日主题活动"): the title
             text = rest
+        text = _LEADING_SYMBOLS.sub("", text)
+        text = _LATIN_TAG.sub("", text)
         text = _LEADING_TAG.sub("", text)
         text = _LEADING_WELCOME.sub("", text)
         text = _TRAILING_STATUS.sub("", text)
+        if "月" in text or "周" in text or "星期" in text:
+            text = _DATE.sub("", text)
+        if "适" in text or "面向" in text:
+            text = _AUDIENCE.sub("", text)
     found = _PREFIX_SEPARATOR.search(text) or (_SERIES_DOT.search(text) if _DOTS.search(text) else None)
     if found is not None:
         head, tail = _DROP.sub("", text[: found.start()]), _DROP.sub("", text[found.end() :])
