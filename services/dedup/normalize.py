@@ -458,7 +458,10 @@ def room_type(name: str | None) -> str | None:
     if not name:
         return None
     found = _room_words(nfkc(name))
-    return ROOM_FAMILIES.get(found[-1], found[-1]) if found else None
+    if found:
+        return ROOM_FAMILIES.get(found[-1], found[-1])
+    unlisted = _UNLISTED_KIND.search(_DROP.sub("", _FLOOR_NOTE.sub("", nfkc(name))))
+    return unlisted.group(0) if unlisted else None  # "读书会客厅" → 会客厅
 
 
 _FLOOR_NUMBER = re.compile(
@@ -644,4 +647,9 @@ _ROOM_QUALIFIER = re.compile(r"少儿|儿童|亲子|视障|盲人|数字|电子|
 def _is_room_words(text: str) -> bool:
     """Only room words (one may be mistyped), floors and punctuation ("三楼多功能厅", "报告厅（一楼）")."""
     rest = _DROP.sub("", _ROOM_QUALIFIER.sub("", _ROOM.sub("", _FLOOR.sub("", text))))
-    return not rest or not _DROP.sub("", _ROOM_TYPO.sub("", rest))
+    return not rest or not _DROP.sub("", _ROOM_TYPO.sub("", rest)) or bool(_UNLISTED_ROOM.fullmatch(rest))
+
+
+_UNLISTED_ROOM = re.compile(r"[^\W\d市区县镇乡村路街号馆院校园]{1,5}(?:厅|室|角|廊)")
+"""A room no list knows ("读书会客厅", "星空阅读角"): a few words ending in a room's word, no place word."""
+_UNLISTED_KIND = re.compile(r"[^\W\d楼层]{2}(?:厅|室|角|廊)$")
