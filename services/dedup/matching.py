@@ -42,6 +42,7 @@ from .normalize import (
     VenueResolver,
     books,
     episode,
+    episode_kind,
     floor,
     parse_site,
     room_type,
@@ -318,7 +319,7 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return Verdict(Outcome.APART, 0.0, "different start times")
     if x.books and y.books and not (x.books & y.books):
         return Verdict(Outcome.APART, 0.0, "different books")
-    if x.episode and y.episode and x.episode != y.episode:
+    if x.episode and y.episode and x.episode != y.episode and episode_kind(x.episode) == episode_kind(y.episode):
         return Verdict(Outcome.APART, 0.0, "different sessions")
     if (
         (x.episode is None) != (y.episode is None)

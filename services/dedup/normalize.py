@@ -164,17 +164,44 @@ _AGES = re.compile(r"([0-9]+)\s*[-~～—–至到]\s*([0-9]+)\s*(?:岁|周岁)"
 
 
 def episode(title: str) -> str | None:
-    """ "第3期" / "第十二届" / "第二场": the session number a title names, as written; else the age
-    group of one of parallel sessions for several ("（3-6岁）" → "3-6岁")."""
+    """ "第3期" / "第十二届" / "第二场": the session number a title names, in digits ("第十二期" and
+    "第12讲" are one session); else the half-day or audience session ("上午", "小学生"); else the
+    age group of one of parallel sessions for several ("（3-6岁）" → "3-6岁")."""
     text = nfkc(title)
     found = _EPISODE.search(text)
     if found:
-        return found.group(1)
+        return _number(found.group(1))
     half = _HALF.search(text) if _HALF_WORDS.search(text) else None  # 上午场 / 下午场, （上）/（下）, A组 …
     if half:
         return next((g for g in half.groups() if g), None)
-    ages = _AGES.search(text) if "岁" in text else None
+    ages = _AGES.search(_DIGIT_SPACE.sub("", text)) if "岁" in text else None
     return f"{ages.group(1)}-{ages.group(2)}岁" if ages else None
+
+
+_DIGIT_SPACE = re.compile(r"(?<=[0-9])\s+(?=[0-9])")
+_CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
+
+
+def _number(written: str) -> str:
+    """A session number in digits: "七十三" → "73", "一百零二" → "102", "12" → "12"."""
+    if written.isdigit():
+        return str(int(written))
+    total, digit = 0, 0
+    for char in written:
+        if char in _CN_DIGITS:
+            digit = _CN_DIGITS[char]
+        elif char in "十百":
+            total += (digit or 1) * (10 if char == "十" else 100)
+            digit = 0
+    return str(total + digit)
+
+
+def episode_kind(value: str) -> str:
+    """Which kind of session mark an :func:`episode` is: a number, an age group or a named session
+    (上午 / 小学生 / A): a series' 第132期 and its （上午场） are no two sessions."""
+    if value.isdigit():
+        return "number"
+    return "ages" if value.endswith("岁") else "named"
 
 
 def clean_venue_name(name: str) -> str:
@@ -575,6 +602,7 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
                 forms += _library_forms(head.replace("少年儿童", "少儿"))
         elif library_word:  # "<parent>图书馆<place>分馆"
             own = _place_forms(rest)
+            own += [f[:-2] + kind for f in own if f.endswith("分馆") and len(f) >= 4 for kind in ("馆", "图书馆")]
             forms += own
             for parent_form in _library_forms(head):
                 forms += [parent_form + o for o in own]
