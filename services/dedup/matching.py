@@ -338,10 +338,11 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return Verdict(Outcome.APART, 0.0, "different venues")
     rx, ry = x.room(), y.room()
     if rx and ry and rx != ry:
-        # two kinds of room in one building: writers name one room differently (多功能厅 /
-        # 多功能会议室, 电子阅览室 / 数字阅读体验区), but parallel sessions are in two rooms
+        # two kinds of room in one building: co-hosts name one room differently (多功能厅 /
+        # 多功能会议室, 电子阅览室 / 数字阅读体验区), but parallel sessions are in two rooms: only
+        # announcements that credit each other or one host, with alike titles, are one activity
         score -= OTHER_ROOM
-        if score < LINKED_MERGE:
+        if score < LINKED_MERGE or not linked(x, y):
             return Verdict(Outcome.APART, score, "another room of the building")
     if (
         x.named_hosts

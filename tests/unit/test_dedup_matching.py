@@ -61,7 +61,8 @@ def test_a_dropped_brand_prefix_still_matches_but_one_brands_two_topics_do_not()
 
 def test_books_and_session_numbers_are_read_from_titles() -> None:
     assert books("读书会·共读《活着》与《边城》") == {"活着", "边城"}
-    assert episode("沽上讲堂（第１２期）") == "12" and episode("少儿手工课（第二场）") == "二"
+    assert episode("沽上讲堂（第１２期）") == "12" and episode("少儿手工课（第二场）") == "2"
+    assert episode("故事妈妈第七十三期") == episode("故事妈妈第73讲") == "73" and episode("第一百零二期") == "102"
     assert episode("绘本剧 上午场") != episode("绘本剧 下午场") and episode("编程课（A组）") == "A"
 
 
