@@ -59,6 +59,8 @@ _CAMPAIGN_PREFIX = re.compile(
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 _LEADING_SYMBOLS = re.compile(r"^[^\w【\[（(〔〖「『《〈<{“\"'‘]+")
 """Emoji, stars and separators before the title ("🔥【周末去哪儿】…"): they hide a leading tag."""
+_TRAILING_SYMBOLS = re.compile(r"[^\w)）】\]》」』”\"'’〉>]+$")
+"""Emoji and marks after the title ("…欢迎参加🔥"): they hide a status word before them."""
 _LATIN_TAG = re.compile(r"^[a-z][a-z0-9 .'&]{2,}?(?:\s*第\s*[0-9]+\s*期)?\s*(?:[|｜:：·・•/]|——)\s*(?![a-z\s])")
 """A channel's or brand's English tag before a Chinese title ("Story Time:", "English Corner |",
 "Reading Time ·", "Qinchuan Lecture Hall 第87期 |"): a label, not the title."""
@@ -101,6 +103,14 @@ VENUE_FUZZY_CUTOFF = 90.0
 """How close a typed venue name must be to a directory name or alias of an organiser's rooms."""
 
 
+_TRADITIONAL = str.maketrans(
+    "書讀會館講圖樂藝術電話裡這個們來說時間開學習與為動華東區縣鄉鎮環詩詞畫聽親愛戲劇場歲營覽閱廳層樓號際課題專業體驗實傳統節慶寫記憶繪龍鳳門問見現發經濟論壇報導態隊長風氣雲飛魚鳥馬龜狀獎勵賽競權條約歷紙陽陰歡參額滿師員選擇雜誌廣遊觀護衛義務紀錄將對應興協調輔療癒養顏聲譜線網絡數據創夢鄰園蘭蓮葉溫鐘錶燈籠團圓餅紮謎閃爍鮮豔麗寶貝孫爺媽讓擁溝聯結",
+    "书读会馆讲图乐艺术电话里这个们来说时间开学习与为动华东区县乡镇环诗词画听亲爱戏剧场岁营览阅厅层楼号际课题专业体验实传统节庆写记忆绘龙凤门问见现发经济论坛报导态队长风气云飞鱼鸟马龟状奖励赛竞权条约历纸阳阴欢参额满师员选择杂志广游观护卫义务纪录将对应兴协调辅疗愈养颜声谱线网络数据创梦邻园兰莲叶温钟表灯笼团圆饼扎谜闪烁鲜艳丽宝贝孙爷妈让拥沟联结",
+)
+"""Traditional characters writers type (書, 讀, 會, 館 …) with their simplified forms: one activity,
+two scripts (a character table: no per-phrase conversion, no cost worth counting)."""
+
+
 def nfkc(text: str) -> str:
     return unicodedata.normalize("NFKC", text)
 
@@ -108,7 +118,8 @@ def nfkc(text: str) -> str:
 def title_key(title: str) -> str:
     """The title with noise, brackets, quotes, punctuation and spaces removed (see module doc);
     a short prefix before "：" stays, followed by :data:`PREFIX_MARK`."""
-    text = nfkc(title).casefold()
+    text = nfkc(title).casefold().translate(_TRADITIONAL)
+    text = _TRAILING_SYMBOLS.sub("", text)
     if " " in text:
         text = _CJK_SPACE.sub("", text)  # "世界 读书日": a stray space typed
     previous = None
@@ -155,7 +166,7 @@ def title_variants(key: str) -> tuple[str, str]:
 
 def books(title: str) -> frozenset[str]:
     """The works a title names in 《》: two different books are two activities."""
-    return frozenset(_DROP.sub("", nfkc(b).casefold()) for b in _BOOK.findall(nfkc(title)))
+    return frozenset(_DROP.sub("", nfkc(b).casefold().translate(_TRADITIONAL)) for b in _BOOK.findall(nfkc(title)))
 
 
 _HALF_WORDS = re.compile("[场组班上中下]")
