@@ -50,9 +50,13 @@ from .normalize import (
     title_variants,
 )
 
-WINDOW_MINUTES = 60
-"""Announcements starting further apart than this are different activities (writers' habits —
-the sign-in time, a rounded hour — move one activity's start by up to an hour)."""
+WINDOW_MINUTES = 90
+"""Announcements starting further apart than this are different activities."""
+HABIT_MINUTES = 60
+"""Writers' habits (the sign-in time, a rounded hour) move one activity's start by up to an hour;
+beyond it, up to :data:`WINDOW_MINUTES`, only the same title at the same place with no session
+mark is the same activity (:func:`_far_apart`)."""
+FAR_TITLE = 0.95
 LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
 UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
 SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
@@ -317,6 +321,8 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     apart_minutes = minutes_apart(x, y)
     if apart_minutes > WINDOW_MINUTES:
         return Verdict(Outcome.APART, 0.0, "different start times")
+    if apart_minutes > HABIT_MINUTES:
+        return _far_apart(x, y, apart_minutes)
     if x.books and y.books and not (x.books & y.books):
         return Verdict(Outcome.APART, 0.0, "different books")
     if x.episode and y.episode and x.episode != y.episode and episode_kind(x.episode) == episode_kind(y.episode):
@@ -330,7 +336,7 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     similarity = title_similarity(x.title_key, y.title_key)
     if x.books & y.books:
         similarity = max(similarity, SHARED_BOOK)  # 共读《三体》 / 《三体》读书会: one work, worded twice
-    score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
+    score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / HABIT_MINUTES
     if score < LINKED_REVIEW and x.library_id != y.library_id:
         return Verdict(Outcome.APART, score, "titles differ")  # whatever the place: no need to read it
     place = places(x, y)
@@ -367,6 +373,20 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     if outcome is Outcome.MERGE and (x.recurrence or None) != (y.recurrence or None):
         return Verdict(Outcome.REVIEW, score, f"{kind}: similar, but series and single dates differ")
     return Verdict(outcome, score, f"{kind}: similar titles" if outcome is Outcome.REVIEW else kind)
+
+
+def _far_apart(x: MatchFields, y: MatchFields, apart_minutes: float) -> Verdict:
+    """Two starts more than :data:`HABIT_MINUTES` apart: one activity only on strong evidence (a
+    start copied from another post, the doors' time, a typo), else two (a later session)."""
+    if x.episode or y.episode or x.recurrence or y.recurrence:
+        return Verdict(Outcome.APART, 0.0, "different start times")  # 第二场, a series: another session
+    similarity = title_similarity(x.title_key, y.title_key)
+    if similarity < FAR_TITLE or (x.books and y.books and not (x.books & y.books)):
+        return Verdict(Outcome.APART, 0.0, "different start times")
+    if places(x, y) != "same" or (x.named_hosts and y.named_hosts and not x.hosts & y.hosts):
+        return Verdict(Outcome.APART, 0.0, "different start times")
+    score = similarity - 0.1 * apart_minutes / HABIT_MINUTES
+    return Verdict(Outcome.MERGE, score, "same title and place, the start written differently")
 
 
 def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minutes: float, score: float) -> Verdict:
