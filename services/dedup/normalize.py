@@ -566,6 +566,10 @@ def _library_forms(stem: str, *, central: bool = False) -> list[str]:
             forms += [s[:-1] + "图书馆", s[:-1] + "图", s[:-1] + "馆"]
     if central and stem:
         forms.append(stem[0] + "图")  # 国图, 首图, 桐图: the central library by its first character
+    elif stem:
+        own = _admin_tails(stem)[-1] if len(_admin_tails(stem)) > 1 else ""
+        if len(own) >= 3 and own[-1] in "区县":
+            forms.append(own[0] + "图")  # 东图, 西图: a district's library by its first character
     return forms
 
 
@@ -626,7 +630,7 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
         for form in forms:
             if form.startswith("图书馆") or form.startswith("图") and not form.startswith("图书"):
                 continue
-            add(form, member.id, shortest=2 if central and len(form) == 2 else 3)
+            add(form, member.id, shortest=2 if len(form) == 2 and form[-1] == "图" else 3)
         add(member.address, member.id)
         if member.address:  # "解放路201号" for "东城区解放路201号"
             address = nfkc(member.address)
