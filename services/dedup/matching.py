@@ -42,8 +42,8 @@ from .normalize import (
     VenueResolver,
     books,
     episode,
-    episode_kind,
     floor,
+    other_session,
     parse_site,
     room_type,
     title_key,
@@ -325,7 +325,7 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return _far_apart(x, y, apart_minutes)
     if x.books and y.books and not (x.books & y.books):
         return Verdict(Outcome.APART, 0.0, "different books")
-    if x.episode and y.episode and x.episode != y.episode and episode_kind(x.episode) == episode_kind(y.episode):
+    if x.episode and y.episode and x.episode != y.episode and other_session(x.episode, y.episode):
         return Verdict(Outcome.APART, 0.0, "different sessions")
     if (
         (x.episode is None) != (y.episode is None)
@@ -411,7 +411,7 @@ def _numbered_prefix_dropped(x: MatchFields, y: MatchFields) -> bool:
     session (a number added after the title, "·第二季", is another season)."""
     for a, b in ((x, y), (y, x)):
         head, mark, _ = a.title_key.partition(PREFIX_MARK)
-        if a.episode and b.episode is None and mark and a.episode in head:
+        if a.episode and b.episode is None and mark and a.episode.split("/")[0] in head:
             return True
     return False
 

@@ -175,18 +175,22 @@ _AGES = re.compile(r"([0-9]+)\s*[-~～—–至到]\s*([0-9]+)\s*(?:岁|周岁)"
 
 
 def episode(title: str) -> str | None:
-    """ "第3期" / "第十二届" / "第二场": the session number a title names, in digits ("第十二期" and
-    "第12讲" are one session); else the half-day or audience session ("上午", "小学生"); else the
-    age group of one of parallel sessions for several ("（3-6岁）" → "3-6岁")."""
+    """The session marks a title gives, '/'-joined: the session number ("第3期" / "第十二届" /
+    "第二场", in digits: "第十二期" and "第12讲" are one session), the half-day or audience session
+    ("上午", "小学生"), the age group of one of parallel sessions ("（3-6岁）" → "3-6岁")."""
     text = nfkc(title)
+    marks = []
     found = _EPISODE.search(text)
     if found:
-        return _number(found.group(1))
+        marks.append(_number(found.group(1)))
+        text = text[: found.start()] + "·" + text[found.end() :]
     half = _HALF.search(text) if _HALF_WORDS.search(text) else None  # 上午场 / 下午场, （上）/（下）, A组 …
     if half:
-        return next((g for g in half.groups() if g), None)
+        marks += [g for g in half.groups() if g][:1]
     ages = _AGES.search(_DIGIT_SPACE.sub("", text)) if "岁" in text else None
-    return f"{ages.group(1)}-{ages.group(2)}岁" if ages else None
+    if ages:
+        marks.append(f"{ages.group(1)}-{ages.group(2)}岁")
+    return "/".join(marks) or None
 
 
 _DIGIT_SPACE = re.compile(r"(?<=[0-9])\s+(?=[0-9])")
@@ -208,11 +212,19 @@ def _number(written: str) -> str:
 
 
 def episode_kind(value: str) -> str:
-    """Which kind of session mark an :func:`episode` is: a number, an age group or a named session
-    (上午 / 小学生 / A): a series' 第132期 and its （上午场） are no two sessions."""
+    """Which kind of session mark one of an :func:`episode`'s marks is: a number, an age group or a
+    named session (上午 / 小学生 / A)."""
     if value.isdigit():
         return "number"
     return "ages" if value.endswith("岁") else "named"
+
+
+def other_session(a: str, b: str) -> bool:
+    """Whether two titles' session marks (:func:`episode`) name two sessions: a mark of one kind
+    that differs (第3期 / 第4期, 上午 / 下午); marks of two kinds (a series' 第132期, another's
+    （上午场）) say nothing against each other."""
+    kinds = {episode_kind(m): m for m in a.split("/")}
+    return any(kinds.get(episode_kind(m), m) != m for m in b.split("/"))
 
 
 def clean_venue_name(name: str) -> str:
