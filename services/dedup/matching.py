@@ -1,16 +1,20 @@
 """Is this announcement the same activity as that one?  Merge, ask a coordinator, or keep apart.
 
 Two announcements are compared when one starts within :data:`WINDOW_MINUTES` of the other at
-a related site (:func:`candidate_keys`: the sites of its libraries, organisers, their parents
-and children).  Then:
+a related site (:func:`candidate_keys`: the sites of its libraries, organisers, their parents,
+children and siblings).  Then:
 
-* different books in 《》 or session numbers (第3期 / 第4期, 上午场 / 下午场, （3-6岁）/（7-10岁）,
-  ·幼儿场 / ·小学场), or a numbered session and an unnumbered announcement 45+ minutes apart
-  (unless the number went with the series' name the other dropped): apart;
+* more than :data:`HABIT_MINUTES` apart: one activity only with the same title at the same place
+  and no session mark or series (:func:`_far_apart`), else apart;
+* different books in 《》 or session marks of one kind (第3期 / 第4期, 上午场 / 下午场, （3-6岁）/
+  （7-10岁）, ·幼儿场 / ·小学场), or a numbered session and an unnumbered announcement 45+ minutes
+  apart (unless the number went with the series' name the other dropped): apart;
 * titles too unlike for any place to matter: apart;
-* the venues (:func:`places`): two named buildings, two rooms of different kinds or on different
-  floors, each library plainly at home with nothing linking them (one programme at several
-  branches), or a library named against a bare room of a library with nothing to do with it: apart;
+* the venues (:func:`places`): two named buildings, two rooms of different kinds in two places or
+  on different floors, each library plainly at home with nothing linking them (one programme at
+  several branches), or a library named against a bare room of a library with nothing to do with
+  it: apart; two kinds of room in one building cost :data:`OTHER_ROOM` and need announcements that
+  credit each other or one host;
 * each names its own host (主办) and neither credits the other's: apart (one programme, two places);
 * the same library twice: merged when plainly the same (a decorated title, 10 minutes off), a
   near copy goes to review;
@@ -19,7 +23,9 @@ and children).  Then:
 * a series and a single announcement are never merged without a coordinator.
 
 Title similarity is rapidfuzz's character-level ratio (with ``partial_ratio`` for a title
-that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: no whitespace tokens.
+that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: no whitespace tokens; a
+title whose programme name the other dropped is similar however short the rest, and two naming
+one work in 《》 are at least :data:`SHARED_BOOK` alike.
 """
 
 from __future__ import annotations
