@@ -218,6 +218,15 @@ def candidate_keys(fields: MatchFields, venues: VenueResolver) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def own_site_keys(fields: MatchFields) -> tuple[str, ...]:
+    """The keys of the announcement's own site (named and assumed): the only ones searched beyond
+    :data:`HABIT_MINUTES` (:func:`_far_apart` asks for the same place)."""
+    prefix, _, site_library = fields.venue_key.partition(":")
+    if prefix not in SITE_PREFIXES:
+        return (fields.venue_key,)
+    return tuple(f"{p}:{site_library}" for p in SITE_PREFIXES)
+
+
 def _ratio(a: str, b: str) -> float:
     if a == b:
         return 100.0
