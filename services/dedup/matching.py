@@ -1,8 +1,8 @@
 """Is this announcement the same activity as that one?  Merge, ask a coordinator, or keep apart.
 
 Two announcements are compared when one starts within :data:`WINDOW_MINUTES` of the other at
-a related site (:func:`candidate_keys`: the sites of its libraries, organisers, their parents,
-children and siblings).  Then:
+a related site (:func:`candidate_keys`: the sites of its libraries, organisers, their parents
+and children; beyond :data:`HABIT_MINUTES`, its own site only).  Then:
 
 * more than :data:`HABIT_MINUTES` apart: one activity only with the same title at the same place
   and no session mark or series (:func:`_far_apart`), else apart;
