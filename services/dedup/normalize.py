@@ -109,6 +109,7 @@ _TRADITIONAL = str.maketrans(
 )
 """Traditional characters writers type (書, 讀, 會, 館 …) with their simplified forms: one activity,
 two scripts (a character table: no per-phrase conversion, no cost worth counting)."""
+_TRADITIONAL_CHAR = re.compile("[" + "".join(chr(c) for c in _TRADITIONAL) + "]")
 
 
 def nfkc(text: str) -> str:
@@ -118,8 +119,11 @@ def nfkc(text: str) -> str:
 def title_key(title: str) -> str:
     """The title with noise, brackets, quotes, punctuation and spaces removed (see module doc);
     a short prefix before "：" stays, followed by :data:`PREFIX_MARK`."""
-    text = nfkc(title).casefold().translate(_TRADITIONAL)
-    text = _TRAILING_SYMBOLS.sub("", text)
+    text = nfkc(title).casefold()
+    if _TRADITIONAL_CHAR.search(text):
+        text = text.translate(_TRADITIONAL)
+    if text and not text[-1].isalnum():
+        text = _TRAILING_SYMBOLS.sub("", text)
     if " " in text:
         text = _CJK_SPACE.sub("", text)  # "世界 读书日": a stray space typed
     previous = None
@@ -130,12 +134,14 @@ def title_key(title: str) -> str:
         rest = _CAMPAIGN_PREFIX.sub("", text)
         if len(rest) == len(text) or _DROP.sub("", rest):  # all of it ("世界读书日主题活动"): the title
             text = rest
-        text = _LEADING_SYMBOLS.sub("", text)
-        text = _LATIN_TAG.sub("", text)
+        if text and not text[0].isalnum():
+            text = _LEADING_SYMBOLS.sub("", text)
+        if text[:1].isascii() and text[:1].isalpha():
+            text = _LATIN_TAG.sub("", text)
         text = _LEADING_TAG.sub("", text)
         text = _LEADING_WELCOME.sub("", text)
         text = _TRAILING_STATUS.sub("", text)
-        if "月" in text or "周" in text or "星期" in text:
+        if "月" in text or ("周" in text or "星期" in text) and "(" in text:
             text = _DATE.sub("", text)
         if "适" in text or "面向" in text or "专场" in text:
             text = _AUDIENCE.sub("", text)
