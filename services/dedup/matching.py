@@ -362,8 +362,9 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         # two kinds of room in one building: co-hosts name one room differently (多功能厅 /
         # 多功能会议室, 电子阅览室 / 数字阅读体验区), but parallel sessions are in two rooms: only
         # announcements that credit each other or one host, with alike titles, are one activity
+        # (a library names its own rooms: two of them in its two entries are two sessions)
         score -= OTHER_ROOM
-        if score < LINKED_MERGE or not linked(x, y):
+        if score < LINKED_MERGE or not linked(x, y) or x.library_id == y.library_id:
             return Verdict(Outcome.APART, score, "another room of the building")
     if (
         x.named_hosts
