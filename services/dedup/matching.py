@@ -259,8 +259,8 @@ def title_similarity(a: str, b: str) -> float:
         if fuzz.ratio(head_a, head_b) < 50:
             return _ratio(full_a, full_b) / 100.0  # two brands' programmes on one topic
     score = _ratio(full_a, full_b)
-    if score < 85 and (rest_a == full_b or rest_b == full_a):
-        score = 85.0  # "亲子手工：泥塑" / "泥塑": the programme's name dropped, however short the rest
+    if score < 90 and (rest_a == full_b or rest_b == full_a):
+        score = 90.0  # "亲子手工：泥塑" / "泥塑": the programme's name dropped, however short the rest
     if score < 95 and (rest_a != full_a or rest_b != full_b) and min(len(rest_a), len(rest_b)) >= 4:
         score = max(score, 0.97 * _ratio(rest_a, rest_b), 0.95 * _ratio(rest_a, full_b), 0.95 * _ratio(full_a, rest_b))
     return score / 100.0

@@ -69,9 +69,10 @@ _DATE = re.compile(
     r"(?:\s*[（(]?\s*(?:周|星期)[一二三四五六日天]\s*[）)]?)?|[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)]"
 )
 """A date (or weekday) written into the title ("5月3日｜…", "（周六）"): the start time says it already."""
-_AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向)[^（()）]{1,12}|[^（()）]{1,6}专场)[）)]")
-"""Whom an announcement recommends the activity to ("（适合4-8岁）", "（小学生专场）"): not part of its
-name (a session for one audience is told by :func:`episode`, which reads the title as written)."""
+_AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向|主讲)[^（()）]{1,12}|[^（()）]{1,6}专场)[）)]")
+"""Whom an announcement recommends the activity to ("（适合4-8岁）", "（小学生专场）"), or who speaks
+("（主讲：王老师）"): not part of its name (a session for one audience is told by :func:`episode`,
+which reads the title as written)."""
 _BOOK = re.compile(r"《([^《》]+)》")
 _EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]")
 _HALF = re.compile(
@@ -143,7 +144,7 @@ def title_key(title: str) -> str:
         text = _TRAILING_STATUS.sub("", text)
         if "月" in text or ("周" in text or "星期" in text) and "(" in text:
             text = _DATE.sub("", text)
-        if "适" in text or "面向" in text or "专场" in text:
+        if "适" in text or "面向" in text or "专场" in text or "主讲" in text:
             text = _AUDIENCE.sub("", text)
     found = _PREFIX_SEPARATOR.search(text) or (_SERIES_DOT.search(text) if _DOTS.search(text) else None)
     if found is not None:
