@@ -2,15 +2,19 @@
 
 Two announcements are compared when one starts within :data:`WINDOW_MINUTES` of the other at
 a related site (:func:`candidate_keys`: the sites of its libraries, organisers, their parents
-and children).  Then:
+and children; beyond :data:`HABIT_MINUTES`, its own site only).  Then:
 
-* different books in 《》 or session numbers (第3期 / 第4期, 上午场 / 下午场, （3-6岁）/（7-10岁）,
-  ·幼儿场 / ·小学场), or a numbered session and an unnumbered announcement 45+ minutes apart
-  (unless the number went with the series' name the other dropped): apart;
+* more than :data:`HABIT_MINUTES` apart: one activity only with the same title at the same place
+  and no session mark or series (:func:`_far_apart`), else apart;
+* different books in 《》 or session marks of one kind (第3期 / 第4期, 上午场 / 下午场, （3-6岁）/
+  （7-10岁）, ·幼儿场 / ·小学场), or a numbered session and an unnumbered announcement 45+ minutes
+  apart (unless the number went with the series' name the other dropped): apart;
 * titles too unlike for any place to matter: apart;
-* the venues (:func:`places`): two named buildings, two rooms of different kinds or on different
-  floors, each library plainly at home with nothing linking them (one programme at several
-  branches), or a library named against a bare room of a library with nothing to do with it: apart;
+* the venues (:func:`places`): two named buildings, two rooms of different kinds in two places or
+  on different floors, each library plainly at home with nothing linking them (one programme at
+  several branches), or a library named against a bare room of a library with nothing to do with
+  it: apart; two kinds of room in one building cost :data:`OTHER_ROOM` and need announcements that
+  credit each other or one host;
 * each names its own host (主办) and neither credits the other's: apart (one programme, two places);
 * the same library twice: merged when plainly the same (a decorated title, 10 minutes off), a
   near copy goes to review;
@@ -19,7 +23,9 @@ and children).  Then:
 * a series and a single announcement are never merged without a coordinator.
 
 Title similarity is rapidfuzz's character-level ratio (with ``partial_ratio`` for a title
-that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: no whitespace tokens.
+that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: no whitespace tokens; a
+title whose programme name the other dropped is similar however short the rest, and two naming
+one work in 《》 are at least :data:`SHARED_BOOK` alike.
 """
 
 from __future__ import annotations
@@ -43,18 +49,28 @@ from .normalize import (
     books,
     episode,
     floor,
+    other_session,
     parse_site,
     room_type,
     title_key,
     title_variants,
 )
 
-WINDOW_MINUTES = 60
-"""Announcements starting further apart than this are different activities (writers' habits —
-the sign-in time, a rounded hour — move one activity's start by up to an hour)."""
+WINDOW_MINUTES = 90
+"""Announcements starting further apart than this are different activities."""
+HABIT_MINUTES = 60
+"""Writers' habits (the sign-in time, a rounded hour) move one activity's start by up to an hour;
+beyond it, up to :data:`WINDOW_MINUTES`, only the same title at the same place with no session
+mark is the same activity (:func:`_far_apart`)."""
+FAR_TITLE = 0.95
 LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
 UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
 SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
+SHARED_BOOK = 0.75
+"""The title similarity two announcements naming one work in 《》 have at least: a reading club's
+title is worded around its book by each writer (共读《活着》, 《活着》读书会, 走进《活着》)."""
+OTHER_ROOM = 0.1
+"""What two kinds of room named in one building cost the score: evidence against, not a gate."""
 CLOSE_START_MINUTES = 15
 SAME_LIBRARY_MINUTES = 30
 """One library's two entries of one activity (a repost copied twice, a correction): each start
@@ -202,6 +218,15 @@ def candidate_keys(fields: MatchFields, venues: VenueResolver) -> list[str]:
     return list(dict.fromkeys(keys))
 
 
+def own_site_keys(fields: MatchFields) -> tuple[str, ...]:
+    """The keys of the announcement's own site (named and assumed): the only ones searched beyond
+    :data:`HABIT_MINUTES` (:func:`_far_apart` asks for the same place)."""
+    prefix, _, site_library = fields.venue_key.partition(":")
+    if prefix not in SITE_PREFIXES:
+        return (fields.venue_key,)
+    return tuple(f"{p}:{site_library}" for p in SITE_PREFIXES)
+
+
 def _ratio(a: str, b: str) -> float:
     if a == b:
         return 100.0
@@ -234,6 +259,8 @@ def title_similarity(a: str, b: str) -> float:
         if fuzz.ratio(head_a, head_b) < 50:
             return _ratio(full_a, full_b) / 100.0  # two brands' programmes on one topic
     score = _ratio(full_a, full_b)
+    if score < 90 and (rest_a == full_b or rest_b == full_a):
+        score = 90.0  # "亲子手工：泥塑" / "泥塑": the programme's name dropped, however short the rest
     if score < 95 and (rest_a != full_a or rest_b != full_b) and min(len(rest_a), len(rest_b)) >= 4:
         score = max(score, 0.97 * _ratio(rest_a, rest_b), 0.95 * _ratio(rest_a, full_b), 0.95 * _ratio(full_a, rest_b))
     return score / 100.0
@@ -250,8 +277,8 @@ def places(x: MatchFields, y: MatchFields) -> str:
     if sx is None or sy is None:  # keys of an older release: only equality tells
         return "same" if x.venue_key == y.venue_key else "apart"
     rx, ry = x.room(), y.room()
-    if rx and ry and rx != ry:
-        return "apart"  # a 报告厅 and a 阅览室: parallel sessions, or one programme at two places
+    if rx and ry and rx != ry and not (sx.known and sy.known and sx.library_id == sy.library_id):
+        return "apart"  # a 报告厅 and a 阅览室 of two places: one programme at two branches
     fx, fy = x.floor(), y.floor()
     if fx and fy and fx != fy:
         return "apart"  # 一楼 and 三楼 of one building: two rooms
@@ -309,9 +336,11 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     apart_minutes = minutes_apart(x, y)
     if apart_minutes > WINDOW_MINUTES:
         return Verdict(Outcome.APART, 0.0, "different start times")
+    if apart_minutes > HABIT_MINUTES:
+        return _far_apart(x, y, apart_minutes)
     if x.books and y.books and not (x.books & y.books):
         return Verdict(Outcome.APART, 0.0, "different books")
-    if x.episode and y.episode and x.episode != y.episode:
+    if x.episode and y.episode and x.episode != y.episode and other_session(x.episode, y.episode):
         return Verdict(Outcome.APART, 0.0, "different sessions")
     if (
         (x.episode is None) != (y.episode is None)
@@ -320,12 +349,23 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     ):
         return Verdict(Outcome.APART, 0.0, "another session")  # "第二场" an hour after an unnumbered one
     similarity = title_similarity(x.title_key, y.title_key)
-    score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / WINDOW_MINUTES
+    if x.books & y.books:
+        similarity = max(similarity, SHARED_BOOK)  # 共读《三体》 / 《三体》读书会: one work, worded twice
+    score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / HABIT_MINUTES
     if score < LINKED_REVIEW and x.library_id != y.library_id:
         return Verdict(Outcome.APART, score, "titles differ")  # whatever the place: no need to read it
     place = places(x, y)
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
+    rx, ry = x.room(), y.room()
+    if rx and ry and rx != ry:
+        # two kinds of room in one building: co-hosts name one room differently (多功能厅 /
+        # 多功能会议室, 电子阅览室 / 数字阅读体验区), but parallel sessions are in two rooms: only
+        # announcements that credit each other or one host, with alike titles, are one activity
+        # (a library names its own rooms: two of them in its two entries are two sessions)
+        score -= OTHER_ROOM
+        if score < LINKED_MERGE or not linked(x, y) or x.library_id == y.library_id:
+            return Verdict(Outcome.APART, score, "another room of the building")
     if (
         x.named_hosts
         and y.named_hosts
@@ -351,6 +391,20 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     return Verdict(outcome, score, f"{kind}: similar titles" if outcome is Outcome.REVIEW else kind)
 
 
+def _far_apart(x: MatchFields, y: MatchFields, apart_minutes: float) -> Verdict:
+    """Two starts more than :data:`HABIT_MINUTES` apart: one activity only on strong evidence (a
+    start copied from another post, the doors' time, a typo), else two (a later session)."""
+    if x.episode or y.episode or x.recurrence or y.recurrence:
+        return Verdict(Outcome.APART, 0.0, "different start times")  # 第二场, a series: another session
+    similarity = title_similarity(x.title_key, y.title_key)
+    if similarity < FAR_TITLE or (x.books and y.books and not (x.books & y.books)):
+        return Verdict(Outcome.APART, 0.0, "different start times")
+    if places(x, y) != "same" or (x.named_hosts and y.named_hosts and not x.hosts & y.hosts):
+        return Verdict(Outcome.APART, 0.0, "different start times")
+    score = similarity - 0.1 * apart_minutes / HABIT_MINUTES
+    return Verdict(Outcome.MERGE, score, "same title and place, the start written differently")
+
+
 def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minutes: float, score: float) -> Verdict:
     identical = (
         x.title_key == y.title_key
@@ -373,7 +427,7 @@ def _numbered_prefix_dropped(x: MatchFields, y: MatchFields) -> bool:
     session (a number added after the title, "·第二季", is another season)."""
     for a, b in ((x, y), (y, x)):
         head, mark, _ = a.title_key.partition(PREFIX_MARK)
-        if a.episode and b.episode is None and mark and a.episode in head:
+        if a.episode and b.episode is None and mark and a.episode.split("/")[0] in head:
             return True
     return False
 

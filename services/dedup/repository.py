@@ -15,13 +15,21 @@ from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from shuxiang.schemas.submission import LOGGED
 
-from .matching import WINDOW_MINUTES, MatchFields, candidate_keys
+from .matching import HABIT_MINUTES, WINDOW_MINUTES, MatchFields, candidate_keys, own_site_keys
 from .normalize import VenueResolver
 from .tables import dedup_activity, dedup_review, dedup_source
 
 SourceKey = tuple[str, str]
 REVIEW_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:dedup-review")
 WINDOW = timedelta(minutes=WINDOW_MINUTES)
+NEAR = timedelta(minutes=HABIT_MINUTES)
+"""How far from its start an announcement's candidates lie at other sites than its own (starts
+further apart are one activity only at the same site: :func:`~.matching.compare`)."""
+
+
+def _windows(fields: MatchFields, keys: list[str]) -> list[tuple[str, datetime, datetime]]:
+    own, start = own_site_keys(fields), _utc(fields.starts_at)
+    return [(key, start - (WINDOW if key in own else NEAR), start + (WINDOW if key in own else NEAR)) for key in keys]
 
 
 def review_id(a: SourceKey, b: SourceKey) -> str:
@@ -219,12 +227,12 @@ class DedupRepository:
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
         """Announcements at the same venue key starting within the window: one index range scan."""
-        low, high = fields.starts_at - WINDOW, fields.starts_at + WINDOW
-        keys = self.candidate_keys(fields)
-        if len(keys) == 1:
-            rows = self.connection.execute(_CANDIDATES, {"venue_key": keys[0], "low": low, "high": high})
+        windows = _windows(fields, self.candidate_keys(fields))
+        if len(windows) == 1:
+            key, low, high = windows[0]
+            rows = self.connection.execute(_CANDIDATES, {"venue_key": key, "low": low, "high": high})
         else:
-            rows = self._query_windows([(key, low, high) for key in keys])
+            rows = self._query_windows(windows)
         found: dict[SourceKey, SourceRow] = {}
         for row in rows:
             source = _row_to_source(row, self.venues)
@@ -428,9 +436,8 @@ class BatchRepository(DedupRepository):
         fields = list(fields)
         wanted: dict[str, list[tuple[datetime, datetime]]] = {}
         for f in fields:
-            start = _utc(f.starts_at)
-            for key in self.candidate_keys(f):
-                wanted.setdefault(key, []).append((start - 2 * WINDOW, start + 2 * WINDOW))
+            for key, low, high in _windows(f, self.candidate_keys(f)):
+                wanted.setdefault(key, []).append((low - WINDOW, high + WINDOW))
         windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
         self._stored_sorted = {}
         for row in self._query_windows(windows):
@@ -480,19 +487,22 @@ class BatchRepository(DedupRepository):
         self._reviews, self._review_keys = {}, set()  # read again: decisions are rare
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
-        start = _utc(fields.starts_at)
-        low, high = start - WINDOW, start + WINDOW
-        keys = self.candidate_keys(fields)
-        if all(_covered(self._read_windows.get(key), low, high) for key in keys):
+        windows = _windows(fields, self.candidate_keys(fields))
+        if all(_covered(self._read_windows.get(key), low, high) for key, low, high in windows):
             stored = sorted(
-                (row for key in keys for row in self._stored_between(key, low, high) if row.key not in self._sources),
+                (
+                    row
+                    for key, low, high in windows
+                    for row in self._stored_between(key, low, high)
+                    if row.key not in self._sources
+                ),
                 key=lambda row: (row.fields.starts_at, row.key),
             )
         else:
             stored = [row for row in super().candidates(fields) if row.key not in self._sources]
         written = [
             row
-            for key in keys
+            for key, low, high in windows
             for row in self._written_at.get(key, {}).values()
             if low <= self._written_starts[row.key] <= high
         ]

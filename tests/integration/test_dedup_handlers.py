@@ -265,17 +265,17 @@ def test_merging_splitting_and_reviews_work_the_same_on_postgresql(postgres_url)
 def test_a_later_announcement_that_connects_two_activities_joins_them_and_the_younger_points_to_the_older(
     rig: DedupRig, tmp_path
 ) -> None:
-    # the host's start and a co-host's (the rounded hour) are 70 minutes apart: two activities …
+    # the host's start and a co-host's are 100 minutes apart: two activities …
     host = announcement("jn", "j1", hour=14, minute=0)
     late = announcement(
-        "tz", "t1", title="【联盟活动】沽上讲堂：津沽方言漫谈", hour=15, minute=10, venue={"name": "津南区图书馆报告厅"}
+        "tz", "t1", title="【联盟活动】沽上讲堂：津沽方言漫谈", hour=15, minute=40, venue={"name": "津南区图书馆报告厅"}
     )
     rig.submit(host, late)
     assert len(rig.activities()) == 2
     older, younger = rig.own_id("jn", "j1"), rig.own_id("tz", "t1")
     # … until a third library's announcement, between them, connects them
     rig.submit(
-        announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=35, venue={"name": "区馆报告厅"})
+        announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=50, venue={"name": "区馆报告厅"})
     )
     [activity] = rig.activities()
     assert activity["id"] == older and {s["source_ref"] for s in activity["sources"]} == {"j1", "t1", "b1"}
@@ -289,7 +289,7 @@ def test_a_later_announcement_that_connects_two_activities_joins_them_and_the_yo
     again.submit(
         host,
         late,
-        announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=35, venue={"name": "区馆报告厅"}),
+        announcement("jn-b1", "b1", title="津沽方言漫谈（报名中）", hour=14, minute=50, venue={"name": "区馆报告厅"}),
     )
     assert again.activities() == rig.activities()
     assert [e for _, e in again.events()][-1]["activity"]["merged_into"] == older

@@ -61,7 +61,8 @@ def test_a_dropped_brand_prefix_still_matches_but_one_brands_two_topics_do_not()
 
 def test_books_and_session_numbers_are_read_from_titles() -> None:
     assert books("读书会·共读《活着》与《边城》") == {"活着", "边城"}
-    assert episode("沽上讲堂（第１２期）") == "12" and episode("少儿手工课（第二场）") == "二"
+    assert episode("沽上讲堂（第１２期）") == "12" and episode("少儿手工课（第二场）") == "2"
+    assert episode("故事妈妈第七十三期") == episode("故事妈妈第73讲") == "73" and episode("第一百零二期") == "102"
     assert episode("绘本剧 上午场") != episode("绘本剧 下午场") and episode("编程课（A组）") == "A"
 
 
@@ -105,9 +106,14 @@ def test_verdicts() -> None:
         ).outcome
         is Outcome.MERGE
     )
-    # the sign-in time, a rounded hour: up to an hour off at the same place; not beyond
+    # the sign-in time, a rounded hour: up to an hour off at the same place; up to 90 minutes only
+    # the same title at the same place with no session mark; never beyond
     assert compare(host, fields("tz", "b", "沽上讲堂：津沽方言漫谈", 45)).outcome is Outcome.MERGE
-    assert compare(host, fields("tz", "b", "沽上讲堂：津沽方言漫谈", 75)).outcome is Outcome.APART
+    assert compare(host, fields("tz", "b", "沽上讲堂：津沽方言漫谈", 75)).outcome is Outcome.MERGE
+    assert compare(host, fields("tz", "b", "沽上讲堂：津沽方言趣谈", 75)).outcome is Outcome.APART  # alike: not enough
+    assert compare(host, fields("tz", "b", "沽上讲堂：津沽方言漫谈（第二场）", 75)).outcome is Outcome.APART
+    assert compare(host, fields("tz", "b", "沽上讲堂：津沽方言漫谈", 75, venue="w:tz")).outcome is Outcome.APART
+    assert compare(host, fields("tz", "b", "沽上讲堂：津沽方言漫谈", 95)).outcome is Outcome.APART
     assert compare(host, fields("jn", "c", "沽上讲堂：津沽方言漫谈", venue="s:other")).outcome is Outcome.APART
     assert compare(host, fields("jn", "d", "【预告】沽上讲堂：津沽方言漫谈")).outcome is Outcome.MERGE  # typed twice
     assert compare(host, fields("jn", "e", "沽上讲堂：津沽方言漫谈（更新）", 10)).outcome is Outcome.MERGE  # 10 min off
@@ -149,6 +155,22 @@ def test_venues_as_evidence() -> None:
     # parallel sessions in one building: two rooms
     assert (
         compare(fields("jn", "a", lecture, room="三楼多功能厅"), fields("tz", "b", lecture, room="少儿阅览室")).outcome
+        is Outcome.APART
+    )
+    # ... but co-hosts crediting one host name one room in their own words (多功能厅 / 多功能会议室)
+    cohost = [("jn", "host"), ("tz", "co_organiser")]
+    assert (
+        compare(
+            fields("jn", "a", lecture, room="三楼多功能厅", credits=cohost),
+            fields("tz", "b", lecture, 15, room="三楼多功能会议室", credits=cohost),
+        ).outcome
+        is Outcome.MERGE
+    )
+    assert (
+        compare(
+            fields("jn", "a", lecture, room="三楼多功能厅", credits=cohost),
+            fields("tz", "b", "少儿绘本共读", room="三楼多功能会议室", credits=cohost),
+        ).outcome
         is Outcome.APART
     )
     assert room_type("学术报告厅（二楼）") == room_type("一楼报告厅") and room_type("南湖区湖滨路66号") is None
@@ -251,3 +273,46 @@ def test_look_alikes_and_habits_in_verdicts() -> None:
         compare(fields("jn", "j", lecture, room="一楼大厅"), fields("tz", "k", lecture, room="三楼大厅")).outcome
         is Outcome.APART
     )
+
+
+@pytest.mark.parametrize(
+    ("decorated", "plain"),
+    [
+        ("English Corner | 团扇(适合4-8岁)", "团扇"),  # an English channel tag, an audience note
+        ("Reading Time · 【书香溱川】10月23日（周六）军营【报名中】", "军营"),  # a tag behind a tag, a date
+        ("Qinchuan Lecture Hall 第87期 | 水浒传里的家风——诚邀您参加", "水浒传里的家风"),  # a brand in English
+        ("🔥【周末去哪儿】亲子手工：风筝", "亲子手工|风筝"),  # an emoji before a tag
+        ("亲子手工：泥塑系列活动欢迎参加🔥", "亲子手工|泥塑"),  # an emoji after a status word
+        ("【预告】讀書与旅行讀書沙龍【报名中】", "读书与旅行读书沙龙"),  # traditional characters
+        ("绘本故事会：“小蓝和小黄”读书分享活动（小学生专场）", "绘本故事会|小蓝和小黄"),
+    ],
+)
+def test_decorations_other_writers_use(decorated: str, plain: str) -> None:
+    assert title_key(decorated) == plain
+
+
+def test_a_short_core_with_its_programme_name_dropped_and_one_book_worded_twice() -> None:
+    assert title_similarity(title_key("亲子手工：泥塑"), title_key("泥塑活动")) >= 0.85
+    assert title_similarity(title_key("亲子手工：泥塑"), title_key("亲子手工：剪纸")) < 0.5
+    assert books("《苏東坡传》讀書分享會") == books("溱图夜读：《苏东坡传》读书分享会")
+    club = fields("jn", "a", "共读《三体》", credits=[("jn", "host")])
+    assert compare(club, fields("tz", "b", "《三体》读书会", 30, credits=[("jn", "host")])).outcome is Outcome.MERGE
+    assert compare(club, fields("tz", "b", "《球状闪电》读书会", credits=[("jn", "host")])).outcome is Outcome.APART
+
+
+def test_session_numbers_by_value_and_marks_of_two_kinds() -> None:
+    a = fields("jn", "a", "云溪故事妈妈第八十期：绘本故事会：团圆")
+    assert compare(a, fields("tz", "b", "云溪故事妈妈第80期：绘本故事会：团圆")).outcome is Outcome.MERGE
+    assert compare(a, fields("tz", "b", "云溪故事妈妈第81期：绘本故事会：团圆")).outcome is Outcome.APART
+    b = fields("jn", "c", "故事妈妈第132期：周末故事屋（上午场）")
+    assert compare(b, fields("tz", "d", "故事妈妈132——周末故事屋（上午场）")).outcome is Outcome.MERGE
+    assert compare(b, fields("tz", "d", "故事妈妈第132期：周末故事屋（下午场）")).outcome is Outcome.APART
+    assert episode("周末故事屋：犟龟(1 1-14岁)") == episode("周末故事屋：犟龟（11-14岁）")
+
+
+def test_rooms_no_list_knows_and_names_derived_for_branches_and_districts() -> None:
+    assert room_type("三楼读书会客厅") == room_type("溱川图书馆三层读者会客厅") == "会客厅"
+    assert room_type("溱川高新区图书馆") is None
+    names = abbreviations(CITY_B)
+    assert names["明图"] == "tc-mh" and names["新图"] == "tc-xg"  # 东图, 西图: a district's first character
+    assert names["港城馆"] == names["港城图书馆"] == "tc-xg-gc"  # a branch's own part with 馆 / 图书馆
