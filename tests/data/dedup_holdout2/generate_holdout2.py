@@ -408,6 +408,19 @@ def render_title(act: Act, who: Lib, style: str, rng: random.Random) -> tuple[st
         if rng.random() < 0.12:
             t = f"{rng.choice(['周六见！', '本周日', '免费报名', '名额有限'])}｜{t}"
             tags.append("wechat_hook")
+        if rng.random() < 0.06:
+            t = (
+                f"【{act.day.month}月{act.day.day}日】{t}"
+                if rng.random() < 0.5
+                else f"{t}（{act.day.month}.{act.day.day}）"
+            )
+            tags.append("date_in_title")
+    if rng.random() < 0.03:
+        for a, b in (("分享", "分亨"), ("讲座", "讲坐"), ("读书", "读乐"), ("绘本", "会本"), ("培训", "陪训")):
+            if a in t:
+                t = t.replace(a, b, 1)
+                tags.append("title_typo")
+                break
     if rng.random() < 0.1:
         t = t.replace("《", "“").replace("》", "”").replace("：", ":")
         tags.append("punct_changed")
@@ -426,8 +439,13 @@ def render_time(act: Act, style: str, rng: random.Random) -> tuple[datetime, dat
     if style == "sheet":
         # 文旅局报表: half-day blocks
         s_h = 9 if h < 12 else (14 if h < 18 else 19)
-        start = start.replace(hour=s_h, minute=0 if s_h != 14 or m == 0 else 30)
-        end = start.replace(hour=11 if s_h == 9 else (17 if s_h == 14 else 21), minute=30 if s_h == 9 else 0)
+        block = start.replace(hour=s_h, minute=0 if s_h != 14 or m == 0 else 30)
+        if abs(block - start) <= timedelta(minutes=60):
+            start = block
+            end = start.replace(hour=11 if s_h == 9 else (17 if s_h == 14 else 21), minute=30 if s_h == 9 else 0)
+        else:  # too far from a block: the hour it starts in, to the block's end
+            start = start.replace(minute=0)
+            end = start.replace(hour=12 if h < 12 else (17 if h < 17 else 21), minute=0)
         if start != datetime(act.day.year, act.day.month, act.day.day, h, m, tzinfo=CST):
             tags.append("sheet_halfday")
     elif r < 0.14:
@@ -483,6 +501,21 @@ def organizers(act: Act, who: Lib, rng: random.Random) -> tuple[list[dict], str]
     return [{"library_id": e.id, "role": "host" if e is act.host else "co_organiser"} for e in everyone], "all_listed"
 
 
+OTHER_CATEGORY = {
+    "reading_club": ["salon", "lecture", "other"],
+    "lecture": ["training", "other", "salon"],
+    "children": ["parent_child", "outreach"],
+    "parent_child": ["children"],
+    "training": ["lecture", "digital"],
+    "digital": ["training", "lecture"],
+    "exhibition": ["festival", "other"],
+    "contest": ["festival", "children"],
+    "outreach": ["children", "lecture"],
+    "screening": ["accessibility", "other"],
+    "accessibility": ["screening"],
+    "salon": ["reading_club"],
+}
+
 DESCS = [
     "欢迎广大读者朋友踊跃参加。",
     "活动免费，名额有限，请提前报名。",
@@ -501,12 +534,16 @@ def render(
     start, end, all_day, tm_tags = render_time(act, style, rng)
     venue, vtag = venue_text(act, who, rng, libs, directory)
     orgs, otag = organizers(act, who, rng)
+    category = act.category
+    if who.id != act.host.id and rng.random() < 0.15:  # co-hosts file it under their own heading
+        category = rng.choice(OTHER_CATEGORY.get(act.category, ["other"]))
+        ttags.append("category_differs")
     src_prefix = {"wechat": "wx", "web": "web", "notice": "tz", "sheet": "bb", "chat": "qun"}[style]
     sub: dict = {
         "library_id": who.id,
         "source_ref": f"{src_prefix}-{act.day:%Y%m%d}-{n:05d}",
         "title": title,
-        "category": act.category,
+        "category": category,
         "starts_at": start.isoformat(),
         "ends_at": end.isoformat(),
         "venue": venue,
@@ -543,6 +580,7 @@ class Builder:
         self.city, self.libs, self.rng, self.prefixes = city, libs, rng, prefixes
         self.by_id = {lib.id: lib for lib in libs}
         self.acts: list[Act] = []
+        self.seen: set[tuple] = set()
 
     def children(self, lib: Lib) -> list[Lib]:
         return [x for x in self.libs if x.parent == lib.id]
@@ -596,6 +634,15 @@ class Builder:
             session=kw.pop("session", ""),
         )
         assert not kw, kw
+        if family == "plain":  # no accidental twin: same place and day with the same title or room and hour
+            while (act.place.id, act.day, act.core) in self.seen or (
+                act.place.id,
+                act.room,
+                act.day,
+                act.start,
+            ) in self.seen:
+                act.day = self.day()
+        self.seen |= {(act.place.id, act.day, act.core), (act.place.id, act.room, act.day, act.start)}
         self.acts.append(act)
         return act
 
