@@ -54,6 +54,7 @@ from .normalize import (
     room_type,
     title_key,
     title_variants,
+    venue_name_to_match,
 )
 
 WINDOW_MINUTES = 90
@@ -157,7 +158,11 @@ class MatchFields:
             name = self.venue_name
             if name is None and self.raw:
                 try:
-                    name = (json.loads(self.raw).get("venue") or {}).get("name")
+                    data = json.loads(self.raw)
+                    venue = data.get("venue") or {}
+                    name = venue.get("name")
+                    if not self.venue_key.startswith("v:"):
+                        name = venue_name_to_match(name, data.get("description"))
                 except (ValueError, AttributeError):
                     name = None
             text = normalize_venue_text(name or "")
@@ -189,10 +194,15 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
     credits = tuple((o.library_id, o.role.value) for o in submission.credited())
     host = host_of(submission)
     libraries = tuple(dict.fromkeys([submission.library_id, host, *(lib for lib, _ in credits)]))
+    venue = submission.venue
+    if not (venue.venue_id and venues.alliance.venue(venue.venue_id) is not None):
+        name = venue_name_to_match(venue.name, submission.description)
+        if name != (venue.name or ""):
+            venue = venue.model_copy(update={"name": name})
     return MatchFields(
         library_id=submission.library_id,
         source_ref=submission.source_ref,
-        venue_key=venues.site(submission.venue, host=host, libraries=libraries).key,
+        venue_key=venues.site(venue, host=host, libraries=libraries).key,
         starts_at=submission.starts_at,
         ends_at=submission.ends_at,
         title_key=title_key(submission.title),
@@ -201,7 +211,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         category=submission.category.value,
         credits=credits,
         recurrence=submission.recurrence,
-        venue_name=submission.venue.name or "",
+        venue_name=venue.name or "",
         family=venues.family(submission.library_id),
     )
 

@@ -234,6 +234,28 @@ def other_session(a: str, b: str) -> bool:
     return any(kinds.get(episode_kind(m), m) != m for m in b.split("/"))
 
 
+_DESCRIBED_PLACE = re.compile(r"(?:^|\n)\s*(?:活动)?(?:地点|地址|场地|地\s+点)\s*[:：]\s*([^\n]{2,100})")
+
+
+def described_place(description: str | None) -> str | None:
+    """The place an announcement's own text gives ("活动地点：…" on a line of its own), if any."""
+    if not description or "地" not in description and "场" not in description:
+        return None
+    found = _DESCRIBED_PLACE.search(description)
+    return found.group(1).strip() if found else None
+
+
+def venue_name_to_match(name: str | None, description: str | None) -> str:
+    """The venue text matching reads: the venue field, or the place the announcement's own text
+    states when that says more (a writer types "二楼报告厅" in the field and the library's full
+    name in the body).  Who wrote a bare room says little about where it is; the body often says."""
+    name = name or ""
+    place = described_place(description)
+    if place and len(normalize_venue_text(place)) > len(normalize_venue_text(name)):
+        return place
+    return name
+
+
 def clean_venue_name(name: str) -> str:
     """A typed venue name without spaces, punctuation or bracketed notes ("报告厅（二楼）" → "报告厅")."""
     text = nfkc(name).casefold()
