@@ -474,10 +474,12 @@ CONFLICTS = frozenset({"different venues", "different sessions", "different book
 """Verdicts that no third announcement can bridge: the two are plainly different activities."""
 
 
-JOIN_CONFLICTS = CONFLICTS | {"each in its own library"}
+JOIN_CONFLICTS = CONFLICTS
 """Two groups a later announcement connects become one only if none of these lies between them:
-an announcement joins a group it matches on the whole, but two groups join only when nothing
-in them says they are two."""
+the same conflicts that keep a single announcement out of a group.  "Each in its own library" is
+not one of them: it is a guess from who wrote a bare room, which the connecting announcement (the
+full venue, every co-host) has just answered; holding groups to more than an announcement made
+the result depend on which arrived first."""
 
 
 def conflict(a: list[MatchFields], b: list[MatchFields], decisions: dict[frozenset, str]) -> bool:
