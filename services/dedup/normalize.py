@@ -69,6 +69,12 @@ _DATE = re.compile(
     r"(?:\s*[（(]?\s*(?:周|星期)[一二三四五六日天]\s*[）)]?)?|[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)]"
 )
 """A date (or weekday) written into the title ("5月3日｜…", "（周六）"): the start time says it already."""
+_NUMERIC_DATE = re.compile(
+    r"^(?:20[0-9]{2}[./-])?(?:1[0-2]|0?[1-9])[./-](?:3[01]|[12][0-9]|0?[1-9])(?=\s|[|｜:：【\[（(/—]|$)\s*[|｜:：/—]*\s*"
+)
+"""A date written in digits before the title ("3.12 …", "2028-03-12｜…", "3/12 【…】"): the start says it."""
+_CREDIT_TAIL = re.compile(r"\s*(?:——|--|—)\s*[^\W\d]{1,6}\s*[:：]\s*[^\s—:：|｜]{1,12}$")
+"""Who speaks or leads, after a dash ("——主讲人：王敏", "——嘉宾：李华"): a note, not the title."""
 _AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向|主讲)[^（()）]{1,12}|[^（()）]{1,6}专场)[）)]")
 """Whom an announcement recommends the activity to ("（适合4-8岁）", "（小学生专场）"), or who speaks
 ("（主讲：王老师）"): not part of its name (a session for one audience is told by :func:`episode`,
@@ -142,6 +148,10 @@ def title_key(title: str) -> str:
         text = _LEADING_TAG.sub("", text)
         text = _LEADING_WELCOME.sub("", text)
         text = _TRAILING_STATUS.sub("", text)
+        if text[:1].isdigit():
+            text = _NUMERIC_DATE.sub("", text)
+        if "—" in text or "--" in text:
+            text = _CREDIT_TAIL.sub("", text)
         if "月" in text or ("周" in text or "星期" in text) and "(" in text:
             text = _DATE.sub("", text)
         if "适" in text or "面向" in text or "专场" in text or "主讲" in text:
