@@ -278,6 +278,18 @@ def is_bare_room(cleaned: str) -> bool:
     return bool(_ROOM_ONLY.match(cleaned))
 
 
+_LIBRARY_HEAD = re.compile(r"^.*?(?:图书馆|图书室|图书管|分馆|书房|书屋|驿站|读书角|阅览室(?=分|$))")
+"""A venue text up to the first word that ends a library's name."""
+LIBRARY_LIKE_SHORTEST = 5
+LIBRARY_LIKE_CUTOFF = 85.0
+
+
+def _in_order(short: str, long: str) -> bool:
+    """Whether every character of ``short`` appears in ``long`` in the same order."""
+    rest = iter(long)
+    return all(c in rest for c in short)
+
+
 @dataclass
 class VenueResolver:
     """Venue keys from the alliance's venue directory (built once per service)."""
@@ -315,6 +327,25 @@ class VenueResolver:
             pass
         return self._names[last.group(0)] if last is not None else None
 
+    def library_like(self, text: str) -> str | None:
+        """The one member a library's name in ``text`` can only be, when no name or abbreviation
+        the file gives matches it: its characters in order in the member's name ("高新区图书馆" for
+        青澧高新区图书馆, "24小时自助图书馆" for 青澧汽车站24小时自助图书馆), or, for none, a name
+        one or two characters off (a typo: 图书管).  Generic forms shared by several members
+        (区图书馆) match several and name none."""
+        found = _LIBRARY_HEAD.match(text)
+        if found is None or len(head := _DROP.sub("", found.group(0))) < LIBRARY_LIKE_SHORTEST:
+            return None
+        names = self._member_names
+        matches = [lib for lib, name in names if _in_order(head, name)]
+        if not matches:
+            matches = [lib for lib, name in names if fuzz.ratio(head, name) >= LIBRARY_LIKE_CUTOFF]
+        return matches[0] if len(matches) == 1 else None
+
+    @cached_property
+    def _member_names(self) -> list[tuple[str, str]]:
+        return [(m.id, _DROP.sub("", nfkc(m.name).casefold())) for m in self.alliance.members]
+
     def site(self, venue: Venue, *, host: str, libraries: tuple[str, ...]) -> Site:
         """Whose building the announcement takes place in: the library of a directory room; a
         member the venue names (its name, an abbreviation, its address; "区馆" the district
@@ -336,7 +367,7 @@ class VenueResolver:
                 return Site(entry.library_id, True)
         text = normalize_venue_text(venue.name or "")
         if text:
-            named = self.named_library(text)
+            named = self.named_library(text) or self.library_like(text)
             if named is not None:
                 return Site(named, True)
             if text.startswith(OWN_LIBRARY) and libraries:
