@@ -49,6 +49,8 @@ from .normalize import (
     books,
     episode,
     floor,
+    generic_tiers,
+    names_tier,
     other_session,
     parse_site,
     room_type,
@@ -303,7 +305,7 @@ def places(x: MatchFields, y: MatchFields) -> str:
         return "unsure"
     if sx.library_id == sy.library_id:
         return "same"
-    if sx.named and sy.named:
+    if sx.named and sy.named and not (_guessed(x, sx, y) or _guessed(y, sy, x)):
         return "apart"  # two buildings, each named
     if sx.library_id == x.library_id and sy.library_id == y.library_id and not (rx and rx == ry and linked(x, y)):
         return "elsewhere"  # each in its own library, as far as one can tell: one programme at several branches
@@ -311,6 +313,17 @@ def places(x: MatchFields, y: MatchFields) -> str:
         if sa.named and not sb.named and not _may_be_at(b, sa.library_id):
             return "elsewhere"  # one names a library the other, typing a bare room, has nothing to do with
     return "unsure"
+
+
+def _guessed(a: MatchFields, sa: Site, b: MatchFields) -> bool:
+    """Whether ``a`` names its site only by a short form several members share (区馆, 县图 …), read
+    as a relative of the writer's, while ``b`` names a library of that very kind: the short form
+    may as well mean ``b``'s (a 县馆 writing "县馆" means itself: not a guess)."""
+    if sa.library_id == a.library_id:
+        return False
+    text = a.venue_text()
+    tiers = generic_tiers(text)
+    return bool(tiers) and names_tier(b.venue_text(), tiers)
 
 
 def _may_be_at(a: MatchFields, library_id: str) -> bool:

@@ -519,6 +519,19 @@ TIER_WORDS = {
 """Generic words for a member by its tier ("区馆" is the district library of whoever writes it)."""
 _TIER_PATTERNS = {tier: re.compile(r"(?<![^\W\d])(?:" + "|".join(words) + ")") for tier, words in TIER_WORDS.items()}
 """A tier word as a word of its own: "营区图书室", "社区图书室" hold 区图 but name no district library."""
+_TIER_ANYWHERE = {tier: re.compile("|".join(words)) for tier, words in TIER_WORDS.items()}
+
+
+def generic_tiers(text: str) -> frozenset[str]:
+    """The tiers a venue names only by a short form several members share (区馆, 县图, 分馆 …)."""
+    return frozenset(tier for tier, pattern in _TIER_PATTERNS.items() if pattern.search(text))
+
+
+def names_tier(text: str, tiers: frozenset[str]) -> bool:
+    """Whether a venue text names a library of one of these tiers (in full: 和平区图书馆)."""
+    return any(_TIER_ANYWHERE[tier].search(text) for tier in tiers)
+
+
 _PLACE_WORD = re.compile(r"(?:社区|街道|镇|乡|村)(?=[^社街镇乡村]{2,}$)")
 _TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区|路)(?=分馆$)")
 
