@@ -22,6 +22,10 @@ and children; beyond :data:`HABIT_MINUTES`, its own site only).  Then:
   moderate title similarity, since co-hosts word titles their own way; others only on a high one;
 * a series and a single announcement are never merged without a coordinator.
 
+The venue read is the venue field, or the place the announcement's text states (活动地点：…) when
+that says more (:func:`~.normalize.venue_name_to_match`); a short form several members share (区图)
+is a guess, not a naming (:func:`_guessed`).
+
 Title similarity is rapidfuzz's character-level ratio (with ``partial_ratio`` for a title
 that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: no whitespace tokens; a
 title whose programme name the other dropped is similar however short the rest, and two naming
