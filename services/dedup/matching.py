@@ -61,6 +61,7 @@ from .normalize import (
     title_key,
     title_variants,
     venue_name_to_match,
+    without_episode,
 )
 
 WINDOW_MINUTES = 90
@@ -266,6 +267,10 @@ def title_similarity(a: str, b: str) -> float:
         return 0.0
     if a == b:
         return 1.0
+    if "第" in a or "第" in b:  # a session number is told by value (:func:`compare`), not by spelling
+        a, b = without_episode(a) or a, without_episode(b) or b
+        if a == b:
+            return 1.0
     full_a, rest_a = title_variants(a)
     full_b, rest_b = title_variants(b)
     if rest_a != full_a and rest_b != full_b:

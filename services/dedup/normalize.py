@@ -81,6 +81,13 @@ _AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向|主讲)[^（()）]{
 which reads the title as written)."""
 _BOOK = re.compile(r"《([^《》]+)》")
 _EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]")
+
+
+def without_episode(key: str) -> str:
+    """A title key without its session number ("剪纸第2期" → "剪纸")."""
+    return _EPISODE.sub("", key)
+
+
 _HALF = re.compile(
     r"(上午|下午|晚上|晚间|早)场|([上下])半场|[（(]([上中下])[）)]|([ABCabc甲乙丙])[场组班]|([0-9一二三四五六七八九十]+)[场组班]"
     r"|(?:[·・•\s（(【-]|^)([^\W\d]{2,3}?)(?:场|专场|组|班)(?=[）)】\s(（]|$)"

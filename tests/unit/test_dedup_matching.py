@@ -407,3 +407,15 @@ def test_a_short_form_several_members_share_does_not_contradict_a_library_of_its
     # a county library named against a district's short form: apart
     county = announce("ql-lc-gz", "gz-1", "澧川县图书馆四楼培训教室")
     assert compare(guess, county).reason == "different venues"
+
+
+def test_a_session_number_only_one_title_gives_is_not_a_difference_in_wording() -> None:
+    """第2期 is told by value (two numbers: two sessions); one title giving it and the other not
+    is no less the same title, prefix or none."""
+    assert (
+        title_similarity(title_key("非遗体验课·剪纸（第2期）活动"), title_key("【周末好去处】非遗体验课·剪纸")) == 1.0
+    )
+    assert title_similarity(title_key("亲子手工：扎染（第3期）"), title_key("亲子手工：扎染")) == 1.0
+    x = fields("jn", "a", "非遗体验课·剪纸（第2期）")
+    y = fields("jn-b1", "b", "非遗体验课·剪纸（第3期）", credits=(("jn", "host"), ("jn-b1", "organiser")))
+    assert compare(x, y).reason == "different sessions"
