@@ -58,6 +58,7 @@ from .normalize import (
     other_session,
     parse_site,
     room_type,
+    rooms_alike,
     title_key,
     title_variants,
     venue_name_to_match,
@@ -298,7 +299,7 @@ def places(x: MatchFields, y: MatchFields) -> str:
     if sx is None or sy is None:  # keys of an older release: only equality tells
         return "same" if x.venue_key == y.venue_key else "apart"
     rx, ry = x.room(), y.room()
-    if rx and ry and rx != ry and not (sx.known and sy.known and sx.library_id == sy.library_id):
+    if rx and ry and not rooms_alike(rx, ry) and not (sx.known and sy.known and sx.library_id == sy.library_id):
         return "apart"  # a 报告厅 and a 阅览室 of two places: one programme at two branches
     fx, fy = x.floor(), y.floor()
     if fx and fy and fx != fy:
@@ -390,7 +391,7 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
     rx, ry = x.room(), y.room()
-    if rx and ry and rx != ry:
+    if rx and ry and not rooms_alike(rx, ry):
         # two kinds of room in one building: co-hosts name one room differently (多功能厅 /
         # 多功能会议室, 电子阅览室 / 数字阅读体验区), but parallel sessions are in two rooms: only
         # announcements that credit each other or one host, with alike titles, are one activity

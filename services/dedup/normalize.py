@@ -594,6 +594,18 @@ def _room_words(text: str) -> list[str]:
     return list(kinds) if len(kinds) == 1 else []  # 阅揽区: 阅览区 or 阅读区? no kind, rather than a guess
 
 
+_ROOM_END = re.compile(r"[室区厅角廊间馆]$")
+
+
+def rooms_alike(a: str, b: str) -> bool:
+    """Two kinds of room that may be one room written two ways: the same kind, or kinds whose
+    names share a character once the word for a room is dropped (借阅室 / 阅览室 / 阅读区, 活动室 /
+    多功能活动区) — a small library has one room for reading, whatever each writer calls it."""
+    if a == b:
+        return True
+    return bool(set(_ROOM_END.sub("", a)) & set(_ROOM_END.sub("", b)))
+
+
 def room_type(name: str | None) -> str | None:
     """The kind of room a venue text names ("三楼多功能厅" → 多功能厅, a typo "多功能听" too), or None
     (an address, a name)."""

@@ -59,7 +59,7 @@ def test_the_second_tuning_set_free_text_venues_and_no_directory() -> None:
 
 
 def test_city_a_an_independent_set_with_a_venue_directory_meets_the_targets() -> None:
-    """Measured 0.999 / 0.991, 3 reviews for 1,168 true pairs (was 0.984 / 0.955)."""
+    """Measured 0.997 / 0.991, 3 reviews for 1,168 true pairs (was 0.984 / 0.955)."""
     metrics = evaluate(INDEPENDENT / "city_a" / "eval.jsonl")
     assert metrics["submissions"] >= 2000
     assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.99, metrics
@@ -83,7 +83,7 @@ classes of misses they showed were fixed in general ways, so these figures are t
 
 
 def test_city_c_a_fresh_set_with_a_venue_directory_meets_the_targets() -> None:
-    """Measured 0.997 / 0.991, 3 reviews for 1,239 true pairs."""
+    """Measured 0.997 / 0.993, 3 reviews for 1,239 true pairs."""
     metrics = evaluate(FRESH / "city_c" / "eval.jsonl")
     assert metrics["submissions"] >= 1900 and metrics["true_pairs"] == 1239
     assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.99, metrics
@@ -143,18 +143,19 @@ first (city_e 0.988 / 0.914, 18 reviews; city_f 0.986 / 0.842, 20 reviews), then
 
 
 def test_city_e_a_holdout_set_with_a_venue_directory() -> None:
-    """Measured 0.997 / 0.956, 16 reviews for 1,003 true pairs: places stated in the description,
-    library names the file does not spell out, short forms several members share."""
+    """Measured 0.997 / 0.962, 11 reviews for 1,003 true pairs: places stated in the description,
+    library names the file does not spell out, short forms several members share, session numbers
+    told by value only."""
     metrics = evaluate(HOLDOUT / "city_e" / "eval.jsonl")
     assert metrics["submissions"] >= 1800 and metrics["true_pairs"] == 1003
-    assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.955, metrics
+    assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.96, metrics
     assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics
 
 
 def test_city_f_a_holdout_set_of_free_text_venues_without_a_directory() -> None:
-    """Measured 0.985 / 0.932, 16 reviews for 1,020 true pairs: recall is still short of 0.95
+    """Measured 0.986 / 0.942, 17 reviews for 1,020 true pairs: recall is still short of 0.95
     (bare rooms of unrelated writers, look-alikes joined by a connector early in the order)."""
     metrics = evaluate(HOLDOUT / "city_f" / "eval.jsonl")
     assert metrics["submissions"] >= 1700 and metrics["true_pairs"] == 1020
-    assert metrics["precision"] >= 0.985 and metrics["recall"] >= 0.93, metrics
+    assert metrics["precision"] >= 0.985 and metrics["recall"] >= 0.94, metrics
     assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics

@@ -18,6 +18,7 @@ from shuxiang.services.dedup.normalize import (
     episode,
     floor,
     room_type,
+    rooms_alike,
     title_key,
     title_variants,
     venue_name_to_match,
@@ -419,3 +420,9 @@ def test_a_session_number_only_one_title_gives_is_not_a_difference_in_wording() 
     x = fields("jn", "a", "非遗体验课·剪纸（第2期）")
     y = fields("jn-b1", "b", "非遗体验课·剪纸（第3期）", credits=(("jn", "host"), ("jn-b1", "organiser")))
     assert compare(x, y).reason == "different sessions"
+
+
+def test_kinds_of_room_that_share_a_character_may_be_one_room() -> None:
+    assert rooms_alike("借阅区", "阅览室") and rooms_alike("阅读区", "阅览室")
+    assert not rooms_alike("报告厅", "多功能厅") and not rooms_alike("培训室", "阅览室")
+    assert not rooms_alike("展厅", "大厅")
