@@ -22,6 +22,10 @@ and children; beyond :data:`HABIT_MINUTES`, its own site only).  Then:
   moderate title similarity, since co-hosts word titles their own way; others only on a high one;
 * a series and a single announcement are never merged without a coordinator.
 
+The venue read is the venue field, or the place the announcement's text states (活动地点：…) when
+that says more (:func:`~.normalize.venue_name_to_match`); a short form several members share (区图)
+is a guess, not a naming (:func:`_guessed`).
+
 Title similarity is rapidfuzz's character-level ratio (with ``partial_ratio`` for a title
 that extends the other, e.g. "（主讲：王教授）"), which suits Chinese: no whitespace tokens; a
 title whose programme name the other dropped is similar however short the rest, and two naming
@@ -49,11 +53,16 @@ from .normalize import (
     books,
     episode,
     floor,
+    generic_tiers,
+    names_tier,
     other_session,
     parse_site,
     room_type,
+    rooms_alike,
     title_key,
     title_variants,
+    venue_name_to_match,
+    without_episode,
 )
 
 WINDOW_MINUTES = 90
@@ -157,7 +166,11 @@ class MatchFields:
             name = self.venue_name
             if name is None and self.raw:
                 try:
-                    name = (json.loads(self.raw).get("venue") or {}).get("name")
+                    data = json.loads(self.raw)
+                    venue = data.get("venue") or {}
+                    name = venue.get("name")
+                    if not self.venue_key.startswith("v:"):
+                        name = venue_name_to_match(name, data.get("description"))
                 except (ValueError, AttributeError):
                     name = None
             text = normalize_venue_text(name or "")
@@ -189,10 +202,15 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
     credits = tuple((o.library_id, o.role.value) for o in submission.credited())
     host = host_of(submission)
     libraries = tuple(dict.fromkeys([submission.library_id, host, *(lib for lib, _ in credits)]))
+    venue = submission.venue
+    if not (venue.venue_id and venues.alliance.venue(venue.venue_id) is not None):
+        name = venue_name_to_match(venue.name, submission.description)
+        if name != (venue.name or ""):
+            venue = venue.model_copy(update={"name": name})
     return MatchFields(
         library_id=submission.library_id,
         source_ref=submission.source_ref,
-        venue_key=venues.site(submission.venue, host=host, libraries=libraries).key,
+        venue_key=venues.site(venue, host=host, libraries=libraries).key,
         starts_at=submission.starts_at,
         ends_at=submission.ends_at,
         title_key=title_key(submission.title),
@@ -201,7 +219,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         category=submission.category.value,
         credits=credits,
         recurrence=submission.recurrence,
-        venue_name=submission.venue.name or "",
+        venue_name=venue.name or "",
         family=venues.family(submission.library_id),
     )
 
@@ -250,6 +268,10 @@ def title_similarity(a: str, b: str) -> float:
         return 0.0
     if a == b:
         return 1.0
+    if "第" in a or "第" in b:  # a session number is told by value (:func:`compare`), not by spelling
+        a, b = without_episode(a) or a, without_episode(b) or b
+        if a == b:
+            return 1.0
     full_a, rest_a = title_variants(a)
     full_b, rest_b = title_variants(b)
     if rest_a != full_a and rest_b != full_b:
@@ -277,7 +299,7 @@ def places(x: MatchFields, y: MatchFields) -> str:
     if sx is None or sy is None:  # keys of an older release: only equality tells
         return "same" if x.venue_key == y.venue_key else "apart"
     rx, ry = x.room(), y.room()
-    if rx and ry and rx != ry and not (sx.known and sy.known and sx.library_id == sy.library_id):
+    if rx and ry and not rooms_alike(rx, ry) and not (sx.known and sy.known and sx.library_id == sy.library_id):
         return "apart"  # a 报告厅 and a 阅览室 of two places: one programme at two branches
     fx, fy = x.floor(), y.floor()
     if fx and fy and fx != fy:
@@ -293,7 +315,7 @@ def places(x: MatchFields, y: MatchFields) -> str:
         return "unsure"
     if sx.library_id == sy.library_id:
         return "same"
-    if sx.named and sy.named:
+    if sx.named and sy.named and not (_guessed(x, sx, y) or _guessed(y, sy, x)):
         return "apart"  # two buildings, each named
     if sx.library_id == x.library_id and sy.library_id == y.library_id and not (rx and rx == ry and linked(x, y)):
         return "elsewhere"  # each in its own library, as far as one can tell: one programme at several branches
@@ -301,6 +323,17 @@ def places(x: MatchFields, y: MatchFields) -> str:
         if sa.named and not sb.named and not _may_be_at(b, sa.library_id):
             return "elsewhere"  # one names a library the other, typing a bare room, has nothing to do with
     return "unsure"
+
+
+def _guessed(a: MatchFields, sa: Site, b: MatchFields) -> bool:
+    """Whether ``a`` names its site only by a short form several members share (区馆, 县图 …), read
+    as a relative of the writer's, while ``b`` names a library of that very kind: the short form
+    may as well mean ``b``'s (a 县馆 writing "县馆" means itself: not a guess)."""
+    if sa.library_id == a.library_id:
+        return False
+    text = a.venue_text()
+    tiers = generic_tiers(text)
+    return bool(tiers) and names_tier(b.venue_text(), tiers)
 
 
 def _may_be_at(a: MatchFields, library_id: str) -> bool:
@@ -358,7 +391,7 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
     rx, ry = x.room(), y.room()
-    if rx and ry and rx != ry:
+    if rx and ry and not rooms_alike(rx, ry):
         # two kinds of room in one building: co-hosts name one room differently (多功能厅 /
         # 多功能会议室, 电子阅览室 / 数字阅读体验区), but parallel sessions are in two rooms: only
         # announcements that credit each other or one host, with alike titles, are one activity
@@ -464,10 +497,12 @@ CONFLICTS = frozenset({"different venues", "different sessions", "different book
 """Verdicts that no third announcement can bridge: the two are plainly different activities."""
 
 
-JOIN_CONFLICTS = CONFLICTS | {"each in its own library"}
+JOIN_CONFLICTS = CONFLICTS
 """Two groups a later announcement connects become one only if none of these lies between them:
-an announcement joins a group it matches on the whole, but two groups join only when nothing
-in them says they are two."""
+the same conflicts that keep a single announcement out of a group.  "Each in its own library" is
+not one of them: it is a guess from who wrote a bare room, which the connecting announcement (the
+full venue, every co-host) has just answered; holding groups to more than an announcement made
+the result depend on which arrived first."""
 
 
 def conflict(a: list[MatchFields], b: list[MatchFields], decisions: dict[frozenset, str]) -> bool:

@@ -69,12 +69,25 @@ _DATE = re.compile(
     r"(?:\s*[（(]?\s*(?:周|星期)[一二三四五六日天]\s*[）)]?)?|[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)]"
 )
 """A date (or weekday) written into the title ("5月3日｜…", "（周六）"): the start time says it already."""
+_NUMERIC_DATE = re.compile(
+    r"^(?:20[0-9]{2}[./-])?(?:1[0-2]|0?[1-9])[./-](?:3[01]|[12][0-9]|0?[1-9])(?=\s|[|｜:：【\[（(/—]|$)\s*[|｜:：/—]*\s*"
+)
+"""A date written in digits before the title ("3.12 …", "2028-03-12｜…", "3/12 【…】"): the start says it."""
+_CREDIT_TAIL = re.compile(r"\s*(?:——|--|—)\s*[^\W\d]{1,6}\s*[:：]\s*[^\s—:：|｜]{1,12}$")
+"""Who speaks or leads, after a dash ("——主讲人：王敏", "——嘉宾：李华"): a note, not the title."""
 _AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向|主讲)[^（()）]{1,12}|[^（()）]{1,6}专场)[）)]")
 """Whom an announcement recommends the activity to ("（适合4-8岁）", "（小学生专场）"), or who speaks
 ("（主讲：王老师）"): not part of its name (a session for one audience is told by :func:`episode`,
 which reads the title as written)."""
 _BOOK = re.compile(r"《([^《》]+)》")
 _EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]")
+
+
+def without_episode(key: str) -> str:
+    """A title key without its session number ("剪纸第2期" → "剪纸")."""
+    return _EPISODE.sub("", key)
+
+
 _HALF = re.compile(
     r"(上午|下午|晚上|晚间|早)场|([上下])半场|[（(]([上中下])[）)]|([ABCabc甲乙丙])[场组班]|([0-9一二三四五六七八九十]+)[场组班]"
     r"|(?:[·・•\s（(【-]|^)([^\W\d]{2,3}?)(?:场|专场|组|班)(?=[）)】\s(（]|$)"
@@ -142,6 +155,10 @@ def title_key(title: str) -> str:
         text = _LEADING_TAG.sub("", text)
         text = _LEADING_WELCOME.sub("", text)
         text = _TRAILING_STATUS.sub("", text)
+        if text[:1].isdigit():
+            text = _NUMERIC_DATE.sub("", text)
+        if "—" in text or "--" in text:
+            text = _CREDIT_TAIL.sub("", text)
         if "月" in text or ("周" in text or "星期" in text) and "(" in text:
             text = _DATE.sub("", text)
         if "适" in text or "面向" in text or "专场" in text or "主讲" in text:
@@ -234,6 +251,28 @@ def other_session(a: str, b: str) -> bool:
     return any(kinds.get(episode_kind(m), m) != m for m in b.split("/"))
 
 
+_DESCRIBED_PLACE = re.compile(r"(?:^|\n)\s*(?:活动)?(?:地点|地址|场地|地\s+点)\s*[:：]\s*([^\n]{2,100})")
+
+
+def described_place(description: str | None) -> str | None:
+    """The place an announcement's own text gives ("活动地点：…" on a line of its own), if any."""
+    if not description or "地" not in description and "场" not in description:
+        return None
+    found = _DESCRIBED_PLACE.search(description)
+    return found.group(1).strip() if found else None
+
+
+def venue_name_to_match(name: str | None, description: str | None) -> str:
+    """The venue text matching reads: the venue field, or the place the announcement's own text
+    states when that says more (a writer types "二楼报告厅" in the field and the library's full
+    name in the body).  Who wrote a bare room says little about where it is; the body often says."""
+    name = name or ""
+    place = described_place(description)
+    if place and len(normalize_venue_text(place)) > len(normalize_venue_text(name)):
+        return place
+    return name
+
+
 def clean_venue_name(name: str) -> str:
     """A typed venue name without spaces, punctuation or bracketed notes ("报告厅（二楼）" → "报告厅")."""
     text = nfkc(name).casefold()
@@ -244,6 +283,18 @@ def clean_venue_name(name: str) -> str:
 def is_bare_room(cleaned: str) -> bool:
     """A name that says which kind of room but not whose ("报告厅", "二楼阅览室")."""
     return bool(_ROOM_ONLY.match(cleaned))
+
+
+_LIBRARY_HEAD = re.compile(r"^.*?(?:图书馆|图书室|图书管|分馆|书房|书屋|驿站|读书角|阅览室(?=分|$))")
+"""A venue text up to the first word that ends a library's name."""
+LIBRARY_LIKE_SHORTEST = 5
+LIBRARY_LIKE_CUTOFF = 85.0
+
+
+def _in_order(short: str, long: str) -> bool:
+    """Whether every character of ``short`` appears in ``long`` in the same order."""
+    rest = iter(long)
+    return all(c in rest for c in short)
 
 
 @dataclass
@@ -283,6 +334,25 @@ class VenueResolver:
             pass
         return self._names[last.group(0)] if last is not None else None
 
+    def library_like(self, text: str) -> str | None:
+        """The one member a library's name in ``text`` can only be, when no name or abbreviation
+        the file gives matches it: its characters in order in the member's name ("高新区图书馆" for
+        青澧高新区图书馆, "24小时自助图书馆" for 青澧汽车站24小时自助图书馆), or, for none, a name
+        one or two characters off (a typo: 图书管).  Generic forms shared by several members
+        (区图书馆) match several and name none."""
+        found = _LIBRARY_HEAD.match(text)
+        if found is None or len(head := _DROP.sub("", found.group(0))) < LIBRARY_LIKE_SHORTEST:
+            return None
+        names = self._member_names
+        matches = [lib for lib, name in names if _in_order(head, name)]
+        if not matches:
+            matches = [lib for lib, name in names if fuzz.ratio(head, name) >= LIBRARY_LIKE_CUTOFF]
+        return matches[0] if len(matches) == 1 else None
+
+    @cached_property
+    def _member_names(self) -> list[tuple[str, str]]:
+        return [(m.id, _DROP.sub("", nfkc(m.name).casefold())) for m in self.alliance.members]
+
     def site(self, venue: Venue, *, host: str, libraries: tuple[str, ...]) -> Site:
         """Whose building the announcement takes place in: the library of a directory room; a
         member the venue names (its name, an abbreviation, its address; "区馆" the district
@@ -304,7 +374,7 @@ class VenueResolver:
                 return Site(entry.library_id, True)
         text = normalize_venue_text(venue.name or "")
         if text:
-            named = self.named_library(text)
+            named = self.named_library(text) or self.library_like(text)
             if named is not None:
                 return Site(named, True)
             if text.startswith(OWN_LIBRARY) and libraries:
@@ -456,6 +526,19 @@ TIER_WORDS = {
 """Generic words for a member by its tier ("区馆" is the district library of whoever writes it)."""
 _TIER_PATTERNS = {tier: re.compile(r"(?<![^\W\d])(?:" + "|".join(words) + ")") for tier, words in TIER_WORDS.items()}
 """A tier word as a word of its own: "营区图书室", "社区图书室" hold 区图 but name no district library."""
+_TIER_ANYWHERE = {tier: re.compile("|".join(words)) for tier, words in TIER_WORDS.items()}
+
+
+def generic_tiers(text: str) -> frozenset[str]:
+    """The tiers a venue names only by a short form several members share (区馆, 县图, 分馆 …)."""
+    return frozenset(tier for tier, pattern in _TIER_PATTERNS.items() if pattern.search(text))
+
+
+def names_tier(text: str, tiers: frozenset[str]) -> bool:
+    """Whether a venue text names a library of one of these tiers (in full: 和平区图书馆)."""
+    return any(_TIER_ANYWHERE[tier].search(text) for tier in tiers)
+
+
 _PLACE_WORD = re.compile(r"(?:社区|街道|镇|乡|村)(?=[^社街镇乡村]{2,}$)")
 _TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区|路)(?=分馆$)")
 
@@ -509,6 +592,18 @@ def _room_words(text: str) -> list[str]:
         if len(w) == len(word) and sum(a != b for a, b in zip(w, word, strict=True)) == 1
     }
     return list(kinds) if len(kinds) == 1 else []  # 阅揽区: 阅览区 or 阅读区? no kind, rather than a guess
+
+
+_ROOM_END = re.compile(r"[室区厅角廊间馆]$")
+
+
+def rooms_alike(a: str, b: str) -> bool:
+    """Two kinds of room that may be one room written two ways: the same kind, or kinds whose
+    names share a character once the word for a room is dropped (借阅室 / 阅览室 / 阅读区, 活动室 /
+    多功能活动区) — a small library has one room for reading, whatever each writer calls it."""
+    if a == b:
+        return True
+    return bool(set(_ROOM_END.sub("", a)) & set(_ROOM_END.sub("", b)))
 
 
 def room_type(name: str | None) -> str | None:

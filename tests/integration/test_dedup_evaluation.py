@@ -54,20 +54,20 @@ def test_evaluate_names_the_line_of_a_bad_record(tmp_path) -> None:
 
 
 def test_the_second_tuning_set_free_text_venues_and_no_directory() -> None:
-    metrics = evaluate(DATA / "wild" / "eval.jsonl")  # measured 0.998 / 0.986
-    assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.98, metrics
+    metrics = evaluate(DATA / "wild" / "eval.jsonl")  # measured 0.998 / 0.994
+    assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.99, metrics
 
 
 def test_city_a_an_independent_set_with_a_venue_directory_meets_the_targets() -> None:
-    """Measured 0.999 / 0.988, 3 reviews for 1,168 true pairs (was 0.984 / 0.955)."""
+    """Measured 0.997 / 0.991, 3 reviews for 1,168 true pairs (was 0.984 / 0.955)."""
     metrics = evaluate(INDEPENDENT / "city_a" / "eval.jsonl")
     assert metrics["submissions"] >= 2000
-    assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.985, metrics
+    assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.99, metrics
     assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics
 
 
 def test_city_b_an_independent_set_of_free_text_venues_without_a_directory() -> None:
-    """Issue 18's targets, met: measured 0.998 / 0.997 with no review left (from 0.965 / 0.941):
+    """Issue 18's targets, met: measured 0.996 / 0.999 with no review left (from 0.965 / 0.941):
     names derived from the members' names, 本馆, floors, named hosts, sessions by audience; starts
     60-90 minutes apart with the same title at the same place (0.991 before)."""
     metrics = evaluate(INDEPENDENT / "city_b" / "eval.jsonl")
@@ -83,15 +83,15 @@ classes of misses they showed were fixed in general ways, so these figures are t
 
 
 def test_city_c_a_fresh_set_with_a_venue_directory_meets_the_targets() -> None:
-    """Measured 0.997 / 0.986, 3 reviews for 1,239 true pairs."""
+    """Measured 0.997 / 0.993, 3 reviews for 1,239 true pairs."""
     metrics = evaluate(FRESH / "city_c" / "eval.jsonl")
     assert metrics["submissions"] >= 1900 and metrics["true_pairs"] == 1239
-    assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.985, metrics
+    assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.99, metrics
     assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics
 
 
 def test_city_d_a_fresh_set_of_messier_free_text_venues_meets_the_targets() -> None:
-    """Measured 0.994 / 0.961, 3 reviews for 1,138 true pairs: traditional characters, English
+    """Measured 0.994 / 0.962, 3 reviews for 1,138 true pairs: traditional characters, English
     channel tags, dates in titles, room words no list knows."""
     metrics = evaluate(FRESH / "city_d" / "eval.jsonl")
     assert metrics["submissions"] >= 1800 and metrics["true_pairs"] == 1138
@@ -134,3 +134,28 @@ def test_show_errors_lists_each_wrong_pair_with_the_verdict_on_it(tmp_path) -> N
         check=False,
     )
     assert "漏合并 / missed" in table.stdout and records[1]["title"] in table.stdout
+
+
+HOLDOUT = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout"
+"""Two more sets by an author who had not read services/dedup (branch evalset2).  Judged unseen
+first (city_e 0.988 / 0.914, 18 reviews; city_f 0.986 / 0.842, 20 reviews), then used for tuning
+(branch matcher3): tuned figures, not a measure of generalisation."""
+
+
+def test_city_e_a_holdout_set_with_a_venue_directory() -> None:
+    """Measured 0.997 / 0.962, 11 reviews for 1,003 true pairs: places stated in the description,
+    library names the file does not spell out, short forms several members share, session numbers
+    told by value only."""
+    metrics = evaluate(HOLDOUT / "city_e" / "eval.jsonl")
+    assert metrics["submissions"] >= 1800 and metrics["true_pairs"] == 1003
+    assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.96, metrics
+    assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics
+
+
+def test_city_f_a_holdout_set_of_free_text_venues_without_a_directory() -> None:
+    """Measured 0.986 / 0.942, 17 reviews for 1,020 true pairs: recall is still short of 0.95
+    (bare rooms of unrelated writers, look-alikes joined by a connector early in the order)."""
+    metrics = evaluate(HOLDOUT / "city_f" / "eval.jsonl")
+    assert metrics["submissions"] >= 1700 and metrics["true_pairs"] == 1020
+    assert metrics["precision"] >= 0.985 and metrics["recall"] >= 0.94, metrics
+    assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics

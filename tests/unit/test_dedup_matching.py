@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from shuxiang.alliance import load_alliance
-from shuxiang.schemas import Venue
-from shuxiang.services.dedup.matching import MatchFields, Outcome, compare, title_similarity
+from shuxiang.alliance import load_alliance, normalize_venue_text
+from shuxiang.schemas import ActivitySubmission, Venue
+from shuxiang.services.dedup.matching import MatchFields, Outcome, compare, match_fields, title_similarity
 from shuxiang.services.dedup.normalize import (
     Site,
     VenueResolver,
@@ -18,8 +18,10 @@ from shuxiang.services.dedup.normalize import (
     episode,
     floor,
     room_type,
+    rooms_alike,
     title_key,
     title_variants,
+    venue_name_to_match,
 )
 
 ALLIANCE = load_alliance(Path(__file__).resolve().parents[1] / "data" / "alliance.toml")
@@ -316,3 +318,111 @@ def test_rooms_no_list_knows_and_names_derived_for_branches_and_districts() -> N
     names = abbreviations(CITY_B)
     assert names["明图"] == "tc-mh" and names["新图"] == "tc-xg"  # 东图, 西图: a district's first character
     assert names["港城馆"] == names["港城图书馆"] == "tc-xg-gc"  # a branch's own part with 馆 / 图书馆
+
+
+CITY_F = load_alliance(Path(__file__).resolve().parents[1] / "data" / "dedup_holdout" / "city_f" / "alliance.toml")
+
+
+@pytest.mark.parametrize(
+    ("dated", "plain"),
+    [
+        ("1.9 书法入门专题展", "书法入门专题展"),
+        ("2028-03-12｜书法入门专题展", "书法入门专题展"),
+        ("3/12 【周末好去处】书法入门专题展", "书法入门专题展"),
+        ("书法入门专题展——主讲人：杨雨涵", "书法入门专题展"),
+        ("【报名】书法入门专题展——嘉宾：郭子轩🔥", "书法入门专题展"),
+    ],
+)
+def test_a_date_in_digits_before_a_title_and_a_speaker_after_a_dash_are_notes(dated: str, plain: str) -> None:
+    assert title_key(dated) == title_key(plain)
+
+
+def test_numbers_that_are_not_dates_and_subtitles_after_a_dash_stay() -> None:
+    assert title_key("3.5小时阅读挑战") != title_key("阅读挑战")
+    assert title_key("红楼梦——宝黛初会") != title_key("红楼梦")  # a subtitle, not a "who: name" note
+
+
+def test_the_place_the_announcement_states_in_its_text_counts_when_the_field_says_less() -> None:
+    assert venue_name_to_match("二楼报告厅", "活动时间：9月3日 19:00\n活动地点：澧川县图书馆二楼报告厅") == (
+        "澧川县图书馆二楼报告厅"
+    )
+    assert venue_name_to_match("澧川县图书馆二楼报告厅", "地点：报告厅") == "澧川县图书馆二楼报告厅"
+    assert venue_name_to_match("报告厅", "联系人：徐磊老师") == "报告厅"  # no place stated
+    venues = VenueResolver(CITY_F)
+    submission = ActivitySubmission.model_validate(
+        {
+            "library_id": "ql-sf",
+            "source_ref": "sf-1",
+            "revision": 1,
+            "status": "scheduled",
+            "title": "求职简历写作培训",
+            "category": "digital",
+            "starts_at": "2028-11-13T14:45:00+08:00",
+            "ends_at": "2028-11-13T16:00:00+08:00",
+            "venue": {"name": "三楼报告厅"},
+            "description": "活动地点：澧川县图书馆三楼报告厅\n联系人：徐磊老师",
+        }
+    )
+    found = match_fields(submission, venues)
+    assert found.venue_key == "s:ql-lc" and found.room() == "报告厅" and found.floor() == "3"
+
+
+def test_a_library_named_in_a_form_the_file_does_not_give_is_the_one_member_it_can_be() -> None:
+    venues = VenueResolver(CITY_F)
+    like = lambda text: venues.library_like(normalize_venue_text(text))  # noqa: E731
+    assert like("高新区图书馆一楼亲子阅读区") == "ql-gx"  # 青澧高新区图书馆 without the city
+    assert like("青澧少儿图书馆一楼") == "ql-ye"  # 青澧市少年儿童图书馆, shortened
+    assert like("24小时自助图书馆(汽车站)一楼活动室") == "ql-qc"  # 青澧汽车站24小时自助图书馆
+    assert like("青澧高新区图书管三楼") == "ql-gx"  # a typo
+    assert like("区图书馆二楼少儿阅览室") is None  # fits several district libraries: names none
+    assert like("二楼阅览室") is None and like("市图书馆") is None
+    site = venues.site(Venue(name="高新区图书馆三楼多功能厅"), host="ql-sy", libraries=("ql-sy",))
+    assert site == Site("ql-gx", True)
+
+
+def test_a_short_form_several_members_share_does_not_contradict_a_library_of_its_kind() -> None:
+    venues = VenueResolver(CITY_F)
+
+    def announce(library: str, ref: str, venue: str, minutes: int = 0) -> MatchFields:
+        submission = ActivitySubmission.model_validate(
+            {
+                "library_id": library,
+                "source_ref": ref,
+                "revision": 1,
+                "status": "scheduled",
+                "title": "《我与地坛》导读",
+                "category": "lecture",
+                "starts_at": (datetime.fromisoformat("2028-10-23T14:00:00+08:00") + timedelta(minutes=minutes)),
+                "ends_at": "2028-10-23T16:00:00+08:00",
+                "venue": {"name": venue},
+            }
+        )
+        return match_fields(submission, venues)
+
+    guess = announce("ql-jb-jy", "jy-1", "区图四楼培训教室")  # a service point: its district's, guessed
+    named = announce("ql-lc-tx", "tx-1", "青澧市和平区图书馆四楼培训教室")
+    assert compare(guess, named).reason != "different venues"
+    # a district library writing its own short form is at home: two districts' buildings, apart
+    own = announce("ql-jb", "jb-1", "区馆四楼培训教室")
+    assert compare(own, named).reason == "different venues"
+    # a county library named against a district's short form: apart
+    county = announce("ql-lc-gz", "gz-1", "澧川县图书馆四楼培训教室")
+    assert compare(guess, county).reason == "different venues"
+
+
+def test_a_session_number_only_one_title_gives_is_not_a_difference_in_wording() -> None:
+    """第2期 is told by value (two numbers: two sessions); one title giving it and the other not
+    is no less the same title, prefix or none."""
+    assert (
+        title_similarity(title_key("非遗体验课·剪纸（第2期）活动"), title_key("【周末好去处】非遗体验课·剪纸")) == 1.0
+    )
+    assert title_similarity(title_key("亲子手工：扎染（第3期）"), title_key("亲子手工：扎染")) == 1.0
+    x = fields("jn", "a", "非遗体验课·剪纸（第2期）")
+    y = fields("jn-b1", "b", "非遗体验课·剪纸（第3期）", credits=(("jn", "host"), ("jn-b1", "organiser")))
+    assert compare(x, y).reason == "different sessions"
+
+
+def test_kinds_of_room_that_share_a_character_may_be_one_room() -> None:
+    assert rooms_alike("借阅区", "阅览室") and rooms_alike("阅读区", "阅览室")
+    assert not rooms_alike("报告厅", "多功能厅") and not rooms_alike("培训室", "阅览室")
+    assert not rooms_alike("展厅", "大厅")
