@@ -159,3 +159,26 @@ def test_city_f_a_holdout_set_of_free_text_venues_without_a_directory() -> None:
     assert metrics["submissions"] >= 1700 and metrics["true_pairs"] == 1020
     assert metrics["precision"] >= 0.985 and metrics["recall"] >= 0.94, metrics
     assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics
+
+
+HOLDOUT2 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout2"
+"""The third set written unseen (branch evalset3), by someone who had read neither services/dedup
+nor any other set's generator or README: judged once, on the code after the third tuning round
+(tuned on city_a–city_f), and never read by the matcher's authors.  The figures that count."""
+
+
+def test_city_g_an_unseen_prefecture_alliance_with_townships_and_schools() -> None:
+    """Measured 0.979 / 0.938, 22 reviews for 1,024 true pairs (2.1 %): short of issue 18's recall
+    0.95 and of its 2 % of reviews; precision just under 0.98.  Asserted at the measured floor."""
+    metrics = evaluate(HOLDOUT2 / "city_g" / "eval.jsonl")
+    assert metrics["submissions"] >= 1800 and metrics["true_pairs"] == 1024
+    assert metrics["precision"] >= 0.975 and metrics["recall"] >= 0.935, metrics
+    assert metrics["pending_reviews"] <= 0.025 * metrics["true_pairs"], metrics
+
+
+def test_city_h_an_unseen_district_alliance_of_free_text_venues() -> None:
+    """Measured 0.993 / 0.909, 14 reviews for 957 true pairs (1.5 %): recall short of 0.95."""
+    metrics = evaluate(HOLDOUT2 / "city_h" / "eval.jsonl")
+    assert metrics["submissions"] >= 1800 and metrics["true_pairs"] == 957
+    assert metrics["precision"] >= 0.99 and metrics["recall"] >= 0.905, metrics
+    assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics
