@@ -68,7 +68,7 @@ STATUS_NAMES = {"active": N_("active"), "quiet": N_("quiet"), "lapsed": N_("laps
 
 def _field(loc: tuple) -> str:
     parts = [str(p) for p in loc if p not in ("body", "query", "path")]
-    return ".".join(parts) or f"({both('request')})"
+    return ".".join(parts) or "(" + both("request") + ")"
 
 
 class ClearErrorsRoute(APIRoute):

@@ -32,6 +32,7 @@ from datetime import datetime
 from shuxiang.admission import campaign_problem
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.events.streams import canonical_subject
+from shuxiang.i18n import both
 from shuxiang.schemas import (
     ActivitySubmission,
     CanonicalActivity,
@@ -188,7 +189,7 @@ def retired(previous: CanonicalActivity, at: datetime, merged_into: str | None =
     it as cancelled, with a note saying where it went)."""
     update: dict = {"status": Status.cancelled, "sources": [], "updated_at": at, "merged_into": merged_into}
     if merged_into and merged_into != previous.merged_into:
-        note = f"已与另一活动合并 / merged into another activity: {merged_into}"
+        note = both("merged into another activity") + f": {merged_into}"
         update["description"] = f"{note}\n\n{previous.description}" if previous.description else note
     candidate = previous.model_copy(update=update)
     return next_version(candidate, previous)
@@ -482,14 +483,20 @@ def member_submission(delivery: Delivery, venues: VenueResolver) -> ActivitySubm
     submission = parse_submission(delivery)
     if venues.alliance.member(submission.library_id) is None:
         raise Rejected(
-            f'library_id "{submission.library_id}" 不是联盟成员 / is not a member of the alliance '
-            "(add it to the alliance configuration, then replay the dead letter)"
+            both(
+                'library_id "{library}" is not a member of the alliance (add it to the alliance configuration, '
+                "then replay the dead letter)",
+                library=submission.library_id,
+            )
         )
     outsiders = non_member_organizers(venues.alliance, submission)
     if outsiders:
         raise Rejected(
-            f"organizers: {', '.join(outsiders)} 不是联盟成员馆 / are not members of the alliance "
-            "(an outside partner is named in partners, not as an organizer)"
+            both(
+                "organizers: {names} are not members of the alliance (an outside partner is named in partners, "
+                "not as an organizer)",
+                names=", ".join(outsiders),
+            )
         )
     refusal = campaign_problem(venues.alliance, submission)
     if refusal is not None:  # no campaign credit outside the alliance's campaigns and their windows

@@ -16,7 +16,7 @@ from sqlalchemy import Connection, select
 
 from shuxiang.alliance import Alliance
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
-from shuxiang.i18n import N_, gettext
+from shuxiang.i18n import N_, both, gettext
 from shuxiang.schemas.submission import LOGGED, LibraryId
 
 from .handlers import reconcile
@@ -73,9 +73,9 @@ def parse_decision(delivery: Delivery, alliance: Alliance) -> ReviewDecision:
     decision = parse_payload(ReviewDecision, delivery)
     check_subject("coordinator_id", decision.coordinator_id, delivery)
     if alliance.coordinator(decision.coordinator_id) is None:
-        raise Rejected(f'未知的协调人 / unknown coordinator "{decision.coordinator_id}"')
+        raise Rejected(both('unknown coordinator "{coordinator}"', coordinator=decision.coordinator_id))
     if decision.source.key == decision.other.key:
-        raise Rejected("一条公告不能与自身比较 / a review needs two different announcements")
+        raise Rejected(both("a review needs two different announcements"))
     return decision
 
 

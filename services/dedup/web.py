@@ -82,7 +82,7 @@ async def api_decide(
     Published as an event; applied shortly after."""
     review = find(reader, review_id)
     if review is None:
-        raise HTTPException(404, f"没有这条待审 / no review {review_id}")
+        raise HTTPException(404, both("no review {review}", review=review_id))
     msg_id = await publish(bus, auth, who, review, body)
     return JSONResponse(
         {"review_id": review_id, "decision": body.decision, "decided_by": who.name, "message_id": msg_id},
@@ -137,7 +137,7 @@ async def page_decide(
     lang = "&lang=en" if request.cookies.get("lang", "").startswith("en") else ""
     try:
         if review is None:
-            raise HTTPException(404, f"没有这条待审 / no review {review_id}")
+            raise HTTPException(404, both("no review {review}", review=review_id))
         body = DecisionBody(decision=decision, note=note or None)
         await publish(bus, auth, who, review, body)
     except ValidationError:

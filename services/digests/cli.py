@@ -165,10 +165,10 @@ def _report(rows, context: ServiceContext) -> None:
     for column in (both("coordinator"), both("to"), both("status"), both("note")):
         table.add_column(column)
     words = {
-        "sent": f"[green]{both('sent', sep=' ')}[/]",
-        "pending": f"[yellow]{both('retrying', sep=' ')}[/]",
-        "failed": f"[red]{both('failed', sep=' ')}[/]",
-        "uncertain": f"[red]{both('uncertain', sep=' ')}[/]",
+        "sent": "[green]" + both("sent", sep=" ") + "[/]",
+        "pending": "[yellow]" + both("retrying", sep=" ") + "[/]",
+        "failed": "[red]" + both("failed", sep=" ") + "[/]",
+        "uncertain": "[red]" + both("uncertain", sep=" ") + "[/]",
         "sending": both("sending", sep=" "),
     }
     for row in rows:

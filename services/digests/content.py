@@ -180,7 +180,7 @@ def _when(moment: datetime, activity: CanonicalActivity, tz: ZoneInfo, language:
     weekday = weekdays[local.weekday()]
     day = local.strftime("%Y-%m-%d")
     if activity.all_day:
-        return f"{day} {weekday} {gettext(language, 'all day')}"
+        return f"{day} {weekday} " + gettext(language, "all day")
     return f"{day} {weekday} {local:%H:%M}"
 
 

@@ -21,7 +21,7 @@ from sqlalchemy import Connection, func, insert, select, update
 from shuxiang.calendars.recurrence import Session, sessions
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, parse_payload
 from shuxiang.events.streams import reported_subject
-from shuxiang.i18n import N_
+from shuxiang.i18n import N_, both
 from shuxiang.schemas import AttendanceReport, CanonicalActivity, Status
 from shuxiang.schemas.registration import (
     CheckIn,
@@ -376,7 +376,7 @@ def publish_attendance(
         source_ref=source.source_ref,
         held=True,
         participants=people,
-        notes="签到统计 / counted at check-in",
+        notes=both("counted at check-in"),
         recurrence_id=session if activity.recurrence else None,
     )
     uow.publish(reported_subject(report.library_id), report.message_id(), report.model_dump_json().encode(), at=now)
