@@ -7,7 +7,7 @@ a rating's comment) with a data key of that registration alone — AES-256-GCM f
 ``cryptography`` package, a 96-bit random nonce, the activity and key id as associated data — and
 stores the key here *before* it publishes.  The consumer (any replica, any time later, a replay)
 opens the fields with the key.  Erasure deletes the key: the message stays in the log, its figures
-(session, state, check-in code, the hashed person key) stay readable, the personal fields become
+(session, state, check-in code, the keyed hash of the person) stay readable, the personal fields become
 noise.  A key missing when the message is consumed reads as "erased".
 
 Where the keys live (docs/privacy.md says why): the table ``registrations_key`` in its own
@@ -21,6 +21,8 @@ key does not exist yet; a publish that fails leaves a key that seals nothing any
 from __future__ import annotations
 
 import base64
+import hashlib
+import hmac
 import json
 import os
 from datetime import datetime
@@ -28,6 +30,7 @@ from datetime import datetime
 from cryptography.exceptions import InvalidTag
 from cryptography.hazmat.primitives.ciphers.aead import AESGCM
 from sqlalchemy import Engine, delete, insert, select
+from sqlalchemy.exc import IntegrityError
 
 from shuxiang.db import Databases
 from shuxiang.schemas.registration import RegistrationRequest, token_hash
@@ -35,6 +38,8 @@ from shuxiang.schemas.registration import RegistrationRequest, token_hash
 from .tables import KEY_TABLES, KEYS, registrations_key
 
 PERSONAL_FIELDS = ("name", "phone", "email")
+PERSON_SECRET_ID = "alliance:person-key-secret"
+"""The row of the secret that keys the person hashes (never a token hash, so never shredded)."""
 
 
 def _aad(activity_id: str, key_id: str, what: str) -> bytes:
@@ -61,6 +66,7 @@ class KeyStore:
     def __init__(self, databases: Databases) -> None:
         self.databases = databases
         self._engine: Engine | None = None
+        self._person_secret: bytes | None = None
 
     @classmethod
     def of(cls, databases: Databases) -> KeyStore:
@@ -89,15 +95,40 @@ class KeyStore:
         with self.engine.connect() as connection:
             return connection.execute(select(k.data_key).where(k.key_id == key_id)).scalar()
 
+    def person_secret(self, now: datetime) -> bytes:
+        """The alliance's secret for person keys, made on first use and shared by every replica
+        (the first writer wins; the others read its row)."""
+        if self._person_secret is None:
+            found = self.key(PERSON_SECRET_ID)
+            if found is None:
+                try:
+                    found = self._new_key("", PERSON_SECRET_ID, now)
+                except IntegrityError:  # another replica made it meanwhile
+                    found = self.key(PERSON_SECRET_ID)
+            if found is None:
+                raise RuntimeError("the person key secret could not be stored nor read")
+            self._person_secret = found
+        return self._person_secret
+
+    def person_key(self, request: RegistrationRequest, now: datetime) -> str:
+        """Who signs up, for "one registration per person per session", as the log keeps it: an
+        HMAC of the activity and the phone (else the e-mail) under :meth:`person_secret`.  A plain
+        hash of a phone number would give the number back to anyone reading the log (China's
+        mobile numbers are ~10⁹ guesses), after the erasure the sealing is for."""
+        contact = request.phone or (request.email or "").lower()
+        message = f"{request.activity_id}|{contact}".encode()
+        return hmac.new(self.person_secret(now), message, hashlib.sha256).hexdigest()
+
     def seal_request(self, request: RegistrationRequest, now: datetime) -> RegistrationRequest:
         """What the web front publishes: ``request`` with its name and contact sealed under a new
         key of this registration (stored and committed first), and its person key in the clear."""
         key_id = token_hash(request.token)
+        person = self.person_key(request, now)
         key = self._new_key(request.activity_id, key_id, now)
         plaintext = json.dumps({f: getattr(request, f) for f in PERSONAL_FIELDS}, ensure_ascii=False).encode()
         sealed = seal_with(key, plaintext, _aad(request.activity_id, key_id, "request"))
         return request.model_copy(
-            update={"name": None, "phone": None, "email": None, "sealed": sealed, "person": request.person_key()}
+            update={"name": None, "phone": None, "email": None, "sealed": sealed, "person": person}
         )
 
     def open_request(self, request: RegistrationRequest) -> dict[str, str | None]:

@@ -125,6 +125,9 @@ async def sign_up(
         body = RegistrationRequest(activity_id=activity_id, token=secrets.token_urlsafe(32), **fields)
     except ValidationError as exc:
         return 422, {"errors": _errors(exc)}
+    # who it is, as the log will say it (a keyed hash): "already registered" is checked on that
+    person = await asyncio.to_thread(here.keys.person_key, body, datetime.now(UTC))
+    body = body.model_copy(update={"person": person})
     reason, full = store.precheck(here.reader, body, datetime.now(UTC), here.tz)
     if reason is not None:
         return (404 if reason in ("unknown", "no_places") else 409), {"errors": [_reason(reason)]}

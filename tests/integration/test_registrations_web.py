@@ -663,6 +663,19 @@ async def test_erasure_shreds_the_key_so_a_replay_brings_no_personal_data_back(a
     sealed = [RegistrationRequest.model_validate_json(d.data) for d in bus.log if ".requested." in d.subject]
     assert len(sealed) == 3 and all(r.sealed and r.name is None and r.phone is None for r in sealed)
     assert bus.here.keys.open_request(sealed[0])["name"] == "张三"
+    # the person key in the clear is keyed: a phone number cannot be found from it by guessing
+    import hashlib
+
+    plain = hashlib.sha256(f"{ACTIVITY}|13800000001".encode()).hexdigest()
+    assert sealed[0].person and sealed[0].person != plain
+    other_replica = KeyStore.of(databases)  # the same secret for every replica: the same person key
+    assert (
+        other_replica.person_key(
+            RegistrationRequest(activity_id=ACTIVITY, token="x" * 43, name="张三", phone="13800000001"),
+            datetime.now(UTC),
+        )
+        == sealed[0].person
+    )
 
     def state() -> tuple:
         entries = tuple((store.entry(bus.engine, t).state, store.entry(bus.engine, t).checked_in) for t in tokens)
