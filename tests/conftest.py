@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import subprocess
@@ -109,6 +110,31 @@ def wait_healthy(
             pass
         time.sleep(0.1)
     raise RuntimeError(f"{url} did not become healthy in {timeout:.0f} s:\n{log.read_text() if log else ''}")
+
+
+@contextlib.contextmanager
+def running_up_demo(data_dir: Path, healthy_within: float = 60.0) -> Iterator[tuple[str, subprocess.Popen, Path]]:
+    """``shuxiang up --demo`` in ``data_dir`` on a free port, once /healthz answers: (url, process,
+    its log); stopped with SIGINT afterwards (killed if it has not stopped within 30 s)."""
+    port = free_loopback_port()
+    log = data_dir.parent / "up.log"
+    process = subprocess.Popen(
+        [sys.executable, "-m", "shuxiang", "up", "--demo", "--data-dir", str(data_dir), "--port", str(port)],
+        stdout=log.open("wb"),
+        stderr=subprocess.STDOUT,
+        stdin=subprocess.DEVNULL,
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        wait_healthy(url, process, log, timeout=healthy_within)
+        yield url, process, log
+    finally:
+        process.send_signal(2)
+        try:
+            process.wait(30)
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
 
 
 def write_jsonl(path: Path, items: list[dict]) -> Path:

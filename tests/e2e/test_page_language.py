@@ -24,8 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from shuxiang.events.nats_server import free_loopback_port
-from tests.conftest import wait_healthy
+from tests.conftest import running_up_demo
 
 CODES = {
     # formats, protocols and product names, the same in Chinese text
@@ -94,29 +93,12 @@ def chinese_runs(html: str, names: str) -> set[str]:
 @pytest.fixture(scope="module")
 def demo(tmp_path_factory) -> Iterator[tuple[str, Path]]:
     data_dir = tmp_path_factory.mktemp("language") / "data"
-    port = free_loopback_port()
-    log = data_dir.parent / "up.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "shuxiang", "up", "--demo", "--data-dir", str(data_dir), "--port", str(port)],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, log, timeout=120)
+    with running_up_demo(data_dir, healthy_within=120) as (url, process, log):
         deadline = time.monotonic() + 240
         while "demo ready" not in log.read_text(encoding="utf-8"):
             assert process.poll() is None and time.monotonic() < deadline, log.read_text(encoding="utf-8")
             time.sleep(0.5)
         yield url, data_dir
-    finally:
-        process.send_signal(2)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 @pytest.fixture(scope="module")

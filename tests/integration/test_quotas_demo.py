@@ -18,10 +18,9 @@ from playwright.sync_api import sync_playwright
 
 from shuxiang.alliance import load_demo_alliance
 from shuxiang.demo.activities import generate_demo_submissions
-from shuxiang.events.nats_server import free_loopback_port
 from shuxiang.events.progress import wait_until_processed
 from shuxiang.events.streams import SUBMISSIONS_STREAM
-from tests.conftest import wait_healthy
+from tests.conftest import running_up_demo
 
 ARTIFACTS = Path(__file__).parents[2] / "test-artifacts"
 CHROMIUM_ARGS = [
@@ -55,30 +54,13 @@ async def wait_for_demo(nats_url: str, expected: int, timeout: float = 240) -> N
 
 
 @pytest.fixture(scope="module")
-def demo(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+def demo(tmp_path_factory) -> Iterator[tuple[str, Path, Path]]:
     data_dir = tmp_path_factory.mktemp("demo") / "data"
-    port = free_loopback_port()
-    log = data_dir.parent / "up.log"
-    process = subprocess.Popen(
-        [sys.executable, "-m", "shuxiang", "up", "--demo", "--data-dir", str(data_dir), "--port", str(port)],
-        stdout=log.open("wb"),
-        stderr=subprocess.STDOUT,
-        stdin=subprocess.DEVNULL,
-    )
-    url = f"http://127.0.0.1:{port}"
-    try:
-        wait_healthy(url, process, log)
+    with running_up_demo(data_dir) as (url, _, log):
         nats_url = json.loads((data_dir / "runtime.json").read_text())["nats_url"]
         expected = len(generate_demo_submissions(load_demo_alliance(), date.today().year))
         asyncio.run(wait_for_demo(nats_url, expected))
         yield url, data_dir, log
-    finally:
-        process.send_signal(2)
-        try:
-            process.wait(30)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
 
 
 def test_up_demo_says_where_everything_is_and_when_the_demo_is_ready(demo) -> None:
