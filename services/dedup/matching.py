@@ -81,11 +81,12 @@ title is worded around its book by each writer (共读《活着》, 《活着》
 OTHER_ROOM = 0.1
 """What two kinds of room named in one building cost the score: evidence against, not a gate."""
 CLOSE_START_MINUTES = 15
-SAME_LIBRARY_MINUTES = 30
-"""One library's two entries of one activity (a repost copied twice, a correction): each start
-written by its own habit (the sign-in time, a rounded half hour), so up to half an hour apart; the
-title must be plainly the same (a 第96期 only one gives, with the series' name the other dropped, is
-no other session)."""
+SAME_LIBRARY_MINUTES = HABIT_MINUTES
+"""One library's two entries of one activity (a WeChat post and a website notice, a report sheet, a
+correction): each start written by its own habit (the sign-in time, a rounded hour), so up to an
+hour apart; the title must be plainly the same, the more so the further apart (the score pays for
+the minutes), and a 第96期 only one gives, with the series' name the other dropped, is no other
+session.  Two sessions an hour apart carry their marks (第二场, 下午场): :func:`compare` parts them."""
 SESSION_MINUTES = 45
 """A numbered session (第二场) and an unnumbered announcement further apart than this are two sessions."""
 
@@ -213,7 +214,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         venue_key=venues.site(venue, host=host, libraries=libraries).key,
         starts_at=submission.starts_at,
         ends_at=submission.ends_at,
-        title_key=title_key(submission.title),
+        title_key=venues.without_library_name(title_key(submission.title)),
         books=books(submission.title),
         episode=episode(submission.title),
         category=submission.category.value,

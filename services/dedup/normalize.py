@@ -334,6 +334,58 @@ class VenueResolver:
             pass
         return self._names[last.group(0)] if last is not None else None
 
+    @cached_property
+    def _stems(self) -> dict[str, str]:
+        """Library id by own place name (:func:`own_stems`)."""
+        return own_stems(self.alliance)
+
+    @cached_property
+    def _stem_pattern(self) -> re.Pattern[str] | None:
+        stems = sorted(self._stems, key=lambda stem: (-len(stem), stem))
+        return re.compile(f"({'|'.join(map(re.escape, stems))})((?:{PLACE_UNITS})+)") if stems else None
+
+    def stem_library(self, text: str) -> str | None:
+        """The member a venue text names by its own place name, a word for a place and a library or
+        one of its rooms ("翠竹社区服务点", "荷花池社区二楼阅览角", "锦华街道综合文化站", "湾畔书房露台"):
+        the last one it gives.  A place name with anything else after it is an address ("龙泉镇中心
+        小学", "运河社区"): none."""
+        if self._stem_pattern is None:
+            return None
+        last = None
+        for last in self._stem_pattern.finditer(text):  # noqa: B007 - the last one counts
+            pass
+        if last is None:
+            return None
+        if not (_LIBRARY_KIND.search(last.group(2)) or _LIBRARY_OR_ROOM.match(text, last.end())):
+            return None
+        return self._stems[last.group(1)]
+
+    @cached_property
+    def _leading_library(self) -> re.Pattern[str] | None:
+        names = sorted({_DROP.sub("", name) for name in self._names} | set(self._stems), key=lambda n: (-len(n), n))
+        names = [name for name in names if len(name) >= 4 or name in self._stems]
+        if not names:
+            return None
+        return re.compile(f"(?:{'|'.join(map(re.escape, names))})(?:(?:{PLACE_UNITS})*?(?:{_LIBRARY_KIND.pattern}))?")
+
+    def without_library_name(self, key: str) -> str:
+        """A title key without the library's name a writer put before the title ("河东区图书馆数字
+        资源使用指南", "翠竹社区服务点农村电商直播培训", "黄土坝镇综合文化站诗词大会初赛"): whose
+        activity it is, the organisers say.  What is left must be a title (four characters or more);
+        a place name alone before it (翠竹 + 社区 …) must end in a kind of library."""
+        pattern = self._leading_library
+        if pattern is None:
+            return key
+        head, mark, tail = key.partition(PREFIX_MARK)
+        found = pattern.match(head)
+        if found is None or len(head) - found.end() < 4:
+            return key
+        if found.group(0) in self._stems or (
+            found.group(0) not in self._names and not _LIBRARY_KIND.search(found.group(0))
+        ):
+            return key  # a place's name only: "红星小区…" may be the title's own
+        return head[found.end() :] + mark + tail
+
     def library_like(self, text: str) -> str | None:
         """The one member a library's name in ``text`` can only be, when no name or abbreviation
         the file gives matches it: its characters in order in the member's name ("高新区图书馆" for
@@ -374,7 +426,7 @@ class VenueResolver:
                 return Site(entry.library_id, True)
         text = normalize_venue_text(venue.name or "")
         if text:
-            named = self.named_library(text) or self.library_like(text)
+            named = self.named_library(text) or self.library_like(text) or self.stem_library(text)
             if named is not None:
                 return Site(named, True)
             if text.startswith(OWN_LIBRARY) and libraries:
@@ -757,6 +809,48 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
             add(_TOWN_SUFFIX.sub("", rest), member.id)
             add(rest.replace("城市书房", "书房"), member.id)
     return {text: next(iter(ids)) for text, ids in names.items() if len(ids) == 1}
+
+
+PLACE_UNITS = (
+    "街道|社区|市|区|县|镇|乡|村|图书馆|图书服务点|服务点|分馆|城市书房|书房|农家书屋|社区书屋|书屋|综合文化站|文化站|"
+    "书吧|驿站"
+)
+"""What follows a place's own name in a member's name or a venue: an administrative unit or a
+kind of library (翠竹 + 社区, 锦里 + 书房, 大坪 + 村)."""
+_PLACE_TOKEN = re.compile(rf"([^\W\d]{{2,4}}?)({PLACE_UNITS})")
+_PLACE_UNIT = re.compile(rf"(?:{PLACE_UNITS})")
+_LIBRARY_KIND = re.compile("图书馆|服务点|分馆|书房|书屋|文化站|书吧|驿站")
+_LIBRARY_OR_ROOM = re.compile(
+    r"[\s(（\-—·]*(?:图书|图|馆|(?:综合)?文化(?:服务|活动)?(?:中心|站)|党群服务中心|[0-9一二三四五六七八九十]+(?:楼|层|f)|"
+    + "|".join(sorted(ROOM_WORDS, key=len, reverse=True))
+    + r"|[^\W\d市区县镇乡村路街号]{0,4}(?:室|厅|角|区))",
+    re.IGNORECASE,
+)
+"""After a place's name, what makes it a library's: a library word, the town's or community's
+cultural centre (where its library is), a floor, a room."""
+_AREA_UNIT = frozenset({"市", "区", "县"})
+
+
+def own_stems(alliance: Alliance) -> dict[str, str]:
+    """Each member's own place name, the last its name gives before a unit or a kind of library
+    (锦华街道翠竹社区图书服务点 → 翠竹, 青屏区城市书房·锦里书房 → 锦里, 石门县龙潭镇大坪村农家书屋
+    → 大坪): writers name a community's point, a village's 书屋, a street's branch by it with words
+    of their own (翠竹社区服务点, 大坪书屋).  Not a city's, district's or county's name (东城区 is
+    anywhere in the district; its library is named by the forms of :func:`abbreviations`).  A name
+    that is two members' own names none."""
+    stems: dict[str, set[str]] = {}
+    for member in alliance.members:
+        name = re.sub(r"[(（][^()（）]*[)）]", "", nfkc(member.name))
+        own, unit_of_own = None, ""
+        for part in re.split(r"[·・•\s]", name):
+            position = 0
+            while (token := _PLACE_TOKEN.match(part, position)) is not None:
+                own, unit_of_own, position = token.group(1), token.group(2), token.end()
+                while (unit := _PLACE_UNIT.match(part, position)) is not None:
+                    position = unit.end()
+        if own is not None and unit_of_own not in _AREA_UNIT:  # 东城区: a district, not a building
+            stems.setdefault(own, set()).add(member.id)
+    return {stem: next(iter(ids)) for stem, ids in stems.items() if len(ids) == 1}
 
 
 @dataclass(frozen=True, slots=True)

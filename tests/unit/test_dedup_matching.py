@@ -17,6 +17,7 @@ from shuxiang.services.dedup.normalize import (
     books,
     episode,
     floor,
+    own_stems,
     room_type,
     rooms_alike,
     title_key,
@@ -119,7 +120,11 @@ def test_verdicts() -> None:
     assert compare(host, fields("jn", "c", "沽上讲堂：津沽方言漫谈", venue="s:other")).outcome is Outcome.APART
     assert compare(host, fields("jn", "d", "【预告】沽上讲堂：津沽方言漫谈")).outcome is Outcome.MERGE  # typed twice
     assert compare(host, fields("jn", "e", "沽上讲堂：津沽方言漫谈（更新）", 10)).outcome is Outcome.MERGE  # 10 min off
-    assert compare(host, fields("jn", "e", "沽上讲堂：津沽方言漫谈", 40)).outcome is Outcome.APART
+    # one library's post and notice, each start by its own habit (the sign-in time): up to an hour,
+    # the title plainly the same; a second session says so
+    assert compare(host, fields("jn", "e", "沽上讲堂：津沽方言漫谈", 40)).outcome is Outcome.MERGE
+    assert compare(host, fields("jn", "e", "沽上讲堂：津沽方言漫谈（第二场）", 60)).outcome is Outcome.APART
+    assert compare(host, fields("jn", "e", "沽上讲堂：津沽方言趣谈", 40)).outcome is not Outcome.MERGE
     assert (
         compare(fields("jn", "f", "读书会·共读《活着》"), fields("tz", "g", "读书会·共读《边城》")).outcome
         is Outcome.APART
@@ -259,9 +264,11 @@ def test_look_alikes_and_habits_in_verdicts() -> None:
     assert (
         compare(named, fields("tc-sl", "e", lecture, 30, venue="w:tc-sl", room="二楼多功能厅")).outcome is Outcome.APART
     )
-    # the same library's two copies: half an hour apart is a habit, not beyond; a dropped 第96期 prefix is the same
+    # the same library's two copies: up to an hour apart is a habit (a sign-in time); a second session
+    # says so; a dropped 第96期 prefix is the same
     assert compare(fields("jn", "f", lecture), fields("jn", "g", "【转发】" + lecture, 30)).outcome is Outcome.MERGE
-    assert compare(fields("jn", "f", lecture), fields("jn", "g", lecture, 40)).outcome is Outcome.APART
+    assert compare(fields("jn", "f", lecture), fields("jn", "g", lecture, 40)).outcome is Outcome.MERGE
+    assert compare(fields("jn", "f", lecture), fields("jn", "g", lecture + "（第二场）", 60)).outcome is Outcome.APART
     numbered = fields("jn", "h", "桐川大讲堂第96期：红色家书里的初心")
     assert compare(numbered, fields("jn", "i", "【周末好去处】桐川大讲堂：红色家书里的初心")).outcome is Outcome.MERGE
     # a series number dropped with the series' name, an hour off: the same session; "第二场" an hour later is not
@@ -426,3 +433,40 @@ def test_kinds_of_room_that_share_a_character_may_be_one_room() -> None:
     assert rooms_alike("借阅区", "阅览室") and rooms_alike("阅读区", "阅览室")
     assert not rooms_alike("报告厅", "多功能厅") and not rooms_alike("培训室", "阅览室")
     assert not rooms_alike("展厅", "大厅")
+
+
+CITY_H = load_alliance(Path(__file__).resolve().parents[1] / "data" / "dedup_holdout2" / "city_h" / "alliance.toml")
+
+
+def test_a_member_is_named_by_its_own_place_name_with_words_of_the_writers_own() -> None:
+    """锦华街道翠竹社区图书服务点 is "翠竹社区服务点", "翠竹社区书屋", "翠竹社区二楼阅览角"; a street's branch
+    is the street's cultural station; a district's name, or a place name with anything but a library
+    or a room after it, is an address, not a library."""
+    venues = VenueResolver(CITY_H)
+    assert own_stems(CITY_H)["翠竹"] == "qp-b0-c" and "青屏" not in own_stems(CITY_H)
+    for text, library in (
+        ("翠竹社区服务点-一楼活动室", "qp-b0-c"),
+        ("翠竹社区书屋(二楼阅览角)", "qp-b0-c"),
+        ("翠竹社区二楼阅览角", "qp-b0-c"),
+        ("锦华街道综合文化站阅览室", "qp-b0"),
+        ("沙湾东社区服务点二楼阅览角", "qp-b6-c"),  # not 沙湾街道's
+        ("湾畔书房露台", "qp-s3"),
+        ("翠竹社区幼儿园", None),
+        ("青屏区城市书房", None),
+    ):
+        assert venues.stem_library(normalize_venue_text(text)) == library, text
+    venue = Venue(name="荷花池社区服务点二楼阅览角")
+    assert venues.site(venue, host="qp-b5", libraries=("qp-b5",)) == Site("qp-b1-c", True)
+
+
+def test_the_library_name_a_writer_puts_before_a_title_is_not_the_title() -> None:
+    venues = VenueResolver(CITY_H)
+    for written, plain in (
+        ("双桥街道分馆果树修剪技术培训", "果树修剪技术培训"),
+        ("翠竹社区服务点农村电商直播培训", "农村电商直播培训"),
+        ("湾畔书房《西游记》共读会", "《西游记》共读会"),
+    ):
+        assert venues.without_library_name(title_key(written)) == title_key(plain), written
+    # a place's name alone, or a title that would be left too short, stays
+    assert venues.without_library_name(title_key("翠竹社区邻里节")) == title_key("翠竹社区邻里节")
+    assert venues.without_library_name(title_key("锦华街道分馆开馆")) == title_key("锦华街道分馆开馆")
