@@ -52,6 +52,7 @@ from .normalize import (
     VenueResolver,
     books,
     episode,
+    episode_kind,
     floor,
     generic_tiers,
     names_tier,
@@ -449,7 +450,13 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
     if identical:
         return Verdict(Outcome.MERGE, 1.0, "same library: entered twice")
     if apart_minutes <= SAME_LIBRARY_MINUTES and (x.recurrence or None) == (y.recurrence or None):
-        if score >= SAME_LIBRARY_MERGE and (x.episode == y.episode or _numbered_prefix_dropped(x, y)):
+        numbered = x.episode or y.episode
+        one_numbered = (
+            (x.episode is None) != (y.episode is None)
+            and apart_minutes <= SESSION_MINUTES
+            and all(episode_kind(mark) == "number" for mark in (numbered or "").split("/"))
+        )  # a series' 第3期 one entry gives: the same session (an audience's 专场 or 组 is a parallel one)
+        if score >= SAME_LIBRARY_MERGE and (x.episode == y.episode or one_numbered or _numbered_prefix_dropped(x, y)):
             return Verdict(Outcome.MERGE, score, "same library: entered twice")
         if score >= SAME_LIBRARY_REVIEW:
             return Verdict(Outcome.REVIEW, score, "same library: near copy")

@@ -386,12 +386,13 @@ class VenueResolver:
             return key  # a place's name only: "红星小区…" may be the title's own
         return head[found.end() :] + mark + tail
 
-    def library_like(self, text: str) -> str | None:
+    def library_like(self, text: str, writers: tuple[str, ...] = ()) -> str | None:
         """The one member a library's name in ``text`` can only be, when no name or abbreviation
         the file gives matches it: its characters in order in the member's name ("高新区图书馆" for
         青澧高新区图书馆, "24小时自助图书馆" for 青澧汽车站24小时自助图书馆), or, for none, a name
         one or two characters off (a typo: 图书管).  Generic forms shared by several members
-        (区图书馆) match several and name none."""
+        (区图书馆) match several and name none, unless one of them is among ``writers`` (the
+        announcement's submitter and organisers: a college writing "学院图书馆" means its own)."""
         found = _LIBRARY_HEAD.match(text)
         if found is None or len(head := _DROP.sub("", found.group(0))) < LIBRARY_LIKE_SHORTEST:
             return None
@@ -399,6 +400,8 @@ class VenueResolver:
         matches = [lib for lib, name in names if _in_order(head, name)]
         if not matches:
             matches = [lib for lib, name in names if fuzz.ratio(head, name) >= LIBRARY_LIKE_CUTOFF]
+        if len(matches) > 1 and writers:  # "学院图书馆" written by one of two colleges: its own
+            matches = [lib for lib in matches if lib in writers]
         return matches[0] if len(matches) == 1 else None
 
     @cached_property
@@ -426,7 +429,7 @@ class VenueResolver:
                 return Site(entry.library_id, True)
         text = normalize_venue_text(venue.name or "")
         if text:
-            named = self.named_library(text) or self.library_like(text) or self.stem_library(text)
+            named = self.named_library(text) or self.library_like(text, libraries) or self.stem_library(text)
             if named is not None:
                 return Site(named, True)
             if text.startswith(OWN_LIBRARY) and libraries:
@@ -551,6 +554,8 @@ ROOM_WORDS = (
     "自习室",
     "大厅",
     "讲堂",
+    "讲座厅",
+    "演讲厅",
     "阅读区",
     "亲子阅读区",
     "绘本馆",
@@ -598,6 +603,8 @@ _TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区|路)(?=分馆$)")
 ROOM_FAMILIES = {
     "学术报告厅": "报告厅",
     "讲堂": "报告厅",
+    "讲座厅": "报告厅",
+    "演讲厅": "报告厅",
     "少儿阅览室": "阅览室",
     "电子阅览室": "阅览室",
     "自习室": "阅览室",
