@@ -212,7 +212,7 @@ CITY_I = {
         ("lz-quanmin", "书香岚州", "lzlib", "festival"),
         ("qh-jingdian", "经典导读", "qhx", "reading_club"),
         ("bs-songshu", "送书下乡", "bsx", "outreach"),
-        ("yx-yedu", "云溪夜读", "yxx", "reading_club"),
+        ("yx-shuyun", "云溪书韵", "yxx", "reading_club"),
         ("ls-dhjt", "东湖小讲堂", "lsq-dh", "lecture"),
     ],
     "partners": ["岚州市文化馆", "岚州市社科联", "岚州市科协", "共青团岚州市委", "岚州市妇联", "清河县文化馆",
@@ -266,7 +266,7 @@ CITY_J = {
         ("yh-jiangpan", "江畔读书会", "yh-wj", "reading_club"),
         ("yh-xiaoshuchong", "小书虫绘本剧场", "yh-kids", "children"),
         ("yh-qinzi", "周末亲子故事会", "yh-kids", "parent_child"),
-        ("yh-yedu", "湖滨夜读", "yh-hb", "salon"),
+        ("yh-yuedu", "湖滨悦读", "yh-hb", "salon"),
         ("yh-keji", "科创沙龙", "yh-kj", "salon"),
         ("yh-gudu", "古渡书声", "yh-ty", "reading_club"),
     ],
@@ -621,8 +621,11 @@ class Gen:
             c["title"] = r.choice(["周末故事会", "周六绘本课堂", "悦读时光", "周日亲子阅读", "英语角",
                                    "周末观影", "午间读书会", "青少年读书会"]) if not c["brand"] else c["brand"]
             c["topic"] = c["title"]
-        d0 = self.pick_day(hi=date(2026, 7, 15))
-        hm = self.slot()
+        t = c["title"]
+        d0 = self.pick_day(hi=date(2026, 7, 15), weekend=1.0 if ("周" in t or "故事会" in t) else 0.6)
+        if "周六" in t and d0.weekday() == 6 or "周日" in t and d0.weekday() == 5:
+            d0 += timedelta(days=1 if d0.weekday() == 5 else -1)
+        hm = (12, 10) if "午间" in t else self.slot(evening_ok=self.libs[host].kind not in ("school", "kids", "village"))
         v = self.room_venue(host, c["prefer"])
         co = self.cohosts_for(host, 2)
         for k in range(r.randint(4, 8)):
@@ -1300,7 +1303,7 @@ PLANS = {
 
 def main() -> None:
     summary = {}
-    for k, (cfg, seed) in enumerate(((CITY_I, SEED), (CITY_J, SEED + 2))):
+    for k, (cfg, seed) in enumerate(((CITY_I, SEED + 1), (CITY_J, SEED + 3))):
         g, lines, s = build(cfg, seed, PLANS[cfg["key"]])
         d = OUT / cfg["key"]
         d.mkdir(exist_ok=True)
