@@ -1120,6 +1120,8 @@ class Gen:
         names = [self.libs[act.host].name] + [self.libs[c].name for c, _ in act.cohosts if r.random() < 0.6]
         where = venue.get("name") or "线上"
         when = f"{s.month}月{s.day}日{'上午' if s.hour < 12 else '下午' if s.hour < 18 else '晚上'}{s.hour if s.hour <= 12 else s.hour - 12}:{s.minute:02d}"
+        if s.hour == 0 and s.minute == 0:
+            when = f"{s.month}月{s.day}日起"  # an all-day span: no hour
         parts = [r.choice(["为深入推进全民阅读，", "为营造书香氛围，", "", "为丰富群众精神文化生活，"]),
                  f"{'、'.join(names)}将于{when}在{where}举办{act.topic}。"]
         if act.partners:
