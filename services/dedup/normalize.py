@@ -512,14 +512,16 @@ class VenueResolver:
         return cached
 
     def _resolve_name(self, name: str, *, host: str, libraries: tuple[str, ...]) -> str:
+        cleaned = clean_venue_name(name)
+        if is_bare_room(cleaned):  # "活动室": the host's room, not one of the same name in another's directory
+            libraries = (host,)
         for library_id in libraries:
             found = self.alliance.venue_by_alias(name, library_id=library_id)
             if found is not None:
                 return f"v:{found.id}"
-        found = self.alliance.venue_by_alias(name)
+        found = None if is_bare_room(cleaned) else self.alliance.venue_by_alias(name)
         if found is not None:
             return f"v:{found.id}"
-        cleaned = clean_venue_name(name)
         choices = [c for lib in libraries for c in self._choices_by_library.get(lib, ())]
         if cleaned and choices:
             best = process.extractOne(
