@@ -40,8 +40,8 @@ _LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
 """A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
 _LEADING_WELCOME = re.compile(r"^\s*(?:欢迎(?:参加|参与|报名)|诚邀(?:您|你)?参加|活动预告|预告)\s*[:：|｜!！/\-—]*\s*")
 _TRAILING_STATUS = re.compile(
-    r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
-    r"诚邀(?:您|你)?(?:参加|参与)|敬请期待|等你来)[!！。.~～]*\s*$"
+    r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|报名开启|速来报名|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
+    r"诚邀(?:您|你)?(?:参加|参与)|敬请期待|等你来)[!！。.~～]*\s*(?:读书分享活动|主题活动|系列活动|活动)?$"
 )
 _TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|专题讲座|主题讲座|公益讲座|读书分享|活动)$")
 """A generic word appended by some writers ("…读书分享活动"): dropped from the key's end."""
@@ -75,6 +75,22 @@ _NUMERIC_DATE = re.compile(
 """A date written in digits before the title ("3.12 …", "2028-03-12｜…", "3/12 【…】"): the start says it."""
 _CREDIT_TAIL = re.compile(r"\s*(?:——|--|—)\s*[^\W\d]{1,6}\s*[:：]\s*[^\s—:：|｜]{1,12}$")
 """Who speaks or leads, after a dash ("——主讲人：王敏", "——嘉宾：李华"): a note, not the title."""
+_HASHTAG = re.compile(r"#[^#\s]{1,16}#")
+"""A topic tag of a social post ("#全民阅读#"): the channel's, not the title."""
+_CAMPAIGN_TAIL = re.compile(
+    r"\s*(?:——|--|—|(?<![0-9])[·・•])\s*(?:[0-9]+[·・•.][0-9]+|[^—·・•]){0,24}?"
+    r"(?:阅读节|读书节|读书月|读书季|阅读季|阅读月|读书日|主题阅读|全民阅读)"
+    r"(?:系列活动|主题活动|活动)?(?:之[一二三四五六七八九十0-9]+)?$"
+)
+"""A campaign the activity belongs to, after a dash or a dot ("——2026书香岚州全民阅读节系列活动",
+"·2026云湖全民阅读季", "——“我们的节日”主题阅读"): the campaign field says it, writers add it or not."""
+_HOST_NOTE = re.compile(r"[（(][^（()）]{1,14}?(?:主办|承办|协办|联办|站|举办)[）)]")
+"""Who holds it, or which stop of a tour, in brackets ("（桃源镇图书馆主办）", "（城关镇分馆站）")."""
+_JOINT_WORDING = re.compile(
+    r"^(?:[^，,。！!]{0,14}?(?:携手|联合|联袂|协同|会同)[^，,。！!]{1,16}?|(?:联合|携手)[^，,。！!]{1,16}?)"
+    r"(?:共同举办|共同开展|联合举办|举办|开展|推出|举行)"
+)
+"""A co-host's wording ("区图书馆携手岚州图书馆开展…", "联合市图举办…"): who, not what."""
 _AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向|主讲)[^（()）]{1,12}|[^（()）]{1,6}专场)[）)]")
 """Whom an announcement recommends the activity to ("（适合4-8岁）", "（小学生专场）"), or who speaks
 ("（主讲：王老师）"): not part of its name (a session for one audience is told by :func:`episode`,
@@ -133,7 +149,9 @@ def nfkc(text: str) -> str:
 def title_key(title: str) -> str:
     """The title with noise, brackets, quotes, punctuation and spaces removed (see module doc);
     a short prefix before "：" stays, followed by :data:`PREFIX_MARK`."""
-    text = nfkc(title).casefold()
+    text = nfkc(title).casefold().replace("丨", "|")  # 丨 (a radical) typed for ｜
+    if "#" in text:
+        text = _HASHTAG.sub("", text).strip()
     if _TRADITIONAL_CHAR.search(text):
         text = text.translate(_TRADITIONAL)
     if text and not text[-1].isalnum():
@@ -159,6 +177,11 @@ def title_key(title: str) -> str:
             text = _NUMERIC_DATE.sub("", text)
         if "—" in text or "--" in text:
             text = _CREDIT_TAIL.sub("", text)
+        text = _CAMPAIGN_TAIL.sub("", text)
+        if "（" in text or "(" in text:
+            text = _HOST_NOTE.sub("", text)
+        if "携" in text or "联" in text or "协" in text or "会同" in text:
+            text = _JOINT_WORDING.sub("", text, count=1)
         if "月" in text or ("周" in text or "星期" in text) and "(" in text:
             text = _DATE.sub("", text)
         if "适" in text or "面向" in text or "专场" in text or "主讲" in text:

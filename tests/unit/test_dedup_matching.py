@@ -71,7 +71,9 @@ def test_books_and_session_numbers_are_read_from_titles() -> None:
 
 def test_venues_resolve_through_the_directory_and_bare_rooms_stay_with_their_library() -> None:
     venues = VenueResolver(ALLIANCE)
-    assert venues.key(Venue(name="一楼报告厅"), host="tz", libraries=("tz",)) == "v:jn-hall"
+    # a bare room is the host's: jn's alias when jn holds it, tz's own hall when tz does
+    assert venues.key(Venue(name="一楼报告厅"), host="jn", libraries=("tz", "jn")) == "v:jn-hall"
+    assert venues.key(Venue(name="一楼报告厅"), host="tz", libraries=("tz", "jn")) == "n:tz:一楼报告厅"
     assert venues.key(Venue(name="报告厅 （一楼）"), host="jn", libraries=("jn",)) == "v:jn-hall"
     assert venues.key(Venue(name="阅览室"), host="jn-b1", libraries=("jn-b1",)) != venues.key(
         Venue(name="阅览室"), host="jn-b2", libraries=("jn-b2",)
@@ -470,3 +472,27 @@ def test_the_library_name_a_writer_puts_before_a_title_is_not_the_title() -> Non
     # a place's name alone, or a title that would be left too short, stays
     assert venues.without_library_name(title_key("翠竹社区邻里节")) == title_key("翠竹社区邻里节")
     assert venues.without_library_name(title_key("锦华街道分馆开馆")) == title_key("锦华街道分馆开馆")
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("#全民阅读# 翰墨书香——书法作品展", "翰墨书香：书法作品展"),  # a social post's topic tag
+        ("中华礼仪漫谈公益讲座——2026书香岚州全民阅读节系列活动", "中华礼仪漫谈公益讲座"),  # the campaign after a dash
+        ("电影放映活动·2026云湖全民阅读季", "电影放映"),
+        ("盲文阅读体验——“我们的节日”主题阅读", "盲文阅读体验"),
+        ("绘本故事会（桃源镇分馆主办）", "绘本故事会"),  # who holds it, which stop of a tour
+        ("扎染亲子手工（桃源分馆站）", "扎染亲子手工"),
+        ("区图书馆携手岚州图书馆开展亲子陶艺活动", "亲子陶艺"),  # a co-host's wording
+        ("联合市图举办少儿绘画比赛", "少儿绘画比赛"),
+        ("预告丨古法造纸亲子手工（已满员）", "古法造纸亲子手工"),  # 丨 typed for ｜
+        ("【活動预告】志愿者服务培训，歡迎參加！讀書分享活動", "志愿者服务培训"),
+    ],
+)
+def test_campaigns_hosts_tags_and_joint_wording_are_not_the_title(written: str, plain: str) -> None:
+    assert title_key(written) == title_key(plain)
+
+
+def test_a_subtitle_or_a_series_of_the_title_itself_stays() -> None:
+    assert title_key("翰墨书香——书法作品展系列活动") != title_key("翰墨书香")
+    assert title_key("社区联合党支部读书会") == "社区联合党支部读书会"
