@@ -55,6 +55,8 @@ from .normalize import (
     episode_kind,
     floor,
     generic_tiers,
+    is_online,
+    multipurpose,
     names_tier,
     other_session,
     parse_site,
@@ -179,6 +181,11 @@ class MatchFields:
             object.__setattr__(self, "_venue", text)
         return text  # type: ignore[return-value]
 
+    def online(self) -> bool:
+        """Held online: no place given, or a channel named (线上, 抖音直播间, 微信视频号「…」)."""
+        text = self.venue_text()
+        return not text or is_online(text)
+
     def floor(self) -> str | None:
         """The floor the venue names ("三楼" → "3"), if any."""
         level = self._floor
@@ -300,8 +307,16 @@ def places(x: MatchFields, y: MatchFields) -> str:
     sx, sy = x.site, y.site
     if sx is None or sy is None:  # keys of an older release: only equality tells
         return "same" if x.venue_key == y.venue_key else "apart"
+    if x.online() and y.online():
+        return "same"  # one channel or another, whoever streams it: the place says nothing against
     rx, ry = x.room(), y.room()
-    if rx and ry and not rooms_alike(rx, ry) and not (sx.known and sy.known and sx.library_id == sy.library_id):
+    if (
+        rx
+        and ry
+        and not rooms_alike(rx, ry)
+        and not (sx.known and sy.known and sx.library_id == sy.library_id)
+        and not (multipurpose(rx, ry) and x.libraries & y.libraries)
+    ):
         return "apart"  # a 报告厅 and a 阅览室 of two places: one programme at two branches
     fx, fy = x.floor(), y.floor()
     if fx and fy and fx != fy:

@@ -552,7 +552,7 @@ class VenueResolver:
             )
             if best is not None:
                 return f"v:{choices[best[2]][1].id}"
-        if cleaned in {"线上", "线上直播", "网络直播", "在线", "online", "云端"}:
+        if is_online(cleaned):
             return "online"
         if not cleaned or is_bare_room(cleaned):
             return f"n:{host}:{cleaned or normalize_venue_text(name)}"
@@ -690,6 +690,16 @@ def rooms_alike(a: str, b: str) -> bool:
     return bool(set(_ROOM_END.sub("", a)) & set(_ROOM_END.sub("", b)))
 
 
+_MULTIPURPOSE = frozenset({"活动室", "多功能厅", "多功能室", "多功能活动室", "读者活动室", "活动区", "会议室"})
+
+
+def multipurpose(a: str, b: str) -> bool:
+    """Two names of the room a branch holds its activities in (活动室, 多功能室, 多功能厅): a co-host
+    calls it its own way.  Weaker than :func:`rooms_alike`: one library's two such rooms, or two
+    branches' each, are as likely."""
+    return a in _MULTIPURPOSE and b in _MULTIPURPOSE
+
+
 def room_type(name: str | None) -> str | None:
     """The kind of room a venue text names ("三楼多功能厅" → 多功能厅, a typo "多功能听" too), or None
     (an address, a name)."""
@@ -785,6 +795,27 @@ def _place_forms(text: str) -> list[str]:
     return forms
 
 
+_SHORT_WORDS = (
+    ("实验小学", "实小"),
+    ("实验中学", "实中"),
+    ("职业技术学院", "职院"),
+    ("师范大学", "师大"),
+    ("师范学院", "师院"),
+    ("少年儿童", "少儿"),
+    ("新华书店", "新华"),
+)
+_NUMBERED_SCHOOL = re.compile(r"第([一二三四五六七八九十]+)(中学|小学)")
+
+
+def short_form(text: str) -> str:
+    """A name as everybody shortens its kind of institution (实验小学 → 实小, 第一中学 → 一中,
+    职业技术学院 → 职院)."""
+    for long, short in _SHORT_WORDS:
+        if long in text:
+            text = text.replace(long, short)
+    return _NUMBERED_SCHOOL.sub(lambda m: m.group(1) + m.group(2)[0], text)
+
+
 def abbreviations(alliance: Alliance) -> dict[str, str]:
     """Names a member goes by, derived from the members' names (never listed by hand): the full
     name; without the administrative units every local knows (桐川市明湖区图书馆 → 明湖区图书馆);
@@ -797,8 +828,9 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
 
     def add(text: str | None, library_id: str, *, shortest: int = 3) -> None:
         text = normalize_venue_text(text or "")
-        if len(text) >= shortest and text not in _GENERIC_NAMES:
-            names.setdefault(text, set()).add(library_id)
+        for form in {text, short_form(text)}:
+            if len(form) >= shortest and form not in _GENERIC_NAMES:
+                names.setdefault(form, set()).add(library_id)
 
     for member in alliance.members:
         name = nfkc(member.name)
@@ -914,12 +946,22 @@ def parse_site(key: str, venue_text: str = "") -> Site | None:
     return None
 
 
-ONLINE = frozenset({"线上", "线上直播", "网络直播", "在线", "online", "云端"})
+_ONLINE = re.compile(
+    r"线上|在线|云端|云上|直播|视频号|公众号|抖音|快手|b站|bilibili|哔哩哔哩|腾讯会议|钉钉|zoom|小程序|微信群|网络|online|live"
+)
+"""Words of a venue that is a channel, not a place ("线上（抖音直播间）", "微信视频号「岚州市图书馆」",
+"B站直播间", "腾讯会议")."""
+
+
+def is_online(text: str) -> bool:
+    """A venue that names an online channel and no room or floor of a building ("报告厅（同步直播）"
+    is a place)."""
+    return bool(_ONLINE.search(text)) and not _ROOM.search(text) and not _FLOOR.search(text)
 
 
 def assumed_at_home(text: str) -> bool:
     """A venue text that names no place (nothing, a room, online): the host's own building."""
-    return not text or text in ONLINE or _is_room_words(text)
+    return not text or is_online(text) or _is_room_words(text)
 
 
 _FLOOR = re.compile(r"[0-9一二三四五六七八九十负地下]+(?:楼|层|f)|[东西南北]侧|[东西南北]区")
