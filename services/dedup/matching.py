@@ -46,6 +46,7 @@ from shuxiang.alliance import normalize_venue_text
 from shuxiang.schemas import ActivitySubmission, Role
 
 from .normalize import (
+    GENERIC_KINDS,
     PREFIX_MARK,
     SITE_PREFIXES,
     Site,
@@ -54,6 +55,7 @@ from .normalize import (
     episode,
     episode_kind,
     floor,
+    generic_kinds,
     generic_tiers,
     is_online,
     multipurpose,
@@ -81,6 +83,9 @@ SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
 SHARED_BOOK = 0.75
 """The title similarity two announcements naming one work in 《》 have at least: a reading club's
 title is worded around its book by each writer (共读《活着》, 《活着》读书会, 走进《活着》)."""
+GENERIC_TITLE = 0.75
+"""The title similarity of a title that names only a kind of activity (:func:`~.normalize.generic_title`)
+to any other, between announcements that credit each other or one host, starting within half an hour."""
 OTHER_ROOM = 0.1
 """What two kinds of room named in one building cost the score: evidence against, not a gate."""
 CLOSE_START_MINUTES = 15
@@ -277,7 +282,7 @@ def title_similarity(a: str, b: str) -> float:
         return 0.0
     if a == b:
         return 1.0
-    if "第" in a or "第" in b:  # a session number is told by value (:func:`compare`), not by spelling
+    if "第" in a or "第" in b or "场次" in a or "场次" in b:  # a session number is told by value (:func:`compare`)
         a, b = without_episode(a) or a, without_episode(b) or b
         if a == b:
             return 1.0
@@ -401,6 +406,8 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     similarity = title_similarity(x.title_key, y.title_key)
     if x.books & y.books:
         similarity = max(similarity, SHARED_BOOK)  # 共读《三体》 / 《三体》读书会: one work, worded twice
+    if similarity < GENERIC_TITLE and apart_minutes <= CLOSE_START_MINUTES and linked(x, y) and _kind_only(x, y):
+        similarity = GENERIC_TITLE  # "讲座活动" by a co-host of "苏轼的人生哲学": the title says nothing against
     score = similarity - (0.05 if x.category != y.category else 0.0) - 0.1 * apart_minutes / HABIT_MINUTES
     if score < LINKED_REVIEW and x.library_id != y.library_id:
         return Verdict(Outcome.APART, score, "titles differ")  # whatever the place: no need to read it
@@ -439,6 +446,20 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     if outcome is Outcome.MERGE and (x.recurrence or None) != (y.recurrence or None):
         return Verdict(Outcome.REVIEW, score, f"{kind}: similar, but series and single dates differ")
     return Verdict(outcome, score, f"{kind}: similar titles" if outcome is Outcome.REVIEW else kind)
+
+
+def _kind_only(x: MatchFields, y: MatchFields) -> bool:
+    """Whether one title names only a kind of activity (讲座, 展览活动, 亲子活动) that the other, of
+    its own title, is: its category or its title says so."""
+    for a, b in ((x, y), (y, x)):
+        kinds = generic_kinds(a.title_key)
+        if kinds and (b.category in kinds or any(w in b.title_key for w in _kind_words(kinds))):
+            return True
+    return False
+
+
+def _kind_words(kinds: frozenset[str]) -> list[str]:
+    return [word for word, meant in GENERIC_KINDS.items() if set(meant) & kinds]
 
 
 def _far_apart(x: MatchFields, y: MatchFields, apart_minutes: float) -> Verdict:

@@ -54,7 +54,7 @@ _BRACKETED_NOISE = re.compile(rf"[{re.escape(OPEN)}]\s*(?:{NOISE_WORDS})\s*[{re.
 _LEADING_REPOST = re.compile(r"^\s*(?:(?:转发|转载)\s*[:：|｜/\-—]*|转\s*[:：|｜/\-—]+|fwd?\s*:)\s*", re.IGNORECASE)
 _CAMPAIGN_PREFIX = re.compile(
     r"^\s*(?:(?:20\d\d\s*年?\s*)?(?:4|四)\s*(?:[·・•．.\-/—]|月)\s*23\s*日?|世界读书日|全民阅读日)"
-    r"(?:\s*(?:世界读书日|读书日|主题活动|系列活动))?\s*[:：·・•\-—|｜]*\s*"
+    r"(?:\s*(?:世界读书日|读书日))?(?:\s*(?:主题活动|系列活动))?\s*[:：·・•\-—|｜]*\s*"
 )
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 _LEADING_SYMBOLS = re.compile(r"^[^\w【\[（(〔〖「『《〈<{“\"'‘]+")
@@ -96,7 +96,10 @@ _AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向|主讲)[^（()）]{
 ("（主讲：王老师）"): not part of its name (a session for one audience is told by :func:`episode`,
 which reads the title as written)."""
 _BOOK = re.compile(r"《([^《》]+)》")
-_EPISODE = re.compile(r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]")
+_EPISODE = re.compile(
+    r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]|场次\s*([0-9]+|[一二三四五六七八九十]+)"
+)
+"""A session number: 第3期, 第十二届, 第二场, or 场次二."""
 
 
 def without_episode(key: str) -> str:
@@ -201,6 +204,39 @@ def _without_generic(key: str) -> str:
     return key
 
 
+GENERIC_KINDS = {
+    "讲座": ("lecture",),
+    "讲堂": ("lecture",),
+    "展览": ("exhibition",),
+    "展": ("exhibition",),
+    "沙龙": ("salon", "reading_club"),
+    "读书会": ("reading_club", "salon"),
+    "分享会": ("reading_club", "salon", "lecture"),
+    "故事会": ("children", "parent_child", "reading_club"),
+    "亲子": ("parent_child", "children"),
+    "培训": ("training", "digital"),
+    "放映": ("screening",),
+    "观影": ("screening",),
+    "比赛": ("contest",),
+    "竞赛": ("contest",),
+}
+"""Words a title that names only a kind of activity is made of, and the categories they mean."""
+_GENERIC_TITLE = re.compile(
+    r"^(?:绘本|少儿|儿童|读书|阅读|电影|公益|专题|主题|" + "|".join(GENERIC_KINDS) + r"|活动|会)+$"
+)
+"""A title that says only what kind of activity it is ("展览活动", "讲座", "亲子活动", "读书沙龙"): a
+writer in a hurry, or a report sheet's column."""
+
+
+def generic_kinds(key: str) -> frozenset[str] | None:
+    """The categories a title key that names only a kind of activity means (:data:`GENERIC_KINDS`),
+    or None for a title of its own."""
+    key = key.replace(PREFIX_MARK, "")
+    if not _GENERIC_TITLE.match(key):
+        return None
+    return frozenset(c for word, kinds in GENERIC_KINDS.items() if word in key for c in kinds)
+
+
 PREFIX_MARK = "|"
 """Where a title key's prefix ("江城讲坛：", "公益讲座：") ends: a writer may drop it."""
 
@@ -229,7 +265,7 @@ def episode(title: str) -> str | None:
     marks = []
     found = _EPISODE.search(text)
     if found:
-        marks.append(_number(found.group(1)))
+        marks.append(_number(found.group(1) or found.group(2)))
         text = text[: found.start()] + "·" + text[found.end() :]
     half = _HALF.search(text) if _HALF_WORDS.search(text) else None  # 上午场 / 下午场, （上）/（下）, A组 …
     if half:
@@ -742,6 +778,8 @@ def floor(name: str | None) -> str | None:
     return "".join(_DIGITS.get(c, c) for c in text) if text != "十" else "10"
 
 
+_ADMIN_UNIT = re.compile(r"^[^市区县\W]{1,5}?([市区县])(?=[^\W\d]{2,4}$)")
+"""The administrative unit before a short own name ("岚州市" of 岚州市少儿): "市少儿馆" for its library."""
 _ADMIN_HEAD = re.compile(r"^[^市区县镇乡\W]{1,5}?(?:市|区|县|镇|乡|街道)(?=.{3,})")
 """A leading administrative unit ("桐川市", "河阳区", "龙门镇", "北关街道"): writers drop the ones
 everybody in the city knows ("明湖区图书馆" for 桐川市明湖区图书馆, "上河村农家书屋")."""
@@ -765,12 +803,15 @@ def _library_forms(stem: str, *, central: bool = False) -> list[str]:
     """How "<stem>图书馆" is written: 桐川市河阳区图书馆 → 河阳区图书馆, 河阳区图, 河阳区馆,
     河阳图书馆, 河阳图, 河阳馆 (and the city's central library "桐图")."""
     forms: list[str] = []
-    for s in _admin_tails(stem):
+    tails = _admin_tails(stem)
+    for s in tails:
         if not s:
             continue
         forms += [s + "图书馆", s + "图", s + "馆"]
         if s[-1] in "区县市" and len(s) >= 3:
             forms += [s[:-1] + "图书馆", s[:-1] + "图", s[:-1] + "馆"]
+    if len(tails) == 1 and (unit := _ADMIN_UNIT.match(stem)) is not None:  # 岚州市少儿 → 市少儿馆
+        forms += [unit.group(1) + stem[unit.end() :] + kind for kind in ("图书馆", "馆")]
     if central and stem:
         forms.append(stem[0] + "图")  # 国图, 首图, 桐图: the central library by its first character
     elif stem:

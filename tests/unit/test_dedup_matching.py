@@ -17,6 +17,8 @@ from shuxiang.services.dedup.normalize import (
     books,
     episode,
     floor,
+    generic_kinds,
+    is_online,
     own_stems,
     room_type,
     rooms_alike,
@@ -496,3 +498,41 @@ def test_campaigns_hosts_tags_and_joint_wording_are_not_the_title(written: str, 
 def test_a_subtitle_or_a_series_of_the_title_itself_stays() -> None:
     assert title_key("翰墨书香——书法作品展系列活动") != title_key("翰墨书香")
     assert title_key("社区联合党支部读书会") == "社区联合党支部读书会"
+
+
+CITY_I = load_alliance(Path(__file__).resolve().parents[1] / "data" / "dedup_holdout3" / "city_i" / "alliance.toml")
+
+
+def test_names_shortened_the_way_everybody_shortens_them() -> None:
+    venues = VenueResolver(CITY_I)
+    assert venues.named_library(normalize_venue_text("县实小图书室")) == "qhx-sx"  # 清河县实验小学图书室
+    assert venues.named_library(normalize_venue_text("市一中图书馆")) == "lz-yz1"  # 岚州市第一中学图书馆
+    assert venues.named_library(normalize_venue_text("市少儿馆2楼儿童阅览室")) == "lz-kids"  # 岚州市少年儿童图书馆
+
+
+def test_online_venues_are_one_place_whoever_streams_it() -> None:
+    assert is_online("抖音直播间") and is_online("微信视频号") and is_online("线上")
+    assert not is_online("报告厅(同步直播)") and not is_online("二楼活动室")
+    a = fields("lzlib", "a", "云直播：名家谈阅读", venue="w:lzlib", room="抖音直播间")
+    b = fields("lsq", "b", "云直播：名家谈阅读", venue="w:lsq", room="")
+    assert compare(a, b).outcome is Outcome.MERGE
+    assert (
+        compare(a, fields("lsq", "c", "云直播：名家谈阅读", venue="w:lsq", room="二楼报告厅")).outcome is Outcome.APART
+    )
+
+
+def test_a_title_that_names_only_a_kind_of_activity_says_nothing_against() -> None:
+    """ "讲座活动" from a co-host of "苏轼的人生哲学" (a lecture, crediting each other, the same
+    start): one activity; "亲子活动" is no lecture, and an unlinked "讲座" stays apart."""
+    assert generic_kinds(title_key("讲座活动")) == {"lecture"} and generic_kinds(title_key("苏轼的人生哲学")) is None
+    host = fields("lsq-dh", "a", "苏轼的人生哲学", credits=[("lsq-dh", "host"), ("lsq", "co_organiser")])
+    assert compare(host, fields("lsq", "b", "讲座活动", credits=[("lsq-dh", "host")])).outcome is Outcome.MERGE
+    assert compare(host, fields("lsq", "c", "亲子活动", credits=[("lsq-dh", "host")])).outcome is Outcome.APART
+    assert compare(host, fields("tz", "d", "讲座活动", venue="s:jn")).outcome is Outcome.APART
+
+
+def test_sessions_numbered_after_the_word() -> None:
+    assert episode("视障读者电影讲述（场次二）") == "2" and episode("少儿绘本阅读 场次一（报名中）") == "1"
+    assert compare(
+        fields("a", "a", "视障读者电影讲述（场次一）"), fields("b", "b", "视障读者电影讲述（场次二）")
+    ).outcome is (Outcome.APART)
