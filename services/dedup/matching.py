@@ -60,6 +60,7 @@ from .normalize import (
     is_online,
     multipurpose,
     names_tier,
+    numbered,
     other_session,
     parse_site,
     room_type,
@@ -282,7 +283,7 @@ def title_similarity(a: str, b: str) -> float:
         return 0.0
     if a == b:
         return 1.0
-    if "第" in a or "第" in b or "场次" in a or "场次" in b:  # a session number is told by value (:func:`compare`)
+    if numbered(a) or numbered(b):  # a session number is told by value (:func:`compare`), not by spelling
         a, b = without_episode(a) or a, without_episode(b) or b
         if a == b:
             return 1.0

@@ -102,6 +102,11 @@ _EPISODE = re.compile(
 """A session number: 第3期, 第十二届, 第二场, or 场次二."""
 
 
+def numbered(key: str) -> bool:
+    """Whether a title key may hold a session number (a quick test before :func:`without_episode`)."""
+    return "第" in key or "场次" in key
+
+
 def without_episode(key: str) -> str:
     """A title key without its session number ("剪纸第2期" → "剪纸")."""
     return _EPISODE.sub("", key)
