@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta, tzinfo
 from enum import IntEnum
 
 from rapidfuzz import fuzz
@@ -65,6 +65,7 @@ from .normalize import (
     parse_site,
     room_type,
     rooms_alike,
+    season,
     title_key,
     title_variants,
     venue_name_to_match,
@@ -78,6 +79,8 @@ HABIT_MINUTES = 60
 beyond it, up to :data:`WINDOW_MINUTES`, only the same title at the same place with no session
 mark is the same activity (:func:`_far_apart`)."""
 FAR_TITLE = 0.95
+DAY_TITLE = 0.9
+"""How alike the titles of a day's entry and one giving an hour in it must be (:func:`_day_and_hour`)."""
 LINKED_MERGE, LINKED_REVIEW = 0.6, 0.5
 UNLINKED_MERGE, UNLINKED_REVIEW = 0.78, 0.7
 SAME_LIBRARY_MERGE, SAME_LIBRARY_REVIEW = 0.85, 0.8
@@ -131,6 +134,9 @@ class MatchFields:
     category: str
     credits: tuple[tuple[str, str], ...]
     recurrence: str | None
+    spans_day: bool = False
+    """All day, by its date only, or for hours on end (an exhibition): its twins may give the hour
+    it opens, or the next morning's (:func:`_within_its_day`)."""
     venue_name: str | None = field(default=None, compare=False, repr=False)
     raw: str | None = field(default=None, compare=False, repr=False)
     """The stored submission JSON, read for the venue's room only when a comparison needs it."""
@@ -234,9 +240,23 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         category=submission.category.value,
         credits=credits,
         recurrence=submission.recurrence,
+        spans_day=spans_day(submission.starts_at, submission.ends_at, venues.alliance.tz),
         venue_name=venue.name or "",
         family=venues.family(submission.library_id),
     )
+
+
+SPAN = timedelta(hours=6)
+"""An entry this long is a day's (an exhibition's opening hours, a festival day)."""
+DAY = timedelta(hours=24)
+"""How long after a day-spanning entry starts a twin may start (an exhibition entered from 00:00,
+its co-host's post giving 09:30)."""
+
+
+def spans_day(starts_at: datetime, ends_at: datetime, tz: tzinfo) -> bool:
+    """An all-day or date-only entry (starting at midnight, local time) or one of hours on end."""
+    local = starts_at.astimezone(tz)
+    return ends_at - starts_at >= SPAN or (local.hour == 0 and local.minute == 0)
 
 
 def candidate_keys(fields: MatchFields, venues: VenueResolver) -> list[str]:
@@ -391,6 +411,8 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     """The verdict on two announcements (symmetric)."""
     apart_minutes = minutes_apart(x, y)
     if apart_minutes > WINDOW_MINUTES:
+        if (x.spans_day or y.spans_day) and _within_its_day(x, y):
+            return _day_and_hour(x, y)
         return Verdict(Outcome.APART, 0.0, "different start times")
     if apart_minutes > HABIT_MINUTES:
         return _far_apart(x, y, apart_minutes)
@@ -463,6 +485,31 @@ def _kind_words(kinds: frozenset[str]) -> list[str]:
     return [word for word, meant in GENERIC_KINDS.items() if set(meant) & kinds]
 
 
+def _within_its_day(x: MatchFields, y: MatchFields) -> bool:
+    """Whether one spans a day (:attr:`MatchFields.spans_day`) and the other starts in it: up to a
+    day after it starts, and before it ends (an entry by its date only ends when it starts)."""
+    for a, b in ((x, y), (y, x)):
+        if a.spans_day and a.starts_at <= b.starts_at <= a.starts_at + DAY:
+            if a.ends_at <= a.starts_at + SPAN or b.starts_at <= a.ends_at:
+                return True
+    return False
+
+
+def _day_and_hour(x: MatchFields, y: MatchFields) -> Verdict:
+    """An entry for its day (an exhibition from 00:00, by its date only, or 09:00-17:00) and one
+    giving an hour in it: one activity when plainly the same title at the same place, no session
+    or series and no other book; else two (a lecture in the exhibition hall, the next stop)."""
+    if x.episode or y.episode or x.recurrence or y.recurrence or (x.books and y.books and not x.books & y.books):
+        return Verdict(Outcome.APART, 0.0, "different start times")
+    similarity = title_similarity(x.title_key, y.title_key)
+    if similarity < DAY_TITLE:
+        return Verdict(Outcome.APART, 0.0, "different start times")
+    place = places(x, y)
+    if not (place == "same" or place == "unsure" and linked(x, y)):
+        return Verdict(Outcome.APART, 0.0, "different start times")
+    return Verdict(Outcome.MERGE, similarity, "one day's entry, and the hour it opens")
+
+
 def _far_apart(x: MatchFields, y: MatchFields, apart_minutes: float) -> Verdict:
     """Two starts more than :data:`HABIT_MINUTES` apart: one activity only on strong evidence (a
     start copied from another post, the doors' time, a typo), else two (a later session)."""
@@ -492,6 +539,7 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
             (x.episode is None) != (y.episode is None)
             and apart_minutes <= SESSION_MINUTES
             and all(episode_kind(mark) == "number" for mark in (numbered or "").split("/"))
+            and not (season(x.title_key) or season(y.title_key))
         )  # a series' 第3期 one entry gives: the same session (an audience's 专场 or 组 is a parallel one)
         if score >= SAME_LIBRARY_MERGE and (x.episode == y.episode or one_numbered or _numbered_prefix_dropped(x, y)):
             return Verdict(Outcome.MERGE, score, "same library: entered twice")

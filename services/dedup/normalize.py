@@ -107,6 +107,15 @@ def numbered(key: str) -> bool:
     return "第" in key or "场次" in key
 
 
+_SEASON = re.compile(r"第\s*(?:[0-9]+|[一二三四五六七八九十百零两]+)\s*[季届]")
+
+
+def season(key: str) -> bool:
+    """Whether a title names a season or an annual edition (第二季, 第十届): another activity than
+    the same title without it, unlike an issue number a writer dropped (第3期)."""
+    return "第" in key and bool(_SEASON.search(key))
+
+
 def without_episode(key: str) -> str:
     """A title key without its session number ("剪纸第2期" → "剪纸")."""
     return _EPISODE.sub("", key)

@@ -9,13 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 
-from sqlalchemy import Connection, and_, bindparam, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, insert, or_, select, text, update
 
 from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from shuxiang.schemas.submission import LOGGED
 
-from .matching import HABIT_MINUTES, WINDOW_MINUTES, MatchFields, candidate_keys, own_site_keys
+from .matching import DAY, HABIT_MINUTES, WINDOW_MINUTES, MatchFields, candidate_keys, own_site_keys
 from .normalize import VenueResolver
 from .tables import dedup_activity, dedup_review, dedup_source
 
@@ -29,7 +29,15 @@ further apart are one activity only at the same site: :func:`~.matching.compare`
 
 def _windows(fields: MatchFields, keys: list[str]) -> list[tuple[str, datetime, datetime]]:
     own, start = own_site_keys(fields), _utc(fields.starts_at)
-    return [(key, start - (WINDOW if key in own else NEAR), start + (WINDOW if key in own else NEAR)) for key in keys]
+    later = DAY if fields.spans_day else WINDOW  # a day's entry: its twins give an hour of that day
+    return [(key, start - (WINDOW if key in own else NEAR), start + (later if key in own else NEAR)) for key in keys]
+
+
+def _day_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
+    """Where the day-spanning entries an announcement may give an hour of lie: at its own site,
+    starting up to a day before it (read through the partial index of those rows only)."""
+    start = _utc(fields.starts_at)
+    return [(key, start - DAY, start) for key in own_site_keys(fields)]
 
 
 def review_id(a: SourceKey, b: SourceKey) -> str:
@@ -107,6 +115,7 @@ _SOURCE_COLUMNS = (
     dedup_source.c.category,
     dedup_source.c.credits,
     dedup_source.c.recurrence,
+    dedup_source.c.spans_day,
 )
 
 
@@ -131,6 +140,7 @@ def _row_to_source(row, venues: VenueResolver | None = None) -> SourceRow:
         category=row.category,
         credits=decode_credits(row.credits),
         recurrence=row.recurrence,
+        spans_day=bool(row.spans_day),
         raw=row.submission,
         family=venues.family(row.library_id) if venues is not None else frozenset(),
     )
@@ -167,6 +177,7 @@ def _source_values(source: SourceRow) -> dict:
         "category": f.category,
         "credits": encode_credits(f.credits),
         "recurrence": f.recurrence,
+        "spans_day": f.spans_day,
     }
 
 
@@ -207,9 +218,9 @@ class DedupRepository:
     def candidate_keys(self, fields: MatchFields) -> list[str]:
         return candidate_keys(fields, self.venues) if self.venues is not None else [fields.venue_key]
 
-    def _query_windows(self, windows: list[tuple[str, datetime, datetime]]):
+    def _query_windows(self, windows: list[tuple[str, datetime, datetime]], *, spanning: bool = False):
         """Announcements in any of these (site key, start range) windows: an index range scan each,
-        ``WINDOWS_PER_QUERY`` a query."""
+        ``WINDOWS_PER_QUERY`` a query; ``spanning``: the day-spanning ones only."""
         for first in range(0, len(windows), WINDOWS_PER_QUERY):
             chunk = windows[first : first + WINDOWS_PER_QUERY]
             size = next(n for n in QUERY_SHAPES if n >= len(chunk))
@@ -217,7 +228,7 @@ class DedupRepository:
             parameters = {}
             for i, (venue, low, high) in enumerate(chunk):
                 parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-            yield from self.connection.execute(_windows_query(size), parameters)
+            yield from self.connection.execute(_windows_query(size, spanning=spanning), parameters)
 
     # -- sources ---------------------------------------------------------------------
 
@@ -235,6 +246,9 @@ class DedupRepository:
             rows = self._query_windows(windows)
         found: dict[SourceKey, SourceRow] = {}
         for row in rows:
+            source = _row_to_source(row, self.venues)
+            found.setdefault(source.key, source)
+        for row in self._query_windows(_day_windows(fields), spanning=True):
             source = _row_to_source(row, self.venues)
             found.setdefault(source.key, source)
         return sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
@@ -322,13 +336,14 @@ ACTIVITIES_PER_QUERY = 500
 """Activities whose announcements :meth:`BatchRepository.prefetch_candidates` reads per query."""
 KEYS_PER_QUERY = 250
 """Announcements whose reviews :meth:`BatchRepository.prefetch_candidates` reads per query."""
-_WINDOW_QUERIES: dict[int, object] = {}
+_WINDOW_QUERIES: dict[tuple[int, bool], object] = {}
 
 
-def _windows_query(count: int):
-    """Announcements at any of ``count`` (venue key, start range) windows: an index range scan each."""
-    if count not in _WINDOW_QUERIES:
-        _WINDOW_QUERIES[count] = select(*_SOURCE_COLUMNS).where(
+def _windows_query(count: int, *, spanning: bool = False):
+    """Announcements at any of ``count`` (venue key, start range) windows: an index range scan each
+    (``spanning``: of the day-spanning ones, in their partial index)."""
+    if (count, spanning) not in _WINDOW_QUERIES:
+        query = select(*_SOURCE_COLUMNS).where(
             or_(
                 *(
                     and_(
@@ -340,7 +355,10 @@ def _windows_query(count: int):
                 )
             )
         )
-    return _WINDOW_QUERIES[count]
+        if spanning:
+            query = query.where(text("dedup_source.spans_day"))  # as the partial index's WHERE says
+        _WINDOW_QUERIES[count, spanning] = query
+    return _WINDOW_QUERIES[count, spanning]
 
 
 def _covered(ranges: list[tuple[datetime, datetime]] | None, low: datetime, high: datetime) -> bool:
@@ -398,6 +416,8 @@ class BatchRepository(DedupRepository):
         self._written_starts: dict[SourceKey, datetime] = {}
         """Their starts in UTC (:func:`_utc`)."""
         self._read_windows: dict[str, list[tuple[datetime, datetime]]] = {}
+        self._read_day_windows: dict[str, list[tuple[datetime, datetime]]] = {}
+        """Windows whose day-spanning rows were read up front (they are in :attr:`_stored_at` too)."""
         self._stored_at: dict[str, dict[SourceKey, SourceRow]] = {}
         """Stored announcements in the windows read up front, by venue key."""
         self._stored_sorted: dict[str, tuple[list[datetime], list[SourceRow]]] = {}
@@ -439,12 +459,19 @@ class BatchRepository(DedupRepository):
             for key, low, high in _windows(f, self.candidate_keys(f)):
                 wanted.setdefault(key, []).append((low - WINDOW, high + WINDOW))
         windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
+        spanning: dict[str, list[tuple[datetime, datetime]]] = {}
+        for f in fields:
+            for key, low, high in _day_windows(f):
+                spanning.setdefault(key, []).append((low - WINDOW, high + WINDOW))
+        day_windows = [(venue, low, high) for venue, ranges in spanning.items() for low, high in _merged(ranges)]
         self._stored_sorted = {}
-        for row in self._query_windows(windows):
+        for row in [*self._query_windows(windows), *self._query_windows(day_windows, spanning=True)]:
             source = _row_to_source(row, self.venues)
             self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
         for venue, ranges in wanted.items():
             self._read_windows[venue] = _merged(self._read_windows.get(venue, []) + ranges)
+        for venue, ranges in spanning.items():
+            self._read_day_windows[venue] = _merged(self._read_day_windows.get(venue, []) + ranges)
         read = {row.key: row for rows in self._stored_at.values() for row in rows.values()}
         activities = sorted({row.activity_id for row in read.values()} - self._stored_of.keys())
         for first in range(0, len(activities), ACTIVITIES_PER_QUERY):
@@ -488,25 +515,38 @@ class BatchRepository(DedupRepository):
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
         windows = _windows(fields, self.candidate_keys(fields))
-        if all(_covered(self._read_windows.get(key), low, high) for key, low, high in windows):
-            stored = sorted(
-                (
-                    row
-                    for key, low, high in windows
+        day_windows = _day_windows(fields)
+        if all(_covered(self._read_windows.get(key), low, high) for key, low, high in windows) and all(
+            _covered(self._read_day_windows.get(key), low, high) for key, low, high in day_windows
+        ):
+            found = {
+                row.key: row
+                for key, low, high in windows
+                for row in self._stored_between(key, low, high)
+                if row.key not in self._sources
+            }
+            for key, low, high in day_windows:
+                found.update(
+                    (row.key, row)
                     for row in self._stored_between(key, low, high)
-                    if row.key not in self._sources
-                ),
-                key=lambda row: (row.fields.starts_at, row.key),
-            )
+                    if row.fields.spans_day and row.key not in self._sources
+                )
+            stored = sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
         else:
             stored = [row for row in super().candidates(fields) if row.key not in self._sources]
-        written = [
-            row
+        written = {
+            row.key: row
             for key, low, high in windows
             for row in self._written_at.get(key, {}).values()
             if low <= self._written_starts[row.key] <= high
-        ]
-        return stored + written
+        }
+        for key, low, high in day_windows:
+            written.update(
+                (row.key, row)
+                for row in self._written_at.get(key, {}).values()
+                if row.fields.spans_day and low <= self._written_starts[row.key] <= high
+            )
+        return stored + list(written.values())
 
     def _stored_between(self, key: str, low: datetime, high: datetime) -> list[SourceRow]:
         """The stored announcements read up front at ``key`` starting in [low, high] (a binary

@@ -10,7 +10,7 @@ rebuilds older rows' keys.
 
 from datetime import datetime
 
-from sqlalchemy import BigInteger, Column, Float, Index, Integer, String, Table, Text
+from sqlalchemy import BigInteger, Boolean, Column, Float, Index, Integer, String, Table, Text, text
 from sqlmodel import Field, SQLModel
 
 from shuxiang.db import TableModel, UTCDateTime, metadata, table_of
@@ -50,7 +50,20 @@ dedup_source = Table(
     Column("category", String(32), nullable=False),
     Column("credits", Text, nullable=False, comment="library:role,… as the announcement credits them"),
     Column("recurrence", String(500), nullable=True),
+    Column(
+        "spans_day",
+        Boolean,
+        nullable=True,
+        comment="an all-day, date-only or day-long entry (an exhibition): its twins may start hours later",
+    ),
     Index("ix_dedup_source_venue_start", "venue_key", "starts_at"),
+    Index(
+        "ix_dedup_source_spans_day",
+        "venue_key",
+        "starts_at",
+        sqlite_where=text("spans_day"),
+        postgresql_where=text("spans_day"),
+    ),
 )
 
 

@@ -294,3 +294,20 @@ def test_a_later_announcement_that_connects_two_activities_joins_them_and_the_yo
     assert again.activities() == rig.activities()
     assert [e for _, e in again.events()][-1]["activity"]["merged_into"] == older
     again.close()
+
+
+@pytest.mark.parametrize("day_entry_first", [True, False])
+def test_an_exhibition_entered_for_its_day_and_by_its_opening_hour_is_one_activity(
+    rig: DedupRig, day_entry_first: bool
+) -> None:
+    """One co-host enters the exhibition all day (from 00:00 to 23:59), the other gives the hour it
+    opens: found either way round (through the partial index of day-spanning rows) and one
+    activity; a lecture in the exhibition hall that afternoon stays apart."""
+    whole_day = announcement(
+        "jn", "d1", title="【活动预告】馆藏老照片展", hour=0, organizers=COHOSTS, ends_at="2026-04-10T23:59:00+08:00"
+    )
+    opening = announcement("tz", "d2", title="馆藏老照片展", hour=9, minute=30, organizers=COHOSTS)
+    talk = announcement("tz", "d3", title="老照片里的津沽讲座", hour=15, organizers=COHOSTS)
+    rig.submit(*((whole_day, opening) if day_entry_first else (opening, whole_day)), talk)
+    by_title = {a["title"]: a for a in rig.activities()}
+    assert len(by_title) == 2 and len(by_title["【活动预告】馆藏老照片展"]["sources"]) == 2, by_title.keys()
