@@ -194,11 +194,6 @@ def _activity_values(activity: CanonicalActivity) -> dict:
 
 _KEY = (dedup_source.c.library_id == bindparam("k_library"), dedup_source.c.source_ref == bindparam("k_ref"))
 _SOURCE = select(*_SOURCE_COLUMNS).where(*_KEY)
-_CANDIDATES = select(*_SOURCE_COLUMNS).where(
-    dedup_source.c.venue_key == bindparam("venue_key"),
-    dedup_source.c.starts_at >= bindparam("low"),
-    dedup_source.c.starts_at <= bindparam("high"),
-)
 _SOURCES_OF = select(*_SOURCE_COLUMNS).where(dedup_source.c.activity_id.in_(bindparam("ids", expanding=True)))
 _INSERT_SOURCE = insert(dedup_source)
 _UPDATE_SOURCE = update(dedup_source).where(*_KEY)
@@ -218,17 +213,32 @@ class DedupRepository:
     def candidate_keys(self, fields: MatchFields) -> list[str]:
         return candidate_keys(fields, self.venues) if self.venues is not None else [fields.venue_key]
 
-    def _query_windows(self, windows: list[tuple[str, datetime, datetime]], *, spanning: bool = False):
-        """Announcements in any of these (site key, start range) windows: an index range scan each,
-        ``WINDOWS_PER_QUERY`` a query; ``spanning``: the day-spanning ones only."""
+    def _query_windows(
+        self, windows: list[tuple[str, datetime, datetime]], days: list[tuple[str, datetime, datetime]] = ()
+    ):
+        """Announcements in any of these (site key, start range) windows, and the day-spanning ones
+        in any of ``days`` (up to :data:`DAY_WINDOWS`, with the first chunk): an index range scan
+        each, ``WINDOWS_PER_QUERY`` a query."""
         for first in range(0, len(windows), WINDOWS_PER_QUERY):
             chunk = windows[first : first + WINDOWS_PER_QUERY]
             size = next(n for n in QUERY_SHAPES if n >= len(chunk))
             chunk += [chunk[-1]] * (size - len(chunk))  # a few query shapes, each compiled once
+            spanning = list(days[:DAY_WINDOWS]) if first == 0 and days else []
+            spanning += [spanning[-1]] * (DAY_WINDOWS - len(spanning)) if spanning else []
+            parameters = {}
+            for i, (venue, low, high) in enumerate(chunk + spanning):
+                parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
+            yield from self.connection.execute(_windows_query(size, len(spanning)), parameters)
+
+    def _query_day_windows(self, days: list[tuple[str, datetime, datetime]]):
+        """The day-spanning announcements in any of these windows, ``DAY_WINDOWS`` a query."""
+        for first in range(0, len(days), DAY_WINDOWS):
+            chunk = days[first : first + DAY_WINDOWS]
+            chunk += [chunk[-1]] * (DAY_WINDOWS - len(chunk))
             parameters = {}
             for i, (venue, low, high) in enumerate(chunk):
                 parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-            yield from self.connection.execute(_windows_query(size, spanning=spanning), parameters)
+            yield from self.connection.execute(_windows_query(0, DAY_WINDOWS), parameters)
 
     # -- sources ---------------------------------------------------------------------
 
@@ -239,16 +249,8 @@ class DedupRepository:
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
         """Announcements at the same venue key starting within the window: one index range scan."""
         windows = _windows(fields, self.candidate_keys(fields))
-        if len(windows) == 1:
-            key, low, high = windows[0]
-            rows = self.connection.execute(_CANDIDATES, {"venue_key": key, "low": low, "high": high})
-        else:
-            rows = self._query_windows(windows)
         found: dict[SourceKey, SourceRow] = {}
-        for row in rows:
-            source = _row_to_source(row, self.venues)
-            found.setdefault(source.key, source)
-        for row in self._query_windows(_day_windows(fields), spanning=True):
+        for row in self._query_windows(windows, _day_windows(fields)):  # one statement
             source = _row_to_source(row, self.venues)
             found.setdefault(source.key, source)
         return sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
@@ -336,28 +338,26 @@ ACTIVITIES_PER_QUERY = 500
 """Activities whose announcements :meth:`BatchRepository.prefetch_candidates` reads per query."""
 KEYS_PER_QUERY = 250
 """Announcements whose reviews :meth:`BatchRepository.prefetch_candidates` reads per query."""
-_WINDOW_QUERIES: dict[tuple[int, bool], object] = {}
+DAY_WINDOWS = 2
+"""Windows of day-spanning announcements a query reads (an announcement's own site: two keys)."""
+_WINDOW_QUERIES: dict[tuple[int, int], object] = {}
 
 
-def _windows_query(count: int, *, spanning: bool = False):
-    """Announcements at any of ``count`` (venue key, start range) windows: an index range scan each
-    (``spanning``: of the day-spanning ones, in their partial index)."""
+def _windows_query(count: int, spanning: int = 0):
+    """Announcements at any of ``count`` (venue key, start range) windows, and day-spanning ones at
+    any of ``spanning`` more (in their partial index: the clause says what its WHERE says): a
+    range scan of an index each."""
     if (count, spanning) not in _WINDOW_QUERIES:
-        query = select(*_SOURCE_COLUMNS).where(
-            or_(
-                *(
-                    and_(
-                        dedup_source.c.venue_key == bindparam(f"v{i}"),
-                        dedup_source.c.starts_at >= bindparam(f"l{i}"),
-                        dedup_source.c.starts_at <= bindparam(f"h{i}"),
-                    )
-                    for i in range(count)
-                )
+        terms = [
+            and_(
+                dedup_source.c.venue_key == bindparam(f"v{i}"),
+                dedup_source.c.starts_at >= bindparam(f"l{i}"),
+                dedup_source.c.starts_at <= bindparam(f"h{i}"),
+                *([text("dedup_source.spans_day")] if i >= count else []),
             )
-        )
-        if spanning:
-            query = query.where(text("dedup_source.spans_day"))  # as the partial index's WHERE says
-        _WINDOW_QUERIES[count, spanning] = query
+            for i in range(count + spanning)
+        ]
+        _WINDOW_QUERIES[count, spanning] = select(*_SOURCE_COLUMNS).where(or_(*terms))
     return _WINDOW_QUERIES[count, spanning]
 
 
@@ -465,7 +465,7 @@ class BatchRepository(DedupRepository):
                 spanning.setdefault(key, []).append((low - WINDOW, high + WINDOW))
         day_windows = [(venue, low, high) for venue, ranges in spanning.items() for low, high in _merged(ranges)]
         self._stored_sorted = {}
-        for row in [*self._query_windows(windows), *self._query_windows(day_windows, spanning=True)]:
+        for row in [*self._query_windows(windows), *self._query_day_windows(day_windows)]:
             source = _row_to_source(row, self.venues)
             self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
         for venue, ranges in wanted.items():
