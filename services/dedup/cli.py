@@ -73,10 +73,7 @@ def evaluate(file: Path, config: Path | None, fmt: str, show_errors: bool) -> No
             reviews = pending_reviews(engine)
         finally:
             engine.dispose()
-    try:
-        metrics = pairwise_metrics(items, predicted, reviews=reviews)
-    except EvaluationError as exc:
-        raise UserError(str(exc)) from None
+    metrics = pairwise_metrics(items, predicted, reviews=reviews)
     out = Console(highlight=False)
     errors = pair_errors(items, predicted, VenueResolver(alliance)) if show_errors else []
     if fmt == "json":
@@ -91,6 +88,7 @@ def evaluate(file: Path, config: Path | None, fmt: str, show_errors: bool) -> No
                     "predicted_pairs": metrics.predicted_pairs,
                     "correct_pairs": metrics.correct_pairs,
                     "pending_reviews": metrics.pending_reviews,
+                    "refused": metrics.refused,
                     "precision": round(metrics.precision, 4),
                     "recall": round(metrics.recall, 4),
                     "f1": round(metrics.f1, 4),
@@ -111,6 +109,7 @@ def evaluate(file: Path, config: Path | None, fmt: str, show_errors: bool) -> No
         (both("predicted pairs"), str(metrics.predicted_pairs)),
         (both("correct pairs"), str(metrics.correct_pairs)),
         (both("pending reviews"), str(metrics.pending_reviews)),
+        (both("refused (dead letters, each its own activity)"), str(metrics.refused)),
         (both("precision"), f"{metrics.precision:.4f}"),
         (both("recall"), f"{metrics.recall:.4f}"),
         ("F1", f"{metrics.f1:.4f}"),

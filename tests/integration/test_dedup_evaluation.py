@@ -53,6 +53,27 @@ def test_evaluate_names_the_line_of_a_bad_record(tmp_path) -> None:
     assert "bad.jsonl:1" in result.stderr and "Traceback" not in result.stderr
 
 
+def test_an_announcement_the_consumer_refuses_is_counted_as_its_own_activity(tmp_path) -> None:
+    """One dead-lettered line (a library the alliance file does not hold) does not throw the set
+    away: it is reported, and the pairs it belongs to count as missed."""
+    lines = (INDEPENDENT / "city_b" / "eval.jsonl").read_text(encoding="utf-8").splitlines()[:200]
+    first = json.loads(lines[0])
+    stranger = dict(first, library_id="not-a-member", source_ref="stray-1", organizers=[])
+    (tmp_path / "alliance.toml").write_text(
+        (INDEPENDENT / "city_b" / "alliance.toml").read_text(encoding="utf-8"), encoding="utf-8"
+    )
+    (tmp_path / "eval.jsonl").write_text(
+        "\n".join([*lines, json.dumps(stranger, ensure_ascii=False)]) + "\n", encoding="utf-8"
+    )
+    with_stranger = evaluate(tmp_path / "eval.jsonl")
+    (tmp_path / "eval.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    without = evaluate(tmp_path / "eval.jsonl")
+    assert with_stranger["refused"] == 1 and without["refused"] == 0
+    assert with_stranger["announcements"] == without["announcements"] + 1
+    assert with_stranger["true_pairs"] > without["true_pairs"]  # its pairs are missed, not dropped
+    assert with_stranger["correct_pairs"] == without["correct_pairs"]
+
+
 def test_the_second_tuning_set_free_text_venues_and_no_directory() -> None:
     metrics = evaluate(DATA / "wild" / "eval.jsonl")  # measured 0.998 / 0.994
     assert metrics["precision"] >= 0.995 and metrics["recall"] >= 0.99, metrics
