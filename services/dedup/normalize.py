@@ -75,8 +75,22 @@ _NUMERIC_DATE = re.compile(
 """A date written in digits before the title ("3.12 …", "2028-03-12｜…", "3/12 【…】"): the start says it."""
 _CREDIT_TAIL = re.compile(r"\s*(?:——|--|—)\s*[^\W\d]{1,6}\s*[:：]\s*[^\s—:：|｜]{1,12}$")
 """Who speaks or leads, after a dash ("——主讲人：王敏", "——嘉宾：李华"): a note, not the title."""
-_HASHTAG = re.compile(r"#[^#\s]{1,16}#")
-"""A topic tag of a social post ("#全民阅读#"): the channel's, not the title."""
+_HASHTAG = re.compile(r"#[^#\s]{1,16}#|(?:^|(?<=\s)|(?<=[~～!！。]))#[^#\s，,。！!~～]{1,16}(?=\s|$|#)")
+"""A topic tag of a social post ("#全民阅读#", a short video's "#书香宜陵 #阅读推广"): the channel's,
+not the title."""
+_NOTICE = re.compile(r"^关于(?:举办|开展|组织|举行|开办)\s*(.+?)\s*(?:活动)?的(?:通知|预告|公告|启事)$")
+"""A notice's wording ("关于举办《…》读书会的通知", "关于开展…的预告"): the title is inside."""
+_CAPTION_HEAD = re.compile(
+    r"^(?:(?:20[0-9]{2}[./-])?[0-9]{1,2}\s*[./月]\s*[0-9]{1,2}\s*日?\s*(?:[（(](?:周|星期)[一二三四五六日天][）)])?)?"
+    r"[^，,。！!\s]{2,16}?见\s*[!！]|^(?:重磅|好消息|速看|注意|快讯|定了|官宣)\s*[!！]"
+)
+"""A short video's caption before the title ("3月7日（周六）桃溪镇综合文化站见！", "重磅！")."""
+_CAPTION_TAIL = re.compile(
+    r"\s*(?:[，,]\s*(?:[0-9]{1,2}\s*[./月]\s*[0-9]{1,2}\s*日?|本周[一二三四五六日天末]|今天|明天)"
+    r"(?:[（(](?:周|星期)[一二三四五六日天][）)])?在[^，,]{1,20}.*"
+    r"|(?:来啦)?[!！]?\s*(?:快来一起吧|一起来吧|带上娃一起来吧|快来参加吧|名额有限抓紧报名|抓紧报名|速来|来啦)[!！~～。]*)$"
+)
+"""A caption after the title ("…，03/14在东湖街道文化站，快来一起吧～", "…来啦！快来一起吧～")."""
 _CAMPAIGN_TAIL = re.compile(
     r"\s*(?:——|--|—|(?<![0-9])[·・•])\s*(?:[0-9]+[·・•.][0-9]+|[^—·・•]){0,24}?"
     r"(?:阅读节|读书节|读书月|读书季|阅读季|阅读月|读书日|主题阅读|全民阅读)"
@@ -84,13 +98,25 @@ _CAMPAIGN_TAIL = re.compile(
 )
 """A campaign the activity belongs to, after a dash or a dot ("——2026书香岚州全民阅读节系列活动",
 "·2026云湖全民阅读季", "——“我们的节日”主题阅读"): the campaign field says it, writers add it or not."""
-_HOST_NOTE = re.compile(r"[（(][^（()）]{1,14}?(?:主办|承办|协办|联办|站|举办)[）)]")
+_HOST_NOTE = re.compile(r"[（(][^（()）]{1,14}?(?:主办|承办|协办|联办|站|举办|合作书店|合作单位|成员馆)[）)]")
 """Who holds it, or which stop of a tour, in brackets ("（桃源镇图书馆主办）", "（城关镇分馆站）")."""
 _JOINT_WORDING = re.compile(
     r"^(?:[^，,。！!]{0,14}?(?:携手|联合|联袂|协同|会同)[^，,。！!]{1,16}?|(?:联合|携手)[^，,。！!]{1,16}?)"
     r"(?:共同举办|共同开展|联合举办|举办|开展|推出|举行)"
 )
 """A co-host's wording ("区图书馆携手岚州图书馆开展…", "联合市图举办…"): who, not what."""
+_REPORT_WORDING = re.compile(
+    r"^[^，,。！!？?]{0,16}?(?:(?:成功|圆满|顺利)(?:举办|开展|举行)了?|(?<=[馆图站房心道区店校驿点])(?:举办|开展|举行)了?)\s*(?=\S{4})"
+)
+"""A report's or a host's wording before the title ("高新区图成功举办“…”", "科创园分馆开展“…”活动",
+"区图举办…"): who did it, not what."""
+_HOOK = re.compile(r"^[^，,。！!？?|｜]{2,10}[？?]\s*(?=\S{4})")
+"""A question to catch the eye before the title ("周末带娃去哪？")."""
+_CLOCK = re.compile(r"(?<![0-9])(?:[01]?[0-9]|2[0-3])[:：][0-5][0-9](?![0-9])")
+"""A time of day written into the title ("8.18 9:00 亲子剪纸"): the start says it."""
+_CAPTION_OPENERS = frozenset({"重磅", "好消", "速看", "注意", "快讯", "定了", "官宣"})
+_TRAILING_NOTICE = re.compile(r"\s*[，,]?\s*(?:活动)?预告$")
+""""…扎染活动预告": the word for an announcement after the title."""
 _AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向|主讲)[^（()）]{1,12}|[^（()）]{1,6}专场)[）)]")
 """Whom an announcement recommends the activity to ("（适合4-8岁）", "（小学生专场）"), or who speaks
 ("（主讲：王老师）"): not part of its name (a session for one audience is told by :func:`episode`,
@@ -194,6 +220,19 @@ def title_key(title: str) -> str:
             text = _NUMERIC_DATE.sub("", text)
         if "—" in text or "--" in text:
             text = _CREDIT_TAIL.sub("", text)
+        if text.startswith("关于"):
+            text = _NOTICE.sub(r"\1", text)
+        if "见" in text or text[:2] in _CAPTION_OPENERS:
+            text = _CAPTION_HEAD.sub("", text)
+        text = _CAPTION_TAIL.sub("", text)
+        if "举" in text or "开展" in text:
+            text = _REPORT_WORDING.sub("", text, count=1)
+        if "?" in text or "？" in text:
+            text = _HOOK.sub("", text)
+        if ":" in text or "：" in text:
+            text = _CLOCK.sub("", text).strip()
+        if text.endswith("预告") and len(text) > 6:
+            text = _TRAILING_NOTICE.sub("", text)
         text = _CAMPAIGN_TAIL.sub("", text)
         if "（" in text or "(" in text:
             text = _HOST_NOTE.sub("", text)
@@ -451,6 +490,8 @@ class VenueResolver:
             return key
         head, mark, tail = key.partition(PREFIX_MARK)
         found = pattern.match(head)
+        if found is not None and mark and found.end() == len(head) and len(tail) >= 4:
+            return tail  # "市少图｜童趣故事屋": the library before the title, not a programme's name
         if found is None or len(head) - found.end() < 4:
             return key
         if found.group(0) in self._stems or (

@@ -536,3 +536,27 @@ def test_sessions_numbered_after_the_word() -> None:
     assert compare(
         fields("a", "a", "视障读者电影讲述（场次一）"), fields("b", "b", "视障读者电影讲述（场次二）")
     ).outcome is (Outcome.APART)
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("3月7日（周六）桃溪镇综合文化站见！小手拉大手·扎染快来一起吧～ #书香宜陵 #阅读推广", "小手拉大手·扎染"),
+        ("#宜陵图书馆 #全民阅读 共读《我们仨》，03/14在东湖街道文化站，快来一起吧～", "共读《我们仨》"),
+        ("📢图书漂流进社区来啦！快来一起吧～#全民阅读 #阅读推广", "图书漂流进社区"),
+        ("关于开展共读“朝花夕拾”的通知", "共读《朝花夕拾》"),  # a notice's wording
+        ("关于举办“皮影制作”亲子体验课的预告", "“皮影制作”亲子体验课"),
+        ("重磅！小手拉大手·扎染，欢迎参加", "小手拉大手·扎染"),
+        ("【工作动态】高新区图成功举办“科普知识图片展”", "科普知识图片展"),  # a report after the fact
+        ("科创园分馆开展“科普知识图片展”活动", "科普知识图片展"),
+        ("周末带娃去哪？童趣故事屋：《逃家小兔》", "童趣故事屋：逃家小兔"),  # a hook
+        ("8.18 9:00 亲子剪纸", "亲子剪纸"),  # the date and the hour
+    ],
+)
+def test_captions_notices_and_reports_around_a_title(written: str, plain: str) -> None:
+    assert title_key(written) == title_key(plain)
+
+
+def test_words_of_a_title_that_look_like_a_caption_stay() -> None:
+    assert title_key("再见！我的童年读书会") != title_key("我的童年读书会")
+    assert title_key("举办方法讲座") == "举办方法讲座" and title_key("开展阅读推广人培训") == "开展阅读推广人培训"
