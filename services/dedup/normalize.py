@@ -75,7 +75,7 @@ _NUMERIC_DATE = re.compile(
 """A date written in digits before the title ("3.12 …", "2028-03-12｜…", "3/12 【…】"): the start says it."""
 _CREDIT_TAIL = re.compile(r"\s*(?:——|--|—)\s*[^\W\d]{1,6}\s*[:：]\s*[^\s—:：|｜]{1,12}$")
 """Who speaks or leads, after a dash ("——主讲人：王敏", "——嘉宾：李华"): a note, not the title."""
-_HASHTAG = re.compile(r"#[^#\s]{1,16}#|(?:^|(?<=\s)|(?<=[~～!！。]))#[^#\s，,。！!~～]{1,16}(?=\s|$|#)")
+_HASHTAG = re.compile(r"#[^#\s]{1,16}#|^\s*(?:#[^#\s]{1,16}\s+)+|(?:\s*#[^#\s，,。！!~～]{1,16})+\s*$")
 """A topic tag of a social post ("#全民阅读#", a short video's "#书香宜陵 #阅读推广"): the channel's,
 not the title."""
 _NOTICE = re.compile(r"^关于(?:举办|开展|组织|举行|开办)\s*(.+?)\s*(?:活动)?的(?:通知|预告|公告|启事)$")
@@ -98,7 +98,7 @@ _CAMPAIGN_TAIL = re.compile(
 )
 """A campaign the activity belongs to, after a dash or a dot ("——2026书香岚州全民阅读节系列活动",
 "·2026云湖全民阅读季", "——“我们的节日”主题阅读"): the campaign field says it, writers add it or not."""
-_HOST_NOTE = re.compile(r"[（(][^（()）]{1,14}?(?:主办|承办|协办|联办|站|举办|合作书店|合作单位|成员馆)[）)]")
+_HOST_NOTE = re.compile(r"[（(][^（()）]{1,14}?(?:主办|承办|协办|联办|站|举办|合作书店|合作单位|成员馆|转发)[）)]")
 """Who holds it, or which stop of a tour, in brackets ("（桃源镇图书馆主办）", "（城关镇分馆站）")."""
 _JOINT_WORDING = re.compile(
     r"^(?:[^，,。！!]{0,14}?(?:携手|联合|联袂|协同|会同)[^，,。！!]{1,16}?|(?:联合|携手)[^，,。！!]{1,16}?)"
