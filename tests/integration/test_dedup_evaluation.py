@@ -5,7 +5,20 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
+
+import pytest
+
+from shuxiang.alliance import load_alliance
+from shuxiang.services.dedup.evaluation import (
+    Metrics,
+    pairwise_metrics,
+    pending_reviews,
+    read_labelled,
+    run_matching,
+    sqlite_engine,
+)
 
 DATA = Path(__file__).resolve().parents[1] / "data" / "dedup"
 INDEPENDENT = Path(__file__).resolve().parents[1] / "data" / "dedup_independent"
@@ -65,13 +78,13 @@ def test_an_announcement_the_consumer_refuses_is_counted_as_its_own_activity(tmp
     (tmp_path / "eval.jsonl").write_text(
         "\n".join([*lines, json.dumps(stranger, ensure_ascii=False)]) + "\n", encoding="utf-8"
     )
-    with_stranger = evaluate(tmp_path / "eval.jsonl")
+    with_stranger = evaluate(tmp_path / "eval.jsonl")  # through the CLI
     (tmp_path / "eval.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
-    without = evaluate(tmp_path / "eval.jsonl")
-    assert with_stranger["refused"] == 1 and without["refused"] == 0
-    assert with_stranger["announcements"] == without["announcements"] + 1
-    assert with_stranger["true_pairs"] > without["true_pairs"]  # its pairs are missed, not dropped
-    assert with_stranger["correct_pairs"] == without["correct_pairs"]
+    without = measured(tmp_path / "eval.jsonl")
+    assert with_stranger["refused"] == 1 and without.refused == 0
+    assert with_stranger["announcements"] == without.announcements + 1
+    assert with_stranger["true_pairs"] > without.true_pairs  # its pairs are missed, not dropped
+    assert with_stranger["correct_pairs"] == without.correct_pairs
 
 
 def test_the_second_tuning_set_free_text_venues_and_no_directory() -> None:
@@ -164,7 +177,7 @@ first (city_e 0.988 / 0.914, 18 reviews; city_f 0.986 / 0.842, 20 reviews), then
 
 
 def test_city_e_a_holdout_set_with_a_venue_directory() -> None:
-    """Measured 0.997 / 0.962, 11 reviews for 1,003 true pairs: places stated in the description,
+    """Measured 0.997 / 0.967, 10 reviews for 1,003 true pairs: places stated in the description,
     library names the file does not spell out, short forms several members share, session numbers
     told by value only."""
     metrics = evaluate(HOLDOUT / "city_e" / "eval.jsonl")
@@ -174,32 +187,63 @@ def test_city_e_a_holdout_set_with_a_venue_directory() -> None:
 
 
 def test_city_f_a_holdout_set_of_free_text_venues_without_a_directory() -> None:
-    """Measured 0.986 / 0.942, 17 reviews for 1,020 true pairs: recall is still short of 0.95
-    (bare rooms of unrelated writers, look-alikes joined by a connector early in the order)."""
+    """Measured 0.986 / 0.958, 11 reviews for 1,020 true pairs (0.942 before the fourth round: one
+    library's entries up to an hour apart, a series number only one of them gives)."""
     metrics = evaluate(HOLDOUT / "city_f" / "eval.jsonl")
     assert metrics["submissions"] >= 1700 and metrics["true_pairs"] == 1020
-    assert metrics["precision"] >= 0.985 and metrics["recall"] >= 0.94, metrics
+    assert metrics["precision"] >= 0.985 and metrics["recall"] >= 0.955, metrics
     assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics
 
 
 HOLDOUT2 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout2"
 """The third set written unseen (branch evalset3), by someone who had read neither services/dedup
-nor any other set's generator or README: judged once, on the code after the third tuning round
-(tuned on city_a–city_f), and never read by the matcher's authors.  The figures that count."""
+nor any other set's generator or README.  Judged once, on the code after the third tuning round:
+city_g 0.979 / 0.938 with 22 reviews (2.1 %), city_h 0.993 / 0.909 with 14 reviews; since then a
+tuning set too."""
+HOLDOUT3 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout3"
+"""The fourth (branch evalset4, the same independence).  Judged once, at the start of the fourth
+tuning round: city_i 0.965 / 0.804 with 23 reviews (2.3 %), city_j 0.985 / 0.787 with 21 (2.1 %);
+since then a tuning set."""
+HOLDOUT4 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout4"
+"""The fifth (branch evalset5).  Judged once, after the fourth round: city_k 0.992 / 0.830 with 16
+reviews (1.5 %, one announcement refused: its campaign's window), city_l 0.993 / 0.799 with 16
+(1.6 %); since then a tuning set.  Each round so far has tuned the sets it was judged on to near
+the targets, and the next unseen set has fallen short of issue 18's recall: the targets are not
+met on data the matcher's authors had not seen."""
 
 
-def test_city_g_an_unseen_prefecture_alliance_with_townships_and_schools() -> None:
-    """Measured 0.979 / 0.938, 22 reviews for 1,024 true pairs (2.1 %): short of issue 18's recall
-    0.95 and of its 2 % of reviews; precision just under 0.98.  Asserted at the measured floor."""
-    metrics = evaluate(HOLDOUT2 / "city_g" / "eval.jsonl")
-    assert metrics["submissions"] >= 1800 and metrics["true_pairs"] == 1024
-    assert metrics["precision"] >= 0.975 and metrics["recall"] >= 0.935, metrics
-    assert metrics["pending_reviews"] <= 0.025 * metrics["true_pairs"], metrics
+def measured(path: Path) -> Metrics:
+    """The pairwise figures of a labelled set, in this process (the CLI's path is tested above)."""
+    items = read_labelled(path)
+    with tempfile.TemporaryDirectory() as tmp:
+        engine = sqlite_engine(Path(tmp) / "dedup.sqlite3")
+        try:
+            predicted = run_matching(
+                load_alliance(path.parent / "alliance.toml"), engine, [i.submission for i in items]
+            )
+            return pairwise_metrics(items, predicted, reviews=pending_reviews(engine))
+        finally:
+            engine.dispose()
 
 
-def test_city_h_an_unseen_district_alliance_of_free_text_venues() -> None:
-    """Measured 0.993 / 0.909, 14 reviews for 957 true pairs (1.5 %): recall short of 0.95."""
-    metrics = evaluate(HOLDOUT2 / "city_h" / "eval.jsonl")
-    assert metrics["submissions"] >= 1800 and metrics["true_pairs"] == 957
-    assert metrics["precision"] >= 0.99 and metrics["recall"] >= 0.905, metrics
-    assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics
+@pytest.mark.parametrize(
+    ("path", "true_pairs", "precision", "recall", "reviews"),
+    [  # measured, tuned: (0.983, 0.980, 8), (0.996, 0.981, 5), (0.970, 0.925, 11), (0.986, 0.912, 5),
+        # (0.993, 0.937, 6 and 1 refused), (0.989, 0.908, 6)
+        pytest.param(HOLDOUT2 / "city_g" / "eval.jsonl", 1024, 0.98, 0.975, 10, id="city_g"),
+        pytest.param(HOLDOUT2 / "city_h" / "eval.jsonl", 957, 0.995, 0.975, 8, id="city_h"),
+        pytest.param(HOLDOUT3 / "city_i" / "eval.jsonl", 1003, 0.965, 0.92, 14, id="city_i"),
+        pytest.param(HOLDOUT3 / "city_j" / "eval.jsonl", 980, 0.98, 0.905, 8, id="city_j"),
+        pytest.param(HOLDOUT4 / "city_k" / "eval.jsonl", 1054, 0.99, 0.93, 8, id="city_k"),
+        pytest.param(HOLDOUT4 / "city_l" / "eval.jsonl", 1026, 0.985, 0.9, 8, id="city_l"),
+    ],
+)
+def test_sets_written_unseen_then_tuned_on_at_their_measured_floors(
+    path: Path, true_pairs: int, precision: float, recall: float, reviews: int
+) -> None:
+    """Below issue 18's recall of 0.95 on four of these six (city_i, city_j, city_k, city_l), so
+    asserted at the figures measured, a little under them: a change that loses ground fails."""
+    metrics = measured(path)
+    assert metrics.announcements >= 1800 and metrics.true_pairs == true_pairs
+    assert metrics.precision >= precision and metrics.recall >= recall, metrics
+    assert metrics.pending_reviews <= reviews, metrics
