@@ -362,8 +362,8 @@ def places(x: MatchFields, y: MatchFields) -> str:
         return "apart"  # two buildings, each named
     if sx.library_id == x.library_id and sy.library_id == y.library_id and not (rx and rx == ry and linked(x, y)):
         return "elsewhere"  # each in its own library, as far as one can tell: one programme at several branches
-    for sa, (b, sb) in ((sx, (y, sy)), (sy, (x, sx))):
-        if sa.named and not sb.named and not _may_be_at(b, sa.library_id):
+    for (a, sa), (b, sb) in (((x, sx), (y, sy)), ((y, sy), (x, sx))):
+        if sa.named and not sb.named and not _may_be_at(b, sa.library_id) and b.library_id not in a.libraries:
             return "elsewhere"  # one names a library the other, typing a bare room, has nothing to do with
     return "unsure"
 
