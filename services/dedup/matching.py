@@ -396,10 +396,14 @@ def same_place_text(a: str, b: str) -> bool:
     if len(short) < 4:
         return False
     rest = iter(long)
-    return all(c in rest for c in short)
+    if all(c in rest for c in short):
+        return True
+    short, long = sorted((_ADMIN_PREFIX.sub("", short), _ADMIN_PREFIX.sub("", long)), key=len)
+    return len(short) >= 4 and short in long  # 岚州市滨河公园 / 滨河公园南门广场: the place, then where in it
 
 
 _DROP_PLACE = re.compile(r"[\W_]+")
+_ADMIN_PREFIX = re.compile(r"^(?:[^\W\d市区县]{1,4}?[市区县])+")
 
 
 def linked(x: MatchFields, y: MatchFields) -> bool:
