@@ -627,13 +627,14 @@ class VenueResolver:
 
     def _resolve_name(self, name: str, *, host: str, libraries: tuple[str, ...]) -> str:
         cleaned = clean_venue_name(name)
-        if is_bare_room(cleaned):  # "活动室": the host's room, not one of the same name in another's directory
+        bare = is_bare_room(cleaned) or _is_room_words(cleaned)
+        if bare:  # "多功能活动室": the host's room, not one of that name in another's directory
             libraries = (host,)
         for library_id in libraries:
             found = self.alliance.venue_by_alias(name, library_id=library_id)
             if found is not None:
                 return f"v:{found.id}"
-        found = None if is_bare_room(cleaned) else self.alliance.venue_by_alias(name)
+        found = None if bare else self.alliance.venue_by_alias(name)
         if found is not None:
             return f"v:{found.id}"
         choices = [c for lib in libraries for c in self._choices_by_library.get(lib, ())]
@@ -672,6 +673,10 @@ ROOM_WORDS = (
     "讲堂",
     "讲座厅",
     "演讲厅",
+    "大堂",
+    "中庭",
+    "研讨室",
+    "研讨间",
     "阅读区",
     "亲子阅读区",
     "绘本馆",
@@ -719,6 +724,9 @@ _TOWN_SUFFIX = re.compile(r"(?:镇|乡|街道|社区|路)(?=分馆$)")
 ROOM_FAMILIES = {
     "学术报告厅": "报告厅",
     "讲堂": "报告厅",
+    "大堂": "大厅",
+    "中庭": "大厅",
+    "研讨间": "研讨室",
     "讲座厅": "报告厅",
     "演讲厅": "报告厅",
     "少儿阅览室": "阅览室",
