@@ -522,7 +522,10 @@ def _far_apart(x: MatchFields, y: MatchFields, apart_minutes: float) -> Verdict:
     similarity = title_similarity(x.title_key, y.title_key)
     if similarity < FAR_TITLE or (x.books and y.books and not (x.books & y.books)):
         return Verdict(Outcome.APART, 0.0, "different start times")
-    if places(x, y) != "same" or (x.named_hosts and y.named_hosts and not x.hosts & y.hosts):
+    place = places(x, y)
+    if not (place == "same" or place == "unsure" and linked(x, y)) or (
+        x.named_hosts and y.named_hosts and not x.hosts & y.hosts
+    ):
         return Verdict(Outcome.APART, 0.0, "different start times")
     score = similarity - 0.1 * apart_minutes / HABIT_MINUTES
     return Verdict(Outcome.MERGE, score, "same title and place, the start written differently")
