@@ -52,6 +52,7 @@ from .normalize import (
     Site,
     VenueResolver,
     books,
+    ceremony,
     episode,
     episode_kind,
     floor,
@@ -422,6 +423,8 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         return _far_apart(x, y, apart_minutes)
     if x.books and y.books and not (x.books & y.books):
         return Verdict(Outcome.APART, 0.0, "different books")
+    if (ceremony(x.title_key) is None) != (ceremony(y.title_key) is None):
+        return Verdict(Outcome.APART, 0.0, "different sessions")  # the exhibition and its opening ceremony
     if x.episode and y.episode and x.episode != y.episode and other_session(x.episode, y.episode):
         return Verdict(Outcome.APART, 0.0, "different sessions")
     if (
@@ -505,6 +508,8 @@ def _day_and_hour(x: MatchFields, y: MatchFields) -> Verdict:
     or series and no other book; else two (a lecture in the exhibition hall, the next stop)."""
     if x.episode or y.episode or x.recurrence or y.recurrence or (x.books and y.books and not x.books & y.books):
         return Verdict(Outcome.APART, 0.0, "different start times")
+    if (ceremony(x.title_key) is None) != (ceremony(y.title_key) is None):
+        return Verdict(Outcome.APART, 0.0, "different sessions")
     similarity = title_similarity(x.title_key, y.title_key)
     if similarity < DAY_TITLE:
         return Verdict(Outcome.APART, 0.0, "different start times")
@@ -517,15 +522,12 @@ def _day_and_hour(x: MatchFields, y: MatchFields) -> Verdict:
 def _far_apart(x: MatchFields, y: MatchFields, apart_minutes: float) -> Verdict:
     """Two starts more than :data:`HABIT_MINUTES` apart: one activity only on strong evidence (a
     start copied from another post, the doors' time, a typo), else two (a later session)."""
-    if x.episode or y.episode or x.recurrence or y.recurrence:
+    if x.episode or y.episode or x.recurrence or y.recurrence or ceremony(x.title_key) != ceremony(y.title_key):
         return Verdict(Outcome.APART, 0.0, "different start times")  # 第二场, a series: another session
     similarity = title_similarity(x.title_key, y.title_key)
     if similarity < FAR_TITLE or (x.books and y.books and not (x.books & y.books)):
         return Verdict(Outcome.APART, 0.0, "different start times")
-    place = places(x, y)
-    if not (place == "same" or place == "unsure" and linked(x, y)) or (
-        x.named_hosts and y.named_hosts and not x.hosts & y.hosts
-    ):
+    if places(x, y) != "same" or (x.named_hosts and y.named_hosts and not x.hosts & y.hosts):
         return Verdict(Outcome.APART, 0.0, "different start times")
     score = similarity - 0.1 * apart_minutes / HABIT_MINUTES
     return Verdict(Outcome.MERGE, score, "same title and place, the start written differently")

@@ -40,7 +40,7 @@ _LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
 """A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
 _LEADING_WELCOME = re.compile(r"^\s*(?:欢迎(?:参加|参与|报名)|诚邀(?:您|你)?参加|活动预告|预告)\s*[:：|｜!！/\-—]*\s*")
 _TRAILING_STATUS = re.compile(
-    r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|报名开启|速来报名|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
+    r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|报名开启|速来报名|即将开始|邀您参加|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
     r"诚邀(?:您|你)?(?:参加|参与)|敬请期待|等你来)[!！。.~～]*\s*(?:读书分享活动|主题活动|系列活动|活动)?$"
 )
 _TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|专题讲座|主题讲座|公益讲座|读书分享|活动)$")
@@ -126,6 +126,19 @@ _EPISODE = re.compile(
     r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]|场次\s*([0-9]+|[一二三四五六七八九十]+)"
 )
 """A session number: 第3期, 第十二届, 第二场, or 场次二."""
+
+
+_CEREMONY = re.compile(
+    r"开展仪式|开幕式|开幕仪式|开展式|启动仪式|启动式|闭幕式|闭展仪式|颁奖典礼|颁奖仪式|颁奖|揭牌仪式|签约仪式|导览|导赏|讲解"
+)
+
+
+def ceremony(key: str) -> str | None:
+    """The part of a programme a title names besides it ("…作品展开展仪式", "…展导览", "…颁奖典礼"):
+    the opening ceremony, a guided tour or the prize-giving is another activity than the exhibition
+    or the contest it belongs to."""
+    found = _CEREMONY.search(key)
+    return found.group(0) if found else None
 
 
 def numbered(key: str) -> bool:

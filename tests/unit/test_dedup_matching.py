@@ -560,3 +560,14 @@ def test_captions_notices_and_reports_around_a_title(written: str, plain: str) -
 def test_words_of_a_title_that_look_like_a_caption_stay() -> None:
     assert title_key("再见！我的童年读书会") != title_key("我的童年读书会")
     assert title_key("举办方法讲座") == "举办方法讲座" and title_key("开展阅读推广人培训") == "开展阅读推广人培训"
+
+
+def test_an_exhibition_and_its_opening_ceremony_are_two_activities() -> None:
+    exhibition = fields("cg", "a", "【活动预告】摄影作品展")
+    assert compare(exhibition, fields("cg", "b", "摄影作品展开展仪式", 60)).outcome is Outcome.APART
+    assert compare(exhibition, fields("tz", "c", "摄影作品展导览", 30)).outcome is Outcome.APART
+    assert compare(exhibition, fields("tz", "d", "摄影作品展", 30, credits=[("cg", "host")])).outcome is Outcome.MERGE
+    opening = fields("jn", "e", "2026读书节·开幕式暨全民阅读推广大会")
+    assert (
+        compare(opening, fields("tz", "f", "2026读书节开幕式", 15, credits=[("jn", "host")])).outcome is Outcome.MERGE
+    )
