@@ -187,7 +187,7 @@ def test_city_e_a_holdout_set_with_a_venue_directory() -> None:
 
 
 def test_city_f_a_holdout_set_of_free_text_venues_without_a_directory() -> None:
-    """Measured 0.986 / 0.958, 11 reviews for 1,020 true pairs (0.942 before the fourth round: one
+    """Measured 0.987 / 0.968, 11 reviews for 1,020 true pairs (0.942 before the fourth round: one
     library's entries up to an hour apart, a series number only one of them gives)."""
     metrics = evaluate(HOLDOUT / "city_f" / "eval.jsonl")
     assert metrics["submissions"] >= 1700 and metrics["true_pairs"] == 1020
@@ -207,9 +207,12 @@ since then a tuning set."""
 HOLDOUT4 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout4"
 """The fifth (branch evalset5).  Judged once, after the fourth round: city_k 0.992 / 0.830 with 16
 reviews (1.5 %, one announcement refused: its campaign's window), city_l 0.993 / 0.799 with 16
-(1.6 %); since then a tuning set.  Each round so far has tuned the sets it was judged on to near
-the targets, and the next unseen set has fallen short of issue 18's recall: the targets are not
-met on data the matcher's authors had not seen."""
+(1.6 %); since then a tuning set."""
+HOLDOUT5 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout5"
+"""The sixth (branch evalset6).  Judged once, after the fifth round: city_m 0.963 / 0.919 with 11
+reviews (1.0 %), city_n 0.946 / 0.914 with 10 (1.0 %) — recall nearer the target than any unseen
+pair before, precision below it (exhibitions joined with their opening ceremonies); since then a
+tuning set.  No round has met issue 18's targets on data the matcher's authors had not seen."""
 
 
 def measured(path: Path) -> Metrics:
@@ -228,21 +231,23 @@ def measured(path: Path) -> Metrics:
 
 @pytest.mark.parametrize(
     ("path", "true_pairs", "precision", "recall", "reviews"),
-    [  # measured, tuned: (0.983, 0.980, 8), (0.996, 0.981, 5), (0.970, 0.925, 11), (0.986, 0.912, 5),
-        # (0.993, 0.937, 6 and 1 refused), (0.989, 0.908, 6)
-        pytest.param(HOLDOUT2 / "city_g" / "eval.jsonl", 1024, 0.98, 0.975, 10, id="city_g"),
-        pytest.param(HOLDOUT2 / "city_h" / "eval.jsonl", 957, 0.995, 0.975, 8, id="city_h"),
-        pytest.param(HOLDOUT3 / "city_i" / "eval.jsonl", 1003, 0.965, 0.92, 14, id="city_i"),
-        pytest.param(HOLDOUT3 / "city_j" / "eval.jsonl", 980, 0.98, 0.905, 8, id="city_j"),
-        pytest.param(HOLDOUT4 / "city_k" / "eval.jsonl", 1054, 0.99, 0.93, 8, id="city_k"),
-        pytest.param(HOLDOUT4 / "city_l" / "eval.jsonl", 1026, 0.985, 0.9, 8, id="city_l"),
+    [  # measured, tuned: g (0.986, 0.981, 5), h (0.995, 0.981, 3), i (0.970, 0.934, 11), j (0.986, 0.916,
+        # 5), k (0.993, 0.945, 7 and 1 refused), l (0.990, 0.914, 6), m (0.989, 0.922, 8), n (0.998, 0.916, 10)
+        pytest.param(HOLDOUT2 / "city_g" / "eval.jsonl", 1024, 0.98, 0.975, 8, id="city_g"),
+        pytest.param(HOLDOUT2 / "city_h" / "eval.jsonl", 957, 0.99, 0.975, 6, id="city_h"),
+        pytest.param(HOLDOUT3 / "city_i" / "eval.jsonl", 1003, 0.965, 0.93, 14, id="city_i"),
+        pytest.param(HOLDOUT3 / "city_j" / "eval.jsonl", 980, 0.98, 0.91, 8, id="city_j"),
+        pytest.param(HOLDOUT4 / "city_k" / "eval.jsonl", 1054, 0.99, 0.94, 9, id="city_k"),
+        pytest.param(HOLDOUT4 / "city_l" / "eval.jsonl", 1026, 0.985, 0.91, 8, id="city_l"),
+        pytest.param(HOLDOUT5 / "city_m" / "eval.jsonl", 1106, 0.985, 0.915, 11, id="city_m"),
+        pytest.param(HOLDOUT5 / "city_n" / "eval.jsonl", 1005, 0.995, 0.91, 12, id="city_n"),
     ],
 )
 def test_sets_written_unseen_then_tuned_on_at_their_measured_floors(
     path: Path, true_pairs: int, precision: float, recall: float, reviews: int
 ) -> None:
-    """Below issue 18's recall of 0.95 on four of these six (city_i, city_j, city_k, city_l), so
-    asserted at the figures measured, a little under them: a change that loses ground fails."""
+    """Below issue 18's recall of 0.95 on six of these eight (city_i to city_n), so asserted at the
+    figures measured, a little under them: a change that loses ground fails."""
     metrics = measured(path)
     assert metrics.announcements >= 1800 and metrics.true_pairs == true_pairs
     assert metrics.precision >= precision and metrics.recall >= recall, metrics
