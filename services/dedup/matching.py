@@ -342,7 +342,7 @@ def places(x: MatchFields, y: MatchFields) -> str:
         and ry
         and not rooms_alike(rx, ry)
         and not (sx.known and sy.known and sx.library_id == sy.library_id)
-        and not (multipurpose(rx, ry) and x.libraries & y.libraries)
+        and not (multipurpose(rx, ry) and x.library_id != y.library_id and x.libraries & y.libraries)
     ):
         return "apart"  # a 报告厅 and a 阅览室 of two places: one programme at two branches
     fx, fy = x.floor(), y.floor()
@@ -445,7 +445,7 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
     if place == "apart":
         return Verdict(Outcome.APART, 0.0, "different venues")
     rx, ry = x.room(), y.room()
-    if rx and ry and not rooms_alike(rx, ry):
+    if rx and ry and not rooms_alike(rx, ry) and not multipurpose(rx, ry):
         # two kinds of room in one building: co-hosts name one room differently (多功能厅 /
         # 多功能会议室, 电子阅览室 / 数字阅读体验区), but parallel sessions are in two rooms: only
         # announcements that credit each other or one host, with alike titles, are one activity
