@@ -886,8 +886,9 @@ def _library_forms(stem: str, *, central: bool = False) -> list[str]:
         forms += [s + "图书馆", s + "图", s + "馆"]
         if s[-1] in "区县市" and len(s) >= 3:
             forms += [s[:-1] + "图书馆", s[:-1] + "图", s[:-1] + "馆"]
-    if len(tails) == 1 and (unit := _ADMIN_UNIT.match(stem)) is not None:  # 岚州市少儿 → 市少儿馆
-        forms += [unit.group(1) + stem[unit.end() :] + kind for kind in ("图书馆", "馆")]
+    if len(tails) == 1 and (unit := _ADMIN_UNIT.match(stem)) is not None:  # 岚州市少儿 → 市少儿馆, 民族馆
+        own = stem[unit.end() :]
+        forms += [prefix + own + kind for prefix in (unit.group(1), "") for kind in ("图书馆", "馆")]
     if central and stem:
         forms.append(stem[0] + "图")  # 国图, 首图, 桐图: the central library by its first character
     elif stem:
@@ -921,6 +922,7 @@ _SHORT_WORDS = (
     ("少年儿童", "少儿"),
     ("新华书店", "新华"),
 )
+_AUTONOMOUS = re.compile(r"([^\W\d]{2,3}?)(?:[^\W\d]{1,3}族)+自治([县州旗])")
 _NUMBERED_SCHOOL = re.compile(r"第([一二三四五六七八九十]+)(中学|小学)")
 
 
@@ -930,6 +932,7 @@ def short_form(text: str) -> str:
     for long, short in _SHORT_WORDS:
         if long in text:
             text = text.replace(long, short)
+    text = _AUTONOMOUS.sub(r"\1\2", text)  # 天桥藏族自治县 → 天桥县
     return _NUMBERED_SCHOOL.sub(lambda m: m.group(1) + m.group(2)[0], text)
 
 
