@@ -41,7 +41,8 @@ def evaluate(file: Path, config: Path | None, fmt: str, show_errors: bool) -> No
 
     FILE is JSON Lines: ActivitySubmissions in log order, each with a "label" field naming the
     real activity it announces.  Runs the dedup consumer against a temporary SQLite database
-    (no broker needed).
+    (no broker needed).  An announcement the consumer refuses (a dead letter: a library or a
+    campaign the alliance file does not allow) is reported and counted as an activity of its own.
     """
     from shuxiang.console import UserError, progress_bar
 
