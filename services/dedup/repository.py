@@ -79,10 +79,11 @@ class SourceRow:
     submission_json: str
     parsed: ActivitySubmission | None = field(default=None, compare=False, repr=False)
     """The submission itself when the handler has it at hand (saves parsing the JSON again)."""
+    key: SourceKey = field(init=False, compare=False, repr=False)
+    """Its fields' key (asked for very often: kept as an attribute)."""
 
-    @property
-    def key(self) -> SourceKey:
-        return self.fields.key
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.fields.key)
 
     @property
     def live(self) -> bool:
@@ -92,6 +93,8 @@ class SourceRow:
         return self.parsed or ActivitySubmission.model_validate_json(self.submission_json, context=LOGGED)
 
     def moved_to(self, activity_id: str) -> SourceRow:
+        if activity_id == self.activity_id:
+            return self
         return replace(self, activity_id=activity_id)
 
 
@@ -123,8 +126,18 @@ def encode_credits(credits: Iterable[tuple[str, str]]) -> str:
     return ",".join(f"{lib}:{role}" for lib, role in credits)
 
 
+@functools.lru_cache(maxsize=4_096)
 def decode_credits(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(tuple(item.split(":", 1)) for item in text.split(",") if item)  # type: ignore[misc]
+
+
+@functools.lru_cache(maxsize=4_096)
+def _decode_books(text: str) -> frozenset[str]:
+    return frozenset(b for b in text.split("|") if b)
+
+
+_STATUSES = {status.value: status for status in Status}
+_EMPTY: frozenset[str] = frozenset()
 
 
 def _row_to_source(row, venues: VenueResolver | None = None) -> SourceRow:
@@ -135,20 +148,20 @@ def _row_to_source(row, venues: VenueResolver | None = None) -> SourceRow:
         starts_at=row.starts_at,
         ends_at=row.ends_at,
         title_key=row.title_key,
-        books=frozenset(b for b in row.books.split("|") if b),
+        books=_decode_books(row.books) if row.books else _EMPTY,
         episode=row.episode,
         category=row.category,
         credits=decode_credits(row.credits),
         recurrence=row.recurrence,
         spans_day=bool(row.spans_day),
         raw=row.submission,
-        family=venues.family(row.library_id) if venues is not None else frozenset(),
+        family=venues.family(row.library_id) if venues is not None else _EMPTY,
     )
     return SourceRow(
         fields=fields,
         activity_id=row.activity_id,
         revision=row.revision,
-        status=Status(row.status),
+        status=_STATUSES.get(row.status) or Status(row.status),
         first_seq=row.first_seq,
         stream_seq=row.stream_seq,
         received_at=row.received_at,
@@ -376,7 +389,7 @@ def _utc(instant: datetime) -> datetime:
     """The same instant with ``datetime.UTC`` as its zone, as stored rows have it.  Comparing two
     datetimes whose zones are different objects (pydantic gives each parsed value its own)
     asks both for their offsets: sorting a batch's windows cost ≈ 30× more so."""
-    return instant.astimezone(UTC)
+    return instant if instant.tzinfo is UTC else instant.astimezone(UTC)  # a stored row's: as it is
 
 
 def _merged(windows: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
