@@ -416,6 +416,9 @@ class BatchRepository(DedupRepository):
         super().__init__(connection, venues)
         self._stored: dict[SourceKey, SourceRow | None] = {}
         """Stored announcements by key (None: not stored), kept across :meth:`flush`."""
+        self._windows_of: dict[SourceKey, tuple[MatchFields, list, list]] = {}
+        """The batch's announcements' candidate windows and day windows, as :meth:`prefetch_candidates`
+        worked them out (with the fields they are of: :meth:`candidates` asks again for the same)."""
         self._start_batch()
 
     def _start_batch(self) -> None:
@@ -468,14 +471,16 @@ class BatchRepository(DedupRepository):
         own candidates lie within it), overlapping ones joined, ``WINDOWS_PER_QUERY`` a query."""
         fields = list(fields)
         wanted: dict[str, list[tuple[datetime, datetime]]] = {}
-        for f in fields:
-            for key, low, high in _windows(f, self.candidate_keys(f)):
-                wanted.setdefault(key, []).append((low - WINDOW, high + WINDOW))
-        windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
         spanning: dict[str, list[tuple[datetime, datetime]]] = {}
+        self._windows_of = {}
         for f in fields:
-            for key, low, high in _day_windows(f):
+            own_windows, own_days = self._windows_and_days(f)
+            self._windows_of[f.key] = (f, own_windows, own_days)
+            for key, low, high in own_windows:
+                wanted.setdefault(key, []).append((low - WINDOW, high + WINDOW))
+            for key, low, high in own_days:
                 spanning.setdefault(key, []).append((low - WINDOW, high + WINDOW))
+        windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
         day_windows = [(venue, low, high) for venue, ranges in spanning.items() for low, high in _merged(ranges)]
         self._stored_sorted = {}
         for row in [*self._query_windows(windows), *self._query_day_windows(day_windows)]:
@@ -526,9 +531,14 @@ class BatchRepository(DedupRepository):
         super().record_decision(review)
         self._reviews, self._review_keys = {}, set()  # read again: decisions are rare
 
+    def _windows_and_days(self, fields: MatchFields) -> tuple[list, list]:
+        known = self._windows_of.get(fields.key)
+        if known is not None and known[0] is fields:
+            return known[1], known[2]
+        return _windows(fields, self.candidate_keys(fields)), _day_windows(fields)
+
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
-        windows = _windows(fields, self.candidate_keys(fields))
-        day_windows = _day_windows(fields)
+        windows, day_windows = self._windows_and_days(fields)
         if all(_covered(self._read_windows.get(key), low, high) for key, low, high in windows) and all(
             _covered(self._read_day_windows.get(key), low, high) for key, low, high in day_windows
         ):
