@@ -454,20 +454,39 @@ def store_and_publish(
 ) -> None:
     if previous is not None and activity == previous:
         return
-    repo.save_activity(activity, new=previous is None)
+    snapshot = activity.model_dump_json()  # stored, and the event's activity: serialised once
+    repo.save_activity(activity, new=previous is None, snapshot=snapshot)
     kind = event_type(activity, previous)
     if kind is None:
         return  # only bookkeeping changed (sources, a revision number): no visible change, no event
-    publish(uow, CanonicalEvent(type=kind, activity=activity, occurred_at=at))
+    publish(uow, CanonicalEvent(type=kind, activity=activity, occurred_at=at), activity_json=snapshot)
 
 
-def publish(uow: UnitOfWork, event: CanonicalEvent, msg_id: str | None = None) -> None:
+def publish(
+    uow: UnitOfWork, event: CanonicalEvent, msg_id: str | None = None, *, activity_json: str | None = None
+) -> None:
+    """``activity_json``: ``event.activity.model_dump_json()`` when the caller has it (the event's
+    JSON is then that, within the rest of the event's, as ``event.model_dump_json()`` gives it)."""
     uow.publish(
         canonical_subject(event.type.value),
         msg_id or event.message_id(),
-        event.model_dump_json().encode(),
+        (event_json(event, activity_json) if activity_json is not None else event.model_dump_json()).encode(),
         at=event.occurred_at,
     )
+
+
+_ACTIVITY_ONLY = frozenset({"activity"})
+_AFTER_ACTIVITY = ',"occurred_at":'
+
+
+def event_json(event: CanonicalEvent, activity_json: str) -> str:
+    """``event.model_dump_json()`` given its activity's JSON: the event's other fields (type, then
+    occurred_at) serialised alone, the activity's put between them as the model orders them."""
+    rest = event.model_dump_json(exclude=_ACTIVITY_ONLY)
+    head, after, tail = rest.partition(_AFTER_ACTIVITY)
+    if not after:  # not the shape expected: no shortcut
+        return event.model_dump_json()
+    return f'{head},"activity":{activity_json}{after}{tail}'
 
 
 def record_reviews(

@@ -194,12 +194,12 @@ def _source_values(source: SourceRow) -> dict:
     }
 
 
-def _activity_values(activity: CanonicalActivity) -> dict:
+def _activity_values(activity: CanonicalActivity, snapshot: str | None = None) -> dict:
     return {
         "version": activity.version,
         "status": activity.status.value,
         "starts_at": activity.starts_at,
-        "snapshot": activity.model_dump_json(),
+        "snapshot": activity.model_dump_json() if snapshot is None else snapshot,
         "created_at": activity.created_at,
         "updated_at": activity.updated_at,
     }
@@ -293,8 +293,9 @@ class DedupRepository:
         snapshot = self.connection.execute(_SNAPSHOT, {"k_id": activity_id}).scalar()
         return CanonicalActivity.model_validate_json(snapshot) if snapshot else None
 
-    def save_activity(self, activity: CanonicalActivity, *, new: bool) -> None:
-        values = _activity_values(activity)
+    def save_activity(self, activity: CanonicalActivity, *, new: bool, snapshot: str | None = None) -> None:
+        """``snapshot``: ``activity.model_dump_json()``, when the caller has it."""
+        values = _activity_values(activity, snapshot)
         if new:
             self.connection.execute(_INSERT_ACTIVITY, {"id": activity.id, **values})
         else:
@@ -426,6 +427,8 @@ class BatchRepository(DedupRepository):
         self._sources: dict[SourceKey, SourceRow] = {}
         self._new_sources: set[SourceKey] = set()
         self._activities: dict[str, CanonicalActivity] = {}
+        self._snapshots: dict[str, str | None] = {}
+        """The activities' JSON, when :meth:`save_activity` was given it."""
         self._new_activities: set[str] = set()
         self._written_at: dict[str, dict[SourceKey, SourceRow]] = {}
         """The batch's written announcements by venue key."""
@@ -616,8 +619,9 @@ class BatchRepository(DedupRepository):
             return self._activities[activity_id]
         return super().activity(activity_id)
 
-    def save_activity(self, activity: CanonicalActivity, *, new: bool) -> None:
+    def save_activity(self, activity: CanonicalActivity, *, new: bool, snapshot: str | None = None) -> None:
         self._activities[activity.id] = activity
+        self._snapshots[activity.id] = snapshot
         if new:
             self._new_activities.add(activity.id)
 
@@ -636,8 +640,9 @@ class BatchRepository(DedupRepository):
         execute_many(self.connection, _INSERT_SOURCE, inserts)
         execute_many(self.connection, _UPDATE_SOURCE, updates)
         activities = [(a, a.id in self._new_activities) for a in self._activities.values()]
-        new = [{"id": a.id, **_activity_values(a)} for a, is_new in activities if is_new]
-        changed = [{"k_id": a.id, **_activity_values(a)} for a, is_new in activities if not is_new]
+        snapshots = self._snapshots
+        new = [{"id": a.id, **_activity_values(a, snapshots.get(a.id))} for a, is_new in activities if is_new]
+        changed = [{"k_id": a.id, **_activity_values(a, snapshots.get(a.id))} for a, is_new in activities if not is_new]
         execute_many(self.connection, _INSERT_ACTIVITY, new)
         execute_many(self.connection, _UPDATE_ACTIVITY, changed)
         self._stored.update(self._sources)
