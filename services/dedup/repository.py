@@ -6,7 +6,7 @@ import bisect
 import functools
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, text, update
@@ -30,7 +30,8 @@ further apart are one activity only at the same site: :func:`~.matching.compare`
 def _windows(fields: MatchFields, keys: list[str]) -> list[tuple[str, datetime, datetime]]:
     own, start = own_site_keys(fields), _utc(fields.starts_at)
     later = DAY if fields.spans_day else WINDOW  # a day's entry: its twins give an hour of that day
-    return [(key, start - (WINDOW if key in own else NEAR), start + (later if key in own else NEAR)) for key in keys]
+    own_low, own_high, near_low, near_high = start - WINDOW, start + later, start - NEAR, start + NEAR
+    return [(key, own_low, own_high) if key in own else (key, near_low, near_high) for key in keys]
 
 
 def _day_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
@@ -81,13 +82,12 @@ class SourceRow:
     """The submission itself when the handler has it at hand (saves parsing the JSON again)."""
     key: SourceKey = field(init=False, compare=False, repr=False)
     """Its fields' key (asked for very often: kept as an attribute)."""
+    live: bool = field(init=False, compare=False, repr=False)
+    """Scheduled (not cancelled)."""
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "key", self.fields.key)
-
-    @property
-    def live(self) -> bool:
-        return self.status is Status.scheduled
+        object.__setattr__(self, "live", self.status is _SCHEDULED)
 
     def submission(self) -> ActivitySubmission:
         return self.parsed or ActivitySubmission.model_validate_json(self.submission_json, context=LOGGED)
@@ -95,9 +95,21 @@ class SourceRow:
     def moved_to(self, activity_id: str) -> SourceRow:
         if activity_id == self.activity_id:
             return self
-        return replace(self, activity_id=activity_id)
+        return SourceRow(  # dataclasses.replace, without its per-call look-ups of the fields
+            self.fields,
+            activity_id,
+            self.revision,
+            self.status,
+            self.first_seq,
+            self.stream_seq,
+            self.received_at,
+            self.title,
+            self.submission_json,
+            self.parsed,
+        )
 
 
+_SCHEDULED = Status.scheduled
 _SOURCE_COLUMNS = (
     dedup_source.c.library_id,
     dedup_source.c.source_ref,
