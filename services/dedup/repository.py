@@ -256,14 +256,16 @@ class DedupRepository:
             yield from self.connection.execute(_windows_query(size, len(spanning)), parameters)
 
     def _query_day_windows(self, days: list[tuple[str, datetime, datetime]]):
-        """The day-spanning announcements in any of these windows, ``DAY_WINDOWS`` a query."""
-        for first in range(0, len(days), DAY_WINDOWS):
-            chunk = days[first : first + DAY_WINDOWS]
-            chunk += [chunk[-1]] * (DAY_WINDOWS - len(chunk))
+        """The day-spanning announcements in any of these windows (a batch's: ``WINDOWS_PER_QUERY``
+        a query, in the few shapes of :data:`QUERY_SHAPES`)."""
+        for first in range(0, len(days), WINDOWS_PER_QUERY):
+            chunk = days[first : first + WINDOWS_PER_QUERY]
+            size = next(n for n in QUERY_SHAPES if n >= len(chunk))
+            chunk += [chunk[-1]] * (size - len(chunk))
             parameters = {}
             for i, (venue, low, high) in enumerate(chunk):
                 parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-            yield from self.connection.execute(_windows_query(0, DAY_WINDOWS), parameters)
+            yield from self.connection.execute(_windows_query(0, size), parameters)
 
     # -- sources ---------------------------------------------------------------------
 
