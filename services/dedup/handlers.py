@@ -176,11 +176,17 @@ def merge_organizers(sources: Iterable[SourceRow]) -> list[Organizer]:
         if not source.live:
             continue
         for library_id, role_text in source.fields.credits:
-            role = current_role(Role(role_text))  # rows stored before v1's co_host was renamed
+            role = _current_role(role_text)  # rows stored before v1's co_host was renamed
             current = roles.get(library_id)
             if library_id not in withdrawn and (current is None or ROLE_STRENGTH[role] > ROLE_STRENGTH[current]):
                 roles[library_id] = role
     return [Organizer(library_id=lib, role=role) for lib, role in roles.items()]
+
+
+@functools.lru_cache(maxsize=64)
+def _current_role(role_text: str) -> Role:
+    """The role a credit's stored text names, in its current name (a dict look-up per credit)."""
+    return current_role(Role(role_text))
 
 
 def group_status(sources: list[SourceRow]) -> Status:
