@@ -23,6 +23,7 @@ and a replay of the log gives the same activities and ids.
 from __future__ import annotations
 
 import functools
+import hashlib
 import uuid
 from collections import Counter
 from collections.abc import Iterable
@@ -84,8 +85,18 @@ def canonical_id(library_id: str, source_ref: str, first_seq: int) -> str:
     by ``first_seq``, so every table keyed by activity id — in every service, and the inboxes of
     the canonical events' ``canon:<id>:<version>`` — takes new activities at its end instead of
     at random pages: a year's two million activities cost no more to add than the first ones."""
-    digest = _legacy_id(library_id, source_ref).int & _HASH_MASK
-    return str(uuid.UUID(int=(first_seq % (1 << _SEQ_BITS)) << 80 | _VERSION_8 | digest))
+    # _legacy_id(library_id, source_ref).int & _HASH_MASK, its variant bits set as uuid5 sets them,
+    # and the text str(uuid.UUID(int=…)) gives, without building either UUID
+    name = f"{library_id}\x1f{source_ref}".encode()
+    digest = int.from_bytes(hashlib.sha1(_NAMESPACE_BYTES + name, usedforsecurity=False).digest()[:16])
+    digest = (digest & _HASH_MASK & ~_VARIANT_MASK) | _VARIANT_RFC
+    text = f"{(first_seq % (1 << _SEQ_BITS)) << 80 | _VERSION_8 | digest:032x}"
+    return f"{text[:8]}-{text[8:12]}-{text[12:16]}-{text[16:20]}-{text[20:]}"
+
+
+_NAMESPACE_BYTES = ACTIVITY_NAMESPACE.bytes
+_VARIANT_MASK = 0xC000 << 48
+_VARIANT_RFC = 0x8000 << 48
 
 
 @functools.lru_cache(maxsize=4_096)
@@ -115,6 +126,44 @@ def parse_submission(delivery: Delivery) -> ActivitySubmission:
 # -- deriving a canonical activity from its announcements ----------------------------------
 
 
+def _constructor(cls):
+    """``cls.model_construct`` for keyword values naming fields by name: the same instance (its
+    fields in their order, defaults for those not given, the given ones as its fields set), built
+    without pydantic's per-field alias look-ups (a canonical activity is built per message).  A
+    model with aliases, extra values or post-init hooks gets ``model_construct`` itself."""
+    fields = cls.__pydantic_fields__
+    if (
+        cls.__pydantic_post_init__
+        or cls.__pydantic_root_model__
+        or cls.model_config.get("extra") == "allow"
+        or any(f.alias is not None or f.validation_alias is not None for f in fields.values())
+    ):
+        return cls.model_construct
+    names = tuple(fields)
+    defaults = {name: f for name, f in fields.items() if not f.is_required()}
+    new, set_attribute = cls.__new__, object.__setattr__
+
+    def construct(**values):
+        model = new(cls)
+        data: dict = {}
+        for name in names:
+            if name in values:
+                data[name] = values[name]
+            elif name in defaults:
+                data[name] = defaults[name].get_default(call_default_factory=True, validated_data=data)
+        set_attribute(model, "__dict__", data)
+        set_attribute(model, "__pydantic_fields_set__", {name for name in names if name in values})
+        set_attribute(model, "__pydantic_extra__", None)
+        set_attribute(model, "__pydantic_private__", None)
+        return model
+
+    return construct
+
+
+_canonical_activity = _constructor(CanonicalActivity)
+_source_ref = _constructor(SourceRef)
+
+
 def merge_organizers(sources: Iterable[SourceRow]) -> list[Organizer]:
     """Every library credited once, in the strongest role any live announcement gives it.
 
@@ -127,11 +176,17 @@ def merge_organizers(sources: Iterable[SourceRow]) -> list[Organizer]:
         if not source.live:
             continue
         for library_id, role_text in source.fields.credits:
-            role = current_role(Role(role_text))  # rows stored before v1's co_host was renamed
+            role = _current_role(role_text)  # rows stored before v1's co_host was renamed
             current = roles.get(library_id)
             if library_id not in withdrawn and (current is None or ROLE_STRENGTH[role] > ROLE_STRENGTH[current]):
                 roles[library_id] = role
     return [Organizer(library_id=lib, role=role) for lib, role in roles.items()]
+
+
+@functools.lru_cache(maxsize=64)
+def _current_role(role_text: str) -> Role:
+    """The role a credit's stored text names, in its current name (a dict look-up per credit)."""
+    return current_role(Role(role_text))
 
 
 def group_status(sources: list[SourceRow]) -> Status:
@@ -165,13 +220,13 @@ def build_canonical(
     content["exdates"], content["tags"] = list(submission.exdates), list(submission.tags)
     content["overrides"] = list(submission.overrides)
     content["partners"] = list(submission.partners)
-    candidate = CanonicalActivity.model_construct(
+    candidate = _canonical_activity(
         id=activity_id,
         version=1,
         status=group_status(sources),
         organizers=organizers,
         sources=[
-            SourceRef.model_construct(
+            _source_ref(
                 library_id=s.fields.library_id, source_ref=s.fields.source_ref, revision=s.revision, status=s.status
             )
             for s in sources
@@ -405,20 +460,39 @@ def store_and_publish(
 ) -> None:
     if previous is not None and activity == previous:
         return
-    repo.save_activity(activity, new=previous is None)
+    snapshot = activity.model_dump_json()  # stored, and the event's activity: serialised once
+    repo.save_activity(activity, new=previous is None, snapshot=snapshot)
     kind = event_type(activity, previous)
     if kind is None:
         return  # only bookkeeping changed (sources, a revision number): no visible change, no event
-    publish(uow, CanonicalEvent(type=kind, activity=activity, occurred_at=at))
+    publish(uow, CanonicalEvent(type=kind, activity=activity, occurred_at=at), activity_json=snapshot)
 
 
-def publish(uow: UnitOfWork, event: CanonicalEvent, msg_id: str | None = None) -> None:
+def publish(
+    uow: UnitOfWork, event: CanonicalEvent, msg_id: str | None = None, *, activity_json: str | None = None
+) -> None:
+    """``activity_json``: ``event.activity.model_dump_json()`` when the caller has it (the event's
+    JSON is then that, within the rest of the event's, as ``event.model_dump_json()`` gives it)."""
     uow.publish(
         canonical_subject(event.type.value),
         msg_id or event.message_id(),
-        event.model_dump_json().encode(),
+        (event_json(event, activity_json) if activity_json is not None else event.model_dump_json()).encode(),
         at=event.occurred_at,
     )
+
+
+_ACTIVITY_ONLY = frozenset({"activity"})
+_AFTER_ACTIVITY = ',"occurred_at":'
+
+
+def event_json(event: CanonicalEvent, activity_json: str) -> str:
+    """``event.model_dump_json()`` given its activity's JSON: the event's other fields (type, then
+    occurred_at) serialised alone, the activity's put between them as the model orders them."""
+    rest = event.model_dump_json(exclude=_ACTIVITY_ONLY)
+    head, after, tail = rest.partition(_AFTER_ACTIVITY)
+    if not after:  # not the shape expected: no shortcut
+        return event.model_dump_json()
+    return f'{head},"activity":{activity_json}{after}{tail}'
 
 
 def record_reviews(

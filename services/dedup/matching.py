@@ -149,20 +149,21 @@ class MatchFields:
     named_hosts: frozenset[str] = field(init=False, compare=False, repr=False)
     """The hosts the announcement names, when it names them: a list of organizers, or another
     library as host.  A lone submitter credited as host may simply have listed nobody."""
+    key: tuple[str, str] = field(init=False, compare=False, repr=False)
+    """(library_id, source_ref): the announcement's key (asked for very often: built once)."""
     _room: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _venue: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _site: object = field(init=False, compare=False, repr=False, default=_UNSET)
     _floor: object = field(init=False, compare=False, repr=False, default=_UNSET)
+    _candidate_keys: object = field(init=False, compare=False, repr=False, default=_UNSET)
+    _own_site_keys: object = field(init=False, compare=False, repr=False, default=_UNSET)
 
     def __post_init__(self) -> None:
         hosts = frozenset(lib for lib, role in self.credits if role == Role.host.value)
         object.__setattr__(self, "hosts", hosts)
         named = len(self.credits) > 1 or bool(hosts - {self.library_id})
         object.__setattr__(self, "named_hosts", hosts if named else frozenset())
-
-    @property
-    def key(self) -> tuple[str, str]:
-        return (self.library_id, self.source_ref)
+        object.__setattr__(self, "key", (self.library_id, self.source_ref))
 
     @property
     def libraries(self) -> frozenset[str]:
@@ -262,7 +263,17 @@ def spans_day(starts_at: datetime, ends_at: datetime, tz: tzinfo) -> bool:
 
 def candidate_keys(fields: MatchFields, venues: VenueResolver) -> list[str]:
     """The site keys an announcement's twins may be stored under: its own site's, and the named and
-    assumed sites of its libraries, of the site's library, and of their parents and children."""
+    assumed sites of its libraries, of the site's library, and of their parents and children
+    (worked out once per announcement and resolver: the list is shared, not to be changed)."""
+    cached = fields._candidate_keys
+    if cached is not _UNSET and cached[0] is venues:  # type: ignore[index]
+        return cached[1]  # type: ignore[index]
+    keys = _candidate_keys(fields, venues)
+    object.__setattr__(fields, "_candidate_keys", (venues, keys))
+    return keys
+
+
+def _candidate_keys(fields: MatchFields, venues: VenueResolver) -> list[str]:
     prefix, _, site_library = fields.venue_key.partition(":")
     libraries = [site_library] if prefix in SITE_PREFIXES else []
     libraries += sorted(fields.libraries)
@@ -275,10 +286,14 @@ def candidate_keys(fields: MatchFields, venues: VenueResolver) -> list[str]:
 def own_site_keys(fields: MatchFields) -> tuple[str, ...]:
     """The keys of the announcement's own site (named and assumed): the only ones searched beyond
     :data:`HABIT_MINUTES` (:func:`_far_apart` asks for the same place)."""
-    prefix, _, site_library = fields.venue_key.partition(":")
-    if prefix not in SITE_PREFIXES:
-        return (fields.venue_key,)
-    return tuple(f"{p}:{site_library}" for p in SITE_PREFIXES)
+    keys = fields._own_site_keys
+    if keys is _UNSET:
+        prefix, _, site_library = fields.venue_key.partition(":")
+        keys = (
+            (fields.venue_key,) if prefix not in SITE_PREFIXES else tuple(f"{p}:{site_library}" for p in SITE_PREFIXES)
+        )
+        object.__setattr__(fields, "_own_site_keys", keys)
+    return keys  # type: ignore[return-value]
 
 
 def _ratio(a: str, b: str) -> float:

@@ -6,7 +6,7 @@ import bisect
 import functools
 import uuid
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
 from sqlalchemy import Connection, and_, bindparam, insert, or_, select, text, update
@@ -30,7 +30,8 @@ further apart are one activity only at the same site: :func:`~.matching.compare`
 def _windows(fields: MatchFields, keys: list[str]) -> list[tuple[str, datetime, datetime]]:
     own, start = own_site_keys(fields), _utc(fields.starts_at)
     later = DAY if fields.spans_day else WINDOW  # a day's entry: its twins give an hour of that day
-    return [(key, start - (WINDOW if key in own else NEAR), start + (later if key in own else NEAR)) for key in keys]
+    own_low, own_high, near_low, near_high = start - WINDOW, start + later, start - NEAR, start + NEAR
+    return [(key, own_low, own_high) if key in own else (key, near_low, near_high) for key in keys]
 
 
 def _day_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
@@ -79,22 +80,36 @@ class SourceRow:
     submission_json: str
     parsed: ActivitySubmission | None = field(default=None, compare=False, repr=False)
     """The submission itself when the handler has it at hand (saves parsing the JSON again)."""
+    key: SourceKey = field(init=False, compare=False, repr=False)
+    """Its fields' key (asked for very often: kept as an attribute)."""
+    live: bool = field(init=False, compare=False, repr=False)
+    """Scheduled (not cancelled)."""
 
-    @property
-    def key(self) -> SourceKey:
-        return self.fields.key
-
-    @property
-    def live(self) -> bool:
-        return self.status is Status.scheduled
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "key", self.fields.key)
+        object.__setattr__(self, "live", self.status is _SCHEDULED)
 
     def submission(self) -> ActivitySubmission:
         return self.parsed or ActivitySubmission.model_validate_json(self.submission_json, context=LOGGED)
 
     def moved_to(self, activity_id: str) -> SourceRow:
-        return replace(self, activity_id=activity_id)
+        if activity_id == self.activity_id:
+            return self
+        return SourceRow(  # dataclasses.replace, without its per-call look-ups of the fields
+            self.fields,
+            activity_id,
+            self.revision,
+            self.status,
+            self.first_seq,
+            self.stream_seq,
+            self.received_at,
+            self.title,
+            self.submission_json,
+            self.parsed,
+        )
 
 
+_SCHEDULED = Status.scheduled
 _SOURCE_COLUMNS = (
     dedup_source.c.library_id,
     dedup_source.c.source_ref,
@@ -123,8 +138,18 @@ def encode_credits(credits: Iterable[tuple[str, str]]) -> str:
     return ",".join(f"{lib}:{role}" for lib, role in credits)
 
 
+@functools.lru_cache(maxsize=4_096)
 def decode_credits(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(tuple(item.split(":", 1)) for item in text.split(",") if item)  # type: ignore[misc]
+
+
+@functools.lru_cache(maxsize=4_096)
+def _decode_books(text: str) -> frozenset[str]:
+    return frozenset(b for b in text.split("|") if b)
+
+
+_STATUSES = {status.value: status for status in Status}
+_EMPTY: frozenset[str] = frozenset()
 
 
 def _row_to_source(row, venues: VenueResolver | None = None) -> SourceRow:
@@ -135,20 +160,20 @@ def _row_to_source(row, venues: VenueResolver | None = None) -> SourceRow:
         starts_at=row.starts_at,
         ends_at=row.ends_at,
         title_key=row.title_key,
-        books=frozenset(b for b in row.books.split("|") if b),
+        books=_decode_books(row.books) if row.books else _EMPTY,
         episode=row.episode,
         category=row.category,
         credits=decode_credits(row.credits),
         recurrence=row.recurrence,
         spans_day=bool(row.spans_day),
         raw=row.submission,
-        family=venues.family(row.library_id) if venues is not None else frozenset(),
+        family=venues.family(row.library_id) if venues is not None else _EMPTY,
     )
     return SourceRow(
         fields=fields,
         activity_id=row.activity_id,
         revision=row.revision,
-        status=Status(row.status),
+        status=_STATUSES.get(row.status) or Status(row.status),
         first_seq=row.first_seq,
         stream_seq=row.stream_seq,
         received_at=row.received_at,
@@ -181,12 +206,12 @@ def _source_values(source: SourceRow) -> dict:
     }
 
 
-def _activity_values(activity: CanonicalActivity) -> dict:
+def _activity_values(activity: CanonicalActivity, snapshot: str | None = None) -> dict:
     return {
         "version": activity.version,
         "status": activity.status.value,
         "starts_at": activity.starts_at,
-        "snapshot": activity.model_dump_json(),
+        "snapshot": activity.model_dump_json() if snapshot is None else snapshot,
         "created_at": activity.created_at,
         "updated_at": activity.updated_at,
     }
@@ -231,14 +256,16 @@ class DedupRepository:
             yield from self.connection.execute(_windows_query(size, len(spanning)), parameters)
 
     def _query_day_windows(self, days: list[tuple[str, datetime, datetime]]):
-        """The day-spanning announcements in any of these windows, ``DAY_WINDOWS`` a query."""
-        for first in range(0, len(days), DAY_WINDOWS):
-            chunk = days[first : first + DAY_WINDOWS]
-            chunk += [chunk[-1]] * (DAY_WINDOWS - len(chunk))
+        """The day-spanning announcements in any of these windows (a batch's: ``WINDOWS_PER_QUERY``
+        a query, in the few shapes of :data:`QUERY_SHAPES`)."""
+        for first in range(0, len(days), WINDOWS_PER_QUERY):
+            chunk = days[first : first + WINDOWS_PER_QUERY]
+            size = next(n for n in QUERY_SHAPES if n >= len(chunk))
+            chunk += [chunk[-1]] * (size - len(chunk))
             parameters = {}
             for i, (venue, low, high) in enumerate(chunk):
                 parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-            yield from self.connection.execute(_windows_query(0, DAY_WINDOWS), parameters)
+            yield from self.connection.execute(_windows_query(0, size), parameters)
 
     # -- sources ---------------------------------------------------------------------
 
@@ -280,8 +307,9 @@ class DedupRepository:
         snapshot = self.connection.execute(_SNAPSHOT, {"k_id": activity_id}).scalar()
         return CanonicalActivity.model_validate_json(snapshot) if snapshot else None
 
-    def save_activity(self, activity: CanonicalActivity, *, new: bool) -> None:
-        values = _activity_values(activity)
+    def save_activity(self, activity: CanonicalActivity, *, new: bool, snapshot: str | None = None) -> None:
+        """``snapshot``: ``activity.model_dump_json()``, when the caller has it."""
+        values = _activity_values(activity, snapshot)
         if new:
             self.connection.execute(_INSERT_ACTIVITY, {"id": activity.id, **values})
         else:
@@ -376,7 +404,7 @@ def _utc(instant: datetime) -> datetime:
     """The same instant with ``datetime.UTC`` as its zone, as stored rows have it.  Comparing two
     datetimes whose zones are different objects (pydantic gives each parsed value its own)
     asks both for their offsets: sorting a batch's windows cost ≈ 30× more so."""
-    return instant.astimezone(UTC)
+    return instant if instant.tzinfo is UTC else instant.astimezone(UTC)  # a stored row's: as it is
 
 
 def _merged(windows: list[tuple[datetime, datetime]]) -> list[tuple[datetime, datetime]]:
@@ -403,6 +431,9 @@ class BatchRepository(DedupRepository):
         super().__init__(connection, venues)
         self._stored: dict[SourceKey, SourceRow | None] = {}
         """Stored announcements by key (None: not stored), kept across :meth:`flush`."""
+        self._windows_of: dict[SourceKey, tuple[MatchFields, list, list]] = {}
+        """The batch's announcements' candidate windows and day windows, as :meth:`prefetch_candidates`
+        worked them out (with the fields they are of: :meth:`candidates` asks again for the same)."""
         self._start_batch()
 
     def _start_batch(self) -> None:
@@ -410,6 +441,8 @@ class BatchRepository(DedupRepository):
         self._sources: dict[SourceKey, SourceRow] = {}
         self._new_sources: set[SourceKey] = set()
         self._activities: dict[str, CanonicalActivity] = {}
+        self._snapshots: dict[str, str | None] = {}
+        """The activities' JSON, when :meth:`save_activity` was given it."""
         self._new_activities: set[str] = set()
         self._written_at: dict[str, dict[SourceKey, SourceRow]] = {}
         """The batch's written announcements by venue key."""
@@ -455,14 +488,16 @@ class BatchRepository(DedupRepository):
         own candidates lie within it), overlapping ones joined, ``WINDOWS_PER_QUERY`` a query."""
         fields = list(fields)
         wanted: dict[str, list[tuple[datetime, datetime]]] = {}
-        for f in fields:
-            for key, low, high in _windows(f, self.candidate_keys(f)):
-                wanted.setdefault(key, []).append((low - WINDOW, high + WINDOW))
-        windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
         spanning: dict[str, list[tuple[datetime, datetime]]] = {}
+        self._windows_of = {}
         for f in fields:
-            for key, low, high in _day_windows(f):
+            own_windows, own_days = self._windows_and_days(f)
+            self._windows_of[f.key] = (f, own_windows, own_days)
+            for key, low, high in own_windows:
+                wanted.setdefault(key, []).append((low - WINDOW, high + WINDOW))
+            for key, low, high in own_days:
                 spanning.setdefault(key, []).append((low - WINDOW, high + WINDOW))
+        windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
         day_windows = [(venue, low, high) for venue, ranges in spanning.items() for low, high in _merged(ranges)]
         self._stored_sorted = {}
         for row in [*self._query_windows(windows), *self._query_day_windows(day_windows)]:
@@ -513,9 +548,14 @@ class BatchRepository(DedupRepository):
         super().record_decision(review)
         self._reviews, self._review_keys = {}, set()  # read again: decisions are rare
 
+    def _windows_and_days(self, fields: MatchFields) -> tuple[list, list]:
+        known = self._windows_of.get(fields.key)
+        if known is not None and known[0] is fields:
+            return known[1], known[2]
+        return _windows(fields, self.candidate_keys(fields)), _day_windows(fields)
+
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
-        windows = _windows(fields, self.candidate_keys(fields))
-        day_windows = _day_windows(fields)
+        windows, day_windows = self._windows_and_days(fields)
         if all(_covered(self._read_windows.get(key), low, high) for key, low, high in windows) and all(
             _covered(self._read_day_windows.get(key), low, high) for key, low, high in day_windows
         ):
@@ -593,8 +633,9 @@ class BatchRepository(DedupRepository):
             return self._activities[activity_id]
         return super().activity(activity_id)
 
-    def save_activity(self, activity: CanonicalActivity, *, new: bool) -> None:
+    def save_activity(self, activity: CanonicalActivity, *, new: bool, snapshot: str | None = None) -> None:
         self._activities[activity.id] = activity
+        self._snapshots[activity.id] = snapshot
         if new:
             self._new_activities.add(activity.id)
 
@@ -613,8 +654,9 @@ class BatchRepository(DedupRepository):
         execute_many(self.connection, _INSERT_SOURCE, inserts)
         execute_many(self.connection, _UPDATE_SOURCE, updates)
         activities = [(a, a.id in self._new_activities) for a in self._activities.values()]
-        new = [{"id": a.id, **_activity_values(a)} for a, is_new in activities if is_new]
-        changed = [{"k_id": a.id, **_activity_values(a)} for a, is_new in activities if not is_new]
+        snapshots = self._snapshots
+        new = [{"id": a.id, **_activity_values(a, snapshots.get(a.id))} for a, is_new in activities if is_new]
+        changed = [{"k_id": a.id, **_activity_values(a, snapshots.get(a.id))} for a, is_new in activities if not is_new]
         execute_many(self.connection, _INSERT_ACTIVITY, new)
         execute_many(self.connection, _UPDATE_ACTIVITY, changed)
         self._stored.update(self._sources)
