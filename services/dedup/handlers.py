@@ -481,7 +481,7 @@ def publish(
     )
 
 
-_ACTIVITY_ONLY = frozenset({"activity"})
+_ACTIVITY_ONLY: set[str] = {"activity"}  # model_dump_json's exclude: a set (pydantic's IncEx)
 _AFTER_ACTIVITY = ',"occurred_at":'
 
 

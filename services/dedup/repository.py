@@ -5,7 +5,7 @@ from __future__ import annotations
 import bisect
 import functools
 import uuid
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 
@@ -239,7 +239,7 @@ class DedupRepository:
         return candidate_keys(fields, self.venues) if self.venues is not None else [fields.venue_key]
 
     def _query_windows(
-        self, windows: list[tuple[str, datetime, datetime]], days: list[tuple[str, datetime, datetime]] = ()
+        self, windows: list[tuple[str, datetime, datetime]], days: Sequence[tuple[str, datetime, datetime]] = ()
     ):
         """Announcements in any of these (site key, start range) windows, and the day-spanning ones
         in any of ``days`` (up to :data:`DAY_WINDOWS`, with the first chunk): an index range scan
