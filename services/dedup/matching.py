@@ -89,7 +89,7 @@ SHARED_BOOK = 0.75
 """The title similarity two announcements naming one work in 《》 have at least: a reading club's
 title is worded around its book by each writer (共读《活着》, 《活着》读书会, 走进《活着》)."""
 GENERIC_TITLE = 0.75
-"""The title similarity of a title that names only a kind of activity (:func:`~.normalize.generic_title`)
+"""The title similarity of a title that names only a kind of activity (:func:`~.normalize.generic_kinds`)
 to any other, between announcements that credit each other or one host, starting within half an hour."""
 OTHER_ROOM = 0.1
 """What two kinds of room named in one building cost the score: evidence against, not a gate."""
@@ -521,7 +521,7 @@ def _day_and_hour(x: MatchFields, y: MatchFields) -> Verdict:
     """An entry for its day (an exhibition from 00:00, by its date only, or 09:00-17:00) and one
     giving an hour in it: one activity when plainly the same title at the same place, no session
     or series and no other book; else two (a lecture in the exhibition hall, the next stop)."""
-    if x.episode or y.episode or x.recurrence or y.recurrence or (x.books and y.books and not x.books & y.books):
+    if _session_series_or_book(x, y):
         return Verdict(Outcome.APART, 0.0, "different start times")
     if (ceremony(x.title_key) is None) != (ceremony(y.title_key) is None):
         return Verdict(Outcome.APART, 0.0, "different sessions")
@@ -534,13 +534,21 @@ def _day_and_hour(x: MatchFields, y: MatchFields) -> Verdict:
     return Verdict(Outcome.MERGE, similarity, "one day's entry, and the hour it opens")
 
 
+def _session_series_or_book(x: MatchFields, y: MatchFields) -> bool:
+    """Whether either marks a session or a series, or the two name different books: for starts
+    hours apart (:func:`_day_and_hour`, :func:`_far_apart`), another activity."""
+    return bool(
+        x.episode or y.episode or x.recurrence or y.recurrence or (x.books and y.books and not x.books & y.books)
+    )
+
+
 def _far_apart(x: MatchFields, y: MatchFields, apart_minutes: float) -> Verdict:
     """Two starts more than :data:`HABIT_MINUTES` apart: one activity only on strong evidence (a
     start copied from another post, the doors' time, a typo), else two (a later session)."""
-    if x.episode or y.episode or x.recurrence or y.recurrence or ceremony(x.title_key) != ceremony(y.title_key):
+    if _session_series_or_book(x, y) or ceremony(x.title_key) != ceremony(y.title_key):
         return Verdict(Outcome.APART, 0.0, "different start times")  # 第二场, a series: another session
     similarity = title_similarity(x.title_key, y.title_key)
-    if similarity < FAR_TITLE or (x.books and y.books and not (x.books & y.books)):
+    if similarity < FAR_TITLE:
         return Verdict(Outcome.APART, 0.0, "different start times")
     if places(x, y) != "same" or (x.named_hosts and y.named_hosts and not x.hosts & y.hosts):
         return Verdict(Outcome.APART, 0.0, "different start times")
@@ -558,11 +566,11 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
     if identical:
         return Verdict(Outcome.MERGE, 1.0, "same library: entered twice")
     if apart_minutes <= SAME_LIBRARY_MINUTES and (x.recurrence or None) == (y.recurrence or None):
-        numbered = x.episode or y.episode
+        marks = x.episode or y.episode
         one_numbered = (
             (x.episode is None) != (y.episode is None)
             and apart_minutes <= SESSION_MINUTES
-            and all(episode_kind(mark) == "number" for mark in (numbered or "").split("/"))
+            and all(episode_kind(mark) == "number" for mark in (marks or "").split("/"))
             and not (season(x.title_key) or season(y.title_key))
         )  # a series' 第3期 one entry gives: the same session (an audience's 专场 or 组 is a parallel one)
         if score >= SAME_LIBRARY_MERGE and (x.episode == y.episode or one_numbered or _numbered_prefix_dropped(x, y)):

@@ -122,9 +122,8 @@ _AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向|主讲)[^（()）]{
 ("（主讲：王老师）"): not part of its name (a session for one audience is told by :func:`episode`,
 which reads the title as written)."""
 _BOOK = re.compile(r"《([^《》]+)》")
-_EPISODE = re.compile(
-    r"第\s*([0-9]+|[一二三四五六七八九十百零两]+)\s*[期届讲场次季课轮]|场次\s*([0-9]+|[一二三四五六七八九十]+)"
-)
+_NUMBER = "[0-9]+|[一二三四五六七八九十百零两]+"
+_EPISODE = re.compile(rf"第\s*({_NUMBER})\s*[期届讲场次季课轮]|场次\s*([0-9]+|[一二三四五六七八九十]+)")
 """A session number: 第3期, 第十二届, 第二场, or 场次二."""
 
 
@@ -146,7 +145,7 @@ def numbered(key: str) -> bool:
     return "第" in key or "场次" in key
 
 
-_SEASON = re.compile(r"第\s*(?:[0-9]+|[一二三四五六七八九十百零两]+)\s*[季届]")
+_SEASON = re.compile(rf"第\s*(?:{_NUMBER})\s*[季届]")
 
 
 def season(key: str) -> bool:

@@ -245,27 +245,22 @@ class DedupRepository:
         in any of ``days`` (up to :data:`DAY_WINDOWS`, with the first chunk): an index range scan
         each, ``WINDOWS_PER_QUERY`` a query."""
         for first in range(0, len(windows), WINDOWS_PER_QUERY):
-            chunk = windows[first : first + WINDOWS_PER_QUERY]
-            size = next(n for n in QUERY_SHAPES if n >= len(chunk))
-            chunk += [chunk[-1]] * (size - len(chunk))  # a few query shapes, each compiled once
-            spanning = list(days[:DAY_WINDOWS]) if first == 0 and days else []
-            spanning += [spanning[-1]] * (DAY_WINDOWS - len(spanning)) if spanning else []
-            parameters = {}
-            for i, (venue, low, high) in enumerate(chunk + spanning):
-                parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-            yield from self.connection.execute(_windows_query(size, len(spanning)), parameters)
+            chunk = _padded(windows[first : first + WINDOWS_PER_QUERY])
+            spanning = _padded(list(days[:DAY_WINDOWS]), DAY_WINDOWS) if first == 0 and days else []
+            yield from self._execute_windows(chunk, spanning)
 
     def _query_day_windows(self, days: list[tuple[str, datetime, datetime]]):
         """The day-spanning announcements in any of these windows (a batch's: ``WINDOWS_PER_QUERY``
         a query, in the few shapes of :data:`QUERY_SHAPES`)."""
         for first in range(0, len(days), WINDOWS_PER_QUERY):
-            chunk = days[first : first + WINDOWS_PER_QUERY]
-            size = next(n for n in QUERY_SHAPES if n >= len(chunk))
-            chunk += [chunk[-1]] * (size - len(chunk))
-            parameters = {}
-            for i, (venue, low, high) in enumerate(chunk):
-                parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-            yield from self.connection.execute(_windows_query(0, size), parameters)
+            yield from self._execute_windows([], _padded(days[first : first + WINDOWS_PER_QUERY]))
+
+    def _execute_windows(self, windows: list, spanning: list):
+        """One statement of :func:`_windows_query` over these windows, then these day-spanning ones."""
+        parameters = {}
+        for i, (venue, low, high) in enumerate(windows + spanning):
+            parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
+        return self.connection.execute(_windows_query(len(windows), len(spanning)), parameters)
 
     # -- sources ---------------------------------------------------------------------
 
@@ -366,6 +361,15 @@ ACTIVITIES_PER_QUERY = 500
 """Activities whose announcements :meth:`BatchRepository.prefetch_candidates` reads per query."""
 KEYS_PER_QUERY = 250
 """Announcements whose reviews :meth:`BatchRepository.prefetch_candidates` reads per query."""
+
+
+def _padded(windows: list, size: int | None = None) -> list:
+    """The windows, the last repeated up to ``size`` (by default the least of :data:`QUERY_SHAPES`
+    that holds them): a few query shapes, each compiled once."""
+    size = size or next(n for n in QUERY_SHAPES if n >= len(windows))
+    return windows + [windows[-1]] * (size - len(windows))
+
+
 DAY_WINDOWS = 2
 """Windows of day-spanning announcements a query reads (an announcement's own site: two keys)."""
 _WINDOW_QUERIES: dict[tuple[int, int], object] = {}
