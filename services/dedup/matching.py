@@ -37,7 +37,7 @@ from __future__ import annotations
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import datetime, timedelta, tzinfo
+from datetime import UTC, datetime, timedelta, tzinfo
 from enum import IntEnum
 
 from rapidfuzz import fuzz
@@ -64,6 +64,7 @@ from .normalize import (
     numbered,
     other_session,
     parse_site,
+    postponed_from,
     room_type,
     rooms_alike,
     season,
@@ -138,6 +139,11 @@ class MatchFields:
     spans_day: bool = False
     """All day, by its date only, or for hours on end (an exhibition): its twins may give the hour
     it opens, or the next morning's (:func:`_within_its_day`)."""
+    moved_from: datetime | None = None
+    """The start a postponement's re-announcement says the activity was moved from (:func:`~.normalize.
+    postponed_from`): its co-hosts' posts that were never updated still give that one (:func:`_postponed`)."""
+    moved_day: bool = False
+    """The re-announcement gives the original date only (:attr:`moved_from` is its local midnight)."""
     venue_name: str | None = field(default=None, compare=False, repr=False)
     raw: str | None = field(default=None, compare=False, repr=False)
     """The stored submission JSON, read for the venue's room only when a comparison needs it."""
@@ -230,6 +236,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         name = venue_name_to_match(venue.name, submission.description)
         if name != (venue.name or ""):
             venue = venue.model_copy(update={"name": name})
+    original = postponed_from(submission.title, submission.description, submission.starts_at, venues.alliance.tz)
     return MatchFields(
         library_id=submission.library_id,
         source_ref=submission.source_ref,
@@ -243,16 +250,31 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         credits=credits,
         recurrence=submission.recurrence,
         spans_day=spans_day(submission.starts_at, submission.ends_at, venues.alliance.tz),
+        moved_from=_utc(original),
+        moved_day=moved_day(original, venues.alliance.tz),
         venue_name=venue.name or "",
         family=venues.family(submission.library_id),
     )
 
 
+NEAR = timedelta(minutes=HABIT_MINUTES)
 SPAN = timedelta(hours=6)
 """An entry this long is a day's (an exhibition's opening hours, a festival day)."""
 DAY = timedelta(hours=24)
 """How long after a day-spanning entry starts a twin may start (an exhibition entered from 00:00,
 its co-host's post giving 09:30)."""
+
+
+def _utc(instant: datetime | None) -> datetime | None:
+    return instant.astimezone(UTC) if instant is not None else None
+
+
+def moved_day(original: datetime | None, tz: tzinfo) -> bool:
+    """Whether a postponement's original start is a date only (its local midnight)."""
+    if original is None:
+        return False
+    local = original.astimezone(tz)
+    return local.hour == 0 and local.minute == 0
 
 
 def spans_day(starts_at: datetime, ends_at: datetime, tz: tzinfo) -> bool:
@@ -430,6 +452,10 @@ def linked(x: MatchFields, y: MatchFields) -> bool:
 def compare(x: MatchFields, y: MatchFields) -> Verdict:
     """The verdict on two announcements (symmetric)."""
     apart_minutes = minutes_apart(x, y)
+    if apart_minutes > HABIT_MINUTES and (x.moved_from or y.moved_from):
+        postponed = _postponed(x, y)
+        if postponed is not None:
+            return postponed
     if apart_minutes > WINDOW_MINUTES:
         if (x.spans_day or y.spans_day) and _within_its_day(x, y):
             return _day_and_hour(x, y)
@@ -539,6 +565,54 @@ def _session_series_or_book(x: MatchFields, y: MatchFields) -> bool:
     hours apart (:func:`_day_and_hour`, :func:`_far_apart`), another activity."""
     return bool(
         x.episode or y.episode or x.recurrence or y.recurrence or (x.books and y.books and not x.books & y.books)
+    )
+
+
+MOVED_TITLE = 0.85
+"""How alike a postponement's re-announcement and a post giving the date it was moved from must be."""
+
+
+def _postponed(x: MatchFields, y: MatchFields) -> Verdict | None:
+    """A postponement's re-announcement ("原定4月7日的活动改期至4月14日") and a post that still gives
+    the date it was moved from, up to :data:`HABIT_MINUTES` off its hour: one activity when the
+    titles are alike, no other session, series or book, and nothing says two places; None when
+    neither gives the other's start as its original one."""
+    for a, b in ((x, y), (y, x)):
+        if a.moved_from is None or b.moved_from == a.moved_from or not _gives_original(a, b):
+            continue
+        if _other_session(a, b) or ceremony(a.title_key) != ceremony(b.title_key):
+            return Verdict(Outcome.APART, 0.0, "different start times")
+        similarity = title_similarity(a.title_key, b.title_key)
+        if a.books & b.books:
+            similarity = max(similarity, SHARED_BOOK)
+        if similarity < MOVED_TITLE:
+            return Verdict(Outcome.APART, 0.0, "different start times")
+        place = places(a, b)
+        if place == "apart" or not (place == "same" or linked(a, b) or similarity >= FAR_TITLE):
+            return Verdict(Outcome.APART, 0.0, "different start times")
+        return Verdict(Outcome.MERGE, similarity, "postponed: the date it was moved from")
+    return None
+
+
+def _gives_original(a: MatchFields, b: MatchFields) -> bool:
+    """Whether ``b`` starts at ``a``'s original start, up to :data:`HABIT_MINUTES` off (any hour of
+    its date when ``a`` gives only the date, or ``b`` only a date)."""
+    original = a.moved_from
+    assert original is not None
+    if a.moved_day and original - NEAR <= b.starts_at < original + DAY:
+        return True
+    if b.spans_day and b.starts_at <= original < b.starts_at + DAY:
+        return True
+    return abs((b.starts_at - original).total_seconds()) <= HABIT_MINUTES * 60
+
+
+def _other_session(x: MatchFields, y: MatchFields) -> bool:
+    """Two session numbers, a series, or two books: another activity whatever the dates say."""
+    return bool(
+        (x.episode and y.episode and x.episode != y.episode)
+        or x.recurrence
+        or y.recurrence
+        or (x.books and y.books and not x.books & y.books)
     )
 
 

@@ -20,6 +20,7 @@ import re
 import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import cached_property
 from typing import cast
 
@@ -34,7 +35,8 @@ NOISE_WORDS = (
     "火热报名中|报名中|报名开启|开放报名|名额已满|名额有限|已满员|已满|额满|联办|联合举办|转发|转载|转|置顶|推荐|热门|"
     "最新|更新|新|改期|延期|重要|通知|预告|活动预告|直播预告|直播|线上|回顾|免费|公益|限额|预约|联盟活动|欢迎参加|"
     "欢迎报名|敬请期待|报名开始|截止报名|修改|更正|已更正|修订|调整|补充|好消息|额满即止|满额即止|名额有限先到先得|"
-    "重发|重磅|热门推荐|人气推荐|等你来"
+    "重发|重磅|热门推荐|人气推荐|等你来|改期通知|延期通知|延期举办|改期举办|时间调整|时间变更|调整通知|变更通知|地点变更|"
+    "推迟举办|顺延"
 )
 _LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
 """A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
@@ -125,6 +127,49 @@ _BOOK = re.compile(r"《([^《》]+)》")
 _NUMBER = "[0-9]+|[一二三四五六七八九十百零两]+"
 _EPISODE = re.compile(rf"第\s*({_NUMBER})\s*[期届讲场次季课轮]|场次\s*([0-9]+|[一二三四五六七八九十]+)")
 """A session number: 第3期, 第十二届, 第二场, or 场次二."""
+
+
+_POSTPONED = re.compile(r"改期|延期|推迟|顺延|调整|改至|改到|变更|延后|挪至|另行")
+_MOVED_FROM = re.compile(
+    r"(?:原定|原计划|原订|原于|原)\s*于?\s*(?:(20[0-9]{2})\s*年\s*)?([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]"
+    r"(?:\s*[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)])?"
+    r"(?:\s*(上午|下午|晚上|晚)?\s*([0-9]{1,2})\s*[:：点时]\s*([0-9]{2})?)?"
+    r"|由\s*(?:(20[0-9]{2})\s*年\s*)?([0-9]{1,2})\s*月\s*([0-9]{1,2})\s*[日号]"
+    r"(?:\s*(上午|下午|晚上|晚)?\s*([0-9]{1,2})\s*[:：点时]\s*([0-9]{2})?)?\s*(?=[^，,。]{0,8}?(?:改|调|延|推|顺|挪))"
+)
+"""A postponement's original date ("因故，原定于5月2日14:30举办的活动调整至5月9日", "由4月18日改期至…")."""
+MOVED_WITHIN = timedelta(days=92)
+"""How far from its new date an original date may lie (a postponement, seldom a date brought forward)."""
+
+
+def postponed_from(title: str, description: str | None, starts_at: datetime, tz: tzinfo) -> datetime | None:
+    """The start an announcement says the activity was moved from (a postponement's re-announcement:
+    "【改期】…", "原定4月7日的活动改期举行"), or None.  Without an hour, its date at 00:00 (local time:
+    :attr:`~.matching.MatchFields.moved_day`); the year is the one that puts it nearest the new date."""
+    text = f"{title}\n{description or ''}"
+    if not _POSTPONED.search(text):
+        return None
+    found = _MOVED_FROM.search(text)
+    if found is None:
+        return None
+    groups = found.groups()
+    year, month, day, half, hour, minute = groups[:6] if found.group(2) else groups[6:]
+    local = starts_at.astimezone(tz)
+    try:
+        when = time(int(hour) % 24, int(minute or 0)) if hour else time(0, 0)
+    except ValueError:
+        return None
+    if half in ("下午", "晚上", "晚") and when.hour < 12:
+        when = when.replace(hour=when.hour + 12)
+    years = [int(year)] if year else [local.year, local.year - 1, local.year + 1]
+    options = []
+    for candidate in years:
+        try:
+            options.append(datetime.combine(date(candidate, int(month), int(day)), when, tzinfo=tz))
+        except ValueError:
+            continue
+    options = [o for o in options if o.date() != local.date() and abs(o - local) <= MOVED_WITHIN]
+    return min(options, key=lambda o: abs(o - local)) if options else None
 
 
 _CEREMONY = re.compile(

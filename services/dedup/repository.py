@@ -15,7 +15,7 @@ from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from shuxiang.schemas.submission import LOGGED
 
-from .matching import DAY, HABIT_MINUTES, WINDOW_MINUTES, MatchFields, candidate_keys, own_site_keys
+from .matching import DAY, HABIT_MINUTES, WINDOW_MINUTES, MatchFields, candidate_keys, moved_day, own_site_keys
 from .normalize import VenueResolver
 from .tables import dedup_activity, dedup_review, dedup_source
 
@@ -31,7 +31,19 @@ def _windows(fields: MatchFields, keys: list[str]) -> list[tuple[str, datetime, 
     own, start = own_site_keys(fields), _utc(fields.starts_at)
     later = DAY if fields.spans_day else WINDOW  # a day's entry: its twins give an hour of that day
     own_low, own_high, near_low, near_high = start - WINDOW, start + later, start - NEAR, start + NEAR
-    return [(key, own_low, own_high) if key in own else (key, near_low, near_high) for key in keys]
+    windows = [(key, own_low, own_high) if key in own else (key, near_low, near_high) for key in keys]
+    if fields.moved_from is not None:  # a postponement: the posts still giving its original date
+        moved = _utc(fields.moved_from)
+        windows += [(key, moved - NEAR, moved + (DAY if fields.moved_day else NEAR)) for key in keys]
+    return windows
+
+
+def _moved_window(fields: MatchFields) -> tuple[datetime, datetime]:
+    """Where the original starts of postponements an announcement may still give lie: up to
+    :data:`NEAR` from its start, or its day's midnight (read through the partial index of those rows only, any site: they
+    are few, and a re-announcement may name the place another way)."""
+    start = _utc(fields.starts_at)
+    return start - DAY, start + NEAR  # an original date without an hour is kept as its midnight
 
 
 def _day_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
@@ -131,6 +143,7 @@ _SOURCE_COLUMNS = (
     dedup_source.c.credits,
     dedup_source.c.recurrence,
     dedup_source.c.spans_day,
+    dedup_source.c.moved_from,
 )
 
 
@@ -166,6 +179,8 @@ def _row_to_source(row, venues: VenueResolver | None = None) -> SourceRow:
         credits=decode_credits(row.credits),
         recurrence=row.recurrence,
         spans_day=bool(row.spans_day),
+        moved_from=row.moved_from,
+        moved_day=moved_day(row.moved_from, venues.alliance.tz) if venues is not None else False,
         raw=row.submission,
         family=venues.family(row.library_id) if venues is not None else _EMPTY,
     )
@@ -203,6 +218,7 @@ def _source_values(source: SourceRow) -> dict:
         "credits": encode_credits(f.credits),
         "recurrence": f.recurrence,
         "spans_day": f.spans_day,
+        "moved_from": f.moved_from,
     }
 
 
@@ -225,6 +241,12 @@ _UPDATE_SOURCE = update(dedup_source).where(*_KEY)
 _SNAPSHOT = select(dedup_activity.c.snapshot).where(dedup_activity.c.id == bindparam("k_id"))
 _INSERT_ACTIVITY = insert(dedup_activity)
 _UPDATE_ACTIVITY = update(dedup_activity).where(dedup_activity.c.id == bindparam("k_id"))
+_MOVED = select(*_SOURCE_COLUMNS).where(
+    dedup_source.c.moved_from.is_not(None),
+    dedup_source.c.moved_from >= bindparam("low"),
+    dedup_source.c.moved_from <= bindparam("high"),
+)
+"""Postponements whose original start lies in a range (in their partial index)."""
 _REVIEWS = select(dedup_review).where(dedup_review.c.id.in_(bindparam("ids", expanding=True)))
 """Statements built once: per message only parameters change (SQLAlchemy caches their compilation)."""
 
@@ -275,7 +297,13 @@ class DedupRepository:
         for row in self._query_windows(windows, _day_windows(fields)):  # one statement
             source = _row_to_source(row, self.venues)
             found.setdefault(source.key, source)
+        for source in self._moved_between(*_moved_window(fields)):
+            found.setdefault(source.key, source)
         return sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
+
+    def _moved_between(self, low: datetime, high: datetime) -> list[SourceRow]:
+        """Stored postponements whose original start lies in [low, high]."""
+        return [_row_to_source(row, self.venues) for row in self.connection.execute(_MOVED, {"low": low, "high": high})]
 
     def sources_of(self, activity_ids: Iterable[str]) -> list[SourceRow]:
         ids = sorted(set(activity_ids))
@@ -450,6 +478,8 @@ class BatchRepository(DedupRepository):
         self._new_activities: set[str] = set()
         self._written_at: dict[str, dict[SourceKey, SourceRow]] = {}
         """The batch's written announcements by venue key."""
+        self._written_moved: dict[SourceKey, SourceRow] = {}
+        """The batch's written postponements (:attr:`MatchFields.moved_from`)."""
         self._written_starts: dict[SourceKey, datetime] = {}
         """Their starts in UTC (:func:`_utc`)."""
         self._read_windows: dict[str, list[tuple[datetime, datetime]]] = {}
@@ -458,6 +488,10 @@ class BatchRepository(DedupRepository):
         self._stored_at: dict[str, dict[SourceKey, SourceRow]] = {}
         """Stored announcements in the windows read up front, by venue key."""
         self._stored_sorted: dict[str, tuple[list[datetime], list[SourceRow]]] = {}
+        self._read_moved: list[tuple[datetime, datetime]] = []
+        """Ranges of original starts whose postponements were read up front (in :attr:`_moved`)."""
+        self._moved: tuple[list[datetime], list[SourceRow]] = ([], [])
+        """Those postponements, by original start."""
         self._stored_of: dict[str, list[SourceRow]] = {}
         """Stored announcements of the activities read up front (every one of them), by activity id."""
         self._written_of: dict[str, dict[SourceKey, SourceRow]] = {}
@@ -507,6 +541,15 @@ class BatchRepository(DedupRepository):
         for row in [*self._query_windows(windows), *self._query_day_windows(day_windows)]:
             source = _row_to_source(row, self.venues)
             self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
+        moved = {row.key: row for row in self._moved[1]}
+        for low, high in _merged([_moved_window(f) for f in fields]):
+            if not _covered(self._read_moved, low, high):
+                moved.update((row.key, row) for row in super()._moved_between(low - WINDOW, high + WINDOW))
+                self._read_moved = _merged([*self._read_moved, (low - WINDOW, high + WINDOW)])
+        rows = sorted(moved.values(), key=lambda row: row.fields.moved_from)  # type: ignore[arg-type, return-value]
+        self._moved = ([row.fields.moved_from for row in rows], rows)  # type: ignore[misc]
+        for row in rows:
+            self._stored_at.setdefault(row.fields.venue_key, {}).setdefault(row.key, row)
         for venue, ranges in wanted.items():
             self._read_windows[venue] = _merged(self._read_windows.get(venue, []) + ranges)
         for venue, ranges in spanning.items():
@@ -578,6 +621,14 @@ class BatchRepository(DedupRepository):
             stored = sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
         else:
             stored = [row for row in super().candidates(fields) if row.key not in self._sources]
+        low, high = _moved_window(fields)
+        if _covered(self._read_moved, low, high):
+            starts, rows = self._moved
+            moved = rows[bisect.bisect_left(starts, low) : bisect.bisect_right(starts, high)]
+        else:
+            moved = super()._moved_between(low, high)
+        known = {row.key for row in stored}
+        stored += [row for row in moved if row.key not in self._sources and row.key not in known]
         written = {
             row.key: row
             for key, low, high in windows
@@ -590,6 +641,12 @@ class BatchRepository(DedupRepository):
                 for row in self._written_at.get(key, {}).values()
                 if row.fields.spans_day and low <= self._written_starts[row.key] <= high
             )
+        low, high = _moved_window(fields)
+        written.update(
+            (key, row)
+            for key, row in self._written_moved.items()
+            if low <= row.fields.moved_from <= high  # type: ignore[operator]
+        )
         return stored + list(written.values())
 
     def _stored_between(self, key: str, low: datetime, high: datetime) -> list[SourceRow]:
@@ -618,6 +675,10 @@ class BatchRepository(DedupRepository):
         self._sources[source.key] = source
         self._written_at.setdefault(source.fields.venue_key, {})[source.key] = source
         self._written_starts[source.key] = _utc(source.fields.starts_at)
+        if source.fields.moved_from is not None:
+            self._written_moved[source.key] = source
+        else:
+            self._written_moved.pop(source.key, None)
         self._written_of.setdefault(source.activity_id, {})[source.key] = source
 
     def insert_source(self, source: SourceRow) -> None:

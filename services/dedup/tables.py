@@ -56,6 +56,12 @@ dedup_source = Table(
         nullable=True,
         comment="an all-day, date-only or day-long entry (an exhibition): its twins may start hours later",
     ),
+    Column(
+        "moved_from",
+        UTCDateTime,
+        nullable=True,
+        comment="a postponement's original start, as its re-announcement states it",
+    ),
     Index("ix_dedup_source_venue_start", "venue_key", "starts_at"),
     Index(
         "ix_dedup_source_spans_day",
@@ -63,6 +69,12 @@ dedup_source = Table(
         "starts_at",
         sqlite_where=text("spans_day"),
         postgresql_where=text("spans_day"),
+    ),
+    Index(
+        "ix_dedup_source_moved_from",
+        "moved_from",
+        sqlite_where=text("moved_from IS NOT NULL"),
+        postgresql_where=text("moved_from IS NOT NULL"),
     ),
 )
 

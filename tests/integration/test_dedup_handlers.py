@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import UTC, datetime
 
 import pytest
 
@@ -294,6 +295,55 @@ def test_a_later_announcement_that_connects_two_activities_joins_them_and_the_yo
     assert again.activities() == rig.activities()
     assert [e for _, e in again.events()][-1]["activity"]["merged_into"] == older
     again.close()
+
+
+@pytest.mark.parametrize("order", ["stale first", "re-announcement first", "stale in its batch"])
+def test_a_postponed_activity_is_one_with_the_posts_that_still_give_its_original_date(
+    rig: DedupRig, order: str
+) -> None:
+    """The host re-announces under a new reference a week later ("【改期】…原定4月3日的活动改期至
+    4月10日"); a co-host never updated its post, which still gives 3 April: one activity, whichever
+    arrived first (the stale one last is found through the partial index of original starts).  A
+    same-titled lecture of the series on the 3rd that nobody moved stays apart from another title."""
+    stale = announcement("tz", "s1", title="沽上讲堂：津沽方言漫谈（报名中）", day=3, hour=14, organizers=COHOSTS)
+    moved = announcement(
+        "jn",
+        "m1",
+        title="【改期】沽上讲堂：津沽方言漫谈",
+        day=10,
+        hour=14,
+        minute=30,
+        organizers=COHOSTS,
+        description="因天气原因，原定4月3日的活动改期至4月10日举行，地点不变。",
+    )
+    other = announcement("tz", "o1", title="沽上讲堂：运河与城市", day=3, hour=14, minute=30)
+    if order == "stale first":
+        rig.submit(stale, other)
+        rig.submit(moved)
+    elif order == "re-announcement first":
+        rig.submit(moved)
+        rig.submit(stale, other)
+    else:
+        rig.deliver(*(submission_delivery(body, seq) for seq, body in enumerate((moved, other, stale), start=1)))
+    assert rig.activity_of("jn", "m1")["id"] == rig.activity_of("tz", "s1")["id"]
+    assert rig.activity_of("tz", "o1")["id"] != rig.activity_of("jn", "m1")["id"]
+    assert len(rig.activities()) == 2
+
+
+def test_postponements_are_looked_up_through_their_partial_index(rig: DedupRig) -> None:
+    """Every announcement asks for postponements moved from its hour: a range of the small partial
+    index of original starts, not a scan of the table."""
+    from shuxiang.services.dedup.repository import _MOVED
+
+    low, high = datetime(2026, 4, 3, tzinfo=UTC), datetime(2026, 4, 4, tzinfo=UTC)
+    expanded = _MOVED.compile(rig.engine).construct_expanded_state({"low": low, "high": high})
+    with rig.engine.connect() as connection:
+        plan = connection.exec_driver_sql(
+            f"EXPLAIN QUERY PLAN {expanded.statement}", expanded.positional_parameters
+        ).all()
+    details = [row[3] for row in plan]
+    assert any("ix_dedup_source_moved_from" in detail for detail in details), details
+    assert not any(detail.startswith("SCAN") for detail in details), details
 
 
 @pytest.mark.parametrize("day_entry_first", [True, False])

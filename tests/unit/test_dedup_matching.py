@@ -20,6 +20,7 @@ from shuxiang.services.dedup.normalize import (
     generic_kinds,
     is_online,
     own_stems,
+    postponed_from,
     room_type,
     rooms_alike,
     title_key,
@@ -571,3 +572,32 @@ def test_an_exhibition_and_its_opening_ceremony_are_two_activities() -> None:
     assert (
         compare(opening, fields("tz", "f", "2026读书节开幕式", 15, credits=[("jn", "host")])).outcome is Outcome.MERGE
     )
+
+
+NEW_START = datetime.fromisoformat("2026-04-14T14:45:00+08:00")
+
+
+@pytest.mark.parametrize(
+    ("title", "description", "original"),
+    [
+        ("【改期】亲子阅读知识竞赛", "原定4月7日的活动改期举行", "2026-04-07T00:00:00+08:00"),
+        (
+            "共读《白鹿原》",
+            "因故，原定于4月2日14:30举办的活动调整至4月14日14:30，地点不变。",
+            "2026-04-02T14:30:00+08:00",
+        ),
+        ("（改期通知）亲子手工", "由4月7日下午3点调整至4月14日", "2026-04-07T15:00:00+08:00"),
+        ("【延期】新春联欢", "原定于2026年1月30日举办的活动延期", "2026-01-30T00:00:00+08:00"),
+        ("亲子手工", "原定4月7日活动，欢迎参加", None),  # no word of a postponement
+        ("【改期】读书会", "原定4月14日的活动改期至晚上", None),  # the same date: no other date to look at
+        ("【改期】读书会", "原定9月1日的活动改期举行", None),  # months away: not a postponement's
+    ],
+)
+def test_a_postponement_gives_the_original_start(title: str, description: str, original: str | None) -> None:
+    found = postponed_from(title, description, NEW_START, ALLIANCE.tz)
+    assert found == (datetime.fromisoformat(original) if original else None)
+
+
+def test_a_postponement_words_in_brackets_are_not_the_title() -> None:
+    assert title_key("【改期】绘本故事会：《年》（改期通知）") == title_key("绘本故事会：《年》")
+    assert title_key("【时间调整】共读《白鹿原》") == title_key("共读《白鹿原》")
