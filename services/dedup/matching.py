@@ -72,6 +72,7 @@ from .normalize import (
     title_variants,
     venue_name_to_match,
     without_episode,
+    without_room,
 )
 
 WINDOW_MINUTES = 90
@@ -380,6 +381,7 @@ def places(x: MatchFields, y: MatchFields) -> str:
         and not rooms_alike(rx, ry)
         and not (sx.known and sy.known and sx.library_id == sy.library_id)
         and not (multipurpose(rx, ry) and x.library_id != y.library_id and x.libraries & y.libraries)
+        and not _one_outside_place(x, sx, y, sy)
     ):
         return "apart"  # a 报告厅 and a 阅览室 of two places: one programme at two branches
     fx, fy = x.floor(), y.floor()
@@ -404,6 +406,16 @@ def places(x: MatchFields, y: MatchFields) -> str:
         if sa.named and not sb.named and not _may_be_at(b, sa.library_id) and b.library_id not in a.libraries:
             return "elsewhere"  # one names a library the other, typing a bare room, has nothing to do with
     return "unsure"
+
+
+def _one_outside_place(x: MatchFields, sx: Site, y: MatchFields, sy: Site) -> bool:
+    """Both at one place the alliance file does not know (a school, a park), named alike beyond the
+    room, by announcements that credit each other or one host: whatever each calls the room (报告厅,
+    阶梯教室, 图书室), it is one host's one visit."""
+    if sx.known or sy.known or not linked(x, y):
+        return False
+    a, b = without_room(x.venue_text()), without_room(y.venue_text())
+    return len(a) >= 2 and len(b) >= 2 and same_place_text(a, b)
 
 
 def _guessed(a: MatchFields, sa: Site, b: MatchFields) -> bool:

@@ -834,6 +834,11 @@ def _room_words(text: str) -> list[str]:
     return list(kinds) if len(kinds) == 1 else []  # 阅揽区: 阅览区 or 阅读区? no kind, rather than a guess
 
 
+def without_room(text: str) -> str:
+    """A venue text without its room and floor ("育才小学二楼报告厅" → "育才小学"): the building."""
+    return _DROP.sub("", _FLOOR.sub("", _ROOM.sub("", _FLOOR_NOTE.sub("", text))))
+
+
 _ROOM_END = re.compile(r"[室区厅角廊间馆]$")
 
 
