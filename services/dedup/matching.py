@@ -335,6 +335,15 @@ def _ratio(a: str, b: str) -> float:
     return score
 
 
+CUT_SHORT = 6
+"""A title this long or longer that begins another was cut short by a channel ("红色观影：“我和")."""
+
+
+def _cut_short(a: str, b: str) -> float:
+    short, long = sorted((a.replace(PREFIX_MARK, ""), b.replace(PREFIX_MARK, "")), key=len)
+    return 90.0 if len(short) >= CUT_SHORT and long.startswith(short) else 0.0
+
+
 def title_similarity(a: str, b: str) -> float:
     """0..1, character level; a title that contains the other scores by ``partial_ratio``; a title
     whose prefix ("江城讲坛：") the other dropped compares without it."""
@@ -350,11 +359,11 @@ def title_similarity(a: str, b: str) -> float:
     full_b, rest_b = title_variants(b)
     if rest_a != full_a and rest_b != full_b:
         head_a, head_b = a.partition(PREFIX_MARK)[0], b.partition(PREFIX_MARK)[0]
-        if head_a == head_b:
-            return _ratio(rest_a, rest_b) / 100.0  # one brand's two sessions differ only after "江城讲坛："
+        if head_a == head_b:  # one brand's two sessions differ only after "江城讲坛：", unless cut short
+            return max(_ratio(rest_a, rest_b), _cut_short(full_a, full_b)) / 100.0
         if fuzz.ratio(head_a, head_b) < 50:
             return _ratio(full_a, full_b) / 100.0  # two brands' programmes on one topic
-    score = _ratio(full_a, full_b)
+    score = max(_ratio(full_a, full_b), _cut_short(full_a, full_b))
     if score < 90 and (rest_a == full_b or rest_b == full_a):
         score = 90.0  # "亲子手工：泥塑" / "泥塑": the programme's name dropped, however short the rest
     if score < 95 and (rest_a != full_a or rest_b != full_b) and min(len(rest_a), len(rest_b)) >= 4:

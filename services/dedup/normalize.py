@@ -80,6 +80,10 @@ _CREDIT_TAIL = re.compile(r"\s*(?:——|--|—)\s*[^\W\d]{1,6}\s*[:：]\s*[^\s�
 _HASHTAG = re.compile(r"#[^#\s]{1,16}#|^\s*(?:#[^#\s]{1,16}\s+)+|(?:\s*#[^#\s，,。！!~～]{1,16})+\s*$")
 """A topic tag of a social post ("#全民阅读#", a short video's "#书香宜陵 #阅读推广"): the channel's,
 not the title."""
+_SYSTEM_CODE = re.compile(r"[\[【(（]\s*[a-z]{1,5}[0-9]{2,}(?:[-_][0-9a-z]+)*\s*[\]】)）]")
+"""A library system's code for the event ("[CH0502-1]", "【YU0725-5】"), anywhere in the title."""
+_SPEAKER_TAIL = re.compile(r"\s*(?:——|--|—)\s*[^\W\d]{2,12}?(?:主讲|主讲人|主持|领读|导读)$")
+"""Who speaks, after a dash, without a colon ("——孙立新老师主讲", "——周海宁博士主讲")."""
 _NOTICE = re.compile(r"^关于(?:举办|开展|组织|举行|开办)\s*(.+?)\s*(?:活动)?的(?:通知|预告|公告|启事)$")
 """A notice's wording ("关于举办《…》读书会的通知", "关于开展…的预告"): the title is inside."""
 _CAPTION_HEAD = re.compile(
@@ -258,6 +262,8 @@ def title_key(title: str) -> str:
         text = _TRAILING_SYMBOLS.sub("", text)
     if " " in text:
         text = _CJK_SPACE.sub("", text)  # "世界 读书日": a stray space typed
+    if "[" in text or "【" in text or "(" in text:
+        text = _SYSTEM_CODE.sub("", text)
     previous = None
     while previous != text:  # noise can nest: "转发：【报名中】4·23 …"
         previous = text
@@ -276,7 +282,7 @@ def title_key(title: str) -> str:
         if text[:1].isdigit():
             text = _NUMERIC_DATE.sub("", text)
         if "—" in text or "--" in text:
-            text = _CREDIT_TAIL.sub("", text)
+            text = _SPEAKER_TAIL.sub("", _CREDIT_TAIL.sub("", text))
         if text.startswith("关于"):
             text = _NOTICE.sub(r"\1", text)
         if "见" in text or text[:2] in _CAPTION_OPENERS:

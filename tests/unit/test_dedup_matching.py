@@ -601,3 +601,20 @@ def test_a_postponement_gives_the_original_start(title: str, description: str, o
 def test_a_postponement_words_in_brackets_are_not_the_title() -> None:
     assert title_key("【改期】绘本故事会：《年》（改期通知）") == title_key("绘本故事会：《年》")
     assert title_key("【时间调整】共读《白鹿原》") == title_key("共读《白鹿原》")
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("[CH0502-1]少儿编程入门", "少儿编程入门"),  # a library system's code
+        ("澄湾读书月·【YU0725-5】民法典与百姓生活", "澄湾读书月·民法典与百姓生活"),
+        ("宋词里的四季——孙立新老师主讲", "宋词里的四季"),  # the speaker after a dash
+    ],
+)
+def test_codes_and_speakers_are_not_the_title(written: str, plain: str) -> None:
+    assert title_key(written) == title_key(plain)
+
+
+def test_a_title_cut_short_by_its_channel_is_alike() -> None:
+    assert title_similarity(title_key("红色观影：“我和"), title_key("红色观影：《我和我的祖国》")) >= 0.9
+    assert title_similarity(title_key("绘本共读"), title_key("绘本共读：《月亮的味道》")) < 0.9  # too short to say
