@@ -129,8 +129,11 @@ _AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向|主讲)[^（()）]{
 which reads the title as written)."""
 _BOOK = re.compile(r"《([^《》]+)》")
 _NUMBER = "[0-9]+|[一二三四五六七八九十百零两]+"
-_EPISODE = re.compile(rf"第\s*({_NUMBER})\s*[期届讲场次季课轮]|场次\s*([0-9]+|[一二三四五六七八九十]+)")
-"""A session number: 第3期, 第十二届, 第二场, or 场次二."""
+_EPISODE = re.compile(
+    rf"第\s*({_NUMBER})\s*[期届讲场次季课轮]|场次\s*([0-9]+|[一二三四五六七八九十]+)"
+    r"|[（(]\s*([一二三四五六七八九十]{1,2}|[0-9]{1,2})\s*[）)](?=\s*(?:活动|的通知|来啦|[!！]|$|[^\w（(]))"
+)
+"""A session number: 第3期, 第十二届, 第二场, 场次二, or a part in brackets after the title ("绘本共读（二）")."""
 
 
 _POSTPONED = re.compile(r"改期|延期|推迟|顺延|调整|改至|改到|变更|延后|挪至|另行")
@@ -381,7 +384,7 @@ def episode(title: str) -> str | None:
     marks = []
     found = _EPISODE.search(text)
     if found:
-        marks.append(_number(found.group(1) or found.group(2)))
+        marks.append(_number(found.group(1) or found.group(2) or found.group(3)))
         text = text[: found.start()] + "·" + text[found.end() :]
     half = _HALF.search(text) if _HALF_WORDS.search(text) else None  # 上午场 / 下午场, （上）/（下）, A组 …
     if half:
