@@ -2,10 +2,10 @@
 
     .venv/bin/python -m bench.dedup_decision [--rows 1000000] [--samples 3000] [--repeat 5] [--db FILE]
 
-Bulk-loads the announcement table (executemany, one transaction), then times, for sample
+Bulk-loads the announcement table and its credits (executemany, one transaction), then times, for sample
 submissions (half re-announce a stored activity in another library's wording, half are new):
 normalising + site key + the candidate index queries (the sites of the library, its organisers,
-parents and children) + the neighbourhood + the grouping verdict — everything the handler
+parents and children; the announcements crediting them; postponements moved from its hour) + the neighbourhood + the grouping verdict — everything the handler
 decides before it writes.  Baseline in the same run: the
 primary-key lookup of one stored announcement (the floor of any per-message work).
 Each sample is timed ``--repeat`` times and its minimum kept, for both measures alike (as
@@ -85,6 +85,7 @@ def load(path: Path, rows: int, rng: random.Random) -> list[tuple]:
         "stream_seq, received_at, first_seq, venue_key, starts_at, ends_at, title, title_key, books, "
         "episode, category, credits, recurrence) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)"
     )
+    credit_sql = "INSERT INTO dedup_credit (library_id, starts_at, source_library, source_ref) VALUES (?,?,?,?)"
     activity_sql = (
         "INSERT INTO dedup_activity (id, version, status, starts_at, snapshot, created_at, updated_at) "
         "VALUES (?,?,?,?,?,?,?)"
@@ -92,7 +93,7 @@ def load(path: Path, rows: int, rng: random.Random) -> list[tuple]:
     started = time.perf_counter()
     with connection, Progress(*Progress.get_default_columns(), TimeElapsedColumn(), transient=True) as progress:
         loading = progress.add_task(f"loading {rows:,} announcements", total=rows)
-        batch_s, batch_a = [], []
+        batch_s, batch_a, batch_c = [], [], []
         for n in range(rows):
             library = MEMBERS[n % len(MEMBERS)]
             venue = f"{rng.choice('sw')}:{library}"  # the site key: its own building, named or assumed
@@ -124,15 +125,18 @@ def load(path: Path, rows: int, rng: random.Random) -> list[tuple]:
                 )
             )
             batch_a.append((activity_id, 1, "scheduled", stamp(start), "{}", received, received))
+            batch_c.append((library, stamp(start), library, f"ref{n}"))
             if n % 1000 == 0:
                 stored.append((library, f"ref{n}", venue, start, title))
             if len(batch_s) == 50_000:
                 connection.executemany(source_sql, batch_s)
                 connection.executemany(activity_sql, batch_a)
-                batch_s, batch_a = [], []
+                connection.executemany(credit_sql, batch_c)
+                batch_s, batch_a, batch_c = [], [], []
                 progress.update(loading, completed=n + 1)
         connection.executemany(source_sql, batch_s)
         connection.executemany(activity_sql, batch_a)
+        connection.executemany(credit_sql, batch_c)
     connection.close()
     print(f"loaded {rows:,} announcements and activities in {time.perf_counter() - started:.1f} s")
     return stored

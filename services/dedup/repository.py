@@ -8,8 +8,9 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+from itertools import chain
 
-from sqlalchemy import Connection, and_, bindparam, insert, or_, select, text, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, text, union_all, update
 
 from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
@@ -17,7 +18,7 @@ from shuxiang.schemas.submission import LOGGED
 
 from .matching import DAY, HABIT_MINUTES, WINDOW_MINUTES, MatchFields, candidate_keys, moved_day, own_site_keys
 from .normalize import VenueResolver
-from .tables import dedup_activity, dedup_review, dedup_source
+from .tables import dedup_activity, dedup_credit, dedup_review, dedup_source
 
 SourceKey = tuple[str, str]
 REVIEW_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:dedup-review")
@@ -51,6 +52,21 @@ def _day_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
     starting up to a day before it (read through the partial index of those rows only)."""
     start = _utc(fields.starts_at)
     return [(key, start - DAY, start) for key in own_site_keys(fields)]
+
+
+def _credit_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
+    """Where the announcements crediting one of its libraries (or written by one) may lie: up to
+    :data:`NEAR` from its start, wherever they are held (:data:`~.tables.dedup_credit`)."""
+    start = _utc(fields.starts_at)
+    return [(library_id, start - NEAR, start + NEAR) for library_id in sorted(fields.libraries)]
+
+
+def _credit_rows(source: SourceRow) -> list[dict]:
+    f = source.fields
+    return [
+        {"library_id": library_id, "starts_at": f.starts_at, "source_library": f.key[0], "source_ref": f.key[1]}
+        for library_id in sorted(f.libraries)
+    ]
 
 
 def review_id(a: SourceKey, b: SourceKey) -> str:
@@ -241,6 +257,17 @@ _UPDATE_SOURCE = update(dedup_source).where(*_KEY)
 _SNAPSHOT = select(dedup_activity.c.snapshot).where(dedup_activity.c.id == bindparam("k_id"))
 _INSERT_ACTIVITY = insert(dedup_activity)
 _UPDATE_ACTIVITY = update(dedup_activity).where(dedup_activity.c.id == bindparam("k_id"))
+_INSERT_CREDIT = insert(dedup_credit)
+_DELETE_CREDITS = delete(dedup_credit).where(
+    dedup_credit.c.source_library == bindparam("k_library"), dedup_credit.c.source_ref == bindparam("k_ref")
+)
+_CREDITED_JOIN = dedup_source.join(
+    dedup_credit,
+    and_(
+        dedup_credit.c.source_library == dedup_source.c.library_id,
+        dedup_credit.c.source_ref == dedup_source.c.source_ref,
+    ),
+)
 _MOVED = select(*_SOURCE_COLUMNS).where(
     dedup_source.c.moved_from.is_not(None),
     dedup_source.c.moved_from >= bindparam("low"),
@@ -291,15 +318,48 @@ class DedupRepository:
         return _row_to_source(row, self.venues) if row else None
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
-        """Announcements at the same venue key starting within the window: one index range scan."""
-        windows = _windows(fields, self.candidate_keys(fields))
+        """Announcements at its sites starting within the window, the day-spanning ones it may give an
+        hour of, the postponements moved from its hour and the announcements crediting its libraries:
+        an index range scan each, in one statement (in a few when there are many sites)."""
+        windows, days, credits = (
+            _windows(fields, self.candidate_keys(fields)),
+            _day_windows(fields),
+            _credit_windows(fields),
+        )
+        if len(windows) <= WINDOWS_PER_QUERY and len(credits) <= WINDOWS_PER_QUERY:
+            rows = self._execute_candidates(windows, days, credits, _moved_window(fields))
+        else:
+            low, high = _moved_window(fields)
+            rows = chain(
+                self._query_windows(windows, days),
+                self.connection.execute(_MOVED, {"low": low, "high": high}),
+                self._query_credits(credits),
+            )
         found: dict[SourceKey, SourceRow] = {}
-        for row in self._query_windows(windows, _day_windows(fields)):  # one statement
-            source = _row_to_source(row, self.venues)
-            found.setdefault(source.key, source)
-        for source in self._moved_between(*_moved_window(fields)):
-            found.setdefault(source.key, source)
+        for row in rows:
+            if (row.library_id, row.source_ref) not in found:  # found at its site and as crediting
+                source = _row_to_source(row, self.venues)
+                found[source.key] = source
         return sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
+
+    def _execute_candidates(self, windows: list, days: list, credits: list, moved: tuple[datetime, datetime]):
+        """:func:`_candidates_query` over these windows."""
+        windows, days, credits = _padded(windows), _padded(days, DAY_WINDOWS), _padded(credits)
+        parameters = {"ml": moved[0], "mh": moved[1]}
+        for i, (venue, low, high) in enumerate(windows + days):
+            parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
+        for i, (library_id, low, high) in enumerate(credits):
+            parameters.update({f"cv{i}": library_id, f"cl{i}": low, f"ch{i}": high})
+        return self.connection.execute(_candidates_query(len(windows), len(days), len(credits)), parameters)
+
+    def _query_credits(self, windows: list[tuple[str, datetime, datetime]]):
+        """Announcements crediting a library in any of these (library, start range) windows."""
+        for first in range(0, len(windows), WINDOWS_PER_QUERY):
+            chunk = _padded(windows[first : first + WINDOWS_PER_QUERY])
+            parameters = {}
+            for i, (library_id, low, high) in enumerate(chunk):
+                parameters.update({f"c{i}": library_id, f"l{i}": low, f"h{i}": high})
+            yield from self.connection.execute(_credits_query(len(chunk)), parameters)
 
     def _moved_between(self, low: datetime, high: datetime) -> list[SourceRow]:
         """Stored postponements whose original start lies in [low, high]."""
@@ -315,11 +375,14 @@ class DedupRepository:
         self.connection.execute(
             _INSERT_SOURCE, {"library_id": source.key[0], "source_ref": source.key[1], **_source_values(source)}
         )
+        self.connection.execute(_INSERT_CREDIT, _credit_rows(source))
 
     def update_source(self, source: SourceRow) -> None:
         self.connection.execute(
             _UPDATE_SOURCE, {"k_library": source.key[0], "k_ref": source.key[1], **_source_values(source)}
         )
+        self.connection.execute(_DELETE_CREDITS, {"k_library": source.key[0], "k_ref": source.key[1]})
+        self.connection.execute(_INSERT_CREDIT, _credit_rows(source))
 
     def move_source(self, key: SourceKey, activity_id: str) -> None:
         self.connection.execute(_UPDATE_SOURCE, {"k_library": key[0], "k_ref": key[1], "activity_id": activity_id})
@@ -421,6 +484,56 @@ def _windows_query(count: int, spanning: int = 0):
     return _WINDOW_QUERIES[count, spanning]
 
 
+_CANDIDATE_QUERIES: dict[tuple[int, int, int], object] = {}
+
+
+def _candidates_query(count: int, spanning: int, credited: int):
+    """:func:`_windows_query`, the postponements moved from a range (``ml``..``mh``) and the
+    announcements crediting any of ``credited`` libraries in a range each (``cv``/``cl``/``ch``),
+    in one statement (UNION ALL: each part read from its own index)."""
+    key = (count, spanning, credited)
+    if key not in _CANDIDATE_QUERIES:
+        moved = select(*_SOURCE_COLUMNS).where(
+            dedup_source.c.moved_from.is_not(None),
+            dedup_source.c.moved_from >= bindparam("ml"),
+            dedup_source.c.moved_from <= bindparam("mh"),
+        )
+        terms = [
+            and_(
+                dedup_credit.c.library_id == bindparam(f"cv{i}"),
+                dedup_credit.c.starts_at >= bindparam(f"cl{i}"),
+                dedup_credit.c.starts_at <= bindparam(f"ch{i}"),
+            )
+            for i in range(credited)
+        ]
+        crediting = select(*_SOURCE_COLUMNS).select_from(_CREDITED_JOIN).where(or_(*terms))
+        _CANDIDATE_QUERIES[key] = union_all(_windows_query(count, spanning), moved, crediting)
+    return _CANDIDATE_QUERIES[key]
+
+
+_CREDIT_QUERIES: dict[int, object] = {}
+
+
+def _credits_query(count: int):
+    """Announcements crediting (or written by) any of ``count`` libraries, starting in a range each:
+    a range scan of the credits' key each, then the announcement by its key."""
+    if count not in _CREDIT_QUERIES:
+        terms = [
+            and_(
+                dedup_credit.c.library_id == bindparam(f"c{i}"),
+                dedup_credit.c.starts_at >= bindparam(f"l{i}"),
+                dedup_credit.c.starts_at <= bindparam(f"h{i}"),
+            )
+            for i in range(count)
+        ]
+        _CREDIT_QUERIES[count] = (
+            select(*_SOURCE_COLUMNS, dedup_credit.c.library_id.label("credited"))
+            .select_from(_CREDITED_JOIN)
+            .where(or_(*terms))
+        )
+    return _CREDIT_QUERIES[count]
+
+
 def _covered(ranges: list[tuple[datetime, datetime]] | None, low: datetime, high: datetime) -> bool:
     """Whether one of these sorted, disjoint ranges holds [low, high] (a binary search)."""
     if not ranges:
@@ -488,6 +601,15 @@ class BatchRepository(DedupRepository):
         self._stored_at: dict[str, dict[SourceKey, SourceRow]] = {}
         """Stored announcements in the windows read up front, by venue key."""
         self._stored_sorted: dict[str, tuple[list[datetime], list[SourceRow]]] = {}
+        self._read_credits: dict[str, list[tuple[datetime, datetime]]] = {}
+        """Windows (by library) whose crediting announcements were read up front."""
+        self._credited: dict[str, dict[SourceKey, SourceRow]] = {}
+        """Those announcements, by the library they credit."""
+        self._credited_sorted: dict[str, tuple[list[datetime], list[SourceRow]]] = {}
+        self._written_credits: dict[str, dict[SourceKey, SourceRow]] = {}
+        """The batch's written announcements by the libraries they credit."""
+        self._credits_changed: set[SourceKey] = set()
+        """Written announcements whose credits (or start) are not stored yet."""
         self._read_moved: list[tuple[datetime, datetime]] = []
         """Ranges of original starts whose postponements were read up front (in :attr:`_moved`)."""
         self._moved: tuple[list[datetime], list[SourceRow]] = ([], [])
@@ -541,6 +663,18 @@ class BatchRepository(DedupRepository):
         for row in [*self._query_windows(windows), *self._query_day_windows(day_windows)]:
             source = _row_to_source(row, self.venues)
             self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
+        crediting: dict[str, list[tuple[datetime, datetime]]] = {}
+        for f in fields:
+            for library_id, low, high in _credit_windows(f):
+                crediting.setdefault(library_id, []).append((low - WINDOW, high + WINDOW))
+        credit_windows = [(lib, low, high) for lib, ranges in crediting.items() for low, high in _merged(ranges)]
+        self._credited_sorted = {}
+        for row in self._query_credits(credit_windows):
+            source = _row_to_source(row, self.venues)
+            self._credited.setdefault(row.credited, {})[source.key] = source
+            self._stored_at.setdefault(source.fields.venue_key, {}).setdefault(source.key, source)
+        for library_id, ranges in crediting.items():
+            self._read_credits[library_id] = _merged(self._read_credits.get(library_id, []) + ranges)
         moved = {row.key: row for row in self._moved[1]}
         for low, high in _merged([_moved_window(f) for f in fields]):
             if not _covered(self._read_moved, low, high):
@@ -627,8 +761,16 @@ class BatchRepository(DedupRepository):
             moved = rows[bisect.bisect_left(starts, low) : bisect.bisect_right(starts, high)]
         else:
             moved = super()._moved_between(low, high)
+        credit_windows = _credit_windows(fields)
+        if all(_covered(self._read_credits.get(lib), low, high) for lib, low, high in credit_windows):
+            credited = [row for lib, low, high in credit_windows for row in self._credited_between(lib, low, high)]
+        else:
+            credited = [_row_to_source(row, self.venues) for row in self._query_credits(credit_windows)]
         known = {row.key for row in stored}
-        stored += [row for row in moved if row.key not in self._sources and row.key not in known]
+        for row in [*moved, *credited]:
+            if row.key not in self._sources and row.key not in known:
+                known.add(row.key)
+                stored.append(row)
         written = {
             row.key: row
             for key, low, high in windows
@@ -641,6 +783,12 @@ class BatchRepository(DedupRepository):
                 for row in self._written_at.get(key, {}).values()
                 if row.fields.spans_day and low <= self._written_starts[row.key] <= high
             )
+        for library_id, low, high in credit_windows:
+            written.update(
+                (row.key, row)
+                for row in self._written_credits.get(library_id, {}).values()
+                if low <= self._written_starts[row.key] <= high
+            )
         low, high = _moved_window(fields)
         written.update(
             (key, row)
@@ -648,6 +796,15 @@ class BatchRepository(DedupRepository):
             if low <= row.fields.moved_from <= high  # type: ignore[operator]
         )
         return stored + list(written.values())
+
+    def _credited_between(self, library_id: str, low: datetime, high: datetime) -> list[SourceRow]:
+        """The stored announcements read up front crediting ``library_id``, starting in [low, high]."""
+        by_start = self._credited_sorted.get(library_id)
+        if by_start is None:
+            rows = sorted(self._credited.get(library_id, {}).values(), key=lambda row: _utc(row.fields.starts_at))
+            by_start = self._credited_sorted[library_id] = ([_utc(row.fields.starts_at) for row in rows], rows)
+        starts, rows = by_start
+        return rows[bisect.bisect_left(starts, low) : bisect.bisect_right(starts, high)]
 
     def _stored_between(self, key: str, low: datetime, high: datetime) -> list[SourceRow]:
         """The stored announcements read up front at ``key`` starting in [low, high] (a binary
@@ -672,6 +829,10 @@ class BatchRepository(DedupRepository):
         if earlier is not None:
             del self._written_at[earlier.fields.venue_key][source.key]
             del self._written_of[earlier.activity_id][source.key]
+            for library_id in earlier.fields.libraries:
+                del self._written_credits[library_id][source.key]
+        for library_id in source.fields.libraries:
+            self._written_credits.setdefault(library_id, {})[source.key] = source
         self._sources[source.key] = source
         self._written_at.setdefault(source.fields.venue_key, {})[source.key] = source
         self._written_starts[source.key] = _utc(source.fields.starts_at)
@@ -684,8 +845,15 @@ class BatchRepository(DedupRepository):
     def insert_source(self, source: SourceRow) -> None:
         self._write(source)
         self._new_sources.add(source.key)
+        self._credits_changed.add(source.key)
 
     def update_source(self, source: SourceRow) -> None:
+        earlier = self._sources.get(source.key) or self._stored.get(source.key)
+        if earlier is None or (earlier.fields.starts_at, earlier.fields.libraries) != (
+            source.fields.starts_at,
+            source.fields.libraries,
+        ):
+            self._credits_changed.add(source.key)
         self._write(source)
 
     def move_source(self, key: SourceKey, activity_id: str) -> None:
@@ -718,6 +886,10 @@ class BatchRepository(DedupRepository):
         ]
         execute_many(self.connection, _INSERT_SOURCE, inserts)
         execute_many(self.connection, _UPDATE_SOURCE, updates)
+        recredited = sorted(self._credits_changed - self._new_sources)
+        execute_many(self.connection, _DELETE_CREDITS, [{"k_library": k[0], "k_ref": k[1]} for k in recredited])
+        credits = [row for key in sorted(self._credits_changed) for row in _credit_rows(self._sources[key])]
+        execute_many(self.connection, _INSERT_CREDIT, credits)
         activities = [(a, a.id in self._new_activities) for a in self._activities.values()]
         snapshots = self._snapshots
         new = [{"id": a.id, **_activity_values(a, snapshots.get(a.id))} for a, is_new in activities if is_new]

@@ -78,6 +78,18 @@ dedup_source = Table(
     ),
 )
 
+dedup_credit = Table(
+    "dedup_credit",
+    metadata,
+    Column("library_id", String(64), primary_key=True, comment="a library the announcement credits, or its writer"),
+    Column("starts_at", UTCDateTime, primary_key=True, comment="the announcement's start"),
+    Column("source_library", String(64), primary_key=True),
+    Column("source_ref", String(200), primary_key=True),
+    Index("ix_dedup_credit_source", "source_library", "source_ref"),
+)
+"""Who each announcement credits, by start: a co-host's post that lists nobody finds the host's
+post that credits it, wherever either is held (the organisers as a graph, looked up both ways)."""
+
 
 class ReviewFields(SQLModel):
     """A pair of announcements waiting for a coordinator, or decided: the fields the review's
@@ -111,4 +123,4 @@ class DedupReview(ReviewFields, TableModel, table=True):
 dedup_review = table_of(DedupReview)
 """The table itself, for Core statements (the batch repository writes reviews with the sources)."""
 
-TABLES = (dedup_activity, dedup_source, dedup_review)
+TABLES = (dedup_activity, dedup_source, dedup_credit, dedup_review)

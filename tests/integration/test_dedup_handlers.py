@@ -7,10 +7,12 @@ from datetime import UTC, datetime
 
 import pytest
 
+from shuxiang.alliance import load_alliance
 from shuxiang.events.consumer import Outcome
 from shuxiang.services.dedup import handlers
+from shuxiang.services.dedup.normalize import WHOLE_ALLIANCE
 
-from .dedup_support import DedupRig, announcement, submission_delivery
+from .dedup_support import TEST_ALLIANCE, DedupRig, announcement, submission_delivery
 
 COHOSTS = [("jn", "host"), ("tz", "co_host")]
 
@@ -330,20 +332,55 @@ def test_a_postponed_activity_is_one_with_the_posts_that_still_give_its_original
     assert len(rig.activities()) == 2
 
 
-def test_postponements_are_looked_up_through_their_partial_index(rig: DedupRig) -> None:
-    """Every announcement asks for postponements moved from its hour: a range of the small partial
-    index of original starts, not a scan of the table."""
-    from shuxiang.services.dedup.repository import _MOVED
+@pytest.mark.parametrize("crediting_first", [True, False])
+def test_a_co_host_listing_nobody_finds_the_post_that_credits_it(tmp_path, crediting_first: bool) -> None:
+    """In an alliance too large to search whole (more than WHOLE_ALLIANCE members), a branch and a
+    town library of another county at an outside place: jn-b1's post credits tz-t1, tz-t1's lists
+    nobody and writes the place its own way.  Neither's site is the other's nor a relative's, so
+    only the credits link them: looked up both ways (by library and start), either arrival order
+    gives one activity."""
+    towns = "".join(
+        f'\n[[members]]\nid = "tz-t{i}"\nname = "滕州市第{i}镇图书室"\ntier = "branch"\nparent = "tz"\n'
+        for i in range(1, WHOLE_ALLIANCE + 1)
+    )
+    (tmp_path / "alliance.toml").write_text(TEST_ALLIANCE.read_text(encoding="utf-8") + towns, encoding="utf-8")
+    large = DedupRig(tmp_path / "dedup.sqlite3", alliance=load_alliance(tmp_path / "alliance.toml"))
+    crediting = announcement(
+        "jn-b1",
+        "b1",
+        title="流动图书车进社区",
+        venue={"name": "人民广场东侧"},
+        organizers=[("jn-b1", "host"), ("tz-t1", "co_host")],
+    )
+    silent = announcement("tz-t1", "t1", title="流动图书车进社区（报名中）", minute=30, venue={"name": "人民广场"})
+    other = announcement("tz-t1", "t2", title="流动图书车进社区", day=17, venue={"name": "人民广场"})
+    large.submit(*((crediting, silent) if crediting_first else (silent, crediting)), other)
+    assert large.activity_of("jn-b1", "b1")["id"] == large.activity_of("tz-t1", "t1")["id"]
+    assert len(large.activities()) == 2
+    large.close()
+
+
+def test_the_candidates_statement_reads_every_part_from_an_index(rig: DedupRig) -> None:
+    """An announcement's candidates come in one statement: its sites' windows, the day-spanning
+    rows, the postponements moved from its hour (the small partial index of original starts) and
+    the announcements crediting its libraries (the credits' key) -- each a range of an index, none
+    a scan of a table."""
+    from shuxiang.services.dedup.repository import _candidates_query
 
     low, high = datetime(2026, 4, 3, tzinfo=UTC), datetime(2026, 4, 4, tzinfo=UTC)
-    expanded = _MOVED.compile(rig.engine).construct_expanded_state({"low": low, "high": high})
+    parameters = {"ml": low, "mh": high, "cv0": "tz", "cl0": low, "ch0": high}
+    for i, venue in enumerate(["s:jn", "w:jn", "s:jn", "w:jn"]):
+        parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
+    expanded = _candidates_query(2, 2, 1).compile(rig.engine).construct_expanded_state(parameters)
     with rig.engine.connect() as connection:
         plan = connection.exec_driver_sql(
             f"EXPLAIN QUERY PLAN {expanded.statement}", expanded.positional_parameters
         ).all()
     details = [row[3] for row in plan]
-    assert any("ix_dedup_source_moved_from" in detail for detail in details), details
     assert not any(detail.startswith("SCAN") for detail in details), details
+    for index in ("ix_dedup_source_venue_start", "ix_dedup_source_spans_day", "ix_dedup_source_moved_from"):
+        assert any(index in detail for detail in details), (index, details)
+    assert any("dedup_credit USING" in detail for detail in details), details
 
 
 @pytest.mark.parametrize("day_entry_first", [True, False])
