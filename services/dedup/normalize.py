@@ -520,7 +520,7 @@ class VenueResolver:
     @cached_property
     def _stem_pattern(self) -> re.Pattern[str] | None:
         stems = sorted(self._stems, key=lambda stem: (-len(stem), stem))
-        return re.compile(f"({'|'.join(map(re.escape, stems))})((?:{PLACE_UNITS})+)") if stems else None
+        return re.compile(f"({'|'.join(map(re.escape, stems))})((?:{PLACE_UNITS}|店)+)") if stems else None
 
     def stem_library(self, text: str) -> str | None:
         """The member a venue text names by its own place name, a word for a place and a library or
@@ -536,7 +536,19 @@ class VenueResolver:
             return None
         if not (_LIBRARY_KIND.search(last.group(2)) or _LIBRARY_OR_ROOM.match(text, last.end())):
             return None
-        return self._stems[last.group(1)]
+        library_id = self._stems[last.group(1)]
+        kinds = {_KIND_FAMILY.get(kind, kind) for kind in _LIBRARY_KIND.findall(last.group(2))}
+        if kinds and not kinds & self._kinds[library_id]:
+            return None  # "沙湾城市书房": not 沙湾东社区服务点 (nor 东湖街道分馆 the street's 城市书房)
+        return library_id
+
+    @cached_property
+    def _kinds(self) -> dict[str, set[str]]:
+        """The kinds of library each member's name says it is (馆, 书房, 书屋 …)."""
+        return {
+            m.id: {_KIND_FAMILY.get(kind, kind) for kind in _LIBRARY_KIND.findall(nfkc(m.name))}
+            for m in self.alliance.members
+        }
 
     @cached_property
     def _leading_library(self) -> re.Pattern[str] | None:
@@ -560,8 +572,8 @@ class VenueResolver:
             return tail  # "市少图｜童趣故事屋": the library before the title, not a programme's name
         if found is None or len(head) - found.end() < 4:
             return key
-        if found.group(0) in self._stems or (
-            found.group(0) not in self._names and not _LIBRARY_KIND.search(found.group(0))
+        if not _LIBRARY_KIND.search(found.group(0)) and (
+            found.group(0) in self._stems or found.group(0) not in self._names
         ):
             return key  # a place's name only: "红星小区…" may be the title's own
         return head[found.end() :] + mark + tail
@@ -608,6 +620,11 @@ class VenueResolver:
             if entry is not None:
                 return Site(entry.library_id, True)
         text = normalize_venue_text(venue.name or "")
+        for typo, meant in _KIND_TYPOS:
+            if typo in text:
+                text = text.replace(typo, meant)
+        if "分管" in text:
+            text = _BRANCH_TYPO.sub("分馆", text)
         if text:
             named = self.named_library(text) or self.library_like(text, libraries) or self.stem_library(text)
             if named is not None:
@@ -1059,8 +1076,21 @@ PLACE_UNITS = (
 )
 """What follows a place's own name in a member's name or a venue: an administrative unit or a
 kind of library (翠竹 + 社区, 锦里 + 书房, 大坪 + 村)."""
+_GENERIC_TAILS = frozenset(
+    {"儿童", "少年", "中心", "广场", "公园", "小区", "新城", "新区", "花园", "大厦", "中学", "小学", "学校", "园区"}
+)
+"""The end of a place name that names no place of its own (职教中心 is not written 中心)."""
+_KIND_TYPOS = (("文化战", "文化站"), ("书物", "书屋"), ("图书管", "图书馆"), ("书坊", "书房"))
+"""Library words mistyped by an input method (homophones): read as meant before a name is looked for."""
+_BRANCH_TYPO = re.compile(r"(?<=[^\W\d])分管")
+""""城东分管" for 城东分馆, after a name only: "分管1楼" alone says no more typed right (a tier word)."""
+_SHOP = re.compile(r"[·・•]\s*([^\W\d]{2,5}?)店$")
+"""A chain's shop named after its place (朔川城市书房·鼓楼店)."""
 _PLACE_TOKEN = re.compile(rf"([^\W\d]{{2,4}}?)({PLACE_UNITS})")
 _PLACE_UNIT = re.compile(rf"(?:{PLACE_UNITS})")
+_KIND_FAMILY = {"图书馆": "馆", "分馆": "馆", "文化站": "馆", "服务点": "点", "书屋": "点", "书吧": "点", "驿站": "点"}
+"""Kinds of library writers call one member by: a branch is 分馆, 图书馆 or (a town's, housed in it)
+文化站; a community's service point is its 书屋; a 城市书房 is a 书房."""
 _LIBRARY_KIND = re.compile("图书馆|服务点|分馆|书房|书屋|文化站|书吧|驿站")
 _LIBRARY_OR_ROOM = re.compile(
     r"[\s(（\-—·]*(?:图书|图|馆|(?:综合)?文化(?:服务|活动)?(?:中心|站)|党群服务中心|[0-9一二三四五六七八九十]+(?:楼|层|f)|"
@@ -1079,10 +1109,12 @@ def own_stems(alliance: Alliance) -> dict[str, str]:
     → 大坪): writers name a community's point, a village's 书屋, a street's branch by it with words
     of their own (翠竹社区服务点, 大坪书屋).  Not a city's, district's or county's name (东城区 is
     anywhere in the district; its library is named by the forms of :func:`abbreviations`).  A name
-    that is two members' own names none."""
+    that is two members' own names none, but with its unit (杏花镇 / 杏花村) each one's."""
     stems: dict[str, set[str]] = {}
+    qualified: dict[str, set[str]] = {}
+    names = {member.id: nfkc(member.name) for member in alliance.members}
     for member in alliance.members:
-        name = re.sub(r"[(（][^()（）]*[)）]", "", nfkc(member.name))
+        name = re.sub(r"[(（][^()（）]*[)）]", "", names[member.id])
         own, unit_of_own = None, ""
         for part in re.split(r"[·・•\s]", name):
             position = 0
@@ -1090,9 +1122,24 @@ def own_stems(alliance: Alliance) -> dict[str, str]:
                 own, unit_of_own, position = token.group(1), token.group(2), token.end()
                 while (unit := _PLACE_UNIT.match(part, position)) is not None:
                     position = unit.end()
+        shop = _SHOP.search(name)
+        if shop is not None:  # 朔川城市书房·鼓楼店: the shop's own name
+            own, unit_of_own = shop.group(1), "店"
         if own is not None and unit_of_own not in _AREA_UNIT:  # 东城区: a district, not a building
             stems.setdefault(own, set()).add(member.id)
-    return {stem: next(iter(ids)) for stem, ids in stems.items() if len(ids) == 1}
+            qualified.setdefault(own + unit_of_own, set()).add(member.id)
+            tail = own[-2:]
+            if (
+                len(own) >= 4
+                and tail not in _GENERIC_TAILS
+                and not any(tail in other for lib, other in names.items() if lib != member.id)
+            ):
+                stems.setdefault(tail, set()).add(member.id)  # 桑干河畔店 written 河畔书房
+    found = {stem: next(iter(ids)) for stem, ids in stems.items() if len(ids) == 1}
+    for stem, ids in qualified.items():  # 杏花镇 / 杏花村, 望湖社区 / 望湖街道: told by the unit
+        if len(ids) == 1:
+            found.setdefault(stem, next(iter(ids)))
+    return found
 
 
 @dataclass(frozen=True, slots=True)

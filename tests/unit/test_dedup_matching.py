@@ -618,3 +618,32 @@ def test_codes_and_speakers_are_not_the_title(written: str, plain: str) -> None:
 def test_a_title_cut_short_by_its_channel_is_alike() -> None:
     assert title_similarity(title_key("红色观影：“我和"), title_key("红色观影：《我和我的祖国》")) >= 0.9
     assert title_similarity(title_key("绘本共读"), title_key("绘本共读：《月亮的味道》")) < 0.9  # too short to say
+
+
+CITY_P = load_alliance(Path(__file__).resolve().parents[1] / "data" / "dedup_holdout6" / "city_p" / "alliance.toml")
+CITY_O = load_alliance(Path(__file__).resolve().parents[1] / "data" / "dedup_holdout6" / "city_o" / "alliance.toml")
+
+
+@pytest.mark.parametrize(
+    ("alliance", "text", "library"),
+    [
+        (CITY_P, "鼓楼书房阅读区", "sc-sf1"),  # 朔川城市书房·鼓楼店: a chain's shop by its place
+        (CITY_P, "高铁站城市书房阅读区", "sc-sf3"),
+        (CITY_P, "河畔城市书房", "sc-sf2"),  # 桑干河畔店, its place's last two characters
+        (CITY_P, "杏花镇文化战", "hy-z1"),  # 杏花镇 / 杏花村: two members, told by the unit; 战 for 站
+        (CITY_P, "杏花村书物村委会会议室", "hy-nj1"),  # 书物 for 书屋
+        (CITY_O, "望湖社区服务点", "jb-sp1"),  # not 望湖街道分馆
+        (CITY_O, "清溪县图书馆城东分管活动室", "qx-b1"),  # 分管 for 分馆, after a name
+    ],
+)
+def test_a_member_is_named_by_its_place_with_its_unit_or_kind(alliance, text: str, library: str) -> None:
+    venues = VenueResolver(alliance)
+    assert venues.site(Venue(name=text), host="x", libraries=("x",)) == Site(library, True), text
+
+
+def test_a_place_name_with_another_kind_of_library_after_it_is_not_that_member() -> None:
+    """A 城市书房 written after a place name is not the community's service point of that name (a
+    community's 书屋 is: writers call a service point by either)."""
+    venues = VenueResolver(CITY_H)
+    assert venues.stem_library(normalize_venue_text("翠竹社区书屋(二楼阅览角)")) == "qp-b0-c"
+    assert venues.stem_library(normalize_venue_text("翠竹城市书房")) is None
