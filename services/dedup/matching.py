@@ -383,6 +383,8 @@ def places(x: MatchFields, y: MatchFields) -> str:
         return "same" if x.venue_key == y.venue_key else "apart"
     if x.online() and y.online():
         return "same"  # one channel or another, whoever streams it: the place says nothing against
+    if (x.online() or y.online()) and linked(x, y):
+        return "unsure"  # the stream of a co-host's activity (【线上】…, 视频号直播): where it is held
     rx, ry = x.room(), y.room()
     if (
         rx

@@ -42,7 +42,7 @@ _LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
 """A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
 _LEADING_WELCOME = re.compile(r"^\s*(?:欢迎(?:参加|参与|报名)|诚邀(?:您|你)?参加|活动预告|预告)\s*[:：|｜!！/\-—]*\s*")
 _TRAILING_STATUS = re.compile(
-    r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|报名开启|速来报名|即将开始|邀您参加|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
+    r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|报名开启|报名通道已?开启|报名通道已?开放|快来报名吧?|速来报名|即将开始|邀您参加|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
     r"诚邀(?:您|你)?(?:参加|参与)|敬请期待|等你来)[!！。.~～]*\s*(?:读书分享活动|主题活动|系列活动|活动)?$"
 )
 _TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|专题讲座|主题讲座|公益讲座|读书分享|活动)$")
@@ -112,10 +112,18 @@ _JOINT_WORDING = re.compile(
 )
 """A co-host's wording ("区图书馆携手岚州图书馆开展…", "联合市图举办…"): who, not what."""
 _REPORT_WORDING = re.compile(
-    r"^[^，,。！!？?]{0,16}?(?:(?:成功|圆满|顺利)(?:举办|开展|举行)了?|(?<=[馆图站房心道区店校驿点])(?:举办|开展|举行)了?)\s*(?=\S{4})"
+    r"^[^，,。！!？?]{0,16}?(?:(?:成功|圆满|顺利)(?:举办|开展|举行)了?|(?:拟|将|即将)(?:举办|开展|举行)"
+    r"|(?<=[馆图站房心道区店校驿点])(?:举办|开展|举行)了?)\s*(?=\S{4})"
 )
 """A report's or a host's wording before the title ("高新区图成功举办“…”", "科创园分馆开展“…”活动",
 "区图举办…"): who did it, not what."""
+_REPORT_TAIL = re.compile(
+    r"\s*[”\"]?\s*(?:活动)?(?:圆满结束|圆满落幕|顺利举行|圆满举行|顺利开展|圆满完成|成功举办|活动安排|安排)\s*$"
+    r"|\s*[（(](?:活动)?(?:报备|备案|安排)[）)]\s*$"
+)
+"""A report's or a plan's wording after the title ("…活动圆满结束", "…顺利举行", "…（活动报备）")."""
+_SERIES_OF = re.compile(r"^\s*[“\"]?[^“”\"，,。]{2,16}?[”\"]?\s*(?:系列活动|主题活动|系列)之\s*(?=\S{4})")
+"""A campaign named before the title ("“4·23世界读书日”系列活动之…", "“暑期阅读季”系列活动之…")."""
 _HOOK = re.compile(r"^[^，,。！!？?|｜]{2,10}[？?]\s*(?=\S{4})")
 """A question to catch the eye before the title ("周末带娃去哪？")."""
 _CLOCK = re.compile(r"(?<![0-9])(?:[01]?[0-9]|2[0-3])[:：][0-5][0-9](?![0-9])")
@@ -293,6 +301,9 @@ def title_key(title: str) -> str:
         text = _CAPTION_TAIL.sub("", text)
         if "举" in text or "开展" in text:
             text = _REPORT_WORDING.sub("", text, count=1)
+        text = _REPORT_TAIL.sub("", text)
+        if "之" in text:
+            text = _SERIES_OF.sub("", text, count=1)
         if "?" in text or "？" in text:
             text = _HOOK.sub("", text)
         if ":" in text or "：" in text:

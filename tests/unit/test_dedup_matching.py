@@ -647,3 +647,18 @@ def test_a_place_name_with_another_kind_of_library_after_it_is_not_that_member()
     venues = VenueResolver(CITY_H)
     assert venues.stem_library(normalize_venue_text("翠竹社区书屋(二楼阅览角)")) == "qp-b0-c"
     assert venues.stem_library(normalize_venue_text("翠竹城市书房")) is None
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("“送书进军营”活动圆满结束", "送书进军营"),  # a report's wording after the title
+        ("绘本故事会：《小蓝和小黄》顺利举行", "绘本故事会：《小蓝和小黄》"),
+        ("石门文化站拟举办绘本故事会：《小蓝和小黄》", "绘本故事会：《小蓝和小黄》"),  # a plan's before it
+        ("小橘灯故事会：《荷花镇的早市》（活动报备）", "小橘灯故事会：《荷花镇的早市》"),
+        ("“4·23世界读书日”系列活动之科普：走近航天", "科普：走近航天"),  # the campaign before it
+        ("长城文化摄影展｜报名通道已开启", "长城文化摄影展"),
+    ],
+)
+def test_reports_plans_and_campaigns_around_a_title_are_not_the_title(written: str, plain: str) -> None:
+    assert title_key(written) == title_key(plain)
