@@ -999,6 +999,8 @@ def _place_forms(text: str) -> list[str]:
     return forms
 
 
+_CITY = re.compile(r"^([^\W\d]{2,3}?)([市县州盟旗])")
+"""The alliance's city and its unit, from the alliance's name (澜州市公共图书馆阅读推广联盟 → 澜州, 市)."""
 _SHORT_WORDS = (
     ("实验小学", "实小"),
     ("实验中学", "实中"),
@@ -1038,6 +1040,8 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
             if len(form) >= shortest and form not in _GENERIC_NAMES:
                 names.setdefault(form, set()).add(library_id)
 
+    found_city = _CITY.match(nfkc(alliance.name))
+    city = (found_city.group(1), found_city.group(2)) if found_city else None
     for member in alliance.members:
         name = nfkc(member.name)
         central = member.tier.value == "central"
@@ -1048,6 +1052,8 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
         forms: list[str] = []
         if library_word and not rest:  # "<stem>图书馆"
             forms += _library_forms(head, central=central)
+            if city and head == city[0]:  # 澜州图书馆 of 澜州市: 澜州市图书馆, 澜州市图
+                forms += _library_forms(head + city[1])
             if "少年儿童" in head:
                 forms += _library_forms(head.replace("少年儿童", "少儿"))
         elif library_word:  # "<parent>图书馆<place>分馆"
@@ -1203,8 +1209,8 @@ def assumed_at_home(text: str) -> bool:
 _FLOOR = re.compile(r"[0-9一二三四五六七八九十负地下]+(?:楼|层|f)|[东西南北]侧|[东西南北]区")
 
 
-_ROOM_QUALIFIER = re.compile(r"少儿|儿童|亲子|视障|盲人|数字|电子|老年|青少年|绘本|小|大")
-"""Words that say whom or what a room is for (少儿借阅区, 视障阅览室, 小剧场)."""
+_ROOM_QUALIFIER = re.compile(r"少儿|儿童|亲子|视障|盲人|数字|电子|老年|青少年|绘本|读者|共享|公共|学术|小|大")
+"""Words that say whom or what a room is for (少儿借阅区, 视障阅览室, 读者活动室, 小剧场)."""
 
 
 def _is_room_words(text: str) -> bool:

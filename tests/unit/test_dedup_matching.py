@@ -662,3 +662,19 @@ def test_a_place_name_with_another_kind_of_library_after_it_is_not_that_member()
 )
 def test_reports_plans_and_campaigns_around_a_title_are_not_the_title(written: str, plain: str) -> None:
     assert title_key(written) == title_key(plain)
+
+
+def test_the_central_library_is_named_with_its_city_s_unit_too() -> None:
+    """澜州图书馆, of 澜州市: writers add the 市 (澜州市图书馆一楼报告厅), and that is not the
+    澜州市少年儿童图书馆 whose name holds its characters in order."""
+    city_l = load_alliance(Path(__file__).resolve().parents[1] / "data" / "dedup_holdout4" / "city_l" / "alliance.toml")
+    venues = VenueResolver(city_l)
+    assert venues.site(Venue(name="澜州市图书馆一楼报告厅"), host="gx", libraries=("gx",)) == Site("lz", True)
+    assert abbreviations(city_l)["澜州市图"] == "lz"
+
+
+def test_a_readers_room_typed_bare_is_the_writer_s_not_a_directory_room_of_that_name() -> None:
+    city_j = load_alliance(Path(__file__).resolve().parents[1] / "data" / "dedup_holdout3" / "city_j" / "alliance.toml")
+    venues = VenueResolver(city_j)
+    assert venues.site(Venue(name="读者活动室"), host="yh-bl", libraries=("yh-bl",)).library_id == "yh-bl"
+    assert venues.site(Venue(name="读者活动室"), host="yh", libraries=("yh",)) == Site("yh", True)
