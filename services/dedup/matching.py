@@ -225,7 +225,10 @@ class MatchFields:
 
 
 def host_of(submission: ActivitySubmission) -> str:
-    return next((o.library_id for o in submission.credited() if o.role is Role.host), submission.library_id)
+    """The host the announcement names (a submitter that lists another library as host, and not
+    itself, posts that library's activity: the alliance office, a co-host), else the submitter."""
+    named = next((o.library_id for o in submission.organizers if o.role is Role.host), None)
+    return named or submission.library_id
 
 
 def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> MatchFields:

@@ -647,6 +647,12 @@ class VenueResolver:
                 if self.alliance.member(library_id) is not None:
                     near += [library_id, *self.alliance.ancestors(library_id)]
             near = list(dict.fromkeys(near))
+            unit = _UNIT_LIBRARY.search(text)
+            if unit is not None:  # "市馆": a library whose name says 市 (the writer's own, else the only one)
+                of_unit = self._libraries_of_unit.get(unit.group(1), [])
+                mine = [lib for lib in near if lib in of_unit]
+                if len(mine) == 1 or (not mine and len(of_unit) == 1):
+                    return Site((mine or of_unit)[0], True)
             for tier, pattern in _TIER_PATTERNS.items():
                 if pattern.search(text):
                     found = [
@@ -658,6 +664,16 @@ class VenueResolver:
                         return Site(found[0], True)
         # a room of the host's (or online): assumed at home; else an address or place the file does not name
         return Site(host, False, known=assumed_at_home(text))
+
+    @cached_property
+    def _libraries_of_unit(self) -> dict[str, list[str]]:
+        """The members whose name is a 市, 区 or 县's library (岭城市图书馆), by that unit."""
+        found: dict[str, list[str]] = {}
+        for member in self.alliance.members:
+            name = re.sub(r"[(（][^()（）]*[)）]", "", nfkc(member.name))
+            if name.endswith("图书馆") and name[:-3][-1:] in "市区县":
+                found.setdefault(name[-4], []).append(member.id)
+        return found
 
     def related_sites(self, libraries: Iterable[str]) -> list[str]:
         """The libraries whose sites an announcement's twin may be at: its own libraries and their
@@ -999,6 +1015,8 @@ def _place_forms(text: str) -> list[str]:
     return forms
 
 
+_UNIT_LIBRARY = re.compile(r"(?<![^\W\d])([市区县])(?:图书馆|图|馆)")
+"""A library named by its unit only (市馆, 区图书馆, 县图), as a word of its own."""
 _CITY = re.compile(r"^([^\W\d]{2,3}?)([市县州盟旗])")
 """The alliance's city and its unit, from the alliance's name (澜州市公共图书馆阅读推广联盟 → 澜州, 市)."""
 _SHORT_WORDS = (

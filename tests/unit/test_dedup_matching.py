@@ -678,3 +678,31 @@ def test_a_readers_room_typed_bare_is_the_writer_s_not_a_directory_room_of_that_
     venues = VenueResolver(city_j)
     assert venues.site(Venue(name="读者活动室"), host="yh-bl", libraries=("yh-bl",)).library_id == "yh-bl"
     assert venues.site(Venue(name="读者活动室"), host="yh", libraries=("yh",)) == Site("yh", True)
+
+
+def test_a_library_named_by_its_unit_is_the_one_whose_name_says_that_unit() -> None:
+    """In a prefecture (州) whose one 县级市 library is 岭城市图书馆, the prefecture library's "市馆"
+    is that one, not its own; a district branch's "区馆" stays its own district's."""
+    city_r = load_alliance(Path(__file__).resolve().parents[1] / "data" / "dedup_holdout7" / "city_r" / "alliance.toml")
+    venues = VenueResolver(city_r)
+    assert venues.site(Venue(name="市馆二楼少儿阅览室"), host="qzl", libraries=("qzl",)) == Site("lc", True)
+    city_o_venues = VenueResolver(CITY_O)
+    assert city_o_venues.site(Venue(name="区馆一楼报告厅"), host="jb", libraries=("jb",)) == Site("jb", True)
+
+
+def test_the_host_is_the_one_the_announcement_names_not_its_submitter() -> None:
+    """The alliance office posts a member's exhibition listing that member as host and not itself:
+    the bare room it types is the host's."""
+    venues = VenueResolver(CITY_O)
+    body = {
+        "library_id": "cjl",
+        "source_ref": "LMB-1",
+        "title": "老报纸里的城市变迁展",
+        "category": "exhibition",
+        "starts_at": "2026-07-04T09:00:00+08:00",
+        "ends_at": "2026-07-04T17:00:00+08:00",
+        "venue": {"name": "报告厅"},
+        "organizers": [{"library_id": "jb", "role": "host"}, {"library_id": "cj-shao", "role": "co_organiser"}],
+    }
+    fields = match_fields(ActivitySubmission.model_validate(body), venues)
+    assert fields.site is not None and fields.site.library_id == "jb"
