@@ -59,6 +59,7 @@ from .normalize import (
     generic_kinds,
     generic_tiers,
     is_online,
+    is_placeholder,
     multipurpose,
     names_tier,
     numbered,
@@ -388,6 +389,8 @@ def places(x: MatchFields, y: MatchFields) -> str:
         return "same"  # one channel or another, whoever streams it: the place says nothing against
     if (x.online() or y.online()) and linked(x, y):
         return "unsure"  # the stream of a co-host's activity (【线上】…, 视频号直播): where it is held
+    if is_placeholder(x.venue_text()) or is_placeholder(y.venue_text()):
+        return "unsure"  # "详见海报": no place said, none against
     rx, ry = x.room(), y.room()
     if (
         rx
@@ -581,9 +584,14 @@ def _day_and_hour(x: MatchFields, y: MatchFields) -> Verdict:
     if similarity < DAY_TITLE:
         return Verdict(Outcome.APART, 0.0, "different start times")
     place = places(x, y)
-    if not (place == "same" or place == "unsure" and linked(x, y)):
+    if not (place == "same" or place == "unsure" and (linked(x, y) or _kin(x, y))):
         return Verdict(Outcome.APART, 0.0, "different start times")
     return Verdict(Outcome.MERGE, similarity, "one day's entry, and the hour it opens")
+
+
+def _kin(x: MatchFields, y: MatchFields) -> bool:
+    """One's library is the other's parent or child (a county entering its stations' day)."""
+    return x.library_id in y.family or y.library_id in x.family
 
 
 def _session_series_or_book(x: MatchFields, y: MatchFields) -> bool:
@@ -614,8 +622,8 @@ def _postponed(x: MatchFields, y: MatchFields) -> Verdict | None:
         if similarity < MOVED_TITLE:
             return Verdict(Outcome.APART, 0.0, "different start times")
         place = places(a, b)
-        if place == "apart" or not (place == "same" or linked(a, b) or similarity >= FAR_TITLE):
-            return Verdict(Outcome.APART, 0.0, "different start times")
+        if not (place == "same" or place == "unsure" and linked(a, b)):
+            return Verdict(Outcome.APART, 0.0, "different start times")  # one title, two places postponed
         return Verdict(Outcome.MERGE, similarity, "postponed: the date it was moved from")
     return None
 

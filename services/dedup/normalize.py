@@ -88,7 +88,7 @@ _NOTICE = re.compile(r"^关于(?:举办|开展|组织|举行|开办)\s*(.+?)\s*(
 """A notice's wording ("关于举办《…》读书会的通知", "关于开展…的预告"): the title is inside."""
 _CAPTION_HEAD = re.compile(
     r"^(?:(?:20[0-9]{2}[./-])?[0-9]{1,2}\s*[./月]\s*[0-9]{1,2}\s*日?\s*(?:[（(](?:周|星期)[一二三四五六日天][）)])?)?"
-    r"[^，,。！!\s]{2,16}?见\s*[!！]|^(?:重磅|好消息|速看|注意|快讯|定了|官宣)\s*[!！]"
+    r"[^，,。！!\s]{2,16}?见\s*[!！]|^(?:重磅|好消息|速看|速来围观|快来围观|注意|快讯|定了|官宣)\s*[!！]"
 )
 """A short video's caption before the title ("3月7日（周六）桃溪镇综合文化站见！", "重磅！")."""
 _CAPTION_TAIL = re.compile(
@@ -124,11 +124,15 @@ _REPORT_TAIL = re.compile(
 """A report's or a plan's wording after the title ("…活动圆满结束", "…顺利举行", "…（活动报备）")."""
 _SERIES_OF = re.compile(r"^\s*[“\"]?[^“”\"，,。]{2,16}?[”\"]?\s*(?:系列活动|主题活动|系列)之\s*(?=\S{4})")
 """A campaign named before the title ("“4·23世界读书日”系列活动之…", "“暑期阅读季”系列活动之…")."""
+_SPEAKER_TITLE = re.compile(
+    r"^[^\W\d]{2,4}(?:老师|教授|博士|馆员|研究员|先生|女士|校长|作家)(?:讲|主讲|开讲|带你读|解读|谈)\s*[“\"「]?(.{4,}?)[”\"」]?$"
+)
+"""A title built around who speaks ("潘志刚老师讲“布依族铜鼓文化”"): the talk's own title inside."""
 _HOOK = re.compile(r"^[^，,。！!？?|｜]{2,10}[？?]\s*(?=\S{4})")
 """A question to catch the eye before the title ("周末带娃去哪？")."""
 _CLOCK = re.compile(r"(?<![0-9])(?:[01]?[0-9]|2[0-3])[:：][0-5][0-9](?![0-9])")
 """A time of day written into the title ("8.18 9:00 亲子剪纸"): the start says it."""
-_CAPTION_OPENERS = frozenset({"重磅", "好消", "速看", "注意", "快讯", "定了", "官宣"})
+_CAPTION_OPENERS = frozenset({"重磅", "好消", "速看", "速来", "快来", "注意", "快讯", "定了", "官宣"})
 _TRAILING_NOTICE = re.compile(r"\s*[，,]?\s*(?:活动)?预告$")
 """"…扎染活动预告": the word for an announcement after the title."""
 _AUDIENCE = re.compile(r"[（(]\s*(?:(?:适合|适宜|面向|主讲)[^（()）]{1,12}|[^（()）]{1,6}专场)[）)]")
@@ -306,6 +310,8 @@ def title_key(title: str) -> str:
             text = _SERIES_OF.sub("", text, count=1)
         if "?" in text or "？" in text:
             text = _HOOK.sub("", text)
+        if "讲" in text or "读" in text or "谈" in text:
+            text = _SPEAKER_TITLE.sub(r"\1", text)
         if ":" in text or "：" in text:
             text = _CLOCK.sub("", text).strip()
         if text.endswith("预告") and len(text) > 6:
@@ -803,6 +809,9 @@ ROOM_WORDS = (
     "借阅区",
     "体验区",
     "阅读空间",
+    "少儿区",
+    "儿童区",
+    "亲子区",
 )
 _ROOM = re.compile("|".join(sorted(ROOM_WORDS, key=len, reverse=True)))
 TIER_WORDS = {
@@ -851,6 +860,9 @@ ROOM_FAMILIES = {
     "书房": "阅读区",
     "书屋": "阅读区",
     "阅读空间": "阅读区",
+    "少儿区": "阅读区",
+    "儿童区": "阅读区",
+    "亲子区": "阅读区",
     "多功能室": "多功能厅",
     "多功能活动室": "多功能厅",
     "阅览区": "阅览室",
@@ -1204,6 +1216,18 @@ def parse_site(key: str, venue_text: str = "") -> Site | None:
     if key[:2] == "w:":
         return Site(key[2:], False, assumed_at_home(venue_text))
     return None
+
+
+_PLACEHOLDER = re.compile(
+    r"^(?:详见|见|参见|请见|具体(?:见|以)?)?(?:海报|通知|详情|活动详情|推文|报名链接|群内?通知|原文)(?:为准)?$"
+    r"|^(?:地点)?(?:待定|另行通知|另定|待通知)$"
+)
+"""A venue that says where to look, not where it is ("详见海报", "地点待定")."""
+
+
+def is_placeholder(text: str) -> bool:
+    """Whether a (cleaned) venue text names no place, only where to find it (:data:`_PLACEHOLDER`)."""
+    return bool(_PLACEHOLDER.match(_DROP.sub("", text)))
 
 
 _ONLINE = re.compile(

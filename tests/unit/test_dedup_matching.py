@@ -706,3 +706,21 @@ def test_the_host_is_the_one_the_announcement_names_not_its_submitter() -> None:
     }
     fields = match_fields(ActivitySubmission.model_validate(body), venues)
     assert fields.site is not None and fields.site.library_id == "jb"
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("潘志刚老师讲“布依族铜鼓文化”", "布依族铜鼓文化"),  # a title built around who speaks
+        ("速来围观！基层馆员业务培训｜12月17日", "基层馆员业务培训"),
+    ],
+)
+def test_speakers_and_captions_around_a_title_are_not_the_title(written: str, plain: str) -> None:
+    assert title_key(written) == title_key(plain)
+
+
+def test_a_venue_that_says_where_to_look_names_no_place() -> None:
+    from shuxiang.services.dedup.normalize import is_placeholder
+
+    assert is_placeholder("详见海报") and is_placeholder("地点待定") and is_placeholder("见活动详情")
+    assert not is_placeholder("馆内活动室") and not is_placeholder("海报墙展区")
