@@ -576,7 +576,7 @@ def _day_and_hour(x: MatchFields, y: MatchFields) -> Verdict:
     """An entry for its day (an exhibition from 00:00, by its date only, or 09:00-17:00) and one
     giving an hour in it: one activity when plainly the same title at the same place, no session
     or series and no other book; else two (a lecture in the exhibition hall, the next stop)."""
-    if _session_series_or_book(x, y):
+    if x.episode != y.episode or _other_session(x, y):  # the same 第39期 in both: that session's day
         return Verdict(Outcome.APART, 0.0, "different start times")
     if (ceremony(x.title_key) is None) != (ceremony(y.title_key) is None):
         return Verdict(Outcome.APART, 0.0, "different sessions")
