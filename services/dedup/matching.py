@@ -70,6 +70,7 @@ from .normalize import (
     rooms_alike,
     season,
     title_key,
+    title_to_match,
     title_variants,
     venue_name_to_match,
     without_episode,
@@ -242,15 +243,16 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         if name != (venue.name or ""):
             venue = venue.model_copy(update={"name": name})
     original = postponed_from(submission.title, submission.description, submission.starts_at, venues.alliance.tz)
+    title = title_to_match(submission.title, submission.description)
     return MatchFields(
         library_id=submission.library_id,
         source_ref=submission.source_ref,
         venue_key=venues.site(venue, host=host, libraries=libraries).key,
         starts_at=submission.starts_at,
         ends_at=submission.ends_at,
-        title_key=venues.without_library_name(title_key(submission.title)),
-        books=books(submission.title),
-        episode=episode(submission.title),
+        title_key=venues.without_library_name(title_key(title)),
+        books=books(title),
+        episode=episode(title),
         category=submission.category.value,
         credits=credits,
         recurrence=submission.recurrence,

@@ -36,7 +36,7 @@ NOISE_WORDS = (
     "最新|更新|新|改期|延期|重要|通知|预告|活动预告|直播预告|直播|线上|回顾|免费|公益|限额|预约|联盟活动|欢迎参加|"
     "欢迎报名|敬请期待|报名开始|截止报名|修改|更正|已更正|修订|调整|补充|好消息|额满即止|满额即止|名额有限先到先得|"
     "重发|重磅|热门推荐|人气推荐|等你来|改期通知|延期通知|延期举办|改期举办|时间调整|时间变更|调整通知|变更通知|地点变更|"
-    "推迟举办|顺延"
+    "推迟举办|顺延|改期举行|延期举行|延期后|改期后|已改期|已延期"
 )
 _LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
 """A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
@@ -71,6 +71,8 @@ _DATE = re.compile(
     r"(?:\s*[（(]?\s*(?:周|星期)[一二三四五六日天]\s*[）)]?)?|[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)]"
 )
 """A date (or weekday) written into the title ("5月3日｜…", "（周六）"): the start time says it already."""
+_BRACKETED_DATE = re.compile(r"[（(]\s*(?:20[0-9]{2}[./-])?[0-9]{1,2}\s*[./月]\s*[0-9]{1,2}\s*[日号]?\s*[）)]")
+"""A date in brackets after the title ("《城南旧事》读书分享会（11.15）")."""
 _NUMERIC_DATE = re.compile(
     r"^(?:20[0-9]{2}[./-])?(?:1[0-2]|0?[1-9])[./-](?:3[01]|[12][0-9]|0?[1-9])(?=\s|[|｜:：【\[（(/—]|$)\s*[|｜:：/—]*\s*"
 )
@@ -323,6 +325,8 @@ def title_key(title: str) -> str:
             text = _JOINT_WORDING.sub("", text, count=1)
         if "月" in text or ("周" in text or "星期" in text) and "(" in text:
             text = _DATE.sub("", text)
+        if "(" in text or "（" in text:
+            text = _BRACKETED_DATE.sub("", text)
         if "适" in text or "面向" in text or "专场" in text or "主讲" in text:
             text = _AUDIENCE.sub("", text)
     found = _PREFIX_SEPARATOR.search(text) or (_SERIES_DOT.search(text) if _DOTS.search(text) else None)
@@ -444,6 +448,24 @@ def other_session(a: str, b: str) -> bool:
     （上午场）) say nothing against each other."""
     kinds = {episode_kind(m): m for m in a.split("/")}
     return any(kinds.get(episode_kind(m), m) != m for m in b.split("/"))
+
+
+_NOTICE_TITLE = re.compile(
+    r"^(?:近期|本周|本月|近日|最新|下周)?(?:读书|阅读|文化)?活动(?:安排|通知|预告|一览)?$"
+    r"|^(?:近期|本周|本月|下周)(?:读书|阅读|文化)?活动(?:安排|通知|预告)?$|^(?:活动|读书活动|阅读活动)(?:通知|预告|安排)$"
+)
+"""A title that names no activity, only that there is one ("近期活动安排", "本周读书活动通知", "读书活动")."""
+_DESCRIBED_NAME = re.compile(r"(?:^|\n)\s*(?:活动)?(?:名称|主题|题目|内容)\s*[:：]\s*([^\n]{2,80})")
+
+
+def title_to_match(title: str, description: str | None) -> str:
+    """The title, or, when it names no activity (:data:`_NOTICE_TITLE`), the name the description
+    gives ("活动名称：《驴小弟变石头》绘本共读")."""
+    if description and _NOTICE_TITLE.match(_DROP.sub("", nfkc(title))):
+        found = _DESCRIBED_NAME.search(description)
+        if found is not None:
+            return found.group(1).strip()
+    return title
 
 
 _DESCRIBED_PLACE = re.compile(r"(?:^|\n)\s*(?:活动)?(?:地点|地址|场地|地\s+点)\s*[:：]\s*([^\n]{2,100})")

@@ -724,3 +724,24 @@ def test_a_venue_that_says_where_to_look_names_no_place() -> None:
 
     assert is_placeholder("详见海报") and is_placeholder("地点待定") and is_placeholder("见活动详情")
     assert not is_placeholder("馆内活动室") and not is_placeholder("海报墙展区")
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("【延期】数字阅读体验日：VR看世界（改期举行）", "数字阅读体验日：VR看世界"),
+        ("《撒哈拉的故事》读书分享会（7.20）（延期）", "《撒哈拉的故事》读书分享会"),  # a date in brackets
+    ],
+)
+def test_postponement_words_and_bracketed_dates_are_not_the_title(written: str, plain: str) -> None:
+    assert title_key(written) == title_key(plain)
+
+
+def test_a_notice_title_is_matched_by_the_name_its_description_gives() -> None:
+    from shuxiang.services.dedup.normalize import title_to_match
+
+    described = "活动名称：《驴小弟变石头》绘本共读\n时间：1月9日9:30"
+    assert title_to_match("近期活动安排", described) == "《驴小弟变石头》绘本共读"
+    assert title_to_match("本周读书活动通知", described) == "《驴小弟变石头》绘本共读"
+    assert title_to_match("绘本共读", described) == "绘本共读"  # a title of its own stays
+    assert title_to_match("近期活动安排", None) == "近期活动安排"
