@@ -212,7 +212,18 @@ HOLDOUT5 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout5"
 """The sixth (branch evalset6).  Judged once, after the fifth round: city_m 0.963 / 0.919 with 11
 reviews (1.0 %), city_n 0.946 / 0.914 with 10 (1.0 %) — recall nearer the target than any unseen
 pair before, precision below it (exhibitions joined with their opening ceremonies); since then a
-tuning set.  No round has met issue 18's targets on data the matcher's authors had not seen."""
+tuning set."""
+HOLDOUT6 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout6"
+"""The seventh (written from the same brief, each author reading no earlier set).  Judged once, on
+the code tuned on city_a to city_n: city_o 0.999 / 0.946 with 2 reviews (0.2 %), city_p 0.973 /
+0.978 with 3; since then a tuning set."""
+HOLDOUT7 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout7"
+"""The eighth.  Judged once, on the code tuned on city_a to city_p: city_q 0.995 / 0.969 with 1 review
+(0.1 %) — issue 18's targets met on unseen data for the first time — and city_r 0.987 / 0.938 with
+1; since then a tuning set."""
+HOLDOUT8 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout8"
+"""The ninth.  Judged once, on the code tuned on city_a to city_r: city_s 0.994 / 0.956 with 4 reviews
+(0.5 %), met; city_t 0.995 / 0.925 with 8 (0.9 %), recall short; since then a tuning set."""
 
 
 def measured(path: Path) -> Metrics:
@@ -231,24 +242,31 @@ def measured(path: Path) -> Metrics:
 
 @pytest.mark.parametrize(
     ("path", "true_pairs", "precision", "recall", "reviews"),
-    [  # measured, tuned: g (0.986, 0.986, 5), h (0.995, 0.981, 3), i (0.970, 0.946, 6), j (0.986, 0.922,
-        # 4), k (0.993, 0.945, 7 and 1 refused), l (0.990, 0.914, 6), m (0.996, 0.933, 6), n (0.998, 0.928, 10)
-        pytest.param(HOLDOUT2 / "city_g" / "eval.jsonl", 1024, 0.98, 0.98, 8, id="city_g"),
-        pytest.param(HOLDOUT2 / "city_h" / "eval.jsonl", 957, 0.99, 0.975, 6, id="city_h"),
-        pytest.param(HOLDOUT3 / "city_i" / "eval.jsonl", 1003, 0.965, 0.94, 9, id="city_i"),
-        pytest.param(HOLDOUT3 / "city_j" / "eval.jsonl", 980, 0.98, 0.915, 7, id="city_j"),
-        pytest.param(HOLDOUT4 / "city_k" / "eval.jsonl", 1054, 0.99, 0.94, 9, id="city_k"),
-        pytest.param(HOLDOUT4 / "city_l" / "eval.jsonl", 1026, 0.985, 0.91, 8, id="city_l"),
-        pytest.param(HOLDOUT5 / "city_m" / "eval.jsonl", 1106, 0.99, 0.925, 9, id="city_m"),
-        pytest.param(HOLDOUT5 / "city_n" / "eval.jsonl", 1005, 0.995, 0.92, 12, id="city_n"),
+    [  # measured, tuned (precision, recall, reviews): g (0.986, 0.987, 4), h (0.996, 0.990, 3), i (0.971, 0.958,
+        # 6), j (0.986, 0.944, 5), k (0.995, 0.965, 7 and 1 refused), l (0.992, 0.965, 1), m (0.996, 0.958, 3),
+        # n (0.998, 0.955, 5), o (1.000, 0.973, 1), p (0.999, 0.989, 2), q (0.997, 0.971, 1), r (0.991, 0.956, 2),
+        # s (0.994, 0.971, 3), t (0.995, 0.954, 5)
+        pytest.param(HOLDOUT2 / "city_g" / "eval.jsonl", 1024, 0.98, 0.98, 7, id="city_g"),
+        pytest.param(HOLDOUT2 / "city_h" / "eval.jsonl", 957, 0.99, 0.985, 6, id="city_h"),
+        pytest.param(HOLDOUT3 / "city_i" / "eval.jsonl", 1003, 0.965, 0.95, 9, id="city_i"),
+        pytest.param(HOLDOUT3 / "city_j" / "eval.jsonl", 980, 0.98, 0.94, 8, id="city_j"),
+        pytest.param(HOLDOUT4 / "city_k" / "eval.jsonl", 1054, 0.99, 0.96, 10, id="city_k"),
+        pytest.param(HOLDOUT4 / "city_l" / "eval.jsonl", 1026, 0.985, 0.96, 4, id="city_l"),
+        pytest.param(HOLDOUT5 / "city_m" / "eval.jsonl", 1106, 0.99, 0.95, 6, id="city_m"),
+        pytest.param(HOLDOUT5 / "city_n" / "eval.jsonl", 1005, 0.995, 0.95, 8, id="city_n"),
+        pytest.param(HOLDOUT6 / "city_o" / "eval.jsonl", 954, 0.995, 0.965, 4, id="city_o"),
+        pytest.param(HOLDOUT6 / "city_p" / "eval.jsonl", 853, 0.995, 0.985, 5, id="city_p"),
+        pytest.param(HOLDOUT7 / "city_q" / "eval.jsonl", 1625, 0.99, 0.965, 4, id="city_q"),
+        pytest.param(HOLDOUT7 / "city_r" / "eval.jsonl", 1527, 0.985, 0.95, 5, id="city_r"),
+        pytest.param(HOLDOUT8 / "city_s" / "eval.jsonl", 834, 0.99, 0.965, 6, id="city_s"),
+        pytest.param(HOLDOUT8 / "city_t" / "eval.jsonl", 845, 0.99, 0.95, 8, id="city_t"),
     ],
 )
 def test_sets_written_unseen_then_tuned_on_at_their_measured_floors(
     path: Path, true_pairs: int, precision: float, recall: float, reviews: int
 ) -> None:
-    """Below issue 18's recall of 0.95 on six of these eight (city_i to city_n), so asserted at the
-    figures measured, a little under them: a change that loses ground fails."""
+    """Asserted at the figures measured, a little under them: a change that loses ground fails."""
     metrics = measured(path)
-    assert metrics.announcements >= 1800 and metrics.true_pairs == true_pairs
+    assert metrics.announcements >= 1500 and metrics.true_pairs == true_pairs
     assert metrics.precision >= precision and metrics.recall >= recall, metrics
     assert metrics.pending_reviews <= reviews, metrics
