@@ -2,7 +2,8 @@
 
     .venv/bin/python -m bench.dedup_decision [--rows 1000000] [--samples 3000] [--repeat 5] [--db FILE]
 
-Bulk-loads the announcement table and its credits (executemany, one transaction), then times, for sample
+Bulk-loads the announcement table and, for the one in ten co-hosted, its credits (executemany, one
+transaction), then times, for sample
 submissions (half re-announce a stored activity in another library's wording, half are new):
 normalising + site key + the candidate index queries (the sites of the library, its organisers,
 parents and children; the announcements crediting them; postponements moved from its hour) + the neighbourhood + the grouping verdict — everything the handler
@@ -125,7 +126,11 @@ def load(path: Path, rows: int, rng: random.Random) -> list[tuple]:
                 )
             )
             batch_a.append((activity_id, 1, "scheduled", stamp(start), "{}", received, received))
-            batch_c.append((library, stamp(start), library, f"ref{n}"))
+            if n % 10 == 0:  # one in ten co-hosted: credits another member (a row of dedup_credit)
+                partner = MEMBERS[(n // 10) % len(MEMBERS)]
+                if partner != library:
+                    batch_s[-1] = (*batch_s[-1][:17], f"{library}:host,{partner}:co_host", None)
+                    batch_c.append((partner, stamp(start), library, f"ref{n}"))
             if n % 1000 == 0:
                 stored.append((library, f"ref{n}", venue, start, title))
             if len(batch_s) == 50_000:

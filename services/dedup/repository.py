@@ -55,17 +55,19 @@ def _day_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
 
 
 def _credit_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
-    """Where the announcements crediting one of its libraries (or written by one) may lie: up to
-    :data:`NEAR` from its start, wherever they are held (:data:`~.tables.dedup_credit`)."""
+    """Where the announcements crediting one of its libraries may lie: up to :data:`NEAR` from its
+    start, wherever they are held (:data:`~.tables.dedup_credit`)."""
     start = _utc(fields.starts_at)
     return [(library_id, start - NEAR, start + NEAR) for library_id in sorted(fields.libraries)]
 
 
 def _credit_rows(source: SourceRow) -> list[dict]:
+    """The libraries an announcement credits besides its writer (whose own posts are found at its
+    sites: a row for it would only be read again)."""
     f = source.fields
     return [
         {"library_id": library_id, "starts_at": f.starts_at, "source_library": f.key[0], "source_ref": f.key[1]}
-        for library_id in sorted(f.libraries)
+        for library_id in sorted(f.libraries - {f.library_id})
     ]
 
 
@@ -375,14 +377,19 @@ class DedupRepository:
         self.connection.execute(
             _INSERT_SOURCE, {"library_id": source.key[0], "source_ref": source.key[1], **_source_values(source)}
         )
-        self.connection.execute(_INSERT_CREDIT, _credit_rows(source))
+        self._insert_credits(source)
 
     def update_source(self, source: SourceRow) -> None:
         self.connection.execute(
             _UPDATE_SOURCE, {"k_library": source.key[0], "k_ref": source.key[1], **_source_values(source)}
         )
         self.connection.execute(_DELETE_CREDITS, {"k_library": source.key[0], "k_ref": source.key[1]})
-        self.connection.execute(_INSERT_CREDIT, _credit_rows(source))
+        self._insert_credits(source)
+
+    def _insert_credits(self, source: SourceRow) -> None:
+        rows = _credit_rows(source)
+        if rows:
+            self.connection.execute(_INSERT_CREDIT, rows)
 
     def move_source(self, key: SourceKey, activity_id: str) -> None:
         self.connection.execute(_UPDATE_SOURCE, {"k_library": key[0], "k_ref": key[1], "activity_id": activity_id})

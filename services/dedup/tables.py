@@ -81,7 +81,7 @@ dedup_source = Table(
 dedup_credit = Table(
     "dedup_credit",
     metadata,
-    Column("library_id", String(64), primary_key=True, comment="a library the announcement credits, or its writer"),
+    Column("library_id", String(64), primary_key=True, comment="a library the announcement credits besides its writer"),
     Column("starts_at", UTCDateTime, primary_key=True, comment="the announcement's start"),
     Column("source_library", String(64), primary_key=True),
     Column("source_ref", String(200), primary_key=True),

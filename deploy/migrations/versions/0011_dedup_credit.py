@@ -21,7 +21,10 @@ def upgrade() -> None:
     op.create_table(
         "dedup_credit",
         sa.Column(
-            "library_id", sa.String(64), primary_key=True, comment="a library the announcement credits, or its writer"
+            "library_id",
+            sa.String(64),
+            primary_key=True,
+            comment="a library the announcement credits besides its writer",
         ),
         sa.Column("starts_at", sa.DateTime(timezone=True), primary_key=True, comment="the announcement's start"),
         sa.Column("source_library", sa.String(64), primary_key=True),
