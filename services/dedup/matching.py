@@ -34,16 +34,19 @@ one work in 《》 are at least :data:`SHARED_BOOK` alike.
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from dataclasses import dataclass, field
-from datetime import UTC, datetime, timedelta, tzinfo
+from datetime import UTC, date, datetime, timedelta, tzinfo
 from enum import IntEnum
+from typing import cast
 
 from rapidfuzz import fuzz
 
 from shuxiang.alliance import normalize_venue_text
 from shuxiang.schemas import ActivitySubmission, Role
+from shuxiang.schemas.sessions import series_sessions
 
 from .normalize import (
     GENERIC_KINDS,
@@ -62,6 +65,7 @@ from .normalize import (
     is_placeholder,
     multipurpose,
     names_tier,
+    number,
     numbered,
     other_session,
     parse_site,
@@ -545,7 +549,7 @@ def compare(x: MatchFields, y: MatchFields) -> Verdict:
         outcome = Outcome.REVIEW
     else:
         return Verdict(Outcome.APART, score, f"{kind}: titles differ")
-    if outcome is Outcome.MERGE and (x.recurrence or None) != (y.recurrence or None):
+    if outcome is Outcome.MERGE and not same_series(x, y):
         return Verdict(Outcome.REVIEW, score, f"{kind}: similar, but series and single dates differ")
     return Verdict(outcome, score, f"{kind}: similar titles" if outcome is Outcome.REVIEW else kind)
 
@@ -666,16 +670,41 @@ def _far_apart(x: MatchFields, y: MatchFields, apart_minutes: float) -> Verdict:
     return Verdict(Outcome.MERGE, score, "same title and place, the start written differently")
 
 
+def same_series(x: MatchFields, y: MatchFields) -> bool:
+    """Whether two announcements give one schedule: both single dates, or series with the same
+    session dates however the rule is written (COUNT=6 / UNTIL=…), or a series and a single entry
+    whose title says how many sessions the series has (（共4期）)."""
+    if (x.recurrence or None) == (y.recurrence or None):
+        return True
+    if x.recurrence and y.recurrence:
+        return _session_days(x.recurrence, x.starts_at) == _session_days(y.recurrence, y.starts_at)
+    series, single = (x, y) if x.recurrence else (y, x)
+    count = _SERIES_COUNT.search(single.title_key)
+    days = _session_days(cast(str, series.recurrence), series.starts_at)
+    return count is not None and days is not None and int(number(count.group(1))) == len(days)
+
+
+_SERIES_COUNT = re.compile(r"共([0-9]+|[一二三四五六七八九十]+)[期讲次场课]")
+SERIES_SESSIONS = 200
+"""How many sessions of a rule are compared (an open-ended rule's first ones)."""
+
+
+@functools.lru_cache(maxsize=4_096)
+def _session_days(rule: str, starts_at: datetime) -> tuple[date, ...] | None:
+    """The local dates of a rule's sessions (None for a rule that cannot be read)."""
+    try:
+        return tuple(
+            moment.date() for moment, _ in zip(series_sessions(rule, starts_at), range(SERIES_SESSIONS), strict=False)
+        )
+    except (ValueError, TypeError):
+        return None
+
+
 def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minutes: float, score: float) -> Verdict:
-    identical = (
-        x.title_key == y.title_key
-        and apart_minutes == 0
-        and x.ends_at == y.ends_at
-        and (x.recurrence or None) == (y.recurrence or None)
-    )
+    identical = x.title_key == y.title_key and apart_minutes == 0 and x.ends_at == y.ends_at and same_series(x, y)
     if identical:
         return Verdict(Outcome.MERGE, 1.0, "same library: entered twice")
-    if apart_minutes <= SAME_LIBRARY_MINUTES and (x.recurrence or None) == (y.recurrence or None):
+    if apart_minutes <= SAME_LIBRARY_MINUTES and same_series(x, y):
         marks = x.episode or y.episode
         one_numbered = (
             (x.episode is None) != (y.episode is None)

@@ -403,10 +403,12 @@ def episode(title: str) -> str | None:
     ("上午", "小学生"), the age group of one of parallel sessions ("（3-6岁）" → "3-6岁")."""
     text = nfkc(title)
     marks = []
-    found = _EPISODE.search(text)
+    found = None
+    for found in _EPISODE.finditer(text):  # noqa: B007 - the last one counts: "（第一场）（第二场）" is the second
+        pass
     if found:
-        marks.append(_number(found.group(1) or found.group(2) or found.group(3)))
-        text = text[: found.start()] + "·" + text[found.end() :]
+        marks.append(number(found.group(1) or found.group(2) or found.group(3)))
+        text = _EPISODE.sub("·", text)
     half = _HALF.search(text) if _HALF_WORDS.search(text) else None  # 上午场 / 下午场, （上）/（下）, A组 …
     if half:
         marks += [g for g in half.groups() if g][:1]
@@ -420,7 +422,7 @@ _DIGIT_SPACE = re.compile(r"(?<=[0-9])\s+(?=[0-9])")
 _CN_DIGITS = {c: i for i, c in enumerate("零一二三四五六七八九")} | {"两": 2}
 
 
-def _number(written: str) -> str:
+def number(written: str) -> str:
     """A session number in digits: "七十三" → "73", "一百零二" → "102", "12" → "12"."""
     if written.isdigit():
         return str(int(written))

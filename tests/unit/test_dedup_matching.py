@@ -745,3 +745,34 @@ def test_a_notice_title_is_matched_by_the_name_its_description_gives() -> None:
     assert title_to_match("本周读书活动通知", described) == "《驴小弟变石头》绘本共读"
     assert title_to_match("绘本共读", described) == "绘本共读"  # a title of its own stays
     assert title_to_match("近期活动安排", None) == "近期活动安排"
+
+
+def test_one_series_written_with_count_or_until_is_one_schedule() -> None:
+    from shuxiang.services.dedup.matching import same_series
+
+    venues = VenueResolver(ALLIANCE)
+
+    def fields(title: str, recurrence: str | None) -> MatchFields:
+        body = {
+            "library_id": "jn",
+            "source_ref": title + str(recurrence),
+            "title": title,
+            "category": "training",
+            "starts_at": "2026-01-11T09:30:00+08:00",
+            "ends_at": "2026-01-11T11:00:00+08:00",
+            "venue": {"name": "报告厅"},
+        }
+        if recurrence:
+            body["recurrence"] = recurrence
+        return match_fields(ActivitySubmission.model_validate(body), venues)
+
+    count = fields("职工读书角送书（共6期）", "FREQ=WEEKLY;COUNT=6")
+    until = fields("职工读书角送书", "FREQ=WEEKLY;UNTIL=20260215T013100Z")
+    assert same_series(count, until)
+    assert same_series(count, fields("职工读书角送书（共6期）", None))  # the first date, the count in the title
+    assert not same_series(count, fields("职工读书角送书", None))
+    assert not same_series(count, fields("职工读书角送书", "FREQ=WEEKLY;COUNT=8"))
+
+
+def test_the_last_session_mark_of_a_title_counts() -> None:
+    assert episode("亲子手工与阅读：竹编（第一场）（第二场）") == "2"
