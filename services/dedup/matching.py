@@ -63,6 +63,7 @@ from .normalize import (
     generic_tiers,
     is_online,
     is_placeholder,
+    marks_postponement,
     multipurpose,
     names_tier,
     number,
@@ -151,6 +152,13 @@ class MatchFields:
     postponed_from`): its co-hosts' posts that were never updated still give that one (:func:`_postponed`)."""
     moved_day: bool = False
     """The re-announcement gives the original date only (:attr:`moved_from` is its local midnight)."""
+
+    @property
+    def moved_unknown(self) -> bool:
+        """Moved, but from when it does not say ("【延期】…（延期至12月20日）"): :attr:`moved_from` is
+        its own start, and the original lies up to :data:`MOVED_BACK` before it."""
+        return self.moved_from is not None and self.moved_from == self.starts_at
+
     venue_name: str | None = field(default=None, compare=False, repr=False)
     raw: str | None = field(default=None, compare=False, repr=False)
     """The stored submission JSON, read for the venue's room only when a comparison needs it."""
@@ -261,7 +269,11 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         credits=credits,
         recurrence=submission.recurrence,
         spans_day=spans_day(submission.starts_at, submission.ends_at, venues.alliance.tz),
-        moved_from=_utc(original),
+        moved_from=_utc(original)
+        if original
+        else _utc(submission.starts_at)
+        if marks_postponement(title, submission.description)
+        else None,
         moved_day=moved_day(original, venues.alliance.tz),
         venue_name=venue.name or "",
         family=venues.family(submission.library_id),
@@ -618,27 +630,42 @@ def _postponed(x: MatchFields, y: MatchFields) -> Verdict | None:
     titles are alike, no other session, series or book, and nothing says two places; None when
     neither gives the other's start as its original one."""
     for a, b in ((x, y), (y, x)):
-        if a.moved_from is None or b.moved_from == a.moved_from or not _gives_original(a, b):
+        if a.moved_from is None or b.moved_from is not None or not _gives_original(a, b):
             continue
         if _other_session(a, b) or ceremony(a.title_key) != ceremony(b.title_key):
+            return Verdict(Outcome.APART, 0.0, "different start times")
+        if a.moved_unknown and (a.episode or b.episode):  # from when, it does not say: a series' session?
             return Verdict(Outcome.APART, 0.0, "different start times")
         similarity = title_similarity(a.title_key, b.title_key)
         if a.books & b.books:
             similarity = max(similarity, SHARED_BOOK)
-        if similarity < MOVED_TITLE:
+        if similarity < (FAR_TITLE if a.moved_unknown else MOVED_TITLE):
             return Verdict(Outcome.APART, 0.0, "different start times")
         place = places(a, b)
+        if a.moved_unknown and place != "same":
+            return Verdict(Outcome.APART, 0.0, "different start times")
         if not (place == "same" or place == "unsure" and linked(a, b)):
             return Verdict(Outcome.APART, 0.0, "different start times")  # one title, two places postponed
         return Verdict(Outcome.MERGE, similarity, "postponed: the date it was moved from")
     return None
 
 
+MOVED_BACK = timedelta(days=42)
+"""How long before a re-announcement that does not say its original date that date may lie."""
+
+
 def _gives_original(a: MatchFields, b: MatchFields) -> bool:
     """Whether ``b`` starts at ``a``'s original start, up to :data:`HABIT_MINUTES` off (any hour of
-    its date when ``a`` gives only the date, or ``b`` only a date)."""
+    its date when ``a`` gives only the date, or ``b`` only a date); for a re-announcement that does
+    not say it, a start up to :data:`MOVED_BACK` before at about the same hour."""
     original = a.moved_from
     assert original is not None
+    if a.moved_unknown:
+        earlier = a.starts_at - b.starts_at
+        if not (timedelta(hours=12) <= earlier <= MOVED_BACK):
+            return False
+        clock = (earlier.total_seconds() / 60) % (24 * 60)
+        return b.spans_day or min(clock, 24 * 60 - clock) <= HABIT_MINUTES
     if a.moved_day and original - NEAR <= b.starts_at < original + DAY:
         return True
     if b.spans_day and b.starts_at <= original < b.starts_at + DAY:

@@ -42,7 +42,7 @@ _LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
 """A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
 _LEADING_WELCOME = re.compile(r"^\s*(?:欢迎(?:参加|参与|报名)|诚邀(?:您|你)?参加|活动预告|预告)\s*[:：|｜!！/\-—]*\s*")
 _TRAILING_STATUS = re.compile(
-    r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|报名开启|报名通道已?开启|报名通道已?开放|快来报名吧?|速来报名|即将开始|邀您参加|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
+    r"\s*[-—|｜/,，、~～]*\s*(?:火热报名中|报名中|报名开启|报名通道已?开启|报名通道已?开放|快来报名吧?|欢迎来玩|期待您的参与|欢迎您的参与|速来报名|即将开始|邀您参加|已满员|名额已满|名额有限|欢迎(?:参加|参与|报名)|"
     r"诚邀(?:您|你)?(?:参加|参与)|敬请期待|等你来)[!！。.~～]*\s*(?:读书分享活动|主题活动|系列活动|活动)?$"
 )
 _TRAILING_GENERIC = re.compile(r"(?:主题活动|系列活动|专题讲座|主题讲座|公益讲座|读书分享|活动)$")
@@ -56,7 +56,8 @@ _BRACKETED_NOISE = re.compile(rf"[{re.escape(OPEN)}]\s*(?:{NOISE_WORDS})\s*[{re.
 _LEADING_REPOST = re.compile(r"^\s*(?:(?:转发|转载)\s*[:：|｜/\-—]*|转\s*[:：|｜/\-—]+|fwd?\s*:)\s*", re.IGNORECASE)
 _CAMPAIGN_PREFIX = re.compile(
     r"^\s*(?:(?:20\d\d\s*年?\s*)?(?:4|四)\s*(?:[·・•．.\-/—]|月)\s*23\s*日?|世界读书日|全民阅读日)"
-    r"(?:\s*(?:世界读书日|读书日))?(?:\s*(?:主题活动|系列活动))?\s*[:：·・•\-—|｜]*\s*"
+    r"(?:\s*(?:世界读书日|读书日))?(?:\s*暨[^|｜:：·]{2,10}?(?:阅读月|读书月|读书节|阅读节|阅读季))?"
+    r"(?:\s*(?:主题活动|系列活动))?\s*[:：·・•\-—|｜]*\s*"
 )
 _DROP = re.compile(r"[\s\W_]+", re.UNICODE)
 _LEADING_SYMBOLS = re.compile(r"^[^\w【\[（(〔〖「『《〈<{“\"'‘]+")
@@ -71,6 +72,10 @@ _DATE = re.compile(
     r"(?:\s*[（(]?\s*(?:周|星期)[一二三四五六日天]\s*[）)]?)?|[（(]\s*(?:周|星期)[一二三四五六日天]\s*[）)]"
 )
 """A date (or weekday) written into the title ("5月3日｜…", "（周六）"): the start time says it already."""
+_MOVED_TO = re.compile(
+    r"[（(]?\s*(?:延期|改期|推迟|顺延|调整)至\s*(?:20[0-9]{2}\s*年\s*)?[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*[日号]\s*(?:举行|举办)?\s*[）)]?"
+)
+"""The new date of a postponed activity in its title ("（延期至12月20日）"): the start says it."""
 _BRACKETED_DATE = re.compile(r"[（(]\s*(?:20[0-9]{2}[./-])?[0-9]{1,2}\s*[./月]\s*[0-9]{1,2}\s*[日号]?\s*[）)]")
 """A date in brackets after the title ("《城南旧事》读书分享会（11.15）")."""
 _NUMERIC_DATE = re.compile(
@@ -115,15 +120,23 @@ _JOINT_WORDING = re.compile(
 """A co-host's wording ("区图书馆携手岚州图书馆开展…", "联合市图举办…"): who, not what."""
 _REPORT_WORDING = re.compile(
     r"^[^，,。！!？?]{0,16}?(?:(?:成功|圆满|顺利)(?:举办|开展|举行)了?|(?:拟|将|即将)(?:举办|开展|举行)"
-    r"|(?<=[馆图站房心道区店校驿点])(?:举办|开展|举行)了?)\s*(?=\S{4})"
+    r"|(?<=[馆图站房心道区店校驿点])(?:举办|开展|举行)了?)\s*(?=[^\s（(【\[]\S{3})"
 )
 """A report's or a host's wording before the title ("高新区图成功举办“…”", "科创园分馆开展“…”活动",
 "区图举办…"): who did it, not what."""
 _REPORT_TAIL = re.compile(
-    r"\s*[”\"]?\s*(?:活动)?(?:圆满结束|圆满落幕|顺利举行|圆满举行|顺利开展|圆满完成|成功举办|活动安排|安排)\s*$"
+    r"\s*[”\"]?\s*(?:活动)?(?:圆满结束|圆满落幕|顺利举行|圆满举行|顺利开展|圆满完成|成功举办|圆满举办|顺利举办|活动安排|安排)"
+    r"\s*(?:[（(][^（()）]{1,12}[）)])?\s*$"
     r"|\s*[（(](?:活动)?(?:报备|备案|安排)[）)]\s*$"
 )
 """A report's or a plan's wording after the title ("…活动圆满结束", "…顺利举行", "…（活动报备）")."""
+_ACCOUNT_TAIL = re.compile(
+    r"\s*[|｜]\s*[^|｜:：]{2,12}?(?:图书馆|图书分馆|分馆|书房|书屋|文化站|图书室|少儿馆|区图|县图|市图|市馆|区馆|县馆)"
+    r"(?:[（(][^（()）]{1,8}[）)])?\s*$"
+)
+"""The account a post was pasted from, after the title ("…｜东礁镇图书馆", "…｜滨海书房")."""
+_REVIEW_HEAD = re.compile(r"^\s*(?:精彩回顾|活动回顾|往期回顾|回顾)\s*[:：|｜·]\s*")
+"""A report's label before the title ("精彩回顾：…", "回顾｜…")."""
 _SERIES_OF = re.compile(r"^\s*[“\"]?[^“”\"，,。]{2,16}?[”\"]?\s*(?:系列活动|主题活动|系列)之\s*(?=\S{4})")
 """A campaign named before the title ("“4·23世界读书日”系列活动之…", "“暑期阅读季”系列活动之…")."""
 _SPEAKER_TITLE = re.compile(
@@ -161,6 +174,22 @@ _MOVED_FROM = re.compile(
 """A postponement's original date ("因故，原定于5月2日14:30举办的活动调整至5月9日", "由4月18日改期至…")."""
 MOVED_WITHIN = timedelta(days=92)
 """How far from its new date an original date may lie (a postponement, seldom a date brought forward)."""
+
+
+_POSTPONED_MARK = re.compile(
+    r"[【\[（(]\s*(?:延期|改期|时间调整|时间变更|延期举办|改期举行|延期举行|改期通知|延期通知)\s*[】\]）)]"
+    r"|(?:延期|改期|推迟|顺延|调整)至\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*[日号]|改期举行|延期举行"
+)
+"""A title that says the activity was moved ("【延期】…", "…（延期至12月20日）", "…（时间调整）")."""
+
+
+_TO_BE_ANNOUNCED = re.compile(r"另行通知|另行公告|另行安排|待定|另定")
+
+
+def marks_postponement(title: str, description: str | None = None) -> bool:
+    """Whether a title says the activity was moved to the date it gives, whether or not it says
+    from when; not the original's own notice that it is put off ("…（延期）", 新时间另行通知)."""
+    return bool(_POSTPONED_MARK.search(nfkc(title))) and not (description and _TO_BE_ANNOUNCED.search(description))
 
 
 def postponed_from(title: str, description: str | None, starts_at: datetime, tz: tzinfo) -> datetime | None:
@@ -295,6 +324,8 @@ def title_key(title: str) -> str:
             text = _LATIN_TAG.sub("", text)
         text = _LEADING_TAG.sub("", text)
         text = _LEADING_WELCOME.sub("", text)
+        if "|" in text or "｜" in text:
+            text = _ACCOUNT_TAIL.sub("", text)
         text = _TRAILING_STATUS.sub("", text)
         if text[:1].isdigit():
             text = _NUMERIC_DATE.sub("", text)
@@ -308,6 +339,8 @@ def title_key(title: str) -> str:
         if "举" in text or "开展" in text:
             text = _REPORT_WORDING.sub("", text, count=1)
         text = _REPORT_TAIL.sub("", text)
+        if "回顾" in text:
+            text = _REVIEW_HEAD.sub("", text)
         if "之" in text:
             text = _SERIES_OF.sub("", text, count=1)
         if "?" in text or "？" in text:
@@ -323,6 +356,8 @@ def title_key(title: str) -> str:
             text = _HOST_NOTE.sub("", text)
         if "携" in text or "联" in text or "协" in text or "会同" in text:
             text = _JOINT_WORDING.sub("", text, count=1)
+        if "至" in text:
+            text = _MOVED_TO.sub("", text)
         if "月" in text or ("周" in text or "星期" in text) and "(" in text:
             text = _DATE.sub("", text)
         if "(" in text or "（" in text:
@@ -600,6 +635,20 @@ class VenueResolver:
         return re.compile(f"(?:{'|'.join(map(re.escape, names))})(?:(?:{PLACE_UNITS})*?(?:{_LIBRARY_KIND.pattern}))?")
 
     def without_library_name(self, key: str) -> str:
+        """:meth:`_without_leading_library`, and without a library's name after the title (a post
+        pasted with its account's name: "海岛老照片展｜东礁镇图书馆")."""
+        key = self._without_leading_library(key)
+        head, mark, tail = key.rpartition(PREFIX_MARK)
+        if mark and len(head) >= 4 and self._is_library_name(tail):
+            return head
+        return key
+
+    def _is_library_name(self, text: str) -> bool:
+        pattern = self._leading_library
+        found = pattern.fullmatch(text) if pattern is not None else None
+        return found is not None and bool(_LIBRARY_KIND.search(text) or text in self._names)
+
+    def _without_leading_library(self, key: str) -> str:
         """A title key without the library's name a writer put before the title ("河东区图书馆数字
         资源使用指南", "翠竹社区服务点农村电商直播培训", "黄土坝镇综合文化站诗词大会初赛"): whose
         activity it is, the organisers say.  What is left must be a title (four characters or more);

@@ -16,13 +16,23 @@ from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from shuxiang.schemas.submission import LOGGED
 
-from .matching import DAY, HABIT_MINUTES, WINDOW_MINUTES, MatchFields, candidate_keys, moved_day, own_site_keys
+from .matching import (
+    DAY,
+    HABIT_MINUTES,
+    MOVED_BACK,
+    WINDOW_MINUTES,
+    MatchFields,
+    candidate_keys,
+    moved_day,
+    own_site_keys,
+)
 from .normalize import VenueResolver
 from .tables import dedup_activity, dedup_credit, dedup_review, dedup_source
 
 SourceKey = tuple[str, str]
 REVIEW_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:dedup-review")
 WINDOW = timedelta(minutes=WINDOW_MINUTES)
+HALF_DAY = timedelta(hours=12)
 NEAR = timedelta(minutes=HABIT_MINUTES)
 """How far from its start an announcement's candidates lie at other sites than its own (starts
 further apart are one activity only at the same site: :func:`~.matching.compare`)."""
@@ -33,7 +43,9 @@ def _windows(fields: MatchFields, keys: list[str]) -> list[tuple[str, datetime, 
     later = DAY if fields.spans_day else WINDOW  # a day's entry: its twins give an hour of that day
     own_low, own_high, near_low, near_high = start - WINDOW, start + later, start - NEAR, start + NEAR
     windows = [(key, own_low, own_high) if key in own else (key, near_low, near_high) for key in keys]
-    if fields.moved_from is not None:  # a postponement: the posts still giving its original date
+    if fields.moved_unknown:  # moved from it does not say when: the same place's posts of the weeks before
+        windows += [(key, start - MOVED_BACK, start - HALF_DAY) for key in own]
+    elif fields.moved_from is not None:  # a postponement: the posts still giving its original date
         moved = _utc(fields.moved_from)
         windows += [(key, moved - NEAR, moved + (DAY if fields.moved_day else NEAR)) for key in keys]
     return windows
@@ -48,10 +60,12 @@ def _moved_window(fields: MatchFields) -> tuple[datetime, datetime]:
 
 
 def _day_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
-    """Where the day-spanning entries an announcement may give an hour of lie: at its own site,
-    starting up to a day before it (read through the partial index of those rows only)."""
+    """Where the day-spanning entries an announcement may give an hour of lie (at its own site,
+    starting up to a day before it), and the re-announcements of a postponement that does not say
+    from when, which it may be the original of (up to :data:`~.matching.MOVED_BACK` after it): read
+    through the partial index of those rows only."""
     start = _utc(fields.starts_at)
-    return [(key, start - DAY, start) for key in own_site_keys(fields)]
+    return [(key, start - DAY, start + MOVED_BACK) for key in own_site_keys(fields)]
 
 
 def _credit_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
@@ -468,6 +482,8 @@ def _padded(windows: list, size: int | None = None) -> list:
     return windows + [windows[-1]] * (size - len(windows))
 
 
+_DAY_OR_MOVED = text("(dedup_source.spans_day OR dedup_source.moved_from IS NOT NULL)")
+"""The partial index's WHERE (``ix_dedup_source_day_or_moved``), as the query must say it to use it."""
 DAY_WINDOWS = 2
 """Windows of day-spanning announcements a query reads (an announcement's own site: two keys)."""
 _WINDOW_QUERIES: dict[tuple[int, int], object] = {}
@@ -483,7 +499,7 @@ def _windows_query(count: int, spanning: int = 0):
                 dedup_source.c.venue_key == bindparam(f"v{i}"),
                 dedup_source.c.starts_at >= bindparam(f"l{i}"),
                 dedup_source.c.starts_at <= bindparam(f"h{i}"),
-                *([text("dedup_source.spans_day")] if i >= count else []),
+                *([_DAY_OR_MOVED] if i >= count else []),
             )
             for i in range(count + spanning)
         ]
@@ -539,6 +555,10 @@ def _credits_query(count: int):
             .where(or_(*terms))
         )
     return _CREDIT_QUERIES[count]
+
+
+def _day_or_moved(row: SourceRow) -> bool:
+    return row.fields.spans_day or row.fields.moved_from is not None
 
 
 def _covered(ranges: list[tuple[datetime, datetime]] | None, low: datetime, high: datetime) -> bool:
@@ -757,7 +777,7 @@ class BatchRepository(DedupRepository):
                 found.update(
                     (row.key, row)
                     for row in self._stored_between(key, low, high)
-                    if row.fields.spans_day and row.key not in self._sources
+                    if _day_or_moved(row) and row.key not in self._sources
                 )
             stored = sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
         else:
@@ -788,7 +808,7 @@ class BatchRepository(DedupRepository):
             written.update(
                 (row.key, row)
                 for row in self._written_at.get(key, {}).values()
-                if row.fields.spans_day and low <= self._written_starts[row.key] <= high
+                if _day_or_moved(row) and low <= self._written_starts[row.key] <= high
             )
         for library_id, low, high in credit_windows:
             written.update(

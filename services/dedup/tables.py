@@ -64,11 +64,11 @@ dedup_source = Table(
     ),
     Index("ix_dedup_source_venue_start", "venue_key", "starts_at"),
     Index(
-        "ix_dedup_source_spans_day",
+        "ix_dedup_source_day_or_moved",
         "venue_key",
         "starts_at",
-        sqlite_where=text("spans_day"),
-        postgresql_where=text("spans_day"),
+        sqlite_where=text("(spans_day OR moved_from IS NOT NULL)"),
+        postgresql_where=text("(spans_day OR moved_from IS NOT NULL)"),
     ),
     Index(
         "ix_dedup_source_moved_from",
