@@ -45,7 +45,7 @@ from typing import cast
 from rapidfuzz import fuzz
 
 from shuxiang.alliance import normalize_venue_text
-from shuxiang.schemas import ActivitySubmission, Role
+from shuxiang.schemas import ActivitySubmission, Role, Venue
 from shuxiang.schemas.sessions import series_sessions
 
 from .normalize import (
@@ -259,7 +259,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
     return MatchFields(
         library_id=submission.library_id,
         source_ref=submission.source_ref,
-        venue_key=venues.site(venue, host=host, libraries=libraries).key,
+        venue_key=_site(submission, venue, venues, host, libraries).key,
         starts_at=submission.starts_at,
         ends_at=submission.ends_at,
         title_key=venues.without_library_name(title_key(title)),
@@ -286,6 +286,19 @@ SPAN = timedelta(hours=6)
 DAY = timedelta(hours=24)
 """How long after a day-spanning entry starts a twin may start (an exhibition entered from 00:00,
 its co-host's post giving 09:30)."""
+
+
+def _site(
+    submission: ActivitySubmission, venue: Venue, venues: VenueResolver, host: str, libraries: tuple[str, ...]
+) -> Site:
+    """The venue's site, or, where the venue names no member, the one the title names in brackets
+    ("数字资源使用培训（汽车图书馆） @ 送书船")."""
+    site = venues.site(venue, host=host, libraries=libraries)
+    if not site.named and ("（" in submission.title or "(" in submission.title):
+        place = venues.title_place(submission.title)
+        if place is not None:
+            return Site(place, True)
+    return site
 
 
 def _utc(instant: datetime | None) -> datetime | None:

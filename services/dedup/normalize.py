@@ -135,6 +135,10 @@ _ACCOUNT_TAIL = re.compile(
     r"(?:[（(][^（()）]{1,8}[）)])?\s*$"
 )
 """The account a post was pasted from, after the title ("…｜东礁镇图书馆", "…｜滨海书房")."""
+_TITLE_PLACE = re.compile(
+    r"[（(]\s*([^（()）]{2,12}?(?:图书馆|图书分馆|分馆|书房|书屋|文化站|图书室))\s*[）)][^\w（(]*(?:活动)?[^\w（(]*$"
+)
+"""A library named in brackets in a title ("非遗体验：渔网编织（霞湾分馆）"): where this session is."""
 _REVIEW_HEAD = re.compile(r"^\s*(?:精彩回顾|活动回顾|往期回顾|回顾)\s*[:：|｜·]\s*")
 """A report's label before the title ("精彩回顾：…", "回顾｜…")."""
 _SERIES_OF = re.compile(r"^\s*[“\"]?[^“”\"，,。]{2,16}?[”\"]?\s*(?:系列活动|主题活动|系列)之\s*(?=\S{4})")
@@ -353,7 +357,7 @@ def title_key(title: str) -> str:
             text = _TRAILING_NOTICE.sub("", text)
         text = _CAMPAIGN_TAIL.sub("", text)
         if "（" in text or "(" in text:
-            text = _HOST_NOTE.sub("", text)
+            text = _TITLE_PLACE.sub("", _HOST_NOTE.sub("", text))
         if "携" in text or "联" in text or "协" in text or "会同" in text:
             text = _JOINT_WORDING.sub("", text, count=1)
         if "至" in text:
@@ -753,6 +757,14 @@ class VenueResolver:
             if name.endswith("图书馆") and name[:-3][-1:] in "市区县":
                 found.setdefault(name[-4], []).append(member.id)
         return found
+
+    def title_place(self, title: str) -> str | None:
+        """The member a title names in brackets as this session's place (:data:`_TITLE_PLACE`)."""
+        found = _TITLE_PLACE.search(nfkc(title))
+        if found is None:
+            return None
+        text = normalize_venue_text(found.group(1))
+        return self.named_library(text) or self.library_like(text) or self.stem_library(text)
 
     def related_sites(self, libraries: Iterable[str]) -> list[str]:
         """The libraries whose sites an announcement's twin may be at: its own libraries and their
@@ -1191,7 +1203,7 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
 
 
 PLACE_UNITS = (
-    "街道|社区|市|区|县|镇|乡|村|图书馆|图书服务点|服务点|分馆|城市书房|书房|农家书屋|社区书屋|书屋|综合文化站|文化站|"
+    "街道|社区|市|区|县|镇|乡|村|图书分馆|图书馆|图书服务点|服务点|分馆|城市书房|书房|农家书屋|社区书屋|渔村书屋|书屋|综合文化站|文化站|"
     "书吧|驿站"
 )
 """What follows a place's own name in a member's name or a venue: an administrative unit or a

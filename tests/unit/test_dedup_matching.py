@@ -786,3 +786,18 @@ def test_a_title_that_says_it_was_moved_is_a_postponement_without_its_original_d
     assert not marks_postponement("《撒哈拉的故事》读书分享会（延期）", "原定7月20日的活动延期举行，新时间另行通知。")
     assert not marks_postponement("周末观影：《千与千寻》")
     assert title_key("【延期】周末观影：《千与千寻》（延期至12月20日）") == title_key("周末观影：《千与千寻》")
+
+
+def test_a_library_in_brackets_after_a_title_is_where_the_session_is() -> None:
+    """One programme at several branches the same hour, each post naming its branch after the title:
+    where the venue names no member ("送书船"), the title's branch is the place; a library named in
+    brackets before the title (the writer's own name) is not."""
+    city_x = load_alliance(
+        Path(__file__).resolve().parents[1] / "data" / "dedup_holdout10" / "city_x" / "alliance.toml"
+    )
+    venues = VenueResolver(city_x)
+    assert venues.title_place("非遗体验：渔网编织（霞湾分馆）") == "lx-xw"
+    assert venues.title_place("数字资源使用培训，欢迎参加！（鹿岛分馆）") == "lx-dj-b2"
+    assert venues.title_place("霞湾分馆（霞湾镇综合文化站）绘本故事分享") is None
+    assert title_key("非遗体验：渔网编织（霞湾分馆）") == title_key("非遗体验：渔网编织")
+    assert venues.site(Venue(name="霞湾分馆文化礼堂"), host="lx", libraries=("lx",)) == Site("lx-xw", True)
