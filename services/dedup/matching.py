@@ -655,7 +655,7 @@ def _postponed(x: MatchFields, y: MatchFields) -> Verdict | None:
         if similarity < (FAR_TITLE if a.moved_unknown else MOVED_TITLE):
             return Verdict(Outcome.APART, 0.0, "different start times")
         place = places(a, b)
-        if a.moved_unknown and place != "same":
+        if a.moved_unknown and not (place == "same" or place == "unsure" and a.library_id == b.library_id):
             return Verdict(Outcome.APART, 0.0, "different start times")
         if not (place == "same" or place == "unsure" and linked(a, b)):
             return Verdict(Outcome.APART, 0.0, "different start times")  # one title, two places postponed
