@@ -61,12 +61,13 @@ from .normalize import (
     floor,
     generic_kinds,
     generic_tiers,
+    is_address,
     is_online,
     is_placeholder,
     marks_postponement,
     multipurpose,
+    names_institution,
     names_tier,
-    number,
     numbered,
     other_session,
     parse_site,
@@ -74,12 +75,15 @@ from .normalize import (
     room_type,
     rooms_alike,
     season,
+    series_count,
+    short_form,
     title_key,
     title_to_match,
     title_variants,
     venue_name_to_match,
     without_episode,
     without_room,
+    without_unit,
 )
 
 WINDOW_MINUTES = 90
@@ -436,6 +440,8 @@ def places(x: MatchFields, y: MatchFields) -> str:
     if fx and fy and fx != fy:
         return "apart"  # 一楼 and 三楼 of one building: two rooms
     if not (sx.known and sy.known):  # an address or place the alliance file does not know
+        if _two_institutions(x, sx, y, sy):
+            return "apart"  # 县二中 and 双语幼儿园: one library's programme at two schools
         if linked(x, y):
             return "unsure"
         for a, sa in ((x, sx), (y, sy)):
@@ -454,6 +460,21 @@ def places(x: MatchFields, y: MatchFields) -> str:
         if sa.named and not sb.named and not _may_be_at(b, sa.library_id) and b.library_id not in a.libraries:
             return "elsewhere"  # one names a library the other, typing a bare room, has nothing to do with
     return "unsure"
+
+
+def _two_institutions(x: MatchFields, sx: Site, y: MatchFields, sy: Site) -> bool:
+    """Both at a school (a kindergarten, a home) the alliance file does not know, named, not by
+    address, and not alike: two places, whoever credits whom."""
+    if sx.known or sy.known:
+        return False
+    a, b = x.venue_text(), y.venue_text()
+    if not (names_institution(a) and names_institution(b)) or is_address(a) or is_address(b):
+        return False
+    a, b = short_form(without_room(a)), short_form(without_room(b))
+    if same_place_text(a, b):
+        return False
+    short, long = sorted((without_unit(a), without_unit(b)), key=len)
+    return not (len(short) >= 2 and long.endswith(short))  # 县一中 / 梅湖一中: the county's own
 
 
 def _one_outside_place(x: MatchFields, sx: Site, y: MatchFields, sy: Site) -> bool:
@@ -719,12 +740,11 @@ def same_series(x: MatchFields, y: MatchFields) -> bool:
     if x.recurrence and y.recurrence:
         return _session_days(x.recurrence, x.starts_at) == _session_days(y.recurrence, y.starts_at)
     series, single = (x, y) if x.recurrence else (y, x)
-    count = _SERIES_COUNT.search(single.title_key)
+    count = series_count(single.title_key)
     days = _session_days(cast(str, series.recurrence), series.starts_at)
-    return count is not None and days is not None and int(number(count.group(1))) == len(days)
+    return count is not None and days is not None and count == len(days)
 
 
-_SERIES_COUNT = re.compile(r"共([0-9]+|[一二三四五六七八九十]+)[期讲次场课]")
 SERIES_SESSIONS = 200
 """How many sessions of a rule are compared (an open-ended rule's first ones)."""
 

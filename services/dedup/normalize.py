@@ -1349,3 +1349,34 @@ def _is_room_words(text: str) -> bool:
 _UNLISTED_ROOM = re.compile(r"[^\W\d市区县镇乡村路街号馆院校园]{1,5}(?:厅|室|角|廊)")
 """A room no list knows ("读书会客厅", "星空阅读角"): a few words ending in a room's word, no place word."""
 _UNLISTED_KIND = re.compile(r"[^\W\d楼层]{2}(?:厅|室|角|廊)$")
+
+
+_SERIES_COUNT = re.compile(r"共([0-9]+|[一二三四五六七八九十]+)[期讲次场课]")
+
+
+def series_count(key: str) -> int | None:
+    """How many sessions a title says its series has ("（共4期）" → 4), if it says."""
+    found = _SERIES_COUNT.search(key)
+    return int(number(found.group(1))) if found else None
+
+
+_INSTITUTION = re.compile(
+    r"小学|中学|幼儿园|学院|大学|学校|[一二三四五六七八九十]中|实小|职校|敬老院|养老院|医院|卫生院"
+)
+_ADDRESS = re.compile(r"[路街巷道]\s*[0-9一二三四五六七八九十]+\s*号|[0-9]+号")
+_GENERIC_UNIT = re.compile(r"^[县市区]")
+
+
+def names_institution(text: str) -> bool:
+    """Whether a venue text names a school, a home or a hospital (an outside place)."""
+    return bool(_INSTITUTION.search(text))
+
+
+def is_address(text: str) -> bool:
+    """Whether a venue text is a street address ("人民路60号")."""
+    return bool(_ADDRESS.search(text))
+
+
+def without_unit(text: str) -> str:
+    """A place text without a leading 县 / 市 / 区 standing for the writer's own ("县一中")."""
+    return _GENERIC_UNIT.sub("", text)

@@ -801,3 +801,29 @@ def test_a_library_in_brackets_after_a_title_is_where_the_session_is() -> None:
     assert venues.title_place("霞湾分馆（霞湾镇综合文化站）绘本故事分享") is None
     assert title_key("非遗体验：渔网编织（霞湾分馆）") == title_key("非遗体验：渔网编织")
     assert venues.site(Venue(name="霞湾分馆文化礼堂"), host="lx", libraries=("lx",)) == Site("lx-xw", True)
+
+
+def test_two_schools_are_two_places_whoever_credits_whom() -> None:
+    """One library's 进校园 at two schools the same morning: two places, though the posts credit one
+    host; one school written two ways (县一中 / 梅湖一中, 育才小学报告厅 / 育才小学阶梯教室) is one."""
+    from shuxiang.services.dedup.matching import places
+
+    venues = VenueResolver(ALLIANCE)
+
+    def at(library: str, name: str, minute: int = 0) -> MatchFields:
+        body = {
+            "library_id": library,
+            "source_ref": f"{library}-{name}",
+            "title": "阅读进课堂",
+            "category": "outreach",
+            "starts_at": f"2026-09-10T10:{minute:02d}:00+08:00",
+            "ends_at": "2026-09-10T11:30:00+08:00",
+            "venue": {"name": name},
+            "organizers": [{"library_id": "jn", "role": "host"}],
+        }
+        return match_fields(ActivitySubmission.model_validate(body), venues)
+
+    assert places(at("jn", "县二中阶梯教室"), at("tz", "双语幼儿园", 30)) == "apart"
+    assert places(at("jn", "县一中"), at("tz", "梅湖一中")) != "apart"
+    assert places(at("jn", "育才小学报告厅"), at("tz", "育才小学阶梯教室")) != "apart"
+    assert places(at("jn", "双语幼儿园"), at("tz", "人民路60号")) != "apart"  # an address: can't tell
