@@ -130,6 +130,8 @@ _REPORT_TAIL = re.compile(
     r"|\s*[（(](?:活动)?(?:报备|备案|安排)[）)]\s*$"
 )
 """A report's or a plan's wording after the title ("…活动圆满结束", "…顺利举行", "…（活动报备）")."""
+_LATIN_TAIL = re.compile(r"(?:(?<=[^\x00-\x7f])|(?<=\)))(?:\s*[/|｜·]\s*|\s+)[a-z][a-z .,'&!\-]{2,40}$")
+"""An English gloss after a Chinese title ("亲子阅读 / Family Reading", "…故事会 Story Time")."""
 _ACCOUNT_TAIL = re.compile(
     r"\s*[|｜]\s*[^|｜:：]{2,12}?(?:图书馆|图书分馆|分馆|书房|书屋|文化站|图书室|少儿馆|区图|县图|市图|市馆|区馆|县馆)"
     r"(?:[（(][^（()）]{1,8}[）)])?\s*$"
@@ -326,6 +328,8 @@ def title_key(title: str) -> str:
             text = _LEADING_SYMBOLS.sub("", text)
         if text[:1].isascii() and text[:1].isalpha():
             text = _LATIN_TAG.sub("", text)
+        if text[-1:].isascii() and text[-1:].isalpha():
+            text = _LATIN_TAIL.sub("", text)
         text = _LEADING_TAG.sub("", text)
         text = _LEADING_WELCOME.sub("", text)
         if "|" in text or "｜" in text:

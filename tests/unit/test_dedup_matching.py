@@ -827,3 +827,14 @@ def test_two_schools_are_two_places_whoever_credits_whom() -> None:
     assert places(at("jn", "县一中"), at("tz", "梅湖一中")) != "apart"
     assert places(at("jn", "育才小学报告厅"), at("tz", "育才小学阶梯教室")) != "apart"
     assert places(at("jn", "双语幼儿园"), at("tz", "人民路60号")) != "apart"  # an address: can't tell
+
+
+@pytest.mark.parametrize(
+    ("written", "plain"),
+    [
+        ("亲子阅读 / Family Reading", "亲子阅读"),  # an English gloss after the title
+        ("亲子手工与阅读：竹编（第一场） Library Talk", "亲子手工与阅读：竹编（第一场）"),
+    ],
+)
+def test_an_english_gloss_after_a_title_is_not_the_title(written: str, plain: str) -> None:
+    assert title_key(written) == title_key(plain)
