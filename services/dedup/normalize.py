@@ -183,10 +183,11 @@ MOVED_WITHIN = timedelta(days=92)
 
 
 _POSTPONED_MARK = re.compile(
-    r"[【\[（(]\s*(?:延期|改期|时间调整|时间变更|延期举办|改期举行|延期举行|改期通知|延期通知)\s*[】\]）)]"
+    r"[【\[（(]\s*(?:延期|改期|延期举办|改期举行|延期举行|改期通知|延期通知)\s*[】\]）)]"
     r"|(?:延期|改期|推迟|顺延|调整)至\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*[日号]|改期举行|延期举行"
 )
-"""A title that says the activity was moved ("【延期】…", "…（延期至12月20日）", "…（时间调整）")."""
+"""A title that says the activity was moved to another day ("【延期】…", "…（延期至12月20日）"); not
+"（时间调整）", which as often moves it within its day."""
 
 
 _TO_BE_ANNOUNCED = re.compile(r"另行通知|另行公告|另行安排|待定|另定")

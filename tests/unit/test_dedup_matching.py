@@ -782,7 +782,7 @@ def test_a_title_that_says_it_was_moved_is_a_postponement_without_its_original_d
     from shuxiang.services.dedup.normalize import marks_postponement
 
     assert marks_postponement("【延期】周末观影：《千与千寻》（延期至12月20日）")
-    assert marks_postponement("非遗体验：扎染｜软件园分馆（时间调整）")
+    assert not marks_postponement("非遗体验：扎染｜软件园分馆（时间调整）")  # as often within its day
     assert not marks_postponement("《撒哈拉的故事》读书分享会（延期）", "原定7月20日的活动延期举行，新时间另行通知。")
     assert not marks_postponement("周末观影：《千与千寻》")
     assert title_key("【延期】周末观影：《千与千寻》（延期至12月20日）") == title_key("周末观影：《千与千寻》")
