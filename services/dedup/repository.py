@@ -521,38 +521,39 @@ def _candidates_query(count: int, spanning: int, credited: int):
             dedup_source.c.moved_from >= bindparam("ml"),
             dedup_source.c.moved_from <= bindparam("mh"),
         )
-        terms = [
-            and_(
-                dedup_credit.c.library_id == bindparam(f"cv{i}"),
-                dedup_credit.c.starts_at >= bindparam(f"cl{i}"),
-                dedup_credit.c.starts_at <= bindparam(f"ch{i}"),
-            )
-            for i in range(credited)
-        ]
-        crediting = select(*_SOURCE_COLUMNS).select_from(_CREDITED_JOIN).where(or_(*terms))
+        crediting = (
+            select(*_SOURCE_COLUMNS).select_from(_CREDITED_JOIN).where(_credit_terms(credited, "cv", "cl", "ch"))
+        )
         _CANDIDATE_QUERIES[key] = union_all(_windows_query(count, spanning), moved, crediting)
     return _CANDIDATE_QUERIES[key]
+
+
+def _credit_terms(count: int, library: str, low: str, high: str):
+    """``count`` (library, start range) terms on the credits' key, OR'ed, with parameters named
+    ``<library>i``, ``<low>i``, ``<high>i``."""
+    return or_(
+        *(
+            and_(
+                dedup_credit.c.library_id == bindparam(f"{library}{i}"),
+                dedup_credit.c.starts_at >= bindparam(f"{low}{i}"),
+                dedup_credit.c.starts_at <= bindparam(f"{high}{i}"),
+            )
+            for i in range(count)
+        )
+    )
 
 
 _CREDIT_QUERIES: dict[int, object] = {}
 
 
 def _credits_query(count: int):
-    """Announcements crediting (or written by) any of ``count`` libraries, starting in a range each:
+    """Announcements crediting any of ``count`` libraries, starting in a range each:
     a range scan of the credits' key each, then the announcement by its key."""
     if count not in _CREDIT_QUERIES:
-        terms = [
-            and_(
-                dedup_credit.c.library_id == bindparam(f"c{i}"),
-                dedup_credit.c.starts_at >= bindparam(f"l{i}"),
-                dedup_credit.c.starts_at <= bindparam(f"h{i}"),
-            )
-            for i in range(count)
-        ]
         _CREDIT_QUERIES[count] = (
             select(*_SOURCE_COLUMNS, dedup_credit.c.library_id.label("credited"))
             .select_from(_CREDITED_JOIN)
-            .where(or_(*terms))
+            .where(_credit_terms(count, "c", "l", "h"))
         )
     return _CREDIT_QUERIES[count]
 
