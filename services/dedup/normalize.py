@@ -89,7 +89,10 @@ _HASHTAG = re.compile(r"#[^#\s]{1,16}#|^\s*(?:#[^#\s]{1,16}\s+)+|(?:\s*#[^#\s，
 not the title."""
 _SYSTEM_CODE = re.compile(r"[\[【(（]\s*[a-z]{1,5}[0-9]{2,}(?:[-_][0-9a-z]+)*\s*[\]】)）]")
 """A library system's code for the event ("[CH0502-1]", "【YU0725-5】"), anywhere in the title."""
-_SPEAKER_TAIL = re.compile(r"\s*(?:——|--|—)\s*[^\W\d]{2,12}?(?:主讲|主讲人|主持|领读|导读)$")
+_SPEAKER_TAIL = re.compile(
+    r"\s*(?:——|--|—)\s*(?:[^\W\d]{2,12}?(?:主讲|主讲人|主持|领读|导读)|(?:主讲人?|嘉宾|领读人?)\s*[:：]?\s*[^\W\d]{2,4}?)"
+    r"(?:主题活动|系列活动|活动)?$"
+)
 """Who speaks, after a dash, without a colon ("——孙立新老师主讲", "——周海宁博士主讲")."""
 _NOTICE = re.compile(r"^关于(?:举办|开展|组织|举行|开办)\s*(.+?)\s*(?:活动)?的(?:通知|预告|公告|启事)$")
 """A notice's wording ("关于举办《…》读书会的通知", "关于开展…的预告"): the title is inside."""
@@ -446,6 +449,8 @@ def episode(title: str) -> str | None:
     "第二场", in digits: "第十二期" and "第12讲" are one session), the half-day or audience session
     ("上午", "小学生"), the age group of one of parallel sessions ("（3-6岁）" → "3-6岁")."""
     text = nfkc(title)
+    if _TRADITIONAL_CHAR.search(text):
+        text = text.translate(_TRADITIONAL)  # 专場 is 专场
     marks = []
     found = None
     for found in _EPISODE.finditer(text):  # noqa: B007 - the last one counts: "（第一场）（第二场）" is the second
@@ -497,7 +502,7 @@ def other_session(a: str, b: str) -> bool:
 
 
 _NOTICE_TITLE = re.compile(
-    r"^(?:近期|本周|本月|近日|最新|下周)?(?:读书|阅读|文化)?活动(?:安排|通知|预告|一览)?$"
+    r"^(?:近期|本周|本月|近日|最新|下周|周末|本周末)?(?:读书|阅读|文化)?活动(?:安排|通知|预告|一览)?(?:更新)?$"
     r"|^(?:近期|本周|本月|下周)(?:读书|阅读|文化)?活动(?:安排|通知|预告)?$|^(?:活动|读书活动|阅读活动)(?:通知|预告|安排)$"
 )
 """A title that names no activity, only that there is one ("近期活动安排", "本周读书活动通知", "读书活动")."""

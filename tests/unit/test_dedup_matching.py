@@ -838,3 +838,14 @@ def test_two_schools_are_two_places_whoever_credits_whom() -> None:
 )
 def test_an_english_gloss_after_a_title_is_not_the_title(written: str, plain: str) -> None:
     assert title_key(written) == title_key(plain)
+
+
+def test_the_speaker_named_after_a_dash_and_traditional_session_words() -> None:
+    assert title_key("近视防控与用眼卫生专题讲座——主讲人郭子健主题活动") == title_key("近视防控与用眼卫生专题讲座")
+    assert episode("求职简历写作（职工专場）") == episode("求职简历写作（职工专场）") == "职工"
+
+
+def test_a_weekend_notice_title_is_matched_by_its_description() -> None:
+    from shuxiang.services.dedup.normalize import title_to_match
+
+    assert title_to_match("周末活动（更新）", "活动名称：共读《繁花》读书会") == "共读《繁花》读书会"
