@@ -506,13 +506,15 @@ _NOTICE_TITLE = re.compile(
     r"|^(?:近期|本周|本月|下周)(?:读书|阅读|文化)?活动(?:安排|通知|预告)?$|^(?:活动|读书活动|阅读活动)(?:通知|预告|安排)$"
 )
 """A title that names no activity, only that there is one ("近期活动安排", "本周读书活动通知", "读书活动")."""
+_GENERIC_PURPOSE = frozenset({"阅读推广", "读书", "阅读", "文化", "公益", "主题", "全民阅读"})
+"""What a title says of an activity when it says only what it is for ("阅读推广活动", "读书活动")."""
 _DESCRIBED_NAME = re.compile(r"(?:^|\n)\s*(?:活动)?(?:名称|主题|题目|内容)\s*[:：]\s*([^\n]{2,80})")
 
 
 def title_to_match(title: str, description: str | None) -> str:
-    """The title, or, when it names no activity (:data:`_NOTICE_TITLE`), the name the description
-    gives ("活动名称：《驴小弟变石头》绘本共读")."""
-    if description and _NOTICE_TITLE.match(_DROP.sub("", nfkc(title))):
+    """The title, or, when it names no activity (:data:`_NOTICE_TITLE`, or only what it is for:
+    阅读推广活动), the name the description gives ("活动名称：…")."""
+    if description and (_NOTICE_TITLE.match(_DROP.sub("", nfkc(title))) or title_key(title) in _GENERIC_PURPOSE):
         found = _DESCRIBED_NAME.search(description)
         if found is not None:
             return found.group(1).strip()

@@ -849,3 +849,5 @@ def test_a_weekend_notice_title_is_matched_by_its_description() -> None:
     from shuxiang.services.dedup.normalize import title_to_match
 
     assert title_to_match("周末活动（更新）", "活动名称：共读《繁花》读书会") == "共读《繁花》读书会"
+    assert title_to_match("阅读推广活动", "活动名称：《小王子》读书分享会") == "《小王子》读书分享会"
+    assert title_to_match("剪纸", "活动名称：非遗剪纸体验") == "剪纸"  # a short title of its own stays
