@@ -238,9 +238,12 @@ HOLDOUT12 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout12"
 """The thirteenth.  Judged once, on the code tuned on city_a to city_z: city_aa 0.948 / 0.970 with 6
 reviews (0.6 %), city_bb 0.955 / 0.967 with 8 (0.8 %); since then a tuning set."""
 HOLDOUT13 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout13"
-"""The fourteenth, judged once on the final code (tuned on city_a to city_bb) and not tuned on since:
-city_cc 0.997 / 0.934 with 6 reviews (0.6 %), city_dd 1.000 / 0.914 with 9 (0.9 %) — precision met,
-recall short: issue 18's targets are not met on unseen data."""
+"""The fourteenth.  Judged once, on the code tuned on city_a to city_bb: city_cc 0.997 / 0.934 with 6
+reviews (0.6 %), city_dd 1.000 / 0.914 with 9 (0.9 %); since then a tuning set."""
+HOLDOUT14 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout14"
+"""The fifteenth, judged once on the final code (tuned on city_a to city_dd) and not tuned on since:
+city_ee 0.999 / 0.943 with 6 reviews (0.4 %), city_ff 1.000 / 0.942 with 8 (0.5 %) — precision met,
+recall 0.7–0.8 points short: issue 18's targets are not met on unseen data."""
 
 
 def measured(path: Path) -> Metrics:
@@ -263,8 +266,8 @@ def measured(path: Path) -> Metrics:
         # j 0.986/0.944/5, k 0.995/0.965/7 (1 refused), l 0.993/0.969/1, m 0.996/0.960/3, n 0.998/0.955/5,
         # o 1.000/0.973/1, p 0.999/0.989/2, q 0.997/0.971/1, r 0.991/0.956/2, s 0.994/0.970/3, t 0.998/0.954/4,
         # u 0.994/0.973/2, v 0.993/0.974/3, w 0.998/0.942/14, x 0.983/0.934/15, y 0.990/0.956/7,
-        # z 0.984/0.948/12, aa 0.968/0.971/5, bb 0.973/0.968/6; judged, not tuned on: cc 0.997/0.934/6,
-        # dd 1.000/0.914/9
+        # z 0.984/0.948/12, aa 0.968/0.971/5, bb 0.973/0.968/6, cc 0.997/0.954/3, dd 1.000/0.944/3;
+        # judged, not tuned on: ee 0.999/0.943/6, ff 1.000/0.942/8
         pytest.param(HOLDOUT2 / "city_g" / "eval.jsonl", 1024, 0.98, 0.98, 7, id="city_g"),
         pytest.param(HOLDOUT2 / "city_h" / "eval.jsonl", 957, 0.99, 0.985, 6, id="city_h"),
         pytest.param(HOLDOUT3 / "city_i" / "eval.jsonl", 1003, 0.965, 0.95, 9, id="city_i"),
@@ -287,8 +290,10 @@ def measured(path: Path) -> Metrics:
         pytest.param(HOLDOUT11 / "city_z" / "eval.jsonl", 1260, 0.98, 0.945, 15, id="city_z"),
         pytest.param(HOLDOUT12 / "city_aa" / "eval.jsonl", 968, 0.965, 0.965, 8, id="city_aa"),
         pytest.param(HOLDOUT12 / "city_bb" / "eval.jsonl", 987, 0.97, 0.96, 9, id="city_bb"),
-        pytest.param(HOLDOUT13 / "city_cc" / "eval.jsonl", 1027, 0.995, 0.93, 9, id="city_cc"),
-        pytest.param(HOLDOUT13 / "city_dd" / "eval.jsonl", 962, 0.995, 0.91, 12, id="city_dd"),
+        pytest.param(HOLDOUT13 / "city_cc" / "eval.jsonl", 1027, 0.995, 0.95, 6, id="city_cc"),
+        pytest.param(HOLDOUT13 / "city_dd" / "eval.jsonl", 962, 0.995, 0.94, 6, id="city_dd"),
+        pytest.param(HOLDOUT14 / "city_ee" / "eval.jsonl", 1578, 0.995, 0.94, 9, id="city_ee"),
+        pytest.param(HOLDOUT14 / "city_ff" / "eval.jsonl", 1527, 0.995, 0.94, 11, id="city_ff"),
     ],
 )
 def test_sets_written_unseen_then_tuned_on_at_their_measured_floors(
