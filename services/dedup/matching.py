@@ -422,10 +422,8 @@ def places(x: MatchFields, y: MatchFields) -> str:
         return "same" if x.venue_key == y.venue_key else "apart"
     if x.online() and y.online():
         return "same"  # one channel or another, whoever streams it: the place says nothing against
-    if (x.online() or y.online()) and linked(x, y):
+    if linked(x, y) and (x.online() or y.online()):
         return "unsure"  # the stream of a co-host's activity (【线上】…, 视频号直播): where it is held
-    if is_placeholder(x.venue_text()) or is_placeholder(y.venue_text()):
-        return "unsure"  # "详见海报": no place said, none against
     rx, ry = x.room(), y.room()
     if (
         rx
@@ -440,6 +438,8 @@ def places(x: MatchFields, y: MatchFields) -> str:
     if fx and fy and fx != fy:
         return "apart"  # 一楼 and 三楼 of one building: two rooms
     if not (sx.known and sy.known):  # an address or place the alliance file does not know
+        if (not sx.known and is_placeholder(x.venue_text())) or (not sy.known and is_placeholder(y.venue_text())):
+            return "unsure"  # "详见海报": no place said, none against
         if _two_institutions(x, sx, y, sy):
             return "apart"  # 县二中 and 双语幼儿园: one library's programme at two schools
         if linked(x, y):
