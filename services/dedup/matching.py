@@ -686,6 +686,8 @@ def _postponed(x: MatchFields, y: MatchFields) -> Verdict | None:
 
 MOVED_BACK = timedelta(days=42)
 """How long before a re-announcement that does not say its original date that date may lie."""
+MOVED_LEAST = timedelta(hours=12)
+"""How long before it, at least (a start hours earlier that day is the same day's, not a move)."""
 
 
 def _gives_original(a: MatchFields, b: MatchFields) -> bool:
@@ -696,7 +698,7 @@ def _gives_original(a: MatchFields, b: MatchFields) -> bool:
     assert original is not None
     if a.moved_unknown:
         earlier = a.starts_at - b.starts_at
-        if not (timedelta(hours=12) <= earlier <= MOVED_BACK):
+        if not (MOVED_LEAST <= earlier <= MOVED_BACK):
             return False
         clock = (earlier.total_seconds() / 60) % (24 * 60)
         return b.spans_day or min(clock, 24 * 60 - clock) <= HABIT_MINUTES

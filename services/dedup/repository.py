@@ -20,6 +20,7 @@ from .matching import (
     DAY,
     HABIT_MINUTES,
     MOVED_BACK,
+    MOVED_LEAST,
     WINDOW_MINUTES,
     MatchFields,
     candidate_keys,
@@ -32,7 +33,6 @@ from .tables import dedup_activity, dedup_credit, dedup_review, dedup_source
 SourceKey = tuple[str, str]
 REVIEW_NAMESPACE = uuid.uuid5(uuid.NAMESPACE_URL, "urn:shuxiang:dedup-review")
 WINDOW = timedelta(minutes=WINDOW_MINUTES)
-HALF_DAY = timedelta(hours=12)
 NEAR = timedelta(minutes=HABIT_MINUTES)
 """How far from its start an announcement's candidates lie at other sites than its own (starts
 further apart are one activity only at the same site: :func:`~.matching.compare`)."""
@@ -44,7 +44,7 @@ def _windows(fields: MatchFields, keys: list[str]) -> list[tuple[str, datetime, 
     own_low, own_high, near_low, near_high = start - WINDOW, start + later, start - NEAR, start + NEAR
     windows = [(key, own_low, own_high) if key in own else (key, near_low, near_high) for key in keys]
     if fields.moved_unknown:  # moved from it does not say when: the same place's posts of the weeks before
-        windows += [(key, start - MOVED_BACK, start - HALF_DAY) for key in own]
+        windows += [(key, start - MOVED_BACK, start - MOVED_LEAST) for key in own]
     elif fields.moved_from is not None:  # a postponement: the posts still giving its original date
         moved = _utc(fields.moved_from)
         windows += [(key, moved - NEAR, moved + (DAY if fields.moved_day else NEAR)) for key in keys]
@@ -75,13 +75,17 @@ def _credit_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]
     return [(library_id, start - NEAR, start + NEAR) for library_id in sorted(fields.libraries)]
 
 
-def _credit_rows(source: SourceRow) -> list[dict]:
+def _credited(fields: MatchFields) -> frozenset[str]:
     """The libraries an announcement credits besides its writer (whose own posts are found at its
-    sites: a row for it would only be read again)."""
+    sites: a credit row for it would only be read again)."""
+    return fields.libraries - {fields.library_id}
+
+
+def _credit_rows(source: SourceRow) -> list[dict]:
     f = source.fields
     return [
         {"library_id": library_id, "starts_at": f.starts_at, "source_library": f.key[0], "source_ref": f.key[1]}
-        for library_id in sorted(f.libraries - {f.library_id})
+        for library_id in sorted(_credited(f))
     ]
 
 
@@ -284,12 +288,19 @@ _CREDITED_JOIN = dedup_source.join(
         dedup_credit.c.source_ref == dedup_source.c.source_ref,
     ),
 )
-_MOVED = select(*_SOURCE_COLUMNS).where(
-    dedup_source.c.moved_from.is_not(None),
-    dedup_source.c.moved_from >= bindparam("low"),
-    dedup_source.c.moved_from <= bindparam("high"),
-)
-"""Postponements whose original start lies in a range (in their partial index)."""
+
+
+def _moved_query(low: str, high: str):
+    """Postponements whose original start lies in a range, with parameters named ``low`` and
+    ``high`` (in their partial index)."""
+    return select(*_SOURCE_COLUMNS).where(
+        dedup_source.c.moved_from.is_not(None),
+        dedup_source.c.moved_from >= bindparam(low),
+        dedup_source.c.moved_from <= bindparam(high),
+    )
+
+
+_MOVED = _moved_query("low", "high")
 _REVIEWS = select(dedup_review).where(dedup_review.c.id.in_(bindparam("ids", expanding=True)))
 """Statements built once: per message only parameters change (SQLAlchemy caches their compilation)."""
 
@@ -516,11 +527,7 @@ def _candidates_query(count: int, spanning: int, credited: int):
     in one statement (UNION ALL: each part read from its own index)."""
     key = (count, spanning, credited)
     if key not in _CANDIDATE_QUERIES:
-        moved = select(*_SOURCE_COLUMNS).where(
-            dedup_source.c.moved_from.is_not(None),
-            dedup_source.c.moved_from >= bindparam("ml"),
-            dedup_source.c.moved_from <= bindparam("mh"),
-        )
+        moved = _moved_query("ml", "mh")
         crediting = (
             select(*_SOURCE_COLUMNS).select_from(_CREDITED_JOIN).where(_credit_terms(credited, "cv", "cl", "ch"))
         )
@@ -783,12 +790,12 @@ class BatchRepository(DedupRepository):
             stored = sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
         else:
             stored = [row for row in super().candidates(fields) if row.key not in self._sources]
-        low, high = _moved_window(fields)
-        if _covered(self._read_moved, low, high):
+        moved_low, moved_high = _moved_window(fields)
+        if _covered(self._read_moved, moved_low, moved_high):
             starts, rows = self._moved
-            moved = rows[bisect.bisect_left(starts, low) : bisect.bisect_right(starts, high)]
+            moved = rows[bisect.bisect_left(starts, moved_low) : bisect.bisect_right(starts, moved_high)]
         else:
-            moved = super()._moved_between(low, high)
+            moved = super()._moved_between(moved_low, moved_high)
         credit_windows = _credit_windows(fields)
         if all(_covered(self._read_credits.get(lib), low, high) for lib, low, high in credit_windows):
             credited = [row for lib, low, high in credit_windows for row in self._credited_between(lib, low, high)]
@@ -817,11 +824,10 @@ class BatchRepository(DedupRepository):
                 for row in self._written_credits.get(library_id, {}).values()
                 if low <= self._written_starts[row.key] <= high
             )
-        low, high = _moved_window(fields)
         written.update(
             (key, row)
             for key, row in self._written_moved.items()
-            if low <= row.fields.moved_from <= high  # type: ignore[operator]
+            if moved_low <= row.fields.moved_from <= moved_high  # type: ignore[operator]
         )
         return stored + list(written.values())
 
@@ -877,9 +883,9 @@ class BatchRepository(DedupRepository):
 
     def update_source(self, source: SourceRow) -> None:
         earlier = self._sources.get(source.key) or self._stored.get(source.key)
-        if earlier is None or (earlier.fields.starts_at, earlier.fields.libraries) != (
+        if earlier is None or (earlier.fields.starts_at, _credited(earlier.fields)) != (
             source.fields.starts_at,
-            source.fields.libraries,
+            _credited(source.fields),
         ):
             self._credits_changed.add(source.key)
         self._write(source)
