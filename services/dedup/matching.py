@@ -64,6 +64,7 @@ from .normalize import (
     is_address,
     is_online,
     is_placeholder,
+    issue_only,
     marks_postponement,
     multipurpose,
     names_institution,
@@ -80,6 +81,7 @@ from .normalize import (
     title_key,
     title_to_match,
     title_variants,
+    twelve_hour_slip,
     venue_name_to_match,
     without_episode,
     without_room,
@@ -258,24 +260,26 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         name = venue_name_to_match(venue.name, submission.description)
         if name != (venue.name or ""):
             venue = venue.model_copy(update={"name": name})
-    original = postponed_from(submission.title, submission.description, submission.starts_at, venues.alliance.tz)
+    slip = twelve_hour_slip(submission.starts_at, submission.description, venues.alliance.tz)
+    starts_at, ends_at = submission.starts_at + slip, submission.ends_at + slip
+    original = postponed_from(submission.title, submission.description, starts_at, venues.alliance.tz)
     title = title_to_match(submission.title, submission.description)
     return MatchFields(
         library_id=submission.library_id,
         source_ref=submission.source_ref,
         venue_key=_site(submission, venue, venues, host, libraries).key,
-        starts_at=submission.starts_at,
-        ends_at=submission.ends_at,
+        starts_at=starts_at,
+        ends_at=ends_at,
         title_key=venues.without_library_name(title_key(title)),
         books=books(title),
         episode=episode(title),
         category=submission.category.value,
         credits=credits,
         recurrence=submission.recurrence,
-        spans_day=spans_day(submission.starts_at, submission.ends_at, venues.alliance.tz),
+        spans_day=spans_day(starts_at, ends_at, venues.alliance.tz),
         moved_from=_utc(original)
         if original
-        else _utc(submission.starts_at)
+        else _utc(starts_at)
         if marks_postponement(title, submission.description)
         else None,
         moved_day=moved_day(original, venues.alliance.tz),
@@ -628,7 +632,8 @@ def _day_and_hour(x: MatchFields, y: MatchFields) -> Verdict:
     """An entry for its day (an exhibition from 00:00, by its date only, or 09:00-17:00) and one
     giving an hour in it: one activity when plainly the same title at the same place, no session
     or series and no other book; else two (a lecture in the exhibition hall, the next stop)."""
-    if x.episode != y.episode or _other_session(x, y):  # the same 第39期 in both: that session's day
+    if _other_session(x, y) or x.episode != y.episode and not _issue_left_out(x, y):
+        # the same 第39期 in both, or in one only as a programme's running count: that session's day
         return Verdict(Outcome.APART, 0.0, "different start times")
     if (ceremony(x.title_key) is None) != (ceremony(y.title_key) is None):
         return Verdict(Outcome.APART, 0.0, "different sessions")
@@ -639,6 +644,14 @@ def _day_and_hour(x: MatchFields, y: MatchFields) -> Verdict:
     if not (place == "same" or place == "unsure" and (linked(x, y) or _kin(x, y))):
         return Verdict(Outcome.APART, 0.0, "different start times")
     return Verdict(Outcome.MERGE, similarity, "one day's entry, and the hour it opens")
+
+
+def _issue_left_out(x: MatchFields, y: MatchFields) -> bool:
+    """One gives a programme's issue number (归德讲堂第97期：…) the other leaves out."""
+    for a, b in ((x, y), (y, x)):
+        if a.episode and not b.episode and issue_only(a.title_key, a.episode):
+            return True
+    return False
 
 
 def _kin(x: MatchFields, y: MatchFields) -> bool:

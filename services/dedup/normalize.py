@@ -144,6 +144,12 @@ _TITLE_PLACE = re.compile(
     r"[（(]\s*([^（()）]{2,12}?(?:图书馆|图书分馆|分馆|书房|书屋|文化站|图书室))\s*[）)][^\w（(]*(?:活动)?[^\w（(]*$"
 )
 """A library named in brackets in a title ("非遗体验：渔网编织（霞湾分馆）"): where this session is."""
+_ACCOUNT_HEAD = re.compile(r"^\s*(?:[市区县州]馆|[市区县州]图|总馆|本馆|我馆|少儿馆)\s*[|｜]\s*(?=\S{4})")
+"""The account a post was pasted from, by its short form before the title ("区图｜…", "县馆｜…")."""
+_MONTH_HEAD = re.compile(
+    r"^\s*(?:20[0-9]{2}\s*年\s*)?(?:1[0-2]|0?[1-9])\s*月份?\s*(?:读书|阅读|文化)?活动(?:安排|预告|一览)?\s*[:：|｜]\s*(?=\S{4})"
+)
+"""A month's roundup sheet before each title ("5月活动：…", "3月份阅读活动安排｜…"): when, not what."""
 _REVIEW_HEAD = re.compile(r"^\s*(?:精彩回顾|活动回顾|往期回顾|回顾)\s*[:：|｜·]\s*")
 """A report's label before the title ("精彩回顾：…", "回顾｜…")."""
 _SERIES_OF = re.compile(r"^\s*[“\"]?[^“”\"，,。]{2,16}?[”\"]?\s*(?:系列活动|主题活动|系列)之\s*(?=\S{4})")
@@ -232,6 +238,29 @@ def postponed_from(title: str, description: str | None, starts_at: datetime, tz:
     return min(options, key=lambda o: abs(o - local)) if options else None
 
 
+_CLOCK_OF_DAY = re.compile(r"(上午|早上|中午|下午|晚上|晚间|晚)\s*([0-9]{1,2})\s*(?:[:：点时]\s*([0-9]{2}|半)?)")
+"""A time of day with the half of the day it falls in ("下午3:00", "晚上7点半")."""
+SMALL_HOURS = range(1, 6)
+"""Local hours no library activity starts in (01:00-05:59): an afternoon typed on a 12-hour clock."""
+HALF_DAY = timedelta(hours=12)
+
+
+def twelve_hour_slip(starts_at: datetime, description: str | None, tz: tzinfo) -> timedelta:
+    """How far a start was typed off the hour meant, on a 12-hour clock: 03:00 for 15:00 ("下午
+    3:00" in the description, or a start in the small hours), 07:00 for "晚上7点"; else zero."""
+    local = starts_at.astimezone(tz)
+    if local.hour >= 12 or (local.hour == 0 and local.minute == 0):
+        return timedelta(0)
+    if description and ("下午" in description or "晚" in description):
+        for found in _CLOCK_OF_DAY.finditer(nfkc(description)):
+            half, hour = found.group(1), int(found.group(2))
+            if half in ("下午", "晚上", "晚间", "晚") and hour == local.hour and 1 <= hour < 12:
+                minute = 30 if found.group(3) == "半" else int(found.group(3) or 0)
+                if minute == local.minute:
+                    return HALF_DAY
+    return HALF_DAY if local.hour in SMALL_HOURS else timedelta(0)
+
+
 _CEREMONY = re.compile(
     r"开展仪式|开幕式|开幕仪式|开展式|启动仪式|启动式|闭幕式|闭展仪式|颁奖典礼|颁奖仪式|颁奖|揭牌仪式|签约仪式|导览|导赏|讲解"
 )
@@ -257,6 +286,16 @@ def season(key: str) -> bool:
     """Whether a title names a season or an annual edition (第二季, 第十届): another activity than
     the same title without it, unlike an issue number a writer dropped (第3期)."""
     return "第" in key and bool(_SEASON.search(key))
+
+
+_ISSUE = re.compile(rf"第\s*(?:{_NUMBER})\s*[期讲]")
+
+
+def issue_only(key: str, mark: str) -> bool:
+    """Whether a title's only session mark (:func:`episode`) is a programme's issue number (第97期,
+    第12讲): the programme's running count, which a month's sheet or a co-host leaves out, not one
+    of a day's sessions (第二场)."""
+    return mark.isdigit() and "第" in key and bool(_ISSUE.search(key))
 
 
 def without_episode(key: str) -> str:
@@ -353,6 +392,10 @@ def title_key(title: str) -> str:
         text = _REPORT_TAIL.sub("", text)
         if "回顾" in text:
             text = _REVIEW_HEAD.sub("", text)
+        if "|" in text or "｜" in text:
+            text = _ACCOUNT_HEAD.sub("", text)
+        if "月" in text[:8]:
+            text = _MONTH_HEAD.sub("", text)
         if "之" in text:
             text = _SERIES_OF.sub("", text, count=1)
         if "?" in text or "？" in text:

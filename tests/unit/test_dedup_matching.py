@@ -851,3 +851,75 @@ def test_a_weekend_notice_title_is_matched_by_its_description() -> None:
     assert title_to_match("周末活动（更新）", "活动名称：共读《繁花》读书会") == "共读《繁花》读书会"
     assert title_to_match("阅读推广活动", "活动名称：《小王子》读书分享会") == "《小王子》读书分享会"
     assert title_to_match("剪纸", "活动名称：非遗剪纸体验") == "剪纸"  # a short title of its own stays
+
+
+def test_an_afternoon_typed_on_a_twelve_hour_clock_is_matched_at_the_hour_meant() -> None:
+    """03:00 typed for 15:00 (nobody holds a story hour in the small hours), 07:00 for "晚上7点" when
+    the description says so; a morning start the description does not contradict stays."""
+    from datetime import UTC
+
+    from shuxiang.services.dedup.normalize import twelve_hour_slip
+
+    tz = ALLIANCE.tz
+
+    def at(clock: str, description: str | None = None) -> timedelta:
+        return twelve_hour_slip(datetime.fromisoformat(f"2026-05-17T{clock}:00+08:00"), description, tz)
+
+    assert at("03:00") == timedelta(hours=12)
+    assert at("03:00", "时间：5月17日下午3:00") == timedelta(hours=12)
+    assert at("07:30", "时间：5月17日晚上7:30") == timedelta(hours=12)
+    assert at("07:30", "时间：5月17日上午7:30（晨读）") == timedelta(0)
+    assert at("07:30") == timedelta(0)  # an early morning walk may start then
+    assert at("09:30", "下午3:00签到") == timedelta(0)
+    assert at("00:00") == timedelta(0)  # a date-only entry
+    assert at("15:00", "下午3:00") == timedelta(0)
+    # the same instant written in UTC by another system is read in the alliance's time zone
+    assert twelve_hour_slip(datetime(2026, 5, 17, 7, 0, tzinfo=UTC), None, tz) == timedelta(0)
+
+    venues = VenueResolver(ALLIANCE)
+
+    def post(library: str, ref: str, clock: str, description: str | None = None) -> MatchFields:
+        body = {
+            "library_id": library,
+            "source_ref": ref,
+            "title": "读书沙龙：聊聊《红星照耀中国》",
+            "description": description,
+            "category": "salon",
+            "starts_at": f"2026-04-15T{clock}:00+08:00",
+            "ends_at": f"2026-04-15T{int(clock[:2]) + 2:02d}{clock[2:]}:00+08:00",
+            "venue": {"name": "天津图书馆"},
+            "organizers": [{"library_id": "jn", "role": "host"}],
+        }
+        return match_fields(ActivitySubmission.model_validate(body), venues)
+
+    typed = post("tz", "b", "03:00")
+    assert typed.starts_at == datetime.fromisoformat("2026-04-15T15:00:00+08:00")
+    assert compare(post("jn", "a", "15:00"), typed).outcome is Outcome.MERGE
+    assert compare(post("jn", "a", "14:30"), post("tz", "c", "02:30", "时间：4月15日下午2:30")).outcome is Outcome.MERGE
+
+
+def test_a_months_sheet_and_an_accounts_short_name_before_a_title_are_not_the_title() -> None:
+    assert title_key("5月活动：非遗进书香·柳编体验课") == title_key("非遗进书香·柳编体验课")
+    assert title_key("3月份阅读活动安排｜绘本故事会：《团圆》") == title_key("绘本故事会：《团圆》")
+    assert title_key("区图｜归德讲堂第97期：非遗进书香") == title_key("归德讲堂第97期：非遗进书香")
+    assert title_key("县馆｜读书沙龙") == title_key("读书沙龙")
+    assert title_key("5月：春天") != title_key("春天")  # a title of its own after a month
+
+
+def test_a_days_entry_matches_the_hour_of_a_programme_issue_it_leaves_out() -> None:
+    """A month's sheet enters "非遗进书香·柳编体验课" for its day; the host posts it as its lecture
+    series' 第97期 at 14:00: one activity.  A day's 第二场 is a session, not a running count."""
+    from shuxiang.services.dedup.normalize import issue_only
+
+    assert issue_only(title_key("归德讲堂第97期：柳编体验课"), "97")
+    assert not issue_only(title_key("柳编体验课（第二场）"), "2")
+    day = fields("jn", "a", "柳编体验课", minutes=-14 * 60)
+    day = MatchFields(**{**_plain(day), "ends_at": day.starts_at + timedelta(hours=23, minutes=59), "spans_day": True})
+    assert compare(day, fields("tz", "b", "归德讲堂第97期：柳编体验课")).outcome is Outcome.MERGE
+    assert compare(day, fields("tz", "c", "柳编体验课（第二场）")).outcome is Outcome.APART
+
+
+def _plain(f: MatchFields) -> dict:
+    from dataclasses import fields as dataclass_fields
+
+    return {d.name: getattr(f, d.name) for d in dataclass_fields(f) if d.init}
