@@ -46,7 +46,17 @@ from shuxiang.schemas import (
 )
 from shuxiang.schemas.submission import current_role
 
-from .matching import MatchFields, Outcome, Verdict, against_group, compare, conflict, match_fields
+from .matching import (
+    POSTPONED,
+    MatchFields,
+    Outcome,
+    Verdict,
+    against_group,
+    compare,
+    conflict,
+    match_fields,
+    unsure_postponements,
+)
 from .normalize import VenueResolver
 from .repository import BatchRepository, DedupRepository, SourceKey, SourceRow, review_id
 
@@ -308,6 +318,10 @@ def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> 
     not settle."""
     groups: list[Group] = []
     reviews: list[ReviewNeed] = []
+    if any(s.fields.moved_unknown or s.fields.put_off for s in sources):
+        called_off = {s.key for s in sources if not s.live}
+        unsure = unsure_postponements([s.fields for s in sources], called_off)
+        decisions = {**unsure, **decisions}
     for source in sorted(sources, key=lambda s: (s.first_seq, s.key)):
         best: tuple[Verdict, Group, SourceRow] | None = None
         merging: list[Group] = []
@@ -351,14 +365,21 @@ def neighbourhood(
     pending_activities = {s.activity_id for s in seeds if s.activity_id} | set(extra_activities)
     seed_fields = [s.fields for s in seeds]
     reached: set[SourceKey] = {s.key for s in seeds}
+    moved = [s.fields for s in seeds if s.fields.moved_unknown or s.fields.put_off]
+    """Reached re-announcements that do not say from when: every post they could be moved from is
+    in the neighbourhood, so which one they were is decided on all of them (:func:`unsure_postponements`)."""
 
     def reaches(row: SourceRow) -> bool:
         if row.key in reached:
             return True
-        if any(compare(f, row.fields).outcome is not Outcome.APART for f in seed_fields) or any(
-            m.activity_id == row.activity_id for m in rows.values() if m.key in reached and m.activity_id
+        if (
+            any(compare(f, row.fields).outcome is not Outcome.APART for f in seed_fields)
+            or any(m.activity_id == row.activity_id for m in rows.values() if m.key in reached and m.activity_id)
+            or any(compare(f, row.fields).reason == POSTPONED for f in moved)
         ):
             reached.add(row.key)
+            if row.fields.moved_unknown or row.fields.put_off:
+                moved.append(row.fields)
             return True
         return False
 

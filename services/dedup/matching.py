@@ -45,7 +45,7 @@ from typing import cast
 from rapidfuzz import fuzz
 
 from shuxiang.alliance import normalize_venue_text
-from shuxiang.schemas import ActivitySubmission, Role, Venue
+from shuxiang.schemas import ActivitySubmission, Role, Status, Venue
 from shuxiang.schemas.sessions import series_sessions
 
 from .normalize import (
@@ -54,6 +54,7 @@ from .normalize import (
     SITE_PREFIXES,
     Site,
     VenueResolver,
+    bare_kind,
     books,
     ceremony,
     episode,
@@ -158,12 +159,20 @@ class MatchFields:
     postponed_from`): its co-hosts' posts that were never updated still give that one (:func:`_postponed`)."""
     moved_day: bool = False
     """The re-announcement gives the original date only (:attr:`moved_from` is its local midnight)."""
+    called_off: bool = False
+    """Cancelled: with a postponement's mark ("【延期】…"), the original put off (:attr:`put_off`)."""
 
     @property
     def moved_unknown(self) -> bool:
         """Moved, but from when it does not say ("【延期】…（延期至12月20日）"): :attr:`moved_from` is
         its own start, and the original lies up to :data:`MOVED_BACK` before it."""
-        return self.moved_from is not None and self.moved_from == self.starts_at
+        return self.moved_from is not None and self.moved_from == self.starts_at and not self.called_off
+
+    @property
+    def put_off(self) -> bool:
+        """The original of a postponement, called off with a postponement's mark ("【延期】…",
+        cancelled): the new date, which it does not say, lies up to :data:`MOVED_BACK` after it."""
+        return self.called_off and self.moved_from is not None and self.moved_from == self.starts_at
 
     venue_name: str | None = field(default=None, compare=False, repr=False)
     raw: str | None = field(default=None, compare=False, repr=False)
@@ -171,6 +180,8 @@ class MatchFields:
     family: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     """The submitter's parent and children in the alliance (a branch reposts its head library's
     activity, a head library its branch's, often typing the other's room bare)."""
+    kinds: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
+    """What kind of library the submitter is (:meth:`~.normalize.VenueResolver.kinds`)."""
     hosts: frozenset[str] = field(init=False, compare=False, repr=False)
     """The credited hosts (grouping asks for them for every member of every group it builds)."""
     named_hosts: frozenset[str] = field(init=False, compare=False, repr=False)
@@ -283,8 +294,10 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         if marks_postponement(title, submission.description)
         else None,
         moved_day=moved_day(original, venues.alliance.tz),
+        called_off=submission.status is Status.cancelled,
         venue_name=venue.name or "",
         family=venues.family(submission.library_id),
+        kinds=venues.kinds(submission.library_id),
     )
 
 
@@ -442,14 +455,18 @@ def places(x: MatchFields, y: MatchFields) -> str:
     if fx and fy and fx != fy:
         return "apart"  # 一楼 and 三楼 of one building: two rooms
     if not (sx.known and sy.known):  # an address or place the alliance file does not know
-        if (not sx.known and is_placeholder(x.venue_text())) or (not sy.known and is_placeholder(y.venue_text())):
+        if x.library_id == y.library_id and (
+            (not sx.known and is_placeholder(x.venue_text())) or (not sy.known and is_placeholder(y.venue_text()))
+        ):
             return "unsure"  # "详见海报": no place said, none against
         if _two_institutions(x, sx, y, sy):
             return "apart"  # 县二中 and 双语幼儿园: one library's programme at two schools
         if linked(x, y):
             return "unsure"
-        for a, sa in ((x, sx), (y, sy)):
+        for (a, sa), b in (((x, sx), y), ((y, sy), x)):
             if sa.known and sa.library_id == a.library_id:
+                if _names_kind_of(b, a):
+                    return "unsure"  # "城市书房阅读区" by the central library: a 书房's, maybe this one
                 return "elsewhere"  # one is in its own building; the other, unlinked, somewhere else
         if not (sx.known or sy.known) and not same_place_text(x.venue_text(), y.venue_text()):
             return "elsewhere"  # two different addresses
@@ -489,6 +506,15 @@ def _one_outside_place(x: MatchFields, sx: Site, y: MatchFields, sy: Site) -> bo
         return False
     a, b = without_room(x.venue_text()), without_room(y.venue_text())
     return len(a) >= 2 and len(b) >= 2 and same_place_text(a, b)
+
+
+def _names_kind_of(b: MatchFields, a: MatchFields) -> bool:
+    """Whether ``b``'s venue names a kind of library (书房, 书屋, 区馆 …) that ``a``'s submitter is
+    and ``b``'s is not: somebody else's, maybe ``a``'s."""
+    if not ("central" in b.kinds or a.library_id in b.family):
+        return False  # the central library's or the parent's post: anyone else's 书房 is not a's
+    named = bare_kind(b.venue_text())
+    return named is not None and named in a.kinds and named not in b.kinds
 
 
 def _guessed(a: MatchFields, sa: Site, b: MatchFields) -> bool:
@@ -677,30 +703,89 @@ def _postponed(x: MatchFields, y: MatchFields) -> Verdict | None:
     titles are alike, no other session, series or book, and nothing says two places; None when
     neither gives the other's start as its original one."""
     for a, b in ((x, y), (y, x)):
-        if a.moved_from is None or b.moved_from is not None or not _gives_original(a, b):
+        if a.put_off:
+            if not (b.moved_from is None or b.moved_unknown) or not _moved_to(a, b):
+                continue
+        elif a.moved_from is None or b.moved_from is not None or not _gives_original(a, b):
             continue
+        unknown = a.moved_unknown or a.put_off  # from or to when, it does not say
         if _other_session(a, b) or ceremony(a.title_key) != ceremony(b.title_key):
             return Verdict(Outcome.APART, 0.0, "different start times")
-        if a.moved_unknown and (a.episode or b.episode):  # from when, it does not say: a series' session?
+        if unknown and a.episode != b.episode:  # a series' other session?
             return Verdict(Outcome.APART, 0.0, "different start times")
         similarity = title_similarity(a.title_key, b.title_key)
         if a.books & b.books:
             similarity = max(similarity, SHARED_BOOK)
-        if similarity < (FAR_TITLE if a.moved_unknown else MOVED_TITLE):
+        if similarity < (FAR_TITLE if unknown else MOVED_TITLE):
             return Verdict(Outcome.APART, 0.0, "different start times")
         place = places(a, b)
-        if a.moved_unknown and not (place == "same" or place == "unsure" and a.library_id == b.library_id):
+        if unknown and not (place == "same" or place == "unsure" and a.library_id == b.library_id):
             return Verdict(Outcome.APART, 0.0, "different start times")
         if not (place == "same" or place == "unsure" and linked(a, b)):
             return Verdict(Outcome.APART, 0.0, "different start times")  # one title, two places postponed
-        return Verdict(Outcome.MERGE, similarity, "postponed: the date it was moved from")
+        return Verdict(Outcome.MERGE, similarity, POSTPONED)
     return None
+
+
+POSTPONED = "postponed: the date it was moved from"
+UNSURE_POSTPONED = "postponed: from which date it does not say"
+NOT_MOVED_FROM = "postponed: not from this date"
+UNLINKED, UNSURE = "unlinked", "unsure"
+"""Decisions on a pair of a re-announcement that does not say from when and a post it would be
+merged with as its original (:func:`unsure_postponements`): not from that date (another post was
+called off), or not known which (a person to decide).  Either keeps the two apart, like a
+coordinator's "apart"."""
+
+
+def unsure_postponements(sources: list[MatchFields], called_off: set[tuple[str, str]]) -> dict[frozenset, str]:
+    """The pairs a re-announcement that does not say from when ("【延期举办】海风读书会") must not be
+    merged by: when the posts it matches as its original lie on two dates or more (one session of a
+    weekly series put off), only those on the date of the one called off (``called_off``: the keys of
+    cancelled announcements) are its original (the others :data:`UNLINKED`); if no date or two have
+    one, which it is a person decides (:data:`UNSURE`).  A function of the set, not of the order the
+    announcements came in."""
+    unlinked: dict[frozenset, str] = {}
+    for moved in sources:
+        if not (moved.moved_unknown or moved.put_off):
+            continue
+        linked_ = sorted(
+            (other for other in sources if other is not moved and compare(moved, other).reason == POSTPONED),
+            key=lambda other: other.starts_at,
+        )
+        dates: list[list[MatchFields]] = []
+        for other in linked_:
+            first = dates[-1][0] if dates else None
+            if first and other.starts_at - first.starts_at < (DAY if first.spans_day else MOVED_LEAST):
+                dates[-1].append(other)
+            else:
+                dates.append([other])
+        if len(dates) < 2:
+            continue
+        if moved.put_off:  # its new date: the one a re-announcement marks as moved
+            off = [day for day in dates if any(other.moved_unknown for other in day)]
+        else:  # its original: the one called off
+            off = [day for day in dates if any(other.key in called_off for other in day)]
+        keep, decision = (off[0], UNLINKED) if len(off) == 1 else ([], UNSURE)
+        unlinked.update(
+            (frozenset((moved.key, other.key)), decision) for day in dates if day is not keep for other in day
+        )
+    return unlinked
 
 
 MOVED_BACK = timedelta(days=42)
 """How long before a re-announcement that does not say its original date that date may lie."""
 MOVED_LEAST = timedelta(hours=12)
 """How long before it, at least (a start hours earlier that day is the same day's, not a move)."""
+
+
+def _moved_to(a: MatchFields, b: MatchFields) -> bool:
+    """Whether ``b`` may be the new date of ``a``, put off without saying to when: a start up to
+    :data:`MOVED_BACK` after it at about the same hour (:func:`_gives_original` the other way)."""
+    later = b.starts_at - a.starts_at
+    if not (MOVED_LEAST <= later <= MOVED_BACK):
+        return False
+    clock = (later.total_seconds() / 60) % (24 * 60)
+    return a.spans_day or min(clock, 24 * 60 - clock) <= HABIT_MINUTES
 
 
 def _gives_original(a: MatchFields, b: MatchFields) -> bool:
@@ -818,7 +903,12 @@ def against_group(
     best: tuple[Verdict, MatchFields] | None = None
     cap = Outcome.MERGE
     for y in members:
-        verdict = decided(compare(x, y), decisions.get(frozenset((x.key, y.key))))
+        decision = decisions.get(frozenset((x.key, y.key)))
+        if decision == UNLINKED:
+            return Verdict(Outcome.APART, 0.0, NOT_MOVED_FROM), y
+        if decision == UNSURE:
+            return Verdict(Outcome.REVIEW, 0.0, UNSURE_POSTPONED), y
+        verdict = decided(compare(x, y), decision)
         if verdict.reason == DECIDED_APART or verdict.reason in CONFLICTS:
             return verdict, y
         if y.library_id == x.library_id and verdict.outcome is not Outcome.MERGE:
@@ -848,7 +938,10 @@ def conflict(a: list[MatchFields], b: list[MatchFields], decisions: dict[frozens
     """Whether two groups cannot be one: a conflict or a coordinator's "apart" between them."""
     for x in a:
         for y in b:
-            if decisions.get(frozenset((x.key, y.key))) == "apart" or compare(x, y).reason in JOIN_CONFLICTS:
+            if (
+                decisions.get(frozenset((x.key, y.key))) in ("apart", UNLINKED)
+                or compare(x, y).reason in JOIN_CONFLICTS
+            ):
                 return True
     return False
 

@@ -843,6 +843,13 @@ class VenueResolver:
                 out.update(dict.fromkeys(children))
         return list(out)
 
+    def kinds(self, library_id: str) -> frozenset[str]:
+        """What kind of library a member is: the kinds its name says (:attr:`_kinds`), and its tier."""
+        member = self.alliance.member(library_id)
+        if member is None:
+            return frozenset()
+        return frozenset(self._kinds[library_id]) | {member.tier.value}
+
     def family(self, library_id: str) -> frozenset[str]:
         """A member's parent and its children (empty for a library the file does not hold)."""
         return self._families.get(library_id, frozenset())
@@ -964,6 +971,16 @@ TIER_WORDS = {
 _TIER_PATTERNS = {tier: re.compile(r"(?<![^\W\d])(?:" + "|".join(words) + ")") for tier, words in TIER_WORDS.items()}
 """A tier word as a word of its own: "营区图书室", "社区图书室" hold 区图 but name no district library."""
 _TIER_ANYWHERE = {tier: re.compile("|".join(words)) for tier, words in TIER_WORDS.items()}
+
+
+_BARE_KIND = re.compile(r"^(?:城市|农家|社区|乡镇|街道|综合)*(分馆|书房|书屋|文化站|服务点|书吧|驿站)")
+
+
+def bare_kind(text: str) -> str | None:
+    """The kind of library a venue names without saying which ("城市书房阅读区", "书屋", "分馆一楼"),
+    as :meth:`VenueResolver.kinds` says it."""
+    found = _BARE_KIND.match(text)
+    return _KIND_FAMILY.get(found.group(1), found.group(1)) if found else None
 
 
 def generic_tiers(text: str) -> frozenset[str]:
@@ -1217,6 +1234,8 @@ def abbreviations(alliance: Alliance) -> dict[str, str]:
         central = member.tier.value == "central"
         add(name, member.id)
         add(name.replace("少年儿童", "少儿"), member.id)
+        if name.endswith("分馆") and len(name) >= 8:
+            add(name[:-1], member.id)  # "岚山县图书馆青石镇分活动室": the 馆 dropped, a room after it
         bare = re.sub(r"\([^()]*\)", "", name)  # "…自助图书馆（火车站）": the note is no name
         head, library_word, rest = bare.partition("图书馆")
         forms: list[str] = []

@@ -45,6 +45,8 @@ def _windows(fields: MatchFields, keys: list[str]) -> list[tuple[str, datetime, 
     windows = [(key, own_low, own_high) if key in own else (key, near_low, near_high) for key in keys]
     if fields.moved_unknown:  # moved from it does not say when: the same place's posts of the weeks before
         windows += [(key, start - MOVED_BACK, start - MOVED_LEAST) for key in own]
+    elif fields.put_off:  # put off to it does not say when: the same place's posts of the weeks after
+        windows += [(key, start + MOVED_LEAST, start + MOVED_BACK) for key in own]
     elif fields.moved_from is not None:  # a postponement: the posts still giving its original date
         moved = _utc(fields.moved_from)
         windows += [(key, moved - NEAR, moved + (DAY if fields.moved_day else NEAR)) for key in keys]
@@ -61,11 +63,12 @@ def _moved_window(fields: MatchFields) -> tuple[datetime, datetime]:
 
 def _day_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
     """Where the day-spanning entries an announcement may give an hour of lie (at its own site,
-    starting up to a day before it), and the re-announcements of a postponement that does not say
-    from when, which it may be the original of (up to :data:`~.matching.MOVED_BACK` after it): read
-    through the partial index of those rows only."""
+    starting up to a day before it), the re-announcements of a postponement that does not say from
+    when, which it may be the original of (up to :data:`~.matching.MOVED_BACK` after it), and the
+    originals put off without saying to when, which it may be the new date of (as long before it):
+    read through the partial index of those rows only."""
     start = _utc(fields.starts_at)
-    return [(key, start - DAY, start + MOVED_BACK) for key in own_site_keys(fields)]
+    return [(key, start - MOVED_BACK, start + MOVED_BACK) for key in own_site_keys(fields)]
 
 
 def _credit_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
@@ -218,7 +221,9 @@ def _row_to_source(row, venues: VenueResolver | None = None) -> SourceRow:
         moved_from=row.moved_from,
         moved_day=moved_day(row.moved_from, venues.alliance.tz) if venues is not None else False,
         raw=row.submission,
+        called_off=row.status == Status.cancelled.value,
         family=venues.family(row.library_id) if venues is not None else _EMPTY,
+        kinds=venues.kinds(row.library_id) if venues is not None else _EMPTY,
     )
     return SourceRow(
         fields=fields,

@@ -377,6 +377,46 @@ def test_a_postponement_that_does_not_say_from_when_is_one_with_the_post_weeks_b
     assert rig.activity_of("tz", "e1")["id"] != rig.activity_of("jn", "m1")["id"]
 
 
+@pytest.mark.parametrize("order", ["as posted", "new date first", "all in one batch"])
+def test_a_weekly_sessions_post_called_off_as_postponed_is_one_with_its_new_date_only(
+    rig: DedupRig, order: str
+) -> None:
+    """A weekly series (the same title, room and hour every Friday).  The session of the 10th is
+    revised to cancelled as "【延期】…"; the library posts the new date (the 14th) with no mark, and a
+    co-host's "【延期举办】…" gives it too.  One activity: the called-off post and the new date; the
+    series' sessions of the 3rd and the 17th, the same title at the same place within six weeks,
+    stay apart (a re-announcement that does not say from when is not joined to every session)."""
+    weekly = [announcement("jn", f"w{day}", title="海风读书会", day=day) for day in (3, 10, 17)]
+    called_off = dict(weekly[1], revision=2, status="cancelled", title="【延期】海风读书会")
+    new_date = announcement("jn", "n1", title="海风读书会", day=14)
+    marked = announcement("tz", "m1", title="【延期举办】海风读书会", day=14, minute=10, organizers=COHOSTS)
+    if order == "as posted":
+        rig.submit(*weekly)
+        rig.submit(called_off)
+        rig.submit(new_date, marked)
+    elif order == "new date first":
+        rig.submit(new_date, marked)
+        rig.submit(*weekly)
+        rig.submit(called_off)
+    else:
+        rig.deliver(
+            *(submission_delivery(body, seq) for seq, body in enumerate((*weekly, called_off, new_date, marked), 1))
+        )
+    moved = rig.activity_of("jn", "w10")["id"]
+    assert rig.activity_of("jn", "n1")["id"] == moved == rig.activity_of("tz", "m1")["id"]
+    assert rig.activity_of("jn", "w3")["id"] != moved and rig.activity_of("jn", "w17")["id"] != moved
+    assert len(rig.activities()) == 3
+
+
+def test_a_re_announcement_that_could_move_two_sessions_is_left_to_a_coordinator(rig: DedupRig) -> None:
+    """ "【延期举办】海风读书会" on the 24th, no session called off: the 3rd's or the 10th's?  Neither is
+    joined to it; a coordinator is asked."""
+    rig.submit(*(announcement("jn", f"w{day}", title="海风读书会", day=day) for day in (3, 10)))
+    rig.submit(announcement("jn", "m1", title="【延期举办】海风读书会", day=24))
+    assert len({rig.activity_of("jn", ref)["id"] for ref in ("w3", "w10", "m1")}) == 3
+    assert [r for r in rig.reviews() if "m1" in (r["source_ref"], r["other_ref"])]
+
+
 def test_the_candidates_statement_reads_every_part_from_an_index(rig: DedupRig) -> None:
     """An announcement's candidates come in one statement: its sites' windows, the day-spanning
     rows, the postponements moved from its hour (the small partial index of original starts) and

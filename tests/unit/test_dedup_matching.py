@@ -923,3 +923,38 @@ def _plain(f: MatchFields) -> dict:
     from dataclasses import fields as dataclass_fields
 
     return {d.name: getattr(f, d.name) for d in dataclass_fields(f) if d.init}
+
+
+def test_a_branchs_name_with_its_last_character_dropped_still_names_the_branch() -> None:
+    """ "津南区图书馆咸水沽分活动室": 馆 lost as the room was typed; the branch, not its district library."""
+    venues = VenueResolver(ALLIANCE)
+    site = venues.site(Venue(name="津南区图书馆咸水沽分活动室"), host="jn-b1", libraries=("jn-b1",))
+    assert site.library_id == "jn-b1" and site.named
+
+
+def test_the_central_librarys_bare_kind_of_library_may_be_a_branchs() -> None:
+    """The central library posts a branch's activity at "分馆阅览室" (no organisers): some 分馆's,
+    maybe this one's; a district library writing the same of its own is at home."""
+    from shuxiang.services.dedup.matching import places
+    from shuxiang.services.dedup.normalize import bare_kind
+
+    assert bare_kind("城市书房阅读区") == "书房" and bare_kind("咸水沽分馆阅览室") is None
+    venues = VenueResolver(ALLIANCE)
+
+    def post(library: str, name: str) -> MatchFields:
+        body = {
+            "library_id": library,
+            "source_ref": f"{library}-1",
+            "title": "绘本共读",
+            "category": "children",
+            "starts_at": "2026-05-10T10:00:00+08:00",
+            "ends_at": "2026-05-10T11:00:00+08:00",
+            "venue": {"name": name},
+        }
+        return match_fields(ActivitySubmission.model_validate(body), venues)
+
+    branch = post("jn-b1", "咸水沽分馆阅览室")
+    assert venues.kinds("jn-b1") >= {"branch"} and "central" in venues.kinds("central")
+    assert places(branch, post("central", "城市书屋活动区")) == "elsewhere"  # no 书屋 of this kind here
+    assert places(post("jn-sp1", "津南区农家书屋"), post("central", "农家书屋")) == "unsure"
+    assert places(post("jn-sp1", "津南区农家书屋"), post("tz", "农家书屋")) == "elsewhere"  # not its parent
