@@ -57,6 +57,7 @@ from .normalize import (
     bare_kind,
     books,
     ceremony,
+    date_only_slip,
     episode,
     episode_kind,
     floor,
@@ -265,13 +266,20 @@ def host_of(submission: ActivitySubmission) -> str:
 def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> MatchFields:
     credits = tuple((o.library_id, o.role.value) for o in submission.credited())
     host = host_of(submission)
+    if host == submission.library_id and submission.brand_id:
+        owner = venues.brand_host(submission.brand_id, submission.starts_at.astimezone(venues.alliance.tz).year)
+        if owner is not None and owner != host:  # another's 一馆一品 reposted, naming nobody: its host's
+            host, credits = owner, (*credits, (owner, Role.host.value))
     libraries = tuple(dict.fromkeys([submission.library_id, host, *(lib for lib, _ in credits)]))
     venue = submission.venue
     if not (venue.venue_id and venues.alliance.venue(venue.venue_id) is not None):
         name = venue_name_to_match(venue.name, submission.description)
         if name != (venue.name or ""):
             venue = venue.model_copy(update={"name": name})
-    slip = twelve_hour_slip(submission.starts_at, submission.description, venues.alliance.tz)
+    tz = venues.alliance.tz
+    slip = date_only_slip(submission.starts_at, submission.ends_at, tz) or twelve_hour_slip(
+        submission.starts_at, submission.description, tz
+    )
     starts_at, ends_at = submission.starts_at + slip, submission.ends_at + slip
     original = postponed_from(submission.title, submission.description, starts_at, venues.alliance.tz)
     title = title_to_match(submission.title, submission.description)

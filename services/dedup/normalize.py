@@ -36,7 +36,8 @@ NOISE_WORDS = (
     "最新|更新|新|改期|延期|重要|通知|预告|活动预告|直播预告|直播|线上|回顾|免费|公益|限额|预约|联盟活动|欢迎参加|"
     "欢迎报名|敬请期待|报名开始|截止报名|修改|更正|已更正|修订|调整|补充|好消息|额满即止|满额即止|名额有限先到先得|"
     "重发|重磅|热门推荐|人气推荐|等你来|改期通知|延期通知|延期举办|改期举办|时间调整|时间变更|调整通知|变更通知|地点变更|"
-    "推迟举办|顺延|改期举行|延期举行|延期后|改期后|已改期|已延期"
+    "推迟举办|顺延|改期举行|延期举行|延期后|改期后|已改期|已延期|新时间|新日期|"
+    "第[一二三四五六七八九十0-9]+轮报名|二次报名|再次报名|补充报名|追加报名|报名延长"
 )
 _LEADING_TAG = re.compile(r"^\s*【[^【】]{1,10}】\s*")
 """A short bracketed tag at the very start (【联盟活动】, 【书香临江】): a channel's label, never the title."""
@@ -172,7 +173,7 @@ which reads the title as written)."""
 _BOOK = re.compile(r"《([^《》]+)》")
 _NUMBER = "[0-9]+|[一二三四五六七八九十百零两]+"
 _EPISODE = re.compile(
-    rf"第\s*({_NUMBER})\s*[期届讲场次季课轮]|场次\s*([0-9]+|[一二三四五六七八九十]+)"
+    rf"第\s*({_NUMBER})\s*[期届讲场次季课轮](?!\s*(?:报名|招募|征集))|场次\s*([0-9]+|[一二三四五六七八九十]+)"
     r"|[（(]\s*([一二三四五六七八九十]{1,2}|[0-9]{1,2})\s*[）)](?=\s*(?:活动|的通知|来啦|[!！]|$|[^\w（(]))"
 )
 """A session number: 第3期, 第十二届, 第二场, 场次二, or a part in brackets after the title ("绘本共读（二）")."""
@@ -192,7 +193,7 @@ MOVED_WITHIN = timedelta(days=92)
 
 
 _POSTPONED_MARK = re.compile(
-    r"[【\[（(]\s*(?:延期|改期|延期举办|改期举行|延期举行|改期通知|延期通知)\s*[】\]）)]"
+    r"[【\[（(]\s*(?:延期|改期|延期举办|改期举行|延期举行|改期通知|延期通知|新时间|新日期)\s*[】\]）)]"
     r"|(?:延期|改期|推迟|顺延|调整)至\s*[0-9]{1,2}\s*月\s*[0-9]{1,2}\s*[日号]|改期举行|延期举行"
 )
 """A title that says the activity was moved to another day ("【延期】…", "…（延期至12月20日）"); not
@@ -243,6 +244,23 @@ _CLOCK_OF_DAY = re.compile(r"(上午|早上|中午|下午|晚上|晚间|晚)\s*(
 SMALL_HOURS = range(1, 6)
 """Local hours no library activity starts in (01:00-05:59): an afternoon typed on a 12-hour clock."""
 HALF_DAY = timedelta(hours=12)
+
+
+NEAR_MIDNIGHT = timedelta(minutes=15)
+
+
+def date_only_slip(starts_at: datetime, ends_at: datetime, tz: tzinfo) -> timedelta:
+    """How far an entry by its date only was put off its midnight: an export that wrote the date
+    as 00:00 with no end, then moved by a clerk's ten minutes (00:10, or 23:50 the evening before).
+    Zero for anything that lasts or starts further from midnight."""
+    if ends_at - starts_at > NEAR_MIDNIGHT:
+        return timedelta(0)
+    local = starts_at.astimezone(tz)
+    since = timedelta(hours=local.hour, minutes=local.minute, seconds=local.second)
+    if since <= NEAR_MIDNIGHT:
+        return -since
+    until = timedelta(days=1) - since
+    return until if until <= NEAR_MIDNIGHT else timedelta(0)
 
 
 def twelve_hour_slip(starts_at: datetime, description: str | None, tz: tzinfo) -> timedelta:
@@ -753,7 +771,7 @@ class VenueResolver:
         """Whose building the announcement takes place in: the library of a directory room; a
         member the venue names (its name, an abbreviation, its address; "区馆" the district
         library of the writer or its organisers); else the host's, assumed."""
-        cache_key = ("site", venue.venue_id, venue.name, host, libraries)
+        cache_key = ("site", venue.venue_id, venue.name, venue.address, host, libraries)
         cached = cast("Site | None", self._cache.get(cache_key))
         if cached is None:
             cached = self._resolve_site(venue, host=host, libraries=libraries)
@@ -772,12 +790,17 @@ class VenueResolver:
         for typo, meant in _KIND_TYPOS:
             if typo in text:
                 text = text.replace(typo, meant)
+        text = _DOUBLED_KIND.sub(r"\1", text)  # "白沙文化站文化站活动室": a kind typed twice
         if "分管" in text:
             text = _BRANCH_TYPO.sub("分馆", text)
         if text:
             named = self.named_library(text) or self.library_like(text, libraries) or self.stem_library(text)
             if named is not None:
                 return Site(named, True)
+            if venue.address:  # "区馆报告厅" at "朔川市河西区建设北路77号": the member at that address
+                at = self.named_library(normalize_venue_text(venue.address))
+                if at is not None:
+                    return Site(at, True)
             if text.startswith(OWN_LIBRARY) and libraries:
                 return Site(libraries[0], True)  # "本馆二楼多功能厅": the writer's own building
             near: list[str] = []
@@ -842,6 +865,15 @@ class VenueResolver:
             if len(children) <= MAX_CHILDREN:
                 out.update(dict.fromkeys(children))
         return list(out)
+
+    def brand_host(self, brand_id: str, year: int) -> str | None:
+        """The member holding a brand's sessions in a year (its lead that year, else its owner)."""
+        brand = self._brands.get(brand_id)
+        return None if brand is None else brand.leads.get(year, brand.library_id)
+
+    @cached_property
+    def _brands(self) -> dict:
+        return {brand.id: brand for brand in self.alliance.brands}
 
     def kinds(self, library_id: str) -> frozenset[str]:
         """What kind of library a member is: the kinds its name says (:attr:`_kinds`), and its tier."""
@@ -1135,6 +1167,7 @@ _STREET = re.compile(r"([^\W\d市区县镇乡街道]{1,6}?(?:路|街|大道|巷)
 _KIND_SHORT = (("城市书房", "书房"), ("农家书屋", "书屋"), ("社区书屋", "书屋"), ("少年儿童", "少儿"))
 _GENERIC_NAMES = frozenset(
     {"图书馆", "分馆", "书房", "城市书房", "书屋", "农家书屋", "社区书屋", "书吧", "自助图书馆", "少儿馆", "总馆"}
+    | {"文化站", "综合文化站", "文化中心", "图书室", "服务点", "流动图书车"}
 )
 
 
@@ -1286,6 +1319,7 @@ _GENERIC_TAILS = frozenset(
     {"儿童", "少年", "中心", "广场", "公园", "小区", "新城", "新区", "花园", "大厦", "中学", "小学", "学校", "园区"}
 )
 """The end of a place name that names no place of its own (职教中心 is not written 中心)."""
+_DOUBLED_KIND = re.compile("(文化站|书屋|书房|分馆|图书馆|图书室)\\1")
 _KIND_TYPOS = (("文化战", "文化站"), ("书物", "书屋"), ("图书管", "图书馆"), ("书坊", "书房"))
 """Library words mistyped by an input method (homophones): read as meant before a name is looked for."""
 _BRANCH_TYPO = re.compile(r"(?<=[^\W\d])分管")

@@ -958,3 +958,58 @@ def test_the_central_librarys_bare_kind_of_library_may_be_a_branchs() -> None:
     assert places(branch, post("central", "城市书屋活动区")) == "elsewhere"  # no 书屋 of this kind here
     assert places(post("jn-sp1", "津南区农家书屋"), post("central", "农家书屋")) == "unsure"
     assert places(post("jn-sp1", "津南区农家书屋"), post("tz", "农家书屋")) == "elsewhere"  # not its parent
+
+
+def test_what_else_a_post_says_of_its_host_and_place(tmp_path) -> None:
+    """Another member's 一馆一品 reposted with no organisers is its owner's activity; a venue that
+    says only "区馆报告厅" is where its address field says; a kind of library typed twice is once,
+    and a kind alone (文化站) names no member."""
+    venues = VenueResolver(ALLIANCE)
+    body = {
+        "library_id": "tz",
+        "source_ref": "r1",
+        "title": "沽上讲堂：津沽方言漫谈",
+        "category": "lecture",
+        "starts_at": "2026-04-10T14:00:00+08:00",
+        "ends_at": "2026-04-10T16:00:00+08:00",
+        "venue": {"name": "报告厅"},
+        "brand_id": "gushang",
+    }
+    reposted = match_fields(ActivitySubmission.model_validate(body), venues)
+    assert "jn" in reposted.hosts and reposted.site.library_id == "jn"  # the brand owner's room
+    own = match_fields(ActivitySubmission.model_validate(dict(body, library_id="jn")), venues)
+    assert own.hosts == {"jn"} and len(own.credits) == 1  # its own brand: nothing added
+    text = (Path(__file__).resolve().parents[1] / "data" / "alliance.toml").read_text(encoding="utf-8")
+    (tmp_path / "alliance.toml").write_text(
+        text.replace('name = "滕州市图书馆"', 'name = "滕州市图书馆"\naddress = "滕州市龙泉路1号"'), encoding="utf-8"
+    )
+    addressed = VenueResolver(load_alliance(tmp_path / "alliance.toml"))
+    address = {"name": "区馆报告厅", "address": "滕州市龙泉路1号"}
+    assert addressed.site(Venue(**address), host="jn-b1", libraries=("jn-b1",)).library_id == "tz"
+    assert addressed.site(Venue(name="区馆报告厅"), host="jn-b1", libraries=("jn-b1",)).library_id == "jn"
+    assert venues.named_library("文化站活动室") is None
+
+
+def test_an_entry_by_its_date_a_few_minutes_off_midnight_is_a_days_entry() -> None:
+    """An export that wrote the date as 00:00 with no end, then moved by a clerk's ten minutes: 00:10
+    that day, or 23:50 the evening before, is that day's entry; an evening event is not."""
+    from shuxiang.services.dedup.normalize import date_only_slip
+
+    tz = ALLIANCE.tz
+
+    def slip(start: str, end: str) -> timedelta:
+        return date_only_slip(datetime.fromisoformat(start), datetime.fromisoformat(end), tz)
+
+    assert slip("2026-07-10T00:10:00+08:00", "2026-07-10T00:10:00+08:00") == timedelta(minutes=-10)
+    assert slip("2026-05-20T23:50:00+08:00", "2026-05-21T00:00:00+08:00") == timedelta(minutes=10)
+    assert slip("2026-05-20T23:50:00+08:00", "2026-05-21T01:00:00+08:00") == timedelta(0)  # it lasts
+    assert slip("2026-05-20T19:00:00+08:00", "2026-05-20T19:00:00+08:00") == timedelta(0)
+
+
+def test_a_second_round_of_sign_up_is_no_session_and_a_new_time_marks_a_move() -> None:
+    from shuxiang.services.dedup.normalize import marks_postponement
+
+    assert episode("图书进校园 阅读分享（第二轮报名）") is None
+    assert title_key("图书进校园 阅读分享（第二轮报名）") == title_key("图书进校园 阅读分享")
+    assert episode("诵读大赛第二轮") == "2"  # a contest's round is a session
+    assert marks_postponement("书法比赛活动（新时间）")
