@@ -71,6 +71,7 @@ from .normalize import (
     multipurpose,
     names_institution,
     names_tier,
+    notes_a_stop,
     numbered,
     other_session,
     parse_site,
@@ -80,6 +81,7 @@ from .normalize import (
     season,
     series_count,
     short_form,
+    stop_place,
     title_key,
     title_to_match,
     title_variants,
@@ -449,6 +451,8 @@ def places(x: MatchFields, y: MatchFields) -> str:
         return "same"  # one channel or another, whoever streams it: the place says nothing against
     if linked(x, y) and (x.online() or y.online()):
         return "unsure"  # the stream of a co-host's activity (【线上】…, 视频号直播): where it is held
+    if _two_stops(x, y):
+        return "apart"  # the book bus at 鹭鸶湾渡口, then at 湖心岛码头
     rx, ry = x.room(), y.room()
     if (
         rx
@@ -471,6 +475,9 @@ def places(x: MatchFields, y: MatchFields) -> str:
             return "apart"  # 县二中 and 双语幼儿园: one library's programme at two schools
         if linked(x, y):
             return "unsure"
+        for sa, (b, sb) in ((sx, (y, sy)), (sy, (x, sx))):
+            if sa.named and not sb.known and stop_place(b.venue_text()):
+                return "elsewhere"  # a member's building, and a village hall the file does not know
         for (a, sa), b in (((x, sx), y), ((y, sy), x)):
             if sa.known and sa.library_id == a.library_id:
                 if _names_kind_of(b, a):
@@ -514,6 +521,21 @@ def _one_outside_place(x: MatchFields, sx: Site, y: MatchFields, sy: Site) -> bo
         return False
     a, b = without_room(x.venue_text()), without_room(y.venue_text())
     return len(a) >= 2 and len(b) >= 2 and same_place_text(a, b)
+
+
+def _two_stops(x: MatchFields, y: MatchFields) -> bool:
+    """Whether two announcements of a mobile library's stops (a book bus's or boat's post, or a
+    venue noted as a stop: "…（流动图书车停靠点）") name two places (:func:`~.normalize.stop_place`)."""
+    sx, sy = x.site, y.site
+    if sx is None or sy is None or sx.library_id != sy.library_id:
+        return False
+    tx, ty = x.venue_text(), y.venue_text()
+    mobile = any(a.library_id == sx.library_id and "mobile" in a.kinds for a in (x, y))
+    if not (mobile or notes_a_stop(tx) or notes_a_stop(ty)):
+        return False
+    a, b = stop_place(tx), stop_place(ty)
+    # 鞍子镇文化广场 / 鞍子镇村口: one town's stop, told two ways; 湖心岛码头 / 鹭鸶湾渡口: two
+    return bool(a and b) and a[:2] != b[:2] and not same_place_text(a, b)
 
 
 def _names_kind_of(b: MatchFields, a: MatchFields) -> bool:

@@ -593,6 +593,28 @@ def described_place(description: str | None) -> str | None:
     return found.group(1).strip() if found else None
 
 
+_STOP_NOTE = re.compile(r"\s*[（(][^（）()]{0,24}?(?:停靠点|流动点|现场)\s*[）)]\s*$")
+"""A note after an outside place saying whose stop it is, or that it is on site."""
+_NOT_A_STOP = re.compile(r"图书|分馆|书屋|书房|文化站|服务点|[0-9]+号|巡回|车旁|^各")
+"""A library's building or an address: not where a book bus stops."""
+_MOBILE = re.compile("流动|图书车|书车|书船|大篷车|汽车图书馆|流动服务车")
+_NO_STOP = frozenset({"", "现场", "活动现场", "停靠点", "流动点"})
+
+
+def stop_place(text: str) -> str:
+    """The place a venue text names as a mobile library's stop ("湖心岛码头（…流动书船停靠点）" →
+    湖心岛码头), or "" when it names none (活动现场, a placeholder, a room)."""
+    place = _STOP_NOTE.sub("", text)
+    if place in _NO_STOP or is_placeholder(place) or _is_room_words(place) or _NOT_A_STOP.search(place):
+        return ""
+    return place
+
+
+def notes_a_stop(text: str) -> bool:
+    """Whether a venue text says it is a stop or an activity point ("…（流动图书车停靠点）", "（现场）")."""
+    return text[-1:] in ")）" and _STOP_NOTE.search(text) is not None
+
+
 def venue_name_to_match(name: str | None, description: str | None) -> str:
     """The venue text matching reads: the venue field, or the place the announcement's own text
     states when that says more (a writer types "二楼报告厅" in the field and the library's full
@@ -697,9 +719,11 @@ class VenueResolver:
 
     @cached_property
     def _kinds(self) -> dict[str, set[str]]:
-        """The kinds of library each member's name says it is (馆, 书房, 书屋 …)."""
+        """The kinds of library each member's name says it is (馆, 书房, 书屋 …; a book bus or
+        boat: mobile)."""
         return {
             m.id: {_KIND_FAMILY.get(kind, kind) for kind in _LIBRARY_KIND.findall(nfkc(m.name))}
+            | ({"mobile"} if _MOBILE.search(nfkc(m.name)) else set())
             for m in self.alliance.members
         }
 

