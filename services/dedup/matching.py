@@ -49,6 +49,7 @@ from shuxiang.schemas import ActivitySubmission, Role, Status, Venue
 from shuxiang.schemas.sessions import series_sessions
 
 from .normalize import (
+    CUT_MARK,
     GENERIC_KINDS,
     PREFIX_MARK,
     SITE_PREFIXES,
@@ -410,6 +411,28 @@ def _cut_short(a: str, b: str) -> float:
     return 90.0 if len(short) >= CUT_SHORT and long.startswith(short) else 0.0
 
 
+CUT_TITLE = 0.9
+"""How alike a title cut short is to one that begins with what it gives (石榴籽读书会：《乡土中… /
+《乡土中国》精读)."""
+
+
+def _cut_similarity(a: str, b: str) -> float:
+    """:func:`title_similarity` when a title was cut short: what it gives begins the other (with or
+    without either's programme name), else the titles compared without the mark."""
+    for cut, other in ((a, b), (b, a)):
+        if cut[-1] != CUT_MARK:
+            continue
+        given = [v for v in title_variants(cut[:-1]) if len(v) >= 2]
+        whole = title_variants(other.rstrip(CUT_MARK))
+        if any(w.startswith(g) for g in given for w in whole):
+            return CUT_TITLE
+    return title_similarity(a.rstrip(CUT_MARK), b.rstrip(CUT_MARK))
+
+
+ISSUE_ONLY = 0.9
+"""How alike a title that names only a programme's issue (第49期) is to one naming that issue."""
+
+
 def title_similarity(a: str, b: str) -> float:
     """0..1, character level; a title that contains the other scores by ``partial_ratio``; a title
     whose prefix ("江城讲坛：") the other dropped compares without it."""
@@ -417,7 +440,13 @@ def title_similarity(a: str, b: str) -> float:
         return 0.0
     if a == b:
         return 1.0
+    if a[-1] == CUT_MARK or b[-1] == CUT_MARK:
+        return _cut_similarity(a, b)
     if numbered(a) or numbered(b):  # a session number is told by value (:func:`compare`), not by spelling
+        for x, y in ((a, b), (b, a)):
+            issue = title_variants(x)[1]
+            if numbered(issue) and not without_episode(issue) and issue in y:
+                return ISSUE_ONLY  # "关于举办“第49期”的通知" / "沔图讲坛：第49期": only the issue, the same
         a, b = without_episode(a) or a, without_episode(b) or b
         if a == b:
             return 1.0
@@ -678,7 +707,7 @@ def _within_its_day(x: MatchFields, y: MatchFields) -> bool:
     """Whether one spans a day (:attr:`MatchFields.spans_day`) and the other starts in it: up to a
     day after it starts, and before it ends (an entry by its date only ends when it starts)."""
     for a, b in ((x, y), (y, x)):
-        if a.spans_day and a.starts_at <= b.starts_at <= a.starts_at + DAY:
+        if a.spans_day and a.starts_at <= b.starts_at < a.starts_at + DAY:
             if a.ends_at <= a.starts_at + SPAN or b.starts_at <= a.ends_at:
                 return True
     return False

@@ -145,7 +145,14 @@ _TITLE_PLACE = re.compile(
     r"[（(]\s*([^（()）]{2,12}?(?:图书馆|图书分馆|分馆|书房|书屋|文化站|图书室))\s*[）)][^\w（(]*(?:活动)?[^\w（(]*$"
 )
 """A library named in brackets in a title ("非遗体验：渔网编织（霞湾分馆）"): where this session is."""
-_ACCOUNT_HEAD = re.compile(r"^\s*(?:[市区县州]馆|[市区县州]图|总馆|本馆|我馆|少儿馆)\s*[|｜]\s*(?=\S{4})")
+_ACCOUNT_HEAD = re.compile(r"^\s*(?:[市区县州]馆|[市区县州]图|总馆|本馆|我馆|少儿馆)\s*[|｜:：]\s*(?=\S{4})")
+_ACCOUNT_ACTIVITIES = re.compile(r"\s*[|｜]\s*[^|｜:：]{0,10}?[馆图](?:活动|动态)\s*$")
+"""An account's column after the title ("第17期 | 县馆活动", "亲子手工课B组 | 沔图活动")."""
+_FOREIGN_HEAD = re.compile(r"^[\u0600-\u06ff\u0750-\u077f\u0400-\u04ff\s]+(?=[\u4e00-\u9fff0-9【\[（(《“\"])")
+"""Words in another script before the Chinese title (كىتاب ئوقۇش …, кітап оқу …): a bilingual post's."""
+_CUT = re.compile(r"(?:…|\.\.\.|。。。)\s*$")
+CUT_MARK = "…"
+"""Ends a title key whose title was cut short ("石榴籽读书会：《乡土中…"): the rest is unknown."""
 """The account a post was pasted from, by its short form before the title ("区图｜…", "县馆｜…")."""
 _MONTH_HEAD = re.compile(
     r"^\s*(?:20[0-9]{2}\s*年\s*)?(?:1[0-2]|0?[1-9])\s*月份?\s*(?:读书|阅读|文化)?活动(?:安排|预告|一览)?\s*[:：|｜]\s*(?=\S{4})"
@@ -324,6 +331,7 @@ def without_episode(key: str) -> str:
 _HALF = re.compile(
     r"(上午|下午|晚上|晚间|早)场|([上下])半场|[（(]([上中下])[）)]|([ABCabc甲乙丙])[场组班]|([0-9一二三四五六七八九十]+)[场组班]"
     r"|(?:[·・•\s（(【-]|^)([^\W\d]{2,3}?)(?:场|专场|组|班)(?=[）)】\s(（]|$)"
+    r"|([^\W\d（(]{1,6}?语言?)(?:场|专场)|(加场)"
 )
 """Half-day and numbered sessions, and sessions by audience ("·幼儿场" / "·小学场", "（亲子专场）",
 "（低龄组）")."""
@@ -366,7 +374,10 @@ def nfkc(text: str) -> str:
 def title_key(title: str) -> str:
     """The title with noise, brackets, quotes, punctuation and spaces removed (see module doc);
     a short prefix before "：" stays, followed by :data:`PREFIX_MARK`."""
+    cut = bool(_CUT.search(title))
     text = nfkc(title).casefold().replace("丨", "|")  # 丨 (a radical) typed for ｜
+    if text[:1] and "\u0400" <= text[0] <= "\u077f":
+        text = _FOREIGN_HEAD.sub("", text)
     if "#" in text:
         text = _HASHTAG.sub("", text).strip()
     if _TRADITIONAL_CHAR.search(text):
@@ -393,6 +404,8 @@ def title_key(title: str) -> str:
             text = _LATIN_TAIL.sub("", text)
         text = _LEADING_TAG.sub("", text)
         text = _LEADING_WELCOME.sub("", text)
+        if text[:1] and "\u0400" <= text[0] <= "\u077f":
+            text = _FOREIGN_HEAD.sub("", text)
         if "|" in text or "｜" in text:
             text = _ACCOUNT_TAIL.sub("", text)
         text = _TRAILING_STATUS.sub("", text)
@@ -410,8 +423,8 @@ def title_key(title: str) -> str:
         text = _REPORT_TAIL.sub("", text)
         if "回顾" in text:
             text = _REVIEW_HEAD.sub("", text)
-        if "|" in text or "｜" in text:
-            text = _ACCOUNT_HEAD.sub("", text)
+        if "|" in text or "｜" in text or ":" in text or "：" in text:
+            text = _ACCOUNT_ACTIVITIES.sub("", _ACCOUNT_HEAD.sub("", text))
         if "月" in text[:8]:
             text = _MONTH_HEAD.sub("", text)
         if "之" in text:
@@ -441,8 +454,9 @@ def title_key(title: str) -> str:
     if found is not None:
         head, tail = _DROP.sub("", text[: found.start()]), _DROP.sub("", text[found.end() :])
         if head and tail and len(head) <= 12:
-            return f"{head}{PREFIX_MARK}{_without_generic(tail)}"
-    return _without_generic(_DROP.sub("", text))
+            return f"{head}{PREFIX_MARK}{tail if cut else _without_generic(tail)}" + (CUT_MARK if cut else "")
+    key = _DROP.sub("", text)
+    return key + CUT_MARK if cut and key else _without_generic(key)
 
 
 def _without_generic(key: str) -> str:
@@ -593,7 +607,7 @@ def described_place(description: str | None) -> str | None:
     return found.group(1).strip() if found else None
 
 
-_STOP_NOTE = re.compile(r"\s*[（(][^（）()]{0,24}?(?:停靠点|流动点|现场)\s*[）)]\s*$")
+_STOP_NOTE = re.compile(r"\s*[（(][^（）()]{0,24}?(?:停靠|流动|现场|书车|图书车)[^（）()]{0,12}[）)]\s*$")
 """A note after an outside place saying whose stop it is, or that it is on site."""
 _NOT_A_STOP = re.compile(r"图书|分馆|书屋|书房|文化站|服务点|[0-9]+号|巡回|车旁|^各")
 """A library's building or an address: not where a book bus stops."""
@@ -1018,7 +1032,7 @@ ROOM_WORDS = (
 )
 _ROOM = re.compile("|".join(sorted(ROOM_WORDS, key=len, reverse=True)))
 TIER_WORDS = {
-    "central": ("市图书馆", "市馆", "市图", "总馆", "中心馆"),
+    "central": ("市图书馆", "市馆", "市图", "总馆", "中心馆", "地区图书馆", "地区馆", "地图"),
     "district": ("区图书馆", "区馆", "区图"),
     "county": ("县图书馆", "县馆", "县图", "市图书馆", "市馆", "市图"),
     "branch": ("分馆",),
@@ -1214,6 +1228,7 @@ def _library_forms(stem: str, *, central: bool = False) -> list[str]:
         forms += [s + "图书馆", s + "图", s + "馆"]
         if s[-1] in "区县市" and len(s) >= 3:
             forms += [s[:-1] + "图书馆", s[:-1] + "图", s[:-1] + "馆"]
+            forms += [s[0] + s[-1] + "馆", s[0] + s[-1] + "图"]  # 托克布拉克县 → 托县馆 (two such: neither)
     if len(tails) == 1 and (unit := _ADMIN_UNIT.match(stem)) is not None:  # 岚州市少儿 → 市少儿馆, 民族馆
         own = stem[unit.end() :]
         forms += [prefix + own + kind for prefix in (unit.group(1), "") for kind in ("图书馆", "馆")]

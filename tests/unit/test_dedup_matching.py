@@ -1052,3 +1052,32 @@ def load_alliance_text(text: str):
         path = Path(tmp) / "alliance.toml"
         path.write_text(text, encoding="utf-8")
         return load_alliance(path)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        ("活动预告｜第49期", "沔图讲坛：第49期"),  # only the programme's issue, the same one
+        ("石榴籽读书会：《乡土中…", "《乡土中国》精读 | 喀市馆活动"),  # cut short; an account's column after
+        ("民汉双语阅读课堂：智能手机…", "周末去哪儿｜智能手机使用培训"),
+        ("第17期 | 县馆活动", "【基层动态】县馆：牧场书香：第17期"),
+    ],
+)
+def test_titles_that_say_less_than_the_other_still_match(a: str, b: str) -> None:
+    assert title_similarity(title_key(a), title_key(b)) >= 0.9
+
+
+def test_words_in_another_script_before_a_title_and_sessions_by_language() -> None:
+    assert title_key("【转】كىتاب ھەپتىلىكى 民汉双语阅读课堂：第42期") == title_key("民汉双语阅读课堂：第42期")
+    assert title_key("кітап оқу 2026年喀拉全民阅读节闭幕式") == title_key("2026年喀拉全民阅读节闭幕式")
+    assert episode("农家书屋管理员培训（维吾尔语场）") != episode("农家书屋管理员培训（国家通用语言场）")
+    assert episode("儿童戏剧工作坊（加场）") == "加场" and episode("儿童戏剧工作坊") is None
+    assert title_similarity(title_key("第4期"), title_key("第44期")) < 0.9
+
+
+def test_a_countys_library_by_its_first_character_and_a_prefectures_by_地区() -> None:
+    text = (Path(__file__).resolve().parents[1] / "data" / "alliance.toml").read_text(encoding="utf-8")
+    county = '\n[[members]]\nid = "tk"\nname = "托克布拉克县图书馆"\ntier = "county"\nparent = "central"\n'
+    venues = VenueResolver(load_alliance_text(text + county))
+    assert venues.named_library("托县馆多功能厅") == "tk"
+    assert venues.site(Venue(name="地区馆一楼展厅"), host="tz", libraries=("tz",)).library_id != "tz"
