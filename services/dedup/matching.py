@@ -72,7 +72,6 @@ from .normalize import (
     multipurpose,
     names_institution,
     names_tier,
-    notes_a_stop,
     numbered,
     other_session,
     parse_site,
@@ -186,6 +185,8 @@ class MatchFields:
     activity, a head library its branch's, often typing the other's room bare)."""
     kinds: frozenset[str] = field(default=frozenset(), compare=False, repr=False)
     """What kind of library the submitter is (:meth:`~.normalize.VenueResolver.kinds`)."""
+    at_mobile: bool = field(default=False, compare=False, repr=False)
+    """Its site is a book bus's or boat's (a stop of its route: :func:`_two_stops`)."""
     hosts: frozenset[str] = field(init=False, compare=False, repr=False)
     """The credited hosts (grouping asks for them for every member of every group it builds)."""
     named_hosts: frozenset[str] = field(init=False, compare=False, repr=False)
@@ -286,10 +287,11 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
     starts_at, ends_at = submission.starts_at + slip, submission.ends_at + slip
     original = postponed_from(submission.title, submission.description, starts_at, venues.alliance.tz)
     title = title_to_match(submission.title, submission.description)
+    site = _site(submission, venue, venues, host, libraries)
     return MatchFields(
         library_id=submission.library_id,
         source_ref=submission.source_ref,
-        venue_key=_site(submission, venue, venues, host, libraries).key,
+        venue_key=site.key,
         starts_at=starts_at,
         ends_at=ends_at,
         title_key=venues.without_library_name(title_key(title)),
@@ -309,6 +311,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         venue_name=venue.name or "",
         family=venues.family(submission.library_id),
         kinds=venues.kinds(submission.library_id),
+        at_mobile=venues.mobile(site.library_id),
     )
 
 
@@ -555,14 +558,9 @@ def _one_outside_place(x: MatchFields, sx: Site, y: MatchFields, sy: Site) -> bo
 def _two_stops(x: MatchFields, y: MatchFields) -> bool:
     """Whether two announcements of a mobile library's stops (a book bus's or boat's post, or a
     venue noted as a stop: "…（流动图书车停靠点）") name two places (:func:`~.normalize.stop_place`)."""
-    sx, sy = x.site, y.site
-    if sx is None or sy is None or sx.library_id != sy.library_id:
-        return False
-    tx, ty = x.venue_text(), y.venue_text()
-    mobile = any(a.library_id == sx.library_id and "mobile" in a.kinds for a in (x, y))
-    if not (mobile or notes_a_stop(tx) or notes_a_stop(ty)):
-        return False
-    a, b = stop_place(tx), stop_place(ty)
+    if not (x.at_mobile and y.at_mobile):
+        return False  # (most pairs: no venue text read)
+    a, b = stop_place(x.venue_text()), stop_place(y.venue_text())
     # 鞍子镇文化广场 / 鞍子镇村口: one town's stop, told two ways; 湖心岛码头 / 鹭鸶湾渡口: two
     return bool(a and b) and a[:2] != b[:2] and not same_place_text(a, b)
 

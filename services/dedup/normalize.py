@@ -624,11 +624,6 @@ def stop_place(text: str) -> str:
     return place
 
 
-def notes_a_stop(text: str) -> bool:
-    """Whether a venue text says it is a stop or an activity point ("…（流动图书车停靠点）", "（现场）")."""
-    return text[-1:] in ")）" and _STOP_NOTE.search(text) is not None
-
-
 def venue_name_to_match(name: str | None, description: str | None) -> str:
     """The venue text matching reads: the venue field, or the place the announcement's own text
     states when that says more (a writer types "二楼报告厅" in the field and the library's full
@@ -912,6 +907,10 @@ class VenueResolver:
     @cached_property
     def _brands(self) -> dict:
         return {brand.id: brand for brand in self.alliance.brands}
+
+    def mobile(self, library_id: str) -> bool:
+        """Whether a member is a book bus or boat (its venues are the stops of its route)."""
+        return "mobile" in self._kinds.get(library_id, ())
 
     def kinds(self, library_id: str) -> frozenset[str]:
         """What kind of library a member is: the kinds its name says (:attr:`_kinds`), and its tier."""

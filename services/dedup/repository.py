@@ -63,10 +63,17 @@ def _moved_window(fields: MatchFields) -> tuple[datetime, datetime]:
 
 def _day_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
     """Where the day-spanning entries an announcement may give an hour of lie (at its own site,
-    starting up to a day before it), the re-announcements of a postponement that does not say from
-    when, which it may be the original of (up to :data:`~.matching.MOVED_BACK` after it), and the
-    originals put off without saying to when, which it may be the new date of (as long before it):
-    read through the partial index of those rows only."""
+    starting up to a day before it, or after it: it may be the day's entry): read through the
+    partial index of day-spanning and moved rows."""
+    start = _utc(fields.starts_at)
+    return [(key, start - DAY, start + DAY) for key in own_site_keys(fields)]
+
+
+def _postponement_windows(fields: MatchFields) -> list[tuple[str, datetime, datetime]]:
+    """Where the postponements it may be one with lie at its own site, up to
+    :data:`~.matching.MOVED_BACK` either way: re-announcements that do not say from when (it may be
+    their original) and originals put off without saying to when (it may be their new date); read
+    through the same partial index, moved rows only."""
     start = _utc(fields.starts_at)
     return [(key, start - MOVED_BACK, start + MOVED_BACK) for key in own_site_keys(fields)]
 
@@ -224,6 +231,7 @@ def _row_to_source(row, venues: VenueResolver | None = None) -> SourceRow:
         called_off=row.status == Status.cancelled.value,
         family=venues.family(row.library_id) if venues is not None else _EMPTY,
         kinds=venues.kinds(row.library_id) if venues is not None else _EMPTY,
+        at_mobile=venues.mobile(row.venue_key[2:]) if venues is not None else False,
     )
     return SourceRow(
         fields=fields,
@@ -320,28 +328,34 @@ class DedupRepository:
         return candidate_keys(fields, self.venues) if self.venues is not None else [fields.venue_key]
 
     def _query_windows(
-        self, windows: list[tuple[str, datetime, datetime]], days: Sequence[tuple[str, datetime, datetime]] = ()
+        self,
+        windows: list[tuple[str, datetime, datetime]],
+        days: Sequence[tuple[str, datetime, datetime]] = (),
+        moving: Sequence[tuple[str, datetime, datetime]] = (),
     ):
-        """Announcements in any of these (site key, start range) windows, and the day-spanning ones
-        in any of ``days`` (up to :data:`DAY_WINDOWS`, with the first chunk): an index range scan
-        each, ``WINDOWS_PER_QUERY`` a query."""
+        """Announcements in any of these (site key, start range) windows, the day-spanning ones in
+        any of ``days`` and the moved ones in any of ``moving`` (up to :data:`DAY_WINDOWS` each,
+        with the first chunk): an index range scan each, ``WINDOWS_PER_QUERY`` a query."""
         for first in range(0, len(windows), WINDOWS_PER_QUERY):
             chunk = _padded(windows[first : first + WINDOWS_PER_QUERY])
             spanning = _padded(list(days[:DAY_WINDOWS]), DAY_WINDOWS) if first == 0 and days else []
-            yield from self._execute_windows(chunk, spanning)
+            moved = _padded(list(moving[:DAY_WINDOWS]), DAY_WINDOWS) if first == 0 and moving else []
+            yield from self._execute_windows(chunk, spanning, moved)
 
-    def _query_day_windows(self, days: list[tuple[str, datetime, datetime]]):
-        """The day-spanning announcements in any of these windows (a batch's: ``WINDOWS_PER_QUERY``
-        a query, in the few shapes of :data:`QUERY_SHAPES`)."""
+    def _query_day_windows(self, days: list[tuple[str, datetime, datetime]], *, moved_only: bool = False):
+        """The day-spanning (or only the moved) announcements in any of these windows (a batch's:
+        ``WINDOWS_PER_QUERY`` a query, in the few shapes of :data:`QUERY_SHAPES`)."""
         for first in range(0, len(days), WINDOWS_PER_QUERY):
-            yield from self._execute_windows([], _padded(days[first : first + WINDOWS_PER_QUERY]))
+            chunk = _padded(days[first : first + WINDOWS_PER_QUERY])
+            yield from self._execute_windows([], [] if moved_only else chunk, chunk if moved_only else [])
 
-    def _execute_windows(self, windows: list, spanning: list):
-        """One statement of :func:`_windows_query` over these windows, then these day-spanning ones."""
+    def _execute_windows(self, windows: list, spanning: list, moving: Sequence = ()):
+        """One statement of :func:`_windows_query` over these windows, then these day-spanning
+        ones, then these moved ones."""
         parameters = {}
-        for i, (venue, low, high) in enumerate(windows + spanning):
+        for i, (venue, low, high) in enumerate([*windows, *spanning, *moving]):
             parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-        return self.connection.execute(_windows_query(len(windows), len(spanning)), parameters)
+        return self.connection.execute(_windows_query(len(windows), len(spanning), len(moving)), parameters)
 
     # -- sources ---------------------------------------------------------------------
 
@@ -353,17 +367,18 @@ class DedupRepository:
         """Announcements at its sites starting within the window, the day-spanning ones it may give an
         hour of, the postponements moved from its hour and the announcements crediting its libraries:
         an index range scan each, in one statement (in a few when there are many sites)."""
-        windows, days, credits = (
+        windows, days, moving, credits = (
             _windows(fields, self.candidate_keys(fields)),
             _day_windows(fields),
+            _postponement_windows(fields),
             _credit_windows(fields),
         )
         if len(windows) <= WINDOWS_PER_QUERY and len(credits) <= WINDOWS_PER_QUERY:
-            rows = self._execute_candidates(windows, days, credits, _moved_window(fields))
+            rows = self._execute_candidates(windows, days, credits, _moved_window(fields), moving)
         else:
             low, high = _moved_window(fields)
             rows = chain(
-                self._query_windows(windows, days),
+                self._query_windows(windows, days, moving),
                 self.connection.execute(_MOVED, {"low": low, "high": high}),
                 self._query_credits(credits),
             )
@@ -374,15 +389,19 @@ class DedupRepository:
                 found[source.key] = source
         return sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
 
-    def _execute_candidates(self, windows: list, days: list, credits: list, moved: tuple[datetime, datetime]):
+    def _execute_candidates(
+        self, windows: list, days: list, credits: list, moved: tuple[datetime, datetime], moving: list
+    ):
         """:func:`_candidates_query` over these windows."""
         windows, days, credits = _padded(windows), _padded(days, DAY_WINDOWS), _padded(credits)
+        moving = _padded(moving, DAY_WINDOWS)
         parameters = {"ml": moved[0], "mh": moved[1]}
-        for i, (venue, low, high) in enumerate(windows + days):
+        for i, (venue, low, high) in enumerate(windows + days + moving):
             parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
         for i, (library_id, low, high) in enumerate(credits):
             parameters.update({f"cv{i}": library_id, f"cl{i}": low, f"ch{i}": high})
-        return self.connection.execute(_candidates_query(len(windows), len(days), len(credits)), parameters)
+        query = _candidates_query(len(windows), len(days), len(credits), len(moving))
+        return self.connection.execute(query, parameters)
 
     def _query_credits(self, windows: list[tuple[str, datetime, datetime]]):
         """Announcements crediting a library in any of these (library, start range) windows."""
@@ -500,43 +519,46 @@ def _padded(windows: list, size: int | None = None) -> list:
 
 _DAY_OR_MOVED = text("(dedup_source.spans_day OR dedup_source.moved_from IS NOT NULL)")
 """The partial index's WHERE (``ix_dedup_source_day_or_moved``), as the query must say it to use it."""
+_MOVED_ONLY = dedup_source.c.moved_from.is_not(None)
 DAY_WINDOWS = 2
-"""Windows of day-spanning announcements a query reads (an announcement's own site: two keys)."""
-_WINDOW_QUERIES: dict[tuple[int, int], object] = {}
+"""Windows of day-spanning announcements a query reads (an announcement's own site: two keys);
+as many of postponements (:func:`_postponement_windows`)."""
+_WINDOW_QUERIES: dict[tuple[int, int, int], object] = {}
 
 
-def _windows_query(count: int, spanning: int = 0):
-    """Announcements at any of ``count`` (venue key, start range) windows, and day-spanning ones at
-    any of ``spanning`` more (in their partial index: the clause says what its WHERE says): a
-    range scan of an index each."""
-    if (count, spanning) not in _WINDOW_QUERIES:
+def _windows_query(count: int, spanning: int = 0, moving: int = 0):
+    """Announcements at any of ``count`` (venue key, start range) windows, day-spanning or moved
+    ones at any of ``spanning`` more, and moved ones at ``moving`` more (both in their partial
+    index: the clause says what its WHERE says): a range scan of an index each."""
+    if (count, spanning, moving) not in _WINDOW_QUERIES:
         terms = [
             and_(
                 dedup_source.c.venue_key == bindparam(f"v{i}"),
                 dedup_source.c.starts_at >= bindparam(f"l{i}"),
                 dedup_source.c.starts_at <= bindparam(f"h{i}"),
                 *([_DAY_OR_MOVED] if i >= count else []),
+                *([_MOVED_ONLY] if i >= count + spanning else []),
             )
-            for i in range(count + spanning)
+            for i in range(count + spanning + moving)
         ]
-        _WINDOW_QUERIES[count, spanning] = select(*_SOURCE_COLUMNS).where(or_(*terms))
-    return _WINDOW_QUERIES[count, spanning]
+        _WINDOW_QUERIES[count, spanning, moving] = select(*_SOURCE_COLUMNS).where(or_(*terms))
+    return _WINDOW_QUERIES[count, spanning, moving]
 
 
-_CANDIDATE_QUERIES: dict[tuple[int, int, int], object] = {}
+_CANDIDATE_QUERIES: dict[tuple[int, int, int, int], object] = {}
 
 
-def _candidates_query(count: int, spanning: int, credited: int):
+def _candidates_query(count: int, spanning: int, credited: int, moving: int = 0):
     """:func:`_windows_query`, the postponements moved from a range (``ml``..``mh``) and the
     announcements crediting any of ``credited`` libraries in a range each (``cv``/``cl``/``ch``),
     in one statement (UNION ALL: each part read from its own index)."""
-    key = (count, spanning, credited)
+    key = (count, spanning, credited, moving)
     if key not in _CANDIDATE_QUERIES:
         moved = _moved_query("ml", "mh")
         crediting = (
             select(*_SOURCE_COLUMNS).select_from(_CREDITED_JOIN).where(_credit_terms(credited, "cv", "cl", "ch"))
         )
-        _CANDIDATE_QUERIES[key] = union_all(_windows_query(count, spanning), moved, crediting)
+        _CANDIDATE_QUERIES[key] = union_all(_windows_query(count, spanning, moving), moved, crediting)
     return _CANDIDATE_QUERIES[key]
 
 
@@ -616,7 +638,7 @@ class BatchRepository(DedupRepository):
         super().__init__(connection, venues)
         self._stored: dict[SourceKey, SourceRow | None] = {}
         """Stored announcements by key (None: not stored), kept across :meth:`flush`."""
-        self._windows_of: dict[SourceKey, tuple[MatchFields, list, list]] = {}
+        self._windows_of: dict[SourceKey, tuple[MatchFields, list, list, list]] = {}
         """The batch's announcements' candidate windows and day windows, as :meth:`prefetch_candidates`
         worked them out (with the fields they are of: :meth:`candidates` asks again for the same)."""
         self._start_batch()
@@ -638,6 +660,8 @@ class BatchRepository(DedupRepository):
         self._read_windows: dict[str, list[tuple[datetime, datetime]]] = {}
         self._read_day_windows: dict[str, list[tuple[datetime, datetime]]] = {}
         """Windows whose day-spanning rows were read up front (they are in :attr:`_stored_at` too)."""
+        self._read_moving_windows: dict[str, list[tuple[datetime, datetime]]] = {}
+        """Windows whose moved rows were read up front (:func:`_postponement_windows`)."""
         self._stored_at: dict[str, dict[SourceKey, SourceRow]] = {}
         """Stored announcements in the windows read up front, by venue key."""
         self._stored_sorted: dict[str, tuple[list[datetime], list[SourceRow]]] = {}
@@ -689,18 +713,26 @@ class BatchRepository(DedupRepository):
         fields = list(fields)
         wanted: dict[str, list[tuple[datetime, datetime]]] = {}
         spanning: dict[str, list[tuple[datetime, datetime]]] = {}
+        moving: dict[str, list[tuple[datetime, datetime]]] = {}
         self._windows_of = {}
         for f in fields:
-            own_windows, own_days = self._windows_and_days(f)
-            self._windows_of[f.key] = (f, own_windows, own_days)
+            own_windows, own_days, own_moving = self._windows_and_days(f)
+            self._windows_of[f.key] = (f, own_windows, own_days, own_moving)
             for key, low, high in own_windows:
                 wanted.setdefault(key, []).append((low - WINDOW, high + WINDOW))
             for key, low, high in own_days:
                 spanning.setdefault(key, []).append((low - WINDOW, high + WINDOW))
+            for key, low, high in own_moving:
+                moving.setdefault(key, []).append((low - WINDOW, high + WINDOW))
         windows = [(venue, low, high) for venue, ranges in wanted.items() for low, high in _merged(ranges)]
         day_windows = [(venue, low, high) for venue, ranges in spanning.items() for low, high in _merged(ranges)]
+        moving_windows = [(venue, low, high) for venue, ranges in moving.items() for low, high in _merged(ranges)]
         self._stored_sorted = {}
-        for row in [*self._query_windows(windows), *self._query_day_windows(day_windows)]:
+        for row in [
+            *self._query_windows(windows),
+            *self._query_day_windows(day_windows),
+            *self._query_day_windows(moving_windows, moved_only=True),
+        ]:
             source = _row_to_source(row, self.venues)
             self._stored_at.setdefault(source.fields.venue_key, {})[source.key] = source
         crediting: dict[str, list[tuple[datetime, datetime]]] = {}
@@ -728,6 +760,8 @@ class BatchRepository(DedupRepository):
             self._read_windows[venue] = _merged(self._read_windows.get(venue, []) + ranges)
         for venue, ranges in spanning.items():
             self._read_day_windows[venue] = _merged(self._read_day_windows.get(venue, []) + ranges)
+        for venue, ranges in moving.items():
+            self._read_moving_windows[venue] = _merged(self._read_moving_windows.get(venue, []) + ranges)
         read = {row.key: row for rows in self._stored_at.values() for row in rows.values()}
         activities = sorted({row.activity_id for row in read.values()} - self._stored_of.keys())
         for first in range(0, len(activities), ACTIVITIES_PER_QUERY):
@@ -769,16 +803,18 @@ class BatchRepository(DedupRepository):
         super().record_decision(review)
         self._reviews, self._review_keys = {}, set()  # read again: decisions are rare
 
-    def _windows_and_days(self, fields: MatchFields) -> tuple[list, list]:
+    def _windows_and_days(self, fields: MatchFields) -> tuple[list, list, list]:
         known = self._windows_of.get(fields.key)
         if known is not None and known[0] is fields:
-            return known[1], known[2]
-        return _windows(fields, self.candidate_keys(fields)), _day_windows(fields)
+            return known[1], known[2], known[3]
+        return _windows(fields, self.candidate_keys(fields)), _day_windows(fields), _postponement_windows(fields)
 
     def candidates(self, fields: MatchFields) -> list[SourceRow]:
-        windows, day_windows = self._windows_and_days(fields)
-        if all(_covered(self._read_windows.get(key), low, high) for key, low, high in windows) and all(
-            _covered(self._read_day_windows.get(key), low, high) for key, low, high in day_windows
+        windows, day_windows, moving_windows = self._windows_and_days(fields)
+        if (
+            all(_covered(self._read_windows.get(key), low, high) for key, low, high in windows)
+            and all(_covered(self._read_day_windows.get(key), low, high) for key, low, high in day_windows)
+            and all(_covered(self._read_moving_windows.get(key), low, high) for key, low, high in moving_windows)
         ):
             found = {
                 row.key: row
@@ -791,6 +827,12 @@ class BatchRepository(DedupRepository):
                     (row.key, row)
                     for row in self._stored_between(key, low, high)
                     if _day_or_moved(row) and row.key not in self._sources
+                )
+            for key, low, high in moving_windows:
+                found.update(
+                    (row.key, row)
+                    for row in self._stored_between(key, low, high)
+                    if row.fields.moved_from is not None and row.key not in self._sources
                 )
             stored = sorted(found.values(), key=lambda row: (row.fields.starts_at, row.key))
         else:
@@ -822,6 +864,12 @@ class BatchRepository(DedupRepository):
                 (row.key, row)
                 for row in self._written_at.get(key, {}).values()
                 if _day_or_moved(row) and low <= self._written_starts[row.key] <= high
+            )
+        for key, low, high in moving_windows:
+            written.update(
+                (row.key, row)
+                for row in self._written_at.get(key, {}).values()
+                if row.fields.moved_from is not None and low <= self._written_starts[row.key] <= high
             )
         for library_id, low, high in credit_windows:
             written.update(
