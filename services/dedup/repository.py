@@ -73,7 +73,7 @@ def _postponement_windows(fields: MatchFields) -> list[tuple[str, datetime, date
     """Where the postponements it may be one with lie at its own site, up to
     :data:`~.matching.MOVED_BACK` either way: re-announcements that do not say from when (it may be
     their original) and originals put off without saying to when (it may be their new date); read
-    through the same partial index, moved rows only."""
+    through the partial index of moved rows by site (``ix_dedup_source_moved_at``, migration 0012)."""
     start = _utc(fields.starts_at)
     return [(key, start - MOVED_BACK, start + MOVED_BACK) for key in own_site_keys(fields)]
 
@@ -528,15 +528,16 @@ _WINDOW_QUERIES: dict[tuple[int, int, int], object] = {}
 
 def _windows_query(count: int, spanning: int = 0, moving: int = 0):
     """Announcements at any of ``count`` (venue key, start range) windows, day-spanning or moved
-    ones at any of ``spanning`` more, and moved ones at ``moving`` more (both in their partial
-    index: the clause says what its WHERE says): a range scan of an index each."""
+    ones at any of ``spanning`` more, and moved ones at ``moving`` more (each kind in its partial
+    index, ``ix_dedup_source_day_or_moved`` and ``ix_dedup_source_moved_at``: the clause says what
+    its WHERE says): a range scan of an index each."""
     if (count, spanning, moving) not in _WINDOW_QUERIES:
         terms = [
             and_(
                 dedup_source.c.venue_key == bindparam(f"v{i}"),
                 dedup_source.c.starts_at >= bindparam(f"l{i}"),
                 dedup_source.c.starts_at <= bindparam(f"h{i}"),
-                *([_DAY_OR_MOVED] if i >= count else []),
+                *([_DAY_OR_MOVED] if count <= i < count + spanning else []),
                 *([_MOVED_ONLY] if i >= count + spanning else []),
             )
             for i in range(count + spanning + moving)

@@ -71,6 +71,13 @@ dedup_source = Table(
         postgresql_where=text("(spans_day OR moved_from IS NOT NULL)"),
     ),
     Index(
+        "ix_dedup_source_moved_at",
+        "venue_key",
+        "starts_at",
+        sqlite_where=text("moved_from IS NOT NULL"),
+        postgresql_where=text("moved_from IS NOT NULL"),
+    ),
+    Index(
         "ix_dedup_source_moved_from",
         "moved_from",
         sqlite_where=text("moved_from IS NOT NULL"),

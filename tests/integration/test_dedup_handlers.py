@@ -419,16 +419,17 @@ def test_a_re_announcement_that_could_move_two_sessions_is_left_to_a_coordinator
 
 def test_the_candidates_statement_reads_every_part_from_an_index(rig: DedupRig) -> None:
     """An announcement's candidates come in one statement: its sites' windows, the day-spanning
-    rows, the postponements moved from its hour (the small partial index of original starts) and
-    the announcements crediting its libraries (the credits' key) -- each a range of an index, none
-    a scan of a table."""
+    rows, the postponements at its site weeks either way (the partial index of moved rows by
+    site), those moved from its hour (the small partial index of original starts) and the
+    announcements crediting its libraries (the credits' key) -- each a range of an index, none a
+    scan of a table."""
     from shuxiang.services.dedup.repository import _candidates_query
 
     low, high = datetime(2026, 4, 3, tzinfo=UTC), datetime(2026, 4, 4, tzinfo=UTC)
     parameters = {"ml": low, "mh": high, "cv0": "tz", "cl0": low, "ch0": high}
-    for i, venue in enumerate(["s:jn", "w:jn", "s:jn", "w:jn"]):
+    for i, venue in enumerate(["s:jn", "w:jn", "s:jn", "w:jn", "s:jn", "w:jn"]):
         parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-    expanded = _candidates_query(2, 2, 1).compile(rig.engine).construct_expanded_state(parameters)
+    expanded = _candidates_query(2, 2, 1, 2).compile(rig.engine).construct_expanded_state(parameters)
     with rig.engine.connect() as connection:
         plan = connection.exec_driver_sql(
             f"EXPLAIN QUERY PLAN {expanded.statement}", expanded.positional_parameters
@@ -437,6 +438,8 @@ def test_the_candidates_statement_reads_every_part_from_an_index(rig: DedupRig) 
     assert not any(detail.startswith("SCAN") for detail in details), details
     for index in ("ix_dedup_source_venue_start", "ix_dedup_source_day_or_moved", "ix_dedup_source_moved_from"):
         assert any(index in detail for detail in details), (index, details)
+    partial = [d for d in details if "ix_dedup_source_day_or_moved" in d or "ix_dedup_source_moved_at" in d]
+    assert len(partial) == 4, details  # the moved rows' part in a partial index too (either: both hold them)
     assert any("dedup_credit USING" in detail for detail in details), details
 
 
