@@ -913,11 +913,13 @@ class VenueResolver:
         return "mobile" in self._kinds.get(library_id, ())
 
     def kinds(self, library_id: str) -> frozenset[str]:
-        """What kind of library a member is: the kinds its name says (:attr:`_kinds`), and its tier."""
-        member = self.alliance.member(library_id)
-        if member is None:
-            return frozenset()
-        return frozenset(self._kinds[library_id]) | {member.tier.value}
+        """What kind of library a member is: the kinds its name says (:attr:`_kinds`), and its tier
+        (asked for every stored row read: built once)."""
+        return self._member_kinds.get(library_id, frozenset())
+
+    @cached_property
+    def _member_kinds(self) -> dict[str, frozenset[str]]:
+        return {m.id: frozenset(self._kinds[m.id]) | {m.tier.value} for m in self.alliance.members}
 
     def family(self, library_id: str) -> frozenset[str]:
         """A member's parent and its children (empty for a library the file does not hold)."""
