@@ -318,10 +318,8 @@ def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> 
     not settle."""
     groups: list[Group] = []
     reviews: list[ReviewNeed] = []
-    if any(s.fields.moved_unknown or s.fields.put_off for s in sources):
-        called_off = {s.key for s in sources if not s.live}
-        unsure = unsure_postponements([s.fields for s in sources], called_off)
-        decisions = {**unsure, **decisions}
+    if any(s.fields.moves_unsaid for s in sources):
+        decisions = {**unsure_postponements([s.fields for s in sources]), **decisions}
     for source in sorted(sources, key=lambda s: (s.first_seq, s.key)):
         best: tuple[Verdict, Group, SourceRow] | None = None
         merging: list[Group] = []
@@ -365,9 +363,10 @@ def neighbourhood(
     pending_activities = {s.activity_id for s in seeds if s.activity_id} | set(extra_activities)
     seed_fields = [s.fields for s in seeds]
     reached: set[SourceKey] = {s.key for s in seeds}
-    moved = [s.fields for s in seeds if s.fields.moved_unknown or s.fields.put_off]
-    """Reached re-announcements that do not say from when: every post they could be moved from is
-    in the neighbourhood, so which one they were is decided on all of them (:func:`unsure_postponements`)."""
+    moved = [s.fields for s in seeds if s.fields.moves_unsaid]
+    """Reached announcements of a move that does not say from or to when: every post they could be
+    one with is in the neighbourhood, so which it is is decided on all of them
+    (:func:`unsure_postponements`)."""
 
     def reaches(row: SourceRow) -> bool:
         if row.key in reached:
@@ -378,7 +377,7 @@ def neighbourhood(
             or any(compare(f, row.fields).reason == POSTPONED for f in moved)
         ):
             reached.add(row.key)
-            if row.fields.moved_unknown or row.fields.put_off:
+            if row.fields.moves_unsaid:
                 moved.append(row.fields)
             return True
         return False

@@ -166,16 +166,22 @@ class MatchFields:
     """Cancelled: with a postponement's mark ("【延期】…"), the original put off (:attr:`put_off`)."""
 
     @property
+    def moves_unsaid(self) -> bool:
+        """Marked as moved without saying from or to when (:attr:`moved_from` is its own start): a
+        re-announcement (:attr:`moved_unknown`) or an original called off (:attr:`put_off`)."""
+        return self.moved_from is not None and self.moved_from == self.starts_at
+
+    @property
     def moved_unknown(self) -> bool:
-        """Moved, but from when it does not say ("【延期】…（延期至12月20日）"): :attr:`moved_from` is
-        its own start, and the original lies up to :data:`MOVED_BACK` before it."""
-        return self.moved_from is not None and self.moved_from == self.starts_at and not self.called_off
+        """Moved, but from when it does not say ("【延期】…（延期至12月20日）"): the original lies up to
+        :data:`MOVED_BACK` before it."""
+        return self.moves_unsaid and not self.called_off
 
     @property
     def put_off(self) -> bool:
         """The original of a postponement, called off with a postponement's mark ("【延期】…",
         cancelled): the new date, which it does not say, lies up to :data:`MOVED_BACK` after it."""
-        return self.called_off and self.moved_from is not None and self.moved_from == self.starts_at
+        return self.moves_unsaid and self.called_off
 
     venue_name: str | None = field(default=None, compare=False, repr=False)
     raw: str | None = field(default=None, compare=False, repr=False)
@@ -285,7 +291,7 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         submission.starts_at, submission.description, tz
     )
     starts_at, ends_at = submission.starts_at + slip, submission.ends_at + slip
-    original = postponed_from(submission.title, submission.description, starts_at, venues.alliance.tz)
+    original = postponed_from(submission.title, submission.description, starts_at, tz)
     title = title_to_match(submission.title, submission.description)
     site = _site(submission, venue, venues, host, libraries)
     return MatchFields(
@@ -300,13 +306,13 @@ def match_fields(submission: ActivitySubmission, venues: VenueResolver) -> Match
         category=submission.category.value,
         credits=credits,
         recurrence=submission.recurrence,
-        spans_day=spans_day(starts_at, ends_at, venues.alliance.tz),
+        spans_day=spans_day(starts_at, ends_at, tz),
         moved_from=_utc(original)
         if original
         else _utc(starts_at)
         if marks_postponement(title, submission.description)
         else None,
-        moved_day=moved_day(original, venues.alliance.tz),
+        moved_day=moved_day(original, tz),
         called_off=submission.status is Status.cancelled,
         venue_name=venue.name or "",
         family=venues.family(submission.library_id),
@@ -556,8 +562,8 @@ def _one_outside_place(x: MatchFields, sx: Site, y: MatchFields, sy: Site) -> bo
 
 
 def _two_stops(x: MatchFields, y: MatchFields) -> bool:
-    """Whether two announcements of a mobile library's stops (a book bus's or boat's post, or a
-    venue noted as a stop: "…（流动图书车停靠点）") name two places (:func:`~.normalize.stop_place`)."""
+    """Whether two announcements at a mobile library's site (a book bus's or boat's) name two of
+    its stops (:func:`~.normalize.stop_place`: "湖心岛码头（…停靠点）" is 湖心岛码头)."""
     if not (x.at_mobile and y.at_mobile):
         return False  # (most pairs: no venue text read)
     a, b = stop_place(x.venue_text()), stop_place(y.venue_text())
@@ -566,8 +572,8 @@ def _two_stops(x: MatchFields, y: MatchFields) -> bool:
 
 
 def _names_kind_of(b: MatchFields, a: MatchFields) -> bool:
-    """Whether ``b``'s venue names a kind of library (书房, 书屋, 区馆 …) that ``a``'s submitter is
-    and ``b``'s is not: somebody else's, maybe ``a``'s."""
+    """Whether ``b``'s venue names a kind of library without saying which (城市书房阅读区, 书屋) that
+    ``a``'s submitter is and ``b``'s is not: somebody else's, maybe ``a``'s."""
     if not ("central" in b.kinds or a.library_id in b.family):
         return False  # the central library's or the parent's post: anyone else's 书房 is not a's
     named = bare_kind(b.venue_text())
@@ -761,11 +767,11 @@ def _postponed(x: MatchFields, y: MatchFields) -> Verdict | None:
     neither gives the other's start as its original one."""
     for a, b in ((x, y), (y, x)):
         if a.put_off:
-            if not (b.moved_from is None or b.moved_unknown) or not _moved_to(a, b):
+            if not (b.moved_from is None or b.moved_unknown) or not _weeks_later_same_hour(a, b):
                 continue
         elif a.moved_from is None or b.moved_from is not None or not _gives_original(a, b):
             continue
-        unknown = a.moved_unknown or a.put_off  # from or to when, it does not say
+        unknown = a.moves_unsaid  # from or to when, it does not say
         if _other_session(a, b) or ceremony(a.title_key) != ceremony(b.title_key):
             return Verdict(Outcome.APART, 0.0, "different start times")
         if unknown and a.episode != b.episode:  # a series' other session?
@@ -794,16 +800,16 @@ called off), or not known which (a person to decide).  Either keeps the two apar
 coordinator's "apart"."""
 
 
-def unsure_postponements(sources: list[MatchFields], called_off: set[tuple[str, str]]) -> dict[frozenset, str]:
+def unsure_postponements(sources: list[MatchFields]) -> dict[frozenset, str]:
     """The pairs a re-announcement that does not say from when ("【延期举办】海风读书会") must not be
     merged by: when the posts it matches as its original lie on two dates or more (one session of a
-    weekly series put off), only those on the date of the one called off (``called_off``: the keys of
-    cancelled announcements) are its original (the others :data:`UNLINKED`); if no date or two have
-    one, which it is a person decides (:data:`UNSURE`).  A function of the set, not of the order the
-    announcements came in."""
+    weekly series put off), only those on the date of the one called off (cancelled) are its
+    original (the others :data:`UNLINKED`); if no date or two have one, which it is a person decides
+    (:data:`UNSURE`).  The same for an original put off and its new dates (the one a re-announcement
+    marks).  A function of the set, not of the order the announcements came in."""
     unlinked: dict[frozenset, str] = {}
     for moved in sources:
-        if not (moved.moved_unknown or moved.put_off):
+        if not moved.moves_unsaid:
             continue
         linked_ = sorted(
             (other for other in sources if other is not moved and compare(moved, other).reason == POSTPONED),
@@ -821,7 +827,7 @@ def unsure_postponements(sources: list[MatchFields], called_off: set[tuple[str, 
         if moved.put_off:  # its new date: the one a re-announcement marks as moved
             off = [day for day in dates if any(other.moved_unknown for other in day)]
         else:  # its original: the one called off
-            off = [day for day in dates if any(other.key in called_off for other in day)]
+            off = [day for day in dates if any(other.called_off for other in day)]
         keep, decision = (off[0], UNLINKED) if len(off) == 1 else ([], UNSURE)
         unlinked.update(
             (frozenset((moved.key, other.key)), decision) for day in dates if day is not keep for other in day
@@ -835,14 +841,15 @@ MOVED_LEAST = timedelta(hours=12)
 """How long before it, at least (a start hours earlier that day is the same day's, not a move)."""
 
 
-def _moved_to(a: MatchFields, b: MatchFields) -> bool:
-    """Whether ``b`` may be the new date of ``a``, put off without saying to when: a start up to
-    :data:`MOVED_BACK` after it at about the same hour (:func:`_gives_original` the other way)."""
-    later = b.starts_at - a.starts_at
-    if not (MOVED_LEAST <= later <= MOVED_BACK):
+def _weeks_later_same_hour(earlier: MatchFields, later: MatchFields) -> bool:
+    """Whether ``later`` starts :data:`MOVED_LEAST` to :data:`MOVED_BACK` after ``earlier``, at
+    about the same hour (any hour when ``earlier`` is a day's entry): a move that does not say from
+    or to when, seen from either end."""
+    gap = later.starts_at - earlier.starts_at
+    if not (MOVED_LEAST <= gap <= MOVED_BACK):
         return False
-    clock = (later.total_seconds() / 60) % (24 * 60)
-    return a.spans_day or min(clock, 24 * 60 - clock) <= HABIT_MINUTES
+    clock = (gap.total_seconds() / 60) % (24 * 60)
+    return earlier.spans_day or min(clock, 24 * 60 - clock) <= HABIT_MINUTES
 
 
 def _gives_original(a: MatchFields, b: MatchFields) -> bool:
@@ -852,11 +859,7 @@ def _gives_original(a: MatchFields, b: MatchFields) -> bool:
     original = a.moved_from
     assert original is not None
     if a.moved_unknown:
-        earlier = a.starts_at - b.starts_at
-        if not (MOVED_LEAST <= earlier <= MOVED_BACK):
-            return False
-        clock = (earlier.total_seconds() / 60) % (24 * 60)
-        return b.spans_day or min(clock, 24 * 60 - clock) <= HABIT_MINUTES
+        return _weeks_later_same_hour(b, a)
     if a.moved_day and original - NEAR <= b.starts_at < original + DAY:
         return True
     if b.spans_day and b.starts_at <= original < b.starts_at + DAY:

@@ -146,6 +146,7 @@ _TITLE_PLACE = re.compile(
 )
 """A library named in brackets in a title ("非遗体验：渔网编织（霞湾分馆）"): where this session is."""
 _ACCOUNT_HEAD = re.compile(r"^\s*(?:[市区县州]馆|[市区县州]图|总馆|本馆|我馆|少儿馆)\s*[|｜:：]\s*(?=\S{4})")
+"""The account a post was pasted from, by its short form before the title ("区图｜…", "县馆｜…")."""
 _ACCOUNT_ACTIVITIES = re.compile(r"\s*[|｜]\s*[^|｜:：]{0,10}?[馆图](?:活动|动态)\s*$")
 """An account's column after the title ("第17期 | 县馆活动", "亲子手工课B组 | 沔图活动")."""
 _FOREIGN_HEAD = re.compile(r"^[\u0600-\u06ff\u0750-\u077f\u0400-\u04ff\s]+(?=[\u4e00-\u9fff0-9【\[（(《“\"])")
@@ -153,7 +154,6 @@ _FOREIGN_HEAD = re.compile(r"^[\u0600-\u06ff\u0750-\u077f\u0400-\u04ff\s]+(?=[\u
 _CUT = re.compile(r"(?:…|\.\.\.|。。。)\s*$")
 CUT_MARK = "…"
 """Ends a title key whose title was cut short ("石榴籽读书会：《乡土中…"): the rest is unknown."""
-"""The account a post was pasted from, by its short form before the title ("区图｜…", "县馆｜…")."""
 _MONTH_HEAD = re.compile(
     r"^\s*(?:20[0-9]{2}\s*年\s*)?(?:1[0-2]|0?[1-9])\s*月份?\s*(?:读书|阅读|文化)?活动(?:安排|预告|一览)?\s*[:：|｜]\s*(?=\S{4})"
 )
@@ -376,8 +376,6 @@ def title_key(title: str) -> str:
     a short prefix before "：" stays, followed by :data:`PREFIX_MARK`."""
     cut = bool(_CUT.search(title))
     text = nfkc(title).casefold().replace("丨", "|")  # 丨 (a radical) typed for ｜
-    if text[:1] and "\u0400" <= text[0] <= "\u077f":
-        text = _FOREIGN_HEAD.sub("", text)
     if "#" in text:
         text = _HASHTAG.sub("", text).strip()
     if _TRADITIONAL_CHAR.search(text):
@@ -611,7 +609,7 @@ _STOP_NOTE = re.compile(r"\s*[（(][^（）()]{0,24}?(?:停靠|流动|现场|书
 """A note after an outside place saying whose stop it is, or that it is on site."""
 _NOT_A_STOP = re.compile(r"图书|分馆|书屋|书房|文化站|服务点|[0-9]+号|巡回|车旁|^各")
 """A library's building or an address: not where a book bus stops."""
-_MOBILE = re.compile("流动|图书车|书车|书船|大篷车|汽车图书馆|流动服务车")
+_MOBILE = re.compile("流动|书车|书船|大篷车|汽车图书馆")
 _NO_STOP = frozenset({"", "现场", "活动现场", "停靠点", "流动点"})
 
 
