@@ -18,9 +18,13 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
+import time
+from collections.abc import Awaitable, Callable
+from typing import TypeVar
 
 import nats
-from nats.errors import ConnectionClosedError, NoServersError
+from nats.errors import AuthorizationError, ConnectionClosedError, NoRespondersError, NoServersError
+from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import api
 from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
 from sqlalchemy import Engine
@@ -28,8 +32,11 @@ from sqlalchemy import Engine
 from shuxiang.i18n import both
 
 from .consumer import ConsumerRunner, ConsumerSpec
+from .streams import default_replicas
 
 log = logging.getLogger(__name__)
+
+T = TypeVar("T")
 
 ACK_WAIT_SECONDS = 10.0
 """After a crash, what the dead process had fetched is redelivered this much later; a
@@ -51,6 +58,7 @@ class ConnectionReport:
         self.name = name
         self.away = False
         self.client: nats.NATS | None = None
+        self.last_error: Exception | None = None
 
     async def disconnected(self) -> None:
         if self.client is not None and self.client.is_closed:
@@ -64,26 +72,110 @@ class ConnectionReport:
         log.warning("%s: %s", self.name, both("reconnected to the broker"))
 
     async def error(self, exc: Exception) -> None:
+        self.last_error = exc
         if self.away:  # a reconnect attempt that failed: the broker is still away, as already said
             log.debug("%s: reconnect attempt failed: %r", self.name, exc)
             return
         log.warning("%s: broker error: %r", self.name, exc)
 
 
-async def connect(url: str | list[str], *, name: str = "shuxiang") -> nats.NATS:
-    servers = url if isinstance(url, list) else [u.strip() for u in url.split(",")]
+def nats_servers(url: str | list[str]) -> list[str]:
+    """The servers a broker URL names: one, or a cluster's nodes separated by commas (as
+    ``deploy/compose.yaml`` sets ``SHUXIANG_NATS_URL``).  Every client of shuxiang reads it so."""
+    servers = url if isinstance(url, list) else url.split(",")
+    return [server.strip() for server in servers if server.strip()]
+
+
+def without_password(server: str) -> str:
+    """``nats://user:secret@host:4222`` as ``nats://user@host:4222``, for a log line."""
+    scheme, _, rest = server.rpartition("://")
+    credentials, at, address = rest.rpartition("@")
+    return f"{scheme}://{credentials.split(':', 1)[0]}@{address}" if at else server
+
+
+class BrokerNotReady(RuntimeError):
+    """The broker (or its JetStream) did not answer within the start timeout."""
+
+
+START_TIMEOUT_SECONDS = 300.0
+"""How long a service starting waits for its broker and streams (``SHUXIANG_START_TIMEOUT``): the
+services of a deployment start together with its broker nodes, which take a few seconds to
+elect a JetStream leader; a container's restart policy is not the way to wait for that."""
+
+
+async def connect(url: str | list[str], *, name: str = "shuxiang", wait: float | None = None) -> nats.NATS:
+    """A connection that reconnects for ever once made.  The first connection is tried again until
+    one of the servers answers (``wait`` seconds at most, then :class:`BrokerNotReady`), said in
+    one log line, not one per attempt."""
+    servers = nats_servers(url)
+    where = ", ".join(without_password(server) for server in servers)
+    limit = wait or START_TIMEOUT_SECONDS
+    deadline = time.monotonic() + limit
+    said = False
     report = ConnectionReport(name)
-    report.client = await nats.connect(
-        servers=servers,
-        name=name,
-        max_reconnect_attempts=-1,
-        reconnect_time_wait=0.5,
-        connect_timeout=5,
-        error_cb=report.error,
-        disconnected_cb=report.disconnected,
-        reconnected_cb=report.reconnected,
+    report.away = True  # until connected: a failed attempt is the broker not being up yet
+    attempt = asyncio.ensure_future(
+        nats.connect(
+            servers=servers,
+            name=name,
+            max_reconnect_attempts=-1,
+            reconnect_time_wait=0.5,
+            connect_timeout=5,
+            error_cb=report.error,
+            disconnected_cb=report.disconnected,
+            reconnected_cb=report.reconnected,
+        )
     )
+    while not attempt.done():
+        await asyncio.wait({attempt}, timeout=0.5)
+        refused = isinstance(report.last_error, AuthorizationError)  # a wrong password: no use waiting
+        if attempt.done():
+            break
+        if refused or time.monotonic() > deadline:
+            attempt.cancel()
+            await asyncio.gather(attempt, return_exceptions=True)
+            if refused:
+                raise BrokerNotReady(both("the broker at {servers} refused the login", servers=where))
+            raise BrokerNotReady(both("no broker answered at {servers} within {s} s", servers=where, s=round(limit)))
+        if not said and time.monotonic() > deadline - limit + 1.0:
+            log.warning("%s: %s", name, both("waiting for the broker at {servers}", servers=where))
+            said = True
+    report.client = attempt.result()
+    report.away = False
     return report.client
+
+
+def stream_replicas(connection: nats.NATS, configured: int | None) -> int:
+    """The replicas of the streams: as configured, else as the broker connected to suggests
+    (:func:`~.streams.default_replicas`)."""
+    return configured or default_replicas(connection._server_info or {})  # noqa: SLF001 - the server's INFO
+
+
+NOT_READY = (NatsTimeoutError, TimeoutError, NoRespondersError, ServiceUnavailableError, APIError)
+"""What JetStream answers while a cluster starting has no meta leader yet, or fewer nodes than a
+replicated stream needs ("insufficient resources"): worth asking again while a service starts."""
+
+
+async def when_ready(what: str, step: Callable[[], Awaitable[T]], *, wait: float = START_TIMEOUT_SECONDS) -> T:
+    """``step()`` once JetStream takes it: asked again (backing off up to 2 s) while it answers
+    :data:`NOT_READY`, for ``wait`` seconds at most, then :class:`BrokerNotReady` naming ``what`` and
+    the broker's last answer.  Said once in the log while waiting, not for every try."""
+    deadline = time.monotonic() + wait
+    delay, said = 0.1, False
+    while True:
+        try:
+            return await step()
+        except NOT_READY as exc:
+            answer = getattr(exc, "description", None) or repr(exc)
+            if time.monotonic() + delay > deadline:
+                raise BrokerNotReady(
+                    both("{what}: the broker is not ready ({answer})", what=what, answer=answer)
+                ) from None
+            if not said:
+                log.warning("%s: %s (%s)", what, both("waiting for the broker's JetStream"), answer)
+                said = True
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, 2.0)
 
 
 def consumer_config(spec: ConsumerSpec) -> api.ConsumerConfig:
@@ -179,18 +271,26 @@ class PullRequests:
 class PullConsumer:
     """One durable pull consumer (shared by every replica of its service)."""
 
-    def __init__(self, js, spec: ConsumerSpec, engine: Engine, relay=None) -> None:
+    def __init__(
+        self, js, spec: ConsumerSpec, engine: Engine, relay=None, *, start_timeout: float = START_TIMEOUT_SECONDS
+    ) -> None:
         self.js = js
+        self.start_timeout = start_timeout
         self.spec = spec
         self.runner = ConsumerRunner(spec, engine, relay)
         self._task: asyncio.Task | None = None
 
     async def start(self) -> None:
         stream, name = self.spec.stream.name, self.spec.name
-        try:
-            await self.js.consumer_info(stream, name)
-        except NotFoundError:
-            await self.js.add_consumer(stream, consumer_config(self.spec))
+
+        async def attach() -> None:
+            try:
+                await self.js.consumer_info(stream, name)
+            except NotFoundError:
+                await self.js.add_consumer(stream, consumer_config(self.spec))
+
+        creating = both("creating the consumer {name}", name=name)
+        await when_ready(creating, attach, wait=self.start_timeout)
         pulls = PullRequests(self.js._nc, stream, name, self.spec.batch_size, linger=LINGER_SECONDS)  # noqa: SLF001 - the JetStream context's connection
         await pulls.start()
         self._task = asyncio.create_task(self._consume(pulls), name=f"consume:{name}")

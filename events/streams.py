@@ -120,6 +120,16 @@ def stream_of(subject: str) -> str | None:
     return next((spec.name for spec in ALL_STREAMS if spec.holds(subject)), None)
 
 
+CLUSTER_REPLICAS = 3
+"""Copies of each stream on a cluster (``SHUXIANG_STREAM_REPLICAS`` not set): one node may be lost."""
+
+
+def default_replicas(server_info: dict) -> int:
+    """Stream replicas when the operator says nothing: :data:`CLUSTER_REPLICAS` on a clustered
+    broker (its INFO names a cluster), one on a single server (the embedded broker)."""
+    return CLUSTER_REPLICAS if server_info.get("cluster") else 1
+
+
 async def ensure_streams(js, replicas: int = 1) -> None:
     """Create the streams, or update them to the current config."""
     from nats.js.errors import NotFoundError

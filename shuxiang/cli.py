@@ -239,20 +239,44 @@ def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
     envvar="SHUXIANG_CONFIG",
     help="The alliance configuration (TOML).",
 )
-def serve(service: str, config: Path | None) -> None:
+@click.option(
+    "--demo",
+    is_flag=True,
+    envvar="SHUXIANG_DEMO",
+    help="The demo alliance (when no --config); `serve web` or `serve all` also publishes its year of "
+    "activities (once: message ids).  Give it to every service of the deployment, for a first look.",
+)
+def serve(service: str, config: Path | None, demo: bool) -> None:
     """Run one service against SHUXIANG_NATS_URL and SHUXIANG_DATABASE_URL (distributed runtime).
 
-    Replicas of a service share its durable consumer.  Run `shuxiang migrate` first on PostgreSQL.
+    SHUXIANG_NATS_URL may name a cluster's nodes separated by commas.  Every service of a
+    deployment needs the same alliance configuration: --config FILE (or SHUXIANG_CONFIG), or
+    --demo.  Replicas of a service share its durable consumer.  Run `shuxiang migrate` first on
+    PostgreSQL.  A service started before its broker waits for it (SHUXIANG_START_TIMEOUT, 300 s).
     """
+    import logging
+
+    from shuxiang.events.broker import BrokerNotReady
     from shuxiang.runtime import SERVICE_BUILDERS, Runtime, run_until_signalled
 
     settings = Settings()
     if not settings.nats_url or not settings.database_url:
         raise UserError("serve needs SHUXIANG_NATS_URL and SHUXIANG_DATABASE_URL (use `shuxiang up` for embedded)")
-    alliance = resolve_alliance(settings, config=config)
+    alliance = resolve_alliance(settings, config=config, demo=demo)
     services = list(SERVICE_BUILDERS) if service == "all" else [] if service == "web" else [service]
-    runtime = Runtime(settings=settings, alliance=alliance, services=services, web=service in ("web", "all"))
-    asyncio.run(run_until_signalled(runtime, lambda rt: console.print(f"serving {service}")))
+    web = service in ("web", "all")
+    runtime = Runtime(settings=settings, alliance=alliance, services=services, web=web)
+
+    def started(rt: Runtime) -> None:
+        logging.getLogger("shuxiang").info("%s", both("serving {service}", service=service))
+        if demo and web:
+            rt.run_beside(_publish_demo(rt), "demo")
+
+    try:
+        asyncio.run(run_until_signalled(runtime, started))
+    except BrokerNotReady as exc:  # one line (a JSON one with SHUXIANG_LOG_FORMAT=json), no traceback
+        logging.getLogger("shuxiang").error("%s: %s", service, exc)
+        sys.exit(1)
 
 
 @main.command()
@@ -366,14 +390,21 @@ async def _publish(
     url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None, reports=()
 ) -> None:
     import nats
+    from nats.errors import NoServersError
 
+    from shuxiang.events.broker import nats_servers
     from shuxiang.events.progress import wait_until_processed
     from shuxiang.events.publish import Publisher
     from shuxiang.events.streams import reported_subject, submitted_subject
 
     # a library's own NATS user may only read replies on its own inbox (services/intake/nats_users.py)
     inbox = {"inbox_prefix": f"_INBOX.{as_library}"} if as_library else {}
-    connection = await nats.connect(url, connect_timeout=5, max_reconnect_attempts=10, **inbox)
+    try:  # one server, or a cluster's nodes separated by commas
+        connection = await nats.connect(
+            servers=nats_servers(url), connect_timeout=5, max_reconnect_attempts=10, **inbox
+        )
+    except (NoServersError, OSError) as exc:
+        raise UserError(both("could not reach the broker: {error}", error=exc)) from None
     try:
         publisher = Publisher(connection.jetstream())
         with progress_bar() as progress:

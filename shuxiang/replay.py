@@ -19,7 +19,7 @@ from sqlalchemy import delete
 
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases, metadata
-from shuxiang.events.broker import connect
+from shuxiang.events.broker import connect, stream_replicas
 from shuxiang.events.progress import wait_until_processed
 from shuxiang.events.streams import ALL_STREAMS, SUBMISSIONS_STREAM, ensure_streams
 from shuxiang.events.tables import EVENT_TABLES, dead_letter, inbox, outbox
@@ -97,9 +97,9 @@ async def replay(
         connection = await connect(settings.nats_url)
         try:
             js = connection.jetstream()
-            await ensure_streams(js, replicas=settings.stream_replicas)
+            await ensure_streams(js, replicas=stream_replicas(connection, settings.stream_replicas))
             messages = (await js.stream_info(SUBMISSIONS_STREAM.name)).state.messages
-            await reset_broker(js, plans, settings.stream_replicas)
+            await reset_broker(js, plans, stream_replicas(connection, settings.stream_replicas))
             await asyncio.to_thread(reset_tables, databases, plans)
             runtime = Runtime(settings=settings, alliance=alliance, services=[p.name for p in plans], web=False)
             await runtime.start()

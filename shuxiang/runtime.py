@@ -20,7 +20,7 @@ from typing import Any
 
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases
-from shuxiang.events.broker import PullConsumer, connect
+from shuxiang.events.broker import PullConsumer, connect, stream_replicas, when_ready
 from shuxiang.events.nats_server import EmbeddedNatsServer, NatsServerError
 from shuxiang.events.outbox import OutboxRelay
 from shuxiang.events.publish import Publisher
@@ -157,11 +157,20 @@ class Runtime:
             for plan in plans:
                 self.databases.create_tables(plan.name, plan.tables)
 
-        self.connection = await connect(self.nats_url)
-        self.js = js = self.connection.jetstream()
-        await ensure_streams(js, replicas=settings.stream_replicas)
+        # a deployment starts its services with its broker nodes: wait for them (and their leader)
+        self.connection = connection = await connect(self.nats_url, wait=settings.start_timeout)
+        self.js = js = connection.jetstream()
+        replicas = stream_replicas(connection, settings.stream_replicas)
+        await when_ready(
+            both("creating the streams"), lambda: ensure_streams(js, replicas), wait=settings.start_timeout
+        )
         if isinstance(self.context.posters, ObjectPosterStore):  # `serve web`: shared by every web replica
-            await self.context.posters.attach(js, replicas=settings.stream_replicas)
+            posters = self.context.posters
+            await when_ready(
+                both("creating the posters' bucket"),
+                lambda: posters.attach(js, replicas=replicas),
+                wait=settings.start_timeout,
+            )
         self.publisher = publisher = Publisher(js)
         if worker_groups:
             # the workers start (a second or so of imports) while this process's consumers work
@@ -175,7 +184,9 @@ class Runtime:
                 self.relays.append(relay)
                 self._tasks.append(asyncio.create_task(relay.sweep_forever(), name=f"outbox:{plan.name}"))
             for spec in plan.consumers:
-                consumer = PullConsumer(js, spec, self.databases.engine(plan.name), relay)
+                consumer = PullConsumer(
+                    js, spec, self.databases.engine(plan.name), relay, start_timeout=settings.start_timeout
+                )
                 await consumer.start()
                 self.consumers[spec.name] = consumer
         for relay in self.relays:
@@ -422,10 +433,19 @@ async def run_until_signalled(runtime: Runtime, on_started: Callable[[Runtime], 
     loop = asyncio.get_running_loop()
     for sig in (signal.SIGINT, signal.SIGTERM):
         loop.add_signal_handler(sig, stop.set)
+    stopping = asyncio.ensure_future(stop.wait())
+    starting = asyncio.ensure_future(runtime.start())
     try:
-        await runtime.start()
+        # a signal while starting (still waiting for the broker) stops it too
+        await asyncio.wait({starting, stopping}, return_when=asyncio.FIRST_COMPLETED)
+        if not starting.done():
+            starting.cancel()
+            await asyncio.gather(starting, return_exceptions=True)
+            return
+        starting.result()
         if on_started:
             on_started(runtime)
-        await stop.wait()
+        await stopping
     finally:
+        stopping.cancel()
         await runtime.stop()

@@ -35,7 +35,11 @@ class Settings(BaseSettings):
     trusted_proxies: str | None = None
     """``SHUXIANG_TRUSTED_PROXIES``: addresses of the reverse proxies whose X-Forwarded-For is believed
     (comma-separated, as uvicorn's ``forwarded_allow_ips``); None: the peer's own address counts."""
-    stream_replicas: int = 1
+    stream_replicas: int | None = None
+    """``SHUXIANG_STREAM_REPLICAS``: copies of each stream (and of the posters' bucket); None: three on
+    a clustered broker, one on a single server (events/streams.py ``default_replicas``)."""
+    start_timeout: float = 300.0
+    """``SHUXIANG_START_TIMEOUT``: seconds a starting service waits for its broker and streams."""
     log_format: Literal["text", "json"] = "text"
     """``SHUXIANG_LOG_FORMAT=json``: one JSON object per log line, for a log collector."""
 

@@ -2,14 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
+import json
 import os
 import subprocess
 import sys
+import time
 
 import httpx
 
+from shuxiang.events.broker import connect
 from shuxiang.events.nats_server import free_loopback_port
+from shuxiang.events.streams import ALL_STREAMS
 from tests.conftest import TEST_ALLIANCE, submission, wait_healthy, write_jsonl
+
+from .faults import cluster_nodes
 
 
 def test_services_as_separate_processes_on_postgres(nats_server, postgres_url, tmp_path) -> None:
@@ -55,3 +62,99 @@ def test_services_as_separate_processes_on_postgres(nats_server, postgres_url, t
         for process in processes:
             process.wait(timeout=30)
     assert all(p.returncode == 0 for p in processes), [(tmp_path / "web.log").read_text()]
+
+
+EVERY_SERVICE = ("dedup", "calendar", "brands", "quotas", "digests", "scheduler", "intake", "registrations", "web")
+
+
+def test_a_cold_start_of_the_whole_topology_on_a_cluster(postgres_url, tmp_path) -> None:
+    """Every service via `serve`, started at once and BEFORE the three broker nodes (the nats-server
+    of the wheel, clustered): none exits — each waits for the broker and for the cluster's JetStream
+    leader —, the streams are replicated on all three nodes without SHUXIANG_STREAM_REPLICAS, and
+    `shuxiang publish --wait` takes the comma-separated cluster URL that deploy/compose.yaml sets."""
+    nodes = cluster_nodes(tmp_path)
+    cluster_url = ",".join(node.url for node in nodes)
+    port = free_loopback_port()
+    env = {
+        **os.environ,
+        "SHUXIANG_NATS_URL": cluster_url,
+        "SHUXIANG_DATABASE_URL": postgres_url,
+        "SHUXIANG_PORT": str(port),
+        "SHUXIANG_CONFIG": str(TEST_ALLIANCE),
+        "SHUXIANG_DATA_DIR": str(tmp_path / "data"),
+        "SHUXIANG_LOG_FORMAT": "json",
+    }
+    env.pop("SHUXIANG_STREAM_REPLICAS", None)
+    shuxiang = [sys.executable, "-m", "shuxiang"]
+    subprocess.run([*shuxiang, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    logs = {name: tmp_path / f"{name}.log" for name in EVERY_SERVICE}
+    processes = {
+        name: subprocess.Popen(
+            [*shuxiang, "serve", name], env=env, stdout=logs[name].open("wb"), stderr=subprocess.STDOUT
+        )
+        for name in EVERY_SERVICE
+    }
+    try:
+        time.sleep(1.0)  # the services are up before any broker node is
+        for node in nodes:  # (from this thread: a node stops with the thread that started it)
+            node.start()
+        wait_healthy(f"http://127.0.0.1:{port}", processes["web"], logs["web"], timeout=180)
+        items = [submission("jn", f"cold-{n}", title=f"沽上讲堂 第{n}讲") for n in range(20)]
+        result = subprocess.run(
+            [*shuxiang, "publish", str(write_jsonl(tmp_path / "s.jsonl", items)), "--wait", "--timeout", "180"],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=240,
+        )
+        assert result.returncode == 0, result.stdout + result.stderr
+        feed = httpx.get(f"http://127.0.0.1:{port}/feeds/libraries/jn.ics", timeout=10).content.decode()
+        assert feed.count("BEGIN:VEVENT") == 20
+        exited = {name: p.returncode for name, p in processes.items() if p.poll() is not None}
+        assert not exited, {name: logs[name].read_text()[-2000:] for name in exited}
+        replicas = asyncio.run(_stream_replicas(cluster_url))
+        assert replicas == {spec.name: 3 for spec in ALL_STREAMS}
+        for name in EVERY_SERVICE:  # what they said while waiting: JSON lines, no bare traceback
+            for line in logs[name].read_text().splitlines():
+                assert line.startswith("{"), (name, line)
+    finally:
+        for process in processes.values():
+            process.terminate()
+        for process in processes.values():
+            try:
+                process.wait(timeout=30)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        for node in nodes:
+            node.stop()
+
+
+async def _stream_replicas(url: str) -> dict[str, int]:
+    connection = await connect(url)
+    try:
+        js = connection.jetstream()
+        return {spec.name: (await js.stream_info(spec.name)).config.num_replicas for spec in ALL_STREAMS}
+    finally:
+        await connection.close()
+
+
+def test_a_service_with_no_broker_says_so_in_one_line_and_exits(postgres_url, tmp_path) -> None:
+    """No broker within SHUXIANG_START_TIMEOUT: one log line naming where it looked (not the password),
+    exit status 1, no traceback."""
+    env = {
+        **os.environ,
+        "SHUXIANG_NATS_URL": f"nats://shuxiang:secret@127.0.0.1:{free_loopback_port()},nats://127.0.0.1:{free_loopback_port()}",
+        "SHUXIANG_DATABASE_URL": postgres_url,
+        "SHUXIANG_CONFIG": str(TEST_ALLIANCE),
+        "SHUXIANG_DATA_DIR": str(tmp_path / "data"),
+        "SHUXIANG_START_TIMEOUT": "4",
+        "SHUXIANG_LOG_FORMAT": "json",
+    }
+    shuxiang = [sys.executable, "-m", "shuxiang"]
+    subprocess.run([*shuxiang, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    result = subprocess.run([*shuxiang, "serve", "dedup"], env=env, capture_output=True, text=True, timeout=60)
+    assert result.returncode == 1
+    lines = [json.loads(line) for line in (result.stdout + result.stderr).splitlines() if line.strip()]
+    assert "Traceback" not in result.stdout + result.stderr
+    last = lines[-1]
+    assert last["level"] == "ERROR" and "127.0.0.1" in last["message"] and "secret" not in last["message"]
