@@ -133,3 +133,16 @@ def test_the_jsonl_holds_the_announcements_for_shuxiang_publish(log, tmp_path: P
     lines = path.read_text(encoding="utf-8").splitlines()
     assert written == len(lines) == sum(s.startswith("shuxiang.activity.submitted.") for s, _, _ in log)
     assert all(ActivitySubmission.model_validate_json(line).status in set(Status) for line in lines[:200])
+
+
+def test_a_moved_campaign_activity_stays_in_its_campaigns_window(alliance: Alliance) -> None:
+    # rare enough (a move of a day or a week near a window's end) to need a longer log than the others
+    moved = [
+        ActivitySubmission.model_validate_json(payload)
+        for subject, _, payload in messages(20_000, first_year=FIRST_YEAR, alliance=alliance)
+        if subject.startswith("shuxiang.activity.submitted.")
+        and b'"campaign_id"' in payload
+        and b'"revision":2' in payload
+    ]
+    assert len(moved) > 50
+    assert [s.message_id() for s in moved if campaign_problem(alliance, s) is not None] == []
