@@ -1,7 +1,8 @@
 """Every benchmark, one after the other: ``make bench`` (or ``python -m bench [NAME ...]``).
 
 Each one compares against a baseline measured in the same run and prints its figures;
-the feed, digest and quota benchmarks also write them into bench/README.md.  Give names
+the feed, digest, quota, pipeline, request and freshness benchmarks also write them into
+bench/README.md.  Give names
 to run only some: ``python -m bench pipeline feeds_http``.
 """
 
@@ -19,6 +20,8 @@ BENCHMARKS: dict[str, list[str]] = {
     "dedup_decision": ["--rows", "1000000"],
     "digests_render": ["--activities", "5000"],
     "quotas_tally": ["--activities", "5000"],
+    "requests": ["--n", "100000"],
+    "freshness": ["--n", "100000"],
 }
 
 
