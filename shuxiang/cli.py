@@ -74,21 +74,20 @@ def main(verbose: int) -> None:
 @click.option(
     "--processes",
     type=click.IntRange(1, 3),
-    default=1,
-    show_default=True,
+    default=None,
     envvar="SHUXIANG_PROCESSES",
-    help="Processes to run the services in: 2 gives the calendar, quotas, brands and digests a worker "
-    "process; 3 gives them two (quotas one of its own), for machines with more than two cores. "
-    "More processes use more cores (a replay, the 4·23 rush); one is plenty otherwise.",
+    help="Processes to run the services in (default: one per core this process may use, at most 3): "
+    "2 gives the calendar, quotas, brands and digests a worker process; 3 gives them two (quotas one "
+    "of its own).  1 keeps everything in one process (least memory).",
 )
-def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None, processes: int) -> None:
+def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None, processes: int | None) -> None:
     """Run everything on embedded defaults.
 
     A real nats-server (JetStream, stored in the data dir), SQLite in WAL mode, the web front,
     every service — in one process, or with --processes spread over worker processes it starts
     and stops.  Ctrl-C stops it all; starting again keeps all state.
     """
-    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, run_until_signalled, runtime_info
+    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, default_processes, run_until_signalled, runtime_info
 
     settings = make_settings(data_dir, port=port)
     if settings.nats_url or settings.database_url:
@@ -107,7 +106,12 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
             )
         )
     alliance = resolve_alliance(settings, config=config, demo=demo, remember=bool(config or demo))
-    runtime = Runtime(settings=settings, alliance=alliance, services=list(SERVICE_BUILDERS), processes=processes)
+    runtime = Runtime(
+        settings=settings,
+        alliance=alliance,
+        services=list(SERVICE_BUILDERS),
+        processes=processes or default_processes(),
+    )
 
     def started(rt: Runtime) -> None:
         url = settings.public_url

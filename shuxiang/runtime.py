@@ -69,6 +69,17 @@ brands, digests | quotas), for more than two cores: on two, 3 processes were fas
 random activity ids slowed the projections at scale; with ordered ids 2 are (200,000 submissions:
 732/s against 658/s with 3 — bench/README.md)."""
 
+
+def default_processes() -> int:
+    """``up``'s processes when not told: one per core this process may run on (``taskset`` and
+    container CPU sets count), at most the largest :data:`WORKER_LAYOUTS`."""
+    try:
+        cores = len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        cores = os.cpu_count() or 1
+    return max(1, min(cores, max(WORKER_LAYOUTS)))
+
+
 BROKER_CHECK_SECONDS = 1.0
 """How often ``up`` looks whether its embedded nats-server is still running."""
 
