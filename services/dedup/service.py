@@ -80,6 +80,11 @@ def canonical_activities(engine: Engine, *, chunk: int = 2000) -> Iterator[Canon
                 yield activity
 
 
+RETIRED = '"sources":[]'
+"""How a retired id's stored snapshot says it (``model_dump_json``: compact, and ``sources`` is the
+only field of that name)."""
+
+
 def canonical_page(
     engine: Engine, *, after: tuple[datetime, str] | None = None, offset: int = 0, limit: int = 100
 ) -> tuple[list[tuple[datetime, str, CanonicalActivity]], bool]:
@@ -100,15 +105,14 @@ def canonical_page(
                 query = query.where(c.starts_at >= after[0], or_(c.starts_at > after[0], c.id > after[1]))
             rows = connection.execute(query).all()
             for row in rows:
-                activity = CanonicalActivity.model_validate_json(row.snapshot)
-                if not activity.sources:
+                if RETIRED in row.snapshot:  # not parsed to be skipped (≈ 30 µs a row)
                     continue
                 if skipped < offset:
                     skipped += 1
                     continue
                 if len(out) == limit:
                     return out, True
-                out.append((row.starts_at, row.id, activity))
+                out.append((row.starts_at, row.id, CanonicalActivity.model_validate_json(row.snapshot)))
             if len(rows) < chunk:
                 return out, False
             after = (rows[-1].starts_at, rows[-1].id)
