@@ -133,15 +133,22 @@ def plans(statements: list[tuple[Engine, str, object]]) -> list[tuple[str, list[
 
 
 def full_reads(statement: str, plan: list[str], dialect: str) -> list[str]:
-    """The lines of a plan that read a big table whole: a table scan, or (SQLite) an index read
-    from end to end with no LIMIT to stop it (with one, it is keyset paging's ordered read)."""
+    """The lines of a plan that read a big table whole: a table scan, (SQLite) an index read
+    from end to end with no LIMIT to stop it (with one, it is keyset paging's ordered read), or an
+    index of starts reads from the first activity ever up to a window's end."""
     tables = "|".join(BIG)
     if dialect == "sqlite":
         whole = re.compile(rf"^SCAN ({tables})$")
         ordered = re.compile(rf"^SCAN ({tables}) USING (COVERING )?INDEX")
+        # an index read from the first start up to the window's end: every activity before it
+        before_end = re.compile(r"USING (COVERING )?INDEX \w+ \(starts_at<\?\)$")
         limited = re.search(r"\bLIMIT\b", statement) is not None
-        return [line for line in plan if whole.match(line) or (ordered.match(line) and not limited)]
-    pattern = re.compile(rf"Seq Scan on ({tables})\b")
+        return [
+            line
+            for line in plan
+            if whole.match(line) or (ordered.match(line) and not limited) or before_end.search(line)
+        ]
+    pattern = re.compile(rf"Seq Scan on ({tables})\b|Index Cond: \(starts_at < [^)]*\)$")
     return [line for line in plan if pattern.search(line)]
 
 
