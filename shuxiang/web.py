@@ -10,19 +10,20 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Depends, FastAPI, Request
+from fastapi import APIRouter, Depends, FastAPI, Query, Request
 from fastapi.responses import PlainTextResponse, Response
 from fastapi_offline import FastAPIOffline
 
-from shuxiang.i18n import both
+from shuxiang.i18n import both, in_both
 from shuxiang.operations import Metrics, RequestCounter
 from shuxiang.operations import router as operations_router
 from shuxiang.posters import CACHE_FOREVER, POSTER_NAME, PosterRefused, Posters, posters_of
 from shuxiang.services.calendar.web import FeedsFirst
+from shuxiang.services.calendar.window import decode_cursor, encode_cursor
 from shuxiang.services.dedup.service import NAME as DEDUP
-from shuxiang.services.dedup.service import canonical_activities
+from shuxiang.services.dedup.service import canonical_page
 from shuxiang.services.deps import Context, per_app
-from shuxiang.services.intake.auth import Auth, same_origin
+from shuxiang.services.intake.auth import Auth, problem, same_origin
 from shuxiang.services.plan import ServiceContext
 
 
@@ -67,18 +68,59 @@ router = APIRouter()
 """What belongs to no one service: the canonical activities' list, the posters."""
 
 
-@router.get("/api/v1/activities", tags=["activities"])
-def list_activities(context: Context, limit: int = 100, offset: int = 0) -> list[dict]:
-    """Canonical activities in start order (``shuxiang export activities`` gives them all)."""
+MAX_OFFSET = 10_000
+"""``offset`` reads the activities it skips: past this, page with ``cursor``."""
+
+PAGING = """Canonical activities in (start, id) order, ``limit`` at a time (default 100, at most 1000).
+
+Page with ``cursor``: when more follow, the response's ``Link`` header names the next page
+(``<…?limit=100&cursor=…>; rel="next"``) and ``X-Next-Cursor`` holds its cursor, an opaque
+position after the last activity returned; the last page has neither.  A page costs what it
+returns, however far into the list it is.  ``offset`` (at most 10,000) skips that many first;
+further than that is refused with 422: follow the cursors.  ``shuxiang export activities``
+gives them all."""
+
+
+@router.get(
+    "/api/v1/activities",
+    tags=["activities"],
+    description=PAGING,
+    responses={
+        200: {
+            "description": "A page of canonical activities",
+            "headers": {
+                "Link": {"description": 'The next page: `<URL>; rel="next"` (absent on the last page)'},
+                "X-Next-Cursor": {"description": "The next page's `cursor` (absent on the last page)"},
+            },
+        },
+        422: {"description": "`offset` above 10,000, or a `cursor` this API did not give"},
+    },
+)
+def list_activities(
+    request: Request,
+    response: Response,
+    context: Context,
+    limit: Annotated[int, Query(description="Activities per page: 1–1000 (outside that range, the nearest)")] = 100,
+    offset: Annotated[
+        int, Query(ge=0, le=MAX_OFFSET, description="Activities to skip first, at most 10,000 (then use `cursor`)")
+    ] = 0,
+    cursor: Annotated[
+        str | None, Query(description="Where the page starts: the `X-Next-Cursor` of the page before")
+    ] = None,
+) -> list[dict]:
     limit = max(1, min(limit, 1000))
-    out = []
-    for index, activity in enumerate(canonical_activities(context.databases.reader(DEDUP))):
-        if index < offset:
-            continue
-        if len(out) >= limit:
-            break
-        out.append(activity.model_dump(mode="json"))
-    return out
+    after = None
+    if cursor:
+        after = decode_cursor(cursor)
+        if after is None:
+            raise problem(422, *in_both("cursor: not a position this API gave (got: {cursor})", cursor=cursor))
+    found, more = canonical_page(context.databases.reader(DEDUP), after=after, offset=offset, limit=limit)
+    if more and found:
+        following = encode_cursor(found[-1][0], found[-1][1])
+        response.headers["X-Next-Cursor"] = following
+        url = request.url.remove_query_params(["cursor", "offset"]).include_query_params(limit=limit, cursor=following)
+        response.headers["Link"] = f'<{url}>; rel="next"'
+    return [activity.model_dump(mode="json") for _, _, activity in found]
 
 
 @router.get("/posters/{name}", include_in_schema=False)

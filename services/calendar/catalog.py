@@ -199,28 +199,49 @@ class FeedCatalog:
 
     # -- the list the calendar page shows ------------------------------------------------
 
+    def alliance_link(self, lang: str) -> FeedLink:
+        """The whole alliance's feed, as the calendar page offers it."""
+        alliance = self.alliance
+        return FeedLink("alliance.ics", (alliance.name_en or alliance.name) if lang == "en" else alliance.name)
+
     def groups(self, lang: str) -> list[tuple[str, list[FeedLink]]]:
-        """Every feed, grouped for the page: (heading, links)."""
+        """Every feed, grouped for the subscribe page: (heading, links).  The libraries' come in
+        one group per district (a child of the central library), in tree order, each library
+        with branches also offered with them."""
         alliance = self.alliance
         english = lang == "en"
 
         def name(zh: str, en: str | None) -> str:
             return (en or zh) if english else zh
 
-        libraries = []
+        def links(library_id: str) -> list[FeedLink]:  # tree order, each with its branches after it
+            member = alliance.member(library_id)
+            shown = name(member.name, member.name_en)
+            out = [FeedLink(f"libraries/{member.id}.ics", shown)]
+            children = alliance.children(member.id)
+            if children:
+                with_branches = gettext(lang, "{name} (with branches)").format(name=shown)
+                out.append(FeedLink(f"libraries/{member.id}.ics?include={BRANCHES}", with_branches))
+            for child in children:
+                out += links(child)
+            return out
+
+        libraries: list[tuple[str, list[FeedLink]]] = []
         for member in alliance.members:
-            libraries.append(FeedLink(f"libraries/{member.id}.ics", name(member.name, member.name_en)))
-            if alliance.children(member.id):
-                with_branches = gettext(lang, "{name} (with branches)").format(name=name(member.name, member.name_en))
-                libraries.append(FeedLink(f"libraries/{member.id}.ics?include={BRANCHES}", with_branches))
+            if member.parent is not None:
+                continue
+            own = links(member.id)
+            children = alliance.children(member.id)
+            top = own[: 2 if children else 1]  # the central library, alone and with every branch
+            libraries.append((pgettext(lang, "groups of calendar feeds", "Libraries"), top))
+            for child in children:
+                district = alliance.member(child)
+                libraries.append((name(district.name, district.name_en), links(child)))
         labels = self.en if english else self.zh
 
         return [
-            (
-                pgettext(lang, "groups of calendar feeds", "Whole alliance"),
-                [FeedLink("alliance.ics", name(alliance.name, alliance.name_en))],
-            ),
-            (pgettext(lang, "groups of calendar feeds", "Libraries"), libraries),
+            (pgettext(lang, "groups of calendar feeds", "Whole alliance"), [self.alliance_link(lang)]),
+            *libraries,
             (
                 pgettext(lang, "groups of calendar feeds", "Brand programmes"),
                 [FeedLink(f"brands/{b.id}.ics", b.name) for b in self.brands().values()],

@@ -14,7 +14,7 @@ from datetime import datetime, timedelta
 
 from fastapi import APIRouter, Request
 from fastapi.responses import HTMLResponse, JSONResponse
-from sqlalchemy import Engine, or_, select
+from sqlalchemy import Engine
 
 from shuxiang.alliance import Alliance
 from shuxiang.calendars import EventLabels
@@ -27,6 +27,7 @@ from .activity_page import public_base
 from .filters import parse_filters, where
 from .site import CalendarSite, Site
 from .tables import calendar_entry
+from .window import SINGLE, SPANS, rows_overlapping, single_sessions
 
 DEFAULT_LIMIT, MAX_LIMIT = 10, 50
 DEFAULT_DAYS, MAX_DAYS = 60, 366
@@ -38,14 +39,20 @@ CACHE = {"Cache-Control": "public, max-age=300"}
 def upcoming(
     engine: Engine, alliance: Alliance, conditions: Sequence, now: datetime, days: int, limit: int
 ) -> list[tuple[datetime, CanonicalActivity]]:
-    """The next ``limit`` sessions (start, activity) ending after ``now`` within ``days``."""
+    """The next ``limit`` sessions (start, activity) ending after ``now`` within ``days``: single
+    sessions read in index order up to ``limit``, series and spans up to where those end
+    (:mod:`.window`), not every activity before ``now + days``."""
     end = now + timedelta(days=days)
     c = calendar_entry.c
-    query = select(c.snapshot).where(
-        c.snapshot.is_not(None), c.starts_at < end, or_(c.until.is_(None), c.until > now), *conditions
-    )
+    shown = [c.snapshot.is_not(None), *conditions]
+    singles = single_sessions(
+        [c.snapshot, c.starts_at], [c.starts_at >= now - SPANS[SINGLE], c.starts_at < end, c.until > now, *shown]
+    ).limit(limit)
     with engine.connect() as connection:
-        stored = [CanonicalActivity.model_validate_json(row.snapshot) for row in connection.execute(query)]
+        rows = list(connection.execute(singles))
+        ceiling = rows[-1].starts_at + timedelta(microseconds=1) if len(rows) == limit else end
+        spans = list(connection.scalars(rows_overlapping([c.snapshot], now, ceiling, shown)))
+    stored = [CanonicalActivity.model_validate_json(snapshot) for snapshot in [r.snapshot for r in rows] + spans]
     found = [(moment, a) for a in stored for moment in occurrences(a, alliance.tz, now, end)]
     found.sort(key=lambda f: (f[0], f[1].id))
     return found[:limit]

@@ -27,9 +27,10 @@ from sqlalchemy import Engine, func, or_, select
 
 from shuxiang.calendars import assemble_feed
 from shuxiang.i18n import in_both
+from shuxiang.schemas import Status
 
 from .handlers import CalendarContext
-from .search import audience_ids, matching_ids
+from .search import audience_ids, matching
 from .tables import calendar_entry, calendar_entry_library, calendar_state
 
 PAST_WINDOW = timedelta(days=90)
@@ -317,9 +318,8 @@ class FeedStore:
                 filters.append(column == value)
         if spec.audience:
             filters.append(calendar_entry.c.activity_id.in_(audience_ids(spec.audience)))
-        found = matching_ids(spec.search, self.engine.dialect.name) if spec.search else None
-        if found is not None:
-            filters.append(calendar_entry.c.activity_id.in_(found))
+        if spec.search:
+            filters += matching(spec.search, self.engine.dialect.name)
         return filters
 
     def _assemble(
@@ -332,7 +332,7 @@ class FeedStore:
         query = select(c.activity_id, c.vevent, c.status, c.starts_at, c.until).where(window, *filters)
         with self.engine.connect() as connection:
             entries = [Entry(*row) for row in connection.execute(query)]
-            departed = self._latest_departure(connection, filters, now)
+            departed = self._latest_departure(connection, filters, now, state.changed_at)
         tz = self.context.tz
         url = f"{self.url_base}/feeds/{spec.key}"
         header = assemble_feed((), name=spec.name, tz=tz, description=spec.description, url=url)
@@ -354,12 +354,19 @@ class FeedStore:
         return feed, selection.expires_at
 
     @staticmethod
-    def _latest_departure(connection, filters: list, now: datetime) -> datetime | None:
-        """The last time before ``now`` that time alone took an activity out of this feed."""
+    def _latest_departure(connection, filters: list, now: datetime, since: datetime | None) -> datetime | None:
+        """The last time before ``now`` that time alone took an activity out of this feed, if
+        after ``since`` (the calendar's last change, which dates the feed anyway): a range of the
+        index (status, until) between the two, not every departure of all years."""
         c = calendar_entry.c
-        cancelled = connection.scalar(select(func.max(c.until)).where(c.status == "cancelled", c.until < now, *filters))
+        cancelled_after = [c.until > since] if since is not None else []
+        aged_after = [c.until > since - PAST_WINDOW] if since is not None else []
+        cancelled = connection.scalar(
+            select(func.max(c.until)).where(c.status == "cancelled", c.until < now, *cancelled_after, *filters)
+        )
+        held = [s.value for s in Status if s is not Status.cancelled]
         aged = connection.scalar(
-            select(func.max(c.until)).where(c.status != "cancelled", c.until < now - PAST_WINDOW, *filters)
+            select(func.max(c.until)).where(c.status.in_(held), c.until < now - PAST_WINDOW, *aged_after, *filters)
         )
         candidates = [t for t in (cancelled, aged + PAST_WINDOW if aged else None) if t is not None]
         return max(candidates, default=None)

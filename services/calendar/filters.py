@@ -18,7 +18,7 @@ from shuxiang.schemas import Category
 
 from .catalog import BRANCHES, FeedCatalog, FeedRefusal
 from .feeds import FeedSpec
-from .search import MAX_QUERY, audience_ids, matching_ids
+from .search import MAX_QUERY, audience_ids, matching
 from .tables import calendar_entry, calendar_entry_library
 
 FILTER_FEED = "filter.ics"
@@ -116,10 +116,13 @@ def where(
     out = []
     if filters.library:
         ids = alliance.subtree(filters.library) if filters.branches else [filters.library]
+        credited = calendar_entry_library.c
+        # tested on each row the page's time window chose (a probe of the (activity, library) key),
+        # not by reading every activity of the libraries, all years
         out.append(
-            c.activity_id.in_(
-                select(calendar_entry_library.c.activity_id).where(calendar_entry_library.c.library_id.in_(ids))
-            )
+            select(credited.activity_id)
+            .where(credited.activity_id == c.activity_id, credited.library_id.in_(ids))
+            .exists()
         )
     if filters.category:
         out.append(c.category == filters.category)
@@ -130,9 +133,7 @@ def where(
     if filters.audience:
         out.append(c.activity_id.in_(audience_ids(filters.audience)))
     if filters.q:
-        found = matching_ids(filters.q, dialect)
-        if found is not None:
-            out.append(c.activity_id.in_(found))
+        out += matching(filters.q, dialect)
     return out
 
 

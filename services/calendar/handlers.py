@@ -18,6 +18,7 @@ from shuxiang.services.projection import newer_canonicals, organizer_rows
 
 from .search import store_search
 from .tables import calendar_entry, calendar_entry_library, calendar_state
+from .window import span_class
 
 
 @dataclass(frozen=True)
@@ -62,11 +63,14 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
         activity = newer.event.activity
         if newer.new:
             new.add(activity.id)
+        first = min([activity.starts_at, *(o.starts_at for o in activity.overrides if o.starts_at)])
+        until = series_until(activity, context.tz)
         rows[activity.id] = {
             "version": activity.version,
             "status": activity.status.value,
-            "starts_at": min([activity.starts_at, *(o.starts_at for o in activity.overrides if o.starts_at)]),
-            "until": series_until(activity, context.tz),
+            "starts_at": first,
+            "until": until,
+            "span_class": span_class(first, until, single=not activity.recurrence and not activity.overrides),
             "category": activity.category.value,
             "brand_id": activity.brand_id,
             "campaign_id": activity.campaign_id,

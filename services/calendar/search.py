@@ -7,7 +7,8 @@ address, audience, tags), written with its calendar entry.  SQLite indexes it wi
 extension cannot be installed, ``ILIKE`` still finds the same rows, by reading the table).
 A word of three or more characters is looked up in the index; a shorter one (``读书``, two
 characters: trigrams cannot hold it, and SQLite's trigram table finds nothing for it) is
-matched with ``LIKE`` over ``calendar_search`` — one small text row per activity.
+matched with ``LIKE`` on the text of each activity the page's time window chose (a probe by
+primary key a row), not over every activity's text.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from __future__ import annotations
 import html
 import logging
 import re
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 import nh3
@@ -31,18 +32,19 @@ from sqlalchemy import (
     event,
     func,
     insert,
-    or_,
     select,
     text,
+    union_all,
 )
 from sqlalchemy.schema import SchemaItem
-from sqlalchemy.sql import Select
+from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.ddl import BaseDDLElement
 
 from shuxiang.db import metadata
 from shuxiang.schemas import CanonicalActivity
 
 from .tables import calendar_entry
+from .window import overlapping
 
 log = logging.getLogger(__name__)
 
@@ -190,25 +192,30 @@ def _like(term: str) -> str:
     return "%" + term.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
 
-def matching_ids(query: str, dialect: str) -> Select | None:
-    """The ids of activities whose text holds every word of ``query``; None for an empty query."""
-    words = terms(query)
-    if not words:
-        return None
-    c = calendar_search.c
-    found = select(c.activity_id)
-    for index, word in enumerate(words):
-        if dialect == "postgresql":
-            found = found.where(c.body.ilike(_like(word), escape="\\"))
-        elif len(word) >= 3:
+def matching(query: str, dialect: str) -> list[ColumnElement[bool]]:
+    """Conditions on ``calendar_entry``: its activity's text holds every word of ``query``.
+
+    A word the trigram index can find (three characters or more; on PostgreSQL when pg_trgm is
+    there) is looked up in it; a shorter one is tested on the text of each row the rest of the
+    query chose (a correlated EXISTS: one primary-key probe of ``calendar_search`` a row), never
+    by reading every activity's text."""
+    out: list[ColumnElement[bool]] = []
+    c, entry = calendar_search.c, calendar_entry.c
+    for index, word in enumerate(terms(query)):
+        if len(word) >= 3 and dialect == "sqlite":
             phrase = '"' + word.replace('"', '""') + '"'
             in_index = text(
                 f"calendar_search.rowid IN (SELECT rowid FROM calendar_search_fts WHERE calendar_search_fts MATCH :w{index})"
             )
-            found = found.where(in_index.bindparams(**{f"w{index}": phrase}))
+            out.append(entry.activity_id.in_(select(c.activity_id).where(in_index.bindparams(**{f"w{index}": phrase}))))
+        elif len(word) >= 3 and dialect == "postgresql":
+            out.append(entry.activity_id.in_(select(c.activity_id).where(c.body.ilike(_like(word), escape="\\"))))
         else:
-            found = found.where(c.body.like(_like(word), escape="\\"))
-    return found
+            like = c.body.ilike if dialect == "postgresql" else c.body.like
+            out.append(
+                select(c.activity_id).where(c.activity_id == entry.activity_id, like(_like(word), escape="\\")).exists()
+            )
+    return out
 
 
 TABLES = (calendar_search,)
@@ -219,15 +226,26 @@ def audience_ids(audience: str) -> Select:
     return select(calendar_search.c.activity_id).where(calendar_search.c.audience == audience)
 
 
+AUDIENCE_DAYS = 90
+"""The audience filter offers the audiences of the activities of the next 90 days."""
+
+
 def audiences(connection: Connection, since: datetime, most: int = 30) -> list[str]:
-    """The audiences activities still ahead are announced for, the most frequent first."""
+    """The audiences the activities of the next :data:`AUDIENCE_DAYS` are announced for, the most
+    frequent first (read through the window's index ranges, then by primary key)."""
     c, e = calendar_search.c, calendar_entry.c
+    until = since + timedelta(days=AUDIENCE_DAYS)
+    # each window row's audience by primary key (a scalar subquery: a join would let PostgreSQL
+    # hash the whole of calendar_search for a few thousand rows)
+    audience = select(c.audience).where(c.activity_id == e.activity_id).scalar_subquery()
+    ahead = union_all(
+        *(select(audience.label("audience")).where(part) for part in overlapping(since, until))
+    ).subquery()
     query = (
-        select(c.audience)
-        .join(calendar_entry, e.activity_id == c.activity_id)
-        .where(c.audience.is_not(None), or_(e.until.is_(None), e.until >= since))
-        .group_by(c.audience)
-        .order_by(func.count().desc(), c.audience)
+        select(ahead.c.audience)
+        .where(ahead.c.audience.is_not(None))
+        .group_by(ahead.c.audience)
+        .order_by(func.count().desc(), ahead.c.audience)
         .limit(most)
     )
     return list(connection.scalars(query))

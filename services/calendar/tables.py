@@ -1,6 +1,6 @@
 """The calendar service's tables: one stored VEVENT fragment per canonical activity."""
 
-from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, String, Table
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, SmallInteger, String, Table
 
 from shuxiang.db import UTCDateTime, metadata
 
@@ -25,7 +25,17 @@ calendar_entry = Table(
         comment="the CanonicalActivity as JSON, for the calendar page (NULL only in rows stored before "
         "this column existed: `shuxiang replay` fills it)",
     ),
+    Column(
+        "span_class",
+        SmallInteger,
+        nullable=True,
+        comment="how far its sessions may reach past starts_at: 0 one session within a day, 1 up to 32 days, "
+        "2 up to 400 days, 3 longer or open-ended (services/calendar/window.py); NULL: stored before 0014",
+    ),
     Index("ix_calendar_entry_starts_at", "starts_at"),
+    Index("ix_calendar_entry_span", "span_class", "starts_at", "activity_id"),
+    Index("ix_calendar_entry_until", "until"),
+    Index("ix_calendar_entry_status_until", "status", "until"),
     Index("ix_calendar_entry_canonical_seq", "canonical_seq"),
 )
 

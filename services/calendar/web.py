@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from babel.dates import format_skeleton
-from fastapi import APIRouter, Request
+from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse
 from sqlalchemy import Engine, or_, select
 from starlette.types import ASGIApp, Receive, Scope, Send
@@ -31,8 +32,15 @@ from .search import audiences
 from .service import feed_store
 from .site import Site, brand_catalog
 from .tables import calendar_entry
+from .window import SINGLE, decode_cursor, encode_cursor, rows_overlapping, single_sessions
 
 AGENDA_DAYS = 60
+"""The agenda covers 60 days from its first (today, or ``?from=``), a page at a time."""
+AGENDA_PAGE = 100
+"""Sessions on one page of the agenda (≈ 60 KB of HTML)."""
+DAY_SHOWN = 4
+"""Sessions a day of the month shows; the rest are behind a link to that day's agenda (a busy
+alliance has 80 a day: all of them made the month 947 KB)."""
 MONTHS_FROM, MONTHS_TO = 1950, 2200
 
 
@@ -58,48 +66,103 @@ router = APIRouter()
 
 
 @router.get("/", response_class=HTMLResponse, include_in_schema=False)
-def calendar_page(request: Request, site: Site, view: str = "month", month: str | None = None) -> HTMLResponse:
+def calendar_page(
+    request: Request,
+    site: Site,
+    view: str = "month",
+    month: str | None = None,
+    start: str | None = Query(None, alias="from"),
+    after: str | None = None,
+    before: str | None = None,
+) -> HTMLResponse:
+    """The month (at most :data:`DAY_SHOWN` activities a day, then a link to that day's agenda) or
+    the agenda (:data:`AGENDA_PAGE` sessions a page, from ``from`` — a day, today by default — with
+    links to the next and previous pages that keep the filters): what a page reads and sends is
+    bounded by what it shows, whatever the size of the year."""
     alliance, engine, catalog = site.alliance, site.engine, site.catalog
     lang = language(request)
     tz = alliance.tz
     today = datetime.now(tz).date()
-    error = None
+    errors: list[tuple[str, str]] = []
     brands = catalog.brands()
     filters, problems = parse_filters(request.query_params, alliance, brands)
     conditions = where(filters, alliance, engine.dialect.name, site.brand_links)
     first = today.replace(day=1)
     if month:
-        try:
-            asked = datetime.strptime(month, "%Y-%m").date()
-        except ValueError:
-            asked = None
-        if asked is None or not MONTHS_FROM <= asked.year <= MONTHS_TO:
-            error = in_both(
-                "month must be YYYY-MM between {start} and {end} (got: {month})",
-                start=MONTHS_FROM,
-                end=MONTHS_TO,
-                month=month,
+        asked = _parse(month, "%Y-%m")
+        if asked is None:
+            errors.append(
+                in_both(
+                    "month must be YYYY-MM between {start} and {end} (got: {month})",
+                    start=MONTHS_FROM,
+                    end=MONTHS_TO,
+                    month=month,
+                )
             )
         else:
             first = asked
     view = "agenda" if view == "agenda" else "month"
-    if view == "month":
-        start = first - timedelta(days=first.weekday())
-        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
-        end = last + timedelta(days=7 - last.weekday())
-    else:
-        start, end = today, today + timedelta(days=AGENDA_DAYS)
-    items = agenda_items(engine, alliance, lang, start, end, conditions)
+    agenda_from = today
+    if start:
+        asked = _parse(start, "%Y-%m-%d")
+        if asked is None:
+            errors.append(
+                in_both(
+                    "from must be a day YYYY-MM-DD between {start} and {end} (got: {day})",
+                    start=MONTHS_FROM,
+                    end=MONTHS_TO,
+                    day=start,
+                )
+            )
+        else:
+            agenda_from = asked
+    cursors: dict[str, tuple[datetime, str]] = {}
+    for name, value in (("after", after), ("before", before)):
+        if value:
+            position = decode_cursor(value)
+            if position is None:
+                errors.append(in_both("{name} is not a position this page gave (got: {value})", name=name, value=value))
+            else:
+                cursors[name] = position
     by_day: dict[date, list[AgendaItem]] = {}
-    for item in items:
-        by_day.setdefault(item.day, []).append(item)
-    weeks = [[start + timedelta(days=7 * w + d) for d in range(7)] for w in range((end - start).days // 7)]
+    more: dict[date, int] = {}
+    weeks: list[list[date]] = []
+    pages: dict[str, str] = {}
+    if view == "month":
+        grid_start = first - timedelta(days=first.weekday())
+        last = (first + timedelta(days=32)).replace(day=1) - timedelta(days=1)
+        grid_end = last + timedelta(days=7 - last.weekday())
+        by_day, counts = month_items(engine, alliance, lang, grid_start, grid_end, conditions, DAY_SHOWN)
+        more = {day: count - len(by_day.get(day, ())) for day, count in counts.items()}
+        weeks = [
+            [grid_start + timedelta(days=7 * w + d) for d in range(7)] for w in range((grid_end - grid_start).days // 7)
+        ]
+    else:
+        page = agenda_page(
+            engine,
+            alliance,
+            lang,
+            agenda_from,
+            agenda_from + timedelta(days=AGENDA_DAYS),
+            conditions,
+            after=cursors.get("after"),
+            before=None if "after" in cursors else cursors.get("before"),
+        )
+        for item in page.items:
+            by_day.setdefault(item.day, []).append(item)
+        query = filters.query(view="agenda", lang=lang, **({"from": start} if start and not errors else {}))
+        if page.next:
+            pages["next"] = f"/?{query}&after={page.next}"
+        if page.previous:
+            pages["previous"] = f"/?{query}&before={page.previous}"
+        if page.previous is not None or cursors:
+            pages["first"] = f"/?{query}"
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     return render(
         request,
         "calendar/index.html",
-        status_code=400 if error or problems else 200,
+        status_code=400 if errors or problems else 200,
         problems=problems,
         filters=filters,
         filter_query=filters.query(),
@@ -107,22 +170,48 @@ def calendar_page(request: Request, site: Site, view: str = "month", month: str 
         choices={**filter_choices(alliance, brands, lang), "audience": audience_choices(engine, tz)},
         alliance_name=alliance.name_in(lang),
         view=view,
-        error=error,
+        error=errors[0] if errors else None,
         today=today,
         first=first,
         weeks=weeks,
         by_day=by_day,
+        more=more,
         agenda_days=sorted(by_day),
+        agenda_from=agenda_from,
+        pages=pages,
         month_label=format_skeleton("yMMMM", first, locale=locale_of(lang)),  # 2026年12月 / December 2026
         prev_month=prev_month.strftime("%Y-%m"),
         next_month=next_month.strftime("%Y-%m"),
         this_month=first.strftime("%Y-%m"),
         weekday_names=pgettext(lang, "a month's columns", "Mon Tue Wed Thu Fri Sat Sun").split(),
         weekdays_long=WEEKDAYS_LONG,
-        groups=catalog.groups(lang),
+        alliance_feed=catalog.alliance_link(lang),
         base=site.public_url,
         agenda_span=AGENDA_DAYS,
     )
+
+
+@router.get("/subscribe", response_class=HTMLResponse, include_in_schema=False)
+def subscribe_page(request: Request, site: Site) -> HTMLResponse:
+    """Every feed the alliance offers, the libraries' grouped by district (with its branches and
+    service points): kept off the calendar page, which links here (321 members' links made
+    an empty calendar page 250 KB)."""
+    lang = language(request)
+    return render(
+        request,
+        "calendar/subscribe.html",
+        alliance_name=site.alliance.name_in(lang),
+        groups=site.catalog.groups(lang),
+        base=site.public_url,
+    )
+
+
+def _parse(text: str, pattern: str) -> date | None:
+    try:
+        day = datetime.strptime(text, pattern).date()
+    except ValueError:
+        return None
+    return day if MONTHS_FROM <= day.year <= MONTHS_TO else None
 
 
 router.include_router(activity_router)
@@ -181,30 +270,146 @@ class AgendaItem:
     recurring: bool
 
 
-def agenda_items(
-    engine: Engine, alliance: Alliance, lang: str, first: date, end: date, conditions: Sequence = ()
-) -> list[AgendaItem]:
-    """Every occurrence of a stored activity on the local days ``[first, end)``, in time order
-    (of those meeting ``conditions``, see :func:`.filters.where`)."""
-    tz = alliance.tz
-    start_at = datetime.combine(first, time(0), tz)
-    end_at = datetime.combine(end, time(0), tz)
-    c = calendar_entry.c
-    query = select(c.snapshot).where(
-        c.snapshot.is_not(None), c.starts_at < end_at, or_(c.until.is_(None), c.until > start_at), *conditions
-    )
-    with engine.connect() as connection:
-        activities = [CanonicalActivity.model_validate_json(row.snapshot) for row in connection.execute(query)]
-    labels = EventLabels(
+def _labels(alliance: Alliance, lang: str) -> EventLabels:
+    return EventLabels(
         language="en" if lang == "en" else "zh-CN",
         library_names={m.id: m.name_in(lang) for m in alliance.members},
     )
-    found: list[tuple[datetime, str, AgendaItem]] = []
-    for activity in activities:
-        for moment, shown in session_views(activity, tz, start_at, end_at):
-            found.append((moment, activity.id, agenda_item(shown, moment, labels, tz)))
-    found.sort(key=lambda f: (f[0], f[1]))
-    return [f[2] for f in found]
+
+
+Found = tuple[datetime, str, AgendaItem]
+"""A session as a page lists it: its local start and activity id (the order), and its line."""
+
+
+def _found(
+    snapshots: Sequence[bytes], tz: ZoneInfo, start: datetime, end: datetime, labels: EventLabels
+) -> list[Found]:
+    """Every session of these stored activities overlapping ``[start, end)``."""
+    out = []
+    for snapshot in snapshots:
+        activity = CanonicalActivity.model_validate_json(snapshot)
+        for moment, shown in session_views(activity, tz, start, end):
+            out.append((moment, activity.id, agenda_item(shown, moment, labels, tz)))
+    return out
+
+
+def month_items(
+    engine: Engine, alliance: Alliance, lang: str, first: date, end: date, conditions: Sequence = (), per_day: int = 4
+) -> tuple[dict[date, list[AgendaItem]], dict[date, int]]:
+    """The first ``per_day`` sessions of each local day in ``[first, end)`` in time order, and how
+    many each day has (of the activities meeting ``conditions``, see :func:`.filters.where`).
+
+    Single sessions are counted from the index (start and id) and only the shown ones' snapshots
+    read; series and spans are read through :func:`.window.rows_overlapping`."""
+    tz = alliance.tz
+    start_at, end_at = datetime.combine(first, time(0), tz), datetime.combine(end, time(0), tz)
+    c = calendar_entry.c
+    shown = [c.snapshot.is_not(None), *conditions]
+    counts: Counter[date] = Counter()
+    chosen: list[str] = []
+    with engine.connect() as connection:
+        singles = single_sessions([c.activity_id, c.starts_at], [c.starts_at >= start_at, c.starts_at < end_at, *shown])
+        for row in connection.execute(singles):
+            day = row.starts_at.astimezone(tz).date()
+            counts[day] += 1
+            if counts[day] <= per_day:
+                chosen.append(row.activity_id)
+        snapshots = list(connection.scalars(select(c.snapshot).where(c.activity_id.in_(chosen)))) if chosen else []
+        spans = list(connection.scalars(rows_overlapping([c.snapshot], start_at, end_at, shown)))
+    labels = _labels(alliance, lang)
+    by_day: dict[date, list[Found]] = {}
+    for found in _found(snapshots, tz, start_at, end_at, labels):
+        by_day.setdefault(found[2].day, []).append(found)
+    for found in _found(spans, tz, start_at, end_at, labels):
+        day = found[2].day
+        if first <= day < end:
+            counts[day] += 1
+            by_day.setdefault(day, []).append(found)
+    return {day: [f[2] for f in sorted(items, key=_order)[:per_day]] for day, items in by_day.items()}, dict(counts)
+
+
+def _order(found: Found) -> tuple[datetime, str]:
+    return found[0], found[1]
+
+
+@dataclass(frozen=True)
+class AgendaPage:
+    items: list[AgendaItem]
+    next: str | None
+    """The cursor of the next page (``?after=``); None: this is the last."""
+    previous: str | None
+    """The cursor of the page before (``?before=``); None: this is the first."""
+
+
+def agenda_page(
+    engine: Engine,
+    alliance: Alliance,
+    lang: str,
+    first: date,
+    end: date,
+    conditions: Sequence = (),
+    *,
+    after: tuple[datetime, str] | None = None,
+    before: tuple[datetime, str] | None = None,
+    size: int = AGENDA_PAGE,
+) -> AgendaPage:
+    """``size`` sessions of the local days ``[first, end)`` in (start, id) order: the first ones
+    (with what is under way as ``first`` begins), those after the cursor ``after``, or those
+    before ``before``.
+
+    Single sessions are read in index order up to ``size + 1`` (a LIMIT); the rows of series and
+    spans only up to where that page ends (the start of the one after it)."""
+    tz = alliance.tz
+    lo, hi = datetime.combine(first, time(0), tz), datetime.combine(end, time(0), tz)
+    c = calendar_entry.c
+    columns = [c.activity_id, c.starts_at, c.snapshot]
+    shown = [c.snapshot.is_not(None), *conditions]
+    bounded = [c.starts_at >= lo, c.starts_at < hi, *shown]
+    labels = _labels(alliance, lang)
+    if before is not None:
+        moment, activity_id = before
+        earlier = [c.starts_at <= moment, or_(c.starts_at < moment, c.activity_id < activity_id)]
+        query = (
+            select(*columns)
+            .where(c.span_class == SINGLE, *bounded, *earlier)
+            .order_by(c.starts_at.desc(), c.activity_id.desc())
+            .limit(size + 1)
+        )
+        with engine.connect() as connection:
+            singles = list(connection.execute(query))
+            if len(singles) <= size:  # back at the start: the first page, as it is without a cursor
+                return agenda_page(engine, alliance, lang, first, end, conditions, size=size)
+            floor = singles[size].starts_at
+            spans = list(connection.scalars(rows_overlapping([c.snapshot], floor, moment + TICK, shown)))
+        found = _found([r.snapshot for r in singles], tz, lo, hi, labels) + [
+            f for f in _found(spans, tz, floor, moment + TICK, labels) if floor <= f[0] and _order(f) < before
+        ]
+        page = sorted(found, key=_order)[-size:]
+        return AgendaPage(
+            [f[2] for f in page], next=encode_cursor(*_order(page[-1])), previous=encode_cursor(*_order(page[0]))
+        )
+    later = []
+    if after is not None:
+        moment, activity_id = after
+        later = [c.starts_at >= moment, or_(c.starts_at > moment, c.activity_id > activity_id)]
+    with engine.connect() as connection:
+        singles = list(connection.execute(single_sessions(columns, [*bounded, *later]).limit(size + 1)))
+        ceiling = singles[size].starts_at + TICK if len(singles) > size else hi
+        floor = after[0] if after is not None else lo
+        spans = list(connection.scalars(rows_overlapping([c.snapshot], floor, ceiling, shown)))
+    found = _found([r.snapshot for r in singles], tz, lo, hi, labels) + [
+        f for f in _found(spans, tz, floor, ceiling, labels) if after is None or _order(f) > after
+    ]
+    found.sort(key=_order)
+    page = found[:size]
+    return AgendaPage(
+        [f[2] for f in page],
+        next=encode_cursor(*_order(page[-1])) if len(found) > size else None,
+        previous=encode_cursor(*_order(page[0])) if after is not None and page else None,
+    )
+
+
+TICK = timedelta(microseconds=1)
 
 
 def session_views(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, end: datetime):

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from datetime import datetime
 from functools import partial
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, or_, select
 
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases
@@ -77,3 +78,41 @@ def canonical_activities(engine: Engine, *, chunk: int = 2000) -> Iterator[Canon
             activity = CanonicalActivity.model_validate_json(snapshot)
             if activity.sources:
                 yield activity
+
+
+RETIRED = '"sources":[]'
+"""How a retired id's stored snapshot says it (``model_dump_json``: compact, and ``sources`` is the
+only field of that name)."""
+
+
+def canonical_page(
+    engine: Engine, *, after: tuple[datetime, str] | None = None, offset: int = 0, limit: int = 100
+) -> tuple[list[tuple[datetime, str, CanonicalActivity]], bool]:
+    """Up to ``limit`` canonical activities in (start, id) order after the position ``after``
+    (skipping ``offset`` of them first), each with its position, and whether more follow.
+
+    Keyset paging: each statement is a range of ``ix_dedup_activity_starts_at`` with a LIMIT, so
+    a page costs what it returns (plus ``offset``), not every activity before it.  Retired ids
+    are left out, as in :func:`canonical_activities`."""
+    c = dedup_activity.c
+    chunk = min(offset + limit + 1, 2000)
+    out: list[tuple[datetime, str, CanonicalActivity]] = []
+    skipped = 0
+    with engine.connect() as connection:
+        while True:
+            query = select(c.id, c.starts_at, c.snapshot).order_by(c.starts_at, c.id).limit(chunk)
+            if after is not None:
+                query = query.where(c.starts_at >= after[0], or_(c.starts_at > after[0], c.id > after[1]))
+            rows = connection.execute(query).all()
+            for row in rows:
+                if RETIRED in row.snapshot:  # not parsed to be skipped (≈ 30 µs a row)
+                    continue
+                if skipped < offset:
+                    skipped += 1
+                    continue
+                if len(out) == limit:
+                    return out, True
+                out.append((row.starts_at, row.id, CanonicalActivity.model_validate_json(row.snapshot)))
+            if len(rows) < chunk:
+                return out, False
+            after = (rows[-1].starts_at, rows[-1].id)

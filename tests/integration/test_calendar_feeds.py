@@ -312,9 +312,13 @@ def test_the_calendar_page_shows_month_and_agenda_in_both_languages(harness: Cal
     assert month.status_code == 200
     assert "快乐小板凳：绘本《团圆》" in month.text and "【已取消】" in month.text
     assert "webcal://lib.example.org/feeds/alliance.ics" in month.text
-    assert "https://lib.example.org/feeds/libraries/jn.ics?include=branches" in month.text
-    assert "webcal://lib.example.org/feeds/brands/gushang.ics" in month.text
-    assert "webcal://lib.example.org/feeds/campaigns/reading-month.ics" in month.text
+    assert 'href="/subscribe?lang=zh-CN"' in month.text  # every other feed: on the subscribe page
+    assert "feeds/libraries/" not in month.text
+    feeds = harness.get("/subscribe")
+    assert feeds.status_code == 200
+    assert "https://lib.example.org/feeds/libraries/jn.ics?include=branches" in feeds.text
+    assert "webcal://lib.example.org/feeds/brands/gushang.ics" in feeds.text
+    assert "webcal://lib.example.org/feeds/campaigns/reading-month.ics" in feeds.text
 
     agenda = harness.get("/?view=agenda&lang=en")
     assert agenda.status_code == 200

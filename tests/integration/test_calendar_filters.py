@@ -6,13 +6,15 @@ the filtered view."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from pathlib import Path
 from urllib.parse import unquote
 
 import pytest
-from sqlalchemy import inspect, text
+from sqlalchemy import inspect, select, text
 
 from shuxiang.db import metadata
+from tests.conftest import SHANGHAI
 from tests.integration.test_calendar_feeds import CalendarHarness, activity
 
 
@@ -173,7 +175,11 @@ def test_filter_by_audience_as_announced(harness: CalendarHarness) -> None:
 def test_a_batch_of_more_rows_than_one_insert_takes_is_searchable_row_by_row(harness: CalendarHarness) -> None:
     """The search rows go to SQLite in statements of SEARCH_ROWS_PER_STATEMENT (the FTS5 trigger
     is costly row by row): every row of a larger batch is indexed, each under its own text."""
-    from shuxiang.services.calendar.search import SEARCH_ROWS_PER_STATEMENT, matching_ids
+    from shuxiang.services.calendar.search import SEARCH_ROWS_PER_STATEMENT, matching
+    from shuxiang.services.calendar.tables import calendar_entry
+
+    def matching_ids(words: str, dialect: str):
+        return select(calendar_entry.c.activity_id).where(*matching(words, dialect))
 
     count = 2 * SEARCH_ROWS_PER_STATEMENT + 1
     harness.deliver(*(activity(f"a{i}", title=f"绘本共读 编号{i:04d}号", days=1 + i / 100) for i in range(count)))
@@ -183,3 +189,52 @@ def test_a_batch_of_more_rows_than_one_insert_takes_is_searchable_row_by_row(har
         for i in (0, SEARCH_ROWS_PER_STATEMENT - 1, SEARCH_ROWS_PER_STATEMENT, count - 1):
             assert set(connection.scalars(matching_ids(f"编号{i:04d}号", "sqlite"))) == {f"a{i}"}
         assert len(set(connection.scalars(matching_ids("绘本共读", "sqlite")))) == count
+
+
+def test_the_agenda_is_paged_with_links_that_keep_the_filters_and_the_month_caps_each_day(
+    harness: CalendarHarness,
+) -> None:
+    """230 lectures and a weekly series over three days: the agenda shows AGENDA_PAGE sessions a
+    page; following "later" then "earlier" walks every session once, in order, keeping the
+    filter; a day of the month shows DAY_SHOWN and links to that day's agenda for the rest."""
+    from shuxiang.services.calendar.web import AGENDA_PAGE, DAY_SHOWN
+
+    many = [activity(f"l{i:03d}", days=1 + i / 100, hours=0.5, title=f"讲座{i:03d}") for i in range(230)]
+    series = activity("weekly", days=1.5, title="周末读书会", recurrence="FREQ=WEEKLY;COUNT=3")
+    other = activity("kids", days=1.2, title="绘本时间", category="children")
+    harness.deliver(*many, series, other)
+
+    def shown(html: str) -> list[str]:
+        return re.findall(r'<a href="/activities/([\w-]+)\?lang=', html)
+
+    def link(html: str, kind: str) -> str | None:
+        found = re.search(rf'class="{kind}"(?: rel="\w+")? href="([^"]+)"', html)
+        return found.group(1).replace("&amp;", "&") if found else None
+
+    pages, html = [], harness.get("/?view=agenda&category=lecture").text
+    while True:
+        pages.append(shown(html))
+        assert len(html.encode()) < 100_000
+        following = link(html, "next")
+        if following is None:
+            break
+        assert "category=lecture" in following
+        html = harness.get(following).text
+    assert [len(p) for p in pages] == [AGENDA_PAGE, AGENDA_PAGE, 233 - 2 * AGENDA_PAGE]
+    walked = [a for p in pages for a in p]
+    lectures = [a for a in walked if a != "weekly"]
+    assert lectures == [f"l{i:03d}" for i in range(230)]  # in time order, none twice, none left out
+    assert walked.count("weekly") == 3 and "kids" not in walked
+    back = harness.get(link(html, "previous")).text
+    assert shown(back) == pages[1]
+    assert shown(harness.get(link(back, "previous")).text) == pages[0]
+    assert harness.get("/?view=agenda&after=nonsense").status_code == 400
+
+    tomorrow = (datetime.now(SHANGHAI) + timedelta(days=1)).date()
+    month = harness.get(f"/?month={tomorrow:%Y-%m}").text
+    cell = re.search(rf'data-day="{tomorrow.isoformat()}">(.*?)</td>', month, re.S).group(1)
+    assert len(shown_in_month := re.findall(r'href="/activities/([\w-]+)\?', cell)) == DAY_SHOWN, shown_in_month
+    more = re.search(r'class="more" href="([^"]+)">还有 (\d+) 场', cell)
+    assert more and int(more.group(2)) > 0
+    day_agenda = harness.get(more.group(1).replace("&amp;", "&")).text
+    assert shown(day_agenda)[:DAY_SHOWN] == shown_in_month
