@@ -65,15 +65,20 @@ def canonical_reader(databases: Databases) -> Engine:
     return databases.current_reader(NAME, TABLES)
 
 
-def canonical_activities(engine: Engine, *, chunk: int = 2000) -> Iterator[CanonicalActivity]:
-    """Every canonical activity, in start order (streamed, not loaded at once).
+def canonical_activities(
+    engine: Engine, *, chunk: int = 2000, starting: tuple[datetime, datetime] | None = None
+) -> Iterator[CanonicalActivity]:
+    """Every canonical activity, in start order (streamed, not loaded at once); with ``starting``
+    (earliest, latest), only those starting from one to the other, both included (a range of the
+    index of starts).
 
     Retired ids (an activity whose announcements all joined another one) are left out:
     they were published as cancelled and describe nothing any more."""
+    query = select(dedup_activity.c.snapshot).order_by(dedup_activity.c.starts_at, dedup_activity.c.id)
+    if starting is not None:
+        query = query.where(dedup_activity.c.starts_at >= starting[0], dedup_activity.c.starts_at <= starting[1])
     with engine.connect() as connection:
-        result = connection.execution_options(yield_per=chunk).execute(
-            select(dedup_activity.c.snapshot).order_by(dedup_activity.c.starts_at, dedup_activity.c.id)
-        )
+        result = connection.execution_options(yield_per=chunk).execute(query)
         for snapshot in result.scalars():
             activity = CanonicalActivity.model_validate_json(snapshot)
             if activity.sources:

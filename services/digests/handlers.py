@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime, time, timedelta
+from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, insert, select
+from sqlalchemy import ColumnElement, Connection, exists, insert, select
 
 from shuxiang.alliance import Alliance, Coordinator
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, parse_payload
@@ -15,9 +16,21 @@ from shuxiang.i18n import both
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.scheduler.messages import DigestDue
 
-from .content import Digest, QuietBrand, QuotaAtRisk, ScopedActivity, build_digest, scope_libraries
+from .content import (
+    UPCOMING_DAYS,
+    Digest,
+    QuietBrand,
+    QuotaAtRisk,
+    ScopedActivity,
+    build_digest,
+    campaign_window_ahead,
+    scope_libraries,
+)
 from .render import compose, message_id
 from .tables import digests_activity, digests_activity_library, digests_review, digests_sent
+
+IDS_PER_STATEMENT = 500
+"""Activities looked up by id at most this many to a statement."""
 
 
 @dataclass(frozen=True)
@@ -34,7 +47,10 @@ class DigestConfig:
 
 def scoped_activities(connection: Connection, libraries: Sequence[str] | None) -> list[ScopedActivity]:
     """The projection's activities that credit a library in ``libraries`` (None: all), each
-    flagged when a duplicate review of it is still open."""
+    flagged when a duplicate review of it is still open.
+
+    Every activity of every year: what a digest once read.  :func:`digest_activities` reads only
+    those a digest can show; this stays as the reference it is compared with (tests, bench)."""
     query = select(digests_activity.c.activity_id, digests_activity.c.snapshot)
     if libraries is not None:
         credited = select(digests_activity_library.c.activity_id).where(
@@ -54,6 +70,84 @@ def scoped_activities(connection: Connection, libraries: Sequence[str] | None) -
     ]
 
 
+def _open_reviews(connection: Connection) -> set[str]:
+    """The activities with a duplicate review still open (the partial index of open reviews)."""
+    return set(
+        connection.scalars(
+            select(digests_review.c.activity_id).where(
+                digests_review.c.decided_at.is_(None), digests_review.c.activity_id.is_not(None)
+            )
+        )
+    )
+
+
+def _campaign_range(window: tuple[date, date], tz: ZoneInfo) -> tuple[datetime, datetime]:
+    """Instants around a window of local dates (a day either side: the exact test is the content's)."""
+    start, end = window
+    return (
+        datetime.combine(start - timedelta(days=1), time(), tzinfo=tz),
+        datetime.combine(end + timedelta(days=2), time(), tzinfo=tz),
+    )
+
+
+def digest_activities(
+    connection: Connection,
+    libraries: Sequence[str] | None,
+    *,
+    since: datetime,
+    until: datetime,
+    tz: ZoneInfo,
+    campaign_windows: Iterable[tuple[str, tuple[date, date]]] = (),
+    upcoming_days: int = UPCOMING_DAYS,
+) -> list[ScopedActivity]:
+    """What a digest for [since, until) can show of the activities crediting ``libraries`` (None:
+    all), each read through an index and bounded by the digest, not by the years stored:
+
+    * announced, changed or cancelled in the period (``created_at``, ``updated_at``);
+    * scheduled with a session starting in the upcoming days after ``until``: a single one or a
+      series starting in them (``first_start``), a series begun before with sessions left
+      (``last_start``, a partial index of the activities with sessions at different times), and
+      the rows whose span is not known yet (stored before it was kept);
+    * scheduled and still waiting for a duplicate review;
+    * scheduled in a campaign's window coming up (``campaign_id``, ``starts_at``).
+
+    The digest's sections pick from these exactly what they would pick from every activity
+    (:func:`scoped_activities`): each part holds all that its section can show."""
+    a = digests_activity.c
+    upcoming_end = until + timedelta(days=upcoming_days)
+    scheduled = a.status == "scheduled"
+    parts: list[ColumnElement[bool]] = [
+        (a.updated_at >= since) & (a.updated_at < until),
+        (a.created_at >= since) & (a.created_at < until),
+        scheduled & (a.first_start >= until) & (a.first_start < upcoming_end),
+        scheduled & (a.last_start > a.first_start) & (a.last_start >= until) & (a.first_start < until),
+        scheduled & a.first_start.is_(None),
+    ]
+    for campaign_id, window in campaign_windows:
+        low, high = _campaign_range(window, tz)
+        parts.append(scheduled & (a.campaign_id == campaign_id) & (a.starts_at >= low) & (a.starts_at < high))
+    scope: list[ColumnElement[bool]] = []
+    if libraries is not None:
+        credit = digests_activity_library.c
+        scope.append(exists().where(credit.activity_id == a.activity_id, credit.library_id.in_(list(libraries))))
+    in_review = _open_reviews(connection)
+    found: dict[str, ScopedActivity] = {}
+
+    def read(rows) -> None:
+        for row in rows:
+            if row.activity_id not in found:
+                activity = CanonicalActivity.model_validate_json(row.snapshot)
+                found[row.activity_id] = ScopedActivity(activity, row.activity_id in in_review)
+
+    for part in parts:
+        read(connection.execute(select(a.activity_id, a.snapshot).where(part, *scope)))
+    waiting = sorted(in_review - found.keys())
+    for offset in range(0, len(waiting), IDS_PER_STATEMENT):
+        ids = waiting[offset : offset + IDS_PER_STATEMENT]
+        read(connection.execute(select(a.activity_id, a.snapshot).where(a.activity_id.in_(ids), scheduled, *scope)))
+    return list(found.values())
+
+
 def digest_for(
     connection: Connection,
     config: DigestConfig,
@@ -66,13 +160,23 @@ def digest_for(
 ) -> Digest:
     alliance = config.alliance
     libraries = scope_libraries(alliance, coordinator)
+    today = until.astimezone(alliance.tz).date()
+    windows = [(c.id, window) for c in alliance.campaigns if (window := campaign_window_ahead(c, today)) is not None]
+    items = digest_activities(
+        connection,
+        None if coordinator.scope is None else libraries,
+        since=since,
+        until=until,
+        tz=alliance.tz,
+        campaign_windows=windows,
+    )
     return build_digest(
         alliance,
         coordinator,
         period=period,
         since=since,
         until=until,
-        items=scoped_activities(connection, None if coordinator.scope is None else libraries),
+        items=items,
         dead_letters=config.dead_letters(),
         quotas=config.quotas(libraries, until, coordinator.language),
         quiet_brands=config.quiet_brands(libraries, until, coordinator.language),

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import asyncio
+import logging
 import os
 import socket
 import uuid
@@ -26,7 +28,7 @@ from shuxiang.services.plan import ServiceContext, ServicePlan
 from shuxiang.services.scheduler.messages import DigestDue
 
 from .handlers import DigestConfig, handle_due
-from .projection import apply_canonical, apply_decision
+from .projection import apply_canonical, apply_decision, fill_session_spans
 from .sender import DigestSender
 from .sources import quiet_brands, quotas_at_risk
 from .tables import TABLES
@@ -34,6 +36,8 @@ from .transport import transport_for
 
 NAME = "digests"
 DEAD_LETTERS_SHOWN = 50
+
+log = logging.getLogger(__name__)
 
 
 def sender_address(context: ServiceContext) -> str:
@@ -65,6 +69,14 @@ def make_sender(context: ServiceContext) -> DigestSender:
 
 
 async def run_sender(context: ServiceContext, js=None) -> None:
+    """Fill the session spans an earlier release did not keep (once), then send digests for ever."""
+    try:
+        databases = context.databases
+        await asyncio.to_thread(
+            fill_session_spans, databases.engine(NAME), context.alliance.tz, reader=databases.reader(NAME)
+        )
+    except Exception as exc:  # database away: the digests read those rows whole meanwhile
+        log.warning("digests: filling the session spans failed, digests read those activities whole: %r", exc)
     await make_sender(context).run_forever()
 
 
@@ -78,7 +90,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 name=f"{NAME}-canonical",
                 stream=CANONICAL_STREAM,
                 filter_subject=f"{CANONICAL}.*",
-                handle=apply_canonical,
+                handle=partial(apply_canonical, tz=context.alliance.tz),
                 description="Canonical activities: the digests' own projection (newest version per id).",
                 payload_schema=CanonicalEvent,
             ),

@@ -1,11 +1,14 @@
 """The digests service's tables: its own projection of canonical activities, and the digests sent."""
 
-from datetime import datetime
+from datetime import UTC, datetime
 
-from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, String, Table, Text
+from sqlalchemy import BigInteger, Column, Index, Integer, LargeBinary, String, Table, Text, text
 from sqlmodel import Field
 
 from shuxiang.db import TableModel, UTCDateTime, metadata, table_of
+
+OPEN_ENDED = datetime(9999, 12, 31, tzinfo=UTC)
+"""``last_start`` of a series without end (no COUNT or UNTIL): after every digest's window."""
 
 digests_activity = Table(
     "digests_activity",
@@ -16,12 +19,34 @@ digests_activity = Table(
     Column("status", String(16), nullable=False),
     Column("starts_at", UTCDateTime, nullable=False),
     Column("brand_id", String(64), nullable=True, index=True),
-    Column("campaign_id", String(64), nullable=True, index=True),
+    Column("campaign_id", String(64), nullable=True),
     Column("created_at", UTCDateTime, nullable=False),
     Column("updated_at", UTCDateTime, nullable=False),
     Column("snapshot", Text, nullable=False, comment="the CanonicalActivity JSON of this version"),
     Column("canonical_seq", BigInteger, nullable=False),
+    Column(
+        "first_start",
+        UTCDateTime,
+        nullable=True,
+        comment="the earliest start of any of its sessions (a session moved earlier included); "
+        "NULL: not yet known (a row stored before this column, or a series stored without the zone)",
+    ),
+    Column(
+        "last_start",
+        UTCDateTime,
+        nullable=True,
+        comment="the latest start of any of its sessions; 9999-12-31 for a series without end; NULL as first_start",
+    ),
     Index("ix_digests_activity_updated_at", "updated_at"),
+    Index("ix_digests_activity_created_at", "created_at"),
+    Index("ix_digests_activity_first_start", "first_start"),  # also the rows not yet known (IS NULL)
+    Index(
+        "ix_digests_activity_series_last_start",
+        "last_start",
+        sqlite_where=text("last_start > first_start"),
+        postgresql_where=text("last_start > first_start"),
+    ),  # only the activities with sessions at different times: a series (5 %), not every single one
+    Index("ix_digests_activity_campaign_start", "campaign_id", "starts_at"),
     comment="Newest version of every canonical activity, as the digests read them.",
 )
 
@@ -40,6 +65,12 @@ digests_review = Table(
     Column("activity_id", String(64), nullable=True, index=True),
     Column("opened_at", UTCDateTime, nullable=True),
     Column("decided_at", UTCDateTime, nullable=True, comment="a coordinator's decision (shuxiang.review.decided.*)"),
+    Index(
+        "ix_digests_review_open",
+        "activity_id",
+        sqlite_where=text("decided_at IS NULL"),
+        postgresql_where=text("decided_at IS NULL"),
+    ),
     comment="Possible duplicates the dedup service asked a coordinator to review, open until decided.",
 )
 

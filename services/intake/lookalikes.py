@@ -56,11 +56,14 @@ def lookalikes(
 
 
 def canonical_lookalikes(databases, submission: ActivitySubmission) -> list[CanonicalActivity]:
-    """:func:`lookalikes` over the dedup service's canonical activities (read-only; none if unreadable)."""
+    """:func:`lookalikes` over the dedup service's canonical activities starting within an hour of
+    the submission's start (read-only, through dedup's read function and its index of starts; none
+    if unreadable).  Blocking: web handlers call it in a worker thread."""
     from shuxiang.services.dedup.service import NAME, canonical_activities
 
+    window = (submission.starts_at - SAME_TIME, submission.starts_at + SAME_TIME)
     try:
-        return lookalikes(canonical_activities(databases.reader(NAME)), submission)
+        return lookalikes(canonical_activities(databases.reader(NAME), starting=window), submission)
     except (SQLAlchemyError, ValueError) as exc:
         log.info("lookalike check skipped: %r", exc)
         return []

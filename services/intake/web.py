@@ -814,7 +814,7 @@ async def _upsert(
             submission = submission.model_copy(update={"revision": stored.revision + 1})
     if changed:
         await publish_submission(bus, intake, submission, "api")
-    return JSONResponse(_result(intake, submission, changed), status_code=201 if stored is None else 200)
+    return JSONResponse(await _result(intake, submission, changed), status_code=201 if stored is None else 200)
 
 
 @api.post(
@@ -861,7 +861,7 @@ async def _cancel(
     submission = forms.cancelled(stored.submission, revision) if changed else stored.submission
     if changed:
         await publish_submission(bus, intake, submission, "api")
-    return JSONResponse(_result(intake, submission, changed))
+    return JSONResponse(await _result(intake, submission, changed))
 
 
 @api.delete(
@@ -948,8 +948,8 @@ async def upload_poster(request: Request, account: LibraryToken, intake: IntakeD
     )
 
 
-def _result(intake: Intake, submission: ActivitySubmission, changed: bool) -> dict:
-    similar = canonical_lookalikes(intake.context.databases, submission)
+async def _result(intake: Intake, submission: ActivitySubmission, changed: bool) -> dict:
+    similar = await run_in_threadpool(canonical_lookalikes, intake.context.databases, submission)  # off the loop
     return {
         "library_id": submission.library_id,
         "source_ref": submission.source_ref,
