@@ -17,9 +17,10 @@ spreadsheet froze every other member's posts (an API post took 53 s to reach its
 4. the import: the realistic workload's first N announcements (all members', in the order they
    published them, as the central library would import the alliance's spreadsheet) written as
    JSON Lines and run as ``shuxiang publish FILE --wait`` in a subprocess; while it runs the
-   posts go on as in 3.  A post counts as "during the import" when the consumers still had
-   ≥ 1,000 deliveries to process (summed over them) as it was sent (the import's validation, before it publishes, is
-   not a drain); every post made while the command ran is reported too.
+   posts go on as in 3.  A post counts as "during the import" when it was sent while the import's
+   lines were going into the log (some were in SUBMISSIONS, not all; ``publish`` paces an import by
+   the consumers' lag, so the lines go in as fast as they are processed); every post made while
+   the command ran (its validation and the last drain too) is reported as well.
    The import's own throughput: N lines over the command's wall time (validation, publishing and
    processing, as ``publish --wait`` reports it).
 
@@ -54,9 +55,6 @@ from shuxiang.alliance import Alliance, Tier
 from shuxiang.demo.activities import TOPICS
 
 TARGET_P99_S = 1.0
-DRAINING = 1000
-"""Deliveries still to process (summed over the consumers of SUBMISSIONS and CANONICAL) above which a
-post is "during the import"."""
 console = Console(highlight=False, width=max(Console().width, 150))
 
 
@@ -85,6 +83,8 @@ class Post:
     title: str
     phase: str
     backlog: int | None
+    imported: int
+    """Lines of the import in the log when the post was sent (0 before it began)."""
     sent: float
     seen: float | None = None
     status: int = 0
@@ -107,6 +107,8 @@ class Poster:
     tz: ZoneInfo
     posts: list[Post] = field(default_factory=list)
     phase: str = "idle"
+    import_base: int | None = None
+    """SUBMISSIONS' last sequence before the import: what is above it, less the posts, is the import's."""
     _etags: dict[str, str] = field(default_factory=dict)
     _last_poll: dict[str, float] = field(default_factory=dict)
 
@@ -128,7 +130,11 @@ class Poster:
             "venue": {"name": f"{member}报告厅"},
         }
         pending = await backlog(self.js)
-        post = Post(member, mark, self.phase, pending, time.perf_counter())
+        imported = 0
+        if self.import_base is not None:
+            last = (await self.js.stream_info(SUBMISSIONS_STREAM.name)).state.last_seq
+            imported = last - self.import_base - sum(p.phase == "import" for p in self.posts)
+        post = Post(member, mark, self.phase, pending, imported, time.perf_counter())
         answer = await client.post(
             "/api/v1/activities", json=body, headers={"Authorization": f"Bearer {self.tokens[member]}"}
         )
@@ -209,6 +215,7 @@ async def measure(running: RunningUp, tokens: dict[str, str], lines: Path, args)
         while poster.unseen() and time.perf_counter() < deadline:
             await asyncio.sleep(0.05)
         console.print(f"import: shuxiang publish {lines.name} --wait ({args.n:,} lines) …")
+        poster.import_base = (await connection.jetstream().stream_info(SUBMISSIONS_STREAM.name)).state.last_seq
         poster.phase = "import"
         began = time.perf_counter()
         process = await asyncio.create_subprocess_exec(
@@ -244,7 +251,8 @@ async def measure(running: RunningUp, tokens: dict[str, str], lines: Path, args)
     posts = poster.posts
     results["idle"] = figures([p for p in posts if p.phase == "idle"])
     during = [p for p in posts if p.phase == "import"]
-    results["during_import"] = figures([p for p in during if (p.backlog or 0) >= DRAINING])
+    # sent while the import's lines were going into the log: it had begun, and had more to publish
+    results["during_import"] = figures([p for p in during if 0 < p.imported < args.n])
     results["while_command_ran"] = figures(during)
     return results
 
@@ -293,7 +301,7 @@ def readme_text(results: dict) -> str:
             "| API post → its member's feed | posts | p50 s | p99 s | max s | |",
             "|---|---:|---:|---:|---:|---|",
             line("idle, before the import", results["idle"]),
-            line(f"during the import (≥ {DRAINING:,} deliveries pending)", during),
+            line("during the import (sent while its lines went into the log)", during),
             line("while `shuxiang publish` ran (its validation included)", results["while_command_ran"]),
             "",
             "| the import | messages/s | of raw |",

@@ -34,6 +34,65 @@ async def backlog(js, streams: tuple[StreamSpec, ...] = (SUBMISSIONS_STREAM, CAN
     return total
 
 
+async def lag(js, streams: tuple[StreamSpec, ...] = (SUBMISSIONS_STREAM, CANONICAL_STREAM)) -> int | None:
+    """Messages the furthest-behind consumer of ``streams`` has still to process (pending and
+    unacked); None while a stream has no consumer attached."""
+    furthest = 0
+    for stream in streams:
+        consumers = await js.consumers_info(stream.name)
+        if not consumers:
+            return None
+        furthest = max(furthest, *(c.num_pending + c.num_ack_pending for c in consumers))
+    return furthest
+
+
+class ImportPacer:
+    """Paces a bulk import by the consumers' lag, so that a post made meanwhile (the form, the API:
+    one total log order, behind whatever is already in it) waits behind at most
+    :attr:`seconds` of work, not behind the rest of the import.
+
+    :meth:`room` returns how many more messages may go now: the consumers' drain rate, measured
+    as the import goes, times :attr:`seconds`, less their lag.  The import then runs at the pace
+    of the consumers, which it cannot exceed anyway; only a post's wait is shorter."""
+
+    MEASURED_OVER = 0.2
+    """Seconds over which the drain rate is measured."""
+
+    def __init__(self, js, *, seconds: float = 0.3, least: int = 100, most: int = 2000) -> None:
+        self.js = js
+        self.seconds = seconds
+        self.least, self.most = least, most
+        self.rate = least / seconds
+        """Messages the slowest consumer processes a second (an estimate, refined as it drains)."""
+        self._last: tuple[float, int] | None = None
+        self._published_since = 0
+
+    def published(self, count: int) -> None:
+        self._published_since += count
+
+    async def room(self) -> int:
+        """Messages that may be published now (waits, polling, until it is at least :attr:`least`)."""
+        while True:
+            try:
+                behind = await lag(self.js)
+            except Exception:  # noqa: BLE001 - a user that may not read consumers (a library's own): no pacing
+                return self.most
+            if behind is None:
+                return self.most  # no consumer attached yet: nobody to be unfair to
+            now = time.monotonic()
+            if self._last is None:
+                self._last, self._published_since = (now, behind), 0
+            elif now - self._last[0] >= self.MEASURED_OVER:  # a shorter span is mostly noise
+                drained = self._last[1] + self._published_since - behind
+                if drained > 0:
+                    self.rate = 0.5 * self.rate + 0.5 * drained / (now - self._last[0])
+                self._last, self._published_since = (now, behind), 0
+            allowed = min(self.most, max(self.least, int(self.rate * self.seconds))) - behind
+            if allowed >= self.least:
+                return allowed
+            await asyncio.sleep(0.02)
+
+
 async def wait_until_processed(
     js,
     *,

@@ -397,7 +397,7 @@ async def _publish(
     from nats.errors import NoServersError
 
     from shuxiang.events.broker import nats_servers
-    from shuxiang.events.progress import wait_until_processed
+    from shuxiang.events.progress import ImportPacer, wait_until_processed
     from shuxiang.events.publish import Publisher
     from shuxiang.events.streams import reported_subject, submitted_subject
 
@@ -411,22 +411,21 @@ async def _publish(
         raise UserError(both("could not reach the broker: {error}", error=exc)) from None
     try:
         publisher = Publisher(connection.jetstream())
+        # as fast as the consumers go, and no faster: a post made meanwhile waits behind a moment of
+        # the import, not behind all of it
+        pacer = ImportPacer(connection.jetstream())
+        messages = [(submitted_subject(s.library_id), s.message_id(), s) for s in submissions]
+        # the attendance stated in the file, after its sessions
+        messages += [(reported_subject(r.library_id), r.message_id(), r) for r in reports]
         with progress_bar() as progress:
-            task = progress.add_task(both("publishing"), total=len(submissions))
-            chunk = 500
-            for start in range(0, len(submissions), chunk):
-                part = submissions[start : start + chunk]
-                await publisher.publish_many(
-                    [(submitted_subject(s.library_id), s.message_id(), s.model_dump_json().encode()) for s in part]
-                )
+            task = progress.add_task(both("publishing"), total=len(messages))
+            start = 0
+            while start < len(messages):
+                part = messages[start : start + await pacer.room()]
+                await publisher.publish_many([(s, i, m.model_dump_json().encode()) for s, i, m in part])
+                pacer.published(len(part))
                 progress.advance(task, len(part))
-            for start in range(0, len(reports), chunk):  # attendance stated in the file (after its sessions)
-                await publisher.publish_many(
-                    [
-                        (reported_subject(r.library_id), r.message_id(), r.model_dump_json().encode())
-                        for r in reports[start : start + chunk]
-                    ]
-                )
+                start += len(part)
             if wait:
                 report = _pending_reporter(progress, both("processing"))
                 try:
