@@ -23,12 +23,11 @@ from .tables import (
 )
 
 
-def brand_activities(connection: Connection, brand_ids: Iterable[str] | None = None) -> dict[str, list[BrandActivity]]:
-    """Every activity linked to a brand (or to one of ``brand_ids``), with its sessions,
-    credited libraries and attendance, grouped by brand."""
-    linked = brands_activity.c.brand_id.is_not(None)
-    if brand_ids is not None:
-        linked = brands_activity.c.brand_id.in_(list(brand_ids))
+def brand_activities(connection: Connection, brand_ids: Iterable[str]) -> dict[str, list[BrandActivity]]:
+    """The activities linked to these brands, with their sessions, credited libraries and
+    attendance, grouped by brand: each statement starts from the brand index
+    (``ix_brands_activity_brand``), so a brand's page reads that brand's rows only."""
+    linked = brands_activity.c.brand_id.in_(list(brand_ids))
     rows = connection.execute(select(brands_activity).where(linked)).all()
     starts: dict[str, list[datetime]] = defaultdict(list)
     for activity_id, start in connection.execute(
@@ -136,13 +135,35 @@ class BrandsReport:
 
 
 def brands_report(engine: Engine, alliance: Alliance, today: date) -> BrandsReport:
-    """Every brand with its figures, and the alliance's 一馆一品 coverage."""
+    """Every brand with its figures, and the alliance's 一馆一品 coverage: the registry's brands'
+    activities read through the brand index (an activity linked to no brand, or to an id the
+    registry does not hold, is not read)."""
     with engine.connect() as connection:
         registry = load_registry(connection, alliance)
-        registered = {brand.id for brand, _ in registered_brands(connection)}
-        activities = brand_activities(connection)
+        entries = _entries(connection, alliance, list(registry.values()), today)
+    figures_by_id = {e.brand.id: e.figures for e in entries}
+    return BrandsReport(
+        today=today, entries=tuple(entries), coverage=coverage(alliance, list(registry.values()), figures_by_id)
+    )
+
+
+def brand_entry(engine: Engine, alliance: Alliance, brand_id: str, today: date) -> BrandEntry | None:
+    """One brand with its figures and activities, from its own rows only (a brand's page): the same
+    entry as :func:`brands_report`'s, without the other brands'.  None when the registry has no such brand."""
+    with engine.connect() as connection:
+        brand = load_registry(connection, alliance).get(brand_id)
+        if brand is None:
+            return None
+        [entry] = _entries(connection, alliance, [brand], today)
+    return entry
+
+
+def _entries(connection: Connection, alliance: Alliance, brands: list[Brand], today: date) -> list[BrandEntry]:
+    """These brands' entries: their activities (by the brand index), figures and origin."""
+    registered = {brand.id for brand, _ in registered_brands(connection)}
+    activities = brand_activities(connection, [brand.id for brand in brands])
     entries = []
-    for brand in registry.values():
+    for brand in brands:
         own = activities.get(brand.id, [])
         figures = brand_figures(
             brand.id,
@@ -154,10 +175,7 @@ def brands_report(engine: Engine, alliance: Alliance, today: date) -> BrandsRepo
         )
         origin = "registered" if brand.id in registered and alliance.brand(brand.id) is None else "config"
         entries.append(BrandEntry(brand=brand, origin=origin, figures=figures, activities=tuple(own)))
-    figures_by_id = {e.brand.id: e.figures for e in entries}
-    return BrandsReport(
-        today=today, entries=tuple(entries), coverage=coverage(alliance, list(registry.values()), figures_by_id)
-    )
+    return entries
 
 
 def linked_activity_ids(engine: Engine, brand_id: str) -> list[str]:
@@ -182,8 +200,7 @@ def brands_gone_quiet(
     if not inspect(engine).has_table(brands_activity.name):
         return []
     wanted = None if libraries is None else set(libraries)
-    return [
-        entry
-        for entry in brands_report(engine, alliance, today).entries
-        if entry.figures.status != ACTIVE and (wanted is None or entry.brand.library_id in wanted)
-    ]
+    with engine.connect() as connection:
+        brands = [b for b in load_registry(connection, alliance).values() if wanted is None or b.library_id in wanted]
+        entries = _entries(connection, alliance, brands, today)  # only these libraries' brands' rows
+    return [entry for entry in entries if entry.figures.status != ACTIVE]

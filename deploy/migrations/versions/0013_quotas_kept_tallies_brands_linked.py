@@ -1,4 +1,4 @@
-"""quotas: the activities that count for nobody kept (quotas_uncounted), and the rules the tallies were derived under (quotas_basis)
+"""quotas: the activities that count for nobody kept (quotas_uncounted), and the rules the tallies were derived under (quotas_basis); brands: linked activities by start
 
 Revision ID: 0013
 Revises: 0012
@@ -10,6 +10,9 @@ the handlers keep (quotas_month), the activities listed as not counted (quotas_u
 library and year) and, in quotas_basis, the rules those were derived under.  Nothing is filled
 here: with no basis stored the reports recount as before, and the quotas service's next batch
 derives both tables from the stored facts (services/quotas/handlers.py), once.
+
+/api/v1/brands/links read every activity and sorted them to show the newest 200 linked ones: a
+partial index of the linked activities by start (ix_brands_activity_linked) gives them in order.
 """
 
 import sqlalchemy as sa
@@ -47,9 +50,18 @@ def upgrade() -> None:
         comment="The rules quotas_count, quotas_month and quotas_uncounted were derived under: reports read "
         "them while the alliance's rules count the same, and recount the year from the facts otherwise.",
     )
+    op.create_index(
+        "ix_brands_activity_linked",
+        "brands_activity",
+        ["starts_at"],
+        unique=False,
+        sqlite_where=sa.text("link IS NOT NULL"),
+        postgresql_where=sa.text("link IS NOT NULL"),
+    )
 
 
 def downgrade() -> None:
+    op.drop_index("ix_brands_activity_linked", table_name="brands_activity")
     op.drop_table("quotas_basis")
     op.drop_index("ix_quotas_uncounted_year", table_name="quotas_uncounted")
     op.drop_table("quotas_uncounted")
