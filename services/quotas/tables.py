@@ -118,6 +118,7 @@ quotas_month = Table(
     Column("year", Integer, primary_key=True),
     Column("month", Integer, primary_key=True, comment="1-12, in the alliance time zone"),
     Column("n", Integer, nullable=False),
+    Index("ix_quotas_month_year", "year", "library_id"),  # a report reads one year of many libraries
     comment="quotas_count summed per library, rule and month: each row re-summed from quotas_count whenever one "
     "of its rows changes (never incremented), so a recount reads twelve rows per rule, not the year's activities.",
 )
