@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from datetime import date, datetime
+from typing import Any
 
-from sqlalchemy import Connection, Engine, and_, inspect, select
+from sqlalchemy import Connection, Engine, Row, and_, bindparam, inspect, select
 
 from shuxiang.alliance import Alliance, Brand
 
@@ -22,43 +23,66 @@ from .tables import (
     brands_source,
 )
 
+IDS_PER_STATEMENT = 2000
+_SESSIONS = select(brands_occurrence.c.activity_id, brands_occurrence.c.starts_at).where(
+    brands_occurrence.c.activity_id.in_(bindparam("ids", expanding=True))
+)
+_LIBRARIES = select(brands_activity_library.c.activity_id, brands_activity_library.c.library_id).where(
+    brands_activity_library.c.activity_id.in_(bindparam("ids", expanding=True))
+)
+_REPORTS = (
+    select(brands_source.c.activity_id, brands_attendance.c.held, brands_attendance.c.participants)
+    .join(
+        brands_attendance,
+        and_(
+            brands_attendance.c.library_id == brands_source.c.library_id,
+            brands_attendance.c.source_ref == brands_source.c.source_ref,
+        ),
+    )
+    .where(brands_source.c.activity_id.in_(bindparam("ids", expanding=True)))
+)
+_SESSION_REPORTS = (
+    select(
+        brands_source.c.activity_id,
+        brands_session_attendance.c.recurrence_id,
+        brands_session_attendance.c.held,
+        brands_session_attendance.c.participants,
+    )
+    .join(
+        brands_session_attendance,
+        and_(
+            brands_session_attendance.c.library_id == brands_source.c.library_id,
+            brands_session_attendance.c.source_ref == brands_source.c.source_ref,
+        ),
+    )
+    .where(brands_source.c.activity_id.in_(bindparam("ids", expanding=True)))
+)
 
-def brand_activities(connection: Connection, brand_ids: Iterable[str] | None = None) -> dict[str, list[BrandActivity]]:
-    """Every activity linked to a brand (or to one of ``brand_ids``), with its sessions,
-    credited libraries and attendance, grouped by brand."""
-    linked = brands_activity.c.brand_id.is_not(None)
-    if brand_ids is not None:
-        linked = brands_activity.c.brand_id.in_(list(brand_ids))
-    rows = connection.execute(select(brands_activity).where(linked)).all()
+
+def _by_ids(connection: Connection, statement, ids: list[str]) -> Iterator[Row[Any]]:
+    """The rows ``statement`` selects for these activity ids, a chunk of ids at a time."""
+    for first in range(0, len(ids), IDS_PER_STATEMENT):
+        yield from connection.execute(statement, {"ids": ids[first : first + IDS_PER_STATEMENT]})
+
+
+def brand_activities(connection: Connection, brand_ids: Iterable[str]) -> dict[str, list[BrandActivity]]:
+    """The activities linked to these brands, with their sessions, credited libraries and
+    attendance, grouped by brand.  The activities come from the brand index
+    (``ix_brands_activity_brand``), the rest by their ids (each table's index of activity ids): a
+    brand's page reads that brand's rows only — a join from the brand's activities let
+    PostgreSQL hash every session, credit and announcement of the alliance instead."""
+    rows = connection.execute(select(brands_activity).where(brands_activity.c.brand_id.in_(list(brand_ids)))).all()
+    ids = sorted(row.activity_id for row in rows)
     starts: dict[str, list[datetime]] = defaultdict(list)
-    for activity_id, start in connection.execute(
-        select(brands_occurrence.c.activity_id, brands_occurrence.c.starts_at)
-        .join(brands_activity, brands_activity.c.activity_id == brands_occurrence.c.activity_id)
-        .where(linked)
-    ):
+    for activity_id, start in _by_ids(connection, _SESSIONS, ids):
         starts[activity_id].append(start)
     libraries: dict[str, set[str]] = defaultdict(set)
-    for activity_id, library_id in connection.execute(
-        select(brands_activity_library.c.activity_id, brands_activity_library.c.library_id)
-        .join(brands_activity, brands_activity.c.activity_id == brands_activity_library.c.activity_id)
-        .where(linked)
-    ):
+    for activity_id, library_id in _by_ids(connection, _LIBRARIES, ids):
         libraries[activity_id].add(library_id)
     reports: dict[str, list[tuple[bool, int]]] = defaultdict(list)
-    for activity_id, held, participants in connection.execute(
-        select(brands_source.c.activity_id, brands_attendance.c.held, brands_attendance.c.participants)
-        .join(
-            brands_attendance,
-            and_(
-                brands_attendance.c.library_id == brands_source.c.library_id,
-                brands_attendance.c.source_ref == brands_source.c.source_ref,
-            ),
-        )
-        .join(brands_activity, brands_activity.c.activity_id == brands_source.c.activity_id)
-        .where(linked)
-    ):
+    for activity_id, held, participants in _by_ids(connection, _REPORTS, ids):
         reports[activity_id].append((held, participants))
-    add_session_reports(connection, linked, reports)
+    add_session_reports(connection, ids, reports)
     grouped: dict[str, list[BrandActivity]] = defaultdict(list)
     for row in rows:
         held, participants = attendance(reports.get(row.activity_id, []))
@@ -79,23 +103,14 @@ def brand_activities(connection: Connection, brand_ids: Iterable[str] | None = N
     return grouped
 
 
-def add_session_reports(connection: Connection, linked, reports: dict[str, list[tuple[bool, int]]]) -> None:
+def add_session_reports(connection: Connection, ids: list[str], reports: dict[str, list[tuple[bool, int]]]) -> None:
     """A series reported session by session, and not as a whole: one report of the sessions' sum.
 
     Per session, co-hosts report the same audience (the largest figure); the series held if any
     session was.  A report on the whole series, when there is one, is what counts.
     """
-    table = brands_session_attendance
     by_session: dict[str, dict[datetime, list[tuple[bool, int]]]] = defaultdict(lambda: defaultdict(list))
-    for activity_id, when, held, participants in connection.execute(
-        select(brands_source.c.activity_id, table.c.recurrence_id, table.c.held, table.c.participants)
-        .join(
-            table,
-            and_(table.c.library_id == brands_source.c.library_id, table.c.source_ref == brands_source.c.source_ref),
-        )
-        .join(brands_activity, brands_activity.c.activity_id == brands_source.c.activity_id)
-        .where(linked)
-    ):
+    for activity_id, when, held, participants in _by_ids(connection, _SESSION_REPORTS, ids):
         by_session[activity_id][when].append((held, participants))
     for activity_id, sessions in by_session.items():
         if reports.get(activity_id):
@@ -136,13 +151,35 @@ class BrandsReport:
 
 
 def brands_report(engine: Engine, alliance: Alliance, today: date) -> BrandsReport:
-    """Every brand with its figures, and the alliance's 一馆一品 coverage."""
+    """Every brand with its figures, and the alliance's 一馆一品 coverage: the registry's brands'
+    activities read through the brand index (an activity linked to no brand, or to an id the
+    registry does not hold, is not read)."""
     with engine.connect() as connection:
         registry = load_registry(connection, alliance)
-        registered = {brand.id for brand, _ in registered_brands(connection)}
-        activities = brand_activities(connection)
+        entries = _entries(connection, alliance, list(registry.values()), today)
+    figures_by_id = {e.brand.id: e.figures for e in entries}
+    return BrandsReport(
+        today=today, entries=tuple(entries), coverage=coverage(alliance, list(registry.values()), figures_by_id)
+    )
+
+
+def brand_entry(engine: Engine, alliance: Alliance, brand_id: str, today: date) -> BrandEntry | None:
+    """One brand with its figures and activities, from its own rows only (a brand's page): the same
+    entry as :func:`brands_report`'s, without the other brands'.  None when the registry has no such brand."""
+    with engine.connect() as connection:
+        brand = load_registry(connection, alliance).get(brand_id)
+        if brand is None:
+            return None
+        [entry] = _entries(connection, alliance, [brand], today)
+    return entry
+
+
+def _entries(connection: Connection, alliance: Alliance, brands: list[Brand], today: date) -> list[BrandEntry]:
+    """These brands' entries: their activities (by the brand index), figures and origin."""
+    registered = {brand.id for brand, _ in registered_brands(connection)}
+    activities = brand_activities(connection, [brand.id for brand in brands])
     entries = []
-    for brand in registry.values():
+    for brand in brands:
         own = activities.get(brand.id, [])
         figures = brand_figures(
             brand.id,
@@ -154,10 +191,7 @@ def brands_report(engine: Engine, alliance: Alliance, today: date) -> BrandsRepo
         )
         origin = "registered" if brand.id in registered and alliance.brand(brand.id) is None else "config"
         entries.append(BrandEntry(brand=brand, origin=origin, figures=figures, activities=tuple(own)))
-    figures_by_id = {e.brand.id: e.figures for e in entries}
-    return BrandsReport(
-        today=today, entries=tuple(entries), coverage=coverage(alliance, list(registry.values()), figures_by_id)
-    )
+    return entries
 
 
 def linked_activity_ids(engine: Engine, brand_id: str) -> list[str]:
@@ -182,8 +216,7 @@ def brands_gone_quiet(
     if not inspect(engine).has_table(brands_activity.name):
         return []
     wanted = None if libraries is None else set(libraries)
-    return [
-        entry
-        for entry in brands_report(engine, alliance, today).entries
-        if entry.figures.status != ACTIVE and (wanted is None or entry.brand.library_id in wanted)
-    ]
+    with engine.connect() as connection:
+        brands = [b for b in load_registry(connection, alliance).values() if wanted is None or b.library_id in wanted]
+        entries = _entries(connection, alliance, brands, today)  # only these libraries' brands' rows
+    return [entry for entry in entries if entry.figures.status != ACTIVE]

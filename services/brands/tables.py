@@ -12,7 +12,7 @@ from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field as PydanticField
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String, Table, Text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String, Table, Text, text
 from sqlmodel import Field, SQLModel
 
 from shuxiang.db import TableModel, UTCDateTime, metadata, table_of
@@ -86,6 +86,12 @@ brands_activity = Table(
     Column("updated_at", UTCDateTime, nullable=False),
     Column("canonical_seq", BigInteger, nullable=False),
     Index("ix_brands_activity_brand", "brand_id", "starts_at"),
+    Index(  # /api/v1/brands/links: the newest linked activities, without reading (and sorting) the unlinked
+        "ix_brands_activity_linked",
+        "starts_at",
+        sqlite_where=text("link IS NOT NULL"),
+        postgresql_where=text("link IS NOT NULL"),
+    ),
 )
 
 brands_occurrence = Table(

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from datetime import UTC, date, datetime
 from typing import Annotated, Any
 from urllib.parse import parse_qs
@@ -47,7 +47,7 @@ from .registry import (
     registration_message_id,
 )
 from .service import DECISIONS_CONSUMER, NAME, local_today
-from .store import BrandEntry, BrandsReport, brands_report
+from .store import BrandEntry, BrandsReport, brand_entry, brands_report
 from .tables import brands_activity, brands_activity_library
 
 CATEGORY_NAMES = {
@@ -244,8 +244,7 @@ def get_brand(
     brand_id: str, reader: BrandsReader, alliance: AllianceDep, satisfaction: Satisfaction, today: Today = None
 ):
     """One brand with its figures and its activities (sessions held and scheduled)."""
-    result = report(reader, alliance, today)
-    entry = result.entry(brand_id)
+    entry = brand_entry(reader, alliance, brand_id, today or local_today(alliance))
     if entry is None:
         return _problem(404, both("no such brand: {id}", id=brand_id))
     activities = sorted(entry.activities, key=lambda a: a.occurrences[0] if a.occurrences else NEVER)
@@ -263,7 +262,7 @@ def get_brand(
 def brands_page(request: Request, reader: BrandsReader, alliance: AllianceDep, today: Today = None):
     result = report(reader, alliance, today)
     lang = language(request)
-    first, last = _year_span(result)
+    first, last = _year_span(result.today, result.entries)
     entries = sorted(result.entries, key=lambda e: _member_order(alliance, e.brand.library_id))
     q = _query(lang, today)
     rows = [
@@ -344,14 +343,14 @@ def brand_page(
     satisfaction: Satisfaction,
     today: Today = None,
 ):
-    result = report(reader, alliance, today)
+    day = today or local_today(alliance)
     lang = language(request)
-    entry = result.entry(brand_id)
+    entry = brand_entry(reader, alliance, brand_id, day)  # its own rows, not every brand's
     if entry is None:
         return render(request, "brands/missing.html", status_code=404, alliance_name=alliance.name, brand_id=brand_id)
-    first, last = _year_span(result, entry)
-    held, upcoming = _sessions(entry, result.today, alliance)
-    per_year = _per_year(entry, first, last, result.today, alliance)
+    first, last = _year_span(day, [entry])
+    held, upcoming = _sessions(entry, day, alliance)
+    per_year = _per_year(entry, first, last, day, alliance)
     return render(
         request,
         "brands/brand.html",
@@ -359,7 +358,7 @@ def brand_page(
         entry=entry,
         brand=entry.brand,
         figures=entry.figures,
-        today=result.today,
+        today=day,
         held=held,
         upcoming=upcoming[:12],
         per_year=per_year,
@@ -468,13 +467,12 @@ def _member_order(alliance: Alliance, library_id: str) -> int:
     return ids.index(library_id) if library_id in ids else len(ids)
 
 
-def _year_span(result: BrandsReport, entry: BrandEntry | None = None) -> tuple[int, int]:
+def _year_span(today: date, entries: Sequence[BrandEntry]) -> tuple[int, int]:
     """The years the charts show: from the first session on record to this year (or the last scheduled)."""
-    entries = [entry] if entry else result.entries
     years = [y for e in entries for y, _ in (*e.figures.held_per_month, *e.figures.scheduled_per_month)]
-    first = min(years, default=result.today.year)
-    last = max([result.today.year, *years])
-    return min(first, result.today.year - 1), last
+    first = min(years, default=today.year)
+    last = max([today.year, *years])
+    return min(first, today.year - 1), last
 
 
 def _per_year(entry: BrandEntry, first: int, last: int, today: date, alliance: Alliance) -> list[dict]:

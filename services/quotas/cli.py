@@ -97,11 +97,14 @@ def report_command(
     now = end_of_day(as_of.date(), alliance) if as_of else datetime.now(UTC)
     year = year or now.astimezone(alliance.tz).year
     try:
-        report = quota_report(databases.reader(NAME), alliance, year, now, tier=tier, region=region, library=library)
+        credits = library is not None and fmt == "json"  # the activities credited: its drill-down
+        report = quota_report(
+            databases.reader(NAME), alliance, year, now, tier=tier, region=region, library=library, credits=credits
+        )
     finally:
         databases.dispose()
     if fmt == "json":
-        output.write(json.dumps(report_dict(report, credits=library is not None), ensure_ascii=False, indent=2) + "\n")
+        output.write(json.dumps(report_dict(report, credits=credits), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
         write_csv(report, output)
     else:

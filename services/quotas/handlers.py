@@ -8,6 +8,12 @@ they can change (those under which one of them counts or counted for a library) 
 by summing those counts for the years they span, as of the latest broker time of the batch,
 and a quota event goes out through the outbox when a library reaches ``at_risk`` or ``met``
 on a rule.
+
+The counts (and the list of activities that count for nobody) are derived under the alliance's
+rules as they were: when the rules count differently (:func:`~.tally.tally_basis` changed — a rule
+edited, a member added — or the data dir is from a release that did not keep them), the batch's
+end derives them again from every stored activity, once, before recounting.  The reports read
+them only while their basis is the alliance's (:func:`~.report.quota_report`).
 """
 
 from __future__ import annotations
@@ -30,13 +36,16 @@ from .store import (
     activities_listing,
     facts_of,
     monthly_totals,
+    rebuild_tallies,
     related_facts,
     save_facts,
+    store_basis,
     store_monthly_counts,
     store_report,
+    stored_basis,
 )
 from .tables import quotas_state
-from .tally import ActivityFacts, Progress, QuotaState, progress_of_months
+from .tally import ActivityFacts, Progress, QuotaState, progress_of_months, tally_basis
 
 PUBLISHED_STATES: dict[QuotaState, QuotaEventType] = {QuotaState.at_risk: "at-risk", QuotaState.met: "met"}
 
@@ -134,7 +143,19 @@ class Recount:
 
     def finish(self, uow: UnitOfWork) -> None:
         if self.at is not None:
+            derive_under_current_rules(self.context, uow.connection, self.at)
             reevaluate(self.context, uow, self.context.rules_touched(self.touched), self.years, at=self.at)
+
+
+def derive_under_current_rules(context: QuotasContext, connection: Connection, at: datetime) -> bool:
+    """Derive the stored counts again from every activity's facts if they were derived under other
+    rules (one primary-key read per batch otherwise); True when it did."""
+    basis = tally_basis(context.alliance)
+    if stored_basis(connection) == basis:
+        return False
+    rebuild_tallies(connection, context.rules_of, context.alliance.tz)
+    store_basis(connection, basis, at)
+    return True
 
 
 def years_of(facts: list[tuple[ActivityFacts, datetime | None]], tz, open_until: int) -> set[int]:

@@ -18,13 +18,15 @@ from .tables import (
     MONTH,
     month_sums,
     quotas_activity,
+    quotas_basis,
     quotas_count,
     quotas_credit,
     quotas_month,
     quotas_report,
     quotas_source,
+    quotas_uncounted,
 )
-from .tally import ActivityFacts, last_start, monthly_counts, tally, year_bounds
+from .tally import ActivityFacts, first_occurrence, last_start, monthly_counts, tally, year_bounds
 
 V1_ROLES = {"co_host": "co_organiser"}
 """A credit stored before v1's co_host was renamed reads as 协办 (schemas.submission.Role)."""
@@ -32,7 +34,9 @@ ACTIVITIES = RowsByKey(quotas_activity, "activity_id")
 CREDITS = RowsByKey(quotas_credit, "activity_id")
 SOURCES = RowsByKey(quotas_source, "activity_id")
 COUNTS = RowsByKey(quotas_count, "activity_id")
+UNCOUNTED = RowsByKey(quotas_uncounted, "activity_id")
 _INSERT_COUNT = insert(quotas_count)
+_INSERT_UNCOUNTED = insert(quotas_uncounted)
 
 
 def save_facts(
@@ -361,16 +365,31 @@ def store_monthly_counts(
     cleared: Iterable[str] = (),
 ) -> None:
     """Replace what these activities (and ``cleared``) add to each library's rules by month: their
-    :func:`~.tally.monthly_counts` for every year they span.  Open-ended series add nothing here
-    (they are tallied from their facts when a year is recounted)."""
+    :func:`~.tally.monthly_counts` for every year they span, and their rows of the libraries' not
+    counted activities (:func:`uncounted_rows`).  Open-ended series add no counts here (they are
+    tallied from their facts when a year is read)."""
     latest = {fact.activity_id: (fact, last) for fact, last in facts}  # a fact read back after saving wins
     activities = sorted(set(cleared) | latest.keys())
     months = (
         {tuple(row) for row in connection.execute(_MONTHS_OF_ACTIVITIES, {"ids": activities})} if activities else set()
     )
     COUNTS.delete_many(connection, activities)
+    UNCOUNTED.delete_many(connection, activities)
+    rows = count_rows(latest.values(), rules_for, tz)
+    execute_many(connection, _INSERT_COUNT, rows)
+    execute_many(
+        connection, _INSERT_UNCOUNTED, [row for fact, _ in latest.values() for row in uncounted_rows(fact, tz)]
+    )
+    months |= {(row["library_id"], row["rule_id"], row["year"], row["month"]) for row in rows}
+    resum_months(connection, months)
+
+
+def count_rows(
+    facts: Iterable[tuple[ActivityFacts, datetime | None]], rules_for: Callable[[str], Sequence], tz: ZoneInfo
+) -> list[dict]:
+    """The quotas_count rows of these activities (none for an open-ended series)."""
     rows = []
-    for fact, last in latest.values():
+    for fact, last in facts:
         if last is None:  # open-ended
             continue
         rules = {library_id: rules_for(library_id) for library_id, _ in fact.organizers}
@@ -386,9 +405,89 @@ def store_monthly_counts(
             }
             for (library_id, rule_id, year, month), n in monthly_counts(fact, rules, tz, years).items()
         ]
-    execute_many(connection, _INSERT_COUNT, rows)
-    months |= {(row["library_id"], row["rule_id"], row["year"], row["month"]) for row in rows}
-    resum_months(connection, months)
+    return rows
+
+
+def uncounted_rows(fact: ActivityFacts, tz: ZoneInfo) -> list[dict]:
+    """The quotas_uncounted rows of one activity: one per credited library when it is reported not
+    held (未举办) or cancelled and still its own, in the year of its first session — what
+    :func:`~.report.not_counted_of` finds among a year's facts."""
+    if fact.merged_away or fact.outcome not in ("not_held", "cancelled"):
+        return []
+    first = first_occurrence(fact, tz)
+    if first is None:
+        return []
+    return [
+        {
+            "activity_id": fact.activity_id,
+            "library_id": library_id,
+            "year": first.year,
+            "starts_at": first,
+            "role": V1_ROLES.get(role, role),
+            "outcome": fact.outcome,
+            "title": fact.title,
+        }
+        for library_id, role in dict(fact.organizers).items()
+    ]
+
+
+REBUILD_CHUNK = 2000
+_ALL_IDS = select(quotas_activity.c.activity_id).order_by(quotas_activity.c.activity_id)
+
+
+def rebuild_tallies(connection: Connection, rules_for: Callable[[str], Sequence], tz: ZoneInfo) -> int:
+    """Derive quotas_count, quotas_month and quotas_uncounted again from every stored activity's
+    facts, under the rules ``rules_for`` gives (after the alliance's rules changed, or for a data dir
+    from before quotas_uncounted): the recount, once, in chunks of activities.  Returns how many
+    activities were read."""
+    for table in (quotas_count, quotas_month, quotas_uncounted):
+        connection.execute(delete(table))
+    ids = list(connection.scalars(_ALL_IDS))
+    for first in range(0, len(ids), REBUILD_CHUNK):
+        facts = _facts(connection.execute(FACTS_OF_ACTIVITIES, {"ids": ids[first : first + REBUILD_CHUNK]}))
+        execute_many(connection, _INSERT_COUNT, count_rows(facts, rules_for, tz))
+        execute_many(connection, _INSERT_UNCOUNTED, [row for fact, _ in facts for row in uncounted_rows(fact, tz)])
+    connection.execute(month_sums())
+    return len(ids)
+
+
+BASIS_ID = 1
+_BASIS = select(quotas_basis.c.basis).where(quotas_basis.c.id == BASIS_ID)
+
+
+def stored_basis(connection: Connection) -> str | None:
+    """The rules' basis the derived tallies were written under (None: never, or before it was kept)."""
+    return connection.scalar(_BASIS)
+
+
+def store_basis(connection: Connection, basis: str, at: datetime) -> None:
+    if connection.execute(
+        update(quotas_basis).where(quotas_basis.c.id == BASIS_ID).values(basis=basis, derived_at=at)
+    ).rowcount:
+        return
+    connection.execute(insert(quotas_basis).values(id=BASIS_ID, basis=basis, derived_at=at))
+
+
+UNCOUNTED_OF_LIBRARIES = (
+    select(
+        quotas_uncounted.c.library_id,
+        quotas_uncounted.c.activity_id,
+        quotas_uncounted.c.title,
+        quotas_uncounted.c.starts_at,
+        quotas_uncounted.c.role,
+        quotas_uncounted.c.outcome,
+    )
+    .where(
+        quotas_uncounted.c.year == bindparam("year"),
+        quotas_uncounted.c.library_id.in_(bindparam("libraries", expanding=True)),
+    )
+    .order_by(quotas_uncounted.c.library_id, quotas_uncounted.c.starts_at, quotas_uncounted.c.activity_id)
+)
+
+
+def uncounted_of(connection: Connection, year: int, libraries: Sequence[str]) -> list[Row[Any]]:
+    """The stored not-counted activities of these libraries whose first session is in ``year``."""
+    return list(connection.execute(UNCOUNTED_OF_LIBRARIES, {"year": year, "libraries": list(libraries)}))
 
 
 MONTHS_PER_STATEMENT = 400

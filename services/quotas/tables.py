@@ -1,8 +1,11 @@
 """The quotas service's tables: the facts of each canonical activity, newest version only.
 
-Tallies are never stored as counters: they are computed from these facts
-(:func:`shuxiang.services.quotas.tally.tally`).  ``quotas_state`` only remembers the
-last state published per library, rule and year, so each transition is published once.
+Tallies are never stored as counters: they are derived from these facts
+(:func:`shuxiang.services.quotas.tally.tally`) — what each activity adds to a rule by month
+(``quotas_count``, summed in ``quotas_month``) and the activities listed as not counted
+(``quotas_uncounted``) are rewritten from an activity's facts whenever they change, and
+``quotas_basis`` names the rules they were derived under.  ``quotas_state`` only remembers
+the last state published per library, rule and year, so each transition is published once.
 """
 
 from sqlalchemy import (
@@ -115,11 +118,38 @@ quotas_month = Table(
     Column("year", Integer, primary_key=True),
     Column("month", Integer, primary_key=True, comment="1-12, in the alliance time zone"),
     Column("n", Integer, nullable=False),
+    Index("ix_quotas_month_year", "year", "library_id"),  # a report reads one year of many libraries
     comment="quotas_count summed per library, rule and month: each row re-summed from quotas_count whenever one "
     "of its rows changes (never incremented), so a recount reads twelve rows per rule, not the year's activities.",
 )
 
 MONTH = (quotas_count.c.library_id, quotas_count.c.rule_id, quotas_count.c.year, quotas_count.c.month)
+
+
+quotas_uncounted = Table(
+    "quotas_uncounted",
+    metadata,
+    Column("activity_id", String(64), primary_key=True),
+    Column("library_id", String(64), primary_key=True),
+    Column("year", Integer, nullable=False, comment="of its first session, in the alliance time zone"),
+    Column("starts_at", UTCDateTime, nullable=False, comment="its first session's start"),
+    Column("role", String(16), nullable=False),
+    Column("outcome", String(16), nullable=False, comment="not_held or cancelled"),
+    Column("title", Text, nullable=False),
+    Index("ix_quotas_uncounted_year", "library_id", "year"),
+    comment="The activities credited to a library that count for none of its rules (reported not held, or "
+    "cancelled; not merged away), rewritten with their facts: the reports list them without reading the year.",
+)
+
+quotas_basis = Table(
+    "quotas_basis",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False, comment="always 1: one row"),
+    Column("basis", String(64), nullable=False, comment="sha-256 of the rules' counting terms (tally_basis)"),
+    Column("derived_at", UTCDateTime, nullable=False),
+    comment="The rules quotas_count, quotas_month and quotas_uncounted were derived under: reports read "
+    "them while the alliance's rules count the same, and recount the year from the facts otherwise.",
+)
 
 
 def month_sums(*where) -> Insert:
@@ -138,4 +168,14 @@ def fill_month_sums(connection: Connection) -> None:
 
 quotas_month.info["fill"] = fill_month_sums  # shuxiang.db.Databases.create_tables
 
-TABLES = (quotas_activity, quotas_credit, quotas_source, quotas_report, quotas_state, quotas_count, quotas_month)
+TABLES = (
+    quotas_activity,
+    quotas_credit,
+    quotas_source,
+    quotas_report,
+    quotas_state,
+    quotas_count,
+    quotas_month,
+    quotas_uncounted,
+    quotas_basis,
+)

@@ -21,6 +21,8 @@ Counting rules (DOMAIN.md "Annual targets"):
 
 from __future__ import annotations
 
+import hashlib
+import json
 import math
 from collections import deque
 from collections.abc import Iterable, Iterator, Mapping, Sequence
@@ -32,7 +34,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from shuxiang.alliance import QuotaRule
+from shuxiang.alliance import Alliance, QuotaRule
 from shuxiang.calendars.recurrence import held_session_changes
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.schemas.submission import MAX_OCCURRENCES
@@ -441,3 +443,43 @@ def monthly_counts(
                 key = (library_id, rule.id, year, credit.at.month)
                 found[key] = found.get(key, 0) + credit.weight
     return found
+
+
+# -- what the stored tallies depend on --------------------------------------------------
+
+TALLY_FORMAT = 2
+"""Raised when what the derived tables hold changes (2: quotas_uncounted): tallies derived by an
+earlier release are derived again."""
+_BASES: dict[int, tuple[Alliance, str]] = {}
+
+
+def tally_basis(alliance: Alliance) -> str:
+    """A digest of what :func:`monthly_counts` and the not-counted list depend on in the alliance
+    file: the time zone, and each rule's counting terms (filter, roles, unit, measure) with the
+    members it applies to.  Names, minimums and growth are left out: the reports apply them when
+    they read.  Computed once per alliance (321 members × their rules take ~2 ms)."""
+    found = _BASES.get(id(alliance))
+    if found is not None and found[0] is alliance:
+        return found[1]
+    members: dict[str, list[str]] = {rule.id: [] for rule in alliance.quota_rules}
+    for member in alliance.members:
+        for rule in alliance.rules_for(member.id):
+            members[rule.id].append(member.id)
+    terms = {
+        "format": TALLY_FORMAT,
+        "timezone": alliance.timezone,
+        "rules": [
+            {
+                "id": rule.id,
+                "counts": rule.counts.model_dump(mode="json"),
+                "roles": [role.value for role in rule.roles],
+                "unit": rule.unit,
+                "measure": rule.measure,
+                "members": sorted(members[rule.id]),
+            }
+            for rule in sorted(alliance.quota_rules, key=lambda r: r.id)
+        ],
+    }
+    basis = hashlib.sha256(json.dumps(terms, sort_keys=True, ensure_ascii=False).encode()).hexdigest()
+    _BASES[id(alliance)] = (alliance, basis)
+    return basis

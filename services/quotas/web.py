@@ -139,7 +139,7 @@ def library_quotas_api(
     except BadRequest as exc:
         return _error_json(exc)
     year = year or current_year(alliance)
-    report = quota_report(engine, alliance, year, now, library=library_id)
+    report = quota_report(engine, alliance, year, now, library=library_id, credits=True)
     body = report_dict(report, credits=True)
     if not body["libraries"]:
         return _error_json(BadRequest(both('no quota rule applies to "{library_id}"', library_id=library_id)), 404)
@@ -197,7 +197,7 @@ def library_page(
         chosen_year, now = parse_year(year, alliance), parse_as_of(as_of, alliance)
     except BadRequest as exc:
         return render(request, "quotas/error.html", 400, message=str(exc), alliance_name=alliance.name)
-    report = quota_report(engine, alliance, chosen_year, now, library=library_id)
+    report = quota_report(engine, alliance, chosen_year, now, library=library_id, credits=True)
     return render(
         request,
         "quotas/library.html",

@@ -32,8 +32,10 @@ from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM, canoni
 from shuxiang.events.tables import EVENT_TABLES, outbox
 from shuxiang.schemas import AttendanceReport, CanonicalActivity, CanonicalEvent
 from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
-from shuxiang.services.quotas.report import quota_report
+from shuxiang.services.quotas.report import progress_dict, quota_report, recount_report, selected_members
+from shuxiang.services.quotas.store import stored_basis
 from shuxiang.services.quotas.tables import TABLES, quotas_state
+from shuxiang.services.quotas.tally import tally_basis
 
 ALLIANCE = load_alliance(Path(__file__).parents[1] / "data" / "quotas" / "alliance.toml")
 SHANGHAI = ZoneInfo("Asia/Shanghai")
@@ -308,13 +310,37 @@ def consumer() -> ConsumerSpec:
 def service_tallies(engine: Engine, alliance: Alliance = ALLIANCE) -> dict:
     found = {}
     for year in YEARS:
-        for library in quota_report(engine, alliance, year, NOW).libraries:
+        for library in quota_report(engine, alliance, year, NOW, credits=True).libraries:
             for p in library.rules:
                 if p.credits:
                     found[(library.member.id, p.rule.id, year)] = sorted(
                         (c.activity_id, c.at, c.weight) for c in p.credits
                     )
     return found
+
+
+def figures(report) -> list:
+    """What a report shows of each library (everything but the credited activities' list)."""
+    return [
+        (
+            lib.member.id,
+            [(p.rule.id, progress_dict(p)) for p in lib.rules],
+            [(n.activity_id, n.title, n.at.isoformat(), n.role, n.outcome) for n in lib.not_counted],
+        )
+        for lib in report.libraries
+    ]
+
+
+def assert_tallies_read_as_recounted(engine: Engine, alliance: Alliance = ALLIANCE) -> None:
+    """The page's, the API's and the report's figures (read from the kept tallies) are those of a
+    recount of the year's facts, as of several instants (the pace and the periods elapsed move)."""
+    with engine.connect() as connection:
+        assert stored_basis(connection) == tally_basis(alliance)  # so quota_report reads the tallies
+    for year in (2024, *YEARS, 2028):
+        for now in (NOW, datetime(2026, 3, 31, 16, tzinfo=UTC), datetime(2028, 1, 1, tzinfo=UTC)):
+            kept = quota_report(engine, alliance, year, now)
+            assert figures(kept) == figures(recount_report(engine, alliance, year, now, selected_members(alliance)))
+            assert all(not p.credits for lib in kept.libraries for p in lib.rules)  # read, not recounted
 
 
 def final_progress(engine: Engine) -> dict[tuple[str, str, int], str]:
@@ -356,6 +382,7 @@ def check_log(
         assert process_batch(reported, engine, [delivery]) == [Outcome.ACK]
     expected = brute_force(events, reports)
     assert service_tallies(engine) == expected
+    assert_tallies_read_as_recounted(engine)
 
     # The states remembered (and published) are those of the final facts, and every
     # at-risk / met state went out as one quota event.
@@ -590,3 +617,78 @@ def test_an_activity_reported_not_held_is_not_credited(tmp_path: Path) -> None:
     canonical(created("second", "o2"))
     assert credited() == ["opening"]
     engine.dispose()
+
+
+def test_tallies_kept_under_other_rules_are_recounted_until_derived_again(tmp_path: Path) -> None:
+    """A rule edited in the alliance file (it now counts featured activities of every member, and
+    co-hosts too): until the service has derived its tallies again the reports recount the year
+    (same figures as a recount); the service's next batch derives them under the new rules, once,
+    and the reports read them again."""
+    text = (Path(__file__).parents[1] / "data" / "quotas" / "alliance.toml").read_text(encoding="utf-8")
+    edited = text.replace(
+        'counts = { featured = true }\nper = "month"\nminimum = 1\napplies_to = { tiers = ["central", "district", "county"] }',
+        'counts = { featured = true }\nper = "month"\nminimum = 1\nroles = ["host", "co_host"]',
+    )
+    assert edited != text
+    (tmp_path / "alliance.toml").write_text(edited, encoding="utf-8")
+    changed = load_alliance(tmp_path / "alliance.toml")
+    assert tally_basis(changed) != tally_basis(ALLIANCE)
+
+    def snapshot(activity_id: str, day: int, organizers: list[tuple[str, str]]) -> Delivery:
+        at = datetime(2026, 3, 1, tzinfo=UTC) + timedelta(minutes=day)
+        start = datetime(2026, 5, day, 14, tzinfo=SHANGHAI)
+        event = CanonicalEvent(
+            type="created",
+            activity=CanonicalActivity(
+                id=activity_id,
+                version=1,
+                status="scheduled",
+                title=activity_id,
+                category="lecture",
+                featured=True,
+                starts_at=start,
+                ends_at=start + timedelta(hours=2),
+                venue={"name": "报告厅"},
+                organizers=[{"library_id": lib, "role": role} for lib, role in organizers],
+                sources=[{"library_id": organizers[0][0], "source_ref": activity_id, "revision": 1}],
+                created_at=at,
+                updated_at=at,
+            ),
+            occurred_at=at,
+        )
+        return Delivery(
+            canonical_subject("created"), event.model_dump_json().encode(), {"Nats-Msg-Id": activity_id}, day, NOW
+        )
+
+    def featured(alliance: Alliance, library_id: str) -> int:
+        [library] = [lib for lib in quota_report(engine, alliance, 2026, NOW).libraries if lib.member.id == library_id]
+        return next(p.count for p in library.rules if p.rule.id == "featured-monthly")
+
+    def spec(alliance: Alliance) -> ConsumerSpec:
+        return ConsumerSpec(
+            "quotas",
+            CANONICAL_STREAM,
+            "shuxiang.canonical.*",
+            handle_batch=partial(apply_canonicals, QuotasContext(alliance)),
+        )
+
+    engine = make_engine(f"sqlite:///{tmp_path}/quotas.sqlite3")
+    try:
+        metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
+        first = [snapshot("a", 1, [("jn", "host"), ("tz", "co_host")]), snapshot("b", 2, [("jn-b1", "host")])]
+        assert set(process_batch(spec(ALLIANCE), engine, first)) == {Outcome.ACK}
+        assert (featured(ALLIANCE, "jn"), featured(ALLIANCE, "tz")) == (1, 0)
+
+        # The alliance file edited, the service not yet: the reports recount under the new rules.
+        with engine.connect() as connection:
+            assert stored_basis(connection) == tally_basis(ALLIANCE)
+        assert (featured(changed, "jn"), featured(changed, "tz"), featured(changed, "jn-b1")) == (1, 1, 1)
+
+        # The next batch derives every activity's counts again under the new rules.
+        assert process_batch(spec(changed), engine, [snapshot("c", 3, [("tz", "host")])]) == [Outcome.ACK]
+        with engine.connect() as connection:
+            assert stored_basis(connection) == tally_basis(changed)
+        assert (featured(changed, "jn"), featured(changed, "tz"), featured(changed, "jn-b1")) == (1, 2, 1)
+        assert_tallies_read_as_recounted(engine, changed)
+    finally:
+        engine.dispose()
