@@ -53,6 +53,7 @@ from bench.requests import RunningUp
 from bench.workload import DEFAULT_SEED, Message, describe, messages, realistic_alliance
 from shuxiang.alliance import Alliance, Tier
 from shuxiang.demo.activities import TOPICS
+from shuxiang.events.streams import SUBMISSIONS_STREAM
 
 TARGET_P99_S = 1.0
 console = Console(highlight=False, width=max(Console().width, 150))
