@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import ctypes
 import faulthandler
 import gc
 import json
@@ -213,6 +214,8 @@ class Runtime:
             self._write_runtime_file()
         if self.report_counts:
             self._tasks.append(asyncio.create_task(self._write_counts_forever(), name="consumer counts"))
+        if self.consumers:
+            self._tasks.append(asyncio.create_task(self._trim_when_quiet(), name="memory trim"))
 
     def consumer_counts(self) -> dict[str, tuple[int, int]]:
         """Messages processed and dead-lettered by each consumer: this process's, and its worker
@@ -247,6 +250,22 @@ class Runtime:
                 partial.replace(path)  # the parent never reads half a file
                 written = counts
             await asyncio.sleep(COUNTS_SECONDS)
+
+    async def _trim_when_quiet(self) -> None:
+        """After a burst, once this process's consumers have had nothing to do for
+        :data:`QUIET_SECONDS`, give back the memory the burst took: a full collection, then
+        glibc's ``malloc_trim`` (freed heap pages stay with the process otherwise — the runtime's
+        RSS stayed at ≈ 750 MB after ingesting 100,000 submissions, 105 MB after a restart).
+        Once per burst."""
+        last, quiet_since, trimmed = None, time.monotonic(), True
+        while True:
+            await asyncio.sleep(1.0)
+            counts = {name: consumer.runner.processed for name, consumer in self.consumers.items()}
+            if counts != last:
+                last, quiet_since, trimmed = counts, time.monotonic(), False
+            elif not trimmed and time.monotonic() - quiet_since >= QUIET_SECONDS:
+                await asyncio.to_thread(give_back_memory)
+                trimmed = True
 
     async def _supervise_broker(self) -> None:
         """Restart the embedded nats-server, on its port and store, when it exits under a running
@@ -416,6 +435,17 @@ class Runtime:
             info = json.loads((self.settings.data_dir / RUNTIME_FILE).read_text())
             if info.get("pid") == os.getpid():
                 (self.settings.data_dir / RUNTIME_FILE).unlink()
+
+
+QUIET_SECONDS = 15.0
+"""Seconds without a message after which a process gives back the memory of a burst."""
+
+
+def give_back_memory() -> None:
+    """Collect garbage and return the heap's free pages to the system (glibc; elsewhere a no-op)."""
+    gc.collect()
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL("libc.so.6").malloc_trim(0)
 
 
 GC_THRESHOLD = 10_000

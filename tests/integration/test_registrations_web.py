@@ -572,12 +572,14 @@ async def test_texts_through_an_http_gateway_that_fails_are_kept_and_retried_nev
     relay = Relay()
     relay.start()
     try:
-        mail.sms = SmsGateway(relay.url, token="s3cret", timeout=0.5)
+        # a timeout long enough that a loaded machine's slow answer is still the relay's 503
+        mail.sms = SmsGateway(relay.url, token="s3cret", timeout=5.0)
         relay.fail = [503, 503, 503]
         assert mail.send_due(now + timedelta(seconds=31)) == 0  # the provider is down behind the relay
         assert [p["attempts"] for p in mail.pending()] == [2, 2, 2]
         assert all("503" in p["error"] for p in mail.pending())
         assert mail.send_due(now + timedelta(seconds=80)) == 0  # the second pause is 60 s
+        mail.sms = SmsGateway(relay.url, token="s3cret", timeout=0.5)
         relay.slow = 1.0
         assert mail.send_due(now + timedelta(seconds=92)) == 0  # a timeout: kept (the relay may dedupe)
         assert [p["attempts"] for p in mail.pending()] == [3, 3, 3]
