@@ -735,12 +735,23 @@ class VenueResolver:
         }
 
     @cached_property
-    def _leading_library(self) -> re.Pattern[str] | None:
+    def _leading_names(self) -> list[str]:
         names = sorted({_DROP.sub("", name) for name in self._names} | set(self._stems), key=lambda n: (-len(n), n))
-        names = [name for name in names if len(name) >= 4 or name in self._stems]
+        return [name for name in names if len(name) >= 4 or name in self._stems]
+
+    @cached_property
+    def _leading_library(self) -> re.Pattern[str] | None:
+        names = self._leading_names
         if not names:
             return None
         return re.compile(f"(?:{'|'.join(map(re.escape, names))})(?:(?:{PLACE_UNITS})*?(?:{_LIBRARY_KIND.pattern}))?")
+
+    @cached_property
+    def _leading_characters(self) -> frozenset[str]:
+        """The first characters of the names :attr:`_leading_library` starts with: a text starting
+        otherwise cannot match it (the pattern, an alternation of hundreds of names in a large
+        alliance, is tried at the text's start only when it may)."""
+        return frozenset(name[0] for name in self._leading_names)
 
     def without_library_name(self, key: str) -> str:
         """:meth:`_without_leading_library`, and without a library's name after the title (a post
@@ -753,7 +764,9 @@ class VenueResolver:
 
     def _is_library_name(self, text: str) -> bool:
         pattern = self._leading_library
-        found = pattern.fullmatch(text) if pattern is not None else None
+        if pattern is None or not text or text[0] not in self._leading_characters:
+            return False
+        found = pattern.fullmatch(text)
         return found is not None and bool(_LIBRARY_KIND.search(text) or text in self._names)
 
     def _without_leading_library(self, key: str) -> str:
@@ -762,7 +775,7 @@ class VenueResolver:
         activity it is, the organisers say.  What is left must be a title (four characters or more);
         a place name alone before it (翠竹 + 社区 …) must end in a kind of library."""
         pattern = self._leading_library
-        if pattern is None:
+        if pattern is None or not key or key[0] not in self._leading_characters:
             return key
         head, mark, tail = key.partition(PREFIX_MARK)
         found = pattern.match(head)
