@@ -158,3 +158,37 @@ def test_a_service_with_no_broker_says_so_in_one_line_and_exits(postgres_url, tm
     assert "Traceback" not in result.stdout + result.stderr
     last = lines[-1]
     assert last["level"] == "ERROR" and "127.0.0.1" in last["message"] and "secret" not in last["message"]
+
+
+def test_serve_demo_gives_a_deployment_a_first_look(nats_server, postgres_url, tmp_path) -> None:
+    """`serve all --demo` with no alliance file: the demo alliance, and its year of activities
+    published once through the deployment's broker into PostgreSQL, feeds and all."""
+    port = free_loopback_port()
+    env = {
+        **os.environ,
+        "SHUXIANG_NATS_URL": nats_server.url,
+        "SHUXIANG_DATABASE_URL": postgres_url,
+        "SHUXIANG_PORT": str(port),
+        "SHUXIANG_DATA_DIR": str(tmp_path / "data"),
+    }
+    env.pop("SHUXIANG_CONFIG", None)
+    shuxiang = [sys.executable, "-m", "shuxiang"]
+    subprocess.run([*shuxiang, "migrate"], env=env, check=True, capture_output=True, timeout=120)
+    without = subprocess.run([*shuxiang, "serve", "dedup"], env=env, capture_output=True, text=True, timeout=60)
+    assert without.returncode != 0 and "--demo" in without.stdout + without.stderr  # says what it needs
+    log = tmp_path / "all.log"
+    process = subprocess.Popen(
+        [*shuxiang, "serve", "all", "--demo"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
+    )
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", process, log)
+        deadline, events = time.monotonic() + 240, 0
+        while time.monotonic() < deadline and events < 100:
+            feed = httpx.get(f"http://127.0.0.1:{port}/feeds/alliance.ics", timeout=10).content.decode()
+            events = feed.count("BEGIN:VEVENT")
+            time.sleep(1.0)
+        assert events >= 100, log.read_text()[-3000:]
+        assert process.poll() is None
+    finally:
+        process.terminate()
+        process.wait(timeout=30)
