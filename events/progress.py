@@ -48,21 +48,25 @@ async def lag(js, streams: tuple[StreamSpec, ...] = (SUBMISSIONS_STREAM, CANONIC
 
 class ImportPacer:
     """Paces a bulk import by the consumers' lag, so that a post made meanwhile (the form, the API:
-    one total log order, behind whatever is already in it) waits behind at most
-    :attr:`seconds` of work, not behind the rest of the import.
+    one total log order, behind whatever is already in it) waits behind about :attr:`seconds` of
+    work, not behind the rest of the import.
 
-    :meth:`room` returns how many more messages may go now: the consumers' drain rate, measured
-    as the import goes, times :attr:`seconds`, less their lag.  The import then runs at the pace
-    of the consumers, which it cannot exceed anyway; only a post's wait is shorter."""
+    The window is what the slowest consumer of SUBMISSIONS and CANONICAL processes in
+    :attr:`seconds` (its drain rate, measured as the import goes), and never less than
+    :attr:`floor`, four of dedup's batches of 512: a consumer holds the batch it applies, the one
+    fetched behind it and the one being acknowledged, and must find a full batch when it fetches
+    (with a floor of 1,024 an import of 10,000 lines took twice as long as unpaced, the same at
+    2,048).  :meth:`room` says how many messages may go now: the window less the lag,
+    in steps of at least :attr:`step`."""
 
     MEASURED_OVER = 0.2
     """Seconds over which the drain rate is measured."""
 
-    def __init__(self, js, *, seconds: float = 0.3, least: int = 100, most: int = 2000) -> None:
+    def __init__(self, js, *, seconds: float = 0.5, floor: int = 2048, step: int = 512, most: int = 4096) -> None:
         self.js = js
         self.seconds = seconds
-        self.least, self.most = least, most
-        self.rate = least / seconds
+        self.floor, self.step, self.most = floor, step, most
+        self.rate = floor / seconds
         """Messages the slowest consumer processes a second (an estimate, refined as it drains)."""
         self._last: tuple[float, int] | None = None
         self._published_since = 0
@@ -70,8 +74,13 @@ class ImportPacer:
     def published(self, count: int) -> None:
         self._published_since += count
 
+    @property
+    def window(self) -> int:
+        """Messages the consumers may have still to process when a post arrives."""
+        return min(self.most, max(self.floor, int(self.rate * self.seconds)))
+
     async def room(self) -> int:
-        """Messages that may be published now (waits, polling, until it is at least :attr:`least`)."""
+        """Messages that may be published now (waits, polling, until it is at least :attr:`step`)."""
         while True:
             try:
                 behind = await lag(self.js)
@@ -87,8 +96,8 @@ class ImportPacer:
                 if drained > 0:
                     self.rate = 0.5 * self.rate + 0.5 * drained / (now - self._last[0])
                 self._last, self._published_since = (now, behind), 0
-            allowed = min(self.most, max(self.least, int(self.rate * self.seconds))) - behind
-            if allowed >= self.least:
+            allowed = self.window - behind
+            if allowed >= self.step:
                 return allowed
             await asyncio.sleep(0.02)
 

@@ -339,8 +339,15 @@ def _nats_url(settings: Settings) -> str:
 @click.option("--as", "as_library", default=None, help="Publish as this member library (checked against every line).")
 @click.option("--wait", is_flag=True, help="Return once every consumer has processed what was published.")
 @click.option("--timeout", type=float, default=300.0, show_default=True, help="Seconds --wait waits at most.")
+@click.option(
+    "--pace/--no-pace",
+    default=True,
+    show_default=True,
+    help="Publish at the consumers' pace, so that posts made meanwhile (the form, the API) are not held up "
+    "behind the whole file; --no-pace publishes it at once (a first load with nobody else posting).",
+)
 @data_dir_option
-def publish(file: Path, as_library: str | None, wait: bool, timeout: float, data_dir: Path | None) -> None:
+def publish(file: Path, as_library: str | None, wait: bool, timeout: float, pace: bool, data_dir: Path | None) -> None:
     """Publish activity submissions from FILE (JSON Lines, one ActivitySubmission a line; or a CSV
     spreadsheet or ICS calendar with --as LIBRARY: see services/intake/imports.py).
 
@@ -360,7 +367,13 @@ def publish(file: Path, as_library: str | None, wait: bool, timeout: float, data
     if submissions or wait:
         asyncio.run(
             _publish(
-                _nats_url(settings), submissions, wait=wait, timeout=timeout, as_library=as_library, reports=reports
+                _nats_url(settings),
+                submissions,
+                wait=wait,
+                timeout=timeout,
+                as_library=as_library,
+                reports=reports,
+                pace=pace,
             )
         )
     console.print(
@@ -390,8 +403,12 @@ def _pending_reporter(progress: Progress, label: str) -> Callable[[str, int], No
     return report
 
 
+UNPACED_CHUNK = 500
+"""Messages ``publish --no-pace`` hands the publisher at a time (its progress bar's step)."""
+
+
 async def _publish(
-    url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None, reports=()
+    url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None, reports=(), pace: bool = True
 ) -> None:
     import nats
     from nats.errors import NoServersError
@@ -413,7 +430,7 @@ async def _publish(
         publisher = Publisher(connection.jetstream())
         # as fast as the consumers go, and no faster: a post made meanwhile waits behind a moment of
         # the import, not behind all of it
-        pacer = ImportPacer(connection.jetstream())
+        pacer = ImportPacer(connection.jetstream()) if pace else None
         messages = [(submitted_subject(s.library_id), s.message_id(), s) for s in submissions]
         # the attendance stated in the file, after its sessions
         messages += [(reported_subject(r.library_id), r.message_id(), r) for r in reports]
@@ -421,9 +438,10 @@ async def _publish(
             task = progress.add_task(both("publishing"), total=len(messages))
             start = 0
             while start < len(messages):
-                part = messages[start : start + await pacer.room()]
+                part = messages[start : start + (await pacer.room() if pacer else UNPACED_CHUNK)]
                 await publisher.publish_many([(s, i, m.model_dump_json().encode()) for s, i, m in part])
-                pacer.published(len(part))
+                if pacer:
+                    pacer.published(len(part))
                 progress.advance(task, len(part))
                 start += len(part)
             if wait:

@@ -47,22 +47,23 @@ async def _import(broker: DrainingBroker, total: int, pacer: ImportPacer) -> Non
 
 
 def test_a_paced_import_keeps_the_consumers_a_moment_behind() -> None:
-    broker = DrainingBroker(rate=4000)
-    pacer = ImportPacer(broker, seconds=0.3, least=100, most=2000)
-    asyncio.run(_import(broker, 6000, pacer))
-    # never more than the allowance ahead of the consumers (0.3 s of their rate, at most 2,000)
+    broker = DrainingBroker(rate=6000)
+    pacer = ImportPacer(broker, seconds=0.3, floor=400, step=100, most=2000)
+    asyncio.run(_import(broker, 8000, pacer))
+    # never more than the window ahead of the consumers (0.3 s of their rate, at most 2,000)
     assert broker.most_behind <= 2000
-    assert pacer.rate > 1000, "the drain rate is learnt as the import goes"
+    assert pacer.rate > 2000, "the drain rate is learnt as the import goes"
+    assert pacer.window > 400
 
 
 def test_a_slow_consumer_gets_a_short_queue() -> None:
     broker = DrainingBroker(rate=500)
-    pacer = ImportPacer(broker, seconds=0.3, least=100, most=2000)
+    pacer = ImportPacer(broker, seconds=0.3, floor=400, step=100, most=2000)
     asyncio.run(_import(broker, 1500, pacer))
-    assert broker.most_behind <= 400  # ≈ 0.3 s of 500/s, and a step of at least 100
+    assert broker.most_behind <= 400  # the floor: 0.3 s of 500/s is less
 
 
 def test_no_consumer_attached_no_pacing() -> None:
     broker = DrainingBroker(rate=0, attached=False)
-    pacer = ImportPacer(broker, seconds=0.3, least=100, most=2000)
+    pacer = ImportPacer(broker, seconds=0.3, floor=400, step=100, most=2000)
     assert asyncio.run(pacer.room()) == 2000
