@@ -298,6 +298,7 @@ def targets_for(routes: list[str], ids: dict[str, str], year: int) -> tuple[list
             Target("/api/v1/activities"),
             Target("/api/v1/activities?limit=1000"),
             Target(f"/api/v1/activities?offset={ids['deep_offset']}"),
+            Target(f"/api/v1/activities?cursor={ids['deep_cursor']}"),
         ],
         "/activities/{activity_id}": [Target(f"/activities/{activity}")],
         "/activities/{activity_id}.ics": [Target(f"/activities/{activity}.ics")],
@@ -498,7 +499,17 @@ def prepare(running: RunningUp, log: list[Message]) -> tuple[dict[str, dict[str,
     listed = httpx.get(f"{base}/api/v1/activities", params={"limit": 200}, timeout=300).json()
     shared = [a for a in listed if len(a["organizers"]) > 1] or listed
     ids["activity"] = shared[0]["id"]
-    ids["deep_offset"] = str(max(summary(log).get("activities", 0) - 50, 0))  # near the end of the listing
+    ids["deep_offset"] = "10000"  # the deepest offset the API takes; deeper pages go by cursor
+    # a cursor near the end of the listing: walked to with the Link headers, a thousand at a time
+    cursor, page = None, None
+    for _ in range(max(summary(log).get("activities", 0) // 1000 - 1, 0)):
+        page = httpx.get(
+            f"{base}/api/v1/activities", params={"limit": 1000, **({"cursor": cursor} if cursor else {})}, timeout=300
+        )
+        if not page.headers.get("x-next-cursor"):
+            break
+        cursor = page.headers["x-next-cursor"]
+    ids["deep_cursor"] = cursor or ""
     ids["brand"] = "jn-haoshu"  # 好书伴我成长: the demo's brand with partners, kept in the realistic alliance
     # a weekly series with sign-ups, posted as a member's system would
     first = (datetime.now(tz) + timedelta(days=3)).replace(hour=10, minute=0, second=0, microsecond=0)
