@@ -67,6 +67,19 @@ class Capped:
 
 
 @dataclass(frozen=True)
+class Changes:
+    """The period's new, changed and cancelled activities, each as its section lists them
+    (:func:`classify_changes`' order) cut at LIST_LIMIT: ``Capped`` of CanonicalActivity.
+
+    What :func:`classify_changes` and ``Capped.of`` make of every item; a service may compute it
+    by counting and reading the first ones only (a bulk import puts every activity in a period)."""
+
+    new: Capped
+    changed: Capped
+    cancelled: Capped
+
+
+@dataclass(frozen=True)
 class QuietBrand:
     name: str
     library: str
@@ -334,14 +347,20 @@ def build_digest(
     quotas: Sequence[QuotaAtRisk] = (),
     quiet_brands: Sequence[QuietBrand] = (),
     missed_periods: int = 0,
+    changes: Changes | None = None,
 ) -> Digest:
-    """Every section of one coordinator's digest for [since, until)."""
+    """Every section of one coordinator's digest for [since, until).
+
+    ``changes``: the period's new, changed and cancelled activities, when the caller has them
+    (else classified from ``items``, which must then hold every activity changed in the period)."""
     language = coordinator.language
     tz = alliance.tz
     labels = labels_for(alliance, language)
     libraries = scope_libraries(alliance, coordinator)
-    new, changed, cancelled = classify_changes(items, since, until)
+    if changes is None:
+        changes = Changes(*(Capped.of(found) for found in classify_changes(items, since, until)))
     line = lambda a: _line(a, a.starts_at, tz, labels)  # noqa: E731
+    lines = lambda capped: Capped([line(a) for a in capped.items], capped.more)  # noqa: E731
     review = sorted(
         (i.activity for i in items if i.review_needed and i.activity.status == Status.scheduled),
         key=lambda a: (a.starts_at, a.id),
@@ -361,9 +380,9 @@ def build_digest(
         until=until,
         missed_periods=missed_periods,
         language=language,
-        new=Capped.of([line(a) for a in new]),
-        changed=Capped.of([line(a) for a in changed]),
-        cancelled=Capped.of([line(a) for a in cancelled]),
+        new=lines(changes.new),
+        changed=lines(changes.changed),
+        cancelled=lines(changes.cancelled),
         upcoming=Capped.of(upcoming_lines(items, until, tz, labels)),
         review=Capped.of([line(a) for a in review]),
         quotas=Capped.of(sorted(quotas, key=lambda q: (q.percent, q.library))),

@@ -36,6 +36,7 @@ from shuxiang.services.dedup.service import canonical_activities
 from shuxiang.services.dedup.tables import TABLES as DEDUP_TABLES
 from shuxiang.services.dedup.tables import dedup_activity
 from shuxiang.services.digests.content import (
+    Capped,
     build_digest,
     campaign_gaps,
     campaign_window_ahead,
@@ -44,7 +45,13 @@ from shuxiang.services.digests.content import (
     scope_libraries,
     upcoming_lines,
 )
-from shuxiang.services.digests.handlers import DigestConfig, digest_activities, digest_for, scoped_activities
+from shuxiang.services.digests.handlers import (
+    DigestConfig,
+    digest_activities,
+    digest_for,
+    period_changes,
+    scoped_activities,
+)
 from shuxiang.services.digests.projection import apply_canonical, fill_session_spans, session_span
 from shuxiang.services.digests.render import render_text
 from shuxiang.services.digests.tables import (
@@ -350,6 +357,80 @@ def test_rows_without_a_span_are_read_until_filled(tmp_path: Path) -> None:
         spans = dict(connection.execute(select(digests_activity.c.activity_id, digests_activity.c.last_start)).all())
     assert spans["open-ended"] == OPEN_ENDED and spans["moved-later"] == local(2026, 4, 16, 15)
     assert_same_digests(engine)
+    databases.dispose()
+
+
+# ============================================================================ a bulk import's period
+
+
+def bulk_period(rng: random.Random) -> list[CanonicalActivity]:
+    """A period holding far more changes than a section lists (a bulk import's): starts shared by
+    dozens (the ties are ordered by id), ids that collations order differently from code points
+    (dashes, case, digits, a non-ASCII letter), coming and past, new, changed and cancelled."""
+    since = UNTIL - timedelta(days=7)
+    shared = [UNTIL + timedelta(days=3, hours=10), UNTIL - timedelta(days=40, hours=5)]
+    spellings = ["x-{n}", "x{n}", "X_{n}", "x.{n}", "é{n}", "x-{n}-b", "{n}x"]
+    activities = []
+    for i in range(400):
+        aid = rng.choice(spellings).format(n=rng.randrange(1000)) + f"-{i}"
+        start = rng.choice(shared) if rng.random() < 0.5 else UNTIL + timedelta(hours=rng.randrange(-2000, 2000))
+        old = rng.random() < 0.3  # announced before the period, changed or cancelled in it
+        created = since - timedelta(days=30) if old else since + timedelta(minutes=rng.randrange(7 * 24 * 60))
+        updated = created + timedelta(minutes=rng.randrange(60)) if rng.random() < 0.6 else created
+        if old:
+            updated = since + timedelta(minutes=rng.randrange(7 * 24 * 60))
+        activities.append(
+            _activity(
+                aid,
+                start,
+                created=created,
+                updated=updated if updated < UNTIL else created,
+                version=2,
+                status="cancelled" if rng.random() < 0.2 else "scheduled",
+                organizers=[rng.choice(MEMBERS)],
+            )
+        )
+    return activities
+
+
+def assert_period_changes_are_the_sections(engine: Engine) -> None:
+    since = UNTIL - timedelta(days=7)
+    for coordinator in ALLIANCE.coordinators:
+        scope = None if coordinator.scope is None else scope_libraries(ALLIANCE, coordinator)
+        with engine.connect() as connection:
+            everything = scoped_activities(connection, scope)
+            changes = period_changes(connection, scope, since=since, until=UNTIL)
+        new, changed, cancelled = classify_changes(everything, since, UNTIL)
+        assert changes.new == Capped.of(new), coordinator.id
+        assert changes.changed == Capped.of(changed), coordinator.id
+        assert changes.cancelled == Capped.of(cancelled), coordinator.id
+        if scope is None:  # the office sees every section cut, and ties at the cut
+            assert changes.new.more > 100 and changes.changed.more > 0 and changes.cancelled.more > 0, changes
+            listed = changes.new.items + changes.changed.items + changes.cancelled.items
+            assert len({a.starts_at for a in listed}) < len(listed) - 20
+
+
+def test_a_period_of_many_changes_lists_the_first_of_each_section_on_sqlite(tmp_path: Path) -> None:
+    databases = Databases(data_dir=tmp_path)
+    databases.create_tables("digests", TABLES + EVENT_TABLES)
+    store(databases.engine("digests"), bulk_period(random.Random(9)))
+    assert_period_changes_are_the_sections(databases.engine("digests"))
+    databases.dispose()
+
+
+@pytest.mark.postgres
+def test_a_period_of_many_changes_lists_the_first_of_each_section_on_postgresql(
+    postgres_url: str, tmp_path: Path
+) -> None:
+    databases = Databases(data_dir=tmp_path, database_url=postgres_url)
+    engine = databases.engine("digests")
+    metadata.create_all(engine, tables=[*TABLES, *EVENT_TABLES])
+    with engine.begin() as connection:  # a database made with a language's collation (the test one is C.UTF-8)
+        connection.execute(
+            text('ALTER TABLE digests_activity ALTER COLUMN activity_id TYPE varchar(64) COLLATE "en-US-x-icu"')
+        )
+    store(engine, bulk_period(random.Random(9)))
+    assert_period_changes_are_the_sections(engine)
     databases.dispose()
 
 
