@@ -429,11 +429,10 @@ def stats_report(
     tz = alliance.tz
     attendance = attendance_by_activity(databases.reader(QUOTAS))
     ratings = ratings_by_activity(databases.reader(REGISTRATIONS))
-    items = f.items_of((a for a in canonical_activities(databases.reader(DEDUP))), attendance, tz)
     scope = f.scope_of(alliance, library) if subtree or library is None else {library}
     vocabulary = alliance.audiences_in if alliance.audiences else None
-    now_figures = f.figures(items, scope, years, vocabulary, ratings)
-    before = f.figures(items, scope, previous_years, vocabulary, ratings)
+    items = f.stream_items(canonical_activities(databases.reader(DEDUP)), attendance, tz)  # streamed, none kept
+    now_figures, before = f.figures_of_periods(items, scope, [years, previous_years], vocabulary, ratings)
     quota_rows, _ = quota_outcomes(databases, alliance, years, scope, now, lang)
     return StatsReport(
         alliance=alliance.name_in(lang),
