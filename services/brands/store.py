@@ -66,7 +66,9 @@ def brand_entry(engine: Engine, alliance: Alliance, brand_id: str, today: date) 
     return entry
 
 
-def entries_from_facts(connection: Connection, alliance: Alliance, brands: list[Brand], today: date) -> list[BrandEntry]:
+def entries_from_facts(
+    connection: Connection, alliance: Alliance, brands: list[Brand], today: date
+) -> list[BrandEntry]:
     """These brands' entries: their activities (by the brand index), figures and origin."""
     registered = {brand.id for brand, _ in registered_brands(connection)}
     activities = brand_activities(connection, [brand.id for brand in brands])
