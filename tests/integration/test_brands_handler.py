@@ -23,9 +23,9 @@ from shuxiang.services.brands.registry import (
     RegistryError,
     check_correction,
     check_registration,
+    load_registry,
 )
 from shuxiang.services.brands.service import NAME, build
-from shuxiang.services.brands.registry import load_registry
 from shuxiang.services.brands.store import brand_entry, brands_report, entries_from_facts, linked_activity_ids
 from shuxiang.services.brands.tables import brands_activity, brands_day, brands_month
 from shuxiang.services.brands.tallies import rebuild, stored_basis, tally_basis
