@@ -227,3 +227,153 @@ def coverage(alliance: Alliance, brands: Sequence[Brand], figures: dict[str, Bra
         lapsed=by_status[LAPSED],
         active=by_status[ACTIVE],
     )
+
+
+@dataclass
+class Tally:
+    """What a brand's activities add up to over a local day or month (``brands_day``,
+    ``brands_month``): enough to give :func:`brand_figures`'s figures for any ``today`` from a
+    few rows per brand and month.  Counted activities only (:meth:`BrandActivity.counts`), but
+    ``inferred``: the activities linked by inference whose start falls here, whatever they are."""
+
+    sessions: int = 0
+    editions: int = 0
+    """Counted activities whose first session is here (an edition is held once that session is)."""
+    participants: int = 0
+    reported: int = 0
+    inferred: int = 0
+    first_start: datetime | None = None
+    first_title: str | None = None
+    last_start: datetime | None = None
+    libraries: set[str] = field(default_factory=set)
+    venues: set[str] = field(default_factory=set)
+    _first_key: tuple[datetime, str] | None = field(default=None, repr=False, compare=False)
+
+    def session(self, start: datetime, activity: BrandActivity) -> None:
+        self.sessions += 1
+        key = (start, activity.activity_id)  # ties: the lowest id, as brand_figures orders its activities
+        if self._first_key is None or key < self._first_key:
+            self._first_key, self.first_start, self.first_title = key, start, activity.title
+        if self.last_start is None or start > self.last_start:
+            self.last_start = start
+        self.libraries |= activity.libraries
+        self.venues.add(activity.venue_name or activity.venue_key)
+
+    def edition(self, activity: BrandActivity) -> None:
+        self.editions += 1
+        self.participants += activity.participants or 0
+        self.reported += activity.participants is not None
+
+    def add(self, other: Tally) -> None:
+        """Another (later, disjoint) period's sums into this one's."""
+        self.sessions += other.sessions
+        self.editions += other.editions
+        self.participants += other.participants
+        self.reported += other.reported
+        self.inferred += other.inferred
+        if other.first_start is not None and (self.first_start is None or other.first_start < self.first_start):
+            self.first_start, self.first_title = other.first_start, other.first_title
+        if other.last_start is not None and (self.last_start is None or other.last_start > self.last_start):
+            self.last_start = other.last_start
+        self.libraries |= other.libraries
+        self.venues |= other.venues
+
+    def empty(self) -> bool:
+        return not (self.sessions or self.inferred)
+
+
+def day_tallies(
+    activities: Sequence[tuple[str, date, BrandActivity]], tz: ZoneInfo, wanted: set[tuple[str, date]] | None = None
+) -> dict[tuple[str, date], Tally]:
+    """Per (brand, local day), what ``activities`` add up to: each given as (brand id, the local day
+    of its start, the activity).  ``wanted``: only these (brand, day) keys (None: all)."""
+    found: dict[tuple[str, date], Tally] = {}
+
+    def tally(key: tuple[str, date]) -> Tally | None:
+        if wanted is not None and key not in wanted:
+            return None
+        return found.setdefault(key, Tally())
+
+    for brand_id, start_day, activity in activities:
+        if activity.link == "inferred" and (t := tally((brand_id, start_day))) is not None:
+            t.inferred += 1
+        if not activity.counts():
+            continue
+        for start in activity.occurrences:
+            if (t := tally((brand_id, start.astimezone(tz).date()))) is not None:
+                t.session(start, activity)
+        if (t := tally((brand_id, min(activity.occurrences).astimezone(tz).date()))) is not None:
+            t.edition(activity)
+    return {key: t for key, t in found.items() if not t.empty()}
+
+
+def figures_of_tallies(
+    brand_id: str,
+    months: dict[tuple[int, int], Tally],
+    days: dict[date, Tally],
+    *,
+    today: date,
+    tz: ZoneInfo,
+    quiet_after_days: int,
+    lapsed_after_days: int,
+) -> BrandFigures:
+    """:func:`brand_figures`'s figures from a brand's kept tallies: its months (every one), and the
+    days of ``today``'s month, which ``today`` splits into held and scheduled."""
+    current = (today.year, today.month)
+    year = today.year
+    held: dict[tuple[int, int], Tally] = {}
+    scheduled: dict[tuple[int, int], Tally] = {}
+    inferred = 0
+    for month, tally in months.items():
+        inferred += tally.inferred
+        if month < current:
+            held[month] = tally
+        elif month > current:
+            scheduled[month] = tally
+    for day, tally in sorted(days.items()):
+        side = held if day <= today else scheduled
+        side.setdefault(current, Tally()).add(tally)
+    held_months = {m: t.sessions for m, t in held.items() if t.sessions}
+    scheduled_months = {m: t.sessions for m, t in scheduled.items() if t.sessions}
+    total = Tally()
+    this_year = Tally()
+    for month, tally in sorted(held.items()):
+        total.add(tally)
+        if month[0] == year:
+            this_year.add(tally)
+    ahead = Tally()
+    for _, tally in sorted(scheduled.items()):
+        ahead.add(tally)
+    last = total.last_start
+    return BrandFigures(
+        brand_id=brand_id,
+        status=status_of(
+            last.astimezone(tz).date() if last else None,
+            bool(ahead.sessions),
+            today,
+            quiet_after=quiet_after_days,
+            lapsed_after=lapsed_after_days,
+        ),
+        sessions_total=total.sessions,
+        sessions_this_year=this_year.sessions,
+        editions_total=total.editions,
+        editions_this_year=this_year.editions,
+        participants_total=total.participants,
+        participants_this_year=this_year.participants,
+        reported_editions=total.reported,
+        years_running=running({y for y, _ in held_months}, year),
+        months_running=running({y * 12 + m - 1 for y, m in held_months}, year * 12 + today.month - 1),
+        first_held=total.first_start,
+        last_held=last,
+        days_since_last=(today - last.astimezone(tz).date()).days if last else None,
+        next_scheduled=ahead.first_start,
+        next_title=ahead.first_title,
+        sessions_scheduled=ahead.sessions,
+        libraries=tuple(sorted(total.libraries)),
+        venues=tuple(sorted(total.venues)),
+        inferred_links=inferred,
+        yearly_editions=len({y for y, _ in held_months}),
+        first_recorded_year=min((y for y, _ in held_months), default=None),
+        held_per_month=held_months,
+        scheduled_per_month=scheduled_months,
+    )

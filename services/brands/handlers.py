@@ -10,7 +10,7 @@ from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, selec
 
 from shuxiang.alliance import Alliance
 from shuxiang.calendars.recurrence import sessions
-from shuxiang.db import RowsByKey, execute_many
+from shuxiang.db import RowsByKey, execute_many, keys_in
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.i18n import both
 from shuxiang.schemas import AttendanceReport, CanonicalActivity
@@ -34,6 +34,7 @@ from .tables import (
     brands_session_attendance,
     brands_source,
 )
+from .tallies import activity_of_announcement, keys_of, retally
 
 SERIES_HORIZON = timedelta(days=3 * 366)
 """An open-ended series is counted this far ahead of its first session."""
@@ -79,6 +80,11 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
     changed = newer_canonicals(deliveries, connection, ACTIVITIES)
     if not changed:
         return
+    at = max(n.delivery.timestamp for n in changed)
+    # the days and brands the stored versions add to, before they are replaced
+    retally(uow, context.alliance).add(
+        at, keys_of(connection, [n.activity_id for n in changed if not n.new], context.tz)
+    )
     registry = load_registry(connection, context.alliance)
     matcher = BrandMatcher.of(registry.values(), context.alliance)
     corrections = corrections_of(connection, [n.activity_id for n in changed])
@@ -119,7 +125,8 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
         new={n.activity_id for n in changed if n.new},
         children=[(OCCURRENCES, sessions), (ACTIVITY_LIBRARIES, organizers)],
     )
-    _store_sources(connection, [n.event.activity for n in changed])
+    losing = _store_sources(connection, [n.event.activity for n in changed])
+    retally(uow, context.alliance).add(at, activities=[*rows, *losing])
 
 
 _SOURCES_OF = select(brands_source.c.library_id, brands_source.c.source_ref, brands_source.c.activity_id).where(
@@ -131,9 +138,10 @@ _DELETE_SOURCE = delete(brands_source).where(
 _INSERT_SOURCE = insert(brands_source)
 
 
-def _store_sources(connection: Connection, activities: list[CanonicalActivity]) -> None:
+def _store_sources(connection: Connection, activities: list[CanonicalActivity]) -> set[str]:
     """The announcements merged into each activity; one that moved to another activity (a split)
-    follows it.  The same as storing them activity by activity, in this order."""
+    follows it.  The same as storing them activity by activity, in this order.  Returns the
+    activities outside these that lost an announcement (and its attendance reports) to them."""
     known: dict[str, set[tuple[str, str]]] = {a.id: set() for a in activities}
     for row in connection.execute(_SOURCES_OF, {"ids": list(known)}):
         known[row.activity_id].add((row.library_id, row.source_ref))
@@ -148,6 +156,9 @@ def _store_sources(connection: Connection, activities: list[CanonicalActivity]) 
             claimed.pop(key, None)
         for key in current - mine:
             claimed[key] = activity.id
+    taken = sorted(set(claimed) - {key for keys in known.values() for key in keys})
+    clause, parameters = keys_in((brands_source.c.library_id, brands_source.c.source_ref), taken)
+    losing = set(connection.scalars(select(brands_source.c.activity_id).where(clause), parameters)) if taken else set()
     execute_many(
         connection, _DELETE_SOURCE, [{"l": library_id, "r": source_ref} for library_id, source_ref in sorted(stale)]
     )
@@ -159,6 +170,7 @@ def _store_sources(connection: Connection, activities: list[CanonicalActivity]) 
             for (library_id, source_ref), activity_id in sorted(claimed.items())
         ],
     )
+    return losing - set(known)
 
 
 def parse_report(context: BrandsContext, delivery: Delivery) -> AttendanceReport:
@@ -189,6 +201,9 @@ def apply_report(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) ->
     else:  # one session of a series: kept beside the series' own report
         identity["recurrence_id"] = report.recurrence_id.astimezone(UTC)
         _keep_latest(connection, brands_session_attendance, identity, report, delivery)
+    retally(uow, context.alliance).add(
+        delivery.timestamp, activities=[activity_of_announcement(connection, report.library_id, report.source_ref)]
+    )
 
 
 def _keep_latest(
@@ -225,10 +240,12 @@ def apply_decision(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) 
         check_subject("registered_by", decision.registered_by, delivery)
     else:
         check_subject("corrected_by", decision.corrected_by, delivery)
+    relinked: dict[str, str | None] = {}  # activity → its brand before
     try:
         if isinstance(decision, BrandCreate):
-            register_brand(uow.connection, context.alliance, decision, delivery.timestamp)
+            register_brand(uow.connection, context.alliance, decision, delivery.timestamp, relinked=relinked)
         else:
-            store_correction(uow.connection, context.alliance, decision, delivery.timestamp)
+            store_correction(uow.connection, context.alliance, decision, delivery.timestamp, relinked=relinked)
     except RegistryError as exc:
         raise Rejected(exc.message) from None
+    retally(uow, context.alliance).add(delivery.timestamp, keys_of(uow.connection, relinked, context.tz, relinked))

@@ -160,7 +160,14 @@ def check_registration(connection: Connection, alliance: Alliance, body: BrandCr
             )
 
 
-def register_brand(connection: Connection, alliance: Alliance, body: BrandCreate, at: datetime) -> Brand:
+def register_brand(
+    connection: Connection,
+    alliance: Alliance,
+    body: BrandCreate,
+    at: datetime,
+    *,
+    relinked: dict[str, str | None] | None = None,
+) -> Brand:
     """Add a brand to the registry and link the stored activities whose titles name it."""
     check_registration(connection, alliance, body)
     brand = body.brand()
@@ -178,7 +185,9 @@ def register_brand(connection: Connection, alliance: Alliance, body: BrandCreate
             registered_at=at,
         )
     )
-    relink(connection, alliance)
+    found = relink(connection, alliance)
+    if relinked is not None:
+        relinked.update(found)
     return brand
 
 
@@ -196,7 +205,14 @@ def check_correction(connection: Connection, alliance: Alliance, activity_id: st
     _check_may_correct(alliance, registry, body.corrected_by, {current, body.brand_id} - {None})
 
 
-def store_correction(connection: Connection, alliance: Alliance, event: LinkCorrected, at: datetime) -> None:
+def store_correction(
+    connection: Connection,
+    alliance: Alliance,
+    event: LinkCorrected,
+    at: datetime,
+    *,
+    relinked: dict[str, str | None] | None = None,
+) -> None:
     """Record a person's decision on an activity's brand (checked when it was made); it outlives
     later versions of the activity, and may arrive before the activity itself (in a replay)."""
     if event.brand_id is not None and event.brand_id not in load_registry(connection, alliance):
@@ -208,7 +224,9 @@ def store_correction(connection: Connection, alliance: Alliance, event: LinkCorr
         connection.execute(
             update(brands_correction).where(brands_correction.c.activity_id == event.activity_id).values(**values)
         )
-    relink(connection, alliance, [event.activity_id])
+    found = relink(connection, alliance, [event.activity_id])
+    if relinked is not None:
+        relinked.update(found)
 
 
 def _check_may_correct(alliance: Alliance, registry: dict[str, Brand], who: str | None, brand_ids: set[str]) -> None:
@@ -228,8 +246,9 @@ def _check_may_correct(alliance: Alliance, registry: dict[str, Brand], who: str 
         raise RegistryError(403, f"{zh} / {en}")
 
 
-def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] | None = None) -> int:
-    """Recompute inferred and effective links (after a brand is registered or a link corrected)."""
+def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] | None = None) -> dict[str, str | None]:
+    """Recompute inferred and effective links (after a brand is registered or a link corrected);
+    returns the activities whose link changed, each with its brand before."""
     registry = load_registry(connection, alliance)
     query = select(
         brands_activity.c.activity_id,
@@ -251,7 +270,7 @@ def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] |
     for activity_id, library_id in connection.execute(credits):
         organizers.setdefault(activity_id, []).append(library_id)
     corrected = {r.activity_id: Correction(r.brand_id, r.corrected_by) for r in connection.execute(corrections)}
-    changed = 0
+    changed: dict[str, str | None] = {}
     matcher = BrandMatcher.of(registry.values(), alliance)
     for row in connection.execute(query).all():
         inferred = matcher.infer(row.title, organizers.get(row.activity_id, []))
@@ -264,5 +283,5 @@ def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] |
                 .where(brands_activity.c.activity_id == row.activity_id)
                 .values(inferred_brand_id=inferred, brand_id=brand_id, link=link)
             )
-            changed += 1
+            changed[row.activity_id] = row.brand_id
     return changed

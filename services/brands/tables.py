@@ -1,18 +1,22 @@
 """The brands service's tables.
 
-Facts only, no counters: the brand registry's own entries (brands added through
-the API; the alliance file's brands are read from the configuration), the
-canonical activities as last seen (one row per activity, its newest version),
-their occurrences, credited libraries and merged announcements, the attendance
-reports, and the link corrections people made.  Every figure is derived from
+Facts: the brand registry's own entries (brands added through the API; the alliance file's
+brands are read from the configuration), the canonical activities as last seen (one row per
+activity, its newest version), their occurrences, credited libraries and merged announcements,
+the attendance reports, and the link corrections people made.  Every figure is derived from
 these by queries and pure functions (:mod:`.figures`).
+
+Kept tallies, derived from those facts by the handlers (:mod:`.tallies`) so that the list of
+brands (/brands, /api/v1/brands, ``brands report``, the digests' quiet brands) reads a few rows
+per brand and month rather than every brand's history: ``brands_day`` (per brand and local day)
+and ``brands_month`` (its months' sums), and ``brands_basis``, what they were derived under.
 """
 
 from datetime import datetime
 from typing import Annotated
 
 from pydantic import Field as PydanticField
-from sqlalchemy import JSON, BigInteger, Boolean, Column, Index, Integer, String, Table, Text, text
+from sqlalchemy import JSON, BigInteger, Boolean, Column, Date, Index, Integer, String, Table, Text, text
 from sqlmodel import Field, SQLModel
 
 from shuxiang.db import TableModel, UTCDateTime, metadata, table_of
@@ -99,6 +103,7 @@ brands_occurrence = Table(
     metadata,
     Column("activity_id", String(64), primary_key=True),
     Column("starts_at", UTCDateTime, primary_key=True),
+    Index("ix_brands_occurrence_start", "starts_at"),  # the sessions of a day, to derive its tallies
     comment="Each session of an activity: one row, or one per RRULE occurrence less EXDATEs.",
 )
 
@@ -157,6 +162,52 @@ brands_correction = Table(
     comment="A person's decision on an activity's brand; outlives later versions of the activity.",
 )
 
+
+def _tally_columns() -> list[Column]:
+    """What a brand's counted activities add up to over a day (``brands_day``) or a month (``brands_month``)."""
+    return [
+        Column("sessions", Integer, nullable=False, comment="sessions of counted activities"),
+        Column("editions", Integer, nullable=False, comment="counted activities whose first session is here"),
+        Column("participants", Integer, nullable=False, comment="of those editions (reported figures)"),
+        Column("reported", Integer, nullable=False, comment="editions with a participants figure"),
+        Column("inferred", Integer, nullable=False, comment="activities linked by inference, by their start"),
+        Column("first_start", UTCDateTime, nullable=True, comment="the earliest counted session"),
+        Column("first_title", String(200), nullable=True, comment="its activity's title (ties: lowest id)"),
+        Column("last_start", UTCDateTime, nullable=True, comment="the latest counted session"),
+        Column("libraries", JSON, nullable=False, comment="credited libraries of the activities with a session here"),
+        Column("venues", JSON, nullable=False, comment="their venues (name, else key)"),
+    ]
+
+
+brands_day = Table(
+    "brands_day",
+    metadata,
+    Column("brand_id", String(64), primary_key=True),
+    Column("day", Date, primary_key=True, comment="a local day in the alliance's time zone"),
+    *_tally_columns(),
+    comment="Per brand and local day, what its counted activities add up to (kept by the handlers).",
+)
+
+brands_month = Table(
+    "brands_month",
+    metadata,
+    Column("brand_id", String(64), primary_key=True),
+    Column("year", Integer, primary_key=True),
+    Column("month", Integer, primary_key=True),
+    *_tally_columns(),
+    comment="Per brand and local month, the sums of its brands_day rows: the list of brands reads these.",
+)
+
+brands_basis = Table(
+    "brands_basis",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=False, comment="always 1: one row"),
+    Column("basis", String(64), nullable=False, comment="the tallies' derivation and time zone (tally_basis)"),
+    Column("derived_at", UTCDateTime, nullable=False),
+    comment="What brands_day and brands_month were derived under: the list reads them while it is the "
+    "alliance's, and derives the figures from the facts otherwise (the service's next batch derives them again).",
+)
+
 TABLES = (
     brands_registered,
     brands_activity,
@@ -166,4 +217,7 @@ TABLES = (
     brands_attendance,
     brands_session_attendance,
     brands_correction,
+    brands_day,
+    brands_month,
+    brands_basis,
 )

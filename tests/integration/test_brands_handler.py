@@ -23,10 +23,12 @@ from shuxiang.services.brands.registry import (
     RegistryError,
     check_correction,
     check_registration,
+    load_registry,
 )
 from shuxiang.services.brands.service import NAME, build
-from shuxiang.services.brands.store import brands_report, linked_activity_ids
-from shuxiang.services.brands.tables import brands_activity
+from shuxiang.services.brands.store import brand_entry, brands_report, entries_from_facts, linked_activity_ids
+from shuxiang.services.brands.tables import brands_activity, brands_day, brands_month
+from shuxiang.services.brands.tallies import rebuild, stored_basis, tally_basis
 from shuxiang.services.plan import ServiceContext
 from shuxiang.settings import Settings
 from tests.unit.test_brands_figures import TODAY, YEARS, canonical_of, recount, run_of_years
@@ -73,6 +75,33 @@ class Brands:
         for start in range(0, len(deliveries), batch):
             outcomes += [o.value for o in process_batch(spec, self.engine, deliveries[start : start + batch])]
         return outcomes
+
+
+def days_to_check(rng: random.Random) -> list[date]:
+    """Days to compute the figures for: today and around it, its month's ends, the ends of the
+    years, before and after every record, and days drawn across the years."""
+    days = [TODAY, TODAY - timedelta(days=1), TODAY + timedelta(days=1), TODAY.replace(day=1), date(2026, 6, 30)]
+    days += [date(YEARS[0] - 1, 12, 31), date(2031, 1, 1), date(2023, 12, 31), date(2024, 1, 1), date(2024, 2, 29)]
+    days += [date(YEARS[0], 1, 1) + timedelta(days=rng.randrange(365 * len(YEARS))) for _ in range(8)]
+    return days
+
+
+def assert_tallies_are_the_facts(brands: Brands, alliance: Alliance, seed: int = 0) -> None:
+    """The list's figures, read from the kept tallies, are those derived from every brand's
+    activities (the computation the list ran before the tallies), as of many days; and the kept
+    tallies are those a rebuild from the facts derives."""
+    engine = brands.engine
+    with engine.connect() as connection:
+        assert stored_basis(connection) == tally_basis(alliance)  # the list reads the tallies
+        registry = list(load_registry(connection, alliance).values())
+    for day in days_to_check(random.Random(seed)):
+        with engine.connect() as connection:
+            expected = [e.figures for e in entries_from_facts(connection, alliance, registry, day)]
+        assert [e.figures for e in brands_report(engine, alliance, day).entries] == expected, day
+    with engine.begin() as connection:
+        kept = [sorted(map(tuple, connection.execute(select(t)))) for t in (brands_day, brands_month)]
+        rebuild(connection, alliance.tz)
+        assert [sorted(map(tuple, connection.execute(select(t)))) for t in (brands_day, brands_month)] == kept
 
 
 @pytest.fixture
@@ -154,6 +183,7 @@ def test_stored_figures_equal_a_recount_of_a_multi_year_history(brands: Brands, 
     assert checked > 300
     inferred = sum(e.figures.inferred_links for e in after.entries)
     assert inferred == sum(1 for s in history if s.revision == 1 and s.brand_id is None) > 30
+    assert_tallies_are_the_facts(brands, alliance)
 
 
 def test_invalid_reports_are_dead_lettered_with_the_reason(brands: Brands) -> None:
@@ -234,6 +264,7 @@ def test_a_correction_survives_later_versions(brands: Brands, alliance: Alliance
     report = brands_report(brands.engine, alliance, date(2026, 6, 15))
     assert report.entry("jn-haoshu").figures.sessions_total == 1
     assert report.entry("jn-gushang").figures.sessions_total == 0
+    assert_tallies_are_the_facts(brands, alliance)
 
 
 def test_a_correction_logged_before_its_activity_is_applied_when_it_comes(brands: Brands, alliance: Alliance) -> None:
@@ -260,6 +291,7 @@ def test_a_correction_logged_before_its_activity_is_applied_when_it_comes(brands
     ) == ["ack", "term", "term", "term"]
     brands.feed(brands.canonical, [canonical_delivery(canonical_of(talk))])
     assert linked(brands, activity_id) == (None, "corrected")
+    assert_tallies_are_the_facts(brands, alliance)
 
 
 def test_registering_a_brand_links_the_sessions_already_stored(brands: Brands, alliance: Alliance) -> None:
@@ -300,6 +332,7 @@ def test_registering_a_brand_links_the_sessions_already_stored(brands: Brands, a
             assert refused.value.status == status
         reasons = list(connection.scalars(select(dead_letter.c.reason)))
     assert len(reasons) == 1 and "is taken" in reasons[0]
+    assert_tallies_are_the_facts(brands, alliance)
 
 
 def test_a_split_moves_an_announcement_and_its_report(brands: Brands, alliance: Alliance) -> None:
@@ -324,12 +357,13 @@ def test_a_split_moves_an_announcement_and_its_report(brands: Brands, alliance: 
     )
     activities = {
         a.activity_id: a
-        for a in brands_report(brands.engine, alliance, date(2026, 6, 1)).entry("jn-gushang").activities
+        for a in brand_entry(brands.engine, alliance, "jn-gushang", date(2026, 6, 1)).activities  # type: ignore[union-attr]
     }
     assert activities["act-split"].participants == 77
     assert activities[merged.id].participants is None
     with brands.engine.connect() as connection:
         assert connection.scalar(select(func.count()).select_from(brands_activity)) == 2
+    assert_tallies_are_the_facts(brands, alliance)
 
 
 def test_sessions_of_a_series_reported_one_by_one_add_up_and_cancelled_ones_are_not_sessions(
@@ -356,8 +390,9 @@ def test_sessions_of_a_series_reported_one_by_one_add_up_and_cancelled_ones_are_
     assert brands.feed(brands.reports, [report_delivery(r) for r in reports]) == ["ack"] * 3
     (entry,) = [
         a
-        for a in brands_report(brands.engine, alliance, date(2026, 6, 1)).entry("jn-gushang").activities
+        for a in brand_entry(brands.engine, alliance, "jn-gushang", date(2026, 6, 1)).activities  # type: ignore[union-attr]
         if a.activity_id == activity.id
     ]
     assert entry.participants == 30 + 45  # the later report of the third session replaced its first
     assert len(entry.occurrences) == 3  # four weeks less the cancelled one
+    assert_tallies_are_the_facts(brands, alliance)

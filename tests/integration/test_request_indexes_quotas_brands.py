@@ -22,7 +22,10 @@ from sqlalchemy import Engine, event, insert
 from shuxiang.alliance import Alliance, load_demo_alliance
 from shuxiang.db import Databases
 from shuxiang.services.brands import tables as brands
-from shuxiang.services.brands.store import brand_entry, brands_gone_quiet, brands_report
+from shuxiang.services.brands.registry import load_registry
+from shuxiang.services.brands.store import brand_entry, brands_gone_quiet, brands_report, entries_from_facts
+from shuxiang.services.brands.tallies import rebuild, store_basis
+from shuxiang.services.brands.tallies import tally_basis as brands_basis
 from shuxiang.services.brands.web import list_links
 from shuxiang.services.quotas import tables as quotas
 from shuxiang.services.quotas.report import quota_report
@@ -39,6 +42,8 @@ BIG = {
     *(t.name for t in (brands.brands_source, brands.brands_attendance, brands.brands_session_attendance)),
 }
 """The seeded tables: a plan may not read one of them whole."""
+TALLIES = {brands.brands_day.name, brands.brands_month.name, brands.brands_basis.name}
+"""The brands' kept tallies (derived from the seeded tables): the list of brands reads these only."""
 
 
 def seed(engine: Engine, alliance: Alliance) -> None:
@@ -168,6 +173,8 @@ def seed(engine: Engine, alliance: Alliance) -> None:
             for first in range(0, len(found), 5000):
                 connection.execute(insert(tables[name]), found[first : first + 5000])
         connection.execute(insert(quotas.quotas_basis).values(id=1, basis=tally_basis(alliance), derived_at=NOW))
+        rebuild(connection, alliance.tz)  # what the brands service's next batch derives, once
+        store_basis(connection, brands_basis(alliance), NOW)
     if engine.dialect.name == "postgresql":  # what autovacuum does after a bulk load: statistics, visibility map
         with engine.connect().execution_options(isolation_level="AUTOCOMMIT") as connection:
             connection.exec_driver_sql("VACUUM ANALYZE")
@@ -190,12 +197,12 @@ def seeded(request, tmp_path_factory) -> Iterator[tuple[Engine, Alliance]]:
         next(schema, None)
 
 
-def statements_of(engine: Engine, call) -> list[tuple[str, object]]:
-    """The statements ``call()`` runs on ``engine`` that read a seeded table, with their parameters."""
+def statements_of(engine: Engine, call, tables: set[str] = BIG) -> list[tuple[str, object]]:
+    """The statements ``call()`` runs on ``engine`` that read one of ``tables``, with their parameters."""
     found: list[tuple[str, object]] = []
 
     def grab(conn, cursor, statement, parameters, context, executemany) -> None:
-        if re.search(r"\b(" + "|".join(BIG) + r")\b", statement):
+        if re.search(r"\b(" + "|".join(tables) + r")\b", statement):
             found.append((statement, parameters))
 
     event.listen(engine, "before_cursor_execute", grab)
@@ -207,7 +214,9 @@ def statements_of(engine: Engine, call) -> list[tuple[str, object]]:
     return found
 
 
-def full_reads(engine: Engine, statements: list[tuple[str, object]], *, chosen: bool = True) -> list[str]:
+def full_reads(
+    engine: Engine, statements: list[tuple[str, object]], *, chosen: bool = True, tables: set[str] = BIG
+) -> list[str]:
     """The plans' lines that read a seeded table whole.  ``chosen=False``: PostgreSQL's plan with
     sequential scans priced out (``enable_seqscan = off``), which still reads a table whole only
     when no index can answer the statement."""
@@ -218,10 +227,12 @@ def full_reads(engine: Engine, statements: list[tuple[str, object]], *, chosen: 
         for statement, parameters in statements:
             if connection.dialect.name == "sqlite":
                 plan = [row[3] for row in connection.exec_driver_sql(f"EXPLAIN QUERY PLAN {statement}", parameters)]
-                whole += [line for line in plan if re.fullmatch(r"SCAN (\w+)", line) and line.split()[1] in BIG]
+                whole += [line for line in plan if re.fullmatch(r"SCAN (\w+)", line) and line.split()[1] in tables]
             else:
                 plan = [row[0] for row in connection.exec_driver_sql(f"EXPLAIN {statement}", parameters)]
-                whole += [line for line in plan if (m := re.search(r"Seq Scan on (\w+)", line)) and m.group(1) in BIG]
+                whole += [
+                    line for line in plan if (m := re.search(r"Seq Scan on (\w+)", line)) and m.group(1) in tables
+                ]
         connection.rollback()
     return whole
 
@@ -248,15 +259,15 @@ def test_a_librarys_drill_down_reads_its_own_activities_through_indexes(seeded) 
 def test_the_brand_pages_and_the_links_read_through_indexes(seeded) -> None:
     """On SQLite every statement from an index.  PostgreSQL, with these tables a few hundred pages
     each, rightly hashes brands_attendance whole (30,000 rows) rather than probe it 450 times for
-    one brand, and the list (every brand: 14 % of the activities) reads the sessions whole: what is
-    asserted there is that an index answers each statement (the plan with sequential scans priced
-    out reads no table whole), and that a brand's own sessions and credits come from their indexes."""
+    one brand: for a brand's page what is asserted there is that an index answers each statement
+    (the plan with sequential scans priced out reads no table whole), and that a brand's own
+    sessions and credits come from their indexes.  The list of brands and the quiet brands read
+    the kept tallies only (a row per brand and month, the days of this month): no statement of
+    theirs touches an activity's table, as chosen."""
     engine, alliance = seeded
     brand = alliance.brands[0]
     for call in (
         lambda: brand_entry(engine, alliance, brand.id, TODAY),
-        lambda: brands_report(engine, alliance, TODAY),
-        lambda: brands_gone_quiet(engine, alliance, TODAY, [brand.library_id]),
         lambda: list_links(reader=engine, link=None, brand_id=None, limit=200),
         lambda: list_links(reader=engine, link="inferred", brand_id=None, limit=200),
         lambda: list_links(reader=engine, link=None, brand_id=brand.id, limit=200),
@@ -268,16 +279,47 @@ def test_the_brand_pages_and_the_links_read_through_indexes(seeded) -> None:
     assert full_reads(engine, sessions_and_credits) == []
     links = statements_of(engine, lambda: list_links(reader=engine, link=None, brand_id=None, limit=200))
     assert full_reads(engine, links) == []
+    for call in (
+        lambda: brands_report(engine, alliance, TODAY),
+        lambda: brands_gone_quiet(engine, alliance, TODAY, [brand.library_id]),
+    ):
+        statements = statements_of(engine, call, tables=BIG | TALLIES)
+        read = {t for s, _ in statements if not s.startswith("PRAGMA") for t in re.findall(r"\b(brands_\w+)\b", s)}
+        assert read <= TALLIES | {"brands_registered"}  # (PRAGMA: whether the brands have a table yet)
+        # brands_day (a row per brand and day: it grows with the years) through its key, as chosen;
+        # brands_month is what the list shows (every brand's months): PostgreSQL may read it whole,
+        # but an index answers it
+        # (brands_basis: one row)
+        assert full_reads(engine, statements, tables={brands.brands_day.name}) == []
+        assert (
+            full_reads(engine, statements, tables={brands.brands_day.name, brands.brands_month.name}, chosen=False)
+            == []
+        )
 
 
 def test_a_brands_page_is_its_entry_in_the_list(seeded) -> None:
-    """brand_entry reads one brand's rows and gives the entry brands_report gives it among all;
+    """brand_entry reads one brand's rows and gives the figures brands_report gives it among all
+    (from the kept tallies: the figures derived from every brand's activities, as of several days);
     the quiet brands of some libraries are those of the list."""
     engine, alliance = seeded
     everything = brands_report(engine, alliance, TODAY)
     for brand in alliance.brands[:4]:
-        assert brand_entry(engine, alliance, brand.id, TODAY) == everything.entry(brand.id)
+        entry = brand_entry(engine, alliance, brand.id, TODAY)
+        assert entry is not None and entry.activities
+        assert (entry.brand, entry.origin, entry.figures) == (brand, *_listed(everything, brand.id))
+    with engine.connect() as connection:
+        registry = list(load_registry(connection, alliance).values())
+    for day in (TODAY, date(2017, 1, 1), date(2020, 2, 29), date(2024, 12, 31), date(2026, 11, 30), date(2027, 6, 1)):
+        with engine.connect() as connection:
+            expected = [e.figures for e in entries_from_facts(connection, alliance, registry, day)]
+        assert [e.figures for e in brands_report(engine, alliance, day).entries] == expected, day
+    assert sum(f.sessions_total for f in expected) > 1000
     assert brand_entry(engine, alliance, "unregistered-1", TODAY) is None  # linked rows, but no such brand
     libraries = sorted({b.library_id for b in alliance.brands})[:3]
     quiet = brands_gone_quiet(engine, alliance, TODAY, libraries)
     assert quiet == [e for e in everything.entries if e.figures.status != "active" and e.brand.library_id in libraries]
+
+
+def _listed(report, brand_id: str) -> tuple:
+    entry = report.entry(brand_id)
+    return entry.origin, entry.figures
