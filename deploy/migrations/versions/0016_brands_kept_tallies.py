@@ -17,8 +17,8 @@ day's sessions through ix_brands_occurrence_start.
 import sqlalchemy as sa
 from alembic import op
 
-revision = "0017"
-down_revision = "0016"
+revision = "0016"
+down_revision = "0015"
 branch_labels = None
 depends_on = None
 
