@@ -91,6 +91,21 @@ def server_config(
     return "\n".join(lines) + "\n"
 
 
+GO_MEMORY_LIMIT = "64MiB"
+"""The embedded nats-server's soft heap limit (Go's ``GOMEMLIMIT``), unless the environment sets one.
+
+Without it the Go runtime lets its heap grow to twice what is live before collecting, and keeps
+the pages: after ingesting 100,000 submissions the server held ≈ 110 MB, of which ≈ 45 MB live
+(mostly the streams' 24-hour duplicate windows: every message id published in the last day).
+Near the limit it collects more often and returns pages to the system; it is soft — a server
+whose live data outgrows it keeps working (its collections capped at half a core)."""
+
+
+def server_environment() -> dict[str, str]:
+    """The nats-server child's environment: this process's, with :data:`GO_MEMORY_LIMIT`."""
+    return {"GOMEMLIMIT": GO_MEMORY_LIMIT, **os.environ}
+
+
 class EmbeddedNatsServer:
     """Starts and stops one nats-server child process.
 
@@ -154,6 +169,7 @@ class EmbeddedNatsServer:
         logfile = open(self.store_dir / "nats-server.log", "ab")  # noqa: SIM115 - owned by the child
         self.process = subprocess.Popen(
             [str(nats_server_binary()), "-c", str(conf)],
+            env=server_environment(),
             stdout=logfile,
             stderr=subprocess.STDOUT,
             stdin=subprocess.DEVNULL,
