@@ -108,8 +108,14 @@ def test_a_cold_start_of_the_whole_topology_on_a_cluster(postgres_url, tmp_path)
             timeout=240,
         )
         assert result.returncode == 0, result.stdout + result.stderr
-        feed = httpx.get(f"http://127.0.0.1:{port}/feeds/libraries/jn.ics", timeout=10).content.decode()
-        assert feed.count("BEGIN:VEVENT") == 20
+        # --wait counts the consumers attached when it asks: a service still starting (creating its
+        # consumer) has the whole log delivered once it is there
+        deadline, events = time.monotonic() + 120, 0
+        while events < 20 and time.monotonic() < deadline:
+            feed = httpx.get(f"http://127.0.0.1:{port}/feeds/libraries/jn.ics", timeout=10).content.decode()
+            events = feed.count("BEGIN:VEVENT")
+            time.sleep(0.5)
+        assert events == 20
         exited = {name: p.returncode for name, p in processes.items() if p.poll() is not None}
         assert not exited, {name: logs[name].read_text()[-2000:] for name in exited}
         replicas = asyncio.run(_stream_replicas(cluster_url))
