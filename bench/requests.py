@@ -446,7 +446,11 @@ def report_child(args: list[str], repeat: int) -> None:
         with contextlib.redirect_stdout(io.StringIO()):
             cli.main(args=args, standalone_mode=False)
         times.append(time.perf_counter() - began)
-    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+    # VmHWM, this process's own high-water mark: getrusage's ru_maxrss survives exec on Linux, so a
+    # child started by the (large) benchmark process reported the benchmark's peak as its own
+    status = Path(f"/proc/{os.getpid()}/status").read_text()
+    found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+    peak = int(found.group(1)) if found else resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     print(json.dumps({"times": times, "rss_before_kb": before, "peak_kb": peak}))
 
 
