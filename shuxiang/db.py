@@ -277,6 +277,30 @@ def _many_plan(statement, keys: tuple[str, ...], dialect) -> _ManyPlan | None:
     )
 
 
+class KeptBasis:
+    """What a service's kept tallies were derived under, in a one-row table of its own
+    (``id`` always 1, ``basis``, ``derived_at``): a report reads the tallies only while the basis
+    it would derive now is the stored one (the quotas' rules, the brands' derivation)."""
+
+    ROW_ID = 1
+
+    def __init__(self, table: Table) -> None:
+        self.table = table
+        self._read = select(table.c.basis).where(table.c.id == self.ROW_ID)
+
+    def stored(self, connection: Connection) -> str | None:
+        """The basis the tallies were derived under (None: never, or before they were kept)."""
+        return connection.scalar(self._read)
+
+    def store(self, connection: Connection, basis: str, at: datetime) -> None:
+        table = self.table
+        if connection.execute(
+            update(table).where(table.c.id == self.ROW_ID).values(basis=basis, derived_at=at)
+        ).rowcount:
+            return
+        connection.execute(insert(table).values(id=self.ROW_ID, basis=basis, derived_at=at))
+
+
 def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> None:
     """Run an INSERT / UPDATE / DELETE built once (module level) for each of ``rows`` (every row
     giving the same keys).  On SQLite the statement is compiled once per set of keys and the rows

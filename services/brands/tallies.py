@@ -21,10 +21,10 @@ from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, update
+from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select
 
 from shuxiang.alliance import Alliance
-from shuxiang.db import execute_many
+from shuxiang.db import KeptBasis, execute_many
 from shuxiang.events.consumer import UnitOfWork
 
 from .facts import IDS_PER_STATEMENT, activities_of, by_ids
@@ -215,21 +215,16 @@ def tally_of(row) -> Tally:
     )
 
 
-BASIS_ID = 1
-_BASIS = select(brands_basis.c.basis).where(brands_basis.c.id == BASIS_ID)
+_KEPT = KeptBasis(brands_basis)
 
 
 def stored_basis(connection: Connection) -> str | None:
-    """What the kept tallies were derived under (None: never, or before they were kept)."""
-    return connection.scalar(_BASIS)
+    """What the kept tallies were derived under (None: never, or before it was kept)."""
+    return _KEPT.stored(connection)
 
 
 def store_basis(connection: Connection, basis: str, at: datetime) -> None:
-    if connection.execute(
-        update(brands_basis).where(brands_basis.c.id == BASIS_ID).values(basis=basis, derived_at=at)
-    ).rowcount:
-        return
-    connection.execute(insert(brands_basis).values(id=BASIS_ID, basis=basis, derived_at=at))
+    _KEPT.store(connection, basis, at)
 
 
 _OWNERS = select(brands_source.c.activity_id).where(

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Row, and_, bindparam, delete, exists, func, insert, or_, select, true, update
 
 from shuxiang.alliance import QuotaRule
-from shuxiang.db import RowsByKey, execute_many, keys_in
+from shuxiang.db import KeptBasis, RowsByKey, execute_many, keys_in
 from shuxiang.events.consumer import Rejected
 from shuxiang.services.projection import Newer
 
@@ -451,21 +451,16 @@ def rebuild_tallies(connection: Connection, rules_for: Callable[[str], Sequence]
     return len(ids)
 
 
-BASIS_ID = 1
-_BASIS = select(quotas_basis.c.basis).where(quotas_basis.c.id == BASIS_ID)
+_KEPT = KeptBasis(quotas_basis)
 
 
 def stored_basis(connection: Connection) -> str | None:
     """The rules' basis the derived tallies were written under (None: never, or before it was kept)."""
-    return connection.scalar(_BASIS)
+    return _KEPT.stored(connection)
 
 
 def store_basis(connection: Connection, basis: str, at: datetime) -> None:
-    if connection.execute(
-        update(quotas_basis).where(quotas_basis.c.id == BASIS_ID).values(basis=basis, derived_at=at)
-    ).rowcount:
-        return
-    connection.execute(insert(quotas_basis).values(id=BASIS_ID, basis=basis, derived_at=at))
+    _KEPT.store(connection, basis, at)
 
 
 UNCOUNTED_OF_LIBRARIES = (
