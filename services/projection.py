@@ -11,6 +11,7 @@ from sqlalchemy import Connection
 
 from shuxiang.db import RowsByKey
 from shuxiang.events.consumer import UNACKED_BATCHES, ConsumerSpec, Delivery, parse_payload
+from shuxiang.memos import burst_dict
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent
 
 
@@ -28,7 +29,7 @@ class Newer:
         return self.event.activity.id
 
 
-_PARSED: dict[bytes, CanonicalEvent] = {}
+_PARSED: dict[bytes, CanonicalEvent] = burst_dict()
 _PARSED_LIMIT = UNACKED_BATCHES * ConsumerSpec.batch_size
 """Events kept for the other projections of the process: as many as one consumer may have
 unacknowledged (``max_ack_pending``, 2,048), so a projection a batch or two behind still finds them."""
@@ -44,7 +45,7 @@ def parse_canonical(delivery: Delivery) -> CanonicalEvent:
     if event is None:
         event = parse_payload(CanonicalEvent, delivery)
         if len(_PARSED) >= _PARSED_LIMIT:
-            del _PARSED[next(iter(_PARSED))]  # the oldest: the others are past it
+            _PARSED.pop(next(iter(_PARSED), b""), None)  # the oldest: the others are past it
         _PARSED[delivery.data] = event
     return event
 

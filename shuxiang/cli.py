@@ -204,12 +204,18 @@ async def _publish_demo(runtime) -> None:
 @click.argument("services", nargs=-1, required=True)
 def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
     """Run some services for `shuxiang up --processes N`, which starts and stops it."""
-    from shuxiang.runtime import Runtime, run_until_signalled
+    from shuxiang.runtime import WORKER_GROWTH_MB, WORKER_RECYCLED, Runtime, run_until_signalled
 
     settings = Settings()
     alliance = Alliance.model_validate_json(alliance_file.read_bytes())
     runtime = Runtime(
-        settings=settings, alliance=alliance, services=list(services), web=False, announce=False, report_counts=True
+        settings=settings,
+        alliance=alliance,
+        services=list(services),
+        web=False,
+        announce=False,
+        report_counts=True,
+        replace_when_grown_mb=WORKER_GROWTH_MB,
     )
 
     async def stop_with_parent() -> None:
@@ -227,6 +233,8 @@ def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
             watch.cancel()
 
     asyncio.run(run())
+    if runtime.replaced:
+        sys.exit(WORKER_RECYCLED)  # `up` starts a fresh one
 
 
 @main.command()

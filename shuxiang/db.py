@@ -8,7 +8,6 @@ service uses that database, its tables named with the service's prefix.
 
 from __future__ import annotations
 
-import functools
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -40,6 +39,8 @@ from sqlalchemy import (
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry
 from sqlmodel import SQLModel
+
+from shuxiang.memos import burst_dict, burst_memo
 
 metadata = MetaData()
 """Every table of every service: what Alembic migrates on PostgreSQL."""
@@ -260,8 +261,9 @@ class _ManyPlan:
         return processed
 
 
-_MANY_PLANS: dict[tuple, _ManyPlan | None] = {}
+_MANY_PLANS: dict[tuple, _ManyPlan | None] = burst_dict()
 _MANY_PLANS_LIMIT = 512
+_UNPLANNED: Any = object()
 
 
 def _many_plan(statement, keys: tuple[str, ...], dialect) -> _ManyPlan | None:
@@ -316,11 +318,11 @@ def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> Non
     plan = None
     if dialect.positional:
         plan_key = (statement, tuple(rows[0]), dialect.name)
-        if plan_key not in _MANY_PLANS:
+        plan = _MANY_PLANS.get(plan_key, _UNPLANNED)
+        if plan is _UNPLANNED:
             if len(_MANY_PLANS) >= _MANY_PLANS_LIMIT:
                 _MANY_PLANS.clear()
-            _MANY_PLANS[plan_key] = _many_plan(statement, plan_key[1], dialect)
-        plan = _MANY_PLANS[plan_key]
+            plan = _MANY_PLANS[plan_key] = _many_plan(statement, plan_key[1], dialect)
     if plan is None:
         connection.execute(statement, list(rows))
         return
@@ -370,7 +372,7 @@ def _prefix_terms(prefixes: int) -> int:
     return 1 << (prefixes - 1).bit_length()
 
 
-@functools.lru_cache(maxsize=256)
+@burst_memo(maxsize=256)
 def _keys_in_clause(columns: tuple, prefixes: int, name: str) -> ColumnElement:
     *prefix_columns, last = columns
     terms = [

@@ -34,6 +34,7 @@ from shuxiang.admission import campaign_problem
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.events.streams import canonical_subject
 from shuxiang.i18n import both
+from shuxiang.memos import burst_memo
 from shuxiang.schemas import (
     ActivitySubmission,
     CanonicalActivity,
@@ -86,7 +87,7 @@ _VERSION_8 = 0x8 << 76
 
 # 4,096, not 65,536: a batch's neighbourhoods fit, and a full cache of 65,536 held ≈ 25 MB
 # (canonical_id) and ≈ 38 MB (_review_id) of the runtime for good after a 100k ingest (issue 23)
-@functools.lru_cache(maxsize=4_096)
+@burst_memo(maxsize=4_096)
 def canonical_id(library_id: str, source_ref: str, first_seq: int) -> str:
     """The id of the activity first announced as (library_id, source_ref) in the SUBMISSIONS
     stream's message ``first_seq``: deterministic, so a replay of the log gives the same ids (and
@@ -111,7 +112,7 @@ _VARIANT_MASK = 0xC000 << 48
 _VARIANT_RFC = 0x8000 << 48
 
 
-@functools.lru_cache(maxsize=4_096)
+@burst_memo(maxsize=4_096)
 def _legacy_id(library_id: str, source_ref: str) -> uuid.UUID:
     return uuid.uuid5(ACTIVITY_NAMESPACE, f"{library_id}\x1f{source_ref}")
 

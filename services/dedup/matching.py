@@ -34,7 +34,6 @@ one work in 《》 are at least :data:`SHARED_BOOK` alike.
 
 from __future__ import annotations
 
-import functools
 import json
 import re
 from dataclasses import dataclass, field
@@ -45,6 +44,7 @@ from typing import cast
 from rapidfuzz import fuzz
 
 from shuxiang.alliance import normalize_venue_text
+from shuxiang.memos import burst_memo
 from shuxiang.schemas import ActivitySubmission, Role, Status, Venue
 from shuxiang.schemas.sessions import series_sessions
 
@@ -909,7 +909,7 @@ SERIES_SESSIONS = 200
 """How many sessions of a rule are compared (an open-ended rule's first ones)."""
 
 
-@functools.lru_cache(maxsize=4_096)
+@burst_memo(maxsize=4_096)
 def _session_days(rule: str, starts_at: datetime) -> tuple[date, ...] | None:
     """The local dates of a rule's sessions (None for a rule that cannot be read)."""
     try:

@@ -27,6 +27,7 @@ from typing import cast
 from rapidfuzz import fuzz, process
 
 from shuxiang.alliance import Alliance, Member, VenueEntry, normalize_venue_text
+from shuxiang.memos import burst_dict
 from shuxiang.schemas import Venue
 
 OPEN = "【[（(〔〖「『《〈<{"
@@ -662,7 +663,7 @@ class VenueResolver:
     """Venue keys from the alliance's venue directory (built once per service)."""
 
     alliance: Alliance
-    _cache: dict[tuple, Site | str] = field(default_factory=dict, repr=False)
+    _cache: dict[tuple, Site | str] = field(default_factory=burst_dict, repr=False)
     """Sites under ("site", …) keys, venue keys under (name, host, libraries) keys."""
 
     @cached_property

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import bisect
-import functools
 import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
@@ -13,6 +12,7 @@ from itertools import chain
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, text, union_all, update
 
 from shuxiang.db import execute_many, keys_in
+from shuxiang.memos import burst_dict, burst_memo
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from shuxiang.schemas.submission import LOGGED
 
@@ -107,7 +107,7 @@ def review_id(a: SourceKey, b: SourceKey) -> str:
 
 # 4,096, not 65,536: a batch's neighbourhoods fit, and a full cache of 65,536 held ≈ 25 MB
 # (canonical_id) and ≈ 38 MB (_review_id) of the runtime for good after a 100k ingest (issue 23)
-@functools.lru_cache(maxsize=4_096)
+@burst_memo(maxsize=4_096)
 def _review_id(first: SourceKey, second: SourceKey) -> str:
     return str(uuid.uuid5(REVIEW_NAMESPACE, "\x1f".join((*first, *second))))
 
@@ -199,12 +199,12 @@ def encode_credits(credits: Iterable[tuple[str, str]]) -> str:
     return ",".join(f"{lib}:{role}" for lib, role in credits)
 
 
-@functools.lru_cache(maxsize=4_096)
+@burst_memo(maxsize=4_096)
 def decode_credits(text: str) -> tuple[tuple[str, str], ...]:
     return tuple(tuple(item.split(":", 1)) for item in text.split(",") if item)  # type: ignore[misc]
 
 
-@functools.lru_cache(maxsize=4_096)
+@burst_memo(maxsize=4_096)
 def _decode_books(text: str) -> frozenset[str]:
     return frozenset(b for b in text.split("|") if b)
 
@@ -525,7 +525,7 @@ _MOVED_ONLY = dedup_source.c.moved_from.is_not(None)
 DAY_WINDOWS = 2
 """Windows of day-spanning announcements a query reads (an announcement's own site: two keys);
 as many of postponements (:func:`_postponement_windows`)."""
-_WINDOW_QUERIES: dict[tuple[int, int, int], object] = {}
+_WINDOW_QUERIES: dict[tuple[int, int, int], object] = burst_dict()
 
 
 def _windows_query(count: int, spanning: int = 0, moving: int = 0):
@@ -533,7 +533,8 @@ def _windows_query(count: int, spanning: int = 0, moving: int = 0):
     ones at any of ``spanning`` more, and moved ones at ``moving`` more (each kind in its partial
     index, ``ix_dedup_source_day_or_moved`` and ``ix_dedup_source_moved_at``: the clause says what
     its WHERE says): a range scan of an index each."""
-    if (count, spanning, moving) not in _WINDOW_QUERIES:
+    query = _WINDOW_QUERIES.get((count, spanning, moving))
+    if query is None:
         terms = [
             and_(
                 dedup_source.c.venue_key == bindparam(f"v{i}"),
@@ -544,11 +545,11 @@ def _windows_query(count: int, spanning: int = 0, moving: int = 0):
             )
             for i in range(count + spanning + moving)
         ]
-        _WINDOW_QUERIES[count, spanning, moving] = select(*_SOURCE_COLUMNS).where(or_(*terms))
-    return _WINDOW_QUERIES[count, spanning, moving]
+        query = _WINDOW_QUERIES[count, spanning, moving] = select(*_SOURCE_COLUMNS).where(or_(*terms))
+    return query
 
 
-_CANDIDATE_QUERIES: dict[tuple[int, int, int, int], object] = {}
+_CANDIDATE_QUERIES: dict[tuple[int, int, int, int], object] = burst_dict()
 
 
 def _candidates_query(count: int, spanning: int, credited: int, moving: int = 0):
@@ -556,13 +557,14 @@ def _candidates_query(count: int, spanning: int, credited: int, moving: int = 0)
     announcements crediting any of ``credited`` libraries in a range each (``cv``/``cl``/``ch``),
     in one statement (UNION ALL: each part read from its own index)."""
     key = (count, spanning, credited, moving)
-    if key not in _CANDIDATE_QUERIES:
+    query = _CANDIDATE_QUERIES.get(key)
+    if query is None:
         moved = _moved_query("ml", "mh")
         crediting = (
             select(*_SOURCE_COLUMNS).select_from(_CREDITED_JOIN).where(_credit_terms(credited, "cv", "cl", "ch"))
         )
-        _CANDIDATE_QUERIES[key] = union_all(_windows_query(count, spanning, moving), moved, crediting)
-    return _CANDIDATE_QUERIES[key]
+        query = _CANDIDATE_QUERIES[key] = union_all(_windows_query(count, spanning, moving), moved, crediting)
+    return query
 
 
 def _credit_terms(count: int, library: str, low: str, high: str):
@@ -580,19 +582,20 @@ def _credit_terms(count: int, library: str, low: str, high: str):
     )
 
 
-_CREDIT_QUERIES: dict[int, object] = {}
+_CREDIT_QUERIES: dict[int, object] = burst_dict()
 
 
 def _credits_query(count: int):
     """Announcements crediting any of ``count`` libraries, starting in a range each:
     a range scan of the credits' key each, then the announcement by its key."""
-    if count not in _CREDIT_QUERIES:
-        _CREDIT_QUERIES[count] = (
+    query = _CREDIT_QUERIES.get(count)
+    if query is None:
+        query = _CREDIT_QUERIES[count] = (
             select(*_SOURCE_COLUMNS, dedup_credit.c.library_id.label("credited"))
             .select_from(_CREDITED_JOIN)
             .where(_credit_terms(count, "c", "l", "h"))
         )
-    return _CREDIT_QUERIES[count]
+    return query
 
 
 def _day_or_moved(row: SourceRow) -> bool:
