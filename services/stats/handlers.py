@@ -77,14 +77,21 @@ def rows_of(
     }
     if item is None:  # retired, or a series without a session left: counted nowhere
         return row, [], [], []
-    year, key = item.start.year, activity.id
-    row.update(year=year, month=item.start.month, sessions=item.sessions)
+    row.update(year=item.start.year, month=item.start.month, sessions=item.sessions)
+    if not credited:  # in no scope, not even the alliance's (libraries = 0)
+        return row, [], [], []
+    counted = {
+        "activity_id": activity.id,
+        "year": item.start.year,
+        "outcome": row["outcome"],
+        "participants": row["participants"],
+    }
     vocabulary = alliance.audiences_in if alliance.audiences else None
     return (
         row,
-        [{"activity_id": key, "library_id": lib, "role": role, "year": year} for lib, role in credited.items()],
-        [{"activity_id": key, "audience": a, "year": year} for a in f.audiences_of(activity, vocabulary)],
-        [{"activity_id": key, "partner": p, "year": year} for p in f.partners_of(activity)],
+        [{**counted, "library_id": lib, "role": role} for lib, role in credited.items()],
+        [{**counted, "audience": a} for a in f.audiences_of(activity, vocabulary)],
+        [{**counted, "partner": p} for p in f.partners_of(activity)],
     )
 
 
@@ -132,16 +139,15 @@ def apply_report(context: StatsContext, delivery: Delivery, uow: UnitOfWork) -> 
     listing = REPORTS.activities_listing(connection, report.library_id, report.source_ref)
     statuses = ACTIVITIES.values(connection, listing, "status")
     reported = REPORTS.of_activities(connection, statuses)
-    ACTIVITIES.update_many(
-        connection,
-        {
-            activity_id: {
-                "outcome": f.outcome_of(status, reported[activity_id][0]),
-                "participants": reported[activity_id][1] or 0,
-            }
-            for activity_id, status in statuses.items()
-        },
-    )
+    outcomes = {
+        activity_id: {
+            "outcome": f.outcome_of(status, reported[activity_id][0]),
+            "participants": reported[activity_id][1] or 0,
+        }
+        for activity_id, status in statuses.items()
+    }
+    for table in (ACTIVITIES, CREDITS, AUDIENCES, PARTNERS):  # the children keep them too
+        table.update_many(connection, outcomes)
 
 
 def keep_basis(context: StatsContext, connection: Connection, at: datetime) -> None:

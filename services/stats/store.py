@@ -13,7 +13,7 @@ from __future__ import annotations
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from typing import Any
 
-from sqlalchemy import Connection, Engine, Select, bindparam, case, func, select
+from sqlalchemy import ColumnElement, Connection, Engine, Select, bindparam, func, select
 from sqlalchemy.exc import OperationalError, ProgrammingError
 
 from . import figures as f
@@ -24,52 +24,50 @@ A, C = stats_activity.c, stats_credit.c
 YEARS = bindparam("years", expanding=True)
 SCOPE = bindparam("scope", expanding=True)
 IDS = bindparam("ids", expanding=True)
-COUNTED = A.outcome.in_(f.COUNTED)
-PEOPLE = func.sum(A.participants)
 RATED_PER_STATEMENT = 500
 
 
-def _in_scope(scoped: bool):
-    """The activity credits a library of the scope (a semi-join on the credit rows of the years),
-    or, for the whole alliance, any library."""
-    if not scoped:
-        return A.libraries > 0
-    return A.activity_id.in_(select(C.activity_id).where(C.library_id.in_(SCOPE), C.year.in_(YEARS)))
+def _credits_scope(activity_id) -> ColumnElement[bool]:
+    """The activity credits a library of the scope: a semi-join on the credit rows of the years."""
+    return activity_id.in_(select(C.activity_id).where(C.library_id.in_(SCOPE), C.year.in_(YEARS)))
+
+
+def _in_scope(scoped: bool) -> ColumnElement[bool]:
+    """An activity row of the scope; of the whole alliance: one that credits any library."""
+    return _credits_scope(A.activity_id) if scoped else A.libraries > 0
+
+
+ACTIVITY_KEYS = (A.year, A.outcome, A.libraries, A.month, A.category, A.campaign_id, A.brand_id)
+"""The activity views' keys, in the order of ``ix_stats_activity_year``: grouped in index order."""
 
 
 def _statements(scoped: bool) -> dict[str, Select]:
-    in_scope = _in_scope(scoped)
-    mine = (A.year.in_(YEARS), in_scope)
-    counted = (*mine, COUNTED)
-
-    def per(key, *measures, where=counted) -> Select:
-        return select(A.year, key, *measures).where(*where).group_by(A.year, key)
-
-    def child(table) -> Select:
-        key = table.c[table.c.keys()[1]]
+    def child(table, *keys) -> Select:
+        """A view of child rows, which carry the activity's year, outcome and participants (an
+        activity that credits no library has none)."""
+        t = table.c
         return (
-            select(table.c.year, key, func.count(), PEOPLE)
-            .join(stats_activity, A.activity_id == table.c.activity_id)
-            .where(table.c.year.in_(YEARS), A.year.in_(YEARS), COUNTED, in_scope)
-            .group_by(table.c.year, key)
+            select(t.year, *keys, func.count(), func.sum(t.participants))
+            .where(t.year.in_(YEARS), t.outcome.in_(f.COUNTED), *([_credits_scope(t.activity_id)] if scoped else []))
+            .group_by(t.year, *keys)
         )
 
     credits = (
-        select(C.year, C.library_id, C.role, func.count(), PEOPLE)
-        .join(stats_activity, A.activity_id == C.activity_id)
-        .where(C.year.in_(YEARS), A.year.in_(YEARS), COUNTED, *([C.library_id.in_(SCOPE)] if scoped else []))
+        select(C.year, C.library_id, C.role, func.count(), func.sum(C.participants))
+        .where(C.year.in_(YEARS), C.outcome.in_(f.COUNTED), *([C.library_id.in_(SCOPE)] if scoped else []))
         .group_by(C.year, C.library_id, C.role)
     )
     return {
-        "outcome": per(A.outcome, func.count(), where=mine),
-        "month": per(A.month, func.count(), PEOPLE, func.sum(case((A.libraries > 1, 1), else_=0))),
-        "category": per(A.category, func.count(), PEOPLE),
-        "campaign": per(A.campaign_id, func.count(), PEOPLE),
-        "brand": per(A.brand_id, func.sum(A.sessions), PEOPLE, where=(*counted, A.brand_id.is_not(None))),
-        "audience": child(stats_audience),
-        "partner": child(stats_partner),
+        # every activity view at once: one pass over the years' rows, folded into the views here
+        "activity": select(*ACTIVITY_KEYS, func.count(), func.sum(A.participants), func.sum(A.sessions))
+        .where(A.year.in_(YEARS), _in_scope(scoped))
+        .group_by(*ACTIVITY_KEYS),
+        "audience": child(stats_audience, stats_audience.c.audience),
+        "partner": child(stats_partner, stats_partner.c.partner),
         "credit": credits,
-        "rated": select(A.activity_id, A.year, A.brand_id).where(A.activity_id.in_(IDS), *counted),
+        "rated": select(A.activity_id, A.year, A.brand_id).where(
+            A.activity_id.in_(IDS), A.year.in_(YEARS), A.outcome.in_(f.COUNTED), _in_scope(scoped)
+        ),
         "rated_credit": select(C.activity_id, C.library_id).where(
             C.activity_id.in_(IDS), *([C.library_id.in_(SCOPE)] if scoped else [])
         ),
@@ -124,20 +122,23 @@ def stored_figures(
         for out, (_, key, *values) in rows(view):
             f.add(table(out), key, *values)
 
-    for out, (_, outcome, n) in rows("outcome"):
+    for out, (year, outcome, libraries, month, category, campaign_id, brand_id, n, people, sessions) in rows(
+        "activity"
+    ):
         out.outcomes[outcome] += n
-    for out, (year, month, n, people, co_hosted) in rows("month"):
+        if outcome not in f.COUNTED:
+            continue
         f.add(out.by_month, month, n, people)
         f.add(out.by_year, year, n, people)
+        f.add(out.by_category, category, n, people)
+        f.add(out.by_campaign, campaign_id, n, people)
         out.participants += people
-        out.co_hosted += co_hosted
-    into(lambda out: out.by_category, "category")
-    into(lambda out: out.by_campaign, "campaign")
+        out.co_hosted += n if libraries > 1 else 0
+        if brand_id:
+            out.brand_sessions += sessions
+            f.add(out.by_brand, brand_id, sessions, people)
     into(lambda out: out.by_audience, "audience")
     into(lambda out: out.by_partner, "partner")
-    for out, (_, brand_id, sessions, people) in rows("brand"):
-        out.brand_sessions += sessions
-        f.add(out.by_brand, brand_id, sessions, people)
     for out, (_, library_id, role, n, people) in rows("credit"):
         f.add(out.by_role, role, n, people)
         f.add(out.by_library, library_id, n, n if role == "host" else 0, people)

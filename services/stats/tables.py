@@ -14,6 +14,17 @@ from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Tabl
 
 from shuxiang.db import UTCDateTime, metadata
 
+
+def _counted() -> list[Column]:
+    """The activity's year, outcome and participants, kept on each of its child rows too, so that a
+    view of them is read from one index (outcome and participants change with its reports)."""
+    return [
+        Column("year", Integer, nullable=False),
+        Column("outcome", String(16), nullable=False),
+        Column("participants", Integer, nullable=False),
+    ]
+
+
 stats_activity = Table(
     "stats_activity",
     metadata,
@@ -53,9 +64,9 @@ stats_credit = Table(
     Column("activity_id", String(64), primary_key=True),
     Column("library_id", String(64), primary_key=True),
     Column("role", String(16), nullable=False),
-    Column("year", Integer, nullable=False),
-    Index("ix_stats_credit_year", "year", "library_id", "role"),
-    Index("ix_stats_credit_library", "library_id", "year", "activity_id"),
+    *_counted(),
+    Index("ix_stats_credit_year", "year", "outcome", "library_id", "role", "participants"),
+    Index("ix_stats_credit_library", "library_id", "year", "outcome", "role", "participants", "activity_id"),
     comment="Every library an activity credits, once, in its role (the figures by role and by library; a scope).",
 )
 
@@ -64,8 +75,8 @@ stats_audience = Table(
     metadata,
     Column("activity_id", String(64), primary_key=True),
     Column("audience", Text, primary_key=True, comment="an [[audiences]] id, or the free text without a vocabulary"),
-    Column("year", Integer, nullable=False),
-    Index("ix_stats_audience_year", "year", "audience"),
+    *_counted(),
+    Index("ix_stats_audience_year", "year", "outcome", "audience", "participants", "activity_id"),
     comment="The audiences an activity counts under.",
 )
 
@@ -74,8 +85,8 @@ stats_partner = Table(
     metadata,
     Column("activity_id", String(64), primary_key=True),
     Column("partner", Text, primary_key=True),
-    Column("year", Integer, nullable=False),
-    Index("ix_stats_partner_year", "year", "partner"),
+    *_counted(),
+    Index("ix_stats_partner_year", "year", "outcome", "partner", "participants", "activity_id"),
     comment="The partners outside the alliance an activity names.",
 )
 

@@ -48,6 +48,8 @@ def seed(engine: Engine, alliance: Alliance) -> list[str]:
         credited = {host: "host", **({rng.choice(members): "co_organiser"} if rng.random() < 0.15 else {})}
         cancelled = rng.random() < 0.03
         retired = rng.random() < 0.01
+        outcome = "cancelled" if cancelled else rng.choice(["held", "held", "unreported", "not_held"])
+        counted = {"activity_id": activity_id, "year": year, "outcome": outcome, "participants": rng.randrange(200)}
         rows["stats_activity"].append(
             {
                 "activity_id": activity_id,
@@ -56,8 +58,8 @@ def seed(engine: Engine, alliance: Alliance) -> list[str]:
                 "month": None if retired else rng.randint(1, 12),
                 "sessions": 6 if rng.random() < 0.05 else 1,
                 "status": "cancelled" if cancelled else "scheduled",
-                "outcome": "cancelled" if cancelled else rng.choice(["held", "held", "unreported", "not_held"]),
-                "participants": rng.randrange(200),
+                "outcome": outcome,
+                "participants": counted["participants"],
                 "category": rng.choice(["lecture", "reading_club", "children", "training", "festival"]),
                 "campaign_id": rng.choice(["", "", "", "reading-month"]),
                 "brand_id": rng.choice(brands) if brands and rng.random() < 0.14 else None,
@@ -66,15 +68,10 @@ def seed(engine: Engine, alliance: Alliance) -> list[str]:
         )
         if retired:
             continue
-        rows["stats_credit"] += [
-            {"activity_id": activity_id, "library_id": lib, "role": role, "year": year}
-            for lib, role in credited.items()
-        ]
-        rows["stats_audience"].append({"activity_id": activity_id, "audience": rng.choice(audiences), "year": year})
+        rows["stats_credit"] += [{**counted, "library_id": lib, "role": role} for lib, role in credited.items()]
+        rows["stats_audience"].append({**counted, "audience": rng.choice(audiences)})
         if rng.random() < 0.2:
-            rows["stats_partner"].append(
-                {"activity_id": activity_id, "partner": f"学校{rng.randrange(50)}", "year": year}
-            )
+            rows["stats_partner"].append({**counted, "partner": f"学校{rng.randrange(50)}"})
         if year == 2026 and rng.random() < 0.05:
             rated.append(activity_id)
     tables = {t.name: t for t in stats.TABLES}

@@ -28,6 +28,15 @@ branch_labels = None
 depends_on = None
 
 
+def _counted() -> list[sa.Column]:
+    """The activity's year, outcome and participants, on each of its child rows too."""
+    return [
+        sa.Column("year", sa.Integer(), nullable=False),
+        sa.Column("outcome", sa.String(length=16), nullable=False),
+        sa.Column("participants", sa.Integer(), nullable=False),
+    ]
+
+
 def upgrade() -> None:
     op.create_table(
         "stats_activity",
@@ -75,32 +84,49 @@ def upgrade() -> None:
         sa.Column("activity_id", sa.String(length=64), nullable=False),
         sa.Column("library_id", sa.String(length=64), nullable=False),
         sa.Column("role", sa.String(length=16), nullable=False),
-        sa.Column("year", sa.Integer(), nullable=False),
+        *_counted(),
         sa.PrimaryKeyConstraint("activity_id", "library_id"),
         comment="Every library an activity credits, once, in its role (the figures by role and by library; a scope).",
     )
-    op.create_index("ix_stats_credit_year", "stats_credit", ["year", "library_id", "role"], unique=False)
-    op.create_index("ix_stats_credit_library", "stats_credit", ["library_id", "year", "activity_id"], unique=False)
+    op.create_index(
+        "ix_stats_credit_year", "stats_credit", ["year", "outcome", "library_id", "role", "participants"], unique=False
+    )
+    op.create_index(
+        "ix_stats_credit_library",
+        "stats_credit",
+        ["library_id", "year", "outcome", "role", "participants", "activity_id"],
+        unique=False,
+    )
     op.create_table(
         "stats_audience",
         sa.Column("activity_id", sa.String(length=64), nullable=False),
         sa.Column(
             "audience", sa.Text(), nullable=False, comment="an [[audiences]] id, or the free text without a vocabulary"
         ),
-        sa.Column("year", sa.Integer(), nullable=False),
+        *_counted(),
         sa.PrimaryKeyConstraint("activity_id", "audience"),
         comment="The audiences an activity counts under.",
     )
-    op.create_index("ix_stats_audience_year", "stats_audience", ["year", "audience"], unique=False)
+    op.create_index(
+        "ix_stats_audience_year",
+        "stats_audience",
+        ["year", "outcome", "audience", "participants", "activity_id"],
+        unique=False,
+    )
     op.create_table(
         "stats_partner",
         sa.Column("activity_id", sa.String(length=64), nullable=False),
         sa.Column("partner", sa.Text(), nullable=False),
-        sa.Column("year", sa.Integer(), nullable=False),
+        *_counted(),
         sa.PrimaryKeyConstraint("activity_id", "partner"),
         comment="The partners outside the alliance an activity names.",
     )
-    op.create_index("ix_stats_partner_year", "stats_partner", ["year", "partner"], unique=False)
+    op.create_index(
+        "ix_stats_partner_year",
+        "stats_partner",
+        ["year", "outcome", "partner", "participants", "activity_id"],
+        unique=False,
+    )
     op.create_table(
         "stats_source",
         sa.Column("activity_id", sa.String(length=64), nullable=False),
