@@ -1,8 +1,12 @@
-"""The statistics report's figures from the service's own rows: an aggregate per view.
+"""The statistics report's figures from the service's own rows: SQL aggregates over the years asked for.
 
-Each view is one ``GROUP BY`` over the rows of the years asked for (the period and the one
-before, grouped by year and folded into the two periods here), read through the year indexes;
-a scope (a member's subtree, or the member alone) is a filter on the credit rows.  The figures
+The activity views (outcomes, months, years, categories, campaigns, brands, co-hosted) are one
+``GROUP BY`` of the activity rows in the order of ``ix_stats_activity_year``, which holds every
+column they read, folded into the views here; the audiences, partners and credits (by role and
+by library) one ``GROUP BY`` each over their rows, which carry the activity's year, outcome and
+participants.  Each covers the period and the one before at once (grouped by year, folded into
+the two periods here); a scope (a member's subtree, or the member alone) is a filter on the
+credit rows.  The figures
 are those :func:`.figures.figures_of_periods` computes from the activities themselves (the
 reference, which the tests compare with): an activity counts once for the scope, and once per
 credited library of the scope by role and by library.
