@@ -3,7 +3,7 @@
     python -m bench.replicas [--n 20000] [--postgres postgresql://postgres@127.0.0.1:5432/test]
 
 The distributed deployment in miniature: a nats-server, a fresh PostgreSQL schema (``shuxiang
-migrate``), and every rebuildable service (dedup, calendar, quotas, brands, registrations) as its
+migrate``), and every rebuildable service (dedup, calendar, quotas, brands, registrations, stats) as its
 own ``shuxiang serve SERVICE`` process, as the compose file runs them.
 
 1. baseline: raw nats-py pull + ack of the same messages (``bench.pipeline.baseline``);
@@ -42,7 +42,7 @@ from shuxiang.events.progress import wait_until_processed
 from shuxiang.events.publish import Publisher
 from shuxiang.events.streams import ensure_streams
 
-SERVICES = ("dedup", "calendar", "quotas", "brands", "registrations")
+SERVICES = ("dedup", "calendar", "quotas", "brands", "registrations", "stats")
 
 
 def expected_consumers(alliance) -> set[tuple[str, str]]:

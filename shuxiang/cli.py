@@ -77,7 +77,7 @@ def main(verbose: int) -> None:
     default=None,
     envvar="SHUXIANG_PROCESSES",
     help="Processes to run the services in (default: one per core this process may use, at most 3): "
-    "2 gives the calendar, quotas, brands and digests a worker process; 3 gives them two (quotas one "
+    "2 gives the calendar, quotas, brands, digests and statistics a worker process; 3 gives them two (quotas one "
     "of its own).  1 keeps everything in one process (least memory).",
 )
 def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None, processes: int | None) -> None:
@@ -241,7 +241,19 @@ def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
 @click.argument(
     "service",
     type=click.Choice(
-        ["dedup", "calendar", "digests", "scheduler", "brands", "intake", "quotas", "registrations", "web", "all"]
+        [
+            "dedup",
+            "calendar",
+            "digests",
+            "scheduler",
+            "brands",
+            "intake",
+            "quotas",
+            "registrations",
+            "stats",
+            "web",
+            "all",
+        ]
     ),
 )
 @click.option(
@@ -307,7 +319,7 @@ def migrate(database_url: str) -> None:
 @data_dir_option
 @click.option("--timeout", type=float, default=3600.0, show_default=True, help="Seconds to wait at most.")
 def replay(data_dir: Path | None, timeout: float) -> None:
-    """Rebuild every projection (activities, calendar, brands, quotas) from the SUBMISSIONS log.
+    """Rebuild every projection (activities, calendar, brands, quotas, statistics) from the SUBMISSIONS log.
 
     Run it with shuxiang stopped.  The same log gives the same state: the same canonical
     activities with the same ids, the same feeds, the same tallies.  Accounts and the record

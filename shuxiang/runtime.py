@@ -39,6 +39,7 @@ from shuxiang.services.plan import ServiceContext, ServicePlan
 from shuxiang.services.quotas import service as quotas_service
 from shuxiang.services.registrations import service as registrations_service
 from shuxiang.services.scheduler import service as scheduler_service
+from shuxiang.services.stats import service as stats_service
 from shuxiang.settings import Settings
 
 log = logging.getLogger("shuxiang")
@@ -52,6 +53,7 @@ SERVICE_BUILDERS: dict[str, Callable[[ServiceContext], ServicePlan]] = {
     "digests": digests_service.build,
     "scheduler": scheduler_service.build,
     "registrations": registrations_service.build,
+    "stats": stats_service.build,
 }
 """Every consuming service, in the order the embedded runtime starts them."""
 assert tuple(SERVICE_BUILDERS) == CONSUMING_SERVICES, "services/__init__.py names the same services"
@@ -60,14 +62,14 @@ SERVICE_NAMES = (*SERVICE_BUILDERS, "web")
 
 WORKER_LAYOUTS: dict[int, tuple[tuple[str, ...], ...]] = {
     1: (),
-    2: (("calendar", "quotas", "brands", "digests"),),
-    3: (("calendar", "brands", "digests"), ("quotas",)),
+    2: (("calendar", "quotas", "brands", "digests", "stats"),),
+    3: (("calendar", "brands", "digests", "stats"), ("quotas",)),
 }
 """``up --processes N``: the services each worker process runs; the rest (and the web front, the
 embedded nats-server) stay in the main process.  The busy stages — dedup, then the projections of
 its canonical events — get processes of their own, so their Python runs on more than one core.
 With 3, dedup stays in the main process and the projections are split over two workers (calendar,
-brands, digests | quotas), for more than two cores: on two, 3 processes were faster only while
+brands, digests, stats | quotas), for more than two cores: on two, 3 processes were faster only while
 random activity ids slowed the projections at scale; with ordered ids 2 are (200,000 submissions:
 732/s against 658/s with 3 — bench/README.md)."""
 

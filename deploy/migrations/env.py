@@ -13,6 +13,7 @@ import shuxiang.services.intake.tables  # noqa: F401
 import shuxiang.services.quotas.tables  # noqa: F401
 import shuxiang.services.registrations.tables  # noqa: F401
 import shuxiang.services.scheduler.tables  # noqa: F401
+import shuxiang.services.stats.tables  # noqa: F401
 from shuxiang.db import metadata
 
 config = context.config

@@ -25,15 +25,14 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shuxiang.alliance import Alliance, QuotaRule
-from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
-from shuxiang.i18n import both
-from shuxiang.schemas import AttendanceReport
+from shuxiang.events.consumer import Delivery, UnitOfWork
+from shuxiang.services.attendance import parse_report
 from shuxiang.services.projection import newer_canonicals
 
 from .events import QuotaEvent, QuotaEventType
 from .store import (
     ACTIVITIES,
-    activities_listing,
+    REPORTS,
     facts_of,
     monthly_totals,
     rebuild_tallies,
@@ -41,7 +40,6 @@ from .store import (
     save_facts,
     store_basis,
     store_monthly_counts,
-    store_report,
     stored_basis,
 )
 from .tables import quotas_state
@@ -102,20 +100,11 @@ def apply_report(context: QuotasContext, delivery: Delivery, uow: UnitOfWork) ->
     activities listing the announcement add, since one reported as not held (未举办) no longer
     counts and one reported held counts again.  A report that comes before its activity is kept
     and read when the activity's snapshot is stored."""
-    report = parse_payload(AttendanceReport, delivery)
-    check_subject("library_id", report.library_id, delivery)
-    if context.alliance.member(report.library_id) is None:
-        raise Rejected(both('library_id "{library_id}" is not a member of the alliance', library_id=report.library_id))
-    if not report.held and report.participants > 0:
-        raise Rejected(
-            both("held=false but participants={n}: an activity not held has no participants", n=report.participants)
-        )
+    report = parse_report(context.alliance, delivery)
     connection = uow.connection
-    if not store_report(
-        connection, report.library_id, report.source_ref, report.held, report.participants, delivery.stream_seq
-    ):
+    if not REPORTS.store(connection, report, delivery.stream_seq):
         return
-    listing = activities_listing(connection, report.library_id, report.source_ref)
+    listing = REPORTS.activities_listing(connection, report.library_id, report.source_ref)
     if not listing:
         return
     tz = context.alliance.tz

@@ -7,11 +7,12 @@ from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Row, and_, bindparam, delete, exists, func, insert, or_, select, true, update
+from sqlalchemy import Connection, Row, and_, bindparam, delete, exists, insert, or_, select
 
 from shuxiang.alliance import QuotaRule
 from shuxiang.db import KeptBasis, RowsByKey, execute_many, keys_in
 from shuxiang.events.consumer import Rejected
+from shuxiang.services.attendance import Reports, attendance, held_of
 from shuxiang.services.projection import Newer
 
 from .tables import (
@@ -53,7 +54,9 @@ def save_facts(
     rows: dict[str, dict] = {}
     credits: list[dict] = []
     sources: list[dict] = []
-    reports = reports_of(connection, {(s.library_id, s.source_ref) for n in changed for s in n.event.activity.sources})
+    reports = REPORTS.reports_of(
+        connection, {(s.library_id, s.source_ref) for n in changed for s in n.event.activity.sources}
+    )
     for newer in changed:
         event, activity = newer.event, newer.event.activity
         held, participants = attendance({(s.library_id, s.source_ref) for s in activity.sources}, reports)
@@ -125,76 +128,14 @@ def sessions_from_column(values: list, starts_at: datetime) -> dict:
     }
 
 
-def reports_of(connection: Connection, keys: Iterable[tuple[str, str]]) -> dict[tuple[str, str], tuple[bool, int]]:
-    """The latest attendance report (held, participants) of each of these announcements that has one."""
-    clause, parameters = keys_in((quotas_report.c.library_id, quotas_report.c.source_ref), keys)
-    if not parameters:
-        return {}
-    rows = connection.execute(
-        select(
-            quotas_report.c.library_id, quotas_report.c.source_ref, quotas_report.c.held, quotas_report.c.participants
-        ).where(clause),
-        parameters,
-    )
-    return {(r.library_id, r.source_ref): (r.held, r.participants) for r in rows}
-
-
-def attendance(
-    keys: Iterable[tuple[str, str]], reports: dict[tuple[str, str], tuple[bool, int]]
-) -> tuple[bool | None, int | None]:
-    """An activity's (held, participants) from its announcements' reports: held if any says held,
-    not held if every report says so, None without a report; the largest participants figure."""
-    found = [reports[key] for key in keys if key in reports]
-    if not found:
-        return None, None
-    return any(held for held, _ in found), max(participants for _, participants in found)
-
-
-def store_report(
-    connection: Connection, library_id: str, source_ref: str, held: bool, participants: int, stream_seq: int
-) -> bool:
-    """Keep the latest report of an announcement; False when a later one is already kept (redelivery)."""
-    key = and_(quotas_report.c.library_id == library_id, quotas_report.c.source_ref == source_ref)
-    stored = connection.scalar(select(quotas_report.c.stream_seq).where(key))
-    if stored is not None and stored >= stream_seq:
-        return False
-    values = {"held": held, "participants": participants, "stream_seq": stream_seq}
-    if stored is None:
-        connection.execute(insert(quotas_report).values(library_id=library_id, source_ref=source_ref, **values))
-    else:
-        connection.execute(update(quotas_report).where(key).values(**values))
-    return True
-
-
-def activities_listing(connection: Connection, library_id: str, source_ref: str) -> list[str]:
-    """The activities whose newest version lists this announcement."""
-    return list(
-        connection.scalars(
-            select(quotas_source.c.activity_id).where(
-                quotas_source.c.library_id == library_id, quotas_source.c.source_ref == source_ref
-            )
-        )
-    )
+REPORTS = Reports(quotas_report, quotas_source)
+"""The latest attendance report of each announcement, and the announcements each activity lists."""
 
 
 def _attendance_columns():
     """Whether any announcement of the activity was reported held, whether any was reported at
     all, and the largest participants figure (correlated to quotas_activity)."""
-    source = quotas_source.alias("reported_source")
-    joined = quotas_report.join(
-        source,
-        and_(source.c.library_id == quotas_report.c.library_id, source.c.source_ref == quotas_report.c.source_ref),
-    )
-    mine = source.c.activity_id == quotas_activity.c.activity_id
-    return (
-        exists(select(1).select_from(joined).where(mine, quotas_report.c.held == true())).label("held_any"),
-        exists(select(1).select_from(joined).where(mine)).label("reported"),
-        select(func.max(quotas_report.c.participants))
-        .select_from(joined)
-        .where(mine)
-        .scalar_subquery()
-        .label("participants"),
-    )
+    return REPORTS.columns(quotas_activity.c.activity_id)
 
 
 def attendance_by_activity(engine) -> dict[str, tuple[bool | None, int | None]]:
@@ -203,7 +144,7 @@ def attendance_by_activity(engine) -> dict[str, tuple[bool | None, int | None]]:
     held_any, reported, participants = _attendance_columns()
     with engine.connect() as connection:
         rows = connection.execute(select(quotas_activity.c.activity_id, held_any, reported, participants))
-        return {r.activity_id: (bool(r.held_any) if r.reported else None, r.participants) for r in rows}
+        return {r.activity_id: (held_of(r.held_any, r.reported), r.participants) for r in rows}
 
 
 def _owns_a_source():
@@ -291,7 +232,7 @@ def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
                 **sessions_from_column(row.exdates, row.starts_at),
                 organizers=tuple(organizers),
                 merged_away=not row.live,
-                held=bool(row.held_any) if row.reported else None,
+                held=held_of(row.held_any, row.reported),
                 participants=row.participants,
                 audiences=tuple(row.audiences or ()),
             ),

@@ -63,6 +63,7 @@ def report_command(
 
     from . import output as out
     from .report import stats_report
+    from .service import stats_reader
 
     if year is not None and period is not None:
         raise UserError(both("give --year or --period, not both"))
@@ -77,6 +78,7 @@ def report_command(
     canonical_reader(databases)  # a data dir from an earlier release gets what this one reads
     tallies_reader(databases)
     registrations_reader(databases)
+    stats_reader(databases)
     try:
         report = stats_report(
             databases,

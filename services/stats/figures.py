@@ -1,8 +1,9 @@
 """The annual statistics report's figures: pure functions from canonical activities to tables.
 
-Nothing here reads a database or the clock.  :mod:`.report` gathers the inputs through the
-other services' query functions (the dedup service's canonical activities, the quotas
-service's attendance and quota progress) and hands them here.
+Nothing here reads a database or the clock.  The handlers (:mod:`.handlers`) make each
+activity's row with :func:`item_of` and the helpers below; :func:`figures_of_periods` is the
+reference the stored rows' aggregates (:mod:`.store`) are tested against, and what the report
+computes while the rows are not derived under the alliance's time zone and vocabulary.
 
 What counts (DOMAIN.md, "What the figures are for"):
 
@@ -117,10 +118,7 @@ def item_of(
     (``ActivityFacts.of`` and the series' walk cost ≈ 30 µs an activity, most of the report's CPU
     after parsing)."""
     held, participants = attendance or (None, None)
-    if activity.status.value != "scheduled":
-        outcome = "cancelled"
-    else:
-        outcome = {True: "held", False: "not_held", None: "unreported"}[held]
+    outcome = outcome_of(activity.status.value, held)
     if not activity.recurrence:
         return Item(activity, activity.starts_at.astimezone(tz), outcome, participants or 0, 1)
     facts = ActivityFacts.of(activity)
@@ -132,7 +130,31 @@ def item_of(
     return Item(activity, start, outcome, participants or 0, sessions)
 
 
-def _add(table: dict, key, *values: int) -> None:
+def outcome_of(status: str, held: bool | None) -> str:
+    """One of :data:`OUTCOMES`: cancelled whatever was reported, else as reported (or not)."""
+    if status != "scheduled":
+        return "cancelled"
+    return {True: "held", False: "not_held", None: "unreported"}[held]
+
+
+def audiences_of(activity: CanonicalActivity, audiences_in: Callable[..., tuple[str, ...]] | None) -> tuple[str, ...]:
+    """The audiences an activity counts under: with the alliance's vocabulary (``audiences_in``),
+    every one its text names, else (or when it names none) its text itself."""
+    named = audiences_in(activity.audience, activity.title, activity.venue.name) if audiences_in is not None else ()
+    return named or ((activity.audience or NO_VALUE).strip(),)
+
+
+def partners_of(activity: CanonicalActivity) -> tuple[str, ...]:
+    """Its partners outside the alliance, each once."""
+    return tuple(dict.fromkeys(p.strip() for p in activity.partners))
+
+
+def credited_of(activity: CanonicalActivity) -> dict[str, str]:
+    """Library -> role, once per library (the last role a library is listed in)."""
+    return {o.library_id: o.role.value for o in activity.organizers}
+
+
+def add(table: dict, key, *values: int) -> None:
     row = table.setdefault(key, [0] * len(values))
     for i, value in enumerate(values):
         row[i] += value
@@ -180,7 +202,7 @@ def _count(
     ratings: Mapping[str, tuple[int, int]],
 ) -> None:
     """Add one item (of the figures' years) to ``out``."""
-    credited = {o.library_id: o.role.value for o in item.activity.organizers}
+    credited = credited_of(item.activity)
     mine = {lib: role for lib, role in credited.items() if scope is None or lib in scope}
     if not mine:
         return
@@ -190,29 +212,28 @@ def _count(
     a, people = item.activity, item.participants
     out.participants += people
     out.co_hosted += len(credited) > 1
-    _add(out.by_category, a.category.value, 1, people)
-    named = audiences_in(a.audience, a.title, a.venue.name) if audiences_in is not None else ()
-    for audience in named or ((a.audience or NO_VALUE).strip(),):
-        _add(out.by_audience, audience, 1, people)
-    _add(out.by_campaign, a.campaign_id or NO_VALUE, 1, people)
-    _add(out.by_month, item.start.month, 1, people)
-    _add(out.by_year, item.start.year, 1, people)
+    add(out.by_category, a.category.value, 1, people)
+    for audience in audiences_of(a, audiences_in):
+        add(out.by_audience, audience, 1, people)
+    add(out.by_campaign, a.campaign_id or NO_VALUE, 1, people)
+    add(out.by_month, item.start.month, 1, people)
+    add(out.by_year, item.start.year, 1, people)
     for library_id, role in mine.items():
-        _add(out.by_role, role, 1, people)
-        _add(out.by_library, library_id, 1, int(role == "host"), people)
-    for partner in dict.fromkeys(p.strip() for p in a.partners):
-        _add(out.by_partner, partner, 1, people)
+        add(out.by_role, role, 1, people)
+        add(out.by_library, library_id, 1, int(role == "host"), people)
+    for partner in partners_of(a):
+        add(out.by_partner, partner, 1, people)
     if a.brand_id:
         out.brand_sessions += item.sessions
-        _add(out.by_brand, a.brand_id, item.sessions, people)
+        add(out.by_brand, a.brand_id, item.sessions, people)
     rated, satisfied = ratings.get(a.id, (0, 0))
     if rated:
         out.rated += rated
         out.satisfied += satisfied
         for library_id in mine:
-            _add(out.rated_by_library, library_id, rated, satisfied)
+            add(out.rated_by_library, library_id, rated, satisfied)
         if a.brand_id:
-            _add(out.rated_by_brand, a.brand_id, rated, satisfied)
+            add(out.rated_by_brand, a.brand_id, rated, satisfied)
 
 
 def change(current: int, previous: int) -> float | None:

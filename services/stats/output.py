@@ -33,24 +33,51 @@ def write_csv(report: StatsReport, output: IO[str]) -> None:
 
 
 def write_table(report: StatsReport, output: IO[str], lang: str = "zh-CN") -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    console = Console(file=output, width=120)
+    """The views as box-drawn tables, each column as wide as its widest cell (Chinese characters
+    two cells wide).  Drawn here rather than by rich's Table, whose layout of an alliance's 700
+    rows took ≈ 0.5 s of CPU — longer than computing the report."""
     statistics, previous = both("Statistics"), both("previous period", sep=" ")
-    console.print(
-        f"[bold]{report.scope_name} · {report.label} {statistics}[/] "
-        f"({previous}: {report.previous_years[0]}–{report.previous_years[-1]}; {report.timezone})"
+    output.write(
+        f"{report.scope_name} · {report.label} {statistics} "
+        f"({previous}: {report.previous_years[0]}–{report.previous_years[-1]}; {report.timezone})\n"
     )
     for view in report.views:
-        if not view.rows:
-            continue
-        table = Table(title=f"{view.zh} / {view.en}", title_justify="left")
-        for column in view.columns:
-            table.add_column(f"{column.zh}\n{column.en}", justify="right" if column.numeric else "left")
-        for row in view.rows:
-            table.add_row(*(view.cell(row, index) for index in range(len(row))))
-        console.print(table)
+        if view.rows:
+            output.write(box_table(f"{view.zh} / {view.en}", view))
+
+
+def box_table(title: str, view) -> str:
+    """One view: its title, a two-line heading (中文 / English), its rows; numbers right-aligned."""
+    from rich.cells import cell_len
+
+    heading = [(column.zh, column.en) for column in view.columns]
+    cells = [[view.cell(row, index) for index in range(len(row))] for row in view.rows]
+    widths = [
+        max(cell_len(zh), cell_len(en), *(cell_len(row[index]) for row in cells))
+        for index, (zh, en) in enumerate(heading)
+    ]
+
+    def line(texts, edge: str, sep: str, right: bool = True) -> str:
+        padded = []
+        for text, width, column in zip(texts, widths, view.columns, strict=True):
+            gap = " " * (width - cell_len(text))
+            padded.append(f" {gap}{text} " if column.numeric and right else f" {text}{gap} ")
+        return edge + sep.join(padded) + edge + "\n"
+
+    def rule(left: str, fill: str, cross: str, end: str) -> str:
+        return left + cross.join(fill * (width + 2) for width in widths) + end + "\n"
+
+    return "".join(
+        [
+            title + "\n",
+            rule("┏", "━", "┳", "┓"),
+            line([zh for zh, _ in heading], "┃", "┃"),
+            line([en for _, en in heading], "┃", "┃"),
+            rule("┡", "━", "╇", "┩"),
+            *(line(row, "│", "│") for row in cells),
+            rule("└", "─", "┴", "┘"),
+        ]
+    )
 
 
 def workbook(report: StatsReport, lang: str = "zh-CN"):

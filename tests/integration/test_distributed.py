@@ -64,7 +64,18 @@ def test_services_as_separate_processes_on_postgres(nats_server, postgres_url, t
     assert all(p.returncode == 0 for p in processes), [(tmp_path / "web.log").read_text()]
 
 
-EVERY_SERVICE = ("dedup", "calendar", "brands", "quotas", "digests", "scheduler", "intake", "registrations", "web")
+EVERY_SERVICE = (
+    "dedup",
+    "calendar",
+    "brands",
+    "quotas",
+    "digests",
+    "scheduler",
+    "intake",
+    "registrations",
+    "stats",
+    "web",
+)
 
 
 def test_a_cold_start_of_the_whole_topology_on_a_cluster(postgres_url, tmp_path) -> None:

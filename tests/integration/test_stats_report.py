@@ -27,9 +27,15 @@ from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport
 from shuxiang.services.dedup.tables import TABLES as DEDUP_TABLES
+from shuxiang.services.plan import ServiceContext
 from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
 from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
 from shuxiang.services.stats.report import stats_report
+from shuxiang.services.stats.service import NAME as STATS
+from shuxiang.services.stats.service import REPORTS_CONSUMER as STATS_REPORTS
+from shuxiang.services.stats.service import build as build_stats
+from shuxiang.services.stats.tables import TABLES as STATS_TABLES
+from shuxiang.settings import Settings
 from tests.conftest import TEST_ALLIANCE
 
 from .dedup_support import DedupRig
@@ -193,16 +199,29 @@ def run(databases: Databases, rig: DedupRig, bodies: list[dict], reports: list[A
         )
         for seq, (kind, event) in enumerate(rig.events(), start=1)
     ]
-    assert set(process_batch(canonical, engine, events)) <= {Outcome.ACK}
-    for seq, r in enumerate(reports, start=1):
-        delivery = Delivery(
+    deliveries = [
+        Delivery(
             f"shuxiang.activity.reported.{r.library_id}",
             r.model_dump_json().encode(),
             {"Nats-Msg-Id": f"{r.message_id()}:{seq}"},
             seq,
             NOW,
         )
+        for seq, r in enumerate(reports, start=1)
+    ]
+    assert set(process_batch(canonical, engine, events)) <= {Outcome.ACK}
+    for delivery in deliveries:
         assert process_batch(reporting, engine, [delivery]) == [Outcome.ACK]
+    # the statistics service's own projection of the same events
+    databases.create_tables(STATS, STATS_TABLES + EVENT_TABLES)
+    stats = {
+        spec.name: spec
+        for spec in build_stats(ServiceContext(Settings(data_dir=databases.data_dir), ALLIANCE, databases)).consumers
+    }
+    engine = databases.engine(STATS)
+    assert set(process_batch(stats[STATS], engine, events)) <= {Outcome.ACK}
+    for delivery in deliveries:
+        assert process_batch(stats[STATS_REPORTS], engine, [delivery]) == [Outcome.ACK]
 
 
 def check(databases: Databases, rig: DedupRig, reports: list[AttendanceReport]) -> None:
@@ -244,7 +263,7 @@ def test_sqlite_every_figure_equals_a_recount(log) -> None:
 @given(log=logs())
 def test_postgresql_every_figure_equals_a_recount(postgres_url: str, log) -> None:
     bodies, reports = log
-    tables = list(DEDUP_TABLES + QUOTA_TABLES + EVENT_TABLES)
+    tables = list(DEDUP_TABLES + QUOTA_TABLES + STATS_TABLES + EVENT_TABLES)
     engine = make_engine(postgres_url)
     metadata.drop_all(engine, tables=tables)
     engine.dispose()
@@ -342,7 +361,6 @@ def test_readers_ratings_reach_the_report_as_a_satisfaction_rate_per_library_and
 
     from shuxiang.schemas import CanonicalEvent
     from shuxiang.schemas.registration import Rating, RegistrationRequest
-    from shuxiang.services.plan import ServiceContext
     from shuxiang.services.registrations.handlers import (
         RegistrationsContext,
         handle_canonicals,
@@ -351,7 +369,6 @@ def test_readers_ratings_reach_the_report_as_a_satisfaction_rate_per_library_and
     )
     from shuxiang.services.registrations.tables import TABLES as REGISTRATION_TABLES
     from shuxiang.services.stats.web import router as stats_router
-    from shuxiang.settings import Settings
 
     (tmp_path / "db").mkdir()
     (tmp_path / "alliance.toml").write_bytes(TEST_ALLIANCE.read_bytes())

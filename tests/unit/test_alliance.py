@@ -9,6 +9,7 @@ from types import SimpleNamespace
 import pytest
 
 from shuxiang.alliance import (
+    AUDIENCES_MEMO,
     LARGE_SERIES_TAG,
     Alliance,
     AllianceConfigError,
@@ -382,6 +383,12 @@ def test_audiences_are_a_vocabulary_named_in_free_text(tmp_path) -> None:
     assert alliance.audiences_in(None, "社区居民读书会：读《少年儿童》", None) == (
         "to-communities",
     )  # readers: audience only
+    # remembered (the quotas and statistics projections ask the same events), the oldest forgotten
+    assert alliance.audiences_in("残障人士及视障读者") is alliance.audiences_in("残障人士及视障读者")
+    for n in range(AUDIENCES_MEMO + 10):
+        alliance.audiences_in(f"读者{n}")
+    assert len(alliance._audiences_memo) == AUDIENCES_MEMO
+    assert alliance.audiences_in("少年儿童及家长") == ("children", "parents")
     text = (Path(__file__).parents[1] / "data" / "alliance.toml").read_text(encoding="utf-8")
     bad = text + '\n[[quota_rules]]\nid = "r"\nname = "规则"\nminimum = 1\ncounts = { audience = ["blind"] }\n'
     with pytest.raises(AllianceConfigError) as error:

@@ -1,7 +1,7 @@
 """brands: the kept tallies per brand and day / month (brands_day, brands_month), what they were derived under (brands_basis), the sessions by start
 
-Revision ID: 0017
-Revises: 0016
+Revision ID: 0016
+Revises: 0015
 Create Date: 2026-12-06 12:00:00
 
 /brands, /api/v1/brands, `brands report` and the digests' quiet brands derived every brand's

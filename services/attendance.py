@@ -1,0 +1,121 @@
+"""Attendance reports and the activities they belong to, for the projections that keep both.
+
+A report names an announcement (library, source_ref), not a canonical activity: dedup may merge
+the announcement into another activity later, and a report may come before the activity.  So a
+projection keeps the latest report of each announcement and the announcements each activity's
+newest version lists, and joins the two when it needs an activity's attendance.  The quotas and
+the statistics services keep these two tables alike (each its own, with the columns below) and
+share this code; :class:`Reports` is the pair.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from sqlalchemy import ColumnElement, Connection, Table, and_, exists, func, insert, select, true, update
+
+from shuxiang.alliance import Alliance
+from shuxiang.db import keys_in
+from shuxiang.events.consumer import Delivery, Rejected, check_subject, parse_payload
+from shuxiang.i18n import both
+from shuxiang.schemas import AttendanceReport
+
+Attendance = tuple[bool | None, int | None]
+"""(held, participants): held if any announcement was reported held, not held if every report says
+so, None without a report; the largest participants figure (co-hosts report the same audience)."""
+
+
+def parse_report(alliance: Alliance, delivery: Delivery) -> AttendanceReport:
+    """Validate an attendance report against its subject and the alliance; :class:`Rejected` says why not."""
+    report = parse_payload(AttendanceReport, delivery)
+    check_subject("library_id", report.library_id, delivery)
+    if alliance.member(report.library_id) is None:
+        raise Rejected(both('library_id "{library_id}" is not a member of the alliance', library_id=report.library_id))
+    if not report.held and report.participants > 0:
+        raise Rejected(
+            both("held=false but participants={n}: an activity not held has no participants", n=report.participants)
+        )
+    return report
+
+
+def attendance(keys: Iterable[tuple[str, str]], reports: dict[tuple[str, str], tuple[bool, int]]) -> Attendance:
+    """An activity's attendance from its announcements' (``keys``) reports."""
+    found = [reports[key] for key in keys if key in reports]
+    if not found:
+        return None, None
+    return any(held for held, _ in found), max(participants for _, participants in found)
+
+
+@dataclass(frozen=True)
+class Reports:
+    """A service's ``report`` table (library_id, source_ref, held, participants, stream_seq: the
+    latest report of each announcement) and ``source`` table (activity_id, library_id, source_ref:
+    the announcements each activity's newest version lists)."""
+
+    report: Table
+    source: Table
+
+    def reports_of(
+        self, connection: Connection, keys: Iterable[tuple[str, str]]
+    ) -> dict[tuple[str, str], tuple[bool, int]]:
+        """The latest report (held, participants) of each of these announcements that has one."""
+        r = self.report.c
+        clause, parameters = keys_in((r.library_id, r.source_ref), keys)
+        if not parameters:
+            return {}
+        rows = connection.execute(select(r.library_id, r.source_ref, r.held, r.participants).where(clause), parameters)
+        return {(row.library_id, row.source_ref): (row.held, row.participants) for row in rows}
+
+    def store(self, connection: Connection, report: AttendanceReport, stream_seq: int) -> bool:
+        """Keep the latest report of an announcement; False when a later one is already kept (redelivery)."""
+        r = self.report.c
+        key = and_(r.library_id == report.library_id, r.source_ref == report.source_ref)
+        stored = connection.scalar(select(r.stream_seq).where(key))
+        if stored is not None and stored >= stream_seq:
+            return False
+        values = {"held": report.held, "participants": report.participants, "stream_seq": stream_seq}
+        if stored is None:
+            connection.execute(
+                insert(self.report).values(library_id=report.library_id, source_ref=report.source_ref, **values)
+            )
+        else:
+            connection.execute(update(self.report).where(key).values(**values))
+        return True
+
+    def activities_listing(self, connection: Connection, library_id: str, source_ref: str) -> list[str]:
+        """The activities whose newest version lists this announcement."""
+        s = self.source.c
+        return list(
+            connection.scalars(select(s.activity_id).where(s.library_id == library_id, s.source_ref == source_ref))
+        )
+
+    def columns(self, activity_id: ColumnElement) -> tuple[ColumnElement, ColumnElement, ColumnElement]:
+        """Whether any announcement of the activity (``activity_id``: the column to correlate to) was
+        reported held, whether any was reported at all, and the largest participants figure."""
+        r = self.report
+        source = self.source.alias("reported_source")
+        joined = r.join(source, and_(source.c.library_id == r.c.library_id, source.c.source_ref == r.c.source_ref))
+        mine = source.c.activity_id == activity_id
+        return (
+            exists(select(1).select_from(joined).where(mine, r.c.held == true())).label("held_any"),
+            exists(select(1).select_from(joined).where(mine)).label("reported"),
+            select(func.max(r.c.participants)).select_from(joined).where(mine).scalar_subquery().label("participants"),
+        )
+
+    def of_activities(self, connection: Connection, activity_ids: Iterable[str]) -> dict[str, Attendance]:
+        """The attendance of these activities as their announcements' stored reports state it."""
+        ids = sorted(set(activity_ids))
+        if not ids:
+            return {}
+        s = self.source.c
+        listed: dict[str, set[tuple[str, str]]] = {activity_id: set() for activity_id in ids}
+        for row in connection.execute(select(s.activity_id, s.library_id, s.source_ref).where(s.activity_id.in_(ids))):
+            listed[row.activity_id].add((row.library_id, row.source_ref))
+        reports = self.reports_of(connection, {key for keys in listed.values() for key in keys})
+        return {activity_id: attendance(keys, reports) for activity_id, keys in listed.items()}
+
+
+def held_of(held_any, reported) -> bool | None:
+    """:data:`Attendance`'s held from :meth:`Reports.columns`' first two."""
+    return bool(held_any) if reported else None

@@ -1,0 +1,26 @@
+"""The statistics report's terminal table: drawn without rich's layout, aligned in display cells."""
+
+from __future__ import annotations
+
+from rich.cells import cell_len
+
+from shuxiang.services.stats.output import box_table
+from shuxiang.services.stats.report import Column, View
+
+
+def test_a_view_is_a_box_whose_lines_are_equally_wide_with_numbers_on_the_right() -> None:
+    view = View(
+        "library",
+        "按馆",
+        "By library",
+        [Column("library", "馆", "Library", numeric=False), Column("activities", "活动场次", "Activities")],
+        rows=[["jn", 1028], ["津南区图书馆咸水沽分馆", 7]],
+    )
+    text = box_table("按馆 / By library", view)
+    title, *lines = text.splitlines()
+    assert title == "按馆 / By library"
+    assert len({cell_len(line) for line in lines}) == 1  # Chinese characters count two cells
+    assert lines[0].startswith("┏") and lines[3].startswith("┡") and lines[-1].startswith("└")
+    assert lines[1] == "┃ 馆                     ┃   活动场次 ┃" and lines[2].startswith("┃ Library ")
+    assert lines[4] == "│ jn                     │       1028 │"
+    assert lines[5] == "│ 津南区图书馆咸水沽分馆 │          7 │"
