@@ -50,6 +50,7 @@ from pydantic import (
     model_validator,
 )
 
+from shuxiang.memos import burst_dict
 from shuxiang.schemas.submission import LIBRARY_ID_PATTERN, Category, Role
 
 __all__ = [
@@ -631,7 +632,7 @@ class Alliance(_Named, _Entry):
 
     @cached_property
     def _audiences_memo(self) -> dict[tuple, tuple[str, ...]]:
-        return {}
+        return burst_dict()  # emptied with the other memos when the process is quiet
 
     def audiences_in(self, text: str | None, *where: str | None) -> tuple[str, ...]:
         """The ids of the [[audiences]] a free-text audience names ("残障人士及视障读者" → disabled);
