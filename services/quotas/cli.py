@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import json
 from datetime import UTC, datetime
 from pathlib import Path
@@ -145,9 +146,11 @@ def text_bar(p: Progress) -> Text:
     cells = [("█", colour)] * filled + [("░", "grey50")] * (BAR_WIDTH - filled)
     if p.state.value != "met" and p.expected:
         cells[min(BAR_WIDTH - 1, round(p.expected_percent * BAR_WIDTH / 100) - 1)] = ("┃", "bold")
+    # a span per colour, not per cell: rich lays out every span, and twelve a row took a third of
+    # the report's time (321 members: 0.31 s, of which 0.24 s drawing the table)
     text = Text()
-    for char, style in cells:
-        text.append(char, style=style)
+    for style, run in itertools.groupby(cells, key=lambda cell: cell[1]):
+        text.append("".join(char for char, _ in run), style=style)
     return text
 
 
