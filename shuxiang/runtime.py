@@ -96,8 +96,9 @@ still sits in: after 100,000 submissions the worker kept 141 MB (103 MB at start
 objects back within 45,000 blocks of a fresh one's — a fresh process is the only compaction (as
 celery's ``worker_max_memory_per_child``).  Its consumers are durable: nothing is lost, and the
 hand-over happens only when it has been quiet for :data:`QUIET_SECONDS`."""
-WORKER_RESTART_LONGEST = 30.0
-"""Seconds ``up`` waits at most before starting a failing worker process again (doubling from 1 s)."""
+RESTART_LONGEST = 30.0
+"""Seconds ``up`` waits at most before trying again to start its embedded nats-server or a failing
+worker process (the pause doubles from 1 s)."""
 
 COUNTS_DIR = "worker-counts"
 """Where the worker processes write their consumers' counts (``<pid>.json``)."""
@@ -317,7 +318,7 @@ class Runtime:
     async def _supervise_workers(self) -> None:
         """Start a worker process again when it exits while ``up`` runs: at once when it asked to be
         replaced (:data:`WORKER_RECYCLED`), else after a pause that doubles from 1 s to
-        :data:`WORKER_RESTART_LONGEST` while it keeps failing within a minute of its start (its
+        :data:`RESTART_LONGEST` while it keeps failing within a minute of its start (its
         consumers are durable: what it had fetched is redelivered to the new one)."""
         started = {worker.pid: time.monotonic() for worker in self.workers}
         pauses: dict[tuple[str, ...], float] = {}
@@ -329,12 +330,12 @@ class Runtime:
                     continue
                 services = worker_services(worker)
                 self._counts_file(worker.pid).unlink(missing_ok=True)
+                lived = time.monotonic() - started.pop(worker.pid, 0.0)
                 if code == WORKER_RECYCLED:
                     log.info("%s", both("a fresh worker process for {services}", services=", ".join(services)))
                 else:
-                    lived = time.monotonic() - started.pop(worker.pid, 0.0)
                     pause = 0.0 if lived > 60 else pauses.get(services, 0.0)
-                    pauses[services] = min(max(1.0, pause * 2), WORKER_RESTART_LONGEST)
+                    pauses[services] = min(max(1.0, pause * 2), RESTART_LONGEST)
                     log.error(
                         "%s",
                         both(
@@ -353,7 +354,7 @@ class Runtime:
         """Restart the embedded nats-server, on its port and store, when it exits under a running
         runtime (killed, out of memory): its streams and consumers are on disk, and the
         connections to it (this process's, the workers') reconnect by themselves.  A restart
-        that fails is tried again, waiting longer each time (up to 30 s)."""
+        that fails is tried again, waiting longer each time (up to :data:`RESTART_LONGEST`)."""
         server = self.nats_server
         assert server is not None
         while True:
@@ -366,7 +367,7 @@ class Runtime:
             while not await self._restart_broker(server):
                 log.error("%s", both("the embedded nats-server did not restart; trying again in {s} s", s=round(delay)))
                 await asyncio.sleep(delay)
-                delay = min(delay * 2, 30.0)
+                delay = min(delay * 2, RESTART_LONGEST)
             log.warning("%s", both("the embedded nats-server is back on {address}", address=server.address))
 
     @staticmethod
