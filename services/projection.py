@@ -29,8 +29,8 @@ class Newer:
         return self.event.activity.id
 
 
-_PARSED: dict[bytes, CanonicalEvent] = burst_dict()
 _PARSED_LIMIT = UNACKED_BATCHES * ConsumerSpec.batch_size
+_PARSED = burst_dict(limit=_PARSED_LIMIT)
 """Events kept for the other projections of the process: as many as one consumer may have
 unacknowledged (``max_ack_pending``, 2,048), so a projection a batch or two behind still finds them."""
 
@@ -44,9 +44,7 @@ def parse_canonical(delivery: Delivery) -> CanonicalEvent:
     event = _PARSED.get(delivery.data)
     if event is None:
         event = parse_payload(CanonicalEvent, delivery)
-        if len(_PARSED) >= _PARSED_LIMIT:
-            _PARSED.pop(next(iter(_PARSED), b""), None)  # the oldest: the others are past it
-        _PARSED[delivery.data] = event
+        _PARSED.remember(delivery.data, event)  # the oldest goes first: the others are past it
     return event
 
 

@@ -50,7 +50,7 @@ from pydantic import (
     model_validator,
 )
 
-from shuxiang.memos import burst_dict
+from shuxiang.memos import BurstDict, burst_dict
 from shuxiang.schemas.submission import LIBRARY_ID_PATTERN, Category, Role
 
 __all__ = [
@@ -631,8 +631,8 @@ class Alliance(_Named, _Entry):
         return [q for q in self.quota_rules if q.applies(member) and q.minimum_for(library_id) > 0]
 
     @cached_property
-    def _audiences_memo(self) -> dict[tuple, tuple[str, ...]]:
-        return burst_dict()  # emptied with the other memos when the process is quiet
+    def _audiences_memo(self) -> BurstDict:
+        return burst_dict(limit=AUDIENCES_MEMO)  # emptied with the other memos when the process is quiet
 
     def audiences_in(self, text: str | None, *where: str | None) -> tuple[str, ...]:
         """The ids of the [[audiences]] a free-text audience names ("残障人士及视障读者" → disabled);
@@ -645,12 +645,7 @@ class Alliance(_Named, _Entry):
         memo = self._audiences_memo
         found = memo.get(key)
         if found is None:
-            found = memo[key] = self._audiences_named(text, *where)
-            if len(memo) > AUDIENCES_MEMO:
-                try:
-                    del memo[next(iter(memo))]  # the oldest
-                except (KeyError, RuntimeError, StopIteration):  # another thread's at the same time
-                    pass
+            found = memo.remember(key, self._audiences_named(text, *where))
         return found
 
     def _audiences_named(self, text: str | None, *where: str | None) -> tuple[str, ...]:

@@ -25,8 +25,21 @@ _FORGETTERS: list[Callable[[], None]] = []
 
 
 class BurstDict(dict):
-    """A memo's dict (a subclass only so that the registry can hold it weakly: an object's memo
-    goes with its object)."""
+    """A memo's dict (a subclass so that the registry can hold it weakly: an object's memo goes
+    with its object), at most :attr:`limit` entries long when :meth:`remember` fills it."""
+
+    limit: int | None = None
+
+    def remember(self, key: Any, value: Any) -> Any:
+        """``self[key] = value``, the oldest entry going first when the memo is at its limit (the
+        newest are the ones a batch reads again); ``value``."""
+        if self.limit is not None and len(self) >= self.limit:
+            try:
+                del self[next(iter(self))]
+            except (KeyError, RuntimeError, StopIteration):  # another thread's at the same time
+                pass
+        self[key] = value
+        return value
 
 
 _DICTS: weakref.WeakValueDictionary[int, BurstDict] = weakref.WeakValueDictionary()
@@ -44,9 +57,11 @@ def burst_memo(maxsize: int) -> Callable[[F], F]:
     return decorate
 
 
-def burst_dict() -> dict[Any, Any]:
-    """An empty dict for a memo (a module's, or an object's), emptied by :func:`forget_burst_memos`."""
+def burst_dict(limit: int | None = None) -> BurstDict:
+    """An empty dict for a memo (a module's, or an object's), emptied by :func:`forget_burst_memos`;
+    :meth:`BurstDict.remember` keeps it at most ``limit`` entries long."""
     memo = BurstDict()
+    memo.limit = limit
     _DICTS[id(memo)] = memo
     return memo
 

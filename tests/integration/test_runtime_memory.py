@@ -115,6 +115,17 @@ def test_burst_memos_are_forgotten_and_fill_again() -> None:
     assert square(3) == 9 and calls == [3, 3]  # computed again after the forgetting
 
 
+def test_a_bounded_burst_memo_lets_its_oldest_entry_go() -> None:
+    memo = memos.burst_dict(limit=3)
+    for n in range(5):
+        assert memo.remember(n, n * n) == n * n
+    assert memo == {2: 4, 3: 9, 4: 16}
+    unbounded = memos.burst_dict()
+    for n in range(5):
+        unbounded.remember(n, n)
+    assert len(unbounded) == 5
+
+
 def test_giving_back_memory_forgets_the_handlers_memos(databases: Databases) -> None:
     """What a burst leaves in dedup's statement and id memos and the bulk-insert plans goes with
     the runtime's quiet-time trim (they held ≈ 60 MB of the two processes after 100,000 messages)."""
