@@ -5,11 +5,14 @@ and ``shuxiang.cli`` assembles them; nothing here imports a command."""
 from __future__ import annotations
 
 import shutil
+from collections.abc import Collection, Sequence
 from pathlib import Path
 
 import click
-from rich.console import Console
+from rich.cells import cell_len
+from rich.console import COLOR_SYSTEMS, Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+from rich.style import Style
 
 from shuxiang.alliance import Alliance, AllianceConfigError, load_alliance, load_demo_alliance
 from shuxiang.i18n import both
@@ -85,3 +88,70 @@ def progress_bar() -> Progress:
         transient=False,
         disable=not console.is_terminal,
     )
+
+
+Run = tuple[str, str]
+"""Text and the rich style it is painted in ("green", "bold", "" for none)."""
+Cell = str | Sequence[Run]
+"""A table cell: plain text, or runs of text in their styles (a progress bar, a coloured state)."""
+
+
+def box_table(
+    title: str,
+    heading: Sequence[Sequence[str]],
+    rows: Sequence[Sequence[Cell]],
+    *,
+    numeric: Sequence[bool],
+    ends_section: Collection[int] = (),
+    paint_for: Console | None = None,
+) -> str:
+    """A box-drawn table as rich draws one: ``title`` on its own line, the ``heading`` lines (one
+    text per column each) and the ``rows``, every column as wide as its widest cell (Chinese
+    characters two cells wide), ``numeric`` columns right-aligned, a rule after each row whose
+    index is in ``ends_section``.  Runs are painted in their styles when ``paint_for`` is a
+    colour terminal, plain otherwise.
+
+    Drawn here rather than by rich's Table, whose layout costs more than the reports it draws:
+    ≈ 0.5 s of CPU for the statistics' 700 rows, 0.24 s of the quotas report's 0.31 s."""
+    painted: dict[str, Style] = {}
+    system = COLOR_SYSTEMS.get(paint_for.color_system or "") if paint_for and not paint_for.no_color else None
+
+    def text_of(cell: Cell) -> tuple[str, int]:
+        """(the cell as written, its width in terminal cells)."""
+        if isinstance(cell, str):
+            return cell, cell_len(cell)
+        plain = "".join(text for text, _ in cell)
+        if system is None:
+            return plain, cell_len(plain)
+        out = []
+        for text, style in cell:
+            if style:
+                if style not in painted:
+                    painted[style] = Style.parse(style)
+                text = painted[style].render(text, color_system=system)
+            out.append(text)
+        return "".join(out), cell_len(plain)
+
+    body = [[text_of(cell) for cell in row] for row in rows]
+    head = [[(text, cell_len(text)) for text in line] for line in heading]
+    widths = [max(cells[index][1] for cells in (*head, *body)) for index in range(len(numeric))]
+
+    def line(cells: Sequence[tuple[str, int]], edge: str, sep: str) -> str:
+        padded = []
+        for (text, width), room, right in zip(cells, widths, numeric, strict=True):
+            gap = " " * (room - width)
+            padded.append(f" {gap}{text} " if right else f" {text}{gap} ")
+        return edge + sep.join(padded) + edge + "\n"
+
+    def rule(left: str, fill: str, cross: str, end: str) -> str:
+        return left + cross.join(fill * (width + 2) for width in widths) + end + "\n"
+
+    drawn = [title + "\n", rule("┏", "━", "┳", "┓"), *(line(cells, "┃", "┃") for cells in head)]
+    drawn.append(rule("┡", "━", "╇", "┩"))
+    last = len(body) - 1
+    for index, cells in enumerate(body):
+        drawn.append(line(cells, "│", "│"))
+        if index in ends_section and index != last:
+            drawn.append(rule("├", "─", "┼", "┤"))
+    drawn.append(rule("└", "─", "┴", "┘"))
+    return "".join(drawn)

@@ -9,11 +9,9 @@ from pathlib import Path
 
 import click
 from rich.console import Console
-from rich.table import Table
-from rich.text import Text
 
 from shuxiang.alliance import Tier
-from shuxiang.console import UserError, data_dir_option, make_settings, resolve_alliance
+from shuxiang.console import Cell, Run, UserError, box_table, data_dir_option, make_settings, resolve_alliance
 from shuxiang.i18n import N_, both, gettext
 from shuxiang.spreadsheet import SafeWriter
 
@@ -139,50 +137,59 @@ def write_csv(report: QuotaReport, output) -> None:
             )
 
 
-def text_bar(p: Progress) -> Text:
-    """``██████░░░░░░`` with ``┃`` where the pace expects the library to be by now."""
+def text_bar(p: Progress) -> list[Run]:
+    """``██████░░░░░░`` with ``┃`` where the pace expects the library to be by now, a run per colour."""
     filled = round(p.percent * BAR_WIDTH / 100)
     colour = STATE_TEXT[p.state.value][1]
     cells = [("█", colour)] * filled + [("░", "grey50")] * (BAR_WIDTH - filled)
     if p.state.value != "met" and p.expected:
         cells[min(BAR_WIDTH - 1, round(p.expected_percent * BAR_WIDTH / 100) - 1)] = ("┃", "bold")
-    # a span per colour, not per cell: rich lays out every span, and twelve a row took a third of
-    # the report's time (321 members: 0.31 s, of which 0.24 s drawing the table)
-    text = Text()
-    for style, run in itertools.groupby(cells, key=lambda cell: cell[1]):
-        text.append("".join(char for char, _ in run), style=style)
-    return text
+    return [
+        ("".join(char for char, _ in run), style) for style, run in itertools.groupby(cells, key=lambda cell: cell[1])
+    ]
 
 
 def print_table(report: QuotaReport, output) -> None:
+    """The members' progress, a row per rule, a rule between members: drawn by
+    :func:`shuxiang.console.box_table`, coloured on a terminal."""
     console = Console(file=output, highlight=False, width=None if output.isatty() else 150)
     title = both("annual quotas {year}", year=report.year) + " · " + both("as of", sep=" ")
-    table = Table(title=f"{title} {report.as_of_local:%Y-%m-%d %H:%M} ({report.timezone})", show_lines=False)
-    for column, justify in (
-        (both("member library", sep=" "), "left"),
-        (both("rule", sep=" "), "left"),
-        (both("progress", sep=" "), "left"),
-        (both("done/target", sep=" "), "right"),
-        (both("pace", sep=" "), "right"),
-        (both("state", sep=" "), "left"),
-        (both("missing", sep=" "), "left"),
-    ):
-        table.add_column(column, justify=justify)
+    heading = [
+        both("member library", sep=" "),
+        both("rule", sep=" "),
+        both("progress", sep=" "),
+        both("done/target", sep=" "),
+        both("pace", sep=" "),
+        both("state", sep=" "),
+        both("missing", sep=" "),
+    ]
+    rows: list[list[Cell]] = []
+    ends_section: set[int] = set()
     for lib in report.libraries:
         for index, p in enumerate(lib.rules):
             state, colour = STATE_TEXT[p.state.value]
-            table.add_row(
-                f"{lib.member.name} ({lib.member.id})" if index == 0 else "",
-                p.rule.name,
-                text_bar(p),
-                f"{p.attained}/{p.target}",
-                str(p.expected),
-                Text(both(state, sep=" "), style=colour),
-                ",".join(str(i) for i in p.missing)
-                + (" " + gettext("zh-CN", PER_UNIT[p.rule.per]) if p.missing and p.rule.per in PER_UNIT else ""),
-                end_section=index == len(lib.rules) - 1,
+            rows.append(
+                [
+                    f"{lib.member.name} ({lib.member.id})" if index == 0 else "",
+                    p.rule.name,
+                    text_bar(p),
+                    f"{p.attained}/{p.target}",
+                    str(p.expected),
+                    [(both(state, sep=" "), colour)],
+                    ",".join(str(i) for i in p.missing)
+                    + (" " + gettext("zh-CN", PER_UNIT[p.rule.per]) if p.missing and p.rule.per in PER_UNIT else ""),
+                ]
             )
-    console.print(table)
+        ends_section.add(len(rows) - 1)
+    drawn = box_table(
+        f"{title} {report.as_of_local:%Y-%m-%d %H:%M} ({report.timezone})",
+        [heading],
+        rows,
+        numeric=[False, False, False, True, True, False, False],
+        ends_section=ends_section,
+        paint_for=console,
+    )
+    output.write(drawn)
     counts = report.counts()
     shown = [state for state in ("met", "on_track", "at_risk", "not_met") if state != "not_met" or counts[state]]
     console.print(" · ".join(f"{both(STATE_TEXT[state][0], sep=' ')} {counts[state]}" for state in shown))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from rich.cells import cell_len
 
-from shuxiang.services.stats.output import box_table
+from shuxiang.services.stats.output import view_table
 from shuxiang.services.stats.report import Column, View
 
 
@@ -16,7 +16,7 @@ def test_a_view_is_a_box_whose_lines_are_equally_wide_with_numbers_on_the_right(
         [Column("library", "馆", "Library", numeric=False), Column("activities", "活动场次", "Activities")],
         rows=[["jn", 1028], ["津南区图书馆咸水沽分馆", 7]],
     )
-    text = box_table("按馆 / By library", view)
+    text = view_table("按馆 / By library", view)
     title, *lines = text.splitlines()
     assert title == "按馆 / By library"
     assert len({cell_len(line) for line in lines}) == 1  # Chinese characters count two cells
