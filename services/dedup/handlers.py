@@ -66,6 +66,7 @@ ROLE_STRENGTH = {Role.host: 4, Role.organiser: 3, Role.co_organiser: 2, Role.par
 """主办 > 承办 > 协办 > 参与: a library announced in two roles is credited in the stronger."""
 VISIBLE_FIELDS = set(CanonicalActivity.model_fields) - {
     "version",
+    "sequence",
     "sources",
     "created_at",
     "updated_at",
@@ -73,7 +74,8 @@ VISIBLE_FIELDS = set(CanonicalActivity.model_fields) - {
 CONTENT_FIELDS = tuple(
     name
     for name in CanonicalActivity.model_fields
-    if name not in {"id", "version", "status", "organizers", "sources", "merged_into", "created_at", "updated_at"}
+    if name
+    not in {"id", "version", "sequence", "status", "organizers", "sources", "merged_into", "created_at", "updated_at"}
 )
 """What a canonical activity takes from its primary announcement as it is."""
 MAX_NEIGHBOURHOOD = 400
