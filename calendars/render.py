@@ -329,7 +329,7 @@ def _vevent_lines(
     tzid = _tzid(tz)
     yield b"BEGIN:VEVENT\r\n"
     yield content_line("UID", escape_text(f"{activity.id}@{uid_domain}"))
-    yield content_line("SEQUENCE", str(activity.version - 1))
+    yield content_line("SEQUENCE", str(activity.ical_sequence))
     yield content_line("DTSTAMP", _utc(activity.updated_at))
     yield content_line("CREATED", _utc(activity.created_at))
     yield content_line("LAST-MODIFIED", _utc(activity.updated_at))
@@ -388,7 +388,7 @@ def render_vevent(
 ) -> bytes:
     """One self-contained VEVENT for ``activity``, times in ``tz`` (``TZID=<tz.key>``).
 
-    UID ``<id>@<uid_domain>``; SEQUENCE ``version - 1``; DTSTAMP and LAST-MODIFIED
+    UID ``<id>@<uid_domain>``; SEQUENCE ``ical_sequence`` (visible changes only); DTSTAMP and LAST-MODIFIED
     from ``updated_at``; a series starts at its rule's first occurrence (:func:`synchronized`);
     ``image``: the poster's URL, as an RFC 7986 IMAGE.  The same input always gives the same bytes.
     """

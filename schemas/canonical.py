@@ -41,7 +41,19 @@ class CanonicalActivity(BaseModel):
     model_config = ConfigDict(extra="forbid", title="CanonicalActivity", frozen=True)
 
     id: str = Field(description="stable id; the calendar UID is derived from it and never changes")
-    version: int = Field(ge=1, description="raised on every visible change (the iCalendar SEQUENCE)")
+    version: int = Field(
+        ge=1,
+        description="raised on every visible change and whenever the set of announcements merged into it "
+        "(sources' library_id, source_ref) changes: every version is published, and a consumer keeps the "
+        "highest it has seen",
+    )
+    sequence: int | None = Field(
+        None,
+        ge=0,
+        description="the iCalendar SEQUENCE: raised on every visible change only (an announcement joining or "
+        "leaving without changing what it shows raises version, not this); absent from snapshots published "
+        "before it, where it is version - 1",
+    )
     status: Status
     title: str
     description: str | None = None
@@ -74,6 +86,11 @@ class CanonicalActivity(BaseModel):
     )
     created_at: AwareDatetime = Field(description="when it was first announced (broker time)")
     updated_at: AwareDatetime = Field(description="when it last changed visibly (broker time)")
+
+    @property
+    def ical_sequence(self) -> int:
+        """The VEVENT's SEQUENCE: ``sequence``, or ``version - 1`` in a snapshot from before it."""
+        return self.version - 1 if self.sequence is None else self.sequence
 
     @property
     def host_library_id(self) -> str:

@@ -66,6 +66,7 @@ ROLE_STRENGTH = {Role.host: 4, Role.organiser: 3, Role.co_organiser: 2, Role.par
 """主办 > 承办 > 协办 > 参与: a library announced in two roles is credited in the stronger."""
 VISIBLE_FIELDS = set(CanonicalActivity.model_fields) - {
     "version",
+    "sequence",
     "sources",
     "created_at",
     "updated_at",
@@ -73,7 +74,8 @@ VISIBLE_FIELDS = set(CanonicalActivity.model_fields) - {
 CONTENT_FIELDS = tuple(
     name
     for name in CanonicalActivity.model_fields
-    if name not in {"id", "version", "status", "organizers", "sources", "merged_into", "created_at", "updated_at"}
+    if name
+    not in {"id", "version", "sequence", "status", "organizers", "sources", "merged_into", "created_at", "updated_at"}
 )
 """What a canonical activity takes from its primary announcement as it is."""
 MAX_NEIGHBOURHOOD = 400
@@ -236,6 +238,7 @@ def build_canonical(
     candidate = _canonical_activity(
         id=activity_id,
         version=1,
+        sequence=0,
         status=group_status(sources),
         organizers=organizers,
         sources=[
@@ -264,27 +267,46 @@ def retired(previous: CanonicalActivity, at: datetime, merged_into: str | None =
 
 
 def next_version(candidate: CanonicalActivity, previous: CanonicalActivity | None) -> CanonicalActivity:
+    """``candidate`` numbered after ``previous``: a new version when something visible changed or
+    when the set of announcements did (an announcement joining or leaving says which member's
+    attendance report and credit belong to the activity: every projection must learn it), the
+    same version otherwise (a revision number or a source's status is bookkeeping).
+
+    ``sequence`` (the VEVENT's SEQUENCE) and ``updated_at`` (its DTSTAMP and LAST-MODIFIED) move
+    on a visible change only: a co-host's announcement joining changes nothing a calendar shows,
+    so the feed's bytes and ETag stay as they were (RFC 5545 §3.8.7.4: SEQUENCE counts the
+    organiser's significant revisions)."""
     if previous is None:
         return candidate
-    if visible(candidate) == visible(previous):
-        return candidate.model_copy(update={"version": previous.version, "updated_at": previous.updated_at})
-    return candidate.model_copy(update={"version": previous.version + 1})
+    if visible(candidate) != visible(previous):
+        return candidate.model_copy(update={"version": previous.version + 1, "sequence": previous.ical_sequence + 1})
+    if source_keys(candidate) == source_keys(previous):
+        update = {"version": previous.version, "sequence": previous.sequence}  # as stored: nothing to publish
+    else:  # a snapshot from before ``sequence`` gets it, or its SEQUENCE (version - 1) would move
+        update = {"version": previous.version + 1, "sequence": previous.ical_sequence}
+    return candidate.model_copy(update={**update, "updated_at": previous.updated_at})
 
 
 def visible(activity: CanonicalActivity) -> dict:
     return activity.model_dump(include=VISIBLE_FIELDS, mode="json")
 
 
+def source_keys(activity: CanonicalActivity) -> set[SourceKey]:
+    """The announcements (library_id, source_ref) merged into the activity."""
+    return {(s.library_id, s.source_ref) for s in activity.sources}
+
+
 def event_type(activity: CanonicalActivity, previous: CanonicalActivity | None) -> CanonicalEventType | None:
-    """The canonical event a change is, or None when nothing visible changed."""
+    """The canonical event a change is, or None when the version did not move (nothing visible
+    changed and no announcement joined or left).  ``merged``: the set of announcements changed (one
+    joined, or one left for another activity), whether or not anything visible did."""
     if previous is None:
         return CanonicalEventType.cancelled if activity.status is Status.cancelled else CanonicalEventType.created
     if activity.version == previous.version:
         return None
     if activity.status is Status.cancelled and previous.status is not Status.cancelled:
         return CanonicalEventType.cancelled
-    before = {(s.library_id, s.source_ref) for s in previous.sources}
-    if before and any((s.library_id, s.source_ref) not in before for s in activity.sources):
+    if previous.sources and source_keys(activity) != source_keys(previous):
         return CanonicalEventType.merged
     return CanonicalEventType.updated
 
@@ -487,7 +509,7 @@ def store_and_publish(
     repo.save_activity(activity, new=previous is None, snapshot=snapshot)
     kind = event_type(activity, previous)
     if kind is None:
-        return  # only bookkeeping changed (sources, a revision number): no visible change, no event
+        return  # only bookkeeping changed (a revision number, a source's status): same version, no event
     publish(uow, CanonicalEvent(type=kind, activity=activity, occurred_at=at), activity_json=snapshot)
 
 

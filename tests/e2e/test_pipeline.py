@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import signal
 import time
+from datetime import datetime, timedelta
 
 import httpx
 import icalendar
@@ -109,13 +110,20 @@ def test_replay_rebuilds_the_same_activities_ids_and_feeds(system: System, tmp_p
         {**items[3], "revision": 2, "title": "沽上讲堂 第3讲（改期）"},
         {**items[5], "revision": 2, "status": "cancelled"},
     ]
+    # a co-host's own post of an activity the host's already credits it in: a new version, nothing visible
+    cohosts = [{"library_id": "jn", "role": "host"}, {"library_id": "tz", "role": "co_host"}]
+    day_after = datetime.fromisoformat(items[0]["starts_at"]) + timedelta(days=1)
+    joint = submission("jn", "joint", title="读书沙龙：津沽方言漫谈", organizers=cohosts, start=day_after)
+    items += [joint, {**joint, "library_id": "tz", "source_ref": "tz-joint"}]
     system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", items)), "--wait")
     before = system.export()
+    [joined] = [a for a in before if a["title"] == "读书沙龙：津沽方言漫谈"]
+    assert {s["source_ref"] for s in joined["sources"]} == {"joint", "tz-joint"} and joined["version"] == 2
     feed_before = httpx.get(system.url + "/feeds/alliance.ics", timeout=10).content
     assert system.stop(signal.SIGTERM) == 0
 
     replayed = system.cli("replay")
-    assert "rebuilt from 32 messages" in replayed.stderr
+    assert "rebuilt from 34 messages" in replayed.stderr
 
     system.start()
     assert system.export() == before

@@ -43,9 +43,7 @@ def test_cohost_announcements_merge_into_the_hosts_activity_with_both_credited(r
     assert activity["id"] == rig.own_id("jn", "j1")
     assert credits(activity) == {"jn": "host", "tz": "co_organiser"}  # v1 co_host is read as 协办
     assert [(s["library_id"], s["source_ref"]) for s in activity["sources"]] == [("jn", "j1"), ("tz", "t9")]
-    assert [kind for kind, _ in rig.events()] == ["created", "merged"] or [kind for kind, _ in rig.events()] == [
-        "created"
-    ]  # merged only if a credit changed visibly
+    assert [kind for kind, _ in rig.events()] == ["created", "merged"]  # the co-host's announcement joined
     assert activity["title"] == "沽上讲堂：津沽方言漫谈"  # the host's wording
 
 
@@ -225,6 +223,45 @@ def test_a_decision_from_an_unknown_coordinator_is_dead_lettered(rig: DedupRig) 
 def test_an_announcement_from_a_library_outside_the_alliance_is_dead_lettered(rig: DedupRig) -> None:
     assert rig.submit(announcement("new-lib", "n1")) == [Outcome.TERM]
     assert rig.activities() == []
+
+
+def test_a_cohost_joining_without_a_visible_change_is_published_with_both_sources(rig: DedupRig) -> None:
+    """The host's own announcement already credits the co-host: the co-host's announcement of the
+    same activity changes nothing visible, but the consumers must learn that it belongs to it (the
+    co-host's attendance report names its own source_ref).  One ``merged`` event, a new version,
+    the same SEQUENCE and updated_at (the calendar entry's bytes do not move)."""
+    host = announcement("jn", "j1", organizers=COHOSTS)
+    cohost = announcement("tz", "t9", organizers=COHOSTS)
+    rig.submit(host)
+    [(_, created)] = rig.events()
+    rig.submit(cohost)
+    [activity] = rig.activities()
+    assert [(s["library_id"], s["source_ref"]) for s in activity["sources"]] == [("jn", "j1"), ("tz", "t9")]
+    [(kind, event)] = rig.events()[1:]
+    assert kind == "merged"
+    assert event["activity"] == activity
+    assert activity["version"] == created["activity"]["version"] + 1
+    assert activity["sequence"] == created["activity"]["sequence"] == 0
+    assert activity["updated_at"] == created["activity"]["updated_at"]
+    assert handlers.visible(handlers.CanonicalActivity.model_validate(activity)) == handlers.visible(
+        handlers.CanonicalActivity.model_validate(created["activity"])
+    )
+
+    events = rig.events()
+    rig.deliver(submission_delivery(cohost, 2))  # a redelivery
+    rig.submit({**cohost, "revision": 2})  # the same announcement again, a revision higher
+    rig.submit({**host, "revision": 2})
+    assert rig.events() == events  # no announcement joined or left: a revision number is bookkeeping
+    assert [s["revision"] for s in rig.activities()[0]["sources"]] == [2, 2]
+
+    # the co-host's announcement leaves (a revision for another day): the host's activity is
+    # published without it, although nothing it shows changed (the host still credits tz)
+    elsewhere = {"starts_at": "2026-05-20T14:00:00+08:00", "ends_at": "2026-05-20T16:00:00+08:00"}
+    rig.submit({**cohost, "revision": 3, **elsewhere})
+    left = [e["activity"] for kind, e in rig.events()[len(events) :] if e["activity"]["id"] == activity["id"]]
+    assert [[s["source_ref"] for s in a["sources"]] for a in left] == [["j1"]]
+    assert left[0]["version"] == activity["version"] + 1 and left[0]["sequence"] == 0
+    assert [kind for kind, e in rig.events()[len(events) :] if e["activity"]["id"] == activity["id"]] == ["merged"]
 
 
 def test_redelivery_and_stale_revisions_change_nothing(rig: DedupRig) -> None:

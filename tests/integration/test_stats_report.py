@@ -19,7 +19,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shuxiang.alliance import load_alliance
+from shuxiang.alliance import Alliance, load_alliance
 from shuxiang.cli import main
 from shuxiang.db import Databases, make_engine, metadata
 from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, UnitOfWork, process_batch
@@ -173,9 +173,16 @@ def reported(report) -> dict:
 # -- running it through the services ---------------------------------------------------------------
 
 
-def run(databases: Databases, rig: DedupRig, bodies: list[dict], reports: list[AttendanceReport]) -> None:
+def run(
+    databases: Databases,
+    rig: DedupRig,
+    bodies: list[dict],
+    reports: list[AttendanceReport],
+    *,
+    alliance: Alliance = ALLIANCE,
+) -> None:
     rig.submit(*bodies)
-    context = QuotasContext(ALLIANCE)
+    context = QuotasContext(alliance)
     canonical = ConsumerSpec(
         name="quotas",
         stream=CANONICAL_STREAM,
@@ -216,7 +223,7 @@ def run(databases: Databases, rig: DedupRig, bodies: list[dict], reports: list[A
     databases.create_tables(STATS, STATS_TABLES + EVENT_TABLES)
     stats = {
         spec.name: spec
-        for spec in build_stats(ServiceContext(Settings(data_dir=databases.data_dir), ALLIANCE, databases)).consumers
+        for spec in build_stats(ServiceContext(Settings(data_dir=databases.data_dir), alliance, databases)).consumers
     }
     engine = databases.engine(STATS)
     assert set(process_batch(stats[STATS], engine, events)) <= {Outcome.ACK}

@@ -110,6 +110,21 @@ def test_identity_sequence_and_stamps() -> None:
     assert event["CLASS"] == "PUBLIC" and event["TRANSP"] == "OPAQUE"
 
 
+def test_sequence_counts_visible_changes_only() -> None:
+    """A version raised only because an announcement joined (``sequence`` unchanged, dedup keeps
+    ``updated_at``) renders the same bytes: subscribers see no revision.  A snapshot from before
+    ``sequence`` renders ``version - 1``, as every VEVENT did."""
+    first = make_activity(version=1, sequence=0)
+    joined = first.model_copy(
+        update={"version": 2, "sources": [*first.sources, {"library_id": "pdlib", "source_ref": "pd-7", "revision": 1}]}
+    )
+    assert render_vevent(joined, tz=SHANGHAI) == render_vevent(first, tz=SHANGHAI)
+    (event,) = events(feed_of(render_vevent(make_activity(version=4, sequence=2), tz=SHANGHAI)))
+    assert event["SEQUENCE"] == 2
+    (event,) = events(feed_of(render_vevent(make_activity(version=4), tz=SHANGHAI)))
+    assert event["SEQUENCE"] == 3
+
+
 def test_start_instant_has_no_offset_shift_in_any_parser() -> None:
     # given in UTC on the wire; rendered in the alliance zone
     activity = make_activity(

@@ -89,6 +89,7 @@ def test_a_built_canonical_activity_is_what_validation_gives(bodies) -> None:
     assert activity == CanonicalActivity(
         id="act-1",
         version=1,
+        sequence=0,
         status=activity.status,
         organizers=activity.organizers,
         sources=[s.model_dump() for s in activity.sources],
@@ -109,3 +110,24 @@ def test_the_stored_announcement_reads_back_as_the_submission() -> None:
     source = row(FULL, 1)
     assert ActivitySubmission.model_validate_json(source.submission_json) == source.parsed
     assert source.parsed.recurrence == "FREQ=WEEKLY;COUNT=4"
+
+
+def test_an_announcement_joining_raises_the_version_and_not_the_sequence() -> None:
+    """The co-host's own announcement, already credited by the host's: a new version (the consumers
+    must learn the announcement is this activity's), the same SEQUENCE and updated_at (nothing a
+    calendar shows moved) — also for a snapshot stored before ``sequence`` (read as version - 1)."""
+    credited = [{"library_id": "jn", "role": "host"}, {"library_id": "tz", "role": "co_host"}]
+    host = row({**PLAIN, "organizers": credited}, 1)
+    cohost = row({**PLAIN, "library_id": "tz", "source_ref": "b-2", "organizers": credited}, 2)
+    first = build_canonical("act-1", [host], None, AT)
+    joined = build_canonical("act-1", [host, cohost], first, AT + timedelta(days=1))
+    assert (joined.version, joined.sequence, joined.updated_at) == (2, 0, AT)
+    assert [s.source_ref for s in joined.sources] == ["a-1", "b-2"]
+
+    stored_before = first.model_copy(update={"version": 3, "sequence": None})  # SEQUENCE 2
+    assert build_canonical("act-1", [host], stored_before, AT + timedelta(days=1)) == stored_before
+    joined = build_canonical("act-1", [host, cohost], stored_before, AT + timedelta(days=1))
+    assert (joined.version, joined.ical_sequence, joined.updated_at) == (4, 2, AT)
+    moved = row({**PLAIN, "organizers": credited, "revision": 2, "starts_at": "2026-04-23T15:00:00+08:00"}, 3)
+    later = build_canonical("act-1", [moved, cohost], joined, AT + timedelta(days=2))
+    assert (later.version, later.ical_sequence, later.updated_at) == (5, 3, AT + timedelta(days=2))
