@@ -364,7 +364,9 @@ def _nats_url(settings: Settings) -> str:
     default=True,
     show_default=True,
     help="Publish at the consumers' pace, so that posts made meanwhile (the form, the API) are not held up "
-    "behind the whole file; --no-pace publishes it at once (a first load with nobody else posting).",
+    "behind the whole file: about 0.2 s of the import ahead of them while other members post, a wider "
+    "window (full speed) after 10 s with nobody else posting; --no-pace publishes it at once (a first "
+    "load with nobody else posting).",
 )
 @data_dir_option
 def publish(file: Path, as_library: str | None, wait: bool, timeout: float, pace: bool, data_dir: Path | None) -> None:
