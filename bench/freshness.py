@@ -1,6 +1,6 @@
 """Freshness of interactive posts while a big import drains (issue 23).
 
-    python -m bench.freshness [--n 100000] [--interval 0.5] [--poll 0.025] [--idle-posts 20] [--seed 23] [--no-readme]
+    python -m bench.freshness [--n 100000] [--interval 0.5] [--poll 0.025] [--idle-posts 20] [--seed 23] [--no-alone] [--no-readme]
 
 One library's import must not hold everyone up: in the 4·23 rush a central library importing its
 spreadsheet froze every other member's posts (an API post took 53 s to reach its feed during a
@@ -22,7 +22,10 @@ spreadsheet froze every other member's posts (an API post took 53 s to reach its
    the consumers' lag, so the lines go in as fast as they are processed); every post made while
    the command ran (its validation and the last drain too) is reported as well.
    The import's own throughput: N lines over the command's wall time (validation, publishing and
-   processing, as ``publish --wait`` reports it).
+   processing, as ``publish --wait`` reports it);
+5. what the fairness costs the import (unless ``--no-alone``): the same file through
+   ``shuxiang publish --wait`` on a fresh ``up`` with nobody posting (the pacer widens after
+   10 s quiet), and again with ``--no-pace``.
 
 Figures go to stdout and to bench/README.md (section "Freshness under an import"); the target is
 ≤ 1 s p99 during the import.
@@ -36,6 +39,7 @@ import json
 import os
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -272,6 +276,25 @@ async def report_progress(poster: Poster, done: asyncio.Event) -> None:
         )
 
 
+def import_alone(workdir: Path, seed: int, lines: Path, options: tuple[str, ...]) -> float:
+    """Seconds ``shuxiang publish FILE --wait`` takes on a fresh ``up`` that nobody else posts to."""
+    workdir.mkdir()
+    running = RunningUp(workdir, seed)
+    running.start()
+    try:
+        began = time.perf_counter()
+        command = [sys.executable, "-m", "shuxiang", "publish", str(lines), "--wait", "--timeout", "7200"]
+        subprocess.run(
+            [*command, "--data-dir", str(running.data_dir), *options],
+            check=True,
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
+        return time.perf_counter() - began
+    finally:
+        running.stop()
+
+
 def line(label: str, f: dict) -> str:
     if not f.get("count"):
         return f"| {label} | 0 | – | – | – | {f.get('refused', 0)} refused, {f.get('unseen', 0)} never seen |"
@@ -308,7 +331,16 @@ def readme_text(results: dict) -> str:
             "| the import | messages/s | of raw |",
             "|---|---:|---:|",
             f"| raw nats-py pull + ack (baseline, the same {results['n']:,} messages) | {raw:,.0f} | 1 |",
-            f"| `shuxiang publish --wait`: validation, publishing and processing | {rate:,.0f} | {rate / raw:.3f} |",
+            f"| `shuxiang publish --wait`: validation, publishing and processing, members posting | {rate:,.0f} | {rate / raw:.3f} |",
+            *(
+                [
+                    f"| the same import on a fresh `up` with nobody else posting (the pacer's wide window after "
+                    f"10 s) | {alone:,.0f} | {alone / raw:.3f} |",
+                    f"| the same, `--no-pace` (published at once) | {unpaced:,.0f} | {unpaced / raw:.3f} |",
+                ]
+                if (alone := results.get("alone_per_s")) and (unpaced := results.get("unpaced_per_s"))
+                else []
+            ),
             "",
             f"Target: ≤ {TARGET_P99_S:.0f} s p99 during the import ({verdict}).",
         ]
@@ -323,6 +355,12 @@ def main() -> None:
     parser.add_argument("--idle-posts", type=int, default=20)
     parser.add_argument("--posters", type=int, default=8, help="members posting in turn")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED)
+    parser.add_argument(
+        "--no-alone",
+        dest="alone",
+        action="store_false",
+        help="skip the same import on fresh `up`s with nobody posting (paced, then --no-pace)",
+    )
     parser.add_argument("--no-readme", action="store_true")
     args = parser.parse_args()
 
@@ -354,6 +392,12 @@ def main() -> None:
         results.update(asyncio.run(measure(running, tokens, path, args)))
         results["import_per_s"] = args.n / results["import_s"]
         results["load"] = os.getloadavg()[0]
+        running.stop()
+        if args.alone:  # what fairness costs: the same import with nobody posting, paced and not
+            for key, options in (("alone_per_s", ()), ("unpaced_per_s", ("--no-pace",))):
+                console.print(f"the same import on a fresh `up`, nobody posting {' '.join(options)} …")
+                results[key] = args.n / import_alone(workdir / key, args.seed, path, options)
+                console.print(f"  {results[key]:,.0f} lines/s")
     finally:
         running.stop()
         shutil.rmtree(workdir, ignore_errors=True)
