@@ -249,6 +249,16 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
             select(a.activity_id, a.version).where(a.activity_id.in_({head.id for _, head in heads}))
         ).all()
     )
+    # sign-ups for an activity not kept here yet wait parked (held_back), so it has no places:
+    # a new one needs its row and, when something waits for it, the parked messages — found for
+    # the whole batch at once (each statement is a round trip on PostgreSQL)
+    arriving = {head.id for _, head in heads if head.id not in kept and head.capacity is not None}
+    q = registrations_parked.c
+    waiting = (
+        set(connection.scalars(select(q.activity_id).where(q.activity_id.in_(arriving)).distinct()))
+        if arriving
+        else set()
+    )
     for delivery, head in heads:
         held = kept.get(head.id)
         if held is None and head.capacity is None:
@@ -267,15 +277,15 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
         }
         if held is None:
             connection.execute(insert(registrations_activity).values(activity_id=activity.id, **values))
-        else:
-            connection.execute(update(registrations_activity).where(a.activity_id == activity.id).values(**values))
+            if activity.id in waiting:
+                apply_parked(context, activity.id, uow)
+            continue
+        connection.execute(update(registrations_activity).where(a.activity_id == activity.id).values(**values))
         connection.execute(
             update(registrations_place).where(p.activity_id == activity.id).values(capacity=activity.capacity)
         )
         for (session,) in connection.execute(select(p.session).where(p.activity_id == activity.id)).all():
             promote(connection, activity.id, session, delivery.timestamp)
-        if held is None:
-            apply_parked(context, activity.id, uow)
 
 
 class _Kept(BaseModel):
