@@ -64,12 +64,14 @@ SHARED = Window(seconds=0.2, floor=192, step=32)
 """While other members post: a post waits behind about 0.2 s of the import (the consumers take
 whatever is there, so their batches shrink to it).  Measured at 30,000 lines with posts every
 0.5 s (bench/freshness.py): p50 0.42 s, p99 0.93 s from post to feed against 5.84 / 7.69 s with
-the wide window; the import ran 27 % slower (283 against 386 lines/s) — the price of fairness."""
+the wide window; the import ran 27 % slower (283 against 386 lines/s).  At 100,000 lines: p50 0.43 s,
+p99 0.92–0.94 s, the import 256 lines/s against 508/s alone — the price of fairness."""
 ALONE = Window(seconds=0.5, floor=3072, step=512, most=6144)
 """While nobody else posts: dedup's queue and the projections' together, about what each had on
 its own before (four of dedup's batches of 512, so every consumer finds a full batch when it
 fetches; with a floor of 1,024 an import of 10,000 lines alone took twice as long as unpaced).
-30,000 lines alone: 604 lines/s against 681/s unpaced (the first 10 s shared included)."""
+30,000 lines alone: 604 lines/s against 681/s unpaced (the first 10 s shared included); 100,000:
+508/s against 487/s."""
 
 
 class ImportPacer:
