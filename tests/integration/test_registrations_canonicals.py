@@ -5,37 +5,23 @@ is a round trip on PostgreSQL, where this projection took a tenth of the pipelin
 
 from __future__ import annotations
 
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 import sqlalchemy as sa
 
 from shuxiang.db import Databases
 from shuxiang.events.consumer import Delivery, UnitOfWork
-from shuxiang.schemas import CanonicalActivity, CanonicalEvent
 from shuxiang.services.registrations.handlers import RegistrationsContext, handle_canonicals
 from shuxiang.services.registrations.keys import KeyStore
 from shuxiang.services.registrations.tables import NAME, TABLES, registrations_activity
 
+from .test_registrations_concurrency import canonical
 
-def canonical(index: int, seq: int, version: int = 1, capacity: int | None = 30) -> Delivery:
-    start = datetime(2027, 3, 1, 10, tzinfo=UTC) + timedelta(days=index)
-    activity = CanonicalActivity(
-        id=f"0193a1b2-c3d4-8e5f-8a6b-{index:012d}",
-        version=version,
-        status="scheduled",
-        title=f"读书会第{index}期",
-        category="reading_club",
-        starts_at=start,
-        ends_at=start + timedelta(hours=2),
-        venue={"name": "报告厅"},
-        organizers=[{"library_id": "jn", "role": "host"}],
-        capacity=capacity,
-        sources=[{"library_id": "jn", "source_ref": f"club-{index}", "revision": version}],
-        created_at=start - timedelta(days=30),
-        updated_at=start - timedelta(days=30),
-    )
-    event = CanonicalEvent(type="created" if version == 1 else "updated", activity=activity, occurred_at=start)
+
+def delivery(index: int, seq: int, version: int = 1, capacity: int | None = 30) -> Delivery:
+    """A canonical event of activity ``index`` as the consumer receives it."""
+    event = canonical(f"0193a1b2-c3d4-8e5f-8a6b-{index:012d}", capacity, version)  # type: ignore[arg-type]
     return Delivery(
         subject=f"shuxiang.canonical.{event.type.value}",
         data=event.model_dump_json().encode(),
@@ -50,9 +36,9 @@ def test_a_batch_of_arriving_activities_costs_a_statement_each(tmp_path) -> None
     databases.create_tables(NAME, TABLES)
     engine = databases.engine(NAME)
     here = RegistrationsContext(tz=ZoneInfo("Asia/Shanghai"), keys=KeyStore.of(databases))
-    batch = [canonical(i, seq=i + 1) for i in range(40)]
-    batch += [canonical(100, seq=41, capacity=None)]  # takes no sign-ups: not kept
-    batch += [canonical(3, seq=42, version=2, capacity=12)]  # one of the batch, revised within it
+    batch = [delivery(i, seq=i + 1) for i in range(40)]
+    batch += [delivery(100, seq=41, capacity=None)]  # takes no sign-ups: not kept
+    batch += [delivery(3, seq=42, version=2, capacity=12)]  # one of the batch, revised within it
     statements: list[str] = []
     sa.event.listen(engine, "before_cursor_execute", lambda *args: statements.append(args[2]))
     with engine.begin() as connection:
