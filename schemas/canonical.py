@@ -88,6 +88,12 @@ class CanonicalActivity(BaseModel):
     updated_at: AwareDatetime = Field(description="when it last changed visibly (broker time)")
 
     @property
+    def source_keys(self) -> frozenset[tuple[str, str]]:
+        """The announcements merged into it, as (library_id, source_ref): what attendance reports
+        and credits are matched by."""
+        return frozenset((s.library_id, s.source_ref) for s in self.sources)
+
+    @property
     def ical_sequence(self) -> int:
         """The VEVENT's SEQUENCE: ``sequence``, or ``version - 1`` in a snapshot from before it."""
         return self.version - 1 if self.sequence is None else self.sequence

@@ -148,7 +148,7 @@ def _store_sources(connection: Connection, activities: list[CanonicalActivity]) 
     stale: set[tuple[str, str]] = set()  # rows deleted so far
     claimed: dict[tuple[str, str], str] = {}  # rows inserted so far (each after deleting its key)
     for activity in activities:
-        current = {(s.library_id, s.source_ref) for s in activity.sources}
+        current = activity.source_keys
         mine = known[activity.id] - stale
         # gone from this activity, or claimed before by the activity it left: either way the old row goes
         for key in (mine - current) | (current - mine):

@@ -280,7 +280,7 @@ def next_version(candidate: CanonicalActivity, previous: CanonicalActivity | Non
         return candidate
     if visible(candidate) != visible(previous):
         return candidate.model_copy(update={"version": previous.version + 1, "sequence": previous.ical_sequence + 1})
-    if source_keys(candidate) == source_keys(previous):
+    if candidate.source_keys == previous.source_keys:
         update = {"version": previous.version, "sequence": previous.sequence}  # as stored: nothing to publish
     else:  # a snapshot from before ``sequence`` gets it, or its SEQUENCE (version - 1) would move
         update = {"version": previous.version + 1, "sequence": previous.ical_sequence}
@@ -289,11 +289,6 @@ def next_version(candidate: CanonicalActivity, previous: CanonicalActivity | Non
 
 def visible(activity: CanonicalActivity) -> dict:
     return activity.model_dump(include=VISIBLE_FIELDS, mode="json")
-
-
-def source_keys(activity: CanonicalActivity) -> set[SourceKey]:
-    """The announcements (library_id, source_ref) merged into the activity."""
-    return {(s.library_id, s.source_ref) for s in activity.sources}
 
 
 def event_type(activity: CanonicalActivity, previous: CanonicalActivity | None) -> CanonicalEventType | None:
@@ -306,7 +301,7 @@ def event_type(activity: CanonicalActivity, previous: CanonicalActivity | None) 
         return None
     if activity.status is Status.cancelled and previous.status is not Status.cancelled:
         return CanonicalEventType.cancelled
-    if previous.sources and source_keys(activity) != source_keys(previous):
+    if previous.sources and activity.source_keys != previous.source_keys:
         return CanonicalEventType.merged
     return CanonicalEventType.updated
 
@@ -489,7 +484,7 @@ def reconcile(
     for activity_id in sorted(before - after):
         previous = repo.activity(activity_id)
         if previous is not None and previous.sources:
-            into = {holder.get((s.library_id, s.source_ref)) for s in previous.sources} - {None}
+            into = {holder.get(key) for key in previous.source_keys} - {None}
             merged_into = holder.get((previous.sources[0].library_id, previous.sources[0].source_ref))
             store_and_publish(repo, uow, retired(previous, at, merged_into if len(into) == 1 else None), previous, at)
 

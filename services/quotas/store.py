@@ -54,12 +54,10 @@ def save_facts(
     rows: dict[str, dict] = {}
     credits: list[dict] = []
     sources: list[dict] = []
-    reports = REPORTS.reports_of(
-        connection, {(s.library_id, s.source_ref) for n in changed for s in n.event.activity.sources}
-    )
+    reports = REPORTS.reports_of(connection, {key for n in changed for key in n.event.activity.source_keys})
     for newer in changed:
         event, activity = newer.event, newer.event.activity
-        held, participants = attendance({(s.library_id, s.source_ref) for s in activity.sources}, reports)
+        held, participants = attendance(activity.source_keys, reports)
         facts = ActivityFacts.of(
             activity,
             merged_away=not activity.sources,
@@ -95,7 +93,7 @@ def save_facts(
         credits += [{"activity_id": activity.id, "library_id": lib, "role": role} for lib, role in by_library.items()]
         sources += [
             {"activity_id": activity.id, "library_id": lib, "source_ref": ref, "updated_at": activity.updated_at}
-            for lib, ref in sorted({(s.library_id, s.source_ref) for s in activity.sources})
+            for lib, ref in sorted(activity.source_keys)
         ]
     ACTIVITIES.store(
         connection,

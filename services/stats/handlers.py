@@ -102,9 +102,7 @@ def apply_canonicals(context: StatsContext, deliveries: list[Delivery], uow: Uni
     if not changed:
         return
     keep_basis(context, connection, max(n.delivery.timestamp for n in changed))
-    reports = REPORTS.reports_of(
-        connection, {(s.library_id, s.source_ref) for n in changed for s in n.event.activity.sources}
-    )
+    reports = REPORTS.reports_of(connection, {key for n in changed for key in n.event.activity.source_keys})
     rows: dict[str, dict] = {}
     credits: list[dict] = []
     audiences: list[dict] = []
@@ -112,7 +110,7 @@ def apply_canonicals(context: StatsContext, deliveries: list[Delivery], uow: Uni
     sources: list[dict] = []
     for newer in changed:
         activity = newer.event.activity
-        keys = sorted({(s.library_id, s.source_ref) for s in activity.sources})
+        keys = sorted(activity.source_keys)
         row, credit_rows, audience_rows, partner_rows = rows_of(activity, attendance(keys, reports), context.alliance)
         rows[activity.id] = row
         credits += credit_rows
