@@ -20,6 +20,7 @@ from sqlalchemy import (
     Connection,
     DateTime,
     Engine,
+    Insert,
     MetaData,
     Table,
     TypeDecorator,
@@ -243,6 +244,9 @@ class _ManyPlan:
     """The rows' keys, in the order of the statement's positional parameters."""
     processors: tuple[tuple[int, Callable], ...]
     """(position, the type's bind processor) for the parameters that have one."""
+    copy: str | None = None
+    """For a plain INSERT on PostgreSQL: the ``COPY … FROM STDIN`` that stores the rows instead,
+    in one round trip and without a statement per row."""
 
     def parameters(self, rows: Sequence[dict]) -> list[tuple]:
         take = itemgetter(*self.names)
@@ -266,17 +270,47 @@ _MANY_PLANS_LIMIT = 512
 _UNPLANNED: Any = object()
 
 
+def _positional(dialect: Dialect) -> Dialect:
+    """``dialect``, or for PostgreSQL (whose driver takes named parameters) the same dialect with
+    positional ones (``%s``), which psycopg takes as well: the rows go as tuples."""
+    if dialect.positional:
+        return dialect
+    if dialect.name not in _WITH_FORMAT_PARAMETERS:
+        _WITH_FORMAT_PARAMETERS[dialect.name] = type(dialect)(paramstyle="format")  # type: ignore[call-arg]
+    return _WITH_FORMAT_PARAMETERS[dialect.name]
+
+
+_WITH_FORMAT_PARAMETERS: dict[str, Dialect] = {}
+
+
 def _many_plan(statement, keys: tuple[str, ...], dialect) -> _ManyPlan | None:
     """The SQL, the keys in parameter order and their type processors for ``statement`` given
     these keys; None when the statement also needs values the rows do not give (column defaults)."""
-    compiled = statement.compile(dialect=dialect, column_keys=list(keys))
+    compiled = statement.compile(dialect=_positional(dialect), column_keys=list(keys))
     names = tuple(compiled.positiontup or ())
     if not names or not set(names) <= set(keys) or not set(names) <= compiled.binds.keys():
         return None
     processors = [compiled.binds[name].type.dialect_impl(dialect).bind_processor(dialect) for name in names]
     return _ManyPlan(
-        compiled.string, names, tuple((i, process) for i, process in enumerate(processors) if process is not None)
+        compiled.string,
+        names,
+        tuple((i, process) for i, process in enumerate(processors) if process is not None),
+        _copy_of(statement, names, dialect),
     )
+
+
+def _copy_of(statement, names: tuple[str, ...], dialect: Dialect) -> str | None:
+    """The ``COPY`` that does what ``statement`` does for rows of these keys, when it is a plain
+    INSERT of a table's columns on PostgreSQL (no ON CONFLICT, RETURNING, SELECT or values of its own)."""
+    if dialect.name != "postgresql" or not isinstance(statement, Insert) or not isinstance(statement.table, Table):
+        return None
+    if statement._post_values_clause is not None or statement._returning or statement.select is not None:
+        return None
+    if statement._values or statement._multi_values:
+        return None
+    quote = dialect.identifier_preparer
+    columns = ", ".join(quote.format_column(statement.table.c[name]) for name in names)
+    return f"COPY {quote.format_table(statement.table)} ({columns}) FROM STDIN"
 
 
 class KeptBasis:
@@ -307,8 +341,9 @@ def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> Non
     """Run an INSERT / UPDATE / DELETE built once (module level) for each of ``rows`` (every row
     giving the same keys).  On SQLite the statement is compiled once per set of keys and the rows
     go to the DBAPI's ``executemany`` as tuples, each value through the same type processor
-    SQLAlchemy would use; elsewhere (and for statements with column defaults) this is
-    ``connection.execute(statement, rows)``.
+    SQLAlchemy would use; on PostgreSQL the same with positional parameters, and a plain INSERT
+    is a ``COPY`` instead (one round trip, no statement per row); for statements with column
+    defaults this is ``connection.execute(statement, rows)``.
 
     SQLAlchemy builds and processes a parameter dict per row, which for a batch of projection
     rows costs more than SQLite takes to store them (bench/README.md, "Pipeline throughput")."""
@@ -316,7 +351,7 @@ def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> Non
         return
     dialect = connection.dialect
     plan = None
-    if dialect.positional:
+    if dialect.positional or dialect.name == "postgresql":
         plan_key = (statement, tuple(rows[0]), dialect.name)
         plan = _MANY_PLANS.get(plan_key, _UNPLANNED)
         if plan is _UNPLANNED:
@@ -325,6 +360,13 @@ def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> Non
             plan = _MANY_PLANS[plan_key] = _many_plan(statement, plan_key[1], dialect)
     if plan is None:
         connection.execute(statement, list(rows))
+        return
+    if plan.copy is not None:
+        driver = connection.connection.driver_connection  # psycopg's, in this transaction
+        assert driver is not None
+        with driver.cursor() as cursor, cursor.copy(plan.copy) as copy:
+            for row in plan.parameters(rows):
+                copy.write_row(row)
         return
     connection.exec_driver_sql(plan.sql, plan.parameters(rows))
 

@@ -94,11 +94,25 @@ def test_postgres_schema_matches_the_models(postgres_url: str) -> None:
 
 
 def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> None:
-    """shuxiang.db.execute_many (the DBAPI's executemany on SQLite) against SQLAlchemy's own
-    executemany: the same rows, read back the same, for every column type the services use."""
+    """shuxiang.db.execute_many (the DBAPI's executemany on SQLite; on PostgreSQL positional
+    executemany, and COPY for a plain INSERT) against SQLAlchemy's own executemany: the same rows,
+    read back the same, for every column type the services use, with the characters COPY escapes."""
     from datetime import timedelta, timezone
 
-    from sqlalchemy import JSON, Boolean, Column, Integer, MetaData, String, Table, Text, bindparam, insert, update
+    from sqlalchemy import (
+        JSON,
+        Boolean,
+        Column,
+        Integer,
+        LargeBinary,
+        MetaData,
+        String,
+        Table,
+        Text,
+        bindparam,
+        insert,
+        update,
+    )
 
     from shuxiang.db import UTCDateTime, execute_many
 
@@ -114,6 +128,7 @@ def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> Non
             Column("flag", Boolean),
             Column("n", Integer),
             Column("note", Text, default="默认"),
+            Column("body", LargeBinary),
         )
         for name in ("sqlalchemy", "ours")
     ]
@@ -127,13 +142,14 @@ def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> Non
             "doc": None if i == 3 else {"书": [i, "香"]},
             "flag": i % 2 == 0,
             "n": i,
-            "note": f"第{i}条",
+            "note": f"第{i}条" if i != 4 else "tab\there\nnew line \\N back\\slash \\. \r",
+            "body": None if i == 5 else bytes(range(i * 40, i * 40 + 40)),
         }
         for i in range(6)
     ]
     shared = datetime(2026, 3, 1, 8, 0, 0, 123456, tzinfo=east8)  # one instant for several rows, as a batch's
     rows += [
-        {"id": f"s{i}", "at": at, "doc": None, "flag": True, "n": i, "note": ""}
+        {"id": f"s{i}", "at": at, "doc": {"q": '"\t\\'}, "flag": True, "n": i, "note": "", "body": b"\\\t\n"}
         for i, at in enumerate([shared, shared, shared.astimezone(UTC), shared + timedelta(microseconds=1)])
     ]
     changes = [{"_key": "k1", "n": 99, "at": datetime(2026, 5, 5, 23, 59, tzinfo=UTC)}]
@@ -154,7 +170,8 @@ def test_execute_many_stores_what_sqlalchemy_stores(databases: Databases) -> Non
         assert stored[1] == stored[0]  # byte for byte as SQLAlchemy stores them (SQLite keeps instants as text)
         if engine.dialect.name == "sqlite":  # SQLAlchemy's DATETIME text, in UTC
             assert stored[1][2][0] == "2026-05-05 23:59:00.000000" and stored[1][5][0] == "2026-01-01 01:04:00.000000"
-        assert ours[0] == ("defaulted", None, None, None, 1, "默认")
+        assert ours[0] == ("defaulted", None, None, None, 1, "默认", None)
+        assert ours[5][5].startswith("tab\there\nnew line \\N") and ours[5][6] == bytes(range(160, 200))
         assert ours[2][1] == datetime(2026, 5, 5, 23, 59, tzinfo=UTC) and ours[2][4] == 99
         assert ours[3][1] == datetime(2026, 1, 1, 1, 2, tzinfo=UTC)  # +08:00 wall time kept as the instant
     finally:
