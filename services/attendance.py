@@ -12,14 +12,32 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from functools import cached_property
 
-from sqlalchemy import ColumnElement, Connection, Table, and_, exists, func, insert, select, true, update
+from sqlalchemy import (
+    ColumnElement,
+    Connection,
+    Insert,
+    Table,
+    Update,
+    and_,
+    bindparam,
+    exists,
+    func,
+    insert,
+    select,
+    true,
+    update,
+)
 
 from shuxiang.alliance import Alliance
-from shuxiang.db import keys_in
+from shuxiang.db import execute_many, keys_in
 from shuxiang.events.consumer import Delivery, Rejected, check_subject, parse_payload
 from shuxiang.i18n import both
 from shuxiang.schemas import AttendanceReport
+
+Announcement = tuple[str, str]
+"""An announcement's (library_id, source_ref)."""
 
 Attendance = tuple[bool | None, int | None]
 """(held, participants): held if any announcement was reported held, not held if every report says
@@ -67,27 +85,60 @@ class Reports:
         rows = connection.execute(select(r.library_id, r.source_ref, r.held, r.participants).where(clause), parameters)
         return {(row.library_id, row.source_ref): (row.held, row.participants) for row in rows}
 
-    def store(self, connection: Connection, report: AttendanceReport, stream_seq: int) -> bool:
-        """Keep the latest report of an announcement; False when a later one is already kept (redelivery)."""
+    def store_latest(
+        self, connection: Connection, reports: Iterable[tuple[AttendanceReport, int]]
+    ) -> list[Announcement]:
+        """Keep the latest report of each announcement among these (report, stream sequence) and
+        the stored ones — a statement to read, one to insert and one to update for a whole batch;
+        the announcements whose kept report changed (none for a redelivery, or a report older
+        than the one kept)."""
+        newest: dict[Announcement, tuple[AttendanceReport, int]] = {}
+        for report, stream_seq in reports:
+            key = (report.library_id, report.source_ref)
+            if key not in newest or newest[key][1] < stream_seq:
+                newest[key] = (report, stream_seq)
         r = self.report.c
-        key = and_(r.library_id == report.library_id, r.source_ref == report.source_ref)
-        stored = connection.scalar(select(r.stream_seq).where(key))
-        if stored is not None and stored >= stream_seq:
-            return False
-        values = {"held": report.held, "participants": report.participants, "stream_seq": stream_seq}
-        if stored is None:
-            connection.execute(
-                insert(self.report).values(library_id=report.library_id, source_ref=report.source_ref, **values)
-            )
-        else:
-            connection.execute(update(self.report).where(key).values(**values))
-        return True
+        clause, parameters = keys_in((r.library_id, r.source_ref), newest)
+        if not parameters:
+            return []
+        stored = {
+            (row.library_id, row.source_ref): row.stream_seq
+            for row in connection.execute(select(r.library_id, r.source_ref, r.stream_seq).where(clause), parameters)
+        }
+        inserts: list[dict] = []
+        updates: list[dict] = []
+        changed: list[Announcement] = []
+        for (library_id, source_ref), (report, stream_seq) in newest.items():
+            kept = stored.get((library_id, source_ref))
+            if kept is not None and kept >= stream_seq:
+                continue
+            values = {"held": report.held, "participants": report.participants, "stream_seq": stream_seq}
+            if kept is None:
+                inserts.append({"library_id": library_id, "source_ref": source_ref, **values})
+            else:
+                updates.append({"_library_id": library_id, "_source_ref": source_ref, **values})
+            changed.append((library_id, source_ref))
+        execute_many(connection, self._insert_report, inserts)
+        execute_many(connection, self._update_report, updates)
+        return changed
 
-    def activities_listing(self, connection: Connection, library_id: str, source_ref: str) -> list[str]:
-        """The activities whose newest version lists this announcement."""
+    def activities_listing(self, connection: Connection, keys: Iterable[Announcement]) -> set[str]:
+        """The activities whose newest version lists any of these announcements."""
         s = self.source.c
-        return list(
-            connection.scalars(select(s.activity_id).where(s.library_id == library_id, s.source_ref == source_ref))
+        clause, parameters = keys_in((s.library_id, s.source_ref), keys)
+        if not parameters:
+            return set()
+        return set(connection.scalars(select(s.activity_id).where(clause), parameters))
+
+    @cached_property
+    def _insert_report(self) -> Insert:
+        return insert(self.report)
+
+    @cached_property
+    def _update_report(self) -> Update:
+        r = self.report.c
+        return update(self.report).where(
+            r.library_id == bindparam("_library_id"), r.source_ref == bindparam("_source_ref")
         )
 
     def columns(self, activity_id: ColumnElement) -> tuple[ColumnElement, ColumnElement, ColumnElement]:

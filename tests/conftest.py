@@ -17,6 +17,7 @@ from zoneinfo import ZoneInfo
 import httpx
 import pytest
 
+from shuxiang.db import Databases
 from shuxiang.events.nats_server import EmbeddedNatsServer, free_loopback_port
 
 DATA = Path(__file__).parent / "data"
@@ -243,3 +244,14 @@ def system(tmp_path: Path) -> Iterator[System]:
     deadline = time.monotonic() + 10
     while running.nats_pid() and time.monotonic() < deadline:
         time.sleep(0.1)
+
+
+@pytest.fixture(params=["sqlite", "postgres"])
+def databases(request, tmp_path: Path) -> Iterator[Databases]:
+    """The services' databases on SQLite, and again on PostgreSQL (a schema of the test's own)."""
+    if request.param == "sqlite":
+        dbs = Databases(data_dir=tmp_path)
+    else:
+        dbs = Databases(data_dir=tmp_path, database_url=request.getfixturevalue("postgres_url"))
+    yield dbs
+    dbs.dispose()

@@ -95,24 +95,22 @@ def apply_canonicals(context: QuotasContext, deliveries: list[Delivery], uow: Un
     recount.add([f for f, _ in touched], years_of(touched, tz, open_until), latest)
 
 
-def apply_report(context: QuotasContext, delivery: Delivery, uow: UnitOfWork) -> None:
-    """An attendance report: keep it (the latest per announcement wins) and recount what the
-    activities listing the announcement add, since one reported as not held (未举办) no longer
+def apply_reports(context: QuotasContext, deliveries: list[Delivery], uow: UnitOfWork) -> None:
+    """Attendance reports: keep them (the latest per announcement wins) and recount what the
+    activities listing their announcements add, since one reported as not held (未举办) no longer
     counts and one reported held counts again.  A report that comes before its activity is kept
     and read when the activity's snapshot is stored."""
-    report = parse_report(context.alliance, delivery)
+    reports = [(parse_report(context.alliance, delivery), delivery.stream_seq) for delivery in deliveries]
     connection = uow.connection
-    if not REPORTS.store(connection, report, delivery.stream_seq):
-        return
-    listing = REPORTS.activities_listing(connection, report.library_id, report.source_ref)
+    listing = REPORTS.activities_listing(connection, REPORTS.store_latest(connection, reports))
     if not listing:
         return
     tz = context.alliance.tz
-    touched = related_facts(connection, listing)
+    latest = max(delivery.timestamp for delivery in deliveries)
+    touched = related_facts(connection, sorted(listing))
     store_monthly_counts(connection, touched, context.rules_of, tz)
-    open_until = delivery.timestamp.astimezone(tz).year + 1
     recount = uow.at_batch_end("quotas.recount", lambda: Recount(context))
-    recount.add([f for f, _ in touched], years_of(touched, tz, open_until), delivery.timestamp)
+    recount.add([f for f, _ in touched], years_of(touched, tz, latest.astimezone(tz).year + 1), latest)
 
 
 @dataclass

@@ -14,7 +14,7 @@ from shuxiang.schemas import AttendanceReport, CanonicalEvent
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .events import QuotaEvent
-from .handlers import QuotasContext, apply_canonicals, apply_report
+from .handlers import QuotasContext, apply_canonicals, apply_reports
 from .tables import TABLES
 
 NAME = "quotas"
@@ -48,7 +48,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 name=REPORTS_CONSUMER,
                 stream=SUBMISSIONS_STREAM,
                 filter_subject=f"{REPORTED}.*",
-                handle=partial(apply_report, quotas),
+                handle_batch=partial(apply_reports, quotas),
                 description="Attendance reports: an activity reported as not held (未举办) no longer counts.",
                 payload_schema=AttendanceReport,
             ),

@@ -125,16 +125,14 @@ def apply_canonicals(context: StatsContext, deliveries: list[Delivery], uow: Uni
     )
 
 
-def apply_report(context: StatsContext, delivery: Delivery, uow: UnitOfWork) -> None:
-    """Keep an announcement's latest report; the activities listing it take their outcome and
+def apply_reports(context: StatsContext, deliveries: list[Delivery], uow: UnitOfWork) -> None:
+    """Keep each announcement's latest report; the activities listing them take their outcome and
     participants again from all their announcements' reports.  A report that comes before its
     activity is kept and read when the activity's snapshot is stored."""
-    report = parse_report(context.alliance, delivery)
+    reports = [(parse_report(context.alliance, delivery), delivery.stream_seq) for delivery in deliveries]
     connection: Connection = uow.connection
-    keep_basis(context, connection, delivery.timestamp)
-    if not REPORTS.store(connection, report, delivery.stream_seq):
-        return
-    listing = REPORTS.activities_listing(connection, report.library_id, report.source_ref)
+    keep_basis(context, connection, max(delivery.timestamp for delivery in deliveries))
+    listing = REPORTS.activities_listing(connection, REPORTS.store_latest(connection, reports))
     statuses = ACTIVITIES.values(connection, listing, "status")
     reported = REPORTS.of_activities(connection, statuses)
     outcomes = {

@@ -13,7 +13,7 @@ from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport, CanonicalEvent
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
-from .handlers import StatsContext, apply_canonicals, apply_report
+from .handlers import StatsContext, apply_canonicals, apply_reports
 from .tables import TABLES
 
 NAME = "stats"
@@ -46,7 +46,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 name=REPORTS_CONSUMER,
                 stream=SUBMISSIONS_STREAM,
                 filter_subject=f"{REPORTED}.*",
-                handle=partial(apply_report, stats),
+                handle_batch=partial(apply_reports, stats),
                 description="Attendance reports: held or not (未举办), and how many came, per announcement.",
                 payload_schema=AttendanceReport,
             ),

@@ -19,7 +19,7 @@ from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_ba
 from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport
-from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
+from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_reports
 from shuxiang.services.quotas.report import progress_dict, quota_report
 from shuxiang.services.quotas.tables import TABLES
 from tests.conftest import TEST_ALLIANCE
@@ -76,7 +76,7 @@ def test_participants_are_summed_raised_by_growth_and_exported(tmp_path: Path) -
         name="quotas_reports",
         stream=SUBMISSIONS_STREAM,
         filter_subject="shuxiang.activity.reported.*",
-        handle=partial(apply_report, context),
+        handle_batch=partial(apply_reports, context),
     )
     events = [
         Delivery(

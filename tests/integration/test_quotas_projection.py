@@ -31,7 +31,7 @@ from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_ba
 from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM, canonical_subject
 from shuxiang.events.tables import EVENT_TABLES, outbox
 from shuxiang.schemas import AttendanceReport, CanonicalActivity, CanonicalEvent
-from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
+from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_reports
 from shuxiang.services.quotas.report import progress_dict, quota_report, recount_report, selected_members
 from shuxiang.services.quotas.store import stored_basis
 from shuxiang.services.quotas.tables import TABLES, quotas_state
@@ -357,7 +357,7 @@ def reports_consumer() -> ConsumerSpec:
         name="quotas_reports",
         stream=SUBMISSIONS_STREAM,
         filter_subject="shuxiang.activity.reported.*",
-        handle=partial(apply_report, QuotasContext(ALLIANCE)),
+        handle_batch=partial(apply_reports, QuotasContext(ALLIANCE)),
     )
 
 

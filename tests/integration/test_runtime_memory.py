@@ -11,10 +11,8 @@ import signal
 import subprocess
 import sys
 import uuid
-from collections.abc import Iterator
 from pathlib import Path
 
-import pytest
 from sqlalchemy import Column, Integer, MetaData, String, Table, insert, select
 
 from shuxiang import memos
@@ -30,16 +28,6 @@ from shuxiang.services.dedup import handlers as dedup_handlers
 from shuxiang.services.dedup import repository as dedup_repository
 from shuxiang.settings import Settings
 from tests.conftest import TEST_ALLIANCE, submission
-
-
-@pytest.fixture(params=["sqlite", "postgres"])
-def databases(request, tmp_path: Path) -> Iterator[Databases]:
-    if request.param == "sqlite":
-        dbs = Databases(data_dir=tmp_path)
-    else:
-        dbs = Databases(data_dir=tmp_path, database_url=request.getfixturevalue("postgres_url"))
-    yield dbs
-    dbs.dispose()
 
 
 def test_prefix_terms_round_up_to_a_power_of_two() -> None:

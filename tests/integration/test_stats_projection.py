@@ -27,7 +27,7 @@ from shuxiang.schemas import AttendanceReport
 from shuxiang.services.plan import ServiceContext
 from shuxiang.services.quotas.handlers import QuotasContext
 from shuxiang.services.quotas.handlers import apply_canonicals as quotas_canonicals
-from shuxiang.services.quotas.handlers import apply_report as quotas_report
+from shuxiang.services.quotas.handlers import apply_reports as quotas_reports
 from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
 from shuxiang.services.stats import report as stats_report_module
 from shuxiang.services.stats.handlers import KEPT, derivation_basis
@@ -205,7 +205,7 @@ def project(databases: Databases, alliance: Alliance, rig: DedupRig, reports: li
                 "quotas_reports",
                 SUBMISSIONS_STREAM,
                 "shuxiang.activity.reported.*",
-                handle=partial(quotas_report, quotas),
+                handle_batch=partial(quotas_reports, quotas),
             ),
         )
     }

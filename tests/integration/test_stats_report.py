@@ -28,7 +28,7 @@ from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport
 from shuxiang.services.dedup.tables import TABLES as DEDUP_TABLES
 from shuxiang.services.plan import ServiceContext
-from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_report
+from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_reports
 from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
 from shuxiang.services.stats.report import stats_report
 from shuxiang.services.stats.service import NAME as STATS
@@ -193,7 +193,7 @@ def run(
         name="quotas_reports",
         stream=SUBMISSIONS_STREAM,
         filter_subject="shuxiang.activity.reported.*",
-        handle=partial(apply_report, context),
+        handle_batch=partial(apply_reports, context),
     )
     engine = databases.engine("quotas")
     events = [
