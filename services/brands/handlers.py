@@ -4,9 +4,10 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Table, and_, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, Insert, Table, Update, bindparam, delete, insert, select, update
 
 from shuxiang.alliance import Alliance
 from shuxiang.calendars.recurrence import sessions
@@ -34,7 +35,7 @@ from .tables import (
     brands_session_attendance,
     brands_source,
 )
-from .tallies import activity_of_announcement, keys_of, retally
+from .tallies import activities_of_announcements, keys_of, retally
 
 SERIES_HORIZON = timedelta(days=3 * 366)
 """An open-ended series is counted this far ahead of its first session."""
@@ -186,45 +187,94 @@ def parse_report(context: BrandsContext, delivery: Delivery) -> AttendanceReport
     return report
 
 
-def apply_report(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:
-    """Store an attendance report for its announcement; the latest report of an announcement wins.
+def apply_reports(context: BrandsContext, deliveries: list[Delivery], uow: UnitOfWork) -> None:
+    """Store attendance reports for their announcements (a series' session beside the series' own
+    report); the latest report of each wins, by stream sequence.
 
     Reports are kept by (library_id, source_ref) and joined to canonical activities through
     the snapshots' sources when figures are derived, so a report may arrive before the
     canonical activity it belongs to.
     """
-    report = parse_report(context, delivery)
     connection: Connection = uow.connection
-    identity: dict[str, object] = {"library_id": report.library_id, "source_ref": report.source_ref}
-    if report.recurrence_id is None:
-        _keep_latest(connection, brands_attendance, identity, report, delivery)
-    else:  # one session of a series: kept beside the series' own report
-        identity["recurrence_id"] = report.recurrence_id.astimezone(UTC)
-        _keep_latest(connection, brands_session_attendance, identity, report, delivery)
+    whole: list[tuple[tuple, dict]] = []
+    sessions_of: list[tuple[tuple, dict]] = []
+    for delivery in deliveries:
+        report = parse_report(context, delivery)
+        values = {
+            "held": report.held,
+            "participants": report.participants,
+            "notes": report.notes,
+            "reported_at": delivery.timestamp,
+            "stream_seq": delivery.stream_seq,
+        }
+        if report.recurrence_id is None:
+            whole.append(((report.library_id, report.source_ref), values))
+        else:  # one session of a series: kept beside the series' own report
+            sessions_of.append(((report.library_id, report.source_ref, report.recurrence_id.astimezone(UTC)), values))
+    changed = _keep_latest(connection, _ATTENDANCE, whole) | {
+        key[:2] for key in _keep_latest(connection, _SESSION_ATTENDANCE, sessions_of)
+    }
     retally(uow, context.alliance).add(
-        delivery.timestamp, activities=[activity_of_announcement(connection, report.library_id, report.source_ref)]
+        max(delivery.timestamp for delivery in deliveries), activities=activities_of_announcements(connection, changed)
     )
 
 
-def _keep_latest(
-    connection: Connection, table: Table, identity: dict[str, object], report: AttendanceReport, delivery: Delivery
-) -> None:
-    """Keep ``report`` in ``table`` under ``identity``, unless a later one (by stream sequence) is kept already."""
-    key = and_(*(table.c[name] == value for name, value in identity.items()))
-    stored = connection.scalar(select(table.c.stream_seq).where(key))
-    if stored is not None and stored >= delivery.stream_seq:
-        return
-    values = {
-        "held": report.held,
-        "participants": report.participants,
-        "notes": report.notes,
-        "reported_at": delivery.timestamp,
-        "stream_seq": delivery.stream_seq,
+@dataclass(frozen=True)
+class _KeptReports:
+    """A table of the latest report per identity (its leading primary-key columns), with the
+    statements that read, insert and update it for a batch built once."""
+
+    table: Table
+    identity: tuple[str, ...]
+
+    @property
+    def columns(self) -> tuple:
+        return tuple(self.table.c[name] for name in self.identity)
+
+    @cached_property
+    def insert(self) -> Insert:
+        return insert(self.table)
+
+    @cached_property
+    def update(self) -> Update:
+        return update(self.table).where(*(self.table.c[name] == bindparam(f"_{name}") for name in self.identity))
+
+
+_ATTENDANCE = _KeptReports(brands_attendance, ("library_id", "source_ref"))
+_SESSION_ATTENDANCE = _KeptReports(brands_session_attendance, ("library_id", "source_ref", "recurrence_id"))
+
+
+def _keep_latest(connection: Connection, kept: _KeptReports, reports: list[tuple[tuple, dict]]) -> set[tuple]:
+    """Keep each identity's latest of these (identity, values) reports, unless a later one (by
+    stream sequence) is kept already: one read, one insert and one update for the batch.  The
+    identities whose kept report changed."""
+    newest: dict[tuple, dict] = {}
+    for identity, values in reports:
+        if identity not in newest or newest[identity]["stream_seq"] < values["stream_seq"]:
+            newest[identity] = values
+    clause, parameters = keys_in(kept.columns, newest)
+    if not parameters:
+        return set()
+    stored = {
+        tuple(row[:-1]): row[-1]
+        for row in connection.execute(select(*kept.columns, kept.table.c.stream_seq).where(clause), parameters)
     }
-    if stored is None:
-        connection.execute(insert(table).values(**identity, **values))
-    else:
-        connection.execute(update(table).where(key).values(**values))
+    inserts: list[dict] = []
+    updates: list[dict] = []
+    changed: set[tuple] = set()
+    for identity, values in newest.items():
+        seq = stored.get(identity)
+        if seq is not None and seq >= values["stream_seq"]:
+            continue
+        named = dict(zip(kept.identity, identity, strict=True))
+        if seq is None:
+            inserts.append({**named, **values})
+        else:
+            updates.append({**{f"_{name}": value for name, value in named.items()}, **values})
+        changed.add(identity)
+    execute_many(connection, kept.insert, inserts)
+    execute_many(connection, kept.update, updates)
+    return changed
 
 
 def apply_decision(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:

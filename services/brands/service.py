@@ -12,7 +12,7 @@ from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport, CanonicalEvent
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
-from .handlers import BrandsContext, apply_canonicals, apply_decision, apply_report
+from .handlers import BrandsContext, apply_canonicals, apply_decision, apply_reports
 from .registry import BrandCreate
 from .tables import TABLES
 
@@ -41,7 +41,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 name=REPORTS_CONSUMER,
                 stream=SUBMISSIONS_STREAM,
                 filter_subject=f"{REPORTED}.*",
-                handle=partial(apply_report, brands),
+                handle_batch=partial(apply_reports, brands),
                 description="Attendance reports: held or not, and how many came, per announcement.",
                 payload_schema=AttendanceReport,
             ),

@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select
 
 from shuxiang.alliance import Alliance
-from shuxiang.db import KeptBasis, execute_many
+from shuxiang.db import KeptBasis, execute_many, keys_in
 from shuxiang.events.consumer import UnitOfWork
 
 from .facts import IDS_PER_STATEMENT, activities_of, by_ids
@@ -227,13 +227,12 @@ def store_basis(connection: Connection, basis: str, at: datetime) -> None:
     _KEPT.store(connection, basis, at)
 
 
-_OWNERS = select(brands_source.c.activity_id).where(
-    brands_source.c.library_id == bindparam("l"), brands_source.c.source_ref == bindparam("r")
-)
-
-
-def activity_of_announcement(connection: Connection, library_id: str, source_ref: str) -> str | None:
-    return connection.scalar(_OWNERS, {"l": library_id, "r": source_ref})
+def activities_of_announcements(connection: Connection, announcements: Iterable[tuple[str, str]]) -> set[str]:
+    """The activities these (library_id, source_ref) announcements belong to, as stored."""
+    clause, parameters = keys_in((brands_source.c.library_id, brands_source.c.source_ref), announcements)
+    if not parameters:
+        return set()
+    return set(connection.scalars(select(brands_source.c.activity_id).where(clause), parameters))
 
 
 @dataclass

@@ -396,3 +396,13 @@ def test_sessions_of_a_series_reported_one_by_one_add_up_and_cancelled_ones_are_
     assert entry.participants == 30 + 45  # the later report of the third session replaced its first
     assert len(entry.occurrences) == 3  # four weeks less the cancelled one
     assert_tallies_are_the_facts(brands, alliance)
+    stale = AttendanceReport(library_id="jn", source_ref="s-weekly", held=True, participants=99, recurrence_id=first)
+    late = report_delivery(stale)
+    late = Delivery(late.subject, late.data, {"Nats-Msg-Id": "rep:stale"}, stream_seq=1, timestamp=late.timestamp)
+    assert brands.feed(brands.reports, [late]) == ["ack"]  # older in the log than the kept report: changes nothing
+    (entry,) = [
+        a
+        for a in brand_entry(brands.engine, alliance, "jn-gushang", date(2026, 6, 1)).activities  # type: ignore[union-attr]
+        if a.activity_id == activity.id
+    ]
+    assert entry.participants == 30 + 45
