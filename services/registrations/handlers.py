@@ -19,6 +19,7 @@ from pydantic import BaseModel, ValidationError
 from sqlalchemy import Connection, func, insert, select, update
 
 from shuxiang.calendars.recurrence import Session, sessions
+from shuxiang.db import execute_many
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, parse_payload
 from shuxiang.events.streams import reported_subject
 from shuxiang.i18n import N_, both
@@ -259,6 +260,7 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
         if arriving
         else set()
     )
+    arrived: dict[str, dict] = {}  # new rows, inserted together (before anything reads them)
     for delivery, head in heads:
         held = kept.get(head.id)
         if held is None and head.capacity is None:
@@ -269,15 +271,18 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
         kept[activity.id] = activity.version
         last = sessions(activity, context.tz)[-1].ends_at if not _open_ended(activity) else None
         values = {
+            "activity_id": activity.id,
             "version": activity.version,
             "status": activity.status.value,
             "capacity": activity.capacity,
             "ends_at": last,
             "snapshot": activity.model_dump_json(),
         }
-        if held is None:
-            connection.execute(insert(registrations_activity).values(activity_id=activity.id, **values))
-            if activity.id in waiting:
+        if held is None or activity.id in arrived:  # not stored yet: no places, no waitlist to promote
+            arrived[activity.id] = values
+            if activity.id in waiting:  # its parked sign-ups take places now, on the stored row
+                execute_many(connection, _INSERT_ACTIVITY, list(arrived.values()))
+                arrived.clear()
                 apply_parked(context, activity.id, uow)
             continue
         connection.execute(update(registrations_activity).where(a.activity_id == activity.id).values(**values))
@@ -286,6 +291,10 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
         )
         for (session,) in connection.execute(select(p.session).where(p.activity_id == activity.id)).all():
             promote(connection, activity.id, session, delivery.timestamp)
+    execute_many(connection, _INSERT_ACTIVITY, list(arrived.values()))
+
+
+_INSERT_ACTIVITY = insert(registrations_activity)
 
 
 class _Kept(BaseModel):
