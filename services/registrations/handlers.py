@@ -285,6 +285,7 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
                 arrived.clear()
                 apply_parked(context, activity.id, uow)
             continue
+        del values["activity_id"]
         connection.execute(update(registrations_activity).where(a.activity_id == activity.id).values(**values))
         connection.execute(
             update(registrations_place).where(p.activity_id == activity.id).values(capacity=activity.capacity)
