@@ -25,6 +25,7 @@ from datetime import datetime
 from sqlalchemy import Connection, bindparam, insert, select, update
 
 from shuxiang.alliance import Alliance, QuotaRule
+from shuxiang.db import execute_many
 from shuxiang.events.consumer import Delivery, UnitOfWork
 from shuxiang.services.attendance import parse_report
 from shuxiang.services.projection import newer_canonicals
@@ -175,6 +176,8 @@ def reevaluate(
     growing = {lib: found for lib, found in growing.items() if found}
     if growing:  # a growth rule's target is set by the year before: a change of year Y moves Y+1's
         years = years | {year + 1 for year in years}
+    inserts: list[dict] = []
+    updates: list[dict] = []
     for year in sorted(years):
         months = monthly_totals(connection, year, tz, rules)
         before = monthly_totals(connection, year - 1, tz, growing) if growing else {}
@@ -188,34 +191,37 @@ def reevaluate(
                 result = progress_of_months(
                     months[(library_id, rule.id)], rule, library_id, year, tz, at, previous=previous
                 )
-                record_state(context, uow, result, stored.get((library_id, rule.id)), at)
+                kept = stored.get((library_id, rule.id))
+                values = state_values(context, uow, result, kept, at)
+                if values is None:
+                    continue
+                cell = {"library_id": library_id, "rule_id": rule.id, "year": year}
+                if kept is None:
+                    inserts.append({**cell, **values})
+                else:
+                    updates.append({**{f"_{name}": value for name, value in cell.items()}, **values})
+    execute_many(connection, _INSERT_STATE, inserts)
+    execute_many(connection, _UPDATE_STATE, updates)
 
 
-def record_state(context: QuotasContext, uow: UnitOfWork, result: Progress, previous, at: datetime) -> None:
-    """Remember the state; publish when it changed into at-risk or met."""
-    connection: Connection = uow.connection
+_INSERT_STATE = insert(quotas_state)
+_UPDATE_STATE = update(quotas_state).where(
+    quotas_state.c.library_id == bindparam("_library_id"),
+    quotas_state.c.rule_id == bindparam("_rule_id"),
+    quotas_state.c.year == bindparam("_year"),
+)
+
+
+def state_values(context: QuotasContext, uow: UnitOfWork, result: Progress, previous, at: datetime) -> dict | None:
+    """What to store of ``result``'s state (None when ``previous``, the stored row, says the same);
+    publishes when the state changed into at-risk or met."""
     values = {"state": result.state.value, "attained": result.attained, "target": result.target}
     if previous is not None and (previous.state, previous.attained, previous.target) == tuple(values.values()):
-        return
-    if previous is None:
-        connection.execute(
-            insert(quotas_state).values(
-                library_id=result.library_id, rule_id=result.rule.id, year=result.year, changed_at=at, **values
-            )
-        )
-    else:
-        connection.execute(
-            update(quotas_state)
-            .where(
-                quotas_state.c.library_id == result.library_id,
-                quotas_state.c.rule_id == result.rule.id,
-                quotas_state.c.year == result.year,
-            )
-            .values(changed_at=at, **values)
-        )
+        return None
     if (previous is None or previous.state != result.state.value) and result.state in PUBLISHED_STATES:
         event = quota_event(context, result, at)
         uow.publish(event.subject(), event.message_id(), event.model_dump_json().encode(), at=at)
+    return {"changed_at": at, **values}
 
 
 def quota_event(context: QuotasContext, result: Progress, at: datetime) -> QuotaEvent:
