@@ -794,6 +794,22 @@ class BatchRepository(DedupRepository):
             return super().reviews_among(keys)
         return {rid: self._reviews[rid] for rid in pair_ids(keys) if rid in self._reviews}
 
+    def pending_reviews_of(self, keys: Iterable[SourceKey]) -> list[str]:
+        """As stored, from the batch's reviews when it has read those of every one of ``keys``
+        (a revision asked this with a statement of its own)."""
+        keys = set(keys)
+        if not keys <= self._review_keys:
+            return super().pending_reviews_of(keys)
+        return sorted(
+            rid
+            for rid, review in self._reviews.items()
+            if review["status"] == "pending"
+            and (
+                (review["source_library"], review["source_ref"]) in keys
+                or (review["other_library"], review["other_ref"]) in keys
+            )
+        )
+
     def add_review(self, review: dict) -> None:
         super().add_review(review)
         self._reviews[review["id"]] = dict.fromkeys(dedup_review.c.keys()) | review

@@ -495,3 +495,22 @@ def test_an_exhibition_entered_for_its_day_and_by_its_opening_hour_is_one_activi
     rig.submit(*((whole_day, opening) if day_entry_first else (opening, whole_day)), talk)
     by_title = {a["title"]: a for a in rig.activities()}
     assert len(by_title) == 2 and len(by_title["【活动预告】馆藏老照片展"]["sources"]) == 2, by_title.keys()
+
+
+@pytest.mark.parametrize("batched", [False, True], ids=["batch by batch", "in one batch"])
+def test_a_revision_that_parts_a_near_copy_drops_its_pending_review(rig: DedupRig, batched: bool) -> None:
+    """The pending review of a pair goes when a revision of one of them makes the pair unlike (the
+    batch answers this from the reviews it read, a message at a time from the database)."""
+    first = announcement("jn", "b1", title="读书沙龙：城市与阅读", day=11)
+    near = announcement("jn", "b2", title="读书沙龙：城市与阅读·第二季", day=11)
+    parted = {**near, "revision": 2, "title": "少儿手工课：纸的魔法", "starts_at": "2026-04-21T09:00:00+08:00"}
+    parted["ends_at"] = "2026-04-21T10:00:00+08:00"
+    bodies = (first, near, parted)
+    if batched:
+        rig.deliver(*(submission_delivery(body, seq) for seq, body in enumerate(bodies, start=1)))
+    else:
+        rig.submit(first, near)
+        assert [r["status"] for r in rig.reviews()] == ["pending"]
+        rig.submit(parted)
+    assert rig.reviews() == []
+    assert len(rig.activities()) == 2
