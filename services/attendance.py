@@ -5,7 +5,8 @@ the announcement into another activity later, and a report may come before the a
 projection keeps the latest report of each announcement and the announcements each activity's
 newest version lists, and joins the two when it needs an activity's attendance.  The quotas and
 the statistics services keep these two tables alike (each its own, with the columns below) and
-share this code; :class:`Reports` is the pair.
+share this code; :class:`Reports` is the pair.  The brands service keeps its reports (and a
+series' sessions') in tables of its own through :class:`LatestReports`, as :class:`Reports` does.
 """
 
 from __future__ import annotations
@@ -66,6 +67,57 @@ def attendance(keys: Iterable[tuple[str, str]], reports: dict[tuple[str, str], t
 
 
 @dataclass(frozen=True)
+class LatestReports:
+    """A table that keeps the latest report (by its ``stream_seq`` column, the report's place in the
+    log) of each identity — its leading primary-key columns, named in ``identity`` — with the
+    statements that read, insert and update it for a batch, built once."""
+
+    table: Table
+    identity: tuple[str, ...]
+
+    def keep(self, connection: Connection, reports: Iterable[tuple[tuple, dict]]) -> set[tuple]:
+        """Keep each identity's latest of these (identity, values with ``stream_seq``) reports,
+        unless a later one is kept already: one read, one insert and one update for a batch.
+        The identities whose kept report changed (none for a redelivery or an older report)."""
+        newest: dict[tuple, dict] = {}
+        for identity, values in reports:
+            if identity not in newest or newest[identity]["stream_seq"] < values["stream_seq"]:
+                newest[identity] = values
+        columns = [self.table.c[name] for name in self.identity]
+        clause, parameters = keys_in(columns, newest)
+        if not parameters:
+            return set()
+        stored = {
+            tuple(row[:-1]): row[-1]
+            for row in connection.execute(select(*columns, self.table.c.stream_seq).where(clause), parameters)
+        }
+        inserts: list[dict] = []
+        updates: list[dict] = []
+        changed: set[tuple] = set()
+        for identity, values in newest.items():
+            kept = stored.get(identity)
+            if kept is not None and kept >= values["stream_seq"]:
+                continue
+            named = dict(zip(self.identity, identity, strict=True))
+            if kept is None:
+                inserts.append({**named, **values})
+            else:
+                updates.append({**{f"_{name}": value for name, value in named.items()}, **values})
+            changed.add(identity)
+        execute_many(connection, self._insert, inserts)
+        execute_many(connection, self._update, updates)
+        return changed
+
+    @cached_property
+    def _insert(self) -> Insert:
+        return insert(self.table)
+
+    @cached_property
+    def _update(self) -> Update:
+        return update(self.table).where(*(self.table.c[name] == bindparam(f"_{name}") for name in self.identity))
+
+
+@dataclass(frozen=True)
 class Reports:
     """A service's ``report`` table (library_id, source_ref, held, participants, stream_seq: the
     latest report of each announcement) and ``source`` table (activity_id, library_id, source_ref:
@@ -87,40 +139,19 @@ class Reports:
 
     def store_latest(
         self, connection: Connection, reports: Iterable[tuple[AttendanceReport, int]]
-    ) -> list[Announcement]:
+    ) -> set[Announcement]:
         """Keep the latest report of each announcement among these (report, stream sequence) and
-        the stored ones — a statement to read, one to insert and one to update for a whole batch;
-        the announcements whose kept report changed (none for a redelivery, or a report older
-        than the one kept)."""
-        newest: dict[Announcement, tuple[AttendanceReport, int]] = {}
-        for report, stream_seq in reports:
-            key = (report.library_id, report.source_ref)
-            if key not in newest or newest[key][1] < stream_seq:
-                newest[key] = (report, stream_seq)
-        r = self.report.c
-        clause, parameters = keys_in((r.library_id, r.source_ref), newest)
-        if not parameters:
-            return []
-        stored = {
-            (row.library_id, row.source_ref): row.stream_seq
-            for row in connection.execute(select(r.library_id, r.source_ref, r.stream_seq).where(clause), parameters)
-        }
-        inserts: list[dict] = []
-        updates: list[dict] = []
-        changed: list[Announcement] = []
-        for (library_id, source_ref), (report, stream_seq) in newest.items():
-            kept = stored.get((library_id, source_ref))
-            if kept is not None and kept >= stream_seq:
-                continue
-            values = {"held": report.held, "participants": report.participants, "stream_seq": stream_seq}
-            if kept is None:
-                inserts.append({"library_id": library_id, "source_ref": source_ref, **values})
-            else:
-                updates.append({"_library_id": library_id, "_source_ref": source_ref, **values})
-            changed.append((library_id, source_ref))
-        execute_many(connection, self._insert_report, inserts)
-        execute_many(connection, self._update_report, updates)
-        return changed
+        the stored ones (:class:`LatestReports`); the announcements whose kept report changed."""
+        return self._latest.keep(
+            connection,
+            [
+                (
+                    (report.library_id, report.source_ref),
+                    {"held": report.held, "participants": report.participants, "stream_seq": stream_seq},
+                )
+                for report, stream_seq in reports
+            ],
+        )
 
     def activities_listing(self, connection: Connection, keys: Iterable[Announcement]) -> set[str]:
         """The activities whose newest version lists any of these announcements."""
@@ -131,15 +162,8 @@ class Reports:
         return set(connection.scalars(select(s.activity_id).where(clause), parameters))
 
     @cached_property
-    def _insert_report(self) -> Insert:
-        return insert(self.report)
-
-    @cached_property
-    def _update_report(self) -> Update:
-        r = self.report.c
-        return update(self.report).where(
-            r.library_id == bindparam("_library_id"), r.source_ref == bindparam("_source_ref")
-        )
+    def _latest(self) -> LatestReports:
+        return LatestReports(self.report, ("library_id", "source_ref"))
 
     def columns(self, activity_id: ColumnElement) -> tuple[ColumnElement, ColumnElement, ColumnElement]:
         """Whether any announcement of the activity (``activity_id``: the column to correlate to) was

@@ -4,10 +4,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from functools import cached_property
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Connection, Insert, Table, Update, bindparam, delete, insert, select, update
+from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from shuxiang.alliance import Alliance
 from shuxiang.calendars.recurrence import sessions
@@ -15,6 +14,7 @@ from shuxiang.db import RowsByKey, execute_many, keys_in
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.i18n import both
 from shuxiang.schemas import AttendanceReport, CanonicalActivity
+from shuxiang.services.attendance import LatestReports
 from shuxiang.services.projection import newer_canonicals, organizer_rows
 
 from .linking import BrandMatcher, effective_link
@@ -211,70 +211,16 @@ def apply_reports(context: BrandsContext, deliveries: list[Delivery], uow: UnitO
             whole.append(((report.library_id, report.source_ref), values))
         else:  # one session of a series: kept beside the series' own report
             sessions_of.append(((report.library_id, report.source_ref, report.recurrence_id.astimezone(UTC)), values))
-    changed = _keep_latest(connection, _ATTENDANCE, whole) | {
-        key[:2] for key in _keep_latest(connection, _SESSION_ATTENDANCE, sessions_of)
+    changed = _ATTENDANCE.keep(connection, whole) | {
+        key[:2] for key in _SESSION_ATTENDANCE.keep(connection, sessions_of)
     }
     retally(uow, context.alliance).add(
         max(delivery.timestamp for delivery in deliveries), activities=activities_of_announcements(connection, changed)
     )
 
 
-@dataclass(frozen=True)
-class _KeptReports:
-    """A table of the latest report per identity (its leading primary-key columns), with the
-    statements that read, insert and update it for a batch built once."""
-
-    table: Table
-    identity: tuple[str, ...]
-
-    @property
-    def columns(self) -> tuple:
-        return tuple(self.table.c[name] for name in self.identity)
-
-    @cached_property
-    def insert(self) -> Insert:
-        return insert(self.table)
-
-    @cached_property
-    def update(self) -> Update:
-        return update(self.table).where(*(self.table.c[name] == bindparam(f"_{name}") for name in self.identity))
-
-
-_ATTENDANCE = _KeptReports(brands_attendance, ("library_id", "source_ref"))
-_SESSION_ATTENDANCE = _KeptReports(brands_session_attendance, ("library_id", "source_ref", "recurrence_id"))
-
-
-def _keep_latest(connection: Connection, kept: _KeptReports, reports: list[tuple[tuple, dict]]) -> set[tuple]:
-    """Keep each identity's latest of these (identity, values) reports, unless a later one (by
-    stream sequence) is kept already: one read, one insert and one update for the batch.  The
-    identities whose kept report changed."""
-    newest: dict[tuple, dict] = {}
-    for identity, values in reports:
-        if identity not in newest or newest[identity]["stream_seq"] < values["stream_seq"]:
-            newest[identity] = values
-    clause, parameters = keys_in(kept.columns, newest)
-    if not parameters:
-        return set()
-    stored = {
-        tuple(row[:-1]): row[-1]
-        for row in connection.execute(select(*kept.columns, kept.table.c.stream_seq).where(clause), parameters)
-    }
-    inserts: list[dict] = []
-    updates: list[dict] = []
-    changed: set[tuple] = set()
-    for identity, values in newest.items():
-        seq = stored.get(identity)
-        if seq is not None and seq >= values["stream_seq"]:
-            continue
-        named = dict(zip(kept.identity, identity, strict=True))
-        if seq is None:
-            inserts.append({**named, **values})
-        else:
-            updates.append({**{f"_{name}": value for name, value in named.items()}, **values})
-        changed.add(identity)
-    execute_many(connection, kept.insert, inserts)
-    execute_many(connection, kept.update, updates)
-    return changed
+_ATTENDANCE = LatestReports(brands_attendance, ("library_id", "source_ref"))
+_SESSION_ATTENDANCE = LatestReports(brands_session_attendance, ("library_id", "source_ref", "recurrence_id"))
 
 
 def apply_decision(context: BrandsContext, delivery: Delivery, uow: UnitOfWork) -> None:

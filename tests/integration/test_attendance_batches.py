@@ -47,7 +47,7 @@ def test_the_latest_report_of_each_announcement_is_kept_and_what_changed_is_retu
     assert kept() == {("jn", "a"): (False, 0, 7), ("jn", "b"): (True, 9, 6)}
 
     with engine.begin() as connection:  # a redelivery, and a report older than the kept one
-        assert REPORTS.store_latest(connection, [(report("a", False, 0), 7), (report("a", True, 55), 6)]) == []
+        assert REPORTS.store_latest(connection, [(report("a", False, 0), 7), (report("a", True, 55), 6)]) == set()
     assert kept()[("jn", "a")] == (False, 0, 7)
 
     with engine.begin() as connection:  # a newer report of "a" and a first one of the co-host's "a-co"
@@ -57,6 +57,6 @@ def test_the_latest_report_of_each_announcement_is_kept_and_what_changed_is_retu
         assert sorted(changed) == [("jn", "a"), ("tz", "a-co")]
         assert REPORTS.activities_listing(connection, changed) == {"A"}
         assert REPORTS.of_activities(connection, ["A", "B"]) == {"A": (True, 61), "B": (True, 9)}
-        assert REPORTS.store_latest(connection, []) == []
+        assert REPORTS.store_latest(connection, []) == set()
         assert REPORTS.activities_listing(connection, []) == set()
     assert kept() == {("jn", "a"): (True, 60, 9), ("jn", "b"): (True, 9, 6), ("tz", "a-co"): (True, 61, 8)}
