@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -136,6 +137,28 @@ def running_up_demo(data_dir: Path, healthy_within: float = 60.0) -> Iterator[tu
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+
+
+def stop_processes(processes: dict[str, subprocess.Popen], logs: dict[str, Path], timeout: float = 30.0) -> None:
+    """SIGTERM each `shuxiang serve`/`up` process and wait for it; one that has not exited after
+    ``timeout`` is asked for every thread's stack (SIGUSR1: faulthandler writes them into its log),
+    killed, and the test fails with those stacks — a process that does not stop is a bug to see."""
+    for process in processes.values():
+        if process.poll() is None:
+            process.terminate()
+    deadline, stuck = time.monotonic() + timeout, []
+    for name, process in processes.items():
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.send_signal(signal.SIGUSR1)
+            stuck.append(name)
+    if stuck:
+        time.sleep(2.0)
+    for name in stuck:
+        processes[name].kill()
+        processes[name].wait()
+    assert not stuck, {name: logs[name].read_text(errors="replace")[-6000:] for name in stuck}
 
 
 def write_jsonl(path: Path, items: list[dict]) -> Path:

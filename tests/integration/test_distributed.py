@@ -14,7 +14,7 @@ import httpx
 from shuxiang.events.broker import connect
 from shuxiang.events.nats_server import free_loopback_port
 from shuxiang.events.streams import ALL_STREAMS
-from tests.conftest import TEST_ALLIANCE, submission, wait_healthy, write_jsonl
+from tests.conftest import TEST_ALLIANCE, stop_processes, submission, wait_healthy, write_jsonl
 
 from .faults import cluster_nodes
 
@@ -31,12 +31,14 @@ def test_services_as_separate_processes_on_postgres(nats_server, postgres_url, t
     }
     shuxiang = [sys.executable, "-m", "shuxiang"]
     subprocess.run([*shuxiang, "migrate"], env=env, check=True, capture_output=True, timeout=120)
-    processes = [
-        subprocess.Popen(
-            [*shuxiang, "serve", name], env=env, stdout=(tmp_path / f"{name}.log").open("wb"), stderr=subprocess.STDOUT
+    names = ("dedup", "dedup", "calendar", "web")  # two dedup replicas share one durable consumer
+    logs = {f"{name}-{n}": tmp_path / f"{name}-{n}.log" for n, name in enumerate(names)}
+    processes = {
+        key: subprocess.Popen(
+            [*shuxiang, "serve", name], env=env, stdout=logs[key].open("wb"), stderr=subprocess.STDOUT
         )
-        for name in ("dedup", "dedup", "calendar", "web")  # two dedup replicas share one durable consumer
-    ]
+        for key, name in zip(logs, names, strict=True)
+    }
     try:
         wait_healthy(f"http://127.0.0.1:{port}")
         items = [submission("jn", f"d-{n}", title=f"沽上讲堂 第{n}讲") for n in range(40)]
@@ -57,11 +59,8 @@ def test_services_as_separate_processes_on_postgres(nats_server, postgres_url, t
         ).stdout.splitlines()
         assert len(exported) == 40
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
-    assert all(p.returncode == 0 for p in processes), [(tmp_path / "web.log").read_text()]
+        stop_processes(processes, logs)
+    assert all(p.returncode == 0 for p in processes.values()), {k: logs[k].read_text()[-3000:] for k in logs}
 
 
 EVERY_SERVICE = (
@@ -135,15 +134,11 @@ def test_a_cold_start_of_the_whole_topology_on_a_cluster(postgres_url, tmp_path)
             for line in logs[name].read_text().splitlines():
                 assert line.startswith("{"), (name, line)
     finally:
-        for process in processes.values():
-            process.terminate()
-        for process in processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        for node in nodes:
-            node.stop()
+        try:
+            stop_processes(processes, logs)
+        finally:
+            for node in nodes:
+                node.stop()
 
 
 async def _stream_replicas(url: str) -> dict[str, int]:
@@ -207,5 +202,4 @@ def test_serve_demo_gives_a_deployment_a_first_look(nats_server, postgres_url, t
         assert events >= 100, log.read_text()[-3000:]
         assert process.poll() is None
     finally:
-        process.terminate()
-        process.wait(timeout=30)
+        stop_processes({"all": process}, {"all": log})

@@ -21,7 +21,7 @@ from shuxiang.events.publish import Publisher
 from shuxiang.events.streams import ensure_streams
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent
 from shuxiang.schemas.registration import RegistrationCancel, RegistrationRequest
-from tests.conftest import TEST_ALLIANCE
+from tests.conftest import TEST_ALLIANCE, stop_processes
 
 SHUXIANG = [sys.executable, "-m", "shuxiang"]
 PLACES, READERS = 50, 200
@@ -118,15 +118,13 @@ def test_200_concurrent_sign_ups_for_50_places(database, replicas, nats_server, 
             [("shuxiang.canonical.created", f"canon:{activity_id}:1", event.model_dump_json().encode())],
         )
     )
-    processes = [
-        subprocess.Popen(
-            [*SHUXIANG, "serve", "registrations"],
-            env=env,
-            stdout=(tmp_path / f"replica-{n}.log").open("wb"),
-            stderr=subprocess.STDOUT,
+    logs = {f"replica-{n}": tmp_path / f"replica-{n}.log" for n in range(replicas)}
+    processes = {
+        name: subprocess.Popen(
+            [*SHUXIANG, "serve", "registrations"], env=env, stdout=log.open("wb"), stderr=subprocess.STDOUT
         )
-        for n in range(replicas)
-    ]
+        for name, log in logs.items()
+    }
     engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://"))
     try:
         wait_for(lambda: scalar(engine, "SELECT capacity FROM registrations_activity"))
@@ -173,9 +171,6 @@ def test_200_concurrent_sign_ups_for_50_places(database, replicas, nats_server, 
         assert set(waitlist[:3]) <= now_confirmed
         assert not set(waitlist[3:]) & now_confirmed
     finally:
-        for process in processes:
-            process.terminate()
-        for process in processes:
-            process.wait(timeout=30)
         engine.dispose()
-    assert all(p.returncode == 0 for p in processes), (tmp_path / "replica-0.log").read_text()[-3000:]
+        stop_processes(processes, logs)
+    assert all(p.returncode == 0 for p in processes.values()), {n: log.read_text()[-3000:] for n, log in logs.items()}

@@ -24,7 +24,7 @@ import icalendar
 import pytest
 
 from shuxiang.events.nats_server import EmbeddedNatsServer, free_loopback_port
-from tests.conftest import SHANGHAI, TEST_ALLIANCE, submission, wait_healthy, write_jsonl
+from tests.conftest import SHANGHAI, TEST_ALLIANCE, stop_processes, submission, wait_healthy, write_jsonl
 
 pytestmark = pytest.mark.slow
 
@@ -172,15 +172,10 @@ class Deployment:
         return {"activities": live, "feed": events, "quotas": quotas, "brands": brands}
 
     def stop(self) -> None:
-        for process in self.processes.values():
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes.values():
-            try:
-                process.wait(timeout=30)
-            except subprocess.TimeoutExpired:
-                process.kill()
-        self.nats.stop()
+        try:
+            stop_processes(self.processes, {name: self.root / f"{name}.log" for name in self.processes})
+        finally:
+            self.nats.stop()
 
 
 def test_two_replicas_of_every_consumer_with_kills_reach_the_state_of_one(
