@@ -37,8 +37,12 @@ from sqlalchemy import (
     text,
     update,
 )
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql.psycopg import PGCompiler_psycopg
 from sqlalchemy.engine import Dialect
 from sqlalchemy.orm import registry
+from sqlalchemy.sql import operators
+from sqlalchemy.sql.elements import BindParameter
 from sqlmodel import SQLModel
 
 from shuxiang.memos import burst_dict, burst_memo
@@ -96,7 +100,46 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    return create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    if engine.dialect.name == "postgresql" and engine.dialect.driver == "psycopg":
+        engine.dialect.statement_compiler = ArrayInCompiler
+    return engine
+
+
+class ArrayInCompiler(PGCompiler_psycopg):
+    """PostgreSQL's statements with ``column IN (list)`` written ``column = ANY (%(list)s::TYPE[])``
+    (and NOT IN as ``<> ALL``): one array parameter instead of one a value.
+
+    SQLAlchemy renders an IN list anew for each execution, one placeholder a value, so every
+    length of list was another statement: its SQL spelled out again per execution, parsed again by
+    psycopg (whose cache is by the statement's text) and planned again by PostgreSQL, never
+    prepared.  The batches look rows up by lists of every length; with an array each look-up is
+    one statement, whose text is made once.  The same rows either way (NULLs too: ``x IN (…)``
+    and ``x = ANY (…)`` are the same test); row values (``tuple_(…).in_``), sub-selects and
+    literal rendering keep IN."""
+
+    def visit_in_op_binary(self, binary, operator, **kw) -> str:
+        return self._as_array(binary, operator, "= ANY", **kw)
+
+    def visit_not_in_op_binary(self, binary, operator, **kw) -> str:
+        return self._as_array(binary, operator, "<> ALL", **kw)
+
+    def _as_array(self, binary, operator, comparison: str, **kw) -> str:
+        values = binary.right
+        if (
+            not isinstance(values, BindParameter)
+            or not values.expanding
+            or values.type._is_tuple_type  # noqa: SLF001 - SQLAlchemy's own test for a row value
+            or kw.get("literal_binds")
+            or kw.get("render_postcompile")
+        ):
+            if operator is operators.not_in_op:
+                return super().visit_not_in_op_binary(binary, operator, **kw)
+            return self._generate_generic_binary(binary, " IN ", **kw)
+        array = values._clone()  # noqa: SLF001 - a clone is matched to the statement's cached values
+        array.expanding = False
+        array.type = ARRAY(values.type)
+        return f"{self.process(binary.left, **kw)} {comparison} ({self.process(array, **kw)})"
 
 
 def sqlite_url(data_dir: Path, service: str) -> str:
@@ -276,7 +319,9 @@ def _positional(dialect: Dialect) -> Dialect:
     if dialect.positional:
         return dialect
     if dialect.name not in _WITH_FORMAT_PARAMETERS:
-        _WITH_FORMAT_PARAMETERS[dialect.name] = type(dialect)(paramstyle="format")  # type: ignore[call-arg]
+        positional = type(dialect)(paramstyle="format")  # type: ignore[call-arg]
+        positional.statement_compiler = dialect.statement_compiler
+        _WITH_FORMAT_PARAMETERS[dialect.name] = positional
     return _WITH_FORMAT_PARAMETERS[dialect.name]
 
 

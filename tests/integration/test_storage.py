@@ -334,3 +334,74 @@ def test_an_embedded_data_dir_from_before_audiences_gets_the_column(tmp_path: Pa
     with engine.connect() as connection:
         assert connection.execute(sa.select(quotas_activity.c.audiences)).all() == []
     databases.dispose()
+
+
+def test_in_lists_select_the_same_rows_and_postgresql_sends_one_statement_for_every_length(
+    databases: Databases,
+) -> None:
+    """``IN`` and ``NOT IN`` over lists (of strings, numbers and instants; empty; with a NULL; as a
+    named expanding parameter) select what a Python filter selects, on both databases.  On
+    PostgreSQL (shuxiang.db.ArrayInCompiler) each is sent as one statement with an array, the same
+    text for every length of list: psycopg parses it once and prepares it, where one IN list a
+    length was parsed and planned again each time."""
+    import random
+
+    from sqlalchemy import Column, Integer, MetaData, String, Table, bindparam, event, insert, tuple_
+
+    from shuxiang.db import UTCDateTime
+
+    meta = MetaData()
+    table = Table(
+        f"t_in_{uuid.uuid4().hex[:8]}",
+        meta,
+        Column("id", Integer, primary_key=True),
+        Column("name", String(20)),
+        Column("at", UTCDateTime),
+    )
+    engine = databases.engine("storage-test")
+    meta.create_all(engine)
+    rows = [
+        {"id": i, "name": None if i % 7 == 0 else f"名{i}", "at": datetime(2026, 1 + i % 12, 1 + i % 28, tzinfo=UTC)}
+        for i in range(60)
+    ]
+    sent: list[str] = []
+    event.listen(engine, "before_cursor_execute", lambda _c, _cur, statement, *_: sent.append(statement))
+    rng = random.Random(5)
+    try:
+        with engine.begin() as connection:
+            connection.execute(insert(table), rows)
+        with engine.connect() as connection:
+            for size in (0, 1, 3, 17, 60):
+                picked = rng.sample(rows, size)
+                names = [row["name"] for row in picked] + ["无此名"]
+                ids = [row["id"] for row in picked]
+                instants = [row["at"] for row in picked]
+                cases = [
+                    (table.c.name.in_(names), lambda r, names=names: r["name"] is not None and r["name"] in names),
+                    (
+                        table.c.name.not_in(names),
+                        lambda r, names=names: r["name"] is not None and r["name"] not in names and None not in names,
+                    ),
+                    (table.c.id.in_(ids), lambda r, ids=ids: r["id"] in ids),
+                    (table.c.id.not_in(ids), lambda r, ids=ids: r["id"] not in ids),
+                    (table.c.at.in_(instants), lambda r, instants=instants: r["at"] in instants),
+                    (
+                        tuple_(table.c.id, table.c.name).in_([(r["id"], r["name"]) for r in picked if r["name"]]),
+                        lambda r, picked=picked: r in picked and r["name"] is not None,
+                    ),
+                ]
+                for clause, wanted in cases:
+                    found = connection.execute(select(table.c.id).where(clause)).scalars().all()
+                    assert sorted(found) == sorted(r["id"] for r in rows if wanted(r)), (size, str(clause))
+                named = select(table.c.id).where(table.c.id.in_(bindparam("ids", expanding=True)))
+                assert sorted(connection.execute(named, {"ids": ids}).scalars()) == sorted(ids)
+        if engine.dialect.name == "postgresql":
+            selects = {statement for statement in sent if statement.startswith("SELECT")}
+            # five lengths of list, one text a comparison; only the row value keeps IN, one a length
+            assert len([s for s in selects if "name = ANY" in s]) == 1, selects
+            assert len([s for s in selects if "name <> ALL" in s]) == 1, selects
+            assert len([s for s in selects if "id = ANY" in s]) == 2, selects  # the list, the named one
+            assert {" IN " in s for s in selects if "ANY" in s or "ALL" in s} == {False}
+            assert len([s for s in selects if " IN " in s]) == 5, selects
+    finally:
+        meta.drop_all(engine)
