@@ -19,6 +19,7 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     Insert,
+    Select,
     Table,
     Update,
     and_,
@@ -32,7 +33,7 @@ from sqlalchemy import (
 )
 
 from shuxiang.alliance import Alliance
-from shuxiang.db import execute_many, keys_in
+from shuxiang.db import execute_many, keys_in, where_once
 from shuxiang.events.consumer import Delivery, Rejected, check_subject, parse_payload
 from shuxiang.i18n import both
 from shuxiang.schemas import AttendanceReport
@@ -83,14 +84,10 @@ class LatestReports:
         for identity, values in reports:
             if identity not in newest or newest[identity]["stream_seq"] < values["stream_seq"]:
                 newest[identity] = values
-        columns = [self.table.c[name] for name in self.identity]
-        clause, parameters = keys_in(columns, newest)
+        clause, parameters = keys_in([self.table.c[name] for name in self.identity], newest)
         if not parameters:
             return set()
-        stored = {
-            tuple(row[:-1]): row[-1]
-            for row in connection.execute(select(*columns, self.table.c.stream_seq).where(clause), parameters)
-        }
+        stored = {tuple(row[:-1]): row[-1] for row in connection.execute(where_once(self._kept, clause), parameters)}
         inserts: list[dict] = []
         updates: list[dict] = []
         changed: set[tuple] = set()
@@ -111,6 +108,10 @@ class LatestReports:
     @cached_property
     def _insert(self) -> Insert:
         return insert(self.table)
+
+    @cached_property
+    def _kept(self) -> Select:
+        return select(*(self.table.c[name] for name in self.identity), self.table.c.stream_seq)
 
     @cached_property
     def _update(self) -> Update:
@@ -134,7 +135,7 @@ class Reports:
         clause, parameters = keys_in((r.library_id, r.source_ref), keys)
         if not parameters:
             return {}
-        rows = connection.execute(select(r.library_id, r.source_ref, r.held, r.participants).where(clause), parameters)
+        rows = connection.execute(where_once(self._reports, clause), parameters)
         return {(row.library_id, row.source_ref): (row.held, row.participants) for row in rows}
 
     def store_latest(
@@ -159,7 +160,16 @@ class Reports:
         clause, parameters = keys_in((s.library_id, s.source_ref), keys)
         if not parameters:
             return set()
-        return set(connection.scalars(select(s.activity_id).where(clause), parameters))
+        return set(connection.scalars(where_once(self._listing, clause), parameters))
+
+    @cached_property
+    def _reports(self) -> Select:
+        r = self.report.c
+        return select(r.library_id, r.source_ref, r.held, r.participants)
+
+    @cached_property
+    def _listing(self) -> Select:
+        return select(self.source.c.activity_id)
 
     @cached_property
     def _latest(self) -> LatestReports:

@@ -19,11 +19,14 @@ from sqlalchemy import (
     ColumnElement,
     Connection,
     DateTime,
+    Delete,
     Engine,
     Insert,
     MetaData,
+    Select,
     Table,
     TypeDecorator,
+    Update,
     and_,
     bindparam,
     create_engine,
@@ -470,6 +473,18 @@ def _keys_in_clause(columns: tuple, prefixes: int, name: str) -> ColumnElement:
         for i in range(prefixes)
     ]
     return terms[0] if len(terms) == 1 else or_(*terms)
+
+
+@burst_memo(maxsize=512)
+def where_once(statement: Select | Delete | Update, *clauses: ColumnElement) -> Select | Delete | Update:
+    """``statement.where(*clauses)``, made once for these objects: for a statement built at import
+    and the clauses :func:`keys_in` gives (the same object for the same shape).
+
+    SQLAlchemy finds a statement's compiled form by a key it makes by walking the whole statement,
+    and keeps that key with the statement object: a ``select(…).where(keys_in clause)`` built anew
+    per batch was walked each time (≈ 0.6–0.9 ms for 64 terms, against ≈ 5 µs for the same object
+    again; 2.7 % of a pipeline's samples)."""
+    return statement.where(*clauses)
 
 
 class RowsByKey:

@@ -10,7 +10,7 @@ from sqlalchemy import Connection, bindparam, delete, insert, select
 
 from shuxiang.alliance import Alliance
 from shuxiang.calendars.recurrence import sessions
-from shuxiang.db import RowsByKey, execute_many, keys_in
+from shuxiang.db import RowsByKey, execute_many
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
 from shuxiang.i18n import both
 from shuxiang.schemas import AttendanceReport, CanonicalActivity
@@ -158,8 +158,7 @@ def _store_sources(connection: Connection, activities: list[CanonicalActivity]) 
         for key in current - mine:
             claimed[key] = activity.id
     taken = sorted(set(claimed) - {key for keys in known.values() for key in keys})
-    clause, parameters = keys_in((brands_source.c.library_id, brands_source.c.source_ref), taken)
-    losing = set(connection.scalars(select(brands_source.c.activity_id).where(clause), parameters)) if taken else set()
+    losing = activities_of_announcements(connection, taken)
     execute_many(
         connection, _DELETE_SOURCE, [{"l": library_id, "r": source_ref} for library_id, source_ref in sorted(stale)]
     )

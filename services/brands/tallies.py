@@ -24,7 +24,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select
 
 from shuxiang.alliance import Alliance
-from shuxiang.db import KeptBasis, execute_many, keys_in
+from shuxiang.db import KeptBasis, execute_many, keys_in, where_once
 from shuxiang.events.consumer import UnitOfWork
 
 from .facts import IDS_PER_STATEMENT, activities_of, by_ids
@@ -232,7 +232,10 @@ def activities_of_announcements(connection: Connection, announcements: Iterable[
     clause, parameters = keys_in((brands_source.c.library_id, brands_source.c.source_ref), announcements)
     if not parameters:
         return set()
-    return set(connection.scalars(select(brands_source.c.activity_id).where(clause), parameters))
+    return set(connection.scalars(where_once(_ACTIVITIES_OF_SOURCES, clause), parameters))
+
+
+_ACTIVITIES_OF_SOURCES = select(brands_source.c.activity_id)
 
 
 @dataclass

@@ -11,7 +11,7 @@ from itertools import chain
 
 from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, text, union_all, update
 
-from shuxiang.db import execute_many, keys_in
+from shuxiang.db import execute_many, keys_in, where_once
 from shuxiang.memos import burst_dict, burst_memo
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from shuxiang.schemas.submission import LOGGED
@@ -116,7 +116,13 @@ def _reviews_touching(keys: list[SourceKey]) -> tuple:
     """Reviews one of whose two announcements is among ``keys``: the clause and its parameters."""
     source, source_parameters = keys_in((dedup_review.c.source_library, dedup_review.c.source_ref), keys, name="s")
     other, other_parameters = keys_in((dedup_review.c.other_library, dedup_review.c.other_ref), keys, name="o")
-    return or_(source, other), source_parameters | other_parameters
+    return _either(source, other), source_parameters | other_parameters
+
+
+@burst_memo(maxsize=64)
+def _either(first, second):
+    """``first OR second``, made once for these two clauses (:func:`shuxiang.db.where_once`)."""
+    return or_(first, second)
 
 
 def pair_ids(keys: Iterable[SourceKey]) -> set[str]:
@@ -193,6 +199,9 @@ _SOURCE_COLUMNS = (
     dedup_source.c.spans_day,
     dedup_source.c.moved_from,
 )
+_SOURCES = select(*_SOURCE_COLUMNS)
+_ALL_REVIEWS = select(dedup_review)
+_PENDING_REVIEW_IDS = select(dedup_review.c.id).where(dedup_review.c.status == "pending")
 
 
 def encode_credits(credits: Iterable[tuple[str, str]]) -> str:
@@ -476,9 +485,7 @@ class DedupRepository:
         if not keys:
             return []
         touching, parameters = _reviews_touching(keys)
-        rows = self.connection.execute(
-            select(dedup_review.c.id).where(dedup_review.c.status == "pending", touching), parameters
-        )
+        rows = self.connection.execute(where_once(_PENDING_REVIEW_IDS, touching), parameters)
         return [row.id for row in rows]
 
     def add_review(self, review: dict) -> None:
@@ -700,7 +707,7 @@ class BatchRepository(DedupRepository):
             return
         self._stored.update(dict.fromkeys(wanted))
         stored, parameters = keys_in((dedup_source.c.library_id, dedup_source.c.source_ref), wanted)
-        rows = self.connection.execute(select(*_SOURCE_COLUMNS).where(stored), parameters)
+        rows = self.connection.execute(where_once(_SOURCES, stored), parameters)
         for row in rows:
             source = _row_to_source(row, self.venues)
             self._stored[source.key] = source
@@ -784,7 +791,7 @@ class BatchRepository(DedupRepository):
         for first in range(0, len(wanted), KEYS_PER_QUERY):
             chunk = wanted[first : first + KEYS_PER_QUERY]
             touching, parameters = _reviews_touching(chunk)
-            rows = self.connection.execute(select(dedup_review).where(touching), parameters)
+            rows = self.connection.execute(where_once(_ALL_REVIEWS, touching), parameters)
             self._reviews.update((row["id"], dict(row)) for row in rows.mappings())
         self._review_keys.update(wanted)
 

@@ -10,7 +10,7 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Connection, Row, and_, bindparam, delete, exists, insert, or_, select
 
 from shuxiang.alliance import QuotaRule
-from shuxiang.db import KeptBasis, RowsByKey, execute_many, keys_in
+from shuxiang.db import KeptBasis, RowsByKey, execute_many, keys_in, where_once
 from shuxiang.events.consumer import Rejected
 from shuxiang.services.attendance import Reports, attendance, held_of
 from shuxiang.services.projection import Newer
@@ -425,6 +425,7 @@ def uncounted_of(connection: Connection, year: int, libraries: Sequence[str]) ->
 
 
 MONTHS_PER_STATEMENT = 400
+_DELETE_MONTHS = delete(quotas_month)
 
 
 def resum_months(connection: Connection, months: Iterable[tuple[str, str, int, int]]) -> None:
@@ -435,7 +436,7 @@ def resum_months(connection: Connection, months: Iterable[tuple[str, str, int, i
     for first in range(0, len(months), MONTHS_PER_STATEMENT):
         chunk = months[first : first + MONTHS_PER_STATEMENT]
         cells, parameters = keys_in(cell, chunk)
-        connection.execute(delete(quotas_month).where(cells), parameters)
+        connection.execute(where_once(_DELETE_MONTHS, cells), parameters)
         counted, parameters = keys_in(MONTH, chunk)
         connection.execute(month_sums(counted), parameters)
 

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from shuxiang.db import UTCDateTime, metadata
+from shuxiang.memos import burst_memo
 
 quotas_activity = Table(
     "quotas_activity",
@@ -152,9 +153,10 @@ quotas_basis = Table(
 )
 
 
+@burst_memo(maxsize=64)
 def month_sums(*where) -> Insert:
     """INSERT into quotas_month the sums of quotas_count per library, rule and month (of the rows
-    ``where`` selects)."""
+    ``where`` selects); made once for the same clauses (:func:`shuxiang.db.where_once`)."""
     return insert(quotas_month).from_select(
         ["library_id", "rule_id", "year", "month", "n"],
         select(*MONTH, func.sum(quotas_count.c.n)).where(*where).group_by(*MONTH),
