@@ -145,6 +145,8 @@ class UnitOfWork:
         self.consumer = consumer
         self._outbox: list[dict[str, Any]] = []
         self._batch_end: dict[str, BatchEnd] = {}
+        self.written: list[dict[str, Any]] = []
+        """The outbox rows :meth:`flush_outbox` wrote in this transaction."""
 
     def at_batch_end(self, key: str, factory: Callable[[], B]) -> B:
         """The batch's accumulator under ``key``, made by ``factory`` on first use; its
@@ -184,6 +186,7 @@ class UnitOfWork:
             existing = set(self.connection.scalars(select(outbox.c.msg_id).where(outbox.c.msg_id.in_(list(unique)))))
             fresh = [row for key, row in unique.items() if key not in existing]
             execute_many(self.connection, _INSERT_OUTBOX, fresh)
+            self.written += fresh
         return len(rows)
 
 
@@ -254,8 +257,11 @@ class _IsolateMessages(Exception):
     """A handler failed in the fast path: redo the batch with a savepoint per message."""
 
 
-def process_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery]) -> list[Outcome]:
-    """Apply one batch in one transaction; returns what to do with each message.
+def process_batch(
+    spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery], written: list[dict] | None = None
+) -> list[Outcome]:
+    """Apply one batch in one transaction; returns what to do with each message, and adds the
+    outbox rows it committed to ``written`` (for the relay to publish as they are).
 
     The common case — every message handled — hands the batch's new messages to the handler
     at once, without savepoints.  When it raises, the whole transaction is rolled back and the
@@ -263,12 +269,14 @@ def process_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Deliv
     failing one is set aside.
     """
     try:
-        return _apply_batch(spec, engine, deliveries, isolate=False)
+        return _apply_batch(spec, engine, deliveries, written, isolate=False)
     except _IsolateMessages:
-        return _apply_batch(spec, engine, deliveries, isolate=True)
+        return _apply_batch(spec, engine, deliveries, written, isolate=True)
 
 
-def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery], *, isolate: bool) -> list[Outcome]:
+def _apply_batch(
+    spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery], written: list[dict] | None, *, isolate: bool
+) -> list[Outcome]:
     now = datetime.now(UTC)
     with engine.begin() as connection:
         if spec.serialized_as and connection.dialect.name == "postgresql":
@@ -310,6 +318,8 @@ def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delive
         ]
         execute_many(connection, _INSERT_INBOX, processed)
         uow.flush_outbox()
+    if written is not None:  # committed
+        written += uow.written
     # a redelivery, or a second copy in this batch, is acked: its message id has been handled
     return [outcomes[d.msg_id] if fresh.get(d.msg_id) is d else Outcome.ACK for d in deliveries]
 
@@ -385,6 +395,14 @@ code holding the GIL; with a thread per batch, each one waited for the GIL again
 SQLite call (bench/pipeline.py: 139 submissions/s with a thread per batch, 223/s with one)."""
 
 
+@dataclass(frozen=True, slots=True)
+class Applied:
+    """A batch as stored: what to do with each message, and the outbox rows it committed."""
+
+    outcomes: list[Outcome]
+    written: list[dict]
+
+
 class ConsumerRunner:
     """Thin async shell around :func:`process_batch` for one consumer."""
 
@@ -397,14 +415,16 @@ class ConsumerRunner:
 
     async def apply(
         self, messages: Sequence[Msg], *, heartbeat: float = 3.0, waiting: asyncio.Future | None = None
-    ) -> list[Outcome] | None:
-        """Apply a batch on the batch thread; what to do with each message, or None when the
-        batch was not stored (its messages are nak'ed for redelivery).  ``waiting``: the fetch of
-        the next batch, whose messages are kept from redelivery too while this one runs."""
+    ) -> Applied | None:
+        """Apply a batch on the batch thread; what to do with each message and the outbox rows it
+        committed, or None when the batch was not stored (its messages are nak'ed for
+        redelivery).  ``waiting``: the fetch of the next batch, whose messages are kept from
+        redelivery too while this one runs."""
         deliveries = [Delivery.from_msg(m) for m in messages]
         loop = asyncio.get_running_loop()
+        written: list[dict] = []
         work = asyncio.ensure_future(
-            loop.run_in_executor(_BATCH_WORKER, process_batch, self.spec, self.engine, deliveries)
+            loop.run_in_executor(_BATCH_WORKER, process_batch, self.spec, self.engine, deliveries, written)
         )
         try:
             # A slow batch (a busy database) tells the broker it is still at it, so the
@@ -416,21 +436,21 @@ class ConsumerRunner:
                     await asyncio.gather(
                         *(m.in_progress() for m in [*messages, *waiting_messages]), return_exceptions=True
                     )
-            return work.result()
+            return Applied(work.result(), written)
         except Exception as exc:
             log.warning("%s: batch of %d not stored, naking for redelivery: %r", self.spec.name, len(messages), exc)
             for message, delivery in zip(messages, deliveries, strict=True):
                 await message.nak(delay=retry_delay(delivery.num_delivered))
             return None
 
-    async def settle(self, messages: Sequence[Msg], outcomes: Sequence[Outcome]) -> None:
+    async def settle(self, messages: Sequence[Msg], applied: Applied) -> None:
         """After a batch is stored: publish the outbox, then ack (or term, or nak) each message."""
         if self.relay is not None:
             try:
-                await self.relay.flush()
+                await self.relay.flush(applied.written)
             except Exception as exc:  # the events are committed in the outbox: the sweep publishes them later
                 log.warning("%s: outbox not published yet, the sweep will retry: %r", self.spec.name, exc)
-        for message, outcome in zip(messages, outcomes, strict=True):
+        for message, outcome in zip(messages, applied.outcomes, strict=True):
             if outcome is Outcome.ACK:
                 await message.ack()
                 self.processed += 1

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from collections.abc import Mapping, Sequence
+from typing import Any
 
-from sqlalchemy import Engine, delete, select
+from sqlalchemy import Engine, bindparam, delete, select
 
 from .publish import ATOMIC_BATCH, Publisher
 from .tables import outbox
 
 log = logging.getLogger(__name__)
+
+_DELETE_BY_ID = delete(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
+_DELETE_BY_MSG_ID = delete(outbox).where(outbox.c.msg_id.in_(bindparam("msg_ids", expanding=True)))
 
 
 class OutboxRelay:
@@ -20,6 +25,12 @@ class OutboxRelay:
     before the source message is acked) and by a periodic sweep that picks up
     whatever a crash or a broker outage left behind.  Every row carries its
     Nats-Msg-Id, so publishing a row twice is harmless.
+
+    After a batch the relay is handed the rows that batch committed: while nothing is known to be
+    left behind (the table was found empty, and no publish has failed since), it publishes them as
+    they are and deletes them by message id, without reading back what it has just written (on
+    PostgreSQL the read-back of the events' bodies was ≈ 15 % of the pipeline's statement time).
+    Otherwise it publishes from the table, oldest first, so that nothing overtakes what is left.
     """
 
     def __init__(
@@ -30,20 +41,26 @@ class OutboxRelay:
         *,
         chunk: int = ATOMIC_BATCH,
         reader: Engine | None = None,
+        consumers: Sequence[str] = (),
     ) -> None:
         self.producer = producer
+        self.producers = sorted({producer, *consumers})
+        """Whose rows it publishes: the service's, and those of its consumers' batches (a unit of
+        work writes its rows under its consumer's name)."""
         self.engine = engine
         self.reader = reader or engine
         """Reads go through a reader engine: on SQLite they then never wait for the write lock."""
         self.publisher = publisher
         self.chunk = chunk
         self._lock = asyncio.Lock()
+        self._behind = True
+        """Rows may be waiting in the table (at start, and after a failed publish): publish from it."""
 
     def _pending(self) -> list[tuple[int, str, str, bytes]]:
         with self.reader.connect() as connection:
             rows = connection.execute(
                 select(outbox.c.id, outbox.c.msg_id, outbox.c.subject, outbox.c.payload)
-                .where(outbox.c.producer == self.producer)
+                .where(outbox.c.producer.in_(self.producers))
                 .order_by(outbox.c.id)
                 .limit(self.chunk)
             )
@@ -51,19 +68,35 @@ class OutboxRelay:
 
     def _delete(self, ids: list[int]) -> None:
         with self.engine.begin() as connection:
-            connection.execute(delete(outbox).where(outbox.c.id.in_(ids)))
+            connection.execute(_DELETE_BY_ID, {"ids": ids})
 
-    async def flush(self) -> int:
-        """Publish everything pending; returns how many were published."""
+    def _delete_published(self, msg_ids: list[str]) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(_DELETE_BY_MSG_ID, {"msg_ids": msg_ids})
+
+    async def flush(self, committed: Sequence[Mapping[str, Any]] = ()) -> int:
+        """Publish everything pending — ``committed``, the rows a batch has just committed, as they
+        are when nothing is left behind — and returns how many were published."""
         total = 0
         async with self._lock:
-            while True:
-                rows = await asyncio.to_thread(self._pending)
-                if not rows:
-                    return total
-                await self.publisher.publish_many([(subject, msg_id, payload) for _, msg_id, subject, payload in rows])
-                await asyncio.to_thread(self._delete, [row[0] for row in rows])
-                total += len(rows)
+            try:
+                if committed and not self._behind:
+                    await self.publisher.publish_many([(r["subject"], r["msg_id"], r["payload"]) for r in committed])
+                    await asyncio.to_thread(self._delete_published, [r["msg_id"] for r in committed])
+                    return len(committed)
+                while True:
+                    rows = await asyncio.to_thread(self._pending)
+                    if not rows:
+                        self._behind = False
+                        return total
+                    await self.publisher.publish_many(
+                        [(subject, msg_id, payload) for _, msg_id, subject, payload in rows]
+                    )
+                    await asyncio.to_thread(self._delete, [row[0] for row in rows])
+                    total += len(rows)
+            except BaseException:
+                self._behind = True
+                raise
 
     async def sweep_forever(self, interval: float = 1.0) -> None:
         while True:

@@ -215,7 +215,11 @@ class Runtime:
             relay = None
             if plan.publishes:
                 relay = OutboxRelay(
-                    plan.name, self.databases.engine(plan.name), publisher, reader=self.databases.reader(plan.name)
+                    plan.name,
+                    self.databases.engine(plan.name),
+                    publisher,
+                    reader=self.databases.reader(plan.name),
+                    consumers=[spec.name for spec in plan.consumers],
                 )
                 self.relays.append(relay)
                 self._tasks.append(asyncio.create_task(relay.sweep_forever(), name=f"outbox:{plan.name}"))

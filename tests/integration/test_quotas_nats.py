@@ -3,6 +3,7 @@ quota events out on the QUOTAS stream, once per transition, across resends and a
 
 from __future__ import annotations
 
+import asyncio
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -140,3 +141,35 @@ async def rebuild_projection(settings: Settings, alliance) -> None:
         await connection.jetstream().delete_consumer(CANONICAL_STREAM.name, "quotas")
     finally:
         await connection.close()
+
+
+async def test_a_transition_an_attendance_report_makes_is_published(nats_server, tmp_path: Path) -> None:
+    """A training reported as not held (未举办) no longer counts: the library's rule falls back to
+    at-risk, and that transition reaches the QUOTAS stream like one a canonical event makes (the
+    reports have a consumer of their own, whose outbox rows the quotas service's relay publishes)."""
+    from shuxiang.events.streams import SUBMISSIONS_STREAM, reported_subject
+    from shuxiang.schemas import AttendanceReport
+
+    alliance = load_alliance(CONFIG)
+    settings = Settings(data_dir=tmp_path / "data", nats_url=nats_server.url)
+    training = event("training", 1, "2026-03-10T09:00:00+08:00", category="training", tags=["业务培训"])
+    first = await run(settings, alliance, send=[messages([training])])
+    assert "quota:jn:training:2026:met" in [msg_id for msg_id, _ in first]
+
+    report = AttendanceReport(library_id="jn", source_ref="training", held=False, participants=0)
+    runtime = Runtime(settings=settings, alliance=alliance, services=["quotas"], web=False)
+    await runtime.start()
+    try:
+        await runtime.publisher.publish_many(
+            [(reported_subject("jn"), report.message_id(), report.model_dump_json().encode())]
+        )
+        await wait_until_processed(runtime.js, timeout=60, streams=(SUBMISSIONS_STREAM,))
+        for _ in range(50):  # the relay publishes right after the batch commits
+            published = await quota_events(runtime.js)
+            if len(published) > len(first):
+                break
+            await asyncio.sleep(0.1)
+    finally:
+        await runtime.stop()
+    assert states(settings, alliance)[("jn", "training")] == (0, "at_risk")
+    assert [msg_id for msg_id, _ in published[len(first) :]] == ["quota:jn:training:2026:at-risk"]
