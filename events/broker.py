@@ -318,12 +318,12 @@ class PullConsumer:
                 if not messages:
                     continue
                 try:
-                    applied = await self.runner.apply(messages, waiting=fetching)
+                    outcomes = await self.runner.apply(messages, waiting=fetching)
                     if settling is not None:
                         await settling
                     settling = None
-                    if applied is not None:
-                        settling = asyncio.ensure_future(self.runner.settle(messages, applied))
+                    if outcomes is not None:
+                        settling = asyncio.ensure_future(self.runner.settle(messages, outcomes))
                 except Exception:  # never let one batch end the loop: unacked messages come back after ack_wait
                     log.exception("%s: batch failed, its messages will be redelivered", self.spec.name)
                     await asyncio.sleep(0.5)

@@ -395,14 +395,6 @@ code holding the GIL; with a thread per batch, each one waited for the GIL again
 SQLite call (bench/pipeline.py: 139 submissions/s with a thread per batch, 223/s with one)."""
 
 
-@dataclass(frozen=True, slots=True)
-class Applied:
-    """A batch as stored: what to do with each message, and the outbox rows it committed."""
-
-    outcomes: list[Outcome]
-    written: list[dict]
-
-
 class ConsumerRunner:
     """Thin async shell around :func:`process_batch` for one consumer."""
 
@@ -415,11 +407,12 @@ class ConsumerRunner:
 
     async def apply(
         self, messages: Sequence[Msg], *, heartbeat: float = 3.0, waiting: asyncio.Future | None = None
-    ) -> Applied | None:
-        """Apply a batch on the batch thread; what to do with each message and the outbox rows it
-        committed, or None when the batch was not stored (its messages are nak'ed for
-        redelivery).  ``waiting``: the fetch of the next batch, whose messages are kept from
-        redelivery too while this one runs."""
+    ) -> list[Outcome] | None:
+        """Apply a batch on the batch thread; what to do with each message, or None when the
+        batch was not stored (its messages are nak'ed for redelivery).  The outbox rows it
+        committed go to the relay as soon as it returns, in the order the batches committed.
+        ``waiting``: the fetch of the next batch, whose messages are kept from redelivery too
+        while this one runs."""
         deliveries = [Delivery.from_msg(m) for m in messages]
         loop = asyncio.get_running_loop()
         written: list[dict] = []
@@ -436,21 +429,24 @@ class ConsumerRunner:
                     await asyncio.gather(
                         *(m.in_progress() for m in [*messages, *waiting_messages]), return_exceptions=True
                     )
-            return Applied(work.result(), written)
+            outcomes = work.result()
+            if self.relay is not None:
+                self.relay.committed(written)  # before any await: the order the batch thread committed in
+            return outcomes
         except Exception as exc:
             log.warning("%s: batch of %d not stored, naking for redelivery: %r", self.spec.name, len(messages), exc)
             for message, delivery in zip(messages, deliveries, strict=True):
                 await message.nak(delay=retry_delay(delivery.num_delivered))
             return None
 
-    async def settle(self, messages: Sequence[Msg], applied: Applied) -> None:
+    async def settle(self, messages: Sequence[Msg], outcomes: Sequence[Outcome]) -> None:
         """After a batch is stored: publish the outbox, then ack (or term, or nak) each message."""
         if self.relay is not None:
             try:
-                await self.relay.flush(applied.written)
+                await self.relay.flush(handed=True)
             except Exception as exc:  # the events are committed in the outbox: the sweep publishes them later
                 log.warning("%s: outbox not published yet, the sweep will retry: %r", self.spec.name, exc)
-        for message, outcome in zip(messages, applied.outcomes, strict=True):
+        for message, outcome in zip(messages, outcomes, strict=True):
             if outcome is Outcome.ACK:
                 await message.ack()
                 self.processed += 1

@@ -26,11 +26,13 @@ class OutboxRelay:
     whatever a crash or a broker outage left behind.  Every row carries its
     Nats-Msg-Id, so publishing a row twice is harmless.
 
-    After a batch the relay is handed the rows that batch committed: while nothing is known to be
-    left behind (the table was found empty, and no publish has failed since), it publishes them as
-    they are and deletes them by message id, without reading back what it has just written (on
-    PostgreSQL the read-back of the events' bodies was ≈ 15 % of the pipeline's statement time).
-    Otherwise it publishes from the table, oldest first, so that nothing overtakes what is left.
+    As each batch of its service's consumers commits, the relay is handed the rows it wrote
+    (:meth:`committed`, in the order the batches committed): while nothing is known to be left
+    behind (the table was found empty, and no publish has failed since), a flush publishes those,
+    as they are and in that order, and deletes them by message id, without reading back what was
+    just written (on PostgreSQL the read-back of the events' bodies was ≈ 15 % of the pipeline's
+    statement time).  Otherwise it publishes from the table, oldest first, so that nothing
+    overtakes what is left.
     """
 
     def __init__(
@@ -55,6 +57,13 @@ class OutboxRelay:
         self._lock = asyncio.Lock()
         self._behind = True
         """Rows may be waiting in the table (at start, and after a failed publish): publish from it."""
+        self._handed: list[Mapping[str, Any]] = []
+        """Rows committed and handed over, not yet published, oldest first."""
+
+    def committed(self, rows: Sequence[Mapping[str, Any]]) -> None:
+        """A batch has committed these outbox rows: the next flush publishes them after those handed
+        over before (call it in the order the batches committed)."""
+        self._handed += rows
 
     def _pending(self) -> list[tuple[int, str, str, bytes]]:
         with self.reader.connect() as connection:
@@ -74,16 +83,20 @@ class OutboxRelay:
         with self.engine.begin() as connection:
             connection.execute(_DELETE_BY_MSG_ID, {"msg_ids": msg_ids})
 
-    async def flush(self, committed: Sequence[Mapping[str, Any]] = ()) -> int:
-        """Publish everything pending — ``committed``, the rows a batch has just committed, as they
-        are when nothing is left behind — and returns how many were published."""
+    async def flush(self, *, handed: bool = False) -> int:
+        """Publish everything pending from the table, oldest first (at start, and the sweep: rows a
+        crash, an outage or another writer left); with ``handed`` (after a batch), the rows handed
+        over, as they are, unless rows may be left behind.  Returns how many were published."""
         total = 0
         async with self._lock:
             try:
-                if committed and not self._behind:
-                    await self.publisher.publish_many([(r["subject"], r["msg_id"], r["payload"]) for r in committed])
-                    await asyncio.to_thread(self._delete_published, [r["msg_id"] for r in committed])
-                    return len(committed)
+                if handed and not self._behind:
+                    handed, self._handed = self._handed, []
+                    if handed:
+                        await self.publisher.publish_many([(r["subject"], r["msg_id"], r["payload"]) for r in handed])
+                        await asyncio.to_thread(self._delete_published, [r["msg_id"] for r in handed])
+                    return len(handed)
+                self._handed = []  # committed, so in the table too: published from there, in order
                 while True:
                     rows = await asyncio.to_thread(self._pending)
                     if not rows:

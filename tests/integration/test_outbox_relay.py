@@ -61,10 +61,19 @@ async def test_a_services_relay_publishes_the_rows_of_each_of_its_consumers_in_o
         assert await published(js) == [f"e{i}" for i in range(5)]
         assert left(engine) == 0
 
-        # after a batch: the rows it committed, as they are, then deleted
-        assert await relay.flush(commit(engine, "quotas_reports", range(5, 8))) == 3
+        # after batches: the rows they committed, as they are and in the order they committed
+        # (two consumers of the service), then deleted
+        relay.committed(commit(engine, "quotas_reports", range(5, 7)))
+        relay.committed(commit(engine, SERVICE, range(7, 8)))
+        assert await relay.flush(handed=True) == 3
         assert await published(js) == [f"e{i}" for i in range(8)]
         assert left(engine) == 0
+
+        # rows written outside a batch (a scheduler's unit of work, another replica): the sweep
+        commit(engine, SERVICE, range(8, 9))
+        assert await relay.flush(handed=True) == 0  # nothing handed over
+        assert await relay.flush() == 1
+        assert await published(js) == [f"e{i}" for i in range(9)]
     finally:
         await connection.close()
 
@@ -80,15 +89,18 @@ async def test_after_a_failed_publish_what_was_left_goes_first(nats_server, engi
         closed = await nats.connect(nats_server.url)
         await closed.close()
         relay.publisher = Publisher(closed.jetstream())  # the broker away for this batch
+        relay.committed(commit(engine, SERVICE, range(0, 2)))
         with pytest.raises(Exception):  # noqa: B017 - whatever a closed connection raises
-            await relay.flush(commit(engine, SERVICE, range(0, 2)))
+            await relay.flush(handed=True)
         assert left(engine) == 2  # kept
 
         relay.publisher = Publisher(js)  # back: the next batch's rows wait for the ones left
-        assert await relay.flush(commit(engine, SERVICE, range(2, 4))) == 4
+        relay.committed(commit(engine, SERVICE, range(2, 4)))
+        assert await relay.flush(handed=True) == 4
         assert await published(js) == ["e0", "e1", "e2", "e3"]
         assert left(engine) == 0
-        assert await relay.flush(commit(engine, SERVICE, range(4, 5))) == 1  # and from memory again
+        relay.committed(commit(engine, SERVICE, range(4, 5)))
+        assert await relay.flush(handed=True) == 1  # and from memory again
         assert await published(js) == ["e0", "e1", "e2", "e3", "e4"]
     finally:
         await connection.close()
