@@ -145,8 +145,6 @@ class UnitOfWork:
         self.consumer = consumer
         self._outbox: list[dict[str, Any]] = []
         self._batch_end: dict[str, BatchEnd] = {}
-        self.written: list[dict[str, Any]] = []
-        """The outbox rows :meth:`flush_outbox` wrote in this transaction."""
 
     def at_batch_end(self, key: str, factory: Callable[[], B]) -> B:
         """The batch's accumulator under ``key``, made by ``factory`` on first use; its
@@ -186,7 +184,6 @@ class UnitOfWork:
             existing = set(self.connection.scalars(select(outbox.c.msg_id).where(outbox.c.msg_id.in_(list(unique)))))
             fresh = [row for key, row in unique.items() if key not in existing]
             execute_many(self.connection, _INSERT_OUTBOX, fresh)
-            self.written += fresh
         return len(rows)
 
 
@@ -257,11 +254,8 @@ class _IsolateMessages(Exception):
     """A handler failed in the fast path: redo the batch with a savepoint per message."""
 
 
-def process_batch(
-    spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery], written: list[dict] | None = None
-) -> list[Outcome]:
-    """Apply one batch in one transaction; returns what to do with each message, and adds the
-    outbox rows it committed to ``written`` (for the relay to publish as they are).
+def process_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery]) -> list[Outcome]:
+    """Apply one batch in one transaction; returns what to do with each message.
 
     The common case — every message handled — hands the batch's new messages to the handler
     at once, without savepoints.  When it raises, the whole transaction is rolled back and the
@@ -269,14 +263,12 @@ def process_batch(
     failing one is set aside.
     """
     try:
-        return _apply_batch(spec, engine, deliveries, written, isolate=False)
+        return _apply_batch(spec, engine, deliveries, isolate=False)
     except _IsolateMessages:
-        return _apply_batch(spec, engine, deliveries, written, isolate=True)
+        return _apply_batch(spec, engine, deliveries, isolate=True)
 
 
-def _apply_batch(
-    spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery], written: list[dict] | None, *, isolate: bool
-) -> list[Outcome]:
+def _apply_batch(spec: ConsumerSpec, engine: Engine, deliveries: Sequence[Delivery], *, isolate: bool) -> list[Outcome]:
     now = datetime.now(UTC)
     with engine.begin() as connection:
         if spec.serialized_as and connection.dialect.name == "postgresql":
@@ -318,8 +310,6 @@ def _apply_batch(
         ]
         execute_many(connection, _INSERT_INBOX, processed)
         uow.flush_outbox()
-    if written is not None:  # committed
-        written += uow.written
     # a redelivery, or a second copy in this batch, is acked: its message id has been handled
     return [outcomes[d.msg_id] if fresh.get(d.msg_id) is d else Outcome.ACK for d in deliveries]
 
@@ -409,15 +399,12 @@ class ConsumerRunner:
         self, messages: Sequence[Msg], *, heartbeat: float = 3.0, waiting: asyncio.Future | None = None
     ) -> list[Outcome] | None:
         """Apply a batch on the batch thread; what to do with each message, or None when the
-        batch was not stored (its messages are nak'ed for redelivery).  The outbox rows it
-        committed go to the relay as soon as it returns, in the order the batches committed.
-        ``waiting``: the fetch of the next batch, whose messages are kept from redelivery too
-        while this one runs."""
+        batch was not stored (its messages are nak'ed for redelivery).  ``waiting``: the fetch of
+        the next batch, whose messages are kept from redelivery too while this one runs."""
         deliveries = [Delivery.from_msg(m) for m in messages]
         loop = asyncio.get_running_loop()
-        written: list[dict] = []
         work = asyncio.ensure_future(
-            loop.run_in_executor(_BATCH_WORKER, process_batch, self.spec, self.engine, deliveries, written)
+            loop.run_in_executor(_BATCH_WORKER, process_batch, self.spec, self.engine, deliveries)
         )
         try:
             # A slow batch (a busy database) tells the broker it is still at it, so the
@@ -429,10 +416,7 @@ class ConsumerRunner:
                     await asyncio.gather(
                         *(m.in_progress() for m in [*messages, *waiting_messages]), return_exceptions=True
                     )
-            outcomes = work.result()
-            if self.relay is not None:
-                self.relay.committed(written)  # before any await: the order the batch thread committed in
-            return outcomes
+            return work.result()
         except Exception as exc:
             log.warning("%s: batch of %d not stored, naking for redelivery: %r", self.spec.name, len(messages), exc)
             for message, delivery in zip(messages, deliveries, strict=True):
@@ -443,7 +427,7 @@ class ConsumerRunner:
         """After a batch is stored: publish the outbox, then ack (or term, or nak) each message."""
         if self.relay is not None:
             try:
-                await self.relay.flush(handed=True)
+                await self.relay.flush()
             except Exception as exc:  # the events are committed in the outbox: the sweep publishes them later
                 log.warning("%s: outbox not published yet, the sweep will retry: %r", self.spec.name, exc)
         for message, outcome in zip(messages, outcomes, strict=True):

@@ -4,18 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import logging
-from collections.abc import Mapping, Sequence
-from typing import Any
+from collections.abc import Sequence
 
-from sqlalchemy import Engine, bindparam, delete, select
+from sqlalchemy import Engine, delete, select
 
 from .publish import ATOMIC_BATCH, Publisher
 from .tables import outbox
 
 log = logging.getLogger(__name__)
-
-_DELETE_BY_ID = delete(outbox).where(outbox.c.id.in_(bindparam("ids", expanding=True)))
-_DELETE_BY_MSG_ID = delete(outbox).where(outbox.c.msg_id.in_(bindparam("msg_ids", expanding=True)))
 
 
 class OutboxRelay:
@@ -25,14 +21,6 @@ class OutboxRelay:
     before the source message is acked) and by a periodic sweep that picks up
     whatever a crash or a broker outage left behind.  Every row carries its
     Nats-Msg-Id, so publishing a row twice is harmless.
-
-    As each batch of its service's consumers commits, the relay is handed the rows it wrote
-    (:meth:`committed`, in the order the batches committed): while nothing is known to be left
-    behind (the table was found empty, and no publish has failed since), a flush publishes those,
-    as they are and in that order, and deletes them by message id, without reading back what was
-    just written (on PostgreSQL the read-back of the events' bodies was ≈ 15 % of the pipeline's
-    statement time).  Otherwise it publishes from the table, oldest first, so that nothing
-    overtakes what is left.
     """
 
     def __init__(
@@ -55,15 +43,6 @@ class OutboxRelay:
         self.publisher = publisher
         self.chunk = chunk
         self._lock = asyncio.Lock()
-        self._behind = True
-        """Rows may be waiting in the table (at start, and after a failed publish): publish from it."""
-        self._handed: list[Mapping[str, Any]] = []
-        """Rows committed and handed over, not yet published, oldest first."""
-
-    def committed(self, rows: Sequence[Mapping[str, Any]]) -> None:
-        """A batch has committed these outbox rows: the next flush publishes them after those handed
-        over before (call it in the order the batches committed)."""
-        self._handed += rows
 
     def _pending(self) -> list[tuple[int, str, str, bytes]]:
         with self.reader.connect() as connection:
@@ -77,39 +56,19 @@ class OutboxRelay:
 
     def _delete(self, ids: list[int]) -> None:
         with self.engine.begin() as connection:
-            connection.execute(_DELETE_BY_ID, {"ids": ids})
+            connection.execute(delete(outbox).where(outbox.c.id.in_(ids)))
 
-    def _delete_published(self, msg_ids: list[str]) -> None:
-        with self.engine.begin() as connection:
-            connection.execute(_DELETE_BY_MSG_ID, {"msg_ids": msg_ids})
-
-    async def flush(self, *, handed: bool = False) -> int:
-        """Publish everything pending from the table, oldest first (at start, and the sweep: rows a
-        crash, an outage or another writer left); with ``handed`` (after a batch), the rows handed
-        over, as they are, unless rows may be left behind.  Returns how many were published."""
+    async def flush(self) -> int:
+        """Publish everything pending; returns how many were published."""
         total = 0
         async with self._lock:
-            try:
-                if handed and not self._behind:
-                    handed, self._handed = self._handed, []
-                    if handed:
-                        await self.publisher.publish_many([(r["subject"], r["msg_id"], r["payload"]) for r in handed])
-                        await asyncio.to_thread(self._delete_published, [r["msg_id"] for r in handed])
-                    return len(handed)
-                self._handed = []  # committed, so in the table too: published from there, in order
-                while True:
-                    rows = await asyncio.to_thread(self._pending)
-                    if not rows:
-                        self._behind = False
-                        return total
-                    await self.publisher.publish_many(
-                        [(subject, msg_id, payload) for _, msg_id, subject, payload in rows]
-                    )
-                    await asyncio.to_thread(self._delete, [row[0] for row in rows])
-                    total += len(rows)
-            except BaseException:
-                self._behind = True
-                raise
+            while True:
+                rows = await asyncio.to_thread(self._pending)
+                if not rows:
+                    return total
+                await self.publisher.publish_many([(subject, msg_id, payload) for _, msg_id, subject, payload in rows])
+                await asyncio.to_thread(self._delete, [row[0] for row in rows])
+                total += len(rows)
 
     async def sweep_forever(self, interval: float = 1.0) -> None:
         while True:
