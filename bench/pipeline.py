@@ -17,7 +17,11 @@ library's plain rows over the demo's 30 members, which flattered every stage.)
    consumer of SUBMISSIONS and CANONICAL has acked everything (the same measure as
    `publish --wait`);
 3. the same on PostgreSQL (a fresh schema each), at the same numbers of processes, when
-   --postgres is given (the distributed deployment runs its services in processes of their own).
+   --postgres is given (the distributed deployment runs its services in processes of their own);
+4. the framework's floor: the embedded run in one process with every handler a no-op (dedup
+   passing each announcement or revision on as one canonical event, as it mostly does): the same
+   deliveries, inboxes, outboxes, relays and acks, none of the services' own work — what is left
+   of the target for the matcher and the projections.
 Reports messages/s (announcements, revisions and reports alike), the ratio to the baseline and the process's peak memory, and writes
 them into bench/README.md (section "Pipeline throughput").
 """
@@ -33,6 +37,7 @@ import shutil
 import tempfile
 import time
 import uuid
+from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 
@@ -127,6 +132,30 @@ async def pipeline(
         server.stop()
 
 
+@contextmanager
+def handlers_as_no_ops():
+    """Every consumer's handler replaced by one doing nothing, but dedup's: it passes each
+    announcement (or revision) on as one canonical event, so that every projection still gets its
+    deliveries.  For the framework's floor (this process only: run it with one process)."""
+    from shuxiang.events.consumer import ConsumerSpec
+    from shuxiang.events.streams import SUBMITTED, canonical_subject
+
+    def apply(spec: ConsumerSpec, deliveries, uow) -> None:
+        if spec.name == "dedup":
+            for delivery in deliveries:
+                if delivery.subject.startswith(f"{SUBMITTED}."):
+                    uow.publish(
+                        canonical_subject("activity"), f"floor:{delivery.msg_id}", delivery.data, at=delivery.timestamp
+                    )
+
+    real = ConsumerSpec.apply
+    ConsumerSpec.apply = apply
+    try:
+        yield
+    finally:
+        ConsumerSpec.apply = real
+
+
 def postgres_schema(url: str) -> tuple[str, callable]:
     import sqlalchemy as sa
 
@@ -159,6 +188,11 @@ def readme_text(results: dict, services: list[str]) -> str:
         )
     for processes, rate in results.get("postgres_per_s", {}).items():
         rows.append(f"| whole pipeline, PostgreSQL, `up --processes {processes}` | {rate:,.0f} | {rate / raw:.3f} |")
+    if "floor_per_s" in results:
+        floor = results["floor_per_s"]
+        rows.append(
+            f"| the framework's floor: embedded, one process, every handler a no-op | {floor:,.0f} | {floor / raw:.3f} |"
+        )
     load = os.getloadavg()[0]
     return "\n".join(
         [
@@ -178,6 +212,12 @@ def readme_text(results: dict, services: list[str]) -> str:
                 f", {max(results['postgres_per_s'].values()):,.0f}/s on PostgreSQL."
                 if results.get("postgres_per_s")
                 else "."
+            )
+            + (
+                f"  With every handler a no-op the same deliveries run at {results['floor_per_s']:,.0f}/s: "
+                "the rest of each message's time is the services' own work (matching, projections)."
+                if "floor_per_s" in results
+                else ""
             ),
         ]
     )
@@ -192,6 +232,7 @@ def main() -> None:
         default="1,2,3",
         help="the embedded runs: processes to spread the services over (as `up --processes`)",
     )
+    parser.add_argument("--no-floor", action="store_true", help="leave out the framework's floor (handlers as no-ops)")
     parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the workload's seed (bench/workload.py)")
     args = parser.parse_args()
     messages = workload_messages(args.n, seed=args.seed, alliance=realistic_alliance(args.seed))
@@ -229,6 +270,13 @@ def main() -> None:
                     f"  pipeline, PostgreSQL, {processes} process(es): {rate:8.0f} messages/s "
                     f"({rate / results['raw_nats_py_per_s']:.2f} of raw)"
                 )
+        if not args.no_floor:
+            with handlers_as_no_ops():
+                results["floor_per_s"], _ = asyncio.run(pipeline(workdir / "floor", messages, None, 1, args.seed))
+            print(
+                f"  framework floor (handlers as no-ops, 1 process): {results['floor_per_s']:8.0f} messages/s "
+                f"({results['floor_per_s'] / results['raw_nats_py_per_s']:.2f} of raw)"
+            )
         results["peak_rss_mb"] = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
         results["peak_child_rss_mb"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
         print(
