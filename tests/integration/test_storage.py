@@ -22,6 +22,8 @@ from tests.conftest import TEST_ALLIANCE, submission
 
 @pytest.fixture(params=["sqlite", "postgres"])
 def databases(request, tmp_path: Path) -> Databases:
+    """As tests/conftest.py's, but on PostgreSQL in a schema the migrations made, as a deployment's
+    is (``shuxiang migrate``): the storage statements are checked against the migrated tables."""
     if request.param == "sqlite":
         dbs = Databases(data_dir=tmp_path)
     else:
