@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from typing import Any
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import Connection, Row, and_, bindparam, delete, exists, insert, or_, select
+from sqlalchemy.dialects.postgresql import insert as postgresql_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from shuxiang.alliance import QuotaRule
 from shuxiang.db import KeptBasis, RowsByKey, execute_many, keys_in, where_once
 from shuxiang.events.consumer import Rejected
+from shuxiang.memos import burst_memo
 from shuxiang.services.attendance import Reports, attendance, held_of
 from shuxiang.services.projection import Newer
 
@@ -202,8 +206,8 @@ OPEN_ENDED_OF_LIBRARIES = FACTS_OF_LIBRARIES.where(
 MONTHS_OF_LIBRARIES = select(
     quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.month, quotas_month.c.n
 ).where(quotas_month.c.year == bindparam("year"), quotas_month.c.library_id.in_(bindparam("libraries", expanding=True)))
-_MONTHS_OF_ACTIVITIES = (
-    select(*MONTH).where(quotas_count.c.activity_id.in_(bindparam("ids", expanding=True))).distinct()
+_COUNTS_OF_ACTIVITIES = select(*MONTH, quotas_count.c.n).where(
+    quotas_count.c.activity_id.in_(bindparam("ids", expanding=True))
 )
 
 
@@ -309,9 +313,10 @@ def store_monthly_counts(
     tallied from their facts when a year is read)."""
     latest = {fact.activity_id: (fact, last) for fact, last in facts}  # a fact read back after saving wins
     activities = sorted(set(cleared) | latest.keys())
-    months = (
-        {tuple(row) for row in connection.execute(_MONTHS_OF_ACTIVITIES, {"ids": activities})} if activities else set()
-    )
+    change: Counter[tuple[str, str, int, int]] = Counter()
+    if activities:
+        for library_id, rule_id, year, month, n in connection.execute(_COUNTS_OF_ACTIVITIES, {"ids": activities}):
+            change[(library_id, rule_id, year, month)] -= n
     COUNTS.delete_many(connection, activities)
     UNCOUNTED.delete_many(connection, activities)
     rows = count_rows(latest.values(), rules_for, tz)
@@ -319,8 +324,9 @@ def store_monthly_counts(
     execute_many(
         connection, _INSERT_UNCOUNTED, [row for fact, _ in latest.values() for row in uncounted_rows(fact, tz)]
     )
-    months |= {(row["library_id"], row["rule_id"], row["year"], row["month"]) for row in rows}
-    resum_months(connection, months)
+    for row in rows:
+        change[(row["library_id"], row["rule_id"], row["year"], row["month"])] += row["n"]
+    add_to_months(connection, {cell: n for cell, n in change.items() if n})
 
 
 def count_rows(
@@ -425,27 +431,49 @@ def uncounted_of(connection: Connection, year: int, libraries: Sequence[str]) ->
 
 
 MONTHS_PER_STATEMENT = 400
-_DELETE_MONTHS = delete(quotas_month)
+_EMPTIED_MONTHS = delete(quotas_month).where(quotas_month.c.n == 0)
 
 
-def resum_months(connection: Connection, months: Iterable[tuple[str, str, int, int]]) -> None:
-    """Sum quotas_count again into quotas_month for these (library, rule, year, month): the
-    months whose counts just changed."""
-    months = sorted(months)
+def add_to_months(connection: Connection, changes: Mapping[tuple[str, str, int, int], int]) -> None:
+    """Add to quotas_month what the counts of (library, rule, year, month) just changed by: the
+    difference between an activity's rows of quotas_count before and after, read in the same
+    transaction, so that each month stays the sum of its counts (:func:`rebuild_tallies` sums them
+    all again).  A month whose sum falls to 0 goes, as it would in a recount.
+
+    (Until 2026-12-06 the months touched were summed again from quotas_count: a DELETE and an
+    INSERT … SELECT over an OR of hundreds of cells a batch, the largest part of the projection's
+    statements — bench/README.md, "Pipeline throughput".)"""
+    if not changes:
+        return
+    rows = [
+        {"library_id": library_id, "rule_id": rule_id, "year": year, "month": month, "n": n}
+        for (library_id, rule_id, year, month), n in sorted(changes.items())
+    ]
+    execute_many(connection, _add_month_statement(connection.dialect.name), rows)
+    emptied = sorted(cell for cell, n in changes.items() if n < 0)
     cell = (quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month)
-    for first in range(0, len(months), MONTHS_PER_STATEMENT):
-        chunk = months[first : first + MONTHS_PER_STATEMENT]
-        cells, parameters = keys_in(cell, chunk)
-        connection.execute(where_once(_DELETE_MONTHS, cells), parameters)
-        counted, parameters = keys_in(MONTH, chunk)
-        connection.execute(month_sums(counted), parameters)
+    for first in range(0, len(emptied), MONTHS_PER_STATEMENT):
+        cells, parameters = keys_in(cell, emptied[first : first + MONTHS_PER_STATEMENT])
+        connection.execute(where_once(_EMPTIED_MONTHS, cells), parameters)
+
+
+@burst_memo(maxsize=4)
+def _add_month_statement(dialect: str):
+    """INSERT a month's change, or add it to the month's sum (SQLite and PostgreSQL alike spell it
+    ``ON CONFLICT … DO UPDATE``)."""
+    upsert = postgresql_insert if dialect == "postgresql" else sqlite_insert
+    statement = upsert(quotas_month)
+    return statement.on_conflict_do_update(
+        index_elements=[quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month],
+        set_={"n": quotas_month.c.n + statement.excluded.n},
+    )
 
 
 def monthly_totals(
     connection: Connection, year: int, tz: ZoneInfo, rules: Mapping[str, Sequence[QuotaRule]]
 ) -> dict[tuple[str, str], list[int]]:
     """Per (library_id, rule_id) of ``rules``: how many credits fall in each month of ``year`` —
-    the stored monthly sums (:func:`resum_months`), plus what the open-ended series tally."""
+    the stored monthly sums (:func:`add_to_months`), plus what the open-ended series tally."""
     months = {(library_id, rule.id): [0] * 12 for library_id, library_rules in rules.items() for rule in library_rules}
     libraries = list(rules)
     for library_id, rule_id, month, n in connection.execute(

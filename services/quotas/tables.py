@@ -26,7 +26,6 @@ from sqlalchemy import (
 )
 
 from shuxiang.db import UTCDateTime, metadata
-from shuxiang.memos import burst_memo
 
 quotas_activity = Table(
     "quotas_activity",
@@ -120,8 +119,8 @@ quotas_month = Table(
     Column("month", Integer, primary_key=True, comment="1-12, in the alliance time zone"),
     Column("n", Integer, nullable=False),
     Index("ix_quotas_month_year", "year", "library_id"),  # a report reads one year of many libraries
-    comment="quotas_count summed per library, rule and month: each row re-summed from quotas_count whenever one "
-    "of its rows changes (never incremented), so a recount reads twelve rows per rule, not the year's activities.",
+    comment="quotas_count summed per library, rule and month: each row changed by what an activity's rows of "
+    "quotas_count changed by, in the same transaction, so a recount reads twelve rows per rule, not the year's activities.",
 )
 
 MONTH = (quotas_count.c.library_id, quotas_count.c.rule_id, quotas_count.c.year, quotas_count.c.month)
@@ -153,13 +152,12 @@ quotas_basis = Table(
 )
 
 
-@burst_memo(maxsize=64)
-def month_sums(*where) -> Insert:
-    """INSERT into quotas_month the sums of quotas_count per library, rule and month (of the rows
-    ``where`` selects); made once for the same clauses (:func:`shuxiang.db.where_once`)."""
+def month_sums() -> Insert:
+    """INSERT into quotas_month the sums of quotas_count per library, rule and month, but those that
+    are 0 (a month that sums to 0 has no row: ``shuxiang.services.quotas.store.add_to_months``)."""
     return insert(quotas_month).from_select(
         ["library_id", "rule_id", "year", "month", "n"],
-        select(*MONTH, func.sum(quotas_count.c.n)).where(*where).group_by(*MONTH),
+        select(*MONTH, func.sum(quotas_count.c.n)).group_by(*MONTH).having(func.sum(quotas_count.c.n) != 0),
     )
 
 
