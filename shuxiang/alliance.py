@@ -638,7 +638,7 @@ class Alliance(_Named, _Entry):
         """The ids of the [[audiences]] a free-text audience names ("残障人士及视障读者" → disabled);
         outreach targets also by ``where`` (the title, the venue: "阅读推广进社区：…" → community).
 
-        The last :data:`AUDIENCES_MEMO` answers are remembered: the quotas and the statistics
+        At most the last :data:`AUDIENCES_MEMO` answers are remembered: the quotas and the statistics
         projections of a worker process ask it of the same canonical events one after the other
         (≈ 50 µs an activity with a dozen audiences, a third of the statistics handler's CPU)."""
         key = (text, *where)

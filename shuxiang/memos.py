@@ -31,12 +31,18 @@ class BurstDict(dict):
     limit: int | None = None
 
     def remember(self, key: Any, value: Any) -> Any:
-        """``self[key] = value``, the oldest entry going first when the memo is at its limit (the
-        newest are the ones a batch reads again); ``value``."""
+        """``self[key] = value``, the older half of the entries going first when the memo is at its
+        limit (the newest are the ones a batch reads again); ``value``.
+
+        Half at a time, not one: a dict finds its oldest entry by walking past every slot emptied
+        since it was last rebuilt, so evicting one entry per insert made each insert cost the
+        length of the memo (≈ 2 % of the projections' samples for the parsed events' memo)."""
         if self.limit is not None and len(self) >= self.limit:
             try:
-                del self[next(iter(self))]
-            except (KeyError, RuntimeError, StopIteration):  # another thread's at the same time
+                newer = list(self.items())[len(self) // 2 :]
+                self.clear()
+                self.update(newer)
+            except RuntimeError:  # another thread changed it meanwhile: a memo may lose entries
                 pass
         self[key] = value
         return value

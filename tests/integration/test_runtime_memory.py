@@ -103,11 +103,18 @@ def test_burst_memos_are_forgotten_and_fill_again() -> None:
     assert square(3) == 9 and calls == [3, 3]  # computed again after the forgetting
 
 
-def test_a_bounded_burst_memo_lets_its_oldest_entry_go() -> None:
+def test_a_bounded_burst_memo_lets_its_oldest_entries_go() -> None:
     memo = memos.burst_dict(limit=3)
     for n in range(5):
         assert memo.remember(n, n * n) == n * n
     assert memo == {2: 4, 3: 9, 4: 16}
+    memo = memos.burst_dict(limit=10)  # at its limit the older half goes, the newest stay
+    for n in range(11):
+        memo.remember(n, n)
+    assert list(memo) == [5, 6, 7, 8, 9, 10]
+    for n in range(11, 10_000):
+        memo.remember(n, n)
+        assert len(memo) <= 10 and n in memo
     unbounded = memos.burst_dict()
     for n in range(5):
         unbounded.remember(n, n)
