@@ -1,0 +1,149 @@
+"""CPU per message of each service's handlers, without the broker (issue 23).
+
+    python -m bench.handlers [--n 10000] [--seed 23]
+
+The realistic workload of bench/workload.py, every consumer of every rebuildable service fed its
+messages in log order, a batch at a time, through the consumers' own ``process_batch`` (inbox,
+savepoints, outbox, commit) on SQLite: dedup over the submissions first, then each projection over
+the canonical events dedup wrote to its outbox (and the attendance reports its consumers take).
+Each consumer is timed by the CPU time of the thread that runs it, so the figures are what a
+message costs the machine, not the wall clock of a shared one.
+
+Baseline in the same run: the same batches through the same path with every handler a no-op
+(``bench.pipeline.handlers_as_no_ops``) — the framework's share; the rest is the services' own
+work.  The sum over all consumers, per submission, is the CPU the services need for one message
+(nats-server and the consumers' pulls and acks come on top: bench.pipeline measures those).
+"""
+
+from __future__ import annotations
+
+import argparse
+import tempfile
+import time
+from datetime import UTC, datetime, timedelta
+from pathlib import Path
+
+from rich.progress import Progress, TimeElapsedColumn
+from sqlalchemy import select
+
+from bench.pipeline import handlers_as_no_ops
+from bench.readme import update_readme
+from bench.workload import DEFAULT_SEED, describe, realistic_alliance
+from bench.workload import messages as workload_messages
+from shuxiang.db import Databases
+from shuxiang.events.consumer import Delivery, process_batch
+from shuxiang.events.streams import SUBMISSIONS_STREAM, subject_matches
+from shuxiang.events.tables import outbox
+from shuxiang.replay import rebuildable_plans
+from shuxiang.runtime import tune_gc
+from shuxiang.services.plan import ServiceContext
+from shuxiang.settings import Settings
+
+
+def deliveries_of(messages, at: datetime) -> list[Delivery]:
+    """The messages as a consumer receives them, one millisecond apart from ``at``."""
+    return [
+        Delivery(
+            subject=subject,
+            data=payload,
+            headers={"Nats-Msg-Id": msg_id},
+            stream_seq=seq,
+            timestamp=at + timedelta(milliseconds=seq),
+        )
+        for seq, (subject, msg_id, payload) in enumerate(messages, 1)
+    ]
+
+
+def run(workdir: Path, messages, seed: int, progress: Progress) -> dict[str, tuple[int, float]]:
+    """(messages, CPU seconds) of each consumer, dedup's first."""
+    settings = Settings(data_dir=workdir / "data", nats_url="nats://127.0.0.1:1", database_url=None)
+    databases = Databases(data_dir=settings.data_dir)
+    plans = rebuildable_plans(ServiceContext(settings, realistic_alliance(seed), databases))
+    plans.sort(key=lambda plan: plan.name != "dedup")  # dedup first: it writes the canonical events
+    for plan in plans:
+        databases.create_tables(plan.name, plan.tables)
+    at = datetime.now(UTC) - timedelta(hours=1)
+    submissions, canonical = deliveries_of(messages, at), []
+    spent: dict[str, tuple[int, float]] = {}
+    try:
+        for plan in plans:
+            engine = databases.engine(plan.name)
+            for spec in plan.consumers:
+                source = submissions if spec.stream.name == SUBMISSIONS_STREAM.name else canonical
+                mine = [d for d in source if subject_matches(d.subject, spec.filter_subject)]
+                if not mine:
+                    continue
+                task = progress.add_task(spec.name, total=len(mine))
+                began = time.thread_time()
+                for first in range(0, len(mine), spec.batch_size):
+                    process_batch(spec, engine, mine[first : first + spec.batch_size])
+                    progress.advance(task, min(spec.batch_size, len(mine) - first))
+                spent[spec.name] = (len(mine), time.thread_time() - began)
+            if plan.name == "dedup":
+                with engine.connect() as connection:
+                    rows = connection.execute(
+                        select(outbox.c.subject, outbox.c.msg_id, outbox.c.payload).order_by(outbox.c.id)
+                    ).all()
+                canonical = deliveries_of([tuple(row) for row in rows], at)
+    finally:
+        databases.dispose()
+    return spent
+
+
+def per_message(spent: dict[str, tuple[int, float]], name: str) -> float:
+    """µs a message of one consumer (0 when it had none)."""
+    count, seconds = spent.get(name, (0, 0.0))
+    return seconds / count * 1e6 if count else 0.0
+
+
+def readme_text(n: int, seed: int, workload: str, real: dict, floor: dict) -> str:
+    rows = []
+    for name, (count, seconds) in real.items():
+        rows.append(
+            f"| {name} | {count:,} | {seconds / count * 1e6:,.0f} | {per_message(floor, name):,.0f} "
+            f"| {seconds / n * 1e6:,.0f} |"
+        )
+    total = sum(seconds for _, seconds in real.values()) / n * 1e6
+    total_floor = sum(seconds for _, seconds in floor.values()) / n * 1e6
+    return "\n".join(
+        [
+            f"`python -m bench.handlers --n {n}` ({datetime.now():%Y-%m-%d}; seed {seed}: {workload}).  Each "
+            "consumer's batches through `process_batch` on SQLite, no broker; CPU time of the thread, µs:",
+            "",
+            "| consumer | messages | a message | of it the framework (no-op handlers) | a submission |",
+            "|---|---:|---:|---:|---:|",
+            *rows,
+            f"| **all consumers** | | | | **{total:,.0f}** (framework {total_floor:,.0f}) |",
+            "",
+            f"So the services need ≈ {total / 1000:.2f} ms of CPU a submission here; at 2,000 submissions/s on two "
+            "cores the whole machine (nats-server, pulls and acks included) has 1 ms.",
+        ]
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--n", type=int, default=10_000, help="messages of the realistic workload")
+    parser.add_argument("--seed", type=int, default=DEFAULT_SEED, help="the workload's seed (bench/workload.py)")
+    args = parser.parse_args()
+    messages = workload_messages(args.n, seed=args.seed, alliance=realistic_alliance(args.seed))
+    workload = describe(messages)
+    print(f"realistic workload: {workload}")
+    tune_gc()  # as the runtime does
+    with Progress(*Progress.get_default_columns(), TimeElapsedColumn(), transient=True) as progress:
+        with tempfile.TemporaryDirectory(prefix="shuxiang-bench-") as workdir:
+            real = run(Path(workdir) / "real", messages, args.seed, progress)
+            with handlers_as_no_ops():
+                floor = run(Path(workdir) / "floor", messages, args.seed, progress)
+    for name, (count, _) in real.items():
+        print(
+            f"  {name:26s} {count:7,d} messages  {per_message(real, name):7.0f} µs a message "
+            f"(framework {per_message(floor, name):5.0f})"
+        )
+    total = sum(seconds for _, seconds in real.values()) / args.n * 1e6
+    print(f"  all consumers: {total:,.0f} µs a submission")
+    update_readme("handlers", readme_text(args.n, args.seed, workload, real, floor), "## Pipeline throughput")
+
+
+if __name__ == "__main__":
+    main()
