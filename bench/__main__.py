@@ -15,6 +15,7 @@ import time
 # (module, arguments): the sizes the README's figures were measured with
 BENCHMARKS: dict[str, list[str]] = {
     "pipeline": ["--n", "20000"],
+    "handlers": ["--n", "10000"],
     "feeds_assemble": ["--activities", "10000"],
     "feeds_http": ["--activities", "600"],
     "dedup_decision": ["--rows", "1000000"],
