@@ -8,26 +8,31 @@ service uses that database, its tables named with the service's prefix.
 
 from __future__ import annotations
 
+import json
 from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
 from dataclasses import dataclass
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from operator import itemgetter
 from pathlib import Path
 from typing import Any, TypeVar
 
 from sqlalchemy import (
+    Boolean,
     ColumnElement,
     Connection,
     DateTime,
     Delete,
     Engine,
+    Float,
     Insert,
+    Integer,
     MetaData,
+    Numeric,
     Select,
+    String,
     Table,
     TypeDecorator,
     Update,
-    and_,
     bindparam,
     create_engine,
     delete,
@@ -35,7 +40,6 @@ from sqlalchemy import (
     false,
     insert,
     inspect,
-    or_,
     select,
     text,
     update,
@@ -43,9 +47,11 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.dialects.postgresql.psycopg import PGCompiler_psycopg
 from sqlalchemy.engine import Dialect
+from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import registry
 from sqlalchemy.sql import operators
 from sqlalchemy.sql.elements import BindParameter
+from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import SQLModel
 
 from shuxiang.memos import burst_dict, burst_memo
@@ -231,6 +237,10 @@ def _add_missing_columns(engine: Engine, table) -> None:
                 )
 
 
+_SQLITE_INSTANTS = burst_dict(limit=4096)
+"""The text SQLite stores for an instant, by instant (every UTCDateTime column's, one memo)."""
+
+
 class UTCDateTime(TypeDecorator):
     """An instant, stored in UTC on every database and read back as an aware UTC datetime.
 
@@ -252,7 +262,7 @@ class UTCDateTime(TypeDecorator):
         if dialect.name != "sqlite":
             return super().bind_processor(dialect)
 
-        texts = burst_dict(limit=2048)
+        texts = _SQLITE_INSTANTS
 
         def to_sqlite_text(value: datetime | None) -> str | None:
             # process_bind_param, then the text SQLAlchemy's SQLite DATETIME writes, without its
@@ -419,58 +429,121 @@ def execute_many(connection: Connection, statement, rows: Sequence[dict]) -> Non
 
 def keys_in(columns: Sequence, keys: Iterable[tuple], *, name: str = "k") -> tuple[ColumnElement, dict]:
     """``(columns…) IN keys`` in a form both databases answer from an index on ``columns``: the
-    clause, and the parameters to execute it with (named ``<name>…``: two of these in one
+    clause, and the parameters to execute it with (one, named ``name``: two of these in one
     statement need two names).
 
-    SQLite scans the whole table for a row-value IN list (``(a, b) IN (VALUES (?, ?), …)``),
-    so a batch's look-up of composite keys grew with the table.  This is one term per prefix
-    (every column but the last) with the IN list of the last: ``a = ? AND b IN (…) OR a = ?
-    AND b IN (…)``, which SQLite (a MULTI-INDEX OR) and PostgreSQL answer by index look-ups.
-    The clause for a number of prefixes is built once, its values given as parameters: building
-    it anew (a comparison and an IN list a prefix) cost a batch's look-ups more than running them."""
-    keys = sorted(set(keys))
-    if not keys:
+    The keys go as one JSON parameter, a list of rows, which the statement reads as a table
+    (:class:`KeysIn`): one statement text for any number of keys, so SQLAlchemy compiles it once and
+    SQLite prepares it once.  The forms before it cost more than the look-ups: a row-value IN list
+    (``(a, b) IN (VALUES (?, ?), …)``) made SQLite scan the whole table, and an OR of one term per
+    prefix (``a = ? AND b IN (…) OR …``), though answered from the index, was a new statement for
+    every batch — hundreds of terms whose lists SQLAlchemy spelled out at each execution and SQLite
+    prepared again (5.8 ms for 500 keys of 300 libraries against 2.7 ms this way, statements not
+    cached; ≈ 9 % of the services' CPU in bench.handlers)."""
+    rows = sorted(set(map(tuple, keys)))
+    if not rows:
         return false(), {}
-    lasts: dict[tuple, list] = {}
-    for key in keys:
-        lasts.setdefault(tuple(key[:-1]), []).append(key[-1])
-    parameters = {}
-    for i, (prefix, values) in enumerate(lasts.items()):
-        parameters[f"{name}{i}"] = values
-        parameters.update((f"{name}{i}_{j}", value) for j, value in enumerate(prefix))
-    terms = _prefix_terms(len(lasts))
-    for i in range(len(lasts), terms):  # the padding repeats the last term: the same rows
-        parameters[f"{name}{i}"] = parameters[f"{name}{len(lasts) - 1}"]
-        parameters.update(
-            (f"{name}{i}_{j}", parameters[f"{name}{len(lasts) - 1}_{j}"]) for j in range(len(columns) - 1)
-        )
-    return _keys_in_clause(tuple(columns), terms, name), parameters
+    return _keys_in_clause(tuple(columns), name), {name: rows}
 
 
-def _prefix_terms(prefixes: int) -> int:
-    """The number of terms a clause for ``prefixes`` prefixes is built with: the next power of two.
+class KeyRows(TypeDecorator):
+    """A list of key rows sent as one JSON text: each value as the column's own type binds it on
+    this database (an instant as SQLite's text; on PostgreSQL in ISO form, cast back in SQL)."""
 
-    Every distinct number of terms is a distinct statement, kept by SQLAlchemy's compiled cache
-    (500 an engine), :func:`_keys_in_clause`'s and sqlite3's statement cache (128 a
-    connection): a batch's prefixes vary from 1 to hundreds, and 8,000 submissions left dedup's
-    and quotas' engines with ≈ 200 of these, 1.4 million characters of SQL and their compiled
-    forms (every service in one process: 150 MB kept, 52 MB with this and
-    :meth:`Databases.release_memory`).  Rounded up, a table has at most a dozen shapes; a padded
-    term repeats the last one."""
-    return 1 << (prefixes - 1).bit_length()
+    impl = String
+    cache_ok = True
+
+    def __init__(self, column_types: tuple) -> None:
+        super().__init__()
+        self.column_types = column_types
+
+    def process_bind_param(self, value: Any, dialect: Dialect) -> str | None:
+        if value is None:
+            return None
+        processors = [column_type._cached_bind_processor(dialect) for column_type in self.column_types]  # noqa: SLF001
+        if any(processors):
+            value = [
+                [process(v) if process is not None else v for process, v in zip(processors, row, strict=True)]
+                for row in value
+            ]
+        return json.dumps(value, ensure_ascii=False, separators=(",", ":"), default=_json_scalar)
+
+
+def _json_scalar(value: Any) -> Any:
+    if isinstance(value, datetime | date):
+        return value.isoformat()
+    raise TypeError(f"a key of type {type(value).__name__} cannot be looked up with keys_in")
+
+
+class KeysIn(ColumnElement[bool]):
+    """``(columns…) IN`` the rows of a JSON parameter (:func:`keys_in`): on SQLite a subquery of
+    ``json_each``, on PostgreSQL of ``jsonb_array_elements`` with each value cast to its column's
+    type — both planned as index look-ups of ``columns``, one a row."""
+
+    __visit_name__ = "keys_in"
+    _traverse_internals = [
+        ("columns", InternalTraversal.dp_clauseelement_tuple),
+        ("keys", InternalTraversal.dp_clauseelement),
+    ]
+    inherit_cache = True
+    type = Boolean()
+    _is_implicitly_boolean = True  # a condition itself: no "= 1" on SQLite
+
+    def __init__(self, columns: tuple, keys: BindParameter) -> None:
+        self.columns = columns
+        self.keys = keys
+
+
+@compiles(KeysIn)
+def _keys_in_sqlite(element: KeysIn, compiler, **kw) -> str:
+    columns = ", ".join(compiler.process(column, **kw) for column in element.columns)
+    values = ", ".join(
+        f"CAST(json_extract(value, '$[{i}]') AS {_sqlite_affinity(column.type)})"
+        for i, column in enumerate(element.columns)
+    )
+    keys = compiler.process(element.keys, **kw)
+    return f"({columns}) IN (SELECT {values} FROM json_each({keys}))"
+
+
+def _sqlite_affinity(column_type) -> str:
+    """The affinity a key's value is cast to on SQLite: its column's.  Without it SQLite searches
+    the index by the leading text columns only (a year and a month read from JSON have none)."""
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    if isinstance(column_type, Integer | Boolean):
+        return "INTEGER"
+    if isinstance(column_type, Float):
+        return "REAL"
+    if isinstance(column_type, Numeric):
+        return "NUMERIC"
+    return "TEXT"
+
+
+@compiles(KeysIn, "postgresql")
+def _keys_in_postgresql(element: KeysIn, compiler, **kw) -> str:
+    columns = ", ".join(compiler.process(column, **kw) for column in element.columns)
+    values = ", ".join(
+        f"CAST(key_row.value ->> {i} AS {_cast_type(column.type, compiler.dialect)})"
+        for i, column in enumerate(element.columns)
+    )
+    keys = compiler.process(element.keys, **kw)
+    return f"({columns}) IN (SELECT {values} FROM jsonb_array_elements(CAST({keys} AS JSONB)) AS key_row(value))"
+
+
+def _cast_type(column_type, dialect: Dialect) -> str:
+    """The type a key's text is cast to: TEXT for strings (a cast to VARCHAR(n) would cut a longer
+    key and find a row it is not), the column's own otherwise."""
+    if isinstance(column_type, TypeDecorator):
+        column_type = column_type.impl_instance
+    if isinstance(column_type, String):
+        return "TEXT"
+    return column_type.compile(dialect=dialect)
 
 
 @burst_memo(maxsize=256)
-def _keys_in_clause(columns: tuple, prefixes: int, name: str) -> ColumnElement:
-    *prefix_columns, last = columns
-    terms = [
-        and_(
-            *(column == bindparam(f"{name}{i}_{j}") for j, column in enumerate(prefix_columns)),
-            last.in_(bindparam(f"{name}{i}", expanding=True)),
-        )
-        for i in range(prefixes)
-    ]
-    return terms[0] if len(terms) == 1 else or_(*terms)
+def _keys_in_clause(columns: tuple, name: str) -> ColumnElement:
+    """The clause for these columns, made once (:func:`where_once` then finds the statement too)."""
+    return KeysIn(columns, bindparam(name, type_=KeyRows(tuple(column.type for column in columns))))
 
 
 @burst_memo(maxsize=512)
