@@ -51,6 +51,8 @@ _UNTIL = re.compile(r"^(\d{4})(\d{4}(T\d{6}Z?)?)$")
 
 def sane_instant(value: datetime) -> datetime:
     """An aware instant between MIN_YEAR and MAX_YEAR, in its own offset and in UTC."""
+    if MIN_YEAR < value.year < MAX_YEAR:  # an offset moves the year by one at most: inside either way
+        return value
     try:
         utc = value.astimezone(UTC)
     except (OverflowError, ValueError):
