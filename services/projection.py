@@ -29,10 +29,11 @@ class Newer:
         return self.event.activity.id
 
 
-_PARSED_LIMIT = UNACKED_BATCHES * ConsumerSpec.batch_size
+_PARSED_LIMIT = 2 * UNACKED_BATCHES * ConsumerSpec.batch_size
 _PARSED = burst_dict(limit=_PARSED_LIMIT)
-"""Events kept for the other projections of the process: as many as one consumer may have
-unacknowledged (``max_ack_pending``, 2,048), so a projection a batch or two behind still finds them."""
+"""Events kept for the other projections of the process: at least as many as one consumer may have
+unacknowledged (``max_ack_pending``, 2,048), so a projection a batch or two behind still finds them
+(a memo at its limit lets its older half go: twice that, 4,096, keeps 2,048 at least)."""
 
 
 def parse_canonical(delivery: Delivery) -> CanonicalEvent:
