@@ -496,13 +496,31 @@ class KeysIn(ColumnElement[bool]):
 
 @compiles(KeysIn)
 def _keys_in_sqlite(element: KeysIn, compiler, **kw) -> str:
-    columns = ", ".join(compiler.process(column, **kw) for column in element.columns)
-    values = ", ".join(
-        f"CAST(json_extract(value, '$[{i}]') AS {_sqlite_affinity(column.type)})"
-        for i, column in enumerate(element.columns)
+    return _keys_in_sql(
+        element, compiler, lambda i: f"json_extract(value, '$[{i}]')", _sqlite_affinity, "json_each({keys})", **kw
     )
-    keys = compiler.process(element.keys, **kw)
-    return f"({columns}) IN (SELECT {values} FROM json_each({keys}))"
+
+
+@compiles(KeysIn, "postgresql")
+def _keys_in_postgresql(element: KeysIn, compiler, **kw) -> str:
+    return _keys_in_sql(
+        element,
+        compiler,
+        lambda i: f"key_row.value ->> {i}",
+        lambda column_type: _cast_type(column_type, compiler.dialect),
+        "jsonb_array_elements(CAST({keys} AS JSONB)) AS key_row(value)",
+        **kw,
+    )
+
+
+def _keys_in_sql(
+    element: KeysIn, compiler, value_of: Callable[[int], str], cast_type: Callable, rows: str, **kw
+) -> str:
+    """``(columns…) IN (SELECT CAST(value i AS type), … FROM rows)``: ``value_of(i)`` reads a row's
+    i-th value, ``rows`` (with ``{keys}``, the parameter) is the JSON read as a table."""
+    columns = ", ".join(compiler.process(column, **kw) for column in element.columns)
+    values = ", ".join(f"CAST({value_of(i)} AS {cast_type(column.type)})" for i, column in enumerate(element.columns))
+    return f"({columns}) IN (SELECT {values} FROM {rows.format(keys=compiler.process(element.keys, **kw))})"
 
 
 def _sqlite_affinity(column_type) -> str:
@@ -517,17 +535,6 @@ def _sqlite_affinity(column_type) -> str:
     if isinstance(column_type, Numeric):
         return "NUMERIC"
     return "TEXT"
-
-
-@compiles(KeysIn, "postgresql")
-def _keys_in_postgresql(element: KeysIn, compiler, **kw) -> str:
-    columns = ", ".join(compiler.process(column, **kw) for column in element.columns)
-    values = ", ".join(
-        f"CAST(key_row.value ->> {i} AS {_cast_type(column.type, compiler.dialect)})"
-        for i, column in enumerate(element.columns)
-    )
-    keys = compiler.process(element.keys, **kw)
-    return f"({columns}) IN (SELECT {values} FROM jsonb_array_elements(CAST({keys} AS JSONB)) AS key_row(value))"
 
 
 def _cast_type(column_type, dialect: Dialect) -> str:
