@@ -14,10 +14,10 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Coroutine
+from collections.abc import Awaitable, Callable, Coroutine
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases
@@ -43,6 +43,7 @@ from shuxiang.services.stats import service as stats_service
 from shuxiang.settings import Settings
 
 log = logging.getLogger("shuxiang")
+T = TypeVar("T")
 
 SERVICE_BUILDERS: dict[str, Callable[[ServiceContext], ServicePlan]] = {
     "dedup": dedup_service.build,
@@ -506,12 +507,18 @@ class Runtime:
     async def stop(self) -> None:
         if self._web_server is not None:
             self._web_server.should_exit = True
-        for consumer in self.consumers.values():
-            await consumer.stop()
+        await within(
+            STOP_STEP_SECONDS,
+            "the consumers",
+            asyncio.gather(*(consumer.stop() for consumer in self.consumers.values())),
+        )
         # Tasks beside the consumers end while the connection they use is still open.
         for task in self._tasks:
             task.cancel()
-        for task, result in zip(self._tasks, await asyncio.gather(*self._tasks, return_exceptions=True), strict=True):
+        ended = await within(
+            STOP_STEP_SECONDS, "the tasks beside the consumers", asyncio.gather(*self._tasks, return_exceptions=True)
+        )
+        for task, result in zip(self._tasks, ended or [], strict=False):
             if isinstance(result, Exception):  # it had failed before the stop: say so, and stop anyway
                 log.error("%s failed: %s", task.get_name(), result)
         if self.connection is not None:
@@ -527,6 +534,42 @@ class Runtime:
             info = json.loads((self.settings.data_dir / RUNTIME_FILE).read_text())
             if info.get("pid") == os.getpid():
                 (self.settings.data_dir / RUNTIME_FILE).unlink()
+
+
+STOP_STEP_SECONDS = 8.0
+"""How long stopping waits for the consumers (their batch in hand settled, the rest given back), and
+then for the tasks beside them, before it goes on without them: a stop always ends — the messages not
+acked are redelivered to a replica or the next start, and the inbox absorbs a repeat."""
+
+
+async def within(seconds: float, what: str, awaitable: Awaitable[T]) -> T | None:
+    """``awaitable``'s result, or None when it has not finished within ``seconds``: then it is
+    cancelled, and the log says what did not stop, with every asyncio task's stack (a process
+    that does not stop on SIGTERM was a bug to find, not a wait to sit out)."""
+    task = asyncio.ensure_future(awaitable)
+    done, _ = await asyncio.wait({task}, timeout=seconds)
+    if done:
+        return task.result()
+    log.error("%s did not stop within %.0f s; going on without them\n%s", what, seconds, task_stacks())
+    task.cancel()
+    return None
+
+
+def task_stacks() -> str:
+    """Every asyncio task of the running loop with the chain of awaits it is suspended in (the
+    innermost last), down to the future it waits for."""
+    lines = []
+    for task in asyncio.all_tasks():
+        chain, awaited = [], task.get_coro()
+        while awaited is not None and hasattr(awaited, "cr_frame"):
+            frame = awaited.cr_frame
+            if frame is not None:
+                chain.append(f"{frame.f_code.co_name} ({Path(frame.f_code.co_filename).name}:{frame.f_lineno})")
+            awaited = awaited.cr_await
+        if awaited is not None:
+            chain.append(repr(awaited)[:200])
+        lines.append(f"  task {task.get_name()}: {' -> '.join(chain) or 'not started'}")
+    return "\n".join(lines)
 
 
 def worker_services(worker: subprocess.Popen) -> tuple[str, ...]:

@@ -10,6 +10,7 @@ import subprocess
 import sys
 import time
 import uuid
+import warnings
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -142,7 +143,9 @@ def running_up_demo(data_dir: Path, healthy_within: float = 60.0) -> Iterator[tu
 def stop_processes(processes: dict[str, subprocess.Popen], logs: dict[str, Path], timeout: float = 30.0) -> None:
     """SIGTERM each `shuxiang serve`/`up` process and wait for it; one that has not exited after
     ``timeout`` is asked for every thread's stack (SIGUSR1: faulthandler writes them into its log),
-    killed, and the test fails with those stacks — a process that does not stop is a bug to see."""
+    killed, and the test fails with those stacks — a process that does not stop is a bug to see.
+    A process that stopped without waiting for a step that hung (``shuxiang.runtime.within``) gives
+    a warning with the tasks it left, so that the hang stays in sight."""
     for process in processes.values():
         if process.poll() is None:
             process.terminate()
@@ -159,6 +162,10 @@ def stop_processes(processes: dict[str, subprocess.Popen], logs: dict[str, Path]
         processes[name].kill()
         processes[name].wait()
     assert not stuck, {name: logs[name].read_text(errors="replace")[-6000:] for name in stuck}
+    for name, log in logs.items():  # a step the stop went on without (shuxiang.runtime.within): shown, not hidden
+        text = log.read_text(errors="replace") if log.exists() else ""
+        if "did not stop within" in text:
+            warnings.warn(f"{name}: {text[text.index('did not stop within') - 40 :][:3000]}", stacklevel=2)
 
 
 def write_jsonl(path: Path, items: list[dict]) -> Path:
