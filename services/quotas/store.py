@@ -430,7 +430,6 @@ def uncounted_of(connection: Connection, year: int, libraries: Sequence[str]) ->
     return list(connection.execute(UNCOUNTED_OF_LIBRARIES, {"year": year, "libraries": list(libraries)}))
 
 
-MONTHS_PER_STATEMENT = 400
 _EMPTIED_MONTHS = delete(quotas_month).where(quotas_month.c.n == 0)
 
 
@@ -450,10 +449,11 @@ def add_to_months(connection: Connection, changes: Mapping[tuple[str, str, int, 
         for (library_id, rule_id, year, month), n in sorted(changes.items())
     ]
     execute_many(connection, _add_month_statement(connection.dialect.name), rows)
-    emptied = sorted(cell for cell, n in changes.items() if n < 0)
-    cell = (quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month)
-    for first in range(0, len(emptied), MONTHS_PER_STATEMENT):
-        cells, parameters = keys_in(cell, emptied[first : first + MONTHS_PER_STATEMENT])
+    emptied = [cell for cell, n in changes.items() if n < 0]
+    if emptied:
+        cells, parameters = keys_in(
+            (quotas_month.c.library_id, quotas_month.c.rule_id, quotas_month.c.year, quotas_month.c.month), emptied
+        )
         connection.execute(where_once(_EMPTIED_MONTHS, cells), parameters)
 
 
