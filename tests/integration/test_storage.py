@@ -294,6 +294,34 @@ def test_keys_in_on_postgresql_looks_each_key_up_in_the_index(postgres_url: str)
         engine.dispose()
 
 
+def test_postgresql_plans_each_execution_for_its_parameters(postgres_url: str) -> None:
+    """A statement run again and again (psycopg prepares it after five runs) is planned for each
+    execution's own parameters: PostgreSQL never falls back to its generic plan, which on a table
+    grown since it was planned scanned it whole (shuxiang.db, ``_postgresql_custom_plans``)."""
+    import sqlalchemy as sa
+
+    from shuxiang.db import make_engine
+
+    engine = make_engine(postgres_url)
+    meta = MetaData()
+    table = Table("custom_plans", meta, Column("k", String(20), primary_key=True), Column("n", Integer))
+    meta.create_all(engine)
+    try:
+        with engine.begin() as connection:
+            connection.execute(sa.insert(table), [{"k": f"k{i}", "n": i} for i in range(100)])
+            statement = sa.select(table.c.n).where(table.c.k == sa.bindparam("k"))
+            for i in range(20):
+                assert connection.execute(statement, {"k": f"k{i}"}).scalar() == i
+            plans = connection.exec_driver_sql(
+                "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE strpos(statement, 'custom_plans') > 0"
+            ).all()
+        assert plans, "psycopg prepared the statement"
+        assert all(generic == 0 and custom >= 10 for generic, custom in plans), plans
+    finally:
+        meta.drop_all(engine)
+        engine.dispose()
+
+
 def test_migration_0003_sums_the_stored_monthly_counts(postgres_url: str) -> None:
     """A deployment upgraded from 0002 keeps its quota counts: 0003 fills quotas_month from them."""
     import sqlalchemy as sa
