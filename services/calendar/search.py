@@ -40,7 +40,7 @@ from sqlalchemy.schema import SchemaItem
 from sqlalchemy.sql import ColumnElement, Select
 from sqlalchemy.sql.ddl import BaseDDLElement
 
-from shuxiang.db import metadata
+from shuxiang.db import execute_many, metadata
 from shuxiang.schemas import CanonicalActivity
 
 from .tables import calendar_entry
@@ -62,8 +62,7 @@ def fill_search(connection: Connection) -> None:
         search_row(CanonicalActivity.model_validate_json(row.snapshot))
         for row in connection.execute(select(c.activity_id, c.snapshot).where(c.snapshot.is_not(None)))
     ]
-    if rows:
-        connection.execute(insert(calendar_search), rows)
+    _insert_rows(connection, rows)
 
 
 calendar_search = Table(
@@ -77,6 +76,8 @@ calendar_search = Table(
     comment="one searchable text per calendar entry (SQLite: FTS5 trigram index; PostgreSQL: pg_trgm)",
     info={"fill": fill_search},
 )
+
+_INSERT_SEARCH = insert(calendar_search)
 
 _SQLITE_FTS = [
     (
@@ -166,13 +167,14 @@ def store_search(connection: Connection, activities: list[CanonicalActivity]) ->
 
 
 def _insert_rows(connection: Connection, rows: list[dict]) -> None:
-    """On SQLite, statements of many rows, not one a row: the FTS5 index, kept by the insert
-    trigger, writes out what it holds at the end of every statement (a trigger runs in a
-    statement savepoint), so row by row (executemany) it wrote and merged a segment a row:
-    ``store_search`` took ≈ 35 µs a row, ≈ 10 µs in statements of many rows (the benchmark's
-    activities, bench/README.md "Pipeline throughput")."""
+    """The rows in a few statements.  On PostgreSQL one ``COPY`` (:func:`~shuxiang.db.execute_many`;
+    row by row the trigram index's inserts came with a statement each).  On SQLite, statements of
+    many rows, not one a row: the FTS5 index, kept by the insert trigger, writes out what it holds
+    at the end of every statement (a trigger runs in a statement savepoint), so row by row
+    (executemany) it wrote and merged a segment a row: ``store_search`` took ≈ 35 µs a row, ≈ 10 µs
+    in statements of many rows (the benchmark's activities, bench/README.md "Pipeline throughput")."""
     if connection.dialect.name != "sqlite":
-        connection.execute(insert(calendar_search), rows)
+        execute_many(connection, _INSERT_SEARCH, rows)  # a COPY on PostgreSQL
         return
     for start in range(0, len(rows), SEARCH_ROWS_PER_STATEMENT):
         part = rows[start : start + SEARCH_ROWS_PER_STATEMENT]
