@@ -515,8 +515,6 @@ QUERY_SHAPES = (4, 8, 16, 32, 64)
 shape depends only on this, so SQLAlchemy compiles it once)."""
 ACTIVITIES_PER_QUERY = 500
 """Activities whose announcements :meth:`BatchRepository.prefetch_candidates` reads per query."""
-KEYS_PER_QUERY = 250
-"""Announcements whose reviews :meth:`BatchRepository.prefetch_candidates` reads per query."""
 
 
 def _padded(windows: list, size: int | None = None) -> list:
@@ -788,9 +786,8 @@ class BatchRepository(DedupRepository):
 
     def _prefetch_reviews(self, keys: Iterable[SourceKey]) -> None:
         wanted = sorted(set(keys) - self._review_keys)
-        for first in range(0, len(wanted), KEYS_PER_QUERY):
-            chunk = wanted[first : first + KEYS_PER_QUERY]
-            touching, parameters = _reviews_touching(chunk)
+        if wanted:  # one statement for any number of keys (keys_in)
+            touching, parameters = _reviews_touching(wanted)
             rows = self.connection.execute(where_once(_ALL_REVIEWS, touching), parameters)
             self._reviews.update((row["id"], dict(row)) for row in rows.mappings())
         self._review_keys.update(wanted)
