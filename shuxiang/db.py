@@ -18,12 +18,14 @@ from typing import Any, TypeVar
 
 from sqlalchemy import (
     Boolean,
+    Column,
     ColumnElement,
     Connection,
     DateTime,
     Delete,
     Engine,
     Float,
+    FromClause,
     Insert,
     Integer,
     MetaData,
@@ -34,17 +36,20 @@ from sqlalchemy import (
     TypeDecorator,
     Update,
     bindparam,
+    cast,
     create_engine,
     delete,
     event,
     false,
+    func,
     insert,
     inspect,
+    literal_column,
     select,
     text,
     update,
 )
-from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql.psycopg import PGCompiler_psycopg
 from sqlalchemy.engine import Dialect
 from sqlalchemy.ext.compiler import compiles
@@ -515,32 +520,52 @@ class KeysIn(ColumnElement[bool]):
 
 
 @compiles(KeysIn)
-def _keys_in_sqlite(element: KeysIn, compiler, **kw) -> str:
-    return _keys_in_sql(
-        element, compiler, lambda i: f"json_extract(value, '$[{i}]')", _sqlite_affinity, "json_each({keys})", **kw
-    )
-
-
 @compiles(KeysIn, "postgresql")
-def _keys_in_postgresql(element: KeysIn, compiler, **kw) -> str:
-    return _keys_in_sql(
-        element,
-        compiler,
-        lambda i: f"key_row.value ->> {i}",
-        lambda column_type: _cast_type(column_type, compiler.dialect),
-        "jsonb_array_elements(CAST({keys} AS JSONB)) AS key_row(value)",
-        **kw,
-    )
-
-
-def _keys_in_sql(
-    element: KeysIn, compiler, value_of: Callable[[int], str], cast_type: Callable, rows: str, **kw
-) -> str:
-    """``(columns…) IN (SELECT CAST(value i AS type), … FROM rows)``: ``value_of(i)`` reads a row's
-    i-th value, ``rows`` (with ``{keys}``, the parameter) is the JSON read as a table."""
+def _keys_in_sql(element: KeysIn, compiler, **kw) -> str:
+    """``(columns…) IN (SELECT CAST(value i AS type), … FROM rows)``: the JSON parameter read as a
+    table (:func:`_json_table_sql`), each row's i-th value cast to the i-th column's type."""
+    dialect = compiler.dialect
     columns = ", ".join(compiler.process(column, **kw) for column in element.columns)
-    values = ", ".join(f"CAST({value_of(i)} AS {cast_type(column.type)})" for i, column in enumerate(element.columns))
-    return f"({columns}) IN (SELECT {values} FROM {rows.format(keys=compiler.process(element.keys, **kw))})"
+    values = ", ".join(_json_value_sql(dialect, "key_row", i, column.type) for i, column in enumerate(element.columns))
+    rows = _json_table_sql(dialect, compiler.process(element.keys, **kw), "key_row")
+    return f"({columns}) IN (SELECT {values} FROM {rows})"
+
+
+def _json_table_sql(dialect: Dialect, parameter: str, alias: str) -> str:
+    """A JSON list parameter read as a table of one column ``value``, one row an element: SQLite's
+    ``json_each``, PostgreSQL's ``jsonb_array_elements``."""
+    if dialect.name == "postgresql":
+        return f"jsonb_array_elements(CAST({parameter} AS JSONB)) AS {alias}(value)"
+    return f"json_each({parameter}) AS {alias}"
+
+
+def _json_value_sql(dialect: Dialect, alias: str, i: int, column_type) -> str:
+    """The i-th value of a row of :func:`_json_table_sql` cast to what a column of ``column_type``
+    compares with: its type on PostgreSQL (:func:`_cast_type`), its affinity on SQLite
+    (:func:`_sqlite_affinity`) — so that both search the column's index with it."""
+    if dialect.name == "postgresql":
+        return f"CAST({alias}.value ->> {i} AS {_cast_type(column_type, dialect)})"
+    return f"CAST(json_extract({alias}.value, '$[{i}]') AS {_sqlite_affinity(column_type)})"
+
+
+def json_rows(dialect: Dialect, name: str, columns: Sequence[Column]) -> tuple[FromClause, list[ColumnElement]]:
+    """The rows of a list parameter ``name`` as a table to join, one row a list of values for
+    ``columns``: the FROM element, and each value as an expression to compare ``columns`` with
+    (cast as :func:`keys_in` casts).  Where keys_in looks keys up, this joins ranges: ``JOIN t ON
+    t.a = values[0] AND t.b BETWEEN values[1] AND values[2]`` is an index range scan a row, in one
+    statement text for any number of rows (an OR of a term a range was one to plan per shape, and
+    PostgreSQL planned its dozens of terms for milliseconds at each execution).  Give the rows
+    as ``{name: [[…], …]}``."""
+    types = tuple(column.type for column in columns)
+    alias = f"{name}_rows"
+    parameter = bindparam(name, type_=KeyRows(types))
+    if dialect.name == "postgresql":
+        rows: FromClause = (
+            func.jsonb_array_elements(cast(parameter, JSONB)).table_valued("value").render_derived().alias(alias)
+        )
+    else:
+        rows = func.json_each(parameter).table_valued("value").alias(alias)
+    return rows, [literal_column(_json_value_sql(dialect, alias, i, t)) for i, t in enumerate(types)]
 
 
 def _sqlite_affinity(column_type) -> str:

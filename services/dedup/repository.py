@@ -7,11 +7,24 @@ import uuid
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
-from itertools import chain
 
-from sqlalchemy import Connection, and_, bindparam, delete, insert, or_, select, text, union_all, update
+from sqlalchemy import (
+    Connection,
+    and_,
+    bindparam,
+    delete,
+    insert,
+    literal_column,
+    or_,
+    select,
+    text,
+    true,
+    union_all,
+    update,
+)
+from sqlalchemy.engine import Dialect
 
-from shuxiang.db import execute_many, keys_in, where_once
+from shuxiang.db import execute_many, json_rows, keys_in, where_once
 from shuxiang.memos import burst_dict, burst_memo
 from shuxiang.schemas import ActivitySubmission, CanonicalActivity, Status
 from shuxiang.schemas.submission import LOGGED
@@ -345,28 +358,21 @@ class DedupRepository:
         moving: Sequence[tuple[str, datetime, datetime]] = (),
     ):
         """Announcements in any of these (site key, start range) windows, the day-spanning ones in
-        any of ``days`` and the moved ones in any of ``moving`` (up to :data:`DAY_WINDOWS` each,
-        with the first chunk): an index range scan each, ``WINDOWS_PER_QUERY`` a query."""
-        for first in range(0, len(windows), WINDOWS_PER_QUERY):
-            chunk = _padded(windows[first : first + WINDOWS_PER_QUERY])
-            spanning = _padded(list(days[:DAY_WINDOWS]), DAY_WINDOWS) if first == 0 and days else []
-            moved = _padded(list(moving[:DAY_WINDOWS]), DAY_WINDOWS) if first == 0 and moving else []
-            yield from self._execute_windows(chunk, spanning, moved)
+        any of ``days`` and the moved ones in any of ``moving``: an index range scan each, in one
+        statement."""
+        return self._execute_windows({"w": windows, "s": list(days), "m": list(moving)})
 
     def _query_day_windows(self, days: list[tuple[str, datetime, datetime]], *, moved_only: bool = False):
-        """The day-spanning (or only the moved) announcements in any of these windows (a batch's:
-        ``WINDOWS_PER_QUERY`` a query, in the few shapes of :data:`QUERY_SHAPES`)."""
-        for first in range(0, len(days), WINDOWS_PER_QUERY):
-            chunk = _padded(days[first : first + WINDOWS_PER_QUERY])
-            yield from self._execute_windows([], [] if moved_only else chunk, chunk if moved_only else [])
+        """The day-spanning (or only the moved) announcements in any of these windows."""
+        return self._execute_windows({"m" if moved_only else "s": days})
 
-    def _execute_windows(self, windows: list, spanning: list, moving: Sequence = ()):
-        """One statement of :func:`_windows_query` over these windows, then these day-spanning
-        ones, then these moved ones."""
-        parameters = {}
-        for i, (venue, low, high) in enumerate([*windows, *spanning, *moving]):
-            parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-        return self.connection.execute(_windows_query(len(windows), len(spanning), len(moving)), parameters)
+    def _execute_windows(self, windows: dict[str, list]):
+        """One statement of :func:`_windows_query` over the windows of each kind (:data:`WINDOW_KINDS`)
+        given; none when none are."""
+        given = {name: rows for name, rows in windows.items() if rows}
+        if not given:
+            return []
+        return self.connection.execute(_windows_query(self.connection.dialect, tuple(given)), given)
 
     # -- sources ---------------------------------------------------------------------
 
@@ -384,15 +390,7 @@ class DedupRepository:
             _postponement_windows(fields),
             _credit_windows(fields),
         )
-        if len(windows) <= WINDOWS_PER_QUERY and len(credits) <= WINDOWS_PER_QUERY:
-            rows = self._execute_candidates(windows, days, credits, _moved_window(fields), moving)
-        else:
-            low, high = _moved_window(fields)
-            rows = chain(
-                self._query_windows(windows, days, moving),
-                self.connection.execute(_MOVED, {"low": low, "high": high}),
-                self._query_credits(credits),
-            )
+        rows = self._execute_candidates(windows, days, credits, _moved_window(fields), moving)
         found: dict[SourceKey, SourceRow] = {}
         for row in rows:
             if (row.library_id, row.source_ref) not in found:  # found at its site and as crediting
@@ -404,24 +402,18 @@ class DedupRepository:
         self, windows: list, days: list, credits: list, moved: tuple[datetime, datetime], moving: list
     ):
         """:func:`_candidates_query` over these windows."""
-        windows, days, credits = _padded(windows), _padded(days, DAY_WINDOWS), _padded(credits)
-        moving = _padded(moving, DAY_WINDOWS)
-        parameters = {"ml": moved[0], "mh": moved[1]}
-        for i, (venue, low, high) in enumerate(windows + days + moving):
-            parameters.update({f"v{i}": venue, f"l{i}": low, f"h{i}": high})
-        for i, (library_id, low, high) in enumerate(credits):
-            parameters.update({f"cv{i}": library_id, f"cl{i}": low, f"ch{i}": high})
-        query = _candidates_query(len(windows), len(days), len(credits), len(moving))
+        given = {name: rows for name, rows in (("w", windows), ("s", days), ("m", moving)) if rows}
+        parameters = {**given, "ml": moved[0], "mh": moved[1]}
+        if credits:
+            parameters["c"] = credits
+        query = _candidates_query(self.connection.dialect, tuple(given), bool(credits))
         return self.connection.execute(query, parameters)
 
     def _query_credits(self, windows: list[tuple[str, datetime, datetime]]):
         """Announcements crediting a library in any of these (library, start range) windows."""
-        for first in range(0, len(windows), WINDOWS_PER_QUERY):
-            chunk = _padded(windows[first : first + WINDOWS_PER_QUERY])
-            parameters = {}
-            for i, (library_id, low, high) in enumerate(chunk):
-                parameters.update({f"c{i}": library_id, f"l{i}": low, f"h{i}": high})
-            yield from self.connection.execute(_credits_query(len(chunk)), parameters)
+        if not windows:
+            return []
+        return self.connection.execute(_credits_query(self.connection.dialect), {"c": windows})
 
     def _moved_between(self, low: datetime, high: datetime) -> list[SourceRow]:
         """Stored postponements whose original start lies in [low, high]."""
@@ -509,97 +501,93 @@ class DedupRepository:
             self.connection.execute(update(dedup_review).where(dedup_review.c.id == review["id"]).values(**decided))
 
 
-WINDOWS_PER_QUERY = 64
-QUERY_SHAPES = (4, 8, 16, 32, 64)
-"""Candidate windows read per query by :meth:`BatchRepository.prefetch_candidates` (a query's
-shape depends only on this, so SQLAlchemy compiles it once)."""
 ACTIVITIES_PER_QUERY = 500
 """Activities whose announcements :meth:`BatchRepository.prefetch_candidates` reads per query."""
-
-
-def _padded(windows: list, size: int | None = None) -> list:
-    """The windows, the last repeated up to ``size`` (by default the least of :data:`QUERY_SHAPES`
-    that holds them): a few query shapes, each compiled once."""
-    size = size or next(n for n in QUERY_SHAPES if n >= len(windows))
-    return windows + [windows[-1]] * (size - len(windows))
 
 
 _DAY_OR_MOVED = text("(dedup_source.spans_day OR dedup_source.moved_from IS NOT NULL)")
 """The partial index's WHERE (``ix_dedup_source_day_or_moved``), as the query must say it to use it."""
 _MOVED_ONLY = dedup_source.c.moved_from.is_not(None)
-DAY_WINDOWS = 2
-"""Windows of day-spanning announcements a query reads (an announcement's own site: two keys);
-as many of postponements (:func:`_postponement_windows`)."""
-_WINDOW_QUERIES: dict[tuple[int, int, int], object] = burst_dict()
+WINDOW_KINDS = {"w": None, "s": _DAY_OR_MOVED, "m": _MOVED_ONLY}
+"""The parameters a statement of windows takes (each a list of (site key, low, high)), and what
+the rows of each must be besides: any announcement (``w``), day-spanning or moved ones (``s``, in
+the partial index ``ix_dedup_source_day_or_moved``), moved ones (``m``, in ``ix_dedup_source_moved_at``)
+— each condition as its index's WHERE says it, so that the index is used."""
+_WINDOW_QUERIES: dict[tuple, object] = burst_dict()
 
 
-def _windows_query(count: int, spanning: int = 0, moving: int = 0):
-    """Announcements at any of ``count`` (venue key, start range) windows, day-spanning or moved
-    ones at any of ``spanning`` more, and moved ones at ``moving`` more (each kind in its partial
-    index, ``ix_dedup_source_day_or_moved`` and ``ix_dedup_source_moved_at``: the clause says what
-    its WHERE says): a range scan of an index each."""
-    query = _WINDOW_QUERIES.get((count, spanning, moving))
-    if query is None:
-        terms = [
-            and_(
-                dedup_source.c.venue_key == bindparam(f"v{i}"),
-                dedup_source.c.starts_at >= bindparam(f"l{i}"),
-                dedup_source.c.starts_at <= bindparam(f"h{i}"),
-                *([_DAY_OR_MOVED] if count <= i < count + spanning else []),
-                *([_MOVED_ONLY] if i >= count + spanning else []),
-            )
-            for i in range(count + spanning + moving)
-        ]
-        query = _WINDOW_QUERIES[count, spanning, moving] = select(*_SOURCE_COLUMNS).where(or_(*terms))
-    return query
-
-
-_CANDIDATE_QUERIES: dict[tuple[int, int, int, int], object] = burst_dict()
-
-
-def _candidates_query(count: int, spanning: int, credited: int, moving: int = 0):
-    """:func:`_windows_query`, the postponements moved from a range (``ml``..``mh``) and the
-    announcements crediting any of ``credited`` libraries in a range each (``cv``/``cl``/``ch``),
-    in one statement (UNION ALL: each part read from its own index)."""
-    key = (count, spanning, credited, moving)
-    query = _CANDIDATE_QUERIES.get(key)
-    if query is None:
-        moved = _moved_query("ml", "mh")
-        crediting = (
-            select(*_SOURCE_COLUMNS).select_from(_CREDITED_JOIN).where(_credit_terms(credited, "cv", "cl", "ch"))
-        )
-        query = _CANDIDATE_QUERIES[key] = union_all(_windows_query(count, spanning, moving), moved, crediting)
-    return query
-
-
-def _credit_terms(count: int, library: str, low: str, high: str):
-    """``count`` (library, start range) terms on the credits' key, OR'ed, with parameters named
-    ``<library>i``, ``<low>i``, ``<high>i``."""
-    return or_(
-        *(
-            and_(
-                dedup_credit.c.library_id == bindparam(f"{library}{i}"),
-                dedup_credit.c.starts_at >= bindparam(f"{low}{i}"),
-                dedup_credit.c.starts_at <= bindparam(f"{high}{i}"),
-            )
-            for i in range(count)
-        )
+def _window_part(dialect: Dialect, name: str):
+    """Announcements in any window of the list parameter ``name`` (:data:`WINDOW_KINDS`): the
+    windows read as a table (:func:`shuxiang.db.json_rows`) joined to ``dedup_source`` by site and
+    start, a range scan of an index a window, in one statement text for any number of windows."""
+    windows, (site, low, high) = json_rows(
+        dialect, name, (dedup_source.c.venue_key, dedup_source.c.starts_at, dedup_source.c.starts_at)
     )
+    on = and_(dedup_source.c.venue_key == site, dedup_source.c.starts_at >= low, dedup_source.c.starts_at <= high)
+    kind = WINDOW_KINDS[name]
+    return _joined(dialect, windows, dedup_source, on if kind is None else and_(on, kind))
 
 
-_CREDIT_QUERIES: dict[int, object] = burst_dict()
+def _joined(dialect: Dialect, windows, table, on, *columns):
+    """``_SOURCE_COLUMNS`` (and ``columns``) of ``table`` rows matching each of the ``windows``
+    rows by ``on``, looked up window by window.  On PostgreSQL a LATERAL subquery: a plain join
+    was planned as a hash join over the whole table (the planner takes a JSON list for 100 rows
+    and cannot tell how narrow a window is), a sequential scan of it for every batch; ``OFFSET 0``
+    keeps the planner from flattening the subquery back into that join."""
+    if dialect.name != "postgresql":
+        return select(*_SOURCE_COLUMNS, *columns).select_from(windows.join(table, on))
+    found = (
+        select(*_SOURCE_COLUMNS, *columns)
+        .select_from(table)
+        .where(on)
+        .offset(literal_column("0"))
+        .lateral(f"{windows.name}_found")
+    )
+    return select(*found.c).select_from(windows.join(found, true()))
 
 
-def _credits_query(count: int):
-    """Announcements crediting any of ``count`` libraries, starting in a range each:
-    a range scan of the credits' key each, then the announcement by its key."""
-    query = _CREDIT_QUERIES.get(count)
+def _windows_query(dialect: Dialect, names: tuple[str, ...]):
+    """The announcements in the windows of each of ``names`` (:data:`WINDOW_KINDS`), one statement."""
+    key = ("windows", dialect.name, names)
+    query = _WINDOW_QUERIES.get(key)
     if query is None:
-        query = _CREDIT_QUERIES[count] = (
-            select(*_SOURCE_COLUMNS, dedup_credit.c.library_id.label("credited"))
-            .select_from(_CREDITED_JOIN)
-            .where(_credit_terms(count, "c", "l", "h"))
-        )
+        parts = [_window_part(dialect, name) for name in names]
+        query = _WINDOW_QUERIES[key] = parts[0] if len(parts) == 1 else union_all(*parts)
+    return query
+
+
+def _credited_part(dialect: Dialect, *columns):
+    """Announcements crediting a library in any window of the list parameter ``c`` (library,
+    low, high): a range of the credits' key a window, then the announcement by its key."""
+    windows, (library_id, low, high) = json_rows(
+        dialect, "c", (dedup_credit.c.library_id, dedup_credit.c.starts_at, dedup_credit.c.starts_at)
+    )
+    on = and_(
+        dedup_credit.c.library_id == library_id, dedup_credit.c.starts_at >= low, dedup_credit.c.starts_at <= high
+    )
+    return _joined(dialect, windows, _CREDITED_JOIN, on, *columns)
+
+
+def _candidates_query(dialect: Dialect, names: tuple[str, ...], credited: bool):
+    """:func:`_windows_query`, the postponements moved from a range (``ml``..``mh``) and, when
+    ``credited``, the announcements crediting the libraries of the windows ``c``, in one statement
+    (UNION ALL: each part read from its own index)."""
+    key = ("candidates", dialect.name, names, credited)
+    query = _WINDOW_QUERIES.get(key)
+    if query is None:
+        parts = [*(_window_part(dialect, name) for name in names), _moved_query("ml", "mh")]
+        if credited:
+            parts.append(_credited_part(dialect))
+        query = _WINDOW_QUERIES[key] = union_all(*parts)
+    return query
+
+
+def _credits_query(dialect: Dialect):
+    """:func:`_credited_part` with the library each row was found crediting (``credited``)."""
+    key = ("credits", dialect.name)
+    query = _WINDOW_QUERIES.get(key)
+    if query is None:
+        query = _WINDOW_QUERIES[key] = _credited_part(dialect, dedup_credit.c.library_id.label("credited"))
     return query
 
 
@@ -720,7 +708,7 @@ class BatchRepository(DedupRepository):
     def prefetch_candidates(self, fields: Iterable[MatchFields]) -> None:
         """Read the stored candidates of these announcements, and of their candidates, in a few
         queries: each venue key's windows (twice the matching window either side: a candidate's
-        own candidates lie within it), overlapping ones joined, ``WINDOWS_PER_QUERY`` a query."""
+        own candidates lie within it), overlapping ones joined, in one statement of each kind."""
         fields = list(fields)
         wanted: dict[str, list[tuple[datetime, datetime]]] = {}
         spanning: dict[str, list[tuple[datetime, datetime]]] = {}

@@ -128,14 +128,14 @@ def test_giving_back_memory_forgets_the_handlers_memos(databases: Databases) -> 
         with engine.begin() as connection:
             execute_many(connection, insert(table), [{"k": "a"}, {"k": "b"}])
         keys_in((table.c.k,), [("a",)])
-        dedup_repository._candidates_query(3, 1, 2)
+        dedup_repository._candidates_query(engine.dialect, ("w", "s"), True)
         dedup_handlers.canonical_id("jn", "ref-1", 7)
-        assert dedup_repository._CANDIDATE_QUERIES and dedup_repository._WINDOW_QUERIES
+        assert dedup_repository._WINDOW_QUERIES
         assert dedup_handlers.canonical_id.cache_info().currsize > 0
         assert _keys_in_clause.cache_info().currsize > 0
         assert _MANY_PLANS or databases.database_url  # positional drivers only (SQLite's)
         give_back_memory(databases)
-        assert not dedup_repository._CANDIDATE_QUERIES and not dedup_repository._WINDOW_QUERIES
+        assert not dedup_repository._WINDOW_QUERIES
         assert dedup_handlers.canonical_id.cache_info().currsize == 0
         assert _keys_in_clause.cache_info().currsize == 0
         assert not _MANY_PLANS
