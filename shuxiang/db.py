@@ -132,7 +132,7 @@ def _postgresql_custom_plans(dbapi_connection, _record) -> None:
     young, and their generic plans scanned the grown tables: in a replay of 10,000 realistic
     submissions 121 inbox look-ups took 11.7 s (97 ms each) and dedup's window queries 7 s; planned
     for their parameters the server spends ≈ 0.2 s and 0.8 s on them, and the consumers' wall
-    time fell from 4.3 to 2.5 ms a submission (``python -m bench.handlers --postgres``).  Planning
+    time fell from 4.1 to 2.5 ms a submission (``python -m bench.handlers --postgres``).  Planning
     takes ≈ 0.02–3 ms a statement, the rows are the same either way, and the statements stay
     prepared (parsed once)."""
     with dbapi_connection.cursor() as cursor:
