@@ -21,7 +21,7 @@ from typing import Any, TypeVar
 
 from shuxiang.alliance import Alliance
 from shuxiang.db import Databases
-from shuxiang.events.broker import PullConsumer, connect, stream_replicas, when_ready
+from shuxiang.events.broker import PullConsumer, cancel_and_wait, connect, stream_replicas, when_ready
 from shuxiang.events.nats_server import EmbeddedNatsServer, NatsServerError
 from shuxiang.events.outbox import OutboxRelay
 from shuxiang.events.publish import Publisher
@@ -513,14 +513,15 @@ class Runtime:
             asyncio.gather(*(consumer.stop() for consumer in self.consumers.values())),
         )
         # Tasks beside the consumers end while the connection they use is still open.
-        for task in self._tasks:
-            task.cancel()
-        ended = await within(
-            STOP_STEP_SECONDS, "the tasks beside the consumers", asyncio.gather(*self._tasks, return_exceptions=True)
+        await within(
+            STOP_STEP_SECONDS,
+            "the tasks beside the consumers",
+            asyncio.gather(*(cancel_and_wait(task) for task in self._tasks)),
         )
-        for task, result in zip(self._tasks, ended or [], strict=False):
-            if isinstance(result, Exception):  # it had failed before the stop: say so, and stop anyway
-                log.error("%s failed: %s", task.get_name(), result)
+        for task in self._tasks:
+            if task.done() and not task.cancelled() and task.exception() is not None:
+                # it had failed before the stop: say so, and stop anyway
+                log.error("%s failed: %s", task.get_name(), task.exception())
         if self.connection is not None:
             # Unacked messages are redelivered; nothing to drain that the inbox would not absorb.
             with contextlib.suppress(Exception):
