@@ -29,7 +29,7 @@ from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent
 from shuxiang.services.digests.content import scope_libraries
 from shuxiang.services.digests.handlers import DigestConfig, digest_for, find_coordinator, scoped_activities
-from shuxiang.services.digests.projection import apply_canonical
+from shuxiang.services.digests.projection import apply_canonicals
 from shuxiang.services.digests.render import compose, message_id
 from shuxiang.services.digests.tables import TABLES
 
@@ -74,7 +74,9 @@ def synthetic_events(count: int, rng: random.Random) -> list[CanonicalEvent]:
 
 
 def load_projection(engine, events: list[CanonicalEvent]) -> None:
-    spec = ConsumerSpec(name="digests-canonical", stream=CANONICAL_STREAM, filter_subject="x", handle=apply_canonical)
+    spec = ConsumerSpec(
+        name="digests-canonical", stream=CANONICAL_STREAM, filter_subject="x", handle_batch=apply_canonicals
+    )
     for start in range(0, len(events), 256):
         deliveries = [
             Delivery(

@@ -56,40 +56,44 @@ def session_span(activity: CanonicalActivity, tz: ZoneInfo | None) -> tuple[date
     return first, max([*tail, activity.starts_at, *moved])
 
 
-def apply_canonical(delivery: Delivery, uow: UnitOfWork, *, tz: ZoneInfo | None = None) -> None:
-    """Keep the newest version of the activity; a review-needed event also opens a review.
+def apply_canonicals(deliveries: list[Delivery], uow: UnitOfWork, *, tz: ZoneInfo | None = None) -> None:
+    """Keep the newest version of each activity (a batch's events together: one read of the
+    versions held, a statement per table); a review-needed event also opens a review.
 
     ``tz``: the alliance's zone, in which a series' sessions are known (without it a series'
     span is left unknown, and every digest reads it)."""
-    event = parse_canonical(delivery)
-    if event.type == CanonicalEventType.review_needed:
-        open_review(uow.connection, delivery.msg_id, event.activity.id, delivery.timestamp)
-    for newer in newer_canonicals([delivery], uow.connection, ACTIVITIES):  # an older or equal version: none
-        store_activity(uow.connection, newer, tz)
+    connection = uow.connection
+    for delivery in deliveries:
+        event = parse_canonical(delivery)
+        if event.type == CanonicalEventType.review_needed:
+            open_review(connection, delivery.msg_id, event.activity.id, delivery.timestamp)
+    store_activities(connection, newer_canonicals(deliveries, connection, ACTIVITIES), tz)
 
 
-def store_activity(connection: Connection, newer: Newer, tz: ZoneInfo | None = None) -> None:
-    activity: CanonicalActivity = newer.event.activity
-    first_start, last_start = session_span(activity, tz)
-    values = {
-        "version": activity.version,
-        "event_type": newer.event.type.value,
-        "status": activity.status.value,
-        "starts_at": activity.starts_at,
-        "brand_id": activity.brand_id,
-        "campaign_id": activity.campaign_id,
-        "created_at": activity.created_at,
-        "updated_at": activity.updated_at,
-        "snapshot": activity.model_dump_json(),
-        "canonical_seq": newer.delivery.stream_seq,
-        "first_start": first_start,
-        "last_start": last_start,
-    }
+def store_activities(connection: Connection, changed: list[Newer], tz: ZoneInfo | None = None) -> None:
+    rows = {}
+    for newer in changed:
+        activity: CanonicalActivity = newer.event.activity
+        first_start, last_start = session_span(activity, tz)
+        rows[activity.id] = {
+            "version": activity.version,
+            "event_type": newer.event.type.value,
+            "status": activity.status.value,
+            "starts_at": activity.starts_at,
+            "brand_id": activity.brand_id,
+            "campaign_id": activity.campaign_id,
+            "created_at": activity.created_at,
+            "updated_at": activity.updated_at,
+            "snapshot": activity.model_dump_json(),
+            "canonical_seq": newer.delivery.stream_seq,
+            "first_start": first_start,
+            "last_start": last_start,
+        }
     ACTIVITIES.store(
         connection,
-        {activity.id: values},
-        new={activity.id} if newer.new else (),
-        children=[(ACTIVITY_LIBRARIES, organizer_rows(activity))],
+        rows,
+        new={newer.activity_id for newer in changed if newer.new},
+        children=[(ACTIVITY_LIBRARIES, [row for newer in changed for row in organizer_rows(newer.event.activity)])],
     )
 
 

@@ -28,7 +28,7 @@ from shuxiang.services.plan import ServiceContext, ServicePlan
 from shuxiang.services.scheduler.messages import DigestDue
 
 from .handlers import DigestConfig, handle_due
-from .projection import apply_canonical, apply_decision, fill_session_spans
+from .projection import apply_canonicals, apply_decision, fill_session_spans
 from .sender import DigestSender
 from .sources import quiet_brands, quotas_at_risk
 from .tables import TABLES
@@ -90,7 +90,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 name=f"{NAME}-canonical",
                 stream=CANONICAL_STREAM,
                 filter_subject=f"{CANONICAL}.*",
-                handle=partial(apply_canonical, tz=context.alliance.tz),
+                handle_batch=partial(apply_canonicals, tz=context.alliance.tz),
                 description="Canonical activities: the digests' own projection (newest version per id).",
                 payload_schema=CanonicalEvent,
             ),

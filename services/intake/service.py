@@ -12,7 +12,7 @@ from shuxiang.schemas.submission import LOGGED
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .pull import pull_forever
-from .store import record_report, record_submission
+from .store import record_report, record_submissions
 from .tables import NAME, TABLES
 
 
@@ -27,11 +27,11 @@ def _parse(model, delivery: Delivery):
     return message if message.library_id == library_of(delivery.subject) else None
 
 
-def handle_submitted(delivery: Delivery, uow: UnitOfWork) -> None:
-    """A newer revision replaces the one held; an older or equal one changes nothing."""
-    submission = _parse(ActivitySubmission, delivery)
-    if submission is not None:
-        record_submission(uow.connection, submission, channel="broker", at=delivery.timestamp)
+def handle_submitted(deliveries: list[Delivery], uow: UnitOfWork) -> None:
+    """A newer revision replaces the one held; an older or equal one changes nothing (a batch's
+    announcements read and written together: one look-up and at most two statements)."""
+    parsed = ((_parse(ActivitySubmission, delivery), delivery.timestamp) for delivery in deliveries)
+    record_submissions(uow.connection, [(s, at) for s, at in parsed if s is not None], channel="broker")
 
 
 def handle_reported(delivery: Delivery, uow: UnitOfWork) -> None:
@@ -49,7 +49,7 @@ def build(context: ServiceContext) -> ServicePlan:
                 name=f"{NAME}-submitted",
                 stream=SUBMISSIONS_STREAM,
                 filter_subject=f"{SUBMITTED}.*",
-                handle=handle_submitted,
+                handle_batch=handle_submitted,
                 payload_schema=ActivitySubmission,
                 description="Every library's announcements: the list the form shows and edits.",
             ),

@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import Connection, Engine, insert, select, update
+from sqlalchemy import Connection, Engine, bindparam, insert, select, update
 
+from shuxiang.db import execute_many, keys_in
 from shuxiang.schemas import ActivitySubmission, AttendanceReport
 from shuxiang.schemas.submission import LOGGED
 
@@ -58,40 +60,64 @@ def list_activities(engine: Engine, library_ids: list[str] | None, *, limit: int
         return [_stored(row) for row in connection.execute(query)]
 
 
+_HELD_REVISIONS = select(intake_activity.c.library_id, intake_activity.c.source_ref, intake_activity.c.revision)
+_INSERT_ACTIVITY = insert(intake_activity)
+_UPDATE_ACTIVITY = (
+    update(intake_activity)
+    .where(
+        intake_activity.c.library_id == bindparam("k_library"),
+        intake_activity.c.source_ref == bindparam("k_ref"),
+    )
+    .values(
+        {name: bindparam(name) for name in ("revision", "status", "title", "starts_at", "submission", "updated_at")}
+    )
+)
+
+
+def record_submissions(
+    connection: Connection, submissions: Sequence[tuple[ActivitySubmission, datetime]], *, channel: str
+) -> set[tuple[str, str]]:
+    """Keep each submission that is newer than the one held, as if recorded one after another in
+    this order (an equal or older revision changes nothing): one read and at most two statements
+    for the whole list.  Returns the (library, source_ref) keys whose row changed; a new row takes
+    ``channel``, a newer revision keeps the channel its first announcement came by."""
+    newest: dict[tuple[str, str], tuple[ActivitySubmission, datetime]] = {}
+    for submission, at in submissions:
+        key = (submission.library_id, submission.source_ref)
+        if key not in newest or submission.revision > newest[key][0].revision:
+            newest[key] = (submission, at)
+    if not newest:
+        return set()
+    where, parameters = keys_in((intake_activity.c.library_id, intake_activity.c.source_ref), newest)
+    held = {
+        (row.library_id, row.source_ref): row.revision
+        for row in connection.execute(_HELD_REVISIONS.where(where), parameters)
+    }
+    inserts, updates = [], []
+    for (library_id, source_ref), (submission, at) in newest.items():
+        values = {
+            "revision": submission.revision,
+            "status": submission.status.value,
+            "title": submission.title,
+            "starts_at": submission.starts_at,
+            "submission": submission.model_dump_json(),
+            "updated_at": at,
+        }
+        revision = held.get((library_id, source_ref))
+        if revision is None:
+            inserts.append({"library_id": library_id, "source_ref": source_ref, "channel": channel, **values})
+        elif submission.revision > revision:
+            updates.append({"k_library": library_id, "k_ref": source_ref, **values})
+    execute_many(connection, _INSERT_ACTIVITY, inserts)
+    execute_many(connection, _UPDATE_ACTIVITY, updates)
+    return {(row["library_id"], row["source_ref"]) for row in inserts} | {
+        (row["k_library"], row["k_ref"]) for row in updates
+    }
+
+
 def record_submission(connection: Connection, submission: ActivitySubmission, *, channel: str, at: datetime) -> bool:
     """Keep the submission if it is newer than the one held; True if it was."""
-    held = connection.execute(
-        select(intake_activity.c.revision).where(
-            intake_activity.c.library_id == submission.library_id,
-            intake_activity.c.source_ref == submission.source_ref,
-        )
-    ).scalar()
-    values = {
-        "revision": submission.revision,
-        "status": submission.status.value,
-        "title": submission.title,
-        "starts_at": submission.starts_at,
-        "submission": submission.model_dump_json(),
-        "updated_at": at,
-    }
-    if held is None:
-        connection.execute(
-            insert(intake_activity).values(
-                library_id=submission.library_id, source_ref=submission.source_ref, channel=channel, **values
-            )
-        )
-        return True
-    if submission.revision <= held:
-        return False
-    connection.execute(
-        update(intake_activity)
-        .where(
-            intake_activity.c.library_id == submission.library_id,
-            intake_activity.c.source_ref == submission.source_ref,
-        )
-        .values(**values)
-    )
-    return True
+    return bool(record_submissions(connection, [(submission, at)], channel=channel))
 
 
 def record_report(connection: Connection, report: AttendanceReport, *, at: datetime) -> bool:

@@ -23,9 +23,11 @@ from shuxiang.schemas import ActivitySubmission
 from shuxiang.services.intake.accounts import COORDINATOR, LIBRARY, AccountError, AccountStore
 from shuxiang.services.intake.pull import pull_all
 from shuxiang.services.intake.service import NAME, handle_submitted
-from shuxiang.services.intake.store import get_activity
+from shuxiang.services.intake.store import get_activity, record_submission, record_submissions
 from shuxiang.services.intake.tables import TABLES
 from tests.conftest import DATA, TEST_ALLIANCE, submission
+
+T0 = datetime(2026, 4, 1, tzinfo=UTC)
 
 
 @pytest.fixture(params=["sqlite", "postgres"])
@@ -83,13 +85,40 @@ def test_the_consumer_keeps_the_newest_revision_of_every_announcement(databases:
     engine = databases.engine(NAME)
     with engine.begin() as connection:
         uow = UnitOfWork(connection, NAME)
-        handle_submitted(delivery(submission("jn", "a", revision=2, title="第二版"), 1), uow)
-        handle_submitted(delivery(submission("jn", "a", revision=1, title="第一版"), 2), uow)
-        handle_submitted(delivery(submission("jn", "b"), 3, subject=submitted_subject("tz")), uow)  # not tz's
+        handle_submitted([delivery(submission("jn", "a", revision=2, title="第二版"), 1)], uow)
+        handle_submitted([delivery(submission("jn", "a", revision=1, title="第一版"), 2)], uow)
+        handle_submitted([delivery(submission("jn", "b"), 3, subject=submitted_subject("tz"))], uow)  # not tz's
     with engine.connect() as connection:
         held = get_activity(connection, "jn", "a")
         assert (held.revision, held.submission.title, held.channel) == (2, "第二版", "broker")
         assert get_activity(connection, "jn", "b") is None
+
+
+def test_a_batch_of_announcements_ends_as_if_recorded_one_after_another(databases: Databases) -> None:
+    engine = databases.engine(NAME)
+    with engine.begin() as connection:
+        held = ActivitySubmission.model_validate(submission("jn", "held", revision=3, title="已有"))
+        record_submission(connection, held, channel="form", at=T0)
+    batch = [
+        delivery(submission("jn", "a", revision=2, title="a 第二版"), 1),
+        delivery(submission("jn", "a", revision=1, title="a 第一版"), 2),  # older, later in the log
+        delivery(submission("jn", "a", revision=3, title="a 第三版"), 3),
+        delivery(submission("jn", "held", revision=2, title="旧的"), 4),  # older than the row held
+        delivery(submission("jn", "held", revision=4, title="新的"), 5),
+        delivery(submission("jn", "held", revision=4, title="同一版"), 6),  # the same revision again
+        delivery(submission("tz", "x"), 7, subject=submitted_subject("jn")),  # not jn's: not kept
+        Delivery(subject=submitted_subject("jn"), data=b"{", headers={}, stream_seq=8, timestamp=T0),
+    ]
+    with engine.begin() as connection:
+        handle_submitted(batch, UnitOfWork(connection, NAME))
+    with engine.connect() as connection:
+        a, held = get_activity(connection, "jn", "a"), get_activity(connection, "jn", "held")
+        assert (a.revision, a.submission.title, a.channel) == (3, "a 第三版", "broker")
+        assert (held.revision, held.submission.title, held.channel) == (4, "新的", "form")  # its first channel
+        assert get_activity(connection, "tz", "x") is None
+    with engine.begin() as connection:  # a redelivered batch changes nothing
+        again = ActivitySubmission.model_validate(submission("jn", "a", revision=3, title="?"))
+        assert record_submissions(connection, [(again, T0)], channel="api") == set()
 
 
 @pytest.fixture
@@ -133,7 +162,7 @@ async def test_a_members_calendar_is_pulled_through_the_outbox_once_per_revision
         messages = await subscription.fetch(3, timeout=5)
         with engine.begin() as db:  # what the intake consumer does with them
             for msg in messages:
-                handle_submitted(Delivery.from_msg(msg), UnitOfWork(db, NAME))
+                handle_submitted([Delivery.from_msg(msg)], UnitOfWork(db, NAME))
                 await msg.ack()
 
         [again] = await pull_all(engine, alliance)

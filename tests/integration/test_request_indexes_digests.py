@@ -52,7 +52,7 @@ from shuxiang.services.digests.handlers import (
     period_changes,
     scoped_activities,
 )
-from shuxiang.services.digests.projection import apply_canonical, fill_session_spans, session_span
+from shuxiang.services.digests.projection import apply_canonicals, fill_session_spans, session_span
 from shuxiang.services.digests.render import render_text
 from shuxiang.services.digests.tables import (
     OPEN_ENDED,
@@ -208,7 +208,10 @@ def random_activities(count: int, rng: random.Random) -> list[CanonicalActivity]
 
 def store(engine: Engine, activities: list[CanonicalActivity], *, tz=TZ) -> None:
     spec = ConsumerSpec(
-        name="digests-canonical", stream=CANONICAL_STREAM, filter_subject="x", handle=partial(apply_canonical, tz=tz)
+        name="digests-canonical",
+        stream=CANONICAL_STREAM,
+        filter_subject="x",
+        handle_batch=partial(apply_canonicals, tz=tz),
     )
     deliveries = []
     for seq, activity in enumerate(activities, 1):
