@@ -25,7 +25,7 @@ spreadsheet froze every other member's posts (an API post took 53 s to reach its
    processing, as ``publish --wait`` reports it);
 5. what the fairness costs the import (unless ``--no-alone``): the same file through
    ``shuxiang publish --wait`` on a fresh ``up`` with nobody posting (the pacer widens after
-   10 s quiet), and again with ``--no-pace``.
+   10 s quiet, or at once when nobody posted in the 10 s before), and again with ``--no-pace``.
 
 Figures go to stdout and to bench/README.md (section "Freshness under an import"); the target is
 ≤ 1 s p99 during the import.

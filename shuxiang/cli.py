@@ -365,7 +365,7 @@ def _nats_url(settings: Settings) -> str:
     show_default=True,
     help="Publish at the consumers' pace, so that posts made meanwhile (the form, the API) are not held up "
     "behind the whole file: about 0.2 s of the import ahead of them while other members post, a wider "
-    "window (full speed) after 10 s with nobody else posting; --no-pace publishes it at once (a first "
+    "window (full speed) once nobody else has posted for 10 s (at once if nobody had before it); --no-pace publishes it at once (a first "
     "load with nobody else posting).",
 )
 @data_dir_option

@@ -11,6 +11,7 @@ from nats.js.errors import APIError
 
 from shuxiang.events.broker import PullRequests, consumer_config
 from shuxiang.events.consumer import ConsumerSpec
+from shuxiang.events.progress import ImportPacer
 from shuxiang.events.publish import ATOMIC_BATCH, Publisher, PublishError
 from shuxiang.events.streams import SUBMISSIONS_STREAM, SUBMITTED, ensure_streams, submitted_subject
 from tests.conftest import submission
@@ -132,3 +133,15 @@ async def test_a_refused_pull_request_is_an_error(js) -> None:
         for _ in range(3):  # the first request may end before the deletion is everywhere
             await pulls.fetch(0.5)
     await pulls.stop()
+
+
+async def test_the_import_pacer_reads_how_long_the_stream_has_been_quiet(js) -> None:
+    """An import widens at once only when nobody has posted for the quiet spell: the broker's own
+    time of SUBMISSIONS' last message says so (a new stream has been quiet all along)."""
+    pacer = ImportPacer(js)
+    assert await pacer._quiet_already()  # noqa: SLF001 - nothing in the stream yet
+    await Publisher(js).publish_many(messages(3))
+    assert not await pacer._quiet_already()  # noqa: SLF001 - a post a moment ago
+    pacer.QUIET_FOR = 0.3
+    await asyncio.sleep(0.5)
+    assert await pacer._quiet_already()  # noqa: SLF001

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+from datetime import UTC, datetime, timedelta
 from types import SimpleNamespace
 
 from shuxiang.events.progress import ImportPacer, Window
@@ -20,19 +21,25 @@ class DrainingBroker:
     """SUBMISSIONS and CANONICAL with consumers that process ``rate`` messages a second: what is
     pending waits in SUBMISSIONS, ``canonical_behind`` more in CANONICAL."""
 
-    def __init__(self, rate: float, attached: bool = True, canonical_behind: int = 0) -> None:
+    def __init__(
+        self, rate: float, attached: bool = True, canonical_behind: int = 0, last_post_ago: float | None = 0.0
+    ) -> None:
+        """``last_post_ago``: seconds since the last message went into SUBMISSIONS before the
+        import (None: the stream holds none)."""
         self.rate = rate
         self.attached = attached
         self.canonical_behind = canonical_behind
         self.pending = 0.0
         self.at = time.monotonic()
         self.most_behind = 0
-        self.last_seq = 0
+        self.last_seq = 0 if last_post_ago is None else 41
+        self.last_at = None if last_post_ago is None else datetime.now(UTC) - timedelta(seconds=last_post_ago)
 
     def publish(self, count: int) -> None:
         self._drain()
         self.pending += count
         self.last_seq += count
+        self.last_at = datetime.now(UTC)
         self.most_behind = max(self.most_behind, int(self.pending) + self.canonical_behind)
 
     def _drain(self) -> None:
@@ -53,6 +60,10 @@ class DrainingBroker:
     async def stream_info(self, stream: str):
         assert stream == SUBMISSIONS_STREAM.name
         return SimpleNamespace(state=SimpleNamespace(last_seq=self.last_seq))
+
+    async def get_msg(self, stream: str, seq: int):
+        assert (stream, seq) == (SUBMISSIONS_STREAM.name, self.last_seq)
+        return SimpleNamespace(seq=seq, time=self.last_at)
 
 
 async def _import(broker: DrainingBroker, total: int, pacer: ImportPacer, during=None, windows=None) -> None:
@@ -111,6 +122,21 @@ def test_an_import_alone_widens_after_a_quiet_spell_and_narrows_when_someone_pos
     assert max(windows) >= ALONE.floor, "alone, after a quiet spell: the wide window"
     after_the_post = windows[posted_after[0] :]
     assert any(w < ALONE.floor for w in after_the_post), "then the import narrows again"
+
+
+def test_an_import_into_a_stream_quiet_for_a_while_is_wide_from_the_start() -> None:
+    """Nobody has posted for longer than the quiet spell (or the stream is new): no reason to wait it out again."""
+    for last_post_ago in (60.0, None):
+        broker = DrainingBroker(rate=3000, last_post_ago=last_post_ago)
+        pacer = ImportPacer(broker, shared=SHARED, alone=ALONE)
+        windows: list[int] = []
+        asyncio.run(_import(broker, 3000, pacer, windows=windows))
+        assert windows[0] >= ALONE.floor, f"last post {last_post_ago} s ago: wide at once"
+    broker = DrainingBroker(rate=3000, last_post_ago=2.0)  # someone posted 2 s ago
+    pacer = ImportPacer(broker, shared=SHARED, alone=ALONE)
+    windows = []
+    asyncio.run(_import(broker, 3000, pacer, windows=windows))
+    assert max(windows) < ALONE.floor, "a post a moment ago: the shared window"
 
 
 def test_no_consumer_attached_no_pacing() -> None:
