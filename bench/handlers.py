@@ -2,7 +2,7 @@
 
     python -m bench.handlers [--n 10000] [--seed 23] [--postgres postgresql://postgres@127.0.0.1:5432/test]
 
-The realistic workload of bench/workload.py, every consumer of every rebuildable service fed its
+The realistic workload of bench/workload.py, every consumer of every service `shuxiang up` runs fed its
 messages in log order, a batch at a time, through the consumers' own ``process_batch`` (inbox,
 savepoints, outbox, commit) on SQLite: dedup over the submissions first, then each projection over
 the canonical events dedup wrote to its outbox (and the attendance reports its consumers take).
@@ -38,8 +38,7 @@ from shuxiang.db import Databases
 from shuxiang.events.consumer import Delivery, process_batch
 from shuxiang.events.streams import SUBMISSIONS_STREAM, subject_matches
 from shuxiang.events.tables import outbox
-from shuxiang.replay import rebuildable_plans
-from shuxiang.runtime import tune_gc
+from shuxiang.runtime import SERVICE_BUILDERS, tune_gc
 from shuxiang.services.plan import ServiceContext
 from shuxiang.settings import Settings
 
@@ -65,7 +64,8 @@ def run(
     PostgreSQL at ``database_url`` (its schema migrated already)."""
     settings = Settings(data_dir=workdir / "data", nats_url="nats://127.0.0.1:1", database_url=database_url)
     databases = Databases(data_dir=settings.data_dir, database_url=database_url)
-    plans = rebuildable_plans(ServiceContext(settings, realistic_alliance(seed), databases))
+    context = ServiceContext(settings, realistic_alliance(seed), databases)
+    plans = [build(context) for build in SERVICE_BUILDERS.values()]  # every service `up` runs
     plans.sort(key=lambda plan: plan.name != "dedup")  # dedup first: it writes the canonical events
     if database_url is None:
         for plan in plans:

@@ -11,8 +11,8 @@ library's plain rows over the demo's 30 members, which flattered every stage.)
 
 1. baseline: raw nats-py pull-and-ack of the same N messages from the same kind of
    embedded nats-server (fsync on every write);
-2. embedded: N submissions already in SUBMISSIONS, then every rebuildable service
-   (dedup, calendar, brands, quotas, …) started on SQLite — in one process, and spread over
+2. embedded: N submissions already in SUBMISSIONS, then every service `shuxiang up` runs
+   (dedup, intake, calendar, brands, quotas, digests, …) started on SQLite — in one process, and spread over
    2 and 3 processes as `shuxiang up --processes N` does; timed from the start until every
    consumer of SUBMISSIONS and CANONICAL has acked everything (the same measure as
    `publish --wait`);
@@ -96,12 +96,11 @@ async def baseline(workdir: Path, messages) -> float:
 async def pipeline(
     workdir: Path, messages, database_url: str | None, processes: int = 1, seed: int = DEFAULT_SEED
 ) -> tuple[float, list[str]]:
-    """Submissions per second through every rebuildable service (run in ``processes`` processes, as
-    ``shuxiang up --processes`` does), and the services' names."""
-    from shuxiang.db import Databases
-    from shuxiang.replay import rebuildable_plans
-    from shuxiang.runtime import Runtime, tune_gc
-    from shuxiang.services.plan import ServiceContext
+    """Submissions per second through every service ``shuxiang up`` runs (in ``processes``
+    processes, as ``up --processes`` does; the web front aside), and the services' names.  Until the
+    fourteenth session only the rebuildable ones ran here: intake's and the digests' consumers of
+    every message, which ``up`` runs too, were left out."""
+    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, tune_gc
     from shuxiang.settings import Settings
 
     server = EmbeddedNatsServer(workdir / "nats")
@@ -110,8 +109,7 @@ async def pipeline(
         await fill(server.url, messages)
         settings = Settings(data_dir=workdir / "data", nats_url=server.url, database_url=database_url)
         alliance = realistic_alliance(seed)
-        databases = Databases(data_dir=settings.data_dir, database_url=database_url)
-        names = [p.name for p in rebuildable_plans(ServiceContext(settings, alliance, databases))]
+        names = list(SERVICE_BUILDERS)  # as `up` runs them
         runtime = Runtime(settings=settings, alliance=alliance, services=names, web=False, processes=processes)
         connection = await nats.connect(server.url)
         tune_gc()  # as `up` does (this process is up's main one here)
