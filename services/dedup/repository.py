@@ -369,7 +369,7 @@ class DedupRepository:
     def _execute_windows(self, windows: dict[str, list]):
         """One statement of :func:`_windows_query` over the windows of each kind (:data:`WINDOW_KINDS`)
         given; none when none are."""
-        given = {name: rows for name, rows in windows.items() if rows}
+        given = _given(windows)
         if not given:
             return []
         return self.connection.execute(_windows_query(self.connection.dialect, tuple(given)), given)
@@ -402,7 +402,7 @@ class DedupRepository:
         self, windows: list, days: list, credits: list, moved: tuple[datetime, datetime], moving: list
     ):
         """:func:`_candidates_query` over these windows."""
-        given = {name: rows for name, rows in (("w", windows), ("s", days), ("m", moving)) if rows}
+        given = _given({"w": windows, "s": days, "m": moving})
         parameters = {**given, "ml": moved[0], "mh": moved[1]}
         if credits:
             parameters["c"] = credits
@@ -516,14 +516,24 @@ the partial index ``ix_dedup_source_day_or_moved``), moved ones (``m``, in ``ix_
 _WINDOW_QUERIES: dict[tuple, object] = burst_dict()
 
 
+def _given(windows: dict[str, list]) -> dict[str, list]:
+    """The kinds of windows (:data:`WINDOW_KINDS`) that have any: the statement names only those."""
+    return {name: rows for name, rows in windows.items() if rows}
+
+
+def _in_ranges(dialect: Dialect, name: str, key, start):
+    """The windows of the list parameter ``name`` (rows of key, low, high) read as a table
+    (:func:`shuxiang.db.json_rows`), and the condition that ``key`` is a window's and ``start`` lies
+    in its range."""
+    windows, (value, low, high) = json_rows(dialect, name, (key, start, start))
+    return windows, and_(key == value, start >= low, start <= high)
+
+
 def _window_part(dialect: Dialect, name: str):
     """Announcements in any window of the list parameter ``name`` (:data:`WINDOW_KINDS`): the
     windows read as a table (:func:`shuxiang.db.json_rows`) joined to ``dedup_source`` by site and
     start, a range scan of an index a window, in one statement text for any number of windows."""
-    windows, (site, low, high) = json_rows(
-        dialect, name, (dedup_source.c.venue_key, dedup_source.c.starts_at, dedup_source.c.starts_at)
-    )
-    on = and_(dedup_source.c.venue_key == site, dedup_source.c.starts_at >= low, dedup_source.c.starts_at <= high)
+    windows, on = _in_ranges(dialect, name, dedup_source.c.venue_key, dedup_source.c.starts_at)
     kind = WINDOW_KINDS[name]
     return _joined(dialect, windows, dedup_source, on if kind is None else and_(on, kind))
 
@@ -559,12 +569,7 @@ def _windows_query(dialect: Dialect, names: tuple[str, ...]):
 def _credited_part(dialect: Dialect, *columns):
     """Announcements crediting a library in any window of the list parameter ``c`` (library,
     low, high): a range of the credits' key a window, then the announcement by its key."""
-    windows, (library_id, low, high) = json_rows(
-        dialect, "c", (dedup_credit.c.library_id, dedup_credit.c.starts_at, dedup_credit.c.starts_at)
-    )
-    on = and_(
-        dedup_credit.c.library_id == library_id, dedup_credit.c.starts_at >= low, dedup_credit.c.starts_at <= high
-    )
+    windows, on = _in_ranges(dialect, "c", dedup_credit.c.library_id, dedup_credit.c.starts_at)
     return _joined(dialect, windows, _CREDITED_JOIN, on, *columns)
 
 
