@@ -65,14 +65,14 @@ class QuotasContext:
     def rules_touched(self, facts: Iterable[ActivityFacts]) -> dict[str, list[QuotaRule]]:
         """Per library, the rules under which one of these activities counts or counted for it
         (whatever its status): only those can change when the activities change."""
-        touched: dict[str, list[QuotaRule]] = {}
+        touched: dict[str, dict[str, QuotaRule]] = {}  # by the rule's id (comparing the models cost more)
         for fact in facts:
             for library_id, role in fact.organizers:
-                found = touched.setdefault(library_id, [])
+                found = touched.setdefault(library_id, {})
                 for rule in self.rules_of(library_id):
-                    if rule not in found and role in rule.roles and rule.counts.matches(fact):
-                        found.append(rule)
-        return {lib: rules for lib, rules in sorted(touched.items()) if rules}
+                    if rule.id not in found and role in rule.roles and rule.counts.matches(fact):
+                        found[rule.id] = rule
+        return {lib: list(rules.values()) for lib, rules in sorted(touched.items()) if rules}
 
 
 def apply_canonicals(context: QuotasContext, deliveries: list[Delivery], uow: UnitOfWork) -> None:
