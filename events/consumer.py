@@ -35,6 +35,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError
 
 from shuxiang.db import execute_many
 from shuxiang.i18n import both
+from shuxiang.memos import burst_dict
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 from shuxiang.schemas.submission import LOGGED
 
@@ -244,6 +245,25 @@ class ConsumerSpec:
         assert handle is not None  # __post_init__: one of handle and handle_batch is given
         for delivery in deliveries:
             handle(delivery, uow)
+
+
+_PARSED = burst_dict(limit=2 * UNACKED_BATCHES * ConsumerSpec.batch_size)
+"""Messages parsed by one consumer of the process, kept for its others (by model and body): at
+least as many as one consumer may have unacknowledged (``max_ack_pending``, 2,048), so a consumer
+a batch or two behind still finds them (a memo at its limit lets its older half go: twice that
+keeps 2,048 at least)."""
+
+
+def parse_shared(model: type[M], delivery: Delivery) -> M:
+    """:func:`parse_payload`, once per process for the consumers that read the same messages
+    (dedup and intake each announcement, the projections each canonical event): the first to
+    parse one leaves it for the others.  The model is shared: its readers do not change it."""
+    key = (model, delivery.data)
+    parsed = _PARSED.get(key)
+    if parsed is None:
+        parsed = parse_payload(model, delivery)
+        _PARSED.remember(key, parsed)  # the oldest goes first: the others are past it
+    return parsed
 
 
 def _is_transient(exc: BaseException) -> bool:

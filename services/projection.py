@@ -10,8 +10,7 @@ from dataclasses import dataclass
 from sqlalchemy import Connection
 
 from shuxiang.db import RowsByKey
-from shuxiang.events.consumer import UNACKED_BATCHES, ConsumerSpec, Delivery, parse_payload
-from shuxiang.memos import burst_dict
+from shuxiang.events.consumer import Delivery, parse_shared
 from shuxiang.schemas import CanonicalActivity, CanonicalEvent
 
 
@@ -29,24 +28,11 @@ class Newer:
         return self.event.activity.id
 
 
-_PARSED_LIMIT = 2 * UNACKED_BATCHES * ConsumerSpec.batch_size
-_PARSED = burst_dict(limit=_PARSED_LIMIT)
-"""Events kept for the other projections of the process: at least as many as one consumer may have
-unacknowledged (``max_ack_pending``, 2,048), so a projection a batch or two behind still finds them
-(a memo at its limit lets its older half go: twice that, 4,096, keeps 2,048 at least)."""
-
-
 def parse_canonical(delivery: Delivery) -> CanonicalEvent:
-    """The canonical event a message carries (:class:`Rejected` when it is not one).
-
-    Every projection of a process reads the same events: the first to parse one leaves it here
-    for the others (the model is frozen), so pydantic validates each event once per process, not
-    once per projection."""
-    event = _PARSED.get(delivery.data)
-    if event is None:
-        event = parse_payload(CanonicalEvent, delivery)
-        _PARSED.remember(delivery.data, event)  # the oldest goes first: the others are past it
-    return event
+    """The canonical event a message carries (:class:`Rejected` when it is not one), validated once
+    per process for all its projections (:func:`~shuxiang.events.consumer.parse_shared`; the model
+    is frozen)."""
+    return parse_shared(CanonicalEvent, delivery)
 
 
 def newer_canonicals(deliveries: Sequence[Delivery], connection: Connection, activities: RowsByKey) -> list[Newer]:

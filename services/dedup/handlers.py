@@ -31,7 +31,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from shuxiang.admission import campaign_problem
-from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_payload
+from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_shared
 from shuxiang.events.streams import canonical_subject
 from shuxiang.i18n import both
 from shuxiang.memos import burst_memo
@@ -133,7 +133,7 @@ def own_activity_id(source: SourceRow) -> str:
 
 def parse_submission(delivery: Delivery) -> ActivitySubmission:
     """Validate a submission message and its subject; :class:`Rejected` says what is wrong."""
-    submission = parse_payload(ActivitySubmission, delivery)
+    submission = parse_shared(ActivitySubmission, delivery)  # intake reads the same announcements
     check_subject("library_id", submission.library_id, delivery)
     return submission
 

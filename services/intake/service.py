@@ -3,12 +3,10 @@ up to date with everything it published (form, API, imports, its own system)."""
 
 from __future__ import annotations
 
-from shuxiang.events.consumer import ConsumerSpec, Delivery, UnitOfWork
+from shuxiang.events.consumer import ConsumerSpec, Delivery, Rejected, UnitOfWork, parse_shared
 from shuxiang.events.streams import REPORTED, SUBMISSIONS_STREAM, SUBMITTED, library_of
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import ActivitySubmission, AttendanceReport
-from shuxiang.schemas.errors import InvalidPayload, parse_json_model
-from shuxiang.schemas.submission import LOGGED
 from shuxiang.services.plan import ServiceContext, ServicePlan
 
 from .pull import pull_forever
@@ -19,10 +17,10 @@ from .tables import NAME, TABLES
 def _parse(model, delivery: Delivery):
     """The message, or None for one that is invalid or names another library than its subject: such a
     message is not the library's activity, and the dedup service keeps it as a dead letter with the reason
-    (one dead letter per bad message is enough)."""
+    (one dead letter per bad message is enough).  Parsed once for both (``parse_shared``)."""
     try:
-        message = parse_json_model(model, delivery.data, LOGGED)
-    except InvalidPayload:
+        message = parse_shared(model, delivery)
+    except Rejected:
         return None
     return message if message.library_id == library_of(delivery.subject) else None
 
