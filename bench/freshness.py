@@ -334,8 +334,8 @@ def readme_text(results: dict) -> str:
             f"| `shuxiang publish --wait`: validation, publishing and processing, members posting | {rate:,.0f} | {rate / raw:.3f} |",
             *(
                 [
-                    f"| the same import on a fresh `up` with nobody else posting (the pacer's wide window after "
-                    f"10 s) | {alone:,.0f} | {alone / raw:.3f} |",
+                    f"| the same import on a fresh `up` with nobody else posting (the pacer's wide window "
+                    f"from the start: nobody had posted) | {alone:,.0f} | {alone / raw:.3f} |",
                     f"| the same, `--no-pace` (published at once) | {unpaced:,.0f} | {unpaced / raw:.3f} |",
                 ]
                 if (alone := results.get("alone_per_s")) and (unpaced := results.get("unpaced_per_s"))
