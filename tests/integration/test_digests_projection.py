@@ -16,6 +16,7 @@ from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import CanonicalEvent
 from shuxiang.services.digests.projection import apply_canonicals
 from shuxiang.services.digests.tables import TABLES, digests_activity, digests_activity_library, digests_review
+from tests.integration.test_digest_delivery import canonical
 
 T0 = datetime(2026, 4, 1, 2, tzinfo=UTC)
 SPEC = ConsumerSpec(
@@ -29,29 +30,15 @@ SPEC = ConsumerSpec(
 def event(
     aid: str, version: int, organizers: list[str], *, kind: str = "created", title: str = "读书会"
 ) -> CanonicalEvent:
-    start = T0 + timedelta(days=7)
-    return CanonicalEvent.model_validate(
-        {
-            "type": kind,
-            "occurred_at": T0.isoformat(),
-            "activity": {
-                "id": aid,
-                "version": version,
-                "status": "scheduled",
-                "title": title,
-                "category": "reading_club",
-                "starts_at": start.isoformat(),
-                "ends_at": (start + timedelta(hours=2)).isoformat(),
-                "venue": {"name": "阅览室"},
-                "organizers": [
-                    {"library_id": lib, "role": "host" if i == 0 else "co_host"} for i, lib in enumerate(organizers)
-                ],
-                "sources": [{"library_id": lib, "source_ref": f"{aid}-{lib}", "revision": 1} for lib in organizers],
-                "created_at": T0.isoformat(),
-                "updated_at": T0.isoformat(),
-            },
-        }
+    """``canonical`` of the digest tests, at ``version``, of ``kind``, with these organizers (the first hosts)."""
+    data = canonical(aid, organizers[0], title, T0, T0 + timedelta(days=7)).model_dump(mode="json")
+    data["type"] = kind
+    data["activity"].update(
+        version=version,
+        organizers=[{"library_id": lib, "role": "host" if i == 0 else "co_host"} for i, lib in enumerate(organizers)],
+        sources=[{"library_id": lib, "source_ref": f"{aid}-{lib}", "revision": 1} for lib in organizers],
     )
+    return CanonicalEvent.model_validate(data)
 
 
 def deliveries(*events: tuple[str, CanonicalEvent]) -> list[Delivery]:
