@@ -19,7 +19,7 @@ from shuxiang import memos
 from shuxiang import runtime as runtime_module
 from shuxiang.alliance import load_alliance
 from shuxiang.db import _MANY_PLANS, Databases, _keys_in_clause, execute_many, keys_in
-from shuxiang.events.nats_server import EmbeddedNatsServer, server_environment
+from shuxiang.events.nats_server import GO_MEMORY_LIMIT, EmbeddedNatsServer, server_environment
 from shuxiang.events.progress import wait_until_processed
 from shuxiang.events.publish import Publisher
 from shuxiang.runtime import WORKER_RECYCLED, Runtime, give_back_memory, run_until_signalled, worker_services
@@ -150,7 +150,7 @@ def test_giving_back_memory_forgets_the_handlers_memos(databases: Databases) -> 
 def test_the_embedded_nats_server_runs_under_a_go_memory_limit(nats_server: EmbeddedNatsServer, monkeypatch) -> None:
     assert nats_server.process is not None
     environ = Path(f"/proc/{nats_server.process.pid}/environ").read_bytes().split(b"\0")
-    assert b"GOMEMLIMIT=64MiB" in environ
+    assert f"GOMEMLIMIT={GO_MEMORY_LIMIT}".encode() in environ
     monkeypatch.setenv("GOMEMLIMIT", "1GiB")  # the operator's own limit wins
     assert server_environment()["GOMEMLIMIT"] == "1GiB"
 
