@@ -122,13 +122,15 @@ class ImportPacer:
         except Exception:  # noqa: BLE001 - a user that may not read the stream: taken as shared
             return None
 
-    async def _quiet_already(self) -> bool:
-        """Whether SUBMISSIONS' last message went in :attr:`QUIET_FOR` seconds ago or more (by the
-        broker's clock against ours), or it holds none: nobody has posted for a while."""
+    async def _quiet_already(self, last_seq: int | None) -> bool:
+        """Whether SUBMISSIONS' last message (``last_seq``: :meth:`_stream_last_seq`, None when not
+        known) went in :attr:`QUIET_FOR` seconds ago or more (by the broker's clock against ours),
+        or it holds none: nobody has posted for a while."""
+        if last_seq is None:
+            return False
+        if not last_seq:
+            return True
         try:
-            last_seq = (await self.js.stream_info(SUBMISSIONS_STREAM.name)).state.last_seq
-            if not last_seq:
-                return True
             last = await self.js.get_msg(SUBMISSIONS_STREAM.name, seq=last_seq)
         except Exception:  # noqa: BLE001 - a user that may not read the stream, a message gone: not known
             return False
@@ -145,9 +147,10 @@ class ImportPacer:
                 return self.shared.most  # no consumer attached yet: nobody to be unfair to
             now = time.monotonic()
             if self._last is None:
-                if await self._quiet_already():  # nobody posted for a while before the import either
+                seq = await self._stream_last_seq()
+                if await self._quiet_already(seq):  # nobody posted for a while before the import either
                     self.others_last_seen = now - self.QUIET_FOR
-                self._last, self._published_since = (now, behind, await self._stream_last_seq()), 0
+                self._last, self._published_since = (now, behind, seq), 0
             elif now - self._last[0] >= self.MEASURED_OVER:  # a shorter span is mostly noise
                 then, behind_then, seq_then = self._last
                 drained = behind_then + self._published_since - behind

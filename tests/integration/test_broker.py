@@ -139,9 +139,13 @@ async def test_the_import_pacer_reads_how_long_the_stream_has_been_quiet(js) -> 
     """An import widens at once only when nobody has posted for the quiet spell: the broker's own
     time of SUBMISSIONS' last message says so (a new stream has been quiet all along)."""
     pacer = ImportPacer(js)
-    assert await pacer._quiet_already()  # noqa: SLF001 - nothing in the stream yet
+
+    async def quiet() -> bool:
+        return await pacer._quiet_already(await pacer._stream_last_seq())  # noqa: SLF001
+
+    assert await quiet()  # nothing in the stream yet
     await Publisher(js).publish_many(messages(3))
-    assert not await pacer._quiet_already()  # noqa: SLF001 - a post a moment ago
+    assert not await quiet()  # a post a moment ago
     pacer.QUIET_FOR = 0.3
     await asyncio.sleep(0.5)
-    assert await pacer._quiet_already()  # noqa: SLF001
+    assert await quiet()
