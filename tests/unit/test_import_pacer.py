@@ -34,6 +34,9 @@ class DrainingBroker:
         self.most_behind = 0
         self.last_seq = 0 if last_post_ago is None else 41
         self.last_at = None if last_post_ago is None else datetime.now(UTC) - timedelta(seconds=last_post_ago)
+        self.asked = 0
+        self.idle = 0.0
+        """Seconds the consumers had nothing to do after draining what they had been given."""
 
     def publish(self, count: int) -> None:
         self._drain()
@@ -44,12 +47,16 @@ class DrainingBroker:
 
     def _drain(self) -> None:
         now = time.monotonic()
-        self.pending = max(0.0, self.pending - self.rate * (now - self.at))
+        left = self.pending - self.rate * (now - self.at)
+        if self.pending > 0:  # it had work, and ran out of it before now
+            self.idle += max(0.0, -left) / self.rate
+        self.pending = max(0.0, left)
         self.at = now
 
     async def consumers_info(self, stream: str):
         if not self.attached:
             return []
+        self.asked += 1
         self._drain()
         behind = {SUBMISSIONS_STREAM.name: int(self.pending), CANONICAL_STREAM.name: self.canonical_behind}[stream]
         return [
@@ -88,6 +95,20 @@ def test_a_paced_import_keeps_the_consumers_a_moment_behind() -> None:
     assert broker.most_behind <= 2000
     assert pacer.rate > 2000, "the drain rate is learnt as the import goes"
     assert pacer.window > 400
+
+
+def test_the_pacer_asks_about_the_work_ahead_about_once_a_step_and_the_consumers_never_wait() -> None:
+    # alone from the start: 1,200 messages ahead, steps of 300 at 2,000 a second — a step every 0.15 s
+    broker = DrainingBroker(rate=2000, last_post_ago=60.0)
+    pacer = ImportPacer(broker, shared=SHARED, alone=ALONE)
+    pacer.rate = broker.rate
+    began = time.monotonic()
+    asyncio.run(_import(broker, 6000, pacer))
+    steps = (6000 - ALONE.floor) / ALONE.step
+    # two questions (SUBMISSIONS, CANONICAL) a poll: polled every 20 ms it asked ≈ 2 × 8 a step
+    assert broker.asked <= 2 * 3 * (steps + 1), (broker.asked, steps)
+    assert broker.idle == 0.0, "the consumers always had work ahead of them"
+    assert time.monotonic() - began < 6000 / 2000 + 0.5
 
 
 def test_a_slow_consumer_gets_a_short_queue() -> None:
