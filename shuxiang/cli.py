@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import importlib
 import json
 import os
 import signal
@@ -28,17 +29,38 @@ from shuxiang.console import (
 from shuxiang.i18n import both
 from shuxiang.logs import configure_logging
 from shuxiang.services import CONSUMING_SERVICES
-from shuxiang.services.brands.cli import brands as brands_commands
-from shuxiang.services.dedup.cli import dedup as dedup_commands
-from shuxiang.services.digests.cli import digest as digest_commands
-from shuxiang.services.intake.cli import accounts as accounts_commands
-from shuxiang.services.quotas.cli import quotas as quotas_commands
-from shuxiang.services.stats.cli import stats as stats_commands
 from shuxiang.settings import Settings
 from shuxiang.spreadsheet import SafeWriter
 
+SERVICE_COMMANDS = {
+    "quotas": "shuxiang.services.quotas.cli:quotas",
+    "digest": "shuxiang.services.digests.cli:digest",
+    "brands": "shuxiang.services.brands.cli:brands",
+    "dedup": "shuxiang.services.dedup.cli:dedup",
+    "accounts": "shuxiang.services.intake.cli:accounts",
+    "stats": "shuxiang.services.stats.cli:stats",
+}
+"""Each service's own command group (``services/<name>/cli.py``), imported when it is asked for:
+importing them all made every command — ``shuxiang publish`` too — spend about a second starting."""
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
+
+class ShuxiangCommands(click.Group):
+    """The top-level commands: this module's, and the services' groups loaded on first use
+    (click's "lazily loading subcommands")."""
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return sorted({*super().list_commands(ctx), *SERVICE_COMMANDS})
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name in SERVICE_COMMANDS and cmd_name not in self.commands:
+            module, _, name = SERVICE_COMMANDS[cmd_name].partition(":")
+            command = getattr(importlib.import_module(module), name)
+            assert command.name == cmd_name, f"{SERVICE_COMMANDS[cmd_name]} is named {command.name}"
+            self.add_command(command)
+        return super().get_command(ctx, cmd_name)
+
+
+@click.group(cls=ShuxiangCommands, context_settings={"help_option_names": ["-h", "--help"], "max_content_width": 100})
 @click.option(
     "-v",
     "--verbose",
@@ -645,12 +667,6 @@ def schemas_command(check: bool) -> None:
         return
     for path in write_files():
         console.print(f"wrote {path}")
-
-
-# ---------------------------------------------------------------------------- service commands
-# Each service's own command group (services/<name>/cli.py), one line each.
-for _group in (quotas_commands, digest_commands, brands_commands, dedup_commands, accounts_commands, stats_commands):
-    main.add_command(_group)
 
 
 if __name__ == "__main__":
