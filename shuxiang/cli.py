@@ -109,7 +109,8 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
     every service — in one process, or with --processes spread over worker processes it starts
     and stops.  Ctrl-C stops it all; starting again keeps all state.
     """
-    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, default_processes, run_until_signalled, runtime_info
+    from shuxiang.running import runtime_info
+    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, default_processes, run_until_signalled
 
     settings = make_settings(data_dir, port=port)
     if settings.nats_url or settings.database_url:
@@ -348,7 +349,7 @@ def replay(data_dir: Path | None, timeout: float) -> None:
     of digests already sent are kept.
     """
     from shuxiang.replay import replay as run_replay
-    from shuxiang.runtime import runtime_info
+    from shuxiang.running import runtime_info
 
     settings = make_settings(data_dir)
     if settings.embedded and runtime_info(settings.data_dir):
@@ -364,7 +365,7 @@ def replay(data_dir: Path | None, timeout: float) -> None:
 
 
 def _nats_url(settings: Settings) -> str:
-    from shuxiang.runtime import runtime_info
+    from shuxiang.running import runtime_info
 
     if settings.nats_url:
         return settings.nats_url

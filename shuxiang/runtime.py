@@ -29,6 +29,7 @@ from shuxiang.events.streams import ensure_streams
 from shuxiang.i18n import both
 from shuxiang.memos import forget_burst_memos
 from shuxiang.posters import ObjectPosterStore, poster_store
+from shuxiang.running import remove_runtime_info, write_runtime_info
 from shuxiang.services import CONSUMING_SERVICES
 from shuxiang.services.brands import service as brands_service
 from shuxiang.services.calendar import service as calendar_service
@@ -105,23 +106,8 @@ COUNTS_DIR = "worker-counts"
 """Where the worker processes write their consumers' counts (``<pid>.json``)."""
 COUNTS_SECONDS = 2.0
 
-RUNTIME_FILE = "runtime.json"
 WORKER_ALLIANCE_FILE = "worker-alliance.json"
 """The alliance as ``up --processes N`` hands it to its workers (removed when they stop)."""
-
-
-def runtime_info(data_dir: Path) -> dict | None:
-    """What a running ``shuxiang up`` on this data dir published about itself."""
-    path = Path(data_dir) / RUNTIME_FILE
-    try:
-        info = json.loads(path.read_text())
-    except (OSError, ValueError):
-        return None
-    try:
-        os.kill(info["pid"], 0)
-    except (OSError, KeyError):
-        return None  # left behind by a process that is gone
-    return info
 
 
 @dataclass
@@ -492,12 +478,7 @@ class Runtime:
             await asyncio.sleep(0.025)
 
     def _write_runtime_file(self) -> None:
-        info = {"pid": os.getpid(), "nats_url": self.nats_url, "web_url": self.settings.public_url}
-        path = self.settings.data_dir / RUNTIME_FILE
-        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)  # the URL holds the runtime's password
-        os.fchmod(fd, 0o600)
-        with os.fdopen(fd, "w") as file:
-            file.write(json.dumps(info))
+        write_runtime_info(self.settings.data_dir, nats_url=self.nats_url, web_url=self.settings.public_url)
 
     def run_beside(self, work: Coroutine[Any, Any, None], name: str) -> None:
         """Run ``work`` (publishing the demo) as a task of the runtime, like its relays and
@@ -531,10 +512,7 @@ class Runtime:
             await asyncio.to_thread(self.nats_server.stop)
         if hasattr(self, "databases"):
             self.databases.dispose()
-        with contextlib.suppress(OSError):
-            info = json.loads((self.settings.data_dir / RUNTIME_FILE).read_text())
-            if info.get("pid") == os.getpid():
-                (self.settings.data_dir / RUNTIME_FILE).unlink()
+        remove_runtime_info(self.settings.data_dir)
 
 
 STOP_STEP_SECONDS = 8.0
