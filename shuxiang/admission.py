@@ -1,12 +1,14 @@
 """What the alliance admits beyond the wire contract: checks that need the alliance file.
 
 The schema (``schemas/submission.py``) checks a submission on its own; the checks here
-hold it against the alliance.  A ``campaign_id`` is a claim to campaign credit
+hold it against the alliance.  Its library and the libraries it names as organizers must be
+members (credit and quota counts go to members only; an outside partner is named in
+``partners``).  A ``campaign_id`` is a claim to campaign credit
 ("选择性承办、参与联盟节假日活动10种以上"), and the credit is only honest for a campaign
 of the alliance file with the activity's start, in the alliance's time zone, inside that
 campaign's window (DOMAIN.md, "What counts").  A July activity tagged ``reading-month``
 or ``no-such-campaign`` was once accepted and credited; now it is refused with the
-reason, by one function that every way in calls:
+reason, by one function (:func:`admission_problem`) that every way in calls:
 
 * the member form and the JSON API (``services/intake/web.py``): 422 with the reason;
 * CSV / ICS / JSONL files (``shuxiang publish``) and the ICS pull: the row is refused
@@ -86,11 +88,40 @@ def campaign_problem(alliance: Alliance, submission: ActivitySubmission) -> Refu
     return None
 
 
+def membership_problem(alliance: Alliance, submission: ActivitySubmission) -> Refusal | None:
+    """Why ``submission`` is not a member's, or names organizers that are not members; None when
+    every library it names is one.  (A file naming a library the alliance does not know was
+    published and then kept as a dead letter by the dedup consumer: now it is refused first.)"""
+    if alliance.member(submission.library_id) is None:
+        return Refusal(
+            "library_id",
+            *in_both(
+                '"{library}" is not a member of the alliance (add it to the alliance configuration first)',
+                library=submission.library_id,
+            ),
+        )
+    outsiders = [o.library_id for o in submission.organizers if alliance.member(o.library_id) is None]
+    if outsiders:
+        return Refusal(
+            "organizers",
+            *in_both(
+                "{names} are not members of the alliance (an outside partner is named in partners, not as an organizer)",
+                names=", ".join(dict.fromkeys(outsiders)),
+            ),
+        )
+    return None
+
+
+def admission_problem(alliance: Alliance, submission: ActivitySubmission) -> Refusal | None:
+    """Why the alliance refuses ``submission`` (its libraries, then its campaign), or None."""
+    return membership_problem(alliance, submission) or campaign_problem(alliance, submission)
+
+
 def admitted(alliance: Alliance, submissions: list[ActivitySubmission]) -> tuple[list[ActivitySubmission], list[str]]:
     """The submissions the alliance admits, and a problem line (``source_ref …: reason``) per refused one."""
     kept, problems = [], []
     for submission in submissions:
-        refusal = campaign_problem(alliance, submission)
+        refusal = admission_problem(alliance, submission)
         if refusal is None:
             kept.append(submission)
         else:

@@ -30,7 +30,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from shuxiang.admission import campaign_problem
+from shuxiang.admission import admission_problem
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, check_subject, parse_shared
 from shuxiang.events.streams import canonical_subject
 from shuxiang.i18n import both
@@ -593,34 +593,14 @@ def source_row(
 
 
 def member_submission(delivery: Delivery, venues: VenueResolver) -> ActivitySubmission:
-    """The submission, from a member of the alliance; :class:`Rejected` says what is wrong."""
+    """The submission, if the alliance admits it (:func:`~shuxiang.admission.admission_problem`: a
+    member's, naming members as organizers, its campaign credit honest); :class:`Rejected` says
+    what is wrong, and that the dead letter can be replayed once the alliance file admits it."""
     submission = parse_submission(delivery)
-    if venues.alliance.member(submission.library_id) is None:
-        raise Rejected(
-            both(
-                'library_id "{library}" is not a member of the alliance (add it to the alliance configuration, '
-                "then replay the dead letter)",
-                library=submission.library_id,
-            )
-        )
-    outsiders = non_member_organizers(venues.alliance, submission)
-    if outsiders:
-        raise Rejected(
-            both(
-                "organizers: {names} are not members of the alliance (an outside partner is named in partners, "
-                "not as an organizer)",
-                names=", ".join(outsiders),
-            )
-        )
-    refusal = campaign_problem(venues.alliance, submission)
-    if refusal is not None:  # no campaign credit outside the alliance's campaigns and their windows
-        raise Rejected(str(refusal))
+    refusal = admission_problem(venues.alliance, submission)
+    if refusal is not None:
+        raise Rejected(f"{refusal} — " + both("replay the dead letter once the alliance configuration admits it"))
     return submission
-
-
-def non_member_organizers(alliance, submission: ActivitySubmission) -> list[str]:
-    """Organizers that are not member libraries: credit (and quota counts) goes to members only."""
-    return [o.library_id for o in submission.organizers if alliance.member(o.library_id) is None]
 
 
 def handle_submissions(deliveries: list[Delivery], uow: UnitOfWork, *, venues: VenueResolver) -> None:

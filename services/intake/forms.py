@@ -103,6 +103,13 @@ _FIELD_OF_LOC = {
     "notes": "notes",
     "report_url": "report_url",
 }
+
+
+def form_field(schema_field: str) -> str:
+    """The form's field that shows an error about this field of the submission."""
+    return _FIELD_OF_LOC.get(schema_field, schema_field)
+
+
 _SIMPLE_RULE = re.compile(r"^FREQ=(WEEKLY|MONTHLY);COUNT=(\d+)$")
 _TAG_SPLIT = re.compile(r"[,，、;；]+")
 

@@ -27,7 +27,7 @@ from fastapi.responses import JSONResponse, RedirectResponse, Response
 from fastapi.routing import APIRoute
 from sqlalchemy import Engine
 
-from shuxiang.admission import campaign_problem
+from shuxiang.admission import admission_problem
 from shuxiang.alliance import Alliance
 from shuxiang.events.publish import PublishError
 from shuxiang.events.streams import reported_subject, submitted_subject
@@ -42,7 +42,7 @@ from shuxiang.services.plan import ServiceContext
 from . import forms
 from .accounts import Account, AccountStore
 from .auth import LibraryToken
-from .forms import find_session
+from .forms import find_session, form_field
 from .imports import category_choices
 from .lookalikes import canonical_lookalikes
 from .posters import FORM_OVERHEAD, declared_too_large, poster_from_form, read_bounded
@@ -148,10 +148,10 @@ async def _publish(publisher: EventPublisher | None, subject: str, msg_id: str, 
 
 
 def admission_errors(intake: Intake, submission: ActivitySubmission | None, lang: str) -> dict[str, str]:
-    """What the alliance refuses in a well-formed submission, by form field (campaign credit:
-    :mod:`shuxiang.admission`)."""
-    refusal = campaign_problem(intake.alliance, submission) if submission is not None else None
-    return {refusal.field: refusal.text(lang)} if refusal else {}
+    """What the alliance refuses in a well-formed submission, by form field (organizers that are not
+    members, campaign credit: :mod:`shuxiang.admission`)."""
+    refusal = admission_problem(intake.alliance, submission) if submission is not None else None
+    return {form_field(refusal.field): refusal.text(lang)} if refusal else {}
 
 
 async def publish_submission(
@@ -161,7 +161,7 @@ async def publish_submission(
 
     Refused (422, with the reason) when the alliance would not admit it: the same check the
     broker path applies (the dedup consumer dead-letters such a message)."""
-    refusal = campaign_problem(intake.alliance, submission)
+    refusal = admission_problem(intake.alliance, submission)
     if refusal is not None:
         raise Problem(422, f"{refusal.field}: {refusal.zh}", f"{refusal.field}: {refusal.en}")
     await _publish(

@@ -13,7 +13,7 @@ import httpx
 import nats
 from sqlalchemy import select
 
-from shuxiang.admission import campaign_problem
+from shuxiang.admission import admission_problem, campaign_problem, membership_problem
 from shuxiang.alliance import load_alliance
 from shuxiang.db import Databases
 from shuxiang.events.consumer import Outcome
@@ -70,6 +70,26 @@ def test_the_broker_path_dead_letters_with_the_reason(tmp_path: Path) -> None:
             reasons = [r.reason for r in connection.execute(select(dead_letter).order_by(dead_letter.c.id))]
         assert '"no-such-campaign" is not a campaign of the alliance' in reasons[0]
         assert "2026-07-10" in reasons[1] and "outside the window" in reasons[1] and "不在联盟活动" in reasons[1]
+    finally:
+        rig.close()
+
+
+def test_libraries_that_are_not_members_are_refused_by_the_same_rule_on_the_broker_path(tmp_path: Path) -> None:
+    alliance = load_alliance(TEST_ALLIANCE)
+    outsider = ActivitySubmission.model_validate(submission(library_id="nope", source_ref="o-1"))
+    assert membership_problem(alliance, outsider).field == "library_id"
+    named = submission(source_ref="o-2", organizers=[{"library_id": "nope", "role": "co_organiser"}])
+    refusal = admission_problem(alliance, ActivitySubmission.model_validate(named))
+    assert refusal.field == "organizers" and "nope 不是联盟成员馆" in refusal.zh
+    assert admission_problem(alliance, ActivitySubmission.model_validate(submission(source_ref="o-3"))) is None
+    rig = DedupRig(tmp_path / "dedup.sqlite3")
+    try:
+        stranger = announcement("jn", "stranger", day=23)
+        stranger["library_id"] = "nope"
+        assert rig.submit(stranger) == [Outcome.TERM]
+        with rig.engine.connect() as connection:
+            (reason,) = [r.reason for r in connection.execute(select(dead_letter))]
+        assert '"nope" is not a member of the alliance' in reason and "replay the dead letter" in reason
     finally:
         rig.close()
 
