@@ -15,6 +15,7 @@ from pathlib import Path
 import click
 from rich.cells import cell_len
 from rich.console import Console
+from rich.markup import escape
 from rich.progress import Progress
 
 from shuxiang.alliance import Alliance
@@ -151,7 +152,7 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
             ("NATS", f"{rt.nats_server.address}   ({publish}: {subject}; {users}: nats/passwords.json)"),
             (both("data"), str(settings.data_dir.resolve())),
         ]
-        console.print(f"[bold green]书香 shuxiang {running}[/] — {alliance.name}")
+        console.print(f"[bold green]书香 shuxiang {running}[/] — {escape(alliance.name)}")
         width = max(cell_len(label) for label, _ in rows)  # Chinese characters are two columns wide
         for label, value in rows:
             console.print(f"  {label}{' ' * (width - cell_len(label))}  {value}")
@@ -401,14 +402,16 @@ def publish(file: Path, as_library: str | None, wait: bool, timeout: float, pace
     参与人次 / 是否举办 also publishes its attendance (importing earlier history with participants).
     """
     from shuxiang.services.intake.cli import read_publish_file
+    from shuxiang.services.intake.imports import Notice, in_line_order, refusals
 
     settings = make_settings(data_dir)
     data = sys.stdin.buffer.read() if str(file) == "-" else file.read_bytes()
     submissions, problems = read_publish_file(settings, file, data, as_library)
     reports, report_problems = _attendance_in(settings, file, data, as_library, submissions)
-    problems = [*problems, *report_problems]
-    for problem in problems:
-        console.print(f"[red]{file}:{problem}[/]")
+    problems = in_line_order([*problems, *report_problems])
+    for problem in problems:  # markup off: a row's text may hold "[…]"
+        console.print(f"{file}:{problem}", style="yellow" if isinstance(problem, Notice) else "red", markup=False)
+    problems = refusals(problems)
     if submissions or wait:
         asyncio.run(
             _publish(

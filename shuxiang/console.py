@@ -11,6 +11,7 @@ from pathlib import Path
 import click
 from rich.cells import cell_len
 from rich.console import COLOR_SYSTEMS, Console
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.style import Style
 
@@ -28,7 +29,7 @@ class UserError(click.ClickException):
 
     def show(self, file=None) -> None:
         label = both("error")
-        console.print(f"[bold red]{label}:[/] {self.message}")
+        console.print(f"[bold red]{label}:[/] {escape(self.message)}")  # a file's text may hold "[…]"
 
 
 def make_settings(data_dir: Path | None, **overrides) -> Settings:

@@ -155,7 +155,7 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
     from shuxiang.admission import admitted
     from shuxiang.alliance import AllianceConfigError, load_alliance
 
-    from .imports import read_submissions
+    from .imports import not_newer, read_submissions
 
     tz, venue = ZoneInfo("Asia/Shanghai"), None
     saved = settings.config or settings.data_dir / "alliance.toml"
@@ -169,15 +169,18 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
         if as_library and member is None:
             raise UserError(f"--as {as_library}: " + both("not a member of {alliance}", alliance=alliance.id))
         venue = member.name if member else None
+    held = _held_lookup(settings)
     try:
         fmt, submissions, problems = read_submissions(
-            data, str(file), as_library=as_library, tz=tz, default_venue=venue
+            data, str(file), as_library=as_library, tz=tz, default_venue=venue, held=held
         )
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    if Path(saved).exists():  # campaign credit only inside the alliance's campaigns (shuxiang.admission)
+    if Path(saved).exists():  # members only; campaign credit inside the campaigns (shuxiang.admission)
         submissions, refused = admitted(alliance, submissions)
         problems = [*problems, *refused]
+    submissions, stale = not_newer(submissions, held((s.library_id, s.source_ref) for s in submissions))
+    problems = [*problems, *stale]
     if fmt in ("csv", "ics"):
         console.print(
             f"{fmt.upper()}: "
@@ -185,6 +188,45 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
             style="dim",
         )
     return submissions, problems
+
+
+def _held_lookup(settings):
+    """What each activity a file names last published, read from intake's tables (``up`` may be
+    running: a reader beside it); nothing when they cannot be read, said once."""
+    from sqlalchemy.exc import SQLAlchemyError
+
+    from shuxiang.db import Databases
+
+    from .service import NAME
+    from .store import held_submissions
+
+    warned = []
+
+    def held(keys):
+        keys = list(keys)
+        if not keys:
+            return {}
+        try:
+            databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
+            try:
+                with databases.engine(NAME, writer=False).connect() as connection:
+                    return held_submissions(connection, keys)
+            finally:
+                databases.dispose()
+        except SQLAlchemyError as exc:
+            if not warned:
+                warned.append(exc)
+                console.print(
+                    both(
+                        "could not read what was published before ({reason}): revisions are not checked",
+                        reason=exc.__class__.__name__,
+                    ),
+                    style="yellow",
+                    markup=False,
+                )
+            return {}
+
+    return held
 
 
 def read_publish_reports(settings, file: Path, data: bytes, as_library: str | None) -> tuple[list, list[str]]:

@@ -9,8 +9,11 @@ submission is reported with its line or UID and the reason; the rest are kept.
 CSV: one activity a row; headers in Chinese or English (``标题``/``title``,
 ``开始时间``/``starts_at``, ``结束时间``/``ends_at``, ``地点``/``venue``, ``类别``/
 ``category``, …: :data:`CSV_COLUMNS`).  Without an ``编号``/``source_ref`` column the
-activity is named by its title and start; with one, a later file can revise it
-(give a higher ``修订``/``revision``).  Excel's GB18030 CSVs are read too.
+activity is named by its title and start; with one, importing the corrected sheet again
+updates the rows that changed (each is numbered against what the library last published;
+a ``修订``/``revision`` column numbers them instead).  Excel's GB18030 CSVs are read too, a
+title above the header, times as people write them (``2026/4/23 下午2:00``, ``14点30分``,
+full-width digits, Excel's serial numbers) and template headers (``标题*``, ``活动地点``).
 
 ICS: every VEVENT's UID becomes its ``source_ref``; LAST-MODIFIED (else SEQUENCE)
 becomes the revision, so importing the calendar again updates rather than
@@ -23,7 +26,8 @@ import csv
 import hashlib
 import io
 import re
-from collections.abc import Iterable
+import unicodedata
+from collections.abc import Callable, Iterable
 from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 from zoneinfo import ZoneInfo
@@ -102,42 +106,73 @@ def guess_category(*texts: str | None) -> Category:
 
 # ---------------------------------------------------------------------------- times
 
-_DATE = r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
-_TIME = r"(?P<H>\d{1,2})\s*[:：时]\s*(?P<M>\d{2})(?:\s*[:：分]\s*(?P<S>\d{2})\s*秒?)?\s*分?"
-_DATETIME = re.compile(rf"^{_DATE}(?:\s*(?:T|\s)\s*{_TIME})?$")
+_DATE = (
+    r"(?P<y>\d{4})\s*[-/.年]\s*(?P<m>\d{1,2})\s*[-/.月]\s*(?P<d>\d{1,2})\s*日?"
+    r"(?:\s*[(（]?\s*(?:周|星期|礼拜)[一二三四五六日天]\s*[)）]?)?"  # 2026年4月23日（周四）
+)
+_PERIODS = r"上午|早上|早晨|凌晨|中午|下午|傍晚|晚上|晚间|夜间|[AaPp]\.?[Mm]\.?"
+_TIME = (
+    rf"(?:(?P<P1>{_PERIODS})\s*)?(?P<H>\d{{1,2}})\s*[:：时点]\s*(?:(?P<M>\d{{1,2}})|(?P<half>半))?"
+    rf"(?:\s*[:：分]\s*(?P<S>\d{{2}})\s*秒?)?\s*分?(?:\s*(?P<P2>{_PERIODS}))?"
+)
+_DATETIME = re.compile(rf"^{_DATE}(?:\s*T?\s*{_TIME})?$")
 _TIME_ONLY = re.compile(rf"^{_TIME}$")
 _OFFSET = re.compile(r"(Z|[+-]\d{2}:?\d{2})$")
+_EXCEL_SERIAL = re.compile(r"^(?P<days>[2-7]\d{4})(?P<fraction>\.\d+)?$")
+"""A date cell Excel saved as its serial number (days since 1899-12-30; 46135 is 2026-04-23),
+a time of day as its fraction: what a CSV holds when the column was not formatted as text."""
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_AFTERNOON = {"下午", "傍晚", "晚上", "晚间", "夜间"}
 
 
 class TimeError(ValueError):
     pass
 
 
+def _clock(found: re.Match) -> time:
+    """The time of day a :data:`_TIME` match gives: 下午2点半 → 14:30, 12:00 AM → 00:00."""
+    hour = int(found["H"])
+    minute = 30 if found["half"] else int(found["M"] or 0)
+    period = (found["P1"] or found["P2"] or "").replace(".", "").lower()
+    if period in _AFTERNOON or period == "pm" or (period == "中午" and hour < 11):
+        hour = hour + 12 if hour < 12 else hour
+    elif period in ("am", "凌晨", "上午", "早上", "早晨") and hour == 12:
+        hour = 0
+    return time(hour, minute, int(found["S"] or 0))
+
+
 def parse_local_datetime(text: str, tz: ZoneInfo, *, day: date | None = None) -> tuple[datetime, bool]:
-    """A wall time (``2026-04-23 14:00``, ``2026/4/23 14:00``, ``2026年4月23日 14:00``, a date
-    alone, or with ``day`` just ``16:00``) in ``tz``; an ISO time with an offset keeps it.
+    """A wall time in ``tz`` as people write it — ``2026-04-23 14:00``, ``2026/4/23 下午2:00``,
+    ``2026年4月23日（周四）14点30分``, full-width digits, Excel's serial number (``46135.5833``), a
+    date alone, or with ``day`` just ``16:00`` / ``下午4点``; an ISO time with an offset keeps it.
     Returns the instant and whether only a date was given."""
-    value = text.strip()
+    value = unicodedata.normalize("NFKC", text).strip()
     if _OFFSET.search(value) and "T" in value:
         try:
             return datetime.fromisoformat(value), False
         except ValueError:
             pass
-    found = _DATETIME.match(value)
     try:
+        found = _DATETIME.match(value)
         if found:
             moment_day = date(int(found["y"]), int(found["m"]), int(found["d"]))
             if found["H"] is None:
                 return datetime.combine(moment_day, time(0), tz), True
-            clock = time(int(found["H"]), int(found["M"]), int(found["S"] or 0))
-            return datetime.combine(moment_day, clock, tz), False
+            return datetime.combine(moment_day, _clock(found), tz), False
         found = _TIME_ONLY.match(value)
         if found and day is not None:
-            clock = time(int(found["H"]), int(found["M"]), int(found["S"] or 0))
-            return datetime.combine(day, clock, tz), False
+            return datetime.combine(day, _clock(found), tz), False
+        found = _EXCEL_SERIAL.match(value)
+        if found:
+            moment = _EXCEL_EPOCH + timedelta(days=float(value))
+            minutes = round((moment - datetime.combine(moment.date(), time(0))).total_seconds() / 60)
+            wall = datetime.combine(moment.date(), time(0)) + timedelta(minutes=minutes)
+            return wall.replace(tzinfo=tz), found["fraction"] is None
     except ValueError:
         pass
-    raise TimeError(both("not a date and time, e.g. {example}", example="2026-04-23 14:00"))
+    raise TimeError(
+        both('"{value}" is not a date and time, e.g. {example}', value=text.strip(), example="2026-04-23 14:00")
+    )
 
 
 # ---------------------------------------------------------------------------- CSV
@@ -147,12 +182,12 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "revision": ("修订", "版本", "revision"),
     "status": ("状态", "status"),
     "title": ("标题", "活动名称", "名称", "title", "name"),
-    "description": ("简介", "描述", "内容", "活动简介", "description"),
-    "category": ("类别", "类型", "分类", "category"),
-    "starts_at": ("开始时间", "开始", "时间", "starts_at", "start"),
-    "ends_at": ("结束时间", "结束", "ends_at", "end"),
+    "description": ("简介", "描述", "内容", "活动简介", "活动内容", "活动介绍", "description"),
+    "category": ("类别", "类型", "分类", "活动类别", "活动类型", "活动分类", "category"),
+    "starts_at": ("开始时间", "开始", "时间", "活动时间", "活动开始时间", "starts_at", "start"),
+    "ends_at": ("结束时间", "结束", "活动结束时间", "ends_at", "end"),
     "all_day": ("全天", "all_day"),
-    "venue": ("地点", "场地", "venue", "location"),
+    "venue": ("地点", "场地", "活动地点", "活动场地", "举办地点", "venue", "location"),
     "address": ("地址", "address"),
     "venue_id": ("场馆编号", "venue_id"),
     "online_url": ("线上链接", "直播链接", "online_url"),
@@ -164,14 +199,14 @@ CSV_COLUMNS: dict[str, tuple[str, ...]] = {
     "brand_id": ("品牌", "品牌编号", "brand", "brand_id"),
     "campaign_id": ("联盟活动", "活动季", "campaign", "campaign_id"),
     "featured": ("特色", "特色活动", "featured"),
-    "audience": ("对象", "面向", "audience"),
+    "audience": ("对象", "面向", "活动对象", "参与对象", "面向对象", "服务对象", "audience"),
     "tags": ("标签", "tags"),
     "partners": ("合作单位", "联盟外合作单位", "partners"),
     "attended": ("参与人次", "人次", "participants", "attendance"),
     "held": ("是否举办", "已举办", "held"),
     "capacity": ("人数上限", "名额", "capacity"),
     "registration_url": ("报名链接", "报名", "registration_url"),
-    "contact": ("联系方式", "联系人", "contact"),
+    "contact": ("联系方式", "联系人", "联系电话", "contact"),
     "library_id": ("馆", "图书馆", "library_id"),
 }
 
@@ -182,6 +217,17 @@ def _column(field: str) -> str:
 
 
 _HEADER_TO_FIELD = {alias.lower(): field for field, aliases in CSV_COLUMNS.items() for alias in aliases}
+_HEADER_MARKS = re.compile(
+    r"^[*＊\s]+|[*＊\s]+$|\s*[(（]\s*(?:必填|选填|可选|required|optional)\s*[)）]\s*$", re.IGNORECASE
+)
+
+
+def header_field(name: str) -> str | None:
+    """The field a column's header names: its aliases in :data:`CSV_COLUMNS`, whatever the case or
+    width, and without a template's marks ("标题*", "开始时间（必填）")."""
+    return _HEADER_TO_FIELD.get(_HEADER_MARKS.sub("", unicodedata.normalize("NFKC", name)).strip().lower())
+
+
 _YES = {"是", "y", "yes", "true", "1", "√", "✓", "x"}
 _NO = {"否", "n", "no", "false", "0", ""}
 _LIST_SPLIT = re.compile(r"[,，、;；\s]+")
@@ -197,6 +243,87 @@ _REPEAT = {
 
 class RowError(ValueError):
     pass
+
+
+UNNUMBERED = 1
+"""The revision of a spreadsheet row that gives none (no 修订 column): :func:`numbered` numbers it
+against what the library last published, so that importing an edited sheet again updates it."""
+
+Held = Callable[[Iterable[tuple[str, str]]], dict[tuple[str, str], ActivitySubmission]]
+"""What each (library, source_ref) last published, as intake holds it (``store.held_submissions``)."""
+
+
+def same_content(a: ActivitySubmission, b: ActivitySubmission) -> bool:
+    """Whether two revisions say the same thing (their revision numbers aside)."""
+    return a.model_dump(mode="json", exclude={"revision"}) == b.model_dump(mode="json", exclude={"revision"})
+
+
+def numbered(
+    submissions: list[ActivitySubmission], unnumbered: set[str], held: dict[tuple[str, str], ActivitySubmission]
+) -> list[ActivitySubmission]:
+    """The submissions, those in ``unnumbered`` (rows of a sheet that gives no revision) numbered
+    against what their library last published: the held revision when nothing changed (publishing
+    it again changes nothing), the next one when something did, 1 when it is new.  A librarian
+    corrects the sheet and imports it again: the corrected rows replace what they said."""
+    result = []
+    for submission in submissions:
+        before = held.get((submission.library_id, submission.source_ref))
+        if submission.source_ref in unnumbered and before is not None:
+            revision = before.revision if same_content(before, submission) else before.revision + 1
+            submission = submission.model_copy(update={"revision": revision})
+        result.append(submission)
+    return result
+
+
+def not_newer(
+    submissions: list[ActivitySubmission], held: dict[tuple[str, str], ActivitySubmission]
+) -> tuple[list[ActivitySubmission], list[str]]:
+    """The submissions that change something or nothing, and a problem line for each that would
+    be silently ignored: a revision not above the one published that says something else (the
+    consumers keep the higher revision, so the change would be lost)."""
+    kept, problems = [], []
+    for submission in submissions:
+        before = held.get((submission.library_id, submission.source_ref))
+        if before is not None and submission.revision <= before.revision and not same_content(before, submission):
+            problems.append(
+                f"source_ref {submission.source_ref}: "
+                + both(
+                    "revision {revision} is not newer than the published revision {held} and says something else: "
+                    "give it revision {next} to publish the change",
+                    revision=submission.revision,
+                    held=before.revision,
+                    next=before.revision + 1,
+                )
+            )
+        else:
+            kept.append(submission)
+    return kept, problems
+
+
+class Notice(str):
+    """A problem line that refuses nothing (a column the file has and shuxiang ignores): shown
+    with the refusals, not counted among them — a file whose every row was published is no
+    failure (``shuxiang publish`` exits 0)."""
+
+    __slots__ = ()
+
+
+def refusals(problems: Iterable[str]) -> list[str]:
+    """The problem lines that refused a row (not the :class:`Notice` ones)."""
+    return [p for p in problems if not isinstance(p, Notice)]
+
+
+_LINE = re.compile(r"^line (\d+)\b")
+
+
+def in_line_order(problems: Iterable[str]) -> list[str]:
+    """Problem lines by the line they are about (``line N: …``; the others first, as they came)."""
+
+    def line(problem: str) -> int:
+        found = _LINE.match(problem)
+        return int(found.group(1)) if found else 0
+
+    return sorted(problems, key=line)
 
 
 def decode_text(data: bytes) -> str:
@@ -297,6 +424,8 @@ def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> Ac
         body["status"] = "cancelled" if status in ("已取消", "取消", "cancelled", "canceled") else "scheduled"
     if row.get("revision", "").strip():
         body["revision"] = row["revision"].strip()
+    else:
+        body["revision"] = UNNUMBERED  # numbered by read_csv_submissions when it may read what is held
     recurrence = _recurrence(row.get("repeat", ""), row.get("count", ""))
     if recurrence:
         body["recurrence"] = recurrence
@@ -330,23 +459,50 @@ def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> Ac
         raise RowError(describe(exc)) from None
 
 
-def read_csv_submissions(text: str, library_id: str, tz: ZoneInfo) -> tuple[list[ActivitySubmission], list[str]]:
-    """Every row as a submission; problems as ``line N: reason`` (the header is line 1)."""
+HEADER_SEARCH_ROWS = 5
+"""Rows a header may sit below (a sheet's title, its unit and date above the table)."""
+
+
+def _header(reader) -> tuple[int, list[str], list[str | None]] | None:
+    """The header row — its line, its names and the fields they name — read from ``reader``: the
+    first row naming a title and a start among the first :data:`HEADER_SEARCH_ROWS` that hold
+    anything ("2027年津南区图书馆活动计划", then 标题,开始时间,…), else the first of them."""
+    first: tuple[int, list[str], list[str | None]] | None = None
+    for _ in range(HEADER_SEARCH_ROWS):
+        row = next(reader, None)
+        while row is not None and not any(v.strip() for v in row):
+            row = next(reader, None)
+        if row is None:
+            break
+        fields = [header_field(name) for name in row]
+        if "title" in fields and "starts_at" in fields:
+            return reader.line_num, row, fields
+        first = first or (reader.line_num, row, fields)
+        if first[0] == reader.line_num and any(fields):
+            break  # a header, short of a required column: said so
+    return first
+
+
+def read_csv_submissions(
+    text: str, library_id: str, tz: ZoneInfo, held: Held | None = None
+) -> tuple[list[ActivitySubmission], list[str]]:
+    """Every row as a submission; problems as ``line N: reason`` (the header is line 1, or the line
+    it is on below a title the sheet has above it)."""
     reader = csv.reader(io.StringIO(text))
-    try:
-        header = next(reader)
-    except StopIteration:
+    found = _header(reader)
+    if found is None:
         return [], ["line 1: " + both("the file is empty")]
-    fields = [_HEADER_TO_FIELD.get(name.strip().lower()) for name in header]
+    line, header, fields = found
     unknown = [name for name, field in zip(header, fields, strict=True) if field is None and name.strip()]
-    problems = []
+    problems: list[str] = []
     if unknown:
-        problems.append("line 1: " + both("unknown columns (ignored): {names}", names=", ".join(unknown)))
+        problems.append(Notice(f"line {line}: " + both("unknown columns (ignored): {names}", names=", ".join(unknown))))
     if "title" not in fields or "starts_at" not in fields:
         known = "、".join(f"{aliases[0]}/{aliases[-1]}" for aliases in (CSV_COLUMNS["title"], CSV_COLUMNS["starts_at"]))
-        return [], ["line 1: " + both("the header lacks a required column: {known}", known=known)]
+        return [], [f"line {line}: " + both("the header lacks a required column: {known}", known=known)]
     submissions: list[ActivitySubmission] = []
     seen: dict[str, int] = {}
+    unnumbered: set[str] = set()
     for row_values in reader:
         number = reader.line_num
         if not any(v.strip() for v in row_values):
@@ -369,6 +525,10 @@ def read_csv_submissions(text: str, library_id: str, tz: ZoneInfo) -> tuple[list
             continue
         seen[submission.source_ref] = number
         submissions.append(submission)
+        if not row.get("revision", "").strip():
+            unnumbered.add(submission.source_ref)
+    if held is not None and unnumbered:
+        submissions = numbered(submissions, unnumbered, held((library_id, ref) for ref in unnumbered))
     return submissions, problems
 
 
@@ -377,10 +537,10 @@ def read_csv_reports(text: str, library_id: str, tz: ZoneInfo) -> tuple[list[Att
     earlier history — past sessions with their participants — in the same file as the sessions.
     A row with participants and no 是否举办 was held; 是否举办 = 否 means not held (0 participants)."""
     reader = csv.reader(io.StringIO(text))
-    header = next(reader, None)
-    if header is None:
+    found = _header(reader)
+    if found is None:
         return [], []
-    fields = [_HEADER_TO_FIELD.get(name.strip().lower()) for name in header]
+    fields = found[2]
     if "attended" not in fields and "held" not in fields:
         return [], []
     reports, problems = [], []
@@ -391,16 +551,34 @@ def read_csv_reports(text: str, library_id: str, tz: ZoneInfo) -> tuple[list[Att
             continue
         try:
             submission = csv_row_submission(row, library_id, tz)
+        except RowError:
+            continue  # the row itself is refused, and said so, by read_csv_submissions
+        try:
             held = _yes(held_text, _column("held")) if held_text else True
-            participants = int(attended.replace(",", "")) if attended and held else 0
-            reports.append(
-                AttendanceReport(
-                    library_id=library_id, source_ref=submission.source_ref, held=held, participants=participants
-                )
+            participants = _participants(attended) if attended and held else 0
+        except RowError as exc:
+            problems.append(f"line {reader.line_num}: {exc}")
+            continue
+        reports.append(
+            AttendanceReport(
+                library_id=library_id, source_ref=submission.source_ref, held=held, participants=participants
             )
-        except (RowError, ValueError) as exc:
-            problems.append(f"line {reader.line_num}: " + both("participants") + f": {exc}")
+        )
     return reports, problems
+
+
+_PARTICIPANTS = re.compile(r"(?:约|大约|共|计)?\s*([0-9][0-9,]*)\s*(?:人次|人)?")
+
+
+def _participants(text: str) -> int:
+    """参与人次 as written in a spreadsheet: "120", "1,200", "１２０", "约120人次"."""
+    found = _PARTICIPANTS.fullmatch(unicodedata.normalize("NFKC", text).strip())
+    if found is None:
+        raise RowError(
+            f"{_column('attended')}: "
+            + both('"{value}" is not a number of participants (a whole number, 0 or more)', value=text)
+        )
+    return int(found.group(1).replace(",", ""))
 
 
 # ---------------------------------------------------------------------------- ICS
@@ -612,9 +790,16 @@ def detect_format(name: str, text: str) -> str:
 
 
 def read_submissions(
-    data: bytes, name: str, *, as_library: str | None, tz: ZoneInfo, default_venue: str | None = None
+    data: bytes,
+    name: str,
+    *,
+    as_library: str | None,
+    tz: ZoneInfo,
+    default_venue: str | None = None,
+    held: Held | None = None,
 ) -> tuple[str, list[ActivitySubmission], list[str]]:
-    """The submissions in a file of any supported format: (format, submissions, problems)."""
+    """The submissions in a file of any supported format: (format, submissions, problems).  With
+    ``held``, a spreadsheet's rows that give no revision are numbered against it (:func:`numbered`)."""
     try:
         text = decode_text(data)
     except RowError as exc:
@@ -628,7 +813,7 @@ def read_submissions(
         )
     if fmt == "ics":
         return fmt, *read_ics_submissions(text, as_library, tz, default_venue)
-    return fmt, *read_csv_submissions(text, as_library, tz)
+    return fmt, *read_csv_submissions(text, as_library, tz, held)
 
 
 def category_choices(lang: str) -> Iterable[tuple[str, str]]:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -58,6 +58,27 @@ def list_activities(engine: Engine, library_ids: list[str] | None, *, limit: int
         query = query.where(intake_activity.c.library_id.in_(library_ids))
     with engine.connect() as connection:
         return [_stored(row) for row in connection.execute(query)]
+
+
+HELD_KEYS_PER_QUERY = 500
+
+
+def held_submissions(
+    connection: Connection, keys: Iterable[tuple[str, str]]
+) -> dict[tuple[str, str], ActivitySubmission]:
+    """What each of these (library, source_ref) last published, as intake holds it."""
+    keys = sorted(set(keys))
+    held: dict[tuple[str, str], ActivitySubmission] = {}
+    for first in range(0, len(keys), HELD_KEYS_PER_QUERY):
+        where, parameters = keys_in(
+            (intake_activity.c.library_id, intake_activity.c.source_ref), keys[first : first + HELD_KEYS_PER_QUERY]
+        )
+        query = select(intake_activity.c.library_id, intake_activity.c.source_ref, intake_activity.c.submission)
+        for row in connection.execute(query.where(where), parameters):
+            held[(row.library_id, row.source_ref)] = ActivitySubmission.model_validate_json(
+                row.submission, context=LOGGED
+            )
+    return held
 
 
 _HELD_REVISIONS = select(intake_activity.c.library_id, intake_activity.c.source_ref, intake_activity.c.revision)

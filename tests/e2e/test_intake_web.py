@@ -357,6 +357,47 @@ def test_csv_and_ics_imports_publish_as_the_library_and_a_second_import_updates(
     refused = running.cli("publish", str(INTAKE_DATA / "plan.csv"), check=False)
     assert refused.returncode == 1 and "--as" in refused.stderr
 
+    # the librarian corrects the sheet (no 修订 column: nobody numbers rows) and imports it again
+    # — as it is first, then the template's way (a title above, marks in the header, an ignored
+    # column, an afternoon written in words): the corrected row replaces what it said
+    sheet = (
+        (INTAKE_DATA / "plan.csv")
+        .read_text(encoding="utf-8")
+        .replace("csv-bad,坏的一行,2026-13-01 10:00,11:00,报告厅,讲座,,,,\n", "")
+    )
+    (tmp_path / "plan.csv").write_text(sheet, encoding="utf-8")
+    again = running.cli("publish", str(tmp_path / "plan.csv"), "--as", "jn", "--wait")
+    assert "published 2, refused 0" in again.stderr
+    assert sources()[("jn", "csv-gs-1")] == ("沽上讲堂：津沽方言漫谈", "2026-04-23T14:00:00+08:00", 1)
+    corrected = sheet.replace(
+        "编号,标题,开始时间", "2026年津南区图书馆活动计划,,\n编号,标题*,开始时间（必填）"
+    ).replace("类别,重复", "类别,备注,重复")
+    corrected = corrected.replace("2026-04-23 14:00,16:00,报告厅,讲座,", "2026/4/23 下午3点,17:00,报告厅,讲座,改期,")
+    corrected = corrected.replace("少儿阅览区,亲子阅读,", "少儿阅览区,亲子阅读,,")
+    (tmp_path / "corrected.csv").write_text(corrected, encoding="utf-8")
+    result = running.cli("publish", str(tmp_path / "corrected.csv"), "--as", "jn", "--wait")
+    assert result.returncode == 0 and "published 2, refused 0" in result.stderr  # 备注 ignored, said
+    assert "line 2" in result.stderr and "备注" in result.stderr
+    found = sources()
+    assert found[("jn", "csv-gs-1")] == ("沽上讲堂：津沽方言漫谈", "2026-04-23T15:00:00+08:00", 2)
+    assert found[("jn", "csv-pc-1")][2] == 1  # unchanged: the same revision, nothing published anew
+    assert len(found) == count
+
+    # a line whose revision is not above the published one but says something else would be lost:
+    # refused at once; so is a line of a library the alliance does not know (not a dead letter later)
+    lines = [
+        '{"library_id": "jn", "source_ref": "csv-gs-1", "revision": 2, "title": "沽上讲堂：改了标题", '
+        '"category": "lecture", "starts_at": "2026-04-23T15:00:00+08:00", "ends_at": "2026-04-23T17:00:00+08:00", '
+        '"venue": {"name": "报告厅"}}',
+        '{"library_id": "nope", "source_ref": "x-1", "title": "外来的活动", "category": "lecture", '
+        '"starts_at": "2026-04-24T15:00:00+08:00", "ends_at": "2026-04-24T17:00:00+08:00", "venue": {"name": "报告厅"}}',
+    ]
+    (tmp_path / "lines.jsonl").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    result = running.cli("publish", str(tmp_path / "lines.jsonl"), "--wait", check=False)
+    assert result.returncode == 1 and "published 0, refused 2" in result.stderr
+    assert "give it revision 3" in result.stderr and '"nope" is not a member of the alliance' in result.stderr
+    assert sources()[("jn", "csv-gs-1")][0] == "沽上讲堂：津沽方言漫谈"
+
 
 # ---------------------------------------------------------------------------- fuzzing
 

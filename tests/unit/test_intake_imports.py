@@ -9,12 +9,16 @@ import pytest
 
 from shuxiang.schemas import Category, Role, Status
 from shuxiang.services.intake.imports import (
+    Notice,
     detect_format,
+    in_line_order,
+    not_newer,
     parse_local_datetime,
     read_csv_reports,
     read_csv_submissions,
     read_ics_submissions,
     read_submissions,
+    refusals,
 )
 from tests.conftest import DATA
 
@@ -26,7 +30,8 @@ def test_csv_with_chinese_headers_reads_wall_times_in_the_alliance_zone() -> Non
         (DATA / "intake" / "plan.csv").read_text(encoding="utf-8"), "jn", SHANGHAI
     )
     assert problems == [
-        "line 4: 开始时间: 不是有效的日期时间，例如 2026-04-23 14:00 / not a date and time, e.g. 2026-04-23 14:00"
+        "line 4: 开始时间: “2026-13-01 10:00”不是日期时间，应如 2026-04-23 14:00 / "
+        '"2026-13-01 10:00" is not a date and time, e.g. 2026-04-23 14:00'
     ]
     lecture, reading = submissions
     assert (lecture.source_ref, lecture.title, lecture.category) == (
@@ -146,10 +151,25 @@ def test_formats_are_detected_and_csv_needs_a_library() -> None:
         ("2026年4月23日 14:30", "2026-04-23T14:30:00+08:00"),
         ("2026-04-23T14:00", "2026-04-23T14:00:00+08:00"),
         ("2026-04-23T14:00:00+00:00", "2026-04-23T14:00:00+00:00"),
+        ("2026/4/23 下午2:00", "2026-04-23T14:00:00+08:00"),
+        ("2026年4月23日（周四）下午2点半", "2026-04-23T14:30:00+08:00"),
+        ("2026-04-23 14点30分", "2026-04-23T14:30:00+08:00"),
+        ("2026-04-23 晚上7点", "2026-04-23T19:00:00+08:00"),
+        ("2026-04-23 中午12:00", "2026-04-23T12:00:00+08:00"),
+        ("2026-04-23 12:30 AM", "2026-04-23T00:30:00+08:00"),
+        ("２０２６－０４－２３　１４：００", "2026-04-23T14:00:00+08:00"),
+        ("46135.5833333333", "2026-04-23T14:00:00+08:00"),  # Excel's serial number of the cell
+        ("46135", "2026-04-23T00:00:00+08:00"),
     ],
 )
 def test_wall_times_people_write(text: str, expected: str) -> None:
     assert parse_local_datetime(text, SHANGHAI)[0].isoformat() == expected
+
+
+def test_a_time_that_cannot_be_read_is_quoted() -> None:
+    with pytest.raises(ValueError, match='"2026-04-23 14" is not a date and time'):
+        parse_local_datetime("2026-04-23 14", SHANGHAI)
+    assert parse_local_datetime("下午4点", SHANGHAI, day=datetime(2026, 4, 23).date())[0].hour == 16
 
 
 def test_a_time_alone_needs_a_day() -> None:
@@ -254,3 +274,69 @@ def test_csv_history_with_participants_becomes_attendance_reports() -> None:
         (refs["好书伴我成长·第二届"], False, 0),
     ]
     assert len(problems) == 1 and problems[0].startswith("line 5: 参与人次")
+
+
+def test_a_template_s_header_below_its_title_and_columns_ignored_without_refusing() -> None:
+    text = (
+        "2027年津南区图书馆活动计划表,,,,\n"
+        ",,,,\n"
+        "活动名称*,活动时间（必填）,结束时间,活动地点,活动类型,备注\n"
+        "少儿科普实验课,2027/3/6 下午2点,16:00,少儿阅览区,培训,需自带材料\n"
+    )
+    submissions, problems = read_csv_submissions(text, "jn", SHANGHAI)
+    (lesson,) = submissions
+    assert (lesson.title, lesson.starts_at.isoformat(), lesson.venue.name, lesson.category) == (
+        "少儿科普实验课",
+        "2027-03-06T14:00:00+08:00",
+        "少儿阅览区",
+        Category.training,
+    )
+    assert len(problems) == 1 and problems[0].startswith("line 3: ") and "备注" in problems[0]
+    assert isinstance(problems[0], Notice) and refusals(problems) == []
+
+
+def test_participants_as_written_and_a_bad_row_reported_once() -> None:
+    text = (
+        "标题,开始时间,结束时间,地点,参与人次\n"
+        "读书会,2026-03-01 10:00,11:00,报告厅,约120人次\n"
+        "故事会,2026-03-02 10:00,11:00,报告厅,-5\n"
+        "坏行,2026-13-02 10:00,11:00,报告厅,30\n"
+        "讲座,2026-03-04 10:00,11:00,报告厅,１５０\n"
+    )
+    reports, problems = read_csv_reports(text, "jn", SHANGHAI)
+    assert [r.participants for r in reports] == [120, 150]
+    assert problems == [
+        'line 3: 参与人次: “-5”不是参与人次（应为 0 或正整数） / "-5" is not a number of participants (a whole number, 0 or more)'
+    ]  # the bad row's time is read_csv_submissions' to report, once
+    assert in_line_order(["line 10: b", "line 9: a", "source_ref x: c"]) == [
+        "source_ref x: c",
+        "line 9: a",
+        "line 10: b",
+    ]
+
+
+def _row(title: str, start: str = "2026-04-23 14:00", revision: str = "") -> str:
+    return f"编号,标题,开始时间,结束时间,地点,修订\nr-1,{title},{start},16:00,报告厅,{revision}\n"
+
+
+def test_a_sheet_without_revisions_is_numbered_against_what_was_published() -> None:
+    (first,), _ = read_csv_submissions(_row("读书会"), "jn", SHANGHAI, held=lambda keys: {})
+    assert first.revision == 1
+    held = {("jn", "r-1"): first.model_copy(update={"revision": 4})}
+    asked = []
+
+    def lookup(keys):
+        asked.extend(keys)
+        return held
+
+    (same,), _ = read_csv_submissions(_row("读书会"), "jn", SHANGHAI, held=lookup)
+    (moved,), _ = read_csv_submissions(_row("读书会", "2026-04-23 15:00"), "jn", SHANGHAI, held=lookup)
+    (numbered_by_hand,), _ = read_csv_submissions(_row("读书会（改）", revision="2"), "jn", SHANGHAI, held=lookup)
+    assert (same.revision, moved.revision, numbered_by_hand.revision) == (4, 5, 2)
+    assert asked == [("jn", "r-1"), ("jn", "r-1")]  # a numbered row is not looked up
+    kept, problems = not_newer([same, moved, numbered_by_hand], held)
+    assert kept == [same, moved]
+    assert problems == [
+        "source_ref r-1: 修订号 2 不高于已发布的修订号 4，内容却不同：请把修订号改为 5 以发布这一修改 / revision 2 is "
+        "not newer than the published revision 4 and says something else: give it revision 5 to publish the change"
+    ]
