@@ -398,7 +398,7 @@ def host_list(activity_id: str, who: Signed, auth: Accounts, here: Here) -> Resp
 
     _staff_activity(here, auth, who, activity_id)
     out = io.StringIO()
-    writer = SafeWriter(out)
+    writer = SafeWriter(out, bom=True)  # a download: Excel opens it
     writer.writerow(["session", "seq", "state", "name", "phone", "email", "code", "checked_in_at"])
     for row in store.host_list(here.reader, activity_id):
         writer.writerow(

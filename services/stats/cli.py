@@ -97,9 +97,15 @@ def report_command(
     if fmt == "xlsx":
         if output is None and sys.stdout.isatty():
             raise UserError(both("XLSX is binary: give -o FILE or redirect"))
-        out.write_xlsx(report, output or sys.stdout.buffer, lang)
+        try:
+            out.write_xlsx(report, output or sys.stdout.buffer, lang)
+        except OSError as exc:
+            raise UserError(both("cannot write {path}: {error}", path=output, error=exc.strerror or exc)) from None
         return
-    stream = output.open("w", encoding="utf-8") if output else sys.stdout
+    try:
+        stream = output.open("w", encoding="utf-8") if output else sys.stdout
+    except OSError as exc:
+        raise UserError(both("cannot write {path}: {error}", path=output, error=exc.strerror or exc)) from None
     try:
         {"json": out.write_json, "csv": out.write_csv}.get(fmt, lambda r, o: out.write_table(r, o, lang))(
             report, stream

@@ -3,12 +3,12 @@
 
 from __future__ import annotations
 
-import csv
 import json
 from typing import IO
 
 from shuxiang.console import box_table
 from shuxiang.i18n import both
+from shuxiang.spreadsheet import SafeWriter
 
 from .report import StatsReport
 
@@ -19,7 +19,7 @@ def write_json(report: StatsReport, output: IO[str]) -> None:
 
 def write_csv(report: StatsReport, output: IO[str]) -> None:
     """Long form: ``view, key, name, column, value`` — one line per figure, for spreadsheets and scripts."""
-    writer = csv.writer(output)
+    writer = SafeWriter(output)  # a name may start like a formula; a file starts with the BOM
     writer.writerow(["years", "scope", "view", "key", "name", "column", "value"])
     years, scope = report.label, report.scope or "alliance"
     for view in report.views:

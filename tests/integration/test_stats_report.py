@@ -339,7 +339,17 @@ def test_the_cli_in_every_format_and_the_xlsx_read_back(tmp_path: Path) -> None:
     table = cli("--year", "2026").output
     assert "未举办（不计入）" in table and "承办" in table and "协办" in table
     csv_text = cli("--year", "2026", "--format", "csv", "--library", "jn-b1").output
-    assert "2026,jn-b1,role,organiser,承办,credits,1" in csv_text
+    assert "2026,jn-b1,role,organiser,承办,credits,1" in csv_text and not csv_text.startswith("\ufeff")
+    # a file for Excel on a Chinese Windows starts with the byte order mark (else mojibake); a
+    # directory that is not there is said, not a traceback
+    cli("--year", "2026", "--format", "csv", "-o", str(tmp_path / "report.csv"))
+    assert (tmp_path / "report.csv").read_bytes().startswith(b"\xef\xbb\xbfyears,scope,view")
+    for fmt in ("csv", "xlsx"):
+        missing = CliRunner().invoke(
+            main, ["stats", "report", "--data-dir", str(tmp_path), "--format", fmt, "-o", str(tmp_path / "no" / "x")]
+        )
+        assert missing.exit_code == 1 and "cannot write" in missing.output
+        assert isinstance(missing.exception, SystemExit)  # said, not raised
     subtree = json.loads(cli("--year", "2026", "--format", "json", "--library", "jn").output)
     alone = json.loads(cli("--year", "2026", "--format", "json", "--library", "jn", "--no-subtree").output)
     assert {r["role"]: r["credits"] for r in subtree["views"]["role"]["rows"]}["organiser"] == 1  # jn-b1 is under jn
