@@ -12,7 +12,7 @@ import json
 import logging
 from collections.abc import Callable
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
 from pydantic import BaseModel, ValidationError
@@ -142,9 +142,11 @@ def _take_place(connection: Connection, activity_id: str, session: datetime, cap
     return taken.rowcount == 1
 
 
-def _mail(connection: Connection, entry_id: str, kind: str, at: datetime) -> None:
+def _mail(connection: Connection, entry_id: str, kind: str, at: datetime, *, news: str = "") -> None:
+    """A message of ``kind`` to the entry's reader, once (``news``: one per change, when the same
+    kind of message may come again — a second move)."""
     m = registrations_mail.c
-    key = f"{entry_id}:{kind}"
+    key = f"{entry_id}:{kind}" + (f":{news}" if news else "")
     if connection.execute(select(m.id).where(m.id == key)).first() is None:
         connection.execute(
             insert(registrations_mail).values(id=key, entry_id=entry_id, kind=kind, created_at=at, attempts=0)
@@ -286,6 +288,10 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
                 apply_parked(context, activity.id, uow)
             continue
         del values["activity_id"]
+        before = connection.execute(select(a.snapshot).where(a.activity_id == activity.id)).scalar_one()
+        follow_sessions(
+            connection, CanonicalActivity.model_validate_json(before), activity, context.tz, delivery.timestamp
+        )
         connection.execute(update(registrations_activity).where(a.activity_id == activity.id).values(**values))
         connection.execute(
             update(registrations_place).where(p.activity_id == activity.id).values(capacity=activity.capacity)
@@ -296,6 +302,111 @@ def handle_canonicals(context: RegistrationsContext, deliveries: list[Delivery],
 
 
 _INSERT_ACTIVITY = insert(registrations_activity)
+
+
+def session_now(activity: CanonicalActivity, key: datetime, tz: ZoneInfo) -> Session | None:
+    """The session of ``activity`` a sign-up for ``key`` is for now: the same session (a series'
+    session keeps its key when moved on its own), the only one of a single activity (moved: the
+    same activity at its new time), or — the series' rule changed (every Saturday 18:00 → 19:00) —
+    the one session on the same day; None when there is none (or no single one)."""
+    if not activity.recurrence:
+        return sessions(activity, tz)[0]
+    same = find_session(activity, key, tz)
+    if same is not None and session_key(same) == key:
+        return same
+    day = key.astimezone(tz).date()
+    start = datetime.combine(day, time(0), tz)
+    found = [
+        s for s in sessions(activity, tz, start, start + timedelta(days=1)) if s.starts_at.astimezone(tz).date() == day
+    ]
+    return found[0] if len(found) == 1 else None
+
+
+def follow_sessions(
+    connection: Connection, before: CanonicalActivity, after: CanonicalActivity, tz: ZoneInfo, now: datetime
+) -> None:
+    """Sign-ups follow their session when the library moves it, and their readers are told: of the
+    new time (``moved``), or that it will not take place (``called_off``: the activity or the session
+    cancelled, or no session that day any more).  Until this, a moved activity kept its sign-ups at
+    the old time: the readers came then, and the new time took as many again as it has places.
+    (The caller then gives the session's freed places to its waitlist.)"""
+    e = registrations_entry.c
+    booked = connection.scalars(
+        select(e.session).where(e.activity_id == after.id, e.state.in_(ACTIVE)).distinct()
+    ).all()
+    for key in booked:
+        was = session_now(before, key, tz)
+        if after.status is Status.cancelled:
+            if before.status is not Status.cancelled:
+                _tell(connection, after.id, key, "called_off", now, after.version)
+            continue
+        now_session = session_now(after, key, tz)
+        if now_session is None or now_session.status is Status.cancelled:
+            if was is not None and was.status is not Status.cancelled:
+                _tell(connection, after.id, key, "called_off", now, after.version)
+            continue
+        moved_to = session_key(now_session)
+        if moved_to != key:
+            _move_sign_ups(connection, after.id, key, moved_to)
+        if was is None or was.starts_at != now_session.starts_at or was.status is Status.cancelled:
+            _tell(connection, after.id, moved_to, "moved", now, after.version)
+
+
+def _move_sign_ups(connection: Connection, activity_id: str, key: datetime, moved_to: datetime) -> None:
+    """The sign-ups (and the counter of places) of session ``key`` to ``moved_to``.  A reader signed
+    up for both keeps the one already there; places confirmed on both are all kept (as when a library
+    lowers the capacity: nobody confirmed loses a place, and nobody new gets one until it frees)."""
+    e, p = registrations_entry.c, registrations_place.c
+    there = set(
+        connection.scalars(
+            select(e.person_key).where(e.activity_id == activity_id, e.session == moved_to, e.person_key.is_not(None))
+        )
+    )
+    if there:
+        twice = (e.activity_id == activity_id) & (e.session == key) & e.person_key.in_(there)
+        confirmed_twice = connection.scalar(select(func.count()).where(twice, e.state == CONFIRMED)) or 0
+        connection.execute(update(registrations_entry).where(twice).values(state=CANCELLED, person_key=None))
+        if confirmed_twice:
+            connection.execute(
+                update(registrations_place)
+                .where(p.activity_id == activity_id, p.session == key)
+                .values(confirmed=p.confirmed - confirmed_twice)
+            )
+    connection.execute(
+        update(registrations_entry).where(e.activity_id == activity_id, e.session == key).values(session=moved_to)
+    )
+    moving = connection.execute(
+        select(p.capacity, p.confirmed, p.walk_ins).where(p.activity_id == activity_id, p.session == key)
+    ).first()
+    if moving is None:
+        return
+    connection.execute(registrations_place.delete().where(p.activity_id == activity_id, p.session == key))
+    held = connection.execute(select(p.confirmed).where(p.activity_id == activity_id, p.session == moved_to)).first()
+    if held is None:
+        connection.execute(
+            insert(registrations_place).values(
+                activity_id=activity_id,
+                session=moved_to,
+                capacity=moving.capacity,
+                confirmed=moving.confirmed,
+                walk_ins=moving.walk_ins,
+            )
+        )
+    else:
+        connection.execute(
+            update(registrations_place)
+            .where(p.activity_id == activity_id, p.session == moved_to)
+            .values(confirmed=p.confirmed + moving.confirmed, walk_ins=p.walk_ins + moving.walk_ins)
+        )
+
+
+def _tell(connection: Connection, activity_id: str, session: datetime, kind: str, now: datetime, version: int) -> None:
+    """A ``kind`` message to every reader signed up (or waiting) for the session, once per version."""
+    e = registrations_entry.c
+    for entry_id in connection.scalars(
+        select(e.id).where(e.activity_id == activity_id, e.session == session, e.state.in_(ACTIVE))
+    ):
+        _mail(connection, entry_id, kind, now, news=f"v{version}")
 
 
 class _Kept(BaseModel):

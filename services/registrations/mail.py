@@ -32,11 +32,12 @@ from zoneinfo import ZoneInfo
 from sqlalchemy import Engine, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
+from shuxiang.calendars.recurrence import Session
 from shuxiang.i18n import N_, gettext
-from shuxiang.schemas import CanonicalActivity
+from shuxiang.schemas import CanonicalActivity, Status
 from shuxiang.services.digests.transport import MaybeSent, NotSent, Transport
 
-from .handlers import CONFIRMED
+from .handlers import CONFIRMED, session_now
 from .sms import TEXTS as SMS_TEXTS
 from .sms import SmsTransport, sms_text
 from .tables import registrations_activity, registrations_entry, registrations_mail
@@ -61,6 +62,8 @@ SUBJECTS = {
     "promoted": N_("A place freed up for you: {title}"),
     "reminder": N_("See you tomorrow: {title}"),
     "rate": N_("How was it? {title}"),
+    "moved": N_("New time: {title}"),
+    "called_off": N_("Will not take place: {title}"),
 }
 LEADS = {
     "confirmed": N_("Hello {name}, your place is confirmed."),
@@ -70,7 +73,13 @@ LEADS = {
     "promoted": N_("Hello {name}, someone cancelled: the place is yours."),
     "reminder": N_("Hello {name}, a reminder of tomorrow's activity."),
     "rate": N_("Hello {name}, thank you for coming. How satisfied were you? One question, at the link below."),
+    "moved": N_(
+        "Hello {name}, the library changed this activity: it now takes place as below, and your sign-up goes with it."
+    ),
+    "called_off": N_("Hello {name}, the library cancelled this session: it will not take place. We are sorry."),
 }
+AS_IT_IS = ("reminder", "rate")
+"""Kinds that are about the session taking place: not sent once it is called off."""
 
 
 @dataclass
@@ -192,6 +201,8 @@ class ReaderMail:
             outcome["error"] = "too old to send (made by a replay, or after a day's outage)"
         elif row is not None and row.kind == "reminder" and row.session <= now:
             outcome["error"] = "too late: the session has begun"
+        elif row is not None and row.kind in AS_IT_IS and self._called_off(row):
+            outcome["error"] = "nothing to send: the session is called off"
         elif row is not None and (row.email or texting) and not (row.kind == "reminder" and row.state != CONFIRMED):
             try:
                 if row.email:
@@ -218,6 +229,19 @@ class ReaderMail:
             connection.execute(update(registrations_mail).where(m.id == mail_id).values(**outcome))
         return 1 if outcome.get("sent_at") and outcome.get("error") is None else 0
 
+    def _session(self, row) -> tuple[CanonicalActivity, Session | None]:
+        activity = CanonicalActivity.model_validate_json(row.snapshot)
+        return activity, session_now(activity, row.session, self.tz)
+
+    def _called_off(self, row) -> bool:
+        activity, session = self._session(row)
+        return activity.status is Status.cancelled or session is None or session.status is Status.cancelled
+
+    def _starts(self, row) -> datetime:
+        """When the session starts now (a series' session moved on its own keeps its key)."""
+        _, session = self._session(row)
+        return (session.starts_at if session is not None else row.session).astimezone(self.tz)
+
     def text(self, row) -> str:
         """The text message of ``row`` (:mod:`.sms`: short, zh-CN or English)."""
         activity = CanonicalActivity.model_validate_json(row.snapshot)
@@ -226,7 +250,7 @@ class ReaderMail:
             row.lang,
             name=row.name or "",
             title=activity.title,
-            when=row.session.astimezone(self.tz).strftime("%m-%d %H:%M"),
+            when=self._starts(row).strftime("%m-%d %H:%M"),
             where=activity.venue.name or activity.venue.online_url or "",
             code=row.code,
             link=f"{self.public_url.rstrip('/')}/registrations/{row.token}" if row.token else "",
@@ -235,7 +259,7 @@ class ReaderMail:
     def render(self, row, now: datetime) -> bytes:
         activity = CanonicalActivity.model_validate_json(row.snapshot)
         lang = row.lang
-        when = row.session.astimezone(self.tz).strftime("%Y-%m-%d %H:%M")
+        when = self._starts(row).strftime("%Y-%m-%d %H:%M")
         base = self.public_url.rstrip("/")
         own_page = f"{base}/registrations/{row.token}" if row.token else None
         words = {  # (the catalog extraction reads calls outside f-strings)
@@ -255,7 +279,7 @@ class ReaderMail:
             f"{words['When']}: {when}",
             f"{words['Where']}: {activity.venue.name or activity.venue.online_url or ''}",
         ]
-        if row.kind not in ("waitlisted", "rate"):
+        if row.kind not in ("waitlisted", "rate", "called_off"):
             lines.append(f"{words['Check-in code (show it at the door)']}: {row.code}")
         lines += [
             "",

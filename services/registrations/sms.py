@@ -114,6 +114,8 @@ TEXTS = {
     ),
     "promoted": N_('{name}: a place freed up for you at "{title}" ({when}). Code {code}. See or cancel: {link}'),
     "reminder": N_('{name}: "{title}" is tomorrow, {when}, {where}. Code {code}. Can\'t come? Cancel: {link}'),
+    "moved": N_('{name}: the library changed "{title}": now {when}, {where}. Your sign-up goes with it. {link}'),
+    "called_off": N_('{name}: "{title}" ({when}) will not take place: the library cancelled it. {link}'),
 }
 """Short texts (a long SMS is billed per 67 characters; msgids, zh-CN in the catalog): zh-CN, English
 for readers who signed up in English.  Only these kinds go by SMS; the 满意度 question stays on the reader's page (and in

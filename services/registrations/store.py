@@ -14,7 +14,7 @@ from shuxiang.calendars.recurrence import sessions
 from shuxiang.schemas import CanonicalActivity, Status
 from shuxiang.schemas.registration import SATISFIED, RegistrationRequest, token_hash
 
-from .handlers import ACTIVE, CONFIRMED, WAITLISTED, refusal, session_key
+from .handlers import ACTIVE, CONFIRMED, WAITLISTED, refusal, session_key, session_now
 from .tables import registrations_activity, registrations_entry, registrations_place
 
 SESSIONS_OFFERED = 12
@@ -84,9 +84,13 @@ class Entry:
     title: str
     lang: str
     rating: int | None = None
+    starts_at: datetime | None = None
+    """When the session starts now (a series' session moved on its own keeps its key, ``session``)."""
+    called_off: bool = False
+    """The library cancelled the activity, or this session: it will not take place."""
 
 
-def entry(reader: Engine, token: str) -> Entry | None:
+def entry(reader: Engine, token: str, tz: ZoneInfo | None = None) -> Entry | None:
     """A registration by its self-service token (None: unknown, or not yet decided)."""
     e, a = registrations_entry.c, registrations_activity.c
     with reader.connect() as connection:
@@ -103,8 +107,13 @@ def entry(reader: Engine, token: str) -> Entry | None:
                 )
             ).scalar_one()
         snapshot = connection.execute(select(a.snapshot).where(a.activity_id == row.activity_id)).scalar()
-    title = CanonicalActivity.model_validate_json(snapshot).title if snapshot else row.activity_id
+    activity = CanonicalActivity.model_validate_json(snapshot) if snapshot else None
+    now = session_now(activity, row.session, tz) if activity is not None and tz is not None else None
     return Entry(
+        starts_at=now.starts_at if now is not None else row.session,
+        called_off=activity is not None
+        and tz is not None
+        and (activity.status is Status.cancelled or now is None or now.status is Status.cancelled),
         activity_id=row.activity_id,
         session=row.session,
         state=row.state,
@@ -113,7 +122,7 @@ def entry(reader: Engine, token: str) -> Entry | None:
         code=row.code,
         position=position,
         checked_in=row.checked_in_at is not None,
-        title=title,
+        title=activity.title if activity is not None else row.activity_id,
         lang=row.lang,
         rating=row.rating,
     )

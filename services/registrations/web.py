@@ -161,7 +161,7 @@ async def _decided(here: Registrations, token: str) -> store.Entry | None:
     """The consumer's decision, waited for a moment (it usually takes milliseconds)."""
     deadline = asyncio.get_running_loop().time() + WAIT_FOR_DECISION
     while True:
-        found = store.entry(here.reader, token)
+        found = store.entry(here.reader, token, here.tz)
         if found is not None or asyncio.get_running_loop().time() > deadline:
             return found
         await asyncio.sleep(0.05)
@@ -261,7 +261,7 @@ async def register_api(
 @router.get("/api/v1/registrations/{token}", tags=["registrations"])
 def registration_api(token: str, here: Here) -> JSONResponse:
     """The registration's state: confirmed, waitlisted (with ``position``), cancelled, refused (``reason``)."""
-    found = store.entry(here.reader, token) if _token_ok(token) else None
+    found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return JSONResponse({"errors": [both("no such registration (or not decided yet)")]}, status_code=404)
     return JSONResponse(
@@ -269,6 +269,8 @@ def registration_api(token: str, here: Here) -> JSONResponse:
             "activity_id": found.activity_id,
             "session": found.session.isoformat(),
             "state": found.state,
+            "starts_at": (found.starts_at or found.session).isoformat(),
+            "called_off": found.called_off,
             "position": found.position,
             "code": found.code,
             "checked_in": found.checked_in,
@@ -279,7 +281,7 @@ def registration_api(token: str, here: Here) -> JSONResponse:
 
 @router.get("/registrations/{token}", response_class=HTMLResponse, include_in_schema=False)
 def registration_page(request: Request, token: str, here: Here) -> HTMLResponse:
-    found = store.entry(here.reader, token) if _token_ok(token) else None
+    found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(
             request,
@@ -296,7 +298,7 @@ def registration_page(request: Request, token: str, here: Here) -> HTMLResponse:
         entry=found,
         token=token,
         pending=False,
-        session=found.session.astimezone(here.tz),
+        session=(found.starts_at or found.session).astimezone(here.tz),
         can_rate=found.state == "confirmed" and found.session <= datetime.now(UTC),
         rated=request.query_params.get("rated") == "1",
         reason=gettext(lang, REASONS[found.reason]) if found.reason else None,
@@ -306,7 +308,7 @@ def registration_page(request: Request, token: str, here: Here) -> HTMLResponse:
 
 @router.post("/registrations/{token}/cancel", include_in_schema=False)
 async def cancel(request: Request, token: str, here: Here, bus: Publisher) -> Response:
-    found = store.entry(here.reader, token) if _token_ok(token) else None
+    found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
     message = RegistrationCancel(activity_id=found.activity_id, token=token)
@@ -317,7 +319,7 @@ async def cancel(request: Request, token: str, here: Here, bus: Publisher) -> Re
         message.model_dump_json().encode(),
     )
     for _ in range(60):  # show the cancellation done, if the consumer is quick (it usually is)
-        now = store.entry(here.reader, token)
+        now = store.entry(here.reader, token, here.tz)
         if now is None or now.state == "cancelled":
             break
         await asyncio.sleep(0.05)
@@ -335,7 +337,7 @@ async def rate(
     comment: Annotated[str, Form(max_length=2000)] = "",
 ) -> Response:
     """满意度: one question after the session, and an optional comment."""
-    found = store.entry(here.reader, token) if _token_ok(token) else None
+    found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
     lang = language(request)
@@ -375,7 +377,7 @@ async def rate(
 async def erase(request: Request, token: str, here: Here, bus: Publisher) -> Response:
     """The reader's erase request (个人信息保护法 第四十七条): the registration is cancelled and its
     name, contact and link erased; only the counts it made stay."""
-    found = store.entry(here.reader, token) if _token_ok(token) else None
+    found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
     message = RegistrationErasure(activity_id=found.activity_id, token=token)

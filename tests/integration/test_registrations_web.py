@@ -756,3 +756,56 @@ async def test_sign_ups_that_come_before_their_activity_wait_for_it_and_decide_t
     assert bus.derived[-1]["payload"] == bus.derived[reports - 1]["payload"]  # the same attendance report
     with bus.engine.connect() as connection:
         assert connection.execute(sa.text("SELECT count(*) FROM registrations_parked")).scalar() == 0
+
+
+async def test_a_moved_activity_takes_its_sign_ups_along_and_a_cancelled_one_tells_its_readers(web, tmp_path) -> None:
+    """The library moves the activity 14:00 → 15:00: the readers signed up go with it (their status
+    page shows the new time, a text tells them), its places still hold (one place: a second reader
+    waits, where the new time used to take as many again); then it is cancelled: they are told,
+    their page says it will not take place, and no reminder follows."""
+    import json
+
+    from shuxiang.services.digests.transport import OutboxFolder
+    from shuxiang.services.registrations.mail import ReaderMail
+    from shuxiang.services.registrations.sms import SmsOutbox
+
+    app, bus = web
+    start = (datetime.now(UTC) + timedelta(days=5)).replace(hour=6, minute=0, second=0, microsecond=0)
+    bus.canonical(capacity=1, starts_at=start, ends_at=start + timedelta(hours=2))
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        first = (await http.post(url, json={"name": "读者甲", "phone": "13600136001"})).json()
+        later = start + timedelta(hours=1)
+        bus.canonical(capacity=1, version=2, starts_at=later, ends_at=later + timedelta(hours=2))
+        second = (await http.post(url, json={"name": "读者乙", "phone": "13600136002"})).json()
+        assert [first["expected"], second["expected"]] == ["confirmed", "waitlisted"]
+        assert (await http.get(f"/api/v1/registrations/{second['token']}")).json()["state"] == "waitlisted"
+        mine = (await http.get(f"/api/v1/registrations/{first['token']}")).json()
+        assert (mine["state"], datetime.fromisoformat(mine["starts_at"]), mine["called_off"]) == ("confirmed", later, False)
+        page = (await http.get(f"/registrations/{first['token']}")).text
+        assert later.astimezone(bus.here.tz).strftime("%Y-%m-%d %H:%M") in page
+    texts = SmsOutbox(tmp_path / "sms-outbox")
+    mail = ReaderMail(
+        engine=bus.engine,
+        transport=OutboxFolder(tmp_path / "outbox"),
+        sender_address="office@example.org",
+        public_url="https://books.example.org",
+        tz=bus.here.tz,
+        sms=texts,
+    )
+    now = datetime.now(UTC)
+    mail.send_due(now)
+    moved = json.loads(texts.path(f"{_entry_id(bus, first)}:moved:v2").read_text(encoding="utf-8"))
+    when = later.astimezone(bus.here.tz).strftime("%m-%d %H:%M")
+    assert moved["to"] == "13600136001" and "已调整为" in moved["text"] and when in moved["text"]
+
+    bus.canonical(capacity=1, version=3, status="cancelled", starts_at=later, ends_at=later + timedelta(hours=2))
+    mail.send_due(now)
+    for reader in (first, second):
+        told = json.loads(texts.path(f"{_entry_id(bus, reader)}:called_off:v3").read_text(encoding="utf-8"))
+        assert "已被图书馆取消" in told["text"]
+    async with client(app) as http:
+        page = (await http.get(f"/registrations/{first['token']}")).text
+        assert "图书馆已取消这一场次" in page and "签到码" not in page
+    assert mail.remind(later - timedelta(hours=20)) == 1 and mail.send_due(later - timedelta(hours=20)) == 0
+    assert not texts.path(f"{_entry_id(bus, first)}:reminder").exists()
