@@ -14,6 +14,7 @@ from typing import Annotated
 from pydantic import (
     AfterValidator,
     BaseModel,
+    BeforeValidator,
     ConfigDict,
     Field,
     HttpUrl,
@@ -89,6 +90,19 @@ def _aware_and_sane(value: datetime) -> datetime:
 
 AwareDatetime = Annotated[datetime, AfterValidator(_aware_and_sane)]
 
+
+def _written_as_text(value: object) -> object:
+    """A member's instant is written as text: a number would be read as seconds since 1970 (an
+    activity posted with ``"starts_at": 12345`` began in 1970, ran for 57 years and led every
+    "upcoming" list)."""
+    if isinstance(value, int | float):
+        raise ValueError("a date and time is written as text, e.g. 2026-04-23T14:00:00+08:00, not as a number")
+    return value
+
+
+SubmittedDatetime = Annotated[datetime, BeforeValidator(_written_as_text), AfterValidator(_aware_and_sane)]
+"""An instant a member sends (:class:`ActivitySubmission`): text with a UTC offset."""
+
 _RRULE_PART = re.compile(r"^[A-Z]+=[A-Za-z0-9,+\-:]+$")
 
 
@@ -146,10 +160,10 @@ class SessionOverride(BaseModel):
 
     model_config = ConfigDict(extra="forbid", title="SessionOverride")
 
-    recurrence_id: AwareDatetime = Field(description="the session's original start, as the series' rule makes it")
+    recurrence_id: SubmittedDatetime = Field(description="the session's original start, as the series' rule makes it")
     status: Status = Status.scheduled
-    starts_at: AwareDatetime | None = Field(None, description="the new start; the original when omitted")
-    ends_at: AwareDatetime | None = Field(
+    starts_at: SubmittedDatetime | None = Field(None, description="the new start; the original when omitted")
+    ends_at: SubmittedDatetime | None = Field(
         None, description="the new end; the start plus the series' length when omitted"
     )
     venue: Venue | None = Field(None, description="the session's venue when it differs from the series'")
@@ -176,13 +190,13 @@ class ActivitySubmission(BaseModel):
     title: str = Field(min_length=1, max_length=200)
     description: str | None = Field(None, max_length=20_000)
     category: Category
-    starts_at: AwareDatetime
-    ends_at: AwareDatetime
+    starts_at: SubmittedDatetime
+    ends_at: SubmittedDatetime
     all_day: bool = False
     recurrence: str | None = Field(
         None, max_length=500, description="an RFC 5545 RRULE value, e.g. FREQ=WEEKLY;COUNT=8"
     )
-    exdates: list[AwareDatetime] = Field(default_factory=list, max_length=500)
+    exdates: list[SubmittedDatetime] = Field(default_factory=list, max_length=500)
     overrides: list[SessionOverride] = Field(
         default_factory=list, max_length=500, description="sessions of the series moved or cancelled on their own"
     )

@@ -60,6 +60,11 @@ def test_time_without_offset_is_refused_with_the_field_named() -> None:
     assert reason(submission(starts_at="2026-04-23T14:00:00")).startswith("starts_at: needs a UTC offset")
 
 
+def test_a_time_sent_as_a_number_is_refused_not_read_as_1970() -> None:
+    assert reason(submission(starts_at=12345)).startswith("starts_at: a date and time is written as text")
+    assert reason(submission(exdates=[1.5e9])).startswith("exdates[0]: a date and time is written as text")
+
+
 def test_end_before_start_is_refused() -> None:
     body = submission()
     body["ends_at"], body["starts_at"] = body["starts_at"], body["ends_at"]
