@@ -117,6 +117,13 @@ _TAG_SPLIT = re.compile(r"[,，、;；]+")
 NOT_VALID = N_("Not valid")
 
 
+def unreadable_time(text: str, lang: str) -> str:
+    """What the form says of a time it cannot read: the text as typed, and how to write it."""
+    return gettext(lang, '"{value}" is not a date and time, e.g. {example}').format(
+        value=text, example="2026-04-23 14:00"
+    )
+
+
 def message(field: str, lang: str) -> str:
     text = gettext(lang, MESSAGES.get(field, NOT_VALID))
     return text.replace("{max_repeat}", str(MAX_REPEAT))
@@ -189,10 +196,13 @@ def submission_from_form(
     errors: dict[str, str] = {}
     all_day = bool(_value(form, "all_day"))
     start = end = None
+    start_text = _value(form, "starts_at")
     try:
-        start, _ = parse_local_datetime(_value(form, "starts_at"), tz)
+        start, date_only = parse_local_datetime(start_text, tz)
     except TimeError:
-        errors["starts_at"] = message("starts_at", lang)
+        errors["starts_at"] = unreadable_time(start_text, lang) if start_text else message("starts_at", lang)
+    else:
+        all_day = all_day or date_only  # a date without a time is the whole day, not a midnight moment
     end_text = _value(form, "ends_at")
     if start is not None and all_day:
         start = start.astimezone(tz).replace(hour=0, minute=0, second=0)
@@ -200,7 +210,7 @@ def submission_from_form(
         try:
             end, _ = parse_local_datetime(end_text, tz, day=start.astimezone(tz).date() if start else None)
         except TimeError:
-            errors["ends_at"] = message("ends_at", lang)
+            errors["ends_at"] = unreadable_time(end_text, lang)
         else:
             if all_day:
                 end = end.astimezone(tz).replace(hour=0, minute=0, second=0) + timedelta(days=1)

@@ -64,7 +64,13 @@ def test_problems_sit_on_their_fields_in_plain_chinese() -> None:
         "capacity": "人数上限应为 0 或正整数",
     }
     _, english = build({**GOOD, "starts_at": "soon"}, lang="en")
-    assert english == {"starts_at": "Enter the start, e.g. 2026-04-23 14:00"}
+    assert english == {"starts_at": '"soon" is not a date and time, e.g. 2026-04-23 14:00'}  # typed, not missing
+    _, unread = build({**GOOD, "starts_at": "2026-02-30T10:00"})
+    assert unread == {"starts_at": "“2026-02-30T10:00”不是日期时间，应如 2026-04-23 14:00"}
+    written, none = build({**GOOD, "starts_at": "２０２６－０４－２３ 下午2点", "ends_at": "16:00"})
+    assert none == {} and written.starts_at.isoformat() == "2026-04-23T14:00:00+08:00"
+    whole_day, none = build({**GOOD, "starts_at": "2026-12-20", "ends_at": "2026-12-20"})  # no 全天 ticked
+    assert none == {} and whole_day.all_day and whole_day.ends_at - whole_day.starts_at == timedelta(days=1)
     _, missing = build({})
     assert set(missing) == {"title", "category", "starts_at", "ends_at", "venue_name"}
 
