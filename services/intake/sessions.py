@@ -21,7 +21,7 @@ from pydantic import ValidationError
 
 from shuxiang.calendars.recurrence import Session, session_of, sessions
 from shuxiang.i18n import N_, gettext, in_both
-from shuxiang.schemas import ActivitySubmission, SessionOverride, Status
+from shuxiang.schemas import ActivitySubmission, AttendanceReport, SessionOverride, Status
 
 from . import forms
 from .forms import KEY_FORMAT
@@ -135,5 +135,27 @@ def session_problem(
         when = recurrence_id.isoformat(timespec="minutes")
         return in_both(
             "recurrence_id: {when} is not a session of this series (it is the session's original start)", when=when
+        )
+    return None
+
+
+def report_problem(
+    stored: ActivitySubmission | None, report: AttendanceReport, tz: ZoneInfo, now: datetime
+) -> tuple[str, str] | None:
+    """Why an attendance report cannot be taken (zh, en), or None: a session the activity does not
+    have (:func:`session_problem`), or "held" for one that has not begun (attendance counts toward the
+    year's figures: it is reported once the session has taken place)."""
+    problem = session_problem(stored, report.recurrence_id, tz)
+    if problem or stored is None or report.held is not True:
+        return problem
+    if report.recurrence_id is not None:
+        session = session_of(stored, report.recurrence_id, tz)  # type: ignore[arg-type]
+        starts = session.starts_at if session is not None else report.recurrence_id
+    else:
+        starts = stored.starts_at  # a series reported as a whole: from its first session on
+    if starts > now:
+        return in_both(
+            "held: the session starts {when}: report its attendance once it has taken place",
+            when=starts.astimezone(tz).strftime("%Y-%m-%d %H:%M"),
         )
     return None

@@ -59,7 +59,7 @@ from .security import (
     session_secret,
 )
 from .service import NAME
-from .sessions import change_session, series_sessions, session_key, session_problem
+from .sessions import change_session, report_problem, series_sessions, session_key
 from .sessions import message as session_message
 from .store import StoredActivity, get_activity, list_activities, next_revision, record_submission
 
@@ -628,6 +628,11 @@ async def report(
         series=stored.submission,
         tz=intake.alliance.tz,
     )
+    if not errors:
+        assert attendance is not None
+        problem = report_problem(stored.submission, attendance, intake.alliance.tz, datetime.now(UTC))
+        if problem:
+            errors = {"held": problem[1] if language(request) == "en" else problem[0]}
     if errors:
         return report_page(request, intake, session, account, stored, values, errors, status=422)
     await publish_report(bus, intake, attendance)
@@ -667,12 +672,11 @@ def _co_hosts(intake: Intake, form, name: str = "co_hosts") -> list[str]:
 
 
 def _check_session(intake: Intake, report: AttendanceReport) -> None:
-    """422 for a report on a session its series (as intake knows it) does not have."""
-    if report.recurrence_id is None:
-        return
+    """422 for a report on a session its series (as intake knows it) does not have, or "held" for a
+    session that has not begun."""
     with intake.reader.connect() as connection:
         stored = get_activity(connection, report.library_id, report.source_ref)
-    problem = session_problem(stored.submission if stored else None, report.recurrence_id, intake.alliance.tz)
+    problem = report_problem(stored.submission if stored else None, report, intake.alliance.tz, datetime.now(UTC))
     if problem:
         raise Problem(422, *problem)
 

@@ -511,6 +511,27 @@ def test_attendance_is_reported_through_the_form_and_published(running: System, 
     )
     assert done.status_code == 303
     assert "已举办 · 35 人" in jn.get(path + "?done=report").text
+    # held, 35 people — for a session next year: it has not taken place, and would count in the figures
+    coming = jn.post(
+        "/submit/new",
+        data={
+            "csrf_token": csrf_of(page.text),
+            "title": "快乐小板凳绘本故事会（下期）",
+            "category": "children",
+            "starts_at": "2027-11-20T10:00",
+            "ends_at": "2027-11-20T11:00",
+            "venue_name": "少儿阅览室",
+        },
+    )
+    ahead = coming.headers["location"].split("?")[0]
+    early = jn.post(ahead + "/report", data={"csrf_token": csrf_of(form.text), "held": "yes", "participants": "35"})
+    assert early.status_code == 422 and "2027-11-20 10:00 才开始，请在活动举办后再上报" in early.text
+    api = httpx.post(
+        running.url + "/api/v1/attendance",
+        headers=bearer(running, "jn"),
+        json={"library_id": "jn", "source_ref": ahead.rsplit("/", 1)[-1], "held": True, "participants": 35},
+    )
+    assert api.status_code == 422 and "once it has taken place" in api.text
     source_ref = path.rsplit("/", 1)[-1]
     with httpx.Client(base_url=running.url) as client:  # the report reached the log: the API sees it too
         held = client.get(f"/api/v1/libraries/jn/activities/{source_ref}", headers=bearer(running, "jn"))
