@@ -279,6 +279,17 @@ def test_api_validates_like_the_schema_and_revises_instead_of_duplicating(runnin
     assert no_offset.json()["detail"].startswith("starts_at:") and "UTC offset" in no_offset.json()["detail"]
     not_json = httpx.post(url, content=b"{title", headers=headers)
     assert not_json.status_code == 422 and "JSON" in not_json.json()["detail"]
+    a_number = httpx.post(url, json=submission("jn", "api-x", starts_at=12345), headers=headers)
+    assert a_number.status_code == 422 and "written as text" in a_number.json()["detail"]
+    slash = httpx.post(url, json=submission("jn", "a/b"), headers=headers)
+    assert slash.status_code == 422 and 'may not contain "/"' in slash.json()["detail"]
+    outsider = httpx.post(
+        url,
+        json=submission("jn", "api-x", organizers=[{"library_id": "nope", "role": "co_organiser"}]),
+        headers=headers,
+    )
+    assert outsider.status_code == 422 and "nope" in outsider.json()["detail"]
+    assert "organizers" in outsider.json()["detail"] and "not members of the alliance" in outsider.json()["detail"]
 
     first = httpx.post(url, json=submission("jn", "api-1", title="沽上讲堂：第一讲"), headers=headers).json()
     again = httpx.post(url, json=submission("jn", "api-1", title="沽上讲堂：第一讲"), headers=headers).json()
