@@ -197,20 +197,29 @@ async def put_link(
     alliance: AllianceDep,
     bus: Publisher,
 ) -> JSONResponse:
-    """Correct an activity's brand (the brand's owning library, or a coordinator whose scope holds the
-    activity's libraries); later versions keep it.  ``corrected_by``: the account."""
+    """Correct an activity's brand (the brand's owning library — linking only an activity it hosts or
+    co-organises, unlinking any from its brand — or a coordinator whose scope holds the activity's
+    libraries); later versions keep it.  ``corrected_by``: the account."""
     body = body.model_copy(update={"corrected_by": actor(who, body.corrected_by, "corrected_by")})
     event = LinkCorrected(**body.model_dump(), activity_id=activity_id, decided_at=datetime.now(UTC))
     previous: list[str | None] = []
 
     def check(connection) -> None:
         check_correction(connection, alliance, activity_id, body)
-        if not who.is_library:
-            libraries = connection.scalars(
-                select(brands_activity_library.c.library_id).where(brands_activity_library.c.activity_id == activity_id)
-            ).all()
-            if not auth.in_scope(who, *libraries):
-                raise RegistryError(403, both("activity {id} is outside your scope", id=activity_id))
+        libraries = connection.scalars(
+            select(brands_activity_library.c.library_id).where(brands_activity_library.c.activity_id == activity_id)
+        ).all()
+        if who.is_library and body.brand_id is not None and who.name not in libraries:  # another's activity
+            raise RegistryError(
+                403,
+                both(
+                    "activity {id} is not one of your library's (it neither hosts nor co-organises it): "
+                    "a coordinator may link it",
+                    id=activity_id,
+                ),
+            )
+        if not who.is_library and not auth.in_scope(who, *libraries):
+            raise RegistryError(403, both("activity {id} is outside your scope", id=activity_id))
         previous.append(
             connection.scalar(select(brands_activity.c.brand_id).where(brands_activity.c.activity_id == activity_id))
         )

@@ -101,7 +101,7 @@ def test_figures_from_the_api_and_the_cli_equal_a_recount(brands_system) -> None
 def test_registry_writes_refuse_bad_input_clearly(brands_system) -> None:
     system, *_ = brands_system
     url = f"{system.url}/api/v1/brands"
-    accounts = credentials(system, "lmb", "jn", "tz", "ak")
+    accounts = credentials(system, "lmb", "jn", "tz", "ak", "jlp")
     tokens = {name: {"Authorization": f"Bearer {account['token']}"} for name, account in accounts.items()}
     lmb = tokens["lmb"]
     anonymous = httpx.post(
@@ -152,6 +152,12 @@ def test_registry_writes_refuse_bad_input_clearly(brands_system) -> None:
     assert httpx.put(f"{url}/links/{activity_id}", json={"brand_id": None}, timeout=10).status_code == 401
     refused = httpx.put(f"{url}/links/{activity_id}", json={"brand_id": None}, headers=tokens["tz"], timeout=10)
     assert refused.status_code == 403
+    # a library may not add another library's activity to its own brand (its figures with it)
+    theirs = httpx.get(f"{url}/links?brand_id=jlp-kuaile&limit=1", timeout=10).json()[0]["activity_id"]
+    unlinked = httpx.put(f"{url}/links/{theirs}", json={"brand_id": None}, headers=tokens["jlp"], timeout=10)
+    assert unlinked.status_code == 200  # its owner takes it out of its brand: now it is nobody's
+    claimed = httpx.put(f"{url}/links/{theirs}", json={"brand_id": "jn-gushang"}, headers=tokens["jn"], timeout=10)
+    assert claimed.status_code == 403 and "not one of your library's" in claimed.text
     fixed = httpx.put(
         f"{url}/links/{activity_id}", json={"brand_id": None, "note": "普通讲座"}, headers=tokens["jn"], timeout=10
     )
@@ -159,7 +165,7 @@ def test_registry_writes_refuse_bad_input_clearly(brands_system) -> None:
     still = httpx.get(f"{url}/links?brand_id=jn-gushang&limit=2000", timeout=10).json()
     assert activity_id not in {r["activity_id"] for r in still}
     corrected = httpx.get(f"{url}/links?link=corrected", timeout=10).json()
-    assert [(r["activity_id"], r["brand_id"]) for r in corrected] == [(activity_id, None)]
+    assert sorted((r["activity_id"], r["brand_id"]) for r in corrected) == sorted([(activity_id, None), (theirs, None)])
 
     client = log_in(system.url, "lmb", accounts["lmb"]["password"])
     try:

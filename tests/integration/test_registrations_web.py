@@ -781,7 +781,11 @@ async def test_a_moved_activity_takes_its_sign_ups_along_and_a_cancelled_one_tel
         assert [first["expected"], second["expected"]] == ["confirmed", "waitlisted"]
         assert (await http.get(f"/api/v1/registrations/{second['token']}")).json()["state"] == "waitlisted"
         mine = (await http.get(f"/api/v1/registrations/{first['token']}")).json()
-        assert (mine["state"], datetime.fromisoformat(mine["starts_at"]), mine["called_off"]) == ("confirmed", later, False)
+        assert (mine["state"], datetime.fromisoformat(mine["starts_at"]), mine["called_off"]) == (
+            "confirmed",
+            later,
+            False,
+        )
         page = (await http.get(f"/registrations/{first['token']}")).text
         assert later.astimezone(bus.here.tz).strftime("%Y-%m-%d %H:%M") in page
     texts = SmsOutbox(tmp_path / "sms-outbox")
