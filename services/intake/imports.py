@@ -652,6 +652,42 @@ def _ics_override(event, tz: ZoneInfo, series_start: datetime, series_end: datet
     return session
 
 
+def _keep_named_sessions(body: dict, notes: list[str]) -> None:
+    """The series' EXDATEs and changed sessions that name one of its sessions; the others left
+    out, each said (they exclude or change nothing: the series is imported without them)."""
+    from shuxiang.schemas.sessions import SessionIndex
+
+    named = [*body["exdates"], *(o["recurrence_id"] for o in body.get("overrides", []))]
+    try:
+        index = SessionIndex(body["recurrence"], body["starts_at"], body["all_day"], named)
+    except ValueError:
+        return  # the rule itself is refused, with its reason, by the schema
+    kept_exdates = [moment for moment in body["exdates"] if index.find(moment) is not None]
+    kept_overrides = [o for o in body.get("overrides", []) if index.find(o["recurrence_id"]) is not None]
+    for moment in body["exdates"]:
+        if index.find(moment) is None:
+            notes.append(
+                "EXDATE: "
+                + both("{when} is not a session of the series (it excludes nothing): left out", when=_when(moment))
+            )
+    for override in body.get("overrides", []):
+        if index.find(override["recurrence_id"]) is None:
+            notes.append(
+                "RECURRENCE-ID: "
+                + both(
+                    "{when} is not a session of the series: that changed session is left out",
+                    when=_when(override["recurrence_id"]),
+                )
+            )
+    body["exdates"] = kept_exdates
+    if "overrides" in body:
+        body["overrides"] = kept_overrides
+
+
+def _when(moment: datetime) -> str:
+    return moment.isoformat(timespec="minutes")
+
+
 def _text(event, name: str) -> str:
     value = event.get(name)
     return str(value).strip() if value is not None else ""
@@ -668,9 +704,18 @@ def _categories(event) -> list[str]:
 
 
 def ics_event_submission(
-    event, library_id: str, tz: ZoneInfo, default_venue: str | None = None, overrides: Iterable = ()
+    event,
+    library_id: str,
+    tz: ZoneInfo,
+    default_venue: str | None = None,
+    overrides: Iterable = (),
+    notes: list[str] | None = None,
 ) -> ActivitySubmission:
-    """One VEVENT as a submission; without a LOCATION the venue is ``default_venue`` (the library)."""
+    """One VEVENT as a submission; without a LOCATION the venue is ``default_venue`` (the library).
+    What it leaves out is said in ``notes``: an EXDATE or a changed session (RECURRENCE-ID) that
+    names no session of the series any more (a calendar app split the series, "this and following
+    events", and kept them on the first part), extra dates (RDATE)."""
+    notes = notes if notes is not None else []
     uid = _text(event, "UID")
     if not uid:
         raise RowError("UID: " + both("the VEVENT has no UID"))
@@ -712,6 +757,13 @@ def ics_event_submission(
     if overrides:
         body["overrides"] = [_ics_override(o, tz, start, end, body["venue"]["name"]) for o in overrides]
         body["revision"] = max([body["revision"], *(ics_revision(o) for o in overrides)])
+    if body["recurrence"]:
+        _keep_named_sessions(body, notes)
+    if event.get("RDATE") is not None:
+        notes.append(
+            "RDATE: "
+            + both("extra dates of the series are not imported: add each as an event of its own (its own UID)")
+        )
     try:
         return ActivitySubmission.model_validate(body)
     except ValidationError as exc:
@@ -745,19 +797,35 @@ def read_ics_submissions(
                     )
                 )
             continue  # imported with its series
+        notes: list[str] = []
         try:
             submission = ics_event_submission(
-                event, library_id, tz, default_venue, sessions.get(_text(event, "UID"), [])
+                event, library_id, tz, default_venue, sessions.get(_text(event, "UID"), []), notes
             )
         except RowError as exc:
             problems.append(f"{where}: {exc}")
             continue
+        except (ValueError, TypeError, AttributeError, KeyError) as exc:  # a property icalendar cannot read
+            problems.append(f"{where}: " + both("a property cannot be read: {reason}", reason=_unreadable(exc)))
+            continue
+        problems += [Notice(f"{where}: {note}") for note in notes]
         if submission.source_ref in by_ref:
             problems.append(f"{where}: " + both("the UID appears twice: kept the first"))
             continue
         by_ref[submission.source_ref] = number
         submissions.append(submission)
     return submissions, problems
+
+
+def _unreadable(exc: Exception) -> str:
+    """What icalendar says of a property it could not read, without its internals ("Cannot access
+    'dt' on broken property 'DTSTART' (expected 'vDDDTypes'): … Got: '…'" → DTSTART, the value)."""
+    text = str(exc)
+    name = re.search(r"broken property '(\w+)'", text)
+    value = re.search(r"Got: '([^']*)'", text) or re.search(r"format: (.+)$", text)
+    if name is None:
+        return text[:200]
+    return f'{name.group(1)} "{value.group(1).strip()}"' if value else name.group(1)
 
 
 def _sessions_by_uid(events) -> dict[str, list]:

@@ -132,6 +132,57 @@ END:VCALENDAR
     assert read_ics_submissions("not a calendar", "jn", SHANGHAI)[1][0].startswith("不是有效的 iCalendar")
 
 
+def test_a_series_split_by_a_calendar_app_and_an_unreadable_event_refuse_only_themselves() -> None:
+    """Google's "this and following events" ends the series (UNTIL) and keeps its EXDATE and changed
+    session past the end on the first part; Outlook writes RDATEs; a hand-edited DTSTART breaks."""
+    calendar = """BEGIN:VCALENDAR
+VERSION:2.0
+PRODID:x
+BEGIN:VEVENT
+UID:split@x
+DTSTART;TZID=Asia/Shanghai:20270706T190000
+DTEND;TZID=Asia/Shanghai:20270706T203000
+RRULE:FREQ=WEEKLY;UNTIL=20270719T155959Z
+EXDATE;TZID=Asia/Shanghai:20270803T190000
+RDATE;TZID=Asia/Shanghai:20270130T100000
+SUMMARY:经典诵读
+LOCATION:报告厅
+END:VEVENT
+BEGIN:VEVENT
+UID:split@x
+RECURRENCE-ID;TZID=Asia/Shanghai:20270727T190000
+DTSTART;TZID=Asia/Shanghai:20270728T190000
+DTEND;TZID=Asia/Shanghai:20270728T203000
+SUMMARY:经典诵读
+END:VEVENT
+BEGIN:VEVENT
+UID:broken@x
+DTSTART:2027-08-16 09:30
+DTEND:20270816T113000
+SUMMARY:手改的时间
+LOCATION:报告厅
+END:VEVENT
+BEGIN:VEVENT
+UID:fine@x
+DTSTART;TZID=Asia/Shanghai:20270817T093000
+DTEND;TZID=Asia/Shanghai:20270817T113000
+SUMMARY:好好的讲座
+LOCATION:报告厅
+END:VEVENT
+END:VCALENDAR
+"""
+    submissions, problems = read_ics_submissions(calendar.replace("\n", "\r\n"), "jn", SHANGHAI)
+    series, fine = submissions
+    assert (series.source_ref, series.exdates, series.overrides, fine.source_ref) == ("split@x", [], [], "fine@x")
+    notices = [p for p in problems if isinstance(p, Notice)]
+    assert len(notices) == 3 and all(p.startswith("VEVENT 1 (UID split@x)") for p in notices)
+    assert {p.split(": ")[1] for p in notices} == {"EXDATE", "RECURRENCE-ID", "RDATE"}
+    assert refusals(problems) == [
+        'VEVENT 3 (UID broken@x): 有属性无法读取：DTSTART "2027-08-16 09:30" / '
+        'a property cannot be read: DTSTART "2027-08-16 09:30"'
+    ]
+
+
 def test_formats_are_detected_and_csv_needs_a_library() -> None:
     assert detect_format("plan.CSV", "") == "csv"
     assert detect_format("calendar.ics", "") == "ics"
