@@ -9,14 +9,18 @@ those read on ``app.state`` and includes the routers.
 from __future__ import annotations
 
 from typing import Annotated
+from urllib.parse import quote
 
 from fastapi import APIRouter, Depends, FastAPI, Query, Request
+from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import PlainTextResponse, Response
 from fastapi_offline import FastAPIOffline
+from starlette.exceptions import HTTPException as StarletteHTTPException
 
 from shuxiang.i18n import both, in_both
 from shuxiang.operations import Metrics, RequestCounter
 from shuxiang.operations import router as operations_router
+from shuxiang.pages import language, render
 from shuxiang.posters import CACHE_FOREVER, POSTER_NAME, PosterRefused, Posters, posters_of
 from shuxiang.services.calendar.web import FeedsFirst
 from shuxiang.services.calendar.window import decode_cursor, encode_cursor
@@ -61,7 +65,32 @@ def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     for service_router in service_routers():
         app.include_router(service_router)
     app.include_router(router)
+    app.add_exception_handler(StarletteHTTPException, page_or_problem)
     return app
+
+
+async def page_or_problem(request: Request, exc: StarletteHTTPException):
+    """A refusal (401, 403) of a page a browser asked for, as a page in its language — the header's
+    links lead readers and members to coordinators' pages (the review queue, a new brand), which
+    answered them with a line of JSON; the API, the feeds and scripts get the JSON as before."""
+    wants_page = (
+        exc.status_code in (401, 403)
+        and request.method == "GET"
+        and "text/html" in request.headers.get("accept", "")
+        and not request.url.path.startswith(("/api/", "/feeds/"))
+    )
+    if not wants_page:
+        return await http_exception_handler(request, exc)
+    zh, _, en = str(exc.detail).partition(" / ")
+    target = request.url.path + (f"?{request.url.query}" if request.url.query else "")
+    return render(
+        request,
+        "refused.html",
+        status_code=exc.status_code,
+        status=exc.status_code,
+        message=en if language(request) == "en" and en else zh,
+        next=quote(target, safe=""),
+    )
 
 
 router = APIRouter()

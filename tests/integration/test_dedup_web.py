@@ -77,6 +77,26 @@ async def test_a_coordinator_decides_a_review_through_the_api_and_the_page(tmp_p
         await connection.close()
         context.databases.dispose()
 
+    # a member library that follows the header's link to the queue gets a page saying why, not JSON
+    add_account(app, context, "jn", "library")
+    member, _ = signed_in(app, "jn")
+    html = {"accept": "text/html,application/xhtml+xml"}
+    async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app), base_url="http://test") as client:
+        refused = await client.get("/dedup/reviews", headers=html, cookies=member)
+        assert refused.status_code == 403 and refused.headers["content-type"].startswith("text/html")
+        assert (
+            "此账号无权访问" in refused.text
+            and "只有联盟协调人" in refused.text
+            and "/submit/login?next=" in refused.text
+        )
+        english = await client.get("/dedup/reviews?lang=en", headers=html, cookies=member)
+        assert "Not for this account" in english.text and "coordinators" in english.text
+        script = await client.get("/dedup/reviews", cookies=member)  # no browser: the JSON as before
+        assert script.status_code == 403 and script.headers["content-type"] == "application/json"
+        api = await client.get("/api/v1/dedup/reviews", headers=html, cookies=member)
+        assert api.status_code == 403 and api.headers["content-type"] == "application/json"
+    context.databases.dispose()
+
     rig.seq += 1
     rig.deliver(decision_delivery(decision, rig.seq))
     [activity] = rig.activities()
