@@ -75,12 +75,29 @@ def _errors(exc: ValidationError) -> list[str]:
     for error in exc.errors():
         field = str(error["loc"][0]) if error["loc"] else ""
         message = str(error["msg"]).removeprefix("Value error, ")
+        kind = str(error.get("type", ""))
         if "/" not in message and field:
             label = names.get(field, field)
             zh, en = gettext("zh-CN", label), gettext("en", label)
-            message = f"{zh}：{message} / {en}: {message}"
+            if field == "session":  # pydantic's words on a date a browser sent: not the reader's
+                message = both("choose a session from the list")
+            elif kind in ("missing", "string_too_short"):
+                fill = N_("fill it in")
+                message = f"{zh}：{gettext('zh-CN', fill)} / {en}: {fill}"
+            elif kind == "string_too_long":
+                limit = (error.get("ctx") or {}).get("max_length")
+                template = N_("at most {max} characters")
+                message = f"{zh}：{gettext('zh-CN', template).format(max=limit)} / {en}: {template.format(max=limit)}"
+            else:
+                message = f"{zh}：{message} / {en}: {message}"
         out.append(message)
     return out
+
+
+def in_language(message: str, lang: str) -> str:
+    """One language of a ``中文 / English`` message: a page speaks its reader's."""
+    zh, mark, en = message.partition(" / ")
+    return (en if lang == "en" else zh) if mark else message
 
 
 def _reason(reason: str) -> str:
@@ -232,12 +249,13 @@ async def register_form(
     else:
         status, result = await sign_up(request, here, bus, activity_id, fields)
     if status != 202:
-        form = fragment(request, activity_id, errors=result["errors"], values={"name": name, "contact": contact})
+        errors = [in_language(e, lang) for e in result["errors"]]
+        form = fragment(request, activity_id, errors=errors, values={"name": name, "contact": contact})
         return render(
             request,
             "registrations/refused.html",
             status_code=status,
-            errors=result["errors"],
+            errors=[] if form is not None else errors,  # said once: by the form, when there is one again
             form=form,
             activity_id=activity_id,
         )

@@ -237,8 +237,28 @@ async def test_bad_sign_ups_are_refused_clearly_in_both_languages(web, setup, bo
             f"/activities/{ACTIVITY}/register",
             data={"name": body["name"], "contact": body.get("phone") or body.get("email") or "", "consent": "1"},
         )
-        assert form.status_code == status and zh in form.text and en in form.text
+        assert form.status_code == status and form.text.count(zh) == 1 and en not in form.text  # once, in Chinese
+        english = await http.post(
+            f"/activities/{ACTIVITY}/register?lang=en",
+            data={"name": body["name"], "contact": body.get("phone") or body.get("email") or "", "consent": "1"},
+        )
+        assert english.status_code == status and en in english.text and zh not in english.text
     assert not [s for s, _ in bus.sent if ".requested." in s]  # nothing refused reached the broker
+
+
+async def test_a_sign_up_without_a_name_or_with_a_made_up_session_is_told_in_the_reader_s_words(web) -> None:
+    app, bus = web
+    bus.canonical(capacity=5)
+    url = f"/activities/{ACTIVITY}/register"
+    async with client(app) as http:
+        nameless = await http.post(url, data={"name": "", "contact": "13800000000", "consent": "1"})
+        assert nameless.status_code == 422 and nameless.text.count("姓名：请填写") == 1
+        made_up = await http.post(url, data={"name": "读者", "contact": "13800000000", "consent": "1", "session": "x"})
+        assert made_up.status_code == 422 and "请从列表中选择场次" in made_up.text
+        english = await http.post(url + "?lang=en", data={"name": "", "contact": "13800000000", "consent": "1"})
+        assert "name: fill it in" in english.text and "请填写" not in english.text
+    for page in (nameless, made_up, english):
+        assert "String should" not in page.text and "valid datetime" not in page.text  # pydantic's own words
 
 
 async def test_confirmation_promotion_and_reminder_mail_through_the_digests_smtp_transport(web, mailbox) -> None:  # noqa: F811 (the fixture)
