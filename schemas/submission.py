@@ -100,6 +100,20 @@ def _written_as_text(value: object) -> object:
     return value
 
 
+_CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f]")
+
+
+def _without_control_characters(value: object) -> object:
+    """Text without the control characters a paste or a script leaves (NUL, BEL, …): pages showed
+    them raw, and PostgreSQL stores no NUL at all; tabs and line breaks stay."""
+    if isinstance(value, str) and _CONTROL_CHARACTERS.search(value):
+        return _CONTROL_CHARACTERS.sub("", value)
+    return value
+
+
+Clean = BeforeValidator(_without_control_characters)
+"""For a member's free text: see :func:`_without_control_characters`."""
+
 SubmittedDatetime = Annotated[datetime, BeforeValidator(_written_as_text), AfterValidator(_aware_and_sane)]
 """An instant a member sends (:class:`ActivitySubmission`): text with a UTC offset."""
 
@@ -129,8 +143,8 @@ def _check_sessions(submission: ActivitySubmission) -> None:
 class Venue(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, max_length=200, description="required unless online_url is given")
-    address: str | None = Field(None, max_length=500)
+    name: Annotated[str | None, Clean] = Field(None, max_length=200, description="required unless online_url is given")
+    address: Annotated[str | None, Clean] = Field(None, max_length=500)
     venue_id: str | None = Field(None, max_length=64, description="a venue id from the alliance directory")
     online_url: HttpUrl | None = None
 
@@ -187,8 +201,8 @@ class ActivitySubmission(BaseModel):
     source_ref: str = Field(min_length=1, max_length=200, description="the member's own id for the activity")
     revision: int = Field(1, ge=1, le=MAX_INT32, description="a higher revision replaces a lower one")
     status: Status = Status.scheduled
-    title: str = Field(min_length=1, max_length=200)
-    description: str | None = Field(None, max_length=20_000)
+    title: Annotated[str, Clean] = Field(min_length=1, max_length=200)
+    description: Annotated[str | None, Clean] = Field(None, max_length=20_000)
     category: Category
     starts_at: SubmittedDatetime
     ends_at: SubmittedDatetime
@@ -205,17 +219,17 @@ class ActivitySubmission(BaseModel):
     brand_id: str | None = Field(None, max_length=64)
     campaign_id: str | None = Field(None, max_length=64)
     featured: bool = False
-    audience: str | None = Field(None, max_length=200)
-    tags: list[Annotated[str, Field(min_length=1, max_length=50)]] = Field(default_factory=list, max_length=30)
+    audience: Annotated[str | None, Clean] = Field(None, max_length=200)
+    tags: list[Annotated[str, Clean, Field(min_length=1, max_length=50)]] = Field(default_factory=list, max_length=30)
     capacity: int | None = Field(None, ge=0, le=MAX_PARTICIPANTS)
     registration_url: HttpUrl | None = None
-    contact: str | None = Field(None, max_length=200)
+    contact: Annotated[str | None, Clean] = Field(None, max_length=200)
     poster: str | None = Field(
         None,
         pattern=r"^[0-9a-f]{64}\.jpg$",
         description="a poster uploaded with POST /api/v1/posters: its name, <sha256>.jpg",
     )
-    partners: list[Annotated[str, Field(min_length=1, max_length=100)]] = Field(
+    partners: list[Annotated[str, Clean, Field(min_length=1, max_length=100)]] = Field(
         default_factory=list,
         max_length=20,
         description="partners outside the alliance, by name: schools, universities, 社科联, 科协, communities",

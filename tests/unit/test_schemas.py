@@ -65,6 +65,20 @@ def test_a_time_sent_as_a_number_is_refused_not_read_as_1970() -> None:
     assert reason(submission(exdates=[1.5e9])).startswith("exdates[0]: a date and time is written as text")
 
 
+def test_control_characters_are_taken_out_of_the_text_and_line_breaks_kept() -> None:
+    body = submission(
+        title="读书会\x00\x07", description="第一行\n第二行\x1b", venue={"name": "报告厅\x7f"}, tags=["\x08亲子"]
+    )
+    parsed = ActivitySubmission.model_validate_json(json.dumps(body))
+    assert (parsed.title, parsed.description, parsed.venue.name, parsed.tags) == (
+        "读书会",
+        "第一行\n第二行",
+        "报告厅",
+        ["亲子"],
+    )
+    assert "title" in reason(submission(title="\x00"))  # nothing left: refused as empty
+
+
 def test_end_before_start_is_refused() -> None:
     body = submission()
     body["ends_at"], body["starts_at"] = body["starts_at"], body["ends_at"]
