@@ -54,7 +54,11 @@ def resolve_alliance(
             return load_alliance(saved)
         else:
             raise UserError(
-                both("no alliance configuration in {path}: pass --config FILE or --demo", path=settings.data_dir)
+                both(
+                    "no alliance configuration in {path}: is it the data dir shuxiang runs on (--data-dir, "
+                    "SHUXIANG_DATA_DIR)? `shuxiang up --config FILE` (or --demo) saves one there",
+                    path=settings.data_dir,
+                )
             )
     except AllianceConfigError as exc:
         raise UserError(str(exc)) from None

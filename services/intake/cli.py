@@ -12,7 +12,7 @@ from shuxiang.console import UserError, console, data_dir_option, make_settings,
 from shuxiang.i18n import both
 
 
-def _store(data_dir: Path | None):
+def _store(data_dir: Path | None, config: Path | None = None):
     from shuxiang.db import Databases
 
     from .accounts import AccountStore
@@ -20,6 +20,7 @@ def _store(data_dir: Path | None):
     from .tables import TABLES
 
     settings = make_settings(data_dir)
+    resolve_alliance(settings, config=config)  # a mistyped --data-dir is said, not made a new empty one
     databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
     if settings.database_url is None:
         databases.create_tables(NAME, TABLES)
@@ -69,7 +70,7 @@ def add(names: tuple[str, ...], coordinator: bool, config: Path | None, data_dir
     """Open an account for each member library or coordinator NAME; prints its password (and API token) once."""
     from .accounts import AccountError, kind_of
 
-    settings, store = _store(data_dir)
+    settings, store = _store(data_dir, config)
     alliance = resolve_alliance(settings, config=config)
     try:
         kinds = {name: kind_of(alliance, name, coordinator=coordinator) for name in names}
@@ -82,15 +83,17 @@ def add(names: tuple[str, ...], coordinator: bool, config: Path | None, data_dir
 @accounts.command("reset")
 @click.argument("name")
 @click.option("--token", "token_only", is_flag=True, help="A new API token only (the old token stops working).")
-@click.option("--both", is_flag=True, help="A new password and a new API token.")
+@click.option("--both", "both_secrets", is_flag=True, help="A new password and a new API token.")
 @data_dir_option
-def reset(name: str, token_only: bool, both: bool, data_dir: Path | None) -> None:
+def reset(name: str, token_only: bool, both_secrets: bool, data_dir: Path | None) -> None:
     """A new password for NAME (its sessions end), or with --token a new API token; printed once."""
     from .accounts import AccountError
 
+    if token_only and both_secrets:
+        raise click.UsageError(both("--token and --both: choose one"))
     _, store = _store(data_dir)
     try:
-        credentials = store.reset(name, password=not token_only, token=token_only or both)
+        credentials = store.reset(name, password=not token_only, token=token_only or both_secrets)
     except AccountError as exc:
         raise UserError(str(exc)) from None
     _show(credentials)
