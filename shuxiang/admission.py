@@ -112,37 +112,11 @@ def membership_problem(alliance: Alliance, submission: ActivitySubmission) -> Re
     return None
 
 
-def brand_problem(alliance: Alliance, submission: ActivitySubmission) -> Refusal | None:
-    """Why ``submission`` may not count for the brand it names, or None.  A brand of the alliance
-    file is a library's programme (一馆一品): an announcement counts for it when its library or one of
-    its organizers holds the brand — its owner, a partner of it, or a library leading it in a year
-    (长春 项目轮值牵头制); a co-host announcing the owner's session names the owner among the
-    organizers.  (A library could otherwise add sessions to another's brand, and its figures.)
-    A brand registered since (not in the file) is checked by the brands service."""
-    brand = alliance.brand(submission.brand_id) if submission.brand_id else None
-    if brand is None or submission.status == Status.cancelled:
-        return None
-    named = {submission.library_id, *(o.library_id for o in submission.organizers)}
-    if named & {brand.library_id, *brand.partners, *brand.leads.values()}:
-        return None
-    return Refusal(
-        "brand_id",
-        *in_both(
-            '"{brand}" is the brand of {owner}: an activity counts for it when the brand\'s library (or a partner '
-            "of the brand) hosts or co-organises it — name it among the organizers, or leave the brand out",
-            brand=brand.name,
-            owner=alliance.library_name(brand.library_id, "zh-CN"),
-        ),
-    )
-
-
 def admission_problem(alliance: Alliance, submission: ActivitySubmission) -> Refusal | None:
-    """Why the alliance refuses ``submission`` (its libraries, its brand, then its campaign), or None."""
-    return (
-        membership_problem(alliance, submission)
-        or brand_problem(alliance, submission)
-        or campaign_problem(alliance, submission)
-    )
+    """Why the alliance refuses ``submission`` (its libraries, then its campaign), or None.  (A brand
+    it names is not refused here: the brands service counts it only for an activity the brand's
+    library holds — co-hosts do announce the owner's session without naming the owner.)"""
+    return membership_problem(alliance, submission) or campaign_problem(alliance, submission)
 
 
 def admitted(alliance: Alliance, submissions: list[ActivitySubmission]) -> tuple[list[ActivitySubmission], list[str]]:

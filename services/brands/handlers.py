@@ -97,7 +97,11 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
         declared = activity.brand_id
         inferred = matcher.infer(activity.title, [o.library_id for o in activity.organizers])
         brand_id, link = effective_link(
-            declared=declared, inferred=inferred, correction=corrections.get(activity.id), known=registry
+            declared=declared,
+            inferred=inferred,
+            correction=corrections.get(activity.id),
+            known=registry,
+            libraries=[o.library_id for o in activity.organizers],
         )
         rows[activity.id] = {
             "version": activity.version,

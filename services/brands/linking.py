@@ -85,21 +85,31 @@ class Correction:
     corrected_by: str
 
 
+def holders(brand: Brand) -> set[str]:
+    """The libraries that hold a brand's sessions: its owner, its partners, the libraries leading it
+    in a year (长春 项目轮值牵头制)."""
+    return {brand.library_id, *brand.partners, *brand.leads.values()}
+
+
 def effective_link(
     *,
     declared: str | None,
     inferred: str | None,
     correction: Correction | None,
     known: Mapping[str, Brand],
+    libraries: Iterable[str],
 ) -> tuple[str | None, str | None]:
     """(brand_id, how): a correction beats a declared brand, which beats an inferred one.
 
     A declared ``brand_id`` the registry does not know is ignored (the title may still
-    name a brand).  A correction to ``None`` means "not a session of any brand".
+    name a brand), and so is one of a brand none of the activity's ``libraries`` holds
+    (:func:`holders`): a library could otherwise add its activities, and their figures, to
+    another's 一馆一品 (a co-host's announcement merged with the owner's has the owner among them).
+    A correction to ``None`` means "not a session of any brand".
     """
     if correction is not None:
         return correction.brand_id, CORRECTED
-    if declared is not None and declared in known:
+    if declared is not None and declared in known and holders(known[declared]) & set(libraries):
         return declared, EXPLICIT
     if inferred is not None:
         return inferred, INFERRED

@@ -275,7 +275,11 @@ def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] |
     for row in connection.execute(query).all():
         inferred = matcher.infer(row.title, organizers.get(row.activity_id, []))
         brand_id, link = effective_link(
-            declared=row.declared_brand_id, inferred=inferred, correction=corrected.get(row.activity_id), known=registry
+            declared=row.declared_brand_id,
+            inferred=inferred,
+            correction=corrected.get(row.activity_id),
+            known=registry,
+            libraries=organizers.get(row.activity_id, []),
         )
         if (inferred, brand_id, link) != (row.inferred_brand_id, row.brand_id, row.link):
             connection.execute(

@@ -161,7 +161,9 @@ def facts_from(
         activity = canonical_of(s)
         organizers = [o.library_id for o in activity.organizers]
         inferred = infer_brand(activity.title, organizers, alliance.brands, alliance)
-        brand_id, link = effective_link(declared=activity.brand_id, inferred=inferred, correction=None, known=known)
+        brand_id, link = effective_link(
+            declared=activity.brand_id, inferred=inferred, correction=None, known=known, libraries=organizers
+        )
         if brand_id is None:
             continue
         report = report_of.get((s.library_id, s.source_ref))
@@ -355,19 +357,35 @@ def test_longest_word_wins(alliance: Alliance) -> None:
 
 def test_effective_link_order(alliance: Alliance) -> None:
     known = {b.id: b for b in alliance.brands}
-    assert effective_link(declared="jn-gushang", inferred="jn-haoshu", correction=None, known=known) == (
+    jn = ["jn"]
+    assert effective_link(declared="jn-gushang", inferred="jn-haoshu", correction=None, known=known, libraries=jn) == (
         "jn-gushang",
         EXPLICIT,
     )
-    assert effective_link(declared="nope", inferred="jn-haoshu", correction=None, known=known) == (
+    assert effective_link(declared="nope", inferred="jn-haoshu", correction=None, known=known, libraries=jn) == (
         "jn-haoshu",
         INFERRED,
     )
-    assert effective_link(declared="jn-gushang", inferred=None, correction=Correction(None, "office"), known=known) == (
+    correction = Correction(None, "office")
+    assert effective_link(declared="jn-gushang", inferred=None, correction=correction, known=known, libraries=jn) == (
         None,
         CORRECTED,
     )
-    assert effective_link(declared=None, inferred=None, correction=None, known=known) == (None, None)
+    assert effective_link(declared=None, inferred=None, correction=None, known=known, libraries=jn) == (None, None)
+
+
+def test_a_declared_brand_counts_only_for_an_activity_its_library_holds(alliance: Alliance) -> None:
+    """jlp announcing its own activity as a session of jn's 沽上讲堂 adds nothing to it; a co-host's
+    announcement merged with jn's (jn among the organizers) does; so does a partner or a year's lead."""
+    known = {b.id: b for b in alliance.brands}
+    gushang = known["jn-gushang"]
+    claim = {"declared": "jn-gushang", "inferred": None, "correction": None, "known": known}
+    assert effective_link(**claim, libraries=["jlp"]) == (None, None)
+    assert effective_link(**claim, libraries=["jlp", "jn"]) == ("jn-gushang", EXPLICIT)
+    partnered = {**known, "jn-gushang": gushang.model_copy(update={"partners": ["jlp"], "leads": {}})}
+    assert effective_link(**{**claim, "known": partnered}, libraries=["jlp"]) == ("jn-gushang", EXPLICIT)
+    led = {**known, "jn-gushang": gushang.model_copy(update={"partners": [], "leads": {2027: "jlp"}})}
+    assert effective_link(**{**claim, "known": led}, libraries=["jlp"]) == ("jn-gushang", EXPLICIT)
 
 
 def test_yearly_editions_count_years_and_a_brand_led_in_rotation() -> None:
