@@ -72,11 +72,13 @@ from .normalize import (
     multipurpose,
     names_institution,
     names_tier,
+    nfkc,
     numbered,
     other_session,
     parse_site,
     postponed_from,
     room_type,
+    room_words,
     rooms_alike,
     season,
     series_count,
@@ -924,6 +926,8 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
     identical = x.title_key == y.title_key and apart_minutes == 0 and x.ends_at == y.ends_at and same_series(x, y)
     if identical:
         return Verdict(Outcome.MERGE, 1.0, "same library: entered twice")
+    if x.title_key != y.title_key and _two_rooms(x.venue_text(), y.venue_text()):
+        return Verdict(Outcome.APART, score, "same library: two rooms")  # 书法班（初级）and（高级）, side by side
     if apart_minutes <= SAME_LIBRARY_MINUTES and same_series(x, y):
         marks = x.episode or y.episode
         one_numbered = (
@@ -937,6 +941,35 @@ def _same_library(x: MatchFields, y: MatchFields, similarity: float, apart_minut
         if score >= SAME_LIBRARY_REVIEW:
             return Verdict(Outcome.REVIEW, score, "same library: near copy")
     return Verdict(Outcome.APART, score, "same library: another activity")
+
+
+def _two_rooms(a: str, b: str) -> bool:
+    """Whether two venue texts of one library plainly name two of its rooms: two numbered rooms of a
+    kind ("第0会议室" / "第1会议室", "3号活动室" / "5号活动室"), or two reading rooms of different
+    purposes (少儿阅览室 / 电子阅览室).  Floors, brackets and a generic word ("阅览室" / "少儿阅览室",
+    "活动室" / "2楼活动室") are no evidence: libraries write one room many ways."""
+    words_a, words_b = room_words(a), room_words(b)
+    if not words_a or not words_b:
+        return False
+    room_a, room_b = words_a[-1], words_b[-1]
+    if room_a != room_b:
+        return room_a in DISTINCT_ROOMS and room_b in DISTINCT_ROOMS
+    number_a, number_b = _room_number(nfkc(a), room_a), _room_number(nfkc(b), room_b)
+    return number_a is not None and number_b is not None and number_a != number_b
+
+
+DISTINCT_ROOMS = frozenset({"少儿阅览室", "电子阅览室"})
+"""Rooms of one kind that are never one another (the children's and the digital reading room)."""
+
+
+def _room_number(text: str, room: str) -> str | None:
+    """The number a room is called by, written just before its kind ("第1会议室", "3号活动室")."""
+    head = text[: text.rfind(room)] if room in text else ""
+    found = _ROOM_NUMBER.search(head)
+    return found.group(1) if found else None
+
+
+_ROOM_NUMBER = re.compile(r"(?:第|^|[^0-9楼层fF])([0-9]+|[一二三四五六七八九十]+)号?$")
 
 
 def _numbered_prefix_dropped(x: MatchFields, y: MatchFields) -> bool:

@@ -1128,6 +1128,11 @@ _ROOM_TYPO = re.compile(
 """A room word with one character mistyped (多功能听, 阅揽室): input methods give homophones."""
 
 
+def room_words(name: str | None) -> list[str]:
+    """The room words a venue text names, most specific last ("2楼少儿阅览室" → ["少儿阅览室"])."""
+    return _room_words(nfkc(name)) if name else []
+
+
 def _room_words(text: str) -> list[str]:
     found = _ROOM.findall(text)
     if found:

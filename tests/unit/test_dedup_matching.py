@@ -139,6 +139,23 @@ def test_verdicts() -> None:
     assert compare(host, fields("tz", "k", "讲座：津沽方言")).outcome is Outcome.MERGE  # co-hosts word it their way
 
 
+def test_one_library_s_two_classes_side_by_side_in_two_rooms_are_two() -> None:
+    """Two levels or groups at one time, each in a room of its own, entered by the same library: two
+    activities — not the same one typed twice (a room written another way is no evidence)."""
+    beginners = fields("jn", "a", "书法入门班（初级）", room="津南区图书馆少儿阅览室")
+    assert (
+        compare(beginners, fields("jn", "b", "书法入门班（高级）", room="津南区图书馆电子阅览室")).outcome
+        is Outcome.APART
+    )
+    first = fields("jn", "c", "志愿者培训1号", room="津南区图书馆第0会议室")
+    assert compare(first, fields("jn", "d", "志愿者培训121号", room="津南区图书馆第1会议室")).outcome is Outcome.APART
+    for same_room in ("少儿阅览室（二楼）", "2楼少儿阅览室", "津南区图书馆少儿阅览室"):
+        again = fields("jn", "e", "【预告】书法入门班（初级）", room=same_room)
+        assert compare(beginners, again).outcome is Outcome.MERGE, same_room
+    floor_written = fields("jn", "f", "书法入门班（初级）报名", room="二楼活动室")
+    assert compare(fields("jn", "g", "书法入门班（初级）", room="活动室"), floor_written).outcome is not Outcome.APART
+
+
 def test_venues_as_evidence() -> None:
     lecture = "4·23 经典诵读会"
     # one programme at several branches, each in its own library: apart, named or assumed
