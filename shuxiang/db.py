@@ -176,8 +176,13 @@ class ArrayInCompiler(PGCompiler_psycopg):
         return f"{self.process(binary.left, **kw)} {comparison} ({self.process(array, **kw)})"
 
 
+def sqlite_file(data_dir: Path, service: str) -> Path:
+    """Where a service's SQLite database is (``<data-dir>/db/<service>.sqlite3``)."""
+    return Path(data_dir) / "db" / f"{service}.sqlite3"
+
+
 def sqlite_url(data_dir: Path, service: str) -> str:
-    path = Path(data_dir) / "db" / f"{service}.sqlite3"
+    path = sqlite_file(data_dir, service)
     path.parent.mkdir(parents=True, exist_ok=True)
     return f"sqlite:///{path}"
 

@@ -198,7 +198,7 @@ def _held_lookup(settings):
     running: a reader beside it); nothing when they cannot be read, said once."""
     from sqlalchemy.exc import SQLAlchemyError
 
-    from shuxiang.db import Databases
+    from shuxiang.db import Databases, sqlite_file
 
     from .service import NAME
     from .store import held_submissions
@@ -207,8 +207,8 @@ def _held_lookup(settings):
 
     def held(keys):
         keys = list(keys)
-        if not keys:
-            return {}
+        if not keys or (settings.database_url is None and not sqlite_file(settings.data_dir, NAME).exists()):
+            return {}  # nothing published here yet (and no empty database file left behind)
         try:
             databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
             try:

@@ -279,19 +279,19 @@ def not_newer(
     submissions: list[ActivitySubmission], held: dict[tuple[str, str], ActivitySubmission]
 ) -> tuple[list[ActivitySubmission], list[str]]:
     """The submissions that change something or nothing, and a problem line for each that would
-    be silently ignored: a revision not above the one published that says something else (the
-    consumers keep the higher revision, so the change would be lost)."""
+    be silently ignored: the published revision again, saying something else — an edit whose
+    revision was not raised (the consumers keep the first, so the change would be lost).  An older
+    revision is history (a member's log sent again): it changes nothing, and is no mistake."""
     kept, problems = [], []
     for submission in submissions:
         before = held.get((submission.library_id, submission.source_ref))
-        if before is not None and submission.revision <= before.revision and not same_content(before, submission):
+        if before is not None and submission.revision == before.revision and not same_content(before, submission):
             problems.append(
                 f"source_ref {submission.source_ref}: "
                 + both(
-                    "revision {revision} is not newer than the published revision {held} and says something else: "
-                    "give it revision {next} to publish the change",
+                    "revision {revision} is already published, saying something else: give it revision {next} "
+                    "to publish the change",
                     revision=submission.revision,
-                    held=before.revision,
                     next=before.revision + 1,
                 )
             )

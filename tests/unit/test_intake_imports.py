@@ -382,12 +382,13 @@ def test_a_sheet_without_revisions_is_numbered_against_what_was_published() -> N
 
     (same,), _ = read_csv_submissions(_row("读书会"), "jn", SHANGHAI, held=lookup)
     (moved,), _ = read_csv_submissions(_row("读书会", "2026-04-23 15:00"), "jn", SHANGHAI, held=lookup)
-    (numbered_by_hand,), _ = read_csv_submissions(_row("读书会（改）", revision="2"), "jn", SHANGHAI, held=lookup)
-    assert (same.revision, moved.revision, numbered_by_hand.revision) == (4, 5, 2)
+    (numbered_by_hand,), _ = read_csv_submissions(_row("读书会（改）", revision="4"), "jn", SHANGHAI, held=lookup)
+    (history,), _ = read_csv_submissions(_row("读书会（初稿）", revision="2"), "jn", SHANGHAI, held=lookup)
+    assert (same.revision, moved.revision, numbered_by_hand.revision, history.revision) == (4, 5, 4, 2)
     assert asked == [("jn", "r-1"), ("jn", "r-1")]  # a numbered row is not looked up
-    kept, problems = not_newer([same, moved, numbered_by_hand], held)
-    assert kept == [same, moved]
+    kept, problems = not_newer([same, moved, numbered_by_hand, history], held)
+    assert kept == [same, moved, history]  # an older revision is history: it changes nothing, no mistake
     assert problems == [
-        "source_ref r-1: 修订号 2 不高于已发布的修订号 4，内容却不同：请把修订号改为 5 以发布这一修改 / revision 2 is "
-        "not newer than the published revision 4 and says something else: give it revision 5 to publish the change"
+        "source_ref r-1: 修订号 4 已经发布过，内容却不同：请把修订号改为 5 以发布这一修改 / revision 4 is already "
+        "published, saying something else: give it revision 5 to publish the change"
     ]
