@@ -149,8 +149,9 @@ def report_problem(
     if problem or stored is None or report.held is not True:
         return problem
     if report.recurrence_id is not None:
-        session = session_of(stored, report.recurrence_id, tz)  # type: ignore[arg-type]
-        starts = session.starts_at if session is not None else report.recurrence_id
+        by_rule = session_of(stored, report.recurrence_id, tz) or report.recurrence_id  # type: ignore[arg-type]
+        moved = [o.starts_at for o in stored.overrides if o.recurrence_id == by_rule and o.starts_at is not None]
+        starts = moved[0] if moved else by_rule  # a session moved on its own: its own start
     else:
         starts = stored.starts_at  # a series reported as a whole: from its first session on
     if starts > now:
