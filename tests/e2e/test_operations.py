@@ -3,6 +3,7 @@ stopping while the demo is being processed; the embedded broker dying under a ru
 
 from __future__ import annotations
 
+import asyncio
 import os
 import signal
 import subprocess
@@ -47,7 +48,11 @@ def test_metrics_count_the_worker_processes_consumers_too(system: System, tmp_pa
 def test_poison_message_is_shown_and_replayed_after_the_config_is_fixed(system: System, tmp_path) -> None:
     system.start()
     stranger = submission("new-lib", "n-1", title="<script>alert(1)</script> 新馆开放日")
-    system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", [stranger])), "--wait")
+    refused = system.cli("publish", str(write_jsonl(tmp_path / "a.jsonl", [stranger])), "--wait", check=False)
+    assert refused.returncode == 1 and '"new-lib" is not a member' in refused.stderr  # said before the broker
+    # a member's own system publishes straight to the broker: the consumer keeps it as a dead letter
+    asyncio.run(publish_raw(system.nats_url(), stranger))
+    system.cli("publish", "/dev/null", "--wait")
     letters = httpx.get(f"{system.url}/api/v1/dead-letters", headers=system.bearer()).json()
     assert len(letters) == 1 and "new-lib" in letters[0]["reason"]
     page = httpx.get(f"{system.url}/dead-letters", headers=system.bearer()).text
@@ -69,6 +74,23 @@ def test_poison_message_is_shown_and_replayed_after_the_config_is_fixed(system: 
     page = httpx.get(f"{system.url}/dead-letters?lang=en", headers=system.bearer()).text
     assert "replayed" in page and "&lt;script&gt;" not in page  # the reason names the library, not the title
     assert "<script>alert" not in httpx.get(f"{system.url}/dead-letters", headers=system.bearer()).text
+
+
+async def publish_raw(url: str, body: dict) -> None:
+    import json
+
+    import nats
+
+    from shuxiang.events.publish import Publisher
+    from shuxiang.events.streams import submitted_subject
+
+    connection = await nats.connect(url)
+    try:
+        msg_id = f"sub:{body['library_id']}:{body['source_ref']}:{body.get('revision', 1)}"
+        payload = json.dumps(body, ensure_ascii=False).encode()
+        await Publisher(connection.jetstream()).publish_many([(submitted_subject(body["library_id"]), msg_id, payload)])
+    finally:
+        await connection.close()
 
 
 def test_ctrl_c_while_the_demo_is_processed_stops_cleanly(tmp_path) -> None:
