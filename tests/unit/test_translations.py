@@ -277,7 +277,10 @@ CHINESE_ALLOWED: dict[str, tuple[int | None, str]] = {
     "services/quotas/web.py": (1, "the region pattern (…市) matched in member addresses (data)"),
     "services/registrations/service.py": (1, "a consumer's description, given positionally (documentation)"),
     # the matcher's vocabulary grows with what announcements are seen to say: not counted
-    "services/dedup/matching.py": (6, "第 of 第N场 matched in titles, the room words and room numbers of venues (data)"),
+    "services/dedup/matching.py": (
+        6,
+        "第 of 第N场 matched in titles, the room words and room numbers of venues (data)",
+    ),
     "services/dedup/normalize.py": (None, "title and venue patterns of announcements (data), no message"),
 }
 
