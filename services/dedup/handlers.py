@@ -357,6 +357,10 @@ def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> 
             for group in merging[1:]:
                 if conflict([m.fields for m in target.members], [m.fields for m in group.members], decisions):
                     continue
+                if source.fields.spans_day and _timed_apart(
+                    [m.fields for m in target.members], [m.fields for m in group.members]
+                ):
+                    continue  # a day-long entry does not make one library's 09:30 and 15:00 sessions one
                 target.members.extend(group.members)
                 target.members.sort(key=lambda s: (s.first_seq, s.key))
                 groups.remove(group)
@@ -365,6 +369,21 @@ def group_sources(sources: list[SourceRow], decisions: dict[frozenset, str]) -> 
         if best is not None:
             reviews.append(ReviewNeed(source, best[2], best[0]))
     return groups, reviews
+
+
+def _timed_apart(a: list[MatchFields], b: list[MatchFields]) -> bool:
+    """Whether one library has an entry in each group at two different times of a day (元宵灯会 at 09:30
+    and at 15:00): two sessions, which a day-long entry of the same title would otherwise chain into
+    one activity (the later session shown as merged away)."""
+    return any(
+        x.library_id == y.library_id
+        and not x.spans_day
+        and not y.spans_day
+        and x.starts_at != y.starts_at
+        and compare(x, y).outcome is Outcome.APART
+        for x in a
+        for y in b
+    )
 
 
 # -- the neighbourhood of a change ---------------------------------------------------------

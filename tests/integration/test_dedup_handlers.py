@@ -573,3 +573,26 @@ def test_a_revision_that_parts_a_near_copy_drops_its_pending_review(rig: DedupRi
         rig.submit(parted)
     assert rig.reviews() == []
     assert len(rig.activities()) == 2
+
+
+def test_a_day_long_entry_does_not_chain_one_library_s_two_sessions_into_one(tmp_path) -> None:
+    """元宵灯会 at 09:30 and at 15:00 (two sessions, kept apart), then the same title for the whole day:
+    it joins one of them, and the other stays an activity of its own, not merged away."""
+    rig = DedupRig(tmp_path / "dedup.sqlite3")
+    try:
+        morning = announcement("jn", "y1", title="元宵灯会", hour=9, minute=30)
+        afternoon = announcement("jn", "y2", title="元宵灯会", hour=15)
+        whole_day = announcement(
+            "jn",
+            "y3",
+            title="元宵灯会",
+            all_day=True,
+            starts_at="2026-04-10T00:00:00+08:00",
+            ends_at="2026-04-11T00:00:00+08:00",
+        )
+        rig.submit(morning, afternoon, whole_day)
+        live = [a for a in rig.activities() if a["status"] != "cancelled"]
+        starts = sorted(a["starts_at"] for a in live)
+        assert len(live) == 2 and starts[-1] == "2026-04-10T15:00:00+08:00", starts
+    finally:
+        rig.close()
