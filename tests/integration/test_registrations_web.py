@@ -463,15 +463,13 @@ async def _phone_only_sign_ups(app, bus) -> list[dict]:
     return [first, second]
 
 
-async def test_phone_only_readers_get_texts_in_the_sms_outbox_in_their_language(web, tmp_path) -> None:
-    import json
-
+def _texting_mail(bus, tmp_path):
+    """The reader mail sender as the embedded runtime has it: e-mail to the outbox folder, texts to
+    the SMS outbox; and that outbox."""
     from shuxiang.services.digests.transport import OutboxFolder
     from shuxiang.services.registrations.mail import ReaderMail
     from shuxiang.services.registrations.sms import SmsOutbox
 
-    app, bus = web
-    first, second = await _phone_only_sign_ups(app, bus)
     texts = SmsOutbox(tmp_path / "sms-outbox")
     mail = ReaderMail(
         engine=bus.engine,
@@ -481,6 +479,15 @@ async def test_phone_only_readers_get_texts_in_the_sms_outbox_in_their_language(
         tz=bus.here.tz,
         sms=texts,
     )
+    return mail, texts
+
+
+async def test_phone_only_readers_get_texts_in_the_sms_outbox_in_their_language(web, tmp_path) -> None:
+    import json
+
+    app, bus = web
+    first, second = await _phone_only_sign_ups(app, bus)
+    mail, texts = _texting_mail(bus, tmp_path)
     now = datetime.now(UTC)
     assert mail.send_due(now) == 3 and mail.send_due(now) == 0  # confirmed, waitlisted, promoted; each once
     assert not (tmp_path / "outbox").exists()  # no e-mail for phone-only readers
@@ -785,10 +792,6 @@ async def test_a_moved_activity_takes_its_sign_ups_along_and_a_cancelled_one_tel
     their page says it will not take place, and no reminder follows."""
     import json
 
-    from shuxiang.services.digests.transport import OutboxFolder
-    from shuxiang.services.registrations.mail import ReaderMail
-    from shuxiang.services.registrations.sms import SmsOutbox
-
     app, bus = web
     start = (datetime.now(UTC) + timedelta(days=5)).replace(hour=6, minute=0, second=0, microsecond=0)
     bus.canonical(capacity=1, starts_at=start, ends_at=start + timedelta(hours=2))
@@ -808,15 +811,7 @@ async def test_a_moved_activity_takes_its_sign_ups_along_and_a_cancelled_one_tel
         )
         page = (await http.get(f"/registrations/{first['token']}")).text
         assert later.astimezone(bus.here.tz).strftime("%Y-%m-%d %H:%M") in page
-    texts = SmsOutbox(tmp_path / "sms-outbox")
-    mail = ReaderMail(
-        engine=bus.engine,
-        transport=OutboxFolder(tmp_path / "outbox"),
-        sender_address="office@example.org",
-        public_url="https://books.example.org",
-        tz=bus.here.tz,
-        sms=texts,
-    )
+    mail, texts = _texting_mail(bus, tmp_path)
     now = datetime.now(UTC)
     mail.send_due(now)
     moved = json.loads(texts.path(f"{_entry_id(bus, first)}:moved:v2").read_text(encoding="utf-8"))
