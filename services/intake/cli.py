@@ -204,18 +204,23 @@ def _held_lookup(settings):
     from .store import held_submissions
 
     warned = []
+    read: dict = {}  # what was read already: numbering a sheet's rows, then checking every line, reads each once
+    asked: set = set()
 
     def held(keys):
-        keys = list(keys)
-        if not keys or (settings.database_url is None and not sqlite_file(settings.data_dir, NAME).exists()):
-            return {}  # nothing published here yet (and no empty database file left behind)
+        wanted = set(keys)
+        missing = wanted - asked
+        if not missing or (settings.database_url is None and not sqlite_file(settings.data_dir, NAME).exists()):
+            return {key: read[key] for key in wanted if key in read}  # nothing (more) to read here
         try:
             databases = Databases(data_dir=settings.data_dir, database_url=settings.database_url)
             try:
                 with databases.engine(NAME, writer=False).connect() as connection:
-                    return held_submissions(connection, keys)
+                    read.update(held_submissions(connection, missing))
+                asked.update(missing)
             finally:
                 databases.dispose()
+            return {key: read[key] for key in wanted if key in read}
         except SQLAlchemyError as exc:
             if not warned:
                 warned.append(exc)
