@@ -8,6 +8,7 @@ import json
 import os
 import signal
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -245,9 +246,13 @@ def worker(parent: int, alliance_file: Path, services: tuple[str, ...]) -> None:
     async def stop_with_parent() -> None:
         while os.getppid() == parent:
             await asyncio.sleep(0.5)
-        os.kill(os.getpid(), signal.SIGTERM)  # `up` was killed: do not go on alone
-        await asyncio.sleep(10)
-        os._exit(1)  # still starting (its broker went with `up`): what it fetched is redelivered
+        # `up` was killed: do not go on alone.  The deadline is a thread's, not this loop's: stopping
+        # cancels this task, and with the broker gone with `up` a task of the broker's client may not
+        # end when cancelled — the worker sat in asyncio.run's last cancellation for good (1 run in 3)
+        deadline = threading.Timer(WORKER_ORPHAN_SECONDS, os._exit, args=(1,))
+        deadline.daemon = True
+        deadline.start()  # what it fetched and did not ack is redelivered
+        os.kill(os.getpid(), signal.SIGTERM)
 
     async def run() -> None:
         watch = asyncio.create_task(stop_with_parent())
@@ -450,6 +455,9 @@ def _pending_reporter(progress: Progress, label: str) -> Callable[[str, int], No
 
     return report
 
+
+WORKER_ORPHAN_SECONDS = 10.0
+"""How long a worker whose `up` was killed has to stop before it exits regardless."""
 
 UNPACED_CHUNK = 500
 """Messages ``publish --no-pace`` hands the publisher at a time (its progress bar's step)."""
