@@ -322,6 +322,12 @@ def session_now(activity: CanonicalActivity, key: datetime, tz: ZoneInfo) -> Ses
     return found[0] if len(found) == 1 else None
 
 
+def called_off(activity: CanonicalActivity, session: Session | None) -> bool:
+    """Whether a sign-up's session will not take place: the activity or the session cancelled, or
+    no such session any more (:func:`session_now` found none)."""
+    return activity.status is Status.cancelled or session is None or session.status is Status.cancelled
+
+
 def follow_sessions(
     connection: Connection, before: CanonicalActivity, after: CanonicalActivity, tz: ZoneInfo, now: datetime
 ) -> None:

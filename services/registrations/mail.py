@@ -34,10 +34,10 @@ from sqlalchemy.exc import IntegrityError
 
 from shuxiang.calendars.recurrence import Session
 from shuxiang.i18n import N_, gettext
-from shuxiang.schemas import CanonicalActivity, Status
+from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.digests.transport import MaybeSent, NotSent, Transport
 
-from .handlers import CONFIRMED, session_now
+from .handlers import CONFIRMED, called_off, session_now
 from .sms import TEXTS as SMS_TEXTS
 from .sms import SmsTransport, sms_text
 from .tables import registrations_activity, registrations_entry, registrations_mail
@@ -234,8 +234,7 @@ class ReaderMail:
         return activity, session_now(activity, row.session, self.tz)
 
     def _called_off(self, row) -> bool:
-        activity, session = self._session(row)
-        return activity.status is Status.cancelled or session is None or session.status is Status.cancelled
+        return called_off(*self._session(row))
 
     def _starts(self, row) -> datetime:
         """When the session starts now (a series' session moved on its own keeps its key)."""

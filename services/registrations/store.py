@@ -14,7 +14,7 @@ from shuxiang.calendars.recurrence import sessions
 from shuxiang.schemas import CanonicalActivity, Status
 from shuxiang.schemas.registration import SATISFIED, RegistrationRequest, token_hash
 
-from .handlers import ACTIVE, CONFIRMED, WAITLISTED, refusal, session_key, session_now
+from .handlers import ACTIVE, CONFIRMED, WAITLISTED, called_off, refusal, session_key, session_now
 from .tables import registrations_activity, registrations_entry, registrations_place
 
 SESSIONS_OFFERED = 12
@@ -111,9 +111,7 @@ def entry(reader: Engine, token: str, tz: ZoneInfo | None = None) -> Entry | Non
     now = session_now(activity, row.session, tz) if activity is not None and tz is not None else None
     return Entry(
         starts_at=now.starts_at if now is not None else row.session,
-        called_off=activity is not None
-        and tz is not None
-        and (activity.status is Status.cancelled or now is None or now.status is Status.cancelled),
+        called_off=activity is not None and tz is not None and called_off(activity, now),
         activity_id=row.activity_id,
         session=row.session,
         state=row.state,
