@@ -662,16 +662,19 @@ def _keep_named_sessions(body: dict, notes: list[str]) -> None:
         index = SessionIndex(body["recurrence"], body["starts_at"], body["all_day"], named)
     except ValueError:
         return  # the rule itself is refused, with its reason, by the schema
-    kept_exdates = [moment for moment in body["exdates"] if index.find(moment) is not None]
-    kept_overrides = [o for o in body.get("overrides", []) if index.find(o["recurrence_id"]) is not None]
+    kept_exdates, kept_overrides = [], []
     for moment in body["exdates"]:
-        if index.find(moment) is None:
+        if index.find(moment) is not None:
+            kept_exdates.append(moment)
+        else:
             notes.append(
                 "EXDATE: "
                 + both("{when} is not a session of the series (it excludes nothing): left out", when=_when(moment))
             )
     for override in body.get("overrides", []):
-        if index.find(override["recurrence_id"]) is None:
+        if index.find(override["recurrence_id"]) is not None:
+            kept_overrides.append(override)
+        else:
             notes.append(
                 "RECURRENCE-ID: "
                 + both(
