@@ -498,19 +498,24 @@ def test_the_activity_page_warns_when_another_library_already_posted_it(running:
     assert "看起来其他馆已发布了相同的活动" not in unrelated
 
 
-def test_attendance_is_reported_through_the_form_and_published(running: System, jn) -> None:
+def _story_hour(jn, title: str, day: str):
+    """A children's story hour posted through the form, 10:00–11:00 on ``day``."""
     page = jn.get("/submit/new")
-    created = jn.post(
+    return jn.post(
         "/submit/new",
         data={
             "csrf_token": csrf_of(page.text),
-            "title": "快乐小板凳绘本故事会",
+            "title": title,
             "category": "children",
-            "starts_at": "2026-11-21T10:00",
-            "ends_at": "2026-11-21T11:00",
+            "starts_at": f"{day}T10:00",
+            "ends_at": f"{day}T11:00",
             "venue_name": "少儿阅览室",
         },
     )
+
+
+def test_attendance_is_reported_through_the_form_and_published(running: System, jn) -> None:
+    created = _story_hour(jn, "快乐小板凳绘本故事会", "2026-11-21")
     assert created.status_code == 303
     path = created.headers["location"].split("?")[0]
     form = jn.get(path + "/report")
@@ -523,17 +528,7 @@ def test_attendance_is_reported_through_the_form_and_published(running: System, 
     assert done.status_code == 303
     assert "已举办 · 35 人" in jn.get(path + "?done=report").text
     # held, 35 people — for a session next year: it has not taken place, and would count in the figures
-    coming = jn.post(
-        "/submit/new",
-        data={
-            "csrf_token": csrf_of(page.text),
-            "title": "快乐小板凳绘本故事会（下期）",
-            "category": "children",
-            "starts_at": "2027-11-20T10:00",
-            "ends_at": "2027-11-20T11:00",
-            "venue_name": "少儿阅览室",
-        },
-    )
+    coming = _story_hour(jn, "快乐小板凳绘本故事会（下期）", "2027-11-20")
     ahead = coming.headers["location"].split("?")[0]
     early = jn.post(ahead + "/report", data={"csrf_token": csrf_of(form.text), "held": "yes", "participants": "35"})
     assert early.status_code == 422 and "2027-11-20 10:00 才开始，请在活动举办后再上报" in early.text
