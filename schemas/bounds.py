@@ -58,7 +58,7 @@ def sane_instant(value: datetime) -> datetime:
     except (OverflowError, ValueError):
         utc = None
     if utc is None or not (MIN_YEAR <= value.year <= MAX_YEAR and MIN_YEAR <= utc.year <= MAX_YEAR):
-        raise ValueError(f"must be between the years {MIN_YEAR} and {MAX_YEAR}")
+        raise ValueError(both("must be between the years {first} and {last}", first=MIN_YEAR, last=MAX_YEAR))
     return value
 
 
@@ -83,24 +83,31 @@ def check_series(rrule: str, starts_at: datetime) -> None:
         )
     unknown = sorted(set(parts) - _RULE_PARTS)
     if unknown:
-        raise ValueError(f"recurrence: {', '.join(unknown)} not allowed (sessions start at the activity's time)")
+        raise ValueError(
+            both("recurrence: {parts} not allowed (sessions start at the activity's time)", parts=", ".join(unknown))
+        )
     open_ended = "COUNT" not in parts and "UNTIL" not in parts
     count = _small_int(parts, "COUNT", 10**8)
     if count is not None and count > MAX_OCCURRENCES:
-        raise ValueError(f"recurrence: COUNT={count}: more than {MAX_OCCURRENCES} occurrences")
+        raise ValueError(
+            both("recurrence: COUNT={count}: more than {most} occurrences", count=count, most=MAX_OCCURRENCES)
+        )
     _small_int(parts, "INTERVAL", 366 * MAX_SERIES_YEARS)
     shift = _CYCLE_YEARS * ((9999 - MAX_SERIES_YEARS - 2 - starts_at.year) // _CYCLE_YEARS)
     if "UNTIL" in parts:
         until = _UNTIL.match(parts["UNTIL"])
         if until is None:
-            raise ValueError("recurrence: UNTIL must be a date or a UTC time, e.g. 20261231T160000Z")
+            raise ValueError(both("recurrence: UNTIL must be a date or a UTC time, e.g. 20261231T160000Z"))
         parts["UNTIL"] = f"{int(until[1]) + shift:04d}{until[2]}"
     start = starts_at.replace(year=starts_at.year + shift)
     try:
         rule = rrulestr(";".join(f"{k}={v}" for k, v in parts.items()), dtstart=start)
     except (ValueError, TypeError) as exc:
         raise ValueError(
-            f"recurrence: not a valid RRULE for this start ({exc}); UNTIL must be UTC, e.g. 20261231T160000Z"
+            both(
+                "recurrence: not a valid RRULE for this start ({reason}); UNTIL must be UTC, e.g. 20261231T160000Z",
+                reason=exc,
+            )
         ) from None
     limit = start + timedelta(days=366 * MAX_SERIES_YEARS)
     found, last = 0, None
@@ -108,20 +115,32 @@ def check_series(rrule: str, starts_at: datetime) -> None:
         if session > limit:
             if open_ended:
                 break
-            raise ValueError(f"recurrence: sessions more than {MAX_SERIES_YEARS} years after the start")
+            raise ValueError(
+                both("recurrence: sessions more than {years} years after the start", years=MAX_SERIES_YEARS)
+            )
         found, last = found + 1, session
         if open_ended and found == 2:
             return  # goes on for ever, at least one session per MAX_SERIES_YEARS (the calendar repeats)
         if found > MAX_OCCURRENCES:
-            raise ValueError(f"recurrence: more than {MAX_OCCURRENCES} occurrences")
+            raise ValueError(both("recurrence: more than {most} occurrences", most=MAX_OCCURRENCES))
     if last is None:
         raise ValueError(
-            f"recurrence: the rule gives no session within {MAX_SERIES_YEARS} years (e.g. a day no month has)"
+            both(
+                "recurrence: the rule gives no session within {years} years (e.g. a day no month has)",
+                years=MAX_SERIES_YEARS,
+            )
         )
     if open_ended:
         raise ValueError(f"recurrence: sessions more than {MAX_SERIES_YEARS} years apart")
     if count is not None and found < count:
-        raise ValueError(f"recurrence: only {found} of COUNT={count} sessions within {MAX_SERIES_YEARS} years")
+        raise ValueError(
+            both(
+                "recurrence: only {found} of COUNT={count} sessions within {years} years",
+                found=found,
+                count=count,
+                years=MAX_SERIES_YEARS,
+            )
+        )
     if count is None:  # UNTIL: evaluating stops at the first candidate after it, which must come soon
         del parts["UNTIL"]
         following = rrulestr(";".join(f"{k}={v}" for k, v in parts.items()), dtstart=start).after(last)
@@ -134,5 +153,5 @@ def _small_int(parts: dict[str, str], name: str, most: int) -> int | None:
         return None
     value = parts[name]
     if not value.isdigit() or not 1 <= int(value[:8]) <= most or len(value) > 8:
-        raise ValueError(f"recurrence: {name} must be a whole number from 1 to {most}")
+        raise ValueError(both("recurrence: {name} must be a whole number from 1 to {most}", name=name, most=most))
     return int(value)

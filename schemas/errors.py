@@ -16,16 +16,43 @@ _MESSAGES = {
     "string_too_short": N_("must not be empty"),
     "extra_forbidden": N_("unknown field"),
     "int_parsing": N_("should be a whole number"),
+    "int_type": N_("should be a whole number"),
+    "int_from_float": N_("should be a whole number"),
+    "float_parsing": N_("should be a number"),
+    "float_type": N_("should be a number"),
     "greater_than_equal": N_("should be at least {ge}"),
     "less_than_equal": N_("should be at most {le}"),
+    "greater_than": N_("should be more than {gt}"),
+    "less_than": N_("should be less than {lt}"),
     "enum": N_("should be one of: {expected}"),
+    "literal_error": N_("should be one of: {expected}"),
     "datetime_from_date_parsing": N_("not a valid date and time"),
     "datetime_parsing": N_("not a valid date and time"),
     "datetime_type": N_("not a valid date and time"),
+    "date_parsing": N_("not a valid date"),
+    "date_from_datetime_parsing": N_("not a valid date"),
+    "date_type": N_("not a valid date"),
     "url_parsing": N_("not a valid web address"),
+    "url_scheme": N_("not a valid web address"),
+    "url_type": N_("not a valid web address"),
+    "url_too_long": N_("too long (at most {max_length} characters)"),
     "string_pattern_mismatch": N_("wrong format (only lower-case letters, digits, - and _)"),
+    "string_type": N_("should be text"),
+    "string_unicode": N_("should be text"),
     "bool_parsing": N_("should be true or false"),
+    "bool_type": N_("should be true or false"),
+    "list_type": N_("should be a list"),
+    "too_long": N_("too many (at most {max_length})"),
+    "too_short": N_("too few (at least {min_length})"),
+    "dict_type": N_("should be an object"),
+    "model_type": N_("should be an object"),
+    "model_attributes_type": N_("should be an object"),
+    "json_invalid": N_("not valid JSON"),
 }
+"""What a problem of each pydantic type is called; a type not named here is "not valid" with
+pydantic's English, and a validator's own message (``ValueError(both(…))``) is said as raised."""
+
+NOT_VALID = N_("not valid")
 
 
 def _where(loc: tuple) -> str:
@@ -38,22 +65,25 @@ def _where(loc: tuple) -> str:
     return out or "(" + both("the message") + ")"
 
 
+def _said(error) -> str:
+    """One problem in both languages: ``中文 (English)``, or a validator's own ``中文 / English``."""
+    english = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if error["type"] in ("value_error", "assertion_error"):
+        return english  # the validators raise their words in both languages (``both``)
+    template = gettext("zh-CN", _MESSAGES.get(error["type"], NOT_VALID))
+    try:
+        chinese = template.format(**(error.get("ctx") or {}))
+    except (KeyError, IndexError):
+        chinese = template
+    return f"{chinese} ({english})"
+
+
 def describe(exc: ValidationError) -> str:
     """``field: 中文说明 (English message)``, one problem per ``; ``.  Never echoes the input."""
     problems = []
     for error in exc.errors(include_input=False, include_url=False):
         where = _where(tuple(p for p in error["loc"] if not str(p).startswith("function-")))
-        english = error["msg"].removeprefix("Value error, ")
-        msgid = _MESSAGES.get(error["type"])
-        if msgid:
-            template = gettext("zh-CN", msgid)
-            try:
-                chinese = template.format(**(error.get("ctx") or {}))
-            except (KeyError, IndexError):
-                chinese = template
-            problems.append(f"{where}: {chinese} ({english})")
-        else:
-            problems.append(f"{where}: {english}")
+        problems.append(f"{where}: {_said(error)}")
     return "; ".join(problems)
 
 

@@ -20,6 +20,8 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
+from shuxiang.i18n import both
+
 if TYPE_CHECKING:  # annotations only: submission.py checks sessions with this module
     from .submission import SessionOverride
 
@@ -79,34 +81,51 @@ def check_sessions(
     """Raise ``ValueError`` saying what is wrong when a series' dates do not fit its rule."""
     if not rrule:
         if exdates or overrides:
-            raise ValueError("exdates and overrides need a recurrence: only a series has sessions to exclude or change")
+            raise ValueError(
+                both("exdates and overrides need a recurrence: only a series has sessions to exclude or change")
+            )
         return
     named = [*exdates, *(o.recurrence_id for o in overrides)]
     index = SessionIndex(rrule, starts_at, all_day, named)
     if not index.sessions or index.sessions[0] != starts_at:
-        first = f" (its first session is {_when(index.sessions[0])})" if index.sessions else ""
+        if index.sessions:
+            raise ValueError(
+                both(
+                    "starts_at {start} is not a session of its own recurrence (its first session is {first}): start the series on its first session",
+                    start=_when(starts_at),
+                    first=_when(index.sessions[0]),
+                )
+            )
         raise ValueError(
-            f"starts_at {_when(starts_at)} is not a session of its own recurrence{first}: "
-            "start the series on its first session"
+            both(
+                "starts_at {start} is not a session of its own recurrence: start the series on its first session",
+                start=_when(starts_at),
+            )
         )
     excluded = set()
     for moment in exdates:
         session = index.find(moment)
         if session is None:
-            raise ValueError(f"exdates: {_when(moment)} is not a session of this series (nothing to exclude there)")
+            raise ValueError(
+                both("exdates: {when} is not a session of this series (nothing to exclude there)", when=_when(moment))
+            )
         excluded.add(session)
     changed = set()
     for override in overrides:
         session = index.find(override.recurrence_id)
         if session is None:
             raise ValueError(
-                f"overrides: {_when(override.recurrence_id)} is not a session of this series "
-                "(recurrence_id is the session's original start)"
+                both(
+                    "overrides: {when} is not a session of this series (recurrence_id is the session's original start)",
+                    when=_when(override.recurrence_id),
+                )
             )
         if session in excluded:
-            raise ValueError(f"overrides: {_when(override.recurrence_id)} is also in exdates; name a session once")
+            raise ValueError(
+                both("overrides: {when} is also in exdates; name a session once", when=_when(override.recurrence_id))
+            )
         if session in changed:
-            raise ValueError(f"overrides: {_when(override.recurrence_id)} is listed twice")
+            raise ValueError(both("overrides: {when} is listed twice", when=_when(override.recurrence_id)))
         changed.add(session)
 
 

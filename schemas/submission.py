@@ -23,6 +23,8 @@ from pydantic import (
     model_validator,
 )
 
+from shuxiang.i18n import both
+
 from .bounds import MAX_INT32, MAX_OCCURRENCES, MAX_PARTICIPANTS, check_series, sane_instant  # noqa: F401
 
 SCHEMA_VERSION = 1
@@ -84,7 +86,7 @@ def _aware_and_sane(value: datetime) -> datetime:
     """With a UTC offset, and within the years instants may have (:func:`sane_instant`): one
     validator, not two (every instant of every event parsed by every projection passes here)."""
     if value.tzinfo is None or value.utcoffset() is None:
-        raise ValueError("needs a UTC offset, e.g. 2026-04-23T14:00:00+08:00")
+        raise ValueError(both("needs a UTC offset, e.g. 2026-04-23T14:00:00+08:00"))
     return sane_instant(value)
 
 
@@ -96,7 +98,7 @@ def _written_as_text(value: object) -> object:
     activity posted with ``"starts_at": 12345`` began in 1970, ran for 57 years and led every
     "upcoming" list)."""
     if isinstance(value, int | float):
-        raise ValueError("a date and time is written as text, e.g. 2026-04-23T14:00:00+08:00, not as a number")
+        raise ValueError(both("a date and time is written as text, e.g. 2026-04-23T14:00:00+08:00, not as a number"))
     return value
 
 
@@ -151,7 +153,7 @@ class Venue(BaseModel):
     @model_validator(mode="after")
     def _named_unless_online(self) -> Venue:
         if not (self.name and self.name.strip()) and self.online_url is None:
-            raise ValueError("a venue needs a name unless it is online (online_url)")
+            raise ValueError(both("a venue needs a name unless it is online (online_url)"))
         return self
 
 
@@ -185,7 +187,7 @@ class SessionOverride(BaseModel):
     @model_validator(mode="after")
     def _ordered(self) -> SessionOverride:
         if self.ends_at is not None and self.ends_at < (self.starts_at or self.recurrence_id):
-            raise ValueError("overrides: ends_at is before the session's start")
+            raise ValueError(both("overrides: ends_at is before the session's start"))
         return self
 
 
@@ -239,7 +241,7 @@ class ActivitySubmission(BaseModel):
     @classmethod
     def _title_not_blank(cls, value: str) -> str:
         if not value.strip():
-            raise ValueError("the title is empty")
+            raise ValueError(both("the title is empty"))
         return value
 
     @field_validator("recurrence")
@@ -250,19 +252,19 @@ class ActivitySubmission(BaseModel):
         value = value.removeprefix("RRULE:")
         parts = value.split(";")
         if not any(p.startswith("FREQ=") for p in parts) or not all(_RRULE_PART.match(p) for p in parts):
-            raise ValueError("not an RFC 5545 RRULE (expected e.g. FREQ=WEEKLY;COUNT=8)")
+            raise ValueError(both("not an RFC 5545 RRULE (expected e.g. FREQ=WEEKLY;COUNT=8)"))
         return value
 
     @model_validator(mode="after")
     def _consistent(self) -> ActivitySubmission:
         if self.ends_at < self.starts_at:
-            raise ValueError("ends_at is before starts_at")
+            raise ValueError(both("ends_at is before starts_at"))
         if self.recurrence:
             _check_series(self.recurrence, self.starts_at)
         roles = {}
         for org in self.organizers:
             if org.library_id in roles:
-                raise ValueError(f"organizers lists {org.library_id} twice")
+                raise ValueError(both("organizers lists {library} twice", library=org.library_id))
             roles[org.library_id] = org.role
         return self
 

@@ -104,7 +104,7 @@ def test_bad_messages_become_dead_letters_with_reasons_and_lose_nothing(system: 
     letters = httpx.get(f"{system.url}/api/v1/dead-letters", timeout=10, headers=system.bearer()).json()
     reasons = sorted(letter["reason"] for letter in letters)
     assert len(letters) == 5
-    assert any(r.startswith("starts_at: needs a UTC offset") for r in reasons)
+    assert any(r.startswith("starts_at: 需要带时区偏移") and "/ needs a UTC offset" in r for r in reasons)
     assert any("ends_at is before starts_at" in r for r in reasons)
     assert any(
         'library_id "tz" 与主题 shuxiang.activity.submitted.jn 不符' in r
@@ -132,7 +132,10 @@ def test_cli_publish_names_each_bad_line_and_publishes_the_good_ones(system: Sys
         handle.write("{not json\n")
     result = system.cli("publish", str(path), "--wait", check=False)
     assert result.returncode == 1
-    assert f"{path}:line 2: starts_at: needs a UTC offset" in result.stderr
+    assert (
+        f"{path}:line 2: starts_at: 需要带时区偏移，例如 2026-04-23T14:00:00+08:00 / needs a UTC offset"
+        in result.stderr
+    )
     assert f"{path}:line 3: title: 太长（最多 200 个字符）" in result.stderr
     assert f"{path}:line 5: 不是有效的 JSON" in result.stderr
     assert "Traceback" not in result.stderr

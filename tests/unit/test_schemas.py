@@ -57,12 +57,29 @@ def reason(body: dict | str) -> str:
 
 
 def test_time_without_offset_is_refused_with_the_field_named() -> None:
-    assert reason(submission(starts_at="2026-04-23T14:00:00")).startswith("starts_at: needs a UTC offset")
+    said = reason(submission(starts_at="2026-04-23T14:00:00"))
+    assert said.startswith("starts_at: 需要带时区偏移") and " / needs a UTC offset" in said
 
 
 def test_a_time_sent_as_a_number_is_refused_not_read_as_1970() -> None:
-    assert reason(submission(starts_at=12345)).startswith("starts_at: a date and time is written as text")
-    assert reason(submission(exdates=[1.5e9])).startswith("exdates[0]: a date and time is written as text")
+    assert reason(submission(starts_at=12345)).startswith("starts_at: 日期时间应写成文字")
+    assert "a date and time is written as text" in reason(submission(starts_at=12345))
+    assert reason(submission(exdates=[1.5e9])).startswith("exdates[0]: 日期时间应写成文字")
+
+
+def test_every_problem_is_said_in_chinese_and_english() -> None:
+    """A pydantic type the table did not name (a number for the title), a bound and a validator's own
+    words: each problem in both languages, as the API, the imports and the dead letters say them."""
+    assert reason(submission(title=5, capacity=-1)) == (
+        "title: 应为文字 (Input should be a valid string); "
+        "capacity: 应不小于 0 (Input should be greater than or equal to 0)"
+    )
+    assert reason(submission(ends_at="2026-04-23T13:00:00+08:00")) == (
+        "(消息本身 / the message): 结束时间早于开始时间 / ends_at is before starts_at"
+    )
+    assert reason(submission(recurrence="FREQ=WEEKLY;COUNT=9000")) == (
+        "(消息本身 / the message): recurrence：COUNT=9000，超过 1000 场 / recurrence: COUNT=9000: more than 1000 occurrences"
+    )
 
 
 def test_control_characters_are_taken_out_of_the_text_and_line_breaks_kept() -> None:
