@@ -422,6 +422,23 @@ def reference_figures(
     return f.figures_of_periods(items, scope, periods, vocabulary, ratings)
 
 
+class UnknownChoice(LookupError):
+    """A period or library the alliance does not have: said with the option's name as the asker
+    knows it (``--period`` on the command line, ``period`` on the page), in their language."""
+
+    def __init__(self, option: str, msgid: str, value: str) -> None:
+        super().__init__(option, msgid, value)
+        self.option, self.msgid, self.value = option, msgid, value
+
+    def text(self, lang: str) -> str:
+        """``period: 没有规划期“x”`` in one language (a page)."""
+        return f"{self.option}: " + gettext(lang, self.msgid).format(**{self.option: self.value})
+
+    def __str__(self) -> str:
+        """``--period: 中文 / English`` (the command line)."""
+        return f"--{self.option}: " + both(self.msgid, **{self.option: self.value})
+
+
 def stats_report(
     databases: Databases,
     alliance: Alliance,
@@ -441,13 +458,13 @@ def stats_report(
     if period is not None:
         plan = alliance.plan_period(period)
         if plan is None:
-            raise LookupError("--period: " + both('no plan period "{period}"', period=period))
+            raise UnknownChoice("period", N_('no plan period "{period}"'), period)
         years = plan.years
     else:
         years = [year if year is not None else now.astimezone(alliance.tz).year]
         plan = None
     if library is not None and alliance.member(library) is None:
-        raise LookupError("--library: " + both('no member library "{library}"', library=library))
+        raise UnknownChoice("library", N_('no member library "{library}"'), library)
     previous_years = [y - len(years) for y in years]
     ratings = ratings_by_activity(databases.reader(REGISTRATIONS))
     scope = f.scope_of(alliance, library) if subtree or library is None else {library}

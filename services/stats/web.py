@@ -8,13 +8,13 @@ from datetime import UTC, datetime
 from fastapi import APIRouter, Query, Request
 from fastapi.responses import HTMLResponse, JSONResponse
 
-from shuxiang.i18n import both
+from shuxiang.i18n import both, gettext
 from shuxiang.pages import language, render
 from shuxiang.services.deps import Context
 from shuxiang.services.plan import ServiceContext
 
 from .charts import bars
-from .report import stats_report
+from .report import UnknownChoice, stats_report
 
 MIN_YEAR, MAX_YEAR = 1949, 2100
 
@@ -47,8 +47,8 @@ def stats_api(
     """The annual statistics report: every view's rows (keys are ids; names in ``lang``)."""
     try:
         report = build(context, year, period, library, "en" if lang.startswith("en") else "zh-CN", subtree)
-    except LookupError as exc:
-        return JSONResponse({"detail": str(exc)}, status_code=404)
+    except UnknownChoice as exc:
+        return JSONResponse({"detail": f"{exc.option}: " + both(exc.msgid, **{exc.option: exc.value})}, status_code=404)
     return JSONResponse(report.as_dict())
 
 
@@ -74,12 +74,14 @@ def stats_page(
             "stats/error.html",
             400,
             alliance_name=alliance.name,
-            message=both("year: a number from {MIN_YEAR} to {MAX_YEAR}", MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR),
+            message=gettext(lang, "year: a number from {MIN_YEAR} to {MAX_YEAR}").format(
+                MIN_YEAR=MIN_YEAR, MAX_YEAR=MAX_YEAR
+            ),
         )
     try:
         report = build(context, chosen, period, library, lang, subtree != "0")
-    except LookupError as exc:
-        return render(request, "stats/error.html", 404, alliance_name=alliance.name, message=str(exc))
+    except UnknownChoice as exc:
+        return render(request, "stats/error.html", 404, alliance_name=alliance.name, message=exc.text(lang))
     return render(
         request,
         "stats/index.html",

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import shutil
 import subprocess
+from html import unescape as html_unescape
 from pathlib import Path
 
 import openpyxl
@@ -172,3 +173,24 @@ def test_the_print_layout_is_a4_and_chromium_prints_it(data_dir: Path, tmp_path:
     assert "2026 年度统计报告" in text and "未举办（不计入）" in text and "品牌活动（一馆一品）" in text
     pages = pdf_to_png(pdf, "stats-print")
     assert pages and all(page.stat().st_size > 5_000 for page in pages)
+
+
+def test_the_page_names_an_unknown_period_or_library_by_its_parameter_in_the_page_language(data_dir: Path) -> None:
+    """The page said ``--period: 没有规划期“nope” / no plan period "nope"`` — the command line's option, in
+    both languages, on an English page; the API keeps ``zh / en``."""
+    databases = Databases(data_dir=data_dir)
+    app = FastAPI()
+    app.state.context = ServiceContext(settings=Settings(data_dir=data_dir), alliance=ALLIANCE, databases=databases)
+    app.include_router(stats_router)
+    with TestClient(app) as client:
+        english = client.get("/stats", params={"period": "nope", "lang": "en"})
+        chinese = client.get("/stats", params={"library": "nobody", "lang": "zh-CN"})
+        year = client.get("/stats", params={"year": "abc", "lang": "en"})
+        api = client.get("/api/v1/stats", params={"period": "nope"})
+    databases.dispose()
+    assert english.status_code == 404 and 'period: no plan period "nope"' in html_unescape(english.text)
+    assert "--period" not in english.text and "没有规划期" not in english.text
+    assert chinese.status_code == 404 and "library: 没有成员馆“nobody”" in chinese.text
+    assert "--library" not in chinese.text and "no member library" not in chinese.text
+    assert year.status_code == 400 and "year: a number from" in year.text and "年度应为" not in year.text
+    assert api.status_code == 404 and api.json()["detail"] == 'period: 没有规划期“nope” / no plan period "nope"'
