@@ -20,6 +20,7 @@ from typing import Any
 from babel.support import NullTranslations, Translations
 from jinja2 import Environment, pass_context
 from jinja2.runtime import Context
+from markupsafe import Markup
 
 LOCALES = Path(__file__).parent / "locale"
 DOMAIN = "messages"
@@ -102,6 +103,16 @@ def _template_ngettext(context: Context, singular: str, plural: str, n: int) -> 
     return ngettext(_lang(context), singular, plural, n)
 
 
+@pass_context
+def _aside(context: Context, text: object) -> object:
+    """``{{ x|aside }}`` / ``{% filter aside %}…{% endfilter %}``: a parenthesis in the page's
+    script — （x） in Chinese, " (x)" in English (the English pages showed "participants（this year 342）")."""
+    opening, closing = (" (", ")") if locale_of(_lang(context)) == "en" else ("（", "）")
+    if isinstance(text, Markup):
+        return Markup(opening) + text + Markup(closing)
+    return f"{opening}{text}{closing}"
+
+
 def install(env: Environment) -> Environment:
     """Templates of ``env`` say ``{{ _("Subscribe") }}`` in the render's ``lang`` (zh-CN unless "en").
 
@@ -114,6 +125,7 @@ def install(env: Environment) -> Environment:
     )
     env.globals["_p"] = _template_pgettext
     env.globals["_n"] = _template_ngettext
+    env.filters["aside"] = _aside
     return env
 
 

@@ -343,3 +343,13 @@ def test_the_f_string_check_finds_a_call_inside_one() -> None:
 @pytest.mark.parametrize("module", PYTHON_MODULES, ids=lambda p: str(p.relative_to(ROOT)))
 def test_no_catalog_call_hides_in_an_f_string(module: Path) -> None:
     assert gettext_calls_in_f_strings(module.read_text(encoding="utf-8")) == [], module
+
+
+def test_an_aside_is_in_the_script_of_the_page() -> None:
+    """English pages showed "participants（this year 342）": a parenthesis is the page language's."""
+    env = i18n.install(Environment(autoescape=True))
+    plain = env.from_string('{{ "this year 342"|aside }}')
+    block = env.from_string('{% filter aside %}<b>{{ n }}</b>{% endfilter %}')
+    assert plain.render(lang="en") == " (this year 342)" and plain.render(lang="zh-CN") == "（this year 342）"
+    assert block.render(lang="en", n="<3") == " (<b>&lt;3</b>)"
+    assert env.from_string('{{ "<i>"|aside }}').render(lang="zh-CN") == "（&lt;i&gt;）"
