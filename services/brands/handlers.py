@@ -17,7 +17,7 @@ from shuxiang.schemas import AttendanceReport, CanonicalActivity
 from shuxiang.services.attendance import LatestReports
 from shuxiang.services.projection import newer_canonicals, organizer_rows
 
-from .linking import BrandMatcher, effective_link
+from .linking import BrandMatcher, announcers_of, effective_link
 from .registry import (
     BrandCreate,
     LinkCorrected,
@@ -95,13 +95,14 @@ def apply_canonicals(context: BrandsContext, deliveries: list[Delivery], uow: Un
     for newer in changed:
         activity = newer.event.activity
         declared = activity.brand_id
-        inferred = matcher.infer(activity.title, [o.library_id for o in activity.organizers])
+        announcers = announcers_of(activity)
+        inferred = matcher.infer(activity.title, announcers)
         brand_id, link = effective_link(
             declared=declared,
             inferred=inferred,
             correction=corrections.get(activity.id),
             known=registry,
-            libraries=[o.library_id for o in activity.organizers],
+            libraries=announcers,
         )
         rows[activity.id] = {
             "version": activity.version,

@@ -91,6 +91,15 @@ def holders(brand: Brand) -> set[str]:
     return {brand.library_id, *brand.partners, *brand.leads.values()}
 
 
+def announcers_of(activity) -> list[str]:
+    """The libraries that announced an activity themselves (its sources): whose word a brand link
+    may rest on.  Not every library it credits — a member's announcement may name others as
+    organizers, and one that reposts another's brand naming nobody is credited to the brand's
+    owner for matching (services/dedup) — so one library cannot add sessions to another's brand
+    by its own announcement alone."""
+    return list(dict.fromkeys(source.library_id for source in activity.sources))
+
+
 def effective_link(
     *,
     declared: str | None,
@@ -102,9 +111,10 @@ def effective_link(
     """(brand_id, how): a correction beats a declared brand, which beats an inferred one.
 
     A declared ``brand_id`` the registry does not know is ignored (the title may still
-    name a brand), and so is one of a brand none of the activity's ``libraries`` holds
-    (:func:`holders`): a library could otherwise add its activities, and their figures, to
-    another's 一馆一品 (a co-host's announcement merged with the owner's has the owner among them).
+    name a brand), and so is one of a brand none of ``libraries`` — the libraries that announced
+    it (:func:`announcers_of`) — holds (:func:`holders`): a library could otherwise add its
+    activities, and their figures, to another's 一馆一品 (a co-host's announcement merged with the
+    owner's has the owner among them).
     A correction to ``None`` means "not a session of any brand".
     """
     if correction is not None:

@@ -24,7 +24,7 @@ from shuxiang.alliance import Alliance, Brand
 from shuxiang.i18n import both, gettext
 
 from .linking import BrandMatcher, Correction, effective_link
-from .tables import BrandFields, Slug, brands_activity, brands_activity_library, brands_correction, brands_registered
+from .tables import BrandFields, Slug, brands_activity, brands_correction, brands_registered, brands_source
 
 RESERVED_IDS = frozenset({"new", "links"})
 """Brand ids that would shadow a path under /brands/ or /api/v1/brands/."""
@@ -258,28 +258,28 @@ def relink(connection: Connection, alliance: Alliance, activity_ids: list[str] |
         brands_activity.c.brand_id,
         brands_activity.c.link,
     )
-    credits = select(brands_activity_library.c.activity_id, brands_activity_library.c.library_id)
+    credits = select(brands_source.c.activity_id, brands_source.c.library_id)  # who announced each (announcers_of)
     corrections = select(
         brands_correction.c.activity_id, brands_correction.c.brand_id, brands_correction.c.corrected_by
     )
     if activity_ids is not None:
         query = query.where(brands_activity.c.activity_id.in_(activity_ids))
-        credits = credits.where(brands_activity_library.c.activity_id.in_(activity_ids))
+        credits = credits.where(brands_source.c.activity_id.in_(activity_ids))
         corrections = corrections.where(brands_correction.c.activity_id.in_(activity_ids))
-    organizers: dict[str, list[str]] = {}
+    announcers: dict[str, list[str]] = {}
     for activity_id, library_id in connection.execute(credits):
-        organizers.setdefault(activity_id, []).append(library_id)
+        announcers.setdefault(activity_id, []).append(library_id)
     corrected = {r.activity_id: Correction(r.brand_id, r.corrected_by) for r in connection.execute(corrections)}
     changed: dict[str, str | None] = {}
     matcher = BrandMatcher.of(registry.values(), alliance)
     for row in connection.execute(query).all():
-        inferred = matcher.infer(row.title, organizers.get(row.activity_id, []))
+        inferred = matcher.infer(row.title, announcers.get(row.activity_id, []))
         brand_id, link = effective_link(
             declared=row.declared_brand_id,
             inferred=inferred,
             correction=corrected.get(row.activity_id),
             known=registry,
-            libraries=organizers.get(row.activity_id, []),
+            libraries=announcers.get(row.activity_id, []),
         )
         if (inferred, brand_id, link) != (row.inferred_brand_id, row.brand_id, row.link):
             connection.execute(

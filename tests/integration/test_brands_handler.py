@@ -15,7 +15,15 @@ from shuxiang.db import Databases
 from shuxiang.demo.activities import generate_attendance_reports, generate_brand_history
 from shuxiang.events.consumer import ConsumerSpec, Delivery, process_batch
 from shuxiang.events.tables import dead_letter
-from shuxiang.schemas import ActivitySubmission, AttendanceReport, CanonicalActivity, CanonicalEvent, SourceRef, Status
+from shuxiang.schemas import (
+    ActivitySubmission,
+    AttendanceReport,
+    CanonicalActivity,
+    CanonicalEvent,
+    Organizer,
+    SourceRef,
+    Status,
+)
 from shuxiang.services.brands.registry import (
     BrandCreate,
     LinkCorrected,
@@ -264,6 +272,34 @@ def test_a_correction_survives_later_versions(brands: Brands, alliance: Alliance
     report = brands_report(brands.engine, alliance, date(2026, 6, 15))
     assert report.entry("jn-haoshu").figures.sessions_total == 1
     assert report.entry("jn-gushang").figures.sessions_total == 0
+    assert_tallies_are_the_facts(brands, alliance)
+
+
+def test_a_library_cannot_add_its_own_announcement_to_another_librarys_brand(
+    brands: Brands, alliance: Alliance
+) -> None:
+    """Anqing announcing "x" as a session of Jinnan's 沽上讲堂: dedup credits the owner as host (to
+    find Jinnan's own announcement of it), so the owner was among the activity's libraries and the
+    claim counted — sessions +1, on /brands and in the report.  Only the libraries that announced
+    an activity themselves may link it to their brand; once Jinnan's own announcement is merged in,
+    it counts."""
+    post = lecture("ak", "x", "x", date(2026, 5, 2), brand_id="jn-gushang")
+    claimed = canonical_of(post).model_copy(
+        update={"organizers": [Organizer(library_id="ak", role="host"), Organizer(library_id="jn", role="host")]}
+    )
+    brands.feed(brands.canonical, [canonical_delivery(claimed)])
+    assert linked(brands, claimed.id) == (None, None)
+    assert brands_report(brands.engine, alliance, date(2026, 6, 15)).entry("jn-gushang").figures.sessions_total == 0
+    titled = claimed.model_copy(update={"version": 2, "title": "沽上讲堂：x"})  # the title names it: still ak's word
+    brands.feed(brands.canonical, [canonical_delivery(titled, "updated")])
+    assert linked(brands, claimed.id) == (None, None)
+
+    merged = canonical_of(post, version=3, extra_sources=(("jn", "j-1"),)).model_copy(
+        update={"organizers": claimed.organizers}
+    )
+    brands.feed(brands.canonical, [canonical_delivery(merged, "updated")])
+    assert linked(brands, claimed.id) == ("jn-gushang", "explicit")
+    assert brands_report(brands.engine, alliance, date(2026, 6, 15)).entry("jn-gushang").figures.sessions_total == 1
     assert_tallies_are_the_facts(brands, alliance)
 
 

@@ -30,7 +30,15 @@ from shuxiang.services.brands.figures import (
     status_of,
 )
 from shuxiang.services.brands.handlers import occurrences
-from shuxiang.services.brands.linking import CORRECTED, EXPLICIT, INFERRED, Correction, effective_link, infer_brand
+from shuxiang.services.brands.linking import (
+    CORRECTED,
+    EXPLICIT,
+    INFERRED,
+    Correction,
+    announcers_of,
+    effective_link,
+    infer_brand,
+)
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 TODAY = date(2026, 6, 15)
@@ -160,9 +168,10 @@ def facts_from(
     for s in latest_revisions(submissions):
         activity = canonical_of(s)
         organizers = [o.library_id for o in activity.organizers]
-        inferred = infer_brand(activity.title, organizers, alliance.brands, alliance)
+        announcers = announcers_of(activity)  # whose word a link rests on
+        inferred = infer_brand(activity.title, announcers, alliance.brands, alliance)
         brand_id, link = effective_link(
-            declared=activity.brand_id, inferred=inferred, correction=None, known=known, libraries=organizers
+            declared=activity.brand_id, inferred=inferred, correction=None, known=known, libraries=announcers
         )
         if brand_id is None:
             continue
