@@ -230,11 +230,15 @@ def classify_changes(
     """(new, changed, cancelled) in [since, until), what is still to come first.
 
     Cancelled wins (an activity announced and cancelled in the same period is
-    reported cancelled); then new (first announced in the period); then changed.
+    reported cancelled); then new (first announced in the period); then changed.  An entry merged
+    into another (``merged_into``: a member's announcement found to be one activity with another's)
+    is in none of them — nothing was cancelled; the activity it joined is reported instead.
     """
     new, changed, cancelled = [], [], []
     for item in items:
         activity = item.activity
+        if activity.merged_into is not None:
+            continue
         if activity.status == Status.cancelled and since <= activity.updated_at < until:
             cancelled.append(activity)
         elif since <= activity.created_at < until:

@@ -81,6 +81,14 @@ def test_changes_are_classified_by_broker_time_within_the_period() -> None:
             status="cancelled",
         ),
         activity("next-period", starts=later, created=UNTIL),
+        activity(  # a branch's lecture found to be jn's: retired into it, not called off
+            "merged",
+            starts=later,
+            created=SINCE + timedelta(days=1),
+            updated=SINCE + timedelta(days=2),
+            status="cancelled",
+            merged_into="changed",
+        ),
     ]
     new, changed, cancelled = classify_changes(items, SINCE, UNTIL)
     assert [a.id for a in new] == ["new"]
