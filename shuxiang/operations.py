@@ -163,6 +163,5 @@ def dead_letters_page(
         request,
         "operations/dead_letters.html",
         letters=letters,
-        alliance_name=context.alliance.name,
         now=time.time(),
     )

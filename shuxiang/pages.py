@@ -52,7 +52,12 @@ def environment() -> Environment:
 
 
 def render(request: Request, template: str, status_code: int = 200, **context) -> HTMLResponse:
+    """``template`` in the request's language; ``alliance_name`` is the alliance's name in it (its
+    ``name_en`` on an English page — the title bar and the header said the Chinese name there)."""
     lang = language(request)
+    served = getattr(request.app.state, "context", None)
+    if served is not None:
+        context["alliance_name"] = served.alliance.name_in(lang)
     html = environment().get_template(template).render(request=request, lang=lang, **context)
     response = HTMLResponse(html, status_code=status_code)
     if request.query_params.get("lang"):

@@ -286,7 +286,6 @@ def brands_page(request: Request, reader: BrandsReader, alliance: AllianceDep, t
     return render(
         request,
         "brands/index.html",
-        alliance_name=alliance.name,
         report=result,
         entries=entries,
         coverage=result.coverage,
@@ -356,14 +355,13 @@ def brand_page(
     lang = language(request)
     entry = brand_entry(reader, alliance, brand_id, day)  # its own rows, not every brand's
     if entry is None:
-        return render(request, "brands/missing.html", status_code=404, alliance_name=alliance.name, brand_id=brand_id)
+        return render(request, "brands/missing.html", status_code=404, brand_id=brand_id)
     first, last = _year_span(day, [entry])
     held, upcoming = _sessions(entry, day, alliance)
     per_year = _per_year(entry, first, last, day, alliance)
     return render(
         request,
         "brands/brand.html",
-        alliance_name=alliance.name,
         entry=entry,
         brand=entry.brand,
         figures=entry.figures,
@@ -534,7 +532,6 @@ def _form(request: Request, alliance: Alliance, auth: Auth, who, *, values: dict
         request,
         "brands/new.html",
         status_code=status,
-        alliance_name=alliance.name,
         values=values,
         errors=errors,
         categories=list(Category),

@@ -117,7 +117,6 @@ def page(
         member_name=_member_name(alliance),
         done=done,
         error=error and error[:300],
-        alliance_name=alliance.name,
         tz=alliance.tz,
     )
 

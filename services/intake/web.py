@@ -294,7 +294,6 @@ def _page(request: Request, intake: Intake, session: Session, template: str, sta
         request,
         template,
         status_code=status,
-        alliance_name=intake.alliance.name,
         path_of=_activity_path,
         csrf_field=CSRF_FIELD,
         csrf=session.csrf,

@@ -193,6 +193,19 @@ def test_english_pages_hold_no_chinese_but_names(demo, pages, names) -> None:
     assert not found, found
 
 
+def test_every_page_names_the_alliance_in_its_language(demo, pages) -> None:
+    """English brand, quota and statistics pages were titled "… · 书香联盟（示例）"."""
+    url, data_dir = demo
+    alliance = tomllib.loads((data_dir / "alliance.toml").read_text(encoding="utf-8"))["alliance"]
+    for lang, name in (("en", alliance["name_en"]), ("zh-CN", alliance["name"])):
+        titles = {
+            label: re.search(r"<title>(.*?)</title>", httpx.get(url + path, params={"lang": lang}, timeout=30).text)
+            for label, path in pages.items()
+        }
+        wrong = {label: found and found[1] for label, found in titles.items() if found and not found[1].endswith(name)}
+        assert not wrong, (lang, wrong)
+
+
 def test_the_checks_see_a_stray_word() -> None:
     page = '<html><body><p>订阅 Subscribe <a href="/feeds/x.ics">/feeds/x.ics</a></p><style>p{color:red}</style></body>'
     assert english_words(page, names=set()) == {"Subscribe"}
