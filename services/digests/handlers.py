@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import date, datetime, time, timedelta
+from email.utils import formataddr
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ColumnElement, Connection, and_, case, exists, func, insert, select
@@ -39,7 +40,9 @@ IDS_PER_STATEMENT = 500
 @dataclass(frozen=True)
 class DigestConfig:
     alliance: Alliance
-    sender_address: str
+    sender_address: str | None = None
+    """``SHUXIANG_MAIL_FROM``; None: the alliance's name, in the coordinator's language, at a
+    placeholder address (:func:`sender_of`)."""
     dead_letters: Callable[[], Sequence[DeadLetter]] = tuple
     """Reads the services' dead letters (not a pure input: they live in other databases)."""
     quotas: Callable[[Sequence[str], datetime, str], Sequence[QuotaAtRisk]] = lambda libraries, now, language: ()
@@ -261,6 +264,16 @@ def digest_for(
     )
 
 
+def placeholder_sender(alliance: Alliance, language: str = "zh-CN") -> str:
+    """The alliance's name in ``language`` at an address that is nobody's (no SHUXIANG_MAIL_FROM)."""
+    return formataddr((alliance.name_in(language), f"digests@{alliance.id}.shuxiang.invalid"))
+
+
+def sender_of(config: DigestConfig, language: str) -> str:
+    """Who a digest in ``language`` is from: an English digest came from 书香联盟（示例）."""
+    return config.sender_address or placeholder_sender(config.alliance, language)
+
+
 def find_coordinator(alliance: Alliance, coordinator_id: str) -> Coordinator | None:
     return next((c for c in alliance.coordinators if c.id == coordinator_id), None)
 
@@ -287,7 +300,7 @@ def record_digest(connection: Connection, config: DigestConfig, due: DigestDue, 
         missed_periods=due.missed_periods,
     )
     msg_id = message_id(config.alliance.id, coordinator.id, due.period)
-    message = compose(digest, tz=config.alliance.tz, sender=config.sender_address, msg_id=msg_id)
+    message = compose(digest, tz=config.alliance.tz, sender=sender_of(config, digest.language), msg_id=msg_id, dated=at)
     connection.execute(
         insert(digests_sent).values(
             coordinator_id=coordinator.id,

@@ -81,13 +81,17 @@ def message_id(alliance_id: str, coordinator_id: str, period: str) -> str:
     return f"<digest.{coordinator_id}.{period}@{alliance_id}.shuxiang.invalid>"
 
 
-def compose(digest: Digest, *, tz, sender: str, msg_id: str) -> EmailMessage:
-    """multipart/alternative: the plain-text part first, the HTML part preferred; UTF-8 throughout."""
+def compose(digest: Digest, *, tz, sender: str, msg_id: str, dated: datetime | None = None) -> EmailMessage:
+    """multipart/alternative: the plain-text part first, the HTML part preferred; UTF-8 throughout.
+
+    Dated when it was written (``dated``), never before its period ended: a digest caught up on
+    Monday for the Friday that passed while shuxiang was down is Monday's mail — dated Friday, a
+    mail client filed it three days back, under mail that came before it."""
     message = EmailMessage(policy=policy.SMTP)
     message["Subject"] = subject(digest, tz)
     message["From"] = sender
     message["To"] = formataddr((digest.coordinator.name, digest.coordinator.email))
-    message["Date"] = format_datetime(digest.until.astimezone(tz))
+    message["Date"] = format_datetime(max(digest.until, dated or digest.until).astimezone(tz))
     message["Message-ID"] = msg_id
     message["Auto-Submitted"] = "auto-generated"
     message["Content-Language"] = digest.language

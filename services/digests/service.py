@@ -7,7 +7,6 @@ import logging
 import os
 import socket
 import uuid
-from email.utils import formataddr
 from functools import partial
 
 from shuxiang.events.consumer import ConsumerSpec
@@ -27,7 +26,7 @@ from shuxiang.services.dedup.reviews import ReviewDecision
 from shuxiang.services.plan import ServiceContext, ServicePlan
 from shuxiang.services.scheduler.messages import DigestDue
 
-from .handlers import DigestConfig, handle_due
+from .handlers import DigestConfig, handle_due, placeholder_sender
 from .projection import apply_canonicals, apply_decision, fill_session_spans
 from .sender import DigestSender
 from .sources import quiet_brands, quotas_at_risk
@@ -42,15 +41,13 @@ log = logging.getLogger(__name__)
 
 def sender_address(context: ServiceContext) -> str:
     """``SHUXIANG_MAIL_FROM``, else the alliance's name at a placeholder address."""
-    if context.settings.mail_from:
-        return context.settings.mail_from
-    return formataddr((context.alliance.name, f"digests@{context.alliance.id}.shuxiang.invalid"))
+    return context.settings.mail_from or placeholder_sender(context.alliance)
 
 
 def digest_config(context: ServiceContext) -> DigestConfig:
     return DigestConfig(
         alliance=context.alliance,
-        sender_address=sender_address(context),
+        sender_address=context.settings.mail_from,
         dead_letters=partial(
             list_dead_letters, context.databases, CONSUMING_SERVICES, limit=DEAD_LETTERS_SHOWN, include_replayed=False
         ),

@@ -16,6 +16,7 @@ from collections.abc import Callable, Iterator
 from datetime import UTC, datetime, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 import pytest
@@ -282,6 +283,27 @@ def record(engine, coordinator_id: str = "office", period: str = "2026-W48") -> 
     with engine.begin() as connection:
         assert record_digest(connection, DigestConfig(alliance=ALLIANCE, sender_address=SENDER), due, NOW)
         assert not record_digest(connection, DigestConfig(alliance=ALLIANCE, sender_address=SENDER), due, NOW)
+
+
+def test_a_caught_up_digest_is_dated_when_written_and_from_the_alliance_in_its_language(digests_engine) -> None:
+    """shuxiang was down over Friday: Monday's catch-up of the liaison's Friday digest was dated
+    Friday (mail clients filed it three days back) and came from 测试阅读推广联盟 in English."""
+    friday = datetime(2026, 11, 20, 1, 0, tzinfo=UTC)  # 09:00 in Shanghai
+    monday = friday + timedelta(days=3, minutes=2)
+    config = DigestConfig(alliance=ALLIANCE)  # no SHUXIANG_MAIL_FROM
+    with digests_engine.begin() as connection:
+        for coordinator_id in ("liaison", "office"):
+            due = DigestDue(
+                coordinator_id=coordinator_id, period="catch-up", due_at=friday, since=friday - timedelta(days=7)
+            )
+            assert record_digest(connection, config, due, monday)
+    mails = {
+        row.coordinator_id: message_from_bytes(row.eml, policy=policy.default) for row in sent_rows(digests_engine)
+    }
+    assert {who: parsedate_to_datetime(m["Date"]) for who, m in mails.items()} == {"liaison": monday, "office": monday}
+    assert mails["liaison"]["From"].addresses[0].display_name == "Test Reading Alliance"
+    assert mails["office"]["From"].addresses[0].display_name == "测试阅读推广联盟"
+    assert mails["office"]["From"].addresses[0].addr_spec == "digests@test.shuxiang.invalid"
 
 
 def sender(engine, port: int, url: str | None = None) -> DigestSender:
