@@ -349,7 +349,7 @@ def test_an_aside_is_in_the_script_of_the_page() -> None:
     """English pages showed "participants（this year 342）": a parenthesis is the page language's."""
     env = i18n.install(Environment(autoescape=True))
     plain = env.from_string('{{ "this year 342"|aside }}')
-    block = env.from_string('{% filter aside %}<b>{{ n }}</b>{% endfilter %}')
+    block = env.from_string("{% filter aside %}<b>{{ n }}</b>{% endfilter %}")
     assert plain.render(lang="en") == " (this year 342)" and plain.render(lang="zh-CN") == "（this year 342）"
     assert block.render(lang="en", n="<3") == " (<b>&lt;3</b>)"
     assert env.from_string('{{ "<i>"|aside }}').render(lang="zh-CN") == "（&lt;i&gt;）"
