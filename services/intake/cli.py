@@ -160,7 +160,7 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
 
     from .imports import not_newer, read_submissions
 
-    tz, venue = ZoneInfo("Asia/Shanghai"), None
+    tz, venue, alliance = ZoneInfo("Asia/Shanghai"), None, None
     saved = settings.config or settings.data_dir / "alliance.toml"
     if Path(saved).exists():
         try:
@@ -175,11 +175,11 @@ def read_publish_file(settings, file: Path, data: bytes, as_library: str | None)
     held = _held_lookup(settings)
     try:
         fmt, submissions, problems = read_submissions(
-            data, str(file), as_library=as_library, tz=tz, default_venue=venue, held=held
+            data, str(file), as_library=as_library, tz=tz, default_venue=venue, held=held, alliance=alliance
         )
     except ValueError as exc:
         raise UserError(str(exc)) from None
-    if Path(saved).exists():  # members only; campaign credit inside the campaigns (shuxiang.admission)
+    if alliance is not None:  # members only; campaign credit inside the campaigns (shuxiang.admission)
         submissions, refused = admitted(alliance, submissions)
         problems = [*problems, *refused]
     submissions, stale = not_newer(submissions, held((s.library_id, s.source_ref) for s in submissions))

@@ -34,9 +34,11 @@ from zoneinfo import ZoneInfo
 
 from pydantic import ValidationError
 
+from shuxiang.admission import admission_problem
+from shuxiang.alliance import Alliance
 from shuxiang.calendars import EventLabels
 from shuxiang.events.submit import read_jsonl_submissions
-from shuxiang.i18n import both
+from shuxiang.i18n import N_, both
 from shuxiang.schemas import ActivitySubmission, AttendanceReport, Category
 from shuxiang.schemas.errors import describe
 
@@ -389,8 +391,28 @@ def derived_ref(prefix: str, *parts: str) -> str:
     return f"{prefix}-" + hashlib.sha256("\x1f".join(parts).encode()).hexdigest()[:16]
 
 
-def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> ActivitySubmission:
-    """One spreadsheet row (keys already mapped to field names) as a submission."""
+NOT_A_MEMBER = N_('"{given}" is not a member library of the alliance (write its name or its id)')
+NOT_A_CAMPAIGN = N_('"{given}" is not a campaign of the alliance (write its name or its id)')
+NOT_A_BRAND = N_('"{given}" is not a brand of the alliance (write its name or its id)')
+
+
+def _id_named(text: str, entries, column: str, not_one: str) -> str:
+    """The id of the entry ``text`` names — its id, its name or its English name, as a sheet's
+    clerk writes them (安康市图书馆, 暑期少儿阅读) — else :class:`RowError` saying what the sheet
+    may write there."""
+    wanted = text.strip()
+    for entry in entries:
+        english = getattr(entry, "name_en", None)
+        if wanted in (entry.id, entry.name) or (english and wanted.casefold() == english.casefold()):
+            return entry.id
+    raise RowError(f"{_column(column)}: " + both(not_one, given=wanted))
+
+
+def csv_row_submission(
+    row: dict[str, str], library_id: str, tz: ZoneInfo, alliance: Alliance | None = None
+) -> ActivitySubmission:
+    """One spreadsheet row (keys already mapped to field names) as a submission.  With the
+    ``alliance``, libraries, campaigns and brands may be written by name as the form shows them."""
     if row.get("library_id", "").strip() and row["library_id"].strip() != library_id:
         raise RowError(
             f"{_column('library_id')}: "
@@ -438,6 +460,8 @@ def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> Ac
         ("participants_libraries", "participant"),
     ):
         for other in _LIST_SPLIT.split(row.get(column, "")):
+            if other and alliance is not None:
+                other = _id_named(other, alliance.members, column, NOT_A_MEMBER)
             if other and other != library_id:
                 roles.setdefault(other, role)
     if roles:
@@ -453,6 +477,10 @@ def csv_row_submission(row: dict[str, str], library_id: str, tz: ZoneInfo) -> Ac
     for field in ("description", "brand_id", "campaign_id", "audience", "capacity", "registration_url", "contact"):
         if row.get(field, "").strip():
             body[field] = row[field].strip()
+    if alliance is not None and body.get("campaign_id") and body.get("status") != "cancelled":
+        body["campaign_id"] = _id_named(body["campaign_id"], alliance.campaigns, "campaign_id", NOT_A_CAMPAIGN)
+    if alliance is not None and body.get("brand_id"):
+        body["brand_id"] = _id_named(body["brand_id"], alliance.brands, "brand_id", NOT_A_BRAND)
     try:
         return ActivitySubmission.model_validate(body)
     except ValidationError as exc:
@@ -484,10 +512,12 @@ def _header(reader) -> tuple[int, list[str], list[str | None]] | None:
 
 
 def read_csv_submissions(
-    text: str, library_id: str, tz: ZoneInfo, held: Held | None = None
+    text: str, library_id: str, tz: ZoneInfo, held: Held | None = None, alliance: Alliance | None = None
 ) -> tuple[list[ActivitySubmission], list[str]]:
     """Every row as a submission; problems as ``line N: reason`` (the header is line 1, or the line
-    it is on below a title the sheet has above it)."""
+    it is on below a title the sheet has above it).  With the ``alliance``, names are read as ids
+    and a row the alliance refuses (:func:`~shuxiang.admission.admission_problem`) is said by its
+    line, as any other problem of the row."""
     reader = csv.reader(io.StringIO(text))
     found = _header(reader)
     if found is None:
@@ -509,9 +539,14 @@ def read_csv_submissions(
             continue
         row = {field: value for field, value in zip(fields, row_values, strict=False) if field}
         try:
-            submission = csv_row_submission(row, library_id, tz)
+            submission = csv_row_submission(row, library_id, tz, alliance)
         except RowError as exc:
             problems.append(f"line {number}: {exc}")
+            continue
+        refusal = admission_problem(alliance, submission) if alliance is not None else None
+        if refusal is not None:
+            column = _column(refusal.field) if refusal.field in CSV_COLUMNS else refusal.field
+            problems.append(f"line {number}: {column}: {refusal.zh} / {refusal.en}")
             continue
         if submission.source_ref in seen:
             problems.append(
@@ -868,6 +903,7 @@ def read_submissions(
     tz: ZoneInfo,
     default_venue: str | None = None,
     held: Held | None = None,
+    alliance: Alliance | None = None,
 ) -> tuple[str, list[ActivitySubmission], list[str]]:
     """The submissions in a file of any supported format: (format, submissions, problems).  With
     ``held``, a spreadsheet's rows that give no revision are numbered against it (:func:`numbered`)."""
@@ -884,7 +920,7 @@ def read_submissions(
         )
     if fmt == "ics":
         return fmt, *read_ics_submissions(text, as_library, tz, default_venue)
-    return fmt, *read_csv_submissions(text, as_library, tz, held)
+    return fmt, *read_csv_submissions(text, as_library, tz, held, alliance)
 
 
 def category_choices(lang: str) -> Iterable[tuple[str, str]]:

@@ -392,3 +392,31 @@ def test_a_sheet_without_revisions_is_numbered_against_what_was_published() -> N
         "source_ref r-1: 修订号 4 已经发布过，内容却不同：请把修订号改为 5 以发布这一修改 / revision 4 is already "
         "published, saying something else: give it revision 5 to publish the change"
     ]
+
+
+def test_a_sheet_names_libraries_campaigns_and_brands_as_the_form_shows_them() -> None:
+    """A clerk writes 安康市图书馆 under 协办馆 and 暑期少儿阅读 under 联盟活动 — the form's names: the
+    import said 'organizers[1].library_id: 格式不对' and '不是本联盟的联盟活动', and a refused campaign
+    named the row by its source_ref, not its line."""
+    from shuxiang.alliance import load_demo_alliance
+
+    alliance = load_demo_alliance()
+    text = (
+        "标题,开始时间,结束时间,地点,协办馆,联盟活动,品牌\n"
+        "暑期绘本共读,2026-07-18 10:00,2026-07-18 11:00,少儿阅览室,安康市图书馆、tz,暑期少儿阅读,沽上讲堂\n"
+        "读书分享会,2026-07-19 10:00,2026-07-19 11:00,少儿阅览室,安康图书馆,,\n"
+        "开学第一课,2026-09-12 10:00,2026-09-12 11:00,报告厅,,暑期少儿阅读,\n"
+        "秋季讲座,2026-09-13 10:00,2026-09-13 11:00,报告厅,,,jn-haoshu\n"
+    )
+    submissions, problems = read_csv_submissions(text, "jn", SHANGHAI, alliance=alliance)
+    first, autumn = submissions
+    assert [(o.library_id, o.role) for o in first.organizers] == [
+        ("jn", Role.host),
+        ("ak", Role.co_organiser),
+        ("tz", Role.co_organiser),
+    ]
+    assert (first.campaign_id, first.brand_id, autumn.brand_id) == ("summer-reading", "jn-gushang", "jn-haoshu")
+    assert problems[0].startswith("line 3: 合办: “安康图书馆”不是本联盟的成员馆（请写成员馆的名称或编号） / ")
+    assert problems[1].startswith("line 4: 联盟活动: 活动开始于 2026-09-12") and len(problems) == 2
+    # without the alliance (no configuration saved), the cells are read as ids, as before
+    assert read_csv_submissions(text, "jn", SHANGHAI)[0][0].campaign_id == "暑期少儿阅读"
