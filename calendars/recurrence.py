@@ -98,6 +98,15 @@ def held_session_changes(activity: CanonicalActivity, tz: tzinfo) -> tuple[list[
     the second the new starts of the moved sessions still held.  What counting needs, and
     small enough to store beside a series' rule.
     """
+    gone, moved = held_session_moves(activity, tz)
+    return gone, [new for new, _ in moved]
+
+
+def held_session_moves(
+    activity: CanonicalActivity, tz: tzinfo
+) -> tuple[list[datetime], list[tuple[datetime, datetime]]]:
+    """:func:`held_session_changes` with each moved session's original start beside its new one
+    (``(new, original)``, by new start): an attendance report names a session by its original start."""
     excluded, changed = _resolved(activity, tz)
     gone = set(excluded)
     moved = []
@@ -106,7 +115,7 @@ def held_session_changes(activity: CanonicalActivity, tz: tzinfo) -> tuple[list[
             gone.add(original)
         elif override.starts_at is not None and override.starts_at != original:
             gone.add(original)
-            moved.append(override.starts_at.astimezone(tz))
+            moved.append((override.starts_at.astimezone(tz), original))
     return sorted(gone), sorted(moved)
 
 

@@ -5,14 +5,18 @@ the announcement into another activity later, and a report may come before the a
 projection keeps the latest report of each announcement and the announcements each activity's
 newest version lists, and joins the two when it needs an activity's attendance.  The quotas and
 the statistics services keep these two tables alike (each its own, with the columns below) and
-share this code; :class:`Reports` is the pair.  The brands service keeps its reports (and a
+share this code; :class:`Reports` is the pair.  A report on one session of a series
+(``recurrence_id``) is kept apart, per session (the ``session`` table), and never replaces the
+series' own report: each session's attendance is its own (:func:`session_attendance`).  The brands service keeps its reports (and a
 series' sessions') in tables of its own through :class:`LatestReports`, as :class:`Reports` does.
 """
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import UTC, datetime
 from functools import cached_property
 
 from sqlalchemy import (
@@ -38,6 +42,7 @@ from shuxiang.events.consumer import Delivery, Rejected, check_subject, parse_pa
 from shuxiang.i18n import both
 from shuxiang.schemas import AttendanceReport
 
+IDS_PER_STATEMENT = 2000
 Announcement = tuple[str, str]
 """An announcement's (library_id, source_ref)."""
 
@@ -65,6 +70,39 @@ def attendance(keys: Iterable[tuple[str, str]], reports: dict[tuple[str, str], t
     if not found:
         return None, None
     return any(held for held, _ in found), max(participants for _, participants in found)
+
+
+SessionReports = dict[Announcement, list[tuple[datetime, bool, int]]]
+"""Per announcement, its sessions' latest reports: (original start in UTC, held, participants)."""
+
+
+def session_attendance(keys: Iterable[Announcement], reports: SessionReports) -> list[tuple[datetime, bool, int]]:
+    """A series' sessions reported on their own, from its announcements' (``keys``) session reports:
+    per session, held if any co-host reported it held, and the largest figure (as :func:`attendance`)."""
+    by_session: dict[datetime, list[tuple[bool, int]]] = defaultdict(list)
+    for key in keys:
+        for when, held, participants in reports.get(key, ()):
+            by_session[when].append((held, participants))
+    folded = []
+    for when, found in sorted(by_session.items()):
+        held = any(h for h, _ in found)
+        folded.append((when, held, max((p for h, p in found if h), default=0)))
+    return folded
+
+
+def series_attendance(whole: Attendance, sessions: Iterable[tuple[datetime, bool, int]]) -> Attendance:
+    """An activity's attendance with its sessions reported on their own (:func:`session_attendance`):
+    held when the series or any session was reported held (not held only as the series' own report
+    says); participants the series' own figure when reported as a whole, else its held sessions' sum."""
+    found = list(sessions)
+    if not found:
+        return whole
+    held, participants = whole
+    if any(h for _, h, _ in found):
+        held = True
+    if participants is None:
+        participants = sum(p for _, h, p in found if h)
+    return held, participants
 
 
 @dataclass(frozen=True)
@@ -126,6 +164,9 @@ class Reports:
 
     report: Table
     source: Table
+    session: Table | None = None
+    """The latest report of each session of a series (library_id, source_ref, recurrence_id, held,
+    participants, stream_seq), when the service keeps them."""
 
     def reports_of(
         self, connection: Connection, keys: Iterable[tuple[str, str]]
@@ -141,18 +182,59 @@ class Reports:
     def store_latest(
         self, connection: Connection, reports: Iterable[tuple[AttendanceReport, int]]
     ) -> set[Announcement]:
-        """Keep the latest report of each announcement among these (report, stream sequence) and
-        the stored ones (:class:`LatestReports`); the announcements whose kept report changed."""
-        return self._latest.keep(
-            connection,
-            [
-                (
-                    (report.library_id, report.source_ref),
-                    {"held": report.held, "participants": report.participants, "stream_seq": stream_seq},
+        """Keep the latest report of each announcement, or of each session of a series (a report
+        with ``recurrence_id``), among these (report, stream sequence) and the stored ones
+        (:class:`LatestReports`); the announcements whose kept reports changed."""
+        whole: list[tuple[tuple, dict]] = []
+        sessions: list[tuple[tuple, dict]] = []
+        for report, stream_seq in reports:
+            values = {"held": report.held, "participants": report.participants, "stream_seq": stream_seq}
+            if report.recurrence_id is None or self.session is None:
+                whole.append(((report.library_id, report.source_ref), values))
+            else:
+                sessions.append(((report.library_id, report.source_ref, report.recurrence_id.astimezone(UTC)), values))
+        changed = self._latest.keep(connection, whole)
+        if sessions and self._sessions is not None:
+            changed |= {key[:2] for key in self._sessions.keep(connection, sessions)}
+        return changed
+
+    def session_reports_of(self, connection: Connection, keys: Iterable[Announcement]) -> SessionReports:
+        """The latest report of each reported session of these announcements."""
+        if self.session is None:
+            return {}
+        t = self.session.c
+        clause, parameters = keys_in((t.library_id, t.source_ref), keys)
+        if not parameters:
+            return {}
+        found: SessionReports = defaultdict(list)
+        for row in connection.execute(where_once(self._session_reports, clause), parameters):
+            found[(row.library_id, row.source_ref)].append(
+                (row.recurrence_id.astimezone(UTC), row.held, row.participants)
+            )
+        return found
+
+    def sessions_of_activities(
+        self, connection: Connection, activity_ids: Iterable[str]
+    ) -> dict[str, list[tuple[datetime, bool, int]]]:
+        """The sessions reported on their own of these activities (:func:`session_attendance`);
+        an activity without one is left out."""
+        ids = sorted(set(activity_ids))
+        if self.session is None or not ids:
+            return {}
+        s, t = self.source.c, self.session.c
+        joined = self.source.join(self.session, and_(t.library_id == s.library_id, t.source_ref == s.source_ref))
+        found: dict[str, SessionReports] = defaultdict(lambda: defaultdict(list))
+        for first in range(0, len(ids), IDS_PER_STATEMENT):
+            statement = (
+                select(s.activity_id, t.library_id, t.source_ref, t.recurrence_id, t.held, t.participants)
+                .select_from(joined)
+                .where(s.activity_id.in_(ids[first : first + IDS_PER_STATEMENT]))
+            )
+            for row in connection.execute(statement):
+                found[row.activity_id][(row.library_id, row.source_ref)].append(
+                    (row.recurrence_id.astimezone(UTC), row.held, row.participants)
                 )
-                for report, stream_seq in reports
-            ],
-        )
+        return {activity_id: session_attendance(reports, reports) for activity_id, reports in found.items()}
 
     def activities_listing(self, connection: Connection, keys: Iterable[Announcement]) -> set[str]:
         """The activities whose newest version lists any of these announcements."""
@@ -166,6 +248,20 @@ class Reports:
     def _reports(self) -> Select:
         r = self.report.c
         return select(r.library_id, r.source_ref, r.held, r.participants)
+
+    @cached_property
+    def _session_reports(self) -> Select:
+        assert self.session is not None
+        t = self.session.c
+        return select(t.library_id, t.source_ref, t.recurrence_id, t.held, t.participants)
+
+    @cached_property
+    def _sessions(self) -> LatestReports | None:
+        return (
+            LatestReports(self.session, ("library_id", "source_ref", "recurrence_id"))
+            if self.session is not None
+            else None
+        )
 
     @cached_property
     def _listing(self) -> Select:
@@ -198,7 +294,11 @@ class Reports:
         for row in connection.execute(select(s.activity_id, s.library_id, s.source_ref).where(s.activity_id.in_(ids))):
             listed[row.activity_id].add((row.library_id, row.source_ref))
         reports = self.reports_of(connection, {key for keys in listed.values() for key in keys})
-        return {activity_id: attendance(keys, reports) for activity_id, keys in listed.items()}
+        sessions = self.sessions_of_activities(connection, ids)
+        return {
+            activity_id: series_attendance(attendance(keys, reports), sessions.get(activity_id, ()))
+            for activity_id, keys in listed.items()
+        }
 
 
 def held_of(held_any, reported) -> bool | None:

@@ -43,8 +43,11 @@ class SafeWriter:
             output.write(BOM)
         self._writer = csv.writer(output, **options)
 
-    def writerow(self, row: Iterable[Any]) -> Any:
-        return self._writer.writerow([safe_cell(value) for value in row])
+    def writerow(self, row: Iterable[Any], *, computed: Iterable[int] = ()) -> Any:
+        """``computed``: the indices of cells the system wrote itself (a change "+741.9%", never a
+        reader's text), written as they are — the guard's ``'`` would show in the cell."""
+        kept = set(computed)
+        return self._writer.writerow([v if i in kept else safe_cell(v) for i, v in enumerate(row)])
 
     def writerows(self, rows: Iterable[Iterable[Any]]) -> None:
         for row in rows:

@@ -21,9 +21,9 @@ from sqlalchemy.exc import DBAPIError
 
 from shuxiang.alliance import Alliance, Member, QuotaRule
 
-from .store import load_facts, monthly_totals, stored_basis, uncounted_of
+from .store import V1_ROLES, load_facts, monthly_totals, not_counted_starts, stored_basis, uncounted_of
 from .tables import quotas_state
-from .tally import Progress, QuotaState, first_occurrence, progress, progress_of_months, tally, tally_basis
+from .tally import Progress, QuotaState, progress, progress_of_months, tally, tally_basis
 
 
 @dataclass(frozen=True)
@@ -184,15 +184,16 @@ def recount_report(engine: Engine, alliance: Alliance, year: int, now: datetime,
 
 
 def not_counted_of(facts, library_id: str, year: int, tz: ZoneInfo) -> tuple[NotCounted, ...]:
-    """The library's activities of ``year`` that are reported not held or cancelled (not merged away)."""
+    """The library's activities of ``year`` that are reported not held or cancelled (not merged
+    away), and the sessions of its series reported not held on their own."""
     found = []
     for fact in facts:
         role = dict(fact.organizers).get(library_id)
-        if role is None or fact.merged_away or fact.outcome not in ("not_held", "cancelled"):
+        if role is None:
             continue
-        first = first_occurrence(fact, tz)
-        if first is not None and first.year == year:
-            found.append(NotCounted(fact.activity_id, fact.title, first, role, fact.outcome))
+        for at, outcome in not_counted_starts(fact, tz):
+            if at.year == year:
+                found.append(NotCounted(fact.activity_id, fact.title, at, V1_ROLES.get(role, role), outcome))
     return tuple(sorted(found, key=lambda n: (n.at, n.activity_id)))
 
 

@@ -16,7 +16,7 @@ from shuxiang.alliance import QuotaRule
 from shuxiang.db import KeptBasis, RowsByKey, execute_many, keys_in, where_once
 from shuxiang.events.consumer import Rejected
 from shuxiang.memos import burst_memo
-from shuxiang.services.attendance import Reports, attendance, held_of
+from shuxiang.services.attendance import Reports, attendance, held_of, series_attendance, session_attendance
 from shuxiang.services.projection import Newer
 
 from .tables import (
@@ -28,10 +28,19 @@ from .tables import (
     quotas_credit,
     quotas_month,
     quotas_report,
+    quotas_session_report,
     quotas_source,
     quotas_uncounted,
 )
-from .tally import ActivityFacts, first_occurrence, last_start, monthly_counts, tally, year_bounds
+from .tally import (
+    ActivityFacts,
+    first_occurrence,
+    last_start,
+    monthly_counts,
+    sessions_not_held,
+    tally,
+    year_bounds,
+)
 
 V1_ROLES = {"co_host": "co_organiser"}
 """A credit stored before v1's co_host was renamed reads as 协办 (schemas.submission.Role)."""
@@ -58,7 +67,11 @@ def save_facts(
     rows: dict[str, dict] = {}
     credits: list[dict] = []
     sources: list[dict] = []
-    reports = REPORTS.reports_of(connection, {key for n in changed for key in n.event.activity.source_keys})
+    keys = {key for n in changed for key in n.event.activity.source_keys}
+    reports = REPORTS.reports_of(connection, keys)
+    session_reports = REPORTS.session_reports_of(
+        connection, {k for n in changed if n.event.activity.recurrence for k in n.event.activity.source_keys}
+    )
     for newer in changed:
         event, activity = newer.event, newer.event.activity
         held, participants = attendance(activity.source_keys, reports)
@@ -69,6 +82,7 @@ def save_facts(
             held=held,
             participants=participants,
             audiences=audiences_in(activity.audience, activity.title, activity.venue.name),
+            sessions_reported=session_attendance(activity.source_keys, session_reports) if activity.recurrence else (),
         )
         try:
             last = last_start(facts, tz)
@@ -112,7 +126,10 @@ def sessions_column(facts: ActivityFacts) -> list:
     """The ``exdates`` column: the rule's sessions not held where it puts them (ISO strings), then
     the new starts of sessions moved on their own as ``{"moved_to": ISO}`` (one JSON list, so
     rows written before sessions could move read the same)."""
-    values: list = [d.isoformat() for d in facts.exdates] + [{"moved_to": d.isoformat()} for d in facts.moved]
+    values: list = [d.isoformat() for d in facts.exdates] + [
+        {"moved_to": d.isoformat(), **({"from": original.isoformat()} if original is not None else {})}
+        for d, original in zip(facts.moved, facts.moved_from or (None,) * len(facts.moved), strict=True)
+    ]
     if facts.earliest != facts.starts_at:  # a session moved before the series' start: keep the rule's start
         values.append({"dtstart": facts.starts_at.isoformat()})
     return values
@@ -121,17 +138,18 @@ def sessions_column(facts: ActivityFacts) -> list:
 def sessions_from_column(values: list, starts_at: datetime) -> dict:
     """ActivityFacts fields from the column (and the row's ``starts_at``, the first session's start)."""
     rule_start = [datetime.fromisoformat(v["dtstart"]) for v in values if isinstance(v, dict) and "dtstart" in v]
+    moved = [v for v in values if isinstance(v, dict) and "moved_to" in v]
     return {
         "starts_at": rule_start[0] if rule_start else starts_at,
         "exdates": tuple(datetime.fromisoformat(v) for v in values if isinstance(v, str)),
-        "moved": tuple(
-            datetime.fromisoformat(v["moved_to"]) for v in values if isinstance(v, dict) and "moved_to" in v
-        ),
+        "moved": tuple(datetime.fromisoformat(v["moved_to"]) for v in moved),
+        "moved_from": tuple(datetime.fromisoformat(v["from"]) if "from" in v else None for v in moved),
     }
 
 
-REPORTS = Reports(quotas_report, quotas_source)
-"""The latest attendance report of each announcement, and the announcements each activity lists."""
+REPORTS = Reports(quotas_report, quotas_source, quotas_session_report)
+"""The latest attendance report of each announcement (and of each session of a series reported on
+its own), and the announcements each activity lists."""
 
 
 def _attendance_columns():
@@ -146,7 +164,22 @@ def attendance_by_activity(engine) -> dict[str, tuple[bool | None, int | None]]:
     held_any, reported, participants = _attendance_columns()
     with engine.connect() as connection:
         rows = connection.execute(select(quotas_activity.c.activity_id, held_any, reported, participants))
-        return {r.activity_id: (held_of(r.held_any, r.reported), r.participants) for r in rows}
+        found = {r.activity_id: (held_of(r.held_any, r.reported), r.participants) for r in rows}
+        series = connection.scalars(
+            select(quotas_source.c.activity_id)
+            .distinct()
+            .join(
+                quotas_session_report,
+                and_(
+                    quotas_session_report.c.library_id == quotas_source.c.library_id,
+                    quotas_session_report.c.source_ref == quotas_source.c.source_ref,
+                ),
+            )
+        )
+        for activity_id, sessions in REPORTS.sessions_of_activities(connection, list(series)).items():
+            if activity_id in found:
+                found[activity_id] = series_attendance(found[activity_id], sessions)
+        return found
 
 
 def _owns_a_source():
@@ -211,14 +244,16 @@ _COUNTS_OF_ACTIVITIES = select(*MONTH, quotas_count.c.n).where(
 )
 
 
-def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
-    """One ActivityFacts per activity (rows come one per credit), with its last start."""
+def _facts(connection: Connection, rows) -> list[tuple[ActivityFacts, datetime | None]]:
+    """One ActivityFacts per activity (rows come one per credit), with its last start and its
+    sessions reported on their own (read for the series among them)."""
     grouped: dict[str, tuple[Row[Any], list[tuple[str, str]]]] = {}
     for row in rows:
         entry = grouped.get(row.activity_id)
         if entry is None:
             grouped[row.activity_id] = entry = (row, [])
         entry[1].append((row.library_id, V1_ROLES.get(row.role, row.role)))
+    sessions = REPORTS.sessions_of_activities(connection, [a for a, (row, _) in grouped.items() if row.recurrence])
     return [
         (
             ActivityFacts(
@@ -237,6 +272,7 @@ def _facts(rows) -> list[tuple[ActivityFacts, datetime | None]]:
                 held=held_of(row.held_any, row.reported),
                 participants=row.participants,
                 audiences=tuple(row.audiences or ()),
+                sessions_reported=tuple(sessions.get(row.activity_id, ())),
             ),
             row.last_start,
         )
@@ -254,7 +290,7 @@ def load_facts(
         rows = connection.execute(FACTS_OF_ALL, {"start": start, "end": end})
     else:
         rows = connection.execute(FACTS_OF_LIBRARIES, {"start": start, "end": end, "libraries": list(libraries)})
-    return [facts for facts, _ in _facts(rows)]
+    return [facts for facts, _ in _facts(connection, rows)]
 
 
 def _partners_query():
@@ -288,7 +324,7 @@ def related_facts(
         partners[row.activity_id].add(row.partner)
     alone = {a for a, found in partners.items() if saved is not None and a in saved and found == {a}}
     load = set().union(*(found for a, found in partners.items() if a not in alone))
-    stored = _facts(connection.execute(FACTS_OF_ACTIVITIES, {"ids": sorted(load)})) if load else []
+    stored = _facts(connection, connection.execute(FACTS_OF_ACTIVITIES, {"ids": sorted(load)})) if load else []
     kept = [saved[a] for a in sorted(alone)] if saved is not None else []  # nothing is alone without saved
     return kept + stored
 
@@ -296,7 +332,7 @@ def related_facts(
 def facts_of(connection: Connection, activity_ids: Iterable[str]) -> list[tuple[ActivityFacts, datetime | None]]:
     """The stored facts (and last start) of these activities."""
     ids = sorted(set(activity_ids))
-    return _facts(connection.execute(FACTS_OF_ACTIVITIES, {"ids": ids})) if ids else []
+    return _facts(connection, connection.execute(FACTS_OF_ACTIVITIES, {"ids": ids})) if ids else []
 
 
 def store_monthly_counts(
@@ -353,25 +389,32 @@ def count_rows(
     return rows
 
 
+def not_counted_starts(fact: ActivityFacts, tz: ZoneInfo) -> list[tuple[datetime, str]]:
+    """(start in ``tz``, outcome) of what of one activity counts for nobody: the activity at its
+    first session when it is reported not held (未举办) or cancelled and still its own, else each
+    session of its series reported not held on its own."""
+    if fact.merged_away:
+        return []
+    if fact.outcome in ("not_held", "cancelled"):
+        first = first_occurrence(fact, tz)
+        return [] if first is None else [(first, fact.outcome)]
+    return [(at, "not_held") for at in sessions_not_held(fact, tz)]
+
+
 def uncounted_rows(fact: ActivityFacts, tz: ZoneInfo) -> list[dict]:
-    """The quotas_uncounted rows of one activity: one per credited library when it is reported not
-    held (未举办) or cancelled and still its own, in the year of its first session — what
-    :func:`~.report.not_counted_of` finds among a year's facts."""
-    if fact.merged_away or fact.outcome not in ("not_held", "cancelled"):
-        return []
-    first = first_occurrence(fact, tz)
-    if first is None:
-        return []
+    """The quotas_uncounted rows of one activity: one per credited library and :func:`not_counted_starts`,
+    in the year of that start — what :func:`~.report.not_counted_of` finds among a year's facts."""
     return [
         {
             "activity_id": fact.activity_id,
             "library_id": library_id,
-            "year": first.year,
-            "starts_at": first,
+            "year": at.year,
+            "starts_at": at,
             "role": V1_ROLES.get(role, role),
-            "outcome": fact.outcome,
+            "outcome": outcome,
             "title": fact.title,
         }
+        for at, outcome in not_counted_starts(fact, tz)
         for library_id, role in dict(fact.organizers).items()
     ]
 
@@ -389,7 +432,7 @@ def rebuild_tallies(connection: Connection, rules_for: Callable[[str], Sequence]
         connection.execute(delete(table))
     ids = list(connection.scalars(_ALL_IDS))
     for first in range(0, len(ids), REBUILD_CHUNK):
-        facts = _facts(connection.execute(FACTS_OF_ACTIVITIES, {"ids": ids[first : first + REBUILD_CHUNK]}))
+        facts = _facts(connection, connection.execute(FACTS_OF_ACTIVITIES, {"ids": ids[first : first + REBUILD_CHUNK]}))
         execute_many(connection, _INSERT_COUNT, count_rows(facts, rules_for, tz))
         execute_many(connection, _INSERT_UNCOUNTED, [row for fact, _ in facts for row in uncounted_rows(fact, tz)])
     connection.execute(month_sums())
@@ -482,7 +525,9 @@ def monthly_totals(
         if (library_id, rule_id) in months:
             months[(library_id, rule_id)][month - 1] += n
     start, end = year_bounds(year, tz)
-    series = _facts(connection.execute(OPEN_ENDED_OF_LIBRARIES, {"start": start, "end": end, "libraries": libraries}))
+    series = _facts(
+        connection, connection.execute(OPEN_ENDED_OF_LIBRARIES, {"start": start, "end": end, "libraries": libraries})
+    )
     for key, credits in tally([fact for fact, _ in series], rules, year, tz).items():
         for credit in credits:
             months[key][credit.at.month - 1] += credit.weight

@@ -83,6 +83,19 @@ quotas_report = Table(
     "Joined to activities through quotas_source, so a report may come before its activity.",
 )
 
+quotas_session_report = Table(
+    "quotas_session_report",
+    metadata,
+    Column("library_id", String(64), primary_key=True),
+    Column("source_ref", String(200), primary_key=True),
+    Column("recurrence_id", UTCDateTime, primary_key=True, comment="the session's original start (RECURRENCE-ID)"),
+    Column("held", Boolean, nullable=False),
+    Column("participants", Integer, nullable=False),
+    Column("stream_seq", BigInteger, nullable=False, comment="the report's place in the log: the latest wins"),
+    comment="The latest attendance report of each session of a series reported on its own (recurrence_id): "
+    "the session's attendance, beside the series' own report in quotas_report.",
+)
+
 quotas_state = Table(
     "quotas_state",
     metadata,
@@ -131,14 +144,15 @@ quotas_uncounted = Table(
     metadata,
     Column("activity_id", String(64), primary_key=True),
     Column("library_id", String(64), primary_key=True),
-    Column("year", Integer, nullable=False, comment="of its first session, in the alliance time zone"),
-    Column("starts_at", UTCDateTime, nullable=False, comment="its first session's start"),
+    Column("starts_at", UTCDateTime, primary_key=True, comment="its first session's start, or the session's"),
+    Column("year", Integer, nullable=False, comment="of that start, in the alliance time zone"),
     Column("role", String(16), nullable=False),
     Column("outcome", String(16), nullable=False, comment="not_held or cancelled"),
     Column("title", Text, nullable=False),
     Index("ix_quotas_uncounted_year", "library_id", "year"),
     comment="The activities credited to a library that count for none of its rules (reported not held, or "
-    "cancelled; not merged away), rewritten with their facts: the reports list them without reading the year.",
+    "cancelled; not merged away), and the sessions of a series reported not held on their own, rewritten "
+    "with their facts: the reports list them without reading the year.",
 )
 
 quotas_basis = Table(
@@ -173,6 +187,7 @@ TABLES = (
     quotas_credit,
     quotas_source,
     quotas_report,
+    quotas_session_report,
     quotas_state,
     quotas_count,
     quotas_month,

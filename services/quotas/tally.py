@@ -15,6 +15,10 @@ Counting rules (DOMAIN.md "Annual targets"):
   ``activity``, and once per occurrence in the year, exdates left out, when it is
   ``occurrence``; sessions count as the feed shows them: one cancelled on its own does
   not count, one moved counts at its new start (in its new month or year);
+* a session of a series reported on its own (an ``AttendanceReport`` with ``recurrence_id``)
+  is held or not by its own report, whatever the others' say: one reported not held does
+  not count, the others still do; the series' participants are the sum of its sessions'
+  (unless the series is reported as a whole);
 * years, months and quarters are those of the alliance time zone: 2026-12-31T16:30Z
   is 2027-01-01 00:30 in Shanghai, so it counts in 2027.
 """
@@ -35,7 +39,7 @@ from zoneinfo import ZoneInfo
 from dateutil.rrule import rrulestr
 
 from shuxiang.alliance import Alliance, QuotaRule
-from shuxiang.calendars.recurrence import held_session_changes
+from shuxiang.calendars.recurrence import held_session_moves
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.schemas.submission import MAX_OCCURRENCES
 
@@ -71,6 +75,9 @@ class ActivityFacts:
     """The rule's sessions that are not held where it puts them: excluded, cancelled or moved away."""
     moved: tuple[datetime, ...] = ()
     """The new starts of the sessions moved on their own (and still held)."""
+    moved_from: tuple[datetime | None, ...] = ()
+    """The original start of each of ``moved`` (same order; None where not known): what a
+    session's attendance report names it by."""
     organizers: tuple[tuple[str, str], ...] = ()
     """(library_id, role) of every credited library."""
     merged_away: bool = False
@@ -83,6 +90,10 @@ class ActivityFacts:
     audience); None while none is reported."""
     audiences: tuple[str, ...] = ()
     """The alliance's [[audiences]] its free-text audience names (resolved when stored)."""
+    sessions_reported: tuple[tuple[datetime, bool, int], ...] = ()
+    """A series' sessions reported on their own: (original start in UTC, held, participants),
+    one per session (its announcements' reports folded as :func:`~shuxiang.services.attendance.attendance`
+    does).  Such a session is held or not by its own report, not by the series' (``held``)."""
 
     @classmethod
     def of(
@@ -94,15 +105,19 @@ class ActivityFacts:
         held: bool | None = None,
         participants: int | None = None,
         audiences: tuple[str, ...] = (),
+        sessions_reported: Iterable[tuple[datetime, bool, int]] = (),
     ) -> ActivityFacts:
         """``tz``: the alliance zone, to find the session each exdate and override names (by its wall time)."""
         gone: tuple[datetime, ...] = tuple(activity.exdates)
         moved: tuple[datetime, ...] = ()
+        moved_from: tuple[datetime | None, ...] = ()
         if activity.recurrence and (activity.overrides or activity.exdates):
             zone = tz or activity.starts_at.tzinfo
             assert zone is not None  # starts_at is an AwareDatetime
-            found_gone, found_moved = held_session_changes(activity, zone)
-            gone, moved = tuple(found_gone), tuple(found_moved)
+            found_gone, found_moved = held_session_moves(activity, zone)
+            gone = tuple(found_gone)
+            moved = tuple(new for new, _ in found_moved)
+            moved_from = tuple(original for _, original in found_moved)
         return cls(
             activity_id=activity.id,
             version=activity.version,
@@ -116,11 +131,13 @@ class ActivityFacts:
             recurrence=activity.recurrence,
             exdates=gone,
             moved=moved,
+            moved_from=moved_from,
             organizers=tuple((o.library_id, o.role.value) for o in activity.organizers),
             merged_away=merged_away,
             held=held,
             participants=participants,
             audiences=tuple(audiences),
+            sessions_reported=tuple(sorted(sessions_reported)) if activity.recurrence else (),
         )
 
     @property
@@ -131,15 +148,39 @@ class ActivityFacts:
     @property
     def counts(self) -> bool:
         """Held, or not reported yet: a cancelled activity, one merged away, or one reported as
-        not held (未举办, e.g. "因天气原因未能举办") counts for nobody."""
-        return self.status == "scheduled" and not self.merged_away and self.held is not False
+        not held (未举办, e.g. "因天气原因未能举办") counts for nobody — but a series reported
+        not held as a whole whose session was reported held on its own counts that session."""
+        if self.status != "scheduled" or self.merged_away:
+            return False
+        return self.held is not False or any(held for _, held, _ in self.sessions_reported)
 
     @property
     def outcome(self) -> str:
-        """``held``, ``not_held``, ``cancelled`` or ``unreported`` (scheduled, no report yet)."""
+        """``held``, ``not_held``, ``cancelled`` or ``unreported`` (scheduled, no report yet); a
+        series with a session reported held is held."""
         if self.status != "scheduled":
             return "cancelled"
+        if self.held is not True and any(held for _, held, _ in self.sessions_reported):
+            return "held"
         return {True: "held", False: "not_held", None: "unreported"}[self.held]
+
+    def session_held(self, original: datetime | None) -> bool | None:
+        """Whether the session the rule starts at ``original`` was held: its own report, else the
+        series' (None: not reported)."""
+        if original is not None:
+            at = original.astimezone(UTC)
+            for when, held, _ in self.sessions_reported:
+                if when == at:
+                    return held
+        return self.held
+
+    @property
+    def reported_participants(self) -> int | None:
+        """The activity's participants (人次): the series' own report when there is one, else the
+        sum of its sessions reported held (None: nothing reported)."""
+        if self.participants is not None or not self.sessions_reported:
+            return self.participants
+        return sum(people for _, held, people in self.sessions_reported if held)
 
 
 @dataclass(frozen=True)
@@ -168,36 +209,60 @@ def _excluded(facts: ActivityFacts) -> frozenset[datetime]:
     return frozenset(d.astimezone(UTC) for d in facts.exdates)
 
 
-def first_occurrence(facts: ActivityFacts, tz: ZoneInfo) -> datetime | None:
-    """The start of the activity, or of its series' first occurrence not cancelled by an exdate."""
+def _moved_sessions(facts: ActivityFacts) -> list[tuple[datetime, datetime | None]]:
+    """(new start, original start or None) of each session moved on its own."""
+    originals = facts.moved_from if len(facts.moved_from) == len(facts.moved) else (None,) * len(facts.moved)
+    return list(zip(facts.moved, originals, strict=True))
+
+
+def first_occurrence(facts: ActivityFacts, tz: ZoneInfo, *, held_only: bool = False) -> datetime | None:
+    """The start of the activity, or of its series' first occurrence not cancelled by an exdate;
+    ``held_only``: nor reported not held on its own (where a series counts once)."""
     if not facts.recurrence:
         return facts.starts_at.astimezone(tz)
     excluded = _excluded(facts)
+    skip = held_only and bool(facts.sessions_reported)
     first = None
-    for start in islice(_series(facts, tz), len(excluded) + 1):
-        if start.astimezone(UTC) not in excluded:
+    for start in islice(_series(facts, tz), MAX_OCCURRENCES if skip else len(excluded) + 1):
+        if start.astimezone(UTC) not in excluded and not (skip and facts.session_held(start) is False):
             first = start
             break
-    moved = [m.astimezone(tz) for m in facts.moved]
+    moved = [m.astimezone(tz) for m, original in _moved_sessions(facts) if not (skip and not _held(facts, original))]
     return min([first, *moved] if first is not None else moved, default=None)
 
 
+def _held(facts: ActivityFacts, original: datetime | None) -> bool:
+    return facts.session_held(original) is not False
+
+
 def occurrences_between(facts: ActivityFacts, tz: ZoneInfo, start: datetime, end: datetime) -> Iterator[datetime]:
-    """Occurrence starts in [start, end), exdates left out (at most MAX_OCCURRENCES)."""
+    """Occurrence starts in [start, end), exdates and the sessions reported not held on their own
+    left out (at most MAX_OCCURRENCES)."""
+    yield from (at for at, _ in sessions_between(facts, tz, start, end, held_only=True))
+
+
+def sessions_between(
+    facts: ActivityFacts, tz: ZoneInfo, start: datetime, end: datetime, *, held_only: bool = False
+) -> Iterator[tuple[datetime, datetime | None]]:
+    """(start, original start) of the sessions in [start, end), exdates left out (at most
+    MAX_OCCURRENCES); ``held_only``: those reported not held on their own too.  The original is
+    None for a single activity, or a moved session whose original is not known."""
     if not facts.recurrence:
         local = facts.starts_at.astimezone(tz)
         if start <= local < end:
-            yield local
+            yield local, None
         return
+    skip = held_only and bool(facts.sessions_reported)
+    rule: Iterator[tuple[datetime, datetime | None]] = (
+        (at, at) for at in _rule_sessions_between(facts, tz, start, end)
+    )
     if facts.moved:
-        yield from sorted(
-            [
-                *_rule_sessions_between(facts, tz, start, end),
-                *(m.astimezone(tz) for m in facts.moved if start <= m < end),
-            ]
-        )[:MAX_OCCURRENCES]
-        return
-    yield from _rule_sessions_between(facts, tz, start, end)
+        found = sorted(
+            [*rule, *((m.astimezone(tz), original) for m, original in _moved_sessions(facts) if start <= m < end)],
+            key=lambda pair: pair[0],
+        )
+        rule = iter(found[:MAX_OCCURRENCES])
+    yield from (pair for pair in rule if not (skip and not _held(facts, pair[1])))
 
 
 def _rule_sessions_between(facts: ActivityFacts, tz: ZoneInfo, start: datetime, end: datetime) -> Iterator[datetime]:
@@ -209,6 +274,25 @@ def _rule_sessions_between(facts: ActivityFacts, tz: ZoneInfo, start: datetime, 
         if occurrence.astimezone(UTC) not in excluded:
             produced += 1
             yield occurrence
+
+
+def sessions_not_held(facts: ActivityFacts, tz: ZoneInfo) -> list[datetime]:
+    """The starts (in ``tz``) of a counting series' sessions reported not held on their own, as
+    the not-counted lists show them (a session cancelled or excluded is not among them)."""
+    if not facts.recurrence or not facts.counts or not facts.sessions_reported:
+        return []
+    excluded = _excluded(facts)
+    moved = {original.astimezone(UTC): new for new, original in _moved_sessions(facts) if original is not None}
+    found = []
+    series = _series(facts, tz)
+    for when, held, _ in facts.sessions_reported:
+        if held:
+            continue
+        if when in moved:
+            found.append(moved[when].astimezone(tz))
+        elif when not in excluded and series.between(when, when, inc=True):
+            found.append(when.astimezone(tz))
+    return sorted(found)
 
 
 def last_start(facts: ActivityFacts, tz: ZoneInfo) -> datetime | None:
@@ -229,7 +313,7 @@ def counted_starts(
     """When ``facts`` counts under ``rule`` within [start, end): once, or per occurrence."""
     if rule.unit == "occurrence":
         return list(occurrences_between(facts, tz, start, end))
-    first = first_occurrence(facts, tz)
+    first = first_occurrence(facts, tz, held_only=True)
     return [first] if first is not None and start <= first < end else []
 
 
@@ -265,7 +349,7 @@ def _credits_of(
     for library_id, role in dict(fact.organizers).items():
         for rule in rules.get(library_id, ()):
             if role in rule.roles and rule.counts.matches(fact):
-                weight = (fact.participants or 0) if rule.measure == "participants" else 1
+                weight = (fact.reported_participants or 0) if rule.measure == "participants" else 1
                 yield (
                     library_id,
                     rule,
@@ -447,9 +531,10 @@ def monthly_counts(
 
 # -- what the stored tallies depend on --------------------------------------------------
 
-TALLY_FORMAT = 2
-"""Raised when what the derived tables hold changes (2: quotas_uncounted): tallies derived by an
-earlier release are derived again."""
+TALLY_FORMAT = 3
+"""Raised when what the derived tables hold changes (2: quotas_uncounted; 3: a series' sessions
+reported on their own, and a row of quotas_uncounted per session reported not held): tallies
+derived by an earlier release are derived again."""
 _BASES: dict[int, tuple[Alliance, str]] = {}
 
 

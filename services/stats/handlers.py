@@ -21,21 +21,38 @@ from shuxiang.alliance import Alliance
 from shuxiang.db import KeptBasis, RowsByKey
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork
 from shuxiang.schemas import CanonicalActivity
-from shuxiang.services.attendance import Attendance, Reports, attendance, parse_report
+from shuxiang.services.attendance import (
+    Attendance,
+    Reports,
+    attendance,
+    parse_report,
+    series_attendance,
+    session_attendance,
+)
 from shuxiang.services.projection import newer_canonicals
 
 from . import figures as f
-from .tables import stats_activity, stats_audience, stats_basis, stats_credit, stats_partner, stats_report, stats_source
+from .tables import (
+    stats_activity,
+    stats_audience,
+    stats_basis,
+    stats_credit,
+    stats_partner,
+    stats_report,
+    stats_session_report,
+    stats_source,
+)
 
-DERIVATION = "stats-1"
-"""Raised when the rows are derived differently (then the report reads the reference until a replay)."""
+DERIVATION = "stats-2"
+"""Raised when the rows are derived differently (then the report reads the reference until a replay;
+2: a series' sessions reported on their own are each their own attendance)."""
 
 ACTIVITIES = RowsByKey(stats_activity, "activity_id")
 CREDITS = RowsByKey(stats_credit, "activity_id")
 AUDIENCES = RowsByKey(stats_audience, "activity_id")
 PARTNERS = RowsByKey(stats_partner, "activity_id")
 SOURCES = RowsByKey(stats_source, "activity_id")
-REPORTS = Reports(stats_report, stats_source)
+REPORTS = Reports(stats_report, stats_source, stats_session_report)
 KEPT = KeptBasis(stats_basis)
 
 
@@ -103,6 +120,9 @@ def apply_canonicals(context: StatsContext, deliveries: list[Delivery], uow: Uni
         return
     keep_basis(context, connection, max(n.delivery.timestamp for n in changed))
     reports = REPORTS.reports_of(connection, {key for n in changed for key in n.event.activity.source_keys})
+    sessions = REPORTS.session_reports_of(
+        connection, {key for n in changed if n.event.activity.recurrence for key in n.event.activity.source_keys}
+    )
     rows: dict[str, dict] = {}
     credits: list[dict] = []
     audiences: list[dict] = []
@@ -111,7 +131,10 @@ def apply_canonicals(context: StatsContext, deliveries: list[Delivery], uow: Uni
     for newer in changed:
         activity = newer.event.activity
         keys = sorted(activity.source_keys)
-        row, credit_rows, audience_rows, partner_rows = rows_of(activity, attendance(keys, reports), context.alliance)
+        reported = attendance(keys, reports)
+        if activity.recurrence:
+            reported = series_attendance(reported, session_attendance(keys, sessions))
+        row, credit_rows, audience_rows, partner_rows = rows_of(activity, reported, context.alliance)
         rows[activity.id] = row
         credits += credit_rows
         audiences += audience_rows

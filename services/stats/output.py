@@ -12,6 +12,10 @@ from shuxiang.spreadsheet import SafeWriter
 
 from .report import StatsReport
 
+COMPUTED_TEXT = frozenset({"change"})
+"""Text columns the report computes (a change: "+741.9%", "+2.5 个百分点"): no reader wrote them,
+so the formula guard's ``'`` is not put before their sign."""
+
 
 def write_json(report: StatsReport, output: IO[str]) -> None:
     output.write(json.dumps(report.as_dict(), ensure_ascii=False, indent=2) + "\n")
@@ -30,7 +34,10 @@ def write_csv(report: StatsReport, output: IO[str]) -> None:
             for column in rest:
                 if column.key in ("name", "label"):
                     continue
-                writer.writerow([years, scope, view.id, values[key_column.key], name, column.key, values[column.key]])
+                writer.writerow(
+                    [years, scope, view.id, values[key_column.key], name, column.key, values[column.key]],
+                    computed=[6] if column.key in COMPUTED_TEXT else [],
+                )
 
 
 def write_table(report: StatsReport, output: IO[str], lang: str = "zh-CN") -> None:

@@ -111,6 +111,18 @@ stats_report = Table(
     comment="The latest attendance report of each announcement (a report may come before its activity).",
 )
 
+stats_session_report = Table(
+    "stats_session_report",
+    metadata,
+    Column("library_id", String(64), primary_key=True),
+    Column("source_ref", String(200), primary_key=True),
+    Column("recurrence_id", UTCDateTime, primary_key=True, comment="the session's original start (RECURRENCE-ID)"),
+    Column("held", Boolean, nullable=False),
+    Column("participants", Integer, nullable=False),
+    Column("stream_seq", BigInteger, nullable=False, comment="the report's place in the log: the latest wins"),
+    comment="The latest attendance report of each session of a series reported on its own (recurrence_id).",
+)
+
 stats_basis = Table(
     "stats_basis",
     metadata,
@@ -120,4 +132,13 @@ stats_basis = Table(
     comment="What the rows were derived under: the report reads them only while it is the alliance's.",
 )
 
-TABLES = (stats_activity, stats_credit, stats_audience, stats_partner, stats_source, stats_report, stats_basis)
+TABLES = (
+    stats_activity,
+    stats_credit,
+    stats_audience,
+    stats_partner,
+    stats_source,
+    stats_report,
+    stats_session_report,
+    stats_basis,
+)

@@ -12,6 +12,7 @@ New Year in both +08:00 and UTC.
 
 from __future__ import annotations
 
+import itertools
 import re
 import tempfile
 from collections import defaultdict
@@ -616,6 +617,55 @@ def test_an_activity_reported_not_held_is_not_credited(tmp_path: Path) -> None:
     report("o2", False, 3)  # before its activity
     canonical(created("second", "o2"))
     assert credited() == ["opening"]
+    engine.dispose()
+
+
+@pytest.mark.parametrize("order", list(itertools.permutations(range(3))))
+def test_a_session_reported_on_its_own_is_its_own_attendance(tmp_path: Path, order: tuple[int, ...]) -> None:
+    """A branch's weekly story hour (3 sessions from 10-03) reported session by session: 10-03 held
+    (10 people), 10-10 not held, 10-17 held (12).  Whatever the order of the reports, the two held
+    sessions count, the one not held does not and is listed as such, and the participants are 22
+    (the last report used to decide for the whole series)."""
+    start = datetime(2026, 10, 3, 15, tzinfo=SHANGHAI)
+    at = datetime(2026, 9, 1, tzinfo=UTC)
+    activity = CanonicalActivity(
+        id="story",
+        version=1,
+        status="scheduled",
+        title="周末故事会",
+        category="children",
+        starts_at=start,
+        ends_at=start + timedelta(hours=1),
+        recurrence="FREQ=WEEKLY;COUNT=3",
+        venue={"name": "少儿阅览室"},
+        organizers=[{"library_id": "jn-b1", "role": "host"}, {"library_id": "jn", "role": "organiser"}],
+        sources=[{"library_id": "jn-b1", "source_ref": "story", "revision": 1}],
+        created_at=at,
+        updated_at=at,
+    )
+    event = CanonicalEvent(type="created", activity=activity, occurred_at=at)
+    engine = make_engine(f"sqlite:///{tmp_path}/q.sqlite3")
+    metadata.create_all(engine, tables=list(TABLES + EVENT_TABLES))
+    delivery = Delivery(canonical_subject("created"), event.model_dump_json().encode(), {"Nats-Msg-Id": "c1"}, 1, NOW)
+    assert process_batch(consumer(), engine, [delivery]) == [Outcome.ACK]
+    said = [(start, True, 10), (start + timedelta(weeks=1), False, 0), (start + timedelta(weeks=2), True, 12)]
+    reports = [
+        AttendanceReport(library_id="jn-b1", source_ref="story", recurrence_id=when, held=held, participants=people)
+        for when, held, people in (said[i] for i in order)
+    ]
+    for delivery in report_deliveries(reports):
+        assert process_batch(reports_consumer(), engine, [delivery]) == [Outcome.ACK]
+
+    held = [start, start + timedelta(weeks=2)]
+    tallies = service_tallies(engine)
+    assert tallies[("jn-b1", "branch-sessions", 2026)] == [("story", s, 1) for s in held]
+    assert tallies[("jn-b1", "sessions", 2026)] == [("story", s, 1) for s in held]
+    assert tallies[("jn", "visitors", 2026)] == [("story", start, 22)]
+    [branch] = [lib for lib in quota_report(engine, ALLIANCE, 2026, NOW).libraries if lib.member.id == "jn-b1"]
+    assert [(n.activity_id, n.at, n.outcome) for n in branch.not_counted] == [
+        ("story", start + timedelta(weeks=1), "not_held")
+    ]
+    assert_tallies_read_as_recounted(engine)
     engine.dispose()
 
 

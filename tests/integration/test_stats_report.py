@@ -35,6 +35,7 @@ from shuxiang.services.stats.service import NAME as STATS
 from shuxiang.services.stats.service import REPORTS_CONSUMER as STATS_REPORTS
 from shuxiang.services.stats.service import build as build_stats
 from shuxiang.services.stats.tables import TABLES as STATS_TABLES
+from shuxiang.services.stats.tables import stats_basis
 from shuxiang.settings import Settings
 from tests.conftest import TEST_ALLIANCE
 
@@ -284,6 +285,46 @@ def test_postgresql_every_figure_equals_a_recount(postgres_url: str, log) -> Non
         finally:
             rig.close()
             databases.dispose()
+
+
+@pytest.mark.parametrize("order", [(0, 1, 2), (2, 0, 1), (0, 2, 1)])
+def test_a_session_reported_on_its_own_is_its_own_attendance(tmp_path: Path, order: tuple[int, ...]) -> None:
+    """A branch's weekly story hour reported session by session (10-03 held, 10 people; 10-10 not
+    held; 10-17 held, 12): the series was held and 22 came, whatever the order of the reports (the
+    last report used to stand for the whole series: 12 people, or the series not held), in the
+    stored rows and in the reference computation alike."""
+    (tmp_path / "db").mkdir()
+    rig = DedupRig(tmp_path / "db" / "dedup.sqlite3", alliance=ALLIANCE)
+    databases = Databases(data_dir=tmp_path)
+    databases.create_tables("quotas", QUOTA_TABLES + EVENT_TABLES)
+    start = datetime(2026, 10, 3, 15, tzinfo=SHANGHAI)
+    body = {
+        "library_id": "jn-b1",
+        "source_ref": "story",
+        "title": "周末故事会",
+        "category": "children",
+        "starts_at": start.isoformat(),
+        "ends_at": (start + timedelta(hours=1)).isoformat(),
+        "recurrence": "FREQ=WEEKLY;COUNT=3",
+        "venue": {"name": "少儿阅览室"},
+    }
+    said = [(start, True, 10), (start + timedelta(weeks=1), False, 0), (start + timedelta(weeks=2), True, 12)]
+    reports = [
+        AttendanceReport(library_id="jn-b1", source_ref="story", recurrence_id=when, held=held, participants=people)
+        for when, held, people in (said[i] for i in order)
+    ]
+    run(databases, rig, [body], reports)
+    for reference in (False, True):
+        if reference:  # as the report computes while the rows are not derived under the alliance
+            with databases.engine(STATS).begin() as connection:
+                connection.execute(stats_basis.update().values(basis="other"))
+        summary = {
+            row["metric"]: row["value"]
+            for row in stats_report(databases, ALLIANCE, NOW, year=2026).view("summary").as_dicts()
+        }
+        assert (summary["held"], summary["not_held"], summary["participants"]) == (1, 0, 22), reference
+    rig.close()
+    databases.dispose()
 
 
 def test_the_cli_in_every_format_and_the_xlsx_read_back(tmp_path: Path) -> None:
