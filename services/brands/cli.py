@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date
+from datetime import date, tzinfo
 from pathlib import Path
 
 import click
@@ -75,17 +75,17 @@ def report_command(fmt: str, today, output, data_dir: Path | None) -> None:
     finally:
         databases.dispose()
     if fmt == "json":
-        output.write(json.dumps(report_json(result), ensure_ascii=False, indent=2) + "\n")
+        output.write(json.dumps(report_json(result, alliance.tz), ensure_ascii=False, indent=2) + "\n")
     elif fmt == "csv":
-        write_csv(result, output)
+        write_csv(result, output, alliance.tz)
     else:
         print_table(result, alliance, output)
 
 
-def rows(result: BrandsReport) -> list[dict]:
+def rows(result: BrandsReport, tz: tzinfo) -> list[dict]:
     out = []
     for entry in result.entries:
-        summary = entry.figures.summary()
+        summary = entry.figures.summary(tz)
         out.append(
             {
                 "brand_id": entry.brand.id,
@@ -98,11 +98,11 @@ def rows(result: BrandsReport) -> list[dict]:
     return out
 
 
-def report_json(result: BrandsReport) -> dict:
+def report_json(result: BrandsReport, tz: tzinfo) -> dict:
     cov = result.coverage
     return {
         "today": result.today.isoformat(),
-        "brands": rows(result),
+        "brands": rows(result, tz),
         "coverage": {
             "members_without_brand": list(cov.members_without_brand),
             "heads_without_brand": list(cov.heads_without_brand),
@@ -113,10 +113,10 @@ def report_json(result: BrandsReport) -> dict:
     }
 
 
-def write_csv(result: BrandsReport, output) -> None:
+def write_csv(result: BrandsReport, output, tz: tzinfo) -> None:
     writer = SafeWriter(output)
     writer.writerow(COLUMNS)
-    for row in rows(result):
+    for row in rows(result, tz):
         writer.writerow(
             ["|".join(v) if isinstance(v, list) else "" if v is None else v for v in (row[c] for c in COLUMNS)]
         )

@@ -28,7 +28,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from datetime import date, datetime
+from datetime import date, datetime, tzinfo
 from zoneinfo import ZoneInfo
 
 from shuxiang.alliance import Alliance, Brand, Tier
@@ -87,8 +87,9 @@ class BrandFigures:
     held_per_month: dict[tuple[int, int], int] = field(default_factory=dict)
     scheduled_per_month: dict[tuple[int, int], int] = field(default_factory=dict)
 
-    def summary(self) -> dict:
-        """The figures as plain JSON-ready values (report, API)."""
+    def summary(self, tz: tzinfo | None = None) -> dict:
+        """The figures as plain JSON-ready values (report, API); instants in ``tz`` (the alliance's:
+        a report that says 06:00+00:00 for a 14:00 lecture in Shanghai reads wrong)."""
         return {
             "brand_id": self.brand_id,
             "status": self.status,
@@ -101,10 +102,10 @@ class BrandFigures:
             "participants_total": self.participants_total,
             "years_running": self.years_running,
             "months_running": self.months_running,
-            "first_held": _iso(self.first_held),
-            "last_held": _iso(self.last_held),
+            "first_held": _iso(self.first_held, tz),
+            "last_held": _iso(self.last_held, tz),
             "days_since_last": self.days_since_last,
-            "next_scheduled": _iso(self.next_scheduled),
+            "next_scheduled": _iso(self.next_scheduled, tz),
             "next_title": self.next_title,
             "sessions_scheduled": self.sessions_scheduled,
             "libraries": list(self.libraries),
@@ -113,8 +114,8 @@ class BrandFigures:
         }
 
 
-def _iso(value: datetime | None) -> str | None:
-    return value.isoformat() if value else None
+def _iso(value: datetime | None, tz: tzinfo | None = None) -> str | None:
+    return (value.astimezone(tz) if tz else value).isoformat() if value else None
 
 
 def running(periods: set[int], current: int) -> int:

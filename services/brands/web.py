@@ -12,7 +12,7 @@ from __future__ import annotations
 import asyncio
 import time
 from collections.abc import Callable, Sequence
-from datetime import UTC, date, datetime
+from datetime import UTC, date, datetime, tzinfo
 from typing import Annotated, Any
 from urllib.parse import parse_qs
 
@@ -124,7 +124,7 @@ def list_brands(reader: BrandsReader, alliance: AllianceDep, today: Today = None
     cov = result.coverage
     return {
         "today": result.today.isoformat(),
-        "brands": [_brand_json(e) for e in result.entries],
+        "brands": [_brand_json(e, alliance.tz) for e in result.entries],
         "coverage": {
             "members_without_brand": list(cov.members_without_brand),
             "heads_without_brand": list(cov.heads_without_brand),
@@ -258,9 +258,9 @@ def get_brand(
         return _problem(404, both("no such brand: {id}", id=brand_id))
     activities = sorted(entry.activities, key=lambda a: a.occurrences[0] if a.occurrences else NEVER)
     return {
-        **_brand_json(entry),
+        **_brand_json(entry, alliance.tz),
         "satisfaction": rated(satisfaction, entry),
-        "activities": [_activity_json(a) for a in activities],
+        "activities": [_activity_json(a, alliance.tz) for a in activities],
     }
 
 
@@ -444,16 +444,17 @@ def _problem(status: int, message: str) -> JSONResponse:
     return JSONResponse({"detail": message}, status_code=status)
 
 
-def _brand_json(entry: BrandEntry) -> dict:
-    return {**entry.brand.model_dump(mode="json"), "origin": entry.origin, "figures": entry.figures.summary()}
+def _brand_json(entry: BrandEntry, tz: tzinfo) -> dict:
+    figures = entry.figures.summary(tz)
+    return {**entry.brand.model_dump(mode="json"), "origin": entry.origin, "figures": figures}
 
 
-def _activity_json(activity: BrandActivity) -> dict:
+def _activity_json(activity: BrandActivity, tz: tzinfo) -> dict:
     return {
         "activity_id": activity.activity_id,
         "title": activity.title,
         "status": activity.status,
-        "sessions": [s.isoformat() for s in activity.occurrences],
+        "sessions": [s.astimezone(tz).isoformat() for s in activity.occurrences],
         "venue": activity.venue_name,
         "libraries": sorted(activity.libraries),
         "link": activity.link,

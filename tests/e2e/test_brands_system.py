@@ -94,6 +94,9 @@ def test_figures_from_the_api_and_the_cli_equal_a_recount(brands_system) -> None
         )
     )
     assert {r["brand_id"]: int(r["sessions_total"]) for r in rows} == {b: f["sessions_total"] for b, f in by_id.items()}
+    # times in the alliance's zone, as every other export says them (the report said 06:00+00:00 for 14:00)
+    held = [r["last_held"] for r in rows if r["last_held"]] + [f["last_held"] for f in by_id.values() if f["last_held"]]
+    assert held and all(value.endswith("+08:00") for value in held), held
     table = system.cli("brands", "report", "--today", TODAY.isoformat()).stdout
     assert "沽上讲堂" in table and "公主岭市图书馆" in table
 
