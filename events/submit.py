@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from shuxiang.i18n import both
 from shuxiang.schemas import ActivitySubmission
 from shuxiang.schemas.errors import InvalidPayload, parse_json_model
 
 
-def read_jsonl_submissions(text: str, *, as_library: str | None = None) -> tuple[list[ActivitySubmission], list[str]]:
+def read_jsonl_submissions(
+    text: str, *, as_library: str | None = None, refuse: Callable[[ActivitySubmission], str | None] | None = None
+) -> tuple[list[ActivitySubmission], list[str]]:
     """Parse JSON Lines; returns the valid submissions and ``"line N: reason"`` for the rest.
 
-    With ``as_library`` every submission must be that library's own (no one posts for another).
+    With ``as_library`` every submission must be that library's own (no one posts for another);
+    ``refuse(submission)`` says why one is refused otherwise (the alliance's admission), by its line.
+    One announcement's same revision on two lines is published once when they agree, and the later
+    line is refused when they do not: the consumers keep the first, so its change would be lost
+    without a word.
     """
     submissions: list[ActivitySubmission] = []
     problems: list[str] = []
+    seen: dict[tuple[str, str, int], tuple[int, ActivitySubmission]] = {}
     for number, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
@@ -32,5 +41,26 @@ def read_jsonl_submissions(text: str, *, as_library: str | None = None) -> tuple
                 )
             )
             continue
+        key = (submission.library_id, submission.source_ref, submission.revision)
+        if key in seen:
+            first_line, first = seen[key]
+            if first != submission:
+                problems.append(
+                    f"line {number}: "
+                    + both(
+                        "revision {revision} of {ref} is on line {line} already, saying something else: "
+                        "give this line revision {next} to publish the change",
+                        revision=submission.revision,
+                        ref=submission.source_ref,
+                        line=first_line,
+                        next=submission.revision + 1,
+                    )
+                )
+            continue
+        reason = refuse(submission) if refuse is not None else None
+        if reason is not None:
+            problems.append(f"line {number}: {reason}")
+            continue
+        seen[key] = (number, submission)
         submissions.append(submission)
     return submissions, problems

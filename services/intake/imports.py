@@ -913,7 +913,8 @@ def read_submissions(
         return "unknown", [], [str(exc)]
     fmt = detect_format(name, text)
     if fmt == "jsonl":
-        return fmt, *read_jsonl_submissions(text, as_library=as_library)
+        refuse = None if alliance is None else lambda s: str(r) if (r := admission_problem(alliance, s)) else None
+        return fmt, *read_jsonl_submissions(text, as_library=as_library, refuse=refuse)
     if as_library is None:
         raise ValueError(
             both("a {kind} file needs --as LIBRARY: it does not say which library it is from", kind=fmt.upper())

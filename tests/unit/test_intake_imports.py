@@ -420,3 +420,35 @@ def test_a_sheet_names_libraries_campaigns_and_brands_as_the_form_shows_them() -
     assert problems[1].startswith("line 4: 联盟活动: 活动开始于 2026-09-12") and len(problems) == 2
     # without the alliance (no configuration saved), the cells are read as ids, as before
     assert read_csv_submissions(text, "jn", SHANGHAI)[0][0].campaign_id == "暑期少儿阅读"
+
+
+def test_json_lines_name_every_refusal_by_line_and_keep_no_edit_silently() -> None:
+    """A file giving one announcement's revision 1 twice, the second moved to 14:00: 'published 2'
+    and the edit was gone (the consumers keep the first); the alliance's refusals were named by
+    source_ref, ahead of the line-numbered problems."""
+    import json
+
+    from shuxiang.alliance import load_demo_alliance
+
+    def line(ref: str, hour: int = 10, **extra) -> str:
+        body = {
+            "library_id": "jn",
+            "source_ref": ref,
+            "revision": 1,
+            "title": "同修订号测试",
+            "category": "lecture",
+            "starts_at": f"2027-06-01T{hour}:00:00+08:00",
+            "ends_at": f"2027-06-01T{hour + 1}:00:00+08:00",
+            "venue": {"name": "报告厅"},
+            **extra,
+        }
+        return json.dumps(body, ensure_ascii=False)
+
+    text = "\n".join([line("a"), line("a"), line("a", 14), line("b", campaign_id="nope"), line("c", organizers=[])])
+    fmt, submissions, problems = read_submissions(
+        text.encode(), "f.jsonl", as_library=None, tz=SHANGHAI, alliance=load_demo_alliance()
+    )
+    assert [(s.source_ref, s.starts_at.hour) for s in submissions] == [("a", 10), ("c", 10)]
+    assert [p.split(":", 1)[0] for p in problems] == ["line 3", "line 4"]
+    assert "修订号 1 已在第 1 行出现" in problems[0] and "give this line revision 2" in problems[0]
+    assert problems[1].startswith("line 4: campaign_id: “nope”") or "nope" in problems[1]
