@@ -25,7 +25,8 @@ from sqlalchemy import Engine, select
 
 from shuxiang.alliance import Alliance
 from shuxiang.calendars import EventLabels, assemble_feed
-from shuxiang.calendars.recurrence import occurrences
+from shuxiang.calendars.recurrence import excluded_sessions
+from shuxiang.calendars.recurrence import sessions as all_sessions
 from shuxiang.i18n import N_, gettext
 from shuxiang.pages import language, render
 from shuxiang.schemas import CanonicalActivity, Status
@@ -99,24 +100,35 @@ class Session:
     date: str
     time: str
     past: bool
+    cancelled: bool = False
+    """Called off on its own (an override, or an EXDATE), the rest of the series held."""
+    place: str | None = None
+    """The session's own venue, where it differs from the activity's (a moved session)."""
 
 
 def sessions(activity: CanonicalActivity, alliance: Alliance, lang: str, now: datetime) -> tuple[list[Session], bool]:
-    """The sessions to list (a series: the next ones, or the last if all are past); whether more follow."""
+    """The sessions to list (a series: the next ones, or the last if all are past); whether more follow.
+
+    As the feed and the agenda show them (:func:`~shuxiang.calendars.recurrence.sessions`): a moved
+    session at its time with its own venue, one cancelled on its own — or taken away by an EXDATE —
+    listed and marked cancelled, so that a reader who saw it announced learns it is off."""
     tz = alliance.tz
-    length = activity.ends_at - activity.starts_at
     if activity.recurrence:
-        ahead = occurrences(activity, tz, now, now + timedelta(days=3 * 366))
+        horizon = now + timedelta(days=3 * 366)
+        ahead = sorted(
+            all_sessions(activity, tz, now, horizon) + excluded_sessions(activity, tz, now, horizon),
+            key=lambda s: s.starts_at,
+        )
         if not ahead:
-            ahead = occurrences(activity, tz, activity.starts_at, now)[-1:]
+            ahead = all_sessions(activity, tz, activity.starts_at, now)[-1:]
         more = len(ahead) > SESSIONS_SHOWN
-        moments = ahead[:SESSIONS_SHOWN]
+        chosen = ahead[:SESSIONS_SHOWN]
     else:
-        moments, more = [activity.starts_at.astimezone(tz)], False
+        chosen, more = all_sessions(activity, tz), False
     weekdays = [gettext(lang, day) for day in WEEKDAYS]
     out = []
-    for moment in moments:
-        local, end = moment.astimezone(tz), (moment + length).astimezone(tz)
+    for session in chosen:
+        local, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
         day = f"{local:%Y-%m-%d} {weekdays[local.weekday()]}"
         if activity.all_day:
             last = (end - timedelta(seconds=1)).date() if end.time().isoformat() == "00:00:00" else end.date()
@@ -126,7 +138,16 @@ def sessions(activity: CanonicalActivity, alliance: Alliance, lang: str, now: da
             when = f"{local:%H:%M}–{end:%H:%M}"
         else:
             when = f"{local:%H:%M} – {end:%Y-%m-%d %H:%M}"
-        out.append(Session(date=day, time=when, past=moment + length < now))
+        own = session.venue != activity.venue
+        out.append(
+            Session(
+                date=day,
+                time=when,
+                past=session.ends_at < now,
+                cancelled=session.status is Status.cancelled and activity.status is not Status.cancelled,
+                place=(session.venue.name or gettext(lang, "Online")) if own else None,
+            )
+        )
     return out, more
 
 

@@ -6,12 +6,14 @@ and every VEVENT's URL pointing at the page."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import icalendar
 import pytest
 
+from tests.conftest import SHANGHAI
 from tests.integration.test_calendar_feeds import CalendarHarness, activity
 
 
@@ -147,3 +149,36 @@ def test_the_preview_text_is_escaped_once(harness: CalendarHarness) -> None:
     harness.deliver(activity("talk", description="父母 & 孩子 <b>一起</b> 读 <i>绘本</i>"))
     og = meta(harness.get("/activities/talk").text).properties["og:description"]
     assert og.endswith("父母 & 孩子 一起 读 绘本")  # the parser unescapes the attribute exactly once
+
+
+def test_a_series_page_shows_each_sessions_own_venue_and_its_cancelled_sessions(harness: CalendarHarness) -> None:
+    first = (datetime.now(SHANGHAI) + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+    moved_to = first + timedelta(weeks=1, hours=5)
+    harness.deliver(
+        activity(
+            "weekly",
+            starts_at=first,
+            ends_at=first + timedelta(hours=1),
+            recurrence="FREQ=WEEKLY;COUNT=4",
+            exdates=[first + timedelta(weeks=3)],
+            overrides=[
+                {
+                    "recurrence_id": first + timedelta(weeks=1),
+                    "starts_at": moved_to,
+                    "ends_at": moved_to + timedelta(hours=2),
+                    "venue": {"name": "星空剧场"},
+                },
+                {"recurrence_id": first + timedelta(weeks=2), "status": "cancelled"},
+            ],
+        )
+    )
+    page = harness.get("/activities/weekly").text
+    listed = re.findall(r"<li class=\"([^\"]*)\">(.*?)</li>", page.split('<ul class="sessions">')[1].split("</ul>")[0])
+    assert len(listed) == 4, listed  # the one moved, the one cancelled, the one an EXDATE took away: all there
+    assert "星空剧场" in listed[1][1] and f"{moved_to:%H:%M}–" in listed[1][1]
+    assert "星空剧场" not in listed[0][1]  # the series' own venue is the page's "Where"
+    for cls, text in (listed[2], listed[3]):
+        assert "cancelled" in cls and "（已取消）" in text
+    assert "cancelled" not in listed[0][0] + listed[1][0]
+    english = harness.get("/activities/weekly?lang=en").text
+    assert english.count("(cancelled)") == 2
