@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import nh3
@@ -131,7 +131,7 @@ def sessions(activity: CanonicalActivity, alliance: Alliance, lang: str, now: da
         local, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
         day = f"{local:%Y-%m-%d} {weekdays[local.weekday()]}"
         if activity.all_day:
-            last = (end - timedelta(seconds=1)).date() if end.time().isoformat() == "00:00:00" else end.date()
+            last = last_day(local, end, all_day=True)
             span = gettext(lang, "All day")
             when = span if last == local.date() else f"{span} – {last:%Y-%m-%d}"
         elif end.date() == local.date():
@@ -149,6 +149,25 @@ def sessions(activity: CanonicalActivity, alliance: Alliance, lang: str, now: da
             )
         )
     return out, more
+
+
+def last_day(starts_at: datetime, ends_at: datetime, all_day: bool) -> date:
+    """The local day a session ends on (``starts_at``/``ends_at`` in the zone shown): an all-day
+    session's end is the midnight after its last day, which is not a day it runs."""
+    if all_day and ends_at > starts_at and ends_at.time() == time(0):
+        return (ends_at - timedelta(days=1)).date()
+    return ends_at.date()
+
+
+def span_label(starts_at: datetime, ends_at: datetime, all_day: bool) -> str | None:
+    """``11-29 09:00 – 12-19 17:00`` (all day: ``11-29 – 12-19``) for a session running over more
+    than one day, None for one within a day (local times)."""
+    last = last_day(starts_at, ends_at, all_day)
+    if last <= starts_at.date():
+        return None
+    if all_day:
+        return f"{starts_at:%m-%d} – {last:%m-%d}"
+    return f"{starts_at:%m-%d %H:%M} – {ends_at:%m-%d %H:%M}"
 
 
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
