@@ -160,6 +160,13 @@ def calendar_page(
             pages["previous"] = f"/?{query}&before={page.previous}"
         if page.previous is not None or cursors:
             pages["first"] = f"/?{query}"
+        # past the window on either side, as a window of its own (the filters kept)
+        window_end = agenda_from + timedelta(days=AGENDA_DAYS)
+        window_before = agenda_from - timedelta(days=AGENDA_DAYS)
+        if not page.next and window_end.year <= MONTHS_TO:
+            pages["later"] = "/?" + filters.query(view="agenda", lang=lang, **{"from": window_end.isoformat()})
+        if not page.previous and window_before.year >= MONTHS_FROM:
+            pages["earlier"] = "/?" + filters.query(view="agenda", lang=lang, **{"from": window_before.isoformat()})
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     return render(
@@ -181,6 +188,7 @@ def calendar_page(
         more=more,
         agenda_days=sorted(by_day),
         agenda_from=agenda_from,
+        agenda_last=agenda_from + timedelta(days=AGENDA_DAYS - 1),
         pages=pages,
         month_label=format_skeleton("yMMMM", first, locale=locale_of(lang)),  # 2026年12月 / December 2026
         prev_month=prev_month.strftime("%Y-%m"),
