@@ -272,3 +272,21 @@ def test_the_agenda_pages_on_past_its_window_both_ways_and_an_empty_search_says_
     assert "暂无活动" in searched and "只查找了 2026-04-01 至 2026-05-30 的活动" in searched
     onwards = link(searched, "later")
     assert onwards and "q=毛毛虫" in onwards and "/activities/june?" in harness.get(onwards).text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?view=agenda&from=2026-04-01&category=lecture&q=读书",
+        "/?view=month&month=2026-12&library=jn&include=branches",
+        "/activities/jn-talk",
+        "/subscribe",
+    ],
+)
+def test_the_language_switch_keeps_the_page_and_its_query(harness: CalendarHarness, path: str) -> None:
+    deliver_sample(harness)
+    for asked, other in (("zh-CN", "en"), ("en", "zh-CN")):
+        html = harness.get(f"{path}{'&' if '?' in path else '?'}lang={asked}").text
+        switch = re.search(r'<span class="lang">(.*?)</span>', html, re.S).group(1)
+        links = {unquote(h.replace("&amp;", "&")) for h in re.findall(r'href="([^"]+)"', switch)}
+        assert links == {f"{path}{'&' if '?' in path else '?'}lang={code}" for code in (asked, other)}
