@@ -16,6 +16,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import PlainTextResponse, Response
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shuxiang.i18n import both, in_both
 from shuxiang.operations import Metrics, RequestCounter
@@ -44,6 +45,27 @@ def service_routers() -> list[APIRouter]:
     return [calendar, quotas, brands, intake, dedup, stats, registrations]
 
 
+class HeadAsGet:
+    """Pure ASGI middleware: a HEAD is answered as its GET would be, without the body — once for
+    every route (FastAPI's ``@router.get`` answers HEAD with 405; ``curl -I``, link checkers and
+    chat apps' previews ask HEAD).  The feeds keep their own HEAD, which skips building the body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD" or scope["path"].startswith("/feeds/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     """The web front of a runtime (``runtime`` gives it the broker connection and consumers)."""
     alliance = context.alliance
@@ -61,6 +83,7 @@ def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     app.state.metrics = metrics = Metrics(runtime)
     app.add_middleware(FeedsFirst, context=context)  # /feeds/… answered before routing (calendar clients poll)
     app.add_middleware(RequestCounter, metrics=metrics)
+    app.add_middleware(HeadAsGet)  # outermost: every route answers HEAD as its GET, without the body
     app.include_router(operations_router)
     for service_router in service_routers():
         app.include_router(service_router)

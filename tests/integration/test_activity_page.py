@@ -182,3 +182,26 @@ def test_a_series_page_shows_each_sessions_own_venue_and_its_cancelled_sessions(
     assert "cancelled" not in listed[0][0] + listed[1][0]
     english = harness.get("/activities/weekly?lang=en").text
     assert english.count("(cancelled)") == 2
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?view=agenda",
+        "/activities/talk",
+        "/activities/talk.ics",
+        "/subscribe",
+        "/embed/activities.html",
+        "/embed/activities.json",
+        "/feeds/alliance.ics",
+    ],
+)
+def test_head_is_answered_wherever_get_is_with_its_headers_and_no_body(harness: CalendarHarness, path: str) -> None:
+    harness.deliver(activity("talk"))
+    got, head = harness.get(path), harness.client.head(path)
+    assert got.status_code == 200 and head.status_code == 200, head.text
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    if "content-length" in got.headers and "/feeds/" not in path:
+        assert head.headers["content-length"] == got.headers["content-length"]

@@ -104,3 +104,9 @@ async def test_date_parameters_of_pages_are_bounded(client) -> None:
         assert response.status_code == 422 and "today" in response.json()["detail"], path
     assert (await client.get("/brands?today=2026-06-15")).status_code == 200
     assert (await client.get("/?month=9999-12")).status_code == 400
+
+
+async def test_head_of_the_api_list_is_answered_as_its_get_without_a_body(client) -> None:
+    got, head = await client.get("/api/v1/activities"), await client.head("/api/v1/activities")
+    assert got.status_code == head.status_code == 200
+    assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
