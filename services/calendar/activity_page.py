@@ -207,6 +207,8 @@ def activity_ics(request: Request, activity_id: str, site: Site) -> Response:
     if found is None:
         return missing(request, site.alliance, activity_id)
     activity, vevent = found
+    if language(request) == "en":  # the stored fragment has the feeds' Chinese labels
+        vevent = site.english.vevent(activity)
     body = assemble_feed(
         [vevent],
         name=activity.title,
@@ -267,7 +269,7 @@ def activity_page(request: Request, activity_id: str, site: Site) -> HTMLRespons
         description=description_html(activity.description),
         summary=summary,
         url=url,
-        ics_url=f"/activities/{activity.id}.ics",
+        ics_url=f"/activities/{activity.id}.ics" + ("?lang=en" if lang == "en" else ""),
         webcal_url=webcal(f"{base}/feeds/libraries/{host}.ics"),
         library_feed=f"/feeds/libraries/{host}.ics",
         qr=qr_svg(url, activity.title),

@@ -205,3 +205,17 @@ def test_head_is_answered_wherever_get_is_with_its_headers_and_no_body(harness: 
     assert head.headers["content-type"] == got.headers["content-type"]
     if "content-length" in got.headers and "/feeds/" not in path:
         assert head.headers["content-length"] == got.headers["content-length"]
+
+
+def test_the_english_pages_add_to_calendar_gives_english_labels(harness: CalendarHarness) -> None:
+    harness.deliver(activity("off", status="cancelled", organizers=[{"library_id": "jn", "role": "host"}]))
+    html = harness.get("/activities/off?lang=en").text
+    link = re.search(r'class="button secondary add-to-calendar" href="([^"]+)"', html).group(1)
+    assert link == "/activities/off.ics?lang=en"
+    event = icalendar.Calendar.from_ical(harness.get(link).content).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]).startswith("[Cancelled] ")
+    assert "Host" in str(event["DESCRIPTION"]) and "主办" not in str(event["DESCRIPTION"])
+    assert "Jinnan District Library" in str(event["DESCRIPTION"])
+    assert str(event["URL"]) == "https://lib.example.org/activities/off"
+    chinese = icalendar.Calendar.from_ical(harness.get("/activities/off.ics?lang=zh-CN").content).walk("VEVENT")[0]
+    assert str(chinese["SUMMARY"]).startswith("【已取消】") and "主办" in str(chinese["DESCRIPTION"])
