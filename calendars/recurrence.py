@@ -166,6 +166,22 @@ def sessions(
     return sorted((s for s in found if _overlaps(s, start, end)), key=lambda s: s.starts_at)
 
 
+def excluded_sessions(
+    activity: CanonicalActivity, tz: ZoneInfo, start: datetime | None = None, end: datetime | None = None
+) -> list[Session]:
+    """The rule's sessions an EXDATE takes away, overlapping ``[start, end)``, each as a cancelled
+    session: what a reader who saw the series announced needs told (the feed says it with EXDATE,
+    :func:`sessions` leaves them out, so nothing counts them)."""
+    if not activity.recurrence or not activity.exdates:
+        return []
+    gone, _ = _resolved(activity, tz)
+    length = activity.ends_at - activity.starts_at
+    found = [
+        Session(original, original, original + length, Status.cancelled, activity.venue) for original in sorted(gone)
+    ]
+    return [s for s in found if _overlaps(s, start, end)]
+
+
 def _overlaps(session: Session, start: datetime | None, end: datetime | None) -> bool:
     if start is None and end is None:
         return True

@@ -12,6 +12,7 @@ from __future__ import annotations
 from functools import cache
 from importlib import import_module
 from pathlib import Path
+from urllib.parse import urlencode
 
 from fastapi import Request
 from fastapi.responses import HTMLResponse
@@ -38,6 +39,17 @@ def role_name(context: Context, role: str) -> str:
     return labels.words.roles.get(role, role)
 
 
+@pass_context
+def in_language(context: Context, code: str) -> str:
+    """This page in another language: its path and query with only ``lang`` changed (the
+    switch's bare ``?lang=en`` lost the reader's view, month, filters and search)."""
+    request = context.get("request")
+    if not isinstance(request, Request):
+        return "?" + urlencode({"lang": code})
+    params = [(k, v) for k, v in request.query_params.multi_items() if k != "lang"]
+    return request.url.path + "?" + urlencode([*params, ("lang", code)])
+
+
 @cache
 def environment() -> Environment:
     service_templates = sorted(str(p) for p in SERVICES.glob("*/templates") if p.is_dir())
@@ -48,6 +60,7 @@ def environment() -> Environment:
         lstrip_blocks=True,
     )
     env.globals["role_name"] = role_name
+    env.globals["in_language"] = in_language
     return i18n.install(env)
 
 

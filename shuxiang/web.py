@@ -16,6 +16,7 @@ from fastapi.exception_handlers import http_exception_handler
 from fastapi.responses import PlainTextResponse, Response
 from fastapi_offline import FastAPIOffline
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 from shuxiang.i18n import both, in_both
 from shuxiang.operations import Metrics, RequestCounter
@@ -44,6 +45,27 @@ def service_routers() -> list[APIRouter]:
     return [calendar, quotas, brands, intake, dedup, stats, registrations]
 
 
+class HeadAsGet:
+    """Pure ASGI middleware: a HEAD is answered as its GET would be, without the body — once for
+    every route (FastAPI's ``@router.get`` answers HEAD with 405; ``curl -I``, link checkers and
+    chat apps' previews ask HEAD).  The feeds keep their own HEAD, which skips building the body."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http" or scope["method"] != "HEAD" or scope["path"].startswith("/feeds/"):
+            await self.app(scope, receive, send)
+            return
+
+        async def without_body(message: Message) -> None:
+            if message["type"] == "http.response.body":
+                message = {**message, "body": b""}
+            await send(message)
+
+        await self.app({**scope, "method": "GET"}, receive, without_body)
+
+
 def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     """The web front of a runtime (``runtime`` gives it the broker connection and consumers)."""
     alliance = context.alliance
@@ -61,6 +83,7 @@ def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     app.state.metrics = metrics = Metrics(runtime)
     app.add_middleware(FeedsFirst, context=context)  # /feeds/… answered before routing (calendar clients poll)
     app.add_middleware(RequestCounter, metrics=metrics)
+    app.add_middleware(HeadAsGet)  # outermost: every route answers HEAD as its GET, without the body
     app.include_router(operations_router)
     for service_router in service_routers():
         app.include_router(service_router)
@@ -99,8 +122,12 @@ router = APIRouter()
 
 MAX_OFFSET = 10_000
 """``offset`` reads the activities it skips: past this, page with ``cursor``."""
+MAX_LIMIT = 1000
+LIST_PARAMETERS = frozenset({"limit", "offset", "cursor", "lang"})
+"""What ``/api/v1/activities`` reads (``lang``: a page's link may carry it; the list has no words)."""
 
-PAGING = """Canonical activities in (start, id) order, ``limit`` at a time (default 100, at most 1000).
+PAGING = """Canonical activities in (start, id) order, ``limit`` at a time (default 100, at most 1000), unfiltered:
+another parameter is refused with 422 (the calendar's filters are on ``/embed/activities.json`` and the feeds).
 
 Page with ``cursor``: when more follow, the response's ``Link`` header names the next page
 (``<…?limit=100&cursor=…>; rel="next"``) and ``X-Next-Cursor`` holds its cursor, an opaque
@@ -122,22 +149,52 @@ gives them all."""
                 "X-Next-Cursor": {"description": "The next page's `cursor` (absent on the last page)"},
             },
         },
-        422: {"description": "`offset` above 10,000, or a `cursor` this API did not give"},
+        422: {
+            "description": "`limit` outside 1–1000, `offset` outside 0–10,000, a `cursor` this API did not "
+            "give, or a parameter it does not take (it has no filters: the calendar's are on "
+            "`/embed/activities.json` and the feeds)"
+        },
     },
 )
 def list_activities(
     request: Request,
     response: Response,
     context: Context,
-    limit: Annotated[int, Query(description="Activities per page: 1–1000 (outside that range, the nearest)")] = 100,
+    limit: Annotated[
+        int, Query(description="Activities per page: 1–1000", json_schema_extra={"minimum": 1, "maximum": MAX_LIMIT})
+    ] = 100,
     offset: Annotated[
-        int, Query(ge=0, le=MAX_OFFSET, description="Activities to skip first, at most 10,000 (then use `cursor`)")
+        int,
+        Query(
+            description="Activities to skip first, at most 10,000 (then use `cursor`)",
+            json_schema_extra={"minimum": 0, "maximum": MAX_OFFSET},
+        ),
     ] = 0,
     cursor: Annotated[
         str | None, Query(description="Where the page starts: the `X-Next-Cursor` of the page before")
     ] = None,
 ) -> list[dict]:
-    limit = max(1, min(limit, 1000))
+    unknown = sorted(set(request.query_params) - LIST_PARAMETERS)
+    if unknown:  # ?library=jn answered every library's while its Link repeated the filter
+        raise problem(
+            422,
+            *in_both(
+                "{names}: not a parameter of this list (it takes limit, offset and cursor; filter the "
+                "calendar with /embed/activities.json or the feeds)",
+                names=", ".join(unknown),
+            ),
+        )
+    if not 1 <= limit <= MAX_LIMIT:  # 0 and -1 became 1 in silence
+        raise problem(422, *in_both("limit must be between 1 and {most} (got: {limit})", most=MAX_LIMIT, limit=limit))
+    if not 0 <= offset <= MAX_OFFSET:
+        raise problem(
+            422,
+            *in_both(
+                "offset must be between 0 and {most}: further on, follow the cursors (got: {offset})",
+                most=MAX_OFFSET,
+                offset=offset,
+            ),
+        )
     after = None
     if cursor:
         after = decode_cursor(cursor)

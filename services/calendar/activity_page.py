@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import date, datetime, time, timedelta
 from urllib.parse import urlsplit
 
 import nh3
@@ -25,7 +25,8 @@ from sqlalchemy import Engine, select
 
 from shuxiang.alliance import Alliance
 from shuxiang.calendars import EventLabels, assemble_feed
-from shuxiang.calendars.recurrence import occurrences
+from shuxiang.calendars.recurrence import excluded_sessions
+from shuxiang.calendars.recurrence import sessions as all_sessions
 from shuxiang.i18n import N_, gettext
 from shuxiang.pages import language, render
 from shuxiang.schemas import CanonicalActivity, Status
@@ -99,35 +100,74 @@ class Session:
     date: str
     time: str
     past: bool
+    cancelled: bool = False
+    """Called off on its own (an override, or an EXDATE), the rest of the series held."""
+    place: str | None = None
+    """The session's own venue, where it differs from the activity's (a moved session)."""
 
 
 def sessions(activity: CanonicalActivity, alliance: Alliance, lang: str, now: datetime) -> tuple[list[Session], bool]:
-    """The sessions to list (a series: the next ones, or the last if all are past); whether more follow."""
+    """The sessions to list (a series: the next ones, or the last if all are past); whether more follow.
+
+    As the feed and the agenda show them (:func:`~shuxiang.calendars.recurrence.sessions`): a moved
+    session at its time with its own venue, one cancelled on its own — or taken away by an EXDATE —
+    listed and marked cancelled, so that a reader who saw it announced learns it is off."""
     tz = alliance.tz
-    length = activity.ends_at - activity.starts_at
     if activity.recurrence:
-        ahead = occurrences(activity, tz, now, now + timedelta(days=3 * 366))
+        horizon = now + timedelta(days=3 * 366)
+        ahead = sorted(
+            all_sessions(activity, tz, now, horizon) + excluded_sessions(activity, tz, now, horizon),
+            key=lambda s: s.starts_at,
+        )
         if not ahead:
-            ahead = occurrences(activity, tz, activity.starts_at, now)[-1:]
+            ahead = all_sessions(activity, tz, activity.starts_at, now)[-1:]
         more = len(ahead) > SESSIONS_SHOWN
-        moments = ahead[:SESSIONS_SHOWN]
+        chosen = ahead[:SESSIONS_SHOWN]
     else:
-        moments, more = [activity.starts_at.astimezone(tz)], False
+        chosen, more = all_sessions(activity, tz), False
     weekdays = [gettext(lang, day) for day in WEEKDAYS]
     out = []
-    for moment in moments:
-        local, end = moment.astimezone(tz), (moment + length).astimezone(tz)
+    for session in chosen:
+        local, end = session.starts_at.astimezone(tz), session.ends_at.astimezone(tz)
         day = f"{local:%Y-%m-%d} {weekdays[local.weekday()]}"
         if activity.all_day:
-            last = (end - timedelta(seconds=1)).date() if end.time().isoformat() == "00:00:00" else end.date()
+            last = last_day(local, end, all_day=True)
             span = gettext(lang, "All day")
             when = span if last == local.date() else f"{span} – {last:%Y-%m-%d}"
         elif end.date() == local.date():
             when = f"{local:%H:%M}–{end:%H:%M}"
         else:
             when = f"{local:%H:%M} – {end:%Y-%m-%d %H:%M}"
-        out.append(Session(date=day, time=when, past=moment + length < now))
+        own = session.venue != activity.venue
+        out.append(
+            Session(
+                date=day,
+                time=when,
+                past=session.ends_at < now,
+                cancelled=session.status is Status.cancelled and activity.status is not Status.cancelled,
+                place=(session.venue.name or gettext(lang, "Online")) if own else None,
+            )
+        )
     return out, more
+
+
+def last_day(starts_at: datetime, ends_at: datetime, all_day: bool) -> date:
+    """The local day a session ends on (``starts_at``/``ends_at`` in the zone shown): an all-day
+    session's end is the midnight after its last day, which is not a day it runs."""
+    if all_day and ends_at > starts_at and ends_at.time() == time(0):
+        return (ends_at - timedelta(days=1)).date()
+    return ends_at.date()
+
+
+def span_label(starts_at: datetime, ends_at: datetime, all_day: bool) -> str | None:
+    """``11-29 09:00 – 12-19 17:00`` (all day: ``11-29 – 12-19``) for a session running over more
+    than one day, None for one within a day (local times)."""
+    last = last_day(starts_at, ends_at, all_day)
+    if last <= starts_at.date():
+        return None
+    if all_day:
+        return f"{starts_at:%m-%d} – {last:%m-%d}"
+    return f"{starts_at:%m-%d %H:%M} – {ends_at:%m-%d %H:%M}"
 
 
 WEEKDAYS = (N_("Monday"), N_("Tuesday"), N_("Wednesday"), N_("Thursday"), N_("Friday"), N_("Saturday"), N_("Sunday"))
@@ -167,6 +207,8 @@ def activity_ics(request: Request, activity_id: str, site: Site) -> Response:
     if found is None:
         return missing(request, site.alliance, activity_id)
     activity, vevent = found
+    if language(request) == "en":  # the stored fragment has the feeds' Chinese labels
+        vevent = site.english.vevent(activity)
     body = assemble_feed(
         [vevent],
         name=activity.title,
@@ -227,7 +269,7 @@ def activity_page(request: Request, activity_id: str, site: Site) -> HTMLRespons
         description=description_html(activity.description),
         summary=summary,
         url=url,
-        ics_url=f"/activities/{activity.id}.ics",
+        ics_url=f"/activities/{activity.id}.ics" + ("?lang=en" if lang == "en" else ""),
         webcal_url=webcal(f"{base}/feeds/libraries/{host}.ics"),
         library_feed=f"/feeds/libraries/{host}.ics",
         qr=qr_svg(url, activity.title),

@@ -23,7 +23,7 @@ from shuxiang.i18n import gettext
 from shuxiang.pages import environment, language
 from shuxiang.schemas import CanonicalActivity, Status
 
-from .activity_page import public_base
+from .activity_page import last_day, public_base, span_label
 from .filters import parse_filters, where
 from .site import CalendarSite, Site
 from .tables import calendar_entry
@@ -56,6 +56,15 @@ def upcoming(
     found = [(moment, a) for a in stored for moment in occurrences(a, alliance.tz, now, end)]
     found.sort(key=lambda f: (f[0], f[1].id))
     return found[:limit]
+
+
+def _span(moment: datetime, activity: CanonicalActivity, tz) -> tuple[datetime, str | None]:
+    """A session's local start, and ``11-29 – 12-19`` when it runs over several days (an exhibition
+    listed under its first day looked as if it happened then)."""
+    start = moment.astimezone(tz)
+    ends = (moment + (activity.ends_at - activity.starts_at)).astimezone(tz)
+    span = span_label(start, ends, activity.all_day)
+    return start, span and f"{start:%m-%d} – {last_day(start, ends, activity.all_day):%m-%d}"
 
 
 def _bounded(raw: str | None, default: int, most: int) -> int:
@@ -93,17 +102,20 @@ def embed_html(request: Request, site: Site) -> HTMLResponse:
     filters, problems, sessions = select_sessions(request, site)
     base = public_base(site.site_url, request)
     tz = site.alliance.tz
+    now = datetime.now(tz)
     rows = [
         {
             "url": f"{base}/activities/{a.id}?lang={lang}",
-            "day": f"{moment.astimezone(tz):%m-%d}",
-            "time": gettext(lang, "All day") if a.all_day else f"{moment.astimezone(tz):%H:%M}",
+            "day": span or f"{start:%m-%d}",
+            "time": "" if span else gettext(lang, "All day") if a.all_day else f"{start:%H:%M}",
+            "ongoing": moment < now,
             "title": a.title,
             "host": words.library(a.host_library_id),
             "place": a.venue.name or gettext(lang, "Online"),
             "cancelled": a.status == Status.cancelled,
         }
         for moment, a in sessions
+        for start, span in [_span(moment, a, tz)]
     ]
     html = (
         environment()
@@ -135,6 +147,7 @@ def embed_json(request: Request, site: Site) -> JSONResponse:
         )
     base = public_base(site.site_url, request)
     tz = site.alliance.tz
+    now = datetime.now(tz)
     items = [
         {
             "id": a.id,
@@ -142,6 +155,7 @@ def embed_json(request: Request, site: Site) -> JSONResponse:
             "starts_at": moment.astimezone(tz).isoformat(),
             "ends_at": (moment + (a.ends_at - a.starts_at)).astimezone(tz).isoformat(),
             "all_day": a.all_day,
+            "ongoing": moment < now,
             "status": a.status.value,
             "category": a.category.value,
             "category_name": words.category(a.category),

@@ -32,6 +32,19 @@ class CalendarContext:
     def page_url(self, activity_id: str) -> str | None:
         return f"{self.page_base.rstrip('/')}/activities/{activity_id}" if self.page_base else None
 
+    def vevent(self, activity: CanonicalActivity) -> bytes:
+        """The activity's VEVENT (and its sessions' RECURRENCE-ID blocks) in these labels' language."""
+        return render_vevent(
+            activity,
+            tz=self.tz,
+            uid_domain=self.uid_domain,
+            url=self.page_url(activity.id),
+            labels=self.labels,
+            image=f"{self.page_base.rstrip('/')}/posters/{activity.poster}"
+            if self.page_base and activity.poster
+            else None,
+        )
+
 
 def series_until(activity: CanonicalActivity, tz: ZoneInfo) -> datetime | None:
     """When the activity (or its last occurrence) ends; None for an open-ended series."""
@@ -74,16 +87,7 @@ def apply_canonicals(context: CalendarContext, deliveries: list[Delivery], uow: 
             "category": activity.category.value,
             "brand_id": activity.brand_id,
             "campaign_id": activity.campaign_id,
-            "vevent": render_vevent(
-                activity,
-                tz=context.tz,
-                uid_domain=context.uid_domain,
-                url=context.page_url(activity.id),
-                labels=context.labels,
-                image=f"{context.page_base.rstrip('/')}/posters/{activity.poster}"
-                if context.page_base and activity.poster
-                else None,
-            ),
+            "vevent": context.vevent(activity),
             "changed_at": activity.updated_at,
             "canonical_seq": newer.delivery.stream_seq,
             "snapshot": activity.model_dump_json().encode(),

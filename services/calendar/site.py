@@ -22,7 +22,8 @@ from shuxiang.services.plan import ServiceContext
 from shuxiang.services.registrations.web import signup_fragment
 
 from .catalog import FeedCatalog
-from .service import NAME
+from .handlers import CalendarContext
+from .service import NAME, calendar_context
 
 
 def brand_catalog(context: ServiceContext) -> FeedCatalog:
@@ -55,6 +56,9 @@ class CalendarSite:
     posters: Posters | None
     signup: Callable[[Request, str], Markup | None] | None
     """The sign-up form of an activity that takes registrations (the registrations service's fragment)."""
+    english: CalendarContext
+    """How the calendar renders a VEVENT, with English labels: the English page's single-event .ics
+    (the stored fragments are in Chinese, as the feeds are)."""
 
     @classmethod
     def from_context(cls, context: ServiceContext) -> CalendarSite:
@@ -67,6 +71,7 @@ class CalendarSite:
             site_url=site_url(context),
             posters=posters_of(context),
             signup=signup_fragment(context),
+            english=calendar_context(context, "en"),
         )
 
     def brands(self) -> Mapping[str, Brand]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -24,6 +24,7 @@ from shuxiang.services.brands.service import NAME as BRANDS
 from shuxiang.services.brands.store import linked_activity_ids
 from shuxiang.services.plan import ServiceContext
 
+from .activity_page import last_day, span_label
 from .activity_page import router as activity_router
 from .asgi import FeedsApp
 from .embed import router as embed_router
@@ -149,6 +150,8 @@ def calendar_page(
             before=None if "after" in cursors else cursors.get("before"),
         )
         for item in page.items:
+            if item.day < agenda_from:  # under way as the agenda begins: listed on its first day
+                item = replace(item, day=agenda_from, ongoing=True)
             by_day.setdefault(item.day, []).append(item)
         query = filters.query(view="agenda", lang=lang, **({"from": start} if start and not errors else {}))
         if page.next:
@@ -157,6 +160,13 @@ def calendar_page(
             pages["previous"] = f"/?{query}&before={page.previous}"
         if page.previous is not None or cursors:
             pages["first"] = f"/?{query}"
+        # past the window on either side, as a window of its own (the filters kept)
+        window_end = agenda_from + timedelta(days=AGENDA_DAYS)
+        window_before = agenda_from - timedelta(days=AGENDA_DAYS)
+        if not page.next and window_end.year <= MONTHS_TO:
+            pages["later"] = "/?" + filters.query(view="agenda", lang=lang, **{"from": window_end.isoformat()})
+        if not page.previous and window_before.year >= MONTHS_FROM:
+            pages["earlier"] = "/?" + filters.query(view="agenda", lang=lang, **{"from": window_before.isoformat()})
     prev_month = (first - timedelta(days=1)).replace(day=1)
     next_month = (first + timedelta(days=32)).replace(day=1)
     return render(
@@ -178,6 +188,7 @@ def calendar_page(
         more=more,
         agenda_days=sorted(by_day),
         agenda_from=agenda_from,
+        agenda_last=agenda_from + timedelta(days=AGENDA_DAYS - 1),
         pages=pages,
         month_label=format_skeleton("yMMMM", first, locale=locale_of(lang)),  # 2026年12月 / December 2026
         prev_month=prev_month.strftime("%Y-%m"),
@@ -268,6 +279,15 @@ class AgendaItem:
     category: str
     cancelled: bool
     recurring: bool
+    last: date | None = None
+    """The last day of a session running over several days (an exhibition); None: within a day."""
+    ongoing: bool = False
+    """Begun before the first day listed (the agenda lists it there, as under way)."""
+
+    def days(self, first: date, end: date) -> list[date]:
+        """The days of ``[first, end)`` the session runs on."""
+        start, stop = max(self.day, first), min(self.last or self.day, end - timedelta(days=1))
+        return [start + timedelta(days=n) for n in range((stop - start).days + 1)]
 
 
 def _labels(alliance: Alliance, lang: str) -> EventLabels:
@@ -321,8 +341,7 @@ def month_items(
     for found in _found(snapshots, tz, start_at, end_at, labels):
         by_day.setdefault(found[2].day, []).append(found)
     for found in _found(spans, tz, start_at, end_at, labels):
-        day = found[2].day
-        if first <= day < end:
+        for day in found[2].days(first, end):  # an exhibition: on every day it runs, as calendars' month views
             counts[day] += 1
             by_day.setdefault(day, []).append(found)
     return {day: [f[2] for f in sorted(items, key=_order)[:per_day]] for day, items in by_day.items()}, dict(counts)
@@ -420,10 +439,13 @@ def session_views(activity: CanonicalActivity, tz: ZoneInfo, start: datetime, en
 
 
 def agenda_item(activity: CanonicalActivity, moment: datetime, labels: EventLabels, tz: ZoneInfo) -> AgendaItem:
-    ends = moment + (activity.ends_at - activity.starts_at)
+    local, ends = moment.astimezone(tz), (moment + (activity.ends_at - activity.starts_at)).astimezone(tz)
+    span = span_label(local, ends, activity.all_day)
     when = gettext(labels.language, "All day")
-    if not activity.all_day:
-        when = f"{moment.astimezone(tz):%H:%M}–{ends.astimezone(tz):%H:%M}"
+    if span:
+        when = span
+    elif not activity.all_day:
+        when = f"{local:%H:%M}–{ends:%H:%M}"
     venue = activity.venue
     place = venue.name or gettext(labels.language, "Online")
     return AgendaItem(
@@ -436,4 +458,5 @@ def agenda_item(activity: CanonicalActivity, moment: datetime, labels: EventLabe
         category=labels.category(activity.category),
         cancelled=activity.status == Status.cancelled,
         recurring=bool(activity.recurrence),
+        last=last_day(local, ends, activity.all_day) if span else None,
     )

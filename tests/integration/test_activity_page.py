@@ -6,12 +6,14 @@ and every VEVENT's URL pointing at the page."""
 from __future__ import annotations
 
 import re
+from datetime import datetime, timedelta
 from html.parser import HTMLParser
 from pathlib import Path
 
 import icalendar
 import pytest
 
+from tests.conftest import SHANGHAI
 from tests.integration.test_calendar_feeds import CalendarHarness, activity
 
 
@@ -147,3 +149,73 @@ def test_the_preview_text_is_escaped_once(harness: CalendarHarness) -> None:
     harness.deliver(activity("talk", description="父母 & 孩子 <b>一起</b> 读 <i>绘本</i>"))
     og = meta(harness.get("/activities/talk").text).properties["og:description"]
     assert og.endswith("父母 & 孩子 一起 读 绘本")  # the parser unescapes the attribute exactly once
+
+
+def test_a_series_page_shows_each_sessions_own_venue_and_its_cancelled_sessions(harness: CalendarHarness) -> None:
+    first = (datetime.now(SHANGHAI) + timedelta(days=2)).replace(hour=10, minute=0, second=0, microsecond=0)
+    moved_to = first + timedelta(weeks=1, hours=5)
+    harness.deliver(
+        activity(
+            "weekly",
+            starts_at=first,
+            ends_at=first + timedelta(hours=1),
+            recurrence="FREQ=WEEKLY;COUNT=4",
+            exdates=[first + timedelta(weeks=3)],
+            overrides=[
+                {
+                    "recurrence_id": first + timedelta(weeks=1),
+                    "starts_at": moved_to,
+                    "ends_at": moved_to + timedelta(hours=2),
+                    "venue": {"name": "星空剧场"},
+                },
+                {"recurrence_id": first + timedelta(weeks=2), "status": "cancelled"},
+            ],
+        )
+    )
+    page = harness.get("/activities/weekly").text
+    listed = re.findall(r"<li class=\"([^\"]*)\">(.*?)</li>", page.split('<ul class="sessions">')[1].split("</ul>")[0])
+    assert len(listed) == 4, listed  # the one moved, the one cancelled, the one an EXDATE took away: all there
+    assert "星空剧场" in listed[1][1] and f"{moved_to:%H:%M}–" in listed[1][1]
+    assert "星空剧场" not in listed[0][1]  # the series' own venue is the page's "Where"
+    for cls, text in (listed[2], listed[3]):
+        assert "cancelled" in cls and "（已取消）" in text
+    assert "cancelled" not in listed[0][0] + listed[1][0]
+    english = harness.get("/activities/weekly?lang=en").text
+    assert english.count("(cancelled)") == 2
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/",
+        "/?view=agenda",
+        "/activities/talk",
+        "/activities/talk.ics",
+        "/subscribe",
+        "/embed/activities.html",
+        "/embed/activities.json",
+        "/feeds/alliance.ics",
+    ],
+)
+def test_head_is_answered_wherever_get_is_with_its_headers_and_no_body(harness: CalendarHarness, path: str) -> None:
+    harness.deliver(activity("talk"))
+    got, head = harness.get(path), harness.client.head(path)
+    assert got.status_code == 200 and head.status_code == 200, head.text
+    assert head.content == b""
+    assert head.headers["content-type"] == got.headers["content-type"]
+    if "content-length" in got.headers and "/feeds/" not in path:
+        assert head.headers["content-length"] == got.headers["content-length"]
+
+
+def test_the_english_pages_add_to_calendar_gives_english_labels(harness: CalendarHarness) -> None:
+    harness.deliver(activity("off", status="cancelled", organizers=[{"library_id": "jn", "role": "host"}]))
+    html = harness.get("/activities/off?lang=en").text
+    link = re.search(r'class="button secondary add-to-calendar" href="([^"]+)"', html).group(1)
+    assert link == "/activities/off.ics?lang=en"
+    event = icalendar.Calendar.from_ical(harness.get(link).content).walk("VEVENT")[0]
+    assert str(event["SUMMARY"]).startswith("[Cancelled] ")
+    assert "Host" in str(event["DESCRIPTION"]) and "主办" not in str(event["DESCRIPTION"])
+    assert "Jinnan District Library" in str(event["DESCRIPTION"])
+    assert str(event["URL"]) == "https://lib.example.org/activities/off"
+    chinese = icalendar.Calendar.from_ical(harness.get("/activities/off.ics?lang=zh-CN").content).walk("VEVENT")[0]
+    assert str(chinese["SUMMARY"]).startswith("【已取消】") and "主办" in str(chinese["DESCRIPTION"])

@@ -240,3 +240,53 @@ def test_the_agenda_is_paged_with_links_that_keep_the_filters_and_the_month_caps
     assert more and int(more.group(2)) > 0
     day_agenda = harness.get(more.group(1).replace("&amp;", "&")).text
     assert shown(day_agenda)[:DAY_SHOWN] == shown_in_month
+
+
+def test_the_agenda_pages_on_past_its_window_both_ways_and_an_empty_search_says_where_it_looked(
+    harness: CalendarHarness,
+) -> None:
+    """The agenda holds 60 days: its last page links to the 60 days after, its first to the 60
+    days before, both keeping the filters; a search matching only outside the window says it
+    looked only there and links on, rather than a bare "no activities"."""
+    april = datetime(2026, 4, 10, 10, 0, tzinfo=SHANGHAI)
+    june = datetime(2026, 6, 10, 10, 0, tzinfo=SHANGHAI)
+    harness.deliver(
+        activity("april", title="春日读书会", starts_at=april, ends_at=april + timedelta(hours=2)),
+        activity("june", title="好饿的毛毛虫绘本共读", starts_at=june, ends_at=june + timedelta(hours=2)),
+    )
+
+    def link(html: str, kind: str) -> str | None:
+        found = re.search(rf'class="{kind}"(?: rel="\w+")? href="([^"]+)"', html)
+        return unquote(found.group(1).replace("&amp;", "&")) if found else None
+
+    html = harness.get("/?view=agenda&from=2026-04-01&category=lecture").text
+    assert "/activities/april?" in html and "/activities/june?" not in html
+    later, earlier = link(html, "later"), link(html, "earlier")
+    assert later and "from=2026-05-31" in later and "category=lecture" in later
+    assert earlier and "from=2026-01-31" in earlier and "category=lecture" in earlier
+    assert "/activities/june?" in harness.get(later).text
+    default = harness.get("/?view=agenda").text
+    assert link(default, "later") and link(default, "earlier")
+
+    searched = harness.get("/?view=agenda&from=2026-04-01&q=毛毛虫").text
+    assert "暂无活动" in searched and "只查找了 2026-04-01 至 2026-05-30 的活动" in searched
+    onwards = link(searched, "later")
+    assert onwards and "q=毛毛虫" in onwards and "/activities/june?" in harness.get(onwards).text
+
+
+@pytest.mark.parametrize(
+    "path",
+    [
+        "/?view=agenda&from=2026-04-01&category=lecture&q=读书",
+        "/?view=month&month=2026-12&library=jn&include=branches",
+        "/activities/jn-talk",
+        "/subscribe",
+    ],
+)
+def test_the_language_switch_keeps_the_page_and_its_query(harness: CalendarHarness, path: str) -> None:
+    deliver_sample(harness)
+    for asked, other in (("zh-CN", "en"), ("en", "zh-CN")):
+        html = harness.get(f"{path}{'&' if '?' in path else '?'}lang={asked}").text
+        switch = re.search(r'<span class="lang">(.*?)</span>', html, re.S).group(1)
+        links = {unquote(h.replace("&amp;", "&")) for h in re.findall(r'href="([^"]+)"', switch)}
+        assert links == {f"{path}{'&' if '?' in path else '?'}lang={code}" for code in (asked, other)}

@@ -104,3 +104,32 @@ async def test_date_parameters_of_pages_are_bounded(client) -> None:
         assert response.status_code == 422 and "today" in response.json()["detail"], path
     assert (await client.get("/brands?today=2026-06-15")).status_code == 200
     assert (await client.get("/?month=9999-12")).status_code == 400
+
+
+async def test_head_of_the_api_list_is_answered_as_its_get_without_a_body(client) -> None:
+    got, head = await client.get("/api/v1/activities"), await client.head("/api/v1/activities")
+    assert got.status_code == head.status_code == 200
+    assert head.content == b"" and head.headers["content-type"] == got.headers["content-type"]
+
+
+@pytest.mark.parametrize(
+    ("query", "words"),
+    [
+        ("library=jn", ("library：此列表不接受这个参数", "library: not a parameter of this list")),
+        ("category=children&limit=5", ("category：此列表不接受这个参数", "/embed/activities.json")),
+        ("limit=0", ("limit 须在 1 到 1000 之间（收到：0）", "limit must be between 1 and 1000 (got: 0)")),
+        ("limit=-1", ("limit 须在 1 到 1000 之间", "(got: -1)")),
+        ("limit=1001", ("limit 须在 1 到 1000 之间", "(got: 1001)")),
+        ("offset=-1", ("offset 须在 0 到 10000 之间", "offset must be between 0 and 10000")),
+    ],
+)
+async def test_the_api_list_refuses_a_filter_it_does_not_apply_and_a_limit_out_of_bounds(
+    client, query: str, words: tuple[str, str]
+) -> None:
+    """``?library=jn`` answered every library's activities (and its Link repeated the filter);
+    ``limit=0`` and ``-1`` became 1 in silence: both now a 422 said in Chinese and English."""
+    response = await client.get(f"/api/v1/activities?{query}")
+    assert response.status_code == 422, response.text
+    detail = response.json()["detail"]
+    assert all(w in detail for w in words), detail
+    assert (await client.get("/api/v1/activities?limit=1000&offset=0&lang=en")).status_code == 200
