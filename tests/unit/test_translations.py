@@ -353,3 +353,16 @@ def test_an_aside_is_in_the_script_of_the_page() -> None:
     assert plain.render(lang="en") == " (this year 342)" and plain.render(lang="zh-CN") == "（this year 342）"
     assert block.render(lang="en", n="<3") == " (<b>&lt;3</b>)"
     assert env.from_string('{{ "<i>"|aside }}').render(lang="zh-CN") == "（&lt;i&gt;）"
+
+
+def test_no_template_writes_a_chinese_parenthesis_for_both_languages() -> None:
+    """（…） around a word is the Chinese page's: a template says ``|aside`` and each page gets its own."""
+    roots = [Path(i18n.__file__).parent / "templates", *Path(i18n.__file__).parents[1].glob("services/*/templates")]
+    templates = [path for root in roots for path in root.rglob("*.html")]
+    found = [
+        f"{path}:{number}"
+        for path in templates
+        for number, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if "（" in line or "）" in line
+    ]
+    assert len(templates) > 30 and not found, found
