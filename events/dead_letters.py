@@ -28,9 +28,16 @@ class DeadLetter:
     received_at: datetime
     replayed_at: datetime | None
 
+    @property
+    def key(self) -> str:
+        """``consumer:id`` — unique across the services (each numbers the dead letters of its own
+        database: dedup's #1 and intake's #1 are two letters)."""
+        return f"{self.consumer}:{self.id}"
+
     def summary(self) -> dict:
         return {
             "id": self.id,
+            "key": self.key,
             "consumer": self.consumer,
             "subject": self.subject,
             "stream_seq": self.stream_seq,

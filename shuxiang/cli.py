@@ -611,11 +611,10 @@ def dlq_list(include_replayed: bool, data_dir: Path | None) -> None:
     settings = make_settings(data_dir)
     databases, _ = _consumer_specs(settings, resolve_alliance(settings))
     letters = list_dead_letters(databases, CONSUMING_SERVICES, limit=1000, include_replayed=include_replayed)
-    table = Table("#", "consumer", "subject", "reason", "received (UTC)", "replayed")
+    table = Table("#", "subject", "reason", "received (UTC)", "replayed")
     for letter in letters:
         table.add_row(
-            str(letter.id),
-            letter.consumer,
+            letter.key,
             letter.subject,
             letter.reason[:200],
             letter.received_at.strftime("%Y-%m-%d %H:%M:%S"),
@@ -625,9 +624,14 @@ def dlq_list(include_replayed: bool, data_dir: Path | None) -> None:
 
 
 @dlq.command("replay")
-@click.option("--id", "ids", type=int, multiple=True, help="Only these dead letters (repeatable).")
+@click.option(
+    "--id",
+    "ids",
+    multiple=True,
+    help="Only these dead letters (repeatable): the # of `dlq list`, consumer:number (a bare number if only one has it).",
+)
 @data_dir_option
-def dlq_replay(ids: tuple[int, ...], data_dir: Path | None) -> None:
+def dlq_replay(ids: tuple[str, ...], data_dir: Path | None) -> None:
     """Process dead letters again after a fix (a configuration change, a new version).
 
     Each goes through its consumer's handler once more; one that still fails becomes a new
@@ -638,24 +642,39 @@ def dlq_replay(ids: tuple[int, ...], data_dir: Path | None) -> None:
 
     settings = make_settings(data_dir)
     databases, specs = _consumer_specs(settings, resolve_alliance(settings))
-    letters = [
-        letter
-        for letter in list_dead_letters(databases, CONSUMING_SERVICES, limit=100_000, include_replayed=False)
-        if not ids or letter.id in ids
-    ]
+    letters = list_dead_letters(databases, CONSUMING_SERVICES, limit=100_000, include_replayed=False)
+    if ids:
+        letters = chosen_letters(letters, ids)
     fixed = 0
     for letter in letters:
         if letter.consumer not in specs:
-            console.print(f"[yellow]#{letter.id}: unknown consumer {letter.consumer}, skipped[/]")
+            console.print(f"[yellow]#{letter.key}: unknown consumer, skipped[/]")
             continue
         plan, spec = specs[letter.consumer]
         outcome = replay_dead_letter(databases.engine(plan.name), spec, letter)
         fixed += outcome is Outcome.ACK
         verdict = both("processed") if outcome is Outcome.ACK else both("failed again")
-        console.print(f"#{letter.id} {letter.subject}: {verdict}")
+        console.print(f"#{letter.key} {letter.subject}: {verdict}", markup=False)
     console.print(both("replayed {count}, processed {fixed}", count=len(letters), fixed=fixed))
     if fixed < len(letters):
         sys.exit(1)
+
+
+def chosen_letters(letters: list, ids: tuple[str, ...]) -> list:
+    """The dead letters ``--id`` names, each ``consumer:number`` or a bare number that only one
+    consumer's letter has; an unknown or ambiguous one is refused before anything is replayed."""
+    chosen = []
+    for wanted in ids:
+        found = [letter for letter in letters if wanted in (letter.key, str(letter.id))]
+        if not found:
+            raise UserError(f"--id {wanted}: " + both("no such dead letter waiting (see `shuxiang dlq list`)"))
+        if len(found) > 1:
+            keys = ", ".join(letter.key for letter in found)
+            raise UserError(
+                f"--id {wanted}: " + both("several dead letters have this number: give one of {keys}", keys=keys)
+            )
+        chosen += [letter for letter in found if letter not in chosen]
+    return chosen
 
 
 # ---------------------------------------------------------------------------- schemas
