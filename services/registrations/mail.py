@@ -37,7 +37,7 @@ from shuxiang.i18n import N_, gettext
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.digests.transport import MaybeSent, NotSent, Transport
 
-from .handlers import CONFIRMED, called_off, session_now
+from .handlers import CONFIRMED, called_off, place_of, session_now
 from .sms import TEXTS as SMS_TEXTS
 from .sms import SmsTransport, sms_text
 from .tables import registrations_activity, registrations_entry, registrations_mail
@@ -241,6 +241,12 @@ class ReaderMail:
         _, session = self._session(row)
         return (session.starts_at if session is not None else row.session).astimezone(self.tz)
 
+    def _where(self, row) -> str:
+        """Where the session takes place now: a moved session's own venue (a series' override), else
+        the activity's."""
+        activity, session = self._session(row)
+        return place_of(session.venue if session is not None else activity.venue)
+
     def text(self, row) -> str:
         """The text message of ``row`` (:mod:`.sms`: short, zh-CN or English)."""
         activity = CanonicalActivity.model_validate_json(row.snapshot)
@@ -250,7 +256,7 @@ class ReaderMail:
             name=row.name or "",
             title=activity.title,
             when=self._starts(row).strftime("%m-%d %H:%M"),
-            where=activity.venue.name or activity.venue.online_url or "",
+            where=self._where(row),
             code=row.code,
             link=f"{self.public_url.rstrip('/')}/registrations/{row.token}" if row.token else "",
         )
@@ -276,7 +282,7 @@ class ReaderMail:
             "",
             f"{words['Activity']}: {activity.title}",
             f"{words['When']}: {when}",
-            f"{words['Where']}: {activity.venue.name or activity.venue.online_url or ''}",
+            f"{words['Where']}: {self._where(row)}",
         ]
         if row.kind not in ("waitlisted", "rate", "called_off"):
             lines.append(f"{words['Check-in code (show it at the door)']}: {row.code}")

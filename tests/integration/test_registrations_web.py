@@ -828,3 +828,75 @@ async def test_a_moved_activity_takes_its_sign_ups_along_and_a_cancelled_one_tel
         assert "图书馆已取消这一场次" in page and "签到码" not in page
     assert mail.remind(later - timedelta(hours=20)) == 1 and mail.send_due(later - timedelta(hours=20)) == 0
     assert not texts.path(f"{_entry_id(bus, first)}:reminder").exists()
+
+
+async def test_a_moved_session_of_a_series_is_announced_at_its_own_venue(web, tmp_path) -> None:
+    """A series in the children's reading room whose second session moves to the lecture hall, a day
+    later: its readers' confirmation text, waitlist e-mail and status page name the lecture hall; and
+    when the library then moves the third session there too, the "moved" text and e-mail (Chinese and
+    English) say so — never the series' own room."""
+    import json
+    from email import message_from_bytes, policy
+
+    app, bus = web
+    start = (datetime.now(UTC) + timedelta(days=5)).replace(hour=1, minute=30, second=0, microsecond=0)
+    week = timedelta(days=7)
+    hall = {"name": "津南区图书馆报告厅"}
+
+    def override(n: int) -> dict:
+        moved = start + n * week + timedelta(days=1, hours=4, minutes=30)
+        return {"recurrence_id": start + n * week, "starts_at": moved, "ends_at": moved + timedelta(hours=1)}
+
+    series = {
+        "capacity": 1,
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=1),
+        "recurrence": "FREQ=WEEKLY;COUNT=3",
+        "venue": {"name": "津南区图书馆少儿阅览室"},
+    }
+    bus.canonical(**series, overrides=[override(1) | {"venue": hall}])
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        second = (start + week).isoformat()
+        texted = (await http.post(url, json={"name": "张三", "phone": "13800000001", "session": second})).json()
+        mailed = (await http.post(url, json={"name": "李四", "email": "li@example.org", "session": second})).json()
+        third = (start + 2 * week).isoformat()
+        zh = (await http.post(url, json={"name": "王五", "email": "wang@example.org", "session": third})).json()
+        en = await http.post(url, json={"name": "Li Si", "phone": "13800000004", "session": third, "lang": "en"})
+        en = en.json()
+        page = (await http.get(f"/registrations/{texted['token']}")).text
+    assert "报告厅" in page and "少儿阅览室" not in page
+    mail, texts = _texting_mail(bus, tmp_path)
+    now = datetime.now(UTC)
+    assert mail.send_due(now) == 4
+    confirmed = json.loads(texts.path(f"{_entry_id(bus, texted)}:confirmed").read_text(encoding="utf-8"))
+    assert "报告厅" in confirmed["text"] and "少儿阅览室" not in confirmed["text"]
+
+    def mails() -> dict[str, str]:
+        out = {}
+        for path in sorted((tmp_path / "outbox").rglob("*.eml")):
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            out[path.stem.replace("_", ":")] = message.get_content()
+        return out
+
+    waitlisted = mails()[f"{_entry_id(bus, mailed)}:waitlisted"]
+    assert "报告厅" in waitlisted and "少儿阅览室" not in waitlisted
+    # the library moves the third session to the hall as well: its readers are told where, in their language
+    bus.canonical(**series, version=2, overrides=[override(1) | {"venue": hall}, override(2) | {"venue": hall}])
+    assert mail.send_due(now) == 2
+    moved = json.loads(texts.path(f"{_entry_id(bus, en)}:moved:v2").read_text(encoding="utf-8"))
+    assert moved["text"].startswith("Li Si: the library changed") and "报告厅" in moved["text"]
+    assert "少儿阅览室" not in moved["text"]
+    told = mails()[f"{_entry_id(bus, zh)}:moved:v2"]
+    assert "报告厅" in told and "少儿阅览室" not in told
+    # another room, at the same time: that is news to its readers as well
+    room = override(2) | {"venue": {"name": "津南区图书馆多功能厅"}}
+    bus.canonical(**series, version=3, overrides=[override(1) | {"venue": hall}, room])
+    assert mail.send_due(now) == 2
+    moved = json.loads(texts.path(f"{_entry_id(bus, en)}:moved:v3").read_text(encoding="utf-8"))
+    assert "多功能厅" in moved["text"]
+    # a reminder names the hall too
+    assert mail.remind(start + week - timedelta(hours=10)) == 1
+    assert mail.send_due(start + week - timedelta(hours=10)) == 1
+    reminder = json.loads(texts.path(f"{_entry_id(bus, texted)}:reminder").read_text(encoding="utf-8"))
+    assert "报告厅" in reminder["text"] and "少儿阅览室" not in reminder["text"]
