@@ -258,7 +258,7 @@ class ReaderMail:
             when=self._starts(row).strftime("%m-%d %H:%M"),
             where=self._where(row),
             code=row.code,
-            link=f"{self.public_url.rstrip('/')}/registrations/{row.token}" if row.token else "",
+            link=f"{self.public_url.rstrip('/')}/registrations/{row.token}{in_lang(row.lang)}" if row.token else "",
         )
 
     def render(self, row, now: datetime) -> bytes:
@@ -266,7 +266,7 @@ class ReaderMail:
         lang = row.lang
         when = self._starts(row).strftime("%Y-%m-%d %H:%M")
         base = self.public_url.rstrip("/")
-        own_page = f"{base}/registrations/{row.token}" if row.token else None
+        own_page = f"{base}/registrations/{row.token}{in_lang(lang)}" if row.token else None
         words = {  # (the catalog extraction reads calls outside f-strings)
             "Activity": gettext(lang, "Activity"),
             "When": gettext(lang, "When"),
@@ -290,7 +290,7 @@ class ReaderMail:
             "",
             f"{words['See or cancel your registration (your own link: do not forward it)']}:",
             own_page or "",
-            f"{words['The activity']}: {base}/activities/{activity.id}",
+            f"{words['The activity']}: {base}/activities/{activity.id}{in_lang(lang)}",
             "",
             gettext(lang, "Your name and contact are used only for this sign-up and erased after the activity."),
         ]
@@ -328,6 +328,11 @@ class ReaderMail:
             except Exception:  # noqa: BLE001 - the sender keeps going; the database may be back soon
                 log.exception("reader mail: a round failed")
             await asyncio.sleep(interval)
+
+
+def in_lang(lang: str) -> str:
+    """The query of a link in a reader's message: their pages open in the language they signed up in."""
+    return "?lang=en" if lang == "en" else ""
 
 
 def retry_after(attempts: int) -> timedelta:

@@ -168,7 +168,7 @@ async def sign_up(
     )
     return 202, {
         "token": body.token,
-        "status_url": f"/registrations/{body.token}",
+        "status_url": f"/registrations/{body.token}" + ("?lang=en" if body.lang == "en" else ""),
         "expected": "waitlisted" if full else "confirmed",
         "notice": notice,
     }
@@ -298,7 +298,7 @@ def registration_api(token: str, here: Here) -> JSONResponse:
 
 
 @router.get("/registrations/{token}", response_class=HTMLResponse, include_in_schema=False)
-def registration_page(request: Request, token: str, here: Here) -> HTMLResponse:
+def registration_page(request: Request, token: str, here: Here) -> Response:
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(
@@ -309,6 +309,10 @@ def registration_page(request: Request, token: str, here: Here) -> HTMLResponse:
             token=token,
             pending=_token_ok(token),
         )
+    if found.lang == "en" and not (request.query_params.get("lang") or request.cookies.get("lang")):
+        # a reader who signed up in English, on a link without the language (older mail): in English
+        rated = "&rated=1" if request.query_params.get("rated") == "1" else ""
+        return RedirectResponse(f"/registrations/{token}?lang=en{rated}", status_code=303)
     lang = language(request)
     return render(
         request,

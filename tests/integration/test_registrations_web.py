@@ -501,7 +501,7 @@ async def test_phone_only_readers_get_texts_in_the_sms_outbox_in_their_language(
     assert any(t.startswith('Li Si: "沽上讲堂"') and "waitlist" in t for t in english)
     promoted = next(t for t in english if "a place freed up" in t)
     assert f"https://books.example.org/registrations/{second['token']}" in promoted and "Code " in promoted
-    assert all(len(m["text"]) <= 180 for m in sent.values())  # short: a link (~85 characters) and a line
+    assert all(len(m["text"]) <= 190 for m in sent.values())  # short: a link (~93 characters, ?lang=en) and a line
     # the day before: a reminder text for the confirmed reader only (张三 cancelled)
     session = session_of(app, second["token"])
     assert mail.remind(session - timedelta(hours=20)) == 1
@@ -900,3 +900,49 @@ async def test_a_moved_session_of_a_series_is_announced_at_its_own_venue(web, tm
     assert mail.send_due(start + week - timedelta(hours=10)) == 1
     reminder = json.loads(texts.path(f"{_entry_id(bus, texted)}:reminder").read_text(encoding="utf-8"))
     assert "报告厅" in reminder["text"] and "少儿阅览室" not in reminder["text"]
+
+
+async def test_a_reader_who_signed_up_in_english_is_sent_links_to_english_pages(web, tmp_path) -> None:
+    """Signed up on the English page: the links of their e-mail and texts carry ``?lang=en``, and
+    their status page is English even on a link without it (an older message); a Chinese reader's
+    links stay plain."""
+    import json
+    from email import message_from_bytes, policy
+
+    app, bus = web
+    bus.canonical(capacity=5)
+    async with client(app) as http:
+        form = await http.post(
+            f"/activities/{ACTIVITY}/register?lang=en",
+            data={"name": "Li Si", "contact": "li@example.org", "consent": "1"},
+        )
+        assert form.status_code == 303
+        token = form.headers["location"].split("/")[-1].split("?")[0]
+        api = (
+            await http.post(
+                f"/api/v1/activities/{ACTIVITY}/registrations",
+                json={"name": "Ann", "phone": "13800000002", "lang": "en"},
+            )
+        ).json()
+        assert api["status_url"] == f"/registrations/{api['token']}?lang=en"
+        chinese = (
+            await http.post(
+                f"/api/v1/activities/{ACTIVITY}/registrations", json={"name": "张三", "phone": "13800000003"}
+            )
+        ).json()
+        plain = await http.get(f"/registrations/{token}")
+        assert plain.status_code == 303 and plain.headers["location"] == f"/registrations/{token}?lang=en"
+        http.cookies.clear()
+        page = await http.get(f"/registrations/{token}", follow_redirects=True)
+        assert "You have a place" in page.text and "报名成功" not in page.text
+        assert (await http.get(f"/registrations/{chinese['token']}")).status_code == 200  # Chinese: as it was
+    mail, texts = _texting_mail(bus, tmp_path)
+    assert mail.send_due(datetime.now(UTC)) == 3
+    (eml,) = (tmp_path / "outbox").rglob("*.eml")
+    body = message_from_bytes(eml.read_bytes(), policy=policy.default).get_content()
+    assert f"https://books.example.org/registrations/{token}?lang=en" in body
+    assert f"https://books.example.org/activities/{ACTIVITY}?lang=en" in body
+    english = texts.path(f"{_entry_id(bus, api)}:confirmed").read_text(encoding="utf-8")
+    assert f"/registrations/{api['token']}?lang=en" in english
+    zh = json.loads(texts.path(f"{_entry_id(bus, chinese)}:confirmed").read_text(encoding="utf-8"))
+    assert zh["text"].endswith(f"/registrations/{chinese['token']}")  # no language: Chinese
