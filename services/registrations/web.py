@@ -54,6 +54,9 @@ PURPOSE = N_(
     "erased {days} days after the activity (Personal Information Protection Law)."
 )
 
+NAME_CHARS, CONTACT_CHARS, SESSION_CHARS, COMMENT_CHARS = 40, 254, 64, 500
+"""The form's bounds (as RegistrationRequest's and Rating's): longer is said by the field."""
+
 WAIT_FOR_DECISION = 3.0
 """Seconds the form waits for the consumer's decision before showing the status page as pending."""
 
@@ -189,7 +192,11 @@ def signup_fragment(context: ServiceContext):
     here = Registrations(context)
 
     def fragment(
-        request: Request, activity_id: str, errors: list[str] | None = None, values: dict | None = None
+        request: Request,
+        activity_id: str,
+        errors: list[str] | None = None,
+        values: dict | None = None,
+        field_errors: dict[str, str] | None = None,
     ) -> Markup | None:
         try:
             offer = store.signup_offer(here.reader, activity_id, datetime.now(UTC), here.tz)
@@ -208,6 +215,7 @@ def signup_fragment(context: ServiceContext):
                 offer=offer,
                 errors=errors or [],
                 values=values or {},
+                field_errors=field_errors or {},
                 purpose=gettext(lang, PURPOSE).format(days=here.retention_days),
             )
         )
@@ -230,18 +238,29 @@ async def register_form(
     here: Here,
     fragment: Fragment,
     bus: Publisher,
-    name: Annotated[str, Form(max_length=200)] = "",
-    contact: Annotated[str, Form(max_length=300)] = "",
-    session: Annotated[str, Form(max_length=64)] = "",
-    consent: Annotated[str, Form(max_length=10)] = "",
+    name: Annotated[str, Form()] = "",
+    contact: Annotated[str, Form()] = "",
+    session: Annotated[str, Form()] = "",
+    consent: Annotated[str, Form()] = "",
 ) -> Response:
+    # no max_length on the Form fields: FastAPI would answer a long name with its own JSON 422 (in
+    # English, echoing the input); the page says it by the field, in its language
     lang = language(request)
     fields: dict = {"name": name, "lang": "en" if lang == "en" else "zh-CN"}
     contact = contact.strip()
     fields["email" if "@" in contact else "phone"] = contact or None
     if session:
         fields["session"] = session
-    if not consent:
+    too_long = {
+        field: gettext(lang, "at most {max} characters").format(max=limit)
+        for field, value, limit in (("name", name, NAME_CHARS), ("contact", contact, CONTACT_CHARS))
+        if len(value.strip()) > limit
+    }
+    if len(session) > SESSION_CHARS:
+        too_long["session"] = gettext(lang, "choose a session from the list")
+    if too_long:
+        status, result = 422, {"errors": []}
+    elif not consent:
         status, result = (
             422,
             {"errors": [both("please read and accept how your data is used")]},
@@ -250,7 +269,10 @@ async def register_form(
         status, result = await sign_up(request, here, bus, activity_id, fields)
     if status != 202:
         errors = [in_language(e, lang) for e in result["errors"]]
-        form = fragment(request, activity_id, errors=errors, values={"name": name, "contact": contact})
+        # what the reader typed comes back, within the form's bounds (never a page of it)
+        values = {"name": name[:NAME_CHARS], "contact": contact[:CONTACT_CHARS]}
+        form = fragment(request, activity_id, errors=errors, values=values, field_errors=too_long)
+        errors += [] if form is not None else list(too_long.values())
         return render(
             request,
             "registrations/refused.html",
@@ -313,10 +335,25 @@ def registration_page(request: Request, token: str, here: Here) -> Response:
         # a reader who signed up in English, on a link without the language (older mail): in English
         rated = "&rated=1" if request.query_params.get("rated") == "1" else ""
         return RedirectResponse(f"/registrations/{token}?lang=en{rated}", status_code=303)
+    return _status_page(request, here, found, token)
+
+
+def _status_page(
+    request: Request,
+    here: Registrations,
+    found: store.Entry,
+    token: str,
+    *,
+    status_code: int = 200,
+    rating_errors: dict[str, str] | None = None,
+    comment: str = "",
+) -> HTMLResponse:
+    """The reader's page of ``found`` (with what was wrong in the rating they sent, if anything)."""
     lang = language(request)
     return render(
         request,
         "registrations/status.html",
+        status_code=status_code,
         entry=found,
         token=token,
         pending=False,
@@ -325,6 +362,8 @@ def registration_page(request: Request, token: str, here: Here) -> Response:
         rated=request.query_params.get("rated") == "1",
         reason=gettext(lang, REASONS[found.reason]) if found.reason else None,
         qr=qr_svg(found.code, found.title) if found.state in ("confirmed", "waitlisted") else None,
+        rating_errors=rating_errors or {},
+        comment=comment,
     )
 
 
@@ -355,10 +394,11 @@ async def rate(
     token: str,
     here: Here,
     bus: Publisher,
-    score: Annotated[str, Form(max_length=2)] = "",
-    comment: Annotated[str, Form(max_length=2000)] = "",
+    score: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
 ) -> Response:
-    """满意度: one question after the session, and an optional comment."""
+    """满意度: one question after the session, and an optional comment.  (No max_length on the
+    Form fields: FastAPI would answer with its own JSON 422; the page says it by the field.)"""
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
@@ -370,22 +410,24 @@ async def rate(
             status_code=409,
             activity_id=found.activity_id,
             form=None,
-            errors=[both("only confirmed readers can rate, once the session has begun")],
+            heading=gettext(lang, "Rating not accepted"),
+            token=token,
+            errors=[gettext(lang, "only confirmed readers can rate, once the session has begun")],
         )
-    try:
-        message = Rating(activity_id=found.activity_id, token=token, score=int(score or 0), comment=comment or None)
-        if message.comment:  # sealed under the registration's key, as its name and contact
-            sealed = here.keys.seal_comment(message.activity_id, token, message.comment)
-            message = message.model_copy(update={"comment": None, "sealed_comment": sealed})
-    except (ValidationError, ValueError):
-        return render(
-            request,
-            "registrations/refused.html",
-            status_code=422,
-            activity_id=found.activity_id,
-            form=None,
-            errors=[both("choose 1 to 5, and a comment of at most 500 characters")],
+    comment = comment.strip()
+    rating_errors = {}
+    if score.strip() not in ("1", "2", "3", "4", "5"):
+        rating_errors["score"] = gettext(lang, "choose one of the five answers")
+    if len(comment) > COMMENT_CHARS:
+        rating_errors["comment"] = gettext(lang, "at most {max} characters").format(max=COMMENT_CHARS)
+    if rating_errors:
+        return _status_page(
+            request, here, found, token, status_code=422, rating_errors=rating_errors, comment=comment[:COMMENT_CHARS]
         )
+    message = Rating(activity_id=found.activity_id, token=token, score=int(score), comment=comment or None)
+    if message.comment:  # sealed under the registration's key, as its name and contact
+        sealed = here.keys.seal_comment(message.activity_id, token, message.comment)
+        message = message.model_copy(update={"comment": None, "sealed_comment": sealed})
     await _publish(
         bus,
         f"{REGISTRATION}.rated.{found.activity_id}",

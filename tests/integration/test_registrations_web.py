@@ -261,6 +261,33 @@ async def test_a_sign_up_without_a_name_or_with_a_made_up_session_is_told_in_the
         assert "String should" not in page.text and "valid datetime" not in page.text  # pydantic's own words
 
 
+async def test_a_name_or_contact_too_long_comes_back_as_the_form_said_by_the_field(web) -> None:
+    """A name of 201 characters, a contact of 301, a session of 65: the page (not FastAPI's JSON
+    422 in English echoing the input), the form again with the message by the field in the page's
+    language, and what was typed kept only within the form's bounds."""
+    app, bus = web
+    bus.canonical(capacity=5)
+    url = f"/activities/{ACTIVITY}/register"
+    cases = (
+        ({"name": "长" * 201, "contact": "13800000000"}, "name", "长" * 41),
+        ({"name": "读者", "contact": "1" * 301}, "contact", "1" * 255),
+        ({"name": "读者", "contact": "a" * 300 + "@example.org"}, "contact", "a" * 255),
+        ({"name": "读者", "contact": "13800000000", "session": "2" * 65}, "session", "2" * 65),
+    )
+    async with client(app) as http:
+        for data, field, echo in cases:
+            for query, words in (
+                ("?lang=zh-CN", ("最多", "请从列表中选择场次")),
+                ("?lang=en", ("at most", "choose a session")),
+            ):
+                page = await http.post(url + query, data=data | {"consent": "1"})
+                assert page.status_code == 422 and page.headers["content-type"].startswith("text/html"), page.text
+                assert f'id="{field}-error"' in page.text and any(w in page.text for w in words), (field, query)
+                assert "string_too_long" not in page.text and echo not in page.text
+                assert ("最多" in page.text) is (query != "?lang=en" and field != "session")
+    assert not [s for s, _ in bus.sent if ".requested." in s]
+
+
 async def test_confirmation_promotion_and_reminder_mail_through_the_digests_smtp_transport(web, mailbox) -> None:  # noqa: F811 (the fixture)
     from shuxiang.services.digests.transport import SmtpConfig, SmtpTransport
     from shuxiang.services.registrations.mail import ReaderMail
@@ -427,7 +454,14 @@ async def test_ratings_after_the_session_reach_the_brand_page_as_a_satisfaction_
             for n in range(4)
         ]
         early = await http.post(f"/registrations/{tokens[0]}/rate", data={"score": "5"})
-        assert early.status_code == 409 and "活动开始后" in early.text and "once the session has begun" in early.text
+        assert (
+            early.status_code == 409 and "活动开始后" in early.text and "once the session has begun" not in early.text
+        )
+        assert "评价未成功" in early.text and "报名未成功" not in early.text  # the rating is refused, not the sign-up
+        early = await http.post(f"/registrations/{tokens[0]}/rate?lang=en", data={"score": "5"})
+        assert "Rating not accepted" in early.text and "once the session has begun" in early.text
+        assert "活动开始后" not in early.text and "Sign-up not accepted" not in early.text
+        http.cookies.clear()  # (the English page set the language cookie)
         with bus.engine.begin() as connection:  # the session has taken place
             connection.execute(
                 sa.text("UPDATE registrations_entry SET session = :past"),
@@ -436,7 +470,18 @@ async def test_ratings_after_the_session_reach_the_brand_page_as_a_satisfaction_
         page = await http.get(f"/registrations/{tokens[0]}")
         assert "您对本次活动满意吗" in page.text
         bad = await http.post(f"/registrations/{tokens[0]}/rate", data={"score": "9"})
-        assert bad.status_code == 422 and "1 到 5" in bad.text and "1 to 5" in bad.text
+        assert bad.status_code == 422 and "请从五项中选择一项" in bad.text and 'id="score-error"' in bad.text
+        # the rating form comes back, said by the field in the page's language: never the framework's JSON
+        for data, field in (({"score": "abc"}, "score"), ({"score": "4", "comment": "好" * 2001}, "comment")):
+            for query, words in (
+                ("?lang=zh-CN", ("请从五项中选择一项", "最多 500 个字")),
+                ("?lang=en", ("choose one", "at most 500")),
+            ):
+                sent = await http.post(f"/registrations/{tokens[0]}/rate{query}", data=data)
+                assert sent.status_code == 422 and sent.headers["content-type"].startswith("text/html")
+                assert f'id="{field}-error"' in sent.text and any(w in sent.text for w in words)
+                assert "string_too_long" not in sent.text and "好" * 501 not in sent.text
+        http.cookies.clear()
         for token, score in zip(tokens, (5, 4, 2, 5), strict=True):
             answer = await http.post(f"/registrations/{token}/rate", data={"score": str(score), "comment": "很好"})
             assert answer.status_code == 303
