@@ -361,7 +361,7 @@ def _status_page(
         can_rate=found.state == "confirmed" and found.session <= datetime.now(UTC),
         rated=request.query_params.get("rated") == "1",
         reason=gettext(lang, REASONS[found.reason]) if found.reason else None,
-        qr=qr_svg(found.code, found.title) if found.state in ("confirmed", "waitlisted") else None,
+        qr=qr_svg(found.code, found.title) if found.state == "confirmed" else None,  # the waitlist: no code yet
         rating_errors=rating_errors or {},
         comment=comment,
     )

@@ -180,10 +180,19 @@ async def test_sign_up_waitlist_and_cancel_through_the_api(web) -> None:
         # the first cancels through the link of its status page: the waitlisted reader gets the place
         page = await http.get(f"/registrations/{answers[0].json()['token']}")
         assert "报名成功" in page.text and states[0]["code"] in page.text and "<svg" in page.text
+        # a waitlisted reader has no code to show at the door yet: it comes with a place
+        waiting = await http.get(f"/registrations/{answers[2].json()['token']}")
+        assert "候补" in waiting.text and 'class="code"' not in waiting.text and "<svg" not in waiting.text
+        assert states[2]["code"] not in waiting.text and "名额确认后" in waiting.text
+        waiting = await http.get(f"/registrations/{answers[2].json()['token']}?lang=en")
+        assert "Check-in code:" not in waiting.text and "when a place is confirmed" in waiting.text
+        http.cookies.clear()
         cancelled = await http.post(f"/registrations/{answers[0].json()['token']}/cancel")
         assert cancelled.status_code == 303
         after = [(await http.get(f"/api/v1/registrations/{a.json()['token']}")).json()["state"] for a in answers]
         assert after == ["cancelled", "confirmed", "confirmed"]
+        promoted = await http.get(f"/registrations/{answers[2].json()['token']}")  # now it has its code
+        assert states[2]["code"] in promoted.text and "<svg" in promoted.text
 
 
 async def test_the_activity_page_offers_the_form_with_the_purpose_of_the_data(web, tmp_path) -> None:
