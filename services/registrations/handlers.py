@@ -54,6 +54,9 @@ REASONS = {
     "cancelled": N_("the activity is cancelled: no more sign-ups"),
     "past": N_("this session has already started or ended: sign-up is closed"),
     "no_session": N_("the activity has no such session"),
+    "choose_session": N_(
+        "the activity is a series: choose a session (the `session` field: the start of one of its sessions)"
+    ),
     "duplicate": N_("you are already registered for this session (one registration per phone or e-mail)"),
     "no_places": N_("this activity takes no sign-ups here"),
 }
@@ -107,6 +110,8 @@ def refusal(
     if row.status == Status.cancelled.value:
         return "cancelled", None
     activity = CanonicalActivity.model_validate_json(row.snapshot)
+    if activity.recurrence and request.session is None:
+        return "choose_session", None
     session = find_session(activity, request.session, tz)
     if session is None:
         return "no_session", None

@@ -67,7 +67,11 @@ class RegistrationBody(BaseModel):
     name: str = Field(min_length=1, max_length=40)
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
-    session: AwareDatetime | None = None
+    session: AwareDatetime | None = Field(
+        None,
+        description="the session's start (as the activity page lists it; a moved session's original start "
+        "works too): required for a series, omitted for a single activity",
+    )
     lang: str = Field("zh-CN", pattern=r"^(zh-CN|en)$")
 
 
@@ -150,7 +154,8 @@ async def sign_up(
     body = body.model_copy(update={"person": person})
     reason, full = store.precheck(here.reader, body, datetime.now(UTC), here.tz)
     if reason is not None:
-        return (404 if reason in ("unknown", "no_places") else 409), {"errors": [_reason(reason)]}
+        status = 404 if reason in ("unknown", "no_places") else 422 if reason == "choose_session" else 409
+        return status, {"errors": [_reason(reason)]}
     limited = here.limited(request, body)
     if limited:
         return 429, {"errors": [limited]}

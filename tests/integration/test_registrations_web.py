@@ -226,6 +226,13 @@ async def test_the_activity_page_offers_the_form_with_the_purpose_of_the_data(we
         ({"status": "cancelled"}, {"name": "读者", "phone": "13800000000"}, 409, "活动已取消", "is cancelled"),
         ({"days": -1}, {"name": "读者", "phone": "13800000000"}, 409, "已经开始或结束", "already started or ended"),
         ({"capacity": None}, {"name": "读者", "phone": "13800000000"}, 404, "不接受在线报名", "takes no sign-ups"),
+        (
+            {"recurrence": "FREQ=WEEKLY;COUNT=3"},
+            {"name": "读者", "phone": "13800000000"},
+            422,
+            "请选择场次（`session` 字段",
+            "choose a session (the `session` field",
+        ),
     ],
 )
 async def test_bad_sign_ups_are_refused_clearly_in_both_languages(web, setup, body, status, zh, en) -> None:
