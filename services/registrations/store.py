@@ -90,6 +90,9 @@ class Entry:
     """The library cancelled the activity, or this session: it will not take place."""
     venue: str = ""
     """Where the session takes place now: a moved session's own venue, else the activity's."""
+    erased: bool = False
+    """Its name, contact and link were erased (the reader asked, or the retention window ended): the
+    link shows nothing of it any more."""
 
 
 def entry(reader: Engine, token: str, tz: ZoneInfo | None = None) -> Entry | None:
@@ -126,6 +129,7 @@ def entry(reader: Engine, token: str, tz: ZoneInfo | None = None) -> Entry | Non
         title=activity.title if activity is not None else row.activity_id,
         lang=row.lang,
         rating=row.rating,
+        erased=row.erased_at is not None,
     )
 
 

@@ -57,6 +57,8 @@ PURPOSE = N_(
 NAME_CHARS, CONTACT_CHARS, SESSION_CHARS, COMMENT_CHARS = 40, 254, 64, 500
 """The form's bounds (as RegistrationRequest's and Rating's): longer is said by the field."""
 
+ERASED = N_("this sign-up was erased: its link shows nothing any more, and nothing can be done with it")
+
 WAIT_FOR_DECISION = 3.0
 """Seconds the form waits for the consumer's decision before showing the status page as pending."""
 
@@ -309,6 +311,8 @@ def registration_api(token: str, here: Here) -> JSONResponse:
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return JSONResponse({"errors": [both("no such registration (or not decided yet)")]}, status_code=404)
+    if found.erased:
+        return JSONResponse({"state": "erased", "errors": [both(ERASED)]}, status_code=410)
     return JSONResponse(
         {
             "activity_id": found.activity_id,
@@ -336,6 +340,8 @@ def registration_page(request: Request, token: str, here: Here) -> Response:
             token=token,
             pending=_token_ok(token),
         )
+    if found.erased:
+        return _gone(request, found)
     if found.lang == "en" and not (request.query_params.get("lang") or request.cookies.get("lang")):
         # a reader who signed up in English, on a link without the language (older mail): in English
         rated = "&rated=1" if request.query_params.get("rated") == "1" else ""
@@ -377,6 +383,8 @@ async def cancel(request: Request, token: str, here: Here, bus: Publisher) -> Re
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
+    if found.erased:
+        return _gone(request, found)
     message = RegistrationCancel(activity_id=found.activity_id, token=token)
     await _publish(
         bus,
@@ -407,6 +415,8 @@ async def rate(
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
+    if found.erased:
+        return _gone(request, found)
     lang = language(request)
     if found.state != "confirmed" or found.session > datetime.now(UTC):
         return render(
@@ -449,6 +459,8 @@ async def erase(request: Request, token: str, here: Here, bus: Publisher) -> Res
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
+    if found.erased:
+        return _gone(request, found)
     message = RegistrationErasure(activity_id=found.activity_id, token=token)
     await _publish(
         bus,
@@ -456,7 +468,18 @@ async def erase(request: Request, token: str, here: Here, bus: Publisher) -> Res
         message.message_id(),
         message.model_dump_json().encode(),
     )
-    return render(request, "registrations/erased.html", activity_id=found.activity_id)
+    for _ in range(60):  # the link dead by the time the reader is told so, if the consumer is quick (it usually is)
+        now = store.entry(here.reader, token, here.tz)
+        if now is None or now.erased:
+            break
+        await asyncio.sleep(0.05)
+    return render(request, "registrations/erased.html", activity_id=found.activity_id, gone=False)
+
+
+def _gone(request: Request, found: store.Entry) -> HTMLResponse:
+    """An erased registration's link: 410, a plain page saying so and nothing of the registration;
+    cancelling, rating or erasing it again is refused by the same page."""
+    return render(request, "registrations/erased.html", status_code=410, activity_id=found.activity_id, gone=True)
 
 
 @router.get("/activities/{activity_id}/registrations.csv", include_in_schema=False)

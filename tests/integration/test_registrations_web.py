@@ -424,6 +424,18 @@ async def test_retention_erases_personal_data_after_the_window_and_the_figures_s
         assert "删除我的个人信息" in page.text
         erased = await http.post(f"/registrations/{tokens[1]}/erase")
         assert erased.status_code == 200 and "个人信息已删除" in erased.text
+        # the link shows nothing of it any more, and nothing can be done with it
+        gone = await http.get(f"/registrations/{tokens[1]}")
+        assert gone.status_code == 410 and "已删除" in gone.text
+        assert "沽上讲堂" not in gone.text and "场次" not in gone.text and "<form" not in gone.text
+        for action in ("cancel", "erase", "rate"):
+            refused = await http.post(f"/registrations/{tokens[1]}/{action}", data={"score": "5"})
+            assert refused.status_code == 410 and "已删除" in refused.text, action
+        english = await http.get(f"/registrations/{tokens[1]}?lang=en")
+        assert english.status_code == 410 and "This sign-up was erased" in english.text and "已删除" not in english.text
+        http.cookies.clear()
+        api = await http.get(f"/api/v1/registrations/{tokens[1]}")
+        assert api.status_code == 410 and api.json()["state"] == "erased" and "session" not in api.json()
     assert store.entry(bus.engine, tokens[1]).state == "cancelled" and store.entry(bus.engine, tokens[1]).name is None
     before = store.counts(bus.engine, ACTIVITY)
     session = store.entry(bus.engine, tokens[0]).session
