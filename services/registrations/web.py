@@ -59,8 +59,16 @@ NAME_CHARS, CONTACT_CHARS, SESSION_CHARS, COMMENT_CHARS = 40, 254, 64, 500
 
 ERASED = N_("this sign-up was erased: its link shows nothing any more, and nothing can be done with it")
 
+PENDING = N_(
+    "not decided yet: places go in order of arrival; your status page (or GET /api/v1/registrations/<token>) "
+    "says in a moment whether you have one"
+)
+WAITLISTED = N_(
+    "the session is full: you are on the waitlist and get a place, in order of sign-up, when someone cancels"
+)
+
 WAIT_FOR_DECISION = 3.0
-"""Seconds the form waits for the consumer's decision before showing the status page as pending."""
+"""Seconds the form and the API wait for the consumer's decision before saying it is pending."""
 
 
 class RegistrationBody(BaseModel):
@@ -154,10 +162,9 @@ async def sign_up(
     # who it is, as the log will say it (a keyed hash): "already registered" is checked on that
     person = await asyncio.to_thread(here.keys.person_key, body, datetime.now(UTC))
     body = body.model_copy(update={"person": person})
-    reason, full = store.precheck(here.reader, body, datetime.now(UTC), here.tz)
+    reason, _full = store.precheck(here.reader, body, datetime.now(UTC), here.tz)
     if reason is not None:
-        status = 404 if reason in ("unknown", "no_places") else 422 if reason == "choose_session" else 409
-        return status, {"errors": [_reason(reason)]}
+        return refused_status(reason), {"errors": [_reason(reason)]}
     limited = here.limited(request, body)
     if limited:
         return 429, {"errors": [limited]}
@@ -167,21 +174,17 @@ async def sign_up(
     await _publish(
         publisher, f"{REGISTRATION}.requested.{activity_id}", wire.message_id(), wire.model_dump_json().encode()
     )
-    notice = (
-        (
-            both(
-                "the session is full: you are on the waitlist and get a place, in order of sign-up, when someone cancels"
-            )
-        )
-        if full
-        else None
-    )
     return 202, {
         "token": body.token,
         "status_url": f"/registrations/{body.token}" + ("?lang=en" if body.lang == "en" else ""),
-        "expected": "waitlisted" if full else "confirmed",
-        "notice": notice,
+        "expected": "pending",
+        "notice": both(PENDING),
     }
+
+
+def refused_status(reason: str) -> int:
+    """The HTTP status of a sign-up refused for ``reason`` (before publishing, or by the consumer)."""
+    return 404 if reason in ("unknown", "no_places") else 422 if reason == "choose_session" else 409
 
 
 async def _decided(here: Registrations, token: str) -> store.Entry | None:
@@ -298,10 +301,23 @@ async def register_api(
     request: Request, activity_id: str, body: Annotated[RegistrationBody, Body()], here: Here, bus: Publisher
 ) -> JSONResponse:
     """Sign up for an activity (a session of a series: ``session``, its start).  202 with the
-    self-service ``token`` (keep it: it is the way to see and cancel the registration) and what
-    to expect (``confirmed`` or ``waitlisted``: the decision is the consumer's, in log order);
-    404/409/422/429 with ``errors`` in zh-CN and English."""
+    self-service ``token`` (keep it: it is the way to see and cancel the registration), its
+    ``status_url``, and ``expected``: the decision, which the registrations service makes in log
+    order — ``confirmed`` (a place) or ``waitlisted`` (with a ``notice``) once it is made, which is
+    waited for up to 3 seconds (it usually takes milliseconds); ``pending`` when it is not made yet
+    (sign-ups for the last places arriving together): nothing is promised, ask
+    ``GET /api/v1/registrations/{token}`` (``state``) a moment later.  A sign-up the service refuses
+    when deciding (the same reader's twin request, a session that just began) is answered as one
+    refused beforehand: 404/409/422/429 with ``errors`` in zh-CN and English."""
     status, result = await sign_up(request, here, bus, activity_id, body.model_dump(exclude_none=True))
+    if status != 202:
+        return JSONResponse(result, status_code=status)
+    decided = await _decided(here, result["token"])
+    if decided is not None and decided.state == "refused" and decided.reason:
+        return JSONResponse({"errors": [_reason(decided.reason)]}, status_code=refused_status(decided.reason))
+    if decided is not None and decided.state in ("confirmed", "waitlisted"):
+        result["expected"] = decided.state
+        result["notice"] = both(WAITLISTED) if decided.state == "waitlisted" else None
     return JSONResponse(result, status_code=status)
 
 

@@ -195,6 +195,40 @@ async def test_sign_up_waitlist_and_cancel_through_the_api(web) -> None:
         assert states[2]["code"] in promoted.text and "<svg" in promoted.text
 
 
+async def test_the_api_promises_no_place_it_has_not_decided(web, monkeypatch) -> None:
+    """Sign-ups for the last place arriving together: each answer's ``expected`` is the decision
+    (``confirmed`` for one, ``waitlisted`` for the others), or ``pending`` while the registrations
+    service has not made it — never ``confirmed`` for a reader who then waits."""
+    import asyncio
+
+    from shuxiang.services.registrations import web as registrations_web
+
+    app, bus = web
+    bus.canonical(capacity=1)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        bodies = [{"name": f"读者{n}", "phone": f"1380000000{n}"} for n in range(3)]
+        answers = await asyncio.gather(*(http.post(url, json=body) for body in bodies))
+        assert [a.status_code for a in answers] == [202, 202, 202]
+        states = [(await http.get(f"/api/v1/registrations/{a.json()['token']}")).json()["state"] for a in answers]
+        assert sorted(states) == ["confirmed", "waitlisted", "waitlisted"]
+        assert [a.json()["expected"] for a in answers] == states
+        # a service slower than the answer: nothing is promised, the reader is told where to look
+        monkeypatch.setattr(registrations_web, "WAIT_FOR_DECISION", 0.2)
+        held: list = []
+        apply = bus.apply
+        monkeypatch.setattr(bus, "apply", held.append)
+        later = [
+            (await http.post(url, json=body | {"phone": f"1390000000{n}"})).json() for n, body in enumerate(bodies)
+        ]
+        assert [answer["expected"] for answer in later] == ["pending", "pending", "pending"]
+        assert "尚未确定" in later[0]["notice"] and "not decided yet" in later[0]["notice"]
+        for delivery in held:
+            apply(delivery)
+        states = [(await http.get(f"/api/v1/registrations/{a['token']}")).json()["state"] for a in later]
+        assert states == ["waitlisted", "waitlisted", "waitlisted"]  # the place was taken
+
+
 async def test_the_activity_page_offers_the_form_with_the_purpose_of_the_data(web, tmp_path) -> None:
     app, bus = web
     bus.canonical(capacity=30)
