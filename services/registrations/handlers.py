@@ -23,7 +23,7 @@ from shuxiang.db import execute_many
 from shuxiang.events.consumer import Delivery, Rejected, UnitOfWork, parse_payload
 from shuxiang.events.streams import reported_subject
 from shuxiang.i18n import N_, both
-from shuxiang.schemas import AttendanceReport, CanonicalActivity, Status
+from shuxiang.schemas import AttendanceReport, CanonicalActivity, Status, Venue
 from shuxiang.schemas.registration import (
     CheckIn,
     Rating,
@@ -54,6 +54,9 @@ REASONS = {
     "cancelled": N_("the activity is cancelled: no more sign-ups"),
     "past": N_("this session has already started or ended: sign-up is closed"),
     "no_session": N_("the activity has no such session"),
+    "choose_session": N_(
+        "the activity is a series: choose a session (the `session` field: the start of one of its sessions)"
+    ),
     "duplicate": N_("you are already registered for this session (one registration per phone or e-mail)"),
     "no_places": N_("this activity takes no sign-ups here"),
 }
@@ -107,6 +110,8 @@ def refusal(
     if row.status == Status.cancelled.value:
         return "cancelled", None
     activity = CanonicalActivity.model_validate_json(row.snapshot)
+    if activity.recurrence and request.session is None:
+        return "choose_session", None
     session = find_session(activity, request.session, tz)
     if session is None:
         return "no_session", None
@@ -328,11 +333,16 @@ def called_off(activity: CanonicalActivity, session: Session | None) -> bool:
     return activity.status is Status.cancelled or session is None or session.status is Status.cancelled
 
 
+def place_of(venue: Venue) -> str:
+    """A venue as a reader is told it (messages, status page): its name, or an online session's link."""
+    return venue.name or str(venue.online_url or "")
+
+
 def follow_sessions(
     connection: Connection, before: CanonicalActivity, after: CanonicalActivity, tz: ZoneInfo, now: datetime
 ) -> None:
     """Sign-ups follow their session when the library moves it, and their readers are told: of the
-    new time (``moved``), or that it will not take place (``called_off``: the activity or the session
+    new time or venue (``moved``), or that it will not take place (``called_off``: the activity or the session
     cancelled, or no session that day any more).  Until this, a moved activity kept its sign-ups at
     the old time: the readers came then, and the new time took as many again as it has places.
     (The caller then gives the session's freed places to its waitlist.)"""
@@ -354,7 +364,11 @@ def follow_sessions(
         moved_to = session_key(now_session)
         if moved_to != key:
             _move_sign_ups(connection, after.id, key, moved_to)
-        if was is None or was.starts_at != now_session.starts_at or was.status is Status.cancelled:
+        if (
+            was is None
+            or (was.starts_at, was.venue) != (now_session.starts_at, now_session.venue)
+            or was.status is Status.cancelled
+        ):
             _tell(connection, after.id, moved_to, "moved", now, after.version)
 
 

@@ -37,7 +37,7 @@ from shuxiang.i18n import N_, gettext
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.services.digests.transport import MaybeSent, NotSent, Transport
 
-from .handlers import CONFIRMED, called_off, session_now
+from .handlers import CONFIRMED, called_off, place_of, session_now
 from .sms import TEXTS as SMS_TEXTS
 from .sms import SmsTransport, sms_text
 from .tables import registrations_activity, registrations_entry, registrations_mail
@@ -241,6 +241,12 @@ class ReaderMail:
         _, session = self._session(row)
         return (session.starts_at if session is not None else row.session).astimezone(self.tz)
 
+    def _where(self, row) -> str:
+        """Where the session takes place now: a moved session's own venue (a series' override), else
+        the activity's."""
+        activity, session = self._session(row)
+        return place_of(session.venue if session is not None else activity.venue)
+
     def text(self, row) -> str:
         """The text message of ``row`` (:mod:`.sms`: short, zh-CN or English)."""
         activity = CanonicalActivity.model_validate_json(row.snapshot)
@@ -250,9 +256,9 @@ class ReaderMail:
             name=row.name or "",
             title=activity.title,
             when=self._starts(row).strftime("%m-%d %H:%M"),
-            where=activity.venue.name or activity.venue.online_url or "",
+            where=self._where(row),
             code=row.code,
-            link=f"{self.public_url.rstrip('/')}/registrations/{row.token}" if row.token else "",
+            link=f"{self.public_url.rstrip('/')}/registrations/{row.token}{in_lang(row.lang)}" if row.token else "",
         )
 
     def render(self, row, now: datetime) -> bytes:
@@ -260,7 +266,7 @@ class ReaderMail:
         lang = row.lang
         when = self._starts(row).strftime("%Y-%m-%d %H:%M")
         base = self.public_url.rstrip("/")
-        own_page = f"{base}/registrations/{row.token}" if row.token else None
+        own_page = f"{base}/registrations/{row.token}{in_lang(lang)}" if row.token else None
         words = {  # (the catalog extraction reads calls outside f-strings)
             "Activity": gettext(lang, "Activity"),
             "When": gettext(lang, "When"),
@@ -276,7 +282,7 @@ class ReaderMail:
             "",
             f"{words['Activity']}: {activity.title}",
             f"{words['When']}: {when}",
-            f"{words['Where']}: {activity.venue.name or activity.venue.online_url or ''}",
+            f"{words['Where']}: {self._where(row)}",
         ]
         if row.kind not in ("waitlisted", "rate", "called_off"):
             lines.append(f"{words['Check-in code (show it at the door)']}: {row.code}")
@@ -284,7 +290,7 @@ class ReaderMail:
             "",
             f"{words['See or cancel your registration (your own link: do not forward it)']}:",
             own_page or "",
-            f"{words['The activity']}: {base}/activities/{activity.id}",
+            f"{words['The activity']}: {base}/activities/{activity.id}{in_lang(lang)}",
             "",
             gettext(lang, "Your name and contact are used only for this sign-up and erased after the activity."),
         ]
@@ -322,6 +328,11 @@ class ReaderMail:
             except Exception:  # noqa: BLE001 - the sender keeps going; the database may be back soon
                 log.exception("reader mail: a round failed")
             await asyncio.sleep(interval)
+
+
+def in_lang(lang: str) -> str:
+    """The query of a link in a reader's message: their pages open in the language they signed up in."""
+    return "?lang=en" if lang == "en" else ""
 
 
 def retry_after(attempts: int) -> timedelta:

@@ -14,7 +14,7 @@ from shuxiang.calendars.recurrence import sessions
 from shuxiang.schemas import CanonicalActivity, Status
 from shuxiang.schemas.registration import SATISFIED, RegistrationRequest, token_hash
 
-from .handlers import ACTIVE, CONFIRMED, WAITLISTED, called_off, refusal, session_key, session_now
+from .handlers import ACTIVE, CONFIRMED, WAITLISTED, called_off, place_of, refusal, session_key, session_now
 from .tables import registrations_activity, registrations_entry, registrations_place
 
 SESSIONS_OFFERED = 12
@@ -88,6 +88,11 @@ class Entry:
     """When the session starts now (a series' session moved on its own keeps its key, ``session``)."""
     called_off: bool = False
     """The library cancelled the activity, or this session: it will not take place."""
+    venue: str = ""
+    """Where the session takes place now: a moved session's own venue, else the activity's."""
+    erased: bool = False
+    """Its name, contact and link were erased (the reader asked, or the retention window ended): the
+    link shows nothing of it any more."""
 
 
 def entry(reader: Engine, token: str, tz: ZoneInfo | None = None) -> Entry | None:
@@ -112,6 +117,7 @@ def entry(reader: Engine, token: str, tz: ZoneInfo | None = None) -> Entry | Non
     return Entry(
         starts_at=now.starts_at if now is not None else row.session,
         called_off=activity is not None and tz is not None and called_off(activity, now),
+        venue=place_of(now.venue if now is not None else activity.venue) if activity is not None else "",
         activity_id=row.activity_id,
         session=row.session,
         state=row.state,
@@ -123,6 +129,7 @@ def entry(reader: Engine, token: str, tz: ZoneInfo | None = None) -> Entry | Non
         title=activity.title if activity is not None else row.activity_id,
         lang=row.lang,
         rating=row.rating,
+        erased=row.erased_at is not None,
     )
 
 

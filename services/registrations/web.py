@@ -54,8 +54,21 @@ PURPOSE = N_(
     "erased {days} days after the activity (Personal Information Protection Law)."
 )
 
+NAME_CHARS, CONTACT_CHARS, SESSION_CHARS, COMMENT_CHARS = 40, 254, 64, 500
+"""The form's bounds (as RegistrationRequest's and Rating's): longer is said by the field."""
+
+ERASED = N_("this sign-up was erased: its link shows nothing any more, and nothing can be done with it")
+
+PENDING = N_(
+    "not decided yet: places go in order of arrival; your status page (or GET /api/v1/registrations/<token>) "
+    "says in a moment whether you have one"
+)
+WAITLISTED = N_(
+    "the session is full: you are on the waitlist and get a place, in order of sign-up, when someone cancels"
+)
+
 WAIT_FOR_DECISION = 3.0
-"""Seconds the form waits for the consumer's decision before showing the status page as pending."""
+"""Seconds the form and the API wait for the consumer's decision before saying it is pending."""
 
 
 class RegistrationBody(BaseModel):
@@ -64,7 +77,11 @@ class RegistrationBody(BaseModel):
     name: str = Field(min_length=1, max_length=40)
     phone: str | None = Field(None, max_length=40)
     email: str | None = Field(None, max_length=254)
-    session: AwareDatetime | None = None
+    session: AwareDatetime | None = Field(
+        None,
+        description="the session's start (as the activity page lists it; a moved session's original start "
+        "works too): required for a series, omitted for a single activity",
+    )
     lang: str = Field("zh-CN", pattern=r"^(zh-CN|en)$")
 
 
@@ -145,9 +162,9 @@ async def sign_up(
     # who it is, as the log will say it (a keyed hash): "already registered" is checked on that
     person = await asyncio.to_thread(here.keys.person_key, body, datetime.now(UTC))
     body = body.model_copy(update={"person": person})
-    reason, full = store.precheck(here.reader, body, datetime.now(UTC), here.tz)
+    reason, _full = store.precheck(here.reader, body, datetime.now(UTC), here.tz)
     if reason is not None:
-        return (404 if reason in ("unknown", "no_places") else 409), {"errors": [_reason(reason)]}
+        return refused_status(reason), {"errors": [_reason(reason)]}
     limited = here.limited(request, body)
     if limited:
         return 429, {"errors": [limited]}
@@ -157,21 +174,17 @@ async def sign_up(
     await _publish(
         publisher, f"{REGISTRATION}.requested.{activity_id}", wire.message_id(), wire.model_dump_json().encode()
     )
-    notice = (
-        (
-            both(
-                "the session is full: you are on the waitlist and get a place, in order of sign-up, when someone cancels"
-            )
-        )
-        if full
-        else None
-    )
     return 202, {
         "token": body.token,
-        "status_url": f"/registrations/{body.token}",
-        "expected": "waitlisted" if full else "confirmed",
-        "notice": notice,
+        "status_url": f"/registrations/{body.token}" + ("?lang=en" if body.lang == "en" else ""),
+        "expected": "pending",
+        "notice": both(PENDING),
     }
+
+
+def refused_status(reason: str) -> int:
+    """The HTTP status of a sign-up refused for ``reason`` (before publishing, or by the consumer)."""
+    return 404 if reason in ("unknown", "no_places") else 422 if reason == "choose_session" else 409
 
 
 async def _decided(here: Registrations, token: str) -> store.Entry | None:
@@ -189,7 +202,11 @@ def signup_fragment(context: ServiceContext):
     here = Registrations(context)
 
     def fragment(
-        request: Request, activity_id: str, errors: list[str] | None = None, values: dict | None = None
+        request: Request,
+        activity_id: str,
+        errors: list[str] | None = None,
+        values: dict | None = None,
+        field_errors: dict[str, str] | None = None,
     ) -> Markup | None:
         try:
             offer = store.signup_offer(here.reader, activity_id, datetime.now(UTC), here.tz)
@@ -208,6 +225,7 @@ def signup_fragment(context: ServiceContext):
                 offer=offer,
                 errors=errors or [],
                 values=values or {},
+                field_errors=field_errors or {},
                 purpose=gettext(lang, PURPOSE).format(days=here.retention_days),
             )
         )
@@ -230,18 +248,29 @@ async def register_form(
     here: Here,
     fragment: Fragment,
     bus: Publisher,
-    name: Annotated[str, Form(max_length=200)] = "",
-    contact: Annotated[str, Form(max_length=300)] = "",
-    session: Annotated[str, Form(max_length=64)] = "",
-    consent: Annotated[str, Form(max_length=10)] = "",
+    name: Annotated[str, Form()] = "",
+    contact: Annotated[str, Form()] = "",
+    session: Annotated[str, Form()] = "",
+    consent: Annotated[str, Form()] = "",
 ) -> Response:
+    # no max_length on the Form fields: FastAPI would answer a long name with its own JSON 422 (in
+    # English, echoing the input); the page says it by the field, in its language
     lang = language(request)
     fields: dict = {"name": name, "lang": "en" if lang == "en" else "zh-CN"}
     contact = contact.strip()
     fields["email" if "@" in contact else "phone"] = contact or None
     if session:
         fields["session"] = session
-    if not consent:
+    too_long = {
+        field: gettext(lang, "at most {max} characters").format(max=limit)
+        for field, value, limit in (("name", name, NAME_CHARS), ("contact", contact, CONTACT_CHARS))
+        if len(value.strip()) > limit
+    }
+    if len(session) > SESSION_CHARS:
+        too_long["session"] = gettext(lang, "choose a session from the list")
+    if too_long:
+        status, result = 422, {"errors": []}
+    elif not consent:
         status, result = (
             422,
             {"errors": [both("please read and accept how your data is used")]},
@@ -250,7 +279,10 @@ async def register_form(
         status, result = await sign_up(request, here, bus, activity_id, fields)
     if status != 202:
         errors = [in_language(e, lang) for e in result["errors"]]
-        form = fragment(request, activity_id, errors=errors, values={"name": name, "contact": contact})
+        # what the reader typed comes back, within the form's bounds (never a page of it)
+        values = {"name": name[:NAME_CHARS], "contact": contact[:CONTACT_CHARS]}
+        form = fragment(request, activity_id, errors=errors, values=values, field_errors=too_long)
+        errors += [] if form is not None else list(too_long.values())
         return render(
             request,
             "registrations/refused.html",
@@ -269,10 +301,23 @@ async def register_api(
     request: Request, activity_id: str, body: Annotated[RegistrationBody, Body()], here: Here, bus: Publisher
 ) -> JSONResponse:
     """Sign up for an activity (a session of a series: ``session``, its start).  202 with the
-    self-service ``token`` (keep it: it is the way to see and cancel the registration) and what
-    to expect (``confirmed`` or ``waitlisted``: the decision is the consumer's, in log order);
-    404/409/422/429 with ``errors`` in zh-CN and English."""
+    self-service ``token`` (keep it: it is the way to see and cancel the registration), its
+    ``status_url``, and ``expected``: the decision, which the registrations service makes in log
+    order — ``confirmed`` (a place) or ``waitlisted`` (with a ``notice``) once it is made, which is
+    waited for up to 3 seconds (it usually takes milliseconds); ``pending`` when it is not made yet
+    (sign-ups for the last places arriving together): nothing is promised, ask
+    ``GET /api/v1/registrations/{token}`` (``state``) a moment later.  A sign-up the service refuses
+    when deciding (the same reader's twin request, a session that just began) is answered as one
+    refused beforehand: 404/409/422/429 with ``errors`` in zh-CN and English."""
     status, result = await sign_up(request, here, bus, activity_id, body.model_dump(exclude_none=True))
+    if status != 202:
+        return JSONResponse(result, status_code=status)
+    decided = await _decided(here, result["token"])
+    if decided is not None and decided.state == "refused" and decided.reason:
+        return JSONResponse({"errors": [_reason(decided.reason)]}, status_code=refused_status(decided.reason))
+    if decided is not None and decided.state in ("confirmed", "waitlisted"):
+        result["expected"] = decided.state
+        result["notice"] = both(WAITLISTED) if decided.state == "waitlisted" else None
     return JSONResponse(result, status_code=status)
 
 
@@ -282,6 +327,8 @@ def registration_api(token: str, here: Here) -> JSONResponse:
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return JSONResponse({"errors": [both("no such registration (or not decided yet)")]}, status_code=404)
+    if found.erased:
+        return JSONResponse({"state": "erased", "errors": [both(ERASED)]}, status_code=410)
     return JSONResponse(
         {
             "activity_id": found.activity_id,
@@ -298,7 +345,7 @@ def registration_api(token: str, here: Here) -> JSONResponse:
 
 
 @router.get("/registrations/{token}", response_class=HTMLResponse, include_in_schema=False)
-def registration_page(request: Request, token: str, here: Here) -> HTMLResponse:
+def registration_page(request: Request, token: str, here: Here) -> Response:
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(
@@ -309,10 +356,31 @@ def registration_page(request: Request, token: str, here: Here) -> HTMLResponse:
             token=token,
             pending=_token_ok(token),
         )
+    if found.erased:
+        return _gone(request, found)
+    if found.lang == "en" and not (request.query_params.get("lang") or request.cookies.get("lang")):
+        # a reader who signed up in English, on a link without the language (older mail): in English
+        rated = "&rated=1" if request.query_params.get("rated") == "1" else ""
+        return RedirectResponse(f"/registrations/{token}?lang=en{rated}", status_code=303)
+    return _status_page(request, here, found, token)
+
+
+def _status_page(
+    request: Request,
+    here: Registrations,
+    found: store.Entry,
+    token: str,
+    *,
+    status_code: int = 200,
+    rating_errors: dict[str, str] | None = None,
+    comment: str = "",
+) -> HTMLResponse:
+    """The reader's page of ``found`` (with what was wrong in the rating they sent, if anything)."""
     lang = language(request)
     return render(
         request,
         "registrations/status.html",
+        status_code=status_code,
         entry=found,
         token=token,
         pending=False,
@@ -320,7 +388,9 @@ def registration_page(request: Request, token: str, here: Here) -> HTMLResponse:
         can_rate=found.state == "confirmed" and found.session <= datetime.now(UTC),
         rated=request.query_params.get("rated") == "1",
         reason=gettext(lang, REASONS[found.reason]) if found.reason else None,
-        qr=qr_svg(found.code, found.title) if found.state in ("confirmed", "waitlisted") else None,
+        qr=qr_svg(found.code, found.title) if found.state == "confirmed" else None,  # the waitlist: no code yet
+        rating_errors=rating_errors or {},
+        comment=comment,
     )
 
 
@@ -329,6 +399,8 @@ async def cancel(request: Request, token: str, here: Here, bus: Publisher) -> Re
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
+    if found.erased:
+        return _gone(request, found)
     message = RegistrationCancel(activity_id=found.activity_id, token=token)
     await _publish(
         bus,
@@ -351,13 +423,16 @@ async def rate(
     token: str,
     here: Here,
     bus: Publisher,
-    score: Annotated[str, Form(max_length=2)] = "",
-    comment: Annotated[str, Form(max_length=2000)] = "",
+    score: Annotated[str, Form()] = "",
+    comment: Annotated[str, Form()] = "",
 ) -> Response:
-    """满意度: one question after the session, and an optional comment."""
+    """满意度: one question after the session, and an optional comment.  (No max_length on the
+    Form fields: FastAPI would answer with its own JSON 422; the page says it by the field.)"""
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
+    if found.erased:
+        return _gone(request, found)
     lang = language(request)
     if found.state != "confirmed" or found.session > datetime.now(UTC):
         return render(
@@ -366,22 +441,24 @@ async def rate(
             status_code=409,
             activity_id=found.activity_id,
             form=None,
-            errors=[both("only confirmed readers can rate, once the session has begun")],
+            heading=gettext(lang, "Rating not accepted"),
+            token=token,
+            errors=[gettext(lang, "only confirmed readers can rate, once the session has begun")],
         )
-    try:
-        message = Rating(activity_id=found.activity_id, token=token, score=int(score or 0), comment=comment or None)
-        if message.comment:  # sealed under the registration's key, as its name and contact
-            sealed = here.keys.seal_comment(message.activity_id, token, message.comment)
-            message = message.model_copy(update={"comment": None, "sealed_comment": sealed})
-    except (ValidationError, ValueError):
-        return render(
-            request,
-            "registrations/refused.html",
-            status_code=422,
-            activity_id=found.activity_id,
-            form=None,
-            errors=[both("choose 1 to 5, and a comment of at most 500 characters")],
+    comment = comment.strip()
+    rating_errors = {}
+    if score.strip() not in ("1", "2", "3", "4", "5"):
+        rating_errors["score"] = gettext(lang, "choose one of the five answers")
+    if len(comment) > COMMENT_CHARS:
+        rating_errors["comment"] = gettext(lang, "at most {max} characters").format(max=COMMENT_CHARS)
+    if rating_errors:
+        return _status_page(
+            request, here, found, token, status_code=422, rating_errors=rating_errors, comment=comment[:COMMENT_CHARS]
         )
+    message = Rating(activity_id=found.activity_id, token=token, score=int(score), comment=comment or None)
+    if message.comment:  # sealed under the registration's key, as its name and contact
+        sealed = here.keys.seal_comment(message.activity_id, token, message.comment)
+        message = message.model_copy(update={"comment": None, "sealed_comment": sealed})
     await _publish(
         bus,
         f"{REGISTRATION}.rated.{found.activity_id}",
@@ -398,6 +475,8 @@ async def erase(request: Request, token: str, here: Here, bus: Publisher) -> Res
     found = store.entry(here.reader, token, here.tz) if _token_ok(token) else None
     if found is None:
         return render(request, "registrations/status.html", status_code=404, entry=None, token=token, pending=False)
+    if found.erased:
+        return _gone(request, found)
     message = RegistrationErasure(activity_id=found.activity_id, token=token)
     await _publish(
         bus,
@@ -405,7 +484,18 @@ async def erase(request: Request, token: str, here: Here, bus: Publisher) -> Res
         message.message_id(),
         message.model_dump_json().encode(),
     )
-    return render(request, "registrations/erased.html", activity_id=found.activity_id)
+    for _ in range(60):  # the link dead by the time the reader is told so, if the consumer is quick (it usually is)
+        now = store.entry(here.reader, token, here.tz)
+        if now is None or now.erased:
+            break
+        await asyncio.sleep(0.05)
+    return render(request, "registrations/erased.html", activity_id=found.activity_id, gone=False)
+
+
+def _gone(request: Request, found: store.Entry) -> HTMLResponse:
+    """An erased registration's link: 410, a plain page saying so and nothing of the registration;
+    cancelling, rating or erasing it again is refused by the same page."""
+    return render(request, "registrations/erased.html", status_code=410, activity_id=found.activity_id, gone=True)
 
 
 @router.get("/activities/{activity_id}/registrations.csv", include_in_schema=False)

@@ -180,10 +180,53 @@ async def test_sign_up_waitlist_and_cancel_through_the_api(web) -> None:
         # the first cancels through the link of its status page: the waitlisted reader gets the place
         page = await http.get(f"/registrations/{answers[0].json()['token']}")
         assert "报名成功" in page.text and states[0]["code"] in page.text and "<svg" in page.text
+        # a waitlisted reader has no code to show at the door yet: it comes with a place
+        waiting = await http.get(f"/registrations/{answers[2].json()['token']}")
+        assert "候补" in waiting.text and 'class="code"' not in waiting.text and "<svg" not in waiting.text
+        assert states[2]["code"] not in waiting.text and "名额确认后" in waiting.text
+        waiting = await http.get(f"/registrations/{answers[2].json()['token']}?lang=en")
+        assert "Check-in code:" not in waiting.text and "when a place is confirmed" in waiting.text
+        http.cookies.clear()
         cancelled = await http.post(f"/registrations/{answers[0].json()['token']}/cancel")
         assert cancelled.status_code == 303
         after = [(await http.get(f"/api/v1/registrations/{a.json()['token']}")).json()["state"] for a in answers]
         assert after == ["cancelled", "confirmed", "confirmed"]
+        promoted = await http.get(f"/registrations/{answers[2].json()['token']}")  # now it has its code
+        assert states[2]["code"] in promoted.text and "<svg" in promoted.text
+
+
+async def test_the_api_promises_no_place_it_has_not_decided(web, monkeypatch) -> None:
+    """Sign-ups for the last place arriving together: each answer's ``expected`` is the decision
+    (``confirmed`` for one, ``waitlisted`` for the others), or ``pending`` while the registrations
+    service has not made it — never ``confirmed`` for a reader who then waits."""
+    import asyncio
+
+    from shuxiang.services.registrations import web as registrations_web
+
+    app, bus = web
+    bus.canonical(capacity=1)
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        bodies = [{"name": f"读者{n}", "phone": f"1380000000{n}"} for n in range(3)]
+        answers = await asyncio.gather(*(http.post(url, json=body) for body in bodies))
+        assert [a.status_code for a in answers] == [202, 202, 202]
+        states = [(await http.get(f"/api/v1/registrations/{a.json()['token']}")).json()["state"] for a in answers]
+        assert sorted(states) == ["confirmed", "waitlisted", "waitlisted"]
+        assert [a.json()["expected"] for a in answers] == states
+        # a service slower than the answer: nothing is promised, the reader is told where to look
+        monkeypatch.setattr(registrations_web, "WAIT_FOR_DECISION", 0.2)
+        held: list = []
+        apply = bus.apply
+        monkeypatch.setattr(bus, "apply", held.append)
+        later = [
+            (await http.post(url, json=body | {"phone": f"1390000000{n}"})).json() for n, body in enumerate(bodies)
+        ]
+        assert [answer["expected"] for answer in later] == ["pending", "pending", "pending"]
+        assert "尚未确定" in later[0]["notice"] and "not decided yet" in later[0]["notice"]
+        for delivery in held:
+            apply(delivery)
+        states = [(await http.get(f"/api/v1/registrations/{a['token']}")).json()["state"] for a in later]
+        assert states == ["waitlisted", "waitlisted", "waitlisted"]  # the place was taken
 
 
 async def test_the_activity_page_offers_the_form_with_the_purpose_of_the_data(web, tmp_path) -> None:
@@ -217,6 +260,13 @@ async def test_the_activity_page_offers_the_form_with_the_purpose_of_the_data(we
         ({"status": "cancelled"}, {"name": "读者", "phone": "13800000000"}, 409, "活动已取消", "is cancelled"),
         ({"days": -1}, {"name": "读者", "phone": "13800000000"}, 409, "已经开始或结束", "already started or ended"),
         ({"capacity": None}, {"name": "读者", "phone": "13800000000"}, 404, "不接受在线报名", "takes no sign-ups"),
+        (
+            {"recurrence": "FREQ=WEEKLY;COUNT=3"},
+            {"name": "读者", "phone": "13800000000"},
+            422,
+            "请选择场次（`session` 字段",
+            "choose a session (the `session` field",
+        ),
     ],
 )
 async def test_bad_sign_ups_are_refused_clearly_in_both_languages(web, setup, body, status, zh, en) -> None:
@@ -259,6 +309,33 @@ async def test_a_sign_up_without_a_name_or_with_a_made_up_session_is_told_in_the
         assert "name: fill it in" in english.text and "请填写" not in english.text
     for page in (nameless, made_up, english):
         assert "String should" not in page.text and "valid datetime" not in page.text  # pydantic's own words
+
+
+async def test_a_name_or_contact_too_long_comes_back_as_the_form_said_by_the_field(web) -> None:
+    """A name of 201 characters, a contact of 301, a session of 65: the page (not FastAPI's JSON
+    422 in English echoing the input), the form again with the message by the field in the page's
+    language, and what was typed kept only within the form's bounds."""
+    app, bus = web
+    bus.canonical(capacity=5)
+    url = f"/activities/{ACTIVITY}/register"
+    cases = (
+        ({"name": "长" * 201, "contact": "13800000000"}, "name", "长" * 41),
+        ({"name": "读者", "contact": "1" * 301}, "contact", "1" * 255),
+        ({"name": "读者", "contact": "a" * 300 + "@example.org"}, "contact", "a" * 255),
+        ({"name": "读者", "contact": "13800000000", "session": "2" * 65}, "session", "2" * 65),
+    )
+    async with client(app) as http:
+        for data, field, echo in cases:
+            for query, words in (
+                ("?lang=zh-CN", ("最多", "请从列表中选择场次")),
+                ("?lang=en", ("at most", "choose a session")),
+            ):
+                page = await http.post(url + query, data=data | {"consent": "1"})
+                assert page.status_code == 422 and page.headers["content-type"].startswith("text/html"), page.text
+                assert f'id="{field}-error"' in page.text and any(w in page.text for w in words), (field, query)
+                assert "string_too_long" not in page.text and echo not in page.text
+                assert ("最多" in page.text) is (query != "?lang=en" and field != "session")
+    assert not [s for s, _ in bus.sent if ".requested." in s]
 
 
 async def test_confirmation_promotion_and_reminder_mail_through_the_digests_smtp_transport(web, mailbox) -> None:  # noqa: F811 (the fixture)
@@ -381,6 +458,18 @@ async def test_retention_erases_personal_data_after_the_window_and_the_figures_s
         assert "删除我的个人信息" in page.text
         erased = await http.post(f"/registrations/{tokens[1]}/erase")
         assert erased.status_code == 200 and "个人信息已删除" in erased.text
+        # the link shows nothing of it any more, and nothing can be done with it
+        gone = await http.get(f"/registrations/{tokens[1]}")
+        assert gone.status_code == 410 and "已删除" in gone.text
+        assert "沽上讲堂" not in gone.text and "场次" not in gone.text and "<form" not in gone.text
+        for action in ("cancel", "erase", "rate"):
+            refused = await http.post(f"/registrations/{tokens[1]}/{action}", data={"score": "5"})
+            assert refused.status_code == 410 and "已删除" in refused.text, action
+        english = await http.get(f"/registrations/{tokens[1]}?lang=en")
+        assert english.status_code == 410 and "This sign-up was erased" in english.text and "已删除" not in english.text
+        http.cookies.clear()
+        api = await http.get(f"/api/v1/registrations/{tokens[1]}")
+        assert api.status_code == 410 and api.json()["state"] == "erased" and "session" not in api.json()
     assert store.entry(bus.engine, tokens[1]).state == "cancelled" and store.entry(bus.engine, tokens[1]).name is None
     before = store.counts(bus.engine, ACTIVITY)
     session = store.entry(bus.engine, tokens[0]).session
@@ -427,7 +516,14 @@ async def test_ratings_after_the_session_reach_the_brand_page_as_a_satisfaction_
             for n in range(4)
         ]
         early = await http.post(f"/registrations/{tokens[0]}/rate", data={"score": "5"})
-        assert early.status_code == 409 and "活动开始后" in early.text and "once the session has begun" in early.text
+        assert (
+            early.status_code == 409 and "活动开始后" in early.text and "once the session has begun" not in early.text
+        )
+        assert "评价未成功" in early.text and "报名未成功" not in early.text  # the rating is refused, not the sign-up
+        early = await http.post(f"/registrations/{tokens[0]}/rate?lang=en", data={"score": "5"})
+        assert "Rating not accepted" in early.text and "once the session has begun" in early.text
+        assert "活动开始后" not in early.text and "Sign-up not accepted" not in early.text
+        http.cookies.clear()  # (the English page set the language cookie)
         with bus.engine.begin() as connection:  # the session has taken place
             connection.execute(
                 sa.text("UPDATE registrations_entry SET session = :past"),
@@ -436,7 +532,18 @@ async def test_ratings_after_the_session_reach_the_brand_page_as_a_satisfaction_
         page = await http.get(f"/registrations/{tokens[0]}")
         assert "您对本次活动满意吗" in page.text
         bad = await http.post(f"/registrations/{tokens[0]}/rate", data={"score": "9"})
-        assert bad.status_code == 422 and "1 到 5" in bad.text and "1 to 5" in bad.text
+        assert bad.status_code == 422 and "请从五项中选择一项" in bad.text and 'id="score-error"' in bad.text
+        # the rating form comes back, said by the field in the page's language: never the framework's JSON
+        for data, field in (({"score": "abc"}, "score"), ({"score": "4", "comment": "好" * 2001}, "comment")):
+            for query, words in (
+                ("?lang=zh-CN", ("请从五项中选择一项", "最多 500 个字")),
+                ("?lang=en", ("choose one", "at most 500")),
+            ):
+                sent = await http.post(f"/registrations/{tokens[0]}/rate{query}", data=data)
+                assert sent.status_code == 422 and sent.headers["content-type"].startswith("text/html")
+                assert f'id="{field}-error"' in sent.text and any(w in sent.text for w in words)
+                assert "string_too_long" not in sent.text and "好" * 501 not in sent.text
+        http.cookies.clear()
         for token, score in zip(tokens, (5, 4, 2, 5), strict=True):
             answer = await http.post(f"/registrations/{token}/rate", data={"score": str(score), "comment": "很好"})
             assert answer.status_code == 303
@@ -501,7 +608,7 @@ async def test_phone_only_readers_get_texts_in_the_sms_outbox_in_their_language(
     assert any(t.startswith('Li Si: "沽上讲堂"') and "waitlist" in t for t in english)
     promoted = next(t for t in english if "a place freed up" in t)
     assert f"https://books.example.org/registrations/{second['token']}" in promoted and "Code " in promoted
-    assert all(len(m["text"]) <= 180 for m in sent.values())  # short: a link (~85 characters) and a line
+    assert all(len(m["text"]) <= 190 for m in sent.values())  # short: a link (~93 characters, ?lang=en) and a line
     # the day before: a reminder text for the confirmed reader only (张三 cancelled)
     session = session_of(app, second["token"])
     assert mail.remind(session - timedelta(hours=20)) == 1
@@ -828,3 +935,121 @@ async def test_a_moved_activity_takes_its_sign_ups_along_and_a_cancelled_one_tel
         assert "图书馆已取消这一场次" in page and "签到码" not in page
     assert mail.remind(later - timedelta(hours=20)) == 1 and mail.send_due(later - timedelta(hours=20)) == 0
     assert not texts.path(f"{_entry_id(bus, first)}:reminder").exists()
+
+
+async def test_a_moved_session_of_a_series_is_announced_at_its_own_venue(web, tmp_path) -> None:
+    """A series in the children's reading room whose second session moves to the lecture hall, a day
+    later: its readers' confirmation text, waitlist e-mail and status page name the lecture hall; and
+    when the library then moves the third session there too, the "moved" text and e-mail (Chinese and
+    English) say so — never the series' own room."""
+    import json
+    from email import message_from_bytes, policy
+
+    app, bus = web
+    start = (datetime.now(UTC) + timedelta(days=5)).replace(hour=1, minute=30, second=0, microsecond=0)
+    week = timedelta(days=7)
+    hall = {"name": "津南区图书馆报告厅"}
+
+    def override(n: int) -> dict:
+        moved = start + n * week + timedelta(days=1, hours=4, minutes=30)
+        return {"recurrence_id": start + n * week, "starts_at": moved, "ends_at": moved + timedelta(hours=1)}
+
+    series = {
+        "capacity": 1,
+        "starts_at": start,
+        "ends_at": start + timedelta(hours=1),
+        "recurrence": "FREQ=WEEKLY;COUNT=3",
+        "venue": {"name": "津南区图书馆少儿阅览室"},
+    }
+    bus.canonical(**series, overrides=[override(1) | {"venue": hall}])
+    url = f"/api/v1/activities/{ACTIVITY}/registrations"
+    async with client(app) as http:
+        second = (start + week).isoformat()
+        texted = (await http.post(url, json={"name": "张三", "phone": "13800000001", "session": second})).json()
+        mailed = (await http.post(url, json={"name": "李四", "email": "li@example.org", "session": second})).json()
+        third = (start + 2 * week).isoformat()
+        zh = (await http.post(url, json={"name": "王五", "email": "wang@example.org", "session": third})).json()
+        en = await http.post(url, json={"name": "Li Si", "phone": "13800000004", "session": third, "lang": "en"})
+        en = en.json()
+        page = (await http.get(f"/registrations/{texted['token']}")).text
+    assert "报告厅" in page and "少儿阅览室" not in page
+    mail, texts = _texting_mail(bus, tmp_path)
+    now = datetime.now(UTC)
+    assert mail.send_due(now) == 4
+    confirmed = json.loads(texts.path(f"{_entry_id(bus, texted)}:confirmed").read_text(encoding="utf-8"))
+    assert "报告厅" in confirmed["text"] and "少儿阅览室" not in confirmed["text"]
+
+    def mails() -> dict[str, str]:
+        out = {}
+        for path in sorted((tmp_path / "outbox").rglob("*.eml")):
+            message = message_from_bytes(path.read_bytes(), policy=policy.default)
+            out[path.stem.replace("_", ":")] = message.get_content()
+        return out
+
+    waitlisted = mails()[f"{_entry_id(bus, mailed)}:waitlisted"]
+    assert "报告厅" in waitlisted and "少儿阅览室" not in waitlisted
+    # the library moves the third session to the hall as well: its readers are told where, in their language
+    bus.canonical(**series, version=2, overrides=[override(1) | {"venue": hall}, override(2) | {"venue": hall}])
+    assert mail.send_due(now) == 2
+    moved = json.loads(texts.path(f"{_entry_id(bus, en)}:moved:v2").read_text(encoding="utf-8"))
+    assert moved["text"].startswith("Li Si: the library changed") and "报告厅" in moved["text"]
+    assert "少儿阅览室" not in moved["text"]
+    told = mails()[f"{_entry_id(bus, zh)}:moved:v2"]
+    assert "报告厅" in told and "少儿阅览室" not in told
+    # another room, at the same time: that is news to its readers as well
+    room = override(2) | {"venue": {"name": "津南区图书馆多功能厅"}}
+    bus.canonical(**series, version=3, overrides=[override(1) | {"venue": hall}, room])
+    assert mail.send_due(now) == 2
+    moved = json.loads(texts.path(f"{_entry_id(bus, en)}:moved:v3").read_text(encoding="utf-8"))
+    assert "多功能厅" in moved["text"]
+    # a reminder names the hall too
+    assert mail.remind(start + week - timedelta(hours=10)) == 1
+    assert mail.send_due(start + week - timedelta(hours=10)) == 1
+    reminder = json.loads(texts.path(f"{_entry_id(bus, texted)}:reminder").read_text(encoding="utf-8"))
+    assert "报告厅" in reminder["text"] and "少儿阅览室" not in reminder["text"]
+
+
+async def test_a_reader_who_signed_up_in_english_is_sent_links_to_english_pages(web, tmp_path) -> None:
+    """Signed up on the English page: the links of their e-mail and texts carry ``?lang=en``, and
+    their status page is English even on a link without it (an older message); a Chinese reader's
+    links stay plain."""
+    import json
+    from email import message_from_bytes, policy
+
+    app, bus = web
+    bus.canonical(capacity=5)
+    async with client(app) as http:
+        form = await http.post(
+            f"/activities/{ACTIVITY}/register?lang=en",
+            data={"name": "Li Si", "contact": "li@example.org", "consent": "1"},
+        )
+        assert form.status_code == 303
+        token = form.headers["location"].split("/")[-1].split("?")[0]
+        api = (
+            await http.post(
+                f"/api/v1/activities/{ACTIVITY}/registrations",
+                json={"name": "Ann", "phone": "13800000002", "lang": "en"},
+            )
+        ).json()
+        assert api["status_url"] == f"/registrations/{api['token']}?lang=en"
+        chinese = (
+            await http.post(
+                f"/api/v1/activities/{ACTIVITY}/registrations", json={"name": "张三", "phone": "13800000003"}
+            )
+        ).json()
+        plain = await http.get(f"/registrations/{token}")
+        assert plain.status_code == 303 and plain.headers["location"] == f"/registrations/{token}?lang=en"
+        http.cookies.clear()
+        page = await http.get(f"/registrations/{token}", follow_redirects=True)
+        assert "You have a place" in page.text and "报名成功" not in page.text
+        assert (await http.get(f"/registrations/{chinese['token']}")).status_code == 200  # Chinese: as it was
+    mail, texts = _texting_mail(bus, tmp_path)
+    assert mail.send_due(datetime.now(UTC)) == 3
+    (eml,) = (tmp_path / "outbox").rglob("*.eml")
+    body = message_from_bytes(eml.read_bytes(), policy=policy.default).get_content()
+    assert f"https://books.example.org/registrations/{token}?lang=en" in body
+    assert f"https://books.example.org/activities/{ACTIVITY}?lang=en" in body
+    english = texts.path(f"{_entry_id(bus, api)}:confirmed").read_text(encoding="utf-8")
+    assert f"/registrations/{api['token']}?lang=en" in english
+    zh = json.loads(texts.path(f"{_entry_id(bus, chinese)}:confirmed").read_text(encoding="utf-8"))
+    assert zh["text"].endswith(f"/registrations/{chinese['token']}")  # no language: Chinese
