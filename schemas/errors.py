@@ -70,12 +70,23 @@ def _said(error) -> str:
     english = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
     if error["type"] in ("value_error", "assertion_error"):
         return english  # the validators raise their words in both languages (``both``)
+    return f"{said_in(error, 'zh-CN')} ({english})"
+
+
+def said_in(error, lang: str) -> str:
+    """One problem in one language (a page's): the catalog's words in Chinese, pydantic's in English;
+    a validator's own ``中文 / English`` cut to its half."""
+    english = error["msg"].removeprefix("Value error, ").removeprefix("Assertion failed, ")
+    if error["type"] in ("value_error", "assertion_error"):
+        chinese, _, en = english.partition(" / ")
+        return (en or chinese) if lang == "en" else chinese
+    if lang == "en":
+        return english
     template = gettext("zh-CN", _MESSAGES.get(error["type"], NOT_VALID))
     try:
-        chinese = template.format(**(error.get("ctx") or {}))
+        return template.format(**(error.get("ctx") or {}))
     except (KeyError, IndexError):
-        chinese = template
-    return f"{chinese} ({english})"
+        return template
 
 
 def describe(exc: ValidationError) -> str:

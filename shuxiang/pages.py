@@ -76,3 +76,9 @@ def render(request: Request, template: str, status_code: int = 200, **context) -
     if request.query_params.get("lang"):
         response.set_cookie("lang", lang, samesite="lax", httponly=True)
     return response
+
+
+def problem_page(request: Request, status_code: int, message: str) -> HTMLResponse:
+    """A request a page cannot answer (a bad query parameter), as a page in the reader's language
+    with what is wrong — not FastAPI's JSON 422, which a browser shows as a line of code."""
+    return render(request, "problem.html", status_code=status_code, message=message)

@@ -28,8 +28,8 @@ from shuxiang.calendars import EventLabels
 from shuxiang.events.streams import BRAND_DECIDED
 from shuxiang.events.tables import dead_letter, inbox
 from shuxiang.i18n import N_, both, gettext, in_both
-from shuxiang.pages import language, render
-from shuxiang.schemas.errors import describe
+from shuxiang.pages import language, problem_page, render
+from shuxiang.schemas.errors import describe, said_in
 from shuxiang.schemas.submission import Category
 from shuxiang.services.deps import AllianceDep, EventPublisher, Publisher, per_app, reader_of
 from shuxiang.services.intake.auth import Accounts, Auth, Coordinator, Signed, actor, problem
@@ -81,6 +81,10 @@ class ClearErrorsRoute(APIRoute):
             try:
                 return await handler(request)
             except RequestValidationError as exc:
+                if request.method in ("GET", "HEAD") and not request.url.path.startswith("/api/"):
+                    lang = language(request)
+                    said = "; ".join(f"{_field(tuple(e['loc']))}: {said_in(e, lang)}" for e in exc.errors())
+                    return problem_page(request, 422, said)
                 problems = [{"field": _field(tuple(e["loc"])), "message": e["msg"]} for e in exc.errors()]
                 text = "; ".join(f"{p['field']}: {p['message']}" for p in problems)
                 return JSONResponse(
