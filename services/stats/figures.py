@@ -71,6 +71,9 @@ class Figures:
     years: tuple[int, ...]
     outcomes: Counter = field(default_factory=Counter)
     participants: int = 0
+    sessions: int = 0
+    """场次: the sessions in the period of the counted activities (a weekly series' four Saturdays are
+    four; ``activities`` counts it once)."""
     co_hosted: int = 0
     brand_sessions: int = 0
     by_category: dict[str, list[int]] = field(default_factory=dict)
@@ -211,6 +214,7 @@ def _count(
         return
     a, people = item.activity, item.participants
     out.participants += people
+    out.sessions += item.sessions
     out.co_hosted += len(credited) > 1
     add(out.by_category, a.category.value, 1, people)
     for audience in audiences_of(a, audiences_in):
@@ -245,6 +249,7 @@ def summary_rows(now: Figures, before: Figures) -> list[tuple[str, int, int, flo
     """(metric, this period, the period before, change) for the headline figures."""
     metrics = [
         ("activities", now.activities, before.activities),
+        ("sessions", now.sessions, before.sessions),
         ("held", now.outcomes["held"], before.outcomes["held"]),
         ("unreported", now.outcomes["unreported"], before.outcomes["unreported"]),
         ("not_held", now.outcomes["not_held"], before.outcomes["not_held"]),

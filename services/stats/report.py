@@ -39,6 +39,7 @@ OUTCOME_NAMES = {
 }
 METRIC_NAMES = {
     "activities": N_("Activities (held or not yet reported)"),
+    "sessions": N_("Sessions of these activities"),
     "held": N_("of which reported held"),
     "unreported": N_("of which not reported yet"),
     "not_held": N_("Not held (not counted)"),

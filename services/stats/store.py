@@ -137,6 +137,7 @@ def stored_figures(
         f.add(out.by_category, category, n, people)
         f.add(out.by_campaign, campaign_id, n, people)
         out.participants += people
+        out.sessions += sessions
         out.co_hosted += n if libraries > 1 else 0
         if brand_id:
             out.brand_sessions += sessions

@@ -108,6 +108,7 @@ def recount(activities: list[dict], reports: list[AttendanceReport], scope: set[
     found = {
         "outcomes": Counter(),
         "participants": 0,
+        "sessions": 0,
         "co_hosted": 0,
         "brand_sessions": 0,
         "role": Counter(),
@@ -147,9 +148,11 @@ def recount(activities: list[dict], reports: list[AttendanceReport], scope: set[
         for library, role in mine.items():
             found["role"][role] += 1
             found["library"][library] += 1
+        sessions = [start + timedelta(weeks=k) for k in range(3 if a.get("recurrence") else 1)]
+        in_year = sum(1 for s in sessions if s.year == start.year)
+        found["sessions"] += in_year  # 场次: a weekly series' sessions, not the series once
         if a.get("brand_id"):
-            sessions = [start + timedelta(weeks=k) for k in range(3 if a.get("recurrence") else 1)]
-            found["brand_sessions"] += sum(1 for s in sessions if s.year == start.year)
+            found["brand_sessions"] += in_year
     return found
 
 
@@ -161,6 +164,7 @@ def reported(report) -> dict:
     return {
         "outcomes": Counter({k: summary[k] for k in ("held", "unreported", "not_held", "cancelled") if summary[k]}),
         "participants": summary["participants"],
+        "sessions": summary["sessions"],
         "co_hosted": summary["co_hosted"],
         "brand_sessions": summary["brand_sessions"],
         "role": column("role", "role", "credits"),
