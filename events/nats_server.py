@@ -20,6 +20,8 @@ import sysconfig
 import time
 from pathlib import Path
 
+from shuxiang.i18n import both
+
 log = logging.getLogger(__name__)
 
 _PR_SET_PDEATHSIG = 1
@@ -137,15 +139,29 @@ class EmbeddedNatsServer:
         self.process: subprocess.Popen[bytes] | None = None
 
     def _remembered_port(self) -> int | None:
-        """The port of the last run, if it is free: member systems keep their broker URL across restarts."""
+        """The port of the last run, if it is free: member systems keep their broker URL across restarts.
+
+        Probed as nats-server binds it (``SO_REUSEADDR``, as Go's listeners do): after ``up`` was
+        killed its clients' connections linger in TIME_WAIT for a minute, a plain bind failed on
+        them and every restart moved the broker to a new port.  Taken by a listener of another
+        program, the broker moves — and says so, since members' systems must follow."""
         try:
             port = int((self.store_dir / "port").read_text())
         except (OSError, ValueError):
             return None
         with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+            sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
             try:
                 sock.bind(("127.0.0.1", port))
             except OSError:
+                log.warning(
+                    "%s",
+                    both(
+                        "the broker's port {port} is taken by another program: the broker moves to another "
+                        "port, and members' systems must use the new address",
+                        port=port,
+                    ),
+                )
                 return None
         return port
 
