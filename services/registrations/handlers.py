@@ -98,10 +98,25 @@ def session_key(session: Session) -> datetime:
     return (session.recurrence_id or session.starts_at).astimezone(UTC)
 
 
+def moved_start(session: Session | None) -> datetime | None:
+    """When a session starts, if not at its key (a series' session moved on its own); else None."""
+    if session is None or session.starts_at.astimezone(UTC) == session_key(session):
+        return None
+    return session.starts_at.astimezone(UTC)
+
+
 def refusal(
     connection: Connection, request: RegistrationRequest, now: datetime, tz: ZoneInfo
 ) -> tuple[str | None, datetime | None]:
     """Why ``request`` cannot have a place (None: it can), and its session key."""
+    reason, session = refusal_and_session(connection, request, now, tz)
+    return reason, None if session is None else session_key(session)
+
+
+def refusal_and_session(
+    connection: Connection, request: RegistrationRequest, now: datetime, tz: ZoneInfo
+) -> tuple[str | None, Session | None]:
+    """:func:`refusal`, with the session asked for itself (its key, and when it starts now)."""
     row = _activity(connection, request.activity_id)
     if row is None:
         return "unknown", None
@@ -116,17 +131,17 @@ def refusal(
     if session is None:
         return "no_session", None
     if session.status is Status.cancelled:
-        return "cancelled", session_key(session)
+        return "cancelled", session
     if session.starts_at <= now:
-        return "past", session_key(session)
+        return "past", session
     key = session_key(session)
     e = registrations_entry.c
     taken = connection.execute(
         select(e.id).where(e.activity_id == request.activity_id, e.session == key, e.person_key == request.person_key())
     ).first()
     if taken is not None:
-        return "duplicate", key
-    return None, key
+        return "duplicate", session
+    return None, session
 
 
 def _take_place(connection: Connection, activity_id: str, session: datetime, capacity: int | None) -> bool:
@@ -167,13 +182,15 @@ def handle_requested(context: RegistrationsContext, delivery: Delivery, uow: Uni
     hashed = token_hash(request.token)
     if connection.execute(select(e.id).where(e.token_hash == hashed)).first() is not None:
         return  # the same sign-up again (a retried publish the broker no longer remembered)
-    reason, key = refusal(connection, request, now, context.tz)
+    reason, session = refusal_and_session(connection, request, now, context.tz)
+    key = None if session is None else session_key(session)
     entry_id = delivery.msg_id[:80]
     personal = context.personal(request)  # sealed: opened with its key; the key deleted: all None
     row = {
         "id": entry_id,
         "activity_id": request.activity_id,
         "session": key or now,
+        "starts_at": moved_start(session),
         "person_key": None,
         "name": personal["name"],
         "phone": personal["phone"],
@@ -364,6 +381,12 @@ def follow_sessions(
         moved_to = session_key(now_session)
         if moved_to != key:
             _move_sign_ups(connection, after.id, key, moved_to)
+        if was is None or was.starts_at != now_session.starts_at or moved_to != key:
+            connection.execute(  # reminders go by when it starts now (a series' session keeps its key)
+                update(registrations_entry)
+                .where(e.activity_id == after.id, e.session == moved_to)
+                .values(starts_at=moved_start(now_session))
+            )
         if (
             was is None
             or (was.starts_at, was.venue) != (now_session.starts_at, now_session.venue)

@@ -29,7 +29,7 @@ from email.policy import SMTP
 from email.utils import formatdate, make_msgid
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import Engine, insert, or_, select, update
+from sqlalchemy import Engine, func, insert, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from shuxiang.calendars.recurrence import Session
@@ -113,8 +113,8 @@ class ReaderMail:
                     .where(
                         e.state == CONFIRMED,
                         reachable,
-                        e.session > after,
-                        e.session <= until,
+                        func.coalesce(e.starts_at, e.session) > after,  # when it starts now (moved on its own)
+                        func.coalesce(e.starts_at, e.session) <= until,
                         e.rating.is_(None),
                     )
                     .where(~select(m.id).where(m.id == e.id + f":{kind}").exists())
@@ -183,6 +183,7 @@ class ReaderMail:
                     e.phone,
                     e.lang,
                     e.session,
+                    e.starts_at,
                     e.code,
                     e.state,
                     e.token,
@@ -199,7 +200,7 @@ class ReaderMail:
         texting = row is not None and not row.email and row.phone and self.sms is not None and row.kind in SMS_TEXTS
         if row is not None and row.created_at < now - MAX_AGE:
             outcome["error"] = "too old to send (made by a replay, or after a day's outage)"
-        elif row is not None and row.kind == "reminder" and row.session <= now:
+        elif row is not None and row.kind == "reminder" and (row.starts_at or row.session) <= now:
             outcome["error"] = "too late: the session has begun"
         elif row is not None and row.kind in AS_IT_IS and self._called_off(row):
             outcome["error"] = "nothing to send: the session is called off"

@@ -46,6 +46,12 @@ registrations_entry = Table(
     Column("activity_id", String(64), nullable=False),
     Column("session", UTCDateTime, nullable=False),
     Column(
+        "starts_at",
+        UTCDateTime,
+        nullable=True,
+        comment="when the session starts now, if not at its key (a series' session moved on its own): reminders go by it",
+    ),
+    Column(
         "person_key",
         String(64),
         nullable=True,

@@ -1002,11 +1002,18 @@ async def test_a_moved_session_of_a_series_is_announced_at_its_own_venue(web, tm
     assert mail.send_due(now) == 2
     moved = json.loads(texts.path(f"{_entry_id(bus, en)}:moved:v3").read_text(encoding="utf-8"))
     assert "多功能厅" in moved["text"]
-    # a reminder names the hall too
-    assert mail.remind(start + week - timedelta(hours=10)) == 1
-    assert mail.send_due(start + week - timedelta(hours=10)) == 1
+    # the reminder comes the day before the session as it is now — not a day and a half early, by
+    # the start the rule gave it — and names the hall too; a session moved after its readers signed
+    # up (the third) likewise
+    second_now = start + week + timedelta(days=1, hours=4, minutes=30)
+    third_now = second_now + week
+    assert mail.remind(start + week - timedelta(hours=10)) == 0
+    assert mail.remind(second_now - timedelta(hours=10)) == 1
+    assert mail.send_due(second_now - timedelta(hours=10)) == 1
     reminder = json.loads(texts.path(f"{_entry_id(bus, texted)}:reminder").read_text(encoding="utf-8"))
     assert "报告厅" in reminder["text"] and "少儿阅览室" not in reminder["text"]
+    assert mail.remind(start + 2 * week - timedelta(hours=10)) == 0
+    assert mail.remind(third_now - timedelta(hours=10)) == 1
 
 
 async def test_a_reader_who_signed_up_in_english_is_sent_links_to_english_pages(web, tmp_path) -> None:
