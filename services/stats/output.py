@@ -63,6 +63,12 @@ def view_table(title: str, view) -> str:
     )
 
 
+def sheet_title(title: str) -> str:
+    """A view's title as a sheet's name (Excel: at most 31 characters, none of []:*?/\\): a Chinese
+    workbook's sheets were named summary, category, … in English."""
+    return "".join(" " if c in "[]:*?/\\" else c for c in title).strip()[:31]
+
+
 def workbook(report: StatsReport, lang: str = "zh-CN"):
     """The report as an openpyxl Workbook: a sheet per view, headers in both languages, numbers as numbers."""
     from openpyxl import Workbook
@@ -73,7 +79,7 @@ def workbook(report: StatsReport, lang: str = "zh-CN"):
     book.remove(book.active)
     bold, fill = Font(bold=True), PatternFill("solid", fgColor="E5E7EB")
     for view in report.views:
-        sheet = book.create_sheet(title=view.id[:31])
+        sheet = book.create_sheet(title=sheet_title(view.title(lang)))
         sheet.append([f"{report.scope_name} · {report.label} · {view.title(lang)}"])
         sheet["A1"].font = Font(bold=True, size=13)
         sheet.append([column.zh if lang != "en" else column.en for column in view.columns])

@@ -105,9 +105,9 @@ def test_the_xlsx_reads_back_and_libreoffice_turns_it_into_pdf(data_dir: Path, t
     )
     assert result.exit_code == 0, result.output
     book = openpyxl.load_workbook(xlsx)
-    summary = {row[0]: row[2:4] for row in book["summary"].iter_rows(min_row=3, values_only=True)}
+    summary = {row[0]: row[2:4] for row in book["总览"].iter_rows(min_row=3, values_only=True)}
     assert summary["activities"] == (5, 1) and summary["not_held"] == (1, 0) and summary["participants"] == (265, 90)
-    assert ("accessibility", "无障碍服务", 1, 22) in list(book["category"].iter_rows(min_row=3, values_only=True))
+    assert ("accessibility", "无障碍服务", 1, 22) in list(book["按类别"].iter_rows(min_row=3, values_only=True))
     ARTIFACTS.mkdir(exist_ok=True)
     shutil.copyfile(xlsx, ARTIFACTS / "stats-2026.xlsx")
 

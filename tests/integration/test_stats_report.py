@@ -25,11 +25,13 @@ from shuxiang.db import Databases, make_engine, metadata
 from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, UnitOfWork, process_batch
 from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
+from shuxiang.i18n import gettext
 from shuxiang.schemas import AttendanceReport
 from shuxiang.services.dedup.tables import TABLES as DEDUP_TABLES
 from shuxiang.services.plan import ServiceContext
 from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_reports
 from shuxiang.services.quotas.tables import TABLES as QUOTA_TABLES
+from shuxiang.services.stats.output import sheet_title
 from shuxiang.services.stats.report import stats_report
 from shuxiang.services.stats.service import NAME as STATS
 from shuxiang.services.stats.service import REPORTS_CONSUMER as STATS_REPORTS
@@ -403,10 +405,18 @@ def test_the_cli_in_every_format_and_the_xlsx_read_back(tmp_path: Path) -> None:
     out = tmp_path / "report.xlsx"
     cli("--year", "2026", "--format", "xlsx", "-o", str(out))
     book = openpyxl.load_workbook(out)
-    assert book.sheetnames[:3] == ["summary", "category", "audience"] and "quotas" in book.sheetnames
-    rows = list(book["role"].iter_rows(min_row=3, values_only=True))
+    # the sheets are named as the views are titled, in the report's language (they were summary, category, …)
+    assert book.sheetnames[:3] == ["总览", "按类别", "按服务对象"] and "年度指标完成情况" in book.sheetnames
+    rows = list(
+        book[sheet_title(gettext("zh-CN", "By role (once per library and activity)"))].iter_rows(
+            min_row=3, values_only=True
+        )
+    )
     assert ("organiser", "承办", 1, 120) in rows and ("co_organiser", "协办", 1, 120) in rows
-    assert book["summary"]["A1"].value.startswith("测试阅读推广联盟 · 2026")
+    assert book["总览"]["A1"].value.startswith("测试阅读推广联盟 · 2026")
+    english = tmp_path / "report-en.xlsx"
+    cli("--year", "2026", "--format", "xlsx", "--lang", "en", "-o", str(english))
+    assert openpyxl.load_workbook(english).sheetnames[:3] == ["Summary", "By category", "By audience"]
 
     bad = CliRunner().invoke(main, ["stats", "report", "--data-dir", str(tmp_path), "--period", "nope"])
     assert bad.exit_code == 1 and 'no plan period "nope"' in bad.output and "Traceback" not in bad.output
@@ -502,7 +512,7 @@ def test_readers_ratings_reach_the_report_as_a_satisfaction_rate_per_library_and
     assert "读者满意度" in table and "75.0%" in table
     out = tmp_path / "report.xlsx"
     cli("--format", "xlsx", "-o", str(out))
-    sheet = openpyxl.load_workbook(out)["brand"]
+    sheet = openpyxl.load_workbook(out)[sheet_title(gettext("zh-CN", "Brand activities (one library, one brand)"))]
     header = [cell.value for cell in sheet[2]]
     cell = sheet.cell(row=3, column=header.index("满意度") + 1)
     assert cell.value == 0.75 and cell.number_format == "0.0%"
