@@ -354,6 +354,7 @@ def replay(data_dir: Path | None, timeout: float) -> None:
     activities with the same ids, the same feeds, the same tallies.  Accounts and the record
     of digests already sent are kept.
     """
+    from shuxiang.replay import ServicesRunning
     from shuxiang.replay import replay as run_replay
     from shuxiang.running import runtime_info
 
@@ -363,7 +364,15 @@ def replay(data_dir: Path | None, timeout: float) -> None:
     alliance = resolve_alliance(settings)
     with progress_bar() as progress:
         report = _pending_reporter(progress, both("replaying"))
-        messages = asyncio.run(run_replay(settings, alliance, timeout=timeout, on_progress=report))
+        try:
+            messages = asyncio.run(run_replay(settings, alliance, timeout=timeout, on_progress=report))
+        except ServicesRunning as running:
+            raise UserError(
+                both(
+                    "services are still consuming ({consumers}): stop every `shuxiang serve` before replaying",
+                    consumers=str(running),
+                )
+            ) from None
     console.print(both("rebuilt from {count} messages", count=messages))
 
 

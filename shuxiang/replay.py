@@ -73,6 +73,29 @@ async def reset_broker(js, plans: list[ServicePlan], replicas: int) -> None:
     await ensure_streams(js, replicas=replicas)
 
 
+class ServicesRunning(RuntimeError):
+    """Services still consume the log: a replay would empty the tables under them."""
+
+
+async def consumers_in_use(js, plans: list[ServicePlan], *, samples: int = 3, interval: float = 0.5) -> list[str]:
+    """The durable consumers of ``plans`` that a running service is pulling from (a pull request
+    waiting on it, in any of a few looks a moment apart: a busy service may be between two)."""
+    used: set[str] = set()
+    for look in range(samples):
+        for plan in plans:
+            for consumer in plan.consumers:
+                try:
+                    info = await js.consumer_info(consumer.stream.name, consumer.name)
+                except NotFoundError:
+                    continue
+                if info.num_waiting:
+                    used.add(consumer.name)
+        if used or look == samples - 1:
+            break
+        await asyncio.sleep(interval)
+    return sorted(used)
+
+
 async def replay(
     settings: Settings,
     alliance: Alliance,
@@ -99,6 +122,9 @@ async def replay(
             js = connection.jetstream()
             await ensure_streams(js, replicas=stream_replicas(connection, settings.stream_replicas))
             messages = (await js.stream_info(SUBMISSIONS_STREAM.name)).state.messages
+            if server is None and (running := await consumers_in_use(js, plans)):
+                # embedded: `up` is refused by the CLI first; distributed, the services are asked
+                raise ServicesRunning(", ".join(running))
             await reset_broker(js, plans, stream_replicas(connection, settings.stream_replicas))
             await asyncio.to_thread(reset_tables, databases, plans)
             runtime = Runtime(settings=settings, alliance=alliance, services=[p.name for p in plans], web=False)
