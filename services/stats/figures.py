@@ -36,7 +36,9 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from zoneinfo import ZoneInfo
 
+from shuxiang.alliance import Alliance
 from shuxiang.schemas import CanonicalActivity
+from shuxiang.services.brands.linking import announcers_of, holders
 from shuxiang.services.quotas.tally import ActivityFacts, first_occurrence, occurrences_between, year_bounds
 
 OUTCOMES = ("held", "unreported", "not_held", "cancelled")
@@ -58,6 +60,8 @@ class Item:
     """Reported attendance (0 without a report)."""
     sessions: int
     """Occurrences in its year (1 for a single activity)."""
+    brand_id: str | None = None
+    """The brand it counts for (:func:`counted_brand`)."""
 
     @property
     def counted(self) -> bool:
@@ -112,8 +116,23 @@ def rate(rated: int, satisfied: int) -> float | None:
     return round(satisfied / rated, 3) if rated else None
 
 
+def counted_brand(activity: CanonicalActivity, alliance: Alliance | None) -> str | None:
+    """The brand an activity counts for: the one it declares, if one of that brand's own libraries
+    announced it (:func:`~shuxiang.services.brands.linking.announcers_of`, as the brands service
+    links it) — one library's announcement alone added a session to another's 一馆一品 here too.  A
+    brand the alliance file does not list (registered by a coordinator) is taken as declared."""
+    declared = activity.brand_id or None
+    brand = alliance.brand(declared) if alliance is not None and declared else None
+    if brand is None:
+        return declared
+    return declared if holders(brand) & set(announcers_of(activity)) else None
+
+
 def item_of(
-    activity: CanonicalActivity, attendance: tuple[bool | None, int | None] | None, tz: ZoneInfo
+    activity: CanonicalActivity,
+    attendance: tuple[bool | None, int | None] | None,
+    tz: ZoneInfo,
+    alliance: Alliance | None = None,
 ) -> Item | None:
     """The report's view of one activity (None for a series without an occurrence left).
 
@@ -123,14 +142,15 @@ def item_of(
     held, participants = attendance or (None, None)
     outcome = outcome_of(activity.status.value, held)
     if not activity.recurrence:
-        return Item(activity, activity.starts_at.astimezone(tz), outcome, participants or 0, 1)
+        brand = counted_brand(activity, alliance)
+        return Item(activity, activity.starts_at.astimezone(tz), outcome, participants or 0, 1, brand)
     facts = ActivityFacts.of(activity)
     start = first_occurrence(facts, tz)
     if start is None:
         return None
     first, end = year_bounds(start.year, tz)
     sessions = sum(1 for _ in occurrences_between(facts, tz, first, end))
-    return Item(activity, start, outcome, participants or 0, sessions)
+    return Item(activity, start, outcome, participants or 0, sessions, counted_brand(activity, alliance))
 
 
 def outcome_of(status: str, held: bool | None) -> str:
@@ -227,17 +247,17 @@ def _count(
         add(out.by_library, library_id, 1, int(role == "host"), people)
     for partner in partners_of(a):
         add(out.by_partner, partner, 1, people)
-    if a.brand_id:
+    if item.brand_id:
         out.brand_sessions += item.sessions
-        add(out.by_brand, a.brand_id, item.sessions, people)
+        add(out.by_brand, item.brand_id, item.sessions, people)
     rated, satisfied = ratings.get(a.id, (0, 0))
     if rated:
         out.rated += rated
         out.satisfied += satisfied
         for library_id in mine:
             add(out.rated_by_library, library_id, rated, satisfied)
-        if a.brand_id:
-            add(out.rated_by_brand, a.brand_id, rated, satisfied)
+        if item.brand_id:
+            add(out.rated_by_brand, item.brand_id, rated, satisfied)
 
 
 def change(current: int, previous: int) -> float | None:
@@ -268,13 +288,19 @@ def scope_of(alliance, library: str | None) -> set[str] | None:
 
 
 def items_of(
-    activities: Iterable[CanonicalActivity], attendance: Mapping[str, tuple[bool | None, int | None]], tz: ZoneInfo
+    activities: Iterable[CanonicalActivity],
+    attendance: Mapping[str, tuple[bool | None, int | None]],
+    tz: ZoneInfo,
+    alliance: Alliance | None = None,
 ) -> list[Item]:
-    return list(stream_items(activities, attendance, tz))
+    return list(stream_items(activities, attendance, tz, alliance))
 
 
 def stream_items(
-    activities: Iterable[CanonicalActivity], attendance: Mapping[str, tuple[bool | None, int | None]], tz: ZoneInfo
+    activities: Iterable[CanonicalActivity],
+    attendance: Mapping[str, tuple[bool | None, int | None]],
+    tz: ZoneInfo,
+    alliance: Alliance | None = None,
 ) -> Iterator[Item]:
     """:func:`items_of` one at a time (for :func:`figures_of_periods` over a stream)."""
-    return (item for a in activities if (item := item_of(a, attendance.get(a.id), tz)) is not None)
+    return (item for a in activities if (item := item_of(a, attendance.get(a.id), tz, alliance)) is not None)

@@ -43,9 +43,10 @@ from .tables import (
     stats_source,
 )
 
-DERIVATION = "stats-2"
+DERIVATION = "stats-3"
 """Raised when the rows are derived differently (then the report reads the reference until a replay;
-2: a series' sessions reported on their own are each their own attendance)."""
+2: a series' sessions reported on their own are each their own attendance; 3: a declared brand counts
+only when one of its libraries announced the activity)."""
 
 ACTIVITIES = RowsByKey(stats_activity, "activity_id")
 CREDITS = RowsByKey(stats_credit, "activity_id")
@@ -74,7 +75,7 @@ def rows_of(
 ) -> tuple[dict, list[dict], list[dict], list[dict]]:
     """The activity's row (without its key) and its credit, audience and partner rows."""
     try:
-        item = f.item_of(activity, reported, alliance.tz) if activity.sources else None
+        item = f.item_of(activity, reported, alliance.tz, alliance) if activity.sources else None
     except (ValueError, TypeError) as exc:  # an RRULE dateutil cannot expand
         raise Rejected(f"recurrence {activity.recurrence!r}: {exc}") from None
     credited = f.credited_of(activity)
@@ -89,7 +90,7 @@ def rows_of(
         "participants": participants or 0,
         "category": activity.category.value,
         "campaign_id": activity.campaign_id or f.NO_VALUE,
-        "brand_id": activity.brand_id or None,
+        "brand_id": f.counted_brand(activity, alliance),
         "libraries": len(credited),
     }
     if item is None:  # retired, or a series without a session left: counted nowhere

@@ -419,7 +419,7 @@ def reference_figures(
 
     attendance = attendance_by_activity(databases.reader(QUOTAS))
     vocabulary = alliance.audiences_in if alliance.audiences else None
-    items = f.stream_items(canonical_activities(databases.reader(DEDUP)), attendance, alliance.tz)  # none kept
+    items = f.stream_items(canonical_activities(databases.reader(DEDUP)), attendance, alliance.tz, alliance)
     return f.figures_of_periods(items, scope, periods, vocabulary, ratings)
 
 

@@ -153,8 +153,8 @@ def recount(activities: list[dict], reports: list[AttendanceReport], scope: set[
         sessions = [start + timedelta(weeks=k) for k in range(3 if a.get("recurrence") else 1)]
         in_year = sum(1 for s in sessions if s.year == start.year)
         found["sessions"] += in_year  # 场次: a weekly series' sessions, not the series once
-        if a.get("brand_id"):
-            found["brand_sessions"] += in_year
+        if a.get("brand_id") == "gushang" and "jn" in {s["library_id"] for s in a["sources"]}:
+            found["brand_sessions"] += in_year  # 沽上讲堂 is Jinnan's: only its own announcement adds to it
     return found
 
 

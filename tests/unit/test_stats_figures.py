@@ -81,7 +81,7 @@ def _reference_item(activity: CanonicalActivity, attendance, tz: ZoneInfo) -> It
         outcome = {True: "held", False: "not_held", None: "unreported"}[held]
     first, end = year_bounds(start.year, tz)
     sessions = sum(1 for _ in occurrences_between(facts, tz, first, end)) if activity.recurrence else 1
-    return Item(activity, start, outcome, participants or 0, sessions)
+    return Item(activity, start, outcome, participants or 0, sessions, activity.brand_id or None)
 
 
 def _seeded(n: int, seed: int) -> tuple[list[CanonicalActivity], dict, dict]:
