@@ -47,9 +47,11 @@ PERIODS_PER_YEAR = {"month": 12, "quarter": 4}
 
 
 class QuotaState(StrEnum):
-    """Where a library stands on a rule.  While the year is open: ``on_track``, ``at_risk`` (behind
-    the pace, or a month/quarter missed) or ``met``; once it is over only ``met`` (达标) or
-    ``not_met`` (未达标) — a finished year is not "at risk", it ended short."""
+    """Where a library stands on a rule.  ``met`` (已达标); ``not_met`` (未达标) once the target can
+    no longer be reached: the year ended short, or — a per-month/quarter rule — a month or quarter
+    is over without its minimum (on 2026-12-07, 5 of 12 months with 6 missed cannot become 12 of
+    12); while it still can: ``at_risk`` (behind the pace) or ``on_track``.  A target that can no
+    longer be met is not "at risk": nothing done now changes it."""
 
     on_track = "on_track"
     at_risk = "at_risk"
@@ -493,10 +495,10 @@ def progress_of_months(
     attained = sum(p.satisfied for p in periods)
     if attained == len(periods):
         state = QuotaState.met
-    elif closed:
-        state = QuotaState.not_met
+    elif closed or any(p.elapsed and not p.satisfied for p in periods):
+        state = QuotaState.not_met  # a period over short: every period satisfied is out of reach
     else:
-        state = QuotaState.at_risk if any(p.elapsed and not p.satisfied for p in periods) else QuotaState.on_track
+        state = QuotaState.on_track
     return Progress(
         library_id,
         rule,

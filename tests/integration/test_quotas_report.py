@@ -216,7 +216,11 @@ def test_report_as_of_a_day(data_dir: Path) -> None:
     late = json.loads(
         cli("--year", "2026", "--as-of", "2026-05-01", "--format", "json", "--data-dir", str(data_dir))[1]
     )
-    assert rules_of(late, "jn")["featured-monthly"]["state"] == "at_risk"  # no featured activity in April
+    # No featured activity in April: 12 of 12 months is out of reach — 未达标, not "at risk".
+    assert rules_of(late, "jn")["featured-monthly"]["state"] == "not_met"
+    assert rules_of(late, "jn")["featured-monthly"]["missed_periods"] == [4]
+    _, table = cli("--year", "2026", "--as-of", "2026-05-01", "--library", "jn", "--data-dir", str(data_dir))
+    assert "未达标 not met" in table
     code, out = cli("--as-of", "30/04/2026", "--data-dir", str(data_dir))
     assert code == 2 and "'30/04/2026' does not match the format '%Y-%m-%d'" in out
 
@@ -294,7 +298,7 @@ def test_page_shows_bars_and_filters(client: TestClient) -> None:
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     assert "年度指标完成情况 · 2026" in html and "津南区图书馆" in html
-    assert 'data-library="jn" data-rule="featured-monthly" data-state="at_risk"' in html  # April is missed by now
+    assert 'data-library="jn" data-rule="featured-monthly" data-state="not_met"' in html  # April is missed by now
     assert 'class="fill" style="width: 25%"' in html  # 3 of 12 months
     assert "<script" not in html
     county = client.get("/quotas", params={"year": 2026, "tier": "county"}).text
@@ -321,3 +325,19 @@ def test_page_errors_are_pages_not_500s(client: TestClient) -> None:
     assert client.get("/quotas/nobody").status_code == 404
     assert client.get("/quotas/jn", params={"year": "-1"}).status_code == 400
     assert client.get("/quotas", params={"as_of": "tomorrow"}).status_code == 400
+
+
+def test_the_digest_lists_a_target_out_of_reach_apart_from_those_at_risk(data_dir: Path) -> None:
+    """What the digests read of the quotas service: on 2026-05-01 jn's monthly target has April
+    missed (out of reach, with the months missed), its reading-month target is at risk."""
+    from shuxiang.services.digests.sources import quotas_at_risk
+
+    databases = Databases(data_dir=data_dir)
+    try:
+        found = quotas_at_risk(databases, load_alliance(CONFIG), ["jn"], datetime(2026, 5, 1, 12, tzinfo=UTC), "zh-CN")
+    finally:
+        databases.dispose()
+    by_rule = {q.rule: q for q in found}
+    monthly = by_rule["每月一个特色活动"]
+    assert (monthly.out_of_reach, monthly.missed, monthly.done, monthly.minimum) == (True, 1, 3, 12)
+    assert not by_rule["承办读书月活动2个以上"].out_of_reach

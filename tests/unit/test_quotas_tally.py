@@ -178,7 +178,7 @@ def test_overrides_set_a_library_target() -> None:
     assert progress([], r, "jn", 2026, SHANGHAI, at("2026-01-01T00:00:00+08:00")).target == 10
 
 
-def test_monthly_rule_lists_missing_months_and_is_at_risk_once_a_month_is_missed() -> None:
+def test_monthly_rule_lists_missing_months_and_cannot_be_met_once_a_month_is_missed() -> None:
     monthly = rule(per="month")
     found = credits_on("2026-01-10", "2026-02-10", "2026-02-20", "2026-04-10", r=monthly)
     march = progress(found, monthly, "jn", 2026, SHANGHAI, at("2026-03-15T00:00:00+08:00"))
@@ -186,7 +186,22 @@ def test_monthly_rule_lists_missing_months_and_is_at_risk_once_a_month_is_missed
     assert march.state is QuotaState.on_track  # March is not over yet
     assert march.missing == [3, 5, 6, 7, 8, 9, 10, 11, 12] and march.missed == []
     april = progress(found, monthly, "jn", 2026, SHANGHAI, at("2026-04-01T00:00:00+08:00"))
-    assert april.state is QuotaState.at_risk and april.missed == [3]
+    assert april.state is QuotaState.not_met and april.missed == [3]  # 12 of 12 months is out of reach
+
+
+def test_a_per_period_target_out_of_reach_is_not_met_not_at_risk() -> None:
+    """/quotas/ak on 2026-12-07 read "进度落后 5/12个月 … （已错过 6）" and jn-b03 "3/4 进度落后" with Q3
+    over short: neither can be met this year any more, so neither is "at risk" — they read 未达标."""
+    monthly = rule(per="month")
+    five = credits_on(*(f"2026-{m:02d}-10" for m in (2, 4, 6, 8, 10)), r=monthly)
+    ak = progress(five, monthly, "jn", 2026, SHANGHAI, at("2026-12-07T10:00:00+08:00"))
+    assert (ak.attained, ak.target, len(ak.missed), ak.state) == (5, 12, 6, QuotaState.not_met)
+    quarterly = rule(per="quarter", minimum=5, unit="occurrence")
+    three_quarters = credits_on(*(f"2026-{m:02d}-{d:02d}" for m in (1, 4, 11) for d in range(10, 15)), r=quarterly)
+    b03 = progress(three_quarters, quarterly, "jn", 2026, SHANGHAI, at("2026-12-07T10:00:00+08:00"))
+    assert (b03.attained, b03.target, b03.missed, b03.state) == (3, 4, [3], QuotaState.not_met)
+    before = progress(three_quarters, quarterly, "jn", 2026, SHANGHAI, at("2026-09-30T23:59:59+08:00"))
+    assert before.state is QuotaState.on_track  # Q3 not over yet: it can still be met
 
 
 def test_quarterly_minimum_applies_per_quarter() -> None:
