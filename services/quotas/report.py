@@ -215,6 +215,8 @@ def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
         "state": p.state.value,
         "percent": p.percent,
     }
+    if p.rule.growth is not None:
+        out["previous"] = p.previous  # the year before's figure the target grows on (0: none on record)
     if p.periods:
         out["periods"] = [
             {"index": q.index, "count": q.count, "minimum": q.minimum, "elapsed": q.elapsed} for q in p.periods

@@ -402,6 +402,9 @@ class Progress:
     """The library's minimum (per year, or per period)."""
     periods: tuple[Period, ...] = ()
     credits: tuple[Credit, ...] = field(default=(), repr=False)
+    previous: int | None = None
+    """A ``growth`` rule's figure the year before, from which :attr:`target` is set (0: nothing on
+    record, the target is the minimum); None for other rules."""
 
     @property
     def missing(self) -> list[int]:
@@ -474,6 +477,7 @@ def progress_of_months(
     ``previous``: the rule's figure for the year before (activities, or participants), from
     which a ``growth`` rule sets this year's target (:meth:`QuotaRule.target_for`)."""
     minimum = rule.target_for(library_id, previous)
+    basis = previous if rule.growth is not None else None
     count = sum(months)
     closed = year_elapsed(year, tz, now) >= 1.0
     if rule.per is None:
@@ -484,7 +488,9 @@ def progress_of_months(
             state = QuotaState.not_met
         else:
             state = QuotaState.at_risk if count < expected else QuotaState.on_track
-        return Progress(library_id, rule, year, count, minimum, expected, state, count, minimum, credits=credits)
+        return Progress(
+            library_id, rule, year, count, minimum, expected, state, count, minimum, credits=credits, previous=basis
+        )
     counts = [0] * PERIODS_PER_YEAR[rule.per]
     for month, n in enumerate(months, start=1):
         counts[period_of(month, rule.per) - 1] += n
@@ -511,6 +517,7 @@ def progress_of_months(
         minimum,
         periods,
         credits,
+        basis,
     )
 
 
