@@ -97,6 +97,15 @@ EVENTS = [
         "c-gone", "2026-05-01T10:00:00+08:00", [("c", "host")], featured=True, title="已取消的讲座", status="cancelled"
     ),
     event("jn-new-year", "2026-12-31T16:30:00+00:00", [("jn", "host")], featured=True, title="新年第一讲"),  # 2027
+    event(  # starts on the festival's last day, that session cancelled: its sessions are in December
+        "tz-festival-late",
+        "2026-11-30T10:00:00+08:00",
+        [("tz", "host")],
+        recurrence="FREQ=WEEKLY;COUNT=3",
+        overrides=[{"recurrence_id": "2026-11-30T10:00:00+08:00", "status": "cancelled"}],
+        campaign_id="reading-festival",
+        title="读书节·周末共读",
+    ),
 ]
 
 
@@ -341,3 +350,17 @@ def test_the_digest_lists_a_target_out_of_reach_apart_from_those_at_risk(data_di
     monthly = by_rule["每月一个特色活动"]
     assert (monthly.out_of_reach, monthly.missed, monthly.done, monthly.minimum) == (True, 1, 3, 12)
     assert not by_rule["承办读书月活动2个以上"].out_of_reach
+
+
+def test_a_campaign_credits_only_the_sessions_inside_its_window(client: TestClient) -> None:
+    """tz's weekly series for the reading festival (11-01 – 11-30) starts 11-30, and that session is
+    cancelled: its sessions, 12-07 and 12-14, are outside the window, so it earns no campaign credit
+    (it was credited under campaign-joined at 12-07) — but they are still tz's reader sessions."""
+    report = client.get("/api/v1/quotas/tz", params={"year": 2026, "as_of": "2026-12-31"}).json()
+    rules = {r["rule_id"]: r for r in report["library"]["rules"]}
+    assert rules["campaign-joined"]["attained"] == 0 and rules["campaign-joined"]["credited"] == []
+    sessions = [c["starts_at"][:10] for c in rules["sessions"]["credited"] if c["activity_id"] == "tz-festival-late"]
+    assert sessions == ["2026-12-07", "2026-12-14"]
+    tallied = client.get("/api/v1/quotas", params={"year": 2026, "library": "tz"}).json()  # the kept tallies
+    assert rules_of(tallied, "tz")["campaign-joined"]["attained"] == 0
+    assert rules_of(tallied, "tz")["sessions"]["count"] == rules["sessions"]["count"] == 3  # with jn-jan
