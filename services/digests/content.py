@@ -111,6 +111,11 @@ class QuotaAtRisk:
     minimum: int
     expected: int = 0
     """What the pace of the year asks by the end of the digest's period."""
+    out_of_reach: bool = False
+    """The target can no longer be met this year (a month or quarter of a per-period rule over
+    short): listed under its own heading, not as "at risk" — nothing done now changes it."""
+    missed: int = 0
+    """The months or quarters over short, for a target out of reach."""
 
     @property
     def percent(self) -> int:
@@ -145,6 +150,9 @@ class Digest:
     upcoming: Capped = field(default_factory=lambda: Capped([]))
     review: Capped = field(default_factory=lambda: Capped([]))
     quotas: Capped = field(default_factory=lambda: Capped([]))
+    quotas_out_of_reach: Capped = field(default_factory=lambda: Capped([]))
+    """Targets that can no longer be met this year: for the coordinator's report upward, not a
+    thing to act on (not counted in :attr:`attention`)."""
     quiet_brands: Capped = field(default_factory=lambda: Capped([]))
     campaigns: list[CampaignGap] = field(default_factory=list)
     dead_letters: Capped = field(default_factory=lambda: Capped([]))
@@ -389,7 +397,10 @@ def build_digest(
         cancelled=lines(changes.cancelled),
         upcoming=Capped.of(upcoming_lines(items, until, tz, labels)),
         review=Capped.of([line(a) for a in review]),
-        quotas=Capped.of(sorted(quotas, key=lambda q: (q.percent, q.library))),
+        quotas=Capped.of(sorted((q for q in quotas if not q.out_of_reach), key=lambda q: (q.percent, q.library))),
+        quotas_out_of_reach=Capped.of(
+            sorted((q for q in quotas if q.out_of_reach), key=lambda q: (q.percent, q.library))
+        ),
         quiet_brands=Capped.of(list(quiet_brands)),
         campaigns=campaign_gaps(alliance, libraries, items, until, labels),
         dead_letters=Capped.of(dead_letter_lines(dead_letters, None if coordinator.scope is None else libraries, tz)),

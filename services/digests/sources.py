@@ -17,7 +17,8 @@ BRANDS = "brands"
 def quotas_at_risk(
     databases: Databases, alliance: Alliance, libraries: Sequence[str], now: datetime, language: str
 ) -> list[QuotaAtRisk]:
-    """The annual targets of these libraries the quotas service finds at risk as of ``now``.
+    """The annual targets of these libraries the quotas service finds at risk as of ``now``, and
+    those it finds can no longer be met this year (``out_of_reach``: a month or quarter over short).
 
     Figures are computed when the digest is rendered (the quotas service's QUOTAS events
     announce only transitions, so their counts go stale).  Nothing when the quotas service
@@ -38,12 +39,14 @@ def quotas_at_risk(
             rule=p.rule.name_in(language),
             done=p.attained,
             minimum=p.target,
-            expected=p.expected,
+            expected=p.expected if p.state is QuotaState.at_risk else 0,
+            out_of_reach=p.state is QuotaState.not_met,
+            missed=len(p.missed),
         )
         for library in report.libraries
         if library.member.id in wanted
         for p in library.rules
-        if p.state is QuotaState.at_risk
+        if p.state in (QuotaState.at_risk, QuotaState.not_met)
     ]
 
 

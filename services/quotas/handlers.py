@@ -24,7 +24,7 @@ from datetime import datetime
 
 from sqlalchemy import Connection, bindparam, insert, select, update
 
-from shuxiang.alliance import Alliance, QuotaRule
+from shuxiang.alliance import Alliance, Campaign, QuotaRule
 from shuxiang.db import execute_many
 from shuxiang.events.consumer import Delivery, UnitOfWork
 from shuxiang.services.attendance import parse_report
@@ -44,7 +44,7 @@ from .store import (
     stored_basis,
 )
 from .tables import quotas_state
-from .tally import ActivityFacts, Progress, QuotaState, progress_of_months, tally_basis
+from .tally import ActivityFacts, Progress, QuotaState, campaigns_of, progress_of_months, tally_basis
 
 PUBLISHED_STATES: dict[QuotaState, QuotaEventType] = {QuotaState.at_risk: "at-risk", QuotaState.met: "met"}
 
@@ -61,6 +61,11 @@ class QuotasContext:
             member = self.alliance.member(library_id)
             self._rules[library_id] = tuple(self.alliance.rules_for(library_id)) if member else ()
         return list(self._rules[library_id])
+
+    @property
+    def campaigns(self) -> dict[str, Campaign]:
+        """The alliance's campaigns by id, whose windows bound a campaign rule's credits."""
+        return campaigns_of(self.alliance)
 
     def rules_touched(self, facts: Iterable[ActivityFacts]) -> dict[str, list[QuotaRule]]:
         """Per library, the rules under which one of these activities counts or counted for it
@@ -88,7 +93,14 @@ def apply_canonicals(context: QuotasContext, deliveries: list[Delivery], uow: Un
     after = related_facts(connection, saved, saved=saved)
     # an activity related before and not after (it lost a shared announcement) may count again
     regained = facts_of(connection, {f.activity_id for f, _ in before} - {f.activity_id for f, _ in after})
-    store_monthly_counts(connection, after + regained, context.rules_of, tz, cleared=[f.activity_id for f, _ in before])
+    store_monthly_counts(
+        connection,
+        after + regained,
+        context.rules_of,
+        tz,
+        campaigns=context.campaigns,
+        cleared=[f.activity_id for f, _ in before],
+    )
     touched = before + after
     latest = max(n.delivery.timestamp for n in changed)
     open_until = latest.astimezone(tz).year + 1
@@ -109,7 +121,7 @@ def apply_reports(context: QuotasContext, deliveries: list[Delivery], uow: UnitO
     tz = context.alliance.tz
     latest = max(delivery.timestamp for delivery in deliveries)
     touched = related_facts(connection, sorted(listing))
-    store_monthly_counts(connection, touched, context.rules_of, tz)
+    store_monthly_counts(connection, touched, context.rules_of, tz, campaigns=context.campaigns)
     recount = uow.at_batch_end("quotas.recount", lambda: Recount(context))
     recount.add([f for f, _ in touched], years_of(touched, tz, latest.astimezone(tz).year + 1), latest)
 
@@ -141,7 +153,7 @@ def derive_under_current_rules(context: QuotasContext, connection: Connection, a
     basis = tally_basis(context.alliance)
     if stored_basis(connection) == basis:
         return False
-    rebuild_tallies(connection, context.rules_of, context.alliance.tz)
+    rebuild_tallies(connection, context.rules_of, context.alliance.tz, campaigns=context.campaigns)
     store_basis(connection, basis, at)
     return True
 
@@ -179,8 +191,9 @@ def reevaluate(
     inserts: list[dict] = []
     updates: list[dict] = []
     for year in sorted(years):
-        months = monthly_totals(connection, year, tz, rules)
-        before = monthly_totals(connection, year - 1, tz, growing) if growing else {}
+        campaigns = context.campaigns
+        months = monthly_totals(connection, year, tz, rules, campaigns=campaigns)
+        before = monthly_totals(connection, year - 1, tz, growing, campaigns=campaigns) if growing else {}
         stored = {
             (r.library_id, r.rule_id): r
             for r in connection.execute(STATES_OF, {"year": year, "libraries": list(rules)})

@@ -23,7 +23,7 @@ from shuxiang.alliance import Alliance, Member, QuotaRule
 
 from .store import V1_ROLES, load_facts, monthly_totals, not_counted_starts, stored_basis, uncounted_of
 from .tables import quotas_state
-from .tally import Progress, QuotaState, progress, progress_of_months, tally, tally_basis
+from .tally import Progress, QuotaState, campaigns_of, progress, progress_of_months, tally, tally_basis
 
 
 @dataclass(frozen=True)
@@ -131,8 +131,9 @@ def _from_tallies(
 ) -> QuotaReport:
     tz = alliance.tz
     rules, growing = _rules_of(alliance, members)
-    months = monthly_totals(connection, year, tz, rules)
-    before = monthly_totals(connection, year - 1, tz, growing) if growing else {}
+    campaigns = campaigns_of(alliance)
+    months = monthly_totals(connection, year, tz, rules, campaigns=campaigns)
+    before = monthly_totals(connection, year - 1, tz, growing, campaigns=campaigns) if growing else {}
     uncounted: dict[str, list[NotCounted]] = {}
     for row in uncounted_of(connection, year, list(rules)):
         uncounted.setdefault(row.library_id, []).append(
@@ -163,8 +164,9 @@ def recount_report(engine: Engine, alliance: Alliance, year: int, now: datetime,
     with engine.connect() as connection:
         facts = load_facts(connection, year, tz, libraries=rules) if rules else []
         earlier = load_facts(connection, year - 1, tz, libraries=growing) if growing else []
-    credits = tally(facts, rules, year, tz)
-    before = tally(earlier, growing, year - 1, tz)
+    campaigns = campaigns_of(alliance)
+    credits = tally(facts, rules, year, tz, campaigns=campaigns)
+    before = tally(earlier, growing, year - 1, tz, campaigns=campaigns)
 
     def previous(library_id: str, rule) -> int | None:
         """The rule's figure the year before, for a growth rule (增长30%)."""
@@ -215,6 +217,8 @@ def progress_dict(p: Progress, *, credits: bool = False) -> dict[str, Any]:
         "state": p.state.value,
         "percent": p.percent,
     }
+    if p.rule.growth is not None:
+        out["previous"] = p.previous  # the year before's figure the target grows on (0: none on record)
     if p.periods:
         out["periods"] = [
             {"index": q.index, "count": q.count, "minimum": q.minimum, "elapsed": q.elapsed} for q in p.periods

@@ -12,7 +12,7 @@ from sqlalchemy import Connection, Row, and_, bindparam, delete, exists, insert,
 from sqlalchemy.dialects.postgresql import insert as postgresql_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
-from shuxiang.alliance import QuotaRule
+from shuxiang.alliance import Campaign, QuotaRule
 from shuxiang.db import KeptBasis, RowsByKey, execute_many, keys_in, where_once
 from shuxiang.events.consumer import Rejected
 from shuxiang.memos import burst_memo
@@ -341,6 +341,7 @@ def store_monthly_counts(
     rules_for: Callable[[str], Sequence],
     tz: ZoneInfo,
     *,
+    campaigns: Mapping[str, Campaign],
     cleared: Iterable[str] = (),
 ) -> None:
     """Replace what these activities (and ``cleared``) add to each library's rules by month: their
@@ -355,7 +356,7 @@ def store_monthly_counts(
             change[(library_id, rule_id, year, month)] -= n
     COUNTS.delete_many(connection, activities)
     UNCOUNTED.delete_many(connection, activities)
-    rows = count_rows(latest.values(), rules_for, tz)
+    rows = count_rows(latest.values(), rules_for, tz, campaigns=campaigns)
     execute_many(connection, _INSERT_COUNT, rows)
     execute_many(
         connection, _INSERT_UNCOUNTED, [row for fact, _ in latest.values() for row in uncounted_rows(fact, tz)]
@@ -366,7 +367,11 @@ def store_monthly_counts(
 
 
 def count_rows(
-    facts: Iterable[tuple[ActivityFacts, datetime | None]], rules_for: Callable[[str], Sequence], tz: ZoneInfo
+    facts: Iterable[tuple[ActivityFacts, datetime | None]],
+    rules_for: Callable[[str], Sequence],
+    tz: ZoneInfo,
+    *,
+    campaigns: Mapping[str, Campaign],
 ) -> list[dict]:
     """The quotas_count rows of these activities (none for an open-ended series)."""
     rows = []
@@ -384,7 +389,9 @@ def count_rows(
                 "month": month,
                 "n": n,
             }
-            for (library_id, rule_id, year, month), n in monthly_counts(fact, rules, tz, years).items()
+            for (library_id, rule_id, year, month), n in monthly_counts(
+                fact, rules, tz, years, campaigns=campaigns
+            ).items()
         ]
     return rows
 
@@ -423,7 +430,9 @@ REBUILD_CHUNK = 2000
 _ALL_IDS = select(quotas_activity.c.activity_id).order_by(quotas_activity.c.activity_id)
 
 
-def rebuild_tallies(connection: Connection, rules_for: Callable[[str], Sequence], tz: ZoneInfo) -> int:
+def rebuild_tallies(
+    connection: Connection, rules_for: Callable[[str], Sequence], tz: ZoneInfo, *, campaigns: Mapping[str, Campaign]
+) -> int:
     """Derive quotas_count, quotas_month and quotas_uncounted again from every stored activity's
     facts, under the rules ``rules_for`` gives (after the alliance's rules changed, or for a data dir
     from before quotas_uncounted): the recount, once, in chunks of activities.  Returns how many
@@ -433,7 +442,7 @@ def rebuild_tallies(connection: Connection, rules_for: Callable[[str], Sequence]
     ids = list(connection.scalars(_ALL_IDS))
     for first in range(0, len(ids), REBUILD_CHUNK):
         facts = _facts(connection, connection.execute(FACTS_OF_ACTIVITIES, {"ids": ids[first : first + REBUILD_CHUNK]}))
-        execute_many(connection, _INSERT_COUNT, count_rows(facts, rules_for, tz))
+        execute_many(connection, _INSERT_COUNT, count_rows(facts, rules_for, tz, campaigns=campaigns))
         execute_many(connection, _INSERT_UNCOUNTED, [row for fact, _ in facts for row in uncounted_rows(fact, tz)])
     connection.execute(month_sums())
     return len(ids)
@@ -513,7 +522,12 @@ def _add_month_statement(dialect: str):
 
 
 def monthly_totals(
-    connection: Connection, year: int, tz: ZoneInfo, rules: Mapping[str, Sequence[QuotaRule]]
+    connection: Connection,
+    year: int,
+    tz: ZoneInfo,
+    rules: Mapping[str, Sequence[QuotaRule]],
+    *,
+    campaigns: Mapping[str, Campaign],
 ) -> dict[tuple[str, str], list[int]]:
     """Per (library_id, rule_id) of ``rules``: how many credits fall in each month of ``year`` —
     the stored monthly sums (:func:`add_to_months`), plus what the open-ended series tally."""
@@ -528,7 +542,7 @@ def monthly_totals(
     series = _facts(
         connection, connection.execute(OPEN_ENDED_OF_LIBRARIES, {"start": start, "end": end, "libraries": libraries})
     )
-    for key, credits in tally([fact for fact, _ in series], rules, year, tz).items():
+    for key, credits in tally([fact for fact, _ in series], rules, year, tz, campaigns=campaigns).items():
         for credit in credits:
             months[key][credit.at.month - 1] += credit.weight
     return months

@@ -20,7 +20,12 @@ Counting rules (DOMAIN.md "Annual targets"):
   not count, the others still do; the series' participants are the sum of its sessions'
   (unless the series is reported as a whole);
 * years, months and quarters are those of the alliance time zone: 2026-12-31T16:30Z
-  is 2027-01-01 00:30 in Shanghai, so it counts in 2027.
+  is 2027-01-01 00:30 in Shanghai, so it counts in 2027;
+* under a campaign rule (``counts.campaign``) only the sessions inside the window of the
+  activity's campaign count (DOMAIN.md: "a campaign activity only inside the campaign's window"):
+  a weekly series tagged summer-reading (07-01 – 08-31) starting 08-31 with that session
+  cancelled has no session to credit, though it starts inside; a campaign the alliance does not
+  list credits nothing.
 """
 
 from __future__ import annotations
@@ -38,18 +43,21 @@ from zoneinfo import ZoneInfo
 
 from dateutil.rrule import rrulestr
 
-from shuxiang.alliance import Alliance, QuotaRule
+from shuxiang.alliance import Alliance, Campaign, QuotaRule
 from shuxiang.calendars.recurrence import held_session_moves
 from shuxiang.schemas import CanonicalActivity
 from shuxiang.schemas.submission import MAX_OCCURRENCES
 
 PERIODS_PER_YEAR = {"month": 12, "quarter": 4}
+FOREVER = datetime(9999, 1, 1, tzinfo=UTC)
 
 
 class QuotaState(StrEnum):
-    """Where a library stands on a rule.  While the year is open: ``on_track``, ``at_risk`` (behind
-    the pace, or a month/quarter missed) or ``met``; once it is over only ``met`` (达标) or
-    ``not_met`` (未达标) — a finished year is not "at risk", it ended short."""
+    """Where a library stands on a rule.  ``met`` (已达标); ``not_met`` (未达标) once the target can
+    no longer be reached: the year ended short, or — a per-month/quarter rule — a month or quarter
+    is over without its minimum (on 2026-12-07, 5 of 12 months with 6 missed cannot become 12 of
+    12); while it still can: ``at_risk`` (behind the pace) or ``on_track``.  A target that can no
+    longer be met is not "at risk": nothing done now changes it."""
 
     on_track = "on_track"
     at_risk = "at_risk"
@@ -308,13 +316,42 @@ def last_start(facts: ActivityFacts, tz: ZoneInfo) -> datetime | None:
 
 
 def counted_starts(
-    facts: ActivityFacts, rule: QuotaRule, tz: ZoneInfo, start: datetime, end: datetime
+    facts: ActivityFacts,
+    rule: QuotaRule,
+    tz: ZoneInfo,
+    start: datetime,
+    end: datetime,
+    *,
+    window: Campaign | None = None,
 ) -> list[datetime]:
-    """When ``facts`` counts under ``rule`` within [start, end): once, or per occurrence."""
+    """When ``facts`` counts under ``rule`` within [start, end): once, or per occurrence.
+
+    ``window``: the campaign whose credit the rule counts: only its sessions inside the campaign's
+    window count — once at the first of them, or each of them."""
+    if window is None:
+        if rule.unit == "occurrence":
+            return list(occurrences_between(facts, tz, start, end))
+        first = first_occurrence(facts, tz, held_only=True)
+        return [first] if first is not None and start <= first < end else []
     if rule.unit == "occurrence":
-        return list(occurrences_between(facts, tz, start, end))
-    first = first_occurrence(facts, tz, held_only=True)
+        return [at for at in occurrences_between(facts, tz, start, end) if window.covers(at.date())]
+    inside = (
+        at
+        for at, _ in sessions_between(facts, tz, facts.earliest.astimezone(tz), FOREVER, held_only=True)
+        if window.covers(at.date())
+    )
+    first = next(inside, None)
     return [first] if first is not None and start <= first < end else []
+
+
+def campaigns_of(alliance: Alliance) -> dict[str, Campaign]:
+    """The alliance's campaigns by id: whose windows bound a campaign rule's credits."""
+    return {campaign.id: campaign for campaign in alliance.campaigns}
+
+
+def _counts_campaigns(rule: QuotaRule) -> bool:
+    """Whether the rule counts campaign activities (``campaign = true`` or a campaign's id)."""
+    return rule.counts.campaign is True or isinstance(rule.counts.campaign, str)
 
 
 def tally(
@@ -322,11 +359,14 @@ def tally(
     rules: Mapping[str, Sequence[QuotaRule]],
     year: int,
     tz: ZoneInfo,
+    *,
+    campaigns: Mapping[str, Campaign],
 ) -> dict[tuple[str, str], list[Credit]]:
     """The credits of every (library_id, rule_id) in ``rules`` for ``year``, in start order.
 
     ``rules`` maps each library to the rules that apply to it; credits of libraries not in
     it are ignored.  Activities that are cancelled or merged away count for nobody.
+    ``campaigns``: the alliance's (:func:`campaigns_of`), whose windows bound campaign rules.
     """
     credits: dict[tuple[str, str], list[Credit]] = {
         (library_id, rule.id): [] for library_id, library_rules in rules.items() for rule in library_rules
@@ -334,7 +374,7 @@ def tally(
     for fact in facts:
         if not fact.counts:
             continue
-        for library_id, rule, found in _credits_of(fact, rules, year, tz):
+        for library_id, rule, found in _credits_of(fact, rules, year, tz, campaigns):
             credits[(library_id, rule.id)].extend(found)
     for found in credits.values():
         found.sort(key=lambda c: (c.at, c.activity_id))
@@ -342,20 +382,29 @@ def tally(
 
 
 def _credits_of(
-    fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]], year: int, tz: ZoneInfo
+    fact: ActivityFacts,
+    rules: Mapping[str, Sequence[QuotaRule]],
+    year: int,
+    tz: ZoneInfo,
+    campaigns: Mapping[str, Campaign],
 ) -> Iterator[tuple[str, QuotaRule, list[Credit]]]:
     """The credits one (counting) activity gives each library under each of its rules in ``year``."""
     start, end = year_bounds(year, tz)
     for library_id, role in dict(fact.organizers).items():
         for rule in rules.get(library_id, ()):
             if role in rule.roles and rule.counts.matches(fact):
+                window = None
+                if _counts_campaigns(rule):
+                    window = campaigns.get(fact.campaign_id or "")
+                    if window is None:  # not a campaign of the alliance: no window, no campaign credit
+                        continue
                 weight = (fact.reported_participants or 0) if rule.measure == "participants" else 1
                 yield (
                     library_id,
                     rule,
                     [
                         Credit(fact.activity_id, fact.title, at, role, weight)
-                        for at in counted_starts(fact, rule, tz, start, end)
+                        for at in counted_starts(fact, rule, tz, start, end, window=window)
                     ],
                 )
 
@@ -400,6 +449,9 @@ class Progress:
     """The library's minimum (per year, or per period)."""
     periods: tuple[Period, ...] = ()
     credits: tuple[Credit, ...] = field(default=(), repr=False)
+    previous: int | None = None
+    """A ``growth`` rule's figure the year before, from which :attr:`target` is set (0: nothing on
+    record, the target is the minimum); None for other rules."""
 
     @property
     def missing(self) -> list[int]:
@@ -472,6 +524,7 @@ def progress_of_months(
     ``previous``: the rule's figure for the year before (activities, or participants), from
     which a ``growth`` rule sets this year's target (:meth:`QuotaRule.target_for`)."""
     minimum = rule.target_for(library_id, previous)
+    basis = previous if rule.growth is not None else None
     count = sum(months)
     closed = year_elapsed(year, tz, now) >= 1.0
     if rule.per is None:
@@ -482,7 +535,9 @@ def progress_of_months(
             state = QuotaState.not_met
         else:
             state = QuotaState.at_risk if count < expected else QuotaState.on_track
-        return Progress(library_id, rule, year, count, minimum, expected, state, count, minimum, credits=credits)
+        return Progress(
+            library_id, rule, year, count, minimum, expected, state, count, minimum, credits=credits, previous=basis
+        )
     counts = [0] * PERIODS_PER_YEAR[rule.per]
     for month, n in enumerate(months, start=1):
         counts[period_of(month, rule.per) - 1] += n
@@ -493,10 +548,10 @@ def progress_of_months(
     attained = sum(p.satisfied for p in periods)
     if attained == len(periods):
         state = QuotaState.met
-    elif closed:
-        state = QuotaState.not_met
+    elif closed or any(p.elapsed and not p.satisfied for p in periods):
+        state = QuotaState.not_met  # a period over short: every period satisfied is out of reach
     else:
-        state = QuotaState.at_risk if any(p.elapsed and not p.satisfied for p in periods) else QuotaState.on_track
+        state = QuotaState.on_track
     return Progress(
         library_id,
         rule,
@@ -509,11 +564,17 @@ def progress_of_months(
         minimum,
         periods,
         credits,
+        basis,
     )
 
 
 def monthly_counts(
-    fact: ActivityFacts, rules: Mapping[str, Sequence[QuotaRule]], tz: ZoneInfo, years: Iterable[int]
+    fact: ActivityFacts,
+    rules: Mapping[str, Sequence[QuotaRule]],
+    tz: ZoneInfo,
+    years: Iterable[int],
+    *,
+    campaigns: Mapping[str, Campaign],
 ) -> dict[tuple[str, str, int, int], int]:
     """What one activity adds to each (library_id, rule_id, year, month) it counts for in
     ``years`` — the terms :func:`tally` would sum, kept so that a recount need not re-read
@@ -522,7 +583,7 @@ def monthly_counts(
     if not fact.counts:
         return found
     for year in years:
-        for library_id, rule, credits in _credits_of(fact, rules, year, tz):
+        for library_id, rule, credits in _credits_of(fact, rules, year, tz, campaigns):
             for credit in credits:
                 key = (library_id, rule.id, year, credit.at.month)
                 found[key] = found.get(key, 0) + credit.weight
@@ -531,17 +592,18 @@ def monthly_counts(
 
 # -- what the stored tallies depend on --------------------------------------------------
 
-TALLY_FORMAT = 3
+TALLY_FORMAT = 4
 """Raised when what the derived tables hold changes (2: quotas_uncounted; 3: a series' sessions
-reported on their own, and a row of quotas_uncounted per session reported not held): tallies
-derived by an earlier release are derived again."""
+reported on their own, and a row of quotas_uncounted per session reported not held; 4: a campaign
+rule counts only the sessions inside the campaign's window): tallies derived by an earlier release
+are derived again."""
 _BASES: dict[int, tuple[Alliance, str]] = {}
 
 
 def tally_basis(alliance: Alliance) -> str:
     """A digest of what :func:`monthly_counts` and the not-counted list depend on in the alliance
-    file: the time zone, and each rule's counting terms (filter, roles, unit, measure) with the
-    members it applies to.  Names, minimums and growth are left out: the reports apply them when
+    file: the time zone, the campaigns' windows, and each rule's counting terms (filter, roles,
+    unit, measure) with the members it applies to.  Names, minimums and growth are left out: the reports apply them when
     they read.  Computed once per alliance (321 members × their rules take ~2 ms)."""
     found = _BASES.get(id(alliance))
     if found is not None and found[0] is alliance:
@@ -553,6 +615,10 @@ def tally_basis(alliance: Alliance) -> str:
     terms = {
         "format": TALLY_FORMAT,
         "timezone": alliance.timezone,
+        "campaigns": [
+            [c.id, c.starts_on.isoformat(), c.ends_on.isoformat(), c.recurs_yearly]
+            for c in sorted(alliance.campaigns, key=lambda c: c.id)
+        ],
         "rules": [
             {
                 "id": rule.id,

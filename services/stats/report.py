@@ -355,21 +355,23 @@ def build_views(
         "quotas",
         *in_both("Quota outcomes"),
         [
+            Column("id", *in_both("Id"), numeric=False),
+            Column("name", *in_both_p("statistics report", "Name"), numeric=False),
             Column("year", *in_both("Year")),
             Column("library", *in_both_p("short column heading", "Library"), numeric=False),
-            Column("name", *in_both_p("statistics report", "Name"), numeric=False),
             Column("rule", *in_both("Quota"), numeric=False),
             Column("attained", *in_both("Attained")),
             Column("target", *in_both("Target")),
             Column("state", *in_both("State"), numeric=False),
         ],
     )
-    for year, library_id, _rule_id, rule_name, attained, target, state in quota_rows:
+    for key, year, library_id, rule_name, attained, target, state in quota_rows:
         quotas.rows.append(
             [
+                key,
+                alliance.library_name(library_id, lang),
                 year,
                 library_id,
-                alliance.library_name(library_id, lang),
                 rule_name,
                 attained,
                 target,
@@ -383,7 +385,11 @@ def build_views(
 def quota_outcomes(
     databases: Databases, alliance: Alliance, years, scope: set[str] | None, now: datetime, lang: str
 ) -> tuple[list[list[Any]], Counter]:
-    """Each library's quota outcome per year (the quotas service's query), and the states counted."""
+    """Each library's quota outcome per year (the quotas service's query), and the states counted.
+
+    A row's key is ``library/rule`` (``ccl/featured-monthly``), ``year/library/rule`` when the
+    report covers several years: the CSV's rows of one quota share it, and no other row does (the
+    year and the library's name had been the key, shared by all of a library's rules)."""
     from shuxiang.services.quotas.report import quota_report
     from shuxiang.services.quotas.service import NAME as QUOTAS
 
@@ -394,9 +400,10 @@ def quota_outcomes(
             if scope is not None and library.member.id not in scope:
                 continue
             for p in library.rules:
-                rows.append(
-                    [year, library.member.id, p.rule.id, p.rule.name_in(lang), p.attained, p.target, p.state.value]
+                key = (
+                    f"{library.member.id}/{p.rule.id}" if len(years) == 1 else f"{year}/{library.member.id}/{p.rule.id}"
                 )
+                rows.append([key, year, library.member.id, p.rule.name_in(lang), p.attained, p.target, p.state.value])
                 states[p.state.value] += 1
     return rows, states
 

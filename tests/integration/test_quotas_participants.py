@@ -11,6 +11,8 @@ from functools import partial
 from pathlib import Path
 
 from click.testing import CliRunner
+from fastapi import FastAPI
+from fastapi.testclient import TestClient
 
 from shuxiang.alliance import parse_alliance
 from shuxiang.cli import main
@@ -19,9 +21,12 @@ from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, process_ba
 from shuxiang.events.streams import CANONICAL_STREAM, SUBMISSIONS_STREAM
 from shuxiang.events.tables import EVENT_TABLES
 from shuxiang.schemas import AttendanceReport
+from shuxiang.services.plan import ServiceContext
 from shuxiang.services.quotas.handlers import QuotasContext, apply_canonicals, apply_reports
 from shuxiang.services.quotas.report import progress_dict, quota_report
 from shuxiang.services.quotas.tables import TABLES
+from shuxiang.services.quotas.web import router as quotas_router
+from shuxiang.settings import Settings
 from tests.conftest import TEST_ALLIANCE
 
 from .dedup_support import DedupRig, announcement
@@ -113,6 +118,20 @@ def test_participants_are_summed_raised_by_growth_and_exported(tmp_path: Path) -
     assert visitors.target == 260  # 200 last year, +30 %
     assert visitors.state.value == "not_met"  # 2026 is over
     assert progress_dict(visitors)["source"] == "示例：活动到馆人次增长30%"
+    assert progress_dict(visitors)["previous"] == 200  # what the target grows on, in the API
+    # The pages: people, not activities ("已达标 1198/1项"), and the target's basis.
+    app = FastAPI()
+    app.state.context = ServiceContext(settings=Settings(data_dir=tmp_path), alliance=alliance, databases=databases)
+    app.include_router(quotas_router)
+    client = TestClient(app)
+    for path in ("/quotas", "/quotas/jn"):
+        zh = client.get(path, params={"year": 2026, "as_of": "2026-12-31", "lang": "zh-CN"}).text
+        assert "210/260人次" in zh and "2025年记录：200人次 +30% → 260" in zh, path
+        en = client.get(path, params={"year": 2026, "as_of": "2026-12-31", "lang": "en"}).text
+        assert "210/260 participants" in en and "2025 on record: 200 participants +30% → 260" in en, path
+        assert "210/260项" not in zh and "210/260 activities" not in en
+    first_year = client.get("/quotas/jn", params={"year": 2025, "lang": "zh-CN"}).text
+    assert "200/100人次" in first_year and "2024年无记录，目标取下限 100" in first_year
     disabled = next(p for p in jn.rules if p.rule.id == "for-disabled")
     assert disabled.count == 0  # 丙 (视障读者) was not held
     with engine.connect() as connection:  # the audiences resolved when stored, read back

@@ -6,8 +6,9 @@ same message id again), revisions arriving out of order, co-hosts, cancellations
 (a newer snapshot of one activity taking over another's announcements, or a retiring
 snapshot with no announcements left), weekly and daily series with exdates and with
 sessions cancelled or moved on their own (overrides: a cancelled session does not count,
-a moved one counts at its new start, across a month or a year), and start times around
-New Year in both +08:00 and UTC.
+a moved one counts at its new start, across a month or a year), start times around
+New Year in both +08:00 and UTC, and campaign activities inside and outside their campaign's
+window (a campaign rule counts only the sessions inside it).
 """
 
 from __future__ import annotations
@@ -150,7 +151,11 @@ def brute_force(
             for rule in ALLIANCE.quota_rules:
                 if rule_covers(rule, organizer.library_id) and organizer.role in rule.roles and rule_counts(rule, a):
                     weight = participants(a) if rule.measure == "participants" else 1
-                    for start in starts if rule.unit == "occurrence" else starts[:1]:
+                    counted = starts
+                    if rule.counts.campaign not in (None, False):  # campaign credit: inside its window only
+                        campaign = ALLIANCE.campaign(a.campaign_id)
+                        counted = [s for s in starts if campaign.covers(s.astimezone(SHANGHAI).date())]
+                    for start in counted if rule.unit == "occurrence" else counted[:1]:
                         local = start.astimezone(SHANGHAI)
                         found[(organizer.library_id, rule.id, local.year)].append((a.id, local, weight))
     return {key: sorted(value) for key, value in found.items()}

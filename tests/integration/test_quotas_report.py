@@ -97,6 +97,15 @@ EVENTS = [
         "c-gone", "2026-05-01T10:00:00+08:00", [("c", "host")], featured=True, title="已取消的讲座", status="cancelled"
     ),
     event("jn-new-year", "2026-12-31T16:30:00+00:00", [("jn", "host")], featured=True, title="新年第一讲"),  # 2027
+    event(  # starts on the festival's last day, that session cancelled: its sessions are in December
+        "tz-festival-late",
+        "2026-11-30T10:00:00+08:00",
+        [("tz", "host")],
+        recurrence="FREQ=WEEKLY;COUNT=3",
+        overrides=[{"recurrence_id": "2026-11-30T10:00:00+08:00", "status": "cancelled"}],
+        campaign_id="reading-festival",
+        title="读书节·周末共读",
+    ),
 ]
 
 
@@ -216,7 +225,11 @@ def test_report_as_of_a_day(data_dir: Path) -> None:
     late = json.loads(
         cli("--year", "2026", "--as-of", "2026-05-01", "--format", "json", "--data-dir", str(data_dir))[1]
     )
-    assert rules_of(late, "jn")["featured-monthly"]["state"] == "at_risk"  # no featured activity in April
+    # No featured activity in April: 12 of 12 months is out of reach — 未达标, not "at risk".
+    assert rules_of(late, "jn")["featured-monthly"]["state"] == "not_met"
+    assert rules_of(late, "jn")["featured-monthly"]["missed_periods"] == [4]
+    _, table = cli("--year", "2026", "--as-of", "2026-05-01", "--library", "jn", "--data-dir", str(data_dir))
+    assert "未达标 not met" in table
     code, out = cli("--as-of", "30/04/2026", "--data-dir", str(data_dir))
     assert code == 2 and "'30/04/2026' does not match the format '%Y-%m-%d'" in out
 
@@ -294,7 +307,7 @@ def test_page_shows_bars_and_filters(client: TestClient) -> None:
     assert page.status_code == 200 and page.headers["content-type"].startswith("text/html")
     html = page.text
     assert "年度指标完成情况 · 2026" in html and "津南区图书馆" in html
-    assert 'data-library="jn" data-rule="featured-monthly" data-state="at_risk"' in html  # April is missed by now
+    assert 'data-library="jn" data-rule="featured-monthly" data-state="not_met"' in html  # April is missed by now
     assert 'class="fill" style="width: 25%"' in html  # 3 of 12 months
     assert "<script" not in html
     county = client.get("/quotas", params={"year": 2026, "tier": "county"}).text
@@ -321,3 +334,33 @@ def test_page_errors_are_pages_not_500s(client: TestClient) -> None:
     assert client.get("/quotas/nobody").status_code == 404
     assert client.get("/quotas/jn", params={"year": "-1"}).status_code == 400
     assert client.get("/quotas", params={"as_of": "tomorrow"}).status_code == 400
+
+
+def test_the_digest_lists_a_target_out_of_reach_apart_from_those_at_risk(data_dir: Path) -> None:
+    """What the digests read of the quotas service: on 2026-05-01 jn's monthly target has April
+    missed (out of reach, with the months missed), its reading-month target is at risk."""
+    from shuxiang.services.digests.sources import quotas_at_risk
+
+    databases = Databases(data_dir=data_dir)
+    try:
+        found = quotas_at_risk(databases, load_alliance(CONFIG), ["jn"], datetime(2026, 5, 1, 12, tzinfo=UTC), "zh-CN")
+    finally:
+        databases.dispose()
+    by_rule = {q.rule: q for q in found}
+    monthly = by_rule["每月一个特色活动"]
+    assert (monthly.out_of_reach, monthly.missed, monthly.done, monthly.minimum) == (True, 1, 3, 12)
+    assert not by_rule["承办读书月活动2个以上"].out_of_reach
+
+
+def test_a_campaign_credits_only_the_sessions_inside_its_window(client: TestClient) -> None:
+    """tz's weekly series for the reading festival (11-01 – 11-30) starts 11-30, and that session is
+    cancelled: its sessions, 12-07 and 12-14, are outside the window, so it earns no campaign credit
+    (it was credited under campaign-joined at 12-07) — but they are still tz's reader sessions."""
+    report = client.get("/api/v1/quotas/tz", params={"year": 2026, "as_of": "2026-12-31"}).json()
+    rules = {r["rule_id"]: r for r in report["library"]["rules"]}
+    assert rules["campaign-joined"]["attained"] == 0 and rules["campaign-joined"]["credited"] == []
+    sessions = [c["starts_at"][:10] for c in rules["sessions"]["credited"] if c["activity_id"] == "tz-festival-late"]
+    assert sessions == ["2026-12-07", "2026-12-14"]
+    tallied = client.get("/api/v1/quotas", params={"year": 2026, "library": "tz"}).json()  # the kept tallies
+    assert rules_of(tallied, "tz")["campaign-joined"]["attained"] == 0
+    assert rules_of(tallied, "tz")["sessions"]["count"] == rules["sessions"]["count"] == 3  # with jn-jan

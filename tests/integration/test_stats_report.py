@@ -5,6 +5,8 @@ brand sessions; and the CLI in every format, the XLSX read back with openpyxl.""
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 import tempfile
 from collections import Counter
@@ -19,7 +21,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from shuxiang.alliance import Alliance, load_alliance
+from shuxiang.alliance import Alliance, load_alliance, parse_alliance
 from shuxiang.cli import main
 from shuxiang.db import Databases, make_engine, metadata
 from shuxiang.events.consumer import ConsumerSpec, Delivery, Outcome, UnitOfWork, process_batch
@@ -420,6 +422,85 @@ def test_the_cli_in_every_format_and_the_xlsx_read_back(tmp_path: Path) -> None:
 
     bad = CliRunner().invoke(main, ["stats", "report", "--data-dir", str(tmp_path), "--period", "nope"])
     assert bad.exit_code == 1 and 'no plan period "nope"' in bad.output and "Traceback" not in bad.output
+
+
+QUOTA_RULES = """
+[[quota_rules]]
+id = "featured-monthly"
+name = "每月一个特色活动"
+counts = { featured = true }
+per = "month"
+minimum = 1
+applies_to = { libraries = ["jn", "tz"] }
+
+[[quota_rules]]
+id = "lectures"
+name = "讲座4场以上"
+counts = { category = ["lecture"] }
+minimum = 4
+applies_to = { libraries = ["jn", "tz"] }
+
+[[plan_periods]]
+id = "two-years"
+name = "两年"
+first_year = 2025
+last_year = 2026
+"""
+
+
+def test_each_quota_row_of_the_csv_has_its_own_key(tmp_path: Path) -> None:
+    """`stats report --format csv` wrote the quotas view keyed by the year, named by the library:
+    `2026,alliance,quotas,2026,长春市图书馆,rule,每月一个特色活动` then `…,attained,11`, so all of a
+    library's rules shared (key, name, column) and no pivot could tell them apart.  The key is now
+    library/rule (year/library/rule over several years); the JSON and the XLSX carry it too."""
+    text = TEST_ALLIANCE.read_text(encoding="utf-8") + QUOTA_RULES
+    (tmp_path / "db").mkdir()
+    (tmp_path / "alliance.toml").write_text(text, encoding="utf-8")
+    alliance = parse_alliance(text)
+    rig = DedupRig(tmp_path / "db" / "dedup.sqlite3", alliance=alliance)
+    databases = Databases(data_dir=tmp_path)
+    databases.create_tables("quotas", QUOTA_TABLES + EVENT_TABLES)
+    body = {
+        "library_id": "jn",
+        "source_ref": "a",
+        "title": "沽上讲堂：津沽方言",
+        "category": "lecture",
+        "featured": True,
+        "starts_at": "2026-04-23T14:00:00+08:00",
+        "ends_at": "2026-04-23T16:00:00+08:00",
+        "venue": {"name": "报告厅"},
+    }
+    run(databases, rig, [body], [], alliance=alliance)
+    rig.close()
+    databases.dispose()
+
+    def cli(*args):
+        result = CliRunner().invoke(main, ["stats", "report", "--data-dir", str(tmp_path), *args])
+        assert result.exit_code == 0, result.output
+        return result.output
+
+    rows = [r for r in csv.DictReader(io.StringIO(cli("--year", "2026", "--format", "csv"))) if r["view"] == "quotas"]
+    cells = Counter((r["key"], r["column"]) for r in rows)
+    assert cells and max(cells.values()) == 1, [cell for cell, n in cells.items() if n > 1]
+    by_key = {(r["key"], r["column"]): r["value"] for r in rows}
+    assert by_key[("jn/lectures", "attained")] == "1" and by_key[("jn/lectures", "target")] == "4"
+    assert by_key[("jn/featured-monthly", "rule")] == "每月一个特色活动"
+    assert by_key[("tz/lectures", "library")] == "tz" and by_key[("jn/lectures", "year")] == "2026"
+    assert {r["name"] for r in rows if r["key"].startswith("jn/")} == {"津南区图书馆"}
+    period = [r for r in csv.DictReader(io.StringIO(cli("--period", "two-years", "--format", "csv")))]
+    keys = Counter((r["key"], r["column"]) for r in period if r["view"] == "quotas")
+    assert ("2025/jn/lectures", "attained") in keys and ("2026/jn/lectures", "attained") in keys
+    assert max(keys.values()) == 1
+    data = json.loads(cli("--year", "2026", "--format", "json"))
+    quota_rows = {row["id"]: row for row in data["views"]["quotas"]["rows"]}
+    assert quota_rows["jn/lectures"]["attained"] == 1 and quota_rows["jn/lectures"]["name"] == "津南区图书馆"
+    out = tmp_path / "report.xlsx"
+    cli("--year", "2026", "--format", "xlsx", "-o", str(out))
+    sheet = openpyxl.load_workbook(out)["quotas"]
+    assert [c.value for c in sheet[2]][:5] == ["编号", "名称", "年度", "馆", "指标"]
+    assert ("jn/lectures", "津南区图书馆", 2026, "jn", "讲座4场以上", 1, 4) in [
+        row[:7] for row in sheet.iter_rows(min_row=3, values_only=True)
+    ]
 
 
 def test_readers_ratings_reach_the_report_as_a_satisfaction_rate_per_library_and_brand(tmp_path: Path) -> None:

@@ -268,3 +268,27 @@ def test_text_part_puts_each_target_at_risk_on_its_own_line() -> None:
     assert len(lines) == 3, text
     assert lines[0].startswith("- 滕州市图书馆 · 培训1次以上: 0 / 1") and lines[0].endswith("(按进度应达 1)")
     assert lines[1].startswith("- 安康市图书馆 · 承办5个以上: 1 / 5")
+
+
+def test_targets_that_can_no_longer_be_met_have_their_own_heading_not_at_risk() -> None:
+    """A monthly target with six months missed cannot reach 12 of 12: the digest said it was "at
+    risk"; it is listed apart (the coordinator reports it upward) and is not a thing to act on."""
+    quotas = [
+        QuotaAtRisk(library="滕州市图书馆", rule="培训1次以上", done=0, minimum=1, expected=1),
+        QuotaAtRisk(library="安康市图书馆", rule="每月一个特色活动", done=5, minimum=12, out_of_reach=True, missed=6),
+    ]
+    digest = build_digest(
+        ALLIANCE, coordinator("office"), period="2026-W48", since=SINCE, until=UNTIL, items=[], quotas=quotas
+    )
+    assert [q.rule for q in digest.quotas.items] == ["培训1次以上"]
+    assert [q.rule for q in digest.quotas_out_of_reach.items] == ["每月一个特色活动"]
+    assert digest.attention == 1
+    text = render_text(digest, SHANGHAI)
+    at_risk, _, out_of_reach = text.partition("== 本年度已无法达标的指标 (1) ==")
+    assert "每月一个特色活动" not in at_risk and "培训1次以上" in at_risk
+    assert "- 安康市图书馆 · 每月一个特色活动: 5 / 12" in out_of_reach and "(已错过 6)" in out_of_reach
+    assert "本年度已无法达标的指标" in render_html(digest, SHANGHAI)
+    english = build_digest(
+        ALLIANCE, coordinator("liaison"), period="2026-W48", since=SINCE, until=UNTIL, items=[], quotas=quotas
+    )
+    assert "Annual targets that can no longer be met this year (1)" in render_text(english, SHANGHAI)

@@ -2,15 +2,22 @@
 
 from __future__ import annotations
 
-from datetime import UTC, datetime
+from datetime import UTC, date, datetime
 from zoneinfo import ZoneInfo
 
 import pytest
 
-from shuxiang.alliance import QuotaRule
+from shuxiang.alliance import Campaign, QuotaRule
 from shuxiang.services.quotas.tally import ActivityFacts, QuotaState, progress, tally
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
+CAMPAIGNS = {
+    c.id: c
+    for c in (
+        Campaign(id="reading-month", name="读书月", starts_on=date(2026, 4, 1), ends_on=date(2026, 4, 30)),
+        Campaign(id="summer-reading", name="暑期少儿阅读", starts_on=date(2026, 7, 1), ends_on=date(2026, 8, 31)),
+    )
+}
 
 
 def rule(**fields) -> QuotaRule:
@@ -36,7 +43,7 @@ def fact(
 
 
 def count(facts, r: QuotaRule, library: str = "jn", year: int = 2026) -> int:
-    return len(tally(facts, {library: [r]}, year, SHANGHAI)[(library, r.id)])
+    return len(tally(facts, {library: [r]}, year, SHANGHAI, campaigns=CAMPAIGNS)[(library, r.id)])
 
 
 @pytest.mark.parametrize(
@@ -58,13 +65,15 @@ def test_the_year_is_the_alliance_time_zone_year(starts_at: str, year: int) -> N
 
 def test_the_time_zone_is_configurable() -> None:
     facts = [fact(starts_at="2026-12-31T16:30:00+00:00")]
-    assert len(tally(facts, {"jn": [rule()]}, 2026, ZoneInfo("UTC"))[("jn", "r")]) == 1
+    assert len(tally(facts, {"jn": [rule()]}, 2026, ZoneInfo("UTC"), campaigns=CAMPAIGNS)[("jn", "r")]) == 1
 
 
 def test_a_co_hosted_activity_counts_once_per_library_in_its_role() -> None:
     hosts_only, any_role = rule(id="host"), rule(id="any", roles=["host", "co_organiser", "participant"])
     facts = [fact(organizers=(("jn", "host"), ("tz", "co_organiser"), ("ak", "participant")))]
-    credits = tally(facts, {lib: [hosts_only, any_role] for lib in ("jn", "tz", "ak")}, 2026, SHANGHAI)
+    credits = tally(
+        facts, {lib: [hosts_only, any_role] for lib in ("jn", "tz", "ak")}, 2026, SHANGHAI, campaigns=CAMPAIGNS
+    )
     assert [len(credits[(lib, "host")]) for lib in ("jn", "tz", "ak")] == [1, 0, 0]
     assert [len(credits[(lib, "any")]) for lib in ("jn", "tz", "ak")] == [1, 1, 1]
     assert credits[("tz", "any")][0].role == "co_organiser"
@@ -80,7 +89,7 @@ def test_cheng_ban_is_counted_apart_from_xie_ban() -> None:
         fact("a", organizers=(("c", "host"), ("tz", "organiser"), ("ak", "co_organiser"))),
         fact("b", organizers=(("c", "host"), ("ak", "organiser"))),
     ]
-    credits = tally(facts, {lib: [organised, v1] for lib in ("c", "tz", "ak")}, 2026, SHANGHAI)
+    credits = tally(facts, {lib: [organised, v1] for lib in ("c", "tz", "ak")}, 2026, SHANGHAI, campaigns=CAMPAIGNS)
     assert [len(credits[(lib, "organised")]) for lib in ("c", "tz", "ak")] == [0, 1, 1]
     assert [c.activity_id for c in credits[("ak", "organised")]] == ["b"]
     assert [len(credits[(lib, "v1")]) for lib in ("c", "tz", "ak")] == [0, 1, 2]
@@ -88,7 +97,7 @@ def test_cheng_ban_is_counted_apart_from_xie_ban() -> None:
 
 def test_cancelled_and_merged_away_activities_count_for_nobody() -> None:
     facts = [fact("a"), fact("b", status="cancelled"), fact("c", merged_away=True)]
-    credits = tally(facts, {"jn": [rule()]}, 2026, SHANGHAI)[("jn", "r")]
+    credits = tally(facts, {"jn": [rule()]}, 2026, SHANGHAI, campaigns=CAMPAIGNS)[("jn", "r")]
     assert [c.activity_id for c in credits] == ["a"]
 
 
@@ -100,7 +109,7 @@ def test_filters_select_what_counts() -> None:
         fact("series", tags=("大型系列",)),
         fact("training", category="training"),
     ]
-    ids = lambda r: [c.activity_id for c in tally(facts, {"jn": [r]}, 2026, SHANGHAI)[("jn", "r")]]  # noqa: E731
+    ids = lambda r: [c.activity_id for c in tally(facts, {"jn": [r]}, 2026, SHANGHAI, campaigns=CAMPAIGNS)[("jn", "r")]]  # noqa: E731
     assert ids(rule(counts={"featured": True})) == ["featured"]
     assert ids(rule(counts={"campaign": True})) == ["campaign"]
     assert ids(rule(counts={"campaign": "reading-month"})) == ["campaign"]
@@ -117,7 +126,7 @@ def test_a_series_counts_per_occurrence_or_once_as_the_rule_says() -> None:
         exdates=(datetime(2026, 12, 17, 11, 0, tzinfo=UTC),),  # 19:00 in Shanghai, written in UTC
     )
     per_session, per_activity = rule(unit="occurrence"), rule()
-    sessions = tally([weekly], {"jn": [per_session]}, 2026, SHANGHAI)[("jn", "r")]
+    sessions = tally([weekly], {"jn": [per_session]}, 2026, SHANGHAI, campaigns=CAMPAIGNS)[("jn", "r")]
     assert [c.at.day for c in sessions] == [10, 24, 31]  # the 17th is cancelled, 7 Jan is 2027
     assert count([weekly], per_session, year=2027) == 1
     assert count([weekly], per_activity, year=2026) == 1 and count([weekly], per_activity, year=2027) == 0
@@ -141,7 +150,7 @@ def test_an_open_ended_series_counts_its_sessions_in_the_year_only() -> None:
 
 
 def test_libraries_outside_the_rules_are_not_credited() -> None:
-    credits = tally([fact(organizers=(("elsewhere", "host"),))], {"jn": [rule()]}, 2026, SHANGHAI)
+    credits = tally([fact(organizers=(("elsewhere", "host"),))], {"jn": [rule()]}, 2026, SHANGHAI, campaigns=CAMPAIGNS)
     assert credits == {("jn", "r"): []}
 
 
@@ -154,7 +163,7 @@ def at(text: str) -> datetime:
 
 def credits_on(*days: str, r: QuotaRule | None = None):
     facts = [fact(str(i), starts_at=f"{day}T10:00:00+08:00") for i, day in enumerate(days)]
-    return tally(facts, {"jn": [r or rule()]}, 2026, SHANGHAI)[("jn", "r")]
+    return tally(facts, {"jn": [r or rule()]}, 2026, SHANGHAI, campaigns=CAMPAIGNS)[("jn", "r")]
 
 
 def test_yearly_pace_on_track_at_risk_and_met() -> None:
@@ -178,7 +187,7 @@ def test_overrides_set_a_library_target() -> None:
     assert progress([], r, "jn", 2026, SHANGHAI, at("2026-01-01T00:00:00+08:00")).target == 10
 
 
-def test_monthly_rule_lists_missing_months_and_is_at_risk_once_a_month_is_missed() -> None:
+def test_monthly_rule_lists_missing_months_and_cannot_be_met_once_a_month_is_missed() -> None:
     monthly = rule(per="month")
     found = credits_on("2026-01-10", "2026-02-10", "2026-02-20", "2026-04-10", r=monthly)
     march = progress(found, monthly, "jn", 2026, SHANGHAI, at("2026-03-15T00:00:00+08:00"))
@@ -186,7 +195,22 @@ def test_monthly_rule_lists_missing_months_and_is_at_risk_once_a_month_is_missed
     assert march.state is QuotaState.on_track  # March is not over yet
     assert march.missing == [3, 5, 6, 7, 8, 9, 10, 11, 12] and march.missed == []
     april = progress(found, monthly, "jn", 2026, SHANGHAI, at("2026-04-01T00:00:00+08:00"))
-    assert april.state is QuotaState.at_risk and april.missed == [3]
+    assert april.state is QuotaState.not_met and april.missed == [3]  # 12 of 12 months is out of reach
+
+
+def test_a_per_period_target_out_of_reach_is_not_met_not_at_risk() -> None:
+    """/quotas/ak on 2026-12-07 read "进度落后 5/12个月 … （已错过 6）" and jn-b03 "3/4 进度落后" with Q3
+    over short: neither can be met this year any more, so neither is "at risk" — they read 未达标."""
+    monthly = rule(per="month")
+    five = credits_on(*(f"2026-{m:02d}-10" for m in (2, 4, 6, 8, 10)), r=monthly)
+    ak = progress(five, monthly, "jn", 2026, SHANGHAI, at("2026-12-07T10:00:00+08:00"))
+    assert (ak.attained, ak.target, len(ak.missed), ak.state) == (5, 12, 6, QuotaState.not_met)
+    quarterly = rule(per="quarter", minimum=5, unit="occurrence")
+    three_quarters = credits_on(*(f"2026-{m:02d}-{d:02d}" for m in (1, 4, 11) for d in range(10, 15)), r=quarterly)
+    b03 = progress(three_quarters, quarterly, "jn", 2026, SHANGHAI, at("2026-12-07T10:00:00+08:00"))
+    assert (b03.attained, b03.target, b03.missed, b03.state) == (3, 4, [3], QuotaState.not_met)
+    before = progress(three_quarters, quarterly, "jn", 2026, SHANGHAI, at("2026-09-30T23:59:59+08:00"))
+    assert before.state is QuotaState.on_track  # Q3 not over yet: it can still be met
 
 
 def test_quarterly_minimum_applies_per_quarter() -> None:
@@ -221,4 +245,40 @@ def test_a_rule_by_audience_counts_the_activities_for_those_readers() -> None:
     """Audiences are a vocabulary of the alliance file: "残障人士及视障读者" names disabled."""
     for_disabled = rule(id="disabled", counts={"audience": ["disabled"]})
     facts = [fact("a", audiences=("disabled",)), fact("b", audiences=("children", "parents")), fact("c")]
-    assert [c.activity_id for c in tally(facts, {"jn": [for_disabled]}, 2026, SHANGHAI)[("jn", "disabled")]] == ["a"]
+    assert [
+        c.activity_id
+        for c in tally(facts, {"jn": [for_disabled]}, 2026, SHANGHAI, campaigns=CAMPAIGNS)[("jn", "disabled")]
+    ] == ["a"]
+
+
+def test_a_campaign_rule_counts_only_the_sessions_inside_the_campaign_window() -> None:
+    """A weekly series tagged summer-reading (07-01 – 08-31) starting 08-31 10:00, its first session
+    cancelled: it starts inside the window (admission lets it in) but its sessions are 09-07 and
+    09-14, so it earned no campaign credit — it used to be credited at 09-07.  It still counts as
+    what it is under rules that are not about campaigns."""
+    series = fact(
+        "s",
+        starts_at="2026-08-31T10:00:00+08:00",
+        recurrence="FREQ=WEEKLY;COUNT=3",
+        exdates=(datetime.fromisoformat("2026-08-31T10:00:00+08:00"),),
+        campaign_id="summer-reading",
+    )
+    joined, per_session = (
+        rule(counts={"campaign": True}),
+        rule(counts={"campaign": "summer-reading"}, unit="occurrence"),
+    )
+    assert count([series], joined) == 0 and count([series], per_session) == 0
+    assert count([series], rule()) == 1 and count([series], rule(unit="occurrence")) == 2
+    early = fact(
+        "e",
+        starts_at="2026-08-24T10:00:00+08:00",
+        recurrence="FREQ=WEEKLY;COUNT=3",
+        exdates=(datetime.fromisoformat("2026-08-24T10:00:00+08:00"),),
+        campaign_id="summer-reading",
+    )
+    assert [c.at.day for c in tally([early], {"jn": [joined]}, 2026, SHANGHAI, campaigns=CAMPAIGNS)[("jn", "r")]] == [
+        31
+    ]
+    assert count([early], per_session) == 1  # 08-31 inside, 09-07 outside
+    unknown = fact("u", campaign_id="no-such-campaign")
+    assert count([unknown], joined) == 0 and count([unknown], rule()) == 1
