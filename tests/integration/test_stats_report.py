@@ -496,7 +496,7 @@ def test_each_quota_row_of_the_csv_has_its_own_key(tmp_path: Path) -> None:
     assert quota_rows["jn/lectures"]["attained"] == 1 and quota_rows["jn/lectures"]["name"] == "津南区图书馆"
     out = tmp_path / "report.xlsx"
     cli("--year", "2026", "--format", "xlsx", "-o", str(out))
-    sheet = openpyxl.load_workbook(out)["quotas"]
+    sheet = openpyxl.load_workbook(out)[sheet_title(gettext("zh-CN", "Quota outcomes"))]
     assert [c.value for c in sheet[2]][:5] == ["编号", "名称", "年度", "馆", "指标"]
     assert ("jn/lectures", "津南区图书馆", 2026, "jn", "讲座4场以上", 1, 4) in [
         row[:7] for row in sheet.iter_rows(min_row=3, values_only=True)
