@@ -309,6 +309,7 @@ def serve(service: str, config: Path | None, demo: bool) -> None:
     """
     import logging
 
+    from shuxiang.db import DatabaseProblem
     from shuxiang.events.broker import BrokerNotReady
     from shuxiang.runtime import SERVICE_BUILDERS, Runtime, run_until_signalled
 
@@ -327,7 +328,10 @@ def serve(service: str, config: Path | None, demo: bool) -> None:
 
     try:
         asyncio.run(run_until_signalled(runtime, started))
-    except BrokerNotReady as exc:  # one line (a JSON one with SHUXIANG_LOG_FORMAT=json), no traceback
+    except (
+        BrokerNotReady,
+        DatabaseProblem,
+    ) as exc:  # one line (a JSON one with SHUXIANG_LOG_FORMAT=json), no traceback
         logging.getLogger("shuxiang").error("%s: %s", service, exc)
         sys.exit(1)
 
@@ -338,10 +342,19 @@ def serve(service: str, config: Path | None, demo: bool) -> None:
 )
 def migrate(database_url: str) -> None:
     """Bring a PostgreSQL database to the current schema (Alembic)."""
+    from shuxiang.db import DatabaseProblem
     from shuxiang.deploy.migrations import upgrade
 
-    upgrade(database_url)
-    console.print(both("database is up to date"))
+    try:
+        before, after = upgrade(database_url)
+    except DatabaseProblem as exc:
+        raise UserError(str(exc)) from None
+    if before is None:
+        console.print(both("created the schema up to revision {revision}", revision=after))
+    elif before != after:
+        console.print(both("migrated the database from revision {before} to {after}", before=before, after=after))
+    else:
+        console.print(both("database is up to date"))
 
 
 @main.command()

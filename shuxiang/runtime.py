@@ -179,6 +179,13 @@ class Runtime:
         if settings.database_url is None:
             for plan in plans:
                 self.databases.create_tables(plan.name, plan.tables)
+        else:  # migrated by `shuxiang migrate`: said in one line when it was not, before waiting for the broker
+            from shuxiang.db import metadata  # every service's tables: the web front reads them all
+
+            self.databases.require_tables(
+                [table for plan in plans for table in plan.tables]
+                + (list(metadata.tables.values()) if self.web else [])
+            )
 
         # a deployment starts its services with its broker nodes: wait for them (and their leader)
         self.connection = connection = await connect(self.nats_url, wait=settings.start_timeout)
