@@ -73,10 +73,30 @@ class ConnectionReport:
 
     async def error(self, exc: Exception) -> None:
         self.last_error = exc
-        if self.away:  # a reconnect attempt that failed: the broker is still away, as already said
-            log.debug("%s: reconnect attempt failed: %r", self.name, exc)
+        if self.away or login_refused(exc):
+            # a reconnect attempt that failed (the broker is still away, as already said), a
+            # refused login (said by whoever connects)
+            log.debug("%s: broker error: %r", self.name, exc)
             return
         log.warning("%s: broker error: %r", self.name, exc)
+
+
+def login_refused(exc: BaseException | None) -> bool:
+    """Whether the broker refused the credentials (``-ERR 'Authorization Violation'``): nats-py
+    raises :class:`AuthorizationError` once connected, but a plain ``nats.errors.Error`` naming it
+    while it connects."""
+    return isinstance(exc, AuthorizationError) or "authorization violation" in str(exc or "").lower()
+
+
+def users_of(servers: list[str]) -> str:
+    """The users a list of broker URLs logs in as (``nats://jn:secret@host`` → ``jn``), for a message."""
+    users = []
+    for server in servers:
+        credentials, at, _ = server.rpartition("://")[2].rpartition("@")
+        user = credentials.split(":", 1)[0] if at else ""
+        if user and user not in users:
+            users.append(user)
+    return ", ".join(users)
 
 
 def nats_servers(url: str | list[str]) -> list[str]:
@@ -128,14 +148,14 @@ async def connect(url: str | list[str], *, name: str = "shuxiang", wait: float |
     )
     while not attempt.done():
         await asyncio.wait({attempt}, timeout=0.5)
-        refused = isinstance(report.last_error, AuthorizationError)  # a wrong password: no use waiting
+        refused = login_refused(report.last_error)  # a wrong password or user: no use waiting
         if attempt.done():
             break
         if refused or time.monotonic() > deadline:
             attempt.cancel()
             await asyncio.gather(attempt, return_exceptions=True)
             if refused:
-                raise BrokerNotReady(both("the broker at {servers} refused the login", servers=where))
+                raise BrokerNotReady(refused_login(servers))
             raise BrokerNotReady(both("no broker answered at {servers} within {s} s", servers=where, s=round(limit)))
         if not said and time.monotonic() > deadline - limit + 1.0:
             log.warning("%s: %s", name, both("waiting for the broker at {servers}", servers=where))
@@ -143,6 +163,22 @@ async def connect(url: str | list[str], *, name: str = "shuxiang", wait: float |
     report.client = attempt.result()
     report.away = False
     return report.client
+
+
+def refused_login(servers: list[str]) -> str:
+    """What to say when the broker refused the credentials of ``servers`` (their URLs)."""
+    where = ", ".join(without_password(server) for server in servers)
+    user = users_of(servers)
+    if not user:
+        return both(
+            "the broker at {servers} takes no login without credentials: give SHUXIANG_NATS_URL a user and password",
+            servers=where,
+        )
+    return both(
+        "the broker at {servers} refused the credentials of user {user}: check the user and password in SHUXIANG_NATS_URL",
+        servers=where,
+        user=user,
+    )
 
 
 def stream_replicas(connection: nats.NATS, configured: int | None) -> int:

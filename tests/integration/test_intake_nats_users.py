@@ -140,3 +140,18 @@ def test_up_keeps_its_users_and_makes_a_new_runtime_password_when_it_is_lost(tmp
     again = embedded_users(tmp_path, alliance)
     assert again["shuxiang"] != first["shuxiang"]
     assert existing_hashes(tmp_path / USERS_FILE)["shuxiang"] != hashes["shuxiang"]
+
+
+@pytest.mark.parametrize("user", ["jn", "nobody"])
+async def test_a_refused_login_ends_the_start_wait_at_once_naming_the_user(secured_nats, user) -> None:
+    """docs/operations.md: "a refused login ends the wait at once" — a wrong password or an unknown
+    user waited out the whole SHUXIANG_START_TIMEOUT and was then said as no broker answering."""
+    from shuxiang.events.broker import BrokerNotReady, connect
+
+    port, _ = secured_nats
+    began = time.monotonic()
+    with pytest.raises(BrokerNotReady) as refused:
+        await connect(f"nats://{user}:wrong@127.0.0.1:{port}", name="test", wait=60)
+    assert time.monotonic() - began < 5
+    said = str(refused.value)
+    assert f"refused the credentials of user {user}" in said and "wrong" not in said
