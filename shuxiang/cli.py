@@ -85,7 +85,7 @@ def main(verbose: int) -> None:
 
 @main.command()
 @data_dir_option
-@click.option("--port", type=int, default=None, help="Web front port on 127.0.0.1 (default 8000).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Web front port on 127.0.0.1 (default 8000).")
 @click.option(
     "--demo", is_flag=True, help="Load the demo alliance (drawn from real library plans) with a year of activities."
 )
@@ -112,7 +112,7 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
     and stops.  Ctrl-C stops it all; starting again keeps all state.
     """
     from shuxiang.running import runtime_info
-    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, default_processes, run_until_signalled
+    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, StartProblem, default_processes, run_until_signalled
 
     settings = make_settings(data_dir, port=port)
     if settings.nats_url or settings.database_url:
@@ -163,6 +163,8 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
 
     try:
         asyncio.run(run_until_signalled(runtime, started))
+    except StartProblem as exc:
+        raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"could not start: {exc}") from None
     console.print(both("stopped"))
@@ -311,7 +313,7 @@ def serve(service: str, config: Path | None, demo: bool) -> None:
 
     from shuxiang.db import DatabaseProblem
     from shuxiang.events.broker import BrokerNotReady
-    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, run_until_signalled
+    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, StartProblem, run_until_signalled
 
     settings = Settings()
     if not settings.nats_url or not settings.database_url:
@@ -328,10 +330,7 @@ def serve(service: str, config: Path | None, demo: bool) -> None:
 
     try:
         asyncio.run(run_until_signalled(runtime, started))
-    except (
-        BrokerNotReady,
-        DatabaseProblem,
-    ) as exc:  # one line (a JSON one with SHUXIANG_LOG_FORMAT=json), no traceback
+    except (BrokerNotReady, DatabaseProblem, StartProblem) as exc:  # one line (a JSON one in JSON mode), no traceback
         logging.getLogger("shuxiang").error("%s: %s", service, exc)
         sys.exit(1)
 
