@@ -26,7 +26,7 @@ from shuxiang.db import Databases
 from shuxiang.events.broker import PullConsumer, cancel_and_wait, connect, stream_replicas, when_ready
 from shuxiang.events.nats_server import EmbeddedNatsServer, NatsServerError
 from shuxiang.events.outbox import OutboxRelay
-from shuxiang.events.publish import Publisher
+from shuxiang.events.publish import WEB_PUBLISH_SECONDS, Publisher
 from shuxiang.events.streams import ensure_streams
 from shuxiang.i18n import both
 from shuxiang.memos import forget_burst_memos
@@ -206,6 +206,8 @@ class Runtime:
                 wait=settings.start_timeout,
             )
         self.publisher = publisher = Publisher(js)
+        # the form's and the API's posts: a 503 within seconds while the broker is away, not a minute
+        self.web_publisher = Publisher(js, within=WEB_PUBLISH_SECONDS)
         if worker_groups:
             # the workers start (a second or so of imports) while this process's consumers work
             self._start_workers(worker_groups)

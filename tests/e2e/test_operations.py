@@ -185,3 +185,26 @@ def test_up_refuses_a_port_out_of_range_or_in_use_before_starting_anything(tmp_p
     assert f"port {port} is in use (another shuxiang or program?)" in said, said
     assert "Traceback" not in said and "Errno" not in said and len(said.strip().splitlines()) == 1, said
     assert not (tmp_path / "b" / "nats").exists()  # the broker was not started first
+
+
+def test_a_post_answers_503_within_seconds_while_the_broker_does_not_answer(system: System) -> None:
+    """With the broker down a post waited out eight tries of 5 s (56 s, at the edge of a proxy's
+    60 s): it answers 503 with the bilingual message within WEB_PUBLISH_SECONDS."""
+    from shuxiang.events.publish import WEB_PUBLISH_SECONDS
+
+    system.start()
+    as_jn = system.bearer("jn")
+    nats_pid = system.nats_pid()
+    assert nats_pid is not None
+    os.kill(nats_pid, signal.SIGSTOP)  # there, but answering nothing (a killed one is restarted at once)
+    try:
+        began = time.monotonic()
+        answer = httpx.post(
+            system.url + "/api/v1/activities", json=submission("jn", "while-away"), headers=as_jn, timeout=120
+        )
+        took = time.monotonic() - began
+    finally:
+        os.kill(nats_pid, signal.SIGCONT)
+    assert answer.status_code == 503, answer.text
+    assert "try again later" in answer.json()["detail"] and "请稍后再试" in answer.json()["detail"]
+    assert WEB_PUBLISH_SECONDS - 1 < took < WEB_PUBLISH_SECONDS + 3, took
