@@ -23,7 +23,14 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import nats
-from nats.errors import AuthorizationError, ConnectionClosedError, NoRespondersError, NoServersError
+from nats.errors import (
+    AuthorizationError,
+    ConnectionClosedError,
+    NoRespondersError,
+    NoServersError,
+    StaleConnectionError,
+    UnexpectedEOF,
+)
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import api
 from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
@@ -73,12 +80,17 @@ class ConnectionReport:
 
     async def error(self, exc: Exception) -> None:
         self.last_error = exc
-        if self.away or login_refused(exc):
+        if self.away or login_refused(exc) or isinstance(exc, CONNECTION_LOST):
             # a reconnect attempt that failed (the broker is still away, as already said), a
-            # refused login (said by whoever connects)
+            # refused login (said by whoever connects), the connection lost (said by disconnected)
             log.debug("%s: broker error: %r", self.name, exc)
             return
         log.warning("%s: broker error: %r", self.name, exc)
+
+
+CONNECTION_LOST = (OSError, UnexpectedEOF, StaleConnectionError)
+"""What nats-py reports when the connection breaks (a node killed, reset, gone quiet), just before
+its disconnected callback: said by that callback, once."""
 
 
 def login_refused(exc: BaseException | None) -> bool:
@@ -123,24 +135,31 @@ services of a deployment start together with its broker nodes, which take a few 
 elect a JetStream leader; a container's restart policy is not the way to wait for that."""
 
 
-async def connect(url: str | list[str], *, name: str = "shuxiang", wait: float | None = None) -> nats.NATS:
+async def connect(
+    url: str | list[str],
+    *,
+    name: str = "shuxiang",
+    wait: float | None = None,
+    report: ConnectionReport | None = None,
+    **options,
+) -> nats.NATS:
     """A connection that reconnects for ever once made.  The first connection is tried again until
     one of the servers answers (``wait`` seconds at most, then :class:`BrokerNotReady`), said in
-    one log line, not one per attempt."""
+    one log line, not one per attempt.  Every client of shuxiang — the services, ``shuxiang
+    publish`` — connects so: nats-py's own error callback logs each failed attempt with a traceback.
+    ``report`` (else a new one) hears nats-py's callbacks; ``options`` go to ``nats.connect``."""
     servers = nats_servers(url)
     where = ", ".join(without_password(server) for server in servers)
     limit = wait or START_TIMEOUT_SECONDS
     deadline = time.monotonic() + limit
     said = False
-    report = ConnectionReport(name)
+    report = report or ConnectionReport(name)
     report.away = True  # until connected: a failed attempt is the broker not being up yet
     attempt = asyncio.ensure_future(
         nats.connect(
             servers=servers,
             name=name,
-            max_reconnect_attempts=-1,
-            reconnect_time_wait=0.5,
-            connect_timeout=5,
+            **{"max_reconnect_attempts": -1, "reconnect_time_wait": 0.5, "connect_timeout": 5, **options},
             error_cb=report.error,
             disconnected_cb=report.disconnected,
             reconnected_cb=report.reconnected,
@@ -305,6 +324,10 @@ class PullRequests:
         return taken
 
 
+RETRY_SECONDS = 0.5
+"""How long a consumer waits before fetching again after the broker refused or was away."""
+
+
 class PullConsumer:
     """One durable pull consumer (shared by every replica of its service)."""
 
@@ -316,6 +339,8 @@ class PullConsumer:
         self.spec = spec
         self.runner = ConsumerRunner(spec, engine, relay)
         self._task: asyncio.Task | None = None
+        self._unavailable_since: float | None = None
+        """When fetching began to fail (None: it works): an outage is said once, not every retry."""
 
     async def start(self) -> None:
         stream, name = self.spec.stream.name, self.spec.name
@@ -335,11 +360,21 @@ class PullConsumer:
     async def _fetch(self, pulls: PullRequests) -> list:
         """The next batch; empty after an idle wait or while the broker is away."""
         try:
-            return await pulls.fetch(FETCH_WAIT_SECONDS)
+            fetched = await pulls.fetch(FETCH_WAIT_SECONDS)
         except (ConnectionClosedError, NoServersError, ServiceUnavailableError, APIError) as exc:
-            log.info("%s: broker unavailable (%r), retrying", self.spec.name, exc)
-            await asyncio.sleep(0.5)
+            # a cluster electing leaders answers so for seconds: a line when it begins and one when
+            # it ends (docs/operations.md), not one every retry (a service logged 83 in an election)
+            if self._unavailable_since is None:
+                self._unavailable_since = time.monotonic()
+                log.info("%s: broker unavailable (%r), retrying", self.spec.name, exc)
+            else:
+                log.debug("%s: broker still unavailable (%r)", self.spec.name, exc)
+            await asyncio.sleep(RETRY_SECONDS)
             return []
+        if self._unavailable_since is not None:
+            log.info("%s: consuming again after %.0f s", self.spec.name, time.monotonic() - self._unavailable_since)
+            self._unavailable_since = None
+        return fetched
 
     async def _consume(self, pulls: PullRequests) -> None:
         """Fetch, apply, settle — overlapped: while a batch is applied on the batch thread, the

@@ -471,6 +471,9 @@ def _pending_reporter(progress: Progress, label: str) -> Callable[[str, int], No
 WORKER_ORPHAN_SECONDS = 10.0
 """How long a worker whose `up` was killed has to stop before it exits regardless."""
 
+PUBLISH_CONNECT_SECONDS = 15.0
+"""How long ``shuxiang publish`` tries to reach the broker before it says it could not."""
+
 UNPACED_CHUNK = 500
 """Messages ``publish --no-pace`` hands the publisher at a time (its progress bar's step)."""
 
@@ -478,22 +481,18 @@ UNPACED_CHUNK = 500
 async def _publish(
     url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None, reports=(), pace: bool = True
 ) -> None:
-    import nats
-    from nats.errors import NoServersError
-
-    from shuxiang.events.broker import nats_servers
+    from shuxiang.events.broker import BrokerNotReady, ConnectionReport, connect
     from shuxiang.events.progress import ImportPacer, wait_until_processed
-    from shuxiang.events.publish import Publisher
+    from shuxiang.events.publish import Publisher, PublishError
     from shuxiang.events.streams import reported_subject, submitted_subject
 
     # a library's own NATS user may only read replies on its own inbox (services/intake/nats_users.py)
     inbox = {"inbox_prefix": f"_INBOX.{as_library}"} if as_library else {}
+    broker = ConnectionReport("publish")  # a lost broker said in one line, and its return in one
     try:  # one server, or a cluster's nodes separated by commas
-        connection = await nats.connect(
-            servers=nats_servers(url), connect_timeout=5, max_reconnect_attempts=10, **inbox
-        )
-    except (NoServersError, OSError) as exc:
-        raise UserError(both("could not reach the broker: {error}", error=exc)) from None
+        connection = await connect(url, name="publish", wait=PUBLISH_CONNECT_SECONDS, report=broker, **inbox)
+    except BrokerNotReady as exc:  # no node answered, or the login was refused: said in both languages
+        raise UserError(str(exc)) from None
     try:
         publisher = Publisher(connection.jetstream())
         # as fast as the consumers go, and no faster: a post made meanwhile waits behind a moment of
@@ -507,7 +506,10 @@ async def _publish(
             start = 0
             while start < len(messages):
                 part = messages[start : start + (await pacer.room() if pacer else UNPACED_CHUNK)]
-                await publisher.publish_many([(s, i, m.model_dump_json().encode()) for s, i, m in part])
+                try:
+                    await publisher.publish_many([(s, i, m.model_dump_json().encode()) for s, i, m in part])
+                except PublishError as exc:  # what was published before stays published
+                    raise UserError(str(exc)) from None
                 if pacer:
                     pacer.published(len(part))
                 progress.advance(task, len(part))
