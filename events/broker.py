@@ -66,6 +66,9 @@ class ConnectionReport:
         self.away = False
         self.client: nats.NATS | None = None
         self.last_error: Exception | None = None
+        self.refused = asyncio.Event()
+        """Set when the broker reports a permissions violation (``-ERR 'Permissions Violation for
+        Publish to "$JS.API…"'``): the request it refused is dropped and would only time out."""
 
     async def disconnected(self) -> None:
         if self.client is not None and self.client.is_closed:
@@ -80,12 +83,40 @@ class ConnectionReport:
 
     async def error(self, exc: Exception) -> None:
         self.last_error = exc
+        if PERMISSIONS_VIOLATION in str(exc).lower():  # the caller asked and says what it means, once
+            self.refused.set()
+            log.debug("%s: %s", self.name, exc)
+            return
         if self.away or login_refused(exc) or isinstance(exc, CONNECTION_LOST):
             # a reconnect attempt that failed (the broker is still away, as already said), a
             # refused login (said by whoever connects), the connection lost (said by disconnected)
             log.debug("%s: broker error: %r", self.name, exc)
             return
         log.warning("%s: broker error: %r", self.name, exc)
+
+
+PERMISSIONS_VIOLATION = "permissions violation"
+"""How nats-server refuses a publish or subscription its user's permissions do not allow (a
+library's own user: deploy/nats/README.md)."""
+
+
+async def refused_permission(
+    report: ConnectionReport, step: Callable[[], Awaitable[object]], wait: float = 5.0
+) -> bool:
+    """Whether the broker refused ``step`` (a request or a subscription and a flush) for want of
+    permission.  The refusal comes at once as an error of the connection, while the request itself
+    is dropped and would only time out; an answer, or no word within ``wait`` seconds (a cluster
+    electing leaders), is not a refusal."""
+    report.refused.clear()
+    asked = asyncio.ensure_future(step())
+    refusal = asyncio.ensure_future(report.refused.wait())
+    try:
+        await asyncio.wait({asked, refusal}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (asked, refusal):
+            task.cancel()
+        await asyncio.gather(asked, refusal, return_exceptions=True)
+    return report.refused.is_set()
 
 
 CONNECTION_LOST = (OSError, UnexpectedEOF, StaleConnectionError)

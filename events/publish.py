@@ -55,9 +55,20 @@ class Publisher:
     PubAck is success.  Transient failures are retried with the same id."""
 
     def __init__(
-        self, js, *, attempts: int = 8, timeout: float = 5.0, concurrency: int = 256, within: float | None = None
+        self,
+        js,
+        *,
+        attempts: int = 8,
+        timeout: float = 5.0,
+        concurrency: int = 256,
+        within: float | None = None,
+        reads_streams: bool = True,
     ) -> None:
         self.js = js
+        self.reads_streams = reads_streams
+        """False for a user that may publish but not read the streams (a library's own NATS user):
+        a duplicate is then taken as success without asking the broker for the original, a request
+        it would refuse (and answer only by timing out, 5 s a duplicate)."""
         self.attempts = attempts
         self.timeout = timeout
         self.within = within
@@ -107,6 +118,8 @@ class Publisher:
         """Whether the message the broker kept under our id was published on another subject
         (events/ids.py).  A publisher that may not read the stream (a library's own NATS user)
         cannot tell, and takes the duplicate as success, as before."""
+        if not self.reads_streams:
+            return False
         try:
             original = await self.js._nc.jsm().get_msg(ack.stream, ack.seq)  # noqa: SLF001
         except Exception as exc:  # noqa: BLE001 - no permission, or the message is gone: cannot tell

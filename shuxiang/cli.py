@@ -481,10 +481,17 @@ UNPACED_CHUNK = 500
 async def _publish(
     url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None, reports=(), pace: bool = True
 ) -> None:
-    from shuxiang.events.broker import BrokerNotReady, ConnectionReport, connect
+    from shuxiang.events.broker import (
+        BrokerNotReady,
+        ConnectionReport,
+        connect,
+        nats_servers,
+        refused_permission,
+        users_of,
+    )
     from shuxiang.events.progress import ImportPacer, wait_until_processed
     from shuxiang.events.publish import Publisher, PublishError
-    from shuxiang.events.streams import reported_subject, submitted_subject
+    from shuxiang.events.streams import SUBMISSIONS_STREAM, reported_subject, submitted_subject
 
     # a library's own NATS user may only read replies on its own inbox (services/intake/nats_users.py)
     inbox = {"inbox_prefix": f"_INBOX.{as_library}"} if as_library else {}
@@ -494,10 +501,39 @@ async def _publish(
     except BrokerNotReady as exc:  # no node answered, or the login was refused: said in both languages
         raise UserError(str(exc)) from None
     try:
-        publisher = Publisher(connection.jetstream())
+        js = connection.jetstream()
+        user = users_of(nats_servers(url))
+        inbox = connection.new_inbox()
+
+        async def listen() -> None:
+            await (await connection.subscribe(inbox)).unsubscribe()
+            await connection.flush()
+
+        # a library's own NATS user (deploy/nats/README.md) may publish on its subjects and hear the
+        # acknowledgements on its own inbox, nothing else: asked once here, said at once
+        if await refused_permission(broker, listen):
+            raise UserError(
+                both(
+                    "the broker does not let the NATS user {user} receive its acknowledgements on {inbox}: "
+                    "a library's own user publishes with --as {user}",
+                    user=user,
+                    inbox=inbox.rsplit(".", 1)[0],
+                )
+            )
+        reads = not await refused_permission(broker, lambda: js.stream_info(SUBMISSIONS_STREAM.name))
+        if wait and not reads:
+            raise UserError(
+                both(
+                    "--wait: the NATS user {user} may publish but not read the consumers' progress; waiting "
+                    "needs the runtime's or a coordinator's credentials in SHUXIANG_NATS_URL (nothing was "
+                    "published; publish without --wait, then follow the library's feed)",
+                    user=user,
+                )
+            )
+        publisher = Publisher(js, reads_streams=reads)
         # as fast as the consumers go, and no faster: a post made meanwhile waits behind a moment of
-        # the import, not behind all of it
-        pacer = ImportPacer(connection.jetstream()) if pace else None
+        # the import, not behind all of it (a user that may not read the consumers publishes unpaced)
+        pacer = ImportPacer(js) if pace and reads else None
         messages = [(submitted_subject(s.library_id), s.message_id(), s) for s in submissions]
         # the attendance stated in the file, after its sessions
         messages += [(reported_subject(r.library_id), r.message_id(), r) for r in reports]
