@@ -308,6 +308,8 @@ def serve(service: str, config: Path | None, demo: bool) -> None:
     deployment needs the same alliance configuration: --config FILE (or SHUXIANG_CONFIG), or
     --demo.  Replicas of a service share its durable consumer.  Run `shuxiang migrate` first on
     PostgreSQL.  A service started before its broker waits for it (SHUXIANG_START_TIMEOUT, 300 s).
+    `serve web` (and `serve all`) listens on SHUXIANG_HOST:SHUXIANG_PORT (default 127.0.0.1:8000):
+    give each web replica on one host its own SHUXIANG_PORT.
     """
     import logging
 
@@ -411,8 +413,15 @@ def _nats_url(settings: Settings) -> str:
 )
 @data_dir_option
 def publish(file: Path, as_library: str | None, wait: bool, timeout: float, pace: bool, data_dir: Path | None) -> None:
-    """Publish activity submissions from FILE (JSON Lines, one ActivitySubmission a line; or a CSV
-    spreadsheet or ICS calendar with --as LIBRARY: see services/intake/imports.py).
+    """Publish activity submissions from FILE: JSON Lines (one ActivitySubmission a line), or with
+    --as LIBRARY a CSV spreadsheet or an ICS calendar (its UIDs become source_refs).
+
+    A CSV has a header row naming its columns in English or Chinese: title and starts_at, usually
+    ends_at, venue and category, and as needed source_ref (importing the corrected sheet again then
+    updates the rows that changed), revision, status, description, all_day, address, repeat, count,
+    co_hosts, brand_id, campaign_id, featured, audience, tags, partners, capacity,
+    registration_url, contact; times without an offset are read in the alliance's time zone.  The
+    Chinese names of the columns: README, "The form, the API and imports".
 
     Every line is validated first; invalid lines are reported with their line number and reason
     and not published, valid ones are.  Exit status 1 if any line was refused.  A CSV row with
