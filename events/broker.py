@@ -69,6 +69,9 @@ class ConnectionReport:
         self.refused = asyncio.Event()
         """Set when the broker reports a permissions violation (``-ERR 'Permissions Violation for
         Publish to "$JS.API…"'``): the request it refused is dropped and would only time out."""
+        self.asking = False
+        """A caller is asking whether a permission is given (:func:`refused_permission`): it says
+        what a refusal means; any other refusal is logged."""
 
     async def disconnected(self) -> None:
         if self.client is not None and self.client.is_closed:
@@ -83,9 +86,9 @@ class ConnectionReport:
 
     async def error(self, exc: Exception) -> None:
         self.last_error = exc
-        if PERMISSIONS_VIOLATION in str(exc).lower():  # the caller asked and says what it means, once
+        if PERMISSIONS_VIOLATION in str(exc).lower():
             self.refused.set()
-            log.debug("%s: %s", self.name, exc)
+            log.log(logging.DEBUG if self.asking else logging.WARNING, "%s: %s", self.name, exc)
             return
         if self.away or login_refused(exc) or isinstance(exc, CONNECTION_LOST):
             # a reconnect attempt that failed (the broker is still away, as already said), a
@@ -108,6 +111,7 @@ async def refused_permission(
     is dropped and would only time out; an answer, or no word within ``wait`` seconds (a cluster
     electing leaders), is not a refusal."""
     report.refused.clear()
+    report.asking = True
     asked = asyncio.ensure_future(step())
     refusal = asyncio.ensure_future(report.refused.wait())
     try:
@@ -116,6 +120,7 @@ async def refused_permission(
         for task in (asked, refusal):
             task.cancel()
         await asyncio.gather(asked, refusal, return_exceptions=True)
+        report.asking = False
     return report.refused.is_set()
 
 
