@@ -543,6 +543,8 @@ class StartProblem(RuntimeError):
 def require_free_port(host: str, port: int) -> None:
     """:class:`StartProblem` when ``host:port`` cannot be listened on, tried as uvicorn binds it
     (``SO_REUSEADDR``: a port whose last connections are in TIME_WAIT is free)."""
+    if not 1 <= port <= 65535:  # SHUXIANG_PORT (up's --port is checked by click)
+        raise StartProblem(both("port {port} is out of range (1–65535): check SHUXIANG_PORT", port=port))
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     with socket.socket(family, socket.SOCK_STREAM) as probe:
         probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
