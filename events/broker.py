@@ -23,7 +23,14 @@ from collections.abc import Awaitable, Callable
 from typing import TypeVar
 
 import nats
-from nats.errors import AuthorizationError, ConnectionClosedError, NoRespondersError, NoServersError
+from nats.errors import (
+    AuthorizationError,
+    ConnectionClosedError,
+    NoRespondersError,
+    NoServersError,
+    StaleConnectionError,
+    UnexpectedEOF,
+)
 from nats.errors import TimeoutError as NatsTimeoutError
 from nats.js import api
 from nats.js.errors import APIError, NotFoundError, ServiceUnavailableError
@@ -59,6 +66,12 @@ class ConnectionReport:
         self.away = False
         self.client: nats.NATS | None = None
         self.last_error: Exception | None = None
+        self.refused = asyncio.Event()
+        """Set when the broker reports a permissions violation (``-ERR 'Permissions Violation for
+        Publish to "$JS.API…"'``): the request it refused is dropped and would only time out."""
+        self.asking = False
+        """A caller is asking whether a permission is given (:func:`refused_permission`): it says
+        what a refusal means; any other refusal is logged."""
 
     async def disconnected(self) -> None:
         if self.client is not None and self.client.is_closed:
@@ -73,10 +86,65 @@ class ConnectionReport:
 
     async def error(self, exc: Exception) -> None:
         self.last_error = exc
-        if self.away:  # a reconnect attempt that failed: the broker is still away, as already said
-            log.debug("%s: reconnect attempt failed: %r", self.name, exc)
+        if PERMISSIONS_VIOLATION in str(exc).lower():
+            self.refused.set()
+            log.log(logging.DEBUG if self.asking else logging.WARNING, "%s: %s", self.name, exc)
+            return
+        if self.away or login_refused(exc) or isinstance(exc, CONNECTION_LOST):
+            # a reconnect attempt that failed (the broker is still away, as already said), a
+            # refused login (said by whoever connects), the connection lost (said by disconnected)
+            log.debug("%s: broker error: %r", self.name, exc)
             return
         log.warning("%s: broker error: %r", self.name, exc)
+
+
+PERMISSIONS_VIOLATION = "permissions violation"
+"""How nats-server refuses a publish or subscription its user's permissions do not allow (a
+library's own user: deploy/nats/README.md)."""
+
+
+async def refused_permission(
+    report: ConnectionReport, step: Callable[[], Awaitable[object]], wait: float = 5.0
+) -> bool:
+    """Whether the broker refused ``step`` (a request or a subscription and a flush) for want of
+    permission.  The refusal comes at once as an error of the connection, while the request itself
+    is dropped and would only time out; an answer, or no word within ``wait`` seconds (a cluster
+    electing leaders), is not a refusal."""
+    report.refused.clear()
+    report.asking = True
+    asked = asyncio.ensure_future(step())
+    refusal = asyncio.ensure_future(report.refused.wait())
+    try:
+        await asyncio.wait({asked, refusal}, timeout=wait, return_when=asyncio.FIRST_COMPLETED)
+    finally:
+        for task in (asked, refusal):
+            task.cancel()
+        await asyncio.gather(asked, refusal, return_exceptions=True)
+        report.asking = False
+    return report.refused.is_set()
+
+
+CONNECTION_LOST = (OSError, UnexpectedEOF, StaleConnectionError)
+"""What nats-py reports when the connection breaks (a node killed, reset, gone quiet), just before
+its disconnected callback: said by that callback, once."""
+
+
+def login_refused(exc: BaseException | None) -> bool:
+    """Whether the broker refused the credentials (``-ERR 'Authorization Violation'``): nats-py
+    raises :class:`AuthorizationError` once connected, but a plain ``nats.errors.Error`` naming it
+    while it connects."""
+    return isinstance(exc, AuthorizationError) or "authorization violation" in str(exc or "").lower()
+
+
+def users_of(servers: list[str]) -> str:
+    """The users a list of broker URLs logs in as (``nats://jn:secret@host`` → ``jn``), for a message."""
+    users = []
+    for server in servers:
+        credentials, at, _ = server.rpartition("://")[2].rpartition("@")
+        user = credentials.split(":", 1)[0] if at else ""
+        if user and user not in users:
+            users.append(user)
+    return ", ".join(users)
 
 
 def nats_servers(url: str | list[str]) -> list[str]:
@@ -103,24 +171,31 @@ services of a deployment start together with its broker nodes, which take a few 
 elect a JetStream leader; a container's restart policy is not the way to wait for that."""
 
 
-async def connect(url: str | list[str], *, name: str = "shuxiang", wait: float | None = None) -> nats.NATS:
+async def connect(
+    url: str | list[str],
+    *,
+    name: str = "shuxiang",
+    wait: float | None = None,
+    report: ConnectionReport | None = None,
+    **options,
+) -> nats.NATS:
     """A connection that reconnects for ever once made.  The first connection is tried again until
     one of the servers answers (``wait`` seconds at most, then :class:`BrokerNotReady`), said in
-    one log line, not one per attempt."""
+    one log line, not one per attempt.  Every client of shuxiang — the services, ``shuxiang
+    publish`` — connects so: nats-py's own error callback logs each failed attempt with a traceback.
+    ``report`` (else a new one) hears nats-py's callbacks; ``options`` go to ``nats.connect``."""
     servers = nats_servers(url)
     where = ", ".join(without_password(server) for server in servers)
     limit = wait or START_TIMEOUT_SECONDS
     deadline = time.monotonic() + limit
     said = False
-    report = ConnectionReport(name)
+    report = report or ConnectionReport(name)
     report.away = True  # until connected: a failed attempt is the broker not being up yet
     attempt = asyncio.ensure_future(
         nats.connect(
             servers=servers,
             name=name,
-            max_reconnect_attempts=-1,
-            reconnect_time_wait=0.5,
-            connect_timeout=5,
+            **{"max_reconnect_attempts": -1, "reconnect_time_wait": 0.5, "connect_timeout": 5, **options},
             error_cb=report.error,
             disconnected_cb=report.disconnected,
             reconnected_cb=report.reconnected,
@@ -128,14 +203,14 @@ async def connect(url: str | list[str], *, name: str = "shuxiang", wait: float |
     )
     while not attempt.done():
         await asyncio.wait({attempt}, timeout=0.5)
-        refused = isinstance(report.last_error, AuthorizationError)  # a wrong password: no use waiting
+        refused = login_refused(report.last_error)  # a wrong password or user: no use waiting
         if attempt.done():
             break
         if refused or time.monotonic() > deadline:
             attempt.cancel()
             await asyncio.gather(attempt, return_exceptions=True)
             if refused:
-                raise BrokerNotReady(both("the broker at {servers} refused the login", servers=where))
+                raise BrokerNotReady(refused_login(servers))
             raise BrokerNotReady(both("no broker answered at {servers} within {s} s", servers=where, s=round(limit)))
         if not said and time.monotonic() > deadline - limit + 1.0:
             log.warning("%s: %s", name, both("waiting for the broker at {servers}", servers=where))
@@ -143,6 +218,22 @@ async def connect(url: str | list[str], *, name: str = "shuxiang", wait: float |
     report.client = attempt.result()
     report.away = False
     return report.client
+
+
+def refused_login(servers: list[str]) -> str:
+    """What to say when the broker refused the credentials of ``servers`` (their URLs)."""
+    where = ", ".join(without_password(server) for server in servers)
+    user = users_of(servers)
+    if not user:
+        return both(
+            "the broker at {servers} takes no login without credentials: give SHUXIANG_NATS_URL a user and password",
+            servers=where,
+        )
+    return both(
+        "the broker at {servers} refused the credentials of user {user}: check the user and password in SHUXIANG_NATS_URL",
+        servers=where,
+        user=user,
+    )
 
 
 def stream_replicas(connection: nats.NATS, configured: int | None) -> int:
@@ -269,6 +360,10 @@ class PullRequests:
         return taken
 
 
+RETRY_SECONDS = 0.5
+"""How long a consumer waits before fetching again after the broker refused or was away."""
+
+
 class PullConsumer:
     """One durable pull consumer (shared by every replica of its service)."""
 
@@ -280,6 +375,8 @@ class PullConsumer:
         self.spec = spec
         self.runner = ConsumerRunner(spec, engine, relay)
         self._task: asyncio.Task | None = None
+        self._unavailable_since: float | None = None
+        """When fetching began to fail (None: it works): an outage is said once, not every retry."""
 
     async def start(self) -> None:
         stream, name = self.spec.stream.name, self.spec.name
@@ -299,11 +396,21 @@ class PullConsumer:
     async def _fetch(self, pulls: PullRequests) -> list:
         """The next batch; empty after an idle wait or while the broker is away."""
         try:
-            return await pulls.fetch(FETCH_WAIT_SECONDS)
+            fetched = await pulls.fetch(FETCH_WAIT_SECONDS)
         except (ConnectionClosedError, NoServersError, ServiceUnavailableError, APIError) as exc:
-            log.info("%s: broker unavailable (%r), retrying", self.spec.name, exc)
-            await asyncio.sleep(0.5)
+            # a cluster electing leaders answers so for seconds: a line when it begins and one when
+            # it ends (docs/operations.md), not one every retry (a service logged 83 in an election)
+            if self._unavailable_since is None:
+                self._unavailable_since = time.monotonic()
+                log.info("%s: broker unavailable (%r), retrying", self.spec.name, exc)
+            else:
+                log.debug("%s: broker still unavailable (%r)", self.spec.name, exc)
+            await asyncio.sleep(RETRY_SECONDS)
             return []
+        if self._unavailable_since is not None:
+            log.info("%s: consuming again after %.0f s", self.spec.name, time.monotonic() - self._unavailable_since)
+            self._unavailable_since = None
+        return fetched
 
     async def _consume(self, pulls: PullRequests) -> None:
         """Fetch, apply, settle — overlapped: while a batch is applied on the batch thread, the

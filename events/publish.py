@@ -39,6 +39,14 @@ class PublishError(RuntimeError):
     pass
 
 
+WEB_PUBLISH_SECONDS = 10.0
+"""How long a post of the form or the API waits at most for the broker's acknowledgement before
+it answers 503 (docs/operations.md).  Unbounded, the publisher's eight tries of 5 s each and their
+pauses made a post wait 56 s while the broker was down — at the edge of a proxy's 60 s and of a
+member's patience.  A cluster electing a new stream leader after a node died takes a few seconds,
+so this keeps most of that (a poster upload, a bigger body, waits 15 s)."""
+
+
 T = TypeVar("T")
 
 
@@ -46,21 +54,40 @@ class Publisher:
     """Publishes with ``Nats-Msg-Id`` so the stream drops duplicates; a duplicate
     PubAck is success.  Transient failures are retried with the same id."""
 
-    def __init__(self, js, *, attempts: int = 8, timeout: float = 5.0, concurrency: int = 256) -> None:
+    def __init__(
+        self,
+        js,
+        *,
+        attempts: int = 8,
+        timeout: float = 5.0,
+        concurrency: int = 256,
+        within: float | None = None,
+        reads_streams: bool = True,
+    ) -> None:
         self.js = js
+        self.reads_streams = reads_streams
+        """False for a user that may publish but not read the streams (a library's own NATS user):
+        a duplicate is then taken as success without asking the broker for the original, a request
+        it would refuse (and answer only by timing out, 5 s a duplicate)."""
         self.attempts = attempts
         self.timeout = timeout
+        self.within = within
+        """Seconds all the tries of one publish may take together (None: ``attempts`` tries of
+        ``timeout``): a web request's bound, :data:`WEB_PUBLISH_SECONDS`."""
         self._slots = asyncio.Semaphore(concurrency)
 
     async def _until_acknowledged(self, what: str, send: Callable[[], Awaitable[T]]) -> T:
         """``send()`` again (backing off) while the broker is away; ``what`` names the message or
         batch in the error when it never answers."""
         delay = 0.2
+        loop = asyncio.get_running_loop()
+        deadline = None if self.within is None else loop.time() + self.within
         for attempt in range(1, self.attempts + 1):
             try:
-                return await send()
+                async with asyncio.timeout_at(deadline):  # not wait_for: see events/broker.py cancel_and_wait
+                    return await send()
             except RETRYABLE as exc:
-                if attempt == self.attempts:
+                if attempt == self.attempts or (deadline is not None and loop.time() + delay >= deadline):
                     raise PublishError(f"{what}: broker did not acknowledge after {attempt} tries: {exc!r}") from exc
                 await asyncio.sleep(delay)
                 delay = min(delay * 2, 5.0)
@@ -91,6 +118,8 @@ class Publisher:
         """Whether the message the broker kept under our id was published on another subject
         (events/ids.py).  A publisher that may not read the stream (a library's own NATS user)
         cannot tell, and takes the duplicate as success, as before."""
+        if not self.reads_streams:
+            return False
         try:
             original = await self.js._nc.jsm().get_msg(ack.stream, ack.seq)  # noqa: SLF001
         except Exception as exc:  # noqa: BLE001 - no permission, or the message is gone: cannot tell

@@ -85,7 +85,7 @@ def main(verbose: int) -> None:
 
 @main.command()
 @data_dir_option
-@click.option("--port", type=int, default=None, help="Web front port on 127.0.0.1 (default 8000).")
+@click.option("--port", type=click.IntRange(1, 65535), default=None, help="Web front port on 127.0.0.1 (default 8000).")
 @click.option(
     "--demo", is_flag=True, help="Load the demo alliance (drawn from real library plans) with a year of activities."
 )
@@ -112,7 +112,7 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
     and stops.  Ctrl-C stops it all; starting again keeps all state.
     """
     from shuxiang.running import runtime_info
-    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, default_processes, run_until_signalled
+    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, StartProblem, default_processes, run_until_signalled
 
     settings = make_settings(data_dir, port=port)
     if settings.nats_url or settings.database_url:
@@ -163,6 +163,8 @@ def up(data_dir: Path | None, port: int | None, demo: bool, config: Path | None,
 
     try:
         asyncio.run(run_until_signalled(runtime, started))
+    except StartProblem as exc:
+        raise UserError(str(exc)) from None
     except OSError as exc:
         raise UserError(f"could not start: {exc}") from None
     console.print(both("stopped"))
@@ -306,11 +308,14 @@ def serve(service: str, config: Path | None, demo: bool) -> None:
     deployment needs the same alliance configuration: --config FILE (or SHUXIANG_CONFIG), or
     --demo.  Replicas of a service share its durable consumer.  Run `shuxiang migrate` first on
     PostgreSQL.  A service started before its broker waits for it (SHUXIANG_START_TIMEOUT, 300 s).
+    `serve web` (and `serve all`) listens on SHUXIANG_HOST:SHUXIANG_PORT (default 127.0.0.1:8000):
+    give each web replica on one host its own SHUXIANG_PORT.
     """
     import logging
 
+    from shuxiang.db import DatabaseProblem
     from shuxiang.events.broker import BrokerNotReady
-    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, run_until_signalled
+    from shuxiang.runtime import SERVICE_BUILDERS, Runtime, StartProblem, run_until_signalled
 
     settings = Settings()
     if not settings.nats_url or not settings.database_url:
@@ -327,7 +332,7 @@ def serve(service: str, config: Path | None, demo: bool) -> None:
 
     try:
         asyncio.run(run_until_signalled(runtime, started))
-    except BrokerNotReady as exc:  # one line (a JSON one with SHUXIANG_LOG_FORMAT=json), no traceback
+    except (BrokerNotReady, DatabaseProblem, StartProblem) as exc:  # one line (a JSON one in JSON mode), no traceback
         logging.getLogger("shuxiang").error("%s: %s", service, exc)
         sys.exit(1)
 
@@ -338,10 +343,19 @@ def serve(service: str, config: Path | None, demo: bool) -> None:
 )
 def migrate(database_url: str) -> None:
     """Bring a PostgreSQL database to the current schema (Alembic)."""
+    from shuxiang.db import DatabaseProblem
     from shuxiang.deploy.migrations import upgrade
 
-    upgrade(database_url)
-    console.print(both("database is up to date"))
+    try:
+        before, after = upgrade(database_url)
+    except DatabaseProblem as exc:
+        raise UserError(str(exc)) from None
+    if before is None:
+        console.print(both("created the schema up to revision {revision}", revision=after))
+    elif before != after:
+        console.print(both("migrated the database from revision {before} to {after}", before=before, after=after))
+    else:
+        console.print(both("database is up to date"))
 
 
 @main.command()
@@ -408,8 +422,15 @@ def _nats_url(settings: Settings) -> str:
 )
 @data_dir_option
 def publish(file: Path, as_library: str | None, wait: bool, timeout: float, pace: bool, data_dir: Path | None) -> None:
-    """Publish activity submissions from FILE (JSON Lines, one ActivitySubmission a line; or a CSV
-    spreadsheet or ICS calendar with --as LIBRARY: see services/intake/imports.py).
+    """Publish activity submissions from FILE: JSON Lines (one ActivitySubmission a line), or with
+    --as LIBRARY a CSV spreadsheet or an ICS calendar (its UIDs become source_refs).
+
+    A CSV has a header row naming its columns in English or Chinese: title and starts_at, usually
+    ends_at, venue and category, and as needed source_ref (importing the corrected sheet again then
+    updates the rows that changed), revision, status, description, all_day, address, repeat, count,
+    co_hosts, brand_id, campaign_id, featured, audience, tags, partners, capacity,
+    registration_url, contact; times without an offset are read in the alliance's time zone.  The
+    Chinese names of the columns: README, "The form, the API and imports".
 
     Every line is validated first; invalid lines are reported with their line number and reason
     and not published, valid ones are.  Exit status 1 if any line was refused.  A CSV row with
@@ -468,6 +489,9 @@ def _pending_reporter(progress: Progress, label: str) -> Callable[[str, int], No
 WORKER_ORPHAN_SECONDS = 10.0
 """How long a worker whose `up` was killed has to stop before it exits regardless."""
 
+PUBLISH_CONNECT_SECONDS = 15.0
+"""How long ``shuxiang publish`` tries to reach the broker before it says it could not."""
+
 UNPACED_CHUNK = 500
 """Messages ``publish --no-pace`` hands the publisher at a time (its progress bar's step)."""
 
@@ -475,27 +499,59 @@ UNPACED_CHUNK = 500
 async def _publish(
     url: str, submissions, *, wait: bool, timeout: float, as_library: str | None = None, reports=(), pace: bool = True
 ) -> None:
-    import nats
-    from nats.errors import NoServersError
-
-    from shuxiang.events.broker import nats_servers
+    from shuxiang.events.broker import (
+        BrokerNotReady,
+        ConnectionReport,
+        connect,
+        nats_servers,
+        refused_permission,
+        users_of,
+    )
     from shuxiang.events.progress import ImportPacer, wait_until_processed
-    from shuxiang.events.publish import Publisher
-    from shuxiang.events.streams import reported_subject, submitted_subject
+    from shuxiang.events.publish import Publisher, PublishError
+    from shuxiang.events.streams import SUBMISSIONS_STREAM, reported_subject, submitted_subject
 
     # a library's own NATS user may only read replies on its own inbox (services/intake/nats_users.py)
     inbox = {"inbox_prefix": f"_INBOX.{as_library}"} if as_library else {}
+    broker = ConnectionReport("publish")  # a lost broker said in one line, and its return in one
     try:  # one server, or a cluster's nodes separated by commas
-        connection = await nats.connect(
-            servers=nats_servers(url), connect_timeout=5, max_reconnect_attempts=10, **inbox
-        )
-    except (NoServersError, OSError) as exc:
-        raise UserError(both("could not reach the broker: {error}", error=exc)) from None
+        connection = await connect(url, name="publish", wait=PUBLISH_CONNECT_SECONDS, report=broker, **inbox)
+    except BrokerNotReady as exc:  # no node answered, or the login was refused: said in both languages
+        raise UserError(str(exc)) from None
     try:
-        publisher = Publisher(connection.jetstream())
+        js = connection.jetstream()
+        user = users_of(nats_servers(url))
+        inbox = connection.new_inbox()
+
+        async def listen() -> None:
+            await (await connection.subscribe(inbox)).unsubscribe()
+            await connection.flush()
+
+        # a library's own NATS user (deploy/nats/README.md) may publish on its subjects and hear the
+        # acknowledgements on its own inbox, nothing else: asked once here, said at once
+        if await refused_permission(broker, listen):
+            raise UserError(
+                both(
+                    "the broker does not let the NATS user {user} receive its acknowledgements on {inbox}: "
+                    "a library's own user publishes with --as {user}",
+                    user=user,
+                    inbox=inbox.rsplit(".", 1)[0],
+                )
+            )
+        reads = not await refused_permission(broker, lambda: js.stream_info(SUBMISSIONS_STREAM.name))
+        if wait and not reads:
+            raise UserError(
+                both(
+                    "--wait: the NATS user {user} may publish but not read the consumers' progress; waiting "
+                    "needs the runtime's or a coordinator's credentials in SHUXIANG_NATS_URL (nothing was "
+                    "published; publish without --wait, then follow the library's feed)",
+                    user=user,
+                )
+            )
+        publisher = Publisher(js, reads_streams=reads)
         # as fast as the consumers go, and no faster: a post made meanwhile waits behind a moment of
-        # the import, not behind all of it
-        pacer = ImportPacer(connection.jetstream()) if pace else None
+        # the import, not behind all of it (a user that may not read the consumers publishes unpaced)
+        pacer = ImportPacer(js) if pace and reads else None
         messages = [(submitted_subject(s.library_id), s.message_id(), s) for s in submissions]
         # the attendance stated in the file, after its sessions
         messages += [(reported_subject(r.library_id), r.message_id(), r) for r in reports]
@@ -504,7 +560,10 @@ async def _publish(
             start = 0
             while start < len(messages):
                 part = messages[start : start + (await pacer.room() if pacer else UNPACED_CHUNK)]
-                await publisher.publish_many([(s, i, m.model_dump_json().encode()) for s, i, m in part])
+                try:
+                    await publisher.publish_many([(s, i, m.model_dump_json().encode()) for s, i, m in part])
+                except PublishError as exc:  # what was published before stays published
+                    raise UserError(str(exc)) from None
                 if pacer:
                     pacer.published(len(part))
                 progress.advance(task, len(part))

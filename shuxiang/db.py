@@ -9,7 +9,8 @@ service uses that database, its tables named with the service's prefix.
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Collection, Iterable, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
 from operator import itemgetter
@@ -52,6 +53,7 @@ from sqlalchemy import (
 from sqlalchemy.dialects.postgresql import ARRAY, JSONB
 from sqlalchemy.dialects.postgresql.psycopg import PGCompiler_psycopg
 from sqlalchemy.engine import Dialect
+from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
 from sqlalchemy.ext.compiler import compiles
 from sqlalchemy.orm import registry
 from sqlalchemy.sql import operators
@@ -59,6 +61,7 @@ from sqlalchemy.sql.elements import BindParameter
 from sqlalchemy.sql.visitors import InternalTraversal
 from sqlmodel import SQLModel
 
+from shuxiang.i18n import both
 from shuxiang.memos import burst_dict, burst_memo
 
 metadata = MetaData()
@@ -103,6 +106,60 @@ def _sqlite_begin_immediate(connection) -> None:
     connection.exec_driver_sql("BEGIN IMMEDIATE")
 
 
+class DatabaseProblem(RuntimeError):
+    """The database cannot be used: what is wrong and what to do, in one line for the operator,
+    its URL without the password.  ``serve`` and ``migrate`` say it instead of a traceback."""
+
+
+def without_password(url: str) -> str:
+    """``postgresql://user:secret@host/db`` as ``postgresql://user@host/db``, for a message (as the
+    broker's URLs are said: events/broker.py)."""
+    scheme, _, rest = url.rpartition("://")
+    credentials, at, address = rest.rpartition("@")
+    return f"{scheme}://{credentials.split(':', 1)[0]}@{address}" if at else url
+
+
+@contextmanager
+def database_problems(url: str) -> Iterator[None]:
+    """Turns what connecting to ``url`` raises into a :class:`DatabaseProblem` that says what to do:
+    a URL shuxiang does not run on, a database that does not exist, a refused login, no answer."""
+    where = without_password(url)
+    try:
+        yield
+    except (ArgumentError, NoSuchModuleError, ImportError):  # mysql://: no MySQLdb; foo://: no dialect
+        raise DatabaseProblem(
+            both(
+                "{url} is not a database URL shuxiang runs on (postgresql://user:password@host:5432/database): "
+                "check SHUXIANG_DATABASE_URL",
+                url=where,
+            )
+        ) from None
+    except OperationalError as error:
+        reason = str(error.orig or error).strip()  # libpq's own words
+        if "database" in reason and "does not exist" in reason:
+            raise DatabaseProblem(
+                both("the database {url} does not exist: create the database, then run `shuxiang migrate`", url=where)
+            ) from None
+        if "authentication failed" in reason or ("role" in reason and "does not exist" in reason):
+            raise DatabaseProblem(
+                both("the database server refused the login of {url}: check SHUXIANG_DATABASE_URL", url=where)
+            ) from None
+        # the first line names the server and the cause ("… port 8199 failed: Connection refused")
+        cause = reason.splitlines()[0].removeprefix("connection failed: ").strip() if reason else repr(error)
+        raise DatabaseProblem(
+            both(
+                "could not reach the database {url} ({cause}): check SHUXIANG_DATABASE_URL and that the "
+                "database server is running",
+                url=where,
+                cause=cause,
+            )
+        ) from None
+
+
+CONNECT_TIMEOUT_SECONDS = 10
+"""How long a PostgreSQL connection waits for a server that does not answer (a filtered port)."""
+
+
 def make_engine(url: str, *, writer: bool = True) -> Engine:
     """An engine; on SQLite a writer engine takes the write lock when a transaction
     begins, a reader engine (``writer=False``) reads a WAL snapshot without blocking."""
@@ -114,7 +171,9 @@ def make_engine(url: str, *, writer: bool = True) -> Engine:
         return engine
     if url.startswith("postgresql://"):
         url = "postgresql+psycopg://" + url.removeprefix("postgresql://")
-    engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5)
+    timeout = {"connect_timeout": CONNECT_TIMEOUT_SECONDS} if url.startswith("postgresql") else {}
+    with database_problems(url):
+        engine = create_engine(url, pool_pre_ping=True, pool_size=5, max_overflow=5, connect_args=timeout)
     if engine.dialect.name == "postgresql":
         event.listen(engine, "connect", _postgresql_custom_plans)
         if engine.dialect.driver == "psycopg":
@@ -236,6 +295,32 @@ class Databases:
                 for table in tables:
                     if table.name not in existing and "fill" in table.info:
                         table.info["fill"](connection)
+
+    def require_tables(self, tables) -> None:
+        """:class:`DatabaseProblem` unless the database (``SHUXIANG_DATABASE_URL``) answers and holds
+        ``tables``: a service started on a database that was never migrated failed at its first
+        query with a traceback (``relation "outbox" does not exist``)."""
+        assert self.database_url is not None, "the embedded runtime creates its tables"
+        with database_problems(self.database_url):
+            existing = set(inspect(self.engine("shared")).get_table_names())
+        needed = {table.name for table in tables}
+        missing = sorted(needed - existing)
+        if missing == sorted(needed):
+            raise DatabaseProblem(
+                both(
+                    "the database {url} has no shuxiang tables: run `shuxiang migrate`",
+                    url=without_password(self.database_url),
+                )
+            )
+        if missing:
+            shown = ", ".join(missing[:3]) + (", …" if len(missing) > 3 else "")
+            raise DatabaseProblem(
+                both(
+                    "the database {url} lacks the tables of this release ({tables}): run `shuxiang migrate`",
+                    url=without_password(self.database_url),
+                    tables=shown,
+                )
+            )
 
     def dispose(self) -> None:
         for engine in self._engines.values():

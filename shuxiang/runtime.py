@@ -5,12 +5,14 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import ctypes
+import errno
 import faulthandler
 import gc
 import json
 import logging
 import os
 import signal
+import socket
 import subprocess
 import sys
 import time
@@ -24,7 +26,7 @@ from shuxiang.db import Databases
 from shuxiang.events.broker import PullConsumer, cancel_and_wait, connect, stream_replicas, when_ready
 from shuxiang.events.nats_server import EmbeddedNatsServer, NatsServerError
 from shuxiang.events.outbox import OutboxRelay
-from shuxiang.events.publish import Publisher
+from shuxiang.events.publish import WEB_PUBLISH_SECONDS, Publisher
 from shuxiang.events.streams import ensure_streams
 from shuxiang.i18n import both
 from shuxiang.memos import forget_burst_memos
@@ -158,6 +160,8 @@ class Runtime:
 
     async def start(self) -> None:
         settings = self.settings
+        if self.web:  # before anything starts: a busy port was "web failed: 3" after the broker and workers
+            require_free_port(settings.host, settings.port)
         settings.data_dir.mkdir(parents=True, exist_ok=True)
         if settings.embedded:
             from shuxiang.services.intake.nats_users import embedded_broker
@@ -179,6 +183,13 @@ class Runtime:
         if settings.database_url is None:
             for plan in plans:
                 self.databases.create_tables(plan.name, plan.tables)
+        else:  # migrated by `shuxiang migrate`: said in one line when it was not, before waiting for the broker
+            from shuxiang.db import metadata  # every service's tables: the web front reads them all
+
+            self.databases.require_tables(
+                [table for plan in plans for table in plan.tables]
+                + (list(metadata.tables.values()) if self.web else [])
+            )
 
         # a deployment starts its services with its broker nodes: wait for them (and their leader)
         self.connection = connection = await connect(self.nats_url, wait=settings.start_timeout)
@@ -195,6 +206,8 @@ class Runtime:
                 wait=settings.start_timeout,
             )
         self.publisher = publisher = Publisher(js)
+        # the form's and the API's posts: a 503 within seconds while the broker is away, not a minute
+        self.web_publisher = Publisher(js, within=WEB_PUBLISH_SECONDS)
         if worker_groups:
             # the workers start (a second or so of imports) while this process's consumers work
             self._start_workers(worker_groups)
@@ -458,6 +471,7 @@ class Runtime:
             app,
             host=self.settings.host,
             port=self.settings.port,
+            log_config=None,  # uvicorn's lines through our handler: JSON ones with SHUXIANG_LOG_FORMAT=json
             log_level="warning",
             lifespan="off",
             access_log=False,
@@ -472,9 +486,15 @@ class Runtime:
         for _ in range(200):
             if server.started:
                 return
-            if self._tasks[-1].done():
-                self._tasks[-1].result()
-                raise RuntimeError(f"web front could not start on {self.settings.host}:{self.settings.port}")
+            if self._tasks[-1].done():  # uvicorn logged why (a port taken since the check) and exited
+                self._tasks.pop().exception()
+                raise StartProblem(
+                    both(
+                        "the web front could not start on {host}:{port}",
+                        host=self.settings.host,
+                        port=self.settings.port,
+                    )
+                )
             await asyncio.sleep(0.025)
 
     def _write_runtime_file(self) -> None:
@@ -513,6 +533,29 @@ class Runtime:
         if hasattr(self, "databases"):
             self.databases.dispose()
         remove_runtime_info(self.settings.data_dir)
+
+
+class StartProblem(RuntimeError):
+    """Something the operator must change before the runtime can start (a port in use), said in
+    one line without a traceback."""
+
+
+def require_free_port(host: str, port: int) -> None:
+    """:class:`StartProblem` when ``host:port`` cannot be listened on, tried as uvicorn binds it
+    (``SO_REUSEADDR``: a port whose last connections are in TIME_WAIT is free)."""
+    if not 1 <= port <= 65535:  # SHUXIANG_PORT (up's --port is checked by click)
+        raise StartProblem(both("port {port} is out of range (1–65535): check SHUXIANG_PORT", port=port))
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            if exc.errno == errno.EADDRINUSE:
+                raise StartProblem(both("port {port} is in use (another shuxiang or program?)", port=port)) from None
+            raise StartProblem(
+                both("cannot listen on {host}:{port}: {error}", host=host, port=port, error=exc.strerror or exc)
+            ) from None
 
 
 STOP_STEP_SECONDS = 8.0

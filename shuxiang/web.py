@@ -78,7 +78,8 @@ def create_app(context: ServiceContext, *, runtime=None) -> FastAPI:
     )
     app.state.context = context  # what the routes' dependencies read (shuxiang/services/deps.py)
     app.state.auth = Auth.from_context(context)  # accounts, sessions: services/intake/auth.py
-    app.state.publisher = getattr(runtime, "publisher", None)  # the intake form and API publish with it
+    # the intake form and API publish with it: bounded, a post answers 503 within seconds while the broker is away
+    app.state.publisher = getattr(runtime, "web_publisher", None)
     app.state.connection = getattr(runtime, "connection", None)  # /healthz reports it
     app.state.metrics = metrics = Metrics(runtime)
     app.add_middleware(FeedsFirst, context=context)  # /feeds/… answered before routing (calendar clients poll)

@@ -154,3 +154,57 @@ def test_up_restarts_its_embedded_broker_when_it_dies(system: System, tmp_path) 
     assert "the embedded nats-server exited with -9: restarting it" in log
     assert "the embedded nats-server is back on" in log
     assert "Traceback" not in log, log[-3000:]
+
+
+def test_up_refuses_a_port_out_of_range_or_in_use_before_starting_anything(tmp_path) -> None:
+    """`up --port 99999` started the nats-server and the worker, then printed a traceback
+    (OverflowError); a busy port was "web failed: 3" after uvicorn's plain-text line in JSON mode."""
+    import socket
+
+    up = [sys.executable, "-m", "shuxiang", "up", "--demo"]
+    env = {**os.environ, "SHUXIANG_LOG_FORMAT": "json"}
+    out_of_range = subprocess.run(
+        [*up, "--data-dir", str(tmp_path / "a"), "--port", "99999"], env=env, capture_output=True, text=True, timeout=60
+    )
+    assert out_of_range.returncode == 2 and "1<=x<=65535" in out_of_range.stderr, out_of_range.stderr
+    assert not (tmp_path / "a" / "nats").exists()  # nothing started
+
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        busy = subprocess.run(
+            [*up, "--data-dir", str(tmp_path / "b"), "--port", str(port)],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=60,
+        )
+    said = busy.stdout + busy.stderr
+    assert busy.returncode == 1, said
+    assert f"port {port} is in use (another shuxiang or program?)" in said, said
+    assert "Traceback" not in said and "Errno" not in said and len(said.strip().splitlines()) == 1, said
+    assert not (tmp_path / "b" / "nats").exists()  # the broker was not started first
+
+
+def test_a_post_answers_503_within_seconds_while_the_broker_does_not_answer(system: System) -> None:
+    """With the broker down a post waited out eight tries of 5 s (56 s, at the edge of a proxy's
+    60 s): it answers 503 with the bilingual message within WEB_PUBLISH_SECONDS."""
+    from shuxiang.events.publish import WEB_PUBLISH_SECONDS
+
+    system.start()
+    as_jn = system.bearer("jn")
+    nats_pid = system.nats_pid()
+    assert nats_pid is not None
+    os.kill(nats_pid, signal.SIGSTOP)  # there, but answering nothing (a killed one is restarted at once)
+    try:
+        began = time.monotonic()
+        answer = httpx.post(
+            system.url + "/api/v1/activities", json=submission("jn", "while-away"), headers=as_jn, timeout=120
+        )
+        took = time.monotonic() - began
+    finally:
+        os.kill(nats_pid, signal.SIGCONT)
+    assert answer.status_code == 503, answer.text
+    assert "try again later" in answer.json()["detail"] and "请稍后再试" in answer.json()["detail"]
+    assert WEB_PUBLISH_SECONDS - 1 < took < WEB_PUBLISH_SECONDS + 3, took

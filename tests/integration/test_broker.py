@@ -149,3 +149,65 @@ async def test_the_import_pacer_reads_how_long_the_stream_has_been_quiet(js) -> 
     pacer.QUIET_FOR = 0.3
     await asyncio.sleep(0.5)
     assert await quiet()
+
+
+async def test_a_lost_broker_is_said_once_and_its_return_once_without_tracebacks(nats_server, caplog) -> None:
+    """`shuxiang publish` printed nats-py's "encountered error" with a traceback for every reconnect
+    attempt while a node was away (docs/operations.md: one line when lost, one when back)."""
+    import logging
+
+    from shuxiang.events.broker import ConnectionReport, connect
+
+    report = ConnectionReport("publish")
+    with caplog.at_level(logging.DEBUG):
+        connection = await connect(nats_server.url, name="publish", wait=10, report=report)
+        try:
+            publisher = Publisher(connection.jetstream())
+            await ensure_streams(connection.jetstream())
+            await asyncio.to_thread(nats_server.kill)
+            await asyncio.sleep(2.5)  # a few reconnect attempts, each refused
+            await asyncio.to_thread(nats_server.start)
+            assert await publisher.publish(*messages(1)[0]) == 1  # published through the reconnected connection
+        finally:
+            await connection.close()
+    said = [r for r in caplog.records if r.levelno >= logging.WARNING]
+    assert [r.getMessage().split(": ", 1)[1] for r in said] == [
+        "与消息服务器断开，正在重连 / lost the broker, reconnecting",
+        "已重新连接消息服务器 / reconnected to the broker",
+    ], [r.getMessage() for r in said]
+    assert not any(r.exc_info for r in caplog.records)
+
+
+async def test_a_consumer_says_an_outage_once_and_its_end_once(caplog, monkeypatch) -> None:
+    """While a cluster elected leaders every consumer logged "broker unavailable (APIError()),
+    retrying" every 0.5 s (a service logged 83 such lines)."""
+    import logging
+
+    from shuxiang.events import broker
+    from shuxiang.events.broker import PullConsumer
+
+    monkeypatch.setattr(broker, "RETRY_SECONDS", 0.0)
+
+    class Electing:
+        refusals = 20
+
+        async def fetch(self, wait: float) -> list:
+            if self.refusals:
+                self.refusals -= 1
+                raise APIError(description="no leader")
+            return []
+
+    spec = ConsumerSpec(
+        name="calendar-canonical",
+        stream=SUBMISSIONS_STREAM,
+        filter_subject=f"{SUBMITTED}.*",
+        handle=lambda delivery, uow: None,
+    )
+    consumer = PullConsumer(None, spec, engine=None)  # type: ignore[arg-type]
+    pulls = Electing()
+    with caplog.at_level(logging.INFO):
+        for _ in range(25):
+            await consumer._fetch(pulls)  # noqa: SLF001 - the retry step of the consume loop
+    lines = [r.getMessage() for r in caplog.records if r.levelno >= logging.INFO]
+    assert len(lines) == 2, lines
+    assert "broker unavailable" in lines[0] and "consuming again" in lines[1]

@@ -203,3 +203,61 @@ def test_serve_demo_gives_a_deployment_a_first_look(nats_server, postgres_url, t
         assert process.poll() is None
     finally:
         stop_processes({"all": process}, {"all": log})
+
+
+def test_serve_and_migrate_say_in_one_line_what_is_wrong_with_the_database(postgres_url, tmp_path) -> None:
+    """A database never migrated, one that does not exist, a port nobody answers on, a URL that is
+    not PostgreSQL's: one line saying what is wrong and what to do (the password not shown), exit
+    status 1 — not a 60-line traceback.  Then `migrate` says what it did."""
+    from tests.conftest import POSTGRES_URL
+
+    base = POSTGRES_URL.replace("postgresql://postgres@", "postgresql://postgres:hush@")
+    env = {
+        **os.environ,
+        "SHUXIANG_NATS_URL": f"nats://127.0.0.1:{free_loopback_port()}",  # never reached: the database comes first
+        "SHUXIANG_CONFIG": str(TEST_ALLIANCE),
+        "SHUXIANG_DATA_DIR": str(tmp_path / "data"),
+        "SHUXIANG_START_TIMEOUT": "30",
+    }
+    shuxiang = [sys.executable, "-m", "shuxiang"]
+    cases = {
+        postgres_url: "shuxiang migrate",
+        base.rsplit("/", 1)[0] + "/shuxiang_no_such_database": "create the database",
+        f"postgresql://postgres:hush@127.0.0.1:{free_loopback_port()}/test": "check SHUXIANG_DATABASE_URL",
+        "mysql://someone:hush@127.0.0.1/test": "check SHUXIANG_DATABASE_URL",
+    }
+    runs = {}  # at once: each is a second or more of imports
+    for url, advice in cases.items():
+        for command in [["serve", "dedup"], ["serve", "web"]] + ([] if url == postgres_url else [["migrate"]]):
+            runs[(url, *command)] = (
+                advice,
+                subprocess.Popen(
+                    [*shuxiang, *command],
+                    env={**env, "SHUXIANG_DATABASE_URL": url},
+                    stdout=subprocess.PIPE,
+                    stderr=subprocess.STDOUT,
+                    text=True,
+                ),
+            )
+    for run, (advice, process) in runs.items():
+        said, _ = process.communicate(timeout=60)
+        assert process.returncode == 1, (run, said)
+        assert "Traceback" not in said and len(said.strip().splitlines()) == 1, (run, said)
+        assert advice in said and "hush" not in said, (run, said)
+
+    created = subprocess.run(
+        [*shuxiang, "migrate"],
+        env={**env, "SHUXIANG_DATABASE_URL": postgres_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert created.returncode == 0 and "created the schema up to revision 00" in created.stderr, created.stderr
+    again = subprocess.run(
+        [*shuxiang, "migrate"],
+        env={**env, "SHUXIANG_DATABASE_URL": postgres_url},
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert again.returncode == 0 and "database is up to date" in again.stderr, again.stderr

@@ -140,3 +140,76 @@ def test_up_keeps_its_users_and_makes_a_new_runtime_password_when_it_is_lost(tmp
     again = embedded_users(tmp_path, alliance)
     assert again["shuxiang"] != first["shuxiang"]
     assert existing_hashes(tmp_path / USERS_FILE)["shuxiang"] != hashes["shuxiang"]
+
+
+@pytest.mark.parametrize("user", ["jn", "nobody"])
+async def test_a_refused_login_ends_the_start_wait_at_once_naming_the_user(secured_nats, user) -> None:
+    """docs/operations.md: "a refused login ends the wait at once" — a wrong password or an unknown
+    user waited out the whole SHUXIANG_START_TIMEOUT and was then said as no broker answering."""
+    from shuxiang.events.broker import BrokerNotReady, connect
+
+    port, _ = secured_nats
+    began = time.monotonic()
+    with pytest.raises(BrokerNotReady) as refused:
+        await connect(f"nats://{user}:wrong@127.0.0.1:{port}", name="test", wait=60)
+    assert time.monotonic() - began < 5
+    said = str(refused.value)
+    assert f"refused the credentials of user {user}" in said and "wrong" not in said
+
+
+def test_a_library_publishes_with_its_own_user_unpaced_and_is_told_what_it_may_not_do(secured_nats, tmp_path) -> None:
+    """deploy/nats/README.md: `shuxiang publish --as jn` with jn's own NATS user.  It printed
+    permission errors (and took 16 s for 2 lines), `--wait` repeated them every 5 s for 300 s and
+    then said the broker did not answer, and without `--as` it hung 68 s and ended in tracebacks."""
+    import os
+    import sys
+
+    from tests.conftest import submission, write_jsonl
+
+    port, passwords = secured_nats
+
+    async def make_streams() -> int:
+        service, _ = await connect_as(port, "shuxiang", passwords["shuxiang"])
+        try:
+            await ensure_streams(service.jetstream())
+            return (await service.jetstream().stream_info(SUBMISSIONS_STREAM.name)).state.messages
+        finally:
+            await service.close()
+
+    asyncio.run(make_streams())
+    lines = write_jsonl(tmp_path / "jn.jsonl", [submission("jn", "own-1"), submission("jn", "own-2")])
+    env = {
+        **os.environ,
+        "SHUXIANG_NATS_URL": f"nats://jn:{passwords['jn']}@127.0.0.1:{port}",
+        "SHUXIANG_CONFIG": str(TEST_ALLIANCE),
+        "SHUXIANG_DATA_DIR": str(tmp_path / "data"),
+    }
+
+    def publish(*options: str) -> tuple[int, str, float]:
+        began = time.monotonic()
+        done = subprocess.run(
+            [sys.executable, "-m", "shuxiang", "publish", str(lines), *options],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        said = done.stdout + done.stderr
+        assert "Traceback" not in said and "ermissions violation" not in said, said
+        return done.returncode, said, time.monotonic() - began
+
+    status, said, took = publish("--as", "jn", "--wait")
+    assert status == 1 and "--wait" in said and "credentials" in said and "jn" in said, said
+    assert took < 15, took
+    assert asyncio.run(make_streams()) == 0  # said before anything was published
+
+    status, said, took = publish("--as", "jn")
+    assert status == 0 and "published 2, refused 0" in said, said
+    assert took < 15, took
+    status, said, _ = publish("--as", "jn")  # again: duplicates are success, without asking for the originals
+    assert status == 0 and "published 2, refused 0" in said, said
+    assert asyncio.run(make_streams()) == 2
+
+    status, said, took = publish()
+    assert status == 1 and "--as jn" in said, said
+    assert took < 15, took
