@@ -20,10 +20,15 @@ from datetime import UTC, datetime
 from functools import cached_property
 
 from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Column,
     ColumnElement,
     Connection,
     Insert,
+    Integer,
     Select,
+    String,
     Table,
     Update,
     and_,
@@ -37,10 +42,28 @@ from sqlalchemy import (
 )
 
 from shuxiang.alliance import Alliance
-from shuxiang.db import execute_many, keys_in, where_once
+from shuxiang.db import UTCDateTime, execute_many, keys_in, metadata, where_once
 from shuxiang.events.consumer import Delivery, Rejected, check_subject, parse_payload
 from shuxiang.i18n import both
 from shuxiang.schemas import AttendanceReport
+
+
+def session_report_table(name: str, comment: str) -> Table:
+    """The ``session`` table of a :class:`Reports`: the latest report of each session of a series
+    reported on its own, per announcement and session.  Each service declares its own (it owns its
+    tables); the quotas and the statistics services' are alike."""
+    return Table(
+        name,
+        metadata,
+        Column("library_id", String(64), primary_key=True),
+        Column("source_ref", String(200), primary_key=True),
+        Column("recurrence_id", UTCDateTime, primary_key=True, comment="the session's original start (RECURRENCE-ID)"),
+        Column("held", Boolean, nullable=False),
+        Column("participants", Integer, nullable=False),
+        Column("stream_seq", BigInteger, nullable=False, comment="the report's place in the log: the latest wins"),
+        comment=comment,
+    )
+
 
 IDS_PER_STATEMENT = 2000
 Announcement = tuple[str, str]

@@ -26,6 +26,7 @@ from sqlalchemy import (
 )
 
 from shuxiang.db import UTCDateTime, metadata
+from shuxiang.services.attendance import session_report_table
 
 quotas_activity = Table(
     "quotas_activity",
@@ -83,16 +84,9 @@ quotas_report = Table(
     "Joined to activities through quotas_source, so a report may come before its activity.",
 )
 
-quotas_session_report = Table(
+quotas_session_report = session_report_table(
     "quotas_session_report",
-    metadata,
-    Column("library_id", String(64), primary_key=True),
-    Column("source_ref", String(200), primary_key=True),
-    Column("recurrence_id", UTCDateTime, primary_key=True, comment="the session's original start (RECURRENCE-ID)"),
-    Column("held", Boolean, nullable=False),
-    Column("participants", Integer, nullable=False),
-    Column("stream_seq", BigInteger, nullable=False, comment="the report's place in the log: the latest wins"),
-    comment="The latest attendance report of each session of a series reported on its own (recurrence_id): "
+    "The latest attendance report of each session of a series reported on its own (recurrence_id): "
     "the session's attendance, beside the series' own report in quotas_report.",
 )
 

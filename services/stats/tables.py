@@ -13,6 +13,7 @@ activities through ``stats_source``, as the quotas service does (:mod:`shuxiang.
 from sqlalchemy import BigInteger, Boolean, Column, Index, Integer, String, Table, Text
 
 from shuxiang.db import UTCDateTime, metadata
+from shuxiang.services.attendance import session_report_table
 
 
 def _counted() -> list[Column]:
@@ -111,16 +112,9 @@ stats_report = Table(
     comment="The latest attendance report of each announcement (a report may come before its activity).",
 )
 
-stats_session_report = Table(
+stats_session_report = session_report_table(
     "stats_session_report",
-    metadata,
-    Column("library_id", String(64), primary_key=True),
-    Column("source_ref", String(200), primary_key=True),
-    Column("recurrence_id", UTCDateTime, primary_key=True, comment="the session's original start (RECURRENCE-ID)"),
-    Column("held", Boolean, nullable=False),
-    Column("participants", Integer, nullable=False),
-    Column("stream_seq", BigInteger, nullable=False, comment="the report's place in the log: the latest wins"),
-    comment="The latest attendance report of each session of a series reported on its own (recurrence_id).",
+    "The latest attendance report of each session of a series reported on its own (recurrence_id).",
 )
 
 stats_basis = Table(
