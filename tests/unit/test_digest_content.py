@@ -292,3 +292,27 @@ def test_targets_that_can_no_longer_be_met_have_their_own_heading_not_at_risk() 
         ALLIANCE, coordinator("liaison"), period="2026-W48", since=SINCE, until=UNTIL, items=[], quotas=quotas
     )
     assert "Annual targets that can no longer be met this year (1)" in render_text(english, SHANGHAI)
+
+
+def test_targets_at_risk_and_out_of_reach_are_listed_each_under_its_heading() -> None:
+    """A target behind the pace and one a past month already decided: the first with what the pace
+    asks, the second with the months missed, in both parts of the mail."""
+    digest = build_digest(
+        ALLIANCE,
+        coordinator("office"),
+        period="2026-W48",
+        since=SINCE,
+        until=UNTIL,
+        items=[],
+        quotas=[
+            QuotaAtRisk(library="津南区图书馆", rule="承办读书月活动2个以上", done=1, minimum=2, expected=2),
+            QuotaAtRisk(
+                library="滕州市图书馆", rule="每月一个特色活动", done=5, minimum=12, out_of_reach=True, missed=6
+            ),
+        ],
+    )
+    html, text = render_html(digest, SHANGHAI), render_text(digest, SHANGHAI)
+    at_risk, out_of_reach = html.index("年度指标进度落后"), html.index("本年度已无法达标的指标")
+    assert at_risk < html.index("承办读书月活动2个以上") < out_of_reach < html.index("每月一个特色活动")
+    assert "1 / 2" in html and "5 / 12" in html and "已错过 6" in html.replace("</span>", "")
+    assert "承办读书月活动2个以上" in text and "每月一个特色活动" in text
