@@ -178,7 +178,7 @@ async def _publish_demo(runtime) -> None:
     from shuxiang.events.progress import wait_until_processed
     from shuxiang.events.streams import submitted_subject
 
-    submissions = generate_demo_submissions(runtime.alliance, date.today().year)
+    submissions = generate_demo_submissions(runtime.alliance, date.today().year, ahead_of=date.today())
     publisher = runtime.publisher
     await publisher.publish_many(
         [(submitted_subject(s.library_id), s.message_id(), s.model_dump_json().encode()) for s in submissions]

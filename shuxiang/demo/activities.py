@@ -346,13 +346,15 @@ class _Generator:
 
     # -- the plan ----------------------------------------------------------------------
 
-    def run(self) -> list[ActivitySubmission]:
+    def run(self, ahead_of: date | None = None) -> list[ActivitySubmission]:
         for member in self.alliance.members:
             self.ordinary_programme(member)
         for brand in self.alliance.brands:
             self.brand_sessions(brand)
         for campaign in self.alliance.campaigns:
             self.campaign_activities(campaign)
+        if ahead_of is not None:
+            self.announced_ahead(ahead_of)
         self.weekly_series()
         self.mark_featured()
         self.revise_and_cancel()
@@ -438,6 +440,20 @@ class _Generator:
                     days=multi_day,
                     description=brand.description if with_id else None,
                 )
+
+    def announced_ahead(self, today: date) -> None:
+        """Next year's campaigns whose window opens within :data:`ANNOUNCED_AHEAD_DAYS` of ``today``:
+        their activities, as members announce them ahead (in December, the Spring Festival's) —
+        else a demo started in December shows the coming campaign with nobody taking part."""
+        year = self.year
+        try:
+            self.year = year + 1
+            for campaign in self.alliance.campaigns:
+                start, _ = campaign.window(self.year)
+                if today < start <= today + timedelta(days=ANNOUNCED_AHEAD_DAYS):
+                    self.campaign_activities(campaign)
+        finally:
+            self.year = year
 
     def campaign_activities(self, campaign: Campaign) -> None:
         start, end = campaign.window(self.year)
@@ -785,12 +801,19 @@ def _locality(member: Member) -> str:
     return parts[-1] if parts else member.name
 
 
-def generate_demo_submissions(alliance: Alliance, year: int, *, seed: int = 423) -> list[ActivitySubmission]:
-    """A year of announcements by the members of ``alliance``, the same for the same seed.
+ANNOUNCED_AHEAD_DAYS = 60
+"""How far ahead members have announced a coming campaign's activities (the demo's next year)."""
+
+
+def generate_demo_submissions(
+    alliance: Alliance, year: int, *, seed: int = 423, ahead_of: date | None = None
+) -> list[ActivitySubmission]:
+    """A year of announcements by the members of ``alliance``, the same for the same seed (and
+    ``ahead_of`` day: next year's campaigns opening within 60 days of it, announced ahead).
 
     First revisions come in start-time order, then the revisions and cancellations.
     """
-    return _Generator(alliance, year, random.Random(seed)).run()
+    return _Generator(alliance, year, random.Random(seed)).run(ahead_of)
 
 
 def write_jsonl(submissions: Iterable[ActivitySubmission], path: str | Path) -> int:

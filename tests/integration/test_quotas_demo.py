@@ -58,7 +58,7 @@ def demo(tmp_path_factory) -> Iterator[tuple[str, Path, Path]]:
     data_dir = tmp_path_factory.mktemp("demo") / "data"
     with running_up_demo(data_dir) as (url, _, log):
         nats_url = json.loads((data_dir / "runtime.json").read_text())["nats_url"]
-        expected = len(generate_demo_submissions(load_demo_alliance(), date.today().year))
+        expected = len(generate_demo_submissions(load_demo_alliance(), date.today().year, ahead_of=date.today()))
         asyncio.run(wait_for_demo(nats_url, expected))
         yield url, data_dir, log
 
