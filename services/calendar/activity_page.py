@@ -153,9 +153,13 @@ def sessions(activity: CanonicalActivity, alliance: Alliance, lang: str, now: da
 
 def last_day(starts_at: datetime, ends_at: datetime, all_day: bool) -> date:
     """The local day a session ends on (``starts_at``/``ends_at`` in the zone shown): an all-day
-    session's end is the midnight after its last day, which is not a day it runs."""
+    session's end is the midnight after its last day, which is not a day it runs; a timed session of
+    less than a day is its first day's (an evening's reading till 00:30 is that evening's — the month
+    put it in the next day's cell too, where that day's agenda did not list it)."""
     if all_day and ends_at > starts_at and ends_at.time() == time(0):
         return (ends_at - timedelta(days=1)).date()
+    if not all_day and ends_at - starts_at < timedelta(days=1):
+        return starts_at.date()
     return ends_at.date()
 
 
