@@ -353,11 +353,11 @@ class _Generator:
             self.brand_sessions(brand)
         for campaign in self.alliance.campaigns:
             self.campaign_activities(campaign)
-        if ahead_of is not None:
-            self.announced_ahead(ahead_of)
         self.weekly_series()
         self.mark_featured()
         self.revise_and_cancel()
+        if ahead_of is not None:  # last: the year's own activities are drawn as without it
+            self.announced_ahead(ahead_of)
         ordered = sorted(self.drafts, key=lambda d: (d.starts_at, d.library_id, d.source_ref))
         return [d.submission() for d in ordered + self.revisions]
 
